@@ -1,0 +1,118 @@
+package org.privspark.core.accounting;
+
+import static org.privspark.core.internal.LogMath.logNormalCdf;
+import static org.privspark.core.internal.LogMath.logSub;
+
+import java.util.function.DoublePredicate;
+import org.privspark.core.Check;
+
+/**
+ * Finds the smallest noise that meets a target (ε, δ). Every answer errs toward more noise: the
+ * searches return the upper end of their final bracket, which is known to satisfy the target.
+ */
+public final class Calibration {
+  private static final double RELATIVE_TOLERANCE = 1e-12;
+
+  private Calibration() {}
+
+  /**
+   * The smallest σ for which one Gaussian release of L2 sensitivity Δ is (ε, δ)-DP, by the exact
+   * characterisation of the analytic Gaussian mechanism (Balle &amp; Wang 2018, "Improving the
+   * Gaussian Mechanism for Differential Privacy", Thm. 8):
+   * δ(σ) = Φ(Δ/(2σ) − εσ/Δ) − e^ε Φ(−Δ/(2σ) − εσ/Δ), which decreases in σ.
+   */
+  public static double analyticGaussianSigma(double epsilon, double delta, double l2Sensitivity) {
+    Check.positiveFinite("epsilon", epsilon);
+    Check.inOpen("delta", delta, 0.0, 1.0);
+    Check.positiveFinite("l2Sensitivity", l2Sensitivity);
+    double logTarget = Math.log(delta);
+    double multiplier =
+        smallestPositive(z -> analyticGaussianLogDelta(epsilon, z) <= logTarget, 1.0);
+    return multiplier * l2Sensitivity;
+  }
+
+  /** log δ(ε) of the Gaussian mechanism with noise multiplier z = σ/Δ (Balle &amp; Wang, Thm. 8). */
+  public static double analyticGaussianLogDelta(double epsilon, double noiseMultiplier) {
+    double z = noiseMultiplier;
+    double a = 1 / (2 * z) - epsilon * z;
+    double b = -1 / (2 * z) - epsilon * z;
+    double first = logNormalCdf(a);
+    double second = epsilon + logNormalCdf(b);
+    return second >= first ? Double.NEGATIVE_INFINITY : logSub(first, second);
+  }
+
+  /**
+   * The smallest σ for which one Gaussian release of L2 sensitivity Δ is (ε, δ)-DP as certified by
+   * the RDP accountant on {@code grid} (never smaller than {@link #analyticGaussianSigma}; it is
+   * the σ whose cost a {@link PrivacyBudget} on that grid would accept).
+   */
+  public static double rdpGaussianSigma(
+      double epsilon, double delta, double l2Sensitivity, OrderGrid grid) {
+    Check.positiveFinite("epsilon", epsilon);
+    Check.inOpen("delta", delta, 0.0, 1.0);
+    Check.positiveFinite("l2Sensitivity", l2Sensitivity);
+    Check.notNull("grid", grid);
+    double multiplier =
+        smallestPositive(
+            z -> RdpAccountant.epsilonOf(GaussianEvent.withNoiseMultiplier(z), delta, grid).epsilon()
+                <= epsilon,
+            1.0);
+    return multiplier * l2Sensitivity;
+  }
+
+  /**
+   * The smallest noise multiplier z for which DP-SGD — {@code steps} Poisson-subsampled Gaussian
+   * steps at sampling rate q — is (ε, δ)-DP by the RDP accountant on {@code grid}. Bisection: ε
+   * decreases as z grows.
+   */
+  public static double dpSgdNoiseMultiplier(
+      double sampleRate, long steps, double epsilon, double delta, OrderGrid grid) {
+    Check.inLeftOpen("sampleRate", sampleRate, 0.0, 1.0);
+    Check.atLeastOne("steps", steps);
+    Check.positiveFinite("epsilon", epsilon);
+    Check.inOpen("delta", delta, 0.0, 1.0);
+    Check.notNull("grid", grid);
+    return smallestPositive(
+        z -> RdpAccountant.epsilonOf(new SampledGaussianEvent(sampleRate, z, steps), delta, grid)
+                .epsilon()
+            <= epsilon,
+        1.0);
+  }
+
+  /**
+   * The smallest x &gt; 0 (to relative precision 1e-12) with {@code ok(x)}, for a predicate that is
+   * false below some threshold and true above it. Returns a value for which {@code ok} is true.
+   */
+  static double smallestPositive(DoublePredicate ok, double start) {
+    double hi = start;
+    int guard = 0;
+    while (!ok.test(hi)) {
+      hi *= 2;
+      if (++guard > 1100 || !Double.isFinite(hi)) {
+        throw new ArithmeticException("no finite noise level meets the target");
+      }
+    }
+    double lo = hi / 2;
+    guard = 0;
+    while (ok.test(lo)) {
+      hi = lo;
+      lo /= 2;
+      if (++guard > 1100 || lo == 0) {
+        return hi;
+      }
+    }
+    // Invariant: ok(hi), !ok(lo). Bisect in the geometric mean.
+    for (int i = 0; i < 200 && hi - lo > RELATIVE_TOLERANCE * hi; i++) {
+      double mid = Math.sqrt(lo * hi);
+      if (mid <= lo || mid >= hi) {
+        break;
+      }
+      if (ok.test(mid)) {
+        hi = mid;
+      } else {
+        lo = mid;
+      }
+    }
+    return hi;
+  }
+}

@@ -1,0 +1,107 @@
+package org.privspark.core.accounting;
+
+import java.util.Locale;
+import org.privspark.core.Check;
+
+/**
+ * A privacy filter: a fixed (ε, δ) budget that admits an event only if the composition of
+ * everything admitted so far plus that event still satisfies (ε, δ)-DP, as certified by the RDP
+ * accountant. Refused events change nothing.
+ *
+ * <p>Each call costs O(number of orders): the filter keeps running totals and never re-composes the
+ * history. Thread-safe: concurrent {@link #trySpend} calls are serialised, so no interleaving can
+ * admit two events that together overspend.
+ */
+public final class PrivacyBudget {
+  private final double epsilon;
+  private final double delta;
+  private final RdpAccountant accountant;
+
+  /** A budget on the default order grid. */
+  public PrivacyBudget(double epsilon, double delta) {
+    this(epsilon, delta, OrderGrid.defaults());
+  }
+
+  /**
+   * A budget of (ε, δ): ε finite and &gt; 0; δ in [0, 1). With δ = 0 only events with a pure-DP
+   * bound can be admitted.
+   */
+  public PrivacyBudget(double epsilon, double delta, OrderGrid grid) {
+    this.epsilon = Check.positiveFinite("epsilon", epsilon);
+    this.delta = Check.inHalfOpen("delta", delta, 0.0, 1.0);
+    this.accountant = new RdpAccountant(Check.notNull("grid", grid));
+  }
+
+  public double epsilon() {
+    return epsilon;
+  }
+
+  public double delta() {
+    return delta;
+  }
+
+  public OrderGrid grid() {
+    return accountant.grid();
+  }
+
+  /**
+   * Admits {@code event} if the budget allows it and returns true; otherwise changes nothing and
+   * returns false.
+   */
+  public boolean trySpend(PrivacyEvent event) {
+    return admit(event) == null;
+  }
+
+  /**
+   * Admits {@code event} or throws {@link BudgetExhaustedException} with the spent and the
+   * remaining budget in its message.
+   */
+  public void spend(PrivacyEvent event) {
+    String refusal = admit(event);
+    if (refusal != null) {
+      throw new BudgetExhaustedException(refusal);
+    }
+  }
+
+  /** Returns null when admitted, otherwise the reason for the refusal. */
+  private String admit(PrivacyEvent event) {
+    Check.notNull("event", event);
+    // The event's curve is computed outside the lock: it can be the expensive part.
+    RdpCurve eventCurve = event.curve(accountant.grid());
+    double eventDelta = event.additiveDelta();
+    double eventPure = event.pureEpsilon();
+    synchronized (this) {
+      RdpCurve newCurve = accountant.curve().plus(eventCurve);
+      double newDelta = RdpCurve.addRoundingUp(accountant.additiveDelta(), eventDelta);
+      double newPure = RdpCurve.addRoundingUp(accountant.pureEpsilon(), eventPure);
+      PrivacyGuarantee after = RdpConversion.epsilon(newCurve, newDelta, newPure, delta);
+      if (after.epsilon() <= epsilon && newDelta <= delta) {
+        accountant.compose(eventCurve, eventDelta, eventPure);
+        return null;
+      }
+      PrivacyGuarantee now = accountant.epsilon(delta);
+      return String.format(
+          Locale.ROOT,
+          "privacy budget exhausted: the budget is (epsilon=%s, delta=%s); spent so far epsilon=%.6g"
+              + " (remaining epsilon=%.6g); this event would bring epsilon to %.6g%s",
+          epsilon, delta, now.epsilon(), Math.max(0, epsilon - now.epsilon()), after.epsilon(),
+          newDelta > delta ? " and its additive delta to " + newDelta : "");
+    }
+  }
+
+  /** The (ε, δ) spent so far, read at this budget's δ. */
+  public synchronized PrivacyGuarantee spent() {
+    return accountant.epsilon(delta);
+  }
+
+  /** ε still available at this budget's δ (the budget's ε minus the ε spent so far). */
+  public synchronized double remainingEpsilon() {
+    return Math.max(0, epsilon - accountant.epsilon(delta).epsilon());
+  }
+
+  @Override
+  public synchronized String toString() {
+    return String.format(Locale.ROOT, "PrivacyBudget[epsilon=%s, delta=%s, spent epsilon=%.6g]",
+        epsilon, delta, accountant.epsilon(delta).epsilon());
+  }
+}

@@ -1,0 +1,19 @@
+package org.privspark.core.accounting;
+
+import org.privspark.core.Check;
+
+/**
+ * A ρ-zCDP mechanism (Bun &amp; Steinke 2016): ε(α) = αρ at every order.
+ *
+ * @param rho ρ &gt; 0
+ */
+public record ZcdpEvent(double rho) implements PrivacyEvent {
+  public ZcdpEvent {
+    Check.positiveFinite("rho", rho);
+  }
+
+  @Override
+  public double rdp(double order) {
+    return order * rho;
+  }
+}

@@ -1,0 +1,28 @@
+package org.privspark.spark;
+
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * The one {@code local[2]} session a test JVM shares: starting Spark is most of a Spark test's
+ * time. Bound to loopback, UI off, Kryo on (Kryo is what needs the --add-opens flags).
+ */
+public final class SparkTestSession {
+  private static SparkSession session;
+
+  private SparkTestSession() {}
+
+  public static synchronized SparkSession get() {
+    if (session == null) {
+      session = SparkSession.builder()
+          .appName("privspark-tests")
+          .master("local[2]")
+          .config("spark.ui.enabled", "false")
+          .config("spark.driver.host", "127.0.0.1")
+          .config("spark.driver.bindAddress", "127.0.0.1")
+          .config("spark.sql.shuffle.partitions", "4")
+          .config("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
+          .getOrCreate();
+    }
+    return session;
+  }
+}
