@@ -44,7 +44,7 @@ class PublishedDpSgdTableTest {
   /** The setting: σ = 1.1, 60 epochs. Figure recorded in docs/ACCOUNTING.md. */
   @org.junit.jupiter.api.Test
   void abadiMnistSetting_sigma1point1_60epochs() {
-    long steps = 60 * 60000L / 256;
+    long steps = 60 * (60000L / 256);
     SampledGaussianEvent event = new SampledGaussianEvent(256.0 / 60000, 1.1, steps);
     double classic = classicEpsilon(event.curve(OrderGrid.opacus()), 1e-5);
     double improved = RdpAccountant.epsilonOf(event, 1e-5, OrderGrid.defaults()).epsilon();
