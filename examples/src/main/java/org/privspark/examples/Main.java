@@ -1,6 +1,5 @@
 package org.privspark.examples;
 
-import java.util.Arrays;
 import java.util.Locale;
 import org.privspark.core.accounting.Calibration;
 import org.privspark.core.accounting.OrderGrid;
@@ -43,6 +42,5 @@ public final class Main {
         q, steps, z, epsilon, delta);
     System.out.printf(Locale.ROOT, "charged to the budget: epsilon=%.4f at delta=%.0e (optimal order %.1f)%n",
         spent.epsilon(), delta, spent.order());
-    System.out.println("args: " + Arrays.toString(new String[0]));
   }
 }
