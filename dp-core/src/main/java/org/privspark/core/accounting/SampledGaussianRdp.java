@@ -19,10 +19,12 @@ import org.privspark.core.Check;
  *
  * <p><b>Fractional α</b> (§3.3): the two series obtained by splitting the integral at
  * z₀ = σ² log(1/q − 1) + 1/2, with generalized binomial coefficients C(α, i) whose sign alternates
- * once i &gt; α, and Gaussian-tail weights ½erfc(·). Every term is formed in log space with
- * {@code logErfc}, so small fractional orders with large q neither overflow nor underflow. Past
- * the peak the series alternates with shrinking terms; it is cut right after a positive term, so
- * the truncated sum is an upper bound on A_α (the cost is rounded up, never down).
+ * once i &gt; α, and Gaussian-tail weights ½erfc(·). The constant 1 is taken out analytically
+ * (see {@link #logAMinus1Fractional}), so A_α − 1 keeps its relative precision for tiny q. Every
+ * term is formed in log space with {@code logErfc}, so small fractional orders with large q
+ * neither overflow nor underflow. Past the peak the series alternates with shrinking terms; it
+ * is cut right after a positive term, so the truncated sum is an upper bound on A_α (the cost is
+ * rounded up, never down).
  */
 public final class SampledGaussianRdp {
   // Stop when the last term is below (A − 1) · e^-32 ≈ 1.3e-14 relative: far below what any
@@ -47,15 +49,15 @@ public final class SampledGaussianRdp {
     if (q == 1) {
       return alpha / (2 * sigma * sigma);
     }
-    double logA =
+    double logAMinus1 =
         (alpha == Math.rint(alpha) && alpha <= Integer.MAX_VALUE)
-            ? logAInteger(q, sigma, (long) alpha)
-            : logAFractional(q, sigma, alpha);
-    return Math.max(logA, 0) / (alpha - 1);
+            ? logAMinus1Integer(q, sigma, (long) alpha)
+            : logAMinus1Fractional(q, sigma, alpha);
+    return log1pExp(logAMinus1) / (alpha - 1);
   }
 
-  /** log A_α for integer α ≥ 2, through the positive series for A_α − 1. */
-  static double logAInteger(double q, double sigma, long alpha) {
+  /** log(A_α − 1) for integer α ≥ 2, through the positive series. */
+  static double logAMinus1Integer(double q, double sigma, long alpha) {
     double logQ = Math.log(q);
     double log1mQ = Math.log1p(-q);
     double twoSigmaSq = 2 * sigma * sigma;
@@ -67,22 +69,40 @@ public final class SampledGaussianRdp {
       double term = logBinom + k * logQ + (alpha - k) * log1mQ + logExpm1(exponent);
       logAMinus1 = logAdd(logAMinus1, term);
     }
-    return log1pExp(logAMinus1);
+    return logAMinus1;
   }
 
-  /** log A_α for fractional α: MTZ 2019 §3.3, both series, in log space. */
-  static double logAFractional(double q, double sigma, double alpha) {
+  /**
+   * log(A_α − 1) for fractional α: MTZ 2019 §3.3, both series, in log space, with the constant 1
+   * taken out analytically so that A_α − 1 keeps its relative precision when it is tiny.
+   *
+   * <p>Write u = q(L − 1) with L = μ₁/μ₀, so E_{μ₀}[u] = 0 and A_α − 1 = Σ₀ + Σ₁ − 1, where Σ₀ and
+   * Σ₁ are MTZ's series over z ≤ z₀ and z &gt; z₀. Terms i = 0 and 1 of Σ₀ are (1−q)^α P₀ and
+   * α(1−q)^{α−1} q P₁ with P₀ = Φ(z₀/σ), P₁ = Φ((z₀−1)/σ); adding −1 = −(1−αq)(P₀ + Q₀) −
+   * αq(P₁ + Q₁) + αq(P₀ + Q₀ − P₁ − Q₁) (the last bracket is 0) turns them into
+   * c₀P₀ + c₁P₁ − (1−αq)Q₀ − αqQ₁, with c₀ = (1−q)^α − 1 + αq ≥ 0, c₁ = αq((1−q)^{α−1} − 1) ≤ 0
+   * and the Gaussian tails Q₀ = 1 − P₀, Q₁ = 1 − P₁. Each of those is computed without
+   * cancellation; what remains is a signed sum of small terms of the same order.
+   */
+  static double logAMinus1Fractional(double q, double sigma, double alpha) {
     double logQ = Math.log(q);
     double log1mQ = Math.log1p(-q);
     double twoSigmaSq = 2 * sigma * sigma;
     double sqrt2Sigma = Math.sqrt(2) * sigma;
     double z0 = sigma * sigma * (log1mQ - logQ) + 0.5;
     double logHalf = Math.log(0.5);
+    SignedLogSum sum = new SignedLogSum();
 
-    // Positive and negative terms are summed apart, so that the alternating tail never takes
-    // the log of a negative partial sum; they meet once, at the end.
-    double positive = Double.NEGATIVE_INFINITY;
-    double negative = Double.NEGATIVE_INFINITY;
+    // The reorganised terms i = 0 and 1 of the lower series, and the −1.
+    sum.add(logC0(q, alpha) + logHalf + logErfc(-z0 / sqrt2Sigma), true);
+    double c1 = alpha * q * Math.expm1((alpha - 1) * log1mQ); // ≤ 0
+    sum.add(Math.log(-c1) + logHalf + logErfc((1 - z0) / sqrt2Sigma), false);
+    double oneMinusAlphaQ = 1 - alpha * q;
+    if (oneMinusAlphaQ != 0) {
+      sum.add(Math.log(Math.abs(oneMinusAlphaQ)) + logHalf + logErfc(z0 / sqrt2Sigma), oneMinusAlphaQ < 0);
+    }
+    sum.add(Math.log(alpha * q) + logHalf + logErfc((z0 - 1) / sqrt2Sigma), false);
+
     double logAbsBinom = 0; // log |C(α, 0)|
     boolean binomPositive = true;
     double previousTerm = Double.POSITIVE_INFINITY;
@@ -101,26 +121,59 @@ public final class SampledGaussianRdp {
       double logS1 =
           logAbsBinom + j * logQ + i * log1mQ + (j * j - j) / twoSigmaSq
               + logHalf + logErfc((z0 - j) / sqrt2Sigma);
-      double term = logAdd(logS0, logS1);
-      if (binomPositive) {
-        positive = logAdd(positive, term);
-      } else {
-        negative = logAdd(negative, term);
-      }
+      // Terms 0 and 1 of the lower series were folded into the constant part above.
+      double term = i < 2 ? logS1 : logAdd(logS0, logS1);
+      sum.add(term, binomPositive);
       boolean pastPeak = i > alpha + 1 && term < previousTerm;
       previousTerm = term;
-      if (pastPeak && binomPositive) {
-        double logA = logSub(positive, negative);
-        double logAMinus1 = logA > 0 ? logSub(logA, 0) : Double.NEGATIVE_INFINITY;
-        // An upper bound: we stop right after a positive term of an alternating tail.
-        if (term < Math.max(logAMinus1, -700) + NEGLIGIBLE_LOG_RATIO) {
-          return logA;
-        }
+      // Cut right after a positive term of the alternating tail: the partial sum is then an
+      // upper bound, above the true value by less than the next (smaller) term.
+      if (pastPeak && binomPositive && term < sum.logValue() + NEGLIGIBLE_LOG_RATIO) {
+        return sum.logValue();
       }
     }
     throw new ArithmeticException(
         "sampled Gaussian RDP series did not converge for q=" + q + ", sigma=" + sigma
             + ", order=" + alpha);
+  }
+
+  /**
+   * log((1−q)^α − 1 + αq), which is ≥ 0 by Bernoulli's inequality. For small q the closed form
+   * cancels to nothing, so the binomial series Σ_{k≥2} C(α,k)(−q)^k is summed instead.
+   */
+  static double logC0(double q, double alpha) {
+    if (q < 0.05) {
+      double term = -alpha * q; // C(α,1)(−q)
+      double sum = 0;
+      for (int k = 2; k < 200; k++) {
+        term *= (alpha - k + 1) / k * -q;
+        sum += term;
+        if (Math.abs(term) <= 1e-20 * Math.abs(sum)) {
+          break;
+        }
+      }
+      return Math.log(sum);
+    }
+    return Math.log(Math.expm1(alpha * Math.log1p(-q)) + alpha * q);
+  }
+
+  /** A sum of signed terms given by their logs; positive and negative parts are kept apart. */
+  private static final class SignedLogSum {
+    private double positive = Double.NEGATIVE_INFINITY;
+    private double negative = Double.NEGATIVE_INFINITY;
+
+    void add(double logMagnitude, boolean isPositive) {
+      if (isPositive) {
+        positive = logAdd(positive, logMagnitude);
+      } else {
+        negative = logAdd(negative, logMagnitude);
+      }
+    }
+
+    /** log of the sum; −∞ when rounding leaves the (non-negative) sum at or below zero. */
+    double logValue() {
+      return negative >= positive ? Double.NEGATIVE_INFINITY : logSub(positive, negative);
+    }
   }
 
   /** log(e^x − 1) for x &gt; 0, without overflow for large x or cancellation for small x. */

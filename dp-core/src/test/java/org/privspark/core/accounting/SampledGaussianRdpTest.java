@@ -80,9 +80,19 @@ class SampledGaussianRdpTest {
 
   @ParameterizedTest(name = "q={0} sigma={1} order={2}")
   @CsvSource({
-    // Settings from dp_accounting's test_compute_log_a_equals_mp, plus DP-SGD on MNIST and the
-    // hard corner: small fractional orders with large q.
+    // Settings from dp_accounting's test_compute_log_a_equals_mp, tiny q (where A − 1 is below
+    // 1e-12 and must keep its relative precision), DP-SGD on MNIST, and the other hard corner:
+    // small fractional orders with large q.
     "1e-4, 1.0, 1.5",
+    "1e-7, 0.1, 1.01",
+    "1e-8, 1.0, 1.1",
+    "1e-6, 1.0, 1.5",
+    "1e-6, 1.0, 2.5",
+    "1e-4, 5.0, 1.1",
+    "1e-5, 10, 1.5",
+    "1e-3, 20, 3.5",
+    "0.01, 50, 2.5",
+    "0.5, 0.05, 1.05",
     "0.01, 10, 20.5",
     "0.1, 100, 20.5",
     "1e-5, 0.1, 256.1",
