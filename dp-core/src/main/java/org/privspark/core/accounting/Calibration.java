@@ -25,7 +25,7 @@ public final class Calibration {
     Check.positiveFinite("epsilon", epsilon);
     Check.inOpen("delta", delta, 0.0, 1.0);
     Check.positiveFinite("l2Sensitivity", l2Sensitivity);
-    double logTarget = Math.log(delta);
+    double logTarget = StrictMath.log(delta);
     double multiplier =
         smallestPositive(z -> analyticGaussianLogDelta(epsilon, z) <= logTarget, 1.0);
     return multiplier * l2Sensitivity;

@@ -24,7 +24,7 @@ public record LaplaceEvent(double scale, double l1Sensitivity) implements Privac
     double a = order;
     double value =
         inverseLambda
-            + Math.log((a + (a - 1) * Math.exp(-(2 * a - 1) * inverseLambda)) / (2 * a - 1))
+            + StrictMath.log((a + (a - 1) * StrictMath.exp(-(2 * a - 1) * inverseLambda)) / (2 * a - 1))
                 / (a - 1);
     return Math.min(Math.max(value, 0), inverseLambda);
   }

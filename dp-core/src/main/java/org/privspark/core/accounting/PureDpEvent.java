@@ -41,9 +41,9 @@ public record PureDpEvent(double epsilon) implements PrivacyEvent {
   private static double logCosh(double x) {
     double ax = Math.abs(x);
     if (ax < 1) {
-      double s = Math.sinh(ax / 2);
-      return Math.log1p(2 * s * s);
+      double s = StrictMath.sinh(ax / 2);
+      return StrictMath.log1p(2 * s * s);
     }
-    return ax + Math.log1p(Math.exp(-2 * ax)) - Math.log(2);
+    return ax + StrictMath.log1p(StrictMath.exp(-2 * ax)) - StrictMath.log(2);
   }
 }

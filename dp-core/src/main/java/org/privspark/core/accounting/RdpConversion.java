@@ -33,7 +33,7 @@ public final class RdpConversion {
     int bestIndex = -1;
     double rdpDelta = delta - additiveDelta;
     if (rdpDelta > 0) {
-      double logDelta = Math.log(rdpDelta);
+      double logDelta = StrictMath.log(rdpDelta);
       OrderGrid grid = curve.grid();
       for (int i = 0; i < grid.size(); i++) {
         double a = grid.order(i);
@@ -41,9 +41,9 @@ public final class RdpConversion {
         if (!Double.isFinite(r)) {
           continue;
         }
-        double eps = r + Math.log((a - 1) / a) - (logDelta + Math.log(a)) / (a - 1);
+        double eps = r + StrictMath.log((a - 1) / a) - (logDelta + StrictMath.log(a)) / (a - 1);
         // Total variation ≤ √(1 − e^{−ε(α)}) (the bound delta() uses): a δ above it certifies ε = 0.
-        if (r == 0 || logDelta >= 0.5 * Math.log(-Math.expm1(-r))) {
+        if (r == 0 || logDelta >= 0.5 * StrictMath.log(-StrictMath.expm1(-r))) {
           eps = 0;
         }
         if (eps < bestEpsilon) {
@@ -78,8 +78,8 @@ public final class RdpConversion {
       if (!Double.isFinite(r)) {
         continue;
       }
-      double logDelta = r == 0 ? Double.NEGATIVE_INFINITY : 0.5 * Math.log(-Math.expm1(-r));
-      logDelta = Math.min(logDelta, (a - 1) * (r - epsilon + Math.log1p(-1 / a)) - Math.log(a));
+      double logDelta = r == 0 ? Double.NEGATIVE_INFINITY : 0.5 * StrictMath.log(-StrictMath.expm1(-r));
+      logDelta = Math.min(logDelta, (a - 1) * (r - epsilon + StrictMath.log1p(-1 / a)) - StrictMath.log(a));
       if (logDelta < bestLogDelta) {
         bestLogDelta = logDelta;
         bestOrder = a;
@@ -89,7 +89,7 @@ public final class RdpConversion {
     if (pureEpsilon <= epsilon) {
       return new PrivacyGuarantee(epsilon, Math.min(1, additiveDelta), Double.POSITIVE_INFINITY, false);
     }
-    double total = Math.min(1, RdpCurve.addRoundingUp(Math.exp(bestLogDelta), additiveDelta));
+    double total = Math.min(1, RdpCurve.addRoundingUp(StrictMath.exp(bestLogDelta), additiveDelta));
     boolean edge = grid.size() > 1 && bestIndex >= 0 && (bestIndex == 0 || bestIndex == grid.size() - 1);
     return new PrivacyGuarantee(epsilon, total, bestOrder, edge);
   }

@@ -58,13 +58,13 @@ public final class SampledGaussianRdp {
 
   /** log(A_α − 1) for integer α ≥ 2, through the positive series. */
   static double logAMinus1Integer(double q, double sigma, long alpha) {
-    double logQ = Math.log(q);
-    double log1mQ = Math.log1p(-q);
+    double logQ = StrictMath.log(q);
+    double log1mQ = StrictMath.log1p(-q);
     double twoSigmaSq = 2 * sigma * sigma;
     double logAMinus1 = Double.NEGATIVE_INFINITY;
-    double logBinom = Math.log((double) alpha); // log C(α, 1)
+    double logBinom = StrictMath.log((double) alpha); // log C(α, 1)
     for (long k = 2; k <= alpha; k++) {
-      logBinom += Math.log((double) (alpha - k + 1)) - Math.log((double) k);
+      logBinom += StrictMath.log((double) (alpha - k + 1)) - StrictMath.log((double) k);
       double exponent = ((double) k * k - k) / twoSigmaSq;
       double term = logBinom + k * logQ + (alpha - k) * log1mQ + logExpm1(exponent);
       logAMinus1 = logAdd(logAMinus1, term);
@@ -85,23 +85,23 @@ public final class SampledGaussianRdp {
    * cancellation; what remains is a signed sum of small terms of the same order.
    */
   static double logAMinus1Fractional(double q, double sigma, double alpha) {
-    double logQ = Math.log(q);
-    double log1mQ = Math.log1p(-q);
+    double logQ = StrictMath.log(q);
+    double log1mQ = StrictMath.log1p(-q);
     double twoSigmaSq = 2 * sigma * sigma;
     double sqrt2Sigma = Math.sqrt(2) * sigma;
     double z0 = sigma * sigma * (log1mQ - logQ) + 0.5;
-    double logHalf = Math.log(0.5);
+    double logHalf = StrictMath.log(0.5);
     SignedLogSum sum = new SignedLogSum();
 
     // The reorganised terms i = 0 and 1 of the lower series, and the −1.
     sum.add(logC0(q, alpha) + logHalf + logErfc(-z0 / sqrt2Sigma), true);
-    double c1 = alpha * q * Math.expm1((alpha - 1) * log1mQ); // ≤ 0
-    sum.add(Math.log(-c1) + logHalf + logErfc((1 - z0) / sqrt2Sigma), false);
+    double c1 = alpha * q * StrictMath.expm1((alpha - 1) * log1mQ); // ≤ 0
+    sum.add(StrictMath.log(-c1) + logHalf + logErfc((1 - z0) / sqrt2Sigma), false);
     double oneMinusAlphaQ = 1 - alpha * q;
     if (oneMinusAlphaQ != 0) {
-      sum.add(Math.log(Math.abs(oneMinusAlphaQ)) + logHalf + logErfc(z0 / sqrt2Sigma), oneMinusAlphaQ < 0);
+      sum.add(StrictMath.log(Math.abs(oneMinusAlphaQ)) + logHalf + logErfc(z0 / sqrt2Sigma), oneMinusAlphaQ < 0);
     }
-    sum.add(Math.log(alpha * q) + logHalf + logErfc((z0 - 1) / sqrt2Sigma), false);
+    sum.add(StrictMath.log(alpha * q) + logHalf + logErfc((z0 - 1) / sqrt2Sigma), false);
 
     double logAbsBinom = 0; // log |C(α, 0)|
     boolean binomPositive = true;
@@ -109,7 +109,7 @@ public final class SampledGaussianRdp {
     for (int i = 0; i < MAX_TERMS; i++) {
       if (i > 0) {
         double factor = (alpha - i + 1) / i;
-        logAbsBinom += Math.log(Math.abs(factor));
+        logAbsBinom += StrictMath.log(Math.abs(factor));
         if (factor < 0) {
           binomPositive = !binomPositive;
         }
@@ -152,9 +152,9 @@ public final class SampledGaussianRdp {
           break;
         }
       }
-      return Math.log(sum);
+      return StrictMath.log(sum);
     }
-    return Math.log(Math.expm1(alpha * Math.log1p(-q)) + alpha * q);
+    return StrictMath.log(StrictMath.expm1(alpha * StrictMath.log1p(-q)) + alpha * q);
   }
 
   /** A sum of signed terms given by their logs; positive and negative parts are kept apart. */
@@ -178,11 +178,11 @@ public final class SampledGaussianRdp {
 
   /** log(e^x − 1) for x &gt; 0, without overflow for large x or cancellation for small x. */
   static double logExpm1(double x) {
-    return x > 30 ? x + Math.log1p(-Math.exp(-x)) : Math.log(Math.expm1(x));
+    return x > 30 ? x + StrictMath.log1p(-StrictMath.exp(-x)) : StrictMath.log(StrictMath.expm1(x));
   }
 
   /** log(1 + e^x). */
   static double log1pExp(double x) {
-    return x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x));
+    return x > 0 ? x + StrictMath.log1p(StrictMath.exp(-x)) : StrictMath.log1p(StrictMath.exp(x));
   }
 }

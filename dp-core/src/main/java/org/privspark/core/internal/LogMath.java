@@ -8,7 +8,7 @@ import org.apache.commons.math3.special.Gamma;
  * the Gaussian tail without underflow.
  */
 public final class LogMath {
-  private static final double LOG_SQRT_PI = 0.5 * Math.log(Math.PI);
+  private static final double LOG_SQRT_PI = 0.5 * StrictMath.log(Math.PI);
 
   private LogMath() {}
 
@@ -19,7 +19,7 @@ public final class LogMath {
     if (hi == Double.NEGATIVE_INFINITY) {
       return hi;
     }
-    return hi + Math.log1p(Math.exp(lo - hi));
+    return hi + StrictMath.log1p(StrictMath.exp(lo - hi));
   }
 
   /** log(e^a − e^b) for a ≥ b. */
@@ -34,7 +34,7 @@ public final class LogMath {
       return Double.NEGATIVE_INFINITY;
     }
     // log(e^a - e^b) = a + log(1 - e^(b-a)); expm1 keeps precision when b is close to a.
-    return a + Math.log(-Math.expm1(b - a));
+    return a + StrictMath.log(-StrictMath.expm1(b - a));
   }
 
   /**
@@ -44,13 +44,13 @@ public final class LogMath {
    */
   public static double logErfc(double x) {
     if (x < 5) {
-      return Math.log(Erf.erfc(x));
+      return StrictMath.log(Erf.erfc(x));
     }
     // erfc(x) = Γ(1/2, x²)/√π = Q(1/2, x²). Write Q = e^{-x²} x · C(x)/Γ(1/2) and take C from
     // the ratio Q / (e^{-x²} x / √π), computed where Q does not underflow via the Lentz
     // continued fraction for Γ(1/2, z) = e^{-z} z^{1/2} / (z + 1/2 − ... ).
     double z = x * x;
-    return -z + 0.5 * Math.log(z) - LOG_SQRT_PI + Math.log(upperGammaHalfContinuedFraction(z));
+    return -z + 0.5 * StrictMath.log(z) - LOG_SQRT_PI + StrictMath.log(upperGammaHalfContinuedFraction(z));
   }
 
   /**
@@ -88,12 +88,12 @@ public final class LogMath {
   /** log Φ(x) for the standard normal CDF Φ, finite for every finite x. */
   public static double logNormalCdf(double x) {
     // Φ(x) = erfc(−x/√2)/2.
-    return Math.log(0.5) + logErfc(-x / Math.sqrt(2));
+    return StrictMath.log(0.5) + logErfc(-x / Math.sqrt(2));
   }
 
   /** Φ(x), the standard normal CDF, accurate in relative terms far into the lower tail. */
   public static double normalCdf(double x) {
-    return Math.exp(logNormalCdf(x));
+    return StrictMath.exp(logNormalCdf(x));
   }
 
   /** log Γ(x) for x &gt; 0. */
