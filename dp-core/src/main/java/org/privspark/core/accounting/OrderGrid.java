@@ -18,9 +18,18 @@ public final class OrderGrid {
   private static final OrderGrid OPACUS = build(false);
 
   private final double[] orders;
+  // Per-order constants of the (ε, δ) conversion, computed once: log α and log(1 − 1/α).
+  private final double[] logOrders;
+  private final double[] logOneMinusInverse;
 
   private OrderGrid(double[] orders) {
     this.orders = orders;
+    this.logOrders = new double[orders.length];
+    this.logOneMinusInverse = new double[orders.length];
+    for (int i = 0; i < orders.length; i++) {
+      logOrders[i] = StrictMath.log(orders[i]);
+      logOneMinusInverse[i] = StrictMath.log1p(-1 / orders[i]);
+    }
   }
 
   /**
@@ -112,6 +121,16 @@ public final class OrderGrid {
   /** A copy of the orders. */
   public double[] orders() {
     return orders.clone();
+  }
+
+  /** log α of order i. */
+  double logOrder(int i) {
+    return logOrders[i];
+  }
+
+  /** log(1 − 1/α) of order i. */
+  double logOneMinusInverse(int i) {
+    return logOneMinusInverse[i];
   }
 
   public double smallest() {

@@ -34,6 +34,10 @@ public final class RdpConversion {
     double rdpDelta = delta - additiveDelta;
     if (rdpDelta > 0) {
       double logDelta = StrictMath.log(rdpDelta);
+      // Total variation ≤ √(1 − e^{−ε(α)}) (the bound delta() uses), so ε(α) ≤ −log(1 − δ²)
+      // certifies ε = 0. The threshold is shrunk by a relative 1e-12 so that rounding never
+      // certifies it wrongly.
+      double zeroThreshold = -StrictMath.log1p(-rdpDelta * rdpDelta) * (1 - 1e-12);
       OrderGrid grid = curve.grid();
       for (int i = 0; i < grid.size(); i++) {
         double a = grid.order(i);
@@ -41,11 +45,9 @@ public final class RdpConversion {
         if (!Double.isFinite(r)) {
           continue;
         }
-        double eps = r + StrictMath.log((a - 1) / a) - (logDelta + StrictMath.log(a)) / (a - 1);
-        // Total variation ≤ √(1 − e^{−ε(α)}) (the bound delta() uses): a δ above it certifies ε = 0.
-        if (r == 0 || logDelta >= 0.5 * StrictMath.log(-StrictMath.expm1(-r))) {
-          eps = 0;
-        }
+        double eps = r <= zeroThreshold
+            ? 0
+            : r + grid.logOneMinusInverse(i) - (logDelta + grid.logOrder(i)) / (a - 1);
         if (eps < bestEpsilon) {
           bestEpsilon = eps;
           bestOrder = a;
@@ -79,7 +81,7 @@ public final class RdpConversion {
         continue;
       }
       double logDelta = r == 0 ? Double.NEGATIVE_INFINITY : 0.5 * StrictMath.log(-StrictMath.expm1(-r));
-      logDelta = Math.min(logDelta, (a - 1) * (r - epsilon + StrictMath.log1p(-1 / a)) - StrictMath.log(a));
+      logDelta = Math.min(logDelta, (a - 1) * (r - epsilon + grid.logOneMinusInverse(i)) - grid.logOrder(i));
       if (logDelta < bestLogDelta) {
         bestLogDelta = logDelta;
         bestOrder = a;

@@ -56,7 +56,7 @@ import org.privspark.core.noise.NoiseSource;
  * <p><b>Caller's duty.</b> The L2 sensitivity must hold (contributions already bounded).
  * Immutable and thread-safe; the {@link NoiseSource} passed to {@code release} is not.
  */
-public final class GaussianMechanism {
+public final class GaussianMechanism extends GridMechanism<DiscreteGaussianEvent, DiscreteGaussianNoise> {
   /** log₂ of σ/g (at least), see the class comment. */
   static final int GRID_BITS = 26;
   /** log₂ of Δ/g (at least): rounding Δ up to the grid costs at most a relative 2^-10. */
@@ -74,11 +74,7 @@ public final class GaussianMechanism {
   private final double delta; // NaN when built from sigma
   private final double sigma; // the target σ: requested, or calibrated from (ε, δ)
   private final double granularity;
-  private final Plan scalar;
-
-  /** The discrete parameters of a release of n coordinates. */
-  private record Plan(
-      DiscreteGaussianSampler sampler, DiscreteGaussianEvent event, DiscreteGaussianNoise noise) {}
+  private final Plan<DiscreteGaussianEvent, DiscreteGaussianNoise> scalar;
 
   private GaussianMechanism(double sigma, double epsilon, double delta, double l2Sensitivity) {
     this.requestedSigma = sigma;
@@ -132,13 +128,14 @@ public final class GaussianMechanism {
     return Math.nextUp(units + Math.nextUp(Math.sqrt(dimension)));
   }
 
-  private Plan plan(int dimension) {
+  @Override
+  Plan<DiscreteGaussianEvent, DiscreteGaussianNoise> plan(int dimension) {
     double d = sensitivityUnits(dimension);
     double target = sigma;
     for (int attempt = 0; attempt < 64; attempt++) {
-      Plan plan = planFor(d, target, dimension);
+      Plan<DiscreteGaussianEvent, DiscreteGaussianNoise> plan = planFor(d, target, dimension);
       if (Double.isNaN(epsilon)
-          || RdpAccountant.epsilonOf(plan.event, delta, OrderGrid.defaults()).epsilon() <= epsilon) {
+          || RdpAccountant.epsilonOf(plan.event(), delta, OrderGrid.defaults()).epsilon() <= epsilon) {
         return plan;
       }
       // The exact cost is below the calibrated one; only double rounding in the accountant can
@@ -149,7 +146,7 @@ public final class GaussianMechanism {
         "could not certify epsilon " + epsilon + " at delta " + delta + " for sigma " + sigma);
   }
 
-  private Plan planFor(double d, double targetSigma, int dimension) {
+  private Plan<DiscreteGaussianEvent, DiscreteGaussianNoise> planFor(double d, double targetSigma, int dimension) {
     // S_min = ⌈(D·σ/Δ)²⌉ exactly: doubles are dyadic rationals.
     BigDecimal scaled = new BigDecimal(d).multiply(new BigDecimal(targetSigma));
     BigDecimal delta2 = new BigDecimal(l2Sensitivity).pow(2);
@@ -165,7 +162,7 @@ public final class GaussianMechanism {
     }
     long tl = t.longValueExact();
     long s = tl * (tl - 1);
-    return new Plan(
+    return new Plan<>(
         DiscreteGaussianSampler.withSigmaSquared(s),
         new DiscreteGaussianEvent(eventSigma(s, d), d),
         new DiscreteGaussianNoise(s, granularity));
@@ -193,43 +190,6 @@ public final class GaussianMechanism {
     }
   }
 
-  /**
-   * Releases one value: round(value/g)·g plus discrete Gaussian noise, as a double on the grid.
-   *
-   * @throws IllegalArgumentException if value is NaN, infinite, or |value/g| ≥ 2^62
-   */
-  public NoisyValue release(double value, NoiseSource source) {
-    Check.notNull("source", source);
-    long k = Grid.snap("value", value, granularity);
-    long noise = scalar.sampler.sample(source);
-    return new NoisyValue(Grid.release(k, noise, granularity), scalar.event, scalar.noise);
-  }
-
-  /**
-   * Releases a vector whose L2 sensitivity is Δ; every coordinate gets independent noise. All
-   * values are validated before any noise is drawn.
-   *
-   * @throws IllegalArgumentException if values is null or empty, or an entry is NaN, infinite or
-   *     too large (the message names its index)
-   */
-  public NoisyVector release(double[] values, NoiseSource source) {
-    Check.notNull("values", values);
-    Check.notNull("source", source);
-    if (values.length == 0) {
-      throw new IllegalArgumentException("values must hold at least one value; got 0");
-    }
-    long[] k = new long[values.length];
-    for (int i = 0; i < values.length; i++) {
-      k[i] = Grid.snap("values[" + i + "]", values[i], granularity);
-    }
-    Plan plan = values.length == 1 ? scalar : plan(values.length);
-    double[] out = new double[values.length];
-    for (int i = 0; i < out.length; i++) {
-      out[i] = Grid.release(k[i], plan.sampler.sample(source), granularity);
-    }
-    return new NoisyVector(out, plan.event, plan.noise);
-  }
-
   /** The σ the noise was sized for: the requested one, or the one calibrated from (ε, δ). */
   public double sigma() {
     return sigma;
@@ -249,27 +209,14 @@ public final class GaussianMechanism {
     return l2Sensitivity;
   }
 
-  /** The grid spacing g (a power of two); every released value is an integer multiple of it. */
+  @Override
   public double granularity() {
     return granularity;
   }
 
-  /** The cost of one scalar release. */
-  public DiscreteGaussianEvent event() {
-    return scalar.event;
-  }
-
-  /** The cost of releasing a vector of {@code dimension} coordinates. */
-  public DiscreteGaussianEvent eventFor(int dimension) {
-    if (dimension < 1) {
-      throw new IllegalArgumentException("dimension must be >= 1; got " + dimension);
-    }
-    return dimension == 1 ? scalar.event : plan(dimension).event;
-  }
-
-  /** The noise of a scalar release. */
-  public DiscreteGaussianNoise noise() {
-    return scalar.noise;
+  @Override
+  Plan<DiscreteGaussianEvent, DiscreteGaussianNoise> scalarPlan() {
+    return scalar;
   }
 
   @Override
@@ -278,7 +225,7 @@ public final class GaussianMechanism {
         ? "epsilon=" + epsilon + ", delta=" + delta
         : "sigma=" + requestedSigma;
     return "GaussianMechanism[" + target + ", l2Sensitivity=" + l2Sensitivity
-        + ", granularity=" + granularity + ", event=" + scalar.event + "]";
+        + ", granularity=" + granularity + ", event=" + scalar.event() + "]";
   }
 
   /** Collects parameters; {@link #build()} validates all of them. Not thread-safe. */

@@ -37,7 +37,7 @@ import org.privspark.core.noise.NoiseSource;
  * <p><b>Caller's duty.</b> The L1 sensitivity must hold for the query (contributions already
  * bounded). Immutable and thread-safe; the {@link NoiseSource} passed to {@code release} is not.
  */
-public final class LaplaceMechanism {
+public final class LaplaceMechanism extends GridMechanism<DiscreteLaplaceEvent, DiscreteLaplaceNoise> {
   /** log₂ of b/g: the grid is 2^40 times finer than the noise scale. */
   static final int GRID_BITS = 40;
   /** Smallest ε accepted: below it ⌈Δ/g⌉ could round Δ up by more than 2^-10 relative. */
@@ -49,11 +49,7 @@ public final class LaplaceMechanism {
   private final double l1Sensitivity;
   private final double granularity;
   private final long sensitivityUnits;
-  private final Plan scalar;
-
-  /** The discrete parameters of a release of n coordinates. */
-  private record Plan(
-      DiscreteLaplaceSampler sampler, DiscreteLaplaceEvent event, DiscreteLaplaceNoise noise) {}
+  private final Plan<DiscreteLaplaceEvent, DiscreteLaplaceNoise> scalar;
 
   private LaplaceMechanism(double epsilon, double l1Sensitivity) {
     this.epsilon = epsilon;
@@ -74,7 +70,8 @@ public final class LaplaceMechanism {
     return new Builder();
   }
 
-  private Plan plan(int dimension) {
+  @Override
+  Plan<DiscreteLaplaceEvent, DiscreteLaplaceNoise> plan(int dimension) {
     long d = Math.addExact(sensitivityUnits, dimension - 1L);
     // T = ⌈D/ε⌉ in exact arithmetic: the smallest integer T with D/T ≤ ε. The event's double
     // D/T then rounds to at most ε too (rounding to nearest is monotone and ε is a double).
@@ -85,47 +82,10 @@ public final class LaplaceMechanism {
               + dimension);
     }
     long scale = t.longValueExact();
-    return new Plan(
+    return new Plan<>(
         DiscreteLaplaceSampler.withScale(scale),
         new DiscreteLaplaceEvent(scale, d),
         new DiscreteLaplaceNoise(scale, granularity));
-  }
-
-  /**
-   * Releases one value: round(value/g)·g plus discrete Laplace noise, as a double on the grid.
-   *
-   * @throws IllegalArgumentException if value is NaN, infinite, or |value/g| ≥ 2^62
-   */
-  public NoisyValue release(double value, NoiseSource source) {
-    Check.notNull("source", source);
-    long k = Grid.snap("value", value, granularity);
-    long noise = scalar.sampler.sample(source);
-    return new NoisyValue(Grid.release(k, noise, granularity), scalar.event, scalar.noise);
-  }
-
-  /**
-   * Releases a vector whose L1 sensitivity is Δ; every coordinate gets independent noise. All
-   * values are validated before any noise is drawn.
-   *
-   * @throws IllegalArgumentException if values is null or empty, or an entry is NaN, infinite or
-   *     too large (the message names its index)
-   */
-  public NoisyVector release(double[] values, NoiseSource source) {
-    Check.notNull("values", values);
-    Check.notNull("source", source);
-    if (values.length == 0) {
-      throw new IllegalArgumentException("values must hold at least one value; got 0");
-    }
-    long[] k = new long[values.length];
-    for (int i = 0; i < values.length; i++) {
-      k[i] = Grid.snap("values[" + i + "]", values[i], granularity);
-    }
-    Plan plan = values.length == 1 ? scalar : plan(values.length);
-    double[] out = new double[values.length];
-    for (int i = 0; i < out.length; i++) {
-      out[i] = Grid.release(k[i], plan.sampler.sample(source), granularity);
-    }
-    return new NoisyVector(out, plan.event, plan.noise);
   }
 
   /** The requested ε. */
@@ -137,33 +97,20 @@ public final class LaplaceMechanism {
     return l1Sensitivity;
   }
 
-  /** The grid spacing g (a power of two); every released value is an integer multiple of it. */
+  @Override
   public double granularity() {
     return granularity;
   }
 
-  /** The cost of one scalar release: {@code DiscreteLaplaceEvent(T, D)} with D/T ≤ ε. */
-  public DiscreteLaplaceEvent event() {
-    return scalar.event;
-  }
-
-  /** The cost of releasing a vector of {@code dimension} coordinates. */
-  public DiscreteLaplaceEvent eventFor(int dimension) {
-    if (dimension < 1) {
-      throw new IllegalArgumentException("dimension must be >= 1; got " + dimension);
-    }
-    return dimension == 1 ? scalar.event : plan(dimension).event;
-  }
-
-  /** The noise of a scalar release. */
-  public DiscreteLaplaceNoise noise() {
-    return scalar.noise;
+  @Override
+  Plan<DiscreteLaplaceEvent, DiscreteLaplaceNoise> scalarPlan() {
+    return scalar;
   }
 
   @Override
   public String toString() {
     return "LaplaceMechanism[epsilon=" + epsilon + ", l1Sensitivity=" + l1Sensitivity
-        + ", granularity=" + granularity + ", event=" + scalar.event + "]";
+        + ", granularity=" + granularity + ", event=" + scalar.event() + "]";
   }
 
   /** Collects parameters; {@link #build()} validates all of them. Not thread-safe. */

@@ -26,7 +26,7 @@ import org.privspark.core.Check;
  *
  * <p>Immutable and thread-safe; the {@link NoiseSource} is not.
  */
-public final class DiscreteGaussianSampler {
+public final class DiscreteGaussianSampler implements IntegerNoiseSampler {
   private static final BigInteger MAX_FAST_DENOMINATOR = BigInteger.valueOf(BernoulliExp.MAX_DENOMINATOR);
   private static final BigInteger LONG_MAX = BigInteger.valueOf(Long.MAX_VALUE);
 

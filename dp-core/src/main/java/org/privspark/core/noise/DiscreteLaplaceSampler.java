@@ -28,7 +28,7 @@ import org.privspark.core.Check;
  *
  * <p>Immutable and thread-safe; the {@link NoiseSource} is not.
  */
-public final class DiscreteLaplaceSampler {
+public final class DiscreteLaplaceSampler implements IntegerNoiseSampler {
   /** The largest supported scale, 2^52. */
   public static final long MAX_SCALE = 1L << 52;
 
