@@ -13,6 +13,7 @@ import org.privspark.core.accounting.OrderGrid;
 import org.privspark.core.accounting.PrivacyEvent;
 import org.privspark.core.accounting.PrivacyGuarantee;
 import org.privspark.core.accounting.RdpAccountant;
+import org.privspark.core.accounting.SampledGaussianEvent;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -172,6 +173,8 @@ final class AccountantCommand {
       } else {
         sigma = Calibration.dpSgdNoiseMultiplier(sampleRate, steps, epsilon, delta, grid);
         method = "RDP, " + steps + " Poisson-subsampled steps at q=" + sampleRate;
+        // At the grid's edge a wider grid would certify the target with less noise.
+        warnIfEdge(RdpAccountant.epsilonOf(new SampledGaussianEvent(sampleRate, sigma, steps), delta, grid));
       }
       if (json) {
         Map<String, Object> fields = new LinkedHashMap<>();

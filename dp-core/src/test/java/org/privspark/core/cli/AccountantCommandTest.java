@@ -97,6 +97,14 @@ class AccountantCommandTest {
   }
 
   @Test
+  void calibrate_dpSgdOptimumAtGridEdge_warns() {
+    Result r = run("accountant", "calibrate", "--epsilon", "3", "--delta", "1e-5", "--sample-rate", "0.004",
+        "--steps", "10000", "--orders", "2,3");
+    assertThat(r.exit()).isZero();
+    assertThat(r.err()).containsPattern("warning: the optimal order [23]\\.0 is at the edge of the order grid");
+  }
+
+  @Test
   void badSpecs_exit2_withMessageNamingTheBadPart() {
     assertBad(run("accountant", "epsilon", "--delta", "1e-5", "gaussian:sigma=abc"), "sigma must be a number; got 'abc'");
     assertBad(run("accountant", "epsilon", "--delta", "1e-5", "gaussian:sigma=-1"), "sigma must be finite and > 0; got -1.0");
