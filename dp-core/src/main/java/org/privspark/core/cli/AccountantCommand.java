@@ -77,31 +77,34 @@ final class AccountantCommand {
       }
     }
 
-    static RdpAccountant compose(OrderGrid grid, List<PrivacyEvent> events) {
-      RdpAccountant accountant = new RdpAccountant(grid);
-      events.forEach(accountant::compose);
-      return accountant;
-    }
-
     /** JSON has no infinities: a missing bound or the pure-DP path prints as null. */
     static Object finiteOrNull(double value) {
       return Double.isFinite(value) ? value : null;
     }
   }
 
-  @Command(name = "epsilon", mixinStandardHelpOptions = true,
-      description = "The RDP-based ε of the composed events at total δ (the number the budget filter uses).")
-  static final class Epsilon extends Base {
-    @Option(names = "--delta", required = true, paramLabel = "D", description = "Target δ in [0, 1).")
-    double delta;
-
+  /** The subcommands that compose a list of events. */
+  abstract static class Composing extends Base {
     @Parameters(arity = "1..*", paramLabel = "EVENT", converter = EventSpec.class,
         description = "Events to compose: " + EventSpec.SYNTAX)
     List<PrivacyEvent> events;
 
+    RdpAccountant composed(OrderGrid grid) {
+      RdpAccountant accountant = new RdpAccountant(grid);
+      events.forEach(accountant::compose);
+      return accountant;
+    }
+  }
+
+  @Command(name = "epsilon", mixinStandardHelpOptions = true,
+      description = "The RDP-based ε of the composed events at total δ (the number the budget filter uses).")
+  static final class Epsilon extends Composing {
+    @Option(names = "--delta", required = true, paramLabel = "D", description = "Target δ in [0, 1).")
+    double delta;
+
     @Override
     void run(OrderGrid grid) {
-      PrivacyGuarantee g = compose(grid, events).epsilon(delta);
+      PrivacyGuarantee g = composed(grid).epsilon(delta);
       warnIfEdge(g);
       if (json) {
         Map<String, Object> fields = new LinkedHashMap<>();
@@ -118,17 +121,13 @@ final class AccountantCommand {
 
   @Command(name = "delta", mixinStandardHelpOptions = true,
       description = "The smallest total δ of the composed events at ε.")
-  static final class Delta extends Base {
+  static final class Delta extends Composing {
     @Option(names = "--epsilon", required = true, paramLabel = "E", description = "Target ε >= 0.")
     double epsilon;
 
-    @Parameters(arity = "1..*", paramLabel = "EVENT", converter = EventSpec.class,
-        description = "Events to compose: " + EventSpec.SYNTAX)
-    List<PrivacyEvent> events;
-
     @Override
     void run(OrderGrid grid) {
-      PrivacyGuarantee g = compose(grid, events).delta(epsilon);
+      PrivacyGuarantee g = composed(grid).delta(epsilon);
       warnIfEdge(g);
       if (json) {
         Map<String, Object> fields = new LinkedHashMap<>();
