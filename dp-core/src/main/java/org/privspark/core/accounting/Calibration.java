@@ -80,9 +80,20 @@ public final class Calibration {
   }
 
   /**
-   * The smallest x &gt; 0 (to relative precision 1e-12) with {@code ok(x)}, for a predicate that is
-   * false below some threshold and true above it. Returns a value for which {@code ok} is true.
+   * The smallest noise scale x &gt; 0 (to relative precision 1e-12) that meets a target, for a
+   * predicate that is false below some threshold and true above it (more noise never hurts).
+   * Returns a value for which {@code meetsTarget} is true; for calibrating several mechanisms
+   * together through the accountant.
+   *
+   * @param start where the search starts, &gt; 0
+   * @throws ArithmeticException if no finite scale meets the target
    */
+  public static double smallestSatisfying(DoublePredicate meetsTarget, double start) {
+    Check.notNull("meetsTarget", meetsTarget);
+    Check.positiveFinite("start", start);
+    return smallestPositive(meetsTarget, start);
+  }
+
   static double smallestPositive(DoublePredicate ok, double start) {
     double hi = start;
     int guard = 0;

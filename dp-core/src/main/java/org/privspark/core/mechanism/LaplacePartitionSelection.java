@@ -1,0 +1,104 @@
+package org.privspark.core.mechanism;
+
+import org.privspark.core.Check;
+import org.privspark.core.accounting.ApproximateDpEvent;
+import org.privspark.core.noise.NoiseSource;
+
+/**
+ * Private partition selection by Laplace thresholding: a group (partition) is released only if a
+ * noisy count of its distinct privacy units clears a threshold, so that groups which exist because
+ * of one unit are published with probability at most δ.
+ *
+ * <p><b>Guarantee.</b> (ε', δ)-DP with ε' ≤ ε, charged as {@link ApproximateDpEvent}(ε', δ), when
+ * each privacy unit contributes to at most L0 groups. The noisy counts of all groups form one
+ * Laplace release of L1 sensitivity L0 (ε'-DP, {@link LaplaceMechanism}); a group that one unit
+ * creates has a true count of 1, and is kept only if its noise Y (discrete Laplace of scale T, in
+ * grid units g) reaches m units: P(Y ≥ m) = q^m/(1 + q) with q = e^{−1/T}. m is the smallest
+ * integer with that probability at most δₐ = 1 − (1 − δ)^{1/L0}, plus one unit of margin against
+ * floating-point error, so the L0 groups one unit can create are all dropped with probability at
+ * least (1 − δₐ)^{L0} = 1 − δ.
+ *
+ * <p><b>Pre-threshold.</b> With a pre-threshold p ≥ 1, groups with fewer than p units are never
+ * released and the test runs on n − (p − 1), so that p units play the role of one in the
+ * argument above.
+ *
+ * <p><b>Reference.</b> Wilson et al., "Differentially Private SQL with Bounded User Contribution",
+ * PoPETs 2020, §3; Google differential-privacy, {@code LaplacePartitionSelection} (the adjusted δ).
+ *
+ * <p>Immutable and thread-safe; the {@link NoiseSource} is not.
+ */
+public final class LaplacePartitionSelection {
+  private final LaplaceMechanism counts;
+  private final double delta;
+  private final long maxPartitionsContributed;
+  private final long preThreshold;
+  private final double threshold;
+
+  private LaplacePartitionSelection(double epsilon, double delta, long l0, long preThreshold) {
+    this.counts = LaplaceMechanism.builder().epsilon(epsilon).l1Sensitivity(l0).build();
+    this.delta = delta;
+    this.maxPartitionsContributed = l0;
+    this.preThreshold = preThreshold;
+    double adjustedDelta = -StrictMath.expm1(StrictMath.log1p(-delta) / l0);
+    long scale = counts.noise().scale();
+    double q = StrictMath.exp(-1.0 / scale);
+    double units = scale * (-StrictMath.log(adjustedDelta) - StrictMath.log1p(q));
+    long m = Math.max(1, (long) Math.ceil(units)) + 1;
+    this.threshold = 1 + m * counts.granularity();
+  }
+
+  /**
+   * A selection at (ε, δ) for units that contribute to at most {@code maxPartitionsContributed}
+   * groups, with no pre-threshold.
+   */
+  public static LaplacePartitionSelection of(double epsilon, double delta, long maxPartitionsContributed) {
+    return of(epsilon, delta, maxPartitionsContributed, 1);
+  }
+
+  /**
+   * A selection with a pre-threshold: groups with fewer than {@code preThreshold} units are never
+   * kept.
+   *
+   * @param epsilon in [2^-30, 2^12]
+   * @param delta in (0, 1)
+   * @param maxPartitionsContributed L0 &ge; 1
+   * @param preThreshold &ge; 1
+   */
+  public static LaplacePartitionSelection of(
+      double epsilon, double delta, long maxPartitionsContributed, long preThreshold) {
+    Check.positiveFinite("epsilon", epsilon);
+    Check.inOpen("delta", delta, 0.0, 1.0);
+    Check.atLeastOne("maxPartitionsContributed", maxPartitionsContributed);
+    Check.atLeastOne("preThreshold", preThreshold);
+    return new LaplacePartitionSelection(epsilon, delta, maxPartitionsContributed, preThreshold);
+  }
+
+  /** Whether a group with {@code units} distinct privacy units is released. */
+  public boolean keep(long units, NoiseSource source) {
+    long shifted = units - (preThreshold - 1);
+    if (shifted < 1) {
+      return false;
+    }
+    return counts.release((double) shifted, source).value() >= threshold;
+  }
+
+  /** What the selection costs: the counts' pure ε' ≤ ε, and δ. */
+  public ApproximateDpEvent event() {
+    return new ApproximateDpEvent(counts.event().pureEpsilon(), delta);
+  }
+
+  /** The threshold on the noisy (shifted) count, in units. */
+  public double threshold() {
+    return threshold;
+  }
+
+  public long maxPartitionsContributed() {
+    return maxPartitionsContributed;
+  }
+
+  @Override
+  public String toString() {
+    return "LaplacePartitionSelection[" + event() + ", L0=" + maxPartitionsContributed
+        + ", preThreshold=" + preThreshold + ", threshold=" + threshold + "]";
+  }
+}
