@@ -15,7 +15,7 @@ public final class SparkTestSession {
     if (session == null) {
       session = SparkSession.builder()
           .appName("privspark-tests")
-          .master("local[2]")
+          .master("local[2,2]") // two threads; a failed task is retried once (tests inject failures)
           .config("spark.ui.enabled", "false")
           .config("spark.driver.host", "127.0.0.1")
           .config("spark.driver.bindAddress", "127.0.0.1")

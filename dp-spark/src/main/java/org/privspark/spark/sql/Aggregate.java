@@ -1,0 +1,68 @@
+package org.privspark.spark.sql;
+
+import java.io.Serializable;
+import java.util.List;
+
+/**
+ * One statistic a query asks for, and the measurements it is computed from.
+ *
+ * @param kind what to compute
+ * @param column the value column, or null for counts
+ * @param lower the public lower bound (values are clamped to it); NaN for counts
+ * @param upper the public upper bound; NaN for counts
+ * @param weight its share of the budget, relative to the other statistics
+ */
+record Aggregate(Kind kind, String column, double lower, double upper, double weight) implements Serializable {
+
+  enum Kind { COUNT, COUNT_DISTINCT_UNITS, SUM, MEAN, VARIANCE, STDDEV }
+
+  Aggregate withWeight(double w) {
+    return new Aggregate(kind, column, lower, upper, w);
+  }
+
+  /** The output column's name. */
+  String outputName() {
+    return switch (kind) {
+      case COUNT -> "count";
+      case COUNT_DISTINCT_UNITS -> "count_distinct_units";
+      case SUM -> "sum_" + column;
+      case MEAN -> "mean_" + column;
+      case VARIANCE -> "variance_" + column;
+      case STDDEV -> "stddev_" + column;
+    };
+  }
+
+  /** Names of the measurements this statistic is computed from (shared between statistics). */
+  List<String> measurements() {
+    return switch (kind) {
+      case COUNT -> List.of(ROWS);
+      case COUNT_DISTINCT_UNITS -> List.of(UNITS);
+      case SUM -> List.of(sumName());
+      case MEAN -> List.of(ROWS, centeredSumName());
+      case VARIANCE, STDDEV -> List.of(ROWS, centeredSumName(), centeredSquaresName());
+    };
+  }
+
+  static final String ROWS = "rows";
+  static final String UNITS = "units";
+
+  String sumName() {
+    return "sum[" + column + "," + lower + "," + upper + "]";
+  }
+
+  String centeredSumName() {
+    return "csum[" + column + "," + lower + "," + upper + "]";
+  }
+
+  String centeredSquaresName() {
+    return "csq[" + column + "," + lower + "," + upper + "]";
+  }
+
+  double midpoint() {
+    return lower + (upper - lower) / 2;
+  }
+
+  double halfWidth() {
+    return (upper - lower) / 2;
+  }
+}

@@ -1,0 +1,35 @@
+package org.privspark.spark.sql;
+
+import java.io.Serializable;
+import org.privspark.core.mechanism.GaussianMechanism;
+import org.privspark.core.mechanism.GridMechanism;
+import org.privspark.core.mechanism.LaplaceMechanism;
+
+/**
+ * One noisy quantity a query releases per group (a row count, a clamped sum, …), with the
+ * parameters of its mechanism. Serializable: executors rebuild the same mechanism from it, which
+ * is a pure function of these numbers.
+ *
+ * @param name the measurement's name, part of every noise cell's identity
+ * @param kind Laplace or Gaussian
+ * @param epsilon ε for Laplace; NaN for Gaussian
+ * @param sigma σ for Gaussian; NaN for Laplace
+ * @param sensitivity the L1 (Laplace) or L2 (Gaussian) sensitivity over all groups of one unit
+ */
+record Measurement(String name, NoiseKind kind, double epsilon, double sigma, double sensitivity)
+    implements Serializable {
+
+  static Measurement laplace(String name, double epsilon, double l1Sensitivity) {
+    return new Measurement(name, NoiseKind.LAPLACE, epsilon, Double.NaN, l1Sensitivity);
+  }
+
+  static Measurement gaussian(String name, double sigma, double l2Sensitivity) {
+    return new Measurement(name, NoiseKind.GAUSSIAN, Double.NaN, sigma, l2Sensitivity);
+  }
+
+  GridMechanism<?, ?> mechanism() {
+    return kind == NoiseKind.LAPLACE
+        ? LaplaceMechanism.builder().epsilon(epsilon).l1Sensitivity(sensitivity).build()
+        : GaussianMechanism.builder().sigma(sigma).l2Sensitivity(sensitivity).build();
+  }
+}

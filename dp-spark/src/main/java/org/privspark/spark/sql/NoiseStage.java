@@ -1,0 +1,219 @@
+package org.privspark.spark.sql;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.privspark.core.mechanism.GridMechanism;
+import org.privspark.core.mechanism.LaplacePartitionSelection;
+import org.privspark.core.mechanism.NoisyValue;
+import org.privspark.core.noise.KeyedStreamSource;
+import org.privspark.core.noise.Secret;
+
+/**
+ * Runs on the executors over the per-group aggregates (keys, {@code __units}, one input per
+ * measurement): drops groups that fail partition selection, adds noise to every measurement, and
+ * computes each statistic with its noise standard deviation and 95% confidence interval.
+ *
+ * <p>Every draw comes from {@link KeyedStreamSource#forCell} with the release secret and a cell id
+ * made of the measurement's name and the group key, so re-running a task reproduces its output
+ * exactly.
+ *
+ * <p>Confidence intervals: for counts and sums, the exact interval of the added noise (it covers
+ * the exact bounded value with probability ≥ 95%). For mean and variance, intervals of their 2 or
+ * 3 components at level 1 − 0.05/k each, combined by interval arithmetic (a union bound keeps the
+ * coverage at ≥ 95%). Their {@code _noise_std} is a first-order (delta-method) approximation.
+ */
+final class NoiseStage implements MapPartitionsFunction<Row, Row> {
+  private static final long serialVersionUID = 1L;
+  private static final double LEVEL = 0.95;
+
+  private final byte[] secret;
+  private final int keyCount;
+  private final List<Measurement> measurements;
+  private final List<Aggregate> aggregates;
+  private final double selectionEpsilon;
+  private final double selectionDelta;
+  private final long l0;
+  private final long preThreshold;
+
+  NoiseStage(byte[] secret, int keyCount, List<Measurement> measurements, List<Aggregate> aggregates,
+      double selectionEpsilon, double selectionDelta, long l0, long preThreshold) {
+    this.secret = secret.clone();
+    this.keyCount = keyCount;
+    this.measurements = List.copyOf(measurements);
+    this.aggregates = List.copyOf(aggregates);
+    this.selectionEpsilon = selectionEpsilon;
+    this.selectionDelta = selectionDelta;
+    this.l0 = l0;
+    this.preThreshold = preThreshold;
+  }
+
+  @Override
+  public Iterator<Row> call(Iterator<Row> input) {
+    Secret releaseSecret = Secret.fromBytes(secret);
+    List<GridMechanism<?, ?>> mechanisms = new ArrayList<>();
+    for (Measurement m : measurements) {
+      mechanisms.add(m.mechanism());
+    }
+    LaplacePartitionSelection selection = Double.isNaN(selectionEpsilon)
+        ? null
+        : LaplacePartitionSelection.of(selectionEpsilon, selectionDelta, l0, preThreshold);
+    List<Row> out = new ArrayList<>();
+    while (input.hasNext()) {
+      Row row = input.next();
+      String cell = groupId(row);
+      if (selection != null
+          && !selection.keep(row.getLong(keyCount), KeyedStreamSource.forCell(releaseSecret, "select|" + cell))) {
+        continue;
+      }
+      NoisyValue[] noisy = new NoisyValue[measurements.size()];
+      for (int i = 0; i < noisy.length; i++) {
+        double exact = row.getDouble(keyCount + 1 + i);
+        noisy[i] = mechanisms.get(i).release(exact,
+            KeyedStreamSource.forCell(releaseSecret, measurements.get(i).name() + "|" + cell));
+      }
+      out.add(outputRow(row, noisy));
+    }
+    return out.iterator();
+  }
+
+  private Row outputRow(Row row, NoisyValue[] noisy) {
+    Object[] values = new Object[keyCount + 4 * aggregates.size()];
+    for (int k = 0; k < keyCount; k++) {
+      values[k] = row.get(k);
+    }
+    int at = keyCount;
+    for (Aggregate a : aggregates) {
+      double[] stat = statistic(a, noisy);
+      for (double v : stat) {
+        values[at++] = v;
+      }
+    }
+    return RowFactory.create(values);
+  }
+
+  /** {value, noise std, ci low, ci high} of one statistic. */
+  private double[] statistic(Aggregate a, NoisyValue[] noisy) {
+    return switch (a.kind()) {
+      case COUNT -> direct(noisy[index(Aggregate.ROWS)]);
+      case COUNT_DISTINCT_UNITS -> direct(noisy[index(Aggregate.UNITS)]);
+      case SUM -> direct(noisy[index(a.sumName())]);
+      case MEAN -> mean(a, noisy[index(Aggregate.ROWS)], noisy[index(a.centeredSumName())]);
+      case VARIANCE -> variance(a, noisy[index(Aggregate.ROWS)], noisy[index(a.centeredSumName())],
+          noisy[index(a.centeredSquaresName())], false);
+      case STDDEV -> variance(a, noisy[index(Aggregate.ROWS)], noisy[index(a.centeredSumName())],
+          noisy[index(a.centeredSquaresName())], true);
+    };
+  }
+
+  private static double[] direct(NoisyValue v) {
+    double h = v.noise().halfWidth(LEVEL);
+    return new double[] {v.value(), v.noiseStd(), v.value() - h, v.value() + h};
+  }
+
+  private static double[] mean(Aggregate a, NoisyValue count, NoisyValue centeredSum) {
+    double level = 1 - (1 - LEVEL) / 2;
+    double c = Math.max(count.value(), 1);
+    double s = centeredSum.value();
+    double value = clamp(a.midpoint() + s / c, a.lower(), a.upper());
+    double std = Math.sqrt(sq(centeredSum.noiseStd()) + sq(s / c) * sq(count.noiseStd())) / c;
+    double[] ci = ratioInterval(interval(centeredSum, level), interval(count, level));
+    return new double[] {value, std, clamp(a.midpoint() + ci[0], a.lower(), a.upper()),
+        clamp(a.midpoint() + ci[1], a.lower(), a.upper())};
+  }
+
+  private static double[] variance(Aggregate a, NoisyValue count, NoisyValue centeredSum,
+      NoisyValue centeredSquares, boolean root) {
+    double level = 1 - (1 - LEVEL) / 3;
+    double w2 = a.halfWidth() * a.halfWidth();
+    double c = Math.max(count.value(), 1);
+    double m1 = centeredSum.value() / c;
+    double m2 = centeredSquares.value() / c;
+    double value = clamp(m2 - m1 * m1, 0, w2);
+    double std = Math.sqrt(sq(centeredSquares.noiseStd()) + sq(2 * m1) * sq(centeredSum.noiseStd())
+        + sq(m2 - 2 * m1 * m1) * sq(count.noiseStd())) / c;
+    double[] cI = interval(count, level);
+    double[] sI = interval(centeredSum, level);
+    double[] qI = interval(centeredSquares, level);
+    double cLo = Math.max(cI[0], 1);
+    double cHi = Math.max(cI[1], 1);
+    double minAbsS = (sI[0] <= 0 && sI[1] >= 0) ? 0 : Math.min(Math.abs(sI[0]), Math.abs(sI[1]));
+    double maxAbsS = Math.max(Math.abs(sI[0]), Math.abs(sI[1]));
+    double hi = (qI[1] >= 0 ? qI[1] / cLo : qI[1] / cHi) - sq(minAbsS / cHi);
+    double lo = (qI[0] >= 0 ? qI[0] / cHi : qI[0] / cLo) - sq(maxAbsS / cLo);
+    lo = clamp(lo, 0, w2);
+    hi = clamp(hi, 0, w2);
+    if (!root) {
+      return new double[] {value, std, lo, hi};
+    }
+    double sd = Math.sqrt(value);
+    double sdStd = sd > 0 ? std / (2 * sd) : Math.sqrt(std);
+    return new double[] {sd, sdStd, Math.sqrt(lo), Math.sqrt(hi)};
+  }
+
+  /** [value − h, value + h] for the noise's half-width h at {@code level}. */
+  private static double[] interval(NoisyValue v, double level) {
+    double h = v.noise().halfWidth(level);
+    return new double[] {v.value() - h, v.value() + h};
+  }
+
+  /** The range of s/c over s in {@code s} and c in {@code c}, with c floored at 1. */
+  private static double[] ratioInterval(double[] s, double[] c) {
+    double cLo = Math.max(c[0], 1);
+    double cHi = Math.max(c[1], 1);
+    double[] corners = {s[0] / cLo, s[0] / cHi, s[1] / cLo, s[1] / cHi};
+    return new double[] {minOf(corners), maxOf(corners)};
+  }
+
+  private static double minOf(double[] v) {
+    double m = Double.POSITIVE_INFINITY;
+    for (double x : v) {
+      m = Math.min(m, x);
+    }
+    return m;
+  }
+
+  private static double maxOf(double[] v) {
+    double m = Double.NEGATIVE_INFINITY;
+    for (double x : v) {
+      m = Math.max(m, x);
+    }
+    return m;
+  }
+
+  private int index(String measurement) {
+    for (int i = 0; i < measurements.size(); i++) {
+      if (measurements.get(i).name().equals(measurement)) {
+        return i;
+      }
+    }
+    throw new IllegalStateException("no measurement " + measurement);
+  }
+
+  /** An unambiguous id of the group key: each value length-prefixed, nulls marked. */
+  private String groupId(Row row) {
+    StringBuilder id = new StringBuilder();
+    for (int k = 0; k < keyCount; k++) {
+      Object v = row.get(k);
+      if (v == null) {
+        id.append("N;");
+      } else {
+        String s = v.toString();
+        id.append(s.getBytes(StandardCharsets.UTF_8).length).append(':').append(s).append(';');
+      }
+    }
+    return id.toString();
+  }
+
+  private static double clamp(double v, double lo, double hi) {
+    return Math.max(lo, Math.min(hi, v));
+  }
+
+  private static double sq(double v) {
+    return v * v;
+  }
+}

@@ -1,0 +1,432 @@
+package org.privspark.spark.sql;
+
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.dense_rank;
+import static org.apache.spark.sql.functions.greatest;
+import static org.apache.spark.sql.functions.isnan;
+import static org.apache.spark.sql.functions.least;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.not;
+import static org.apache.spark.sql.functions.row_number;
+import static org.apache.spark.sql.functions.xxhash64;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.NumericType;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import org.privspark.core.Check;
+import org.privspark.core.accounting.PrivacyEvent;
+import org.privspark.core.noise.Secret;
+
+/**
+ * One private query: the statistics to compute, the budget to spend, and how groups are chosen.
+ * {@link #run()} validates everything, charges the budget, and returns a lazy {@code Dataset<Row>}
+ * of noisy results: the group keys, then for each statistic its value and, as
+ * {@code <name>_noise_std}, {@code <name>_ci_low} and {@code <name>_ci_high}, the standard
+ * deviation of its noise and a 95% confidence interval.
+ *
+ * <p><b>Order of work.</b> Validation (columns, types, bounds, ε, δ) runs on the driver and reads no
+ * data; a failure spends nothing. The query's {@link PrivacyEvent} is charged next, before any
+ * Spark job exists; an exhausted budget throws {@link
+ * org.privspark.core.accounting.BudgetExhaustedException} and spends nothing. Only then is the plan
+ * built: one shuffle of the rows by privacy unit (both bounding steps run on it), per-(unit, group)
+ * partial aggregates, one shuffle of those by group, and noise per output cell.
+ *
+ * <p><b>Noise drawn once.</b> Every noise value is a pure function of a per-release secret and the
+ * cell's identity (statistic, group key), through {@link org.privspark.core.noise.KeyedStreamSource};
+ * so is the random choice of rows and groups in bounding. Evaluating the result again (another
+ * action, a retried or speculative task, an evicted cache block) gives the same numbers.
+ *
+ * <p>Not thread-safe: build and run a query from one thread.
+ */
+public final class PrivateAggregation {
+  static final String UNIT = "__privspark_unit";
+
+  private final PrivateDataFrame source;
+  private final String[] keys;
+  private final List<Aggregate> aggregates = new ArrayList<>();
+  private Dataset<Row> publicGroups;
+  private long preThreshold = 1;
+  private double selectionWeight = 1;
+  private Double epsilon;
+  private double delta = 0;
+  private NoiseKind noise = NoiseKind.LAPLACE;
+  private Secret secret;
+
+  PrivateAggregation(PrivateDataFrame source, String[] keys) {
+    this.source = source;
+    this.keys = keys;
+  }
+
+  /** The number of rows per group (after bounding). */
+  public PrivateAggregation count() {
+    return add(new Aggregate(Aggregate.Kind.COUNT, null, Double.NaN, Double.NaN, 1));
+  }
+
+  /** The number of distinct privacy units per group. */
+  public PrivateAggregation countDistinctUnits() {
+    return add(new Aggregate(Aggregate.Kind.COUNT_DISTINCT_UNITS, null, Double.NaN, Double.NaN, 1));
+  }
+
+  /** The sum of {@code column}, each value clamped to [lower, upper]. */
+  public PrivateAggregation sum(String column, double lower, double upper) {
+    return add(valued(Aggregate.Kind.SUM, column, lower, upper));
+  }
+
+  /** The mean of {@code column} clamped to [lower, upper], by the midpoint trick. */
+  public PrivateAggregation mean(String column, double lower, double upper) {
+    return add(valued(Aggregate.Kind.MEAN, column, lower, upper));
+  }
+
+  /** The (population) variance of {@code column} clamped to [lower, upper]. */
+  public PrivateAggregation variance(String column, double lower, double upper) {
+    return add(valued(Aggregate.Kind.VARIANCE, column, lower, upper));
+  }
+
+  /** The standard deviation of {@code column} clamped to [lower, upper]. */
+  public PrivateAggregation stddev(String column, double lower, double upper) {
+    return add(valued(Aggregate.Kind.STDDEV, column, lower, upper));
+  }
+
+  /** The budget weight of the statistic added last (default 1), finite and &gt; 0. */
+  public PrivateAggregation weight(double weight) {
+    Check.positiveFinite("weight", weight);
+    if (aggregates.isEmpty()) {
+      throw new IllegalStateException("weight applies to the statistic added last; add one first");
+    }
+    aggregates.set(aggregates.size() - 1, aggregates.get(aggregates.size() - 1).withWeight(weight));
+    return this;
+  }
+
+  /**
+   * Public groups: exactly the keys listed in {@code keys} (a data set with the key columns) appear
+   * in the output, empty ones with noise only; rows of other groups are dropped before bounding. No
+   * budget goes to partition selection.
+   */
+  public PrivateAggregation publicGroups(Dataset<Row> keys) {
+    Check.notNull("publicGroups", keys);
+    this.publicGroups = keys;
+    return this;
+  }
+
+  /** With private groups: groups with fewer than {@code units} privacy units are never released. */
+  public PrivateAggregation preThreshold(long units) {
+    this.preThreshold = Check.atLeastOne("preThreshold", units);
+    return this;
+  }
+
+  /** With private groups: the budget weight of partition selection (default 1). */
+  public PrivateAggregation selectionWeight(double weight) {
+    this.selectionWeight = Check.positiveFinite("selectionWeight", weight);
+    return this;
+  }
+
+  /** The ε this query spends, finite and &gt; 0. Required. */
+  public PrivateAggregation epsilon(double epsilon) {
+    this.epsilon = epsilon;
+    return this;
+  }
+
+  /** The δ this query spends, in [0, 1) (default 0; private groups and Gaussian noise need &gt; 0). */
+  public PrivateAggregation delta(double delta) {
+    this.delta = delta;
+    return this;
+  }
+
+  /** The noise (default {@link NoiseKind#LAPLACE}). */
+  public PrivateAggregation noise(NoiseKind kind) {
+    this.noise = Check.notNull("noise", kind);
+    return this;
+  }
+
+  /**
+   * The release secret that keys all noise and sampling (default: a fresh one from SecureRandom).
+   * Set it only to reproduce a release exactly, for example on another cluster; two different
+   * queries must never share a secret.
+   */
+  public PrivateAggregation releaseSecret(Secret secret) {
+    this.secret = Check.notNull("releaseSecret", secret);
+    return this;
+  }
+
+  /**
+   * What the query would cost, after validating it; reads no data and spends nothing.
+   *
+   * @throws IllegalArgumentException naming the first invalid parameter
+   */
+  public PrivacyEvent cost() {
+    validate();
+    return plan().event();
+  }
+
+  /**
+   * Validates the query, charges its cost to the budget, and returns the noisy results (lazy).
+   *
+   * @throws IllegalArgumentException naming the first invalid parameter; nothing is charged
+   * @throws org.privspark.core.accounting.BudgetExhaustedException if the budget cannot afford it
+   */
+  public Dataset<Row> run() {
+    validate();
+    QueryPlan plan = plan();
+    source.budget().spend(plan.event());
+    Secret releaseSecret = secret != null ? secret : Secret.generate();
+    return build(plan, releaseSecret);
+  }
+
+  private PrivateAggregation add(Aggregate a) {
+    aggregates.add(a);
+    return this;
+  }
+
+  private Aggregate valued(Aggregate.Kind kind, String column, double lower, double upper) {
+    PrivateDataFrame.requireColumn(source.data(), "column", column);
+    if (!Double.isFinite(lower) || !Double.isFinite(upper) || !(lower < upper)) {
+      throw new IllegalArgumentException(
+          "bounds of '" + column + "' must be finite with lower < upper; got [" + lower + ", " + upper + "]");
+    }
+    if (!(source.data().schema().apply(column).dataType() instanceof NumericType)) {
+      throw new IllegalArgumentException("column '" + column + "' must be numeric; got "
+          + source.data().schema().apply(column).dataType().simpleString());
+    }
+    return new Aggregate(kind, column, lower, upper, 1);
+  }
+
+  private void validate() {
+    if (aggregates.isEmpty()) {
+      throw new IllegalArgumentException("a query must ask for at least one statistic; got none");
+    }
+    if (epsilon == null) {
+      throw new IllegalArgumentException("epsilon must be set; got nothing");
+    }
+    Check.positiveFinite("epsilon", epsilon);
+    Check.inHalfOpen("delta", delta, 0.0, 1.0);
+    boolean privateGroups = keys.length > 0 && publicGroups == null;
+    if (privateGroups && delta == 0) {
+      throw new IllegalArgumentException(
+          "delta must be > 0 for private partition selection; got 0.0 (set delta, or list publicGroups)");
+    }
+    if (noise == NoiseKind.GAUSSIAN && delta == 0) {
+      throw new IllegalArgumentException("delta must be > 0 for Gaussian noise; got 0.0");
+    }
+    Set<String> outputs = new HashSet<>(Arrays.asList(keys));
+    for (Aggregate a : aggregates) {
+      if (!outputs.add(a.outputName())) {
+        throw new IllegalArgumentException("statistic '" + a.outputName() + "' is asked for twice or clashes with a key");
+      }
+    }
+    if (publicGroups != null) {
+      if (keys.length == 0) {
+        throw new IllegalArgumentException("publicGroups needs group keys; use groupBy(...)");
+      }
+      Set<String> given = new HashSet<>(Arrays.asList(publicGroups.columns()));
+      if (!given.equals(new HashSet<>(Arrays.asList(keys)))) {
+        throw new IllegalArgumentException("publicGroups must have exactly the key columns "
+            + Arrays.toString(keys) + "; got " + Arrays.toString(publicGroups.columns()));
+      }
+    }
+  }
+
+  private QueryPlan plan() {
+    boolean privateGroups = keys.length > 0 && publicGroups == null;
+    try {
+      return QueryPlan.of(aggregates, privateGroups, selectionWeight, preThreshold,
+          source.maxGroupsContributed(), source.maxContributionsPerGroup(), epsilon, delta, noise);
+    } catch (ArithmeticException e) {
+      throw new IllegalArgumentException("epsilon and delta cannot be met by any noise level: epsilon "
+          + epsilon + ", delta " + delta, e);
+    }
+  }
+
+  // ---- The Spark plan. ----
+
+  private Dataset<Row> build(QueryPlan plan, Secret releaseSecret) {
+    ByteBuffer salts = ByteBuffer.wrap(boundingSalts(releaseSecret));
+    long rowSalt = salts.getLong();
+    long groupSalt = salts.getLong();
+
+    // Distinct value columns, each with its own alias.
+    Map<String, String> valueAlias = new LinkedHashMap<>();
+    for (Aggregate a : aggregates) {
+      if (a.column() != null) {
+        valueAlias.putIfAbsent(a.column(), "__v" + valueAlias.size());
+      }
+    }
+    List<Column> selected = new ArrayList<>();
+    selected.add(col(source.privacyUnitColumn()).as(UNIT));
+    for (String k : keys) {
+      selected.add(col(k));
+    }
+    Column keep = col(UNIT).isNotNull();
+    for (Map.Entry<String, String> v : valueAlias.entrySet()) {
+      selected.add(col(v.getKey()).cast(DataTypes.DoubleType).as(v.getValue()));
+    }
+    Dataset<Row> rows = source.data().select(selected.toArray(Column[]::new));
+    for (String alias : valueAlias.values()) {
+      keep = keep.and(col(alias).isNotNull()).and(not(isnan(col(alias))));
+    }
+    rows = rows.where(keep);
+    if (publicGroups != null) {
+      rows = rows.join(renamedPublicKeys(), keyMatch(rows), "left_semi");
+    }
+
+    // Bounding, on one shuffle by unit: at most L0 groups per unit (ranked by a keyed hash of the
+    // group), then at most L∞ rows per (unit, group) (ranked by a keyed hash of the row; ties
+    // only between identical rows, so the choice is deterministic).
+    List<Column> keyCols = Arrays.stream(keys).map(k -> col(k)).toList();
+    List<Column> groupOrder = new ArrayList<>();
+    List<Column> hashed = new ArrayList<>(List.of(lit(groupSalt), col(UNIT)));
+    hashed.addAll(keyCols);
+    groupOrder.add(xxhash64(hashed.toArray(Column[]::new)));
+    groupOrder.addAll(keyCols);
+    rows = rows.withColumn("__grank", dense_rank().over(
+            Window.partitionBy(col(UNIT)).orderBy(groupOrder.toArray(Column[]::new))))
+        .where(col("__grank").leq(source.maxGroupsContributed()));
+    List<Column> rowHashInput = new ArrayList<>(List.of(lit(rowSalt), col(UNIT)));
+    rowHashInput.addAll(keyCols);
+    List<Column> rowOrder = new ArrayList<>();
+    for (String alias : valueAlias.values()) {
+      rowHashInput.add(col(alias));
+    }
+    rowOrder.add(xxhash64(rowHashInput.toArray(Column[]::new)));
+    for (String alias : valueAlias.values()) {
+      rowOrder.add(col(alias));
+    }
+    List<Column> unitAndKeys = new ArrayList<>(List.of(col(UNIT)));
+    unitAndKeys.addAll(keyCols);
+    rows = rows.withColumn("__rrank", row_number().over(
+            Window.partitionBy(unitAndKeys.toArray(Column[]::new)).orderBy(rowOrder.toArray(Column[]::new))))
+        .where(col("__rrank").leq(source.maxContributionsPerGroup()));
+
+    // Per (unit, group) partial aggregates, then per group.
+    List<Column> partials = new ArrayList<>();
+    partials.add(functions.count(lit(1)).as("__rows"));
+    List<Column> totals = new ArrayList<>();
+    totals.add(functions.count(lit(1)).as("__units"));
+    totals.add(functions.sum(col("__rows")).as("__rows"));
+    List<String> measurementColumns = new ArrayList<>();
+    for (int i = 0; i < plan.measurements().size(); i++) {
+      String name = plan.measurements().get(i).name();
+      if (name.equals(Aggregate.ROWS)) {
+        measurementColumns.add("__rows");
+      } else if (name.equals(Aggregate.UNITS)) {
+        measurementColumns.add("__units");
+      } else {
+        String alias = "__m" + i;
+        partials.add(functions.sum(partialOf(name, valueAlias)).as(alias));
+        totals.add(functions.sum(col(alias)).as(alias));
+        measurementColumns.add(alias);
+      }
+    }
+    Dataset<Row> perUnit = rows.groupBy(unitAndKeys.toArray(Column[]::new))
+        .agg(partials.get(0), partials.subList(1, partials.size()).toArray(Column[]::new));
+    Dataset<Row> perGroup = perUnit.groupBy(keyCols.toArray(Column[]::new))
+        .agg(totals.get(0), totals.subList(1, totals.size()).toArray(Column[]::new));
+    if (publicGroups != null) {
+      Dataset<Row> listed = renamedPublicKeys().distinct();
+      Dataset<Row> joined = listed.join(perGroup, keyMatch(perGroup), "left");
+      List<Column> out = new ArrayList<>();
+      for (String k : keys) {
+        out.add(listed.col("__pk_" + k).cast(source.data().schema().apply(k).dataType()).as(k));
+      }
+      for (String c : perGroup.columns()) {
+        if (c.startsWith("__")) {
+          out.add(perGroup.col(c));
+        }
+      }
+      perGroup = joined.select(out.toArray(Column[]::new));
+    }
+    List<Column> staged = new ArrayList<>(keyCols);
+    staged.add(coalesce(col("__units"), lit(0L)).as("__units"));
+    for (int i = 0; i < measurementColumns.size(); i++) {
+      staged.add(coalesce(col(measurementColumns.get(i)).cast(DataTypes.DoubleType), lit(0.0)).as("__in" + i));
+    }
+    Dataset<Row> stagedRows = perGroup.select(staged.toArray(Column[]::new));
+
+    NoiseStage stage = new NoiseStage(releaseSecret.bytes(), keys.length, plan.measurements(),
+        aggregates, plan.selection() == null ? Double.NaN : plan.selectionEpsilon(),
+        plan.selectionDelta(), source.maxGroupsContributed(), preThreshold);
+    return stagedRows.mapPartitions(stage, Encoders.row(outputSchema()));
+  }
+
+  /**
+   * The two 64-bit salts of the bounding hashes: SHA-256 over a domain tag and the whole secret,
+   * so that every bit of the secret changes the random choice of rows and groups.
+   */
+  private static byte[] boundingSalts(Secret secret) {
+    try {
+      MessageDigest sha = MessageDigest.getInstance("SHA-256");
+      sha.update("privspark-bounding-v1".getBytes(StandardCharsets.UTF_8));
+      return sha.digest(secret.bytes());
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is required by every Java platform", e);
+    }
+  }
+
+  private Column partialOf(String measurement, Map<String, String> valueAlias) {
+    for (Aggregate a : aggregates) {
+      if (a.column() == null) {
+        continue;
+      }
+      Column clamped = greatest(lit(a.lower()), least(lit(a.upper()), col(valueAlias.get(a.column()))));
+      if (measurement.equals(a.sumName())) {
+        return clamped;
+      }
+      if (measurement.equals(a.centeredSumName())) {
+        return clamped.minus(lit(a.midpoint()));
+      }
+      if (measurement.equals(a.centeredSquaresName())) {
+        Column centered = clamped.minus(lit(a.midpoint()));
+        return centered.multiply(centered);
+      }
+    }
+    throw new IllegalStateException("no statistic measures " + measurement);
+  }
+
+  private Dataset<Row> renamedPublicKeys() {
+    List<Column> cols = new ArrayList<>();
+    for (String k : keys) {
+      cols.add(col(k).cast(source.data().schema().apply(k).dataType()).as("__pk_" + k));
+    }
+    return publicGroups.select(cols.toArray(Column[]::new));
+  }
+
+  private Column keyMatch(Dataset<Row> other) {
+    Column match = lit(true);
+    for (String k : keys) {
+      match = match.and(other.col(k).eqNullSafe(col("__pk_" + k)));
+    }
+    return match;
+  }
+
+  private StructType outputSchema() {
+    List<StructField> fields = new ArrayList<>();
+    for (String k : keys) {
+      StructField f = source.data().schema().apply(k);
+      fields.add(DataTypes.createStructField(k, f.dataType(), true));
+    }
+    for (Aggregate a : aggregates) {
+      for (String suffix : new String[] {"", "_noise_std", "_ci_low", "_ci_high"}) {
+        fields.add(DataTypes.createStructField(a.outputName() + suffix, DataTypes.DoubleType, false));
+      }
+    }
+    return DataTypes.createStructType(fields);
+  }
+}

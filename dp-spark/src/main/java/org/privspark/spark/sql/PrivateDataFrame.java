@@ -1,0 +1,117 @@
+package org.privspark.spark.sql;
+
+import java.util.Arrays;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.privspark.core.Check;
+import org.privspark.core.accounting.PrivacyBudget;
+
+/**
+ * A {@code Dataset<Row>} whose rows belong to privacy units (people, devices, accounts), with the
+ * budget every release from it is charged to. Statistics come out through {@link #groupBy} or
+ * {@link #aggregate}, as a {@code Dataset<Row>} of noisy results.
+ *
+ * <p><b>Privacy unit.</b> Differential privacy protects the presence or absence of one unit, with
+ * all of its rows (add/remove neighbours). Each unit's influence is bounded before aggregation:
+ * at most {@link #maxGroupsContributed L0} groups and at most {@link #maxContributionsPerGroup L∞}
+ * rows in each, chosen uniformly at random per release (not by data order); values are clamped
+ * to the bounds each statistic declares.
+ *
+ * <p><b>Nulls.</b> Rows whose privacy unit is null are dropped, and so are rows whose value in any
+ * column the query aggregates is null or NaN (a row-level filter, applied before bounding). A null
+ * group key is a group of its own.
+ *
+ * <p>Immutable: the setters return a copy. Thread-safe as far as Spark's {@code Dataset} is.
+ */
+public final class PrivateDataFrame {
+  private final Dataset<Row> data;
+  private final String privacyUnitColumn;
+  private final PrivacyBudget budget;
+  private final long maxGroupsContributed;
+  private final long maxContributionsPerGroup;
+
+  private PrivateDataFrame(Dataset<Row> data, String unit, PrivacyBudget budget, long l0, long lInf) {
+    this.data = data;
+    this.privacyUnitColumn = unit;
+    this.budget = budget;
+    this.maxGroupsContributed = l0;
+    this.maxContributionsPerGroup = lInf;
+  }
+
+  /**
+   * Wraps {@code data}, whose column {@code privacyUnitColumn} identifies the privacy unit of each
+   * row; every release is charged to {@code budget}. Defaults: L0 = 1, L∞ = 1.
+   *
+   * @throws IllegalArgumentException if an argument is null or the column does not exist
+   */
+  public static PrivateDataFrame of(Dataset<Row> data, String privacyUnitColumn, PrivacyBudget budget) {
+    Check.notNull("data", data);
+    Check.notNull("privacyUnitColumn", privacyUnitColumn);
+    Check.notNull("budget", budget);
+    requireColumn(data, "privacyUnitColumn", privacyUnitColumn);
+    return new PrivateDataFrame(data, privacyUnitColumn, budget, 1, 1);
+  }
+
+  /** L0: the most groups one privacy unit may contribute to, &ge; 1. */
+  public PrivateDataFrame maxGroupsContributed(long l0) {
+    Check.atLeastOne("maxGroupsContributed", l0);
+    return new PrivateDataFrame(data, privacyUnitColumn, budget, l0, maxContributionsPerGroup);
+  }
+
+  /** L∞: the most rows one privacy unit may contribute to one group, &ge; 1. */
+  public PrivateDataFrame maxContributionsPerGroup(long lInf) {
+    Check.atLeastOne("maxContributionsPerGroup", lInf);
+    return new PrivateDataFrame(data, privacyUnitColumn, budget, maxGroupsContributed, lInf);
+  }
+
+  /** A query grouped by the given key columns. */
+  public PrivateAggregation groupBy(String... keyColumns) {
+    Check.notNull("keyColumns", keyColumns);
+    if (keyColumns.length == 0) {
+      throw new IllegalArgumentException("keyColumns must name at least one column; use aggregate() for none");
+    }
+    for (String k : keyColumns) {
+      requireColumn(data, "keyColumns", k);
+      if (k.equals(privacyUnitColumn)) {
+        throw new IllegalArgumentException("keyColumns must not include the privacy unit column '" + k + "'");
+      }
+    }
+    if (Arrays.stream(keyColumns).distinct().count() != keyColumns.length) {
+      throw new IllegalArgumentException("keyColumns must be distinct; got " + Arrays.toString(keyColumns));
+    }
+    return new PrivateAggregation(this, keyColumns.clone());
+  }
+
+  /** A query over the whole data set, without group keys: one output row. */
+  public PrivateAggregation aggregate() {
+    return new PrivateAggregation(this, new String[0]);
+  }
+
+  Dataset<Row> data() {
+    return data;
+  }
+
+  String privacyUnitColumn() {
+    return privacyUnitColumn;
+  }
+
+  PrivacyBudget budget() {
+    return budget;
+  }
+
+  public long maxGroupsContributed() {
+    return maxGroupsContributed;
+  }
+
+  public long maxContributionsPerGroup() {
+    return maxContributionsPerGroup;
+  }
+
+  static void requireColumn(Dataset<Row> data, String parameter, String column) {
+    Check.notNull(parameter, column);
+    if (!Arrays.asList(data.columns()).contains(column)) {
+      throw new IllegalArgumentException(parameter + " must name an existing column; got '" + column
+          + "', columns are " + Arrays.toString(data.columns()));
+    }
+  }
+}
