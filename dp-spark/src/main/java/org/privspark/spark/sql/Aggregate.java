@@ -11,13 +11,34 @@ import java.util.List;
  * @param lower the public lower bound (values are clamped to it); NaN for counts
  * @param upper the public upper bound; NaN for counts
  * @param weight its share of the budget, relative to the other statistics
+ * @param edges the public bin edges of a histogram (quantiles: {@value #QUANTILE_BINS} equal bins
+ *     over [lower, upper]); empty for the other kinds
+ * @param ranks the quantile ranks in [0, 1] of a quantiles statistic; empty otherwise
  */
-record Aggregate(Kind kind, String column, double lower, double upper, double weight) implements Serializable {
+record Aggregate(Kind kind, String column, double lower, double upper, double weight, double[] edges,
+    double[] ranks) implements Serializable {
 
-  enum Kind { COUNT, COUNT_DISTINCT_UNITS, SUM, MEAN, VARIANCE, STDDEV }
+  enum Kind { COUNT, COUNT_DISTINCT_UNITS, SUM, MEAN, VARIANCE, STDDEV, QUANTILES, HISTOGRAM }
+
+  /** Quantiles are read off a noisy histogram with this many equal bins over [lower, upper]. */
+  static final int QUANTILE_BINS = 64;
+
+  Aggregate(Kind kind, String column, double lower, double upper, double weight) {
+    this(kind, column, lower, upper, weight, new double[0], new double[0]);
+  }
 
   Aggregate withWeight(double w) {
-    return new Aggregate(kind, column, lower, upper, w);
+    return new Aggregate(kind, column, lower, upper, w, edges, ranks);
+  }
+
+  /** True for statistics whose value is an array (one entry per bin or per rank). */
+  boolean isVector() {
+    return kind == Kind.QUANTILES || kind == Kind.HISTOGRAM;
+  }
+
+  /** Number of bins of a histogram-based statistic. */
+  int bins() {
+    return edges.length - 1;
   }
 
   /** The output column's name. */
@@ -29,6 +50,8 @@ record Aggregate(Kind kind, String column, double lower, double upper, double we
       case MEAN -> "mean_" + column;
       case VARIANCE -> "variance_" + column;
       case STDDEV -> "stddev_" + column;
+      case QUANTILES -> "quantiles_" + column;
+      case HISTOGRAM -> "histogram_" + column;
     };
   }
 
@@ -40,6 +63,7 @@ record Aggregate(Kind kind, String column, double lower, double upper, double we
       case SUM -> List.of(sumName());
       case MEAN -> List.of(ROWS, centeredSumName());
       case VARIANCE, STDDEV -> List.of(ROWS, centeredSumName(), centeredSquaresName());
+      case QUANTILES, HISTOGRAM -> List.of(histogramName());
     };
   }
 
@@ -56,6 +80,10 @@ record Aggregate(Kind kind, String column, double lower, double upper, double we
 
   String centeredSquaresName() {
     return "csq[" + column + "," + lower + "," + upper + "]";
+  }
+
+  String histogramName() {
+    return "hist[" + column + "," + java.util.Arrays.toString(edges) + "]";
   }
 
   double midpoint() {

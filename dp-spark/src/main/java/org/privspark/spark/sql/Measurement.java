@@ -15,16 +15,22 @@ import org.privspark.core.mechanism.LaplaceMechanism;
  * @param epsilon ε for Laplace; NaN for Gaussian
  * @param sigma σ for Gaussian; NaN for Laplace
  * @param sensitivity the L1 (Laplace) or L2 (Gaussian) sensitivity over all groups of one unit
+ * @param dimension 1 for a scalar per group, the number of bins for a histogram
  */
-record Measurement(String name, NoiseKind kind, double epsilon, double sigma, double sensitivity)
+record Measurement(String name, NoiseKind kind, double epsilon, double sigma, double sensitivity, int dimension)
     implements Serializable {
 
-  static Measurement laplace(String name, double epsilon, double l1Sensitivity) {
-    return new Measurement(name, NoiseKind.LAPLACE, epsilon, Double.NaN, l1Sensitivity);
+  static Measurement laplace(String name, double epsilon, double l1Sensitivity, int dimension) {
+    return new Measurement(name, NoiseKind.LAPLACE, epsilon, Double.NaN, l1Sensitivity, dimension);
   }
 
-  static Measurement gaussian(String name, double sigma, double l2Sensitivity) {
-    return new Measurement(name, NoiseKind.GAUSSIAN, Double.NaN, sigma, l2Sensitivity);
+  static Measurement gaussian(String name, double sigma, double l2Sensitivity, int dimension) {
+    return new Measurement(name, NoiseKind.GAUSSIAN, Double.NaN, sigma, l2Sensitivity, dimension);
+  }
+
+  /** What one release of this measurement (all groups) costs. */
+  org.privspark.core.accounting.PrivacyEvent event() {
+    return mechanism().eventFor(dimension);
   }
 
   GridMechanism<?, ?> mechanism() {

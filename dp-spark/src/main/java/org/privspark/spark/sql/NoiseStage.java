@@ -10,6 +10,7 @@ import org.apache.spark.sql.RowFactory;
 import org.privspark.core.mechanism.GridMechanism;
 import org.privspark.core.mechanism.LaplacePartitionSelection;
 import org.privspark.core.mechanism.NoisyValue;
+import org.privspark.core.mechanism.NoisyVector;
 import org.privspark.core.noise.KeyedStreamSource;
 import org.privspark.core.noise.Secret;
 
@@ -70,44 +71,146 @@ final class NoiseStage implements MapPartitionsFunction<Row, Row> {
           && !selection.keep(row.getLong(keyCount), KeyedStreamSource.forCell(releaseSecret, "select|" + cell))) {
         continue;
       }
-      NoisyValue[] noisy = new NoisyValue[measurements.size()];
+      Object[] noisy = new Object[measurements.size()];
       for (int i = 0; i < noisy.length; i++) {
-        double exact = row.getDouble(keyCount + 1 + i);
-        noisy[i] = mechanisms.get(i).release(exact,
-            KeyedStreamSource.forCell(releaseSecret, measurements.get(i).name() + "|" + cell));
+        KeyedStreamSource cellSource =
+            KeyedStreamSource.forCell(releaseSecret, measurements.get(i).name() + "|" + cell);
+        if (measurements.get(i).dimension() > 1) {
+          List<Double> bins = row.getList(keyCount + 1 + i);
+          noisy[i] = mechanisms.get(i).release(bins.stream().mapToDouble(Double::doubleValue).toArray(), cellSource);
+        } else {
+          noisy[i] = mechanisms.get(i).release(row.getDouble(keyCount + 1 + i), cellSource);
+        }
       }
       out.add(outputRow(row, noisy));
     }
     return out.iterator();
   }
 
-  private Row outputRow(Row row, NoisyValue[] noisy) {
+  private Row outputRow(Row row, Object[] noisy) {
     Object[] values = new Object[keyCount + 4 * aggregates.size()];
     for (int k = 0; k < keyCount; k++) {
       values[k] = row.get(k);
     }
     int at = keyCount;
     for (Aggregate a : aggregates) {
-      double[] stat = statistic(a, noisy);
-      for (double v : stat) {
+      Object[] stat = a.isVector() ? vectorStatistic(a, (NoisyVector) noisy[index(a.histogramName())])
+          : boxed(statistic(a, noisy));
+      for (Object v : stat) {
         values[at++] = v;
       }
     }
     return RowFactory.create(values);
   }
 
+  private static Object[] boxed(double[] v) {
+    Object[] out = new Object[v.length];
+    for (int i = 0; i < v.length; i++) {
+      out[i] = v[i];
+    }
+    return out;
+  }
+
+  /** {values, noise std, ci lows, ci highs} of a histogram or quantiles statistic. */
+  private static Object[] vectorStatistic(Aggregate a, NoisyVector bins) {
+    if (a.kind() == Aggregate.Kind.HISTOGRAM) {
+      double h = bins.noise().halfWidth(LEVEL);
+      double[] v = bins.values();
+      double[] lo = new double[v.length];
+      double[] hi = new double[v.length];
+      for (int j = 0; j < v.length; j++) {
+        lo[j] = v[j] - h;
+        hi[j] = v[j] + h;
+      }
+      return new Object[] {toSeq(v), bins.noiseStd(), toSeq(lo), toSeq(hi)};
+    }
+    return quantiles(a, bins);
+  }
+
+  /**
+   * Quantiles from noisy bin counts (negative counts read as 0), by linear interpolation in the
+   * bin where the cumulative count reaches rank·total. The interval: every bin's noise is within
+   * ±h with probability ≥ 1 − 0.05/B (h at that level), so with probability ≥ 95% the true
+   * cumulative count C_j lies within Ĉ_j ± j·h and the true total N within N̂ ± B·h; the true
+   * quantile then lies between the last edge whose upper bound stays below rank·N_low and the
+   * first edge whose lower bound reaches rank·N_high. The noise std reported is that of the noisy
+   * total, √B·σ_bin.
+   */
+  private static Object[] quantiles(Aggregate a, NoisyVector noisy) {
+    double[] n = noisy.values();
+    int bins = n.length;
+    double[] edges = a.edges();
+    double[] cum = new double[bins + 1];
+    double[] raw = new double[bins + 1];
+    for (int j = 0; j < bins; j++) {
+      cum[j + 1] = cum[j] + Math.max(n[j], 0);
+      raw[j + 1] = raw[j] + n[j];
+    }
+    double h = noisy.noise().halfWidth(1 - (1 - LEVEL) / bins);
+    double nLow = Math.max(0, raw[bins] - bins * h);
+    double nHigh = raw[bins] + bins * h;
+    double[] value = new double[a.ranks().length];
+    double[] lo = new double[value.length];
+    double[] hi = new double[value.length];
+    for (int r = 0; r < value.length; r++) {
+      double rank = a.ranks()[r];
+      value[r] = interpolate(cum, edges, rank * cum[bins]);
+      lo[r] = edges[0];
+      for (int j = 1; j <= bins; j++) {
+        if (raw[j] + j * h < rank * nLow) {
+          lo[r] = edges[j];
+        }
+      }
+      hi[r] = edges[bins];
+      for (int j = bins; j >= 1; j--) {
+        if (raw[j] - j * h >= rank * nHigh) {
+          hi[r] = edges[j];
+        }
+      }
+      lo[r] = Math.min(lo[r], value[r]);
+      hi[r] = Math.max(hi[r], value[r]);
+    }
+    double std = Math.sqrt(bins) * noisy.noiseStd();
+    return new Object[] {toSeq(value), std, toSeq(lo), toSeq(hi)};
+  }
+
+  private static double interpolate(double[] cum, double[] edges, double target) {
+    int bins = cum.length - 1;
+    if (cum[bins] <= 0) {
+      return edges[0] + (edges[bins] - edges[0]) / 2;
+    }
+    for (int j = 1; j <= bins; j++) {
+      if (cum[j] >= target && cum[j] > cum[j - 1]) {
+        double fraction = (target - cum[j - 1]) / (cum[j] - cum[j - 1]);
+        return edges[j - 1] + Math.max(0, Math.min(1, fraction)) * (edges[j] - edges[j - 1]);
+      }
+    }
+    return edges[bins];
+  }
+
+  private static scala.collection.immutable.Seq<Object> toSeq(double[] v) {
+    List<Object> list = new ArrayList<>(v.length);
+    for (double d : v) {
+      list.add(d);
+    }
+    return scala.jdk.javaapi.CollectionConverters.asScala(list).toList();
+  }
+
   /** {value, noise std, ci low, ci high} of one statistic. */
-  private double[] statistic(Aggregate a, NoisyValue[] noisy) {
+  private double[] statistic(Aggregate a, Object[] noisy) {
     return switch (a.kind()) {
-      case COUNT -> direct(noisy[index(Aggregate.ROWS)]);
-      case COUNT_DISTINCT_UNITS -> direct(noisy[index(Aggregate.UNITS)]);
-      case SUM -> direct(noisy[index(a.sumName())]);
-      case MEAN -> mean(a, noisy[index(Aggregate.ROWS)], noisy[index(a.centeredSumName())]);
-      case VARIANCE -> variance(a, noisy[index(Aggregate.ROWS)], noisy[index(a.centeredSumName())],
-          noisy[index(a.centeredSquaresName())], false);
-      case STDDEV -> variance(a, noisy[index(Aggregate.ROWS)], noisy[index(a.centeredSumName())],
-          noisy[index(a.centeredSquaresName())], true);
+      case COUNT -> direct(scalar(noisy, Aggregate.ROWS));
+      case COUNT_DISTINCT_UNITS -> direct(scalar(noisy, Aggregate.UNITS));
+      case SUM -> direct(scalar(noisy, a.sumName()));
+      case MEAN -> mean(a, scalar(noisy, Aggregate.ROWS), scalar(noisy, a.centeredSumName()));
+      case VARIANCE, STDDEV -> variance(a, scalar(noisy, Aggregate.ROWS), scalar(noisy, a.centeredSumName()),
+          scalar(noisy, a.centeredSquaresName()), a.kind() == Aggregate.Kind.STDDEV);
+      case QUANTILES, HISTOGRAM -> throw new IllegalStateException("vector statistic " + a.kind());
     };
+  }
+
+  private NoisyValue scalar(Object[] noisy, String measurement) {
+    return (NoisyValue) noisy[index(measurement)];
   }
 
   private static double[] direct(NoisyValue v) {

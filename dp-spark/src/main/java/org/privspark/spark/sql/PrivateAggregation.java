@@ -41,7 +41,7 @@ import org.privspark.core.noise.Secret;
  * {@link #run()} validates everything, charges the budget, and returns a lazy {@code Dataset<Row>}
  * of noisy results: the group keys, then for each statistic its value and, as
  * {@code <name>_noise_std}, {@code <name>_ci_low} and {@code <name>_ci_high}, the standard
- * deviation of its noise and a 95% confidence interval.
+ * deviation of its noise and a 95% confidence interval (arrays for quantiles and histograms).
  *
  * <p><b>Order of work.</b> Validation (columns, types, bounds, ε, δ) runs on the driver and reads no
  * data; a failure spends nothing. The query's {@link PrivacyEvent} is charged next, before any
@@ -104,6 +104,54 @@ public final class PrivateAggregation {
   /** The standard deviation of {@code column} clamped to [lower, upper]. */
   public PrivateAggregation stddev(String column, double lower, double upper) {
     return add(valued(Aggregate.Kind.STDDEV, column, lower, upper));
+  }
+
+  /**
+   * Quantiles of {@code column} clamped to [lower, upper], read off a noisy histogram of
+   * {@value Aggregate#QUANTILE_BINS} equal bins (resolution (upper − lower)/{@value
+   * Aggregate#QUANTILE_BINS}). The output is an array with one value per rank.
+   *
+   * @param ranks one or more ranks in [0, 1], e.g. 0.5 and 0.9
+   */
+  public PrivateAggregation quantiles(String column, double lower, double upper, double... ranks) {
+    Aggregate base = valued(Aggregate.Kind.QUANTILES, column, lower, upper);
+    Check.notNull("ranks", ranks);
+    if (ranks.length == 0) {
+      throw new IllegalArgumentException("ranks must hold at least one rank; got none");
+    }
+    for (int i = 0; i < ranks.length; i++) {
+      if (!(ranks[i] >= 0 && ranks[i] <= 1)) {
+        throw new IllegalArgumentException("ranks[" + i + "] must be in [0, 1]; got " + ranks[i]);
+      }
+    }
+    double[] edges = new double[Aggregate.QUANTILE_BINS + 1];
+    for (int j = 0; j <= Aggregate.QUANTILE_BINS; j++) {
+      edges[j] = lower + (upper - lower) * j / Aggregate.QUANTILE_BINS;
+    }
+    edges[Aggregate.QUANTILE_BINS] = upper;
+    return add(new Aggregate(Aggregate.Kind.QUANTILES, base.column(), lower, upper, 1, edges, ranks.clone()));
+  }
+
+  /**
+   * A histogram of {@code column} over public bins [e₀, e₁), [e₁, e₂), …, [e_{n−1}, e_n]; values
+   * below e₀ or above e_n count in the first or last bin. The output is an array of noisy counts.
+   *
+   * @param edges at least two finite, strictly increasing bin edges
+   */
+  public PrivateAggregation histogram(String column, double... edges) {
+    Check.notNull("edges", edges);
+    if (edges.length < 2) {
+      throw new IllegalArgumentException("edges must hold at least 2 bin edges; got " + edges.length);
+    }
+    for (int i = 0; i < edges.length; i++) {
+      if (!Double.isFinite(edges[i]) || (i > 0 && !(edges[i] > edges[i - 1]))) {
+        throw new IllegalArgumentException(
+            "edges must be finite and strictly increasing; got " + Arrays.toString(edges));
+      }
+    }
+    Aggregate base = valued(Aggregate.Kind.HISTOGRAM, column, edges[0], edges[edges.length - 1]);
+    return add(new Aggregate(Aggregate.Kind.HISTOGRAM, base.column(), base.lower(), base.upper(), 1,
+        edges.clone(), new double[0]));
   }
 
   /** The budget weight of the statistic added last (default 1), finite and &gt; 0. */
@@ -328,6 +376,17 @@ public final class PrivateAggregation {
         measurementColumns.add("__rows");
       } else if (name.equals(Aggregate.UNITS)) {
         measurementColumns.add("__units");
+      } else if (plan.measurements().get(i).dimension() > 1) {
+        Aggregate h = histogramOf(name);
+        Column value = col(valueAlias.get(h.column()));
+        List<String> binAliases = new ArrayList<>();
+        for (int j = 0; j < h.bins(); j++) {
+          String alias = "__m" + i + "_" + j;
+          partials.add(functions.sum(functions.when(inBin(value, h.edges(), j), lit(1L)).otherwise(lit(0L))).as(alias));
+          totals.add(functions.sum(col(alias)).as(alias));
+          binAliases.add(alias);
+        }
+        measurementColumns.add(String.join(",", binAliases));
       } else {
         String alias = "__m" + i;
         partials.add(functions.sum(partialOf(name, valueAlias)).as(alias));
@@ -356,7 +415,14 @@ public final class PrivateAggregation {
     List<Column> staged = new ArrayList<>(keyCols);
     staged.add(coalesce(col("__units"), lit(0L)).as("__units"));
     for (int i = 0; i < measurementColumns.size(); i++) {
-      staged.add(coalesce(col(measurementColumns.get(i)).cast(DataTypes.DoubleType), lit(0.0)).as("__in" + i));
+      String[] parts = measurementColumns.get(i).split(",");
+      if (plan.measurements().get(i).dimension() > 1) {
+        Column[] bins = Arrays.stream(parts)
+            .map(c -> coalesce(col(c).cast(DataTypes.DoubleType), lit(0.0))).toArray(Column[]::new);
+        staged.add(functions.array(bins).as("__in" + i));
+      } else {
+        staged.add(coalesce(col(parts[0]).cast(DataTypes.DoubleType), lit(0.0)).as("__in" + i));
+      }
     }
     Dataset<Row> stagedRows = perGroup.select(staged.toArray(Column[]::new));
 
@@ -400,6 +466,28 @@ public final class PrivateAggregation {
     throw new IllegalStateException("no statistic measures " + measurement);
   }
 
+  private Aggregate histogramOf(String measurement) {
+    for (Aggregate a : aggregates) {
+      if (a.isVector() && a.histogramName().equals(measurement)) {
+        return a;
+      }
+    }
+    throw new IllegalStateException("no histogram measures " + measurement);
+  }
+
+  /** Bin j of [e₀, e₁), …, [e_{n−1}, e_n]; out-of-range values join the first or last bin. */
+  private static Column inBin(Column value, double[] edges, int j) {
+    int bins = edges.length - 1;
+    Column in = lit(true);
+    if (j > 0) {
+      in = in.and(value.geq(lit(edges[j])));
+    }
+    if (j < bins - 1) {
+      in = in.and(value.lt(lit(edges[j + 1])));
+    }
+    return in;
+  }
+
   private Dataset<Row> renamedPublicKeys() {
     List<Column> cols = new ArrayList<>();
     for (String k : keys) {
@@ -423,9 +511,11 @@ public final class PrivateAggregation {
       fields.add(DataTypes.createStructField(k, f.dataType(), true));
     }
     for (Aggregate a : aggregates) {
-      for (String suffix : new String[] {"", "_noise_std", "_ci_low", "_ci_high"}) {
-        fields.add(DataTypes.createStructField(a.outputName() + suffix, DataTypes.DoubleType, false));
-      }
+      var value = a.isVector() ? DataTypes.createArrayType(DataTypes.DoubleType, false) : DataTypes.DoubleType;
+      fields.add(DataTypes.createStructField(a.outputName(), value, false));
+      fields.add(DataTypes.createStructField(a.outputName() + "_noise_std", DataTypes.DoubleType, false));
+      fields.add(DataTypes.createStructField(a.outputName() + "_ci_low", value, false));
+      fields.add(DataTypes.createStructField(a.outputName() + "_ci_high", value, false));
     }
     return DataTypes.createStructType(fields);
   }

@@ -60,11 +60,13 @@ record QueryPlan(
       NoiseKind noise) {
     Map<String, Double> weights = new LinkedHashMap<>();
     Map<String, Double> perGroup = new LinkedHashMap<>();
+    Map<String, Integer> dimension = new LinkedHashMap<>();
     for (Aggregate a : aggregates) {
       List<String> names = a.measurements();
       for (String name : names) {
         weights.merge(name, a.weight() / names.size(), Double::sum);
         perGroup.put(name, perGroupContribution(name, a, lInf));
+        dimension.put(name, a.isVector() ? a.bins() : 1);
       }
     }
     double measurementWeight = weights.values().stream().mapToDouble(Double::doubleValue).sum();
@@ -83,11 +85,12 @@ record QueryPlan(
     if (noise == NoiseKind.LAPLACE) {
       for (Map.Entry<String, Double> m : weights.entrySet()) {
         double eps = epsilon * m.getValue() / total * SAFETY;
-        measurements.add(Measurement.laplace(m.getKey(), eps, l0 * perGroup.get(m.getKey())));
+        measurements.add(Measurement.laplace(m.getKey(), eps, l0 * perGroup.get(m.getKey()),
+            dimension.get(m.getKey())));
       }
     } else {
-      measurements.addAll(calibrateGaussians(weights, perGroup, measurementWeight, l0, epsilon, delta,
-          selection == null ? null : selection.event()));
+      measurements.addAll(calibrateGaussians(weights, perGroup, dimension, measurementWeight, l0,
+          epsilon, delta, selection == null ? null : selection.event()));
     }
 
     List<PrivacyEvent> events = new ArrayList<>();
@@ -95,13 +98,15 @@ record QueryPlan(
       events.add(selection.event());
     }
     for (Measurement m : measurements) {
-      events.add(m.mechanism().event());
+      events.add(m.event());
     }
     return new QueryPlan(List.copyOf(measurements), selection, selEps, selDelta, new ComposedEvent(events));
   }
 
   private static double perGroupContribution(String name, Aggregate a, long lInf) {
-    if (name.equals(Aggregate.ROWS)) {
+    if (name.equals(Aggregate.ROWS) || a.isVector()) {
+      // A histogram: a unit's ≤ L∞ rows in a group fall into its bins, so the bin vector of one
+      // group moves by at most L∞ in L1 (and in L2, when all rows share a bin).
       return lInf;
     }
     if (name.equals(Aggregate.UNITS)) {
@@ -121,8 +126,8 @@ record QueryPlan(
    * if any) within (ε, δ) by the accountant on the default grid.
    */
   private static List<Measurement> calibrateGaussians(
-      Map<String, Double> weights, Map<String, Double> perGroup, double weightSum, long l0,
-      double epsilon, double delta, PrivacyEvent selectionEvent) {
+      Map<String, Double> weights, Map<String, Double> perGroup, Map<String, Integer> dimension,
+      double weightSum, long l0, double epsilon, double delta, PrivacyEvent selectionEvent) {
     // √L0 rounded up: the L2 sensitivity must never be understated.
     double sqrtL0 = Math.nextUp(Math.sqrt(l0));
     List<String> names = new ArrayList<>(weights.keySet());
@@ -146,7 +151,8 @@ record QueryPlan(
     }, 1.0);
     List<Measurement> out = new ArrayList<>();
     for (int i = 0; i < names.size(); i++) {
-      out.add(Measurement.gaussian(names.get(i), sigmaFor(s, sensitivity[i], share[i]), sensitivity[i]));
+      out.add(Measurement.gaussian(names.get(i), sigmaFor(s, sensitivity[i], share[i]), sensitivity[i],
+          dimension.get(names.get(i))));
     }
     return out;
   }
