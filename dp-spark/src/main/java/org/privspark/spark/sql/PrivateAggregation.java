@@ -234,9 +234,12 @@ public final class PrivateAggregation {
   public Dataset<Row> run() {
     validate();
     QueryPlan plan = plan();
-    source.budget().spend(plan.event());
     Secret releaseSecret = secret != null ? secret : Secret.generate();
-    return build(plan, releaseSecret);
+    // Building the plan runs no Spark job (it is lazy) but analyses it eagerly: an analysis error
+    // surfaces here, before anything is charged. The charge then comes before any action can run.
+    Dataset<Row> result = build(plan, releaseSecret);
+    source.budget().spend(plan.event());
+    return result;
   }
 
   private PrivateAggregation add(Aggregate a) {
