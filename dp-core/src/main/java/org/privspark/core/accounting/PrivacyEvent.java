@@ -22,6 +22,7 @@ public sealed interface PrivacyEvent
         DiscreteGaussianEvent,
         DiscreteLaplaceEvent,
         ApproximateDpEvent,
+        DeltaEvent,
         ComposedEvent,
         SelfComposedEvent {
 

@@ -27,7 +27,7 @@ import org.privspark.core.noise.NoiseSource;
  *
  * <p>Immutable and thread-safe; the {@link NoiseSource} is not.
  */
-public final class LaplacePartitionSelection {
+public final class LaplacePartitionSelection implements PartitionSelection {
   private final LaplaceMechanism counts;
   private final double delta;
   private final long maxPartitionsContributed;
@@ -73,7 +73,7 @@ public final class LaplacePartitionSelection {
     return new LaplacePartitionSelection(epsilon, delta, maxPartitionsContributed, preThreshold);
   }
 
-  /** Whether a group with {@code units} distinct privacy units is released. */
+  @Override
   public boolean keep(long units, NoiseSource source) {
     long shifted = units - (preThreshold - 1);
     if (shifted < 1) {
@@ -83,11 +83,12 @@ public final class LaplacePartitionSelection {
   }
 
   /** What the selection costs: the counts' pure ε' ≤ ε, and δ. */
+  @Override
   public ApproximateDpEvent event() {
     return new ApproximateDpEvent(counts.event().pureEpsilon(), delta);
   }
 
-  /** The threshold on the noisy (shifted) count, in units. */
+  @Override
   public double threshold() {
     return threshold;
   }

@@ -8,7 +8,7 @@ import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.privspark.core.mechanism.GridMechanism;
-import org.privspark.core.mechanism.LaplacePartitionSelection;
+import org.privspark.core.mechanism.PartitionSelection;
 import org.privspark.core.mechanism.NoisyValue;
 import org.privspark.core.mechanism.NoisyVector;
 import org.privspark.core.noise.KeyedStreamSource;
@@ -36,17 +36,19 @@ final class NoiseStage implements MapPartitionsFunction<Row, Row> {
   private final int keyCount;
   private final List<Measurement> measurements;
   private final List<Aggregate> aggregates;
+  private final NoiseKind selectionKind;
   private final double selectionEpsilon;
   private final double selectionDelta;
   private final long l0;
   private final long preThreshold;
 
   NoiseStage(byte[] secret, int keyCount, List<Measurement> measurements, List<Aggregate> aggregates,
-      double selectionEpsilon, double selectionDelta, long l0, long preThreshold) {
+      NoiseKind selectionKind, double selectionEpsilon, double selectionDelta, long l0, long preThreshold) {
     this.secret = secret.clone();
     this.keyCount = keyCount;
     this.measurements = List.copyOf(measurements);
     this.aggregates = List.copyOf(aggregates);
+    this.selectionKind = selectionKind;
     this.selectionEpsilon = selectionEpsilon;
     this.selectionDelta = selectionDelta;
     this.l0 = l0;
@@ -60,9 +62,9 @@ final class NoiseStage implements MapPartitionsFunction<Row, Row> {
     for (Measurement m : measurements) {
       mechanisms.add(m.mechanism());
     }
-    LaplacePartitionSelection selection = Double.isNaN(selectionEpsilon)
+    PartitionSelection selection = Double.isNaN(selectionEpsilon)
         ? null
-        : LaplacePartitionSelection.of(selectionEpsilon, selectionDelta, l0, preThreshold);
+        : QueryPlan.selection(selectionKind, selectionEpsilon, selectionDelta, l0, preThreshold);
     List<Row> out = new ArrayList<>();
     while (input.hasNext()) {
       Row row = input.next();

@@ -69,6 +69,7 @@ public final class PrivateAggregation {
   private Double epsilon;
   private double delta = 0;
   private NoiseKind noise = NoiseKind.LAPLACE;
+  private NoiseKind selectionKind;
   private Secret secret;
 
   PrivateAggregation(PrivateDataFrame source, String[] keys) {
@@ -206,6 +207,15 @@ public final class PrivateAggregation {
   }
 
   /**
+   * With private groups: Laplace or Gaussian thresholding (default: the same kind as {@link
+   * #noise}). Gaussian thresholding composes with Gaussian statistics through the RDP accountant.
+   */
+  public PrivateAggregation partitionSelection(NoiseKind kind) {
+    this.selectionKind = Check.notNull("partitionSelection", kind);
+    return this;
+  }
+
+  /**
    * The release secret that keys all noise and sampling (default: a fresh one from SecureRandom).
    * Set it only to reproduce a release exactly, for example on another cluster; two different
    * queries must never share a secret.
@@ -295,11 +305,16 @@ public final class PrivateAggregation {
     }
   }
 
+  private NoiseKind selectionKind() {
+    return selectionKind != null ? selectionKind : noise;
+  }
+
   private QueryPlan plan() {
     boolean privateGroups = keys.length > 0 && publicGroups == null;
     try {
       return QueryPlan.of(aggregates, privateGroups, selectionWeight, preThreshold,
-          source.maxGroupsContributed(), source.maxContributionsPerGroup(), epsilon, delta, noise);
+          source.maxGroupsContributed(), source.maxContributionsPerGroup(), epsilon, delta, noise,
+          selectionKind());
     } catch (ArithmeticException e) {
       throw new IllegalArgumentException("epsilon and delta cannot be met by any noise level: epsilon "
           + epsilon + ", delta " + delta, e);
@@ -430,7 +445,7 @@ public final class PrivateAggregation {
     Dataset<Row> stagedRows = perGroup.select(staged.toArray(Column[]::new));
 
     NoiseStage stage = new NoiseStage(releaseSecret.bytes(), keys.length, plan.measurements(),
-        aggregates, plan.selection() == null ? Double.NaN : plan.selectionEpsilon(),
+        aggregates, selectionKind(), plan.selection() == null ? Double.NaN : plan.selectionEpsilon(),
         plan.selectionDelta(), source.maxGroupsContributed(), preThreshold);
     return stagedRows.mapPartitions(stage, Encoders.row(outputSchema()));
   }

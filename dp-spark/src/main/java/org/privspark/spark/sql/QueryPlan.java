@@ -10,7 +10,9 @@ import org.privspark.core.accounting.GaussianEvent;
 import org.privspark.core.accounting.OrderGrid;
 import org.privspark.core.accounting.PrivacyEvent;
 import org.privspark.core.accounting.RdpAccountant;
+import org.privspark.core.mechanism.GaussianPartitionSelection;
 import org.privspark.core.mechanism.LaplacePartitionSelection;
+import org.privspark.core.mechanism.PartitionSelection;
 
 /**
  * The privacy side of one query, worked out on the driver before any data is read: which noisy
@@ -28,7 +30,7 @@ import org.privspark.core.mechanism.LaplacePartitionSelection;
  * measurements it needs; shared measurements (the row count of count, mean and variance) add up
  * their weights. With private groups, partition selection gets its own weight (1 by default).
  * Laplace: ε is split by weight (pure composition), and selection gets all of δ. Gaussian: selection
- * gets its share of ε and half of δ; the Gaussian measurements share the rest in proportion to
+ * gets its share of ε and half of δ (Laplace or Gaussian thresholding, whichever was asked for); the Gaussian measurements share the rest in proportion to
  * their weights in zCDP terms, their common scale found by bisection so that the accountant
  * certifies (ε, δ) for the whole composition.
  *
@@ -40,7 +42,7 @@ import org.privspark.core.mechanism.LaplacePartitionSelection;
  */
 record QueryPlan(
     List<Measurement> measurements,
-    LaplacePartitionSelection selection,
+    PartitionSelection selection,
     double selectionEpsilon,
     double selectionDelta,
     PrivacyEvent event) {
@@ -57,7 +59,8 @@ record QueryPlan(
       long lInf,
       double epsilon,
       double delta,
-      NoiseKind noise) {
+      NoiseKind noise,
+      NoiseKind selectionKind) {
     Map<String, Double> weights = new LinkedHashMap<>();
     Map<String, Double> perGroup = new LinkedHashMap<>();
     Map<String, Integer> dimension = new LinkedHashMap<>();
@@ -72,13 +75,13 @@ record QueryPlan(
     double measurementWeight = weights.values().stream().mapToDouble(Double::doubleValue).sum();
     double total = measurementWeight + (privateGroups ? selectionWeight : 0);
 
-    LaplacePartitionSelection selection = null;
+    PartitionSelection selection = null;
     double selEps = Double.NaN;
     double selDelta = Double.NaN;
     if (privateGroups) {
       selEps = epsilon * selectionWeight / total * SAFETY;
       selDelta = noise == NoiseKind.LAPLACE ? delta : delta / 2;
-      selection = LaplacePartitionSelection.of(selEps, selDelta, l0, preThreshold);
+      selection = selection(selectionKind, selEps, selDelta, l0, preThreshold);
     }
 
     List<Measurement> measurements = new ArrayList<>();
@@ -101,6 +104,13 @@ record QueryPlan(
       events.add(m.event());
     }
     return new QueryPlan(List.copyOf(measurements), selection, selEps, selDelta, new ComposedEvent(events));
+  }
+
+  /** The selection of the given kind; executors rebuild it from the same numbers. */
+  static PartitionSelection selection(NoiseKind kind, double epsilon, double delta, long l0, long preThreshold) {
+    return kind == NoiseKind.LAPLACE
+        ? LaplacePartitionSelection.of(epsilon, delta, l0, preThreshold)
+        : GaussianPartitionSelection.of(epsilon, delta, l0, preThreshold);
   }
 
   private static double perGroupContribution(String name, Aggregate a, long lInf) {

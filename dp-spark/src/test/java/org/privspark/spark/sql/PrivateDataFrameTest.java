@@ -112,11 +112,16 @@ class PrivateDataFrameTest {
     assertThat(chosen).hasSizeGreaterThan(1);
   }
 
+  /**
+   * A fresh random secret. At ε = 4 partition selection gets ε = 1 (a quarter), so with L0 = 2 its
+   * threshold is about 1 + 2·ln(1/(2δₐ)) ≈ 29 units: each 100-unit group is dropped with
+   * probability below 1e-15, so the result is not empty.
+   */
   @Test
   void release_collectedTwice_returnsIdenticalRows() {
     Dataset<Row> result = PrivateDataFrame.of(mixed(), "user", new PrivacyBudget(10, 1e-5))
         .maxGroupsContributed(2).maxContributionsPerGroup(3)
-        .groupBy("grp").count().sum("amount", 0, 100).mean("amount", 0, 100).epsilon(1).delta(1e-6).run();
+        .groupBy("grp").count().sum("amount", 0, 100).mean("amount", 0, 100).epsilon(4).delta(1e-6).run();
     List<Row> first = sorted(result.collectAsList());
     List<Row> second = sorted(result.collectAsList());
     assertThat(second).isEqualTo(first);
@@ -176,6 +181,14 @@ class PrivateDataFrameTest {
   void privateGroups_rareGroupDropped_frequentGroupsKept() {
     Dataset<Row> result = PrivateDataFrame.of(mixed(), "user", new PrivacyBudget(10, 1e-5))
         .groupBy("grp").countDistinctUnits().epsilon(1).delta(1e-6).releaseSecret(SECRET).run();
+    assertThat(byGroup(result).keySet()).containsExactlyInAnyOrder("a", "b", "c");
+  }
+
+  @Test
+  void privateGroups_gaussianThresholding_rareGroupDroppedFrequentKept() {
+    Dataset<Row> result = PrivateDataFrame.of(mixed(), "user", new PrivacyBudget(10, 1e-5))
+        .groupBy("grp").count().mean("amount", 0, 100).epsilon(2).delta(1e-6)
+        .noise(NoiseKind.GAUSSIAN).releaseSecret(SECRET).run();
     assertThat(byGroup(result).keySet()).containsExactlyInAnyOrder("a", "b", "c");
   }
 
