@@ -1,6 +1,5 @@
 package org.privspark.core.mechanism;
 
-import org.privspark.core.Check;
 import org.privspark.core.accounting.Calibration;
 import org.privspark.core.accounting.ComposedEvent;
 import org.privspark.core.accounting.DeltaEvent;
@@ -27,18 +26,17 @@ import org.privspark.core.noise.NoiseSource;
  * <p><b>Reference.</b> Google differential-privacy, {@code GaussianPartitionSelection} (the δ split
  * and the adjusted δ); Wilson et al., PoPETs 2020.
  */
-public final class GaussianPartitionSelection implements PartitionSelection {
+public final class GaussianPartitionSelection extends PartitionSelection {
   private final GaussianMechanism counts;
   private final double thresholdDelta;
-  private final long preThreshold;
   private final double threshold;
 
   private GaussianPartitionSelection(double epsilon, double delta, long l0, long preThreshold) {
+    super(preThreshold);
     double sensitivity = Math.nextUp(Math.sqrt(l0));
     double sigma = Calibration.rdpGaussianSigma(epsilon, delta / 2, sensitivity, OrderGrid.defaults());
     this.counts = GaussianMechanism.builder().sigma(sigma).l2Sensitivity(sensitivity).build();
     this.thresholdDelta = delta / 2;
-    this.preThreshold = preThreshold;
     double adjustedDelta = -StrictMath.expm1(StrictMath.log1p(-thresholdDelta) / l0);
     // The noise actually added has σ² = S·g² ≥ σ² (the mechanism rounds the variance up), so
     // measure λ with the larger σ; one more grid unit covers floating-point error.
@@ -58,20 +56,13 @@ public final class GaussianPartitionSelection implements PartitionSelection {
    */
   public static GaussianPartitionSelection of(
       double epsilon, double delta, long maxPartitionsContributed, long preThreshold) {
-    Check.positiveFinite("epsilon", epsilon);
-    Check.inOpen("delta", delta, 0.0, 1.0);
-    Check.atLeastOne("maxPartitionsContributed", maxPartitionsContributed);
-    Check.atLeastOne("preThreshold", preThreshold);
+    checkArguments(epsilon, delta, maxPartitionsContributed, preThreshold);
     return new GaussianPartitionSelection(epsilon, delta, maxPartitionsContributed, preThreshold);
   }
 
   @Override
-  public boolean keep(long units, NoiseSource source) {
-    long shifted = units - (preThreshold - 1);
-    if (shifted < 1) {
-      return false;
-    }
-    return counts.release((double) shifted, source).value() >= threshold;
+  double noisyCount(long shiftedUnits, NoiseSource source) {
+    return counts.release((double) shiftedUnits, source).value();
   }
 
   @Override

@@ -1,6 +1,5 @@
 package org.privspark.core.mechanism;
 
-import org.privspark.core.Check;
 import org.privspark.core.accounting.ApproximateDpEvent;
 import org.privspark.core.noise.NoiseSource;
 
@@ -27,18 +26,17 @@ import org.privspark.core.noise.NoiseSource;
  *
  * <p>Immutable and thread-safe; the {@link NoiseSource} is not.
  */
-public final class LaplacePartitionSelection implements PartitionSelection {
+public final class LaplacePartitionSelection extends PartitionSelection {
   private final LaplaceMechanism counts;
   private final double delta;
   private final long maxPartitionsContributed;
-  private final long preThreshold;
   private final double threshold;
 
   private LaplacePartitionSelection(double epsilon, double delta, long l0, long preThreshold) {
+    super(preThreshold);
     this.counts = LaplaceMechanism.builder().epsilon(epsilon).l1Sensitivity(l0).build();
     this.delta = delta;
     this.maxPartitionsContributed = l0;
-    this.preThreshold = preThreshold;
     double adjustedDelta = -StrictMath.expm1(StrictMath.log1p(-delta) / l0);
     long scale = counts.noise().scale();
     double q = StrictMath.exp(-1.0 / scale);
@@ -66,20 +64,13 @@ public final class LaplacePartitionSelection implements PartitionSelection {
    */
   public static LaplacePartitionSelection of(
       double epsilon, double delta, long maxPartitionsContributed, long preThreshold) {
-    Check.positiveFinite("epsilon", epsilon);
-    Check.inOpen("delta", delta, 0.0, 1.0);
-    Check.atLeastOne("maxPartitionsContributed", maxPartitionsContributed);
-    Check.atLeastOne("preThreshold", preThreshold);
+    checkArguments(epsilon, delta, maxPartitionsContributed, preThreshold);
     return new LaplacePartitionSelection(epsilon, delta, maxPartitionsContributed, preThreshold);
   }
 
   @Override
-  public boolean keep(long units, NoiseSource source) {
-    long shifted = units - (preThreshold - 1);
-    if (shifted < 1) {
-      return false;
-    }
-    return counts.release((double) shifted, source).value() >= threshold;
+  double noisyCount(long shiftedUnits, NoiseSource source) {
+    return counts.release((double) shiftedUnits, source).value();
   }
 
   /** What the selection costs: the counts' pure ε' ≤ ε, and δ. */
@@ -100,6 +91,6 @@ public final class LaplacePartitionSelection implements PartitionSelection {
   @Override
   public String toString() {
     return "LaplacePartitionSelection[" + event() + ", L0=" + maxPartitionsContributed
-        + ", preThreshold=" + preThreshold + ", threshold=" + threshold + "]";
+        + ", preThreshold=" + preThreshold() + ", threshold=" + threshold + "]";
   }
 }

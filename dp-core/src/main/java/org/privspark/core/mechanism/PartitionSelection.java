@@ -1,21 +1,53 @@
 package org.privspark.core.mechanism;
 
+import org.privspark.core.Check;
 import org.privspark.core.accounting.PrivacyEvent;
 import org.privspark.core.noise.NoiseSource;
 
 /**
  * Private partition selection: decides, from a group's number of distinct privacy units, whether
  * the group may appear in a release, so that groups created by one unit appear with probability at
- * most δ. Immutable and thread-safe; the {@link NoiseSource} is not.
+ * most δ.
+ *
+ * <p>With a pre-threshold p ≥ 1, groups with fewer than p units are never kept and the noisy test
+ * runs on n − (p − 1), so that p units play the role of one in the privacy argument.
+ *
+ * <p>Immutable and thread-safe; the {@link NoiseSource} is not.
  */
-public sealed interface PartitionSelection permits LaplacePartitionSelection, GaussianPartitionSelection {
+public abstract sealed class PartitionSelection permits LaplacePartitionSelection, GaussianPartitionSelection {
+  private final long preThreshold;
+
+  PartitionSelection(long preThreshold) {
+    this.preThreshold = preThreshold;
+  }
+
+  /** The checks every selection's factory runs first. */
+  static void checkArguments(double epsilon, double delta, long maxPartitionsContributed, long preThreshold) {
+    Check.positiveFinite("epsilon", epsilon);
+    Check.inOpen("delta", delta, 0.0, 1.0);
+    Check.atLeastOne("maxPartitionsContributed", maxPartitionsContributed);
+    Check.atLeastOne("preThreshold", preThreshold);
+  }
 
   /** Whether a group with {@code units} distinct privacy units is released. */
-  boolean keep(long units, NoiseSource source);
+  public final boolean keep(long units, NoiseSource source) {
+    long shifted = units - (preThreshold - 1);
+    if (shifted < 1) {
+      return false;
+    }
+    return noisyCount(shifted, source) >= threshold();
+  }
+
+  /** The (shifted) unit count plus this selection's noise. */
+  abstract double noisyCount(long shiftedUnits, NoiseSource source);
 
   /** What the selection costs. */
-  PrivacyEvent event();
+  public abstract PrivacyEvent event();
 
   /** The threshold on the noisy (pre-threshold-shifted) count, in units. */
-  double threshold();
+  public abstract double threshold();
+
+  public long preThreshold() {
+    return preThreshold;
+  }
 }
