@@ -1,13 +1,55 @@
 package org.privspark.core.accounting;
 
+import java.util.Locale;
+
 /**
  * Thrown when a release would push the privacy loss past its budget. Thrown before anything is
- * recorded or released: the refused event has spent nothing.
+ * recorded or released: the refused event has spent nothing. Carries the budget, what was spent
+ * before the refusal, what remains, and what the refused event would have brought ε to.
  */
 public final class BudgetExhaustedException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
-  public BudgetExhaustedException(String message) {
-    super(message);
+  private final double budgetEpsilon;
+  private final double budgetDelta;
+  private final double spentEpsilon;
+  private final double requestedEpsilon;
+
+  BudgetExhaustedException(double budgetEpsilon, double budgetDelta, double spentEpsilon,
+      double requestedEpsilon, String detail) {
+    super(String.format(Locale.ROOT,
+        "privacy budget exhausted: the budget is (epsilon=%s, delta=%s); spent so far epsilon=%.6g"
+            + " (remaining epsilon=%.6g); this event would bring epsilon to %.6g%s",
+        budgetEpsilon, budgetDelta, spentEpsilon, Math.max(0, budgetEpsilon - spentEpsilon),
+        requestedEpsilon, detail));
+    this.budgetEpsilon = budgetEpsilon;
+    this.budgetDelta = budgetDelta;
+    this.spentEpsilon = spentEpsilon;
+    this.requestedEpsilon = requestedEpsilon;
+  }
+
+  /** The budget's ε. */
+  public double budgetEpsilon() {
+    return budgetEpsilon;
+  }
+
+  /** The budget's δ. */
+  public double budgetDelta() {
+    return budgetDelta;
+  }
+
+  /** ε spent before the refused event, at the budget's δ. */
+  public double spentEpsilon() {
+    return spentEpsilon;
+  }
+
+  /** ε still available at the budget's δ. */
+  public double remainingEpsilon() {
+    return Math.max(0, budgetEpsilon - spentEpsilon);
+  }
+
+  /** The ε the budget would have reached with the refused event (+∞ if no order certifies it). */
+  public double requestedEpsilon() {
+    return requestedEpsilon;
   }
 }

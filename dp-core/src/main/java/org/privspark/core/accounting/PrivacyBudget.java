@@ -57,14 +57,14 @@ public final class PrivacyBudget {
    * remaining budget in its message.
    */
   public void spend(PrivacyEvent event) {
-    String refusal = admit(event);
+    BudgetExhaustedException refusal = admit(event);
     if (refusal != null) {
-      throw new BudgetExhaustedException(refusal);
+      throw refusal;
     }
   }
 
-  /** Returns null when admitted, otherwise the reason for the refusal. */
-  private String admit(PrivacyEvent event) {
+  /** Returns null when admitted, otherwise the refusal (not thrown: trySpend only reports it). */
+  private BudgetExhaustedException admit(PrivacyEvent event) {
     Check.notNull("event", event);
     // The event's curve is computed outside the lock: it can be the expensive part.
     RdpCurve eventCurve = event.curve(accountant.grid());
@@ -80,11 +80,7 @@ public final class PrivacyBudget {
         return null;
       }
       PrivacyGuarantee now = accountant.epsilon(delta);
-      return String.format(
-          Locale.ROOT,
-          "privacy budget exhausted: the budget is (epsilon=%s, delta=%s); spent so far epsilon=%.6g"
-              + " (remaining epsilon=%.6g); this event would bring epsilon to %.6g%s",
-          epsilon, delta, now.epsilon(), Math.max(0, epsilon - now.epsilon()), after.epsilon(),
+      return new BudgetExhaustedException(epsilon, delta, now.epsilon(), after.epsilon(),
           newDelta > delta ? " and its additive delta to " + newDelta : "");
     }
   }

@@ -35,6 +35,14 @@ class PrivacyBudgetTest {
         .hasMessageContaining("privacy budget exhausted")
         .hasMessageContaining("remaining epsilon=0.4");
     assertThat(budget.spent()).isEqualTo(before);
+    assertThatThrownBy(() -> budget.spend(new PureDpEvent(0.6)))
+        .isInstanceOfSatisfying(BudgetExhaustedException.class, e -> {
+          assertThat(e.budgetEpsilon()).isEqualTo(1.0);
+          assertThat(e.budgetDelta()).isEqualTo(1e-6);
+          assertThat(e.spentEpsilon()).isEqualTo(before.epsilon());
+          assertThat(e.remainingEpsilon()).isCloseTo(0.4, org.assertj.core.api.Assertions.within(1e-12));
+          assertThat(e.requestedEpsilon()).isCloseTo(1.2, org.assertj.core.api.Assertions.within(1e-12));
+        });
     assertThat(budget.trySpend(new PureDpEvent(0.39))).isTrue();
   }
 

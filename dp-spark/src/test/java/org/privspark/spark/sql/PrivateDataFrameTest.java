@@ -261,7 +261,8 @@ class PrivateDataFrameTest {
     double spent = budget.spent().epsilon();
     long jobsBefore = spark().sparkContext().statusTracker().getJobIdsForGroup(null).length;
     assertThatThrownBy(() -> pdf.groupBy("grp").count().epsilon(0.8).delta(1e-6).run())
-        .isInstanceOf(BudgetExhaustedException.class)
+        .isInstanceOfSatisfying(BudgetExhaustedException.class,
+            e -> assertThat(e.remainingEpsilon()).isCloseTo(1.0 - spent, within(1e-12)))
         .hasMessageContaining("remaining epsilon");
     assertThat(budget.spent().epsilon()).isEqualTo(spent);
     assertThat(spark().sparkContext().statusTracker().getJobIdsForGroup(null).length).isEqualTo(jobsBefore);
