@@ -299,19 +299,49 @@ final class NoiseStage implements MapPartitionsFunction<Row, Row> {
     throw new IllegalStateException("no measurement " + measurement);
   }
 
-  /** An unambiguous id of the group key: each value length-prefixed, nulls marked. */
+  /**
+   * An unambiguous, stable id of the group key: each value encoded by {@link #appendValue},
+   * length-prefixed, nulls marked. Stable means equal on every evaluation and every JVM, which is
+   * what makes the noise a function of the cell.
+   */
   private String groupId(Row row) {
     StringBuilder id = new StringBuilder();
     for (int k = 0; k < keyCount; k++) {
-      Object v = row.get(k);
-      if (v == null) {
-        id.append("N;");
-      } else {
-        String s = v.toString();
-        id.append(s.getBytes(StandardCharsets.UTF_8).length).append(':').append(s).append(';');
-      }
+      appendValue(id, row.get(k));
     }
     return id.toString();
+  }
+
+  /**
+   * Appends one value: binary as hex (a byte[]'s own toString is its identity hash, new on every
+   * evaluation), structs and arrays element by element, everything else by its toString (stable for
+   * Spark's numeric, string, boolean, decimal, date and timestamp values).
+   */
+  static void appendValue(StringBuilder id, Object v) {
+    if (v == null) {
+      id.append("N;");
+      return;
+    }
+    String s;
+    if (v instanceof byte[] bytes) {
+      s = "x" + java.util.HexFormat.of().formatHex(bytes);
+    } else if (v instanceof Row struct) {
+      StringBuilder inner = new StringBuilder("r");
+      for (int i = 0; i < struct.length(); i++) {
+        appendValue(inner, struct.get(i));
+      }
+      s = inner.toString();
+    } else if (v instanceof scala.collection.Iterable<?> seq) {
+      StringBuilder inner = new StringBuilder("a");
+      scala.collection.Iterator<?> it = seq.iterator();
+      while (it.hasNext()) {
+        appendValue(inner, it.next());
+      }
+      s = inner.toString();
+    } else {
+      s = v.toString();
+    }
+    id.append(s.getBytes(StandardCharsets.UTF_8).length).append(':').append(s).append(';');
   }
 
   private static double clamp(double v, double lo, double hi) {
