@@ -314,8 +314,9 @@ final class NoiseStage implements MapPartitionsFunction<Row, Row> {
 
   /**
    * Appends one value: binary as hex (a byte[]'s own toString is its identity hash, new on every
-   * evaluation), structs and arrays element by element, everything else by its toString (stable for
-   * Spark's numeric, string, boolean, decimal, date and timestamp values).
+   * evaluation), timestamps as their instant and dates as their calendar date (their toString
+   * depends on the JVM's time zone), structs and arrays element by element, everything else by its
+   * toString (stable for Spark's numeric, string, boolean, decimal, Instant and LocalDate values).
    */
   static void appendValue(StringBuilder id, Object v) {
     if (v == null) {
@@ -325,6 +326,11 @@ final class NoiseStage implements MapPartitionsFunction<Row, Row> {
     String s;
     if (v instanceof byte[] bytes) {
       s = "x" + java.util.HexFormat.of().formatHex(bytes);
+    } else if (v instanceof java.sql.Timestamp ts) {
+      // toString() renders in the JVM's time zone; the instant does not depend on it.
+      s = "t" + ts.getTime() + "." + ts.getNanos();
+    } else if (v instanceof java.sql.Date date) {
+      s = "d" + date.toLocalDate();
     } else if (v instanceof Row struct) {
       StringBuilder inner = new StringBuilder("r");
       for (int i = 0; i < struct.length(); i++) {

@@ -49,4 +49,21 @@ class GroupKeyTypesTest {
     out.sort(Comparator.comparing(r -> new String((byte[]) r.get(0), StandardCharsets.UTF_8)));
     return out.stream().map(r -> r.getDouble(r.fieldIndex("count"))).toList();
   }
+
+  @Test
+  void cellId_timestampKey_doesNotDependOnTheJvmTimeZone() {
+    java.sql.Timestamp ts = java.sql.Timestamp.from(java.time.Instant.parse("2026-11-24T05:00:00.123456789Z"));
+    java.util.TimeZone saved = java.util.TimeZone.getDefault();
+    try {
+      java.util.TimeZone.setDefault(java.util.TimeZone.getTimeZone("UTC"));
+      StringBuilder utc = new StringBuilder();
+      NoiseStage.appendValue(utc, ts);
+      java.util.TimeZone.setDefault(java.util.TimeZone.getTimeZone("Asia/Kolkata"));
+      StringBuilder kolkata = new StringBuilder();
+      NoiseStage.appendValue(kolkata, ts);
+      assertThat(kolkata.toString()).isEqualTo(utc.toString());
+    } finally {
+      java.util.TimeZone.setDefault(saved);
+    }
+  }
 }
