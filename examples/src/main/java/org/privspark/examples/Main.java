@@ -20,6 +20,7 @@ public final class Main {
     String job = args.length == 0 ? "accountant-demo" : args[0];
     switch (job) {
       case "accountant-demo" -> accountantDemo();
+      case "benchmark-aggregation" -> AggregationBenchmark.main(java.util.Arrays.copyOfRange(args, 1, args.length));
       default -> {
         System.err.println("unknown job '" + job + "'; jobs: accountant-demo");
         System.exit(2);
