@@ -35,6 +35,15 @@ public final class Check {
     return value;
   }
 
+  /** Requires {@code lower <= value <= upper}; NaN is refused. */
+  public static double inClosed(String name, double value, double lower, double upper) {
+    if (!(value >= lower && value <= upper)) {
+      throw new IllegalArgumentException(
+          name + " must be in [" + lower + ", " + upper + "]; got " + value);
+    }
+    return value;
+  }
+
   /** Requires {@code lower < value < upper}; NaN is refused. */
   public static double inOpen(String name, double value, double lower, double upper) {
     if (!(value > lower && value < upper)) {

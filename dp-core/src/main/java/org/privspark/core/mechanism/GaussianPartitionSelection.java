@@ -61,8 +61,8 @@ public final class GaussianPartitionSelection extends PartitionSelection {
   }
 
   @Override
-  double noisyCount(long shiftedUnits, NoiseSource source) {
-    return counts.release((double) shiftedUnits, source).value();
+  boolean keepShifted(long shiftedUnits, NoiseSource source) {
+    return counts.release((double) shiftedUnits, source).value() >= threshold;
   }
 
   @Override
@@ -70,7 +70,7 @@ public final class GaussianPartitionSelection extends PartitionSelection {
     return ComposedEvent.of(counts.event(), new DeltaEvent(thresholdDelta));
   }
 
-  @Override
+  /** The threshold on the noisy (pre-threshold-shifted) count, in units. */
   public double threshold() {
     return threshold;
   }

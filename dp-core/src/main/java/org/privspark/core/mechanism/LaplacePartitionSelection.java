@@ -69,8 +69,8 @@ public final class LaplacePartitionSelection extends PartitionSelection {
   }
 
   @Override
-  double noisyCount(long shiftedUnits, NoiseSource source) {
-    return counts.release((double) shiftedUnits, source).value();
+  boolean keepShifted(long shiftedUnits, NoiseSource source) {
+    return counts.release((double) shiftedUnits, source).value() >= threshold;
   }
 
   /** What the selection costs: the counts' pure ε' ≤ ε, and δ. */
@@ -79,7 +79,7 @@ public final class LaplacePartitionSelection extends PartitionSelection {
     return new ApproximateDpEvent(counts.event().pureEpsilon(), delta);
   }
 
-  @Override
+  /** The threshold on the noisy (pre-threshold-shifted) count, in units. */
   public double threshold() {
     return threshold;
   }

@@ -14,7 +14,8 @@ import org.privspark.core.noise.NoiseSource;
  *
  * <p>Immutable and thread-safe; the {@link NoiseSource} is not.
  */
-public abstract sealed class PartitionSelection permits LaplacePartitionSelection, GaussianPartitionSelection {
+public abstract sealed class PartitionSelection permits LaplacePartitionSelection, GaussianPartitionSelection,
+    TruncatedGeometricPartitionSelection {
   private final long preThreshold;
 
   PartitionSelection(long preThreshold) {
@@ -35,17 +36,14 @@ public abstract sealed class PartitionSelection permits LaplacePartitionSelectio
     if (shifted < 1) {
       return false;
     }
-    return noisyCount(shifted, source) >= threshold();
+    return keepShifted(shifted, source);
   }
 
-  /** The (shifted) unit count plus this selection's noise. */
-  abstract double noisyCount(long shiftedUnits, NoiseSource source);
+  /** The randomised decision for a pre-threshold-shifted unit count ≥ 1. */
+  abstract boolean keepShifted(long shiftedUnits, NoiseSource source);
 
   /** What the selection costs. */
   public abstract PrivacyEvent event();
-
-  /** The threshold on the noisy (pre-threshold-shifted) count, in units. */
-  public abstract double threshold();
 
   public long preThreshold() {
     return preThreshold;

@@ -36,14 +36,14 @@ final class NoiseStage implements MapPartitionsFunction<Row, Row> {
   private final int keyCount;
   private final List<Measurement> measurements;
   private final List<Aggregate> aggregates;
-  private final NoiseKind selectionKind;
+  private final PartitionSelectionStrategy selectionKind;
   private final double selectionEpsilon;
   private final double selectionDelta;
   private final long l0;
   private final long preThreshold;
 
   NoiseStage(byte[] secret, int keyCount, List<Measurement> measurements, List<Aggregate> aggregates,
-      NoiseKind selectionKind, double selectionEpsilon, double selectionDelta, long l0, long preThreshold) {
+      PartitionSelectionStrategy selectionKind, double selectionEpsilon, double selectionDelta, long l0, long preThreshold) {
     this.secret = secret.clone();
     this.keyCount = keyCount;
     this.measurements = List.copyOf(measurements);

@@ -69,7 +69,7 @@ public final class PrivateAggregation {
   private Double epsilon;
   private double delta = 0;
   private NoiseKind noise = NoiseKind.LAPLACE;
-  private NoiseKind selectionKind;
+  private PartitionSelectionStrategy selectionKind;
   private Secret secret;
 
   PrivateAggregation(PrivateDataFrame source, String[] keys) {
@@ -207,11 +207,13 @@ public final class PrivateAggregation {
   }
 
   /**
-   * With private groups: Laplace or Gaussian thresholding (default: the same kind as {@link
-   * #noise}). Gaussian thresholding composes with Gaussian statistics through the RDP accountant.
+   * With private groups: how groups are selected. Default: {@link
+   * PartitionSelectionStrategy#TRUNCATED_GEOMETRIC} (optimal for small L0) with Laplace noise,
+   * {@link PartitionSelectionStrategy#GAUSSIAN_THRESHOLDING} (composes through the RDP accountant)
+   * with Gaussian noise.
    */
-  public PrivateAggregation partitionSelection(NoiseKind kind) {
-    this.selectionKind = Check.notNull("partitionSelection", kind);
+  public PrivateAggregation partitionSelection(PartitionSelectionStrategy strategy) {
+    this.selectionKind = Check.notNull("partitionSelection", strategy);
     return this;
   }
 
@@ -305,8 +307,13 @@ public final class PrivateAggregation {
     }
   }
 
-  private NoiseKind selectionKind() {
-    return selectionKind != null ? selectionKind : noise;
+  private PartitionSelectionStrategy selectionKind() {
+    if (selectionKind != null) {
+      return selectionKind;
+    }
+    return noise == NoiseKind.GAUSSIAN
+        ? PartitionSelectionStrategy.GAUSSIAN_THRESHOLDING
+        : PartitionSelectionStrategy.TRUNCATED_GEOMETRIC;
   }
 
   private QueryPlan plan() {

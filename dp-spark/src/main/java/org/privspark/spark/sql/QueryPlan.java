@@ -13,6 +13,7 @@ import org.privspark.core.accounting.RdpAccountant;
 import org.privspark.core.mechanism.GaussianPartitionSelection;
 import org.privspark.core.mechanism.LaplacePartitionSelection;
 import org.privspark.core.mechanism.PartitionSelection;
+import org.privspark.core.mechanism.TruncatedGeometricPartitionSelection;
 
 /**
  * The privacy side of one query, worked out on the driver before any data is read: which noisy
@@ -60,7 +61,7 @@ record QueryPlan(
       double epsilon,
       double delta,
       NoiseKind noise,
-      NoiseKind selectionKind) {
+      PartitionSelectionStrategy selectionKind) {
     Map<String, Double> weights = new LinkedHashMap<>();
     Map<String, Double> perGroup = new LinkedHashMap<>();
     Map<String, Integer> dimension = new LinkedHashMap<>();
@@ -107,10 +108,13 @@ record QueryPlan(
   }
 
   /** The selection of the given kind; executors rebuild it from the same numbers. */
-  static PartitionSelection selection(NoiseKind kind, double epsilon, double delta, long l0, long preThreshold) {
-    return kind == NoiseKind.LAPLACE
-        ? LaplacePartitionSelection.of(epsilon, delta, l0, preThreshold)
-        : GaussianPartitionSelection.of(epsilon, delta, l0, preThreshold);
+  static PartitionSelection selection(
+      PartitionSelectionStrategy kind, double epsilon, double delta, long l0, long preThreshold) {
+    return switch (kind) {
+      case TRUNCATED_GEOMETRIC -> TruncatedGeometricPartitionSelection.of(epsilon, delta, l0, preThreshold);
+      case LAPLACE_THRESHOLDING -> LaplacePartitionSelection.of(epsilon, delta, l0, preThreshold);
+      case GAUSSIAN_THRESHOLDING -> GaussianPartitionSelection.of(epsilon, delta, l0, preThreshold);
+    };
   }
 
   private static double perGroupContribution(String name, Aggregate a, long lInf) {

@@ -245,10 +245,10 @@ class AdultUtilityTest {
         covered += covers(row, "mean_age", exact.get(row.getString(0))) ? 1 : 0;
       }
     }
-    // 15 occupations, "?" included. Selection gets ε = 1/2, so its Laplace scale is L0/ε = 2 and its
-    // threshold about 28 units. The smallest occupation apart from Armed-Forces (9 people) is
-    // Priv-house-serv (149 people); it is dropped only if its noise is below -121, which has
-    // probability e^-60 or less. Armed-Forces may or may not appear.
+    // 15 occupations, "?" included. Selection (truncated geometric, the default with Laplace noise)
+    // gets ε = 1/2 with L0 = 1, which keeps every group of 51 or more people with probability 1.
+    // The smallest occupation apart from Armed-Forces (9 people) is Priv-house-serv (149 people),
+    // so 14 occupations always appear; Armed-Forces may or may not.
     assertThat(n).isGreaterThanOrEqualTo(RELEASES * 14);
     assertThat(covered).as("cells covered, of %d", n).isGreaterThanOrEqualTo(minimumCovered(n));
   }

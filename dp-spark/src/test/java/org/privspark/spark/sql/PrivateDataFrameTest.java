@@ -113,9 +113,9 @@ class PrivateDataFrameTest {
   }
 
   /**
-   * A fresh random secret. At ε = 4 partition selection gets ε = 1 (a quarter), so with L0 = 2 its
-   * threshold is about 1 + 2·ln(1/(2δₐ)) ≈ 29 units: each 100-unit group is dropped with
-   * probability below 1e-15, so the result is not empty.
+   * A fresh random secret. At ε = 4 partition selection gets ε = 1 (a quarter); with L0 = 2 the
+   * truncated geometric selection keeps every group of 54 or more units with probability 1, so the
+   * 100-unit groups make the result non-empty.
    */
   @Test
   void release_collectedTwice_returnsIdenticalRows() {
@@ -173,14 +173,23 @@ class PrivateDataFrameTest {
   }
 
   /**
-   * Private groups: the 1-unit group is dropped unless its noise clears the threshold (probability
-   * at most δ = 1e-6); the 100-unit groups are kept unless noise of about 10 scale units pushes
-   * them under (probability below e^-8 each). Secret fixed: deterministic.
+   * Private groups (truncated geometric, the default with Laplace noise, at ε = 1/2, L0 = 1): the
+   * 1-unit group is kept with probability δ = 1e-6 (less a 10^-6 margin); groups of 51 or more
+   * units are kept with probability 1. Secret fixed: deterministic.
    */
   @Test
   void privateGroups_rareGroupDropped_frequentGroupsKept() {
     Dataset<Row> result = PrivateDataFrame.of(mixed(), "user", new PrivacyBudget(10, 1e-5))
         .groupBy("grp").countDistinctUnits().epsilon(1).delta(1e-6).releaseSecret(SECRET).run();
+    assertThat(byGroup(result).keySet()).containsExactlyInAnyOrder("a", "b", "c");
+  }
+
+  /** Laplace thresholding at ε = 1/2, L0 = 1: threshold about 28 units; 100-unit groups stay. */
+  @Test
+  void privateGroups_laplaceThresholding_rareGroupDroppedFrequentKept() {
+    Dataset<Row> result = PrivateDataFrame.of(mixed(), "user", new PrivacyBudget(10, 1e-5))
+        .groupBy("grp").countDistinctUnits().epsilon(1).delta(1e-6)
+        .partitionSelection(PartitionSelectionStrategy.LAPLACE_THRESHOLDING).releaseSecret(SECRET).run();
     assertThat(byGroup(result).keySet()).containsExactlyInAnyOrder("a", "b", "c");
   }
 
