@@ -9,9 +9,11 @@ import org.privspark.core.accounting.RdpAccountant;
 import org.privspark.core.accounting.SampledGaussianEvent;
 
 /**
- * Entry point of the examples jar: {@code Main JOB ARGS...}. Today it has one job, {@code
- * accountant-demo}, which plans a DP-SGD run on the Adult data set's size against a budget; the
- * Spark jobs (aggregate, train, report) arrive with their issues.
+ * Entry point of the examples jar: {@code Main JOB ARGS...}. Jobs: {@code accountant-demo} (the
+ * default), which plans a DP-SGD run on the Adult data set's size against a budget, and {@code
+ * benchmark-aggregation}, the Spark benchmark of private aggregation against plain Spark
+ * ({@link AggregationBenchmark}). The other Spark jobs (aggregate, train, report) arrive with their
+ * issues.
  */
 public final class Main {
   private Main() {}
@@ -22,7 +24,7 @@ public final class Main {
       case "accountant-demo" -> accountantDemo();
       case "benchmark-aggregation" -> AggregationBenchmark.main(java.util.Arrays.copyOfRange(args, 1, args.length));
       default -> {
-        System.err.println("unknown job '" + job + "'; jobs: accountant-demo");
+        System.err.println("unknown job '" + job + "'; jobs: accountant-demo, benchmark-aggregation");
         System.exit(2);
       }
     }
