@@ -15,7 +15,12 @@ public final class BudgetExhaustedException extends RuntimeException {
   private final double spentEpsilon;
   private final double requestedEpsilon;
 
-  BudgetExhaustedException(double budgetEpsilon, double budgetDelta, double spentEpsilon,
+  /**
+   * A refusal of a budget of (budgetEpsilon, budgetDelta) with {@code spentEpsilon} spent, where
+   * the event would have brought ε to {@code requestedEpsilon}; {@code detail} is appended to the
+   * message.
+   */
+  public BudgetExhaustedException(double budgetEpsilon, double budgetDelta, double spentEpsilon,
       double requestedEpsilon, String detail) {
     super(String.format(Locale.ROOT,
         "privacy budget exhausted: the budget is (epsilon=%s, delta=%s); spent so far epsilon=%.6g"

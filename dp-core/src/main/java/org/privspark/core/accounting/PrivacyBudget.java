@@ -16,6 +16,8 @@ public final class PrivacyBudget {
   private final double epsilon;
   private final double delta;
   private final RdpAccountant accountant;
+  /** When set, spends go to this durable journal, which enforces the budget itself. */
+  private final SpendJournal journal;
 
   /** A budget on the default order grid. */
   public PrivacyBudget(double epsilon, double delta) {
@@ -30,6 +32,23 @@ public final class PrivacyBudget {
     this.epsilon = Check.positiveFinite("epsilon", epsilon);
     this.delta = Check.inHalfOpen("delta", delta, 0.0, 1.0);
     this.accountant = new RdpAccountant(Check.notNull("grid", grid));
+    this.journal = null;
+  }
+
+  private PrivacyBudget(double epsilon, double delta, OrderGrid grid, SpendJournal journal) {
+    this.epsilon = Check.positiveFinite("epsilon", epsilon);
+    this.delta = Check.inHalfOpen("delta", delta, 0.0, 1.0);
+    this.accountant = new RdpAccountant(Check.notNull("grid", grid));
+    this.journal = Check.notNull("journal", journal);
+  }
+
+  /**
+   * A budget of (ε, δ) whose spends are recorded in, and admitted by, {@code journal} (a ledger):
+   * a spend returns only once it is durable, and the journal refuses spends past the budget,
+   * counting every other writer's spends too.
+   */
+  public static PrivacyBudget journaled(double epsilon, double delta, OrderGrid grid, SpendJournal journal) {
+    return new PrivacyBudget(epsilon, delta, grid, journal);
   }
 
   public double epsilon() {
@@ -49,6 +68,14 @@ public final class PrivacyBudget {
    * returns false.
    */
   public boolean trySpend(PrivacyEvent event) {
+    if (journal != null) {
+      try {
+        journal.record(event, "release", "");
+        return true;
+      } catch (BudgetExhaustedException e) {
+        return false;
+      }
+    }
     return admit(event) == null;
   }
 
@@ -57,6 +84,22 @@ public final class PrivacyBudget {
    * remaining budget in its message.
    */
   public void spend(PrivacyEvent event) {
+    spend(event, "release", "");
+  }
+
+  /**
+   * Admits {@code event} as {@link #spend(PrivacyEvent)} does, labelled for a ledger: {@code
+   * mechanism} is recorded in clear, {@code description} only as a salted commitment. A budget
+   * without a ledger ignores the labels.
+   */
+  public void spend(PrivacyEvent event, String mechanism, String description) {
+    Check.notNull("event", event);
+    Check.notNull("mechanism", mechanism);
+    Check.notNull("description", description);
+    if (journal != null) {
+      journal.record(event, mechanism, description);
+      return;
+    }
     BudgetExhaustedException refusal = admit(event);
     if (refusal != null) {
       throw refusal;
@@ -87,17 +130,17 @@ public final class PrivacyBudget {
 
   /** The (ε, δ) spent so far, read at this budget's δ. */
   public synchronized PrivacyGuarantee spent() {
-    return accountant.epsilon(delta);
+    return journal != null ? journal.spent() : accountant.epsilon(delta);
   }
 
   /** ε still available at this budget's δ (the budget's ε minus the ε spent so far). */
   public synchronized double remainingEpsilon() {
-    return Math.max(0, epsilon - accountant.epsilon(delta).epsilon());
+    return Math.max(0, epsilon - spent().epsilon());
   }
 
   @Override
   public synchronized String toString() {
     return String.format(Locale.ROOT, "PrivacyBudget[epsilon=%s, delta=%s, spent epsilon=%.6g]",
-        epsilon, delta, accountant.epsilon(delta).epsilon());
+        epsilon, delta, spent().epsilon());
   }
 }

@@ -78,7 +78,7 @@ public final class RdpCurve {
   }
 
   /** a + b rounded toward +∞: the nearest double, moved up one ulp only if it fell short. */
-  static double addRoundingUp(double a, double b) {
+  public static double addRoundingUp(double a, double b) {
     double s = a + b;
     if (!Double.isFinite(s)) {
       return s;

@@ -1,0 +1,21 @@
+package org.privspark.core.accounting;
+
+/**
+ * A durable record of spends that enforces its own budget: what a {@link PrivacyBudget} delegates
+ * to when it is backed by a ledger (dp-core's {@code org.privspark.core.ledger.Ledger}), so that
+ * the budget is shared by every job and process that writes to the same ledger.
+ */
+public interface SpendJournal {
+
+  /**
+   * Records {@code event} durably if the budget allows it, and only then returns.
+   *
+   * @param mechanism a short name for the kind of release
+   * @param description a description of the release, kept private (committed, not stored)
+   * @throws BudgetExhaustedException when the event would overspend; nothing is recorded
+   */
+  void record(PrivacyEvent event, String mechanism, String description);
+
+  /** What has been spent, read at the budget's δ, including other writers' spends seen so far. */
+  PrivacyGuarantee spent();
+}

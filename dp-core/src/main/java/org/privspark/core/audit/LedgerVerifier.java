@@ -1,0 +1,207 @@
+package org.privspark.core.audit;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.privspark.core.Check;
+import org.privspark.core.ledger.FixedPointCost;
+import org.privspark.core.ledger.LedgerEntry;
+import org.privspark.core.ledger.LedgerException;
+import org.privspark.core.ledger.LedgerGenesis;
+import org.privspark.core.ledger.LedgerLayout;
+import org.privspark.core.ledger.LedgerReplay;
+import org.privspark.core.ledger.LedgerStore;
+import org.privspark.core.ledger.Reason;
+import org.privspark.core.ledger.note.Checkpoint;
+import org.privspark.core.ledger.note.NoteVerificationException;
+import org.privspark.core.ledger.note.NoteVerifier;
+import org.privspark.core.ledger.note.SignedNotes;
+import org.privspark.core.ledger.note.VerifiedNote;
+
+/**
+ * The auditor's verification of a whole ledger. Trusts nothing it reads: only the public key
+ * (given by the auditor, not taken from the ledger) and the checkpoints the auditor saved earlier.
+ *
+ * <p>Checks, in order: ledger.json (canonical, and naming the expected key); every entry 1..n
+ * (no gaps, canonical, sequence, origin, hash chain, time order, unique release ids, cost equal to
+ * the cost recomputed from the mechanism, running total within budget); the newest signed
+ * checkpoint in heads/ (signature, origin, root of all n + 1 leaves); and each saved checkpoint
+ * (signature, and the ledger's tree at its size has its root: the ledger only grew since).
+ */
+public final class LedgerVerifier {
+  private static final HexFormat HEX = HexFormat.of();
+
+  private final NoteVerifier key;
+
+  /** A verifier that trusts only checkpoints signed by {@code key}. */
+  public LedgerVerifier(NoteVerifier key) {
+    this.key = Check.notNull("key", key);
+  }
+
+  /** Verifies the ledger in {@code store} and every checkpoint in {@code savedCheckpoints}. */
+  public AuditReport verify(LedgerStore store, List<String> savedCheckpoints) {
+    Check.notNull("store", store);
+    Check.notNull("savedCheckpoints", savedCheckpoints);
+    Progress progress = new Progress();
+    try {
+      run(store, savedCheckpoints, progress);
+      return progress.report(true, null, -1, "intact");
+    } catch (LedgerException e) {
+      return progress.report(false, e.reason(), e.index(), e.getMessage());
+    }
+  }
+
+  private void run(LedgerStore store, List<String> savedCheckpoints, Progress progress) {
+    byte[] genesisBytes = read(store, LedgerLayout.GENESIS)
+        .orElseThrow(() -> new LedgerException(Reason.GENESIS_MISMATCH, 0, "ledger.json is missing"));
+    LedgerGenesis genesis = LedgerGenesis.decode(genesisBytes);
+    if (!genesis.publicKey().equals(key.encode())) {
+      throw new LedgerException(Reason.UNKNOWN_KEY, 0, "ledger.json names key " + genesis.publicKey()
+          + ", not the auditor's key " + key.encode());
+    }
+    LedgerReplay replay = new LedgerReplay(genesis, genesisBytes);
+    progress.start(replay);
+
+    long expected = 1;
+    for (String name : list(store, LedgerLayout.ENTRIES)) {
+      long seq = LedgerLayout.entrySeq(name);
+      if (seq < 0) {
+        throw new LedgerException(Reason.MALFORMED, expected, "entries/" + name + " is not an entry file name");
+      }
+      if (seq != expected) {
+        throw new LedgerException(Reason.MISSING_ENTRY, expected, LedgerEntry.path(expected) + " is missing");
+      }
+      byte[] bytes = read(store, LedgerEntry.path(seq))
+          .orElseThrow(() -> new LedgerException(Reason.MISSING_ENTRY, seq, "vanished while reading"));
+      progress.add(replay.accept(bytes));
+      expected++;
+    }
+
+    long size = replay.nextIndex();
+    List<String> heads = list(store, LedgerLayout.HEADS);
+    long newest = -1;
+    for (String name : heads) {
+      long headSize = LedgerLayout.headSize(name);
+      if (headSize < 0) {
+        throw new LedgerException(Reason.MALFORMED, -1, "heads/" + name + " is not a checkpoint file name");
+      }
+      newest = Math.max(newest, headSize);
+    }
+    if (newest > size) {
+      throw new LedgerException(Reason.MISSING_ENTRY, size, "a checkpoint covers " + newest
+          + " leaves but the ledger has " + size + ": entries were removed");
+    }
+    if (newest < size) {
+      throw new LedgerException(Reason.UNSIGNED_ENTRIES, Math.max(newest, 1),
+          "no signed checkpoint covers the ledger's " + size + " leaves (newest covers " + Math.max(newest, 0) + ")");
+    }
+    byte[] note = read(store, LedgerLayout.head(newest)).orElseThrow();
+    Checkpoint latest = openCheckpoint(note, "heads/" + LedgerLayout.head(newest).substring(6), genesis);
+    if (latest.size() != newest) {
+      throw new LedgerException(Reason.MALFORMED, -1, "checkpoint file for size " + newest + " says size " + latest.size());
+    }
+    if (!Arrays.equals(latest.rootHash(), replay.tree().root(size))) {
+      throw new LedgerException(Reason.ROOT_MISMATCH, -1,
+          "the newest checkpoint's root differs from the root of the entries on disk");
+    }
+    progress.checkpoint(latest);
+
+    for (int i = 0; i < savedCheckpoints.size(); i++) {
+      String what = "saved checkpoint " + (i + 1);
+      Checkpoint saved = openCheckpoint(savedCheckpoints.get(i).getBytes(StandardCharsets.UTF_8), what, genesis);
+      if (saved.size() > size) {
+        throw new LedgerException(Reason.INCONSISTENT_CHECKPOINT, size, what + " covers " + saved.size()
+            + " leaves but the ledger has only " + size + ": truncated or rolled back");
+      }
+      if (!Arrays.equals(saved.rootHash(), replay.tree().root(saved.size()))) {
+        throw new LedgerException(Reason.INCONSISTENT_CHECKPOINT, -1, what + " (size " + saved.size()
+            + ") does not match the ledger's first " + saved.size() + " leaves: history was rewritten");
+      }
+    }
+  }
+
+  /** Opens a signed checkpoint with the auditor's key; maps note failures to ledger reasons. */
+  Checkpoint openCheckpoint(byte[] note, String what, LedgerGenesis genesis) {
+    VerifiedNote verified;
+    try {
+      verified = SignedNotes.open(note, List.of(key));
+    } catch (NoteVerificationException e) {
+      Reason reason = switch (e.reason()) {
+        case INVALID_SIGNATURE -> Reason.BAD_SIGNATURE;
+        case NO_KNOWN_SIGNATURE -> Reason.UNKNOWN_KEY;
+        default -> Reason.MALFORMED;
+      };
+      throw new LedgerException(reason, -1, what + ": " + e.getMessage());
+    }
+    Checkpoint checkpoint;
+    try {
+      checkpoint = Checkpoint.parse(verified.text());
+    } catch (IllegalArgumentException e) {
+      throw new LedgerException(Reason.MALFORMED, -1, what + ": " + e.getMessage());
+    }
+    if (!checkpoint.origin().equals(genesis.origin())) {
+      throw new LedgerException(Reason.ORIGIN_MISMATCH, -1, what + " is for origin '" + checkpoint.origin() + "'");
+    }
+    return checkpoint;
+  }
+
+  private static Optional<byte[]> read(LedgerStore store, String path) {
+    try {
+      return store.read(path);
+    } catch (IOException e) {
+      throw new LedgerException(Reason.IO_ERROR, -1, "cannot read " + path + ": " + e.getMessage());
+    }
+  }
+
+  private static List<String> list(LedgerStore store, String directory) {
+    try {
+      return store.list(directory);
+    } catch (IOException e) {
+      throw new LedgerException(Reason.IO_ERROR, -1, "cannot list " + directory + ": " + e.getMessage());
+    }
+  }
+
+  /** Totals gathered as entries are accepted, so that a failure still reports what came before. */
+  private static final class Progress {
+    private LedgerReplay replay;
+    private final Map<String, FixedPointCost> byMechanism = new LinkedHashMap<>();
+    private final Map<String, Long> counts = new LinkedHashMap<>();
+    private final List<AuditReport.Point> timeline = new ArrayList<>();
+    private Checkpoint checkpoint;
+
+    void start(LedgerReplay replay) {
+      this.replay = replay;
+    }
+
+    void add(LedgerEntry entry) {
+      byMechanism.merge(entry.mechanism(), entry.cost(), FixedPointCost::plus);
+      counts.merge(entry.mechanism(), 1L, Long::sum);
+      timeline.add(new AuditReport.Point(entry.seq(), entry.timeMillis(), replay.guarantee(replay.total()).epsilon()));
+    }
+
+    void checkpoint(Checkpoint checkpoint) {
+      this.checkpoint = checkpoint;
+    }
+
+    AuditReport report(boolean intact, Reason reason, long index, String message) {
+      if (replay == null) {
+        return new AuditReport(intact, reason, index, message, "", 0, Double.NaN, Double.NaN, Double.NaN,
+            Double.NaN, 0, "", Map.of(), List.of());
+      }
+      LedgerGenesis g = replay.genesis();
+      Map<String, AuditReport.MechanismTotal> mechanisms = new LinkedHashMap<>();
+      byMechanism.forEach((name, cost) -> mechanisms.put(name,
+          new AuditReport.MechanismTotal(counts.get(name), replay.guarantee(cost).epsilon())));
+      return new AuditReport(intact, reason, index, message, g.origin(), replay.nextIndex() - 1,
+          g.budgetEpsilon(), g.budgetDelta(), replay.guarantee(replay.total()).epsilon(), replay.total().delta(),
+          checkpoint == null ? 0 : checkpoint.size(), checkpoint == null ? "" : HEX.formatHex(checkpoint.rootHash()),
+          mechanisms, List.copyOf(timeline));
+    }
+  }
+}

@@ -1,0 +1,194 @@
+package org.privspark.core.ledger;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The ledger's JSON: strict parsing, one canonical encoding, and typed field access that fails
+ * with {@link Reason#MALFORMED}.
+ *
+ * <p>Canonical form: UTF-8, no whitespace, object fields in the order the format defines,
+ * integers as plain decimals, doubles as Java's {@code Double.toString} writes them. A file is
+ * accepted only if re-encoding what was parsed reproduces its bytes exactly, so the bytes stored
+ * are the bytes hashed and no two encodings of one entry exist.
+ */
+final class CanonicalJson {
+  private static final JsonMapper MAPPER = JsonMapper.builder()
+      .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+      .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+      .build();
+  private static final JsonMapper WRITER = JsonMapper.builder().build();
+  private static final HexFormat HEX = HexFormat.of();
+
+  private CanonicalJson() {}
+
+  static ObjectNode object() {
+    return JsonNodeFactory.instance.objectNode();
+  }
+
+  static ArrayNode array() {
+    return JsonNodeFactory.instance.arrayNode();
+  }
+
+  static byte[] encode(JsonNode node) {
+    try {
+      return WRITER.writeValueAsBytes(node);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot encode ledger JSON", e);
+    }
+  }
+
+  /** Parses {@code bytes} as one JSON object and requires them to be its canonical encoding. */
+  static ObjectNode parseCanonical(byte[] bytes, long index, String what) {
+    JsonNode node;
+    try {
+      node = MAPPER.readTree(bytes);
+    } catch (IOException e) {
+      String detail = e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
+      throw new LedgerException(Reason.MALFORMED, index, what + " is not a single JSON object: " + detail, e);
+    }
+    if (node == null || !node.isObject()) {
+      throw new LedgerException(Reason.MALFORMED, index, what + " is not a JSON object");
+    }
+    // Floats were read as exact decimals; the canonical form holds doubles.
+    ObjectNode object = (ObjectNode) toDoubles(node);
+    if (!Arrays.equals(encode(object), bytes)) {
+      throw new LedgerException(Reason.NON_CANONICAL, index, what + " is not in canonical form");
+    }
+    return object;
+  }
+
+  private static JsonNode toDoubles(JsonNode node) {
+    if (node.isBigDecimal()) {
+      return JsonNodeFactory.instance.numberNode(node.decimalValue().doubleValue());
+    }
+    if (node.isObject()) {
+      ObjectNode copy = object();
+      node.fields().forEachRemaining(e -> copy.set(e.getKey(), toDoubles(e.getValue())));
+      return copy;
+    }
+    if (node.isArray()) {
+      ArrayNode copy = array();
+      node.forEach(e -> copy.add(toDoubles(e)));
+      return copy;
+    }
+    return node;
+  }
+
+  /** Typed reads from one parsed object, each failing with {@link Reason#MALFORMED}. */
+  static final class Fields {
+    private final ObjectNode node;
+    private final long index;
+    private final String what;
+
+    Fields(ObjectNode node, long index, String what) {
+      this.node = node;
+      this.index = index;
+      this.what = what;
+    }
+
+    /** Requires exactly these field names, in this order. */
+    Fields exactly(String... names) {
+      List<String> actual = new ArrayList<>();
+      for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+        actual.add(it.next());
+      }
+      if (!actual.equals(List.of(names))) {
+        Set<String> unknown = new TreeSet<>(actual);
+        unknown.removeAll(List.of(names));
+        Set<String> missing = new TreeSet<>(List.of(names));
+        missing.removeAll(actual);
+        throw malformed("fields must be " + List.of(names) + (unknown.isEmpty() ? "" : "; unknown " + unknown)
+            + (missing.isEmpty() ? "" : "; missing " + missing));
+      }
+      return this;
+    }
+
+    JsonNode get(String name) {
+      JsonNode value = node.get(name);
+      if (value == null) {
+        throw malformed("missing field '" + name + "'");
+      }
+      return value;
+    }
+
+    String text(String name) {
+      JsonNode value = get(name);
+      if (!value.isTextual()) {
+        throw malformed("field '" + name + "' must be a string");
+      }
+      return value.textValue();
+    }
+
+    long integer(String name) {
+      JsonNode value = get(name);
+      if (!value.isIntegralNumber() || !value.canConvertToLong()) {
+        throw malformed("field '" + name + "' must be an integer");
+      }
+      return value.longValue();
+    }
+
+    double number(String name) {
+      JsonNode value = get(name);
+      if (!value.isDouble()) {
+        throw malformed("field '" + name + "' must be a number with a fraction or exponent");
+      }
+      return value.doubleValue();
+    }
+
+    byte[] hex(String name, int length) {
+      String text = text(name);
+      if (text.length() != 2 * length || !text.equals(text.toLowerCase(java.util.Locale.ROOT))) {
+        throw malformed("field '" + name + "' must be " + length + " bytes of lower-case hex");
+      }
+      try {
+        return HEX.parseHex(text);
+      } catch (IllegalArgumentException e) {
+        throw malformed("field '" + name + "' must be " + length + " bytes of lower-case hex");
+      }
+    }
+
+    ObjectNode object(String name) {
+      JsonNode value = get(name);
+      if (!value.isObject()) {
+        throw malformed("field '" + name + "' must be an object");
+      }
+      return (ObjectNode) value;
+    }
+
+    ArrayNode array(String name) {
+      JsonNode value = get(name);
+      if (!value.isArray()) {
+        throw malformed("field '" + name + "' must be an array");
+      }
+      return (ArrayNode) value;
+    }
+
+    Fields nested(String name) {
+      return new Fields(object(name), index, what + "." + name);
+    }
+
+    LedgerException malformed(String message) {
+      return new LedgerException(Reason.MALFORMED, index, what + ": " + message);
+    }
+  }
+
+  static String hex(byte[] bytes) {
+    return HEX.formatHex(bytes);
+  }
+}

@@ -1,0 +1,124 @@
+package org.privspark.core.ledger;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.List;
+import org.privspark.core.accounting.ApproximateDpEvent;
+import org.privspark.core.accounting.ComposedEvent;
+import org.privspark.core.accounting.DeltaEvent;
+import org.privspark.core.accounting.DiscreteGaussianEvent;
+import org.privspark.core.accounting.DiscreteLaplaceEvent;
+import org.privspark.core.accounting.GaussianEvent;
+import org.privspark.core.accounting.LaplaceEvent;
+import org.privspark.core.accounting.PrivacyEvent;
+import org.privspark.core.accounting.PureDpEvent;
+import org.privspark.core.accounting.SampledGaussianEvent;
+import org.privspark.core.accounting.SelfComposedEvent;
+import org.privspark.core.accounting.ZcdpEvent;
+
+/**
+ * A {@link PrivacyEvent} as a JSON object with its exact parameters, so that an auditor can
+ * recompute the cost from the mechanism. Each kind has a fixed field list (docs/LEDGER-FORMAT.md).
+ */
+final class EventCodec {
+  private EventCodec() {}
+
+  static ObjectNode encode(PrivacyEvent event) {
+    ObjectNode o = CanonicalJson.object();
+    if (event instanceof GaussianEvent e) {
+      o.put("kind", "gaussian").put("sigma", e.sigma()).put("l2Sensitivity", e.l2Sensitivity());
+    } else if (event instanceof LaplaceEvent e) {
+      o.put("kind", "laplace").put("scale", e.scale()).put("l1Sensitivity", e.l1Sensitivity());
+    } else if (event instanceof DiscreteGaussianEvent e) {
+      o.put("kind", "discrete-gaussian").put("sigma", e.sigma()).put("l2Sensitivity", e.l2Sensitivity());
+    } else if (event instanceof DiscreteLaplaceEvent e) {
+      o.put("kind", "discrete-laplace").put("scale", e.scale()).put("l1Sensitivity", e.l1Sensitivity());
+    } else if (event instanceof SampledGaussianEvent e) {
+      o.put("kind", "sampled-gaussian").put("sampleRate", e.sampleRate())
+          .put("noiseMultiplier", e.noiseMultiplier()).put("steps", e.steps());
+    } else if (event instanceof PureDpEvent e) {
+      o.put("kind", "pure").put("epsilon", e.epsilon());
+    } else if (event instanceof ZcdpEvent e) {
+      o.put("kind", "zcdp").put("rho", e.rho());
+    } else if (event instanceof ApproximateDpEvent e) {
+      o.put("kind", "approximate").put("epsilon", e.epsilon()).put("delta", e.delta());
+    } else if (event instanceof DeltaEvent e) {
+      o.put("kind", "delta").put("delta", e.delta());
+    } else if (event instanceof ComposedEvent e) {
+      o.put("kind", "composed");
+      ArrayNode events = o.putArray("events");
+      e.events().forEach(inner -> events.add(encode(inner)));
+    } else if (event instanceof SelfComposedEvent e) {
+      o.put("kind", "self-composed").put("count", e.count());
+      o.set("event", encode(e.event()));
+    } else {
+      throw new IllegalArgumentException("event kind not recordable: " + event.getClass().getName());
+    }
+    return o;
+  }
+
+  static PrivacyEvent decode(ObjectNode node, long index) {
+    CanonicalJson.Fields f = new CanonicalJson.Fields(node, index, "event");
+    String kind = f.text("kind");
+    try {
+      return switch (kind) {
+        case "gaussian" -> {
+          f.exactly("kind", "sigma", "l2Sensitivity");
+          yield new GaussianEvent(f.number("sigma"), f.number("l2Sensitivity"));
+        }
+        case "laplace" -> {
+          f.exactly("kind", "scale", "l1Sensitivity");
+          yield new LaplaceEvent(f.number("scale"), f.number("l1Sensitivity"));
+        }
+        case "discrete-gaussian" -> {
+          f.exactly("kind", "sigma", "l2Sensitivity");
+          yield new DiscreteGaussianEvent(f.number("sigma"), f.number("l2Sensitivity"));
+        }
+        case "discrete-laplace" -> {
+          f.exactly("kind", "scale", "l1Sensitivity");
+          yield new DiscreteLaplaceEvent(f.number("scale"), f.number("l1Sensitivity"));
+        }
+        case "sampled-gaussian" -> {
+          f.exactly("kind", "sampleRate", "noiseMultiplier", "steps");
+          yield new SampledGaussianEvent(f.number("sampleRate"), f.number("noiseMultiplier"), f.integer("steps"));
+        }
+        case "pure" -> {
+          f.exactly("kind", "epsilon");
+          yield new PureDpEvent(f.number("epsilon"));
+        }
+        case "zcdp" -> {
+          f.exactly("kind", "rho");
+          yield new ZcdpEvent(f.number("rho"));
+        }
+        case "approximate" -> {
+          f.exactly("kind", "epsilon", "delta");
+          yield new ApproximateDpEvent(f.number("epsilon"), f.number("delta"));
+        }
+        case "delta" -> {
+          f.exactly("kind", "delta");
+          yield new DeltaEvent(f.number("delta"));
+        }
+        case "composed" -> {
+          f.exactly("kind", "events");
+          List<PrivacyEvent> events = new ArrayList<>();
+          for (JsonNode inner : f.array("events")) {
+            if (!inner.isObject()) {
+              throw f.malformed("composed events must be objects");
+            }
+            events.add(decode((ObjectNode) inner, index));
+          }
+          yield new ComposedEvent(events);
+        }
+        case "self-composed" -> {
+          f.exactly("kind", "count", "event");
+          yield new SelfComposedEvent(decode(f.object("event"), index), f.integer("count"));
+        }
+        default -> throw f.malformed("unknown event kind '" + kind + "'");
+      };
+    } catch (IllegalArgumentException e) {
+      throw f.malformed("invalid parameters: " + e.getMessage());
+    }
+  }
+}

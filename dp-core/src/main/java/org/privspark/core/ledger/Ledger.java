@@ -1,0 +1,248 @@
+package org.privspark.core.ledger;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.Optional;
+import java.util.function.LongSupplier;
+import org.privspark.core.Check;
+import org.privspark.core.accounting.BudgetExhaustedException;
+import org.privspark.core.accounting.PrivacyBudget;
+import org.privspark.core.accounting.PrivacyEvent;
+import org.privspark.core.accounting.PrivacyGuarantee;
+import org.privspark.core.accounting.SpendJournal;
+import org.privspark.core.ledger.merkle.Rfc9162Hasher;
+import org.privspark.core.ledger.note.Checkpoint;
+import org.privspark.core.ledger.note.NoteSigner;
+import org.privspark.core.ledger.note.SignedNotes;
+
+/**
+ * The data holder's side of a privacy ledger: records each spend durably before its result is
+ * released, refuses spends past the budget, and signs a checkpoint after each entry.
+ *
+ * <p><b>Append protocol</b> (docs/LEDGER-FORMAT.md): catch up on entries other writers added,
+ * re-check the budget with them included, create entry n with put-if-absent (durable before it
+ * returns), and retry from the top if another writer took n first. Then sign and store the
+ * checkpoint of size n + 1 and return a {@link Receipt}. A refused spend writes nothing.
+ *
+ * <p>Thread-safe: appends from one process are serialised; appends from several processes are
+ * ordered by the store's put-if-absent.
+ */
+public final class Ledger implements SpendJournal {
+  private static final int MAX_ATTEMPTS = 1000;
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private final LedgerStore store;
+  private final NoteSigner signer;
+  private final OpeningStore openings;
+  private final LongSupplier clock;
+  private final LedgerReplay state;
+
+  private Ledger(LedgerStore store, NoteSigner signer, OpeningStore openings, LongSupplier clock,
+      LedgerReplay state) {
+    this.store = store;
+    this.signer = signer;
+    this.openings = openings;
+    this.clock = clock;
+    this.state = state;
+  }
+
+  /**
+   * Creates a new, empty ledger in {@code store} and signs its first checkpoint.
+   *
+   * @param origin the ledger's name, also its key's name (printable ASCII, no spaces or '+')
+   * @param signer the checkpoint key; its name must equal {@code origin}
+   * @throws IllegalArgumentException if a ledger already exists there, or an argument is invalid
+   */
+  public static Ledger create(LedgerStore store, String origin, double budgetEpsilon, double budgetDelta,
+      org.privspark.core.accounting.OrderGrid grid, NoteSigner signer, OpeningStore openings) {
+    Check.notNull("store", store);
+    Check.notNull("signer", signer);
+    Check.notNull("openings", openings);
+    if (!signer.name().equals(origin)) {
+      throw new IllegalArgumentException("signer name must equal the origin '" + origin + "'; got '"
+          + signer.name() + "'");
+    }
+    LedgerGenesis genesis = new LedgerGenesis(origin, System.currentTimeMillis(), LedgerGenesis.TRANSPARENT,
+        budgetEpsilon, budgetDelta, grid, signer.verifier().encode());
+    byte[] bytes = genesis.encode();
+    try {
+      if (!store.createIfAbsent(LedgerLayout.GENESIS, bytes)) {
+        throw new IllegalArgumentException("a ledger already exists at " + store.location());
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create the ledger at " + store.location(), e);
+    }
+    Ledger ledger = new Ledger(store, signer, openings, System::currentTimeMillis, new LedgerReplay(genesis, bytes));
+    ledger.signCheckpoint();
+    return ledger;
+  }
+
+  /**
+   * Opens an existing ledger for writing, replaying every entry (which restores the spent budget).
+   *
+   * @throws LedgerException if the ledger is damaged, or the key is not the ledger's
+   */
+  public static Ledger open(LedgerStore store, NoteSigner signer, OpeningStore openings) {
+    return open(store, signer, openings, System::currentTimeMillis);
+  }
+
+  static Ledger open(LedgerStore store, NoteSigner signer, OpeningStore openings, LongSupplier clock) {
+    Check.notNull("store", store);
+    Check.notNull("signer", signer);
+    Check.notNull("openings", openings);
+    byte[] bytes = read(store, LedgerLayout.GENESIS)
+        .orElseThrow(() -> new LedgerException(Reason.GENESIS_MISMATCH, 0, "no ledger.json at " + store.location()));
+    LedgerGenesis genesis = LedgerGenesis.decode(bytes);
+    if (!genesis.publicKey().equals(signer.verifier().encode())) {
+      throw new LedgerException(Reason.UNKNOWN_KEY, 0, "the signing key is not the ledger's key");
+    }
+    Ledger ledger = new Ledger(store, signer, openings, clock, new LedgerReplay(genesis, bytes));
+    synchronized (ledger) {
+      ledger.catchUp();
+    }
+    return ledger;
+  }
+
+  /** The ledger's genesis: origin, budget, grid and key. */
+  public LedgerGenesis genesis() {
+    return state.genesis();
+  }
+
+  /** A {@link PrivacyBudget} backed by this ledger: each spend is an entry. */
+  public PrivacyBudget budget() {
+    LedgerGenesis g = state.genesis();
+    return PrivacyBudget.journaled(g.budgetEpsilon(), g.budgetDelta(), g.grid(), this);
+  }
+
+  /** The number of entries (excluding ledger.json). */
+  public synchronized long entries() {
+    return state.nextIndex() - 1;
+  }
+
+  @Override
+  public synchronized PrivacyGuarantee spent() {
+    catchUp();
+    return state.guarantee(state.total());
+  }
+
+  @Override
+  public void record(PrivacyEvent event, String mechanism, String description) {
+    append(mechanism, event, ReleaseDetails.describing(description));
+  }
+
+  /**
+   * Records a spend: durable before this returns, refused (nothing written) past the budget.
+   *
+   * @throws BudgetExhaustedException when the spend would exceed the budget
+   * @throws LedgerException when the ledger on the store is damaged
+   */
+  public synchronized Receipt append(String mechanism, PrivacyEvent event, ReleaseDetails details) {
+    checkMechanism(mechanism);
+    Check.notNull("event", event);
+    Check.notNull("details", details);
+    FixedPointCost cost = FixedPointCost.of(event, state.genesis().grid());
+    for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      catchUp();
+      FixedPointCost newTotal = state.total().plus(cost);
+      if (!state.withinBudget(newTotal)) {
+        throw refusal(newTotal);
+      }
+      long index = state.nextIndex();
+      byte[] releaseId = new byte[LedgerEntry.RELEASE_ID_LENGTH];
+      RANDOM.nextBytes(releaseId);
+      Opening opening = Opening.fresh(releaseId, details, RANDOM);
+      LedgerEntry entry = new LedgerEntry(index, Math.max(clock.getAsLong(), state.lastTime()),
+          state.genesis().origin(), state.tree().leafHash(index - 1), releaseId, mechanism, event, cost,
+          opening.commitments());
+      byte[] bytes = entry.encode();
+      // The opening is saved first: an entry that lands can then always be opened.
+      openings.save(opening);
+      if (create(LedgerEntry.path(index), bytes)) {
+        state.accept(bytes);
+        return receipt(index, signCheckpoint());
+      }
+      // Another writer took this index: catch up and re-check the budget.
+    }
+    throw new IllegalStateException("could not append after " + MAX_ATTEMPTS + " attempts: too much contention");
+  }
+
+  /** The latest checkpoint for the entries seen, signing one if it is missing. */
+  public synchronized String checkpoint() {
+    catchUp();
+    return signCheckpoint();
+  }
+
+  /** A receipt for entry {@code index} against the current checkpoint. */
+  public synchronized Receipt receipt(long index) {
+    catchUp();
+    if (index < 1 || index >= state.nextIndex()) {
+      throw new IllegalArgumentException("index must be in [1, " + (state.nextIndex() - 1) + "]; got " + index);
+    }
+    return receipt(index, signCheckpoint());
+  }
+
+  private Receipt receipt(long index, String checkpoint) {
+    long size = state.nextIndex();
+    return new Receipt(index, state.tree().leafHash(index), state.tree().inclusionProof(index, size), checkpoint);
+  }
+
+  /** Signs the checkpoint of the current size and stores it if no one has; returns the stored one. */
+  private String signCheckpoint() {
+    long size = state.nextIndex();
+    String text = Checkpoint.of(state.genesis().origin(), size, state.tree().root(size)).format();
+    String note = SignedNotes.sign(text, signer);
+    String path = LedgerLayout.head(size);
+    create(path, note.getBytes(StandardCharsets.UTF_8));
+    return read(store, path).map(b -> new String(b, StandardCharsets.UTF_8)).orElse(note);
+  }
+
+  private void catchUp() {
+    while (true) {
+      Optional<byte[]> next = read(store, LedgerEntry.path(state.nextIndex()));
+      if (next.isEmpty()) {
+        return;
+      }
+      state.accept(next.get());
+    }
+  }
+
+  private BudgetExhaustedException refusal(FixedPointCost newTotal) {
+    LedgerGenesis g = state.genesis();
+    double spent = state.guarantee(state.total()).epsilon();
+    double requested = state.guarantee(newTotal).epsilon();
+    String detail = newTotal.delta() > g.budgetDelta() ? " and its additive delta to " + newTotal.delta() : "";
+    return new BudgetExhaustedException(g.budgetEpsilon(), g.budgetDelta(), spent, requested, detail);
+  }
+
+  private boolean create(String path, byte[] bytes) {
+    try {
+      return store.createIfAbsent(path, bytes);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + path + " in " + store.location(), e);
+    }
+  }
+
+  static Optional<byte[]> read(LedgerStore store, String path) {
+    try {
+      return store.read(path);
+    } catch (IOException e) {
+      throw new LedgerException(Reason.IO_ERROR, -1, "cannot read " + path + " in " + store.location()
+          + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static void checkMechanism(String mechanism) {
+    Check.notNull("mechanism", mechanism);
+    if (!mechanism.matches("[a-z0-9][a-z0-9.-]{0,63}")) {
+      throw new IllegalArgumentException("mechanism must be 1 to 64 characters of a-z, 0-9, '.' and '-'"
+          + " (a short name such as private-aggregation); got '" + mechanism + "'");
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "Ledger[" + store.location() + ", origin=" + state.genesis().origin() + "]";
+  }
+}

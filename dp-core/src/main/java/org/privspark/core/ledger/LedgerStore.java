@@ -1,0 +1,33 @@
+package org.privspark.core.ledger;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Where a ledger's files live: a local directory ({@link LocalDirectoryStore}), or a Hadoop file
+ * system (dp-spark's {@code HadoopLedgerStore}: file://, hdfs://, s3a://).
+ *
+ * <p>Paths are relative and use '/' ({@code ledger.json}, {@code entries/…}, {@code heads/…}).
+ * The one primitive the append protocol needs is {@link #createIfAbsent}: an atomic, durable
+ * put-if-absent, which gives optimistic concurrency between writers in different processes (the
+ * Delta Lake log protocol rests on the same primitive).
+ */
+public interface LedgerStore {
+
+  /** The file's bytes, or empty when it does not exist. */
+  Optional<byte[]> read(String path) throws IOException;
+
+  /**
+   * Creates the file with exactly these bytes if no file of that name exists, and makes it durable
+   * before returning true. Returns false, changing nothing, when the file exists. Readers never
+   * see a partly written file.
+   */
+  boolean createIfAbsent(String path, byte[] bytes) throws IOException;
+
+  /** The names of the files in {@code directory}, sorted; empty when it does not exist. */
+  List<String> list(String directory) throws IOException;
+
+  /** Where the store is, for messages. */
+  String location();
+}

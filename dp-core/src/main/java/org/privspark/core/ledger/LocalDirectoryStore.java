@@ -1,0 +1,114 @@
+package org.privspark.core.ledger;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.stream.Stream;
+import org.privspark.core.Check;
+
+/**
+ * A ledger in a local directory.
+ *
+ * <p>{@link #createIfAbsent}: the bytes go to a temporary file in the same directory, which is
+ * fsynced and then hard-linked to the final name; {@code link(2)} fails if the name exists, so the
+ * put-if-absent is atomic and a reader sees either no file or the whole file. The directory is
+ * fsynced after the link so that the new name survives a crash.
+ */
+public final class LocalDirectoryStore implements LedgerStore {
+  private static final String TEMP_PREFIX = ".tmp-";
+  private final Path root;
+
+  public LocalDirectoryStore(Path root) {
+    this.root = Check.notNull("root", root).toAbsolutePath();
+  }
+
+  public Path root() {
+    return root;
+  }
+
+  @Override
+  public Optional<byte[]> read(String path) throws IOException {
+    try {
+      return Optional.of(Files.readAllBytes(resolve(path)));
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    }
+  }
+
+  @Override
+  public boolean createIfAbsent(String path, byte[] bytes) throws IOException {
+    Path target = resolve(path);
+    Path directory = target.getParent();
+    Files.createDirectories(directory);
+    if (Files.exists(target)) {
+      return false;
+    }
+    Path temp = directory.resolve(TEMP_PREFIX + UUID.randomUUID());
+    try {
+      try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        ByteBuffer buffer = ByteBuffer.wrap(bytes);
+        while (buffer.hasRemaining()) {
+          channel.write(buffer);
+        }
+        channel.force(true);
+      }
+      try {
+        Files.createLink(target, temp);
+      } catch (FileAlreadyExistsException e) {
+        return false;
+      }
+    } finally {
+      Files.deleteIfExists(temp);
+    }
+    syncDirectory(directory);
+    return true;
+  }
+
+  @Override
+  public List<String> list(String directory) throws IOException {
+    Path dir = resolve(directory);
+    if (!Files.isDirectory(dir)) {
+      return List.of();
+    }
+    List<String> names = new ArrayList<>();
+    try (Stream<Path> files = Files.list(dir)) {
+      files.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith(TEMP_PREFIX)).forEach(names::add);
+    }
+    names.sort(null);
+    return names;
+  }
+
+  @Override
+  public String location() {
+    return root.toString();
+  }
+
+  private Path resolve(String path) {
+    Path resolved = root.resolve(path).normalize();
+    if (!resolved.startsWith(root)) {
+      throw new IllegalArgumentException("path must stay inside the ledger directory; got " + path);
+    }
+    return resolved;
+  }
+
+  /** fsync of a directory: makes a new name in it durable (Linux and macOS; a no-op elsewhere). */
+  private static void syncDirectory(Path directory) throws IOException {
+    try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
+      channel.force(true);
+    } catch (IOException e) {
+      // Some platforms (Windows) cannot open a directory; their file systems order the metadata.
+      if (!System.getProperty("os.name", "").startsWith("Windows")) {
+        throw e;
+      }
+    }
+  }
+}

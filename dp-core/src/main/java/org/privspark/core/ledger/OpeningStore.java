@@ -1,0 +1,51 @@
+package org.privspark.core.ledger;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Optional;
+import org.privspark.core.Check;
+
+/**
+ * Where the data holder keeps the {@link Opening}s of its entries: a store the auditor does not
+ * see (by default a directory beside the signing key). Openings are named by release id.
+ */
+public final class OpeningStore {
+  private final LedgerStore store;
+
+  private OpeningStore(LedgerStore store) {
+    this.store = store;
+  }
+
+  /** Openings kept in {@code store}. */
+  public static OpeningStore in(LedgerStore store) {
+    return new OpeningStore(Check.notNull("store", store));
+  }
+
+  /** No openings kept: entries can never be opened (their commitments still hide the details). */
+  public static OpeningStore discarding() {
+    return new OpeningStore(null);
+  }
+
+  void save(Opening opening) {
+    if (store == null) {
+      return;
+    }
+    try {
+      store.createIfAbsent(path(opening.releaseId()), opening.encode());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot save an opening in " + store.location(), e);
+    }
+  }
+
+  /** The opening of the entry with this release id, if kept. */
+  public Optional<Opening> load(byte[] releaseId) {
+    if (store == null) {
+      return Optional.empty();
+    }
+    return Ledger.read(store, path(releaseId)).map(Opening::decode);
+  }
+
+  private static String path(byte[] releaseId) {
+    return "openings/" + CanonicalJson.hex(releaseId) + ".json";
+  }
+}
