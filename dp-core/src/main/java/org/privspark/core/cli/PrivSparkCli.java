@@ -5,14 +5,15 @@ import picocli.CommandLine.Command;
 
 /**
  * The {@code privspark} command line: the users' and auditors' tool, runnable without Spark. Exit
- * codes: 0 success, 1 a failure while running, 2 bad arguments (with usage).
+ * codes: 0 success, 1 a failure while running (for {@code audit}: the ledger was rejected), 2 bad
+ * arguments (with usage), 3 {@code ledger record} refused a spend over budget.
  */
 @Command(
     name = "privspark",
     description = "PrivSpark: differential-privacy accounting, ledger and audit tools.",
     mixinStandardHelpOptions = true,
     versionProvider = PrivSparkCli.Version.class,
-    subcommands = {AccountantCommand.class})
+    subcommands = {AccountantCommand.class, LedgerCommand.class, AuditCommand.class})
 public final class PrivSparkCli implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

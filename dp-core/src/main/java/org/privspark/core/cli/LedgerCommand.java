@@ -1,0 +1,224 @@
+package org.privspark.core.cli;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import org.privspark.core.Check;
+import org.privspark.core.accounting.BudgetExhaustedException;
+import org.privspark.core.accounting.OrderGrid;
+import org.privspark.core.accounting.PrivacyEvent;
+import org.privspark.core.ledger.Ledger;
+import org.privspark.core.ledger.LedgerEntry;
+import org.privspark.core.ledger.LedgerException;
+import org.privspark.core.ledger.LedgerLayout;
+import org.privspark.core.ledger.LocalDirectoryStore;
+import org.privspark.core.ledger.Opening;
+import org.privspark.core.ledger.OpeningStore;
+import org.privspark.core.ledger.Receipt;
+import org.privspark.core.ledger.ReleaseDetails;
+import org.privspark.core.ledger.note.NoteSigner;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code privspark ledger ...}: the data holder's side of the privacy ledger. */
+@Command(
+    name = "ledger",
+    description = "Create a privacy ledger, record spends, print checkpoints, export openings.",
+    mixinStandardHelpOptions = true,
+    subcommands = {LedgerCommand.Init.class, LedgerCommand.Record.class, LedgerCommand.Checkpoint.class,
+        LedgerCommand.OpeningOut.class})
+final class LedgerCommand {
+  /** Exit code of {@code ledger record} when the spend would exceed the budget. */
+  static final int OVER_BUDGET = 3;
+
+  private LedgerCommand() {}
+
+  /** Shared handling: bad arguments exit 2 with usage, a damaged ledger exits 1. */
+  abstract static class Base implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "DIR", description = "The ledger directory.")
+    Path dir;
+
+    @Override
+    public Integer call() throws IOException {
+      try {
+        return run();
+      } catch (LedgerException e) {
+        err(e.getMessage());
+        return 1;
+      } catch (IllegalArgumentException e) {
+        throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+      } catch (UncheckedIOException e) {
+        err(e.getMessage() + ": " + e.getCause().getMessage());
+        return 1;
+      }
+    }
+
+    abstract int run() throws IOException;
+
+    void out(String line) {
+      spec.commandLine().getOut().println(line);
+      spec.commandLine().getOut().flush();
+    }
+
+    void err(String line) {
+      spec.commandLine().getErr().println(line);
+      spec.commandLine().getErr().flush();
+    }
+  }
+
+  /** Options of the commands that write with the key. */
+  abstract static class Keyed extends Base {
+    @Option(names = "--key", required = true, paramLabel = "KEY", description = "The signer key file.")
+    Path key;
+
+    @Option(names = "--openings", paramLabel = "DIR",
+        description = "Where the holder keeps entry openings (default: KEY.openings beside the key).")
+    Path openings;
+
+    Ledger openLedger() throws IOException {
+      NoteSigner signer = KeyFiles.readSigner(key);
+      return Ledger.open(new LocalDirectoryStore(dir), signer, openingStore());
+    }
+
+    OpeningStore openingStore() {
+      return OpeningStore.in(new LocalDirectoryStore(openings != null ? openings : KeyFiles.openingsPath(key)));
+    }
+  }
+
+  @Command(name = "init", mixinStandardHelpOptions = true,
+      description = "Create a ledger with a budget and a new Ed25519 checkpoint key.")
+  static final class Init extends Base {
+    @Option(names = "--budget-epsilon", required = true, paramLabel = "E", description = "The budget's ε > 0.")
+    double epsilon;
+
+    @Option(names = "--budget-delta", required = true, paramLabel = "D", description = "The budget's δ in [0, 1).")
+    double delta;
+
+    @Option(names = "--key-out", required = true, paramLabel = "KEY",
+        description = "Where to write the private key (mode 0600); the public key goes to KEY.pub.")
+    Path keyOut;
+
+    @Option(names = "--origin", paramLabel = "NAME",
+        description = "The ledger's name, also its key's (default: privspark.local/<random id>).")
+    String origin;
+
+    @Option(names = "--orders", defaultValue = "default", paramLabel = "default|opacus|A1,A2,...",
+        description = "Rényi orders costs are recorded on (default: ${DEFAULT-VALUE}).")
+    String orders;
+
+    @Option(names = "--mode", defaultValue = "transparent", paramLabel = "MODE",
+        description = "transparent (costs in clear; the only mode so far).")
+    String mode;
+
+    @Override
+    int run() throws IOException {
+      if (!mode.equals("transparent")) {
+        throw new IllegalArgumentException("--mode must be transparent; got " + mode
+            + " (confidential mode is not built yet)");
+      }
+      // Everything is validated before the key file is written.
+      Check.positiveFinite("budgetEpsilon", epsilon);
+      Check.inHalfOpen("budgetDelta", delta, 0.0, 1.0);
+      String name = origin != null ? origin : "privspark.local/" + UUID.randomUUID();
+      NoteSigner signer = NoteSigner.generate(name); // also validates the name as a key name
+      OrderGrid grid = OrderGrid.parse(orders);
+      if (Files.exists(dir.resolve(LedgerLayout.GENESIS))) {
+        throw new IllegalArgumentException("DIR " + dir + " already holds a ledger");
+      }
+      KeyFiles.write(keyOut, signer);
+      Ledger ledger = Ledger.create(new LocalDirectoryStore(dir), name, epsilon, delta, grid, signer,
+          OpeningStore.in(new LocalDirectoryStore(KeyFiles.openingsPath(keyOut))));
+      out("created ledger " + ledger.genesis().origin() + " in " + dir);
+      out("budget: epsilon=" + epsilon + ", delta=" + delta + "; orders: " + grid.size());
+      out("private key: " + keyOut + " (keep it secret); public key: " + KeyFiles.publicKeyPath(keyOut));
+      return 0;
+    }
+  }
+
+  @Command(name = "record", mixinStandardHelpOptions = true,
+      description = "Record a spend made elsewhere; exit 3 (nothing recorded) when over budget.")
+  static final class Record extends Keyed {
+    @Option(names = "--event", required = true, paramLabel = "EVENT", converter = EventSpec.class,
+        description = "The mechanism: " + EventSpec.SYNTAX)
+    PrivacyEvent event;
+
+    @Option(names = "--description", defaultValue = "", paramLabel = "TEXT",
+        description = "What was released; stored only as a salted commitment.")
+    String description;
+
+    @Option(names = "--mechanism", defaultValue = "manual", paramLabel = "NAME",
+        description = "A short public name for the kind of release (default: ${DEFAULT-VALUE}).")
+    String mechanism;
+
+    @Override
+    int run() throws IOException {
+      Ledger ledger = openLedger();
+      try {
+        Receipt receipt = ledger.append(mechanism, event, ReleaseDetails.describing(description));
+        var spent = ledger.spent();
+        out(String.format(Locale.ROOT, "recorded entry %d; spent epsilon=%.6g of %s (remaining %.6g) at delta=%s",
+            receipt.index(), spent.epsilon(), ledger.genesis().budgetEpsilon(),
+            Math.max(0, ledger.genesis().budgetEpsilon() - spent.epsilon()), ledger.genesis().budgetDelta()));
+        spec.commandLine().getOut().print(receipt.checkpoint());
+        spec.commandLine().getOut().flush();
+        return 0;
+      } catch (BudgetExhaustedException e) {
+        err(e.getMessage());
+        return OVER_BUDGET;
+      }
+    }
+  }
+
+  @Command(name = "checkpoint", mixinStandardHelpOptions = true,
+      description = "Print the newest signed checkpoint (a receipt for the auditor to keep).")
+  static final class Checkpoint extends Base {
+    @Override
+    int run() throws IOException {
+      LocalDirectoryStore store = new LocalDirectoryStore(dir);
+      var heads = store.list(LedgerLayout.HEADS);
+      long newest = heads.stream().mapToLong(LedgerLayout::headSize).max().orElse(-1);
+      if (newest < 0) {
+        err("no checkpoint in " + dir + "/" + LedgerLayout.HEADS);
+        return 1;
+      }
+      byte[] note = store.read(LedgerLayout.head(newest)).orElseThrow();
+      spec.commandLine().getOut().print(new String(note, StandardCharsets.UTF_8));
+      spec.commandLine().getOut().flush();
+      return 0;
+    }
+  }
+
+  @Command(name = "opening", mixinStandardHelpOptions = true,
+      description = "Export one entry's opening (salts and plain details) for an auditor.")
+  static final class OpeningOut extends Keyed {
+    @Option(names = "--entry", required = true, paramLabel = "N", description = "The entry, from 1.")
+    long entry;
+
+    @Option(names = "--out", required = true, paramLabel = "FILE", description = "Where to write the opening.")
+    Path out;
+
+    @Override
+    int run() throws IOException {
+      LocalDirectoryStore store = new LocalDirectoryStore(dir);
+      byte[] bytes = store.read(LedgerEntry.path(entry))
+          .orElseThrow(() -> new IllegalArgumentException("--entry " + entry + " does not exist in " + dir));
+      LedgerEntry e = LedgerEntry.decode(bytes, entry);
+      Opening opening = openingStore().load(e.releaseId())
+          .orElseThrow(() -> new IllegalArgumentException("no opening kept for entry " + entry));
+      Files.write(out, opening.encode());
+      out("wrote the opening of entry " + entry + " to " + out);
+      return 0;
+    }
+  }
+}
