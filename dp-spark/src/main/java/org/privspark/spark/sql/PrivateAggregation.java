@@ -58,6 +58,9 @@ import org.privspark.core.noise.Secret;
  * <p>Not thread-safe: build and run a query from one thread.
  */
 public final class PrivateAggregation {
+  /** The mechanism name a ledger records for these queries. */
+  static final String MECHANISM = "private-aggregation";
+
   static final String UNIT = "__privspark_unit";
 
   private final PrivateDataFrame source;
@@ -250,8 +253,20 @@ public final class PrivateAggregation {
     // Building the plan runs no Spark job (it is lazy) but analyses it eagerly: an analysis error
     // surfaces here, before anything is charged. The charge then comes before any action can run.
     Dataset<Row> result = build(plan, releaseSecret);
-    source.budget().spend(plan.event());
+    source.budget().spend(plan.event(), MECHANISM, describe());
     return result;
+  }
+
+  /** What a ledger-backed budget commits to as the query's description (never stored in clear). */
+  private String describe() {
+    StringBuilder s = new StringBuilder(keys.length == 0 ? "aggregate" : "groupBy " + String.join(",", keys));
+    s.append(keys.length == 0 ? "" : publicGroups != null ? " (public groups)" : " (private groups)");
+    for (Aggregate a : aggregates) {
+      s.append("; ").append(a);
+    }
+    return s.append("; epsilon=").append(epsilon).append(" delta=").append(delta).append(" noise=").append(noise)
+        .append(" L0=").append(source.maxGroupsContributed()).append(" Linf=").append(source.maxContributionsPerGroup())
+        .toString();
   }
 
   private PrivateAggregation add(Aggregate a) {
