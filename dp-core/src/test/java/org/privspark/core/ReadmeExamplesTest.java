@@ -37,6 +37,21 @@ class ReadmeExamplesTest {
   }
 
   @Test
+  void ledgerSnippet_behavesAsDocumented(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+    var key = org.privspark.core.ledger.note.NoteSigner.generate("example.org/sales");
+    org.privspark.core.ledger.LedgerStore store = new org.privspark.core.ledger.LocalDirectoryStore(dir.resolve("ledger"));
+    var ledger = org.privspark.core.ledger.Ledger.create(store, "example.org/sales", 1.0, 1e-6, OrderGrid.defaults(), key,
+        org.privspark.core.ledger.OpeningStore.in(new org.privspark.core.ledger.LocalDirectoryStore(dir.resolve("openings"))));
+    PrivacyBudget budget = ledger.budget();
+    var receipt = ledger.append("manual", new LaplaceEvent(4, 1),
+        org.privspark.core.ledger.ReleaseDetails.describing("export"));
+    var report = new org.privspark.core.audit.LedgerVerifier(key.verifier()).verify(store, java.util.List.of(receipt.checkpoint()));
+    assertThat(report.intact()).isTrue();
+    assertThat(report.spentEpsilon()).isCloseTo(0.25, within(1e-9));
+    assertThat(budget.spent().epsilon()).isCloseTo(0.25, within(1e-9));
+  }
+
+  @Test
   void noiseSnippet_behavesAsDocumented() {
     PrivacyBudget budget = new PrivacyBudget(2.0, 1e-5);
     LaplaceMechanism laplace = LaplaceMechanism.builder().epsilon(0.5).l1Sensitivity(1.0).build();
