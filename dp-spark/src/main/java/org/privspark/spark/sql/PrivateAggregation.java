@@ -2,13 +2,9 @@ package org.privspark.spark.sql;
 
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.dense_rank;
-import static org.apache.spark.sql.functions.greatest;
 import static org.apache.spark.sql.functions.isnan;
-import static org.apache.spark.sql.functions.least;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.not;
-import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.xxhash64;
 
 import java.nio.ByteBuffer;
@@ -26,9 +22,9 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.IntegralType;
 import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
@@ -375,67 +371,85 @@ public final class PrivateAggregation {
       rows = rows.join(renamedPublicKeys(), keyMatch(rows), "left_semi");
     }
 
-    // Bounding, on one shuffle by unit: at most L0 groups per unit (ranked by a keyed hash of the
-    // group), then at most L∞ rows per (unit, group) (ranked by a keyed hash of the row; ties
-    // only between identical rows, so the choice is deterministic).
+    // Bounding: one shuffle of the rows by unit, one sort of each partition by a single 64-bit key
+    // of the unit (Spark radix-sorts it), then one streaming pass per unit that keeps its L0 groups
+    // of smallest keyed group hash and in each its L∞ rows of smallest keyed row hash, and emits
+    // per-(unit, group) partial aggregates. Ties between row hashes are broken by the values, so
+    // they only ever pick between identical rows, and the choice is deterministic.
     List<Column> keyCols = Arrays.stream(keys).map(k -> col(k)).toList();
-    List<Column> groupOrder = new ArrayList<>();
-    List<Column> hashed = new ArrayList<>(List.of(lit(groupSalt), col(UNIT)));
-    hashed.addAll(keyCols);
-    groupOrder.add(xxhash64(hashed.toArray(Column[]::new)));
-    groupOrder.addAll(keyCols);
-    rows = rows.withColumn("__grank", dense_rank().over(
-            Window.partitionBy(col(UNIT)).orderBy(groupOrder.toArray(Column[]::new))))
-        .where(col("__grank").leq(source.maxGroupsContributed()));
+    List<Column> groupHashInput = new ArrayList<>(List.of(lit(groupSalt), col(UNIT)));
+    groupHashInput.addAll(keyCols);
     List<Column> rowHashInput = new ArrayList<>(List.of(lit(rowSalt), col(UNIT)));
     rowHashInput.addAll(keyCols);
-    List<Column> rowOrder = new ArrayList<>();
     for (String alias : valueAlias.values()) {
       rowHashInput.add(col(alias));
     }
-    rowOrder.add(xxhash64(rowHashInput.toArray(Column[]::new)));
-    for (String alias : valueAlias.values()) {
-      rowOrder.add(col(alias));
+    // A single long sort key, so that Spark radix-sorts on it: the unit itself when it is an
+    // integer, else its hash (the pass then tells apart units that share a hash).
+    var unitType = rows.schema().apply(UNIT).dataType();
+    boolean integralUnit = unitType instanceof IntegralType;
+    Dataset<Row> byUnit = rows.repartition(col(UNIT));
+    String sortKey = UNIT;
+    if (!unitType.equals(DataTypes.LongType)) {
+      sortKey = "__unit_key";
+      byUnit = byUnit.withColumn(sortKey,
+          integralUnit ? col(UNIT).cast(DataTypes.LongType) : xxhash64(col(UNIT)));
     }
-    List<Column> unitAndKeys = new ArrayList<>(List.of(col(UNIT)));
-    unitAndKeys.addAll(keyCols);
-    rows = rows.withColumn("__rrank", row_number().over(
-            Window.partitionBy(unitAndKeys.toArray(Column[]::new)).orderBy(rowOrder.toArray(Column[]::new))))
-        .where(col("__rrank").leq(source.maxContributionsPerGroup()));
+    byUnit = byUnit.sortWithinPartitions(col(sortKey));
+    List<Column> passInput = new ArrayList<>(List.of(col(sortKey)));
+    if (!integralUnit) {
+      passInput.add(col(UNIT));
+    }
+    passInput.addAll(keyCols);
+    passInput.add(xxhash64(groupHashInput.toArray(Column[]::new)).as("__group_hash"));
+    passInput.add(xxhash64(rowHashInput.toArray(Column[]::new)).as("__row_hash"));
+    for (String alias : valueAlias.values()) {
+      passInput.add(col(alias));
+    }
+    RowLayout layout = new RowLayout(!integralUnit, keys.length, valueAlias.size());
 
-    // Per (unit, group) partial aggregates, then per group.
-    List<Column> partials = new ArrayList<>();
-    partials.add(functions.count(lit(1)).as("__rows"));
+    // Per (unit, group) partial aggregates from the pass, then per group.
+    List<StructField> partialFields = new ArrayList<>();
+    for (String k : keys) {
+      partialFields.add(rows.schema().apply(k));
+    }
+    partialFields.add(DataTypes.createStructField("__rows", DataTypes.LongType, false));
+    List<PartialColumn> partials = new ArrayList<>();
     List<Column> totals = new ArrayList<>();
     totals.add(functions.count(lit(1)).as("__units"));
     totals.add(functions.sum(col("__rows")).as("__rows"));
+    List<String> valueColumns = new ArrayList<>(valueAlias.keySet());
     List<String> measurementColumns = new ArrayList<>();
     for (int i = 0; i < plan.measurements().size(); i++) {
       String name = plan.measurements().get(i).name();
       if (name.equals(Aggregate.ROWS)) {
         measurementColumns.add("__rows");
-      } else if (name.equals(Aggregate.UNITS)) {
-        measurementColumns.add("__units");
-      } else if (plan.measurements().get(i).dimension() > 1) {
-        Aggregate h = histogramOf(name);
-        Column value = col(valueAlias.get(h.column()));
-        List<String> binAliases = new ArrayList<>();
-        for (int j = 0; j < h.bins(); j++) {
-          String alias = "__m" + i + "_" + j;
-          partials.add(functions.sum(functions.when(inBin(value, h.edges(), j), lit(1L)).otherwise(lit(0L))).as(alias));
-          totals.add(functions.sum(col(alias)).as(alias));
-          binAliases.add(alias);
-        }
-        measurementColumns.add(String.join(",", binAliases));
-      } else {
-        String alias = "__m" + i;
-        partials.add(functions.sum(partialOf(name, valueAlias)).as(alias));
-        totals.add(functions.sum(col(alias)).as(alias));
-        measurementColumns.add(alias);
+        continue;
       }
+      if (name.equals(Aggregate.UNITS)) {
+        measurementColumns.add("__units");
+        continue;
+      }
+      List<String> aliases = new ArrayList<>();
+      if (plan.measurements().get(i).dimension() > 1) {
+        Aggregate h = histogramOf(name);
+        for (int j = 0; j < h.bins(); j++) {
+          partials.add(PartialColumn.bin(valueColumns.indexOf(h.column()), h.edges(), j));
+          aliases.add("__m" + i + "_" + j);
+        }
+      } else {
+        partials.add(partialOf(name, valueColumns));
+        aliases.add("__m" + i);
+      }
+      for (String alias : aliases) {
+        partialFields.add(DataTypes.createStructField(alias, DataTypes.DoubleType, false));
+        totals.add(functions.sum(col(alias)).as(alias));
+      }
+      measurementColumns.add(String.join(",", aliases));
     }
-    Dataset<Row> perUnit = rows.groupBy(unitAndKeys.toArray(Column[]::new))
-        .agg(partials.get(0), partials.subList(1, partials.size()).toArray(Column[]::new));
+    Dataset<Row> perUnit = byUnit.select(passInput.toArray(Column[]::new)).mapPartitions(
+        new UnitBounding(layout, source.maxGroupsContributed(), source.maxContributionsPerGroup(), partials),
+        Encoders.row(DataTypes.createStructType(partialFields)));
     Dataset<Row> perGroup = perUnit.groupBy(keyCols.toArray(Column[]::new))
         .agg(totals.get(0), totals.subList(1, totals.size()).toArray(Column[]::new));
     if (publicGroups != null) {
@@ -486,21 +500,20 @@ public final class PrivateAggregation {
     }
   }
 
-  private Column partialOf(String measurement, Map<String, String> valueAlias) {
+  private PartialColumn partialOf(String measurement, List<String> valueColumns) {
     for (Aggregate a : aggregates) {
       if (a.column() == null) {
         continue;
       }
-      Column clamped = greatest(lit(a.lower()), least(lit(a.upper()), col(valueAlias.get(a.column()))));
+      int value = valueColumns.indexOf(a.column());
       if (measurement.equals(a.sumName())) {
-        return clamped;
+        return PartialColumn.sum(PartialColumn.Kind.CLAMPED, value, a);
       }
       if (measurement.equals(a.centeredSumName())) {
-        return clamped.minus(lit(a.midpoint()));
+        return PartialColumn.sum(PartialColumn.Kind.CENTERED, value, a);
       }
       if (measurement.equals(a.centeredSquaresName())) {
-        Column centered = clamped.minus(lit(a.midpoint()));
-        return centered.multiply(centered);
+        return PartialColumn.sum(PartialColumn.Kind.CENTERED_SQUARE, value, a);
       }
     }
     throw new IllegalStateException("no statistic measures " + measurement);
@@ -513,19 +526,6 @@ public final class PrivateAggregation {
       }
     }
     throw new IllegalStateException("no histogram measures " + measurement);
-  }
-
-  /** Bin j of [e₀, e₁), …, [e_{n−1}, e_n]; out-of-range values join the first or last bin. */
-  private static Column inBin(Column value, double[] edges, int j) {
-    int bins = edges.length - 1;
-    Column in = lit(true);
-    if (j > 0) {
-      in = in.and(value.geq(lit(edges[j])));
-    }
-    if (j < bins - 1) {
-      in = in.and(value.lt(lit(edges[j + 1])));
-    }
-    return in;
   }
 
   private Dataset<Row> renamedPublicKeys() {

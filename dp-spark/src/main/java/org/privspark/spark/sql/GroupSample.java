@@ -1,0 +1,133 @@
+package org.privspark.spark.sql;
+
+import java.util.Arrays;
+import org.apache.spark.sql.Row;
+
+/**
+ * One privacy unit's rows in one group, bounded to the L∞ rows with the smallest (keyed row hash,
+ * values): a max-heap of at most L∞ entries, so memory stays bounded however many rows the unit
+ * has. Equal hashes with equal values are identical rows, so which of them is kept is immaterial.
+ */
+final class GroupSample {
+  final Object key;
+  final Object[] keyValues;
+  final long groupHash;
+  private final int capacity;
+  private final int valueCount;
+  private long[] hashes = new long[2];
+  private double[] values;
+  private int size;
+
+  GroupSample(Object key, Object[] keyValues, long groupHash, long lInf, int valueCount) {
+    this.key = key;
+    this.keyValues = keyValues;
+    this.groupHash = groupHash;
+    this.capacity = (int) Math.min(lInf, Integer.MAX_VALUE - 8);
+    this.valueCount = valueCount;
+    this.values = new double[2 * valueCount];
+  }
+
+  /** Offers a row: its hash and the values at {@code row[first …]}. */
+  void offer(long rowHash, Row row, int first) {
+    if (size < capacity) {
+      if (size == hashes.length) {
+        int grown = (int) Math.min((long) size * 2, capacity);
+        hashes = Arrays.copyOf(hashes, grown);
+        values = Arrays.copyOf(values, grown * valueCount);
+      }
+      store(size, rowHash, row, first);
+      siftUp(size++);
+    } else if (compareRow(rowHash, row, first, 0) < 0) {
+      store(0, rowHash, row, first);
+      siftDown(0, size);
+    }
+  }
+
+  /** How many rows are kept. */
+  int size() {
+    return size;
+  }
+
+  /**
+   * The sum of {@code p} over the kept rows, in (hash, values) order so that the floating-point
+   * result does not depend on the order the rows arrived in. Call {@link #sortKept()} first.
+   */
+  double sum(PartialColumn p) {
+    double sum = 0;
+    for (int i = 0; i < size; i++) {
+      sum += p.of(values[i * valueCount + p.value()]);
+    }
+    return sum;
+  }
+
+  /** Heap-sorts the kept rows in place into ascending (hash, values) order. */
+  void sortKept() {
+    for (int end = size - 1; end > 0; end--) {
+      swap(0, end);
+      siftDown(0, end);
+    }
+  }
+
+  private void store(int i, long rowHash, Row row, int first) {
+    hashes[i] = rowHash;
+    for (int v = 0; v < valueCount; v++) {
+      values[i * valueCount + v] = row.getDouble(first + v);
+    }
+  }
+
+  private int compareRow(long rowHash, Row row, int first, int i) {
+    int c = Long.compare(rowHash, hashes[i]);
+    for (int v = 0; c == 0 && v < valueCount; v++) {
+      c = Double.compare(row.getDouble(first + v), values[i * valueCount + v]);
+    }
+    return c;
+  }
+
+  private int compare(int i, int j) {
+    int c = Long.compare(hashes[i], hashes[j]);
+    for (int v = 0; c == 0 && v < valueCount; v++) {
+      c = Double.compare(values[i * valueCount + v], values[j * valueCount + v]);
+    }
+    return c;
+  }
+
+  private void siftUp(int i) {
+    while (i > 0) {
+      int parent = (i - 1) / 2;
+      if (compare(i, parent) <= 0) {
+        return;
+      }
+      swap(i, parent);
+      i = parent;
+    }
+  }
+
+  private void siftDown(int i, int end) {
+    while (true) {
+      int largest = i;
+      int left = 2 * i + 1;
+      if (left < end && compare(left, largest) > 0) {
+        largest = left;
+      }
+      if (left + 1 < end && compare(left + 1, largest) > 0) {
+        largest = left + 1;
+      }
+      if (largest == i) {
+        return;
+      }
+      swap(i, largest);
+      i = largest;
+    }
+  }
+
+  private void swap(int i, int j) {
+    long h = hashes[i];
+    hashes[i] = hashes[j];
+    hashes[j] = h;
+    for (int v = 0; v < valueCount; v++) {
+      double x = values[i * valueCount + v];
+      values[i * valueCount + v] = values[j * valueCount + v];
+      values[j * valueCount + v] = x;
+    }
+  }
+}
