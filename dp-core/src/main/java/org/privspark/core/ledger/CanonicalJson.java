@@ -14,6 +14,7 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -66,28 +67,40 @@ final class CanonicalJson {
       throw new LedgerException(Reason.MALFORMED, index, what + " is not a JSON object");
     }
     // Floats were read as exact decimals; the canonical form holds doubles.
-    ObjectNode object = (ObjectNode) toDoubles(node);
+    ObjectNode object = (ObjectNode) node;
+    toDoubles(object);
     if (!Arrays.equals(encode(object), bytes)) {
       throw new LedgerException(Reason.NON_CANONICAL, index, what + " is not in canonical form");
     }
     return object;
   }
 
-  private static JsonNode toDoubles(JsonNode node) {
-    if (node.isBigDecimal()) {
-      return JsonNodeFactory.instance.numberNode(node.decimalValue().doubleValue());
-    }
+  /** Replaces, in place, each exact decimal in {@code node}'s objects and arrays by its double. */
+  private static void toDoubles(JsonNode node) {
     if (node.isObject()) {
-      ObjectNode copy = object();
-      node.fields().forEachRemaining(e -> copy.set(e.getKey(), toDoubles(e.getValue())));
-      return copy;
+      for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> field = it.next();
+        if (field.getValue().isBigDecimal()) {
+          field.setValue(asDouble(field.getValue()));
+        } else {
+          toDoubles(field.getValue());
+        }
+      }
+    } else if (node.isArray()) {
+      ArrayNode array = (ArrayNode) node;
+      for (int i = 0; i < array.size(); i++) {
+        JsonNode element = array.get(i);
+        if (element.isBigDecimal()) {
+          array.set(i, asDouble(element));
+        } else {
+          toDoubles(element);
+        }
+      }
     }
-    if (node.isArray()) {
-      ArrayNode copy = array();
-      node.forEach(e -> copy.add(toDoubles(e)));
-      return copy;
-    }
-    return node;
+  }
+
+  private static JsonNode asDouble(JsonNode decimal) {
+    return JsonNodeFactory.instance.numberNode(decimal.decimalValue().doubleValue());
   }
 
   /** Typed reads from one parsed object, each failing with {@link Reason#MALFORMED}. */

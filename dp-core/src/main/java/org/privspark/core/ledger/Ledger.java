@@ -24,7 +24,7 @@ import org.privspark.core.ledger.note.SignedNotes;
  * <p><b>Append protocol</b> (docs/LEDGER-FORMAT.md): catch up on entries other writers added,
  * re-check the budget with them included, create entry n with put-if-absent (durable before it
  * returns), and retry from the top if another writer took n first. Then sign and store the
- * checkpoint of size n + 1 and return a {@link Receipt}. A refused spend writes nothing.
+ * checkpoint of size n + 1 (re-derivable from the entries, so its name is not fsynced) and return a {@link Receipt}. A refused spend writes nothing.
  *
  * <p>Thread-safe: appends from one process are serialised; appends from several processes are
  * ordered by the store's put-if-absent.
@@ -101,6 +101,9 @@ public final class Ledger implements SpendJournal {
     Ledger ledger = new Ledger(store, signer, openings, clock, new LedgerReplay(genesis, bytes));
     synchronized (ledger) {
       ledger.catchUp();
+      // A crash may have lost the newest checkpoint's name (it is written without a directory
+      // fsync); re-signing gives the same bytes.
+      ledger.signCheckpoint();
     }
     return ledger;
   }
@@ -188,13 +191,25 @@ public final class Ledger implements SpendJournal {
     return new Receipt(index, state.tree().leafHash(index), state.tree().inclusionProof(index, size), checkpoint);
   }
 
-  /** Signs the checkpoint of the current size and stores it if no one has; returns the stored one. */
+  /**
+   * Signs the checkpoint of the current size and stores it if no one has; returns the stored one.
+   *
+   * <p>The checkpoint is stored with {@link LedgerStore#createRederivableIfAbsent}: its name need
+   * not survive a crash, because it is derived from the entries, which are durable, and signing is
+   * deterministic (Ed25519, RFC 8032), so re-signing after a crash, at the next open, append,
+   * {@link #checkpoint()} or {@link #receipt(long)}, stores the very note a receipt may already hold.
+   * Until then an auditor finds the newest entry unsigned, never a wrong or partial checkpoint.
+   */
   private String signCheckpoint() {
     long size = state.nextIndex();
     String text = Checkpoint.of(state.genesis().origin(), size, state.tree().root(size)).format();
     String note = SignedNotes.sign(text, signer);
     String path = LedgerLayout.head(size);
-    create(path, note.getBytes(StandardCharsets.UTF_8));
+    try {
+      store.createRederivableIfAbsent(path, note.getBytes(StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + path + " in " + store.location(), e);
+    }
     return read(store, path).map(b -> new String(b, StandardCharsets.UTF_8)).orElse(note);
   }
 

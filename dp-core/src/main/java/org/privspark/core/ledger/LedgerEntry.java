@@ -27,7 +27,7 @@ public record LedgerEntry(
 
   /** The entry's file, relative to the ledger's root. */
   public static String path(long seq) {
-    return "entries/" + String.format("%020d", seq) + ".json";
+    return "entries/" + LedgerLayout.digits20(seq) + ".json";
   }
 
   /** The canonical bytes of the entry file. */

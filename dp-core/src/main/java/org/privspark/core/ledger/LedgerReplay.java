@@ -2,7 +2,10 @@ package org.privspark.core.ledger;
 
 import java.util.Arrays;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Set;
+import org.privspark.core.accounting.PrivacyEvent;
 import org.privspark.core.accounting.PrivacyGuarantee;
 import org.privspark.core.ledger.merkle.MerkleTree;
 import org.privspark.core.ledger.merkle.Rfc9162Hasher;
@@ -13,11 +16,24 @@ import org.privspark.core.ledger.merkle.Rfc9162Hasher;
  * both apply exactly the same rules. Not thread-safe.
  */
 public final class LedgerReplay {
+  /** How many distinct events' recomputed costs are kept (a ledger repeats a few queries often). */
+  private static final int COST_CACHE_SIZE = 256;
+
   private final LedgerGenesis genesis;
   private final MerkleTree tree = new MerkleTree();
   private final Set<String> releaseIds = new HashSet<>();
   private FixedPointCost total;
   private long lastTime;
+  // The cost recomputed for each recently seen event. FixedPointCost.of is a pure function of the
+  // event's parameters and the grid, which is fixed per ledger; every event is a record, compared
+  // by its exact parameters (doubles bit for bit), so a hit is the cost a recomputation would give.
+  private final Map<PrivacyEvent, FixedPointCost> recomputed =
+      new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<PrivacyEvent, FixedPointCost> eldest) {
+          return size() > COST_CACHE_SIZE;
+        }
+      };
 
   public LedgerReplay(LedgerGenesis genesis, byte[] genesisBytes) {
     this.genesis = genesis;
@@ -89,13 +105,13 @@ public final class LedgerReplay {
       throw new LedgerException(Reason.DUPLICATE_RELEASE_ID, index,
           "release id " + CanonicalJson.hex(entry.releaseId()) + " was used before");
     }
-    FixedPointCost recomputed;
+    FixedPointCost cost;
     try {
-      recomputed = FixedPointCost.of(entry.event(), genesis.grid());
+      cost = recomputedCost(entry.event());
     } catch (IllegalArgumentException e) {
       throw new LedgerException(Reason.COST_MISMATCH, index, "cost cannot be recomputed: " + e.getMessage());
     }
-    if (!recomputed.equals(entry.cost())) {
+    if (!cost.equals(entry.cost())) {
       throw new LedgerException(Reason.COST_MISMATCH, index,
           "recorded cost differs from the cost of its mechanism recomputed on the ledger's grid");
     }
@@ -110,5 +126,15 @@ public final class LedgerReplay {
     total = newTotal;
     lastTime = entry.timeMillis();
     return entry;
+  }
+
+  /** {@link FixedPointCost#of} on the ledger's grid, remembered for recently seen events. */
+  private FixedPointCost recomputedCost(PrivacyEvent event) {
+    FixedPointCost cost = recomputed.get(event);
+    if (cost == null) {
+      cost = FixedPointCost.of(event, genesis.grid());
+      recomputed.put(event, cost);
+    }
+    return cost;
   }
 }

@@ -25,6 +25,17 @@ public interface LedgerStore {
    */
   boolean createIfAbsent(String path, byte[] bytes) throws IOException;
 
+  /**
+   * {@link #createIfAbsent} for a file the writer can re-create byte for byte from durable files (a
+   * checkpoint: its text is a function of the entries, and Ed25519 signing is deterministic). Readers
+   * still never see a partly written file, and after a crash the file is either whole or absent, but
+   * it may be absent: a store may skip the step that makes the new name durable. The default is
+   * {@link #createIfAbsent}.
+   */
+  default boolean createRederivableIfAbsent(String path, byte[] bytes) throws IOException {
+    return createIfAbsent(path, bytes);
+  }
+
   /** The names of the files in {@code directory}, sorted; empty when it does not exist. */
   List<String> list(String directory) throws IOException;
 

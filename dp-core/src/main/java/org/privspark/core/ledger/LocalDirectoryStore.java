@@ -21,7 +21,8 @@ import org.privspark.core.Check;
  * <p>{@link #createIfAbsent}: the bytes go to a temporary file in the same directory, which is
  * fsynced and then hard-linked to the final name; {@code link(2)} fails if the name exists, so the
  * put-if-absent is atomic and a reader sees either no file or the whole file. The directory is
- * fsynced after the link so that the new name survives a crash.
+ * fsynced after the link so that the new name survives a crash ({@link #createRederivableIfAbsent},
+ * used for checkpoints, skips that last fsync).
  */
 public final class LocalDirectoryStore implements LedgerStore {
   private static final String TEMP_PREFIX = ".tmp-";
@@ -46,6 +47,19 @@ public final class LocalDirectoryStore implements LedgerStore {
 
   @Override
   public boolean createIfAbsent(String path, byte[] bytes) throws IOException {
+    return create(path, bytes, true);
+  }
+
+  /**
+   * As {@link #createIfAbsent}, without the directory fsync: the file's bytes are fsynced before
+   * the link, so after a crash the name is either absent or names the whole file.
+   */
+  @Override
+  public boolean createRederivableIfAbsent(String path, byte[] bytes) throws IOException {
+    return create(path, bytes, false);
+  }
+
+  private boolean create(String path, byte[] bytes, boolean durableName) throws IOException {
     Path target = resolve(path);
     Path directory = target.getParent();
     Files.createDirectories(directory);
@@ -69,7 +83,9 @@ public final class LocalDirectoryStore implements LedgerStore {
     } finally {
       Files.deleteIfExists(temp);
     }
-    syncDirectory(directory);
+    if (durableName) {
+      syncDirectory(directory);
+    }
     return true;
   }
 

@@ -133,6 +133,19 @@ class LedgerTest {
     assertThat(report.spentEpsilon()).isLessThanOrEqualTo(1.0);
   }
 
+  /** A checkpoint lost in a crash is re-signed on open, byte for byte (Ed25519 is deterministic). */
+  @Test
+  void lostCheckpoint_isReSignedIdenticallyOnOpen() throws Exception {
+    LedgerFixture f = new LedgerFixture(dir, 2.0, 1e-6);
+    f.spend(0.1, "a");
+    byte[] head = Files.readAllBytes(f.head(2));
+    Files.delete(f.head(2));
+    assertThat(f.verify().reason()).isEqualTo(Reason.UNSIGNED_ENTRIES);
+    Ledger.open(f.store, f.signer, OpeningStore.discarding());
+    assertThat(Files.readAllBytes(f.head(2))).isEqualTo(head);
+    assertThat(f.verify().intact()).isTrue();
+  }
+
   @Test
   void opening_opensOneEntry_andNotAnother() throws Exception {
     LedgerFixture f = new LedgerFixture(dir, 2.0, 1e-6);
