@@ -162,9 +162,12 @@ public final class Ledger implements SpendJournal {
       byte[] bytes = entry.encode();
       // The opening is saved first: an entry that lands can then always be opened.
       openings.save(opening);
-      if (create(LedgerEntry.path(index), bytes)) {
+      // The checkpoint that will cover the entry is signed first, so that the store can make the
+      // entry and its checkpoint durable with one barrier.
+      String checkpoint = sign(index + 1, state.tree().rootWithAppended(Rfc9162Hasher.leafHash(bytes)));
+      if (createWithCheckpoint(LedgerEntry.path(index), bytes, index + 1, checkpoint)) {
         state.accept(bytes);
-        return receipt(index, signCheckpoint());
+        return receipt(index, checkpoint);
       }
       // Another writer took this index: catch up and re-check the budget.
     }
@@ -202,8 +205,7 @@ public final class Ledger implements SpendJournal {
    */
   private String signCheckpoint() {
     long size = state.nextIndex();
-    String text = Checkpoint.of(state.genesis().origin(), size, state.tree().root(size)).format();
-    String note = SignedNotes.sign(text, signer);
+    String note = sign(size, state.tree().root(size));
     String path = LedgerLayout.head(size);
     try {
       store.createRederivableIfAbsent(path, note.getBytes(StandardCharsets.UTF_8));
@@ -231,9 +233,14 @@ public final class Ledger implements SpendJournal {
     return new BudgetExhaustedException(g.budgetEpsilon(), g.budgetDelta(), spent, requested, detail);
   }
 
-  private boolean create(String path, byte[] bytes) {
+  private String sign(long size, byte[] root) {
+    return SignedNotes.sign(Checkpoint.of(state.genesis().origin(), size, root).format(), signer);
+  }
+
+  private boolean createWithCheckpoint(String path, byte[] bytes, long size, String checkpoint) {
     try {
-      return store.createIfAbsent(path, bytes);
+      return store.createIfAbsentWithCompanion(path, bytes, LedgerLayout.head(size),
+          checkpoint.getBytes(StandardCharsets.UTF_8));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + path + " in " + store.location(), e);
     }

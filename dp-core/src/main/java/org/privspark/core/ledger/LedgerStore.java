@@ -36,6 +36,23 @@ public interface LedgerStore {
     return createIfAbsent(path, bytes);
   }
 
+  /**
+   * {@link #createIfAbsent} of {@code path} and, only if that created it, {@link
+   * #createRederivableIfAbsent} of {@code companion} (the checkpoint that covers a new entry).
+   * A store may order the two writes so that one durability barrier serves both; the default
+   * simply does one after the other.
+   *
+   * @return whether {@code path} was created
+   */
+  default boolean createIfAbsentWithCompanion(String path, byte[] bytes, String companion, byte[] companionBytes)
+      throws IOException {
+    if (!createIfAbsent(path, bytes)) {
+      return false;
+    }
+    createRederivableIfAbsent(companion, companionBytes);
+    return true;
+  }
+
   /** The names of the files in {@code directory}, sorted; empty when it does not exist. */
   List<String> list(String directory) throws IOException;
 

@@ -59,14 +59,49 @@ public final class LocalDirectoryStore implements LedgerStore {
     return create(path, bytes, false);
   }
 
+  /**
+   * Both files for the cost of two journal commits instead of three: the entry's temporary file is
+   * fsynced (commit 1) and linked; the companion's temporary file is then fsynced, which on a
+   * journaling file system also commits the entry's new name (commit 2), and linked; the directory
+   * fsync that guarantees the entry's name on any POSIX system then finds nothing left to commit.
+   * The companion's name is not made durable: it is re-derivable.
+   */
+  @Override
+  public boolean createIfAbsentWithCompanion(String path, byte[] bytes, String companion, byte[] companionBytes)
+      throws IOException {
+    Path target = resolve(path);
+    Path companionTarget = resolve(companion);
+    Files.createDirectories(target.getParent());
+    Files.createDirectories(companionTarget.getParent());
+    if (!link(target, bytes)) {
+      return false;
+    }
+    link(companionTarget, companionBytes);
+    syncDirectory(target.getParent());
+    return true;
+  }
+
   private boolean create(String path, byte[] bytes, boolean durableName) throws IOException {
     Path target = resolve(path);
-    Path directory = target.getParent();
-    Files.createDirectories(directory);
+    Files.createDirectories(target.getParent());
+    if (!link(target, bytes)) {
+      return false;
+    }
+    if (durableName) {
+      syncDirectory(target.getParent());
+    }
+    return true;
+  }
+
+  /**
+   * Writes and fsyncs a temporary file beside {@code target}, then hard-links it to {@code target}:
+   * false, changing nothing, if {@code target} exists.
+   */
+  private static boolean link(Path target, byte[] bytes) throws IOException {
     if (Files.exists(target)) {
       return false;
     }
-    Path temp = directory.resolve(TEMP_PREFIX + UUID.randomUUID());
+    Path temp = target.getParent().resolve(TEMP_PREFIX + UUID.randomUUID());
     try {
       try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
         ByteBuffer buffer = ByteBuffer.wrap(bytes);
@@ -77,16 +112,13 @@ public final class LocalDirectoryStore implements LedgerStore {
       }
       try {
         Files.createLink(target, temp);
+        return true;
       } catch (FileAlreadyExistsException e) {
         return false;
       }
     } finally {
       Files.deleteIfExists(temp);
     }
-    if (durableName) {
-      syncDirectory(directory);
-    }
-    return true;
   }
 
   @Override

@@ -104,6 +104,39 @@ public final class MerkleTree {
   }
 
   /**
+   * The root the tree would have after {@link #append}ing {@code leafHash}, without appending it:
+   * what a writer signs before it knows that its leaf will land. O(log n).
+   *
+   * @throws IllegalArgumentException if {@code leafHash} is null or not 32 bytes long
+   */
+  public byte[] rootWithAppended(byte[] leafHash) {
+    Check.notNull("leafHash", leafHash);
+    if (leafHash.length != H) {
+      throw new IllegalArgumentException("leafHash must be " + H + " bytes long; got " + leafHash.length);
+    }
+    // The peaks of size + 1 leaves: the new leaf merges with the peaks of the levels where size has
+    // a 1 bit, like a carry; the peaks above the carry stay. The root folds them right to left.
+    byte[] root = leafHash.clone();
+    int k = 0;
+    while ((size >>> k & 1) == 1) {
+      root = Rfc9162Hasher.nodeHash(peak(k), root);
+      k++;
+    }
+    for (int j = k + 1; j < Long.SIZE - 1 && (size >>> j) != 0; j++) {
+      if ((size >>> j & 1) == 1) {
+        root = Rfc9162Hasher.nodeHash(peak(j), root);
+      }
+    }
+    return root;
+  }
+
+  /** The last complete subtree of 2^k leaves: a peak when bit k of the size is set. */
+  private byte[] peak(int k) {
+    Level level = levels.get(k);
+    return level.get(level.count - 1);
+  }
+
+  /**
    * The inclusion proof of leaf {@code leafIndex} in the tree of the first {@code treeSize} leaves.
    *
    * @throws IllegalArgumentException unless {@code 0 <= leafIndex < treeSize <= size()}

@@ -37,6 +37,18 @@ class MerkleTreeTest {
     return tree;
   }
 
+  /** The root signed before an append equals the root after it, at every size up to 300. */
+  @Test
+  void rootWithAppended_equalsTheRootAfterAppending() {
+    MerkleTree tree = new MerkleTree();
+    for (int n = 0; n < 300; n++) {
+      byte[] leaf = Rfc9162Hasher.leafHash(ByteBuffer.allocate(4).putInt(n).array());
+      byte[] predicted = tree.rootWithAppended(leaf);
+      tree.append(leaf);
+      assertThat(predicted).as("size %d", n + 1).isEqualTo(tree.root());
+    }
+  }
+
   @Test
   void root_referenceTree_matchesRootForEverySize() throws IOException {
     JsonNode ref = referenceTree();
