@@ -18,11 +18,9 @@ import org.privspark.core.ledger.LocalDirectoryStore;
 import org.privspark.core.ledger.Opening;
 import org.privspark.core.ledger.note.NoteVerifier;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code privspark audit ...}: the auditor's side. Needs the ledger's public key and the ledger's
@@ -37,8 +35,7 @@ import picocli.CommandLine.Spec;
 final class AuditCommand {
   private AuditCommand() {}
 
-  abstract static class Base implements Callable<Integer> {
-    @Spec CommandSpec spec;
+  abstract static class Base extends Printing implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "DIR", description = "The ledger directory.")
     Path dir;
@@ -61,15 +58,6 @@ final class AuditCommand {
       return new LedgerVerifier(key).verify(new LocalDirectoryStore(dir), checkpoints);
     }
 
-    void out(String line) {
-      spec.commandLine().getOut().println(line);
-      spec.commandLine().getOut().flush();
-    }
-
-    void err(String line) {
-      spec.commandLine().getErr().println(line);
-      spec.commandLine().getErr().flush();
-    }
 
     static String read(Path file, String option) throws IOException {
       if (!Files.isRegularFile(file)) {

@@ -23,11 +23,9 @@ import org.privspark.core.ledger.Receipt;
 import org.privspark.core.ledger.ReleaseDetails;
 import org.privspark.core.ledger.note.NoteSigner;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code privspark ledger ...}: the data holder's side of the privacy ledger. */
 @Command(
@@ -43,8 +41,7 @@ final class LedgerCommand {
   private LedgerCommand() {}
 
   /** Shared handling: bad arguments exit 2 with usage, a damaged ledger exits 1. */
-  abstract static class Base implements Callable<Integer> {
-    @Spec CommandSpec spec;
+  abstract static class Base extends Printing implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "DIR", description = "The ledger directory.")
     Path dir;
@@ -66,15 +63,6 @@ final class LedgerCommand {
 
     abstract int run() throws IOException;
 
-    void out(String line) {
-      spec.commandLine().getOut().println(line);
-      spec.commandLine().getOut().flush();
-    }
-
-    void err(String line) {
-      spec.commandLine().getErr().println(line);
-      spec.commandLine().getErr().flush();
-    }
   }
 
   /** Options of the commands that write with the key. */
@@ -170,8 +158,7 @@ final class LedgerCommand {
         out(String.format(Locale.ROOT, "recorded entry %d; spent epsilon=%.6g of %s (remaining %.6g) at delta=%s",
             receipt.index(), spent.epsilon(), ledger.genesis().budgetEpsilon(),
             Math.max(0, ledger.genesis().budgetEpsilon() - spent.epsilon()), ledger.genesis().budgetDelta()));
-        spec.commandLine().getOut().print(receipt.checkpoint());
-        spec.commandLine().getOut().flush();
+        print(receipt.checkpoint());
         return 0;
       } catch (BudgetExhaustedException e) {
         err(e.getMessage());
@@ -193,8 +180,7 @@ final class LedgerCommand {
         return 1;
       }
       byte[] note = store.read(LedgerLayout.head(newest)).orElseThrow();
-      spec.commandLine().getOut().print(new String(note, StandardCharsets.UTF_8));
-      spec.commandLine().getOut().flush();
+      print(new String(note, StandardCharsets.UTF_8));
       return 0;
     }
   }

@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import org.junit.jupiter.api.Test;
 import org.privspark.core.accounting.Calibration;
 import org.privspark.core.accounting.GaussianEvent;
@@ -14,7 +12,6 @@ import org.privspark.core.accounting.LaplaceEvent;
 import org.privspark.core.accounting.OrderGrid;
 import org.privspark.core.accounting.RdpAccountant;
 import org.privspark.core.accounting.SampledGaussianEvent;
-import picocli.CommandLine;
 
 class AccountantCommandTest {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -26,13 +23,8 @@ class AccountantCommandTest {
   }
 
   private static Result run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cli = new CommandLine(new PrivSparkCli());
-    cli.setOut(new PrintWriter(out));
-    cli.setErr(new PrintWriter(err));
-    int exit = cli.execute(args);
-    return new Result(exit, out.toString(), err.toString());
+    CliRun r = CliRun.of(args);
+    return new Result(r.exit(), r.out(), r.err());
   }
 
   @Test

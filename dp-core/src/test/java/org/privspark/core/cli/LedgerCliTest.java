@@ -4,15 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** The holder's and the auditor's commands end to end, on a real ledger directory. */
 class LedgerCliTest {
@@ -23,16 +20,8 @@ class LedgerCliTest {
   private Path key;
   private Path pub;
 
-  private record Result(int exit, String out, String err) {}
-
-  private static Result run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cli = new CommandLine(new PrivSparkCli());
-    cli.setOut(new PrintWriter(out));
-    cli.setErr(new PrintWriter(err));
-    int exit = cli.execute(args);
-    return new Result(exit, out.toString(), err.toString());
+  private static CliRun run(String... args) {
+    return CliRun.of(args);
   }
 
   @BeforeEach
@@ -40,12 +29,12 @@ class LedgerCliTest {
     ledger = tmp.resolve("ledger");
     key = tmp.resolve("keys/holder.key");
     pub = tmp.resolve("keys/holder.key.pub");
-    Result r = run("ledger", "init", ledger.toString(), "--budget-epsilon", "1.0", "--budget-delta", "1e-6",
+    CliRun r = run("ledger", "init", ledger.toString(), "--budget-epsilon", "1.0", "--budget-delta", "1e-6",
         "--key-out", key.toString(), "--origin", "example.org/sales-ledger");
     assertThat(r.exit()).as(r.err()).isZero();
   }
 
-  private Result record(String event) {
+  private CliRun record(String event) {
     return run("ledger", "record", ledger.toString(), "--key", key.toString(), "--event", event,
         "--description", "SELECT count(*) FROM sales GROUP BY day", "--mechanism", "private-aggregation");
   }
@@ -62,10 +51,10 @@ class LedgerCliTest {
   @Test
   void recordThenVerify_reportsSpentAndRemaining() throws Exception {
     assertThat(record("laplace:b=4").exit()).isZero();
-    Result second = record("gaussian:sigma=20");
+    CliRun second = record("gaussian:sigma=20");
     assertThat(second.exit()).as(second.err()).isZero();
     assertThat(second.out()).contains("recorded entry 2").contains("example.org/sales-ledger\n3\n");
-    Result verify = run("audit", "verify", ledger.toString(), "--public-key", pub.toString(), "--json");
+    CliRun verify = run("audit", "verify", ledger.toString(), "--public-key", pub.toString(), "--json");
     assertThat(verify.exit()).as(verify.out()).isZero();
     JsonNode j = JSON.readTree(verify.out());
     assertThat(j.get("intact").asBoolean()).isTrue();
@@ -73,14 +62,14 @@ class LedgerCliTest {
     assertThat(j.get("spentEpsilon").asDouble()).isGreaterThan(0.25).isLessThan(1.0);
     assertThat(j.get("remainingEpsilon").asDouble()).isEqualTo(1.0 - j.get("spentEpsilon").asDouble());
     assertThat(j.get("mechanisms").get("private-aggregation").get("entries").asLong()).isEqualTo(2);
-    Result text = run("audit", "verify", ledger.toString(), "--public-key", pub.toString());
+    CliRun text = run("audit", "verify", ledger.toString(), "--public-key", pub.toString());
     assertThat(text.out()).contains("intact: 2 entries").contains("remaining epsilon=");
   }
 
   @Test
   void recordOverBudget_exitsThreeAndRecordsNothing() throws Exception {
     assertThat(record("pure:epsilon=0.75").exit()).isZero();
-    Result refused = record("pure:epsilon=0.5");
+    CliRun refused = record("pure:epsilon=0.5");
     assertThat(refused.exit()).isEqualTo(3);
     assertThat(refused.err()).contains("privacy budget exhausted").contains("remaining epsilon=0.25");
     assertThat(Files.exists(ledger.resolve("entries/00000000000000000002.json"))).isFalse();
@@ -92,7 +81,7 @@ class LedgerCliTest {
     record("laplace:b=4");
     record("laplace:b=4");
     Files.delete(ledger.resolve("entries/00000000000000000002.json"));
-    Result r = run("audit", "verify", ledger.toString(), "--public-key", pub.toString(), "--json");
+    CliRun r = run("audit", "verify", ledger.toString(), "--public-key", pub.toString(), "--json");
     assertThat(r.exit()).isEqualTo(1);
     JsonNode j = JSON.readTree(r.out());
     assertThat(j.get("reason").asText()).isEqualTo("MISSING_ENTRY");
@@ -115,7 +104,7 @@ class LedgerCliTest {
   void consistency_withASavedCheckpoint_andAfterARollback() throws Exception {
     record("laplace:b=4");
     Path saved = tmp.resolve("saved.checkpoint");
-    Result checkpoint = run("ledger", "checkpoint", ledger.toString());
+    CliRun checkpoint = run("ledger", "checkpoint", ledger.toString());
     Files.writeString(saved, checkpoint.out());
     record("laplace:b=4");
     assertThat(run("audit", "consistency", ledger.toString(), "--public-key", pub.toString(), "--from", saved.toString()).exit())
@@ -127,7 +116,7 @@ class LedgerCliTest {
     Files.delete(ledger.resolve("entries/00000000000000000001.json"));
     Files.delete(ledger.resolve("heads/00000000000000000003"));
     Files.delete(ledger.resolve("heads/00000000000000000002"));
-    Result r = run("audit", "consistency", ledger.toString(), "--public-key", pub.toString(), "--from", saved.toString());
+    CliRun r = run("audit", "consistency", ledger.toString(), "--public-key", pub.toString(), "--from", saved.toString());
     assertThat(r.exit()).isEqualTo(1);
     assertThat(r.err()).contains("INCONSISTENT_CHECKPOINT");
   }
@@ -139,11 +128,11 @@ class LedgerCliTest {
     Path opening = tmp.resolve("entry1.opening");
     assertThat(run("ledger", "opening", ledger.toString(), "--key", key.toString(), "--entry", "1", "--out",
         opening.toString()).exit()).isZero();
-    Result open = run("audit", "open", ledger.toString(), "--public-key", pub.toString(), "--entry", "1",
+    CliRun open = run("audit", "open", ledger.toString(), "--public-key", pub.toString(), "--entry", "1",
         "--opening", opening.toString());
     assertThat(open.exit()).as(open.err()).isZero();
     assertThat(open.out()).contains("SELECT count(*) FROM sales GROUP BY day");
-    Result wrongEntry = run("audit", "open", ledger.toString(), "--public-key", pub.toString(), "--entry", "2",
+    CliRun wrongEntry = run("audit", "open", ledger.toString(), "--public-key", pub.toString(), "--entry", "2",
         "--opening", opening.toString());
     assertThat(wrongEntry.exit()).isEqualTo(1);
     assertThat(wrongEntry.err()).contains("OPENING_MISMATCH");
@@ -154,15 +143,15 @@ class LedgerCliTest {
 
   @Test
   void badArguments_exitTwoNamingTheProblem() throws Exception {
-    Result badEvent = run("ledger", "record", ledger.toString(), "--key", key.toString(), "--event", "laplace:b=-1");
+    CliRun badEvent = run("ledger", "record", ledger.toString(), "--key", key.toString(), "--event", "laplace:b=-1");
     assertThat(badEvent.exit()).isEqualTo(2);
     assertThat(badEvent.err()).contains("scale must be finite and > 0");
-    Result badBudget = run("ledger", "init", tmp.resolve("x").toString(), "--budget-epsilon", "0", "--budget-delta",
+    CliRun badBudget = run("ledger", "init", tmp.resolve("x").toString(), "--budget-epsilon", "0", "--budget-delta",
         "0", "--key-out", tmp.resolve("x.key").toString());
     assertThat(badBudget.exit()).isEqualTo(2);
     assertThat(badBudget.err()).contains("budgetEpsilon must be finite and > 0");
     assertThat(tmp.resolve("x.key")).as("no key written for a refused init").doesNotExist();
-    Result wrongKeyFile = run("audit", "verify", ledger.toString(), "--public-key", key.toString());
+    CliRun wrongKeyFile = run("audit", "verify", ledger.toString(), "--public-key", key.toString());
     assertThat(wrongKeyFile.exit()).isEqualTo(2);
     assertThat(wrongKeyFile.err()).contains("--public-key");
   }
