@@ -3,22 +3,18 @@ package org.privspark.core.ledger.note;
 import java.math.BigInteger;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.security.PrivateKey;
 import java.security.PublicKey;
-import java.security.SecureRandom;
 import java.security.Signature;
 import java.security.interfaces.EdECPublicKey;
 import java.security.spec.EdECPoint;
-import java.security.spec.EdECPrivateKeySpec;
 import java.security.spec.EdECPublicKeySpec;
 import java.security.spec.NamedParameterSpec;
-import java.util.Arrays;
 
 /**
- * Ed25519 (RFC 8032) with the JDK's SunEC provider: keys from and to their raw 32-byte encodings,
- * signing and verifying. Thread-safe.
+ * Ed25519 (RFC 8032): keys from and to their raw 32-byte encodings, signing and verifying.
+ * Signing and deriving a public key use BouncyCastle's RFC 8032 code (the JDK has no API to derive
+ * a public key from a seed, and its signing is several times slower); verifying uses the JDK's
+ * SunEC provider, an implementation independent of the signer's. Thread-safe.
  */
 final class Ed25519Keys {
   static final int KEY_SIZE = 32;
@@ -27,16 +23,7 @@ final class Ed25519Keys {
   /** The field prime 2^255 - 19; an encoded y must be below it (RFC 8032 section 5.1.3). */
   private static final BigInteger P = BigInteger.ONE.shiftLeft(255).subtract(BigInteger.valueOf(19));
 
-  private static final byte[] SELF_TEST_MESSAGE = {'p', 'r', 'i', 'v', 's', 'p', 'a', 'r', 'k'};
-
   private Ed25519Keys() {}
-
-  /** The private key with the given 32-byte seed (RFC 8032's "private key"). */
-  static PrivateKey privateKey(byte[] seed) throws GeneralSecurityException {
-    checkLength("seed", seed);
-    return KeyFactory.getInstance("Ed25519")
-        .generatePrivate(new EdECPrivateKeySpec(NamedParameterSpec.ED25519, seed.clone()));
-  }
 
   /**
    * The public key from its 32-byte RFC 8032 encoding: y little-endian in bits 0..254, and the
@@ -72,29 +59,19 @@ final class Ed25519Keys {
     return out;
   }
 
-  /**
-   * The encoded public key of a seed. The JDK has no public API to derive it, but its key-pair
-   * generator turns exactly 32 random bytes into the seed; so it is fed the seed as its randomness.
-   * A sign-and-verify round trip then proves that the pair matches, in case a provider draws its
-   * randomness differently.
-   */
-  static byte[] publicKeyOf(byte[] seed) throws GeneralSecurityException {
+  /** The encoded public key of a 32-byte seed (RFC 8032 section 5.1.5). */
+  static byte[] publicKeyOf(byte[] seed) {
     checkLength("seed", seed);
-    KeyPairGenerator generator = KeyPairGenerator.getInstance("Ed25519");
-    generator.initialize(NamedParameterSpec.ED25519, new FixedBytes(seed));
-    KeyPair pair = generator.generateKeyPair();
-    byte[] sig = sign(privateKey(seed), SELF_TEST_MESSAGE);
-    if (!verify(pair.getPublic(), SELF_TEST_MESSAGE, sig)) {
-      throw new GeneralSecurityException("could not derive the Ed25519 public key of a seed");
-    }
-    return encode(pair.getPublic());
+    byte[] publicKey = new byte[KEY_SIZE];
+    org.bouncycastle.math.ec.rfc8032.Ed25519.generatePublicKey(seed, 0, publicKey, 0);
+    return publicKey;
   }
 
-  static byte[] sign(PrivateKey key, byte[] message) throws GeneralSecurityException {
-    Signature s = Signature.getInstance("Ed25519");
-    s.initSign(key);
-    s.update(message);
-    return s.sign();
+  /** RFC 8032 Ed25519 signature by BouncyCastle's implementation, from the 32-byte seed. */
+  static byte[] sign(byte[] seed, byte[] message) {
+    byte[] signature = new byte[SIGNATURE_SIZE];
+    org.bouncycastle.math.ec.rfc8032.Ed25519.sign(seed, 0, message, 0, message.length, signature, 0);
+    return signature;
   }
 
   /**
@@ -122,23 +99,4 @@ final class Ed25519Keys {
     }
   }
 
-  /** A SecureRandom that returns the given bytes, for deriving a key pair from a known seed. */
-  private static final class FixedBytes extends SecureRandom {
-    private static final long serialVersionUID = 1L;
-    private final byte[] bytes;
-
-    FixedBytes(byte[] bytes) {
-      this.bytes = bytes.clone();
-    }
-
-    @Override
-    public void nextBytes(byte[] out) {
-      if (out.length != bytes.length) {
-        throw new IllegalStateException("the provider asked for " + out.length + " bytes, not "
-            + bytes.length);
-      }
-      System.arraycopy(bytes, 0, out, 0, out.length);
-      Arrays.fill(bytes, (byte) 0); // usable once
-    }
-  }
 }
