@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import org.privspark.core.Check;
 import org.privspark.core.ledger.FixedPointCost;
 import org.privspark.core.ledger.LedgerEntry;
@@ -46,18 +47,27 @@ public final class LedgerVerifier {
 
   /** Verifies the ledger in {@code store} and every checkpoint in {@code savedCheckpoints}. */
   public AuditReport verify(LedgerStore store, List<String> savedCheckpoints) {
+    return verify(store, savedCheckpoints, e -> { }).report();
+  }
+
+  /** A verification's report, with the replayed state when the ledger is intact (else null). */
+  record Outcome(AuditReport report, LedgerReplay replay) {}
+
+  /** {@link #verify}, handing each accepted entry to {@code onEntry} (the confidential checks). */
+  Outcome verify(LedgerStore store, List<String> savedCheckpoints, Consumer<LedgerEntry> onEntry) {
     Check.notNull("store", store);
     Check.notNull("savedCheckpoints", savedCheckpoints);
     Progress progress = new Progress();
     try {
-      run(store, savedCheckpoints, progress);
-      return progress.report(true, null, -1, "intact");
+      LedgerReplay replay = run(store, savedCheckpoints, progress, onEntry);
+      return new Outcome(progress.report(true, null, -1, "intact"), replay);
     } catch (LedgerException e) {
-      return progress.report(false, e.reason(), e.index(), e.getMessage());
+      return new Outcome(progress.report(false, e.reason(), e.index(), e.getMessage()), null);
     }
   }
 
-  private void run(LedgerStore store, List<String> savedCheckpoints, Progress progress) {
+  private LedgerReplay run(LedgerStore store, List<String> savedCheckpoints, Progress progress,
+      Consumer<LedgerEntry> onEntry) {
     byte[] genesisBytes = read(store, LedgerLayout.GENESIS)
         .orElseThrow(() -> new LedgerException(Reason.GENESIS_MISMATCH, 0, "ledger.json is missing"));
     LedgerGenesis genesis = LedgerGenesis.decode(genesisBytes);
@@ -79,7 +89,9 @@ public final class LedgerVerifier {
       }
       byte[] bytes = read(store, LedgerEntry.path(seq))
           .orElseThrow(() -> new LedgerException(Reason.MISSING_ENTRY, seq, "vanished while reading"));
-      progress.add(replay.accept(bytes));
+      LedgerEntry entry = replay.accept(bytes);
+      progress.add(entry);
+      onEntry.accept(entry);
       expected++;
     }
 
@@ -124,6 +136,7 @@ public final class LedgerVerifier {
             + ") does not match the ledger's first " + saved.size() + " leaves: history was rewritten");
       }
     }
+    return replay;
   }
 
   /** Opens a signed checkpoint with the auditor's key; maps note failures to ledger reasons. */
@@ -180,6 +193,13 @@ public final class LedgerVerifier {
     }
 
     void add(LedgerEntry entry) {
+      if (entry.confidential()) {
+        // Per-entry costs are hidden: count entries, never report a cost.
+        byMechanism.putIfAbsent(entry.mechanism(), null);
+        counts.merge(entry.mechanism(), 1L, Long::sum);
+        timeline.add(new AuditReport.Point(entry.seq(), entry.timeMillis(), Double.NaN));
+        return;
+      }
       byMechanism.merge(entry.mechanism(), entry.cost(), FixedPointCost::plus);
       counts.merge(entry.mechanism(), 1L, Long::sum);
       timeline.add(new AuditReport.Point(entry.seq(), entry.timeMillis(), replay.guarantee(replay.total()).epsilon()));
@@ -197,9 +217,10 @@ public final class LedgerVerifier {
       LedgerGenesis g = replay.genesis();
       Map<String, AuditReport.MechanismTotal> mechanisms = new LinkedHashMap<>();
       byMechanism.forEach((name, cost) -> mechanisms.put(name,
-          new AuditReport.MechanismTotal(counts.get(name), replay.guarantee(cost).epsilon())));
+          new AuditReport.MechanismTotal(counts.get(name), cost == null ? Double.NaN : replay.guarantee(cost).epsilon())));
+      double spent = replay.costsKnown() ? replay.guarantee(replay.total()).epsilon() : Double.NaN;
       return new AuditReport(intact, reason, index, message, g.origin(), replay.nextIndex() - 1,
-          g.budgetEpsilon(), g.budgetDelta(), replay.guarantee(replay.total()).epsilon(), replay.total().delta(),
+          g.budgetEpsilon(), g.budgetDelta(), spent, replay.total().delta(),
           checkpoint == null ? 0 : checkpoint.size(), checkpoint == null ? "" : HEX.formatHex(checkpoint.rootHash()),
           mechanisms, List.copyOf(timeline));
     }

@@ -9,6 +9,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.privspark.core.audit.AuditReport;
+import org.privspark.core.audit.BudgetReport;
+import org.privspark.core.audit.ConfidentialVerifier;
+import org.privspark.core.ledger.BudgetProof;
+import org.privspark.core.ledger.LedgerGenesis;
+import org.privspark.core.ledger.LedgerLayout;
+import org.privspark.core.ledger.SpotCheck;
 import org.privspark.core.audit.HtmlReport;
 import org.privspark.core.audit.LedgerVerifier;
 import org.privspark.core.audit.ReportJson;
@@ -31,7 +37,8 @@ import picocli.CommandLine.Parameters;
     name = "audit",
     description = "Verify a privacy ledger with its public key.",
     mixinStandardHelpOptions = true,
-    subcommands = {AuditCommand.Verify.class, AuditCommand.Consistency.class, AuditCommand.Open.class})
+    subcommands = {AuditCommand.Verify.class, AuditCommand.Consistency.class, AuditCommand.Open.class,
+        AuditCommand.SpotCheckCommand.class})
 final class AuditCommand {
   private AuditCommand() {}
 
@@ -80,11 +87,24 @@ final class AuditCommand {
     @Option(names = "--html", paramLabel = "OUT", description = "Also write a self-contained HTML report.")
     Path html;
 
+    @Option(names = "--budget-proof", paramLabel = "PROOF",
+        description = "A confidential ledger's budget proof (required for confidential ledgers).")
+    Path budgetProof;
+
     @Override
     int run(NoteVerifier key) throws IOException {
       List<String> saved = new ArrayList<>();
       for (Path p : checkpoints) {
         saved.add(read(p, "--checkpoint"));
+      }
+      LocalDirectoryStore store = new LocalDirectoryStore(dir);
+      boolean confidential = isConfidential(store);
+      if (confidential || budgetProof != null) {
+        if (budgetProof == null) {
+          throw new IllegalArgumentException("the ledger is confidential: its costs are hidden, so verify needs"
+              + " --budget-proof PROOF (made by 'privspark ledger prove-budget')");
+        }
+        return verifyConfidential(key, store, saved);
       }
       AuditReport r = verify(key, saved);
       if (html != null) {
@@ -105,6 +125,118 @@ final class AuditCommand {
             "  %-24s %8d entries   epsilon alone %.6g", name, t.entries(), t.epsilon())));
       }
       return r.intact() ? 0 : 1;
+    }
+
+    private int verifyConfidential(NoteVerifier key, LocalDirectoryStore store, List<String> saved) throws IOException {
+      if (!Files.isRegularFile(budgetProof)) {
+        throw new IllegalArgumentException("--budget-proof " + budgetProof + " is not a readable file");
+      }
+      BudgetProof proof;
+      try {
+        proof = BudgetProof.decode(Files.readAllBytes(budgetProof));
+      } catch (LedgerException e) {
+        err("REJECTED: the budget proof file: " + e.getMessage());
+        return 1;
+      }
+      BudgetReport r = new ConfidentialVerifier(key).verifyBudget(store, saved, proof);
+      if (json) {
+        out(confidentialJson(r));
+      } else {
+        out(r.ok() ? String.format(Locale.ROOT, "within budget: %d entries, proven at order %s (checkpoint of %d"
+            + " leaves); consistent with %d saved checkpoint(s)", r.entries(), r.order(), r.checkpointSize(),
+            saved.size())
+            : "REJECTED: " + r.reason() + (r.failedIndex() >= 0 ? " at entry " + r.failedIndex() : "") + ": "
+                + r.message());
+        out("origin: " + r.structure().origin() + " (confidential: per-entry costs and the total stay hidden)");
+        out(String.format(Locale.ROOT, "budget: epsilon=%s delta=%s", r.structure().budgetEpsilon(),
+            r.structure().budgetDelta()));
+        out("entries: " + r.structure().entries());
+      }
+      return r.ok() ? 0 : 1;
+    }
+
+    private static String confidentialJson(BudgetReport r) {
+      var o = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
+      o.put("mode", "confidential");
+      o.put("intact", r.structure().intact());
+      o.put("withinBudget", r.ok());
+      o.put("reason", r.reason() == null ? null : r.reason().name());
+      if (r.failedIndex() >= 0) {
+        o.put("failedIndex", r.failedIndex());
+      } else {
+        o.putNull("failedIndex");
+      }
+      o.put("message", r.message());
+      o.put("origin", r.structure().origin());
+      o.put("entries", r.structure().entries());
+      o.put("provenEntries", r.entries());
+      if (Double.isFinite(r.order())) {
+        o.put("order", r.order());
+      } else {
+        o.putNull("order");
+      }
+      o.put("checkpointSize", r.checkpointSize());
+      o.put("budgetEpsilon", r.structure().budgetEpsilon());
+      o.put("budgetDelta", r.structure().budgetDelta());
+      return o.toString();
+    }
+  }
+
+  /** Whether ledger.json says the ledger is confidential (false when it cannot be read: verify reports that). */
+  static boolean isConfidential(LocalDirectoryStore store) {
+    try {
+      return store.read(LedgerLayout.GENESIS).map(LedgerGenesis::decode).map(LedgerGenesis::confidential)
+          .orElse(false);
+    } catch (IOException | LedgerException e) {
+      return false;
+    }
+  }
+
+  @Command(name = "spot-check", mixinStandardHelpOptions = true,
+      description = "Check the holder's openings of the entries that the checkpoint's root and your nonce"
+          + " select: their committed costs must be the costs of their mechanisms.")
+  static final class SpotCheckCommand extends Base {
+    @Option(names = "--nonce", required = true, paramLabel = "HEX",
+        description = "Your fresh nonce (>= 16 bytes), chosen after the checkpoint was fixed.")
+    String nonce;
+
+    @Option(names = "--openings", required = true, paramLabel = "FILE", description = "The holder's open-sample file.")
+    Path openings;
+
+    @Option(names = "--sample", defaultValue = "8", paramLabel = "M",
+        description = "How many entries the sample holds (default: ${DEFAULT-VALUE}).")
+    int sample;
+
+    @Option(names = "--checkpoint", paramLabel = "FILE",
+        description = "The checkpoint you saved before choosing the nonce; the openings must be for it.")
+    Path checkpoint;
+
+    @Override
+    int run(NoteVerifier key) throws IOException {
+      byte[] n = LedgerCommand.nonceBytes(nonce);
+      if (sample < 1) {
+        throw new IllegalArgumentException("--sample must be >= 1; got " + sample);
+      }
+      String expected = checkpoint == null ? null : read(checkpoint, "--checkpoint");
+      if (!Files.isRegularFile(openings)) {
+        throw new IllegalArgumentException("--openings " + openings + " is not a readable file");
+      }
+      SpotCheck.Response response;
+      try {
+        response = SpotCheck.decode(Files.readAllBytes(openings));
+      } catch (LedgerException e) {
+        err("REJECTED: the openings file: " + e.getMessage());
+        return 1;
+      }
+      BudgetReport r = new ConfidentialVerifier(key).spotCheck(new LocalDirectoryStore(dir), List.of(), n, sample,
+          expected, response);
+      if (r.ok()) {
+        out(r.message());
+        out("opened entries: " + java.util.Arrays.toString(r.opened()));
+        return 0;
+      }
+      err("REJECTED: " + r.reason() + (r.failedIndex() >= 0 ? " at entry " + r.failedIndex() : "") + ": " + r.message());
+      return 1;
     }
   }
 

@@ -12,7 +12,12 @@ import org.privspark.core.Check;
 import org.privspark.core.accounting.BudgetExhaustedException;
 import org.privspark.core.accounting.OrderGrid;
 import org.privspark.core.accounting.PrivacyEvent;
+import java.security.SecureRandom;
+import org.privspark.core.ledger.BudgetProof;
+import org.privspark.core.ledger.BudgetProver;
 import org.privspark.core.ledger.Ledger;
+import org.privspark.core.ledger.LedgerGenesis;
+import org.privspark.core.ledger.SpotCheck;
 import org.privspark.core.ledger.LedgerEntry;
 import org.privspark.core.ledger.LedgerException;
 import org.privspark.core.ledger.LedgerLayout;
@@ -33,7 +38,7 @@ import picocli.CommandLine.Parameters;
     description = "Create a privacy ledger, record spends, print checkpoints, export openings.",
     mixinStandardHelpOptions = true,
     subcommands = {LedgerCommand.Init.class, LedgerCommand.Record.class, LedgerCommand.Checkpoint.class,
-        LedgerCommand.OpeningOut.class})
+        LedgerCommand.OpeningOut.class, LedgerCommand.ProveBudget.class, LedgerCommand.OpenSample.class})
 final class LedgerCommand {
   /** Exit code of {@code ledger record} when the spend would exceed the budget. */
   static final int OVER_BUDGET = 3;
@@ -106,18 +111,22 @@ final class LedgerCommand {
     String orders;
 
     @Option(names = "--mode", defaultValue = "transparent", paramLabel = "MODE",
-        description = "transparent (costs in clear; the only mode so far).")
+        description = "transparent (costs in clear) or confidential (costs in Pedersen commitments, proven"
+            + " within budget in zero knowledge; needs a budget delta > 0). Default: ${DEFAULT-VALUE}.")
     String mode;
 
     @Override
     int run() throws IOException {
-      if (!mode.equals("transparent")) {
-        throw new IllegalArgumentException("--mode must be transparent; got " + mode
-            + " (confidential mode is not built yet)");
+      if (!mode.equals(LedgerGenesis.TRANSPARENT) && !mode.equals(LedgerGenesis.CONFIDENTIAL)) {
+        throw new IllegalArgumentException("--mode must be transparent or confidential; got " + mode);
       }
       // Everything is validated before the key file is written.
       Check.positiveFinite("budgetEpsilon", epsilon);
       Check.inHalfOpen("budgetDelta", delta, 0.0, 1.0);
+      if (mode.equals(LedgerGenesis.CONFIDENTIAL) && !(delta > 0)) {
+        throw new IllegalArgumentException("--budget-delta must be > 0 for a confidential ledger (a pure-epsilon"
+            + " budget needs transparent mode); got " + delta);
+      }
       String name = origin != null ? origin : "privspark.local/" + UUID.randomUUID();
       NoteSigner signer = NoteSigner.generate(name); // also validates the name as a key name
       OrderGrid grid = OrderGrid.parse(orders);
@@ -125,10 +134,10 @@ final class LedgerCommand {
         throw new IllegalArgumentException("DIR " + dir + " already holds a ledger");
       }
       KeyFiles.write(keyOut, signer);
-      Ledger ledger = Ledger.create(new LocalDirectoryStore(dir), name, epsilon, delta, grid, signer,
+      Ledger ledger = Ledger.create(new LocalDirectoryStore(dir), name, mode, epsilon, delta, grid, signer,
           OpeningStore.in(new LocalDirectoryStore(KeyFiles.openingsPath(keyOut))));
       out("created ledger " + ledger.genesis().origin() + " in " + dir);
-      out("budget: epsilon=" + epsilon + ", delta=" + delta + "; orders: " + grid.size());
+      out("mode: " + mode + "; budget: epsilon=" + epsilon + ", delta=" + delta + "; orders: " + grid.size());
       out("private key: " + keyOut + " (keep it secret); public key: " + KeyFiles.publicKeyPath(keyOut));
       return 0;
     }
@@ -205,6 +214,70 @@ final class LedgerCommand {
       Files.write(out, opening.encode());
       out("wrote the opening of entry " + entry + " to " + out);
       return 0;
+    }
+  }
+
+  @Command(name = "prove-budget", mixinStandardHelpOptions = true,
+      description = "Prove, in zero knowledge, that a confidential ledger's committed costs are within budget"
+          + " at one order (the holder's side; needs the cost openings).")
+  static final class ProveBudget extends Keyed {
+    @Option(names = "--out", required = true, paramLabel = "PROOF", description = "Where to write the proof.")
+    Path out;
+
+    @Option(names = "--order", paramLabel = "A",
+        description = "The Rényi order to prove at, one of the ledger's (default: the one minimising epsilon).")
+    Double order;
+
+    @Override
+    int run() throws IOException {
+      Ledger ledger = openLedger();
+      BudgetProof proof;
+      try {
+        proof = BudgetProver.prove(ledger, order == null ? Double.NaN : order, new SecureRandom());
+      } catch (IllegalStateException e) {
+        err("cannot prove: " + e.getMessage());
+        return OVER_BUDGET;
+      }
+      Files.write(out, proof.encode());
+      out("wrote a budget proof for " + proof.entryProofs().size() + " entries at order " + proof.order()
+          + " to " + out);
+      return 0;
+    }
+  }
+
+  @Command(name = "open-sample", mixinStandardHelpOptions = true,
+      description = "Open the entries an auditor's nonce selects (the holder's side of a spot check).")
+  static final class OpenSample extends Keyed {
+    @Option(names = "--nonce", required = true, paramLabel = "HEX", description = "The auditor's nonce (>= 16 bytes).")
+    String nonce;
+
+    @Option(names = "--sample", defaultValue = "8", paramLabel = "M",
+        description = "How many entries to open (default: ${DEFAULT-VALUE}; the auditor must ask for the same).")
+    int sample;
+
+    @Option(names = "--out", required = true, paramLabel = "FILE", description = "Where to write the openings.")
+    Path out;
+
+    @Override
+    int run() throws IOException {
+      byte[] bytes = SpotCheck.open(openLedger(), nonceBytes(nonce), sample);
+      Files.write(out, bytes);
+      out("wrote the openings of the sampled entries to " + out);
+      return 0;
+    }
+  }
+
+  static byte[] nonceBytes(String hex) {
+    try {
+      byte[] b = java.util.HexFormat.of().parseHex(hex.trim().toLowerCase(Locale.ROOT));
+      if (b.length < SpotCheck.MIN_NONCE_LENGTH) {
+        throw new IllegalArgumentException("--nonce must be at least " + SpotCheck.MIN_NONCE_LENGTH
+            + " bytes (" + 2 * SpotCheck.MIN_NONCE_LENGTH + " hex digits); got " + b.length);
+      }
+      return b;
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--nonce must be hex of at least " + SpotCheck.MIN_NONCE_LENGTH
+          + " bytes; got '" + hex + "'");
     }
   }
 }

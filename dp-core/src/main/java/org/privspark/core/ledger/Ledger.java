@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
+import java.util.Arrays;
 import java.util.Optional;
 import java.util.function.LongSupplier;
 import org.privspark.core.Check;
@@ -38,14 +39,34 @@ public final class Ledger implements SpendJournal {
   private final OpeningStore openings;
   private final LongSupplier clock;
   private final LedgerReplay state;
+  // The cost opening this writer saved last, with its cost: accepting its own entry then needs no
+  // re-read and no recommitment.
+  private CostOpening lastSaved;
+  private FixedPointCost lastSavedCost;
+  private ConfidentialCost lastSavedCommitted;
 
   private Ledger(LedgerStore store, NoteSigner signer, OpeningStore openings, LongSupplier clock,
-      LedgerReplay state) {
+      LedgerGenesis genesis, byte[] genesisBytes) {
     this.store = store;
     this.signer = signer;
     this.openings = openings;
     this.clock = clock;
-    this.state = state;
+    this.state = new LedgerReplay(genesis, genesisBytes, genesis.confidential() ? this::knownCost : null);
+  }
+
+  /**
+   * The cost of a confidential entry, from the holder's own cost opening, checked against the
+   * entry's commitments.
+   */
+  private FixedPointCost knownCost(LedgerEntry entry) {
+    if (lastSaved != null && Arrays.equals(lastSaved.releaseId(), entry.releaseId())
+        && lastSavedCommitted.equals(entry.confidentialCost())) {
+      return lastSavedCost;
+    }
+    CostOpening opening = openings.loadCost(entry.releaseId()).orElseThrow(() -> new LedgerException(
+        Reason.OPENING_MISMATCH, entry.seq(), "no cost opening is kept for confidential entry " + entry.seq()
+            + " (release " + CanonicalJson.hex(entry.releaseId()) + "): its cost, and so the budget, is unknown"));
+    return opening.check(entry, state.genesis().grid());
   }
 
   /**
@@ -57,6 +78,17 @@ public final class Ledger implements SpendJournal {
    */
   public static Ledger create(LedgerStore store, String origin, double budgetEpsilon, double budgetDelta,
       org.privspark.core.accounting.OrderGrid grid, NoteSigner signer, OpeningStore openings) {
+    return create(store, origin, LedgerGenesis.TRANSPARENT, budgetEpsilon, budgetDelta, grid, signer, openings);
+  }
+
+  /**
+   * Creates a new, empty ledger in {@code mode} ({@link LedgerGenesis#TRANSPARENT} or {@link
+   * LedgerGenesis#CONFIDENTIAL}). A confidential ledger needs a budget δ &gt; 0 and an opening
+   * store that keeps openings: the writer learns the costs of entries written by other processes
+   * from their cost openings.
+   */
+  public static Ledger create(LedgerStore store, String origin, String mode, double budgetEpsilon,
+      double budgetDelta, org.privspark.core.accounting.OrderGrid grid, NoteSigner signer, OpeningStore openings) {
     Check.notNull("store", store);
     Check.notNull("signer", signer);
     Check.notNull("openings", openings);
@@ -64,8 +96,12 @@ public final class Ledger implements SpendJournal {
       throw new IllegalArgumentException("signer name must equal the origin '" + origin + "'; got '"
           + signer.name() + "'");
     }
-    LedgerGenesis genesis = new LedgerGenesis(origin, System.currentTimeMillis(), LedgerGenesis.TRANSPARENT,
+    LedgerGenesis genesis = new LedgerGenesis(origin, System.currentTimeMillis(), mode,
         budgetEpsilon, budgetDelta, grid, signer.verifier().encode());
+    if (genesis.confidential() && !openings.keeps()) {
+      throw new IllegalArgumentException("openings must keep the cost openings of a confidential ledger;"
+          + " got OpeningStore.discarding()");
+    }
     byte[] bytes = genesis.encode();
     try {
       if (!store.createIfAbsent(LedgerLayout.GENESIS, bytes)) {
@@ -74,7 +110,7 @@ public final class Ledger implements SpendJournal {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create the ledger at " + store.location(), e);
     }
-    Ledger ledger = new Ledger(store, signer, openings, System::currentTimeMillis, new LedgerReplay(genesis, bytes));
+    Ledger ledger = new Ledger(store, signer, openings, System::currentTimeMillis, genesis, bytes);
     ledger.signCheckpoint();
     return ledger;
   }
@@ -98,7 +134,7 @@ public final class Ledger implements SpendJournal {
     if (!genesis.publicKey().equals(signer.verifier().encode())) {
       throw new LedgerException(Reason.UNKNOWN_KEY, 0, "the signing key is not the ledger's key");
     }
-    Ledger ledger = new Ledger(store, signer, openings, clock, new LedgerReplay(genesis, bytes));
+    Ledger ledger = new Ledger(store, signer, openings, clock, genesis, bytes);
     synchronized (ledger) {
       ledger.catchUp();
       // A crash may have lost the newest checkpoint's name (it is written without a directory
@@ -106,6 +142,19 @@ public final class Ledger implements SpendJournal {
       ledger.signCheckpoint();
     }
     return ledger;
+  }
+
+  /** The entries' replayed state, for the holder's proofs in this package. Callers hold the lock. */
+  LedgerReplay state() {
+    return state;
+  }
+
+  LedgerStore store() {
+    return store;
+  }
+
+  OpeningStore openings() {
+    return openings;
   }
 
   /** The ledger's genesis: origin, budget, grid and key. */
@@ -156,11 +205,24 @@ public final class Ledger implements SpendJournal {
       byte[] releaseId = new byte[LedgerEntry.RELEASE_ID_LENGTH];
       RANDOM.nextBytes(releaseId);
       Opening opening = Opening.fresh(releaseId, details, RANDOM);
-      LedgerEntry entry = new LedgerEntry(index, Math.max(clock.getAsLong(), state.lastTime()),
-          state.genesis().origin(), state.tree().leafHash(index - 1), releaseId, mechanism, event, cost,
-          opening.commitments());
+      long time = Math.max(clock.getAsLong(), state.lastTime());
+      byte[] previous = state.tree().leafHash(index - 1);
+      LedgerEntry entry;
+      if (state.genesis().confidential()) {
+        CostOpening costOpening = CostOpening.fresh(releaseId, event, state.genesis().grid(), RANDOM);
+        ConfidentialCost committed = costOpening.commit(cost);
+        entry = new LedgerEntry(index, time, state.genesis().origin(), previous, releaseId, mechanism,
+            committed, opening.commitments());
+        openings.save(costOpening);
+        lastSaved = costOpening;
+        lastSavedCost = cost;
+        lastSavedCommitted = committed;
+      } else {
+        entry = new LedgerEntry(index, time, state.genesis().origin(), previous, releaseId, mechanism, event, cost,
+            opening.commitments());
+      }
       byte[] bytes = entry.encode();
-      // The opening is saved first: an entry that lands can then always be opened.
+      // The openings are saved first: an entry that lands can then always be opened.
       openings.save(opening);
       // The checkpoint that will cover the entry is signed first, so that the store can make the
       // entry and its checkpoint durable with one barrier.

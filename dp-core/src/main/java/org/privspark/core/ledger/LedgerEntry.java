@@ -3,7 +3,11 @@ package org.privspark.core.ledger;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.privspark.core.Check;
 import org.privspark.core.accounting.PrivacyEvent;
+import org.privspark.core.zk.PedersenCommitment;
+import org.privspark.core.zk.PointCodec;
+import org.privspark.core.zk.ZkVerificationException;
 
 /**
  * One recorded spend: entries/NNNNNNNNNNNNNNNNNNNN.json, leaf {@code seq} of the ledger's tree.
@@ -14,16 +18,46 @@ import org.privspark.core.accounting.PrivacyEvent;
  * @param previousLeafHash the RFC 9162 leaf hash of leaf seq − 1
  * @param releaseId 16 random bytes naming the release, unique in the ledger
  * @param mechanism a short name for the kind of release ("private-aggregation", "dp-sgd", …)
- * @param event the mechanism with its exact parameters
- * @param cost the cost of {@code event} on the ledger's grid (an auditor recomputes it)
+ * @param event the mechanism with its exact parameters; null in a confidential entry
+ * @param cost the cost of {@code event} on the ledger's grid (an auditor recomputes it); null in a
+ *     confidential entry
  * @param commitments salted commitments to the release's details (query, parameters, dataset,
  *     result), in that order
+ * @param confidentialCost the committed cost of a confidential entry (format version 2), or null
+ *     in a transparent entry
  */
 public record LedgerEntry(
     long seq, long timeMillis, String origin, byte[] previousLeafHash, byte[] releaseId,
-    String mechanism, PrivacyEvent event, FixedPointCost cost, byte[][] commitments) {
+    String mechanism, PrivacyEvent event, FixedPointCost cost, byte[][] commitments,
+    ConfidentialCost confidentialCost) {
   static final String FORMAT = "privspark-entry/1";
+  static final String FORMAT_CONFIDENTIAL = "privspark-entry/2";
   static final int RELEASE_ID_LENGTH = 16;
+
+  public LedgerEntry {
+    if ((confidentialCost == null) == (event == null || cost == null)) {
+      throw new IllegalArgumentException("an entry has either an event and a cost (transparent) or a"
+          + " confidential cost, not both and not neither");
+    }
+  }
+
+  /** A transparent entry (format version 1). */
+  public LedgerEntry(long seq, long timeMillis, String origin, byte[] previousLeafHash, byte[] releaseId,
+      String mechanism, PrivacyEvent event, FixedPointCost cost, byte[][] commitments) {
+    this(seq, timeMillis, origin, previousLeafHash, releaseId, mechanism, event, cost, commitments, null);
+  }
+
+  /** A confidential entry (format version 2). */
+  public LedgerEntry(long seq, long timeMillis, String origin, byte[] previousLeafHash, byte[] releaseId,
+      String mechanism, ConfidentialCost confidentialCost, byte[][] commitments) {
+    this(seq, timeMillis, origin, previousLeafHash, releaseId, mechanism, null, null, commitments,
+        Check.notNull("confidentialCost", confidentialCost));
+  }
+
+  /** Whether this is a confidential (format version 2) entry. */
+  public boolean confidential() {
+    return confidentialCost != null;
+  }
 
   /** The entry's file, relative to the ledger's root. */
   public static String path(long seq) {
@@ -32,6 +66,9 @@ public record LedgerEntry(
 
   /** The canonical bytes of the entry file. */
   public byte[] encode() {
+    if (confidential()) {
+      return encodeConfidential();
+    }
     ObjectNode o = CanonicalJson.object();
     o.put("format", FORMAT).put("seq", seq).put("time", timeMillis).put("origin", origin)
         .put("previous", CanonicalJson.hex(previousLeafHash)).put("releaseId", CanonicalJson.hex(releaseId))
@@ -48,10 +85,28 @@ public record LedgerEntry(
     return CanonicalJson.encode(o);
   }
 
-  /** Parses an entry file strictly; {@code index} is the leaf the file should be. */
+  private byte[] encodeConfidential() {
+    ObjectNode o = CanonicalJson.object();
+    o.put("format", FORMAT_CONFIDENTIAL).put("seq", seq).put("time", timeMillis).put("origin", origin)
+        .put("previous", CanonicalJson.hex(previousLeafHash)).put("releaseId", CanonicalJson.hex(releaseId))
+        .put("mechanism", mechanism);
+    ArrayNode points = o.putArray("costCommitments");
+    for (PedersenCommitment c : confidentialCost.commitments()) {
+      points.add(CanonicalJson.hex(c.encode()));
+    }
+    o.put("delta", confidentialCost.delta());
+    o.set("commitments", Commitments.encode(commitments));
+    return CanonicalJson.encode(o);
+  }
+
+  /** Parses an entry file strictly (either format); {@code index} is the leaf the file should be. */
   public static LedgerEntry decode(byte[] bytes, long index) {
     String what = LedgerEntry.path(index);
     ObjectNode node = CanonicalJson.parseCanonical(bytes, index, what);
+    JsonNode format = node.get("format");
+    if (format != null && FORMAT_CONFIDENTIAL.equals(format.textValue())) {
+      return decodeConfidential(node, index, what);
+    }
     CanonicalJson.Fields f = new CanonicalJson.Fields(node, index, what).exactly(
         "format", "seq", "time", "origin", "previous", "releaseId", "mechanism", "event", "cost", "commitments");
     if (!f.text("format").equals(FORMAT)) {
@@ -79,5 +134,36 @@ public record LedgerEntry(
     return new LedgerEntry(f.integer("seq"), f.integer("time"), f.text("origin"), f.hex("previous", 32),
         f.hex("releaseId", RELEASE_ID_LENGTH), f.text("mechanism"), EventCodec.decode(f.object("event"), index),
         cost, Commitments.decode(f.nested("commitments")));
+  }
+
+  private static LedgerEntry decodeConfidential(ObjectNode node, long index, String what) {
+    CanonicalJson.Fields f = new CanonicalJson.Fields(node, index, what).exactly(
+        "format", "seq", "time", "origin", "previous", "releaseId", "mechanism", "costCommitments", "delta",
+        "commitments");
+    ArrayNode points = f.array("costCommitments");
+    PedersenCommitment[] commitments = new PedersenCommitment[points.size()];
+    for (int i = 0; i < commitments.length; i++) {
+      JsonNode p = points.get(i);
+      if (!p.isTextual()) {
+        throw f.malformed("costCommitments must be strings");
+      }
+      String hex = p.textValue();
+      if (hex.length() != 2 * PointCodec.LENGTH || !hex.equals(hex.toLowerCase(java.util.Locale.ROOT))) {
+        throw f.malformed("costCommitments[" + i + "] must be " + PointCodec.LENGTH + " bytes of lower-case hex");
+      }
+      try {
+        commitments[i] = PedersenCommitment.decode(java.util.HexFormat.of().parseHex(hex));
+      } catch (IllegalArgumentException | ZkVerificationException e) {
+        throw f.malformed("costCommitments[" + i + "] is not a valid P-256 point: " + e.getMessage());
+      }
+    }
+    ConfidentialCost cost;
+    try {
+      cost = new ConfidentialCost(commitments, f.number("delta"));
+    } catch (IllegalArgumentException e) {
+      throw f.malformed(e.getMessage());
+    }
+    return new LedgerEntry(f.integer("seq"), f.integer("time"), f.text("origin"), f.hex("previous", 32),
+        f.hex("releaseId", RELEASE_ID_LENGTH), f.text("mechanism"), cost, Commitments.decode(f.nested("commitments")));
   }
 }

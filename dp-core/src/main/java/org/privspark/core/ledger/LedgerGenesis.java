@@ -13,7 +13,8 @@ import org.privspark.core.accounting.OrderGrid;
  *
  * @param origin the checkpoint origin (C2SP tlog-checkpoint), unique per ledger
  * @param createdMillis creation time, milliseconds since the epoch (UTC)
- * @param mode "transparent" (costs in clear)
+ * @param mode "transparent" (costs in clear, format version 1) or "confidential" (costs in Pedersen
+ *     commitments, format version 2; needs a budget δ &gt; 0, see docs/LEDGER-FORMAT.md §10)
  * @param budgetEpsilon the budget's ε
  * @param budgetDelta the budget's δ
  * @param grid the RDP orders every cost is given on
@@ -23,7 +24,9 @@ public record LedgerGenesis(
     String origin, long createdMillis, String mode, double budgetEpsilon, double budgetDelta,
     OrderGrid grid, String publicKey) {
   static final String FORMAT = "privspark-ledger/1";
+  static final String FORMAT_CONFIDENTIAL = "privspark-ledger/2";
   public static final String TRANSPARENT = "transparent";
+  public static final String CONFIDENTIAL = "confidential";
 
   public LedgerGenesis {
     Check.notNull("origin", origin);
@@ -32,19 +35,30 @@ public record LedgerGenesis(
           + " spaces or '+' (it names the signing key too); got '" + origin + "'");
     }
     Check.notNull("mode", mode);
-    if (!mode.equals(TRANSPARENT)) {
-      throw new IllegalArgumentException("mode must be " + TRANSPARENT + "; got " + mode);
+    if (!mode.equals(TRANSPARENT) && !mode.equals(CONFIDENTIAL)) {
+      throw new IllegalArgumentException("mode must be " + TRANSPARENT + " or " + CONFIDENTIAL + "; got " + mode);
     }
     Check.positiveFinite("budgetEpsilon", budgetEpsilon);
     Check.inHalfOpen("budgetDelta", budgetDelta, 0.0, 1.0);
+    if (mode.equals(CONFIDENTIAL) && !(budgetDelta > 0)) {
+      // The budget proof is an RDP bound at one order converted to (ε, δ); at δ = 0 no finite ε
+      // follows, and pure-ε totals are not committed (docs/THREAT-MODEL.md).
+      throw new IllegalArgumentException("budgetDelta must be in (0, 1) for a confidential ledger"
+          + " (pure-epsilon budgets need transparent mode); got " + budgetDelta);
+    }
     Check.notNull("grid", grid);
     Check.notNull("publicKey", publicKey);
+  }
+
+  /** Whether costs are committed rather than written in clear. */
+  public boolean confidential() {
+    return mode.equals(CONFIDENTIAL);
   }
 
   /** The canonical bytes of ledger.json. */
   public byte[] encode() {
     ObjectNode o = CanonicalJson.object();
-    o.put("format", FORMAT).put("origin", origin).put("created", createdMillis).put("mode", mode);
+    o.put("format", confidential() ? FORMAT_CONFIDENTIAL : FORMAT).put("origin", origin).put("created", createdMillis).put("mode", mode);
     o.putObject("budget").put("epsilon", budgetEpsilon).put("delta", budgetDelta);
     ArrayNode orders = o.putArray("orders");
     for (double a : grid.orders()) {
@@ -63,8 +77,12 @@ public record LedgerGenesis(
     ObjectNode node = CanonicalJson.parseCanonical(bytes, 0, "ledger.json");
     CanonicalJson.Fields f = new CanonicalJson.Fields(node, 0, "ledger.json")
         .exactly("format", "origin", "created", "mode", "budget", "orders", "fractionBits", "publicKey");
-    if (!f.text("format").equals(FORMAT)) {
-      throw f.malformed("format must be " + FORMAT + "; got " + f.text("format"));
+    String format = f.text("format");
+    if (!format.equals(FORMAT) && !format.equals(FORMAT_CONFIDENTIAL)) {
+      throw f.malformed("format must be " + FORMAT + " or " + FORMAT_CONFIDENTIAL + "; got " + format);
+    }
+    if (format.equals(FORMAT_CONFIDENTIAL) != f.text("mode").equals(CONFIDENTIAL)) {
+      throw f.malformed("format " + format + " does not go with mode " + f.text("mode"));
     }
     if (f.integer("fractionBits") != FixedPointCost.FRACTION_BITS) {
       throw f.malformed("fractionBits must be " + FixedPointCost.FRACTION_BITS);

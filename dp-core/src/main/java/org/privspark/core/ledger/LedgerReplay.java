@@ -14,6 +14,13 @@ import org.privspark.core.ledger.merkle.Rfc9162Hasher;
  * The ledger's state rebuilt from its files, one leaf at a time, checking each entry against
  * everything before it. The writer uses it to catch up before appending, the auditor to verify;
  * both apply exactly the same rules. Not thread-safe.
+ *
+ * <p><b>Confidential ledgers.</b> An entry's cost is committed, not written. The writer replays
+ * with a {@link CostSource} (its own cost openings, each checked against the commitments), so its
+ * totals and budget checks are exact. The auditor replays without one: it checks the structure and
+ * the public additive δ, and the budget is checked separately by a budget proof. In confidential
+ * mode the budget check uses the RDP totals only, never the pure-ε total, because the budget proof
+ * can only show an RDP bound at one order (docs/THREAT-MODEL.md).
  */
 public final class LedgerReplay {
   /** How many distinct events' recomputed costs are kept (a ledger repeats a few queries often). */
@@ -35,10 +42,34 @@ public final class LedgerReplay {
         }
       };
 
+  /** Where the writer of a confidential ledger gets each entry's plaintext cost. */
+  @FunctionalInterface
+  public interface CostSource {
+    /**
+     * The cost committed in {@code entry}, checked against its commitments.
+     *
+     * @throws LedgerException when the cost cannot be known or does not match
+     */
+    FixedPointCost costOf(LedgerEntry entry);
+  }
+
+  private final CostSource costSource;
+
+  /** A replay for a transparent ledger, or the auditor's replay of a confidential one. */
   public LedgerReplay(LedgerGenesis genesis, byte[] genesisBytes) {
+    this(genesis, genesisBytes, null);
+  }
+
+  /**
+   * A replay that learns each confidential entry's cost from {@code costSource} (the writer's);
+   * null for the auditor, who learns only the public additive δ.
+   */
+  public LedgerReplay(LedgerGenesis genesis, byte[] genesisBytes, CostSource costSource) {
     this.genesis = genesis;
+    this.costSource = costSource;
     this.tree.appendLeafData(genesisBytes);
-    this.total = FixedPointCost.zero(genesis.grid());
+    this.total = costsKnown() ? FixedPointCost.zero(genesis.grid())
+        : new FixedPointCost(new long[genesis.grid().size()], FixedPointCost.INFINITE, 0.0);
     this.lastTime = genesis.createdMillis();
   }
 
@@ -67,9 +98,22 @@ public final class LedgerReplay {
     return releaseIds.contains(CanonicalJson.hex(id));
   }
 
-  /** What {@code cost} totals to, read at the ledger's δ. */
+  /**
+   * Whether {@link #total()} holds the real RDP totals: always for transparent ledgers and for the
+   * writer; for the auditor of a confidential ledger only the additive δ of the total is known.
+   */
+  public boolean costsKnown() {
+    return !genesis.confidential() || costSource != null;
+  }
+
+  /**
+   * What {@code cost} totals to, read at the ledger's δ. In a confidential ledger the pure-ε total
+   * is ignored: only RDP can be proven in zero knowledge.
+   */
   public PrivacyGuarantee guarantee(FixedPointCost cost) {
-    return cost.guarantee(genesis.grid(), genesis.budgetDelta());
+    FixedPointCost c = genesis.confidential()
+        ? new FixedPointCost(cost.rdp(), FixedPointCost.INFINITE, cost.delta()) : cost;
+    return c.guarantee(genesis.grid(), genesis.budgetDelta());
   }
 
   /** Whether a total stays within the budget. */
@@ -105,6 +149,47 @@ public final class LedgerReplay {
       throw new LedgerException(Reason.DUPLICATE_RELEASE_ID, index,
           "release id " + CanonicalJson.hex(entry.releaseId()) + " was used before");
     }
+    if (entry.confidential() != genesis.confidential()) {
+      throw new LedgerException(Reason.MALFORMED, index, (entry.confidential() ? "a confidential" : "a transparent")
+          + " entry in a " + genesis.mode() + " ledger");
+    }
+    FixedPointCost newTotal;
+    if (entry.confidential()) {
+      newTotal = acceptConfidential(entry, index);
+    } else {
+      newTotal = acceptTransparent(entry, index);
+    }
+    tree.append(Rfc9162Hasher.leafHash(bytes));
+    releaseIds.add(CanonicalJson.hex(entry.releaseId()));
+    total = newTotal;
+    lastTime = entry.timeMillis();
+    return entry;
+  }
+
+  private FixedPointCost acceptConfidential(LedgerEntry entry, long index) {
+    ConfidentialCost committed = entry.confidentialCost();
+    if (committed.orders() != genesis.grid().size()) {
+      throw new LedgerException(Reason.MALFORMED, index, "the entry has " + committed.orders()
+          + " cost commitments; the ledger's grid has " + genesis.grid().size() + " orders");
+    }
+    FixedPointCost newTotal;
+    if (costSource != null) {
+      newTotal = total.plus(costSource.costOf(entry));
+    } else {
+      // The auditor: only the additive δ is public.
+      newTotal = new FixedPointCost(total.rdp(), total.pureEpsilon(),
+          Math.min(1.0, org.privspark.core.accounting.RdpCurve.addRoundingUp(total.delta(), committed.delta())));
+    }
+    if (costsKnown() ? !withinBudget(newTotal) : newTotal.delta() > genesis.budgetDelta()) {
+      throw new LedgerException(Reason.BUDGET_EXCEEDED, index, costsKnown()
+          ? "the total reaches epsilon " + guarantee(newTotal).epsilon() + " (delta " + newTotal.delta()
+              + ") against the budget (" + genesis.budgetEpsilon() + ", " + genesis.budgetDelta() + ")"
+          : "the additive delta reaches " + newTotal.delta() + " against the budget's " + genesis.budgetDelta());
+    }
+    return newTotal;
+  }
+
+  private FixedPointCost acceptTransparent(LedgerEntry entry, long index) {
     FixedPointCost cost;
     try {
       cost = recomputedCost(entry.event());
@@ -121,11 +206,7 @@ public final class LedgerReplay {
           + guarantee(newTotal).epsilon() + " (delta " + newTotal.delta() + ") against the budget ("
           + genesis.budgetEpsilon() + ", " + genesis.budgetDelta() + ")");
     }
-    tree.append(Rfc9162Hasher.leafHash(bytes));
-    releaseIds.add(CanonicalJson.hex(entry.releaseId()));
-    total = newTotal;
-    lastTime = entry.timeMillis();
-    return entry;
+    return newTotal;
   }
 
   /** {@link FixedPointCost#of} on the ledger's grid, remembered for recently seen events. */

@@ -37,12 +37,40 @@ public final class OpeningStore {
     }
   }
 
+  void save(CostOpening opening) {
+    if (store == null) {
+      return;
+    }
+    try {
+      store.createIfAbsent(costPath(opening.releaseId()), opening.encode());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot save a cost opening in " + store.location(), e);
+    }
+  }
+
+  /** Whether openings are kept at all ({@link #discarding()} keeps none). */
+  public boolean keeps() {
+    return store != null;
+  }
+
+  /** The cost opening of the confidential entry with this release id, if kept. */
+  public Optional<CostOpening> loadCost(byte[] releaseId) {
+    if (store == null) {
+      return Optional.empty();
+    }
+    return Ledger.read(store, costPath(releaseId)).map(CostOpening::decode);
+  }
+
   /** The opening of the entry with this release id, if kept. */
   public Optional<Opening> load(byte[] releaseId) {
     if (store == null) {
       return Optional.empty();
     }
     return Ledger.read(store, path(releaseId)).map(Opening::decode);
+  }
+
+  private static String costPath(byte[] releaseId) {
+    return "cost-openings/" + CanonicalJson.hex(releaseId) + ".json";
   }
 
   private static String path(byte[] releaseId) {

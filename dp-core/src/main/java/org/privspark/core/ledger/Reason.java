@@ -40,6 +40,11 @@ public enum Reason {
   INCONSISTENT_CHECKPOINT,
   /** An opening does not match the entry's commitments. */
   OPENING_MISMATCH,
+  /**
+   * A confidential ledger's budget proof does not verify: a per-entry range proof (index = the
+   * entry) or the budget-slack proof (index 0) fails, or the proof is for another checkpoint or order.
+   */
+  BUDGET_PROOF_INVALID,
   /** The store could not be read. */
   IO_ERROR
 }

@@ -48,6 +48,29 @@ public final class PedersenOpening {
     return new PedersenOpening(value, blinding);
   }
 
+  /**
+   * The opening of {@link PedersenCommitment#publicMinus t·G − Σ C_j}: value t − Σ v_j and blinding
+   * −Σ r_j (mod n).
+   *
+   * @throws IllegalArgumentException if t − Σ v_j is negative (the statement is false) or the
+   *     blinding is 0 (probability about 2^−256)
+   */
+  public static PedersenOpening publicMinus(BigInteger t, java.util.List<PedersenOpening> openings) {
+    Check.notNull("t", t);
+    Check.notNull("openings", openings);
+    BigInteger v = t;
+    BigInteger r = BigInteger.ZERO;
+    for (PedersenOpening o : openings) {
+      v = v.subtract(o.value);
+      r = r.add(o.blinding);
+    }
+    if (v.signum() < 0) {
+      throw new IllegalArgumentException("t must be at least the sum of the committed values; it is "
+          + v.negate() + " short");
+    }
+    return of(v, r.negate().mod(P256.N));
+  }
+
   /** The committed value v. */
   public BigInteger value() {
     return value;

@@ -26,12 +26,18 @@ final class LedgerFixture {
   final NoteSigner signer;
   final Ledger ledger;
 
+  final OpeningStore openings;
+
   LedgerFixture(Path dir, double budgetEpsilon, double budgetDelta) {
+    this(dir, LedgerGenesis.TRANSPARENT, budgetEpsilon, budgetDelta);
+  }
+
+  LedgerFixture(Path dir, String mode, double budgetEpsilon, double budgetDelta) {
     this.dir = dir;
     this.store = new LocalDirectoryStore(dir.resolve("ledger"));
     this.signer = NoteSigner.generate(ORIGIN);
-    this.ledger = Ledger.create(store, ORIGIN, budgetEpsilon, budgetDelta, GRID, signer,
-        OpeningStore.in(new LocalDirectoryStore(dir.resolve("openings"))));
+    this.openings = OpeningStore.in(new LocalDirectoryStore(dir.resolve("openings")));
+    this.ledger = Ledger.create(store, ORIGIN, mode, budgetEpsilon, budgetDelta, GRID, signer, openings);
   }
 
   /** A Laplace release of ε = {@code epsilon} (scale 1/ε, sensitivity 1). */
@@ -81,7 +87,7 @@ final class LedgerFixture {
     for (LedgerEntry e : entries) {
       long seq = tree.size();
       LedgerEntry c = new LedgerEntry(seq, e.timeMillis(), e.origin(), tree.leafHash(seq - 1), e.releaseId(),
-          e.mechanism(), e.event(), e.cost(), e.commitments());
+          e.mechanism(), e.event(), e.cost(), e.commitments(), e.confidentialCost());
       byte[] bytes = c.encode();
       store.createIfAbsent(LedgerEntry.path(seq), bytes);
       tree.appendLeafData(bytes);

@@ -1,0 +1,110 @@
+package org.privspark.core.ledger;
+
+import java.math.BigInteger;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.privspark.core.Check;
+import org.privspark.core.accounting.OrderGrid;
+import org.privspark.core.ledger.merkle.Rfc9162Hasher;
+import org.privspark.core.zk.PedersenCommitment;
+import org.privspark.core.zk.PedersenOpening;
+import org.privspark.core.zk.ProofContext;
+import org.privspark.core.zk.RangeProver;
+
+/**
+ * The holder's side of a budget proof ({@link BudgetProof}): from the cost openings it keeps,
+ * proves that every committed cost at α* is in [0, 2^48) and that their sum is at most T(α*).
+ *
+ * <p>The honest prover cannot prove a false statement: it refuses when the sum exceeds T(α*) or an
+ * entry's cost at α* is 2^48 or more. Proving handles secrets with non-constant-time arithmetic
+ * (docs/ZK.md): run it on the holder's machine. Costs one range proof per entry: about
+ * 48 bit-proofs each.
+ */
+public final class BudgetProver {
+  private BudgetProver() {}
+
+  /**
+   * Proves the budget of {@code ledger}'s current checkpoint at {@code order}, or at the order
+   * that minimises ε for the total when {@code order} is NaN.
+   *
+   * @throws IllegalArgumentException if the ledger is not confidential or the order is not on its grid
+   * @throws IllegalStateException if the committed total at the order is over the budget's threshold
+   * @throws LedgerException if an opening is missing or does not match its entry
+   */
+  public static BudgetProof prove(Ledger ledger, double order, SecureRandom random) {
+    Check.notNull("ledger", ledger);
+    Check.notNull("random", random);
+    synchronized (ledger) {
+      String checkpoint = ledger.checkpoint();
+      LedgerReplay state = ledger.state();
+      LedgerGenesis g = state.genesis();
+      if (!g.confidential()) {
+        throw new IllegalArgumentException("budget proofs are for confidential ledgers; this one is " + g.mode());
+      }
+      double alpha = Double.isNaN(order) ? bestOrder(state) : order;
+      int k = orderIndex(g.grid(), alpha);
+      if (k < 0) {
+        throw new IllegalArgumentException("order must be one of the ledger's orders; got " + order);
+      }
+      long size = state.nextIndex();
+      byte[] root = state.tree().root(size);
+      long threshold = BudgetThreshold.of(g, alpha, state.total().delta());
+      long total = state.total().rdp()[k];
+      if (threshold < 0 || total > threshold) {
+        throw new IllegalStateException("the committed total at order " + alpha + " is over the budget's threshold"
+            + " there; no budget proof exists at this order");
+      }
+      List<byte[]> proofs = new ArrayList<>();
+      List<PedersenOpening> openings = new ArrayList<>();
+      for (long seq = 1; seq < size; seq++) {
+        LedgerEntry entry = readEntry(ledger, seq);
+        CostOpening opening = ledger.openings().loadCost(entry.releaseId()).orElseThrow(() -> new LedgerException(
+            Reason.OPENING_MISMATCH, entry.seq(), "no cost opening is kept for entry " + entry.seq()));
+        FixedPointCost cost = opening.check(entry, g.grid());
+        PedersenOpening at = opening.pedersen(cost)[k];
+        if (at.value().bitLength() > BudgetProof.ENTRY_BITS) {
+          throw new IllegalStateException("entry " + seq + "'s cost at order " + alpha + " is 2^"
+              + BudgetProof.ENTRY_BITS + " (256 in RDP units) or more; prove at another order");
+        }
+        ProofContext context = BudgetProof.context(g.origin(), size, root, seq, alpha);
+        proofs.add(RangeProver.prove(context, at, BudgetProof.ENTRY_BITS, random).encode());
+        openings.add(at);
+      }
+      byte[] slack = new byte[0];
+      if (!openings.isEmpty()) {
+        PedersenOpening slackOpening = PedersenOpening.publicMinus(BigInteger.valueOf(threshold), openings);
+        ProofContext context = BudgetProof.context(g.origin(), size, root, BudgetProof.SLACK_INDEX, alpha);
+        slack = RangeProver.prove(context, slackOpening, BudgetProof.SLACK_BITS, random).encode();
+      }
+      return new BudgetProof(checkpoint, alpha, proofs, slack);
+    }
+  }
+
+  /** The order at which the ledger's RDP total converts to the smallest ε. */
+  static double bestOrder(LedgerReplay state) {
+    double best = state.guarantee(state.total()).order();
+    return Double.isFinite(best) ? best : state.genesis().grid().order(0);
+  }
+
+  /** The index of {@code order} in {@code grid}, compared bit for bit, or −1. */
+  public static int orderIndex(OrderGrid grid, double order) {
+    for (int i = 0; i < grid.size(); i++) {
+      if (Double.compare(grid.order(i), order) == 0) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /** Entry {@code seq} as the ledger's tree holds it (re-read, and checked against its leaf hash). */
+  static LedgerEntry readEntry(Ledger ledger, long seq) {
+    byte[] bytes = Ledger.read(ledger.store(), LedgerEntry.path(seq)).orElseThrow(() -> new LedgerException(
+        Reason.MISSING_ENTRY, seq, LedgerEntry.path(seq) + " vanished"));
+    if (!Arrays.equals(Rfc9162Hasher.leafHash(bytes), ledger.state().tree().leafHash(seq))) {
+      throw new LedgerException(Reason.ROOT_MISMATCH, seq, LedgerEntry.path(seq) + " changed since it was replayed");
+    }
+    return LedgerEntry.decode(bytes, seq);
+  }
+}

@@ -1,0 +1,136 @@
+package org.privspark.core.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A confidential ledger through the CLI: init, record, prove-budget, verify, open-sample, spot-check. */
+class ConfidentialCliTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String NONCE = "00112233445566778899aabbccddeeff";
+
+  @TempDir Path tmp;
+  private Path ledger;
+  private Path key;
+  private Path pub;
+
+  @BeforeEach
+  void init() {
+    ledger = tmp.resolve("ledger");
+    key = tmp.resolve("keys/holder.key");
+    pub = tmp.resolve("keys/holder.key.pub");
+    CliRun r = CliRun.of("ledger", "init", ledger.toString(), "--mode", "confidential", "--budget-epsilon", "2.0",
+        "--budget-delta", "1e-6", "--key-out", key.toString(), "--origin", "example.org/confidential",
+        "--orders", "1.5,2,4,8,16,32,64");
+    assertThat(r.exit()).as(r.err()).isZero();
+    assertThat(r.out()).contains("mode: confidential");
+  }
+
+  private CliRun record(String event) {
+    return CliRun.of("ledger", "record", ledger.toString(), "--key", key.toString(), "--event", event,
+        "--mechanism", "private-aggregation");
+  }
+
+  private CliRun prove(Path out, String... extra) {
+    String[] base = {"ledger", "prove-budget", ledger.toString(), "--key", key.toString(), "--out", out.toString()};
+    String[] args = java.util.Arrays.copyOf(base, base.length + extra.length);
+    System.arraycopy(extra, 0, args, base.length, extra.length);
+    return CliRun.of(args);
+  }
+
+  @Test
+  void recordProveVerify_reportsWithinBudgetWithoutAnyCost() throws Exception {
+    assertThat(record("gaussian:sigma=6").exit()).isZero();
+    assertThat(record("zcdp:rho=0.01,count=3").exit()).isZero();
+    CliRun over = record("gaussian:sigma=0.5");
+    assertThat(over.exit()).as("over budget").isEqualTo(3);
+    Path proof = tmp.resolve("budget.proof");
+    CliRun p = prove(proof);
+    assertThat(p.exit()).as(p.err()).isZero();
+    CliRun v = CliRun.of("audit", "verify", ledger.toString(), "--public-key", pub.toString(), "--budget-proof",
+        proof.toString());
+    assertThat(v.exit()).as(v.out() + v.err()).isZero();
+    assertThat(v.out()).contains("within budget: 2 entries, proven at order").doesNotContain("spent")
+        .doesNotContain("remaining");
+    CliRun j = CliRun.of("audit", "verify", ledger.toString(), "--public-key", pub.toString(), "--budget-proof",
+        proof.toString(), "--json");
+    JsonNode json = JSON.readTree(j.out());
+    assertThat(json.get("withinBudget").asBoolean()).isTrue();
+    assertThat(json.get("entries").asLong()).isEqualTo(2);
+    assertThat(json.has("spentEpsilon")).isFalse();
+    assertThat(json.get("order").isNumber()).isTrue();
+  }
+
+  @Test
+  void verify_confidentialWithoutBudgetProof_exitsTwo() {
+    assertThat(record("gaussian:sigma=6").exit()).isZero();
+    CliRun v = CliRun.of("audit", "verify", ledger.toString(), "--public-key", pub.toString());
+    assertThat(v.exit()).isEqualTo(2);
+    assertThat(v.err()).contains("--budget-proof");
+  }
+
+  @Test
+  void verify_tamperedProof_exitsOne() throws Exception {
+    assertThat(record("gaussian:sigma=6").exit()).isZero();
+    Path proof = tmp.resolve("budget.proof");
+    assertThat(prove(proof, "--order", "8").exit()).isZero();
+    String text = Files.readString(proof, StandardCharsets.UTF_8);
+    Files.writeString(proof, text.replace("\"order\":8.0", "\"order\":16.0"), StandardCharsets.UTF_8);
+    CliRun v = CliRun.of("audit", "verify", ledger.toString(), "--public-key", pub.toString(), "--budget-proof",
+        proof.toString());
+    assertThat(v.exit()).isEqualTo(1);
+    assertThat(v.out()).contains("REJECTED: BUDGET_PROOF_INVALID");
+  }
+
+  @Test
+  void openSampleThenSpotCheck_passes_andATamperedOpeningFails() throws Exception {
+    for (int i = 0; i < 3; i++) {
+      assertThat(record("gaussian:sigma=8").exit()).isZero();
+    }
+    Path checkpoint = tmp.resolve("checkpoint");
+    CliRun c = CliRun.of("ledger", "checkpoint", ledger.toString());
+    Files.writeString(checkpoint, c.out(), StandardCharsets.UTF_8);
+    Path openings = tmp.resolve("openings.json");
+    CliRun o = CliRun.of("ledger", "open-sample", ledger.toString(), "--key", key.toString(), "--nonce", NONCE,
+        "--sample", "2", "--out", openings.toString());
+    assertThat(o.exit()).as(o.err()).isZero();
+    CliRun s = CliRun.of("audit", "spot-check", ledger.toString(), "--public-key", pub.toString(), "--nonce", NONCE,
+        "--sample", "2", "--openings", openings.toString(), "--checkpoint", checkpoint.toString());
+    assertThat(s.exit()).as(s.err()).isZero();
+    assertThat(s.out()).contains("spot check passed: 2 of 3 entries");
+
+    CliRun other = CliRun.of("audit", "spot-check", ledger.toString(), "--public-key", pub.toString(), "--nonce",
+        "ff" + NONCE.substring(2), "--sample", "2", "--openings", openings.toString());
+    assertThat(other.exit()).as("another nonce").isEqualTo(1);
+
+    String text = Files.readString(openings, StandardCharsets.UTF_8);
+    int at = text.indexOf("\"sigma\":8.0");
+    Files.writeString(openings, text.substring(0, at) + "\"sigma\":9.0" + text.substring(at + 11), StandardCharsets.UTF_8);
+    CliRun bad = CliRun.of("audit", "spot-check", ledger.toString(), "--public-key", pub.toString(), "--nonce", NONCE,
+        "--sample", "2", "--openings", openings.toString());
+    assertThat(bad.exit()).isEqualTo(1);
+    assertThat(bad.err()).contains("COST_MISMATCH");
+  }
+
+  @Test
+  void init_confidentialWithZeroDelta_exitsTwo() {
+    CliRun r = CliRun.of("ledger", "init", tmp.resolve("pure").toString(), "--mode", "confidential",
+        "--budget-epsilon", "1", "--budget-delta", "0", "--key-out", tmp.resolve("k2").toString());
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(Files.exists(tmp.resolve("k2"))).as("no key written").isFalse();
+  }
+
+  @Test
+  void spotCheck_shortNonce_exitsTwo() {
+    CliRun r = CliRun.of("audit", "spot-check", ledger.toString(), "--public-key", pub.toString(), "--nonce", "00ff",
+        "--openings", tmp.resolve("none").toString());
+    assertThat(r.exit()).isEqualTo(2);
+  }
+}
