@@ -14,13 +14,7 @@ public final class ReportJson {
   public static String render(AuditReport r) {
     ObjectNode o = MAPPER.createObjectNode();
     o.put("intact", r.intact());
-    o.put("reason", r.reason() == null ? null : r.reason().name());
-    if (r.failedIndex() >= 0) {
-      o.put("failedIndex", r.failedIndex());
-    } else {
-      o.putNull("failedIndex");
-    }
-    o.put("message", r.message());
+    outcome(o, r.reason(), r.failedIndex(), r.message());
     o.put("origin", r.origin());
     o.put("entries", r.entries());
     number(o, "budgetEpsilon", r.budgetEpsilon());
@@ -42,11 +36,45 @@ public final class ReportJson {
       point.put("index", p.index()).put("time", p.timeMillis());
       number(point, "epsilon", p.epsilon());
     }
+    return write(o);
+  }
+
+  private static String write(ObjectNode o) {
     try {
       return MAPPER.writeValueAsString(o);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /**
+   * A confidential ledger's verdict: the structure and the budget proof's outcome, the order α*
+   * the proof reveals, and nothing about per-entry costs or the total.
+   */
+  public static String renderConfidential(BudgetReport r) {
+    ObjectNode o = MAPPER.createObjectNode();
+    o.put("mode", "confidential");
+    o.put("intact", r.structure().intact());
+    o.put("withinBudget", r.ok());
+    outcome(o, r.reason(), r.failedIndex(), r.message());
+    o.put("origin", r.structure().origin());
+    o.put("entries", r.structure().entries());
+    o.put("provenEntries", r.entries());
+    number(o, "order", r.order());
+    o.put("checkpointSize", r.checkpointSize());
+    o.put("budgetEpsilon", r.structure().budgetEpsilon());
+    o.put("budgetDelta", r.structure().budgetDelta());
+    return write(o);
+  }
+
+  private static void outcome(ObjectNode o, org.privspark.core.ledger.Reason reason, long failedIndex, String message) {
+    o.put("reason", reason == null ? null : reason.name());
+    if (failedIndex >= 0) {
+      o.put("failedIndex", failedIndex);
+    } else {
+      o.putNull("failedIndex");
+    }
+    o.put("message", message);
   }
 
   private static void number(ObjectNode o, String name, double value) {

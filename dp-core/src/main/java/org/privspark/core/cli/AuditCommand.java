@@ -140,7 +140,7 @@ final class AuditCommand {
       }
       BudgetReport r = new ConfidentialVerifier(key).verifyBudget(store, saved, proof);
       if (json) {
-        out(confidentialJson(r));
+        out(ReportJson.renderConfidential(r));
       } else {
         out(r.ok() ? String.format(Locale.ROOT, "within budget: %d entries, proven at order %s (checkpoint of %d"
             + " leaves); consistent with %d saved checkpoint(s)", r.entries(), r.order(), r.checkpointSize(),
@@ -153,32 +153,6 @@ final class AuditCommand {
         out("entries: " + r.structure().entries());
       }
       return r.ok() ? 0 : 1;
-    }
-
-    private static String confidentialJson(BudgetReport r) {
-      var o = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
-      o.put("mode", "confidential");
-      o.put("intact", r.structure().intact());
-      o.put("withinBudget", r.ok());
-      o.put("reason", r.reason() == null ? null : r.reason().name());
-      if (r.failedIndex() >= 0) {
-        o.put("failedIndex", r.failedIndex());
-      } else {
-        o.putNull("failedIndex");
-      }
-      o.put("message", r.message());
-      o.put("origin", r.structure().origin());
-      o.put("entries", r.structure().entries());
-      o.put("provenEntries", r.entries());
-      if (Double.isFinite(r.order())) {
-        o.put("order", r.order());
-      } else {
-        o.putNull("order");
-      }
-      o.put("checkpointSize", r.checkpointSize());
-      o.put("budgetEpsilon", r.structure().budgetEpsilon());
-      o.put("budgetDelta", r.structure().budgetDelta());
-      return o.toString();
     }
   }
 
