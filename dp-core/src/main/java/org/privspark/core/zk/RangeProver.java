@@ -2,6 +2,7 @@ package org.privspark.core.zk;
 
 import java.math.BigInteger;
 import java.security.SecureRandom;
+import java.util.function.Function;
 import org.bouncycastle.math.ec.ECPoint;
 import org.privspark.core.Check;
 
@@ -62,6 +63,16 @@ public final class RangeProver {
    */
   static RangeProof proveBits(
       ProofContext context, ECPoint commitment, int[] b, BigInteger[] r, SecureRandom random) {
+    return proveBits(context, commitment, b, r, random, Generators::mulH);
+  }
+
+  /**
+   * As above with the blinding generator given as {@code mulH}: only so that a test can play a
+   * prover who picks its own H (whose discrete logarithm it may know) and show that the verifier,
+   * which always uses {@link Generators#H}, rejects the proof.
+   */
+  static RangeProof proveBits(ProofContext context, ECPoint commitment, int[] b, BigInteger[] r,
+      SecureRandom random, Function<BigInteger, ECPoint> mulH) {
     int k = b.length;
     ECPoint[] cs = new ECPoint[k];
     ECPoint[] a0 = new ECPoint[k];
@@ -73,15 +84,15 @@ public final class RangeProver {
       if (b[i] != 0 && b[i] != 1) {
         throw new IllegalArgumentException("bit " + i + " must be 0 or 1; got " + b[i]);
       }
-      ECPoint rH = Generators.mulH(r[i]);
+      ECPoint rH = mulH.apply(r[i]);
       cs[i] = (b[i] == 1 ? rH.add(Generators.G) : rH).normalize();
       // Real branch b: A_b = a·H. Simulated branch 1−b: pick c, z first, A = z·H − c·X.
       nonce[i] = ScalarCodec.randomNonZero(random);
       simC[i] = ScalarCodec.randomNonZero(random);
       simZ[i] = ScalarCodec.randomNonZero(random);
       ECPoint simX = b[i] == 0 ? cs[i].subtract(Generators.G) : cs[i];
-      ECPoint real = Generators.mulH(nonce[i]).normalize();
-      ECPoint sim = Generators.mulH(simZ[i]).subtract(simX.multiply(simC[i])).normalize();
+      ECPoint real = mulH.apply(nonce[i]).normalize();
+      ECPoint sim = mulH.apply(simZ[i]).subtract(simX.multiply(simC[i])).normalize();
       a0[i] = b[i] == 0 ? real : sim;
       a1[i] = b[i] == 0 ? sim : real;
     }

@@ -54,6 +54,33 @@ class RangeProofTest {
     }
   }
 
+  /**
+   * A prover that picks its own blinding generator H' = x·G knows log_G H' and so could open a
+   * commitment to any value; its proof is honest with respect to H'. The verifier derives H itself
+   * (no proof or statement carries a generator) and must reject it. The same construction with the
+   * real H verifies, so the rejection is due to H' alone.
+   */
+  @Test
+  void proofUnderAProverChosenH_isRejected() throws ZkVerificationException {
+    int bits = 48;
+    long v = 123_456_789L;
+    int[] b = new int[bits];
+    for (int i = 0; i < bits; i++) {
+      b[i] = (int) (v >>> i & 1);
+    }
+    BigInteger r = ScalarCodec.randomNonZero(RANDOM);
+    ECPoint hPrime = Generators.G.multiply(ScalarCodec.randomNonZero(RANDOM)).normalize();
+    ECPoint forgedCommitment = Generators.G.multiply(BigInteger.valueOf(v)).add(hPrime.multiply(r)).normalize();
+    RangeProof forged = RangeProver.proveBits(CONTEXT, forgedCommitment, b,
+        RangeProver.bitBlindings(r, bits, RANDOM), RANDOM, s -> hPrime.multiply(s));
+    assertThatThrownBy(() -> RangeVerifier.verify(CONTEXT, new PedersenCommitment(forgedCommitment), bits, forged))
+        .isInstanceOf(ZkVerificationException.class);
+
+    ECPoint commitment = Generators.G.multiply(BigInteger.valueOf(v)).add(Generators.H.multiply(r)).normalize();
+    RangeProof honest = RangeProver.proveBits(CONTEXT, commitment, b, RangeProver.bitBlindings(r, bits, RANDOM), RANDOM);
+    RangeVerifier.verify(CONTEXT, new PedersenCommitment(commitment), bits, honest);
+  }
+
   @Test
   void length_is195BytesPerBit() {
     assertThat(RangeProof.length(1)).isEqualTo(195);
