@@ -139,6 +139,13 @@ final class AuditCommand {
         return 1;
       }
       BudgetReport r = new ConfidentialVerifier(key).verifyBudget(store, saved, proof);
+      // A proof covers the checkpoint it names; entries after it are unproven, so the whole ledger
+      // is not shown to be within budget.
+      boolean covers = r.ok() && r.entries() == r.structure().entries();
+      if (r.ok() && !covers) {
+        err(String.format(Locale.ROOT, "NOT COVERED: the budget proof covers the first %d of %d entries;"
+            + " ask the holder for a proof of the newest checkpoint", r.entries(), r.structure().entries()));
+      }
       if (json) {
         out(ReportJson.renderConfidential(r));
       } else {
@@ -152,7 +159,7 @@ final class AuditCommand {
             r.structure().budgetDelta()));
         out("entries: " + r.structure().entries());
       }
-      return r.ok() ? 0 : 1;
+      return covers ? 0 : 1;
     }
   }
 

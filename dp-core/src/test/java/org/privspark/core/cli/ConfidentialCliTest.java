@@ -68,6 +68,19 @@ class ConfidentialCliTest {
     assertThat(json.get("order").isNumber()).isTrue();
   }
 
+  /** A proof of an earlier checkpoint leaves later entries unproven: not a pass for the ledger. */
+  @Test
+  void verify_proofOfAnEarlierCheckpoint_exitsOneNamingTheUncoveredEntries() throws Exception {
+    assertThat(record("gaussian:sigma=6").exit()).isZero();
+    Path proof = tmp.resolve("budget.proof");
+    assertThat(prove(proof).exit()).isZero();
+    assertThat(record("gaussian:sigma=6").exit()).isZero();
+    CliRun v = CliRun.of("audit", "verify", ledger.toString(), "--public-key", pub.toString(), "--budget-proof",
+        proof.toString());
+    assertThat(v.exit()).isEqualTo(1);
+    assertThat(v.err()).contains("NOT COVERED: the budget proof covers the first 1 of 2 entries");
+  }
+
   @Test
   void verify_confidentialWithoutBudgetProof_exitsTwo() {
     assertThat(record("gaussian:sigma=6").exit()).isZero();
