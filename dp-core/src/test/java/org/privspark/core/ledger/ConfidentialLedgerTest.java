@@ -33,11 +33,10 @@ import org.privspark.core.zk.RangeProver;
  * spot checks, their soundness against a cheating holder, replay across contexts, and the
  * structural tamper cases of {@link LedgerTamperTest} in confidential mode.
  */
-class ConfidentialLedgerTest {
+class ConfidentialLedgerTest extends StructuralTamperCases {
   private static final SecureRandom RANDOM = new SecureRandom();
 
   @TempDir Path dir;
-  private LedgerFixture f;
   private String checkpointAfterThree;
 
   /** Budget (ε = 4, δ = 1e-6); four Gaussian spends of σ = 4 (RDP α/32 each). */
@@ -72,12 +71,6 @@ class ConfidentialLedgerTest {
     assertThat(r.ok()).as("ok").isFalse();
     assertThat(r.reason()).as(r.message()).isEqualTo(reason);
     assertThat(r.failedIndex()).as(r.message()).isEqualTo(index);
-  }
-
-  private static void assertRejected(AuditReport report, Reason reason, long index) {
-    assertThat(report.intact()).as("intact").isFalse();
-    assertThat(report.reason()).as(report.message()).isEqualTo(reason);
-    assertThat(report.failedIndex()).as(report.message()).isEqualTo(index);
   }
 
   // ---------------------------------------------------------------- format and writer
@@ -522,34 +515,7 @@ class ConfidentialLedgerTest {
     assertRejected(auditor().spotCheck(f.store, List.of(), nonce(4), 2, fixed, response), Reason.OPENING_MISMATCH, -1);
   }
 
-  // ---------------------------------------------------------------- structural tampering, as in LedgerTamperTest
-
-  @Test
-  void deletedEntry() throws Exception {
-    Files.delete(f.entry(2));
-    assertRejected(f.verify(), Reason.MISSING_ENTRY, 2);
-  }
-
-  @Test
-  void swappedEntries() throws Exception {
-    byte[] two = Files.readAllBytes(f.entry(2));
-    Files.write(f.entry(2), Files.readAllBytes(f.entry(3)));
-    Files.write(f.entry(3), two);
-    assertRejected(f.verify(), Reason.SEQUENCE_MISMATCH, 2);
-  }
-
-  @Test
-  void anyAlteredByte_isRejected() throws Exception {
-    byte[] original = Files.readAllBytes(f.entry(2));
-    for (int i = 0; i < original.length; i++) {
-      byte[] altered = original.clone();
-      altered[i] ^= 0x01;
-      Files.write(f.entry(2), altered);
-      assertThat(f.verify().intact()).as("byte %d flipped", i).isFalse();
-    }
-    Files.write(f.entry(2), original);
-    assertThat(f.verify().intact()).isTrue();
-  }
+  // ------------------------------------------------ structural tampering (the common cases are in StructuralTamperCases)
 
   /** A cost commitment replaced by another valid point (here: entry 3's) breaks the chain. */
   @Test
