@@ -1,0 +1,188 @@
+#!/usr/bin/env python3
+"""Checks executed notebooks: every code cell ran, none failed or wrote to stderr, and each
+notebook's key outputs are present and plausible.
+
+    python3 .ci/check_notebooks.py target/notebooks/run/*.ipynb
+
+Standard library only. Exit 0 when every check passes; 1 with the list of failures otherwise.
+A notebook without an entry in CHECKS fails: a new notebook needs its own checks here.
+
+The numeric ranges are wide enough that noise alone fails them with a negligible probability (the
+bound is given next to each); a wrong mechanism, a misreported interval or a broken budget fails.
+"""
+import base64
+import json
+import os
+import re
+import struct
+import sys
+
+
+def text_of(nb):
+    """stdout and text results of all code cells, in order."""
+    parts = []
+    for cell in nb["cells"]:
+        if cell["cell_type"] != "code":
+            continue
+        for out in cell.get("outputs", []):
+            if out["output_type"] == "stream" and out["name"] == "stdout":
+                parts.append("".join(out["text"]))
+            elif out["output_type"] in ("execute_result", "display_data"):
+                data = out.get("data", {})
+                for mime in ("text/plain", "text/html"):
+                    if mime in data:
+                        parts.append("".join(data[mime]) + "\n")
+    return "".join(parts)
+
+
+def pngs_of(nb):
+    """(width, height) of every PNG shown."""
+    sizes = []
+    for cell in nb["cells"]:
+        for out in cell.get("outputs", []):
+            png = out.get("data", {}).get("image/png") if out["output_type"] == "display_data" else None
+            if png:
+                raw = base64.b64decode("".join(png))
+                if raw[:8] == b"\x89PNG\r\n\x1a\n" and raw[12:16] == b"IHDR":
+                    sizes.append(struct.unpack(">II", raw[16:24]))
+    return sizes
+
+
+def generic(nb, fail):
+    for i, cell in enumerate(nb["cells"]):
+        if cell["cell_type"] != "code":
+            continue
+        head = "".join(cell["source"]).split("\n")[0][:60]
+        if cell.get("execution_count") is None:
+            fail(f"cell {i} ({head!r}) was not executed")
+        for out in cell.get("outputs", []):
+            if out["output_type"] == "error":
+                fail(f"cell {i} ({head!r}) failed: {out.get('ename')}: {out.get('evalue')}")
+            elif out["output_type"] == "stream" and out["name"] == "stderr":
+                fail(f"cell {i} ({head!r}) wrote to stderr: {''.join(out['text'])[:300]!r}")
+    first = next((c for c in nb["cells"] if c["cell_type"] == "code"), None)
+    if first is None or not "".join(first["source"]).startswith(
+            'java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.INFO);'):
+        fail("the first code cell must start by setting the JUL root level to INFO (see notebooks/README.md)")
+
+
+def need(text, pattern, fail, what):
+    """The first match of pattern (re.M), or None after recording a failure."""
+    m = re.search(pattern, text, re.M)
+    if m is None:
+        fail(f"missing {what}: no match for /{pattern}/")
+    return m
+
+
+def check_quickstart(nb, text, fail):
+    need(text, r"^rows: 32561$", fail, "the Adult row count")
+    need(text, r"^budget before: epsilon=2\.0000 delta=1\.0E-5 spent=0\.0000 remaining=2\.0000$", fail,
+         "the budget before any release")
+    # Count by education, ε = 0.5, L0 = L∞ = 1: Laplace noise of scale 2 (sd 2.83). |noise| > 30 has
+    # probability e^-15 ≈ 3e-7 per cell.
+    rows = re.findall(r"^(\S+)\s+(-?[\d.]+)\s+(\d+) \[\s*(-?[\d.]+),\s*(-?[\d.]+)\]\s+([\d.]+)$", text, re.M)
+    if len(rows) != 16:
+        fail(f"count by education: expected 16 rows, found {len(rows)}")
+    for name, noisy, true, low, high, sd in rows:
+        noisy, true, low, high, sd = float(noisy), int(true), float(low), float(high), float(sd)
+        if abs(noisy - true) > 30:
+            fail(f"count of {name}: noisy {noisy} is implausibly far from {true}")
+        if not low <= noisy <= high or not 4 < high - low < 20:
+            fail(f"count of {name}: interval [{low}, {high}] around {noisy} is implausible")
+        if abs(sd - 2.83) > 0.01:
+            fail(f"count of {name}: noise sd {sd}, expected 2√2 ≈ 2.83 at ε = 0.5")
+    m = need(text, r"^true count inside its 95% CI: (\d+) of 16 groups$", fail, "the count coverage line")
+    # P(Binomial(16, 0.95) < 10) ≈ 2e-6.
+    if m and int(m.group(1)) < 10:
+        fail(f"only {m.group(1)} of 16 count intervals cover the true count")
+    if not any(w >= 600 and h >= 300 for w, h in pngs_of(nb)):
+        fail(f"no bar chart (a PNG of at least 600x300) was displayed; PNGs: {pngs_of(nb)}")
+    # Mean age by occupation, private groups: 14 occupations have >= 149 people and are always
+    # kept (see AdultUtilityTest); Armed-Forces (9 people) rarely.
+    m = need(text, r"^occupations released: (\d+) of 15; true mean inside its 95% CI: (\d+)$", fail,
+             "the occupation summary")
+    if m and not (14 <= int(m.group(1)) <= 15 and int(m.group(2)) >= int(m.group(1)) - 5):
+        fail(f"occupations: {m.group(0)!r} is implausible")
+    means = re.findall(r"^\S+\s+[\d.]+\s+([\d.]+)\s+([\d.]+) \[\s*([\d.]+),\s*([\d.]+)\]$", text, re.M)
+    for mean, true, low, high in means:
+        if not (17 <= float(mean) <= 90 and float(low) <= float(mean) <= float(high)):
+            fail(f"mean age {mean} with interval [{low}, {high}] is implausible")
+    # Quantiles: true 24, 40, 40, 45, 55. The 64-bin histogram has 1.56-hour bins and noise of a
+    # few people per bin on 32,561 rows, so each noisy quantile lies within a few bins.
+    quant = dict(re.findall(r"^quantile (0\.\d+): noisy\s+([\d.]+)", text, re.M))
+    for rank, (lo, hi) in {"0.10": (18, 30), "0.50": (35, 45), "0.90": (48, 62)}.items():
+        if rank not in quant or not lo <= float(quant[rank]) <= hi:
+            fail(f"quantile {rank}: {quant.get(rank)} not in [{lo}, {hi}]")
+    m = need(text, r"^budget after: epsilon=2\.0000 delta=1\.0E-5 spent=([\d.]+) remaining=([\d.]+)$", fail,
+             "the budget after the releases")
+    if m and not (abs(float(m.group(1)) - 1.5) < 0.01 and abs(float(m.group(2)) - 0.5) < 0.01):
+        fail(f"budget after three releases of ε = 0.5: {m.group(0)!r}")
+    need(text, r"^refused: privacy budget exhausted: .*remaining epsilon=0\.5", fail, "the refusal")
+    m = need(text, r"^budget after the refusal: spent=([\d.]+) remaining=([\d.]+)$", fail,
+             "the budget after the refusal")
+    if m and abs(float(m.group(1)) - 1.5) > 0.01:
+        fail(f"the refused query was charged: {m.group(0)!r}")
+
+
+def check_audit(nb, text, fail):
+    need(text, r"^budget: epsilon=1\.0 delta=1\.0E-6, entries=0$", fail, "the new ledger's budget")
+    m = need(text, r"^entries after two releases: 2; spent epsilon=([\d.]+), remaining ([\d.]+)$", fail,
+             "the spend after two releases")
+    if m and abs(float(m.group(1)) - 0.5) > 0.01:
+        fail(f"two releases of ε 0.3 and 0.2 spent {m.group(1)}")
+    need(text, r"^entries/00000000000000000001\.json$", fail, "the entry file listing")
+    need(text, r"^heads/00000000000000000003$", fail, "the checkpoint file listing")
+    need(text, r"^receipt OK: signed by example\.org/adult-census\+[0-9a-f]{8}\+\S+, entry 2 included in the tree of size 3$",
+         fail, "the offline receipt check")
+    need(text, r"^intact: true \(intact\)$", fail, "the in-process verification")
+    need(text, r"^intact: 2 entries, consistent with 1 saved checkpoint\(s\), within budget$", fail,
+         "the CLI verification")
+    need(text, r"^exit code: 0; HTML report", fail, "exit 0 of privspark audit verify")
+    m = need(text, r'^(\{"intact":true,.*\})$', fail, "the JSON report")
+    if m:
+        report = json.loads(m.group(1))
+        if report["entries"] != 2 or abs(report["spentEpsilon"] - 0.5) > 0.01 or report["reason"] is not None:
+            fail(f"JSON report: {m.group(1)}")
+    need(text, r"^intact: false; reason COST_MISMATCH at entry 1$", fail, "the lowered cost caught")
+    m = need(text, r'^(\{"intact":false,"reason":"COST_MISMATCH".*\})$', fail, "the CLI's JSON for the lowered cost")
+    need(text, r"^privspark audit verify --json: exit code 1$", fail, "exit 1 on the lowered cost")
+    need(text, r"^intact: false; reason (CHAIN_BROKEN|ROOT_MISMATCH|NON_CANONICAL|MALFORMED) at entry \d+$", fail,
+         "the altered byte caught")
+    if len(re.findall(r"^entry 1 restored: intact=true$", text, re.M)) != 2:
+        fail("entry 1 was not restored to an intact ledger after each tamper")
+    need(text, r"^without a saved checkpoint: intact=true, 1 entries", fail, "the rollback unseen without a receipt")
+    need(text, r"^REJECTED: INCONSISTENT_CHECKPOINT at entry 2:", fail, "the rollback caught by the receipt")
+    need(text, r"^with the receipt's checkpoint: exit code 1$", fail, "exit 1 on the rollback")
+    need(text, r"^restored: exit code 0: intact: 2 entries", fail, "the restored ledger verifying")
+
+
+CHECKS = {
+    "01-quickstart.ipynb": check_quickstart,
+    "03-audit.ipynb": check_audit,
+}
+
+
+def main(paths):
+    if not paths:
+        print("usage: check_notebooks.py NOTEBOOK.ipynb...", file=sys.stderr)
+        return 2
+    failures = []
+    for path in paths:
+        name = os.path.basename(path)
+        fail = lambda msg, name=name: failures.append(f"{name}: {msg}")
+        with open(path, encoding="utf-8") as f:
+            nb = json.load(f)
+        generic(nb, fail)
+        check = CHECKS.get(name)
+        if check is None:
+            fail("no checks for this notebook in .ci/check_notebooks.py")
+        else:
+            check(nb, text_of(nb), fail)
+        print(f"check_notebooks: {name}: {'ok' if not any(x.startswith(name + ':') for x in failures) else 'FAILED'}")
+    for msg in failures:
+        print("  " + msg, file=sys.stderr)
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
