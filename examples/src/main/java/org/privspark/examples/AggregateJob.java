@@ -36,7 +36,7 @@ import picocli.CommandLine.Spec;
  * to a ledger, with its result and receipt written beside each other (docs/JOBS.md).
  *
  * <pre>
- * spark-submit --class org.privspark.examples.Main examples-VERSION-spark.jar aggregate \
+ * spark-submit --class org.privspark.examples.Main examples-VERSION-app.jar aggregate \
  *   --input adult.csv --row-is-unit --group-by education --stat count --stat mean:age:17:90 \
  *   --epsilon 0.5 --delta 1e-6 --ledger hdfs://nn:8020/privacy/adult-ledger --key adult.key \
  *   --budget-epsilon 3 --budget-delta 1e-5 --output hdfs://nn:8020/releases/2026-12
