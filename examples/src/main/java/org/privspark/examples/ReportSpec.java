@@ -101,7 +101,16 @@ public record ReportSpec(String report, List<QuerySpec> queries) {
     return new ReportSpec(spec.report(), resolved);
   }
 
+  /** Where in the file, as {@code queries[1].statistics[0].lower}. */
   private static String location(JsonMappingException e) {
-    return e.getPathReference() == null || e.getPathReference().isEmpty() ? "" : " (at " + e.getPathReference() + ")";
+    StringBuilder at = new StringBuilder();
+    for (JsonMappingException.Reference r : e.getPath()) {
+      if (r.getFieldName() != null) {
+        at.append(at.length() == 0 ? "" : ".").append(r.getFieldName());
+      } else if (r.getIndex() >= 0) {
+        at.append('[').append(r.getIndex()).append(']');
+      }
+    }
+    return at.length() == 0 ? "" : " (at " + at + ")";
   }
 }
