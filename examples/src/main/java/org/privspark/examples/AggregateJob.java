@@ -166,6 +166,9 @@ public final class AggregateJob implements Callable<Integer> {
     // Validation only: cost() checks the whole query against the schema and charges nothing, so
     // this budget is never spent from.
     query.build(data, input.unitColumn(), new PrivacyBudget(1, 0), keys, secret);
+    if (keys != null) {
+      SparkJobs.requireConvertibleKeys(data, keys, groupBy, "--public-groups " + publicGroups);
+    }
     out(String.format(Locale.ROOT, "query %s: epsilon=%s delta=%s noise=%s, %d statistic(s): valid",
         name, epsilon, delta, noiseKind.name().toLowerCase(Locale.ROOT), statistics.size()));
     JobLedger ledger = JobLedger.prepare(HadoopLedgerStore.of(ledgerOptions.location, spark), ledgerOptions);

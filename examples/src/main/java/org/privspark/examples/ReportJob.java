@@ -130,6 +130,9 @@ public final class ReportJob implements Callable<Integer> {
       keys.add(k);
       // Validation and cost only: this budget is never spent from.
       events.add(q.build(data, input.unitColumn(), new PrivacyBudget(1, 0), k, null).cost());
+      if (k != null) {
+        SparkJobs.requireConvertibleKeys(data, k, q.groupBy(), "publicGroups of query '" + q.name() + "'");
+      }
       out(String.format(Locale.ROOT, "  query %s: epsilon=%s delta=%s noise=%s, %d statistic(s): valid", q.name(),
           q.epsilon(), q.delta(), q.noise().name().toLowerCase(Locale.ROOT), q.statistics().size()));
     }

@@ -7,6 +7,7 @@ import org.apache.spark.SparkConf;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 import org.privspark.core.accounting.PrivacyEvent;
 import org.privspark.core.accounting.RdpAccountant;
 import org.privspark.core.ledger.Ledger;
@@ -83,6 +84,29 @@ final class SparkJobs {
     } catch (Exception e) { // Spark's AnalysisException (no such path) is a checked (Scala) exception
       throw new IllegalArgumentException(option + " " + path + " cannot be read as " + format + ": "
           + JobOptions.firstLine(e.getMessage()), e);
+    }
+  }
+
+  /**
+   * Checks that every public group key converts to the type of its data column (ANSI casts would
+   * otherwise fail while the result is written, after the charge). Reads the keys file, which is
+   * public and small; call it after the query validated the key columns.
+   *
+   * @throws IllegalArgumentException naming the first key that does not convert
+   */
+  static void requireConvertibleKeys(Dataset<Row> data, Dataset<Row> keys, java.util.List<String> groupBy,
+      String option) {
+    for (String k : groupBy) {
+      org.apache.spark.sql.types.DataType type = data.schema().apply(k).dataType();
+      if (keys.schema().apply(k).dataType().equals(type)) {
+        continue;
+      }
+      Row[] bad = keys.where(functions.col(k).isNotNull()
+          .and(functions.col(k).try_cast(type).isNull())).select(k).limit(1).collectAsList().toArray(Row[]::new);
+      if (bad.length > 0) {
+        throw new IllegalArgumentException(option + ": key '" + bad[0].get(0) + "' of column " + k
+            + " is not a valid " + type.simpleString() + " (the data's type of " + k + ")");
+      }
     }
   }
 

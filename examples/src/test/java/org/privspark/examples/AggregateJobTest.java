@@ -86,6 +86,13 @@ class AggregateJobTest {
     assertThat(receipt.toString()).doesNotContain(String.valueOf(ADULT_ROWS));
     JsonNode audit = auditVerifies(ledger, pub);
     assertThat(audit.get("entries").asLong()).isEqualTo(1);
+    // An auditor keeps the receipt's checkpoint: the ledger must stay consistent with it.
+    Path checkpoint = tmp.resolve("receipt-checkpoint.txt");
+    Files.writeString(checkpoint, receipt.get("entry").get("checkpoint").asText());
+    Run withCheckpoint = JobFixture.cli("audit", "verify", ledger.toString(), "--public-key", pub.toString(),
+        "--checkpoint", checkpoint.toString());
+    assertThat(withCheckpoint.exit()).as(withCheckpoint.all()).isZero();
+    assertThat(withCheckpoint.out()).contains("intact: 1 entries, consistent with 1 saved checkpoint(s)");
     assertThat(audit.get("spentEpsilon").asDouble()).isCloseTo(1.0, within(1e-6));
 
     // A second job on the same ledger: private groups, Gaussian noise; the ledger is opened, not created.
@@ -199,6 +206,18 @@ class AggregateJobTest {
     assertThat(Files.readString(ledger.resolve("ledger.json"))).isEqualTo(genesis);
     assertThat(Files.exists(tmp.resolve("out-2"))).isFalse();
     assertThat(auditVerifies(ledger, pub).get("spentEpsilon").asDouble()).isCloseTo(1.0, within(1e-6));
+  }
+
+  @Test
+  void aggregate_publicGroupKeyOfTheWrongType_exitsTwoBeforeCharging() throws Exception {
+    Path ages = tmp.resolve("ages.csv");
+    Files.writeString(ages, "age\n17\nseventeen\n");
+    List<String> args = with(with(countAndMeanAge(tmp.resolve("out"), null), "--group-by", "age"),
+        "--public-groups", ages.toString());
+    Run r = aggregate(args);
+    assertThat(r.exit()).as(r.all()).isEqualTo(2);
+    assertThat(r.err()).contains("key 'seventeen' of column age is not a valid int");
+    assertThat(Files.exists(ledger)).isFalse();
   }
 
   @Test
