@@ -91,11 +91,19 @@ final class JobOutput {
     return spark.read().format(format).option("header", "true").load(path).count();
   }
 
+  private String qualified(Path p) {
+    try {
+      return p.getFileSystem(spark.sparkContext().hadoopConfiguration()).makeQualified(p).toString();
+    } catch (IOException e) {
+      return p.toString();
+    }
+  }
+
   /** Writes a receipt: the ledger entry's inclusion proof and checkpoint, with what was released. */
   void writeReceipt(String name, Receipt receipt, Map<String, Object> release) {
     ObjectNode o = JSON.createObjectNode();
     o.put("format", "privspark-receipt-v1");
-    o.put("result", resultPath(name).toString());
+    o.put("result", qualified(resultPath(name)));
     ObjectNode r = o.putObject("release");
     release.forEach((k, v) -> r.set(k, JSON.valueToTree(v)));
     ObjectNode e = o.putObject("entry");
