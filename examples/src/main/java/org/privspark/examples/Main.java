@@ -12,8 +12,9 @@ import org.privspark.core.accounting.SampledGaussianEvent;
  * Entry point of the examples jar: {@code Main JOB ARGS...}. Jobs: {@code accountant-demo} (the
  * default), which plans a DP-SGD run on the Adult data set's size against a budget, and {@code
  * benchmark-aggregation}, the Spark benchmark of private aggregation against plain Spark
- * ({@link AggregationBenchmark}). The other Spark jobs (aggregate, train, report) arrive with their
- * issues.
+ * ({@link AggregationBenchmark}); {@code aggregate}, one DP query charged to a ledger ({@link
+ * AggregateJob}); and {@code report}, a battery of queries from a JSON file charged as one release
+ * ({@link ReportJob}). docs/JOBS.md describes their arguments.
  */
 public final class Main {
   private Main() {}
@@ -23,8 +24,10 @@ public final class Main {
     switch (job) {
       case "accountant-demo" -> accountantDemo();
       case "benchmark-aggregation" -> AggregationBenchmark.main(java.util.Arrays.copyOfRange(args, 1, args.length));
+      case "aggregate" -> AggregateJob.main(java.util.Arrays.copyOfRange(args, 1, args.length));
+      case "report" -> ReportJob.main(java.util.Arrays.copyOfRange(args, 1, args.length));
       default -> {
-        System.err.println("unknown job '" + job + "'; jobs: accountant-demo, benchmark-aggregation");
+        System.err.println("unknown job '" + job + "'; jobs: accountant-demo, benchmark-aggregation, aggregate, report");
         System.exit(2);
       }
     }

@@ -1,0 +1,264 @@
+package org.privspark.examples;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.function.Supplier;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.privspark.core.accounting.BudgetExhaustedException;
+import org.privspark.core.accounting.PrivacyBudget;
+import org.privspark.core.accounting.PrivacyGuarantee;
+import org.privspark.core.ledger.Ledger;
+import org.privspark.core.ledger.LedgerException;
+import org.privspark.core.ledger.Receipt;
+import org.privspark.core.noise.Secret;
+import org.privspark.spark.ledger.HadoopLedgerStore;
+import org.privspark.spark.sql.NoiseKind;
+import org.privspark.spark.sql.PrivateAggregation;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * Job {@code aggregate}: one differentially private query over a CSV or Parquet data set, charged
+ * to a ledger, with its result and receipt written beside each other (docs/JOBS.md).
+ *
+ * <pre>
+ * spark-submit --class org.privspark.examples.Main examples-VERSION-app.jar aggregate \
+ *   --input adult.csv --row-is-unit --group-by education --stat count --stat mean:age:17:90 \
+ *   --epsilon 0.5 --delta 1e-6 --ledger hdfs://nn:8020/privacy/adult-ledger --key adult.key \
+ *   --budget-epsilon 3 --budget-delta 1e-5 --output hdfs://nn:8020/releases/2026-12
+ * </pre>
+ *
+ * <p><b>Order of work.</b> Everything is validated first, reading no rows: the options, the
+ * release secret file, the input's schema against the query (columns exist, value columns are
+ * numeric, bounds, ε, δ: {@link PrivateAggregation#cost()}), the public groups, the ledger (it
+ * exists and the key is its key, or a budget is given to create it) and the output (absent). A
+ * failure exits 2 with usage, and nothing is charged or created. The rows are then counted (an
+ * unreadable file exits 1, nothing charged), the ledger opened or created, and the query run: its
+ * cost is appended to the ledger before any result exists (over budget: exit 3, nothing charged).
+ * Last, the result is written, then its receipt.
+ *
+ * <p>The printed row count is exact, not differentially private: it is for the operator's log, and
+ * is kept out of the receipt. Not thread-safe; one run per instance.
+ */
+@Command(name = "aggregate", mixinStandardHelpOptions = true, sortOptions = false,
+    description = "Run one DP query over CSV or Parquet, charged to a ledger; write the result and its receipt.",
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {"0:done", "1:failed while running (after validation)", "2:bad arguments; nothing charged",
+        "3:over budget; nothing charged"})
+public final class AggregateJob implements Callable<Integer> {
+  /** The ledger's mechanism name for these releases (as dp-spark's PrivateAggregation records). */
+  static final String MECHANISM = "private-aggregation";
+
+  @Spec CommandSpec spec;
+
+  @Mixin JobOptions.Input input;
+
+  @ArgGroup(exclusive = true, multiplicity = "1", heading = "Privacy unit (one of):%n")
+  JobOptions.Input.Unit unit;
+
+  @Option(names = "--name", defaultValue = "aggregate", paramLabel = "NAME",
+      description = "The result's name: OUTPUT/NAME/ and OUTPUT/NAME.receipt.json (default: ${DEFAULT-VALUE}).")
+  String name;
+
+  @Option(names = "--group-by", split = ",", paramLabel = "COL",
+      description = "Group key columns, comma-separated (default: none, one global row).")
+  List<String> groupBy = new ArrayList<>();
+
+  @Option(names = "--public-groups", paramLabel = "FILE",
+      description = "A CSV (header) or Parquet file listing the group keys to release (default: private"
+          + " partition selection, which needs --delta > 0).")
+  String publicGroups;
+
+  @Option(names = "--stat", required = true, paramLabel = "STAT",
+      description = "A statistic (repeatable, in output order): " + StatisticSpec.SYNTAX)
+  List<String> stats;
+
+  @Option(names = {"--max-groups-contributed", "--l0"}, defaultValue = "1", paramLabel = "L0",
+      description = "L0: groups one privacy unit may contribute to (default: ${DEFAULT-VALUE}).")
+  long l0;
+
+  @Option(names = {"--max-contributions-per-group", "--linf"}, defaultValue = "1", paramLabel = "LINF",
+      description = "L∞: rows one privacy unit may contribute to one group (default: ${DEFAULT-VALUE}).")
+  long lInf;
+
+  @Option(names = "--epsilon", required = true, paramLabel = "E", description = "The epsilon this query spends.")
+  double epsilon;
+
+  @Option(names = "--delta", defaultValue = "0", paramLabel = "D",
+      description = "The delta this query spends (default: ${DEFAULT-VALUE}).")
+  double delta;
+
+  @Option(names = "--noise", defaultValue = "laplace", paramLabel = "laplace|gaussian",
+      description = "The noise (default: ${DEFAULT-VALUE}).")
+  String noise;
+
+  @Mixin JobOptions.LedgerOptions ledgerOptions;
+
+  @Mixin JobOptions.Output output;
+
+  private final Supplier<SparkSession> sessions;
+
+  /** A job that gets its session from {@code sessions} once the arguments parse. */
+  public AggregateJob(Supplier<SparkSession> sessions) {
+    this.sessions = sessions;
+  }
+
+  /** {@code Main aggregate ARGS}: runs on spark-submit's session and exits with the job's code. */
+  public static void main(String[] args) {
+    System.exit(SparkJobs.main("privspark-aggregate", AggregateJob::new, args));
+  }
+
+  /** Runs the job on {@code spark} with these streams; returns the exit code (for tests). */
+  public static int run(SparkSession spark, PrintWriter out, PrintWriter err, String... args) {
+    return SparkJobs.run(new AggregateJob(() -> spark), out, err, args);
+  }
+
+  @Override
+  public Integer call() {
+    Prepared p;
+    try {
+      p = prepare();
+    } catch (IllegalArgumentException | LedgerException e) {
+      if (e instanceof LedgerException) {
+        err("the ledger cannot be used: " + e.getMessage());
+        return SparkJobs.FAILED;
+      }
+      throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+    } catch (UncheckedIOException e) {
+      err(e.getMessage() + ": " + e.getCause().getMessage());
+      return SparkJobs.FAILED;
+    }
+    return release(p);
+  }
+
+  /** Everything checked, nothing read but schemas, nothing written. */
+  private record Prepared(SparkSession spark, QuerySpec query, Dataset<Row> data, Dataset<Row> keys, Secret secret,
+      JobLedger ledger, JobOutput output) {}
+
+  private Prepared prepare() {
+    List<StatisticSpec> statistics = stats.stream().map(StatisticSpec::parse).toList();
+    NoiseKind noiseKind = QuerySpec.noise(noise);
+    input.unit = unit;
+    QuerySpec query = new QuerySpec(name, groupBy, publicGroups, statistics, l0, lInf, epsilon, delta, noiseKind);
+    String outputFormat = output.format();
+    input.format();
+    Secret secret = output.releaseSecret == null ? null : ReleaseSecrets.read(output.releaseSecret);
+
+    SparkSession spark = sessions.get();
+    out("reading " + input.path + " (" + input.format() + ")");
+    Dataset<Row> data = input.read(spark);
+    out("schema: " + data.schema().simpleString());
+    Dataset<Row> keys = publicGroups == null ? null : SparkJobs.readTable(spark, "--public-groups", publicGroups);
+    // Validation only: cost() checks the whole query against the schema and charges nothing, so
+    // this budget is never spent from.
+    query.build(data, input.unitColumn(), new PrivacyBudget(1, 0), keys, secret);
+    if (keys != null) {
+      SparkJobs.requireConvertibleKeys(data, keys, groupBy, "--public-groups " + publicGroups);
+    }
+    out(String.format(Locale.ROOT, "query %s: epsilon=%s delta=%s noise=%s, %d statistic(s): valid",
+        name, epsilon, delta, noiseKind.name().toLowerCase(Locale.ROOT), statistics.size()));
+    JobLedger ledger = JobLedger.prepare(HadoopLedgerStore.of(ledgerOptions.location, spark), ledgerOptions);
+    JobOutput out = new JobOutput(spark, output.dir, outputFormat);
+    out.requireAbsent(List.of(name));
+    return new Prepared(spark, query, data, keys, secret, ledger, out);
+  }
+
+  private int release(Prepared p) {
+    long rows;
+    Ledger ledger;
+    PrivacyGuarantee before;
+    try {
+      rows = p.data().count();
+      out("rows read: " + rows);
+      ledger = p.ledger().openOrCreate();
+      out((p.ledger().creates() ? "created ledger " : "opened ledger ") + ledger.genesis().origin() + " at "
+          + p.ledger().location() + (p.ledger().writesKey() ? "; new key " + p.ledger().key() + " (+ .pub)" : ""));
+      before = ledger.spent();
+    } catch (LedgerException | UncheckedIOException | IOException e) {
+      err("failed before charging anything: " + e.getMessage());
+      return SparkJobs.FAILED;
+    } catch (Exception e) { // SparkException (a malformed row under FAILFAST) is a checked (Scala) exception
+      err("failed before charging anything (reading " + input.path + "): " + JobOptions.firstLine(e.getMessage()));
+      return SparkJobs.FAILED;
+    }
+    String parameters = String.join(" ", spec.commandLine().getParseResult().originalArgs());
+    String dataset = "input=" + input.path + " format=" + input.format() + " schema=" + p.data().schema().simpleString()
+        + " rows=" + rows;
+    JobLedger.ReceiptJournal journal = new JobLedger.ReceiptJournal(ledger, parameters, dataset);
+    Dataset<Row> result;
+    try {
+      result = p.query().build(p.data(), input.unitColumn(), journal.budget(), p.keys(), p.secret()).run();
+    } catch (BudgetExhaustedException e) {
+      err(e.getMessage());
+      err("nothing was charged");
+      return SparkJobs.OVER_BUDGET;
+    } catch (LedgerException | UncheckedIOException e) {
+      err("failed while charging: " + e.getMessage());
+      return SparkJobs.FAILED;
+    }
+    Receipt receipt = journal.receipt();
+    out("charged ledger entry " + receipt.index());
+    try {
+      long written = p.output().writeResult(name, result, groupBy);
+      out("wrote " + written + " row(s) to " + p.output().resultPath(name));
+      PrivacyGuarantee after = ledger.spent();
+      Map<String, Object> release = new LinkedHashMap<>();
+      release.put("job", "aggregate");
+      release.put("query", p.query().describe());
+      release.put("epsilon", epsilon);
+      release.put("delta", delta);
+      release.put("mechanism", MECHANISM);
+      release.put("epsilonAtBudgetDelta", SparkJobs.epsilonOf(journal.event(), ledger));
+      release.put("ledger", p.ledger().location());
+      release.put("origin", ledger.genesis().origin());
+      release.put("reproducible", p.secret() != null);
+      p.output().writeReceipt(name, receipt, release);
+      out("wrote receipt " + p.output().receiptPath(name));
+      summary(rows, before, after, ledger, p.ledger().location(), receipt, p.output().resultPath(name).toString(),
+          p.output().receiptPath(name).toString(), written);
+      return SparkJobs.OK;
+    } catch (Exception e) { // SparkException is a checked (Scala) exception
+      err("ledger entry " + receipt.index() + " was charged, but the release failed: " + e);
+      return SparkJobs.FAILED;
+    }
+  }
+
+  private void summary(long rows, PrivacyGuarantee before, PrivacyGuarantee after, Ledger ledger, String location,
+      Receipt receipt, String result, String receiptPath, long written) {
+    double budget = ledger.genesis().budgetEpsilon();
+    double d = ledger.genesis().budgetDelta();
+    out("summary:");
+    out("  rows read:         " + rows + " (exact; not for release)");
+    out(String.format(Locale.ROOT, "  epsilon spent:     %.6g by this job (ledger total %.6g -> %.6g, at delta=%s)",
+        after.epsilon() - before.epsilon(), before.epsilon(), after.epsilon(), d));
+    out(String.format(Locale.ROOT, "  budget remaining:  epsilon=%.6g of %s at delta=%s",
+        Math.max(0, budget - after.epsilon()), budget, d));
+    out("  ledger:            " + ledger.genesis().origin() + " at " + location + " (entry " + receipt.index() + ")");
+    out("  result:            " + result + " (" + written + " rows)");
+    out("  receipt:           " + receiptPath);
+  }
+
+  private void out(String line) {
+    spec.commandLine().getOut().println(line);
+    spec.commandLine().getOut().flush();
+  }
+
+  private void err(String line) {
+    spec.commandLine().getErr().println(line);
+    spec.commandLine().getErr().flush();
+  }
+}

@@ -1,0 +1,117 @@
+package org.privspark.examples;
+
+import java.io.PrintWriter;
+import java.util.Locale;
+import java.util.function.Supplier;
+import org.apache.spark.SparkConf;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.privspark.core.accounting.PrivacyEvent;
+import org.privspark.core.accounting.RdpAccountant;
+import org.privspark.core.ledger.Ledger;
+import picocli.CommandLine;
+
+/**
+ * What the Spark jobs share: running a picocli job with a lazily started session, exit codes, and
+ * small readers.
+ *
+ * <p>Exit codes, as dp-core's {@code privspark} CLI: 0 done; 1 a failure while running (unreadable
+ * data, a damaged ledger, a failed write); 2 bad arguments, with usage, and nothing charged; 3
+ * refused because the budget cannot afford the job, nothing charged.
+ */
+final class SparkJobs {
+  static final int OK = 0;
+  static final int FAILED = 1;
+  static final int USAGE = 2;
+  static final int OVER_BUDGET = 3;
+
+  private SparkJobs() {}
+
+  /** A session started on first use: bad arguments then never start Spark. */
+  static final class LazySession implements Supplier<SparkSession> {
+    private final String appName;
+    private SparkSession session;
+
+    LazySession(String appName) {
+      this.appName = appName;
+    }
+
+    @Override
+    public synchronized SparkSession get() {
+      if (session == null) {
+        SparkSession.Builder b = SparkSession.builder().appName(appName);
+        // spark-submit sets spark.master; a plain `java -cp ... Main aggregate` runs locally.
+        if (!new SparkConf().contains("spark.master")) {
+          b = b.master("local[2]").config("spark.ui.enabled", "false");
+        }
+        session = b.getOrCreate();
+      }
+      return session;
+    }
+
+    synchronized void stop() {
+      if (session != null) {
+        session.stop();
+      }
+    }
+  }
+
+  /** Runs a job's picocli command on its own session (spark-submit's), stopping it afterwards. */
+  static int main(String appName, java.util.function.Function<Supplier<SparkSession>, Object> job, String[] args) {
+    LazySession session = new LazySession(appName);
+    try {
+      return new CommandLine(job.apply(session)).execute(args);
+    } finally {
+      session.stop();
+    }
+  }
+
+  /** Runs a job's command with the given streams (for tests and embedding). */
+  static int run(Object command, PrintWriter out, PrintWriter err, String... args) {
+    CommandLine cli = new CommandLine(command);
+    cli.setOut(out);
+    cli.setErr(err);
+    return cli.execute(args);
+  }
+
+  /** A small table (public groups): Parquet if the name ends in .parquet, else CSV with a header. */
+  static Dataset<Row> readTable(SparkSession spark, String option, String path) {
+    String format = path.toLowerCase(Locale.ROOT).endsWith(".parquet") ? "parquet" : "csv";
+    try {
+      return spark.read().format(format).option("header", "true").option("mode", "FAILFAST").load(path);
+    } catch (Exception e) { // Spark's AnalysisException (no such path) is a checked (Scala) exception
+      throw new IllegalArgumentException(option + " " + path + " cannot be read as " + format + ": "
+          + JobOptions.firstLine(e.getMessage()), e);
+    }
+  }
+
+  /**
+   * Checks that every public group key converts to the type of its data column (ANSI casts would
+   * otherwise fail while the result is written, after the charge). Reads the keys file, which is
+   * public and small; call it after the query validated the key columns.
+   *
+   * @throws IllegalArgumentException naming the first key that does not convert
+   */
+  static void requireConvertibleKeys(Dataset<Row> data, Dataset<Row> keys, java.util.List<String> groupBy,
+      String option) {
+    for (String k : groupBy) {
+      org.apache.spark.sql.types.DataType type = data.schema().apply(k).dataType();
+      if (keys.schema().apply(k).dataType().equals(type)) {
+        continue;
+      }
+      Row[] bad = keys.where(functions.col(k).isNotNull()
+          .and(functions.col(k).try_cast(type).isNull())).select(k).limit(1).collectAsList().toArray(Row[]::new);
+      if (bad.length > 0) {
+        throw new IllegalArgumentException(option + ": key '" + bad[0].get(0) + "' of column " + k
+            + " is not a valid " + type.simpleString() + " (the data's type of " + k + ")");
+      }
+    }
+  }
+
+  /** The ε of {@code event} alone, at δ, on the ledger's orders. */
+  static double epsilonOf(PrivacyEvent event, Ledger ledger) {
+    return new RdpAccountant(ledger.genesis().grid()).compose(event).epsilon(ledger.genesis().budgetDelta()).epsilon();
+  }
+}
