@@ -55,6 +55,8 @@ import org.privspark.core.noise.Secret;
  * vocabularies and bounds. Not thread-safe; each fit charges the budget.
  */
 public final class PrivateLinearRegression {
+  /** Set by the first fit when a release secret is given: its noise may be used once. */
+  private final java.util.concurrent.atomic.AtomicBoolean secretUsed = new java.util.concurrent.atomic.AtomicBoolean();
   private final double epsilon;
   private final double delta;
   private final int numFeatures;
@@ -125,6 +127,7 @@ public final class PrivateLinearRegression {
    * Validates the schema, charges {@link #cost()}, then reads the data once and returns the model.
    *
    * @throws IllegalArgumentException if a column is missing or mistyped (nothing spent)
+   * @throws IllegalStateException if a release secret was given and this wrapper already fitted
    * @throws org.privspark.core.accounting.BudgetExhaustedException if the budget refuses (no data read)
    */
   public PrivateFit<LinearRegressionModel> fit(Dataset<Row> data) {
@@ -132,11 +135,12 @@ public final class PrivateLinearRegression {
     WrapperSupport.checkVectorColumn(data.schema(), "featuresCol", featuresCol, numFeatures);
     WrapperSupport.checkLabelColumn(data.schema(), "labelCol", labelCol, 0);
     PrivacyEvent event = cost();
+    WrapperSupport.claimSecret(secretUsed, secret);
     budget.spend(event, "ml-linear-regression-ssp", describe());
     double[] exact = statistics(data.select(featuresCol, labelCol).toJavaRDD(), numFeatures, fitIntercept,
         maxFeatureNorm, labelLower, labelUpper);
     NoisyMoments noisy = release(exact,
-        WrapperSupport.source(secret, "linear-regression/" + Identifiable.randomUID("ssp")));
+        WrapperSupport.source(secret, "linear-regression/statistics"));
     double[] theta = solve(noisy);
     double[] w = new double[numFeatures];
     System.arraycopy(theta, 0, w, 0, numFeatures);
@@ -338,7 +342,11 @@ public final class PrivateLinearRegression {
       return this;
     }
 
-    /** A release secret: noise becomes a function of it. Optional. */
+    /**
+     * A release secret: the noise becomes a function of it (identical when the same fit is re-run
+     * from the same secret). Optional; without one, each fit draws fresh {@code SecureRandom}
+     * noise. A wrapper with a secret fits once: a second fit would reuse the same noise.
+     */
     public Builder releaseSecret(Secret secret) {
       this.secret = Check.notNull("releaseSecret", secret);
       return this;

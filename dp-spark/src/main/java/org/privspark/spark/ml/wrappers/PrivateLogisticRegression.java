@@ -63,6 +63,8 @@ import org.privspark.core.noise.Secret;
  * budget.
  */
 public final class PrivateLogisticRegression {
+  /** Set by the first fit when a release secret is given: its noise may be used once. */
+  private final java.util.concurrent.atomic.AtomicBoolean secretUsed = new java.util.concurrent.atomic.AtomicBoolean();
   /** γ/ζ: the gradient-norm bound of the released solution, relative to ζ. */
   static final double GRADIENT_BOUND = 1e-6;
 
@@ -128,6 +130,7 @@ public final class PrivateLogisticRegression {
    *
    * @throws IllegalArgumentException if a column is missing or mistyped, or the label column is
    *     declared with other than 2 classes (nothing spent)
+   * @throws IllegalStateException if a release secret was given and this wrapper already fitted
    * @throws org.privspark.core.accounting.BudgetExhaustedException if the budget refuses (no data read)
    * @throws IllegalStateException if the solver does not meet its stopping rule within maxIter
    *     (the budget stays spent)
@@ -137,11 +140,12 @@ public final class PrivateLogisticRegression {
     WrapperSupport.checkVectorColumn(data.schema(), "featuresCol", featuresCol, numFeatures);
     WrapperSupport.checkLabelColumn(data.schema(), "labelCol", labelCol, 2);
     PrivacyEvent event = cost();
+    WrapperSupport.claimSecret(secretUsed, secret);
     budget.spend(event, "ml-logistic-regression-output-perturbation", describe());
     JavaRDD<Row> rows = data.select(featuresCol, labelCol).toJavaRDD();
     double[] theta = minimise(rows);
     double[] noisy = release(theta,
-        WrapperSupport.source(secret, "logistic-regression/" + Identifiable.randomUID("output")));
+        WrapperSupport.source(secret, "logistic-regression/output"));
     double[] w = Arrays.copyOf(noisy, numFeatures);
     double intercept = fitIntercept ? noisy[numFeatures] : 0;
     LogisticRegressionModel model = new LogisticRegressionModel(
@@ -380,7 +384,11 @@ public final class PrivateLogisticRegression {
       return this;
     }
 
-    /** A release secret: noise becomes a function of it. Optional. */
+    /**
+     * A release secret: the noise becomes a function of it (identical when the same fit is re-run
+     * from the same secret). Optional; without one, each fit draws fresh {@code SecureRandom}
+     * noise. A wrapper with a secret fits once: a second fit would reuse the same noise.
+     */
     public Builder releaseSecret(Secret secret) {
       this.secret = Check.notNull("releaseSecret", secret);
       return this;

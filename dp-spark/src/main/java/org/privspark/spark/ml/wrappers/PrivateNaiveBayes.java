@@ -51,6 +51,8 @@ import org.privspark.core.noise.Secret;
  * Not thread-safe; a built wrapper may fit many times, each charging the budget.
  */
 public final class PrivateNaiveBayes {
+  /** Set by the first fit when a release secret is given: its noise may be used once. */
+  private final java.util.concurrent.atomic.AtomicBoolean secretUsed = new java.util.concurrent.atomic.AtomicBoolean();
   /** The MLlib model types supported. */
   public static final String MULTINOMIAL = "multinomial";
   /** Bernoulli naive Bayes: features in {0, 1}. */
@@ -84,6 +86,7 @@ public final class PrivateNaiveBayes {
    * returns the model.
    *
    * @throws IllegalArgumentException if a column is missing or of the wrong type (nothing spent)
+   * @throws IllegalStateException if a release secret was given and this wrapper already fitted
    * @throws org.privspark.core.accounting.BudgetExhaustedException if the budget refuses (no data
    *     read)
    */
@@ -92,12 +95,13 @@ public final class PrivateNaiveBayes {
     WrapperSupport.checkVectorColumn(data.schema(), "featuresCol", b.featuresCol, b.numFeatures);
     WrapperSupport.checkLabelColumn(data.schema(), "labelCol", b.labelCol, b.numClasses);
     PrivacyEvent event = cost();
+    WrapperSupport.claimSecret(secretUsed, b.secret);
     b.budget.spend(event, "ml-naive-bayes", describe());
 
     double[] stats = statistics(data.select(b.featuresCol, b.labelCol).toJavaRDD(),
         b.numClasses, b.numFeatures, b.maxFeatureL1, b.modelType.equals(BERNOULLI));
     NoisyVector noisy = releaseStatistics(stats,
-        WrapperSupport.source(b.secret, "naive-bayes/" + Identifiable.randomUID("stats")));
+        WrapperSupport.source(b.secret, "naive-bayes/statistics"));
     NaiveBayesModel model = model(noisy.values());
     return new PrivateFit<>(model, event, 0.0);
   }
@@ -273,7 +277,11 @@ public final class PrivateNaiveBayes {
       return this;
     }
 
-    /** A release secret: noise becomes a function of it (identical on re-runs). Optional. */
+    /**
+     * A release secret: the noise becomes a function of it (identical when the same fit is re-run
+     * from the same secret). Optional; without one, each fit draws fresh {@code SecureRandom}
+     * noise. A wrapper with a secret fits once: a second fit would reuse the same noise.
+     */
     public Builder releaseSecret(Secret secret) {
       this.secret = Check.notNull("releaseSecret", secret);
       return this;

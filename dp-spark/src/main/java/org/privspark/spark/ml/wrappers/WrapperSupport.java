@@ -183,6 +183,18 @@ final class WrapperSupport {
         : KeyedStreamSource.forCell(secret, "privspark-ml/" + cell);
   }
 
+  /**
+   * Marks a wrapper's release secret as used, or throws {@link IllegalStateException} if it was:
+   * the noise of a secret is a fixed function of it, so a second fit would reuse the first one's
+   * noise. Checked before anything is spent. Without a secret, nothing to claim.
+   */
+  static void claimSecret(java.util.concurrent.atomic.AtomicBoolean used, Secret secret) {
+    if (secret != null && !used.compareAndSet(false, true)) {
+      throw new IllegalStateException("a wrapper built with a releaseSecret may fit only once (its noise is a"
+          + " function of the secret); build another wrapper with a fresh secret");
+    }
+  }
+
   /** ε of {@code event} at {@code delta} on the default grid. */
   static double epsilonOf(PrivacyEvent event, double delta) {
     return RdpAccountant.epsilonOf(event, delta, OrderGrid.defaults()).epsilon();

@@ -175,6 +175,21 @@ class PrivateNaiveBayesTest {
   }
 
   @Test
+  void fit_sameSecret_givesIdenticalModel_andASecondFitOfOneWrapperIsRefusedBeforeSpending() {
+    Dataset<Row> toy = WrapperTesting.toy(100);
+    PrivacyBudget budget = new PrivacyBudget(10, 0);
+    PrivateNaiveBayes first = toyBuilder(budget).build();
+    NaiveBayesModel a = first.fit(toy).model();
+    NaiveBayesModel b = toyBuilder(budget).build().fit(toy).model();
+    assertThat(a.theta()).isEqualTo(b.theta());
+    assertThat(a.pi()).isEqualTo(b.pi());
+    double spent = budget.spent().epsilon();
+    assertThatThrownBy(() -> first.fit(toy)).isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("may fit only once");
+    assertThat(budget.spent().epsilon()).isEqualTo(spent);
+  }
+
+  @Test
   void model_thetaIsLogProbabilities() {
     PrivateFit<NaiveBayesModel> fit = toyBuilder(new PrivacyBudget(10, 0)).epsilon(10).build().fit(WrapperTesting.toy(100));
     DenseVector pi = fit.model().pi().toDense();
