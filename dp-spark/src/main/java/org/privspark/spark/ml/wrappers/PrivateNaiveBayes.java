@@ -67,8 +67,15 @@ public final class PrivateNaiveBayes {
     this.dimension = b.numClasses + b.numClasses * b.numFeatures;
     this.mechanism = LaplaceMechanism.builder()
         .epsilon(b.epsilon)
-        .l1Sensitivity(1 + b.maxFeatureL1)
+        .l1Sensitivity(onePlus(b.maxFeatureL1))
         .build();
+  }
+
+  /** 1 + b rounded up: the sensitivity must never be understated. */
+  static double onePlus(double b) {
+    double s = 1 + b;
+    boolean exact = new java.math.BigDecimal(s).compareTo(java.math.BigDecimal.ONE.add(new java.math.BigDecimal(b))) >= 0;
+    return exact ? s : Math.nextUp(s);
   }
 
   /** A builder with the defaults: multinomial, smoothing 1, columns "features" and "label". */

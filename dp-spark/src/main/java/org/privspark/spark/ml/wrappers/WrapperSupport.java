@@ -138,8 +138,9 @@ final class WrapperSupport {
       s += v * v;
     }
     double norm = Math.sqrt(s);
-    if (norm > bound) {
-      // Rounding of the quotient could leave the norm a hair above the bound: aim slightly inside.
+    // The computed norm may be a few ulps below the true one, and the scaled row's norm a few ulps
+    // above its target: scale anything within 1e-12 of the bound to 1e-12 inside it.
+    if (norm > bound * (1 - 1e-12)) {
       double scale = bound / norm * (1 - 1e-12);
       for (int i = 0; i < x.length; i++) {
         x[i] *= scale;
@@ -155,7 +156,7 @@ final class WrapperSupport {
     for (double v : x) {
       s += Math.abs(v);
     }
-    if (s > bound) {
+    if (s > bound * (1 - 1e-12)) { // as in clipL2: a margin for rounding
       double scale = bound / s * (1 - 1e-12);
       for (int i = 0; i < x.length; i++) {
         x[i] *= scale;
