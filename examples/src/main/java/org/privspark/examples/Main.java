@@ -1,6 +1,10 @@
 package org.privspark.examples;
 
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
+import java.util.function.Consumer;
 import org.privspark.core.accounting.Calibration;
 import org.privspark.core.accounting.OrderGrid;
 import org.privspark.core.accounting.PrivacyBudget;
@@ -9,28 +13,33 @@ import org.privspark.core.accounting.RdpAccountant;
 import org.privspark.core.accounting.SampledGaussianEvent;
 
 /**
- * Entry point of the examples jar: {@code Main JOB ARGS...}. Jobs: {@code accountant-demo} (the
- * default), which plans a DP-SGD run on the Adult data set's size against a budget, and {@code
- * benchmark-aggregation}, the Spark benchmark of private aggregation against plain Spark
- * ({@link AggregationBenchmark}); {@code aggregate}, one DP query charged to a ledger ({@link
- * AggregateJob}); and {@code report}, a battery of queries from a JSON file charged as one release
- * ({@link ReportJob}). docs/JOBS.md describes their arguments.
+ * Entry point of the examples jar: {@code Main JOB ARGS...}, one of {@link #JOBS}. docs/JOBS.md
+ * describes the jobs' arguments; with no job, {@code accountant-demo} runs.
  */
 public final class Main {
+  /** The jobs, by name, in the order the usage lists them. */
+  static final Map<String, Consumer<String[]>> JOBS = jobs();
+
   private Main() {}
+
+  private static Map<String, Consumer<String[]>> jobs() {
+    Map<String, Consumer<String[]>> jobs = new LinkedHashMap<>();
+    jobs.put("aggregate", AggregateJob::main);                      // one DP query charged to a ledger
+    jobs.put("report", ReportJob::main);                            // a battery of queries from a JSON file
+    jobs.put("accountant-demo", args -> accountantDemo());         // plans a DP-SGD run against a budget
+    jobs.put("benchmark-aggregation", AggregationBenchmark::main);  // private aggregation vs plain Spark
+    jobs.put("benchmark-wrappers", WrapperUtilityBenchmark::main);  // DP MLlib wrappers' utility against ε
+    return jobs;
+  }
 
   public static void main(String[] args) {
     String job = args.length == 0 ? "accountant-demo" : args[0];
-    switch (job) {
-      case "accountant-demo" -> accountantDemo();
-      case "benchmark-aggregation" -> AggregationBenchmark.main(java.util.Arrays.copyOfRange(args, 1, args.length));
-      case "aggregate" -> AggregateJob.main(java.util.Arrays.copyOfRange(args, 1, args.length));
-      case "report" -> ReportJob.main(java.util.Arrays.copyOfRange(args, 1, args.length));
-      default -> {
-        System.err.println("unknown job '" + job + "'; jobs: accountant-demo, benchmark-aggregation, aggregate, report");
-        System.exit(2);
-      }
+    Consumer<String[]> run = JOBS.get(job);
+    if (run == null) {
+      System.err.println("unknown job '" + job + "'; jobs: " + String.join(", ", JOBS.keySet()));
+      System.exit(2);
     }
+    run.accept(Arrays.copyOfRange(args, Math.min(1, args.length), args.length));
   }
 
   private static void accountantDemo() {
