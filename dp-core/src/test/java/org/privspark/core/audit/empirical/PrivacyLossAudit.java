@@ -26,9 +26,10 @@ import org.privspark.core.noise.Secret;
  * <p><b>Which event.</b> Picking the best of many events on the same samples would void that
  * bound, so the audit splits its work: an <em>exploration</em> run (its own samples) scores every
  * candidate event and keeps the one with the largest ε̂; a fresh <em>certification</em> run
- * bounds only that event. Candidates: {v ≥ t} and {v ≤ t} for thresholds at up to {@value
- * #MAX_THRESHOLDS} pooled quantiles, and {v = t} when the values take at most that many distinct
- * values, where v is the output mapped through the audit's {@code feature} (the identity, or e.g.
+ * bounds only that event. Candidates: {v ≥ t} and {v ≤ t} for thresholds at {@value
+ * #MAX_THRESHOLDS} evenly spaced pooled quantiles plus the tail quantiles 2^-k and 1 − 2^-k (down
+ * to about 32 expected hits), and {v = t} when the values take at most {@value #MAX_THRESHOLDS}
+ * distinct values, where v is the output mapped through the audit's {@code feature} (the identity, or e.g.
  * the low bits of a double); each in both directions (input 1 against input 2, and back).
  *
  * <p>Not a proof: a low ε̂ shows only that these samples and events found no violation. A high
@@ -198,7 +199,15 @@ final class PrivacyLossAudit {
       for (int i = 0; i < MAX_THRESHOLDS; i++) {
         thresholds[i] = pooled[(int) ((long) (i + 1) * (pooled.length - 1) / (MAX_THRESHOLDS + 1))];
       }
-      thresholds = Arrays.stream(thresholds).distinct().toArray();
+      // Tails, where Gaussian-like mechanisms leak most: quantiles 2^-k and 1 − 2^-k down to
+      // about 32 expected hits.
+      List<Double> tails = new ArrayList<>();
+      for (long k = 2L * (MAX_THRESHOLDS + 1); pooled.length / k >= 32; k *= 2) {
+        tails.add(pooled[(int) (pooled.length / k)]);
+        tails.add(pooled[(int) (pooled.length - 1 - pooled.length / k)]);
+      }
+      thresholds = java.util.stream.DoubleStream.concat(Arrays.stream(thresholds),
+          tails.stream().mapToDouble(Double::doubleValue)).distinct().toArray();
     }
     List<Event> events = new ArrayList<>();
     for (double t : thresholds) {
