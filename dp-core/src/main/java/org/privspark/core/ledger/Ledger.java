@@ -189,11 +189,14 @@ public final class Ledger implements SpendJournal {
    *
    * @throws BudgetExhaustedException when the spend would exceed the budget
    * @throws LedgerException when the ledger on the store is damaged
+   * @throws IllegalArgumentException for an invalid mechanism name, or an event nested more than
+   *     100 levels deep (nothing is written)
    */
   public synchronized Receipt append(String mechanism, PrivacyEvent event, ReleaseDetails details) {
     checkMechanism(mechanism);
     Check.notNull("event", event);
     Check.notNull("details", details);
+    EventCodec.checkNesting(event); // before the cost, whose computation recurses
     FixedPointCost cost = FixedPointCost.of(event, state.genesis().grid());
     for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       catchUp();
