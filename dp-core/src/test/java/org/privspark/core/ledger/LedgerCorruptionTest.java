@@ -31,7 +31,8 @@ import org.privspark.core.audit.AuditReport;
  *
  * <p>Found by these tests and fixed: an exponent beyond int range (1.0E99999999999) escaped the
  * parser as a NumberFormatException; a number beyond the double range (1e400) was reported only as
- * non-canonical; a file of any size was read whole into memory.
+ * non-canonical; a file of any size was read whole into memory; {@link Ledger#open} accepted an
+ * entry changed after its checkpoint was signed (and the next append would have signed over it).
  */
 class LedgerCorruptionTest {
   @TempDir Path dir;
@@ -117,6 +118,23 @@ class LedgerCorruptionTest {
         .isInstanceOf(LedgerException.class).hasMessageContaining("at most 67108864");
   }
 
+  /** Found by {@link LedgerMutationPropertiesTest}: one hex digit of a commitment in the newest entry. */
+  @Test
+  void open_entryChangedAfterItsCheckpoint_refusesInsteadOfSigningOverIt() throws Exception {
+    LedgerFixture f = new LedgerFixture(dir, 10.0, 1e-6);
+    f.spend(0.1, "a");
+    f.spend(0.1, "b");
+    String text = f.text(f.entry(2));
+    int at = text.indexOf("\"result\":\"") + 10;
+    char digit = text.charAt(at);
+    f.write(f.entry(2), text.substring(0, at) + (digit == '0' ? '1' : '0') + text.substring(at + 1));
+    assertThat(f.verify().reason()).isEqualTo(Reason.ROOT_MISMATCH);
+    assertThatThrownBy(() -> Ledger.open(f.store, f.signer, OpeningStore.discarding()))
+        .isInstanceOf(LedgerException.class)
+        .satisfies(e -> assertThat(((LedgerException) e).reason()).isEqualTo(Reason.ROOT_MISMATCH));
+    assertThat(Files.exists(f.head(4))).as("nothing signed over the change").isFalse();
+  }
+
   @Test
   void append_eventNestedTooDeep_refusesBeforeWriting() throws Exception {
     LedgerFixture f = new LedgerFixture(dir, 10.0, 1e-6);
@@ -165,10 +183,12 @@ class LedgerCorruptionTest {
     AuditReport report = f.verify();
     assertThat(report.intact()).as("verify: %s", report.message()).isFalse();
     assertThat(report.message()).isNotBlank();
-    if (!c.file().equals(HEAD)) {
-      assertThatThrownBy(() -> Ledger.open(f.store, f.signer, OpeningStore.discarding()))
-          .isInstanceOf(LedgerException.class)
-          .hasMessageContaining(c.file().equals(ENTRY) ? "entry 2" : "entry 0");
-    }
+    assertThatThrownBy(() -> Ledger.open(f.store, f.signer, OpeningStore.discarding()))
+        .isInstanceOf(LedgerException.class)
+        .hasMessageContaining(switch (c.file()) {
+          case ENTRY -> "entry 2";
+          case GENESIS -> "entry 0";
+          default -> "heads/00000000000000000004";
+        });
   }
 }
