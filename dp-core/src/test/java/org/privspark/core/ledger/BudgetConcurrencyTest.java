@@ -25,6 +25,7 @@ import org.privspark.core.accounting.PrivacyBudget;
 import org.privspark.core.accounting.PrivacyEvent;
 import org.privspark.core.audit.AuditReport;
 import org.privspark.core.audit.LedgerVerifier;
+import org.privspark.core.testing.ChildJvm;
 
 /**
  * The budget under concurrency: threads sharing one budget (in memory, or backed by a ledger) and

@@ -1,4 +1,4 @@
-package org.privspark.core.ledger;
+package org.privspark.core.testing;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
  * A child JVM running a test main class on the test class path, with its standard output
  * collected line by line (readable while it runs) and its standard error sent to a file.
  */
-final class ChildJvm {
+public final class ChildJvm {
   private final Process process;
   private final List<String> lines = Collections.synchronizedList(new ArrayList<>());
   private final Thread reader;
@@ -35,7 +35,7 @@ final class ChildJvm {
     reader.start();
   }
 
-  static ChildJvm start(Path stderr, Class<?> main, String... args) throws IOException {
+  public static ChildJvm start(Path stderr, Class<?> main, String... args) throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx256m");
@@ -49,7 +49,7 @@ final class ChildJvm {
   }
 
   /** Waits until the child printed a line equal to {@code line} or exited; true if it printed it. */
-  boolean awaitLine(String line, long timeoutMillis) throws InterruptedException {
+  public boolean awaitLine(String line, long timeoutMillis) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
     while (System.nanoTime() < deadline) {
       if (lines.contains(line)) {
@@ -65,7 +65,7 @@ final class ChildJvm {
   }
 
   /** Waits for the child to exit by itself and returns its exit code (−1 on timeout, after killing it). */
-  int awaitExit(long timeoutMillis) throws InterruptedException {
+  public int awaitExit(long timeoutMillis) throws InterruptedException {
     if (!process.waitFor(timeoutMillis, TimeUnit.MILLISECONDS)) {
       process.destroyForcibly().waitFor();
       reader.join(1_000);
@@ -76,12 +76,12 @@ final class ChildJvm {
   }
 
   /** SIGKILL: the child gets no chance to clean up. */
-  void kill() throws InterruptedException {
+  public void kill() throws InterruptedException {
     process.destroyForcibly().waitFor();
     reader.join(5_000);
   }
 
-  List<String> lines() {
+  public List<String> lines() {
     synchronized (lines) {
       return List.copyOf(lines);
     }

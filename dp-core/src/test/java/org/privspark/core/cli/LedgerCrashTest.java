@@ -1,0 +1,103 @@
+package org.privspark.core.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.privspark.core.audit.AuditReport;
+import org.privspark.core.audit.LedgerVerifier;
+import org.privspark.core.ledger.LedgerWriterProcess;
+import org.privspark.core.ledger.LocalDirectoryStore;
+import org.privspark.core.testing.ChildJvm;
+
+/**
+ * A writer killed with SIGKILL at random times: a child JVM appends to a local-directory ledger in
+ * a loop, printing {@code RELEASED <index>} only after each append returned, and is killed by
+ * {@link Process#destroyForcibly}. After each kill the ledger verifies, or {@code privspark ledger
+ * repair} makes it verify; every index the child printed has its entry; and at most one entry per
+ * kill is not a printed release (an append that landed just before the kill: its spend counts,
+ * its result was never released), so no budget is lost beyond finished releases.
+ *
+ * <p>The kill times come from a fixed seed; the machine's timing makes each run differ anyway.
+ */
+class LedgerCrashTest {
+  @TempDir Path tmp;
+
+  @Test
+  void killedWriter_tenTrials_ledgerVerifiesOrIsRepaired() throws Exception {
+    assertSurvivesKills(10, 1);
+  }
+
+  @Test
+  @Tag("reliability")
+  void killedWriter_sixtyTrials_ledgerVerifiesOrIsRepaired() throws Exception {
+    assertSurvivesKills(60, 2);
+  }
+
+  private void assertSurvivesKills(int trials, long seed) throws Exception {
+    Path ledger = tmp.resolve("ledger");
+    Path key = tmp.resolve("keys/holder.key");
+    CliRun init = CliRun.of("ledger", "init", ledger.toString(), "--budget-epsilon", "1000", "--budget-delta", "0",
+        "--key-out", key.toString(), "--origin", "example.org/crash-ledger");
+    assertThat(init.exit()).as(init.err()).isZero();
+    LedgerVerifier verifier = new LedgerVerifier(KeyFiles.readVerifier(KeyFiles.publicKeyPath(key)));
+    LocalDirectoryStore store = new LocalDirectoryStore(ledger);
+    Random random = new Random(seed);
+    Map<String, Integer> outcomes = new TreeMap<>();
+    long entriesBefore = 0;
+    long released = 0;
+    long unreleased = 0;
+    for (int trial = 0; trial < trials; trial++) {
+      ChildJvm child = ChildJvm.start(tmp.resolve("child-" + trial + ".err"), LedgerWriterProcess.class,
+          ledger.toString(), key.toString(), KeyFiles.openingsPath(key).toString(), "0.001", "forever");
+      // Mostly kill while appending; one trial in five at a random point from the start (maybe
+      // while the JVM starts or the ledger opens).
+      if (random.nextInt(5) == 0) {
+        Thread.sleep(random.nextInt(800));
+      } else {
+        assertThat(child.awaitLine("READY", 60_000)).as("child %d ready: %s", trial,
+            Files.readString(tmp.resolve("child-" + trial + ".err"))).isTrue();
+        Thread.sleep(random.nextInt(300));
+      }
+      child.kill();
+
+      List<Long> printed = new ArrayList<>();
+      for (String line : child.lines()) {
+        if (line.startsWith("RELEASED ")) {
+          printed.add(Long.parseLong(line.substring("RELEASED ".length())));
+        }
+      }
+      AuditReport report = verifier.verify(store, List.of());
+      String outcome = report.intact() ? "intact" : "repaired after " + report.reason();
+      if (!report.intact()) {
+        CliRun repair = CliRun.of("ledger", "repair", ledger.toString(), "--key", key.toString());
+        assertThat(repair.exit()).as("trial %d: repair of %s: %s %s", trial, report.message(), repair.out(),
+            repair.err()).isZero();
+        report = verifier.verify(store, List.of());
+        assertThat(report.intact()).as("trial %d after repair: %s", trial, report.message()).isTrue();
+      }
+      outcomes.merge(outcome, 1, Integer::sum);
+      // One writer: its releases are the next entries, in order, all present.
+      for (int i = 0; i < printed.size(); i++) {
+        assertThat(printed.get(i)).as("trial %d release %d", trial, i).isEqualTo(entriesBefore + i + 1);
+      }
+      long landed = report.entries() - entriesBefore;
+      assertThat(landed - printed.size()).as("trial %d: entries without a printed release", trial)
+          .isBetween(0L, 1L);
+      released += printed.size();
+      unreleased += landed - printed.size();
+      entriesBefore = report.entries();
+    }
+    System.out.printf("%d kills: %d releases printed, %d entries, %d landed unprinted; outcomes %s%n", trials,
+        released, entriesBefore, unreleased, outcomes);
+    assertThat(released).as("the kills landed while the writer was appending").isPositive();
+  }
+}
