@@ -94,7 +94,7 @@ class MechanismAuditTest {
   void audit_allCases_heavyTrials() {
     List<String> failures = new ArrayList<>();
     for (Case c : cases()) {
-      PrivacyLossAudit.Result r = run(c, HEAVY_TRIALS / c.trialsFactor());
+      PrivacyLossAudit.Result r = run(c, HEAVY_TRIALS);
       boolean flagged = r.epsilonLowerBound() > c.claimedEpsilon();
       if (flagged != c.broken()) {
         failures.add(c.name() + ": " + r);
