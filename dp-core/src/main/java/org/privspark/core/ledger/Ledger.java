@@ -155,13 +155,24 @@ public final class Ledger implements SpendJournal {
    * older checkpoint.
    */
   private void checkNewestCheckpoint() {
-    long size = state.nextIndex();
+    long size;
     long newest;
-    try {
-      newest = store.list(LedgerLayout.HEADS).stream().mapToLong(LedgerLayout::headSize).max().orElse(-1);
-    } catch (IOException e) {
-      throw new LedgerException(Reason.IO_ERROR, -1, "cannot list " + LedgerLayout.HEADS + " in "
-          + store.location() + ": " + e.getMessage(), e);
+    while (true) {
+      size = state.nextIndex();
+      try {
+        newest = store.list(LedgerLayout.HEADS).stream().mapToLong(LedgerLayout::headSize).max().orElse(-1);
+      } catch (IOException e) {
+        throw new LedgerException(Reason.IO_ERROR, -1, "cannot list " + LedgerLayout.HEADS + " in "
+            + store.location() + ": " + e.getMessage(), e);
+      }
+      if (newest <= size) {
+        break;
+      }
+      // Another writer may have appended (entry, then its checkpoint) since we caught up.
+      catchUp();
+      if (state.nextIndex() == size) {
+        break;
+      }
     }
     if (newest < 1) {
       return; // none yet (a crash right after ledger.json): open signs the first

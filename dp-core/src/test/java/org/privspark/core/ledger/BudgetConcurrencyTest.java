@@ -75,6 +75,45 @@ class BudgetConcurrencyTest {
     assertThat(o.admitted).isEqualTo(serialLedgerCount(dir.resolve("serial"), 0.5));
   }
 
+  /**
+   * Regression: open caught up, then another writer appended an entry and its checkpoint before
+   * open listed the checkpoints; open took the newer checkpoint for evidence of removed entries.
+   */
+  @Test
+  void open_whileAnotherWriterAppends_catchesUpInsteadOfRefusing() throws Exception {
+    LedgerFixture f = new LedgerFixture(dir, 1.0, 0);
+    f.spend(0.01, "a");
+    java.util.concurrent.atomic.AtomicBoolean appended = new java.util.concurrent.atomic.AtomicBoolean();
+    LedgerStore racing = new LedgerStore() {
+      @Override
+      public java.util.Optional<byte[]> read(String path) throws IOException {
+        return f.store.read(path);
+      }
+
+      @Override
+      public boolean createIfAbsent(String path, byte[] bytes) throws IOException {
+        return f.store.createIfAbsent(path, bytes);
+      }
+
+      @Override
+      public List<String> list(String directory) throws IOException {
+        if (directory.equals(LedgerLayout.HEADS) && appended.compareAndSet(false, true)) {
+          f.spend(0.01, "b"); // the other writer lands entry 2 and heads/3 right now
+        }
+        return f.store.list(directory);
+      }
+
+      @Override
+      public String location() {
+        return f.store.location();
+      }
+    };
+    Ledger opened = Ledger.open(racing, f.signer, OpeningStore.discarding());
+    assertThat(appended).isTrue();
+    assertThat(opened.entries()).isEqualTo(2);
+    assertThat(f.verify().intact()).isTrue();
+  }
+
   @Test
   void ledger_fourProcessesUntilExhausted_noEntryLostOrDuplicated() throws Exception {
     assertProcessesShareTheBudget(4, 0.02, 1.0);
