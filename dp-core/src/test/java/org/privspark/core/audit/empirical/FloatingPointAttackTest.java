@@ -37,7 +37,7 @@ class FloatingPointAttackTest {
   @Test
   void textbookLaplace_lowBitsAttack_rulesOutTheOtherInputOnMostRuns() {
     TextbookLaplace baseline = new TextbookLaplace(1 / EPSILON, 2012);
-    Attack attack = new Attack(new TextbookLaplace(1 / EPSILON, 0));
+    Attack attack = new Attack(new TextbookLaplace(1 / EPSILON, 0)); // a model: only its reachable() is used
     long fromZero = 0;
     long fromOne = 0;
     for (int i = 0; i < RUNS; i++) {

@@ -176,7 +176,7 @@ class MechanismAuditTest {
     long ramp = tgUnits;
     // Broken: the first phase (the δ-sized ramp) skipped, so one unit is kept as if it were many.
     cases.add(new Case("selection/truncated-geometric, threshold removed",
-        s -> keptIf(false, s), s -> Bernoulli.sample(tg.keepProbability(ramp), s) ? 1 : 0, EPSILON, DELTA, true));
+        s -> indicator(false), s -> indicator(Bernoulli.sample(tg.keepProbability(ramp), s)), EPSILON, DELTA, true));
 
     // One DP-SGD step: Poisson-subsampled sum of clipped scalars plus Gaussian noise.
     double q = 0.2;
@@ -195,13 +195,13 @@ class MechanismAuditTest {
   }
 
   private static void addSelection(List<Case> cases, String name, PartitionSelection sel, double claim, long units) {
-    cases.add(new Case(name + ", 0 vs 1 unit", s -> keptIf(sel.keep(0, s), s), s -> keptIf(sel.keep(1, s), s),
+    cases.add(new Case(name + ", 0 vs 1 unit", s -> indicator(sel.keep(0, s)), s -> indicator(sel.keep(1, s)),
         claim, DELTA, false));
-    cases.add(new Case(name + ", " + units + " vs " + (units + 1) + " units", s -> keptIf(sel.keep(units, s), s),
-        s -> keptIf(sel.keep(units + 1, s), s), claim, DELTA, false));
+    cases.add(new Case(name + ", " + units + " vs " + (units + 1) + " units", s -> indicator(sel.keep(units, s)),
+        s -> indicator(sel.keep(units + 1, s)), claim, DELTA, false));
   }
 
-  private static double keptIf(boolean kept, NoiseSource unused) {
+  private static double indicator(boolean kept) {
     return kept ? 1 : 0;
   }
 

@@ -234,13 +234,13 @@ final class PrivacyLossAudit {
     return out;
   }
 
-  /** The keystream of a fixed test secret (SHA-256 of the seed text would do as well; this is simpler). */
+  /** The keystream of the test secret SHA-256(seed), for cell {@code phase}: fixed, so audits are reproducible. */
   static NoiseSource source(String seed, String phase) {
-    byte[] key = new byte[Secret.LENGTH];
-    byte[] s = seed.getBytes(StandardCharsets.UTF_8);
-    for (int i = 0; i < s.length; i++) {
-      key[i % key.length] ^= s[i];
+    try {
+      byte[] key = java.security.MessageDigest.getInstance("SHA-256").digest(seed.getBytes(StandardCharsets.UTF_8));
+      return KeyedStreamSource.forCell(Secret.fromBytes(key), phase.getBytes(StandardCharsets.UTF_8));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("the JDK lacks SHA-256", e);
     }
-    return KeyedStreamSource.forCell(Secret.fromBytes(key), (seed + "/" + phase).getBytes(StandardCharsets.UTF_8));
   }
 }
