@@ -20,8 +20,8 @@ import org.privspark.core.ledger.note.SignedNotes;
  *
  * <p><b>What it removes.</b>
  * <ul>
- *   <li>Temporary files ({@code .tmp-…}) in {@code entries/} and {@code heads/}: bytes that were
- *       never linked to a name, so no reader has seen them.
+ *   <li>Temporary files ({@code .tmp-…}) in the ledger directory, {@code entries/} and {@code
+ *       heads/}: bytes that were never linked to a name, so no reader has seen them.
  *   <li>The highest-numbered entry file, only if it is not a complete entry (it does not parse, or
  *       is not in canonical form) and no checkpoint covers it: the partial write of a store
  *       without atomic create. It is moved to {@code quarantine/}, not deleted.
@@ -75,7 +75,8 @@ public final class LedgerRepair {
         throw new LedgerException(Reason.UNKNOWN_KEY, 0, "the signing key is not the ledger's key");
       }
       // Plan first, change nothing until the whole plan is known to be an interrupted write.
-      List<Path> temporary = new ArrayList<>(temporaryFiles(root.resolve(LedgerLayout.ENTRIES)));
+      List<Path> temporary = new ArrayList<>(temporaryFiles(root));
+      temporary.addAll(temporaryFiles(root.resolve(LedgerLayout.ENTRIES)));
       temporary.addAll(temporaryFiles(root.resolve(LedgerLayout.HEADS)));
       long highest = 0;
       for (String name : store.list(LedgerLayout.ENTRIES)) {

@@ -61,6 +61,7 @@ class LedgerRepairCliTest {
     Files.write(entry(4), Arrays.copyOf(whole, whole.length / 2));
     Files.write(ledger.resolve("entries/.tmp-0c5e"), new byte[] {'{'});
     Files.write(ledger.resolve("heads/.tmp-77aa"), new byte[0]);
+    Files.write(ledger.resolve(".tmp-19b2"), new byte[] {'{'});
     assertThat(verify().intact()).isFalse();
 
     CliRun r = repair();
@@ -68,6 +69,7 @@ class LedgerRepairCliTest {
     assertThat(r.out())
         .contains("removed temporary file entries/.tmp-0c5e")
         .contains("removed temporary file heads/.tmp-77aa")
+        .contains("removed temporary file .tmp-19b2")
         .contains("moved incomplete trailing entry entries/00000000000000000004.json to quarantine/")
         .contains("ledger intact: 3 entries");
     assertThat(Files.readAllBytes(entry(3))).isEqualTo(whole);
