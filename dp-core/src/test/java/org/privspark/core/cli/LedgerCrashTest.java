@@ -33,13 +33,25 @@ class LedgerCrashTest {
 
   @Test
   void killedWriter_tenTrials_ledgerVerifiesOrIsRepaired() throws Exception {
-    assertSurvivesKills(10, 1);
+    assertSurvivesKills(10, 1, "transparent");
   }
 
   @Test
   @Tag("reliability")
   void killedWriter_sixtyTrials_ledgerVerifiesOrIsRepaired() throws Exception {
-    assertSurvivesKills(60, 2);
+    assertSurvivesKills(60, 2, "transparent");
+  }
+
+  /** Confidential mode: the writer learns costs from cost openings, saved before each entry. */
+  @Test
+  void killedConfidentialWriter_fourTrials_ledgerVerifiesOrIsRepaired() throws Exception {
+    assertSurvivesKills(4, 5, "confidential");
+  }
+
+  @Test
+  @Tag("reliability")
+  void killedConfidentialWriter_twentyTrials_ledgerVerifiesOrIsRepaired() throws Exception {
+    assertSurvivesKills(20, 6, "confidential");
   }
 
   @Test
@@ -118,11 +130,11 @@ class LedgerCrashTest {
         key.toString(), KeyFiles.openingsPath(key).toString(), "0.001", "forever");
   }
 
-  private void assertSurvivesKills(int trials, long seed) throws Exception {
+  private void assertSurvivesKills(int trials, long seed, String mode) throws Exception {
     Path ledger = tmp.resolve("ledger");
     Path key = tmp.resolve("keys/holder.key");
-    CliRun init = CliRun.of("ledger", "init", ledger.toString(), "--budget-epsilon", "1000", "--budget-delta", "0",
-        "--key-out", key.toString(), "--origin", "example.org/crash-ledger");
+    CliRun init = CliRun.of("ledger", "init", ledger.toString(), "--budget-epsilon", "1000", "--budget-delta", "1e-6",
+        "--key-out", key.toString(), "--origin", "example.org/crash-ledger", "--mode", mode);
     assertThat(init.exit()).as(init.err()).isZero();
     LedgerVerifier verifier = new LedgerVerifier(KeyFiles.readVerifier(KeyFiles.publicKeyPath(key)));
     LocalDirectoryStore store = new LocalDirectoryStore(ledger);
@@ -173,8 +185,8 @@ class LedgerCrashTest {
       unreleased += landed - printed.size();
       entriesBefore = report.entries();
     }
-    System.out.printf("%d kills: %d releases printed, %d entries, %d landed unprinted; outcomes %s%n", trials,
-        released, entriesBefore, unreleased, outcomes);
+    System.out.printf("%s, %d kills: %d releases printed, %d entries, %d landed unprinted; outcomes %s%n", mode,
+        trials, released, entriesBefore, unreleased, outcomes);
     assertThat(released).as("the kills landed while the writer was appending").isPositive();
   }
 }
