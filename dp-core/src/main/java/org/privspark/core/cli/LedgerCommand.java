@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
 import java.util.concurrent.Callable;
@@ -12,6 +13,8 @@ import org.privspark.core.Check;
 import org.privspark.core.accounting.BudgetExhaustedException;
 import org.privspark.core.accounting.OrderGrid;
 import org.privspark.core.accounting.PrivacyEvent;
+import org.privspark.core.audit.AuditReport;
+import org.privspark.core.audit.LedgerVerifier;
 import java.security.SecureRandom;
 import org.privspark.core.ledger.BudgetProof;
 import org.privspark.core.ledger.BudgetProver;
@@ -21,6 +24,7 @@ import org.privspark.core.ledger.SpotCheck;
 import org.privspark.core.ledger.LedgerEntry;
 import org.privspark.core.ledger.LedgerException;
 import org.privspark.core.ledger.LedgerLayout;
+import org.privspark.core.ledger.LedgerRepair;
 import org.privspark.core.ledger.LocalDirectoryStore;
 import org.privspark.core.ledger.Opening;
 import org.privspark.core.ledger.OpeningStore;
@@ -38,7 +42,8 @@ import picocli.CommandLine.Parameters;
     description = "Create a privacy ledger, record spends, print checkpoints, export openings.",
     mixinStandardHelpOptions = true,
     subcommands = {LedgerCommand.Init.class, LedgerCommand.Record.class, LedgerCommand.Checkpoint.class,
-        LedgerCommand.OpeningOut.class, LedgerCommand.ProveBudget.class, LedgerCommand.OpenSample.class})
+        LedgerCommand.OpeningOut.class, LedgerCommand.ProveBudget.class, LedgerCommand.OpenSample.class,
+        LedgerCommand.Repair.class})
 final class LedgerCommand {
   /** Exit code of {@code ledger record} when the spend would exceed the budget. */
   static final int OVER_BUDGET = 3;
@@ -173,6 +178,31 @@ final class LedgerCommand {
         err(e.getMessage());
         return OVER_BUDGET;
       }
+    }
+  }
+
+  @Command(name = "repair", mixinStandardHelpOptions = true,
+      description = "After a crash: remove only an interrupted append's leftovers (temporary files, an incomplete"
+          + " trailing entry or checkpoint, moved to DIR/quarantine/), never a complete entry; re-sign the newest"
+          + " checkpoint; then verify. Exit 1, changing nothing, when the damage is not an interrupted write.")
+  static final class Repair extends Keyed {
+    @Override
+    int run() throws IOException {
+      NoteSigner signer = KeyFiles.readSigner(key);
+      LocalDirectoryStore store = new LocalDirectoryStore(dir);
+      LedgerRepair.Result result = LedgerRepair.repair(store, signer, openingStore());
+      if (result.actions().isEmpty()) {
+        out("nothing to repair");
+      }
+      result.actions().forEach(this::out);
+      AuditReport report = new LedgerVerifier(signer.verifier()).verify(store, List.of());
+      if (!report.intact()) {
+        err("still damaged after repair: " + report.message());
+        return 1;
+      }
+      out(String.format(Locale.ROOT, "ledger intact: %d entries, spent epsilon=%.6g of %s", report.entries(),
+          report.spentEpsilon(), report.budgetEpsilon()));
+      return 0;
     }
   }
 

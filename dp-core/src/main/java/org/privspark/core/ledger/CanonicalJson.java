@@ -1,6 +1,8 @@
 package org.privspark.core.ledger;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -28,7 +30,27 @@ import java.util.TreeSet;
  * are the bytes hashed and no two encodings of one entry exist.
  */
 final class CanonicalJson {
-  private static final JsonMapper MAPPER = JsonMapper.builder()
+  /**
+   * JSON nesting the reader accepts: Jackson's default, stated here because the writer relies on
+   * it ({@link EventCodec#MAX_EVENT_NESTING} keeps every entry it writes well inside). Deeper input
+   * fails as {@link Reason#MALFORMED} before any recursion, so no file can overflow the stack.
+   */
+  static final int MAX_NESTING_DEPTH = 1000;
+  /** The longest number token: a canonical number has at most 25 characters. */
+  static final int MAX_NUMBER_LENGTH = 1000;
+  /** The longest string: ledger strings are hashes, names and keys (a few hundred characters). */
+  static final int MAX_STRING_LENGTH = 1 << 20;
+  /** The longest document, in bytes (a store may refuse larger files before they reach the parser). */
+  static final long MAX_DOCUMENT_LENGTH = 64L << 20;
+
+  private static final JsonMapper MAPPER = JsonMapper.builder(JsonFactory.builder()
+          .streamReadConstraints(StreamReadConstraints.builder()
+              .maxNestingDepth(MAX_NESTING_DEPTH)
+              .maxNumberLength(MAX_NUMBER_LENGTH)
+              .maxStringLength(MAX_STRING_LENGTH)
+              .maxDocumentLength(MAX_DOCUMENT_LENGTH)
+              .build())
+          .build())
       .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
       .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
       .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
@@ -59,7 +81,9 @@ final class CanonicalJson {
     JsonNode node;
     try {
       node = MAPPER.readTree(bytes);
-    } catch (IOException e) {
+    } catch (IOException | RuntimeException e) {
+      // RuntimeException: Jackson lets some number conversions escape unwrapped (a NumberFormatException
+      // for an exponent beyond int range, 1.0E99999999999); they are malformed input all the same.
       String detail = e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
       throw new LedgerException(Reason.MALFORMED, index, what + " is not a single JSON object: " + detail, e);
     }
@@ -68,7 +92,7 @@ final class CanonicalJson {
     }
     // Floats were read as exact decimals; the canonical form holds doubles.
     ObjectNode object = (ObjectNode) node;
-    toDoubles(object);
+    toDoubles(object, index, what);
     if (!Arrays.equals(encode(object), bytes)) {
       throw new LedgerException(Reason.NON_CANONICAL, index, what + " is not in canonical form");
     }
@@ -76,14 +100,14 @@ final class CanonicalJson {
   }
 
   /** Replaces, in place, each exact decimal in {@code node}'s objects and arrays by its double. */
-  private static void toDoubles(JsonNode node) {
+  private static void toDoubles(JsonNode node, long index, String what) {
     if (node.isObject()) {
       for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
         Map.Entry<String, JsonNode> field = it.next();
         if (field.getValue().isBigDecimal()) {
-          field.setValue(asDouble(field.getValue()));
+          field.setValue(asDouble(field.getValue(), index, what));
         } else {
-          toDoubles(field.getValue());
+          toDoubles(field.getValue(), index, what);
         }
       }
     } else if (node.isArray()) {
@@ -91,16 +115,20 @@ final class CanonicalJson {
       for (int i = 0; i < array.size(); i++) {
         JsonNode element = array.get(i);
         if (element.isBigDecimal()) {
-          array.set(i, asDouble(element));
+          array.set(i, asDouble(element, index, what));
         } else {
-          toDoubles(element);
+          toDoubles(element, index, what);
         }
       }
     }
   }
 
-  private static JsonNode asDouble(JsonNode decimal) {
-    return JsonNodeFactory.instance.numberNode(decimal.decimalValue().doubleValue());
+  private static JsonNode asDouble(JsonNode decimal, long index, String what) {
+    double value = decimal.decimalValue().doubleValue();
+    if (Double.isInfinite(value)) {
+      throw new LedgerException(Reason.MALFORMED, index, what + " holds a number beyond the range of a double");
+    }
+    return JsonNodeFactory.instance.numberNode(value);
   }
 
   /** Typed reads from one parsed object, each failing with {@link Reason#MALFORMED}. */

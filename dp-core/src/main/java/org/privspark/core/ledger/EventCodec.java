@@ -23,7 +23,39 @@ import org.privspark.core.accounting.ZcdpEvent;
  * recompute the cost from the mechanism. Each kind has a fixed field list (docs/LEDGER-FORMAT.md).
  */
 final class EventCodec {
+  /**
+   * The deepest composition a ledger records: each level of {@link ComposedEvent} or {@link
+   * SelfComposedEvent} adds at most two JSON levels, so an entry stays far inside {@link
+   * CanonicalJson#MAX_NESTING_DEPTH} and can always be read back.
+   */
+  static final int MAX_EVENT_NESTING = 100;
+
   private EventCodec() {}
+
+  /**
+   * Refuses an event nested deeper than {@link #MAX_EVENT_NESTING} levels, without recursion (the
+   * event may be deep enough to overflow the stack).
+   *
+   * @throws IllegalArgumentException naming the limit
+   */
+  static void checkNesting(PrivacyEvent event) {
+    java.util.ArrayDeque<PrivacyEvent> level = new java.util.ArrayDeque<>(List.of(event));
+    for (int depth = 0; !level.isEmpty(); depth++) {
+      if (depth > MAX_EVENT_NESTING) {
+        throw new IllegalArgumentException("event must nest at most " + MAX_EVENT_NESTING
+            + " levels of composition to be recorded; got more");
+      }
+      java.util.ArrayDeque<PrivacyEvent> next = new java.util.ArrayDeque<>();
+      for (PrivacyEvent e : level) {
+        if (e instanceof ComposedEvent c) {
+          next.addAll(c.events());
+        } else if (e instanceof SelfComposedEvent c) {
+          next.add(c.event());
+        }
+      }
+      level = next;
+    }
+  }
 
   static ObjectNode encode(PrivacyEvent event) {
     ObjectNode o = CanonicalJson.object();

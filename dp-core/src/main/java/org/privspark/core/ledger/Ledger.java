@@ -16,6 +16,7 @@ import org.privspark.core.accounting.SpendJournal;
 import org.privspark.core.ledger.merkle.Rfc9162Hasher;
 import org.privspark.core.ledger.note.Checkpoint;
 import org.privspark.core.ledger.note.NoteSigner;
+import org.privspark.core.ledger.note.NoteVerificationException;
 import org.privspark.core.ledger.note.SignedNotes;
 
 /**
@@ -116,9 +117,11 @@ public final class Ledger implements SpendJournal {
   }
 
   /**
-   * Opens an existing ledger for writing, replaying every entry (which restores the spent budget).
+   * Opens an existing ledger for writing, replaying every entry (which restores the spent budget)
+   * and checking the newest stored checkpoint against the entries it covers.
    *
-   * @throws LedgerException if the ledger is damaged, or the key is not the ledger's
+   * @throws LedgerException if the ledger is damaged (an entry changed after its checkpoint was
+   *     signed included), or the key is not the ledger's
    */
   public static Ledger open(LedgerStore store, NoteSigner signer, OpeningStore openings) {
     return open(store, signer, openings, System::currentTimeMillis);
@@ -137,11 +140,62 @@ public final class Ledger implements SpendJournal {
     Ledger ledger = new Ledger(store, signer, openings, clock, genesis, bytes);
     synchronized (ledger) {
       ledger.catchUp();
+      ledger.checkNewestCheckpoint();
       // A crash may have lost the newest checkpoint's name (it is written without a directory
       // fsync); re-signing gives the same bytes.
       ledger.signCheckpoint();
     }
     return ledger;
+  }
+
+  /**
+   * The newest stored checkpoint must be signed with this key and have the root of the entries it
+   * covers. Otherwise an entry changed after it was signed would be chained to, and signed over by,
+   * the next append: the writer would launder the damage for every auditor who did not keep the
+   * older checkpoint.
+   */
+  private void checkNewestCheckpoint() {
+    long size;
+    long newest;
+    while (true) {
+      size = state.nextIndex();
+      try {
+        newest = store.list(LedgerLayout.HEADS).stream().mapToLong(LedgerLayout::headSize).max().orElse(-1);
+      } catch (IOException e) {
+        throw new LedgerException(Reason.IO_ERROR, -1, "cannot list " + LedgerLayout.HEADS + " in "
+            + store.location() + ": " + e.getMessage(), e);
+      }
+      if (newest <= size) {
+        break;
+      }
+      // Another writer may have appended (entry, then its checkpoint) since we caught up.
+      catchUp();
+      if (state.nextIndex() == size) {
+        break;
+      }
+    }
+    if (newest < 1) {
+      return; // none yet (a crash right after ledger.json): open signs the first
+    }
+    if (newest > size) {
+      throw new LedgerException(Reason.MISSING_ENTRY, size, "a checkpoint covers " + newest
+          + " leaves but the ledger has " + size + ": entries were removed");
+    }
+    String path = LedgerLayout.head(newest);
+    byte[] note = read(store, path).orElseThrow(() -> new LedgerException(
+        Reason.MISSING_ENTRY, -1, path + " vanished while opening"));
+    Checkpoint checkpoint;
+    try {
+      checkpoint = Checkpoint.parse(SignedNotes.open(note, java.util.List.of(signer.verifier())).text());
+    } catch (NoteVerificationException | IllegalArgumentException e) {
+      throw new LedgerException(Reason.BAD_SIGNATURE, -1, LedgerLayout.head(newest)
+          + " is not a checkpoint signed with the ledger's key: " + e.getMessage());
+    }
+    if (checkpoint.size() != newest || !checkpoint.origin().equals(state.genesis().origin())
+        || !Arrays.equals(checkpoint.rootHash(), state.tree().root(newest))) {
+      throw new LedgerException(Reason.ROOT_MISMATCH, -1, LedgerLayout.head(newest)
+          + " does not match the entries it covers: an entry changed after it was signed");
+    }
   }
 
   /** The entries' replayed state, for the holder's proofs in this package. Callers hold the lock. */
@@ -189,11 +243,14 @@ public final class Ledger implements SpendJournal {
    *
    * @throws BudgetExhaustedException when the spend would exceed the budget
    * @throws LedgerException when the ledger on the store is damaged
+   * @throws IllegalArgumentException for an invalid mechanism name, or an event nested more than
+   *     100 levels deep (nothing is written)
    */
   public synchronized Receipt append(String mechanism, PrivacyEvent event, ReleaseDetails details) {
     checkMechanism(mechanism);
     Check.notNull("event", event);
     Check.notNull("details", details);
+    EventCodec.checkNesting(event); // before the cost, whose computation recurses
     FixedPointCost cost = FixedPointCost.of(event, state.genesis().grid());
     for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       catchUp();

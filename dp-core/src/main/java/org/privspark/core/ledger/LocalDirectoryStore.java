@@ -26,6 +26,8 @@ import org.privspark.core.Check;
  */
 public final class LocalDirectoryStore implements LedgerStore {
   private static final String TEMP_PREFIX = ".tmp-";
+  /** The largest file {@link #read} returns: 64 MiB, far above any ledger file. */
+  static final long MAX_FILE_BYTES = 64L << 20;
   private final Path root;
 
   public LocalDirectoryStore(Path root) {
@@ -36,10 +38,26 @@ public final class LocalDirectoryStore implements LedgerStore {
     return root;
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * @throws IOException also for a file larger than {@value #MAX_FILE_BYTES} bytes: no ledger file
+   *     is near that size, and reading one whole could exhaust the heap
+   */
   @Override
   public Optional<byte[]> read(String path) throws IOException {
-    try {
-      return Optional.of(Files.readAllBytes(resolve(path)));
+    Path file = resolve(path);
+    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+      long size = channel.size();
+      if (size > MAX_FILE_BYTES) {
+        throw new IOException(path + " is " + size + " bytes; ledger files must be at most " + MAX_FILE_BYTES);
+      }
+      ByteBuffer buffer = ByteBuffer.allocate((int) size);
+      while (buffer.hasRemaining() && channel.read(buffer) >= 0) {
+        // read until full or end of file (a file that shrank while read is returned short)
+      }
+      return Optional.of(buffer.hasRemaining() ? java.util.Arrays.copyOf(buffer.array(), buffer.position())
+          : buffer.array());
     } catch (NoSuchFileException e) {
       return Optional.empty();
     }

@@ -1,0 +1,194 @@
+package org.privspark.core.ledger;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.privspark.core.Check;
+import org.privspark.core.ledger.note.Checkpoint;
+import org.privspark.core.ledger.note.NoteSigner;
+import org.privspark.core.ledger.note.NoteVerificationException;
+import org.privspark.core.ledger.note.SignedNotes;
+
+/**
+ * Recovery of a local-directory ledger after a writer crashed: removes only what an interrupted
+ * append can leave behind, never a complete entry, then re-signs the newest checkpoint.
+ *
+ * <p><b>What it removes.</b>
+ * <ul>
+ *   <li>Temporary files ({@code .tmp-…}) in the ledger directory, {@code entries/} and {@code
+ *       heads/}: bytes that were never linked to a name, so no reader has seen them.
+ *   <li>The highest-numbered entry file, only if it is not a complete entry (it does not parse, or
+ *       is not in canonical form) and no checkpoint covers it: the partial write of a store
+ *       without atomic create. It is moved to {@code quarantine/}, not deleted.
+ *   <li>The newest checkpoint file, only if it is not a note signed with the ledger's key (a partial
+ *       write): moved to {@code quarantine/}. A checkpoint is re-derivable from the entries.
+ * </ul>
+ * Anything else wrong (a damaged entry below the newest, a newest entry a checkpoint covers, a
+ * broken hash chain, a checkpoint whose root differs from the entries) is damage, not an
+ * interrupted write: {@link #repair} then throws and changes nothing.
+ *
+ * <p>With the reference {@link LocalDirectoryStore} a crash leaves at most temporary files and a
+ * missing newest checkpoint (entries are linked only once complete and fsynced), so the entry rule
+ * is for stores without that guarantee and for copies of ledgers made mid-write.
+ */
+public final class LedgerRepair {
+  /** Where removed files go, beside {@code entries/} and {@code heads/}. */
+  public static final String QUARANTINE = "quarantine";
+  private static final String TEMP_PREFIX = ".tmp-";
+
+  private LedgerRepair() {}
+
+  /**
+   * What a repair did, and the ledger opened afterwards.
+   *
+   * @param actions one line per file removed or moved, and for the checkpoint signed
+   * @param ledger the repaired ledger, opened for writing
+   */
+  public record Result(List<String> actions, Ledger ledger) {
+    public Result {
+      actions = List.copyOf(actions);
+    }
+  }
+
+  /**
+   * Repairs the ledger in {@code store}.
+   *
+   * @throws LedgerException when the ledger is damaged in a way an interrupted append cannot
+   *     explain (nothing is changed then), or the key is not the ledger's
+   */
+  public static Result repair(LocalDirectoryStore store, NoteSigner signer, OpeningStore openings) {
+    Check.notNull("store", store);
+    Check.notNull("signer", signer);
+    Check.notNull("openings", openings);
+    Path root = store.root();
+    try {
+      List<String> actions = new ArrayList<>();
+      byte[] genesisBytes = Ledger.read(store, LedgerLayout.GENESIS).orElseThrow(
+          () -> new LedgerException(Reason.GENESIS_MISMATCH, 0, "no ledger.json at " + root));
+      LedgerGenesis genesis = LedgerGenesis.decode(genesisBytes);
+      if (!genesis.publicKey().equals(signer.verifier().encode())) {
+        throw new LedgerException(Reason.UNKNOWN_KEY, 0, "the signing key is not the ledger's key");
+      }
+      // Plan first, change nothing until the whole plan is known to be an interrupted write.
+      List<Path> temporary = new ArrayList<>(temporaryFiles(root));
+      temporary.addAll(temporaryFiles(root.resolve(LedgerLayout.ENTRIES)));
+      temporary.addAll(temporaryFiles(root.resolve(LedgerLayout.HEADS)));
+      long highest = 0;
+      for (String name : store.list(LedgerLayout.ENTRIES)) {
+        long seq = LedgerLayout.entrySeq(name);
+        if (seq < 0) {
+          throw new LedgerException(Reason.MALFORMED, -1, "entries/" + name + " is not an entry file name");
+        }
+        highest = Math.max(highest, seq);
+      }
+      long newestHead = store.list(LedgerLayout.HEADS).stream().mapToLong(LedgerLayout::headSize).max().orElse(-1);
+      Path partialEntry = null;
+      if (highest > 0) {
+        byte[] last = Ledger.read(store, LedgerEntry.path(highest)).orElseThrow();
+        if (!isCompleteEntry(last, highest)) {
+          if (newestHead > highest) {
+            throw new LedgerException(Reason.MALFORMED, highest, LedgerEntry.path(highest)
+                + " is damaged but checkpoint " + newestHead + " covers it: not an interrupted write");
+          }
+          partialEntry = root.resolve(LedgerEntry.path(highest));
+        }
+      }
+      Path partialHead = null;
+      if (newestHead > 0) {
+        byte[] note = Ledger.read(store, LedgerLayout.head(newestHead)).orElseThrow();
+        if (checkpointOf(note, signer).isEmpty()) {
+          partialHead = root.resolve(LedgerLayout.head(newestHead));
+        }
+      }
+      // Everything that stays must be intact: a dry replay of the entries kept, and every
+      // checkpoint kept must match them.
+      long kept = partialEntry != null ? highest - 1 : highest;
+      LedgerReplay replay = new LedgerReplay(genesis, genesisBytes);
+      for (long seq = 1; seq <= kept; seq++) {
+        long s = seq;
+        replay.accept(Ledger.read(store, LedgerEntry.path(seq)).orElseThrow(() -> new LedgerException(
+            Reason.MISSING_ENTRY, s, LedgerEntry.path(s) + " is missing below the newest entry")));
+      }
+      for (String name : store.list(LedgerLayout.HEADS)) {
+        long size = LedgerLayout.headSize(name);
+        if (size < 0 || (partialHead != null && size == newestHead)) {
+          continue;
+        }
+        Checkpoint c = checkpointOf(Ledger.read(store, LedgerLayout.head(size)).orElseThrow(), signer)
+            .orElseThrow(() -> new LedgerException(Reason.BAD_SIGNATURE, -1, LedgerLayout.head(size)
+                + " is not a checkpoint signed with the ledger's key, and not the newest: not an interrupted write"));
+        if (size > replay.nextIndex() || c.size() != size
+            || !java.util.Arrays.equals(c.rootHash(), replay.tree().root(size))) {
+          throw new LedgerException(Reason.ROOT_MISMATCH, -1, LedgerLayout.head(size)
+              + " does not match the entries: damage, not an interrupted write");
+        }
+      }
+
+      for (Path temp : temporary) {
+        Files.deleteIfExists(temp);
+        actions.add("removed temporary file " + root.relativize(temp));
+      }
+      if (partialEntry != null) {
+        actions.add("moved incomplete trailing entry " + root.relativize(partialEntry) + " to "
+            + quarantine(root, partialEntry));
+      }
+      if (partialHead != null) {
+        actions.add("moved incomplete checkpoint " + root.relativize(partialHead) + " to "
+            + quarantine(root, partialHead));
+      }
+      Ledger ledger = Ledger.open(store, signer, openings);
+      long size = ledger.entries() + 1;
+      if (newestHead != size || partialHead != null) {
+        actions.add("signed the checkpoint of size " + size);
+      }
+      return new Result(actions, ledger);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot repair the ledger at " + root, e);
+    }
+  }
+
+  private static boolean isCompleteEntry(byte[] bytes, long seq) {
+    try {
+      LedgerEntry.decode(bytes, seq);
+      return true;
+    } catch (LedgerException e) {
+      return e.reason() != Reason.MALFORMED && e.reason() != Reason.NON_CANONICAL;
+    }
+  }
+
+  private static Optional<Checkpoint> checkpointOf(byte[] note, NoteSigner signer) {
+    try {
+      return Optional.of(Checkpoint.parse(SignedNotes.open(note, List.of(signer.verifier())).text()));
+    } catch (NoteVerificationException | IllegalArgumentException e) {
+      return Optional.empty();
+    }
+  }
+
+  private static List<Path> temporaryFiles(Path directory) throws IOException {
+    if (!Files.isDirectory(directory)) {
+      return List.of();
+    }
+    try (Stream<Path> files = Files.list(directory)) {
+      return files.filter(p -> p.getFileName().toString().startsWith(TEMP_PREFIX)).sorted().toList();
+    }
+  }
+
+  /** Moves {@code file} into quarantine/ under a name that never overwrites; returns that name. */
+  private static String quarantine(Path root, Path file) throws IOException {
+    Path dir = root.resolve(QUARANTINE);
+    Files.createDirectories(dir);
+    String base = file.getParent().getFileName() + "-" + file.getFileName();
+    Path target = dir.resolve(base);
+    for (int i = 1; Files.exists(target); i++) {
+      target = dir.resolve(base + "." + i);
+    }
+    Files.move(file, target);
+    return root.relativize(target).toString();
+  }
+
+}
