@@ -163,6 +163,19 @@ final class DpSgd {
     return "dpsgd-noise|" + step;
   }
 
+  /**
+   * The mechanism that noises one step's summed gradient: σ = z·C for L2 sensitivity C (adding or
+   * removing one row moves the sum of clipped gradients by at most C).
+   */
+  static GaussianMechanism stepMechanism(DpSgdPlan plan) {
+    return GaussianMechanism.builder().sigma(plan.noiseStd()).l2Sensitivity(plan.clipNorm()).build();
+  }
+
+  /** Step {@code step}'s noisy sum, drawn once from the keyed stream of its noise cell. */
+  static NoisyVector noisySum(GaussianMechanism mechanism, double[] sum, Secret noiseSecret, long step) {
+    return mechanism.release(sum, KeyedStreamSource.forCell(noiseSecret, noiseCell(step)));
+  }
+
   /** One Poisson-sampling trial: true with probability exactly q. */
   static boolean sampled(double q, NoiseSource source) {
     return Bernoulli.sample(q, source);
@@ -189,10 +202,7 @@ final class DpSgd {
     double c = plan.clipNorm();
     Loss loss = s.loss();
     double expectedBatch = q * s.publicN();
-    GaussianMechanism mechanism = GaussianMechanism.builder()
-        .sigma(plan.noiseStd())
-        .l2Sensitivity(c)
-        .build();
+    GaussianMechanism mechanism = stepMechanism(plan);
     // Two secrets: the sampling one travels to the executors, the noise one never leaves here.
     Secret sampleSecret = Secret.generate();
     Secret noiseSecret = Secret.generate();
@@ -226,7 +236,7 @@ final class DpSgd {
                 false)
             .treeAggregate(new double[dim], DpSgd::addInto, DpSgd::addInto, 2);
         weights.destroy();
-        NoisyVector noisy = mechanism.release(sum, KeyedStreamSource.forCell(noiseSecret, noiseCell(step)));
+        NoisyVector noisy = noisySum(mechanism, sum, noiseSecret, step);
         noiseStd = noisy.noiseStd();
         double[] g = noisy.values();
         double normSquared = 0;
@@ -274,20 +284,15 @@ final class DpSgd {
     return a;
   }
 
-  /** Per-partition row count and feature dimension, for the pass that fills the cache. */
-  record Census(long rows, int dimension) implements Serializable {
-    static Census merge(Census a, Census b) {
-      if (a.dimension >= 0 && b.dimension >= 0 && a.dimension != b.dimension) {
-        throw new IllegalArgumentException("featuresCol must hold vectors of one size; got sizes "
-            + a.dimension + " and " + b.dimension);
-      }
-      return new Census(a.rows + b.rows, Math.max(a.dimension, b.dimension));
-    }
-  }
+  /** The row count and feature dimension (−1 when there are no rows). */
+  record Census(long rows, int dimension) {}
 
-  /** Counts rows and finds their dimension in one job (which also materialises the cache). */
+  /**
+   * Counts rows and finds their dimension in one job (which also materialises the cache). The
+   * partitions report plain {@code long[]{rows, dimension}}: Kryo cannot serialize records.
+   */
   static Census census(JavaRDD<Example> data) {
-    List<Census> parts = data.mapPartitions((Iterator<Example> rows) -> {
+    List<long[]> parts = data.mapPartitions((Iterator<Example> rows) -> {
       long n = 0;
       int dim = -1;
       while (rows.hasNext()) {
@@ -299,14 +304,20 @@ final class DpSgd {
         dim = size;
         n++;
       }
-      List<Census> one = new ArrayList<>(1);
-      one.add(new Census(n, dim));
+      List<long[]> one = new ArrayList<>(1);
+      one.add(new long[] {n, dim});
       return one.iterator();
     }).collect();
-    Census total = new Census(0, -1);
-    for (Census p : parts) {
-      total = Census.merge(total, p);
+    long n = 0;
+    long dim = -1;
+    for (long[] p : parts) {
+      if (dim >= 0 && p[1] >= 0 && p[1] != dim) {
+        throw new IllegalArgumentException(
+            "featuresCol must hold vectors of one size; got sizes " + dim + " and " + p[1]);
+      }
+      n += p[0];
+      dim = Math.max(dim, p[1]);
     }
-    return total;
+    return new Census(n, (int) dim);
   }
 }
