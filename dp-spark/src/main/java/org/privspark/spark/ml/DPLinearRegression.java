@@ -16,6 +16,9 @@ import org.apache.spark.sql.types.StructType;
  * gradients of labels far from 0 are clipped hard, so scale the label to about [−1, 1] with public
  * bounds first (see {@code docs/ML.md}). Rows whose gradient is not finite add nothing.
  *
+ * <p><b>Learning rate.</b> Default 0.1 (not the logistic default of 1): the squared loss's
+ * curvature is ‖x‖², so a constant step diverges above about 2/E‖x‖².
+ *
  * <p>Not thread-safe (as Spark's estimators).
  */
 public final class DPLinearRegression
@@ -28,6 +31,8 @@ public final class DPLinearRegression
 
   public DPLinearRegression(String uid) {
     super(uid);
+    // Squared loss diverges for η above about 2/E‖x‖²; 0.1 is safe for ‖x‖² up to about 20.
+    setDefault(learningRate(), 0.1);
   }
 
   @Override
