@@ -12,7 +12,8 @@ import org.privspark.core.accounting.SampledGaussianEvent;
  * Entry point of the examples jar: {@code Main JOB ARGS...}. Jobs: {@code accountant-demo} (the
  * default), which plans a DP-SGD run on the Adult data set's size against a budget, and {@code
  * benchmark-aggregation}, the Spark benchmark of private aggregation against plain Spark
- * ({@link AggregationBenchmark}). The other Spark jobs (aggregate, train, report) arrive with their
+ * ({@link AggregationBenchmark}), and {@code benchmark-ml}, DP-SGD on Adult against plain SGD and
+ * MLlib ({@link MlBenchmark}). The other Spark jobs (aggregate, train, report) arrive with their
  * issues.
  */
 public final class Main {
@@ -23,8 +24,9 @@ public final class Main {
     switch (job) {
       case "accountant-demo" -> accountantDemo();
       case "benchmark-aggregation" -> AggregationBenchmark.main(java.util.Arrays.copyOfRange(args, 1, args.length));
+      case "benchmark-ml" -> MlBenchmark.main(java.util.Arrays.copyOfRange(args, 1, args.length));
       default -> {
-        System.err.println("unknown job '" + job + "'; jobs: accountant-demo, benchmark-aggregation");
+        System.err.println("unknown job '" + job + "'; jobs: accountant-demo, benchmark-aggregation, benchmark-ml");
         System.exit(2);
       }
     }
