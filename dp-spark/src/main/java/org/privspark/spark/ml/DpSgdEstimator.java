@@ -426,10 +426,11 @@ public abstract class DpSgdEstimator<M extends DpSgdModel<M>, S extends DpSgdEst
         "%s: features=%s, label=%s, q=%s, z=%s, steps=%d, clipNorm=%s",
         stage, $(featuresCol), $(labelCol), plan.sampleRate(), plan.noiseMultiplier(), plan.steps(),
         plan.clipNorm()));
+    double epsilon = plan.epsilon();
     LOG.info(String.format(Locale.ROOT,
         "%s: charged DP-SGD run (q=%.6g, z=%.6g, %d steps, C=%s): epsilon %.4f at delta %.3g",
         stage, plan.sampleRate(), plan.noiseMultiplier(), plan.steps(), plan.clipNorm(),
-        plan.epsilon(), plan.delta()));
+        epsilon, plan.delta()));
     // 3. Read the data.
     JavaRDD<DpSgd.Example> rows = examples(dataset).persist(StorageLevel.MEMORY_AND_DISK());
     try {
@@ -447,7 +448,7 @@ public abstract class DpSgdEstimator<M extends DpSgdModel<M>, S extends DpSgdEst
           dbl(learningRate), dbl(regParam), publicN, census.dimension(), stage);
       DpSgd.Result result = DpSgd.train(rows, settings);
       PrivacyRecord record = new PrivacyRecord(plan.sampleRate(), plan.noiseMultiplier(),
-          plan.steps(), plan.clipNorm(), result.noiseStd(), plan.epsilon(), plan.delta(), publicN);
+          plan.steps(), plan.clipNorm(), result.noiseStd(), epsilon, plan.delta(), publicN);
       M model = newModel(uid + "_model", result.coefficients(), result.intercept(), record);
       copyValues(model, ParamMap.empty());
       return model.setParent(this);

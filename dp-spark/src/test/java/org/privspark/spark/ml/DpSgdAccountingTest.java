@@ -69,4 +69,14 @@ class DpSgdAccountingTest {
     assertThat(plan.epsilonAfter(100)).isPositive().isLessThan(plan.epsilonAfter(200));
     assertThat(plan.epsilonAfter(plan.steps())).isEqualTo(plan.epsilon());
   }
+
+  @Test
+  void epsilonTracker_oneStepCurveTimesK_equalsTheKStepEvent() {
+    DpSgdPlan plan = new DPLogisticRegression().setBudget(new PrivacyBudget(10, 1e-5))
+        .setSampleRate(1024.0 / 32_561).setEpochs(5).setNoiseMultiplier(1.878).plan();
+    DpSgd.EpsilonTracker tracker = new DpSgd.EpsilonTracker(plan);
+    for (long k : new long[] {0, 1, 2, 31, 100, plan.steps()}) {
+      assertThat(tracker.after(k)).as("after %d steps", k).isEqualTo(plan.epsilonAfter(k));
+    }
+  }
 }
