@@ -181,17 +181,17 @@ public final class MlBenchmark {
     System.out.println("| epsilon | noise multiplier | logistic accuracy | linear R² |");
     System.out.println("|---:|---:|---:|---:|");
     for (double eps : EPSILONS) {
-      double[] z = new double[1];
+      double[] zEps = new double[1];
       double acc = medianOf(runs, () -> {
         DPLogisticRegressionModel m = logistic(n, eps).fit(train);
-        z[0] = m.noiseMultiplier();
+        zEps[0] = m.noiseMultiplier();
         return accuracy(m.transform(test));
       });
       double r2 = medianOf(runs, () -> {
         DPLinearRegressionModel m = linear(n, eps).fit(train);
         return r2(m.transform(test));
       });
-      System.out.printf(Locale.ROOT, "| %s | %.3f | %.4f | %.4f |%n", eps, z[0], acc, r2);
+      System.out.printf(Locale.ROOT, "| %s | %.3f | %.4f | %.4f |%n", eps, zEps[0], acc, r2);
     }
     double[] wLog = plainSgd(rows(train, "label"), d, q, steps, 2.0, true);
     double[] wLin = plainSgd(rows(train, "hours"), d, q, steps, 0.2, false);
