@@ -59,7 +59,10 @@ import scala.Tuple2;
  * (δ = 1e-5, σ calibrated per ε), median of {@code runs} fits, and at ε = ∞: the plain SGD loop and
  * MLlib's {@code LogisticRegression}/{@code LinearRegression} (L-BFGS).
  *
- * <p>Arguments: {@code [--data DIR] [--runs R] [--master M] [--partitions P]}; DIR holds {@code
+ * <p>Arguments: {@code [--data DIR] [--runs R] [--master M] [--partitions P] [--timing-only]};
+ * the CPU seconds of the whole JVM are reported beside wall-clock time (with {@code local[N]}
+ * every task runs in this JVM; other processes on a shared machine slow the wall clock much more
+ * than they change CPU time). DIR holds {@code
  * adult.data} and {@code adult.test} (default {@code dp-spark/src/test/resources/data/adult}).
  */
 public final class MlBenchmark {
@@ -75,14 +78,16 @@ public final class MlBenchmark {
     int runs = 5;
     String master = System.getProperty("spark.master", "local[2]");
     int partitions = 2;
+    boolean utility = true;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--data" -> data = args[++i];
         case "--runs" -> runs = Integer.parseInt(args[++i]);
         case "--master" -> master = args[++i];
         case "--partitions" -> partitions = Integer.parseInt(args[++i]);
+        case "--timing-only" -> utility = false;
         default -> throw new IllegalArgumentException("unknown argument '" + args[i]
-            + "'; arguments: [--data DIR] [--runs R] [--master M] [--partitions P]");
+            + "'; arguments: [--data DIR] [--runs R] [--master M] [--partitions P] [--timing-only]");
       }
     }
     if (runs < 1) {
@@ -100,13 +105,13 @@ public final class MlBenchmark {
         .master(master).getOrCreate();
     spark.sparkContext().setLogLevel("WARN");
     try {
-      run(spark, dir, runs, partitions);
+      run(spark, dir, runs, partitions, utility);
     } finally {
       spark.stop();
     }
   }
 
-  static void run(SparkSession spark, Path dir, int runs, int partitions) {
+  static void run(SparkSession spark, Path dir, int runs, int partitions, boolean utility) {
     PublicFeatureEncoder encoder = adultEncoder();
     Dataset<Row> train = encoder.transform(load(spark, dir.resolve("adult.data")))
         .withColumn("hours", scaledHours()).select("features", "label", "hours")
@@ -127,34 +132,50 @@ public final class MlBenchmark {
     List<Double> planTimes = new ArrayList<>();
     List<Double> plainTimes = new ArrayList<>();
     List<Double> bareTimes = new ArrayList<>();
+    List<Double> cpuDp = new ArrayList<>();
+    List<Double> cpuFixed = new ArrayList<>();
+    List<Double> cpuPlain = new ArrayList<>();
+    List<Double> cpuBare = new ArrayList<>();
     long steps = 0;
     JavaRDD<Tuple2<Double, Vector>> cached = rows(train, "label").persist(StorageLevel.MEMORY_AND_DISK());
     cached.count();
     for (int r = -1; r < runs; r++) {
       long t0 = System.nanoTime();
+      long c0 = cpu();
       DPLogisticRegressionModel m = logistic(n, 1.0).fit(train);
       double dp = seconds(t0);
+      double dpCpu = (cpu() - c0) / 1e9;
       steps = m.privacyRecord().steps();
       t0 = System.nanoTime();
       logistic(n, 1.0).plan().epsilon();
       double planning = seconds(t0);
       t0 = System.nanoTime();
+      c0 = cpu();
       fixedNoise(n, z).fit(train);
       double fixed = seconds(t0);
+      double fixedCpu = (cpu() - c0) / 1e9;
       t0 = System.nanoTime();
+      c0 = cpu();
       plainSgd(rows(train, "label"), d, q, steps, 2.0, true);
       double plain = seconds(t0);
+      double plainCpu = (cpu() - c0) / 1e9;
       t0 = System.nanoTime();
+      c0 = cpu();
       for (int k = 0; k < 20; k++) {
         bareTreeAggregate(cached);
       }
       double bare = seconds(t0) / 20;
+      double bareCpu = (cpu() - c0) / 1e9 / 20;
       if (r >= 0) {
         dpTimes.add(dp);
         planTimes.add(planning);
         fixedTimes.add(fixed);
         plainTimes.add(plain);
         bareTimes.add(bare);
+        cpuFixed.add(fixedCpu);
+        cpuDp.add(dpCpu);
+        cpuPlain.add(plainCpu);
+        cpuBare.add(bareCpu);
       }
     }
     cached.unpersist();
@@ -174,6 +195,14 @@ public final class MlBenchmark {
     System.out.printf(Locale.ROOT, "      DP (calibrated) / plain SGD   %.2f x%n", dp / plain);
     System.out.printf(Locale.ROOT, "  (b) DP step / treeAggregate       %.2f x  (goal <= 2; fixed z)%n", fixed / steps / bare);
     System.out.printf(Locale.ROOT, "  (c) DP-SGD per epoch              %.2f s  (fixed z; %.2f s calibrated)%n", fixed / EPOCHS, dp / EPOCHS);
+    System.out.printf(Locale.ROOT, "  CPU seconds (whole JVM): DP calibrated %.2f, DP fixed z %.2f, plain %.2f, bare %.4f%n",
+        median(cpuDp), median(cpuFixed), median(cpuPlain), median(cpuBare));
+    System.out.printf(Locale.ROOT, "  CPU (a) DP fixed z / plain %.2f x, DP calibrated / plain %.2f x; (b) %.2f x%n",
+        median(cpuFixed) / median(cpuPlain), median(cpuDp) / median(cpuPlain),
+        median(cpuFixed) / steps / median(cpuBare));
+    if (!utility) {
+      return;
+    }
 
     // (d) utility against epsilon.
     System.out.println();
@@ -346,6 +375,11 @@ public final class MlBenchmark {
     Collections.sort(v);
     int m = v.size() / 2;
     return v.size() % 2 == 1 ? v.get(m) : (v.get(m - 1) + v.get(m)) / 2;
+  }
+
+  static long cpu() {
+    return ((com.sun.management.OperatingSystemMXBean)
+        java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
   }
 
   static double seconds(long start) {
