@@ -66,6 +66,7 @@ public final class DPLinearRegression
     return new DefaultParamsReader<>();
   }
 
+  /** Loads what {@code write().save(path)} saved. */
   public static DPLinearRegression load(String path) {
     return read().load(path);
   }

@@ -57,6 +57,7 @@ public final class DPLinearRegressionModel extends DpSgdModel<DPLinearRegression
     return new Reader<>(DPLinearRegressionModel.class.getName(), DPLinearRegressionModel::new);
   }
 
+  /** Loads what {@code write().save(path)} saved. */
   public static DPLinearRegressionModel load(String path) {
     return read().load(path);
   }

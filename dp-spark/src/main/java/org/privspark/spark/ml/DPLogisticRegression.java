@@ -74,16 +74,19 @@ public final class DPLogisticRegression
     return threshold;
   }
 
+  /** Sets {@link #probabilityCol()}; the value is validated at once. */
   public DPLogisticRegression setProbabilityCol(String value) {
     set(probabilityCol, value);
     return this;
   }
 
+  /** Sets {@link #rawPredictionCol()}; the value is validated at once. */
   public DPLogisticRegression setRawPredictionCol(String value) {
     set(rawPredictionCol, value);
     return this;
   }
 
+  /** Sets {@link #threshold()}; the value is validated at once. */
   public DPLogisticRegression setThreshold(double value) {
     set(threshold, value);
     return this;
@@ -129,6 +132,7 @@ public final class DPLogisticRegression
     return new DefaultParamsReader<>();
   }
 
+  /** Loads what {@code write().save(path)} saved. */
   public static DPLogisticRegression load(String path) {
     return read().load(path);
   }

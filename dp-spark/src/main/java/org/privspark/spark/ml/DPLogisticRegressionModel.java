@@ -43,28 +43,34 @@ public final class DPLogisticRegressionModel extends DpSgdModel<DPLogisticRegres
     setDefault(threshold, 0.5);
   }
 
+  /** The {@code probabilityCol} param (see its doc string for the range and default). */
   public Param<String> probabilityCol() {
     return probabilityCol;
   }
 
+  /** The {@code rawPredictionCol} param (see its doc string for the range and default). */
   public Param<String> rawPredictionCol() {
     return rawPredictionCol;
   }
 
+  /** The {@code threshold} param (see its doc string for the range and default). */
   public DoubleParam threshold() {
     return threshold;
   }
 
+  /** Sets {@link #probabilityCol()}; the value is validated at once. */
   public DPLogisticRegressionModel setProbabilityCol(String value) {
     set(probabilityCol, value);
     return this;
   }
 
+  /** Sets {@link #rawPredictionCol()}; the value is validated at once. */
   public DPLogisticRegressionModel setRawPredictionCol(String value) {
     set(rawPredictionCol, value);
     return this;
   }
 
+  /** Sets {@link #threshold()}; the value is validated at once. */
   public DPLogisticRegressionModel setThreshold(double value) {
     set(threshold, value);
     return this;
@@ -128,6 +134,7 @@ public final class DPLogisticRegressionModel extends DpSgdModel<DPLogisticRegres
     return new Reader<>(DPLogisticRegressionModel.class.getName(), DPLogisticRegressionModel::new);
   }
 
+  /** Loads what {@code write().save(path)} saved. */
   public static DPLogisticRegressionModel load(String path) {
     return read().load(path);
   }

@@ -203,71 +203,85 @@ public abstract class DpSgdEstimator<M extends DpSgdModel<M>, S extends DpSgdEst
     return (S) this;
   }
 
+  /** Sets {@link #featuresCol()}; the value is validated at once. */
   public S setFeaturesCol(String value) {
     set(featuresCol, value);
     return self();
   }
 
+  /** Sets {@link #labelCol()}; the value is validated at once. */
   public S setLabelCol(String value) {
     set(labelCol, value);
     return self();
   }
 
+  /** Sets {@link #predictionCol()}; the value is validated at once. */
   public S setPredictionCol(String value) {
     set(predictionCol, value);
     return self();
   }
 
+  /** Sets {@link #epochs()}; the value is validated at once. */
   public S setEpochs(int value) {
     set(epochs, value);
     return self();
   }
 
+  /** Sets {@link #sampleRate()}; the value is validated at once. */
   public S setSampleRate(double value) {
     set(sampleRate, value);
     return self();
   }
 
+  /** Sets {@link #expectedBatchSize()}; the value is validated at once. */
   public S setExpectedBatchSize(double value) {
     set(expectedBatchSize, value);
     return self();
   }
 
+  /** Sets {@link #numExamples()}; the value is validated at once. */
   public S setNumExamples(long value) {
     set(numExamples, value);
     return self();
   }
 
+  /** Sets {@link #clipNorm()}; the value is validated at once. */
   public S setClipNorm(double value) {
     set(clipNorm, value);
     return self();
   }
 
+  /** Sets {@link #learningRate()}; the value is validated at once. */
   public S setLearningRate(double value) {
     set(learningRate, value);
     return self();
   }
 
+  /** Sets {@link #regParam()}; the value is validated at once. */
   public S setRegParam(double value) {
     set(regParam, value);
     return self();
   }
 
+  /** Sets {@link #fitIntercept()}; the value is validated at once. */
   public S setFitIntercept(boolean value) {
     set(fitIntercept, value);
     return self();
   }
 
+  /** Sets {@link #noiseMultiplier()}; the value is validated at once. */
   public S setNoiseMultiplier(double value) {
     set(noiseMultiplier, value);
     return self();
   }
 
+  /** Sets {@link #targetEpsilon()}; the value is validated at once. */
   public S setTargetEpsilon(double value) {
     set(targetEpsilon, value);
     return self();
   }
 
+  /** Sets {@link #targetDelta()}; the value is validated at once. */
   public S setTargetDelta(double value) {
     set(targetDelta, value);
     return self();

@@ -81,11 +81,13 @@ public abstract class DpSgdModel<M extends DpSgdModel<M>> extends Model<M> imple
     return (M) this;
   }
 
+  /** Sets {@link #featuresCol()}; the value is validated at once. */
   public M setFeaturesCol(String value) {
     set(featuresCol, value);
     return self();
   }
 
+  /** Sets {@link #predictionCol()}; the value is validated at once. */
   public M setPredictionCol(String value) {
     set(predictionCol, value);
     return self();

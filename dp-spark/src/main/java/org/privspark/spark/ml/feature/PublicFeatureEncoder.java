@@ -140,47 +140,58 @@ public final class PublicFeatureEncoder extends Transformer implements DefaultPa
     return uid;
   }
 
+  /** The {@code numericCols} param (see its doc string for the range and default). */
   public StringArrayParam numericCols() {
     return numericCols;
   }
 
+  /** The {@code lowerBounds} param (see its doc string for the range and default). */
   public DoubleArrayParam lowerBounds() {
     return lowerBounds;
   }
 
+  /** The {@code upperBounds} param (see its doc string for the range and default). */
   public DoubleArrayParam upperBounds() {
     return upperBounds;
   }
 
+  /** The {@code range} param (see its doc string for the range and default). */
   public Param<String> range() {
     return range;
   }
 
+  /** The {@code categoricalCols} param (see its doc string for the range and default). */
   public StringArrayParam categoricalCols() {
     return categoricalCols;
   }
 
+  /** The {@code vocabularies} param (see its doc string for the range and default). */
   public StringArrayArrayParam vocabularies() {
     return vocabularies;
   }
 
+  /** The {@code unknown} param (see its doc string for the range and default). */
   public Param<String> unknown() {
     return unknown;
   }
 
+  /** The {@code maxNorm} param (see its doc string for the range and default). */
   public DoubleParam maxNorm() {
     return maxNorm;
   }
 
+  /** The {@code outputCol} param (see its doc string for the range and default). */
   public Param<String> outputCol() {
     return outputCol;
   }
 
+  /** Sets {@link #outputCol()}; the value is validated at once. */
   public PublicFeatureEncoder setOutputCol(String value) {
     set(outputCol, value);
     return this;
   }
 
+  /** Sets {@link #maxNorm()}; the value is validated at once. */
   public PublicFeatureEncoder setMaxNorm(double value) {
     set(maxNorm, value);
     return this;
@@ -401,10 +412,12 @@ public final class PublicFeatureEncoder extends Transformer implements DefaultPa
     return defaultCopy(extra);
   }
 
+  /** The reader of saved {@code PublicFeatureEncoder} stages. */
   public static MLReader<PublicFeatureEncoder> read() {
     return new DefaultParamsReader<>();
   }
 
+  /** Loads what {@code write().save(path)} saved. */
   public static PublicFeatureEncoder load(String path) {
     return read().load(path);
   }
