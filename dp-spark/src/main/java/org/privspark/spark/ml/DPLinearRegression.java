@@ -25,10 +25,12 @@ public final class DPLinearRegression
     extends DpSgdEstimator<DPLinearRegressionModel, DPLinearRegression> {
   private static final long serialVersionUID = 1L;
 
+  /** A new estimator with a fresh uid (prefix {@code dplinreg}) and the default params. */
   public DPLinearRegression() {
     this(Identifiable.randomUID("dplinreg"));
   }
 
+  /** An estimator with the given uid (Spark's readers call this). */
   public DPLinearRegression(String uid) {
     super(uid);
     // Squared loss diverges for η above about 2/E‖x‖²; 0.1 is safe for ‖x‖² up to about 20.

@@ -42,10 +42,12 @@ public final class DPLogisticRegression
   private final Param<String> rawPredictionCol;
   private final DoubleParam threshold;
 
+  /** A new estimator with a fresh uid (prefix {@code dplogreg}) and the default params. */
   public DPLogisticRegression() {
     this(Identifiable.randomUID("dplogreg"));
   }
 
+  /** An estimator with the given uid (Spark's readers call this). */
   public DPLogisticRegression(String uid) {
     super(uid);
     probabilityCol = new Param<>(uid, "probabilityCol", "column of class probabilities [1-p, p]",

@@ -75,6 +75,7 @@ public abstract class DpSgdEstimator<M extends DpSgdModel<M>, S extends DpSgdEst
   private final DoubleParam targetEpsilon;
   private final DoubleParam targetDelta;
 
+  /** Declares the shared params and their defaults for the stage {@code uid}. */
   protected DpSgdEstimator(String uid) {
     this.uid = uid;
     featuresCol = new Param<>(uid, "featuresCol", "features column name (vectors)",

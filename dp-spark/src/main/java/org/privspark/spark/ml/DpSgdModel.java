@@ -48,6 +48,7 @@ public abstract class DpSgdModel<M extends DpSgdModel<M>> extends Model<M> imple
   private final Param<String> featuresCol;
   private final Param<String> predictionCol;
 
+  /** A model of {@code coefficients} (copied) and {@code intercept}, trained at the cost {@code record}. */
   protected DpSgdModel(String uid, double[] coefficients, double intercept, PrivacyRecord record) {
     this.uid = uid;
     this.coefficients = coefficients.clone();
