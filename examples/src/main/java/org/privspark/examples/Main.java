@@ -28,6 +28,7 @@ public final class Main {
     jobs.put("report", ReportJob::main);                            // a battery of queries from a JSON file
     jobs.put("accountant-demo", args -> accountantDemo());         // plans a DP-SGD run against a budget
     jobs.put("benchmark-aggregation", AggregationBenchmark::main);  // private aggregation vs plain Spark
+    jobs.put("benchmark-ml", MlBenchmark::main);                    // DP-SGD vs plain SGD, treeAggregate, MLlib
     jobs.put("benchmark-wrappers", WrapperUtilityBenchmark::main);  // DP MLlib wrappers' utility against ε
     return jobs;
   }

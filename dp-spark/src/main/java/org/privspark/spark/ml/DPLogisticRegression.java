@@ -1,0 +1,151 @@
+package org.privspark.spark.ml;
+
+import org.apache.spark.ml.linalg.VectorUDT;
+import org.apache.spark.ml.param.DoubleParam;
+import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.util.DefaultParamsReader;
+import org.apache.spark.ml.util.Identifiable;
+import org.apache.spark.ml.util.MLReader;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.privspark.spark.ml.params.ParamChecks;
+
+/**
+ * Binary logistic regression trained by DP-SGD (Abadi et al. 2016): per-example gradients clipped
+ * to L2 norm C, Poisson-subsampled lots, Gaussian noise z·C on each summed gradient, accounted as
+ * {@code new SampledGaussianEvent(q, z, steps)} by the RDP accountant. See {@link DpSgdEstimator}
+ * for the order of work and the budget, and {@code docs/ML.md} for what is public.
+ *
+ * <p><b>Privacy unit.</b> One row. A person with several rows is protected only to the extent of
+ * the group-privacy bound; bound rows per person first.
+ *
+ * <p><b>Labels.</b> 0 or 1 (numeric), or booleans. The check runs after the charge on the
+ * executors; a violating row fails the fit (the budget stays spent).
+ *
+ * <pre>{@code
+ * DPLogisticRegressionModel model = new DPLogisticRegression()
+ *     .setBudget(ledger.budget())
+ *     .setTargetEpsilon(1.0).setTargetDelta(1e-5)
+ *     .setExpectedBatchSize(1024).setNumExamples(32_561).setEpochs(5)
+ *     .fit(train);
+ * model.epsilon();   // what the run cost
+ * }</pre>
+ *
+ * <p>Not thread-safe (as Spark's estimators).
+ */
+public final class DPLogisticRegression
+    extends DpSgdEstimator<DPLogisticRegressionModel, DPLogisticRegression> {
+  private static final long serialVersionUID = 1L;
+
+  private final Param<String> probabilityCol;
+  private final Param<String> rawPredictionCol;
+  private final DoubleParam threshold;
+
+  /** A new estimator with a fresh uid (prefix {@code dplogreg}) and the default params. */
+  public DPLogisticRegression() {
+    this(Identifiable.randomUID("dplogreg"));
+  }
+
+  /** An estimator with the given uid (Spark's readers call this). */
+  public DPLogisticRegression(String uid) {
+    super(uid);
+    probabilityCol = new Param<>(uid, "probabilityCol", "column of class probabilities [1-p, p]",
+        ParamChecks.columnName("probabilityCol"));
+    rawPredictionCol = new Param<>(uid, "rawPredictionCol", "column of margins [-m, m]",
+        ParamChecks.columnName("rawPredictionCol"));
+    threshold = new DoubleParam(uid, "threshold", "predict 1 when p > threshold, in [0, 1]",
+        ParamChecks.inClosed("threshold", 0, 1));
+    setDefault(probabilityCol, "probability");
+    setDefault(rawPredictionCol, "rawPrediction");
+    setDefault(threshold, 0.5);
+  }
+
+  /** Probability column [1 − p, p]; default "probability". */
+  public Param<String> probabilityCol() {
+    return probabilityCol;
+  }
+
+  /** Raw prediction column [−m, m] with m = w·x + b; default "rawPrediction". */
+  public Param<String> rawPredictionCol() {
+    return rawPredictionCol;
+  }
+
+  /** Decision threshold on p in [0, 1]; default 0.5. */
+  public DoubleParam threshold() {
+    return threshold;
+  }
+
+  /** Sets {@link #probabilityCol()}; the value is validated at once. */
+  public DPLogisticRegression setProbabilityCol(String value) {
+    set(probabilityCol, value);
+    return this;
+  }
+
+  /** Sets {@link #rawPredictionCol()}; the value is validated at once. */
+  public DPLogisticRegression setRawPredictionCol(String value) {
+    set(rawPredictionCol, value);
+    return this;
+  }
+
+  /** Sets {@link #threshold()}; the value is validated at once. */
+  public DPLogisticRegression setThreshold(double value) {
+    set(threshold, value);
+    return this;
+  }
+
+  @Override
+  StructType outputSchema(StructType schema) {
+    return DPLogisticRegressionModel.output(schema, $(predictionCol()), $(probabilityCol),
+        $(rawPredictionCol));
+  }
+
+  @Override
+  DpSgd.Loss loss() {
+    return DpSgd.Loss.LOGISTIC;
+  }
+
+  @Override
+  LabelCheck labelCheck() {
+    String column = $(labelCol());
+    return label -> {
+      if (label != 0 && label != 1) {
+        // The value itself is private: name the rule, not the row.
+        throw new IllegalArgumentException("labelCol '" + column
+            + "' must hold only 0 or 1 (or booleans) for logistic regression; a row holds another"
+            + " value (not shown: it is private data)");
+      }
+    };
+  }
+
+  @Override
+  DPLogisticRegressionModel newModel(
+      String modelUid, double[] coefficients, double intercept, PrivacyRecord record) {
+    return new DPLogisticRegressionModel(modelUid, coefficients, intercept, record);
+  }
+
+  @Override
+  public DPLogisticRegression copy(ParamMap extra) {
+    return copyTo(new DPLogisticRegression(uid()), extra);
+  }
+
+  /** Reads an estimator saved with {@code write().save(path)} (its params; no budget). */
+  public static MLReader<DPLogisticRegression> read() {
+    return new DefaultParamsReader<>();
+  }
+
+  /** Loads what {@code write().save(path)} saved. */
+  public static DPLogisticRegression load(String path) {
+    return read().load(path);
+  }
+
+  static StructType withVector(StructType schema, String column, String param) {
+    DpSgdModel.checkAbsent(schema, column, param);
+    return schema.add(column, new VectorUDT(), false);
+  }
+
+  static StructType withDouble(StructType schema, String column, String param) {
+    DpSgdModel.checkAbsent(schema, column, param);
+    return schema.add(column, DataTypes.DoubleType, false);
+  }
+}

@@ -1,0 +1,518 @@
+package org.privspark.spark.ml;
+
+import static org.apache.spark.sql.functions.col;
+
+import java.util.Locale;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.ml.Estimator;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.linalg.VectorUDT;
+import org.apache.spark.ml.param.BooleanParam;
+import org.apache.spark.ml.param.DoubleParam;
+import org.apache.spark.ml.param.IntParam;
+import org.apache.spark.ml.param.LongParam;
+import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.util.DefaultParamsWritable;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.BooleanType;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.NumericType;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.storage.StorageLevel;
+import org.privspark.core.accounting.Calibration;
+import org.privspark.core.accounting.OrderGrid;
+import org.privspark.core.accounting.PrivacyBudget;
+import org.privspark.spark.ml.params.ParamChecks;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What the DP-SGD estimators share: the params, their validation, the budget charge and the
+ * training run ({@link DpSgd}). Subclasses pick the loss, the label check and the model.
+ *
+ * <p><b>Order of work in {@link #fit}.</b> (1) Params and schema are validated and the run is
+ * planned ({@link #plan()}): a failure here reads no data and spends nothing. (2) The run's whole
+ * cost, {@code new SampledGaussianEvent(q, z, steps)}, is charged to the budget; a refusal ({@link
+ * org.privspark.core.accounting.BudgetExhaustedException}) reads no data and changes nothing.
+ * (3) Only then is the data read: one job caches the rows (and counts them when {@code
+ * numExamples} is not set), then one {@code treeAggregate} runs per step.
+ *
+ * <p><b>Budget.</b> The {@link PrivacyBudget} is not a Spark param (it is live state, not a
+ * setting): set it with {@link #setBudget} before {@code fit}, also on an estimator inside a
+ * {@code Pipeline}. {@link #copy} keeps it, so {@code Pipeline.fit} and param-map fits charge the
+ * same budget. It is not saved: an estimator read back from disk has none and refuses to fit until
+ * one is set.
+ *
+ * <p><b>Public quantities.</b> N (the row count: {@code numExamples}, or counted after the charge),
+ * the feature dimension and the label domain are treated as public; see {@code docs/ML.md}.
+ *
+ * @param <M> the model type
+ */
+public abstract class DpSgdEstimator<M extends DpSgdModel<M>, S extends DpSgdEstimator<M, S>>
+    extends Estimator<M>
+    implements DefaultParamsWritable {
+  private static final long serialVersionUID = 1L;
+  private static final Logger LOG = LoggerFactory.getLogger(DpSgdEstimator.class);
+
+  private final String uid;
+  private transient PrivacyBudget budget;
+
+  private final Param<String> featuresCol;
+  private final Param<String> labelCol;
+  private final Param<String> predictionCol;
+  private final IntParam epochs;
+  private final DoubleParam sampleRate;
+  private final DoubleParam expectedBatchSize;
+  private final LongParam numExamples;
+  private final DoubleParam clipNorm;
+  private final DoubleParam learningRate;
+  private final DoubleParam regParam;
+  private final BooleanParam fitIntercept;
+  private final DoubleParam noiseMultiplier;
+  private final DoubleParam targetEpsilon;
+  private final DoubleParam targetDelta;
+
+  /** Declares the shared params and their defaults for the stage {@code uid}. */
+  protected DpSgdEstimator(String uid) {
+    this.uid = uid;
+    featuresCol = new Param<>(uid, "featuresCol", "features column name (vectors)",
+        ParamChecks.columnName("featuresCol"));
+    labelCol = new Param<>(uid, "labelCol", "label column name", ParamChecks.columnName("labelCol"));
+    predictionCol = new Param<>(uid, "predictionCol", "prediction column name",
+        ParamChecks.columnName("predictionCol"));
+    epochs = new IntParam(uid, "epochs", "number of epochs (passes of 1/q steps), >= 1",
+        ParamChecks.atLeastOne("epochs"));
+    sampleRate = new DoubleParam(uid, "sampleRate",
+        "Poisson sampling rate q per step, in (0, 1]; set this or expectedBatchSize",
+        ParamChecks.inLeftOpen("sampleRate", 0, 1));
+    expectedBatchSize = new DoubleParam(uid, "expectedBatchSize",
+        "expected rows per step q*N, finite and > 0 (needs numExamples); set this or sampleRate",
+        ParamChecks.positiveFinite("expectedBatchSize"));
+    numExamples = new LongParam(uid, "numExamples",
+        "the public number of training rows N, >= 1; unset: counted after the budget is charged",
+        ParamChecks.atLeastOne("numExamples"));
+    clipNorm = new DoubleParam(uid, "clipNorm",
+        "L2 bound C of each per-example gradient, finite and > 0", ParamChecks.positiveFinite("clipNorm"));
+    learningRate = new DoubleParam(uid, "learningRate", "constant step size, finite and > 0",
+        ParamChecks.positiveFinite("learningRate"));
+    regParam = new DoubleParam(uid, "regParam",
+        "L2 regularisation strength (intercept excluded), finite and >= 0",
+        ParamChecks.nonNegativeFinite("regParam"));
+    fitIntercept = new BooleanParam(uid, "fitIntercept", "whether to fit an intercept");
+    noiseMultiplier = new DoubleParam(uid, "noiseMultiplier",
+        "noise multiplier z = sigma / clipNorm, finite and > 0; set this or targetEpsilon with targetDelta",
+        ParamChecks.positiveFinite("noiseMultiplier"));
+    targetEpsilon = new DoubleParam(uid, "targetEpsilon",
+        "epsilon the run may cost, finite and > 0 (with targetDelta); z is calibrated to it",
+        ParamChecks.positiveFinite("targetEpsilon"));
+    targetDelta = new DoubleParam(uid, "targetDelta", "delta of targetEpsilon, in (0, 1)",
+        ParamChecks.inOpen("targetDelta", 0, 1));
+    setDefault(featuresCol, "features");
+    setDefault(labelCol, "label");
+    setDefault(predictionCol, "prediction");
+    setDefault(epochs, 5); // a few passes: DP-SGD pays per step, so fewer, larger steps are cheap
+    setDefault(clipNorm, 1.0); // features in [-1, 1] or [0, 1] give gradients of norm ~1
+    setDefault(learningRate, 1.0);
+    setDefault(regParam, 0.0);
+    setDefault(fitIntercept, true);
+  }
+
+  @Override
+  public String uid() {
+    return uid;
+  }
+
+  // ---- params (public no-argument accessors: Spark finds params by reflection on these) ----
+
+  /** Features column (vectors); default "features". */
+  public Param<String> featuresCol() {
+    return featuresCol;
+  }
+
+  /** Label column (numeric or boolean); default "label". */
+  public Param<String> labelCol() {
+    return labelCol;
+  }
+
+  /** Prediction column the model adds; default "prediction". */
+  public Param<String> predictionCol() {
+    return predictionCol;
+  }
+
+  /** Epochs, &ge; 1; default 5. The run takes epochs·⌊1/q⌋ steps. */
+  public IntParam epochs() {
+    return epochs;
+  }
+
+  /** Poisson sampling rate q in (0, 1]; no default (set it or {@link #expectedBatchSize()}). */
+  public DoubleParam sampleRate() {
+    return sampleRate;
+  }
+
+  /** Expected batch size B = q·N &gt; 0; requires {@link #numExamples()}; no default. */
+  public DoubleParam expectedBatchSize() {
+    return expectedBatchSize;
+  }
+
+  /** The public row count N &ge; 1; unset means counted after the charge. */
+  public LongParam numExamples() {
+    return numExamples;
+  }
+
+  /** Per-example gradient L2 bound C &gt; 0; default 1. */
+  public DoubleParam clipNorm() {
+    return clipNorm;
+  }
+
+  /** Constant learning rate &gt; 0; default 1. */
+  public DoubleParam learningRate() {
+    return learningRate;
+  }
+
+  /** L2 regularisation &ge; 0 (applied on the driver, intercept excluded); default 0. */
+  public DoubleParam regParam() {
+    return regParam;
+  }
+
+  /** Whether to fit an intercept; default true. */
+  public BooleanParam fitIntercept() {
+    return fitIntercept;
+  }
+
+  /** Noise multiplier z = σ/C &gt; 0; set it, or {@link #targetEpsilon()} and {@link #targetDelta()}. */
+  public DoubleParam noiseMultiplier() {
+    return noiseMultiplier;
+  }
+
+  /** Target ε &gt; 0 of the whole run; z is the smallest that meets it (with {@link #targetDelta()}). */
+  public DoubleParam targetEpsilon() {
+    return targetEpsilon;
+  }
+
+  /** Target δ in (0, 1) of the whole run. */
+  public DoubleParam targetDelta() {
+    return targetDelta;
+  }
+
+  // ---- setters (return the concrete type) ----
+
+  @SuppressWarnings("unchecked")
+  private S self() {
+    return (S) this;
+  }
+
+  /** Sets {@link #featuresCol()}; the value is validated at once. */
+  public S setFeaturesCol(String value) {
+    set(featuresCol, value);
+    return self();
+  }
+
+  /** Sets {@link #labelCol()}; the value is validated at once. */
+  public S setLabelCol(String value) {
+    set(labelCol, value);
+    return self();
+  }
+
+  /** Sets {@link #predictionCol()}; the value is validated at once. */
+  public S setPredictionCol(String value) {
+    set(predictionCol, value);
+    return self();
+  }
+
+  /** Sets {@link #epochs()}; the value is validated at once. */
+  public S setEpochs(int value) {
+    set(epochs, value);
+    return self();
+  }
+
+  /** Sets {@link #sampleRate()}; the value is validated at once. */
+  public S setSampleRate(double value) {
+    set(sampleRate, value);
+    return self();
+  }
+
+  /** Sets {@link #expectedBatchSize()}; the value is validated at once. */
+  public S setExpectedBatchSize(double value) {
+    set(expectedBatchSize, value);
+    return self();
+  }
+
+  /** Sets {@link #numExamples()}; the value is validated at once. */
+  public S setNumExamples(long value) {
+    set(numExamples, value);
+    return self();
+  }
+
+  /** Sets {@link #clipNorm()}; the value is validated at once. */
+  public S setClipNorm(double value) {
+    set(clipNorm, value);
+    return self();
+  }
+
+  /** Sets {@link #learningRate()}; the value is validated at once. */
+  public S setLearningRate(double value) {
+    set(learningRate, value);
+    return self();
+  }
+
+  /** Sets {@link #regParam()}; the value is validated at once. */
+  public S setRegParam(double value) {
+    set(regParam, value);
+    return self();
+  }
+
+  /** Sets {@link #fitIntercept()}; the value is validated at once. */
+  public S setFitIntercept(boolean value) {
+    set(fitIntercept, value);
+    return self();
+  }
+
+  /** Sets {@link #noiseMultiplier()}; the value is validated at once. */
+  public S setNoiseMultiplier(double value) {
+    set(noiseMultiplier, value);
+    return self();
+  }
+
+  /** Sets {@link #targetEpsilon()}; the value is validated at once. */
+  public S setTargetEpsilon(double value) {
+    set(targetEpsilon, value);
+    return self();
+  }
+
+  /** Sets {@link #targetDelta()}; the value is validated at once. */
+  public S setTargetDelta(double value) {
+    set(targetDelta, value);
+    return self();
+  }
+
+  /**
+   * The budget every {@code fit} charges (required; not a Spark param, and not saved). A budget
+   * from a ledger ({@code Ledger.budget()}) records each run as an entry labelled "dp-sgd".
+   */
+  public S setBudget(PrivacyBudget value) {
+    this.budget = value;
+    return self();
+  }
+
+  /** The budget {@code fit} will charge, or null when none is set. */
+  public PrivacyBudget getBudget() {
+    return budget;
+  }
+
+  // ---- validation and planning ----
+
+  final double dbl(DoubleParam p) {
+    return (Double) $(p);
+  }
+
+  final long lng(LongParam p) {
+    return (Long) $(p);
+  }
+
+  /**
+   * Validates the params against each other and plans the run, without reading data or spending:
+   * q, the number of steps and z (given, or calibrated to (targetEpsilon, targetDelta) on the
+   * budget's order grid by {@link Calibration#dpSgdNoiseMultiplier}).
+   *
+   * @throws IllegalArgumentException naming the missing or conflicting params and how to fix them
+   * @throws IllegalStateException if no budget is set
+   */
+  public DpSgdPlan plan() {
+    if (budget == null) {
+      throw new IllegalStateException(getClass().getSimpleName() + " " + uid
+          + ": budget must be set before fit (setBudget(PrivacyBudget), e.g. ledger.budget())");
+    }
+    double q;
+    if (isSet(sampleRate) == isSet(expectedBatchSize)) {
+      throw new IllegalArgumentException("sampleRate or expectedBatchSize must be set, not both"
+          + (isSet(sampleRate) ? " (clear one of them)" : "; got neither"));
+    }
+    if (isSet(sampleRate)) {
+      q = dbl(sampleRate);
+    } else {
+      if (!isSet(numExamples)) {
+        throw new IllegalArgumentException("expectedBatchSize needs numExamples (the public row "
+            + "count N), so that q = expectedBatchSize / N is known before the budget is charged;"
+            + " set numExamples, or set sampleRate instead");
+      }
+      double b = dbl(expectedBatchSize);
+      long n = lng(numExamples);
+      if (b > n) {
+        throw new IllegalArgumentException("expectedBatchSize must be <= numExamples (" + n
+            + "); got " + b);
+      }
+      q = b / n;
+    }
+    boolean hasZ = isSet(noiseMultiplier);
+    boolean hasTarget = isSet(targetEpsilon) || isSet(targetDelta);
+    if (hasZ == hasTarget) {
+      throw new IllegalArgumentException("noiseMultiplier, or targetEpsilon with targetDelta, must "
+          + "be set" + (hasZ ? ", not both (clear one of them)" : "; got neither"));
+    }
+    if (hasTarget && !(isSet(targetEpsilon) && isSet(targetDelta))) {
+      throw new IllegalArgumentException("targetEpsilon and targetDelta must be set together; got "
+          + (isSet(targetEpsilon) ? "targetEpsilon only" : "targetDelta only"));
+    }
+    int e = (int) $(epochs);
+    long perEpoch = Math.max(1, (long) Math.floor(1 / q));
+    long steps = Math.multiplyExact((long) e, perEpoch);
+    OrderGrid grid = budget.grid();
+    double delta;
+    double z;
+    if (hasZ) {
+      z = dbl(noiseMultiplier);
+      delta = budget.delta();
+      if (!(delta > 0)) {
+        throw new IllegalArgumentException("the budget's delta must be > 0 for DP-SGD (Gaussian "
+            + "noise has no pure-DP bound); got " + delta);
+      }
+    } else {
+      delta = dbl(targetDelta);
+      try {
+        z = Calibration.dpSgdNoiseMultiplier(q, steps, dbl(targetEpsilon), delta, grid);
+      } catch (ArithmeticException ex) {
+        throw new IllegalArgumentException("targetEpsilon must be reachable at targetDelta " + delta
+            + " with q " + q + " and " + steps + " steps on the budget's order grid; got "
+            + dbl(targetEpsilon), ex);
+      }
+    }
+    return new DpSgdPlan(q, z, dbl(clipNorm), e, perEpoch, steps, delta, grid);
+  }
+
+  /**
+   * Checks the features column (vectors) and the label column (numeric or boolean), then adds the
+   * model's output columns.
+   */
+  @Override
+  public StructType transformSchema(StructType schema) {
+    StructField features = field(schema, $(featuresCol), "featuresCol");
+    if (!(features.dataType() instanceof VectorUDT)) {
+      throw new IllegalArgumentException("featuresCol '" + $(featuresCol)
+          + "' must be a vector column; got " + features.dataType().simpleString());
+    }
+    StructField label = field(schema, $(labelCol), "labelCol");
+    DataType t = label.dataType();
+    if (!(t instanceof NumericType) && !(t instanceof BooleanType)) {
+      throw new IllegalArgumentException("labelCol '" + $(labelCol)
+          + "' must be a numeric or boolean column; got " + t.simpleString());
+    }
+    return outputSchema(schema);
+  }
+
+  static StructField field(StructType schema, String name, String param) {
+    for (StructField f : schema.fields()) {
+      if (f.name().equals(name)) {
+        return f;
+      }
+    }
+    throw new IllegalArgumentException(param + " must name a column of the input; got '" + name
+        + "', columns: " + String.join(", ", schema.fieldNames()));
+  }
+
+  /** The schema with the model's output columns added. */
+  abstract StructType outputSchema(StructType schema);
+
+  /** The loss whose gradient is clipped. */
+  abstract DpSgd.Loss loss();
+
+  /**
+   * The check of one label, run on the executors after the charge (see {@code docs/ML.md} on
+   * data-dependent errors); must not capture the estimator.
+   */
+  abstract LabelCheck labelCheck();
+
+  /** The model for the trained weights. */
+  abstract M newModel(String modelUid, double[] coefficients, double intercept, PrivacyRecord record);
+
+  /** Mechanism label recorded in the ledger. */
+  static final String MECHANISM = "dp-sgd";
+
+  @Override
+  public M fit(Dataset<?> dataset) {
+    // 1. Validate and plan: nothing read, nothing spent.
+    transformSchema(dataset.schema());
+    DpSgdPlan plan = plan();
+    String stage = getClass().getSimpleName() + " " + uid;
+    // 2. Charge the whole run before any data is touched.
+    budget.spend(plan.event(), MECHANISM, String.format(Locale.ROOT,
+        "%s: features=%s, label=%s, q=%s, z=%s, steps=%d, clipNorm=%s",
+        stage, $(featuresCol), $(labelCol), plan.sampleRate(), plan.noiseMultiplier(), plan.steps(),
+        plan.clipNorm()));
+    double epsilon = plan.epsilon();
+    LOG.info(String.format(Locale.ROOT,
+        "%s: charged DP-SGD run (q=%.6g, z=%.6g, %d steps, C=%s): epsilon %.4f at delta %.3g",
+        stage, plan.sampleRate(), plan.noiseMultiplier(), plan.steps(), plan.clipNorm(),
+        epsilon, plan.delta()));
+    // 3. Read the data.
+    JavaRDD<DpSgd.Example> rows = examples(dataset).persist(StorageLevel.MEMORY_AND_DISK());
+    try {
+      DpSgd.Census census;
+      try {
+        census = DpSgd.census(rows);
+      } catch (Exception e) { // Spark rethrows task failures as (checked) SparkException
+        throw unwrapIllegalArgument(e);
+      }
+      if (census.rows() == 0) {
+        throw new IllegalArgumentException("the training data must hold at least one row; got 0");
+      }
+      long publicN = isSet(numExamples) ? lng(numExamples) : census.rows();
+      DpSgd.Settings settings = new DpSgd.Settings(plan, loss(), (boolean) $(fitIntercept),
+          dbl(learningRate), dbl(regParam), publicN, census.dimension(), stage);
+      DpSgd.Result result = DpSgd.train(rows, settings);
+      PrivacyRecord record = new PrivacyRecord(plan.sampleRate(), plan.noiseMultiplier(),
+          plan.steps(), plan.clipNorm(), result.noiseStd(), epsilon, plan.delta(), publicN);
+      M model = newModel(uid + "_model", result.coefficients(), result.intercept(), record);
+      copyValues(model, ParamMap.empty());
+      return model.setParent(this);
+    } finally {
+      rows.unpersist(false);
+    }
+  }
+
+  private static RuntimeException unwrapIllegalArgument(Exception e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof IllegalArgumentException iae) {
+        return new IllegalArgumentException(iae.getMessage(), e);
+      }
+    }
+    return new IllegalStateException("reading the training data failed", e);
+  }
+
+  /** The rows as examples: label as double (booleans as 0/1), checked; features as vectors. */
+  private JavaRDD<DpSgd.Example> examples(Dataset<?> dataset) {
+    String f = $(featuresCol);
+    String l = $(labelCol);
+    boolean booleanLabel = field(dataset.schema(), l, "labelCol").dataType() instanceof BooleanType;
+    LabelCheck check = labelCheck();
+    return dataset.select(col(f), col(l)).toJavaRDD().map((Row r) -> {
+      if (r.isNullAt(0)) {
+        throw new IllegalArgumentException("featuresCol '" + f + "' must not hold nulls");
+      }
+      if (r.isNullAt(1)) {
+        throw new IllegalArgumentException("labelCol '" + l + "' must not hold nulls");
+      }
+      double label = booleanLabel ? (r.getBoolean(1) ? 1 : 0) : ((Number) r.get(1)).doubleValue();
+      check.check(label);
+      return new DpSgd.Example(label, (Vector) r.get(0));
+    });
+  }
+
+  /** A serializable label check (the estimator itself stays on the driver). */
+  interface LabelCheck extends java.io.Serializable {
+    void check(double label);
+  }
+
+  /** The same estimator (same uid, params and budget) with {@code extra} params applied. */
+  @Override
+  public abstract S copy(ParamMap extra);
+
+  /** For subclasses' {@link #copy}: copies params and the budget onto {@code to}. */
+  protected S copyTo(S to, ParamMap extra) {
+    copyValues(to, extra);
+    to.setBudget(budget);
+    return to;
+  }
+}

@@ -1,0 +1,250 @@
+package org.privspark.spark.ml;
+
+import java.util.List;
+import org.apache.spark.ml.Model;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.linalg.VectorUDT;
+import org.apache.spark.ml.linalg.Vectors;
+import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.util.DefaultParamsReader;
+import org.apache.spark.ml.util.DefaultParamsWriter;
+import org.apache.spark.ml.util.MLReader;
+import org.apache.spark.ml.util.MLWritable;
+import org.apache.spark.ml.util.MLWriter;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import org.privspark.core.accounting.SampledGaussianEvent;
+import org.privspark.spark.ml.params.ParamChecks;
+import scala.Option;
+
+/**
+ * What the DP-SGD models share: the weights, the cost of training them ({@link PrivacyRecord}),
+ * the features and prediction params, and persistence.
+ *
+ * <p><b>Saved layout</b> (like Spark's own models): {@code <path>/metadata/} holds Spark's params
+ * metadata ({@code DefaultParamsWriter}: class, uid, Spark version, params); {@code <path>/data/}
+ * holds one Parquet row with {@code formatVersion}, the coefficients, the intercept and every field
+ * of the {@link PrivacyRecord}. The reader checks the class name and refuses a format version it
+ * does not know.
+ *
+ * <p>Using a model is post-processing of a DP release: transforming any data costs no budget.
+ *
+ * @param <M> the model type
+ */
+public abstract class DpSgdModel<M extends DpSgdModel<M>> extends Model<M> implements MLWritable {
+  private static final long serialVersionUID = 1L;
+  /** The version of the {@code data/} layout this code writes and reads. */
+  static final int FORMAT_VERSION = 1;
+
+  private final String uid;
+  private final double[] coefficients;
+  private final double intercept;
+  private final PrivacyRecord record;
+  private final Param<String> featuresCol;
+  private final Param<String> predictionCol;
+
+  /** A model of {@code coefficients} (copied) and {@code intercept}, trained at the cost {@code record}. */
+  protected DpSgdModel(String uid, double[] coefficients, double intercept, PrivacyRecord record) {
+    this.uid = uid;
+    this.coefficients = coefficients.clone();
+    this.intercept = intercept;
+    this.record = record;
+    featuresCol = new Param<>(uid, "featuresCol", "features column name (vectors)",
+        ParamChecks.columnName("featuresCol"));
+    predictionCol = new Param<>(uid, "predictionCol", "prediction column name",
+        ParamChecks.columnName("predictionCol"));
+    setDefault(featuresCol, "features");
+    setDefault(predictionCol, "prediction");
+  }
+
+  @Override
+  public String uid() {
+    return uid;
+  }
+
+  /** Features column (vectors of {@link #numFeatures()}); default "features". */
+  public Param<String> featuresCol() {
+    return featuresCol;
+  }
+
+  /** Prediction column; default "prediction". */
+  public Param<String> predictionCol() {
+    return predictionCol;
+  }
+
+  @SuppressWarnings("unchecked")
+  final M self() {
+    return (M) this;
+  }
+
+  /** Sets {@link #featuresCol()}; the value is validated at once. */
+  public M setFeaturesCol(String value) {
+    set(featuresCol, value);
+    return self();
+  }
+
+  /** Sets {@link #predictionCol()}; the value is validated at once. */
+  public M setPredictionCol(String value) {
+    set(predictionCol, value);
+    return self();
+  }
+
+  /** The coefficients (a copy). */
+  public Vector coefficients() {
+    return Vectors.dense(coefficients.clone());
+  }
+
+  /** The intercept (0 when none was fitted). */
+  public double intercept() {
+    return intercept;
+  }
+
+  /** The number of features. */
+  public int numFeatures() {
+    return coefficients.length;
+  }
+
+  /** What training cost. */
+  public PrivacyRecord privacyRecord() {
+    return record;
+  }
+
+  /** The event charged for training. */
+  public SampledGaussianEvent privacyEvent() {
+    return record.event();
+  }
+
+  /** ε of the training run at {@link #delta()}. */
+  public double epsilon() {
+    return record.epsilon();
+  }
+
+  /** The δ of {@link #epsilon()}. */
+  public double delta() {
+    return record.delta();
+  }
+
+  /** The noise multiplier z = σ/C used. */
+  public double noiseMultiplier() {
+    return record.noiseMultiplier();
+  }
+
+  final double[] rawCoefficients() {
+    return coefficients;
+  }
+
+  /** Checks the features column and that no output column exists yet. */
+  final void checkInput(StructType schema) {
+    StructField f = DpSgdEstimator.field(schema, $(featuresCol), "featuresCol");
+    if (!(f.dataType() instanceof VectorUDT)) {
+      throw new IllegalArgumentException("featuresCol '" + $(featuresCol)
+          + "' must be a vector column; got " + f.dataType().simpleString());
+    }
+  }
+
+  static void checkAbsent(StructType schema, String column, String param) {
+    for (String name : schema.fieldNames()) {
+      if (name.equals(column)) {
+        throw new IllegalArgumentException(param + " must name a column not in the input; got '"
+            + column + "' (set " + param + " to another name)");
+      }
+    }
+  }
+
+  /** w·x + b for a features vector of the model's size. */
+  static double margin(double[] w, double b, Vector x) {
+    if (x.size() != w.length) {
+      throw new IllegalArgumentException(
+          "featuresCol vectors must have the model's " + w.length + " features; got " + x.size());
+    }
+    return DpSgd.margin(w, w.length, false, x) + b;
+  }
+
+  @Override
+  public String toString() {
+    return getClass().getSimpleName() + ": uid=" + uid + ", numFeatures=" + coefficients.length
+        + ", epsilon=" + record.epsilon() + " at delta=" + record.delta();
+  }
+
+  @Override
+  public MLWriter write() {
+    return new Writer(this);
+  }
+
+  private static final StructType DATA_SCHEMA = new StructType()
+      .add("formatVersion", DataTypes.IntegerType, false)
+      .add("coefficients", new VectorUDT(), false)
+      .add("intercept", DataTypes.DoubleType, false)
+      .add("sampleRate", DataTypes.DoubleType, false)
+      .add("noiseMultiplier", DataTypes.DoubleType, false)
+      .add("steps", DataTypes.LongType, false)
+      .add("clipNorm", DataTypes.DoubleType, false)
+      .add("noiseStd", DataTypes.DoubleType, false)
+      .add("epsilon", DataTypes.DoubleType, false)
+      .add("delta", DataTypes.DoubleType, false)
+      .add("numExamples", DataTypes.LongType, false);
+
+  /** Writes metadata (Spark's) and data (one Parquet row). */
+  private static final class Writer extends MLWriter {
+    private final DpSgdModel<?> model;
+
+    Writer(DpSgdModel<?> model) {
+      this.model = model;
+    }
+
+    @Override
+    public void saveImpl(String path) {
+      SparkSession spark = sparkSession();
+      DefaultParamsWriter.saveMetadata(model, path, spark);
+      PrivacyRecord r = model.record;
+      Row row = RowFactory.create(FORMAT_VERSION, Vectors.dense(model.coefficients.clone()),
+          model.intercept, r.sampleRate(), r.noiseMultiplier(), r.steps(), r.clipNorm(),
+          r.noiseStd(), r.epsilon(), r.delta(), r.numExamples());
+      spark.createDataFrame(List.of(row), DATA_SCHEMA).repartition(1)
+          .write().parquet(path + "/data");
+    }
+  }
+
+  /** Builds a model of the reader's class from saved state. */
+  interface Factory<M> {
+    M create(String uid, double[] coefficients, double intercept, PrivacyRecord record);
+  }
+
+  /** Reads what {@link Writer} wrote, for a model class {@code className}. */
+  static final class Reader<M extends DpSgdModel<M>> extends MLReader<M> {
+    private final String className;
+    private final Factory<M> factory;
+
+    Reader(String className, Factory<M> factory) {
+      this.className = className;
+      this.factory = factory;
+    }
+
+    @Override
+    public M load(String path) {
+      SparkSession spark = sparkSession();
+      DefaultParamsReader.Metadata metadata =
+          DefaultParamsReader.loadMetadata(path, spark, className);
+      Dataset<Row> data = spark.read().parquet(path + "/data");
+      Row row = data.select("formatVersion", "coefficients", "intercept", "sampleRate",
+          "noiseMultiplier", "steps", "clipNorm", "noiseStd", "epsilon", "delta", "numExamples")
+          .head();
+      int version = row.getInt(0);
+      if (version != FORMAT_VERSION) {
+        throw new IllegalArgumentException("formatVersion must be " + FORMAT_VERSION
+            + " (the version this PrivSpark reads); got " + version + " in " + path);
+      }
+      PrivacyRecord record = new PrivacyRecord(row.getDouble(3), row.getDouble(4), row.getLong(5),
+          row.getDouble(6), row.getDouble(7), row.getDouble(8), row.getDouble(9), row.getLong(10));
+      M model = factory.create(metadata.uid(), ((Vector) row.get(1)).toArray(), row.getDouble(2),
+          record);
+      metadata.getAndSetParams(model, Option.empty());
+      return model;
+    }
+  }
+}

@@ -1,0 +1,80 @@
+package org.privspark.spark.ml.params;
+
+import java.io.Serializable;
+import org.privspark.core.Check;
+import scala.Function1;
+
+/**
+ * Spark ML param validators that speak PrivSpark's error shape. Spark's own {@code
+ * ParamValidators} reject a value with "parameter x given invalid value y", which names neither the
+ * allowed range nor a fix; these validators throw {@link IllegalArgumentException} with
+ * {@code "<param> must be <range>; got <value>"} from {@link Check} instead, at {@code set} time,
+ * before any data is read or budget spent.
+ *
+ * <p>Each validator is a serializable Scala function, as Spark requires of a {@code Param}'s
+ * {@code isValid}.
+ */
+public final class ParamChecks {
+  private ParamChecks() {}
+
+  /** A validator; {@code apply} throws with the Check message or returns true. */
+  private interface Validator<T> extends Function1<T, Object>, Serializable {}
+
+  /** Finite and &gt; 0. */
+  public static <T> Function1<T, Object> positiveFinite(String name) {
+    return (Validator<T>) v -> {
+      Check.positiveFinite(name, ((Number) v).doubleValue());
+      return true;
+    };
+  }
+
+  /** Finite and &ge; 0. */
+  public static <T> Function1<T, Object> nonNegativeFinite(String name) {
+    return (Validator<T>) v -> {
+      Check.nonNegativeFinite(name, ((Number) v).doubleValue());
+      return true;
+    };
+  }
+
+  /** In (lower, upper]. */
+  public static <T> Function1<T, Object> inLeftOpen(String name, double lower, double upper) {
+    return (Validator<T>) v -> {
+      Check.inLeftOpen(name, ((Number) v).doubleValue(), lower, upper);
+      return true;
+    };
+  }
+
+  /** In (lower, upper). */
+  public static <T> Function1<T, Object> inOpen(String name, double lower, double upper) {
+    return (Validator<T>) v -> {
+      Check.inOpen(name, ((Number) v).doubleValue(), lower, upper);
+      return true;
+    };
+  }
+
+  /** In [lower, upper]. */
+  public static <T> Function1<T, Object> inClosed(String name, double lower, double upper) {
+    return (Validator<T>) v -> {
+      Check.inClosed(name, ((Number) v).doubleValue(), lower, upper);
+      return true;
+    };
+  }
+
+  /** An integer &ge; 1. */
+  public static <T> Function1<T, Object> atLeastOne(String name) {
+    return (Validator<T>) v -> {
+      Check.atLeastOne(name, ((Number) v).longValue());
+      return true;
+    };
+  }
+
+  /** A non-empty column name. */
+  public static <T> Function1<T, Object> columnName(String name) {
+    return (Validator<T>) v -> {
+      if (!(v instanceof String s) || s.isEmpty()) {
+        throw new IllegalArgumentException(name + " must be a non-empty column name; got " + v);
+      }
+      return true;
+    };
+  }
+}

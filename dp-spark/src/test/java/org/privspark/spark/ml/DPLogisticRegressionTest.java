@@ -1,0 +1,312 @@
+package org.privspark.spark.ml;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.udf;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.apache.spark.ml.Pipeline;
+import org.apache.spark.ml.PipelineModel;
+import org.apache.spark.ml.PipelineStage;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.linalg.VectorUDT;
+import org.apache.spark.ml.linalg.Vectors;
+import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.api.java.UDF1;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.privspark.core.accounting.BudgetExhaustedException;
+import org.privspark.core.accounting.OrderGrid;
+import org.privspark.core.accounting.PrivacyBudget;
+import org.privspark.core.audit.AuditReport;
+import org.privspark.core.audit.LedgerVerifier;
+import org.privspark.core.ledger.FixedPointCost;
+import org.privspark.core.ledger.Ledger;
+import org.privspark.core.ledger.LedgerEntry;
+import org.privspark.core.ledger.LocalDirectoryStore;
+import org.privspark.core.ledger.OpeningStore;
+import org.privspark.core.ledger.note.NoteSigner;
+import org.privspark.spark.SparkTestSession;
+import org.privspark.spark.ml.feature.PublicFeatureEncoder;
+
+/**
+ * {@link DPLogisticRegression} as a Spark ML stage: budget handling, validation, persistence,
+ * Pipelines. Written the way a Java user calls it (setter chains, {@code fit}, {@code transform}).
+ */
+class DPLogisticRegressionTest {
+  @TempDir Path dir;
+
+  private static Dataset<Row> data;
+
+  private static SparkSession spark() {
+    return SparkTestSession.get();
+  }
+
+  /** 4,000 rows: x in [-1, 1]², a category, label 1 when 2·x1 − x2 + 0.3 + noise &gt; 0 (fixed seed). */
+  @BeforeAll
+  static void makeData() {
+    SplittableRandom r = new SplittableRandom(11);
+    List<Row> rows = new ArrayList<>();
+    String[] colours = {"red", "green", "blue"};
+    for (int i = 0; i < 4000; i++) {
+      double x1 = r.nextDouble(-1, 1);
+      double x2 = r.nextDouble(-1, 1);
+      String colour = colours[r.nextInt(3)];
+      double y = 2 * x1 - x2 + 0.3 + (colour.equals("red") ? 0.5 : 0) + 0.3 * r.nextGaussian() > 0 ? 1 : 0;
+      rows.add(RowFactory.create(Vectors.dense(x1, x2), y, x1, x2, colour));
+    }
+    data = spark().createDataFrame(rows, new StructType()
+        .add("features", new VectorUDT()).add("label", DataTypes.DoubleType)
+        .add("x1", DataTypes.DoubleType).add("x2", DataTypes.DoubleType)
+        .add("colour", DataTypes.StringType)).repartition(2).cache();
+    data.count();
+  }
+
+  private static DPLogisticRegression small(PrivacyBudget budget) {
+    return new DPLogisticRegression().setBudget(budget).setSampleRate(0.05).setEpochs(2)
+        .setNoiseMultiplier(1.0).setClipNorm(1.0).setLearningRate(2.0);
+  }
+
+  private static int jobs() {
+    return spark().sparkContext().statusTracker().getJobIdsForGroup(null).length;
+  }
+
+  @Test
+  void fit_learnsTheRule_andReportsItsCost() {
+    PrivacyBudget budget = new PrivacyBudget(10, 1e-5);
+    DPLogisticRegressionModel model = small(budget).fit(data);
+    long right = model.transform(data).filter("prediction = label").count();
+    assertThat(right / 4000.0).isGreaterThan(0.85);
+    assertThat(model.numFeatures()).isEqualTo(2);
+    assertThat(model.noiseMultiplier()).isEqualTo(1.0);
+    assertThat(model.privacyEvent()).isEqualTo(new org.privspark.core.accounting.SampledGaussianEvent(0.05, 1.0, 40));
+    assertThat(model.delta()).isEqualTo(1e-5);
+    assertThat(budget.spent().epsilon()).isCloseTo(model.epsilon(), within(1e-9));
+    assertThat(model.privacyRecord().numExamples()).isEqualTo(4000);
+    assertThat(model.parent()).isInstanceOf(DPLogisticRegression.class);
+    assertThat(model.transform(data).columns()).contains("prediction", "probability", "rawPrediction");
+  }
+
+  @Test
+  void fit_budgetRefuses_readsNoDataAndLeavesBudgetUnchanged() {
+    UDF1<Vector, Vector> explode = v -> {
+      throw new IllegalStateException("the data was read");
+    };
+    Dataset<Row> poisoned = data.withColumn("features",
+        udf(explode, new VectorUDT()).apply(col("features")));
+    PrivacyBudget budget = new PrivacyBudget(0.05, 1e-5);
+    int jobsBefore = jobs();
+    assertThatThrownBy(() -> small(budget).fit(poisoned))
+        .isInstanceOf(BudgetExhaustedException.class);
+    assertThat(budget.spent().epsilon()).isZero();
+    assertThat(jobs()).as("no Spark job ran").isEqualTo(jobsBefore);
+  }
+
+  @Test
+  void fit_ledgerBudget_recordsOneDpSgdEntryWithTheRunsCost() throws Exception {
+    String origin = "test.privspark.org/ml-ledger";
+    NoteSigner signer = NoteSigner.generate(origin);
+    LocalDirectoryStore store = new LocalDirectoryStore(dir.resolve("ledger"));
+    Ledger ledger = Ledger.create(store, origin, 5.0, 1e-5, OrderGrid.defaults(), signer,
+        OpeningStore.discarding());
+    DPLogisticRegression estimator = small(ledger.budget());
+    DpSgdPlan plan = estimator.plan();
+    DPLogisticRegressionModel model = estimator.fit(data);
+
+    LedgerEntry entry = LedgerEntry.decode(
+        Files.readAllBytes(store.root().resolve(LedgerEntry.path(1))), 1);
+    assertThat(entry.mechanism()).isEqualTo("dp-sgd");
+    assertThat(entry.cost()).isEqualTo(FixedPointCost.of(plan.event(), OrderGrid.defaults()));
+    assertThat(store.root().resolve(LedgerEntry.path(2))).doesNotExist();
+    AuditReport report = new LedgerVerifier(signer.verifier()).verify(store, List.of());
+    assertThat(report.intact()).as(report.message()).isTrue();
+    assertThat(report.spentEpsilon()).isGreaterThanOrEqualTo(model.epsilon() - 1e-6);
+  }
+
+  // ---- validation: clear errors, nothing spent ----
+
+  @Test
+  void setClipNorm_zeroOrNegative_throwsNamingParamAndRange() {
+    assertThatThrownBy(() -> new DPLogisticRegression().setClipNorm(0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("clipNorm must be finite and > 0; got 0.0");
+    assertThatThrownBy(() -> new DPLogisticRegression().setClipNorm(-1))
+        .hasMessage("clipNorm must be finite and > 0; got -1.0");
+  }
+
+  @Test
+  void setSampleRate_outsideZeroToOne_throwsNamingParamAndRange() {
+    assertThatThrownBy(() -> new DPLogisticRegression().setSampleRate(0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("sampleRate must be in (0.0, 1.0]; got 0.0");
+    assertThatThrownBy(() -> new DPLogisticRegression().setSampleRate(1.5))
+        .hasMessage("sampleRate must be in (0.0, 1.0]; got 1.5");
+    assertThatThrownBy(() -> new DPLogisticRegression().setSampleRate(Double.NaN))
+        .hasMessage("sampleRate must be in (0.0, 1.0]; got NaN");
+    DPLogisticRegression full = new DPLogisticRegression().setSampleRate(1.0);
+    assertThat(full.getOrDefault(full.sampleRate())).isEqualTo(1.0);
+  }
+
+  @Test
+  void setOtherParams_outOfRange_throwNamingParam() {
+    assertThatThrownBy(() -> new DPLogisticRegression().setEpochs(0))
+        .hasMessage("epochs must be >= 1; got 0");
+    assertThatThrownBy(() -> new DPLogisticRegression().setTargetDelta(1))
+        .hasMessage("targetDelta must be in (0.0, 1.0); got 1.0");
+    assertThatThrownBy(() -> new DPLogisticRegression().setNoiseMultiplier(Double.POSITIVE_INFINITY))
+        .hasMessage("noiseMultiplier must be finite and > 0; got Infinity");
+    assertThatThrownBy(() -> new DPLogisticRegression().setRegParam(-0.1))
+        .hasMessage("regParam must be finite and >= 0; got -0.1");
+  }
+
+  @Test
+  void fit_missingLabelColumn_throwsNamingLabelCol_andSpendsNothing() {
+    PrivacyBudget budget = new PrivacyBudget(10, 1e-5);
+    assertThatThrownBy(() -> small(budget).fit(data.drop("label")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("labelCol must name a column of the input; got 'label'");
+    assertThat(budget.spent().epsilon()).isZero();
+  }
+
+  @Test
+  void fit_stringLabel_throwsNamingType_andSpendsNothing() {
+    PrivacyBudget budget = new PrivacyBudget(10, 1e-5);
+    assertThatThrownBy(() -> small(budget).setLabelCol("colour").fit(data))
+        .hasMessage("labelCol 'colour' must be a numeric or boolean column; got string");
+    assertThat(budget.spent().epsilon()).isZero();
+  }
+
+  @Test
+  void fit_nonBinaryLabel_throwsNamingTheRule_withoutShowingTheValue() {
+    PrivacyBudget budget = new PrivacyBudget(10, 1e-5);
+    Dataset<Row> threeClasses = data.withColumn("label", col("label").plus(lit(1)));
+    assertThatThrownBy(() -> small(budget).fit(threeClasses))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("labelCol 'label' must hold only 0 or 1 (or booleans) for logistic regression;"
+            + " a row holds another value (not shown: it is private data)");
+    // The check needs the data, so it runs after the charge: the budget stays spent.
+    assertThat(budget.spent().epsilon()).isPositive();
+  }
+
+  @Test
+  void fit_conflictingOrMissingParams_explainTheFix_andSpendNothing() {
+    PrivacyBudget budget = new PrivacyBudget(10, 1e-5);
+    assertThatThrownBy(() -> new DPLogisticRegression().fit(data))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("budget must be set before fit (setBudget(PrivacyBudget)");
+    assertThatThrownBy(() -> new DPLogisticRegression().setBudget(budget).setNoiseMultiplier(1).fit(data))
+        .hasMessage("sampleRate or expectedBatchSize must be set, not both; got neither");
+    assertThatThrownBy(() -> small(budget).setExpectedBatchSize(100).fit(data))
+        .hasMessage("sampleRate or expectedBatchSize must be set, not both (clear one of them)");
+    assertThatThrownBy(() -> new DPLogisticRegression().setBudget(budget).setExpectedBatchSize(100)
+        .setNoiseMultiplier(1).fit(data))
+        .hasMessageStartingWith("expectedBatchSize needs numExamples");
+    assertThatThrownBy(() -> small(budget).setTargetEpsilon(1).fit(data))
+        .hasMessage("noiseMultiplier, or targetEpsilon with targetDelta, must be set, not both"
+            + " (clear one of them)");
+    assertThatThrownBy(() -> new DPLogisticRegression().setBudget(budget).setSampleRate(0.1)
+        .setTargetEpsilon(1).fit(data))
+        .hasMessage("targetEpsilon and targetDelta must be set together; got targetEpsilon only");
+    assertThatThrownBy(() -> small(budget).setFeaturesCol("x1").fit(data))
+        .hasMessage("featuresCol 'x1' must be a vector column; got double");
+    assertThat(budget.spent().epsilon()).isZero();
+  }
+
+  @Test
+  void transform_outputColumnExists_throwsNamingParam() {
+    DPLogisticRegressionModel model = small(new PrivacyBudget(10, 1e-5)).fit(data);
+    assertThatThrownBy(() -> model.setPredictionCol("label").transform(data))
+        .hasMessage("predictionCol must name a column not in the input; got 'label' (set predictionCol"
+            + " to another name)");
+  }
+
+  @Test
+  void copy_keepsUidParamsAndBudget() {
+    PrivacyBudget budget = new PrivacyBudget(10, 1e-5);
+    DPLogisticRegression lr = small(budget).setThreshold(0.3);
+    DPLogisticRegression copy = lr.copy(new ParamMap().put(lr.epochs().w(7)));
+    assertThat(copy.uid()).isEqualTo(lr.uid());
+    assertThat(copy.getBudget()).isSameAs(budget);
+    assertThat(copy.getOrDefault(copy.epochs())).isEqualTo(7);
+    assertThat(copy.getOrDefault(copy.threshold())).isEqualTo(0.3);
+  }
+
+  // ---- persistence and Pipelines ----
+
+  @Test
+  void saveLoad_model_samePredictionsParamsAndCost() throws Exception {
+    DPLogisticRegressionModel model = small(new PrivacyBudget(10, 1e-5)).fit(data).setThreshold(0.4);
+    String path = dir.resolve("model").toString();
+    model.write().overwrite().save(path);
+    DPLogisticRegressionModel loaded = DPLogisticRegressionModel.load(path);
+
+    assertThat(loaded.uid()).isEqualTo(model.uid());
+    assertThat(loaded.coefficients()).isEqualTo(model.coefficients());
+    assertThat(loaded.intercept()).isEqualTo(model.intercept());
+    assertThat(loaded.privacyRecord()).isEqualTo(model.privacyRecord());
+    assertThat(loaded.getOrDefault(loaded.threshold())).isEqualTo(0.4);
+    assertThat(predictions(loaded.transform(data))).isEqualTo(predictions(model.transform(data)));
+  }
+
+  @Test
+  void saveLoad_estimator_keepsParams_butNotTheBudget() throws Exception {
+    DPLogisticRegression lr = small(new PrivacyBudget(10, 1e-5)).setThreshold(0.3);
+    String path = dir.resolve("estimator").toString();
+    lr.write().overwrite().save(path);
+    DPLogisticRegression loaded = DPLogisticRegression.load(path);
+    assertThat(loaded.uid()).isEqualTo(lr.uid());
+    assertThat(loaded.getOrDefault(loaded.sampleRate())).isEqualTo(0.05);
+    assertThat(loaded.getOrDefault(loaded.threshold())).isEqualTo(0.3);
+    assertThat(loaded.getBudget()).isNull();
+    assertThatThrownBy(() -> loaded.fit(data)).hasMessageContaining("budget must be set");
+  }
+
+  @Test
+  void pipeline_encoderThenDpLogisticRegression_fitTransformSaveLoad() throws Exception {
+    PublicFeatureEncoder encoder = PublicFeatureEncoder.builder()
+        .numeric("x1", -1, 1).numeric("x2", -1, 1)
+        .categorical("colour", "red", "green", "blue")
+        .outputCol("encoded").build();
+    PrivacyBudget budget = new PrivacyBudget(10, 1e-5);
+    DPLogisticRegression lr = small(budget).setFeaturesCol("encoded");
+    Pipeline pipeline = new Pipeline().setStages(new PipelineStage[] {encoder, lr});
+    Dataset<Row> input = data.drop("features");
+
+    PipelineModel fitted = pipeline.fit(input);
+    DPLogisticRegressionModel model = (DPLogisticRegressionModel) fitted.stages()[1];
+    assertThat(model.numFeatures()).isEqualTo(5);
+    assertThat(budget.spent().epsilon()).isCloseTo(model.epsilon(), within(1e-9));
+    Dataset<Row> out = fitted.transform(input);
+    assertThat(out.filter("prediction = label").count() / 4000.0).isGreaterThan(0.85);
+
+    String path = dir.resolve("pipeline-model").toString();
+    fitted.write().overwrite().save(path);
+    PipelineModel loaded = PipelineModel.load(path);
+    assertThat(predictions(loaded.transform(input))).isEqualTo(predictions(out));
+
+    String unfitted = dir.resolve("pipeline").toString();
+    pipeline.write().overwrite().save(unfitted);
+    Pipeline reloaded = Pipeline.load(unfitted);
+    assertThat(reloaded.getStages()).hasSize(2);
+    assertThat(((DPLogisticRegression) reloaded.getStages()[1]).getOrDefault(lr.featuresCol()))
+        .isEqualTo("encoded");
+  }
+
+  private static List<Row> predictions(Dataset<Row> out) {
+    return out.select("x1", "x2", "prediction", "probability").collectAsList();
+  }
+}

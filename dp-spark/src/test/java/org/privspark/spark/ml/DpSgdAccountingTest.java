@@ -1,0 +1,82 @@
+package org.privspark.spark.ml;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import org.junit.jupiter.api.Test;
+import org.privspark.core.accounting.Calibration;
+import org.privspark.core.accounting.OrderGrid;
+import org.privspark.core.accounting.PrivacyBudget;
+import org.privspark.core.accounting.RdpAccountant;
+import org.privspark.core.accounting.SampledGaussianEvent;
+
+/**
+ * What an estimator plans to charge equals the accountant's reference for (q, σ, steps). No data
+ * is involved: {@link DpSgdEstimator#plan()} reads none.
+ */
+class DpSgdAccountingTest {
+
+  /**
+   * Abadi et al. 2016 (MNIST): lots of 256 of 60,000, σ = 1.1, 60 epochs. Steps are counted as
+   * TensorFlow Privacy does (60 · (60000 // 256) = 14,040); the README's accountant example prints
+   * ε = 2.59… at δ = 1e-5 for exactly this event (TF Privacy's classic conversion gives about 3.0,
+   * see PublishedDpSgdTableTest in dp-core).
+   */
+  @Test
+  void plan_abadiMnistSetting_chargesTheReferenceEventAndEpsilon() {
+    DpSgdPlan plan = new DPLogisticRegression()
+        .setBudget(new PrivacyBudget(10, 1e-5))
+        .setExpectedBatchSize(256).setNumExamples(60_000).setEpochs(60)
+        .setNoiseMultiplier(1.1)
+        .plan();
+    SampledGaussianEvent reference = new SampledGaussianEvent(256.0 / 60_000, 1.1, 14_040);
+    assertThat(plan.steps()).isEqualTo(14_040);
+    assertThat(plan.event()).isEqualTo(reference);
+    assertThat(plan.epsilon())
+        .isEqualTo(RdpAccountant.epsilonOf(reference, 1e-5, OrderGrid.defaults()).epsilon());
+    assertThat(plan.epsilon()).isCloseTo(2.59, within(0.005));
+    System.out.printf("Abadi MNIST setting: epsilon %.4f at delta 1e-5%n", plan.epsilon());
+  }
+
+  @Test
+  void plan_targetEpsilon_calibratesTheSmallestNoiseThatMeetsIt() {
+    double q = 1024.0 / 32_561;
+    DpSgdPlan plan = new DPLinearRegression()
+        .setBudget(new PrivacyBudget(1, 1e-5))
+        .setSampleRate(q).setEpochs(5)
+        .setTargetEpsilon(1).setTargetDelta(1e-5)
+        .plan();
+    assertThat(plan.steps()).isEqualTo(5 * 31);
+    assertThat(plan.noiseMultiplier())
+        .isEqualTo(Calibration.dpSgdNoiseMultiplier(q, 155, 1, 1e-5, OrderGrid.defaults()));
+    assertThat(plan.epsilon()).isLessThanOrEqualTo(1).isGreaterThan(0.999);
+  }
+
+  @Test
+  void plan_fullBatch_oneStepPerEpoch() {
+    DpSgdPlan plan = new DPLinearRegression().setBudget(new PrivacyBudget(1, 1e-5))
+        .setSampleRate(1).setEpochs(3).setNoiseMultiplier(5).plan();
+    assertThat(plan.stepsPerEpoch()).isEqualTo(1);
+    assertThat(plan.steps()).isEqualTo(3);
+    assertThat(plan.noiseStd()).isEqualTo(5.0);
+  }
+
+  @Test
+  void epsilonAfter_growsWithSteps_andEndsAtTheRunsEpsilon() {
+    DpSgdPlan plan = new DPLogisticRegression().setBudget(new PrivacyBudget(10, 1e-5))
+        .setSampleRate(0.01).setEpochs(2).setNoiseMultiplier(1).plan();
+    assertThat(plan.epsilonAfter(0)).isZero();
+    assertThat(plan.epsilonAfter(100)).isPositive().isLessThan(plan.epsilonAfter(200));
+    assertThat(plan.epsilonAfter(plan.steps())).isEqualTo(plan.epsilon());
+  }
+
+  @Test
+  void epsilonTracker_oneStepCurveTimesK_equalsTheKStepEvent() {
+    DpSgdPlan plan = new DPLogisticRegression().setBudget(new PrivacyBudget(10, 1e-5))
+        .setSampleRate(1024.0 / 32_561).setEpochs(5).setNoiseMultiplier(1.878).plan();
+    DpSgd.EpsilonTracker tracker = new DpSgd.EpsilonTracker(plan);
+    for (long k : new long[] {0, 1, 2, 31, 100, plan.steps()}) {
+      assertThat(tracker.after(k)).as("after %d steps", k).isEqualTo(plan.epsilonAfter(k));
+    }
+  }
+}
