@@ -14,7 +14,7 @@ import org.privspark.core.accounting.SampledGaussianEvent;
 
 /**
  * Entry point of the examples jar: {@code Main JOB ARGS...}, one of {@link #JOBS}. docs/JOBS.md
- * describes the jobs' arguments; with no job, {@code accountant-demo} runs.
+ * describes the jobs' arguments; with no job, {@code demo} runs ({@link DemoJob}).
  */
 public final class Main {
   /** The jobs, by name, in the order the usage lists them. */
@@ -26,6 +26,7 @@ public final class Main {
     Map<String, Consumer<String[]>> jobs = new LinkedHashMap<>();
     jobs.put("aggregate", AggregateJob::main);                      // one DP query charged to a ledger
     jobs.put("report", ReportJob::main);                            // a battery of queries from a JSON file
+    jobs.put("demo", DemoJob::main);                                // end to end on the bundled Adult data
     jobs.put("accountant-demo", args -> accountantDemo());         // plans a DP-SGD run against a budget
     jobs.put("benchmark-aggregation", AggregationBenchmark::main);  // private aggregation vs plain Spark
     jobs.put("benchmark-ml", MlBenchmark::main);                    // DP-SGD vs plain SGD, treeAggregate, MLlib
@@ -34,7 +35,7 @@ public final class Main {
   }
 
   public static void main(String[] args) {
-    String job = args.length == 0 ? "accountant-demo" : args[0];
+    String job = args.length == 0 ? "demo" : args[0];
     Consumer<String[]> run = JOBS.get(job);
     if (run == null) {
       System.err.println("unknown job '" + job + "'; jobs: " + String.join(", ", JOBS.keySet()));
