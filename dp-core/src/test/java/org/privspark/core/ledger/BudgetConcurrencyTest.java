@@ -7,9 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -25,7 +23,6 @@ import org.privspark.core.accounting.PrivacyBudget;
 import org.privspark.core.accounting.PrivacyEvent;
 import org.privspark.core.audit.AuditReport;
 import org.privspark.core.audit.LedgerVerifier;
-import org.privspark.core.testing.ChildJvm;
 
 /**
  * The budget under concurrency: threads sharing one budget (in memory, or backed by a ledger) and
@@ -129,45 +126,13 @@ class BudgetConcurrencyTest {
     LedgerFixture f = new LedgerFixture(dir, budget, 0);
     Path key = dir.resolve("signer.key");
     Files.writeString(key, f.signer.exportSignerKey() + "\n", StandardCharsets.US_ASCII);
-    Path go = dir.resolve("go");
-    List<ChildJvm> children = new ArrayList<>();
-    for (int i = 0; i < processes; i++) {
-      children.add(ChildJvm.start(dir.resolve("child-" + i + ".err"), LedgerWriterProcess.class,
-          f.store.root().toString(), key.toString(), dir.resolve("openings").toString(), Double.toString(perSpend),
-          "until-refused", go.toString()));
-    }
-    for (ChildJvm c : children) {
-      assertThat(c.awaitLine("READY", 60_000)).as("child ready; stderr in %s", dir).isTrue();
-    }
-    Files.createFile(go);
-    List<Long> receipts = new ArrayList<>();
-    for (int i = 0; i < processes; i++) {
-      ChildJvm c = children.get(i);
-      assertThat(c.awaitExit(120_000)).as("child %d exit; stderr: %s", i, stderr(i)).isZero();
-      List<String> lines = c.lines();
-      assertThat(lines.get(lines.size() - 1)).isEqualTo("REFUSED");
-      for (String line : lines.subList(1, lines.size() - 1)) {
-        assertThat(line).startsWith("RECEIPT ");
-        receipts.add(Long.parseLong(line.substring("RECEIPT ".length())));
-      }
-    }
+    List<Long> receipts = WriterRace.receipts(dir, processes, LedgerWriterProcess.class,
+        f.store.root().toString(), key.toString(), dir.resolve("openings").toString(), Double.toString(perSpend),
+        "until-refused");
     AuditReport report = new LedgerVerifier(f.signer.verifier()).verify(f.store, List.of());
-    assertThat(report.intact()).as(report.message()).isTrue();
-    Set<Long> unique = new HashSet<>(receipts);
-    assertThat(unique).as("no index handed out twice").hasSameSizeAs(receipts);
-    Set<Long> all = new HashSet<>();
-    for (long i = 1; i <= report.entries(); i++) {
-      all.add(i);
-    }
-    assertThat(unique).as("every entry has a receipt, every receipt an entry").isEqualTo(all);
-    assertThat(report.spentEpsilon()).isLessThanOrEqualTo(budget);
-    assertThat(report.entries()).isEqualTo(serialLedgerCount(dir.resolve("serial"), budget, perSpend));
+    WriterRace.assertSharedBudget(receipts, report, budget, serialLedgerCount(dir.resolve("serial"), budget, perSpend));
     System.out.printf("%d processes: %d entries, spent epsilon %.6f of %.1f%n", processes, report.entries(),
         report.spentEpsilon(), budget);
-  }
-
-  private String stderr(int i) throws IOException {
-    return Files.readString(dir.resolve("child-" + i + ".err"));
   }
 
   private static int serialCount(PrivacyBudget budget, int max) {

@@ -8,8 +8,8 @@ import org.privspark.core.accounting.LaplaceEvent;
 import org.privspark.core.ledger.note.NoteSigner;
 
 /**
- * A child process for the reliability tests: opens a ledger on a local directory with a signer key
- * read from a file, and appends Laplace spends.
+ * A child process for the reliability tests: opens a ledger on a local directory (or, through
+ * {@link #run}, on any store) with a signer key read from a file, and appends Laplace spends.
  *
  * <p>Arguments: {@code LEDGER_DIR KEY_FILE OPENINGS_DIR EPSILON_PER_SPEND MODE [GO_FILE]}. MODE
  * {@code until-refused} appends until the first refusal (the budget is exhausted for identical
@@ -22,12 +22,16 @@ public final class LedgerWriterProcess {
   private LedgerWriterProcess() {}
 
   public static void main(String[] args) throws Exception {
-    Path ledgerDir = Path.of(args[0]);
+    run(new LocalDirectoryStore(Path.of(args[0])), args);
+  }
+
+  /** The process's work on {@code store} (args[0] named it; the other arguments as above). */
+  public static void run(LedgerStore store, String[] args) throws Exception {
     NoteSigner signer = NoteSigner.parse(Files.readString(Path.of(args[1]), StandardCharsets.US_ASCII).strip());
     OpeningStore openings = OpeningStore.in(new LocalDirectoryStore(Path.of(args[2])));
     double epsilon = Double.parseDouble(args[3]);
     String mode = args[4];
-    Ledger ledger = Ledger.open(new LocalDirectoryStore(ledgerDir), signer, openings);
+    Ledger ledger = Ledger.open(store, signer, openings);
     System.out.println("READY");
     System.out.flush();
     if (args.length > 5) {

@@ -27,6 +27,7 @@ import org.privspark.core.ledger.Ledger;
 import org.privspark.core.ledger.LedgerEntry;
 import org.privspark.core.ledger.LedgerLayout;
 import org.privspark.core.ledger.Reason;
+import org.privspark.core.ledger.WriterRace;
 
 /**
  * {@link HadoopLedgerStore} on a real HDFS: an in-process MiniDFSCluster (one NameNode, one
@@ -86,6 +87,38 @@ class HadoopLedgerStoreHdfsTest {
     for (DataNode dn : cluster.getDataNodes()) {
       assertThat(dn.getXferAddress().getAddress().isLoopbackAddress()).as(dn.getDisplayName()).isTrue();
     }
+  }
+
+  /**
+   * Four JVMs append to one ledger on HDFS until its budget is gone (docs/RELIABILITY.md): every
+   * request ends in a receipt or a refusal, no index is handed out twice, the receipts are exactly
+   * the entries, the spend stays within the budget and the ledger verifies.
+   */
+  @Test
+  void append_fourProcessesOnHdfsUntilExhausted_noEntryLostOrDuplicated() throws Exception {
+    double perSpend = 0.02;
+    LedgerOnStore f = new LedgerOnStore(store, 1.0, 0);
+    java.nio.file.Path key = base.resolve("race-" + UUID.randomUUID() + ".key");
+    java.nio.file.Files.writeString(key, f.signer.exportSignerKey() + "\n", StandardCharsets.US_ASCII);
+    java.nio.file.Path work = java.nio.file.Files.createDirectories(key.resolveSibling(key.getFileName() + ".work"));
+
+    List<Long> receipts = WriterRace.receipts(work, 4, HdfsLedgerWriterProcess.class, store.location(),
+        key.toString(), work.resolve("openings").toString(), Double.toString(perSpend), "until-refused");
+
+    LedgerOnStore serial = new LedgerOnStore(HadoopLedgerStore.of(cluster.getURI() + dir.toString() + "-serial", conf), 1.0, 0);
+    long alone = 0;
+    try {
+      while (true) {
+        serial.spend(perSpend, "serial");
+        alone++;
+      }
+    } catch (org.privspark.core.accounting.BudgetExhaustedException e) {
+      // one writer alone fitted `alone` spends
+    }
+    AuditReport report = f.verify();
+    WriterRace.assertSharedBudget(receipts, report, 1.0, alone);
+    System.out.printf("4 processes on HDFS: %d entries, spent epsilon %.6f of 1.0%n", report.entries(),
+        report.spentEpsilon());
   }
 
   @Test
