@@ -201,7 +201,9 @@ public final class AggregateJob implements Callable<Integer> {
     JobLedger.ReceiptJournal journal = new JobLedger.ReceiptJournal(ledger, parameters, dataset);
     Dataset<Row> result;
     try {
-      result = p.query().build(p.data(), input.unitColumn(), journal.budget(), p.keys(), p.secret()).run();
+      // TestingHooks: identity unless a test-only conf is set (docs/RELIABILITY.md, "Spark failures").
+      result = p.query().build(TestingHooks.apply(p.spark(), p.data()), input.unitColumn(), journal.budget(), p.keys(),
+          p.secret()).run();
     } catch (BudgetExhaustedException e) {
       err(e.getMessage());
       err("nothing was charged");

@@ -1,0 +1,53 @@
+package org.privspark.spark.ml.wrappers;
+
+import static org.apache.spark.sql.functions.col;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.ml.classification.NaiveBayesModel;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+import org.privspark.core.accounting.PrivacyBudget;
+import org.privspark.spark.SparkTestSession;
+import org.privspark.spark.TaskFaults;
+
+/**
+ * A wrapper fit whose input tasks fail on their first attempt (docs/RELIABILITY.md, "Spark
+ * failures"): the model equals the one fitted without failures, with the same release secret, and
+ * the budget is charged once. The fit's statistics come from one treeAggregate over the input, so
+ * the faults are in the input stage: the first attempts of both partitions throw.
+ */
+class WrapperTaskFailureTest {
+
+  /** The toy data on two RDD partitions (a local relation would let the optimizer run the UDF). */
+  private static Dataset<Row> toy() {
+    SparkSession spark = SparkTestSession.get();
+    Dataset<Row> local = WrapperTesting.toy(400);
+    return spark.createDataFrame(
+        JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(local.collectAsList(), 2), local.schema());
+  }
+
+  @Test
+  void naiveBayesFit_inputTasksFailOnFirstAttempt_givesTheFailureFreeModelAndOneCharge() {
+    PrivacyBudget cleanBudget = new PrivacyBudget(10, 0);
+    NaiveBayesModel expected = PrivateNaiveBayes.builder().epsilon(1.0).numClasses(2).numFeatures(3).maxFeatureL1(3)
+        .budget(cleanBudget).releaseSecret(WrapperTesting.secret(7)).build().fit(toy()).model();
+
+    PrivacyBudget budget = new PrivacyBudget(10, 0);
+    Dataset<Row> faulty = toy().withColumn("label",
+        TaskFaults.failingIdentity(1, -1).apply(TaskFaults.failingIdentity(0, -1).apply(col("label"))));
+    NaiveBayesModel retried;
+    TaskFaults.Recorder recorder = TaskFaults.Recorder.attach(SparkTestSession.get());
+    try (recorder) {
+      retried = PrivateNaiveBayes.builder().epsilon(1.0).numClasses(2).numFeatures(3).maxFeatureL1(3)
+          .budget(budget).releaseSecret(WrapperTesting.secret(7)).build().fit(faulty).model();
+    }
+    System.out.println("task ends by stage (naive Bayes, failing run): " + recorder.byStage());
+    assertThat(recorder.count("ExceptionFailure")).as("tasks that threw").isGreaterThanOrEqualTo(2);
+    assertThat(retried.theta()).isEqualTo(expected.theta());
+    assertThat(retried.pi()).isEqualTo(expected.pi());
+    assertThat(budget.spent().epsilon()).isEqualTo(cleanBudget.spent().epsilon()).isPositive();
+  }
+}
