@@ -87,7 +87,9 @@ cluster_start() {
     echo "$cluster_name: 127.0.0.1:$port is in use (another Spark master?); set CLUSTER_TEST_PORT" >&2
     exit 1
   fi
-  java "${spark_flags[@]}" -Xmx512m -Dspark.port.maxRetries=0 -cp "$SPARK_HOME/jars/*" \
+  # No REST submission server: jobs come through spark-submit, and its fixed port 6066 would clash
+  # with any other Master on the machine.
+  java "${spark_flags[@]}" -Xmx512m -Dspark.port.maxRetries=0 -Dspark.master.rest.enabled=false -cp "$SPARK_HOME/jars/*" \
     org.apache.spark.deploy.master.Master \
     --host 127.0.0.1 --port "$port" --webui-port 0 > "$work/master.log" 2>&1 &
   pids+=($!)
