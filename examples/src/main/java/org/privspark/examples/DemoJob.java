@@ -6,7 +6,6 @@ import static org.apache.spark.sql.functions.monotonically_increasing_id;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -28,6 +27,7 @@ import org.privspark.core.audit.LedgerVerifier;
 import org.privspark.core.ledger.Ledger;
 import org.privspark.core.ledger.LocalDirectoryStore;
 import org.privspark.core.ledger.OpeningStore;
+import org.privspark.core.ledger.note.KeyFiles;
 import org.privspark.core.ledger.note.NoteSigner;
 import org.privspark.spark.ml.DPLogisticRegression;
 import org.privspark.spark.ml.DPLogisticRegressionModel;
@@ -151,9 +151,10 @@ final class DemoJob {
     try {
       deleteRecursively(ledgerDir);
       Files.createDirectories(ledgerDir);
-      Files.writeString(key, signer.exportSignerKey() + "\n", StandardCharsets.UTF_8);
-      Files.writeString(key.resolveSibling(key.getFileName() + ".pub"), signer.verifier().encode() + "\n",
-          StandardCharsets.UTF_8);
+      // Replaces an earlier demo's key pair; KeyFiles never overwrites one.
+      Files.deleteIfExists(key);
+      Files.deleteIfExists(KeyFiles.publicKeyPath(key));
+      KeyFiles.write(key, signer);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot prepare " + ledgerDir, e);
     }
