@@ -1,6 +1,6 @@
-# Sourced by bin/privspark-submit and .ci/cluster-test: Spark 4.1.0's JVM flags on Java 17, from
-# org.apache.spark.launcher.JavaModuleOptions (the same list as spark.jvm.flags in pom.xml and in
-# bin/privspark-benchmark). Without them Kryo cannot reach ByteBuffer.hb.
+# Sourced by bin/privspark-submit, bin/privspark-benchmark and .ci/cluster-test: Spark 4.1.0's JVM
+# flags on Java 17, from org.apache.spark.launcher.JavaModuleOptions (the same list as
+# spark.jvm.flags in pom.xml). Without them Kryo cannot reach ByteBuffer.hb.
 # shellcheck disable=SC2034
 spark_flags=(
   -XX:+IgnoreUnrecognizedVMOptions --add-modules=jdk.incubator.vector

@@ -11,12 +11,14 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * Feature encoding of UCI Adult for the benchmark jobs, from PUBLIC information only (a copy of
- * the test-only encoder in dp-spark's wrapper tests; to be replaced by the public-spec encoder of
- * {@code org.privspark.spark.ml.feature} once it lands): the vocabularies are those
- * listed in the data set's documentation ({@code adult.names}), and numeric columns are clamped to
+ * Feature encoding of UCI Adult for the wrapper benchmark, from PUBLIC information only: the
+ * vocabularies are {@link AdultData}'s (those listed in the data set's documentation, {@code
+ * adult.names}), and numeric columns are clamped to
  * bounds fixed a priori, never fitted on the data (fitting a StringIndexer, OneHotEncoder or scaler
  * on private data leaks). Missing values ({@code ?}) encode as all zeros in their field.
+ * {@link AdultData#encoder()} ({@code PublicFeatureEncoder}) cannot produce this layout: it has no
+ * buckets and no log scaling. The same encoding, for dp-spark's tests, is {@code AdultFeatures}
+ * there (examples cannot depend on dp-spark's test classes).
  *
  * <p>Columns produced:
  *
@@ -37,30 +39,12 @@ import org.apache.spark.sql.types.StructType;
  * 99999] (census top-code), capital loss [0, 5000] (chosen a priori).
  */
 public final class AdultEncoding {
-  static final String[] WORKCLASS = {"Private", "Self-emp-not-inc", "Self-emp-inc", "Federal-gov",
-      "Local-gov", "State-gov", "Without-pay", "Never-worked"};
-  static final String[] EDUCATION = {"Bachelors", "Some-college", "11th", "HS-grad", "Prof-school",
-      "Assoc-acdm", "Assoc-voc", "9th", "7th-8th", "12th", "Masters", "1st-4th", "10th", "Doctorate",
-      "5th-6th", "Preschool"};
-  static final String[] MARITAL = {"Married-civ-spouse", "Divorced", "Never-married", "Separated",
-      "Widowed", "Married-spouse-absent", "Married-AF-spouse"};
-  static final String[] OCCUPATION = {"Tech-support", "Craft-repair", "Other-service", "Sales",
-      "Exec-managerial", "Prof-specialty", "Handlers-cleaners", "Machine-op-inspct", "Adm-clerical",
-      "Farming-fishing", "Transport-moving", "Priv-house-serv", "Protective-serv", "Armed-Forces"};
-  static final String[] RELATIONSHIP = {"Wife", "Own-child", "Husband", "Not-in-family",
-      "Other-relative", "Unmarried"};
-  static final String[] RACE = {"White", "Asian-Pac-Islander", "Amer-Indian-Eskimo", "Other", "Black"};
-  static final String[] SEX = {"Female", "Male"};
-  static final String[] COUNTRY = {"United-States", "Cambodia", "England", "Puerto-Rico", "Canada",
-      "Germany", "Outlying-US(Guam-USVI-etc)", "India", "Japan", "Greece", "South", "China", "Cuba",
-      "Iran", "Honduras", "Philippines", "Italy", "Poland", "Jamaica", "Vietnam", "Mexico", "Portugal",
-      "Ireland", "France", "Dominican-Republic", "Laos", "Ecuador", "Taiwan", "Haiti", "Columbia",
-      "Hungary", "Guatemala", "Nicaragua", "Scotland", "Thailand", "Yugoslavia", "El-Salvador",
-      "Trinadad&Tobago", "Peru", "Hong", "Holand-Netherlands"};
+  // Vocabularies: AdultData's (one copy for all examples jobs).
   /** Field index in the CSV line, vocabulary. */
   private static final int[] CATEGORICAL_FIELDS = {1, 3, 5, 6, 7, 8, 9, 13};
-  private static final String[][] VOCABULARIES = {WORKCLASS, EDUCATION, MARITAL, OCCUPATION,
-      RELATIONSHIP, RACE, SEX, COUNTRY};
+  private static final String[][] VOCABULARIES = {AdultData.WORKCLASS, AdultData.EDUCATION,
+      AdultData.MARITAL, AdultData.OCCUPATION, AdultData.RELATIONSHIP, AdultData.RACE, AdultData.SEX,
+      AdultData.COUNTRY};
 
   public static final int CATEGORICAL = 99;
   public static final int ONEHOT = CATEGORICAL + 6 + 5 + 2 + 2;

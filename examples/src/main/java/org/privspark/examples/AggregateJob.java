@@ -1,6 +1,5 @@
 package org.privspark.examples;
 
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -8,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 import org.apache.spark.sql.Dataset;
@@ -178,26 +178,15 @@ public final class AggregateJob implements Callable<Integer> {
   }
 
   private int release(Prepared p) {
-    long rows;
-    Ledger ledger;
-    PrivacyGuarantee before;
-    try {
-      rows = p.data().count();
-      out("rows read: " + rows);
-      ledger = p.ledger().openOrCreate();
-      out((p.ledger().creates() ? "created ledger " : "opened ledger ") + ledger.genesis().origin() + " at "
-          + p.ledger().location() + (p.ledger().writesKey() ? "; new key " + p.ledger().key() + " (+ .pub)" : ""));
-      before = ledger.spent();
-    } catch (LedgerException | UncheckedIOException | IOException e) {
-      err("failed before charging anything: " + e.getMessage());
-      return SparkJobs.FAILED;
-    } catch (Exception e) { // SparkException (a malformed row under FAILFAST) is a checked (Scala) exception
-      err("failed before charging anything (reading " + input.path + "): " + JobOptions.firstLine(e.getMessage()));
+    Optional<SparkJobs.Opened> opened = SparkJobs.countAndOpen(p.data(), input, p.ledger(), this::out, this::err);
+    if (opened.isEmpty()) {
       return SparkJobs.FAILED;
     }
+    long rows = opened.get().rows();
+    Ledger ledger = opened.get().ledger();
+    PrivacyGuarantee before = opened.get().before();
     String parameters = String.join(" ", spec.commandLine().getParseResult().originalArgs());
-    String dataset = "input=" + input.path + " format=" + input.format() + " schema=" + p.data().schema().simpleString()
-        + " rows=" + rows;
+    String dataset = opened.get().dataset();
     JobLedger.ReceiptJournal journal = new JobLedger.ReceiptJournal(ledger, parameters, dataset);
     Dataset<Row> result;
     try {

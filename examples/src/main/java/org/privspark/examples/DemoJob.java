@@ -6,7 +6,6 @@ import static org.apache.spark.sql.functions.monotonically_increasing_id;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -28,6 +27,7 @@ import org.privspark.core.audit.LedgerVerifier;
 import org.privspark.core.ledger.Ledger;
 import org.privspark.core.ledger.LocalDirectoryStore;
 import org.privspark.core.ledger.OpeningStore;
+import org.privspark.core.ledger.note.KeyFiles;
 import org.privspark.core.ledger.note.NoteSigner;
 import org.privspark.spark.ml.DPLogisticRegression;
 import org.privspark.spark.ml.DPLogisticRegressionModel;
@@ -50,9 +50,6 @@ final class DemoJob {
   static final String ORIGIN = "demo.privspark.org/adult";
   static final double BUDGET_EPSILON = 3.0;
   static final double BUDGET_DELTA = 1e-5;
-  private static final String[] EDUCATION = {"Preschool", "1st-4th", "5th-6th", "7th-8th", "9th",
-      "10th", "11th", "12th", "HS-grad", "Some-college", "Assoc-voc", "Assoc-acdm", "Bachelors",
-      "Masters", "Prof-school", "Doctorate"};
 
   /** What the demo found, for its test. */
   record Outcome(long educationGroups, double medianHours, double accuracy, AuditReport audit) {}
@@ -92,12 +89,12 @@ final class DemoJob {
     say.printf(Locale.ROOT, "PrivSpark demo on UCI Adult (CC BY 4.0). Budget for the data set: ε = %.1f at δ = %.0e,"
         + " held by the ledger %s%n%n", BUDGET_EPSILON, BUDGET_DELTA, ledgerDir);
 
-    Dataset<Row> people = MlBenchmark.load(spark, data.resolve("adult.data"))
+    Dataset<Row> people = AdultData.load(spark, data.resolve("adult.data"))
         .withColumn("person", monotonically_increasing_id()).cache();
-    Dataset<Row> test = MlBenchmark.load(spark, data.resolve("adult.test"));
+    Dataset<Row> test = AdultData.load(spark, data.resolve("adult.test"));
 
     // 1. A count per education level; the 16 levels are public (the data set's documentation).
-    Dataset<Row> levels = spark.createDataset(List.of(EDUCATION), Encoders.STRING()).toDF("education");
+    Dataset<Row> levels = spark.createDataset(List.of(AdultData.EDUCATION), Encoders.STRING()).toDF("education");
     List<Row> counts = PrivateDataFrame.of(people, "person", budget).groupBy("education")
         .publicGroups(levels).count().epsilon(0.5).noise(NoiseKind.LAPLACE).run().collectAsList();
     List<Row> top = new ArrayList<>(counts);
@@ -133,7 +130,7 @@ final class DemoJob {
         .setExpectedBatchSize(MlBenchmark.LOT).setNumExamples(32_561).setEpochs(MlBenchmark.EPOCHS)
         .setClipNorm(2).setLearningRate(2);
     PipelineModel model = new Pipeline()
-        .setStages(new PipelineStage[] {MlBenchmark.adultEncoder(), sgd}).fit(people);
+        .setStages(new PipelineStage[] {AdultData.encoder(), sgd}).fit(people);
     DPLogisticRegressionModel fitted = (DPLogisticRegressionModel) model.stages()[1];
     double accuracy = accuracy(model.transform(test));
     say.printf(Locale.ROOT, "4. DP-SGD logistic regression, income > 50K (ε = %.2f, δ = %.0e, noise multiplier %.2f):"
@@ -154,9 +151,10 @@ final class DemoJob {
     try {
       deleteRecursively(ledgerDir);
       Files.createDirectories(ledgerDir);
-      Files.writeString(key, signer.exportSignerKey() + "\n", StandardCharsets.UTF_8);
-      Files.writeString(key.resolveSibling(key.getFileName() + ".pub"), signer.verifier().encode() + "\n",
-          StandardCharsets.UTF_8);
+      // Replaces an earlier demo's key pair; KeyFiles never overwrites one.
+      Files.deleteIfExists(key);
+      Files.deleteIfExists(KeyFiles.publicKeyPath(key));
+      KeyFiles.write(key, signer);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot prepare " + ledgerDir, e);
     }

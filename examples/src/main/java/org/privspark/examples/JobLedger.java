@@ -2,11 +2,8 @@ package org.privspark.examples;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
@@ -26,6 +23,7 @@ import org.privspark.core.ledger.LocalDirectoryStore;
 import org.privspark.core.ledger.OpeningStore;
 import org.privspark.core.ledger.Receipt;
 import org.privspark.core.ledger.ReleaseDetails;
+import org.privspark.core.ledger.note.KeyFiles;
 import org.privspark.core.ledger.note.NoteSigner;
 
 /**
@@ -35,7 +33,7 @@ import org.privspark.core.ledger.note.NoteSigner;
  * --budget-epsilon}/{@code --budget-delta}. A job calls {@code prepare} with its other validation,
  * so that bad arguments never leave a new ledger or key file behind.
  *
- * <p>Key files follow the dp-core CLI's conventions ({@code privspark ledger init}): KEY holds the
+ * <p>Key files are dp-core's {@link KeyFiles}, as the CLI writes them ({@code privspark ledger init}): KEY holds the
  * signer key ({@code PRIVATE+KEY+name+id+key}, mode 0600), KEY.pub the verifier key, and the
  * holder's openings live in KEY.openings unless {@code --openings} says otherwise.
  */
@@ -73,7 +71,7 @@ final class JobLedger {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + LedgerLayout.GENESIS + " in " + store.location(), e);
     }
-    Path pub = o.key.resolveSibling(o.key.getFileName() + ".pub");
+    Path pub = KeyFiles.publicKeyPath(o.key);
     if (genesisBytes.isPresent()) {
       LedgerGenesis g = LedgerGenesis.decode(genesisBytes.get());
       if (!Files.exists(o.key)) {
@@ -151,7 +149,7 @@ final class JobLedger {
       return Ledger.open(store, signer, openingStore);
     }
     if (writeKey) {
-      writeKey(key, signer);
+      KeyFiles.write(key, signer);
     }
     return Ledger.create(store, signer.name(), budgetEpsilon, budgetDelta, OrderGrid.defaults(), signer,
         openingStore);
@@ -159,29 +157,10 @@ final class JobLedger {
 
   private static NoteSigner readSigner(Path key) {
     try {
-      return NoteSigner.parse(Files.readString(key, StandardCharsets.US_ASCII).strip());
+      return KeyFiles.readSigner(key);
     } catch (IOException e) {
       throw new IllegalArgumentException("--key " + key + " cannot be read: " + e.getMessage(), e);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("--key " + key + " is not a PrivSpark signer key file: " + e.getMessage(), e);
     }
-  }
-
-  /** As dp-core's CLI writes keys: KEY mode 0600, KEY.pub beside it, never overwriting either. */
-  private static void writeKey(Path key, NoteSigner signer) throws IOException {
-    Path pub = key.resolveSibling(key.getFileName() + ".pub");
-    if (Files.exists(key) || Files.exists(pub)) {
-      throw new FileAlreadyExistsException(Files.exists(key) ? key.toString() : pub.toString(), null,
-          "refusing to overwrite a key file");
-    }
-    Files.createDirectories(key.toAbsolutePath().getParent());
-    try {
-      Files.createFile(key, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-    } catch (UnsupportedOperationException e) {
-      Files.createFile(key); // not a POSIX file system
-    }
-    Files.writeString(key, signer.exportSignerKey() + "\n", StandardCharsets.US_ASCII);
-    Files.writeString(pub, signer.verifier().encode() + "\n", StandardCharsets.US_ASCII);
   }
 
   /**

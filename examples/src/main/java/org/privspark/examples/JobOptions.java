@@ -12,6 +12,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructType;
+import org.privspark.core.ledger.note.KeyFiles;
 import picocli.CommandLine.Option;
 
 /**
@@ -144,7 +145,7 @@ final class JobOptions {
     String origin;
 
     Path openingsDir() {
-      return openings != null ? openings : key.resolveSibling(key.getFileName() + ".openings");
+      return openings != null ? openings : KeyFiles.openingsPath(key);
     }
   }
 

@@ -4,8 +4,6 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.greatest;
 import static org.apache.spark.sql.functions.least;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.trim;
-import static org.apache.spark.sql.functions.when;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,8 +24,6 @@ import org.apache.spark.ml.regression.LinearRegression;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
 import org.privspark.core.accounting.PrivacyBudget;
 import org.privspark.spark.ml.DPLinearRegression;
@@ -112,11 +108,11 @@ public final class MlBenchmark {
   }
 
   static void run(SparkSession spark, Path dir, int runs, int partitions, boolean utility) {
-    PublicFeatureEncoder encoder = adultEncoder();
-    Dataset<Row> train = encoder.transform(load(spark, dir.resolve("adult.data")))
+    PublicFeatureEncoder encoder = AdultData.encoder();
+    Dataset<Row> train = encoder.transform(AdultData.load(spark, dir.resolve("adult.data")))
         .withColumn("hours", scaledHours()).select("features", "label", "hours")
         .repartition(partitions).cache();
-    Dataset<Row> test = encoder.transform(load(spark, dir.resolve("adult.test")))
+    Dataset<Row> test = encoder.transform(AdultData.load(spark, dir.resolve("adult.test")))
         .withColumn("hours", scaledHours()).select("features", "label", "hours").cache();
     long n = train.count();
     long nTest = test.count();
@@ -386,52 +382,9 @@ public final class MlBenchmark {
     return (System.nanoTime() - start) / 1e9;
   }
 
-  private static final StructType ADULT = new StructType()
-      .add("age", DataTypes.IntegerType).add("workclass", DataTypes.StringType)
-      .add("fnlwgt", DataTypes.IntegerType).add("education", DataTypes.StringType)
-      .add("education_num", DataTypes.IntegerType).add("marital_status", DataTypes.StringType)
-      .add("occupation", DataTypes.StringType).add("relationship", DataTypes.StringType)
-      .add("race", DataTypes.StringType).add("sex", DataTypes.StringType)
-      .add("capital_gain", DataTypes.IntegerType).add("capital_loss", DataTypes.IntegerType)
-      .add("hours_per_week", DataTypes.IntegerType).add("native_country", DataTypes.StringType)
-      .add("income", DataTypes.StringType);
-
-  static Dataset<Row> load(SparkSession spark, Path file) {
-    return spark.read().schema(ADULT).option("header", "true").option("ignoreLeadingWhiteSpace", "true")
-        .option("mode", "FAILFAST").csv(file.toString())
-        .withColumn("label", when(trim(col("income")).startsWith(">50K"), 1.0).otherwise(0.0));
-  }
-
   /** hours-per-week scaled to [0, 1] with its public bounds [1, 99]. */
   static org.apache.spark.sql.Column scaledHours() {
     return least(lit(99.0), greatest(lit(1.0), col("hours_per_week").cast("double")))
         .minus(lit(1.0)).divide(lit(98.0));
-  }
-
-  /**
-   * The public encoding of Adult: bounds and vocabularies from the data set's documentation. The
-   * features exclude hours-per-week, the linear regression's label.
-   */
-  public static PublicFeatureEncoder adultEncoder() {
-    return PublicFeatureEncoder.builder()
-        .numeric("age", 17, 90)
-        .numeric("education_num", 1, 16)
-        .numeric("capital_gain", 0, 15_000)
-        .numeric("capital_loss", 0, 2_500)
-        .categorical("workclass", "Private", "Self-emp-not-inc", "Self-emp-inc", "Federal-gov",
-            "Local-gov", "State-gov", "Without-pay", "Never-worked")
-        .categorical("marital_status", "Married-civ-spouse", "Divorced", "Never-married",
-            "Separated", "Widowed", "Married-spouse-absent", "Married-AF-spouse")
-        .categorical("occupation", "Tech-support", "Craft-repair", "Other-service", "Sales",
-            "Exec-managerial", "Prof-specialty", "Handlers-cleaners", "Machine-op-inspct",
-            "Adm-clerical", "Farming-fishing", "Transport-moving", "Priv-house-serv",
-            "Protective-serv", "Armed-Forces")
-        .categorical("relationship", "Wife", "Own-child", "Husband", "Not-in-family",
-            "Other-relative", "Unmarried")
-        .categorical("race", "White", "Asian-Pac-Islander", "Amer-Indian-Eskimo", "Other", "Black")
-        .categorical("sex", "Female", "Male")
-        .categorical("native_country", "United-States")
-        .unknown(PublicFeatureEncoder.Unknown.OTHER)
-        .build();
   }
 }

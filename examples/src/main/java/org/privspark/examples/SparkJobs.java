@@ -1,7 +1,11 @@
 package org.privspark.examples;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.util.Locale;
+import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.Dataset;
@@ -9,8 +13,10 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 import org.privspark.core.accounting.PrivacyEvent;
+import org.privspark.core.accounting.PrivacyGuarantee;
 import org.privspark.core.accounting.RdpAccountant;
 import org.privspark.core.ledger.Ledger;
+import org.privspark.core.ledger.LedgerException;
 import picocli.CommandLine;
 
 /**
@@ -28,6 +34,42 @@ final class SparkJobs {
   static final int OVER_BUDGET = 3;
 
   private SparkJobs() {}
+
+  /**
+   * A job's state once its input is counted and its ledger opened, before anything is charged.
+   *
+   * @param rows the exact row count (for the operator's summary and the ledger entry's dataset
+   *     description; never released as a statistic)
+   * @param before what the ledger had spent before this job
+   * @param dataset the dataset description recorded with the release: input, format, schema, rows
+   */
+  record Opened(long rows, Ledger ledger, PrivacyGuarantee before, String dataset) {}
+
+  /**
+   * Counts {@code data} (the first Spark job), then opens or creates the job's ledger, reporting
+   * both on {@code out}. On failure it reports on {@code err} that nothing was charged and returns
+   * empty: a damaged ledger or a write error, or a malformed row under FAILFAST.
+   */
+  static Optional<Opened> countAndOpen(Dataset<Row> data, JobOptions.Input input, JobLedger jobLedger,
+      Consumer<String> out, Consumer<String> err) {
+    try {
+      long rows = data.count();
+      out.accept("rows read: " + rows);
+      Ledger ledger = jobLedger.openOrCreate();
+      out.accept((jobLedger.creates() ? "created ledger " : "opened ledger ") + ledger.genesis().origin() + " at "
+          + jobLedger.location() + (jobLedger.writesKey() ? "; new key " + jobLedger.key() + " (+ .pub)" : ""));
+      String dataset = "input=" + input.path + " format=" + input.format() + " schema=" + data.schema().simpleString()
+          + " rows=" + rows;
+      return Optional.of(new Opened(rows, ledger, ledger.spent(), dataset));
+    } catch (LedgerException | UncheckedIOException | IOException e) {
+      err.accept("failed before charging anything: " + e.getMessage());
+      return Optional.empty();
+    } catch (Exception e) { // SparkException (a malformed row under FAILFAST) is a checked (Scala) exception
+      err.accept("failed before charging anything (reading " + input.path + "): "
+          + JobOptions.firstLine(e.getMessage()));
+      return Optional.empty();
+    }
+  }
 
   /** A session started on first use: bad arguments then never start Spark. */
   static final class LazySession implements Supplier<SparkSession> {

@@ -53,7 +53,7 @@ class MlBenchmarkTest {
 
   @Test
   void adultEncoder_hasTheDocumentedFiftyFourFeatures() {
-    assertThat(MlBenchmark.adultEncoder().numFeatures()).isEqualTo(54);
+    assertThat(AdultData.encoder().numFeatures()).isEqualTo(54);
   }
 
   @Test

@@ -22,6 +22,7 @@ import org.privspark.core.ledger.LedgerEntry;
 import org.privspark.core.ledger.LedgerException;
 import org.privspark.core.ledger.LocalDirectoryStore;
 import org.privspark.core.ledger.Opening;
+import org.privspark.core.ledger.note.KeyFiles;
 import org.privspark.core.ledger.note.NoteVerifier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

@@ -30,6 +30,7 @@ import org.privspark.core.ledger.Opening;
 import org.privspark.core.ledger.OpeningStore;
 import org.privspark.core.ledger.Receipt;
 import org.privspark.core.ledger.ReleaseDetails;
+import org.privspark.core.ledger.note.KeyFiles;
 import org.privspark.core.ledger.note.NoteSigner;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

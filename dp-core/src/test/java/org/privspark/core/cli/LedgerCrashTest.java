@@ -16,6 +16,7 @@ import org.privspark.core.audit.AuditReport;
 import org.privspark.core.audit.LedgerVerifier;
 import org.privspark.core.ledger.LedgerWriterProcess;
 import org.privspark.core.ledger.LocalDirectoryStore;
+import org.privspark.core.ledger.note.KeyFiles;
 import org.privspark.core.testing.ChildJvm;
 
 /**

@@ -14,6 +14,7 @@ import org.privspark.core.audit.LedgerVerifier;
 import org.privspark.core.ledger.LedgerEntry;
 import org.privspark.core.ledger.LedgerLayout;
 import org.privspark.core.ledger.LocalDirectoryStore;
+import org.privspark.core.ledger.note.KeyFiles;
 
 /** {@code privspark ledger repair}: removes only an interrupted append's leftovers, never a complete entry. */
 class LedgerRepairCliTest {

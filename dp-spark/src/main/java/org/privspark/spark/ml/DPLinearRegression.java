@@ -48,8 +48,8 @@ public final class DPLinearRegression
   }
 
   @Override
-  LabelCheck labelCheck() {
-    return label -> { };
+  LabelRule labelRule() {
+    return label -> true; // any finite label
   }
 
   @Override

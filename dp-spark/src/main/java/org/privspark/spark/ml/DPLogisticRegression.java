@@ -106,16 +106,8 @@ public final class DPLogisticRegression
   }
 
   @Override
-  LabelCheck labelCheck() {
-    String column = $(labelCol());
-    return label -> {
-      if (label != 0 && label != 1) {
-        // The value itself is private: name the rule, not the row.
-        throw new IllegalArgumentException("labelCol '" + column
-            + "' must hold only 0 or 1 (or booleans) for logistic regression; a row holds another"
-            + " value (not shown: it is private data)");
-      }
-    };
+  LabelRule labelRule() {
+    return label -> label == 0 || label == 1; // booleans arrive as 0/1
   }
 
   @Override

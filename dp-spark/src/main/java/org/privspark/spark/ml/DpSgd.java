@@ -1,10 +1,8 @@
 package org.privspark.spark.ml;
 
 import java.io.Serializable;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
-import java.util.List;
 import java.util.Locale;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -313,42 +311,5 @@ final class DpSgd {
       a[i] += b[i];
     }
     return a;
-  }
-
-  /** The row count and feature dimension (−1 when there are no rows). */
-  record Census(long rows, int dimension) {}
-
-  /**
-   * Counts rows and finds their dimension in one job (which also materialises the cache). The
-   * partitions report plain {@code long[]{rows, dimension}}: Kryo cannot serialize records.
-   */
-  static Census census(JavaRDD<Example> data) {
-    List<long[]> parts = data.mapPartitions((Iterator<Example> rows) -> {
-      long n = 0;
-      int dim = -1;
-      while (rows.hasNext()) {
-        int size = rows.next().features.size();
-        if (dim >= 0 && size != dim) {
-          throw new IllegalArgumentException(
-              "featuresCol must hold vectors of one size; got sizes " + dim + " and " + size);
-        }
-        dim = size;
-        n++;
-      }
-      List<long[]> one = new ArrayList<>(1);
-      one.add(new long[] {n, dim});
-      return one.iterator();
-    }).collect();
-    long n = 0;
-    long dim = -1;
-    for (long[] p : parts) {
-      if (dim >= 0 && p[1] >= 0 && p[1] != dim) {
-        throw new IllegalArgumentException(
-            "featuresCol must hold vectors of one size; got sizes " + dim + " and " + p[1]);
-      }
-      n += p[0];
-      dim = Math.max(dim, p[1]);
-    }
-    return new Census(n, (int) dim);
   }
 }

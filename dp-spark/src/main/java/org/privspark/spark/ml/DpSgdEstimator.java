@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.col;
 import java.util.Locale;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.ml.Estimator;
+import org.apache.spark.ml.attribute.AttributeGroup;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.linalg.VectorUDT;
 import org.apache.spark.ml.param.BooleanParam;
@@ -37,8 +38,15 @@ import org.slf4j.LoggerFactory;
  * planned ({@link #plan()}): a failure here reads no data and spends nothing. (2) The run's whole
  * cost, {@code new SampledGaussianEvent(q, z, steps)}, is charged to the budget; a refusal ({@link
  * org.privspark.core.accounting.BudgetExhaustedException}) reads no data and changes nothing.
- * (3) Only then is the data read: one job caches the rows (and counts them when {@code
- * numExamples} is not set), then one {@code treeAggregate} runs per step.
+ * (3) Only then is the data read: one job caches the usable rows and counts them, then one {@code
+ * treeAggregate} runs per step. Nothing after the charge fails on the data's content.
+ *
+ * <p><b>Per-row rule.</b> A row whose features are null or not of the public dimension d, or whose
+ * label is null, NaN, infinite or outside the loss's domain ({0, 1} for logistic regression), is
+ * dropped before training; each row is kept or dropped on its own content alone, so dropping is a
+ * per-row transformation of stability 1 under adding or removing one row and the run's cost is
+ * unchanged. d is public and known before the charge: {@link #numFeatures()}, or the vector size in
+ * the features column's ML attribute metadata (which {@code PublicFeatureEncoder} writes).
  *
  * <p><b>Budget.</b> The {@link PrivacyBudget} is not a Spark param (it is live state, not a
  * setting): set it with {@link #setBudget} before {@code fit}, also on an estimator inside a
@@ -46,8 +54,9 @@ import org.slf4j.LoggerFactory;
  * same budget. It is not saved: an estimator read back from disk has none and refuses to fit until
  * one is set.
  *
- * <p><b>Public quantities.</b> N (the row count: {@code numExamples}, or counted after the charge),
- * the feature dimension and the label domain are treated as public; see {@code docs/ML.md}.
+ * <p><b>Public quantities.</b> N (the row count: {@code numExamples}, or the kept rows counted
+ * after the charge), the feature dimension d and the label domain are treated as public; see
+ * {@code docs/ML.md}.
  *
  * @param <M> the model type
  */
@@ -67,6 +76,7 @@ public abstract class DpSgdEstimator<M extends DpSgdModel<M>, S extends DpSgdEst
   private final DoubleParam sampleRate;
   private final DoubleParam expectedBatchSize;
   private final LongParam numExamples;
+  private final IntParam numFeatures;
   private final DoubleParam clipNorm;
   private final DoubleParam learningRate;
   private final DoubleParam regParam;
@@ -94,6 +104,9 @@ public abstract class DpSgdEstimator<M extends DpSgdModel<M>, S extends DpSgdEst
     numExamples = new LongParam(uid, "numExamples",
         "the public number of training rows N, >= 1; unset: counted after the budget is charged",
         ParamChecks.atLeastOne("numExamples"));
+    numFeatures = new IntParam(uid, "numFeatures",
+        "the public feature dimension d, >= 1; unset: the vector size in featuresCol's metadata",
+        ParamChecks.atLeastOne("numFeatures"));
     clipNorm = new DoubleParam(uid, "clipNorm",
         "L2 bound C of each per-example gradient, finite and > 0", ParamChecks.positiveFinite("clipNorm"));
     learningRate = new DoubleParam(uid, "learningRate", "constant step size, finite and > 0",
@@ -160,6 +173,14 @@ public abstract class DpSgdEstimator<M extends DpSgdModel<M>, S extends DpSgdEst
   /** The public row count N &ge; 1; unset means counted after the charge. */
   public LongParam numExamples() {
     return numExamples;
+  }
+
+  /**
+   * The public feature dimension d &ge; 1; unset means the vector size recorded in the features
+   * column's ML attribute metadata. Rows whose features have another size are dropped.
+   */
+  public IntParam numFeatures() {
+    return numFeatures;
   }
 
   /** Per-example gradient L2 bound C &gt; 0; default 1. */
@@ -243,6 +264,12 @@ public abstract class DpSgdEstimator<M extends DpSgdModel<M>, S extends DpSgdEst
   /** Sets {@link #numExamples()}; the value is validated at once. */
   public S setNumExamples(long value) {
     set(numExamples, value);
+    return self();
+  }
+
+  /** Sets {@link #numFeatures()}; the value is validated at once. */
+  public S setNumFeatures(int value) {
+    set(numFeatures, value);
     return self();
   }
 
@@ -402,6 +429,32 @@ public abstract class DpSgdEstimator<M extends DpSgdModel<M>, S extends DpSgdEst
     return outputSchema(schema);
   }
 
+  /**
+   * The public feature dimension: {@link #numFeatures()}, else the size in the features column's
+   * metadata. Read from the schema only, so it is known before the charge.
+   *
+   * @throws IllegalArgumentException if neither gives a size, or the two disagree
+   */
+  int publicDimension(StructType schema) {
+    String f = $(featuresCol);
+    int recorded = AttributeGroup.fromStructField(field(schema, f, "featuresCol")).size();
+    if (isSet(numFeatures)) {
+      int d = (int) $(numFeatures);
+      if (recorded >= 0 && recorded != d) {
+        throw new IllegalArgumentException("numFeatures must equal the size " + recorded
+            + " recorded in featuresCol '" + f + "' metadata; got " + d
+            + " (clear numFeatures, or set it to " + recorded + ")");
+      }
+      return d;
+    }
+    if (recorded < 0) {
+      throw new IllegalArgumentException("numFeatures must be set: featuresCol '" + f
+          + "' records no vector size in its metadata, and the dimension must be public before the"
+          + " budget is charged (set numFeatures, or encode the features with PublicFeatureEncoder)");
+    }
+    return recorded;
+  }
+
   static StructField field(StructType schema, String name, String param) {
     for (StructField f : schema.fields()) {
       if (f.name().equals(name)) {
@@ -419,10 +472,10 @@ public abstract class DpSgdEstimator<M extends DpSgdModel<M>, S extends DpSgdEst
   abstract DpSgd.Loss loss();
 
   /**
-   * The check of one label, run on the executors after the charge (see {@code docs/ML.md} on
-   * data-dependent errors); must not capture the estimator.
+   * Which finite labels the loss accepts; rows with other labels are dropped (the per-row rule).
+   * Runs on the executors, so it must not capture the estimator.
    */
-  abstract LabelCheck labelCheck();
+  abstract LabelRule labelRule();
 
   /** The model for the trained weights. */
   abstract M newModel(String modelUid, double[] coefficients, double intercept, PrivacyRecord record);
@@ -435,6 +488,7 @@ public abstract class DpSgdEstimator<M extends DpSgdModel<M>, S extends DpSgdEst
     // 1. Validate and plan: nothing read, nothing spent.
     transformSchema(dataset.schema());
     DpSgdPlan plan = plan();
+    int d = publicDimension(dataset.schema());
     String stage = getClass().getSimpleName() + " " + uid;
     // 2. Charge the whole run before any data is touched.
     budget.spend(plan.event(), MECHANISM, String.format(Locale.ROOT,
@@ -447,20 +501,14 @@ public abstract class DpSgdEstimator<M extends DpSgdModel<M>, S extends DpSgdEst
         stage, plan.sampleRate(), plan.noiseMultiplier(), plan.steps(), plan.clipNorm(),
         epsilon, plan.delta()));
     // 3. Read the data.
-    JavaRDD<DpSgd.Example> rows = examples(dataset).persist(StorageLevel.MEMORY_AND_DISK());
+    JavaRDD<DpSgd.Example> rows = examples(dataset, $(featuresCol), $(labelCol), d, labelRule())
+        .persist(StorageLevel.MEMORY_AND_DISK());
     try {
-      DpSgd.Census census;
-      try {
-        census = DpSgd.census(rows);
-      } catch (Exception e) { // Spark rethrows task failures as (checked) SparkException
-        throw unwrapIllegalArgument(e);
-      }
-      if (census.rows() == 0) {
-        throw new IllegalArgumentException("the training data must hold at least one row; got 0");
-      }
-      long publicN = isSet(numExamples) ? lng(numExamples) : census.rows();
+      long kept = rows.count(); // also fills the cache
+      // With no rows kept the run trains on noise alone; N >= 1 keeps q*N a valid divisor.
+      long publicN = isSet(numExamples) ? lng(numExamples) : Math.max(1, kept);
       DpSgd.Settings settings = new DpSgd.Settings(plan, loss(), (boolean) $(fitIntercept),
-          dbl(learningRate), dbl(regParam), publicN, census.dimension(), stage);
+          dbl(learningRate), dbl(regParam), publicN, d, stage);
       DpSgd.Result result = DpSgd.train(rows, settings);
       PrivacyRecord record = new PrivacyRecord(plan.sampleRate(), plan.noiseMultiplier(),
           plan.steps(), plan.clipNorm(), result.noiseStd(), epsilon, plan.delta(), publicN);
@@ -472,37 +520,33 @@ public abstract class DpSgdEstimator<M extends DpSgdModel<M>, S extends DpSgdEst
     }
   }
 
-  private static RuntimeException unwrapIllegalArgument(Exception e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof IllegalArgumentException iae) {
-        return new IllegalArgumentException(iae.getMessage(), e);
-      }
-    }
-    return new IllegalStateException("reading the training data failed", e);
+  /**
+   * The rows as examples (label as double, booleans as 0/1), with the per-row rule applied: a row
+   * is dropped when its features are null or not of size {@code dimension}, or its label is null,
+   * not finite or refused by {@code rule}. Each row's fate depends on that row alone.
+   */
+  static JavaRDD<DpSgd.Example> examples(
+      Dataset<?> dataset, String featuresCol, String labelCol, int dimension, LabelRule rule) {
+    boolean booleanLabel =
+        field(dataset.schema(), labelCol, "labelCol").dataType() instanceof BooleanType;
+    return dataset.select(col(featuresCol), col(labelCol)).toJavaRDD()
+        .filter((Row r) -> {
+          if (r.isNullAt(0) || r.isNullAt(1) || ((Vector) r.get(0)).size() != dimension) {
+            return false;
+          }
+          double label = label(r, booleanLabel);
+          return Double.isFinite(label) && rule.accepts(label);
+        })
+        .map((Row r) -> new DpSgd.Example(label(r, booleanLabel), (Vector) r.get(0)));
   }
 
-  /** The rows as examples: label as double (booleans as 0/1), checked; features as vectors. */
-  private JavaRDD<DpSgd.Example> examples(Dataset<?> dataset) {
-    String f = $(featuresCol);
-    String l = $(labelCol);
-    boolean booleanLabel = field(dataset.schema(), l, "labelCol").dataType() instanceof BooleanType;
-    LabelCheck check = labelCheck();
-    return dataset.select(col(f), col(l)).toJavaRDD().map((Row r) -> {
-      if (r.isNullAt(0)) {
-        throw new IllegalArgumentException("featuresCol '" + f + "' must not hold nulls");
-      }
-      if (r.isNullAt(1)) {
-        throw new IllegalArgumentException("labelCol '" + l + "' must not hold nulls");
-      }
-      double label = booleanLabel ? (r.getBoolean(1) ? 1 : 0) : ((Number) r.get(1)).doubleValue();
-      check.check(label);
-      return new DpSgd.Example(label, (Vector) r.get(0));
-    });
+  private static double label(Row r, boolean booleanLabel) {
+    return booleanLabel ? (r.getBoolean(1) ? 1 : 0) : ((Number) r.get(1)).doubleValue();
   }
 
-  /** A serializable label check (the estimator itself stays on the driver). */
-  interface LabelCheck extends java.io.Serializable {
-    void check(double label);
+  /** A serializable rule on finite labels (the estimator itself stays on the driver). */
+  interface LabelRule extends java.io.Serializable {
+    boolean accepts(double label);
   }
 
   /** The same estimator (same uid, params and budget) with {@code extra} params applied. */

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.privspark.core.accounting.PrivacyBudget;
+import org.privspark.spark.AdultTestData;
 import org.privspark.spark.SparkTestSession;
 import org.privspark.spark.ml.feature.PublicFeatureEncoder;
 
@@ -37,17 +38,11 @@ class AdultLinearUtilityTest {
     return PublicFeatureEncoder.builder()
         .numeric("age", 17, 90)
         .numeric("education_num", 1, 16)
-        .categorical("workclass", "Private", "Self-emp-not-inc", "Self-emp-inc", "Federal-gov",
-            "Local-gov", "State-gov", "Without-pay", "Never-worked")
-        .categorical("marital_status", "Married-civ-spouse", "Divorced", "Never-married",
-            "Separated", "Widowed", "Married-spouse-absent", "Married-AF-spouse")
-        .categorical("occupation", "Tech-support", "Craft-repair", "Other-service", "Sales",
-            "Exec-managerial", "Prof-specialty", "Handlers-cleaners", "Machine-op-inspct",
-            "Adm-clerical", "Farming-fishing", "Transport-moving", "Priv-house-serv",
-            "Protective-serv", "Armed-Forces")
-        .categorical("relationship", "Wife", "Own-child", "Husband", "Not-in-family",
-            "Other-relative", "Unmarried")
-        .categorical("sex", "Female", "Male")
+        .categorical("workclass", AdultTestData.WORKCLASS)
+        .categorical("marital_status", AdultTestData.MARITAL)
+        .categorical("occupation", AdultTestData.OCCUPATION)
+        .categorical("relationship", AdultTestData.RELATIONSHIP)
+        .categorical("sex", AdultTestData.SEX)
         .unknown(PublicFeatureEncoder.Unknown.OTHER)
         .build();
   }
@@ -62,8 +57,8 @@ class AdultLinearUtilityTest {
   @BeforeAll
   static void load() {
     SparkSession spark = SparkTestSession.get();
-    train = prepare(AdultData.load(spark, "adult.data")).repartition(2).cache();
-    test = prepare(AdultData.load(spark, "adult.test")).cache();
+    train = prepare(AdultTestData.load(spark, "adult.data")).repartition(2).cache();
+    test = prepare(AdultTestData.load(spark, "adult.test")).cache();
     train.count();
     test.count();
   }
@@ -84,7 +79,7 @@ class AdultLinearUtilityTest {
         .setBudget(new PrivacyBudget(epsilon, 1e-5))
         .setTargetEpsilon(epsilon).setTargetDelta(1e-5)
         .setLabelCol("hours")
-        .setExpectedBatchSize(1024).setNumExamples(AdultData.TRAIN_ROWS)
+        .setExpectedBatchSize(1024).setNumExamples(AdultTestData.TRAIN_ROWS)
         .setEpochs(5).setClipNorm(1).setLearningRate(0.2);
   }
 

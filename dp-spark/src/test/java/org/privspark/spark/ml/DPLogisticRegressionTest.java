@@ -1,7 +1,6 @@
 package org.privspark.spark.ml;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.udf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -78,7 +77,7 @@ class DPLogisticRegressionTest {
 
   private static DPLogisticRegression small(PrivacyBudget budget) {
     return new DPLogisticRegression().setBudget(budget).setSampleRate(0.05).setEpochs(2)
-        .setNoiseMultiplier(1.0).setClipNorm(1.0).setLearningRate(2.0);
+        .setNumFeatures(2).setNoiseMultiplier(1.0).setClipNorm(1.0).setLearningRate(2.0);
   }
 
   private static int jobs() {
@@ -190,16 +189,50 @@ class DPLogisticRegressionTest {
     assertThat(budget.spent().epsilon()).isZero();
   }
 
+  /** The 4,000 rows plus one row breaking each part of the per-row rule. */
+  private static Dataset<Row> withRowsBreakingTheRule() {
+    List<Row> bad = List.of(
+        RowFactory.create(Vectors.dense(0.5, 0.5), null, 0.5, 0.5, "red"),
+        RowFactory.create(Vectors.dense(0.5, 0.5), Double.NaN, 0.5, 0.5, "red"),
+        RowFactory.create(Vectors.dense(0.5, 0.5), Double.POSITIVE_INFINITY, 0.5, 0.5, "red"),
+        RowFactory.create(Vectors.dense(0.5, 0.5), 2.0, 0.5, 0.5, "red"),
+        RowFactory.create(Vectors.dense(0.5, 0.5, 0.5), 1.0, 0.5, 0.5, "red"),
+        RowFactory.create(Vectors.sparse(3, new int[] {0}, new double[] {1}), 0.0, 1.0, 0.0, "red"),
+        RowFactory.create(null, 1.0, 0.5, 0.5, "red"));
+    return data.union(spark().createDataFrame(bad, data.schema()));
+  }
+
   @Test
-  void fit_nonBinaryLabel_throwsNamingTheRule_withoutShowingTheValue() {
+  void fit_rowsBreakingThePerRowRule_areDropped_chargesOnceWithoutError() {
     PrivacyBudget budget = new PrivacyBudget(10, 1e-5);
-    Dataset<Row> threeClasses = data.withColumn("label", col("label").plus(lit(1)));
-    assertThatThrownBy(() -> small(budget).fit(threeClasses))
+    Dataset<Row> mixed = withRowsBreakingTheRule();
+    DPLogisticRegressionModel model = small(budget).fit(mixed);
+    assertThat(budget.spent().epsilon()).as("one charge").isCloseTo(model.epsilon(), within(1e-9));
+    assertThat(model.numFeatures()).isEqualTo(2);
+    // numExamples is unset, so N is the count of kept rows: the seven bad rows are not among them.
+    assertThat(model.privacyRecord().numExamples()).isEqualTo(4000);
+    assertThat(DpSgdEstimator.examples(mixed, "features", "label", 2,
+        label -> label == 0 || label == 1).count()).isEqualTo(4000);
+    assertThat(model.transform(data).filter("prediction = label").count() / 4000.0)
+        .isGreaterThan(0.85);
+  }
+
+  @Test
+  void fit_linearRegression_dropsOnlyNonFiniteLabelsAndWrongSizes() {
+    // Squared loss takes any finite label: the row labelled 2 is kept, the six others dropped.
+    assertThat(DpSgdEstimator.examples(withRowsBreakingTheRule(), "features", "label", 2,
+        new DPLinearRegression().labelRule()).count()).isEqualTo(4001);
+  }
+
+  @Test
+  void fit_noPublicDimension_refusesBeforeTheCharge() {
+    PrivacyBudget budget = new PrivacyBudget(10, 1e-5);
+    assertThatThrownBy(() -> new DPLogisticRegression().setBudget(budget).setSampleRate(0.05)
+        .setNoiseMultiplier(1).fit(data))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("labelCol 'label' must hold only 0 or 1 (or booleans) for logistic regression;"
-            + " a row holds another value (not shown: it is private data)");
-    // The check needs the data, so it runs after the charge: the budget stays spent.
-    assertThat(budget.spent().epsilon()).isPositive();
+        .hasMessageStartingWith("numFeatures must be set: featuresCol 'features' records no vector"
+            + " size in its metadata");
+    assertThat(budget.spent().epsilon()).isZero();
   }
 
   @Test
@@ -283,8 +316,13 @@ class DPLogisticRegressionTest {
         .outputCol("encoded").build();
     PrivacyBudget budget = new PrivacyBudget(10, 1e-5);
     DPLogisticRegression lr = small(budget).setFeaturesCol("encoded");
-    Pipeline pipeline = new Pipeline().setStages(new PipelineStage[] {encoder, lr});
     Dataset<Row> input = data.drop("features");
+    assertThatThrownBy(() -> lr.fit(encoder.transform(input)))
+        .hasMessage("numFeatures must equal the size 5 recorded in featuresCol 'encoded' metadata;"
+            + " got 2 (clear numFeatures, or set it to 5)");
+    assertThat(budget.spent().epsilon()).isZero();
+    lr.clear(lr.numFeatures()); // the encoder's metadata gives the dimension
+    Pipeline pipeline = new Pipeline().setStages(new PipelineStage[] {encoder, lr});
 
     PipelineModel fitted = pipeline.fit(input);
     DPLogisticRegressionModel model = (DPLogisticRegressionModel) fitted.stages()[1];

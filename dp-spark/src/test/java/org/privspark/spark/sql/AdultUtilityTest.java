@@ -8,10 +8,6 @@ import static org.apache.spark.sql.functions.monotonically_increasing_id;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import java.net.URISyntaxException;
-import java.net.URL;
-import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -29,6 +25,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.privspark.core.accounting.PrivacyBudget;
 import org.privspark.core.noise.Secret;
+import org.privspark.spark.AdultTestData;
 import org.privspark.spark.SparkTestSession;
 
 /**
@@ -61,26 +58,7 @@ class AdultUtilityTest {
   private static final double ALPHA_PER_CHECK = 1e-4;
 
   /** The 16 values of {@code education}, as documented with the data set (public knowledge). */
-  private static final String[] EDUCATION = {
-      "Bachelors", "Some-college", "11th", "HS-grad", "Prof-school", "Assoc-acdm", "Assoc-voc", "9th",
-      "7th-8th", "12th", "Masters", "1st-4th", "10th", "Doctorate", "5th-6th", "Preschool"};
-
-  private static final StructType ADULT_SCHEMA = new StructType()
-      .add("age", DataTypes.IntegerType)
-      .add("workclass", DataTypes.StringType)
-      .add("fnlwgt", DataTypes.IntegerType)
-      .add("education", DataTypes.StringType)
-      .add("education_num", DataTypes.IntegerType)
-      .add("marital_status", DataTypes.StringType)
-      .add("occupation", DataTypes.StringType)
-      .add("relationship", DataTypes.StringType)
-      .add("race", DataTypes.StringType)
-      .add("sex", DataTypes.StringType)
-      .add("capital_gain", DataTypes.IntegerType)
-      .add("capital_loss", DataTypes.IntegerType)
-      .add("hours_per_week", DataTypes.IntegerType)
-      .add("native_country", DataTypes.StringType)
-      .add("income", DataTypes.StringType);
+  private static final String[] EDUCATION = AdultTestData.EDUCATION;
 
   private static Dataset<Row> adult;
   private static List<Row> educationCounts;
@@ -96,20 +74,11 @@ class AdultUtilityTest {
    * block) gives every person the same id.
    */
   @BeforeAll
-  static void loadAdult() throws URISyntaxException {
-    URL url = AdultUtilityTest.class.getResource("/data/adult/adult.data");
-    assertThat(url).as("test resource data/adult/adult.data").isNotNull();
-    Path path = Paths.get(url.toURI());
-    adult = spark().read()
-        .schema(ADULT_SCHEMA)
-        // The copy carries the header line added by whoever prepared it (see the README there).
-        .option("header", "true")
-        .option("ignoreLeadingWhiteSpace", "true")
-        .option("mode", "FAILFAST")
-        .csv(path.toString())
+  static void loadAdult() {
+    adult = AdultTestData.read(spark(), "adult.data")
         .withColumn("person", monotonically_increasing_id())
         .cache();
-    assertThat(adult.count()).isEqualTo(32_561L);
+    assertThat(adult.count()).isEqualTo(AdultTestData.TRAIN_ROWS);
   }
 
   @AfterAll

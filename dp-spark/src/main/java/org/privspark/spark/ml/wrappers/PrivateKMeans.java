@@ -266,28 +266,20 @@ public final class PrivateKMeans {
     return "PrivateKMeans[" + describe() + ", sigma=" + sigma() + "]";
   }
 
-  /** Collects parameters; {@link #build()} validates all of them. Not thread-safe. */
-  public static final class Builder {
-    private Double epsilon;
+  /**
+   * Collects parameters; {@link #build()} validates all of them. Not thread-safe. Here ε covers
+   * all iterations together, and a release secret also fixes the random initial centres.
+   */
+  public static final class Builder extends WrapperBuilder<Builder> {
     private Double delta;
     private Integer k;
-    private Integer numFeatures;
     private int maxIter = 5; // few iterations: each one costs budget
     private Double maxFeatureNorm;
     private Double lower;
     private Double upper;
     private double[][] initialCenters;
-    private String featuresCol = "features";
-    private PrivacyBudget budget;
-    private Secret secret;
 
     private Builder() {}
-
-    /** ε, finite and &gt; 0, for all iterations together. Required. */
-    public Builder epsilon(double epsilon) {
-      this.epsilon = epsilon;
-      return this;
-    }
 
     /** δ in (0, 1). Required. */
     public Builder delta(double delta) {
@@ -298,12 +290,6 @@ public final class PrivateKMeans {
     /** The number of clusters k in [1, 1000]. Required. */
     public Builder k(int k) {
       this.k = k;
-      return this;
-    }
-
-    /** The public feature dimension d in [1, 4096]. Required. */
-    public Builder numFeatures(int numFeatures) {
-      this.numFeatures = numFeatures;
       return this;
     }
 
@@ -335,53 +321,18 @@ public final class PrivateKMeans {
       return this;
     }
 
-    /** The features column, of ML vectors (default "features"). */
-    public Builder featuresCol(String featuresCol) {
-      this.featuresCol = featuresCol;
-      return this;
-    }
-
-    /** The budget each fit is charged to. Required. */
-    public Builder budget(PrivacyBudget budget) {
-      this.budget = budget;
-      return this;
-    }
-
-    /**
-     * A release secret: the noise and the random initial centres become a function of it
-     * (identical when the same fit is re-run from the same secret). Optional; without one, each fit
-     * draws fresh {@code SecureRandom} randomness. A wrapper with a secret fits once: a second fit
-     * would reuse the same noise.
-     */
-    public Builder releaseSecret(Secret secret) {
-      this.secret = Check.notNull("releaseSecret", secret);
-      return this;
-    }
-
     /**
      * Validates every parameter and builds the wrapper.
      *
      * @throws IllegalArgumentException naming the first invalid or missing parameter
      */
     public PrivateKMeans build() {
-      if (epsilon == null) {
-        throw new IllegalArgumentException("epsilon must be set; got nothing");
-      }
-      WrapperSupport.checkEpsilon(epsilon);
-      if (delta == null) {
-        throw new IllegalArgumentException("delta must be set; got nothing");
-      }
-      WrapperSupport.checkGaussianDelta(delta);
-      if (k == null) {
-        throw new IllegalArgumentException("k must be set; got nothing");
-      }
-      if (k < 1 || k > 1000) {
+      checkEpsilon();
+      checkGaussianDelta(delta);
+      if (required("k", k) < 1 || k > 1000) {
         throw new IllegalArgumentException("k must be in [1, 1000]; got " + k);
       }
-      if (numFeatures == null) {
-        throw new IllegalArgumentException("numFeatures must be set; got nothing");
-      }
-      WrapperSupport.checkNumFeatures(numFeatures);
+      checkNumFeatures();
       if ((long) k * (numFeatures + 1) > 1_000_000) {
         throw new IllegalArgumentException("k * (numFeatures + 1) must be <= 1000000; got "
             + (long) k * (numFeatures + 1));
@@ -417,8 +368,7 @@ public final class PrivateKMeans {
           }
         }
       }
-      Check.notNull("featuresCol", featuresCol);
-      Check.notNull("budget", budget);
+      checkColumnsAndBudget();
       return new PrivateKMeans(this);
     }
   }

@@ -264,38 +264,23 @@ public final class PrivateLinearRegression {
     return "PrivateLinearRegression[" + describe() + ", ridge=" + ridge() + "]";
   }
 
-  /** Collects parameters; {@link #build()} validates all of them. Not thread-safe. */
-  public static final class Builder {
-    private Double epsilon;
+  /**
+   * Collects parameters; {@link #build()} validates all of them. Not thread-safe. Here the
+   * features dimension d is in [1, 1000] and the label column is numeric (clamped to the bounds).
+   */
+  public static final class Builder extends LabelledWrapperBuilder<Builder> {
     private Double delta;
-    private Integer numFeatures;
     private Double maxFeatureNorm;
     private Double labelLower;
     private Double labelUpper;
     private boolean fitIntercept = true; // MLlib's default
     private Double ridge; // null: the data-independent default of the class comment
-    private String featuresCol = "features";
-    private String labelCol = "label";
-    private PrivacyBudget budget;
-    private Secret secret;
 
     private Builder() {}
-
-    /** ε, finite and &gt; 0. Required. */
-    public Builder epsilon(double epsilon) {
-      this.epsilon = epsilon;
-      return this;
-    }
 
     /** δ in (0, 1). Required. */
     public Builder delta(double delta) {
       this.delta = delta;
-      return this;
-    }
-
-    /** The public feature dimension d in [1, 4096]. Required. */
-    public Builder numFeatures(int numFeatures) {
-      this.numFeatures = numFeatures;
       return this;
     }
 
@@ -324,63 +309,21 @@ public final class PrivateLinearRegression {
       return this;
     }
 
-    /** The features column, of ML vectors (default "features"). */
-    public Builder featuresCol(String featuresCol) {
-      this.featuresCol = featuresCol;
-      return this;
-    }
-
-    /** The label column, numeric (default "label"). */
-    public Builder labelCol(String labelCol) {
-      this.labelCol = labelCol;
-      return this;
-    }
-
-    /** The budget each fit is charged to. Required. */
-    public Builder budget(PrivacyBudget budget) {
-      this.budget = budget;
-      return this;
-    }
-
-    /**
-     * A release secret: the noise becomes a function of it (identical when the same fit is re-run
-     * from the same secret). Optional; without one, each fit draws fresh {@code SecureRandom}
-     * noise. A wrapper with a secret fits once: a second fit would reuse the same noise.
-     */
-    public Builder releaseSecret(Secret secret) {
-      this.secret = Check.notNull("releaseSecret", secret);
-      return this;
-    }
-
     /**
      * Validates every parameter and builds the wrapper.
      *
      * @throws IllegalArgumentException naming the first invalid or missing parameter
      */
     public PrivateLinearRegression build() {
-      if (epsilon == null) {
-        throw new IllegalArgumentException("epsilon must be set; got nothing");
-      }
-      WrapperSupport.checkEpsilon(epsilon);
-      if (delta == null) {
-        throw new IllegalArgumentException("delta must be set; got nothing");
-      }
-      WrapperSupport.checkGaussianDelta(delta);
-      if (numFeatures == null) {
-        throw new IllegalArgumentException("numFeatures must be set; got nothing");
-      }
-      WrapperSupport.checkNumFeatures(numFeatures);
+      checkEpsilon();
+      checkGaussianDelta(delta);
+      checkNumFeatures();
       if (numFeatures > 1000) {
         throw new IllegalArgumentException("numFeatures must be in [1, 1000] for sufficient statistics; got "
             + numFeatures);
       }
-      if (maxFeatureNorm == null) {
-        throw new IllegalArgumentException("maxFeatureNorm must be set; got nothing");
-      }
-      Check.positiveFinite("maxFeatureNorm", maxFeatureNorm);
-      if (labelLower == null) {
-        throw new IllegalArgumentException("labelBounds must be set; got nothing");
-      }
+      Check.positiveFinite("maxFeatureNorm", required("maxFeatureNorm", maxFeatureNorm));
+      required("labelBounds", labelLower);
       if (!Double.isFinite(labelLower) || !Double.isFinite(labelUpper) || !(labelLower < labelUpper)) {
         throw new IllegalArgumentException("labelBounds must be finite with lower < upper; got ["
             + labelLower + ", " + labelUpper + "]");
@@ -388,9 +331,7 @@ public final class PrivateLinearRegression {
       if (ridge != null) {
         Check.nonNegativeFinite("ridge", ridge);
       }
-      Check.notNull("featuresCol", featuresCol);
-      Check.notNull("labelCol", labelCol);
-      Check.notNull("budget", budget);
+      checkColumnsAndBudget();
       return new PrivateLinearRegression(this);
     }
   }

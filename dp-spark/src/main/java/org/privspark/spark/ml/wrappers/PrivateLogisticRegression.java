@@ -304,37 +304,22 @@ public final class PrivateLogisticRegression {
     return "PrivateLogisticRegression[" + describe() + ", sensitivity=" + sensitivity() + ", sigma=" + sigma() + "]";
   }
 
-  /** Collects parameters; {@link #build()} validates all of them. Not thread-safe. */
-  public static final class Builder {
-    private Double epsilon;
+  /**
+   * Collects parameters; {@link #build()} validates all of them. Not thread-safe. Here the
+   * features dimension d is in [1, 1000] and the label column holds 0 and 1.
+   */
+  public static final class Builder extends LabelledWrapperBuilder<Builder> {
     private Double delta;
-    private Integer numFeatures;
     private Double maxFeatureNorm;
     private Double regParam;
     private boolean fitIntercept = true; // MLlib's default
     private int maxIter = 100; // MLlib's default; Newton typically needs about 10 passes
-    private String featuresCol = "features";
-    private String labelCol = "label";
-    private PrivacyBudget budget;
-    private Secret secret;
 
     private Builder() {}
-
-    /** ε, finite and &gt; 0. Required. */
-    public Builder epsilon(double epsilon) {
-      this.epsilon = epsilon;
-      return this;
-    }
 
     /** δ in (0, 1). Required. */
     public Builder delta(double delta) {
       this.delta = delta;
-      return this;
-    }
-
-    /** The public feature dimension d in [1, 1000]. Required. */
-    public Builder numFeatures(int numFeatures) {
-      this.numFeatures = numFeatures;
       return this;
     }
 
@@ -366,68 +351,23 @@ public final class PrivateLogisticRegression {
       return this;
     }
 
-    /** The features column, of ML vectors (default "features"). */
-    public Builder featuresCol(String featuresCol) {
-      this.featuresCol = featuresCol;
-      return this;
-    }
-
-    /** The label column, numeric with values 0 and 1 (default "label"). */
-    public Builder labelCol(String labelCol) {
-      this.labelCol = labelCol;
-      return this;
-    }
-
-    /** The budget each fit is charged to. Required. */
-    public Builder budget(PrivacyBudget budget) {
-      this.budget = budget;
-      return this;
-    }
-
-    /**
-     * A release secret: the noise becomes a function of it (identical when the same fit is re-run
-     * from the same secret). Optional; without one, each fit draws fresh {@code SecureRandom}
-     * noise. A wrapper with a secret fits once: a second fit would reuse the same noise.
-     */
-    public Builder releaseSecret(Secret secret) {
-      this.secret = Check.notNull("releaseSecret", secret);
-      return this;
-    }
-
     /**
      * Validates every parameter and builds the wrapper.
      *
      * @throws IllegalArgumentException naming the first invalid or missing parameter
      */
     public PrivateLogisticRegression build() {
-      if (epsilon == null) {
-        throw new IllegalArgumentException("epsilon must be set; got nothing");
-      }
-      WrapperSupport.checkEpsilon(epsilon);
-      if (delta == null) {
-        throw new IllegalArgumentException("delta must be set; got nothing");
-      }
-      WrapperSupport.checkGaussianDelta(delta);
-      if (numFeatures == null) {
-        throw new IllegalArgumentException("numFeatures must be set; got nothing");
-      }
-      if (numFeatures < 1 || numFeatures > 1000) {
+      checkEpsilon();
+      checkGaussianDelta(delta);
+      if (required("numFeatures", numFeatures) < 1 || numFeatures > 1000) {
         throw new IllegalArgumentException("numFeatures must be in [1, 1000]; got " + numFeatures);
       }
-      if (maxFeatureNorm == null) {
-        throw new IllegalArgumentException("maxFeatureNorm must be set; got nothing");
-      }
-      Check.positiveFinite("maxFeatureNorm", maxFeatureNorm);
-      if (regParam == null) {
-        throw new IllegalArgumentException("regParam must be set; got nothing");
-      }
-      Check.positiveFinite("regParam", regParam);
+      Check.positiveFinite("maxFeatureNorm", required("maxFeatureNorm", maxFeatureNorm));
+      Check.positiveFinite("regParam", required("regParam", regParam));
       if (maxIter < 1 || maxIter > 10_000) {
         throw new IllegalArgumentException("maxIter must be in [1, 10000]; got " + maxIter);
       }
-      Check.notNull("featuresCol", featuresCol);
-      Check.notNull("labelCol", labelCol);
-      Check.notNull("budget", budget);
+      checkColumnsAndBudget();
       return new PrivateLogisticRegression(this);
     }
   }

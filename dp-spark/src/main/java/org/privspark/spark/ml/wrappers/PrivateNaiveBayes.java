@@ -197,18 +197,15 @@ public final class PrivateNaiveBayes {
     return "PrivateNaiveBayes[" + describe() + ", smoothing=" + b.smoothing + "]";
   }
 
-  /** Collects parameters; {@link #build()} validates all of them. Not thread-safe. */
-  public static final class Builder {
-    private Double epsilon;
+  /**
+   * Collects parameters; {@link #build()} validates all of them. Not thread-safe. Here ε must also
+   * lie in [2^-30, 2^12] (the Laplace mechanism's range) and the label column holds 0, …, K − 1.
+   */
+  public static final class Builder extends LabelledWrapperBuilder<Builder> {
     private Integer numClasses;
-    private Integer numFeatures;
     private Double maxFeatureL1;
     private String modelType = MULTINOMIAL; // MLlib's default
     private double smoothing = 1.0; // MLlib's default; must stay > 0 here (noisy sums can be 0)
-    private String featuresCol = "features";
-    private String labelCol = "label";
-    private PrivacyBudget budget;
-    private Secret secret;
 
     private Builder() {}
 
@@ -227,21 +224,9 @@ public final class PrivateNaiveBayes {
       return c;
     }
 
-    /** ε, finite and &gt; 0 (within [2^-30, 2^12], the Laplace mechanism's range). Required. */
-    public Builder epsilon(double epsilon) {
-      this.epsilon = epsilon;
-      return this;
-    }
-
     /** The public number of classes K ≥ 2; labels are 0, …, K − 1. Required. */
     public Builder numClasses(int numClasses) {
       this.numClasses = numClasses;
-      return this;
-    }
-
-    /** The public feature dimension d in [1, 4096]. Required. */
-    public Builder numFeatures(int numFeatures) {
-      this.numFeatures = numFeatures;
       return this;
     }
 
@@ -266,66 +251,24 @@ public final class PrivateNaiveBayes {
       return this;
     }
 
-    /** The features column, of ML vectors (default "features"). */
-    public Builder featuresCol(String featuresCol) {
-      this.featuresCol = featuresCol;
-      return this;
-    }
-
-    /** The label column, numeric with values 0, …, K − 1 (default "label"). */
-    public Builder labelCol(String labelCol) {
-      this.labelCol = labelCol;
-      return this;
-    }
-
-    /** The budget each fit is charged to. Required. */
-    public Builder budget(PrivacyBudget budget) {
-      this.budget = budget;
-      return this;
-    }
-
-    /**
-     * A release secret: the noise becomes a function of it (identical when the same fit is re-run
-     * from the same secret). Optional; without one, each fit draws fresh {@code SecureRandom}
-     * noise. A wrapper with a secret fits once: a second fit would reuse the same noise.
-     */
-    public Builder releaseSecret(Secret secret) {
-      this.secret = Check.notNull("releaseSecret", secret);
-      return this;
-    }
-
     /**
      * Validates every parameter and builds the wrapper.
      *
      * @throws IllegalArgumentException naming the first invalid or missing parameter
      */
     public PrivateNaiveBayes build() {
-      if (epsilon == null) {
-        throw new IllegalArgumentException("epsilon must be set; got nothing");
-      }
-      WrapperSupport.checkEpsilon(epsilon);
-      if (numClasses == null) {
-        throw new IllegalArgumentException("numClasses must be set; got nothing");
-      }
-      if (numClasses < 2 || numClasses > 1024) {
+      checkEpsilon();
+      if (required("numClasses", numClasses) < 2 || numClasses > 1024) {
         throw new IllegalArgumentException("numClasses must be in [2, 1024]; got " + numClasses);
       }
-      if (numFeatures == null) {
-        throw new IllegalArgumentException("numFeatures must be set; got nothing");
-      }
-      WrapperSupport.checkNumFeatures(numFeatures);
-      if (maxFeatureL1 == null) {
-        throw new IllegalArgumentException("maxFeatureL1 must be set; got nothing");
-      }
-      Check.positiveFinite("maxFeatureL1", maxFeatureL1);
+      checkNumFeatures();
+      Check.positiveFinite("maxFeatureL1", required("maxFeatureL1", maxFeatureL1));
       if (!MULTINOMIAL.equals(modelType) && !BERNOULLI.equals(modelType)) {
         throw new IllegalArgumentException("modelType must be \"multinomial\" or \"bernoulli\"; got "
             + (modelType == null ? "null" : "\"" + modelType + "\""));
       }
       Check.positiveFinite("smoothing", smoothing);
-      Check.notNull("featuresCol", featuresCol);
-      Check.notNull("labelCol", labelCol);
-      Check.notNull("budget", budget);
+      checkColumnsAndBudget();
       return new PrivateNaiveBayes(copy());
     }
   }

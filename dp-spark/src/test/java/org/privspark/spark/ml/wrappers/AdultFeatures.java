@@ -1,7 +1,5 @@
 package org.privspark.spark.ml.wrappers;
 
-import java.net.URISyntaxException;
-import java.nio.file.Paths;
 import java.util.Arrays;
 import org.apache.spark.ml.linalg.VectorUDT;
 import org.apache.spark.ml.linalg.Vectors;
@@ -11,13 +9,16 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.privspark.spark.AdultTestData;
 import org.privspark.spark.SparkTestSession;
 
 /**
- * Test-only feature encoding of UCI Adult from PUBLIC information only: the vocabularies are those
- * listed in the data set's documentation ({@code adult.names}), and numeric columns are clamped to
+ * Test-only feature encoding of UCI Adult from PUBLIC information only: the vocabularies are
+ * {@link AdultTestData}'s (those listed in the data set's documentation, {@code adult.names}), and numeric columns are clamped to
  * bounds fixed a priori, never fitted on the data (fitting a StringIndexer, OneHotEncoder or scaler
- * on private data leaks). Missing values ({@code ?}) encode as all zeros in their field.
+ * on private data leaks). Missing values ({@code ?}) encode as all zeros in their field. {@code
+ * PublicFeatureEncoder} cannot produce this layout (it has no buckets and no log scaling). The
+ * examples module keeps the same encoding for its benchmark ({@code AdultEncoding}).
  *
  * <p>Columns produced:
  *
@@ -38,30 +39,11 @@ import org.privspark.spark.SparkTestSession;
  * 99999] (census top-code), capital loss [0, 5000] (chosen a priori).
  */
 final class AdultFeatures {
-  static final String[] WORKCLASS = {"Private", "Self-emp-not-inc", "Self-emp-inc", "Federal-gov",
-      "Local-gov", "State-gov", "Without-pay", "Never-worked"};
-  static final String[] EDUCATION = {"Bachelors", "Some-college", "11th", "HS-grad", "Prof-school",
-      "Assoc-acdm", "Assoc-voc", "9th", "7th-8th", "12th", "Masters", "1st-4th", "10th", "Doctorate",
-      "5th-6th", "Preschool"};
-  static final String[] MARITAL = {"Married-civ-spouse", "Divorced", "Never-married", "Separated",
-      "Widowed", "Married-spouse-absent", "Married-AF-spouse"};
-  static final String[] OCCUPATION = {"Tech-support", "Craft-repair", "Other-service", "Sales",
-      "Exec-managerial", "Prof-specialty", "Handlers-cleaners", "Machine-op-inspct", "Adm-clerical",
-      "Farming-fishing", "Transport-moving", "Priv-house-serv", "Protective-serv", "Armed-Forces"};
-  static final String[] RELATIONSHIP = {"Wife", "Own-child", "Husband", "Not-in-family",
-      "Other-relative", "Unmarried"};
-  static final String[] RACE = {"White", "Asian-Pac-Islander", "Amer-Indian-Eskimo", "Other", "Black"};
-  static final String[] SEX = {"Female", "Male"};
-  static final String[] COUNTRY = {"United-States", "Cambodia", "England", "Puerto-Rico", "Canada",
-      "Germany", "Outlying-US(Guam-USVI-etc)", "India", "Japan", "Greece", "South", "China", "Cuba",
-      "Iran", "Honduras", "Philippines", "Italy", "Poland", "Jamaica", "Vietnam", "Mexico", "Portugal",
-      "Ireland", "France", "Dominican-Republic", "Laos", "Ecuador", "Taiwan", "Haiti", "Columbia",
-      "Hungary", "Guatemala", "Nicaragua", "Scotland", "Thailand", "Yugoslavia", "El-Salvador",
-      "Trinadad&Tobago", "Peru", "Hong", "Holand-Netherlands"};
   /** Field index in the CSV line, vocabulary. */
   private static final int[] CATEGORICAL_FIELDS = {1, 3, 5, 6, 7, 8, 9, 13};
-  private static final String[][] VOCABULARIES = {WORKCLASS, EDUCATION, MARITAL, OCCUPATION,
-      RELATIONSHIP, RACE, SEX, COUNTRY};
+  private static final String[][] VOCABULARIES = {AdultTestData.WORKCLASS, AdultTestData.EDUCATION,
+      AdultTestData.MARITAL, AdultTestData.OCCUPATION, AdultTestData.RELATIONSHIP,
+      AdultTestData.RACE, AdultTestData.SEX, AdultTestData.COUNTRY};
 
   static final int CATEGORICAL = 99;
   static final int ONEHOT = CATEGORICAL + 6 + 5 + 2 + 2;
@@ -85,8 +67,8 @@ final class AdultFeatures {
   /** The encoded training split (32,561 rows), cached and shared by the test classes. */
   static synchronized Dataset<Row> train() {
     if (train == null) {
-      train = load(SparkTestSession.get(), resource("adult.data")).cache();
-      if (train.count() != 32_561L) {
+      train = load(SparkTestSession.get(), AdultTestData.path("adult.data")).cache();
+      if (train.count() != AdultTestData.TRAIN_ROWS) {
         throw new IllegalStateException("adult.data must hold 32,561 rows");
       }
     }
@@ -96,20 +78,12 @@ final class AdultFeatures {
   /** The encoded test split (16,281 rows), cached and shared. */
   static synchronized Dataset<Row> test() {
     if (test == null) {
-      test = load(SparkTestSession.get(), resource("adult.test")).cache();
-      if (test.count() != 16_281L) {
+      test = load(SparkTestSession.get(), AdultTestData.path("adult.test")).cache();
+      if (test.count() != AdultTestData.TEST_ROWS) {
         throw new IllegalStateException("adult.test must hold 16,281 rows");
       }
     }
     return test;
-  }
-
-  private static String resource(String name) {
-    try {
-      return Paths.get(AdultFeatures.class.getResource("/data/adult/" + name).toURI()).toString();
-    } catch (URISyntaxException e) {
-      throw new IllegalStateException(e);
-    }
   }
 
   /** Reads {@code path} (header line, ", " separated) and encodes every row. */

@@ -1,4 +1,4 @@
-package org.privspark.core.cli;
+package org.privspark.core.ledger.note;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -6,26 +6,34 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import org.privspark.core.ledger.note.NoteSigner;
-import org.privspark.core.ledger.note.NoteVerifier;
 
 /**
- * The CLI's key files: KEY holds the signer key ({@code PRIVATE+KEY+name+id+key}, mode 0600),
- * KEY.pub the verifier key ({@code name+id+key}), each on one line, as Go's sumdb/note writes them.
+ * A ledger holder's key files, as the {@code privspark ledger} CLI and the Spark jobs write and
+ * read them: KEY holds the signer key ({@code PRIVATE+KEY+name+id+key}, mode 0600 where the file
+ * system has POSIX permissions), KEY.pub the verifier key ({@code name+id+key}), each on one line
+ * in US-ASCII, as Go's sumdb/note writes them; the holder's openings live in KEY.openings by
+ * default. Error messages name the options the callers take ({@code --key}, {@code --public-key}).
  */
-final class KeyFiles {
+public final class KeyFiles {
   private KeyFiles() {}
 
-  static Path publicKeyPath(Path key) {
+  /** KEY.pub, beside {@code key}: where the verifier key is written. */
+  public static Path publicKeyPath(Path key) {
     return key.resolveSibling(key.getFileName() + ".pub");
   }
 
   /** The holder's openings, kept beside the key unless told otherwise. */
-  static Path openingsPath(Path key) {
+  public static Path openingsPath(Path key) {
     return key.resolveSibling(key.getFileName() + ".openings");
   }
 
-  static void write(Path key, NoteSigner signer) throws IOException {
+  /**
+   * Writes {@code signer}'s key to {@code key} (mode 0600) and its verifier key to KEY.pub,
+   * creating the parent directory.
+   *
+   * @throws FileAlreadyExistsException if either file exists: a key file is never overwritten
+   */
+  public static void write(Path key, NoteSigner signer) throws IOException {
     Path pub = publicKeyPath(key);
     if (Files.exists(key) || Files.exists(pub)) {
       throw new FileAlreadyExistsException(Files.exists(key) ? key.toString() : pub.toString(), null,
@@ -42,7 +50,12 @@ final class KeyFiles {
     Files.writeString(pub, signer.verifier().encode() + "\n", StandardCharsets.US_ASCII);
   }
 
-  static NoteSigner readSigner(Path key) throws IOException {
+  /**
+   * Reads a signer key file.
+   *
+   * @throws IllegalArgumentException if the file does not hold a signer key
+   */
+  public static NoteSigner readSigner(Path key) throws IOException {
     try {
       return NoteSigner.parse(Files.readString(key, StandardCharsets.US_ASCII).strip());
     } catch (IllegalArgumentException e) {
@@ -50,7 +63,12 @@ final class KeyFiles {
     }
   }
 
-  static NoteVerifier readVerifier(Path pub) throws IOException {
+  /**
+   * Reads a verifier key file.
+   *
+   * @throws IllegalArgumentException if the file does not hold a verifier key
+   */
+  public static NoteVerifier readVerifier(Path pub) throws IOException {
     try {
       return NoteVerifier.parse(Files.readString(pub, StandardCharsets.US_ASCII).strip());
     } catch (IllegalArgumentException e) {
