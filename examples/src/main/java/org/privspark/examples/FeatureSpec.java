@@ -161,7 +161,7 @@ public record FeatureSpec(List<Numeric> numeric, List<Categorical> categorical, 
       throw new IllegalArgumentException("label must be given; got nothing");
     }
     Set<String> seen = new HashSet<>();
-    for (String c : columns()) {
+    for (String c : columns(numeric, categorical)) {
       if (!seen.add(c)) {
         throw new IllegalArgumentException("column '" + c + "' must be named once; it appears twice");
       }
@@ -187,6 +187,11 @@ public record FeatureSpec(List<Numeric> numeric, List<Categorical> categorical, 
 
   /** The feature columns, numeric first. */
   List<String> columns() {
+    return columns(numeric, categorical);
+  }
+
+  // Static: the compact constructor runs before the fields are assigned.
+  private static List<String> columns(List<Numeric> numeric, List<Categorical> categorical) {
     return java.util.stream.Stream.concat(numeric.stream().map(Numeric::column),
         categorical.stream().map(Categorical::column)).toList();
   }
