@@ -156,8 +156,48 @@ def check_audit(nb, text, fail):
     need(text, r"^restored: exit code 0: intact: 2 entries", fail, "the restored ledger verifying")
 
 
+def check_ml(nb, text, fail):
+    need(text, r"^training rows: 32561, test rows: 16281$", fail, "the row counts")
+    need(text, r"^features: 54; majority class \(<=50K\) on the test set: 0\.76\d\d$", fail,
+         "the feature count and the majority class")
+    need(text, r"^budget before: epsilon=1\.5 delta=1\.0E-5 spent=0\.0000, ledger entries=0$", fail,
+         "the budget before the fit")
+    m = need(text, r"^noise multiplier z=([\d.]+), epsilon=([\d.]+) at delta=1\.0E-5, steps=93$", fail,
+             "the model's noise multiplier and epsilon")
+    if m and not (0.9 <= float(m.group(2)) <= 1.0 and float(m.group(1)) > 0):
+        fail(f"the model at target epsilon 1 reports {m.group(0)!r}: epsilon must be <= the target")
+    m2 = need(text, r"^budget after: spent=([\d.]+) remaining=([\d.]+), ledger entries=1$", fail,
+              "the budget after the fit")
+    if m and m2 and abs(float(m2.group(1)) - float(m.group(2))) > 1e-3:
+        fail(f"the ledger charged {m2.group(1)}, the model reports epsilon {m.group(2)}")
+    need(text, r"^ledger entry 1: mechanism dp-sgd, event ", fail, "the dp-sgd ledger entry")
+    # Accuracy at ε = 1: docs/ML.md's median is 0.847 over 5 fits (5 epochs) and one fit's spread
+    # is about 0.005; below 0.80 (majority class 0.76) means a broken fit, not bad luck.
+    m = need(text, r"^DP-SGD \(epsilon=1\): test accuracy ([\d.]+), AUC ([\d.]+)$", fail, "the DP accuracy")
+    if m and not (float(m.group(1)) >= 0.80 and float(m.group(2)) >= 0.80):
+        fail(f"DP-SGD at epsilon 1: {m.group(0)!r}; expected accuracy and AUC >= 0.80")
+    m = need(text, r"^MLlib LogisticRegression \(not private\): test accuracy ([\d.]+), AUC ([\d.]+)$", fail,
+             "the non-private accuracy")
+    if m and float(m.group(1)) < 0.83:
+        fail(f"MLlib's accuracy is implausibly low: {m.group(0)!r}")
+    sweep = dict(re.findall(r"^epsilon (\d\.\d\d): z=\s*[\d.]+, median test accuracy ([\d.]+)", text, re.M))
+    if sorted(sweep) != ["0.10", "0.25", "0.50", "1.00", "2.00", "4.00"]:
+        fail(f"the accuracy-against-epsilon sweep: expected 6 epsilons, found {sorted(sweep)}")
+    elif any(float(a) < 0.78 for e, a in sweep.items() if float(e) >= 0.5):
+        fail(f"the sweep's median accuracies at epsilon >= 0.5 must be >= 0.78: {sweep}")
+    if not any(w >= 600 and h >= 300 for w, h in pngs_of(nb)):
+        fail(f"no accuracy plot (a PNG of at least 600x300) was displayed; PNGs: {pngs_of(nb)}")
+    need(text, r"^refused: privacy budget exhausted", fail, "the refusal")
+    m = need(text, r"^budget after the refusal: spent=([\d.]+) \(before ([\d.]+)\) remaining=[\d.]+, ledger entries=1$",
+             fail, "the budget after the refusal")
+    if m and m.group(1) != m.group(2):
+        fail(f"the refused run was charged: {m.group(0)!r}")
+    need(text, r"; same as saved: true; epsilon ", fail, "the reloaded model's privacy event")
+
+
 CHECKS = {
     "01-quickstart.ipynb": check_quickstart,
+    "02-ml.ipynb": check_ml,
     "03-audit.ipynb": check_audit,
 }
 

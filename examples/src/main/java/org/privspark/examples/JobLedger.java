@@ -46,9 +46,10 @@ final class JobLedger {
   private final Path openings;
   private final double budgetEpsilon;
   private final double budgetDelta;
+  private final OrderGrid grid;
 
   private JobLedger(LedgerStore store, NoteSigner signer, boolean exists, boolean writeKey, Path key, Path openings,
-      double budgetEpsilon, double budgetDelta) {
+      double budgetEpsilon, double budgetDelta, OrderGrid grid) {
     this.store = store;
     this.signer = signer;
     this.exists = exists;
@@ -57,6 +58,7 @@ final class JobLedger {
     this.openings = openings;
     this.budgetEpsilon = budgetEpsilon;
     this.budgetDelta = budgetDelta;
+    this.grid = grid;
   }
 
   /**
@@ -95,7 +97,7 @@ final class JobLedger {
         throw new IllegalArgumentException("--origin must match the existing ledger's origin " + g.origin()
             + " (or be left out); got " + o.origin);
       }
-      return new JobLedger(store, signer, true, false, o.key, o.openingsDir(), g.budgetEpsilon(), g.budgetDelta());
+      return new JobLedger(store, signer, true, false, o.key, o.openingsDir(), g.budgetEpsilon(), g.budgetDelta(), g.grid());
     }
     if (o.budgetEpsilon == null) {
       throw new IllegalArgumentException("--budget-epsilon is required: there is no ledger at " + store.location()
@@ -121,7 +123,7 @@ final class JobLedger {
       signer = NoteSigner.generate(o.origin != null ? o.origin : "privspark.local/" + UUID.randomUUID());
       writeKey = true;
     }
-    return new JobLedger(store, signer, false, writeKey, o.key, o.openingsDir(), epsilon, delta);
+    return new JobLedger(store, signer, false, writeKey, o.key, o.openingsDir(), epsilon, delta, OrderGrid.defaults());
   }
 
   /** Whether {@link #openOrCreate} will create the ledger. */
@@ -138,6 +140,14 @@ final class JobLedger {
     return store.location();
   }
 
+  /**
+   * A budget of the ledger's size, on its order grid, that no ledger records: for previewing a
+   * job's cost ({@code plan()}) before the ledger is opened. Never spend from it.
+   */
+  PrivacyBudget previewBudget() {
+    return new PrivacyBudget(budgetEpsilon, budgetDelta, grid);
+  }
+
   Path key() {
     return key;
   }
@@ -151,7 +161,7 @@ final class JobLedger {
     if (writeKey) {
       KeyFiles.write(key, signer);
     }
-    return Ledger.create(store, signer.name(), budgetEpsilon, budgetDelta, OrderGrid.defaults(), signer,
+    return Ledger.create(store, signer.name(), budgetEpsilon, budgetDelta, grid, signer,
         openingStore);
   }
 

@@ -26,6 +26,7 @@ public final class Main {
     Map<String, Consumer<String[]>> jobs = new LinkedHashMap<>();
     jobs.put("aggregate", AggregateJob::main);                      // one DP query charged to a ledger
     jobs.put("report", ReportJob::main);                            // a battery of queries from a JSON file
+    jobs.put("train", TrainJob::main);                              // DP-SGD regression, charged to a ledger
     jobs.put("demo", DemoJob::main);                                // end to end on the bundled Adult data
     jobs.put("accountant-demo", args -> accountantDemo());         // plans a DP-SGD run against a budget
     jobs.put("benchmark-aggregation", AggregationBenchmark::main);  // private aggregation vs plain Spark
