@@ -10,14 +10,14 @@ import org.apache.commons.math3.distribution.BetaDistribution;
  * (1 when k = n). Each holds with probability at least 1 − α whatever the true proportion
  * (Clopper &amp; Pearson, Biometrika 1934).
  */
-final class ClopperPearson {
+public final class ClopperPearson {
   /** Absolute accuracy of the Beta quantiles: far below the smallest bounds used (about 1e-8). */
   private static final double ACCURACY = 1e-15;
 
   private ClopperPearson() {}
 
   /** A lower bound on p that holds with probability ≥ 1 − alpha. */
-  static double lower(long k, long n, double alpha) {
+  public static double lower(long k, long n, double alpha) {
     check(k, n, alpha);
     if (k == 0) {
       return 0.0;
@@ -26,7 +26,7 @@ final class ClopperPearson {
   }
 
   /** An upper bound on p that holds with probability ≥ 1 − alpha. */
-  static double upper(long k, long n, double alpha) {
+  public static double upper(long k, long n, double alpha) {
     check(k, n, alpha);
     if (k == n) {
       return 1.0;

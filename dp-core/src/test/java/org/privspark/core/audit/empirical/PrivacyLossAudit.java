@@ -35,13 +35,18 @@ import org.privspark.core.noise.Secret;
  * <p>Not a proof: a low ε̂ shows only that these samples and events found no violation. A high
  * ε̂ is a proof, up to α, that the claim is false — the deliberately broken variants in the tests
  * show that the audit has that power.
+ *
+ * <p><b>Reuse.</b> Test code, published in dp-core's test-jar so that dp-spark's audits share it.
+ * {@link #audit(String, Trial, Trial, Options)} draws its own samples; {@link #auditSamples} takes
+ * samples the caller produced elsewhere (e.g. one Spark job of many releases), as long as the four
+ * arrays are independent samples of the two inputs' outputs.
  */
-final class PrivacyLossAudit {
+public final class PrivacyLossAudit {
   static final int MAX_THRESHOLDS = 255;
 
   /** One run of a mechanism on a fixed input; the mechanism's noise comes only from {@code source}. */
   @FunctionalInterface
-  interface Trial {
+  public interface Trial {
     double run(NoiseSource source);
   }
 
@@ -54,8 +59,8 @@ final class PrivacyLossAudit {
    * @param delta the δ the mechanism claims
    * @param feature what is histogrammed: a function of the output
    */
-  record Options(int exploreTrials, int certifyTrials, double alpha, double delta, DoubleUnaryOperator feature) {
-    Options {
+  public record Options(int exploreTrials, int certifyTrials, double alpha, double delta, DoubleUnaryOperator feature) {
+    public Options {
       if (exploreTrials < 1 || certifyTrials < 1) {
         throw new IllegalArgumentException("trials must be >= 1; got " + exploreTrials + ", " + certifyTrials);
       }
@@ -68,11 +73,11 @@ final class PrivacyLossAudit {
     }
 
     /** {@code trials} runs per input for each phase, α = 10^-6, the identity feature. */
-    static Options of(int trials, double delta) {
+    public static Options of(int trials, double delta) {
       return new Options(trials, trials, 1e-6, delta, DoubleUnaryOperator.identity());
     }
 
-    Options withFeature(DoubleUnaryOperator f) {
+    public Options withFeature(DoubleUnaryOperator f) {
       return new Options(exploreTrials, certifyTrials, alpha, delta, f);
     }
   }
@@ -86,7 +91,7 @@ final class PrivacyLossAudit {
    * @param hitsDenominator certification runs of the other input in the event
    * @param trials certification runs per input
    */
-  record Result(double epsilonLowerBound, String event, long hitsNumerator, long hitsDenominator, int trials) {
+  public record Result(double epsilonLowerBound, String event, long hitsNumerator, long hitsDenominator, int trials) {
     @Override
     public String toString() {
       return String.format(Locale.ROOT, "eps_hat=%.4f on %s (%d vs %d of %d runs)", epsilonLowerBound, event,
@@ -151,9 +156,33 @@ final class PrivacyLossAudit {
    * ({@link KeyedStreamSource}) of a fixed secret derived from {@code seed}, one per input and
    * phase, so the audit is reproducible and its noise comes from dp-core's noise package.
    */
-  static Result audit(String seed, Trial first, Trial second, Options options) {
+  public static Result audit(String seed, Trial first, Trial second, Options options) {
     double[] a = sample(first, options.exploreTrials(), source(seed, "explore/1"), options.feature());
     double[] b = sample(second, options.exploreTrials(), source(seed, "explore/2"), options.feature());
+    double[] a2 = sample(first, options.certifyTrials(), source(seed, "certify/1"), options.feature());
+    double[] b2 = sample(second, options.certifyTrials(), source(seed, "certify/2"), options.feature());
+    return certify(a, b, a2, b2, options);
+  }
+
+  /**
+   * Audits outputs the caller sampled: {@code explore1}/{@code explore2} choose the event,
+   * {@code certify1}/{@code certify2} bound it. The four arrays must be independent samples (fresh
+   * releases) of input 1's and input 2's outputs, each phase's two arrays of equal length;
+   * they are mapped through {@code options.feature()} and not modified. {@code options}' trial counts
+   * are ignored: the arrays' lengths are the trials.
+   */
+  public static Result auditSamples(double[] explore1, double[] explore2, double[] certify1, double[] certify2,
+      Options options) {
+    if (explore1.length < 1 || explore1.length != explore2.length || certify1.length < 1
+        || certify1.length != certify2.length) {
+      throw new IllegalArgumentException("samples must be non-empty, each phase's two of equal length; got "
+          + explore1.length + ", " + explore2.length + ", " + certify1.length + ", " + certify2.length);
+    }
+    return certify(mapped(explore1, options.feature()), mapped(explore2, options.feature()),
+        mapped(certify1, options.feature()), mapped(certify2, options.feature()), options);
+  }
+
+  private static Result certify(double[] a, double[] b, double[] a2, double[] b2, Options options) {
     Event best = null;
     double bestScore = Double.NEGATIVE_INFINITY;
     for (Event e : candidates(a, b)) {
@@ -163,15 +192,25 @@ final class PrivacyLossAudit {
         bestScore = score;
       }
     }
-    double[] a2 = sample(first, options.certifyTrials(), source(seed, "certify/1"), options.feature());
-    double[] b2 = sample(second, options.certifyTrials(), source(seed, "certify/2"), options.feature());
     long num = count(best, a2, b2, true);
     long den = count(best, a2, b2, false);
     return new Result(epsilonHat(num, den, a2.length, options), best.description(), num, den, a2.length);
   }
 
+  private static double[] mapped(double[] values, DoubleUnaryOperator feature) {
+    double[] out = new double[values.length];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = feature.applyAsDouble(values[i]);
+      if (Double.isNaN(out[i])) {
+        throw new IllegalArgumentException("the feature of an output must not be NaN; sample " + i);
+      }
+    }
+    Arrays.sort(out);
+    return out;
+  }
+
   /** ln((L(num) − δ)/U(den)), each bound at confidence 1 − α/2. */
-  static double epsilonHat(long num, long den, int trials, Options options) {
+  public static double epsilonHat(long num, long den, int trials, Options options) {
     double lower = ClopperPearson.lower(num, trials, options.alpha() / 2) - options.delta();
     if (!(lower > 0)) {
       return Double.NEGATIVE_INFINITY;
@@ -235,7 +274,7 @@ final class PrivacyLossAudit {
   }
 
   /** The keystream of the test secret SHA-256(seed), for cell {@code phase}: fixed, so audits are reproducible. */
-  static NoiseSource source(String seed, String phase) {
+  public static NoiseSource source(String seed, String phase) {
     try {
       byte[] key = java.security.MessageDigest.getInstance("SHA-256").digest(seed.getBytes(StandardCharsets.UTF_8));
       return KeyedStreamSource.forCell(Secret.fromBytes(key), phase.getBytes(StandardCharsets.UTF_8));
