@@ -78,7 +78,7 @@ class SparkMechanismAuditTest {
   static final int EXTRA_ROWS = 10;
   static final int CORRECT_CASES = 6;
   /** Releases per data set and phase in the default suite. */
-  static final int RELEASES = 2_000;
+  static final int RELEASES = 1_000;
   /** Releases per data set and phase with -Preliability. */
   static final int HEAVY_RELEASES = 20_000;
 
