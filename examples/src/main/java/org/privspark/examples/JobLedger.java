@@ -196,11 +196,11 @@ final class JobLedger {
     }
 
     @Override
-    public synchronized void record(PrivacyEvent e, String mechanism, String description) {
+    public synchronized void record(PrivacyEvent e, String mechanism, String description, byte[] releaseId) {
       if (receipt != null) {
         throw new IllegalStateException("this journal records one release; it has recorded entry " + receipt.index());
       }
-      receipt = ledger.append(mechanism, e, new ReleaseDetails(description, parameters, dataset, ""));
+      receipt = ledger.append(mechanism, e, new ReleaseDetails(description, parameters, dataset, ""), releaseId);
       event = e;
     }
 
@@ -238,8 +238,9 @@ final class JobLedger {
       return PrivacyBudget.journaled(g.budgetEpsilon(), g.budgetDelta(), g.grid(), this);
     }
 
+    /** The release id is the report's: its entry was appended with the report secret's id. */
     @Override
-    public synchronized void record(PrivacyEvent e, String mechanism, String description) {
+    public synchronized void record(PrivacyEvent e, String mechanism, String description, byte[] releaseId) {
       PrivacyEvent next = paid.peekFirst();
       if (next == null || !next.equals(e)) {
         throw new IllegalStateException("a spend that was not paid for: expected " + (next == null

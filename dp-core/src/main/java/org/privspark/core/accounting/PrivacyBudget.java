@@ -1,6 +1,9 @@
 package org.privspark.core.accounting;
 
+import java.nio.ByteBuffer;
+import java.util.HashSet;
 import java.util.Locale;
+import java.util.Set;
 import org.privspark.core.Check;
 
 /**
@@ -13,11 +16,15 @@ import org.privspark.core.Check;
  * admit two events that together overspend.
  */
 public final class PrivacyBudget {
+  /** The length of a release id (a ledger entry's {@code releaseId}). */
+  public static final int RELEASE_ID_LENGTH = 16;
   private final double epsilon;
   private final double delta;
   private final RdpAccountant accountant;
   /** When set, spends go to this durable journal, which enforces the budget itself. */
   private final SpendJournal journal;
+  /** Release ids of the secret-keyed spends admitted so far (without a journal); guarded by this. */
+  private final Set<ByteBuffer> releaseIds = new HashSet<>();
 
   /** A budget on the default order grid. */
   public PrivacyBudget(double epsilon, double delta) {
@@ -70,13 +77,13 @@ public final class PrivacyBudget {
   public boolean trySpend(PrivacyEvent event) {
     if (journal != null) {
       try {
-        journal.record(event, "release", "");
+        journal.record(event, "release", "", null);
         return true;
       } catch (BudgetExhaustedException e) {
         return false;
       }
     }
-    return admit(event) == null;
+    return admit(event, null) == null;
   }
 
   /**
@@ -93,33 +100,58 @@ public final class PrivacyBudget {
    * without a ledger ignores the labels.
    */
   public void spend(PrivacyEvent event, String mechanism, String description) {
+    spend(event, mechanism, description, null);
+  }
+
+  /**
+   * Admits {@code event} as {@link #spend(PrivacyEvent, String, String)} does, for the release
+   * keyed by a secret whose {@code Secret#releaseId()} is {@code releaseId}. A release id is
+   * admitted once: a second spend with it is refused, whatever its event, because its noise would
+   * be the first release's noise. A ledger-backed budget records the id in the entry and refuses
+   * ids any writer recorded before; a budget without a ledger remembers the ids it admitted.
+   *
+   * @param releaseId 16 bytes, or null for a release whose noise is not keyed by a caller's secret
+   * @throws BudgetExhaustedException if the budget cannot afford the event; nothing changes
+   * @throws ReleaseIdReusedException if the id was admitted before; nothing changes
+   */
+  public void spend(PrivacyEvent event, String mechanism, String description, byte[] releaseId) {
     Check.notNull("event", event);
     Check.notNull("mechanism", mechanism);
     Check.notNull("description", description);
+    if (releaseId != null && releaseId.length != RELEASE_ID_LENGTH) {
+      throw new IllegalArgumentException(
+          "releaseId must be " + RELEASE_ID_LENGTH + " bytes long; got " + releaseId.length);
+    }
     if (journal != null) {
-      journal.record(event, mechanism, description);
+      journal.record(event, mechanism, description, releaseId == null ? null : releaseId.clone());
       return;
     }
-    BudgetExhaustedException refusal = admit(event);
+    BudgetExhaustedException refusal = admit(event, releaseId == null ? null : ByteBuffer.wrap(releaseId.clone()));
     if (refusal != null) {
       throw refusal;
     }
   }
 
   /** Returns null when admitted, otherwise the refusal (not thrown: trySpend only reports it). */
-  private BudgetExhaustedException admit(PrivacyEvent event) {
+  private BudgetExhaustedException admit(PrivacyEvent event, ByteBuffer releaseId) {
     Check.notNull("event", event);
     // The event's curve is computed outside the lock: it can be the expensive part.
     RdpCurve eventCurve = event.curve(accountant.grid());
     double eventDelta = event.additiveDelta();
     double eventPure = event.pureEpsilon();
     synchronized (this) {
+      if (releaseId != null && releaseIds.contains(releaseId)) {
+        throw new ReleaseIdReusedException(releaseId.array(), "this budget");
+      }
       RdpCurve newCurve = accountant.curve().plus(eventCurve);
       double newDelta = RdpCurve.addRoundingUp(accountant.additiveDelta(), eventDelta);
       double newPure = RdpCurve.addRoundingUp(accountant.pureEpsilon(), eventPure);
       PrivacyGuarantee after = RdpConversion.epsilon(newCurve, newDelta, newPure, delta);
       if (after.epsilon() <= epsilon && newDelta <= delta) {
         accountant.compose(eventCurve, eventDelta, eventPure);
+        if (releaseId != null) {
+          releaseIds.add(releaseId);
+        }
         return null;
       }
       PrivacyGuarantee now = accountant.epsilon(delta);

@@ -12,9 +12,13 @@ public interface SpendJournal {
    *
    * @param mechanism a short name for the kind of release
    * @param description a description of the release, kept private (committed, not stored)
+   * @param releaseId the id of the secret-keyed release being charged (16 bytes, from {@code
+   *     Secret#releaseId()}), which the journal must refuse if it has recorded it before; or null
+   *     for a release whose noise is not keyed by a caller's secret (the journal picks a fresh id)
    * @throws BudgetExhaustedException when the event would overspend; nothing is recorded
+   * @throws ReleaseIdReusedException when {@code releaseId} was recorded before; nothing is recorded
    */
-  void record(PrivacyEvent event, String mechanism, String description);
+  void record(PrivacyEvent event, String mechanism, String description, byte[] releaseId);
 
   /** What has been spent, read at the budget's δ, including other writers' spends seen so far. */
   PrivacyGuarantee spent();

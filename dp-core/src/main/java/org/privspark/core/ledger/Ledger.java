@@ -12,6 +12,7 @@ import org.privspark.core.accounting.BudgetExhaustedException;
 import org.privspark.core.accounting.PrivacyBudget;
 import org.privspark.core.accounting.PrivacyEvent;
 import org.privspark.core.accounting.PrivacyGuarantee;
+import org.privspark.core.accounting.ReleaseIdReusedException;
 import org.privspark.core.accounting.SpendJournal;
 import org.privspark.core.ledger.merkle.Rfc9162Hasher;
 import org.privspark.core.ledger.note.Checkpoint;
@@ -234,8 +235,8 @@ public final class Ledger implements SpendJournal {
   }
 
   @Override
-  public void record(PrivacyEvent event, String mechanism, String description) {
-    append(mechanism, event, ReleaseDetails.describing(description));
+  public void record(PrivacyEvent event, String mechanism, String description, byte[] releaseId) {
+    append(mechanism, event, ReleaseDetails.describing(description), releaseId);
   }
 
   /**
@@ -246,36 +247,64 @@ public final class Ledger implements SpendJournal {
    * @throws IllegalArgumentException for an invalid mechanism name, or an event nested more than
    *     100 levels deep (nothing is written)
    */
-  public synchronized Receipt append(String mechanism, PrivacyEvent event, ReleaseDetails details) {
+  public Receipt append(String mechanism, PrivacyEvent event, ReleaseDetails details) {
+    return append(mechanism, event, details, null);
+  }
+
+  /**
+   * Records a spend as {@link #append(String, PrivacyEvent, ReleaseDetails)} does, under the given
+   * release id: the {@code Secret#releaseId()} of the secret that keys the release's noise. The
+   * ledger holds each release id once, so a second release keyed by the same secret is refused,
+   * whichever process writes it (the check runs after catching up, inside the put-if-absent loop).
+   *
+   * @param releaseId {@value LedgerEntry#RELEASE_ID_LENGTH} bytes, or null for a fresh random id
+   * @throws ReleaseIdReusedException if an entry already has {@code releaseId}; nothing is written
+   */
+  public synchronized Receipt append(String mechanism, PrivacyEvent event, ReleaseDetails details,
+      byte[] releaseId) {
     checkMechanism(mechanism);
     Check.notNull("event", event);
     Check.notNull("details", details);
+    if (releaseId != null && releaseId.length != LedgerEntry.RELEASE_ID_LENGTH) {
+      throw new IllegalArgumentException("releaseId must be " + LedgerEntry.RELEASE_ID_LENGTH
+          + " bytes long; got " + releaseId.length);
+    }
     EventCodec.checkNesting(event); // before the cost, whose computation recurses
     FixedPointCost cost = FixedPointCost.of(event, state.genesis().grid());
+    byte[] id = releaseId != null ? releaseId.clone() : randomReleaseId();
+    if (releaseId != null && (openings.load(id).isPresent() || openings.loadCost(id).isPresent())) {
+      // An attempt with this id that never landed (a crash between the opening and the entry):
+      // refused like a landed one, since its result may be anywhere the attempt reached.
+      throw new ReleaseIdReusedException(id, "the openings of the ledger " + state.genesis().origin());
+    }
+    // Made once, outside the retry loop: every attempt writes the same entry apart from its index
+    // and time, so an opening saved by a lost attempt still opens the entry that lands.
+    Opening opening = Opening.fresh(id, details, RANDOM);
+    CostOpening costOpening = state.genesis().confidential()
+        ? CostOpening.fresh(id, event, state.genesis().grid(), RANDOM) : null;
+    ConfidentialCost committed = costOpening == null ? null : costOpening.commit(cost);
     for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       catchUp();
+      if (state.hasReleaseId(id)) {
+        throw new ReleaseIdReusedException(id, "the ledger " + state.genesis().origin());
+      }
       FixedPointCost newTotal = state.total().plus(cost);
       if (!state.withinBudget(newTotal)) {
         throw refusal(newTotal);
       }
       long index = state.nextIndex();
-      byte[] releaseId = new byte[LedgerEntry.RELEASE_ID_LENGTH];
-      RANDOM.nextBytes(releaseId);
-      Opening opening = Opening.fresh(releaseId, details, RANDOM);
       long time = Math.max(clock.getAsLong(), state.lastTime());
       byte[] previous = state.tree().leafHash(index - 1);
       LedgerEntry entry;
-      if (state.genesis().confidential()) {
-        CostOpening costOpening = CostOpening.fresh(releaseId, event, state.genesis().grid(), RANDOM);
-        ConfidentialCost committed = costOpening.commit(cost);
-        entry = new LedgerEntry(index, time, state.genesis().origin(), previous, releaseId, mechanism,
+      if (costOpening != null) {
+        entry = new LedgerEntry(index, time, state.genesis().origin(), previous, id, mechanism,
             committed, opening.commitments());
         openings.save(costOpening);
         lastSaved = costOpening;
         lastSavedCost = cost;
         lastSavedCommitted = committed;
       } else {
-        entry = new LedgerEntry(index, time, state.genesis().origin(), previous, releaseId, mechanism, event, cost,
+        entry = new LedgerEntry(index, time, state.genesis().origin(), previous, id, mechanism, event, cost,
             opening.commitments());
       }
       byte[] bytes = entry.encode();
@@ -291,6 +320,12 @@ public final class Ledger implements SpendJournal {
       // Another writer took this index: catch up and re-check the budget.
     }
     throw new IllegalStateException("could not append after " + MAX_ATTEMPTS + " attempts: too much contention");
+  }
+
+  private static byte[] randomReleaseId() {
+    byte[] id = new byte[LedgerEntry.RELEASE_ID_LENGTH];
+    RANDOM.nextBytes(id);
+    return id;
   }
 
   /** The latest checkpoint for the entries seen, signing one if it is missing. */

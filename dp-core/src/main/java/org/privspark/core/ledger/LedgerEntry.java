@@ -32,7 +32,7 @@ public record LedgerEntry(
     ConfidentialCost confidentialCost) {
   static final String FORMAT = "privspark-entry/1";
   static final String FORMAT_CONFIDENTIAL = "privspark-entry/2";
-  static final int RELEASE_ID_LENGTH = 16;
+  static final int RELEASE_ID_LENGTH = org.privspark.core.accounting.PrivacyBudget.RELEASE_ID_LENGTH;
 
   public LedgerEntry {
     if ((confidentialCost == null) == (event == null || cost == null)) {

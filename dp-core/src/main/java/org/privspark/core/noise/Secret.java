@@ -1,7 +1,12 @@
 package org.privspark.core.noise;
 
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
+import java.util.Arrays;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import org.privspark.core.Check;
 
 /**
@@ -18,6 +23,10 @@ import org.privspark.core.Check;
 public final class Secret {
   /** The length of a secret in bytes. */
   public static final int LENGTH = 32;
+  /** The length of a {@link #releaseId() release id} in bytes (a ledger entry's {@code releaseId}). */
+  public static final int RELEASE_ID_LENGTH = 16;
+
+  private static final byte[] RELEASE_ID_LABEL = "privspark-release-id-v1".getBytes(StandardCharsets.US_ASCII);
 
   private final byte[] bytes;
 
@@ -53,6 +62,29 @@ public final class Secret {
    */
   public byte[] bytes() {
     return bytes.clone();
+  }
+
+  /**
+   * The public id of the one release this secret keys: the first {@value #RELEASE_ID_LENGTH}
+   * bytes of HMAC-SHA256(secret, "privspark-release-id-v1").
+   *
+   * <p>Why: the noise of a release is a function of its secret and its cells (group keys and
+   * statistics), nothing else. Two releases keyed by one secret, on neighbouring data, would carry
+   * the same noise, and their difference would be the exact difference of the data. So a budget
+   * records the release id of every secret-keyed spend and refuses a second spend with the same id
+   * ({@link org.privspark.core.accounting.PrivacyBudget#spend(org.privspark.core.accounting.PrivacyEvent,
+   * String, String, byte[])}; a ledger refuses it across processes and jobs, and its auditor
+   * flags a repeated id). The id reveals nothing about the secret or the noise: HMAC-SHA256 is a
+   * pseudorandom function, and the noise key is derived under a different label.
+   */
+  public byte[] releaseId() {
+    try {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(new SecretKeySpec(bytes, "HmacSHA256"));
+      return Arrays.copyOf(mac.doFinal(RELEASE_ID_LABEL), RELEASE_ID_LENGTH);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("HmacSHA256 is required by every Java platform", e);
+    }
   }
 
   /** Compares in constant time ({@link MessageDigest#isEqual}). */

@@ -51,7 +51,7 @@ final class WrapperTesting {
     }
 
     @Override
-    public void record(PrivacyEvent event, String mechanism, String description) {
+    public void record(PrivacyEvent event, String mechanism, String description, byte[] releaseId) {
       events.add(event);
       mechanisms.add(mechanism);
       rowsReadAtSpend.add(reads.value());
