@@ -14,6 +14,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.privspark.core.accounting.BudgetExhaustedException;
+import org.privspark.core.accounting.ReleaseIdReusedException;
 import org.privspark.core.accounting.PrivacyBudget;
 import org.privspark.core.accounting.PrivacyGuarantee;
 import org.privspark.core.ledger.Ledger;
@@ -182,7 +183,6 @@ public final class AggregateJob implements Callable<Integer> {
     if (opened.isEmpty()) {
       return SparkJobs.FAILED;
     }
-    long rows = opened.get().rows();
     Ledger ledger = opened.get().ledger();
     PrivacyGuarantee before = opened.get().before();
     String parameters = String.join(" ", spec.commandLine().getParseResult().originalArgs());
@@ -197,6 +197,9 @@ public final class AggregateJob implements Callable<Integer> {
       err(e.getMessage());
       err("nothing was charged");
       return SparkJobs.OVER_BUDGET;
+    } catch (ReleaseIdReusedException e) {
+      err("--release-secret " + output.releaseSecret + ": " + e.getMessage());
+      return SparkJobs.USAGE;
     } catch (LedgerException | UncheckedIOException e) {
       err("failed while charging: " + e.getMessage());
       return SparkJobs.FAILED;
@@ -219,7 +222,7 @@ public final class AggregateJob implements Callable<Integer> {
       release.put("reproducible", p.secret() != null);
       p.output().writeReceipt(name, receipt, release);
       out("wrote receipt " + p.output().receiptPath(name));
-      summary(rows, before, after, ledger, p.ledger().location(), receipt, p.output().resultPath(name).toString(),
+      summary(before, after, ledger, p.ledger().location(), receipt, p.output().resultPath(name).toString(),
           p.output().receiptPath(name).toString(), written);
       return SparkJobs.OK;
     } catch (Exception e) { // SparkException is a checked (Scala) exception
@@ -228,12 +231,11 @@ public final class AggregateJob implements Callable<Integer> {
     }
   }
 
-  private void summary(long rows, PrivacyGuarantee before, PrivacyGuarantee after, Ledger ledger, String location,
+  private void summary(PrivacyGuarantee before, PrivacyGuarantee after, Ledger ledger, String location,
       Receipt receipt, String result, String receiptPath, long written) {
     double budget = ledger.genesis().budgetEpsilon();
     double d = ledger.genesis().budgetDelta();
     out("summary:");
-    out("  rows read:         " + rows + " (exact; not for release)");
     out(String.format(Locale.ROOT, "  epsilon spent:     %.6g by this job (ledger total %.6g -> %.6g, at delta=%s)",
         after.epsilon() - before.epsilon(), before.epsilon(), after.epsilon(), d));
     out(String.format(Locale.ROOT, "  budget remaining:  epsilon=%.6g of %s at delta=%s",

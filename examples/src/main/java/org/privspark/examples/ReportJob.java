@@ -15,6 +15,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.privspark.core.accounting.BudgetExhaustedException;
+import org.privspark.core.accounting.ReleaseIdReusedException;
 import org.privspark.core.accounting.ComposedEvent;
 import org.privspark.core.accounting.PrivacyBudget;
 import org.privspark.core.accounting.PrivacyEvent;
@@ -147,7 +148,6 @@ public final class ReportJob implements Callable<Integer> {
     if (opened.isEmpty()) {
       return SparkJobs.FAILED;
     }
-    long rows = opened.get().rows();
     Ledger ledger = opened.get().ledger();
     PrivacyGuarantee before = opened.get().before();
     ReportSpec report = p.report();
@@ -158,11 +158,17 @@ public final class ReportJob implements Callable<Integer> {
     PrivacyEvent total = new ComposedEvent(p.events());
     Receipt receipt;
     try {
-      receipt = ledger.append(MECHANISM, total, new ReleaseDetails(description.toString(), parameters, dataset, ""));
+      // The report's one entry carries the release id of the report's secret: a second report
+      // keyed by the same secret file is refused (its queries' secrets derive from it).
+      receipt = ledger.append(MECHANISM, total, new ReleaseDetails(description.toString(), parameters, dataset, ""),
+          p.secret() == null ? null : p.secret().releaseId());
     } catch (BudgetExhaustedException e) {
       err(e.getMessage());
       err("nothing was charged (the report's " + report.queries().size() + " queries are charged together)");
       return SparkJobs.OVER_BUDGET;
+    } catch (ReleaseIdReusedException e) {
+      err("--release-secret " + output.releaseSecret + ": " + e.getMessage());
+      return SparkJobs.USAGE;
     } catch (LedgerException | UncheckedIOException e) {
       err("failed while charging: " + e.getMessage());
       return SparkJobs.FAILED;
@@ -202,7 +208,6 @@ public final class ReportJob implements Callable<Integer> {
     double d = ledger.genesis().budgetDelta();
     out("summary:");
     out("  report:            " + report.report() + " (" + report.queries().size() + " queries)");
-    out("  rows read:         " + rows + " (exact; not for release)");
     out(String.format(Locale.ROOT, "  epsilon spent:     %.6g by this job (ledger total %.6g -> %.6g, at delta=%s)",
         after.epsilon() - before.epsilon(), before.epsilon(), after.epsilon(), d));
     out(String.format(Locale.ROOT, "  budget remaining:  epsilon=%.6g of %s at delta=%s",

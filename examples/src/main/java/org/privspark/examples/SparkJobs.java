@@ -36,39 +36,53 @@ final class SparkJobs {
   private SparkJobs() {}
 
   /**
-   * A job's state once its input is counted and its ledger opened, before anything is charged.
+   * A job's state once its input is read and its ledger opened, before anything is charged.
    *
-   * @param rows the exact row count (for the operator's summary and the ledger entry's dataset
-   *     description; never released as a statistic)
    * @param before what the ledger had spent before this job
-   * @param dataset the dataset description recorded with the release: input, format, schema, rows
+   * @param dataset the dataset description committed with the release: input, format and schema.
+   *     Never the row count: it is computed from private data, and an opened entry would show it.
    */
-  record Opened(long rows, Ledger ledger, PrivacyGuarantee before, String dataset) {}
+  record Opened(Ledger ledger, PrivacyGuarantee before, String dataset) {}
 
   /**
-   * Counts {@code data} (the first Spark job), then opens or creates the job's ledger, reporting
-   * both on {@code out}. On failure it reports on {@code err} that nothing was charged and returns
-   * empty: a damaged ledger or a write error, or a malformed row under FAILFAST.
+   * Reads all of {@code data} once (the first Spark job: under FAILFAST a malformed row fails here,
+   * before anything is charged), then opens or creates the job's ledger, reporting it on {@code
+   * out}. The row count is not shown: it is private (docs/THREAT-MODEL.md, "What a release
+   * reveals"). On failure it reports on {@code err} that nothing was charged and returns empty: a
+   * damaged ledger or a write error, or a malformed row.
    */
   static Optional<Opened> countAndOpen(Dataset<Row> data, JobOptions.Input input, JobLedger jobLedger,
       Consumer<String> out, Consumer<String> err) {
     try {
-      long rows = data.count();
-      out.accept("rows read: " + rows);
+      data.count(); // the value is private and unused: reading is the check
+      out.accept("input read");
       Ledger ledger = jobLedger.openOrCreate();
       out.accept((jobLedger.creates() ? "created ledger " : "opened ledger ") + ledger.genesis().origin() + " at "
           + jobLedger.location() + (jobLedger.writesKey() ? "; new key " + jobLedger.key() + " (+ .pub)" : ""));
-      String dataset = "input=" + input.path + " format=" + input.format() + " schema=" + data.schema().simpleString()
-          + " rows=" + rows;
-      return Optional.of(new Opened(rows, ledger, ledger.spent(), dataset));
+      String dataset = "input=" + input.path + " format=" + input.format() + " schema=" + data.schema().simpleString();
+      return Optional.of(new Opened(ledger, ledger.spent(), dataset));
     } catch (LedgerException | UncheckedIOException | IOException e) {
       err.accept("failed before charging anything: " + e.getMessage());
       return Optional.empty();
     } catch (Exception e) { // SparkException (a malformed row under FAILFAST) is a checked (Scala) exception
-      err.accept("failed before charging anything (reading " + input.path + "): "
-          + JobOptions.firstLine(e.getMessage()));
+      err.accept("failed before charging anything (reading " + input.path + "): " + readFailure(e));
       return Optional.empty();
     }
+  }
+
+  /**
+   * What went wrong reading private data, without the exception's message: Spark's messages quote
+   * the offending record (a malformed CSV line, a value that does not cast), which is private. The
+   * error condition names the kind of failure, which is what the operator needs to fix it.
+   */
+  static String readFailure(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof org.apache.spark.SparkThrowable st && st.getCondition() != null) {
+        return "Spark error " + st.getCondition() + " (details withheld: they may quote private rows;"
+            + " check the input's format and schema)";
+      }
+    }
+    return e.getClass().getSimpleName() + " (details withheld: they may quote private rows)";
   }
 
   /** A session started on first use: bad arguments then never start Spark. */

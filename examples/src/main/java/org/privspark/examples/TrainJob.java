@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 import org.apache.hadoop.fs.FileSystem;
@@ -329,26 +330,14 @@ public final class TrainJob implements Callable<Integer> {
   }
 
   private int train(Prepared p) {
-    long rows;
-    Ledger ledger;
-    PrivacyGuarantee before;
-    try {
-      rows = p.data().count();
-      out("rows read: " + rows + " (exact; not private)");
-      ledger = p.ledger().openOrCreate();
-      out((p.ledger().creates() ? "created ledger " : "opened ledger ") + ledger.genesis().origin() + " at "
-          + p.ledger().location() + (p.ledger().writesKey() ? "; new key " + p.ledger().key() + " (+ .pub)" : ""));
-      before = ledger.spent();
-    } catch (LedgerException | UncheckedIOException | IOException e) {
-      err("failed before charging anything: " + e.getMessage());
-      return SparkJobs.FAILED;
-    } catch (Exception e) { // SparkException (a malformed row under FAILFAST) is a checked (Scala) exception
-      err("failed before charging anything (reading " + input.path + "): " + JobOptions.firstLine(e.getMessage()));
+    Optional<SparkJobs.Opened> opened = SparkJobs.countAndOpen(p.data(), input, p.ledger(), this::out, this::err);
+    if (opened.isEmpty()) {
       return SparkJobs.FAILED;
     }
+    Ledger ledger = opened.get().ledger();
+    PrivacyGuarantee before = opened.get().before();
     String parameters = String.join(" ", spec.commandLine().getParseResult().originalArgs());
-    String dataset = "input=" + input.path + " format=" + input.format() + " schema="
-        + p.data().schema().simpleString() + " rows=" + rows;
+    String dataset = opened.get().dataset();
     JobLedger.ReceiptJournal journal = new JobLedger.ReceiptJournal(ledger, parameters, dataset);
     PrivacyBudget budget = journal.budget();
     p.estimator().setBudget(budget);
@@ -398,7 +387,7 @@ public final class TrainJob implements Callable<Integer> {
       if (p.test() != null) {
         out(metrics(fitted, p.test(), p.features()));
       }
-      summary(rows, before, ledger.spent(), ledger, p.ledger().location(), receipt, record, p.modelPath().toString(),
+      summary(before, ledger.spent(), ledger, p.ledger().location(), receipt, record, p.modelPath().toString(),
           p.receiptPath().toString());
       return SparkJobs.OK;
     } catch (Exception e) { // SparkException is a checked (Scala) exception
@@ -436,12 +425,11 @@ public final class TrainJob implements Callable<Integer> {
     }
   }
 
-  private void summary(long rows, PrivacyGuarantee before, PrivacyGuarantee after, Ledger ledger, String location,
+  private void summary(PrivacyGuarantee before, PrivacyGuarantee after, Ledger ledger, String location,
       Receipt receipt, PrivacyRecord record, String modelPath, String receiptPath) {
     double budget = ledger.genesis().budgetEpsilon();
     double d = ledger.genesis().budgetDelta();
     out("summary:");
-    out("  rows read:         " + rows + " (exact; not private, for the operator's log only)");
     out(String.format(Locale.ROOT, "  epsilon spent:     %.6g by this job (ledger total %.6g -> %.6g, at delta=%s)",
         after.epsilon() - before.epsilon(), before.epsilon(), after.epsilon(), d));
     out(String.format(Locale.ROOT, "  model's cost:      epsilon=%.6g at delta=%s (q=%.6g, z=%.6g, %d steps, C=%s)",

@@ -218,8 +218,12 @@ public final class PrivateAggregation {
 
   /**
    * The release secret that keys all noise and sampling (default: a fresh one from SecureRandom).
-   * Set it only to reproduce a release exactly, for example on another cluster; two different
-   * queries must never share a secret.
+   * Set it only to reproduce a release exactly, for example the same query on another cluster
+   * against a fresh ledger. A secret keys one release: {@link #run()} records its {@link
+   * Secret#releaseId() release id} with the charge, and a budget (or ledger) that has charged that
+   * id before refuses the query with {@link org.privspark.core.accounting.ReleaseIdReusedException}
+   * and charges nothing, since a second release with the same noise on changed data would reveal
+   * the exact change.
    */
   public PrivateAggregation releaseSecret(Secret secret) {
     this.secret = Check.notNull("releaseSecret", secret);
@@ -249,7 +253,7 @@ public final class PrivateAggregation {
     // Building the plan runs no Spark job (it is lazy) but analyses it eagerly: an analysis error
     // surfaces here, before anything is charged. The charge then comes before any action can run.
     Dataset<Row> result = build(plan, releaseSecret);
-    source.budget().spend(plan.event(), MECHANISM, describe());
+    source.budget().spend(plan.event(), MECHANISM, describe(), releaseSecret.releaseId());
     return result;
   }
 
