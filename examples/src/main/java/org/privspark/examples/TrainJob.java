@@ -130,9 +130,14 @@ public final class TrainJob implements Callable<Integer> {
 
   @Option(names = "--num-examples", paramLabel = "N",
       description = "The PUBLIC number of training rows (e.g. a published population size), needed with"
-          + " --expected-batch-size. It sets q and the gradient divisor and is not protected. Unset (with"
-          + " --sample-rate): the rows are counted after the charge and that count is used, as docs/ML.md says.")
+          + " --expected-batch-size. It sets q and the gradient divisor and is not protected. Give it or"
+          + " --num-examples-noise-std.")
   Long numExamples;
+
+  @Option(names = "--num-examples-noise-std", paramLabel = "SIGMA",
+      description = "Instead of --num-examples (with --sample-rate): N is a DP count of the rows with Gaussian"
+          + " noise of this sigma in [1, 524288], charged in the run's one ledger entry.")
+  Double numExamplesNoiseStd;
 
   @Option(names = "--clip-norm", paramLabel = "C", description = "Per-example gradient L2 bound (default 1).")
   Double clipNorm;
@@ -298,6 +303,9 @@ public final class TrainJob implements Callable<Integer> {
     }
     if (numExamples != null) {
       e.setNumExamples(numExamples);
+    }
+    if (numExamplesNoiseStd != null) {
+      e.setNumExamplesNoiseStd(numExamplesNoiseStd);
     }
     if (clipNorm != null) {
       e.setClipNorm(clipNorm);

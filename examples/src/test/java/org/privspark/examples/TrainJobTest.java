@@ -107,7 +107,8 @@ class TrainJobTest {
     DPLogisticRegressionModel m = (DPLogisticRegressionModel) loaded.stages()[1];
     assertThat(m.epsilon()).isLessThanOrEqualTo(1.0 + 1e-9).isGreaterThan(0.9);
     assertThat(m.delta()).isEqualTo(1e-5);
-    assertThat(m.privacyEvent().steps()).isEqualTo(3 * 31);
+    assertThat(m.privacyRecord().steps()).isEqualTo(3 * 31);
+    assertThat(m.privacyRecord().numExamples()).isEqualTo(ADULT_ROWS); // the public N
     assertThat(Files.exists(tmp.resolve("models/adult-income.receipt.json"))).isTrue();
     JobFixture.receiptVerifies(tmp.resolve("models/adult-income.receipt.json"), pub);
 

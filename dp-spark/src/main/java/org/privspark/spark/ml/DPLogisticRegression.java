@@ -20,8 +20,8 @@ import org.privspark.spark.ml.params.ParamChecks;
  * <p><b>Privacy unit.</b> One row. A person with several rows is protected only to the extent of
  * the group-privacy bound; bound rows per person first.
  *
- * <p><b>Labels.</b> 0 or 1 (numeric), or booleans. The check runs after the charge on the
- * executors; a violating row fails the fit (the budget stays spent).
+ * <p><b>Labels.</b> 0 or 1 (numeric), or booleans. A row with another label is dropped by the
+ * per-row rule ({@link DpSgdEstimator}): no row fails the fit, and no error names one.
  *
  * <pre>{@code
  * DPLogisticRegressionModel model = new DPLogisticRegression()

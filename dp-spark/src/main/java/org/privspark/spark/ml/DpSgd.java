@@ -32,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * clipped gradients are summed by one {@code treeAggregate} over the cached data, with the weights
  * broadcast. (4) On the driver, {@link GaussianMechanism} adds noise of standard deviation ≥ z·C
  * to every coordinate of the sum (L2 sensitivity C under adding or removing one row). (5) The
- * noisy sum is divided by the expected batch size q·N (N public) and the step w ← w − η(ĝ + λw)
+ * noisy sum is divided by the expected batch size q·N (N public, or a DP count released before
+ * the first step; never the exact count) and the step w ← w − η(ĝ + λw)
  * is taken on the driver (regularisation is data-independent; the intercept is not regularised).
  * The learning rate η is constant.
  *
@@ -177,6 +178,30 @@ final class DpSgd {
     return mechanism.release(sum, KeyedStreamSource.forCell(noiseSecret, noiseCell(step)));
   }
 
+  /** The keyed-stream cell of the noise on the row count (drawn on the driver, before step 0). */
+  static final String COUNT_CELL = "dpsgd-count";
+
+  /**
+   * The mechanism that noises the count of kept rows when N is not public: σ = {@code noiseStd},
+   * L2 sensitivity 1 (adding or removing one row moves the count of kept rows by at most 1, since
+   * the per-row rule keeps or drops each row on its own content).
+   */
+  static GaussianMechanism countMechanism(double noiseStd) {
+    return GaussianMechanism.builder().sigma(noiseStd).l2Sensitivity(1).build();
+  }
+
+  /**
+   * The N of a run whose row count is private: the kept rows counted, noised once by {@link
+   * #countMechanism}, rounded and raised to at least 1 (post-processing, so that q·N is a valid
+   * divisor). The exact count never leaves this method.
+   */
+  static long noisyCount(JavaRDD<Example> rows, double noiseStd) {
+    Secret secret = Secret.generate();
+    double noisy = countMechanism(noiseStd)
+        .release((double) rows.count(), KeyedStreamSource.forCell(secret, COUNT_CELL)).value();
+    return Math.max(1, Math.round(noisy));
+  }
+
   /** One Poisson-sampling trial: true with probability exactly q. */
   static boolean sampled(double q, NoiseSource source) {
     return Bernoulli.sample(q, source);
@@ -185,10 +210,13 @@ final class DpSgd {
   /** What a run produced. */
   record Result(double[] coefficients, double intercept, double noiseStd) {}
 
-  /** The fixed settings of one run. */
+  /**
+   * The fixed settings of one run; {@code numExamples} is the N the noisy sums are divided by (as
+   * q·N): the public N or the noisy count, never the exact count.
+   */
   record Settings(
       DpSgdPlan plan, Loss loss, boolean fitIntercept, double learningRate, double regParam,
-      long publicN, int numFeatures, String stageName) {}
+      long numExamples, int numFeatures, String stageName) {}
 
   /**
    * Runs {@code plan.steps()} DP-SGD steps over {@code data}, which the caller has cached; the
@@ -202,7 +230,7 @@ final class DpSgd {
     double q = plan.sampleRate();
     double c = plan.clipNorm();
     Loss loss = s.loss();
-    double expectedBatch = q * s.publicN();
+    double expectedBatch = q * s.numExamples();
     GaussianMechanism mechanism = stepMechanism(plan);
     // Two secrets: the sampling one travels to the executors, the noise one never leaves here.
     Secret sampleSecret = Secret.generate();
@@ -273,28 +301,35 @@ final class DpSgd {
 
   /**
    * ε at the plan's δ after k steps, from the RDP curve of one step computed once: k steps' curve is
-   * that curve times k, rounded up per order exactly as {@link SampledGaussianEvent#rdp} rounds, so
-   * {@code after(k)} equals {@code plan.epsilonAfter(k)} at a fraction of the cost (the per-order RDP
-   * of the subsampled Gaussian is the expensive part).
+   * that curve times k, rounded up per order exactly as {@link SampledGaussianEvent#rdp} rounds (plus
+   * the count's curve when N is counted, as {@code ComposedEvent} adds it), so {@code after(k)}
+   * equals {@code plan.epsilonAfter(k)} at a fraction of the cost (the per-order RDP of the
+   * subsampled Gaussian is the expensive part).
    */
   static final class EpsilonTracker {
     private final SampledGaussianEvent oneStep;
     private final RdpCurve stepCurve;
+    private final RdpCurve countCurve; // null when N is public
     private final double delta;
 
     EpsilonTracker(DpSgdPlan plan) {
       oneStep = new SampledGaussianEvent(plan.sampleRate(), plan.noiseMultiplier(), 1);
       stepCurve = oneStep.curve(plan.grid());
+      countCurve = plan.countsExamples()
+          ? countMechanism(plan.numExamplesNoiseStd()).event().curve(plan.grid()) : null;
       delta = plan.delta();
     }
 
     double after(long steps) {
-      if (steps == 0) {
+      if (steps == 0 && countCurve == null) {
         return 0;
       }
-      // Gaussian noise has no pure-DP bound (pureEpsilon is +∞) and no additive δ.
-      return RdpConversion.epsilon(stepCurve.times(steps), oneStep.additiveDelta(),
-          oneStep.pureEpsilon(), delta).epsilon();
+      RdpCurve curve = steps == 0 ? countCurve
+          : countCurve == null ? stepCurve.times(steps) : countCurve.plus(stepCurve.times(steps));
+      // Gaussian noise (both the steps and the count) has no pure-DP bound (pureEpsilon is +∞)
+      // and no additive δ.
+      return RdpConversion.epsilon(curve, oneStep.additiveDelta(), oneStep.pureEpsilon(), delta)
+          .epsilon();
     }
   }
 

@@ -24,8 +24,12 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
 import org.privspark.core.accounting.Calibration;
+import org.privspark.core.accounting.ComposedEvent;
 import org.privspark.core.accounting.OrderGrid;
 import org.privspark.core.accounting.PrivacyBudget;
+import org.privspark.core.accounting.PrivacyEvent;
+import org.privspark.core.accounting.RdpAccountant;
+import org.privspark.core.accounting.SampledGaussianEvent;
 import org.privspark.spark.ml.params.ParamChecks;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,10 +40,13 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Order of work in {@link #fit}.</b> (1) Params and schema are validated and the run is
  * planned ({@link #plan()}): a failure here reads no data and spends nothing. (2) The run's whole
- * cost, {@code new SampledGaussianEvent(q, z, steps)}, is charged to the budget; a refusal ({@link
+ * cost, {@code new SampledGaussianEvent(q, z, steps)} (composed with the count's event when N is
+ * a DP count), is charged to the budget; a refusal ({@link
  * org.privspark.core.accounting.BudgetExhaustedException}) reads no data and changes nothing.
- * (3) Only then is the data read: one job caches the usable rows and counts them, then one {@code
- * treeAggregate} runs per step. Nothing after the charge fails on the data's content.
+ * (3) Only then is the data read: the usable rows are cached (and counted, the count noised, when N
+ * is a DP count), then one {@code treeAggregate} runs per step. Nothing after the charge fails on
+ * the data's content, and no failure after it carries a message that could quote the data ({@link
+ * DataPhase}).
  *
  * <p><b>Per-row rule.</b> A row whose features are null or not of the public dimension d, or whose
  * label is null, NaN, infinite or outside the loss's domain ({0, 1} for logistic regression), is
@@ -54,9 +61,15 @@ import org.slf4j.LoggerFactory;
  * same budget. It is not saved: an estimator read back from disk has none and refuses to fit until
  * one is set.
  *
- * <p><b>Public quantities.</b> N (the row count: {@code numExamples}, or the kept rows counted
- * after the charge), the feature dimension d and the label domain are treated as public; see
- * {@code docs/ML.md}.
+ * <p><b>N, the row count.</b> Under adding or removing one row, N is private. It is either public,
+ * given as {@link #numExamples()} (as Opacus and TensorFlow Privacy take it), or a DP count of the
+ * kept rows ({@link #numExamplesNoiseStd()}), whose Gaussian event is composed into the one event
+ * charged before any data is read; the noisy count is released first and used as N. The exact
+ * count is never used, stored or logged, and q never depends on it. {@code fit} refuses, before
+ * the charge, when neither is set.
+ *
+ * <p><b>Public quantities.</b> The feature dimension d and the label domain are treated as public,
+ * and so is N when given; see {@code docs/ML.md}.
  *
  * @param <M> the model type
  */
@@ -76,6 +89,7 @@ public abstract class DpSgdEstimator<M extends DpSgdModel<M>, S extends DpSgdEst
   private final DoubleParam sampleRate;
   private final DoubleParam expectedBatchSize;
   private final LongParam numExamples;
+  private final DoubleParam numExamplesNoiseStd;
   private final IntParam numFeatures;
   private final DoubleParam clipNorm;
   private final DoubleParam learningRate;
@@ -102,8 +116,12 @@ public abstract class DpSgdEstimator<M extends DpSgdModel<M>, S extends DpSgdEst
         "expected rows per step q*N, finite and > 0 (needs numExamples); set this or sampleRate",
         ParamChecks.positiveFinite("expectedBatchSize"));
     numExamples = new LongParam(uid, "numExamples",
-        "the public number of training rows N, >= 1; unset: counted after the budget is charged",
+        "the public number of training rows N, >= 1; set this or numExamplesNoiseStd",
         ParamChecks.atLeastOne("numExamples"));
+    numExamplesNoiseStd = new DoubleParam(uid, "numExamplesNoiseStd",
+        "sigma of the Gaussian noise on a DP count of the kept rows, used as N, in [1, 524288];"
+            + " set this or numExamples (its cost is composed into the run's event)",
+        ParamChecks.inClosed("numExamplesNoiseStd", 1, MAX_COUNT_NOISE_STD));
     numFeatures = new IntParam(uid, "numFeatures",
         "the public feature dimension d, >= 1; unset: the vector size in featuresCol's metadata",
         ParamChecks.atLeastOne("numFeatures"));
@@ -170,9 +188,23 @@ public abstract class DpSgdEstimator<M extends DpSgdModel<M>, S extends DpSgdEst
     return expectedBatchSize;
   }
 
-  /** The public row count N &ge; 1; unset means counted after the charge. */
+  /**
+   * The public row count N &ge; 1: it sets q = B/N with {@link #expectedBatchSize()} and the
+   * divisor q·N of every step, and is not protected. Set it or {@link #numExamplesNoiseStd()}.
+   */
   public LongParam numExamples() {
     return numExamples;
+  }
+
+  /**
+   * σ in [1, 2^19] of the Gaussian noise on a DP count of the kept rows (L2 sensitivity 1), for
+   * when N is not public: the count is released before the first step and, rounded and at least 1,
+   * used as N. Its event is composed into the run's event (one charge, one ledger entry, before
+   * any data is read), and a {@code targetEpsilon} covers both. Set it or {@link #numExamples()};
+   * it cannot serve {@link #expectedBatchSize()}, since q must be known before the charge.
+   */
+  public DoubleParam numExamplesNoiseStd() {
+    return numExamplesNoiseStd;
   }
 
   /**
@@ -267,6 +299,12 @@ public abstract class DpSgdEstimator<M extends DpSgdModel<M>, S extends DpSgdEst
     return self();
   }
 
+  /** Sets {@link #numExamplesNoiseStd()}; the value is validated at once. */
+  public S setNumExamplesNoiseStd(double value) {
+    set(numExamplesNoiseStd, value);
+    return self();
+  }
+
   /** Sets {@link #numFeatures()}; the value is validated at once. */
   public S setNumFeatures(int value) {
     set(numFeatures, value);
@@ -341,8 +379,9 @@ public abstract class DpSgdEstimator<M extends DpSgdModel<M>, S extends DpSgdEst
 
   /**
    * Validates the params against each other and plans the run, without reading data or spending:
-   * q, the number of steps and z (given, or calibrated to (targetEpsilon, targetDelta) on the
-   * budget's order grid by {@link Calibration#dpSgdNoiseMultiplier}).
+   * q, the number of steps, where N comes from (public, or a DP count) and z (given, or the
+   * smallest that meets (targetEpsilon, targetDelta) for the whole run, count included, on the
+   * budget's order grid). The step mechanism is built here, so a z it refuses spends nothing.
    *
    * @throws IllegalArgumentException naming the missing or conflicting params and how to fix them
    * @throws IllegalStateException if no budget is set
@@ -357,10 +396,11 @@ public abstract class DpSgdEstimator<M extends DpSgdModel<M>, S extends DpSgdEst
       throw new IllegalArgumentException("sampleRate or expectedBatchSize must be set, not both"
           + (isSet(sampleRate) ? " (clear one of them)" : "; got neither"));
     }
+    boolean publicN = isSet(numExamples);
     if (isSet(sampleRate)) {
       q = dbl(sampleRate);
     } else {
-      if (!isSet(numExamples)) {
+      if (!publicN) {
         throw new IllegalArgumentException("expectedBatchSize needs numExamples (the public row "
             + "count N), so that q = expectedBatchSize / N is known before the budget is charged;"
             + " set numExamples, or set sampleRate instead");
@@ -373,6 +413,14 @@ public abstract class DpSgdEstimator<M extends DpSgdModel<M>, S extends DpSgdEst
       }
       q = b / n;
     }
+    if (publicN == isSet(numExamplesNoiseStd)) {
+      throw new IllegalArgumentException(publicN
+          ? "numExamples or numExamplesNoiseStd must be set, not both (clear one of them)"
+          : "numExamples (the public number of training rows N) or numExamplesNoiseStd (to charge a"
+              + " DP count of the rows and use it as N) must be set; got neither");
+    }
+    long n = publicN ? lng(numExamples) : 0;
+    double countStd = publicN ? 0 : dbl(numExamplesNoiseStd);
     boolean hasZ = isSet(noiseMultiplier);
     boolean hasTarget = isSet(targetEpsilon) || isSet(targetDelta);
     if (hasZ == hasTarget) {
@@ -398,15 +446,39 @@ public abstract class DpSgdEstimator<M extends DpSgdModel<M>, S extends DpSgdEst
       }
     } else {
       delta = dbl(targetDelta);
-      try {
-        z = Calibration.dpSgdNoiseMultiplier(q, steps, dbl(targetEpsilon), delta, grid);
-      } catch (ArithmeticException ex) {
-        throw new IllegalArgumentException("targetEpsilon must be reachable at targetDelta " + delta
-            + " with q " + q + " and " + steps + " steps on the budget's order grid; got "
-            + dbl(targetEpsilon), ex);
-      }
+      z = calibrate(q, steps, dbl(targetEpsilon), delta, grid, countStd);
     }
-    return new DpSgdPlan(q, z, dbl(clipNorm), e, perEpoch, steps, delta, grid);
+    DpSgdPlan plan = new DpSgdPlan(q, z, dbl(clipNorm), e, perEpoch, steps, delta, grid, n, countStd);
+    try {
+      // Built here, before the charge, so that a z the mechanism refuses spends nothing.
+      DpSgd.stepMechanism(plan);
+    } catch (IllegalArgumentException ex) {
+      throw new IllegalArgumentException("noiseMultiplier must be in the Gaussian mechanism's range"
+          + " [2^-26, 2^19]; got " + z, ex);
+    }
+    return plan;
+  }
+
+  /**
+   * The smallest z for which the run, with the count's event when N is counted ({@code countStd}
+   * &gt; 0), is (ε, δ)-DP by the RDP accountant on {@code grid}.
+   */
+  private static double calibrate(
+      double q, long steps, double epsilon, double delta, OrderGrid grid, double countStd) {
+    try {
+      if (countStd == 0) {
+        return Calibration.dpSgdNoiseMultiplier(q, steps, epsilon, delta, grid);
+      }
+      PrivacyEvent count = DpSgd.countMechanism(countStd).event();
+      return Calibration.smallestSatisfying(z -> RdpAccountant.epsilonOf(
+          ComposedEvent.of(count, new SampledGaussianEvent(q, z, steps)), delta, grid).epsilon()
+          <= epsilon, 1.0);
+    } catch (ArithmeticException ex) {
+      throw new IllegalArgumentException("targetEpsilon must be reachable at targetDelta " + delta
+          + " with q " + q + " and " + steps + " steps"
+          + (countStd == 0 ? "" : " after the count at numExamplesNoiseStd " + countStd)
+          + " on the budget's order grid; got " + epsilon, ex);
+    }
   }
 
   /**
@@ -480,6 +552,9 @@ public abstract class DpSgdEstimator<M extends DpSgdModel<M>, S extends DpSgdEst
   /** The model for the trained weights. */
   abstract M newModel(String modelUid, double[] coefficients, double intercept, PrivacyRecord record);
 
+  /** The largest {@link #numExamplesNoiseStd()}: the Gaussian mechanism's largest σ/Δ, Δ = 1. */
+  static final double MAX_COUNT_NOISE_STD = 0x1p19;
+
   /** Mechanism label recorded in the ledger. */
   static final String MECHANISM = "dp-sgd";
 
@@ -490,28 +565,37 @@ public abstract class DpSgdEstimator<M extends DpSgdModel<M>, S extends DpSgdEst
     DpSgdPlan plan = plan();
     int d = publicDimension(dataset.schema());
     String stage = getClass().getSimpleName() + " " + uid;
-    // 2. Charge the whole run before any data is touched.
-    budget.spend(plan.event(), MECHANISM, String.format(Locale.ROOT,
-        "%s: features=%s, label=%s, q=%s, z=%s, steps=%d, clipNorm=%s",
-        stage, $(featuresCol), $(labelCol), plan.sampleRate(), plan.noiseMultiplier(), plan.steps(),
-        plan.clipNorm()));
+    PrivacyEvent event = plan.event();
     double epsilon = plan.epsilon();
+    String source = plan.countsExamples()
+        ? "N=DP count at sigma " + plan.numExamplesNoiseStd() : "N=" + plan.numExamples();
+    // 2. Charge the whole run (with the count, when N is counted) before any data is touched.
+    budget.spend(event, MECHANISM, String.format(Locale.ROOT,
+        "%s: features=%s, label=%s, q=%s, z=%s, steps=%d, clipNorm=%s, %s",
+        stage, $(featuresCol), $(labelCol), plan.sampleRate(), plan.noiseMultiplier(), plan.steps(),
+        plan.clipNorm(), source));
     LOG.info(String.format(Locale.ROOT,
-        "%s: charged DP-SGD run (q=%.6g, z=%.6g, %d steps, C=%s): epsilon %.4f at delta %.3g",
-        stage, plan.sampleRate(), plan.noiseMultiplier(), plan.steps(), plan.clipNorm(),
+        "%s: charged DP-SGD run (q=%.6g, z=%.6g, %d steps, C=%s, %s): epsilon %.4f at delta %.3g",
+        stage, plan.sampleRate(), plan.noiseMultiplier(), plan.steps(), plan.clipNorm(), source,
         epsilon, plan.delta()));
-    // 3. Read the data.
+    // 3. Read the data; a failure from here on names no value of it.
+    return DataPhase.run(stage, () -> train(dataset, plan, d, stage, epsilon));
+  }
+
+  /** Step 3 of {@link #fit}: runs after the charge. */
+  private M train(Dataset<?> dataset, DpSgdPlan plan, int d, String stage, double epsilon) {
     JavaRDD<DpSgd.Example> rows = examples(dataset, $(featuresCol), $(labelCol), d, labelRule())
         .persist(StorageLevel.MEMORY_AND_DISK());
     try {
-      long kept = rows.count(); // also fills the cache
-      // With no rows kept the run trains on noise alone; N >= 1 keeps q*N a valid divisor.
-      long publicN = isSet(numExamples) ? lng(numExamples) : Math.max(1, kept);
+      // N: public, or the DP count released first (the exact count is never used).
+      long n = plan.countsExamples()
+          ? DpSgd.noisyCount(rows, plan.numExamplesNoiseStd()) : plan.numExamples();
       DpSgd.Settings settings = new DpSgd.Settings(plan, loss(), (boolean) $(fitIntercept),
-          dbl(learningRate), dbl(regParam), publicN, d, stage);
+          dbl(learningRate), dbl(regParam), n, d, stage);
       DpSgd.Result result = DpSgd.train(rows, settings);
       PrivacyRecord record = new PrivacyRecord(plan.sampleRate(), plan.noiseMultiplier(),
-          plan.steps(), plan.clipNorm(), result.noiseStd(), epsilon, plan.delta(), publicN);
+          plan.steps(), plan.clipNorm(), result.noiseStd(), epsilon, plan.delta(), n,
+          plan.numExamplesNoiseStd());
       M model = newModel(uid + "_model", result.coefficients(), result.intercept(), record);
       copyValues(model, ParamMap.empty());
       return model.setParent(this);

@@ -11,14 +11,13 @@ import org.apache.spark.ml.util.DefaultParamsWriter;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.ml.util.MLWritable;
 import org.apache.spark.ml.util.MLWriter;
-import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
-import org.privspark.core.accounting.SampledGaussianEvent;
+import org.privspark.core.accounting.PrivacyEvent;
 import org.privspark.spark.ml.params.ParamChecks;
 import scala.Option;
 
@@ -30,7 +29,7 @@ import scala.Option;
  * metadata ({@code DefaultParamsWriter}: class, uid, Spark version, params); {@code <path>/data/}
  * holds one Parquet row with {@code formatVersion}, the coefficients, the intercept and every field
  * of the {@link PrivacyRecord}. The reader checks the class name and refuses a format version it
- * does not know.
+ * does not know. Nothing saved is computed from the data except through a DP release.
  *
  * <p>Using a model is post-processing of a DP release: transforming any data costs no budget.
  *
@@ -38,8 +37,12 @@ import scala.Option;
  */
 public abstract class DpSgdModel<M extends DpSgdModel<M>> extends Model<M> implements MLWritable {
   private static final long serialVersionUID = 1L;
-  /** The version of the {@code data/} layout this code writes and reads. */
-  static final int FORMAT_VERSION = 1;
+  /**
+   * The version of the {@code data/} layout this code writes. Version 2 added {@code
+   * numExamplesNoiseStd}; version 1 (read as N public, noise 0) saved the exact count of the kept
+   * rows as {@code numExamples} when no public N was given.
+   */
+  static final int FORMAT_VERSION = 2;
 
   private final String uid;
   private final double[] coefficients;
@@ -114,8 +117,11 @@ public abstract class DpSgdModel<M extends DpSgdModel<M>> extends Model<M> imple
     return record;
   }
 
-  /** The event charged for training. */
-  public SampledGaussianEvent privacyEvent() {
+  /**
+   * The event charged for training: the steps, composed with the DP count of the rows when N was
+   * counted ({@link PrivacyRecord#event()}).
+   */
+  public PrivacyEvent privacyEvent() {
     return record.event();
   }
 
@@ -156,11 +162,14 @@ public abstract class DpSgdModel<M extends DpSgdModel<M>> extends Model<M> imple
     }
   }
 
-  /** w·x + b for a features vector of the model's size. */
+  /**
+   * w·x + b for a features vector of the model's size. Runs on the executors over rows that may be
+   * private, so a wrong size is refused without quoting the row's size.
+   */
   static double margin(double[] w, double b, Vector x) {
     if (x.size() != w.length) {
       throw new IllegalArgumentException(
-          "featuresCol vectors must have the model's " + w.length + " features; got " + x.size());
+          "featuresCol vectors must have the model's " + w.length + " features");
     }
     return DpSgd.margin(w, w.length, false, x) + b;
   }
@@ -187,7 +196,8 @@ public abstract class DpSgdModel<M extends DpSgdModel<M>> extends Model<M> imple
       .add("noiseStd", DataTypes.DoubleType, false)
       .add("epsilon", DataTypes.DoubleType, false)
       .add("delta", DataTypes.DoubleType, false)
-      .add("numExamples", DataTypes.LongType, false);
+      .add("numExamples", DataTypes.LongType, false)
+      .add("numExamplesNoiseStd", DataTypes.DoubleType, false);
 
   /** Writes metadata (Spark's) and data (one Parquet row). */
   private static final class Writer extends MLWriter {
@@ -204,7 +214,7 @@ public abstract class DpSgdModel<M extends DpSgdModel<M>> extends Model<M> imple
       PrivacyRecord r = model.record;
       Row row = RowFactory.create(FORMAT_VERSION, Vectors.dense(model.coefficients.clone()),
           model.intercept, r.sampleRate(), r.noiseMultiplier(), r.steps(), r.clipNorm(),
-          r.noiseStd(), r.epsilon(), r.delta(), r.numExamples());
+          r.noiseStd(), r.epsilon(), r.delta(), r.numExamples(), r.numExamplesNoiseStd());
       spark.createDataFrame(List.of(row), DATA_SCHEMA).repartition(1)
           .write().parquet(path + "/data");
     }
@@ -230,19 +240,20 @@ public abstract class DpSgdModel<M extends DpSgdModel<M>> extends Model<M> imple
       SparkSession spark = sparkSession();
       DefaultParamsReader.Metadata metadata =
           DefaultParamsReader.loadMetadata(path, spark, className);
-      Dataset<Row> data = spark.read().parquet(path + "/data");
-      Row row = data.select("formatVersion", "coefficients", "intercept", "sampleRate",
-          "noiseMultiplier", "steps", "clipNorm", "noiseStd", "epsilon", "delta", "numExamples")
-          .head();
-      int version = row.getInt(0);
-      if (version != FORMAT_VERSION) {
-        throw new IllegalArgumentException("formatVersion must be " + FORMAT_VERSION
-            + " (the version this PrivSpark reads); got " + version + " in " + path);
+      Row row = spark.read().parquet(path + "/data").head();
+      int version = row.<Integer>getAs("formatVersion");
+      if (version != 1 && version != FORMAT_VERSION) {
+        throw new IllegalArgumentException("formatVersion must be 1 or " + FORMAT_VERSION
+            + " (the versions this PrivSpark reads); got " + version + " in " + path);
       }
-      PrivacyRecord record = new PrivacyRecord(row.getDouble(3), row.getDouble(4), row.getLong(5),
-          row.getDouble(6), row.getDouble(7), row.getDouble(8), row.getDouble(9), row.getLong(10));
-      M model = factory.create(metadata.uid(), ((Vector) row.get(1)).toArray(), row.getDouble(2),
-          record);
+      double countStd = version == 1 ? 0 : row.<Double>getAs("numExamplesNoiseStd");
+      PrivacyRecord record = new PrivacyRecord(row.<Double>getAs("sampleRate"),
+          row.<Double>getAs("noiseMultiplier"), row.<Long>getAs("steps"),
+          row.<Double>getAs("clipNorm"), row.<Double>getAs("noiseStd"),
+          row.<Double>getAs("epsilon"), row.<Double>getAs("delta"),
+          row.<Long>getAs("numExamples"), countStd);
+      M model = factory.create(metadata.uid(), row.<Vector>getAs("coefficients").toArray(),
+          row.<Double>getAs("intercept"), record);
       metadata.getAndSetParams(model, Option.empty());
       return model;
     }

@@ -77,7 +77,8 @@ class DPLogisticRegressionTest {
 
   private static DPLogisticRegression small(PrivacyBudget budget) {
     return new DPLogisticRegression().setBudget(budget).setSampleRate(0.05).setEpochs(2)
-        .setNumFeatures(2).setNoiseMultiplier(1.0).setClipNorm(1.0).setLearningRate(2.0);
+        .setNumFeatures(2).setNumExamples(4000).setNoiseMultiplier(1.0).setClipNorm(1.0)
+        .setLearningRate(2.0);
   }
 
   private static int jobs() {
@@ -209,7 +210,7 @@ class DPLogisticRegressionTest {
     DPLogisticRegressionModel model = small(budget).fit(mixed);
     assertThat(budget.spent().epsilon()).as("one charge").isCloseTo(model.epsilon(), within(1e-9));
     assertThat(model.numFeatures()).isEqualTo(2);
-    // numExamples is unset, so N is the count of kept rows: the seven bad rows are not among them.
+    // N is the public numExamples; the seven bad rows are not among the kept ones.
     assertThat(model.privacyRecord().numExamples()).isEqualTo(4000);
     assertThat(DpSgdEstimator.examples(mixed, "features", "label", 2,
         label -> label == 0 || label == 1).count()).isEqualTo(4000);
@@ -228,7 +229,7 @@ class DPLogisticRegressionTest {
   void fit_noPublicDimension_refusesBeforeTheCharge() {
     PrivacyBudget budget = new PrivacyBudget(10, 1e-5);
     assertThatThrownBy(() -> new DPLogisticRegression().setBudget(budget).setSampleRate(0.05)
-        .setNoiseMultiplier(1).fit(data))
+        .setNumExamples(4000).setNoiseMultiplier(1).fit(data))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith("numFeatures must be set: featuresCol 'features' records no vector"
             + " size in its metadata");
@@ -252,7 +253,7 @@ class DPLogisticRegressionTest {
         .hasMessage("noiseMultiplier, or targetEpsilon with targetDelta, must be set, not both"
             + " (clear one of them)");
     assertThatThrownBy(() -> new DPLogisticRegression().setBudget(budget).setSampleRate(0.1)
-        .setTargetEpsilon(1).fit(data))
+        .setNumExamples(4000).setTargetEpsilon(1).fit(data))
         .hasMessage("targetEpsilon and targetDelta must be set together; got targetEpsilon only");
     assertThatThrownBy(() -> small(budget).setFeaturesCol("x1").fit(data))
         .hasMessage("featuresCol 'x1' must be a vector column; got double");

@@ -43,7 +43,7 @@ class DpSgdAccountingTest {
     double q = 1024.0 / 32_561;
     DpSgdPlan plan = new DPLinearRegression()
         .setBudget(new PrivacyBudget(1, 1e-5))
-        .setSampleRate(q).setEpochs(5)
+        .setSampleRate(q).setEpochs(5).setNumExamples(32_561)
         .setTargetEpsilon(1).setTargetDelta(1e-5)
         .plan();
     assertThat(plan.steps()).isEqualTo(5 * 31);
@@ -55,7 +55,7 @@ class DpSgdAccountingTest {
   @Test
   void plan_fullBatch_oneStepPerEpoch() {
     DpSgdPlan plan = new DPLinearRegression().setBudget(new PrivacyBudget(1, 1e-5))
-        .setSampleRate(1).setEpochs(3).setNoiseMultiplier(5).plan();
+        .setSampleRate(1).setEpochs(3).setNumExamples(100).setNoiseMultiplier(5).plan();
     assertThat(plan.stepsPerEpoch()).isEqualTo(1);
     assertThat(plan.steps()).isEqualTo(3);
     assertThat(plan.noiseStd()).isEqualTo(5.0);
@@ -64,7 +64,7 @@ class DpSgdAccountingTest {
   @Test
   void epsilonAfter_growsWithSteps_andEndsAtTheRunsEpsilon() {
     DpSgdPlan plan = new DPLogisticRegression().setBudget(new PrivacyBudget(10, 1e-5))
-        .setSampleRate(0.01).setEpochs(2).setNoiseMultiplier(1).plan();
+        .setSampleRate(0.01).setEpochs(2).setNumExamples(10_000).setNoiseMultiplier(1).plan();
     assertThat(plan.epsilonAfter(0)).isZero();
     assertThat(plan.epsilonAfter(100)).isPositive().isLessThan(plan.epsilonAfter(200));
     assertThat(plan.epsilonAfter(plan.steps())).isEqualTo(plan.epsilon());
@@ -73,7 +73,8 @@ class DpSgdAccountingTest {
   @Test
   void epsilonTracker_oneStepCurveTimesK_equalsTheKStepEvent() {
     DpSgdPlan plan = new DPLogisticRegression().setBudget(new PrivacyBudget(10, 1e-5))
-        .setSampleRate(1024.0 / 32_561).setEpochs(5).setNoiseMultiplier(1.878).plan();
+        .setSampleRate(1024.0 / 32_561).setEpochs(5).setNumExamples(32_561).setNoiseMultiplier(1.878)
+        .plan();
     DpSgd.EpsilonTracker tracker = new DpSgd.EpsilonTracker(plan);
     for (long k : new long[] {0, 1, 2, 31, 100, plan.steps()}) {
       assertThat(tracker.after(k)).as("after %d steps", k).isEqualTo(plan.epsilonAfter(k));

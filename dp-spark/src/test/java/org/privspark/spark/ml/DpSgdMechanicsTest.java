@@ -147,7 +147,7 @@ class DpSgdMechanicsTest {
   void stepNoise_20kDraws_standardDeviationIsNoiseMultiplierTimesClipNorm() {
     double z = 1.3;
     double clip = 2;
-    DpSgdPlan plan = new DpSgdPlan(0.01, z, clip, 1, 100, 100, 1e-5, OrderGrid.defaults());
+    DpSgdPlan plan = new DpSgdPlan(0.01, z, clip, 1, 100, 100, 1e-5, OrderGrid.defaults(), 10_000, 0);
     GaussianMechanism mechanism = DpSgd.stepMechanism(plan);
     Secret s = secret(5);
     int steps = 2000;
@@ -178,7 +178,7 @@ class DpSgdMechanicsTest {
 
   @Test
   void stepNoise_sameStepTwice_identicalNoise() {
-    DpSgdPlan plan = new DpSgdPlan(0.01, 1.0, 1.0, 1, 100, 100, 1e-5, OrderGrid.defaults());
+    DpSgdPlan plan = new DpSgdPlan(0.01, 1.0, 1.0, 1, 100, 100, 1e-5, OrderGrid.defaults(), 10_000, 0);
     GaussianMechanism mechanism = DpSgd.stepMechanism(plan);
     Secret s = secret(6);
     double[] sum = {0.5, -2, 3};

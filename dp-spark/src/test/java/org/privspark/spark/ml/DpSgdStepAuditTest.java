@@ -61,7 +61,7 @@ class DpSgdStepAuditTest {
   static final double[] EXTRA = {100, 0};
 
   static DpSgdPlan plan() {
-    return new DpSgdPlan(Q, Z, CLIP, 1, Math.round(Math.floor(1 / Q)), 1, DELTA, OrderGrid.defaults());
+    return new DpSgdPlan(Q, Z, CLIP, 1, Math.round(Math.floor(1 / Q)), 1, DELTA, OrderGrid.defaults(), D.length, 0);
   }
 
   @Test

@@ -16,6 +16,7 @@ import org.privspark.core.accounting.PrivacyEvent;
 import org.privspark.core.mechanism.GaussianMechanism;
 import org.privspark.core.noise.NoiseSource;
 import org.privspark.core.noise.Secret;
+import org.privspark.spark.ml.DataPhase;
 
 /**
  * Differentially private k-means by noisy Lloyd iterations over a bounded domain, returning
@@ -134,20 +135,16 @@ public final class PrivateKMeans {
    * @throws IllegalArgumentException if the features column is missing or mistyped (nothing spent)
    * @throws IllegalStateException if a release secret was given and this wrapper already fitted
    * @throws org.privspark.core.accounting.BudgetExhaustedException if the budget refuses (no data read)
+   * @throws org.privspark.spark.ml.FailedAfterChargeException if reading the data fails after the
+   *     charge (the budget stays spent; no message of the failure is kept)
    */
   public PrivateFit<KMeansModel> fit(Dataset<Row> data) {
     Check.notNull("data", data);
     WrapperSupport.checkVectorColumn(data.schema(), "featuresCol", featuresCol, numFeatures);
     WrapperSupport.claimSecret(secretUsed, secret);
     budget.spend(event, "ml-kmeans-lloyd", describe());
-        double[][] centers = initialCenters != null ? copy(initialCenters)
-        : randomCenters(WrapperSupport.source(secret, "kmeans/init"));
-    JavaRDD<Row> rows = data.select(featuresCol).toJavaRDD();
-    for (int t = 0; t < maxIter; t++) {
-      double[] exact = statistics(rows, centers, numFeatures, lower, upper, maxFeatureNorm);
-      double[] noisy = release(exact, WrapperSupport.source(secret, "kmeans/iteration/" + t));
-      centers = update(centers, noisy);
-    }
+    // After the charge: a failure names no value of the data (DataPhase).
+    double[][] centers = DataPhase.run("PrivateKMeans", () -> iterate(data));
     org.apache.spark.mllib.linalg.Vector[] vs = new org.apache.spark.mllib.linalg.Vector[k];
     for (int j = 0; j < k; j++) {
       vs[j] = org.apache.spark.mllib.linalg.Vectors.dense(centers[j]);
@@ -157,6 +154,19 @@ public final class PrivateKMeans {
     model.set(model.k(), k);
     model.setFeaturesCol(featuresCol);
     return new PrivateFit<>(model, event, delta);
+  }
+
+  /** The T noisy Lloyd iterations from the public initial centres; returns the final centres. */
+  private double[][] iterate(Dataset<Row> data) {
+    double[][] centers = initialCenters != null ? copy(initialCenters)
+        : randomCenters(WrapperSupport.source(secret, "kmeans/init"));
+    JavaRDD<Row> rows = data.select(featuresCol).toJavaRDD();
+    for (int t = 0; t < maxIter; t++) {
+      double[] exact = statistics(rows, centers, numFeatures, lower, upper, maxFeatureNorm);
+      double[] noisy = release(exact, WrapperSupport.source(secret, "kmeans/iteration/" + t));
+      centers = update(centers, noisy);
+    }
+    return centers;
   }
 
   /** One iteration's noisy release. */

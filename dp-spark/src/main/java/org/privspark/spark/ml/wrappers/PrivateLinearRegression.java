@@ -3,9 +3,11 @@ package org.privspark.spark.ml.wrappers;
 import java.util.Locale;
 import org.apache.commons.math3.linear.Array2DRowRealMatrix;
 import org.apache.commons.math3.linear.ArrayRealVector;
+import org.apache.commons.math3.linear.DecompositionSolver;
 import org.apache.commons.math3.linear.EigenDecomposition;
 import org.apache.commons.math3.linear.LUDecomposition;
 import org.apache.commons.math3.linear.RealMatrix;
+import org.apache.commons.math3.linear.SingularValueDecomposition;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.function.Function2;
 import org.apache.spark.ml.linalg.Vector;
@@ -20,6 +22,7 @@ import org.privspark.core.accounting.PrivacyEvent;
 import org.privspark.core.mechanism.GaussianMechanism;
 import org.privspark.core.noise.NoiseSource;
 import org.privspark.core.noise.Secret;
+import org.privspark.spark.ml.DataPhase;
 
 /**
  * Differentially private least-squares linear regression by sufficient-statistics perturbation,
@@ -129,6 +132,8 @@ public final class PrivateLinearRegression {
    * @throws IllegalArgumentException if a column is missing or mistyped (nothing spent)
    * @throws IllegalStateException if a release secret was given and this wrapper already fitted
    * @throws org.privspark.core.accounting.BudgetExhaustedException if the budget refuses (no data read)
+   * @throws org.privspark.spark.ml.FailedAfterChargeException if reading the data fails after the
+   *     charge (the budget stays spent; no message of the failure is kept)
    */
   public PrivateFit<LinearRegressionModel> fit(Dataset<Row> data) {
     Check.notNull("data", data);
@@ -137,11 +142,14 @@ public final class PrivateLinearRegression {
     PrivacyEvent event = cost();
     WrapperSupport.claimSecret(secretUsed, secret);
     budget.spend(event, "ml-linear-regression-ssp", describe());
-    double[] exact = statistics(data.select(featuresCol, labelCol).toJavaRDD(), numFeatures, fitIntercept,
-        maxFeatureNorm, labelLower, labelUpper);
-    NoisyMoments noisy = release(exact,
-        WrapperSupport.source(secret, "linear-regression/statistics"));
-    double[] theta = solve(noisy);
+    // After the charge: a failure names no value of the data (DataPhase).
+    double[] theta = DataPhase.run("PrivateLinearRegression", () -> {
+      double[] exact = statistics(data.select(featuresCol, labelCol).toJavaRDD(), numFeatures,
+          fitIntercept, maxFeatureNorm, labelLower, labelUpper);
+      NoisyMoments noisy = release(exact,
+          WrapperSupport.source(secret, "linear-regression/statistics"));
+      return solve(noisy);
+    });
     double[] w = new double[numFeatures];
     System.arraycopy(theta, 0, w, 0, numFeatures);
     double intercept = (fitIntercept ? theta[numFeatures] : 0) + (labelLower + labelUpper) / 2;
@@ -222,7 +230,12 @@ public final class PrivateLinearRegression {
     return new NoisyMoments(gram, xty);
   }
 
-  /** PSD fix-up (negative eigenvalues to 0), ridge on the non-intercept diagonal, solve. */
+  /**
+   * PSD fix-up (negative eigenvalues to 0), ridge on the non-intercept diagonal, solve. Only the
+   * noisy release is read (post-processing), and a singular system does not fail: with ridge 0 a
+   * direction the fix-up clipped away can leave it singular, and it is then solved by the
+   * pseudo-inverse (the minimum-norm least-squares solution) rather than refused after the charge.
+   */
   double[] solve(NoisyMoments m) {
     RealMatrix g = new Array2DRowRealMatrix(m.gram(), true);
     EigenDecomposition eig = new EigenDecomposition(g);
@@ -242,7 +255,10 @@ public final class PrivateLinearRegression {
       // was clipped away entirely (it carries about n, so this never binds in practice).
       psd.addToEntry(numFeatures, numFeatures, Math.max(1e-9 * lambda, Double.MIN_NORMAL));
     }
-    return new LUDecomposition(psd).getSolver().solve(new ArrayRealVector(m.xty(), false)).toArray();
+    ArrayRealVector b = new ArrayRealVector(m.xty(), false);
+    DecompositionSolver lu = new LUDecomposition(psd).getSolver();
+    DecompositionSolver solver = lu.isNonSingular() ? lu : new SingularValueDecomposition(psd).getSolver();
+    return solver.solve(b).toArray();
   }
 
   private static double[][] diag(double[] d) {
@@ -323,10 +339,21 @@ public final class PrivateLinearRegression {
             + numFeatures);
       }
       Check.positiveFinite("maxFeatureNorm", required("maxFeatureNorm", maxFeatureNorm));
+      // The statistics are scaled by R² + 1 and R̃·(U − L)/2: both must be finite, or the fit would
+      // fail (or release nothing useful) after the charge.
+      if (!Double.isFinite(maxFeatureNorm * maxFeatureNorm + 1)) {
+        throw new IllegalArgumentException("maxFeatureNorm must be finite and > 0 with a finite square"
+            + " (at most 1e154); got " + maxFeatureNorm);
+      }
       required("labelBounds", labelLower);
       if (!Double.isFinite(labelLower) || !Double.isFinite(labelUpper) || !(labelLower < labelUpper)) {
         throw new IllegalArgumentException("labelBounds must be finite with lower < upper; got ["
             + labelLower + ", " + labelUpper + "]");
+      }
+      if (!Double.isFinite(labelUpper - labelLower) || !Double.isFinite(labelLower + labelUpper)
+          || !Double.isFinite(Math.sqrt(maxFeatureNorm * maxFeatureNorm + 1) * (labelUpper - labelLower))) {
+        throw new IllegalArgumentException("labelBounds must keep upper - lower, lower + upper and"
+            + " sqrt(maxFeatureNorm^2 + 1) * (upper - lower) finite; got [" + labelLower + ", " + labelUpper + "]");
       }
       if (ridge != null) {
         Check.nonNegativeFinite("ridge", ridge);

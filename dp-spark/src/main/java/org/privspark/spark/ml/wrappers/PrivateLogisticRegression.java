@@ -2,9 +2,6 @@ package org.privspark.spark.ml.wrappers;
 
 import java.util.Arrays;
 import java.util.Locale;
-import org.apache.commons.math3.linear.Array2DRowRealMatrix;
-import org.apache.commons.math3.linear.ArrayRealVector;
-import org.apache.commons.math3.linear.CholeskyDecomposition;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.function.Function2;
 import org.apache.spark.ml.classification.LogisticRegressionModel;
@@ -19,6 +16,7 @@ import org.privspark.core.accounting.PrivacyEvent;
 import org.privspark.core.mechanism.GaussianMechanism;
 import org.privspark.core.noise.NoiseSource;
 import org.privspark.core.noise.Secret;
+import org.privspark.spark.ml.DataPhase;
 
 /**
  * Differentially private binary logistic regression by <em>output perturbation</em> (Chaudhuri,
@@ -133,7 +131,9 @@ public final class PrivateLogisticRegression {
    * @throws IllegalStateException if a release secret was given and this wrapper already fitted
    * @throws org.privspark.core.accounting.BudgetExhaustedException if the budget refuses (no data read)
    * @throws IllegalStateException if the solver does not meet its stopping rule within maxIter
-   *     (the budget stays spent)
+   *     (the budget stays spent; the message holds only public parameters)
+   * @throws org.privspark.spark.ml.FailedAfterChargeException if reading the data fails after the
+   *     charge (the budget stays spent; no message of the failure is kept)
    */
   public PrivateFit<LogisticRegressionModel> fit(Dataset<Row> data) {
     Check.notNull("data", data);
@@ -142,10 +142,16 @@ public final class PrivateLogisticRegression {
     PrivacyEvent event = cost();
     WrapperSupport.claimSecret(secretUsed, secret);
     budget.spend(event, "ml-logistic-regression-output-perturbation", describe());
-    JavaRDD<Row> rows = data.select(featuresCol, labelCol).toJavaRDD();
-    double[] theta = minimise(rows);
-    double[] noisy = release(theta,
-        WrapperSupport.source(secret, "logistic-regression/output"));
+    // After the charge: a failure names no value of the data (DataPhase). Non-convergence is the
+    // one outcome that depends on the data and is reported (a public message, below).
+    double[] noisy = DataPhase.run("PrivateLogisticRegression", () -> {
+      double[] theta = minimise(data.select(featuresCol, labelCol).toJavaRDD());
+      return theta == null ? null
+          : release(theta, WrapperSupport.source(secret, "logistic-regression/output"));
+    });
+    if (noisy == null) {
+      throw new IllegalStateException(notConvergedMessage());
+    }
     double[] w = Arrays.copyOf(noisy, numFeatures);
     double intercept = fitIntercept ? noisy[numFeatures] : 0;
     LogisticRegressionModel model = new LogisticRegressionModel(
@@ -162,7 +168,18 @@ public final class PrivateLogisticRegression {
     return mechanism.release(theta, source).values();
   }
 
-  /** Damped Newton on F_D until ‖∇F‖ ≤ γ/2; throws if maxIter passes do not get there. */
+  /** The message of a fit whose solver did not converge: public parameters only. */
+  String notConvergedMessage() {
+    return "the solver did not reach ||grad F|| <= " + GRADIENT_BOUND * lipschitz() / 2
+        + " within maxIter = " + maxIter + " passes; the model is not released (the budget stays"
+        + " spent; raise maxIter or regParam)";
+  }
+
+  /**
+   * Damped Newton on F_D until ‖∇F‖ ≤ γ/2; returns null if maxIter passes do not get there. Never
+   * throws on the data: the Newton system is solved by a Cholesky factorisation whose pivots are
+   * floored at Λ (see {@link #newtonStep}).
+   */
   double[] minimise(JavaRDD<Row> rows) {
     double gammaHalf = GRADIENT_BOUND * lipschitz() / 2;
     double[] theta = new double[p];
@@ -198,11 +215,7 @@ public final class PrivateLogisticRegression {
         t /= 2;
       }
     }
-    if (norm(gradient(s, theta)) <= gammaHalf) {
-      return theta;
-    }
-    throw new IllegalStateException("the solver did not reach ||grad F|| <= " + gammaHalf + " within maxIter = "
-        + maxIter + " passes; the model is not released (the budget stays spent; raise maxIter or regParam)");
+    return norm(gradient(s, theta)) <= gammaHalf ? theta : null;
   }
 
   private double objective(double[] s, double[] theta) {
@@ -217,9 +230,18 @@ public final class PrivateLogisticRegression {
     return g;
   }
 
-  private double[] newtonStep(double[] s, double[] grad) {
-    double[][] h = new double[p][p];
+  /**
+   * The Newton direction −(H + ΛI)⁻¹∇F, by a Cholesky factorisation H + ΛI = LLᵀ (H from its upper
+   * triangle in {@code s}). In exact arithmetic every pivot (a diagonal entry of a Schur complement
+   * of H + ΛI ⪰ ΛI) is at least Λ; rounding can push one below, even to 0 or less, when H is
+   * ill-conditioned. Such a pivot is raised to Λ, so the factorisation never fails and LLᵀ stays
+   * positive definite: the direction is still one of descent, and the line search and the stopping
+   * rule decide the rest (the released θ̂ is judged by ‖∇F(θ̂)‖ alone).
+   */
+  double[] newtonStep(double[] s, double[] grad) {
+    double[][] l = new double[p][p];
     int k = 1 + p;
+    double[][] h = new double[p][p];
     for (int i = 0; i < p; i++) {
       for (int j = i; j < p; j++) {
         h[i][j] = s[k];
@@ -228,12 +250,37 @@ public final class PrivateLogisticRegression {
       }
       h[i][i] += regParam;
     }
-    double[] neg = new double[p];
-    for (int i = 0; i < p; i++) {
-      neg[i] = -grad[i];
+    for (int j = 0; j < p; j++) {
+      double pivot = h[j][j];
+      for (int m = 0; m < j; m++) {
+        pivot -= l[j][m] * l[j][m];
+      }
+      l[j][j] = Math.sqrt(pivot >= regParam ? pivot : regParam); // also catches a NaN pivot
+      for (int i = j + 1; i < p; i++) {
+        double v = h[i][j];
+        for (int m = 0; m < j; m++) {
+          v -= l[i][m] * l[j][m];
+        }
+        l[i][j] = v / l[j][j];
+      }
     }
-    return new CholeskyDecomposition(new Array2DRowRealMatrix(h, false), 1e-12, 1e-300)
-        .getSolver().solve(new ArrayRealVector(neg, false)).toArray();
+    double[] y = new double[p]; // L y = −∇F
+    for (int i = 0; i < p; i++) {
+      double v = -grad[i];
+      for (int m = 0; m < i; m++) {
+        v -= l[i][m] * y[m];
+      }
+      y[i] = v / l[i][i];
+    }
+    double[] x = new double[p]; // Lᵀ x = y
+    for (int i = p - 1; i >= 0; i--) {
+      double v = y[i];
+      for (int m = i + 1; m < p; m++) {
+        v -= l[m][i] * x[m];
+      }
+      x[i] = v / l[i][i];
+    }
+    return x;
   }
 
   /** One pass: Σ loss, Σ ∇ℓ and the upper triangle of Σ ∇²ℓ at θ, over clipped rows. */

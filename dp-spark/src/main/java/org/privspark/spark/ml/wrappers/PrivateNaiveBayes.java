@@ -17,6 +17,7 @@ import org.privspark.core.mechanism.LaplaceMechanism;
 import org.privspark.core.mechanism.NoisyVector;
 import org.privspark.core.noise.NoiseSource;
 import org.privspark.core.noise.Secret;
+import org.privspark.spark.ml.DataPhase;
 
 /**
  * Differentially private naive Bayes (multinomial or Bernoulli) by perturbing its sufficient
@@ -96,6 +97,8 @@ public final class PrivateNaiveBayes {
    * @throws IllegalStateException if a release secret was given and this wrapper already fitted
    * @throws org.privspark.core.accounting.BudgetExhaustedException if the budget refuses (no data
    *     read)
+   * @throws org.privspark.spark.ml.FailedAfterChargeException if reading the data fails after the
+   *     charge (the budget stays spent; no message of the failure is kept)
    */
   public PrivateFit<NaiveBayesModel> fit(Dataset<Row> data) {
     Check.notNull("data", data);
@@ -104,12 +107,14 @@ public final class PrivateNaiveBayes {
     PrivacyEvent event = cost();
     WrapperSupport.claimSecret(secretUsed, b.secret);
     b.budget.spend(event, "ml-naive-bayes", describe());
-
-    double[] stats = statistics(data.select(b.featuresCol, b.labelCol).toJavaRDD(),
-        b.numClasses, b.numFeatures, b.maxFeatureL1, b.modelType.equals(BERNOULLI));
-    NoisyVector noisy = releaseStatistics(stats,
-        WrapperSupport.source(b.secret, "naive-bayes/statistics"));
-    NaiveBayesModel model = model(noisy.values());
+    // After the charge: a failure names no value of the data (DataPhase).
+    NaiveBayesModel model = DataPhase.run("PrivateNaiveBayes", () -> {
+      double[] stats = statistics(data.select(b.featuresCol, b.labelCol).toJavaRDD(),
+          b.numClasses, b.numFeatures, b.maxFeatureL1, b.modelType.equals(BERNOULLI));
+      NoisyVector noisy = releaseStatistics(stats,
+          WrapperSupport.source(b.secret, "naive-bayes/statistics"));
+      return model(noisy.values());
+    });
     return new PrivateFit<>(model, event, 0.0);
   }
 

@@ -39,6 +39,14 @@ class PrivateLinearRegressionTest {
         .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("maxFeatureNorm must be finite and > 0");
     assertThatThrownBy(() -> toyBuilder(budget).labelBounds(3, 3).build())
         .isInstanceOf(IllegalArgumentException.class).hasMessage("labelBounds must be finite with lower < upper; got [3.0, 3.0]");
+    // Scales a fit divides by must be finite, or it would fail (or release NaN) after the charge.
+    assertThatThrownBy(() -> toyBuilder(budget).maxFeatureNorm(1e200).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("maxFeatureNorm must be finite and > 0 with a finite square (at most 1e154); got 1.0E200");
+    assertThatThrownBy(() -> toyBuilder(budget).labelBounds(-1e308, 1e308).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("labelBounds must keep upper - lower, lower + upper and sqrt(maxFeatureNorm^2 + 1) * (upper"
+            + " - lower) finite; got [-1.0E308, 1.0E308]");
     assertThatThrownBy(() -> toyBuilder(budget).ridge(-1).build())
         .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("ridge must be finite and >= 0");
     assertThatThrownBy(() -> toyBuilder(budget).numFeatures(2000).build())
