@@ -52,7 +52,6 @@ import org.privspark.spark.ml.DataPhase;
  */
 public final class PrivateKMeans {
   /** Set by the first fit when a release secret is given: its noise may be used once. */
-  private final java.util.concurrent.atomic.AtomicBoolean secretUsed = new java.util.concurrent.atomic.AtomicBoolean();
   private final double epsilon;
   private final double delta;
   private final int k;
@@ -141,8 +140,7 @@ public final class PrivateKMeans {
   public PrivateFit<KMeansModel> fit(Dataset<Row> data) {
     Check.notNull("data", data);
     WrapperSupport.checkVectorColumn(data.schema(), "featuresCol", featuresCol, numFeatures);
-    WrapperSupport.claimSecret(secretUsed, secret);
-    budget.spend(event, "ml-kmeans-lloyd", describe());
+    budget.spend(event, "ml-kmeans-lloyd", describe(), WrapperSupport.releaseId(secret));
     // After the charge: a failure names no value of the data (DataPhase).
     double[][] centers = DataPhase.run("PrivateKMeans", () -> iterate(data));
     org.apache.spark.mllib.linalg.Vector[] vs = new org.apache.spark.mllib.linalg.Vector[k];

@@ -59,7 +59,6 @@ import org.privspark.spark.ml.DataPhase;
  */
 public final class PrivateLinearRegression {
   /** Set by the first fit when a release secret is given: its noise may be used once. */
-  private final java.util.concurrent.atomic.AtomicBoolean secretUsed = new java.util.concurrent.atomic.AtomicBoolean();
   private final double epsilon;
   private final double delta;
   private final int numFeatures;
@@ -140,8 +139,7 @@ public final class PrivateLinearRegression {
     WrapperSupport.checkVectorColumn(data.schema(), "featuresCol", featuresCol, numFeatures);
     WrapperSupport.checkLabelColumn(data.schema(), "labelCol", labelCol, 0);
     PrivacyEvent event = cost();
-    WrapperSupport.claimSecret(secretUsed, secret);
-    budget.spend(event, "ml-linear-regression-ssp", describe());
+    budget.spend(event, "ml-linear-regression-ssp", describe(), WrapperSupport.releaseId(secret));
     // After the charge: a failure names no value of the data (DataPhase).
     double[] theta = DataPhase.run("PrivateLinearRegression", () -> {
       double[] exact = statistics(data.select(featuresCol, labelCol).toJavaRDD(), numFeatures,

@@ -62,7 +62,6 @@ import org.privspark.spark.ml.DataPhase;
  */
 public final class PrivateLogisticRegression {
   /** Set by the first fit when a release secret is given: its noise may be used once. */
-  private final java.util.concurrent.atomic.AtomicBoolean secretUsed = new java.util.concurrent.atomic.AtomicBoolean();
   /** γ/ζ: the gradient-norm bound of the released solution, relative to ζ. */
   static final double GRADIENT_BOUND = 1e-6;
 
@@ -140,8 +139,7 @@ public final class PrivateLogisticRegression {
     WrapperSupport.checkVectorColumn(data.schema(), "featuresCol", featuresCol, numFeatures);
     WrapperSupport.checkLabelColumn(data.schema(), "labelCol", labelCol, 2);
     PrivacyEvent event = cost();
-    WrapperSupport.claimSecret(secretUsed, secret);
-    budget.spend(event, "ml-logistic-regression-output-perturbation", describe());
+    budget.spend(event, "ml-logistic-regression-output-perturbation", describe(), WrapperSupport.releaseId(secret));
     // After the charge: a failure names no value of the data (DataPhase). Non-convergence is the
     // one outcome that depends on the data and is reported (a public message, below).
     double[] noisy = DataPhase.run("PrivateLogisticRegression", () -> {

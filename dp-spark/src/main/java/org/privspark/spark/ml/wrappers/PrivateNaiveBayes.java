@@ -53,7 +53,6 @@ import org.privspark.spark.ml.DataPhase;
  */
 public final class PrivateNaiveBayes {
   /** Set by the first fit when a release secret is given: its noise may be used once. */
-  private final java.util.concurrent.atomic.AtomicBoolean secretUsed = new java.util.concurrent.atomic.AtomicBoolean();
   /** The MLlib model types supported. */
   public static final String MULTINOMIAL = "multinomial";
   /** Bernoulli naive Bayes: features in {0, 1}. */
@@ -105,8 +104,7 @@ public final class PrivateNaiveBayes {
     WrapperSupport.checkVectorColumn(data.schema(), "featuresCol", b.featuresCol, b.numFeatures);
     WrapperSupport.checkLabelColumn(data.schema(), "labelCol", b.labelCol, b.numClasses);
     PrivacyEvent event = cost();
-    WrapperSupport.claimSecret(secretUsed, b.secret);
-    b.budget.spend(event, "ml-naive-bayes", describe());
+    b.budget.spend(event, "ml-naive-bayes", describe(), WrapperSupport.releaseId(b.secret));
     // After the charge: a failure names no value of the data (DataPhase).
     NaiveBayesModel model = DataPhase.run("PrivateNaiveBayes", () -> {
       double[] stats = statistics(data.select(b.featuresCol, b.labelCol).toJavaRDD(),

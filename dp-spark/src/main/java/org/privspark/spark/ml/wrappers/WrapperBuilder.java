@@ -60,7 +60,9 @@ abstract class WrapperBuilder<B extends WrapperBuilder<B>> {
   /**
    * A release secret: the noise (and any random initialisation) becomes a function of it
    * (identical when the same fit is re-run from the same secret). Optional; without one, each fit
-   * draws fresh {@code SecureRandom} randomness. A wrapper with a secret fits once: a second fit
+   * draws fresh {@code SecureRandom} randomness. A secret keys one fit: the fit's spend records
+   * the secret's {@link Secret#releaseId() release id}, and the budget (or its ledger) refuses any
+   * later fit keyed by the same secret, by this wrapper or another, before charging, since it
    * would reuse the same noise.
    */
   public B releaseSecret(Secret secret) {

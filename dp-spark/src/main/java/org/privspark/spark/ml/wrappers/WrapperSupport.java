@@ -185,15 +185,12 @@ final class WrapperSupport {
   }
 
   /**
-   * Marks a wrapper's release secret as used, or throws {@link IllegalStateException} if it was:
-   * the noise of a secret is a fixed function of it, so a second fit would reuse the first one's
-   * noise. Checked before anything is spent. Without a secret, nothing to claim.
+   * The release id a wrapper's spend records: its secret's, so that the budget (or ledger) refuses
+   * a second fit keyed by the same secret, by any wrapper instance, before charging anything; null
+   * when the noise comes from SecureRandom (each fit then draws fresh noise).
    */
-  static void claimSecret(java.util.concurrent.atomic.AtomicBoolean used, Secret secret) {
-    if (secret != null && !used.compareAndSet(false, true)) {
-      throw new IllegalStateException("a wrapper built with a releaseSecret may fit only once (its noise is a"
-          + " function of the secret); build another wrapper with a fresh secret");
-    }
+  static byte[] releaseId(Secret secret) {
+    return secret == null ? null : secret.releaseId();
   }
 
   /** ε of {@code event} at {@code delta} on the default grid. */

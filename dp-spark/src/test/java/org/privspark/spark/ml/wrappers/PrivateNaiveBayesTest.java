@@ -175,17 +175,17 @@ class PrivateNaiveBayesTest {
   }
 
   @Test
-  void fit_sameSecret_givesIdenticalModel_andASecondFitOfOneWrapperIsRefusedBeforeSpending() {
+  void fit_sameSecretOnAFreshBudget_givesIdenticalModel_andASecondFitOnOneBudgetIsRefusedBeforeSpending() {
     Dataset<Row> toy = WrapperTesting.toy(100);
     PrivacyBudget budget = new PrivacyBudget(10, 0);
-    PrivateNaiveBayes first = toyBuilder(budget).build();
-    NaiveBayesModel a = first.fit(toy).model();
-    NaiveBayesModel b = toyBuilder(budget).build().fit(toy).model();
+    NaiveBayesModel a = toyBuilder(budget).build().fit(toy).model();
+    NaiveBayesModel b = toyBuilder(new PrivacyBudget(10, 0)).build().fit(toy).model();
     assertThat(a.theta()).isEqualTo(b.theta());
     assertThat(a.pi()).isEqualTo(b.pi());
     double spent = budget.spent().epsilon();
-    assertThatThrownBy(() -> first.fit(toy)).isInstanceOf(IllegalStateException.class)
-        .hasMessageContaining("may fit only once");
+    assertThatThrownBy(() -> toyBuilder(budget).build().fit(toy))
+        .isInstanceOf(org.privspark.core.accounting.ReleaseIdReusedException.class)
+        .hasMessageContaining("keys exactly one release");
     assertThat(budget.spent().epsilon()).isEqualTo(spent);
   }
 
