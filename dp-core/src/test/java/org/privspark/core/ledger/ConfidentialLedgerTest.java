@@ -83,7 +83,7 @@ class ConfidentialLedgerTest extends StructuralTamperCases {
         .doesNotContain("\"event\"").doesNotContain("\"cost\"").doesNotContain("sigma");
     assertThat(f.read(1).confidentialCost().orders()).isEqualTo(LedgerFixture.GRID.size());
     assertThat(f.text(f.store.root().resolve(LedgerLayout.GENESIS)))
-        .startsWith("{\"format\":\"privspark-ledger/2\"").contains("\"mode\":\"confidential\"");
+        .startsWith("{\"format\":\"privspark-ledger/3\"").contains("\"mode\":\"confidential\"");
   }
 
   @Test
