@@ -11,15 +11,16 @@ import java.util.concurrent.Callable;
 import org.privspark.core.audit.AuditReport;
 import org.privspark.core.audit.BudgetReport;
 import org.privspark.core.audit.ConfidentialVerifier;
-import org.privspark.core.ledger.BudgetProof;
-import org.privspark.core.ledger.SpotCheck;
 import org.privspark.core.audit.HtmlReport;
 import org.privspark.core.audit.LedgerVerifier;
 import org.privspark.core.audit.ReportJson;
+import org.privspark.core.ledger.BudgetProof;
 import org.privspark.core.ledger.LedgerEntry;
 import org.privspark.core.ledger.LedgerException;
 import org.privspark.core.ledger.LocalDirectoryStore;
 import org.privspark.core.ledger.Opening;
+import org.privspark.core.ledger.Reason;
+import org.privspark.core.ledger.SpotCheck;
 import org.privspark.core.ledger.note.KeyFiles;
 import org.privspark.core.ledger.note.NoteVerifier;
 import picocli.CommandLine;
@@ -81,14 +82,15 @@ final class AuditCommand {
     }
 
     /** "REJECTED: REASON at entry N: message". */
-    static String rejected(org.privspark.core.ledger.Reason reason, long failedIndex, String message) {
+    static String rejected(Reason reason, long failedIndex, String message) {
       return "REJECTED: " + reason + (failedIndex >= 0 ? " at entry " + failedIndex : "") + ": " + message;
     }
   }
 
   @Command(name = "verify", mixinStandardHelpOptions = true,
       description = "Replay the whole ledger: exit 0 if intact, consistent with every checkpoint given and"
-          + " within budget; otherwise exit 1 naming the first failing entry and a reason code.")
+          + " within budget; exit 1 naming the first failing entry and a reason code (and no figure of the"
+          + " rejected ledger); exit 2 when your input is wrong (nothing verified).")
   static final class Verify extends Base {
     @Option(names = "--checkpoint", paramLabel = "FILE", description = "A checkpoint saved earlier (repeatable).")
     List<Path> checkpoints = new ArrayList<>();
