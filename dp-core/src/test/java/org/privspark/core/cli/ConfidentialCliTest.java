@@ -91,6 +91,30 @@ class ConfidentialCliTest {
     assertThat(v.err()).contains("--budget-proof");
   }
 
+  /** A confidential ledger that does not verify: the failure, and none of the ledger's figures. */
+  @Test
+  void verify_tamperedLedger_printsNoFigureOfIt() throws Exception {
+    assertThat(record("gaussian:sigma=6").exit()).isZero();
+    assertThat(record("gaussian:sigma=6").exit()).isZero();
+    Path proof = tmp.resolve("budget.proof");
+    assertThat(prove(proof).exit()).isZero();
+    Files.delete(ledger.resolve("entries/00000000000000000001.json"));
+    CliRun j = CliRun.of("audit", "verify", ledger.toString(), "--public-key", pub.toString(), "--budget-proof",
+        proof.toString(), "--json");
+    assertThat(j.exit()).isEqualTo(1);
+    JsonNode json = JSON.readTree(j.out());
+    assertThat(json.get("intact").asBoolean()).isFalse();
+    assertThat(json.get("reason").asText()).isEqualTo("MISSING_ENTRY");
+    assertThat(json.has("budgetEpsilon")).isFalse();
+    assertThat(json.has("entries")).isFalse();
+    assertThat(json.has("origin")).isFalse();
+    CliRun t = CliRun.of("audit", "verify", ledger.toString(), "--public-key", pub.toString(), "--budget-proof",
+        proof.toString());
+    assertThat(t.exit()).isEqualTo(1);
+    assertThat(t.out()).startsWith("REJECTED: MISSING_ENTRY").doesNotContain("budget:").doesNotContain("entries:")
+        .doesNotContain("origin:");
+  }
+
   @Test
   void verify_tamperedProof_exitsOne() throws Exception {
     assertThat(record("gaussian:sigma=6").exit()).isZero();
