@@ -18,9 +18,6 @@ import org.privspark.core.ledger.note.SignedNotes;
  * option, which the commands turn into exit code 2 ("nothing was verified").
  */
 final class AuditorInputs {
-  /** Far above any file the auditor passes (a budget proof of 10^4 entries is about 120 MB as base64: no). */
-  private static final long MAX_FILE_BYTES = 1L << 30;
-
   private AuditorInputs() {}
 
   /** The ledger directory exists and holds something of a ledger (the files themselves are the verifier's to judge). */
@@ -48,10 +45,6 @@ final class AuditorInputs {
       throw new IllegalArgumentException(option + " " + file + " is not a file");
     }
     try {
-      if (Files.size(file) > MAX_FILE_BYTES) {
-        throw new IllegalArgumentException(option + " " + file + " is too large to be what " + option + " takes ("
-            + Files.size(file) + " bytes)");
-      }
       return Files.readAllBytes(file);
     } catch (IOException e) {
       throw new IllegalArgumentException(option + " " + file + " cannot be read: " + e, e);
