@@ -2,21 +2,27 @@ package org.privspark.core.audit;
 
 import java.util.List;
 import java.util.Map;
+import org.privspark.core.ledger.LedgerGenesis;
 import org.privspark.core.ledger.Reason;
 
 /**
- * What {@link LedgerVerifier} found. When {@link #intact()} is false, {@link #reason()} and
- * {@link #failedIndex()} name the first failure, and the totals cover the entries before it.
+ * What {@link LedgerVerifier} found. When {@link #intact()} is false, {@link #reason()}, {@link
+ * #failedIndex()} and {@link #message()} say what failed, and nothing else is reported: the
+ * figures are NaN, the counts 0 and the texts and collections empty, because a ledger that does
+ * not verify has no figure an auditor may rely on (the budget in ledger.json is itself verified
+ * only by the checkpoint; the entries before the failure may be a truncated or rewritten history).
  *
  * @param intact whether every check passed
  * @param reason the first failure's code, or null
  * @param failedIndex the first failing leaf (0 = ledger.json, n = entry n), or −1
  * @param message a sentence about the failure, or "intact"
  * @param origin the ledger's origin
+ * @param mode the ledger's mode ({@code transparent} or {@code confidential}); in confidential mode
+ *     the costs are hidden and the budget is checked by a budget proof ({@link ConfidentialVerifier})
  * @param entries the entries verified
  * @param budgetEpsilon the budget's ε
  * @param budgetDelta the budget's δ
- * @param spentEpsilon ε spent at the budget's δ
+ * @param spentEpsilon ε spent at the budget's δ (NaN in confidential mode)
  * @param additiveDelta the sum of the entries' additive δ
  * @param checkpointSize the size of the newest signed checkpoint verified (leaves, ledger.json
  *     included), or 0
@@ -25,14 +31,25 @@ import org.privspark.core.ledger.Reason;
  * @param timeline cumulative ε after each entry, with its time
  */
 public record AuditReport(
-    boolean intact, Reason reason, long failedIndex, String message, String origin, long entries,
+    boolean intact, Reason reason, long failedIndex, String message, String origin, String mode, long entries,
     double budgetEpsilon, double budgetDelta, double spentEpsilon, double additiveDelta,
     long checkpointSize, String checkpointRoot, Map<String, MechanismTotal> mechanisms,
     List<Point> timeline) {
 
-  /** ε still available at the budget's δ. */
+  /** A failed verification: the failure, and no figure. */
+  static AuditReport failed(Reason reason, long failedIndex, String message) {
+    return new AuditReport(false, reason, failedIndex, message, "", "", 0, Double.NaN, Double.NaN, Double.NaN,
+        Double.NaN, 0, "", Map.of(), List.of());
+  }
+
+  /** Whether the ledger verified and is confidential: its budget still needs a budget proof. */
+  public boolean confidential() {
+    return LedgerGenesis.CONFIDENTIAL.equals(mode);
+  }
+
+  /** ε still available at the budget's δ (NaN when the ledger did not verify or is confidential). */
   public double remainingEpsilon() {
-    return Math.max(0, budgetEpsilon - spentEpsilon);
+    return intact && Double.isFinite(spentEpsilon) ? Math.max(0, budgetEpsilon - spentEpsilon) : Double.NaN;
   }
 
   /** One mechanism's share. */

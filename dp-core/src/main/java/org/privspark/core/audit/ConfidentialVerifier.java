@@ -72,10 +72,11 @@ public final class ConfidentialVerifier {
     Check.notNull("proof", proof);
     List<PedersenCommitment> atOrder = new ArrayList<>();
     List<Double> deltas = new ArrayList<>();
-    // α*'s index in the grid, from ledger.json (read again, and checked, by the replay).
-    int k = orderIndex(store, proof.order());
-    LedgerVerifier.Outcome outcome = structure.verify(store, savedCheckpoints, e -> {
+    // α*'s index in the grid of the one ledger.json read, the replay's: the replay hashes those
+    // very bytes as leaf 0, so the checkpoints verify the grid the commitments are picked with.
+    LedgerVerifier.Outcome outcome = structure.verify(store, savedCheckpoints, (genesis, e) -> {
       if (e.confidential()) {
+        int k = BudgetProver.orderIndex(genesis.grid(), proof.order());
         if (k >= 0 && k < e.confidentialCost().orders()) {
           atOrder.add(e.confidentialCost().at(k));
         }
@@ -92,6 +93,7 @@ public final class ConfidentialVerifier {
     if (!g.confidential()) {
       return fail(report, Reason.MALFORMED, 0, "the ledger is transparent: it needs no budget proof", proof.order(), 0);
     }
+    int k = BudgetProver.orderIndex(g.grid(), proof.order());
     if (k < 0) {
       return fail(report, Reason.BUDGET_PROOF_INVALID, -1, "the proof's order " + proof.order()
           + " is not one of the ledger's orders", proof.order(), 0);
@@ -172,18 +174,23 @@ public final class ConfidentialVerifier {
   /**
    * Checks a spot-check response against the ledger and the auditor's nonce.
    *
-   * @param expectedCheckpoint the checkpoint the auditor fixed before choosing the nonce, or null to
-   *     accept the response's (then a holder who sees the nonce first could append and re-sign to
-   *     pick a friendlier sample: fix the checkpoint first)
+   * @param expectedCheckpoint the checkpoint the auditor fixed (saved) before choosing the nonce;
+   *     required: a checkpoint chosen by the holder after seeing the nonce (an older, smaller one,
+   *     or one appended and re-signed for the purpose) would let the holder pick the sample
    * @param count the sample size the auditor asked for
+   * @throws IllegalArgumentException if {@code expectedCheckpoint} is null
    */
   public BudgetReport spotCheck(LedgerStore store, List<String> savedCheckpoints, byte[] nonce, int count,
       String expectedCheckpoint, SpotCheck.Response response) {
     Check.notNull("nonce", nonce);
     Check.notNull("response", response);
+    if (expectedCheckpoint == null) {
+      throw new IllegalArgumentException("expectedCheckpoint must be the checkpoint fixed before the nonce was"
+          + " chosen; got null (a checkpoint the holder picks after seeing the nonce lets it pick the sample)");
+    }
     Map<Long, LedgerEntry> wanted = new HashMap<>();
     response.openings().forEach(o -> wanted.put(o.seq(), null));
-    LedgerVerifier.Outcome outcome = structure.verify(store, savedCheckpoints, e -> {
+    LedgerVerifier.Outcome outcome = structure.verify(store, savedCheckpoints, (genesis, e) -> {
       if (wanted.containsKey(e.seq())) {
         wanted.put(e.seq(), e);
       }
@@ -202,7 +209,7 @@ public final class ConfidentialVerifier {
     if (!Arrays.equals(response.nonce(), nonce)) {
       return fail(report, Reason.OPENING_MISMATCH, -1, "the response answers another nonce", Double.NaN, 0);
     }
-    if (expectedCheckpoint != null && !expectedCheckpoint.equals(response.checkpoint())) {
+    if (!expectedCheckpoint.equals(response.checkpoint())) {
       return fail(report, Reason.OPENING_MISMATCH, -1, "the response is for another checkpoint than the one"
           + " fixed before the nonce", Double.NaN, 0);
     }
@@ -233,16 +240,6 @@ public final class ConfidentialVerifier {
     return new BudgetReport(true, null, -1, "spot check passed: " + sample.length + " of " + (size - 1)
         + " entries opened and their committed costs match their mechanisms", report, size - 1, Double.NaN, size,
         sample);
-  }
-
-  /** The index of {@code order} in the grid of the ledger.json on {@code store}, or −1. */
-  private static int orderIndex(LedgerStore store, double order) {
-    try {
-      byte[] bytes = store.read(org.privspark.core.ledger.LedgerLayout.GENESIS).orElse(null);
-      return bytes == null ? -1 : BudgetProver.orderIndex(LedgerGenesis.decode(bytes).grid(), order);
-    } catch (java.io.IOException | LedgerException e) {
-      return -1; // the replay reports it
-    }
   }
 
   private Checkpoint openCheckpoint(String note, LedgerGenesis g, LedgerReplay replay) {

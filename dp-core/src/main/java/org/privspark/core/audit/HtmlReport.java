@@ -26,11 +26,14 @@ public final class HtmlReport {
         .append(".ok{color:#0a7d32}.bad{color:#b3261e}code{font-size:90%}svg text{font-size:11px;fill:#444}")
         .append("</style></head><body>\n<h1>Ledger audit</h1>\n");
     h.append("<p class=\"").append(r.intact() ? "ok" : "bad").append("\"><strong>")
-        .append(r.intact() ? "Intact and within budget." : "Verification failed: " + r.reason()
+        .append(r.intact() ? (r.confidential() ? "Intact; confidential: its budget is checked by a budget proof."
+            : "Intact and within budget.") : "Verification failed: " + r.reason()
             + (r.failedIndex() >= 0 ? " at entry " + r.failedIndex() : ""))
         .append("</strong></p>\n");
     if (!r.intact()) {
-      h.append("<p>").append(escape(r.message())).append("</p>\n");
+      // No figure of a ledger that does not verify: the failure alone.
+      h.append("<p>").append(escape(r.message())).append("</p>\n</body></html>\n");
+      return h.toString();
     }
     h.append("<table>");
     row(h, "Origin", "<code>" + escape(r.origin()) + "</code>");

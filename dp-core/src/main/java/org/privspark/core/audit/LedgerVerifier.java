@@ -1,6 +1,7 @@
 package org.privspark.core.audit;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -9,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import org.privspark.core.Check;
 import org.privspark.core.ledger.FixedPointCost;
@@ -47,14 +49,29 @@ public final class LedgerVerifier {
 
   /** Verifies the ledger in {@code store} and every checkpoint in {@code savedCheckpoints}. */
   public AuditReport verify(LedgerStore store, List<String> savedCheckpoints) {
-    return verify(store, savedCheckpoints, e -> { }).report();
+    return verify(store, savedCheckpoints, (g, e) -> { }).report();
+  }
+
+  /**
+   * {@link #verify(LedgerStore, List)}, handing each entry to {@code onEntry} as it is accepted:
+   * the entries as this one read of their files gave them, verified when the report is intact
+   * (and to be ignored otherwise). A caller that needs an entry's content takes it here rather
+   * than reading its file again, which a changing store could answer differently.
+   */
+  public AuditReport verify(LedgerStore store, List<String> savedCheckpoints, Consumer<LedgerEntry> onEntry) {
+    Check.notNull("onEntry", onEntry);
+    return verify(store, savedCheckpoints, (g, e) -> onEntry.accept(e)).report();
   }
 
   /** A verification's report, with the replayed state when the ledger is intact (else null). */
   record Outcome(AuditReport report, LedgerReplay replay) {}
 
-  /** {@link #verify}, handing each accepted entry to {@code onEntry} (the confidential checks). */
-  Outcome verify(LedgerStore store, List<String> savedCheckpoints, Consumer<LedgerEntry> onEntry) {
+  /**
+   * {@link #verify}, handing each accepted entry to {@code onEntry} with the ledger's genesis (the
+   * confidential checks). Both come from the one read of each file; they are verified once the
+   * outcome says intact, and must not be used otherwise.
+   */
+  Outcome verify(LedgerStore store, List<String> savedCheckpoints, BiConsumer<LedgerGenesis, LedgerEntry> onEntry) {
     Check.notNull("store", store);
     Check.notNull("savedCheckpoints", savedCheckpoints);
     Progress progress = new Progress();
@@ -67,7 +84,7 @@ public final class LedgerVerifier {
   }
 
   private LedgerReplay run(LedgerStore store, List<String> savedCheckpoints, Progress progress,
-      Consumer<LedgerEntry> onEntry) {
+      BiConsumer<LedgerGenesis, LedgerEntry> onEntry) {
     byte[] genesisBytes = read(store, LedgerLayout.GENESIS)
         .orElseThrow(() -> new LedgerException(Reason.GENESIS_MISMATCH, 0, "ledger.json is missing"));
     LedgerGenesis genesis = LedgerGenesis.decode(genesisBytes);
@@ -91,7 +108,7 @@ public final class LedgerVerifier {
           .orElseThrow(() -> new LedgerException(Reason.MISSING_ENTRY, seq, "vanished while reading"));
       LedgerEntry entry = replay.accept(bytes);
       progress.add(entry);
-      onEntry.accept(entry);
+      onEntry.accept(genesis, entry);
       expected++;
     }
 
@@ -113,8 +130,12 @@ public final class LedgerVerifier {
       throw new LedgerException(Reason.UNSIGNED_ENTRIES, Math.max(newest, 1),
           "no signed checkpoint covers the ledger's " + size + " leaves (newest covers " + Math.max(newest, 0) + ")");
     }
-    byte[] note = read(store, LedgerLayout.head(newest)).orElseThrow();
-    Checkpoint latest = openCheckpoint(note, "heads/" + LedgerLayout.head(newest).substring(6), genesis);
+    String newestPath = LedgerLayout.head(newest);
+    long newestSize = newest;
+    byte[] note = read(store, newestPath).orElseThrow(() -> new LedgerException(Reason.UNSIGNED_ENTRIES,
+        Math.max(newestSize, 1), newestPath + " was listed but vanished before it was read (the store changed"
+            + " during the audit): no signed checkpoint of the ledger was verified"));
+    Checkpoint latest = openCheckpoint(note, newestPath, genesis);
     if (latest.size() != newest) {
       throw new LedgerException(Reason.MALFORMED, -1, "checkpoint file for size " + newest + " says size " + latest.size());
     }
@@ -167,7 +188,7 @@ public final class LedgerVerifier {
   private static Optional<byte[]> read(LedgerStore store, String path) {
     try {
       return store.read(path);
-    } catch (IOException e) {
+    } catch (IOException | UncheckedIOException e) {
       throw new LedgerException(Reason.IO_ERROR, -1, "cannot read " + path + ": " + e.getMessage());
     }
   }
@@ -175,12 +196,12 @@ public final class LedgerVerifier {
   private static List<String> list(LedgerStore store, String directory) {
     try {
       return store.list(directory);
-    } catch (IOException e) {
+    } catch (IOException | UncheckedIOException e) {
       throw new LedgerException(Reason.IO_ERROR, -1, "cannot list " + directory + ": " + e.getMessage());
     }
   }
 
-  /** Totals gathered as entries are accepted, so that a failure still reports what came before. */
+  /** Totals gathered as entries are accepted, reported only if the whole ledger verifies. */
   private static final class Progress {
     private LedgerReplay replay;
     private final Map<String, FixedPointCost> byMechanism = new LinkedHashMap<>();
@@ -210,16 +231,15 @@ public final class LedgerVerifier {
     }
 
     AuditReport report(boolean intact, Reason reason, long index, String message) {
-      if (replay == null) {
-        return new AuditReport(intact, reason, index, message, "", 0, Double.NaN, Double.NaN, Double.NaN,
-            Double.NaN, 0, "", Map.of(), List.of());
+      if (!intact) {
+        return AuditReport.failed(reason, index, message);
       }
       LedgerGenesis g = replay.genesis();
       Map<String, AuditReport.MechanismTotal> mechanisms = new LinkedHashMap<>();
       byMechanism.forEach((name, cost) -> mechanisms.put(name,
           new AuditReport.MechanismTotal(counts.get(name), cost == null ? Double.NaN : replay.guarantee(cost).epsilon())));
       double spent = replay.costsKnown() ? replay.guarantee(replay.total()).epsilon() : Double.NaN;
-      return new AuditReport(intact, reason, index, message, g.origin(), replay.nextIndex() - 1,
+      return new AuditReport(true, null, -1, message, g.origin(), g.mode(), replay.nextIndex() - 1,
           g.budgetEpsilon(), g.budgetDelta(), spent, replay.total().delta(),
           checkpoint == null ? 0 : checkpoint.size(), checkpoint == null ? "" : HEX.formatHex(checkpoint.rootHash()),
           mechanisms, List.copyOf(timeline));

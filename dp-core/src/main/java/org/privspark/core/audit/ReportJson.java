@@ -11,11 +11,20 @@ public final class ReportJson {
 
   private ReportJson() {}
 
+  /**
+   * The report of {@link LedgerVerifier}. A failed verification gives only {@code intact},
+   * {@code reason}, {@code failedIndex} and {@code message}: no figure of a ledger that does not
+   * verify is reported.
+   */
   public static String render(AuditReport r) {
     ObjectNode o = MAPPER.createObjectNode();
     o.put("intact", r.intact());
     outcome(o, r.reason(), r.failedIndex(), r.message());
+    if (!r.intact()) {
+      return write(o);
+    }
     o.put("origin", r.origin());
+    o.put("mode", r.mode());
     o.put("entries", r.entries());
     number(o, "budgetEpsilon", r.budgetEpsilon());
     number(o, "budgetDelta", r.budgetDelta());
@@ -49,7 +58,9 @@ public final class ReportJson {
 
   /**
    * A confidential ledger's verdict: the structure and the budget proof's outcome, the order α*
-   * the proof reveals, and nothing about per-entry costs or the total.
+   * the proof reveals, and nothing about per-entry costs or the total. The ledger's figures
+   * (origin, entries, budget) only when its structure verified; the proof's (entries proven,
+   * checkpoint) only when the proof verified.
    */
   public static String renderConfidential(BudgetReport r) {
     ObjectNode o = MAPPER.createObjectNode();
@@ -57,13 +68,18 @@ public final class ReportJson {
     o.put("intact", r.structure().intact());
     o.put("withinBudget", r.ok());
     outcome(o, r.reason(), r.failedIndex(), r.message());
+    number(o, "order", r.order());
+    if (!r.structure().intact()) {
+      return write(o);
+    }
     o.put("origin", r.structure().origin());
     o.put("entries", r.structure().entries());
-    o.put("provenEntries", r.entries());
-    number(o, "order", r.order());
-    o.put("checkpointSize", r.checkpointSize());
-    o.put("budgetEpsilon", r.structure().budgetEpsilon());
-    o.put("budgetDelta", r.structure().budgetDelta());
+    number(o, "budgetEpsilon", r.structure().budgetEpsilon());
+    number(o, "budgetDelta", r.structure().budgetDelta());
+    if (r.ok()) {
+      o.put("provenEntries", r.entries());
+      o.put("checkpointSize", r.checkpointSize());
+    }
     return write(o);
   }
 

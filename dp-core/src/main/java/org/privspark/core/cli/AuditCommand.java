@@ -11,19 +11,19 @@ import java.util.concurrent.Callable;
 import org.privspark.core.audit.AuditReport;
 import org.privspark.core.audit.BudgetReport;
 import org.privspark.core.audit.ConfidentialVerifier;
-import org.privspark.core.ledger.BudgetProof;
-import org.privspark.core.ledger.LedgerGenesis;
-import org.privspark.core.ledger.LedgerLayout;
-import org.privspark.core.ledger.SpotCheck;
 import org.privspark.core.audit.HtmlReport;
 import org.privspark.core.audit.LedgerVerifier;
 import org.privspark.core.audit.ReportJson;
+import org.privspark.core.ledger.BudgetProof;
 import org.privspark.core.ledger.LedgerEntry;
 import org.privspark.core.ledger.LedgerException;
 import org.privspark.core.ledger.LocalDirectoryStore;
 import org.privspark.core.ledger.Opening;
+import org.privspark.core.ledger.Reason;
+import org.privspark.core.ledger.SpotCheck;
 import org.privspark.core.ledger.note.KeyFiles;
 import org.privspark.core.ledger.note.NoteVerifier;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -31,8 +31,14 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code privspark audit ...}: the auditor's side. Needs the ledger's public key and the ledger's
- * files; never the data, the queries or the results. Exit 0: verified; 1: rejected; 2: bad
- * arguments.
+ * files; never the data, the queries or the results.
+ *
+ * <p>Exit codes: {@value #VERIFIED} the ledger verified; {@value #REJECTED} it was rejected (the
+ * ledger, or the holder's budget proof, openings or spot-check answer, failed a check: "REJECTED"
+ * and a reason code); {@value #INPUT_ERROR} the auditor's input is wrong and nothing was verified
+ * (bad arguments, a file that does not exist or cannot be read, a key of the wrong kind, a saved
+ * checkpoint changed by a copy, a directory that holds no ledger), with a message that says what
+ * to fix. A rejection prints no figure of the ledger: a ledger that does not verify has none to rely on.
  */
 @Command(
     name = "audit",
@@ -41,6 +47,13 @@ import picocli.CommandLine.Parameters;
     subcommands = {AuditCommand.Verify.class, AuditCommand.Consistency.class, AuditCommand.Open.class,
         AuditCommand.SpotCheckCommand.class})
 final class AuditCommand {
+  /** The ledger verified. */
+  static final int VERIFIED = 0;
+  /** The ledger (or the holder's proof or answer) failed verification. */
+  static final int REJECTED = 1;
+  /** The auditor's input is wrong; nothing was verified (picocli's usage-error code). */
+  static final int INPUT_ERROR = CommandLine.ExitCode.USAGE;
+
   private AuditCommand() {}
 
   abstract static class Base extends Printing implements Callable<Integer> {
@@ -54,7 +67,9 @@ final class AuditCommand {
     @Override
     public Integer call() throws IOException {
       try {
-        return run(KeyFiles.readVerifier(publicKey));
+        NoteVerifier key = KeyFiles.readVerifier(publicKey);
+        AuditorInputs.requireLedgerDirectory(dir);
+        return run(key);
       } catch (IllegalArgumentException e) {
         throw new ParameterException(spec.commandLine(), e.getMessage(), e);
       }
@@ -66,18 +81,16 @@ final class AuditCommand {
       return new LedgerVerifier(key).verify(new LocalDirectoryStore(dir), checkpoints);
     }
 
-
-    static String read(Path file, String option) throws IOException {
-      if (!Files.isRegularFile(file)) {
-        throw new IllegalArgumentException(option + " " + file + " is not a readable file");
-      }
-      return Files.readString(file, StandardCharsets.UTF_8);
+    /** "REJECTED: REASON at entry N: message". */
+    static String rejected(Reason reason, long failedIndex, String message) {
+      return "REJECTED: " + reason + (failedIndex >= 0 ? " at entry " + failedIndex : "") + ": " + message;
     }
   }
 
   @Command(name = "verify", mixinStandardHelpOptions = true,
       description = "Replay the whole ledger: exit 0 if intact, consistent with every checkpoint given and"
-          + " within budget; otherwise exit 1 naming the first failing entry and a reason code.")
+          + " within budget; exit 1 naming the first failing entry and a reason code (and no figure of the"
+          + " rejected ledger); exit 2 when your input is wrong (nothing verified).")
   static final class Verify extends Base {
     @Option(names = "--checkpoint", paramLabel = "FILE", description = "A checkpoint saved earlier (repeatable).")
     List<Path> checkpoints = new ArrayList<>();
@@ -96,50 +109,52 @@ final class AuditCommand {
     int run(NoteVerifier key) throws IOException {
       List<String> saved = new ArrayList<>();
       for (Path p : checkpoints) {
-        saved.add(read(p, "--checkpoint"));
+        saved.add(AuditorInputs.readCheckpoint(p, "--checkpoint"));
       }
-      LocalDirectoryStore store = new LocalDirectoryStore(dir);
-      boolean confidential = isConfidential(store);
-      if (confidential || budgetProof != null) {
-        if (budgetProof == null) {
-          throw new IllegalArgumentException("the ledger is confidential: its costs are hidden, so verify needs"
-              + " --budget-proof PROOF (made by 'privspark ledger prove-budget')");
-        }
-        return verifyConfidential(key, store, saved);
+      if (budgetProof != null) {
+        return verifyConfidential(key, saved);
       }
+      // The mode is known only from the verified ledger.json: read once, by the verifier.
       AuditReport r = verify(key, saved);
-      if (html != null) {
-        Files.writeString(html, HtmlReport.render(r), StandardCharsets.UTF_8);
+      if (r.intact() && r.confidential()) {
+        throw new IllegalArgumentException("the ledger is confidential: its costs are hidden, so verify needs"
+            + " --budget-proof PROOF (made by 'privspark ledger prove-budget')");
       }
       if (json) {
         out(ReportJson.render(r));
+      } else if (!r.intact()) {
+        out(rejected(r.reason(), r.failedIndex(), r.message()));
       } else {
-        out(r.intact() ? "intact: " + r.entries() + " entries, consistent with " + saved.size()
-            + " saved checkpoint(s), within budget"
-            : "REJECTED: " + r.reason() + (r.failedIndex() >= 0 ? " at entry " + r.failedIndex() : "") + ": " + r.message());
+        out("intact: " + r.entries() + " entries, consistent with " + saved.size()
+            + " saved checkpoint(s), within budget");
         out("origin: " + r.origin());
         out(String.format(Locale.ROOT, "budget: epsilon=%s delta=%s", r.budgetEpsilon(), r.budgetDelta()));
         out(String.format(Locale.ROOT, "spent: epsilon=%.6g at delta=%s (additive delta %.3g); remaining epsilon=%.6g",
             r.spentEpsilon(), r.budgetDelta(), r.additiveDelta(), r.remainingEpsilon()));
-        out("entries" + (r.intact() ? "" : " verified before the failure") + ": " + r.entries());
+        out("entries: " + r.entries());
         r.mechanisms().forEach((name, t) -> out(String.format(Locale.ROOT,
             "  %-24s %8d entries   epsilon alone %.6g", name, t.entries(), t.epsilon())));
       }
-      return r.intact() ? 0 : 1;
+      if (html != null) {
+        try {
+          Files.writeString(html, HtmlReport.render(r), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+          throw new IllegalArgumentException("--html " + html + " cannot be written: " + e);
+        }
+      }
+      return r.intact() ? VERIFIED : REJECTED;
     }
 
-    private int verifyConfidential(NoteVerifier key, LocalDirectoryStore store, List<String> saved) throws IOException {
-      if (!Files.isRegularFile(budgetProof)) {
-        throw new IllegalArgumentException("--budget-proof " + budgetProof + " is not a readable file");
-      }
+    private int verifyConfidential(NoteVerifier key, List<String> saved) {
+      byte[] bytes = AuditorInputs.read(budgetProof, "--budget-proof");
       BudgetProof proof;
       try {
-        proof = BudgetProof.decode(Files.readAllBytes(budgetProof));
+        proof = BudgetProof.decode(bytes);
       } catch (LedgerException e) {
         err("REJECTED: the budget proof file: " + e.getMessage());
-        return 1;
+        return REJECTED;
       }
-      BudgetReport r = new ConfidentialVerifier(key).verifyBudget(store, saved, proof);
+      BudgetReport r = new ConfidentialVerifier(key).verifyBudget(new LocalDirectoryStore(dir), saved, proof);
       // A proof covers the checkpoint it names; entries after it are unproven, so the whole ledger
       // is not shown to be within budget.
       boolean covers = r.ok() && r.entries() == r.structure().entries();
@@ -153,24 +168,16 @@ final class AuditCommand {
         out(r.ok() ? String.format(Locale.ROOT, "within budget: %d entries, proven at order %s (checkpoint of %d"
             + " leaves); consistent with %d saved checkpoint(s)", r.entries(), r.order(), r.checkpointSize(),
             saved.size())
-            : "REJECTED: " + r.reason() + (r.failedIndex() >= 0 ? " at entry " + r.failedIndex() : "") + ": "
-                + r.message());
-        out("origin: " + r.structure().origin() + " (confidential: per-entry costs and the total stay hidden)");
-        out(String.format(Locale.ROOT, "budget: epsilon=%s delta=%s", r.structure().budgetEpsilon(),
-            r.structure().budgetDelta()));
-        out("entries: " + r.structure().entries());
+            : rejected(r.reason(), r.failedIndex(), r.message()));
+        // The ledger's own figures only when its structure verified (never for a rejected ledger).
+        if (r.structure().intact()) {
+          out("origin: " + r.structure().origin() + " (confidential: per-entry costs and the total stay hidden)");
+          out(String.format(Locale.ROOT, "budget: epsilon=%s delta=%s", r.structure().budgetEpsilon(),
+              r.structure().budgetDelta()));
+          out("entries: " + r.structure().entries());
+        }
       }
-      return covers ? 0 : 1;
-    }
-  }
-
-  /** Whether ledger.json says the ledger is confidential (false when it cannot be read: verify reports that). */
-  static boolean isConfidential(LocalDirectoryStore store) {
-    try {
-      return store.read(LedgerLayout.GENESIS).map(LedgerGenesis::decode).map(LedgerGenesis::confidential)
-          .orElse(false);
-    } catch (IOException | LedgerException e) {
-      return false;
+      return covers ? VERIFIED : REJECTED;
     }
   }
 
@@ -189,8 +196,9 @@ final class AuditCommand {
         description = "How many entries the sample holds (default: ${DEFAULT-VALUE}).")
     int sample;
 
-    @Option(names = "--checkpoint", paramLabel = "FILE",
-        description = "The checkpoint you saved before choosing the nonce; the openings must be for it.")
+    @Option(names = "--checkpoint", required = true, paramLabel = "FILE",
+        description = "The checkpoint you saved before choosing the nonce (required: a holder who picks the"
+            + " checkpoint after seeing the nonce could pick the sample); the openings must be for it.")
     Path checkpoint;
 
     @Override
@@ -199,26 +207,24 @@ final class AuditCommand {
       if (sample < 1) {
         throw new IllegalArgumentException("--sample must be >= 1; got " + sample);
       }
-      String expected = checkpoint == null ? null : read(checkpoint, "--checkpoint");
-      if (!Files.isRegularFile(openings)) {
-        throw new IllegalArgumentException("--openings " + openings + " is not a readable file");
-      }
+      String expected = AuditorInputs.readCheckpoint(checkpoint, "--checkpoint");
+      byte[] answer = AuditorInputs.read(openings, "--openings");
       SpotCheck.Response response;
       try {
-        response = SpotCheck.decode(Files.readAllBytes(openings));
+        response = SpotCheck.decode(answer);
       } catch (LedgerException e) {
         err("REJECTED: the openings file: " + e.getMessage());
-        return 1;
+        return REJECTED;
       }
       BudgetReport r = new ConfidentialVerifier(key).spotCheck(new LocalDirectoryStore(dir), List.of(), n, sample,
           expected, response);
       if (r.ok()) {
         out(r.message());
         out("opened entries: " + java.util.Arrays.toString(r.opened()));
-        return 0;
+        return VERIFIED;
       }
-      err("REJECTED: " + r.reason() + (r.failedIndex() >= 0 ? " at entry " + r.failedIndex() : "") + ": " + r.message());
-      return 1;
+      err(rejected(r.reason(), r.failedIndex(), r.message()));
+      return REJECTED;
     }
   }
 
@@ -230,13 +236,13 @@ final class AuditCommand {
 
     @Override
     int run(NoteVerifier key) throws IOException {
-      AuditReport r = verify(key, List.of(read(from, "--from")));
+      AuditReport r = verify(key, List.of(AuditorInputs.readCheckpoint(from, "--from")));
       if (r.intact()) {
         out("consistent: the ledger (" + r.checkpointSize() + " leaves) extends the saved checkpoint");
-        return 0;
+        return VERIFIED;
       }
       err("INCONSISTENT: " + r.reason() + ": " + r.message());
-      return 1;
+      return REJECTED;
     }
   }
 
@@ -251,33 +257,39 @@ final class AuditCommand {
 
     @Override
     int run(NoteVerifier key) throws IOException {
-      AuditReport r = verify(key, List.of());
+      // The entry as the verifier read and accepted it: never read again, unverified.
+      LedgerEntry[] opened = new LedgerEntry[1];
+      AuditReport r = new LedgerVerifier(key).verify(new LocalDirectoryStore(dir), List.of(), e -> {
+        if (e.seq() == entry) {
+          opened[0] = e;
+        }
+      });
       if (!r.intact()) {
         err("REJECTED: the ledger does not verify: " + r.reason() + ": " + r.message());
-        return 1;
+        return REJECTED;
       }
       if (entry < 1 || entry > r.entries()) {
         throw new IllegalArgumentException("--entry must be in [1, " + r.entries() + "]; got " + entry);
       }
-      LocalDirectoryStore store = new LocalDirectoryStore(dir);
-      LedgerEntry e = LedgerEntry.decode(store.read(LedgerEntry.path(entry)).orElseThrow(), entry);
+      LedgerEntry e = opened[0];
+      byte[] bytes = AuditorInputs.read(opening, "--opening");
       Opening o;
       try {
-        o = Opening.decode(Files.readAllBytes(opening));
+        o = Opening.decode(bytes);
       } catch (LedgerException ex) {
         err("REJECTED: " + ex.getMessage());
-        return 1;
+        return REJECTED;
       }
       if (!o.opens(e)) {
         err("REJECTED: OPENING_MISMATCH at entry " + entry + ": the opening does not match the entry's commitments");
-        return 1;
+        return REJECTED;
       }
       out("opened entry " + entry + " (" + e.mechanism() + "):");
       out("  query:      " + o.details().query());
       out("  parameters: " + o.details().parameters());
       out("  dataset:    " + o.details().dataset());
       out("  result:     " + o.details().result());
-      return 0;
+      return VERIFIED;
     }
   }
 }

@@ -219,8 +219,12 @@ final class LedgerCommand {
         err("no checkpoint in " + dir + "/" + LedgerLayout.HEADS);
         return 1;
       }
-      byte[] note = store.read(LedgerLayout.head(newest)).orElseThrow();
-      print(new String(note, StandardCharsets.UTF_8));
+      java.util.Optional<byte[]> note = store.read(LedgerLayout.head(newest));
+      if (note.isEmpty()) {
+        err(LedgerLayout.head(newest) + " was listed but vanished before it was read; run the command again");
+        return 1;
+      }
+      print(new String(note.get(), StandardCharsets.UTF_8));
       return 0;
     }
   }

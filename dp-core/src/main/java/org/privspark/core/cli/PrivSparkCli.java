@@ -5,8 +5,11 @@ import picocli.CommandLine.Command;
 
 /**
  * The {@code privspark} command line: the users' and auditors' tool, runnable without Spark. Exit
- * codes: 0 success, 1 a failure while running (for {@code audit}: the ledger was rejected), 2 bad
- * arguments (with usage), 3 {@code ledger record} refused a spend over budget.
+ * codes: 0 success, 1 a failure while running (for {@code audit}: the ledger, or the holder's proof
+ * or answer, was rejected), 2 the input is wrong and nothing was done or verified (bad arguments,
+ * with usage; for {@code audit} also a missing or unreadable file, a key of the wrong kind, a saved
+ * checkpoint damaged by a copy, a directory without a ledger), 3 {@code ledger record} refused a
+ * spend over budget.
  */
 @Command(
     name = "privspark",

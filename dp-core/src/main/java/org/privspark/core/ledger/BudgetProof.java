@@ -82,7 +82,8 @@ public record BudgetProof(String checkpoint, double order, List<byte[]> entryPro
    * @throws LedgerException {@link Reason#MALFORMED} or {@link Reason#NON_CANONICAL}
    */
   public static BudgetProof decode(byte[] bytes) {
-    ObjectNode node = CanonicalJson.parseCanonical(bytes, -1, "budget proof");
+    ObjectNode node = CanonicalJson.parseCanonical(bytes, -1, "budget proof",
+        CanonicalJson.DoubleRule.CANONICAL_OR_LEGACY);
     CanonicalJson.Fields f = new CanonicalJson.Fields(node, -1, "budget proof")
         .exactly("format", "checkpoint", "order", "entryProofs", "slackProof");
     if (!f.text("format").equals(FORMAT)) {

@@ -1,16 +1,20 @@
 package org.privspark.core.ledger;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.util.JsonGeneratorDelegate;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -25,9 +29,12 @@ import java.util.TreeSet;
  * with {@link Reason#MALFORMED}.
  *
  * <p>Canonical form: UTF-8, no whitespace, object fields in the order the format defines,
- * integers as plain decimals, doubles as Java's {@code Double.toString} writes them. A file is
- * accepted only if re-encoding what was parsed reproduces its bytes exactly, so the bytes stored
- * are the bytes hashed and no two encodings of one entry exist.
+ * integers as plain decimals, doubles in {@link DoubleText#canonical}'s text (the same on every
+ * JDK; docs/LEDGER-FORMAT.md §3.1). A file is accepted only if re-encoding what was parsed
+ * reproduces its bytes exactly, so the bytes stored are the bytes hashed and no two encodings of
+ * one entry exist. Files of the formats written before that text was fixed may hold a double in a
+ * legacy text (what Java 17's {@code Double.toString} wrote); {@link DoubleRule#CANONICAL_OR_LEGACY}
+ * accepts it: the re-encoding then writes each number just read in its own Java layout.
  */
 final class CanonicalJson {
   /**
@@ -60,6 +67,18 @@ final class CanonicalJson {
 
   private CanonicalJson() {}
 
+  /** Which texts of a double a reader accepts. */
+  enum DoubleRule {
+    /** Only {@link DoubleText#canonical}: ledgers of format version 3 and later. */
+    CANONICAL,
+    /**
+     * Also a legacy text: Java's layout of any decimal that rounds to the double, without
+     * superfluous zeros ({@link DoubleText#format}). Ledgers of format versions 1 and 2 and the
+     * holder's side files (openings, proofs), which Java 17 wrote with its {@code Double.toString}.
+     */
+    CANONICAL_OR_LEGACY
+  }
+
   static ObjectNode object() {
     return JsonNodeFactory.instance.objectNode();
   }
@@ -68,16 +87,54 @@ final class CanonicalJson {
     return JsonNodeFactory.instance.arrayNode();
   }
 
+  /** The canonical bytes of {@code node}: Jackson's compact output, with doubles in the canonical text. */
   static byte[] encode(JsonNode node) {
-    try {
-      return WRITER.writeValueAsBytes(node);
-    } catch (JsonProcessingException e) {
+    return encode(node, DoubleRule.CANONICAL);
+  }
+
+  private static byte[] encode(JsonNode node, DoubleRule rule) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(512);
+    try (JsonGenerator g = new DoubleTexts(WRITER.getFactory().createGenerator(out), rule)) {
+      WRITER.writeTree(g, node);
+    } catch (IOException e) {
       throw new IllegalStateException("cannot encode ledger JSON", e);
+    }
+    return out.toByteArray();
+  }
+
+  /**
+   * Writes each double in {@link DoubleText#canonical}'s text instead of {@code Double.toString}'s,
+   * and each exact decimal (a number just parsed) in the text {@code rule} expects of it: the
+   * canonical text of its double, or under {@link DoubleRule#CANONICAL_OR_LEGACY} its own Java
+   * layout, which is its file text exactly when that text is canonical or legacy.
+   */
+  private static final class DoubleTexts extends JsonGeneratorDelegate {
+    private final DoubleRule rule;
+
+    DoubleTexts(JsonGenerator g, DoubleRule rule) {
+      super(g, false);
+      this.rule = rule;
+    }
+
+    @Override
+    public void writeNumber(double v) throws IOException {
+      delegate.writeNumber(DoubleText.canonical(v));
+    }
+
+    @Override
+    public void writeNumber(BigDecimal v) throws IOException {
+      delegate.writeNumber(rule == DoubleRule.CANONICAL_OR_LEGACY ? DoubleText.format(v)
+          : DoubleText.canonical(v.doubleValue()));
+    }
+
+    @Override
+    public void writeNumber(float v) {
+      throw new IllegalStateException("the ledger holds no floats");
     }
   }
 
-  /** Parses {@code bytes} as one JSON object and requires them to be its canonical encoding. */
-  static ObjectNode parseCanonical(byte[] bytes, long index, String what) {
+  /** Parses {@code bytes} as one JSON object and requires them to be its canonical encoding under {@code rule}. */
+  static ObjectNode parseCanonical(byte[] bytes, long index, String what, DoubleRule rule) {
     JsonNode node;
     try {
       node = MAPPER.readTree(bytes);
@@ -90,24 +147,38 @@ final class CanonicalJson {
     if (node == null || !node.isObject()) {
       throw new LedgerException(Reason.MALFORMED, index, what + " is not a JSON object");
     }
-    // Floats were read as exact decimals; the canonical form holds doubles.
     ObjectNode object = (ObjectNode) node;
-    toDoubles(object, index, what);
-    if (!Arrays.equals(encode(object), bytes)) {
+    // Floats were read as exact decimals: their text is checked with the file's, then they become doubles.
+    checkRange(object, index, what);
+    if (!Arrays.equals(encode(object, rule), bytes)) {
       throw new LedgerException(Reason.NON_CANONICAL, index, what + " is not in canonical form");
     }
+    toDoubles(object);
     return object;
   }
 
+  /** Refuses a decimal beyond the range of a double, anywhere in {@code node}. */
+  private static void checkRange(JsonNode node, long index, String what) {
+    if (node.isBigDecimal()) {
+      if (Double.isInfinite(node.decimalValue().doubleValue())) {
+        throw new LedgerException(Reason.MALFORMED, index, what + " holds a number beyond the range of a double");
+      }
+    } else if (node.isContainerNode()) {
+      for (JsonNode child : node) {
+        checkRange(child, index, what);
+      }
+    }
+  }
+
   /** Replaces, in place, each exact decimal in {@code node}'s objects and arrays by its double. */
-  private static void toDoubles(JsonNode node, long index, String what) {
+  private static void toDoubles(JsonNode node) {
     if (node.isObject()) {
       for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
         Map.Entry<String, JsonNode> field = it.next();
         if (field.getValue().isBigDecimal()) {
-          field.setValue(asDouble(field.getValue(), index, what));
+          field.setValue(asDouble(field.getValue()));
         } else {
-          toDoubles(field.getValue(), index, what);
+          toDoubles(field.getValue());
         }
       }
     } else if (node.isArray()) {
@@ -115,20 +186,17 @@ final class CanonicalJson {
       for (int i = 0; i < array.size(); i++) {
         JsonNode element = array.get(i);
         if (element.isBigDecimal()) {
-          array.set(i, asDouble(element, index, what));
+          array.set(i, asDouble(element));
         } else {
-          toDoubles(element, index, what);
+          toDoubles(element);
         }
       }
     }
   }
 
-  private static JsonNode asDouble(JsonNode decimal, long index, String what) {
-    double value = decimal.decimalValue().doubleValue();
-    if (Double.isInfinite(value)) {
-      throw new LedgerException(Reason.MALFORMED, index, what + " holds a number beyond the range of a double");
-    }
-    return JsonNodeFactory.instance.numberNode(value);
+  /** The double a decimal rounds to (BigDecimal.doubleValue is correctly rounded on every JDK). */
+  private static JsonNode asDouble(JsonNode decimal) {
+    return JsonNodeFactory.instance.numberNode(decimal.decimalValue().doubleValue());
   }
 
   /** Typed reads from one parsed object, each failing with {@link Reason#MALFORMED}. */

@@ -143,7 +143,8 @@ public record CostOpening(byte[] releaseId, PrivacyEvent event, BigInteger[] bli
 
   /** Parses an opening file strictly. */
   public static CostOpening decode(byte[] bytes) {
-    return fromJson(CanonicalJson.parseCanonical(bytes, -1, "cost opening"), -1);
+    return fromJson(CanonicalJson.parseCanonical(bytes, -1, "cost opening",
+        CanonicalJson.DoubleRule.CANONICAL_OR_LEGACY), -1);
   }
 
   static CostOpening fromJson(ObjectNode node, long index) {

@@ -99,10 +99,23 @@ public record LedgerEntry(
     return CanonicalJson.encode(o);
   }
 
-  /** Parses an entry file strictly (either format); {@code index} is the leaf the file should be. */
+  /**
+   * Parses an entry file strictly (either format); {@code index} is the leaf the file should be.
+   * Doubles may be in a legacy text, as in a ledger of format version 1 or 2; {@link LedgerReplay}
+   * holds each entry to its own ledger's version ({@link #decode(byte[], long, LedgerGenesis)}).
+   */
   public static LedgerEntry decode(byte[] bytes, long index) {
+    return decode(bytes, index, CanonicalJson.DoubleRule.CANONICAL_OR_LEGACY);
+  }
+
+  /** Parses an entry file of the ledger {@code genesis} describes, with the double texts its version allows. */
+  public static LedgerEntry decode(byte[] bytes, long index, LedgerGenesis genesis) {
+    return decode(bytes, index, genesis.doubleRule());
+  }
+
+  private static LedgerEntry decode(byte[] bytes, long index, CanonicalJson.DoubleRule rule) {
     String what = LedgerEntry.path(index);
-    ObjectNode node = CanonicalJson.parseCanonical(bytes, index, what);
+    ObjectNode node = CanonicalJson.parseCanonical(bytes, index, what, rule);
     JsonNode format = node.get("format");
     if (format != null && FORMAT_CONFIDENTIAL.equals(format.textValue())) {
       return decodeConfidential(node, index, what);

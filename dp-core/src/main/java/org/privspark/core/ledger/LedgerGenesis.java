@@ -13,20 +13,32 @@ import org.privspark.core.accounting.OrderGrid;
  *
  * @param origin the checkpoint origin (C2SP tlog-checkpoint), unique per ledger
  * @param createdMillis creation time, milliseconds since the epoch (UTC)
- * @param mode "transparent" (costs in clear, format version 1) or "confidential" (costs in Pedersen
- *     commitments, format version 2; needs a budget δ &gt; 0, see docs/LEDGER-FORMAT.md §10)
+ * @param mode "transparent" (costs in clear) or "confidential" (costs in Pedersen commitments; needs
+ *     a budget δ &gt; 0, see docs/LEDGER-FORMAT.md §10)
  * @param budgetEpsilon the budget's ε
  * @param budgetDelta the budget's δ
  * @param grid the RDP orders every cost is given on
  * @param publicKey the checkpoint signer's verifier key, in signed-note form (name+id+key)
+ * @param formatVersion the ledger's format version (docs/LEDGER-FORMAT.md §9): 1 (transparent) and 2
+ *     (confidential) for ledgers written before doubles had one text on every JDK; {@value
+ *     #CURRENT_VERSION}, either mode, for new ledgers
  */
 public record LedgerGenesis(
     String origin, long createdMillis, String mode, double budgetEpsilon, double budgetDelta,
-    OrderGrid grid, String publicKey) {
-  static final String FORMAT = "privspark-ledger/1";
-  static final String FORMAT_CONFIDENTIAL = "privspark-ledger/2";
+    OrderGrid grid, String publicKey, int formatVersion) {
+  static final String FORMAT_PREFIX = "privspark-ledger/";
+  /** The version new ledgers are written in: doubles in the canonical text only (§3.1). */
+  public static final int CURRENT_VERSION = 3;
+  /** The first version whose files hold doubles in the canonical text only. */
+  static final int FIRST_CANONICAL_DOUBLES_VERSION = 3;
   public static final String TRANSPARENT = "transparent";
   public static final String CONFIDENTIAL = "confidential";
+
+  /** A genesis in the current format version. */
+  public LedgerGenesis(String origin, long createdMillis, String mode, double budgetEpsilon, double budgetDelta,
+      OrderGrid grid, String publicKey) {
+    this(origin, createdMillis, mode, budgetEpsilon, budgetDelta, grid, publicKey, CURRENT_VERSION);
+  }
 
   public LedgerGenesis {
     Check.notNull("origin", origin);
@@ -48,6 +60,26 @@ public record LedgerGenesis(
     }
     Check.notNull("grid", grid);
     Check.notNull("publicKey", publicKey);
+    checkVersion(formatVersion, mode);
+  }
+
+  /**
+   * Versions 1 and 2 tie the version to the mode (1 transparent, 2 confidential); from version 3
+   * on, one version covers both modes and {@code mode} says which.
+   */
+  private static void checkVersion(int version, String mode) {
+    if (version < 1 || version > CURRENT_VERSION) {
+      throw new IllegalArgumentException("formatVersion must be in [1, " + CURRENT_VERSION + "]; got " + version);
+    }
+    if (version == 1 && !mode.equals(TRANSPARENT) || version == 2 && !mode.equals(CONFIDENTIAL)) {
+      throw new IllegalArgumentException("format " + FORMAT_PREFIX + version + " does not go with mode " + mode);
+    }
+  }
+
+  /** Which texts of a double the ledger's files may hold (docs/LEDGER-FORMAT.md §3.1). */
+  CanonicalJson.DoubleRule doubleRule() {
+    return formatVersion < FIRST_CANONICAL_DOUBLES_VERSION
+        ? CanonicalJson.DoubleRule.CANONICAL_OR_LEGACY : CanonicalJson.DoubleRule.CANONICAL;
   }
 
   /** Whether costs are committed rather than written in clear. */
@@ -58,7 +90,7 @@ public record LedgerGenesis(
   /** The canonical bytes of ledger.json. */
   public byte[] encode() {
     ObjectNode o = CanonicalJson.object();
-    o.put("format", confidential() ? FORMAT_CONFIDENTIAL : FORMAT).put("origin", origin).put("created", createdMillis).put("mode", mode);
+    o.put("format", FORMAT_PREFIX + formatVersion).put("origin", origin).put("created", createdMillis).put("mode", mode);
     o.putObject("budget").put("epsilon", budgetEpsilon).put("delta", budgetDelta);
     ArrayNode orders = o.putArray("orders");
     for (double a : grid.orders()) {
@@ -69,20 +101,26 @@ public record LedgerGenesis(
   }
 
   /**
-   * Parses ledger.json strictly.
+   * Parses ledger.json strictly, with the double texts its version allows.
    *
-   * @throws LedgerException with {@link Reason#MALFORMED} or {@link Reason#NON_CANONICAL}
+   * @throws LedgerException with {@link Reason#MALFORMED} (an unknown version included) or {@link
+   *     Reason#NON_CANONICAL}
    */
   public static LedgerGenesis decode(byte[] bytes) {
-    ObjectNode node = CanonicalJson.parseCanonical(bytes, 0, "ledger.json");
+    // The version decides which double texts are canonical: read leniently, then hold a file of a
+    // version with one text per double to that text.
+    ObjectNode node = CanonicalJson.parseCanonical(bytes, 0, "ledger.json",
+        CanonicalJson.DoubleRule.CANONICAL_OR_LEGACY);
     CanonicalJson.Fields f = new CanonicalJson.Fields(node, 0, "ledger.json")
         .exactly("format", "origin", "created", "mode", "budget", "orders", "fractionBits", "publicKey");
     String format = f.text("format");
-    if (!format.equals(FORMAT) && !format.equals(FORMAT_CONFIDENTIAL)) {
-      throw f.malformed("format must be " + FORMAT + " or " + FORMAT_CONFIDENTIAL + "; got " + format);
+    int version = version(format);
+    if (version < 0) {
+      throw f.malformed("format must be " + FORMAT_PREFIX + "N with N in [1, " + CURRENT_VERSION
+          + "] (a newer version needs a newer PrivSpark); got " + format);
     }
-    if (format.equals(FORMAT_CONFIDENTIAL) != f.text("mode").equals(CONFIDENTIAL)) {
-      throw f.malformed("format " + format + " does not go with mode " + f.text("mode"));
+    if (version >= FIRST_CANONICAL_DOUBLES_VERSION) {
+      CanonicalJson.parseCanonical(bytes, 0, "ledger.json", CanonicalJson.DoubleRule.CANONICAL);
     }
     if (f.integer("fractionBits") != FixedPointCost.FRACTION_BITS) {
       throw f.malformed("fractionBits must be " + FixedPointCost.FRACTION_BITS);
@@ -99,9 +137,19 @@ public record LedgerGenesis(
     }
     try {
       return new LedgerGenesis(f.text("origin"), f.integer("created"), f.text("mode"),
-          budget.number("epsilon"), budget.number("delta"), OrderGrid.of(values), f.text("publicKey"));
+          budget.number("epsilon"), budget.number("delta"), OrderGrid.of(values), f.text("publicKey"), version);
     } catch (IllegalArgumentException e) {
       throw f.malformed(e.getMessage());
     }
+  }
+
+  /** N of "privspark-ledger/N" for a known N, else −1. */
+  private static int version(String format) {
+    for (int v = 1; v <= CURRENT_VERSION; v++) {
+      if (format.equals(FORMAT_PREFIX + v)) {
+        return v;
+      }
+    }
+    return -1;
   }
 }

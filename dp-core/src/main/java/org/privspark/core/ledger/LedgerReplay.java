@@ -128,7 +128,7 @@ public final class LedgerReplay {
    */
   public LedgerEntry accept(byte[] bytes) {
     long index = nextIndex();
-    LedgerEntry entry = LedgerEntry.decode(bytes, index);
+    LedgerEntry entry = LedgerEntry.decode(bytes, index, genesis);
     if (entry.seq() != index) {
       throw new LedgerException(Reason.SEQUENCE_MISMATCH, index,
           "file " + LedgerEntry.path(index) + " holds entry " + entry.seq());

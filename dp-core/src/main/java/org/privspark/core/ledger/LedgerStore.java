@@ -53,6 +53,16 @@ public interface LedgerStore {
     return true;
   }
 
+  /**
+   * {@link #createIfAbsent} for a secret of the holder's (an opening: salts, blindings, the
+   * release's details): the file is readable by its owner only from the moment it exists, where the
+   * store can say so (mode 0600, and new directories 0700, on a POSIX file system). The default, for
+   * stores without per-file permissions, is {@link #createIfAbsent}: keep such a store private.
+   */
+  default boolean createSecretIfAbsent(String path, byte[] bytes) throws IOException {
+    return createIfAbsent(path, bytes);
+  }
+
   /** The names of the files in {@code directory}, sorted; empty when it does not exist. */
   List<String> list(String directory) throws IOException;
 

@@ -4,13 +4,18 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Stream;
 import org.privspark.core.Check;
@@ -26,6 +31,10 @@ import org.privspark.core.Check;
  */
 public final class LocalDirectoryStore implements LedgerStore {
   private static final String TEMP_PREFIX = ".tmp-";
+  private static final Set<PosixFilePermission> OWNER_ONLY_FILE = PosixFilePermissions.fromString("rw-------");
+  private static final Set<PosixFilePermission> OWNER_ONLY_DIRECTORY = PosixFilePermissions.fromString("rwx------");
+  /** Whether the default file system has POSIX permissions (Linux, macOS; not Windows). */
+  private static final boolean POSIX = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
   /** The largest file {@link #read} returns: 64 MiB, far above any ledger file. */
   static final long MAX_FILE_BYTES = 64L << 20;
   private final Path root;
@@ -99,6 +108,25 @@ public final class LocalDirectoryStore implements LedgerStore {
     return true;
   }
 
+  /**
+   * As {@link #createIfAbsent}, with the file created mode 0600 (its temporary file is created so,
+   * never widened then narrowed) and missing directories 0700, where the file system is POSIX.
+   */
+  @Override
+  public boolean createSecretIfAbsent(String path, byte[] bytes) throws IOException {
+    Path target = resolve(path);
+    if (POSIX) {
+      Files.createDirectories(target.getParent(), PosixFilePermissions.asFileAttribute(OWNER_ONLY_DIRECTORY));
+    } else {
+      Files.createDirectories(target.getParent());
+    }
+    if (!link(target, bytes, true)) {
+      return false;
+    }
+    syncDirectory(target.getParent());
+    return true;
+  }
+
   private boolean create(String path, byte[] bytes, boolean durableName) throws IOException {
     Path target = resolve(path);
     Files.createDirectories(target.getParent());
@@ -111,17 +139,25 @@ public final class LocalDirectoryStore implements LedgerStore {
     return true;
   }
 
-  /**
-   * Writes and fsyncs a temporary file beside {@code target}, then hard-links it to {@code target}:
-   * false, changing nothing, if {@code target} exists.
-   */
   private static boolean link(Path target, byte[] bytes) throws IOException {
+    return link(target, bytes, false);
+  }
+
+  /**
+   * Writes and fsyncs a temporary file beside {@code target} (readable by its owner only when
+   * {@code ownerOnly} and the file system is POSIX), then hard-links it to {@code target}: false,
+   * changing nothing, if {@code target} exists.
+   */
+  private static boolean link(Path target, byte[] bytes, boolean ownerOnly) throws IOException {
     if (Files.exists(target)) {
       return false;
     }
     Path temp = target.getParent().resolve(TEMP_PREFIX + UUID.randomUUID());
+    FileAttribute<?>[] attributes = ownerOnly && POSIX
+        ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(OWNER_ONLY_FILE)} : new FileAttribute<?>[0];
     try {
-      try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+      try (FileChannel channel = FileChannel.open(temp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+          attributes)) {
         ByteBuffer buffer = ByteBuffer.wrap(bytes);
         while (buffer.hasRemaining()) {
           channel.write(buffer);
@@ -148,6 +184,10 @@ public final class LocalDirectoryStore implements LedgerStore {
     List<String> names = new ArrayList<>();
     try (Stream<Path> files = Files.list(dir)) {
       files.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith(TEMP_PREFIX)).forEach(names::add);
+    } catch (NoSuchFileException e) {
+      return List.of(); // removed since the check above
+    } catch (java.io.UncheckedIOException e) {
+      throw e.getCause(); // the directory failed while being listed: an IOException, as documented
     }
     names.sort(null);
     return names;

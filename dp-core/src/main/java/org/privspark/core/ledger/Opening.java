@@ -58,7 +58,8 @@ public record Opening(byte[] releaseId, byte[][] salts, ReleaseDetails details) 
    * @throws LedgerException with {@link Reason#MALFORMED} or {@link Reason#NON_CANONICAL}
    */
   public static Opening decode(byte[] bytes) {
-    ObjectNode node = CanonicalJson.parseCanonical(bytes, -1, "opening");
+    ObjectNode node = CanonicalJson.parseCanonical(bytes, -1, "opening",
+        CanonicalJson.DoubleRule.CANONICAL_OR_LEGACY);
     CanonicalJson.Fields f = new CanonicalJson.Fields(node, -1, "opening").exactly("format", "releaseId", "salts", "values");
     if (!f.text("format").equals(FORMAT)) {
       throw f.malformed("format must be " + FORMAT);

@@ -7,7 +7,9 @@ import org.privspark.core.Check;
 
 /**
  * Where the data holder keeps the {@link Opening}s of its entries: a store the auditor does not
- * see (by default a directory beside the signing key). Openings are named by release id.
+ * see (by default a directory beside the signing key). Openings are named by release id, and
+ * written readable by their owner only ({@link LedgerStore#createSecretIfAbsent}: mode 0600, like
+ * the signing key): they hold the salts and blindings that open the ledger's commitments.
  */
 public final class OpeningStore {
   private final LedgerStore store;
@@ -31,7 +33,7 @@ public final class OpeningStore {
       return;
     }
     try {
-      store.createIfAbsent(path(opening.releaseId()), opening.encode());
+      store.createSecretIfAbsent(path(opening.releaseId()), opening.encode());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot save an opening in " + store.location(), e);
     }
@@ -42,7 +44,7 @@ public final class OpeningStore {
       return;
     }
     try {
-      store.createIfAbsent(costPath(opening.releaseId()), opening.encode());
+      store.createSecretIfAbsent(costPath(opening.releaseId()), opening.encode());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot save a cost opening in " + store.location(), e);
     }

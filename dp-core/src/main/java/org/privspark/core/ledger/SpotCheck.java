@@ -131,7 +131,8 @@ public final class SpotCheck {
 
   /** Parses a spot-check file strictly. */
   public static Response decode(byte[] bytes) {
-    ObjectNode node = CanonicalJson.parseCanonical(bytes, -1, "spot-check file");
+    ObjectNode node = CanonicalJson.parseCanonical(bytes, -1, "spot-check file",
+        CanonicalJson.DoubleRule.CANONICAL_OR_LEGACY);
     CanonicalJson.Fields f = new CanonicalJson.Fields(node, -1, "spot-check file")
         .exactly("format", "checkpoint", "nonce", "openings");
     if (!f.text("format").equals(FORMAT)) {

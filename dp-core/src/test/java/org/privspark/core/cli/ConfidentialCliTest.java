@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -89,6 +91,30 @@ class ConfidentialCliTest {
     assertThat(v.err()).contains("--budget-proof");
   }
 
+  /** A confidential ledger that does not verify: the failure, and none of the ledger's figures. */
+  @Test
+  void verify_tamperedLedger_printsNoFigureOfIt() throws Exception {
+    assertThat(record("gaussian:sigma=6").exit()).isZero();
+    assertThat(record("gaussian:sigma=6").exit()).isZero();
+    Path proof = tmp.resolve("budget.proof");
+    assertThat(prove(proof).exit()).isZero();
+    Files.delete(ledger.resolve("entries/00000000000000000001.json"));
+    CliRun j = CliRun.of("audit", "verify", ledger.toString(), "--public-key", pub.toString(), "--budget-proof",
+        proof.toString(), "--json");
+    assertThat(j.exit()).isEqualTo(1);
+    JsonNode json = JSON.readTree(j.out());
+    assertThat(json.get("intact").asBoolean()).isFalse();
+    assertThat(json.get("reason").asText()).isEqualTo("MISSING_ENTRY");
+    assertThat(json.has("budgetEpsilon")).isFalse();
+    assertThat(json.has("entries")).isFalse();
+    assertThat(json.has("origin")).isFalse();
+    CliRun t = CliRun.of("audit", "verify", ledger.toString(), "--public-key", pub.toString(), "--budget-proof",
+        proof.toString());
+    assertThat(t.exit()).isEqualTo(1);
+    assertThat(t.out()).startsWith("REJECTED: MISSING_ENTRY").doesNotContain("budget:").doesNotContain("entries:")
+        .doesNotContain("origin:");
+  }
+
   @Test
   void verify_tamperedProof_exitsOne() throws Exception {
     assertThat(record("gaussian:sigma=6").exit()).isZero();
@@ -120,14 +146,15 @@ class ConfidentialCliTest {
     assertThat(s.out()).contains("spot check passed: 2 of 3 entries");
 
     CliRun other = CliRun.of("audit", "spot-check", ledger.toString(), "--public-key", pub.toString(), "--nonce",
-        "ff" + NONCE.substring(2), "--sample", "2", "--openings", openings.toString());
+        "ff" + NONCE.substring(2), "--sample", "2", "--openings", openings.toString(), "--checkpoint",
+        checkpoint.toString());
     assertThat(other.exit()).as("another nonce").isEqualTo(1);
 
     String text = Files.readString(openings, StandardCharsets.UTF_8);
     int at = text.indexOf("\"sigma\":8.0");
     Files.writeString(openings, text.substring(0, at) + "\"sigma\":9.0" + text.substring(at + 11), StandardCharsets.UTF_8);
     CliRun bad = CliRun.of("audit", "spot-check", ledger.toString(), "--public-key", pub.toString(), "--nonce", NONCE,
-        "--sample", "2", "--openings", openings.toString());
+        "--sample", "2", "--openings", openings.toString(), "--checkpoint", checkpoint.toString());
     assertThat(bad.exit()).isEqualTo(1);
     assertThat(bad.err()).contains("COST_MISMATCH");
   }
@@ -143,7 +170,49 @@ class ConfidentialCliTest {
   @Test
   void spotCheck_shortNonce_exitsTwo() {
     CliRun r = CliRun.of("audit", "spot-check", ledger.toString(), "--public-key", pub.toString(), "--nonce", "00ff",
-        "--openings", tmp.resolve("none").toString());
+        "--openings", tmp.resolve("none").toString(), "--checkpoint", tmp.resolve("none").toString());
     assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.err()).contains("--nonce must be");
+  }
+
+  /**
+   * Without the checkpoint fixed before the nonce, the holder picks the checkpoint after seeing the
+   * nonce (and with it the sample): the spot check refuses to run, exit 2, rather than pass.
+   */
+  @Test
+  void spotCheck_withoutTheFixedCheckpoint_exitsTwoAndChecksNothing() throws Exception {
+    for (int i = 0; i < 3; i++) {
+      assertThat(record("gaussian:sigma=8").exit()).isZero();
+    }
+    Path openings = tmp.resolve("openings.json");
+    assertThat(CliRun.of("ledger", "open-sample", ledger.toString(), "--key", key.toString(), "--nonce", NONCE,
+        "--sample", "2", "--out", openings.toString()).exit()).isZero();
+    CliRun r = CliRun.of("audit", "spot-check", ledger.toString(), "--public-key", pub.toString(), "--nonce", NONCE,
+        "--sample", "2", "--openings", openings.toString());
+    assertThat(r.exit()).as(r.out() + r.err()).isEqualTo(2);
+    assertThat(r.err()).contains("--checkpoint");
+    assertThat(r.out()).doesNotContain("passed");
+  }
+
+  /** Cost openings and detail openings hold the holder's secrets: mode 0600 from creation, like the key. */
+  @Test
+  void record_writesOpeningsReadableOnlyByTheirOwner() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        java.nio.file.FileSystems.getDefault().supportedFileAttributeViews().contains("posix"), "POSIX permissions");
+    assertThat(record("gaussian:sigma=6").exit()).isZero();
+    Path store = tmp.resolve("keys/holder.key.openings");
+    List<Path> files;
+    try (var walk = Files.walk(store)) {
+      files = walk.filter(Files::isRegularFile).toList();
+    }
+    assertThat(files).as("a cost opening and a detail opening per entry")
+        .anySatisfy(p -> assertThat(p.toString()).contains("cost-openings"))
+        .anySatisfy(p -> assertThat(p.getParent().getFileName().toString()).isEqualTo("openings"));
+    for (Path p : files) {
+      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(p))).as(p.toString()).isEqualTo("rw-------");
+    }
+    for (Path d : List.of(store, store.resolve("cost-openings"), store.resolve("openings"))) {
+      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(d))).as(d.toString()).isEqualTo("rwx------");
+    }
   }
 }

@@ -83,7 +83,7 @@ class ConfidentialLedgerTest extends StructuralTamperCases {
         .doesNotContain("\"event\"").doesNotContain("\"cost\"").doesNotContain("sigma");
     assertThat(f.read(1).confidentialCost().orders()).isEqualTo(LedgerFixture.GRID.size());
     assertThat(f.text(f.store.root().resolve(LedgerLayout.GENESIS)))
-        .startsWith("{\"format\":\"privspark-ledger/2\"").contains("\"mode\":\"confidential\"");
+        .startsWith("{\"format\":\"privspark-ledger/3\"").contains("\"mode\":\"confidential\"");
   }
 
   @Test
@@ -269,6 +269,79 @@ class ConfidentialLedgerTest extends StructuralTamperCases {
     BudgetProof forged = new BudgetProof(checkpoint, order, proofs, slack);
     assertRejected(verifyBudget(forged), Reason.BUDGET_PROOF_INVALID, 0);
     assertRejected(auditor().verifyBudget(f.store, List.of(), forged, false), Reason.BUDGET_PROOF_INVALID, 0);
+  }
+
+  /**
+   * A store that serves another ledger.json on the first read. Were ledger.json read once to find
+   * α*'s index in the grid and again, verified, for everything else, a grid of {64} on the first
+   * read would make the auditor sum the commitments at α = 1.5 (index 0 of the real grid, where
+   * every cost is small) and compare them with T(64): a valid proof of a false statement about a
+   * ledger whose committed total is over budget at every order. The auditor reads each file once,
+   * so the substitute is the only ledger.json it sees, and entry 1 does not chain to it.
+   */
+  @Test
+  void budgetProof_storeServingAnotherGridOnTheFirstRead_isRejected() throws Exception {
+    byte[] releaseId = new byte[LedgerEntry.RELEASE_ID_LENGTH];
+    RANDOM.nextBytes(releaseId);
+    CostOpening heavy = CostOpening.fresh(releaseId, GaussianEvent.withNoiseMultiplier(1), LedgerFixture.GRID, RANDOM);
+    List<LedgerEntry> entries = new ArrayList<>(f.entries());
+    LedgerEntry last = entries.get(3);
+    entries.add(new LedgerEntry(5, last.timeMillis(), last.origin(), last.previousLeafHash(), releaseId,
+        "manual", heavy.commit(heavy.cost(LedgerFixture.GRID)), last.commitments()));
+    f.rewriteWithRealKey(entries);
+    f.openings.save(heavy);
+    assertThatThrownBy(() -> Ledger.open(f.store, f.signer, f.openings)).as("over budget at every order")
+        .isInstanceOfSatisfying(LedgerException.class, e -> assertThat(e.reason()).isEqualTo(Reason.BUDGET_EXCEEDED));
+
+    // The forger proves Σ C_i(1.5) ≤ T(64), bound to order 64.
+    double order = 64.0;
+    long size = 6;
+    String checkpoint = new String(Files.readAllBytes(f.head(size)), StandardCharsets.UTF_8);
+    byte[] root = rootOf(checkpoint);
+    List<PedersenOpening> openings = new ArrayList<>();
+    List<byte[]> proofs = new ArrayList<>();
+    for (long seq = 1; seq < size; seq++) {
+      LedgerEntry e = f.read(seq);
+      CostOpening o = f.openings.loadCost(e.releaseId()).orElseThrow();
+      PedersenOpening atLowOrder = o.pedersen(o.check(e, LedgerFixture.GRID))[0];
+      openings.add(atLowOrder);
+      proofs.add(RangeProver.prove(BudgetProof.context(LedgerFixture.ORIGIN, size, root, seq, order), atLowOrder,
+          BudgetProof.ENTRY_BITS, RANDOM).encode());
+    }
+    long t = BudgetThreshold.of(f.ledger.genesis(), order, 0.0);
+    PedersenOpening slack = PedersenOpening.publicMinus(BigInteger.valueOf(t), openings);
+    byte[] slackProof = RangeProver.prove(BudgetProof.context(LedgerFixture.ORIGIN, size, root, 0, order), slack,
+        BudgetProof.SLACK_BITS, RANDOM).encode();
+    BudgetProof forged = new BudgetProof(checkpoint, order, proofs, slackProof);
+
+    LedgerGenesis real = f.ledger.genesis();
+    byte[] otherGrid = new LedgerGenesis(real.origin(), real.createdMillis(), real.mode(), real.budgetEpsilon(),
+        real.budgetDelta(), org.privspark.core.accounting.OrderGrid.of(order), real.publicKey()).encode();
+    ReadRecordingStore shifting = new ReadRecordingStore(f.store).onFirstRead(LedgerLayout.GENESIS, otherGrid);
+    BudgetReport r = auditor().verifyBudget(shifting, List.of(), forged);
+    assertThat(r.ok()).as(r.message()).isFalse();
+    assertRejected(r, Reason.GENESIS_MISMATCH, 1);
+    // On an honest store the same proof fails at its first entry proof.
+    assertRejected(verifyBudget(forged), Reason.BUDGET_PROOF_INVALID, 1);
+  }
+
+  /** The auditor reads each file once: a budget proof, a spot check and a structural verification. */
+  @Test
+  void auditor_readsEachFileOnce() {
+    ReadRecordingStore budget = new ReadRecordingStore(f.store);
+    assertThat(auditor().verifyBudget(budget, List.of(), BudgetProver.prove(f.ledger, Double.NaN, RANDOM)).ok()).isTrue();
+    assertThat(budget.reads()).containsKey(LedgerLayout.GENESIS).allSatisfy((path, n) -> assertThat(n).as(path).isOne());
+
+    byte[] n = nonce(9);
+    ReadRecordingStore spot = new ReadRecordingStore(f.store);
+    SpotCheck.Response response = SpotCheck.decode(SpotCheck.open(f.ledger, n, 2));
+    assertThat(auditor().spotCheck(spot, List.of(), n, 2, f.ledger.checkpoint(), response).ok()).isTrue();
+    assertThat(spot.reads()).containsKey(LedgerLayout.GENESIS).allSatisfy((path, c) -> assertThat(c).as(path).isOne());
+
+    ReadRecordingStore structure = new ReadRecordingStore(f.store);
+    assertThat(new org.privspark.core.audit.LedgerVerifier(f.signer.verifier()).verify(structure, List.of()).intact())
+        .isTrue();
+    assertThat(structure.reads()).containsKey(LedgerLayout.GENESIS).allSatisfy((path, c) -> assertThat(c).as(path).isOne());
   }
 
   /**
@@ -486,12 +559,13 @@ class ConfidentialLedgerTest extends StructuralTamperCases {
   @Test
   void spotCheck_openingsForAnotherSample_areRejected() {
     SpotCheck.Response forOne = SpotCheck.decode(SpotCheck.open(f.ledger, nonce(1), 2));
-    BudgetReport r = auditor().spotCheck(f.store, List.of(), nonce(2), 2, null, forOne);
+    String fixed = f.ledger.checkpoint();
+    BudgetReport r = auditor().spotCheck(f.store, List.of(), nonce(2), 2, fixed, forOne);
     assertRejected(r, Reason.OPENING_MISMATCH, -1);
     SpotCheck.Response relabelled = new SpotCheck.Response(forOne.checkpoint(), nonce(2), forOne.openings());
     long[] want = SpotCheck.sample(LedgerFixture.ORIGIN, 5, f.ledger.state().tree().root(5), nonce(2), 2);
     long[] got = forOne.openings().stream().mapToLong(SpotCheck.Opened::seq).toArray();
-    BudgetReport r2 = auditor().spotCheck(f.store, List.of(), nonce(2), 2, null, relabelled);
+    BudgetReport r2 = auditor().spotCheck(f.store, List.of(), nonce(2), 2, fixed, relabelled);
     assertThat(r2.ok()).isEqualTo(Arrays.equals(want, got));
   }
 
@@ -504,7 +578,28 @@ class ConfidentialLedgerTest extends StructuralTamperCases {
     r[0] = r[0].add(BigInteger.ONE);
     SpotCheck.Response altered = new SpotCheck.Response(honest.checkpoint(), n,
         List.of(new SpotCheck.Opened(o.seq(), new CostOpening(o.opening().releaseId(), o.opening().event(), r))));
-    assertRejected(auditor().spotCheck(f.store, List.of(), n, 1, null, altered), Reason.COST_MISMATCH, o.seq());
+    assertRejected(auditor().spotCheck(f.store, List.of(), n, 1, f.ledger.checkpoint(), altered), Reason.COST_MISMATCH,
+        o.seq());
+  }
+
+  /**
+   * After seeing the nonce, the holder answers for an older, smaller checkpoint (here the one of
+   * three entries) whose sample it prefers, with honest openings. Without the checkpoint the
+   * auditor fixed before choosing the nonce there is nothing to hold the answer to: the auditor
+   * refuses to check; with it, the answer is for another checkpoint.
+   */
+  @Test
+  void spotCheck_answerForAnOlderCheckpoint_needsTheFixedOneAndFailsAgainstIt() throws Exception {
+    String fixed = f.ledger.checkpoint();
+    byte[] n = nonce(5);
+    List<SpotCheck.Opened> opened = new ArrayList<>();
+    for (long s : SpotCheck.sample(LedgerFixture.ORIGIN, 4, rootOf(checkpointAfterThree), n, 1)) {
+      opened.add(new SpotCheck.Opened(s, f.openings.loadCost(f.read(s).releaseId()).orElseThrow()));
+    }
+    SpotCheck.Response older = new SpotCheck.Response(checkpointAfterThree, n, opened);
+    assertThatThrownBy(() -> auditor().spotCheck(f.store, List.of(), n, 1, null, older))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("expectedCheckpoint");
+    assertRejected(auditor().spotCheck(f.store, List.of(), n, 1, fixed, older), Reason.OPENING_MISMATCH, -1);
   }
 
   @Test

@@ -36,8 +36,13 @@ public final class ChildJvm {
   }
 
   public static ChildJvm start(Path stderr, Class<?> main, String... args) throws IOException {
+    return start(Path.of(System.getProperty("java.home")), stderr, main, args);
+  }
+
+  /** As {@link #start(Path, Class, String...)}, on the JDK or JRE installed at {@code javaHome}. */
+  public static ChildJvm start(Path javaHome, Path stderr, Class<?> main, String... args) throws IOException {
     List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add(javaHome.resolve("bin").resolve("java").toString());
     command.add("-Xmx256m");
     command.add("-XX:TieredStopAtLevel=1"); // short-lived: C1 is enough and starts faster
     command.add("-cp");

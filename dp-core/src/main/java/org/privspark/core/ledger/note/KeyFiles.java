@@ -1,6 +1,8 @@
 package org.privspark.core.ledger.note;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -15,6 +17,10 @@ import java.nio.file.attribute.PosixFilePermissions;
  * default. Error messages name the options the callers take ({@code --key}, {@code --public-key}).
  */
 public final class KeyFiles {
+  private static final String SIGNER_PREFIX = "PRIVATE+KEY+";
+  /** Far above a key file's size (one line of about 100 characters); bigger files are not read. */
+  private static final long MAX_KEY_FILE_BYTES = 64 * 1024;
+
   private KeyFiles() {}
 
   /** KEY.pub, beside {@code key}: where the verifier key is written. */
@@ -51,28 +57,86 @@ public final class KeyFiles {
   }
 
   /**
-   * Reads a signer key file.
+   * Reads a signer key file. Error messages never show the file's contents.
    *
-   * @throws IllegalArgumentException if the file does not hold a signer key
+   * @throws IllegalArgumentException naming {@code --key} if the file is missing or unreadable, is a
+   *     public key ("this looks like a public key"), or does not hold a signer key
    */
   public static NoteSigner readSigner(Path key) throws IOException {
+    String text = readKeyText(key, "--key");
+    if (!text.startsWith(SIGNER_PREFIX) && parsesAsVerifier(text)) {
+      throw new IllegalArgumentException("--key " + key + ": this looks like a public key (a verifier key, as"
+          + " KEY.pub holds); --key needs the private signer key, the file 'ledger init --key-out' wrote"
+          + " (without .pub)");
+    }
     try {
-      return NoteSigner.parse(Files.readString(key, StandardCharsets.US_ASCII).strip());
+      return NoteSigner.parse(text);
     } catch (IllegalArgumentException e) {
+      // NoteSigner's messages never contain the key.
       throw new IllegalArgumentException("--key " + key + " is not a PrivSpark signer key file: " + e.getMessage(), e);
     }
   }
 
   /**
-   * Reads a verifier key file.
+   * Reads a verifier key file. Error messages never show the file's contents: a file given here by
+   * mistake may be a secret (the signer key beside it, an SSH key).
    *
-   * @throws IllegalArgumentException if the file does not hold a verifier key
+   * @throws IllegalArgumentException naming {@code --public-key} if the file is missing or
+   *     unreadable, looks like a private key ("this looks like a private key"), or does not hold a
+   *     verifier key
    */
   public static NoteVerifier readVerifier(Path pub) throws IOException {
+    String text = readKeyText(pub, "--public-key");
+    if (looksPrivate(text)) {
+      throw new IllegalArgumentException("--public-key " + pub + ": this looks like a private key, not the"
+          + " ledger's public key (its contents are not shown). Give the public key, KEY.pub; the private key"
+          + " must stay with the ledger's holder");
+    }
     try {
-      return NoteVerifier.parse(Files.readString(pub, StandardCharsets.US_ASCII).strip());
+      return NoteVerifier.parse(text);
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("--public-key " + pub + " is not a verifier key file: " + e.getMessage(), e);
+      throw new IllegalArgumentException("--public-key " + pub + " is not a PrivSpark public key file: it must"
+          + " hold one line <key name>+<8 hex digits>+<base64 key>, as KEY.pub does (its contents are not shown)", e);
+    }
+  }
+
+  /** Whether a key file's text is a secret key: a signed-note signer key, or a PEM or OpenSSH private key. */
+  static boolean looksPrivate(String text) {
+    return text.startsWith(SIGNER_PREFIX) || text.contains("PRIVATE KEY");
+  }
+
+  private static boolean parsesAsVerifier(String text) {
+    try {
+      NoteVerifier.parse(text);
+      return true;
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+
+  /** The stripped text of a small US-ASCII file, or an {@link IllegalArgumentException} naming the option. */
+  private static String readKeyText(Path file, String option) {
+    if (!Files.exists(file)) {
+      throw new IllegalArgumentException(option + " " + file + " does not exist");
+    }
+    if (!Files.isRegularFile(file)) {
+      throw new IllegalArgumentException(option + " " + file + " is not a file");
+    }
+    byte[] bytes;
+    try {
+      if (Files.size(file) > MAX_KEY_FILE_BYTES) {
+        throw new IllegalArgumentException(option + " " + file + " is not a key file: a key file is one short line,"
+            + " this one is " + Files.size(file) + " bytes");
+      }
+      bytes = Files.readAllBytes(file);
+    } catch (IOException e) {
+      throw new IllegalArgumentException(option + " " + file + " cannot be read: " + e.getClass().getSimpleName(), e);
+    }
+    try {
+      return StandardCharsets.US_ASCII.newDecoder().decode(ByteBuffer.wrap(bytes)).toString().strip();
+    } catch (CharacterCodingException e) {
+      throw new IllegalArgumentException(option + " " + file + " is not a key file: it is not ASCII text (its"
+          + " contents are not shown)");
     }
   }
 }

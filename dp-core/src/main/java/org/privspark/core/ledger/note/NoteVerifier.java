@@ -56,10 +56,15 @@ public final class NoteVerifier {
    * Parses a verifier key {@code <name>+<8 hex digits>+<base64(0x01 || public key)>}.
    *
    * @throws IllegalArgumentException if the text is malformed, the algorithm is not Ed25519 (0x01),
-   *     or the key ID is not the one computed from name and key
+   *     or the key ID is not the one computed from name and key; a text that looks like a private
+   *     key is refused without being shown
    */
   public static NoteVerifier parse(String vkey) {
     Check.notNull("vkey", vkey);
+    if (vkey.startsWith("PRIVATE+KEY+") || vkey.contains("PRIVATE KEY")) {
+      // Never echo a secret given here by mistake.
+      throw new IllegalArgumentException("vkey looks like a private key, not a verifier key (contents not shown)");
+    }
     String[] parts = vkey.split("\\+", 3);
     Optional<Integer> id = parts.length == 3 ? NoteEncoding.parseHex8(parts[1]) : Optional.empty();
     Optional<byte[]> typed = parts.length == 3 ? NoteEncoding.decodeBase64(parts[2]) : Optional.empty();
