@@ -21,6 +21,7 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Options;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.StreamCapabilities;
+import org.apache.hadoop.fs.permission.FsPermission;
 import org.apache.spark.sql.SparkSession;
 import org.privspark.core.Check;
 import org.privspark.core.ledger.LedgerStore;
@@ -55,6 +56,8 @@ import org.privspark.core.ledger.LocalDirectoryStore;
  */
 public final class HadoopLedgerStore implements LedgerStore {
   static final String TEMP_PREFIX = ".tmp-";
+  private static final FsPermission OWNER_ONLY_FILE = new FsPermission((short) 0600);
+  private static final FsPermission OWNER_ONLY_DIRECTORY = new FsPermission((short) 0700);
 
   /** Hadoop 3.4.2's switch for S3A conditional writes (default true); per bucket as fs.s3a.bucket.NAME.… */
   static final String S3A_CONDITIONAL_ENABLED = "fs.s3a.create.conditional.enabled";
@@ -173,15 +176,30 @@ public final class HadoopLedgerStore implements LedgerStore {
 
   @Override
   public boolean createIfAbsent(String path, byte[] bytes) throws IOException {
+    return create(path, bytes, false);
+  }
+
+  /**
+   * As {@link #createIfAbsent}, readable by the owner only: mode 0600 from the moment the file
+   * exists (new directories 0700) on file:// and HDFS. Object stores have no per-file mode: keep
+   * an s3a:// openings store private by its bucket policy.
+   */
+  @Override
+  public boolean createSecretIfAbsent(String path, byte[] bytes) throws IOException {
+    return create(path, bytes, true);
+  }
+
+  private boolean create(String path, byte[] bytes, boolean secret) throws IOException {
     Check.notNull("bytes", bytes);
     if (local != null) {
-      return local.createIfAbsent(path, bytes);
+      return secret ? local.createSecretIfAbsent(path, bytes) : local.createIfAbsent(path, bytes);
     }
     Path target = resolve(path);
     if (fs.exists(target)) {
       return false;
     }
-    return protocol == Protocol.RENAME_NO_OVERWRITE ? renameIntoPlace(target, bytes) : conditionalPut(target, bytes);
+    return protocol == Protocol.RENAME_NO_OVERWRITE ? renameIntoPlace(target, bytes, secret)
+        : conditionalPut(target, bytes);
   }
 
   /*
@@ -195,13 +213,21 @@ public final class HadoopLedgerStore implements LedgerStore {
    * close makes every DataNode in the pipeline fsync the block first, so the name never points
    * at data that a power loss could take away.
    */
-  private boolean renameIntoPlace(Path target, byte[] bytes) throws IOException {
+  private boolean renameIntoPlace(Path target, byte[] bytes, boolean secret) throws IOException {
     Path parent = target.getParent();
-    fs.mkdirs(parent);
+    if (secret) {
+      // FileSystem.mkdirs applies the umask to the permission; the owner-only mode needs no more.
+      fs.mkdirs(parent, OWNER_ONLY_DIRECTORY);
+    } else {
+      fs.mkdirs(parent);
+    }
     Path temp = new Path(parent, TEMP_PREFIX + UUID.randomUUID());
     boolean renamed = false;
     try {
-      try (FSDataOutputStream out = fs.create(temp, false)) {
+      try (FSDataOutputStream out = secret
+          ? fs.create(temp, OWNER_ONLY_FILE, false, fs.getConf().getInt("io.file.buffer.size", 4096),
+              fs.getDefaultReplication(temp), fs.getDefaultBlockSize(temp), null)
+          : fs.create(temp, false)) {
         if (!out.hasCapability(StreamCapabilities.HSYNC)) {
           throw new IOException("the output stream of " + temp + " cannot hsync, so the entry would not be durable");
         }
@@ -263,7 +289,7 @@ public final class HadoopLedgerStore implements LedgerStore {
 
   /**
    * After a write whose outcome is unknown: true if the target holds exactly our bytes (ours
-   * landed: each entry carries a fresh random release id), false if it holds other bytes
+   * landed: each entry carries fresh random commitment salts, so no other writer's bytes equal ours), false if it holds other bytes
    * (another writer won), empty if there is no target (the write failed).
    */
   private Optional<Boolean> settle(Path target, byte[] bytes) throws IOException {

@@ -184,6 +184,17 @@ class HadoopLedgerStoreHdfsTest {
     assertThat(rawNames("entries")).containsExactly("x.json");
   }
 
+  /** Issue 12, item 8: openings hold commitment salts and costs; only their owner may read them. */
+  @Test
+  void createSecretIfAbsent_onHdfs_isOwnerOnly_andCreateIfAbsentIsNot() throws Exception {
+    assertThat(store.createSecretIfAbsent("cost-openings/a.json", new byte[] {1})).isTrue();
+    assertThat(store.createSecretIfAbsent("cost-openings/a.json", new byte[] {2})).isFalse();
+    assertThat(hdfs.getFileStatus(hdfsPath("cost-openings/a.json")).getPermission().toShort()).isEqualTo((short) 0600);
+    assertThat(hdfs.getFileStatus(hdfsPath("cost-openings")).getPermission().toShort()).isEqualTo((short) 0700);
+    assertThat(store.createIfAbsent("entries/b.json", new byte[] {1})).isTrue();
+    assertThat(hdfs.getFileStatus(hdfsPath("entries/b.json")).getPermission().toShort()).isNotEqualTo((short) 0600);
+  }
+
   @Test
   void read_missingFile_isEmpty() throws Exception {
     assertThat(store.read("entries/00000000000000000001.json")).isEmpty();

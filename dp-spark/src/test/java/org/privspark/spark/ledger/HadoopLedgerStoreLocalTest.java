@@ -57,6 +57,15 @@ class HadoopLedgerStoreLocalTest {
   }
 
   @Test
+  void fileUri_createSecretIfAbsent_isOwnerOnly() throws Exception {
+    HadoopLedgerStore store = HadoopLedgerStore.of(dir.resolve("openings").toUri().toString(), conf());
+    assertThat(store.createSecretIfAbsent("openings/a.json", new byte[] {1})).isTrue();
+    assertThat(java.nio.file.Files.getPosixFilePermissions(dir.resolve("openings/openings/a.json")))
+        .containsExactlyInAnyOrder(java.nio.file.attribute.PosixFilePermission.OWNER_READ,
+            java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
+  }
+
+  @Test
   void fileUri_createIfAbsent_existingFile_returnsFalseAndLeavesItUnchanged() throws Exception {
     HadoopLedgerStore store = HadoopLedgerStore.of(dir.toUri().toString(), conf());
     byte[] first = "first".getBytes(StandardCharsets.UTF_8);
