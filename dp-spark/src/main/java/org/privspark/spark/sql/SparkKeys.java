@@ -29,7 +29,7 @@ import org.apache.spark.unsafe.types.UTF8String;
 /**
  * Group keys and privacy units in the form in which Spark's {@code groupBy} compares them, so that
  * contribution bounding, the keyed group hash, the final {@code groupBy}, the noise cell ids and the
- * output all see the same groups (rule 4 of docs/THREAT-MODEL.md, "What a release reveals").
+ * output all see the same groups (docs/THREAT-MODEL.md, "What a release reveals", point 4).
  *
  * <p>Spark does not compare keys bit for bit. Its optimizer rule {@code NormalizeFloatingNumbers}
  * turns −0.0 into 0.0 and every NaN into one NaN in grouping keys, also inside structs and arrays;
