@@ -34,7 +34,8 @@ import org.apache.spark.sql.types.DataTypes;
  *       {@code FetchFailed}, and Spark reruns the lost map task and resubmits that stage: a fault in
  *       a stage the caller's code never runs in.
  *   <li>{@link #failingPartitions}: a pass-through {@code mapPartitions} function that throws,
- *       applied to a released {@code Dataset}: a fault in the post-shuffle result stage.
+ *       applied to the noisy rows inside a release's Spark job (package-private {@code
+ *       PrivateAggregation.run(lastStage)}): a fault in the post-shuffle result stage.
  *   <li>{@link Recorder}: counts task ends by stage and reason, so a test can show that the faults
  *       actually happened.
  * </ul>

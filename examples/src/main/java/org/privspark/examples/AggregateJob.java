@@ -191,6 +191,7 @@ public final class AggregateJob implements Callable<Integer> {
     Dataset<Row> result;
     try {
       // TestingHooks: identity unless a test-only conf is set (docs/RELIABILITY.md, "Spark failures").
+      // run() charges, then computes the release (its Spark job runs inside run()).
       result = p.query().build(TestingHooks.apply(p.spark(), p.data()), input.unitColumn(), journal.budget(), p.keys(),
           p.secret()).run();
     } catch (BudgetExhaustedException e) {
@@ -200,8 +201,12 @@ public final class AggregateJob implements Callable<Integer> {
     } catch (ReleaseIdReusedException e) {
       err("--release-secret " + output.releaseSecret + ": " + e.getMessage());
       return SparkJobs.USAGE;
-    } catch (LedgerException | UncheckedIOException e) {
-      err("failed while charging: " + e.getMessage());
+    } catch (Exception e) { // a ledger failure, or a Spark failure (SparkException is a checked Scala exception)
+      if (journal.receipt() == null) {
+        err("failed while charging: " + e.getMessage());
+      } else {
+        err("ledger entry " + journal.receipt().index() + " was charged, but the release failed: " + e);
+      }
       return SparkJobs.FAILED;
     }
     Receipt receipt = journal.receipt();

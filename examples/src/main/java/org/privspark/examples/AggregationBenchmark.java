@@ -49,7 +49,8 @@ import org.privspark.spark.sql.PrivateDataFrame;
  * wall clock but barely change the CPU time; with a cluster master the CPU figures cover the
  * driver only and mean little. Queries (a) and DP are forced by collecting their result (10,000 small rows);
  * (b) has no small result and is written to the {@code noop} sink. The DP time includes
- * {@code run()}: validation, budget charge and planning (milliseconds).
+ * {@code run()}: validation, budget charge and planning (milliseconds), and the release's Spark job,
+ * which {@code run()} runs (the collect after it reads the rows it holds on the driver).
  *
  * <p>Not thread-safe; one benchmark per {@code SparkSession} at a time.
  */

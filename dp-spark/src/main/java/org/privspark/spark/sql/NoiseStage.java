@@ -1,6 +1,5 @@
 package org.privspark.spark.sql;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -23,6 +22,12 @@ import org.privspark.core.noise.Secret;
  * made of the measurement's name and the group key, so re-running a task reproduces its output
  * exactly.
  *
+ * <p><b>No failure carries a private value.</b> The inputs here are exact, un-noised aggregates
+ * of private data. Each reaches its mechanism as a finite double ({@link PartialColumn#unscaled}).
+ * Should a mechanism or the partition selection still throw, the exception is replaced by one
+ * that names the step and the exception's class only, without the original message or cause
+ * (which may quote the input), and without the group key (private until the release is complete).
+ *
  * <p>Confidence intervals: for counts and sums, the exact interval of the added noise (it covers
  * the exact bounded value with probability ≥ 95%). For mean and variance, intervals of their 2 or
  * 3 components at level 1 − 0.05/k each, combined by interval arithmetic (a union bound keeps the
@@ -35,6 +40,7 @@ final class NoiseStage implements MapPartitionsFunction<Row, Row> {
   private final byte[] secret;
   private final int keyCount;
   private final List<Measurement> measurements;
+  private final int[] scales;
   private final List<Aggregate> aggregates;
   private final PartitionSelectionStrategy selectionKind;
   private final double selectionEpsilon;
@@ -42,11 +48,16 @@ final class NoiseStage implements MapPartitionsFunction<Row, Row> {
   private final long l0;
   private final long preThreshold;
 
-  NoiseStage(byte[] secret, int keyCount, List<Measurement> measurements, List<Aggregate> aggregates,
+  /**
+   * @param scales per measurement, the exponent its inputs were scaled down by ({@link
+   *     PartialColumn#scaleFor})
+   */
+  NoiseStage(byte[] secret, int keyCount, List<Measurement> measurements, int[] scales, List<Aggregate> aggregates,
       PartitionSelectionStrategy selectionKind, double selectionEpsilon, double selectionDelta, long l0, long preThreshold) {
     this.secret = secret.clone();
     this.keyCount = keyCount;
     this.measurements = List.copyOf(measurements);
+    this.scales = scales.clone();
     this.aggregates = List.copyOf(aggregates);
     this.selectionKind = selectionKind;
     this.selectionEpsilon = selectionEpsilon;
@@ -69,24 +80,49 @@ final class NoiseStage implements MapPartitionsFunction<Row, Row> {
     while (input.hasNext()) {
       Row row = input.next();
       String cell = groupId(row);
-      if (selection != null
-          && !selection.keep(row.getLong(keyCount), KeyedStreamSource.forCell(releaseSecret, "select|" + cell))) {
+      if (selection != null && !keep(selection, row.getLong(keyCount),
+          KeyedStreamSource.forCell(releaseSecret, "select|" + cell))) {
         continue;
       }
       Object[] noisy = new Object[measurements.size()];
       for (int i = 0; i < noisy.length; i++) {
         KeyedStreamSource cellSource =
             KeyedStreamSource.forCell(releaseSecret, measurements.get(i).name() + "|" + cell);
-        if (measurements.get(i).dimension() > 1) {
-          List<Double> bins = row.getList(keyCount + 1 + i);
-          noisy[i] = mechanisms.get(i).release(bins.stream().mapToDouble(Double::doubleValue).toArray(), cellSource);
-        } else {
-          noisy[i] = mechanisms.get(i).release(row.getDouble(keyCount + 1 + i), cellSource);
+        int scale = scales[i];
+        try {
+          if (measurements.get(i).dimension() > 1) {
+            List<Double> bins = row.getList(keyCount + 1 + i);
+            noisy[i] = mechanisms.get(i).release(
+                bins.stream().mapToDouble(b -> PartialColumn.unscaled(b, scale)).toArray(), cellSource);
+          } else {
+            noisy[i] = mechanisms.get(i).release(PartialColumn.unscaled(row.getDouble(keyCount + 1 + i), scale),
+                cellSource);
+          }
+        } catch (RuntimeException e) {
+          throw withheld("the noise of measurement '" + measurements.get(i).name() + "'", e);
         }
       }
       out.add(outputRow(row, noisy));
     }
     return out.iterator();
+  }
+
+  private static boolean keep(PartitionSelection selection, long units, KeyedStreamSource source) {
+    try {
+      return selection.keep(units, source);
+    } catch (RuntimeException e) {
+      throw withheld("partition selection", e);
+    }
+  }
+
+  /**
+   * The exception thrown in place of {@code e}: its class name only, neither its message nor its
+   * cause, which may quote the exact input (docs/THREAT-MODEL.md, "What a release reveals").
+   */
+  private static IllegalStateException withheld(String step, RuntimeException e) {
+    return new IllegalStateException("PrivSpark: " + step + " failed with " + e.getClass().getName()
+        + " after the budget was charged; its message is withheld because it may contain a value computed from"
+        + " private data");
   }
 
   private Row outputRow(Row row, Object[] noisy) {
@@ -299,55 +335,13 @@ final class NoiseStage implements MapPartitionsFunction<Row, Row> {
     throw new IllegalStateException("no measurement " + measurement);
   }
 
-  /**
-   * An unambiguous, stable id of the group key: each value encoded by {@link #appendValue},
-   * length-prefixed, nulls marked. Stable means equal on every evaluation and every JVM, which is
-   * what makes the noise a function of the cell.
-   */
+  /** The group's stable id ({@link SparkKeys#appendId}): the same on every evaluation and every JVM. */
   private String groupId(Row row) {
     StringBuilder id = new StringBuilder();
     for (int k = 0; k < keyCount; k++) {
-      appendValue(id, row.get(k));
+      SparkKeys.appendId(id, row.get(k));
     }
     return id.toString();
-  }
-
-  /**
-   * Appends one value: binary as hex (a byte[]'s own toString is its identity hash, new on every
-   * evaluation), timestamps as their instant and dates as their calendar date (their toString
-   * depends on the JVM's time zone), structs and arrays element by element, everything else by its
-   * toString (stable for Spark's numeric, string, boolean, decimal, Instant and LocalDate values).
-   */
-  static void appendValue(StringBuilder id, Object v) {
-    if (v == null) {
-      id.append("N;");
-      return;
-    }
-    String s;
-    if (v instanceof byte[] bytes) {
-      s = "x" + java.util.HexFormat.of().formatHex(bytes);
-    } else if (v instanceof java.sql.Timestamp ts) {
-      // toString() renders in the JVM's time zone; the instant does not depend on it.
-      s = "t" + ts.getTime() + "." + ts.getNanos();
-    } else if (v instanceof java.sql.Date date) {
-      s = "d" + date.toLocalDate();
-    } else if (v instanceof Row struct) {
-      StringBuilder inner = new StringBuilder("r");
-      for (int i = 0; i < struct.length(); i++) {
-        appendValue(inner, struct.get(i));
-      }
-      s = inner.toString();
-    } else if (v instanceof scala.collection.Iterable<?> seq) {
-      StringBuilder inner = new StringBuilder("a");
-      scala.collection.Iterator<?> it = seq.iterator();
-      while (it.hasNext()) {
-        appendValue(inner, it.next());
-      }
-      s = inner.toString();
-    } else {
-      s = v.toString();
-    }
-    id.append(s.getBytes(StandardCharsets.UTF_8).length).append(':').append(s).append(';');
   }
 
   private static double clamp(double v, double lo, double hi) {

@@ -18,11 +18,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.IntegralType;
 import org.apache.spark.sql.types.NumericType;
@@ -34,22 +36,24 @@ import org.privspark.core.noise.Secret;
 
 /**
  * One private query: the statistics to compute, the budget to spend, and how groups are chosen.
- * {@link #run()} validates everything, charges the budget, and returns a lazy {@code Dataset<Row>}
- * of noisy results: the group keys, then for each statistic its value and, as
+ * {@link #run()} validates everything, charges the budget, runs the query once, and returns its
+ * noisy results as a {@code Dataset<Row>} held on the driver, sorted by the group keys: the group
+ * keys, then for each statistic its value and, as
  * {@code <name>_noise_std}, {@code <name>_ci_low} and {@code <name>_ci_high}, the standard
  * deviation of its noise and a 95% confidence interval (arrays for quantiles and histograms).
  *
  * <p><b>Order of work.</b> Validation (columns, types, bounds, ε, δ) runs on the driver and reads no
  * data; a failure spends nothing. The query's {@link PrivacyEvent} is charged next, before any
  * Spark job exists; an exhausted budget throws {@link
- * org.privspark.core.accounting.BudgetExhaustedException} and spends nothing. Only then is the plan
- * built: one shuffle of the rows by privacy unit (both bounding steps run on it), per-(unit, group)
- * partial aggregates, one shuffle of those by group, and noise per output cell.
+ * org.privspark.core.accounting.BudgetExhaustedException} and spends nothing. Only then does the
+ * plan run: one shuffle of the rows by privacy unit (both bounding steps run on it), per-(unit,
+ * group) partial aggregates, one shuffle of those by group, and noise per output cell. Group keys
+ * and units are compared as Spark compares them ({@link SparkKeys}).
  *
  * <p><b>Noise drawn once.</b> Every noise value is a pure function of a per-release secret and the
  * cell's identity (statistic, group key), through {@link org.privspark.core.noise.KeyedStreamSource};
- * so is the random choice of rows and groups in bounding. Evaluating the result again (another
- * action, a retried or speculative task, an evicted cache block) gives the same numbers.
+ * so is the random choice of rows and groups in bounding. A retried or speculative task gives the
+ * same numbers, and the returned result is computed once ({@link Release}).
  *
  * <p>Not thread-safe: build and run a query from one thread.
  */
@@ -241,20 +245,32 @@ public final class PrivateAggregation {
   }
 
   /**
-   * Validates the query, charges its cost to the budget, and returns the noisy results (lazy).
+   * Validates the query, charges its cost to the budget, computes the noisy results, and returns
+   * them sorted by the group keys, held on the driver: evaluating the result again reads no source
+   * (see {@link Release}).
    *
    * @throws IllegalArgumentException naming the first invalid parameter; nothing is charged
    * @throws org.privspark.core.accounting.BudgetExhaustedException if the budget cannot afford it
    */
   public Dataset<Row> run() {
+    return run(UnaryOperator.identity());
+  }
+
+  /**
+   * {@link #run()}, with {@code lastStage} applied to the noisy rows before they are collected,
+   * inside the Spark job of the release: tests inject task failures there.
+   */
+  Dataset<Row> run(UnaryOperator<Dataset<Row>> lastStage) {
     validate();
     QueryPlan plan = plan();
     Secret releaseSecret = secret != null ? secret : Secret.generate();
-    // Building the plan runs no Spark job (it is lazy) but analyses it eagerly: an analysis error
-    // surfaces here, before anything is charged. The charge then comes before any action can run.
-    Dataset<Row> result = build(plan, releaseSecret);
+    // Building the plan runs no Spark job but analyses it eagerly: an analysis error surfaces here,
+    // before anything is charged. The charge then comes before the one Spark job of the release.
+    Dataset<Row> noisy = lastStage.apply(build(plan, releaseSecret));
+    Release.requireSortable(noisy, keys);
     source.budget().spend(plan.event(), MECHANISM, describe(), releaseSecret.releaseId());
-    return result;
+    ClusterEncryption.warnIfOff(noisy.sparkSession().sparkContext());
+    return Release.materialise(noisy, keys);
   }
 
   /** What a ledger-backed budget commits to as the query's description (never stored in clear). */
@@ -320,6 +336,19 @@ public final class PrivateAggregation {
             + Arrays.toString(keys) + "; got " + Arrays.toString(publicGroups.columns()));
       }
     }
+    // Keys Spark compares by a collation that has no canonical spelling (SparkKeys).
+    StructType schema = source.data().schema();
+    String unit = source.privacyUnitColumn();
+    requireNoProblem(SparkKeys.problem("privacyUnitColumn", unit, schema.apply(unit).dataType(), true));
+    for (String k : keys) {
+      requireNoProblem(SparkKeys.problem("keyColumns", k, schema.apply(k).dataType(), publicGroups != null));
+    }
+  }
+
+  private static void requireNoProblem(String problem) {
+    if (problem != null) {
+      throw new IllegalArgumentException(problem);
+    }
   }
 
   private PartitionSelectionStrategy selectionKind() {
@@ -357,10 +386,15 @@ public final class PrivateAggregation {
         valueAlias.putIfAbsent(a.column(), "__v" + valueAlias.size());
       }
     }
+    // The unit and the keys in the form Spark compares them (SparkKeys): every later step, from
+    // bounding to the output, then sees exactly the groups Spark's groupBy forms.
+    StructType schema = source.data().schema();
+    String unitColumn = source.privacyUnitColumn();
     List<Column> selected = new ArrayList<>();
-    selected.add(col(source.privacyUnitColumn()).as(UNIT));
+    selected.add(SparkKeys.normalised(col(unitColumn), schema.apply(unitColumn).dataType(),
+        SparkKeys.Icu.COLLATION_KEY).as(UNIT));
     for (String k : keys) {
-      selected.add(col(k));
+      selected.add(SparkKeys.normalised(col(k), schema.apply(k).dataType(), SparkKeys.Icu.KEEP).as(k));
     }
     Column keep = col(UNIT).isNotNull();
     for (Map.Entry<String, String> v : valueAlias.entrySet()) {
@@ -371,8 +405,21 @@ public final class PrivateAggregation {
       keep = keep.and(col(alias).isNotNull()).and(not(isnan(col(alias))));
     }
     rows = rows.where(keep);
+    Dataset<Row> listed = null;
     if (publicGroups != null) {
-      rows = rows.join(renamedPublicKeys(), keyMatch(rows), "left_semi");
+      // Rows of unlisted groups are dropped; the others take their group's listed spelling, the
+      // same for every spelling of the group (it matters for ICU collations, which have no
+      // normal form of their own).
+      listed = listedGroups();
+      Dataset<Row> matched = rows.join(listed, keyMatch(rows, listed), "inner");
+      List<Column> mapped = new ArrayList<>(List.of(rows.col(UNIT)));
+      for (String k : keys) {
+        mapped.add(listed.col("__pk_" + k).as(k));
+      }
+      for (String alias : valueAlias.values()) {
+        mapped.add(rows.col(alias));
+      }
+      rows = matched.select(mapped.toArray(Column[]::new));
     }
 
     // Bounding: one shuffle of the rows by unit, one sort of each partition by a single 64-bit key
@@ -424,6 +471,10 @@ public final class PrivateAggregation {
     totals.add(functions.sum(col("__rows")).as("__rows"));
     List<String> valueColumns = new ArrayList<>(valueAlias.keySet());
     List<String> measurementColumns = new ArrayList<>();
+    int[] scales = new int[plan.measurements().size()];
+    for (int i = 0; i < scales.length; i++) {
+      scales[i] = PartialColumn.scaleFor(plan.measurements().get(i).sensitivity());
+    }
     for (int i = 0; i < plan.measurements().size(); i++) {
       String name = plan.measurements().get(i).name();
       if (name.equals(Aggregate.ROWS)) {
@@ -438,11 +489,11 @@ public final class PrivateAggregation {
       if (plan.measurements().get(i).dimension() > 1) {
         Aggregate h = histogramOf(name);
         for (int j = 0; j < h.bins(); j++) {
-          partials.add(PartialColumn.bin(valueColumns.indexOf(h.column()), h.edges(), j));
+          partials.add(PartialColumn.bin(valueColumns.indexOf(h.column()), h.edges(), j, scales[i]));
           aliases.add("__m" + i + "_" + j);
         }
       } else {
-        partials.add(partialOf(name, valueColumns));
+        partials.add(partialOf(name, valueColumns, scales[i]));
         aliases.add("__m" + i);
       }
       for (String alias : aliases) {
@@ -456,12 +507,11 @@ public final class PrivateAggregation {
         Encoders.row(DataTypes.createStructType(partialFields)));
     Dataset<Row> perGroup = perUnit.groupBy(keyCols.toArray(Column[]::new))
         .agg(totals.get(0), totals.subList(1, totals.size()).toArray(Column[]::new));
-    if (publicGroups != null) {
-      Dataset<Row> listed = renamedPublicKeys().distinct();
-      Dataset<Row> joined = listed.join(perGroup, keyMatch(perGroup), "left");
+    if (listed != null) {
+      Dataset<Row> joined = listed.join(perGroup, keyMatch(perGroup, listed), "left");
       List<Column> out = new ArrayList<>();
       for (String k : keys) {
-        out.add(listed.col("__pk_" + k).cast(source.data().schema().apply(k).dataType()).as(k));
+        out.add(listed.col("__pk_" + k).as(k));
       }
       for (String c : perGroup.columns()) {
         if (c.startsWith("__")) {
@@ -484,10 +534,15 @@ public final class PrivateAggregation {
     }
     Dataset<Row> stagedRows = perGroup.select(staged.toArray(Column[]::new));
 
-    NoiseStage stage = new NoiseStage(releaseSecret.bytes(), keys.length, plan.measurements(),
+    NoiseStage stage = new NoiseStage(releaseSecret.bytes(), keys.length, plan.measurements(), scales,
         aggregates, selectionKind(), plan.selection() == null ? Double.NaN : plan.selectionEpsilon(),
         plan.selectionDelta(), source.maxGroupsContributed(), preThreshold);
-    return stagedRows.mapPartitions(stage, Encoders.row(outputSchema()));
+    StructType output = outputSchema(rows.schema());
+    Dataset<Row> noisy = stagedRows.mapPartitions(stage, Encoders.row(output));
+    // Spark's row encoder drops string collations (a collated key comes out as a plain string);
+    // the keys get their types back, so that the output compares as the input did.
+    return noisy.select(Arrays.stream(output.fields())
+        .map(f -> noisy.col(f.name()).cast(f.dataType()).as(f.name())).toArray(Column[]::new));
   }
 
   /**
@@ -504,20 +559,20 @@ public final class PrivateAggregation {
     }
   }
 
-  private PartialColumn partialOf(String measurement, List<String> valueColumns) {
+  private PartialColumn partialOf(String measurement, List<String> valueColumns, int scale) {
     for (Aggregate a : aggregates) {
       if (a.column() == null) {
         continue;
       }
       int value = valueColumns.indexOf(a.column());
       if (measurement.equals(a.sumName())) {
-        return PartialColumn.sum(PartialColumn.Kind.CLAMPED, value, a);
+        return PartialColumn.sum(PartialColumn.Kind.CLAMPED, value, a, scale);
       }
       if (measurement.equals(a.centeredSumName())) {
-        return PartialColumn.sum(PartialColumn.Kind.CENTERED, value, a);
+        return PartialColumn.sum(PartialColumn.Kind.CENTERED, value, a, scale);
       }
       if (measurement.equals(a.centeredSquaresName())) {
-        return PartialColumn.sum(PartialColumn.Kind.CENTERED_SQUARE, value, a);
+        return PartialColumn.sum(PartialColumn.Kind.CENTERED_SQUARE, value, a, scale);
       }
     }
     throw new IllegalStateException("no statistic measures " + measurement);
@@ -532,27 +587,62 @@ public final class PrivateAggregation {
     throw new IllegalStateException("no histogram measures " + measurement);
   }
 
-  private Dataset<Row> renamedPublicKeys() {
+  /**
+   * The public groups, one row per Spark group: the keys (as {@code __pk_<key>}) cast to the key
+   * columns' types and in normal form. Spark's distinct would keep an arbitrary spelling of a group
+   * listed under several spellings of an ICU collation; such a group keeps its smallest spelling in
+   * binary order instead, so that the output depends on the list alone, not on its order.
+   */
+  private Dataset<Row> listedGroups() {
+    StructType schema = source.data().schema();
     List<Column> cols = new ArrayList<>();
+    List<String> icu = new ArrayList<>();
     for (String k : keys) {
-      cols.add(col(k).cast(source.data().schema().apply(k).dataType()).as("__pk_" + k));
+      DataType type = schema.apply(k).dataType();
+      cols.add(SparkKeys.normalised(col(k).cast(type), type, SparkKeys.Icu.KEEP).as("__pk_" + k));
+      if (SparkKeys.isIcu(type)) {
+        icu.add(k);
+      }
     }
-    return publicGroups.select(cols.toArray(Column[]::new));
+    Dataset<Row> listed = publicGroups.select(cols.toArray(Column[]::new));
+    if (icu.isEmpty()) {
+      return listed.distinct();
+    }
+    Column[] groupCols = Arrays.stream(keys).map(k -> col("__pk_" + k)).toArray(Column[]::new);
+    Column[] spellings = icu.stream()
+        .map(k -> functions.min(col("__pk_" + k).cast(DataTypes.StringType)).as("__spelling_" + k))
+        .toArray(Column[]::new);
+    Dataset<Row> grouped = listed.groupBy(groupCols)
+        .agg(spellings[0], Arrays.copyOfRange(spellings, 1, spellings.length));
+    List<Column> out = new ArrayList<>();
+    for (String k : keys) {
+      out.add(icu.contains(k)
+          ? col("__spelling_" + k).cast(schema.apply(k).dataType()).as("__pk_" + k)
+          : col("__pk_" + k));
+    }
+    return grouped.select(out.toArray(Column[]::new));
   }
 
-  private Column keyMatch(Dataset<Row> other) {
+  /**
+   * Rows of {@code other} whose keys equal a listed group's (Spark's equality). The keys of {@code
+   * other} are cast to the listed keys' types because Spark's row encoder, in {@code mapPartitions},
+   * drops string collations.
+   */
+  private Column keyMatch(Dataset<Row> other, Dataset<Row> listed) {
     Column match = lit(true);
     for (String k : keys) {
-      match = match.and(other.col(k).eqNullSafe(col("__pk_" + k)));
+      Column pk = listed.col("__pk_" + k);
+      DataType type = listed.schema().apply("__pk_" + k).dataType();
+      match = match.and(other.col(k).cast(type).eqNullSafe(pk));
     }
     return match;
   }
 
-  private StructType outputSchema() {
+  /** The output's schema: the keys with their types in {@code keyTypes} (in normal form), then the statistics. */
+  private StructType outputSchema(StructType keyTypes) {
     List<StructField> fields = new ArrayList<>();
     for (String k : keys) {
-      StructField f = source.data().schema().apply(k);
-      fields.add(DataTypes.createStructField(k, f.dataType(), true));
+      fields.add(DataTypes.createStructField(k, keyTypes.apply(k).dataType(), true));
     }
     for (Aggregate a : aggregates) {
       var value = a.isVector() ? DataTypes.createArrayType(DataTypes.DoubleType, false) : DataTypes.DoubleType;

@@ -35,19 +35,23 @@ record RowLayout(boolean separateUnit, int keyCount, int valueCount) implements 
     return rowHash() + 1;
   }
 
-  /** The unit, as a hash-map key. */
+  /** The unit, as a hash-map key equal for equal units ({@link SparkKeys#identity}). */
   Object unitKey(Row row) {
-    return UnitContribution.hashable(row.get(unit()));
+    return SparkKeys.identity(row.get(unit()));
   }
 
-  /** The group, as a hash-map key. */
+  /**
+   * The group, as a hash-map key equal for one Spark group: the keys arrive in normal form
+   * ({@link SparkKeys#normalised}), so bit equality, which {@link SparkKeys#identity} gives, is
+   * Spark's equality.
+   */
   Object groupKey(Row row) {
     if (keyCount == 1) {
-      return UnitContribution.hashable(row.get(firstKey()));
+      return SparkKeys.identity(row.get(firstKey()));
     }
     Object[] key = new Object[keyCount];
     for (int i = 0; i < keyCount; i++) {
-      key[i] = UnitContribution.hashable(row.get(firstKey() + i));
+      key[i] = SparkKeys.identity(row.get(firstKey() + i));
     }
     return Arrays.asList(key);
   }

@@ -1,6 +1,5 @@
 package org.privspark.spark.sql;
 
-import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
@@ -76,7 +75,10 @@ final class UnitContribution {
     return c;
   }
 
-  /** A fixed order of key values; used only when two groups' 64-bit hashes collide. */
+  /**
+   * A fixed order of key values, the same on every evaluation; used only when two groups' 64-bit
+   * hashes collide. Keys of one group are equal here too, as they arrive in normal form.
+   */
   @SuppressWarnings({"unchecked", "rawtypes"})
   private static int compareKeys(Object a, Object b) {
     if (a == null || b == null) {
@@ -88,11 +90,7 @@ final class UnitContribution {
     if (a instanceof Comparable x && a.getClass() == b.getClass()) {
       return x.compareTo(b);
     }
-    return a.toString().compareTo(b.toString());
-  }
-
-  /** A value usable as a hash-map key: byte arrays compare by content. */
-  static Object hashable(Object value) {
-    return value instanceof byte[] bytes ? ByteBuffer.wrap(bytes) : value;
+    // Structs and arrays: their stable ids (a byte array's toString would differ per evaluation).
+    return SparkKeys.id(new Object[] {a}).compareTo(SparkKeys.id(new Object[] {b}));
   }
 }

@@ -57,10 +57,10 @@ class GroupKeyTypesTest {
     try {
       java.util.TimeZone.setDefault(java.util.TimeZone.getTimeZone("UTC"));
       StringBuilder utc = new StringBuilder();
-      NoiseStage.appendValue(utc, ts);
+      SparkKeys.appendId(utc, ts);
       java.util.TimeZone.setDefault(java.util.TimeZone.getTimeZone("Asia/Kolkata"));
       StringBuilder kolkata = new StringBuilder();
-      NoiseStage.appendValue(kolkata, ts);
+      SparkKeys.appendId(kolkata, ts);
       assertThat(kolkata.toString()).isEqualTo(utc.toString());
     } finally {
       java.util.TimeZone.setDefault(saved);

@@ -7,7 +7,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
@@ -28,7 +30,7 @@ import org.privspark.core.ledger.OpeningStore;
 import org.privspark.core.ledger.note.NoteSigner;
 import org.privspark.spark.SparkTestSession;
 
-/** A private aggregation charged to a ledger: the entry is durable before any Spark job runs. */
+/** A private aggregation charged to a ledger: the entry is durable before any task reads the data. */
 class LedgerBackedQueryTest {
   private static final String ORIGIN = "test.privspark.org/spark-ledger";
   @TempDir Path dir;
@@ -49,7 +51,16 @@ class LedgerBackedQueryTest {
     LocalDirectoryStore store = new LocalDirectoryStore(dir.resolve("ledger"));
     Ledger ledger = Ledger.create(store, ORIGIN, 2.0, 1e-5, OrderGrid.defaults(), signer, OpeningStore.discarding());
     PrivacyBudget budget = ledger.budget();
-    Dataset<Row> input = data();
+    Path entry = store.root().resolve(LedgerEntry.path(1));
+    // Every task that reads the input first checks that the entry is on disk (local mode: the
+    // executors share this file system); a read before the charge fails the release.
+    String entryPath = entry.toString();
+    Dataset<Row> input = data().mapPartitions((MapPartitionsFunction<Row, Row>) rows -> {
+      if (!Files.exists(Path.of(entryPath))) {
+        throw new IllegalStateException("a task read the data before the ledger entry was written");
+      }
+      return rows;
+    }, Encoders.row(data().schema()));
     SparkSession spark = SparkTestSession.get();
     int jobsBefore = spark.sparkContext().statusTracker().getJobIdsForGroup(null).length;
 
@@ -58,11 +69,12 @@ class LedgerBackedQueryTest {
             new StructType().add("grp", DataTypes.StringType)))
         .count().sum("amount", 0, 50).epsilon(1.0);
     var cost = query.cost();
+    assertThat(entry).as("no entry before run()").doesNotExist();
     Dataset<Row> result = query.run();
 
-    Path entry = store.root().resolve(LedgerEntry.path(1));
-    assertThat(entry).as("entry written by run(), before any action").exists();
-    assertThat(spark.sparkContext().statusTracker().getJobIdsForGroup(null).length).isEqualTo(jobsBefore);
+    assertThat(entry).as("entry written by run()").exists();
+    assertThat(spark.sparkContext().statusTracker().getJobIdsForGroup(null).length)
+        .as("run() computed the release").isGreaterThan(jobsBefore);
     LedgerEntry recorded = LedgerEntry.decode(Files.readAllBytes(entry), 1);
     assertThat(recorded.mechanism()).isEqualTo("private-aggregation");
     assertThat(recorded.cost()).isEqualTo(FixedPointCost.of(cost, OrderGrid.defaults()));

@@ -96,11 +96,16 @@ class QuantilesAndHistogramsTest {
    */
   @Test
   void plan_shufflesRowsOnceByUnit_thenAggregatesByGroup() {
-    Dataset<Row> result = PrivateDataFrame.of(uniform(), "user", new PrivacyBudget(10, 1e-5))
+    // The plan run() collects (the returned Dataset holds its rows on the driver).
+    java.util.concurrent.atomic.AtomicReference<Dataset<Row>> collected = new java.util.concurrent.atomic.AtomicReference<>();
+    PrivateDataFrame.of(uniform(), "user", new PrivacyBudget(10, 1e-5))
         .maxGroupsContributed(2).maxContributionsPerGroup(3).groupBy("grp")
-        .count().sum("amount", 0, 100).quantiles("amount", 0, 100, 0.5).epsilon(1).delta(1e-6).run();
-    result.collectAsList();
-    String plan = result.queryExecution().executedPlan().toString();
+        .count().sum("amount", 0, 100).quantiles("amount", 0, 100, 0.5).epsilon(1).delta(1e-6)
+        .run(noisy -> {
+          collected.set(noisy);
+          return noisy;
+        });
+    String plan = collected.get().queryExecution().executedPlan().toString();
     // Adaptive execution prints the final plan, then the initial one: count the final plan's.
     int initial = plan.indexOf("== Initial Plan ==");
     if (initial >= 0) {

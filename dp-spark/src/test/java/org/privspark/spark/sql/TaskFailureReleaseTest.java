@@ -46,6 +46,7 @@ import org.privspark.spark.TaskFaults;
  *       {@code FetchFailed}, so Spark reruns the lost map task and resubmits the stage;
  *   <li>result stage (final aggregation and noise): partition 0 throws.
  * </ol>
+ * All three happen inside {@code run()}, which computes the release in one Spark job.
  * Deterministic: the faults are tied to attempt numbers, not to timing, and the secret is fixed.
  */
 class TaskFailureReleaseTest {
@@ -73,10 +74,10 @@ class TaskFailureReleaseTest {
     return spark.createDataFrame(JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(rows, 2), SCHEMA);
   }
 
-  private static Dataset<Row> release(Dataset<Row> data, PrivacyBudget budget) {
+  private static PrivateAggregation query(Dataset<Row> data, PrivacyBudget budget) {
     return PrivateDataFrame.of(data, "user", budget).maxGroupsContributed(2).maxContributionsPerGroup(2)
         .groupBy("grp").count().mean("amount", 0, 100).quantiles("amount", 0, 100, 0.5, 0.9)
-        .epsilon(2).delta(1e-6).releaseSecret(SECRET).run();
+        .epsilon(2).delta(1e-6).releaseSecret(SECRET);
   }
 
   private static List<String> sorted(List<Row> rows) {
@@ -96,7 +97,7 @@ class TaskFailureReleaseTest {
   @Test
   void release_firstAttemptFailsInEveryStage_releasesTheFailureFreeRowsAndOneLedgerEntry() throws Exception {
     SparkSession spark = SparkTestSession.get();
-    List<Row> expectedRows = release(input(), new PrivacyBudget(10, 1e-5)).collectAsList();
+    List<Row> expectedRows = query(input(), new PrivacyBudget(10, 1e-5)).run().collectAsList();
     List<String> expected = sorted(expectedRows);
 
     NoteSigner signer = NoteSigner.generate(ORIGIN);
@@ -104,13 +105,13 @@ class TaskFailureReleaseTest {
     Ledger ledger = Ledger.create(store, ORIGIN, 10, 1e-5, OrderGrid.defaults(), signer, OpeningStore.discarding());
     long before = entries(store);
     Dataset<Row> faulty = input().withColumn("amount", TaskFaults.failingIdentity(0, 1).apply(col("amount")));
-    Dataset<Row> released = release(faulty, ledger.budget());
-    Dataset<Row> failingResultStage = released.mapPartitions(TaskFaults.failingPartitions(0),
-        Encoders.row(released.schema()));
+    // run() computes the release in its one Spark job; the result-stage fault goes into that job.
     List<Row> retriedRows;
     TaskFaults.Recorder recorder = TaskFaults.Recorder.attach(spark);
     try (recorder) {
-      retriedRows = failingResultStage.collectAsList();
+      retriedRows = query(faulty, ledger.budget())
+          .run(noisy -> noisy.mapPartitions(TaskFaults.failingPartitions(0), Encoders.row(noisy.schema())))
+          .collectAsList();
     }
 
     System.out.println("task ends by stage (failing run): " + recorder.byStage());
@@ -124,7 +125,7 @@ class TaskFailureReleaseTest {
     assertThat(recorder.stageAttempts()).as("a resubmitted stage").anyMatch(s -> s.contains(".1 "));
 
     assertThat(sorted(retriedRows)).isEqualTo(expected);
-    assertThat(retriedRows).containsExactlyInAnyOrderElementsOf(expectedRows);
+    assertThat(retriedRows).containsExactlyElementsOf(expectedRows); // the same rows, in the same (key) order
     assertThat(expected).hasSize(3); // the 100-unit groups are kept, the 1-unit group is not
 
     assertThat(entries(store) - before).as("ledger entries added by the release").isEqualTo(1);

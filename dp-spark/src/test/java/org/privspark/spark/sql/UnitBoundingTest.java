@@ -52,7 +52,7 @@ class UnitBoundingTest {
   /** (unit is dropped by the pass) key → sorted list of "count/sum" per kept (unit, group). */
   private static Map<String, List<String>> stream(List<Object[]> rows) {
     PartialColumn sum = PartialColumn.sum(PartialColumn.Kind.CLAMPED, 0,
-        new Aggregate(Aggregate.Kind.SUM, "v", 0, 2, 1));
+        new Aggregate(Aggregate.Kind.SUM, "v", 0, 2, 1), 0);
     UnitBounding pass = new UnitBounding(new RowLayout(true, 1, 1), L0, L_INF, List.of(sum));
     Iterator<Row> out = pass.call(rows.stream().map(RowFactory::create).iterator());
     Map<String, List<String>> byKey = new TreeMap<>();
