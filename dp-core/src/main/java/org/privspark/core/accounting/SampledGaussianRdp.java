@@ -26,18 +26,20 @@ import org.privspark.core.Check;
  * is cut right after a positive term, so the truncated sum is an upper bound on A_α (the cost is
  * rounded up, never down).
  *
- * <p><b>Rounding up.</b> Each series returns log(A_α − 1) with a bound η on the absolute error of
- * the computed value, and ε(α) is evaluated at log(A_α − 1) + η, rounding up. The bound: every
- * term's logarithm is a sum of at most five parts (log-binomial, k·log q, (α − k)·log(1 − q), the
- * exponent term, and for fractional orders log ½ and a log-erfc); each elementary function is
- * within an ulp, each sum and product adds half an ulp of its magnitude, and the log-binomial
- * accumulates one step per index. So a term after k steps is within 2^-51·(k + 6)·W of its exact
- * log, where W bounds the sum of the parts' magnitudes (plus the exponent and 1), and the log-space
- * sum adds 2^-51·W per term; η = 2^-49·(n + 8)·W covers n terms twice over. Fractional orders add
- * 2^-40 for the log-erfc (commons-math computes erfc to a relative 1e-15; 2^-40 allows a thousand
- * times that) and 2^-51/|1 − αq| for the rounding of 1 − αq; there the sum has positive and
- * negative parts P and N (as logs), and the bound taken is log(e^{P+η} − e^{N−η}), which stays
- * an upper bound however much the two parts cancel.
+ * <p><b>Rounding up.</b> Each series returns an upper bound on log(A_α − 1), and ε(α) is evaluated
+ * from it rounding up. Every term's logarithm is a sum of a few parts (log-binomial, k·log q,
+ * (α − k)·log(1 − q), the exponent term, and for fractional orders log ½ and a log-erfc); each
+ * elementary function is within an ulp, each sum and product adds half an ulp of its magnitude, and
+ * the log-binomial accumulates one step per index, so a term after k steps is within
+ * 2^-51·(k + 6)·W of its exact log, W the sum of its parts' magnitudes. A log-erfc adds 2^-40
+ * (commons-math computes erfc to about 1e-15 relative; the allowance is a thousand times that,
+ * an assumption rather than a proof) and its argument's rounding times its slope, below
+ * 2·max(x, 0) + 2; the rounding of 1 − αq grows by αq/|1 − αq|. Each term's error, as a relative
+ * error of the term, is carried along weighted by the term ({@code SignedLogSum}), so a term far
+ * below the sum adds little however large the numbers in its log; the fractional series add the two
+ * halves of each term apart for the same reason. The bound is then log(e^{P'} − e^{N'}), with the
+ * positive part P raised by the weighted errors and by 2^-50 per log-space addition, and the
+ * negative part N lowered by the latter: an upper bound however much the two parts cancel.
  */
 public final class SampledGaussianRdp {
   // Stop when the last term is below (A − 1) · e^-32 ≈ 1.3e-14 relative: far below what any

@@ -49,8 +49,13 @@ final class Grid {
    */
   static void checkFinite(String name, double value) {
     if (!Double.isFinite(value)) {
-      throw new IllegalArgumentException(name + " must be finite (not shown: it may be private)");
+      throw notFinite(name);
     }
+  }
+
+  /** Kept out of {@link #checkFinite} so that the check itself stays tiny and inlined. */
+  private static IllegalArgumentException notFinite(String name) {
+    return new IllegalArgumentException(name + " must be finite (not shown: it may be private)");
   }
 
   /**
@@ -85,13 +90,14 @@ final class Grid {
     if (Math.abs(units) < LONG_UNITS) {
       long k = Math.round(units);
       long sum = k + y;
-      if (((k ^ sum) & (y ^ sum)) >= 0) { // no overflow: the sum is exact
-        // (double) sum is the nearest double to sum, and scaling by g = 2^e is exact unless it
-        // overflows, so this is the nearest double to (k + y)·g.
-        double released = sum * g;
-        return Double.isInfinite(released) ? Math.copySign(largestMultiple(g), released) : released;
+      // (double) sum is the nearest double to sum, and scaling by g = 2^e is exact unless it
+      // overflows, so this is the nearest double to (k + y)·g when the long sum did not overflow.
+      double released = sum * g;
+      if (((k ^ sum) & (y ^ sum)) >= 0 && Math.abs(released) <= Double.MAX_VALUE) {
+        return released;
       }
     }
+    // Rare: past 2^62 units, a long overflow, or a result beyond the double range (clamped there).
     return toDouble(snap(x, g).add(BigInteger.valueOf(y)), g);
   }
 

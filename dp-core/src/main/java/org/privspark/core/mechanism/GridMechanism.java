@@ -31,6 +31,9 @@ import org.privspark.core.noise.NoiseSource;
 public abstract sealed class GridMechanism<E extends PrivacyEvent, N extends AddedNoise>
     permits LaplaceMechanism, GaussianMechanism {
 
+  /** The largest n the builders accept: 2^53, where a long still converts to a double exactly. */
+  static final long MAX_COORDINATES = 1L << 53;
+
   /** The discrete parameters of a release of n coordinates. */
   record Plan<E, N>(IntegerNoiseSampler sampler, E event, N noise) {}
 
@@ -50,9 +53,6 @@ public abstract sealed class GridMechanism<E extends PrivacyEvent, N extends Add
 
   /** The plan for n = {@code roundedCoordinates} ≥ 1 separately rounded coordinates. */
   abstract Plan<E, N> plan(long roundedCoordinates);
-
-  /** The largest n the builders accept: 2^53, where a long still converts to a double exactly. */
-  static final long MAX_COORDINATES = 1L << 53;
 
   /** The builders' check of {@code maxCoordinatesContributed}. */
   static void checkCoordinates(long maxCoordinatesContributed) {

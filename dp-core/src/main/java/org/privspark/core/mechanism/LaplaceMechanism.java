@@ -83,8 +83,8 @@ public final class LaplaceMechanism extends GridMechanism<DiscreteLaplaceEvent, 
   @Override
   Plan<DiscreteLaplaceEvent, DiscreteLaplaceNoise> plan(long roundedCoordinates) {
     long d = Math.addExact(sensitivityUnits, roundedCoordinates - 1);
-    // T = ⌈D/ε⌉ in exact arithmetic: the smallest integer T with D/T ≤ ε. The event's double
-    // D/T then rounds to at most ε too (rounding to nearest is monotone and ε is a double).
+    // T = ⌈D/ε⌉ in exact arithmetic: the smallest integer T with D/T ≤ ε. The event rounds D/T up
+    // to the smallest double at or above it, which is still at most ε (ε is such a double).
     BigDecimal t = Grid.ceilDiv(BigDecimal.valueOf(d), new BigDecimal(epsilon));
     if (t.compareTo(BigDecimal.valueOf(DiscreteLaplaceSampler.MAX_SCALE)) > 0) {
       throw new IllegalArgumentException(
