@@ -8,10 +8,17 @@ import org.privspark.core.Check;
 
 /**
  * Finds the smallest noise that meets a target (ε, δ). Every answer errs toward more noise: the
- * searches return the upper end of their final bracket, which is known to satisfy the target.
+ * searches return the upper end of their final bracket, which is known to satisfy the target, and
+ * σ = z·Δ is rounded up.
  */
 public final class Calibration {
   private static final double RELATIVE_TOLERANCE = 1e-12;
+  /**
+   * The analytic Gaussian's log δ is computed from normal tails (commons-math's erfc, accurate to
+   * about 1e-15 relative) and one log-difference; the target is lowered by this much (a relative
+   * 1e-9 on δ) so that rounding in that computation cannot pass a σ that is too small.
+   */
+  private static final double ANALYTIC_LOG_DELTA_MARGIN = 1e-9;
 
   private Calibration() {}
 
@@ -25,10 +32,10 @@ public final class Calibration {
     Check.positiveFinite("epsilon", epsilon);
     Check.inOpen("delta", delta, 0.0, 1.0);
     Check.positiveFinite("l2Sensitivity", l2Sensitivity);
-    double logTarget = StrictMath.log(delta);
+    double logTarget = Directed.below(StrictMath.log(delta)) - ANALYTIC_LOG_DELTA_MARGIN;
     double multiplier =
         smallestPositive(z -> analyticGaussianLogDelta(epsilon, z) <= logTarget, 1.0);
-    return multiplier * l2Sensitivity;
+    return Directed.multiplyUp(multiplier, l2Sensitivity);
   }
 
   /** log δ(ε) of the Gaussian mechanism with noise multiplier z = σ/Δ (Balle &amp; Wang, Thm. 8). */
@@ -57,7 +64,7 @@ public final class Calibration {
             z -> RdpAccountant.epsilonOf(GaussianEvent.withNoiseMultiplier(z), delta, grid).epsilon()
                 <= epsilon,
             1.0);
-    return multiplier * l2Sensitivity;
+    return Directed.multiplyUp(multiplier, l2Sensitivity);
   }
 
   /**

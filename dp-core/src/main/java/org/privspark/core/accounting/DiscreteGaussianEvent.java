@@ -18,9 +18,9 @@ public record DiscreteGaussianEvent(double sigma, double l2Sensitivity) implemen
     Check.positiveFinite("l2Sensitivity", l2Sensitivity);
   }
 
+  /** αΔ²/(2σ²), rounded toward +∞ as {@link GaussianEvent} rounds it. */
   @Override
   public double rdp(double order) {
-    double z = sigma / l2Sensitivity;
-    return order / (2 * z * z);
+    return GaussianEvent.rdpRoundedUp(order, sigma, l2Sensitivity);
   }
 }

@@ -24,8 +24,9 @@ public record DiscreteLaplaceEvent(double scale, double l1Sensitivity) implement
     return PureDpEvent.randomizedResponseRdp(pureEpsilon(), order);
   }
 
+  /** Δ/t rounded toward +∞ (the double nearest to 3/10 is below it, for example). */
   @Override
   public double pureEpsilon() {
-    return l1Sensitivity / scale;
+    return Directed.divideUp(l1Sensitivity, scale);
   }
 }

@@ -14,21 +14,26 @@ import org.privspark.core.Check;
  * looser) ε.
  */
 public final class OrderGrid {
+  /** The largest accepted order: α − 1 is exact up to here. */
+  public static final double MAX_ORDER = 0x1p52;
   private static final OrderGrid DEFAULT = build(true);
   private static final OrderGrid OPACUS = build(false);
 
   private final double[] orders;
-  // Per-order constants of the (ε, δ) conversion, computed once: log α and log(1 − 1/α).
-  private final double[] logOrders;
-  private final double[] logOneMinusInverse;
+  // Per-order constants of the (ε, δ) conversion, computed once and rounded for it: log α from
+  // below and log(1 − 1/α) from above (both enter the conversion's ε with the sign that makes a
+  // smaller log α and a larger log(1 − 1/α) give a larger ε).
+  private final double[] logOrdersBelow;
+  private final double[] logOneMinusInverseAbove;
 
   private OrderGrid(double[] orders) {
     this.orders = orders;
-    this.logOrders = new double[orders.length];
-    this.logOneMinusInverse = new double[orders.length];
+    this.logOrdersBelow = new double[orders.length];
+    this.logOneMinusInverseAbove = new double[orders.length];
     for (int i = 0; i < orders.length; i++) {
-      logOrders[i] = StrictMath.log(orders[i]);
-      logOneMinusInverse[i] = StrictMath.log1p(-1 / orders[i]);
+      logOrdersBelow[i] = Directed.below(StrictMath.log(orders[i]));
+      // −1/α rounded toward zero, so that log1p of it is not below log(1 − 1/α), then its ulp.
+      logOneMinusInverseAbove[i] = Directed.above(StrictMath.log1p(-Directed.divideDown(1, orders[i])));
     }
   }
 
@@ -45,7 +50,7 @@ public final class OrderGrid {
     return OPACUS;
   }
 
-  /** A custom grid; orders must be finite, &gt; 1 and strictly increasing. */
+  /** A custom grid; orders must be in (1, 2^52] and strictly increasing. */
   public static OrderGrid of(double... orders) {
     Check.notNull("orders", orders);
     if (orders.length == 0) {
@@ -56,6 +61,10 @@ public final class OrderGrid {
       if (!(copy[i] > 1) || !Double.isFinite(copy[i])) {
         throw new IllegalArgumentException(
             "orders[" + i + "] must be finite and > 1; got " + copy[i]);
+      }
+      if (copy[i] > MAX_ORDER) {
+        // Below it α − 1 is an exact double, which the rounding-up of every cost relies on.
+        throw new IllegalArgumentException("orders[" + i + "] must be at most 2^52; got " + copy[i]);
       }
       if (i > 0 && !(copy[i] > copy[i - 1])) {
         throw new IllegalArgumentException(
@@ -123,14 +132,14 @@ public final class OrderGrid {
     return orders.clone();
   }
 
-  /** log α of order i. */
-  double logOrder(int i) {
-    return logOrders[i];
+  /** log α of order i, rounded down (never above the exact value). */
+  double logOrderBelow(int i) {
+    return logOrdersBelow[i];
   }
 
-  /** log(1 − 1/α) of order i. */
-  double logOneMinusInverse(int i) {
-    return logOneMinusInverse[i];
+  /** log(1 − 1/α) of order i, rounded up (never below the exact value). */
+  double logOneMinusInverseAbove(int i) {
+    return logOneMinusInverseAbove[i];
   }
 
   public double smallest() {

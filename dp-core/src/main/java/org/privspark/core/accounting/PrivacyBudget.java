@@ -165,9 +165,9 @@ public final class PrivacyBudget {
     return journal != null ? journal.spent() : accountant.epsilon(delta);
   }
 
-  /** ε still available at this budget's δ (the budget's ε minus the ε spent so far). */
+  /** ε still available at this budget's δ (the budget's ε minus the ε spent so far, rounded down). */
   public synchronized double remainingEpsilon() {
-    return Math.max(0, epsilon - spent().epsilon());
+    return Math.max(0, Directed.subtractDown(epsilon, spent().epsilon()));
   }
 
   @Override

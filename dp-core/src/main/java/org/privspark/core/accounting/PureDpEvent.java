@@ -27,13 +27,23 @@ public record PureDpEvent(double epsilon) implements PrivacyEvent {
   }
 
   /**
-   * D_α between the two output distributions of ε-randomized response. Multiplying numerator and
-   * denominator by e^{−ε/2} gives (log cosh((α−½)ε) − log cosh(ε/2)) / (α−1), which keeps full
-   * relative precision for small ε (the textbook form cancels almost to nothing there).
+   * D_α between the two output distributions of ε-randomized response, rounded up. Multiplying
+   * numerator and denominator by e^{−ε/2} gives (log cosh((α−½)ε) − log cosh(ε/2)) / (α−1), which
+   * keeps full relative precision for small ε (the textbook form cancels almost to nothing there).
+   *
+   * <p>Each computed log cosh is within a relative 12·2^-52 of the exact value at the exact
+   * argument: the argument's rounding (2^-53 relative, weighted by x·tanh x / log cosh x ≤ 2), then
+   * below 1 sinh and s² and log1p (each within an ulp, log1p's condition number at most 1); from 1
+   * on, two additions and a log1p next to a result that is at least 0.307 of the largest term
+   * (x ≥ 1 against log 2). So (A + B)·2^-45, far more than 12·2^-52·(A + B), is added to the
+   * difference A − B, every step rounding up. The result never exceeds ε, which bounds D_α of any
+   * ε-DP pair exactly.
    */
   static double randomizedResponseRdp(double epsilon, double order) {
-    double value = (logCosh((order - 0.5) * epsilon) - logCosh(epsilon / 2)) / (order - 1);
-    // Guard the last ulp: the bound can never exceed ε itself.
+    double a = logCosh((order - 0.5) * epsilon);
+    double b = logCosh(epsilon / 2);
+    double error = Directed.multiplyUp(RdpCurve.addRoundingUp(a, b), 0x1p-45);
+    double value = Directed.divideUp(RdpCurve.addRoundingUp(RdpCurve.addRoundingUp(a, -b), error), order - 1);
     return Math.min(Math.max(value, 0), epsilon);
   }
 

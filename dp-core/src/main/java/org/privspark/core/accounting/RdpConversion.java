@@ -19,6 +19,12 @@ import org.privspark.core.Check;
  * <p>An additive δ (from (ε, δ)-only mechanisms) is taken off the target δ before the curve is
  * used, and added back to the reported δ. When every composed event has a pure-DP bound, the pure
  * composition (Σε, additive δ) is also a valid answer and the better of the two is returned.
+ *
+ * <p><b>Rounding.</b> Every reported ε and δ is an upper bound on the exact value of the formula
+ * at the curve it is given: the δ left for the curve is rounded down, log δ and log α are taken
+ * from below and log(1 − 1/α) from above (each {@link StrictMath} result is within an ulp, and
+ * moves two ulps), and every sum, product and quotient rounds up ({@link Directed}). The same
+ * holds for δ at ε, with the sides swapped where a term enters with a minus sign.
  */
 public final class RdpConversion {
   private RdpConversion() {}
@@ -31,9 +37,9 @@ public final class RdpConversion {
     double bestEpsilon = Double.POSITIVE_INFINITY;
     double bestOrder = Double.NaN;
     int bestIndex = -1;
-    double rdpDelta = delta - additiveDelta;
+    double rdpDelta = Directed.subtractDown(delta, additiveDelta);
     if (rdpDelta > 0) {
-      double logDelta = StrictMath.log(rdpDelta);
+      double logDelta = Directed.below(StrictMath.log(rdpDelta));
       // Total variation ≤ √(1 − e^{−ε(α)}) (the bound delta() uses), so ε(α) ≤ −log(1 − δ²)
       // certifies ε = 0. The threshold is shrunk by a relative 1e-12 so that rounding never
       // certifies it wrongly.
@@ -45,9 +51,7 @@ public final class RdpConversion {
         if (!Double.isFinite(r)) {
           continue;
         }
-        double eps = r <= zeroThreshold
-            ? 0
-            : r + grid.logOneMinusInverse(i) - (logDelta + grid.logOrder(i)) / (a - 1);
+        double eps = r <= zeroThreshold ? 0 : epsilonAtOrder(r, grid, i, logDelta);
         if (eps < bestEpsilon) {
           bestEpsilon = eps;
           bestOrder = a;
@@ -65,6 +69,17 @@ public final class RdpConversion {
     return new PrivacyGuarantee(Math.max(bestEpsilon, 0), delta, bestOrder, edge);
   }
 
+  /**
+   * ε(α) + log(1 − 1/α) − (log δ + log α)/(α − 1), rounded up; {@code logDelta} is already a lower
+   * bound on log δ. α − 1 is exact (orders are below 2^52).
+   */
+  private static double epsilonAtOrder(double r, OrderGrid grid, int i, double logDelta) {
+    // −log δ − log α from above: both logs are lower bounds.
+    double minusLogs = RdpCurve.addRoundingUp(-logDelta, -grid.logOrderBelow(i));
+    double tail = Directed.divideUp(minusLogs, grid.order(i) - 1);
+    return RdpCurve.addRoundingUp(RdpCurve.addRoundingUp(r, grid.logOneMinusInverseAbove(i)), tail);
+  }
+
   /** The smallest total δ the curve certifies at ε {@code epsilon} &ge; 0. */
   public static PrivacyGuarantee delta(
       RdpCurve curve, double additiveDelta, double pureEpsilon, double epsilon) {
@@ -80,8 +95,13 @@ public final class RdpConversion {
       if (!Double.isFinite(r)) {
         continue;
       }
-      double logDelta = r == 0 ? Double.NEGATIVE_INFINITY : 0.5 * StrictMath.log(-StrictMath.expm1(-r));
-      logDelta = Math.min(logDelta, (a - 1) * (r - epsilon + grid.logOneMinusInverse(i)) - grid.logOrder(i));
+      // Both bounds on log δ rounded up: √(1 − e^{−ε(α)}), and the proposition solved for δ.
+      double logDelta = r == 0
+          ? Double.NEGATIVE_INFINITY
+          : 0.5 * Directed.above(StrictMath.log(Directed.above(-StrictMath.expm1(-r))));
+      double inner = RdpCurve.addRoundingUp(RdpCurve.addRoundingUp(r, -epsilon), grid.logOneMinusInverseAbove(i));
+      logDelta = Math.min(logDelta,
+          RdpCurve.addRoundingUp(Directed.multiplyUp(a - 1, inner), -grid.logOrderBelow(i)));
       if (logDelta < bestLogDelta) {
         bestLogDelta = logDelta;
         bestOrder = a;
@@ -91,7 +111,8 @@ public final class RdpConversion {
     if (pureEpsilon <= epsilon) {
       return new PrivacyGuarantee(epsilon, Math.min(1, additiveDelta), Double.POSITIVE_INFINITY, false);
     }
-    double total = Math.min(1, RdpCurve.addRoundingUp(StrictMath.exp(bestLogDelta), additiveDelta));
+    double curveDelta = bestLogDelta == Double.NEGATIVE_INFINITY ? 0 : Directed.above(StrictMath.exp(bestLogDelta));
+    double total = Math.min(1, RdpCurve.addRoundingUp(curveDelta, additiveDelta));
     boolean edge = grid.size() > 1 && bestIndex >= 0 && (bestIndex == 0 || bestIndex == grid.size() - 1);
     return new PrivacyGuarantee(epsilon, total, bestOrder, edge);
   }

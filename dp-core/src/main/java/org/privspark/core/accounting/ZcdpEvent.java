@@ -12,8 +12,9 @@ public record ZcdpEvent(double rho) implements PrivacyEvent {
     Check.positiveFinite("rho", rho);
   }
 
+  /** αρ, rounded toward +∞. */
   @Override
   public double rdp(double order) {
-    return order * rho;
+    return Directed.multiplyUp(order, rho);
   }
 }

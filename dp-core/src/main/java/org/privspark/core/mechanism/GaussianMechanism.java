@@ -43,10 +43,15 @@ import org.privspark.core.noise.NoiseSource;
  * g ≤ Δ·2^-10 takes over and σ/g grows up to 2^30 at the largest accepted σ/Δ = 2^19, where a
  * few percent of samples take the BigInteger path.
  *
- * <p><b>Vectors.</b> Rounding moves each coordinate of the difference of two neighbouring vectors
- * by less than one unit, so the rounded vectors' L2 distance is below Δ/g + √n (Minkowski); a
- * vector release uses D_n = Δ/g + √n rounded up, and S_n accordingly (the discretisation
- * relaxation; OpenDP's float mechanisms add one likewise).
+ * <p><b>Several rounded coordinates.</b> Rounding moves each coordinate of the difference of two
+ * neighbouring inputs by less than one unit, so over n coordinates the rounded inputs' L2 distance
+ * is below Δ/g + √n (Minkowski: the difference is the exact one, of norm ≤ Δ/g, plus a rounding
+ * error of norm &lt; √n); a release planned for n coordinates uses D_n = Δ/g + √n rounded up, and
+ * S_n accordingly (the discretisation relaxation; OpenDP's float mechanisms add one likewise). n
+ * is the larger of a vector's dimension and {@link Builder#maxCoordinatesContributed}: the number
+ * of separately released values, over everything one event pays for, that one unit's contribution
+ * can reach (L0 for one value per group with a unit in at most L0 groups). Because S_n ≥
+ * (D_n·σ/Δ)², a larger n adds noise and never raises ρ above Δ²/(2σ²).
  *
  * <p><b>Reference.</b> Canonne, Kamath &amp; Steinke, "The Discrete Gaussian for Differential
  * Privacy", NeurIPS 2020 (arXiv:2004.00010), Thm. 4 (privacy) and Alg. 3 (sampler); Mironov, "On
@@ -74,10 +79,13 @@ public final class GaussianMechanism extends GridMechanism<DiscreteGaussianEvent
   private final double delta; // NaN when built from sigma
   private final double sigma; // the target σ: requested, or calibrated from (ε, δ)
   private final double granularity;
+  private final long coordinates;
   private final Plan<DiscreteGaussianEvent, DiscreteGaussianNoise> scalar;
 
-  private GaussianMechanism(double sigma, double epsilon, double delta, double l2Sensitivity) {
+  private GaussianMechanism(
+      double sigma, double epsilon, double delta, double l2Sensitivity, long coordinates) {
     this.requestedSigma = sigma;
+    this.coordinates = coordinates;
     this.epsilon = epsilon;
     this.delta = delta;
     this.l2Sensitivity = l2Sensitivity;
@@ -96,7 +104,7 @@ public final class GaussianMechanism extends GridMechanism<DiscreteGaussianEvent
         Math.min(
             Grid.granularity("sigma", this.sigma, GRID_BITS),
             Grid.granularity("l2Sensitivity", l2Sensitivity, SENSITIVITY_BITS));
-    this.scalar = plan(1);
+    this.scalar = plan(coordinates);
   }
 
   private static double calibrate(double epsilon, double delta, double l2Sensitivity) {
@@ -118,22 +126,23 @@ public final class GaussianMechanism extends GridMechanism<DiscreteGaussianEvent
     return new Builder();
   }
 
-  /** Sensitivity in grid units for n coordinates, rounded up (see the class comment). */
-  private double sensitivityUnits(int dimension) {
+  /** Sensitivity in grid units for n rounded coordinates, rounded up (see the class comment). */
+  private double sensitivityUnits(long roundedCoordinates) {
     double units = l2Sensitivity / granularity; // exact
-    if (dimension == 1) {
+    if (roundedCoordinates == 1) {
       return Math.ceil(units); // an exact integer ≤ 2^53 (σ/Δ ≥ 2^-26 bounds Δ/g by 2^53)
     }
-    // Each of the two roundings is followed by nextUp, so the result is ≥ Δ/g + √n exactly.
-    return Math.nextUp(units + Math.nextUp(Math.sqrt(dimension)));
+    // n ≤ 2^53 converts exactly; each of the two roundings is followed by nextUp, so the result is
+    // ≥ Δ/g + √n exactly.
+    return Math.nextUp(units + Math.nextUp(Math.sqrt((double) roundedCoordinates)));
   }
 
   @Override
-  Plan<DiscreteGaussianEvent, DiscreteGaussianNoise> plan(int dimension) {
-    double d = sensitivityUnits(dimension);
+  Plan<DiscreteGaussianEvent, DiscreteGaussianNoise> plan(long roundedCoordinates) {
+    double d = sensitivityUnits(roundedCoordinates);
     double target = sigma;
     for (int attempt = 0; attempt < 64; attempt++) {
-      Plan<DiscreteGaussianEvent, DiscreteGaussianNoise> plan = planFor(d, target, dimension);
+      Plan<DiscreteGaussianEvent, DiscreteGaussianNoise> plan = planFor(d, target, roundedCoordinates);
       if (Double.isNaN(epsilon)
           || RdpAccountant.epsilonOf(plan.event(), delta, OrderGrid.defaults()).epsilon() <= epsilon) {
         return plan;
@@ -146,7 +155,8 @@ public final class GaussianMechanism extends GridMechanism<DiscreteGaussianEvent
         "could not certify epsilon " + epsilon + " at delta " + delta + " for sigma " + sigma);
   }
 
-  private Plan<DiscreteGaussianEvent, DiscreteGaussianNoise> planFor(double d, double targetSigma, int dimension) {
+  private Plan<DiscreteGaussianEvent, DiscreteGaussianNoise> planFor(
+      double d, double targetSigma, long roundedCoordinates) {
     // S_min = ⌈(D·σ/Δ)²⌉ exactly: doubles are dyadic rationals.
     BigDecimal scaled = new BigDecimal(d).multiply(new BigDecimal(targetSigma));
     BigDecimal delta2 = new BigDecimal(l2Sensitivity).pow(2);
@@ -158,7 +168,9 @@ public final class GaussianMechanism extends GridMechanism<DiscreteGaussianEvent
         : r.add(BigInteger.TWO);
     if (t.compareTo(BigInteger.valueOf(MAX_T)) > 0) {
       throw new IllegalArgumentException(
-          "values must have fewer coordinates for this sigma / l2Sensitivity; got " + dimension);
+          "the number of rounded coordinates (the larger of maxCoordinatesContributed and the "
+              + "vector's dimension) must be smaller for this sigma / l2Sensitivity; got "
+              + roundedCoordinates);
     }
     long tl = t.longValueExact();
     long s = tl * (tl - 1);
@@ -215,6 +227,11 @@ public final class GaussianMechanism extends GridMechanism<DiscreteGaussianEvent
   }
 
   @Override
+  public long maxCoordinatesContributed() {
+    return coordinates;
+  }
+
+  @Override
   Plan<DiscreteGaussianEvent, DiscreteGaussianNoise> scalarPlan() {
     return scalar;
   }
@@ -225,7 +242,8 @@ public final class GaussianMechanism extends GridMechanism<DiscreteGaussianEvent
         ? "epsilon=" + epsilon + ", delta=" + delta
         : "sigma=" + requestedSigma;
     return "GaussianMechanism[" + target + ", l2Sensitivity=" + l2Sensitivity
-        + ", granularity=" + granularity + ", event=" + scalar.event() + "]";
+        + ", maxCoordinatesContributed=" + coordinates + ", granularity=" + granularity
+        + ", event=" + scalar.event() + "]";
   }
 
   /** Collects parameters; {@link #build()} validates all of them. Not thread-safe. */
@@ -234,6 +252,7 @@ public final class GaussianMechanism extends GridMechanism<DiscreteGaussianEvent
     private Double epsilon;
     private Double delta;
     private Double l2Sensitivity;
+    private long maxCoordinatesContributed = 1;
 
     private Builder() {}
 
@@ -262,6 +281,18 @@ public final class GaussianMechanism extends GridMechanism<DiscreteGaussianEvent
     }
 
     /**
+     * n: how many separately released (and so separately rounded) values one privacy unit's
+     * contribution can reach, over everything this mechanism's event is charged once for; in [1,
+     * 2^53]; default 1. Set it to L0 when one value per group is released and a unit is in at most
+     * L0 groups (L0 times the dimension for a vector per group): the sensitivity in grid units then
+     * becomes Δ/g + √n and the noise grows with it (see the class comment), never ρ.
+     */
+    public Builder maxCoordinatesContributed(long maxCoordinatesContributed) {
+      this.maxCoordinatesContributed = maxCoordinatesContributed;
+      return this;
+    }
+
+    /**
      * Validates every parameter and builds the mechanism.
      *
      * @throws IllegalArgumentException naming the first invalid, missing or conflicting parameter
@@ -278,7 +309,8 @@ public final class GaussianMechanism extends GridMechanism<DiscreteGaussianEvent
                   + ", epsilon=" + epsilon + ", delta=" + delta + " (clear one of them)");
         }
         Check.positiveFinite("sigma", sigma);
-        return new GaussianMechanism(sigma, Double.NaN, Double.NaN, l2Sensitivity);
+        GridMechanism.checkCoordinates(maxCoordinatesContributed);
+        return new GaussianMechanism(sigma, Double.NaN, Double.NaN, l2Sensitivity, maxCoordinatesContributed);
       }
       if (epsilon == null) {
         throw new IllegalArgumentException(
@@ -289,7 +321,8 @@ public final class GaussianMechanism extends GridMechanism<DiscreteGaussianEvent
       }
       Check.positiveFinite("epsilon", epsilon);
       Check.inOpen("delta", delta, 0.0, 1.0);
-      return new GaussianMechanism(Double.NaN, epsilon, delta, l2Sensitivity);
+      GridMechanism.checkCoordinates(maxCoordinatesContributed);
+      return new GaussianMechanism(Double.NaN, epsilon, delta, l2Sensitivity, maxCoordinatesContributed);
     }
   }
 }

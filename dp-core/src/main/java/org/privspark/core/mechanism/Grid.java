@@ -1,22 +1,31 @@
 package org.privspark.core.mechanism;
 
 import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.math.RoundingMode;
 
 /**
  * Snapping to a power-of-two grid, the defence against the floating-point attack of Mironov 2012
  * ("On significance of the least significant bits for differential privacy", CCS 2012).
  *
- * <p>Every value a mechanism releases is (k + Y)·g with k and Y integers and g = 2^e: the set of
- * possible outputs, and their probabilities, are those of the integer k + Y, so the low bits of a
- * released double carry no information beyond the exact discrete distribution the privacy proof is
- * about. Dividing by g and multiplying by g are exact in IEEE 754 (a change of exponent), so no
- * rounding happens anywhere except in the final conversion of the integer k + Y to a double,
- * which is post-processing.
+ * <p>Every value a mechanism releases is a function of the integer k + Y alone, where k =
+ * round(x/g) is the input in grid units, Y the integer noise and g = 2^e: the set of possible
+ * outputs, and their probabilities, are those of k + Y, so the low bits of a released double carry
+ * no information beyond the exact discrete distribution the privacy proof is about.
+ *
+ * <p><b>Any finite input.</b> k and k + Y are computed exactly for every finite double x, however
+ * large: in a long when that cannot overflow (the common path), otherwise in a {@link BigInteger}.
+ * When |x/g| ≥ 2^53, x is already an integer multiple of g (its ulp is at least g), so k = x/g with
+ * no rounding at all; it is read off x's significand and exponent, because the double x/g itself
+ * may overflow. The only rounding is the final one, from the exact (k + Y)·g to the nearest double
+ * (to the largest finite multiple of g when that nearest double would be infinite): a function of
+ * k + Y, hence post-processing. Every release is finite and an integer multiple of g (a double of
+ * magnitude ≥ 2^53·g has an ulp ≥ g, so rounding keeps it on the grid).
  */
 final class Grid {
-  /** Inputs are refused when |value/g| reaches 2^62, so that k + Y stays far from overflow. */
-  static final double MAX_UNITS = 0x1p62;
+  /** Below this many grid units, k and k + Y are computed in longs (the sum is checked). */
+  private static final double LONG_UNITS = 0x1p62;
+  private static final long SIGNIFICAND_MASK = (1L << 52) - 1;
 
   private Grid() {}
 
@@ -35,31 +44,88 @@ final class Grid {
   }
 
   /**
-   * The grid index k = round(value/g), rounding halves up (Java's {@link Math#round}).
+   * Refuses NaN and ±∞. The message does not show the value: an input to a release may be
+   * private (a sum computed from the data, for example).
+   */
+  static void checkFinite(String name, double value) {
+    if (!Double.isFinite(value)) {
+      throw notFinite(name);
+    }
+  }
+
+  /** Kept out of {@link #checkFinite} so that the check itself stays tiny and inlined. */
+  private static IllegalArgumentException notFinite(String name) {
+    return new IllegalArgumentException(name + " must be finite (not shown: it may be private)");
+  }
+
+  /**
+   * The grid index k = round(x/g) of a finite x, exactly, rounding halves up (as {@link
+   * Math#round} does).
    *
    * <p>Why this rounding: it is monotone and commutes with integer shifts (round(u + m) =
    * round(u) + m for every integer m). So if |x − x'| ≤ Δ then x/g ≤ x'/g + D for D = ⌈Δ/g⌉ and
    * round(x/g) ≤ round(x'/g + D) = round(x'/g) + D: neighbouring inputs stay within D grid units.
    * Ties-to-even ({@link Math#rint}) is monotone but not shift-invariant (rint(0.5) = 0 while
    * rint(1.5) = 2), which would break this argument.
-   *
-   * @throws IllegalArgumentException if value is NaN or infinite, or |value/g| ≥ 2^62
    */
-  static long snap(String name, double value, double g) {
-    if (!Double.isFinite(value)) {
-      throw new IllegalArgumentException(name + " must be finite; got " + value);
+  static BigInteger snap(double x, double g) {
+    double units = x / g; // exact unless it overflows (then |x/g| ≥ 2^1024) or is below 2^-1022 (rounds to 0)
+    if (Math.abs(units) < LONG_UNITS) {
+      return BigInteger.valueOf(Math.round(units));
     }
-    double units = value / g; // exact: g is a power of two (and |units| < 2^-1022 rounds to 0 anyway)
-    if (!(Math.abs(units) < MAX_UNITS)) {
-      throw new IllegalArgumentException(
-          name + " must be below 2^62 grid units (|value| < " + MAX_UNITS * g + "); got " + value);
-    }
-    return Math.round(units);
+    // |x/g| ≥ 2^62: x = m·2^(p−52) with m its 53-bit significand (x is normal, since |x| ≥ 2^62·g),
+    // and p − 52 − e ≥ 10, so k = m·2^(p−52−e) is an integer and needs no rounding.
+    long m = (Double.doubleToRawLongBits(x) & SIGNIFICAND_MASK) | (1L << 52);
+    BigInteger k = BigInteger.valueOf(m).shiftLeft(Math.getExponent(x) - 52 - Math.getExponent(g));
+    return x < 0 ? k.negate() : k;
   }
 
-  /** (k + noise)·g; the sum is checked for overflow (it cannot overflow for |k| &lt; 2^62 short of a 2^62-sized noise). */
-  static double release(long k, long noise, double g) {
-    return Math.addExact(k, noise) * g;
+  /**
+   * The released value for a finite input x and integer noise y: (k + y)·g with k = round(x/g),
+   * computed exactly and rounded once to the nearest double, or to ±{@link #largestMultiple(double)}
+   * if that would be infinite.
+   */
+  static double release(double x, long y, double g) {
+    double units = x / g;
+    if (Math.abs(units) < LONG_UNITS) {
+      long k = Math.round(units);
+      long sum = k + y;
+      // (double) sum is the nearest double to sum, and scaling by g = 2^e is exact unless it
+      // overflows, so this is the nearest double to (k + y)·g when the long sum did not overflow.
+      double released = sum * g;
+      if (((k ^ sum) & (y ^ sum)) >= 0 && Math.abs(released) <= Double.MAX_VALUE) {
+        return released;
+      }
+    }
+    // Rare: past 2^62 units, a long overflow, or a result beyond the double range (clamped there).
+    return toDouble(snap(x, g).add(BigInteger.valueOf(y)), g);
+  }
+
+  /**
+   * The nearest double to n·g (ties to even), or ±{@link #largestMultiple(double)} when that is
+   * infinite. The result is an integer multiple of g.
+   */
+  static double toDouble(BigInteger n, double g) {
+    BigInteger magnitude = n.abs();
+    int shift = Math.max(0, magnitude.bitLength() - 63);
+    long top = magnitude.shiftRight(shift).longValue(); // < 2^63
+    if (shift > 0 && magnitude.getLowestSetBit() < shift) {
+      // A sticky bit: (double) top rounds away 10 bits, and bit 0 now records that bits were
+      // shifted out, so a tie in top is no tie in n and rounds as n does.
+      top |= 1;
+    }
+    // Rounding top to 53 bits, then scaling by 2^(shift + e), rounds n·g once: the scaling is exact
+    // because n·g ≥ g is a normal double, or it overflows.
+    double released = Math.scalb((double) top, shift + Math.getExponent(g));
+    if (Double.isInfinite(released)) {
+      released = largestMultiple(g);
+    }
+    return n.signum() < 0 ? -released : released;
+  }
+
+  /** The largest finite double that is an integer multiple of g: MAX_VALUE unless g &gt; 2^971. */
+  static double largestMultiple(double g) {
+    return Double.MAX_VALUE - Double.MAX_VALUE % g; // % is exact, and so is the difference
   }
 
   /** ⌈x⌉ for a finite double x ≥ 0 that fits a long. */

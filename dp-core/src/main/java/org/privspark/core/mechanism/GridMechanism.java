@@ -9,7 +9,15 @@ import org.privspark.core.noise.NoiseSource;
 /**
  * What every floating-point-safe mechanism shares: inputs snapped to a power-of-two grid, exact
  * integer noise added in grid units, the result converted back (see {@code Grid}). Subclasses
- * decide the discrete parameters (the {@link Plan}) of a release of n coordinates.
+ * decide the discrete parameters (the {@link Plan}) of a release of n rounded coordinates.
+ *
+ * <p><b>Rounded coordinates.</b> Each released value is rounded to the grid on its own, and each
+ * rounding can move a neighbour's value by up to one more grid unit. A plan is therefore made for
+ * n coordinates: the larger of the vector's dimension (1 for a scalar) and {@link
+ * #maxCoordinatesContributed()}, the number of separately released values that one unit's
+ * contribution can reach over everything one event pays for (for example L0 groups, each released
+ * on its own). The sensitivity in grid units, and with it the noise, grows with n; the event
+ * always bounds the true shift of the rounded inputs.
  *
  * <p>The {@code release(…, PrivacyBudget)} overloads are the safe way to release: they validate
  * the input, then charge the budget (which throws {@link
@@ -23,6 +31,9 @@ import org.privspark.core.noise.NoiseSource;
 public abstract sealed class GridMechanism<E extends PrivacyEvent, N extends AddedNoise>
     permits LaplaceMechanism, GaussianMechanism {
 
+  /** The largest n the builders accept: 2^53, where a long still converts to a double exactly. */
+  static final long MAX_COORDINATES = 1L << 53;
+
   /** The discrete parameters of a release of n coordinates. */
   record Plan<E, N>(IntegerNoiseSampler sampler, E event, N noise) {}
 
@@ -31,23 +42,40 @@ public abstract sealed class GridMechanism<E extends PrivacyEvent, N extends Add
   /** The grid spacing g (a power of two); every released value is an integer multiple of it. */
   public abstract double granularity();
 
-  /** The plan of a scalar release (computed once by the subclass). */
+  /**
+   * How many separately released values one unit's contribution can reach, over everything one
+   * event is charged for (1 unless the builder set it); see the class comment.
+   */
+  public abstract long maxCoordinatesContributed();
+
+  /** The plan of a scalar release: n = {@link #maxCoordinatesContributed()} (computed once). */
   abstract Plan<E, N> scalarPlan();
 
-  /** The plan of a release of {@code dimension} ≥ 2 coordinates. */
-  abstract Plan<E, N> plan(int dimension);
+  /** The plan for n = {@code roundedCoordinates} ≥ 1 separately rounded coordinates. */
+  abstract Plan<E, N> plan(long roundedCoordinates);
 
-  /** The cost of one scalar release. */
+  /** The builders' check of {@code maxCoordinatesContributed}. */
+  static void checkCoordinates(long maxCoordinatesContributed) {
+    if (maxCoordinatesContributed < 1 || maxCoordinatesContributed > MAX_COORDINATES) {
+      throw new IllegalArgumentException(
+          "maxCoordinatesContributed must be in [1, 2^53]; got " + maxCoordinatesContributed);
+    }
+  }
+
+  /** The cost of one scalar release (planned for {@link #maxCoordinatesContributed()} coordinates). */
   public E event() {
     return scalarPlan().event();
   }
 
-  /** The cost of releasing a vector of {@code dimension} coordinates. */
+  /**
+   * The cost of releasing a vector of {@code dimension} coordinates, planned for the larger of
+   * {@code dimension} and {@link #maxCoordinatesContributed()} rounded coordinates.
+   */
   public E eventFor(int dimension) {
     if (dimension < 1) {
       throw new IllegalArgumentException("dimension must be >= 1; got " + dimension);
     }
-    return dimension == 1 ? scalarPlan().event() : plan(dimension).event();
+    return planFor(dimension).event();
   }
 
   /** The noise of a scalar release. */
@@ -56,29 +84,31 @@ public abstract sealed class GridMechanism<E extends PrivacyEvent, N extends Add
   }
 
   /**
-   * Releases one value: round(value/g)·g plus exact integer noise, as a double on the grid. The
+   * Releases one value: round(value/g)·g plus exact integer noise, as a double on the grid. Every
+   * finite value is accepted, however large; the result is always finite (see {@code Grid}). The
    * caller must charge {@link #event()} before publishing it.
    *
-   * @throws IllegalArgumentException if value is NaN, infinite, or |value/g| ≥ 2^62
+   * @throws IllegalArgumentException if value is NaN or infinite (the message does not show it)
    */
   public NoisyValue release(double value, NoiseSource source) {
     Check.notNull("source", source);
-    return draw(Grid.snap("value", value, granularity()), source);
+    Grid.checkFinite("value", value);
+    return draw(value, source);
   }
 
   /**
    * Validates {@code value}, charges {@link #event()} to {@code budget}, then releases. Nothing is
    * charged when the value is invalid, and nothing is drawn when the budget refuses.
    *
-   * @throws IllegalArgumentException if value is NaN, infinite, or |value/g| ≥ 2^62
+   * @throws IllegalArgumentException if value is NaN or infinite (the message does not show it)
    * @throws org.privspark.core.accounting.BudgetExhaustedException if the budget refuses
    */
   public NoisyValue release(double value, NoiseSource source, PrivacyBudget budget) {
     Check.notNull("source", source);
     Check.notNull("budget", budget);
-    long k = Grid.snap("value", value, granularity());
+    Grid.checkFinite("value", value);
     budget.spend(scalarPlan().event());
-    return draw(k, source);
+    return draw(value, source);
   }
 
   /**
@@ -86,13 +116,13 @@ public abstract sealed class GridMechanism<E extends PrivacyEvent, N extends Add
    * gets independent noise. All values are validated before any noise is drawn. The caller must
    * charge {@link #eventFor(int)} before publishing it.
    *
-   * @throws IllegalArgumentException if values is null or empty, or an entry is NaN, infinite or
-   *     too large (the message names its index)
+   * @throws IllegalArgumentException if values is null or empty, or an entry is NaN or infinite
+   *     (the message shows neither the entry nor its index)
    */
   public NoisyVector release(double[] values, NoiseSource source) {
     Check.notNull("source", source);
-    long[] k = snapAll(values);
-    return draw(k, planFor(k.length), source);
+    checkAll(values);
+    return draw(values, planFor(values.length), source);
   }
 
   /**
@@ -104,41 +134,41 @@ public abstract sealed class GridMechanism<E extends PrivacyEvent, N extends Add
   public NoisyVector release(double[] values, NoiseSource source, PrivacyBudget budget) {
     Check.notNull("source", source);
     Check.notNull("budget", budget);
-    long[] k = snapAll(values);
-    Plan<E, N> plan = planFor(k.length);
+    checkAll(values);
+    Plan<E, N> plan = planFor(values.length);
     budget.spend(plan.event());
-    return draw(k, plan, source);
+    return draw(values, plan, source);
   }
 
   private Plan<E, N> planFor(int dimension) {
-    return dimension == 1 ? scalarPlan() : plan(dimension);
+    return dimension <= maxCoordinatesContributed() ? scalarPlan() : plan(dimension);
   }
 
-  private NoisyValue draw(long k, NoiseSource source) {
+  private NoisyValue draw(double value, NoiseSource source) {
     Plan<E, N> plan = scalarPlan();
-    double released = Grid.release(k, plan.sampler().sample(source), granularity());
+    double released = Grid.release(value, plan.sampler().sample(source), granularity());
     return new NoisyValue(released, plan.event(), (AddedNoise) plan.noise());
   }
 
-  private NoisyVector draw(long[] k, Plan<E, N> plan, NoiseSource source) {
+  private NoisyVector draw(double[] values, Plan<E, N> plan, NoiseSource source) {
     double g = granularity();
-    double[] out = new double[k.length];
+    double[] out = new double[values.length];
     for (int i = 0; i < out.length; i++) {
-      out[i] = Grid.release(k[i], plan.sampler().sample(source), g);
+      out[i] = Grid.release(values[i], plan.sampler().sample(source), g);
     }
     return new NoisyVector(out, plan.event(), (AddedNoise) plan.noise());
   }
 
-  private long[] snapAll(double[] values) {
+  private static void checkAll(double[] values) {
     Check.notNull("values", values);
     if (values.length == 0) {
       throw new IllegalArgumentException("values must hold at least one value; got 0");
     }
-    double g = granularity();
-    long[] k = new long[values.length];
-    for (int i = 0; i < values.length; i++) {
-      k[i] = Grid.snap("values[" + i + "]", values[i], g);
+    for (double v : values) {
+      // No index either: which coordinate is not finite may itself depend on private data.
+      if (!Double.isFinite(v)) {
+        Grid.checkFinite("every entry of values", v);
+      }
     }
-    return k;
   }
 }

@@ -23,11 +23,19 @@ import org.privspark.core.noise.NoiseSource;
  * Y ← discrete Laplace(T) (Canonne, Kamath &amp; Steinke 2020, Alg. 2); release (k + Y)·g. The
  * noise actually added has scale T·g ≥ b, larger by a relative g/Δ + g/b ≤ 2^-40·(1 + 1/ε).
  *
- * <p><b>Vectors.</b> Rounding each of n coordinates can move the L1 distance of two neighbouring
- * vectors by up to one unit per coordinate, so a vector release uses D_n = ⌈Δ/g⌉ + n − 1 (proof:
- * each coordinate's rounded difference is at most ⌈d_i⌉ for an input difference d_i ≥ 0, and
- * Σ⌈d_i⌉ &lt; Σd_i + n ≤ Δ/g + n) and T_n = ⌈D_n/ε⌉. OpenDP's float mechanisms likewise add a
- * discretisation relaxation to the sensitivity; with g = b·2^-40 it costs a relative n·2^-40/ε of extra noise.
+ * <p><b>Several rounded coordinates.</b> Rounding each of n coordinates can move the L1 distance
+ * of two neighbouring inputs by up to one unit per coordinate, so a release planned for n
+ * coordinates uses D_n = ⌈Δ/g⌉ + n − 1 and T_n = ⌈D_n/ε⌉. Proof: with exact differences
+ * d_i = |x_i − x'_i|/g, Σd_i ≤ Δ/g, each rounded coordinate moves by at most ⌈d_i⌉ (see {@code
+ * Grid.snap}), and Σ⌈d_i⌉ over the n coordinates is an integer below Σd_i + n ≤ Δ/g + n, hence at
+ * most ⌈Δ/g⌉ + n − 1. n is the larger of a vector's dimension and {@link
+ * Builder#maxCoordinatesContributed}: the number of separately released values, over everything
+ * that {@link #event()} (or {@link #eventFor}) is charged once for, that one unit's contribution
+ * can reach. A query that releases one value per group, each rounded on its own, with a unit in at
+ * most L0 groups, has n = L0 (L0 times the dimension for a vector per group): charging the
+ * one-coordinate D would understate the shift by up to L0 − 1 units. OpenDP's float mechanisms
+ * likewise add a discretisation relaxation to the sensitivity; with g = b·2^-40 it costs a
+ * relative n·2^-40/ε of extra noise, and nothing in ε.
  *
  * <p><b>Reference.</b> Mironov, "On significance of the least significant bits for differential
  * privacy", CCS 2012 (the attack, and snapping as the defence); Canonne, Kamath &amp; Steinke, "The
@@ -49,11 +57,13 @@ public final class LaplaceMechanism extends GridMechanism<DiscreteLaplaceEvent, 
   private final double l1Sensitivity;
   private final double granularity;
   private final long sensitivityUnits;
+  private final long coordinates;
   private final Plan<DiscreteLaplaceEvent, DiscreteLaplaceNoise> scalar;
 
-  private LaplaceMechanism(double epsilon, double l1Sensitivity) {
+  private LaplaceMechanism(double epsilon, double l1Sensitivity, long coordinates) {
     this.epsilon = epsilon;
     this.l1Sensitivity = l1Sensitivity;
+    this.coordinates = coordinates;
     double b = l1Sensitivity / epsilon;
     if (!Double.isFinite(b)) {
       throw new IllegalArgumentException(
@@ -62,7 +72,7 @@ public final class LaplaceMechanism extends GridMechanism<DiscreteLaplaceEvent, 
     this.granularity = Grid.granularity("l1Sensitivity / epsilon", b, GRID_BITS);
     // Δ/g is exact (g is a power of two); D = ⌈Δ/g⌉ ≥ Δ/g, so D·g ≥ Δ: sensitivity rounds up.
     this.sensitivityUnits = Grid.ceilToLong(l1Sensitivity / granularity);
-    this.scalar = plan(1);
+    this.scalar = plan(coordinates);
   }
 
   /** A builder; {@code epsilon} and {@code l1Sensitivity} are required. */
@@ -71,15 +81,16 @@ public final class LaplaceMechanism extends GridMechanism<DiscreteLaplaceEvent, 
   }
 
   @Override
-  Plan<DiscreteLaplaceEvent, DiscreteLaplaceNoise> plan(int dimension) {
-    long d = Math.addExact(sensitivityUnits, dimension - 1L);
-    // T = ⌈D/ε⌉ in exact arithmetic: the smallest integer T with D/T ≤ ε. The event's double
-    // D/T then rounds to at most ε too (rounding to nearest is monotone and ε is a double).
+  Plan<DiscreteLaplaceEvent, DiscreteLaplaceNoise> plan(long roundedCoordinates) {
+    long d = Math.addExact(sensitivityUnits, roundedCoordinates - 1);
+    // T = ⌈D/ε⌉ in exact arithmetic: the smallest integer T with D/T ≤ ε. The event rounds D/T up
+    // to the smallest double at or above it, which is still at most ε (ε is such a double).
     BigDecimal t = Grid.ceilDiv(BigDecimal.valueOf(d), new BigDecimal(epsilon));
     if (t.compareTo(BigDecimal.valueOf(DiscreteLaplaceSampler.MAX_SCALE)) > 0) {
       throw new IllegalArgumentException(
-          "values must have at most about 2^52·epsilon coordinates for this epsilon; got "
-              + dimension);
+          "the number of rounded coordinates (the larger of maxCoordinatesContributed and the "
+              + "vector's dimension) must be at most about 2^52·epsilon for this epsilon; got "
+              + roundedCoordinates);
     }
     long scale = t.longValueExact();
     return new Plan<>(
@@ -103,6 +114,11 @@ public final class LaplaceMechanism extends GridMechanism<DiscreteLaplaceEvent, 
   }
 
   @Override
+  public long maxCoordinatesContributed() {
+    return coordinates;
+  }
+
+  @Override
   Plan<DiscreteLaplaceEvent, DiscreteLaplaceNoise> scalarPlan() {
     return scalar;
   }
@@ -110,13 +126,15 @@ public final class LaplaceMechanism extends GridMechanism<DiscreteLaplaceEvent, 
   @Override
   public String toString() {
     return "LaplaceMechanism[epsilon=" + epsilon + ", l1Sensitivity=" + l1Sensitivity
-        + ", granularity=" + granularity + ", event=" + scalar.event() + "]";
+        + ", maxCoordinatesContributed=" + coordinates + ", granularity=" + granularity
+        + ", event=" + scalar.event() + "]";
   }
 
   /** Collects parameters; {@link #build()} validates all of them. Not thread-safe. */
   public static final class Builder {
     private Double epsilon;
     private Double l1Sensitivity;
+    private long maxCoordinatesContributed = 1;
 
     private Builder() {}
 
@@ -129,6 +147,18 @@ public final class LaplaceMechanism extends GridMechanism<DiscreteLaplaceEvent, 
     /** The query's L1 sensitivity Δ, finite and &gt; 0. Required. */
     public Builder l1Sensitivity(double l1Sensitivity) {
       this.l1Sensitivity = l1Sensitivity;
+      return this;
+    }
+
+    /**
+     * n: how many separately released (and so separately rounded) values one privacy unit's
+     * contribution can reach, over everything this mechanism's event is charged once for; in [1,
+     * 2^53]; default 1. Set it to L0 when one value per group is released and a unit is in at most
+     * L0 groups (L0 times the dimension for a vector per group): the sensitivity in grid units then
+     * grows by n − 1 and the noise with it (see the class comment), never ε.
+     */
+    public Builder maxCoordinatesContributed(long maxCoordinatesContributed) {
+      this.maxCoordinatesContributed = maxCoordinatesContributed;
       return this;
     }
 
@@ -149,7 +179,8 @@ public final class LaplaceMechanism extends GridMechanism<DiscreteLaplaceEvent, 
         throw new IllegalArgumentException("epsilon must be in [2^-30, 2^12]; got " + epsilon);
       }
       Check.positiveFinite("l1Sensitivity", l1Sensitivity);
-      return new LaplaceMechanism(epsilon, l1Sensitivity);
+      checkCoordinates(maxCoordinatesContributed);
+      return new LaplaceMechanism(epsilon, l1Sensitivity, maxCoordinatesContributed);
     }
   }
 }

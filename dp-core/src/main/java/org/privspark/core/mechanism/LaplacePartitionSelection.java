@@ -10,7 +10,8 @@ import org.privspark.core.noise.NoiseSource;
  *
  * <p><b>Guarantee.</b> (ε', δ)-DP with ε' ≤ ε, charged as {@link ApproximateDpEvent}(ε', δ), when
  * each privacy unit contributes to at most L0 groups. The noisy counts of all groups form one
- * Laplace release of L1 sensitivity L0 (ε'-DP, {@link LaplaceMechanism}); a group that one unit
+ * Laplace release of L1 sensitivity L0 over up to L0 separately rounded counts (ε'-DP, {@link
+ * LaplaceMechanism} with {@code maxCoordinatesContributed} L0); a group that one unit
  * creates has a true count of 1, and is kept only if its noise Y (discrete Laplace of scale T, in
  * grid units g) reaches m units: P(Y ≥ m) = q^m/(1 + q) with q = e^{−1/T}. m is the smallest
  * integer with that probability at most δₐ = 1 − (1 − δ)^{1/L0}, plus one unit of margin against
@@ -34,7 +35,9 @@ public final class LaplacePartitionSelection extends PartitionSelection {
 
   private LaplacePartitionSelection(double epsilon, double delta, long l0, long preThreshold) {
     super(preThreshold);
-    this.counts = LaplaceMechanism.builder().epsilon(epsilon).l1Sensitivity(l0).build();
+    // Each group's count is rounded to the grid on its own and a unit reaches up to L0 of them.
+    this.counts = LaplaceMechanism.builder().epsilon(epsilon).l1Sensitivity(l0)
+        .maxCoordinatesContributed(l0).build();
     this.delta = delta;
     this.maxPartitionsContributed = l0;
     double adjustedDelta = -StrictMath.expm1(StrictMath.log1p(-delta) / l0);

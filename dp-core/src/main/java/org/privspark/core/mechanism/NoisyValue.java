@@ -26,6 +26,6 @@ public record NoisyValue(double value, PrivacyEvent event, AddedNoise noise) {
    * {@code level} (for example 0.95).
    */
   public ConfidenceInterval confidenceInterval(double level) {
-    return ConfidenceInterval.around(value, noise.halfWidth(level), level);
+    return ConfidenceInterval.around(value, noise.halfWidth(level), level, noise.granularity());
   }
 }

@@ -47,7 +47,7 @@ public record NoisyVector(double[] values, PrivacyEvent event, AddedNoise noise)
    * least {@code level} (per coordinate, not simultaneously for all coordinates).
    */
   public ConfidenceInterval confidenceInterval(int index, double level) {
-    return ConfidenceInterval.around(values[index], noise.halfWidth(level), level);
+    return ConfidenceInterval.around(values[index], noise.halfWidth(level), level, noise.granularity());
   }
 
   @Override

@@ -1,7 +1,8 @@
 package org.privspark.core.accounting;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.math.BigDecimal;import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
 
@@ -25,7 +26,11 @@ class CalibrationTest {
     double classical = Math.sqrt(2 * Math.log(1.25 / 1e-5)) / 0.5;
     double analytic = Calibration.analyticGaussianSigma(0.5, 1e-5, 1.0);
     assertThat(analytic).isLessThan(classical);
-    assertThat(Calibration.analyticGaussianSigma(0.5, 1e-5, 3.0)).isEqualTo(analytic * 3.0);
+    // σ = z·Δ rounded up: at Δ = 3, the double just at or above 3z, never the nearest below it.
+    double scaled = Calibration.analyticGaussianSigma(0.5, 1e-5, 3.0);
+    BigDecimal exact = new BigDecimal(analytic).multiply(BigDecimal.valueOf(3));
+    assertThat(new BigDecimal(scaled)).isGreaterThanOrEqualTo(exact);
+    assertThat(new BigDecimal(Math.nextDown(scaled))).isLessThan(exact);
   }
 
   @Test

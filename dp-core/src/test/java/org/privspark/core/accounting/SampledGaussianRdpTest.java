@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 import static org.assertj.core.api.Assertions.withinPercentage;
 
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -19,10 +20,20 @@ class SampledGaussianRdpTest {
         .isLessThanOrEqualTo(tolerance * Math.abs(expected));
   }
 
+  /**
+   * q = 1 is the Gaussian: α/(2σ²), never below the exact rational and at most three ulps above it
+   * (three operations, each rounded up).
+   */
   @Test
-  void rdp_fullSampling_equalsGaussianClosedForm() {
+  void rdp_fullSampling_equalsGaussianClosedFormRoundedUp() {
     for (double alpha : new double[] {1.5, 2, 7.3, 64, 1024}) {
-      assertThat(SampledGaussianRdp.rdp(1.0, 1.7, alpha)).isEqualTo(alpha / (2 * 1.7 * 1.7));
+      double rdp = SampledGaussianRdp.rdp(1.0, 1.7, alpha);
+      // Compared exactly, cross-multiplied: rdp·2σ² ≥ α > (rdp − 3 ulps)·2σ².
+      BigDecimal twoSigmaSquared = new BigDecimal(1.7).pow(2).multiply(BigDecimal.valueOf(2));
+      BigDecimal a = new BigDecimal(alpha);
+      assertThat(new BigDecimal(rdp).multiply(twoSigmaSquared)).as("alpha=%s", alpha).isGreaterThanOrEqualTo(a);
+      double threeBelow = Math.nextDown(Math.nextDown(Math.nextDown(rdp)));
+      assertThat(new BigDecimal(threeBelow).multiply(twoSigmaSquared)).as("alpha=%s", alpha).isLessThan(a);
     }
   }
 

@@ -130,11 +130,11 @@ class GaussianMechanismTest {
   }
 
   @Test
-  void release_vectorWithInfinity_throwsIllegalArgumentExceptionNamingIndex() {
+  void release_vectorWithInfinity_throwsIllegalArgumentExceptionShowingNeitherValueNorIndex() {
     assertThatThrownBy(
             () -> UNIT.release(new double[] {0, Double.POSITIVE_INFINITY}, stream("inf")))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("values[1] must be finite; got Infinity");
+        .hasMessage("every entry of values must be finite (not shown: it may be private)");
   }
 
   /** Built from (ε, δ), the accountant's ε at δ never exceeds the request. */

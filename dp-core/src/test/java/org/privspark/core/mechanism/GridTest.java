@@ -3,6 +3,9 @@ package org.privspark.core.mechanism;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.math.RoundingMode;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -15,35 +18,114 @@ import org.junit.jupiter.api.Test;
 class GridTest {
   private static final double G = 0x1p-10;
 
+  private static long snap(double x) {
+    return Grid.snap(x, G).longValueExact();
+  }
+
   @Test
   void snap_halves_roundUpNotToEven() {
-    assertThat(Grid.snap("v", 0.5 * G, G)).isEqualTo(1);
-    assertThat(Grid.snap("v", 1.5 * G, G)).isEqualTo(2);
-    assertThat(Grid.snap("v", 2.5 * G, G)).isEqualTo(3);
-    assertThat(Grid.snap("v", -0.5 * G, G)).isEqualTo(0);
-    assertThat(Grid.snap("v", -1.5 * G, G)).isEqualTo(-1);
+    assertThat(snap(0.5 * G)).isEqualTo(1);
+    assertThat(snap(1.5 * G)).isEqualTo(2);
+    assertThat(snap(2.5 * G)).isEqualTo(3);
+    assertThat(snap(-0.5 * G)).isEqualTo(0);
+    assertThat(snap(-1.5 * G)).isEqualTo(-1);
   }
 
   @Test
   void snap_nonHalves_roundToNearest() {
-    assertThat(Grid.snap("v", 0.49 * G, G)).isEqualTo(0);
-    assertThat(Grid.snap("v", 7.51 * G, G)).isEqualTo(8);
-    assertThat(Grid.snap("v", -7.51 * G, G)).isEqualTo(-8);
-    assertThat(Grid.snap("v", 1e-300, G)).isEqualTo(0);
+    assertThat(snap(0.49 * G)).isEqualTo(0);
+    assertThat(snap(7.51 * G)).isEqualTo(8);
+    assertThat(snap(-7.51 * G)).isEqualTo(-8);
+    assertThat(snap(1e-300)).isEqualTo(0);
+  }
+
+  /** Past 2^62 units (and past the double range of x/g) the index is x/g exactly. */
+  @Test
+  void snap_hugeValues_isTheExactQuotient() {
+    for (double x : new double[] {0x1p62 * G, -0x1p62 * G, 1e300, -1e300, Double.MAX_VALUE, -Double.MAX_VALUE}) {
+      BigInteger exact = new BigDecimal(x).divide(new BigDecimal(G)).toBigIntegerExact();
+      assertThat(Grid.snap(x, G)).as("x=%s", x).isEqualTo(exact);
+    }
   }
 
   @Test
-  void snap_twoTo62Units_throwsIllegalArgumentExceptionNamingValue() {
-    assertThatThrownBy(() -> Grid.snap("values[3]", 0x1p62 * G, G))
+  void checkFinite_nan_throwsWithoutShowingTheValue() {
+    assertThatThrownBy(() -> Grid.checkFinite("value", Double.NaN))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageStartingWith("values[3] must be below 2^62 grid units");
+        .hasMessage("value must be finite (not shown: it may be private)");
+  }
+
+  /**
+   * The reference: k = ⌊x/g + ½⌋ and the nearest double to (k + y)·g, both in BigDecimal
+   * (BigDecimal.doubleValue rounds correctly, to nearest-even), clamped to the largest finite
+   * multiple of g.
+   */
+  private static double reference(double x, long y, double g) {
+    BigDecimal bg = new BigDecimal(g);
+    BigInteger k = new BigDecimal(x).divide(bg).add(new BigDecimal("0.5"))
+        .setScale(0, RoundingMode.FLOOR).toBigIntegerExact();
+    double nearest = new BigDecimal(k.add(BigInteger.valueOf(y))).multiply(bg).doubleValue();
+    if (Double.isInfinite(nearest)) {
+      return Math.copySign(Grid.largestMultiple(g), nearest);
+    }
+    return nearest;
+  }
+
+  /** Every finite input, every noise, every grid: the release is the reference, finite and on the grid. */
+  @Property(tries = 3000)
+  void release_anyFiniteInput_isTheNearestDoubleToTheExactSum(
+      @ForAll("anyFinite") double x, @ForAll("anyNoise") long y, @ForAll @IntRange(min = -1022, max = 1023) int e) {
+    double g = Math.scalb(1.0, e);
+    double released = Grid.release(x, y, g);
+    assertThat(released).as("x=%s y=%s g=2^%s", x, y, e).isEqualTo(reference(x, y, g));
+    assertThat(Double.isFinite(released)).isTrue();
+    assertThat(released % g).isEqualTo(0.0);
+  }
+
+  @Provide
+  Arbitrary<Double> anyFinite() {
+    return Arbitraries.oneOf(
+        Arbitraries.longs().map(Double::longBitsToDouble).filter(Double::isFinite),
+        Arbitraries.of(0.0, -0.0, Double.MAX_VALUE, -Double.MAX_VALUE, Double.MIN_VALUE, 1e300, -1e300,
+            0x1p62, 0x1p53, 4.3e6, 1e15));
+  }
+
+  @Provide
+  Arbitrary<Long> anyNoise() {
+    return Arbitraries.oneOf(
+        Arbitraries.longs().between(-(1L << 45), 1L << 45),
+        Arbitraries.longs(),
+        Arbitraries.of(0L, 1L, -1L, Long.MAX_VALUE, Long.MIN_VALUE + 1));
+  }
+
+  /** Ties at the final rounding: exactly half-way between two doubles goes to even; a hair above, up. */
+  @Test
+  void toDouble_tiesAndStickyBits_roundLikeBigDecimal() {
+    BigInteger twoTo60 = BigInteger.ONE.shiftLeft(60);
+    BigInteger[] cases = {
+      twoTo60.add(BigInteger.ONE.shiftLeft(7)), // half an ulp above 2^60: a tie, to even (down)
+      twoTo60.add(BigInteger.ONE.shiftLeft(7)).add(BigInteger.ONE), // just above the tie: up
+      twoTo60.shiftLeft(100).add(BigInteger.ONE.shiftLeft(107)).add(BigInteger.ONE), // sticky far below
+      twoTo60.shiftLeft(100).add(BigInteger.ONE.shiftLeft(107)), // an exact tie, far out
+      BigInteger.ONE.shiftLeft(1100), // beyond the double range at g = 1
+    };
+    for (BigInteger n : cases) {
+      for (BigInteger signed : new BigInteger[] {n, n.negate()}) {
+        double expected = new BigDecimal(signed).doubleValue();
+        if (Double.isInfinite(expected)) {
+          expected = Math.copySign(Double.MAX_VALUE, expected);
+        }
+        assertThat(Grid.toDouble(signed, 1.0)).as("n=%s", signed).isEqualTo(expected);
+      }
+    }
   }
 
   @Test
-  void snap_nan_throwsIllegalArgumentExceptionNamingValue() {
-    assertThatThrownBy(() -> Grid.snap("value", Double.NaN, G))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("value must be finite; got NaN");
+  void largestMultiple_coarseGrid_isBelowMaxValueAndOnTheGrid() {
+    assertThat(Grid.largestMultiple(1.0)).isEqualTo(Double.MAX_VALUE);
+    assertThat(Grid.largestMultiple(0x1p971)).isEqualTo(Double.MAX_VALUE);
+    double g = 0x1p1000;
+    assertThat(Grid.largestMultiple(g)).isEqualTo((0x1p24 - 1) * g);
   }
 
   @Test
@@ -73,7 +155,7 @@ class GridTest {
       double d = Math.abs(a[i] - b[i]) / G; // exact
       l1 += d;
       l2Squared += d * d;
-      long m = Math.abs(Grid.snap("a", a[i], G) - Grid.snap("b", b[i], G));
+      long m = Math.abs(snap(a[i]) - snap(b[i]));
       roundedL1 += m;
       roundedL2Squared += (double) m * m;
     }
@@ -110,7 +192,7 @@ class GridTest {
     int n = 6;
     long roundedL1 = 0;
     for (int i = 0; i < n; i++) {
-      roundedL1 += Grid.snap("b", 0.5 * G, G) - Grid.snap("a", (0.5 - 0x1p-20) * G, G);
+      roundedL1 += snap(0.5 * G) - snap((0.5 - 0x1p-20) * G);
     }
     // Exact L1 distance n·2^-20 units, ⌈L⌉ = 1, so the bound ⌈L⌉ + n − 1 = n is attained.
     assertThat(roundedL1).isEqualTo(n);

@@ -118,25 +118,17 @@ class LaplaceMechanismTest {
   }
 
   @Test
-  void release_vectorWithNaN_throwsIllegalArgumentExceptionNamingIndex() {
+  void release_vectorWithNaN_throwsIllegalArgumentExceptionShowingNeitherValueNorIndex() {
     assertThatThrownBy(() -> UNIT.release(new double[] {1, 2, Double.NaN}, stream("nan")))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("values[2] must be finite; got NaN");
+        .hasMessage("every entry of values must be finite (not shown: it may be private)");
   }
 
   @Test
-  void release_infiniteValue_throwsIllegalArgumentException() {
+  void release_infiniteValue_throwsIllegalArgumentExceptionWithoutTheValue() {
     assertThatThrownBy(() -> UNIT.release(Double.NEGATIVE_INFINITY, stream("inf")))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("value must be finite; got -Infinity");
-  }
-
-  @Test
-  void release_hugeValue_throwsIllegalArgumentExceptionNamingValue() {
-    assertThatThrownBy(() -> UNIT.release(1e10, stream("huge")))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageStartingWith("value must be below 2^62 grid units")
-        .hasMessageEndingWith("got 1.0E10");
+        .hasMessage("value must be finite (not shown: it may be private)");
   }
 
   @Test

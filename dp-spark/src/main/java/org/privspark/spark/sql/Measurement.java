@@ -16,26 +16,37 @@ import org.privspark.core.mechanism.LaplaceMechanism;
  * @param sigma σ for Gaussian; NaN for Laplace
  * @param sensitivity the L1 (Laplace) or L2 (Gaussian) sensitivity over all groups of one unit
  * @param dimension 1 for a scalar per group, the number of bins for a histogram
+ * @param coordinates how many separately released values one unit can reach: L0 × dimension
  */
-record Measurement(String name, NoiseKind kind, double epsilon, double sigma, double sensitivity, int dimension)
+record Measurement(
+    String name, NoiseKind kind, double epsilon, double sigma, double sensitivity, int dimension, long coordinates)
     implements Serializable {
 
-  static Measurement laplace(String name, double epsilon, double l1Sensitivity, int dimension) {
-    return new Measurement(name, NoiseKind.LAPLACE, epsilon, Double.NaN, l1Sensitivity, dimension);
+  static Measurement laplace(String name, double epsilon, double l1Sensitivity, int dimension, long l0) {
+    return new Measurement(name, NoiseKind.LAPLACE, epsilon, Double.NaN, l1Sensitivity, dimension,
+        Math.multiplyExact(l0, dimension));
   }
 
-  static Measurement gaussian(String name, double sigma, double l2Sensitivity, int dimension) {
-    return new Measurement(name, NoiseKind.GAUSSIAN, Double.NaN, sigma, l2Sensitivity, dimension);
+  static Measurement gaussian(String name, double sigma, double l2Sensitivity, int dimension, long l0) {
+    return new Measurement(name, NoiseKind.GAUSSIAN, Double.NaN, sigma, l2Sensitivity, dimension,
+        Math.multiplyExact(l0, dimension));
   }
 
-  /** What one release of this measurement (all groups) costs. */
+  /**
+   * What one release of this measurement (all groups) costs. Each group's value (each bin of a
+   * histogram) is rounded to the grid on its own, so one unit can move up to L0 × dimension rounded
+   * coordinates by one extra grid unit each; the mechanism is planned for that many (its {@code
+   * maxCoordinatesContributed}), and so are the noise and this event.
+   */
   org.privspark.core.accounting.PrivacyEvent event() {
     return mechanism().eventFor(dimension);
   }
 
   GridMechanism<?, ?> mechanism() {
     return kind == NoiseKind.LAPLACE
-        ? LaplaceMechanism.builder().epsilon(epsilon).l1Sensitivity(sensitivity).build()
-        : GaussianMechanism.builder().sigma(sigma).l2Sensitivity(sensitivity).build();
+        ? LaplaceMechanism.builder().epsilon(epsilon).l1Sensitivity(sensitivity)
+            .maxCoordinatesContributed(coordinates).build()
+        : GaussianMechanism.builder().sigma(sigma).l2Sensitivity(sensitivity)
+            .maxCoordinatesContributed(coordinates).build();
   }
 }

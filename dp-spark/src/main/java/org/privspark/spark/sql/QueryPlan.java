@@ -25,7 +25,9 @@ import org.privspark.core.mechanism.TruncatedGeometricPartitionSelection;
  * group is L∞ rows, 1 unit, L∞·max(|lower|, |upper|) for a sum, L∞·w for a sum of values minus the
  * midpoint (w = half the width: the midpoint trick makes mean and variance depend on the width,
  * not the magnitude), and L∞·w² for their squares. Over all groups that is L1 = L0·c (Laplace) and
- * L2 = √L0·c (Gaussian).
+ * L2 = √L0·c (Gaussian). Each group's value is rounded to the noise grid on its own, so a
+ * measurement's mechanism is planned for L0 × dimension rounded coordinates (see {@link
+ * Measurement#event()}): its event bounds the shift of the rounded values, not only of the exact ones.
  *
  * <p><b>Budget split.</b> Each statistic's weight (1 by default) is split equally over the
  * measurements it needs; shared measurements (the row count of count, mean and variance) add up
@@ -90,7 +92,7 @@ record QueryPlan(
       for (Map.Entry<String, Double> m : weights.entrySet()) {
         double eps = epsilon * m.getValue() / total * SAFETY;
         measurements.add(Measurement.laplace(m.getKey(), eps, l0 * perGroup.get(m.getKey()),
-            dimension.get(m.getKey())));
+            dimension.get(m.getKey()), l0));
       }
     } else {
       measurements.addAll(calibrateGaussians(weights, perGroup, dimension, measurementWeight, l0,
@@ -166,7 +168,7 @@ record QueryPlan(
     List<Measurement> out = new ArrayList<>();
     for (int i = 0; i < names.size(); i++) {
       out.add(Measurement.gaussian(names.get(i), sigmaFor(s, sensitivity[i], share[i]), sensitivity[i],
-          dimension.get(names.get(i))));
+          dimension.get(names.get(i)), l0));
     }
     return out;
   }
