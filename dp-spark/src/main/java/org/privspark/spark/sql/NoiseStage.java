@@ -6,6 +6,7 @@ import java.util.List;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
+import org.privspark.core.mechanism.ConfidenceInterval;
 import org.privspark.core.mechanism.GridMechanism;
 import org.privspark.core.mechanism.PartitionSelection;
 import org.privspark.core.mechanism.NoisyValue;
@@ -152,13 +153,13 @@ final class NoiseStage implements MapPartitionsFunction<Row, Row> {
   /** {values, noise std, ci lows, ci highs} of a histogram or quantiles statistic. */
   private static Object[] vectorStatistic(Aggregate a, NoisyVector bins) {
     if (a.kind() == Aggregate.Kind.HISTOGRAM) {
-      double h = bins.noise().halfWidth(LEVEL);
       double[] v = bins.values();
       double[] lo = new double[v.length];
       double[] hi = new double[v.length];
       for (int j = 0; j < v.length; j++) {
-        lo[j] = v[j] - h;
-        hi[j] = v[j] + h;
+        ConfidenceInterval ci = bins.confidenceInterval(j, LEVEL);
+        lo[j] = ci.lower();
+        hi[j] = ci.upper();
       }
       return new Object[] {toSeq(v), bins.noiseStd(), toSeq(lo), toSeq(hi)};
     }
@@ -252,8 +253,8 @@ final class NoiseStage implements MapPartitionsFunction<Row, Row> {
   }
 
   private static double[] direct(NoisyValue v) {
-    double h = v.noise().halfWidth(LEVEL);
-    return new double[] {v.value(), v.noiseStd(), v.value() - h, v.value() + h};
+    double[] ci = interval(v, LEVEL);
+    return new double[] {v.value(), v.noiseStd(), ci[0], ci[1]};
   }
 
   private static double[] mean(Aggregate a, NoisyValue count, NoisyValue centeredSum) {
@@ -296,10 +297,13 @@ final class NoiseStage implements MapPartitionsFunction<Row, Row> {
     return new double[] {sd, sdStd, Math.sqrt(lo), Math.sqrt(hi)};
   }
 
-  /** [value − h, value + h] for the noise's half-width h at {@code level}. */
+  /**
+   * The mechanism's interval at {@code level}: value ± the noise's half-width, widened for the
+   * final rounding of a huge release and kept finite ({@link NoisyValue#confidenceInterval}).
+   */
   private static double[] interval(NoisyValue v, double level) {
-    double h = v.noise().halfWidth(level);
-    return new double[] {v.value() - h, v.value() + h};
+    ConfidenceInterval ci = v.confidenceInterval(level);
+    return new double[] {ci.lower(), ci.upper()};
   }
 
   /** The range of s/c over s in {@code s} and c in {@code c}, with c floored at 1. */
