@@ -161,7 +161,7 @@ public final class AggregateJob implements Callable<Integer> {
 
     SparkSession spark = sessions.get();
     out("reading " + input.path + " (" + input.format() + ")");
-    Dataset<Row> data = input.read(spark);
+    Dataset<Row> data = input.numeric(input.read(spark), statistics.stream().map(StatisticSpec::column).toList());
     out("schema: " + data.schema().simpleString());
     Dataset<Row> keys = publicGroups == null ? null : SparkJobs.readTable(spark, "--public-groups", publicGroups);
     // Validation only: cost() checks the whole query against the schema and charges nothing, so
@@ -179,7 +179,7 @@ public final class AggregateJob implements Callable<Integer> {
   }
 
   private int release(Prepared p) {
-    Optional<SparkJobs.Opened> opened = SparkJobs.countAndOpen(p.data(), input, p.ledger(), this::out, this::err);
+    Optional<SparkJobs.Opened> opened = SparkJobs.open(p.data(), input, p.ledger(), this::out, this::err);
     if (opened.isEmpty()) {
       return SparkJobs.FAILED;
     }
@@ -205,7 +205,8 @@ public final class AggregateJob implements Callable<Integer> {
       if (journal.receipt() == null) {
         err("failed while charging: " + e.getMessage());
       } else {
-        err("ledger entry " + journal.receipt().index() + " was charged, but the release failed: " + e);
+        err("ledger entry " + journal.receipt().index() + " was charged, but the release failed: "
+            + SparkJobs.failureWithoutData(e));
       }
       return SparkJobs.FAILED;
     }

@@ -196,12 +196,13 @@ final class JobLedger {
     }
 
     @Override
-    public synchronized void record(PrivacyEvent e, String mechanism, String description, byte[] releaseId) {
+    public synchronized byte[] record(PrivacyEvent e, String mechanism, String description, byte[] releaseId) {
       if (receipt != null) {
         throw new IllegalStateException("this journal records one release; it has recorded entry " + receipt.index());
       }
       receipt = ledger.append(mechanism, e, new ReleaseDetails(description, parameters, dataset, ""), releaseId);
       event = e;
+      return releaseId;
     }
 
     @Override
@@ -227,10 +228,16 @@ final class JobLedger {
   static final class PrepaidJournal implements SpendJournal {
     private final Ledger ledger;
     private final Deque<PrivacyEvent> paid;
+    private final byte[] paidUnder;
 
-    PrepaidJournal(Ledger ledger, List<PrivacyEvent> paid) {
+    /**
+     * @param paidUnder the release id of the entry that paid (the report secret's), or null when
+     *     the report has no secret (its queries then draw fresh secrets of their own)
+     */
+    PrepaidJournal(Ledger ledger, List<PrivacyEvent> paid, byte[] paidUnder) {
       this.ledger = ledger;
       this.paid = new ArrayDeque<>(paid);
+      this.paidUnder = paidUnder == null ? null : paidUnder.clone();
     }
 
     PrivacyBudget budget() {
@@ -238,15 +245,20 @@ final class JobLedger {
       return PrivacyBudget.journaled(g.budgetEpsilon(), g.budgetDelta(), g.grid(), this);
     }
 
-    /** The release id is the report's: its entry was appended with the report secret's id. */
+    /**
+     * Admits the next paid-for event, recorded under the report entry's release id: a query keys
+     * its noise by its own secret bound to that id, so its derived secret, reused on its own later
+     * (and charged under its own id), never reproduces the query's noise.
+     */
     @Override
-    public synchronized void record(PrivacyEvent e, String mechanism, String description, byte[] releaseId) {
+    public synchronized byte[] record(PrivacyEvent e, String mechanism, String description, byte[] releaseId) {
       PrivacyEvent next = paid.peekFirst();
       if (next == null || !next.equals(e)) {
         throw new IllegalStateException("a spend that was not paid for: expected " + (next == null
             ? "no further spend" : next) + "; got " + e);
       }
       paid.removeFirst();
+      return paidUnder == null ? releaseId : paidUnder.clone();
     }
 
     @Override

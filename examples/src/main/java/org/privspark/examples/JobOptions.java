@@ -11,6 +11,8 @@ import org.apache.spark.sql.DataFrameReader;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.privspark.core.ledger.note.KeyFiles;
 import picocli.CommandLine.Option;
@@ -35,12 +37,14 @@ final class JobOptions {
 
     @Option(names = "--csv-option", paramLabel = "KEY=VALUE",
         description = "A Spark CSV reader option, e.g. ignoreLeadingWhiteSpace=true (repeatable). Defaults:"
-            + " header=true, inferSchema=true (false with --schema), mode=FAILFAST.")
+            + " header=true, mode=PERMISSIVE (or DROPMALFORMED); schema inference is refused: it reads the"
+            + " private rows before the charge.")
     Map<String, String> csvOptions = new LinkedHashMap<>();
 
     @Option(names = "--schema", paramLabel = "DDL",
         description = "The input schema in Spark DDL, e.g. 'age INT, sex STRING' (CSV: replaces the header's"
-            + " names and schema inference).")
+            + " names). Without it every CSV column is a string, and the columns a statistic or feature"
+            + " needs as numbers are converted (a value that does not convert counts as missing).")
     String schema;
 
     /** Set by the job from its own argument group (picocli does not nest groups in mixins). */
@@ -68,13 +72,55 @@ final class JobOptions {
       return f;
     }
 
+    /**
+     * {@code data} with each of {@code columns} that is a string column converted to double, when
+     * the input has no --schema (every CSV column is then a string; the columns a statistic or a
+     * numeric feature needs are converted here). A value that does not parse becomes null: a missing
+     * value, which statistics and DP-SGD drop by their per-row rules, never an error. With a
+     * --schema its types are kept: a statistic on a declared string column is refused as usual.
+     */
+    Dataset<Row> numeric(Dataset<Row> data, java.util.Collection<String> columns) {
+      if (schema != null) {
+        return data;
+      }
+      Dataset<Row> out = data;
+      for (String c : columns) {
+        if (c != null && Arrays.asList(out.columns()).contains(c)
+            && out.schema().apply(c).dataType() instanceof org.apache.spark.sql.types.StringType) {
+          out = out.withColumn(c, functions.col(c).try_cast(DataTypes.DoubleType));
+        }
+      }
+      return out;
+    }
+
+    private void checkCsvOptions() {
+      csvOptions.forEach((k, v) -> {
+        String key = k.toLowerCase(Locale.ROOT);
+        String value = v.toUpperCase(Locale.ROOT);
+        if (key.equals("inferschema") && !value.equals("FALSE")) {
+          throw new IllegalArgumentException("--csv-option " + k + "=" + v + " is refused: schema inference reads"
+              + " the private values before anything is charged; give --schema instead");
+        }
+        if (key.equals("mode") && !value.equals("PERMISSIVE") && !value.equals("DROPMALFORMED")) {
+          throw new IllegalArgumentException("--csv-option mode must be PERMISSIVE or DROPMALFORMED; got '" + v
+              + "' (with FAILFAST one malformed value would fail the release after the charge)");
+        }
+      });
+    }
+
     String unitColumn() {
       return unit.rowIsUnit ? ROW_UNIT : unit.column;
     }
 
     /**
-     * The data, lazily: this reads the schema (and, for CSV without --schema, infers it with one
-     * pass) but no rows are kept. Throws IllegalArgumentException for a bad path, format or schema.
+     * The data, lazily: this reads the schema (Parquet's footer, a CSV file's header line), never a
+     * value, and keeps no rows. Throws IllegalArgumentException for a bad path, format or schema.
+     *
+     * <p>Why no schema inference and no FAILFAST: both make the job depend on the private values
+     * outside the mechanisms. Inference reads every value before the charge and picks each column's
+     * type from them (a type the job prints, and that changes the result); FAILFAST makes one
+     * malformed value fail the release after the charge. PERMISSIVE reads a malformed value as
+     * null, and the aggregation and DP-SGD drop such a row by their per-row rules.
      */
     Dataset<Row> read(SparkSession spark) {
       String f = format();
@@ -88,8 +134,9 @@ final class JobOptions {
         }
       }
       if (f.equals("csv")) {
-        reader = reader.option("header", "true").option("inferSchema", String.valueOf(schema == null))
-            .option("mode", "FAILFAST").options(csvOptions);
+        checkCsvOptions();
+        reader = reader.option("header", "true").option("inferSchema", "false").option("mode", "PERMISSIVE")
+            .options(csvOptions);
       } else if (!csvOptions.isEmpty()) {
         throw new IllegalArgumentException("--csv-option applies to CSV input only; got " + csvOptions.keySet()
             + " with --format parquet");

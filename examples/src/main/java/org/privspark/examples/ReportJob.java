@@ -121,7 +121,8 @@ public final class ReportJob implements Callable<Integer> {
     SparkSession spark = sessions.get();
     out("report " + report.report() + ": " + report.queries().size() + " queries from " + queries);
     out("reading " + input.path + " (" + input.format() + ")");
-    Dataset<Row> data = input.read(spark);
+    Dataset<Row> data = input.numeric(input.read(spark), report.queries().stream()
+        .flatMap(q -> q.statistics().stream()).map(StatisticSpec::column).toList());
     out("schema: " + data.schema().simpleString());
     List<Dataset<Row>> keys = new ArrayList<>();
     List<PrivacyEvent> events = new ArrayList<>();
@@ -144,7 +145,7 @@ public final class ReportJob implements Callable<Integer> {
   }
 
   private int release(Prepared p) {
-    Optional<SparkJobs.Opened> opened = SparkJobs.countAndOpen(p.data(), input, p.ledger(), this::out, this::err);
+    Optional<SparkJobs.Opened> opened = SparkJobs.open(p.data(), input, p.ledger(), this::out, this::err);
     if (opened.isEmpty()) {
       return SparkJobs.FAILED;
     }
@@ -174,7 +175,7 @@ public final class ReportJob implements Callable<Integer> {
       return SparkJobs.FAILED;
     }
     out("charged ledger entry " + receipt.index() + " for all " + report.queries().size() + " queries");
-    JobLedger.PrepaidJournal journal = new JobLedger.PrepaidJournal(ledger, p.events());
+    JobLedger.PrepaidJournal journal = new JobLedger.PrepaidJournal(ledger, p.events(), p.secret() == null ? null : p.secret().releaseId());
     List<String> lines = new ArrayList<>();
     try {
       for (int i = 0; i < report.queries().size(); i++) {
@@ -200,7 +201,7 @@ public final class ReportJob implements Callable<Integer> {
         lines.add(String.format(Locale.ROOT, "    %-28s %6d rows  %s", q.name(), written, p.output().resultPath(q.name())));
       }
     } catch (Exception e) { // SparkException is a checked (Scala) exception
-      err("ledger entry " + receipt.index() + " was charged, but the report failed: " + e);
+      err("ledger entry " + receipt.index() + " was charged, but the report failed: " + SparkJobs.failureWithoutData(e));
       return SparkJobs.FAILED;
     }
     PrivacyGuarantee after = ledger.spent();

@@ -36,7 +36,7 @@ final class SparkJobs {
   private SparkJobs() {}
 
   /**
-   * A job's state once its input is read and its ledger opened, before anything is charged.
+   * A job's state once its ledger is opened, before anything is charged.
    *
    * @param before what the ledger had spent before this job
    * @param dataset the dataset description committed with the release: input, format and schema.
@@ -45,17 +45,14 @@ final class SparkJobs {
   record Opened(Ledger ledger, PrivacyGuarantee before, String dataset) {}
 
   /**
-   * Reads all of {@code data} once (the first Spark job: under FAILFAST a malformed row fails here,
-   * before anything is charged), then opens or creates the job's ledger, reporting it on {@code
-   * out}. The row count is not shown: it is private (docs/THREAT-MODEL.md, "What a release
-   * reveals"). On failure it reports on {@code err} that nothing was charged and returns empty: a
-   * damaged ledger or a write error, or a malformed row.
+   * Opens or creates the job's ledger, reporting it on {@code out}. Reads no row: the input is
+   * read once, inside the release, after the charge (a malformed value is then a missing value,
+   * never an error; {@link JobOptions.Input#read}). On failure it reports on {@code err} that
+   * nothing was charged and returns empty: a damaged ledger or a write error.
    */
-  static Optional<Opened> countAndOpen(Dataset<Row> data, JobOptions.Input input, JobLedger jobLedger,
+  static Optional<Opened> open(Dataset<Row> data, JobOptions.Input input, JobLedger jobLedger,
       Consumer<String> out, Consumer<String> err) {
     try {
-      data.count(); // the value is private and unused: reading is the check
-      out.accept("input read");
       Ledger ledger = jobLedger.openOrCreate();
       out.accept((jobLedger.creates() ? "created ledger " : "opened ledger ") + ledger.genesis().origin() + " at "
           + jobLedger.location() + (jobLedger.writesKey() ? "; new key " + jobLedger.key() + " (+ .pub)" : ""));
@@ -64,22 +61,19 @@ final class SparkJobs {
     } catch (LedgerException | UncheckedIOException | IOException e) {
       err.accept("failed before charging anything: " + e.getMessage());
       return Optional.empty();
-    } catch (Exception e) { // SparkException (a malformed row under FAILFAST) is a checked (Scala) exception
-      err.accept("failed before charging anything (reading " + input.path + "): " + readFailure(e));
-      return Optional.empty();
     }
   }
 
   /**
-   * What went wrong reading private data, without the exception's message: Spark's messages quote
-   * the offending record (a malformed CSV line, a value that does not cast), which is private. The
+   * What went wrong while private data was read, without the exception's message: Spark's messages
+   * can quote an offending record or an executor's exception, which may hold private values. The
    * error condition names the kind of failure, which is what the operator needs to fix it.
    */
-  static String readFailure(Throwable e) {
+  static String failureWithoutData(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof org.apache.spark.SparkThrowable st && st.getCondition() != null) {
         return "Spark error " + st.getCondition() + " (details withheld: they may quote private rows;"
-            + " check the input's format and schema)";
+            + " the driver's log has the stack trace)";
       }
     }
     return e.getClass().getSimpleName() + " (details withheld: they may quote private rows)";

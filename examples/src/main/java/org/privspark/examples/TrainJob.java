@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -156,9 +157,10 @@ public final class TrainJob implements Callable<Integer> {
           + " gets the ledger entry's receipt. Neither may exist yet.")
   String modelOut;
 
-  @Option(names = "--test", paramLabel = "FILE",
-      description = "A test set (same format and options as --input): prints metrics as JSON (accuracy and AUC,"
-          + " or RMSE and R²). These metrics are NOT differentially private unless the test set is public.")
+  @Option(names = "--public-test", paramLabel = "FILE",
+      description = "A PUBLIC test set (same format and options as --input): prints exact metrics as JSON"
+          + " (accuracy and AUC, or RMSE and R²). They are not differentially private: never give a split of"
+          + " the private data here.")
   String test;
 
   private final Supplier<SparkSession> sessions;
@@ -216,7 +218,7 @@ public final class TrainJob implements Callable<Integer> {
 
     SparkSession spark = sessions.get();
     out("reading " + input.path + " (" + input.format() + ")");
-    Dataset<Row> data = labelled(input.read(spark), fs, kind);
+    Dataset<Row> data = labelled(numeric(input, input.read(spark), fs, kind), fs, kind);
     out("schema: " + data.schema().simpleString());
     StructType encoded = encoder.transformSchema(data.schema());
     estimator.transformSchema(encoded);
@@ -232,14 +234,14 @@ public final class TrainJob implements Callable<Integer> {
       t.schema = input.schema;
       t.unit = rows;
       try {
-        testData = labelled(t.read(spark), fs, kind);
+        testData = labelled(numeric(t, t.read(spark), fs, kind), fs, kind);
       } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException(e.getMessage().replaceFirst("^--input", "--test"), e);
+        throw new IllegalArgumentException(e.getMessage().replaceFirst("^--input", "--public-test"), e);
       }
       try {
         encoder.transformSchema(testData.schema());
       } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("--test " + test + ": " + e.getMessage(), e);
+        throw new IllegalArgumentException("--public-test " + test + ": " + e.getMessage(), e);
       }
     }
 
@@ -319,6 +321,15 @@ public final class TrainJob implements Callable<Integer> {
     return e;
   }
 
+  /** The numeric features, and a linear model's label, as numbers (a CSV read without --schema is strings). */
+  private static Dataset<Row> numeric(JobOptions.Input in, Dataset<Row> data, FeatureSpec fs, String kind) {
+    List<String> columns = new ArrayList<>(fs.numeric().stream().map(FeatureSpec.Numeric::column).toList());
+    if (kind.equals("linear")) {
+      columns.add(fs.label().column());
+    }
+    return in.numeric(data, columns);
+  }
+
   /** The data with the training label added; rows whose label is null are dropped. */
   private static Dataset<Row> labelled(Dataset<Row> data, FeatureSpec fs, String kind) {
     fs.requireLabelColumn(data.schema(), kind);
@@ -338,7 +349,7 @@ public final class TrainJob implements Callable<Integer> {
   }
 
   private int train(Prepared p) {
-    Optional<SparkJobs.Opened> opened = SparkJobs.countAndOpen(p.data(), input, p.ledger(), this::out, this::err);
+    Optional<SparkJobs.Opened> opened = SparkJobs.open(p.data(), input, p.ledger(), this::out, this::err);
     if (opened.isEmpty()) {
       return SparkJobs.FAILED;
     }
@@ -365,8 +376,8 @@ public final class TrainJob implements Callable<Integer> {
       return SparkJobs.FAILED;
     } catch (RuntimeException e) {
       Receipt r = journal.receipt();
-      err((r == null ? "failed before charging anything: " : "ledger entry " + r.index()
-          + " was charged, but training failed: ") + e);
+      err(r == null ? "failed before charging anything: " + e
+          : "ledger entry " + r.index() + " was charged, but training failed: " + SparkJobs.failureWithoutData(e));
       return SparkJobs.FAILED;
     }
     Receipt receipt = journal.receipt();
@@ -404,14 +415,16 @@ public final class TrainJob implements Callable<Integer> {
     }
   }
 
-  /** Test metrics as one line of JSON: exact, and not private unless the test set is public. */
+  /**
+   * Test metrics as one line of JSON: exact, so only for a public test set (no row count: the
+   * metrics are what the option is for).
+   */
   private String metrics(PipelineModel fitted, Dataset<Row> testData, FeatureSpec fs) throws Exception {
     Dataset<Row> predictions = fitted.transform(testData).cache();
     try {
       ObjectNode o = JSON.createObjectNode();
       o.put("model", model.toLowerCase(Locale.ROOT));
-      o.put("test", test);
-      o.put("testRows", predictions.count());
+      o.put("publicTest", test);
       if (model.equalsIgnoreCase("logistic")) {
         o.put("accuracy", new MulticlassClassificationEvaluator().setLabelCol(FeatureSpec.LABEL)
             .setPredictionCol("prediction").setMetricName("accuracy").evaluate(predictions));
@@ -426,7 +439,7 @@ public final class TrainJob implements Callable<Integer> {
         o.put("r2", ev.setMetricName("r2").evaluate(withLabel));
       }
       o.put("private", false);
-      o.put("note", "exact metrics on the test set: not differentially private unless the test set is public");
+      o.put("note", "exact metrics on the public test set: not differentially private");
       return JSON.writeValueAsString(o);
     } finally {
       predictions.unpersist();

@@ -68,7 +68,7 @@ class AggregateJobTest {
     assertThat(r.exit()).as(r.all()).isZero();
     // The exact row count is private: the job reads the rows but never prints the count (issue 12, item 2).
     assertThat(r.all()).doesNotContain(String.valueOf(ADULT_ROWS));
-    assertThat(r.out()).contains("input read").contains("created ledger").contains("charged ledger entry 1")
+    assertThat(r.out()).contains("created ledger").contains("charged ledger entry 1")
         .contains("budget remaining:  epsilon=2.00000 of 3.0").contains("epsilon spent:     1.00000 by this job");
     assertThat(Files.readString(key)).startsWith("PRIVATE+KEY+privspark.local/");
 

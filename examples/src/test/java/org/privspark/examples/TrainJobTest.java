@@ -86,15 +86,15 @@ class TrainJobTest {
   @Test
   void train_adultLogisticAtEpsilonOne_beatsMajorityClassAndSavesAnAuditedReloadableModel() throws Exception {
     Path model = tmp.resolve("models/adult-income");
-    Run r = train(with(logistic(model), "--test", ADULT_TEST));
+    Run r = train(with(logistic(model), "--public-test", ADULT_TEST));
     assertThat(r.exit()).as(r.all()).isZero();
     assertThat(r.all()).doesNotContain(String.valueOf(ADULT_ROWS)); // private: never printed (issue 12, item 2)
-    assertThat(r.out()).contains("input read").contains("created ledger")
+    assertThat(r.out()).contains("created ledger")
         .contains("features: 54 from").contains("charged ledger entry 1").contains("summary:")
         .contains("epsilon spent:     ").contains("budget remaining:  epsilon=").contains("(entry 1, mechanism dp-sgd)")
         .contains("model:             file:" + model);
     JsonNode metrics = metricsLine(r.out());
-    assertThat(metrics.get("testRows").asLong()).isEqualTo(16_281);
+    assertThat(metrics.has("testRows")).as("no row count of any data set is printed").isFalse();
     assertThat(metrics.get("accuracy").asDouble()).as(r.out()).isGreaterThan(0.80);
     assertThat(metrics.get("auc").asDouble()).isGreaterThan(0.80);
     assertThat(metrics.get("private").asBoolean()).isFalse();
@@ -151,7 +151,7 @@ class TrainJobTest {
       "--epochs|0|epochs",
       "--features|/nonexistent/features.json|--features /nonexistent/features.json cannot be read",
       "--input|/nonexistent/adult.csv|--input /nonexistent/adult.csv cannot be read as csv",
-      "--test|/nonexistent/adult.test|--test /nonexistent/adult.test cannot be read as csv",
+      "--public-test|/nonexistent/adult.test|--public-test /nonexistent/adult.test cannot be read as csv",
       "--schema|age INT, sex STRING|label column 'income' must exist in the input",
       "--model|linear|label.lower and label.upper (public bounds) must be given for --model linear",
       "--budget-epsilon||--budget-epsilon is required: there is no ledger",

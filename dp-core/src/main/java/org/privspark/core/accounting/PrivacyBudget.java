@@ -110,11 +110,16 @@ public final class PrivacyBudget {
    * be the first release's noise. A ledger-backed budget records the id in the entry and refuses
    * ids any writer recorded before; a budget without a ledger remembers the ids it admitted.
    *
+   * <p>The caller keys the release's noise by its secret bound to the returned id ({@code
+   * Secret#boundTo}), so that the noise belongs to this one charge.
+   *
    * @param releaseId 16 bytes, or null for a release whose noise is not keyed by a caller's secret
+   * @return the id the spend is recorded under: {@code releaseId}, or the id of the entry that paid
+   *     for it in advance (a journal of prepaid spends); null when {@code releaseId} is null
    * @throws BudgetExhaustedException if the budget cannot afford the event; nothing changes
    * @throws ReleaseIdReusedException if the id was admitted before; nothing changes
    */
-  public void spend(PrivacyEvent event, String mechanism, String description, byte[] releaseId) {
+  public byte[] spend(PrivacyEvent event, String mechanism, String description, byte[] releaseId) {
     Check.notNull("event", event);
     Check.notNull("mechanism", mechanism);
     Check.notNull("description", description);
@@ -123,13 +128,14 @@ public final class PrivacyBudget {
           "releaseId must be " + RELEASE_ID_LENGTH + " bytes long; got " + releaseId.length);
     }
     if (journal != null) {
-      journal.record(event, mechanism, description, releaseId == null ? null : releaseId.clone());
-      return;
+      byte[] recorded = journal.record(event, mechanism, description, releaseId == null ? null : releaseId.clone());
+      return recorded == null ? null : recorded.clone();
     }
     BudgetExhaustedException refusal = admit(event, releaseId == null ? null : ByteBuffer.wrap(releaseId.clone()));
     if (refusal != null) {
       throw refusal;
     }
+    return releaseId == null ? null : releaseId.clone();
   }
 
   /** Returns null when admitted, otherwise the refusal (not thrown: trySpend only reports it). */

@@ -15,10 +15,13 @@ public interface SpendJournal {
    * @param releaseId the id of the secret-keyed release being charged (16 bytes, from {@code
    *     Secret#releaseId()}), which the journal must refuse if it has recorded it before; or null
    *     for a release whose noise is not keyed by a caller's secret (the journal picks a fresh id)
+   * @return the release id the spend is recorded under: {@code releaseId} itself, or, for a spend
+   *     paid for in advance by an entry of its own (a report's queries), that entry's id; null when
+   *     {@code releaseId} is null and the journal picked the id
    * @throws BudgetExhaustedException when the event would overspend; nothing is recorded
    * @throws ReleaseIdReusedException when {@code releaseId} was recorded before; nothing is recorded
    */
-  void record(PrivacyEvent event, String mechanism, String description, byte[] releaseId);
+  byte[] record(PrivacyEvent event, String mechanism, String description, byte[] releaseId);
 
   /** What has been spent, read at the budget's δ, including other writers' spends seen so far. */
   PrivacyGuarantee spent();

@@ -235,8 +235,9 @@ public final class Ledger implements SpendJournal {
   }
 
   @Override
-  public void record(PrivacyEvent event, String mechanism, String description, byte[] releaseId) {
+  public byte[] record(PrivacyEvent event, String mechanism, String description, byte[] releaseId) {
     append(mechanism, event, ReleaseDetails.describing(description), releaseId);
+    return releaseId;
   }
 
   /**

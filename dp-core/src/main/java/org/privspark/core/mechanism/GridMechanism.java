@@ -102,12 +102,14 @@ public abstract sealed class GridMechanism<E extends PrivacyEvent, N extends Add
    *
    * @throws IllegalArgumentException if value is NaN or infinite (the message does not show it)
    * @throws org.privspark.core.accounting.BudgetExhaustedException if the budget refuses
+   * @throws org.privspark.core.accounting.ReleaseIdReusedException if {@code source} is keyed by a
+   *     secret whose release this budget has charged before (its noise would repeat)
    */
   public NoisyValue release(double value, NoiseSource source, PrivacyBudget budget) {
     Check.notNull("source", source);
     Check.notNull("budget", budget);
     Grid.checkFinite("value", value);
-    budget.spend(scalarPlan().event());
+    budget.spend(scalarPlan().event(), "release", "", source.releaseId());
     return draw(value, source);
   }
 
@@ -130,13 +132,15 @@ public abstract sealed class GridMechanism<E extends PrivacyEvent, N extends Add
    *
    * @throws IllegalArgumentException if an entry is invalid (nothing is charged)
    * @throws org.privspark.core.accounting.BudgetExhaustedException if the budget refuses
+   * @throws org.privspark.core.accounting.ReleaseIdReusedException if {@code source} is keyed by a
+   *     secret whose release this budget has charged before (its noise would repeat)
    */
   public NoisyVector release(double[] values, NoiseSource source, PrivacyBudget budget) {
     Check.notNull("source", source);
     Check.notNull("budget", budget);
     checkAll(values);
     Plan<E, N> plan = planFor(values.length);
-    budget.spend(plan.event());
+    budget.spend(plan.event(), "release", "", source.releaseId());
     return draw(values, plan, source);
   }
 

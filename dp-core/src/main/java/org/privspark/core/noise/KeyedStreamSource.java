@@ -51,6 +51,7 @@ public final class KeyedStreamSource extends BufferedNoiseSource {
   private static final byte[] CELL_LABEL = "privspark-cell-v1".getBytes(StandardCharsets.US_ASCII);
 
   private final Cipher cipher;
+  private final Secret secret;
   private byte[] zeros = new byte[0];
   private byte[] keystream = new byte[0];
   private int nextBytes = FIRST_BYTES;
@@ -86,6 +87,13 @@ public final class KeyedStreamSource extends BufferedNoiseSource {
       }
     }
     this.blocksUsed = startBlock;
+    this.secret = secret;
+  }
+
+  /** The release id of this stream's secret (computed on request: most cells never need it). */
+  @Override
+  public byte[] releaseId() {
+    return secret.releaseId();
   }
 
   /**

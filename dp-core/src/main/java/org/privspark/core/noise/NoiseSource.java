@@ -34,4 +34,13 @@ public interface NoiseSource {
 
   /** One uniformly random bit. Implementations may serve it from a cached 64-bit word. */
   boolean nextBoolean();
+
+  /**
+   * The {@link Secret#releaseId() release id} of the secret whose keystream this is, which a
+   * budget must record with the release that draws from it (a secret keys one release); null for
+   * fresh randomness, which no other release can reproduce.
+   */
+  default byte[] releaseId() {
+    return null;
+  }
 }

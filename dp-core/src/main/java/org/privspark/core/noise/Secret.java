@@ -27,6 +27,7 @@ public final class Secret {
   public static final int RELEASE_ID_LENGTH = 16;
 
   private static final byte[] RELEASE_ID_LABEL = "privspark-release-id-v1".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] BOUND_LABEL = "privspark-bound-release-v1".getBytes(StandardCharsets.US_ASCII);
 
   private final byte[] bytes;
 
@@ -82,6 +83,37 @@ public final class Secret {
       Mac mac = Mac.getInstance("HmacSHA256");
       mac.init(new SecretKeySpec(bytes, "HmacSHA256"));
       return Arrays.copyOf(mac.doFinal(RELEASE_ID_LABEL), RELEASE_ID_LENGTH);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("HmacSHA256 is required by every Java platform", e);
+    }
+  }
+
+  /**
+   * The secret that keys the noise of the release charged under {@code chargedReleaseId}:
+   * HMAC-SHA256(secret, "privspark-bound-release-v1" ‖ chargedReleaseId).
+   *
+   * <p>Why: a budget refuses a release id it has charged before, but a caller can hold many
+   * secrets. Keying the noise by the secret together with the id the spend was recorded under
+   * makes the noise of a release reproducible only by the same secret charged under the same id,
+   * which a budget (or ledger) admits once. A secret derived from another one (a report's
+   * per-query secret, say) reused on its own is charged under its own id, so its noise differs
+   * from the noise it had inside the release that paid for it.
+   *
+   * @param chargedReleaseId the id the budget recorded the spend under (what {@link
+   *     org.privspark.core.accounting.PrivacyBudget#spend(org.privspark.core.accounting.PrivacyEvent,
+   *     String, String, byte[])} returns), {@value #RELEASE_ID_LENGTH} bytes
+   */
+  public Secret boundTo(byte[] chargedReleaseId) {
+    Check.notNull("chargedReleaseId", chargedReleaseId);
+    if (chargedReleaseId.length != RELEASE_ID_LENGTH) {
+      throw new IllegalArgumentException("chargedReleaseId must be " + RELEASE_ID_LENGTH + " bytes long; got "
+          + chargedReleaseId.length);
+    }
+    try {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(new SecretKeySpec(bytes, "HmacSHA256"));
+      mac.update(BOUND_LABEL);
+      return new Secret(mac.doFinal(chargedReleaseId));
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("HmacSHA256 is required by every Java platform", e);
     }

@@ -59,6 +59,38 @@ class ReleaseSecretReuseTest {
     budget.spend(new LaplaceEvent(2, 1), "m", "", id); // the refused attempt released nothing
   }
 
+  /**
+   * The mechanisms' own charging overloads: two releases of one keyed source on one budget used to
+   * be both admitted, and their difference was the exact difference (hostile review).
+   */
+  @Test
+  void mechanismReleaseWithABudget_refusesAKeyedSourceWhoseSecretWasCharged() {
+    PrivacyBudget budget = new PrivacyBudget(10, 0);
+    Secret s = Secret.generate();
+    org.privspark.core.mechanism.LaplaceMechanism m =
+        org.privspark.core.mechanism.LaplaceMechanism.builder().epsilon(0.1).l1Sensitivity(1).build();
+    m.release(1000.0, org.privspark.core.noise.KeyedStreamSource.forCell(s, "count"), budget);
+    double spent = budget.spent().epsilon();
+    assertThatThrownBy(() -> m.release(999.0, org.privspark.core.noise.KeyedStreamSource.forCell(s, "count"), budget))
+        .isInstanceOf(ReleaseIdReusedException.class);
+    assertThatThrownBy(() -> m.release(new double[] {999.0},
+        org.privspark.core.noise.KeyedStreamSource.forCell(s, "count"), budget))
+        .isInstanceOf(ReleaseIdReusedException.class);
+    assertThat(budget.spent().epsilon()).isEqualTo(spent);
+    // Fresh randomness has no release id: nothing to refuse.
+    m.release(999.0, org.privspark.core.noise.SecureRandomSource.create(), budget);
+  }
+
+  @Test
+  void boundSecret_dependsOnTheChargedId_andDiffersFromTheSecret() {
+    Secret s = Secret.generate();
+    byte[] id = s.releaseId();
+    byte[] other = Secret.generate().releaseId();
+    assertThat(s.boundTo(id)).isEqualTo(s.boundTo(id)).isNotEqualTo(s).isNotEqualTo(s.boundTo(other));
+    assertThatThrownBy(() -> s.boundTo(new byte[3])).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("chargedReleaseId must be 16 bytes");
+  }
+
   @Test
   void ledger_recordsTheReleaseId_andRefusesItAgain_writingNothing() throws Exception {
     LedgerFixture f = new LedgerFixture(dir, 5, 1e-6);

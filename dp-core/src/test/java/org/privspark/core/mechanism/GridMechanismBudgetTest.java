@@ -36,7 +36,8 @@ class GridMechanismBudgetTest {
   @Test
   void release_overBudget_throwsAndDrawsNothing() {
     PrivacyBudget budget = new PrivacyBudget(0.7, 0.0);
-    LAPLACE.release(1.0, KeyedStreamSource.forCell(SECRET, "other"), budget);
+    // Another release, keyed by another secret (one secret keys one release per budget).
+    LAPLACE.release(1.0, KeyedStreamSource.forCell(org.privspark.core.noise.Secret.generate(), "other"), budget);
     KeyedStreamSource source = KeyedStreamSource.forCell(SECRET, "cell");
     assertThatThrownBy(() -> LAPLACE.release(1.0, source, budget)).isInstanceOf(BudgetExhaustedException.class);
     assertThat(untouched(source)).isTrue();

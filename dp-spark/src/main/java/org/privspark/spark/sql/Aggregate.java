@@ -2,6 +2,7 @@ package org.privspark.spark.sql;
 
 import java.io.Serializable;
 import java.util.List;
+import org.privspark.core.mechanism.Centering;
 
 /**
  * One statistic a query asks for, and the measurements it is computed from.
@@ -86,10 +87,17 @@ record Aggregate(Kind kind, String column, double lower, double upper, double we
     return "hist[" + column + "," + java.util.Arrays.toString(edges) + "]";
   }
 
-  double midpoint() {
-    return lower + (upper - lower) / 2;
+  /** The centring of a mean's or variance's values (the midpoint trick), with its exact bound. */
+  Centering centering() {
+    return Centering.of(lower, upper);
   }
 
+  /** m = lower + (upper − lower)/2, the midpoint every centred contribution is taken from. */
+  double midpoint() {
+    return centering().midpoint();
+  }
+
+  /** Half the width: the largest variance of values in [lower, upper] is its square. */
   double halfWidth() {
     return (upper - lower) / 2;
   }

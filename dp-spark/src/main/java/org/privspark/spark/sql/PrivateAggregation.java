@@ -222,12 +222,13 @@ public final class PrivateAggregation {
 
   /**
    * The release secret that keys all noise and sampling (default: a fresh one from SecureRandom).
-   * Set it only to reproduce a release exactly, for example the same query on another cluster
-   * against a fresh ledger. A secret keys one release: {@link #run()} records its {@link
-   * Secret#releaseId() release id} with the charge, and a budget (or ledger) that has charged that
-   * id before refuses the query with {@link org.privspark.core.accounting.ReleaseIdReusedException}
-   * and charges nothing, since a second release with the same noise on changed data would reveal
-   * the exact change.
+   * Set it only to reproduce a release exactly, for a test of determinism (the same query, data
+   * and secret give the same rows on any cluster); never on two budgets over the same people. A
+   * secret keys one release: {@link #run()} records its {@link Secret#releaseId() release id} with
+   * the charge, a budget (or ledger) that has charged that id before refuses the query with {@link
+   * org.privspark.core.accounting.ReleaseIdReusedException} and charges nothing, and the noise is
+   * keyed by the secret bound to the id the charge was recorded under ({@link Secret#boundTo}),
+   * since a second release with the same noise on changed data would reveal the exact change.
    */
   public PrivateAggregation releaseSecret(Secret secret) {
     this.secret = Check.notNull("releaseSecret", secret);
@@ -266,9 +267,11 @@ public final class PrivateAggregation {
     Secret releaseSecret = secret != null ? secret : Secret.generate();
     // Building the plan runs no Spark job but analyses it eagerly: an analysis error surfaces here,
     // before anything is charged. The charge then comes before the one Spark job of the release.
-    Dataset<Row> noisy = lastStage.apply(build(plan, releaseSecret));
-    Release.requireSortable(noisy, keys);
-    source.budget().spend(plan.event(), MECHANISM, describe(), releaseSecret.releaseId());
+    Release.requireSortable(lastStage.apply(build(plan, releaseSecret)), keys);
+    byte[] charged = source.budget().spend(plan.event(), MECHANISM, describe(), releaseSecret.releaseId());
+    // The same plan, keyed by the secret bound to the charge: its noise and bounding choices belong
+    // to this charge alone (Secret#boundTo), and it analyses exactly as the plan above did.
+    Dataset<Row> noisy = lastStage.apply(build(plan, releaseSecret.boundTo(charged)));
     ClusterEncryption.warnIfOff(noisy.sparkSession().sparkContext());
     return Release.materialise(noisy, keys);
   }

@@ -91,7 +91,7 @@ record QueryPlan(
     if (noise == NoiseKind.LAPLACE) {
       for (Map.Entry<String, Double> m : weights.entrySet()) {
         double eps = epsilon * m.getValue() / total * SAFETY;
-        measurements.add(Measurement.laplace(m.getKey(), eps, l0 * perGroup.get(m.getKey()),
+        measurements.add(Measurement.laplace(m.getKey(), eps, productUp(l0, perGroup.get(m.getKey())),
             dimension.get(m.getKey()), l0));
       }
     } else {
@@ -129,12 +129,19 @@ record QueryPlan(
       return 1;
     }
     if (name.equals(a.sumName())) {
-      return lInf * Math.max(Math.abs(a.lower()), Math.abs(a.upper()));
+      return productUp(lInf, Math.max(Math.abs(a.lower()), Math.abs(a.upper())));
     }
+    // Centred values: the bound of what floating point computes, not half the width (Centering).
     if (name.equals(a.centeredSumName())) {
-      return lInf * a.halfWidth();
+      return productUp(lInf, a.centering().bound());
     }
-    return lInf * a.halfWidth() * a.halfWidth();
+    return productUp(lInf, a.centering().squareBound());
+  }
+
+  /** a·b rounded up: a sensitivity is never understated by the rounding of its product. */
+  static double productUp(double a, double b) {
+    double p = a * b;
+    return Double.isFinite(p) && Math.fma(a, b, -p) > 0 ? Math.nextUp(p) : p;
   }
 
   /**

@@ -51,7 +51,6 @@ import org.privspark.spark.ml.DataPhase;
  * each fit charges the budget.
  */
 public final class PrivateKMeans {
-  /** Set by the first fit when a release secret is given: its noise may be used once. */
   private final double epsilon;
   private final double delta;
   private final int k;
@@ -132,7 +131,8 @@ public final class PrivateKMeans {
    * Validates the schema, charges {@link #cost()}, then runs the T noisy iterations.
    *
    * @throws IllegalArgumentException if the features column is missing or mistyped (nothing spent)
-   * @throws IllegalStateException if a release secret was given and this wrapper already fitted
+   * @throws org.privspark.core.accounting.ReleaseIdReusedException if the release secret keyed a
+   *     fit charged to this budget before (nothing is charged)
    * @throws org.privspark.core.accounting.BudgetExhaustedException if the budget refuses (no data read)
    * @throws org.privspark.spark.ml.FailedAfterChargeException if reading the data fails after the
    *     charge (the budget stays spent; no message of the failure is kept)
@@ -140,9 +140,9 @@ public final class PrivateKMeans {
   public PrivateFit<KMeansModel> fit(Dataset<Row> data) {
     Check.notNull("data", data);
     WrapperSupport.checkVectorColumn(data.schema(), "featuresCol", featuresCol, numFeatures);
-    budget.spend(event, "ml-kmeans-lloyd", describe(), WrapperSupport.releaseId(secret));
+    Secret noiseSecret = WrapperSupport.charge(budget, event, "ml-kmeans-lloyd", describe(), secret);
     // After the charge: a failure names no value of the data (DataPhase).
-    double[][] centers = DataPhase.run("PrivateKMeans", () -> iterate(data));
+    double[][] centers = DataPhase.run("PrivateKMeans", () -> iterate(data, noiseSecret));
     org.apache.spark.mllib.linalg.Vector[] vs = new org.apache.spark.mllib.linalg.Vector[k];
     for (int j = 0; j < k; j++) {
       vs[j] = org.apache.spark.mllib.linalg.Vectors.dense(centers[j]);
@@ -155,13 +155,13 @@ public final class PrivateKMeans {
   }
 
   /** The T noisy Lloyd iterations from the public initial centres; returns the final centres. */
-  private double[][] iterate(Dataset<Row> data) {
+  private double[][] iterate(Dataset<Row> data, Secret noiseSecret) {
     double[][] centers = initialCenters != null ? copy(initialCenters)
-        : randomCenters(WrapperSupport.source(secret, "kmeans/init"));
+        : randomCenters(WrapperSupport.source(noiseSecret, "kmeans/init"));
     JavaRDD<Row> rows = data.select(featuresCol).toJavaRDD();
     for (int t = 0; t < maxIter; t++) {
       double[] exact = statistics(rows, centers, numFeatures, lower, upper, maxFeatureNorm);
-      double[] noisy = release(exact, WrapperSupport.source(secret, "kmeans/iteration/" + t));
+      double[] noisy = release(exact, WrapperSupport.source(noiseSecret, "kmeans/iteration/" + t));
       centers = update(centers, noisy);
     }
     return centers;

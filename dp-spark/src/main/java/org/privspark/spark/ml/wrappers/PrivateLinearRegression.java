@@ -17,6 +17,7 @@ import org.apache.spark.ml.util.Identifiable;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.privspark.core.Check;
+import org.privspark.core.mechanism.Centering;
 import org.privspark.core.accounting.PrivacyBudget;
 import org.privspark.core.accounting.PrivacyEvent;
 import org.privspark.core.mechanism.GaussianMechanism;
@@ -58,7 +59,6 @@ import org.privspark.spark.ml.DataPhase;
  * vocabularies and bounds. Not thread-safe; each fit charges the budget.
  */
 public final class PrivateLinearRegression {
-  /** Set by the first fit when a release secret is given: its noise may be used once. */
   private final double epsilon;
   private final double delta;
   private final int numFeatures;
@@ -117,7 +117,16 @@ public final class PrivateLinearRegression {
 
   /** R̃·h: the scale of the X̃ᵀy' part. */
   double targetScale() {
-    return Math.sqrt(gramScale()) * (labelUpper - labelLower) / 2;
+    return targetScale(gramScale(), labelLower, labelUpper);
+  }
+
+  /**
+   * R̃·h rounded up, with h the bound of a centred label as floating point computes it ({@link
+   * Centering#bound()}: half the width, or more when the midpoint rounds), so that a scaled entry
+   * of X̃ᵀy' moves by at most 1 per row.
+   */
+  static double targetScale(double gramScale, double lo, double hi) {
+    return Math.nextUp(Math.nextUp(Math.sqrt(gramScale)) * Centering.of(lo, hi).bound());
   }
 
   /** The ridge added to the non-intercept diagonal. */
@@ -129,7 +138,8 @@ public final class PrivateLinearRegression {
    * Validates the schema, charges {@link #cost()}, then reads the data once and returns the model.
    *
    * @throws IllegalArgumentException if a column is missing or mistyped (nothing spent)
-   * @throws IllegalStateException if a release secret was given and this wrapper already fitted
+   * @throws org.privspark.core.accounting.ReleaseIdReusedException if the release secret keyed a
+   *     fit charged to this budget before (nothing is charged)
    * @throws org.privspark.core.accounting.BudgetExhaustedException if the budget refuses (no data read)
    * @throws org.privspark.spark.ml.FailedAfterChargeException if reading the data fails after the
    *     charge (the budget stays spent; no message of the failure is kept)
@@ -139,18 +149,18 @@ public final class PrivateLinearRegression {
     WrapperSupport.checkVectorColumn(data.schema(), "featuresCol", featuresCol, numFeatures);
     WrapperSupport.checkLabelColumn(data.schema(), "labelCol", labelCol, 0);
     PrivacyEvent event = cost();
-    budget.spend(event, "ml-linear-regression-ssp", describe(), WrapperSupport.releaseId(secret));
+    Secret noiseSecret = WrapperSupport.charge(budget, event, "ml-linear-regression-ssp", describe(), secret);
     // After the charge: a failure names no value of the data (DataPhase).
     double[] theta = DataPhase.run("PrivateLinearRegression", () -> {
       double[] exact = statistics(data.select(featuresCol, labelCol).toJavaRDD(), numFeatures,
           fitIntercept, maxFeatureNorm, labelLower, labelUpper);
       NoisyMoments noisy = release(exact,
-          WrapperSupport.source(secret, "linear-regression/statistics"));
+          WrapperSupport.source(noiseSecret, "linear-regression/statistics"));
       return solve(noisy);
     });
     double[] w = new double[numFeatures];
     System.arraycopy(theta, 0, w, 0, numFeatures);
-    double intercept = (fitIntercept ? theta[numFeatures] : 0) + (labelLower + labelUpper) / 2;
+    double intercept = (fitIntercept ? theta[numFeatures] : 0) + Centering.of(labelLower, labelUpper).midpoint();
     LinearRegressionModel model = new LinearRegressionModel(
         Identifiable.randomUID("privateLinReg"), Vectors.dense(w), intercept);
     model.setFeaturesCol(featuresCol);
@@ -163,7 +173,7 @@ public final class PrivateLinearRegression {
   /** Scaled exact statistics in release order: upper(X̃ᵀX̃)/R̃² row by row, then X̃ᵀy'/(R̃h). */
   static double[] statistics(JavaRDD<Row> rows, int d, boolean intercept, double r, double lo, double hi) {
     int p = d + (intercept ? 1 : 0);
-    double mid = (lo + hi) / 2;
+    Centering label = Centering.of(lo, hi);
     Function2<double[], Row, double[]> add = (acc, row) -> {
       double y = WrapperSupport.label(row.get(1));
       double[] x = WrapperSupport.dense((Vector) row.get(0), d);
@@ -175,7 +185,7 @@ public final class PrivateLinearRegression {
       if (intercept) {
         xt[d] = 1;
       }
-      double yc = Math.max(lo, Math.min(hi, y)) - mid;
+      double yc = label.centered(y);
       int k = 0;
       for (int i = 0; i < p; i++) {
         double xi = xt[i];
@@ -196,7 +206,7 @@ public final class PrivateLinearRegression {
     };
     double[] raw = rows.treeAggregate(new double[p * (p + 1) / 2 + p], add, merge, 2);
     double gramScale = r * r + (intercept ? 1 : 0);
-    double targetScale = Math.sqrt(gramScale) * (hi - lo) / 2;
+    double targetScale = targetScale(gramScale, lo, hi);
     int gramEntries = p * (p + 1) / 2;
     for (int i = 0; i < raw.length; i++) {
       raw[i] /= i < gramEntries ? gramScale : targetScale;

@@ -61,7 +61,6 @@ import org.privspark.spark.ml.DataPhase;
  * budget.
  */
 public final class PrivateLogisticRegression {
-  /** Set by the first fit when a release secret is given: its noise may be used once. */
   /** γ/ζ: the gradient-norm bound of the released solution, relative to ζ. */
   static final double GRADIENT_BOUND = 1e-6;
 
@@ -127,7 +126,8 @@ public final class PrivateLogisticRegression {
    *
    * @throws IllegalArgumentException if a column is missing or mistyped, or the label column is
    *     declared with other than 2 classes (nothing spent)
-   * @throws IllegalStateException if a release secret was given and this wrapper already fitted
+   * @throws org.privspark.core.accounting.ReleaseIdReusedException if the release secret keyed a
+   *     fit charged to this budget before (nothing is charged)
    * @throws org.privspark.core.accounting.BudgetExhaustedException if the budget refuses (no data read)
    * @throws IllegalStateException if the solver does not meet its stopping rule within maxIter
    *     (the budget stays spent; the message holds only public parameters)
@@ -139,13 +139,13 @@ public final class PrivateLogisticRegression {
     WrapperSupport.checkVectorColumn(data.schema(), "featuresCol", featuresCol, numFeatures);
     WrapperSupport.checkLabelColumn(data.schema(), "labelCol", labelCol, 2);
     PrivacyEvent event = cost();
-    budget.spend(event, "ml-logistic-regression-output-perturbation", describe(), WrapperSupport.releaseId(secret));
+    Secret noiseSecret = WrapperSupport.charge(budget, event, "ml-logistic-regression-output-perturbation", describe(), secret);
     // After the charge: a failure names no value of the data (DataPhase). Non-convergence is the
     // one outcome that depends on the data and is reported (a public message, below).
     double[] noisy = DataPhase.run("PrivateLogisticRegression", () -> {
       double[] theta = minimise(data.select(featuresCol, labelCol).toJavaRDD());
       return theta == null ? null
-          : release(theta, WrapperSupport.source(secret, "logistic-regression/output"));
+          : release(theta, WrapperSupport.source(noiseSecret, "logistic-regression/output"));
     });
     if (noisy == null) {
       throw new IllegalStateException(notConvergedMessage());

@@ -52,7 +52,6 @@ import org.privspark.spark.ml.DataPhase;
  * Not thread-safe; a built wrapper may fit many times, each charging the budget.
  */
 public final class PrivateNaiveBayes {
-  /** Set by the first fit when a release secret is given: its noise may be used once. */
   /** The MLlib model types supported. */
   public static final String MULTINOMIAL = "multinomial";
   /** Bernoulli naive Bayes: features in {0, 1}. */
@@ -93,7 +92,8 @@ public final class PrivateNaiveBayes {
    * returns the model.
    *
    * @throws IllegalArgumentException if a column is missing or of the wrong type (nothing spent)
-   * @throws IllegalStateException if a release secret was given and this wrapper already fitted
+   * @throws org.privspark.core.accounting.ReleaseIdReusedException if the release secret keyed a
+   *     fit charged to this budget before (nothing is charged)
    * @throws org.privspark.core.accounting.BudgetExhaustedException if the budget refuses (no data
    *     read)
    * @throws org.privspark.spark.ml.FailedAfterChargeException if reading the data fails after the
@@ -104,13 +104,13 @@ public final class PrivateNaiveBayes {
     WrapperSupport.checkVectorColumn(data.schema(), "featuresCol", b.featuresCol, b.numFeatures);
     WrapperSupport.checkLabelColumn(data.schema(), "labelCol", b.labelCol, b.numClasses);
     PrivacyEvent event = cost();
-    b.budget.spend(event, "ml-naive-bayes", describe(), WrapperSupport.releaseId(b.secret));
+    Secret noiseSecret = WrapperSupport.charge(b.budget, event, "ml-naive-bayes", describe(), b.secret);
     // After the charge: a failure names no value of the data (DataPhase).
     NaiveBayesModel model = DataPhase.run("PrivateNaiveBayes", () -> {
       double[] stats = statistics(data.select(b.featuresCol, b.labelCol).toJavaRDD(),
           b.numClasses, b.numFeatures, b.maxFeatureL1, b.modelType.equals(BERNOULLI));
       NoisyVector noisy = releaseStatistics(stats,
-          WrapperSupport.source(b.secret, "naive-bayes/statistics"));
+          WrapperSupport.source(noiseSecret, "naive-bayes/statistics"));
       return model(noisy.values());
     });
     return new PrivateFit<>(model, event, 0.0);

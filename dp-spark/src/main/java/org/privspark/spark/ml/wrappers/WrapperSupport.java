@@ -13,6 +13,7 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.privspark.core.Check;
 import org.privspark.core.accounting.OrderGrid;
+import org.privspark.core.accounting.PrivacyBudget;
 import org.privspark.core.accounting.PrivacyEvent;
 import org.privspark.core.accounting.RdpAccountant;
 import org.privspark.core.noise.KeyedStreamSource;
@@ -185,12 +186,16 @@ final class WrapperSupport {
   }
 
   /**
-   * The release id a wrapper's spend records: its secret's, so that the budget (or ledger) refuses
-   * a second fit keyed by the same secret, by any wrapper instance, before charging anything; null
-   * when the noise comes from SecureRandom (each fit then draws fresh noise).
+   * Charges a fit and returns the secret its noise must be keyed by. With a release secret, the
+   * spend records the secret's release id, so that the budget (or ledger) refuses a second fit
+   * keyed by the same secret, by any wrapper instance, before charging anything; the noise is then
+   * keyed by the secret bound to the charge ({@link Secret#boundTo}). Without one, the noise comes
+   * from SecureRandom (each fit draws fresh noise) and null is returned.
    */
-  static byte[] releaseId(Secret secret) {
-    return secret == null ? null : secret.releaseId();
+  static Secret charge(PrivacyBudget budget, PrivacyEvent event, String mechanism, String description,
+      Secret secret) {
+    byte[] charged = budget.spend(event, mechanism, description, secret == null ? null : secret.releaseId());
+    return secret == null ? null : secret.boundTo(charged);
   }
 
   /** ε of {@code event} at {@code delta} on the default grid. */

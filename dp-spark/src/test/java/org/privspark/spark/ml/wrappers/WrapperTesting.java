@@ -51,10 +51,11 @@ final class WrapperTesting {
     }
 
     @Override
-    public void record(PrivacyEvent event, String mechanism, String description, byte[] releaseId) {
+    public byte[] record(PrivacyEvent event, String mechanism, String description, byte[] releaseId) {
       events.add(event);
       mechanisms.add(mechanism);
       rowsReadAtSpend.add(reads.value());
+      return releaseId;
     }
 
     @Override
