@@ -17,6 +17,7 @@ import org.privspark.core.accounting.PrivacyGuarantee;
 import org.privspark.core.accounting.RdpAccountant;
 import org.privspark.core.ledger.Ledger;
 import org.privspark.core.ledger.LedgerException;
+import org.privspark.spark.LongRunningDriver;
 import picocli.CommandLine;
 
 /**
@@ -71,7 +72,10 @@ final class SparkJobs {
     }
   }
 
-  /** A session started on first use: bad arguments then never start Spark. */
+  /**
+   * A session started on first use: bad arguments then never start Spark. It carries {@link
+   * LongRunningDriver}'s settings unless the launcher set the same keys.
+   */
   static final class LazySession implements Supplier<SparkSession> {
     private final String appName;
     private SparkSession session;
@@ -83,7 +87,9 @@ final class SparkJobs {
     @Override
     public synchronized SparkSession get() {
       if (session == null) {
-        SparkSession.Builder b = SparkSession.builder().appName(appName);
+        // Spark's defaults keep history a driver of many releases does not need (LongRunningDriver);
+        // a --conf of the same key wins.
+        SparkSession.Builder b = LongRunningDriver.configure(SparkSession.builder().appName(appName));
         // spark-submit sets spark.master; a plain `java -cp ... Main aggregate` runs locally.
         if (!new SparkConf().contains("spark.master")) {
           b = b.master("local[2]").config("spark.ui.enabled", "false");
