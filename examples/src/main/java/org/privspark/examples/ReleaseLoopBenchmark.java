@@ -39,8 +39,9 @@ import org.privspark.spark.sql.PrivateDataFrame;
  * <p><b>Figures.</b> At every sample: the bytes of live objects after a full GC (the JVM's class
  * histogram of live objects, which collects first), the live bytes of {@code long[]} (Spark's
  * on-heap memory pages), the SQL executions Spark's status store still holds, Spark's code
- * generation compilations so far, and releases per second over the interval (the GC excluded). No figure depends on private data: the data set is
- * synthetic, and only its noisy releases are collected.
+ * generation compilations so far, and releases per second over the interval (the GC excluded).
+ * No figure depends on private data: the data set is synthetic, and only its noisy releases are
+ * collected.
  *
  * <p>Not thread-safe; one benchmark per JVM at a time (it forces full GCs of the whole JVM).
  */
