@@ -32,6 +32,7 @@ public final class Main {
     jobs.put("benchmark-aggregation", AggregationBenchmark::main);  // private aggregation vs plain Spark
     jobs.put("benchmark-ml", MlBenchmark::main);                    // DP-SGD vs plain SGD, treeAggregate, MLlib
     jobs.put("benchmark-wrappers", WrapperUtilityBenchmark::main);  // DP MLlib wrappers' utility against ε
+    jobs.put("benchmark-releases", ReleaseLoopBenchmark::main);     // many releases from one driver: heap after GC
     return jobs;
   }
 

@@ -17,6 +17,7 @@ import org.privspark.core.accounting.PrivacyGuarantee;
 import org.privspark.core.accounting.RdpAccountant;
 import org.privspark.core.ledger.Ledger;
 import org.privspark.core.ledger.LedgerException;
+import org.privspark.spark.LongRunningDriver;
 import picocli.CommandLine;
 
 /**
@@ -79,7 +80,10 @@ final class SparkJobs {
     return e.getClass().getSimpleName() + " (details withheld: they may quote private rows)";
   }
 
-  /** A session started on first use: bad arguments then never start Spark. */
+  /**
+   * A session started on first use: bad arguments then never start Spark. It carries {@link
+   * LongRunningDriver}'s settings unless the launcher set the same keys.
+   */
   static final class LazySession implements Supplier<SparkSession> {
     private final String appName;
     private SparkSession session;
@@ -91,7 +95,9 @@ final class SparkJobs {
     @Override
     public synchronized SparkSession get() {
       if (session == null) {
-        SparkSession.Builder b = SparkSession.builder().appName(appName);
+        // Spark's defaults keep history a driver of many releases does not need (LongRunningDriver);
+        // a --conf of the same key wins.
+        SparkSession.Builder b = LongRunningDriver.configure(SparkSession.builder().appName(appName));
         // spark-submit sets spark.master; a plain `java -cp ... Main aggregate` runs locally.
         if (!new SparkConf().contains("spark.master")) {
           b = b.master("local[2]").config("spark.ui.enabled", "false");

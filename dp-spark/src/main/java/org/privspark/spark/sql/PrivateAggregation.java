@@ -7,7 +7,6 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.xxhash64;
 
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -378,9 +377,12 @@ public final class PrivateAggregation {
   // ---- The Spark plan. ----
 
   private Dataset<Row> build(QueryPlan plan, Secret releaseSecret) {
-    ByteBuffer salts = ByteBuffer.wrap(boundingSalts(releaseSecret));
-    long rowSalt = salts.getLong();
-    long groupSalt = salts.getLong();
+    // The salts enter the plan as binary literals, not long ones: Spark writes a long literal into
+    // the generated code, so every release compiled classes of its own (slow, and a long-running
+    // driver kept loading new ones); a binary literal is passed to the same code by reference.
+    byte[] salts = boundingSalts(releaseSecret);
+    Column rowSalt = lit(Arrays.copyOfRange(salts, 0, 8));
+    Column groupSalt = lit(Arrays.copyOfRange(salts, 8, 16));
 
     // Distinct value columns, each with its own alias.
     Map<String, String> valueAlias = new LinkedHashMap<>();
@@ -431,9 +433,9 @@ public final class PrivateAggregation {
     // per-(unit, group) partial aggregates. Ties between row hashes are broken by the values, so
     // they only ever pick between identical rows, and the choice is deterministic.
     List<Column> keyCols = Arrays.stream(keys).map(k -> col(k)).toList();
-    List<Column> groupHashInput = new ArrayList<>(List.of(lit(groupSalt), col(UNIT)));
+    List<Column> groupHashInput = new ArrayList<>(List.of(groupSalt, col(UNIT)));
     groupHashInput.addAll(keyCols);
-    List<Column> rowHashInput = new ArrayList<>(List.of(lit(rowSalt), col(UNIT)));
+    List<Column> rowHashInput = new ArrayList<>(List.of(rowSalt, col(UNIT)));
     rowHashInput.addAll(keyCols);
     for (String alias : valueAlias.values()) {
       rowHashInput.add(col(alias));
