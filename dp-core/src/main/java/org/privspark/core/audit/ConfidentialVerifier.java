@@ -118,7 +118,7 @@ public final class ConfidentialVerifier {
     long threshold = BudgetThreshold.of(g, proof.order(), delta);
     if (threshold < 0) {
       return fail(report, Reason.BUDGET_EXCEEDED, 0, "no total is within budget at order " + proof.order()
-          + " once the entries' additive delta " + delta + " is taken off", proof.order(), size);
+          + " once the entries' additive delta is taken off", proof.order(), size);
     }
     if (n == 0) {
       return new BudgetReport(true, null, -1, "within budget: no entries", report, 0, proof.order(), size, new long[0]);

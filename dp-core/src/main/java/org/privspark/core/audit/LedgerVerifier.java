@@ -21,6 +21,7 @@ import org.privspark.core.ledger.LedgerLayout;
 import org.privspark.core.ledger.LedgerReplay;
 import org.privspark.core.ledger.LedgerStore;
 import org.privspark.core.ledger.Reason;
+import org.privspark.core.ledger.merkle.MerkleTree;
 import org.privspark.core.ledger.note.Checkpoint;
 import org.privspark.core.ledger.note.NoteVerificationException;
 import org.privspark.core.ledger.note.NoteVerifier;
@@ -31,11 +32,16 @@ import org.privspark.core.ledger.note.VerifiedNote;
  * The auditor's verification of a whole ledger. Trusts nothing it reads: only the public key
  * (given by the auditor, not taken from the ledger) and the checkpoints the auditor saved earlier.
  *
- * <p>Checks, in order: ledger.json (canonical, and naming the expected key); every entry 1..n
- * (no gaps, canonical, sequence, origin, hash chain, time order, unique release ids, cost equal to
- * the cost recomputed from the mechanism, running total within budget); the newest signed
- * checkpoint in heads/ (signature, origin, root of all n + 1 leaves); and each saved checkpoint
- * (signature, and the ledger's tree at its size has its root: the ledger only grew since).
+ * <p>The structure first: the files (ledger.json present, entries 1..n without gaps), the leaf
+ * hashes and the chain of previous-leaf hashes; the newest signed checkpoint in heads/ (signature,
+ * root of all n + 1 leaves, origin); each saved checkpoint (signature, and the ledger's tree at its
+ * size has its root: the ledger only grew since). Only then the content, checked as the leaves were
+ * read ({@link LedgerReplay#audit}): ledger.json names the expected key; each entry is canonical,
+ * has its sequence number, origin, a time not before the previous, a new release id, the cost
+ * recomputed from its mechanism, and a running total within budget. A structural failure is
+ * reported before any fault in the content, since until the signed checkpoint covers a leaf its
+ * content is whatever the store says: a storage attacker must not choose the reason (nor the
+ * figures) a rejection gives. A rejection carries no figure of the ledger.
  */
 public final class LedgerVerifier {
   private static final HexFormat HEX = HexFormat.of();
@@ -85,15 +91,31 @@ public final class LedgerVerifier {
 
   private LedgerReplay run(LedgerStore store, List<String> savedCheckpoints, Progress progress,
       BiConsumer<LedgerGenesis, LedgerEntry> onEntry) {
-    byte[] genesisBytes = read(store, LedgerLayout.GENESIS)
-        .orElseThrow(() -> new LedgerException(Reason.GENESIS_MISMATCH, 0, "ledger.json is missing"));
-    LedgerGenesis genesis = LedgerGenesis.decode(genesisBytes);
-    if (!genesis.publicKey().equals(key.encode())) {
-      throw new LedgerException(Reason.UNKNOWN_KEY, 0, "ledger.json names key " + genesis.publicKey()
-          + ", not the auditor's key " + key.encode());
+    byte[] genesisBytes = read(store, LedgerLayout.GENESIS).orElseThrow(() -> noLedger(store, savedCheckpoints));
+    // ledger.json's content, like each entry's, is judged only once the checkpoints vouch for its
+    // bytes: until then a storage attacker could choose what it says (the budget, the key).
+    LedgerGenesis genesis = null;
+    LedgerException genesisFinding = null;
+    try {
+      genesis = LedgerGenesis.decode(genesisBytes);
+      if (!genesis.publicKey().equals(key.encode())) {
+        genesisFinding = new LedgerException(Reason.UNKNOWN_KEY, 0, "ledger.json names key " + genesis.publicKey()
+            + ", not the auditor's key " + key.encode());
+      }
+    } catch (LedgerException e) {
+      genesisFinding = e;
     }
-    LedgerReplay replay = new LedgerReplay(genesis, genesisBytes);
-    progress.start(replay);
+    LedgerReplay replay = null;
+    MerkleTree tree;
+    if (genesis != null) {
+      replay = new LedgerReplay(genesis, genesisBytes);
+      tree = replay.tree();
+      progress.start(replay);
+    } else {
+      // Without a ledger.json that parses, no entry can be judged: the leaves are only hashed.
+      tree = new MerkleTree();
+      tree.appendLeafData(genesisBytes);
+    }
 
     long expected = 1;
     for (String name : list(store, LedgerLayout.ENTRIES)) {
@@ -106,13 +128,19 @@ public final class LedgerVerifier {
       }
       byte[] bytes = read(store, LedgerEntry.path(seq))
           .orElseThrow(() -> new LedgerException(Reason.MISSING_ENTRY, seq, "vanished while reading"));
-      LedgerEntry entry = replay.accept(bytes);
-      progress.add(entry);
-      onEntry.accept(genesis, entry);
+      if (replay == null) {
+        tree.appendLeafData(bytes);
+      } else {
+        LedgerEntry entry = replay.audit(bytes);
+        if (entry != null) {
+          progress.add(entry);
+          onEntry.accept(genesis, entry);
+        }
+      }
       expected++;
     }
 
-    long size = replay.nextIndex();
+    long size = tree.size();
     List<String> heads = list(store, LedgerLayout.HEADS);
     long newest = -1;
     for (String name : heads) {
@@ -135,33 +163,68 @@ public final class LedgerVerifier {
     byte[] note = read(store, newestPath).orElseThrow(() -> new LedgerException(Reason.UNSIGNED_ENTRIES,
         Math.max(newestSize, 1), newestPath + " was listed but vanished before it was read (the store changed"
             + " during the audit): no signed checkpoint of the ledger was verified"));
-    Checkpoint latest = openCheckpoint(note, newestPath, genesis);
+    Checkpoint latest = openSigned(note, newestPath);
     if (latest.size() != newest) {
       throw new LedgerException(Reason.MALFORMED, -1, "checkpoint file for size " + newest + " says size " + latest.size());
     }
-    if (!Arrays.equals(latest.rootHash(), replay.tree().root(size))) {
+    if (!Arrays.equals(latest.rootHash(), tree.root(size))) {
       throw new LedgerException(Reason.ROOT_MISMATCH, -1,
           "the newest checkpoint's root differs from the root of the entries on disk");
     }
-    progress.checkpoint(latest);
+    // The root covers ledger.json: its origin is now the one the key signed over.
+    checkOrigin(latest, newestPath, genesis);
 
     for (int i = 0; i < savedCheckpoints.size(); i++) {
       String what = "saved checkpoint " + (i + 1);
-      Checkpoint saved = openCheckpoint(savedCheckpoints.get(i).getBytes(StandardCharsets.UTF_8), what, genesis);
+      Checkpoint saved = openSigned(savedCheckpoints.get(i).getBytes(StandardCharsets.UTF_8), what);
       if (saved.size() > size) {
         throw new LedgerException(Reason.INCONSISTENT_CHECKPOINT, size, what + " covers " + saved.size()
             + " leaves but the ledger has only " + size + ": truncated or rolled back");
       }
-      if (!Arrays.equals(saved.rootHash(), replay.tree().root(saved.size()))) {
+      if (!Arrays.equals(saved.rootHash(), tree.root(saved.size()))) {
         throw new LedgerException(Reason.INCONSISTENT_CHECKPOINT, -1, what + " (size " + saved.size()
             + ") does not match the ledger's first " + saved.size() + " leaves: history was rewritten");
       }
+      checkOrigin(saved, what, genesis);
     }
+
+    // Every leaf is the one the key signed: a fault in their content is now the holder's.
+    LedgerException finding = genesisFinding != null ? genesisFinding : replay.finding();
+    if (finding != null) {
+      throw finding;
+    }
+    progress.checkpoint(latest);
     return replay;
   }
 
-  /** Opens a signed checkpoint with the auditor's key; maps note failures to ledger reasons. */
+  /**
+   * The verdict on a store without ledger.json: a rollback when a checkpoint the auditor saved (and
+   * whose signature verifies) proves that the ledger had leaves, else only that ledger.json is missing.
+   */
+  private LedgerException noLedger(LedgerStore store, List<String> savedCheckpoints) {
+    for (int i = 0; i < savedCheckpoints.size(); i++) {
+      String what = "saved checkpoint " + (i + 1);
+      Checkpoint saved = openSigned(savedCheckpoints.get(i).getBytes(StandardCharsets.UTF_8), what);
+      if (saved.size() > 0) {
+        return new LedgerException(Reason.INCONSISTENT_CHECKPOINT, 0, what + " covers " + saved.size()
+            + " leaves but " + store.location() + " holds no ledger.json: the ledger was removed or rolled back");
+      }
+    }
+    return new LedgerException(Reason.GENESIS_MISMATCH, 0, "ledger.json is missing");
+  }
+
+  /**
+   * Opens a signed checkpoint with the auditor's key, and checks that it is for {@code genesis}'s
+   * origin. For a genesis the checkpoint's root has been checked to cover, or one verified so.
+   */
   Checkpoint openCheckpoint(byte[] note, String what, LedgerGenesis genesis) {
+    Checkpoint checkpoint = openSigned(note, what);
+    checkOrigin(checkpoint, what, Check.notNull("genesis", genesis));
+    return checkpoint;
+  }
+
+  /** Opens a signed checkpoint with the auditor's key; maps note failures to ledger reasons. */
+  private Checkpoint openSigned(byte[] note, String what) {
     VerifiedNote verified;
     try {
       verified = SignedNotes.open(note, List.of(key));
@@ -171,18 +234,21 @@ public final class LedgerVerifier {
         case NO_KNOWN_SIGNATURE -> Reason.UNKNOWN_KEY;
         default -> Reason.MALFORMED;
       };
-      throw new LedgerException(reason, -1, what + ": " + e.getMessage());
+      throw new LedgerException(reason, -1, what + (reason == Reason.UNKNOWN_KEY
+          ? " is not signed with the auditor's key: " : ": ") + e.getMessage());
     }
-    Checkpoint checkpoint;
     try {
-      checkpoint = Checkpoint.parse(verified.text());
+      return Checkpoint.parse(verified.text());
     } catch (IllegalArgumentException e) {
       throw new LedgerException(Reason.MALFORMED, -1, what + ": " + e.getMessage());
     }
-    if (!checkpoint.origin().equals(genesis.origin())) {
+  }
+
+  /** A signed checkpoint's origin must be the ledger's (nothing to compare when ledger.json does not parse). */
+  private static void checkOrigin(Checkpoint checkpoint, String what, LedgerGenesis genesis) {
+    if (genesis != null && !checkpoint.origin().equals(genesis.origin())) {
       throw new LedgerException(Reason.ORIGIN_MISMATCH, -1, what + " is for origin '" + checkpoint.origin() + "'");
     }
-    return checkpoint;
   }
 
   private static Optional<byte[]> read(LedgerStore store, String path) {

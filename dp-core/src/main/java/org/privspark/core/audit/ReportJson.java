@@ -59,8 +59,8 @@ public final class ReportJson {
   /**
    * A confidential ledger's verdict: the structure and the budget proof's outcome, the order α*
    * the proof reveals, and nothing about per-entry costs or the total. The ledger's figures
-   * (origin, entries, budget) only when its structure verified; the proof's (entries proven,
-   * checkpoint) only when the proof verified.
+   * (origin, entries, budget) and the proof's (entries proven, checkpoint) only when the structure
+   * and the proof verified: a rejection carries none.
    */
   public static String renderConfidential(BudgetReport r) {
     ObjectNode o = MAPPER.createObjectNode();
@@ -69,17 +69,15 @@ public final class ReportJson {
     o.put("withinBudget", r.ok());
     outcome(o, r.reason(), r.failedIndex(), r.message());
     number(o, "order", r.order());
-    if (!r.structure().intact()) {
+    if (!r.ok()) {
       return write(o);
     }
     o.put("origin", r.structure().origin());
     o.put("entries", r.structure().entries());
     number(o, "budgetEpsilon", r.structure().budgetEpsilon());
     number(o, "budgetDelta", r.structure().budgetDelta());
-    if (r.ok()) {
-      o.put("provenEntries", r.entries());
-      o.put("checkpointSize", r.checkpointSize());
-    }
+    o.put("provenEntries", r.entries());
+    o.put("checkpointSize", r.checkpointSize());
     return write(o);
   }
 

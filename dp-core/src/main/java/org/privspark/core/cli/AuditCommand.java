@@ -37,8 +37,9 @@ import picocli.CommandLine.Parameters;
  * ledger, or the holder's budget proof, openings or spot-check answer, failed a check: "REJECTED"
  * and a reason code); {@value #INPUT_ERROR} the auditor's input is wrong and nothing was verified
  * (bad arguments, a file that does not exist or cannot be read, a key of the wrong kind, a saved
- * checkpoint changed by a copy, a directory that holds no ledger), with a message that says what
- * to fix. A rejection prints no figure of the ledger: a ledger that does not verify has none to rely on.
+ * checkpoint changed by a copy, a directory that holds no ledger when no saved checkpoint says one
+ * was there), with a message that says what to fix. A rejection prints no figure of the ledger: a
+ * ledger that does not verify has none to rely on.
  */
 @Command(
     name = "audit",
@@ -68,7 +69,7 @@ final class AuditCommand {
     public Integer call() throws IOException {
       try {
         NoteVerifier key = KeyFiles.readVerifier(publicKey);
-        AuditorInputs.requireLedgerDirectory(dir);
+        AuditorInputs.requireLedgerDirectory(dir, checkpointSaved());
         return run(key);
       } catch (IllegalArgumentException e) {
         throw new ParameterException(spec.commandLine(), e.getMessage(), e);
@@ -76,6 +77,12 @@ final class AuditCommand {
     }
 
     abstract int run(NoteVerifier key) throws IOException;
+
+    /**
+     * Whether the auditor gives a checkpoint it saved: then a missing ledger is a rollback the
+     * verifier reports, not the auditor's mistyped path.
+     */
+    abstract boolean checkpointSaved();
 
     AuditReport verify(NoteVerifier key, List<String> checkpoints) {
       return new LedgerVerifier(key).verify(new LocalDirectoryStore(dir), checkpoints);
@@ -104,6 +111,11 @@ final class AuditCommand {
     @Option(names = "--budget-proof", paramLabel = "PROOF",
         description = "A confidential ledger's budget proof (required for confidential ledgers).")
     Path budgetProof;
+
+    @Override
+    boolean checkpointSaved() {
+      return !checkpoints.isEmpty();
+    }
 
     @Override
     int run(NoteVerifier key) throws IOException {
@@ -169,8 +181,8 @@ final class AuditCommand {
             + " leaves); consistent with %d saved checkpoint(s)", r.entries(), r.order(), r.checkpointSize(),
             saved.size())
             : rejected(r.reason(), r.failedIndex(), r.message()));
-        // The ledger's own figures only when its structure verified (never for a rejected ledger).
-        if (r.structure().intact()) {
+        // The ledger's own figures only when its structure and the proof verified (never in a rejection).
+        if (r.ok()) {
           out("origin: " + r.structure().origin() + " (confidential: per-entry costs and the total stay hidden)");
           out(String.format(Locale.ROOT, "budget: epsilon=%s delta=%s", r.structure().budgetEpsilon(),
               r.structure().budgetDelta()));
@@ -202,6 +214,11 @@ final class AuditCommand {
     Path checkpoint;
 
     @Override
+    boolean checkpointSaved() {
+      return true;
+    }
+
+    @Override
     int run(NoteVerifier key) throws IOException {
       byte[] n = LedgerCommand.nonceBytes(nonce);
       if (sample < 1) {
@@ -216,8 +233,8 @@ final class AuditCommand {
         err("REJECTED: the openings file: " + e.getMessage());
         return REJECTED;
       }
-      BudgetReport r = new ConfidentialVerifier(key).spotCheck(new LocalDirectoryStore(dir), List.of(), n, sample,
-          expected, response);
+      BudgetReport r = new ConfidentialVerifier(key).spotCheck(new LocalDirectoryStore(dir), List.of(expected), n,
+          sample, expected, response);
       if (r.ok()) {
         out(r.message());
         out("opened entries: " + java.util.Arrays.toString(r.opened()));
@@ -233,6 +250,11 @@ final class AuditCommand {
   static final class Consistency extends Base {
     @Option(names = "--from", required = true, paramLabel = "CHECKPOINT_FILE", description = "The saved checkpoint.")
     Path from;
+
+    @Override
+    boolean checkpointSaved() {
+      return true;
+    }
 
     @Override
     int run(NoteVerifier key) throws IOException {
@@ -254,6 +276,11 @@ final class AuditCommand {
 
     @Option(names = "--opening", required = true, paramLabel = "FILE", description = "The holder's opening file.")
     Path opening;
+
+    @Override
+    boolean checkpointSaved() {
+      return false;
+    }
 
     @Override
     int run(NoteVerifier key) throws IOException {

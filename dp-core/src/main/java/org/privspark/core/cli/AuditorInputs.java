@@ -20,19 +20,28 @@ import org.privspark.core.ledger.note.SignedNotes;
 final class AuditorInputs {
   private AuditorInputs() {}
 
-  /** The ledger directory exists and holds something of a ledger (the files themselves are the verifier's to judge). */
-  static void requireLedgerDirectory(Path dir) {
-    if (!Files.exists(dir)) {
-      throw new IllegalArgumentException("DIR " + dir + " does not exist: check the path. Nothing was verified");
-    }
-    if (!Files.isDirectory(dir)) {
+  /**
+   * The ledger directory is a directory and holds something of a ledger (the files themselves are
+   * the verifier's to judge). With {@code checkpointSaved}, a missing or empty directory is left to
+   * the verifier: the auditor's saved checkpoint proves a ledger was there, so its removal is a
+   * rollback to report, not a mistyped path.
+   */
+  static void requireLedgerDirectory(Path dir, boolean checkpointSaved) {
+    if (Files.exists(dir) && !Files.isDirectory(dir)) {
       throw new IllegalArgumentException("DIR " + dir + " is not a directory: give the ledger's directory, the one"
           + " that holds ledger.json. Nothing was verified");
+    }
+    if (checkpointSaved) {
+      return;
+    }
+    if (!Files.exists(dir)) {
+      throw new IllegalArgumentException("DIR " + dir + " does not exist: check the path. Nothing was verified");
     }
     if (!Files.exists(dir.resolve(LedgerLayout.GENESIS)) && !Files.exists(dir.resolve(LedgerLayout.ENTRIES))
         && !Files.exists(dir.resolve(LedgerLayout.HEADS))) {
       throw new IllegalArgumentException("DIR " + dir + " holds no ledger (no ledger.json, entries/ or heads/):"
-          + " check the path (if a ledger was there, all of it has been removed). Nothing was verified");
+          + " check the path (if a ledger was there, all of it has been removed: give a checkpoint you saved"
+          + " to have that verified). Nothing was verified");
     }
   }
 

@@ -12,8 +12,10 @@ import org.privspark.core.ledger.merkle.Rfc9162Hasher;
 
 /**
  * The ledger's state rebuilt from its files, one leaf at a time, checking each entry against
- * everything before it. The writer uses it to catch up before appending, the auditor to verify;
- * both apply exactly the same rules. Not thread-safe.
+ * everything before it. The writer uses it to catch up before appending ({@link #accept}), the
+ * auditor to verify ({@link #audit}); both apply exactly the same rules, the auditor deferring its
+ * judgement of an entry's content until the signed checkpoints have vouched for the leaf. Not
+ * thread-safe.
  *
  * <p><b>Confidential ledgers.</b> An entry's cost is committed, not written. The writer replays
  * with a {@link CostSource} (its own cost openings, each checked against the commitments), so its
@@ -54,6 +56,8 @@ public final class LedgerReplay {
   }
 
   private final CostSource costSource;
+  // The auditor's first fault in a leaf's content (see audit), or null.
+  private LedgerException finding;
 
   /** A replay for a transparent ledger, or the auditor's replay of a confidential one. */
   public LedgerReplay(LedgerGenesis genesis, byte[] genesisBytes) {
@@ -122,13 +126,84 @@ public final class LedgerReplay {
   }
 
   /**
-   * Checks the entry file for leaf {@link #nextIndex()} and applies it.
+   * Checks the entry file for leaf {@link #nextIndex()} and applies it: the writer's step, which
+   * stops at the first broken rule.
    *
    * @throws LedgerException naming the first rule the entry breaks
    */
   public LedgerEntry accept(byte[] bytes) {
     long index = nextIndex();
     LedgerEntry entry = LedgerEntry.decode(bytes, index, genesis);
+    checkChain(entry, index);
+    FixedPointCost newTotal = checkContent(entry, index);
+    apply(entry, bytes, newTotal);
+    return entry;
+  }
+
+  /**
+   * The auditor's step for leaf {@link #nextIndex()}: the same rules as {@link #accept}, in an order
+   * that lets a storage attacker choose neither the reason nor the figures of a rejection.
+   *
+   * <p>The leaf is hashed into {@link #tree()} whatever its content, so the signed checkpoints can
+   * be checked against every leaf on disk. Only a broken chain (the entry's previous-leaf hash is
+   * not the hash of the leaf before it) is thrown at once: it is a fact about the files, whoever
+   * wrote them. A fault in the entry's content (it does not parse, or breaks a rule on its sequence
+   * number, origin, time, release id, mode, cost or the budget) is kept as {@link #finding()}
+   * instead: it is the holder's fault only if a signed checkpoint covers the leaf, which the auditor
+   * learns after the last leaf. From the first finding on, the content is no longer judged (the
+   * totals are unknown): later leaves are only chained, where they parse, and hashed.
+   *
+   * @return the entry, accepted; or null when it (or an earlier leaf) has a finding
+   * @throws LedgerException when the chain breaks at this leaf
+   */
+  public LedgerEntry audit(byte[] bytes) {
+    long index = nextIndex();
+    LedgerEntry entry;
+    try {
+      entry = LedgerEntry.decode(bytes, index, genesis);
+    } catch (LedgerException e) {
+      return record(e, bytes);
+    }
+    checkChain(entry, index);
+    if (finding != null) {
+      tree.append(Rfc9162Hasher.leafHash(bytes));
+      return null;
+    }
+    FixedPointCost newTotal;
+    try {
+      newTotal = checkContent(entry, index);
+    } catch (LedgerException e) {
+      return record(e, bytes);
+    }
+    apply(entry, bytes, newTotal);
+    return entry;
+  }
+
+  /**
+   * The first content fault {@link #audit} found, or null: the leaf it names, and every leaf after
+   * it, are in {@link #tree()}, but the totals stop before it.
+   */
+  public LedgerException finding() {
+    return finding;
+  }
+
+  private LedgerEntry record(LedgerException e, byte[] bytes) {
+    if (finding == null) {
+      finding = e;
+    }
+    tree.append(Rfc9162Hasher.leafHash(bytes));
+    return null;
+  }
+
+  private void checkChain(LedgerEntry entry, long index) {
+    if (!Arrays.equals(entry.previousLeafHash(), tree.leafHash(index - 1))) {
+      throw new LedgerException(index == 1 ? Reason.GENESIS_MISMATCH : Reason.CHAIN_BROKEN, index,
+          "previous-leaf hash does not match leaf " + (index - 1));
+    }
+  }
+
+  /** The rules on an entry's content; returns the total with the entry added. */
+  private FixedPointCost checkContent(LedgerEntry entry, long index) {
     if (entry.seq() != index) {
       throw new LedgerException(Reason.SEQUENCE_MISMATCH, index,
           "file " + LedgerEntry.path(index) + " holds entry " + entry.seq());
@@ -137,13 +212,8 @@ public final class LedgerReplay {
       throw new LedgerException(Reason.ORIGIN_MISMATCH, index,
           "origin '" + entry.origin() + "' is not the ledger's '" + genesis.origin() + "'");
     }
-    if (!Arrays.equals(entry.previousLeafHash(), tree.leafHash(index - 1))) {
-      throw new LedgerException(index == 1 ? Reason.GENESIS_MISMATCH : Reason.CHAIN_BROKEN, index,
-          "previous-leaf hash does not match leaf " + (index - 1));
-    }
     if (entry.timeMillis() < lastTime) {
-      throw new LedgerException(Reason.TIME_REVERSED, index,
-          "time " + entry.timeMillis() + " is before the previous " + lastTime);
+      throw new LedgerException(Reason.TIME_REVERSED, index, "its time is before the previous entry's");
     }
     if (hasReleaseId(entry.releaseId())) {
       throw new LedgerException(Reason.DUPLICATE_RELEASE_ID, index,
@@ -153,17 +223,14 @@ public final class LedgerReplay {
       throw new LedgerException(Reason.MALFORMED, index, (entry.confidential() ? "a confidential" : "a transparent")
           + " entry in a " + genesis.mode() + " ledger");
     }
-    FixedPointCost newTotal;
-    if (entry.confidential()) {
-      newTotal = acceptConfidential(entry, index);
-    } else {
-      newTotal = acceptTransparent(entry, index);
-    }
+    return entry.confidential() ? acceptConfidential(entry, index) : acceptTransparent(entry, index);
+  }
+
+  private void apply(LedgerEntry entry, byte[] bytes, FixedPointCost newTotal) {
     tree.append(Rfc9162Hasher.leafHash(bytes));
     releaseIds.add(CanonicalJson.hex(entry.releaseId()));
     total = newTotal;
     lastTime = entry.timeMillis();
-    return entry;
   }
 
   private FixedPointCost acceptConfidential(LedgerEntry entry, long index) {
@@ -182,9 +249,7 @@ public final class LedgerReplay {
     }
     if (costsKnown() ? !withinBudget(newTotal) : newTotal.delta() > genesis.budgetDelta()) {
       throw new LedgerException(Reason.BUDGET_EXCEEDED, index, costsKnown()
-          ? "the total reaches epsilon " + guarantee(newTotal).epsilon() + " (delta " + newTotal.delta()
-              + ") against the budget (" + genesis.budgetEpsilon() + ", " + genesis.budgetDelta() + ")"
-          : "the additive delta reaches " + newTotal.delta() + " against the budget's " + genesis.budgetDelta());
+          ? "the total exceeds the budget" : "the entries' additive delta exceeds the budget's delta");
     }
     return newTotal;
   }
@@ -202,9 +267,7 @@ public final class LedgerReplay {
     }
     FixedPointCost newTotal = total.plus(entry.cost());
     if (!withinBudget(newTotal)) {
-      throw new LedgerException(Reason.BUDGET_EXCEEDED, index, "the total reaches epsilon "
-          + guarantee(newTotal).epsilon() + " (delta " + newTotal.delta() + ") against the budget ("
-          + genesis.budgetEpsilon() + ", " + genesis.budgetDelta() + ")");
+      throw new LedgerException(Reason.BUDGET_EXCEEDED, index, "the total exceeds the budget");
     }
     return newTotal;
   }

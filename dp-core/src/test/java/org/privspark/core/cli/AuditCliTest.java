@@ -8,10 +8,16 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.privspark.core.ledger.LedgerEntry;
+import org.privspark.core.ledger.LedgerGenesis;
+import org.privspark.core.ledger.LedgerLayout;
+import org.privspark.core.ledger.merkle.MerkleTree;
 
 /**
  * What {@code privspark audit} tells apart, and what it never prints: exit 1 and "REJECTED" for a
@@ -51,7 +57,7 @@ class AuditCliTest {
     return CliRun.of(args.toArray(String[]::new));
   }
 
-  /** Entry 2's ε lowered from 2.0 to 0.2: COST_MISMATCH at 2. */
+  /** Entry 2's ε lowered from 2.0 to 0.2 without the key: entry 3's chain breaks (CHAIN_BROKEN at 3). */
   private void tamperWithEntryTwo() throws Exception {
     Path two = ledger.resolve("entries/00000000000000000002.json");
     String text = Files.readString(two, StandardCharsets.UTF_8);
@@ -87,7 +93,7 @@ class AuditCliTest {
     CliRun text = verify("--html", html.toString());
     assertThat(text.exit()).isEqualTo(1);
     assertNoInputError(text);
-    assertThat(text.out()).startsWith("REJECTED: COST_MISMATCH at entry 2: ");
+    assertThat(text.out()).startsWith("REJECTED: CHAIN_BROKEN at entry 3: ");
     assertThat(text.out() + text.err()).doesNotContain("spent").doesNotContain("remaining").doesNotContain("budget")
         .doesNotContain("origin").doesNotContain("4.5").doesNotContain("0.5").doesNotContain("entries:");
 
@@ -97,11 +103,11 @@ class AuditCliTest {
     List<String> fields = new ArrayList<>();
     j.fieldNames().forEachRemaining(fields::add);
     assertThat(fields).containsExactly("intact", "reason", "failedIndex", "message");
-    assertThat(j.get("reason").asText()).isEqualTo("COST_MISMATCH");
-    assertThat(j.get("failedIndex").asLong()).isEqualTo(2);
+    assertThat(j.get("reason").asText()).isEqualTo("CHAIN_BROKEN");
+    assertThat(j.get("failedIndex").asLong()).isEqualTo(3);
 
     String page = Files.readString(html, StandardCharsets.UTF_8);
-    assertThat(page).contains("Verification failed: COST_MISMATCH at entry 2").doesNotContain("Spent")
+    assertThat(page).contains("Verification failed: CHAIN_BROKEN at entry 3").doesNotContain("Spent")
         .doesNotContain("Remaining").doesNotContain("Budget").doesNotContain("ε =").doesNotContain("<svg")
         .doesNotContain("Per mechanism");
   }
@@ -148,6 +154,94 @@ class AuditCliTest {
     Files.createDirectories(tmp.resolve("empty"));
     assertInputError(CliRun.of("audit", "verify", tmp.resolve("empty").toString(), "--public-key", pub.toString()),
         "holds no ledger");
+  }
+
+  /**
+   * The review's attack through the command line: ledger.json's budget lowered to ε = 1 and the
+   * entries chained afresh, without the key (heads/ untouched). The old auditor exited 1 with
+   * "BUDGET_EXCEEDED at entry 2: the total reaches epsilon 2.5 … against the budget (1.0, …)": the
+   * attacker's reason and figures. The finding is the signed checkpoint's root, in every output.
+   */
+  @Test
+  void budgetLoweredWithoutTheKey_isRejectedForTheRoot_withNoFigureInTextJsonOrHtml() throws Exception {
+    Path genesisFile = ledger.resolve(LedgerLayout.GENESIS);
+    LedgerGenesis g = LedgerGenesis.decode(Files.readAllBytes(genesisFile));
+    byte[] lowered = new LedgerGenesis(g.origin(), g.createdMillis(), g.mode(), 1.0, g.budgetDelta(), g.grid(),
+        g.publicKey()).encode();
+    Files.write(genesisFile, lowered);
+    MerkleTree tree = new MerkleTree();
+    tree.appendLeafData(lowered);
+    for (long seq = 1; seq <= 3; seq++) {
+      Path file = ledger.resolve(LedgerEntry.path(seq));
+      LedgerEntry e = LedgerEntry.decode(Files.readAllBytes(file), seq);
+      byte[] bytes = new LedgerEntry(seq, e.timeMillis(), e.origin(), tree.leafHash(seq - 1), e.releaseId(),
+          e.mechanism(), e.event(), e.cost(), e.commitments(), e.confidentialCost()).encode();
+      Files.write(file, bytes);
+      tree.appendLeafData(bytes);
+    }
+    Path html = tmp.resolve("report.html");
+    CliRun text = verify("--html", html.toString());
+    assertThat(text.exit()).isEqualTo(1);
+    assertNoInputError(text);
+    assertThat(text.out()).startsWith("REJECTED: ROOT_MISMATCH: ");
+    assertThat(text.out() + text.err()).doesNotContain("BUDGET").doesNotContain("budget").doesNotContain("1.0")
+        .doesNotContain("2.5");
+
+    CliRun json = verify("--json");
+    assertThat(json.exit()).isEqualTo(1);
+    JsonNode j = JSON.readTree(json.out());
+    assertThat(j.get("reason").asText()).isEqualTo("ROOT_MISMATCH");
+    assertThat(j.get("message").asText()).doesNotContain("budget").doesNotContain("1.0").doesNotContain("2.5");
+
+    assertThat(Files.readString(html, StandardCharsets.UTF_8)).contains("Verification failed: ROOT_MISMATCH")
+        .doesNotContain("BUDGET").doesNotContain("budget").doesNotContain("2.5");
+  }
+
+  private void removeTheLedger(boolean directoryToo) throws Exception {
+    try (Stream<Path> files = Files.walk(ledger)) {
+      for (Path p : files.sorted(Comparator.reverseOrder()).filter(p -> directoryToo || !p.equals(ledger)).toList()) {
+        Files.delete(p);
+      }
+    }
+  }
+
+  /**
+   * Everything under the ledger directory deleted: the saved checkpoint proves the ledger had 4
+   * leaves, so this is a rollback to report (exit 1), not the auditor's input error (the old exit 2,
+   * "holds no ledger … Nothing was verified").
+   */
+  @Test
+  void emptiedLedger_underASavedCheckpoint_isRejected() throws Exception {
+    removeTheLedger(false);
+    CliRun r = verify("--checkpoint", saved.toString());
+    assertThat(r.exit()).as(r.out() + r.err()).isEqualTo(1);
+    assertNoInputError(r);
+    assertThat(r.out()).startsWith("REJECTED: INCONSISTENT_CHECKPOINT at entry 0: ")
+        .contains("saved checkpoint 1 covers 4 leaves");
+    assertThat(r.out() + r.err()).doesNotContain("Nothing was verified");
+
+    CliRun json = verify("--checkpoint", saved.toString(), "--json");
+    assertThat(json.exit()).isEqualTo(1);
+    assertThat(JSON.readTree(json.out()).get("reason").asText()).isEqualTo("INCONSISTENT_CHECKPOINT");
+
+    CliRun consistency = CliRun.of("audit", "consistency", ledger.toString(), "--public-key", pub.toString(),
+        "--from", saved.toString());
+    assertThat(consistency.exit()).as(consistency.out() + consistency.err()).isEqualTo(1);
+    assertThat(consistency.err()).startsWith("INCONSISTENT: INCONSISTENT_CHECKPOINT");
+
+    // Without a saved checkpoint nothing says a ledger was there: the auditor's input error.
+    assertInputError(verify(), "holds no ledger");
+  }
+
+  /** The ledger directory itself removed: the same rollback under a saved checkpoint; else a path to check. */
+  @Test
+  void removedLedgerDirectory_underASavedCheckpoint_isRejected() throws Exception {
+    removeTheLedger(true);
+    CliRun r = verify("--checkpoint", saved.toString());
+    assertThat(r.exit()).as(r.out() + r.err()).isEqualTo(1);
+    assertNoInputError(r);
+    assertThat(r.out()).startsWith("REJECTED: INCONSISTENT_CHECKPOINT at entry 0: ");
+    assertInputError(verify(), "does not exist");
   }
 
   /** ledger.json removed, entries left: the ledger's failure. */

@@ -128,6 +128,58 @@ class ConfidentialCliTest {
     assertThat(v.out()).contains("REJECTED: BUDGET_PROOF_INVALID");
   }
 
+  /**
+   * A budget proof that fails is a rejection: none of the ledger's figures (budget, entries,
+   * origin) in text or JSON, though its structure verified (the old output printed the budget).
+   */
+  @Test
+  void verify_failedBudgetProof_printsNoFigureOfTheLedger() throws Exception {
+    assertThat(record("gaussian:sigma=6").exit()).isZero();
+    Path proof = tmp.resolve("budget.proof");
+    assertThat(prove(proof, "--order", "8").exit()).isZero();
+    String text = Files.readString(proof, StandardCharsets.UTF_8);
+    Files.writeString(proof, text.replace("\"order\":8.0", "\"order\":16.0"), StandardCharsets.UTF_8);
+    CliRun t = CliRun.of("audit", "verify", ledger.toString(), "--public-key", pub.toString(), "--budget-proof",
+        proof.toString());
+    assertThat(t.exit()).isEqualTo(1);
+    assertThat(t.out()).startsWith("REJECTED: BUDGET_PROOF_INVALID").doesNotContain("budget:")
+        .doesNotContain("entries:").doesNotContain("origin:");
+    CliRun j = CliRun.of("audit", "verify", ledger.toString(), "--public-key", pub.toString(), "--budget-proof",
+        proof.toString(), "--json");
+    assertThat(j.exit()).isEqualTo(1);
+    JsonNode json = JSON.readTree(j.out());
+    assertThat(json.get("reason").asText()).isEqualTo("BUDGET_PROOF_INVALID");
+    assertThat(json.has("budgetEpsilon")).isFalse();
+    assertThat(json.has("budgetDelta")).isFalse();
+    assertThat(json.has("entries")).isFalse();
+    assertThat(json.has("origin")).isFalse();
+  }
+
+  /**
+   * The ledger removed after the auditor fixed its checkpoint: the spot check is rejected (the
+   * checkpoint proves the ledger had entries), not refused as a mistyped path.
+   */
+  @Test
+  void spotCheck_ledgerRemovedUnderTheFixedCheckpoint_isRejected() throws Exception {
+    for (int i = 0; i < 3; i++) {
+      assertThat(record("gaussian:sigma=8").exit()).isZero();
+    }
+    Path checkpoint = tmp.resolve("checkpoint");
+    Files.writeString(checkpoint, CliRun.of("ledger", "checkpoint", ledger.toString()).out(), StandardCharsets.UTF_8);
+    Path openings = tmp.resolve("openings.json");
+    assertThat(CliRun.of("ledger", "open-sample", ledger.toString(), "--key", key.toString(), "--nonce", NONCE,
+        "--sample", "2", "--out", openings.toString()).exit()).isZero();
+    try (var files = Files.walk(ledger)) {
+      for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
+    CliRun r = CliRun.of("audit", "spot-check", ledger.toString(), "--public-key", pub.toString(), "--nonce", NONCE,
+        "--sample", "2", "--openings", openings.toString(), "--checkpoint", checkpoint.toString());
+    assertThat(r.exit()).as(r.out() + r.err()).isEqualTo(1);
+    assertThat(r.err()).startsWith("REJECTED: INCONSISTENT_CHECKPOINT").doesNotContain("Usage:");
+  }
+
   @Test
   void openSampleThenSpotCheck_passes_andATamperedOpeningFails() throws Exception {
     for (int i = 0; i < 3; i++) {

@@ -96,6 +96,40 @@ final class LedgerFixture {
     signHead(tree);
   }
 
+  /**
+   * What someone holding the real key can do with any bytes: entry {@code seq}'s file replaced by
+   * {@code bytes} (appended when {@code seq} is one past the last), the entries after it chained
+   * afresh, and a checkpoint signed over them all. Files in entries/ and heads/ are replaced.
+   */
+  void replaceWithRealKey(long seq, byte[] bytes) throws IOException {
+    byte[] genesis = Files.readAllBytes(store.root().resolve(LedgerLayout.GENESIS));
+    List<byte[]> files = new ArrayList<>();
+    for (long i = 1; Files.exists(entry(i)); i++) {
+      files.add(Files.readAllBytes(entry(i)));
+    }
+    if (seq == files.size() + 1) {
+      files.add(bytes);
+    } else {
+      files.set((int) (seq - 1), bytes);
+    }
+    clear(store.root().resolve(LedgerLayout.ENTRIES));
+    clear(store.root().resolve(LedgerLayout.HEADS));
+    MerkleTree tree = new MerkleTree();
+    tree.appendLeafData(genesis);
+    for (byte[] file : files) {
+      long i = tree.size();
+      byte[] chained = file;
+      if (i > seq) {
+        LedgerEntry e = LedgerEntry.decode(file, i);
+        chained = new LedgerEntry(i, e.timeMillis(), e.origin(), tree.leafHash(i - 1), e.releaseId(), e.mechanism(),
+            e.event(), e.cost(), e.commitments(), e.confidentialCost()).encode();
+      }
+      store.createIfAbsent(LedgerEntry.path(i), chained);
+      tree.appendLeafData(chained);
+    }
+    signHead(tree);
+  }
+
   void signHead(MerkleTree tree) throws IOException {
     String note = SignedNotes.sign(Checkpoint.of(ORIGIN, tree.size(), tree.root()).format(), signer);
     store.createIfAbsent(LedgerLayout.head(tree.size()), note.getBytes(StandardCharsets.UTF_8));

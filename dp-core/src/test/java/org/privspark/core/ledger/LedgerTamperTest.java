@@ -60,15 +60,16 @@ class LedgerTamperTest extends StructuralTamperCases {
     assertRejected(f.verify(), Reason.ROOT_MISMATCH, -1);
   }
 
+  /** Without the key, the lowered cost is never judged: the chain breaks at the next entry first. */
   @Test
-  void loweredCost() throws Exception {
+  void loweredCost_withoutTheKey_breaksTheChain() throws Exception {
     LedgerEntry e = f.read(2);
     long[] rdp = e.cost().rdp();
     rdp[0] = rdp[0] / 2;
     LedgerEntry lowered = new LedgerEntry(e.seq(), e.timeMillis(), e.origin(), e.previousLeafHash(), e.releaseId(),
         e.mechanism(), e.event(), new FixedPointCost(rdp, e.cost().pureEpsilon(), e.cost().delta()), e.commitments());
     Files.write(f.entry(2), lowered.encode());
-    assertRejected(f.verify(), Reason.COST_MISMATCH, 2);
+    assertRejected(f.verify(), Reason.CHAIN_BROKEN, 3);
   }
 
   /** Even signed with the real key, a lowered cost does not match its mechanism. */
@@ -121,11 +122,28 @@ class LedgerTamperTest extends StructuralTamperCases {
     assertRejected(f.verify(), Reason.UNKNOWN_KEY, -1);
   }
 
+  /** The checkpoint is not signed with the auditor's key (ledger.json's key is unverified: not the reason). */
   @Test
   void auditorWithAnotherKey() {
     AuditReport report = new LedgerVerifier(NoteSigner.generate(LedgerFixture.ORIGIN).verifier())
         .verify(f.store, List.of());
-    assertRejected(report, Reason.UNKNOWN_KEY, 0);
+    assertRejected(report, Reason.UNKNOWN_KEY, -1);
+    assertThat(report.message()).contains("heads/").contains("not signed with the auditor's key");
+  }
+
+  /**
+   * ledger.json naming another key: without the key, entry 1's chain breaks first; once a checkpoint
+   * signed with the auditor's key covers it, it is the holder's fault.
+   */
+  @Test
+  void genesisNamingAnotherKey() throws Exception {
+    Path genesis = f.store.root().resolve("ledger.json");
+    LedgerGenesis g = LedgerGenesis.decode(Files.readAllBytes(genesis));
+    Files.write(genesis, new LedgerGenesis(g.origin(), g.createdMillis(), g.mode(), g.budgetEpsilon(),
+        g.budgetDelta(), g.grid(), NoteSigner.generate(LedgerFixture.ORIGIN).verifier().encode()).encode());
+    assertRejected(f.verify(), Reason.GENESIS_MISMATCH, 1);
+    f.rewriteWithRealKey(f.entries());
+    assertRejected(f.verify(), Reason.UNKNOWN_KEY, 0);
   }
 
   @Test
@@ -138,50 +156,69 @@ class LedgerTamperTest extends StructuralTamperCases {
     assertRejected(f.verify(), Reason.DUPLICATE_RELEASE_ID, 4);
   }
 
+  /** A copy of entry 2 as entry 5: its previous-leaf hash is leaf 1's. */
   @Test
   void replayedEntry() throws Exception {
     Files.write(f.entry(5), Files.readAllBytes(f.entry(2)));
+    assertRejected(f.verify(), Reason.CHAIN_BROKEN, 5);
+  }
+
+  /** The same copy chained to leaf 4 and signed by the holder: its sequence number is wrong. */
+  @Test
+  void replayedEntry_chainedAndSigned_isASequenceMismatch() throws Exception {
+    LedgerEntry e = f.read(2);
+    LedgerEntry copy = new LedgerEntry(e.seq(), e.timeMillis(), e.origin(),
+        org.privspark.core.ledger.merkle.Rfc9162Hasher.leafHash(Files.readAllBytes(f.entry(4))), e.releaseId(),
+        e.mechanism(), e.event(), e.cost(), e.commitments());
+    f.replaceWithRealKey(5, copy.encode());
     assertRejected(f.verify(), Reason.SEQUENCE_MISMATCH, 5);
   }
 
   @Test
   void garbageEntry() throws Exception {
-    Files.writeString(f.entry(3), "not json at all");
-    assertRejected(f.verify(), Reason.MALFORMED, 3);
+    assertContentFault(3, "not json at all", Reason.MALFORMED);
   }
 
   @Test
   void trailingBytes() throws Exception {
-    Files.writeString(f.entry(3), f.text(f.entry(3)) + "{}");
-    assertRejected(f.verify(), Reason.MALFORMED, 3);
+    assertContentFault(3, f.text(f.entry(3)) + "{}", Reason.MALFORMED);
   }
 
   @Test
   void trailingNewline_isNonCanonical() throws Exception {
-    Files.writeString(f.entry(3), f.text(f.entry(3)) + "\n");
-    assertRejected(f.verify(), Reason.NON_CANONICAL, 3);
+    assertContentFault(3, f.text(f.entry(3)) + "\n", Reason.NON_CANONICAL);
   }
 
   @Test
   void reformattedNumber_isNonCanonical() throws Exception {
     String text = f.text(f.entry(3));
     assertThat(text).contains("\"scale\":4.0");
-    f.write(f.entry(3), text.replace("\"scale\":4.0", "\"scale\":4.00"));
-    assertRejected(f.verify(), Reason.NON_CANONICAL, 3);
+    assertContentFault(3, text.replace("\"scale\":4.0", "\"scale\":4.00"), Reason.NON_CANONICAL);
   }
 
   @Test
   void duplicateKey() throws Exception {
     String text = f.text(f.entry(3));
-    f.write(f.entry(3), text.replace("{\"format\":", "{\"mechanism\":\"x\",\"format\":"));
-    assertRejected(f.verify(), Reason.MALFORMED, 3);
+    assertContentFault(3, text.replace("{\"format\":", "{\"mechanism\":\"x\",\"format\":"), Reason.MALFORMED);
   }
 
   @Test
   void unknownField() throws Exception {
     String text = f.text(f.entry(3));
-    f.write(f.entry(3), text.substring(0, text.length() - 1) + ",\"extra\":1}");
-    assertRejected(f.verify(), Reason.MALFORMED, 3);
+    assertContentFault(3, text.substring(0, text.length() - 1) + ",\"extra\":1}", Reason.MALFORMED);
+  }
+
+  /**
+   * Entry {@code seq}'s file replaced by {@code text}. Written without the key, the content is not
+   * judged: the next entry's chain breaks first. Signed over by the holder, the content is the
+   * holder's, and rejected for {@code reason} at {@code seq}.
+   */
+  private void assertContentFault(long seq, String text, Reason reason) throws Exception {
+    byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+    Files.write(f.entry(seq), bytes);
+    assertRejected(f.verify(), Reason.CHAIN_BROKEN, seq + 1);
+    f.replaceWithRealKey(seq, bytes);
+    assertRejected(f.verify(), reason, seq);
   }
 
   @Test
