@@ -23,7 +23,7 @@ import org.privspark.core.ledger.FixedPointCost;
 
 /**
  * Measures how far the ledger costs of the base commit (70184fe, rounded to nearest) lie below
- * today's (rounded up), for docs/LEDGER-FORMAT.md §9's tolerance. Not part of the build.
+ * today's (rounded up), for docs/LEDGER-FORMAT.md §9.1's tolerance. Not part of the build.
  *
  * <pre>
  *   java -cp BASE_CLASSES:DEPS CostDump.java dump usual|extreme SEED COUNT &gt; old.txt
