@@ -232,7 +232,7 @@ public final class ConfidentialVerifier {
     }
     for (SpotCheck.Opened o : response.openings()) {
       try {
-        o.opening().check(wanted.get(o.seq()), g.grid());
+        o.opening().check(wanted.get(o.seq()), g);
       } catch (LedgerException e) {
         return fail(report, e.reason(), o.seq(), e.getMessage(), Double.NaN, size);
       }

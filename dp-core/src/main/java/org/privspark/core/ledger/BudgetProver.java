@@ -62,7 +62,7 @@ public final class BudgetProver {
         LedgerEntry entry = readEntry(ledger, seq);
         CostOpening opening = ledger.openings().loadCost(entry.releaseId()).orElseThrow(() -> new LedgerException(
             Reason.OPENING_MISMATCH, entry.seq(), "no cost opening is kept for entry " + entry.seq()));
-        FixedPointCost cost = opening.check(entry, g.grid());
+        FixedPointCost cost = opening.check(entry, g);
         PedersenOpening at = opening.pedersen(cost)[k];
         if (at.value().bitLength() > BudgetProof.ENTRY_BITS) {
           throw new IllegalStateException("entry " + seq + "'s cost at order " + alpha + " is 2^"

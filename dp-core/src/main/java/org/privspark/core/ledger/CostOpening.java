@@ -6,9 +6,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.math.BigInteger;
 import java.security.SecureRandom;
 import java.util.Arrays;
+import java.util.OptionalLong;
 import org.privspark.core.Check;
 import org.privspark.core.accounting.OrderGrid;
 import org.privspark.core.accounting.PrivacyEvent;
+import org.privspark.core.zk.CommittedValueSearch;
 import org.privspark.core.zk.P256;
 import org.privspark.core.zk.PedersenCommitment;
 import org.privspark.core.zk.PedersenOpening;
@@ -19,7 +21,8 @@ import org.privspark.core.zk.ZkVerificationException;
  * The holder's secret opening of a confidential entry's cost: the event (the mechanism with its
  * exact parameters) and the Pedersen blinding r_i of each order. The committed values are not
  * stored: they are the event's {@link FixedPointCost} on the ledger's grid, so whoever checks an
- * opening recomputes them from the event, which is the point of a spot check.
+ * opening recomputes them from the event, which is the point of a spot check. (Ledgers of format
+ * versions 1 and 2 may hold values a little off today's recomputation; {@link #check} finds them.)
  *
  * <p>Whoever holds this can open the entry's cost, so {@link #toString()} shows neither the
  * blindings nor the event. Kept in the holder's {@link OpeningStore}, next to the detail
@@ -93,14 +96,18 @@ public record CostOpening(byte[] releaseId, PrivacyEvent event, BigInteger[] bli
   }
 
   /**
-   * Checks this opening against a confidential entry: same release id, and every commitment and
-   * the public δ equal what the event's cost, recomputed on {@code grid}, gives.
+   * Checks this opening against a confidential entry of a ledger with {@code genesis}: same release
+   * id, the public δ equal to the event's, and every commitment opening, with its blinding, to the
+   * event's cost recomputed on the ledger's grid. In ledgers of format versions 1 and 2, written
+   * when costs were rounded to nearest, a commitment may hold a value within {@link LegacyCost}'s
+   * tolerance of today's instead; that value is found by a bounded search (docs/LEDGER-FORMAT.md §9.1).
    *
-   * @return the recomputed cost
+   * @return the committed cost: the values the commitments hold (today's recomputation, except for
+   *     legacy values found by the search), with the event's pure ε and δ
    * @throws LedgerException {@link Reason#OPENING_MISMATCH} for another entry's opening, {@link
    *     Reason#COST_MISMATCH} when the commitments do not hold the event's cost
    */
-  public FixedPointCost check(LedgerEntry entry, OrderGrid grid) {
+  public FixedPointCost check(LedgerEntry entry, LedgerGenesis genesis) {
     if (!entry.confidential()) {
       throw new IllegalArgumentException("entry " + entry.seq() + " is not confidential");
     }
@@ -108,21 +115,50 @@ public record CostOpening(byte[] releaseId, PrivacyEvent event, BigInteger[] bli
       throw new LedgerException(Reason.OPENING_MISMATCH, entry.seq(), "the cost opening is for release "
           + CanonicalJson.hex(releaseId) + ", not the entry's " + CanonicalJson.hex(entry.releaseId()));
     }
+    OrderGrid grid = genesis.grid();
     FixedPointCost cost;
     try {
       cost = cost(grid);
     } catch (IllegalArgumentException e) {
       throw new LedgerException(Reason.COST_MISMATCH, entry.seq(), "cost cannot be recomputed: " + e.getMessage());
     }
-    if (blindings.length != grid.size() || entry.confidentialCost().orders() != grid.size()) {
+    ConfidentialCost committed = entry.confidentialCost();
+    if (blindings.length != grid.size() || committed.orders() != grid.size()) {
       throw new LedgerException(Reason.COST_MISMATCH, entry.seq(), "the opening or the entry does not have one"
           + " value per order of the grid (" + grid.size() + ")");
     }
-    if (!commit(cost).equals(entry.confidentialCost())) {
+    ConfidentialCost recomputed = commit(cost);
+    if (recomputed.equals(committed)) {
+      return cost;
+    }
+    if (genesis.exactCosts() || Double.doubleToLongBits(cost.delta()) != Double.doubleToLongBits(committed.delta())) {
       throw new LedgerException(Reason.COST_MISMATCH, entry.seq(),
           "the committed cost differs from the cost of the opened mechanism recomputed on the ledger's grid");
     }
-    return cost;
+    return legacyCommitted(entry.seq(), committed, recomputed, cost, genesis);
+  }
+
+  /**
+   * Format versions 1 and 2: the values the commitments hold, each searched for within {@link
+   * LegacyCost#tolerance} of today's value where it is not today's value.
+   */
+  private FixedPointCost legacyCommitted(long seq, ConfidentialCost committed, ConfidentialCost recomputed,
+      FixedPointCost cost, LedgerGenesis genesis) {
+    long[] values = cost.rdp();
+    for (int i = 0; i < values.length; i++) {
+      if (recomputed.at(i).equals(committed.at(i))) {
+        continue;
+      }
+      OptionalLong held = values[i] == FixedPointCost.INFINITE ? OptionalLong.empty()
+          : CommittedValueSearch.find(committed.at(i), blindings[i], values[i], LegacyCost.tolerance(values[i]));
+      if (held.isEmpty()) {
+        throw new LedgerException(Reason.COST_MISMATCH, seq, "the committed cost at order "
+            + genesis.grid().order(i) + " differs from the cost of the opened mechanism recomputed on the ledger's"
+            + " grid by more than format version " + genesis.formatVersion() + " allows (docs/LEDGER-FORMAT.md §9.1)");
+      }
+      values[i] = held.getAsLong();
+    }
+    return new FixedPointCost(values, cost.pureEpsilon(), cost.delta());
   }
 
   /** The opening as canonical JSON. */

@@ -68,7 +68,7 @@ public final class Ledger implements SpendJournal {
     CostOpening opening = openings.loadCost(entry.releaseId()).orElseThrow(() -> new LedgerException(
         Reason.OPENING_MISMATCH, entry.seq(), "no cost opening is kept for confidential entry " + entry.seq()
             + " (release " + CanonicalJson.hex(entry.releaseId()) + "): its cost, and so the budget, is unknown"));
-    return opening.check(entry, state.genesis().grid());
+    return opening.check(entry, state.genesis());
   }
 
   /**

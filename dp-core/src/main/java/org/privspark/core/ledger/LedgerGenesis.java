@@ -20,8 +20,8 @@ import org.privspark.core.accounting.OrderGrid;
  * @param grid the RDP orders every cost is given on
  * @param publicKey the checkpoint signer's verifier key, in signed-note form (name+id+key)
  * @param formatVersion the ledger's format version (docs/LEDGER-FORMAT.md §9): 1 (transparent) and 2
- *     (confidential) for ledgers written before doubles had one text on every JDK; {@value
- *     #CURRENT_VERSION}, either mode, for new ledgers
+ *     (confidential) for ledgers written before doubles had one text on every JDK and before costs
+ *     were rounded up; {@value #CURRENT_VERSION}, either mode, for new ledgers
  */
 public record LedgerGenesis(
     String origin, long createdMillis, String mode, double budgetEpsilon, double budgetDelta,
@@ -31,6 +31,8 @@ public record LedgerGenesis(
   public static final int CURRENT_VERSION = 3;
   /** The first version whose files hold doubles in the canonical text only. */
   static final int FIRST_CANONICAL_DOUBLES_VERSION = 3;
+  /** The first version whose costs were written rounded up; earlier writers rounded to nearest. */
+  static final int FIRST_ROUNDED_UP_COSTS_VERSION = 3;
   public static final String TRANSPARENT = "transparent";
   public static final String CONFIDENTIAL = "confidential";
 
@@ -80,6 +82,15 @@ public record LedgerGenesis(
   CanonicalJson.DoubleRule doubleRule() {
     return formatVersion < FIRST_CANONICAL_DOUBLES_VERSION
         ? CanonicalJson.DoubleRule.CANONICAL_OR_LEGACY : CanonicalJson.DoubleRule.CANONICAL;
+  }
+
+  /**
+   * Whether recorded and committed costs must equal today's recomputation bit for bit. False for
+   * versions 1 and 2, written when costs were rounded to nearest: their values are held to {@link
+   * LegacyCost}'s tolerance (docs/LEDGER-FORMAT.md §9.1).
+   */
+  boolean exactCosts() {
+    return formatVersion >= FIRST_ROUNDED_UP_COSTS_VERSION;
   }
 
   /** Whether costs are committed rather than written in clear. */

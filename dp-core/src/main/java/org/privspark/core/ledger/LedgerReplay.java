@@ -23,6 +23,10 @@ import org.privspark.core.ledger.merkle.Rfc9162Hasher;
  * the public additive δ, and the budget is checked separately by a budget proof. In confidential
  * mode the budget check uses the RDP totals only, never the pure-ε total, because the budget proof
  * can only show an RDP bound at one order (docs/THREAT-MODEL.md).
+ *
+ * <p><b>Legacy costs.</b> Ledgers of format versions 1 and 2 were written when costs were rounded
+ * to nearest: their values are accepted within {@link LegacyCost}'s tolerance of today's, and the
+ * totals add the values the ledger holds (docs/LEDGER-FORMAT.md §9.1).
  */
 public final class LedgerReplay {
   /** How many distinct events' recomputed costs are kept (a ledger repeats a few queries often). */
@@ -262,8 +266,16 @@ public final class LedgerReplay {
       throw new LedgerException(Reason.COST_MISMATCH, index, "cost cannot be recomputed: " + e.getMessage());
     }
     if (!cost.equals(entry.cost())) {
-      throw new LedgerException(Reason.COST_MISMATCH, index,
-          "recorded cost differs from the cost of its mechanism recomputed on the ledger's grid");
+      if (genesis.exactCosts()) {
+        throw new LedgerException(Reason.COST_MISMATCH, index,
+            "recorded cost differs from the cost of its mechanism recomputed on the ledger's grid");
+      }
+      // Written rounded to nearest: the recorded values stand, if they are near today's.
+      if (!LegacyCost.accepts(entry.cost(), cost)) {
+        throw new LedgerException(Reason.COST_MISMATCH, index, "recorded cost differs from the cost of its"
+            + " mechanism recomputed on the ledger's grid by more than format version " + genesis.formatVersion()
+            + " allows (docs/LEDGER-FORMAT.md §9.1)");
+      }
     }
     FixedPointCost newTotal = total.plus(entry.cost());
     if (!withinBudget(newTotal)) {

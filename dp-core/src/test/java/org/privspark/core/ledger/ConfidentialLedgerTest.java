@@ -131,7 +131,7 @@ class ConfidentialLedgerTest extends StructuralTamperCases {
     CostOpening o = f.openings.loadCost(readUnchecked(1).releaseId()).orElseThrow();
     assertThat(CostOpening.decode(o.encode())).isEqualTo(o);
     assertThat(o.toString()).doesNotContain(o.blindings()[0].toString(16)).contains("secret");
-    assertThat(o.check(readUnchecked(1), LedgerFixture.GRID)).isEqualTo(o.cost(LedgerFixture.GRID));
+    assertThat(o.check(readUnchecked(1), f.ledger.genesis())).isEqualTo(o.cost(LedgerFixture.GRID));
   }
 
   private LedgerEntry readUnchecked(long seq) {
@@ -254,7 +254,7 @@ class ConfidentialLedgerTest extends StructuralTamperCases {
     for (long seq = 1; seq < size; seq++) {
       LedgerEntry e = f.read(seq);
       CostOpening o = f.openings.loadCost(e.releaseId()).orElseThrow();
-      PedersenOpening at = o.pedersen(o.check(e, LedgerFixture.GRID))[k];
+      PedersenOpening at = o.pedersen(o.check(e, f.ledger.genesis()))[k];
       openings.add(at);
       proofs.add(RangeProver.prove(BudgetProof.context(LedgerFixture.ORIGIN, size, root, seq, order), at,
           BudgetProof.ENTRY_BITS, RANDOM).encode());
@@ -303,7 +303,7 @@ class ConfidentialLedgerTest extends StructuralTamperCases {
     for (long seq = 1; seq < size; seq++) {
       LedgerEntry e = f.read(seq);
       CostOpening o = f.openings.loadCost(e.releaseId()).orElseThrow();
-      PedersenOpening atLowOrder = o.pedersen(o.check(e, LedgerFixture.GRID))[0];
+      PedersenOpening atLowOrder = o.pedersen(o.check(e, f.ledger.genesis()))[0];
       openings.add(atLowOrder);
       proofs.add(RangeProver.prove(BudgetProof.context(LedgerFixture.ORIGIN, size, root, seq, order), atLowOrder,
           BudgetProof.ENTRY_BITS, RANDOM).encode());
