@@ -35,7 +35,9 @@ record PartialColumn(Kind kind, int value, double lower, double upper, double mi
   enum Kind { CLAMPED, CENTERED, CENTERED_SQUARE, IN_BIN }
 
   static PartialColumn sum(Kind kind, int value, Aggregate a, int scale) {
-    return new PartialColumn(kind, value, a.lower(), a.upper(), a.midpoint(), new double[0], -1, scale);
+    // Only centred sums have a midpoint (a plain sum's bounds may be too wide for one).
+    double midpoint = kind == Kind.CLAMPED ? Double.NaN : a.midpoint();
+    return new PartialColumn(kind, value, a.lower(), a.upper(), midpoint, new double[0], -1, scale);
   }
 
   static PartialColumn bin(int value, double[] edges, int bin, int scale) {

@@ -225,7 +225,7 @@ class WrapperAuditTest {
     Secret s = secret(99);
     NaiveBayesModel nb = naiveBayes(s).fit(frame(NB_D_PRIME)).model();
     double[] v = naiveBayes(null).releaseStatistics(nbStatistics(NB_D_PRIME, 1),
-        WrapperSupport.source(s, "naive-bayes/statistics")).values();
+        WrapperSupport.source(s.boundTo(s.releaseId()), "naive-bayes/statistics")).values(); // bound to its charge
     double c0 = Math.max(0, v[0]);
     double c1 = Math.max(0, v[1]);
     assertThat(nb.pi().apply(1)).isCloseTo(Math.log((c1 + 1) / (c0 + c1 + 2)), within(1e-12));
