@@ -130,30 +130,12 @@ class CostRoundingTest {
         .isLessThanOrEqualTo(exact.multiply(new BigDecimal("1e-10")));
   }
 
-  /** MTZ's A_α for integer α, in 70 digits: Σ_k C(α,k)(1−q)^{α−k} q^k e^{(k²−k)/(2σ²)}. */
-  private static BigDecimal sampledGaussianRdp(double q, double sigma, int alpha) {
-    BigDecimal bq = new BigDecimal(q);
-    BigDecimal oneMinusQ = BigDecimal.ONE.subtract(bq);
-    BigDecimal twoSigmaSquared = new BigDecimal(sigma).pow(2).multiply(BigDecimal.valueOf(2));
-    BigDecimal sum = BigDecimal.ZERO;
-    BigDecimal binomial = BigDecimal.ONE;
-    for (int k = 0; k <= alpha; k++) {
-      if (k > 0) {
-        binomial = binomial.multiply(BigDecimal.valueOf(alpha - k + 1)).divide(BigDecimal.valueOf(k), MC);
-      }
-      BigDecimal exponent = BigDecimal.valueOf((long) k * k - k).divide(twoSigmaSquared, MC);
-      sum = sum.add(binomial.multiply(oneMinusQ.pow(alpha - k, MC), MC).multiply(bq.pow(k, MC), MC)
-          .multiply(HighPrecision.exp(exponent), MC), MC);
-    }
-    return HighPrecision.log(sum).divide(BigDecimal.valueOf(alpha - 1), MC);
-  }
-
   @Property(tries = 150)
   void sampledGaussian_integerOrders_neverBelowTheExactRdp(
       @ForAll("rates") double q,
       @ForAll("multipliers") double sigma,
       @ForAll @IntRange(min = 2, max = 40) int alpha) {
-    BigDecimal exact = sampledGaussianRdp(q, sigma, alpha);
+    BigDecimal exact = SampledGaussianReference.integerRdp(q, sigma, alpha);
     double rdp = SampledGaussianRdp.rdp(q, sigma, alpha);
     assertThat(HighPrecision.atLeast(rdp, exact)).as("rdp %s vs %s", rdp, exact).isTrue();
     assertThat(new BigDecimal(rdp).subtract(exact).abs())
