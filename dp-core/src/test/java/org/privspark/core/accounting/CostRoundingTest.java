@@ -130,6 +130,20 @@ class CostRoundingTest {
         .isLessThanOrEqualTo(exact.multiply(new BigDecimal("1e-10")));
   }
 
+  /**
+   * A σ whose square underflows: the cost is +∞, the only double at or above α/(2σ²). Rounding the
+   * underflowed −σ² "up" used to give +MIN_VALUE, so σ² rounded down came out negative and the
+   * cost −∞.
+   */
+  @Test
+  void gaussian_sigmaWhoseSquareUnderflows_costIsInfinityNotNegative() {
+    assertThat(new GaussianEvent(1e-170, 1).rdp(2)).isEqualTo(Double.POSITIVE_INFINITY);
+    assertThat(SampledGaussianRdp.rdp(1, 1e-170, 2)).isEqualTo(Double.POSITIVE_INFINITY);
+    assertThat(SampledGaussianRdp.rdp(0.5, 1e-170, 2.5)).isEqualTo(Double.POSITIVE_INFINITY);
+    assertThat(Directed.multiplyDown(1e-170, 1e-170)).isNotNegative();
+    assertThat(Directed.multiplyUp(-1e-170, 1e-170)).isNotPositive();
+  }
+
   @Property(tries = 150)
   void sampledGaussian_integerOrders_neverBelowTheExactRdp(
       @ForAll("rates") double q,
