@@ -28,7 +28,9 @@ final class Directed {
       return p;
     }
     if (Math.abs(p) < SAFE) {
-      return Math.nextUp(p);
+      // A negative product that underflowed to −0 is already rounded up; moving it up would
+      // flip its sign (and make multiplyDown of two positives negative).
+      return p == 0 && 1 / p < 0 ? p : Math.nextUp(p);
     }
     return Math.fma(a, b, -p) > 0 ? Math.nextUp(p) : p;
   }

@@ -89,14 +89,17 @@ public final class RdpCurve {
     return err > 0 ? Math.nextUp(s) : s;
   }
 
-  /** value × count rounded toward +∞, exact when the product is representable. */
+  /**
+   * value × count rounded toward +∞ (value &ge; 0), exact when the product is representable. A
+   * count from 2^53 up may not be a double: it is first rounded up to one.
+   */
   static double multiplyRoundingUp(double value, long count) {
-    double n = (double) count; // exact for counts below 2^53
-    double p = value * n;
-    if (!Double.isFinite(p)) {
-      return p;
+    double n = (double) count; // to nearest: exact below 2^53
+    // (long) is exact for the integral doubles below 2^63 and saturates at 2^63 > every long.
+    if ((long) n < count) {
+      n = Math.nextUp(n);
     }
-    return Math.fma(value, n, -p) > 0 ? Math.nextUp(p) : p;
+    return Directed.multiplyUp(value, n);
   }
 
   private void requireSameGrid(RdpCurve other) {

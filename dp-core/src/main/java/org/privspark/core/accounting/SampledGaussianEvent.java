@@ -7,9 +7,10 @@ import org.privspark.core.Check;
  * includes each record independently with probability q, sums their clipped contributions and adds
  * N(0, (zC)²) noise, where z is the noise multiplier and C the clipping norm (the sensitivity).
  *
- * <p>RDP: {@code steps} × the exact RDP of one step at integer and fractional orders (Mironov,
- * Talwar &amp; Zhang 2019, "Rényi Differential Privacy of the Sampled Gaussian Mechanism", §3.3),
- * computed in log space by {@link SampledGaussianRdp}.
+ * <p>RDP: {@code steps} × the RDP of one step at integer and fractional orders (Mironov, Talwar
+ * &amp; Zhang 2019, "Rényi Differential Privacy of the Sampled Gaussian Mechanism", §3.3), bounded
+ * from above by {@link SampledGaussianRdp} (within about 1e-12 of the exact value at typical
+ * settings), and the product rounded up.
  *
  * @param sampleRate the Poisson sampling rate q in [0, 1]
  * @param noiseMultiplier the noise multiplier z = σ/C &gt; 0

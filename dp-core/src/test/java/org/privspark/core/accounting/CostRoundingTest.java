@@ -130,22 +130,18 @@ class CostRoundingTest {
         .isLessThanOrEqualTo(exact.multiply(new BigDecimal("1e-10")));
   }
 
-  /** MTZ's A_α for integer α, in 70 digits: Σ_k C(α,k)(1−q)^{α−k} q^k e^{(k²−k)/(2σ²)}. */
-  private static BigDecimal sampledGaussianRdp(double q, double sigma, int alpha) {
-    BigDecimal bq = new BigDecimal(q);
-    BigDecimal oneMinusQ = BigDecimal.ONE.subtract(bq);
-    BigDecimal twoSigmaSquared = new BigDecimal(sigma).pow(2).multiply(BigDecimal.valueOf(2));
-    BigDecimal sum = BigDecimal.ZERO;
-    BigDecimal binomial = BigDecimal.ONE;
-    for (int k = 0; k <= alpha; k++) {
-      if (k > 0) {
-        binomial = binomial.multiply(BigDecimal.valueOf(alpha - k + 1)).divide(BigDecimal.valueOf(k), MC);
-      }
-      BigDecimal exponent = BigDecimal.valueOf((long) k * k - k).divide(twoSigmaSquared, MC);
-      sum = sum.add(binomial.multiply(oneMinusQ.pow(alpha - k, MC), MC).multiply(bq.pow(k, MC), MC)
-          .multiply(HighPrecision.exp(exponent), MC), MC);
-    }
-    return HighPrecision.log(sum).divide(BigDecimal.valueOf(alpha - 1), MC);
+  /**
+   * A σ whose square underflows: the cost is +∞, the only double at or above α/(2σ²). Rounding the
+   * underflowed −σ² "up" used to give +MIN_VALUE, so σ² rounded down came out negative and the
+   * cost −∞.
+   */
+  @Test
+  void gaussian_sigmaWhoseSquareUnderflows_costIsInfinityNotNegative() {
+    assertThat(new GaussianEvent(1e-170, 1).rdp(2)).isEqualTo(Double.POSITIVE_INFINITY);
+    assertThat(SampledGaussianRdp.rdp(1, 1e-170, 2)).isEqualTo(Double.POSITIVE_INFINITY);
+    assertThat(SampledGaussianRdp.rdp(0.5, 1e-170, 2.5)).isEqualTo(Double.POSITIVE_INFINITY);
+    assertThat(Directed.multiplyDown(1e-170, 1e-170)).isNotNegative();
+    assertThat(Directed.multiplyUp(-1e-170, 1e-170)).isNotPositive();
   }
 
   @Property(tries = 150)
@@ -153,7 +149,7 @@ class CostRoundingTest {
       @ForAll("rates") double q,
       @ForAll("multipliers") double sigma,
       @ForAll @IntRange(min = 2, max = 40) int alpha) {
-    BigDecimal exact = sampledGaussianRdp(q, sigma, alpha);
+    BigDecimal exact = SampledGaussianReference.integerRdp(q, sigma, alpha);
     double rdp = SampledGaussianRdp.rdp(q, sigma, alpha);
     assertThat(HighPrecision.atLeast(rdp, exact)).as("rdp %s vs %s", rdp, exact).isTrue();
     assertThat(new BigDecimal(rdp).subtract(exact).abs())

@@ -14,44 +14,56 @@ import java.math.RoundingMode;
 final class HighPrecision {
   static final MathContext MC = new MathContext(80, RoundingMode.HALF_EVEN);
   private static final BigDecimal TWO = BigDecimal.valueOf(2);
+  /** π to 86 digits. */
+  static final BigDecimal PI = new BigDecimal(
+      "3.14159265358979323846264338327950288419716939937510582097494459230781640628620899862803");
   private static final BigDecimal LN2 = atanhSeries(BigDecimal.ONE.divide(BigDecimal.valueOf(3), MC));
 
   private HighPrecision() {}
 
   /** 2·atanh(y) = log((1 + y)/(1 − y)) for |y| ≤ 1/3. */
   private static BigDecimal atanhSeries(BigDecimal y) {
-    BigDecimal y2 = y.multiply(y, MC);
+    return atanhSeries(y, MC);
+  }
+
+  private static BigDecimal atanhSeries(BigDecimal y, MathContext mc) {
+    BigDecimal y2 = y.multiply(y, mc);
     BigDecimal power = y;
     BigDecimal sum = BigDecimal.ZERO;
-    BigDecimal eps = BigDecimal.ONE.movePointLeft(78);
+    BigDecimal eps = BigDecimal.ONE.movePointLeft(mc.getPrecision() - 2);
     for (int n = 1; ; n += 2) {
-      BigDecimal term = power.divide(BigDecimal.valueOf(n), MC);
-      sum = sum.add(term, MC);
+      BigDecimal term = power.divide(BigDecimal.valueOf(n), mc);
+      sum = sum.add(term, mc);
       if (term.abs().compareTo(eps) < 0) {
-        return sum.multiply(TWO, MC);
+        return sum.multiply(TWO, mc);
       }
-      power = power.multiply(y2, MC);
+      power = power.multiply(y2, mc);
     }
   }
 
   /** log x for x &gt; 0. */
   static BigDecimal log(BigDecimal x) {
+    return log(x, MC);
+  }
+
+  /** log x for x &gt; 0, to the precision of {@code mc} (at most that of {@link #MC}). */
+  static BigDecimal log(BigDecimal x, MathContext mc) {
     if (x.signum() <= 0) {
       throw new IllegalArgumentException("x must be > 0; got " + x);
     }
     int k = 0;
     BigDecimal m = x;
     while (m.compareTo(TWO) >= 0) {
-      m = m.divide(TWO, MC);
+      m = m.divide(TWO, mc);
       k++;
     }
     while (m.compareTo(BigDecimal.ONE) < 0) {
-      m = m.multiply(TWO, MC);
+      m = m.multiply(TWO, mc);
       k--;
     }
     // m in [1, 2): y = (m − 1)/(m + 1) in [0, 1/3).
-    BigDecimal y = m.subtract(BigDecimal.ONE).divide(m.add(BigDecimal.ONE), MC);
-    return atanhSeries(y).add(LN2.multiply(BigDecimal.valueOf(k), MC), MC);
+    BigDecimal y = m.subtract(BigDecimal.ONE).divide(m.add(BigDecimal.ONE), mc);
+    return atanhSeries(y, mc).add(LN2.multiply(BigDecimal.valueOf(k), mc), mc);
   }
 
   static BigDecimal log(double x) {
@@ -60,21 +72,26 @@ final class HighPrecision {
 
   /** e^x, by halving x until it is small, a Taylor series, then squaring back. */
   static BigDecimal exp(BigDecimal x) {
+    return exp(x, MC);
+  }
+
+  /** e^x to the precision of {@code mc}. */
+  static BigDecimal exp(BigDecimal x, MathContext mc) {
     int halvings = 0;
     BigDecimal r = x;
     while (r.abs().compareTo(new BigDecimal("0.01")) > 0) {
-      r = r.divide(TWO, MC);
+      r = r.divide(TWO, mc);
       halvings++;
     }
     BigDecimal sum = BigDecimal.ONE;
     BigDecimal term = BigDecimal.ONE;
-    BigDecimal eps = BigDecimal.ONE.movePointLeft(79);
+    BigDecimal eps = BigDecimal.ONE.movePointLeft(mc.getPrecision() - 1);
     for (int n = 1; term.abs().compareTo(eps) >= 0; n++) {
-      term = term.multiply(r, MC).divide(BigDecimal.valueOf(n), MC);
-      sum = sum.add(term, MC);
+      term = term.multiply(r, mc).divide(BigDecimal.valueOf(n), mc);
+      sum = sum.add(term, mc);
     }
     for (int i = 0; i < halvings; i++) {
-      sum = sum.multiply(sum, MC);
+      sum = sum.multiply(sum, mc);
     }
     return sum;
   }

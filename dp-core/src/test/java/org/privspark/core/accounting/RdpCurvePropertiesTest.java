@@ -28,4 +28,13 @@ class RdpCurvePropertiesTest {
     assertThat(new BigDecimal(Math.nextDown(p)).compareTo(exact)).isLessThan(0);
   }
 
+  /** From 2^53 on a count need not be a double; it must be rounded up, not to nearest. */
+  @Property(tries = 2000)
+  void multiplyRoundingUp_countsFrom2To53_neverBelowExactProduct(
+      @ForAll @DoubleRange(min = 0, max = 1e3) double v,
+      @ForAll @LongRange(min = 1L << 53, max = Long.MAX_VALUE) long n) {
+    double p = RdpCurve.multiplyRoundingUp(v, n);
+    BigDecimal exact = new BigDecimal(v).multiply(new BigDecimal(n));
+    assertThat(new BigDecimal(p).compareTo(exact)).as("%s x %s -> %s", v, n, p).isGreaterThanOrEqualTo(0);
+  }
 }

@@ -3,6 +3,7 @@ package org.privspark.core.accounting;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.math.BigDecimal;
 import org.junit.jupiter.api.Test;
 
 class RdpCurveTest {
@@ -11,6 +12,16 @@ class RdpCurveTest {
   void addRoundingUp_exactSums_areNotInflated() {
     assertThat(RdpCurve.addRoundingUp(0.5, 0.5)).isEqualTo(1.0);
     assertThat(RdpCurve.multiplyRoundingUp(0.25, 4)).isEqualTo(1.0);
+  }
+
+  @Test
+  void multiplyRoundingUp_countAbove2To53_roundsTheCountUp() {
+    // 2^53 + 1 is not a double; to nearest it becomes 2^53, and 1.0 × 2^53 fell short.
+    long count = (1L << 53) + 1;
+    double p = RdpCurve.multiplyRoundingUp(1.0, count);
+    assertThat(new BigDecimal(p)).isGreaterThanOrEqualTo(new BigDecimal(count));
+    assertThat(p).isEqualTo(Math.nextUp(0x1p53));
+    assertThat(RdpCurve.multiplyRoundingUp(0.5, Long.MAX_VALUE)).isEqualTo(0x1p62);
   }
 
   @Test

@@ -56,7 +56,8 @@ final class RenyiQuadrature {
     return logA / (alpha - 1);
   }
 
-  private static double logIntegrand(double q, double sigma, double alpha, double z) {
+  /** log of μ₀(z)·[(1+u)^α − 1 − αu], the integrand of A_α − 1. */
+  static double logIntegrand(double q, double sigma, double alpha, double z) {
     double logMu0 = -z * z / (2 * sigma * sigma) - Math.log(sigma * Math.sqrt(2 * Math.PI));
     return logMu0 + logConvexRemainder(q, sigma, alpha, z);
   }

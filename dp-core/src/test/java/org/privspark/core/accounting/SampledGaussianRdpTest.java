@@ -166,6 +166,71 @@ class SampledGaussianRdpTest {
     assertThat(failures).isEmpty();
   }
 
+  /**
+   * The review's scan: at large orders a fractional value must lie between its integer
+   * neighbours (ε is non-decreasing in α), and no accepted order may throw. Before, 30 of these
+   * threw ArithmeticException, one understated (ε(1000.5) &lt; ε(1000)), and others came out up
+   * to 100 times too large.
+   */
+  @Test
+  void rdp_largeFractionalOrders_betweenIntegerNeighboursAndNeverThrow() {
+    List<String> failures = new ArrayList<>();
+    for (double q : new double[] {1e-3, 0.01, 0.03, 0.049, 0.2}) {
+      for (double sigma : new double[] {0.5, 2, 20, 100}) {
+        for (double base : new double[] {100, 1000, 3000}) {
+          String setting = "q=" + q + " sigma=" + sigma + " order=" + base + ".5";
+          try {
+            double lower = SampledGaussianRdp.rdp(q, sigma, base);
+            double mid = SampledGaussianRdp.rdp(q, sigma, base + 0.5);
+            double upper = SampledGaussianRdp.rdp(q, sigma, base + 1);
+            if (!(mid >= lower && mid <= upper)) {
+              failures.add(setting + ": " + lower + ", " + mid + ", " + upper);
+            }
+          } catch (ArithmeticException e) {
+            failures.add(setting + ": " + e.getMessage());
+          }
+        }
+      }
+    }
+    assertThat(failures).isEmpty();
+  }
+
+  /** The review's other orders: 2000.5 and 5000.5 at σ = 100 threw. */
+  @ParameterizedTest(name = "q={0} order={1}")
+  @CsvSource({"0.01, 5000.5", "0.02, 2000.5", "0.03, 5000.5", "0.049, 2000.5", "0.049, 5000.5"})
+  void rdp_reviewersThrowingOrders_finiteAndBetweenNeighbours(double q, double order) {
+    double mid = SampledGaussianRdp.rdp(q, 100, order);
+    assertThat(mid).isBetween(SampledGaussianRdp.rdp(q, 100, order - 0.5), SampledGaussianRdp.rdp(q, 100, order + 0.5));
+  }
+
+  /**
+   * Orders past 2^20 take the mixture bound log(1 − q + q·e^{α(α−1)/(2σ²)})/(α − 1): at least
+   * the exact ε(α) ≥ (α·log q + α(α−1)/(2σ²))/(α − 1) (the q^α term alone), at most the
+   * unsampled Gaussian's α/(2σ²). Up to 2^52 every order is answered.
+   */
+  @ParameterizedTest(name = "order={0}")
+  @CsvSource({"1048576.5", "3000000", "4503599627370495.5", "4503599627370496"})
+  void rdp_ordersPast2To20_mixtureBoundWithinProvenLimits(double order) {
+    double q = 0.01;
+    double sigma = 30;
+    double rdp = SampledGaussianRdp.rdp(q, sigma, order);
+    double gaussian = order / (2 * sigma * sigma);
+    double lastTerm = (order * Math.log(q) + order * (order - 1) / (2 * sigma * sigma)) / (order - 1);
+    assertThat(rdp).isBetween(lastTerm, gaussian * (1 + 1e-12));
+  }
+
+  /**
+   * σ so large that σ² overflows: ε(α) is positive (about q²α/(2σ²)·..., below the smallest
+   * double), so the rounded-up value must be positive too; it was NaN at integer orders.
+   */
+  @Test
+  void rdp_hugeSigma_positiveAndFinite() {
+    for (double order : new double[] {2, 2.5, 64}) {
+      double rdp = SampledGaussianRdp.rdp(0.5, 1e200, order);
+      assertThat(rdp).as("order %s", order).isPositive().isLessThan(1e-300);
+    }
+  }
+
   @Test
   void rdp_neverAboveUnsampledGaussian() {
     for (double order : OrderGrid.defaults().orders()) {
