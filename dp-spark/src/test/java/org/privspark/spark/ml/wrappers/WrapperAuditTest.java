@@ -233,7 +233,7 @@ class WrapperAuditTest {
     LinearRegressionModel lr = linearRegression(s).fit(frame(LR_D_PRIME)).model();
     PrivateLinearRegression plain = linearRegression(null);
     double coefficient = plain.solve(plain.release(lrStatistics(LR_D_PRIME, true),
-        WrapperSupport.source(s, "linear-regression/statistics")))[0];
+        WrapperSupport.source(s.boundTo(s.releaseId()), "linear-regression/statistics")))[0];
     assertThat(lr.coefficients().apply(0)).isCloseTo(coefficient, within(1e-12));
   }
 
