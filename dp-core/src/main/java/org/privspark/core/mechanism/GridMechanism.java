@@ -98,7 +98,10 @@ public abstract sealed class GridMechanism<E extends PrivacyEvent, N extends Add
 
   /**
    * Validates {@code value}, charges {@link #event()} to {@code budget}, then releases. Nothing is
-   * charged when the value is invalid, and nothing is drawn when the budget refuses.
+   * charged when the value is invalid, and nothing is drawn when the budget refuses. A keyed
+   * {@code source} is charged under its secret's release id and drawn from bound to that charge
+   * ({@link NoiseSource#boundTo}): the same secret on a fresh budget reproduces the release, and no
+   * other release can.
    *
    * @throws IllegalArgumentException if value is NaN or infinite (the message does not show it)
    * @throws org.privspark.core.accounting.BudgetExhaustedException if the budget refuses
@@ -109,8 +112,8 @@ public abstract sealed class GridMechanism<E extends PrivacyEvent, N extends Add
     Check.notNull("source", source);
     Check.notNull("budget", budget);
     Grid.checkFinite("value", value);
-    budget.spend(scalarPlan().event(), "release", "", source.releaseId());
-    return draw(value, source);
+    byte[] charged = budget.spend(scalarPlan().event(), "release", "", source.releaseId());
+    return draw(value, charged == null ? source : source.boundTo(charged));
   }
 
   /**
@@ -140,8 +143,8 @@ public abstract sealed class GridMechanism<E extends PrivacyEvent, N extends Add
     Check.notNull("budget", budget);
     checkAll(values);
     Plan<E, N> plan = planFor(values.length);
-    budget.spend(plan.event(), "release", "", source.releaseId());
-    return draw(values, plan, source);
+    byte[] charged = budget.spend(plan.event(), "release", "", source.releaseId());
+    return draw(values, plan, charged == null ? source : source.boundTo(charged));
   }
 
   private Plan<E, N> planFor(int dimension) {

@@ -12,6 +12,7 @@ import org.privspark.core.mechanism.PartitionSelection;
 import org.privspark.core.mechanism.NoisyValue;
 import org.privspark.core.mechanism.NoisyVector;
 import org.privspark.core.noise.KeyedStreamSource;
+import org.privspark.core.noise.ReleaseKey;
 import org.privspark.core.noise.Secret;
 
 /**
@@ -19,7 +20,7 @@ import org.privspark.core.noise.Secret;
  * measurement): drops groups that fail partition selection, adds noise to every measurement, and
  * computes each statistic with its noise standard deviation and 95% confidence interval.
  *
- * <p>Every draw comes from {@link KeyedStreamSource#forCell} with the release secret and a cell id
+ * <p>Every draw comes from {@link KeyedStreamSource#forCell} with the release's {@link ReleaseKey} and a cell id
  * made of the measurement's name and the group key, so re-running a task reproduces its output
  * exactly.
  *
@@ -39,6 +40,7 @@ final class NoiseStage implements MapPartitionsFunction<Row, Row> {
   private static final double LEVEL = 0.95;
 
   private final byte[] secret;
+  private final byte[] chargedReleaseId;
   private final int keyCount;
   private final List<Measurement> measurements;
   private final int[] scales;
@@ -50,12 +52,15 @@ final class NoiseStage implements MapPartitionsFunction<Row, Row> {
   private final long preThreshold;
 
   /**
+   * @param secret the release secret, and {@code chargedReleaseId} the id its charge was recorded
+   *     under: together the {@link ReleaseKey} every cell's noise comes from
    * @param scales per measurement, the exponent its inputs were scaled down by ({@link
    *     PartialColumn#scaleFor})
    */
-  NoiseStage(byte[] secret, int keyCount, List<Measurement> measurements, int[] scales, List<Aggregate> aggregates,
+  NoiseStage(byte[] secret, byte[] chargedReleaseId, int keyCount, List<Measurement> measurements, int[] scales, List<Aggregate> aggregates,
       PartitionSelectionStrategy selectionKind, double selectionEpsilon, double selectionDelta, long l0, long preThreshold) {
     this.secret = secret.clone();
+    this.chargedReleaseId = chargedReleaseId.clone();
     this.keyCount = keyCount;
     this.measurements = List.copyOf(measurements);
     this.scales = scales.clone();
@@ -69,7 +74,7 @@ final class NoiseStage implements MapPartitionsFunction<Row, Row> {
 
   @Override
   public Iterator<Row> call(Iterator<Row> input) {
-    Secret releaseSecret = Secret.fromBytes(secret);
+    ReleaseKey key = ReleaseKey.of(Secret.fromBytes(secret), chargedReleaseId);
     List<GridMechanism<?, ?>> mechanisms = new ArrayList<>();
     for (Measurement m : measurements) {
       mechanisms.add(m.mechanism());
@@ -82,13 +87,13 @@ final class NoiseStage implements MapPartitionsFunction<Row, Row> {
       Row row = input.next();
       String cell = groupId(row);
       if (selection != null && !keep(selection, row.getLong(keyCount),
-          KeyedStreamSource.forCell(releaseSecret, "select|" + cell))) {
+          KeyedStreamSource.forCell(key, "select|" + cell))) {
         continue;
       }
       Object[] noisy = new Object[measurements.size()];
       for (int i = 0; i < noisy.length; i++) {
         KeyedStreamSource cellSource =
-            KeyedStreamSource.forCell(releaseSecret, measurements.get(i).name() + "|" + cell);
+            KeyedStreamSource.forCell(key, measurements.get(i).name() + "|" + cell);
         int scale = scales[i];
         try {
           if (measurements.get(i).dimension() > 1) {

@@ -7,9 +7,6 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.xxhash64;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -31,6 +28,7 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.privspark.core.Check;
 import org.privspark.core.accounting.PrivacyEvent;
+import org.privspark.core.noise.ReleaseKey;
 import org.privspark.core.noise.Secret;
 
 /**
@@ -226,7 +224,8 @@ public final class PrivateAggregation {
    * secret keys one release: {@link #run()} records its {@link Secret#releaseId() release id} with
    * the charge, a budget (or ledger) that has charged that id before refuses the query with {@link
    * org.privspark.core.accounting.ReleaseIdReusedException} and charges nothing, and the noise is
-   * keyed by the secret bound to the id the charge was recorded under ({@link Secret#boundTo}),
+   * keyed by the secret bound to the id the charge was recorded under ({@link
+   * org.privspark.core.noise.ReleaseKey}),
    * since a second release with the same noise on changed data would reveal the exact change.
    */
   public PrivateAggregation releaseSecret(Secret secret) {
@@ -266,11 +265,11 @@ public final class PrivateAggregation {
     Secret releaseSecret = secret != null ? secret : Secret.generate();
     // Building the plan runs no Spark job but analyses it eagerly: an analysis error surfaces here,
     // before anything is charged. The charge then comes before the one Spark job of the release.
-    Release.requireSortable(lastStage.apply(build(plan, releaseSecret)), keys);
+    Release.requireSortable(lastStage.apply(build(plan, releaseSecret, releaseSecret.releaseId())), keys);
     byte[] charged = source.budget().spend(plan.event(), MECHANISM, describe(), releaseSecret.releaseId());
     // The same plan, keyed by the secret bound to the charge: its noise and bounding choices belong
-    // to this charge alone (Secret#boundTo), and it analyses exactly as the plan above did.
-    Dataset<Row> noisy = lastStage.apply(build(plan, releaseSecret.boundTo(charged)));
+    // to this charge alone (ReleaseKey), and it analyses exactly as the plan above did.
+    Dataset<Row> noisy = lastStage.apply(build(plan, releaseSecret, charged));
     ClusterEncryption.warnIfOff(noisy.sparkSession().sparkContext());
     return Release.materialise(noisy, keys);
   }
@@ -376,11 +375,12 @@ public final class PrivateAggregation {
 
   // ---- The Spark plan. ----
 
-  private Dataset<Row> build(QueryPlan plan, Secret releaseSecret) {
+  private Dataset<Row> build(QueryPlan plan, Secret releaseSecret, byte[] chargedReleaseId) {
+    ReleaseKey key = ReleaseKey.of(releaseSecret, chargedReleaseId);
     // The salts enter the plan as binary literals, not long ones: Spark writes a long literal into
     // the generated code, so every release compiled classes of its own (slow, and a long-running
     // driver kept loading new ones); a binary literal is passed to the same code by reference.
-    byte[] salts = boundingSalts(releaseSecret);
+    byte[] salts = key.derive("bounding-salts");
     Column rowSalt = lit(Arrays.copyOfRange(salts, 0, 8));
     Column groupSalt = lit(Arrays.copyOfRange(salts, 8, 16));
 
@@ -539,7 +539,7 @@ public final class PrivateAggregation {
     }
     Dataset<Row> stagedRows = perGroup.select(staged.toArray(Column[]::new));
 
-    NoiseStage stage = new NoiseStage(releaseSecret.bytes(), keys.length, plan.measurements(), scales,
+    NoiseStage stage = new NoiseStage(releaseSecret.bytes(), chargedReleaseId, keys.length, plan.measurements(), scales,
         aggregates, selectionKind(), plan.selection() == null ? Double.NaN : plan.selectionEpsilon(),
         plan.selectionDelta(), source.maxGroupsContributed(), preThreshold);
     StructType output = outputSchema(rows.schema());
@@ -548,20 +548,6 @@ public final class PrivateAggregation {
     // the keys get their types back, so that the output compares as the input did.
     return noisy.select(Arrays.stream(output.fields())
         .map(f -> noisy.col(f.name()).cast(f.dataType()).as(f.name())).toArray(Column[]::new));
-  }
-
-  /**
-   * The two 64-bit salts of the bounding hashes: SHA-256 over a domain tag and the whole secret,
-   * so that every bit of the secret changes the random choice of rows and groups.
-   */
-  private static byte[] boundingSalts(Secret secret) {
-    try {
-      MessageDigest sha = MessageDigest.getInstance("SHA-256");
-      sha.update("privspark-bounding-v1".getBytes(StandardCharsets.UTF_8));
-      return sha.digest(secret.bytes());
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is required by every Java platform", e);
-    }
   }
 
   private PartialColumn partialOf(String measurement, List<String> valueColumns, int scale) {
