@@ -113,8 +113,9 @@ class DataPathMessagesTest {
 
   /**
    * Values at the top of the double range, with bounds [0, 10^308]: 40 units' sum overflows a
-   * double. On the base commit the sum became +∞ and the noise step failed after the charge. It
-   * now saturates at Double.MAX_VALUE (docs/AGGREGATIONS.md, "Sums beyond the double range").
+   * double. On the base commit the sum became +∞ and the noise step failed after the charge. It is
+   * now summed exactly, and only the noisy release saturates at Double.MAX_VALUE
+   * (docs/AGGREGATIONS.md, "Exact sums, of any size").
    */
   @Test
   void sumBeyondTheDoubleRange_releasesWithoutFailure() {
@@ -128,7 +129,7 @@ class DataPathMessagesTest {
 
   /**
    * Bounds [−10^308, 10^308] with 40 units at each end: partial sums reach +∞ and −∞, and Spark's
-   * sum of them was NaN on the base commit, which no mechanism releases. Scaled sums cannot
+   * sum of them was NaN on the base commit, which no mechanism releases. Exact integer sums cannot
    * overflow, so the exact sum, 0, is what gets noised.
    */
   @Test
