@@ -1,6 +1,7 @@
 package org.privspark.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import org.junit.jupiter.api.Test;
@@ -15,6 +16,7 @@ import org.privspark.core.mechanism.LaplaceMechanism;
 import org.privspark.core.mechanism.NoisyValue;
 import org.privspark.core.mechanism.NoisyVector;
 import org.privspark.core.noise.KeyedStreamSource;
+import org.privspark.core.noise.ReleaseKey;
 import org.privspark.core.noise.Secret;
 import org.privspark.core.noise.SecureRandomSource;
 
@@ -63,8 +65,11 @@ class ReadmeExamplesTest {
     GaussianMechanism gaussian = GaussianMechanism.builder().epsilon(1).delta(1e-6).l2Sensitivity(1).build();
     Secret secret = Secret.generate();
     NoisyVector v = gaussian.release(new double[] {3.0, 4.0}, KeyedStreamSource.forCell(secret, "cell-1"), budget);
-    NoisyVector again = gaussian.release(new double[] {3.0, 4.0}, KeyedStreamSource.forCell(secret, "cell-1"));
-    assertThat(again.values()).isEqualTo(v.values());
+    NoisyVector same = gaussian.release(new double[] {3.0, 4.0},
+        KeyedStreamSource.forCell(ReleaseKey.of(secret, secret.releaseId()), "cell-1"));
+    assertThat(same.values()).isEqualTo(v.values());
+    assertThatThrownBy(() -> gaussian.release(new double[] {3.0, 4.0}, KeyedStreamSource.forCell(secret, "cell-1"),
+        budget)).isInstanceOf(org.privspark.core.accounting.ReleaseIdReusedException.class);
     assertThat(budget.spent().epsilon()).isLessThanOrEqualTo(2.0);
   }
 }

@@ -89,12 +89,7 @@ public final class AggregationBenchmark {
       boolean explain, List<String> conf) {
     public Settings {
       sizes = List.copyOf(sizes);
-      conf = List.copyOf(conf);
-      for (String c : conf) {
-        if (c.indexOf('=') <= 0) {
-          throw new IllegalArgumentException("conf must be key=value; got '" + c + "'");
-        }
-      }
+      conf = BenchmarkSessions.checkConf(conf);
       if (sizes.isEmpty()) {
         throw new IllegalArgumentException("sizes must list at least one row count; got none");
       }
@@ -306,19 +301,9 @@ public final class AggregationBenchmark {
    * settings.conf()}; warnings only.
    */
   public static SparkSession session(Settings settings) {
-    SparkSession.Builder builder = SparkSession.builder()
-        .appName("privspark-benchmark-aggregation")
-        .config("spark.ui.enabled", "false")
-        .config("spark.driver.host", "127.0.0.1")
-        .config("spark.driver.bindAddress", "127.0.0.1")
+    SparkSession.Builder builder = BenchmarkSessions.loopback("privspark-benchmark-aggregation")
         .config("spark.sql.shuffle.partitions", Integer.toString(settings.partitions()));
-    for (String c : settings.conf()) {
-      builder.config(c.substring(0, c.indexOf('=')), c.substring(c.indexOf('=') + 1));
-    }
-    String master = settings.master() != null ? settings.master() : System.getProperty("spark.master", "local[2]");
-    SparkSession spark = builder.master(master).getOrCreate();
-    spark.sparkContext().setLogLevel("WARN");
-    return spark;
+    return BenchmarkSessions.start(builder, settings.master(), settings.conf());
   }
 
   /**

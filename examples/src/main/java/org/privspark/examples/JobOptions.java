@@ -101,6 +101,10 @@ final class JobOptions {
           throw new IllegalArgumentException("--csv-option " + k + "=" + v + " is refused: schema inference reads"
               + " the private values before anything is charged; give --schema instead");
         }
+        if (key.equals("header") && value.equals("FALSE") && schema == null) {
+          throw new IllegalArgumentException("--csv-option header=false needs --schema: without a header line"
+              + " the schema would be read off the first private row before anything is charged");
+        }
         if (key.equals("mode") && !value.equals("PERMISSIVE") && !value.equals("DROPMALFORMED")) {
           throw new IllegalArgumentException("--csv-option mode must be PERMISSIVE or DROPMALFORMED; got '" + v
               + "' (with FAILFAST one malformed value would fail the release after the charge)");

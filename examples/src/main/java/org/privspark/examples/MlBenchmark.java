@@ -93,13 +93,8 @@ public final class MlBenchmark {
     if (!Files.isRegularFile(dir.resolve("adult.data")) || !Files.isRegularFile(dir.resolve("adult.test"))) {
       throw new IllegalArgumentException("--data must name a directory with adult.data and adult.test; got " + dir.toAbsolutePath());
     }
-    SparkSession spark = SparkSession.builder().appName("privspark-benchmark-ml")
-        .config("spark.ui.enabled", "false")
-        .config("spark.driver.host", "127.0.0.1")
-        .config("spark.driver.bindAddress", "127.0.0.1")
-        .config("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
-        .master(master).getOrCreate();
-    spark.sparkContext().setLogLevel("WARN");
+    SparkSession spark = BenchmarkSessions.start(BenchmarkSessions.loopback("privspark-benchmark-ml")
+        .config("spark.serializer", "org.apache.spark.serializer.KryoSerializer"), master, java.util.List.of());
     try {
       run(spark, dir, runs, partitions, utility);
     } finally {

@@ -69,12 +69,7 @@ public final class ReleaseLoopBenchmark {
   public record Settings(int releases, int perJob, int sampleEvery, int rows, String master, boolean sparkDefaults,
       List<String> conf) {
     public Settings {
-      conf = List.copyOf(conf);
-      for (String c : conf) {
-        if (c.indexOf('=') <= 0) {
-          throw new IllegalArgumentException("conf must be key=value; got '" + c + "'");
-        }
-      }
+      conf = BenchmarkSessions.checkConf(conf);
       if (releases < 1) {
         throw new IllegalArgumentException("releases must be >= 1; got " + releases);
       }
@@ -193,21 +188,11 @@ public final class ReleaseLoopBenchmark {
    * sparkDefaults}, then {@code settings.conf()}; warnings only.
    */
   public static SparkSession session(Settings settings) {
-    SparkSession.Builder builder = SparkSession.builder()
-        .appName("privspark-benchmark-releases")
-        .config("spark.ui.enabled", "false")
-        .config("spark.driver.host", "127.0.0.1")
-        .config("spark.driver.bindAddress", "127.0.0.1");
+    SparkSession.Builder builder = BenchmarkSessions.loopback("privspark-benchmark-releases");
     if (!settings.sparkDefaults()) {
       builder = LongRunningDriver.configure(builder);
     }
-    for (String c : settings.conf()) {
-      builder.config(c.substring(0, c.indexOf('=')), c.substring(c.indexOf('=') + 1));
-    }
-    String master = settings.master() != null ? settings.master() : System.getProperty("spark.master", "local[2]");
-    SparkSession spark = builder.master(master).getOrCreate();
-    spark.sparkContext().setLogLevel("WARN");
-    return spark;
+    return BenchmarkSessions.start(builder, settings.master(), settings.conf());
   }
 
   /**

@@ -227,6 +227,10 @@ public final class TrainJob implements Callable<Integer> {
         fs.maxNorm() == null ? "" : ", maxNorm=" + fs.maxNorm(), describeLabel(fs, kind)));
     Dataset<Row> testData = null;
     if (test != null) {
+      if (java.nio.file.Paths.get(test).normalize().equals(java.nio.file.Paths.get(input.path).normalize())) {
+        throw new IllegalArgumentException("--public-test must be a public test set, not the private --input "
+            + input.path + ": its exact metrics would describe the private rows");
+      }
       JobOptions.Input t = new JobOptions.Input();
       t.path = test;
       t.format = input.format();

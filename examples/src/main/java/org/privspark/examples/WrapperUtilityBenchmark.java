@@ -68,15 +68,8 @@ public final class WrapperUtilityBenchmark {
     if (!Files.isRegularFile(dir.resolve("adult.data")) || !Files.isRegularFile(dir.resolve("adult.test"))) {
       throw new IllegalArgumentException("data must name a directory with adult.data and adult.test; got " + dir);
     }
-    SparkSession.Builder b = SparkSession.builder().appName("privspark-benchmark-wrappers")
-        .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "4");
-    if (master != null) {
-      b.master(master);
-    } else if (System.getProperty("spark.master") == null) {
-      b.master("local[2]");
-    }
-    SparkSession spark = b.getOrCreate();
-    spark.sparkContext().setLogLevel("WARN");
+    SparkSession spark = BenchmarkSessions.start(BenchmarkSessions.loopback("privspark-benchmark-wrappers")
+        .config("spark.sql.shuffle.partitions", "4"), master, java.util.List.of());
     Dataset<Row> train = AdultEncoding.load(spark, dir.resolve("adult.data").toString()).cache();
     Dataset<Row> test = AdultEncoding.load(spark, dir.resolve("adult.test").toString()).cache();
     System.out.printf(Locale.ROOT, "Adult: %d training rows, %d test rows; %d runs per cell (median)%n%n",

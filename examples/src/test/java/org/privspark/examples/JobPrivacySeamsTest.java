@@ -125,4 +125,15 @@ class JobPrivacySeamsTest {
     assertThat(failFast.err()).contains("mode must be PERMISSIVE or DROPMALFORMED");
     assertThat(Files.exists(tmp.resolve("ledger"))).isFalse();
   }
+
+  /** Second hostile review: without a header line the schema came from the first private row. */
+  @Test
+  void csvWithoutHeader_needsASchema() throws Exception {
+    Path d = csv("d.csv", 10, "10");
+    Run r = job(AggregateJob::run, aggregate(d, "h", "--stat", "count", "--epsilon", "1",
+        "--csv-option", "header=false"));
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.err()).contains("header=false needs --schema");
+    assertThat(Files.exists(tmp.resolve("ledger"))).isFalse();
+  }
 }

@@ -166,6 +166,15 @@ class TrainJobTest {
     assertThat(Files.exists(tmp.resolve("model"))).as("no model").isFalse();
   }
 
+  /** Second hostile review: the training input given as the "public" test set would print its exact metrics. */
+  @Test
+  void train_publicTestIsTheTrainingInput_refusedBeforeAnything() {
+    Run r = train(with(logistic(tmp.resolve("model")), "--public-test", JobFixture.ADULT));
+    assertThat(r.exit()).as(r.all()).isEqualTo(2);
+    assertThat(r.err()).contains("--public-test must be a public test set, not the private --input");
+    assertThat(Files.exists(ledger)).isFalse();
+  }
+
   @ParameterizedTest(name = "{1}")
   @CsvSource(delimiter = '|', value = {
       "\"vocabulary\": [\"Female\", \"Male\"], \"vocab\": [\"x\"]|Unrecognized field \"vocab\"|categorical[1].vocab",

@@ -14,7 +14,8 @@ import picocli.CommandLine.TypeConversionException;
 
 /**
  * Parses the CLI's event specs into {@link PrivacyEvent}s. σ and b are multipliers of a
- * sensitivity of 1.
+ * sensitivity of 1. A sampling rate q is a decimal or a fraction such as {@code 256/60000}
+ * ({@link SampleRate}), taken as the smallest double at or above its exact value.
  *
  * <pre>
  *   gaussian:sigma=S[,count=K]      laplace:b=B[,count=K]      sampled-gaussian:q=Q,sigma=S,steps=T
@@ -23,7 +24,7 @@ import picocli.CommandLine.TypeConversionException;
  */
 final class EventSpec implements ITypeConverter<PrivacyEvent> {
   static final String SYNTAX =
-      "gaussian:sigma=S[,count=K] | laplace:b=B[,count=K] | sampled-gaussian:q=Q,sigma=S,steps=T"
+      "gaussian:sigma=S[,count=K] | laplace:b=B[,count=K] | sampled-gaussian:q=Q,sigma=S,steps=T (Q: 0.004 or 256/60000)"
           + " | pure:epsilon=E[,count=K] | zcdp:rho=R[,count=K]";
 
   @Override
@@ -48,7 +49,7 @@ final class EventSpec implements ITypeConverter<PrivacyEvent> {
         case "sampled-gaussian" -> {
           onlyKnown(spec, params, Set.of("q", "sigma", "steps"));
           yield new SampledGaussianEvent(
-              number(spec, params, "q"), number(spec, params, "sigma"), integer(spec, params, "steps"));
+              rate(spec, params, "q"), number(spec, params, "sigma"), integer(spec, params, "steps"));
         }
         default -> throw bad(spec, "unknown event kind '" + kind + "'; kinds: " + SYNTAX);
       };
@@ -101,6 +102,15 @@ final class EventSpec implements ITypeConverter<PrivacyEvent> {
     } catch (NumberFormatException e) {
       throw bad(spec, name + " must be a number; got '" + value + "'");
     }
+  }
+
+  /** A sampling rate: a decimal or a fraction N/D, as the smallest double at or above it. */
+  private static double rate(String spec, Map<String, String> params, String name) {
+    String value = params.get(name);
+    if (value == null) {
+      throw bad(spec, "missing parameter '" + name + "'");
+    }
+    return SampleRate.parse(name, value).upperDouble();
   }
 
   private static long integer(String spec, Map<String, String> params, String name) {

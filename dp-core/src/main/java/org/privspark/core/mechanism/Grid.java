@@ -81,6 +81,68 @@ final class Grid {
   }
 
   /**
+   * The grid index k = round(X·2^e/g) of the exact fixed-point value X·2^e, rounding halves up as
+   * {@link #snap(double, double)} does (k = ⌊X·2^e/g + ½⌋), computed exactly in integers; the
+   * same monotone, shift-invariant rounding, so the same argument keeps neighbouring values within
+   * ⌈Δ/g⌉ grid units.
+   *
+   * <p>Except far beyond the double range: an index of magnitude 2^L or more, L = {@link
+   * #saturationBits(double)}, is replaced by ±2^L. That changes no release: for |k| ≥ 2^L and any
+   * long y, |k + y| ≥ 2^L − 2^63 ≥ 2^(L−1), so |(k + y)·g| ≥ 2^1025 and the release is clamped to
+   * ±{@link #largestMultiple(double)} either way ({@link #toDouble}). It only keeps the arithmetic
+   * small: X·2^e may have any int exponent e.
+   */
+  static BigInteger snap(BigInteger units, int exponent, double g) {
+    int signum = units.signum();
+    if (signum == 0) {
+      return BigInteger.ZERO;
+    }
+    long shift = (long) exponent - Math.getExponent(g); // X·2^e/g = X·2^shift
+    if (shift >= 0) {
+      int cap = saturationBits(g);
+      if (units.bitLength() + shift > cap) {
+        BigInteger saturated = BigInteger.ONE.shiftLeft(cap);
+        return signum < 0 ? saturated.negate() : saturated;
+      }
+      return units.shiftLeft((int) shift);
+    }
+    long down = -shift;
+    if (down >= units.bitLength() + 2L) {
+      // |X| ≤ 2^bitLength ≤ 2^(down − 2), so |X·2^-down| ≤ 1/4: both neighbours of ½ round to 0.
+      return BigInteger.ZERO;
+    }
+    // ⌊X/2^d + ½⌋ = ⌊(X + 2^(d−1))/2^d⌋, and shiftRight is floor division, negative X included.
+    return units.add(BigInteger.ONE.shiftLeft((int) (down - 1))).shiftRight((int) down);
+  }
+
+  /**
+   * L = max(1026 − log₂ g, 65): past 2^L grid units every release is clamped (see {@link
+   * #snap(BigInteger, int, double)}). At most 2,100 for a normal g.
+   */
+  static int saturationBits(double g) {
+    return Math.max(1026 - Math.getExponent(g), 65);
+  }
+
+  /**
+   * The released value for the exact fixed-point input X·2^e and integer noise y: (k + y)·g with
+   * k = {@link #snap(BigInteger, int, double)}, rounded once to the nearest double (clamped as
+   * {@link #toDouble} does).
+   */
+  static double release(BigInteger units, int exponent, long y, double g) {
+    BigInteger k = snap(units, exponent, g);
+    if (k.bitLength() < 62) {
+      // |k|, |y| < 2^62 would still overflow a long sum only past 2^63; checked as in release(double…).
+      long kl = k.longValue();
+      long sum = kl + y;
+      double released = sum * g;
+      if (((kl ^ sum) & (y ^ sum)) >= 0 && Math.abs(released) <= Double.MAX_VALUE) {
+        return released;
+      }
+    }
+    return toDouble(k.add(BigInteger.valueOf(y)), g);
+  }
+
+  /**
    * The released value for a finite input x and integer noise y: (k + y)·g with k = round(x/g),
    * computed exactly and rounded once to the nearest double, or to ±{@link #largestMultiple(double)}
    * if that would be infinite.

@@ -1,5 +1,6 @@
 package org.privspark.core.mechanism;
 
+import java.math.BigInteger;
 import org.privspark.core.Check;
 import org.privspark.core.accounting.PrivacyBudget;
 import org.privspark.core.accounting.PrivacyEvent;
@@ -98,7 +99,10 @@ public abstract sealed class GridMechanism<E extends PrivacyEvent, N extends Add
 
   /**
    * Validates {@code value}, charges {@link #event()} to {@code budget}, then releases. Nothing is
-   * charged when the value is invalid, and nothing is drawn when the budget refuses.
+   * charged when the value is invalid, and nothing is drawn when the budget refuses. A keyed
+   * {@code source} is charged under its secret's release id and drawn from bound to that charge
+   * ({@link NoiseSource#boundTo}): the same secret on a fresh budget reproduces the release, and no
+   * other release can.
    *
    * @throws IllegalArgumentException if value is NaN or infinite (the message does not show it)
    * @throws org.privspark.core.accounting.BudgetExhaustedException if the budget refuses
@@ -109,8 +113,8 @@ public abstract sealed class GridMechanism<E extends PrivacyEvent, N extends Add
     Check.notNull("source", source);
     Check.notNull("budget", budget);
     Grid.checkFinite("value", value);
-    budget.spend(scalarPlan().event(), "release", "", source.releaseId());
-    return draw(value, source);
+    byte[] charged = budget.spend(scalarPlan().event(), "release", "", source.releaseId());
+    return draw(value, charged == null ? source : source.boundTo(charged));
   }
 
   /**
@@ -140,8 +144,64 @@ public abstract sealed class GridMechanism<E extends PrivacyEvent, N extends Add
     Check.notNull("budget", budget);
     checkAll(values);
     Plan<E, N> plan = planFor(values.length);
-    budget.spend(plan.event(), "release", "", source.releaseId());
-    return draw(values, plan, source);
+    byte[] charged = budget.spend(plan.event(), "release", "", source.releaseId());
+    return draw(values, plan, charged == null ? source : source.boundTo(charged));
+  }
+
+  /**
+   * Releases the exact fixed-point value X·2^e (X = {@code units}, e = {@code exponent}): k =
+   * round(X·2^e/g) computed exactly in integers, halves rounded up as for a double input, plus
+   * exact integer noise, as a double on the grid. For a value computed exactly (a sum of integers
+   * on a public grid, say), this hands the mechanism that exact value: converting it to a double
+   * first would round it to nearest (past 2^53 units of its last place), and two neighbouring
+   * values could then land further apart than the sensitivity allows. Every X and every e are
+   * accepted; the result is finite. The caller must charge {@link #event()} before publishing it.
+   *
+   * <p><b>Why neighbours stay within the plan.</b> Let v = X·2^e and v' = X'·2^e with |v − v'| ≤
+   * Δ. Then u = v/g and u' = v'/g are exact rationals with |u − u'| ≤ Δ/g ≤ D = ⌈Δ/g⌉. The rounding
+   * r(u) = ⌊u + ½⌋ is monotone and commutes with integer shifts, so r(u) ≤ r(u' + D) = r(u') + D
+   * and symmetrically: |k − k'| ≤ ⌈Δ/g⌉, as for {@link #release(double, NoiseSource)}. Over n
+   * separately rounded coordinates (a vector, or {@link #maxCoordinatesContributed()} values) each
+   * coordinate moves by at most ⌈d_i⌉ for its exact shift d_i, and Σ⌈d_i⌉ ≤ ⌈Δ/g⌉ + n − 1 (L1);
+   * each moves by less than one unit beyond d_i, so the L2 shift is below Δ/g + √n: the plans of
+   * the subclasses are made for exactly these bounds. An index too large for any double is
+   * saturated in a way that changes no output (see {@code Grid.snap(BigInteger, int, double)}).
+   *
+   * @param units X, any integer
+   * @param exponent e: the value is X·2^e
+   */
+  public NoisyValue releaseFixedPoint(BigInteger units, int exponent, NoiseSource source) {
+    Check.notNull("units", units);
+    Check.notNull("source", source);
+    Plan<E, N> plan = scalarPlan();
+    double released = Grid.release(units, exponent, plan.sampler().sample(source), granularity());
+    return new NoisyValue(released, plan.event(), (AddedNoise) plan.noise());
+  }
+
+  /**
+   * Releases the exact fixed-point vector X_i·2^e, each coordinate as {@link
+   * #releaseFixedPoint(BigInteger, int, NoiseSource)} does, with independent noise, planned for the
+   * larger of the dimension and {@link #maxCoordinatesContributed()} rounded coordinates. The
+   * caller must charge {@link #eventFor(int)} before publishing it.
+   *
+   * @throws IllegalArgumentException if units is null, empty or holds a null
+   */
+  public NoisyVector releaseFixedPoint(BigInteger[] units, int exponent, NoiseSource source) {
+    Check.notNull("units", units);
+    Check.notNull("source", source);
+    if (units.length == 0) {
+      throw new IllegalArgumentException("units must hold at least one value; got 0");
+    }
+    for (BigInteger u : units) {
+      Check.notNull("every entry of units", u);
+    }
+    Plan<E, N> plan = planFor(units.length);
+    double g = granularity();
+    double[] out = new double[units.length];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = Grid.release(units[i], exponent, plan.sampler().sample(source), g);
+    }
+    return new NoisyVector(out, plan.event(), (AddedNoise) plan.noise());
   }
 
   private Plan<E, N> planFor(int dimension) {

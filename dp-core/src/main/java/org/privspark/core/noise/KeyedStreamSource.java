@@ -52,12 +52,19 @@ public final class KeyedStreamSource extends BufferedNoiseSource {
 
   private final Cipher cipher;
   private final Secret secret;
+  private final byte[] cellId;
+  /** The id a charge was recorded under, for a stream of a {@link ReleaseKey}; null otherwise. */
+  private final byte[] chargedReleaseId;
   private byte[] zeros = new byte[0];
   private byte[] keystream = new byte[0];
   private int nextBytes = FIRST_BYTES;
   private long blocksUsed;
 
   KeyedStreamSource(Secret secret, byte[] cellId, long startBlock) {
+    this(secret, cellId, startBlock, null);
+  }
+
+  private KeyedStreamSource(Secret secret, byte[] cellId, long startBlock, byte[] chargedReleaseId) {
     Check.notNull("secret", secret);
     Check.notNull("cellId", cellId);
     if (startBlock < 0 || startBlock >= MAX_BLOCKS) {
@@ -88,12 +95,31 @@ public final class KeyedStreamSource extends BufferedNoiseSource {
     }
     this.blocksUsed = startBlock;
     this.secret = secret;
+    this.cellId = cellId.clone();
+    this.chargedReleaseId = chargedReleaseId;
   }
 
-  /** The release id of this stream's secret (computed on request: most cells never need it). */
+  /**
+   * The release id a budget must record for a release drawing from this stream: the secret's
+   * (computed on request: most cells never need it), or for a stream of a {@link ReleaseKey} the id
+   * its charge was already recorded under, which a budget refuses to charge again.
+   */
   @Override
   public byte[] releaseId() {
-    return secret.releaseId();
+    return chargedReleaseId != null ? chargedReleaseId.clone() : secret.releaseId();
+  }
+
+  /**
+   * The same cell's stream under this stream's secret bound to {@code chargedReleaseId}: what a
+   * mechanism draws from once it has charged the release ({@link ReleaseKey}). A stream of a
+   * release key is already bound and is returned as it is.
+   */
+  @Override
+  public NoiseSource boundTo(byte[] chargedReleaseId) {
+    if (this.chargedReleaseId != null) {
+      return this;
+    }
+    return forCell(ReleaseKey.of(secret, chargedReleaseId), cellId);
   }
 
   /**
@@ -111,6 +137,18 @@ public final class KeyedStreamSource extends BufferedNoiseSource {
   public static KeyedStreamSource forCell(Secret secret, String cellId) {
     Check.notNull("cellId", cellId);
     return forCell(secret, cellId.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** The keystream of cell {@code cellId} of the charged release {@code key}. */
+  public static KeyedStreamSource forCell(ReleaseKey key, byte[] cellId) {
+    Check.notNull("key", key);
+    return new KeyedStreamSource(key.bound(), cellId, 0, key.releaseId());
+  }
+
+  /** The keystream of cell {@code cellId} (encoded as UTF-8) of the charged release {@code key}. */
+  public static KeyedStreamSource forCell(ReleaseKey key, String cellId) {
+    Check.notNull("cellId", cellId);
+    return forCell(key, cellId.getBytes(StandardCharsets.UTF_8));
   }
 
   @Override

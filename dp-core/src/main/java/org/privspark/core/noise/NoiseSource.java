@@ -43,4 +43,13 @@ public interface NoiseSource {
   default byte[] releaseId() {
     return null;
   }
+
+  /**
+   * The source to draw a release's noise from once it is charged under {@code chargedReleaseId}:
+   * for a keyed stream, the same cell under its secret bound to the charge ({@link ReleaseKey});
+   * fresh randomness is returned as it is.
+   */
+  default NoiseSource boundTo(byte[] chargedReleaseId) {
+    return this;
+  }
 }

@@ -27,7 +27,6 @@ public final class Secret {
   public static final int RELEASE_ID_LENGTH = 16;
 
   private static final byte[] RELEASE_ID_LABEL = "privspark-release-id-v1".getBytes(StandardCharsets.US_ASCII);
-  private static final byte[] BOUND_LABEL = "privspark-bound-release-v1".getBytes(StandardCharsets.US_ASCII);
 
   private final byte[] bytes;
 
@@ -73,9 +72,9 @@ public final class Secret {
    * statistics), nothing else. Two releases keyed by one secret, on neighbouring data, would carry
    * the same noise, and their difference would be the exact difference of the data. So a budget
    * records the release id of every secret-keyed spend and refuses a second spend with the same id
-   * ({@link org.privspark.core.accounting.PrivacyBudget#spend(org.privspark.core.accounting.PrivacyEvent,
-   * String, String, byte[])}; a ledger refuses it across processes and jobs, and its auditor
-   * flags a repeated id). The id reveals nothing about the secret or the noise: HMAC-SHA256 is a
+   * ({@code PrivacyBudget.spend}; a ledger refuses it across processes and jobs, and its auditor
+   * flags a repeated id), and the release's noise is keyed by the secret bound to the charge
+   * ({@link ReleaseKey}). The id reveals nothing about the secret or the noise: HMAC-SHA256 is a
    * pseudorandom function, and the noise key is derived under a different label.
    */
   public byte[] releaseId() {
@@ -83,37 +82,6 @@ public final class Secret {
       Mac mac = Mac.getInstance("HmacSHA256");
       mac.init(new SecretKeySpec(bytes, "HmacSHA256"));
       return Arrays.copyOf(mac.doFinal(RELEASE_ID_LABEL), RELEASE_ID_LENGTH);
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("HmacSHA256 is required by every Java platform", e);
-    }
-  }
-
-  /**
-   * The secret that keys the noise of the release charged under {@code chargedReleaseId}:
-   * HMAC-SHA256(secret, "privspark-bound-release-v1" ‖ chargedReleaseId).
-   *
-   * <p>Why: a budget refuses a release id it has charged before, but a caller can hold many
-   * secrets. Keying the noise by the secret together with the id the spend was recorded under
-   * makes the noise of a release reproducible only by the same secret charged under the same id,
-   * which a budget (or ledger) admits once. A secret derived from another one (a report's
-   * per-query secret, say) reused on its own is charged under its own id, so its noise differs
-   * from the noise it had inside the release that paid for it.
-   *
-   * @param chargedReleaseId the id the budget recorded the spend under (what {@link
-   *     org.privspark.core.accounting.PrivacyBudget#spend(org.privspark.core.accounting.PrivacyEvent,
-   *     String, String, byte[])} returns), {@value #RELEASE_ID_LENGTH} bytes
-   */
-  public Secret boundTo(byte[] chargedReleaseId) {
-    Check.notNull("chargedReleaseId", chargedReleaseId);
-    if (chargedReleaseId.length != RELEASE_ID_LENGTH) {
-      throw new IllegalArgumentException("chargedReleaseId must be " + RELEASE_ID_LENGTH + " bytes long; got "
-          + chargedReleaseId.length);
-    }
-    try {
-      Mac mac = Mac.getInstance("HmacSHA256");
-      mac.init(new SecretKeySpec(bytes, "HmacSHA256"));
-      mac.update(BOUND_LABEL);
-      return new Secret(mac.doFinal(chargedReleaseId));
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("HmacSHA256 is required by every Java platform", e);
     }

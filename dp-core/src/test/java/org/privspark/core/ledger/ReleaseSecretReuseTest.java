@@ -82,13 +82,55 @@ class ReleaseSecretReuseTest {
   }
 
   @Test
-  void boundSecret_dependsOnTheChargedId_andDiffersFromTheSecret() {
+  void releaseKey_dependsOnTheChargedId_andIsNeitherTheSecretNorExposed() {
     Secret s = Secret.generate();
     byte[] id = s.releaseId();
     byte[] other = Secret.generate().releaseId();
-    assertThat(s.boundTo(id)).isEqualTo(s.boundTo(id)).isNotEqualTo(s).isNotEqualTo(s.boundTo(other));
-    assertThatThrownBy(() -> s.boundTo(new byte[3])).isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("chargedReleaseId must be 16 bytes");
+    long a = org.privspark.core.noise.KeyedStreamSource.forCell(org.privspark.core.noise.ReleaseKey.of(s, id), "c")
+        .nextLong();
+    assertThat(org.privspark.core.noise.KeyedStreamSource.forCell(org.privspark.core.noise.ReleaseKey.of(s, id), "c")
+        .nextLong()).isEqualTo(a);
+    assertThat(org.privspark.core.noise.KeyedStreamSource.forCell(org.privspark.core.noise.ReleaseKey.of(s, other), "c")
+        .nextLong()).isNotEqualTo(a);
+    assertThat(org.privspark.core.noise.KeyedStreamSource.forCell(s, "c").nextLong()).isNotEqualTo(a);
+    assertThat(org.privspark.core.noise.ReleaseKey.of(s, id).toString()).doesNotContain(java.util.HexFormat.of()
+        .formatHex(s.bytes()));
+    assertThatThrownBy(() -> org.privspark.core.noise.ReleaseKey.of(s, new byte[3]))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("chargedReleaseId must be 16 bytes");
+  }
+
+  /**
+   * Second hostile review: the bound key of a charged release, put into a raw mechanism with the
+   * same budget, used to reproduce the release's noise under a new release id. A stream of a
+   * release key carries the id its charge was recorded under, which the budget refuses.
+   */
+  @Test
+  void rawReleaseFromTheKeyOfAChargedRelease_isRefused() {
+    PrivacyBudget budget = new PrivacyBudget(10, 0);
+    Secret s = Secret.generate();
+    org.privspark.core.mechanism.LaplaceMechanism m =
+        org.privspark.core.mechanism.LaplaceMechanism.builder().epsilon(0.1).l1Sensitivity(1).build();
+    m.release(100.0, org.privspark.core.noise.KeyedStreamSource.forCell(s, "rows"), budget);
+    var key = org.privspark.core.noise.ReleaseKey.of(s, s.releaseId());
+    assertThatThrownBy(() -> m.release(99.0, org.privspark.core.noise.KeyedStreamSource.forCell(key, "rows"), budget))
+        .isInstanceOf(ReleaseIdReusedException.class);
+  }
+
+  /** A keyed source charged through a mechanism draws bound to its charge: reproducible on a fresh budget only. */
+  @Test
+  void mechanismRelease_drawsFromTheSecretBoundToItsCharge() {
+    Secret s = Secret.generate();
+    org.privspark.core.mechanism.LaplaceMechanism m =
+        org.privspark.core.mechanism.LaplaceMechanism.builder().epsilon(0.1).l1Sensitivity(1).build();
+    double first = m.release(100.0, org.privspark.core.noise.KeyedStreamSource.forCell(s, "rows"),
+        new PrivacyBudget(10, 0)).value();
+    double again = m.release(100.0, org.privspark.core.noise.KeyedStreamSource.forCell(s, "rows"),
+        new PrivacyBudget(10, 0)).value();
+    double bound = m.release(100.0, org.privspark.core.noise.KeyedStreamSource.forCell(
+        org.privspark.core.noise.ReleaseKey.of(s, s.releaseId()), "rows")).value();
+    double unbound = m.release(100.0, org.privspark.core.noise.KeyedStreamSource.forCell(s, "rows")).value();
+    assertThat(again).isEqualTo(first).isEqualTo(bound);
+    assertThat(unbound).isNotEqualTo(first);
   }
 
   @Test

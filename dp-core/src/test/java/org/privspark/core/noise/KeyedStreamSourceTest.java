@@ -170,7 +170,7 @@ class KeyedStreamSourceTest {
 
   @Test
   void forCell_nullSecret_throwsIllegalArgumentException() {
-    assertThatThrownBy(() -> KeyedStreamSource.forCell(null, "c"))
+    assertThatThrownBy(() -> KeyedStreamSource.forCell((Secret) null, "c"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("secret must not be null");
   }

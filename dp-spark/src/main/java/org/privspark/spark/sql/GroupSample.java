@@ -9,6 +9,9 @@ import org.apache.spark.sql.Row;
  * has. Equal hashes with equal values are identical rows, so which of them is kept is immaterial.
  */
 final class GroupSample {
+  /** The most rows a unit keeps in one group, whatever L∞ is: an array's size limit. */
+  static final long MAX_KEPT_ROWS = Integer.MAX_VALUE - 8;
+
   final Object key;
   final Object[] keyValues;
   final long groupHash;
@@ -22,7 +25,7 @@ final class GroupSample {
     this.key = key;
     this.keyValues = keyValues;
     this.groupHash = groupHash;
-    this.capacity = (int) Math.min(lInf, Integer.MAX_VALUE - 8);
+    this.capacity = (int) Math.min(lInf, MAX_KEPT_ROWS);
     this.valueCount = valueCount;
     this.values = new double[2 * valueCount];
   }
@@ -49,23 +52,16 @@ final class GroupSample {
   }
 
   /**
-   * The sum of {@code p} over the kept rows, in (hash, values) order so that the floating-point
-   * result does not depend on the order the rows arrived in. Call {@link #sortKept()} first.
+   * The exact sum of {@code p}'s integer contributions over the kept rows: at most {@link
+   * #MAX_KEPT_ROWS} terms of magnitude at most its grid's row bound, so it never overflows (see
+   * {@link InputGrid}) and does not depend on the order of the rows.
    */
-  double sum(PartialColumn p) {
-    double sum = 0;
+  long sum(PartialColumn p) {
+    long sum = 0;
     for (int i = 0; i < size; i++) {
-      sum += p.of(values[i * valueCount + p.value()]);
+      sum += p.units(values[i * valueCount + p.value()]);
     }
     return sum;
-  }
-
-  /** Heap-sorts the kept rows in place into ascending (hash, values) order. */
-  void sortKept() {
-    for (int end = size - 1; end > 0; end--) {
-      swap(0, end);
-      siftDown(0, end);
-    }
   }
 
   private void store(int i, long rowHash, Row row, int first) {

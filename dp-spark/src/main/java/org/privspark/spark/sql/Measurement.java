@@ -17,19 +17,23 @@ import org.privspark.core.mechanism.LaplaceMechanism;
  * @param sensitivity the L1 (Laplace) or L2 (Gaussian) sensitivity over all groups of one unit
  * @param dimension 1 for a scalar per group, the number of bins for a histogram
  * @param coordinates how many separately released values one unit can reach: L0 × dimension
+ * @param input the fixed-point grid its exact per-group totals are on (X·2^e, X an integer)
  */
 record Measurement(
-    String name, NoiseKind kind, double epsilon, double sigma, double sensitivity, int dimension, long coordinates)
+    String name, NoiseKind kind, double epsilon, double sigma, double sensitivity, int dimension, long coordinates,
+    InputGrid input)
     implements Serializable {
 
-  static Measurement laplace(String name, double epsilon, double l1Sensitivity, int dimension, long l0) {
+  static Measurement laplace(String name, double epsilon, double l1Sensitivity, int dimension, long l0,
+      InputGrid input) {
     return new Measurement(name, NoiseKind.LAPLACE, epsilon, Double.NaN, l1Sensitivity, dimension,
-        Math.multiplyExact(l0, dimension));
+        Math.multiplyExact(l0, dimension), input);
   }
 
-  static Measurement gaussian(String name, double sigma, double l2Sensitivity, int dimension, long l0) {
+  static Measurement gaussian(String name, double sigma, double l2Sensitivity, int dimension, long l0,
+      InputGrid input) {
     return new Measurement(name, NoiseKind.GAUSSIAN, Double.NaN, sigma, l2Sensitivity, dimension,
-        Math.multiplyExact(l0, dimension));
+        Math.multiplyExact(l0, dimension), input);
   }
 
   /**

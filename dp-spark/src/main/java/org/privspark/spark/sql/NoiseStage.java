@@ -1,5 +1,6 @@
 package org.privspark.spark.sql;
 
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -12,6 +13,7 @@ import org.privspark.core.mechanism.PartitionSelection;
 import org.privspark.core.mechanism.NoisyValue;
 import org.privspark.core.mechanism.NoisyVector;
 import org.privspark.core.noise.KeyedStreamSource;
+import org.privspark.core.noise.ReleaseKey;
 import org.privspark.core.noise.Secret;
 
 /**
@@ -19,13 +21,17 @@ import org.privspark.core.noise.Secret;
  * measurement): drops groups that fail partition selection, adds noise to every measurement, and
  * computes each statistic with its noise standard deviation and 95% confidence interval.
  *
- * <p>Every draw comes from {@link KeyedStreamSource#forCell} with the release secret and a cell id
+ * <p>Every draw comes from {@link KeyedStreamSource#forCell} with the release's {@link ReleaseKey} and a cell id
  * made of the measurement's name and the group key, so re-running a task reproduces its output
  * exactly.
  *
+ * <p><b>Exact inputs.</b> Each measurement's input is the exact integer total X of its group on
+ * the measurement's public grid ({@link InputGrid}), recombined here from Spark's exact column
+ * sums, and reaches its mechanism as the fixed-point value X·2^e, without a rounding to a double
+ * in between ({@link GridMechanism#releaseFixedPoint}): the mechanism accepts every such value.
+ *
  * <p><b>No failure carries a private value.</b> The inputs here are exact, un-noised aggregates
- * of private data. Each reaches its mechanism as a finite double ({@link PartialColumn#unscaled}).
- * Should a mechanism or the partition selection still throw, the exception is replaced by one
+ * of private data. Should a mechanism or the partition selection still throw, the exception is replaced by one
  * that names the step and the exception's class only, without the original message or cause
  * (which may quote the input), and without the group key (private until the release is complete).
  *
@@ -39,9 +45,9 @@ final class NoiseStage implements MapPartitionsFunction<Row, Row> {
   private static final double LEVEL = 0.95;
 
   private final byte[] secret;
+  private final byte[] chargedReleaseId;
   private final int keyCount;
   private final List<Measurement> measurements;
-  private final int[] scales;
   private final List<Aggregate> aggregates;
   private final PartitionSelectionStrategy selectionKind;
   private final double selectionEpsilon;
@@ -50,15 +56,16 @@ final class NoiseStage implements MapPartitionsFunction<Row, Row> {
   private final long preThreshold;
 
   /**
-   * @param scales per measurement, the exponent its inputs were scaled down by ({@link
-   *     PartialColumn#scaleFor})
+   * @param secret the release secret, and {@code chargedReleaseId} the id its charge was recorded
+   *     under: together the {@link ReleaseKey} every cell's noise comes from
    */
-  NoiseStage(byte[] secret, int keyCount, List<Measurement> measurements, int[] scales, List<Aggregate> aggregates,
+  NoiseStage(byte[] secret, byte[] chargedReleaseId, int keyCount, List<Measurement> measurements,
+      List<Aggregate> aggregates,
       PartitionSelectionStrategy selectionKind, double selectionEpsilon, double selectionDelta, long l0, long preThreshold) {
     this.secret = secret.clone();
+    this.chargedReleaseId = chargedReleaseId.clone();
     this.keyCount = keyCount;
     this.measurements = List.copyOf(measurements);
-    this.scales = scales.clone();
     this.aggregates = List.copyOf(aggregates);
     this.selectionKind = selectionKind;
     this.selectionEpsilon = selectionEpsilon;
@@ -69,7 +76,7 @@ final class NoiseStage implements MapPartitionsFunction<Row, Row> {
 
   @Override
   public Iterator<Row> call(Iterator<Row> input) {
-    Secret releaseSecret = Secret.fromBytes(secret);
+    ReleaseKey key = ReleaseKey.of(Secret.fromBytes(secret), chargedReleaseId);
     List<GridMechanism<?, ?>> mechanisms = new ArrayList<>();
     for (Measurement m : measurements) {
       mechanisms.add(m.mechanism());
@@ -82,22 +89,24 @@ final class NoiseStage implements MapPartitionsFunction<Row, Row> {
       Row row = input.next();
       String cell = groupId(row);
       if (selection != null && !keep(selection, row.getLong(keyCount),
-          KeyedStreamSource.forCell(releaseSecret, "select|" + cell))) {
+          KeyedStreamSource.forCell(key, "select|" + cell))) {
         continue;
       }
       Object[] noisy = new Object[measurements.size()];
       for (int i = 0; i < noisy.length; i++) {
         KeyedStreamSource cellSource =
-            KeyedStreamSource.forCell(releaseSecret, measurements.get(i).name() + "|" + cell);
-        int scale = scales[i];
+            KeyedStreamSource.forCell(key, measurements.get(i).name() + "|" + cell);
+        InputGrid grid = measurements.get(i).input();
+        List<Long> sums = row.getList(keyCount + 1 + i);
         try {
           if (measurements.get(i).dimension() > 1) {
-            List<Double> bins = row.getList(keyCount + 1 + i);
-            noisy[i] = mechanisms.get(i).release(
-                bins.stream().mapToDouble(b -> PartialColumn.unscaled(b, scale)).toArray(), cellSource);
+            BigInteger[] bins = new BigInteger[measurements.get(i).dimension()];
+            for (int j = 0; j < bins.length; j++) {
+              bins[j] = grid.combine(sums, j * grid.limbs());
+            }
+            noisy[i] = mechanisms.get(i).releaseFixedPoint(bins, grid.exponent(), cellSource);
           } else {
-            noisy[i] = mechanisms.get(i).release(PartialColumn.unscaled(row.getDouble(keyCount + 1 + i), scale),
-                cellSource);
+            noisy[i] = mechanisms.get(i).releaseFixedPoint(grid.combine(sums, 0), grid.exponent(), cellSource);
           }
         } catch (RuntimeException e) {
           throw withheld("the noise of measurement '" + measurements.get(i).name() + "'", e);

@@ -3,21 +3,16 @@ package org.privspark.spark.sql;
 import java.io.Serializable;
 
 /**
- * How one kept row adds to one per-(unit, group) partial aggregate: its clamped value, its
- * clamped value minus the midpoint, the square of that, or 1 if it falls in a histogram bin; each
- * times 2^-scale.
+ * How one kept row adds to one per-(unit, group) partial aggregate, as an integer: its clamped
+ * value, its clamped value minus the midpoint, or the square of that, each snapped to the
+ * measurement's public grid ({@link InputGrid#snap}); or 1 if it falls in a histogram bin.
  *
- * <p><b>Sums that cannot overflow.</b> With bounds near {@code Double.MAX_VALUE} a plain sum of
- * doubles overflows to ±∞, and +∞ plus −∞ is NaN, which no mechanism can release. So every
- * contribution is multiplied by 2^-scale, where scale ({@link #scaleFor}) depends only on the
- * measurement's sensitivity, a public number: 2^63 contributions of the largest allowed size then
- * add up to less than 2^1020, so neither a unit's partial sum nor Spark's sum over units ever
- * overflows, and no NaN can arise. The noise step multiplies back by 2^scale and clamps to
- * ±{@code Double.MAX_VALUE} ({@link #unscaled}). Scaling by a power of two is exact (short of
- * values below 2^(scale − 1022), which lose bits far below the noise grid, about Δ/ε·2^-40), and
- * the final clamp is 1-Lipschitz: if two neighbouring data sets' sums differ by at most Δ, their
- * clamped sums do too, so the sensitivity argument is unchanged. scale is 0 unless the
- * sensitivity exceeds about 2^955 (≈ 10^287).
+ * <p><b>Sums that are exact.</b> Partials and Spark's sums of them over units are sums of these
+ * integers, exact and independent of the order of their terms, so two neighbouring data sets'
+ * totals differ by at most the grid's {@link InputGrid#unitUnits} per group the unit is in; the
+ * mechanism's sensitivity is that bound times the grid step, rounded up ({@link
+ * InputGrid#groupBound}). Floating point no longer enters a sum: no rounding to widen the
+ * difference, no overflow, no NaN.
  *
  * @param kind what is added
  * @param value index of the value among the row's value columns
@@ -26,59 +21,45 @@ import java.io.Serializable;
  * @param midpoint the statistic's midpoint (centred sums only)
  * @param edges bin edges (bins only)
  * @param bin bin index (bins only)
- * @param scale contributions are multiplied by 2^-scale ({@link #scaleFor})
+ * @param grid the measurement's input grid (sums only; counts for bins)
  */
 record PartialColumn(Kind kind, int value, double lower, double upper, double midpoint, double[] edges,
-    int bin, int scale)
+    int bin, InputGrid grid)
     implements Serializable {
 
   enum Kind { CLAMPED, CENTERED, CENTERED_SQUARE, IN_BIN }
 
-  static PartialColumn sum(Kind kind, int value, Aggregate a, int scale) {
+  static PartialColumn sum(Kind kind, int value, Aggregate a, InputGrid grid) {
     // Only centred sums have a midpoint (a plain sum's bounds may be too wide for one).
     double midpoint = kind == Kind.CLAMPED ? Double.NaN : a.midpoint();
-    return new PartialColumn(kind, value, a.lower(), a.upper(), midpoint, new double[0], -1, scale);
+    return new PartialColumn(kind, value, a.lower(), a.upper(), midpoint, new double[0], -1, grid);
   }
 
-  static PartialColumn bin(int value, double[] edges, int bin, int scale) {
-    return new PartialColumn(Kind.IN_BIN, value, Double.NaN, Double.NaN, Double.NaN, edges, bin, scale);
+  static PartialColumn bin(int value, double[] edges, int bin, InputGrid grid) {
+    return new PartialColumn(Kind.IN_BIN, value, Double.NaN, Double.NaN, Double.NaN, edges, bin, grid);
   }
 
-  /** What a row with value {@code v} adds to this partial (times 2^-scale). */
-  double of(double v) {
+  /** What a row with value {@code v} adds to this partial, in units of the grid. */
+  long units(double v) {
     if (kind == Kind.IN_BIN) {
-      return inBin(v) ? Math.scalb(1.0, -scale) : 0;
+      return inBin(v) ? 1 : 0;
     }
+    return grid.snap(of(v));
+  }
+
+  /**
+   * The row's contribution before snapping, as floating point computes it: clamp(v), fl(clamp(v)
+   * − m) or its square, each bounded by the per-row bound its grid was made for (dp-core {@code
+   * Centering} proves the centred bounds).
+   */
+  double of(double v) {
     double clamped = Math.max(lower, Math.min(upper, v));
-    double contribution = switch (kind) {
+    return switch (kind) {
       case CLAMPED -> clamped;
       case CENTERED -> clamped - midpoint;
-      default -> (clamped - midpoint) * (clamped - midpoint);
+      case CENTERED_SQUARE -> (clamped - midpoint) * (clamped - midpoint);
+      case IN_BIN -> throw new IllegalStateException("a bin counts rows");
     };
-    return Math.scalb(contribution, -scale);
-  }
-
-  /**
-   * The scale of a measurement whose sensitivity (over all groups of one unit) is {@code
-   * sensitivity}. One unit adds at most the sensitivity to one group (L0 and √L0 are ≥ 1), which is
-   * below 2^(e+1) for e its binary exponent, and a group has fewer than 2^63 contributions: their
-   * sum times 2^-scale stays below 2^(e + 64 − scale) ≤ 2^1020, leaving room for rounding.
-   */
-  static int scaleFor(double sensitivity) {
-    return Math.max(0, Math.getExponent(sensitivity) + 68 - Double.MAX_EXPONENT - 1);
-  }
-
-  /**
-   * A scaled sum multiplied back by 2^scale, as a finite double: ±∞ (a sum beyond the double
-   * range) becomes ±{@code Double.MAX_VALUE}. NaN cannot arise from scaled sums; were it to, it
-   * would become 0, so that the noise step has no failure that depends on the data.
-   */
-  static double unscaled(double scaledSum, int scale) {
-    double v = Math.scalb(scaledSum, scale);
-    if (Double.isNaN(v)) {
-      return 0;
-    }
-    return Math.max(-Double.MAX_VALUE, Math.min(Double.MAX_VALUE, v));
   }
 
   /** Bin j of [e₀, e₁), …, [e_{n−1}, e_n]; out-of-range values join the first or last bin. */

@@ -7,9 +7,6 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.xxhash64;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -31,6 +28,7 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.privspark.core.Check;
 import org.privspark.core.accounting.PrivacyEvent;
+import org.privspark.core.noise.ReleaseKey;
 import org.privspark.core.noise.Secret;
 
 /**
@@ -226,7 +224,8 @@ public final class PrivateAggregation {
    * secret keys one release: {@link #run()} records its {@link Secret#releaseId() release id} with
    * the charge, a budget (or ledger) that has charged that id before refuses the query with {@link
    * org.privspark.core.accounting.ReleaseIdReusedException} and charges nothing, and the noise is
-   * keyed by the secret bound to the id the charge was recorded under ({@link Secret#boundTo}),
+   * keyed by the secret bound to the id the charge was recorded under ({@link
+   * org.privspark.core.noise.ReleaseKey}),
    * since a second release with the same noise on changed data would reveal the exact change.
    */
   public PrivateAggregation releaseSecret(Secret secret) {
@@ -266,11 +265,11 @@ public final class PrivateAggregation {
     Secret releaseSecret = secret != null ? secret : Secret.generate();
     // Building the plan runs no Spark job but analyses it eagerly: an analysis error surfaces here,
     // before anything is charged. The charge then comes before the one Spark job of the release.
-    Release.requireSortable(lastStage.apply(build(plan, releaseSecret)), keys);
+    Release.requireSortable(lastStage.apply(build(plan, releaseSecret, releaseSecret.releaseId())), keys);
     byte[] charged = source.budget().spend(plan.event(), MECHANISM, describe(), releaseSecret.releaseId());
     // The same plan, keyed by the secret bound to the charge: its noise and bounding choices belong
-    // to this charge alone (Secret#boundTo), and it analyses exactly as the plan above did.
-    Dataset<Row> noisy = lastStage.apply(build(plan, releaseSecret.boundTo(charged)));
+    // to this charge alone (ReleaseKey), and it analyses exactly as the plan above did.
+    Dataset<Row> noisy = lastStage.apply(build(plan, releaseSecret, charged));
     ClusterEncryption.warnIfOff(noisy.sparkSession().sparkContext());
     return Release.materialise(noisy, keys);
   }
@@ -376,11 +375,12 @@ public final class PrivateAggregation {
 
   // ---- The Spark plan. ----
 
-  private Dataset<Row> build(QueryPlan plan, Secret releaseSecret) {
+  private Dataset<Row> build(QueryPlan plan, Secret releaseSecret, byte[] chargedReleaseId) {
+    ReleaseKey key = ReleaseKey.of(releaseSecret, chargedReleaseId);
     // The salts enter the plan as binary literals, not long ones: Spark writes a long literal into
     // the generated code, so every release compiled classes of its own (slow, and a long-running
     // driver kept loading new ones); a binary literal is passed to the same code by reference.
-    byte[] salts = boundingSalts(releaseSecret);
+    byte[] salts = key.derive("bounding-salts");
     Column rowSalt = lit(Arrays.copyOfRange(salts, 0, 8));
     Column groupSalt = lit(Arrays.copyOfRange(salts, 8, 16));
 
@@ -471,47 +471,44 @@ public final class PrivateAggregation {
     }
     partialFields.add(DataTypes.createStructField("__rows", DataTypes.LongType, false));
     List<PartialColumn> partials = new ArrayList<>();
-    List<Column> totals = new ArrayList<>();
-    totals.add(functions.count(lit(1)).as("__units"));
-    totals.add(functions.sum(col("__rows")).as("__rows"));
+    List<String> partialColumns = new ArrayList<>();
     List<String> valueColumns = new ArrayList<>(valueAlias.keySet());
     List<String> measurementColumns = new ArrayList<>();
-    int[] scales = new int[plan.measurements().size()];
-    for (int i = 0; i < scales.length; i++) {
-      scales[i] = PartialColumn.scaleFor(plan.measurements().get(i).sensitivity());
-    }
+    // Every partial is an exact long, split into its grid's limbs (InputGrid), and every total is
+    // Spark's exact long sum of a limb over the group's units: no floating point in any sum.
     for (int i = 0; i < plan.measurements().size(); i++) {
-      String name = plan.measurements().get(i).name();
-      if (name.equals(Aggregate.ROWS)) {
+      Measurement m = plan.measurements().get(i);
+      if (m.name().equals(Aggregate.ROWS)) {
         measurementColumns.add("__rows");
         continue;
       }
-      if (name.equals(Aggregate.UNITS)) {
+      if (m.name().equals(Aggregate.UNITS)) {
         measurementColumns.add("__units");
         continue;
       }
       List<String> aliases = new ArrayList<>();
-      if (plan.measurements().get(i).dimension() > 1) {
-        Aggregate h = histogramOf(name);
+      if (m.dimension() > 1) {
+        Aggregate h = histogramOf(m.name());
         for (int j = 0; j < h.bins(); j++) {
-          partials.add(PartialColumn.bin(valueColumns.indexOf(h.column()), h.edges(), j, scales[i]));
+          partials.add(PartialColumn.bin(valueColumns.indexOf(h.column()), h.edges(), j, m.input()));
           aliases.add("__m" + i + "_" + j);
         }
       } else {
-        partials.add(partialOf(name, valueColumns, scales[i]));
-        aliases.add("__m" + i);
+        partials.add(partialOf(m.name(), valueColumns, m.input()));
+        for (int j = 0; j < m.input().limbs(); j++) {
+          aliases.add("__m" + i + "_l" + j);
+        }
       }
       for (String alias : aliases) {
-        partialFields.add(DataTypes.createStructField(alias, DataTypes.DoubleType, false));
-        totals.add(functions.sum(col(alias)).as(alias));
+        partialFields.add(DataTypes.createStructField(alias, DataTypes.LongType, false));
       }
+      partialColumns.addAll(aliases);
       measurementColumns.add(String.join(",", aliases));
     }
     Dataset<Row> perUnit = byUnit.select(passInput.toArray(Column[]::new)).mapPartitions(
         new UnitBounding(layout, source.maxGroupsContributed(), source.maxContributionsPerGroup(), partials),
         Encoders.row(DataTypes.createStructType(partialFields)));
-    Dataset<Row> perGroup = perUnit.groupBy(keyCols.toArray(Column[]::new))
-        .agg(totals.get(0), totals.subList(1, totals.size()).toArray(Column[]::new));
+    Dataset<Row> perGroup = groupTotals(perUnit, keyCols, partialColumns);
     if (listed != null) {
       Dataset<Row> joined = listed.join(perGroup, keyMatch(perGroup, listed), "left");
       List<Column> out = new ArrayList<>();
@@ -525,21 +522,9 @@ public final class PrivateAggregation {
       }
       perGroup = joined.select(out.toArray(Column[]::new));
     }
-    List<Column> staged = new ArrayList<>(keyCols);
-    staged.add(coalesce(col("__units"), lit(0L)).as("__units"));
-    for (int i = 0; i < measurementColumns.size(); i++) {
-      String[] parts = measurementColumns.get(i).split(",");
-      if (plan.measurements().get(i).dimension() > 1) {
-        Column[] bins = Arrays.stream(parts)
-            .map(c -> coalesce(col(c).cast(DataTypes.DoubleType), lit(0.0))).toArray(Column[]::new);
-        staged.add(functions.array(bins).as("__in" + i));
-      } else {
-        staged.add(coalesce(col(parts[0]).cast(DataTypes.DoubleType), lit(0.0)).as("__in" + i));
-      }
-    }
-    Dataset<Row> stagedRows = perGroup.select(staged.toArray(Column[]::new));
+    Dataset<Row> stagedRows = staged(perGroup, keyCols, measurementColumns);
 
-    NoiseStage stage = new NoiseStage(releaseSecret.bytes(), keys.length, plan.measurements(), scales,
+    NoiseStage stage = new NoiseStage(releaseSecret.bytes(), chargedReleaseId, keys.length, plan.measurements(),
         aggregates, selectionKind(), plan.selection() == null ? Double.NaN : plan.selectionEpsilon(),
         plan.selectionDelta(), source.maxGroupsContributed(), preThreshold);
     StructType output = outputSchema(rows.schema());
@@ -551,33 +536,50 @@ public final class PrivateAggregation {
   }
 
   /**
-   * The two 64-bit salts of the bounding hashes: SHA-256 over a domain tag and the whole secret,
-   * so that every bit of the secret changes the random choice of rows and groups.
+   * Per group: its number of units ({@code __units}), its kept rows ({@code __rows}) and the sum
+   * of every partial column (a limb of a sum, or a bin), all as Spark's exact long sums of the
+   * per-(unit, group) rows; {@link InputGrid} proves that none of them overflows.
    */
-  private static byte[] boundingSalts(Secret secret) {
-    try {
-      MessageDigest sha = MessageDigest.getInstance("SHA-256");
-      sha.update("privspark-bounding-v1".getBytes(StandardCharsets.UTF_8));
-      return sha.digest(secret.bytes());
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is required by every Java platform", e);
+  static Dataset<Row> groupTotals(Dataset<Row> perUnit, List<Column> keyCols, List<String> partialColumns) {
+    List<Column> totals = new ArrayList<>();
+    totals.add(functions.sum(col("__rows")).as("__rows"));
+    for (String c : partialColumns) {
+      totals.add(functions.sum(col(c)).as(c));
     }
+    return perUnit.groupBy(keyCols.toArray(Column[]::new))
+        .agg(functions.count(lit(1)).as("__units"), totals.toArray(Column[]::new));
   }
 
-  private PartialColumn partialOf(String measurement, List<String> valueColumns, int scale) {
+  /**
+   * The noise stage's input: the keys, {@code __units}, then per measurement ({@code
+   * measurementColumns}: its columns, comma-separated) the array of its exact column sums, 0 for a
+   * listed group without rows; {@link NoiseStage} recombines them with the measurement's grid.
+   */
+  static Dataset<Row> staged(Dataset<Row> perGroup, List<Column> keyCols, List<String> measurementColumns) {
+    List<Column> staged = new ArrayList<>(keyCols);
+    staged.add(coalesce(col("__units"), lit(0L)).as("__units"));
+    for (int i = 0; i < measurementColumns.size(); i++) {
+      Column[] sums = Arrays.stream(measurementColumns.get(i).split(","))
+          .map(c -> coalesce(col(c), lit(0L))).toArray(Column[]::new);
+      staged.add(functions.array(sums).as("__in" + i));
+    }
+    return perGroup.select(staged.toArray(Column[]::new));
+  }
+
+  private PartialColumn partialOf(String measurement, List<String> valueColumns, InputGrid grid) {
     for (Aggregate a : aggregates) {
       if (a.column() == null) {
         continue;
       }
       int value = valueColumns.indexOf(a.column());
       if (measurement.equals(a.sumName())) {
-        return PartialColumn.sum(PartialColumn.Kind.CLAMPED, value, a, scale);
+        return PartialColumn.sum(PartialColumn.Kind.CLAMPED, value, a, grid);
       }
       if (measurement.equals(a.centeredSumName())) {
-        return PartialColumn.sum(PartialColumn.Kind.CENTERED, value, a, scale);
+        return PartialColumn.sum(PartialColumn.Kind.CENTERED, value, a, grid);
       }
       if (measurement.equals(a.centeredSquaresName())) {
-        return PartialColumn.sum(PartialColumn.Kind.CENTERED_SQUARE, value, a, scale);
+        return PartialColumn.sum(PartialColumn.Kind.CENTERED_SQUARE, value, a, grid);
       }
     }
     throw new IllegalStateException("no statistic measures " + measurement);

@@ -24,8 +24,10 @@ import org.privspark.core.mechanism.TruncatedGeometricPartitionSelection;
  * L∞ rows in each, with values clamped to [lower, upper]. Its largest contribution c to one
  * group is L∞ rows, 1 unit, L∞·max(|lower|, |upper|) for a sum, L∞·w for a sum of values minus the
  * midpoint (w = half the width: the midpoint trick makes mean and variance depend on the width,
- * not the magnitude), and L∞·w² for their squares. Over all groups that is L1 = L0·c (Laplace) and
- * L2 = √L0·c (Gaussian). Each group's value is rounded to the noise grid on its own, so a
+ * not the magnitude), and L∞·w² for their squares. The sums are exact integer sums on a public
+ * grid ({@link InputGrid}), and c is their exact bound in units of it times the grid step, rounded
+ * up: at least the real bound, by a relative 2·L∞·2^-40 at most. Over all groups that is
+ * L1 = L0·c (Laplace) and L2 = √L0·c (Gaussian). Each group's value is rounded to the noise grid on its own, so a
  * measurement's mechanism is planned for L0 × dimension rounded coordinates (see {@link
  * Measurement#event()}): its event bounds the shift of the rounded values, not only of the exact ones.
  *
@@ -65,13 +67,16 @@ record QueryPlan(
       NoiseKind noise,
       PartitionSelectionStrategy selectionKind) {
     Map<String, Double> weights = new LinkedHashMap<>();
+    Map<String, InputGrid> inputs = new LinkedHashMap<>();
     Map<String, Double> perGroup = new LinkedHashMap<>();
     Map<String, Integer> dimension = new LinkedHashMap<>();
     for (Aggregate a : aggregates) {
       List<String> names = a.measurements();
       for (String name : names) {
         weights.merge(name, a.weight() / names.size(), Double::sum);
-        perGroup.put(name, perGroupContribution(name, a, lInf));
+        InputGrid input = inputGrid(name, a, lInf);
+        inputs.put(name, input);
+        perGroup.put(name, input.groupBound());
         dimension.put(name, a.isVector() ? a.bins() : 1);
       }
     }
@@ -92,10 +97,10 @@ record QueryPlan(
       for (Map.Entry<String, Double> m : weights.entrySet()) {
         double eps = epsilon * m.getValue() / total * SAFETY;
         measurements.add(Measurement.laplace(m.getKey(), eps, productUp(l0, perGroup.get(m.getKey())),
-            dimension.get(m.getKey()), l0));
+            dimension.get(m.getKey()), l0, inputs.get(m.getKey())));
       }
     } else {
-      measurements.addAll(calibrateGaussians(weights, perGroup, dimension, measurementWeight, l0,
+      measurements.addAll(calibrateGaussians(weights, perGroup, dimension, inputs, measurementWeight, l0,
           epsilon, delta, selection == null ? null : selection.event()));
     }
 
@@ -119,23 +124,28 @@ record QueryPlan(
     };
   }
 
-  private static double perGroupContribution(String name, Aggregate a, long lInf) {
+  /**
+   * The input grid of a measurement, whose {@link InputGrid#groupBound()} is the most one unit
+   * adds to one group: rows (k = min(L∞, the rows a unit can keep)), units (1), or k rows of a
+   * sum's largest contribution, in exact integer units of the grid.
+   */
+  private static InputGrid inputGrid(String name, Aggregate a, long lInf) {
     if (name.equals(Aggregate.ROWS) || a.isVector()) {
-      // A histogram: a unit's ≤ L∞ rows in a group fall into its bins, so the bin vector of one
-      // group moves by at most L∞ in L1 (and in L2, when all rows share a bin).
-      return lInf;
+      // A histogram: a unit's ≤ k rows in a group fall into its bins, so the bin vector of one
+      // group moves by at most k in L1 (and in L2, when all rows share a bin).
+      return InputGrid.counts(InputGrid.keptRows(lInf));
     }
     if (name.equals(Aggregate.UNITS)) {
-      return 1;
+      return InputGrid.counts(1);
     }
     if (name.equals(a.sumName())) {
-      return productUp(lInf, Math.max(Math.abs(a.lower()), Math.abs(a.upper())));
+      return InputGrid.of(name, Math.max(Math.abs(a.lower()), Math.abs(a.upper())), lInf);
     }
     // Centred values: the bound of what floating point computes, not half the width (Centering).
     if (name.equals(a.centeredSumName())) {
-      return productUp(lInf, a.centering().bound());
+      return InputGrid.of(name, a.centering().bound(), lInf);
     }
-    return productUp(lInf, a.centering().squareBound());
+    return InputGrid.of(name, a.centering().squareBound(), lInf);
   }
 
   /** a·b rounded up: a sensitivity is never understated by the rounding of its product. */
@@ -150,7 +160,8 @@ record QueryPlan(
    */
   private static List<Measurement> calibrateGaussians(
       Map<String, Double> weights, Map<String, Double> perGroup, Map<String, Integer> dimension,
-      double weightSum, long l0, double epsilon, double delta, PrivacyEvent selectionEvent) {
+      Map<String, InputGrid> inputs, double weightSum, long l0, double epsilon, double delta,
+      PrivacyEvent selectionEvent) {
     // √L0 rounded up: the L2 sensitivity must never be understated.
     double sqrtL0 = Math.nextUp(Math.sqrt(l0));
     List<String> names = new ArrayList<>(weights.keySet());
@@ -175,7 +186,7 @@ record QueryPlan(
     List<Measurement> out = new ArrayList<>();
     for (int i = 0; i < names.size(); i++) {
       out.add(Measurement.gaussian(names.get(i), sigmaFor(s, sensitivity[i], share[i]), sensitivity[i],
-          dimension.get(names.get(i)), l0));
+          dimension.get(names.get(i)), l0, inputs.get(names.get(i))));
     }
     return out;
   }

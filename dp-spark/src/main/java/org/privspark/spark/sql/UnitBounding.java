@@ -14,7 +14,8 @@ import org.apache.spark.sql.RowFactory;
  * Both contribution bounds in one streaming pass over a partition whose rows are sorted by a
  * 64-bit key of their privacy unit ({@link RowLayout}): per unit, the L0 groups and in each the L∞
  * rows of smallest keyed hash ({@link UnitContribution}). Emits one row per kept (unit, group):
- * the group keys, the number of kept rows, then one sum per {@link PartialColumn}.
+ * the group keys, the number of kept rows, then per {@link PartialColumn} its exact integer sum
+ * over the kept rows, split into its grid's {@link InputGrid#limbs} long columns.
  *
  * <p>Rows with equal sort keys arrive together. When the sort key is a hash of the unit, two units
  * may share it and interleave; they are kept apart by the unit itself, so a collision never lets
@@ -28,12 +29,14 @@ final class UnitBounding implements MapPartitionsFunction<Row, Row> {
   private final long l0;
   private final long lInf;
   private final List<PartialColumn> partials;
+  private final int width;
 
   UnitBounding(RowLayout layout, long l0, long lInf, List<PartialColumn> partials) {
     this.layout = layout;
     this.l0 = l0;
     this.lInf = lInf;
     this.partials = List.copyOf(partials);
+    this.width = layout.keyCount() + 1 + partials.stream().mapToInt(p -> p.grid().limbs()).sum();
   }
 
   @Override
@@ -101,12 +104,15 @@ final class UnitBounding implements MapPartitionsFunction<Row, Row> {
 
     private void emit(UnitContribution unit) {
       for (GroupSample group : unit.groups()) {
-        group.sortKept();
-        Object[] out = new Object[layout.keyCount() + 1 + partials.size()];
+        Object[] out = new Object[width];
         System.arraycopy(group.keyValues, 0, out, 0, layout.keyCount());
         out[layout.keyCount()] = (long) group.size();
-        for (int p = 0; p < partials.size(); p++) {
-          out[layout.keyCount() + 1 + p] = group.sum(partials.get(p));
+        int at = layout.keyCount() + 1;
+        for (PartialColumn p : partials) {
+          long partial = group.sum(p);
+          for (int j = 0; j < p.grid().limbs(); j++) {
+            out[at++] = p.grid().limb(partial, j);
+          }
         }
         ready.add(RowFactory.create(out));
       }

@@ -19,13 +19,18 @@ class CenteredSensitivityTest {
     for (NoiseKind noise : NoiseKind.values()) {
       QueryPlan plan = QueryPlan.of(List.of(variance), false, 1, 1, 1, 1, 1.0, noise == NoiseKind.GAUSSIAN ? 1e-6 : 0,
           noise, PartitionSelectionStrategy.TRUNCATED_GEOMETRIC);
-      PartialColumn csum = PartialColumn.sum(PartialColumn.Kind.CENTERED, 0, variance, 0);
-      PartialColumn csq = PartialColumn.sum(PartialColumn.Kind.CENTERED_SQUARE, 0, variance, 0);
+      Measurement sums = plan.measurement(variance.centeredSumName());
+      Measurement squares = plan.measurement(variance.centeredSquaresName());
+      PartialColumn csum = PartialColumn.sum(PartialColumn.Kind.CENTERED, 0, variance, sums.input());
+      PartialColumn csq = PartialColumn.sum(PartialColumn.Kind.CENTERED_SQUARE, 0, variance, squares.input());
       for (double v : new double[] {lower, Math.nextUp(lower), upper, -1e300, 1e300}) {
         assertThat(Math.abs(csum.of(v))).as(noise + ": centred value of " + v)
-            .isLessThanOrEqualTo(plan.measurement(variance.centeredSumName()).sensitivity());
+            .isLessThanOrEqualTo(sums.sensitivity());
         assertThat(csq.of(v)).as(noise + ": centred square of " + v)
-            .isLessThanOrEqualTo(plan.measurement(variance.centeredSquaresName()).sensitivity());
+            .isLessThanOrEqualTo(squares.sensitivity());
+        // What is summed is the snapped value: bounded by the grid's row bound, in integer units.
+        assertThat(Math.abs(csum.units(v))).isLessThanOrEqualTo(sums.input().rowUnits());
+        assertThat(Math.abs(csq.units(v))).isLessThanOrEqualTo(squares.input().rowUnits());
       }
     }
   }

@@ -23,6 +23,8 @@ import org.junit.jupiter.api.Test;
 class UnitBoundingTest {
   private static final long L0 = 3;
   private static final long L_INF = 2;
+  /** Values in [0, 2], two rows: units of 2^-38, two limbs. */
+  private static final InputGrid GRID = InputGrid.of("sum", 2, L_INF);
 
   @Test
   void keepsTheSameGroupsAndRowsAsSorting() {
@@ -52,12 +54,12 @@ class UnitBoundingTest {
   /** (unit is dropped by the pass) key → sorted list of "count/sum" per kept (unit, group). */
   private static Map<String, List<String>> stream(List<Object[]> rows) {
     PartialColumn sum = PartialColumn.sum(PartialColumn.Kind.CLAMPED, 0,
-        new Aggregate(Aggregate.Kind.SUM, "v", 0, 2, 1), 0);
+        new Aggregate(Aggregate.Kind.SUM, "v", 0, 2, 1), GRID);
     UnitBounding pass = new UnitBounding(new RowLayout(true, 1, 1), L0, L_INF, List.of(sum));
     Iterator<Row> out = pass.call(rows.stream().map(RowFactory::create).iterator());
     Map<String, List<String>> byKey = new TreeMap<>();
     out.forEachRemaining(r -> byKey.computeIfAbsent(r.getString(0), k -> new ArrayList<>())
-        .add(r.getLong(1) + "/" + r.getDouble(2)));
+        .add(r.getLong(1) + "/" + GRID.combine(List.of(r.getLong(2), r.getLong(3)), 0)));
     byKey.values().forEach(l -> l.sort(null));
     return byKey;
   }
@@ -73,9 +75,9 @@ class UnitBoundingTest {
         List<Object[]> inGroup = new ArrayList<>(unitRows.stream().filter(r -> r[2].equals(g[2])).toList());
         inGroup.sort(Comparator.<Object[]>comparingLong(r -> (long) r[4]).thenComparingDouble(r -> (double) r[5]));
         List<Object[]> kept = inGroup.subList(0, (int) Math.min(L_INF, inGroup.size()));
-        double total = 0;
+        long total = 0;
         for (Object[] r : kept) {
-          total += Math.min(2, (double) r[5]);
+          total += (long) Math.scalb(Math.min(2, (double) r[5]), 38); // exact: small integers times 2^38
         }
         byKey.computeIfAbsent((String) g[2], k -> new ArrayList<>()).add(kept.size() + "/" + total);
       }

@@ -15,6 +15,7 @@ import org.privspark.core.accounting.PrivacyBudget;
 import org.privspark.core.accounting.PrivacyEvent;
 import org.privspark.core.mechanism.GaussianMechanism;
 import org.privspark.core.noise.NoiseSource;
+import org.privspark.core.noise.ReleaseKey;
 import org.privspark.core.noise.Secret;
 import org.privspark.spark.ml.DataPhase;
 
@@ -140,9 +141,9 @@ public final class PrivateKMeans {
   public PrivateFit<KMeansModel> fit(Dataset<Row> data) {
     Check.notNull("data", data);
     WrapperSupport.checkVectorColumn(data.schema(), "featuresCol", featuresCol, numFeatures);
-    Secret noiseSecret = WrapperSupport.charge(budget, event, "ml-kmeans-lloyd", describe(), secret);
+    ReleaseKey noiseKey = WrapperSupport.charge(budget, event, "ml-kmeans-lloyd", describe(), secret);
     // After the charge: a failure names no value of the data (DataPhase).
-    double[][] centers = DataPhase.run("PrivateKMeans", () -> iterate(data, noiseSecret));
+    double[][] centers = DataPhase.run("PrivateKMeans", () -> iterate(data, noiseKey));
     org.apache.spark.mllib.linalg.Vector[] vs = new org.apache.spark.mllib.linalg.Vector[k];
     for (int j = 0; j < k; j++) {
       vs[j] = org.apache.spark.mllib.linalg.Vectors.dense(centers[j]);
@@ -155,13 +156,13 @@ public final class PrivateKMeans {
   }
 
   /** The T noisy Lloyd iterations from the public initial centres; returns the final centres. */
-  private double[][] iterate(Dataset<Row> data, Secret noiseSecret) {
+  private double[][] iterate(Dataset<Row> data, ReleaseKey noiseKey) {
     double[][] centers = initialCenters != null ? copy(initialCenters)
-        : randomCenters(WrapperSupport.source(noiseSecret, "kmeans/init"));
+        : randomCenters(WrapperSupport.source(noiseKey, "kmeans/init"));
     JavaRDD<Row> rows = data.select(featuresCol).toJavaRDD();
     for (int t = 0; t < maxIter; t++) {
       double[] exact = statistics(rows, centers, numFeatures, lower, upper, maxFeatureNorm);
-      double[] noisy = release(exact, WrapperSupport.source(noiseSecret, "kmeans/iteration/" + t));
+      double[] noisy = release(exact, WrapperSupport.source(noiseKey, "kmeans/iteration/" + t));
       centers = update(centers, noisy);
     }
     return centers;

@@ -22,6 +22,7 @@ import org.privspark.core.accounting.PrivacyBudget;
 import org.privspark.core.accounting.PrivacyEvent;
 import org.privspark.core.mechanism.GaussianMechanism;
 import org.privspark.core.noise.NoiseSource;
+import org.privspark.core.noise.ReleaseKey;
 import org.privspark.core.noise.Secret;
 import org.privspark.spark.ml.DataPhase;
 
@@ -149,13 +150,13 @@ public final class PrivateLinearRegression {
     WrapperSupport.checkVectorColumn(data.schema(), "featuresCol", featuresCol, numFeatures);
     WrapperSupport.checkLabelColumn(data.schema(), "labelCol", labelCol, 0);
     PrivacyEvent event = cost();
-    Secret noiseSecret = WrapperSupport.charge(budget, event, "ml-linear-regression-ssp", describe(), secret);
+    ReleaseKey noiseKey = WrapperSupport.charge(budget, event, "ml-linear-regression-ssp", describe(), secret);
     // After the charge: a failure names no value of the data (DataPhase).
     double[] theta = DataPhase.run("PrivateLinearRegression", () -> {
       double[] exact = statistics(data.select(featuresCol, labelCol).toJavaRDD(), numFeatures,
           fitIntercept, maxFeatureNorm, labelLower, labelUpper);
       NoisyMoments noisy = release(exact,
-          WrapperSupport.source(noiseSecret, "linear-regression/statistics"));
+          WrapperSupport.source(noiseKey, "linear-regression/statistics"));
       return solve(noisy);
     });
     double[] w = new double[numFeatures];

@@ -15,6 +15,7 @@ import org.privspark.core.accounting.PrivacyBudget;
 import org.privspark.core.accounting.PrivacyEvent;
 import org.privspark.core.mechanism.GaussianMechanism;
 import org.privspark.core.noise.NoiseSource;
+import org.privspark.core.noise.ReleaseKey;
 import org.privspark.core.noise.Secret;
 import org.privspark.spark.ml.DataPhase;
 
@@ -139,13 +140,13 @@ public final class PrivateLogisticRegression {
     WrapperSupport.checkVectorColumn(data.schema(), "featuresCol", featuresCol, numFeatures);
     WrapperSupport.checkLabelColumn(data.schema(), "labelCol", labelCol, 2);
     PrivacyEvent event = cost();
-    Secret noiseSecret = WrapperSupport.charge(budget, event, "ml-logistic-regression-output-perturbation", describe(), secret);
+    ReleaseKey noiseKey = WrapperSupport.charge(budget, event, "ml-logistic-regression-output-perturbation", describe(), secret);
     // After the charge: a failure names no value of the data (DataPhase). Non-convergence is the
     // one outcome that depends on the data and is reported (a public message, below).
     double[] noisy = DataPhase.run("PrivateLogisticRegression", () -> {
       double[] theta = minimise(data.select(featuresCol, labelCol).toJavaRDD());
       return theta == null ? null
-          : release(theta, WrapperSupport.source(noiseSecret, "logistic-regression/output"));
+          : release(theta, WrapperSupport.source(noiseKey, "logistic-regression/output"));
     });
     if (noisy == null) {
       throw new IllegalStateException(notConvergedMessage());

@@ -16,6 +16,7 @@ import org.privspark.core.accounting.PrivacyEvent;
 import org.privspark.core.mechanism.LaplaceMechanism;
 import org.privspark.core.mechanism.NoisyVector;
 import org.privspark.core.noise.NoiseSource;
+import org.privspark.core.noise.ReleaseKey;
 import org.privspark.core.noise.Secret;
 import org.privspark.spark.ml.DataPhase;
 
@@ -104,13 +105,13 @@ public final class PrivateNaiveBayes {
     WrapperSupport.checkVectorColumn(data.schema(), "featuresCol", b.featuresCol, b.numFeatures);
     WrapperSupport.checkLabelColumn(data.schema(), "labelCol", b.labelCol, b.numClasses);
     PrivacyEvent event = cost();
-    Secret noiseSecret = WrapperSupport.charge(b.budget, event, "ml-naive-bayes", describe(), b.secret);
+    ReleaseKey noiseKey = WrapperSupport.charge(b.budget, event, "ml-naive-bayes", describe(), b.secret);
     // After the charge: a failure names no value of the data (DataPhase).
     NaiveBayesModel model = DataPhase.run("PrivateNaiveBayes", () -> {
       double[] stats = statistics(data.select(b.featuresCol, b.labelCol).toJavaRDD(),
           b.numClasses, b.numFeatures, b.maxFeatureL1, b.modelType.equals(BERNOULLI));
       NoisyVector noisy = releaseStatistics(stats,
-          WrapperSupport.source(noiseSecret, "naive-bayes/statistics"));
+          WrapperSupport.source(noiseKey, "naive-bayes/statistics"));
       return model(noisy.values());
     });
     return new PrivateFit<>(model, event, 0.0);

@@ -18,6 +18,7 @@ import org.privspark.core.accounting.PrivacyEvent;
 import org.privspark.core.accounting.RdpAccountant;
 import org.privspark.core.noise.KeyedStreamSource;
 import org.privspark.core.noise.NoiseSource;
+import org.privspark.core.noise.ReleaseKey;
 import org.privspark.core.noise.Secret;
 import org.privspark.core.noise.SecureRandomSource;
 
@@ -179,23 +180,23 @@ final class WrapperSupport {
    * "privspark-ml/" + cell} when a release secret was given (identical noise on a re-run), else
    * fresh {@link SecureRandomSource} randomness.
    */
-  static NoiseSource source(Secret secret, String cell) {
-    return secret == null
+  static NoiseSource source(ReleaseKey key, String cell) {
+    return key == null
         ? SecureRandomSource.create()
-        : KeyedStreamSource.forCell(secret, "privspark-ml/" + cell);
+        : KeyedStreamSource.forCell(key, "privspark-ml/" + cell);
   }
 
   /**
-   * Charges a fit and returns the secret its noise must be keyed by. With a release secret, the
-   * spend records the secret's release id, so that the budget (or ledger) refuses a second fit
-   * keyed by the same secret, by any wrapper instance, before charging anything; the noise is then
-   * keyed by the secret bound to the charge ({@link Secret#boundTo}). Without one, the noise comes
-   * from SecureRandom (each fit draws fresh noise) and null is returned.
+   * Charges a fit and returns the key its noise must come from. With a release secret, the spend
+   * records the secret's release id, so that the budget (or ledger) refuses a second fit keyed by
+   * the same secret, by any wrapper instance, before charging anything; the noise then comes from
+   * the secret bound to the charge ({@link ReleaseKey}). Without one, the noise comes from
+   * SecureRandom (each fit draws fresh noise) and null is returned.
    */
-  static Secret charge(PrivacyBudget budget, PrivacyEvent event, String mechanism, String description,
+  static ReleaseKey charge(PrivacyBudget budget, PrivacyEvent event, String mechanism, String description,
       Secret secret) {
     byte[] charged = budget.spend(event, mechanism, description, secret == null ? null : secret.releaseId());
-    return secret == null ? null : secret.boundTo(charged);
+    return secret == null ? null : ReleaseKey.of(secret, charged);
   }
 
   /** ε of {@code event} at {@code delta} on the default grid. */

@@ -22,6 +22,7 @@ import org.privspark.core.accounting.PrivacyBudget;
 import org.privspark.core.audit.empirical.PrivacyLossAudit;
 import org.privspark.core.noise.KeyedStreamSource;
 import org.privspark.core.noise.NoiseSource;
+import org.privspark.core.noise.ReleaseKey;
 import org.privspark.core.noise.Secret;
 import org.privspark.spark.SparkTestSession;
 
@@ -225,7 +226,7 @@ class WrapperAuditTest {
     Secret s = secret(99);
     NaiveBayesModel nb = naiveBayes(s).fit(frame(NB_D_PRIME)).model();
     double[] v = naiveBayes(null).releaseStatistics(nbStatistics(NB_D_PRIME, 1),
-        WrapperSupport.source(s.boundTo(s.releaseId()), "naive-bayes/statistics")).values(); // bound to its charge
+        WrapperSupport.source(ReleaseKey.of(s, s.releaseId()), "naive-bayes/statistics")).values(); // bound to its charge
     double c0 = Math.max(0, v[0]);
     double c1 = Math.max(0, v[1]);
     assertThat(nb.pi().apply(1)).isCloseTo(Math.log((c1 + 1) / (c0 + c1 + 2)), within(1e-12));
@@ -233,7 +234,7 @@ class WrapperAuditTest {
     LinearRegressionModel lr = linearRegression(s).fit(frame(LR_D_PRIME)).model();
     PrivateLinearRegression plain = linearRegression(null);
     double coefficient = plain.solve(plain.release(lrStatistics(LR_D_PRIME, true),
-        WrapperSupport.source(s.boundTo(s.releaseId()), "linear-regression/statistics")))[0];
+        WrapperSupport.source(ReleaseKey.of(s, s.releaseId()), "linear-regression/statistics")))[0];
     assertThat(lr.coefficients().apply(0)).isCloseTo(coefficient, within(1e-12));
   }
 
