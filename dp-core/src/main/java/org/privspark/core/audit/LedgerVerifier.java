@@ -32,16 +32,17 @@ import org.privspark.core.ledger.note.VerifiedNote;
  * The auditor's verification of a whole ledger. Trusts nothing it reads: only the public key
  * (given by the auditor, not taken from the ledger) and the checkpoints the auditor saved earlier.
  *
- * <p>The structure first: the files (ledger.json present, entries 1..n without gaps), the leaf
- * hashes and the chain of previous-leaf hashes; the newest signed checkpoint in heads/ (signature,
- * root of all n + 1 leaves, origin); each saved checkpoint (signature, and the ledger's tree at its
- * size has its root: the ledger only grew since). Only then the content, checked as the leaves were
- * read ({@link LedgerReplay#audit}): ledger.json names the expected key; each entry is canonical,
- * has its sequence number, origin, a time not before the previous, a new release id, the cost
- * recomputed from its mechanism, and a running total within budget. A structural failure is
- * reported before any fault in the content, since until the signed checkpoint covers a leaf its
- * content is whatever the store says: a storage attacker must not choose the reason (nor the
- * figures) a rejection gives. A rejection carries no figure of the ledger.
+ * <p>The structure first: the files (ledger.json present, entries 1..n without gaps), each read
+ * once, parsed and hashed, and the chain of previous-leaf hashes ({@link LedgerReplay#read}); the
+ * newest signed checkpoint in heads/ (signature, root of all n + 1 leaves, origin); each saved
+ * checkpoint (signature, and the ledger's tree at its size has its root: the ledger only grew
+ * since). Only then the content, judged from the entries already read ({@link LedgerReplay#judge}):
+ * ledger.json names the expected key; each entry is canonical, within the limits of a recorded
+ * event, has its sequence number, origin, a time not before the previous, a new release id, the
+ * cost recomputed from its mechanism, and a running total within budget. Until the signed
+ * checkpoint covers a leaf its content is whatever the store says, so a storage attacker chooses
+ * neither the reason (nor the figures) of a rejection nor the work done before it: no cost is
+ * computed for a ledger whose structure fails. A rejection carries no figure of the ledger.
  */
 public final class LedgerVerifier {
   private static final HexFormat HEX = HexFormat.of();
@@ -59,9 +60,10 @@ public final class LedgerVerifier {
   }
 
   /**
-   * {@link #verify(LedgerStore, List)}, handing each entry to {@code onEntry} as it is accepted:
-   * the entries as this one read of their files gave them, verified when the report is intact
-   * (and to be ignored otherwise). A caller that needs an entry's content takes it here rather
+   * {@link #verify(LedgerStore, List)}, handing each entry to {@code onEntry} as its content is
+   * accepted, which is only once the signed checkpoints cover it: the entries as this one read of
+   * their files gave them, verified when the report is intact (and to be ignored otherwise: a
+   * later entry may break a rule). A caller that needs an entry's content takes it here rather
    * than reading its file again, which a changing store could answer differently.
    */
   public AuditReport verify(LedgerStore store, List<String> savedCheckpoints, Consumer<LedgerEntry> onEntry) {
@@ -110,7 +112,6 @@ public final class LedgerVerifier {
     if (genesis != null) {
       replay = new LedgerReplay(genesis, genesisBytes);
       tree = replay.tree();
-      progress.start(replay);
     } else {
       // Without a ledger.json that parses, no entry can be judged: the leaves are only hashed.
       tree = new MerkleTree();
@@ -131,11 +132,7 @@ public final class LedgerVerifier {
       if (replay == null) {
         tree.appendLeafData(bytes);
       } else {
-        LedgerEntry entry = replay.audit(bytes);
-        if (entry != null) {
-          progress.add(entry);
-          onEntry.accept(genesis, entry);
-        }
+        replay.read(bytes); // parsed, chained and hashed; the content waits for the checkpoints
       }
       expected++;
     }
@@ -150,13 +147,14 @@ public final class LedgerVerifier {
       }
       newest = Math.max(newest, headSize);
     }
+    // No count in these messages: the sizes are the store's, and nothing has verified them.
     if (newest > size) {
-      throw new LedgerException(Reason.MISSING_ENTRY, size, "a checkpoint covers " + newest
-          + " leaves but the ledger has " + size + ": entries were removed");
+      throw new LedgerException(Reason.MISSING_ENTRY, size, "a checkpoint covers more leaves than the ledger"
+          + " has: entries were removed");
     }
     if (newest < size) {
       throw new LedgerException(Reason.UNSIGNED_ENTRIES, Math.max(newest, 1),
-          "no signed checkpoint covers the ledger's " + size + " leaves (newest covers " + Math.max(newest, 0) + ")");
+          "no signed checkpoint covers every leaf of the ledger: the entries from this one on are unsigned");
     }
     String newestPath = LedgerLayout.head(newest);
     long newestSize = newest;
@@ -165,7 +163,7 @@ public final class LedgerVerifier {
             + " during the audit): no signed checkpoint of the ledger was verified"));
     Checkpoint latest = openSigned(note, newestPath);
     if (latest.size() != newest) {
-      throw new LedgerException(Reason.MALFORMED, -1, "checkpoint file for size " + newest + " says size " + latest.size());
+      throw new LedgerException(Reason.MALFORMED, -1, newestPath + " holds the checkpoint of another size");
     }
     if (!Arrays.equals(latest.rootHash(), tree.root(size))) {
       throw new LedgerException(Reason.ROOT_MISMATCH, -1,
@@ -179,7 +177,7 @@ public final class LedgerVerifier {
       Checkpoint saved = openSigned(savedCheckpoints.get(i).getBytes(StandardCharsets.UTF_8), what);
       if (saved.size() > size) {
         throw new LedgerException(Reason.INCONSISTENT_CHECKPOINT, size, what + " covers " + saved.size()
-            + " leaves but the ledger has only " + size + ": truncated or rolled back");
+            + " leaves, more than the ledger has: truncated or rolled back");
       }
       if (!Arrays.equals(saved.rootHash(), tree.root(saved.size()))) {
         throw new LedgerException(Reason.INCONSISTENT_CHECKPOINT, -1, what + " (size " + saved.size()
@@ -188,8 +186,17 @@ public final class LedgerVerifier {
       checkOrigin(saved, what, genesis);
     }
 
-    // Every leaf is the one the key signed: a fault in their content is now the holder's.
-    LedgerException finding = genesisFinding != null ? genesisFinding : replay.finding();
+    // Every leaf is the one the key signed: its content is now worth judging, and a fault in it
+    // is the holder's.
+    if (genesisFinding != null) {
+      throw genesisFinding;
+    }
+    progress.start(replay);
+    LedgerGenesis signed = genesis;
+    LedgerException finding = replay.judge(entry -> {
+      progress.add(entry);
+      onEntry.accept(signed, entry);
+    });
     if (finding != null) {
       throw finding;
     }

@@ -105,7 +105,8 @@ final class AuditCommand {
     @Option(names = "--json", description = "Print the report as one JSON object.")
     boolean json;
 
-    @Option(names = "--html", paramLabel = "OUT", description = "Also write a self-contained HTML report.")
+    @Option(names = "--html", paramLabel = "OUT",
+        description = "Also write a self-contained HTML report (transparent ledgers; not with --budget-proof).")
     Path html;
 
     @Option(names = "--budget-proof", paramLabel = "PROOF",
@@ -119,6 +120,12 @@ final class AuditCommand {
 
     @Override
     int run(NoteVerifier key) throws IOException {
+      if (budgetProof != null && html != null) {
+        // Refused, not ignored: the auditor would otherwise look for a page that was never written.
+        throw new IllegalArgumentException("--html cannot be combined with --budget-proof: the HTML report"
+            + " charts a transparent ledger's spending, and a confidential ledger's costs and total stay hidden;"
+            + " drop --html (--json gives the budget proof's report as JSON)");
+      }
       List<String> saved = new ArrayList<>();
       for (Path p : checkpoints) {
         saved.add(AuditorInputs.readCheckpoint(p, "--checkpoint"));

@@ -105,7 +105,8 @@ public record CostOpening(byte[] releaseId, PrivacyEvent event, BigInteger[] bli
    * @return the committed cost: the values the commitments hold (today's recomputation, except for
    *     legacy values found by the search), with the event's pure ε and δ
    * @throws LedgerException {@link Reason#OPENING_MISMATCH} for another entry's opening, {@link
-   *     Reason#COST_MISMATCH} when the commitments do not hold the event's cost
+   *     Reason#MALFORMED} for an event beyond the limits of a recorded event (docs/LEDGER-FORMAT.md
+   *     §5.1), {@link Reason#COST_MISMATCH} when the commitments do not hold the event's cost
    */
   public FixedPointCost check(LedgerEntry entry, LedgerGenesis genesis) {
     if (!entry.confidential()) {
@@ -116,16 +117,23 @@ public record CostOpening(byte[] releaseId, PrivacyEvent event, BigInteger[] bli
           + CanonicalJson.hex(releaseId) + ", not the entry's " + CanonicalJson.hex(entry.releaseId()));
     }
     OrderGrid grid = genesis.grid();
-    FixedPointCost cost;
-    try {
-      cost = cost(grid);
-    } catch (IllegalArgumentException e) {
-      throw new LedgerException(Reason.COST_MISMATCH, entry.seq(), "cost cannot be recomputed: " + e.getMessage());
-    }
     ConfidentialCost committed = entry.confidentialCost();
     if (blindings.length != grid.size() || committed.orders() != grid.size()) {
       throw new LedgerException(Reason.COST_MISMATCH, entry.seq(), "the opening or the entry does not have one"
           + " value per order of the grid (" + grid.size() + ")");
+    }
+    try {
+      // The opening comes from the holder: its event is held to the limits of a recorded event
+      // before its cost is computed, as an entry's is.
+      EventCodec.checkLimits(event, grid.size());
+    } catch (IllegalArgumentException e) {
+      throw new LedgerException(Reason.MALFORMED, entry.seq(), "the opened event: " + e.getMessage());
+    }
+    FixedPointCost cost;
+    try {
+      cost = cost(grid);
+    } catch (IllegalArgumentException | ArithmeticException e) {
+      throw new LedgerException(Reason.COST_MISMATCH, entry.seq(), "cost cannot be recomputed: " + e.getMessage());
     }
     ConfidentialCost recomputed = commit(cost);
     if (recomputed.equals(committed)) {

@@ -21,6 +21,15 @@ import org.privspark.core.accounting.ZcdpEvent;
 /**
  * A {@link PrivacyEvent} as a JSON object with its exact parameters, so that an auditor can
  * recompute the cost from the mechanism. Each kind has a fixed field list (docs/LEDGER-FORMAT.md).
+ *
+ * <p><b>Limits.</b> Recomputing a cost is the one step of a verification whose work does not
+ * follow from the size of the files: a sampled-Gaussian value at one order sums a series of up to
+ * 2^20 terms (about a second at worst), and a composition repeats that per part. So an event a
+ * ledger records is bounded (docs/LEDGER-FORMAT.md §5.1): at most {@value #MAX_EVENT_NESTING}
+ * levels of composition, {@value #MAX_EVENT_OBJECTS} event objects in all, and sampled-Gaussian
+ * objects times the grid's orders at most {@value #MAX_SAMPLED_GAUSSIAN_VALUES}. The writer refuses
+ * a larger event before it appends ({@link #checkLimits}); a reader finds a recorded one malformed
+ * before computing any cost.
  */
 final class EventCodec {
   /**
@@ -29,21 +38,39 @@ final class EventCodec {
    * CanonicalJson#MAX_NESTING_DEPTH} and can always be read back.
    */
   static final int MAX_EVENT_NESTING = 100;
+  /** The most event objects one event holds, every composed, self-composed and nested one counted. */
+  static final int MAX_EVENT_OBJECTS = 10_000;
+  /**
+   * The most sampled-Gaussian values one event's cost needs: its sampled-Gaussian objects times the
+   * grid's orders. Every other kind has a closed form at each order; one DP-SGD release is one
+   * sampled-Gaussian object, so any ledger grid ({@link LedgerGenesis#MAX_ORDERS} orders at most)
+   * records one, and the default grid (156 orders) six.
+   */
+  static final int MAX_SAMPLED_GAUSSIAN_VALUES = 1024;
 
   private EventCodec() {}
 
   /**
-   * Refuses an event nested deeper than {@link #MAX_EVENT_NESTING} levels, without recursion (the
-   * event may be deep enough to overflow the stack).
+   * Refuses an event beyond the limits a ledger records on a grid of {@code orders} orders, without
+   * recursion (the event may be deep enough to overflow the stack) and before any cost is computed.
    *
+   * @param orders the ledger grid's size, or 0 when it is unknown (the sampled-Gaussian limit then
+   *     waits for the grid)
    * @throws IllegalArgumentException naming the limit
    */
-  static void checkNesting(PrivacyEvent event) {
+  static void checkLimits(PrivacyEvent event, int orders) {
     java.util.ArrayDeque<PrivacyEvent> level = new java.util.ArrayDeque<>(List.of(event));
+    long objects = 0;
+    long sampledGaussians = 0;
     for (int depth = 0; !level.isEmpty(); depth++) {
       if (depth > MAX_EVENT_NESTING) {
         throw new IllegalArgumentException("event must nest at most " + MAX_EVENT_NESTING
             + " levels of composition to be recorded; got more");
+      }
+      objects += level.size();
+      if (objects > MAX_EVENT_OBJECTS) {
+        throw new IllegalArgumentException("event must hold at most " + MAX_EVENT_OBJECTS + " event objects"
+            + " (composed, self-composed and nested ones included) to be recorded; got more");
       }
       java.util.ArrayDeque<PrivacyEvent> next = new java.util.ArrayDeque<>();
       for (PrivacyEvent e : level) {
@@ -51,9 +78,16 @@ final class EventCodec {
           next.addAll(c.events());
         } else if (e instanceof SelfComposedEvent c) {
           next.add(c.event());
+        } else if (e instanceof SampledGaussianEvent) {
+          sampledGaussians++;
         }
       }
       level = next;
+    }
+    if (sampledGaussians * orders > MAX_SAMPLED_GAUSSIAN_VALUES) {
+      throw new IllegalArgumentException("event must hold at most " + MAX_SAMPLED_GAUSSIAN_VALUES / orders
+          + " sampled-Gaussian events on a grid of " + orders + " orders (their number times the orders at most "
+          + MAX_SAMPLED_GAUSSIAN_VALUES + ") to be recorded; got " + sampledGaussians);
     }
   }
 
@@ -91,8 +125,21 @@ final class EventCodec {
     return o;
   }
 
+  /**
+   * Parses an event strictly, refusing one of more than {@value #MAX_EVENT_OBJECTS} event objects as
+   * it goes (the other limits need the whole event, and the grid: {@link #checkLimits}).
+   *
+   * @throws LedgerException {@link Reason#MALFORMED}
+   */
   static PrivacyEvent decode(ObjectNode node, long index) {
+    return decode(node, index, new int[1]);
+  }
+
+  private static PrivacyEvent decode(ObjectNode node, long index, int[] objects) {
     CanonicalJson.Fields f = new CanonicalJson.Fields(node, index, "event");
+    if (++objects[0] > MAX_EVENT_OBJECTS) {
+      throw f.malformed("an event must hold at most " + MAX_EVENT_OBJECTS + " event objects; this one holds more");
+    }
     String kind = f.text("kind");
     try {
       return switch (kind) {
@@ -139,13 +186,13 @@ final class EventCodec {
             if (!inner.isObject()) {
               throw f.malformed("composed events must be objects");
             }
-            events.add(decode((ObjectNode) inner, index));
+            events.add(decode((ObjectNode) inner, index, objects));
           }
           yield new ComposedEvent(events);
         }
         case "self-composed" -> {
           f.exactly("kind", "count", "event");
-          yield new SelfComposedEvent(decode(f.object("event"), index), f.integer("count"));
+          yield new SelfComposedEvent(decode(f.object("event"), index, objects), f.integer("count"));
         }
         default -> throw f.malformed("unknown event kind '" + kind + "'");
       };

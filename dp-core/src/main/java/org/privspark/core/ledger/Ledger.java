@@ -119,7 +119,8 @@ public final class Ledger implements SpendJournal {
 
   /**
    * Opens an existing ledger for writing, replaying every entry (which restores the spent budget)
-   * and checking the newest stored checkpoint against the entries it covers.
+   * and checking the newest stored checkpoint against the entries it covers: first, before any
+   * entry's content is judged, so that entries changed after they were signed cost no work.
    *
    * @throws LedgerException if the ledger is damaged (an entry changed after its checkpoint was
    *     signed included), or the key is not the ledger's
@@ -140,8 +141,12 @@ public final class Ledger implements SpendJournal {
     }
     Ledger ledger = new Ledger(store, signer, openings, clock, genesis, bytes);
     synchronized (ledger) {
-      ledger.catchUp();
+      // The structure first: every entry read, parsed and chained, and the newest checkpoint
+      // checked against them, before any entry's content (its cost above all) is judged. An entry
+      // a storage attacker replaced is then refused before the writer computes anything for it.
+      ledger.readNewEntries();
       ledger.checkNewestCheckpoint();
+      ledger.judgeEntriesRead();
       // A crash may have lost the newest checkpoint's name (it is written without a directory
       // fsync); re-signing gives the same bytes.
       ledger.signCheckpoint();
@@ -151,9 +156,11 @@ public final class Ledger implements SpendJournal {
 
   /**
    * The newest stored checkpoint must be signed with this key and have the root of the entries it
-   * covers. Otherwise an entry changed after it was signed would be chained to, and signed over by,
-   * the next append: the writer would launder the damage for every auditor who did not keep the
-   * older checkpoint.
+   * covers (of the entries read: their content is judged after). Otherwise an entry changed after
+   * it was signed would be chained to, and signed over by, the next append: the writer would
+   * launder the damage for every auditor who did not keep the older checkpoint. Entries after it
+   * (an append that crashed before its checkpoint) are covered by no signature; their content is
+   * judged all the same, within the limits every entry is held to (docs/LEDGER-FORMAT.md §8).
    */
   private void checkNewestCheckpoint() {
     long size;
@@ -169,8 +176,8 @@ public final class Ledger implements SpendJournal {
       if (newest <= size) {
         break;
       }
-      // Another writer may have appended (entry, then its checkpoint) since we caught up.
-      catchUp();
+      // Another writer may have appended (entry, then its checkpoint) since we read the entries.
+      readNewEntries();
       if (state.nextIndex() == size) {
         break;
       }
@@ -245,8 +252,10 @@ public final class Ledger implements SpendJournal {
    *
    * @throws BudgetExhaustedException when the spend would exceed the budget
    * @throws LedgerException when the ledger on the store is damaged
-   * @throws IllegalArgumentException for an invalid mechanism name, or an event nested more than
-   *     100 levels deep (nothing is written)
+   * @throws IllegalArgumentException for an invalid mechanism name, or an event beyond the limits of
+   *     a recorded event: nested more than 100 levels deep, more than 10,000 event objects, or more
+   *     than 1024 sampled-Gaussian values (sampled-Gaussian events times the grid's orders; nothing
+   *     is written; docs/LEDGER-FORMAT.md §5.1)
    */
   public Receipt append(String mechanism, PrivacyEvent event, ReleaseDetails details) {
     return append(mechanism, event, details, null);
@@ -263,14 +272,15 @@ public final class Ledger implements SpendJournal {
    */
   public synchronized Receipt append(String mechanism, PrivacyEvent event, ReleaseDetails details,
       byte[] releaseId) {
-    checkMechanism(mechanism);
+    LedgerEntry.checkMechanism(mechanism);
     Check.notNull("event", event);
     Check.notNull("details", details);
     if (releaseId != null && releaseId.length != LedgerEntry.RELEASE_ID_LENGTH) {
       throw new IllegalArgumentException("releaseId must be " + LedgerEntry.RELEASE_ID_LENGTH
           + " bytes long; got " + releaseId.length);
     }
-    EventCodec.checkNesting(event); // before the cost, whose computation recurses
+    // Before the cost, whose computation recurses: no entry beyond what a reader accepts.
+    EventCodec.checkLimits(event, state.genesis().grid().size());
     FixedPointCost cost = FixedPointCost.of(event, state.genesis().grid());
     byte[] id = releaseId != null ? releaseId.clone() : randomReleaseId();
     if (releaseId != null && (openings.load(id).isPresent() || openings.loadCost(id).isPresent())) {
@@ -370,14 +380,28 @@ public final class Ledger implements SpendJournal {
     return read(store, path).map(b -> new String(b, StandardCharsets.UTF_8)).orElse(note);
   }
 
-  private void catchUp() {
+  /** Reads, parses and chains the entries other writers added; their content waits ({@link LedgerReplay#read}). */
+  private void readNewEntries() {
     while (true) {
       Optional<byte[]> next = read(store, LedgerEntry.path(state.nextIndex()));
       if (next.isEmpty()) {
         return;
       }
-      state.accept(next.get());
+      state.read(next.get());
     }
+  }
+
+  /** Judges the content of the entries read; the first fault is thrown (again on every later call). */
+  private void judgeEntriesRead() {
+    LedgerException fault = state.judge(e -> { });
+    if (fault != null) {
+      throw fault;
+    }
+  }
+
+  private void catchUp() {
+    readNewEntries();
+    judgeEntriesRead();
   }
 
   private BudgetExhaustedException refusal(FixedPointCost newTotal) {
@@ -407,14 +431,6 @@ public final class Ledger implements SpendJournal {
     } catch (IOException e) {
       throw new LedgerException(Reason.IO_ERROR, -1, "cannot read " + path + " in " + store.location()
           + ": " + e.getMessage(), e);
-    }
-  }
-
-  private static void checkMechanism(String mechanism) {
-    Check.notNull("mechanism", mechanism);
-    if (!mechanism.matches("[a-z0-9][a-z0-9.-]{0,63}")) {
-      throw new IllegalArgumentException("mechanism must be 1 to 64 characters of a-z, 0-9, '.' and '-'"
-          + " (a short name such as private-aggregation); got '" + mechanism + "'");
     }
   }
 

@@ -33,6 +33,7 @@ public record LedgerEntry(
   static final String FORMAT = "privspark-entry/1";
   static final String FORMAT_CONFIDENTIAL = "privspark-entry/2";
   static final int RELEASE_ID_LENGTH = org.privspark.core.accounting.PrivacyBudget.RELEASE_ID_LENGTH;
+  private static final java.util.regex.Pattern MECHANISM = java.util.regex.Pattern.compile("[a-z0-9][a-z0-9.-]{0,63}");
 
   public LedgerEntry {
     if ((confidentialCost == null) == (event == null || cost == null)) {
@@ -52,6 +53,20 @@ public record LedgerEntry(
       String mechanism, ConfidentialCost confidentialCost, byte[][] commitments) {
     this(seq, timeMillis, origin, previousLeafHash, releaseId, mechanism, null, null, commitments,
         Check.notNull("confidentialCost", confidentialCost));
+  }
+
+  /**
+   * Refuses a mechanism name that no writer records: 1 to 64 characters of a-z, 0-9, '.' and '-',
+   * starting with a letter or digit (docs/LEDGER-FORMAT.md §5).
+   *
+   * @throws IllegalArgumentException naming the rule
+   */
+  static void checkMechanism(String mechanism) {
+    Check.notNull("mechanism", mechanism);
+    if (!MECHANISM.matcher(mechanism).matches()) {
+      throw new IllegalArgumentException("mechanism must be 1 to 64 characters of a-z, 0-9, '.' and '-'"
+          + " (a short name such as private-aggregation); got '" + mechanism + "'");
+    }
   }
 
   /** Whether this is a confidential (format version 2) entry. */
@@ -103,17 +118,23 @@ public record LedgerEntry(
    * Parses an entry file strictly (either format); {@code index} is the leaf the file should be.
    * Doubles may be in a legacy text, as in a ledger of format version 1 or 2; {@link LedgerReplay}
    * holds each entry to its own ledger's version ({@link #decode(byte[], long, LedgerGenesis)}).
+   * The event's limits that depend on the ledger's grid wait for that method too.
    */
   public static LedgerEntry decode(byte[] bytes, long index) {
-    return decode(bytes, index, CanonicalJson.DoubleRule.CANONICAL_OR_LEGACY);
+    return decode(bytes, index, CanonicalJson.DoubleRule.CANONICAL_OR_LEGACY, 0);
   }
 
-  /** Parses an entry file of the ledger {@code genesis} describes, with the double texts its version allows. */
+  /**
+   * Parses an entry file of the ledger {@code genesis} describes, with the double texts its version
+   * allows, and holds its event to the limits of a recorded event on the ledger's grid
+   * (docs/LEDGER-FORMAT.md §5.1): the work of recomputing its cost is then bounded.
+   */
   public static LedgerEntry decode(byte[] bytes, long index, LedgerGenesis genesis) {
-    return decode(bytes, index, genesis.doubleRule());
+    return decode(bytes, index, genesis.doubleRule(), genesis.grid().size());
   }
 
-  private static LedgerEntry decode(byte[] bytes, long index, CanonicalJson.DoubleRule rule) {
+  /** {@code orders}: the ledger grid's size, or 0 when unknown. */
+  private static LedgerEntry decode(byte[] bytes, long index, CanonicalJson.DoubleRule rule, int orders) {
     String what = LedgerEntry.path(index);
     ObjectNode node = CanonicalJson.parseCanonical(bytes, index, what, rule);
     JsonNode format = node.get("format");
@@ -130,6 +151,9 @@ public record LedgerEntry(
       throw c.malformed("fractionBits must be " + FixedPointCost.FRACTION_BITS);
     }
     ArrayNode rdpNode = c.array("rdp");
+    if (rdpNode.size() > LedgerGenesis.MAX_ORDERS) {
+      throw c.malformed("rdp must hold at most " + LedgerGenesis.MAX_ORDERS + " values (one per order); got more");
+    }
     long[] rdp = new long[rdpNode.size()];
     for (int i = 0; i < rdp.length; i++) {
       JsonNode r = rdpNode.get(i);
@@ -144,9 +168,25 @@ public record LedgerEntry(
     } catch (IllegalArgumentException e) {
       throw c.malformed(e.getMessage());
     }
+    PrivacyEvent event = EventCodec.decode(f.object("event"), index);
+    try {
+      EventCodec.checkLimits(event, orders);
+    } catch (IllegalArgumentException e) {
+      throw f.malformed(e.getMessage());
+    }
     return new LedgerEntry(f.integer("seq"), f.integer("time"), f.text("origin"), f.hex("previous", 32),
-        f.hex("releaseId", RELEASE_ID_LENGTH), f.text("mechanism"), EventCodec.decode(f.object("event"), index),
-        cost, Commitments.decode(f.nested("commitments")));
+        f.hex("releaseId", RELEASE_ID_LENGTH), mechanism(f), event, cost, Commitments.decode(f.nested("commitments")));
+  }
+
+  /** The mechanism field, held to the writer's rule ({@link #checkMechanism}). */
+  private static String mechanism(CanonicalJson.Fields f) {
+    String mechanism = f.text("mechanism");
+    try {
+      checkMechanism(mechanism);
+    } catch (IllegalArgumentException e) {
+      throw f.malformed(e.getMessage());
+    }
+    return mechanism;
   }
 
   private static LedgerEntry decodeConfidential(ObjectNode node, long index, String what) {
@@ -154,6 +194,10 @@ public record LedgerEntry(
         "format", "seq", "time", "origin", "previous", "releaseId", "mechanism", "costCommitments", "delta",
         "commitments");
     ArrayNode points = f.array("costCommitments");
+    if (points.size() > LedgerGenesis.MAX_ORDERS) {
+      throw f.malformed("costCommitments must hold at most " + LedgerGenesis.MAX_ORDERS
+          + " commitments (one per order); got more");
+    }
     PedersenCommitment[] commitments = new PedersenCommitment[points.size()];
     for (int i = 0; i < commitments.length; i++) {
       JsonNode p = points.get(i);
@@ -177,6 +221,6 @@ public record LedgerEntry(
       throw f.malformed(e.getMessage());
     }
     return new LedgerEntry(f.integer("seq"), f.integer("time"), f.text("origin"), f.hex("previous", 32),
-        f.hex("releaseId", RELEASE_ID_LENGTH), f.text("mechanism"), cost, Commitments.decode(f.nested("commitments")));
+        f.hex("releaseId", RELEASE_ID_LENGTH), mechanism(f), cost, Commitments.decode(f.nested("commitments")));
   }
 }

@@ -17,7 +17,7 @@ import org.privspark.core.accounting.OrderGrid;
  *     a budget δ &gt; 0, see docs/LEDGER-FORMAT.md §10)
  * @param budgetEpsilon the budget's ε
  * @param budgetDelta the budget's δ
- * @param grid the RDP orders every cost is given on
+ * @param grid the RDP orders every cost is given on, at most {@value #MAX_ORDERS}
  * @param publicKey the checkpoint signer's verifier key, in signed-note form (name+id+key)
  * @param formatVersion the ledger's format version (docs/LEDGER-FORMAT.md §9): 1 (transparent) and 2
  *     (confidential) for ledgers written before doubles had one text on every JDK and before costs
@@ -33,6 +33,11 @@ public record LedgerGenesis(
   static final int FIRST_CANONICAL_DOUBLES_VERSION = 3;
   /** The first version whose costs were written rounded up; earlier writers rounded to nearest. */
   static final int FIRST_ROUNDED_UP_COSTS_VERSION = 3;
+  /**
+   * The most orders a ledger's grid may have: every cost is recomputed at each order, so the grid
+   * bounds the work of verifying one entry (docs/LEDGER-FORMAT.md §4). The default grid has 156.
+   */
+  public static final int MAX_ORDERS = 1024;
   public static final String TRANSPARENT = "transparent";
   public static final String CONFIDENTIAL = "confidential";
 
@@ -61,6 +66,10 @@ public record LedgerGenesis(
           + " (pure-epsilon budgets need transparent mode); got " + budgetDelta);
     }
     Check.notNull("grid", grid);
+    if (grid.size() > MAX_ORDERS) {
+      throw new IllegalArgumentException("grid must have at most " + MAX_ORDERS + " orders for a ledger (each"
+          + " order is a cost every auditor recomputes for every entry); got " + grid.size());
+    }
     Check.notNull("publicKey", publicKey);
     checkVersion(formatVersion, mode);
   }
@@ -138,6 +147,9 @@ public record LedgerGenesis(
     }
     CanonicalJson.Fields budget = f.nested("budget").exactly("epsilon", "delta");
     ArrayNode orders = f.array("orders");
+    if (orders.size() > MAX_ORDERS) {
+      throw f.malformed("orders must hold at most " + MAX_ORDERS + " orders; got more");
+    }
     double[] values = new double[orders.size()];
     for (int i = 0; i < values.length; i++) {
       JsonNode a = orders.get(i);

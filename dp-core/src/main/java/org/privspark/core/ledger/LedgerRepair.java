@@ -105,13 +105,13 @@ public final class LedgerRepair {
           partialHead = root.resolve(LedgerLayout.head(newestHead));
         }
       }
-      // Everything that stays must be intact: a dry replay of the entries kept, and every
-      // checkpoint kept must match them.
+      // Everything that stays must be intact: every checkpoint kept must match the entries kept,
+      // and a dry replay of their content (judged once the checkpoints vouch for their bytes).
       long kept = partialEntry != null ? highest - 1 : highest;
       LedgerReplay replay = new LedgerReplay(genesis, genesisBytes);
       for (long seq = 1; seq <= kept; seq++) {
         long s = seq;
-        replay.accept(Ledger.read(store, LedgerEntry.path(seq)).orElseThrow(() -> new LedgerException(
+        replay.read(Ledger.read(store, LedgerEntry.path(seq)).orElseThrow(() -> new LedgerException(
             Reason.MISSING_ENTRY, s, LedgerEntry.path(s) + " is missing below the newest entry")));
       }
       for (String name : store.list(LedgerLayout.HEADS)) {
@@ -127,6 +127,10 @@ public final class LedgerRepair {
           throw new LedgerException(Reason.ROOT_MISMATCH, -1, LedgerLayout.head(size)
               + " does not match the entries: damage, not an interrupted write");
         }
+      }
+      LedgerException fault = replay.judge(e -> { });
+      if (fault != null) {
+        throw fault;
       }
 
       for (Path temp : temporary) {

@@ -1,21 +1,32 @@
 package org.privspark.core.ledger;
 
+import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 import org.privspark.core.accounting.PrivacyEvent;
 import org.privspark.core.accounting.PrivacyGuarantee;
 import org.privspark.core.ledger.merkle.MerkleTree;
 import org.privspark.core.ledger.merkle.Rfc9162Hasher;
 
 /**
- * The ledger's state rebuilt from its files, one leaf at a time, checking each entry against
- * everything before it. The writer uses it to catch up before appending ({@link #accept}), the
- * auditor to verify ({@link #audit}); both apply exactly the same rules, the auditor deferring its
- * judgement of an entry's content until the signed checkpoints have vouched for the leaf. Not
- * thread-safe.
+ * The ledger's state rebuilt from its files in two steps: {@link #read} takes each leaf's bytes,
+ * parses them and checks the chain of leaf hashes (the structure), and {@link #judge} then checks
+ * every leaf read against everything before it (the content). The writer uses both to catch up
+ * before appending ({@link #accept} for its own entry), the auditor to verify; both apply exactly
+ * the same rules. Not thread-safe.
+ *
+ * <p><b>Structure before content.</b> Until a signed checkpoint covers a leaf, its content is
+ * whatever the store says. So the content, and above all the one costly step of it, recomputing a
+ * transparent entry's cost from its event (seconds for some events, even within the limits of
+ * {@link LedgerEntry#decode(byte[], long, LedgerGenesis)}), waits in memory until the caller has
+ * checked the signed checkpoints against {@link #tree()}: a storage attacker without the key
+ * cannot make a reader compute anything before it finds the files are not the ones signed. The
+ * entries wait as parsed (transparent) or as their bytes (confidential: their parsed commitments
+ * take four times the bytes' memory), never read again.
  *
  * <p><b>Confidential ledgers.</b> An entry's cost is committed, not written. The writer replays
  * with a {@link CostSource} (its own cost openings, each checked against the commitments), so its
@@ -31,9 +42,16 @@ import org.privspark.core.ledger.merkle.Rfc9162Hasher;
 public final class LedgerReplay {
   /** How many distinct events' recomputed costs are kept (a ledger repeats a few queries often). */
   private static final int COST_CACHE_SIZE = 256;
+  /** The counter of {@link #costsComputedDuring} on this thread, or null. */
+  private static final ThreadLocal<long[]> COSTS_COMPUTED = new ThreadLocal<>();
 
   private final LedgerGenesis genesis;
   private final MerkleTree tree = new MerkleTree();
+  // The leaves read and not yet judged, in leaf order. After a leaf that does not parse none is
+  // kept: the content is judged up to that leaf at most.
+  private final ArrayDeque<ReadLeaf> unjudged = new ArrayDeque<>();
+  // The last leaf read that did not parse, or -1.
+  private long lastUnparsedLeaf = -1;
   private final Set<String> releaseIds = new HashSet<>();
   private FixedPointCost total;
   private long lastTime;
@@ -60,8 +78,21 @@ public final class LedgerReplay {
   }
 
   private final CostSource costSource;
-  // The auditor's first fault in a leaf's content (see audit), or null.
+  // The first fault in the content (see judge), or null.
   private LedgerException finding;
+
+  /**
+   * A leaf read and waiting to be judged: the entry parsed, or the bytes to parse again, or why it
+   * does not parse.
+   */
+  private record ReadLeaf(long index, LedgerEntry entry, byte[] bytes, LedgerException fault) {
+    LedgerEntry entry(LedgerGenesis genesis) {
+      if (fault != null) {
+        throw fault;
+      }
+      return entry != null ? entry : LedgerEntry.decode(bytes, index, genesis);
+    }
+  }
 
   /** A replay for a transparent ledger, or the auditor's replay of a confidential one. */
   public LedgerReplay(LedgerGenesis genesis, byte[] genesisBytes) {
@@ -81,19 +112,49 @@ public final class LedgerReplay {
     this.lastTime = genesis.createdMillis();
   }
 
+  /**
+   * Test seam: runs {@code work} on this thread and returns how many entry costs replays computed
+   * meanwhile (a transparent entry's cost recomputed from its event, a confidential entry's taken
+   * from the {@link CostSource}). A test counts the content work a rejection did, not its time.
+   */
+  static long costsComputedDuring(Runnable work) {
+    long[] outer = COSTS_COMPUTED.get();
+    long[] counter = new long[1];
+    COSTS_COMPUTED.set(counter);
+    try {
+      work.run();
+    } finally {
+      if (outer == null) {
+        COSTS_COMPUTED.remove();
+      } else {
+        COSTS_COMPUTED.set(outer);
+      }
+    }
+    return counter[0];
+  }
+
+  private static void countCost() {
+    long[] counter = COSTS_COMPUTED.get();
+    if (counter != null) {
+      counter[0]++;
+    }
+  }
+
   public LedgerGenesis genesis() {
     return genesis;
   }
 
-  /** The index the next entry must have. */
+  /** The index the next leaf read must have: the number of leaves read, ledger.json included. */
   public long nextIndex() {
     return tree.size();
   }
 
+  /** The tree of every leaf read, whether or not its content is judged yet. */
   public MerkleTree tree() {
     return tree;
   }
 
+  /** The total of the entries judged and accepted. */
   public FixedPointCost total() {
     return total;
   }
@@ -130,79 +191,96 @@ public final class LedgerReplay {
   }
 
   /**
-   * Checks the entry file for leaf {@link #nextIndex()} and applies it: the writer's step, which
-   * stops at the first broken rule.
+   * The structural step for leaf {@link #nextIndex()}: parses it, checks its previous-leaf hash
+   * and hashes it into {@link #tree()}; its content waits for {@link #judge}. Parsing is bounded
+   * by the file's size and the limits of a recorded event; nothing here depends on the content's
+   * meaning.
    *
-   * @throws LedgerException naming the first rule the entry breaks
-   */
-  public LedgerEntry accept(byte[] bytes) {
-    long index = nextIndex();
-    LedgerEntry entry = LedgerEntry.decode(bytes, index, genesis);
-    checkChain(entry, index);
-    FixedPointCost newTotal = checkContent(entry, index);
-    apply(entry, bytes, newTotal);
-    return entry;
-  }
-
-  /**
-   * The auditor's step for leaf {@link #nextIndex()}: the same rules as {@link #accept}, in an order
-   * that lets a storage attacker choose neither the reason nor the figures of a rejection.
+   * <p>A broken chain (the entry's previous-leaf hash is not the hash of the leaf before it) is
+   * thrown at once, and the leaf is not added: it is a fact about the files, whoever wrote them. A
+   * leaf that does not parse is hashed, and its fault waits for {@link #judge} like any content
+   * fault: it is the holder's only if a signed checkpoint covers the leaf. Later leaves are then
+   * only chained, where they parse, and hashed.
    *
-   * <p>The leaf is hashed into {@link #tree()} whatever its content, so the signed checkpoints can
-   * be checked against every leaf on disk. Only a broken chain (the entry's previous-leaf hash is
-   * not the hash of the leaf before it) is thrown at once: it is a fact about the files, whoever
-   * wrote them. A fault in the entry's content (it does not parse, or breaks a rule on its sequence
-   * number, origin, time, release id, mode, cost or the budget) is kept as {@link #finding()}
-   * instead: it is the holder's fault only if a signed checkpoint covers the leaf, which the auditor
-   * learns after the last leaf. From the first finding on, the content is no longer judged (the
-   * totals are unknown): later leaves are only chained, where they parse, and hashed.
-   *
-   * @return the entry, accepted; or null when it (or an earlier leaf) has a finding
    * @throws LedgerException when the chain breaks at this leaf
    */
-  public LedgerEntry audit(byte[] bytes) {
+  public void read(byte[] bytes) {
     long index = nextIndex();
     LedgerEntry entry;
     try {
       entry = LedgerEntry.decode(bytes, index, genesis);
     } catch (LedgerException e) {
-      return record(e, bytes);
+      tree.append(Rfc9162Hasher.leafHash(bytes));
+      if (lastUnparsedLeaf < 0) {
+        unjudged.add(new ReadLeaf(index, null, null, e));
+      }
+      lastUnparsedLeaf = index;
+      return;
     }
     checkChain(entry, index);
-    if (finding != null) {
-      tree.append(Rfc9162Hasher.leafHash(bytes));
-      return null;
+    tree.append(Rfc9162Hasher.leafHash(bytes));
+    if (lastUnparsedLeaf < 0 && finding == null) {
+      unjudged.add(entry.confidential()
+          ? new ReadLeaf(index, null, bytes, null) : new ReadLeaf(index, entry, null, null));
     }
-    FixedPointCost newTotal;
-    try {
-      newTotal = checkContent(entry, index);
-    } catch (LedgerException e) {
-      return record(e, bytes);
-    }
-    apply(entry, bytes, newTotal);
-    return entry;
   }
 
   /**
-   * The first content fault {@link #audit} found, or null: the leaf it names, and every leaf after
-   * it, are in {@link #tree()}, but the totals stop before it.
+   * The content step: checks every leaf read and not yet judged, in leaf order, against everything
+   * before it (sequence number, origin, time, release id, mode, cost, budget; or why it does not
+   * parse), applying each accepted entry to the totals and handing it to {@code accepted}. Stops at
+   * the first fault, which stays the replay's {@link #finding()}: from then on nothing is judged.
+   * Call it only once the structure is checked (see the class comment).
+   *
+   * @return the first fault in the content, or null
+   */
+  public LedgerException judge(Consumer<LedgerEntry> accepted) {
+    while (finding == null && !unjudged.isEmpty()) {
+      ReadLeaf leaf = unjudged.poll();
+      try {
+        LedgerEntry entry = leaf.entry(genesis);
+        FixedPointCost newTotal = checkContent(entry, leaf.index());
+        apply(entry, newTotal);
+        accepted.accept(entry);
+      } catch (LedgerException e) {
+        finding = e;
+      }
+    }
+    unjudged.clear();
+    return finding;
+  }
+
+  /**
+   * The writer's step for its own new entry: {@link #read} then {@link #judge}.
+   *
+   * @throws LedgerException naming the first rule the entry (or an earlier leaf) breaks
+   */
+  public LedgerEntry accept(byte[] bytes) {
+    read(bytes);
+    LedgerEntry[] last = new LedgerEntry[1];
+    LedgerException fault = judge(e -> last[0] = e);
+    if (fault != null) {
+      throw fault;
+    }
+    return last[0];
+  }
+
+  /**
+   * The first content fault {@link #judge} found, or null: the leaf it names, and every leaf read
+   * after it, are in {@link #tree()}, but the totals stop before it.
    */
   public LedgerException finding() {
     return finding;
   }
 
-  private LedgerEntry record(LedgerException e, byte[] bytes) {
-    if (finding == null) {
-      finding = e;
-    }
-    tree.append(Rfc9162Hasher.leafHash(bytes));
-    return null;
-  }
-
   private void checkChain(LedgerEntry entry, long index) {
     if (!Arrays.equals(entry.previousLeafHash(), tree.leafHash(index - 1))) {
+      // Either leaf may be the one changed: both are named (the one before as the holder's tools
+      // know it), why the one before may not parse is not (its content is unverified).
       throw new LedgerException(index == 1 ? Reason.GENESIS_MISMATCH : Reason.CHAIN_BROKEN, index,
-          "previous-leaf hash does not match leaf " + (index - 1));
+          "previous-leaf hash does not match leaf " + (index - 1) + ": "
+              + (index == 1 ? "ledger.json" : "entry " + (index - 1)) + " or this entry was changed"
+              + (lastUnparsedLeaf == index - 1 ? " (the former does not parse)" : ""));
     }
   }
 
@@ -230,8 +308,7 @@ public final class LedgerReplay {
     return entry.confidential() ? acceptConfidential(entry, index) : acceptTransparent(entry, index);
   }
 
-  private void apply(LedgerEntry entry, byte[] bytes, FixedPointCost newTotal) {
-    tree.append(Rfc9162Hasher.leafHash(bytes));
+  private void apply(LedgerEntry entry, FixedPointCost newTotal) {
     releaseIds.add(CanonicalJson.hex(entry.releaseId()));
     total = newTotal;
     lastTime = entry.timeMillis();
@@ -245,6 +322,7 @@ public final class LedgerReplay {
     }
     FixedPointCost newTotal;
     if (costSource != null) {
+      countCost();
       newTotal = total.plus(costSource.costOf(entry));
     } else {
       // The auditor: only the additive δ is public.
@@ -262,7 +340,8 @@ public final class LedgerReplay {
     FixedPointCost cost;
     try {
       cost = recomputedCost(entry.event());
-    } catch (IllegalArgumentException e) {
+    } catch (IllegalArgumentException | ArithmeticException e) {
+      // A computation that fails on a recorded event is a finding, never an escape.
       throw new LedgerException(Reason.COST_MISMATCH, index, "cost cannot be recomputed: " + e.getMessage());
     }
     if (!cost.equals(entry.cost())) {
@@ -288,6 +367,7 @@ public final class LedgerReplay {
   private FixedPointCost recomputedCost(PrivacyEvent event) {
     FixedPointCost cost = recomputed.get(event);
     if (cost == null) {
+      countCost();
       cost = FixedPointCost.of(event, genesis.grid());
       recomputed.put(event, cost);
     }

@@ -91,6 +91,21 @@ class ConfidentialCliTest {
     assertThat(v.err()).contains("--budget-proof");
   }
 
+  /** --html with --budget-proof was silently ignored: it is refused as the auditor's input error. */
+  @Test
+  void verify_htmlWithBudgetProof_exitsTwoAndWritesNothing() throws Exception {
+    assertThat(record("gaussian:sigma=6").exit()).isZero();
+    Path proof = tmp.resolve("budget.proof");
+    assertThat(prove(proof).exit()).isZero();
+    Path html = tmp.resolve("report.html");
+    CliRun v = CliRun.of("audit", "verify", ledger.toString(), "--public-key", pub.toString(), "--budget-proof",
+        proof.toString(), "--html", html.toString());
+    assertThat(v.exit()).as(v.out() + v.err()).isEqualTo(2);
+    assertThat(v.err()).contains("--html cannot be combined with --budget-proof");
+    assertThat(v.out()).doesNotContain("within budget");
+    assertThat(html).doesNotExist();
+  }
+
   /** A confidential ledger that does not verify: the failure, and none of the ledger's figures. */
   @Test
   void verify_tamperedLedger_printsNoFigureOfIt() throws Exception {

@@ -98,6 +98,25 @@ class AuditorPrecedenceTest {
     AuditReport r = f.verify();
     assertRejected(r, Reason.UNSIGNED_ENTRIES, 4);
     assertThat(r.message()).doesNotContain("epsilon");
+    // Nor a count: the store's leaf counts are unverified (the review found "the ledger's 5 leaves
+    // (newest covers 4)"). The failing leaf is the report's index, nothing more.
+    assertThat(withoutLeaf(r)).doesNotContainPattern("[0-9]");
+  }
+
+  /** The message after its "REASON at entry N: " prefix (the failing leaf, which a rejection names). */
+  private static String withoutLeaf(AuditReport r) {
+    String prefix = r.reason() + " at entry " + r.failedIndex() + ": ";
+    assertThat(r.message()).startsWith(prefix);
+    return r.message().substring(prefix.length());
+  }
+
+  /** Entries removed below the newest checkpoint: the rejection quotes neither count. */
+  @Test
+  void entriesRemovedBelowTheNewestCheckpoint_isReportedWithoutLeafCounts() throws Exception {
+    Files.delete(f.entry(3));
+    AuditReport r = f.verify();
+    assertRejected(r, Reason.MISSING_ENTRY, 3);
+    assertThat(withoutLeaf(r)).doesNotContainPattern("[0-9]");
   }
 
   /**
