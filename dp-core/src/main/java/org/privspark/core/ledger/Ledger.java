@@ -17,7 +17,6 @@ import org.privspark.core.accounting.SpendJournal;
 import org.privspark.core.ledger.merkle.Rfc9162Hasher;
 import org.privspark.core.ledger.note.Checkpoint;
 import org.privspark.core.ledger.note.NoteSigner;
-import org.privspark.core.ledger.note.NoteVerificationException;
 import org.privspark.core.ledger.note.SignedNotes;
 
 /**
@@ -41,6 +40,8 @@ public final class Ledger implements SpendJournal {
   private final OpeningStore openings;
   private final LongSupplier clock;
   private final LedgerReplay state;
+  // Who vouches for entries no signed checkpoint covers yet, before their content is judged.
+  private final EntryVoucher voucher;
   // The cost opening this writer saved last, with its cost: accepting its own entry then needs no
   // re-read and no recommitment.
   private CostOpening lastSaved;
@@ -54,6 +55,7 @@ public final class Ledger implements SpendJournal {
     this.openings = openings;
     this.clock = clock;
     this.state = new LedgerReplay(genesis, genesisBytes, genesis.confidential() ? this::knownCost : null);
+    this.voucher = new EntryVoucher(store, signer.verifier(), openings, state);
   }
 
   /**
@@ -120,10 +122,13 @@ public final class Ledger implements SpendJournal {
   /**
    * Opens an existing ledger for writing, replaying every entry (which restores the spent budget)
    * and checking the newest stored checkpoint against the entries it covers: first, before any
-   * entry's content is judged, so that entries changed after they were signed cost no work.
+   * entry's content is judged, so that entries changed after they were signed cost no work. An
+   * entry no checkpoint signed with the key covers is judged only once vouched for: by such a
+   * checkpoint stored meanwhile, or by its opening in {@code openings} (docs/LEDGER-FORMAT.md §8).
    *
    * @throws LedgerException if the ledger is damaged (an entry changed after its checkpoint was
-   *     signed included), or the key is not the ledger's
+   *     signed included), or the key is not the ledger's; {@link Reason#UNSIGNED_ENTRIES} for an
+   *     entry no one vouches for (nothing is signed then)
    */
   public static Ledger open(LedgerStore store, NoteSigner signer, OpeningStore openings) {
     return open(store, signer, openings, System::currentTimeMillis);
@@ -143,7 +148,8 @@ public final class Ledger implements SpendJournal {
     synchronized (ledger) {
       // The structure first: every entry read, parsed and chained, and the newest checkpoint
       // checked against them, before any entry's content (its cost above all) is judged. An entry
-      // a storage attacker replaced is then refused before the writer computes anything for it.
+      // a storage attacker replaced is then refused before the writer computes anything for it,
+      // and so is one it added after the newest checkpoint, unless the writer vouches for it.
       ledger.readNewEntries();
       ledger.checkNewestCheckpoint();
       ledger.judgeEntriesRead();
@@ -159,8 +165,8 @@ public final class Ledger implements SpendJournal {
    * covers (of the entries read: their content is judged after). Otherwise an entry changed after
    * it was signed would be chained to, and signed over by, the next append: the writer would
    * launder the damage for every auditor who did not keep the older checkpoint. Entries after it
-   * (an append that crashed before its checkpoint) are covered by no signature; their content is
-   * judged all the same, within the limits every entry is held to (docs/LEDGER-FORMAT.md §8).
+   * are covered by no signature: each must be vouched for ({@link EntryVoucher}) before its content
+   * is judged, or the writer would adopt entries a storage attacker added (docs/LEDGER-FORMAT.md §8).
    */
   private void checkNewestCheckpoint() {
     long size;
@@ -183,27 +189,13 @@ public final class Ledger implements SpendJournal {
       }
     }
     if (newest < 1) {
-      return; // none yet (a crash right after ledger.json): open signs the first
+      return; // none yet (a crash right after ledger.json): every entry must be vouched for
     }
     if (newest > size) {
       throw new LedgerException(Reason.MISSING_ENTRY, size, "a checkpoint covers " + newest
           + " leaves but the ledger has " + size + ": entries were removed");
     }
-    String path = LedgerLayout.head(newest);
-    byte[] note = read(store, path).orElseThrow(() -> new LedgerException(
-        Reason.MISSING_ENTRY, -1, path + " vanished while opening"));
-    Checkpoint checkpoint;
-    try {
-      checkpoint = Checkpoint.parse(SignedNotes.open(note, java.util.List.of(signer.verifier())).text());
-    } catch (NoteVerificationException | IllegalArgumentException e) {
-      throw new LedgerException(Reason.BAD_SIGNATURE, -1, LedgerLayout.head(newest)
-          + " is not a checkpoint signed with the ledger's key: " + e.getMessage());
-    }
-    if (checkpoint.size() != newest || !checkpoint.origin().equals(state.genesis().origin())
-        || !Arrays.equals(checkpoint.rootHash(), state.tree().root(newest))) {
-      throw new LedgerException(Reason.ROOT_MISMATCH, -1, LedgerLayout.head(newest)
-          + " does not match the entries it covers: an entry changed after it was signed");
-    }
+    voucher.checkCheckpoint(newest);
   }
 
   /** The entries' replayed state, for the holder's proofs in this package. Callers hold the lock. */
@@ -326,6 +318,7 @@ public final class Ledger implements SpendJournal {
       String checkpoint = sign(index + 1, state.tree().rootWithAppended(Rfc9162Hasher.leafHash(bytes)));
       if (createWithCheckpoint(LedgerEntry.path(index), bytes, index + 1, checkpoint)) {
         state.accept(bytes);
+        voucher.signed(index + 1);
         return receipt(index, checkpoint);
       }
       // Another writer took this index: catch up and re-check the budget.
@@ -377,6 +370,7 @@ public final class Ledger implements SpendJournal {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + path + " in " + store.location(), e);
     }
+    voucher.signed(size);
     return read(store, path).map(b -> new String(b, StandardCharsets.UTF_8)).orElse(note);
   }
 
@@ -393,7 +387,7 @@ public final class Ledger implements SpendJournal {
 
   /** Judges the content of the entries read; the first fault is thrown (again on every later call). */
   private void judgeEntriesRead() {
-    LedgerException fault = state.judge(e -> { });
+    LedgerException fault = state.judge(voucher, e -> { });
     if (fault != null) {
       throw fault;
     }

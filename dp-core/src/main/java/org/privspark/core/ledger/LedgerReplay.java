@@ -77,6 +77,24 @@ public final class LedgerReplay {
     FixedPointCost costOf(LedgerEntry entry);
   }
 
+  /**
+   * The writer's rule for a leaf that no checkpoint signed with the ledger's key may cover yet
+   * (docs/LEDGER-FORMAT.md §8): the leaf is judged only once someone the writer trusts vouches for
+   * it.
+   */
+  @FunctionalInterface
+  public interface Voucher {
+    /** No one vouches: the auditor's replay, which reports unsigned entries by its own rule. */
+    Voucher NONE = (index, entry) -> { };
+
+    /**
+     * Returns if {@code entry} (leaf {@code index}, parsed but not judged) is vouched for.
+     *
+     * @throws LedgerException when no one vouches for it
+     */
+    void vouch(long index, LedgerEntry entry);
+  }
+
   private final CostSource costSource;
   // The first fault in the content (see judge), or null.
   private LedgerException finding;
@@ -235,10 +253,20 @@ public final class LedgerReplay {
    * @return the first fault in the content, or null
    */
   public LedgerException judge(Consumer<LedgerEntry> accepted) {
+    return judge(Voucher.NONE, accepted);
+  }
+
+  /**
+   * {@link #judge(Consumer)}, with each leaf first vouched for by {@code voucher}, before anything
+   * about its content is checked: a leaf no one vouches for costs no work, and its refusal is the
+   * replay's {@link #finding()}.
+   */
+  public LedgerException judge(Voucher voucher, Consumer<LedgerEntry> accepted) {
     while (finding == null && !unjudged.isEmpty()) {
       ReadLeaf leaf = unjudged.poll();
       try {
         LedgerEntry entry = leaf.entry(genesis);
+        voucher.vouch(leaf.index(), entry);
         FixedPointCost newTotal = checkContent(entry, leaf.index());
         apply(entry, newTotal);
         accepted.accept(entry);

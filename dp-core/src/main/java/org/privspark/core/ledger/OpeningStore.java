@@ -71,6 +71,17 @@ public final class OpeningStore {
     return Ledger.read(store, path(releaseId)).map(Opening::decode);
   }
 
+  /**
+   * Whether this store holds the opening of {@code entry} and it opens the entry's commitments
+   * (for a confidential entry, with its cost opening kept too): every writer saves both before it
+   * creates its entry, so the entry is then one that a writer sharing this store wrote.
+   */
+  boolean vouchesFor(LedgerEntry entry) {
+    Optional<Opening> opening = load(entry.releaseId());
+    return opening.isPresent() && opening.get().opens(entry)
+        && (!entry.confidential() || loadCost(entry.releaseId()).isPresent());
+  }
+
   private static String costPath(byte[] releaseId) {
     return "cost-openings/" + CanonicalJson.hex(releaseId) + ".json";
   }

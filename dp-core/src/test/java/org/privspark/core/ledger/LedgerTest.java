@@ -133,7 +133,10 @@ class LedgerTest {
     assertThat(report.spentEpsilon()).isLessThanOrEqualTo(1.0);
   }
 
-  /** A checkpoint lost in a crash is re-signed on open, byte for byte (Ed25519 is deterministic). */
+  /**
+   * A checkpoint lost in a crash is re-signed on open, byte for byte (Ed25519 is deterministic), by
+   * a writer holding the entry's opening; one that keeps no openings cannot vouch for the entry.
+   */
   @Test
   void lostCheckpoint_isReSignedIdenticallyOnOpen() throws Exception {
     LedgerFixture f = new LedgerFixture(dir, 2.0, 1e-6);
@@ -141,7 +144,10 @@ class LedgerTest {
     byte[] head = Files.readAllBytes(f.head(2));
     Files.delete(f.head(2));
     assertThat(f.verify().reason()).isEqualTo(Reason.UNSIGNED_ENTRIES);
-    Ledger.open(f.store, f.signer, OpeningStore.discarding());
+    assertThatThrownBy(() -> Ledger.open(f.store, f.signer, OpeningStore.discarding()))
+        .isInstanceOfSatisfying(LedgerException.class, e -> assertThat(e.reason()).isEqualTo(Reason.UNSIGNED_ENTRIES));
+    assertThat(Files.exists(f.head(2))).isFalse();
+    Ledger.open(f.store, f.signer, f.openings);
     assertThat(Files.readAllBytes(f.head(2))).isEqualTo(head);
     assertThat(f.verify().intact()).isTrue();
   }
