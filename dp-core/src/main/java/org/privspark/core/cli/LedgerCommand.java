@@ -184,8 +184,10 @@ final class LedgerCommand {
 
   @Command(name = "repair", mixinStandardHelpOptions = true,
       description = "After a crash: remove only an interrupted append's leftovers (temporary files, an incomplete"
-          + " trailing entry or checkpoint, moved to DIR/quarantine/), never a complete entry; re-sign the newest"
-          + " checkpoint; then verify. Exit 1, changing nothing, when the damage is not an interrupted write.")
+          + " trailing entry or checkpoint) and trailing entries no checkpoint covers whose openings the key's"
+          + " openings directory does not hold (written without the key), moving them to DIR/quarantine/; never an"
+          + " entry a checkpoint covers; re-sign the newest checkpoint; then verify. Exit 1, changing nothing, when"
+          + " the damage is not an interrupted write.")
   static final class Repair extends Keyed {
     @Override
     int run() throws IOException {

@@ -15,8 +15,10 @@ import org.privspark.core.ledger.note.NoteVerificationException;
 import org.privspark.core.ledger.note.SignedNotes;
 
 /**
- * Recovery of a local-directory ledger after a writer crashed: removes only what an interrupted
- * append can leave behind, never a complete entry, then re-signs the newest checkpoint.
+ * Recovery of a local-directory ledger after a writer crashed, or after someone without the key
+ * appended entries: moves aside only what an interrupted append can leave behind and trailing
+ * entries no writer would judge, never an entry a checkpoint covers, then re-signs the newest
+ * checkpoint.
  *
  * <p><b>What it removes.</b>
  * <ul>
@@ -25,6 +27,10 @@ import org.privspark.core.ledger.note.SignedNotes;
  *   <li>The highest-numbered entry file, only if it is not a complete entry (it does not parse, or
  *       is not in canonical form) and no checkpoint covers it: the partial write of a store
  *       without atomic create. It is moved to {@code quarantine/}, not deleted.
+ *   <li>The trailing entries, from the first on, that no checkpoint covers and that the repairing writer
+ *       cannot vouch for (its {@link OpeningStore} holds no opening of them): entries a writer
+ *       refuses to judge (docs/LEDGER-FORMAT.md §8), such as a storage attacker's. They are moved
+ *       to {@code quarantine/}. A writer that keeps no openings vouches for none, its own included.
  *   <li>The newest checkpoint file, only if it is not a note signed with the ledger's key (a partial
  *       write): moved to {@code quarantine/}. A checkpoint is re-derivable from the entries.
  * </ul>
@@ -109,11 +115,14 @@ public final class LedgerRepair {
       // and a dry replay of their content (judged once the checkpoints vouch for their bytes).
       long kept = partialEntry != null ? highest - 1 : highest;
       LedgerReplay replay = new LedgerReplay(genesis, genesisBytes);
+      List<byte[]> files = new ArrayList<>();
       for (long seq = 1; seq <= kept; seq++) {
         long s = seq;
-        replay.read(Ledger.read(store, LedgerEntry.path(seq)).orElseThrow(() -> new LedgerException(
+        files.add(Ledger.read(store, LedgerEntry.path(seq)).orElseThrow(() -> new LedgerException(
             Reason.MISSING_ENTRY, s, LedgerEntry.path(s) + " is missing below the newest entry")));
+        replay.read(files.get(files.size() - 1));
       }
+      long covered = 1;
       for (String name : store.list(LedgerLayout.HEADS)) {
         long size = LedgerLayout.headSize(name);
         if (size < 0 || (partialHead != null && size == newestHead)) {
@@ -126,6 +135,16 @@ public final class LedgerRepair {
             || !java.util.Arrays.equals(c.rootHash(), replay.tree().root(size))) {
           throw new LedgerException(Reason.ROOT_MISMATCH, -1, LedgerLayout.head(size)
               + " does not match the entries: damage, not an interrupted write");
+        }
+        covered = Math.max(covered, size);
+      }
+      // Trailing entries that no checkpoint covers and this writer cannot vouch for go too: a
+      // writer would refuse them (docs/LEDGER-FORMAT.md §8), and they are judged by no one here.
+      long unvouched = firstUnvouched(files, covered, genesis, openings);
+      if (unvouched <= kept) {
+        replay = new LedgerReplay(genesis, genesisBytes);
+        for (long seq = 1; seq < unvouched; seq++) {
+          replay.read(files.get((int) (seq - 1)));
         }
       }
       LedgerException fault = replay.judge(e -> { });
@@ -141,6 +160,12 @@ public final class LedgerRepair {
         actions.add("moved incomplete trailing entry " + root.relativize(partialEntry) + " to "
             + quarantine(root, partialEntry));
       }
+      // The highest first: a repair interrupted here leaves a shorter trailing run, no gap.
+      for (long seq = kept; seq >= unvouched; seq--) {
+        Path entry = root.resolve(LedgerEntry.path(seq));
+        actions.add("moved trailing entry " + root.relativize(entry) + ", which no checkpoint covers and this"
+            + " writer's openings do not vouch for, to " + quarantine(root, entry));
+      }
       if (partialHead != null) {
         actions.add("moved incomplete checkpoint " + root.relativize(partialHead) + " to "
             + quarantine(root, partialHead));
@@ -154,6 +179,42 @@ public final class LedgerRepair {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot repair the ledger at " + root, e);
     }
+  }
+
+  /**
+   * The first of the entries from {@code covered} on (those no checkpoint covers) whose opening
+   * {@code openings} does not hold ({@link OpeningStore#vouchesFor}), or one past the last entry.
+   *
+   * @throws LedgerException when an entry after it is vouched for: this writer's own entry chained
+   *     onto one it cannot vouch for is not what a storage attacker alone leaves, so nothing is moved
+   */
+  private static long firstUnvouched(List<byte[]> files, long covered, LedgerGenesis genesis,
+      OpeningStore openings) {
+    long end = files.size() + 1L;
+    long first = end;
+    for (long seq = covered; seq < end; seq++) {
+      if (vouched(files.get((int) (seq - 1)), seq, genesis, openings)) {
+        if (first < end) {
+          throw new LedgerException(Reason.UNSIGNED_ENTRIES, first, "no checkpoint covers this entry and this"
+              + " writer's openings do not vouch for it, but they vouch for entry " + seq
+              + " after it: not an interrupted write");
+        }
+      } else if (first == end) {
+        first = seq;
+      }
+    }
+    return first;
+  }
+
+  /** Whether {@code openings} vouches for the entry in {@code bytes}; one that does not parse is not. */
+  private static boolean vouched(byte[] bytes, long seq, LedgerGenesis genesis, OpeningStore openings) {
+    LedgerEntry entry;
+    try {
+      entry = LedgerEntry.decode(bytes, seq, genesis);
+    } catch (LedgerException e) {
+      return false;
+    }
+    return openings.vouchesFor(entry);
   }
 
   private static boolean isCompleteEntry(byte[] bytes, long seq) {
