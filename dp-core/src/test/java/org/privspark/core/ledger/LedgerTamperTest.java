@@ -1,6 +1,7 @@
 package org.privspark.core.ledger;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -303,9 +304,14 @@ class LedgerTamperTest extends StructuralTamperCases {
         last.mechanism(), last.event(), last.cost(), last.commitments());
     Files.write(f.entry(5), extra.encode());
     assertRejected(f.verify(), Reason.UNSIGNED_ENTRIES, 5);
-    // The holder's next append signs a checkpoint over it.
-    Ledger.open(f.store, f.signer, OpeningStore.discarding()).checkpoint();
-    assertThat(f.verify().intact()).isTrue();
+    // Written without the key and without an opening the holder keeps: the holder refuses to sign
+    // over it (docs/LEDGER-FORMAT.md §8), and the auditor still finds it unsigned.
+    assertThatThrownBy(() -> Ledger.open(f.store, f.signer, f.openings))
+        .isInstanceOfSatisfying(LedgerException.class, e -> {
+          assertThat(e.reason()).isEqualTo(Reason.UNSIGNED_ENTRIES);
+          assertThat(e.index()).isEqualTo(5);
+        });
+    assertRejected(f.verify(), Reason.UNSIGNED_ENTRIES, 5);
   }
 
   @Test
