@@ -34,8 +34,7 @@ import org.privspark.core.ledger.note.SignedNotes;
  *   <li>The newest checkpoint file, only if it is not a note signed with the ledger's key (a partial
  *       write): moved to {@code quarantine/}. A checkpoint is re-derivable from the entries.
  * </ul>
- * Anything else wrong (a damaged entry below the newest, a newest entry a checkpoint covers, a
- * broken hash chain, a checkpoint whose root differs from the entries) is damage, not an
+ * Anything else wrong (a damaged entry a checkpoint covers, a broken hash chain, a checkpoint whose root differs from the entries) is damage, not an
  * interrupted write: {@link #repair} then throws and changes nothing.
  *
  * <p>With the reference {@link LocalDirectoryStore} a crash leaves at most temporary files and a

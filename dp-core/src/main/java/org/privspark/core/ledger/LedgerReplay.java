@@ -26,7 +26,9 @@ import org.privspark.core.ledger.merkle.Rfc9162Hasher;
  * checked the signed checkpoints against {@link #tree()}: a storage attacker without the key
  * cannot make a reader compute anything before it finds the files are not the ones signed. The
  * entries wait as parsed (transparent) or as their bytes (confidential: their parsed commitments
- * take four times the bytes' memory), never read again.
+ * take four times the bytes' memory), never read again. The writer goes further: a leaf no signed
+ * checkpoint covers is judged only once its {@link Voucher} vouches for it (docs/LEDGER-FORMAT.md
+ * §8), so an entry the attacker appended costs the writer nothing either.
  *
  * <p><b>Confidential ledgers.</b> An entry's cost is committed, not written. The writer replays
  * with a {@link CostSource} (its own cost openings, each checked against the commitments), so its
