@@ -241,8 +241,14 @@ public final class LedgerVerifier {
         case NO_KNOWN_SIGNATURE -> Reason.UNKNOWN_KEY;
         default -> Reason.MALFORMED;
       };
-      throw new LedgerException(reason, -1, what + (reason == Reason.UNKNOWN_KEY
-          ? " is not signed with the auditor's key: " : ": ") + e.getMessage());
+      // Why, in the auditor's words only: the note is unverified, so its key names, signature
+      // count and text (which a storage attacker chooses) are not repeated.
+      throw new LedgerException(reason, -1, what + switch (e.reason()) {
+        case INVALID_SIGNATURE -> ": a signature by the auditor's key does not verify";
+        case NO_KNOWN_SIGNATURE -> " is not signed with the auditor's key";
+        case TOO_MANY_SIGNATURES -> " has more signatures than a signed note may have";
+        case MALFORMED_NOTE -> " is not a well-formed signed note";
+      });
     }
     try {
       return Checkpoint.parse(verified.text());

@@ -24,7 +24,7 @@ import org.privspark.core.accounting.ZcdpEvent;
  *
  * <p><b>Limits.</b> Recomputing a cost is the one step of a verification whose work does not
  * follow from the size of the files: a sampled-Gaussian value at one order sums a series of up to
- * 2^20 terms (about a second at worst), and a composition repeats that per part. So an event a
+ * 2^20 terms (up to about 0.4 s at extreme parameters), and a composition repeats that per part. So an event a
  * ledger records is bounded (docs/LEDGER-FORMAT.md §5.1): at most {@value #MAX_EVENT_NESTING}
  * levels of composition, {@value #MAX_EVENT_OBJECTS} event objects in all, and sampled-Gaussian
  * objects times the grid's orders at most {@value #MAX_SAMPLED_GAUSSIAN_VALUES}. The writer refuses

@@ -120,6 +120,24 @@ class AuditorPrecedenceTest {
   }
 
   /**
+   * Third review: the newest checkpoint replaced by a note signed with other keys, whose names an
+   * attacker chose ("spent_epsilon=0.03_of_2.0", …). The rejection said "none of the 3 signatures
+   * is by a known key; signed by [spent_epsilon=0.03_of_2.0+…]": figures of the attacker's choosing
+   * in the REJECTED line. It now gives the auditor's own words only.
+   */
+  @Test
+  void checkpointSignedByOtherKeys_echoesNothingOfTheNote() throws Exception {
+    Path head = f.store.root().resolve(LedgerLayout.head(4));
+    String text = SignedNotes.open(Files.readAllBytes(head), List.of(f.signer.verifier())).text();
+    Files.writeString(head, SignedNotes.sign(text, NoteSigner.generate("spent_epsilon=0.03_of_2.0"),
+        NoteSigner.generate("remaining_epsilon=1.97"), NoteSigner.generate("entries=1234567")));
+    AuditReport r = f.verify();
+    assertThat(r.intact()).isFalse();
+    assertThat(r.reason()).isEqualTo(Reason.UNKNOWN_KEY);
+    assertThat(r.message()).doesNotContain("spent_epsilon", "remaining", "entries=", "1234567", "3 signatures");
+  }
+
+  /**
    * A history rewritten with the key, with a cost that does not match its mechanism: the holder's
    * own checkpoint covers it (COST_MISMATCH), but a saved checkpoint shows the rewrite, which comes first.
    */

@@ -9,8 +9,13 @@ import org.apache.spark.sql.Row;
  * has. Equal hashes with equal values are identical rows, so which of them is kept is immaterial.
  */
 final class GroupSample {
-  /** The most rows a unit keeps in one group, whatever L∞ is: an array's size limit. */
-  static final long MAX_KEPT_ROWS = Integer.MAX_VALUE - 8;
+  /**
+   * The most rows a unit keeps in one group, whatever L∞ is: 2^20. The kept rows are held in an
+   * executor's memory, so a larger cap would let one heavy unit exhaust it after the charge, which
+   * would reveal that the unit is heavy (docs/THREAT-MODEL.md). The sensitivity is charged for
+   * min(L∞, 2^20) rows ({@link InputGrid#keptRows}).
+   */
+  static final long MAX_KEPT_ROWS = 1L << 20;
 
   final Object key;
   final Object[] keyValues;
@@ -36,7 +41,7 @@ final class GroupSample {
       if (size == hashes.length) {
         int grown = (int) Math.min((long) size * 2, capacity);
         hashes = Arrays.copyOf(hashes, grown);
-        values = Arrays.copyOf(values, grown * valueCount);
+        values = Arrays.copyOf(values, Math.toIntExact((long) grown * valueCount)); // valueCount is public and small
       }
       store(size, rowHash, row, first);
       siftUp(size++);

@@ -43,7 +43,7 @@ import java.util.List;
  * column: a group's count is at most the number of rows of the data set, below 2^63.
  *
  * <p><b>The cost.</b> The sensitivity grows from k·c to U·g ≤ k·c + k·g, a relative k·g/(k·c) ≤
- * 2k·2^-40 (at most 2^-8 at the largest k, 2^-39 at L∞ = 1); the cap at 2^971, the spacing of the
+ * 2k·2^-40 (at most 2^-19 at the largest k, 2^20; 2^-39 at L∞ = 1); the cap at 2^971, the spacing of the
  * largest doubles, keeps U·g finite for every finite c when k = 1.
  *
  * @param exponent e: one unit of the grid is 2^e

@@ -19,8 +19,8 @@ import org.apache.spark.sql.RowFactory;
  *
  * <p>Rows with equal sort keys arrive together. When the sort key is a hash of the unit, two units
  * may share it and interleave; they are kept apart by the unit itself, so a collision never lets
- * a unit exceed its bounds. Memory: the states of the units of one sort key, each at most L0 · L∞
- * rows.
+ * a unit exceed its bounds. Memory: the states of the units of one sort key, each at most
+ * L0 · min(L∞, 2^20) rows ({@link GroupSample#MAX_KEPT_ROWS}).
  */
 final class UnitBounding implements MapPartitionsFunction<Row, Row> {
   private static final long serialVersionUID = 1L;
