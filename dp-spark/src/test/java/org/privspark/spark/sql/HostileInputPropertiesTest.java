@@ -103,6 +103,28 @@ class HostileInputPropertiesTest {
     }
   }
 
+  /**
+   * A tiny ε, 1e-8 (mechanisms take ε down to 2^-30), is charged, although spent() stays at 0: its
+   * (ε, δ) at the budget's δ is (0, δ) by the total-variation bound. So charges are counted, not read
+   * off spent().
+   */
+  @Example
+  void aTinyEpsilonIsChargedOnce() {
+    for (boolean gaussian : new boolean[] {false, true}) {
+      Query q = new Query(Statistic.COUNT, ValueType.DOUBLE, false, false, 0, 1, 1e-8, 1e-5, 1, 1,
+          gaussian, List.of(1.0, 2.0, 3.0), List.of(false, false, false));
+      CountingJournal charges = new CountingJournal(new PrivacyBudget(5.0, 1e-5));
+      PrivacyBudget budget = PrivacyBudget.journaled(5.0, 1e-5, OrderGrid.defaults(), charges);
+      List<Row> rows = statistic(q, PrivateDataFrame.of(frame(q), "unit", budget), null)
+          .epsilon(q.epsilon()).delta(q.delta())
+          .noise(gaussian ? NoiseKind.GAUSSIAN : NoiseKind.LAPLACE).run().collectAsList();
+      assertThat(charges.admitted).as("charged once, gaussian=" + gaussian).isEqualTo(1);
+      assertThat(budget.spent().epsilon()).as("(0, δ) at the budget's δ, gaussian=" + gaussian).isZero();
+      assertThat(rows).hasSize(1);
+      assertThat(rows.get(0).getDouble(0)).isFinite();
+    }
+  }
+
   /** Counts the spends a real budget admitted: a refused spend throws before it is counted. */
   private static final class CountingJournal implements SpendJournal {
     private final PrivacyBudget budget;
