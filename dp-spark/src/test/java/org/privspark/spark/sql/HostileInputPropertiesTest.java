@@ -34,7 +34,8 @@ import org.privspark.spark.SparkTestSession;
  * contribution bounds, and each statistic with or without group keys.
  *
  * <p>Every outcome must be one of two things. Either {@code run()} returns and collecting the
- * result gives finite numbers, having charged the budget exactly once; or {@code run()} throws one
+ * result gives finite numbers, having charged the budget exactly once (counted by a journal:
+ * a tiny ε is (0, δ)-DP at the budget's δ and need not move {@code spent()}); or {@code run()} throws one
  * of the documented exceptions ({@link IllegalArgumentException} for bad parameters or columns,
  * {@link BudgetExhaustedException} when the budget cannot pay) and the budget is unchanged. A
  * crash after charging, a NaN or infinite statistic, or a charge without a result fails the
