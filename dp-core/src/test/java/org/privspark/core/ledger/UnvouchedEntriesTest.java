@@ -59,6 +59,22 @@ class UnvouchedEntriesTest {
     return f.store.list(LedgerLayout.HEADS);
   }
 
+  /** What a refused step threw, and how many entry costs were computed before the refusal. */
+  private record Refusal(LedgerException thrown, long costs) {}
+
+  private static Refusal refusal(Runnable step) {
+    LedgerException[] thrown = new LedgerException[1];
+    long costs = LedgerReplay.costsComputedDuring(() -> {
+      try {
+        step.run();
+      } catch (LedgerException e) {
+        thrown[0] = e;
+      }
+    });
+    assertThat(thrown[0]).as("the step is refused").isNotNull();
+    return new Refusal(thrown[0], costs);
+  }
+
   @Test
   void forgedTrailingEntries_areRefusedByOpen_beforeAnyCostAndWithoutASignature() throws Exception {
     LedgerFixture f = new LedgerFixture(dir, 2.0, 1e-6);
@@ -66,21 +82,13 @@ class UnvouchedEntriesTest {
     forge(f, 3);
     List<String> headsBefore = heads(f);
 
-    LedgerException[] thrown = new LedgerException[1];
-    long costs = LedgerReplay.costsComputedDuring(() -> {
-      try {
-        Ledger.open(f.store, f.signer, f.openings);
-      } catch (LedgerException e) {
-        thrown[0] = e;
-      }
-    });
+    Refusal r = refusal(() -> Ledger.open(f.store, f.signer, f.openings));
 
-    assertThat(thrown[0]).isNotNull();
-    assertThat(thrown[0].reason()).isEqualTo(Reason.UNSIGNED_ENTRIES);
-    assertThat(thrown[0].index()).isEqualTo(2);
-    assertThat(thrown[0].getMessage()).contains("without the key").contains("privspark ledger repair");
+    assertThat(r.thrown().reason()).isEqualTo(Reason.UNSIGNED_ENTRIES);
+    assertThat(r.thrown().index()).isEqualTo(2);
+    assertThat(r.thrown().getMessage()).contains("without the key").contains("privspark ledger repair");
     // Entry 1's cost only (a checkpoint covers it): none for the forged entries 2..4.
-    assertThat(costs).isEqualTo(1);
+    assertThat(r.costs()).isEqualTo(1);
     assertThat(heads(f)).isEqualTo(headsBefore);
     assertThat(f.verify().intact()).isFalse();
     assertThat(f.verify().reason()).isEqualTo(Reason.UNSIGNED_ENTRIES);
@@ -92,19 +100,11 @@ class UnvouchedEntriesTest {
     Files.delete(f.head(1));
     forge(f, 3);
 
-    LedgerException[] thrown = new LedgerException[1];
-    long costs = LedgerReplay.costsComputedDuring(() -> {
-      try {
-        Ledger.open(f.store, f.signer, f.openings);
-      } catch (LedgerException e) {
-        thrown[0] = e;
-      }
-    });
+    Refusal r = refusal(() -> Ledger.open(f.store, f.signer, f.openings));
 
-    assertThat(thrown[0]).isNotNull();
-    assertThat(thrown[0].reason()).isEqualTo(Reason.UNSIGNED_ENTRIES);
-    assertThat(thrown[0].index()).isEqualTo(1);
-    assertThat(costs).isZero();
+    assertThat(r.thrown().reason()).isEqualTo(Reason.UNSIGNED_ENTRIES);
+    assertThat(r.thrown().index()).isEqualTo(1);
+    assertThat(r.costs()).isZero();
     assertThat(heads(f)).isEmpty();
   }
 
@@ -115,19 +115,11 @@ class UnvouchedEntriesTest {
     forge(f, 1);
     List<String> headsBefore = heads(f);
 
-    LedgerException[] thrown = new LedgerException[1];
-    long costs = LedgerReplay.costsComputedDuring(() -> {
-      try {
-        f.spend(0.25, "q2");
-      } catch (LedgerException e) {
-        thrown[0] = e;
-      }
-    });
+    Refusal r = refusal(() -> f.spend(0.25, "q2"));
 
-    assertThat(thrown[0]).isNotNull();
-    assertThat(thrown[0].reason()).isEqualTo(Reason.UNSIGNED_ENTRIES);
-    assertThat(thrown[0].index()).isEqualTo(2);
-    assertThat(costs).isZero();
+    assertThat(r.thrown().reason()).isEqualTo(Reason.UNSIGNED_ENTRIES);
+    assertThat(r.thrown().index()).isEqualTo(2);
+    assertThat(r.costs()).isZero();
     assertThat(Files.exists(f.entry(3))).isFalse();
     assertThat(heads(f)).isEqualTo(headsBefore);
     assertThat(f.openings.load(f.read(2).releaseId())).isEmpty();
