@@ -131,11 +131,8 @@ final class Grid {
   static double release(BigInteger units, int exponent, long y, double g) {
     BigInteger k = snap(units, exponent, g);
     if (k.bitLength() < 62) {
-      // |k|, |y| < 2^62 would still overflow a long sum only past 2^63; checked as in release(double…).
-      long kl = k.longValue();
-      long sum = kl + y;
-      double released = sum * g;
-      if (((kl ^ sum) & (y ^ sum)) >= 0 && Math.abs(released) <= Double.MAX_VALUE) {
+      double released = longRelease(k.longValue(), y, g);
+      if (!Double.isNaN(released)) {
         return released;
       }
     }
@@ -150,17 +147,25 @@ final class Grid {
   static double release(double x, long y, double g) {
     double units = x / g;
     if (Math.abs(units) < LONG_UNITS) {
-      long k = Math.round(units);
-      long sum = k + y;
-      // (double) sum is the nearest double to sum, and scaling by g = 2^e is exact unless it
-      // overflows, so this is the nearest double to (k + y)·g when the long sum did not overflow.
-      double released = sum * g;
-      if (((k ^ sum) & (y ^ sum)) >= 0 && Math.abs(released) <= Double.MAX_VALUE) {
+      double released = longRelease(Math.round(units), y, g);
+      if (!Double.isNaN(released)) {
         return released;
       }
     }
     // Rare: past 2^62 units, a long overflow, or a result beyond the double range (clamped there).
     return toDouble(snap(x, g).add(BigInteger.valueOf(y)), g);
+  }
+
+  /**
+   * (k + y)·g in long arithmetic, the fast path of both releases: NaN when the long sum overflows
+   * or the result leaves the double range (the caller then computes it exactly). (double) sum is
+   * the nearest double to sum, and scaling by g = 2^e is exact unless it overflows, so this is the
+   * nearest double to (k + y)·g.
+   */
+  private static double longRelease(long k, long y, double g) {
+    long sum = k + y;
+    double released = sum * g;
+    return ((k ^ sum) & (y ^ sum)) >= 0 && Math.abs(released) <= Double.MAX_VALUE ? released : Double.NaN;
   }
 
   /**
