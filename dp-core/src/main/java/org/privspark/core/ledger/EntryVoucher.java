@@ -97,7 +97,7 @@ final class EntryVoucher implements LedgerReplay.Voucher {
           + store.location() + ": " + e.getMessage(), e);
     }
     for (long size : sizes) {
-      Optional<Checkpoint> checkpoint = Ledger.read(store, LedgerLayout.head(size)).flatMap(this::checkpointOf);
+      Optional<Checkpoint> checkpoint = Ledger.read(store, LedgerLayout.head(size)).flatMap(n -> checkpointSignedBy(n, verifier));
       if (checkpoint.isPresent()) {
         checkRoot(size, checkpoint.get());
         signed(size);
@@ -116,7 +116,8 @@ final class EntryVoucher implements LedgerReplay.Voucher {
     }
   }
 
-  private Optional<Checkpoint> checkpointOf(byte[] note) {
+  /** The checkpoint {@code note} holds if it is signed by {@code verifier}'s key; empty otherwise. */
+  static Optional<Checkpoint> checkpointSignedBy(byte[] note, NoteVerifier verifier) {
     try {
       return Optional.of(Checkpoint.parse(SignedNotes.open(note, List.of(verifier)).text()));
     } catch (NoteVerificationException | IllegalArgumentException e) {

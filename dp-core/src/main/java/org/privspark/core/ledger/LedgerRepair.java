@@ -6,13 +6,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.stream.Stream;
 import org.privspark.core.Check;
 import org.privspark.core.ledger.note.Checkpoint;
 import org.privspark.core.ledger.note.NoteSigner;
-import org.privspark.core.ledger.note.NoteVerificationException;
-import org.privspark.core.ledger.note.SignedNotes;
 
 /**
  * Recovery of a local-directory ledger after a writer crashed, or after someone without the key
@@ -106,7 +103,7 @@ public final class LedgerRepair {
       Path partialHead = null;
       if (newestHead > 0) {
         byte[] note = Ledger.read(store, LedgerLayout.head(newestHead)).orElseThrow();
-        if (checkpointOf(note, signer).isEmpty()) {
+        if (EntryVoucher.checkpointSignedBy(note, signer.verifier()).isEmpty()) {
           partialHead = root.resolve(LedgerLayout.head(newestHead));
         }
       }
@@ -127,7 +124,8 @@ public final class LedgerRepair {
         if (size < 0 || (partialHead != null && size == newestHead)) {
           continue;
         }
-        Checkpoint c = checkpointOf(Ledger.read(store, LedgerLayout.head(size)).orElseThrow(), signer)
+        Checkpoint c = EntryVoucher.checkpointSignedBy(Ledger.read(store, LedgerLayout.head(size)).orElseThrow(),
+            signer.verifier())
             .orElseThrow(() -> new LedgerException(Reason.BAD_SIGNATURE, -1, LedgerLayout.head(size)
                 + " is not a checkpoint signed with the ledger's key, and not the newest: not an interrupted write"));
         if (size > replay.nextIndex() || c.size() != size
@@ -222,14 +220,6 @@ public final class LedgerRepair {
       return true;
     } catch (LedgerException e) {
       return e.reason() != Reason.MALFORMED && e.reason() != Reason.NON_CANONICAL;
-    }
-  }
-
-  private static Optional<Checkpoint> checkpointOf(byte[] note, NoteSigner signer) {
-    try {
-      return Optional.of(Checkpoint.parse(SignedNotes.open(note, List.of(signer.verifier())).text()));
-    } catch (NoteVerificationException | IllegalArgumentException e) {
-      return Optional.empty();
     }
   }
 
