@@ -663,8 +663,8 @@ public abstract class DpSgdEstimator<M extends DpSgdModel<M>, S extends DpSgdEst
   public M fit(Dataset<?> dataset) {
     // 1. Validate and plan: nothing read, nothing spent.
     transformSchema(dataset.schema());
-    PrivacyUnitParams.Resolved unit = unitSettings(dataset.schema());
     DpSgdPlan plan = plan();
+    PrivacyUnitParams.Resolved unit = unitSettings(dataset.schema());
     UnitClaim claim = claim(unit);
     budget.checkClaim(claim); // a unit the budget does not protect is refused here
     int d = publicDimension(dataset.schema());
