@@ -219,6 +219,19 @@ class TrainJobTest {
     assertThat(Files.exists(ledger)).as("no ledger created").isFalse();
   }
 
+  /** The spec's unit must be the job's --unit: refused while validating, before any ledger exists. */
+  @Test
+  void train_specUnitOtherThanTheJobsUnit_exitsTwo() throws Exception {
+    Path spec = Files.writeString(tmp.resolve("features.json"), """
+        {"numeric": [{"column": "age", "lower": 17, "upper": 90}],
+         "label": {"column": "income", "positive": ">50K"}, "privacyUnit": "household", "rowIsUnit": true}
+        """);
+    Run r = train(with(logistic(tmp.resolve("model")), "--features", spec.toString()));
+    assertThat(r.exit()).as(r.all()).isEqualTo(2);
+    assertThat(r.err()).contains("privacyUnit 'household' of the feature specification must equal --unit 'person'");
+    assertThat(Files.exists(ledger)).as("no ledger created").isFalse();
+  }
+
   /** A unit column the input does not have is refused while validating, before any ledger exists. */
   @Test
   void train_unitColumnMissing_exitsTwoNamingTheParam() throws Exception {
