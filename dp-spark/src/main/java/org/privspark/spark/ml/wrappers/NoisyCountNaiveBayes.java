@@ -83,7 +83,7 @@ public final class NoisyCountNaiveBayes extends LabelledUnitEstimator<NoisyCount
   public NoisyCountNaiveBayes(String uid) {
     super(uid);
     numClasses = new IntParam(uid, "numClasses", "the public number of classes K in [2, 1024]; labels 0..K-1",
-        ParamChecks.inClosed("numClasses", 2, 1024));
+        ParamChecks.intInClosed("numClasses", 2, 1024));
     maxFeatureL1 = new DoubleParam(uid, "maxFeatureL1",
         "public bound B on the L1 norm of each row's features, finite and > 0", ParamChecks.positiveFinite("maxFeatureL1"));
     modelType = new Param<>(uid, "modelType", "\"multinomial\" or \"bernoulli\"",
@@ -174,10 +174,10 @@ public final class NoisyCountNaiveBayes extends LabelledUnitEstimator<NoisyCount
    * @param dimension K + K·d, the length of the released vector
    */
   record Plan(int k, int numClasses, int numFeatures, double maxFeatureL1, boolean bernoulli, double smoothing,
-      LaplaceMechanism mechanism, int dimension, String description) implements WrapperPlan {
+      LaplaceMechanism laplace, int dimension, String description) implements WrapperPlan {
     @Override
     public PrivacyEvent event() {
-      return mechanism.eventFor(dimension);
+      return laplace.eventFor(dimension);
     }
 
     @Override
@@ -195,7 +195,7 @@ public final class NoisyCountNaiveBayes extends LabelledUnitEstimator<NoisyCount
       if (stats.length != dimension) {
         throw new IllegalArgumentException("stats must hold " + dimension + " values; got " + stats.length);
       }
-      return mechanism.release(stats, source);
+      return laplace.release(stats, source);
     }
   }
 

@@ -77,14 +77,14 @@ public final class NoisyLloydKMeans extends UnitLevelEstimator<NoisyLloydKMeansM
   public NoisyLloydKMeans(String uid) {
     super(uid);
     delta = new DoubleParam(uid, "delta", "delta of the whole fit, in (0, 1)", ParamChecks.inOpen("delta", 0, 1));
-    k = new IntParam(uid, "k", "the number of clusters, in [1, 1000]", ParamChecks.inClosed("k", 1, 1000));
+    k = new IntParam(uid, "k", "the number of clusters, in [1, 1000]", ParamChecks.intInClosed("k", 1, 1000));
     maxIter = new IntParam(uid, "maxIter", "the number T of noisy Lloyd iterations, in [1, 100]",
-        ParamChecks.inClosed("maxIter", 1, 100));
+        ParamChecks.intInClosed("maxIter", 1, 100));
     maxFeatureNorm = new DoubleParam(uid, "maxFeatureNorm", "public L2 bound R on each row, finite and > 0",
         ParamChecks.positiveFinite("maxFeatureNorm"));
     featureLower = new DoubleParam(uid, "featureLower", "lower end of the public box for every coordinate, finite");
     featureUpper = new DoubleParam(uid, "featureUpper", "upper end of the public box for every coordinate, finite");
-    initialCenters = new DoubleArrayArrayParam(uid, "initialCenters",
+    initialCenters = new DoubleArrayArrayParam(this, "initialCenters",
         "public initial centres: k arrays of d finite values, chosen without the data");
     setDefault(maxIter, 5); // few iterations: each one costs budget
   }
@@ -173,16 +173,11 @@ public final class NoisyLloydKMeans extends UnitLevelEstimator<NoisyLloydKMeansM
    * @param initialCenters null: uniform in the box
    */
   record Plan(int rowsPerUnit, int k, int numFeatures, int maxIter, double lower, double upper, double maxFeatureNorm,
-      double rowBound, double[][] initialCenters, double delta, GaussianMechanism mechanism, PrivacyEvent event,
+      double rowBound, double[][] initialCenters, double delta, GaussianMechanism gaussian, PrivacyEvent event,
       String description) implements WrapperPlan {
     @Override
     public String mechanism() {
       return MECHANISM;
-    }
-
-    /** The Gaussian mechanism of each iteration. */
-    GaussianMechanism gaussian() {
-      return mechanism;
     }
 
     /** One iteration's noisy release. */
@@ -191,7 +186,7 @@ public final class NoisyLloydKMeans extends UnitLevelEstimator<NoisyLloydKMeansM
         throw new IllegalArgumentException("statistics must hold " + (k + k * numFeatures) + " values; got "
             + exact.length);
       }
-      return mechanism.release(exact, source).values();
+      return gaussian.release(exact, source).values();
     }
   }
 

@@ -89,7 +89,7 @@ public final class OutputPerturbationLogisticRegression extends LabelledUnitEsti
         ParamChecks.positiveFinite("regParam"));
     fitIntercept = new BooleanParam(uid, "fitIntercept", "whether to fit an intercept (regularised too)");
     maxIter = new IntParam(uid, "maxIter", "the most passes over the data the solver may make, in [1, 10000]",
-        ParamChecks.inClosed("maxIter", 1, 10_000));
+        ParamChecks.intInClosed("maxIter", 1, 10_000));
     probabilityCol = new Param<>(uid, "probabilityCol", "column of class probabilities",
         ParamChecks.columnName("probabilityCol"));
     rawPredictionCol = new Param<>(uid, "rawPredictionCol", "column of raw predictions",

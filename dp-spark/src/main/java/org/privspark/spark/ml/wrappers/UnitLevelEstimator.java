@@ -77,7 +77,7 @@ public abstract class UnitLevelEstimator<M extends UnitLevelModel<M>, S extends 
     epsilon = new DoubleParam(uid, "epsilon", "epsilon of the whole fit, finite and > 0",
         ParamChecks.positiveFinite("epsilon"));
     numFeatures = new IntParam(uid, "numFeatures", "the public feature dimension d, in [1, 4096]",
-        ParamChecks.inClosed("numFeatures", 1, WrapperSupport.MAX_FEATURES));
+        ParamChecks.intInClosed("numFeatures", 1, WrapperSupport.MAX_FEATURES));
     unitParams = new PrivacyUnitParams(this);
     setDefault(featuresCol, "features");
     setDefault(predictionCol, "prediction");

@@ -172,7 +172,11 @@ public abstract class UnitLevelModel<M extends UnitLevelModel<M>> extends Model<
       Row row = RowFactory.create(FORMAT_VERSION, r.mechanism(), r.epsilon(), r.delta(), r.releaseId(),
           r.ledgerOrigin(), r.ledgerIndex(), r.privacyUnit(), r.rowIsUnit(), r.maxRowsPerUnit());
       spark.createDataFrame(List.of(row), DATA_SCHEMA).repartition(1).write().parquet(path + "/data");
-      ((MLWritable) model.mllib()).write().save(path + "/mllib");
+      try {
+        ((MLWritable) model.mllib()).write().save(path + "/mllib");
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
     }
   }
 

@@ -32,17 +32,17 @@ class WrapperTaskFailureTest {
   @Test
   void naiveBayesFit_inputTasksFailOnFirstAttempt_givesTheFailureFreeModelAndOneCharge() {
     PrivacyBudget cleanBudget = new PrivacyBudget(10, 0);
-    NaiveBayesModel expected = PrivateNaiveBayes.builder().epsilon(1.0).numClasses(2).numFeatures(3).maxFeatureL1(3)
-        .budget(cleanBudget).releaseSecret(WrapperTesting.secret(7)).build().fit(toy()).model();
+    NoisyCountNaiveBayesModel expected = new NoisyCountNaiveBayes().setRowIsUnit(true).setEpsilon(1.0).setNumClasses(2).setNumFeatures(3).setMaxFeatureL1(3)
+        .setBudget(cleanBudget).setReleaseSecret(WrapperTesting.secret(7)).fit(toy());
 
     PrivacyBudget budget = new PrivacyBudget(10, 0);
     Dataset<Row> faulty = toy().withColumn("label",
         TaskFaults.failingIdentity(1, -1).apply(TaskFaults.failingIdentity(0, -1).apply(col("label"))));
-    NaiveBayesModel retried;
+    NoisyCountNaiveBayesModel retried;
     TaskFaults.Recorder recorder = TaskFaults.Recorder.attach(SparkTestSession.get());
     try (recorder) {
-      retried = PrivateNaiveBayes.builder().epsilon(1.0).numClasses(2).numFeatures(3).maxFeatureL1(3)
-          .budget(budget).releaseSecret(WrapperTesting.secret(7)).build().fit(faulty).model();
+      retried = new NoisyCountNaiveBayes().setRowIsUnit(true).setEpsilon(1.0).setNumClasses(2).setNumFeatures(3).setMaxFeatureL1(3)
+          .setBudget(budget).setReleaseSecret(WrapperTesting.secret(7)).fit(faulty);
     }
     System.out.println("task ends by stage (naive Bayes, failing run): " + recorder.byStage());
     assertThat(recorder.count("ExceptionFailure")).as("tasks that threw").isGreaterThanOrEqualTo(2);
