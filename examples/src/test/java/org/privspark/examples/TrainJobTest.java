@@ -55,7 +55,7 @@ class TrainJobTest {
         "--csv-option", "ignoreLeadingWhiteSpace=true", "--features", FEATURES, "--model", "logistic",
         "--target-epsilon", "1", "--target-delta", "1e-5", "--expected-batch-size", "1024",
         "--num-examples", String.valueOf(ADULT_ROWS), "--epochs", "3", "--clip-norm", "2", "--learning-rate", "2",
-        "--ledger", ledger.toString(), "--key", key.toString(), "--budget-epsilon", "1.5", "--budget-delta", "1e-5",
+        "--ledger", ledger.toString(), "--unit", "person", "--key", key.toString(), "--budget-epsilon", "1.5", "--budget-delta", "1e-5",
         "--model-out", modelOut.toString()));
   }
 
