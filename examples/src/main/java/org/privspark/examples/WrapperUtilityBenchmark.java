@@ -19,23 +19,25 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.privspark.core.accounting.PrivacyBudget;
-import org.privspark.spark.ml.wrappers.PrivateKMeans;
-import org.privspark.spark.ml.wrappers.PrivateLinearRegression;
-import org.privspark.spark.ml.wrappers.PrivateLogisticRegression;
-import org.privspark.spark.ml.wrappers.PrivateNaiveBayes;
+import org.privspark.spark.ml.wrappers.NoisyCountNaiveBayes;
+import org.privspark.spark.ml.wrappers.NoisyLloydKMeans;
+import org.privspark.spark.ml.wrappers.OutputPerturbationLogisticRegression;
+import org.privspark.spark.ml.wrappers.SufficientStatisticsLinearRegression;
 
 /**
  * Job {@code benchmark-wrappers}: utility of the DP MLlib wrappers against ε on UCI Adult (train on
  * {@code adult.data}, evaluate on {@code adult.test}), as a markdown table.
  *
  * <p>For each ε in 0.1, 0.5, 1, 2, 5 every wrapper is fitted {@code runs} times (default 5) with
- * fresh {@code SecureRandom} noise, each fit on its own budget of exactly (ε, δ), and the table
+ * fresh noise (a new release secret per fit), each fit on its own budget of exactly (ε, δ), and the table
  * gives the median. The ∞ column is non-private MLlib on the same features (for k-means, the median
  * over {@code runs} seeds of k-means||). Settings are those of the wrapper tests and
  * docs/ML-WRAPPERS.md: naive Bayes multinomial on the one-hot encoding (‖x‖₁ ≤ 12, pure ε-DP);
  * linear regression of age on the other features (‖x‖₂ ≤ √12, age in [17, 90]); logistic regression
  * by output perturbation (‖x‖₂ ≤ √13, Λ = 100); k-means with k = 5, 5 iterations, box [0, 1] and
- * ‖x‖₂ ≤ √13. δ = 1e-6 for the Gaussian wrappers.
+ * ‖x‖₂ ≤ √13. δ = 1e-6 for the Gaussian wrappers. Adult has one row per person, so the wrappers
+ * run in row-level mode ({@code rowIsUnit}, unit "person"): the unit-level mode with k rows per
+ * person would add k times the noise.
  *
  * <p>Usage: {@code [--data DIR] [--runs N] [--master M]}; DIR holds adult.data and adult.test
  * (default {@code dp-spark/src/test/resources/data/adult}).
@@ -78,30 +80,32 @@ public final class WrapperUtilityBenchmark {
     table.add("| wrapper (metric) | ε = 0.1 | 0.5 | 1 | 2 | 5 | ∞ (MLlib) |");
     table.add("|---|---|---|---|---|---|---|");
     int r = runs;
-    table.add(row("naive Bayes (test accuracy)", r, eps -> accuracy(PrivateNaiveBayes.builder().epsilon(eps)
-            .numClasses(2).numFeatures(AdultEncoding.ONEHOT).maxFeatureL1(AdultEncoding.ONEHOT_L1)
-            .featuresCol("onehot").budget(new PrivacyBudget(eps, 0)).build().fit(train).model().transform(test)),
+    table.add(row("naive Bayes (test accuracy)", r, eps -> accuracy(new NoisyCountNaiveBayes().setPrivacyUnit("person")
+            .setRowIsUnit(true).setEpsilon(eps).setNumClasses(2).setNumFeatures(AdultEncoding.ONEHOT)
+            .setMaxFeatureL1(AdultEncoding.ONEHOT_L1).setFeaturesCol("onehot").setBudget(new PrivacyBudget(eps, 0))
+            .fit(train).transform(test)),
         () -> accuracy(new NaiveBayes().setFeaturesCol("onehot").fit(train).transform(test))));
     System.out.println(table.get(table.size() - 1));
     RegressionEvaluator r2 = new RegressionEvaluator().setLabelCol("age").setMetricName("r2");
-    table.add(row("linear regression, age (test R²)", r, eps -> r2.evaluate(PrivateLinearRegression.builder()
-            .epsilon(eps).delta(DELTA).numFeatures(AdultEncoding.NOAGE).maxFeatureNorm(Math.sqrt(12))
-            .labelBounds(17, 90).featuresCol("noage").labelCol("age").budget(new PrivacyBudget(eps, DELTA))
-            .build().fit(train).model().transform(test)),
+    table.add(row("linear regression, age (test R²)", r, eps -> r2.evaluate(new SufficientStatisticsLinearRegression()
+            .setPrivacyUnit("person").setRowIsUnit(true).setEpsilon(eps).setDelta(DELTA)
+            .setNumFeatures(AdultEncoding.NOAGE).setMaxFeatureNorm(Math.sqrt(12)).setLabelBounds(17, 90)
+            .setFeaturesCol("noage").setLabelCol("age").setBudget(new PrivacyBudget(eps, DELTA))
+            .fit(train).transform(test)),
         () -> r2.evaluate(new LinearRegression().setFeaturesCol("noage").setLabelCol("age").fit(train)
             .transform(test))));
     System.out.println(table.get(table.size() - 1));
-    table.add(row("logistic regression (test accuracy)", r, eps -> accuracy(PrivateLogisticRegression.builder()
-            .epsilon(eps).delta(DELTA).numFeatures(AdultEncoding.MIXED).maxFeatureNorm(Math.sqrt(13))
-            .regParam(LOGISTIC_REG).featuresCol("mixed").budget(new PrivacyBudget(eps, DELTA)).build()
-            .fit(train).model().transform(test)),
+    table.add(row("logistic regression (test accuracy)", r, eps -> accuracy(new OutputPerturbationLogisticRegression()
+            .setPrivacyUnit("person").setRowIsUnit(true).setEpsilon(eps).setDelta(DELTA)
+            .setNumFeatures(AdultEncoding.MIXED).setMaxFeatureNorm(Math.sqrt(13)).setRegParam(LOGISTIC_REG)
+            .setFeaturesCol("mixed").setBudget(new PrivacyBudget(eps, DELTA)).fit(train).transform(test)),
         () -> accuracy(new LogisticRegression().setFeaturesCol("mixed").fit(train).transform(test))));
     System.out.println(table.get(table.size() - 1));
     int[] seed = {0};
-    table.add(row("k-means, k = 5 (training cost)", r, eps -> cost(train, PrivateKMeans.builder().epsilon(eps)
-            .delta(DELTA).k(K).numFeatures(AdultEncoding.MIXED).featureBounds(0, 1).maxFeatureNorm(Math.sqrt(13))
-            .maxIter(5).featuresCol("mixed").budget(new PrivacyBudget(eps, DELTA)).build().fit(train).model()
-            .clusterCenters()),
+    table.add(row("k-means, k = 5 (training cost)", r, eps -> cost(train, new NoisyLloydKMeans().setPrivacyUnit("person")
+            .setRowIsUnit(true).setEpsilon(eps).setDelta(DELTA).setK(K).setNumFeatures(AdultEncoding.MIXED)
+            .setFeatureBounds(0, 1).setMaxFeatureNorm(Math.sqrt(13)).setMaxIter(5).setFeaturesCol("mixed")
+            .setBudget(new PrivacyBudget(eps, DELTA)).fit(train).clusterCenters()),
         () -> cost(train, new KMeans().setK(K).setSeed(++seed[0]).setFeaturesCol("mixed").fit(train)
             .clusterCenters())));
     System.out.println(table.get(table.size() - 1));

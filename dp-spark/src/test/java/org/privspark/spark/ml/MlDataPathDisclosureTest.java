@@ -27,10 +27,10 @@ import org.junit.jupiter.api.Test;
 import org.privspark.core.accounting.PrivacyBudget;
 import org.privspark.core.accounting.PrivacyEvent;
 import org.privspark.spark.SparkTestSession;
-import org.privspark.spark.ml.wrappers.PrivateKMeans;
-import org.privspark.spark.ml.wrappers.PrivateLinearRegression;
-import org.privspark.spark.ml.wrappers.PrivateLogisticRegression;
-import org.privspark.spark.ml.wrappers.PrivateNaiveBayes;
+import org.privspark.spark.ml.wrappers.NoisyLloydKMeans;
+import org.privspark.spark.ml.wrappers.SufficientStatisticsLinearRegression;
+import org.privspark.spark.ml.wrappers.OutputPerturbationLogisticRegression;
+import org.privspark.spark.ml.wrappers.NoisyCountNaiveBayes;
 
 /**
  * Issue 12, items 1 and 2 for the ML stages: after the charge, nothing that depends on the data
@@ -97,20 +97,20 @@ class MlDataPathDisclosureTest {
   private static List<Stage> everyStage() {
     List<Stage> stages = new ArrayList<>();
     PrivacyBudget nb = new PrivacyBudget(10, 1e-5);
-    PrivateNaiveBayes naiveBayes = PrivateNaiveBayes.builder().epsilon(1).numClasses(2).numFeatures(2)
-        .maxFeatureL1(2).budget(nb).build();
+    NoisyCountNaiveBayes naiveBayes = new NoisyCountNaiveBayes().setRowIsUnit(true).setEpsilon(1).setNumClasses(2).setNumFeatures(2)
+        .setMaxFeatureL1(2).setBudget(nb);
     stages.add(new Stage("naive Bayes", nb, naiveBayes.cost(), naiveBayes::fit));
     PrivacyBudget km = new PrivacyBudget(10, 1e-5);
-    PrivateKMeans kMeans = PrivateKMeans.builder().epsilon(1).delta(1e-6).k(2).numFeatures(2)
-        .featureBounds(0, 1).maxIter(2).budget(km).build();
+    NoisyLloydKMeans kMeans = new NoisyLloydKMeans().setRowIsUnit(true).setEpsilon(1).setDelta(1e-6).setK(2).setNumFeatures(2)
+        .setFeatureBounds(0, 1).setMaxIter(2).setBudget(km);
     stages.add(new Stage("k-means", km, kMeans.cost(), kMeans::fit));
     PrivacyBudget lin = new PrivacyBudget(10, 1e-5);
-    PrivateLinearRegression linear = PrivateLinearRegression.builder().epsilon(1).delta(1e-6).numFeatures(2)
-        .maxFeatureNorm(1.5).labelBounds(0, 1).budget(lin).build();
+    SufficientStatisticsLinearRegression linear = new SufficientStatisticsLinearRegression().setRowIsUnit(true).setEpsilon(1).setDelta(1e-6).setNumFeatures(2)
+        .setMaxFeatureNorm(1.5).setLabelBounds(0, 1).setBudget(lin);
     stages.add(new Stage("linear regression", lin, linear.cost(), linear::fit));
     PrivacyBudget log = new PrivacyBudget(10, 1e-5);
-    PrivateLogisticRegression logistic = PrivateLogisticRegression.builder().epsilon(1).delta(1e-6)
-        .numFeatures(2).maxFeatureNorm(1.5).regParam(10).budget(log).build();
+    OutputPerturbationLogisticRegression logistic = new OutputPerturbationLogisticRegression().setRowIsUnit(true).setEpsilon(1).setDelta(1e-6)
+        .setNumFeatures(2).setMaxFeatureNorm(1.5).setRegParam(10).setBudget(log);
     stages.add(new Stage("logistic regression", log, logistic.cost(), logistic::fit));
     PrivacyBudget sgd = new PrivacyBudget(10, 1e-5);
     DPLogisticRegression dpSgd = new DPLogisticRegression().setRowIsUnit(true).setBudget(sgd).setSampleRate(0.5).setEpochs(1)
@@ -135,8 +135,8 @@ class MlDataPathDisclosureTest {
       rows.add(RowFactory.create(Vectors.dense(1.0), 1.0));
     }
     PrivacyBudget budget = new PrivacyBudget(10_000, 1e-5);
-    PrivateNaiveBayes nb = PrivateNaiveBayes.builder().epsilon(4096).numClasses(2).numFeatures(1)
-        .maxFeatureL1(1e-9).budget(budget).build();
+    NoisyCountNaiveBayes nb = new NoisyCountNaiveBayes().setRowIsUnit(true).setEpsilon(4096).setNumClasses(2).setNumFeatures(1)
+        .setMaxFeatureL1(1e-9).setBudget(budget);
     try (CapturedLog log = CapturedLog.start()) {
       Throwable thrown = catchThrowable(() -> nb.fit(frame(rows)));
       if (thrown != null) { // refused after the charge: then it must say nothing of the data
@@ -249,9 +249,9 @@ class MlDataPathDisclosureTest {
   void linearRegression_zeroRidgeAndNoUsableRow_solvesInsteadOfFailingAfterTheCharge() {
     for (Dataset<Row> data : List.of(frame(List.of()), frame(rows(40, 3)))) {
       PrivacyBudget budget = new PrivacyBudget(10, 1e-5);
-      PrivateLinearRegression lr = PrivateLinearRegression.builder().epsilon(1).delta(1e-6).numFeatures(3)
-          .maxFeatureNorm(1).labelBounds(0, 1).ridge(0).budget(budget).build();
-      assertThat(lr.fit(data).model().coefficients().size()).isEqualTo(3);
+      SufficientStatisticsLinearRegression lr = new SufficientStatisticsLinearRegression().setRowIsUnit(true).setEpsilon(1).setDelta(1e-6).setNumFeatures(3)
+          .setMaxFeatureNorm(1).setLabelBounds(0, 1).setRidge(0).setBudget(budget);
+      assertThat(lr.fit(data).coefficients().size()).isEqualTo(3);
       assertChargedOnce(budget, lr.cost());
     }
   }
@@ -270,9 +270,9 @@ class MlDataPathDisclosureTest {
       rows.add(RowFactory.create(Vectors.dense(x, 0.0), x + 0.5 * r.nextGaussian() > 0.5 ? 1.0 : 0.0));
     }
     PrivacyBudget budget = new PrivacyBudget(10, 1e-5);
-    PrivateLogisticRegression lr = PrivateLogisticRegression.builder().epsilon(1).delta(1e-6).numFeatures(2)
-        .maxFeatureNorm(1).regParam(1e-300).budget(budget).build();
-    assertThat(lr.fit(frame(rows)).model().coefficients().size()).isEqualTo(2);
+    OutputPerturbationLogisticRegression lr = new OutputPerturbationLogisticRegression().setRowIsUnit(true).setEpsilon(1).setDelta(1e-6).setNumFeatures(2)
+        .setMaxFeatureNorm(1).setRegParam(1e-300).setBudget(budget);
+    assertThat(lr.fit(frame(rows)).coefficients().size()).isEqualTo(2);
     assertChargedOnce(budget, lr.cost());
   }
 
@@ -283,8 +283,8 @@ class MlDataPathDisclosureTest {
   @Test
   void logisticRegression_notConverged_failsWithPublicParametersOnly() {
     PrivacyBudget budget = new PrivacyBudget(10, 1e-5);
-    PrivateLogisticRegression lr = PrivateLogisticRegression.builder().epsilon(1).delta(1e-6).numFeatures(2)
-        .maxFeatureNorm(1.5).regParam(1e-3).maxIter(1).budget(budget).build();
+    OutputPerturbationLogisticRegression lr = new OutputPerturbationLogisticRegression().setRowIsUnit(true).setEpsilon(1).setDelta(1e-6).setNumFeatures(2)
+        .setMaxFeatureNorm(1.5).setRegParam(1e-3).setMaxIter(1).setBudget(budget);
     try (CapturedLog log = CapturedLog.start()) {
       assertThatThrownBy(() -> lr.fit(frame(rows(2477, 9))))
           .isExactlyInstanceOf(IllegalStateException.class)

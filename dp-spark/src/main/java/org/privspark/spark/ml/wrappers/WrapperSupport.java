@@ -13,18 +13,16 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.privspark.core.Check;
 import org.privspark.core.accounting.OrderGrid;
-import org.privspark.core.accounting.PrivacyBudget;
 import org.privspark.core.accounting.PrivacyEvent;
 import org.privspark.core.accounting.RdpAccountant;
 import org.privspark.core.noise.KeyedStreamSource;
 import org.privspark.core.noise.NoiseSource;
 import org.privspark.core.noise.ReleaseKey;
-import org.privspark.core.noise.Secret;
-import org.privspark.core.noise.SecureRandomSource;
 
 /**
  * What the wrappers share: schema checks (run before any budget is spent), per-row clipping to
- * public bounds (the step that makes the sensitivity hold), and the choice of noise source.
+ * public bounds (the step that makes the sensitivity hold), the keyed noise source, and the scaling
+ * of a per-row sensitivity by k rows per unit.
  * Package-private: not part of the API.
  */
 final class WrapperSupport {
@@ -32,24 +30,6 @@ final class WrapperSupport {
   static final int MAX_FEATURES = 4096;
 
   private WrapperSupport() {}
-
-  /** ε: finite and &gt; 0. */
-  static double checkEpsilon(double epsilon) {
-    return Check.positiveFinite("epsilon", epsilon);
-  }
-
-  /** δ for a Gaussian wrapper: in (0, 1). */
-  static double checkGaussianDelta(double delta) {
-    return Check.inOpen("delta", delta, 0.0, 1.0);
-  }
-
-  static int checkNumFeatures(int numFeatures) {
-    if (numFeatures < 1 || numFeatures > MAX_FEATURES) {
-      throw new IllegalArgumentException(
-          "numFeatures must be in [1, " + MAX_FEATURES + "]; got " + numFeatures);
-    }
-    return numFeatures;
-  }
 
   /**
    * Requires {@code name} to be a column of ML vectors; if its metadata records a size, that size
@@ -176,27 +156,19 @@ final class WrapperSupport {
   }
 
   /**
-   * The noise source of one release step: the keyed stream of {@code secret} at cell {@code
-   * "privspark-ml/" + cell} when a release secret was given (identical noise on a re-run), else
-   * fresh {@link SecureRandomSource} randomness.
+   * The noise source of one release step: the keyed stream of the fit's release key at cell {@code
+   * "privspark-ml/" + cell} (identical noise on a retried task or a re-run from the same secret).
    */
   static NoiseSource source(ReleaseKey key, String cell) {
-    return key == null
-        ? SecureRandomSource.create()
-        : KeyedStreamSource.forCell(key, "privspark-ml/" + cell);
+    return KeyedStreamSource.forCell(Check.notNull("key", key), "privspark-ml/" + cell);
   }
 
-  /**
-   * Charges a fit and returns the key its noise must come from. With a release secret, the spend
-   * records the secret's release id, so that the budget (or ledger) refuses a second fit keyed by
-   * the same secret, by any wrapper instance, before charging anything; the noise then comes from
-   * the secret bound to the charge ({@link ReleaseKey}). Without one, the noise comes from
-   * SecureRandom (each fit draws fresh noise) and null is returned.
-   */
-  static ReleaseKey charge(PrivacyBudget budget, PrivacyEvent event, String mechanism, String description,
-      Secret secret) {
-    byte[] charged = budget.spend(event, mechanism, description, secret == null ? null : secret.releaseId());
-    return secret == null ? null : ReleaseKey.of(secret, charged);
+  /** {@code k·s} rounded up: a sensitivity scaled by k must never be understated. */
+  static double timesK(double s, int k) {
+    double r = k * s;
+    boolean exact = new java.math.BigDecimal(r).compareTo(
+        new java.math.BigDecimal(s).multiply(java.math.BigDecimal.valueOf(k))) >= 0;
+    return exact ? r : Math.nextUp(r);
   }
 
   /** ε of {@code event} at {@code delta} on the default grid. */

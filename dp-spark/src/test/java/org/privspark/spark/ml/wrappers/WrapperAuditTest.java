@@ -27,8 +27,8 @@ import org.privspark.core.noise.Secret;
 import org.privspark.spark.SparkTestSession;
 
 /**
- * Empirical privacy audits ({@link PrivacyLossAudit}) of {@link PrivateNaiveBayes} and {@link
- * PrivateLinearRegression} on neighbouring data sets D and D' = D plus one row far outside the public
+ * Empirical privacy audits ({@link PrivacyLossAudit}) of {@link NoisyCountNaiveBayes} and {@link
+ * SufficientStatisticsLinearRegression} on neighbouring data sets D and D' = D plus one row far outside the public
  * bounds.
  *
  * <p><b>How a release is repeated.</b> A wrapper's fit is one Spark pass that computes its exact,
@@ -95,51 +95,51 @@ class WrapperAuditTest {
     return out;
   }
 
-  private static PrivateNaiveBayes naiveBayes(Secret secret) {
-    PrivateNaiveBayes.Builder b = PrivateNaiveBayes.builder().epsilon(EPSILON).numClasses(2).numFeatures(2)
-        .maxFeatureL1(1).smoothing(1).budget(new PrivacyBudget(1e6, 0.5));
-    return (secret == null ? b : b.releaseSecret(secret)).build();
+  private static NoisyCountNaiveBayes naiveBayes(Secret secret) {
+    NoisyCountNaiveBayes b = new NoisyCountNaiveBayes().setRowIsUnit(true).setEpsilon(EPSILON).setNumClasses(2).setNumFeatures(2)
+        .setMaxFeatureL1(1).setSmoothing(1).setBudget(new PrivacyBudget(1e6, 0.5));
+    return (secret == null ? b : b.setReleaseSecret(secret));
   }
 
-  private static PrivateLinearRegression linearRegression(Secret secret) {
-    PrivateLinearRegression.Builder b = PrivateLinearRegression.builder().epsilon(EPSILON).delta(DELTA)
-        .numFeatures(1).maxFeatureNorm(1).labelBounds(0, 1).fitIntercept(false).ridge(1)
-        .budget(new PrivacyBudget(1e6, 0.5));
-    return (secret == null ? b : b.releaseSecret(secret)).build();
+  private static SufficientStatisticsLinearRegression linearRegression(Secret secret) {
+    SufficientStatisticsLinearRegression b = new SufficientStatisticsLinearRegression().setRowIsUnit(true).setEpsilon(EPSILON).setDelta(DELTA)
+        .setNumFeatures(1).setMaxFeatureNorm(1).setLabelBounds(0, 1).setFitIntercept(false).setRidge(1)
+        .setBudget(new PrivacyBudget(1e6, 0.5));
+    return (secret == null ? b : b.setReleaseSecret(secret));
   }
 
   /** NB statistics (counts, then sums) of the rows; {@code maxL1} 10^9 disables clipping. */
   private static double[] nbStatistics(double[][] rows, double maxL1) {
-    return PrivateNaiveBayes.statistics(rdd(rows), 2, 2, maxL1, false);
+    return NoisyCountNaiveBayes.statistics(rdd(rows), 2, 2, maxL1, false);
   }
 
   /** Scaled regression statistics; {@code clip} false computes them unclipped (R = 30), in honest units. */
   private static double[] lrStatistics(double[][] rows, boolean clip) {
     if (clip) {
-      return PrivateLinearRegression.statistics(rdd(rows), 1, false, 1, 0, 1);
+      return SufficientStatisticsLinearRegression.statistics(rdd(rows), 1, false, 1, 0, 1);
     }
     double r = 30;
-    double[] s = PrivateLinearRegression.statistics(rdd(rows), 1, false, r, 0, 1);
+    double[] s = SufficientStatisticsLinearRegression.statistics(rdd(rows), 1, false, r, 0, 1);
     // Gram entries are divided by R², moments by R·h: undo R = 30, redo R = 1.
     return new double[] {s[0] * r * r, s[1] * r};
   }
 
   /** n releases from the fixed statistics, release i from its own keyed stream. */
   private static double[] nbReleases(double[] stats, int n, int dataset) {
-    PrivateNaiveBayes nb = naiveBayes(null);
+    NoisyCountNaiveBayes nb = naiveBayes(null);
     double[] out = new double[n];
     for (int i = 0; i < n; i++) {
-      double[] v = nb.releaseStatistics(stats, stream(dataset, i)).values();
+      double[] v = nb.plan(1).release(stats, stream(dataset, i)).values();
       out[i] = v[1] + v[2 + 2]; // c₁ + s₁₀ (class 1's sums start at K + 1·d = 4)
     }
     return out;
   }
 
   private static double[] lrReleases(double[] stats, int n, int dataset) {
-    PrivateLinearRegression lr = linearRegression(null);
+    SufficientStatisticsLinearRegression lr = linearRegression(null);
     double[] out = new double[n];
     for (int i = 0; i < n; i++) {
-      out[i] = lr.solve(lr.release(stats, stream(dataset, i)))[0];
+      out[i] = lr.plan(1).solve(lr.plan(1).release(stats, stream(dataset, i)))[0];
     }
     return out;
   }
@@ -224,16 +224,16 @@ class WrapperAuditTest {
   @Test
   void fit_withReleaseSecret_equalsTheAuditedRelease() {
     Secret s = secret(99);
-    NaiveBayesModel nb = naiveBayes(s).fit(frame(NB_D_PRIME)).model();
-    double[] v = naiveBayes(null).releaseStatistics(nbStatistics(NB_D_PRIME, 1),
+    NoisyCountNaiveBayesModel nb = naiveBayes(s).fit(frame(NB_D_PRIME));
+    double[] v = naiveBayes(null).plan(1).release(nbStatistics(NB_D_PRIME, 1),
         WrapperSupport.source(ReleaseKey.of(s, s.releaseId()), "naive-bayes/statistics")).values(); // bound to its charge
     double c0 = Math.max(0, v[0]);
     double c1 = Math.max(0, v[1]);
     assertThat(nb.pi().apply(1)).isCloseTo(Math.log((c1 + 1) / (c0 + c1 + 2)), within(1e-12));
 
-    LinearRegressionModel lr = linearRegression(s).fit(frame(LR_D_PRIME)).model();
-    PrivateLinearRegression plain = linearRegression(null);
-    double coefficient = plain.solve(plain.release(lrStatistics(LR_D_PRIME, true),
+    SufficientStatisticsLinearRegressionModel lr = linearRegression(s).fit(frame(LR_D_PRIME));
+    SufficientStatisticsLinearRegression plain = linearRegression(null);
+    double coefficient = plain.plan(1).solve(plain.plan(1).release(lrStatistics(LR_D_PRIME, true),
         WrapperSupport.source(ReleaseKey.of(s, s.releaseId()), "linear-regression/statistics")))[0];
     assertThat(lr.coefficients().apply(0)).isCloseTo(coefficient, within(1e-12));
   }

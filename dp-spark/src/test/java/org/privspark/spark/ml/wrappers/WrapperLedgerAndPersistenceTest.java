@@ -44,11 +44,11 @@ class WrapperLedgerAndPersistenceTest {
     PrivacyBudget budget = ledger.budget();
     Dataset<Row> toy = WrapperTesting.toy(200);
 
-    PrivateNaiveBayes nb = PrivateNaiveBayes.builder().epsilon(1).numClasses(2).numFeatures(3).maxFeatureL1(3)
-        .budget(budget).build();
+    NoisyCountNaiveBayes nb = new NoisyCountNaiveBayes().setRowIsUnit(true).setEpsilon(1).setNumClasses(2).setNumFeatures(3).setMaxFeatureL1(3)
+        .setBudget(budget);
     nb.fit(toy);
-    PrivateLinearRegression lr = PrivateLinearRegression.builder().epsilon(1).delta(DELTA).numFeatures(3)
-        .maxFeatureNorm(2).labelBounds(-5, 15).labelCol("y").budget(budget).build();
+    SufficientStatisticsLinearRegression lr = new SufficientStatisticsLinearRegression().setRowIsUnit(true).setEpsilon(1).setDelta(DELTA).setNumFeatures(3)
+        .setMaxFeatureNorm(2).setLabelBounds(-5, 15).setLabelCol("y").setBudget(budget);
     lr.fit(toy);
 
     LedgerEntry first = LedgerEntry.decode(Files.readAllBytes(store.root().resolve(LedgerEntry.path(1))), 1);
@@ -59,8 +59,8 @@ class WrapperLedgerAndPersistenceTest {
     assertThat(second.cost()).isEqualTo(FixedPointCost.of(lr.cost(), OrderGrid.defaults()));
 
     // ε = 2 more does not fit in what is left of 3: refused, no third entry.
-    PrivateLogisticRegression big = PrivateLogisticRegression.builder().epsilon(2).delta(DELTA).numFeatures(3)
-        .maxFeatureNorm(2).regParam(1).budget(budget).build();
+    OutputPerturbationLogisticRegression big = new OutputPerturbationLogisticRegression().setRowIsUnit(true).setEpsilon(2).setDelta(DELTA).setNumFeatures(3)
+        .setMaxFeatureNorm(2).setRegParam(1).setBudget(budget);
     assertThatThrownBy(() -> big.fit(toy)).isInstanceOf(BudgetExhaustedException.class);
     assertThat(store.root().resolve(LedgerEntry.path(3))).doesNotExist();
 
@@ -75,25 +75,25 @@ class WrapperLedgerAndPersistenceTest {
     PrivacyBudget budget = new PrivacyBudget(100, 1e-5);
     String base = dir.resolve("models").toString();
 
-    NaiveBayesModel nb = PrivateNaiveBayes.builder().epsilon(5).numClasses(2).numFeatures(3).maxFeatureL1(3)
-        .budget(budget).build().fit(toy).model();
+    NoisyCountNaiveBayesModel nb = new NoisyCountNaiveBayes().setRowIsUnit(true).setEpsilon(5).setNumClasses(2).setNumFeatures(3).setMaxFeatureL1(3)
+        .setBudget(budget).fit(toy);
     nb.write().overwrite().save(base + "/nb");
-    assertSamePredictions(nb.transform(toy), NaiveBayesModel.load(base + "/nb").transform(toy));
+    assertSamePredictions(nb.transform(toy), NoisyCountNaiveBayesModel.load(base + "/nb").transform(toy));
 
-    LinearRegressionModel lr = PrivateLinearRegression.builder().epsilon(5).delta(DELTA).numFeatures(3)
-        .maxFeatureNorm(2).labelBounds(-5, 15).labelCol("y").budget(budget).build().fit(toy).model();
+    SufficientStatisticsLinearRegressionModel lr = new SufficientStatisticsLinearRegression().setRowIsUnit(true).setEpsilon(5).setDelta(DELTA).setNumFeatures(3)
+        .setMaxFeatureNorm(2).setLabelBounds(-5, 15).setLabelCol("y").setBudget(budget).fit(toy);
     lr.write().overwrite().save(base + "/lr");
-    assertSamePredictions(lr.transform(toy), LinearRegressionModel.load(base + "/lr").transform(toy));
+    assertSamePredictions(lr.transform(toy), SufficientStatisticsLinearRegressionModel.load(base + "/lr").transform(toy));
 
-    LogisticRegressionModel logit = PrivateLogisticRegression.builder().epsilon(5).delta(DELTA).numFeatures(3)
-        .maxFeatureNorm(2).regParam(1).budget(budget).build().fit(toy).model();
+    OutputPerturbationLogisticRegressionModel logit = new OutputPerturbationLogisticRegression().setRowIsUnit(true).setEpsilon(5).setDelta(DELTA).setNumFeatures(3)
+        .setMaxFeatureNorm(2).setRegParam(1).setBudget(budget).fit(toy);
     logit.write().overwrite().save(base + "/logit");
-    assertSamePredictions(logit.transform(toy), LogisticRegressionModel.load(base + "/logit").transform(toy));
+    assertSamePredictions(logit.transform(toy), OutputPerturbationLogisticRegressionModel.load(base + "/logit").transform(toy));
 
-    KMeansModel km = PrivateKMeans.builder().epsilon(5).delta(DELTA).k(2).numFeatures(3).featureBounds(0, 1)
-        .budget(budget).build().fit(toy).model();
+    NoisyLloydKMeansModel km = new NoisyLloydKMeans().setRowIsUnit(true).setEpsilon(5).setDelta(DELTA).setK(2).setNumFeatures(3).setFeatureBounds(0, 1)
+        .setBudget(budget).fit(toy);
     km.write().overwrite().save(base + "/km");
-    assertSamePredictions(km.transform(toy), KMeansModel.load(base + "/km").transform(toy));
+    assertSamePredictions(km.transform(toy), NoisyLloydKMeansModel.load(base + "/km").transform(toy));
   }
 
   private static void assertSamePredictions(Dataset<Row> a, Dataset<Row> b) {

@@ -25,24 +25,24 @@ class WrapperSecretReuseTest {
   static Stream<Arguments> wrappers() {
     return Stream.of(
         Arguments.of("naive Bayes", fitter((b, s, d) -> {
-          var m = PrivateNaiveBayes.builder().epsilon(1).numClasses(2).numFeatures(3).maxFeatureL1(3).budget(b)
-              .releaseSecret(s).build().fit(d).model();
+          var m = new NoisyCountNaiveBayes().setRowIsUnit(true).setEpsilon(1).setNumClasses(2).setNumFeatures(3).setMaxFeatureL1(3).setBudget(b)
+              .setReleaseSecret(s).fit(d);
           return concat(m.pi().toArray(), m.theta().toArray());
         })),
         Arguments.of("k-means", fitter((b, s, d) -> {
-          var m = PrivateKMeans.builder().epsilon(1).delta(DELTA).k(2).numFeatures(3).featureBounds(0, 1)
-              .maxIter(2).budget(b).releaseSecret(s).build().fit(d).model();
+          var m = new NoisyLloydKMeans().setRowIsUnit(true).setEpsilon(1).setDelta(DELTA).setK(2).setNumFeatures(3).setFeatureBounds(0, 1)
+              .setMaxIter(2).setBudget(b).setReleaseSecret(s).fit(d);
           return concat(m.clusterCenters()[0].toArray(), m.clusterCenters()[1].toArray());
         })),
         Arguments.of("linear regression", fitter((b, s, d) -> {
-          var m = PrivateLinearRegression.builder().epsilon(1).delta(DELTA).numFeatures(3)
-              .maxFeatureNorm(Math.sqrt(3)).labelBounds(-5, 15).labelCol("y").budget(b).releaseSecret(s).build()
-              .fit(d).model();
+          var m = new SufficientStatisticsLinearRegression().setRowIsUnit(true).setEpsilon(1).setDelta(DELTA).setNumFeatures(3)
+              .setMaxFeatureNorm(Math.sqrt(3)).setLabelBounds(-5, 15).setLabelCol("y").setBudget(b).setReleaseSecret(s)
+              .fit(d);
           return concat(m.coefficients().toArray(), new double[] {m.intercept()});
         })),
         Arguments.of("logistic regression", fitter((b, s, d) -> {
-          var m = PrivateLogisticRegression.builder().epsilon(1).delta(DELTA).numFeatures(3)
-              .maxFeatureNorm(Math.sqrt(3)).regParam(1).budget(b).releaseSecret(s).build().fit(d).model();
+          var m = new OutputPerturbationLogisticRegression().setRowIsUnit(true).setEpsilon(1).setDelta(DELTA).setNumFeatures(3)
+              .setMaxFeatureNorm(Math.sqrt(3)).setRegParam(1).setBudget(b).setReleaseSecret(s).fit(d);
           return concat(m.coefficients().toArray(), new double[] {m.intercept()});
         })));
   }

@@ -32,22 +32,57 @@ class WrapperTaskFailureTest {
   @Test
   void naiveBayesFit_inputTasksFailOnFirstAttempt_givesTheFailureFreeModelAndOneCharge() {
     PrivacyBudget cleanBudget = new PrivacyBudget(10, 0);
-    NaiveBayesModel expected = PrivateNaiveBayes.builder().epsilon(1.0).numClasses(2).numFeatures(3).maxFeatureL1(3)
-        .budget(cleanBudget).releaseSecret(WrapperTesting.secret(7)).build().fit(toy()).model();
+    NoisyCountNaiveBayesModel expected = new NoisyCountNaiveBayes().setRowIsUnit(true).setEpsilon(1.0).setNumClasses(2).setNumFeatures(3).setMaxFeatureL1(3)
+        .setBudget(cleanBudget).setReleaseSecret(WrapperTesting.secret(7)).fit(toy());
 
     PrivacyBudget budget = new PrivacyBudget(10, 0);
     Dataset<Row> faulty = toy().withColumn("label",
         TaskFaults.failingIdentity(1, -1).apply(TaskFaults.failingIdentity(0, -1).apply(col("label"))));
-    NaiveBayesModel retried;
+    NoisyCountNaiveBayesModel retried;
     TaskFaults.Recorder recorder = TaskFaults.Recorder.attach(SparkTestSession.get());
     try (recorder) {
-      retried = PrivateNaiveBayes.builder().epsilon(1.0).numClasses(2).numFeatures(3).maxFeatureL1(3)
-          .budget(budget).releaseSecret(WrapperTesting.secret(7)).build().fit(faulty).model();
+      retried = new NoisyCountNaiveBayes().setRowIsUnit(true).setEpsilon(1.0).setNumClasses(2).setNumFeatures(3).setMaxFeatureL1(3)
+          .setBudget(budget).setReleaseSecret(WrapperTesting.secret(7)).fit(faulty);
     }
     System.out.println("task ends by stage (naive Bayes, failing run): " + recorder.byStage());
     assertThat(recorder.count("ExceptionFailure")).as("tasks that threw").isGreaterThanOrEqualTo(2);
     assertThat(retried.theta()).isEqualTo(expected.theta());
     assertThat(retried.pi()).isEqualTo(expected.pi());
     assertThat(budget.spent().epsilon()).isEqualTo(cleanBudget.spent().epsilon()).isPositive();
+  }
+
+  /**
+   * The same at the level of the unit (k = 2 of each person's 5 rows): the rows kept per unit are
+   * chosen by the fit's release key, so the retried input tasks keep the same rows, and the model
+   * equals the failure-free one.
+   */
+  @Test
+  void unitLevelFit_inputTasksFailOnFirstAttempt_keepsTheSameRowsAndGivesTheFailureFreeModel() {
+    SparkSession spark = SparkTestSession.get();
+    Dataset<Row> local = WrapperTesting.toyUnits(80, 5);
+    Dataset<Row> units = spark.createDataFrame(
+        JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(local.collectAsList(), 2), local.schema());
+    PrivacyBudget cleanBudget = new PrivacyBudget(10, 0);
+    NoisyCountNaiveBayesModel expected = unitLevel(cleanBudget).fit(units);
+
+    PrivacyBudget budget = new PrivacyBudget(10, 0);
+    Dataset<Row> faulty = units.withColumn("label",
+        TaskFaults.failingIdentity(1, -1).apply(TaskFaults.failingIdentity(0, -1).apply(col("label"))));
+    NoisyCountNaiveBayesModel retried;
+    TaskFaults.Recorder recorder = TaskFaults.Recorder.attach(spark);
+    try (recorder) {
+      retried = unitLevel(budget).fit(faulty);
+    }
+    System.out.println("task ends by stage (unit-level naive Bayes, failing run): " + recorder.byStage());
+    assertThat(recorder.count("ExceptionFailure")).as("tasks that threw").isGreaterThanOrEqualTo(2);
+    assertThat(retried.theta()).isEqualTo(expected.theta());
+    assertThat(retried.pi()).isEqualTo(expected.pi());
+    assertThat(budget.spent().epsilon()).isEqualTo(cleanBudget.spent().epsilon()).isPositive();
+  }
+
+  private static NoisyCountNaiveBayes unitLevel(PrivacyBudget budget) {
+    return new NoisyCountNaiveBayes().setPrivacyUnitCol("person").setMaxRowsPerUnit(2).setEpsilon(1.0)
+        .setNumClasses(2).setNumFeatures(3).setMaxFeatureL1(3).setBudget(budget)
+        .setReleaseSecret(WrapperTesting.secret(8));
   }
 }

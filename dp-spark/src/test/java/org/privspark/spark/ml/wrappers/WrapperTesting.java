@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.udf;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.apache.spark.ml.linalg.VectorUDT;
 import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.sql.Dataset;
@@ -14,11 +15,14 @@ import org.apache.spark.sql.api.java.UDF1;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.util.LongAccumulator;
+import org.privspark.core.accounting.Charge;
 import org.privspark.core.accounting.OrderGrid;
 import org.privspark.core.accounting.PrivacyBudget;
 import org.privspark.core.accounting.PrivacyEvent;
 import org.privspark.core.accounting.PrivacyGuarantee;
+import org.privspark.core.accounting.PrivacyUnit;
 import org.privspark.core.accounting.SpendJournal;
+import org.privspark.core.accounting.UnitClaim;
 import org.privspark.core.noise.Secret;
 import org.privspark.spark.SparkTestSession;
 
@@ -44,6 +48,7 @@ final class WrapperTesting {
     final List<PrivacyEvent> events = new ArrayList<>();
     final List<Long> rowsReadAtSpend = new ArrayList<>();
     final List<String> mechanisms = new ArrayList<>();
+    final List<UnitClaim> claims = new ArrayList<>();
     private final LongAccumulator reads;
 
     RecordingJournal(LongAccumulator reads) {
@@ -54,6 +59,7 @@ final class WrapperTesting {
     public org.privspark.core.accounting.Charge record(PrivacyEvent event,
         org.privspark.core.accounting.UnitClaim claim, String mechanism, String description, byte[] releaseId) {
       events.add(event);
+      claims.add(claim);
       mechanisms.add(mechanism);
       rowsReadAtSpend.add(reads.value());
       return new org.privspark.core.accounting.Charge(releaseId, null, 0, claim);
@@ -112,5 +118,18 @@ final class WrapperTesting {
     long total = predictions.count();
     long right = predictions.filter(col("prediction").equalTo(col("label"))).count();
     return (double) right / total;
+  }
+
+  /**
+   * {@code units} privacy units ("p0", "p1", …) with {@code rowsPerUnit} rows each, in the columns
+   * of {@link #toy} plus "person": unit u's rows are toy rows u·m, …, u·m + m − 1.
+   */
+  static Dataset<Row> toyUnits(int units, int rowsPerUnit) {
+    List<Row> out = new ArrayList<>();
+    for (Row r : toy(units * rowsPerUnit).collectAsList()) {
+      out.add(RowFactory.create(r.get(0), r.get(1), r.get(2), "p" + out.size() / rowsPerUnit));
+    }
+    StructType schema = toy(0).schema().add("person", DataTypes.StringType);
+    return SparkTestSession.get().createDataFrame(out, schema);
   }
 }

@@ -18,38 +18,38 @@ import org.privspark.core.accounting.OrderGrid;
 import org.privspark.core.accounting.PrivacyBudget;
 import org.privspark.core.noise.KeyedStreamSource;
 
-class PrivateLinearRegressionTest {
+class SufficientStatisticsLinearRegressionTest {
   private static final double DELTA = 1e-6;
 
-  private static PrivateLinearRegression.Builder toyBuilder(PrivacyBudget budget) {
-    return PrivateLinearRegression.builder().epsilon(1).delta(DELTA).numFeatures(3).maxFeatureNorm(Math.sqrt(3))
-        .labelBounds(-5, 15).labelCol("y").budget(budget).releaseSecret(WrapperTesting.secret(20));
+  private static SufficientStatisticsLinearRegression toyBuilder(PrivacyBudget budget) {
+    return new SufficientStatisticsLinearRegression().setRowIsUnit(true).setEpsilon(1).setDelta(DELTA).setNumFeatures(3).setMaxFeatureNorm(Math.sqrt(3))
+        .setLabelBounds(-5, 15).setLabelCol("y").setBudget(budget).setReleaseSecret(WrapperTesting.secret(20));
   }
 
   @Test
-  void build_invalidParams_throwIllegalArgumentExceptionNamingTheParam() {
+  void params_invalid_throwIllegalArgumentExceptionNamingTheParam() {
     PrivacyBudget budget = new PrivacyBudget(1, 1e-5);
-    assertThatThrownBy(() -> toyBuilder(budget).epsilon(-1).build())
+    assertThatThrownBy(() -> toyBuilder(budget).setEpsilon(-1))
         .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("epsilon must be finite and > 0");
-    assertThatThrownBy(() -> toyBuilder(budget).delta(0).build())
+    assertThatThrownBy(() -> toyBuilder(budget).setDelta(0))
         .isInstanceOf(IllegalArgumentException.class).hasMessage("delta must be in (0.0, 1.0); got 0.0");
-    assertThatThrownBy(() -> toyBuilder(budget).delta(1).build())
+    assertThatThrownBy(() -> toyBuilder(budget).setDelta(1))
         .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("delta must be in (0.0, 1.0)");
-    assertThatThrownBy(() -> toyBuilder(budget).maxFeatureNorm(Double.POSITIVE_INFINITY).build())
-        .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("maxFeatureNorm must be finite and > 0");
-    assertThatThrownBy(() -> toyBuilder(budget).labelBounds(3, 3).build())
+    assertThatThrownBy(() -> toyBuilder(budget).setMaxFeatureNorm(Double.POSITIVE_INFINITY))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("maxFeatureNorm must be in (0.0, 1.0E154]");
+    assertThatThrownBy(() -> toyBuilder(budget).setLabelBounds(3, 3).cost())
         .isInstanceOf(IllegalArgumentException.class).hasMessage("labelBounds must be finite with lower < upper; got [3.0, 3.0]");
     // Scales a fit divides by must be finite, or it would fail (or release NaN) after the charge.
-    assertThatThrownBy(() -> toyBuilder(budget).maxFeatureNorm(1e200).build())
+    assertThatThrownBy(() -> toyBuilder(budget).setMaxFeatureNorm(1e200))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("maxFeatureNorm must be finite and > 0 with a finite square (at most 1e154); got 1.0E200");
-    assertThatThrownBy(() -> toyBuilder(budget).labelBounds(-1e308, 1e308).build())
+        .hasMessage("maxFeatureNorm must be in (0.0, 1.0E154]; got 1.0E200");
+    assertThatThrownBy(() -> toyBuilder(budget).setLabelBounds(-1e308, 1e308).cost())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("labelBounds must keep upper - lower, lower + upper and sqrt(maxFeatureNorm^2 + 1) * (upper"
             + " - lower) finite; got [-1.0E308, 1.0E308]");
-    assertThatThrownBy(() -> toyBuilder(budget).ridge(-1).build())
+    assertThatThrownBy(() -> toyBuilder(budget).setRidge(-1))
         .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("ridge must be finite and >= 0");
-    assertThatThrownBy(() -> toyBuilder(budget).numFeatures(2000).build())
+    assertThatThrownBy(() -> toyBuilder(budget).setNumFeatures(2000).cost())
         .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("numFeatures must be in [1, 1000]");
   }
 
@@ -57,9 +57,9 @@ class PrivateLinearRegressionTest {
   void fit_missingOrMistypedColumns_throwsAndSpendsNothing() {
     PrivacyBudget budget = new PrivacyBudget(5, 1e-5);
     Dataset<Row> toy = WrapperTesting.toy(30);
-    assertThatThrownBy(() -> toyBuilder(budget).labelCol("nope").build().fit(toy))
+    assertThatThrownBy(() -> toyBuilder(budget).setLabelCol("nope").fit(toy))
         .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("labelCol must name a column of the input; got 'nope'");
-    assertThatThrownBy(() -> toyBuilder(budget).numFeatures(4).build().fit(toy.withColumn("features",
+    assertThatThrownBy(() -> toyBuilder(budget).setNumFeatures(4).fit(toy.withColumn("features",
         toy.col("features").as("features", new org.apache.spark.ml.attribute.AttributeGroup("features", 3).toMetadata()))))
         .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("numFeatures must equal the size recorded");
     assertThat(budget.spent().epsilon()).isZero();
@@ -69,13 +69,13 @@ class PrivateLinearRegressionTest {
   void fit_chargesCostOnceBeforeReadingAnyRow() {
     LongAccumulator reads = WrapperTesting.accumulator();
     WrapperTesting.RecordingJournal journal = new WrapperTesting.RecordingJournal(reads);
-    PrivateLinearRegression lr = toyBuilder(journal.budget()).build();
-    PrivateFit<LinearRegressionModel> fit = lr.fit(WrapperTesting.counting(WrapperTesting.toy(50), "y", reads));
+    SufficientStatisticsLinearRegression lr = toyBuilder(journal.budget());
+    SufficientStatisticsLinearRegressionModel fit = lr.fit(WrapperTesting.counting(WrapperTesting.toy(50), "y", reads));
     assertThat(journal.events).containsExactly(lr.cost());
     assertThat(journal.mechanisms).containsExactly("ml-linear-regression-ssp");
     assertThat(journal.rowsReadAtSpend).containsExactly(0L);
     assertThat(reads.value()).isEqualTo(50L);
-    assertThat(fit.event()).isEqualTo(lr.cost());
+    assertThat(fit.epsilon()).isEqualTo(WrapperSupport.epsilonOf(lr.cost(), fit.delta()));
   }
 
   @Test
@@ -83,16 +83,16 @@ class PrivateLinearRegressionTest {
     PrivacyBudget budget = new PrivacyBudget(0.9, DELTA);
     LongAccumulator reads = WrapperTesting.accumulator();
     Dataset<Row> data = WrapperTesting.counting(WrapperTesting.toy(40), "y", reads);
-    assertThatThrownBy(() -> toyBuilder(budget).build().fit(data)).isInstanceOf(BudgetExhaustedException.class);
+    assertThatThrownBy(() -> toyBuilder(budget).fit(data)).isInstanceOf(BudgetExhaustedException.class);
     assertThat(reads.value()).isZero();
     assertThat(budget.spent().epsilon()).isZero();
   }
 
   @Test
   void sigma_matchesRdpCalibrationAtSensitivitySqrtTwo_andCostWithinEpsilon() {
-    PrivateLinearRegression lr = toyBuilder(new PrivacyBudget(1, DELTA)).epsilon(0.5).build();
+    SufficientStatisticsLinearRegression lr = toyBuilder(new PrivacyBudget(1, DELTA)).setEpsilon(0.5);
     double expected = Calibration.rdpGaussianSigma(0.5, DELTA, Math.nextUp(Math.sqrt(2)), OrderGrid.defaults());
-    assertThat(lr.sigma()).isEqualTo(expected);
+    assertThat(lr.plan(1).sigma()).isEqualTo(expected);
     DiscreteGaussianEvent event = (DiscreteGaussianEvent) lr.cost();
     // z = σ/Δ of the charged event is never below the calibrated σ/√2 (more noise, never less)
     assertThat(event.sigma() / event.l2Sensitivity()).isGreaterThanOrEqualTo(expected / Math.nextUp(Math.sqrt(2)) * (1 - 1e-6));
@@ -109,14 +109,14 @@ class PrivateLinearRegressionTest {
    */
   @Test
   void release_2kDraws_noiseMatchesCalibratedSigma_andGramIsSymmetric() {
-    PrivateLinearRegression lr = toyBuilder(new PrivacyBudget(1, DELTA)).build();
+    SufficientStatisticsLinearRegression lr = toyBuilder(new PrivacyBudget(1, DELTA));
     double[] exact = new double[14];
-    double gramSd = lr.sigma() * lr.gramScale();
-    double targetSd = lr.sigma() * lr.targetScale();
+    double gramSd = lr.plan(1).sigma() * lr.plan(1).gramScale();
+    double targetSd = lr.plan(1).sigma() * lr.plan(1).targetScale();
     double gramSq = 0;
     double targetSq = 0;
     for (int r = 0; r < 2_000; r++) {
-      PrivateLinearRegression.NoisyMoments m = lr.release(exact, KeyedStreamSource.forCell(WrapperTesting.secret(21), "r" + r));
+      SufficientStatisticsLinearRegression.NoisyMoments m = lr.plan(1).release(exact, KeyedStreamSource.forCell(WrapperTesting.secret(21), "r" + r));
       for (int i = 0; i < 4; i++) {
         for (int j = 0; j < 4; j++) {
           assertThat(m.gram()[i][j]).isEqualTo(m.gram()[j][i]);
@@ -134,9 +134,9 @@ class PrivateLinearRegressionTest {
   @Test
   void fit_returnsLinearRegressionModelThatTransforms_andRecoversToyCoefficientsAtHighEpsilon() {
     Dataset<Row> toy = WrapperTesting.toy(2_000);
-    PrivateFit<LinearRegressionModel> fit = toyBuilder(new PrivacyBudget(1000, DELTA)).epsilon(1000).ridge(0).build().fit(toy);
-    LinearRegressionModel model = fit.model();
-    assertThat(model.numFeatures()).isEqualTo(3);
+    SufficientStatisticsLinearRegressionModel fit = toyBuilder(new PrivacyBudget(1000, DELTA)).setEpsilon(1000).setRidge(0).fit(toy);
+    SufficientStatisticsLinearRegressionModel model = fit;
+    assertThat(model.coefficients().size()).isEqualTo(3);
     // y = 10a + 2b − 3c + 1 exactly, all rows inside the bounds
     assertThat(model.coefficients().apply(0)).isCloseTo(10, within(0.2));
     assertThat(model.coefficients().apply(1)).isCloseTo(2, within(0.2));
@@ -158,11 +158,11 @@ class PrivateLinearRegressionTest {
     double exact = r2.evaluate(new LinearRegression().setFeaturesCol("noage").setLabelCol("age").fit(train).transform(test));
     double[] got = new double[3];
     for (int r = 0; r < got.length; r++) {
-      PrivateFit<LinearRegressionModel> fit = PrivateLinearRegression.builder().epsilon(1).delta(DELTA)
-          .numFeatures(AdultFeatures.NOAGE).maxFeatureNorm(Math.sqrt(12)).labelBounds(17, 90)
-          .featuresCol("noage").labelCol("age").budget(new PrivacyBudget(1, DELTA))
-          .releaseSecret(WrapperTesting.secret(22 + r)).build().fit(train);
-      got[r] = r2.evaluate(fit.model().transform(test));
+      SufficientStatisticsLinearRegressionModel fit = new SufficientStatisticsLinearRegression().setRowIsUnit(true).setEpsilon(1).setDelta(DELTA)
+          .setNumFeatures(AdultFeatures.NOAGE).setMaxFeatureNorm(Math.sqrt(12)).setLabelBounds(17, 90)
+          .setFeaturesCol("noage").setLabelCol("age").setBudget(new PrivacyBudget(1, DELTA))
+          .setReleaseSecret(WrapperTesting.secret(22 + r)).fit(train);
+      got[r] = r2.evaluate(fit.transform(test));
     }
     System.out.printf("linear regression (age) on Adult: eps=1 R2 %s; non-private %.4f%n",
         java.util.Arrays.toString(got), exact);

@@ -24,12 +24,12 @@ import org.privspark.core.accounting.PrivacyBudget;
 import org.privspark.core.noise.KeyedStreamSource;
 import org.privspark.spark.SparkTestSession;
 
-class PrivateKMeansTest {
+class NoisyLloydKMeansTest {
   private static final double DELTA = 1e-6;
 
-  private static PrivateKMeans.Builder toyBuilder(PrivacyBudget budget) {
-    return PrivateKMeans.builder().epsilon(1).delta(DELTA).k(2).numFeatures(2).featureBounds(0, 1)
-        .budget(budget).releaseSecret(WrapperTesting.secret(40));
+  private static NoisyLloydKMeans toyBuilder(PrivacyBudget budget) {
+    return new NoisyLloydKMeans().setRowIsUnit(true).setEpsilon(1).setDelta(DELTA).setK(2).setNumFeatures(2).setFeatureBounds(0, 1)
+        .setBudget(budget).setReleaseSecret(WrapperTesting.secret(40));
   }
 
   /** Two tight clusters around (0.2, 0.2) and (0.8, 0.7), n rows each; a label column for tripwires. */
@@ -58,30 +58,30 @@ class PrivateKMeansTest {
   }
 
   @Test
-  void build_invalidParams_throwIllegalArgumentExceptionNamingTheParam() {
+  void params_invalid_throwIllegalArgumentExceptionNamingTheParam() {
     PrivacyBudget budget = new PrivacyBudget(1, 1e-5);
-    assertThatThrownBy(() -> toyBuilder(budget).k(0).build())
+    assertThatThrownBy(() -> toyBuilder(budget).setK(0))
         .isInstanceOf(IllegalArgumentException.class).hasMessage("k must be in [1, 1000]; got 0");
-    assertThatThrownBy(() -> toyBuilder(budget).epsilon(Double.POSITIVE_INFINITY).build())
+    assertThatThrownBy(() -> toyBuilder(budget).setEpsilon(Double.POSITIVE_INFINITY))
         .isInstanceOf(IllegalArgumentException.class).hasMessage("epsilon must be finite and > 0; got Infinity");
-    assertThatThrownBy(() -> toyBuilder(budget).delta(1.5).build())
+    assertThatThrownBy(() -> toyBuilder(budget).setDelta(1.5))
         .isInstanceOf(IllegalArgumentException.class).hasMessage("delta must be in (0.0, 1.0); got 1.5");
-    assertThatThrownBy(() -> toyBuilder(budget).maxIter(0).build())
+    assertThatThrownBy(() -> toyBuilder(budget).setMaxIter(0))
         .isInstanceOf(IllegalArgumentException.class).hasMessage("maxIter must be in [1, 100]; got 0");
-    assertThatThrownBy(() -> toyBuilder(budget).featureBounds(1, 0).build())
+    assertThatThrownBy(() -> toyBuilder(budget).setFeatureBounds(1, 0).cost())
         .isInstanceOf(IllegalArgumentException.class).hasMessage("featureBounds must be finite with lower < upper; got [1.0, 0.0]");
-    assertThatThrownBy(() -> PrivateKMeans.builder().epsilon(1).delta(DELTA).k(2).numFeatures(2).budget(budget).build())
+    assertThatThrownBy(() -> new NoisyLloydKMeans().setRowIsUnit(true).setEpsilon(1).setDelta(DELTA).setK(2).setNumFeatures(2).setBudget(budget).cost())
         .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("maxFeatureNorm or featureBounds must be set");
-    assertThatThrownBy(() -> toyBuilder(budget).initialCenters(new double[][] {{0, 0}}).build())
+    assertThatThrownBy(() -> toyBuilder(budget).setInitialCenters(new double[][] {{0, 0}}).cost())
         .isInstanceOf(IllegalArgumentException.class).hasMessage("initialCenters must hold k = 2 centres; got 1");
-    assertThatThrownBy(() -> toyBuilder(budget).initialCenters(new double[][] {{0, 0}, {0}}).build())
+    assertThatThrownBy(() -> toyBuilder(budget).setInitialCenters(new double[][] {{0, 0}, {0}}).cost())
         .isInstanceOf(IllegalArgumentException.class).hasMessage("initialCenters[1] must hold numFeatures = 2 values; got 1");
   }
 
   @Test
   void fit_missingColumn_throwsAndSpendsNothing() {
     PrivacyBudget budget = new PrivacyBudget(5, 1e-5);
-    assertThatThrownBy(() -> toyBuilder(budget).featuresCol("x").build().fit(blobs(10)))
+    assertThatThrownBy(() -> toyBuilder(budget).setFeaturesCol("x").fit(blobs(10)))
         .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("featuresCol must name a column of the input; got 'x'");
     assertThat(budget.spent().epsilon()).isZero();
   }
@@ -90,18 +90,18 @@ class PrivateKMeansTest {
   void fit_chargesCostOnceBeforeReadingAnyRow() {
     LongAccumulator reads = WrapperTesting.accumulator();
     WrapperTesting.RecordingJournal journal = new WrapperTesting.RecordingJournal(reads);
-    PrivateKMeans km = toyBuilder(journal.budget()).maxIter(3).build();
+    NoisyLloydKMeans km = toyBuilder(journal.budget()).setMaxIter(3);
     // The tripwire sits on the features column's sibling; select(features) would skip it, so wrap features.
     Dataset<Row> data = WrapperTesting.counting(blobs(20), "label", reads)
         .withColumn("features", org.apache.spark.sql.functions.when(
             org.apache.spark.sql.functions.col("label").geq(0), org.apache.spark.sql.functions.col("features")));
-    PrivateFit<KMeansModel> fit = km.fit(data);
+    NoisyLloydKMeansModel fit = km.fit(data);
     assertThat(journal.events).containsExactly(km.cost());
     assertThat(journal.mechanisms).containsExactly("ml-kmeans-lloyd");
     assertThat(journal.rowsReadAtSpend).containsExactly(0L);
     // Local test data are projected once at planning (ConvertToLocalRelation), after the spend.
     assertThat(reads.value()).isGreaterThanOrEqualTo(40L);
-    assertThat(fit.event()).isEqualTo(km.cost());
+    assertThat(fit.epsilon()).isEqualTo(WrapperSupport.epsilonOf(km.cost(), fit.delta()));
   }
 
   @Test
@@ -109,7 +109,7 @@ class PrivateKMeansTest {
     PrivacyBudget budget = new PrivacyBudget(0.5, DELTA);
     LongAccumulator reads = WrapperTesting.accumulator();
     Dataset<Row> data = WrapperTesting.counting(blobs(20), "label", reads);
-    assertThatThrownBy(() -> toyBuilder(budget).build().fit(data)).isInstanceOf(BudgetExhaustedException.class);
+    assertThatThrownBy(() -> toyBuilder(budget).fit(data)).isInstanceOf(BudgetExhaustedException.class);
     assertThat(reads.value()).isZero();
     assertThat(budget.spent().epsilon()).isZero();
   }
@@ -117,9 +117,9 @@ class PrivateKMeansTest {
   /** σ/Δ is the smallest multiplier z whose T-fold Gaussian composition meets (ε, δ). */
   @Test
   void sigma_isTheSmallestMultiplierMeetingTheBudgetOverAllIterations() {
-    PrivateKMeans km = toyBuilder(new PrivacyBudget(1, DELTA)).maxIter(4).epsilon(0.8).build();
-    double z = km.sigma() / km.sensitivity();
-    assertThat(km.sensitivity()).isGreaterThanOrEqualTo(Math.sqrt(1 + 2)).isCloseTo(Math.sqrt(3), within(1e-12));
+    NoisyLloydKMeans km = toyBuilder(new PrivacyBudget(1, DELTA)).setMaxIter(4).setEpsilon(0.8);
+    double z = km.plan(1).gaussian().sigma() / km.plan(1).gaussian().l2Sensitivity();
+    assertThat(km.plan(1).gaussian().l2Sensitivity()).isGreaterThanOrEqualTo(Math.sqrt(1 + 2)).isCloseTo(Math.sqrt(3), within(1e-12));
     assertThat(WrapperSupport.epsilonOf(GaussianEvent.withNoiseMultiplier(z).times(4), DELTA)).isLessThanOrEqualTo(0.8);
     assertThat(WrapperSupport.epsilonOf(GaussianEvent.withNoiseMultiplier(z * (1 - 1e-6)).times(4), DELTA)).isGreaterThan(0.8);
     assertThat(WrapperSupport.epsilonOf(km.cost(), DELTA)).isLessThanOrEqualTo(0.8);
@@ -132,13 +132,13 @@ class PrivateKMeansTest {
    */
   @Test
   void release_12kDraws_noiseVarianceMatchesSigma() {
-    PrivateKMeans km = toyBuilder(new PrivacyBudget(1, DELTA)).build();
+    NoisyLloydKMeans km = toyBuilder(new PrivacyBudget(1, DELTA));
     double[] exact = {10, 20, 3, 4, 5, 6};
     double sq = 0;
     for (int r = 0; r < 2_000; r++) {
-      double[] v = km.release(exact, KeyedStreamSource.forCell(WrapperTesting.secret(41), "r" + r));
+      double[] v = km.plan(1).release(exact, KeyedStreamSource.forCell(WrapperTesting.secret(41), "r" + r));
       for (int i = 0; i < 6; i++) {
-        sq += Math.pow((v[i] - exact[i]) / km.sigma(), 2);
+        sq += Math.pow((v[i] - exact[i]) / km.plan(1).gaussian().sigma(), 2);
       }
     }
     assertThat(sq / 12_000).isCloseTo(1.0, within(0.08));
@@ -147,13 +147,13 @@ class PrivateKMeansTest {
   @Test
   void fit_returnsKMeansModelThatTransforms_andFindsSeparatedClusters() {
     Dataset<Row> data = blobs(2_000);
-    PrivateFit<KMeansModel> fit = toyBuilder(new PrivacyBudget(10, DELTA)).epsilon(10)
-        .initialCenters(new double[][] {{0.4, 0.4}, {0.6, 0.6}}).build().fit(data);
-    Vector[] centers = fit.model().clusterCenters();
+    NoisyLloydKMeansModel fit = toyBuilder(new PrivacyBudget(10, DELTA)).setEpsilon(10)
+        .setInitialCenters(new double[][] {{0.4, 0.4}, {0.6, 0.6}}).fit(data);
+    Vector[] centers = fit.clusterCenters();
     assertThat(centers).hasSize(2);
     assertThat(centers[0].apply(0)).isCloseTo(0.2, within(0.05));
     assertThat(centers[1].apply(1)).isCloseTo(0.7, within(0.05));
-    Dataset<Row> out = fit.model().transform(data);
+    Dataset<Row> out = fit.transform(data);
     assertThat(out.columns()).contains("prediction");
     assertThat(out.filter("prediction = label").count()).isEqualTo(4_000);
   }
@@ -171,11 +171,11 @@ class PrivateKMeansTest {
     double exactCost = cost(train, "mixed", exact.clusterCenters());
     double[] ratio = new double[3];
     for (int r = 0; r < ratio.length; r++) {
-      PrivateKMeans km = PrivateKMeans.builder().epsilon(1).delta(DELTA).k(5).numFeatures(AdultFeatures.MIXED)
-          .featureBounds(0, 1).maxFeatureNorm(Math.sqrt(13)).maxIter(5).featuresCol("mixed")
-          .budget(new PrivacyBudget(1, DELTA)).releaseSecret(WrapperTesting.secret(42 + r)).build();
-      PrivateFit<KMeansModel> fit = km.fit(train);
-      ratio[r] = cost(train, "mixed", fit.model().clusterCenters()) / exactCost;
+      NoisyLloydKMeans km = new NoisyLloydKMeans().setRowIsUnit(true).setEpsilon(1).setDelta(DELTA).setK(5).setNumFeatures(AdultFeatures.MIXED)
+          .setFeatureBounds(0, 1).setMaxFeatureNorm(Math.sqrt(13)).setMaxIter(5).setFeaturesCol("mixed")
+          .setBudget(new PrivacyBudget(1, DELTA)).setReleaseSecret(WrapperTesting.secret(42 + r));
+      NoisyLloydKMeansModel fit = km.fit(train);
+      ratio[r] = cost(train, "mixed", fit.clusterCenters()) / exactCost;
     }
     System.out.printf("kmeans on Adult: eps=1 cost / non-private cost %s (non-private cost %.1f)%n",
         java.util.Arrays.toString(ratio), exactCost);

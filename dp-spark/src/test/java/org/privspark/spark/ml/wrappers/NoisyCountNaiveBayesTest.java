@@ -17,33 +17,33 @@ import org.privspark.core.accounting.PrivacyBudget;
 import org.privspark.core.mechanism.NoisyVector;
 import org.privspark.core.noise.KeyedStreamSource;
 
-class PrivateNaiveBayesTest {
+class NoisyCountNaiveBayesTest {
 
-  private static PrivateNaiveBayes.Builder toyBuilder(PrivacyBudget budget) {
-    return PrivateNaiveBayes.builder().epsilon(1.0).numClasses(2).numFeatures(3).maxFeatureL1(3)
-        .budget(budget).releaseSecret(WrapperTesting.secret(1));
+  private static NoisyCountNaiveBayes toyBuilder(PrivacyBudget budget) {
+    return new NoisyCountNaiveBayes().setRowIsUnit(true).setEpsilon(1.0).setNumClasses(2).setNumFeatures(3).setMaxFeatureL1(3)
+        .setBudget(budget).setReleaseSecret(WrapperTesting.secret(1));
   }
 
   @Test
-  void build_invalidParams_throwIllegalArgumentExceptionNamingTheParam() {
+  void params_invalid_throwIllegalArgumentExceptionNamingTheParam() {
     PrivacyBudget budget = new PrivacyBudget(1, 0);
-    assertThatThrownBy(() -> toyBuilder(budget).epsilon(0).build())
+    assertThatThrownBy(() -> toyBuilder(budget).setEpsilon(0))
         .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("epsilon must be finite and > 0");
-    assertThatThrownBy(() -> toyBuilder(budget).epsilon(Double.NaN).build())
+    assertThatThrownBy(() -> toyBuilder(budget).setEpsilon(Double.NaN))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("epsilon");
-    assertThatThrownBy(() -> toyBuilder(budget).numClasses(1).build())
+    assertThatThrownBy(() -> toyBuilder(budget).setNumClasses(1))
         .isInstanceOf(IllegalArgumentException.class).hasMessage("numClasses must be in [2, 1024]; got 1");
-    assertThatThrownBy(() -> toyBuilder(budget).numFeatures(0).build())
+    assertThatThrownBy(() -> toyBuilder(budget).setNumFeatures(0))
         .isInstanceOf(IllegalArgumentException.class).hasMessage("numFeatures must be in [1, 4096]; got 0");
-    assertThatThrownBy(() -> toyBuilder(budget).maxFeatureL1(-1).build())
+    assertThatThrownBy(() -> toyBuilder(budget).setMaxFeatureL1(-1))
         .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("maxFeatureL1 must be finite and > 0");
-    assertThatThrownBy(() -> toyBuilder(budget).modelType("gaussian").build())
+    assertThatThrownBy(() -> toyBuilder(budget).setModelType("gaussian"))
         .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("modelType must be");
-    assertThatThrownBy(() -> toyBuilder(budget).smoothing(0).build())
+    assertThatThrownBy(() -> toyBuilder(budget).setSmoothing(0))
         .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("smoothing must be finite and > 0");
-    assertThatThrownBy(() -> toyBuilder(null).build())
-        .isInstanceOf(IllegalArgumentException.class).hasMessage("budget must not be null");
-    assertThatThrownBy(() -> PrivateNaiveBayes.builder().numClasses(2).build())
+    assertThatThrownBy(() -> toyBuilder(null).fit(WrapperTesting.toy(5)))
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("budget must be set before fit");
+    assertThatThrownBy(() -> new NoisyCountNaiveBayes().setRowIsUnit(true).setNumClasses(2).cost())
         .isInstanceOf(IllegalArgumentException.class).hasMessage("epsilon must be set; got nothing");
   }
 
@@ -51,11 +51,11 @@ class PrivateNaiveBayesTest {
   void fit_missingOrMistypedColumns_throwsAndSpendsNothing() {
     PrivacyBudget budget = new PrivacyBudget(5, 0);
     Dataset<Row> toy = WrapperTesting.toy(50);
-    assertThatThrownBy(() -> toyBuilder(budget).featuresCol("nope").build().fit(toy))
+    assertThatThrownBy(() -> toyBuilder(budget).setFeaturesCol("nope").fit(toy))
         .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("featuresCol must name a column of the input; got 'nope'");
-    assertThatThrownBy(() -> toyBuilder(budget).featuresCol("label").build().fit(toy))
+    assertThatThrownBy(() -> toyBuilder(budget).setFeaturesCol("label").fit(toy))
         .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("featuresCol must name a column of type vector");
-    assertThatThrownBy(() -> toyBuilder(budget).labelCol("features").build().fit(toy))
+    assertThatThrownBy(() -> toyBuilder(budget).setLabelCol("features").fit(toy))
         .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("labelCol must name a numeric column");
     assertThat(budget.spent().epsilon()).isZero();
   }
@@ -64,13 +64,13 @@ class PrivateNaiveBayesTest {
   void fit_chargesCostOnceBeforeReadingAnyRow() {
     LongAccumulator reads = WrapperTesting.accumulator();
     WrapperTesting.RecordingJournal journal = new WrapperTesting.RecordingJournal(reads);
-    PrivateNaiveBayes nb = toyBuilder(journal.budget()).build();
-    PrivateFit<NaiveBayesModel> fit = nb.fit(WrapperTesting.counting(WrapperTesting.toy(40), "label", reads));
+    NoisyCountNaiveBayes nb = toyBuilder(journal.budget());
+    NoisyCountNaiveBayesModel fit = nb.fit(WrapperTesting.counting(WrapperTesting.toy(40), "label", reads));
     assertThat(journal.events).containsExactly(nb.cost());
     assertThat(journal.mechanisms).containsExactly("ml-naive-bayes");
     assertThat(journal.rowsReadAtSpend).containsExactly(0L);
     assertThat(reads.value()).isEqualTo(40L);
-    assertThat(fit.event()).isEqualTo(nb.cost());
+    assertThat(fit.epsilon()).isEqualTo(WrapperSupport.epsilonOf(nb.cost(), fit.delta()));
   }
 
   @Test
@@ -78,18 +78,18 @@ class PrivateNaiveBayesTest {
     PrivacyBudget budget = new PrivacyBudget(0.5, 0);
     LongAccumulator reads = WrapperTesting.accumulator();
     Dataset<Row> data = WrapperTesting.counting(WrapperTesting.toy(40), "label", reads);
-    assertThatThrownBy(() -> toyBuilder(budget).build().fit(data)).isInstanceOf(BudgetExhaustedException.class);
+    assertThatThrownBy(() -> toyBuilder(budget).fit(data)).isInstanceOf(BudgetExhaustedException.class);
     assertThat(reads.value()).isZero();
     assertThat(budget.spent().epsilon()).isZero();
   }
 
   @Test
   void cost_isOneDiscreteLaplaceReleaseAtSensitivityOnePlusL1Bound() {
-    PrivateNaiveBayes nb = toyBuilder(new PrivacyBudget(1, 0)).maxFeatureL1(12).epsilon(0.7).build();
+    NoisyCountNaiveBayes nb = toyBuilder(new PrivacyBudget(1, 0)).setMaxFeatureL1(12).setEpsilon(0.7);
     DiscreteLaplaceEvent event = (DiscreteLaplaceEvent) nb.cost();
     assertThat(event.pureEpsilon()).isLessThanOrEqualTo(0.7).isCloseTo(0.7, within(1e-9));
     // scale·g / (sensitivity·g) = 1/ε, with sensitivity ≥ (1 + 12)/g rounded up for 8 coordinates
-    NoisyVector probe = nb.releaseStatistics(new double[8], KeyedStreamSource.forCell(WrapperTesting.secret(9), "probe"));
+    NoisyVector probe = nb.plan(1).release(new double[8], KeyedStreamSource.forCell(WrapperTesting.secret(9), "probe"));
     double g = probe.noise().granularity();
     assertThat(event.l1Sensitivity() * g).isGreaterThanOrEqualTo(13.0).isCloseTo(13.0, within(13 * 1e-9));
   }
@@ -102,14 +102,14 @@ class PrivateNaiveBayesTest {
    */
   @Test
   void releaseStatistics_20kDraws_varianceMatchesLaplaceScale() {
-    PrivateNaiveBayes nb = toyBuilder(new PrivacyBudget(1, 0)).maxFeatureL1(12).epsilon(0.7).build();
+    NoisyCountNaiveBayes nb = toyBuilder(new PrivacyBudget(1, 0)).setMaxFeatureL1(12).setEpsilon(0.7);
     double b = 13 / 0.7;
     double[] exact = {3, 0, 5, 7, 100, 2, 0, 1};
     double sum = 0;
     double sumSq = 0;
     int n = 0;
     for (int r = 0; r < 2_500; r++) {
-      double[] v = nb.releaseStatistics(exact, KeyedStreamSource.forCell(WrapperTesting.secret(2), "r" + r)).values();
+      double[] v = nb.plan(1).release(exact, KeyedStreamSource.forCell(WrapperTesting.secret(2), "r" + r)).values();
       for (int i = 0; i < v.length; i++) {
         double e = v[i] - exact[i];
         sum += e;
@@ -127,8 +127,8 @@ class PrivateNaiveBayesTest {
   void fit_returnsNaiveBayesModelThatTransforms() {
     PrivacyBudget budget = new PrivacyBudget(100, 0);
     Dataset<Row> toy = WrapperTesting.toy(400);
-    PrivateFit<NaiveBayesModel> fit = toyBuilder(budget).epsilon(50).build().fit(toy);
-    NaiveBayesModel model = fit.model();
+    NoisyCountNaiveBayesModel fit = toyBuilder(budget).setEpsilon(50).fit(toy);
+    NoisyCountNaiveBayesModel model = fit;
     assertThat(model.numClasses()).isEqualTo(2);
     assertThat(model.numFeatures()).isEqualTo(3);
     Dataset<Row> out = model.transform(toy);
@@ -141,12 +141,12 @@ class PrivateNaiveBayesTest {
   @Test
   void fit_bernoulli_transformsBinaryFeatures() {
     Dataset<Row> adult = AdultFeatures.train().limit(2_000);
-    PrivateFit<NaiveBayesModel> fit = PrivateNaiveBayes.builder().epsilon(5).numClasses(2)
-        .numFeatures(AdultFeatures.ONEHOT).maxFeatureL1(AdultFeatures.ONEHOT_L1).modelType("bernoulli")
-        .featuresCol("onehot").budget(new PrivacyBudget(5, 0)).releaseSecret(WrapperTesting.secret(3))
-        .build().fit(adult);
-    assertThat(fit.model().getModelType()).isEqualTo("bernoulli");
-    assertThat(WrapperTesting.accuracy(fit.model().transform(adult))).isGreaterThan(0.6);
+    NoisyCountNaiveBayesModel fit = new NoisyCountNaiveBayes().setRowIsUnit(true).setEpsilon(5).setNumClasses(2)
+        .setNumFeatures(AdultFeatures.ONEHOT).setMaxFeatureL1(AdultFeatures.ONEHOT_L1).setModelType("bernoulli")
+        .setFeaturesCol("onehot").setBudget(new PrivacyBudget(5, 0)).setReleaseSecret(WrapperTesting.secret(3))
+        .fit(adult);
+    assertThat(fit.getModelType()).isEqualTo("bernoulli");
+    assertThat(WrapperTesting.accuracy(fit.transform(adult))).isGreaterThan(0.6);
   }
 
   /**
@@ -160,10 +160,10 @@ class PrivateNaiveBayesTest {
     Dataset<Row> test = AdultFeatures.test();
     double[] acc = new double[3];
     for (int r = 0; r < acc.length; r++) {
-      PrivateFit<NaiveBayesModel> fit = PrivateNaiveBayes.builder().epsilon(1).numClasses(2)
-          .numFeatures(AdultFeatures.ONEHOT).maxFeatureL1(AdultFeatures.ONEHOT_L1).featuresCol("onehot")
-          .budget(new PrivacyBudget(1, 0)).releaseSecret(WrapperTesting.secret(10 + r)).build().fit(train);
-      acc[r] = WrapperTesting.accuracy(fit.model().transform(test));
+      NoisyCountNaiveBayesModel fit = new NoisyCountNaiveBayes().setRowIsUnit(true).setEpsilon(1).setNumClasses(2)
+          .setNumFeatures(AdultFeatures.ONEHOT).setMaxFeatureL1(AdultFeatures.ONEHOT_L1).setFeaturesCol("onehot")
+          .setBudget(new PrivacyBudget(1, 0)).setReleaseSecret(WrapperTesting.secret(10 + r)).fit(train);
+      acc[r] = WrapperTesting.accuracy(fit.transform(test));
     }
     NaiveBayesModel exact = new NaiveBayes().setFeaturesCol("onehot").fit(train);
     double baseline = WrapperTesting.accuracy(exact.transform(test));
@@ -178,12 +178,12 @@ class PrivateNaiveBayesTest {
   void fit_sameSecretOnAFreshBudget_givesIdenticalModel_andASecondFitOnOneBudgetIsRefusedBeforeSpending() {
     Dataset<Row> toy = WrapperTesting.toy(100);
     PrivacyBudget budget = new PrivacyBudget(10, 0);
-    NaiveBayesModel a = toyBuilder(budget).build().fit(toy).model();
-    NaiveBayesModel b = toyBuilder(new PrivacyBudget(10, 0)).build().fit(toy).model();
+    NoisyCountNaiveBayesModel a = toyBuilder(budget).fit(toy);
+    NoisyCountNaiveBayesModel b = toyBuilder(new PrivacyBudget(10, 0)).fit(toy);
     assertThat(a.theta()).isEqualTo(b.theta());
     assertThat(a.pi()).isEqualTo(b.pi());
     double spent = budget.spent().epsilon();
-    assertThatThrownBy(() -> toyBuilder(budget).build().fit(toy))
+    assertThatThrownBy(() -> toyBuilder(budget).fit(toy))
         .isInstanceOf(org.privspark.core.accounting.ReleaseIdReusedException.class)
         .hasMessageContaining("keys exactly one release");
     assertThat(budget.spent().epsilon()).isEqualTo(spent);
@@ -191,13 +191,13 @@ class PrivateNaiveBayesTest {
 
   @Test
   void model_thetaIsLogProbabilities() {
-    PrivateFit<NaiveBayesModel> fit = toyBuilder(new PrivacyBudget(10, 0)).epsilon(10).build().fit(WrapperTesting.toy(100));
-    DenseVector pi = fit.model().pi().toDense();
+    NoisyCountNaiveBayesModel fit = toyBuilder(new PrivacyBudget(10, 0)).setEpsilon(10).fit(WrapperTesting.toy(100));
+    DenseVector pi = fit.pi().toDense();
     assertThat(Math.exp(pi.apply(0)) + Math.exp(pi.apply(1))).isCloseTo(1.0, within(1e-9));
     for (int c = 0; c < 2; c++) {
       double s = 0;
       for (int j = 0; j < 3; j++) {
-        s += Math.exp(fit.model().theta().apply(c, j));
+        s += Math.exp(fit.theta().apply(c, j));
       }
       assertThat(s).isCloseTo(1.0, within(1e-9));
     }

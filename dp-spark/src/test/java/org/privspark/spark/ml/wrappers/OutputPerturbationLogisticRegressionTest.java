@@ -18,28 +18,28 @@ import org.privspark.core.accounting.OrderGrid;
 import org.privspark.core.accounting.PrivacyBudget;
 import org.privspark.core.noise.KeyedStreamSource;
 
-class PrivateLogisticRegressionTest {
+class OutputPerturbationLogisticRegressionTest {
   private static final double DELTA = 1e-6;
 
-  private static PrivateLogisticRegression.Builder toyBuilder(PrivacyBudget budget) {
-    return PrivateLogisticRegression.builder().epsilon(1).delta(DELTA).numFeatures(3).maxFeatureNorm(Math.sqrt(3))
-        .regParam(1).budget(budget).releaseSecret(WrapperTesting.secret(30));
+  private static OutputPerturbationLogisticRegression toyBuilder(PrivacyBudget budget) {
+    return new OutputPerturbationLogisticRegression().setRowIsUnit(true).setEpsilon(1).setDelta(DELTA).setNumFeatures(3).setMaxFeatureNorm(Math.sqrt(3))
+        .setRegParam(1).setBudget(budget).setReleaseSecret(WrapperTesting.secret(30));
   }
 
   @Test
-  void build_invalidParams_throwIllegalArgumentExceptionNamingTheParam() {
+  void params_invalid_throwIllegalArgumentExceptionNamingTheParam() {
     PrivacyBudget budget = new PrivacyBudget(1, 1e-5);
-    assertThatThrownBy(() -> toyBuilder(budget).epsilon(0).build())
+    assertThatThrownBy(() -> toyBuilder(budget).setEpsilon(0))
         .isInstanceOf(IllegalArgumentException.class).hasMessage("epsilon must be finite and > 0; got 0.0");
-    assertThatThrownBy(() -> toyBuilder(budget).delta(-0.1).build())
+    assertThatThrownBy(() -> toyBuilder(budget).setDelta(-0.1))
         .isInstanceOf(IllegalArgumentException.class).hasMessage("delta must be in (0.0, 1.0); got -0.1");
-    assertThatThrownBy(() -> toyBuilder(budget).regParam(0).build())
+    assertThatThrownBy(() -> toyBuilder(budget).setRegParam(0))
         .isInstanceOf(IllegalArgumentException.class).hasMessage("regParam must be finite and > 0; got 0.0");
-    assertThatThrownBy(() -> toyBuilder(budget).maxIter(0).build())
+    assertThatThrownBy(() -> toyBuilder(budget).setMaxIter(0))
         .isInstanceOf(IllegalArgumentException.class).hasMessage("maxIter must be in [1, 10000]; got 0");
-    assertThatThrownBy(() -> toyBuilder(budget).numFeatures(0).build())
-        .isInstanceOf(IllegalArgumentException.class).hasMessage("numFeatures must be in [1, 1000]; got 0");
-    assertThatThrownBy(() -> toyBuilder(budget).maxFeatureNorm(0).build())
+    assertThatThrownBy(() -> toyBuilder(budget).setNumFeatures(0))
+        .isInstanceOf(IllegalArgumentException.class).hasMessage("numFeatures must be in [1, 4096]; got 0");
+    assertThatThrownBy(() -> toyBuilder(budget).setMaxFeatureNorm(0))
         .isInstanceOf(IllegalArgumentException.class).hasMessage("maxFeatureNorm must be finite and > 0; got 0.0");
   }
 
@@ -49,14 +49,14 @@ class PrivateLogisticRegressionTest {
     Dataset<Row> toy = WrapperTesting.toy(30);
     Dataset<Row> threeClasses = toy.withColumn("label",
         toy.col("label").as("label", NominalAttribute.defaultAttr().withNumValues(3).toMetadata()));
-    assertThatThrownBy(() -> toyBuilder(budget).build().fit(threeClasses))
+    assertThatThrownBy(() -> toyBuilder(budget).fit(threeClasses))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("labelCol must have 2 classes; got column 'label' whose metadata declares 3 classes");
     Dataset<Row> strings = toy.withColumn("label", functions.lit("yes"));
-    assertThatThrownBy(() -> toyBuilder(budget).build().fit(strings))
+    assertThatThrownBy(() -> toyBuilder(budget).fit(strings))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith("labelCol must name a numeric column with values in {0, …, 1}; got column 'label' of type string");
-    assertThatThrownBy(() -> toyBuilder(budget).featuresCol("missing").build().fit(toy))
+    assertThatThrownBy(() -> toyBuilder(budget).setFeaturesCol("missing").fit(toy))
         .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("featuresCol must name a column of the input");
     assertThat(budget.spent().epsilon()).isZero();
   }
@@ -65,13 +65,13 @@ class PrivateLogisticRegressionTest {
   void fit_chargesCostOnceBeforeReadingAnyRow() {
     LongAccumulator reads = WrapperTesting.accumulator();
     WrapperTesting.RecordingJournal journal = new WrapperTesting.RecordingJournal(reads);
-    PrivateLogisticRegression lr = toyBuilder(journal.budget()).build();
-    PrivateFit<LogisticRegressionModel> fit = lr.fit(WrapperTesting.counting(WrapperTesting.toy(60), "label", reads));
+    OutputPerturbationLogisticRegression lr = toyBuilder(journal.budget());
+    OutputPerturbationLogisticRegressionModel fit = lr.fit(WrapperTesting.counting(WrapperTesting.toy(60), "label", reads));
     assertThat(journal.events).containsExactly(lr.cost());
     assertThat(journal.mechanisms).containsExactly("ml-logistic-regression-output-perturbation");
     assertThat(journal.rowsReadAtSpend).containsExactly(0L);
     assertThat(reads.value()).isGreaterThanOrEqualTo(60L); // one pass per Newton step
-    assertThat(fit.event()).isEqualTo(lr.cost());
+    assertThat(fit.epsilon()).isEqualTo(WrapperSupport.epsilonOf(lr.cost(), fit.delta()));
   }
 
   @Test
@@ -79,17 +79,17 @@ class PrivateLogisticRegressionTest {
     PrivacyBudget budget = new PrivacyBudget(0.5, DELTA);
     LongAccumulator reads = WrapperTesting.accumulator();
     Dataset<Row> data = WrapperTesting.counting(WrapperTesting.toy(40), "label", reads);
-    assertThatThrownBy(() -> toyBuilder(budget).build().fit(data)).isInstanceOf(BudgetExhaustedException.class);
+    assertThatThrownBy(() -> toyBuilder(budget).fit(data)).isInstanceOf(BudgetExhaustedException.class);
     assertThat(reads.value()).isZero();
     assertThat(budget.spent().epsilon()).isZero();
   }
 
   @Test
   void sensitivityAndSigma_matchFormulaAndCalibration() {
-    PrivateLogisticRegression lr = toyBuilder(new PrivacyBudget(1, DELTA)).regParam(40).epsilon(0.5).build();
+    OutputPerturbationLogisticRegression lr = toyBuilder(new PrivacyBudget(1, DELTA)).setRegParam(40).setEpsilon(0.5);
     double zeta = Math.sqrt(3 + 1);
-    assertThat(lr.sensitivity()).isGreaterThanOrEqualTo(zeta * (1 + 2e-6) / 40).isCloseTo(zeta / 40, within(1e-6));
-    assertThat(lr.sigma()).isEqualTo(Calibration.rdpGaussianSigma(0.5, DELTA, lr.sensitivity(), OrderGrid.defaults()));
+    assertThat(lr.plan(1).sensitivity()).isGreaterThanOrEqualTo(zeta * (1 + 2e-6) / 40).isCloseTo(zeta / 40, within(1e-6));
+    assertThat(lr.plan(1).sigma()).isEqualTo(Calibration.rdpGaussianSigma(0.5, DELTA, lr.plan(1).sensitivity(), OrderGrid.defaults()));
     assertThat(WrapperSupport.epsilonOf(lr.cost(), DELTA)).isLessThanOrEqualTo(0.5);
   }
 
@@ -100,13 +100,13 @@ class PrivateLogisticRegressionTest {
    */
   @Test
   void release_10kDraws_noiseVarianceMatchesSigma() {
-    PrivateLogisticRegression lr = toyBuilder(new PrivacyBudget(1, DELTA)).regParam(10).build();
+    OutputPerturbationLogisticRegression lr = toyBuilder(new PrivacyBudget(1, DELTA)).setRegParam(10);
     double[] theta = {0.5, -1, 2, 0.25};
     double sq = 0;
     for (int r = 0; r < 2_500; r++) {
-      double[] v = lr.release(theta, KeyedStreamSource.forCell(WrapperTesting.secret(31), "r" + r));
+      double[] v = lr.plan(1).release(theta, KeyedStreamSource.forCell(WrapperTesting.secret(31), "r" + r));
       for (int i = 0; i < 4; i++) {
-        sq += Math.pow((v[i] - theta[i]) / lr.sigma(), 2);
+        sq += Math.pow((v[i] - theta[i]) / lr.plan(1).sigma(), 2);
       }
     }
     assertThat(sq / 10_000).isCloseTo(1.0, within(0.08));
@@ -120,8 +120,8 @@ class PrivateLogisticRegressionTest {
   @Test
   void minimise_matchesMllibOnTheSameObjective() {
     Dataset<Row> toy = WrapperTesting.toy(500);
-    PrivateLogisticRegression lr = toyBuilder(new PrivacyBudget(1, DELTA)).fitIntercept(false).regParam(5).build();
-    double[] theta = lr.minimise(toy.select("features", "label").toJavaRDD());
+    OutputPerturbationLogisticRegression lr = toyBuilder(new PrivacyBudget(1, DELTA)).setFitIntercept(false).setRegParam(5);
+    double[] theta = lr.plan(1).solver().minimise(toy.select("features", "label").toJavaRDD());
     LogisticRegressionModel exact = new LogisticRegression().setFitIntercept(false).setStandardization(false)
         .setRegParam(5.0 / 500).setTol(1e-10).setMaxIter(200).fit(toy);
     for (int i = 0; i < 3; i++) {
@@ -132,10 +132,10 @@ class PrivateLogisticRegressionTest {
   @Test
   void fit_returnsLogisticRegressionModelThatTransforms() {
     Dataset<Row> toy = WrapperTesting.toy(400);
-    PrivateFit<LogisticRegressionModel> fit = toyBuilder(new PrivacyBudget(100, DELTA)).epsilon(50).build().fit(toy);
-    Dataset<Row> out = fit.model().transform(toy);
+    OutputPerturbationLogisticRegressionModel fit = toyBuilder(new PrivacyBudget(100, DELTA)).setEpsilon(50).fit(toy);
+    Dataset<Row> out = fit.transform(toy);
     assertThat(out.columns()).contains("prediction", "probability", "rawPrediction");
-    assertThat(fit.model().numFeatures()).isEqualTo(3);
+    assertThat(fit.coefficients().size()).isEqualTo(3);
     assertThat(WrapperTesting.accuracy(out)).isGreaterThan(0.8);
   }
 
@@ -151,10 +151,10 @@ class PrivateLogisticRegressionTest {
     double exact = WrapperTesting.accuracy(new LogisticRegression().setFeaturesCol("mixed").fit(train).transform(test));
     double[] acc = new double[3];
     for (int r = 0; r < acc.length; r++) {
-      PrivateFit<LogisticRegressionModel> fit = PrivateLogisticRegression.builder().epsilon(1).delta(DELTA)
-          .numFeatures(AdultFeatures.MIXED).maxFeatureNorm(Math.sqrt(13)).regParam(100).featuresCol("mixed")
-          .budget(new PrivacyBudget(1, DELTA)).releaseSecret(WrapperTesting.secret(32 + r)).build().fit(train);
-      acc[r] = WrapperTesting.accuracy(fit.model().transform(test));
+      OutputPerturbationLogisticRegressionModel fit = new OutputPerturbationLogisticRegression().setRowIsUnit(true).setEpsilon(1).setDelta(DELTA)
+          .setNumFeatures(AdultFeatures.MIXED).setMaxFeatureNorm(Math.sqrt(13)).setRegParam(100).setFeaturesCol("mixed")
+          .setBudget(new PrivacyBudget(1, DELTA)).setReleaseSecret(WrapperTesting.secret(32 + r)).fit(train);
+      acc[r] = WrapperTesting.accuracy(fit.transform(test));
     }
     System.out.printf("logistic regression on Adult: eps=1 accuracies %s; non-private %.4f%n",
         java.util.Arrays.toString(acc), exact);

@@ -1,0 +1,95 @@
+package org.privspark.spark.ml.wrappers;
+
+import org.apache.spark.ml.Model;
+import org.apache.spark.ml.classification.NaiveBayesModel;
+import org.apache.spark.ml.linalg.Matrix;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.util.MLReader;
+import org.privspark.spark.ml.params.ParamChecks;
+
+/**
+ * A naive Bayes model fitted by {@link NoisyCountNaiveBayes}: MLlib's {@link NaiveBayesModel} of
+ * the noisy statistics, to which {@code transform} delegates (prediction, probability and raw
+ * prediction columns, as MLlib's), with the fit's {@link WrapperRecord}.
+ */
+public final class NoisyCountNaiveBayesModel extends UnitLevelModel<NoisyCountNaiveBayesModel> {
+  private static final long serialVersionUID = 1L;
+
+  private final NaiveBayesModel mllib;
+  private final Param<String> probabilityCol;
+  private final Param<String> rawPredictionCol;
+
+  NoisyCountNaiveBayesModel(String uid, NaiveBayesModel mllib, WrapperRecord record) {
+    super(uid, record);
+    this.mllib = mllib;
+    probabilityCol = new Param<>(uid, "probabilityCol", "column of class probabilities",
+        ParamChecks.columnName("probabilityCol"));
+    rawPredictionCol = new Param<>(uid, "rawPredictionCol", "column of raw predictions",
+        ParamChecks.columnName("rawPredictionCol"));
+    setDefault(probabilityCol, "probability");
+    setDefault(rawPredictionCol, "rawPrediction");
+  }
+
+  /** Probability column; default "probability". */
+  public Param<String> probabilityCol() {
+    return probabilityCol;
+  }
+
+  /** Raw prediction column; default "rawPrediction". */
+  public Param<String> rawPredictionCol() {
+    return rawPredictionCol;
+  }
+
+  /** A copy of the MLlib model, with this model's columns. */
+  public NaiveBayesModel mllibModel() {
+    return (NaiveBayesModel) configured();
+  }
+
+  /** Log class priors π. */
+  public Vector pi() {
+    return mllib.pi();
+  }
+
+  /** Log conditional probabilities θ (K × d). */
+  public Matrix theta() {
+    return mllib.theta();
+  }
+
+  /** "multinomial" or "bernoulli". */
+  public String getModelType() {
+    return mllib.getModelType();
+  }
+
+  /** K. */
+  public int numClasses() {
+    return mllib.numClasses();
+  }
+
+  /** d. */
+  public int numFeatures() {
+    return mllib.numFeatures();
+  }
+
+  @Override
+  Model<?> mllib() {
+    return mllib;
+  }
+
+  @Override
+  public NoisyCountNaiveBayesModel copy(ParamMap extra) {
+    return copyTo(new NoisyCountNaiveBayesModel(uid(), mllib, privacyRecord()), extra);
+  }
+
+  /** Reads a model saved with {@code write().save(path)}. */
+  public static MLReader<NoisyCountNaiveBayesModel> read() {
+    return new Reader<>(NoisyCountNaiveBayesModel.class.getName(),
+        (uid, record, path) -> new NoisyCountNaiveBayesModel(uid, NaiveBayesModel.load(path), record));
+  }
+
+  /** Loads what {@code write().save(path)} saved. */
+  public static NoisyCountNaiveBayesModel load(String path) {
+    return read().load(path);
+  }
+}
