@@ -152,8 +152,12 @@ public final class Ledger implements SpendJournal {
           + " got OpeningStore.discarding()");
     }
     byte[] bytes = genesis.encode();
+    // ledger.json and the checkpoint that signs it are written together: a writer refuses to adopt
+    // a ledger.json no checkpoint covers (open), so the two should not be parted by a crash.
+    String first = SignedNotes.sign(Checkpoint.of(origin, 1, Rfc9162Hasher.leafHash(bytes)).format(), signer);
     try {
-      if (!store.createIfAbsent(LedgerLayout.GENESIS, bytes)) {
+      if (!store.createIfAbsentWithCompanion(LedgerLayout.GENESIS, bytes, LedgerLayout.head(1),
+          first.getBytes(StandardCharsets.UTF_8))) {
         throw new IllegalArgumentException("a ledger already exists at " + store.location());
       }
     } catch (IOException e) {
@@ -234,6 +238,14 @@ public final class Ledger implements SpendJournal {
       }
     }
     if (newest < 1) {
+      if (size == 1) {
+        // Nothing vouches for ledger.json: no checkpoint signs it and no entry (vouched for by its
+        // opening) chains to it. Adopting it would let anyone who can write the store set the
+        // budget and the privacy unit (even a format without one) that this key then signs.
+        throw new LedgerException(Reason.UNSIGNED_ENTRIES, 0, "no signed checkpoint covers ledger.json and the"
+            + " ledger has no entry: nothing vouches for its budget and privacy unit (a crash while it was"
+            + " created, or a changed store); it holds no spend, so create it again in an empty directory");
+      }
       return; // none yet (a crash right after ledger.json): every entry must be vouched for
     }
     if (newest > size) {
