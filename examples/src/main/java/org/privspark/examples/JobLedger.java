@@ -10,11 +10,14 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.privspark.core.Check;
+import org.privspark.core.accounting.Charge;
 import org.privspark.core.accounting.OrderGrid;
 import org.privspark.core.accounting.PrivacyBudget;
 import org.privspark.core.accounting.PrivacyEvent;
 import org.privspark.core.accounting.PrivacyGuarantee;
+import org.privspark.core.accounting.PrivacyUnit;
 import org.privspark.core.accounting.SpendJournal;
+import org.privspark.core.accounting.UnitClaim;
 import org.privspark.core.ledger.Ledger;
 import org.privspark.core.ledger.LedgerGenesis;
 import org.privspark.core.ledger.LedgerLayout;
@@ -196,13 +199,20 @@ final class JobLedger {
     }
 
     @Override
-    public synchronized byte[] record(PrivacyEvent e, String mechanism, String description, byte[] releaseId) {
+    public synchronized Charge record(PrivacyEvent e, UnitClaim claim, String mechanism, String description,
+        byte[] releaseId) {
       if (receipt != null) {
         throw new IllegalStateException("this journal records one release; it has recorded entry " + receipt.index());
       }
-      receipt = ledger.append(mechanism, e, new ReleaseDetails(description, parameters, dataset, ""), releaseId);
+      receipt = ledger.append(mechanism, e, new ReleaseDetails(description, parameters, dataset, ""), releaseId,
+          claim);
       event = e;
-      return releaseId;
+      return new Charge(releaseId, ledger.genesis().origin(), receipt.index(), claim);
+    }
+
+    @Override
+    public Optional<PrivacyUnit> unit() {
+      return ledger.unit();
     }
 
     @Override
@@ -251,14 +261,25 @@ final class JobLedger {
      * (and charged under its own id), never reproduces the query's noise.
      */
     @Override
-    public synchronized byte[] record(PrivacyEvent e, String mechanism, String description, byte[] releaseId) {
+    public synchronized Charge record(PrivacyEvent e, UnitClaim claim, String mechanism, String description,
+        byte[] releaseId) {
       PrivacyEvent next = paid.peekFirst();
       if (next == null || !next.equals(e)) {
         throw new IllegalStateException("a spend that was not paid for: expected " + (next == null
             ? "no further spend" : next) + "; got " + e);
       }
+      ledger.unit().ifPresent(u -> {
+        if (claim == null || !claim.unit().equals(u.name())) {
+          throw org.privspark.core.accounting.UnitMismatchException.of(u, claim);
+        }
+      });
       paid.removeFirst();
-      return paidUnder == null ? releaseId : paidUnder.clone();
+      return new Charge(paidUnder == null ? releaseId : paidUnder, null, 0, claim);
+    }
+
+    @Override
+    public Optional<PrivacyUnit> unit() {
+      return ledger.unit();
     }
 
     @Override

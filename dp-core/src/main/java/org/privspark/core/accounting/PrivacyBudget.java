@@ -3,6 +3,7 @@ package org.privspark.core.accounting;
 import java.nio.ByteBuffer;
 import java.util.HashSet;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import org.privspark.core.Check;
 
@@ -23,6 +24,8 @@ public final class PrivacyBudget {
   private final RdpAccountant accountant;
   /** When set, spends go to this durable journal, which enforces the budget itself. */
   private final SpendJournal journal;
+  /** Whom the budget protects; null when undeclared (then claims are not checked). */
+  private final PrivacyUnit unit;
   /** Release ids of the secret-keyed spends admitted so far (without a journal); guarded by this. */
   private final Set<ByteBuffer> releaseIds = new HashSet<>();
 
@@ -36,17 +39,23 @@ public final class PrivacyBudget {
    * bound can be admitted.
    */
   public PrivacyBudget(double epsilon, double delta, OrderGrid grid) {
-    this.epsilon = Check.positiveFinite("epsilon", epsilon);
-    this.delta = Check.inHalfOpen("delta", delta, 0.0, 1.0);
-    this.accountant = new RdpAccountant(Check.notNull("grid", grid));
-    this.journal = null;
+    this(epsilon, delta, grid, null, null);
   }
 
-  private PrivacyBudget(double epsilon, double delta, OrderGrid grid, SpendJournal journal) {
+  /**
+   * A budget of (ε, δ) that protects {@code unit}: it admits only releases that claim to protect
+   * that unit ({@link #charge}).
+   */
+  public PrivacyBudget(double epsilon, double delta, OrderGrid grid, PrivacyUnit unit) {
+    this(epsilon, delta, grid, null, Check.notNull("unit", unit));
+  }
+
+  private PrivacyBudget(double epsilon, double delta, OrderGrid grid, SpendJournal journal, PrivacyUnit unit) {
     this.epsilon = Check.positiveFinite("epsilon", epsilon);
     this.delta = Check.inHalfOpen("delta", delta, 0.0, 1.0);
     this.accountant = new RdpAccountant(Check.notNull("grid", grid));
-    this.journal = Check.notNull("journal", journal);
+    this.journal = journal;
+    this.unit = unit;
   }
 
   /**
@@ -55,7 +64,27 @@ public final class PrivacyBudget {
    * counting every other writer's spends too.
    */
   public static PrivacyBudget journaled(double epsilon, double delta, OrderGrid grid, SpendJournal journal) {
-    return new PrivacyBudget(epsilon, delta, grid, journal);
+    Check.notNull("journal", journal);
+    return new PrivacyBudget(epsilon, delta, grid, journal, journal.unit().orElse(null));
+  }
+
+  /** The privacy unit this budget protects, or empty when it declares none (claims are then not checked). */
+  public Optional<PrivacyUnit> unit() {
+    return Optional.ofNullable(unit);
+  }
+
+  /**
+   * Refuses a claim this budget would refuse: call it while validating a release, before reading
+   * any data. A budget with a declared unit admits only claims about that unit; one without admits
+   * any claim, null included.
+   *
+   * @throws UnitMismatchException naming both units (public), when {@code claim} is null or about
+   *     another unit on a budget with a declared unit
+   */
+  public void checkClaim(UnitClaim claim) {
+    if (unit != null && (claim == null || !claim.unit().equals(unit.name()))) {
+      throw UnitMismatchException.of(unit, claim);
+    }
   }
 
   public double epsilon() {
@@ -75,9 +104,10 @@ public final class PrivacyBudget {
    * returns false.
    */
   public boolean trySpend(PrivacyEvent event) {
+    checkClaim(null);
     if (journal != null) {
       try {
-        journal.record(event, "release", "", null);
+        journal.record(event, null, "release", "", null);
         return true;
       } catch (BudgetExhaustedException e) {
         return false;
@@ -118,8 +148,26 @@ public final class PrivacyBudget {
    *     for it in advance (a journal of prepaid spends); null when {@code releaseId} is null
    * @throws BudgetExhaustedException if the budget cannot afford the event; nothing changes
    * @throws ReleaseIdReusedException if the id was admitted before; nothing changes
+   * @throws UnitMismatchException if this budget declares a unit: its releases must claim it
+   *     ({@link #charge}); nothing changes
    */
   public byte[] spend(PrivacyEvent event, String mechanism, String description, byte[] releaseId) {
+    return charge(event, null, mechanism, description, releaseId).releaseId();
+  }
+
+  /**
+   * Admits {@code event} as {@link #spend(PrivacyEvent, String, String, byte[])} does, for a
+   * release that claims to protect {@code claim}'s unit; the claim is checked first ({@link
+   * #checkClaim}), and a ledger records it in the entry.
+   *
+   * @param claim the unit the release protects; null only on a budget without a declared unit
+   * @return what the spend was recorded as: the release id (as {@link #spend(PrivacyEvent, String,
+   *     String, byte[])} returns it) and, for a ledger-backed budget, the entry
+   * @throws UnitMismatchException if {@code claim} is not about this budget's unit; nothing changes
+   * @throws BudgetExhaustedException if the budget cannot afford the event; nothing changes
+   * @throws ReleaseIdReusedException if the id was admitted before; nothing changes
+   */
+  public Charge charge(PrivacyEvent event, UnitClaim claim, String mechanism, String description, byte[] releaseId) {
     Check.notNull("event", event);
     Check.notNull("mechanism", mechanism);
     Check.notNull("description", description);
@@ -127,15 +175,15 @@ public final class PrivacyBudget {
       throw new IllegalArgumentException(
           "releaseId must be " + RELEASE_ID_LENGTH + " bytes long; got " + releaseId.length);
     }
+    checkClaim(claim);
     if (journal != null) {
-      byte[] recorded = journal.record(event, mechanism, description, releaseId == null ? null : releaseId.clone());
-      return recorded == null ? null : recorded.clone();
+      return journal.record(event, claim, mechanism, description, releaseId == null ? null : releaseId.clone());
     }
     BudgetExhaustedException refusal = admit(event, releaseId == null ? null : ByteBuffer.wrap(releaseId.clone()));
     if (refusal != null) {
       throw refusal;
     }
-    return releaseId == null ? null : releaseId.clone();
+    return new Charge(releaseId, null, 0, claim);
   }
 
   /** Returns null when admitted, otherwise the refusal (not thrown: trySpend only reports it). */

@@ -244,6 +244,14 @@ final class CanonicalJson {
       return value.textValue();
     }
 
+    boolean bool(String name) {
+      JsonNode value = get(name);
+      if (!value.isBoolean()) {
+        throw malformed("field '" + name + "' must be true or false");
+      }
+      return value.booleanValue();
+    }
+
     long integer(String name) {
       JsonNode value = get(name);
       if (!value.isIntegralNumber() || !value.canConvertToLong()) {

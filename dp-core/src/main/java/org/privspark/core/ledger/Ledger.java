@@ -9,11 +9,15 @@ import java.util.Optional;
 import java.util.function.LongSupplier;
 import org.privspark.core.Check;
 import org.privspark.core.accounting.BudgetExhaustedException;
+import org.privspark.core.accounting.Charge;
 import org.privspark.core.accounting.PrivacyBudget;
 import org.privspark.core.accounting.PrivacyEvent;
 import org.privspark.core.accounting.PrivacyGuarantee;
+import org.privspark.core.accounting.PrivacyUnit;
 import org.privspark.core.accounting.ReleaseIdReusedException;
 import org.privspark.core.accounting.SpendJournal;
+import org.privspark.core.accounting.UnitClaim;
+import org.privspark.core.accounting.UnitMismatchException;
 import org.privspark.core.ledger.merkle.Rfc9162Hasher;
 import org.privspark.core.ledger.note.Checkpoint;
 import org.privspark.core.ledger.note.NoteSigner;
@@ -74,25 +78,64 @@ public final class Ledger implements SpendJournal {
   }
 
   /**
-   * Creates a new, empty ledger in {@code store} and signs its first checkpoint.
+   * Creates a new, empty transparent ledger in {@code store} that protects {@code unit}, and signs
+   * its first checkpoint.
    *
    * @param origin the ledger's name, also its key's name (printable ASCII, no spaces or '+')
+   * @param unit whom the budget protects: every entry must claim it
    * @param signer the checkpoint key; its name must equal {@code origin}
    * @throws IllegalArgumentException if a ledger already exists there, or an argument is invalid
    */
   public static Ledger create(LedgerStore store, String origin, double budgetEpsilon, double budgetDelta,
-      org.privspark.core.accounting.OrderGrid grid, NoteSigner signer, OpeningStore openings) {
-    return create(store, origin, LedgerGenesis.TRANSPARENT, budgetEpsilon, budgetDelta, grid, signer, openings);
+      org.privspark.core.accounting.OrderGrid grid, PrivacyUnit unit, NoteSigner signer, OpeningStore openings) {
+    return create(store, origin, LedgerGenesis.TRANSPARENT, budgetEpsilon, budgetDelta, grid,
+        Check.notNull("unit", unit), signer, openings);
   }
 
   /**
    * Creates a new, empty ledger in {@code mode} ({@link LedgerGenesis#TRANSPARENT} or {@link
-   * LedgerGenesis#CONFIDENTIAL}). A confidential ledger needs a budget δ &gt; 0 and an opening
-   * store that keeps openings: the writer learns the costs of entries written by other processes
-   * from their cost openings.
+   * LedgerGenesis#CONFIDENTIAL}) that protects {@code unit}. A confidential ledger needs a budget
+   * δ &gt; 0 and an opening store that keeps openings: the writer learns the costs of entries
+   * written by other processes from their cost openings.
    */
   public static Ledger create(LedgerStore store, String origin, String mode, double budgetEpsilon,
+      double budgetDelta, org.privspark.core.accounting.OrderGrid grid, PrivacyUnit unit, NoteSigner signer,
+      OpeningStore openings) {
+    return createGenesis(store, origin, mode, budgetEpsilon, budgetDelta, grid, Check.notNull("unit", unit), signer,
+        openings);
+  }
+
+  /**
+   * Creates a ledger of format 3, which declares no privacy unit: its entries claim none, and
+   * nothing checks that its releases protect one unit (docs/LEDGER-FORMAT.md §9).
+   *
+   * @deprecated a ledger should say whom it protects; use {@link #create(LedgerStore, String,
+   *     double, double, org.privspark.core.accounting.OrderGrid, PrivacyUnit, NoteSigner,
+   *     OpeningStore)}. Kept for tools and tests of format-3 ledgers.
+   */
+  @Deprecated
+  public static Ledger create(LedgerStore store, String origin, double budgetEpsilon, double budgetDelta,
+      org.privspark.core.accounting.OrderGrid grid, NoteSigner signer, OpeningStore openings) {
+    return createGenesis(store, origin, LedgerGenesis.TRANSPARENT, budgetEpsilon, budgetDelta, grid, null, signer,
+        openings);
+  }
+
+  /**
+   * Creates a ledger of format 3 in {@code mode}, which declares no privacy unit.
+   *
+   * @deprecated use {@link #create(LedgerStore, String, String, double, double,
+   *     org.privspark.core.accounting.OrderGrid, PrivacyUnit, NoteSigner, OpeningStore)}
+   */
+  @Deprecated
+  public static Ledger create(LedgerStore store, String origin, String mode, double budgetEpsilon,
       double budgetDelta, org.privspark.core.accounting.OrderGrid grid, NoteSigner signer, OpeningStore openings) {
+    return createGenesis(store, origin, mode, budgetEpsilon, budgetDelta, grid, null, signer, openings);
+  }
+
+  /** {@code unit} null: format 3, no unit. */
+  private static Ledger createGenesis(LedgerStore store, String origin, String mode, double budgetEpsilon,
+      double budgetDelta, org.privspark.core.accounting.OrderGrid grid, PrivacyUnit unit, NoteSigner signer,
+      OpeningStore openings) {
     Check.notNull("store", store);
     Check.notNull("signer", signer);
     Check.notNull("openings", openings);
@@ -100,8 +143,10 @@ public final class Ledger implements SpendJournal {
       throw new IllegalArgumentException("signer name must equal the origin '" + origin + "'; got '"
           + signer.name() + "'");
     }
-    LedgerGenesis genesis = new LedgerGenesis(origin, System.currentTimeMillis(), mode,
-        budgetEpsilon, budgetDelta, grid, signer.verifier().encode());
+    long now = System.currentTimeMillis();
+    LedgerGenesis genesis = unit != null
+        ? new LedgerGenesis(origin, now, mode, budgetEpsilon, budgetDelta, grid, signer.verifier().encode(), unit)
+        : new LedgerGenesis(origin, now, mode, budgetEpsilon, budgetDelta, grid, signer.verifier().encode(), 3);
     if (genesis.confidential() && !openings.keeps()) {
       throw new IllegalArgumentException("openings must keep the cost openings of a confidential ledger;"
           + " got OpeningStore.discarding()");
@@ -234,9 +279,14 @@ public final class Ledger implements SpendJournal {
   }
 
   @Override
-  public byte[] record(PrivacyEvent event, String mechanism, String description, byte[] releaseId) {
-    append(mechanism, event, ReleaseDetails.describing(description), releaseId);
-    return releaseId;
+  public java.util.Optional<PrivacyUnit> unit() {
+    return java.util.Optional.ofNullable(state.genesis().unit());
+  }
+
+  @Override
+  public Charge record(PrivacyEvent event, UnitClaim claim, String mechanism, String description, byte[] releaseId) {
+    Receipt receipt = append(mechanism, event, ReleaseDetails.describing(description), releaseId, claim);
+    return new Charge(releaseId, state.genesis().origin(), receipt.index(), claim);
   }
 
   /**
@@ -250,7 +300,15 @@ public final class Ledger implements SpendJournal {
    *     is written; docs/LEDGER-FORMAT.md §5.1)
    */
   public Receipt append(String mechanism, PrivacyEvent event, ReleaseDetails details) {
-    return append(mechanism, event, details, null);
+    return append(mechanism, event, details, null, null);
+  }
+
+  /**
+   * Records a spend as {@link #append(String, PrivacyEvent, ReleaseDetails, byte[], UnitClaim)}
+   * does, without a unit claim: only a ledger that declares no unit (format 3) accepts it.
+   */
+  public Receipt append(String mechanism, PrivacyEvent event, ReleaseDetails details, byte[] releaseId) {
+    return append(mechanism, event, details, releaseId, null);
   }
 
   /**
@@ -259,12 +317,23 @@ public final class Ledger implements SpendJournal {
    * ledger holds each release id once, so a second release keyed by the same secret is refused,
    * whichever process writes it (the check runs after catching up, inside the put-if-absent loop).
    *
+   * <p>A ledger that declares its privacy unit records {@code claim} in the entry, and refuses a
+   * claim about another unit, or none; one that declares none (format 3) records no claim.
+   *
    * @param releaseId {@value LedgerEntry#RELEASE_ID_LENGTH} bytes, or null for a fresh random id
+   * @param claim the unit the release protects; may be null only on a ledger without a unit
    * @throws ReleaseIdReusedException if an entry already has {@code releaseId}; nothing is written
+   * @throws UnitMismatchException if the ledger declares a unit and {@code claim} is not about it;
+   *     nothing is written
    */
   public synchronized Receipt append(String mechanism, PrivacyEvent event, ReleaseDetails details,
-      byte[] releaseId) {
+      byte[] releaseId, UnitClaim claim) {
     LedgerEntry.checkMechanism(mechanism);
+    PrivacyUnit unit = state.genesis().unit();
+    if (unit != null && (claim == null || !claim.unit().equals(unit.name()))) {
+      throw UnitMismatchException.of(unit, claim);
+    }
+    UnitClaim recorded = unit == null ? null : claim;
     Check.notNull("event", event);
     Check.notNull("details", details);
     if (releaseId != null && releaseId.length != LedgerEntry.RELEASE_ID_LENGTH) {
@@ -301,14 +370,14 @@ public final class Ledger implements SpendJournal {
       LedgerEntry entry;
       if (costOpening != null) {
         entry = new LedgerEntry(index, time, state.genesis().origin(), previous, id, mechanism,
-            committed, opening.commitments());
+            committed, opening.commitments(), recorded);
         openings.save(costOpening);
         lastSaved = costOpening;
         lastSavedCost = cost;
         lastSavedCommitted = committed;
       } else {
         entry = new LedgerEntry(index, time, state.genesis().origin(), previous, id, mechanism, event, cost,
-            opening.commitments());
+            opening.commitments(), recorded);
       }
       byte[] bytes = entry.encode();
       // The openings are saved first: an entry that lands can then always be opened.

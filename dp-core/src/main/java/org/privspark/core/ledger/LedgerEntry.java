@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.privspark.core.Check;
 import org.privspark.core.accounting.PrivacyEvent;
+import org.privspark.core.accounting.PrivacyUnit;
+import org.privspark.core.accounting.UnitClaim;
 import org.privspark.core.zk.PedersenCommitment;
 import org.privspark.core.zk.PointCodec;
 import org.privspark.core.zk.ZkVerificationException;
@@ -25,13 +27,19 @@ import org.privspark.core.zk.ZkVerificationException;
  *     result), in that order
  * @param confidentialCost the committed cost of a confidential entry (format version 2), or null
  *     in a transparent entry
+ * @param unit the unit the release's guarantee is about, in a ledger that declares its unit
+ *     (formats privspark-entry/3 and /4); null in a ledger that declares none
  */
 public record LedgerEntry(
     long seq, long timeMillis, String origin, byte[] previousLeafHash, byte[] releaseId,
     String mechanism, PrivacyEvent event, FixedPointCost cost, byte[][] commitments,
-    ConfidentialCost confidentialCost) {
+    ConfidentialCost confidentialCost, UnitClaim unit) {
   static final String FORMAT = "privspark-entry/1";
   static final String FORMAT_CONFIDENTIAL = "privspark-entry/2";
+  /** A transparent entry with its unit claim. */
+  static final String FORMAT_WITH_UNIT = "privspark-entry/3";
+  /** A confidential entry with its unit claim. */
+  static final String FORMAT_CONFIDENTIAL_WITH_UNIT = "privspark-entry/4";
   static final int RELEASE_ID_LENGTH = org.privspark.core.accounting.PrivacyBudget.RELEASE_ID_LENGTH;
   private static final java.util.regex.Pattern MECHANISM = java.util.regex.Pattern.compile("[a-z0-9][a-z0-9.-]{0,63}");
 
@@ -42,17 +50,29 @@ public record LedgerEntry(
     }
   }
 
-  /** A transparent entry (format version 1). */
+  /** A transparent entry without a unit claim (format version 1). */
   public LedgerEntry(long seq, long timeMillis, String origin, byte[] previousLeafHash, byte[] releaseId,
       String mechanism, PrivacyEvent event, FixedPointCost cost, byte[][] commitments) {
-    this(seq, timeMillis, origin, previousLeafHash, releaseId, mechanism, event, cost, commitments, null);
+    this(seq, timeMillis, origin, previousLeafHash, releaseId, mechanism, event, cost, commitments, null, null);
   }
 
-  /** A confidential entry (format version 2). */
+  /** A transparent entry; {@code unit} null for one without a unit claim. */
+  public LedgerEntry(long seq, long timeMillis, String origin, byte[] previousLeafHash, byte[] releaseId,
+      String mechanism, PrivacyEvent event, FixedPointCost cost, byte[][] commitments, UnitClaim unit) {
+    this(seq, timeMillis, origin, previousLeafHash, releaseId, mechanism, event, cost, commitments, null, unit);
+  }
+
+  /** A confidential entry without a unit claim (format version 2). */
   public LedgerEntry(long seq, long timeMillis, String origin, byte[] previousLeafHash, byte[] releaseId,
       String mechanism, ConfidentialCost confidentialCost, byte[][] commitments) {
+    this(seq, timeMillis, origin, previousLeafHash, releaseId, mechanism, confidentialCost, commitments, null);
+  }
+
+  /** A confidential entry; {@code unit} null for one without a unit claim. */
+  public LedgerEntry(long seq, long timeMillis, String origin, byte[] previousLeafHash, byte[] releaseId,
+      String mechanism, ConfidentialCost confidentialCost, byte[][] commitments, UnitClaim unit) {
     this(seq, timeMillis, origin, previousLeafHash, releaseId, mechanism, null, null, commitments,
-        Check.notNull("confidentialCost", confidentialCost));
+        Check.notNull("confidentialCost", confidentialCost), unit);
   }
 
   /**
@@ -85,7 +105,7 @@ public record LedgerEntry(
       return encodeConfidential();
     }
     ObjectNode o = CanonicalJson.object();
-    o.put("format", FORMAT).put("seq", seq).put("time", timeMillis).put("origin", origin)
+    o.put("format", unit == null ? FORMAT : FORMAT_WITH_UNIT).put("seq", seq).put("time", timeMillis).put("origin", origin)
         .put("previous", CanonicalJson.hex(previousLeafHash)).put("releaseId", CanonicalJson.hex(releaseId))
         .put("mechanism", mechanism);
     o.set("event", EventCodec.encode(event));
@@ -97,12 +117,13 @@ public record LedgerEntry(
     }
     c.put("pureEpsilon", cost.pureEpsilon()).put("delta", cost.delta());
     o.set("commitments", Commitments.encode(commitments));
+    putUnit(o);
     return CanonicalJson.encode(o);
   }
 
   private byte[] encodeConfidential() {
     ObjectNode o = CanonicalJson.object();
-    o.put("format", FORMAT_CONFIDENTIAL).put("seq", seq).put("time", timeMillis).put("origin", origin)
+    o.put("format", unit == null ? FORMAT_CONFIDENTIAL : FORMAT_CONFIDENTIAL_WITH_UNIT).put("seq", seq).put("time", timeMillis).put("origin", origin)
         .put("previous", CanonicalJson.hex(previousLeafHash)).put("releaseId", CanonicalJson.hex(releaseId))
         .put("mechanism", mechanism);
     ArrayNode points = o.putArray("costCommitments");
@@ -111,7 +132,28 @@ public record LedgerEntry(
     }
     o.put("delta", confidentialCost.delta());
     o.set("commitments", Commitments.encode(commitments));
+    putUnit(o);
     return CanonicalJson.encode(o);
+  }
+
+  /** The unit claim, last (formats 3 and 4): the unit's name, and whether each row is one unit. */
+  private void putUnit(ObjectNode o) {
+    if (unit != null) {
+      o.putObject("unit").put("name", unit.unit()).put("rowIsUnit", unit.rowIsUnit());
+    }
+  }
+
+  /** The unit claim of a format-3 or -4 entry; the message quotes none of it (it is unverified). */
+  private static UnitClaim unit(CanonicalJson.Fields f) {
+    CanonicalJson.Fields u = f.nested("unit").exactly("name", "rowIsUnit");
+    String name = u.text("name");
+    boolean rowIsUnit = u.bool("rowIsUnit");
+    try {
+      PrivacyUnit.checkName("name", name);
+    } catch (IllegalArgumentException e) {
+      throw u.malformed("name must be 1 to 64 characters of a-z, 0-9, '_' and '-', starting with a letter");
+    }
+    return new UnitClaim(name, rowIsUnit);
   }
 
   /**
@@ -138,13 +180,22 @@ public record LedgerEntry(
     String what = LedgerEntry.path(index);
     ObjectNode node = CanonicalJson.parseCanonical(bytes, index, what, rule);
     JsonNode format = node.get("format");
-    if (format != null && FORMAT_CONFIDENTIAL.equals(format.textValue())) {
-      return decodeConfidential(node, index, what);
+    String formatText = format == null ? null : format.textValue();
+    if (FORMAT_CONFIDENTIAL.equals(formatText) || FORMAT_CONFIDENTIAL_WITH_UNIT.equals(formatText)) {
+      return decodeConfidential(node, index, what, FORMAT_CONFIDENTIAL_WITH_UNIT.equals(formatText));
     }
-    CanonicalJson.Fields f = new CanonicalJson.Fields(node, index, what).exactly(
-        "format", "seq", "time", "origin", "previous", "releaseId", "mechanism", "event", "cost", "commitments");
-    if (!f.text("format").equals(FORMAT)) {
-      throw f.malformed("format must be " + FORMAT);
+    boolean withUnit = FORMAT_WITH_UNIT.equals(formatText);
+    CanonicalJson.Fields f = new CanonicalJson.Fields(node, index, what);
+    if (withUnit) {
+      f.exactly("format", "seq", "time", "origin", "previous", "releaseId", "mechanism", "event", "cost",
+          "commitments", "unit");
+    } else {
+      f.exactly("format", "seq", "time", "origin", "previous", "releaseId", "mechanism", "event", "cost",
+          "commitments");
+    }
+    if (!f.text("format").equals(FORMAT) && !withUnit) {
+      throw f.malformed("format must be one of " + FORMAT + ", " + FORMAT_CONFIDENTIAL + ", " + FORMAT_WITH_UNIT
+          + ", " + FORMAT_CONFIDENTIAL_WITH_UNIT);
     }
     CanonicalJson.Fields c = f.nested("cost").exactly("fractionBits", "rdp", "pureEpsilon", "delta");
     if (c.integer("fractionBits") != FixedPointCost.FRACTION_BITS) {
@@ -175,7 +226,8 @@ public record LedgerEntry(
       throw f.malformed(e.getMessage());
     }
     return new LedgerEntry(f.integer("seq"), f.integer("time"), f.text("origin"), f.hex("previous", 32),
-        f.hex("releaseId", RELEASE_ID_LENGTH), mechanism(f), event, cost, Commitments.decode(f.nested("commitments")));
+        f.hex("releaseId", RELEASE_ID_LENGTH), mechanism(f), event, cost, Commitments.decode(f.nested("commitments")),
+        withUnit ? unit(f) : null);
   }
 
   /** The mechanism field, held to the writer's rule ({@link #checkMechanism}). */
@@ -189,10 +241,15 @@ public record LedgerEntry(
     return mechanism;
   }
 
-  private static LedgerEntry decodeConfidential(ObjectNode node, long index, String what) {
-    CanonicalJson.Fields f = new CanonicalJson.Fields(node, index, what).exactly(
-        "format", "seq", "time", "origin", "previous", "releaseId", "mechanism", "costCommitments", "delta",
-        "commitments");
+  private static LedgerEntry decodeConfidential(ObjectNode node, long index, String what, boolean withUnit) {
+    CanonicalJson.Fields f = new CanonicalJson.Fields(node, index, what);
+    if (withUnit) {
+      f.exactly("format", "seq", "time", "origin", "previous", "releaseId", "mechanism", "costCommitments", "delta",
+          "commitments", "unit");
+    } else {
+      f.exactly("format", "seq", "time", "origin", "previous", "releaseId", "mechanism", "costCommitments", "delta",
+          "commitments");
+    }
     ArrayNode points = f.array("costCommitments");
     if (points.size() > LedgerGenesis.MAX_ORDERS) {
       throw f.malformed("costCommitments must hold at most " + LedgerGenesis.MAX_ORDERS
@@ -221,6 +278,7 @@ public record LedgerEntry(
       throw f.malformed(e.getMessage());
     }
     return new LedgerEntry(f.integer("seq"), f.integer("time"), f.text("origin"), f.hex("previous", 32),
-        f.hex("releaseId", RELEASE_ID_LENGTH), mechanism(f), cost, Commitments.decode(f.nested("commitments")));
+        f.hex("releaseId", RELEASE_ID_LENGTH), mechanism(f), cost, Commitments.decode(f.nested("commitments")),
+        withUnit ? unit(f) : null);
   }
 }

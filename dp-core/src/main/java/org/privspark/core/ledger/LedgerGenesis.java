@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.privspark.core.Check;
 import org.privspark.core.accounting.OrderGrid;
+import org.privspark.core.accounting.PrivacyUnit;
 
 /**
  * ledger.json: what a ledger is. It is leaf 0 of the ledger's Merkle tree, so every signed
@@ -21,14 +22,19 @@ import org.privspark.core.accounting.OrderGrid;
  * @param publicKey the checkpoint signer's verifier key, in signed-note form (name+id+key)
  * @param formatVersion the ledger's format version (docs/LEDGER-FORMAT.md §9): 1 (transparent) and 2
  *     (confidential) for ledgers written before doubles had one text on every JDK and before costs
- *     were rounded up; {@value #CURRENT_VERSION}, either mode, for new ledgers
+ *     were rounded up; 3, either mode, for ledgers that declare no privacy unit; {@value
+ *     #CURRENT_VERSION}, either mode, for new ledgers
+ * @param unit whom the budget protects: present from version {@value #FIRST_UNIT_VERSION} on, null
+ *     before (such a ledger's entries claim no unit)
  */
 public record LedgerGenesis(
     String origin, long createdMillis, String mode, double budgetEpsilon, double budgetDelta,
-    OrderGrid grid, String publicKey, int formatVersion) {
+    OrderGrid grid, String publicKey, int formatVersion, PrivacyUnit unit) {
   static final String FORMAT_PREFIX = "privspark-ledger/";
   /** The version new ledgers are written in: doubles in the canonical text only (§3.1). */
-  public static final int CURRENT_VERSION = 3;
+  public static final int CURRENT_VERSION = 4;
+  /** The first version whose genesis declares the privacy unit and whose entries claim it. */
+  public static final int FIRST_UNIT_VERSION = 4;
   /** The first version whose files hold doubles in the canonical text only. */
   static final int FIRST_CANONICAL_DOUBLES_VERSION = 3;
   /** The first version whose costs were written rounded up; earlier writers rounded to nearest. */
@@ -41,10 +47,20 @@ public record LedgerGenesis(
   public static final String TRANSPARENT = "transparent";
   public static final String CONFIDENTIAL = "confidential";
 
-  /** A genesis in the current format version. */
+  /** A genesis in the current format version, protecting {@code unit}. */
   public LedgerGenesis(String origin, long createdMillis, String mode, double budgetEpsilon, double budgetDelta,
-      OrderGrid grid, String publicKey) {
-    this(origin, createdMillis, mode, budgetEpsilon, budgetDelta, grid, publicKey, CURRENT_VERSION);
+      OrderGrid grid, String publicKey, PrivacyUnit unit) {
+    this(origin, createdMillis, mode, budgetEpsilon, budgetDelta, grid, publicKey, CURRENT_VERSION,
+        Check.notNull("unit", unit));
+  }
+
+  /**
+   * A genesis of a version before {@value #FIRST_UNIT_VERSION}, which declares no unit (for
+   * ledgers written by earlier versions, and tests of them).
+   */
+  public LedgerGenesis(String origin, long createdMillis, String mode, double budgetEpsilon, double budgetDelta,
+      OrderGrid grid, String publicKey, int formatVersion) {
+    this(origin, createdMillis, mode, budgetEpsilon, budgetDelta, grid, publicKey, formatVersion, null);
   }
 
   public LedgerGenesis {
@@ -72,6 +88,15 @@ public record LedgerGenesis(
     }
     Check.notNull("publicKey", publicKey);
     checkVersion(formatVersion, mode);
+    if ((unit != null) != (formatVersion >= FIRST_UNIT_VERSION)) {
+      throw new IllegalArgumentException("unit must be given from format " + FORMAT_PREFIX + FIRST_UNIT_VERSION
+          + " on, and only then; got " + (unit == null ? "none" : "one") + " for " + FORMAT_PREFIX + formatVersion);
+    }
+  }
+
+  /** Whether the ledger declares its privacy unit, and its entries claim it. */
+  public boolean declaresUnit() {
+    return unit != null;
   }
 
   /**
@@ -117,6 +142,9 @@ public record LedgerGenesis(
       orders.add(a);
     }
     o.put("fractionBits", FixedPointCost.FRACTION_BITS).put("publicKey", publicKey);
+    if (unit != null) {
+      o.putObject("unit").put("name", unit.name()).put("definition", unit.definition());
+    }
     return CanonicalJson.encode(o);
   }
 
@@ -131,10 +159,15 @@ public record LedgerGenesis(
     // version with one text per double to that text.
     ObjectNode node = CanonicalJson.parseCanonical(bytes, 0, "ledger.json",
         CanonicalJson.DoubleRule.CANONICAL_OR_LEGACY);
-    CanonicalJson.Fields f = new CanonicalJson.Fields(node, 0, "ledger.json")
-        .exactly("format", "origin", "created", "mode", "budget", "orders", "fractionBits", "publicKey");
+    CanonicalJson.Fields f = new CanonicalJson.Fields(node, 0, "ledger.json");
+    JsonNode formatNode = node.get("format");
+    int version = formatNode == null || !formatNode.isTextual() ? -1 : version(formatNode.textValue());
+    if (version >= FIRST_UNIT_VERSION) {
+      f.exactly("format", "origin", "created", "mode", "budget", "orders", "fractionBits", "publicKey", "unit");
+    } else {
+      f.exactly("format", "origin", "created", "mode", "budget", "orders", "fractionBits", "publicKey");
+    }
     String format = f.text("format");
-    int version = version(format);
     if (version < 0) {
       throw f.malformed("format must be " + FORMAT_PREFIX + "N with N in [1, " + CURRENT_VERSION
           + "] (a newer version needs a newer PrivSpark); got " + format);
@@ -158,11 +191,33 @@ public record LedgerGenesis(
       }
       values[i] = a.doubleValue();
     }
+    PrivacyUnit unit = version >= FIRST_UNIT_VERSION ? unit(f.nested("unit")) : null;
     try {
       return new LedgerGenesis(f.text("origin"), f.integer("created"), f.text("mode"),
-          budget.number("epsilon"), budget.number("delta"), OrderGrid.of(values), f.text("publicKey"), version);
+          budget.number("epsilon"), budget.number("delta"), OrderGrid.of(values), f.text("publicKey"), version, unit);
     } catch (IllegalArgumentException e) {
       throw f.malformed(e.getMessage());
+    }
+  }
+
+  /**
+   * The unit object, held to {@link PrivacyUnit}'s rules; the message quotes none of it (an
+   * auditor prints no unverified text).
+   */
+  private static PrivacyUnit unit(CanonicalJson.Fields u) {
+    u.exactly("name", "definition");
+    String name = u.text("name");
+    String definition = u.text("definition");
+    try {
+      PrivacyUnit.checkName("name", name);
+    } catch (IllegalArgumentException e) {
+      throw u.malformed("name must be 1 to 64 characters of a-z, 0-9, '_' and '-', starting with a letter");
+    }
+    try {
+      return new PrivacyUnit(name, definition);
+    } catch (IllegalArgumentException e) {
+      throw u.malformed("definition must be at most " + PrivacyUnit.MAX_DEFINITION
+          + " characters without control characters");
     }
   }
 

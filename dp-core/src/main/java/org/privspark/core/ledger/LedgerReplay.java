@@ -331,6 +331,17 @@ public final class LedgerReplay {
       throw new LedgerException(Reason.DUPLICATE_RELEASE_ID, index,
           "release id " + CanonicalJson.hex(entry.releaseId()) + " was used before");
     }
+    if (genesis.declaresUnit() && (entry.unit() == null || !entry.unit().unit().equals(genesis.unit().name()))) {
+      // Names only: the genesis's is verified by now (the chain to leaf 0), the entry's is public
+      // but unverified, so it is not quoted.
+      throw new LedgerException(Reason.UNIT_MISMATCH, index, entry.unit() == null
+          ? "the entry claims no privacy unit, but the ledger protects '" + genesis.unit().name() + "'"
+          : "the entry claims another privacy unit than the ledger's '" + genesis.unit().name() + "'");
+    }
+    if (!genesis.declaresUnit() && entry.unit() != null) {
+      throw new LedgerException(Reason.UNIT_MISMATCH, index, "the entry claims a privacy unit, but the ledger"
+          + " (format " + genesis.formatVersion() + ") declares none");
+    }
     if (entry.confidential() != genesis.confidential()) {
       throw new LedgerException(Reason.MALFORMED, index, (entry.confidential() ? "a confidential" : "a transparent")
           + " entry in a " + genesis.mode() + " ledger");

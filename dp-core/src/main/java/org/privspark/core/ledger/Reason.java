@@ -45,6 +45,11 @@ public enum Reason {
    * entry) or the budget-slack proof (index 0) fails, or the proof is for another checkpoint or order.
    */
   BUDGET_PROOF_INVALID,
+  /**
+   * An entry of a ledger that declares its privacy unit claims another unit, or none
+   * (docs/LEDGER-FORMAT.md §5); or an entry of a ledger that declares none claims one.
+   */
+  UNIT_MISMATCH,
   /** The store could not be read. */
   IO_ERROR
 }

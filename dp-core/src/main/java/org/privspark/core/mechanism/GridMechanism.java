@@ -4,6 +4,7 @@ import java.math.BigInteger;
 import org.privspark.core.Check;
 import org.privspark.core.accounting.PrivacyBudget;
 import org.privspark.core.accounting.PrivacyEvent;
+import org.privspark.core.accounting.UnitClaim;
 import org.privspark.core.noise.IntegerNoiseSampler;
 import org.privspark.core.noise.NoiseSource;
 
@@ -110,10 +111,23 @@ public abstract sealed class GridMechanism<E extends PrivacyEvent, N extends Add
    *     secret whose release this budget has charged before (its noise would repeat)
    */
   public NoisyValue release(double value, NoiseSource source, PrivacyBudget budget) {
+    return release(value, source, budget, null);
+  }
+
+  /**
+   * Releases as {@link #release(double, NoiseSource, PrivacyBudget)} does, for a value whose
+   * sensitivity bounds what one {@code claim} unit changes; a budget with a declared unit needs
+   * the claim (and refuses another unit's, before anything is charged).
+   *
+   * @param claim the unit the release protects; null only on a budget without a declared unit
+   * @throws org.privspark.core.accounting.UnitMismatchException if the claim does not fit the
+   *     budget; nothing is charged
+   */
+  public NoisyValue release(double value, NoiseSource source, PrivacyBudget budget, UnitClaim claim) {
     Check.notNull("source", source);
     Check.notNull("budget", budget);
     Grid.checkFinite("value", value);
-    byte[] charged = budget.spend(scalarPlan().event(), "release", "", source.releaseId());
+    byte[] charged = budget.charge(scalarPlan().event(), claim, "release", "", source.releaseId()).releaseId();
     return draw(value, charged == null ? source : source.boundTo(charged));
   }
 
@@ -140,11 +154,22 @@ public abstract sealed class GridMechanism<E extends PrivacyEvent, N extends Add
    *     secret whose release this budget has charged before (its noise would repeat)
    */
   public NoisyVector release(double[] values, NoiseSource source, PrivacyBudget budget) {
+    return release(values, source, budget, null);
+  }
+
+  /**
+   * Releases a vector as {@link #release(double[], NoiseSource, PrivacyBudget)} does, for the
+   * unit {@code claim} (null only on a budget without a declared unit).
+   *
+   * @throws org.privspark.core.accounting.UnitMismatchException if the claim does not fit the
+   *     budget; nothing is charged
+   */
+  public NoisyVector release(double[] values, NoiseSource source, PrivacyBudget budget, UnitClaim claim) {
     Check.notNull("source", source);
     Check.notNull("budget", budget);
     checkAll(values);
     Plan<E, N> plan = planFor(values.length);
-    byte[] charged = budget.spend(plan.event(), "release", "", source.releaseId());
+    byte[] charged = budget.charge(plan.event(), claim, "release", "", source.releaseId()).releaseId();
     return draw(values, plan, charged == null ? source : source.boundTo(charged));
   }
 

@@ -167,7 +167,7 @@ class AuditCliTest {
     Path genesisFile = ledger.resolve(LedgerLayout.GENESIS);
     LedgerGenesis g = LedgerGenesis.decode(Files.readAllBytes(genesisFile));
     byte[] lowered = new LedgerGenesis(g.origin(), g.createdMillis(), g.mode(), 1.0, g.budgetDelta(), g.grid(),
-        g.publicKey()).encode();
+        g.publicKey(), g.formatVersion(), g.unit()).encode();
     Files.write(genesisFile, lowered);
     MerkleTree tree = new MerkleTree();
     tree.appendLeafData(lowered);
@@ -175,7 +175,7 @@ class AuditCliTest {
       Path file = ledger.resolve(LedgerEntry.path(seq));
       LedgerEntry e = LedgerEntry.decode(Files.readAllBytes(file), seq);
       byte[] bytes = new LedgerEntry(seq, e.timeMillis(), e.origin(), tree.leafHash(seq - 1), e.releaseId(),
-          e.mechanism(), e.event(), e.cost(), e.commitments(), e.confidentialCost()).encode();
+          e.mechanism(), e.event(), e.cost(), e.commitments(), e.confidentialCost(), e.unit()).encode();
       Files.write(file, bytes);
       tree.appendLeafData(bytes);
     }

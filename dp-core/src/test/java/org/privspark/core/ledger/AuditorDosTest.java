@@ -115,7 +115,7 @@ class AuditorDosTest {
     }
     OrderGrid huge = OrderGrid.of(orders);
     byte[] forged = new LedgerGenesis(g.origin(), g.createdMillis(), g.mode(), g.budgetEpsilon(), g.budgetDelta(),
-        huge, g.publicKey()).encode();
+        huge, g.publicKey(), g.formatVersion(), g.unit()).encode();
     Files.write(genesisFile, forged);
     MerkleTree tree = new MerkleTree();
     tree.appendLeafData(forged);

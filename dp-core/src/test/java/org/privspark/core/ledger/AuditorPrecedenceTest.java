@@ -45,14 +45,14 @@ class AuditorPrecedenceTest {
     Path genesisFile = f.store.root().resolve(LedgerLayout.GENESIS);
     LedgerGenesis g = LedgerGenesis.decode(Files.readAllBytes(genesisFile));
     byte[] lowered = new LedgerGenesis(g.origin(), g.createdMillis(), g.mode(), 0.3, g.budgetDelta(), g.grid(),
-        g.publicKey()).encode();
+        g.publicKey(), g.formatVersion(), g.unit()).encode();
     Files.write(genesisFile, lowered);
     MerkleTree tree = new MerkleTree();
     tree.appendLeafData(lowered);
     for (LedgerEntry e : f.entries()) {
       long seq = tree.size();
       byte[] bytes = new LedgerEntry(seq, e.timeMillis(), e.origin(), tree.leafHash(seq - 1), e.releaseId(),
-          e.mechanism(), e.event(), e.cost(), e.commitments(), e.confidentialCost()).encode();
+          e.mechanism(), e.event(), e.cost(), e.commitments(), e.confidentialCost(), e.unit()).encode();
       Files.write(f.entry(seq), bytes);
       tree.appendLeafData(bytes);
     }

@@ -316,7 +316,7 @@ class ConfidentialLedgerTest extends StructuralTamperCases {
 
     LedgerGenesis real = f.ledger.genesis();
     byte[] otherGrid = new LedgerGenesis(real.origin(), real.createdMillis(), real.mode(), real.budgetEpsilon(),
-        real.budgetDelta(), org.privspark.core.accounting.OrderGrid.of(order), real.publicKey()).encode();
+        real.budgetDelta(), org.privspark.core.accounting.OrderGrid.of(order), real.publicKey(), real.formatVersion(), real.unit()).encode();
     ReadRecordingStore shifting = new ReadRecordingStore(f.store).onFirstRead(LedgerLayout.GENESIS, otherGrid);
     BudgetReport r = auditor().verifyBudget(shifting, List.of(), forged);
     assertThat(r.ok()).as(r.message()).isFalse();

@@ -87,7 +87,7 @@ final class LedgerFixture {
     for (LedgerEntry e : entries) {
       long seq = tree.size();
       LedgerEntry c = new LedgerEntry(seq, e.timeMillis(), e.origin(), tree.leafHash(seq - 1), e.releaseId(),
-          e.mechanism(), e.event(), e.cost(), e.commitments(), e.confidentialCost());
+          e.mechanism(), e.event(), e.cost(), e.commitments(), e.confidentialCost(), e.unit());
       byte[] bytes = c.encode();
       store.createIfAbsent(LedgerEntry.path(seq), bytes);
       tree.appendLeafData(bytes);
@@ -122,7 +122,7 @@ final class LedgerFixture {
       if (i > seq) {
         LedgerEntry e = LedgerEntry.decode(file, i);
         chained = new LedgerEntry(i, e.timeMillis(), e.origin(), tree.leafHash(i - 1), e.releaseId(), e.mechanism(),
-            e.event(), e.cost(), e.commitments(), e.confidentialCost()).encode();
+            e.event(), e.cost(), e.commitments(), e.confidentialCost(), e.unit()).encode();
       }
       store.createIfAbsent(LedgerEntry.path(i), chained);
       tree.appendLeafData(chained);

@@ -141,7 +141,7 @@ class LedgerTamperTest extends StructuralTamperCases {
     Path genesis = f.store.root().resolve("ledger.json");
     LedgerGenesis g = LedgerGenesis.decode(Files.readAllBytes(genesis));
     Files.write(genesis, new LedgerGenesis(g.origin(), g.createdMillis(), g.mode(), g.budgetEpsilon(),
-        g.budgetDelta(), g.grid(), NoteSigner.generate(LedgerFixture.ORIGIN).verifier().encode()).encode());
+        g.budgetDelta(), g.grid(), NoteSigner.generate(LedgerFixture.ORIGIN).verifier().encode(), g.formatVersion(), g.unit()).encode());
     assertRejected(f.verify(), Reason.GENESIS_MISMATCH, 1);
     f.rewriteWithRealKey(f.entries());
     assertRejected(f.verify(), Reason.UNKNOWN_KEY, 0);
@@ -274,7 +274,7 @@ class LedgerTamperTest extends StructuralTamperCases {
     Path genesis = f.store.root().resolve("ledger.json");
     LedgerGenesis g = LedgerGenesis.decode(Files.readAllBytes(genesis));
     LedgerGenesis swapped = new LedgerGenesis(g.origin(), g.createdMillis(), g.mode(), g.budgetEpsilon(),
-        g.budgetDelta(), OrderGrid.of(1.5, 2, 4, 8, 16, 32, 64, 1024), g.publicKey());
+        g.budgetDelta(), OrderGrid.of(1.5, 2, 4, 8, 16, 32, 64, 1024), g.publicKey(), g.formatVersion(), g.unit());
     Files.write(genesis, swapped.encode());
     assertRejected(f.verify(), Reason.GENESIS_MISMATCH, 1);
   }

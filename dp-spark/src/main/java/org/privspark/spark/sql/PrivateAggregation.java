@@ -266,7 +266,8 @@ public final class PrivateAggregation {
     // Building the plan runs no Spark job but analyses it eagerly: an analysis error surfaces here,
     // before anything is charged. The charge then comes before the one Spark job of the release.
     Release.requireSortable(lastStage.apply(build(plan, releaseSecret, releaseSecret.releaseId())), keys);
-    byte[] charged = source.budget().spend(plan.event(), MECHANISM, describe(), releaseSecret.releaseId());
+    byte[] charged = source.budget().charge(plan.event(), source.claim(), MECHANISM, describe(),
+        releaseSecret.releaseId()).releaseId();
     // The same plan, keyed by the secret bound to the charge: its noise and bounding choices belong
     // to this charge alone (ReleaseKey), and it analyses exactly as the plan above did.
     Dataset<Row> noisy = lastStage.apply(build(plan, releaseSecret, charged));

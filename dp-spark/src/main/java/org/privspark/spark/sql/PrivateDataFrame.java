@@ -5,6 +5,8 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.privspark.core.Check;
 import org.privspark.core.accounting.PrivacyBudget;
+import org.privspark.core.accounting.PrivacyUnit;
+import org.privspark.core.accounting.UnitClaim;
 
 /**
  * A {@code Dataset<Row>} whose rows belong to privacy units (people, devices, accounts), with the
@@ -17,6 +19,10 @@ import org.privspark.core.accounting.PrivacyBudget;
  * rows in each, chosen uniformly at random per release (not by data order); values are clamped
  * to the bounds each statistic declares.
  *
+ * <p>The caller names the unit the column identifies ({@link #of(Dataset, String, String,
+ * PrivacyBudget)}): a budget that protects another unit refuses the data frame at once, before any
+ * data is read, and a ledger records the claim with every release.
+ *
  * <p><b>Nulls.</b> Rows whose privacy unit is null are dropped, and so are rows whose value in any
  * column the query aggregates is null or NaN (a row-level filter, applied before bounding). A null
  * group key is a group of its own.
@@ -27,41 +33,72 @@ public final class PrivateDataFrame {
   private final Dataset<Row> data;
   private final String privacyUnitColumn;
   private final PrivacyBudget budget;
+  /** The unit the column identifies, as the caller named it; null when unnamed (an undeclared budget). */
+  private final UnitClaim claim;
   private final long maxGroupsContributed;
   private final long maxContributionsPerGroup;
 
-  private PrivateDataFrame(Dataset<Row> data, String unit, PrivacyBudget budget, long l0, long lInf) {
+  private PrivateDataFrame(Dataset<Row> data, String unit, PrivacyBudget budget, UnitClaim claim, long l0,
+      long lInf) {
     this.data = data;
     this.privacyUnitColumn = unit;
     this.budget = budget;
+    this.claim = claim;
     this.maxGroupsContributed = l0;
     this.maxContributionsPerGroup = lInf;
   }
 
   /**
-   * Wraps {@code data}, whose column {@code privacyUnitColumn} identifies the privacy unit of each
-   * row; every release is charged to {@code budget}. Defaults: L0 = 1, L∞ = 1.
+   * Wraps {@code data}, whose column {@code privacyUnitColumn} identifies the privacy unit {@code
+   * privacyUnit} (for example {@code "person"}) of each row; every release is charged to {@code
+   * budget}, which must protect that unit. Defaults: L0 = 1, L∞ = 1.
+   *
+   * @throws IllegalArgumentException if an argument is null, the column does not exist, or the unit
+   *     name is not one ({@link PrivacyUnit#checkName})
+   * @throws org.privspark.core.accounting.UnitMismatchException if {@code budget} protects another
+   *     unit (nothing is read or charged)
+   */
+  public static PrivateDataFrame of(Dataset<Row> data, String privacyUnitColumn, String privacyUnit,
+      PrivacyBudget budget) {
+    Check.notNull("budget", budget);
+    UnitClaim claim = UnitClaim.perUnit(PrivacyUnit.checkName("privacyUnit", privacyUnit));
+    budget.checkClaim(claim);
+    return wrap(data, privacyUnitColumn, budget, claim);
+  }
+
+  /**
+   * Wraps {@code data} for a budget that declares no privacy unit (an in-memory budget, or a ledger
+   * of format 3): {@code privacyUnitColumn} identifies the unit of each row, which the budget does
+   * not name. Defaults: L0 = 1, L∞ = 1.
    *
    * @throws IllegalArgumentException if an argument is null or the column does not exist
+   * @throws org.privspark.core.accounting.UnitMismatchException if {@code budget} declares a unit:
+   *     name the unit the column identifies with {@link #of(Dataset, String, String, PrivacyBudget)}
    */
   public static PrivateDataFrame of(Dataset<Row> data, String privacyUnitColumn, PrivacyBudget budget) {
+    Check.notNull("budget", budget);
+    budget.checkClaim(null);
+    return wrap(data, privacyUnitColumn, budget, null);
+  }
+
+  private static PrivateDataFrame wrap(Dataset<Row> data, String privacyUnitColumn, PrivacyBudget budget,
+      UnitClaim claim) {
     Check.notNull("data", data);
     Check.notNull("privacyUnitColumn", privacyUnitColumn);
-    Check.notNull("budget", budget);
     requireColumn(data, "privacyUnitColumn", privacyUnitColumn);
-    return new PrivateDataFrame(data, privacyUnitColumn, budget, 1, 1);
+    return new PrivateDataFrame(data, privacyUnitColumn, budget, claim, 1, 1);
   }
 
   /** L0: the most groups one privacy unit may contribute to, &ge; 1. */
   public PrivateDataFrame maxGroupsContributed(long l0) {
     Check.atLeastOne("maxGroupsContributed", l0);
-    return new PrivateDataFrame(data, privacyUnitColumn, budget, l0, maxContributionsPerGroup);
+    return new PrivateDataFrame(data, privacyUnitColumn, budget, claim, l0, maxContributionsPerGroup);
   }
 
   /** L∞: the most rows one privacy unit may contribute to one group, &ge; 1. */
   public PrivateDataFrame maxContributionsPerGroup(long lInf) {
     Check.atLeastOne("maxContributionsPerGroup", lInf);
-    return new PrivateDataFrame(data, privacyUnitColumn, budget, maxGroupsContributed, lInf);
+    return new PrivateDataFrame(data, privacyUnitColumn, budget, claim, maxGroupsContributed, lInf);
   }
 
   /** A query grouped by the given key columns. */
@@ -97,6 +134,11 @@ public final class PrivateDataFrame {
 
   PrivacyBudget budget() {
     return budget;
+  }
+
+  /** The unit the releases claim to protect, or null (a budget without a declared unit). */
+  UnitClaim claim() {
+    return claim;
   }
 
   public long maxGroupsContributed() {

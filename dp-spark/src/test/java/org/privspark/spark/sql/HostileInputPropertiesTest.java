@@ -136,10 +136,16 @@ class HostileInputPropertiesTest {
     }
 
     @Override
-    public byte[] record(PrivacyEvent event, String mechanism, String description, byte[] releaseId) {
-      byte[] recorded = budget.spend(event, mechanism, description, releaseId);
+    public org.privspark.core.accounting.Charge record(PrivacyEvent event,
+        org.privspark.core.accounting.UnitClaim claim, String mechanism, String description, byte[] releaseId) {
+      org.privspark.core.accounting.Charge recorded = budget.charge(event, claim, mechanism, description, releaseId);
       admitted++;
       return recorded;
+    }
+
+    @Override
+    public java.util.Optional<org.privspark.core.accounting.PrivacyUnit> unit() {
+      return budget.unit();
     }
 
     @Override

@@ -51,11 +51,17 @@ final class WrapperTesting {
     }
 
     @Override
-    public byte[] record(PrivacyEvent event, String mechanism, String description, byte[] releaseId) {
+    public org.privspark.core.accounting.Charge record(PrivacyEvent event,
+        org.privspark.core.accounting.UnitClaim claim, String mechanism, String description, byte[] releaseId) {
       events.add(event);
       mechanisms.add(mechanism);
       rowsReadAtSpend.add(reads.value());
-      return releaseId;
+      return new org.privspark.core.accounting.Charge(releaseId, null, 0, claim);
+    }
+
+    @Override
+    public java.util.Optional<org.privspark.core.accounting.PrivacyUnit> unit() {
+      return java.util.Optional.empty();
     }
 
     @Override

@@ -1,0 +1,26 @@
+package org.privspark.core.accounting;
+
+/**
+ * Thrown, before anything is charged, when a release's {@link UnitClaim} is not about the privacy
+ * unit its budget protects, or when a release on a budget with a declared unit claims none. Its
+ * message holds only the two unit names, which are public (a ledger's genesis records its unit).
+ */
+public final class UnitMismatchException extends IllegalArgumentException {
+  private static final long serialVersionUID = 1L;
+
+  public UnitMismatchException(String message) {
+    super(message);
+  }
+
+  /** The claim {@code claim} (null for none) does not fit a budget protecting {@code unit}. */
+  public static UnitMismatchException of(PrivacyUnit unit, UnitClaim claim) {
+    if (claim == null) {
+      return new UnitMismatchException("this budget protects the privacy unit '" + unit.name() + "': a release"
+          + " must declare the unit its guarantee is about (for example privacyUnit = \"" + unit.name()
+          + "\" with a unit column, or rowIsUnit when each row is one " + unit.name() + "); nothing was charged");
+    }
+    return new UnitMismatchException("the release protects the privacy unit '" + claim.unit() + "' but this budget"
+        + " protects '" + unit.name() + "': costs about different units do not add up to one guarantee;"
+        + " nothing was charged");
+  }
+}
