@@ -126,9 +126,11 @@ final class DemoJob {
         quartiles.get(0), median, quartiles.get(2));
 
     // 4. A DP-SGD logistic regression of income > 50K, on public feature bounds and vocabularies.
-    DPLogisticRegression sgd = new DPLogisticRegression().setBudget(budget)
+    // Adult has one row per person, so row-level DP-SGD protects a person: state it (rowIsUnit).
+    DPLogisticRegression sgd = new DPLogisticRegression().setRowIsUnit(true).setPrivacyUnit("person")
+        .setBudget(budget)
         .setTargetEpsilon(1.0).setTargetDelta(BUDGET_DELTA)
-        .setExpectedBatchSize(MlBenchmark.LOT).setNumExamples(32_561).setEpochs(MlBenchmark.EPOCHS)
+        .setExpectedBatchSize(MlBenchmark.LOT).setNumUnits(32_561).setEpochs(MlBenchmark.EPOCHS)
         .setClipNorm(2).setLearningRate(2);
     PipelineModel model = new Pipeline()
         .setStages(new PipelineStage[] {AdultData.encoder(), sgd}).fit(people);

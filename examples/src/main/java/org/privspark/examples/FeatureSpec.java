@@ -39,9 +39,16 @@ import org.privspark.spark.ml.feature.PublicFeatureEncoder;
  *   "numeric": [{"column": "age", "lower": 17, "upper": 90}],
  *   "categorical": [{"column": "sex", "vocabulary": ["Female", "Male"]}],
  *   "unknown": "other",
- *   "label": {"column": "income", "positive": "&gt;50K", "match": "prefix"}
+ *   "label": {"column": "income", "positive": "&gt;50K", "match": "prefix"},
+ *   "privacyUnit": "person",
+ *   "unitColumn": "person_id", "maxRowsPerUnit": 8
  * }
  * </pre>
+ *
+ * Whom the run protects (docs/ML.md, "The privacy unit"): {@code privacyUnit} names the unit (it
+ * must be the ledger's unit), and either {@code unitColumn} gives the column identifying it, with
+ * {@code maxRowsPerUnit} (k, default 1) rows kept per unit, or {@code "rowIsUnit": true} states that
+ * each row is one unit (row-level DP-SGD; k must then be 1). Exactly one of the two is required.
  *
  * For {@code --model logistic} the label gives the positive value ({@code positive}; {@code match}
  * {@code exact} (default) or {@code prefix}, compared with the value's surrounding spaces trimmed);
@@ -55,9 +62,14 @@ import org.privspark.spark.ml.feature.PublicFeatureEncoder;
  * @param range {@code unit} (default, [0, 1]) or {@code symmetric} ([-1, 1]) for numeric columns
  * @param maxNorm an optional L2 clip of every feature vector
  * @param label the label column
+ * @param privacyUnit the name of the privacy unit (e.g. "person"), or null (only on a ledger with no
+ *     declared unit)
+ * @param unitColumn the column identifying the unit, or null with {@code rowIsUnit}
+ * @param maxRowsPerUnit k, the most rows kept per unit (default 1)
+ * @param rowIsUnit whether each row is one unit (default false)
  */
 public record FeatureSpec(List<Numeric> numeric, List<Categorical> categorical, String unknown, String range,
-    Double maxNorm, Label label) {
+    Double maxNorm, Label label, String privacyUnit, String unitColumn, int maxRowsPerUnit, boolean rowIsUnit) {
   private static final ObjectMapper JSON = new ObjectMapper()
       .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
       .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
@@ -169,14 +181,33 @@ public record FeatureSpec(List<Numeric> numeric, List<Categorical> categorical, 
     if (seen.contains(label.column())) {
       throw new IllegalArgumentException("label column '" + label.column() + "' must not also be a feature");
     }
+    if ((unitColumn != null) == rowIsUnit) {
+      throw new IllegalArgumentException(rowIsUnit
+          ? "unitColumn must not be given with rowIsUnit true (each row is its own unit); got '" + unitColumn + "'"
+          : "unitColumn (the column identifying the privacy unit) or \"rowIsUnit\": true (each row is one unit)"
+              + " must be given; got neither");
+    }
+    if (unitColumn != null) {
+      requireColumn(unitColumn);
+      if (seen.contains(unitColumn) || unitColumn.equals(label.column())) {
+        throw new IllegalArgumentException("unitColumn '" + unitColumn + "' must not also be a feature or the label");
+      }
+    }
+    if (maxRowsPerUnit < 1 || (rowIsUnit && maxRowsPerUnit != 1)) {
+      throw new IllegalArgumentException("maxRowsPerUnit must be " + (rowIsUnit ? "1 with rowIsUnit" : ">= 1")
+          + "; got " + maxRowsPerUnit);
+    }
   }
 
   @JsonCreator
   static FeatureSpec fromJson(@JsonProperty("numeric") List<Numeric> numeric,
       @JsonProperty("categorical") List<Categorical> categorical, @JsonProperty("unknown") String unknown,
       @JsonProperty("range") String range, @JsonProperty("maxNorm") Double maxNorm,
-      @JsonProperty(value = "label", required = true) Label label) {
-    return new FeatureSpec(numeric, categorical, unknown, range, maxNorm, label);
+      @JsonProperty(value = "label", required = true) Label label,
+      @JsonProperty("privacyUnit") String privacyUnit, @JsonProperty("unitColumn") String unitColumn,
+      @JsonProperty("maxRowsPerUnit") Integer maxRowsPerUnit, @JsonProperty("rowIsUnit") Boolean rowIsUnit) {
+    return new FeatureSpec(numeric, categorical, unknown, range, maxNorm, label, privacyUnit, unitColumn,
+        maxRowsPerUnit == null ? 1 : maxRowsPerUnit, rowIsUnit != null && rowIsUnit);
   }
 
   private static void requireColumn(String column) {

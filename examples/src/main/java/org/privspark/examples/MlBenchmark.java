@@ -224,25 +224,26 @@ public final class MlBenchmark {
     test.unpersist();
   }
 
+  // Adult: one row per person, so the benchmark's fits are row-level (rowIsUnit).
   static DPLogisticRegression logistic(long n, double eps) {
-    return new DPLogisticRegression().setBudget(new PrivacyBudget(eps, DELTA))
+    return new DPLogisticRegression().setRowIsUnit(true).setBudget(new PrivacyBudget(eps, DELTA))
         .setTargetEpsilon(eps).setTargetDelta(DELTA)
-        .setExpectedBatchSize(LOT).setNumExamples(n).setEpochs(EPOCHS)
+        .setExpectedBatchSize(LOT).setNumUnits(n).setEpochs(EPOCHS)
         .setClipNorm(2).setLearningRate(2);
   }
 
   /** The same run with the noise multiplier given: no calibration in {@code fit}. */
   static DPLogisticRegression fixedNoise(long n, double z) {
-    return new DPLogisticRegression().setBudget(new PrivacyBudget(100, DELTA))
+    return new DPLogisticRegression().setRowIsUnit(true).setBudget(new PrivacyBudget(100, DELTA))
         .setNoiseMultiplier(z)
-        .setExpectedBatchSize(LOT).setNumExamples(n).setEpochs(EPOCHS)
+        .setExpectedBatchSize(LOT).setNumUnits(n).setEpochs(EPOCHS)
         .setClipNorm(2).setLearningRate(2);
   }
 
   static DPLinearRegression linear(long n, double eps) {
-    return new DPLinearRegression().setBudget(new PrivacyBudget(eps, DELTA))
+    return new DPLinearRegression().setRowIsUnit(true).setBudget(new PrivacyBudget(eps, DELTA))
         .setTargetEpsilon(eps).setTargetDelta(DELTA).setLabelCol("hours")
-        .setExpectedBatchSize(LOT).setNumExamples(n).setEpochs(EPOCHS)
+        .setExpectedBatchSize(LOT).setNumUnits(n).setEpochs(EPOCHS)
         .setClipNorm(1).setLearningRate(0.2);
   }
 

@@ -59,7 +59,7 @@ import picocli.CommandLine.Spec;
  * spark-submit --class org.privspark.examples.Main examples-VERSION-app.jar train \
  *   --input adult.csv --csv-option ignoreLeadingWhiteSpace=true --features adult-features.json \
  *   --model logistic --target-epsilon 1 --target-delta 1e-5 --expected-batch-size 1024 \
- *   --num-examples 32561 --epochs 5 --clip-norm 2 --learning-rate 2 \
+ *   --num-units 32561 --epochs 5 --clip-norm 2 --learning-rate 2 \
  *   --ledger hdfs://nn:8020/privacy/adult-ledger --key adult.key --budget-epsilon 3 --budget-delta 1e-5 \
  *   --model-out hdfs://nn:8020/models/adult-income --test adult-test.csv
  * </pre>
@@ -123,24 +123,24 @@ public final class TrainJob implements Callable<Integer> {
   int epochs;
 
   @Option(names = "--expected-batch-size", paramLabel = "B",
-      description = "The expected (Poisson) batch size B; q = B / --num-examples. Or give --sample-rate.")
+      description = "The expected (Poisson) number of units per step B; q = B / --num-units. Or give --sample-rate.")
   Double expectedBatchSize;
 
   @Option(names = "--sample-rate", paramLabel = "Q", description = "The Poisson sampling rate q in (0, 1].")
   Double sampleRate;
 
-  @Option(names = "--num-examples", paramLabel = "N",
-      description = "The PUBLIC number of training rows (e.g. a published population size), needed with"
-          + " --expected-batch-size. It sets q and the gradient divisor and is not protected. Give it or"
-          + " --num-examples-noise-std.")
+  @Option(names = {"--num-units", "--num-examples"}, paramLabel = "N",
+      description = "The PUBLIC number of privacy units in the training data (rows, with \"rowIsUnit\": true in the"
+          + " spec; e.g. a published population size), needed with --expected-batch-size. It sets q and the"
+          + " gradient divisor and is not protected. Give it or --num-units-noise-std. (--num-examples: old name.)")
   Long numExamples;
 
-  @Option(names = "--num-examples-noise-std", paramLabel = "SIGMA",
-      description = "Instead of --num-examples (with --sample-rate): N is a DP count of the rows with Gaussian"
+  @Option(names = {"--num-units-noise-std", "--num-examples-noise-std"}, paramLabel = "SIGMA",
+      description = "Instead of --num-units (with --sample-rate): N is a DP count of the units with Gaussian"
           + " noise of this sigma in [1, 524288], charged in the run's one ledger entry.")
   Double numExamplesNoiseStd;
 
-  @Option(names = "--clip-norm", paramLabel = "C", description = "Per-example gradient L2 bound (default 1).")
+  @Option(names = "--clip-norm", paramLabel = "C", description = "L2 bound of each row's gradient and of each unit's sum of them (default 1).")
   Double clipNorm;
 
   @Option(names = "--learning-rate", paramLabel = "ETA",
@@ -211,7 +211,7 @@ public final class TrainJob implements Callable<Integer> {
     FeatureSpec fs = FeatureSpec.read(features);
     fs.requireLabelFor(kind);
     PublicFeatureEncoder encoder = fs.encoder();
-    DpSgdEstimator<?, ?> estimator = estimator(kind);
+    DpSgdEstimator<?, ?> estimator = estimator(kind, fs);
     JobOptions.Input.Unit rows = new JobOptions.Input.Unit();
     input.unit = rows; // the privacy unit of DP-SGD is one row; no unit column is added
     input.format();
@@ -288,10 +288,19 @@ public final class TrainJob implements Callable<Integer> {
     return new Prepared(spark, fs, pipeline, estimator, plan, data, testData, ledger, modelPath, receiptPath);
   }
 
-  private DpSgdEstimator<?, ?> estimator(String kind) {
+  private DpSgdEstimator<?, ?> estimator(String kind, FeatureSpec fs) {
     DpSgdEstimator<?, ?> e = kind.equals("logistic") ? new DPLogisticRegression()
         : new DPLinearRegression().setPredictionCol(SCALED_PREDICTION);
     e.setLabelCol(FeatureSpec.LABEL).setFeaturesCol("features").setEpochs(epochs);
+    // Whom the run protects: the spec's unit column and k, or its statement that each row is one unit.
+    if (fs.privacyUnit() != null) {
+      e.setPrivacyUnit(fs.privacyUnit());
+    }
+    if (fs.rowIsUnit()) {
+      e.setRowIsUnit(true);
+    } else {
+      e.setPrivacyUnitCol(fs.unitColumn()).setMaxRowsPerUnit(fs.maxRowsPerUnit());
+    }
     if (targetEpsilon != null) {
       e.setTargetEpsilon(targetEpsilon);
     }
@@ -308,10 +317,10 @@ public final class TrainJob implements Callable<Integer> {
       e.setSampleRate(sampleRate);
     }
     if (numExamples != null) {
-      e.setNumExamples(numExamples);
+      e.setNumUnits(numExamples);
     }
     if (numExamplesNoiseStd != null) {
-      e.setNumExamplesNoiseStd(numExamplesNoiseStd);
+      e.setNumUnitsNoiseStd(numExamplesNoiseStd);
     }
     if (clipNorm != null) {
       e.setClipNorm(clipNorm);

@@ -108,7 +108,7 @@ class TrainJobTest {
     assertThat(m.epsilon()).isLessThanOrEqualTo(1.0 + 1e-9).isGreaterThan(0.9);
     assertThat(m.delta()).isEqualTo(1e-5);
     assertThat(m.privacyRecord().steps()).isEqualTo(3 * 31);
-    assertThat(m.privacyRecord().numExamples()).isEqualTo(ADULT_ROWS); // the public N
+    assertThat(m.privacyRecord().numUnits()).isEqualTo(ADULT_ROWS); // the public N
     assertThat(Files.exists(tmp.resolve("models/adult-income.receipt.json"))).isTrue();
     JobFixture.receiptVerifies(tmp.resolve("models/adult-income.receipt.json"), pub);
 
@@ -144,7 +144,7 @@ class TrainJobTest {
       "--target-epsilon|-1|targetEpsilon",
       "--target-delta||targetEpsilon and targetDelta must be set together",
       "--noise-multiplier|1.1|noiseMultiplier, or targetEpsilon with targetDelta, must be set, not both",
-      "--num-examples||expectedBatchSize needs numExamples",
+      "--num-examples||expectedBatchSize needs numUnits",
       "--sample-rate|0.03|sampleRate or expectedBatchSize must be set, not both",
       "--clip-norm|0|clipNorm",
       "--learning-rate|NaN|learningRate",

@@ -18,35 +18,46 @@ import org.privspark.core.mechanism.NoisyVector;
 import org.privspark.core.noise.Bernoulli;
 import org.privspark.core.noise.KeyedStreamSource;
 import org.privspark.core.noise.NoiseSource;
+import org.privspark.core.noise.ReleaseKey;
 import org.privspark.core.noise.Secret;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The DP-SGD loop of Abadi et al. 2016 ("Deep Learning with Differential Privacy", Alg. 1) for
- * generalised linear models, on Spark.
+ * generalised linear models, on Spark, at the level of the privacy unit (McMahan et al. 2018,
+ * "Learning Differentially Private Recurrent Language Models"; docs/ML.md).
  *
- * <p><b>One step.</b> (1) Poisson sampling: every cached row is included independently with
- * probability q, by an exact {@link Bernoulli} trial on dp-core's keyed stream. (2) Each included
- * row's gradient g = ℓ'(w·x + b, y)·(x, 1) is clipped to L2 norm ≤ C: g·min(1, C/‖g‖). (3) The
- * clipped gradients are summed by one {@code treeAggregate} over the cached data, with the weights
- * broadcast. (4) On the driver, {@link GaussianMechanism} adds noise of standard deviation ≥ z·C
- * to every coordinate of the sum (L2 sensitivity C under adding or removing one row). (5) The
- * noisy sum is divided by the expected batch size q·N (N public, or a DP count released before
- * the first step; never the exact count) and the step w ← w − η(ĝ + λw)
- * is taken on the driver (regularisation is data-independent; the intercept is not regularised).
- * The learning rate η is constant.
+ * <p><b>Data.</b> The caller caches one array of examples per privacy unit, at most k rows each
+ * ({@link UnitRows}); in row-level mode every array holds one row. Bounding and grouping happen
+ * once per fit, so a step reads the cache and shuffles nothing.
  *
- * <p><b>Sampling stream.</b> Row j of partition p at step t uses the j-th trial of the keyed
- * stream of cell {@code "dpsgd-sample|t|p"} under the run's sampling secret. Each trial reads fresh
- * bits of the stream, so the trials are independent Bernoulli(q) for any row order that does not
- * depend on the secret, which is exactly Poisson sampling at rate q. A keyed stream per row (cell
- * id from step and row id) gives the same distribution but costs about 8 µs per row and step to
- * key (HMAC + SHA-256 + AES key schedule), against about 9 ns per trial on a partition's stream,
- * and would make the sampling alone cost more than the gradients. Which rows were sampled is never
- * released (only the noisy sum is), so a task retry that meets a reordered partition draws a new,
- * equally valid Poisson sample and nothing is released twice. The sampling secret is sent to the
- * executors inside the task closure; the noise secret never leaves the driver.
+ * <p><b>One step.</b> (1) Poisson sampling of units: every cached unit is included independently
+ * with probability q, by an exact {@link Bernoulli} trial on dp-core's keyed stream. (2) For an
+ * included unit, each row's gradient g = ℓ'(w·x + b, y)·(x, 1) is clipped to L2 norm ≤ C, the
+ * clipped gradients are summed, and the sum is clipped to C again (per-unit clipping, {@link
+ * #addUnitGradient}): one unit moves the step's sum by at most C, however many rows it has. (3) The
+ * units' contributions are summed by one {@code treeAggregate} over the cached data, with the
+ * weights broadcast. (4) On the driver, {@link GaussianMechanism} adds noise of standard deviation
+ * ≥ z·C to every coordinate of the sum (L2 sensitivity C under adding or removing one unit). (5)
+ * The noisy sum is divided by the expected batch size q·N (N the number of units: public, or a DP
+ * count released before the first step; never the exact count) and the step w ← w − η(ĝ + λw) is
+ * taken on the driver (regularisation is data-independent; the intercept is not regularised). The
+ * learning rate η is constant.
+ *
+ * <p><b>Keys.</b> All randomness of a run comes from its {@link ReleaseKey} (the fit's release
+ * secret bound to the id its charge was recorded under): the noise cells directly, on the driver;
+ * the sampling stream through a secret derived from it ({@code derive("dpsgd-sampling")}), which
+ * is sent to the executors inside the task closure.
+ *
+ * <p><b>Sampling stream.</b> Unit j of partition p at step t uses the j-th trial of the keyed
+ * stream of cell {@code "dpsgd-sample|t|p"} under the sampling secret. Each trial reads fresh bits
+ * of the stream, so the trials are independent Bernoulli(q) for any unit order that does not
+ * depend on the secret, which is exactly Poisson sampling at rate q. A keyed stream per unit gives
+ * the same distribution but costs about 8 µs per unit and step to key (HMAC + SHA-256 + AES key
+ * schedule), against about 9 ns per trial on a partition's stream. Which units were sampled is
+ * never released (only the noisy sum is), so a task retry that meets a reordered partition draws a
+ * new, equally valid Poisson sample and nothing is released twice.
  *
  * <p>Not thread-safe; one run per call.
  */
@@ -155,6 +166,30 @@ final class DpSgd {
     return norm * scale;
   }
 
+  /**
+   * Adds one unit's contribution to {@code acc}: each row's gradient clipped to {@code clipNorm},
+   * summed, and the sum clipped to {@code clipNorm} (per-unit clipping), so the contribution has L2
+   * norm ≤ clipNorm whatever the number of rows. A one-row unit adds its clipped gradient directly
+   * (clipping it again would change nothing), so row-level mode costs what it did. {@code scratch}
+   * (length of acc) is working space for units of several rows. Returns the contribution's norm.
+   */
+  static double addUnitGradient(double[] w, int d, boolean intercept, Example[] unit, Loss loss,
+      double clipNorm, double[] acc, double[] scratch) {
+    if (unit.length == 1) {
+      return addClippedGradient(w, d, intercept, unit[0], loss, clipNorm, acc);
+    }
+    java.util.Arrays.fill(scratch, 0);
+    for (Example e : unit) {
+      addClippedGradient(w, d, intercept, e, loss, clipNorm, scratch);
+    }
+    double norm = norm(scratch);
+    double scale = norm > clipNorm ? clipNorm / norm : 1.0;
+    for (int k = 0; k < acc.length; k++) {
+      acc[k] += scale * scratch[k];
+    }
+    return norm * scale;
+  }
+
   /** The keyed-stream cell of step {@code step}'s sampling trials in partition {@code partition}. */
   static String sampleCell(long step, int partition) {
     return "dpsgd-sample|" + step + "|" + partition;
@@ -167,7 +202,7 @@ final class DpSgd {
 
   /**
    * The mechanism that noises one step's summed gradient: σ = z·C for L2 sensitivity C (adding or
-   * removing one row moves the sum of clipped gradients by at most C).
+   * removing one unit moves the sum of per-unit clipped gradients by at most C).
    */
   static GaussianMechanism stepMechanism(DpSgdPlan plan) {
     return GaussianMechanism.builder().sigma(plan.noiseStd()).l2Sensitivity(plan.clipNorm()).build();
@@ -178,27 +213,37 @@ final class DpSgd {
     return mechanism.release(sum, KeyedStreamSource.forCell(noiseSecret, noiseCell(step)));
   }
 
+  /** Step {@code step}'s noisy sum under the run's release key. */
+  static NoisyVector noisySum(GaussianMechanism mechanism, double[] sum, ReleaseKey key, long step) {
+    return mechanism.release(sum, KeyedStreamSource.forCell(key, noiseCell(step)));
+  }
+
+  /** The label of the sampling secret derived from a run's release key. */
+  static final String SAMPLING_LABEL = "dpsgd-sampling";
+
+  /** The label of the bounding salt derived from a run's release key. */
+  static final String BOUNDING_LABEL = "dpsgd-bounding";
+
   /** The keyed-stream cell of the noise on the row count (drawn on the driver, before step 0). */
   static final String COUNT_CELL = "dpsgd-count";
 
   /**
-   * The mechanism that noises the count of kept rows when N is not public: σ = {@code noiseStd},
-   * L2 sensitivity 1 (adding or removing one row moves the count of kept rows by at most 1, since
-   * the per-row rule keeps or drops each row on its own content).
+   * The mechanism that noises the count of units when N is not public: σ = {@code noiseStd}, L2
+   * sensitivity 1 (adding or removing one unit moves the count of units with a kept row by at most
+   * 1, since the per-row rule keeps or drops each row on its own content).
    */
   static GaussianMechanism countMechanism(double noiseStd) {
     return GaussianMechanism.builder().sigma(noiseStd).l2Sensitivity(1).build();
   }
 
   /**
-   * The N of a run whose row count is private: the kept rows counted, noised once by {@link
-   * #countMechanism}, rounded and raised to at least 1 (post-processing, so that q·N is a valid
-   * divisor). The exact count never leaves this method.
+   * The N of a run whose unit count is private: the cached units counted, noised once by {@link
+   * #countMechanism} from the run's key, rounded and raised to at least 1 (post-processing, so
+   * that q·N is a valid divisor). The exact count never leaves this method.
    */
-  static long noisyCount(JavaRDD<Example> rows, double noiseStd) {
-    Secret secret = Secret.generate();
+  static long noisyCount(JavaRDD<Example[]> units, double noiseStd, ReleaseKey key) {
     double noisy = countMechanism(noiseStd)
-        .release((double) rows.count(), KeyedStreamSource.forCell(secret, COUNT_CELL)).value();
+        .release((double) units.count(), KeyedStreamSource.forCell(key, COUNT_CELL)).value();
     return Math.max(1, Math.round(noisy));
   }
 
@@ -211,18 +256,19 @@ final class DpSgd {
   record Result(double[] coefficients, double intercept, double noiseStd) {}
 
   /**
-   * The fixed settings of one run; {@code numExamples} is the N the noisy sums are divided by (as
+   * The fixed settings of one run; {@code numUnits} is the N the noisy sums are divided by (as
    * q·N): the public N or the noisy count, never the exact count.
    */
   record Settings(
       DpSgdPlan plan, Loss loss, boolean fitIntercept, double learningRate, double regParam,
-      long numExamples, int numFeatures, String stageName) {}
+      long numUnits, int numFeatures, String stageName) {}
 
   /**
-   * Runs {@code plan.steps()} DP-SGD steps over {@code data}, which the caller has cached; the
-   * budget must already have been charged for {@code plan.event()}.
+   * Runs {@code plan.steps()} DP-SGD steps over {@code data} (one array of rows per unit), which
+   * the caller has cached; the budget must already have been charged for {@code plan.event()},
+   * under the release id {@code key} is bound to.
    */
-  static Result train(JavaRDD<Example> data, Settings s) {
+  static Result train(JavaRDD<Example[]> data, Settings s, ReleaseKey key) {
     DpSgdPlan plan = s.plan();
     int d = s.numFeatures();
     boolean intercept = s.fitIntercept();
@@ -230,12 +276,10 @@ final class DpSgd {
     double q = plan.sampleRate();
     double c = plan.clipNorm();
     Loss loss = s.loss();
-    double expectedBatch = q * s.numExamples();
+    double expectedBatch = q * s.numUnits();
     GaussianMechanism mechanism = stepMechanism(plan);
-    // Two secrets: the sampling one travels to the executors, the noise one never leaves here.
-    Secret sampleSecret = Secret.generate();
-    Secret noiseSecret = Secret.generate();
-    byte[] sampleKey = sampleSecret.bytes();
+    // The sampling secret (derived) travels to the executors; the release key never leaves here.
+    byte[] sampleKey = key.derive(SAMPLING_LABEL);
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(data.context());
     String previousDescription = jsc.getLocalProperty("spark.job.description");
     EpsilonTracker spent = new EpsilonTracker(plan);
@@ -250,15 +294,16 @@ final class DpSgd {
         Broadcast<double[]> weights = jsc.broadcast(w.clone());
         final long t = step;
         double[] sum = data.mapPartitionsWithIndex(
-                (Integer p, Iterator<Example> rows) -> {
+                (Integer p, Iterator<Example[]> units) -> {
                   double[] acc = new double[dim];
+                  double[] scratch = new double[dim];
                   double[] wv = weights.value();
                   KeyedStreamSource source =
                       KeyedStreamSource.forCell(Secret.fromBytes(sampleKey), sampleCell(t, p));
-                  while (rows.hasNext()) {
-                    Example e = rows.next();
+                  while (units.hasNext()) {
+                    Example[] unit = units.next();
                     if (sampled(q, source)) {
-                      addClippedGradient(wv, d, intercept, e, loss, c, acc);
+                      addUnitGradient(wv, d, intercept, unit, loss, c, acc, scratch);
                     }
                   }
                   return Collections.singletonList(acc).iterator();
@@ -266,7 +311,7 @@ final class DpSgd {
                 false)
             .treeAggregate(new double[dim], DpSgd::addInto, DpSgd::addInto, 2);
         weights.destroy();
-        NoisyVector noisy = noisySum(mechanism, sum, noiseSecret, step);
+        NoisyVector noisy = noisySum(mechanism, sum, key, step);
         noiseStd = noisy.noiseStd();
         double[] g = noisy.values();
         double normSquared = 0;
@@ -315,8 +360,8 @@ final class DpSgd {
     EpsilonTracker(DpSgdPlan plan) {
       oneStep = new SampledGaussianEvent(plan.sampleRate(), plan.noiseMultiplier(), 1);
       stepCurve = oneStep.curve(plan.grid());
-      countCurve = plan.countsExamples()
-          ? countMechanism(plan.numExamplesNoiseStd()).event().curve(plan.grid()) : null;
+      countCurve = plan.countsUnits()
+          ? countMechanism(plan.numUnitsNoiseStd()).event().curve(plan.grid()) : null;
       delta = plan.delta();
     }
 

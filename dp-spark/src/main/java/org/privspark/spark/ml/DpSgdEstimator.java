@@ -30,7 +30,14 @@ import org.privspark.core.accounting.PrivacyBudget;
 import org.privspark.core.accounting.PrivacyEvent;
 import org.privspark.core.accounting.RdpAccountant;
 import org.privspark.core.accounting.SampledGaussianEvent;
+import org.privspark.core.accounting.Charge;
+import org.privspark.core.accounting.UnitClaim;
+import org.privspark.core.noise.ReleaseKey;
+import org.privspark.core.noise.Secret;
+import org.privspark.spark.ml.params.HasPrivacyUnit;
 import org.privspark.spark.ml.params.ParamChecks;
+import org.privspark.spark.ml.params.PrivacyUnitParams;
+import org.privspark.spark.sql.SparkKeys;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,15 +45,26 @@ import org.slf4j.LoggerFactory;
  * What the DP-SGD estimators share: the params, their validation, the budget charge and the
  * training run ({@link DpSgd}). Subclasses pick the loss, the label check and the model.
  *
- * <p><b>Order of work in {@link #fit}.</b> (1) Params and schema are validated and the run is
- * planned ({@link #plan()}): a failure here reads no data and spends nothing. (2) The run's whole
- * cost, {@code new SampledGaussianEvent(q, z, steps)} (composed with the count's event when N is
- * a DP count), is charged to the budget; a refusal ({@link
+ * <p><b>Privacy unit</b> ({@link HasPrivacyUnit}, docs/ML.md). The run protects a privacy unit (a
+ * person, say) with all of its rows: give the unit's column as {@code privacyUnitCol} and at most k
+ * rows per unit as {@code maxRowsPerUnit}; each unit then keeps at most k of its rows, chosen at
+ * random per fit ({@link UnitRows}), units are Poisson-sampled, and each sampled unit's clipped
+ * row gradients are summed and clipped again to C, so one unit moves a step's sum by at most C
+ * (McMahan et al. 2018). Row-level DP-SGD is the special case {@code rowIsUnit = true} (k = 1):
+ * the caller states that each row is one unit, and the ledger entry records that statement. The
+ * unit's name ({@code privacyUnit}) must be the budget's declared unit.
+ *
+ * <p><b>Order of work in {@link #fit}.</b> (1) Params and schema are validated, the unit claim is
+ * checked against the budget ({@code PrivacyBudget.checkClaim}), and the run is planned ({@link
+ * #plan()}): a failure here reads no data and spends nothing. (2) The run's whole cost, {@code new
+ * SampledGaussianEvent(q, z, steps)} (composed with the count's event when N is a DP count), is
+ * charged to the budget with the unit claim, under a fresh release id; a refusal ({@link
  * org.privspark.core.accounting.BudgetExhaustedException}) reads no data and changes nothing.
- * (3) Only then is the data read: the usable rows are cached (and counted, the count noised, when N
- * is a DP count), then one {@code treeAggregate} runs per step. Nothing after the charge fails on
- * the data's content, and no failure after it carries a message that could quote the data ({@link
- * DataPhase}).
+ * (3) Only then is the data read: the rows are bounded and grouped by unit once and cached (and
+ * the units counted, the count noised, when N is a DP count), then one {@code treeAggregate} runs
+ * per step. Nothing after the charge fails on the data's content, and no failure after it carries
+ * a message that could quote the data ({@link DataPhase}). All randomness (bounding, sampling,
+ * noise) comes from the release key bound to the charge.
  *
  * <p><b>Per-row rule.</b> A row whose features are null or not of the public dimension d, or whose
  * label is null, NaN, infinite or outside the loss's domain ({0, 1} for logistic regression), is
@@ -61,12 +79,13 @@ import org.slf4j.LoggerFactory;
  * same budget. It is not saved: an estimator read back from disk has none and refuses to fit until
  * one is set.
  *
- * <p><b>N, the row count.</b> Under adding or removing one row, N is private. It is either public,
- * given as {@link #numExamples()} (as Opacus and TensorFlow Privacy take it), or a DP count of the
- * kept rows ({@link #numExamplesNoiseStd()}), whose Gaussian event is composed into the one event
- * charged before any data is read; the noisy count is released first and used as N. The exact
- * count is never used, stored or logged, and q never depends on it. {@code fit} refuses, before
- * the charge, when neither is set.
+ * <p><b>N, the number of units.</b> Under adding or removing one unit, N is private. It is either
+ * public, given as {@link #numUnits()} (as Opacus and TensorFlow Privacy take the row count), or a
+ * DP count of the units ({@link #numUnitsNoiseStd()}), whose Gaussian event is composed into the
+ * one event charged before any data is read; the noisy count is released first and used as N. The
+ * exact count is never used, stored or logged, and q never depends on it. {@code fit} refuses,
+ * before the charge, when neither is set. In row-level mode a unit is a row, so N is the row
+ * count.
  *
  * <p><b>Public quantities.</b> The feature dimension d and the label domain are treated as public,
  * and so is N when given; see {@code docs/ML.md}.
@@ -75,7 +94,7 @@ import org.slf4j.LoggerFactory;
  */
 public abstract class DpSgdEstimator<M extends DpSgdModel<M>, S extends DpSgdEstimator<M, S>>
     extends Estimator<M>
-    implements DefaultParamsWritable {
+    implements DefaultParamsWritable, HasPrivacyUnit {
   private static final long serialVersionUID = 1L;
   private static final Logger LOG = LoggerFactory.getLogger(DpSgdEstimator.class);
 
@@ -88,8 +107,9 @@ public abstract class DpSgdEstimator<M extends DpSgdModel<M>, S extends DpSgdEst
   private final IntParam epochs;
   private final DoubleParam sampleRate;
   private final DoubleParam expectedBatchSize;
-  private final LongParam numExamples;
-  private final DoubleParam numExamplesNoiseStd;
+  private final PrivacyUnitParams unitParams;
+  private final LongParam numUnits;
+  private final DoubleParam numUnitsNoiseStd;
   private final IntParam numFeatures;
   private final DoubleParam clipNorm;
   private final DoubleParam learningRate;
@@ -113,20 +133,23 @@ public abstract class DpSgdEstimator<M extends DpSgdModel<M>, S extends DpSgdEst
         "Poisson sampling rate q per step, in (0, 1]; set this or expectedBatchSize",
         ParamChecks.inLeftOpen("sampleRate", 0, 1));
     expectedBatchSize = new DoubleParam(uid, "expectedBatchSize",
-        "expected rows per step q*N, finite and > 0 (needs numExamples); set this or sampleRate",
+        "expected units per step q*N, finite and > 0 (needs numUnits); set this or sampleRate",
         ParamChecks.positiveFinite("expectedBatchSize"));
-    numExamples = new LongParam(uid, "numExamples",
-        "the public number of training rows N, >= 1; set this or numExamplesNoiseStd",
-        ParamChecks.atLeastOne("numExamples"));
-    numExamplesNoiseStd = new DoubleParam(uid, "numExamplesNoiseStd",
-        "sigma of the Gaussian noise on a DP count of the kept rows, used as N, in [1, 524288];"
-            + " set this or numExamples (its cost is composed into the run's event)",
-        ParamChecks.inClosed("numExamplesNoiseStd", 1, MAX_COUNT_NOISE_STD));
+    unitParams = new PrivacyUnitParams(this);
+    numUnits = new LongParam(uid, "numUnits",
+        "the public number of privacy units N in the training data (rows, with rowIsUnit), >= 1;"
+            + " set this or numUnitsNoiseStd",
+        ParamChecks.atLeastOne("numUnits"));
+    numUnitsNoiseStd = new DoubleParam(uid, "numUnitsNoiseStd",
+        "sigma of the Gaussian noise on a DP count of the units, used as N, in [1, 524288];"
+            + " set this or numUnits (its cost is composed into the run's event)",
+        ParamChecks.inClosed("numUnitsNoiseStd", 1, MAX_COUNT_NOISE_STD));
     numFeatures = new IntParam(uid, "numFeatures",
         "the public feature dimension d, >= 1; unset: the vector size in featuresCol's metadata",
         ParamChecks.atLeastOne("numFeatures"));
     clipNorm = new DoubleParam(uid, "clipNorm",
-        "L2 bound C of each per-example gradient, finite and > 0", ParamChecks.positiveFinite("clipNorm"));
+        "L2 bound C of each row's gradient and of each unit's sum of them, finite and > 0",
+        ParamChecks.positiveFinite("clipNorm"));
     learningRate = new DoubleParam(uid, "learningRate", "constant step size, finite and > 0",
         ParamChecks.positiveFinite("learningRate"));
     regParam = new DoubleParam(uid, "regParam",
@@ -183,28 +206,34 @@ public abstract class DpSgdEstimator<M extends DpSgdModel<M>, S extends DpSgdEst
     return sampleRate;
   }
 
-  /** Expected batch size B = q·N &gt; 0; requires {@link #numExamples()}; no default. */
+  /** Expected units per step B = q·N &gt; 0; requires {@link #numUnits()}; no default. */
   public DoubleParam expectedBatchSize() {
     return expectedBatchSize;
   }
 
-  /**
-   * The public row count N &ge; 1: it sets q = B/N with {@link #expectedBatchSize()} and the
-   * divisor q·N of every step, and is not protected. Set it or {@link #numExamplesNoiseStd()}.
-   */
-  public LongParam numExamples() {
-    return numExamples;
+  @Override
+  public PrivacyUnitParams privacyUnitParams() {
+    return unitParams;
   }
 
   /**
-   * σ in [1, 2^19] of the Gaussian noise on a DP count of the kept rows (L2 sensitivity 1), for
-   * when N is not public: the count is released before the first step and, rounded and at least 1,
-   * used as N. Its event is composed into the run's event (one charge, one ledger entry, before
-   * any data is read), and a {@code targetEpsilon} covers both. Set it or {@link #numExamples()};
-   * it cannot serve {@link #expectedBatchSize()}, since q must be known before the charge.
+   * The public number of units N &ge; 1 (of rows, with {@code rowIsUnit}): it sets q = B/N with
+   * {@link #expectedBatchSize()} and the divisor q·N of every step, and is not protected. Set it
+   * or {@link #numUnitsNoiseStd()}.
    */
-  public DoubleParam numExamplesNoiseStd() {
-    return numExamplesNoiseStd;
+  public LongParam numUnits() {
+    return numUnits;
+  }
+
+  /**
+   * σ in [1, 2^19] of the Gaussian noise on a DP count of the units (L2 sensitivity 1), for when N
+   * is not public: the count is released before the first step and, rounded and at least 1, used
+   * as N. Its event is composed into the run's event (one charge, one ledger entry, before any
+   * data is read), and a {@code targetEpsilon} covers both. Set it or {@link #numUnits()}; it
+   * cannot serve {@link #expectedBatchSize()}, since q must be known before the charge.
+   */
+  public DoubleParam numUnitsNoiseStd() {
+    return numUnitsNoiseStd;
   }
 
   /**
@@ -215,7 +244,7 @@ public abstract class DpSgdEstimator<M extends DpSgdModel<M>, S extends DpSgdEst
     return numFeatures;
   }
 
-  /** Per-example gradient L2 bound C &gt; 0; default 1. */
+  /** L2 bound C &gt; 0 of each row's gradient and of each unit's sum of them; default 1. */
   public DoubleParam clipNorm() {
     return clipNorm;
   }
@@ -293,15 +322,59 @@ public abstract class DpSgdEstimator<M extends DpSgdModel<M>, S extends DpSgdEst
     return self();
   }
 
-  /** Sets {@link #numExamples()}; the value is validated at once. */
-  public S setNumExamples(long value) {
-    set(numExamples, value);
+  /** Sets {@link #numUnits()}; the value is validated at once. */
+  public S setNumUnits(long value) {
+    set(numUnits, value);
     return self();
   }
 
-  /** Sets {@link #numExamplesNoiseStd()}; the value is validated at once. */
+  /** Sets {@link #numUnitsNoiseStd()}; the value is validated at once. */
+  public S setNumUnitsNoiseStd(double value) {
+    set(numUnitsNoiseStd, value);
+    return self();
+  }
+
+  /**
+   * The old name of {@link #setNumUnits} (N was the row count when every row was its own unit).
+   *
+   * @deprecated use {@link #setNumUnits}; saved estimators with the old param name do not load
+   */
+  @Deprecated
+  public S setNumExamples(long value) {
+    return setNumUnits(value);
+  }
+
+  /**
+   * The old name of {@link #setNumUnitsNoiseStd}.
+   *
+   * @deprecated use {@link #setNumUnitsNoiseStd}
+   */
+  @Deprecated
   public S setNumExamplesNoiseStd(double value) {
-    set(numExamplesNoiseStd, value);
+    return setNumUnitsNoiseStd(value);
+  }
+
+  /** Sets {@link #privacyUnit()}: the name of the unit the rows belong to, e.g. "person". */
+  public S setPrivacyUnit(String value) {
+    set(privacyUnit(), value);
+    return self();
+  }
+
+  /** Sets {@link #privacyUnitCol()}: the column identifying the unit. */
+  public S setPrivacyUnitCol(String value) {
+    set(privacyUnitCol(), value);
+    return self();
+  }
+
+  /** Sets {@link #maxRowsPerUnit()}: at most k rows per unit, in [1, 2^20]. */
+  public S setMaxRowsPerUnit(int value) {
+    set(maxRowsPerUnit(), value);
+    return self();
+  }
+
+  /** Sets {@link #rowIsUnit()}: states that each row is one unit (row-level mode). */
+  public S setRowIsUnit(boolean value) {
+    set(rowIsUnit(), value);
     return self();
   }
 
@@ -396,31 +469,31 @@ public abstract class DpSgdEstimator<M extends DpSgdModel<M>, S extends DpSgdEst
       throw new IllegalArgumentException("sampleRate or expectedBatchSize must be set, not both"
           + (isSet(sampleRate) ? " (clear one of them)" : "; got neither"));
     }
-    boolean publicN = isSet(numExamples);
+    boolean publicN = isSet(numUnits);
     if (isSet(sampleRate)) {
       q = dbl(sampleRate);
     } else {
       if (!publicN) {
-        throw new IllegalArgumentException("expectedBatchSize needs numExamples (the public row "
-            + "count N), so that q = expectedBatchSize / N is known before the budget is charged;"
-            + " set numExamples, or set sampleRate instead");
+        throw new IllegalArgumentException("expectedBatchSize needs numUnits (the public number "
+            + "of units N), so that q = expectedBatchSize / N is known before the budget is charged;"
+            + " set numUnits, or set sampleRate instead");
       }
       double b = dbl(expectedBatchSize);
-      long n = lng(numExamples);
+      long n = lng(numUnits);
       if (b > n) {
-        throw new IllegalArgumentException("expectedBatchSize must be <= numExamples (" + n
+        throw new IllegalArgumentException("expectedBatchSize must be <= numUnits (" + n
             + "); got " + b);
       }
       q = b / n;
     }
-    if (publicN == isSet(numExamplesNoiseStd)) {
+    if (publicN == isSet(numUnitsNoiseStd)) {
       throw new IllegalArgumentException(publicN
-          ? "numExamples or numExamplesNoiseStd must be set, not both (clear one of them)"
-          : "numExamples (the public number of training rows N) or numExamplesNoiseStd (to charge a"
-              + " DP count of the rows and use it as N) must be set; got neither");
+          ? "numUnits or numUnitsNoiseStd must be set, not both (clear one of them)"
+          : "numUnits (the public number of units N; rows, with rowIsUnit) or numUnitsNoiseStd (to"
+              + " charge a DP count of the units and use it as N) must be set; got neither");
     }
-    long n = publicN ? lng(numExamples) : 0;
-    double countStd = publicN ? 0 : dbl(numExamplesNoiseStd);
+    long n = publicN ? lng(numUnits) : 0;
+    double countStd = publicN ? 0 : dbl(numUnitsNoiseStd);
     boolean hasZ = isSet(noiseMultiplier);
     boolean hasTarget = isSet(targetEpsilon) || isSet(targetDelta);
     if (hasZ == hasTarget) {
@@ -476,7 +549,7 @@ public abstract class DpSgdEstimator<M extends DpSgdModel<M>, S extends DpSgdEst
     } catch (ArithmeticException ex) {
       throw new IllegalArgumentException("targetEpsilon must be reachable at targetDelta " + delta
           + " with q " + q + " and " + steps + " steps"
-          + (countStd == 0 ? "" : " after the count at numExamplesNoiseStd " + countStd)
+          + (countStd == 0 ? "" : " after the count at numUnitsNoiseStd " + countStd)
           + " on the budget's order grid; got " + epsilon, ex);
     }
   }
@@ -552,55 +625,97 @@ public abstract class DpSgdEstimator<M extends DpSgdModel<M>, S extends DpSgdEst
   /** The model for the trained weights. */
   abstract M newModel(String modelUid, double[] coefficients, double intercept, PrivacyRecord record);
 
-  /** The largest {@link #numExamplesNoiseStd()}: the Gaussian mechanism's largest σ/Δ, Δ = 1. */
+  /** The largest {@link #numUnitsNoiseStd()}: the Gaussian mechanism's largest σ/Δ, Δ = 1. */
   static final double MAX_COUNT_NOISE_STD = 0x1p19;
 
   /** Mechanism label recorded in the ledger. */
   static final String MECHANISM = "dp-sgd";
 
+  /**
+   * The privacy-unit params resolved against {@code schema}, and the unit column's type checked:
+   * reads no data.
+   */
+  PrivacyUnitParams.Resolved unitSettings(StructType schema) {
+    PrivacyUnitParams.Resolved unit = unitParams.resolve(schema);
+    if (unit.column() != null) {
+      String problem = SparkKeys.problem("privacyUnitCol", unit.column(),
+          schema.apply(unit.column()).dataType(), true);
+      if (problem != null) {
+        throw new IllegalArgumentException(problem);
+      }
+    }
+    return unit;
+  }
+
+  /**
+   * What the run claims to protect: {@code UnitClaim.perUnit(privacyUnit)} with a unit column,
+   * {@code UnitClaim.rowIsUnit(privacyUnit)} in row-level mode, null when privacyUnit is unset
+   * (which only a budget with no declared unit accepts).
+   */
+  static UnitClaim claim(PrivacyUnitParams.Resolved unit) {
+    if (unit.unit() == null) {
+      return null;
+    }
+    return unit.rowIsUnit() ? UnitClaim.rowIsUnit(unit.unit()) : UnitClaim.perUnit(unit.unit());
+  }
+
   @Override
   public M fit(Dataset<?> dataset) {
     // 1. Validate and plan: nothing read, nothing spent.
     transformSchema(dataset.schema());
+    PrivacyUnitParams.Resolved unit = unitSettings(dataset.schema());
     DpSgdPlan plan = plan();
+    UnitClaim claim = claim(unit);
+    budget.checkClaim(claim); // a unit the budget does not protect is refused here
     int d = publicDimension(dataset.schema());
     String stage = getClass().getSimpleName() + " " + uid;
     PrivacyEvent event = plan.event();
     double epsilon = plan.epsilon();
-    String source = plan.countsExamples()
-        ? "N=DP count at sigma " + plan.numExamplesNoiseStd() : "N=" + plan.numExamples();
+    String source = plan.countsUnits()
+        ? "N=DP count of units at sigma " + plan.numUnitsNoiseStd() : "N=" + plan.numUnits();
+    String unitText = unit.rowIsUnit() ? "rowIsUnit"
+        : "unitCol=" + unit.column() + ", maxRowsPerUnit=" + unit.maxRowsPerUnit();
     // 2. Charge the whole run (with the count, when N is counted) before any data is touched.
-    budget.spend(event, MECHANISM, String.format(Locale.ROOT,
-        "%s: features=%s, label=%s, q=%s, z=%s, steps=%d, clipNorm=%s, %s",
-        stage, $(featuresCol), $(labelCol), plan.sampleRate(), plan.noiseMultiplier(), plan.steps(),
-        plan.clipNorm(), source));
+    Secret releaseSecret = Secret.generate();
+    Charge charge = budget.charge(event, claim, MECHANISM, String.format(Locale.ROOT,
+        "%s: features=%s, label=%s, %s, q=%s, z=%s, steps=%d, clipNorm=%s, %s",
+        stage, $(featuresCol), $(labelCol), unitText, plan.sampleRate(), plan.noiseMultiplier(),
+        plan.steps(), plan.clipNorm(), source), releaseSecret.releaseId());
+    ReleaseKey key = ReleaseKey.of(releaseSecret, charge.releaseId());
     LOG.info(String.format(Locale.ROOT,
-        "%s: charged DP-SGD run (q=%.6g, z=%.6g, %d steps, C=%s, %s): epsilon %.4f at delta %.3g",
-        stage, plan.sampleRate(), plan.noiseMultiplier(), plan.steps(), plan.clipNorm(), source,
-        epsilon, plan.delta()));
+        "%s: charged DP-SGD run (%s, q=%.6g, z=%.6g, %d steps, C=%s, %s): epsilon %.4f at delta"
+            + " %.3g per %s",
+        stage, unitText, plan.sampleRate(), plan.noiseMultiplier(), plan.steps(), plan.clipNorm(),
+        source, epsilon, plan.delta(), unit.unit() == null ? "unit" : unit.unit()));
+    PrivacyRecord.Unit provenance = new PrivacyRecord.Unit(unit.unit(),
+        unit.rowIsUnit(), unit.maxRowsPerUnit(), charge.ledgerOrigin(), charge.ledgerIndex());
     // 3. Read the data; a failure from here on names no value of it.
-    return DataPhase.run(stage, () -> train(dataset, plan, d, stage, epsilon));
+    return DataPhase.run(stage, () -> train(dataset, plan, unit, key, provenance, d, epsilon, stage));
   }
 
   /** Step 3 of {@link #fit}: runs after the charge. */
-  private M train(Dataset<?> dataset, DpSgdPlan plan, int d, String stage, double epsilon) {
-    JavaRDD<DpSgd.Example> rows = examples(dataset, $(featuresCol), $(labelCol), d, labelRule())
+  private M train(Dataset<?> dataset, DpSgdPlan plan, PrivacyUnitParams.Resolved unit,
+      ReleaseKey key, PrivacyRecord.Unit provenance, int d, double epsilon, String stage) {
+    JavaRDD<DpSgd.Example[]> units = (unit.rowIsUnit()
+        ? UnitRows.oneRowUnits(dataset, $(featuresCol), $(labelCol), d, labelRule())
+        : UnitRows.bounded(dataset, unit.column(), $(featuresCol), $(labelCol), d, labelRule(),
+            unit.maxRowsPerUnit(), key.derive(DpSgd.BOUNDING_LABEL)))
         .persist(StorageLevel.MEMORY_AND_DISK());
     try {
       // N: public, or the DP count released first (the exact count is never used).
-      long n = plan.countsExamples()
-          ? DpSgd.noisyCount(rows, plan.numExamplesNoiseStd()) : plan.numExamples();
+      long n = plan.countsUnits()
+          ? DpSgd.noisyCount(units, plan.numUnitsNoiseStd(), key) : plan.numUnits();
       DpSgd.Settings settings = new DpSgd.Settings(plan, loss(), (boolean) $(fitIntercept),
           dbl(learningRate), dbl(regParam), n, d, stage);
-      DpSgd.Result result = DpSgd.train(rows, settings);
+      DpSgd.Result result = DpSgd.train(units, settings, key);
       PrivacyRecord record = new PrivacyRecord(plan.sampleRate(), plan.noiseMultiplier(),
           plan.steps(), plan.clipNorm(), result.noiseStd(), epsilon, plan.delta(), n,
-          plan.numExamplesNoiseStd());
+          plan.numUnitsNoiseStd(), provenance);
       M model = newModel(uid + "_model", result.coefficients(), result.intercept(), record);
       copyValues(model, ParamMap.empty());
       return model.setParent(this);
     } finally {
-      rows.unpersist(false);
+      units.unpersist(false);
     }
   }
 

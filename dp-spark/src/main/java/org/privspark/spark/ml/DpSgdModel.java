@@ -28,8 +28,8 @@ import scala.Option;
  * <p><b>Saved layout</b> (like Spark's own models): {@code <path>/metadata/} holds Spark's params
  * metadata ({@code DefaultParamsWriter}: class, uid, Spark version, params); {@code <path>/data/}
  * holds one Parquet row with {@code formatVersion}, the coefficients, the intercept and every field
- * of the {@link PrivacyRecord}. The reader checks the class name and refuses a format version it
- * does not know. Nothing saved is computed from the data except through a DP release.
+ * of the {@link PrivacyRecord}, its unit and ledger entry included. The reader checks the class
+ * name and refuses a format version it does not know. Nothing saved is computed from the data except through a DP release.
  *
  * <p>Using a model is post-processing of a DP release: transforming any data costs no budget.
  *
@@ -38,11 +38,15 @@ import scala.Option;
 public abstract class DpSgdModel<M extends DpSgdModel<M>> extends Model<M> implements MLWritable {
   private static final long serialVersionUID = 1L;
   /**
-   * The version of the {@code data/} layout this code writes. Version 2 added {@code
-   * numExamplesNoiseStd}; version 1 (read as N public, noise 0) saved the exact count of the kept
-   * rows as {@code numExamples} when no public N was given.
+   * The version of the {@code data/} layout this code writes. Version 3 added the privacy unit
+   * ({@code privacyUnit}, {@code rowIsUnit}, {@code maxRowsPerUnit}) and the ledger entry ({@code
+   * ledgerOrigin}, {@code ledgerIndex}); {@code numExamples} and {@code numExamplesNoiseStd} keep
+   * their names and now hold the number of units (rows, in row-level mode). Versions 1 and 2 were
+   * row-level runs and are read as such, with no unit name and no ledger entry. Version 2 added
+   * {@code numExamplesNoiseStd}; version 1 (read as N public, noise 0) saved the exact count of the
+   * kept rows as {@code numExamples} when no public N was given.
    */
-  static final int FORMAT_VERSION = 2;
+  static final int FORMAT_VERSION = 3;
 
   private final String uid;
   private final double[] coefficients;
@@ -125,7 +129,12 @@ public abstract class DpSgdModel<M extends DpSgdModel<M>> extends Model<M> imple
     return record.event();
   }
 
-  /** ε of the training run at {@link #delta()}. */
+  /** Whom the training run protects, and its ledger entry ({@link PrivacyRecord#unit()}). */
+  public PrivacyRecord.Unit unit() {
+    return record.unit();
+  }
+
+  /** ε of the training run at {@link #delta()}, per privacy unit. */
   public double epsilon() {
     return record.epsilon();
   }
@@ -177,7 +186,10 @@ public abstract class DpSgdModel<M extends DpSgdModel<M>> extends Model<M> imple
   @Override
   public String toString() {
     return getClass().getSimpleName() + ": uid=" + uid + ", numFeatures=" + coefficients.length
-        + ", epsilon=" + record.epsilon() + " at delta=" + record.delta();
+        + ", epsilon=" + record.epsilon() + " at delta=" + record.delta() + " per "
+        + (record.unit().privacyUnit() == null ? "unit" : record.unit().privacyUnit())
+        + (record.unit().rowIsUnit() ? " (one row per unit)" : ", maxRowsPerUnit="
+            + record.unit().maxRowsPerUnit());
   }
 
   @Override
@@ -197,7 +209,12 @@ public abstract class DpSgdModel<M extends DpSgdModel<M>> extends Model<M> imple
       .add("epsilon", DataTypes.DoubleType, false)
       .add("delta", DataTypes.DoubleType, false)
       .add("numExamples", DataTypes.LongType, false)
-      .add("numExamplesNoiseStd", DataTypes.DoubleType, false);
+      .add("numExamplesNoiseStd", DataTypes.DoubleType, false)
+      .add("privacyUnit", DataTypes.StringType, true)
+      .add("rowIsUnit", DataTypes.BooleanType, false)
+      .add("maxRowsPerUnit", DataTypes.IntegerType, false)
+      .add("ledgerOrigin", DataTypes.StringType, true)
+      .add("ledgerIndex", DataTypes.LongType, false);
 
   /** Writes metadata (Spark's) and data (one Parquet row). */
   private static final class Writer extends MLWriter {
@@ -214,7 +231,9 @@ public abstract class DpSgdModel<M extends DpSgdModel<M>> extends Model<M> imple
       PrivacyRecord r = model.record;
       Row row = RowFactory.create(FORMAT_VERSION, Vectors.dense(model.coefficients.clone()),
           model.intercept, r.sampleRate(), r.noiseMultiplier(), r.steps(), r.clipNorm(),
-          r.noiseStd(), r.epsilon(), r.delta(), r.numExamples(), r.numExamplesNoiseStd());
+          r.noiseStd(), r.epsilon(), r.delta(), r.numUnits(), r.numUnitsNoiseStd(),
+          r.unit().privacyUnit(), r.unit().rowIsUnit(), r.unit().maxRowsPerUnit(),
+          r.unit().ledgerOrigin(), r.unit().ledgerIndex());
       spark.createDataFrame(List.of(row), DATA_SCHEMA).repartition(1)
           .write().parquet(path + "/data");
     }
@@ -242,8 +261,8 @@ public abstract class DpSgdModel<M extends DpSgdModel<M>> extends Model<M> imple
           DefaultParamsReader.loadMetadata(path, spark, className);
       Row row = spark.read().parquet(path + "/data").head();
       int version = row.<Integer>getAs("formatVersion");
-      if (version != 1 && version != FORMAT_VERSION) {
-        throw new IllegalArgumentException("formatVersion must be 1 or " + FORMAT_VERSION
+      if (version < 1 || version > FORMAT_VERSION) {
+        throw new IllegalArgumentException("formatVersion must be 1 to " + FORMAT_VERSION
             + " (the versions this PrivSpark reads); got " + version + " in " + path);
       }
       double countStd = version == 1 ? 0 : row.<Double>getAs("numExamplesNoiseStd");
@@ -251,7 +270,10 @@ public abstract class DpSgdModel<M extends DpSgdModel<M>> extends Model<M> imple
           row.<Double>getAs("noiseMultiplier"), row.<Long>getAs("steps"),
           row.<Double>getAs("clipNorm"), row.<Double>getAs("noiseStd"),
           row.<Double>getAs("epsilon"), row.<Double>getAs("delta"),
-          row.<Long>getAs("numExamples"), countStd);
+          row.<Long>getAs("numExamples"), countStd, version < 3 ? PrivacyRecord.Unit.LEGACY_ROW
+              : new PrivacyRecord.Unit(row.<String>getAs("privacyUnit"),
+                  row.<Boolean>getAs("rowIsUnit"), row.<Integer>getAs("maxRowsPerUnit"),
+                  row.<String>getAs("ledgerOrigin"), row.<Long>getAs("ledgerIndex")));
       M model = factory.create(metadata.uid(), row.<Vector>getAs("coefficients").toArray(),
           row.<Double>getAs("intercept"), record);
       metadata.getAndSetParams(model, Option.empty());

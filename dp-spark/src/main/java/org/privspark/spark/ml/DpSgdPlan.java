@@ -15,14 +15,15 @@ import org.privspark.core.accounting.SampledGaussianEvent;
  * @param sampleRate the Poisson sampling rate q in (0, 1], the same q the accountant is given
  * @param noiseMultiplier z: the noise added to each step's summed gradient has standard deviation
  *     z·clipNorm (per coordinate)
- * @param clipNorm C, the L2 bound of each per-example gradient (the step's sensitivity)
+ * @param clipNorm C, the L2 bound of each row's gradient and of each unit's sum of them (the
+ *     step's sensitivity)
  * @param epochs the requested number of epochs
  * @param stepsPerEpoch ⌊1/q⌋, at least 1 (the TensorFlow Privacy convention N // B)
  * @param steps epochs × stepsPerEpoch
  * @param delta the δ at which {@link #epsilon()} is read: targetDelta, or the budget's δ
  * @param grid the accountant's order grid (the budget's)
- * @param numExamples the public N, or 0 when N is a DP count of the kept rows
- * @param numExamplesNoiseStd σ of the Gaussian noise on that DP count, or 0 when N is public
+ * @param numUnits the public number of units N, or 0 when N is a DP count of the units
+ * @param numUnitsNoiseStd σ of the Gaussian noise on that DP count, or 0 when N is public
  */
 public record DpSgdPlan(
     double sampleRate,
@@ -33,26 +34,26 @@ public record DpSgdPlan(
     long steps,
     double delta,
     OrderGrid grid,
-    long numExamples,
-    double numExamplesNoiseStd) {
+    long numUnits,
+    double numUnitsNoiseStd) {
 
   /** Requires exactly one source of N: a public count, or the σ of a DP count. */
   public DpSgdPlan {
-    if ((numExamples >= 1) == (numExamplesNoiseStd > 0)) {
-      throw new IllegalArgumentException("exactly one of numExamples >= 1 and numExamplesNoiseStd > 0"
-          + " must be given; got " + numExamples + " and " + numExamplesNoiseStd);
+    if ((numUnits >= 1) == (numUnitsNoiseStd > 0)) {
+      throw new IllegalArgumentException("exactly one of numUnits >= 1 and numUnitsNoiseStd > 0"
+          + " must be given; got " + numUnits + " and " + numUnitsNoiseStd);
     }
   }
 
-  /** Whether N is a DP count, released first, rather than a public number. */
-  public boolean countsExamples() {
-    return numExamplesNoiseStd > 0;
+  /** Whether N is a DP count of the units, released first, rather than a public number. */
+  public boolean countsUnits() {
+    return numUnitsNoiseStd > 0;
   }
 
   /**
    * The event the whole run charges, once, before any data is read: the {@code steps}
-   * Poisson-subsampled Gaussian steps, composed with the Gaussian count of the rows when N is
-   * counted ({@link #countsExamples()}).
+   * Poisson-subsampled Gaussian steps, composed with the Gaussian count of the units when N is
+   * counted ({@link #countsUnits()}).
    */
   public PrivacyEvent event() {
     return eventAfter(steps);
@@ -73,7 +74,7 @@ public record DpSgdPlan(
    * count, when N is counted, is released before the first step); for progress reports.
    */
   public double epsilonAfter(long stepsDone) {
-    if (stepsDone == 0 && !countsExamples()) {
+    if (stepsDone == 0 && !countsUnits()) {
       return 0;
     }
     PrivacyGuarantee g = RdpAccountant.epsilonOf(eventAfter(stepsDone), delta, grid);
@@ -81,10 +82,10 @@ public record DpSgdPlan(
   }
 
   private PrivacyEvent eventAfter(long stepsDone) {
-    if (!countsExamples()) {
+    if (!countsUnits()) {
       return new SampledGaussianEvent(sampleRate, noiseMultiplier, stepsDone);
     }
-    PrivacyEvent count = DpSgd.countMechanism(numExamplesNoiseStd).event();
+    PrivacyEvent count = DpSgd.countMechanism(numUnitsNoiseStd).event();
     return stepsDone == 0 ? count
         : ComposedEvent.of(count, new SampledGaussianEvent(sampleRate, noiseMultiplier, stepsDone));
   }

@@ -4,23 +4,26 @@ import java.io.Serializable;
 import org.privspark.core.accounting.ComposedEvent;
 import org.privspark.core.accounting.PrivacyEvent;
 import org.privspark.core.accounting.SampledGaussianEvent;
+import org.privspark.core.accounting.UnitClaim;
 
 /**
- * What training a DP-SGD model cost, saved with the model. Every field is a public parameter or
- * post-processing of a DP release: never the exact row count.
+ * What training a DP-SGD model cost and whom it protects, saved with the model. Every field is a
+ * public parameter, a post-processing of a DP release, or where the charge was recorded: never the
+ * exact number of rows or units.
  *
- * @param sampleRate the Poisson sampling rate q
+ * @param sampleRate the Poisson sampling rate q of units
  * @param noiseMultiplier z = σ/C
  * @param steps the number of steps taken
- * @param clipNorm C, the per-example gradient bound
+ * @param clipNorm C, the bound of each row's gradient and of each unit's sum of them
  * @param noiseStd the standard deviation of the noise actually added per coordinate of each
  *     summed gradient (z·C, rounded up by the mechanism's grid by a relative 2^-10 at most)
- * @param epsilon the run's ε at {@code delta} by the RDP accountant (the count's cost included)
+ * @param epsilon the run's ε at {@code delta} by the RDP accountant (the count's cost included),
+ *     per privacy unit
  * @param delta the δ of {@code epsilon}
- * @param numExamples the N that the noisy sums were divided by (as q·N): the public {@code
- *     numExamples}, or, when {@code numExamplesNoiseStd} &gt; 0, the DP count of the kept rows
- *     (rounded, at least 1)
- * @param numExamplesNoiseStd σ of the Gaussian noise on that count, or 0 when N was public
+ * @param numUnits the N that the noisy sums were divided by (as q·N): the public {@code numUnits},
+ *     or, when {@code numUnitsNoiseStd} &gt; 0, the DP count of the units (rounded, at least 1)
+ * @param numUnitsNoiseStd σ of the Gaussian noise on that count, or 0 when N was public
+ * @param unit whom the run protects and where its charge was recorded
  */
 public record PrivacyRecord(
     double sampleRate,
@@ -30,23 +33,52 @@ public record PrivacyRecord(
     double noiseStd,
     double epsilon,
     double delta,
-    long numExamples,
-    double numExamplesNoiseStd) implements Serializable {
+    long numUnits,
+    double numUnitsNoiseStd,
+    Unit unit) implements Serializable {
 
-  /** Whether {@link #numExamples()} is a DP count rather than a public number. */
-  public boolean countedExamples() {
-    return numExamplesNoiseStd > 0;
+  /**
+   * The privacy unit of a run and its ledger entry.
+   *
+   * @param privacyUnit the unit's name ({@code privacyUnit}), or null when none was given (on a
+   *     budget with no declared unit)
+   * @param rowIsUnit whether the caller stated that each row is one unit (row-level mode)
+   * @param maxRowsPerUnit k, the most rows a unit kept (1 in row-level mode)
+   * @param ledgerOrigin the origin of the ledger that recorded the charge, or null when the budget
+   *     has no ledger
+   * @param ledgerIndex the index of that ledger entry, or 0 when the budget has no ledger
+   */
+  public record Unit(String privacyUnit, boolean rowIsUnit, int maxRowsPerUnit,
+      String ledgerOrigin, long ledgerIndex) implements Serializable {
+    /** What a model saved before units existed protects: one row, of an unnamed unit, no ledger entry known. */
+    static final Unit LEGACY_ROW = new Unit(null, true, 1, null, 0);
+
+    /** The claim the charge was made with, or null when no unit name was given. */
+    public UnitClaim claim() {
+      return privacyUnit == null ? null
+          : rowIsUnit ? UnitClaim.rowIsUnit(privacyUnit) : UnitClaim.perUnit(privacyUnit);
+    }
+
+    /** Whether a ledger recorded the charge. */
+    public boolean recorded() {
+      return ledgerOrigin != null;
+    }
+  }
+
+  /** Whether {@link #numUnits()} is a DP count rather than a public number. */
+  public boolean countedUnits() {
+    return numUnitsNoiseStd > 0;
   }
 
   /** The event that was charged for the run: the steps, composed with the count when N was counted. */
   public PrivacyEvent event() {
     SampledGaussianEvent training = trainingEvent();
-    return countedExamples()
-        ? ComposedEvent.of(DpSgd.countMechanism(numExamplesNoiseStd).event(), training)
+    return countedUnits()
+        ? ComposedEvent.of(DpSgd.countMechanism(numUnitsNoiseStd).event(), training)
         : training;
   }
 
-  /** The steps alone: {@code steps} Poisson-subsampled Gaussian releases. */
+  /** The steps alone: {@code steps} Poisson-subsampled Gaussian releases of units. */
   public SampledGaussianEvent trainingEvent() {
     return new SampledGaussianEvent(sampleRate, noiseMultiplier, steps);
   }

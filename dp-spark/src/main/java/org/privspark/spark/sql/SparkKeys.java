@@ -53,10 +53,12 @@ import org.apache.spark.unsafe.types.UTF8String;
  * collation is allowed only at the top level with public groups, where each row takes the listed
  * spelling of its group; anywhere else {@link #problem} names it, and the query is refused before
  * anything is charged.
+ *
+ * <p>Public for the ML estimators, which bound rows per privacy unit too; not part of the API.
  */
-final class SparkKeys {
+public final class SparkKeys {
   /** How a string of an ICU collation, which has no canonical spelling, is normalised. */
-  enum Icu {
+  public enum Icu {
     /** Kept as it is: the caller maps it to a listed spelling (public groups). */
     KEEP,
     /** Replaced by its binary ICU collation key (privacy units, which are never released). */
@@ -66,7 +68,7 @@ final class SparkKeys {
   private SparkKeys() {}
 
   /** {@code column} (of type {@code type}) in normal form; {@code column} itself if it has none. */
-  static Column normalised(Column column, DataType type, Icu icu) {
+  public static Column normalised(Column column, DataType type, Icu icu) {
     if (type instanceof DoubleType || type instanceof FloatType) {
       // Spark's = holds between −0.0 and 0.0; NaN is tested first because NaN = 0 is false.
       return when(column.isNaN(), lit(Double.NaN).cast(type))
@@ -103,7 +105,7 @@ final class SparkKeys {
    * @param parameter the parameter that names the column ("keyColumns", "privacyUnitColumn")
    * @param topLevelIcu whether a top-level string of an ICU collation is allowed
    */
-  static String problem(String parameter, String column, DataType type, boolean topLevelIcu) {
+  public static String problem(String parameter, String column, DataType type, boolean topLevelIcu) {
     if (isIcu(type)) {
       return topLevelIcu ? null : parameter + " '" + column + "' has collation " + ((StringType) type).collationName()
           + ", which has no canonical spelling: the released key would show which spelling occurs in the data."
@@ -169,7 +171,7 @@ final class SparkKeys {
    * elements' identities. (A Scala array compares its elements with {@code ==}, under which NaN is
    * never equal to itself; a {@code Row} hashes a byte array by identity.)
    */
-  static Object identity(Object value) {
+  public static Object identity(Object value) {
     if (value instanceof byte[] bytes) {
       return ByteBuffer.wrap(bytes);
     }

@@ -76,10 +76,11 @@ class AdultLinearUtilityTest {
 
   static DPLinearRegression estimator(double epsilon) {
     return new DPLinearRegression()
+        .setRowIsUnit(true) // Adult: one row per person
         .setBudget(new PrivacyBudget(epsilon, 1e-5))
         .setTargetEpsilon(epsilon).setTargetDelta(1e-5)
         .setLabelCol("hours")
-        .setExpectedBatchSize(1024).setNumExamples(AdultTestData.TRAIN_ROWS)
+        .setExpectedBatchSize(1024).setNumUnits(AdultTestData.TRAIN_ROWS)
         .setEpochs(5).setClipNorm(1).setLearningRate(0.2);
   }
 

@@ -59,10 +59,11 @@ class AdultLogisticUtilityTest {
 
   static DPLogisticRegression estimator(double epsilon) {
     return new DPLogisticRegression()
+        .setRowIsUnit(true) // Adult: one row per person
         .setBudget(new PrivacyBudget(epsilon, 1e-5))
         .setTargetEpsilon(epsilon).setTargetDelta(1e-5)
         .setExpectedBatchSize(EXPECTED_BATCH)
-        .setNumExamples(AdultTestData.TRAIN_ROWS)
+        .setNumUnits(AdultTestData.TRAIN_ROWS)
         .setEpochs(EPOCHS)
         .setClipNorm(CLIP)
         .setLearningRate(LEARNING_RATE);

@@ -76,8 +76,8 @@ class DPLogisticRegressionTest {
   }
 
   private static DPLogisticRegression small(PrivacyBudget budget) {
-    return new DPLogisticRegression().setBudget(budget).setSampleRate(0.05).setEpochs(2)
-        .setNumFeatures(2).setNumExamples(4000).setNoiseMultiplier(1.0).setClipNorm(1.0)
+    return new DPLogisticRegression().setRowIsUnit(true).setBudget(budget).setSampleRate(0.05).setEpochs(2)
+        .setNumFeatures(2).setNumUnits(4000).setNoiseMultiplier(1.0).setClipNorm(1.0)
         .setLearningRate(2.0);
   }
 
@@ -96,7 +96,7 @@ class DPLogisticRegressionTest {
     assertThat(model.privacyEvent()).isEqualTo(new org.privspark.core.accounting.SampledGaussianEvent(0.05, 1.0, 40));
     assertThat(model.delta()).isEqualTo(1e-5);
     assertThat(budget.spent().epsilon()).isCloseTo(model.epsilon(), within(1e-9));
-    assertThat(model.privacyRecord().numExamples()).isEqualTo(4000);
+    assertThat(model.privacyRecord().numUnits()).isEqualTo(4000);
     assertThat(model.parent()).isInstanceOf(DPLogisticRegression.class);
     assertThat(model.transform(data).columns()).contains("prediction", "probability", "rawPrediction");
   }
@@ -211,7 +211,7 @@ class DPLogisticRegressionTest {
     assertThat(budget.spent().epsilon()).as("one charge").isCloseTo(model.epsilon(), within(1e-9));
     assertThat(model.numFeatures()).isEqualTo(2);
     // N is the public numExamples; the seven bad rows are not among the kept ones.
-    assertThat(model.privacyRecord().numExamples()).isEqualTo(4000);
+    assertThat(model.privacyRecord().numUnits()).isEqualTo(4000);
     assertThat(DpSgdEstimator.examples(mixed, "features", "label", 2,
         label -> label == 0 || label == 1).count()).isEqualTo(4000);
     assertThat(model.transform(data).filter("prediction = label").count() / 4000.0)
@@ -228,8 +228,8 @@ class DPLogisticRegressionTest {
   @Test
   void fit_noPublicDimension_refusesBeforeTheCharge() {
     PrivacyBudget budget = new PrivacyBudget(10, 1e-5);
-    assertThatThrownBy(() -> new DPLogisticRegression().setBudget(budget).setSampleRate(0.05)
-        .setNumExamples(4000).setNoiseMultiplier(1).fit(data))
+    assertThatThrownBy(() -> new DPLogisticRegression().setRowIsUnit(true).setBudget(budget).setSampleRate(0.05)
+        .setNumUnits(4000).setNoiseMultiplier(1).fit(data))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith("numFeatures must be set: featuresCol 'features' records no vector"
             + " size in its metadata");
@@ -242,18 +242,18 @@ class DPLogisticRegressionTest {
     assertThatThrownBy(() -> new DPLogisticRegression().fit(data))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("budget must be set before fit (setBudget(PrivacyBudget)");
-    assertThatThrownBy(() -> new DPLogisticRegression().setBudget(budget).setNoiseMultiplier(1).fit(data))
+    assertThatThrownBy(() -> new DPLogisticRegression().setRowIsUnit(true).setBudget(budget).setNoiseMultiplier(1).fit(data))
         .hasMessage("sampleRate or expectedBatchSize must be set, not both; got neither");
     assertThatThrownBy(() -> small(budget).setExpectedBatchSize(100).fit(data))
         .hasMessage("sampleRate or expectedBatchSize must be set, not both (clear one of them)");
-    assertThatThrownBy(() -> new DPLogisticRegression().setBudget(budget).setExpectedBatchSize(100)
+    assertThatThrownBy(() -> new DPLogisticRegression().setRowIsUnit(true).setBudget(budget).setExpectedBatchSize(100)
         .setNoiseMultiplier(1).fit(data))
-        .hasMessageStartingWith("expectedBatchSize needs numExamples");
+        .hasMessageStartingWith("expectedBatchSize needs numUnits");
     assertThatThrownBy(() -> small(budget).setTargetEpsilon(1).fit(data))
         .hasMessage("noiseMultiplier, or targetEpsilon with targetDelta, must be set, not both"
             + " (clear one of them)");
-    assertThatThrownBy(() -> new DPLogisticRegression().setBudget(budget).setSampleRate(0.1)
-        .setNumExamples(4000).setTargetEpsilon(1).fit(data))
+    assertThatThrownBy(() -> new DPLogisticRegression().setRowIsUnit(true).setBudget(budget).setSampleRate(0.1)
+        .setNumUnits(4000).setTargetEpsilon(1).fit(data))
         .hasMessage("targetEpsilon and targetDelta must be set together; got targetEpsilon only");
     assertThatThrownBy(() -> small(budget).setFeaturesCol("x1").fit(data))
         .hasMessage("featuresCol 'x1' must be a vector column; got double");

@@ -65,7 +65,7 @@ class DpSgdExactCountTest {
 
   /** N is set neither way: the q, z and steps are all public, the count is not. */
   private static DPLogisticRegression withoutN(PrivacyBudget budget) {
-    return new DPLogisticRegression().setBudget(budget).setSampleRate(0.05).setEpochs(2)
+    return new DPLogisticRegression().setRowIsUnit(true).setBudget(budget).setSampleRate(0.05).setEpochs(2)
         .setNumFeatures(2).setNoiseMultiplier(1.0).setClipNorm(1.0);
   }
 
@@ -99,7 +99,7 @@ class DpSgdExactCountTest {
    */
   private void assertExposesNot(DPLogisticRegressionModel model, List<String> log, long exact, String name)
       throws IOException {
-    assertThat(model.privacyRecord().numExamples()).as("the record's N").isNotEqualTo(exact);
+    assertThat(model.privacyRecord().numUnits()).as("the record's N").isNotEqualTo(exact);
     assertThat(quotes(model.toString(), exact)).as("toString: %s", model).isFalse();
     Path path = dir.resolve(name);
     model.write().overwrite().save(path.toString());
@@ -127,8 +127,8 @@ class DpSgdExactCountTest {
       int jobsBefore = jobs();
       assertThatThrownBy(() -> withoutN(budget).fit(data))
           .isInstanceOf(IllegalArgumentException.class)
-          .hasMessage("numExamples (the public number of training rows N) or numExamplesNoiseStd (to"
-              + " charge a DP count of the rows and use it as N) must be set; got neither");
+          .hasMessage("numUnits (the public number of units N; rows, with rowIsUnit) or numUnitsNoiseStd (to"
+              + " charge a DP count of the units and use it as N) must be set; got neither");
       assertThat(budget.spent().epsilon()).isZero();
       assertThat(jobs()).as("no Spark job ran").isEqualTo(jobsBefore);
     }
@@ -140,10 +140,10 @@ class DpSgdExactCountTest {
     List<Dataset<Row>> inputs = List.of(hundred, hundredAndOne);
     for (int i = 0; i < 2; i++) {
       try (CapturedLog log = CapturedLog.start()) {
-        DPLogisticRegressionModel model = withoutN(new PrivacyBudget(10, 1e-5)).setNumExamples(1000)
+        DPLogisticRegressionModel model = withoutN(new PrivacyBudget(10, 1e-5)).setNumUnits(1000)
             .fit(inputs.get(i));
-        assertThat(model.privacyRecord().numExamples()).isEqualTo(1000);
-        assertThat(model.privacyRecord().countedExamples()).isFalse();
+        assertThat(model.privacyRecord().numUnits()).isEqualTo(1000);
+        assertThat(model.privacyRecord().countedUnits()).isFalse();
         assertThat(model.privacyEvent()).isEqualTo(new SampledGaussianEvent(0.05, 1.0, 40));
         assertExposesNot(model, log.privspark(), exact[i], "public-" + exact[i]);
       }
@@ -166,16 +166,16 @@ class DpSgdExactCountTest {
       LocalDirectoryStore store = new LocalDirectoryStore(dir.resolve("ledger-" + i));
       Ledger ledger = Ledger.create(store, origin, 10.0, 1e-5, OrderGrid.defaults(), signer,
           OpeningStore.discarding());
-      DPLogisticRegression estimator = withoutN(ledger.budget()).setNumExamplesNoiseStd(0x1p19);
+      DPLogisticRegression estimator = withoutN(ledger.budget()).setNumUnitsNoiseStd(0x1p19);
       DpSgdPlan plan = estimator.plan();
-      assertThat(plan.countsExamples()).isTrue();
+      assertThat(plan.countsUnits()).isTrue();
       assertThat(plan.event()).isEqualTo(ComposedEvent.of(
           DpSgd.countMechanism(0x1p19).event(), new SampledGaussianEvent(0.05, 1.0, 40)));
       try (CapturedLog log = CapturedLog.start()) {
         DPLogisticRegressionModel model = estimator.fit(inputs.get(i));
-        assertThat(model.privacyRecord().countedExamples()).isTrue();
-        assertThat(model.privacyRecord().numExamplesNoiseStd()).isEqualTo(0x1p19);
-        assertThat(model.privacyRecord().numExamples()).isGreaterThanOrEqualTo(1);
+        assertThat(model.privacyRecord().countedUnits()).isTrue();
+        assertThat(model.privacyRecord().numUnitsNoiseStd()).isEqualTo(0x1p19);
+        assertThat(model.privacyRecord().numUnits()).isGreaterThanOrEqualTo(1);
         assertThat(model.privacyEvent()).isEqualTo(plan.event());
         assertThat(model.epsilon()).isEqualTo(plan.epsilon());
         assertExposesNot(model, log.privspark(), exact[i], "counted-" + exact[i]);
@@ -189,10 +189,10 @@ class DpSgdExactCountTest {
 
   @Test
   void plan_dpCount_targetEpsilonCoversTheCountAndTheSteps() {
-    DpSgdPlan plan = new DPLogisticRegression().setBudget(new PrivacyBudget(10, 1e-5)).setSampleRate(0.05)
-        .setEpochs(2).setTargetEpsilon(1).setTargetDelta(1e-5).setNumExamplesNoiseStd(50).plan();
+    DpSgdPlan plan = new DPLogisticRegression().setRowIsUnit(true).setBudget(new PrivacyBudget(10, 1e-5)).setSampleRate(0.05)
+        .setEpochs(2).setTargetEpsilon(1).setTargetDelta(1e-5).setNumUnitsNoiseStd(50).plan();
     DpSgdPlan steps = withoutN(new PrivacyBudget(10, 1e-5)).setNoiseMultiplier(plan.noiseMultiplier())
-        .setNumExamples(1000).plan();
+        .setNumUnits(1000).plan();
     assertThat(plan.epsilon()).isLessThanOrEqualTo(1).isGreaterThan(0.999);
     assertThat(steps.epsilon()).as("the steps alone cost less than the run").isLessThan(plan.epsilon());
     assertThat(plan.epsilonAfter(0)).as("the count alone").isPositive().isLessThan(plan.epsilon());
@@ -206,15 +206,15 @@ class DpSgdExactCountTest {
   @Test
   void fit_dpCountWithExpectedBatchSizeOrBothNs_refusesBeforeTheCharge() {
     PrivacyBudget budget = new PrivacyBudget(10, 1e-5);
-    DPLogisticRegression lr = new DPLogisticRegression().setBudget(budget).setEpochs(2).setNumFeatures(2)
-        .setNoiseMultiplier(1.0).setExpectedBatchSize(5).setNumExamplesNoiseStd(10);
+    DPLogisticRegression lr = new DPLogisticRegression().setRowIsUnit(true).setBudget(budget).setEpochs(2).setNumFeatures(2)
+        .setNoiseMultiplier(1.0).setExpectedBatchSize(5).setNumUnitsNoiseStd(10);
     assertThatThrownBy(() -> lr.fit(hundred))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageStartingWith("expectedBatchSize needs numExamples (the public row count N)");
-    assertThatThrownBy(() -> withoutN(budget).setNumExamples(100).setNumExamplesNoiseStd(10).fit(hundred))
-        .hasMessage("numExamples or numExamplesNoiseStd must be set, not both (clear one of them)");
-    assertThatThrownBy(() -> withoutN(budget).setNumExamplesNoiseStd(0.5))
-        .hasMessage("numExamplesNoiseStd must be in [1.0, 524288.0]; got 0.5");
+        .hasMessageStartingWith("expectedBatchSize needs numUnits (the public number of units N)");
+    assertThatThrownBy(() -> withoutN(budget).setNumUnits(100).setNumUnitsNoiseStd(10).fit(hundred))
+        .hasMessage("numUnits or numUnitsNoiseStd must be set, not both (clear one of them)");
+    assertThatThrownBy(() -> withoutN(budget).setNumUnitsNoiseStd(0.5))
+        .hasMessage("numUnitsNoiseStd must be in [1.0, 524288.0]; got 0.5");
     assertThat(budget.spent().epsilon()).isZero();
   }
 }

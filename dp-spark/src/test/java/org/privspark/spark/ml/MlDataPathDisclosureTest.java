@@ -113,8 +113,8 @@ class MlDataPathDisclosureTest {
         .numFeatures(2).maxFeatureNorm(1.5).regParam(10).budget(log).build();
     stages.add(new Stage("logistic regression", log, logistic.cost(), logistic::fit));
     PrivacyBudget sgd = new PrivacyBudget(10, 1e-5);
-    DPLogisticRegression dpSgd = new DPLogisticRegression().setBudget(sgd).setSampleRate(0.5).setEpochs(1)
-        .setNumFeatures(2).setNumExamples(5000).setNoiseMultiplier(1);
+    DPLogisticRegression dpSgd = new DPLogisticRegression().setRowIsUnit(true).setBudget(sgd).setSampleRate(0.5).setEpochs(1)
+        .setNumFeatures(2).setNumUnits(5000).setNoiseMultiplier(1);
     stages.add(new Stage("DP-SGD", sgd, dpSgd.plan().event(), dpSgd::fit));
     return stages;
   }
@@ -158,8 +158,8 @@ class MlDataPathDisclosureTest {
       rows.add(RowFactory.create(Vectors.dense(1.0), 0.0));
     }
     PrivacyBudget budget = new PrivacyBudget(1e300, 1e-5);
-    DPLogisticRegression lr = new DPLogisticRegression().setBudget(budget).setSampleRate(1).setEpochs(1)
-        .setNumFeatures(1).setNumExamples(5000).setNoiseMultiplier(0x1p-26).setClipNorm(1);
+    DPLogisticRegression lr = new DPLogisticRegression().setRowIsUnit(true).setBudget(budget).setSampleRate(1).setEpochs(1)
+        .setNumFeatures(1).setNumUnits(5000).setNoiseMultiplier(0x1p-26).setClipNorm(1);
     try (CapturedLog log = CapturedLog.start()) {
       Throwable thrown = catchThrowable(() -> lr.fit(frame(rows)));
       if (thrown != null) {
@@ -307,8 +307,8 @@ class MlDataPathDisclosureTest {
   void dpSgd_noiseMultiplierOutsideTheMechanismsRange_refusesBeforeTheCharge() {
     for (double z : new double[] {0x1p-27, 0x1p20}) {
       PrivacyBudget budget = new PrivacyBudget(1e300, 1e-5);
-      DPLogisticRegression lr = new DPLogisticRegression().setBudget(budget).setSampleRate(1).setEpochs(1)
-          .setNumFeatures(2).setNumExamples(5000).setNoiseMultiplier(z);
+      DPLogisticRegression lr = new DPLogisticRegression().setRowIsUnit(true).setBudget(budget).setSampleRate(1).setEpochs(1)
+          .setNumFeatures(2).setNumUnits(5000).setNoiseMultiplier(z);
       Throwable thrown = catchThrowable(() -> lr.fit(frame(rows(50, 4))));
       assertThat(budget.spent().epsilon()).as("z = %s: spent before the refusal", z).isZero();
       assertThat(thrown).isInstanceOf(IllegalArgumentException.class)

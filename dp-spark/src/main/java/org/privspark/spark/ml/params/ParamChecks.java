@@ -68,6 +68,16 @@ public final class ParamChecks {
     };
   }
 
+  /** A string matching {@code pattern}; {@code allowed} describes it in the message. */
+  public static <T> Function1<T, Object> matching(String name, java.util.regex.Pattern pattern, String allowed) {
+    return (Validator<T>) v -> {
+      if (!(v instanceof String s) || !pattern.matcher(s).matches()) {
+        throw new IllegalArgumentException(name + " must be " + allowed + "; got " + v);
+      }
+      return true;
+    };
+  }
+
   /** A non-empty column name. */
   public static <T> Function1<T, Object> columnName(String name) {
     return (Validator<T>) v -> {
