@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.apache.spark.ml.classification.LogisticRegression;
-import org.apache.spark.ml.param.Params;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -240,27 +239,18 @@ public final class UnitUtilityBenchmark {
   }
 
   static DPLogisticRegression common(Settings s, long n) {
-    return new DPLogisticRegression().setExpectedBatchSize(LOT).setNumExamples(n).setEpochs(s.epochs())
+    return new DPLogisticRegression().setExpectedBatchSize(LOT).setNumUnits(n).setEpochs(s.epochs())
         .setClipNorm(CLIP).setLearningRate(LEARNING_RATE);
   }
 
-  /** Sets the privacy-unit params by name (ml/params), as a Spark ML user can. */
+  /** Unit-level mode: the unit column and k. */
   static DPLogisticRegression unitParams(DPLogisticRegression lr, String column, int k) {
-    set(lr, "privacyUnit", UNIT);
-    set(lr, "privacyUnitCol", column);
-    set(lr, "maxRowsPerUnit", k);
-    return lr;
+    return lr.setPrivacyUnit(UNIT).setPrivacyUnitCol(column).setMaxRowsPerUnit(k);
   }
 
+  /** Row-level mode: the caller states each row is one person. */
   static DPLogisticRegression rowParams(DPLogisticRegression lr) {
-    set(lr, "privacyUnit", UNIT);
-    set(lr, "rowIsUnit", true);
-    return lr;
-  }
-
-  @SuppressWarnings("unchecked")
-  private static void set(Params stage, String param, Object value) {
-    stage.set((org.apache.spark.ml.param.Param<Object>) stage.getParam(param), value);
+    return lr.setPrivacyUnit(UNIT).setRowIsUnit(true);
   }
 
   // ---- performance ----
@@ -329,7 +319,7 @@ public final class UnitUtilityBenchmark {
 
   /** Row-level on every row, same q and z: N = the row count (a timing baseline, not a release). */
   static DPLogisticRegression fixedRow(Settings s, Encoded data, double z, double q, int epochs) {
-    DPLogisticRegression lr = new DPLogisticRegression().setSampleRate(q).setNumExamples(data.rows())
+    DPLogisticRegression lr = new DPLogisticRegression().setSampleRate(q).setNumUnits(data.rows())
         .setEpochs(epochs).setClipNorm(CLIP).setLearningRate(LEARNING_RATE).setNoiseMultiplier(z)
         .setBudget(new PrivacyBudget(100, DELTA));
     return rowParams(lr);
