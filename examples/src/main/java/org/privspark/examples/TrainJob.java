@@ -73,7 +73,9 @@ import picocli.CommandLine.Spec;
  * row (over budget: exit 3, nothing charged). Last, the model and its receipt are written and the
  * test metrics, if asked for, printed as one line of JSON.
  *
- * <p>The privacy unit is one row. The printed row counts are exact, not differentially private,
+ * <p>The privacy unit is given by the feature specification: a unit column with at most k rows
+ * per unit (user-level DP-SGD), or the statement that each row is one unit ({@code "rowIsUnit":
+ * true}); the ledger entry records the claim (docs/JOBS.md, docs/ML.md). The printed row counts are exact, not differentially private,
  * for the operator's log; so are test-set metrics, which are private only if the test set is
  * public. Not thread-safe; one run per instance.
  */
@@ -213,7 +215,7 @@ public final class TrainJob implements Callable<Integer> {
     PublicFeatureEncoder encoder = fs.encoder();
     DpSgdEstimator<?, ?> estimator = estimator(kind, fs);
     JobOptions.Input.Unit rows = new JobOptions.Input.Unit();
-    input.unit = rows; // the privacy unit of DP-SGD is one row; no unit column is added
+    input.unit = rows; // DP-SGD's unit comes from the feature spec; the input adds no unit column
     input.format();
 
     SparkSession spark = sessions.get();

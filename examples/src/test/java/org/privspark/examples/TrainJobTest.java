@@ -206,6 +206,33 @@ class TrainJobTest {
         .contains("(at numeric[1])");
   }
 
+  /** A spec that says neither whom the run protects nor that each row is one unit is refused before anything. */
+  @Test
+  void train_specWithoutUnit_exitsTwoNamingTheFields() throws Exception {
+    Path spec = Files.writeString(tmp.resolve("features.json"), """
+        {"numeric": [{"column": "age", "lower": 17, "upper": 90}],
+         "label": {"column": "income", "positive": ">50K"}, "privacyUnit": "person"}
+        """);
+    Run r = train(with(logistic(tmp.resolve("model")), "--features", spec.toString()));
+    assertThat(r.exit()).as(r.all()).isEqualTo(2);
+    assertThat(r.err()).contains("unitColumn (the column identifying the privacy unit) or \"rowIsUnit\": true");
+    assertThat(Files.exists(ledger)).as("no ledger created").isFalse();
+  }
+
+  /** A unit column the input does not have is refused while validating, before any ledger exists. */
+  @Test
+  void train_unitColumnMissing_exitsTwoNamingTheParam() throws Exception {
+    Path spec = Files.writeString(tmp.resolve("features.json"), """
+        {"numeric": [{"column": "age", "lower": 17, "upper": 90}],
+         "label": {"column": "income", "positive": ">50K"}, "privacyUnit": "person",
+         "unitColumn": "person_id", "maxRowsPerUnit": 4}
+        """);
+    Run r = train(with(logistic(tmp.resolve("model")), "--features", spec.toString()));
+    assertThat(r.exit()).as(r.all()).isEqualTo(2);
+    assertThat(r.err()).contains("privacyUnitCol must name a column of the input; got 'person_id'");
+    assertThat(Files.exists(ledger)).as("no ledger created").isFalse();
+  }
+
   @Test
   void train_overBudget_exitsThreeAndChargesNothing() throws Exception {
     Run r = train(with(logistic(tmp.resolve("model")), "--budget-epsilon", "0.5"));

@@ -12,13 +12,15 @@ import org.apache.spark.sql.types.StructType;
 import org.privspark.spark.ml.params.ParamChecks;
 
 /**
- * Binary logistic regression trained by DP-SGD (Abadi et al. 2016): per-example gradients clipped
- * to L2 norm C, Poisson-subsampled lots, Gaussian noise z·C on each summed gradient, accounted as
+ * Binary logistic regression trained by DP-SGD (Abadi et al. 2016) at the level of the privacy unit
+ * (McMahan et al. 2018): Poisson-sampled units, each row's gradient clipped to L2 norm C and each
+ * unit's sum of them clipped to C again, Gaussian noise z·C on each summed gradient, accounted as
  * {@code new SampledGaussianEvent(q, z, steps)} by the RDP accountant. See {@link DpSgdEstimator}
  * for the order of work and the budget, and {@code docs/ML.md} for what is public.
  *
- * <p><b>Privacy unit.</b> One row. A person with several rows is protected only to the extent of
- * the group-privacy bound; bound rows per person first.
+ * <p><b>Privacy unit.</b> The unit named by {@code privacyUnit}, with all of its rows: identified
+ * by {@code privacyUnitCol}, at most {@code maxRowsPerUnit} rows each; or, with {@code rowIsUnit},
+ * one row, on the caller's statement that each row is one unit ({@link DpSgdEstimator}).
  *
  * <p><b>Labels.</b> 0 or 1 (numeric), or booleans. A row with another label is dropped by the
  * per-row rule ({@link DpSgdEstimator}): no row fails the fit, and no error names one.
@@ -27,7 +29,8 @@ import org.privspark.spark.ml.params.ParamChecks;
  * DPLogisticRegressionModel model = new DPLogisticRegression()
  *     .setBudget(ledger.budget())
  *     .setTargetEpsilon(1.0).setTargetDelta(1e-5)
- *     .setExpectedBatchSize(1024).setNumExamples(32_561).setEpochs(5)
+ *     .setPrivacyUnit("person").setPrivacyUnitCol("person_id").setMaxRowsPerUnit(8)
+ *     .setExpectedBatchSize(1024).setNumUnits(32_561).setEpochs(5)
  *     .fit(train);
  * model.epsilon();   // what the run cost
  * }</pre>

@@ -291,26 +291,7 @@ final class DpSgd {
       for (long step = 0; step < plan.steps(); step++) {
         jsc.setJobDescription(String.format(Locale.ROOT, "%s: DP-SGD step %d/%d",
             s.stageName(), step + 1, plan.steps()));
-        Broadcast<double[]> weights = jsc.broadcast(w.clone());
-        final long t = step;
-        double[] sum = data.mapPartitionsWithIndex(
-                (Integer p, Iterator<Example[]> units) -> {
-                  double[] acc = new double[dim];
-                  double[] scratch = new double[dim];
-                  double[] wv = weights.value();
-                  KeyedStreamSource source =
-                      KeyedStreamSource.forCell(Secret.fromBytes(sampleKey), sampleCell(t, p));
-                  while (units.hasNext()) {
-                    Example[] unit = units.next();
-                    if (sampled(q, source)) {
-                      addUnitGradient(wv, d, intercept, unit, loss, c, acc, scratch);
-                    }
-                  }
-                  return Collections.singletonList(acc).iterator();
-                },
-                false)
-            .treeAggregate(new double[dim], DpSgd::addInto, DpSgd::addInto, 2);
-        weights.destroy();
+        double[] sum = stepSum(data, w, d, intercept, loss, q, c, sampleKey, step);
         NoisyVector noisy = noisySum(mechanism, sum, key, step);
         noiseStd = noisy.noiseStd();
         double[] g = noisy.values();
@@ -342,6 +323,39 @@ final class DpSgd {
     }
     double[] coefficients = java.util.Arrays.copyOf(w, d);
     return new Result(coefficients, intercept ? w[d] : 0.0, noiseStd);
+  }
+
+  /**
+   * Step {@code step}'s exact sum of per-unit clipped gradients at weights {@code w} (before
+   * noise): every unit sampled with probability q on the step's keyed streams under {@code
+   * sampleKey}, one Spark job.
+   */
+  static double[] stepSum(JavaRDD<Example[]> data, double[] w, int d, boolean intercept, Loss loss,
+      double q, double c, byte[] sampleKey, long step) {
+    int dim = w.length;
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(data.context());
+    Broadcast<double[]> weights = jsc.broadcast(w.clone());
+    try {
+      return data.mapPartitionsWithIndex(
+              (Integer p, Iterator<Example[]> units) -> {
+                double[] acc = new double[dim];
+                double[] scratch = new double[dim];
+                double[] wv = weights.value();
+                KeyedStreamSource source =
+                    KeyedStreamSource.forCell(Secret.fromBytes(sampleKey), sampleCell(step, p));
+                while (units.hasNext()) {
+                  Example[] unit = units.next();
+                  if (sampled(q, source)) {
+                    addUnitGradient(wv, d, intercept, unit, loss, c, acc, scratch);
+                  }
+                }
+                return Collections.singletonList(acc).iterator();
+              },
+              false)
+          .treeAggregate(new double[dim], DpSgd::addInto, DpSgd::addInto, 2);
+    } finally {
+      weights.destroy();
+    }
   }
 
   /**

@@ -68,9 +68,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Per-row rule.</b> A row whose features are null or not of the public dimension d, or whose
  * label is null, NaN, infinite or outside the loss's domain ({0, 1} for logistic regression), is
- * dropped before training; each row is kept or dropped on its own content alone, so dropping is a
- * per-row transformation of stability 1 under adding or removing one row and the run's cost is
- * unchanged. d is public and known before the charge: {@link #numFeatures()}, or the vector size in
+ * dropped before training, and so is a row whose unit is null; each row is kept or dropped on its
+ * own content alone, so adding or removing one unit adds or removes only that unit's kept rows, and
+ * the run's cost is unchanged. d is public and known before the charge: {@link #numFeatures()}, or the vector size in
  * the features column's ML attribute metadata (which {@code PublicFeatureEncoder} writes).
  *
  * <p><b>Budget.</b> The {@link PrivacyBudget} is not a Spark param (it is live state, not a
@@ -555,11 +555,13 @@ public abstract class DpSgdEstimator<M extends DpSgdModel<M>, S extends DpSgdEst
   }
 
   /**
-   * Checks the features column (vectors) and the label column (numeric or boolean), then adds the
-   * model's output columns.
+   * Checks the features column (vectors), the label column (numeric or boolean) and the privacy
+   * unit params against the schema ({@link PrivacyUnitParams#resolve}), then adds the model's
+   * output columns.
    */
   @Override
   public StructType transformSchema(StructType schema) {
+    unitSettings(schema);
     StructField features = field(schema, $(featuresCol), "featuresCol");
     if (!(features.dataType() instanceof VectorUDT)) {
       throw new IllegalArgumentException("featuresCol '" + $(featuresCol)
@@ -663,8 +665,8 @@ public abstract class DpSgdEstimator<M extends DpSgdModel<M>, S extends DpSgdEst
   public M fit(Dataset<?> dataset) {
     // 1. Validate and plan: nothing read, nothing spent.
     transformSchema(dataset.schema());
-    PrivacyUnitParams.Resolved unit = unitSettings(dataset.schema());
     DpSgdPlan plan = plan();
+    PrivacyUnitParams.Resolved unit = unitSettings(dataset.schema());
     UnitClaim claim = claim(unit);
     budget.checkClaim(claim); // a unit the budget does not protect is refused here
     int d = publicDimension(dataset.schema());

@@ -22,9 +22,9 @@ import scala.Tuple2;
 
 /**
  * Empirical privacy audit ({@link PrivacyLossAudit}) of one DP-SGD step on Spark, built from the
- * step's own pieces in {@link DpSgd}: Poisson sampling ({@link DpSgd#sampled} on the keyed stream of
- * {@link DpSgd#sampleCell}), per-example clipping ({@link DpSgd#addClippedGradient}) on the
- * executors, and the step's Gaussian noise ({@link DpSgd#stepMechanism}, {@link DpSgd#noisySum}) on
+ * step's own pieces in {@link DpSgd}: Poisson sampling of units ({@link DpSgd#sampled} on the keyed
+ * stream of {@link DpSgd#sampleCell}), per-row and per-unit clipping ({@link DpSgd#addUnitGradient})
+ * on the executors, and the step's Gaussian noise ({@link DpSgd#stepMechanism}, {@link DpSgd#noisySum}) on
  * the driver. {@link DpSgd#train} itself draws fresh secrets with {@code Secret.generate()} and runs
  * one Spark job per step and fit, which makes thousands of releases too slow; this test runs the
  * same calls for many releases in one job instead, so it audits the step's mechanism, not
@@ -39,6 +39,13 @@ import scala.Tuple2;
  * <p><b>Broken variant: clipping disabled.</b> The same step with clip norm 10^9 in
  * addClippedGradient, while the noise is still that of C = 1. The extra example then moves the sum
  * by 50σ/2 whenever it is sampled (probability q).
+ *
+ * <p><b>Units of several rows</b> (docs/ML.md, "The privacy unit"). D' adds one unit of K = 10 rows
+ * instead, each the example above. Unit-level DP-SGD samples the unit once and clips the sum of
+ * its clipped row gradients to C: the claim is the same {@code SampledGaussianEvent(0.2, 2, 1)},
+ * now for the unit, and must hold. Row-level DP-SGD applied to the same data treats the unit's 10
+ * rows as 10 units, each sampled on its own and each moving the sum by C: the unit moves it by
+ * Binomial(10, q)·C, and the audit must flag the same claim as exceeded.
  *
  * <p><b>Many releases in one job.</b> Replicate r holds its own copy of the data; its sampling
  * stream is cell {@code sampleCell(r, 0)} of the sampling secret and its noise cell {@code
@@ -59,6 +66,20 @@ class DpSgdStepAuditTest {
 
   static final double[][] D = {{0.3, 1}, {-0.8, 0}, {0.5, 1}, {1.0, 1}, {-0.2, 0}, {0.9, 1}, {-1.0, 0}, {0.1, 0}};
   static final double[] EXTRA = {100, 0};
+  /** Rows of the extra unit in the unit-level cases. */
+  static final int K = 10;
+
+  /** What D' adds to D. */
+  enum Extra {
+    /** Nothing: D itself. */
+    NONE,
+    /** One one-row unit (the extra example). */
+    ROW,
+    /** One unit of K copies of the extra example, bounded and clipped per unit. */
+    UNIT,
+    /** The same K rows, each treated as a unit of its own (row-level mode). */
+    ROWS_AS_UNITS
+  }
 
   static DpSgdPlan plan() {
     return new DpSgdPlan(Q, Z, CLIP, 1, Math.round(Math.floor(1 / Q)), 1, DELTA, OrderGrid.defaults(), D.length, 0);
@@ -77,6 +98,18 @@ class DpSgdStepAuditTest {
   }
 
   @Test
+  void audit_oneStep_unitOfKRows_perUnitClipping_staysWithinClaimedEpsilon() {
+    PrivacyLossAudit.Result r = audit("dp-sgd step, unit of 10 rows", CLIP, Extra.UNIT, RELEASES);
+    assertThat(r.epsilonLowerBound()).as("%s", r).isLessThanOrEqualTo(plan().epsilon());
+  }
+
+  @Test
+  void audit_oneStep_unitOfKRows_rowLevelMode_isFlagged() {
+    PrivacyLossAudit.Result r = audit("dp-sgd step, 10 rows as 10 units", CLIP, Extra.ROWS_AS_UNITS, RELEASES);
+    assertThat(r.epsilonLowerBound()).as("%s", r).isGreaterThan(plan().epsilon());
+  }
+
+  @Test
   @Tag("reliability")
   void audit_oneStep_heavyReleases() {
     List<String> failures = new ArrayList<>();
@@ -88,13 +121,26 @@ class DpSgdStepAuditTest {
     if (!(broken.epsilonLowerBound() > plan().epsilon())) {
       failures.add("clipping disabled: " + broken);
     }
+    PrivacyLossAudit.Result unit = audit("dp-sgd step, unit of 10 rows", CLIP, Extra.UNIT, HEAVY_RELEASES);
+    if (unit.epsilonLowerBound() > plan().epsilon()) {
+      failures.add("unit of 10 rows: " + unit);
+    }
+    PrivacyLossAudit.Result rows = audit("dp-sgd step, 10 rows as 10 units", CLIP, Extra.ROWS_AS_UNITS,
+        HEAVY_RELEASES);
+    if (!(rows.epsilonLowerBound() > plan().epsilon())) {
+      failures.add("10 rows as 10 units: " + rows);
+    }
     assertThat(failures).isEmpty();
   }
 
   private static PrivacyLossAudit.Result audit(String name, double clip, int n) {
+    return audit(name, clip, Extra.ROW, n);
+  }
+
+  private static PrivacyLossAudit.Result audit(String name, double clip, Extra extra, int n) {
     long start = System.nanoTime();
-    double[] onD = steps(false, clip, 2 * n, 0);
-    double[] onDPrime = steps(true, clip, 2 * n, 1);
+    double[] onD = steps(Extra.NONE, clip, 2 * n, 0);
+    double[] onDPrime = steps(extra, clip, 2 * n, 1);
     PrivacyLossAudit.Result r = PrivacyLossAudit.auditSamples(Arrays.copyOfRange(onD, 0, n),
         Arrays.copyOfRange(onDPrime, 0, n), Arrays.copyOfRange(onD, n, 2 * n), Arrays.copyOfRange(onDPrime, n, 2 * n),
         PrivacyLossAudit.Options.of(n, DELTA));
@@ -104,14 +150,27 @@ class DpSgdStepAuditTest {
   }
 
   /** {@code replicates} independent noisy one-step gradient sums on D (or D'), in one Spark job. */
-  private static double[] steps(boolean withExtra, double clip, int replicates, int dataset) {
-    List<Tuple2<Integer, DpSgd.Example>> rows = new ArrayList<>();
+  private static double[] steps(Extra extra, double clip, int replicates, int dataset) {
+    List<Tuple2<Integer, DpSgd.Example[]>> rows = new ArrayList<>();
     for (int rep = 0; rep < replicates; rep++) {
       for (double[] e : D) {
-        rows.add(new Tuple2<>(rep, new DpSgd.Example(e[1], Vectors.dense(e[0]))));
+        rows.add(new Tuple2<>(rep, new DpSgd.Example[] {new DpSgd.Example(e[1], Vectors.dense(e[0]))}));
       }
-      if (withExtra) {
-        rows.add(new Tuple2<>(rep, new DpSgd.Example(EXTRA[1], Vectors.dense(EXTRA[0]))));
+      DpSgd.Example x = new DpSgd.Example(EXTRA[1], Vectors.dense(EXTRA[0]));
+      switch (extra) {
+        case NONE -> { }
+        case ROW -> rows.add(new Tuple2<>(rep, new DpSgd.Example[] {x}));
+        case UNIT -> {
+          DpSgd.Example[] unit = new DpSgd.Example[K];
+          Arrays.fill(unit, x);
+          rows.add(new Tuple2<>(rep, unit));
+        }
+        case ROWS_AS_UNITS -> {
+          for (int j = 0; j < K; j++) {
+            rows.add(new Tuple2<>(rep, new DpSgd.Example[] {x}));
+          }
+        }
+        default -> throw new IllegalStateException();
       }
     }
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(SparkTestSession.get().sparkContext());
@@ -119,12 +178,14 @@ class DpSgdStepAuditTest {
     Map<Integer, Double> sums = JavaPairRDD.fromJavaRDD(jsc.parallelize(rows, 4))
         .groupByKey(4)
         .mapToPair(t -> {
-          // Replicate rep's Poisson sample and clipped gradient sum, as in DpSgd.train's partitions.
+          // Replicate rep's Poisson sample of units and per-unit clipped gradient sum, as in
+          // DpSgd.stepSum's partitions.
           double[] acc = new double[1];
+          double[] scratch = new double[1];
           KeyedStreamSource source = KeyedStreamSource.forCell(Secret.fromBytes(sampleKey), DpSgd.sampleCell(t._1(), 0));
-          for (DpSgd.Example e : t._2()) {
+          for (DpSgd.Example[] unit : t._2()) {
             if (DpSgd.sampled(Q, source)) {
-              DpSgd.addClippedGradient(new double[1], 1, false, e, DpSgd.Loss.LOGISTIC, clip, acc);
+              DpSgd.addUnitGradient(new double[1], 1, false, unit, DpSgd.Loss.LOGISTIC, clip, acc, scratch);
             }
           }
           return new Tuple2<>(t._1(), acc[0]);

@@ -60,6 +60,18 @@ public final class ParamChecks {
     };
   }
 
+  /** An integer in [lower, upper]. */
+  public static <T> Function1<T, Object> intInClosed(String name, long lower, long upper) {
+    return (Validator<T>) v -> {
+      long x = ((Number) v).longValue();
+      if (x < lower || x > upper) {
+        throw new IllegalArgumentException(name + " must be an integer in [" + lower + ", " + upper
+            + "]; got " + x);
+      }
+      return true;
+    };
+  }
+
   /** An integer &ge; 1. */
   public static <T> Function1<T, Object> atLeastOne(String name) {
     return (Validator<T>) v -> {

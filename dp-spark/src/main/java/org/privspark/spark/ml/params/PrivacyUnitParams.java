@@ -58,7 +58,7 @@ public final class PrivacyUnitParams implements Serializable {
     maxRowsPerUnit = new IntParam(uid, "maxRowsPerUnit",
         "k: each unit keeps at most k rows, chosen uniformly at random per fit, in [1, 2^20];"
             + " must be 1 with rowIsUnit",
-        ParamChecks.inClosed("maxRowsPerUnit", 1, MAX_ROWS_PER_UNIT));
+        ParamChecks.intInClosed("maxRowsPerUnit", 1, MAX_ROWS_PER_UNIT));
     rowIsUnit = new BooleanParam(uid, "rowIsUnit",
         "the caller states that each row is one unit (row-level mode, k = 1, no privacyUnitCol)");
     owner.setDefault(maxRowsPerUnit, 1);
