@@ -46,6 +46,24 @@ class UnitUtilityBenchmarkTest {
   }
 
   @Test
+  void estimators_claimThePersonAsStated() {
+    UnitUtilityBenchmark.Settings s = UnitUtilityBenchmark.Settings.parse(new String[] {"--data", DATA});
+    var unit = UnitUtilityBenchmark.unitLevel(s, 32_561);
+    assertThat(unit.getPrivacyUnit()).isEqualTo("person");
+    assertThat(unit.getPrivacyUnitCol()).isEqualTo(AdultVisits.PERSON_ID);
+    assertThat(unit.getMaxRowsPerUnit()).isEqualTo(4);
+    assertThat(unit.getRowIsUnit()).isFalse();
+    var scaled = UnitUtilityBenchmark.scaledByK(UnitUtilityBenchmark.unitLevel(s, 32_561), s.k());
+    assertThat((double) scaled.getOrDefault(scaled.clipNorm())).isEqualTo(8.0);
+    assertThat((double) scaled.getOrDefault(scaled.learningRate())).isEqualTo(0.5);
+    var row = UnitUtilityBenchmark.rowLevel(s, 32_561);
+    assertThat(row.getPrivacyUnit()).isEqualTo("person");
+    assertThat(row.getPrivacyUnitCol()).isNull();
+    assertThat(row.getRowIsUnit()).isTrue();
+    assertThat(unit.plan().noiseMultiplier()).isEqualTo(row.plan().noiseMultiplier()); // same q, steps, ε
+  }
+
+  @Test
   void meanAndSampleSd() {
     assertThat(UnitUtilityBenchmark.mean(List.of(1.0, 2.0, 3.0))).isEqualTo(2.0);
     assertThat(UnitUtilityBenchmark.sd(List.of(1.0, 2.0, 3.0))).isCloseTo(1.0, within(1e-12));
