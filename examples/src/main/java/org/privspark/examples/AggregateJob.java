@@ -166,7 +166,7 @@ public final class AggregateJob implements Callable<Integer> {
     Dataset<Row> keys = publicGroups == null ? null : SparkJobs.readTable(spark, "--public-groups", publicGroups);
     // Validation only: cost() checks the whole query against the schema and charges nothing, so
     // this budget is never spent from.
-    query.build(data, input.unitColumn(), new PrivacyBudget(1, 0), keys, secret);
+    query.build(data, input.unitColumn(), input.claim(ledgerOptions.unit), new PrivacyBudget(1, 0), keys, secret);
     if (keys != null) {
       SparkJobs.requireConvertibleKeys(data, keys, groupBy, "--public-groups " + publicGroups);
     }
@@ -192,7 +192,8 @@ public final class AggregateJob implements Callable<Integer> {
     try {
       // TestingHooks: identity unless a test-only conf is set (docs/RELIABILITY.md, "Spark failures").
       // run() charges, then computes the release (its Spark job runs inside run()).
-      result = p.query().build(TestingHooks.apply(p.spark(), p.data()), input.unitColumn(), journal.budget(), p.keys(),
+      result = p.query().build(TestingHooks.apply(p.spark(), p.data()), input.unitColumn(), input.claim(ledgerOptions.unit),
+          journal.budget(), p.keys(),
           p.secret()).run();
     } catch (BudgetExhaustedException e) {
       err(e.getMessage());

@@ -23,6 +23,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.privspark.core.accounting.OrderGrid;
 import org.privspark.core.accounting.PrivacyBudget;
+import org.privspark.core.accounting.PrivacyUnit;
 import org.privspark.core.audit.AuditReport;
 import org.privspark.core.audit.LedgerVerifier;
 import org.privspark.core.ledger.Ledger;
@@ -51,6 +52,12 @@ final class DemoJob {
   static final String ORIGIN = "demo.privspark.org/adult";
   static final double BUDGET_EPSILON = 3.0;
   static final double BUDGET_DELTA = 1e-5;
+  /**
+   * Whom the budget protects: a respondent of the census. Adult has one row per respondent, so the
+   * "person" column below is a row number, and a row is a person.
+   */
+  static final PrivacyUnit UNIT = PrivacyUnit.of("person",
+      "one respondent of the 1994 US census extract (UCI Adult), who has one row");
 
   /** What the demo found, for its test. */
   record Outcome(long educationGroups, double medianHours, double accuracy, AuditReport audit) {}
@@ -96,7 +103,7 @@ final class DemoJob {
 
     // 1. A count per education level; the 16 levels are public (the data set's documentation).
     Dataset<Row> levels = spark.createDataset(List.of(AdultData.EDUCATION), Encoders.STRING()).toDF("education");
-    List<Row> counts = PrivateDataFrame.of(people, "person", budget).groupBy("education")
+    List<Row> counts = PrivateDataFrame.of(people, "person", UNIT.name(), budget).groupBy("education")
         .publicGroups(levels).count().epsilon(0.5).noise(NoiseKind.LAPLACE).run().collectAsList();
     List<Row> top = new ArrayList<>(counts);
     top.sort(Comparator.comparingDouble((Row r) -> r.getAs("count")).reversed());
@@ -107,7 +114,7 @@ final class DemoJob {
     }
 
     // 2. Mean age and hours per week by sex; the groups are chosen privately.
-    List<Row> bySex = PrivateDataFrame.of(people, "person", budget).groupBy("sex")
+    List<Row> bySex = PrivateDataFrame.of(people, "person", UNIT.name(), budget).groupBy("sex")
         .mean("age", 17, 90).mean("hours_per_week", 1, 99).epsilon(0.5).delta(1e-6)
         .noise(NoiseKind.GAUSSIAN).run().orderBy(col("sex")).collectAsList();
     say.println("2. Mean age and hours per week by sex (ε = 0.5, δ = 1e-6, private groups):");
@@ -118,7 +125,7 @@ final class DemoJob {
     }
 
     // 3. Quartiles of hours per week, over everyone.
-    List<Double> quartiles = PrivateDataFrame.of(people, "person", budget).aggregate()
+    List<Double> quartiles = PrivateDataFrame.of(people, "person", UNIT.name(), budget).aggregate()
         .quantiles("hours_per_week", 0, 100, 0.25, 0.5, 0.75).epsilon(0.5).run().first()
         .getList(0);
     double median = quartiles.get(1);
@@ -161,7 +168,7 @@ final class DemoJob {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot prepare " + ledgerDir, e);
     }
-    return Ledger.create(store, ORIGIN, BUDGET_EPSILON, BUDGET_DELTA, OrderGrid.defaults(), signer,
+    return Ledger.create(store, ORIGIN, BUDGET_EPSILON, BUDGET_DELTA, OrderGrid.defaults(), UNIT, signer,
         OpeningStore.discarding());
   }
 

@@ -45,8 +45,8 @@ import org.privspark.spark.ml.feature.PublicFeatureEncoder;
  * }
  * </pre>
  *
- * Whom the run protects (docs/ML.md, "The privacy unit"): {@code privacyUnit} names the unit (it
- * must be the ledger's unit), and either {@code unitColumn} gives the column identifying it, with
+ * Whom the run protects (docs/ML.md, "The privacy unit"): {@code privacyUnit} names the unit
+ * (optional; it must equal the job's {@code --unit}, which the ledger checks), and either {@code unitColumn} gives the column identifying it, with
  * {@code maxRowsPerUnit} (k, default 1) rows kept per unit, or {@code "rowIsUnit": true} states that
  * each row is one unit (row-level DP-SGD; k must then be 1). Exactly one of the two is required.
  *
@@ -62,8 +62,7 @@ import org.privspark.spark.ml.feature.PublicFeatureEncoder;
  * @param range {@code unit} (default, [0, 1]) or {@code symmetric} ([-1, 1]) for numeric columns
  * @param maxNorm an optional L2 clip of every feature vector
  * @param label the label column
- * @param privacyUnit the name of the privacy unit (e.g. "person"), or null (only on a ledger with no
- *     declared unit)
+ * @param privacyUnit the name of the privacy unit (e.g. "person"), or null: the job's {@code --unit}
  * @param unitColumn the column identifying the unit, or null with {@code rowIsUnit}
  * @param maxRowsPerUnit k, the most rows kept per unit (default 1)
  * @param rowIsUnit whether each row is one unit (default false)

@@ -50,9 +50,11 @@ final class JobLedger {
   private final double budgetEpsilon;
   private final double budgetDelta;
   private final OrderGrid grid;
+  /** The unit of --unit: a new ledger's, or the existing ledger's (checked in {@link #prepare}). */
+  private final PrivacyUnit unit;
 
   private JobLedger(LedgerStore store, NoteSigner signer, boolean exists, boolean writeKey, Path key, Path openings,
-      double budgetEpsilon, double budgetDelta, OrderGrid grid) {
+      double budgetEpsilon, double budgetDelta, OrderGrid grid, PrivacyUnit unit) {
     this.store = store;
     this.signer = signer;
     this.exists = exists;
@@ -62,6 +64,7 @@ final class JobLedger {
     this.budgetEpsilon = budgetEpsilon;
     this.budgetDelta = budgetDelta;
     this.grid = grid;
+    this.unit = unit;
   }
 
   /**
@@ -70,6 +73,13 @@ final class JobLedger {
    * @throws IllegalArgumentException when the options do not fit the ledger (or its absence)
    */
   static JobLedger prepare(LedgerStore store, JobOptions.LedgerOptions o) {
+    PrivacyUnit unit;
+    try {
+      unit = PrivacyUnit.of(PrivacyUnit.checkName("--unit", o.unit), o.unitDefinition);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(e.getMessage().startsWith("--unit") ? e.getMessage()
+          : "--unit-definition: " + e.getMessage(), e);
+    }
     Optional<byte[]> genesisBytes;
     try {
       genesisBytes = store.read(LedgerLayout.GENESIS);
@@ -100,7 +110,13 @@ final class JobLedger {
         throw new IllegalArgumentException("--origin must match the existing ledger's origin " + g.origin()
             + " (or be left out); got " + o.origin);
       }
-      return new JobLedger(store, signer, true, false, o.key, o.openingsDir(), g.budgetEpsilon(), g.budgetDelta(), g.grid());
+      if (g.declaresUnit() && !g.unit().name().equals(unit.name())) {
+        // Before any data is read or anything charged: the ledger's budget protects another unit.
+        throw new IllegalArgumentException("--unit must be the privacy unit of the existing ledger, '"
+            + g.unit().name() + "': its budget protects that unit only; got '" + unit.name() + "'");
+      }
+      return new JobLedger(store, signer, true, false, o.key, o.openingsDir(), g.budgetEpsilon(), g.budgetDelta(),
+          g.grid(), g.declaresUnit() ? g.unit() : unit);
     }
     if (o.budgetEpsilon == null) {
       throw new IllegalArgumentException("--budget-epsilon is required: there is no ledger at " + store.location()
@@ -126,7 +142,8 @@ final class JobLedger {
       signer = NoteSigner.generate(o.origin != null ? o.origin : "privspark.local/" + UUID.randomUUID());
       writeKey = true;
     }
-    return new JobLedger(store, signer, false, writeKey, o.key, o.openingsDir(), epsilon, delta, OrderGrid.defaults());
+    return new JobLedger(store, signer, false, writeKey, o.key, o.openingsDir(), epsilon, delta, OrderGrid.defaults(),
+        unit);
   }
 
   /** Whether {@link #openOrCreate} will create the ledger. */
@@ -148,7 +165,12 @@ final class JobLedger {
    * job's cost ({@code plan()}) before the ledger is opened. Never spend from it.
    */
   PrivacyBudget previewBudget() {
-    return new PrivacyBudget(budgetEpsilon, budgetDelta, grid);
+    return new PrivacyBudget(budgetEpsilon, budgetDelta, grid, unit);
+  }
+
+  /** The privacy unit the job's releases claim (--unit). */
+  String unitName() {
+    return unit.name();
   }
 
   Path key() {
@@ -164,8 +186,7 @@ final class JobLedger {
     if (writeKey) {
       KeyFiles.write(key, signer);
     }
-    return Ledger.create(store, signer.name(), budgetEpsilon, budgetDelta, grid, signer,
-        openingStore);
+    return Ledger.create(store, signer.name(), budgetEpsilon, budgetDelta, grid, unit, signer, openingStore);
   }
 
   private static NoteSigner readSigner(Path key) {

@@ -15,6 +15,7 @@ import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.privspark.core.ledger.note.KeyFiles;
+import org.privspark.core.accounting.UnitClaim;
 import picocli.CommandLine.Option;
 
 /**
@@ -116,6 +117,11 @@ final class JobOptions {
       return unit.rowIsUnit ? ROW_UNIT : unit.column;
     }
 
+    /** What the job's releases claim to protect: the unit {@code name} (--unit), per row with --row-is-unit. */
+    UnitClaim claim(String name) {
+      return unit.rowIsUnit ? UnitClaim.rowIsUnit(name) : UnitClaim.perUnit(name);
+    }
+
     /**
      * The data, lazily: this reads the schema (Parquet's footer, a CSV file's header line), never a
      * value, and keeps no rows. Throws IllegalArgumentException for a bad path, format or schema.
@@ -194,6 +200,15 @@ final class JobOptions {
     @Option(names = "--origin", paramLabel = "NAME",
         description = "The name of a new ledger and its new key (default: privspark.local/<random id>).")
     String origin;
+
+    @Option(names = "--unit", required = true, paramLabel = "NAME",
+        description = "The privacy unit the input's unit column identifies (person, household, ...): a new ledger"
+            + " protects it; an existing ledger must protect it.")
+    String unit;
+
+    @Option(names = "--unit-definition", defaultValue = "", paramLabel = "TEXT",
+        description = "What one unit is, for auditors, recorded in a new ledger (at most 1000 characters).")
+    String unitDefinition;
 
     Path openingsDir() {
       return openings != null ? openings : KeyFiles.openingsPath(key);

@@ -7,6 +7,7 @@ import java.util.Locale;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.privspark.core.accounting.PrivacyBudget;
+import org.privspark.core.accounting.UnitClaim;
 import org.privspark.core.noise.Secret;
 import org.privspark.spark.sql.NoiseKind;
 import org.privspark.spark.sql.PrivateAggregation;
@@ -93,14 +94,15 @@ public record QuerySpec(String name, List<String> groupBy, String publicGroups, 
    * The query on {@code data}, charged to {@code budget} when run. Validates everything through
    * {@link PrivateAggregation#cost()}, which reads no data and charges nothing.
    *
+   * @param unit what the release claims to protect: the unit {@code unitColumn} identifies (--unit)
    * @param keys the public groups read from {@link #publicGroups}, or null
    * @param secret the release secret, or null for a fresh one
    * @throws IllegalArgumentException naming the first invalid parameter
    */
-  PrivateAggregation build(Dataset<Row> data, String unitColumn, PrivacyBudget budget, Dataset<Row> keys,
-      Secret secret) {
+  PrivateAggregation build(Dataset<Row> data, String unitColumn, UnitClaim unit, PrivacyBudget budget,
+      Dataset<Row> keys, Secret secret) {
     try {
-      PrivateDataFrame frame = PrivateDataFrame.of(data, unitColumn, budget)
+      PrivateDataFrame frame = PrivateDataFrame.of(data, unitColumn, unit, budget)
           .maxGroupsContributed(maxGroupsContributed)
           .maxContributionsPerGroup(maxContributionsPerGroup);
       PrivateAggregation q = groupBy.isEmpty() ? frame.aggregate() : frame.groupBy(groupBy.toArray(String[]::new));

@@ -131,7 +131,7 @@ public final class ReportJob implements Callable<Integer> {
           : SparkJobs.readTable(spark, "publicGroups of query '" + q.name() + "'", q.publicGroups());
       keys.add(k);
       // Validation and cost only: this budget is never spent from.
-      events.add(q.build(data, input.unitColumn(), new PrivacyBudget(1, 0), k, null).cost());
+      events.add(q.build(data, input.unitColumn(), input.claim(ledgerOptions.unit), new PrivacyBudget(1, 0), k, null).cost());
       if (k != null) {
         SparkJobs.requireConvertibleKeys(data, k, q.groupBy(), "publicGroups of query '" + q.name() + "'");
       }
@@ -162,7 +162,7 @@ public final class ReportJob implements Callable<Integer> {
       // The report's one entry carries the release id of the report's secret: a second report
       // keyed by the same secret file is refused (its queries' secrets derive from it).
       receipt = ledger.append(MECHANISM, total, new ReleaseDetails(description.toString(), parameters, dataset, ""),
-          p.secret() == null ? null : p.secret().releaseId());
+          p.secret() == null ? null : p.secret().releaseId(), input.claim(ledgerOptions.unit));
     } catch (BudgetExhaustedException e) {
       err(e.getMessage());
       err("nothing was charged (the report's " + report.queries().size() + " queries are charged together)");
@@ -181,7 +181,7 @@ public final class ReportJob implements Callable<Integer> {
       for (int i = 0; i < report.queries().size(); i++) {
         QuerySpec q = report.queries().get(i);
         Secret s = p.secret() == null ? null : ReleaseSecrets.forQuery(p.secret(), q.name());
-        Dataset<Row> result = q.build(p.data(), input.unitColumn(), journal.budget(), p.keys().get(i), s).run();
+        Dataset<Row> result = q.build(p.data(), input.unitColumn(), input.claim(ledgerOptions.unit), journal.budget(), p.keys().get(i), s).run();
         long written = p.output().writeResult(q.name(), result, q.groupBy());
         Map<String, Object> release = new LinkedHashMap<>();
         release.put("job", "report");

@@ -294,10 +294,13 @@ public final class TrainJob implements Callable<Integer> {
     DpSgdEstimator<?, ?> e = kind.equals("logistic") ? new DPLogisticRegression()
         : new DPLinearRegression().setPredictionCol(SCALED_PREDICTION);
     e.setLabelCol(FeatureSpec.LABEL).setFeaturesCol("features").setEpochs(epochs);
-    // Whom the run protects: the spec's unit column and k, or its statement that each row is one unit.
-    if (fs.privacyUnit() != null) {
-      e.setPrivacyUnit(fs.privacyUnit());
+    // Whom the run protects: the unit named by --unit (the spec may repeat it, and must agree), with
+    // the spec's unit column and k, or the spec's statement that each row is one unit.
+    if (fs.privacyUnit() != null && !fs.privacyUnit().equals(ledgerOptions.unit)) {
+      throw new IllegalArgumentException("privacyUnit '" + fs.privacyUnit() + "' of the feature specification must"
+          + " equal --unit '" + ledgerOptions.unit + "'");
     }
+    e.setPrivacyUnit(fs.privacyUnit() != null ? fs.privacyUnit() : ledgerOptions.unit);
     if (fs.rowIsUnit()) {
       e.setRowIsUnit(true);
     } else {

@@ -49,7 +49,7 @@ class AggregateJobTest {
         "--csv-option", "ignoreLeadingWhiteSpace=true", "--row-is-unit",
         "--group-by", "education", "--public-groups", JobFixture.educationGroups(tmp).toString(),
         "--stat", "count", "--stat", "mean:age:17:90", "--stat", "quantiles:age:17:90:0.5,0.9",
-        "--epsilon", "1", "--ledger", ledger.toString(), "--key", key.toString(),
+        "--epsilon", "1", "--ledger", ledger.toString(), "--unit", "person", "--key", key.toString(),
         "--budget-epsilon", "3", "--budget-delta", "1e-5", "--output", output.toString()));
     if (secret != null) {
       args.addAll(List.of("--release-secret", secret.toString()));
@@ -102,7 +102,7 @@ class AggregateJobTest {
     Run second = aggregate(List.of("--input", ADULT, "--schema", ADULT_SCHEMA, "--csv-option",
         "ignoreLeadingWhiteSpace=true", "--row-is-unit", "--name", "hours-by-occupation", "--group-by", "occupation",
         "--stat", "count-distinct-units", "--stat", "sum:hours_per_week:0:80", "--epsilon", "0.5", "--delta", "1e-6",
-        "--noise", "gaussian", "--output-format", "parquet", "--ledger", ledger.toString(), "--key", key.toString(),
+        "--noise", "gaussian", "--output-format", "parquet", "--ledger", ledger.toString(), "--unit", "person", "--key", key.toString(),
         "--output", out2.toString()));
     assertThat(second.exit()).as(second.all()).isZero();
     assertThat(second.out()).contains("opened ledger").contains("charged ledger entry 2");
@@ -205,7 +205,7 @@ class AggregateJobTest {
 
     List<String> fresh = with(countAndMeanAge(tmp.resolve("out-2"), null), "--budget-epsilon", null);
     Path otherKey = tmp.resolve("keys/other.key");
-    assertThat(JobFixture.cli("ledger", "init", tmp.resolve("other-ledger").toString(), "--budget-epsilon", "1",
+    assertThat(JobFixture.cli("ledger", "init", tmp.resolve("other-ledger").toString(), "--unit", "person", "--budget-epsilon", "1",
         "--budget-delta", "0", "--key-out", otherKey.toString()).exit()).isZero();
     List<List<String>> bad = List.of(
         with(fresh, "--group-by", "nationality"),
@@ -214,10 +214,13 @@ class AggregateJobTest {
         with(fresh, "--budget-epsilon", "5"),
         with(fresh, "--key", otherKey.toString()),
         with(fresh, "--key", tmp.resolve("keys/missing.key").toString()),
-        with(fresh, "--output", tmp.resolve("out").toString()));
+        with(fresh, "--output", tmp.resolve("out").toString()),
+        with(fresh, "--unit", "household"),
+        with(fresh, "--unit", "Person!"));
     List<String> expected = List.of("keyColumns must name an existing column", "bounds of", "--public-groups",
         "--budget-epsilon must match the existing ledger's budget epsilon 3.0", "is not the key of the ledger",
-        "does not exist; the ledger at", "already holds aggregate");
+        "does not exist; the ledger at", "already holds aggregate",
+        "--unit must be the privacy unit of the existing ledger, 'person'", "must be 1 to 64 characters");
     for (int i = 0; i < bad.size(); i++) {
       Run r = aggregate(bad.get(i));
       assertThat(r.exit()).as(r.all()).isEqualTo(2);
@@ -260,7 +263,7 @@ class AggregateJobTest {
     Run r = aggregate(List.of("--help"));
     assertThat(r.exit()).isZero();
     for (String option : Arrays.asList("--input", "--privacy-unit", "--row-is-unit", "--group-by", "--public-groups",
-        "--stat", "--l0", "--linf", "--epsilon", "--delta", "--noise", "--ledger", "--key", "--budget-epsilon",
+        "--stat", "--l0", "--linf", "--epsilon", "--delta", "--noise", "--ledger", "--key", "--unit", "--unit-definition", "--budget-epsilon",
         "--budget-delta", "--release-secret", "--output", "--output-format")) {
       assertThat(r.out()).contains(option);
     }

@@ -35,7 +35,7 @@ class JobPrivacySeamsTest {
 
   private List<String> aggregate(Path input, String name, String... more) {
     List<String> args = new ArrayList<>(List.of("--input", input.toString(), "--privacy-unit", "id",
-        "--name", name, "--ledger", tmp.resolve("ledger").toString(), "--key", tmp.resolve("keys/k.key").toString(),
+        "--name", name, "--ledger", tmp.resolve("ledger").toString(), "--unit", "person", "--key", tmp.resolve("keys/k.key").toString(),
         "--budget-epsilon", "5", "--budget-delta", "1e-5", "--output", tmp.resolve("out-" + name).toString()));
     args.addAll(List.of(more));
     return args;
@@ -58,7 +58,7 @@ class JobPrivacySeamsTest {
         """);
     Run report = job(ReportJob::run, List.of("--queries", queries.toString(), "--input", d.toString(),
         "--schema", "id INT, v INT", "--privacy-unit", "id", "--ledger", tmp.resolve("ledger").toString(),
-        "--key", tmp.resolve("keys/k.key").toString(), "--budget-epsilon", "5", "--budget-delta", "1e-5",
+        "--unit", "person", "--key", tmp.resolve("keys/k.key").toString(), "--budget-epsilon", "5", "--budget-delta", "1e-5",
         "--output", tmp.resolve("out-report").toString(), "--release-secret", reportSecret.toString()));
     assertThat(report.exit()).as(report.all()).isZero();
 
@@ -104,7 +104,7 @@ class JobPrivacySeamsTest {
     for (String odd : List.of("10", "10.5")) {
       Run r = job(AggregateJob::run, List.of("--input", csv("v" + odd + ".csv", 50, odd).toString(),
           "--privacy-unit", "id", "--stat", "mean:v:0:20", "--epsilon", "100", "--name", "x",
-          "--ledger", tmp.resolve("l" + odd).toString(), "--key", tmp.resolve("k" + odd + "/k.key").toString(),
+          "--ledger", tmp.resolve("l" + odd).toString(), "--unit", "person", "--key", tmp.resolve("k" + odd + "/k.key").toString(),
           "--budget-epsilon", "1", "--budget-delta", "1e-5", "--output", tmp.resolve("o" + odd).toString()));
       assertThat(r.exit()).as("over budget: refused").isEqualTo(3);
       schemas.add(r.out().lines().filter(l -> l.startsWith("schema:")).findFirst().orElseThrow());

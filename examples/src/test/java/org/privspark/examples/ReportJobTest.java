@@ -68,7 +68,7 @@ class ReportJobTest {
   private List<String> args(Path queries, Path output, Path secret) {
     List<String> a = new ArrayList<>(List.of("--queries", queries.toString(), "--input", ADULT, "--schema",
         ADULT_SCHEMA, "--csv-option", "ignoreLeadingWhiteSpace=true", "--row-is-unit", "--ledger", ledger.toString(),
-        "--key", key.toString(), "--budget-epsilon", "2", "--budget-delta", "1e-5", "--output", output.toString()));
+        "--unit", "person", "--key", key.toString(), "--budget-epsilon", "2", "--budget-delta", "1e-5", "--output", output.toString()));
     if (secret != null) {
       a.addAll(List.of("--release-secret", secret.toString()));
     }

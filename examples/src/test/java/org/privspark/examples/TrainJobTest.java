@@ -55,7 +55,7 @@ class TrainJobTest {
         "--csv-option", "ignoreLeadingWhiteSpace=true", "--features", FEATURES, "--model", "logistic",
         "--target-epsilon", "1", "--target-delta", "1e-5", "--expected-batch-size", "1024",
         "--num-examples", String.valueOf(ADULT_ROWS), "--epochs", "3", "--clip-norm", "2", "--learning-rate", "2",
-        "--ledger", ledger.toString(), "--key", key.toString(), "--budget-epsilon", "1.5", "--budget-delta", "1e-5",
+        "--ledger", ledger.toString(), "--unit", "person", "--key", key.toString(), "--budget-epsilon", "1.5", "--budget-delta", "1e-5",
         "--model-out", modelOut.toString()));
   }
 
@@ -216,6 +216,19 @@ class TrainJobTest {
     Run r = train(with(logistic(tmp.resolve("model")), "--features", spec.toString()));
     assertThat(r.exit()).as(r.all()).isEqualTo(2);
     assertThat(r.err()).contains("unitColumn (the column identifying the privacy unit) or \"rowIsUnit\": true");
+    assertThat(Files.exists(ledger)).as("no ledger created").isFalse();
+  }
+
+  /** The spec's unit must be the job's --unit: refused while validating, before any ledger exists. */
+  @Test
+  void train_specUnitOtherThanTheJobsUnit_exitsTwo() throws Exception {
+    Path spec = Files.writeString(tmp.resolve("features.json"), """
+        {"numeric": [{"column": "age", "lower": 17, "upper": 90}],
+         "label": {"column": "income", "positive": ">50K"}, "privacyUnit": "household", "rowIsUnit": true}
+        """);
+    Run r = train(with(logistic(tmp.resolve("model")), "--features", spec.toString()));
+    assertThat(r.exit()).as(r.all()).isEqualTo(2);
+    assertThat(r.err()).contains("privacyUnit 'household' of the feature specification must equal --unit 'person'");
     assertThat(Files.exists(ledger)).as("no ledger created").isFalse();
   }
 

@@ -29,17 +29,20 @@ import org.privspark.core.ledger.Reason;
  * @param checkpointRoot its root hash in hex, or ""
  * @param mechanisms per mechanism name: entries and the ε of those entries alone
  * @param timeline cumulative ε after each entry, with its time
+ * @param unit the privacy unit the ledger protects (format 4 on), or null when it declares none
+ * @param rowIsUnitEntries the entries whose release treated each row as one unit, on the data
+ *     holder's statement that each row is one unit (their guarantee rests on that statement)
  */
 public record AuditReport(
     boolean intact, Reason reason, long failedIndex, String message, String origin, String mode, long entries,
     double budgetEpsilon, double budgetDelta, double spentEpsilon, double additiveDelta,
     long checkpointSize, String checkpointRoot, Map<String, MechanismTotal> mechanisms,
-    List<Point> timeline) {
+    List<Point> timeline, org.privspark.core.accounting.PrivacyUnit unit, long rowIsUnitEntries) {
 
   /** A failed verification: the failure, and no figure. */
   static AuditReport failed(Reason reason, long failedIndex, String message) {
     return new AuditReport(false, reason, failedIndex, message, "", "", 0, Double.NaN, Double.NaN, Double.NaN,
-        Double.NaN, 0, "", Map.of(), List.of());
+        Double.NaN, 0, "", Map.of(), List.of(), null, 0);
   }
 
   /** Whether the ledger verified and is confidential: its budget still needs a budget proof. */
@@ -50,6 +53,11 @@ public record AuditReport(
   /** ε still available at the budget's δ (NaN when the ledger did not verify or is confidential). */
   public double remainingEpsilon() {
     return intact && Double.isFinite(spentEpsilon) ? Math.max(0, budgetEpsilon - spentEpsilon) : Double.NaN;
+  }
+
+  /** The unit's name for a report: the name, or a note that the ledger declares none. */
+  public String unitText() {
+    return unit != null ? unit.name() : "not declared (ledger format 3 or older)";
   }
 
   /** One mechanism's share. */

@@ -37,6 +37,11 @@ public final class HtmlReport {
     }
     h.append("<table>");
     row(h, "Origin", "<code>" + escape(r.origin()) + "</code>");
+    row(h, "Privacy unit", escape(r.unitText()) + (r.unit() == null || r.unit().definition().isEmpty() ? ""
+        : ": " + escape(r.unit().definition())));
+    if (r.rowIsUnitEntries() > 0) {
+      row(h, "Entries that treat each row as one unit", Long.toString(r.rowIsUnitEntries()));
+    }
     row(h, "Entries verified", Long.toString(r.entries()));
     row(h, "Budget", "ε = " + num(r.budgetEpsilon()) + ", δ = " + num(r.budgetDelta()));
     row(h, "Spent (at the budget's δ)", "ε = " + num(r.spentEpsilon()));

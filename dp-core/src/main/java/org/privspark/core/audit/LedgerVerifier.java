@@ -286,6 +286,7 @@ public final class LedgerVerifier {
     private final Map<String, FixedPointCost> byMechanism = new LinkedHashMap<>();
     private final Map<String, Long> counts = new LinkedHashMap<>();
     private final List<AuditReport.Point> timeline = new ArrayList<>();
+    private long rowIsUnitEntries;
     private Checkpoint checkpoint;
 
     void start(LedgerReplay replay) {
@@ -293,6 +294,9 @@ public final class LedgerVerifier {
     }
 
     void add(LedgerEntry entry) {
+      if (entry.unit() != null && entry.unit().rowIsUnit()) {
+        rowIsUnitEntries++;
+      }
       if (entry.confidential()) {
         // Per-entry costs are hidden: count entries, never report a cost.
         byMechanism.putIfAbsent(entry.mechanism(), null);
@@ -321,7 +325,7 @@ public final class LedgerVerifier {
       return new AuditReport(true, null, -1, message, g.origin(), g.mode(), replay.nextIndex() - 1,
           g.budgetEpsilon(), g.budgetDelta(), spent, replay.total().delta(),
           checkpoint == null ? 0 : checkpoint.size(), checkpoint == null ? "" : HEX.formatHex(checkpoint.rootHash()),
-          mechanisms, List.copyOf(timeline));
+          mechanisms, List.copyOf(timeline), g.unit(), rowIsUnitEntries);
     }
   }
 }

@@ -25,6 +25,7 @@ public final class ReportJson {
     }
     o.put("origin", r.origin());
     o.put("mode", r.mode());
+    unit(o, r);
     o.put("entries", r.entries());
     number(o, "budgetEpsilon", r.budgetEpsilon());
     number(o, "budgetDelta", r.budgetDelta());
@@ -56,6 +57,16 @@ public final class ReportJson {
     }
   }
 
+  /** The verified ledger's unit (null when it declares none) and its row-is-unit entries. */
+  private static void unit(ObjectNode o, AuditReport r) {
+    if (r.unit() != null) {
+      o.putObject("unit").put("name", r.unit().name()).put("definition", r.unit().definition());
+    } else {
+      o.putNull("unit");
+    }
+    o.put("rowIsUnitEntries", r.rowIsUnitEntries());
+  }
+
   /**
    * A confidential ledger's verdict: the structure and the budget proof's outcome, the order α*
    * the proof reveals, and nothing about per-entry costs or the total. The ledger's figures
@@ -73,6 +84,7 @@ public final class ReportJson {
       return write(o);
     }
     o.put("origin", r.structure().origin());
+    unit(o, r.structure());
     o.put("entries", r.structure().entries());
     number(o, "budgetEpsilon", r.structure().budgetEpsilon());
     number(o, "budgetDelta", r.structure().budgetDelta());

@@ -147,6 +147,12 @@ final class AuditCommand {
         out("intact: " + r.entries() + " entries, consistent with " + saved.size()
             + " saved checkpoint(s), within budget");
         out("origin: " + r.origin());
+        out("privacy unit: " + r.unitText() + (r.unit() == null || r.unit().definition().isEmpty() ? ""
+            : " (" + r.unit().definition() + ")"));
+        if (r.rowIsUnitEntries() > 0) {
+          out("  " + r.rowIsUnitEntries() + " entries treat each row as one " + r.unit().name()
+              + ", on the data holder's statement that each row is one");
+        }
         out(String.format(Locale.ROOT, "budget: epsilon=%s delta=%s", r.budgetEpsilon(), r.budgetDelta()));
         out(String.format(Locale.ROOT, "spent: epsilon=%.6g at delta=%s (additive delta %.3g); remaining epsilon=%.6g",
             r.spentEpsilon(), r.budgetDelta(), r.additiveDelta(), r.remainingEpsilon()));
@@ -191,6 +197,7 @@ final class AuditCommand {
         // The ledger's own figures only when its structure and the proof verified (never in a rejection).
         if (r.ok()) {
           out("origin: " + r.structure().origin() + " (confidential: per-entry costs and the total stay hidden)");
+          out("privacy unit: " + r.structure().unitText());
           out(String.format(Locale.ROOT, "budget: epsilon=%s delta=%s", r.structure().budgetEpsilon(),
               r.structure().budgetDelta()));
           out("entries: " + r.structure().entries());

@@ -13,6 +13,8 @@ import org.privspark.core.Check;
 import org.privspark.core.accounting.BudgetExhaustedException;
 import org.privspark.core.accounting.OrderGrid;
 import org.privspark.core.accounting.PrivacyEvent;
+import org.privspark.core.accounting.PrivacyUnit;
+import org.privspark.core.accounting.UnitClaim;
 import org.privspark.core.audit.AuditReport;
 import org.privspark.core.audit.LedgerVerifier;
 import java.security.SecureRandom;
@@ -95,6 +97,16 @@ final class LedgerCommand {
     }
   }
 
+  /** The unit of --unit and --unit-definition, with errors naming the options. */
+  static PrivacyUnit unit(String name, String definition) {
+    PrivacyUnit.checkName("--unit", name);
+    try {
+      return PrivacyUnit.of(name, definition);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--unit-definition: " + e.getMessage(), e);
+    }
+  }
+
   @Command(name = "init", mixinStandardHelpOptions = true,
       description = "Create a ledger with a budget and a new Ed25519 checkpoint key.")
   static final class Init extends Base {
@@ -112,6 +124,15 @@ final class LedgerCommand {
         description = "The ledger's name, also its key's (default: privspark.local/<random id>).")
     String origin;
 
+    @Option(names = "--unit", required = true, paramLabel = "NAME",
+        description = "The privacy unit the budget protects, such as person or household (a-z, 0-9, '_', '-';"
+            + " starting with a letter): every entry must claim it.")
+    String unit;
+
+    @Option(names = "--unit-definition", defaultValue = "", paramLabel = "TEXT",
+        description = "What one unit is, for auditors (at most 1000 characters; recorded in clear in ledger.json).")
+    String unitDefinition;
+
     @Option(names = "--orders", defaultValue = "default", paramLabel = "default|opacus|A1,A2,...",
         description = "Rényi orders costs are recorded on (default: ${DEFAULT-VALUE}).")
     String orders;
@@ -127,6 +148,7 @@ final class LedgerCommand {
         throw new IllegalArgumentException("--mode must be transparent or confidential; got " + mode);
       }
       // Everything is validated before the key file is written.
+      PrivacyUnit privacyUnit = unit(unit, unitDefinition);
       Check.positiveFinite("budgetEpsilon", epsilon);
       Check.inHalfOpen("budgetDelta", delta, 0.0, 1.0);
       if (mode.equals(LedgerGenesis.CONFIDENTIAL) && !(delta > 0)) {
@@ -140,10 +162,11 @@ final class LedgerCommand {
         throw new IllegalArgumentException("DIR " + dir + " already holds a ledger");
       }
       KeyFiles.write(keyOut, signer);
-      Ledger ledger = Ledger.create(new LocalDirectoryStore(dir), name, mode, epsilon, delta, grid, signer,
-          OpeningStore.in(new LocalDirectoryStore(KeyFiles.openingsPath(keyOut))));
+      Ledger ledger = Ledger.create(new LocalDirectoryStore(dir), name, mode, epsilon, delta, grid, privacyUnit,
+          signer, OpeningStore.in(new LocalDirectoryStore(KeyFiles.openingsPath(keyOut))));
       out("created ledger " + ledger.genesis().origin() + " in " + dir);
-      out("mode: " + mode + "; budget: epsilon=" + epsilon + ", delta=" + delta + "; orders: " + grid.size());
+      out("mode: " + mode + "; budget: epsilon=" + epsilon + ", delta=" + delta + "; orders: " + grid.size()
+          + "; privacy unit: " + privacyUnit.name());
       out("private key: " + keyOut + " (keep it secret); public key: " + KeyFiles.publicKeyPath(keyOut));
       return 0;
     }
@@ -164,11 +187,24 @@ final class LedgerCommand {
         description = "A short public name for the kind of release (default: ${DEFAULT-VALUE}).")
     String mechanism;
 
+    @Option(names = "--unit", paramLabel = "NAME",
+        description = "The privacy unit the release protects; required when the ledger declares one, and must be it.")
+    String unit;
+
+    @Option(names = "--row-is-unit",
+        description = "The release treated each row as one unit, on your statement that each row is one --unit"
+            + " (recorded in the entry).")
+    boolean rowIsUnit;
+
     @Override
     int run() throws IOException {
+      if (rowIsUnit && unit == null) {
+        throw new IllegalArgumentException("--row-is-unit needs --unit: the unit each row is one of");
+      }
+      UnitClaim claim = unit == null ? null : new UnitClaim(PrivacyUnit.checkName("--unit", unit), rowIsUnit);
       Ledger ledger = openLedger();
       try {
-        Receipt receipt = ledger.append(mechanism, event, ReleaseDetails.describing(description));
+        Receipt receipt = ledger.append(mechanism, event, ReleaseDetails.describing(description), null, claim);
         var spent = ledger.spent();
         out(String.format(Locale.ROOT, "recorded entry %d; spent epsilon=%.6g of %s (remaining %.6g) at delta=%s",
             receipt.index(), spent.epsilon(), ledger.genesis().budgetEpsilon(),

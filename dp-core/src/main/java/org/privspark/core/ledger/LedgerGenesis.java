@@ -160,17 +160,17 @@ public record LedgerGenesis(
     ObjectNode node = CanonicalJson.parseCanonical(bytes, 0, "ledger.json",
         CanonicalJson.DoubleRule.CANONICAL_OR_LEGACY);
     CanonicalJson.Fields f = new CanonicalJson.Fields(node, 0, "ledger.json");
-    JsonNode formatNode = node.get("format");
-    int version = formatNode == null || !formatNode.isTextual() ? -1 : version(formatNode.textValue());
+    // The version first: it decides the fields, and an unknown one is named as such.
+    String format = f.text("format");
+    int version = version(format);
+    if (version < 0) {
+      throw f.malformed("format must be " + FORMAT_PREFIX + "N with N in [1, " + CURRENT_VERSION
+          + "] (a newer version needs a newer PrivSpark); got " + format);
+    }
     if (version >= FIRST_UNIT_VERSION) {
       f.exactly("format", "origin", "created", "mode", "budget", "orders", "fractionBits", "publicKey", "unit");
     } else {
       f.exactly("format", "origin", "created", "mode", "budget", "orders", "fractionBits", "publicKey");
-    }
-    String format = f.text("format");
-    if (version < 0) {
-      throw f.malformed("format must be " + FORMAT_PREFIX + "N with N in [1, " + CURRENT_VERSION
-          + "] (a newer version needs a newer PrivSpark); got " + format);
     }
     if (version >= FIRST_CANONICAL_DOUBLES_VERSION) {
       CanonicalJson.parseCanonical(bytes, 0, "ledger.json", CanonicalJson.DoubleRule.CANONICAL);

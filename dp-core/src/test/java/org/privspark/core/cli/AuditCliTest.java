@@ -39,11 +39,11 @@ class AuditCliTest {
     ledger = tmp.resolve("ledger");
     key = tmp.resolve("keys/holder.key");
     pub = tmp.resolve("keys/holder.key.pub");
-    CliRun init = CliRun.of("ledger", "init", ledger.toString(), "--budget-epsilon", "5.0", "--budget-delta", "1e-6",
+    CliRun init = CliRun.of("ledger", "init", ledger.toString(), "--unit", "person", "--budget-epsilon", "5.0", "--budget-delta", "1e-6",
         "--key-out", key.toString(), "--origin", "example.org/audit-cli");
     assertThat(init.exit()).as(init.err()).isZero();
     for (String epsilon : List.of("0.5", "2.0", "0.46")) {
-      CliRun r = CliRun.of("ledger", "record", ledger.toString(), "--key", key.toString(), "--event",
+      CliRun r = CliRun.of("ledger", "record", ledger.toString(), "--unit", "person", "--key", key.toString(), "--event",
           "pure:epsilon=" + epsilon, "--mechanism", "private-aggregation");
       assertThat(r.exit()).as(r.err()).isZero();
     }
@@ -294,10 +294,10 @@ class AuditCliTest {
   /** The holder's commands: the public key given as --key is named as such; a missing key file too. */
   @Test
   void publicKeyAsKey_isNamedAsSuch() {
-    CliRun r = CliRun.of("ledger", "record", ledger.toString(), "--key", pub.toString(), "--event", "pure:epsilon=0.1");
+    CliRun r = CliRun.of("ledger", "record", ledger.toString(), "--unit", "person", "--key", pub.toString(), "--event", "pure:epsilon=0.1");
     assertThat(r.exit()).isEqualTo(2);
     assertThat(r.err()).contains("this looks like a public key");
-    CliRun missing = CliRun.of("ledger", "record", ledger.toString(), "--key", tmp.resolve("nokey").toString(),
+    CliRun missing = CliRun.of("ledger", "record", ledger.toString(), "--unit", "person", "--key", tmp.resolve("nokey").toString(),
         "--event", "pure:epsilon=0.1");
     assertThat(missing.exit()).isEqualTo(2);
     assertThat(missing.err()).contains("--key").contains("does not exist");
@@ -310,7 +310,7 @@ class AuditCliTest {
     String secret = Files.readString(key, StandardCharsets.US_ASCII).strip();
     Path damaged = tmp.resolve("damaged.key");
     Files.writeString(damaged, secret.substring(0, secret.length() - 4) + "!!!!\n");
-    CliRun r = CliRun.of("ledger", "record", ledger.toString(), "--key", damaged.toString(), "--event",
+    CliRun r = CliRun.of("ledger", "record", ledger.toString(), "--unit", "person", "--key", damaged.toString(), "--event",
         "pure:epsilon=0.1");
     assertThat(r.exit()).isEqualTo(2);
     String seed = secret.split("\\+", 5)[4]; // PRIVATE+KEY+name+id+base64(0x01 || seed)

@@ -28,7 +28,7 @@ class ConfidentialCliTest {
     ledger = tmp.resolve("ledger");
     key = tmp.resolve("keys/holder.key");
     pub = tmp.resolve("keys/holder.key.pub");
-    CliRun r = CliRun.of("ledger", "init", ledger.toString(), "--mode", "confidential", "--budget-epsilon", "2.0",
+    CliRun r = CliRun.of("ledger", "init", ledger.toString(), "--unit", "person", "--mode", "confidential", "--budget-epsilon", "2.0",
         "--budget-delta", "1e-6", "--key-out", key.toString(), "--origin", "example.org/confidential",
         "--orders", "1.5,2,4,8,16,32,64");
     assertThat(r.exit()).as(r.err()).isZero();
@@ -36,7 +36,7 @@ class ConfidentialCliTest {
   }
 
   private CliRun record(String event) {
-    return CliRun.of("ledger", "record", ledger.toString(), "--key", key.toString(), "--event", event,
+    return CliRun.of("ledger", "record", ledger.toString(), "--unit", "person", "--key", key.toString(), "--event", event,
         "--mechanism", "private-aggregation");
   }
 
@@ -228,7 +228,7 @@ class ConfidentialCliTest {
 
   @Test
   void init_confidentialWithZeroDelta_exitsTwo() {
-    CliRun r = CliRun.of("ledger", "init", tmp.resolve("pure").toString(), "--mode", "confidential",
+    CliRun r = CliRun.of("ledger", "init", tmp.resolve("pure").toString(), "--unit", "person", "--mode", "confidential",
         "--budget-epsilon", "1", "--budget-delta", "0", "--key-out", tmp.resolve("k2").toString());
     assertThat(r.exit()).isEqualTo(2);
     assertThat(Files.exists(tmp.resolve("k2"))).as("no key written").isFalse();

@@ -29,13 +29,13 @@ class LedgerCliTest {
     ledger = tmp.resolve("ledger");
     key = tmp.resolve("keys/holder.key");
     pub = tmp.resolve("keys/holder.key.pub");
-    CliRun r = run("ledger", "init", ledger.toString(), "--budget-epsilon", "1.0", "--budget-delta", "1e-6",
+    CliRun r = run("ledger", "init", ledger.toString(), "--unit", "person", "--budget-epsilon", "1.0", "--budget-delta", "1e-6",
         "--key-out", key.toString(), "--origin", "example.org/sales-ledger");
     assertThat(r.exit()).as(r.err()).isZero();
   }
 
   private CliRun record(String event) {
-    return run("ledger", "record", ledger.toString(), "--key", key.toString(), "--event", event,
+    return run("ledger", "record", ledger.toString(), "--unit", "person", "--key", key.toString(), "--event", event,
         "--description", "SELECT count(*) FROM sales GROUP BY day", "--mechanism", "private-aggregation");
   }
 
@@ -44,8 +44,53 @@ class LedgerCliTest {
     assertThat(Files.readString(key)).startsWith("PRIVATE+KEY+example.org/sales-ledger+");
     assertThat(Files.readString(pub)).startsWith("example.org/sales-ledger+");
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(key))).isEqualTo("rw-------");
-    assertThat(run("ledger", "init", tmp.resolve("other").toString(), "--budget-epsilon", "1", "--budget-delta",
+    assertThat(run("ledger", "init", tmp.resolve("other").toString(), "--unit", "person", "--budget-epsilon", "1", "--budget-delta",
         "0", "--key-out", key.toString()).exit()).as("refuses to overwrite a key").isNotZero();
+  }
+
+  @Test
+  void theLedgerDeclaresItsUnit_recordRefusesAnotherOrNone_andTheReportShowsItAndTheRowLevelEntries()
+      throws Exception {
+    Path other = tmp.resolve("unit-ledger");
+    Path otherKey = tmp.resolve("keys/unit.key");
+    CliRun init = run("ledger", "init", other.toString(), "--unit", "household", "--unit-definition",
+        "the people at one address", "--budget-epsilon", "2", "--budget-delta", "1e-6", "--key-out", otherKey.toString());
+    assertThat(init.exit()).as(init.err()).isZero();
+    assertThat(init.out()).contains("privacy unit: household");
+    CliRun wrong = run("ledger", "record", other.toString(), "--unit", "person", "--key", otherKey.toString(),
+        "--event", "laplace:b=4");
+    assertThat(wrong.exit()).isEqualTo(2);
+    assertThat(wrong.err()).contains("'person'").contains("'household'").contains("nothing was charged");
+    CliRun none = run("ledger", "record", other.toString(), "--key", otherKey.toString(), "--event", "laplace:b=4");
+    assertThat(none.exit()).isEqualTo(2);
+    assertThat(none.err()).contains("must declare the unit");
+    assertThat(run("ledger", "record", other.toString(), "--unit", "household", "--key", otherKey.toString(),
+        "--event", "laplace:b=4").exit()).isZero();
+    assertThat(run("ledger", "record", other.toString(), "--unit", "household", "--row-is-unit", "--key",
+        otherKey.toString(), "--event", "laplace:b=4").exit()).isZero();
+    CliRun text = run("audit", "verify", other.toString(), "--public-key", otherKey + ".pub");
+    assertThat(text.exit()).as(text.out()).isZero();
+    assertThat(text.out()).contains("privacy unit: household (the people at one address)")
+        .contains("1 entries treat each row as one household");
+    JsonNode j = JSON.readTree(run("audit", "verify", other.toString(), "--public-key", otherKey + ".pub", "--json")
+        .out());
+    assertThat(j.get("unit").get("name").asText()).isEqualTo("household");
+    assertThat(j.get("rowIsUnitEntries").asLong()).isEqualTo(1);
+    assertThat(j.get("entries").asLong()).isEqualTo(2);
+  }
+
+  @Test
+  void init_withoutAUnitOrWithABadOne_isRefusedNamingTheOption_andWritesNothing() {
+    CliRun missing = run("ledger", "init", tmp.resolve("n1").toString(), "--budget-epsilon", "1", "--budget-delta",
+        "0", "--key-out", tmp.resolve("n1.key").toString());
+    assertThat(missing.exit()).isEqualTo(2);
+    assertThat(missing.err()).contains("--unit");
+    CliRun bad = run("ledger", "init", tmp.resolve("n2").toString(), "--unit", "Per son", "--budget-epsilon", "1",
+        "--budget-delta", "0", "--key-out", tmp.resolve("n2.key").toString());
+    assertThat(bad.exit()).isEqualTo(2);
+    assertThat(bad.err()).contains("--unit must be 1 to 64 characters");
+    assertThat(Files.exists(tmp.resolve("n2.key"))).isFalse();
+    assertThat(Files.exists(tmp.resolve("n2"))).isFalse();
   }
 
   @Test
@@ -143,10 +188,10 @@ class LedgerCliTest {
 
   @Test
   void badArguments_exitTwoNamingTheProblem() throws Exception {
-    CliRun badEvent = run("ledger", "record", ledger.toString(), "--key", key.toString(), "--event", "laplace:b=-1");
+    CliRun badEvent = run("ledger", "record", ledger.toString(), "--unit", "person", "--key", key.toString(), "--event", "laplace:b=-1");
     assertThat(badEvent.exit()).isEqualTo(2);
     assertThat(badEvent.err()).contains("scale must be finite and > 0");
-    CliRun badBudget = run("ledger", "init", tmp.resolve("x").toString(), "--budget-epsilon", "0", "--budget-delta",
+    CliRun badBudget = run("ledger", "init", tmp.resolve("x").toString(), "--unit", "person", "--budget-epsilon", "0", "--budget-delta",
         "0", "--key-out", tmp.resolve("x.key").toString());
     assertThat(badBudget.exit()).isEqualTo(2);
     assertThat(badBudget.err()).contains("budgetEpsilon must be finite and > 0");

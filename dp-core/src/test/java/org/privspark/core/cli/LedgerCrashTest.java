@@ -74,7 +74,7 @@ class LedgerCrashTest {
   private void assertSurvivesKillsAmongWriters(int processes, int kills, long seed) throws Exception {
     Path ledger = tmp.resolve("ledger");
     Path key = tmp.resolve("keys/holder.key");
-    CliRun init = CliRun.of("ledger", "init", ledger.toString(), "--budget-epsilon", "1000", "--budget-delta", "0",
+    CliRun init = CliRun.of("ledger", "init", ledger.toString(), "--unit", "person", "--budget-epsilon", "1000", "--budget-delta", "0",
         "--key-out", key.toString(), "--origin", "example.org/crash-ledger");
     assertThat(init.exit()).as(init.err()).isZero();
     Random random = new Random(seed);
@@ -134,7 +134,7 @@ class LedgerCrashTest {
   private void assertSurvivesKills(int trials, long seed, String mode) throws Exception {
     Path ledger = tmp.resolve("ledger");
     Path key = tmp.resolve("keys/holder.key");
-    CliRun init = CliRun.of("ledger", "init", ledger.toString(), "--budget-epsilon", "1000", "--budget-delta", "1e-6",
+    CliRun init = CliRun.of("ledger", "init", ledger.toString(), "--unit", "person", "--budget-epsilon", "1000", "--budget-delta", "1e-6",
         "--key-out", key.toString(), "--origin", "example.org/crash-ledger", "--mode", mode);
     assertThat(init.exit()).as(init.err()).isZero();
     LedgerVerifier verifier = new LedgerVerifier(KeyFiles.readVerifier(KeyFiles.publicKeyPath(key)));

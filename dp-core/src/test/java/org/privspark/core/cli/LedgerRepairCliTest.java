@@ -26,11 +26,11 @@ class LedgerRepairCliTest {
   void init() {
     ledger = tmp.resolve("ledger");
     key = tmp.resolve("keys/holder.key");
-    CliRun r = CliRun.of("ledger", "init", ledger.toString(), "--budget-epsilon", "5.0", "--budget-delta", "1e-6",
+    CliRun r = CliRun.of("ledger", "init", ledger.toString(), "--unit", "person", "--budget-epsilon", "5.0", "--budget-delta", "1e-6",
         "--key-out", key.toString(), "--origin", "example.org/repair-ledger");
     assertThat(r.exit()).as(r.err()).isZero();
     for (int i = 0; i < 3; i++) {
-      CliRun rec = CliRun.of("ledger", "record", ledger.toString(), "--key", key.toString(), "--event", "laplace:b=10");
+      CliRun rec = CliRun.of("ledger", "record", ledger.toString(), "--unit", "person", "--key", key.toString(), "--event", "laplace:b=10");
       assertThat(rec.exit()).as(rec.err()).isZero();
     }
   }

@@ -9,6 +9,7 @@ import java.util.List;
 import org.privspark.core.accounting.LaplaceEvent;
 import org.privspark.core.accounting.OrderGrid;
 import org.privspark.core.accounting.PrivacyEvent;
+import org.privspark.core.accounting.PrivacyUnit;
 import org.privspark.core.audit.AuditReport;
 import org.privspark.core.audit.LedgerVerifier;
 import org.privspark.core.ledger.merkle.MerkleTree;
@@ -32,12 +33,23 @@ final class LedgerFixture {
     this(dir, LedgerGenesis.TRANSPARENT, budgetEpsilon, budgetDelta);
   }
 
+  /** A ledger of format 3, which declares no privacy unit (the format most tamper tests were written for). */
+  @SuppressWarnings("deprecation")
   LedgerFixture(Path dir, String mode, double budgetEpsilon, double budgetDelta) {
     this.dir = dir;
     this.store = new LocalDirectoryStore(dir.resolve("ledger"));
     this.signer = NoteSigner.generate(ORIGIN);
     this.openings = OpeningStore.in(new LocalDirectoryStore(dir.resolve("openings")));
     this.ledger = Ledger.create(store, ORIGIN, mode, budgetEpsilon, budgetDelta, GRID, signer, openings);
+  }
+
+  /** A ledger of the current format, protecting {@code unit}. */
+  LedgerFixture(Path dir, String mode, double budgetEpsilon, double budgetDelta, PrivacyUnit unit) {
+    this.dir = dir;
+    this.store = new LocalDirectoryStore(dir.resolve("ledger"));
+    this.signer = NoteSigner.generate(ORIGIN);
+    this.openings = OpeningStore.in(new LocalDirectoryStore(dir.resolve("openings")));
+    this.ledger = Ledger.create(store, ORIGIN, mode, budgetEpsilon, budgetDelta, GRID, unit, signer, openings);
   }
 
   /** A Laplace release of ε = {@code epsilon} (scale 1/ε, sensitivity 1). */

@@ -119,11 +119,11 @@ class LedgerFormatVersionTest {
   void unknownVersion_isMalformedNamingTheVersion() throws Exception {
     LedgerFixture f = transparent();
     Path genesis = f.store.root().resolve(LedgerLayout.GENESIS);
-    f.write(genesis, text(genesis).replace("privspark-ledger/3", "privspark-ledger/4"));
+    f.write(genesis, text(genesis).replace("privspark-ledger/3", "privspark-ledger/5"));
     LegacyLedger.rechainAndSign(f.store.root(), f.signer);
     AuditReport r = f.verify();
     assertRejected(r, Reason.MALFORMED, 0);
-    assertThat(r.message()).contains("privspark-ledger/4").contains("newer PrivSpark");
+    assertThat(r.message()).contains("privspark-ledger/5").contains("newer PrivSpark");
   }
 
   @Test

@@ -44,7 +44,9 @@ public final class LedgerWriterProcess {
     long pid = ProcessHandle.current().pid();
     for (long n = 0; ; n++) {
       try {
-        Receipt r = ledger.append("reliability-test", event, ReleaseDetails.describing("pid " + pid + " spend " + n));
+        // The CLI's ledgers protect "person" (ledger init --unit person); older ones declare no unit.
+        Receipt r = ledger.append("reliability-test", event, ReleaseDetails.describing("pid " + pid + " spend " + n),
+            null, ledger.unit().isPresent() ? org.privspark.core.accounting.UnitClaim.perUnit("person") : null);
         System.out.println((mode.equals("forever") ? "RELEASED " : "RECEIPT ") + r.index());
         System.out.flush();
       } catch (BudgetExhaustedException e) {

@@ -460,10 +460,7 @@ public abstract class DpSgdEstimator<M extends DpSgdModel<M>, S extends DpSgdEst
    * @throws IllegalStateException if no budget is set
    */
   public DpSgdPlan plan() {
-    if (budget == null) {
-      throw new IllegalStateException(getClass().getSimpleName() + " " + uid
-          + ": budget must be set before fit (setBudget(PrivacyBudget), e.g. ledger.budget())");
-    }
+    requireBudget();
     double q;
     if (isSet(sampleRate) == isSet(expectedBatchSize)) {
       throw new IllegalArgumentException("sampleRate or expectedBatchSize must be set, not both"
@@ -530,6 +527,13 @@ public abstract class DpSgdEstimator<M extends DpSgdModel<M>, S extends DpSgdEst
           + " [2^-26, 2^19]; got " + z, ex);
     }
     return plan;
+  }
+
+  private void requireBudget() {
+    if (budget == null) {
+      throw new IllegalStateException(getClass().getSimpleName() + " " + uid
+          + ": budget must be set before fit (setBudget(PrivacyBudget), e.g. ledger.budget())");
+    }
   }
 
   /**
@@ -664,6 +668,7 @@ public abstract class DpSgdEstimator<M extends DpSgdModel<M>, S extends DpSgdEst
   @Override
   public M fit(Dataset<?> dataset) {
     // 1. Validate and plan: nothing read, nothing spent.
+    requireBudget();
     transformSchema(dataset.schema());
     DpSgdPlan plan = plan();
     PrivacyUnitParams.Resolved unit = unitSettings(dataset.schema());

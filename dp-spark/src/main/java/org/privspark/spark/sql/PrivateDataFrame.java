@@ -60,8 +60,21 @@ public final class PrivateDataFrame {
    */
   public static PrivateDataFrame of(Dataset<Row> data, String privacyUnitColumn, String privacyUnit,
       PrivacyBudget budget) {
+    return of(data, privacyUnitColumn, UnitClaim.perUnit(PrivacyUnit.checkName("privacyUnit", privacyUnit)), budget);
+  }
+
+  /**
+   * Wraps {@code data} as {@link #of(Dataset, String, String, PrivacyBudget)} does, with the claim
+   * given whole: {@link UnitClaim#rowIsUnit} when {@code privacyUnitColumn} is a row id because
+   * each row is one unit (the data holder's statement, which a ledger records).
+   *
+   * @throws org.privspark.core.accounting.UnitMismatchException if {@code budget} protects another
+   *     unit (nothing is read or charged)
+   */
+  public static PrivateDataFrame of(Dataset<Row> data, String privacyUnitColumn, UnitClaim claim,
+      PrivacyBudget budget) {
     Check.notNull("budget", budget);
-    UnitClaim claim = UnitClaim.perUnit(PrivacyUnit.checkName("privacyUnit", privacyUnit));
+    Check.notNull("claim", claim);
     budget.checkClaim(claim);
     return wrap(data, privacyUnitColumn, budget, claim);
   }
