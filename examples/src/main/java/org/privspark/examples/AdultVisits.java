@@ -51,7 +51,10 @@ import org.privspark.spark.ml.feature.PublicFeatureEncoder;
  * (Adult's published split): each person's visits are all on one side, and ids never repeat.
  */
 public final class AdultVisits {
-  /** The data set's seed in the benchmarks unless another is given: the date it was fixed. */
+  /**
+   * A fixed seed (the date it was chosen) for callers that want one data set, such as the tests;
+   * {@code benchmark-ml-units} builds it with seeds 1, 2, 3, … instead, one per repetition.
+   */
   public static final long DEFAULT_SEED = 20_261_207L;
   /** The person id column (long, never null). */
   public static final String PERSON_ID = "person_id";
