@@ -56,10 +56,19 @@ public final class AdultData {
 
   /** Reads one split (FAILFAST) and adds {@code label}: 1.0 for income &gt; 50K, else 0.0. */
   public static Dataset<Row> load(SparkSession spark, Path file) {
+    return withLabel(read(spark, file));
+  }
+
+  /** Reads one split (FAILFAST) with {@link #SCHEMA}'s columns only, in the file's line order. */
+  static Dataset<Row> read(SparkSession spark, Path file) {
     return spark.read().schema(SCHEMA).option("header", "true").option("ignoreLeadingWhiteSpace", "true")
-        .option("mode", "FAILFAST").csv(file.toString())
-        // adult.test writes ">50K." with a full stop.
-        .withColumn("label", when(trim(col("income")).startsWith(">50K"), 1.0).otherwise(0.0));
+        .option("mode", "FAILFAST").csv(file.toString());
+  }
+
+  /** Adds {@code label}: 1.0 for income &gt; 50K, else 0.0. */
+  static Dataset<Row> withLabel(Dataset<Row> rows) {
+    // adult.test writes ">50K." with a full stop.
+    return rows.withColumn("label", when(trim(col("income")).startsWith(">50K"), 1.0).otherwise(0.0));
   }
 
   /**
@@ -69,6 +78,11 @@ public final class AdultData {
    * other.
    */
   public static PublicFeatureEncoder encoder() {
+    return encoderBuilder().build();
+  }
+
+  /** {@link #encoder()}'s specification, for callers that add columns to it. */
+  static PublicFeatureEncoder.Builder encoderBuilder() {
     return PublicFeatureEncoder.builder()
         .numeric("age", 17, 90)
         .numeric("education_num", 1, 16)
@@ -81,7 +95,6 @@ public final class AdultData {
         .categorical("race", RACE)
         .categorical("sex", SEX)
         .categorical("native_country", "United-States")
-        .unknown(PublicFeatureEncoder.Unknown.OTHER)
-        .build();
+        .unknown(PublicFeatureEncoder.Unknown.OTHER);
   }
 }

@@ -31,6 +31,7 @@ public final class Main {
     jobs.put("accountant-demo", args -> accountantDemo());         // plans a DP-SGD run against a budget
     jobs.put("benchmark-aggregation", AggregationBenchmark::main);  // private aggregation vs plain Spark
     jobs.put("benchmark-ml", MlBenchmark::main);                    // DP-SGD vs plain SGD, treeAggregate, MLlib
+    jobs.put("benchmark-ml-units", UnitUtilityBenchmark::main);     // DP-SGD per person on AdultVisits: utility, step cost
     jobs.put("benchmark-wrappers", WrapperUtilityBenchmark::main);  // DP MLlib wrappers' utility against ε
     jobs.put("benchmark-releases", ReleaseLoopBenchmark::main);     // many releases from one driver: heap after GC
     return jobs;
