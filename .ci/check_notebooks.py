@@ -125,7 +125,8 @@ def check_quickstart(nb, text, fail):
 
 
 def check_audit(nb, text, fail):
-    need(text, r"^budget: epsilon=1\.0 delta=1\.0E-6, entries=0$", fail, "the new ledger's budget")
+    need(text, r"^budget: epsilon=1\.0 delta=1\.0E-6, entries=0, privacy unit: person$", fail,
+         "the new ledger's budget and unit")
     m = need(text, r"^entries after two releases: 2; spent epsilon=([\d.]+), remaining ([\d.]+)$", fail,
              "the spend after two releases")
     if m and abs(float(m.group(1)) - 0.5) > 0.01:
@@ -135,13 +136,17 @@ def check_audit(nb, text, fail):
     need(text, r"^receipt OK: signed by example\.org/adult-census\+[0-9a-f]{8}\+\S+, entry 2 included in the tree of size 3$",
          fail, "the offline receipt check")
     need(text, r"^intact: true \(intact\)$", fail, "the in-process verification")
+    need(text, r"^privacy unit: person; entries: 2, ", fail, "the unit in the in-process report")
+    need(text, r"^privacy unit: person \(one respondent of the census extract, who has one row\)$", fail,
+         "the unit and its definition in the CLI report")
     need(text, r"^intact: 2 entries, consistent with 1 saved checkpoint\(s\), within budget$", fail,
          "the CLI verification")
     need(text, r"^exit code: 0; HTML report", fail, "exit 0 of privspark audit verify")
     m = need(text, r'^(\{"intact":true,.*\})$', fail, "the JSON report")
     if m:
         report = json.loads(m.group(1))
-        if report["entries"] != 2 or abs(report["spentEpsilon"] - 0.5) > 0.01 or report["reason"] is not None:
+        if (report["entries"] != 2 or abs(report["spentEpsilon"] - 0.5) > 0.01 or report["reason"] is not None
+                or report.get("unit", {}).get("name") != "person"):
             fail(f"JSON report: {m.group(1)}")
     need(text, r"^without the key: intact: false; reason ROOT_MISMATCH$", fail,
          "the lowered cost without the key caught by the structure")
