@@ -42,11 +42,18 @@ class ReadmeExamplesTest {
   void ledgerSnippet_behavesAsDocumented(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
     var key = org.privspark.core.ledger.note.NoteSigner.generate("example.org/sales");
     org.privspark.core.ledger.LedgerStore store = new org.privspark.core.ledger.LocalDirectoryStore(dir.resolve("ledger"));
-    var ledger = org.privspark.core.ledger.Ledger.create(store, "example.org/sales", 1.0, 1e-6, OrderGrid.defaults(), key,
+    var person = org.privspark.core.accounting.PrivacyUnit.of("person", "a customer, with all of their orders");
+    var ledger = org.privspark.core.ledger.Ledger.create(store, "example.org/sales", 1.0, 1e-6, OrderGrid.defaults(),
+        person, key,
         org.privspark.core.ledger.OpeningStore.in(new org.privspark.core.ledger.LocalDirectoryStore(dir.resolve("openings"))));
     PrivacyBudget budget = ledger.budget();
     var receipt = ledger.append("manual", new LaplaceEvent(4, 1),
-        org.privspark.core.ledger.ReleaseDetails.describing("export"));
+        org.privspark.core.ledger.ReleaseDetails.describing("export"), null,
+        org.privspark.core.accounting.UnitClaim.perUnit("person"));
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> ledger.append("manual", new LaplaceEvent(4, 1),
+        org.privspark.core.ledger.ReleaseDetails.describing("export"), null,
+        org.privspark.core.accounting.UnitClaim.perUnit("household")))
+        .isInstanceOf(org.privspark.core.accounting.UnitMismatchException.class);
     var report = new org.privspark.core.audit.LedgerVerifier(key.verifier()).verify(store, java.util.List.of(receipt.checkpoint()));
     assertThat(report.intact()).isTrue();
     assertThat(report.spentEpsilon()).isCloseTo(0.25, within(1e-9));

@@ -24,6 +24,7 @@ import org.apache.spark.sql.SparkSession;
 import org.privspark.core.accounting.OrderGrid;
 import org.privspark.core.accounting.PrivacyBudget;
 import org.privspark.core.accounting.PrivacyUnit;
+import org.privspark.core.accounting.UnitClaim;
 import org.privspark.core.audit.AuditReport;
 import org.privspark.core.audit.LedgerVerifier;
 import org.privspark.core.ledger.Ledger;
@@ -58,6 +59,8 @@ final class DemoJob {
    */
   static final PrivacyUnit UNIT = PrivacyUnit.of("person",
       "one respondent of the 1994 US census extract (UCI Adult), who has one row");
+  /** The demo's claim: each row is one person (the "person" column is a row number), recorded per entry. */
+  static final UnitClaim ROW_IS_PERSON = UnitClaim.rowIsUnit(UNIT.name());
 
   /** What the demo found, for its test. */
   record Outcome(long educationGroups, double medianHours, double accuracy, AuditReport audit) {}
@@ -103,7 +106,7 @@ final class DemoJob {
 
     // 1. A count per education level; the 16 levels are public (the data set's documentation).
     Dataset<Row> levels = spark.createDataset(List.of(AdultData.EDUCATION), Encoders.STRING()).toDF("education");
-    List<Row> counts = PrivateDataFrame.of(people, "person", UNIT.name(), budget).groupBy("education")
+    List<Row> counts = PrivateDataFrame.of(people, "person", ROW_IS_PERSON, budget).groupBy("education")
         .publicGroups(levels).count().epsilon(0.5).noise(NoiseKind.LAPLACE).run().collectAsList();
     List<Row> top = new ArrayList<>(counts);
     top.sort(Comparator.comparingDouble((Row r) -> r.getAs("count")).reversed());
@@ -114,7 +117,7 @@ final class DemoJob {
     }
 
     // 2. Mean age and hours per week by sex; the groups are chosen privately.
-    List<Row> bySex = PrivateDataFrame.of(people, "person", UNIT.name(), budget).groupBy("sex")
+    List<Row> bySex = PrivateDataFrame.of(people, "person", ROW_IS_PERSON, budget).groupBy("sex")
         .mean("age", 17, 90).mean("hours_per_week", 1, 99).epsilon(0.5).delta(1e-6)
         .noise(NoiseKind.GAUSSIAN).run().orderBy(col("sex")).collectAsList();
     say.println("2. Mean age and hours per week by sex (ε = 0.5, δ = 1e-6, private groups):");
@@ -125,7 +128,7 @@ final class DemoJob {
     }
 
     // 3. Quartiles of hours per week, over everyone.
-    List<Double> quartiles = PrivateDataFrame.of(people, "person", UNIT.name(), budget).aggregate()
+    List<Double> quartiles = PrivateDataFrame.of(people, "person", ROW_IS_PERSON, budget).aggregate()
         .quantiles("hours_per_week", 0, 100, 0.25, 0.5, 0.75).epsilon(0.5).run().first()
         .getList(0);
     double median = quartiles.get(1);

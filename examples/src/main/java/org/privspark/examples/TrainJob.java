@@ -75,9 +75,8 @@ import picocli.CommandLine.Spec;
  *
  * <p>The privacy unit is given by the feature specification: a unit column with at most k rows
  * per unit (user-level DP-SGD), or the statement that each row is one unit ({@code "rowIsUnit":
- * true}); the ledger entry records the claim (docs/JOBS.md, docs/ML.md). The printed row counts are exact, not differentially private,
- * for the operator's log; so are test-set metrics, which are private only if the test set is
- * public. Not thread-safe; one run per instance.
+ * true}); the ledger entry records the claim (docs/JOBS.md, docs/ML.md). The job prints no row
+ * count; its test-set metrics are exact, and private only if the test set is public. Not thread-safe; one run per instance.
  */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
     description = "Train a DP-SGD logistic or linear regression on CSV or Parquet, charged to a ledger;"

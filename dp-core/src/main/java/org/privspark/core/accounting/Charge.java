@@ -8,8 +8,8 @@ package org.privspark.core.accounting;
  *     the caller gave none and the budget picked none
  * @param ledgerOrigin the ledger's origin, or null when the budget has no ledger
  * @param ledgerIndex the entry's index in that ledger (from 1), or 0 when the budget has no ledger
- * @param unit the claim the release was charged with, or null when none was given (a budget
- *     without a declared unit)
+ * @param unit the claim the release was charged with and, for a ledger, recorded; null when none
+ *     was given, or when the ledger declares no unit and so recorded none
  */
 public record Charge(byte[] releaseId, String ledgerOrigin, long ledgerIndex, UnitClaim unit) {
   public Charge {

@@ -102,6 +102,9 @@ public final class PrivacyBudget {
   /**
    * Admits {@code event} if the budget allows it and returns true; otherwise changes nothing and
    * returns false.
+   *
+   * @throws UnitMismatchException if this budget declares a unit: its releases must claim it
+   *     ({@link #charge}); nothing changes
    */
   public boolean trySpend(PrivacyEvent event) {
     checkClaim(null);

@@ -14,7 +14,8 @@ import org.privspark.core.Check;
  * @param name a short identifier: 1 to 64 characters of a-z, 0-9, '_' and '-', starting with a
  *     letter (for example {@code person}, {@code household}, {@code device})
  * @param definition a free-text definition for auditors (what one unit is, how it is identified),
- *     at most {@value #MAX_DEFINITION} characters without control characters; may be empty
+ *     at most {@value #MAX_DEFINITION} characters without control, format (bidirectional marks) or
+ *     separator characters; may be empty
  */
 public record PrivacyUnit(String name, String definition) {
   /** The longest definition. */
@@ -28,9 +29,18 @@ public record PrivacyUnit(String name, String definition) {
       throw new IllegalArgumentException("definition must be at most " + MAX_DEFINITION
           + " characters; got " + definition.length());
     }
-    if (definition.codePoints().anyMatch(Character::isISOControl)) {
-      throw new IllegalArgumentException("definition must not hold control characters (tabs and new lines included)");
+    if (definition.codePoints().anyMatch(PrivacyUnit::unprintable)) {
+      // An auditor prints the definition: no character may move or hide what follows it.
+      throw new IllegalArgumentException("definition must not hold control, format or separator characters (tabs,"
+          + " new lines and bidirectional marks included)");
     }
+  }
+
+  private static boolean unprintable(int c) {
+    int type = Character.getType(c);
+    return Character.isISOControl(c) || type == Character.FORMAT || type == Character.LINE_SEPARATOR
+        || type == Character.PARAGRAPH_SEPARATOR || type == Character.UNASSIGNED || type == Character.SURROGATE
+        || type == Character.PRIVATE_USE;
   }
 
   /** The unit {@code name}, defined by {@code definition}. */

@@ -151,7 +151,7 @@ final class AuditCommand {
             : " (" + r.unit().definition() + ")"));
         if (r.rowIsUnitEntries() > 0) {
           out("  " + r.rowIsUnitEntries() + " entries treat each row as one " + r.unit().name()
-              + ", on the data holder's statement that each row is one");
+              + ", on the data holder's statement that each row is one " + r.unit().name());
         }
         out(String.format(Locale.ROOT, "budget: epsilon=%s delta=%s", r.budgetEpsilon(), r.budgetDelta()));
         out(String.format(Locale.ROOT, "spent: epsilon=%.6g at delta=%s (additive delta %.3g); remaining epsilon=%.6g",
@@ -197,7 +197,10 @@ final class AuditCommand {
         // The ledger's own figures only when its structure and the proof verified (never in a rejection).
         if (r.ok()) {
           out("origin: " + r.structure().origin() + " (confidential: per-entry costs and the total stay hidden)");
-          out("privacy unit: " + r.structure().unitText());
+          AuditReport s = r.structure();
+          out("privacy unit: " + s.unitText() + (s.unit() == null || s.unit().definition().isEmpty() ? ""
+              : " (" + s.unit().definition() + ")") + (s.rowIsUnitEntries() == 0 ? ""
+              : "; " + s.rowIsUnitEntries() + " entries treat each row as one " + s.unit().name()));
           out(String.format(Locale.ROOT, "budget: epsilon=%s delta=%s", r.structure().budgetEpsilon(),
               r.structure().budgetDelta()));
           out("entries: " + r.structure().entries());

@@ -203,6 +203,10 @@ final class LedgerCommand {
       }
       UnitClaim claim = unit == null ? null : new UnitClaim(PrivacyUnit.checkName("--unit", unit), rowIsUnit);
       Ledger ledger = openLedger();
+      if (claim != null && !ledger.genesis().declaresUnit()) {
+        err("note: this ledger (format " + ledger.genesis().formatVersion() + ") declares no privacy unit;"
+            + " --unit is neither checked nor recorded");
+      }
       try {
         Receipt receipt = ledger.append(mechanism, event, ReleaseDetails.describing(description), null, claim);
         var spent = ledger.spent();

@@ -106,28 +106,10 @@ public final class Ledger implements SpendJournal {
   }
 
   /**
-   * Creates a ledger of format 3, which declares no privacy unit: its entries claim none, and
-   * nothing checks that its releases protect one unit (docs/LEDGER-FORMAT.md §9).
-   *
-   * @deprecated a ledger should say whom it protects; use {@link #create(LedgerStore, String,
-   *     double, double, org.privspark.core.accounting.OrderGrid, PrivacyUnit, NoteSigner,
-   *     OpeningStore)}. Kept for tools and tests of format-3 ledgers.
+   * Creates a ledger of format 3, which declares no privacy unit: for tests of such ledgers only
+   * (a new ledger must say whom it protects; docs/LEDGER-FORMAT.md §9).
    */
-  @Deprecated
-  public static Ledger create(LedgerStore store, String origin, double budgetEpsilon, double budgetDelta,
-      org.privspark.core.accounting.OrderGrid grid, NoteSigner signer, OpeningStore openings) {
-    return createGenesis(store, origin, LedgerGenesis.TRANSPARENT, budgetEpsilon, budgetDelta, grid, null, signer,
-        openings);
-  }
-
-  /**
-   * Creates a ledger of format 3 in {@code mode}, which declares no privacy unit.
-   *
-   * @deprecated use {@link #create(LedgerStore, String, String, double, double,
-   *     org.privspark.core.accounting.OrderGrid, PrivacyUnit, NoteSigner, OpeningStore)}
-   */
-  @Deprecated
-  public static Ledger create(LedgerStore store, String origin, String mode, double budgetEpsilon,
+  static Ledger createWithoutUnit(LedgerStore store, String origin, String mode, double budgetEpsilon,
       double budgetDelta, org.privspark.core.accounting.OrderGrid grid, NoteSigner signer, OpeningStore openings) {
     return createGenesis(store, origin, mode, budgetEpsilon, budgetDelta, grid, null, signer, openings);
   }
@@ -298,7 +280,9 @@ public final class Ledger implements SpendJournal {
   @Override
   public Charge record(PrivacyEvent event, UnitClaim claim, String mechanism, String description, byte[] releaseId) {
     Receipt receipt = append(mechanism, event, ReleaseDetails.describing(description), releaseId, claim);
-    return new Charge(releaseId, state.genesis().origin(), receipt.index(), claim);
+    // A ledger without a unit records no claim: the charge says so.
+    return new Charge(releaseId, state.genesis().origin(), receipt.index(),
+        state.genesis().declaresUnit() ? claim : null);
   }
 
   /**

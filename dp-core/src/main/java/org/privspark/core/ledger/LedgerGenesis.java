@@ -217,7 +217,7 @@ public record LedgerGenesis(
       return new PrivacyUnit(name, definition);
     } catch (IllegalArgumentException e) {
       throw u.malformed("definition must be at most " + PrivacyUnit.MAX_DEFINITION
-          + " characters without control characters");
+          + " characters without control, format or separator characters");
     }
   }
 

@@ -117,7 +117,9 @@ public abstract sealed class GridMechanism<E extends PrivacyEvent, N extends Add
   /**
    * Releases as {@link #release(double, NoiseSource, PrivacyBudget)} does, for a value whose
    * sensitivity bounds what one {@code claim} unit changes; a budget with a declared unit needs
-   * the claim (and refuses another unit's, before anything is charged).
+   * the claim (and refuses another unit's, before anything is charged). A caller that computes
+   * {@code value} from private data should call {@code budget.checkClaim(claim)} before reading any:
+   * a refusal then comes before the data is touched, not after.
    *
    * @param claim the unit the release protects; null only on a budget without a declared unit
    * @throws org.privspark.core.accounting.UnitMismatchException if the claim does not fit the

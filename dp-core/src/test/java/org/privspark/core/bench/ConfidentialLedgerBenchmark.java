@@ -24,6 +24,7 @@ import org.privspark.core.audit.AuditReport;
 import org.privspark.core.audit.BudgetReport;
 import org.privspark.core.audit.ConfidentialVerifier;
 import org.privspark.core.audit.LedgerVerifier;
+import org.privspark.core.ledger.Format3Ledgers;
 import org.privspark.core.ledger.BudgetProof;
 import org.privspark.core.ledger.BudgetProver;
 import org.privspark.core.ledger.Ledger;
@@ -61,7 +62,7 @@ public class ConfidentialLedgerBenchmark {
       Path dir = Files.createTempDirectory("privspark-confidential-bench");
       store = new LocalDirectoryStore(dir.resolve("ledger"));
       signer = NoteSigner.generate("bench.privspark.org/confidential");
-      Ledger ledger = Ledger.create(store, signer.name(), LedgerGenesis.CONFIDENTIAL, 4.0, 1e-6, GRID, signer,
+      Ledger ledger = Format3Ledgers.create(store, signer.name(), LedgerGenesis.CONFIDENTIAL, 4.0, 1e-6, GRID, signer,
           OpeningStore.in(new LocalDirectoryStore(dir.resolve("openings"))));
       long start = System.nanoTime();
       for (int i = 0; i < ENTRIES; i++) {

@@ -32,6 +32,7 @@ import org.privspark.core.accounting.ComposedEvent;
 import org.privspark.core.accounting.LaplaceEvent;
 import org.privspark.core.accounting.OrderGrid;
 import org.privspark.core.accounting.PrivacyEvent;
+import org.privspark.core.ledger.Format3Ledgers;
 import org.privspark.core.ledger.FixedPointCost;
 import org.privspark.core.ledger.Ledger;
 import org.privspark.core.ledger.LedgerEntry;
@@ -107,14 +108,14 @@ public class LedgerAppendBenchmark {
       Files.createDirectories(ROOT);
       dir = Files.createTempDirectory(ROOT.toAbsolutePath(), "append-");
       NoteSigner signer = NoteSigner.generate(ORIGIN);
-      ledger = Ledger.create(new LocalDirectoryStore(dir.resolve("ledger")), ORIGIN, 1e9, 1e-6,
+      ledger = Format3Ledgers.create(new LocalDirectoryStore(dir.resolve("ledger")), ORIGIN, 1e9, 1e-6,
           OrderGrid.defaults(), signer, OpeningStore.discarding());
       ledger.append("private-aggregation", event, details);
-      ledgerHeadFsynced = Ledger.create(new HeadVariantStore(dir.resolve("ledger-f"), Head.FSYNCED), ORIGIN, 1e9,
+      ledgerHeadFsynced = Format3Ledgers.create(new HeadVariantStore(dir.resolve("ledger-f"), Head.FSYNCED), ORIGIN, 1e9,
           1e-6, OrderGrid.defaults(), signer, OpeningStore.discarding());
-      ledgerHeadNoDirSync = Ledger.create(new HeadVariantStore(dir.resolve("ledger-a"), Head.NO_DIRECTORY_FSYNC), ORIGIN, 1e9, 1e-6,
+      ledgerHeadNoDirSync = Format3Ledgers.create(new HeadVariantStore(dir.resolve("ledger-a"), Head.NO_DIRECTORY_FSYNC), ORIGIN, 1e9, 1e-6,
           OrderGrid.defaults(), signer, OpeningStore.discarding());
-      ledgerHeadNoSync = Ledger.create(new HeadVariantStore(dir.resolve("ledger-b"), Head.NO_FSYNC), ORIGIN, 1e9, 1e-6,
+      ledgerHeadNoSync = Format3Ledgers.create(new HeadVariantStore(dir.resolve("ledger-b"), Head.NO_FSYNC), ORIGIN, 1e9, 1e-6,
           OrderGrid.defaults(), signer, OpeningStore.discarding());
       entryBytes = Files.readAllBytes(dir.resolve("ledger").resolve(LedgerEntry.path(1)));
       baselineEntries = Files.createDirectories(dir.resolve("baseline").resolve(LedgerLayout.ENTRIES));

@@ -23,6 +23,7 @@ import org.privspark.core.accounting.OrderGrid;
 import org.privspark.core.accounting.PrivacyEvent;
 import org.privspark.core.audit.AuditReport;
 import org.privspark.core.audit.LedgerVerifier;
+import org.privspark.core.ledger.Format3Ledgers;
 import org.privspark.core.ledger.FixedPointCost;
 import org.privspark.core.ledger.Ledger;
 import org.privspark.core.ledger.LedgerEntry;
@@ -150,7 +151,7 @@ public final class LedgerVerifyBenchmark {
   static void build(Path dir, NoteSigner signer, int entries, int distinct) throws Exception {
     OrderGrid grid = OrderGrid.defaults();
     LocalDirectoryStore store = new LocalDirectoryStore(dir.resolve("ledger"));
-    Ledger.create(store, ORIGIN, 1e9, 1e-6, grid, signer, OpeningStore.discarding());
+    Format3Ledgers.create(store, ORIGIN, 1e9, 1e-6, grid, signer, OpeningStore.discarding());
     byte[] genesisBytes = Files.readAllBytes(store.root().resolve(LedgerLayout.GENESIS));
     LedgerGenesis genesis = LedgerGenesis.decode(genesisBytes);
     Path entriesDir = Files.createDirectories(store.root().resolve(LedgerLayout.ENTRIES));

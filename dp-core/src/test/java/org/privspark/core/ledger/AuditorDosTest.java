@@ -39,7 +39,7 @@ class AuditorDosTest {
   private Fixture honestLedger() {
     NoteSigner signer = NoteSigner.generate("test.privspark.org/dos");
     LocalDirectoryStore store = new LocalDirectoryStore(dir.resolve("ledger"));
-    Ledger ledger = Ledger.create(store, signer.name(), 2.0, 1e-6, OrderGrid.defaults(), signer,
+    Ledger ledger = Format3Ledgers.create(store, signer.name(), 2.0, 1e-6, OrderGrid.defaults(), signer,
         OpeningStore.in(new LocalDirectoryStore(dir.resolve("openings"))));
     ledger.append("private-aggregation", LedgerFixture.laplace(0.25), ReleaseDetails.describing("q1"));
     ledger.append("private-aggregation", LedgerFixture.laplace(0.25), ReleaseDetails.describing("q2"));

@@ -121,7 +121,7 @@ class ConfidentialLedgerTest extends StructuralTamperCases {
 
   @Test
   void create_confidentialWithZeroDelta_throwsIllegalArgumentException() {
-    assertThatThrownBy(() -> Ledger.create(new LocalDirectoryStore(dir.resolve("pure")), LedgerFixture.ORIGIN,
+    assertThatThrownBy(() -> Format3Ledgers.create(new LocalDirectoryStore(dir.resolve("pure")), LedgerFixture.ORIGIN,
         LedgerGenesis.CONFIDENTIAL, 1.0, 0.0, LedgerFixture.GRID, f.signer, f.openings))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("budgetDelta");
   }

@@ -39,7 +39,7 @@ class CrossJdkAuditTest {
 
   private Ledger create(Path dir, String mode, double epsilon, double delta, NoteSigner signer) throws Exception {
     KeyFiles.write(dir.resolve("key"), signer);
-    Ledger ledger = Ledger.create(new LocalDirectoryStore(dir.resolve("ledger")), ORIGIN, mode, epsilon, delta,
+    Ledger ledger = Format3Ledgers.create(new LocalDirectoryStore(dir.resolve("ledger")), ORIGIN, mode, epsilon, delta,
         OrderGrid.defaults(), signer, OpeningStore.in(new LocalDirectoryStore(dir.resolve("openings"))));
     ledger.append("manual", new GaussianEvent(2.0E23, 1.0), ReleaseDetails.describing("q1"));
     ledger.append("manual", new LaplaceEvent(1.0E23, 1.0), ReleaseDetails.describing("q2"));

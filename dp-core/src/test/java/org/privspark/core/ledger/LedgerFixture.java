@@ -34,13 +34,12 @@ final class LedgerFixture {
   }
 
   /** A ledger of format 3, which declares no privacy unit (the format most tamper tests were written for). */
-  @SuppressWarnings("deprecation")
   LedgerFixture(Path dir, String mode, double budgetEpsilon, double budgetDelta) {
     this.dir = dir;
     this.store = new LocalDirectoryStore(dir.resolve("ledger"));
     this.signer = NoteSigner.generate(ORIGIN);
     this.openings = OpeningStore.in(new LocalDirectoryStore(dir.resolve("openings")));
-    this.ledger = Ledger.create(store, ORIGIN, mode, budgetEpsilon, budgetDelta, GRID, signer, openings);
+    this.ledger = Format3Ledgers.create(store, ORIGIN, mode, budgetEpsilon, budgetDelta, GRID, signer, openings);
   }
 
   /** A ledger of the current format, protecting {@code unit}. */

@@ -38,7 +38,7 @@ class LedgerMutationPropertiesTest {
 
   private static MemoryStore template() {
     MemoryStore store = new MemoryStore();
-    Ledger ledger = Ledger.create(store, ORIGIN, 5.0, 1e-6, LedgerFixture.GRID, SIGNER, OpeningStore.discarding());
+    Ledger ledger = Format3Ledgers.create(store, ORIGIN, 5.0, 1e-6, LedgerFixture.GRID, SIGNER, OpeningStore.discarding());
     ledger.append("private-aggregation", new LaplaceEvent(10, 1), ReleaseDetails.describing("a"));
     ledger.append("dp-sgd", new GaussianEvent(8, 1), ReleaseDetails.describing("b"));
     ledger.append("composed", ComposedEvent.of(new LaplaceEvent(20, 1), new GaussianEvent(16, 1)),

@@ -184,7 +184,7 @@ class LedgerTest {
         .hasMessageContaining("mechanism must be 1 to 64 characters");
     assertThatThrownBy(() -> f.ledger.append("x", null, ReleaseDetails.describing("")))
         .hasMessageContaining("event must not be null");
-    assertThatThrownBy(() -> Ledger.create(f.store, LedgerFixture.ORIGIN, 1, 0, LedgerFixture.GRID, f.signer,
+    assertThatThrownBy(() -> Format3Ledgers.create(f.store, LedgerFixture.ORIGIN, 1, 0, LedgerFixture.GRID, f.signer,
         OpeningStore.discarding())).hasMessageContaining("a ledger already exists");
     assertThat(Files.exists(f.entry(1))).isFalse();
   }

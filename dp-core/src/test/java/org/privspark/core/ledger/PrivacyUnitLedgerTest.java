@@ -164,6 +164,23 @@ class PrivacyUnitLedgerTest {
   }
 
   @Test
+  void anEmptyLedgerWhoseCheckpointIsGone_isNotAdopted_soItsUnitAndBudgetCannotBeRewritten() throws Exception {
+    LedgerFixture f = personLedger(LedgerGenesis.TRANSPARENT);
+    // ledger.json and its first checkpoint were written together.
+    assertThat(f.head(1)).exists();
+    Files.delete(f.head(1));
+    Path genesis = f.store.root().resolve(LedgerLayout.GENESIS);
+    f.write(genesis, f.text(genesis).replace("privspark-ledger/4", "privspark-ledger/3")
+        .replaceAll(",\"unit\":\\{[^}]*\\}", "").replace("\"epsilon\":3.0", "\"epsilon\":100.0"));
+    assertThatThrownBy(() -> Ledger.open(f.store, f.signer, f.openings))
+        .isInstanceOfSatisfying(LedgerException.class, x -> {
+          assertThat(x.reason()).isEqualTo(Reason.UNSIGNED_ENTRIES);
+          assertThat(x.getMessage()).contains("nothing vouches for its budget and privacy unit");
+        });
+    assertThat(f.head(1)).doesNotExist();
+  }
+
+  @Test
   void malformedUnits_areRejectedWithoutQuotingThem() throws Exception {
     LedgerFixture f = personLedger(LedgerGenesis.TRANSPARENT);
     byte[] bytes = Files.readAllBytes(f.store.root().resolve(LedgerLayout.GENESIS));
@@ -183,6 +200,9 @@ class PrivacyUnitLedgerTest {
     assertThatThrownBy(() -> PrivacyUnit.of("Person", "")).hasMessageContaining("name must be 1 to 64 characters");
     assertThatThrownBy(() -> PrivacyUnit.of("person", "a\nb")).hasMessageContaining("definition");
     assertThatThrownBy(() -> PrivacyUnit.of("person", "x".repeat(1001))).hasMessageContaining("at most 1000");
+    // A right-to-left override would make an auditor's terminal show text other than the file's.
+    assertThatThrownBy(() -> PrivacyUnit.of("person", "a \u202Eesuoh\u202C b")).hasMessageContaining("format");
+    assertThatThrownBy(() -> PrivacyUnit.of("person", "a\u2028b")).hasMessageContaining("separator");
     assertThatThrownBy(() -> UnitClaim.perUnit("")).hasMessageContaining("unit must be");
     assertThat(PrivacyUnit.of("device-id_2", "").name()).isEqualTo("device-id_2");
   }

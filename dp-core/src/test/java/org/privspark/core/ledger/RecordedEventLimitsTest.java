@@ -97,11 +97,11 @@ class RecordedEventLimitsTest {
   void create_gridOfMoreThan1024Orders_isRefused() {
     LocalDirectoryStore store = new LocalDirectoryStore(dir.resolve("ledger"));
     LedgerFixture keys = new LedgerFixture(dir.resolve("keys"), 1.0, 1e-6);
-    assertThatThrownBy(() -> Ledger.create(store, LedgerFixture.ORIGIN, 1.0, 1e-6, grid(1025), keys.signer,
+    assertThatThrownBy(() -> Format3Ledgers.create(store, LedgerFixture.ORIGIN, 1.0, 1e-6, grid(1025), keys.signer,
         OpeningStore.discarding()))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at most 1024 orders");
     assertThat(store.root().resolve(LedgerLayout.GENESIS)).doesNotExist();
-    Ledger.create(store, LedgerFixture.ORIGIN, 1.0, 1e-6, grid(1024), keys.signer, OpeningStore.discarding());
+    Format3Ledgers.create(store, LedgerFixture.ORIGIN, 1.0, 1e-6, grid(1024), keys.signer, OpeningStore.discarding());
   }
 
   /** Orders 2, 3, …, n + 1. */

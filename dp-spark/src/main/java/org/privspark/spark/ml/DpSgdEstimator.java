@@ -682,6 +682,20 @@ public abstract class DpSgdEstimator<M extends DpSgdModel<M>, S extends DpSgdEst
         ? "N=DP count of units at sigma " + plan.numUnitsNoiseStd() : "N=" + plan.numUnits();
     String unitText = unit.rowIsUnit() ? "rowIsUnit"
         : "unitCol=" + unit.column() + ", maxRowsPerUnit=" + unit.maxRowsPerUnit();
+    if (!unit.rowIsUnit()) {
+      // The bounding plan, analysed with a throwaway salt (no job runs): a unit column Spark cannot
+      // hash or group is refused here, not after the charge.
+      try {
+        UnitRows.bounded(dataset, unit.column(), $(featuresCol), $(labelCol), d, labelRule(),
+            unit.maxRowsPerUnit(), new byte[8]);
+      } catch (Exception e) {
+        if (e instanceof org.apache.spark.sql.AnalysisException a) {
+          throw new IllegalArgumentException("privacyUnitCol '" + unit.column() + "' cannot be bounded: "
+              + a.getErrorClass() + "; nothing was charged", e);
+        }
+        throw e;
+      }
+    }
     // 2. Charge the whole run (with the count, when N is counted) before any data is touched.
     Secret releaseSecret = Secret.generate();
     Charge charge = budget.charge(event, claim, MECHANISM, String.format(Locale.ROOT,

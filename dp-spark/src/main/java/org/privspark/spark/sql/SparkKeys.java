@@ -43,6 +43,8 @@ import org.apache.spark.unsafe.types.UTF8String;
  * UTF8_BINARY or UTF8_LCASE collation becomes its collation key, which is itself a spelling of its
  * group (for UTF8_LCASE Spark's per-code-point lowercase, for *_RTRIM without trailing spaces);
  * and invalid UTF-8 becomes valid, because Java strings cannot tell invalid byte sequences apart.
+ * A privacy unit's string is instead replaced by Spark's collation key of its raw bytes (binary),
+ * which keeps distinct invalid byte sequences apart as Spark does.
  * Two normal forms are then one Spark group if and only if they are equal bit for bit, and {@link
  * #identity} turns a normal form into a Java value whose {@code equals} is exactly that.
  *
@@ -75,6 +77,14 @@ public final class SparkKeys {
           .when(column.equalTo(0), lit(0.0).cast(type))
           .otherwise(column);
     }
+    if (type instanceof StringType s && icu == Icu.COLLATION_KEY) {
+      // A privacy unit is never released, so its key can be Spark's own collation key of the raw
+      // bytes. Making the string valid first (as for group keys) would merge two units whose ids
+      // are distinct invalid UTF-8, which Spark keeps apart: the merged unit's bound would then be
+      // shared, and one person's rows could displace another's.
+      Column bytes = column.cast(DataTypes.BinaryType);
+      return s.supportsBinaryEquality() ? bytes : collationKeyBytes(s.collationId()).apply(bytes);
+    }
     if (type instanceof StringType s) {
       Column valid = make_valid_utf8(column);
       if (s.supportsBinaryEquality()) {
@@ -83,7 +93,7 @@ public final class SparkKeys {
       if (hasCanonicalSpelling(s)) {
         return canonicalSpelling(s.collationId()).apply(valid).cast(s);
       }
-      return icu == Icu.COLLATION_KEY ? icuCollationKey(s.collationId()).apply(valid) : valid;
+      return valid;
     }
     if (type instanceof ArrayType a && needsNormalising(a.elementType())) {
       return transform(column, (scala.Function1<Column, Column>) e -> normalised(e, a.elementType(), icu));
@@ -106,6 +116,10 @@ public final class SparkKeys {
    * @param topLevelIcu whether a top-level string of an ICU collation is allowed
    */
   public static String problem(String parameter, String column, DataType type, boolean topLevelIcu) {
+    if (!groupable(type)) {
+      return parameter + " '" + column + "' has type " + type.simpleString() + ", which Spark cannot group by or"
+          + " hash (a map or variant, also inside a struct or array); use a column of another type";
+    }
     if (isIcu(type)) {
       return topLevelIcu ? null : parameter + " '" + column + "' has collation " + ((StringType) type).collationName()
           + ", which has no canonical spelling: the released key would show which spelling occurs in the data."
@@ -116,6 +130,20 @@ public final class SparkKeys {
           + " have no canonical spelling; convert them to collation UTF8_BINARY or UTF8_LCASE first";
     }
     return null;
+  }
+
+  /** Whether Spark can group by and hash a value of this type: no map or variant anywhere in it. */
+  private static boolean groupable(DataType type) {
+    if (type instanceof org.apache.spark.sql.types.MapType || type instanceof org.apache.spark.sql.types.VariantType) {
+      return false;
+    }
+    if (type instanceof ArrayType a) {
+      return groupable(a.elementType());
+    }
+    if (type instanceof StructType st) {
+      return Arrays.stream(st.fields()).allMatch(f -> groupable(f.dataType()));
+    }
+    return true;
   }
 
   private static boolean containsIcu(DataType type) {
@@ -159,10 +187,10 @@ public final class SparkKeys {
         : CollationFactory.getCollationKey(UTF8String.fromString(s), collationId).toString(), DataTypes.StringType);
   }
 
-  /** Spark's binary collation key of an ICU collation. */
-  private static org.apache.spark.sql.expressions.UserDefinedFunction icuCollationKey(int collationId) {
-    return functions.udf((UDF1<String, byte[]>) s -> s == null ? null
-        : CollationFactory.getCollationKeyBytes(UTF8String.fromString(s), collationId), DataTypes.BinaryType);
+  /** Spark's binary collation key of a string's raw bytes (invalid UTF-8 included, as Spark compares it). */
+  private static org.apache.spark.sql.expressions.UserDefinedFunction collationKeyBytes(int collationId) {
+    return functions.udf((UDF1<byte[], byte[]>) b -> b == null ? null
+        : CollationFactory.getCollationKeyBytes(UTF8String.fromBytes(b), collationId), DataTypes.BinaryType);
   }
 
   /**

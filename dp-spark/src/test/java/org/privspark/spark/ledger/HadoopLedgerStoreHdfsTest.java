@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.privspark.core.accounting.PrivacyBudget;
 import org.privspark.core.audit.AuditReport;
+import org.privspark.core.ledger.Format3Ledgers;
 import org.privspark.core.ledger.Ledger;
 import org.privspark.core.ledger.LedgerEntry;
 import org.privspark.core.ledger.LedgerLayout;
@@ -227,7 +228,7 @@ class HadoopLedgerStoreHdfsTest {
   @Test
   void create_whereALedgerExists_isRefused() {
     LedgerOnStore f = new LedgerOnStore(store, 1.0, 0);
-    assertThatThrownBy(() -> Ledger.create(store, LedgerOnStore.ORIGIN, 1, 0, LedgerOnStore.GRID, f.signer,
+    assertThatThrownBy(() -> Format3Ledgers.create(store, LedgerOnStore.ORIGIN, 1, 0, LedgerOnStore.GRID, f.signer,
         org.privspark.core.ledger.OpeningStore.discarding())).hasMessageContaining("a ledger already exists");
   }
 

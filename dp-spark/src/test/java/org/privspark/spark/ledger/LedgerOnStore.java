@@ -11,6 +11,7 @@ import org.privspark.core.accounting.OrderGrid;
 import org.privspark.core.accounting.PrivacyEvent;
 import org.privspark.core.audit.AuditReport;
 import org.privspark.core.audit.LedgerVerifier;
+import org.privspark.core.ledger.Format3Ledgers;
 import org.privspark.core.ledger.Ledger;
 import org.privspark.core.ledger.LedgerStore;
 import org.privspark.core.ledger.OpeningStore;
@@ -30,7 +31,7 @@ final class LedgerOnStore {
   LedgerOnStore(LedgerStore store, double budgetEpsilon, double budgetDelta) {
     this.store = store;
     this.signer = NoteSigner.generate(ORIGIN);
-    this.ledger = Ledger.create(store, ORIGIN, budgetEpsilon, budgetDelta, GRID, signer, OpeningStore.discarding());
+    this.ledger = Format3Ledgers.create(store, ORIGIN, budgetEpsilon, budgetDelta, GRID, signer, OpeningStore.discarding());
   }
 
   /** A Laplace release of ε = {@code epsilon} (scale 1/ε, sensitivity 1). */

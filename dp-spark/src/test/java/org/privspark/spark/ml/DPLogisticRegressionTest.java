@@ -33,6 +33,7 @@ import org.privspark.core.accounting.OrderGrid;
 import org.privspark.core.accounting.PrivacyBudget;
 import org.privspark.core.audit.AuditReport;
 import org.privspark.core.audit.LedgerVerifier;
+import org.privspark.core.ledger.Format3Ledgers;
 import org.privspark.core.ledger.FixedPointCost;
 import org.privspark.core.ledger.Ledger;
 import org.privspark.core.ledger.LedgerEntry;
@@ -121,7 +122,7 @@ class DPLogisticRegressionTest {
     String origin = "test.privspark.org/ml-ledger";
     NoteSigner signer = NoteSigner.generate(origin);
     LocalDirectoryStore store = new LocalDirectoryStore(dir.resolve("ledger"));
-    Ledger ledger = Ledger.create(store, origin, 5.0, 1e-5, OrderGrid.defaults(), signer,
+    Ledger ledger = Format3Ledgers.create(store, origin, 5.0, 1e-5, OrderGrid.defaults(), signer,
         OpeningStore.discarding());
     DPLogisticRegression estimator = small(ledger.budget());
     DpSgdPlan plan = estimator.plan();

@@ -27,6 +27,7 @@ import org.privspark.core.accounting.ComposedEvent;
 import org.privspark.core.accounting.OrderGrid;
 import org.privspark.core.accounting.PrivacyBudget;
 import org.privspark.core.accounting.SampledGaussianEvent;
+import org.privspark.core.ledger.Format3Ledgers;
 import org.privspark.core.ledger.FixedPointCost;
 import org.privspark.core.ledger.Ledger;
 import org.privspark.core.ledger.LedgerEntry;
@@ -164,7 +165,7 @@ class DpSgdExactCountTest {
       String origin = "test.privspark.org/dp-count-" + i;
       NoteSigner signer = NoteSigner.generate(origin);
       LocalDirectoryStore store = new LocalDirectoryStore(dir.resolve("ledger-" + i));
-      Ledger ledger = Ledger.create(store, origin, 10.0, 1e-5, OrderGrid.defaults(), signer,
+      Ledger ledger = Format3Ledgers.create(store, origin, 10.0, 1e-5, OrderGrid.defaults(), signer,
           OpeningStore.discarding());
       DPLogisticRegression estimator = withoutN(ledger.budget()).setNumUnitsNoiseStd(0x1p19);
       DpSgdPlan plan = estimator.plan();

@@ -22,6 +22,7 @@ import org.privspark.core.accounting.OrderGrid;
 import org.privspark.core.accounting.PrivacyBudget;
 import org.privspark.core.audit.AuditReport;
 import org.privspark.core.audit.LedgerVerifier;
+import org.privspark.core.ledger.Format3Ledgers;
 import org.privspark.core.ledger.FixedPointCost;
 import org.privspark.core.ledger.Ledger;
 import org.privspark.core.ledger.LedgerEntry;
@@ -49,7 +50,7 @@ class LedgerBackedQueryTest {
   void run_recordsTheQueryBeforeAnyJob_andTheAuditorVerifiesIt() throws Exception {
     NoteSigner signer = NoteSigner.generate(ORIGIN);
     LocalDirectoryStore store = new LocalDirectoryStore(dir.resolve("ledger"));
-    Ledger ledger = Ledger.create(store, ORIGIN, 2.0, 1e-5, OrderGrid.defaults(), signer, OpeningStore.discarding());
+    Ledger ledger = Format3Ledgers.create(store, ORIGIN, 2.0, 1e-5, OrderGrid.defaults(), signer, OpeningStore.discarding());
     PrivacyBudget budget = ledger.budget();
     Path entry = store.root().resolve(LedgerEntry.path(1));
     // Every task that reads the input first checks that the entry is on disk (local mode: the
@@ -89,7 +90,7 @@ class LedgerBackedQueryTest {
   void refusedQuery_writesNoEntry_andOtherJobsSeeTheSameBudget() throws Exception {
     NoteSigner signer = NoteSigner.generate(ORIGIN);
     LocalDirectoryStore store = new LocalDirectoryStore(dir.resolve("ledger"));
-    Ledger.create(store, ORIGIN, 1.0, 0, OrderGrid.defaults(), signer, OpeningStore.discarding());
+    Format3Ledgers.create(store, ORIGIN, 1.0, 0, OrderGrid.defaults(), signer, OpeningStore.discarding());
     // Two "jobs" opening the same ledger: the second sees the first's spend.
     PrivacyBudget first = Ledger.open(store, signer, OpeningStore.discarding()).budget();
     PrivateDataFrame.of(data(), "user", first).aggregate().count().epsilon(0.75).run();

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.privspark.core.accounting.OrderGrid;
 import org.privspark.core.accounting.PrivacyBudget;
 import org.privspark.core.accounting.ReleaseIdReusedException;
+import org.privspark.core.ledger.Format3Ledgers;
 import org.privspark.core.ledger.Ledger;
 import org.privspark.core.ledger.LocalDirectoryStore;
 import org.privspark.core.ledger.OpeningStore;
@@ -77,7 +78,7 @@ class ReleaseSecretReuseSparkTest {
     NoteSigner signer = NoteSigner.generate("test.privspark.org/reuse");
     LocalDirectoryStore store = new LocalDirectoryStore(dir.resolve("ledger"));
     OpeningStore openings = OpeningStore.in(new LocalDirectoryStore(dir.resolve("openings")));
-    Ledger ledger = Ledger.create(store, signer.name(), 10, 1e-6, OrderGrid.defaults(), signer, openings);
+    Ledger ledger = Format3Ledgers.create(store, signer.name(), 10, 1e-6, OrderGrid.defaults(), signer, openings);
     Secret secret = Secret.generate();
     countAndSum(people(50), ledger.budget(), secret).collectAsList();
 

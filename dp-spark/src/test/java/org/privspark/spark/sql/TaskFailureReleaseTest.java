@@ -23,6 +23,7 @@ import org.privspark.core.accounting.OrderGrid;
 import org.privspark.core.accounting.PrivacyBudget;
 import org.privspark.core.audit.AuditReport;
 import org.privspark.core.audit.LedgerVerifier;
+import org.privspark.core.ledger.Format3Ledgers;
 import org.privspark.core.ledger.Ledger;
 import org.privspark.core.ledger.LedgerEntry;
 import org.privspark.core.ledger.LocalDirectoryStore;
@@ -102,7 +103,7 @@ class TaskFailureReleaseTest {
 
     NoteSigner signer = NoteSigner.generate(ORIGIN);
     LocalDirectoryStore store = new LocalDirectoryStore(dir.resolve("ledger"));
-    Ledger ledger = Ledger.create(store, ORIGIN, 10, 1e-5, OrderGrid.defaults(), signer, OpeningStore.discarding());
+    Ledger ledger = Format3Ledgers.create(store, ORIGIN, 10, 1e-5, OrderGrid.defaults(), signer, OpeningStore.discarding());
     long before = entries(store);
     Dataset<Row> faulty = input().withColumn("amount", TaskFaults.failingIdentity(0, 1).apply(col("amount")));
     // run() computes the release in its one Spark job; the result-stage fault goes into that job.

@@ -99,15 +99,4 @@ public final class ParamChecks {
       return true;
     };
   }
-
-  /** An integer in [lower, upper], named in the message as integers ("k must be in [1, 1000]; got 0"). */
-  public static <T> Function1<T, Object> intInClosed(String name, int lower, int upper) {
-    return (Validator<T>) v -> {
-      long n = ((Number) v).longValue();
-      if (n < lower || n > upper) {
-        throw new IllegalArgumentException(name + " must be in [" + lower + ", " + upper + "]; got " + n);
-      }
-      return true;
-    };
-  }
 }

@@ -332,11 +332,14 @@ public abstract class UnitLevelEstimator<M extends UnitLevelModel<M>, S extends 
     return out;
   }
 
-  /** For subclasses' {@link #copy}: copies params, the budget and the secret onto {@code to}. */
+  /**
+   * For subclasses' {@link #copy}: copies params and the budget onto {@code to}, never the release
+   * secret. A secret keys one release; copies (a CrossValidator's, a param map's) fitted on other
+   * data with it would carry the same noise, and their difference would show the data's exactly.
+   */
   final S copyTo(S to, ParamMap extra) {
     copyValues(to, extra);
     to.setBudget(budget);
-    to.setReleaseSecret(releaseSecret);
     return to;
   }
 

@@ -32,9 +32,9 @@ class NoisyCountNaiveBayesTest {
     assertThatThrownBy(() -> toyBuilder(budget).setEpsilon(Double.NaN))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("epsilon");
     assertThatThrownBy(() -> toyBuilder(budget).setNumClasses(1))
-        .isInstanceOf(IllegalArgumentException.class).hasMessage("numClasses must be in [2, 1024]; got 1");
+        .isInstanceOf(IllegalArgumentException.class).hasMessage("numClasses must be an integer in [2, 1024]; got 1");
     assertThatThrownBy(() -> toyBuilder(budget).setNumFeatures(0))
-        .isInstanceOf(IllegalArgumentException.class).hasMessage("numFeatures must be in [1, 4096]; got 0");
+        .isInstanceOf(IllegalArgumentException.class).hasMessage("numFeatures must be an integer in [1, 4096]; got 0");
     assertThatThrownBy(() -> toyBuilder(budget).setMaxFeatureL1(-1))
         .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("maxFeatureL1 must be finite and > 0");
     assertThatThrownBy(() -> toyBuilder(budget).setModelType("gaussian"))

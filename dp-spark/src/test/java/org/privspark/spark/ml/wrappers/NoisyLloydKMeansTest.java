@@ -61,13 +61,13 @@ class NoisyLloydKMeansTest {
   void params_invalid_throwIllegalArgumentExceptionNamingTheParam() {
     PrivacyBudget budget = new PrivacyBudget(1, 1e-5);
     assertThatThrownBy(() -> toyBuilder(budget).setK(0))
-        .isInstanceOf(IllegalArgumentException.class).hasMessage("k must be in [1, 1000]; got 0");
+        .isInstanceOf(IllegalArgumentException.class).hasMessage("k must be an integer in [1, 1000]; got 0");
     assertThatThrownBy(() -> toyBuilder(budget).setEpsilon(Double.POSITIVE_INFINITY))
         .isInstanceOf(IllegalArgumentException.class).hasMessage("epsilon must be finite and > 0; got Infinity");
     assertThatThrownBy(() -> toyBuilder(budget).setDelta(1.5))
         .isInstanceOf(IllegalArgumentException.class).hasMessage("delta must be in (0.0, 1.0); got 1.5");
     assertThatThrownBy(() -> toyBuilder(budget).setMaxIter(0))
-        .isInstanceOf(IllegalArgumentException.class).hasMessage("maxIter must be in [1, 100]; got 0");
+        .isInstanceOf(IllegalArgumentException.class).hasMessage("maxIter must be an integer in [1, 100]; got 0");
     assertThatThrownBy(() -> toyBuilder(budget).setFeatureBounds(1, 0).cost())
         .isInstanceOf(IllegalArgumentException.class).hasMessage("featureBounds must be finite with lower < upper; got [1.0, 0.0]");
     assertThatThrownBy(() -> new NoisyLloydKMeans().setRowIsUnit(true).setEpsilon(1).setDelta(DELTA).setK(2).setNumFeatures(2).setBudget(budget).cost())

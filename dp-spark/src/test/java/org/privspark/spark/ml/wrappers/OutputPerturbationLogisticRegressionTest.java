@@ -36,9 +36,9 @@ class OutputPerturbationLogisticRegressionTest {
     assertThatThrownBy(() -> toyBuilder(budget).setRegParam(0))
         .isInstanceOf(IllegalArgumentException.class).hasMessage("regParam must be finite and > 0; got 0.0");
     assertThatThrownBy(() -> toyBuilder(budget).setMaxIter(0))
-        .isInstanceOf(IllegalArgumentException.class).hasMessage("maxIter must be in [1, 10000]; got 0");
+        .isInstanceOf(IllegalArgumentException.class).hasMessage("maxIter must be an integer in [1, 10000]; got 0");
     assertThatThrownBy(() -> toyBuilder(budget).setNumFeatures(0))
-        .isInstanceOf(IllegalArgumentException.class).hasMessage("numFeatures must be in [1, 4096]; got 0");
+        .isInstanceOf(IllegalArgumentException.class).hasMessage("numFeatures must be an integer in [1, 4096]; got 0");
     assertThatThrownBy(() -> toyBuilder(budget).setMaxFeatureNorm(0))
         .isInstanceOf(IllegalArgumentException.class).hasMessage("maxFeatureNorm must be finite and > 0; got 0.0");
   }

@@ -133,7 +133,7 @@ class UnitLevelWrappersTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith("privacyUnitCol must name a column of the input; got 'household'");
     assertThatThrownBy(() -> wrapper.apply(journal.budget()).setMaxRowsPerUnit(0))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("maxRowsPerUnit must be in [1");
+        .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("maxRowsPerUnit must be an integer in [1");
     assertThatThrownBy(() -> wrapper.apply(journal.budget()).setPrivacyUnit("Person"))
         .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("privacyUnit must be a unit name");
     assertThat(journal.events).isEmpty();

@@ -19,6 +19,7 @@ import org.privspark.core.accounting.OrderGrid;
 import org.privspark.core.accounting.PrivacyBudget;
 import org.privspark.core.audit.AuditReport;
 import org.privspark.core.audit.LedgerVerifier;
+import org.privspark.core.ledger.Format3Ledgers;
 import org.privspark.core.ledger.FixedPointCost;
 import org.privspark.core.ledger.Ledger;
 import org.privspark.core.ledger.LedgerEntry;
@@ -40,7 +41,7 @@ class WrapperLedgerAndPersistenceTest {
   void fits_onLedgerBudget_recordOneEntryEach_refusedFitWritesNone_andAuditVerifies() throws Exception {
     NoteSigner signer = NoteSigner.generate(ORIGIN);
     LocalDirectoryStore store = new LocalDirectoryStore(dir.resolve("ledger"));
-    Ledger ledger = Ledger.create(store, ORIGIN, 3.0, 1e-5, OrderGrid.defaults(), signer, OpeningStore.discarding());
+    Ledger ledger = Format3Ledgers.create(store, ORIGIN, 3.0, 1e-5, OrderGrid.defaults(), signer, OpeningStore.discarding());
     PrivacyBudget budget = ledger.budget();
     Dataset<Row> toy = WrapperTesting.toy(200);
 

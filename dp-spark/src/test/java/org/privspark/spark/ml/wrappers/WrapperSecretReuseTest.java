@@ -78,4 +78,21 @@ class WrapperSecretReuseTest {
     // Reproducible from its secret against a fresh budget.
     assertThat(fitter.fit(new PrivacyBudget(10, DELTA), secret, d)).containsExactly(first);
   }
+
+  /**
+   * A copy (what CrossValidator and param-map fits make) does not carry the secret: fitted on
+   * neighbouring data under separate budgets, the copy's noise is its own, not the original's.
+   */
+  @org.junit.jupiter.api.Test
+  void aCopy_doesNotCarryTheReleaseSecret() {
+    Dataset<Row> d = WrapperTesting.toy(100);
+    Secret secret = Secret.generate();
+    NoisyCountNaiveBayes nb = new NoisyCountNaiveBayes().setRowIsUnit(true).setEpsilon(1).setNumClasses(2)
+        .setNumFeatures(3).setMaxFeatureL1(3).setBudget(new PrivacyBudget(10, DELTA)).setReleaseSecret(secret);
+    NoisyCountNaiveBayes copy = nb.copy(org.apache.spark.ml.param.ParamMap.empty())
+        .setBudget(new PrivacyBudget(10, DELTA));
+    var original = nb.fit(d);
+    var copied = copy.fit(d);
+    assertThat(copied.pi().toArray()).isNotEqualTo(original.pi().toArray());
+  }
 }
