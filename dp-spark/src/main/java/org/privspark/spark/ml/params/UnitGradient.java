@@ -51,7 +51,7 @@ public enum UnitGradient {
   }
 
   /**
-   * The mode named by {@code value} ("mean" or "sum", case as written).
+   * The mode named by {@code value}: exactly "mean" or "sum" (lower case).
    *
    * @throws IllegalArgumentException naming the param and the allowed values otherwise
    */
@@ -66,8 +66,9 @@ public enum UnitGradient {
   }
 
   /**
-   * Declares the {@code unitGradient} param (String) on {@code owner}, validated at {@code set}
-   * time by {@link #of}, with default {@code "mean"}.
+   * Declares the {@code unitGradient} param (String) on {@code owner}, with default {@code
+   * "mean"}; {@code set} refuses any other value than "mean" or "sum" with the message {@link #of}
+   * gives.
    */
   public static Param<String> declare(Params owner) {
     Param<String> p = new Param<>(owner.uid(), PARAM,
