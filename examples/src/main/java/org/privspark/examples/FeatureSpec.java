@@ -27,6 +27,7 @@ import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.privspark.spark.ml.feature.PublicFeatureEncoder;
+import org.privspark.spark.ml.params.UnitGradient;
 
 /**
  * The {@code train} job's feature specification: which columns become features, with the
@@ -41,7 +42,7 @@ import org.privspark.spark.ml.feature.PublicFeatureEncoder;
  *   "unknown": "other",
  *   "label": {"column": "income", "positive": "&gt;50K", "match": "prefix"},
  *   "privacyUnit": "person",
- *   "unitColumn": "person_id", "maxRowsPerUnit": 8
+ *   "unitColumn": "person_id", "maxRowsPerUnit": 8, "unitGradient": "mean"
  * }
  * </pre>
  *
@@ -49,6 +50,8 @@ import org.privspark.spark.ml.feature.PublicFeatureEncoder;
  * (optional; it must equal the job's {@code --unit}, which the ledger checks), and either {@code unitColumn} gives the column identifying it, with
  * {@code maxRowsPerUnit} (k, default 1) rows kept per unit, or {@code "rowIsUnit": true} states that
  * each row is one unit (row-level DP-SGD; k must then be 1). Exactly one of the two is required.
+ * {@code unitGradient} ({@code "mean"}, the default, or {@code "sum"}) sets how a unit's clipped row
+ * gradients form its contribution to a step (docs/ML.md); it changes nothing with {@code rowIsUnit}.
  *
  * For {@code --model logistic} the label gives the positive value ({@code positive}; {@code match}
  * {@code exact} (default) or {@code prefix}, compared with the value's surrounding spaces trimmed);
@@ -66,9 +69,11 @@ import org.privspark.spark.ml.feature.PublicFeatureEncoder;
  * @param unitColumn the column identifying the unit, or null with {@code rowIsUnit}
  * @param maxRowsPerUnit k, the most rows kept per unit (default 1)
  * @param rowIsUnit whether each row is one unit (default false)
+ * @param unitGradient {@code "mean"} or {@code "sum"}, or null: the estimator's default ("mean")
  */
 public record FeatureSpec(List<Numeric> numeric, List<Categorical> categorical, String unknown, String range,
-    Double maxNorm, Label label, String privacyUnit, String unitColumn, int maxRowsPerUnit, boolean rowIsUnit) {
+    Double maxNorm, Label label, String privacyUnit, String unitColumn, int maxRowsPerUnit, boolean rowIsUnit,
+    String unitGradient) {
   private static final ObjectMapper JSON = new ObjectMapper()
       .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
       .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
@@ -196,6 +201,9 @@ public record FeatureSpec(List<Numeric> numeric, List<Categorical> categorical, 
       throw new IllegalArgumentException("maxRowsPerUnit must be " + (rowIsUnit ? "1 with rowIsUnit" : ">= 1")
           + "; got " + maxRowsPerUnit);
     }
+    if (unitGradient != null) {
+      UnitGradient.of(unitGradient); // "unitGradient must be "mean" or "sum"; got '...'"
+    }
   }
 
   @JsonCreator
@@ -204,9 +212,10 @@ public record FeatureSpec(List<Numeric> numeric, List<Categorical> categorical, 
       @JsonProperty("range") String range, @JsonProperty("maxNorm") Double maxNorm,
       @JsonProperty(value = "label", required = true) Label label,
       @JsonProperty("privacyUnit") String privacyUnit, @JsonProperty("unitColumn") String unitColumn,
-      @JsonProperty("maxRowsPerUnit") Integer maxRowsPerUnit, @JsonProperty("rowIsUnit") Boolean rowIsUnit) {
+      @JsonProperty("maxRowsPerUnit") Integer maxRowsPerUnit, @JsonProperty("rowIsUnit") Boolean rowIsUnit,
+      @JsonProperty("unitGradient") String unitGradient) {
     return new FeatureSpec(numeric, categorical, unknown, range, maxNorm, label, privacyUnit, unitColumn,
-        maxRowsPerUnit == null ? 1 : maxRowsPerUnit, rowIsUnit != null && rowIsUnit);
+        maxRowsPerUnit == null ? 1 : maxRowsPerUnit, rowIsUnit != null && rowIsUnit, unitGradient);
   }
 
   private static void requireColumn(String column) {

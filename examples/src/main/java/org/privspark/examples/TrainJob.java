@@ -305,6 +305,9 @@ public final class TrainJob implements Callable<Integer> {
     } else {
       e.setPrivacyUnitCol(fs.unitColumn()).setMaxRowsPerUnit(fs.maxRowsPerUnit());
     }
+    if (fs.unitGradient() != null) {
+      e.setUnitGradient(fs.unitGradient());
+    }
     if (targetEpsilon != null) {
       e.setTargetEpsilon(targetEpsilon);
     }
@@ -412,6 +415,10 @@ public final class TrainJob implements Callable<Integer> {
       release.put("noiseMultiplier", record.noiseMultiplier());
       release.put("steps", record.steps());
       release.put("clipNorm", record.clipNorm());
+      if (!record.unit().rowIsUnit()) {
+        release.put("maxRowsPerUnit", record.unit().maxRowsPerUnit());
+        release.put("unitGradient", record.unitGradient().value());
+      }
       release.put("epsilon", record.epsilon());
       release.put("delta", record.delta());
       release.put("epsilonAtBudgetDelta", SparkJobs.epsilonOf(journal.event(), ledger));
@@ -470,9 +477,10 @@ public final class TrainJob implements Callable<Integer> {
     out("summary:");
     out(String.format(Locale.ROOT, "  epsilon spent:     %.6g by this job (ledger total %.6g -> %.6g, at delta=%s)",
         after.epsilon() - before.epsilon(), before.epsilon(), after.epsilon(), d));
-    out(String.format(Locale.ROOT, "  model's cost:      epsilon=%.6g at delta=%s (q=%.6g, z=%.6g, %d steps, C=%s)",
+    out(String.format(Locale.ROOT, "  model's cost:      epsilon=%.6g at delta=%s (q=%.6g, z=%.6g, %d steps, C=%s%s)",
         record.epsilon(), record.delta(), record.sampleRate(), record.noiseMultiplier(), record.steps(),
-        record.clipNorm()));
+        record.clipNorm(), record.unit().rowIsUnit() ? ", one row per unit"
+            : ", k=" + record.unit().maxRowsPerUnit() + ", unitGradient=" + record.unitGradient().value()));
     out(String.format(Locale.ROOT, "  budget remaining:  epsilon=%.6g of %s at delta=%s",
         Math.max(0, budget - after.epsilon()), budget, d));
     out("  ledger:            " + ledger.genesis().origin() + " at " + location + " (entry " + receipt.index()

@@ -23,16 +23,19 @@ import org.privspark.spark.ml.feature.PublicFeatureEncoder;
  * Job {@code benchmark-ml-units}: DP-SGD at the level of the person on {@link AdultVisits} (Adult
  * with 2 to 21 rows per person), issue 13 §5.
  *
- * <p><b>Utility.</b> For each seed s = 1..S the data set is built with seed s, and four logistic
+ * <p><b>Utility.</b> For each seed s = 1..S the data set is built with seed s, and five logistic
  * regressions are fitted on the multi-row training persons and scored on the test persons:
  *
  * <ul>
- *   <li>(a) unit-level DP-SGD ({@link DPLogisticRegression} with {@code privacyUnitCol =
- *       person_id}, {@code maxRowsPerUnit = k}) at ε = 1, δ = 1e-5, charged to a budget that
- *       declares the unit {@code person};
- *   <li>(a′) the same with C and η scaled by k by a public rule ({@link #scaledByK}): C = k·2,
- *       η = 2/k. With (a)'s C, the summed gradient of a person's k near-identical visits reaches C
- *       when each row's gradient reaches C/k, so (a) clips k times harder than (c) does;
+ *   <li>(a) unit-level DP-SGD as a user gets it ({@link DPLogisticRegression} with {@code
+ *       privacyUnitCol = person_id}, {@code maxRowsPerUnit = k}, default {@code unitGradient =
+ *       "mean"}: a person contributes the mean of their rows' clipped gradients) at ε = 1,
+ *       δ = 1e-5, charged to a budget that declares the unit {@code person};
+ *   <li>(a-sum) the same with {@code unitGradient = "sum"} (the sum of the rows' clipped
+ *       gradients, clipped to C). The summed gradient of a person's k near-identical visits
+ *       reaches C when each row's gradient reaches C/k, so it clips k times harder than (c) does;
+ *   <li>(a′) "sum" with C and η scaled by k by a public rule ({@link #scaledByK}): C = k·2,
+ *       η = 2/k, the hand-tuning that "sum" needs and "mean" is meant to make unnecessary;
  *   <li>(b) MLlib {@code LogisticRegression} (L-BFGS, no privacy) on all training rows;
  *   <li>(c) one row per person ({@link AdultVisits#onePerPerson} with seed s), then row-level
  *       DP-SGD ({@code rowIsUnit = true}) at the same ε, δ and settings.
@@ -45,7 +48,8 @@ import org.privspark.spark.ml.feature.PublicFeatureEncoder;
  * (the person's Adult row, visit 0: Adult's test split) and on all test rows; the table gives
  * mean ± sample sd over the seeds. DP noise is fresh in every fit.
  *
- * <p><b>Performance.</b> On the seed-1 training rows, a unit-level fit against a row-level fit
+ * <p><b>Performance.</b> On the seed-1 training rows, a unit-level fit (default mode, "mean")
+ * against a row-level fit
  * ({@code rowIsUnit = true} on every row, as if each row were a person: a timing baseline, not a
  * private release) with the same sampling rate q, the same noise multiplier given (no calibration)
  * and the same epochs, hence the same steps. Each is timed at 1 epoch and at {@code --epochs}:
@@ -176,45 +180,78 @@ public final class UnitUtilityBenchmark {
 
   // ---- utility ----
 
+  /** One model of the utility table: its label, its short column name, and how it is fitted on a seed's data. */
+  record Model(String name, String column, boolean dp, Fitter fit) {}
+
+  /** Fits one model on a seed's data; {@code one} is the one-row-per-person training set. */
+  interface Fitter {
+    org.apache.spark.ml.Transformer fit(Encoded data, Dataset<Row> one);
+  }
+
+  /** The utility table's models, in its order. */
+  static List<Model> models(Settings s) {
+    int k = s.k();
+    return List.of(
+        new Model("(a) unit-level DP-SGD, person_id, k = " + k + ", unitGradient = mean (default), C = " + CLIP
+            + ", η = " + LEARNING_RATE, "(a)", true, (d, one) -> unitLevel(s, d.persons()).fit(d.train())),
+        new Model("(a-sum) unit-level DP-SGD, k = " + k + ", unitGradient = sum, C = " + CLIP + ", η = "
+            + LEARNING_RATE, "(a-sum)", true, (d, one) -> summed(unitLevel(s, d.persons())).fit(d.train())),
+        new Model("(a′) unit-level DP-SGD, k = " + k + ", unitGradient = sum, C = k·" + CLIP + ", η = "
+            + LEARNING_RATE + "/k", "(a′)", true,
+            (d, one) -> scaledByK(summed(unitLevel(s, d.persons())), k).fit(d.train())),
+        new Model("(b) MLlib LogisticRegression, all rows", "(b)", false,
+            (d, one) -> new LogisticRegression().fit(d.train())),
+        new Model("(c) one row per person, row-level DP-SGD", "(c)", true,
+            (d, one) -> rowLevel(s, d.persons()).fit(one)));
+  }
+
   static void utility(SparkSession spark, Settings s) {
-    String[] names = {"(a) unit-level DP-SGD, person_id, k = " + s.k() + ", C = " + CLIP + ", η = " + LEARNING_RATE,
-        "(a′) unit-level DP-SGD, k = " + s.k() + ", C = k·" + CLIP + ", η = " + LEARNING_RATE + "/k",
-        "(b) MLlib LogisticRegression, all rows", "(c) one row per person, row-level DP-SGD"};
-    int models = names.length;
+    List<Model> models = models(s);
+    int n = models.size();
     List<List<Double>> perPerson = new ArrayList<>();
     List<List<Double>> allRows = new ArrayList<>();
-    for (int m = 0; m < models; m++) {
+    for (int m = 0; m < n; m++) {
       perPerson.add(new ArrayList<>());
       allRows.add(new ArrayList<>());
     }
+    StringBuilder header = new StringBuilder("| seed | train rows | test rows | z |");
+    StringBuilder rule = new StringBuilder("|---:|---:|---:|---:|");
+    for (Model m : models) {
+      header.append(' ').append(m.column()).append(" |");
+      rule.append("---:|");
+    }
+    for (Model m : models) {
+      header.append(' ').append(m.column()).append(" all |");
+      rule.append("---:|");
+    }
     System.out.println();
-    System.out.println("| seed | train rows | test rows | z | (a) | (a′) | (b) | (c) |"
-        + " (a) all test rows | (a′) all | (b) all | (c) all |");
-    System.out.println("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    System.out.println(header);
+    System.out.println(rule);
     for (int seed = 1; seed <= s.seeds(); seed++) {
       Encoded data = encode(spark, s, seed);
       try {
         Dataset<Row> testPersons = AdultVisits.originalRows(data.test()).cache();
         long testRows = data.test().count();
-        DPLogisticRegressionModel a = unitLevel(s, data.persons()).fit(data.train());
-        DPLogisticRegressionModel a2 = scaledByK(unitLevel(s, data.persons()), s.k()).fit(data.train());
-        var b = new LogisticRegression().fit(data.train());
         Dataset<Row> one = AdultVisits.onePerPerson(data.train(), seed).cache();
-        DPLogisticRegressionModel c = rowLevel(s, data.persons()).fit(one);
-        one.unpersist();
-        if (a.epsilon() > EPSILON || a2.epsilon() > EPSILON || c.epsilon() > EPSILON) {
-          throw new IllegalStateException("a DP fit cost more than epsilon " + EPSILON);
-        }
-        double[] pp = {MlBenchmark.accuracy(a.transform(testPersons)), MlBenchmark.accuracy(a2.transform(testPersons)),
-            MlBenchmark.accuracy(b.transform(testPersons)), MlBenchmark.accuracy(c.transform(testPersons))};
-        double[] ar = {MlBenchmark.accuracy(a.transform(data.test())), MlBenchmark.accuracy(a2.transform(data.test())),
-            MlBenchmark.accuracy(b.transform(data.test())), MlBenchmark.accuracy(c.transform(data.test()))};
-        for (int m = 0; m < models; m++) {
-          perPerson.get(m).add(pp[m]);
+        StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "| %d | %d | %d | %.4f |", seed,
+            data.rows(), testRows, unitLevel(s, data.persons()).plan().noiseMultiplier()));
+        double[] ar = new double[n];
+        for (int m = 0; m < n; m++) {
+          org.apache.spark.ml.Transformer fitted = models.get(m).fit().fit(data, one);
+          if (models.get(m).dp() && ((DPLogisticRegressionModel) fitted).epsilon() > EPSILON) {
+            throw new IllegalStateException(models.get(m).column() + " cost more than epsilon " + EPSILON);
+          }
+          double pp = MlBenchmark.accuracy(fitted.transform(testPersons));
+          ar[m] = MlBenchmark.accuracy(fitted.transform(data.test()));
+          perPerson.get(m).add(pp);
           allRows.get(m).add(ar[m]);
+          line.append(String.format(Locale.ROOT, " %.4f |", pp));
         }
-        System.out.printf(Locale.ROOT, "| %d | %d | %d | %.4f | %.4f | %.4f | %.4f | %.4f | %.4f | %.4f | %.4f | %.4f |%n",
-            seed, data.rows(), testRows, a.noiseMultiplier(), pp[0], pp[1], pp[2], pp[3], ar[0], ar[1], ar[2], ar[3]);
+        for (int m = 0; m < n; m++) {
+          line.append(String.format(Locale.ROOT, " %.4f |", ar[m]));
+        }
+        System.out.println(line);
+        one.unpersist();
         testPersons.unpersist();
       } finally {
         data.unpersist();
@@ -225,13 +262,17 @@ public final class UnitUtilityBenchmark {
         s.seeds(), EPSILON, DELTA);
     System.out.println("| model | one row per test person (Adult's test rows) | all test rows |");
     System.out.println("|---|---:|---:|");
-    for (int m = 0; m < models; m++) {
-      System.out.printf(Locale.ROOT, "| %s | %s | %s |%n", names[m], meanSd(perPerson.get(m)), meanSd(allRows.get(m)));
+    for (int m = 0; m < n; m++) {
+      System.out.printf(Locale.ROOT, "| %s | %s | %s |%n", models.get(m).name(), meanSd(perPerson.get(m)),
+          meanSd(allRows.get(m)));
     }
-    for (int m = 0; m < 2; m++) {
+    int b = 3;
+    int c = 4;
+    for (int m = 0; m < 3; m++) {
+      String x = models.get(m).column();
       System.out.printf(Locale.ROOT, "%s: (b) - %s = %+.2f points (target <= 2); %s - (c) = %+.2f points (target >= 0)%n",
-          m == 0 ? "(a)" : "(a′)", m == 0 ? "(a)" : "(a′)", 100 * (mean(perPerson.get(2)) - mean(perPerson.get(m))),
-          m == 0 ? "(a)" : "(a′)", 100 * (mean(perPerson.get(m)) - mean(perPerson.get(3))));
+          x, x, 100 * (mean(perPerson.get(b)) - mean(perPerson.get(m))), x,
+          100 * (mean(perPerson.get(m)) - mean(perPerson.get(c))));
     }
   }
 
@@ -244,13 +285,18 @@ public final class UnitUtilityBenchmark {
   }
 
   /**
-   * The public rule of (a′): a unit's summed gradient has up to k times a row's norm, so C is
+   * The public rule of (a′), for the "sum" mode: a unit's summed gradient has up to k times a row's norm, so C is
    * scaled by k (no unit of at most k rows is clipped harder than its rows) and η divided by k (a
    * unit of k rows then moves the weights as one row does in (c)): the noise on a step, z·C·η/(q·N),
    * is (c)'s.
    */
   static DPLogisticRegression scaledByK(DPLogisticRegression lr, int k) {
     return lr.setClipNorm(CLIP * k).setLearningRate(LEARNING_RATE / k);
+  }
+
+  /** The "sum" mode: a unit's clipped row gradients summed and the sum clipped to C. */
+  static DPLogisticRegression summed(DPLogisticRegression lr) {
+    return lr.setUnitGradient("sum");
   }
 
   /** Row-level DP-SGD at ε = 1 on one row per person: the caller states each row is one person. */

@@ -24,6 +24,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.io.TempDir;
 import org.privspark.examples.JobFixture.Run;
 import org.privspark.spark.ml.DPLogisticRegressionModel;
+import org.privspark.spark.ml.params.UnitGradient;
 
 /**
  * The {@code train} job end to end on Adult (32,561 training rows, the 16,281-row test split),
@@ -243,6 +244,42 @@ class TrainJobTest {
     Run r = train(with(logistic(tmp.resolve("model")), "--features", spec.toString()));
     assertThat(r.exit()).as(r.all()).isEqualTo(2);
     assertThat(r.err()).contains("privacyUnitCol must name a column of the input; got 'person_id'");
+    assertThat(Files.exists(ledger)).as("no ledger created").isFalse();
+  }
+
+  /**
+   * A unit-level spec with "unitGradient": "sum": the fitted model, the receipt and the summary
+   * record the mode (fnlwgt stands in for a unit column: Adult has none; 1 epoch, for speed).
+   */
+  @Test
+  void train_unitLevelSpecWithUnitGradient_recordsTheModeInModelReceiptAndSummary() throws Exception {
+    String shipped = Files.readString(Path.of(FEATURES));
+    assertThat(shipped).contains("\"rowIsUnit\": true");
+    Path spec = Files.writeString(tmp.resolve("features.json"), shipped.replace("\"rowIsUnit\": true",
+        "\"unitColumn\": \"fnlwgt\", \"maxRowsPerUnit\": 2, \"unitGradient\": \"sum\""));
+    Path model = tmp.resolve("models/by-fnlwgt");
+    Run r = train(with(with(logistic(model), "--features", spec.toString()), "--epochs", "1"));
+    assertThat(r.exit()).as(r.all()).isZero();
+    assertThat(r.out()).contains("k=2, unitGradient=sum");
+    DPLogisticRegressionModel m = (DPLogisticRegressionModel) PipelineModel.load(model.toString()).stages()[1];
+    assertThat(m.privacyRecord().unitGradient()).isEqualTo(UnitGradient.SUM);
+    assertThat(m.unit().maxRowsPerUnit()).isEqualTo(2);
+    JsonNode receipt = JobFixture.JSON.readTree(tmp.resolve("models/by-fnlwgt.receipt.json").toFile());
+    assertThat(receipt.findValue("unitGradient")).as(receipt.toString()).isNotNull();
+    assertThat(receipt.findValue("unitGradient").asText()).isEqualTo("sum");
+  }
+
+  /** A unitGradient other than "mean" or "sum" is refused while validating, before any ledger exists. */
+  @Test
+  void train_badUnitGradient_exitsTwoNamingTheAllowedValues() throws Exception {
+    Path spec = Files.writeString(tmp.resolve("features.json"), """
+        {"numeric": [{"column": "age", "lower": 17, "upper": 90}],
+         "label": {"column": "income", "positive": ">50K"}, "privacyUnit": "person",
+         "unitColumn": "fnlwgt", "maxRowsPerUnit": 4, "unitGradient": "median"}
+        """);
+    Run r = train(with(logistic(tmp.resolve("model")), "--features", spec.toString()));
+    assertThat(r.exit()).as(r.all()).isEqualTo(2);
+    assertThat(r.err()).contains("unitGradient must be \"mean\" or \"sum\"; got 'median'");
     assertThat(Files.exists(ledger)).as("no ledger created").isFalse();
   }
 

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.privspark.spark.ml.params.UnitGradient;
 
 /**
  * The {@code benchmark-ml-units} job's arguments and summary statistics (the job itself runs
@@ -53,7 +54,12 @@ class UnitUtilityBenchmarkTest {
     assertThat(unit.getPrivacyUnitCol()).isEqualTo(AdultVisits.PERSON_ID);
     assertThat(unit.getMaxRowsPerUnit()).isEqualTo(4);
     assertThat(unit.getRowIsUnit()).isFalse();
-    var scaled = UnitUtilityBenchmark.scaledByK(UnitUtilityBenchmark.unitLevel(s, 32_561), s.k());
+    assertThat(unit.getUnitGradient()).as("(a) is the estimator as a user gets it").isEqualTo(UnitGradient.MEAN);
+    var summed = UnitUtilityBenchmark.summed(UnitUtilityBenchmark.unitLevel(s, 32_561));
+    assertThat(summed.getUnitGradient()).isEqualTo(UnitGradient.SUM);
+    assertThat((double) summed.getOrDefault(summed.clipNorm())).isEqualTo(2.0);
+    var scaled = UnitUtilityBenchmark.scaledByK(UnitUtilityBenchmark.summed(UnitUtilityBenchmark.unitLevel(s, 32_561)), s.k());
+    assertThat(scaled.getUnitGradient()).isEqualTo(UnitGradient.SUM);
     assertThat((double) scaled.getOrDefault(scaled.clipNorm())).isEqualTo(8.0);
     assertThat((double) scaled.getOrDefault(scaled.learningRate())).isEqualTo(0.5);
     var row = UnitUtilityBenchmark.rowLevel(s, 32_561);
@@ -61,6 +67,16 @@ class UnitUtilityBenchmarkTest {
     assertThat(row.getPrivacyUnitCol()).isNull();
     assertThat(row.getRowIsUnit()).isTrue();
     assertThat(unit.plan().noiseMultiplier()).isEqualTo(row.plan().noiseMultiplier()); // same q, steps, ε
+  }
+
+  /** The table's models and their order: the targets are printed against (b) and (c) by position. */
+  @Test
+  void models_defaultFirst_thenSum_handScaledSum_mllib_onePerPerson() {
+    UnitUtilityBenchmark.Settings s = UnitUtilityBenchmark.Settings.parse(new String[] {"--data", DATA});
+    assertThat(UnitUtilityBenchmark.models(s)).extracting(UnitUtilityBenchmark.Model::column)
+        .containsExactly("(a)", "(a-sum)", "(a′)", "(b)", "(c)");
+    assertThat(UnitUtilityBenchmark.models(s)).extracting(UnitUtilityBenchmark.Model::dp)
+        .containsExactly(true, true, true, false, true);
   }
 
   @Test

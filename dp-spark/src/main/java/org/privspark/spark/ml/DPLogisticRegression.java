@@ -14,7 +14,8 @@ import org.privspark.spark.ml.params.ParamChecks;
 /**
  * Binary logistic regression trained by DP-SGD (Abadi et al. 2016) at the level of the privacy unit
  * (McMahan et al. 2018): Poisson-sampled units, each row's gradient clipped to L2 norm C and each
- * unit's sum of them clipped to C again, Gaussian noise z·C on each summed gradient, accounted as
+ * unit contributing the mean of them ({@code unitGradient} "mean", the default) or their sum
+ * clipped to C again ("sum"), Gaussian noise z·C on each summed gradient, accounted as
  * {@code new SampledGaussianEvent(q, z, steps)} by the RDP accountant. See {@link DpSgdEstimator}
  * for the order of work and the budget, and {@code docs/ML.md} for what is public.
  *

@@ -20,6 +20,7 @@ import org.privspark.core.noise.KeyedStreamSource;
 import org.privspark.core.noise.NoiseSource;
 import org.privspark.core.noise.ReleaseKey;
 import org.privspark.core.noise.Secret;
+import org.privspark.spark.ml.params.UnitGradient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,9 +35,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>One step.</b> (1) Poisson sampling of units: every cached unit is included independently
  * with probability q, by an exact {@link Bernoulli} trial on dp-core's keyed stream. (2) For an
- * included unit, each row's gradient g = ℓ'(w·x + b, y)·(x, 1) is clipped to L2 norm ≤ C, the
- * clipped gradients are summed, and the sum is clipped to C again (per-unit clipping, {@link
- * #addUnitGradient}): one unit moves the step's sum by at most C, however many rows it has. (3) The
+ * included unit, each row's gradient g = ℓ'(w·x + b, y)·(x, 1) is clipped to L2 norm ≤ C, and the
+ * unit contributes the mean of its clipped gradients ({@link UnitGradient#MEAN}, the default) or
+ * their sum clipped to C again ({@link UnitGradient#SUM}; {@link #addUnitGradient}): either way one
+ * unit moves the step's sum by at most C, however many rows it has. (3) The
  * units' contributions are summed by one {@code treeAggregate} over the cached data, with the
  * weights broadcast. (4) On the driver, {@link GaussianMechanism} adds noise of standard deviation
  * ≥ z·C to every coordinate of the sum (L2 sensitivity C under adding or removing one unit). (5)
@@ -167,14 +169,17 @@ final class DpSgd {
   }
 
   /**
-   * Adds one unit's contribution to {@code acc}: each row's gradient clipped to {@code clipNorm},
-   * summed, and the sum clipped to {@code clipNorm} (per-unit clipping), so the contribution has L2
-   * norm ≤ clipNorm whatever the number of rows. A one-row unit adds its clipped gradient directly
-   * (clipping it again would change nothing), so row-level mode costs what it did. {@code scratch}
-   * (length of acc) is working space for units of several rows. Returns the contribution's norm.
+   * Adds one unit's contribution to {@code acc}, of L2 norm ≤ clipNorm whatever the number of rows.
+   * Each row's gradient is clipped to {@code clipNorm}; then, by {@code mode}, {@link
+   * UnitGradient#MEAN}: the clipped gradients are averaged (a mean of vectors of norm ≤ C has norm
+   * ≤ C by the triangle inequality, so no second clip is needed); {@link UnitGradient#SUM}: they are
+   * summed and the sum is clipped to {@code clipNorm} (per-unit clipping). A one-row unit adds its
+   * clipped gradient directly in both modes (the mean of one vector is itself, and clipping it
+   * again would change nothing), so row-level mode costs what it did. {@code scratch} (length of
+   * acc) is working space for units of several rows. Returns the contribution's norm.
    */
   static double addUnitGradient(double[] w, int d, boolean intercept, Example[] unit, Loss loss,
-      double clipNorm, double[] acc, double[] scratch) {
+      double clipNorm, UnitGradient mode, double[] acc, double[] scratch) {
     if (unit.length == 1) {
       return addClippedGradient(w, d, intercept, unit[0], loss, clipNorm, acc);
     }
@@ -183,7 +188,10 @@ final class DpSgd {
       addClippedGradient(w, d, intercept, e, loss, clipNorm, scratch);
     }
     double norm = norm(scratch);
-    double scale = norm > clipNorm ? clipNorm / norm : 1.0;
+    double scale = switch (mode) {
+      case MEAN -> 1.0 / unit.length;
+      case SUM -> norm > clipNorm ? clipNorm / norm : 1.0;
+    };
     for (int k = 0; k < acc.length; k++) {
       acc[k] += scale * scratch[k];
     }
@@ -202,7 +210,8 @@ final class DpSgd {
 
   /**
    * The mechanism that noises one step's summed gradient: σ = z·C for L2 sensitivity C (adding or
-   * removing one unit moves the sum of per-unit clipped gradients by at most C).
+   * removing one unit moves the sum by its contribution, of norm at most C in either {@link
+   * UnitGradient} mode).
    */
   static GaussianMechanism stepMechanism(DpSgdPlan plan) {
     return GaussianMechanism.builder().sigma(plan.noiseStd()).l2Sensitivity(plan.clipNorm()).build();
@@ -260,8 +269,8 @@ final class DpSgd {
    * q·N): the public N or the noisy count, never the exact count.
    */
   record Settings(
-      DpSgdPlan plan, Loss loss, boolean fitIntercept, double learningRate, double regParam,
-      long numUnits, int numFeatures, String stageName) {}
+      DpSgdPlan plan, Loss loss, UnitGradient unitGradient, boolean fitIntercept,
+      double learningRate, double regParam, long numUnits, int numFeatures, String stageName) {}
 
   /**
    * Runs {@code plan.steps()} DP-SGD steps over {@code data} (one array of rows per unit), which
@@ -291,7 +300,7 @@ final class DpSgd {
       for (long step = 0; step < plan.steps(); step++) {
         jsc.setJobDescription(String.format(Locale.ROOT, "%s: DP-SGD step %d/%d",
             s.stageName(), step + 1, plan.steps()));
-        double[] sum = stepSum(data, w, d, intercept, loss, q, c, sampleKey, step);
+        double[] sum = stepSum(data, w, d, intercept, loss, s.unitGradient(), q, c, sampleKey, step);
         NoisyVector noisy = noisySum(mechanism, sum, key, step);
         noiseStd = noisy.noiseStd();
         double[] g = noisy.values();
@@ -326,12 +335,12 @@ final class DpSgd {
   }
 
   /**
-   * Step {@code step}'s exact sum of per-unit clipped gradients at weights {@code w} (before
-   * noise): every unit sampled with probability q on the step's keyed streams under {@code
+   * Step {@code step}'s exact sum of the units' contributions ({@link #addUnitGradient} in
+   * {@code mode}) at weights {@code w} (before noise): every unit sampled with probability q on the step's keyed streams under {@code
    * sampleKey}, one Spark job.
    */
   static double[] stepSum(JavaRDD<Example[]> data, double[] w, int d, boolean intercept, Loss loss,
-      double q, double c, byte[] sampleKey, long step) {
+      UnitGradient mode, double q, double c, byte[] sampleKey, long step) {
     int dim = w.length;
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(data.context());
     Broadcast<double[]> weights = jsc.broadcast(w.clone());
@@ -346,7 +355,7 @@ final class DpSgd {
                 while (units.hasNext()) {
                   Example[] unit = units.next();
                   if (sampled(q, source)) {
-                    addUnitGradient(wv, d, intercept, unit, loss, c, acc, scratch);
+                    addUnitGradient(wv, d, intercept, unit, loss, c, mode, acc, scratch);
                   }
                 }
                 return Collections.singletonList(acc).iterator();

@@ -37,6 +37,7 @@ import org.privspark.core.noise.Secret;
 import org.privspark.spark.ml.params.HasPrivacyUnit;
 import org.privspark.spark.ml.params.ParamChecks;
 import org.privspark.spark.ml.params.PrivacyUnitParams;
+import org.privspark.spark.ml.params.UnitGradient;
 import org.privspark.spark.sql.SparkKeys;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,9 +49,10 @@ import org.slf4j.LoggerFactory;
  * <p><b>Privacy unit</b> ({@link HasPrivacyUnit}, docs/ML.md). The run protects a privacy unit (a
  * person, say) with all of its rows: give the unit's column as {@code privacyUnitCol} and at most k
  * rows per unit as {@code maxRowsPerUnit}; each unit then keeps at most k of its rows, chosen at
- * random per fit ({@link UnitRows}), units are Poisson-sampled, and each sampled unit's clipped
- * row gradients are summed and clipped again to C, so one unit moves a step's sum by at most C
- * (McMahan et al. 2018). Row-level DP-SGD is the special case {@code rowIsUnit = true} (k = 1):
+ * random per fit ({@link UnitRows}), units are Poisson-sampled, and each sampled unit contributes
+ * the mean of its rows' clipped gradients ({@link #unitGradient()} {@code "mean"}, the default) or
+ * their sum clipped again to C ({@code "sum"}), so one unit moves a step's sum by at most C either
+ * way (McMahan et al. 2018). Row-level DP-SGD is the special case {@code rowIsUnit = true} (k = 1):
  * the caller states that each row is one unit, and the ledger entry records that statement. The
  * unit's name ({@code privacyUnit}) must be the budget's declared unit.
  *
@@ -108,6 +110,7 @@ public abstract class DpSgdEstimator<M extends DpSgdModel<M>, S extends DpSgdEst
   private final DoubleParam sampleRate;
   private final DoubleParam expectedBatchSize;
   private final PrivacyUnitParams unitParams;
+  private final Param<String> unitGradient;
   private final LongParam numUnits;
   private final DoubleParam numUnitsNoiseStd;
   private final IntParam numFeatures;
@@ -136,6 +139,7 @@ public abstract class DpSgdEstimator<M extends DpSgdModel<M>, S extends DpSgdEst
         "expected units per step q*N, finite and > 0 (needs numUnits); set this or sampleRate",
         ParamChecks.positiveFinite("expectedBatchSize"));
     unitParams = new PrivacyUnitParams(this);
+    unitGradient = UnitGradient.declare(this);
     numUnits = new LongParam(uid, "numUnits",
         "the public number of privacy units N in the training data (rows, with rowIsUnit), >= 1;"
             + " set this or numUnitsNoiseStd",
@@ -148,7 +152,7 @@ public abstract class DpSgdEstimator<M extends DpSgdModel<M>, S extends DpSgdEst
         "the public feature dimension d, >= 1; unset: the vector size in featuresCol's metadata",
         ParamChecks.atLeastOne("numFeatures"));
     clipNorm = new DoubleParam(uid, "clipNorm",
-        "L2 bound C of each row's gradient and of each unit's sum of them, finite and > 0",
+        "L2 bound C of each row's gradient and of each unit's contribution, finite and > 0",
         ParamChecks.positiveFinite("clipNorm"));
     learningRate = new DoubleParam(uid, "learningRate", "constant step size, finite and > 0",
         ParamChecks.positiveFinite("learningRate"));
@@ -217,6 +221,22 @@ public abstract class DpSgdEstimator<M extends DpSgdModel<M>, S extends DpSgdEst
   }
 
   /**
+   * How a unit's clipped row gradients form its contribution to a step ({@link UnitGradient}):
+   * {@code "mean"} (default), their mean, of norm &le; C with no second clip, so every unit
+   * weighs the same however many rows it kept and C and η need no retuning with k; or {@code
+   * "sum"}, their sum clipped to C. The sensitivity is C in both, so the noise and the cost are
+   * the same; one-row units (row-level mode) are treated alike by both.
+   */
+  public Param<String> unitGradient() {
+    return unitGradient;
+  }
+
+  /** {@link #unitGradient()} as a mode. */
+  public UnitGradient getUnitGradient() {
+    return UnitGradient.of($(unitGradient));
+  }
+
+  /**
    * The public number of units N &ge; 1 (of rows, with {@code rowIsUnit}): it sets q = B/N with
    * {@link #expectedBatchSize()} and the divisor q·N of every step, and is not protected. Set it
    * or {@link #numUnitsNoiseStd()}.
@@ -244,7 +264,7 @@ public abstract class DpSgdEstimator<M extends DpSgdModel<M>, S extends DpSgdEst
     return numFeatures;
   }
 
-  /** L2 bound C &gt; 0 of each row's gradient and of each unit's sum of them; default 1. */
+  /** L2 bound C &gt; 0 of each row's gradient and of each unit's contribution; default 1. */
   public DoubleParam clipNorm() {
     return clipNorm;
   }
@@ -375,6 +395,15 @@ public abstract class DpSgdEstimator<M extends DpSgdModel<M>, S extends DpSgdEst
   /** Sets {@link #rowIsUnit()}: states that each row is one unit (row-level mode). */
   public S setRowIsUnit(boolean value) {
     set(rowIsUnit(), value);
+    return self();
+  }
+
+  /**
+   * Sets {@link #unitGradient()}: "mean" or "sum"; any other value is refused at once with an
+   * {@link IllegalArgumentException} naming the param and the allowed values.
+   */
+  public S setUnitGradient(String value) {
+    set(unitGradient, value);
     return self();
   }
 
@@ -680,8 +709,11 @@ public abstract class DpSgdEstimator<M extends DpSgdModel<M>, S extends DpSgdEst
     double epsilon = plan.epsilon();
     String source = plan.countsUnits()
         ? "N=DP count of units at sigma " + plan.numUnitsNoiseStd() : "N=" + plan.numUnits();
+    UnitGradient mode = getUnitGradient();
+    // The mode changes nothing for one-row units, so the row-level text omits it.
     String unitText = unit.rowIsUnit() ? "rowIsUnit"
-        : "unitCol=" + unit.column() + ", maxRowsPerUnit=" + unit.maxRowsPerUnit();
+        : "unitCol=" + unit.column() + ", maxRowsPerUnit=" + unit.maxRowsPerUnit() + ", unitGradient="
+            + mode.value();
     if (!unit.rowIsUnit()) {
       // The bounding plan, analysed with a throwaway salt (no job runs): a unit column Spark cannot
       // hash or group is refused here, not after the charge.
@@ -711,12 +743,13 @@ public abstract class DpSgdEstimator<M extends DpSgdModel<M>, S extends DpSgdEst
     PrivacyRecord.Unit provenance = new PrivacyRecord.Unit(unit.unit(),
         unit.rowIsUnit(), unit.maxRowsPerUnit(), charge.ledgerOrigin(), charge.ledgerIndex());
     // 3. Read the data; a failure from here on names no value of it.
-    return DataPhase.run(stage, () -> train(dataset, plan, unit, key, provenance, d, epsilon, stage));
+    return DataPhase.run(stage,
+        () -> train(dataset, plan, unit, mode, key, provenance, d, epsilon, stage));
   }
 
   /** Step 3 of {@link #fit}: runs after the charge. */
   private M train(Dataset<?> dataset, DpSgdPlan plan, PrivacyUnitParams.Resolved unit,
-      ReleaseKey key, PrivacyRecord.Unit provenance, int d, double epsilon, String stage) {
+      UnitGradient mode, ReleaseKey key, PrivacyRecord.Unit provenance, int d, double epsilon, String stage) {
     JavaRDD<DpSgd.Example[]> units = (unit.rowIsUnit()
         ? UnitRows.oneRowUnits(dataset, $(featuresCol), $(labelCol), d, labelRule())
         : UnitRows.bounded(dataset, unit.column(), $(featuresCol), $(labelCol), d, labelRule(),
@@ -726,11 +759,11 @@ public abstract class DpSgdEstimator<M extends DpSgdModel<M>, S extends DpSgdEst
       // N: public, or the DP count released first (the exact count is never used).
       long n = plan.countsUnits()
           ? DpSgd.noisyCount(units, plan.numUnitsNoiseStd(), key) : plan.numUnits();
-      DpSgd.Settings settings = new DpSgd.Settings(plan, loss(), (boolean) $(fitIntercept),
+      DpSgd.Settings settings = new DpSgd.Settings(plan, loss(), mode, (boolean) $(fitIntercept),
           dbl(learningRate), dbl(regParam), n, d, stage);
       DpSgd.Result result = DpSgd.train(units, settings, key);
       PrivacyRecord record = new PrivacyRecord(plan.sampleRate(), plan.noiseMultiplier(),
-          plan.steps(), plan.clipNorm(), result.noiseStd(), epsilon, plan.delta(), n,
+          plan.steps(), plan.clipNorm(), mode, result.noiseStd(), epsilon, plan.delta(), n,
           plan.numUnitsNoiseStd(), provenance);
       M model = newModel(uid + "_model", result.coefficients(), result.intercept(), record);
       copyValues(model, ParamMap.empty());

@@ -19,6 +19,7 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.privspark.core.accounting.PrivacyEvent;
 import org.privspark.spark.ml.params.ParamChecks;
+import org.privspark.spark.ml.params.UnitGradient;
 import scala.Option;
 
 /**
@@ -38,7 +39,9 @@ import scala.Option;
 public abstract class DpSgdModel<M extends DpSgdModel<M>> extends Model<M> implements MLWritable {
   private static final long serialVersionUID = 1L;
   /**
-   * The version of the {@code data/} layout this code writes. Version 3 added the privacy unit
+   * The version of the {@code data/} layout this code writes. Version 4 added {@code
+   * unitGradient} ("mean" or "sum"); earlier versions read as "sum", the only mode they had.
+   * Version 3 added the privacy unit
    * ({@code privacyUnit}, {@code rowIsUnit}, {@code maxRowsPerUnit}) and the ledger entry ({@code
    * ledgerOrigin}, {@code ledgerIndex}); {@code numExamples} and {@code numExamplesNoiseStd} keep
    * their names and now hold the number of units (rows, in row-level mode). Versions 1 and 2 were
@@ -46,7 +49,7 @@ public abstract class DpSgdModel<M extends DpSgdModel<M>> extends Model<M> imple
    * {@code numExamplesNoiseStd}; version 1 (read as N public, noise 0) saved the exact count of the
    * kept rows as {@code numExamples} when no public N was given.
    */
-  static final int FORMAT_VERSION = 3;
+  static final int FORMAT_VERSION = 4;
 
   private final String uid;
   private final double[] coefficients;
@@ -189,7 +192,7 @@ public abstract class DpSgdModel<M extends DpSgdModel<M>> extends Model<M> imple
         + ", epsilon=" + record.epsilon() + " at delta=" + record.delta() + " per "
         + (record.unit().privacyUnit() == null ? "unit" : record.unit().privacyUnit())
         + (record.unit().rowIsUnit() ? " (one row per unit)" : ", maxRowsPerUnit="
-            + record.unit().maxRowsPerUnit());
+            + record.unit().maxRowsPerUnit() + ", unitGradient=" + record.unitGradient().value());
   }
 
   @Override
@@ -214,7 +217,8 @@ public abstract class DpSgdModel<M extends DpSgdModel<M>> extends Model<M> imple
       .add("rowIsUnit", DataTypes.BooleanType, false)
       .add("maxRowsPerUnit", DataTypes.IntegerType, false)
       .add("ledgerOrigin", DataTypes.StringType, true)
-      .add("ledgerIndex", DataTypes.LongType, false);
+      .add("ledgerIndex", DataTypes.LongType, false)
+      .add("unitGradient", DataTypes.StringType, false);
 
   /** Writes metadata (Spark's) and data (one Parquet row). */
   private static final class Writer extends MLWriter {
@@ -233,7 +237,7 @@ public abstract class DpSgdModel<M extends DpSgdModel<M>> extends Model<M> imple
           model.intercept, r.sampleRate(), r.noiseMultiplier(), r.steps(), r.clipNorm(),
           r.noiseStd(), r.epsilon(), r.delta(), r.numUnits(), r.numUnitsNoiseStd(),
           r.unit().privacyUnit(), r.unit().rowIsUnit(), r.unit().maxRowsPerUnit(),
-          r.unit().ledgerOrigin(), r.unit().ledgerIndex());
+          r.unit().ledgerOrigin(), r.unit().ledgerIndex(), r.unitGradient().value());
       spark.createDataFrame(List.of(row), DATA_SCHEMA).repartition(1)
           .write().parquet(path + "/data");
     }
@@ -268,7 +272,9 @@ public abstract class DpSgdModel<M extends DpSgdModel<M>> extends Model<M> imple
       double countStd = version == 1 ? 0 : row.<Double>getAs("numExamplesNoiseStd");
       PrivacyRecord record = new PrivacyRecord(row.<Double>getAs("sampleRate"),
           row.<Double>getAs("noiseMultiplier"), row.<Long>getAs("steps"),
-          row.<Double>getAs("clipNorm"), row.<Double>getAs("noiseStd"),
+          row.<Double>getAs("clipNorm"),
+          version < 4 ? UnitGradient.SUM : UnitGradient.of(row.<String>getAs("unitGradient")),
+          row.<Double>getAs("noiseStd"),
           row.<Double>getAs("epsilon"), row.<Double>getAs("delta"),
           row.<Long>getAs("numExamples"), countStd, version < 3 ? PrivacyRecord.Unit.LEGACY_ROW
               : new PrivacyRecord.Unit(row.<String>getAs("privacyUnit"),

@@ -5,6 +5,7 @@ import org.privspark.core.accounting.ComposedEvent;
 import org.privspark.core.accounting.PrivacyEvent;
 import org.privspark.core.accounting.SampledGaussianEvent;
 import org.privspark.core.accounting.UnitClaim;
+import org.privspark.spark.ml.params.UnitGradient;
 
 /**
  * What training a DP-SGD model cost and whom it protects, saved with the model. Every field is a
@@ -14,7 +15,10 @@ import org.privspark.core.accounting.UnitClaim;
  * @param sampleRate the Poisson sampling rate q of units
  * @param noiseMultiplier z = σ/C
  * @param steps the number of steps taken
- * @param clipNorm C, the bound of each row's gradient and of each unit's sum of them
+ * @param clipNorm C, the bound of each row's gradient and of each unit's contribution
+ * @param unitGradient how a unit's clipped row gradients formed its contribution: their mean, or
+ *     their sum clipped to C (the same for one-row units; models saved before the mode existed
+ *     read as {@code SUM}, which they used)
  * @param noiseStd the standard deviation of the noise actually added per coordinate of each
  *     summed gradient (z·C, rounded up by the mechanism's grid by a relative 2^-10 at most)
  * @param epsilon the run's ε at {@code delta} by the RDP accountant (the count's cost included),
@@ -30,6 +34,7 @@ public record PrivacyRecord(
     double noiseMultiplier,
     long steps,
     double clipNorm,
+    UnitGradient unitGradient,
     double noiseStd,
     double epsilon,
     double delta,

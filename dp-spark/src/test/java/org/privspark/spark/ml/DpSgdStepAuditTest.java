@@ -18,6 +18,7 @@ import org.privspark.core.mechanism.GaussianMechanism;
 import org.privspark.core.noise.KeyedStreamSource;
 import org.privspark.core.noise.Secret;
 import org.privspark.spark.SparkTestSession;
+import org.privspark.spark.ml.params.UnitGradient;
 import scala.Tuple2;
 
 /**
@@ -41,9 +42,10 @@ import scala.Tuple2;
  * by 50σ/2 whenever it is sampled (probability q).
  *
  * <p><b>Units of several rows</b> (docs/ML.md, "The privacy unit"). D' adds one unit of K = 10 rows
- * instead, each the example above. Unit-level DP-SGD samples the unit once and clips the sum of
- * its clipped row gradients to C: the claim is the same {@code SampledGaussianEvent(0.2, 2, 1)},
- * now for the unit, and must hold. Row-level DP-SGD applied to the same data treats the unit's 10
+ * instead, each the example above. Unit-level DP-SGD samples the unit once and adds the mean of its
+ * clipped row gradients ({@code unitGradient} "mean", the default) or their sum clipped to C
+ * ("sum"): the claim is the same {@code SampledGaussianEvent(0.2, 2, 1)}, now for the unit, and
+ * must hold in both modes. Row-level DP-SGD applied to the same data treats the unit's 10
  * rows as 10 units, each sampled on its own and each moving the sum by C: the unit moves it by
  * Binomial(10, q)·C, and the audit must flag the same claim as exceeded.
  *
@@ -75,7 +77,7 @@ class DpSgdStepAuditTest {
     NONE,
     /** One one-row unit (the extra example). */
     ROW,
-    /** One unit of K copies of the extra example, bounded and clipped per unit. */
+    /** One unit of K copies of the extra example; its contribution per the step's mode. */
     UNIT,
     /** The same K rows, each treated as a unit of its own (row-level mode). */
     ROWS_AS_UNITS
@@ -98,14 +100,23 @@ class DpSgdStepAuditTest {
   }
 
   @Test
-  void audit_oneStep_unitOfKRows_perUnitClipping_staysWithinClaimedEpsilon() {
-    PrivacyLossAudit.Result r = audit("dp-sgd step, unit of 10 rows", CLIP, Extra.UNIT, RELEASES);
+  void audit_oneStep_unitOfKRows_meanOfClippedGradients_staysWithinClaimedEpsilon() {
+    PrivacyLossAudit.Result r = audit("dp-sgd step, unit of 10 rows, mean", CLIP, Extra.UNIT, UnitGradient.MEAN,
+        RELEASES);
+    assertThat(r.epsilonLowerBound()).as("%s", r).isLessThanOrEqualTo(plan().epsilon());
+  }
+
+  @Test
+  void audit_oneStep_unitOfKRows_sumClippedPerUnit_staysWithinClaimedEpsilon() {
+    PrivacyLossAudit.Result r = audit("dp-sgd step, unit of 10 rows, sum", CLIP, Extra.UNIT, UnitGradient.SUM,
+        RELEASES);
     assertThat(r.epsilonLowerBound()).as("%s", r).isLessThanOrEqualTo(plan().epsilon());
   }
 
   @Test
   void audit_oneStep_unitOfKRows_rowLevelMode_isFlagged() {
-    PrivacyLossAudit.Result r = audit("dp-sgd step, 10 rows as 10 units", CLIP, Extra.ROWS_AS_UNITS, RELEASES);
+    PrivacyLossAudit.Result r = audit("dp-sgd step, 10 rows as 10 units", CLIP, Extra.ROWS_AS_UNITS,
+        UnitGradient.DEFAULT, RELEASES);
     assertThat(r.epsilonLowerBound()).as("%s", r).isGreaterThan(plan().epsilon());
   }
 
@@ -121,12 +132,15 @@ class DpSgdStepAuditTest {
     if (!(broken.epsilonLowerBound() > plan().epsilon())) {
       failures.add("clipping disabled: " + broken);
     }
-    PrivacyLossAudit.Result unit = audit("dp-sgd step, unit of 10 rows", CLIP, Extra.UNIT, HEAVY_RELEASES);
-    if (unit.epsilonLowerBound() > plan().epsilon()) {
-      failures.add("unit of 10 rows: " + unit);
+    for (UnitGradient mode : UnitGradient.values()) {
+      PrivacyLossAudit.Result unit = audit("dp-sgd step, unit of 10 rows, " + mode.value(), CLIP, Extra.UNIT, mode,
+          HEAVY_RELEASES);
+      if (unit.epsilonLowerBound() > plan().epsilon()) {
+        failures.add("unit of 10 rows, " + mode.value() + ": " + unit);
+      }
     }
     PrivacyLossAudit.Result rows = audit("dp-sgd step, 10 rows as 10 units", CLIP, Extra.ROWS_AS_UNITS,
-        HEAVY_RELEASES);
+        UnitGradient.DEFAULT, HEAVY_RELEASES);
     if (!(rows.epsilonLowerBound() > plan().epsilon())) {
       failures.add("10 rows as 10 units: " + rows);
     }
@@ -134,13 +148,13 @@ class DpSgdStepAuditTest {
   }
 
   private static PrivacyLossAudit.Result audit(String name, double clip, int n) {
-    return audit(name, clip, Extra.ROW, n);
+    return audit(name, clip, Extra.ROW, UnitGradient.DEFAULT, n);
   }
 
-  private static PrivacyLossAudit.Result audit(String name, double clip, Extra extra, int n) {
+  private static PrivacyLossAudit.Result audit(String name, double clip, Extra extra, UnitGradient mode, int n) {
     long start = System.nanoTime();
-    double[] onD = steps(Extra.NONE, clip, 2 * n, 0);
-    double[] onDPrime = steps(extra, clip, 2 * n, 1);
+    double[] onD = steps(Extra.NONE, clip, mode, 2 * n, 0);
+    double[] onDPrime = steps(extra, clip, mode, 2 * n, 1);
     PrivacyLossAudit.Result r = PrivacyLossAudit.auditSamples(Arrays.copyOfRange(onD, 0, n),
         Arrays.copyOfRange(onDPrime, 0, n), Arrays.copyOfRange(onD, n, 2 * n), Arrays.copyOfRange(onDPrime, n, 2 * n),
         PrivacyLossAudit.Options.of(n, DELTA));
@@ -150,7 +164,7 @@ class DpSgdStepAuditTest {
   }
 
   /** {@code replicates} independent noisy one-step gradient sums on D (or D'), in one Spark job. */
-  private static double[] steps(Extra extra, double clip, int replicates, int dataset) {
+  private static double[] steps(Extra extra, double clip, UnitGradient mode, int replicates, int dataset) {
     List<Tuple2<Integer, DpSgd.Example[]>> rows = new ArrayList<>();
     for (int rep = 0; rep < replicates; rep++) {
       for (double[] e : D) {
@@ -185,7 +199,7 @@ class DpSgdStepAuditTest {
           KeyedStreamSource source = KeyedStreamSource.forCell(Secret.fromBytes(sampleKey), DpSgd.sampleCell(t._1(), 0));
           for (DpSgd.Example[] unit : t._2()) {
             if (DpSgd.sampled(Q, source)) {
-              DpSgd.addUnitGradient(new double[1], 1, false, unit, DpSgd.Loss.LOGISTIC, clip, acc, scratch);
+              DpSgd.addUnitGradient(new double[1], 1, false, unit, DpSgd.Loss.LOGISTIC, clip, mode, acc, scratch);
             }
           }
           return new Tuple2<>(t._1(), acc[0]);

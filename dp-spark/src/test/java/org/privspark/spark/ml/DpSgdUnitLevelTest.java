@@ -25,9 +25,13 @@ import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.privspark.core.accounting.Charge;
 import org.privspark.core.accounting.OrderGrid;
 import org.privspark.core.accounting.PrivacyBudget;
+import org.privspark.core.accounting.PrivacyEvent;
+import org.privspark.core.accounting.PrivacyGuarantee;
 import org.privspark.core.accounting.PrivacyUnit;
+import org.privspark.core.accounting.SpendJournal;
 import org.privspark.core.accounting.UnitClaim;
 import org.privspark.core.accounting.UnitMismatchException;
 import org.privspark.core.ledger.Ledger;
@@ -36,11 +40,13 @@ import org.privspark.core.ledger.LocalDirectoryStore;
 import org.privspark.core.ledger.OpeningStore;
 import org.privspark.core.ledger.note.NoteSigner;
 import org.privspark.spark.SparkTestSession;
+import org.privspark.spark.ml.params.UnitGradient;
 
 /**
  * DP-SGD at the level of the privacy unit (docs/ML.md, "The privacy unit"): the unit params, the
- * bounding of rows per unit, per-unit clipping, Poisson sampling of units, the claim charged to the
- * budget, and the unit kept by a saved model.
+ * bounding of rows per unit, a unit's contribution in both {@code unitGradient} modes (the mean of
+ * its clipped row gradients; their sum clipped to C), Poisson sampling of units, the claim charged
+ * to the budget, and the unit and mode kept by a saved model.
  */
 class DpSgdUnitLevelTest {
   @TempDir Path dir;
@@ -110,6 +116,25 @@ class DpSgdUnitLevelTest {
     assertThat(budget.spent().epsilon()).isZero();
   }
 
+  /** unitGradient: "mean" by default; "sum" accepted; anything else refused, naming the allowed values. */
+  @Test
+  void unitGradient_defaultsToMean_andRefusesOtherValuesNamingTheAllowedOnes() {
+    PrivacyBudget budget = new PrivacyBudget(10, 1e-5, OrderGrid.defaults(), PERSON);
+    assertThat(unitLevel(budget).getUnitGradient()).isEqualTo(UnitGradient.MEAN);
+    DPLogisticRegression fresh = unitLevel(budget);
+    assertThat(fresh.getOrDefault(fresh.unitGradient())).isEqualTo("mean");
+    assertThat(unitLevel(budget).setUnitGradient("sum").getUnitGradient()).isEqualTo(UnitGradient.SUM);
+    assertThat(new DPLinearRegression().getUnitGradient()).isEqualTo(UnitGradient.MEAN);
+    for (String bad : new String[] {"Mean", "avg", "", " sum"}) {
+      assertThatThrownBy(() -> unitLevel(budget).setUnitGradient(bad))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessage("unitGradient must be \"mean\" or \"sum\"; got '" + bad + "'");
+    }
+    assertThatThrownBy(() -> UnitGradient.of(null))
+        .hasMessage("unitGradient must be \"mean\" or \"sum\"; got nothing");
+    assertThat(budget.spent().epsilon()).isZero();
+  }
+
   // ---- the claim ----
 
   /** A budget declared for "person" refuses a run that claims "household", before any job. */
@@ -142,12 +167,63 @@ class DpSgdUnitLevelTest {
     assertThat(unit).isEqualTo(new PrivacyRecord.Unit("person", false, 4, origin, 1));
     assertThat(unit.claim()).isEqualTo(UnitClaim.perUnit("person"));
 
+    assertThat(model.privacyRecord().unitGradient()).isEqualTo(UnitGradient.MEAN);
+
     String path = dir.resolve("model").toString();
     model.write().save(path);
     DPLogisticRegressionModel loaded = DPLogisticRegressionModel.load(path);
     assertThat(loaded.privacyRecord()).isEqualTo(model.privacyRecord());
     assertThat(loaded.unit()).isEqualTo(unit);
     assertThat(loaded.coefficients()).isEqualTo(model.coefficients());
+  }
+
+  /**
+   * The mode reaches the charge's (committed) description and the model's record, and a saved
+   * model keeps it: "sum" here, "mean" in the test above.
+   */
+  @Test
+  void unitGradient_isInTheChargedDescription_andTheSavedModelKeepsIt() throws Exception {
+    CapturingJournal journal = new CapturingJournal();
+    PrivacyBudget budget = PrivacyBudget.journaled(10, 1e-5, OrderGrid.defaults(), journal);
+    DPLogisticRegressionModel sum = unitLevel(budget).setUnitGradient("sum").fit(people);
+    DPLogisticRegressionModel mean = unitLevel(budget).fit(people);
+    assertThat(journal.descriptions).hasSize(2);
+    assertThat(journal.descriptions.get(0)).contains("unitCol=person, maxRowsPerUnit=4, unitGradient=sum");
+    assertThat(journal.descriptions.get(1)).contains("unitCol=person, maxRowsPerUnit=4, unitGradient=mean");
+    assertThat(sum.privacyRecord().unitGradient()).isEqualTo(UnitGradient.SUM);
+    assertThat(mean.privacyRecord().unitGradient()).isEqualTo(UnitGradient.MEAN);
+
+    String path = dir.resolve("sum-model").toString();
+    sum.write().save(path);
+    DPLogisticRegressionModel loaded = DPLogisticRegressionModel.load(path);
+    assertThat(loaded.privacyRecord().unitGradient()).isEqualTo(UnitGradient.SUM);
+    assertThat(loaded.privacyRecord()).isEqualTo(sum.privacyRecord());
+    assertThat(loaded.toString()).contains("unitGradient=sum");
+    assertThat(loaded.getOrDefault(loaded.featuresCol())).isEqualTo("features");
+  }
+
+  /** A journal that admits every spend and keeps the descriptions it was given. */
+  private static final class CapturingJournal implements SpendJournal {
+    private final PrivacyBudget inner = new PrivacyBudget(10, 1e-5, OrderGrid.defaults(), PERSON);
+    final List<String> descriptions = new ArrayList<>();
+
+    @Override
+    public Charge record(PrivacyEvent event, UnitClaim claim, String mechanism, String description,
+        byte[] releaseId) {
+      Charge c = inner.charge(event, claim, mechanism, description, releaseId);
+      descriptions.add(description);
+      return c;
+    }
+
+    @Override
+    public java.util.Optional<PrivacyUnit> unit() {
+      return inner.unit();
+    }
+
+    @Override
+    public PrivacyGuarantee spent() {
+      return inner.spent();
+    }
   }
 
   /** Row-level mode: the caller states each row is a person; the claim and the record say so. */
@@ -256,11 +332,14 @@ class DpSgdUnitLevelTest {
 
   /**
    * A unit of 50 rows, each with a gradient 100 times C, moves the noiseless step sum by at most C
-   * (exactly C here: its rows point the same way); treated as 50 one-row units it moves it by 50·C.
-   * q = 1, so every unit is in the step: the check is exact, with no noise and no sampling.
+   * in both modes; in "sum" mode by exactly C (the sum of its clipped gradients, of norm about 50·C,
+   * is clipped to C), in "mean" mode by the norm of the mean of 50 clipped gradients of norm C that
+   * point almost the same way (between 0.9·C and C). Treated as 50 one-row units the same rows
+   * move it by about 50·C. q = 1, so every unit is in the step: the check is exact, with no noise
+   * and no sampling.
    */
   @Test
-  void perUnitClipping_aUnitWithManyRows_movesTheSumByAtMostC() {
+  void unitContribution_aUnitWithManyRows_movesTheSumByAtMostC_inBothModes() {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(SparkTestSession.get().sparkContext());
     List<DpSgd.Example[]> base = new ArrayList<>();
     for (int i = 0; i < 20; i++) {
@@ -276,15 +355,69 @@ class DpSgdUnitLevelTest {
     Arrays.stream(heavy).forEach(e -> withRows.add(new DpSgd.Example[] {e}));
     double c = 1.0;
     double[] w = {0.3, -0.2, 0.1};
-    double[] s0 = sum(jsc, base, w, c);
-    double[] s1 = sum(jsc, withUnit, w, c);
-    double[] s2 = sum(jsc, withRows, w, c);
-    assertThat(distance(s0, s1)).isLessThanOrEqualTo(c * (1 + 1e-12)).isGreaterThan(0.99 * c);
-    assertThat(distance(s0, s2)).as("row-level clipping of the same rows").isGreaterThan(40 * c);
+    for (UnitGradient mode : UnitGradient.values()) {
+      double[] s0 = sum(jsc, base, w, c, mode);
+      double[] s1 = sum(jsc, withUnit, w, c, mode);
+      double[] s2 = sum(jsc, withRows, w, c, mode);
+      double moved = distance(s0, s1);
+      assertThat(moved).as("%s", mode).isLessThanOrEqualTo(c * (1 + 1e-12))
+          .isGreaterThan((mode == UnitGradient.SUM ? 0.99 : 0.9) * c);
+      assertThat(distance(s0, s2)).as("row-level clipping of the same rows").isGreaterThan(40 * c);
+    }
   }
 
-  private static double[] sum(JavaSparkContext jsc, List<DpSgd.Example[]> units, double[] w, double c) {
-    return DpSgd.stepSum(jsc.parallelize(units, 3), w, 2, true, DpSgd.Loss.LOGISTIC, 1.0, c, salt(4), 0);
+  /**
+   * A hand-computed unit of two rows, no intercept, w = 0 (so ℓ' = 1/2 − y): row A, x = (6, 8),
+   * y = 0, has gradient (3, 4) of norm 5, clipped to C = 1: (0.6, 0.8); row B, x = (0.4, 0), y = 1,
+   * has gradient (−0.2, 0), unclipped. "mean" adds exactly their mean (0.2, 0.4); "sum" adds their
+   * sum (0.4, 0.8), of norm 0.894 &lt; C, so unclipped. A one-row unit adds its clipped gradient
+   * in both modes.
+   */
+  @Test
+  void unitContribution_handComputed_meanIsTheExactMean_sumIsTheSum() {
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(SparkTestSession.get().sparkContext());
+    DpSgd.Example a = new DpSgd.Example(0, Vectors.dense(6, 8));
+    DpSgd.Example b = new DpSgd.Example(1, Vectors.dense(0.4, 0));
+    List<DpSgd.Example[]> unit = List.<DpSgd.Example[]>of(new DpSgd.Example[] {a, b});
+    double[] mean = DpSgd.stepSum(jsc.parallelize(unit, 1), new double[2], 2, false, DpSgd.Loss.LOGISTIC,
+        UnitGradient.MEAN, 1.0, 1.0, salt(6), 0);
+    double[] sum = DpSgd.stepSum(jsc.parallelize(unit, 1), new double[2], 2, false, DpSgd.Loss.LOGISTIC,
+        UnitGradient.SUM, 1.0, 1.0, salt(6), 0);
+    assertThat(mean[0]).isCloseTo(0.2, org.assertj.core.api.Assertions.within(1e-12));
+    assertThat(mean[1]).isCloseTo(0.4, org.assertj.core.api.Assertions.within(1e-12));
+    assertThat(sum[0]).isCloseTo(0.4, org.assertj.core.api.Assertions.within(1e-12));
+    assertThat(sum[1]).isCloseTo(0.8, org.assertj.core.api.Assertions.within(1e-12));
+    for (UnitGradient mode : UnitGradient.values()) {
+      double[] acc = new double[2];
+      double norm = DpSgd.addUnitGradient(new double[2], 2, false, new DpSgd.Example[] {a}, DpSgd.Loss.LOGISTIC,
+          1.0, mode, acc, new double[2]);
+      assertThat(acc).as("%s, one row", mode).containsExactly(new double[] {0.6, 0.8},
+          org.assertj.core.api.Assertions.within(1e-12));
+      assertThat(norm).isCloseTo(1.0, org.assertj.core.api.Assertions.within(1e-12));
+    }
+  }
+
+  /**
+   * "sum" still clips a unit's sum at C: two rows whose clipped gradients (0.6, 0.8) add up to
+   * (1.2, 1.6), norm 2, clipped to exactly (0.6, 0.8); "mean" gives the same vector here, without
+   * clipping, since both rows are alike.
+   */
+  @Test
+  void unitContribution_sumMode_clipsTheSumAtC() {
+    DpSgd.Example a = new DpSgd.Example(0, Vectors.dense(6, 8));
+    for (UnitGradient mode : UnitGradient.values()) {
+      double[] acc = new double[2];
+      double norm = DpSgd.addUnitGradient(new double[2], 2, false, new DpSgd.Example[] {a, a},
+          DpSgd.Loss.LOGISTIC, 1.0, mode, acc, new double[2]);
+      assertThat(acc).as("%s", mode).containsExactly(new double[] {0.6, 0.8},
+          org.assertj.core.api.Assertions.within(1e-12));
+      assertThat(norm).isCloseTo(1.0, org.assertj.core.api.Assertions.within(1e-12));
+    }
+  }
+
+  private static double[] sum(JavaSparkContext jsc, List<DpSgd.Example[]> units, double[] w, double c,
+      UnitGradient mode) {
+    return DpSgd.stepSum(jsc.parallelize(units, 3), w, 2, true, DpSgd.Loss.LOGISTIC, mode, 1.0, c, salt(4), 0);
   }
 
   private static double distance(double[] a, double[] b) {
@@ -297,8 +430,8 @@ class DpSgdUnitLevelTest {
 
   /**
    * Sampling is of units: 1,000 units of 4 rows, each row adding exactly 1 to the intercept's
-   * coordinate (squared loss at w = 0, label −1, x = 0; C = 10 clips nothing), so a step's sum is 4
-   * times the number of units sampled, never a sum of single rows. The number sampled is within 6
+   * coordinate (squared loss at w = 0, label −1, x = 0; C = 10 clips nothing), so in "sum" mode a
+   * step's sum is 4 times the number of units sampled, never a sum of single rows. The number sampled is within 6
    * standard deviations of q·1000 (false failure below 2·10^-9 per step for a random key; fixed
    * here, so deterministic).
    */
@@ -314,7 +447,8 @@ class DpSgdUnitLevelTest {
     JavaRDD<DpSgd.Example[]> rdd = jsc.parallelize(units, 4).cache();
     double q = 0.5;
     for (long step = 0; step < 5; step++) {
-      double[] s = DpSgd.stepSum(rdd, new double[2], 1, true, DpSgd.Loss.SQUARED, q, 10, salt(5), step);
+      double[] s = DpSgd.stepSum(rdd, new double[2], 1, true, DpSgd.Loss.SQUARED, UnitGradient.SUM, q, 10,
+          salt(5), step);
       double sampled = s[1] / 4;
       assertThat(sampled).as("whole units only").isEqualTo(Math.rint(sampled));
       assertThat(Math.abs(sampled - 500)).isLessThan(6 * Math.sqrt(1000 * q * (1 - q)));

@@ -99,4 +99,25 @@ public final class ParamChecks {
       return true;
     };
   }
+
+  /** One of the strings {@code allowed}, named in the message as {@code "a" or "b"}. */
+  public static <T> Function1<T, Object> oneOf(String name, String... allowed) {
+    java.util.List<String> values = java.util.List.of(allowed);
+    return (Validator<T>) v -> {
+      if (!(v instanceof String s) || !values.contains(s)) {
+        throw new IllegalArgumentException(name + " must be " + quotedAlternatives(values) + "; got "
+            + (v instanceof String ? "'" + v + "'" : v));
+      }
+      return true;
+    };
+  }
+
+  /** {@code "a", "b" or "c"}. */
+  static String quotedAlternatives(java.util.List<String> values) {
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i < values.size(); i++) {
+      b.append(i == 0 ? "" : i == values.size() - 1 ? " or " : ", ").append('"').append(values.get(i)).append('"');
+    }
+    return b.toString();
+  }
 }
