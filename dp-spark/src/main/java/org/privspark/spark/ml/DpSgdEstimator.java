@@ -616,6 +616,19 @@ public abstract class DpSgdEstimator<M extends DpSgdModel<M>, S extends DpSgdEst
    * @throws IllegalArgumentException if neither gives a size, or the two disagree
    */
   int publicDimension(StructType schema) {
+    int d = dimension(schema);
+    if (d > MAX_FEATURES) {
+      // Clipping's floating-point margin (DpSgd.clipTarget) holds below this dimension.
+      throw new IllegalArgumentException("the feature dimension (numFeatures or featuresCol's metadata) must be"
+          + " in [1, " + MAX_FEATURES + "]; got " + d);
+    }
+    return d;
+  }
+
+  /** The largest feature dimension: DpSgd.clipTarget's margin covers the norm's rounding below 2^23. */
+  static final int MAX_FEATURES = 1 << 22;
+
+  private int dimension(StructType schema) {
     String f = $(featuresCol);
     int recorded = AttributeGroup.fromStructField(field(schema, f, "featuresCol")).size();
     if (isSet(numFeatures)) {
