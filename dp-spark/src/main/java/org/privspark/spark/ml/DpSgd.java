@@ -97,22 +97,13 @@ final class DpSgd {
     private static final long serialVersionUID = 1L;
     final double label;
     final Vector features;
-    final double normSquared;
+    /** ‖x‖, computed without underflow or overflow ({@link #norm(double[])}); NaN if x is not finite. */
+    final double norm;
 
     Example(double label, Vector features) {
       this.label = label;
       this.features = features;
-      double s = 0;
-      if (features instanceof SparseVector sv) {
-        for (double v : sv.values()) {
-          s += v * v;
-        }
-      } else {
-        for (double v : features.toArray()) {
-          s += v * v;
-        }
-      }
-      this.normSquared = s;
+      this.norm = norm(features instanceof SparseVector sv ? sv.values() : features.toArray());
     }
   }
 
@@ -142,11 +133,12 @@ final class DpSgd {
   static double addClippedGradient(
       double[] w, int d, boolean intercept, Example e, Loss loss, double clipNorm, double[] acc) {
     double r = loss.derivative(margin(w, d, intercept, e.features), e.label);
-    double normSquared = r * r * (e.normSquared + (intercept ? 1 : 0));
-    if (!Double.isFinite(normSquared)) {
+    // |r|·‖(x, 1)‖ as a product of robust norms: squaring r or x could underflow to 0 and let a
+    // row through unclipped, or overflow.
+    double norm = Math.abs(r) * (intercept ? Math.hypot(e.norm, 1) : e.norm);
+    if (!Double.isFinite(norm)) {
       return 0;
     }
-    double norm = Math.sqrt(normSquared);
     double bound = clipTarget(clipNorm);
     double scale = norm > bound ? bound / norm : 1.0;
     double c = r * scale;
@@ -420,12 +412,25 @@ final class DpSgd {
     }
   }
 
+  /**
+   * The L2 norm, scaled by the largest magnitude first (as LAPACK's dnrm2 does), so that no square
+   * underflows to 0 or overflows; NaN or infinite when an entry is. Clipping relies on it: a norm
+   * computed as 0 for a vector that is not would let the vector through unclipped.
+   */
   static double norm(double[] v) {
+    double max = 0;
+    for (double x : v) {
+      max = Math.max(max, Math.abs(x));
+    }
+    if (max == 0 || !Double.isFinite(max)) {
+      return max == 0 ? 0 : max; // NaN propagates through Math.max, +∞ stays +∞
+    }
     double s = 0;
     for (double x : v) {
-      s += x * x;
+      double y = x / max;
+      s += y * y;
     }
-    return Math.sqrt(s);
+    return max * Math.sqrt(s);
   }
 
   static double[] addInto(double[] a, double[] b) {

@@ -152,8 +152,8 @@ public abstract class DpSgdEstimator<M extends DpSgdModel<M>, S extends DpSgdEst
         "the public feature dimension d, >= 1; unset: the vector size in featuresCol's metadata",
         ParamChecks.atLeastOne("numFeatures"));
     clipNorm = new DoubleParam(uid, "clipNorm",
-        "L2 bound C of each row's gradient and of each unit's contribution, finite and > 0",
-        ParamChecks.positiveFinite("clipNorm"));
+        "L2 bound C of each row's gradient and of each unit's contribution, in [2^-500, 2^500]",
+        ParamChecks.inClosed("clipNorm", MIN_CLIP_NORM, MAX_CLIP_NORM));
     learningRate = new DoubleParam(uid, "learningRate", "constant step size, finite and > 0",
         ParamChecks.positiveFinite("learningRate"));
     regParam = new DoubleParam(uid, "regParam",
@@ -625,6 +625,13 @@ public abstract class DpSgdEstimator<M extends DpSgdModel<M>, S extends DpSgdEst
     return d;
   }
 
+  /**
+   * The range of clipNorm: far from both ends of the double range, so that no norm near C
+   * underflows or overflows while a contribution is clipped and summed.
+   */
+  static final double MIN_CLIP_NORM = 0x1p-500;
+  static final double MAX_CLIP_NORM = 0x1p500;
+
   /** The largest feature dimension: DpSgd.clipTarget's margin covers the norm's rounding below 2^23. */
   static final int MAX_FEATURES = 1 << 22;
 
@@ -728,11 +735,11 @@ public abstract class DpSgdEstimator<M extends DpSgdModel<M>, S extends DpSgdEst
         : "unitCol=" + unit.column() + ", maxRowsPerUnit=" + unit.maxRowsPerUnit() + ", unitGradient="
             + mode.value();
     if (!unit.rowIsUnit()) {
-      // The bounding plan, analysed with a throwaway salt (no job runs): a unit column Spark cannot
-      // hash or group is refused here, not after the charge.
+      // The bounding plan, analysed with a throwaway salt and never executed (no RDD, so adaptive
+      // execution runs no stage): a unit column Spark cannot hash or group is refused here, not
+      // after the charge.
       try {
-        UnitRows.bounded(dataset, unit.column(), $(featuresCol), $(labelCol), d, labelRule(),
-            unit.maxRowsPerUnit(), new byte[8]);
+        UnitRows.plan(dataset, unit.column(), $(featuresCol), $(labelCol), new byte[8]).schema();
       } catch (Exception e) {
         if (e instanceof org.apache.spark.sql.AnalysisException a) {
           throw new IllegalArgumentException("privacyUnitCol '" + unit.column() + "' cannot be bounded: "

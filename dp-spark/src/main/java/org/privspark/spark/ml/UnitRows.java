@@ -62,9 +62,22 @@ final class UnitRows {
    */
   static JavaRDD<DpSgd.Example[]> bounded(Dataset<?> dataset, String unitCol, String featuresCol,
       String labelCol, int dimension, DpSgdEstimator.LabelRule rule, int k, byte[] salt) {
-    DataType unitType = DpSgdEstimator.field(dataset.schema(), unitCol, "privacyUnitCol").dataType();
+    Dataset<Row> byUnit = plan(dataset, unitCol, featuresCol, labelCol, salt);
     boolean booleanLabel = DpSgdEstimator.field(dataset.schema(), labelCol, "labelCol").dataType()
         instanceof BooleanType;
+    boolean integral = byUnit.schema().apply("__unit").dataType() instanceof IntegralType;
+    return byUnit.toJavaRDD().mapPartitions(new Pass(k, dimension, booleanLabel, rule, !integral));
+  }
+
+  /**
+   * The rows grouped and sorted by unit, as a Dataset: analysed when built (a unit column Spark
+   * cannot hash fails here), but neither planned for execution nor run. {@link DpSgdEstimator}
+   * builds it before the charge; only {@link #bounded} turns it into an RDD, which with adaptive
+   * execution can run the shuffle.
+   */
+  static Dataset<Row> plan(Dataset<?> dataset, String unitCol, String featuresCol, String labelCol,
+      byte[] salt) {
+    DataType unitType = DpSgdEstimator.field(dataset.schema(), unitCol, "privacyUnitCol").dataType();
     Dataset<Row> rows = dataset.select(
             SparkKeys.normalised(col(unitCol), unitType, SparkKeys.Icu.COLLATION_KEY).as("__unit"),
             col(featuresCol).as("__f"), col(labelCol).as("__y"))
@@ -76,10 +89,9 @@ final class UnitRows {
     Column sortKey = integral ? col("__unit").cast(DataTypes.LongType) : xxhash64(col("__unit"));
     Column rowHash = xxhash64(saltLit, col("__unit"), vector_to_array(col("__f"), "float64"),
         col("__y"));
-    Dataset<Row> byUnit = rows.repartition(col("__unit"))
+    return rows.repartition(col("__unit"))
         .select(sortKey.as("__sort"), col("__unit"), col("__f"), col("__y"), rowHash.as("__hash"))
         .sortWithinPartitions(col("__sort"));
-    return byUnit.toJavaRDD().mapPartitions(new Pass(k, dimension, booleanLabel, rule, !integral));
   }
 
   /** A kept row: its keyed hash and its example. */

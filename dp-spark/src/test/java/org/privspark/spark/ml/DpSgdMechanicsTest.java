@@ -66,8 +66,8 @@ class DpSgdMechanicsTest {
         assertThat(reported).isCloseTo(norm, within(1e-12 * Math.max(1, norm)));
         // An unclipped gradient is the exact gradient ℓ'(z)·(x, 1).
         double rr = loss.derivative(DpSgd.margin(w, d, true, e.features), label);
-        double raw = Math.abs(rr) * Math.sqrt(e.normSquared + 1);
-        if (raw <= clip) {
+        double raw = Math.abs(rr) * Math.hypot(e.norm, 1);
+        if (raw <= DpSgd.clipTarget(clip)) {
           assertThat(acc[d]).isCloseTo(rr, within(1e-12));
         } else {
           clipped++;
