@@ -244,6 +244,20 @@ final class CanonicalJson {
       return value.textValue();
     }
 
+    /**
+     * A privacy unit's name ({@code PrivacyUnit#checkName}); the message quotes none of it, since
+     * an auditor prints no unverified text.
+     */
+    String unitName(String name) {
+      String value = text(name);
+      try {
+        org.privspark.core.accounting.PrivacyUnit.checkName(name, value);
+      } catch (IllegalArgumentException e) {
+        throw malformed(name + " must be 1 to 64 characters of a-z, 0-9, '_' and '-', starting with a letter");
+      }
+      return value;
+    }
+
     boolean bool(String name) {
       JsonNode value = get(name);
       if (!value.isBoolean()) {

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.privspark.core.Check;
 import org.privspark.core.accounting.PrivacyEvent;
-import org.privspark.core.accounting.PrivacyUnit;
 import org.privspark.core.accounting.UnitClaim;
 import org.privspark.core.zk.PedersenCommitment;
 import org.privspark.core.zk.PointCodec;
@@ -146,14 +145,7 @@ public record LedgerEntry(
   /** The unit claim of a format-3 or -4 entry; the message quotes none of it (it is unverified). */
   private static UnitClaim unit(CanonicalJson.Fields f) {
     CanonicalJson.Fields u = f.nested("unit").exactly("name", "rowIsUnit");
-    String name = u.text("name");
-    boolean rowIsUnit = u.bool("rowIsUnit");
-    try {
-      PrivacyUnit.checkName("name", name);
-    } catch (IllegalArgumentException e) {
-      throw u.malformed("name must be 1 to 64 characters of a-z, 0-9, '_' and '-', starting with a letter");
-    }
-    return new UnitClaim(name, rowIsUnit);
+    return new UnitClaim(u.unitName("name"), u.bool("rowIsUnit"));
   }
 
   /**

@@ -206,13 +206,8 @@ public record LedgerGenesis(
    */
   private static PrivacyUnit unit(CanonicalJson.Fields u) {
     u.exactly("name", "definition");
-    String name = u.text("name");
+    String name = u.unitName("name");
     String definition = u.text("definition");
-    try {
-      PrivacyUnit.checkName("name", name);
-    } catch (IllegalArgumentException e) {
-      throw u.malformed("name must be 1 to 64 characters of a-z, 0-9, '_' and '-', starting with a letter");
-    }
     try {
       return new PrivacyUnit(name, definition);
     } catch (IllegalArgumentException e) {
