@@ -153,7 +153,8 @@ public abstract class DpSgdEstimator<M extends DpSgdModel<M>, S extends DpSgdEst
         ParamChecks.atLeastOne("numFeatures"));
     clipNorm = new DoubleParam(uid, "clipNorm",
         "L2 bound C of each row's gradient and of each unit's contribution, in [2^-500, 2^500]",
-        ParamChecks.inClosed("clipNorm", MIN_CLIP_NORM, MAX_CLIP_NORM));
+        ParamChecks.inClosed("clipNorm", MIN_CLIP_NORM, MAX_CLIP_NORM,
+            "[2^-500, 2^500] (about 3.1e-151 to 3.3e150)"));
     learningRate = new DoubleParam(uid, "learningRate", "constant step size, finite and > 0",
         ParamChecks.positiveFinite("learningRate"));
     regParam = new DoubleParam(uid, "regParam",

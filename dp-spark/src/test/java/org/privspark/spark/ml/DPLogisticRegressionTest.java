@@ -144,9 +144,11 @@ class DPLogisticRegressionTest {
   void setClipNorm_zeroOrNegative_throwsNamingParamAndRange() {
     assertThatThrownBy(() -> new DPLogisticRegression().setClipNorm(0))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("clipNorm must be finite and > 0; got 0.0");
+        .hasMessage("clipNorm must be in [2^-500, 2^500] (about 3.1e-151 to 3.3e150); got 0.0");
     assertThatThrownBy(() -> new DPLogisticRegression().setClipNorm(-1))
-        .hasMessage("clipNorm must be finite and > 0; got -1.0");
+        .hasMessage("clipNorm must be in [2^-500, 2^500] (about 3.1e-151 to 3.3e150); got -1.0");
+    assertThatThrownBy(() -> new DPLogisticRegression().setClipNorm(Double.NaN))
+        .hasMessageStartingWith("clipNorm must be in [2^-500, 2^500]");
   }
 
   @Test

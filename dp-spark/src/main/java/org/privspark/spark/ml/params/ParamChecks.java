@@ -53,6 +53,20 @@ public final class ParamChecks {
   }
 
   /** In [lower, upper]. */
+  /**
+   * A number in [lower, upper] (NaN refused), the range named in the message as {@code range}
+   * ("[2^-500, 2^500]").
+   */
+  public static <T> Function1<T, Object> inClosed(String name, double lower, double upper, String range) {
+    return (Validator<T>) v -> {
+      double x = ((Number) v).doubleValue();
+      if (!(x >= lower && x <= upper)) {
+        throw new IllegalArgumentException(name + " must be in " + range + "; got " + x);
+      }
+      return true;
+    };
+  }
+
   public static <T> Function1<T, Object> inClosed(String name, double lower, double upper) {
     return (Validator<T>) v -> {
       Check.inClosed(name, ((Number) v).doubleValue(), lower, upper);

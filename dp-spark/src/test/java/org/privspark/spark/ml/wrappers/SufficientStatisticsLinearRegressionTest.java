@@ -50,7 +50,7 @@ class SufficientStatisticsLinearRegressionTest {
     assertThatThrownBy(() -> toyBuilder(budget).setRidge(-1))
         .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("ridge must be finite and >= 0");
     assertThatThrownBy(() -> toyBuilder(budget).setNumFeatures(2000).cost())
-        .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("numFeatures must be an integer in [1, 1000]");
+        .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("numFeatures must be in [1, 1000]");
   }
 
   @Test
