@@ -17,7 +17,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -34,13 +33,9 @@ class AdultVisitsTest {
 
   @BeforeAll
   static void start() {
-    spark = BenchmarkSessions.loopback("adult-visits-test").master("local[2]")
-        .config("spark.sql.shuffle.partitions", "4").getOrCreate();
-  }
-
-  @AfterAll
-  static void stop() {
-    spark.stop();
+    // The jobs' shared session: stopping a session of its own would stop the JVM's active one,
+    // which getOrCreate hands to the test classes that run next.
+    spark = JobFixture.spark();
   }
 
   private static Row person(int age, int hours) {

@@ -45,7 +45,8 @@ final class JobFixture {
   private JobFixture() {}
 
   static synchronized SparkSession spark() {
-    if (spark == null) {
+    // Another test class may have stopped the JVM's active session (getOrCreate hands it out).
+    if (spark == null || spark.sparkContext().isStopped()) {
       spark = SparkSession.builder().master("local[2]").appName("privspark-jobs-test")
           .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "4").getOrCreate();
     }
