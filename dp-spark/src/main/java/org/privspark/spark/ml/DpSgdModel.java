@@ -1,11 +1,9 @@
 package org.privspark.spark.ml;
 
 import java.util.List;
-import org.apache.spark.ml.Model;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.linalg.VectorUDT;
 import org.apache.spark.ml.linalg.Vectors;
-import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.util.DefaultParamsReader;
 import org.apache.spark.ml.util.DefaultParamsWriter;
 import org.apache.spark.ml.util.MLReader;
@@ -18,7 +16,7 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.privspark.core.accounting.PrivacyEvent;
-import org.privspark.spark.ml.params.ParamChecks;
+import org.privspark.spark.ml.params.VectorModel;
 import org.privspark.spark.ml.params.UnitGradient;
 import scala.Option;
 
@@ -36,7 +34,7 @@ import scala.Option;
  *
  * @param <M> the model type
  */
-public abstract class DpSgdModel<M extends DpSgdModel<M>> extends Model<M> implements MLWritable {
+public abstract class DpSgdModel<M extends DpSgdModel<M>> extends VectorModel<M> implements MLWritable {
   private static final long serialVersionUID = 1L;
   /**
    * The version of the {@code data/} layout this code writes. Version 4 added {@code
@@ -51,58 +49,18 @@ public abstract class DpSgdModel<M extends DpSgdModel<M>> extends Model<M> imple
    */
   static final int FORMAT_VERSION = 4;
 
-  private final String uid;
   private final double[] coefficients;
   private final double intercept;
   private final PrivacyRecord record;
-  private final Param<String> featuresCol;
-  private final Param<String> predictionCol;
 
   /** A model of {@code coefficients} (copied) and {@code intercept}, trained at the cost {@code record}. */
   protected DpSgdModel(String uid, double[] coefficients, double intercept, PrivacyRecord record) {
-    this.uid = uid;
+    super(uid);
     this.coefficients = coefficients.clone();
     this.intercept = intercept;
     this.record = record;
-    featuresCol = new Param<>(uid, "featuresCol", "features column name (vectors)",
-        ParamChecks.columnName("featuresCol"));
-    predictionCol = new Param<>(uid, "predictionCol", "prediction column name",
-        ParamChecks.columnName("predictionCol"));
-    setDefault(featuresCol, "features");
-    setDefault(predictionCol, "prediction");
   }
 
-  @Override
-  public String uid() {
-    return uid;
-  }
-
-  /** Features column (vectors of {@link #numFeatures()}); default "features". */
-  public Param<String> featuresCol() {
-    return featuresCol;
-  }
-
-  /** Prediction column; default "prediction". */
-  public Param<String> predictionCol() {
-    return predictionCol;
-  }
-
-  @SuppressWarnings("unchecked")
-  final M self() {
-    return (M) this;
-  }
-
-  /** Sets {@link #featuresCol()}; the value is validated at once. */
-  public M setFeaturesCol(String value) {
-    set(featuresCol, value);
-    return self();
-  }
-
-  /** Sets {@link #predictionCol()}; the value is validated at once. */
-  public M setPredictionCol(String value) {
-    set(predictionCol, value);
-    return self();
-  }
 
   /** The coefficients (a copy). */
   public Vector coefficients() {
@@ -158,9 +116,9 @@ public abstract class DpSgdModel<M extends DpSgdModel<M>> extends Model<M> imple
 
   /** Checks the features column and that no output column exists yet. */
   final void checkInput(StructType schema) {
-    StructField f = DpSgdEstimator.field(schema, $(featuresCol), "featuresCol");
+    StructField f = DpSgdEstimator.field(schema, $(featuresCol()), "featuresCol");
     if (!(f.dataType() instanceof VectorUDT)) {
-      throw new IllegalArgumentException("featuresCol '" + $(featuresCol)
+      throw new IllegalArgumentException("featuresCol '" + $(featuresCol())
           + "' must be a vector column; got " + f.dataType().simpleString());
     }
   }
@@ -188,7 +146,7 @@ public abstract class DpSgdModel<M extends DpSgdModel<M>> extends Model<M> imple
 
   @Override
   public String toString() {
-    return getClass().getSimpleName() + ": uid=" + uid + ", numFeatures=" + coefficients.length
+    return getClass().getSimpleName() + ": uid=" + uid() + ", numFeatures=" + coefficients.length
         + ", epsilon=" + record.epsilon() + " at delta=" + record.delta() + " per "
         + (record.unit().privacyUnit() == null ? "unit" : record.unit().privacyUnit())
         + (record.unit().rowIsUnit() ? " (one row per unit)" : ", maxRowsPerUnit="

@@ -4,42 +4,22 @@ import org.apache.spark.ml.Model;
 import org.apache.spark.ml.classification.NaiveBayesModel;
 import org.apache.spark.ml.linalg.Matrix;
 import org.apache.spark.ml.linalg.Vector;
-import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.util.MLReader;
-import org.privspark.spark.ml.params.ParamChecks;
 
 /**
  * A naive Bayes model fitted by {@link NoisyCountNaiveBayes}: MLlib's {@link NaiveBayesModel} of
  * the noisy statistics, to which {@code transform} delegates (prediction, probability and raw
  * prediction columns, as MLlib's), with the fit's {@link WrapperRecord}.
  */
-public final class NoisyCountNaiveBayesModel extends UnitLevelModel<NoisyCountNaiveBayesModel> {
+public final class NoisyCountNaiveBayesModel extends ProbabilisticWrapperModel<NoisyCountNaiveBayesModel> {
   private static final long serialVersionUID = 1L;
 
   private final NaiveBayesModel mllib;
-  private final Param<String> probabilityCol;
-  private final Param<String> rawPredictionCol;
 
   NoisyCountNaiveBayesModel(String uid, NaiveBayesModel mllib, WrapperRecord record) {
     super(uid, record);
     this.mllib = mllib;
-    probabilityCol = new Param<>(uid, "probabilityCol", "column of class probabilities",
-        ParamChecks.columnName("probabilityCol"));
-    rawPredictionCol = new Param<>(uid, "rawPredictionCol", "column of raw predictions",
-        ParamChecks.columnName("rawPredictionCol"));
-    setDefault(probabilityCol, "probability");
-    setDefault(rawPredictionCol, "rawPrediction");
-  }
-
-  /** Probability column; default "probability". */
-  public Param<String> probabilityCol() {
-    return probabilityCol;
-  }
-
-  /** Raw prediction column; default "rawPrediction". */
-  public Param<String> rawPredictionCol() {
-    return rawPredictionCol;
   }
 
   /** A copy of the MLlib model, with this model's columns. */

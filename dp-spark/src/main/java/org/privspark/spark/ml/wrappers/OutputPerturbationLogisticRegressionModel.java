@@ -3,42 +3,22 @@ package org.privspark.spark.ml.wrappers;
 import org.apache.spark.ml.Model;
 import org.apache.spark.ml.classification.LogisticRegressionModel;
 import org.apache.spark.ml.linalg.Vector;
-import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.util.MLReader;
-import org.privspark.spark.ml.params.ParamChecks;
 
 /**
  * A logistic regression model fitted by {@link OutputPerturbationLogisticRegression}: MLlib's {@link LogisticRegressionModel} of
  * the noisy coefficients, to which {@code transform} delegates (prediction, probability and raw
  * prediction columns, as MLlib's), with the fit's {@link WrapperRecord}.
  */
-public final class OutputPerturbationLogisticRegressionModel extends UnitLevelModel<OutputPerturbationLogisticRegressionModel> {
+public final class OutputPerturbationLogisticRegressionModel extends ProbabilisticWrapperModel<OutputPerturbationLogisticRegressionModel> {
   private static final long serialVersionUID = 1L;
 
   private final LogisticRegressionModel mllib;
-  private final Param<String> probabilityCol;
-  private final Param<String> rawPredictionCol;
 
   OutputPerturbationLogisticRegressionModel(String uid, LogisticRegressionModel mllib, WrapperRecord record) {
     super(uid, record);
     this.mllib = mllib;
-    probabilityCol = new Param<>(uid, "probabilityCol", "column of class probabilities",
-        ParamChecks.columnName("probabilityCol"));
-    rawPredictionCol = new Param<>(uid, "rawPredictionCol", "column of raw predictions",
-        ParamChecks.columnName("rawPredictionCol"));
-    setDefault(probabilityCol, "probability");
-    setDefault(rawPredictionCol, "rawPrediction");
-  }
-
-  /** Probability column; default "probability". */
-  public Param<String> probabilityCol() {
-    return probabilityCol;
-  }
-
-  /** Raw prediction column; default "rawPrediction". */
-  public Param<String> rawPredictionCol() {
-    return rawPredictionCol;
   }
 
   /** A copy of the MLlib model, with this model's columns. */

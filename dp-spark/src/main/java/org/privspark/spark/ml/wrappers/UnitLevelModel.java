@@ -15,7 +15,7 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-import org.privspark.spark.ml.params.ParamChecks;
+import org.privspark.spark.ml.params.VectorModel;
 import scala.Option;
 
 /**
@@ -33,58 +33,18 @@ import scala.Option;
  *
  * @param <M> the model type
  */
-public abstract class UnitLevelModel<M extends UnitLevelModel<M>> extends Model<M> implements MLWritable {
+public abstract class UnitLevelModel<M extends UnitLevelModel<M>> extends VectorModel<M> implements MLWritable {
   private static final long serialVersionUID = 1L;
   /** The version of the {@code data/} layout this code writes. */
   static final int FORMAT_VERSION = 1;
 
-  private final String uid;
   private final WrapperRecord record;
-  private final Param<String> featuresCol;
-  private final Param<String> predictionCol;
 
   protected UnitLevelModel(String uid, WrapperRecord record) {
-    this.uid = uid;
+    super(uid);
     this.record = record;
-    featuresCol = new Param<>(uid, "featuresCol", "features column name (vectors)",
-        ParamChecks.columnName("featuresCol"));
-    predictionCol = new Param<>(uid, "predictionCol", "prediction column name",
-        ParamChecks.columnName("predictionCol"));
-    setDefault(featuresCol, "features");
-    setDefault(predictionCol, "prediction");
   }
 
-  @Override
-  public String uid() {
-    return uid;
-  }
-
-  /** Features column (vectors); default "features". */
-  public Param<String> featuresCol() {
-    return featuresCol;
-  }
-
-  /** Prediction column; default "prediction". */
-  public Param<String> predictionCol() {
-    return predictionCol;
-  }
-
-  @SuppressWarnings("unchecked")
-  final M self() {
-    return (M) this;
-  }
-
-  /** Sets {@link #featuresCol()}; validated at once. */
-  public M setFeaturesCol(String value) {
-    set(featuresCol, value);
-    return self();
-  }
-
-  /** Sets {@link #predictionCol()}; validated at once. */
-  public M setPredictionCol(String value) {
-    set(predictionCol, value);
-    return self();
-  }
 
   /** What the fit cost, its ledger entry and its unit claim. */
   public WrapperRecord privacyRecord() {
@@ -134,7 +94,7 @@ public abstract class UnitLevelModel<M extends UnitLevelModel<M>> extends Model<
 
   @Override
   public String toString() {
-    return getClass().getSimpleName() + ": uid=" + uid + ", epsilon=" + record.epsilon() + " at delta="
+    return getClass().getSimpleName() + ": uid=" + uid() + ", epsilon=" + record.epsilon() + " at delta="
         + record.delta() + ", unit=" + record.privacyUnit() + (record.rowIsUnit() ? " (row is unit)"
         : ", maxRowsPerUnit=" + record.maxRowsPerUnit());
   }
