@@ -289,11 +289,7 @@ final class JobLedger {
         throw new IllegalStateException("a spend that was not paid for: expected " + (next == null
             ? "no further spend" : next) + "; got " + e);
       }
-      ledger.unit().ifPresent(u -> {
-        if (claim == null || !claim.unit().equals(u.name())) {
-          throw org.privspark.core.accounting.UnitMismatchException.of(u, claim);
-        }
-      });
+      org.privspark.core.accounting.UnitMismatchException.check(ledger.unit().orElse(null), claim);
       paid.removeFirst();
       return new Charge(paidUnder == null ? releaseId : paidUnder, null, 0, claim);
     }

@@ -82,9 +82,7 @@ public final class PrivacyBudget {
    *     another unit on a budget with a declared unit
    */
   public void checkClaim(UnitClaim claim) {
-    if (unit != null && (claim == null || !claim.unit().equals(unit.name()))) {
-      throw UnitMismatchException.of(unit, claim);
-    }
+    UnitMismatchException.check(unit, claim);
   }
 
   public double epsilon() {

@@ -12,8 +12,19 @@ public final class UnitMismatchException extends IllegalArgumentException {
     super(message);
   }
 
-  /** The claim {@code claim} (null for none) does not fit a budget protecting {@code unit}. */
-  public static UnitMismatchException of(PrivacyUnit unit, UnitClaim claim) {
+  /**
+   * Refuses {@code claim} (null for none) where {@code unit} is protected: the one rule of every
+   * budget, ledger and journal. A null {@code unit} (none declared) admits any claim.
+   *
+   * @throws UnitMismatchException when a unit is declared and the claim is none or another's
+   */
+  public static void check(PrivacyUnit unit, UnitClaim claim) {
+    if (unit != null && (claim == null || !claim.unit().equals(unit.name()))) {
+      throw of(unit, claim);
+    }
+  }
+
+  private static UnitMismatchException of(PrivacyUnit unit, UnitClaim claim) {
     if (claim == null) {
       return new UnitMismatchException("this budget protects the privacy unit '" + unit.name() + "': a release"
           + " must declare the unit its guarantee is about (for example privacyUnit = \"" + unit.name()

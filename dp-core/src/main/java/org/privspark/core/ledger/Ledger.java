@@ -326,9 +326,7 @@ public final class Ledger implements SpendJournal {
       byte[] releaseId, UnitClaim claim) {
     LedgerEntry.checkMechanism(mechanism);
     PrivacyUnit unit = state.genesis().unit();
-    if (unit != null && (claim == null || !claim.unit().equals(unit.name()))) {
-      throw UnitMismatchException.of(unit, claim);
-    }
+    UnitMismatchException.check(unit, claim);
     UnitClaim recorded = unit == null ? null : claim;
     Check.notNull("event", event);
     Check.notNull("details", details);
