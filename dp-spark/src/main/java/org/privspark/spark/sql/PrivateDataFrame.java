@@ -150,7 +150,7 @@ public final class PrivateDataFrame {
    * for the statistics that need bounds ({@link PrivateAggregation#mean}, {@code sum}, …).
    *
    * <p><b>How.</b> One global query ({@link #aggregate()}, one public group, so L0 = 1) releases a
-   * histogram of {@code column} over {@value PowerOfTwoBins#BINS} signed power-of-two bins that
+   * histogram of {@code column} over 202 signed power-of-two bins that
    * cover every finite double, with Laplace noise: each unit keeps at most L∞ rows (this data
    * frame's {@link #maxContributionsPerGroup}), so one unit moves the bin vector by at most L∞ in
    * L1, and the histogram is ε-DP. The bounds are the outer edges of the leftmost and rightmost bins
@@ -160,7 +160,7 @@ public final class PrivateDataFrame {
    * "Bounds from data", has the proof and the accuracy this buys.
    *
    * <p><b>Cost.</b> One charge of (ε, 0) to this data frame's budget, recorded like any release
-   * (mechanism {@value PrivateAggregation#MECHANISM}, under this data frame's unit claim).
+   * (mechanism {@code "private-aggregation"}, under this data frame's unit claim).
    * Everything is validated before the charge; a refused call spends nothing. Rows whose value is
    * null or NaN are dropped, as in every statistic; ±∞ count in the outermost bins.
    *
