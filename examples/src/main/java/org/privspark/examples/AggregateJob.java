@@ -22,7 +22,10 @@ import org.privspark.core.ledger.LedgerException;
 import org.privspark.core.ledger.Receipt;
 import org.privspark.core.noise.Secret;
 import org.privspark.spark.ledger.HadoopLedgerStore;
+import org.privspark.core.aggregation.Histogram;
 import org.privspark.core.aggregation.NoiseKind;
+import org.privspark.core.aggregation.Quantiles;
+import org.privspark.core.aggregation.QueryAccuracy;
 import org.privspark.spark.sql.PrivateAggregation;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -51,6 +54,10 @@ import picocli.CommandLine.Spec;
  * unreadable file exits 1, nothing charged), the ledger opened or created, and the query run: its
  * cost is appended to the ledger before any result exists (over budget: exit 3, nothing charged).
  * Last, the result is written, then its receipt.
+ *
+ * <p><b>{@code --explain}.</b> The same validation, then the predicted accuracy of the query
+ * ({@link PrivateAggregation#explain(long)}) on standard output, and exit 0: no row is read,
+ * nothing is charged, and no ledger, key or output is created.
  *
  * <p>The printed row count is exact, not differentially private: it is for the operator's log, and
  * is kept out of the receipt. Not thread-safe; one run per instance.
@@ -103,9 +110,21 @@ public final class AggregateJob implements Callable<Integer> {
       description = "The delta this query spends (default: ${DEFAULT-VALUE}).")
   double delta;
 
-  @Option(names = "--noise", defaultValue = "laplace", paramLabel = "laplace|gaussian",
-      description = "The noise (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--noise", defaultValue = "laplace", paramLabel = "laplace|gaussian|auto",
+      description = "The noise; auto picks the one with the smaller predicted error (default: ${DEFAULT-VALUE}).")
   String noise;
+
+  @Option(names = "--explain",
+      description = "Validate and plan the query, print the accuracy it will have (per statistic: noise standard"
+          + " deviation and 95% interval half-width; with private groups, the units a group needs to be kept) and"
+          + " exit 0. Reads no rows (only the input's schema and the public-groups file), charges nothing, writes"
+          + " nothing.")
+  boolean explain;
+
+  @Option(names = "--explain-rows", defaultValue = "1000", paramLabel = "N",
+      description = "With --explain: the kept rows per group at which means, variances and standard deviations"
+          + " are predicted (default: ${DEFAULT-VALUE}).")
+  long explainRows;
 
   @Mixin JobOptions.LedgerOptions ledgerOptions;
 
@@ -143,14 +162,20 @@ public final class AggregateJob implements Callable<Integer> {
       err(e.getMessage() + ": " + e.getCause().getMessage());
       return SparkJobs.FAILED;
     }
-    return release(p);
+    return explain ? explain(p.validated()) : release(p);
   }
 
-  /** Everything checked, nothing read but schemas, nothing written. */
+  /**
+   * Everything checked, nothing read but schemas, nothing written. {@code validated} is the query
+   * on a throwaway budget, for {@code --explain} only: it is never run.
+   */
   private record Prepared(SparkSession spark, QuerySpec query, Dataset<Row> data, Dataset<Row> keys, Secret secret,
-      JobLedger ledger, JobOutput output) {}
+      JobLedger ledger, JobOutput output, PrivateAggregation validated) {}
 
   private Prepared prepare() {
+    if (explainRows < 1) {
+      throw new IllegalArgumentException("--explain-rows must be >= 1; got " + explainRows);
+    }
     List<StatisticSpec> statistics = stats.stream().map(StatisticSpec::parse).toList();
     NoiseKind noiseKind = QuerySpec.noise(noise);
     input.unit = unit;
@@ -166,7 +191,8 @@ public final class AggregateJob implements Callable<Integer> {
     Dataset<Row> keys = publicGroups == null ? null : SparkJobs.readTable(spark, "--public-groups", publicGroups);
     // Validation only: cost() checks the whole query against the schema and charges nothing, so
     // this budget is never spent from.
-    query.build(data, input.unitColumn(), input.claim(ledgerOptions.unit), new PrivacyBudget(1, 0), keys, secret);
+    PrivateAggregation validated = query.build(data, input.unitColumn(), input.claim(ledgerOptions.unit),
+        new PrivacyBudget(1, 0), keys, secret);
     if (keys != null) {
       SparkJobs.requireConvertibleKeys(data, keys, groupBy, "--public-groups " + publicGroups);
     }
@@ -175,7 +201,38 @@ public final class AggregateJob implements Callable<Integer> {
     JobLedger ledger = JobLedger.prepare(HadoopLedgerStore.of(ledgerOptions.location, spark), ledgerOptions);
     JobOutput out = new JobOutput(spark, output.dir, outputFormat);
     out.requireAbsent(List.of(name));
-    return new Prepared(spark, query, data, keys, secret, ledger, out);
+    return new Prepared(spark, query, data, keys, secret, ledger, out, validated);
+  }
+
+  /**
+   * {@code --explain}: prints {@link PrivateAggregation#explain(long)}, which plans the query from
+   * its parameters alone. No row has been read (only the schema and the public keys), nothing is
+   * charged, and the ledger and output are left as they are.
+   */
+  private int explain(PrivateAggregation query) {
+    QueryAccuracy accuracy = query.explain(explainRows);
+    List<String> names = query.statisticNames();
+    out("explain: no rows read, nothing charged, nothing written");
+    out(String.format(Locale.ROOT, "  noise:   %s%s", accuracy.noise().name().toLowerCase(Locale.ROOT),
+        QuerySpec.noise(noise) == NoiseKind.AUTO ? " (chosen by --noise auto)" : ""));
+    out(String.format(Locale.ROOT, "  cost:    epsilon=%s delta=%s", epsilon, delta));
+    out(String.format(Locale.ROOT, "  means, variances and standard deviations are predicted for groups of %d kept"
+        + " rows (--explain-rows)", accuracy.rows()));
+    out(String.format(Locale.ROOT, "  %-32s %14s %16s", "statistic", "noise std", "95% half-width"));
+    for (int i = 0; i < names.size(); i++) {
+      QueryAccuracy.StatisticAccuracy a = accuracy.statistics().get(i);
+      boolean perBin = a.statistic() instanceof Quantiles || a.statistic() instanceof Histogram;
+      String halfWidth = Double.isNaN(a.halfWidth95()) ? "data-dependent" : String.format(Locale.ROOT, "%.6g",
+          a.halfWidth95());
+      out(String.format(Locale.ROOT, "  %-32s %14.6g %16s%s", names.get(i), a.noiseStd(), halfWidth,
+          perBin ? "  (per histogram bin)" : ""));
+    }
+    if (accuracy.unitsForHalf() > 0) {
+      out(String.format(Locale.ROOT, "  private groups: a group is kept with probability 50%% from %d units, 95%% from %s",
+          accuracy.unitsForHalf(), accuracy.unitsFor95() == Long.MAX_VALUE ? "never" : accuracy.unitsFor95()
+              + " units"));
+    }
+    return SparkJobs.OK;
   }
 
   private int release(Prepared p) {

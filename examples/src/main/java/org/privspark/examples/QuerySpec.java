@@ -34,7 +34,7 @@ import org.privspark.spark.sql.PrivateDataFrame;
  * @param maxContributionsPerGroup L∞, &ge; 1
  * @param epsilon the ε this query spends
  * @param delta the δ this query spends
- * @param noise Laplace or Gaussian noise
+ * @param noise Laplace or Gaussian noise, or AUTO for the one with the smaller predicted error
  */
 public record QuerySpec(String name, List<String> groupBy, String publicGroups, List<StatisticSpec> statistics,
     long maxGroupsContributed, long maxContributionsPerGroup, double epsilon, double delta, NoiseKind noise) {
@@ -59,7 +59,7 @@ public record QuerySpec(String name, List<String> groupBy, String publicGroups, 
           + maxContributionsPerGroup);
     }
     if (noise == null) {
-      throw new IllegalArgumentException("noise of query '" + name + "' must be laplace or gaussian; got nothing");
+      throw new IllegalArgumentException("noise of query '" + name + "' must be laplace, gaussian or auto; got nothing");
     }
     if (publicGroups != null && groupBy.isEmpty()) {
       throw new IllegalArgumentException("publicGroups of query '" + name + "' needs group keys (groupBy); got none");
@@ -81,12 +81,12 @@ public record QuerySpec(String name, List<String> groupBy, String publicGroups, 
         epsilon, delta == null ? 0 : delta, noise == null ? NoiseKind.LAPLACE : noise(noise));
   }
 
-  /** {@code laplace} or {@code gaussian}, any case. */
+  /** {@code laplace}, {@code gaussian} or {@code auto} (the planner picks by predicted error), any case. */
   static NoiseKind noise(String text) {
     try {
       return NoiseKind.valueOf(text.trim().toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("noise must be laplace or gaussian; got '" + text + "'");
+      throw new IllegalArgumentException("noise must be laplace, gaussian or auto; got '" + text + "'");
     }
   }
 

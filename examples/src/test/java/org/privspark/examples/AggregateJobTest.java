@@ -18,12 +18,24 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.privspark.core.accounting.PrivacyBudget;
+import org.privspark.core.aggregation.NoiseKind;
+import org.privspark.core.aggregation.QueryAccuracy;
 import org.privspark.examples.JobFixture.Run;
+import org.privspark.spark.sql.PrivateAggregation;
+import org.privspark.spark.sql.PrivateDataFrame;
 
 /**
  * The {@code aggregate} job end to end on the Adult data (32,561 people, one per row), in-process
@@ -258,12 +270,92 @@ class AggregateJobTest {
     assertThat(auditVerifies(ledger, pub).get("spentEpsilon").asDouble()).isCloseTo(2.5, within(1e-6));
   }
 
+  /** The accuracy the job must print: the same query planned through the SDK (explain reads no data). */
+  private static QueryAccuracy sdkExplain(boolean publicGroups, NoiseKind noise, long rows) {
+    Dataset<Row> data = JobFixture.spark().read().schema(ADULT_SCHEMA).option("header", "true").csv(ADULT)
+        .withColumn("row", functions.monotonically_increasing_id());
+    PrivateDataFrame frame = PrivateDataFrame.of(data, "row", new PrivacyBudget(10, 1e-5));
+    PrivateAggregation q = frame.groupBy("education");
+    if (publicGroups) {
+      q.publicGroups(JobFixture.spark().createDataFrame(
+          EDUCATION.stream().map(e -> RowFactory.create(e)).toList(),
+          new StructType().add("education", DataTypes.StringType)));
+    }
+    return q.count().mean("age", 17, 90).quantiles("age", 17, 90, 0.5, 0.9).epsilon(1)
+        .delta(publicGroups ? 0 : 1e-6).noise(noise).explain(rows);
+  }
+
+  private static String g(double x) {
+    return String.format(Locale.ROOT, "%.6g", x);
+  }
+
+  @Test
+  void explain_newLedger_printsThePredictedAccuracyAndCreatesNothing() throws Exception {
+    Path out = tmp.resolve("out");
+    List<String> args = with(countAndMeanAge(out, null), "--explain-rows", "500");
+    args.add("--explain");
+    Run r = aggregate(args);
+    assertThat(r.exit()).as(r.all()).isZero();
+    QueryAccuracy expected = sdkExplain(true, NoiseKind.LAPLACE, 500);
+    assertThat(r.out()).contains("explain: no rows read, nothing charged, nothing written")
+        .contains("noise:   laplace").contains("cost:    epsilon=1.0 delta=0.0")
+        .contains("groups of 500 kept rows")
+        .doesNotContain("a group is kept"); // public groups: every group is released
+    List<String> names = List.of("count", "mean_age", "quantiles_age");
+    for (int i = 0; i < names.size(); i++) {
+      QueryAccuracy.StatisticAccuracy a = expected.statistics().get(i);
+      String name = names.get(i);
+      String line = r.out().lines().filter(l -> l.trim().startsWith(name + " ")).findFirst().orElseThrow();
+      assertThat(line).as(names.get(i)).contains(g(a.noiseStd()))
+          .contains(Double.isNaN(a.halfWidth95()) ? "data-dependent" : g(a.halfWidth95()));
+    }
+    assertThat(expected.statistics().get(0).noiseStd()).as("a count's noise does not depend on the data").isPositive();
+    assertThat(Files.exists(ledger)).as("no ledger").isFalse();
+    assertThat(Files.exists(key)).as("no key").isFalse();
+    assertThat(Files.exists(out)).as("no output").isFalse();
+  }
+
+  @Test
+  void explain_existingLedgerPrivateGroupsAutoNoise_printsKeepThresholdsAndChargesNothing() throws Exception {
+    Run first = aggregate(countAndMeanAge(tmp.resolve("out"), null));
+    assertThat(first.exit()).as(first.all()).isZero();
+    List<String> before = entries(ledger);
+    List<String> args = with(with(with(with(countAndMeanAge(tmp.resolve("out-2"), null), "--budget-epsilon", null),
+        "--public-groups", null), "--delta", "1e-6"), "--noise", "auto");
+    args.add("--explain");
+    Run r = aggregate(args);
+    assertThat(r.exit()).as(r.all()).isZero();
+    QueryAccuracy expected = sdkExplain(false, NoiseKind.AUTO, 1000);
+    assertThat(r.out()).contains("noise:   " + expected.noise().name().toLowerCase(Locale.ROOT)
+        + " (chosen by --noise auto)").contains("groups of 1000 kept rows")
+        .contains(String.format(Locale.ROOT, "a group is kept with probability 50%% from %d units, 95%% from %d units",
+            expected.unitsForHalf(), expected.unitsFor95()))
+        .contains(g(expected.statistics().get(0).noiseStd())).contains(g(expected.statistics().get(1).halfWidth95()))
+        .doesNotContain("charged ledger entry");
+    assertThat(entries(ledger)).as("the ledger is untouched").isEqualTo(before);
+    assertThat(auditVerifies(ledger, pub).get("spentEpsilon").asDouble()).isCloseTo(1.0, within(1e-6));
+    assertThat(Files.exists(tmp.resolve("out-2"))).isFalse();
+  }
+
+  @Test
+  void explain_badArguments_exitTwoAndCreateNothing() throws Exception {
+    for (List<String> args : List.of(with(countAndMeanAge(tmp.resolve("out"), null), "--explain-rows", "0"),
+        with(countAndMeanAge(tmp.resolve("out"), null), "--epsilon", "0"))) {
+      List<String> withFlag = new ArrayList<>(args);
+      withFlag.add("--explain");
+      Run r = aggregate(withFlag);
+      assertThat(r.exit()).as(r.all()).isEqualTo(2);
+      assertThat(r.err()).containsAnyOf("--explain-rows must be >= 1; got 0", "epsilon must be finite and > 0");
+    }
+    assertThat(Files.exists(ledger)).isFalse();
+  }
+
   @Test
   void aggregate_help_exitsZeroAndListsEveryOption() {
     Run r = aggregate(List.of("--help"));
     assertThat(r.exit()).isZero();
     for (String option : Arrays.asList("--input", "--privacy-unit", "--row-is-unit", "--group-by", "--public-groups",
-        "--stat", "--l0", "--linf", "--epsilon", "--delta", "--noise", "--ledger", "--key", "--unit", "--unit-definition", "--budget-epsilon",
+        "--stat", "--l0", "--linf", "--epsilon", "--delta", "--noise", "--explain", "--explain-rows", "--ledger", "--key", "--unit", "--unit-definition", "--budget-epsilon",
         "--budget-delta", "--release-secret", "--output", "--output-format")) {
       assertThat(r.out()).contains(option);
     }

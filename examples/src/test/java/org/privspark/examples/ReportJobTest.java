@@ -132,7 +132,7 @@ class ReportJobTest {
       "missing epsilon|\"epsilon\": 0.25}|\"epsilom\": 0.25}|(at queries[0].epsilon)",
       "missing column|\"column\": \"age\"|\"column\": \"height\"|query 'age-by-occupation': column must name an existing column",
       "duplicate name|\"name\": \"hours\"|\"name\": \"people-by-education\"|'people-by-education' appears twice",
-      "bad noise|\"gaussian\"|\"cauchy\"|noise must be laplace or gaussian",
+      "bad noise|\"gaussian\"|\"cauchy\"|noise must be laplace, gaussian or auto",
       "bad rank|[0.5, 0.9]|[0.5, 1.9]|ranks of quantiles of 'hours_per_week' must be in [0, 1]",
       "not json|\"queries\": [|\"queries\": [[|--queries",
       "missing public groups|education.csv|nowhere.csv|publicGroups of query 'people-by-education'",
