@@ -96,7 +96,7 @@ def check_quickstart(nb, text, fail):
     if m and int(m.group(1)) < 10:
         fail(f"only {m.group(1)} of 16 count intervals cover the true count")
     if not any(w >= 600 and h >= 300 for w, h in pngs_of(nb)):
-        fail(f"no bar chart (a PNG of at least 600x300) was displayed; PNGs: {pngs_of(nb)}")
+        fail(f"no chart of predicted against realised error (a PNG of at least 600x300) was displayed; PNGs: {pngs_of(nb)}")
     # Mean age by occupation, private groups: 14 occupations have >= 149 people and are always
     # kept (see AdultUtilityTest); Armed-Forces (9 people) rarely.
     m = need(text, r"^occupations released: (\d+) of 15; true mean inside its 95% CI: (\d+)$", fail,
@@ -113,15 +113,53 @@ def check_quickstart(nb, text, fail):
     for rank, (lo, hi) in {"0.10": (18, 30), "0.50": (35, 45), "0.90": (48, 62)}.items():
         if rank not in quant or not lo <= float(quant[rank]) <= hi:
             fail(f"quantile {rank}: {quant.get(rank)} not in [{lo}, {hi}]")
+    # explain() before the count: Laplace noise of scale 2 at ε = 0.5 (sd 2√2), nothing spent yet.
+    m = need(text, r"^predicted before spending: count noise sd ([\d.]+), 95% interval \+-([\d.]+); spent so far:"
+             r" epsilon=([\d.]+)$", fail, "the explain() line before the count")
+    if m and not (abs(float(m.group(1)) - 2.83) < 0.01 and 4 < float(m.group(2)) < 10 and float(m.group(3)) == 0):
+        fail(f"explain() of the count: {m.group(0)!r}")
+    m = need(text, r"^predicted: count noise sd [\d.]+; mean age \+-([\d.]+) \(95%\) for 1,000 people; released with"
+             r" probability 50% from (\d+) people, 95% from (\d+)$", fail, "the explain() line of the occupations")
+    if m and not (0 < float(m.group(1)) < 10 and 1 <= int(m.group(2)) < int(m.group(3)) < 149):
+        fail(f"explain() of the mean age by occupation: {m.group(0)!r}")
+    # bounds(): 159 people have a capital gain of 99999 and most have 0, so at ε = 0.1 the outer
+    # power-of-two bins pass with overwhelming probability; the range is checked loosely.
+    m = need(text, r"^capital_gain bounds from the data: found=true \[(-?\d+), (\d+)\], charged epsilon=0\.1$", fail,
+             "the bounds of capital_gain")
+    if m and not (-1 <= float(m.group(1)) <= 1000 and 16384 <= float(m.group(2)) <= 262144):
+        fail(f"bounds of capital_gain: {m.group(0)!r}")
+    m = need(text, r"^mean capital gain: noisy (-?[\d.]+), 95% CI \[(-?[\d.]+), (-?[\d.]+)\], true ([\d.]+)$", fail,
+             "the mean capital gain")
+    if m:
+        noisy, low, high, true = (float(g) for g in m.groups())
+        # True 1077.6; the interval's half-width is about 60 at ε = 0.2 (see the explain line).
+        if not (low <= noisy <= high and abs(noisy - true) < 1000):
+            fail(f"mean capital gain: {m.group(0)!r}")
     m = need(text, r"^budget after: epsilon=2\.0000 delta=1\.0E-5 spent=([\d.]+) remaining=([\d.]+)$", fail,
              "the budget after the releases")
-    if m and not (abs(float(m.group(1)) - 1.5) < 0.01 and abs(float(m.group(2)) - 0.5) < 0.01):
-        fail(f"budget after three releases of ε = 0.5: {m.group(0)!r}")
-    need(text, r"^refused: privacy budget exhausted: .*remaining epsilon=0\.5", fail, "the refusal")
+    if m and not (abs(float(m.group(1)) - 1.8) < 0.01 and abs(float(m.group(2)) - 0.2) < 0.01):
+        fail(f"budget after 3 × 0.5 + 0.1 + 0.2: {m.group(0)!r}")
+    need(text, r"^refused: privacy budget exhausted: .*remaining epsilon=0\.2", fail, "the refusal")
     m = need(text, r"^budget after the refusal: spent=([\d.]+) remaining=([\d.]+)$", fail,
              "the budget after the refusal")
-    if m and abs(float(m.group(1)) - 1.5) > 0.01:
+    if m and abs(float(m.group(1)) - 1.8) > 0.01:
         fail(f"the refused query was charged: {m.group(0)!r}")
+    # Predicted against realised error: discrete Laplace of scale ≈ 1/ε, sd √2/ε.
+    lines = re.findall(r"^epsilon (\S+)\s+predicted: noise sd\s+([\d.]+), 95% half-width\s+([\d.]+) \| realised:"
+                       r" RMS error\s+([\d.]+), \s*(\d+) of 16 within$", text, re.M)
+    if [float(e) for e, *_ in lines] != [0.1, 0.3, 1.0, 3.0]:
+        fail(f"predicted against realised: expected the lines of ε 0.1, 0.3, 1, 3; found {lines}")
+    for eps, sd, half, rms, inside in lines:
+        eps, sd, half = float(eps), float(sd), float(half)
+        if abs(sd * eps - 2 ** 0.5) > 0.02 or not 2 * sd < half < 3 * sd:
+            fail(f"predicted accuracy at ε = {eps}: sd {sd}, half-width {half}")
+    m = need(text, r"^realised errors within the predicted 95% half-width: (\d+) of 64$", fail, "the overall coverage")
+    # P(Binomial(64, 0.95) < 50) ≈ 7e-8.
+    if m and int(m.group(1)) < 50:
+        fail(f"only {m.group(1)} of 64 realised errors lie within the predicted 95% half-width")
+    m = need(text, r"^check budget: spent epsilon=([\d.]+) of 5\.0$", fail, "the check's own budget")
+    if m and abs(float(m.group(1)) - 4.4) > 0.01:
+        fail(f"the check spent {m.group(1)}, expected 0.1 + 0.3 + 1 + 3 = 4.4")
 
 
 def check_audit(nb, text, fail):
