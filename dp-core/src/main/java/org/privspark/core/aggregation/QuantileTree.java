@@ -43,8 +43,8 @@ import org.privspark.core.noise.NoiseSource;
  *
  * <p><b>Post-processing</b> (as Google's {@code BoundedQuantiles.computeResult}): the descent
  * stops at a node whose children's noisy counts sum to ≤ 0 (no signal below), ignores children
- * that contribute less than {@value #ALPHA} of their siblings' noisy total (this also drops
- * negative counts) and stops when no child is left; inside the final node the value is
+ * that contribute less than alpha (default {@value #ALPHA}, {@link Builder#alpha}) of their
+ * siblings' noisy total (this also drops negative counts) and stops when no child is left; inside the final node the value is
  * interpolated linearly by the remaining rank. Unlike Google's, ranks are not pulled into [0.005,
  * 0.995].
  *
@@ -63,7 +63,7 @@ import org.privspark.core.noise.NoiseSource;
  * <p>Immutable and thread-safe.
  */
 public final class QuantileTree {
-  /** Children below this fraction of their siblings' noisy total are treated as empty (Google's ALPHA). */
+  /** Google's ALPHA: by default, children below this fraction of their siblings' noisy total are treated as empty. */
   public static final double ALPHA = 0.005;
   /** The confidence level of the intervals. */
   public static final double LEVEL = 0.95;
@@ -80,6 +80,7 @@ public final class QuantileTree {
   private final long firstLeaf;
   private final long l0;
   private final long perPartition;
+  private final double alpha;
   private final GridMechanism<?, ?> mechanism;
 
   private QuantileTree(Builder p, long leaves, GridMechanism<?, ?> mechanism) {
@@ -91,6 +92,7 @@ public final class QuantileTree {
     this.firstLeaf = (leaves - 1) / (branching - 1);
     this.l0 = p.maxPartitionsContributed;
     this.perPartition = p.maxContributionsPerPartition;
+    this.alpha = p.alpha;
     this.mechanism = mechanism;
   }
 
@@ -324,7 +326,7 @@ public final class QuantileTree {
       double kept = 0;
       for (int i = 0; i < branching; i++) {
         double c = tree.noisy(first + i);
-        kept += c >= total * ALPHA ? c : 0;
+        kept += c >= total * alpha ? c : 0;
       }
       if (kept <= 0) {
         break;
@@ -334,7 +336,7 @@ public final class QuantileTree {
       double partial = 0;
       for (int i = 0; i < branching && chosen < 0; i++) {
         double c = tree.noisy(first + i);
-        if (c >= total * ALPHA) {
+        if (c >= total * alpha) {
           partial += c;
           if (partial / kept >= r - TOLERANCE) {
             r = Math.max(0, Math.min(1, (r - (partial - c) / kept) / (c / kept)));
@@ -461,8 +463,21 @@ public final class QuantileTree {
     private Double epsilon;
     private Double delta;
     private boolean gaussian;
+    private double alpha = ALPHA;
 
     private Builder() {}
+
+    /**
+     * The descent ignores children whose noisy count is below this fraction of their siblings'
+     * noisy total, in [0, 1); default {@value QuantileTree#ALPHA} (Google's). 0 ignores only
+     * negative counts. Post-processing: it changes accuracy, never privacy. A positive alpha drops
+     * sparse but real tails along with noise, which moves every rank (docs/BENCHMARKS.md,
+     * "Quantiles: tree against histogram").
+     */
+    public Builder alpha(double alpha) {
+      this.alpha = alpha;
+      return this;
+    }
 
     /** The public lower bound, finite and below upper. Required. */
     public Builder lower(double lower) {
@@ -542,6 +557,7 @@ public final class QuantileTree {
               "branchingFactor^height must be at most 2^40; got " + branchingFactor + "^" + height);
         }
       }
+      Check.inHalfOpen("alpha", alpha, 0, 1);
       Check.atLeastOne("maxPartitionsContributed", maxPartitionsContributed);
       Check.atLeastOne("maxContributionsPerPartition", maxContributionsPerPartition);
       if (epsilon == null) {

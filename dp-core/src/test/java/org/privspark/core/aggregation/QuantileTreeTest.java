@@ -133,6 +133,28 @@ class QuantileTreeTest {
   }
 
   @Test
+  void build_alphaOne_throwsIllegalArgumentException() {
+    assertThatThrownBy(() -> tree().alpha(1).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("alpha must be in [0.0, 1.0); got 1.0");
+  }
+
+  @Test
+  void quantiles_alphaZero_keepsASparseTailThatGooglesAlphaDrops() {
+    // 9,960 values at 10 and 40 at 95: the tail is 0.4% of the total, below Google's 0.5%.
+    QuantileTree.Builder b = QuantileTree.builder().lower(0).upper(100).branchingFactor(16).height(2).laplace(4096);
+    Map<Long, Long> counts = new HashMap<>();
+    QuantileTree google = b.build();
+    counts.put(google.leafOf(10), 9_960L);
+    counts.put(google.leafOf(95), 40L);
+    // Rank 0.997: the 9,970th value is 95. With alpha, the tail is dropped and the answer stays near 10.
+    double withAlpha = google.quantiles(counts, new double[] {0.997}, sources(3)).values()[0];
+    double withoutAlpha = b.alpha(0).build().quantiles(counts, new double[] {0.997}, sources(3)).values()[0];
+    assertThat(withAlpha).isLessThan(11.0);
+    assertThat(withoutAlpha).isGreaterThan(93.0);
+  }
+
+  @Test
   void build_l0Zero_throwsIllegalArgumentException() {
     assertThatThrownBy(() -> tree().maxPartitionsContributed(0).build())
         .isInstanceOf(IllegalArgumentException.class)

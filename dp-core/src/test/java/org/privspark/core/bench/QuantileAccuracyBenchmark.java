@@ -42,6 +42,8 @@ public final class QuantileAccuracyBenchmark {
   private static final int BINS = 64;
   private static final double DELTA = 1e-6;
   private static final int[][] TREES = {{16, 4}, {16, 3}, {16, 2}, {32, 2}, {8, 4}, {8, 3}, {4, 4}, {4, 6}, {2, 8}};
+  /** Trees also run with alpha = 0 (only negative counts ignored) instead of Google's 0.005. */
+  private static final int[][] TREES_ALPHA_ZERO = {{16, 4}, {16, 2}, {8, 3}};
 
   private QuantileAccuracyBenchmark() {}
 
@@ -92,7 +94,10 @@ public final class QuantileAccuracyBenchmark {
       }
       methods.add(histogram(eps, l0, k, gaussian));
       for (int[] bh : TREES) {
-        methods.add(tree(bh[0], bh[1], eps, l0, k, gaussian));
+        methods.add(tree(bh[0], bh[1], QuantileTree.ALPHA, eps, l0, k, gaussian));
+      }
+      for (int[] bh : TREES_ALPHA_ZERO) {
+        methods.add(tree(bh[0], bh[1], 0, eps, l0, k, gaussian));
       }
       for (Method m : methods) {
         double[][] errors = new double[RANKS.length][releases];
@@ -178,14 +183,14 @@ public final class QuantileAccuracyBenchmark {
     };
   }
 
-  private static Method tree(int b, int h, double eps, long l0, long k, boolean gaussian) {
+  private static Method tree(int b, int h, double alpha, double eps, long l0, long k, boolean gaussian) {
     QuantileTree.Builder builder = QuantileTree.builder().lower(0).upper(100).branchingFactor(b).height(h)
-        .maxPartitionsContributed(l0).maxContributionsPerPartition(k);
+        .alpha(alpha).maxPartitionsContributed(l0).maxContributionsPerPartition(k);
     QuantileTree tree = (gaussian ? builder.gaussian(eps, DELTA) : builder.laplace(eps)).build();
     return new Method() {
       @Override
       public String name() {
-        return "tree, b = " + b + ", h = " + h;
+        return "tree, b = " + b + ", h = " + h + (alpha == QuantileTree.ALPHA ? "" : ", alpha = " + alpha);
       }
 
       @Override
