@@ -96,7 +96,7 @@ public final class QuantileTree {
     this.mechanism = mechanism;
   }
 
-  /** A builder; the bounds and one noise ({@code laplace} or {@code gaussian}) are required. */
+  /** A builder; the bounds and one noise ({@code laplace}, {@code gaussian} or {@code gaussianSigma}) are required. */
   public static Builder builder() {
     return new Builder();
   }
@@ -462,6 +462,7 @@ public final class QuantileTree {
     private long maxContributionsPerPartition = 1;
     private Double epsilon;
     private Double delta;
+    private Double sigma;
     private boolean gaussian;
     private double alpha = ALPHA;
 
@@ -519,7 +520,21 @@ public final class QuantileTree {
     public Builder laplace(double epsilon) {
       this.epsilon = epsilon;
       this.delta = null;
+      this.sigma = null;
       this.gaussian = false;
+      return this;
+    }
+
+    /**
+     * Gaussian noise of a given σ per node count, σ &gt; 0 (for a planner that calibrates a common
+     * scale across measurements): {@link #event()} is then the discrete Gaussian's at σ for the
+     * tree's L2 sensitivity.
+     */
+    public Builder gaussianSigma(double sigma) {
+      this.epsilon = null;
+      this.delta = null;
+      this.sigma = sigma;
+      this.gaussian = true;
       return this;
     }
 
@@ -527,6 +542,7 @@ public final class QuantileTree {
     public Builder gaussian(double epsilon, double delta) {
       this.epsilon = epsilon;
       this.delta = delta;
+      this.sigma = null;
       this.gaussian = true;
       return this;
     }
@@ -560,8 +576,9 @@ public final class QuantileTree {
       Check.inHalfOpen("alpha", alpha, 0, 1);
       Check.atLeastOne("maxPartitionsContributed", maxPartitionsContributed);
       Check.atLeastOne("maxContributionsPerPartition", maxContributionsPerPartition);
-      if (epsilon == null) {
-        throw new IllegalArgumentException("noise must be set with laplace(epsilon) or gaussian(epsilon, delta)");
+      if (epsilon == null && sigma == null) {
+        throw new IllegalArgumentException(
+            "noise must be set with laplace(epsilon), gaussian(epsilon, delta) or gaussianSigma(sigma)");
       }
       long coordinates;
       try {
@@ -572,13 +589,19 @@ public final class QuantileTree {
             "height × maxPartitionsContributed × maxContributionsPerPartition must be at most 2^53");
       }
       GridMechanism<?, ?> mechanism = gaussian
-          ? GaussianMechanism.builder().epsilon(epsilon).delta(delta)
+          ? gaussianBuilder()
               .l2Sensitivity(l2Sensitivity(height, maxPartitionsContributed, maxContributionsPerPartition))
               .maxCoordinatesContributed(coordinates).build()
           : LaplaceMechanism.builder().epsilon(epsilon)
               .l1Sensitivity(l1Sensitivity(height, maxPartitionsContributed, maxContributionsPerPartition))
               .maxCoordinatesContributed(coordinates).build();
       return new QuantileTree(this, leaves, mechanism);
+    }
+
+    private GaussianMechanism.Builder gaussianBuilder() {
+      return sigma != null
+          ? GaussianMechanism.builder().sigma(sigma)
+          : GaussianMechanism.builder().epsilon(epsilon).delta(delta);
     }
   }
 }

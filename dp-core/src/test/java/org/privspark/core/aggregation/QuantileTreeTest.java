@@ -88,6 +88,15 @@ class QuantileTreeTest {
     assertThat(t.event()).isEqualTo(expected.event());
   }
 
+  @Test
+  void event_gaussianSigma_isTheMechanismsAtThatSigma() {
+    QuantileTree t = tree().height(2).maxPartitionsContributed(8).maxContributionsPerPartition(5)
+        .gaussianSigma(30).build();
+    GaussianMechanism expected = GaussianMechanism.builder().sigma(30).l2Sensitivity(20)
+        .maxCoordinatesContributed(80).build();
+    assertThat(t.event()).isEqualTo(expected.event());
+  }
+
   // --- parameters -------------------------------------------------------------------------------
 
   @Test
@@ -129,7 +138,7 @@ class QuantileTreeTest {
   void build_noNoise_throwsIllegalArgumentException() {
     assertThatThrownBy(() -> QuantileTree.builder().lower(0).upper(1).build())
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("noise must be set with laplace(epsilon) or gaussian(epsilon, delta)");
+        .hasMessage("noise must be set with laplace(epsilon), gaussian(epsilon, delta) or gaussianSigma(sigma)");
   }
 
   @Test
