@@ -78,8 +78,6 @@ public final class QuantileTree {
   private final int height;
   private final long leaves;
   private final long firstLeaf;
-  private final long l0;
-  private final long perPartition;
   private final double alpha;
   private final GridMechanism<?, ?> mechanism;
 
@@ -90,8 +88,6 @@ public final class QuantileTree {
     this.height = p.height;
     this.leaves = leaves;
     this.firstLeaf = (leaves - 1) / (branching - 1);
-    this.l0 = p.maxPartitionsContributed;
-    this.perPartition = p.maxContributionsPerPartition;
     this.alpha = p.alpha;
     this.mechanism = mechanism;
   }
