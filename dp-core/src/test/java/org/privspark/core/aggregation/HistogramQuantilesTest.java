@@ -3,10 +3,16 @@ package org.privspark.core.aggregation;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.math.BigInteger;
+import java.util.Arrays;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.privspark.core.accounting.DiscreteLaplaceEvent;
 import org.privspark.core.mechanism.DiscreteLaplaceNoise;
+import org.privspark.core.mechanism.LaplaceMechanism;
 import org.privspark.core.mechanism.NoisyVector;
+import org.privspark.core.noise.KeyedStreamSource;
+import org.privspark.core.noise.Secret;
 
 /**
  * The port of dp-spark's {@code NoiseStage.quantiles}: hand-computed cases of its formulas (value
@@ -108,5 +114,48 @@ class HistogramQuantilesTest {
     assertThatThrownBy(() -> HistogramQuantiles.of(bins(FINE, 1, 2), new double[] {0, 2, 1}, new double[] {0.5}))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("edges must be finite and non-decreasing; entry 2 is 1.0");
+  }
+  @Test
+  void of_laplaceHistogram_intervalsCoverAtLeast95Percent() {
+    Random random = new Random(64);
+    double[] values = new double[1000];
+    for (int i = 0; i < values.length; i++) {
+      values[i] = Math.max(0, Math.min(100, 30 + 15 * random.nextGaussian()));
+    }
+    double[] sorted = values.clone();
+    Arrays.sort(sorted);
+    double[] edges = new double[65];
+    for (int j = 0; j <= 64; j++) {
+      edges[j] = 100.0 * j / 64;
+    }
+    BigInteger[] counts = new BigInteger[64];
+    Arrays.fill(counts, BigInteger.ZERO);
+    for (double v : values) {
+      int bin = Math.min(63, (int) Math.floor(v / 100 * 64));
+      counts[bin] = counts[bin].add(BigInteger.ONE);
+    }
+    LaplaceMechanism mechanism = LaplaceMechanism.builder().epsilon(0.5).l1Sensitivity(1)
+        .maxCoordinatesContributed(64).build();
+    double[] ranks = {0, 0.1, 0.5, 0.9, 1};
+    int releases = 400;
+    int[] misses = new int[ranks.length];
+    for (int s = 0; s < releases; s++) {
+      byte[] bytes = new byte[Secret.LENGTH];
+      new Random(s).nextBytes(bytes);
+      NoisyVector noisy = mechanism.releaseFixedPoint(counts, 0,
+          KeyedStreamSource.forCell(Secret.fromBytes(bytes), "histogram"));
+      HistogramQuantiles.Result r = HistogramQuantiles.of(noisy, edges, ranks);
+      for (int i = 0; i < ranks.length; i++) {
+        double q = QuantileTreeTest.exactQuantile(sorted, ranks[i]);
+        if (q < r.ciLow()[i] || q > r.ciHigh()[i]) {
+          misses[i]++;
+        }
+      }
+    }
+    // P(Bin(400, 0.05) >= 45) < 1e-6: the false-failure probability of each assertion.
+    assertThat(QuantileTreeTest.binomialTail(releases, 0.05, 45)).isLessThan(1e-6);
+    for (int i = 0; i < ranks.length; i++) {
+      assertThat(misses[i]).as("misses at rank " + ranks[i]).isLessThan(45);
+    }
   }
 }
