@@ -30,36 +30,6 @@ public final class HistogramQuantiles {
 
   private HistogramQuantiles() {}
 
-  /**
-   * Quantiles, their noise std and 95% intervals, each array with one entry per rank.
-   *
-   * @param values the quantile at each rank
-   * @param noiseStd the noise std of the noisy total, in count units
-   * @param ciLow the lower ends of the intervals
-   * @param ciHigh the upper ends of the intervals
-   */
-  public record Result(double[] values, double noiseStd, double[] ciLow, double[] ciHigh) {
-    public Result {
-      values = values.clone();
-      ciLow = ciLow.clone();
-      ciHigh = ciHigh.clone();
-    }
-
-    @Override
-    public double[] values() {
-      return values.clone();
-    }
-
-    @Override
-    public double[] ciLow() {
-      return ciLow.clone();
-    }
-
-    @Override
-    public double[] ciHigh() {
-      return ciHigh.clone();
-    }
-  }
 
   /**
    * The quantiles of the histogram {@code bins} at {@code ranks}.
@@ -70,7 +40,7 @@ public final class HistogramQuantiles {
    * @throws IllegalArgumentException if edges does not have B + 1 finite non-decreasing entries or a
    *     rank is outside [0, 1] (public parameters only: nothing private is read before the checks)
    */
-  public static Result of(NoisyVector bins, double[] edges, double[] ranks) {
+  public static QuantileEstimate of(NoisyVector bins, double[] edges, double[] ranks) {
     Check.notNull("bins", bins);
     Check.notNull("edges", edges);
     Check.notNull("ranks", ranks);
@@ -119,7 +89,9 @@ public final class HistogramQuantiles {
       lo[r] = Math.min(lo[r], value[r]);
       hi[r] = Math.max(hi[r], value[r]);
     }
-    return new Result(value, Math.sqrt(b) * bins.noiseStd(), lo, hi);
+    double[] std = new double[value.length];
+    java.util.Arrays.fill(std, Math.sqrt(b) * bins.noiseStd()); // the noisy total's, in counts
+    return new QuantileEstimate(value, std, lo, hi);
   }
 
   /** Linear interpolation of {@code target} in the cumulative counts {@code cum} over {@code edges}. */

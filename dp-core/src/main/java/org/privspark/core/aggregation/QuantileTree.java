@@ -41,7 +41,7 @@ import org.privspark.core.noise.NoiseSource;
  * same node gets the same noisy count in every query, every rank and every retry: the output is a
  * function of one fixed noisy tree, the one the event pays for.
  *
- * <p><b>Post-processing</b> (as Google's {@code BoundedQuantiles.computeResult}): the descent
+ * <p><b>Post-processing</b> (as Google's {@code BoundedQuantiles.computeQuantileEstimate}): the descent
  * stops at a node whose children's noisy counts sum to ≤ 0 (no signal below), ignores children
  * that contribute less than alpha (default {@value #ALPHA}, {@link Builder#alpha}) of their
  * siblings' noisy total (this also drops negative counts) and stops when no child is left; inside the final node the value is
@@ -97,44 +97,6 @@ public final class QuantileTree {
     return new Builder();
   }
 
-  /**
-   * Quantiles, their noise std and 95% intervals, one entry per rank.
-   *
-   * @param values the quantile at each rank
-   * @param noiseStd per rank, the std of a normal with the same 95% interval, (ciHigh − ciLow)/(2·1.96),
-   *     in the value's units: a conservative, data-adaptive summary (noisy counts only), not an
-   *     exact standard deviation
-   * @param ciLow the lower ends of the intervals
-   * @param ciHigh the upper ends of the intervals
-   */
-  public record Result(double[] values, double[] noiseStd, double[] ciLow, double[] ciHigh) {
-    public Result {
-      values = values.clone();
-      noiseStd = noiseStd.clone();
-      ciLow = ciLow.clone();
-      ciHigh = ciHigh.clone();
-    }
-
-    @Override
-    public double[] values() {
-      return values.clone();
-    }
-
-    @Override
-    public double[] noiseStd() {
-      return noiseStd.clone();
-    }
-
-    @Override
-    public double[] ciLow() {
-      return ciLow.clone();
-    }
-
-    @Override
-    public double[] ciHigh() {
-      return ciHigh.clone();
-    }
-  }
 
   /** L1 sensitivity of the vector of all node counts over all groups: h·L0·k, exact. */
   public static double l1Sensitivity(int height, long l0, long k) {
@@ -257,7 +219,7 @@ public final class QuantileTree {
    * @throws IllegalArgumentException if a rank is outside [0, 1], or (before any noise is drawn) a
    *     leaf index or count is out of range; the message shows neither
    */
-  public Result quantiles(Map<Long, Long> leafCounts, double[] ranks, LongFunction<NoiseSource> nodeSource) {
+  public QuantileEstimate quantiles(Map<Long, Long> leafCounts, double[] ranks, LongFunction<NoiseSource> nodeSource) {
     Check.notNull("leafCounts", leafCounts);
     Check.notNull("ranks", ranks);
     Check.notNull("nodeSource", nodeSource);
@@ -278,7 +240,7 @@ public final class QuantileTree {
       hi[i] = Math.max(value[i], edge(upperEdge(tree, ranks[i], t)));
       std[i] = (hi[i] - lo[i]) / (2 * Z_975);
     }
-    return new Result(value, std, lo, hi);
+    return new QuantileEstimate(value, std, lo, hi);
   }
 
   /** The exact count of every node at depth 1..h with a non-zero count (sparse). */

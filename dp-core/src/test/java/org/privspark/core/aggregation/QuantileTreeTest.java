@@ -240,7 +240,7 @@ class QuantileTreeTest {
     for (long j = 0; j < 8; j++) {
       counts.put(j, 1L);
     }
-    QuantileTree.Result r = t.quantiles(counts, new double[] {0.25, 0.5, 1}, sources(1));
+    QuantileEstimate r = t.quantiles(counts, new double[] {0.25, 0.5, 1}, sources(1));
     assertThat(r.values()[0]).isCloseTo(2.0, org.assertj.core.data.Offset.offset(0.01));
     assertThat(r.values()[1]).isCloseTo(4.0, org.assertj.core.data.Offset.offset(0.01));
     assertThat(r.values()[2]).isCloseTo(8.0, org.assertj.core.data.Offset.offset(0.01));
@@ -250,8 +250,8 @@ class QuantileTreeTest {
   void quantiles_sameSources_giveTheSameNoisyTreeWhateverTheRanksAsked() {
     QuantileTree t = tree().branchingFactor(8).height(3).build();
     Map<Long, Long> counts = leafCounts(t, new double[] {3, 14, 15, 92, 65, 35, 89, 79, 32, 38});
-    QuantileTree.Result one = t.quantiles(counts, new double[] {0.5}, sources(7));
-    QuantileTree.Result three = t.quantiles(counts, new double[] {0.9, 0.1, 0.5}, sources(7));
+    QuantileEstimate one = t.quantiles(counts, new double[] {0.5}, sources(7));
+    QuantileEstimate three = t.quantiles(counts, new double[] {0.9, 0.1, 0.5}, sources(7));
     assertThat(three.values()[2]).isEqualTo(one.values()[0]);
     assertThat(three.ciLow()[2]).isEqualTo(one.ciLow()[0]);
     assertThat(three.ciHigh()[2]).isEqualTo(one.ciHigh()[0]);
@@ -261,7 +261,7 @@ class QuantileTreeTest {
   void quantiles_emptyGroup_staysInBoundsWithIntervalsContainingTheValues() {
     QuantileTree t = tree().build();
     for (int seed = 0; seed < 50; seed++) {
-      QuantileTree.Result r = t.quantiles(Map.of(), new double[] {0, 0.5, 1}, sources(seed));
+      QuantileEstimate r = t.quantiles(Map.of(), new double[] {0, 0.5, 1}, sources(seed));
       for (int i = 0; i < 3; i++) {
         assertThat(r.values()[i]).isBetween(0.0, 100.0);
         assertThat(r.ciLow()[i]).isBetween(0.0, r.values()[i]);
@@ -276,7 +276,7 @@ class QuantileTreeTest {
     QuantileTree t = tree().build();
     Map<Long, Long> counts = Map.of(t.leafOf(100), 1000L);
     for (int seed = 0; seed < 20; seed++) {
-      QuantileTree.Result r = t.quantiles(counts, new double[] {0.1, 0.5, 0.9}, sources(seed));
+      QuantileEstimate r = t.quantiles(counts, new double[] {0.1, 0.5, 0.9}, sources(seed));
       for (int i = 0; i < 3; i++) {
         assertThat(r.values()[i]).isGreaterThan(99.0);
         assertThat(r.ciHigh()[i]).isEqualTo(100.0);
@@ -289,7 +289,7 @@ class QuantileTreeTest {
     QuantileTree t = tree().build();
     Map<Long, Long> counts = Map.of(t.leafOf(-7), 1000L);
     for (int seed = 0; seed < 20; seed++) {
-      QuantileTree.Result r = t.quantiles(counts, new double[] {0.1, 0.5, 0.9}, sources(seed));
+      QuantileEstimate r = t.quantiles(counts, new double[] {0.1, 0.5, 0.9}, sources(seed));
       for (int i = 0; i < 3; i++) {
         assertThat(r.values()[i]).isLessThan(1.0);
         assertThat(r.ciLow()[i]).isEqualTo(0.0);
@@ -324,7 +324,7 @@ class QuantileTreeTest {
     Map<Long, Long> counts = leafCounts(t, values);
     int[] misses = new int[ranks.length];
     for (int seed = 0; seed < releases; seed++) {
-      QuantileTree.Result r = t.quantiles(counts, ranks, sources(1000 + seed));
+      QuantileEstimate r = t.quantiles(counts, ranks, sources(1000 + seed));
       for (int i = 0; i < ranks.length; i++) {
         double q = exactQuantile(clamped, ranks[i]);
         if (q < r.ciLow()[i] || q > r.ciHigh()[i]) {

@@ -13,6 +13,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import org.privspark.core.aggregation.HistogramQuantiles;
+import org.privspark.core.aggregation.QuantileEstimate;
 import org.privspark.core.aggregation.QuantileTree;
 import org.privspark.core.mechanism.GaussianMechanism;
 import org.privspark.core.mechanism.GridMechanism;
@@ -177,7 +178,7 @@ public final class QuantileAccuracyBenchmark {
           units[j] = BigInteger.valueOf(counts[j]);
         }
         NoisyVector noisy = mechanism.releaseFixedPoint(units, 0, KeyedStreamSource.forCell(secret, "histogram"));
-        HistogramQuantiles.Result r = HistogramQuantiles.of(noisy, edges, RANKS);
+        QuantileEstimate r = HistogramQuantiles.of(noisy, edges, RANKS);
         return new Release(r.values(), r.ciLow(), r.ciHigh());
       }
     };
@@ -199,7 +200,7 @@ public final class QuantileAccuracyBenchmark {
         for (double v : data) {
           counts.merge(tree.leafOf(v), 1L, Long::sum);
         }
-        QuantileTree.Result r = tree.quantiles(counts, RANKS, node -> KeyedStreamSource.forCell(secret, "tree|" + node));
+        QuantileEstimate r = tree.quantiles(counts, RANKS, node -> KeyedStreamSource.forCell(secret, "tree|" + node));
         return new Release(r.values(), r.ciLow(), r.ciHigh());
       }
     };

@@ -10,6 +10,7 @@ import org.apache.spark.sql.RowFactory;
 import org.privspark.core.aggregation.AggregationPlan;
 import org.privspark.core.aggregation.Estimate;
 import org.privspark.core.aggregation.HistogramQuantiles;
+import org.privspark.core.aggregation.QuantileEstimate;
 import org.privspark.core.aggregation.PlannedMeasurement;
 import org.privspark.core.aggregation.Quantity;
 import org.privspark.core.mechanism.ConfidenceInterval;
@@ -186,8 +187,8 @@ final class NoiseStage implements MapPartitionsFunction<Row, Row> {
 
   /** Quantiles read off the noisy bins by dp-core's {@link HistogramQuantiles} (its Javadoc has the interval). */
   private static Object[] quantiles(Aggregate a, NoisyVector noisy) {
-    HistogramQuantiles.Result q = HistogramQuantiles.of(noisy, a.edges(), a.ranks());
-    return new Object[] {toSeq(q.values()), q.noiseStd(), toSeq(q.ciLow()), toSeq(q.ciHigh())};
+    QuantileEstimate q = HistogramQuantiles.of(noisy, a.edges(), a.ranks());
+    return new Object[] {toSeq(q.values()), q.noiseStd()[0], toSeq(q.ciLow()), toSeq(q.ciHigh())};
   }
 
   private static scala.collection.immutable.Seq<Object> toSeq(double[] v) {
