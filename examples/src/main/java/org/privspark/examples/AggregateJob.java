@@ -26,6 +26,7 @@ import org.privspark.core.aggregation.Histogram;
 import org.privspark.core.aggregation.NoiseKind;
 import org.privspark.core.aggregation.Quantiles;
 import org.privspark.core.aggregation.QueryAccuracy;
+import org.privspark.core.aggregation.Statistic;
 import org.privspark.spark.sql.PrivateAggregation;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -216,16 +217,15 @@ public final class AggregateJob implements Callable<Integer> {
     out(String.format(Locale.ROOT, "  noise:   %s%s", accuracy.noise().name().toLowerCase(Locale.ROOT),
         QuerySpec.noise(noise) == NoiseKind.AUTO ? " (chosen by --noise auto)" : ""));
     out(String.format(Locale.ROOT, "  cost:    epsilon=%s delta=%s", epsilon, delta));
-    out(String.format(Locale.ROOT, "  means, variances and standard deviations are predicted for groups of %d kept"
-        + " rows (--explain-rows)", accuracy.rows()));
+    out(String.format(Locale.ROOT, "  means, variances, standard deviations and quantiles: predicted for groups of"
+        + " %d kept rows spread over the bounds (--explain-rows)", accuracy.rows()));
     out(String.format(Locale.ROOT, "  %-32s %14s %16s", "statistic", "noise std", "95% half-width"));
     for (int i = 0; i < names.size(); i++) {
       QueryAccuracy.StatisticAccuracy a = accuracy.statistics().get(i);
-      boolean perBin = a.statistic() instanceof Quantiles || a.statistic() instanceof Histogram;
       String halfWidth = Double.isNaN(a.halfWidth95()) ? "data-dependent" : String.format(Locale.ROOT, "%.6g",
           a.halfWidth95());
       out(String.format(Locale.ROOT, "  %-32s %14.6g %16s%s", names.get(i), a.noiseStd(), halfWidth,
-          perBin ? "  (per histogram bin)" : ""));
+          note(a.statistic())));
     }
     if (accuracy.unitsForHalf() > 0) {
       out(String.format(Locale.ROOT, "  private groups: a group is kept with probability 50%% from %d units, 95%% from %s",
@@ -233,6 +233,17 @@ public final class AggregateJob implements Callable<Integer> {
               + " units"));
     }
     return SparkJobs.OK;
+  }
+
+  /** What a statistic's two figures mean when they are not plain (docs/AGGREGATIONS.md, "Accuracy before spending"). */
+  private static String note(Statistic statistic) {
+    if (statistic instanceof Histogram) {
+      return "  (per bin)";
+    }
+    if (statistic instanceof Quantiles) {
+      return "  (std: of the noisy total, in rows; half-width: the widest rank)";
+    }
+    return "";
   }
 
   private int release(Prepared p) {
