@@ -23,7 +23,7 @@ import org.apache.spark.sql.Row;
  *     left out)
  * @param meanAbsolute median absolute error of the mean
  */
-record Accuracy(long released, long matched, double countPercent, double sumPercent, double meanAbsolute) {
+public record Accuracy(long released, long matched, double countPercent, double sumPercent, double meanAbsolute) {
 
   /**
    * The errors of {@code released} (rows of {@code PrivateAggregation.run()}: columns {@code key},

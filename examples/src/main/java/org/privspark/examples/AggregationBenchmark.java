@@ -177,7 +177,7 @@ public final class AggregationBenchmark {
           case "--explain" -> explain = true;
           case "--conf" -> conf.add(value(args, ++i, a));
           case "--noise" -> noise = noise(value(args, ++i, a));
-          case "--epsilon" -> epsilon = Double.parseDouble(value(args, ++i, a));
+          case "--epsilon" -> epsilon = epsilon(value(args, ++i, a));
           case "--accuracy-only" -> accuracyOnly = true;
           default -> {
             if (a.startsWith("-")) {
@@ -191,6 +191,14 @@ public final class AggregationBenchmark {
       }
       return new Settings(sizes, master, partitions, warmups, runs, seed, explain, conf, noise, epsilon,
           accuracyOnly);
+    }
+
+    private static double epsilon(String s) {
+      try {
+        return Double.parseDouble(s);
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("epsilon must be a number > 0 such as 1 or 0.5; got '" + s + "'", e);
+      }
     }
 
     /** A {@link NoiseKind} by name, in any case; whatever the enum holds is accepted. */
