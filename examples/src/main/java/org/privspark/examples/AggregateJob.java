@@ -22,7 +22,7 @@ import org.privspark.core.ledger.LedgerException;
 import org.privspark.core.ledger.Receipt;
 import org.privspark.core.noise.Secret;
 import org.privspark.spark.ledger.HadoopLedgerStore;
-import org.privspark.spark.sql.NoiseKind;
+import org.privspark.core.aggregation.NoiseKind;
 import org.privspark.spark.sql.PrivateAggregation;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;

@@ -34,7 +34,7 @@ import org.privspark.core.ledger.note.KeyFiles;
 import org.privspark.core.ledger.note.NoteSigner;
 import org.privspark.spark.ml.DPLogisticRegression;
 import org.privspark.spark.ml.DPLogisticRegressionModel;
-import org.privspark.spark.sql.NoiseKind;
+import org.privspark.core.aggregation.NoiseKind;
 import org.privspark.spark.sql.PrivateDataFrame;
 
 /**

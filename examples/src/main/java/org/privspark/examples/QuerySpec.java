@@ -9,7 +9,7 @@ import org.apache.spark.sql.Row;
 import org.privspark.core.accounting.PrivacyBudget;
 import org.privspark.core.accounting.UnitClaim;
 import org.privspark.core.noise.Secret;
-import org.privspark.spark.sql.NoiseKind;
+import org.privspark.core.aggregation.NoiseKind;
 import org.privspark.spark.sql.PrivateAggregation;
 import org.privspark.spark.sql.PrivateDataFrame;
 

@@ -68,6 +68,23 @@ public final class GaussianPartitionSelection extends PartitionSelection {
     return counts.release((double) shiftedUnits, source).value() >= threshold;
   }
 
+  /**
+   * P(n' + noise ≥ threshold) for the shifted count n' = units − (p − 1), by the normal
+   * approximation of the discrete Gaussian (with a continuity correction of half a grid step): a
+   * prediction for planning only.
+   */
+  @Override
+  public double keepProbability(long units) {
+    long shifted = units - (preThreshold() - 1);
+    if (shifted < 1) {
+      return 0.0;
+    }
+    double g = counts.granularity();
+    double sigma = Math.sqrt((double) counts.noise().sigmaSquared()) * g;
+    double z = (threshold - shifted - g / 2) / (sigma * Math.sqrt(2));
+    return 0.5 * org.apache.commons.math3.special.Erf.erfc(z);
+  }
+
   @Override
   public PrivacyEvent event() {
     return ComposedEvent.of(counts.event(), new DeltaEvent(thresholdDelta));

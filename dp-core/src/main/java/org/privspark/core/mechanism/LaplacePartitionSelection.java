@@ -76,6 +76,25 @@ public final class LaplacePartitionSelection extends PartitionSelection {
     return counts.release((double) shiftedUnits, source).value() >= threshold;
   }
 
+  /**
+   * P(snap(n') + g·Y ≥ threshold) for the shifted count n' = units − (p − 1): with j the grid
+   * units the snapped count is short of the threshold, P(Y ≥ j) = q^j/(1 + q) for j ≥ 1 and
+   * 1 − q^{1−j}/(1 + q) otherwise, q = e^{−1/t} (t the integer scale).
+   */
+  @Override
+  public double keepProbability(long units) {
+    long shifted = units - (preThreshold() - 1);
+    if (shifted < 1) {
+      return 0.0;
+    }
+    double g = counts.granularity();
+    double snapped = Math.rint(shifted / g) * g;
+    double j = Math.ceil((threshold - snapped) / g);
+    double logQ = -1.0 / counts.noise().scale();
+    double q = Math.exp(logQ);
+    return j >= 1 ? Math.exp(j * logQ) / (1 + q) : 1 - Math.exp((1 - j) * logQ) / (1 + q);
+  }
+
   /** What the selection costs: the counts' pure ε' ≤ ε, and δ. */
   @Override
   public ApproximateDpEvent event() {

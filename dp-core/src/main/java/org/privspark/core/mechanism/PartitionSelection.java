@@ -42,6 +42,41 @@ public abstract sealed class PartitionSelection permits LaplacePartitionSelectio
   /** The randomised decision for a pre-threshold-shifted unit count ≥ 1. */
   abstract boolean keepShifted(long shiftedUnits, NoiseSource source);
 
+  /**
+   * The probability that a group with {@code units} distinct units (after bounding) is kept,
+   * pre-threshold included: a prediction for planning (how many units a group needs), never used
+   * to decide.
+   */
+  public abstract double keepProbability(long units);
+
+  /**
+   * The fewest units with which a group is kept with probability at least {@code probability}
+   * (by {@link #keepProbability}, which grows with the units), or {@link Long#MAX_VALUE} if none.
+   *
+   * @param probability in (0, 1)
+   */
+  public final long unitsToKeep(double probability) {
+    Check.inOpen("probability", probability, 0.0, 1.0);
+    long lo = 0;
+    long hi = 1;
+    while (keepProbability(hi) < probability) {
+      if (hi > Long.MAX_VALUE / 4) {
+        return Long.MAX_VALUE;
+      }
+      lo = hi;
+      hi *= 2;
+    }
+    while (hi - lo > 1) {
+      long mid = lo + (hi - lo) / 2;
+      if (keepProbability(mid) >= probability) {
+        hi = mid;
+      } else {
+        lo = mid;
+      }
+    }
+    return hi;
+  }
+
   /** What the selection costs. */
   public abstract PrivacyEvent event();
 

@@ -104,6 +104,7 @@ public final class TruncatedGeometricPartitionSelection extends PartitionSelecti
    * pre-threshold included. Rounded to a double; the mechanism draws with {@link
    * #dropProbability} instead where that is the exact one.
    */
+  @Override
   public double keepProbability(long units) {
     long n = units - (preThreshold() - 1);
     if (n < 1) {

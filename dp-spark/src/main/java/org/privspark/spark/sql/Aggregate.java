@@ -2,6 +2,15 @@ package org.privspark.spark.sql;
 
 import java.io.Serializable;
 import java.util.List;
+import org.privspark.core.aggregation.BoundedCount;
+import org.privspark.core.aggregation.BoundedMean;
+import org.privspark.core.aggregation.BoundedSum;
+import org.privspark.core.aggregation.BoundedVariance;
+import org.privspark.core.aggregation.DistinctUnitCount;
+import org.privspark.core.aggregation.Histogram;
+import org.privspark.core.aggregation.Quantiles;
+import org.privspark.core.aggregation.Quantity;
+import org.privspark.core.aggregation.Statistic;
 import org.privspark.core.mechanism.Centering;
 
 /**
@@ -22,7 +31,7 @@ record Aggregate(Kind kind, String column, double lower, double upper, double we
   enum Kind { COUNT, COUNT_DISTINCT_UNITS, SUM, MEAN, VARIANCE, STDDEV, QUANTILES, HISTOGRAM }
 
   /** Quantiles are read off a noisy histogram with this many equal bins over [lower, upper]. */
-  static final int QUANTILE_BINS = 64;
+  static final int QUANTILE_BINS = Quantiles.BINS;
 
   Aggregate(Kind kind, String column, double lower, double upper, double weight) {
     this(kind, column, lower, upper, weight, new double[0], new double[0]);
@@ -56,35 +65,37 @@ record Aggregate(Kind kind, String column, double lower, double upper, double we
     };
   }
 
-  /** Names of the measurements this statistic is computed from (shared between statistics). */
-  List<String> measurements() {
+  /** The statistic of dp-core this aggregate computes, with its derivations and estimator. */
+  Statistic statistic() {
     return switch (kind) {
-      case COUNT -> List.of(ROWS);
-      case COUNT_DISTINCT_UNITS -> List.of(UNITS);
-      case SUM -> List.of(sumName());
-      case MEAN -> List.of(ROWS, centeredSumName());
-      case VARIANCE, STDDEV -> List.of(ROWS, centeredSumName(), centeredSquaresName());
-      case QUANTILES, HISTOGRAM -> List.of(histogramName());
+      case COUNT -> new BoundedCount();
+      case COUNT_DISTINCT_UNITS -> new DistinctUnitCount();
+      case SUM -> new BoundedSum(column, lower, upper);
+      case MEAN -> new BoundedMean(column, lower, upper);
+      case VARIANCE -> new BoundedVariance(column, lower, upper, false);
+      case STDDEV -> new BoundedVariance(column, lower, upper, true);
+      case QUANTILES -> new Quantiles(column, lower, upper, ranks);
+      case HISTOGRAM -> new Histogram(column, edges);
     };
   }
 
-  static final String ROWS = "rows";
-  static final String UNITS = "units";
+  static final String ROWS = Quantity.ROWS.name();
+  static final String UNITS = Quantity.UNITS.name();
 
   String sumName() {
-    return "sum[" + column + "," + lower + "," + upper + "]";
+    return Quantity.sum(column, lower, upper).name();
   }
 
   String centeredSumName() {
-    return "csum[" + column + "," + lower + "," + upper + "]";
+    return Quantity.centredSum(column, lower, upper).name();
   }
 
   String centeredSquaresName() {
-    return "csq[" + column + "," + lower + "," + upper + "]";
+    return Quantity.centredSquares(column, lower, upper).name();
   }
 
   String histogramName() {
-    return "hist[" + column + "," + java.util.Arrays.toString(edges) + "]";
+    return Quantity.histogram(column, edges).name();
   }
 
   /** The centring of a mean's or variance's values (the midpoint trick), with its exact bound. */

@@ -7,6 +7,10 @@ import java.util.List;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
+import org.privspark.core.aggregation.AggregationPlan;
+import org.privspark.core.aggregation.Estimate;
+import org.privspark.core.aggregation.PlannedMeasurement;
+import org.privspark.core.aggregation.Quantity;
 import org.privspark.core.mechanism.ConfidenceInterval;
 import org.privspark.core.mechanism.GridMechanism;
 import org.privspark.core.mechanism.PartitionSelection;
@@ -42,62 +46,56 @@ import org.privspark.core.noise.Secret;
  */
 final class NoiseStage implements MapPartitionsFunction<Row, Row> {
   private static final long serialVersionUID = 1L;
-  private static final double LEVEL = 0.95;
+  private static final double LEVEL = AggregationPlan.LEVEL;
 
   private final byte[] secret;
   private final byte[] chargedReleaseId;
-  private final int keyCount;
-  private final List<Measurement> measurements;
+  private final StagedLayout layout;
+  private final AggregationPlan plan;
+  private final List<InputGrid> grids;
   private final List<Aggregate> aggregates;
-  private final PartitionSelectionStrategy selectionKind;
-  private final double selectionEpsilon;
-  private final double selectionDelta;
-  private final long l0;
-  private final long preThreshold;
 
   /**
    * @param secret the release secret, and {@code chargedReleaseId} the id its charge was recorded
    *     under: together the {@link ReleaseKey} every cell's noise comes from
+   * @param layout where the staged rows hold the keys, the units and each measurement's input
+   * @param plan the query's plan: measurements, derivations, selection
+   * @param grids each measurement's input grid, in the plan's order
+   * @param aggregates the statistics, in the plan's order, for their output
    */
-  NoiseStage(byte[] secret, byte[] chargedReleaseId, int keyCount, List<Measurement> measurements,
-      List<Aggregate> aggregates,
-      PartitionSelectionStrategy selectionKind, double selectionEpsilon, double selectionDelta, long l0, long preThreshold) {
+  NoiseStage(byte[] secret, byte[] chargedReleaseId, StagedLayout layout, AggregationPlan plan, List<InputGrid> grids,
+      List<Aggregate> aggregates) {
     this.secret = secret.clone();
     this.chargedReleaseId = chargedReleaseId.clone();
-    this.keyCount = keyCount;
-    this.measurements = List.copyOf(measurements);
+    this.layout = layout;
+    this.plan = plan;
+    this.grids = List.copyOf(grids);
     this.aggregates = List.copyOf(aggregates);
-    this.selectionKind = selectionKind;
-    this.selectionEpsilon = selectionEpsilon;
-    this.selectionDelta = selectionDelta;
-    this.l0 = l0;
-    this.preThreshold = preThreshold;
   }
 
   @Override
   public Iterator<Row> call(Iterator<Row> input) {
     ReleaseKey key = ReleaseKey.of(Secret.fromBytes(secret), chargedReleaseId);
+    List<PlannedMeasurement> measurements = plan.measurements();
     List<GridMechanism<?, ?>> mechanisms = new ArrayList<>();
-    for (Measurement m : measurements) {
+    for (PlannedMeasurement m : measurements) {
       mechanisms.add(m.mechanism());
     }
-    PartitionSelection selection = Double.isNaN(selectionEpsilon)
-        ? null
-        : QueryPlan.selection(selectionKind, selectionEpsilon, selectionDelta, l0, preThreshold);
+    PartitionSelection selection = plan.selection();
+    int keyCount = layout.keyCount();
     List<Row> out = new ArrayList<>();
     while (input.hasNext()) {
       Row row = input.next();
       String cell = groupId(row);
-      if (selection != null && !keep(selection, row.getLong(keyCount),
+      if (selection != null && !keep(selection, row.getLong(layout.units()),
           KeyedStreamSource.forCell(key, "select|" + cell))) {
         continue;
       }
       Object[] noisy = new Object[measurements.size()];
       for (int i = 0; i < noisy.length; i++) {
-        KeyedStreamSource cellSource =
-            KeyedStreamSource.forCell(key, measurements.get(i).name() + "|" + cell);
-        InputGrid grid = measurements.get(i).input();
-        List<Long> sums = row.getList(keyCount + 1 + i);
+        KeyedStreamSource cellSource = KeyedStreamSource.forCell(key, measurements.get(i).name() + "|" + cell);
+        InputGrid grid = grids.get(i);
+        List<Long> sums = row.getList(layout.input(i));
         try {
           if (measurements.get(i).dimension() > 1) {
             BigInteger[] bins = new BigInteger[measurements.get(i).dimension()];
@@ -112,7 +110,7 @@ final class NoiseStage implements MapPartitionsFunction<Row, Row> {
           throw withheld("the noise of measurement '" + measurements.get(i).name() + "'", e);
         }
       }
-      out.add(outputRow(row, noisy));
+      out.add(outputRow(row, noisy, keyCount));
     }
     return out.iterator();
   }
@@ -135,15 +133,25 @@ final class NoiseStage implements MapPartitionsFunction<Row, Row> {
         + " private data");
   }
 
-  private Row outputRow(Row row, Object[] noisy) {
+  private Row outputRow(Row row, Object[] noisy, int keyCount) {
     Object[] values = new Object[keyCount + 4 * aggregates.size()];
     for (int k = 0; k < keyCount; k++) {
       values[k] = row.get(k);
     }
+    NoisyValue[] scalars = new NoisyValue[noisy.length];
+    for (int i = 0; i < noisy.length; i++) {
+      scalars[i] = noisy[i] instanceof NoisyValue v ? v : null;
+    }
     int at = keyCount;
-    for (Aggregate a : aggregates) {
-      Object[] stat = a.isVector() ? vectorStatistic(a, (NoisyVector) noisy[index(a.histogramName())])
-          : boxed(statistic(a, noisy));
+    for (int s = 0; s < aggregates.size(); s++) {
+      Aggregate a = aggregates.get(s);
+      Object[] stat;
+      if (a.isVector()) {
+        stat = vectorStatistic(a, (NoisyVector) noisy[plan.indexOf(Quantity.histogram(a.column(), a.edges()))]);
+      } else {
+        Estimate e = plan.estimate(s, scalars);
+        stat = new Object[] {e.value(), e.noiseStd(), e.low(), e.high()};
+      }
       for (Object v : stat) {
         values[at++] = v;
       }
@@ -244,124 +252,12 @@ final class NoiseStage implements MapPartitionsFunction<Row, Row> {
     return scala.jdk.javaapi.CollectionConverters.asScala(list).toList();
   }
 
-  /** {value, noise std, ci low, ci high} of one statistic. */
-  private double[] statistic(Aggregate a, Object[] noisy) {
-    return switch (a.kind()) {
-      case COUNT -> direct(scalar(noisy, Aggregate.ROWS));
-      case COUNT_DISTINCT_UNITS -> direct(scalar(noisy, Aggregate.UNITS));
-      case SUM -> direct(scalar(noisy, a.sumName()));
-      case MEAN -> mean(a, scalar(noisy, Aggregate.ROWS), scalar(noisy, a.centeredSumName()));
-      case VARIANCE, STDDEV -> variance(a, scalar(noisy, Aggregate.ROWS), scalar(noisy, a.centeredSumName()),
-          scalar(noisy, a.centeredSquaresName()), a.kind() == Aggregate.Kind.STDDEV);
-      case QUANTILES, HISTOGRAM -> throw new IllegalStateException("vector statistic " + a.kind());
-    };
-  }
-
-  private NoisyValue scalar(Object[] noisy, String measurement) {
-    return (NoisyValue) noisy[index(measurement)];
-  }
-
-  private static double[] direct(NoisyValue v) {
-    double[] ci = interval(v, LEVEL);
-    return new double[] {v.value(), v.noiseStd(), ci[0], ci[1]};
-  }
-
-  private static double[] mean(Aggregate a, NoisyValue count, NoisyValue centeredSum) {
-    double level = 1 - (1 - LEVEL) / 2;
-    double c = Math.max(count.value(), 1);
-    double s = centeredSum.value();
-    double value = clamp(a.midpoint() + s / c, a.lower(), a.upper());
-    double std = Math.sqrt(sq(centeredSum.noiseStd()) + sq(s / c) * sq(count.noiseStd())) / c;
-    double[] ci = ratioInterval(interval(centeredSum, level), interval(count, level));
-    return new double[] {value, std, clamp(a.midpoint() + ci[0], a.lower(), a.upper()),
-        clamp(a.midpoint() + ci[1], a.lower(), a.upper())};
-  }
-
-  private static double[] variance(Aggregate a, NoisyValue count, NoisyValue centeredSum,
-      NoisyValue centeredSquares, boolean root) {
-    double level = 1 - (1 - LEVEL) / 3;
-    double w2 = a.halfWidth() * a.halfWidth();
-    double c = Math.max(count.value(), 1);
-    double m1 = centeredSum.value() / c;
-    double m2 = centeredSquares.value() / c;
-    double value = clamp(m2 - m1 * m1, 0, w2);
-    double std = Math.sqrt(sq(centeredSquares.noiseStd()) + sq(2 * m1) * sq(centeredSum.noiseStd())
-        + sq(m2 - 2 * m1 * m1) * sq(count.noiseStd())) / c;
-    double[] cI = interval(count, level);
-    double[] sI = interval(centeredSum, level);
-    double[] qI = interval(centeredSquares, level);
-    double cLo = Math.max(cI[0], 1);
-    double cHi = Math.max(cI[1], 1);
-    double minAbsS = (sI[0] <= 0 && sI[1] >= 0) ? 0 : Math.min(Math.abs(sI[0]), Math.abs(sI[1]));
-    double maxAbsS = Math.max(Math.abs(sI[0]), Math.abs(sI[1]));
-    double hi = (qI[1] >= 0 ? qI[1] / cLo : qI[1] / cHi) - sq(minAbsS / cHi);
-    double lo = (qI[0] >= 0 ? qI[0] / cHi : qI[0] / cLo) - sq(maxAbsS / cLo);
-    lo = clamp(lo, 0, w2);
-    hi = clamp(hi, 0, w2);
-    if (!root) {
-      return new double[] {value, std, lo, hi};
-    }
-    double sd = Math.sqrt(value);
-    double sdStd = sd > 0 ? std / (2 * sd) : Math.sqrt(std);
-    return new double[] {sd, sdStd, Math.sqrt(lo), Math.sqrt(hi)};
-  }
-
-  /**
-   * The mechanism's interval at {@code level}: value ± the noise's half-width, widened for the
-   * final rounding of a huge release and kept finite ({@link NoisyValue#confidenceInterval}).
-   */
-  private static double[] interval(NoisyValue v, double level) {
-    ConfidenceInterval ci = v.confidenceInterval(level);
-    return new double[] {ci.lower(), ci.upper()};
-  }
-
-  /** The range of s/c over s in {@code s} and c in {@code c}, with c floored at 1. */
-  private static double[] ratioInterval(double[] s, double[] c) {
-    double cLo = Math.max(c[0], 1);
-    double cHi = Math.max(c[1], 1);
-    double[] corners = {s[0] / cLo, s[0] / cHi, s[1] / cLo, s[1] / cHi};
-    return new double[] {minOf(corners), maxOf(corners)};
-  }
-
-  private static double minOf(double[] v) {
-    double m = Double.POSITIVE_INFINITY;
-    for (double x : v) {
-      m = Math.min(m, x);
-    }
-    return m;
-  }
-
-  private static double maxOf(double[] v) {
-    double m = Double.NEGATIVE_INFINITY;
-    for (double x : v) {
-      m = Math.max(m, x);
-    }
-    return m;
-  }
-
-  private int index(String measurement) {
-    for (int i = 0; i < measurements.size(); i++) {
-      if (measurements.get(i).name().equals(measurement)) {
-        return i;
-      }
-    }
-    throw new IllegalStateException("no measurement " + measurement);
-  }
-
   /** The group's stable id ({@link SparkKeys#appendId}): the same on every evaluation and every JVM. */
   private String groupId(Row row) {
     StringBuilder id = new StringBuilder();
-    for (int k = 0; k < keyCount; k++) {
+    for (int k = 0; k < layout.keyCount(); k++) {
       SparkKeys.appendId(id, row.get(k));
     }
     return id.toString();
-  }
-
-  private static double clamp(double v, double lo, double hi) {
-    return Math.max(lo, Math.min(hi, v));
-  }
-
-  private static double sq(double v) {
-    return v * v;
   }
 }

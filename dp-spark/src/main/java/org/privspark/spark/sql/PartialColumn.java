@@ -1,6 +1,7 @@
 package org.privspark.spark.sql;
 
 import java.io.Serializable;
+import org.privspark.core.aggregation.Quantity;
 
 /**
  * How one kept row adds to one per-(unit, group) partial aggregate, as an integer: its clamped
@@ -29,10 +30,17 @@ record PartialColumn(Kind kind, int value, double lower, double upper, double mi
 
   enum Kind { CLAMPED, CENTERED, CENTERED_SQUARE, IN_BIN }
 
-  static PartialColumn sum(Kind kind, int value, Aggregate a, InputGrid grid) {
+  /** The partial of a sum quantity (clamped, centred or centred squares) of value column {@code value}. */
+  static PartialColumn sum(Quantity q, int value, InputGrid grid) {
+    Kind kind = switch (q.kind()) {
+      case SUM -> Kind.CLAMPED;
+      case CENTRED_SUM -> Kind.CENTERED;
+      case CENTRED_SQUARES -> Kind.CENTERED_SQUARE;
+      default -> throw new IllegalArgumentException("not a sum: " + q);
+    };
     // Only centred sums have a midpoint (a plain sum's bounds may be too wide for one).
-    double midpoint = kind == Kind.CLAMPED ? Double.NaN : a.midpoint();
-    return new PartialColumn(kind, value, a.lower(), a.upper(), midpoint, new double[0], -1, grid);
+    double midpoint = kind == Kind.CLAMPED ? Double.NaN : q.centering().midpoint();
+    return new PartialColumn(kind, value, q.lower(), q.upper(), midpoint, new double[0], -1, grid);
   }
 
   static PartialColumn bin(int value, double[] edges, int bin, InputGrid grid) {

@@ -1,5 +1,7 @@
 package org.privspark.spark.sql;
 
+import org.privspark.core.aggregation.PartitionSelectionStrategy;
+import org.privspark.core.aggregation.NoiseKind;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.isnan;
@@ -27,6 +29,8 @@ import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.privspark.core.Check;
+import org.privspark.core.aggregation.Quantity;
+import org.privspark.core.aggregation.QueryAccuracy;
 import org.privspark.core.accounting.PrivacyEvent;
 import org.privspark.core.noise.ReleaseKey;
 import org.privspark.core.noise.Secret;
@@ -155,7 +159,11 @@ public final class PrivateAggregation {
         edges.clone(), new double[0]));
   }
 
-  /** The budget weight of the statistic added last (default 1), finite and &gt; 0. */
+  /**
+   * The weight of the statistic added last (default 1), finite and &gt; 0: how much its error
+   * counts in the objective the budget split minimises (docs/AGGREGATIONS.md, "The budget
+   * split"). A larger weight buys that statistic accuracy at the others' expense.
+   */
   public PrivateAggregation weight(double weight) {
     Check.positiveFinite("weight", weight);
     if (aggregates.isEmpty()) {
@@ -200,7 +208,10 @@ public final class PrivateAggregation {
     return this;
   }
 
-  /** The noise (default {@link NoiseKind#LAPLACE}). */
+  /**
+   * The noise (default {@link NoiseKind#LAPLACE}); {@link NoiseKind#AUTO} lets the planner pick
+   * the kind with the smaller predicted error.
+   */
   public PrivateAggregation noise(NoiseKind kind) {
     this.noise = Check.notNull("noise", kind);
     return this;
@@ -210,7 +221,7 @@ public final class PrivateAggregation {
    * With private groups: how groups are selected. Default: {@link
    * PartitionSelectionStrategy#TRUNCATED_GEOMETRIC} (optimal for small L0) with Laplace noise,
    * {@link PartitionSelectionStrategy#GAUSSIAN_THRESHOLDING} (composes through the RDP accountant)
-   * with Gaussian noise.
+   * with Gaussian noise (with {@link NoiseKind#AUTO}, the default of the noise the planner picks).
    */
   public PrivateAggregation partitionSelection(PartitionSelectionStrategy strategy) {
     this.selectionKind = Check.notNull("partitionSelection", strategy);
@@ -241,6 +252,38 @@ public final class PrivateAggregation {
   public PrivacyEvent cost() {
     validate();
     return plan().event();
+  }
+
+  /**
+   * The accuracy the query will have, after validating it; reads no data and spends nothing. Per
+   * statistic (in output order), the standard deviation of its noise and the half-width of the 95%
+   * interval the release will report; with private groups, how many privacy units a group needs to
+   * be kept with probability 50% and 95%. Counts and sums do not depend on the group's size; means,
+   * variances and standard deviations are given for groups of 1,000 kept rows (see {@link
+   * #explain(long)}).
+   *
+   * @throws IllegalArgumentException naming the first invalid parameter
+   */
+  public QueryAccuracy explain() {
+    return explain(1_000);
+  }
+
+  /**
+   * {@link #explain()} for groups of {@code rowsPerGroup} kept rows: means and variances are
+   * predicted for a group of that size whose values spread over the bounds, centred on their
+   * midpoint (docs/AGGREGATIONS.md, "Accuracy before spending").
+   *
+   * @param rowsPerGroup ≥ 1
+   */
+  public QueryAccuracy explain(long rowsPerGroup) {
+    Check.atLeastOne("rowsPerGroup", rowsPerGroup);
+    validate();
+    return plan().core().accuracy(rowsPerGroup);
+  }
+
+  /** The output names of the statistics, in the order of {@link QueryAccuracy#statistics()}. */
+  public List<String> statisticNames() {
+    return aggregates.stream().map(Aggregate::outputName).toList();
   }
 
   /**
@@ -353,25 +396,12 @@ public final class PrivateAggregation {
     }
   }
 
-  private PartitionSelectionStrategy selectionKind() {
-    if (selectionKind != null) {
-      return selectionKind;
-    }
-    return noise == NoiseKind.GAUSSIAN
-        ? PartitionSelectionStrategy.GAUSSIAN_THRESHOLDING
-        : PartitionSelectionStrategy.TRUNCATED_GEOMETRIC;
-  }
-
   private QueryPlan plan() {
     boolean privateGroups = keys.length > 0 && publicGroups == null;
-    try {
-      return QueryPlan.of(aggregates, privateGroups, selectionWeight, preThreshold,
-          source.maxGroupsContributed(), source.maxContributionsPerGroup(), epsilon, delta, noise,
-          selectionKind());
-    } catch (ArithmeticException e) {
-      throw new IllegalArgumentException("epsilon and delta cannot be met by any noise level: epsilon "
-          + epsilon + ", delta " + delta, e);
-    }
+    // A global query has one group: a unit reaches at most that one, whatever the data frame's L0.
+    long l0 = keys.length == 0 ? 1 : source.maxGroupsContributed();
+    return QueryPlan.of(aggregates, privateGroups, selectionWeight, preThreshold, l0,
+        source.maxContributionsPerGroup(), epsilon, delta, noise, selectionKind);
   }
 
   // ---- The Spark plan. ----
@@ -474,37 +504,34 @@ public final class PrivateAggregation {
     List<PartialColumn> partials = new ArrayList<>();
     List<String> partialColumns = new ArrayList<>();
     List<String> valueColumns = new ArrayList<>(valueAlias.keySet());
-    List<String> measurementColumns = new ArrayList<>();
+    List<List<String>> measurementColumns = new ArrayList<>();
     // Every partial is an exact long, split into its grid's limbs (InputGrid), and every total is
     // Spark's exact long sum of a limb over the group's units: no floating point in any sum.
     for (int i = 0; i < plan.measurements().size(); i++) {
       Measurement m = plan.measurements().get(i);
-      if (m.name().equals(Aggregate.ROWS)) {
-        measurementColumns.add("__rows");
+      Quantity q = m.quantity();
+      if (q.kind() == Quantity.Kind.ROWS || q.kind() == Quantity.Kind.UNITS) {
+        measurementColumns.add(List.of(q.kind() == Quantity.Kind.ROWS ? "__rows" : "__units"));
         continue;
       }
-      if (m.name().equals(Aggregate.UNITS)) {
-        measurementColumns.add("__units");
-        continue;
-      }
-      List<String> aliases = new ArrayList<>();
-      if (m.dimension() > 1) {
-        Aggregate h = histogramOf(m.name());
-        for (int j = 0; j < h.bins(); j++) {
-          partials.add(PartialColumn.bin(valueColumns.indexOf(h.column()), h.edges(), j, m.input()));
-          aliases.add("__m" + i + "_" + j);
+      int value = valueColumns.indexOf(q.column());
+      int columns = q.kind() == Quantity.Kind.HISTOGRAM ? q.dimension() : m.input().limbs();
+      // A histogram has one partial per bin (one column each); a sum one partial, which UnitBounding
+      // writes as its grid's limbs (one column each).
+      if (q.kind() == Quantity.Kind.HISTOGRAM) {
+        for (int j = 0; j < columns; j++) {
+          partials.add(PartialColumn.bin(value, q.edges(), j, m.input()));
         }
       } else {
-        partials.add(partialOf(m.name(), valueColumns, m.input()));
-        for (int j = 0; j < m.input().limbs(); j++) {
-          aliases.add("__m" + i + "_l" + j);
-        }
+        partials.add(PartialColumn.sum(q, value, m.input()));
       }
-      for (String alias : aliases) {
-        partialFields.add(DataTypes.createStructField(alias, DataTypes.LongType, false));
+      List<String> aliases = new ArrayList<>();
+      for (int j = 0; j < columns; j++) {
+        aliases.add(StagedLayout.partialName(i, j));
+        partialFields.add(DataTypes.createStructField(StagedLayout.partialName(i, j), DataTypes.LongType, false));
       }
       partialColumns.addAll(aliases);
-      measurementColumns.add(String.join(",", aliases));
+      measurementColumns.add(aliases);
     }
     Dataset<Row> perUnit = byUnit.select(passInput.toArray(Column[]::new)).mapPartitions(
         new UnitBounding(layout, source.maxGroupsContributed(), source.maxContributionsPerGroup(), partials),
@@ -525,9 +552,9 @@ public final class PrivateAggregation {
     }
     Dataset<Row> stagedRows = staged(perGroup, keyCols, measurementColumns);
 
-    NoiseStage stage = new NoiseStage(releaseSecret.bytes(), chargedReleaseId, keys.length, plan.measurements(),
-        aggregates, selectionKind(), plan.selection() == null ? Double.NaN : plan.selectionEpsilon(),
-        plan.selectionDelta(), source.maxGroupsContributed(), preThreshold);
+    NoiseStage stage = new NoiseStage(releaseSecret.bytes(), chargedReleaseId,
+        new StagedLayout(keys.length, plan.measurements().size()), plan.core(),
+        plan.measurements().stream().map(Measurement::input).toList(), aggregates);
     StructType output = outputSchema(rows.schema());
     Dataset<Row> noisy = stagedRows.mapPartitions(stage, Encoders.row(output));
     // Spark's row encoder drops string collations (a collated key comes out as a plain string);
@@ -552,47 +579,19 @@ public final class PrivateAggregation {
   }
 
   /**
-   * The noise stage's input: the keys, {@code __units}, then per measurement ({@code
-   * measurementColumns}: its columns, comma-separated) the array of its exact column sums, 0 for a
-   * listed group without rows; {@link NoiseStage} recombines them with the measurement's grid.
+   * The noise stage's input, in {@link StagedLayout}: the keys, {@code __units}, then per
+   * measurement (its partial columns in {@code measurementColumns}) the array of its exact column
+   * sums, 0 for a listed group without rows; {@link NoiseStage} recombines them with the
+   * measurement's grid.
    */
-  static Dataset<Row> staged(Dataset<Row> perGroup, List<Column> keyCols, List<String> measurementColumns) {
+  static Dataset<Row> staged(Dataset<Row> perGroup, List<Column> keyCols, List<List<String>> measurementColumns) {
     List<Column> staged = new ArrayList<>(keyCols);
     staged.add(coalesce(col("__units"), lit(0L)).as("__units"));
     for (int i = 0; i < measurementColumns.size(); i++) {
-      Column[] sums = Arrays.stream(measurementColumns.get(i).split(","))
-          .map(c -> coalesce(col(c), lit(0L))).toArray(Column[]::new);
-      staged.add(functions.array(sums).as("__in" + i));
+      Column[] sums = measurementColumns.get(i).stream().map(c -> coalesce(col(c), lit(0L))).toArray(Column[]::new);
+      staged.add(functions.array(sums).as(StagedLayout.inputName(i)));
     }
     return perGroup.select(staged.toArray(Column[]::new));
-  }
-
-  private PartialColumn partialOf(String measurement, List<String> valueColumns, InputGrid grid) {
-    for (Aggregate a : aggregates) {
-      if (a.column() == null) {
-        continue;
-      }
-      int value = valueColumns.indexOf(a.column());
-      if (measurement.equals(a.sumName())) {
-        return PartialColumn.sum(PartialColumn.Kind.CLAMPED, value, a, grid);
-      }
-      if (measurement.equals(a.centeredSumName())) {
-        return PartialColumn.sum(PartialColumn.Kind.CENTERED, value, a, grid);
-      }
-      if (measurement.equals(a.centeredSquaresName())) {
-        return PartialColumn.sum(PartialColumn.Kind.CENTERED_SQUARE, value, a, grid);
-      }
-    }
-    throw new IllegalStateException("no statistic measures " + measurement);
-  }
-
-  private Aggregate histogramOf(String measurement) {
-    for (Aggregate a : aggregates) {
-      if (a.isVector() && a.histogramName().equals(measurement)) {
-        return a;
-      }
-    }
-    throw new IllegalStateException("no histogram measures " + measurement);
   }
 
   /**

@@ -137,6 +137,58 @@ public final class PrivateDataFrame {
     return new PrivateAggregation(this, new String[0]);
   }
 
+  /**
+   * Clamping bounds for {@code column}, estimated privately at a cost of {@code epsilon}: {@link
+   * #bounds(String, double, BoundsOptions)} with the default options.
+   */
+  public Bounds bounds(String column, double epsilon) {
+    return bounds(column, epsilon, BoundsOptions.defaults());
+  }
+
+  /**
+   * Clamping bounds for {@code column}, estimated privately from the data with no prior range,
+   * for the statistics that need bounds ({@link PrivateAggregation#mean}, {@code sum}, …).
+   *
+   * <p><b>How.</b> One global query ({@link #aggregate()}, one public group, so L0 = 1) releases a
+   * histogram of {@code column} over 202 signed power-of-two bins that
+   * cover every finite double, with Laplace noise: each unit keeps at most L∞ rows (this data
+   * frame's {@link #maxContributionsPerGroup}), so one unit moves the bin vector by at most L∞ in
+   * L1, and the histogram is ε-DP. The bounds are the outer edges of the leftmost and rightmost bins
+   * whose noisy count exceeds a threshold set so that no empty bin passes with probability ≥ 1 − β
+   * ({@link BoundsOptions#emptyBinProbability}); reading them is post-processing. Thin tails (bins
+   * with fewer rows than about the threshold) stay outside and get clamped. docs/AGGREGATIONS.md,
+   * "Bounds from data", has the proof and the accuracy this buys.
+   *
+   * <p><b>Cost.</b> One charge of (ε, 0) to this data frame's budget, recorded like any release
+   * (mechanism {@code "private-aggregation"}, under this data frame's unit claim).
+   * Everything is validated before the charge; a refused call spends nothing. Rows whose value is
+   * null or NaN are dropped, as in every statistic; ±∞ count in the outermost bins.
+   *
+   * @param column a numeric column
+   * @param epsilon the ε to spend, finite and &gt; 0
+   * @return the bounds, or, when no bin passed (empty data, or too few units for ε), a result with
+   *     {@link Bounds#found()} false and NaN bounds; nothing fails after the charge
+   * @throws IllegalArgumentException naming the first invalid parameter; nothing is charged
+   * @throws org.privspark.core.accounting.BudgetExhaustedException if the budget cannot afford it
+   */
+  public Bounds bounds(String column, double epsilon, BoundsOptions options) {
+    Check.notNull("options", options);
+    requireColumn(data, "column", column);
+    Check.positiveFinite("epsilon", epsilon);
+    // A global query has one group: L0 = 1 is exact, and a larger L0 would only add noise.
+    PrivateAggregation query = maxGroupsContributed(1).aggregate()
+        .histogram(column, PowerOfTwoBins.edges())
+        .epsilon(epsilon);
+    if (options.releaseSecret() != null) {
+      query.releaseSecret(options.releaseSecret());
+    }
+    Row row = query.run().first();
+    String name = "histogram_" + column;
+    double[] noisy = row.<Double>getList(row.fieldIndex(name)).stream().mapToDouble(Double::doubleValue).toArray();
+    double std = row.getDouble(row.fieldIndex(name + "_noise_std"));
+    return PowerOfTwoBins.readOff(noisy, std, options.emptyBinProbability(), epsilon, maxContributionsPerGroup);
+  }
+
   Dataset<Row> data() {
     return data;
   }

@@ -1,5 +1,8 @@
 package org.privspark.spark.sql;
 
+import org.privspark.core.aggregation.Quantity;
+import org.privspark.core.aggregation.PartitionSelectionStrategy;
+import org.privspark.core.aggregation.NoiseKind;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
@@ -21,8 +24,8 @@ class CenteredSensitivityTest {
           noise, PartitionSelectionStrategy.TRUNCATED_GEOMETRIC);
       Measurement sums = plan.measurement(variance.centeredSumName());
       Measurement squares = plan.measurement(variance.centeredSquaresName());
-      PartialColumn csum = PartialColumn.sum(PartialColumn.Kind.CENTERED, 0, variance, sums.input());
-      PartialColumn csq = PartialColumn.sum(PartialColumn.Kind.CENTERED_SQUARE, 0, variance, squares.input());
+      PartialColumn csum = PartialColumn.sum(Quantity.centredSum("v", lower, upper), 0, sums.input());
+      PartialColumn csq = PartialColumn.sum(Quantity.centredSquares("v", lower, upper), 0, squares.input());
       for (double v : new double[] {lower, Math.nextUp(lower), upper, -1e300, 1e300}) {
         assertThat(Math.abs(csum.of(v))).as(noise + ": centred value of " + v)
             .isLessThanOrEqualTo(sums.sensitivity());

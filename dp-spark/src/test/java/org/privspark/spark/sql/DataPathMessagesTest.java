@@ -1,5 +1,6 @@
 package org.privspark.spark.sql;
 
+import org.privspark.core.aggregation.PartitionSelectionStrategy;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.when;

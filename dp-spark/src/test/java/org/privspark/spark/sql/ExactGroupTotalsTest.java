@@ -61,7 +61,7 @@ class ExactGroupTotalsTest {
     List<Column> keys = List.of(col("grp"));
     Dataset<Row> perGroup = PrivateAggregation.groupTotals(perUnit, keys, partialColumns);
     List<Row> staged = PrivateAggregation.staged(perGroup, keys,
-        List.of("__rows", "__m0_0,__m0_1", String.join(",", partialColumns.subList(2, partialColumns.size()))))
+        List.of(List.of("__rows"), List.of("__m0_0", "__m0_1"), partialColumns.subList(2, partialColumns.size())))
         .collectAsList();
 
     assertThat(staged).hasSize(1);

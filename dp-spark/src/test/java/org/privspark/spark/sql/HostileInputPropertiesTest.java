@@ -1,5 +1,6 @@
 package org.privspark.spark.sql;
 
+import org.privspark.core.aggregation.NoiseKind;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;

@@ -1,5 +1,6 @@
 package org.privspark.spark.sql;
 
+import org.privspark.core.aggregation.NoiseKind;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat_ws;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -33,7 +34,7 @@ import org.privspark.spark.SparkTestSession;
  * and values lie in [0, 10], so bounding keeps D whole and its exact per-group counts and sums are
  * known. The extra unit of D' has 10 rows of value 10 in each of g0..g3. The query (public groups
  * g0..g4, Laplace noise, ε = 1 for the query, L0 = 2, L∞ = 2) releases a count and a sum of v in
- * [0, 10]; each gets ε = 1/2, so the count has Laplace scale L0·L∞/(1/2) = 8 and the sum scale
+ * [−10, 10]; each gets ε = 1/2, so the count has Laplace scale L0·L∞/(1/2) = 8 and the sum scale
  * L0·L∞·10/(1/2) = 80. After bounding, the extra unit adds 2 rows (and 20 to the sum) to 2 of its 4
  * groups, chosen at random per release.
  *
@@ -71,7 +72,12 @@ class NeighbouringDatasetTest {
   private static final String[] AFFECTED = {"g0", "g1", "g2", "g3"};
   private static final long L0 = 2;
   private static final long L_INF = 2;
-  private static final double LOWER = 0;
+  /**
+   * The sum's bounds. The data lie in [0, 10]; symmetric bounds leave the midpoint at 0, where
+   * the planner keeps the sum a direct measurement with an even split (a sum over [0, 10] would be
+   * derived from the count and a centred sum, and its noise would mix both scales).
+   */
+  private static final double LOWER = -10;
   private static final double UPPER = 10;
   /** Laplace scales of the honest query: count 8, sum 80 (see the class comment). */
   private static final double COUNT_SCALE = 8;

@@ -1,5 +1,7 @@
 package org.privspark.spark.sql;
 
+import org.privspark.core.aggregation.PartitionSelectionStrategy;
+import org.privspark.core.aggregation.NoiseKind;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
@@ -81,7 +83,7 @@ class QueryPlanRoundingTest {
     QueryPlan plan = QueryPlan.of(List.of(histogram), false, 1, 1, 3, 2, 1, 0, NoiseKind.LAPLACE,
         PartitionSelectionStrategy.TRUNCATED_GEOMETRIC);
     Measurement m = plan.measurements().get(0);
-    assertThat(m.coordinates()).isEqualTo(12);
+    assertThat(m.planned().coordinates()).isEqualTo(12);
     assertThat(m.mechanism().maxCoordinatesContributed()).isEqualTo(12);
   }
 }

@@ -1,5 +1,6 @@
 package org.privspark.spark.sql;
 
+import org.privspark.core.aggregation.NoiseKind;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat_ws;
 import static org.assertj.core.api.Assertions.assertThat;

@@ -1,5 +1,6 @@
 package org.privspark.spark.sql;
 
+import org.privspark.core.aggregation.Quantity;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
@@ -53,8 +54,7 @@ class UnitBoundingTest {
 
   /** (unit is dropped by the pass) key → sorted list of "count/sum" per kept (unit, group). */
   private static Map<String, List<String>> stream(List<Object[]> rows) {
-    PartialColumn sum = PartialColumn.sum(PartialColumn.Kind.CLAMPED, 0,
-        new Aggregate(Aggregate.Kind.SUM, "v", 0, 2, 1), GRID);
+    PartialColumn sum = PartialColumn.sum(Quantity.sum("v", 0, 2), 0, GRID);
     UnitBounding pass = new UnitBounding(new RowLayout(true, 1, 1), L0, L_INF, List.of(sum));
     Iterator<Row> out = pass.call(rows.stream().map(RowFactory::create).iterator());
     Map<String, List<String>> byKey = new TreeMap<>();

@@ -1,4 +1,4 @@
-package org.privspark.spark.sql;
+package org.privspark.core.aggregation;
 
 /**
  * How a query with private groups decides which groups to release (names as in PipelineDP).
