@@ -21,7 +21,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.privspark.core.accounting.PrivacyBudget;
-import org.privspark.spark.sql.NoiseKind;
+import org.privspark.core.aggregation.NoiseKind;
 import org.privspark.spark.sql.PrivateDataFrame;
 
 /**
@@ -151,7 +151,7 @@ public final class AggregationBenchmark {
      * Parses {@code [--master M] [--partitions P] [--warmups W] [--runs R] [--seed S] [--explain]
      * [--conf key=value]... [--noise KIND] [--epsilon E] [--accuracy-only] [N1,N2,...]}; sizes
      * accept {@code _} separators and the suffixes {@code k} and {@code M}; KIND is a {@link
-     * NoiseKind} in any case ({@code laplace}, {@code gaussian}, …).
+     * NoiseKind} in any case ({@code laplace}, {@code gaussian}, {@code auto}).
      */
     public static Settings parse(String... args) {
       Settings d = defaults();

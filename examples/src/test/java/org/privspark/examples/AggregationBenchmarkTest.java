@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.privspark.core.accounting.PrivacyBudget;
 import org.privspark.examples.AggregationBenchmark.Result;
 import org.privspark.examples.AggregationBenchmark.Settings;
-import org.privspark.spark.sql.NoiseKind;
+import org.privspark.core.aggregation.NoiseKind;
 
 /**
  * Smoke test of the {@code benchmark-aggregation} job on a tiny size: the figures are all there and
