@@ -22,6 +22,8 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.privspark.core.accounting.PrivacyBudget;
 import org.privspark.core.aggregation.NoiseKind;
+import org.privspark.core.aggregation.QueryAccuracy;
+import org.privspark.spark.sql.PrivateAggregation;
 import org.privspark.spark.sql.PrivateDataFrame;
 
 /**
@@ -89,6 +91,8 @@ public final class AggregationBenchmark {
   private static final long DEFAULT_SEED = 20_261_124L;
   /** The reference's random choices use seeds seed + 3 and + 4; the data use seed to seed + 2. */
   private static final long REFERENCE_SEED_OFFSET = 3;
+  /** A second, independent reference draw (for the floor) uses seeds seed + 5 and + 6. */
+  private static final long SECOND_DRAW_SEED_OFFSET = 5;
 
   private AggregationBenchmark() {}
 
@@ -252,10 +256,13 @@ public final class AggregationBenchmark {
    * @param plainGroups groups in the plain result (10,000 unless N is tiny); 0 if (a) did not run
    * @param referenceGroups groups in the {@link BoundedReference}
    * @param accuracy the errors of each timed DP run against the reference, in run order
+   * @param drawFloor the errors of a second reference, drawn with another seed, against the first,
+   *     over the groups both hold: what the luck of the bounding draw alone contributes to the DP errors
+   * @param plannedNoise the noise the DP query's planner chose ({@link NoiseKind#AUTO} resolved)
    */
   public record Result(long rows, long units, double[] plainRuns, double[] shuffleRuns, double[] dpRuns,
       double[] plainCpu, double[] shuffleCpu, double[] dpCpu, long plainGroups, long referenceGroups,
-      List<Accuracy> accuracy) {
+      List<Accuracy> accuracy, Accuracy drawFloor, NoiseKind plannedNoise) {
     public Result {
       plainRuns = plainRuns.clone();
       shuffleRuns = shuffleRuns.clone();
@@ -358,7 +365,9 @@ public final class AggregationBenchmark {
               + "\"plain_runs_s\":%s,\"shuffle_runs_s\":%s,\"dp_runs_s\":%s,"
               + "\"plain_cpu_s\":%s,\"shuffle_cpu_s\":%s,\"dp_cpu_s\":%s,\"dp_over_shuffle_cpu\":%s,"
               + "\"reference_groups\":%d,\"released_groups_runs\":%s,\"matched_groups_runs\":%s,"
-              + "\"count_rel_err_pct_runs\":%s,\"sum_rel_err_pct_runs\":%s,\"mean_abs_err_runs\":%s}",
+              + "\"count_rel_err_pct_runs\":%s,\"sum_rel_err_pct_runs\":%s,\"mean_abs_err_runs\":%s,"
+              + "\"planned_noise\":\"%s\",\"draw_floor_count_rel_err_pct\":%s,\"draw_floor_sum_rel_err_pct\":%s,"
+              + "\"draw_floor_mean_abs_err\":%s}",
           rows, units, GROUPS, jsonNumber(plainSeconds(), 3), jsonNumber(shuffleSeconds(), 3),
           jsonNumber(dpSeconds(), 3), jsonNumber(dpOverPlain(), 2), jsonNumber(dpOverShuffle(), 2),
           plainGroups, releasedGroups(), jsonArray(plainRuns, 3), jsonArray(shuffleRuns, 3), jsonArray(dpRuns, 3),
@@ -366,7 +375,9 @@ public final class AggregationBenchmark {
           jsonNumber(dpOverShuffleCpu(), 2), referenceGroups,
           jsonArray(accuracy.stream().mapToDouble(Accuracy::released).toArray(), 0),
           jsonArray(accuracy.stream().mapToDouble(Accuracy::matched).toArray(), 0),
-          jsonArray(countPercent(), 2), jsonArray(sumPercent(), 2), jsonArray(meanAbsolute(), 3));
+          jsonArray(countPercent(), 2), jsonArray(sumPercent(), 2), jsonArray(meanAbsolute(), 3),
+          plannedNoise.name().toLowerCase(Locale.ROOT), jsonNumber(drawFloor.countPercent(), 2),
+          jsonNumber(drawFloor.sumPercent(), 2), jsonNumber(drawFloor.meanAbsolute(), 3));
     }
   }
 
@@ -379,8 +390,8 @@ public final class AggregationBenchmark {
       for (long n : settings.sizes()) {
         System.out.printf(Locale.ROOT, "benchmark-aggregation: %,d rows ...%n", n);
         Result r = measure(spark, n, settings);
-        System.out.printf(Locale.ROOT, "  median: plain %.2f s, shuffle %.2f s, DP %.2f s%n",
-            r.plainSeconds(), r.shuffleSeconds(), r.dpSeconds());
+        System.out.printf(Locale.ROOT, "  median: plain %s, shuffle %s, DP %s%n",
+            seconds(r.plainSeconds()), seconds(r.shuffleSeconds()), seconds(r.dpSeconds()));
         System.out.printf(Locale.ROOT, "  median errors over released groups, range over the runs: count %s %%, "
             + "sum %s %%, mean %s%n", range(r.countPercent(), 1), range(r.sumPercent(), 1), range(r.meanAbsolute(), 2));
         results.add(r);
@@ -429,8 +440,18 @@ public final class AggregationBenchmark {
       }
       Map<Integer, BoundedReference.Group> reference = BoundedReference.compute(df, MAX_GROUPS,
           MAX_ROWS_PER_GROUP, LOWER, UPPER, settings.seed() + REFERENCE_SEED_OFFSET);
+      Accuracy drawFloor = Accuracy.of(BoundedReference.asRelease(BoundedReference.compute(df, MAX_GROUPS,
+          MAX_ROWS_PER_GROUP, LOWER, UPPER, settings.seed() + SECOND_DRAW_SEED_OFFSET), "value"), reference, "value");
+      System.out.printf(Locale.ROOT, "  floor (a second reference draw against the first): count %s %%, sum %s %%, "
+          + "mean %s%n", fixed(drawFloor.countPercent(), 2), fixed(drawFloor.sumPercent(), 2),
+          fixed(drawFloor.meanAbsolute(), 3));
       // Large enough that the runs here never exhaust it: each run spends ε, δ = 1e-6.
       PrivacyBudget budget = new PrivacyBudget(1e6 * settings.epsilon(), 1e-3);
+      // No data read, nothing spent: the planner's choices, for groups of the reference's mean size.
+      long keptPerGroup = Math.max(1, reference.values().stream().mapToLong(BoundedReference.Group::count).sum()
+          / Math.max(1, reference.size()));
+      QueryAccuracy predicted = dpAggregation(df, budget, settings).explain(keptPerGroup);
+      System.out.println("  planned: " + predicted.toString().replace("\n", "\n  "));
       long[] plainGroups = new long[1];
       List<List<Row>> released = new ArrayList<>(List.of(List.of()));
       LongSupplier plain = () -> plainGroups[0] = plainQuery(df).collectAsList().size();
@@ -474,7 +495,7 @@ public final class AggregationBenchmark {
             fixed(a.countPercent(), 2), fixed(a.sumPercent(), 2), fixed(a.meanAbsolute(), 3));
       }
       return new Result(rows, rows / ROWS_PER_UNIT, plainRuns[0], shuffleRuns[0], dpRuns[0], plainRuns[1],
-          shuffleRuns[1], dpRuns[1], plainGroups[0], reference.size(), accuracy);
+          shuffleRuns[1], dpRuns[1], plainGroups[0], reference.size(), accuracy, drawFloor, predicted.noise());
     } finally {
       df.unpersist(true);
     }
@@ -490,6 +511,11 @@ public final class AggregationBenchmark {
    * {@code budget}.
    */
   static Dataset<Row> dpQuery(Dataset<Row> df, PrivacyBudget budget, Settings settings) {
+    return dpAggregation(df, budget, settings).run();
+  }
+
+  /** The DP query, built but not run. */
+  static PrivateAggregation dpAggregation(Dataset<Row> df, PrivacyBudget budget, Settings settings) {
     return PrivateDataFrame.of(df, "user", budget)
         .maxGroupsContributed(MAX_GROUPS)
         .maxContributionsPerGroup(MAX_ROWS_PER_GROUP)
@@ -499,8 +525,7 @@ public final class AggregationBenchmark {
         .mean("value", LOWER, UPPER)
         .epsilon(settings.epsilon())
         .delta(1e-6)
-        .noise(settings.noise())
-        .run();
+        .noise(settings.noise());
   }
 
   /**
@@ -513,24 +538,29 @@ public final class AggregationBenchmark {
         "rows", "(a) plain", "(b) shuffle", "DP", "DP/(a)", "DP/(b)", "CPU DP/(b)", "released"));
     out.append("-".repeat(104)).append('\n');
     for (Result r : results) {
-      out.append(String.format(Locale.ROOT, "%,12d | %9ss | %10ss | %9ss | %7s | %7s | %14s | %,9d%n",
-          r.rows(), fixed(r.plainSeconds(), 2), fixed(r.shuffleSeconds(), 2), fixed(r.dpSeconds(), 2),
+      out.append(String.format(Locale.ROOT, "%,12d | %10s | %11s | %10s | %7s | %7s | %14s | %,9d%n",
+          r.rows(), seconds(r.plainSeconds()), seconds(r.shuffleSeconds()), seconds(r.dpSeconds()),
           fixed(r.dpOverPlain(), 2), fixed(r.dpOverShuffle(), 2), fixed(r.dpOverShuffleCpu(), 2),
           r.releasedGroups()));
     }
     out.append("median wall-clock seconds of the timed runs; (a) groupBy(key).agg(count, sum, avg); "
         + "(b) repartition(user) to noop;\nCPU DP/(b): the same ratio in CPU seconds of the JVM; "
         + "released: groups the DP query released; goal DP/(b) <= 2\n");
-    out.append(String.format(Locale.ROOT, "%n%12s | %9s | %9s | %15s | %15s | %13s%n",
-        "rows", "released", "reference", "count rel. err", "sum rel. err", "mean abs. err"));
-    out.append("-".repeat(88)).append('\n');
+    out.append(String.format(Locale.ROOT, "%n%12s | %8s | %9s | %9s | %15s | %15s | %13s%n",
+        "rows", "noise", "released", "reference", "count rel. err", "sum rel. err", "mean abs. err"));
+    out.append("-".repeat(99)).append('\n');
     for (Result r : results) {
-      out.append(String.format(Locale.ROOT, "%,12d | %,9d | %,9d | %13s %% | %13s %% | %13s%n", r.rows(),
-          r.releasedGroups(), r.referenceGroups(), range(r.countPercent(), 1), range(r.sumPercent(), 1),
-          range(r.meanAbsolute(), 2)));
+      out.append(String.format(Locale.ROOT, "%,12d | %8s | %,9d | %,9d | %13s %% | %13s %% | %13s%n", r.rows(),
+          r.plannedNoise().name().toLowerCase(Locale.ROOT), r.releasedGroups(), r.referenceGroups(),
+          range(r.countPercent(), 1), range(r.sumPercent(), 1), range(r.meanAbsolute(), 2)));
+      Accuracy f = r.drawFloor();
+      out.append(String.format(Locale.ROOT, "%12s | %8s | %9s | %,9d | %13s %% | %13s %% | %13s%n", "floor", "none",
+          "-", f.matched(), fixed(f.countPercent(), 1), fixed(f.sumPercent(), 1), fixed(f.meanAbsolute(), 2)));
     }
     out.append("errors against the bounded reference (seeded uniform bounding, no noise), median over the "
-        + "released groups;\nrange over the timed runs; released: last run; reference: groups with a kept row\n");
+        + "released groups;\nrange over the timed runs; noise: as planned; released: last run; reference: groups "
+        + "with a kept row;\nfloor: a second reference draw against the first, i.e. the bounding draw's share, "
+        + "no noise\n");
     return out.toString();
   }
 
@@ -591,6 +621,11 @@ public final class AggregationBenchmark {
     String lo = fixed(min, digits);
     String hi = fixed(max, digits);
     return lo.equals(hi) ? lo : lo + "-" + hi;
+  }
+
+  /** "1.23s", or "-" if not measured. */
+  private static String seconds(double value) {
+    return Double.isNaN(value) ? "-" : fixed(value, 2) + "s";
   }
 
   /** {@code value} at {@code digits} decimals, or "-" if it is NaN (not measured). */

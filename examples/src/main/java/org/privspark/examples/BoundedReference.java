@@ -10,11 +10,15 @@ import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.xxhash64;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.catalyst.expressions.GenericRowWithSchema;
 import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * The reference the benchmark measures a private aggregation's accuracy against: one seeded,
@@ -83,5 +87,19 @@ final class BoundedReference {
       groups.put(r.getInt(0), new Group(r.getLong(1), r.getDouble(2)));
     }
     return groups;
+  }
+
+  /**
+   * {@code reference} as rows shaped like a release of count, sum and mean of {@code value}
+   * (columns {@code key}, {@code count}, {@code sum_<value>}, {@code mean_<value>}), so that one
+   * draw can be scored against another by {@link Accuracy#of}.
+   */
+  static List<Row> asRelease(Map<Integer, Group> reference, String value) {
+    StructType schema = new StructType().add("key", "int").add("count", "double").add("sum_" + value, "double")
+        .add("mean_" + value, "double");
+    List<Row> rows = new ArrayList<>();
+    reference.forEach((key, g) -> rows.add(
+        new GenericRowWithSchema(new Object[] {key, (double) g.count(), g.sum(), g.mean()}, schema)));
+    return rows;
   }
 }

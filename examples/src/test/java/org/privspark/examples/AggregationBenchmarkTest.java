@@ -8,15 +8,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.catalyst.expressions.GenericRowWithSchema;
-import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -74,7 +73,8 @@ class AggregationBenchmarkTest {
         "\"plain_s\":", "\"shuffle_s\":", "\"dp_s\":", "\"dp_over_plain\":", "\"dp_over_shuffle\":",
         "\"released_groups\":", "\"dp_runs_s\":[", "\"dp_cpu_s\":", "\"dp_over_shuffle_cpu\":",
         "\"noise\":\"laplace\"", "\"epsilon\":1.0", "\"reference_groups\":", "\"count_rel_err_pct_runs\":[",
-        "\"sum_rel_err_pct_runs\":[", "\"mean_abs_err_runs\":[", "\"matched_groups_runs\":[")) {
+        "\"sum_rel_err_pct_runs\":[", "\"mean_abs_err_runs\":[", "\"matched_groups_runs\":[",
+        "\"planned_noise\":\"laplace\"", "\"draw_floor_count_rel_err_pct\":")) {
       assertThat(json).contains(field);
     }
     assertThat(AggregationBenchmark.table(List.of(r))).contains("20,000", "DP/(b)", "count rel. err",
@@ -101,7 +101,9 @@ class AggregationBenchmarkTest {
     String json = AggregationBenchmark.json(spark, accuracyOnly, List.of(r));
     assertThat(json).contains("\"noise\":\"gaussian\"", "\"accuracy_only\":true", "\"plain_s\":null",
         "\"plain_runs_s\":[]", "\"count_rel_err_pct_runs\":[");
-    assertThat(AggregationBenchmark.table(List.of(r))).contains("count rel. err");
+    assertThat(AggregationBenchmark.table(List.of(r))).contains("count rel. err", "floor");
+    assertThat(r.plannedNoise()).isEqualTo(NoiseKind.GAUSSIAN);
+    assertThat(r.drawFloor().matched()).isBetween(1L, r.referenceGroups());
   }
 
   /**
@@ -116,7 +118,9 @@ class AggregationBenchmarkTest {
    * groups, so a draw moves a group's count by about 17 % (median) either way. Over 4 draws while
    * writing this test: DP 17.4–17.8 % (count), 20.2–20.6 % (sum), 4.98–5.07 (mean); second
    * reference 16.7–18.2 %, 20.2–20.5 %, 4.96–5.04 (integer counts put its count medians on ratios
-   * such as 2/11 and 3/18). Totals over the released groups agree within 0.2 %. The tolerances
+   * such as 2/11 and 3/18). Totals over the released groups agree within 0.2 %. A released group
+   * can be missing from the reference (its few units all kept other groups there: 1 of 9,904 in
+   * one run); such groups are left out, and at most 1 % may be. The tolerances
    * (3 points, 2 points, 0.5, and 1 % for the totals) are more than 5 times the spread seen, the
    * medians being over about 9,900 groups: we estimate the false-failure probability below 1e-6.
    */
@@ -129,18 +133,22 @@ class AggregationBenchmarkTest {
     try {
       Map<Integer, BoundedReference.Group> reference = reference(df, 11);
       List<Row> released = AggregationBenchmark.dpQuery(df, new PrivacyBudget(1e6, 1e-3), huge).collectAsList();
-      List<Row> secondDraw = asRelease(reference(df, 12), released);
+      Set<Integer> releasedKeys = released.stream().map(row -> row.<Integer>getAs("key")).collect(Collectors.toSet());
+      Map<Integer, BoundedReference.Group> second = reference(df, 12);
+      List<Row> secondDraw = BoundedReference.asRelease(second, "value").stream()
+          .filter(row -> releasedKeys.contains(row.<Integer>getAs("key"))).toList();
 
       Accuracy dp = Accuracy.of(released, reference, "value");
       Accuracy draw = Accuracy.of(secondDraw, reference, "value");
 
       assertThat(dp.released()).isGreaterThan(9_000);
-      assertThat(dp.matched()).isEqualTo(dp.released());
+      assertThat(dp.matched()).isGreaterThan(dp.released() - dp.released() / 100);
       assertThat(dp.countPercent()).isCloseTo(draw.countPercent(), within(3.0));
       assertThat(dp.sumPercent()).isCloseTo(draw.sumPercent(), within(2.0));
       assertThat(dp.meanAbsolute()).isCloseTo(draw.meanAbsolute(), within(0.5));
-      double dpTotal = released.stream().mapToDouble(row -> row.<Number>getAs("count").doubleValue()).sum();
-      double referenceTotal = released.stream()
+      List<Row> matched = released.stream().filter(row -> reference.containsKey(row.<Integer>getAs("key"))).toList();
+      double dpTotal = matched.stream().mapToDouble(row -> row.<Number>getAs("count").doubleValue()).sum();
+      double referenceTotal = matched.stream()
           .mapToLong(row -> reference.get(row.<Integer>getAs("key")).count()).sum();
       assertThat(dpTotal / referenceTotal).isCloseTo(1.0, within(0.01));
     } finally {
@@ -151,21 +159,6 @@ class AggregationBenchmarkTest {
   private static Map<Integer, BoundedReference.Group> reference(Dataset<Row> df, long seed) {
     return BoundedReference.compute(df, AggregationBenchmark.MAX_GROUPS, AggregationBenchmark.MAX_ROWS_PER_GROUP,
         AggregationBenchmark.LOWER, AggregationBenchmark.UPPER, seed);
-  }
-
-  /** {@code reference}'s values as rows shaped like a release, for the groups {@code released} holds. */
-  private static List<Row> asRelease(Map<Integer, BoundedReference.Group> reference, List<Row> released) {
-    StructType schema = new StructType().add("key", "int").add("count", "double").add("sum_value", "double")
-        .add("mean_value", "double");
-    List<Row> rows = new ArrayList<>();
-    for (Row r : released) {
-      BoundedReference.Group g = reference.get(r.<Integer>getAs("key"));
-      if (g != null) {
-        rows.add(new GenericRowWithSchema(new Object[] {r.<Integer>getAs("key"), (double) g.count(), g.sum(),
-            g.mean()}, schema));
-      }
-    }
-    return rows;
   }
 
   private static void assertSaneAccuracy(Result r) {
