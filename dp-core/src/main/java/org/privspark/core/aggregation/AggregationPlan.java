@@ -9,6 +9,7 @@ import org.privspark.core.accounting.PrivacyEvent;
 import org.privspark.core.mechanism.AddedNoise;
 import org.privspark.core.mechanism.GridMechanism;
 import org.privspark.core.mechanism.NoisyValue;
+import org.privspark.core.mechanism.NoisyVector;
 import org.privspark.core.mechanism.PartitionSelection;
 
 /**
@@ -96,8 +97,9 @@ public record AggregationPlan(NoiseKind noise, List<Statistic> statistics, List<
   /**
    * What the release will report for a group of {@code rows} kept rows (and as many units), before
    * any data is read: per statistic, its noise std and the half-width of its 95% interval ({@link
-   * QueryAccuracy}). Counts and sums do not depend on {@code rows}; means and variances are
-   * evaluated at a group whose centred mean is 0 and whose values spread uniformly over the bounds.
+   * QueryAccuracy}). Counts, sums and histograms do not depend on {@code rows}; means, variances
+   * and quantiles are evaluated at a group whose values spread uniformly over the bounds (centred
+   * mean 0).
    *
    * @param rows a group's kept rows, ≥ 1
    */
@@ -115,18 +117,35 @@ public record AggregationPlan(NoiseKind noise, List<Statistic> statistics, List<
       if (statistic instanceof ScalarStatistic) {
         Estimate e = estimate(s, reference);
         out.add(new QueryAccuracy.StatisticAccuracy(statistic, e.noiseStd(), e.halfWidth()));
+      } else if (statistic instanceof Histogram h) {
+        AddedNoise noise = measurements.get(indexOf(h.quantity())).mechanism().noise();
+        out.add(new QueryAccuracy.StatisticAccuracy(statistic, noise.standardDeviation(), noise.halfWidth(LEVEL)));
       } else {
-        Quantity q = statistic instanceof Histogram h ? h.quantity() : ((Quantiles) statistic).quantity();
-        AddedNoise noise = measurements.get(indexOf(q)).mechanism().noise();
-        // Per bin; a quantile's error depends on the data's spread (docs/AGGREGATIONS.md).
-        out.add(new QueryAccuracy.StatisticAccuracy(statistic, noise.standardDeviation(),
-            statistic instanceof Histogram ? noise.halfWidth(LEVEL) : Double.NaN));
+        out.add(quantilesAccuracy((Quantiles) statistic, rows));
       }
     }
     PartitionSelection selection = selection();
     long half = selection == null ? 0 : selection.unitsToKeep(0.5);
     long most = selection == null ? 0 : selection.unitsToKeep(0.95);
     return new QueryAccuracy(noise, rows, out, half, most, event());
+  }
+
+  /**
+   * Quantiles at the reference group (n rows spread uniformly over the bins): the std the release
+   * reports ({@link HistogramQuantiles}: the noisy total's, in rows) and the widest half-width of
+   * the ranks' intervals, in the value's units.
+   */
+  private QueryAccuracy.StatisticAccuracy quantilesAccuracy(Quantiles statistic, long rows) {
+    GridMechanism<?, ?> mechanism = measurements.get(indexOf(statistic.quantity())).mechanism();
+    double[] bins = new double[Quantiles.BINS];
+    java.util.Arrays.fill(bins, (double) rows / Quantiles.BINS);
+    QuantileEstimate q = HistogramQuantiles.of(new NoisyVector(bins, mechanism.event(), mechanism.noise()),
+        statistic.edges(), statistic.ranks());
+    double widest = 0;
+    for (int r = 0; r < q.values().length; r++) {
+      widest = Math.max(widest, (q.ciHigh()[r] - q.ciLow()[r]) / 2);
+    }
+    return new QueryAccuracy.StatisticAccuracy(statistic, q.noiseStd()[0], widest);
   }
 
   /** A group of n rows with centred mean 0 and values spread uniformly over the bounds. */

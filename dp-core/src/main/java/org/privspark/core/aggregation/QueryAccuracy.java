@@ -27,9 +27,10 @@ public record QueryAccuracy(NoiseKind noise, long rows, List<StatisticAccuracy> 
    * One statistic's predicted accuracy.
    *
    * @param statistic the statistic
-   * @param noiseStd the standard deviation of its noise (per bin for histograms and quantiles)
-   * @param halfWidth95 half the width of its 95% interval (per bin for histograms; NaN for
-   *     quantiles, whose interval depends on the data)
+   * @param noiseStd the standard deviation of its noise, as the release reports it (per bin for
+   *     histograms; the noisy total's, in rows, for quantiles)
+   * @param halfWidth95 half the width of its 95% interval (per bin for histograms; the widest over
+   *     the ranks for quantiles, in the value's units)
    */
   public record StatisticAccuracy(Statistic statistic, double noiseStd, double halfWidth95) {}
 

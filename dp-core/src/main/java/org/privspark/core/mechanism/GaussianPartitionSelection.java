@@ -74,11 +74,7 @@ public final class GaussianPartitionSelection extends PartitionSelection {
    * prediction for planning only.
    */
   @Override
-  public double keepProbability(long units) {
-    long shifted = units - (preThreshold() - 1);
-    if (shifted < 1) {
-      return 0.0;
-    }
+  double keepShiftedProbability(long shifted) {
     double g = counts.granularity();
     double sigma = Math.sqrt((double) counts.noise().sigmaSquared()) * g;
     double z = (threshold - shifted - g / 2) / (sigma * Math.sqrt(2));

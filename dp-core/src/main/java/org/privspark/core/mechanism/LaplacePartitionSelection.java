@@ -82,11 +82,7 @@ public final class LaplacePartitionSelection extends PartitionSelection {
    * 1 − q^{1−j}/(1 + q) otherwise, q = e^{−1/t} (t the integer scale).
    */
   @Override
-  public double keepProbability(long units) {
-    long shifted = units - (preThreshold() - 1);
-    if (shifted < 1) {
-      return 0.0;
-    }
+  double keepShiftedProbability(long shifted) {
     double g = counts.granularity();
     double snapped = Math.rint(shifted / g) * g;
     double j = Math.ceil((threshold - snapped) / g);

@@ -47,7 +47,13 @@ public abstract sealed class PartitionSelection permits LaplacePartitionSelectio
    * pre-threshold included: a prediction for planning (how many units a group needs), never used
    * to decide.
    */
-  public abstract double keepProbability(long units);
+  public final double keepProbability(long units) {
+    long shifted = units - (preThreshold - 1);
+    return shifted < 1 ? 0.0 : keepShiftedProbability(shifted);
+  }
+
+  /** The keep probability of a pre-threshold-shifted unit count ≥ 1. */
+  abstract double keepShiftedProbability(long shiftedUnits);
 
   /**
    * The fewest units with which a group is kept with probability at least {@code probability}

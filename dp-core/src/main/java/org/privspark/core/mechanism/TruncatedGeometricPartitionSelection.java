@@ -100,16 +100,11 @@ public final class TruncatedGeometricPartitionSelection extends PartitionSelecti
   }
 
   /**
-   * The probability that a group with {@code units} distinct units (after bounding) is kept,
-   * pre-threshold included. Rounded to a double; the mechanism draws with {@link
-   * #dropProbability} instead where that is the exact one.
+   * The keep probability of a shifted count n ≥ 1, rounded to a double; the mechanism draws with
+   * {@link #dropProbability} instead where that is the exact one.
    */
   @Override
-  public double keepProbability(long units) {
-    long n = units - (preThreshold() - 1);
-    if (n < 1) {
-      return 0.0;
-    }
+  double keepShiftedProbability(long n) {
     return n <= lastGrowthStep ? Math.min(1.0, growth(n)) : 1 - drop(n);
   }
 

@@ -179,4 +179,14 @@ class AggregationPlannerTest {
       assertThat(copy.measurements()).isEqualTo(plan.measurements());
     }
   }
+
+  @Test
+  void quantilesAccuracy_narrowsWithTheGroupSize() {
+    AggregationPlan plan = AggregationPlanner.plan(request(
+        List.of(new Quantiles("v", 0, 100, new double[] {0.1, 0.5, 0.9})), false, NoiseKind.LAPLACE, 1));
+    double small = plan.accuracy(100).statistics().get(0).halfWidth95();
+    double large = plan.accuracy(1_000_000).statistics().get(0).halfWidth95();
+    assertThat(small).isLessThanOrEqualTo(50);
+    assertThat(large).isLessThan(small).isGreaterThan(0);
+  }
 }

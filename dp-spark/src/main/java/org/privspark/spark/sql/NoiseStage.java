@@ -9,6 +9,8 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.privspark.core.aggregation.AggregationPlan;
 import org.privspark.core.aggregation.Estimate;
+import org.privspark.core.aggregation.HistogramQuantiles;
+import org.privspark.core.aggregation.QuantileEstimate;
 import org.privspark.core.aggregation.PlannedMeasurement;
 import org.privspark.core.aggregation.Quantity;
 import org.privspark.core.mechanism.ConfidenceInterval;
@@ -183,65 +185,10 @@ final class NoiseStage implements MapPartitionsFunction<Row, Row> {
     return quantiles(a, bins);
   }
 
-  /**
-   * Quantiles from noisy bin counts (negative counts read as 0), by linear interpolation in the
-   * bin where the cumulative count reaches rank·total. The interval: every bin's noise is within
-   * ±h with probability ≥ 1 − 0.05/B (h at that level), so with probability ≥ 95% the true
-   * cumulative count C_j lies within Ĉ_j ± j·h and the true total N within N̂ ± B·h; the true
-   * quantile then lies between the last edge whose upper bound stays below rank·N_low and the
-   * first edge whose lower bound reaches rank·N_high. The noise std reported is that of the noisy
-   * total, √B·σ_bin.
-   */
+  /** Quantiles read off the noisy bins by dp-core's {@link HistogramQuantiles} (its Javadoc has the interval). */
   private static Object[] quantiles(Aggregate a, NoisyVector noisy) {
-    double[] n = noisy.values();
-    int bins = n.length;
-    double[] edges = a.edges();
-    double[] cum = new double[bins + 1];
-    double[] raw = new double[bins + 1];
-    for (int j = 0; j < bins; j++) {
-      cum[j + 1] = cum[j] + Math.max(n[j], 0);
-      raw[j + 1] = raw[j] + n[j];
-    }
-    double h = noisy.noise().halfWidth(1 - (1 - LEVEL) / bins);
-    double nLow = Math.max(0, raw[bins] - bins * h);
-    double nHigh = raw[bins] + bins * h;
-    double[] value = new double[a.ranks().length];
-    double[] lo = new double[value.length];
-    double[] hi = new double[value.length];
-    for (int r = 0; r < value.length; r++) {
-      double rank = a.ranks()[r];
-      value[r] = interpolate(cum, edges, rank * cum[bins]);
-      lo[r] = edges[0];
-      for (int j = 1; j <= bins; j++) {
-        if (raw[j] + j * h < rank * nLow) {
-          lo[r] = edges[j];
-        }
-      }
-      hi[r] = edges[bins];
-      for (int j = bins; j >= 1; j--) {
-        if (raw[j] - j * h >= rank * nHigh) {
-          hi[r] = edges[j];
-        }
-      }
-      lo[r] = Math.min(lo[r], value[r]);
-      hi[r] = Math.max(hi[r], value[r]);
-    }
-    double std = Math.sqrt(bins) * noisy.noiseStd();
-    return new Object[] {toSeq(value), std, toSeq(lo), toSeq(hi)};
-  }
-
-  private static double interpolate(double[] cum, double[] edges, double target) {
-    int bins = cum.length - 1;
-    if (cum[bins] <= 0) {
-      return edges[0] + (edges[bins] - edges[0]) / 2;
-    }
-    for (int j = 1; j <= bins; j++) {
-      if (cum[j] >= target && cum[j] > cum[j - 1]) {
-        double fraction = (target - cum[j - 1]) / (cum[j] - cum[j - 1]);
-        return edges[j - 1] + Math.max(0, Math.min(1, fraction)) * (edges[j] - edges[j - 1]);
-      }
-    }
-    return edges[bins];
+    QuantileEstimate q = HistogramQuantiles.of(noisy, a.edges(), a.ranks());
+    return new Object[] {toSeq(q.values()), q.noiseStd()[0], toSeq(q.ciLow()), toSeq(q.ciHigh())};
   }
 
   private static scala.collection.immutable.Seq<Object> toSeq(double[] v) {

@@ -120,6 +120,11 @@ public final class PrivateAggregation {
    */
   public PrivateAggregation quantiles(String column, double lower, double upper, double... ranks) {
     Aggregate base = valued(Aggregate.Kind.QUANTILES, column, lower, upper);
+    if (!Double.isFinite(upper - lower)) {
+      // The bins' edges are lower + (upper − lower)·j/64: they must be finite before anything is charged.
+      throw new IllegalArgumentException("bounds of '" + column + "' for quantiles must have a finite width"
+          + " upper - lower; got [" + lower + ", " + upper + "]");
+    }
     Check.notNull("ranks", ranks);
     if (ranks.length == 0) {
       throw new IllegalArgumentException("ranks must hold at least one rank; got none");

@@ -24,6 +24,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.privspark.core.accounting.PrivacyBudget;
+import org.privspark.core.aggregation.QueryAccuracy;
 import org.privspark.core.noise.Secret;
 import org.privspark.spark.AdultTestData;
 import org.privspark.spark.SparkTestSession;
@@ -165,6 +166,47 @@ class AdultUtilityTest {
     }
     // n = 320: passes with at least minimumCovered(320) = 288 covered cells (90%).
     assertThat(covered).as("cells covered, of %d", cells.size()).isGreaterThanOrEqualTo(minimumCovered(cells.size()));
+  }
+
+  /**
+   * Count, sum and mean of hours per week by education (public groups), ε = 1: the planner derives
+   * the sum from the count and a centred sum. {@code explain()}, which reads no data and spends
+   * nothing, predicts exactly the noise std and interval half-width that the release reports for the
+   * count and the sum (they do not depend on the data), and the sum's intervals cover the exact
+   * bounded sums at the nominal rate: n = 320 cells, at least minimumCovered(320) = 288 (the same
+   * binomial bound as the count above).
+   */
+  @Test
+  void derivedSumByEducation_explainPredictsWhatIsReported_andIntervalsCover() {
+    PrivateDataFrame pdf = privateAdult();
+    double before = pdf.budget().spent().epsilon();
+    PrivateAggregation query = pdf.groupBy("education").publicGroups(educationKeys())
+        .count().sum("hours_per_week", 0, 100).mean("hours_per_week", 0, 100).epsilon(1.0);
+    QueryAccuracy predicted = query.explain();
+    assertThat(pdf.budget().spent().epsilon()).as("explain spends nothing").isEqualTo(before);
+    assertThat(query.statisticNames()).containsExactly("count", "sum_hours_per_week", "mean_hours_per_week");
+
+    Map<String, Double> exact = exactByKey(adult.groupBy("education")
+        .agg(functions.sum(greatest(lit(0), least(lit(100), col("hours_per_week"))))));
+    int covered = 0;
+    int cells = 0;
+    for (int r = 0; r < RELEASES; r++) {
+      for (Row row : query.releaseSecret(secret(4, r)).run().collectAsList()) {
+        for (int s = 0; s < 2; s++) {
+          String name = query.statisticNames().get(s);
+          QueryAccuracy.StatisticAccuracy p = predicted.statistics().get(s);
+          assertThat(row.getDouble(row.fieldIndex(name + "_noise_std"))).as(name + " noise std")
+              .isCloseTo(p.noiseStd(), within(1e-9 * p.noiseStd()));
+          double halfWidth = (row.getDouble(row.fieldIndex(name + "_ci_high"))
+              - row.getDouble(row.fieldIndex(name + "_ci_low"))) / 2;
+          assertThat(halfWidth).as(name + " half-width").isCloseTo(p.halfWidth95(), within(1e-6 * p.halfWidth95()));
+        }
+        covered += covers(row, "sum_hours_per_week", exact.get(row.getString(0))) ? 1 : 0;
+        cells++;
+      }
+    }
+    assertThat(cells).isEqualTo(RELEASES * EDUCATION.length);
+    assertThat(covered).as("sum cells covered, of %d", cells).isGreaterThanOrEqualTo(minimumCovered(cells));
   }
 
   /**

@@ -1,0 +1,111 @@
+package org.privspark.core.aggregation;
+
+import org.privspark.core.Check;
+import org.privspark.core.mechanism.NoisyVector;
+
+/**
+ * Quantiles read off a noisy histogram of B bins over public edges: the computation dp-spark's
+ * {@code NoiseStage} runs for {@code PrivateAggregation.quantiles}, in plain Java. Everything here
+ * is post-processing of the noisy bin counts and public parameters, so it costs nothing beyond the
+ * histogram's own event.
+ *
+ * <p><b>Value.</b> Negative noisy counts are read as 0; the value at rank r is found by linear
+ * interpolation in the first non-empty bin whose cumulative count reaches r·total (the midpoint of
+ * [edges[0], edges[B]] when every count is ≤ 0).
+ *
+ * <p><b>Interval (95%).</b> Every bin's noise is within ±h with probability ≥ 1 − 0.05/B (h the
+ * noise's half-width at that level), so by a union bound over the B bins, with probability ≥ 95%
+ * the true cumulative count C_j lies within Ĉ_j ± j·h for every j (Ĉ the raw noisy sums, negatives
+ * kept) and the true total N within N̂ ± B·h. The true quantile then lies between the last edge
+ * whose upper bound Ĉ_j + j·h stays below r·N_low and the first edge whose lower bound Ĉ_j − j·h
+ * reaches r·N_high (N_low = max(0, N̂ − B·h), N_high = N̂ + B·h). The interval is widened to
+ * contain the value. The bound holds for all ranks at once.
+ *
+ * <p><b>Noise std.</b> That of the noisy total, √B·σ_bin, in count units (as dp-spark has always
+ * reported it).
+ */
+public final class HistogramQuantiles {
+  /** The confidence level of the interval. */
+  public static final double LEVEL = 0.95;
+
+  private HistogramQuantiles() {}
+
+
+  /**
+   * The quantiles of the histogram {@code bins} at {@code ranks}.
+   *
+   * @param bins the noisy bin counts, B ≥ 1 of them
+   * @param edges B + 1 public, non-decreasing, finite bin edges
+   * @param ranks ranks in [0, 1]
+   * @throws IllegalArgumentException if edges does not have B + 1 finite non-decreasing entries or a
+   *     rank is outside [0, 1] (public parameters only: nothing private is read before the checks)
+   */
+  public static QuantileEstimate of(NoisyVector bins, double[] edges, double[] ranks) {
+    Check.notNull("bins", bins);
+    Check.notNull("edges", edges);
+    Check.notNull("ranks", ranks);
+    int b = bins.size();
+    if (edges.length != b + 1) {
+      throw new IllegalArgumentException(
+          "edges must hold one more entry than bins (" + (b + 1) + "); got " + edges.length);
+    }
+    for (int j = 0; j < edges.length; j++) {
+      if (!Double.isFinite(edges[j]) || (j > 0 && edges[j] < edges[j - 1])) {
+        throw new IllegalArgumentException(
+            "edges must be finite and non-decreasing; entry " + j + " is " + edges[j]);
+      }
+    }
+    for (double r : ranks) {
+      Check.inClosed("every rank", r, 0, 1);
+    }
+    double[] n = bins.values();
+    double[] cum = new double[b + 1];
+    double[] raw = new double[b + 1];
+    for (int j = 0; j < b; j++) {
+      cum[j + 1] = cum[j] + Math.max(n[j], 0);
+      raw[j + 1] = raw[j] + n[j];
+    }
+    double h = bins.noise().halfWidth(1 - (1 - LEVEL) / b);
+    double nLow = Math.max(0, raw[b] - b * h);
+    double nHigh = raw[b] + b * h;
+    double[] value = new double[ranks.length];
+    double[] lo = new double[ranks.length];
+    double[] hi = new double[ranks.length];
+    for (int r = 0; r < ranks.length; r++) {
+      double rank = ranks[r];
+      value[r] = interpolate(cum, edges, rank * cum[b]);
+      lo[r] = edges[0];
+      for (int j = 1; j <= b; j++) {
+        if (raw[j] + j * h < rank * nLow) {
+          lo[r] = edges[j];
+        }
+      }
+      hi[r] = edges[b];
+      for (int j = b; j >= 1; j--) {
+        if (raw[j] - j * h >= rank * nHigh) {
+          hi[r] = edges[j];
+        }
+      }
+      lo[r] = Math.min(lo[r], value[r]);
+      hi[r] = Math.max(hi[r], value[r]);
+    }
+    double[] std = new double[value.length];
+    java.util.Arrays.fill(std, Math.sqrt(b) * bins.noiseStd()); // the noisy total's, in counts
+    return new QuantileEstimate(value, std, lo, hi);
+  }
+
+  /** Linear interpolation of {@code target} in the cumulative counts {@code cum} over {@code edges}. */
+  static double interpolate(double[] cum, double[] edges, double target) {
+    int b = cum.length - 1;
+    if (cum[b] <= 0) {
+      return edges[0] + (edges[b] - edges[0]) / 2;
+    }
+    for (int j = 1; j <= b; j++) {
+      if (cum[j] >= target && cum[j] > cum[j - 1]) {
+        double fraction = (target - cum[j - 1]) / (cum[j] - cum[j - 1]);
+        return edges[j - 1] + Math.max(0, Math.min(1, fraction)) * (edges[j] - edges[j - 1]);
+      }
+    }
+    return edges[b];
+  }
+}

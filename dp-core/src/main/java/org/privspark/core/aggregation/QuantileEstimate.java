@@ -1,0 +1,40 @@
+package org.privspark.core.aggregation;
+
+/**
+ * Quantiles released by post-processing noisy counts ({@link HistogramQuantiles}, {@link
+ * QuantileTree}): per rank, the value, a noise standard deviation and a 95% interval.
+ *
+ * @param values one quantile per rank
+ * @param noiseStd per rank, the noise's standard deviation as the method reports it (see the
+ *     method's Javadoc for its units)
+ * @param ciLow per rank, the interval's lower end
+ * @param ciHigh per rank, the interval's upper end
+ */
+public record QuantileEstimate(double[] values, double[] noiseStd, double[] ciLow, double[] ciHigh) {
+  public QuantileEstimate {
+    values = values.clone();
+    noiseStd = noiseStd.clone();
+    ciLow = ciLow.clone();
+    ciHigh = ciHigh.clone();
+  }
+
+  @Override
+  public double[] values() {
+    return values.clone();
+  }
+
+  @Override
+  public double[] noiseStd() {
+    return noiseStd.clone();
+  }
+
+  @Override
+  public double[] ciLow() {
+    return ciLow.clone();
+  }
+
+  @Override
+  public double[] ciHigh() {
+    return ciHigh.clone();
+  }
+}
