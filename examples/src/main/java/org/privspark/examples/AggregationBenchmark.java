@@ -39,6 +39,9 @@ import org.privspark.spark.sql.PrivateDataFrame;
  * count, sum and mean of the clamped values; untimed): over the released groups, the median
  * relative error of the count and the sum and the median absolute error of the mean ({@link
  * Accuracy}). {@code --accuracy-only} skips the baselines, for a cheap measurement of accuracy.
+ * Also printed once per size: the plan ({@code explain()}: the noise chosen, {@code AUTO}
+ * resolved, and the predicted noise), and a floor: a second reference draw scored against the
+ * first, the part of the errors that the luck of the bounding draw alone explains.
  *
  * <p><b>Baselines.</b> (a) {@code plain}: the same statistics without privacy,
  * {@code groupBy("key").agg(count, sum, avg)}. (b) {@code shuffle}: one shuffle of every row by

@@ -107,7 +107,8 @@ class AggregationBenchmarkTest {
   }
 
   /**
-   * At ε = 4000 the noise is negligible (count: Laplace scale about 0.2 on counts of about 17), so
+   * At ε = 4000 the noise is negligible (each measurement gets a share of ε in the hundreds or more,
+   * so the count's Laplace noise, of L1 sensitivity 50, is of order 0.1 on counts of about 17), so
    * the DP query's error against the reference is the difference between two independent uniform
    * boundings, the DP query's (keyed hash) and the reference's (seeded hash). It must therefore
    * match the error of a second reference, drawn with another seed, against the first, over the
