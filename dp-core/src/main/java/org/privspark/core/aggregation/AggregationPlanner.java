@@ -43,7 +43,7 @@ import org.privspark.core.mechanism.TruncatedGeometricPartitionSelection;
  * first way for the remaining sums). Quantities that no chosen derivation weighs are not measured.
  *
  * <p><b>Selection.</b> With private groups, partition selection gets ε·selectionWeight/(statistics +
- * selectionWeight) (a quarter for three statistics at the default weight 1), whatever the
+ * selectionWeight) (a fifth for three statistics at dp-spark's default weight 0.75), whatever the
  * statistics' weights, which only shape the objective, and all of δ with
  * Laplace noise, half of it with Gaussian noise. {@link NoiseKind#AUTO} plans both kinds and keeps
  * the one with the smaller Σ_s w_s·V_s(Gaussian)/V_s(Laplace), measured with the mechanisms'

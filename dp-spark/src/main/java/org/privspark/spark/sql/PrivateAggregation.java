@@ -70,7 +70,14 @@ public final class PrivateAggregation {
   private final List<Aggregate> aggregates = new ArrayList<>();
   private Dataset<Row> publicGroups;
   private long preThreshold = 1;
-  private double selectionWeight = 1;
+  /**
+   * Partition selection's default weight: a fifth of ε for three statistics. Less than one
+   * statistic's weight because selection only needs to tell groups from noise, while every
+   * statistic's error scales with its own ε (docs/AGGREGATIONS.md, "The budget split").
+   */
+  static final double DEFAULT_SELECTION_WEIGHT = 0.75;
+
+  private double selectionWeight = DEFAULT_SELECTION_WEIGHT;
   private Double epsilon;
   private double delta = 0;
   private NoiseKind noise = NoiseKind.LAPLACE;
@@ -198,8 +205,9 @@ public final class PrivateAggregation {
   }
 
   /**
-   * With private groups: the weight of partition selection (default 1), in [10^-6, 10^6]: it gets
-   * ε·w/(statistics + w), a quarter for three statistics at the default.
+   * With private groups: the weight of partition selection (default 0.75), in [10^-6, 10^6]: it
+   * gets ε·w/(statistics + w), a fifth for three statistics at the default. A larger weight
+   * releases groups with fewer units, at the statistics' expense; {@link #explain()} shows both.
    */
   public PrivateAggregation selectionWeight(double weight) {
     this.selectionWeight = Check.inClosed("selectionWeight", weight, AggregationRequest.MIN_WEIGHT,
