@@ -42,8 +42,9 @@ import org.privspark.core.mechanism.TruncatedGeometricPartitionSelection;
  * planner tries every combination (2^sums of them, at most {@value #MAX_COMBINATIONS}, then the
  * first way for the remaining sums). Quantities that no chosen derivation weighs are not measured.
  *
- * <p><b>Selection.</b> With private groups, partition selection gets ε·selectionWeight/(Σ w +
- * selectionWeight) (a quarter for three statistics at the default weights), and all of δ with
+ * <p><b>Selection.</b> With private groups, partition selection gets ε·selectionWeight/(statistics +
+ * selectionWeight) (a fifth for three statistics at dp-spark's default weight 0.75), whatever the
+ * statistics' weights, which only shape the objective, and all of δ with
  * Laplace noise, half of it with Gaussian noise. {@link NoiseKind#AUTO} plans both kinds and keeps
  * the one with the smaller Σ_s w_s·V_s(Gaussian)/V_s(Laplace), measured with the mechanisms'
  * exact noise.
@@ -71,7 +72,13 @@ public final class AggregationPlanner {
       if (request.delta() == 0) {
         return laplace;
       }
-      AggregationPlan gaussian = planFor(request, NoiseKind.GAUSSIAN);
+      AggregationPlan gaussian;
+      try {
+        gaussian = planFor(request, NoiseKind.GAUSSIAN);
+        gaussian.event();
+      } catch (IllegalArgumentException | ArithmeticException e) {
+        return laplace; // no Gaussian noise level meets (ε, δ) within the mechanisms' ranges
+      }
       return relativeObjective(gaussian, laplace, request.weights()) < request.weightSum() ? gaussian : laplace;
     } catch (ArithmeticException e) {
       throw new IllegalArgumentException("epsilon and delta cannot be met by any noise level: epsilon "
@@ -84,7 +91,8 @@ public final class AggregationPlanner {
     PartitionSelectionStrategy strategy = r.selection() != null ? r.selection()
         : kind == NoiseKind.GAUSSIAN ? PartitionSelectionStrategy.GAUSSIAN_THRESHOLDING
         : PartitionSelectionStrategy.TRUNCATED_GEOMETRIC;
-    double total = r.weightSum() + (r.privateGroups() ? r.selectionWeight() : 0);
+    int statistics = r.statistics().size();
+    double total = statistics + (r.privateGroups() ? r.selectionWeight() : 0);
     PartitionSelection selection = null;
     double selEps = Double.NaN;
     double selDelta = Double.NaN;
@@ -100,7 +108,7 @@ public final class AggregationPlanner {
     Map<Quantity, Double> shares = shares(importance, power);
     List<PlannedMeasurement> measurements = new ArrayList<>();
     if (kind == NoiseKind.LAPLACE) {
-      double measurementEpsilon = r.epsilon() * r.weightSum() / total;
+      double measurementEpsilon = r.epsilon() * statistics / total;
       for (Map.Entry<Quantity, Double> q : shares.entrySet()) {
         measurements.add(PlannedMeasurement.laplace(q.getKey(), measurementEpsilon * q.getValue() * SAFETY,
             productUp(r.l0(), unitBound(q.getKey(), r)), r.l0()));

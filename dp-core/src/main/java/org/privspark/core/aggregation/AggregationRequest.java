@@ -8,11 +8,13 @@ import org.privspark.core.Check;
  * What a private aggregation asks the {@link AggregationPlanner} for.
  *
  * @param statistics the statistics, in output order (at least one)
- * @param weights one weight &gt; 0 per statistic: how much its normalised error counts in the
- *     objective the budget split minimises (1 each by default)
+ * @param weights one weight in [{@value #MIN_WEIGHT}, {@value #MAX_WEIGHT}] per statistic: how
+ *     much its normalised error counts in the objective the budget split minimises (1 each by
+ *     default); only their ratios matter
  * @param privateGroups whether groups are selected privately (and so cost budget)
- * @param selectionWeight with private groups, the share of ε selection gets is selectionWeight/(Σ
- *     weights + selectionWeight)
+ * @param selectionWeight in [{@value #MIN_WEIGHT}, {@value #MAX_WEIGHT}]: with private groups,
+ *     selection gets ε·selectionWeight/(statistics + selectionWeight), a share that the
+ *     statistics' weights do not change
  * @param preThreshold groups with fewer units are never released (private groups), ≥ 1
  * @param l0 the most groups one unit contributes to, ≥ 1
  * @param epsilon the query's ε, finite and &gt; 0
@@ -27,6 +29,11 @@ public record AggregationRequest(List<Statistic> statistics, List<Double> weight
     double selectionWeight, long preThreshold, long l0, double epsilon, double delta, NoiseKind noise,
     PartitionSelectionStrategy selection, ToDoubleFunction<Quantity> unitBound) {
 
+  /** The smallest weight: ratios beyond 10^12 leave some share below every mechanism's range. */
+  public static final double MIN_WEIGHT = 1e-6;
+  /** The largest weight. */
+  public static final double MAX_WEIGHT = 1e6;
+
   public AggregationRequest {
     statistics = List.copyOf(statistics);
     weights = List.copyOf(weights);
@@ -37,8 +44,8 @@ public record AggregationRequest(List<Statistic> statistics, List<Double> weight
       throw new IllegalArgumentException("weights must hold one weight per statistic; got " + weights.size()
           + " for " + statistics.size());
     }
-    weights.forEach(w -> Check.positiveFinite("weight", w));
-    Check.positiveFinite("selectionWeight", selectionWeight);
+    weights.forEach(w -> Check.inClosed("weight", w, MIN_WEIGHT, MAX_WEIGHT));
+    Check.inClosed("selectionWeight", selectionWeight, MIN_WEIGHT, MAX_WEIGHT);
     Check.atLeastOne("preThreshold", preThreshold);
     Check.atLeastOne("l0", l0);
     Check.positiveFinite("epsilon", epsilon);
@@ -54,7 +61,7 @@ public record AggregationRequest(List<Statistic> statistics, List<Double> weight
     }
   }
 
-  /** Σ of the statistics' weights. */
+  /** Σ of the statistics' weights (the objective's; the selection share uses their number). */
   double weightSum() {
     return weights.stream().mapToDouble(Double::doubleValue).sum();
   }

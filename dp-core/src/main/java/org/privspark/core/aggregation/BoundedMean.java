@@ -1,7 +1,6 @@
 package org.privspark.core.aggregation;
 
 import static org.privspark.core.aggregation.Intervals.clamp;
-import static org.privspark.core.aggregation.Intervals.sq;
 
 import java.util.List;
 import java.util.function.Function;
@@ -26,6 +25,11 @@ import org.privspark.core.mechanism.NoisyValue;
  */
 public record BoundedMean(String column, double lower, double upper) implements ScalarStatistic {
 
+  /** @throws IllegalArgumentException unless the bounds are finite, lower &lt; upper, with a finite width */
+  public BoundedMean {
+    Centering.of(lower, upper);
+  }
+
   @Override
   public List<Derivation> derivations() {
     return List.of(Derivation.of("centred", Quantity.ROWS, Double.NEGATIVE_INFINITY,
@@ -41,7 +45,7 @@ public record BoundedMean(String column, double lower, double upper) implements 
     double c = Math.max(count.value(), 1);
     double s = centredSum.value();
     double value = clamp(m + s / c, lower, upper);
-    double std = Math.sqrt(sq(centredSum.noiseStd()) + sq(s / c) * sq(count.noiseStd())) / c;
+    double std = Math.hypot(centredSum.noiseStd(), s / c * count.noiseStd()) / c;
     double[] ci = ratioInterval(Intervals.of(centredSum, each), Intervals.of(count, each));
     return new Estimate(value, std, clamp(m + ci[0], lower, upper), clamp(m + ci[1], lower, upper));
   }

@@ -23,6 +23,14 @@ import org.privspark.core.mechanism.NoisyValue;
  */
 public record BoundedSum(String column, double lower, double upper) implements ScalarStatistic {
 
+  /** @throws IllegalArgumentException unless the bounds are finite with lower &lt; upper */
+  public BoundedSum {
+    if (!Double.isFinite(lower) || !Double.isFinite(upper) || !(lower < upper)) {
+      throw new IllegalArgumentException("bounds of '" + column + "' must be finite with lower < upper; got ["
+          + lower + ", " + upper + "]");
+    }
+  }
+
   @Override
   public List<Derivation> derivations() {
     List<Derivation> out = new ArrayList<>();

@@ -24,6 +24,11 @@ import org.privspark.core.mechanism.NoisyValue;
  */
 public record BoundedVariance(String column, double lower, double upper, boolean root) implements ScalarStatistic {
 
+  /** @throws IllegalArgumentException unless the bounds are finite, lower &lt; upper, with a finite width */
+  public BoundedVariance {
+    org.privspark.core.mechanism.Centering.of(lower, upper);
+  }
+
   @Override
   public List<Derivation> derivations() {
     double logW = Intervals.logHalfWidth(lower, upper);
@@ -45,8 +50,9 @@ public record BoundedVariance(String column, double lower, double upper, boolean
     double m1 = centredSum.value() / c;
     double m2 = centredSquares.value() / c;
     double value = clamp(m2 - m1 * m1, 0, w2);
-    double std = Math.sqrt(sq(centredSquares.noiseStd()) + sq(2 * m1) * sq(centredSum.noiseStd())
-        + sq(m2 - 2 * m1 * m1) * sq(count.noiseStd())) / c;
+    // hypot, and no 0·∞: each term is a product of finite factors, and hypot does not overflow early.
+    double std = Math.hypot(Math.hypot(centredSquares.noiseStd(), 2 * m1 * centredSum.noiseStd()),
+        (m2 - 2 * m1 * m1) * count.noiseStd()) / c;
     double[] cI = Intervals.of(count, each);
     double[] sI = Intervals.of(centredSum, each);
     double[] qI = Intervals.of(centredSquares, each);

@@ -10,8 +10,24 @@ public record Quantiles(String column, double lower, double upper, double[] rank
   /** Equal bins over [lower, upper]. */
   public static final int BINS = 64;
 
+  /**
+   * @throws IllegalArgumentException unless lower &lt; upper are finite with a finite width, and
+   *     there is at least one rank, each in [0, 1]
+   */
   public Quantiles {
     ranks = ranks.clone();
+    if (!Double.isFinite(lower) || !Double.isFinite(upper) || !(lower < upper) || !Double.isFinite(upper - lower)) {
+      throw new IllegalArgumentException("bounds of '" + column + "' for quantiles must be finite with lower < upper"
+          + " and a finite width upper - lower; got [" + lower + ", " + upper + "]");
+    }
+    if (ranks.length == 0) {
+      throw new IllegalArgumentException("ranks must hold at least one rank; got none");
+    }
+    for (int i = 0; i < ranks.length; i++) {
+      if (!(ranks[i] >= 0 && ranks[i] <= 1)) {
+        throw new IllegalArgumentException("ranks[" + i + "] must be in [0, 1]; got " + ranks[i]);
+      }
+    }
   }
 
   @Override

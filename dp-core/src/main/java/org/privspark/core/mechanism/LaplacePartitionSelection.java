@@ -84,7 +84,7 @@ public final class LaplacePartitionSelection extends PartitionSelection {
   @Override
   double keepShiftedProbability(long shifted) {
     double g = counts.granularity();
-    double snapped = Math.rint(shifted / g) * g;
+    double snapped = Math.floor(shifted / g + 0.5) * g; // the grid's rounding, halves up
     double j = Math.ceil((threshold - snapped) / g);
     double logQ = -1.0 / counts.noise().scale();
     double q = Math.exp(logQ);

@@ -65,6 +65,14 @@ record Aggregate(Kind kind, String column, double lower, double upper, double we
     };
   }
 
+  /** Readable and stable (arrays by value): the ledger commits to it as part of the query's description. */
+  @Override
+  public String toString() {
+    return "Aggregate[kind=" + kind + ", column=" + column + ", lower=" + lower + ", upper=" + upper + ", weight="
+        + weight + (edges.length > 0 ? ", edges=" + java.util.Arrays.toString(edges) : "")
+        + (ranks.length > 0 ? ", ranks=" + java.util.Arrays.toString(ranks) : "") + "]";
+  }
+
   /** The statistic of dp-core this aggregate computes, with its derivations and estimator. */
   Statistic statistic() {
     return switch (kind) {

@@ -95,7 +95,7 @@ final class NoiseStage implements MapPartitionsFunction<Row, Row> {
       }
       Object[] noisy = new Object[measurements.size()];
       for (int i = 0; i < noisy.length; i++) {
-        KeyedStreamSource cellSource = KeyedStreamSource.forCell(key, measurements.get(i).name() + "|" + cell);
+        KeyedStreamSource cellSource = KeyedStreamSource.forCell(key, cellId(measurements.get(i).name(), cell));
         InputGrid grid = grids.get(i);
         List<Long> sums = row.getList(layout.input(i));
         try {
@@ -148,11 +148,16 @@ final class NoiseStage implements MapPartitionsFunction<Row, Row> {
     for (int s = 0; s < aggregates.size(); s++) {
       Aggregate a = aggregates.get(s);
       Object[] stat;
-      if (a.isVector()) {
-        stat = vectorStatistic(a, (NoisyVector) noisy[plan.indexOf(Quantity.histogram(a.column(), a.edges()))]);
-      } else {
-        Estimate e = plan.estimate(s, scalars);
-        stat = new Object[] {e.value(), e.noiseStd(), e.low(), e.high()};
+      // Post-processing of noisy values only; still, nothing thrown here may carry its message.
+      try {
+        if (a.isVector()) {
+          stat = vectorStatistic(a, (NoisyVector) noisy[plan.indexOf(Quantity.histogram(a.column(), a.edges()))]);
+        } else {
+          Estimate e = plan.estimate(s, scalars);
+          stat = new Object[] {e.value(), e.noiseStd(), e.low(), e.high()};
+        }
+      } catch (RuntimeException ex) {
+        throw withheld("the estimate of statistic '" + a.outputName() + "'", ex);
       }
       for (Object v : stat) {
         values[at++] = v;
@@ -197,6 +202,14 @@ final class NoiseStage implements MapPartitionsFunction<Row, Row> {
       list.add(d);
     }
     return scala.jdk.javaapi.CollectionConverters.asScala(list).toList();
+  }
+
+  /**
+   * A measurement's noise cell in a group: its name, length-prefixed so that no (name, group) pair
+   * spells another's, and the group's id. (Selection cells start with "select|", never a digit.)
+   */
+  static String cellId(String measurement, String group) {
+    return measurement.length() + ":" + measurement + "|" + group;
   }
 
   /** The group's stable id ({@link SparkKeys#appendId}): the same on every evaluation and every JVM. */

@@ -29,6 +29,7 @@ import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.privspark.core.Check;
+import org.privspark.core.aggregation.AggregationRequest;
 import org.privspark.core.aggregation.Quantity;
 import org.privspark.core.aggregation.QueryAccuracy;
 import org.privspark.core.accounting.PrivacyEvent;
@@ -69,7 +70,14 @@ public final class PrivateAggregation {
   private final List<Aggregate> aggregates = new ArrayList<>();
   private Dataset<Row> publicGroups;
   private long preThreshold = 1;
-  private double selectionWeight = 1;
+  /**
+   * Partition selection's default weight: a fifth of ε for three statistics. Less than one
+   * statistic's weight because selection only needs to tell groups from noise, while every
+   * statistic's error scales with its own ε (docs/AGGREGATIONS.md, "The budget split").
+   */
+  static final double DEFAULT_SELECTION_WEIGHT = 0.75;
+
+  private double selectionWeight = DEFAULT_SELECTION_WEIGHT;
   private Double epsilon;
   private double delta = 0;
   private NoiseKind noise = NoiseKind.LAPLACE;
@@ -165,12 +173,13 @@ public final class PrivateAggregation {
   }
 
   /**
-   * The weight of the statistic added last (default 1), finite and &gt; 0: how much its error
+   * The weight of the statistic added last (default 1), in [10^-6, 10^6]: how much its error
    * counts in the objective the budget split minimises (docs/AGGREGATIONS.md, "The budget
-   * split"). A larger weight buys that statistic accuracy at the others' expense.
+   * split"). A larger weight buys that statistic accuracy at the others' expense; only the
+   * weights' ratios matter, and they leave partition selection's share alone.
    */
   public PrivateAggregation weight(double weight) {
-    Check.positiveFinite("weight", weight);
+    Check.inClosed("weight", weight, AggregationRequest.MIN_WEIGHT, AggregationRequest.MAX_WEIGHT);
     if (aggregates.isEmpty()) {
       throw new IllegalStateException("weight applies to the statistic added last; add one first");
     }
@@ -195,9 +204,14 @@ public final class PrivateAggregation {
     return this;
   }
 
-  /** With private groups: the budget weight of partition selection (default 1). */
+  /**
+   * With private groups: the weight of partition selection (default 0.75), in [10^-6, 10^6]: it
+   * gets ε·w/(statistics + w), a fifth for three statistics at the default. A larger weight
+   * releases groups with fewer units, at the statistics' expense; {@link #explain()} shows both.
+   */
   public PrivateAggregation selectionWeight(double weight) {
-    this.selectionWeight = Check.positiveFinite("selectionWeight", weight);
+    this.selectionWeight = Check.inClosed("selectionWeight", weight, AggregationRequest.MIN_WEIGHT,
+        AggregationRequest.MAX_WEIGHT);
     return this;
   }
 
@@ -331,7 +345,7 @@ public final class PrivateAggregation {
       s.append("; ").append(a);
     }
     return s.append("; epsilon=").append(epsilon).append(" delta=").append(delta).append(" noise=").append(noise)
-        .append(" L0=").append(source.maxGroupsContributed()).append(" Linf=").append(source.maxContributionsPerGroup())
+        .append(" L0=").append(keys.length == 0 ? 1 : source.maxGroupsContributed()).append(" Linf=").append(source.maxContributionsPerGroup())
         .toString();
   }
 
