@@ -11,7 +11,6 @@ import org.privspark.core.aggregation.Histogram;
 import org.privspark.core.aggregation.Quantiles;
 import org.privspark.core.aggregation.Quantity;
 import org.privspark.core.aggregation.Statistic;
-import org.privspark.core.mechanism.Centering;
 
 /**
  * One statistic a query asks for, and the measurements it is computed from.
@@ -100,24 +99,5 @@ record Aggregate(Kind kind, String column, double lower, double upper, double we
 
   String centeredSquaresName() {
     return Quantity.centredSquares(column, lower, upper).name();
-  }
-
-  String histogramName() {
-    return Quantity.histogram(column, edges).name();
-  }
-
-  /** The centring of a mean's or variance's values (the midpoint trick), with its exact bound. */
-  Centering centering() {
-    return Centering.of(lower, upper);
-  }
-
-  /** m = lower + (upper − lower)/2, the midpoint every centred contribution is taken from. */
-  double midpoint() {
-    return centering().midpoint();
-  }
-
-  /** Half the width: the largest variance of values in [lower, upper] is its square. */
-  double halfWidth() {
-    return (upper - lower) / 2;
   }
 }

@@ -166,14 +166,6 @@ final class NoiseStage implements MapPartitionsFunction<Row, Row> {
     return RowFactory.create(values);
   }
 
-  private static Object[] boxed(double[] v) {
-    Object[] out = new Object[v.length];
-    for (int i = 0; i < v.length; i++) {
-      out[i] = v[i];
-    }
-    return out;
-  }
-
   /** {values, noise std, ci lows, ci highs} of a histogram or quantiles statistic. */
   private static Object[] vectorStatistic(Aggregate a, NoisyVector bins) {
     if (a.kind() == Aggregate.Kind.HISTOGRAM) {

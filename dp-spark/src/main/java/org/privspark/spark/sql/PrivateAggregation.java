@@ -30,6 +30,8 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.privspark.core.Check;
 import org.privspark.core.aggregation.AggregationRequest;
+import org.privspark.core.aggregation.Histogram;
+import org.privspark.core.aggregation.Quantiles;
 import org.privspark.core.aggregation.Quantity;
 import org.privspark.core.aggregation.QueryAccuracy;
 import org.privspark.core.accounting.PrivacyEvent;
@@ -128,26 +130,11 @@ public final class PrivateAggregation {
    */
   public PrivateAggregation quantiles(String column, double lower, double upper, double... ranks) {
     Aggregate base = valued(Aggregate.Kind.QUANTILES, column, lower, upper);
-    if (!Double.isFinite(upper - lower)) {
-      // The bins' edges are lower + (upper − lower)·j/64: they must be finite before anything is charged.
-      throw new IllegalArgumentException("bounds of '" + column + "' for quantiles must have a finite width"
-          + " upper - lower; got [" + lower + ", " + upper + "]");
-    }
     Check.notNull("ranks", ranks);
-    if (ranks.length == 0) {
-      throw new IllegalArgumentException("ranks must hold at least one rank; got none");
-    }
-    for (int i = 0; i < ranks.length; i++) {
-      if (!(ranks[i] >= 0 && ranks[i] <= 1)) {
-        throw new IllegalArgumentException("ranks[" + i + "] must be in [0, 1]; got " + ranks[i]);
-      }
-    }
-    double[] edges = new double[Aggregate.QUANTILE_BINS + 1];
-    for (int j = 0; j <= Aggregate.QUANTILE_BINS; j++) {
-      edges[j] = lower + (upper - lower) * j / Aggregate.QUANTILE_BINS;
-    }
-    edges[Aggregate.QUANTILE_BINS] = upper;
-    return add(new Aggregate(Aggregate.Kind.QUANTILES, base.column(), lower, upper, 1, edges, ranks.clone()));
+    // dp-core's statistic checks the width (the bins' edges must be finite) and the ranks.
+    Quantiles quantiles = new Quantiles(base.column(), lower, upper, ranks);
+    return add(new Aggregate(Aggregate.Kind.QUANTILES, base.column(), lower, upper, 1, quantiles.edges(),
+        quantiles.ranks()));
   }
 
   /**
@@ -158,18 +145,10 @@ public final class PrivateAggregation {
    */
   public PrivateAggregation histogram(String column, double... edges) {
     Check.notNull("edges", edges);
-    if (edges.length < 2) {
-      throw new IllegalArgumentException("edges must hold at least 2 bin edges; got " + edges.length);
-    }
-    for (int i = 0; i < edges.length; i++) {
-      if (!Double.isFinite(edges[i]) || (i > 0 && !(edges[i] > edges[i - 1]))) {
-        throw new IllegalArgumentException(
-            "edges must be finite and strictly increasing; got " + Arrays.toString(edges));
-      }
-    }
+    Histogram histogram = new Histogram(column, edges); // checks the edges
     Aggregate base = valued(Aggregate.Kind.HISTOGRAM, column, edges[0], edges[edges.length - 1]);
     return add(new Aggregate(Aggregate.Kind.HISTOGRAM, base.column(), base.lower(), base.upper(), 1,
-        edges.clone(), new double[0]));
+        histogram.edges(), new double[0]));
   }
 
   /**
