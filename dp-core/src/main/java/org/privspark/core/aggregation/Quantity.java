@@ -10,7 +10,8 @@ import org.privspark.core.mechanism.Centering;
  * derived from these by post-processing ({@link Statistic}); two statistics that need the same
  * quantity share one measurement of it.
  *
- * <p>Equality is by {@link #name()}, which also names every noise cell of the measurement.
+ * <p>Two quantities are equal when their {@link #name()}s are; the name also names every noise
+ * cell of the measurement.
  *
  * @param kind what is measured
  * @param column the value column, or null for rows and units
@@ -89,14 +90,17 @@ public record Quantity(Kind kind, String column, double lower, double upper, dou
     };
   }
 
+  // Equal exactly when the names are, compared without building them: the planner and the
+  // estimators look quantities up once per group and statistic.
   @Override
   public boolean equals(Object o) {
-    return o instanceof Quantity q && q.name().equals(name());
+    return o instanceof Quantity q && q.kind == kind && java.util.Objects.equals(q.column, column)
+        && Double.compare(q.lower, lower) == 0 && Double.compare(q.upper, upper) == 0 && Arrays.equals(q.edges, edges);
   }
 
   @Override
   public int hashCode() {
-    return name().hashCode();
+    return java.util.Objects.hash(kind, column, lower, upper, Arrays.hashCode(edges));
   }
 
   @Override

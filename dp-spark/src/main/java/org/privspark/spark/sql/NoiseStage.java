@@ -85,6 +85,7 @@ final class NoiseStage implements MapPartitionsFunction<Row, Row> {
     }
     PartitionSelection selection = plan.selection();
     int keyCount = layout.keyCount();
+    int[] vectorMeasurement = vectorMeasurements();
     List<Row> out = new ArrayList<>();
     while (input.hasNext()) {
       Row row = input.next();
@@ -112,7 +113,7 @@ final class NoiseStage implements MapPartitionsFunction<Row, Row> {
           throw withheld("the noise of measurement '" + measurements.get(i).name() + "'", e);
         }
       }
-      out.add(outputRow(row, noisy, keyCount));
+      out.add(outputRow(row, noisy, keyCount, vectorMeasurement));
     }
     return out.iterator();
   }
@@ -135,7 +136,17 @@ final class NoiseStage implements MapPartitionsFunction<Row, Row> {
         + " private data");
   }
 
-  private Row outputRow(Row row, Object[] noisy, int keyCount) {
+  /** Per statistic, the index of the histogram measurement it reads (−1 for a scalar statistic). */
+  private int[] vectorMeasurements() {
+    int[] index = new int[aggregates.size()];
+    for (int s = 0; s < index.length; s++) {
+      Aggregate a = aggregates.get(s);
+      index[s] = a.isVector() ? plan.indexOf(Quantity.histogram(a.column(), a.edges())) : -1;
+    }
+    return index;
+  }
+
+  private Row outputRow(Row row, Object[] noisy, int keyCount, int[] vectorMeasurement) {
     Object[] values = new Object[keyCount + 4 * aggregates.size()];
     for (int k = 0; k < keyCount; k++) {
       values[k] = row.get(k);
@@ -151,7 +162,7 @@ final class NoiseStage implements MapPartitionsFunction<Row, Row> {
       // Post-processing of noisy values only; still, nothing thrown here may carry its message.
       try {
         if (a.isVector()) {
-          stat = vectorStatistic(a, (NoisyVector) noisy[plan.indexOf(Quantity.histogram(a.column(), a.edges()))]);
+          stat = vectorStatistic(a, (NoisyVector) noisy[vectorMeasurement[s]]);
         } else {
           Estimate e = plan.estimate(s, scalars);
           stat = new Object[] {e.value(), e.noiseStd(), e.low(), e.high()};
