@@ -96,7 +96,7 @@ public final class HtmlReport {
         .append("text-align:left;vertical-align:top}td.n{text-align:right;font-variant-numeric:tabular-nums}")
         .append("td.p{font-family:ui-monospace,monospace;font-size:85%;overflow-wrap:anywhere;max-width:28em}")
         .append(".ok{color:#0a7d32}.bad{color:#b3261e}code{font-size:90%;overflow-wrap:anywhere}")
-        .append("svg{max-width:100%;height:auto}svg text{font:11px system-ui,sans-serif;fill:#333}")
+        .append("svg{width:100%;max-width:900px;height:auto}svg text{font:11px system-ui,sans-serif;fill:#333}")
         .append("</style></head><body>\n<h1>Ledger audit</h1>\n");
     return h;
   }
