@@ -100,7 +100,7 @@ final class AuditCommand {
         return v;
       }
       try (java.io.InputStream in = AuditCommand.class.getResourceAsStream(
-          "/META-INF/maven/org.privspark/dp-core/pom.properties")) {
+          "/META-INF/maven/org.privspark/privspark-cli/pom.properties")) {
         if (in != null) {
           java.util.Properties p = new java.util.Properties();
           p.load(in);
@@ -203,6 +203,8 @@ final class AuditCommand {
         proof = BudgetProof.decode(bytes);
       } catch (LedgerException e) {
         err("REJECTED: the budget proof file: " + e.getMessage());
+        writeHtml(() -> HtmlReport.renderFailure(e.reason(), e.index(), "the budget proof file: " + e.getMessage(),
+            context));
         return REJECTED;
       }
       BudgetReport r = new ConfidentialVerifier(key).verifyBudget(new LocalDirectoryStore(dir), saved, proof);

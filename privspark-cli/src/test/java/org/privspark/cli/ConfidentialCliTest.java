@@ -158,6 +158,20 @@ class ConfidentialCliTest {
         .doesNotContain("private-aggregation");
   }
 
+  /** A proof file that does not parse: rejected, and the page says so (the auditor looks for it). */
+  @Test
+  void verify_htmlWithAnUnreadableProofFile_writesTheRejection() throws Exception {
+    assertThat(record("gaussian:sigma=6").exit()).isZero();
+    Path proof = tmp.resolve("budget.proof");
+    Files.writeString(proof, "not a proof", StandardCharsets.UTF_8);
+    Path html = tmp.resolve("report.html");
+    CliRun v = CliRun.of("audit", "verify", ledger.toString(), "--public-key", pub.toString(), "--budget-proof",
+        proof.toString(), "--html", html.toString());
+    assertThat(v.exit()).isEqualTo(1);
+    assertThat(Files.readString(html, StandardCharsets.UTF_8)).contains("Verification failed: ")
+        .contains("the budget proof file: ").doesNotContain("id=\"entries\"").doesNotContain("example.org");
+  }
+
   @Test
   void verify_tamperedProof_exitsOne() throws Exception {
     assertThat(record("gaussian:sigma=6").exit()).isZero();

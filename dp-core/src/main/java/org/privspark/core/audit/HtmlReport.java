@@ -5,6 +5,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Locale;
+import org.privspark.core.ledger.Reason;
 
 /**
  * {@code audit verify --html}: a self-contained page (no scripts, no external files) for an auditor
@@ -85,6 +86,17 @@ public final class HtmlReport {
     return h.append("</body></html>\n").toString();
   }
 
+  /**
+   * The page of a rejection found before any ledger was verified (a budget proof file that does not
+   * parse): the verdict and the message, and no figure.
+   */
+  public static String renderFailure(Reason reason, long failedIndex, String message, ReportContext context) {
+    StringBuilder h = head("");
+    verdict(h, false, failure(reason, failedIndex));
+    audit(h, context);
+    return failed(h, message);
+  }
+
   private static StringBuilder head(String origin) {
     StringBuilder h = new StringBuilder(8192);
     h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
@@ -106,7 +118,7 @@ public final class HtmlReport {
         .append("</strong></p>\n");
   }
 
-  private static String failure(Object reason, long failedIndex) {
+  private static String failure(Reason reason, long failedIndex) {
     return "Verification failed: " + reason + (failedIndex >= 0 ? " at entry " + failedIndex : "");
   }
 
