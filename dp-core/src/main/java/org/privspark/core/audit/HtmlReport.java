@@ -22,8 +22,9 @@ import org.privspark.core.ledger.Reason;
 public final class HtmlReport {
   private static final int WIDTH = 720;
   private static final int HEIGHT = 320;
-  private static final int LEFT = 72;
-  private static final int RIGHT = 36;
+  private static final int LEFT = 80;
+  /** Room for half the widest time label (12 characters), so that the last one is centred too. */
+  private static final int RIGHT = 48;
   private static final int TOP = 20;
   private static final int BOTTOM = 64;
   /** An upper bound on the width of one character of the chart's 11 px labels, in SVG units. */
@@ -182,7 +183,9 @@ public final class HtmlReport {
     double[] yTicks = NiceTicks.values(Math.max(r.budgetEpsilon(), Double.isFinite(last) ? last : 0));
     double top = yTicks[yTicks.length - 1];
     long first = points.get(0).timeMillis();
-    long[] xTicks = NiceTicks.times(first, Math.max(points.get(points.size() - 1).timeMillis(), first + 1_000));
+    long lastTime = points.get(points.size() - 1).timeMillis();
+    // One entry, or all in the same millisecond: a second around them.
+    long[] xTicks = NiceTicks.times(first, lastTime > first ? lastTime : first + 1_000);
     long t0 = xTicks[0];
     long t1 = xTicks[xTicks.length - 1];
     long step = xTicks[1] - xTicks[0];

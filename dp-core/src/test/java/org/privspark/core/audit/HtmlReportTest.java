@@ -120,7 +120,7 @@ class HtmlReportTest {
 
   /**
    * Every label of the chart lies inside its viewBox (with 7 units per character, more than an 11 px
-   * system font needs), and each axis has more than two ticks.
+   * system font needs), the time labels do not overlap, and each axis has more than two ticks.
    */
   @Test
   void chart_hasMoreThanTwoTicksPerAxis_andEveryLabelInsideTheViewBox() {
@@ -130,15 +130,19 @@ class HtmlReportTest {
         // Milliseconds apart, as the CLI records them; and spread over two months.
         List.of(new AuditReport.Point(1, T0, "m", null, 0, 0.1), new AuditReport.Point(2, T0 + 7, "m", null, 0, 0.2)),
         List.of(new AuditReport.Point(1, T0, "m", null, 0, 1e-4),
-            new AuditReport.Point(2, T0 + 61L * 86_400_000L, "m", null, 0, 2.9e-4)));
+            new AuditReport.Point(2, T0 + 61L * 86_400_000L, "m", null, 0, 2.9e-4)),
+        // Hours apart across two days: the labels carry the day.
+        List.of(new AuditReport.Point(1, T0 + 13 * 3_600_000L, "m", null, 0, 0.2),
+            new AuditReport.Point(2, T0 + 43 * 3_600_000L, "m", null, 0, 0.9)));
     for (List<AuditReport.Point> points : cases) {
       String svg = HtmlReport.chart(intact("o", "", points));
       assertThat(svg).startsWith("<svg").contains("viewBox=\"0 0 720 320\"");
       // The ticks: one short line per tick, beside the y axis or below the x axis.
-      assertThat(count(svg, "x1=\"67\" x2=\"72\"")).as(svg).isGreaterThan(2);
+      assertThat(count(svg, "x1=\"75\" x2=\"80\"")).as(svg).isGreaterThan(2);
       assertThat(count(svg, "y1=\"256.0\" y2=\"261.0\"")).as(svg).isGreaterThan(2);
       Matcher m = TEXT.matcher(svg);
       int labels = 0;
+      double previousRight = -1;
       while (m.find()) {
         labels++;
         double x = Double.parseDouble(m.group(1));
@@ -152,6 +156,10 @@ class HtmlReportTest {
         assertThat(left).as(m.group()).isGreaterThanOrEqualTo(0);
         assertThat(left + w).as(m.group()).isLessThanOrEqualTo(720);
         assertThat(y).as(m.group()).isBetween(11.0, 320.0);
+        if (y == 274.0) { // the time axis' labels, left to right: none overlaps the one before
+          assertThat(left).as(m.group()).isGreaterThanOrEqualTo(previousRight);
+          previousRight = left + w;
+        }
       }
       assertThat(labels).isGreaterThan(6);
     }
