@@ -90,26 +90,11 @@ final class AuditCommand {
     }
 
     /**
-     * The tool's version for a report: the jar manifest's Implementation-Version, else the version
-     * Maven recorded in the jar (META-INF/maven/.../pom.properties), else "development build" (run
-     * from classes). The one place to point at another source of the version.
+     * The tool's version for a report: the project version and the git commit the build recorded
+     * ({@link org.privspark.core.Version}), as {@code privspark --version} prints them.
      */
     static String toolVersion() {
-      String v = AuditCommand.class.getPackage().getImplementationVersion();
-      if (v != null) {
-        return v;
-      }
-      try (java.io.InputStream in = AuditCommand.class.getResourceAsStream(
-          "/META-INF/maven/org.privspark/privspark-cli/pom.properties")) {
-        if (in != null) {
-          java.util.Properties p = new java.util.Properties();
-          p.load(in);
-          v = p.getProperty("version");
-        }
-      } catch (IOException e) {
-        v = null; // an unreadable resource is the same as none
-      }
-      return v != null && !v.isBlank() ? v.strip() : "development build";
+      return org.privspark.core.Version.version() + " (commit " + org.privspark.core.Version.commit() + ")";
     }
 
     /** "REJECTED: REASON at entry N: message". */
