@@ -66,24 +66,43 @@ public final class DPLogisticRegression
     return columns;
   }
 
-  /** Decision threshold on p in [0, 1]; default 0.5. */
+  /**
+   * Decision threshold on p in [0, 1]; default 0.5.
+   *
+   * @return the param, for param maps and {@code getOrDefault}
+   */
   public DoubleParam threshold() {
     return threshold;
   }
 
-  /** Sets {@link #probabilityCol()}; the value is validated at once. */
+  /**
+   * Sets {@link #probabilityCol()}; the value is validated at once.
+   *
+   * @param value the new value
+   * @return this stage, for chaining
+   */
   public DPLogisticRegression setProbabilityCol(String value) {
     set(probabilityCol(), value);
     return this;
   }
 
-  /** Sets {@link #rawPredictionCol()}; the value is validated at once. */
+  /**
+   * Sets {@link #rawPredictionCol()}; the value is validated at once.
+   *
+   * @param value the new value
+   * @return this stage, for chaining
+   */
   public DPLogisticRegression setRawPredictionCol(String value) {
     set(rawPredictionCol(), value);
     return this;
   }
 
-  /** Sets {@link #threshold()}; the value is validated at once. */
+  /**
+   * Sets {@link #threshold()}; the value is validated at once.
+   *
+   * @param value the new value
+   * @return this stage, for chaining
+   */
   public DPLogisticRegression setThreshold(double value) {
     set(threshold, value);
     return this;

@@ -45,24 +45,43 @@ public final class DPLogisticRegressionModel extends DpSgdModel<DPLogisticRegres
     return columns;
   }
 
-  /** The {@code threshold} param (see its doc string for the range and default). */
+  /**
+   * The {@code threshold} param (see its doc string for the range and default).
+   *
+   * @return the param, for param maps and {@code getOrDefault}
+   */
   public DoubleParam threshold() {
     return threshold;
   }
 
-  /** Sets {@link #probabilityCol()}; the value is validated at once. */
+  /**
+   * Sets {@link #probabilityCol()}; the value is validated at once.
+   *
+   * @param value the new value
+   * @return this stage, for chaining
+   */
   public DPLogisticRegressionModel setProbabilityCol(String value) {
     set(probabilityCol(), value);
     return this;
   }
 
-  /** Sets {@link #rawPredictionCol()}; the value is validated at once. */
+  /**
+   * Sets {@link #rawPredictionCol()}; the value is validated at once.
+   *
+   * @param value the new value
+   * @return this stage, for chaining
+   */
   public DPLogisticRegressionModel setRawPredictionCol(String value) {
     set(rawPredictionCol(), value);
     return this;
   }
 
-  /** Sets {@link #threshold()}; the value is validated at once. */
+  /**
+   * Sets {@link #threshold()}; the value is validated at once.
+   *
+   * @param value the new value
+   * @return this stage, for chaining
+   */
   public DPLogisticRegressionModel setThreshold(double value) {
     set(threshold, value);
     return this;

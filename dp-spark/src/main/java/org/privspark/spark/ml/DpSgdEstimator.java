@@ -176,32 +176,56 @@ public abstract class DpSgdEstimator<M extends DpSgdModel<M>, S extends DpSgdEst
 
   // ---- params (public no-argument accessors: Spark finds params by reflection on these) ----
 
-  /** Features column (vectors); default "features". */
+  /**
+   * Features column (vectors); default "features".
+   *
+   * @return the param, for param maps and {@code getOrDefault}
+   */
   public Param<String> featuresCol() {
     return featuresCol;
   }
 
-  /** Label column (numeric or boolean); default "label". */
+  /**
+   * Label column (numeric or boolean); default "label".
+   *
+   * @return the param, for param maps and {@code getOrDefault}
+   */
   public Param<String> labelCol() {
     return labelCol;
   }
 
-  /** Prediction column the model adds; default "prediction". */
+  /**
+   * Prediction column the model adds; default "prediction".
+   *
+   * @return the param, for param maps and {@code getOrDefault}
+   */
   public Param<String> predictionCol() {
     return predictionCol;
   }
 
-  /** Epochs, &ge; 1; default 5. The run takes epochs·⌊1/q⌋ steps. */
+  /**
+   * Epochs, &ge; 1; default 5. The run takes epochs·⌊1/q⌋ steps.
+   *
+   * @return the param, for param maps and {@code getOrDefault}
+   */
   public IntParam epochs() {
     return epochs;
   }
 
-  /** Poisson sampling rate q in (0, 1]; no default (set it or {@link #expectedBatchSize()}). */
+  /**
+   * Poisson sampling rate q in (0, 1]; no default (set it or {@link #expectedBatchSize()}).
+   *
+   * @return the param, for param maps and {@code getOrDefault}
+   */
   public DoubleParam sampleRate() {
     return sampleRate;
   }
 
-  /** Expected units per step B = q·N &gt; 0; requires {@link #numUnits()}; no default. */
+  /**
+   * Expected units per step B = q·N &gt; 0; requires {@link #numUnits()}; no default.
+   *
+   * @return the param, for param maps and {@code getOrDefault}
+   */
   public DoubleParam expectedBatchSize() {
     return expectedBatchSize;
   }
@@ -217,7 +241,11 @@ public abstract class DpSgdEstimator<M extends DpSgdModel<M>, S extends DpSgdEst
     return unitGradient;
   }
 
-  /** {@link #unitGradient()} as a mode. */
+  /**
+   * {@link #unitGradient()} as a mode.
+   *
+   * @return the current value, or the default
+   */
   public UnitGradient getUnitGradient() {
     return UnitGradient.of($(unitGradient));
   }
@@ -250,86 +278,154 @@ public abstract class DpSgdEstimator<M extends DpSgdModel<M>, S extends DpSgdEst
     return numFeatures;
   }
 
-  /** L2 bound C &gt; 0 of each row's gradient and of each unit's contribution; default 1. */
+  /**
+   * L2 bound C &gt; 0 of each row's gradient and of each unit's contribution; default 1.
+   *
+   * @return the param, for param maps and {@code getOrDefault}
+   */
   public DoubleParam clipNorm() {
     return clipNorm;
   }
 
-  /** Constant learning rate &gt; 0; default 1. */
+  /**
+   * Constant learning rate &gt; 0; default 1.
+   *
+   * @return the param, for param maps and {@code getOrDefault}
+   */
   public DoubleParam learningRate() {
     return learningRate;
   }
 
-  /** L2 regularisation &ge; 0 (applied on the driver, intercept excluded); default 0. */
+  /**
+   * L2 regularisation &ge; 0 (applied on the driver, intercept excluded); default 0.
+   *
+   * @return the param, for param maps and {@code getOrDefault}
+   */
   public DoubleParam regParam() {
     return regParam;
   }
 
-  /** Whether to fit an intercept; default true. */
+  /**
+   * Whether to fit an intercept; default true.
+   *
+   * @return the param, for param maps and {@code getOrDefault}
+   */
   public BooleanParam fitIntercept() {
     return fitIntercept;
   }
 
-  /** Noise multiplier z = σ/C &gt; 0; set it, or {@link #targetEpsilon()} and {@link #targetDelta()}. */
+  /**
+   * Noise multiplier z = σ/C &gt; 0; set it, or {@link #targetEpsilon()} and {@link #targetDelta()}.
+   *
+   * @return the param, for param maps and {@code getOrDefault}
+   */
   public DoubleParam noiseMultiplier() {
     return noiseMultiplier;
   }
 
-  /** Target ε &gt; 0 of the whole run; z is the smallest that meets it (with {@link #targetDelta()}). */
+  /**
+   * Target ε &gt; 0 of the whole run; z is the smallest that meets it (with {@link #targetDelta()}).
+   *
+   * @return the param, for param maps and {@code getOrDefault}
+   */
   public DoubleParam targetEpsilon() {
     return targetEpsilon;
   }
 
-  /** Target δ in (0, 1) of the whole run. */
+  /**
+   * Target δ in (0, 1) of the whole run.
+   *
+   * @return the param, for param maps and {@code getOrDefault}
+   */
   public DoubleParam targetDelta() {
     return targetDelta;
   }
 
   // ---- setters (return the concrete type) ----
 
-  /** Sets {@link #featuresCol()}; the value is validated at once. */
+  /**
+   * Sets {@link #featuresCol()}; the value is validated at once.
+   *
+   * @param value the new value
+   * @return this stage, for chaining
+   */
   public S setFeaturesCol(String value) {
     set(featuresCol, value);
     return self();
   }
 
-  /** Sets {@link #labelCol()}; the value is validated at once. */
+  /**
+   * Sets {@link #labelCol()}; the value is validated at once.
+   *
+   * @param value the new value
+   * @return this stage, for chaining
+   */
   public S setLabelCol(String value) {
     set(labelCol, value);
     return self();
   }
 
-  /** Sets {@link #predictionCol()}; the value is validated at once. */
+  /**
+   * Sets {@link #predictionCol()}; the value is validated at once.
+   *
+   * @param value the new value
+   * @return this stage, for chaining
+   */
   public S setPredictionCol(String value) {
     set(predictionCol, value);
     return self();
   }
 
-  /** Sets {@link #epochs()}; the value is validated at once. */
+  /**
+   * Sets {@link #epochs()}; the value is validated at once.
+   *
+   * @param value the new value
+   * @return this stage, for chaining
+   */
   public S setEpochs(int value) {
     set(epochs, value);
     return self();
   }
 
-  /** Sets {@link #sampleRate()}; the value is validated at once. */
+  /**
+   * Sets {@link #sampleRate()}; the value is validated at once.
+   *
+   * @param value the new value
+   * @return this stage, for chaining
+   */
   public S setSampleRate(double value) {
     set(sampleRate, value);
     return self();
   }
 
-  /** Sets {@link #expectedBatchSize()}; the value is validated at once. */
+  /**
+   * Sets {@link #expectedBatchSize()}; the value is validated at once.
+   *
+   * @param value the new value
+   * @return this stage, for chaining
+   */
   public S setExpectedBatchSize(double value) {
     set(expectedBatchSize, value);
     return self();
   }
 
-  /** Sets {@link #numUnits()}; the value is validated at once. */
+  /**
+   * Sets {@link #numUnits()}; the value is validated at once.
+   *
+   * @param value the new value
+   * @return this stage, for chaining
+   */
   public S setNumUnits(long value) {
     set(numUnits, value);
     return self();
   }
 
-  /** Sets {@link #numUnitsNoiseStd()}; the value is validated at once. */
+  /**
+   * Sets {@link #numUnitsNoiseStd()}; the value is validated at once.
+   *
+   * @param value the new value
+   * @return this stage, for chaining
+   */
   public S setNumUnitsNoiseStd(double value) {
     set(numUnitsNoiseStd, value);
     return self();
@@ -364,49 +460,89 @@ public abstract class DpSgdEstimator<M extends DpSgdModel<M>, S extends DpSgdEst
     return self();
   }
 
-  /** Sets {@link #numFeatures()}; the value is validated at once. */
+  /**
+   * Sets {@link #numFeatures()}; the value is validated at once.
+   *
+   * @param value the new value
+   * @return this stage, for chaining
+   */
   public S setNumFeatures(int value) {
     set(numFeatures, value);
     return self();
   }
 
-  /** Sets {@link #clipNorm()}; the value is validated at once. */
+  /**
+   * Sets {@link #clipNorm()}; the value is validated at once.
+   *
+   * @param value the new value
+   * @return this stage, for chaining
+   */
   public S setClipNorm(double value) {
     set(clipNorm, value);
     return self();
   }
 
-  /** Sets {@link #learningRate()}; the value is validated at once. */
+  /**
+   * Sets {@link #learningRate()}; the value is validated at once.
+   *
+   * @param value the new value
+   * @return this stage, for chaining
+   */
   public S setLearningRate(double value) {
     set(learningRate, value);
     return self();
   }
 
-  /** Sets {@link #regParam()}; the value is validated at once. */
+  /**
+   * Sets {@link #regParam()}; the value is validated at once.
+   *
+   * @param value the new value
+   * @return this stage, for chaining
+   */
   public S setRegParam(double value) {
     set(regParam, value);
     return self();
   }
 
-  /** Sets {@link #fitIntercept()}; the value is validated at once. */
+  /**
+   * Sets {@link #fitIntercept()}; the value is validated at once.
+   *
+   * @param value the new value
+   * @return this stage, for chaining
+   */
   public S setFitIntercept(boolean value) {
     set(fitIntercept, value);
     return self();
   }
 
-  /** Sets {@link #noiseMultiplier()}; the value is validated at once. */
+  /**
+   * Sets {@link #noiseMultiplier()}; the value is validated at once.
+   *
+   * @param value the new value
+   * @return this stage, for chaining
+   */
   public S setNoiseMultiplier(double value) {
     set(noiseMultiplier, value);
     return self();
   }
 
-  /** Sets {@link #targetEpsilon()}; the value is validated at once. */
+  /**
+   * Sets {@link #targetEpsilon()}; the value is validated at once.
+   *
+   * @param value the new value
+   * @return this stage, for chaining
+   */
   public S setTargetEpsilon(double value) {
     set(targetEpsilon, value);
     return self();
   }
 
-  /** Sets {@link #targetDelta()}; the value is validated at once. */
+  /**
+   * Sets {@link #targetDelta()}; the value is validated at once.
+   *
+   * @param value the new value
+   * @return this stage, for chaining
+   */
   public S setTargetDelta(double value) {
     set(targetDelta, value);
     return self();

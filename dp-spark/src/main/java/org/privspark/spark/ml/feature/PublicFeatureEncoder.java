@@ -140,64 +140,114 @@ public final class PublicFeatureEncoder extends Transformer implements DefaultPa
     return uid;
   }
 
-  /** The {@code numericCols} param (see its doc string for the range and default). */
+  /**
+   * The {@code numericCols} param (see its doc string for the range and default).
+   *
+   * @return the param, for param maps and {@code getOrDefault}
+   */
   public StringArrayParam numericCols() {
     return numericCols;
   }
 
-  /** The {@code lowerBounds} param (see its doc string for the range and default). */
+  /**
+   * The {@code lowerBounds} param (see its doc string for the range and default).
+   *
+   * @return the param, for param maps and {@code getOrDefault}
+   */
   public DoubleArrayParam lowerBounds() {
     return lowerBounds;
   }
 
-  /** The {@code upperBounds} param (see its doc string for the range and default). */
+  /**
+   * The {@code upperBounds} param (see its doc string for the range and default).
+   *
+   * @return the param, for param maps and {@code getOrDefault}
+   */
   public DoubleArrayParam upperBounds() {
     return upperBounds;
   }
 
-  /** The {@code range} param (see its doc string for the range and default). */
+  /**
+   * The {@code range} param (see its doc string for the range and default).
+   *
+   * @return the param, for param maps and {@code getOrDefault}
+   */
   public Param<String> range() {
     return range;
   }
 
-  /** The {@code categoricalCols} param (see its doc string for the range and default). */
+  /**
+   * The {@code categoricalCols} param (see its doc string for the range and default).
+   *
+   * @return the param, for param maps and {@code getOrDefault}
+   */
   public StringArrayParam categoricalCols() {
     return categoricalCols;
   }
 
-  /** The {@code vocabularies} param (see its doc string for the range and default). */
+  /**
+   * The {@code vocabularies} param (see its doc string for the range and default).
+   *
+   * @return the param, for param maps and {@code getOrDefault}
+   */
   public StringArrayArrayParam vocabularies() {
     return vocabularies;
   }
 
-  /** The {@code unknown} param (see its doc string for the range and default). */
+  /**
+   * The {@code unknown} param (see its doc string for the range and default).
+   *
+   * @return the param, for param maps and {@code getOrDefault}
+   */
   public Param<String> unknown() {
     return unknown;
   }
 
-  /** The {@code maxNorm} param (see its doc string for the range and default). */
+  /**
+   * The {@code maxNorm} param (see its doc string for the range and default).
+   *
+   * @return the param, for param maps and {@code getOrDefault}
+   */
   public DoubleParam maxNorm() {
     return maxNorm;
   }
 
-  /** The {@code outputCol} param (see its doc string for the range and default). */
+  /**
+   * The {@code outputCol} param (see its doc string for the range and default).
+   *
+   * @return the param, for param maps and {@code getOrDefault}
+   */
   public Param<String> outputCol() {
     return outputCol;
   }
 
-  /** Sets {@link #outputCol()}; the value is validated at once. */
+  /**
+   * Sets {@link #outputCol()}; the value is validated at once.
+   *
+   * @param value the new value
+   * @return this stage, for chaining
+   */
   public PublicFeatureEncoder setOutputCol(String value) {
     set(outputCol, value);
     return this;
   }
 
-  /** Sets {@link #maxNorm()}; the value is validated at once. */
+  /**
+   * Sets {@link #maxNorm()}; the value is validated at once.
+   *
+   * @param value the new value
+   * @return this stage, for chaining
+   */
   public PublicFeatureEncoder setMaxNorm(double value) {
     set(maxNorm, value);
     return this;
   }
 
-  /** The size of the output vectors. */
+  /**
+   * The size of the output vectors.
+   *
+   * @return the dimension of every vector this encoder writes
+   */
   public int numFeatures() {
     return spec().size();
   }
@@ -462,25 +512,45 @@ public final class PublicFeatureEncoder extends Transformer implements DefaultPa
       return categorical(column, vocabulary == null ? null : vocabulary.toArray(new String[0]));
     }
 
-    /** Unknown categories; default {@link Unknown#ZERO}. */
+    /**
+     * Unknown categories; default {@link Unknown#ZERO}.
+     *
+     * @param value the new value
+     * @return this builder
+     */
     public Builder unknown(Unknown value) {
       unknown = Check.notNull("unknown", value);
       return this;
     }
 
-    /** The range numeric columns are scaled to; default {@link Range#UNIT}. */
+    /**
+     * The range numeric columns are scaled to; default {@link Range#UNIT}.
+     *
+     * @param value the new value
+     * @return this builder
+     */
     public Builder range(Range value) {
       range = Check.notNull("range", value);
       return this;
     }
 
-    /** Clips every output vector to this L2 norm (finite, &gt; 0); default none. */
+    /**
+     * Clips every output vector to this L2 norm (finite, &gt; 0); default none.
+     *
+     * @param value the new value
+     * @return this builder
+     */
     public Builder maxNorm(double value) {
       maxNorm = Check.positiveFinite("maxNorm", value);
       return this;
     }
 
-    /** The output column; default "features". */
+    /**
+     * The output column; default "features".
+     *
+     * @param value the new value
+     * @return this builder
+     */
     public Builder outputCol(String value) {
       outputCol = value;
       return this;

@@ -35,13 +35,23 @@ public abstract class ProbabilisticUnitEstimator<M extends ProbabilisticWrapperM
     return columns;
   }
 
-  /** Sets {@link #probabilityCol()}; validated at once. */
+  /**
+   * Sets {@link #probabilityCol()}; validated at once.
+   *
+   * @param value the new value
+   * @return this stage, for chaining
+   */
   public S setProbabilityCol(String value) {
     set(probabilityCol(), value);
     return self();
   }
 
-  /** Sets {@link #rawPredictionCol()}; validated at once. */
+  /**
+   * Sets {@link #rawPredictionCol()}; validated at once.
+   *
+   * @param value the new value
+   * @return this stage, for chaining
+   */
   public S setRawPredictionCol(String value) {
     set(rawPredictionCol(), value);
     return self();
