@@ -63,7 +63,7 @@ import picocli.CommandLine.Spec;
  * <p>The printed row count is exact, not differentially private: it is for the operator's log, and
  * is kept out of the receipt. Not thread-safe; one run per instance.
  */
-@Command(name = "aggregate", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "aggregate", mixinStandardHelpOptions = true, versionProvider = JobVersion.class, sortOptions = false,
     description = "Run one DP query over CSV or Parquet, charged to a ledger; write the result and its receipt.",
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:done", "1:failed while running (after validation)", "2:bad arguments; nothing charged",

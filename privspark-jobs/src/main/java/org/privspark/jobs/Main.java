@@ -24,12 +24,27 @@ public final class Main {
     return Collections.unmodifiableMap(jobs);
   }
 
+  /**
+   * Runs one job: {@code JOB ARGS...}, or {@code --version}.
+   *
+   * @param args the job's name, then its arguments
+   */
   public static void main(String[] args) {
     run(JOBS, args);
   }
 
-  /** Runs {@code args[0]} of {@code jobs} with the remaining arguments; exit code 2 for an unknown job. */
+  /**
+   * Runs {@code args[0]} of {@code jobs} with the remaining arguments; exit code 2 for an unknown
+   * job. {@code --version} prints the project version and the git commit instead.
+   *
+   * @param jobs the jobs, by name
+   * @param args the job's name, then its arguments
+   */
   public static void run(Map<String, Consumer<String[]>> jobs, String[] args) {
+    if (args.length == 1 && args[0].equals("--version")) {
+      System.out.println(JobVersion.line());
+      return;
+    }
     if (args.length == 0 || !jobs.containsKey(args[0])) {
       String what = args.length == 0 ? "no job given" : "unknown job '" + args[0] + "'";
       System.err.println(what + "; jobs: " + String.join(", ", jobs.keySet()));

@@ -51,7 +51,7 @@ import picocli.CommandLine.Spec;
  * <p>Validation comes first, as in {@link AggregateJob}: every query is checked against the schema
  * before anything is charged or created. Not thread-safe; one run per instance.
  */
-@Command(name = "report", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "report", mixinStandardHelpOptions = true, versionProvider = JobVersion.class, sortOptions = false,
     description = "Run a battery of DP queries from a JSON file as one release charged to a ledger.",
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:done", "1:failed while running (after validation)", "2:bad arguments; nothing charged",

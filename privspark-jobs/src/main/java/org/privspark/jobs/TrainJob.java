@@ -78,7 +78,7 @@ import picocli.CommandLine.Spec;
  * true}); the ledger entry records the claim (docs/JOBS.md, docs/ML.md). The job prints no row
  * count; its test-set metrics are exact, and private only if the test set is public. Not thread-safe; one run per instance.
  */
-@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "train", mixinStandardHelpOptions = true, versionProvider = JobVersion.class, sortOptions = false,
     description = "Train a DP-SGD logistic or linear regression on CSV or Parquet, charged to a ledger;"
         + " write the PipelineModel (public feature encoder + model) and its receipt.",
     exitCodeListHeading = "%nExit codes:%n",
