@@ -118,7 +118,11 @@ public abstract class DpSgdEstimator<M extends DpSgdModel<M>, S extends DpSgdEst
   private final DoubleParam targetEpsilon;
   private final DoubleParam targetDelta;
 
-  /** Declares the shared params and their defaults for the stage {@code uid}. */
+  /**
+   * Declares the shared params and their defaults for the stage {@code uid}.
+   *
+   * @param uid the stage's unique id
+   */
   protected DpSgdEstimator(String uid) {
     super(uid);
     featuresCol = new Param<>(uid, "featuresCol", "features column name (vectors)",
@@ -236,6 +240,8 @@ public abstract class DpSgdEstimator<M extends DpSgdModel<M>, S extends DpSgdEst
    * weighs the same however many rows it kept and C and η need no retuning with k; or {@code
    * "sum"}, their sum clipped to C. The sensitivity is C in both, so the noise and the cost are
    * the same; one-row units (row-level mode) are treated alike by both.
+   *
+   * @return the param, for param maps and {@code getOrDefault}
    */
   public Param<String> unitGradient() {
     return unitGradient;
@@ -254,6 +260,8 @@ public abstract class DpSgdEstimator<M extends DpSgdModel<M>, S extends DpSgdEst
    * The public number of units N &ge; 1 (of rows, with {@code rowIsUnit}): it sets q = B/N with
    * {@link #expectedBatchSize()} and the divisor q·N of every step, and is not protected. Set it
    * or {@link #numUnitsNoiseStd()}.
+   *
+   * @return the param, for param maps and {@code getOrDefault}
    */
   public LongParam numUnits() {
     return numUnits;
@@ -265,6 +273,8 @@ public abstract class DpSgdEstimator<M extends DpSgdModel<M>, S extends DpSgdEst
    * as N. Its event is composed into the run's event (one charge, one ledger entry, before any
    * data is read), and a {@code targetEpsilon} covers both. Set it or {@link #numUnits()}; it
    * cannot serve {@link #expectedBatchSize()}, since q must be known before the charge.
+   *
+   * @return the param, for param maps and {@code getOrDefault}
    */
   public DoubleParam numUnitsNoiseStd() {
     return numUnitsNoiseStd;
@@ -273,6 +283,8 @@ public abstract class DpSgdEstimator<M extends DpSgdModel<M>, S extends DpSgdEst
   /**
    * The public feature dimension d &ge; 1; unset means the vector size recorded in the features
    * column's ML attribute metadata. Rows whose features have another size are dropped.
+   *
+   * @return the param, for param maps and {@code getOrDefault}
    */
   public IntParam numFeatures() {
     return numFeatures;
@@ -434,6 +446,8 @@ public abstract class DpSgdEstimator<M extends DpSgdModel<M>, S extends DpSgdEst
   /**
    * The old name of {@link #setNumUnits} (N was the row count when every row was its own unit).
    *
+   * @param value N, &ge; 1
+   * @return this estimator, for chaining
    * @deprecated use {@link #setNumUnits}; saved estimators with the old param name do not load
    */
   @Deprecated
@@ -444,6 +458,8 @@ public abstract class DpSgdEstimator<M extends DpSgdModel<M>, S extends DpSgdEst
   /**
    * The old name of {@link #setNumUnitsNoiseStd}.
    *
+   * @param value σ of the count, in [1, 2^19]
+   * @return this estimator, for chaining
    * @deprecated use {@link #setNumUnitsNoiseStd}
    */
   @Deprecated
@@ -454,6 +470,9 @@ public abstract class DpSgdEstimator<M extends DpSgdModel<M>, S extends DpSgdEst
   /**
    * Sets {@link #unitGradient()}: "mean" or "sum"; any other value is refused at once with an
    * {@link IllegalArgumentException} naming the param and the allowed values.
+   *
+   * @param value {@code "mean"} or {@code "sum"}
+   * @return this estimator, for chaining
    */
   public S setUnitGradient(String value) {
     set(unitGradient, value);
@@ -564,6 +583,7 @@ public abstract class DpSgdEstimator<M extends DpSgdModel<M>, S extends DpSgdEst
    * smallest that meets (targetEpsilon, targetDelta) for the whole run, count included, on the
    * budget's order grid). The step mechanism is built here, so a z it refuses spends nothing.
    *
+   * @return the plan: what the run will do and cost
    * @throws IllegalArgumentException naming the missing or conflicting params and how to fix them
    * @throws IllegalStateException if no budget is set
    */

@@ -99,7 +99,11 @@ public final class PublicFeatureEncoder extends Transformer implements DefaultPa
   private final DoubleParam maxNorm;
   private final Param<String> outputCol;
 
-  /** An encoder with no columns; use {@link #builder()} or the setters. */
+  /**
+   * An encoder with no columns; use {@link #builder()} or the setters.
+   *
+   * @param uid the stage's unique id
+   */
   public PublicFeatureEncoder(String uid) {
     this.uid = uid;
     numericCols = new StringArrayParam(this, "numericCols", "numeric input columns");
@@ -126,11 +130,16 @@ public final class PublicFeatureEncoder extends Transformer implements DefaultPa
     setDefault(outputCol, "features");
   }
 
+  /** An encoder with no columns and a fresh uid; use {@link #builder()} or the setters. */
   public PublicFeatureEncoder() {
     this(Identifiable.randomUID("pubenc"));
   }
 
-  /** A builder that validates the whole specification in {@link Builder#build()}. */
+  /**
+   * A builder that validates the whole specification in {@link Builder#build()}.
+   *
+   * @return a builder with no columns
+   */
   public static Builder builder() {
     return new Builder();
   }
@@ -462,12 +471,21 @@ public final class PublicFeatureEncoder extends Transformer implements DefaultPa
     return defaultCopy(extra);
   }
 
-  /** The reader of saved {@code PublicFeatureEncoder} stages. */
+  /**
+   * The reader of saved {@code PublicFeatureEncoder} stages.
+   *
+   * @return the reader
+   */
   public static MLReader<PublicFeatureEncoder> read() {
     return new DefaultParamsReader<>();
   }
 
-  /** Loads what {@code write().save(path)} saved. */
+  /**
+   * Loads what {@code write().save(path)} saved.
+   *
+   * @param path the directory {@code save} wrote
+   * @return the encoder
+   */
   public static PublicFeatureEncoder load(String path) {
     return read().load(path);
   }
@@ -492,7 +510,14 @@ public final class PublicFeatureEncoder extends Transformer implements DefaultPa
 
     private Builder() {}
 
-    /** A numeric column with public bounds: values are clamped to [lo, hi], then scaled. */
+    /**
+     * A numeric column with public bounds: values are clamped to [lo, hi], then scaled.
+     *
+     * @param column the column's name
+     * @param lower the public lower bound lo, finite
+     * @param upper the public upper bound hi, finite and &gt; lo
+     * @return this builder
+     */
     public Builder numeric(String column, double lower, double upper) {
       numeric.add(column);
       lo.add(lower);
@@ -500,14 +525,26 @@ public final class PublicFeatureEncoder extends Transformer implements DefaultPa
       return this;
     }
 
-    /** A categorical column with its public vocabulary, one-hot encoded in the order given. */
+    /**
+     * A categorical column with its public vocabulary, one-hot encoded in the order given.
+     *
+     * @param column the column's name
+     * @param vocabulary the public categories, non-empty and without repeats
+     * @return this builder
+     */
     public Builder categorical(String column, String... vocabulary) {
       categorical.add(column);
       vocab.add(vocabulary == null ? null : vocabulary.clone());
       return this;
     }
 
-    /** A categorical column with its public vocabulary. */
+    /**
+     * A categorical column with its public vocabulary.
+     *
+     * @param column the column's name
+     * @param vocabulary the public categories, non-empty and without repeats
+     * @return this builder
+     */
     public Builder categorical(String column, List<String> vocabulary) {
       return categorical(column, vocabulary == null ? null : vocabulary.toArray(new String[0]));
     }
@@ -559,6 +596,9 @@ public final class PublicFeatureEncoder extends Transformer implements DefaultPa
     /**
      * Validates the specification (bounds finite with lo &lt; hi, vocabularies non-empty without
      * repeats, no column named twice) and builds the encoder.
+     *
+     * @return the encoder
+     * @throws IllegalArgumentException naming the first invalid part of the specification
      */
     public PublicFeatureEncoder build() {
       if (numeric.isEmpty() && categorical.isEmpty()) {
