@@ -193,7 +193,7 @@ public final class AggregateJob implements Callable<Integer> {
     // Validation only: cost() checks the whole query against the schema and charges nothing, so
     // this budget is never spent from.
     PrivateAggregation validated = query.build(data, input.unitColumn(), input.claim(ledgerOptions.unit),
-        new PrivacyBudget(1, 0), keys, secret);
+        PrivacyBudget.inMemory(1, 0), keys, secret);
     if (keys != null) {
       SparkJobs.requireConvertibleKeys(data, keys, groupBy, "--public-groups " + publicGroups);
     }

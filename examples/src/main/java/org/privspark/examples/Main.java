@@ -55,7 +55,7 @@ public final class Main {
     double epsilon = 1.0;
     double delta = 1e-6;
     double z = Calibration.dpSgdNoiseMultiplier(q, steps, epsilon, delta, OrderGrid.defaults());
-    PrivacyBudget budget = new PrivacyBudget(epsilon, delta);
+    PrivacyBudget budget = PrivacyBudget.inMemory(epsilon, delta);
     budget.spend(new SampledGaussianEvent(q, z, steps));
     PrivacyGuarantee spent = budget.spent();
     System.out.printf(Locale.ROOT, "DP-SGD plan: q=%.6f, steps=%d -> noise multiplier %.4f for (%.1f, %.0e)-DP%n",

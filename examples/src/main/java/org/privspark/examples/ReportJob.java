@@ -131,7 +131,7 @@ public final class ReportJob implements Callable<Integer> {
           : SparkJobs.readTable(spark, "publicGroups of query '" + q.name() + "'", q.publicGroups());
       keys.add(k);
       // Validation and cost only: this budget is never spent from.
-      events.add(q.build(data, input.unitColumn(), input.claim(ledgerOptions.unit), new PrivacyBudget(1, 0), k, null).cost());
+      events.add(q.build(data, input.unitColumn(), input.claim(ledgerOptions.unit), PrivacyBudget.inMemory(1, 0), k, null).cost());
       if (k != null) {
         SparkJobs.requireConvertibleKeys(data, k, q.groupBy(), "publicGroups of query '" + q.name() + "'");
       }

@@ -274,7 +274,7 @@ class AggregateJobTest {
   private static QueryAccuracy sdkExplain(boolean publicGroups, NoiseKind noise, long rows) {
     Dataset<Row> data = JobFixture.spark().read().schema(ADULT_SCHEMA).option("header", "true").csv(ADULT)
         .withColumn("row", functions.monotonically_increasing_id());
-    PrivateDataFrame frame = PrivateDataFrame.of(data, "row", new PrivacyBudget(10, 1e-5));
+    PrivateDataFrame frame = PrivateDataFrame.of(data, "row", PrivacyBudget.inMemory(10, 1e-5));
     PrivateAggregation q = frame.groupBy("education");
     if (publicGroups) {
       q.publicGroups(JobFixture.spark().createDataFrame(

@@ -58,6 +58,27 @@ public final class PrivacyBudget {
     this.unit = unit;
   }
 
+  /** An in-memory budget of (ε, δ) on the default order grid. */
+  public static PrivacyBudget inMemory(double epsilon, double delta) {
+    return new PrivacyBudget(epsilon, delta);
+  }
+
+  /**
+   * An in-memory budget of (ε, δ): ε finite and &gt; 0; δ in [0, 1). With δ = 0 only events with
+   * a pure-DP bound can be admitted.
+   */
+  public static PrivacyBudget inMemory(double epsilon, double delta, OrderGrid grid) {
+    return new PrivacyBudget(epsilon, delta, grid);
+  }
+
+  /**
+   * An in-memory budget of (ε, δ) that protects {@code unit}: it admits only releases that claim
+   * to protect that unit ({@link #charge}).
+   */
+  public static PrivacyBudget inMemory(double epsilon, double delta, OrderGrid grid, PrivacyUnit unit) {
+    return new PrivacyBudget(epsilon, delta, grid, unit);
+  }
+
   /**
    * A budget of (ε, δ) whose spends are recorded in, and admitted by, {@code journal} (a ledger):
    * a spend returns only once it is durable, and the journal refuses spends past the budget,
