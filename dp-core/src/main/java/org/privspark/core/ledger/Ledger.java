@@ -242,12 +242,55 @@ public final class Ledger implements SpendJournal {
     return state;
   }
 
-  LedgerStore store() {
-    return store;
+  /**
+   * The store where this writer keeps its openings, for the holder's proofs (a confidential
+   * ledger's budget proofs and spot checks open its cost openings).
+   */
+  public OpeningStore openings() {
+    return openings;
   }
 
-  OpeningStore openings() {
-    return openings;
+  /**
+   * The signed checkpoint of the entries seen (after catching up) and the state it covers, for the
+   * holder's proofs about that checkpoint (budget proofs, spot-check openings). A caller that also
+   * reads entries ({@link #entry}) holds this ledger's lock across the calls, so that no append
+   * comes between.
+   *
+   * @param checkpoint the signed checkpoint note, as {@link #checkpoint()} returns it
+   * @param genesis the ledger's genesis
+   * @param size the checkpoint's tree size (entries + 1)
+   * @param root the checkpoint's root hash
+   * @param total the total cost of the entries (the holder's: exact in both modes)
+   * @param spent what {@code total} converts to at the budget's δ, as {@link #spent()} reads it
+   */
+  public record Snapshot(String checkpoint, LedgerGenesis genesis, long size, byte[] root, FixedPointCost total,
+      PrivacyGuarantee spent) {}
+
+  /** The state at the current checkpoint: see {@link Snapshot}. */
+  public synchronized Snapshot snapshot() {
+    String note = checkpoint();
+    long size = state.nextIndex();
+    return new Snapshot(note, state.genesis(), size, state.tree().root(size), state.total(),
+        state.guarantee(state.total()));
+  }
+
+  /**
+   * Entry {@code seq} as the ledger's tree holds it: re-read from the store, and checked against the
+   * leaf hash replayed.
+   *
+   * @throws IllegalArgumentException if {@code seq} is not in [1, entries]
+   * @throws LedgerException if the file vanished or changed since it was replayed
+   */
+  public synchronized LedgerEntry entry(long seq) {
+    if (seq < 1 || seq >= state.nextIndex()) {
+      throw new IllegalArgumentException("seq must be in [1, " + (state.nextIndex() - 1) + "]; got " + seq);
+    }
+    byte[] bytes = read(store, LedgerEntry.path(seq)).orElseThrow(() -> new LedgerException(
+        Reason.MISSING_ENTRY, seq, LedgerEntry.path(seq) + " vanished"));
+    if (!Arrays.equals(Rfc9162Hasher.leafHash(bytes), state.tree().leafHash(seq))) {
+      throw new LedgerException(Reason.ROOT_MISMATCH, seq, LedgerEntry.path(seq) + " changed since it was replayed");
+    }
+    return LedgerEntry.decode(bytes, seq);
   }
 
   /** The ledger's genesis: origin, budget, grid and key. */

@@ -103,22 +103,21 @@ public final class SpotCheck {
   public static byte[] open(Ledger ledger, byte[] nonce, int count) {
     Check.notNull("ledger", ledger);
     synchronized (ledger) {
-      String checkpoint = ledger.checkpoint();
-      LedgerReplay state = ledger.state();
-      if (!state.genesis().confidential()) {
+      Ledger.Snapshot now = ledger.snapshot();
+      if (!now.genesis().confidential()) {
         throw new IllegalArgumentException("spot checks are for confidential ledgers; this one is "
-            + state.genesis().mode());
+            + now.genesis().mode());
       }
-      long size = state.nextIndex();
+      long size = now.size();
       if (size < 2) {
         throw new IllegalArgumentException("the ledger has no entries to open");
       }
-      long[] sample = sample(state.genesis().origin(), size, state.tree().root(size), nonce, count);
+      long[] sample = sample(now.genesis().origin(), size, now.root(), nonce, count);
       ObjectNode o = CanonicalJson.object();
-      o.put("format", FORMAT).put("checkpoint", checkpoint).put("nonce", CanonicalJson.hex(nonce));
+      o.put("format", FORMAT).put("checkpoint", now.checkpoint()).put("nonce", CanonicalJson.hex(nonce));
       ArrayNode openings = o.putArray("openings");
       for (long seq : sample) {
-        LedgerEntry entry = BudgetProver.readEntry(ledger, seq);
+        LedgerEntry entry = ledger.entry(seq);
         CostOpening opening = ledger.openings().loadCost(entry.releaseId()).orElseThrow(() -> new LedgerException(
             Reason.OPENING_MISMATCH, seq, "no cost opening is kept for entry " + seq));
         ObjectNode item = openings.addObject();
