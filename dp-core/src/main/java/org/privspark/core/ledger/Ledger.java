@@ -43,38 +43,26 @@ public final class Ledger implements SpendJournal {
   private final NoteSigner signer;
   private final OpeningStore openings;
   private final LongSupplier clock;
+  // What the ledger's mode (transparent or confidential) does differently: chosen once, from the genesis.
+  private final CostMode mode;
   private final LedgerReplay state;
   // Who vouches for entries no signed checkpoint covers yet, before their content is judged.
   private final EntryVoucher voucher;
-  // The cost opening this writer saved last, with its cost: accepting its own entry then needs no
-  // re-read and no recommitment.
-  private CostOpening lastSaved;
-  private FixedPointCost lastSavedCost;
-  private ConfidentialCost lastSavedCommitted;
 
   private Ledger(LedgerStore store, NoteSigner signer, OpeningStore openings, LongSupplier clock,
-      LedgerGenesis genesis, byte[] genesisBytes) {
+      LedgerGenesis genesis, byte[] genesisBytes, CostMode mode) {
     this.store = store;
     this.signer = signer;
     this.openings = openings;
     this.clock = clock;
-    this.state = new LedgerReplay(genesis, genesisBytes, genesis.confidential() ? this::knownCost : null);
+    this.mode = mode;
+    this.state = new LedgerReplay(genesis, genesisBytes, mode.costSource());
     this.voucher = new EntryVoucher(store, signer.verifier(), openings, state);
   }
 
-  /**
-   * The cost of a confidential entry, from the holder's own cost opening, checked against the
-   * entry's commitments.
-   */
-  private FixedPointCost knownCost(LedgerEntry entry) {
-    if (lastSaved != null && Arrays.equals(lastSaved.releaseId(), entry.releaseId())
-        && lastSavedCommitted.equals(entry.confidentialCost())) {
-      return lastSavedCost;
-    }
-    CostOpening opening = openings.loadCost(entry.releaseId()).orElseThrow(() -> new LedgerException(
-        Reason.OPENING_MISMATCH, entry.seq(), "no cost opening is kept for confidential entry " + entry.seq()
-            + " (release " + CanonicalJson.hex(entry.releaseId()) + "): its cost, and so the budget, is unknown"));
-    return opening.check(entry, state.genesis());
+  /** The mode of the ledger {@code genesis} describes, for a writer keeping its openings in {@code openings}. */
+  private static CostMode modeOf(LedgerGenesis genesis, OpeningStore openings) {
+    return genesis.confidential() ? new ConfidentialMode(genesis, openings, openings::save) : new TransparentMode();
   }
 
   /**
@@ -129,10 +117,8 @@ public final class Ledger implements SpendJournal {
     LedgerGenesis genesis = unit != null
         ? new LedgerGenesis(origin, now, mode, budgetEpsilon, budgetDelta, grid, signer.verifier().encode(), unit)
         : new LedgerGenesis(origin, now, mode, budgetEpsilon, budgetDelta, grid, signer.verifier().encode(), 3);
-    if (genesis.confidential() && !openings.keeps()) {
-      throw new IllegalArgumentException("openings must keep the cost openings of a confidential ledger;"
-          + " got OpeningStore.discarding()");
-    }
+    CostMode costMode = modeOf(genesis, openings);
+    costMode.checkCanCreate();
     byte[] bytes = genesis.encode();
     // ledger.json and the checkpoint that signs it are written together: a writer refuses to adopt
     // a ledger.json no checkpoint covers (open), so the two should not be parted by a crash.
@@ -145,7 +131,7 @@ public final class Ledger implements SpendJournal {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create the ledger at " + store.location(), e);
     }
-    Ledger ledger = new Ledger(store, signer, openings, System::currentTimeMillis, genesis, bytes);
+    Ledger ledger = new Ledger(store, signer, openings, System::currentTimeMillis, genesis, bytes, costMode);
     ledger.signCheckpoint();
     return ledger;
   }
@@ -175,7 +161,7 @@ public final class Ledger implements SpendJournal {
     if (!genesis.publicKey().equals(signer.verifier().encode())) {
       throw new LedgerException(Reason.UNKNOWN_KEY, 0, "the signing key is not the ledger's key");
     }
-    Ledger ledger = new Ledger(store, signer, openings, clock, genesis, bytes);
+    Ledger ledger = new Ledger(store, signer, openings, clock, genesis, bytes, modeOf(genesis, openings));
     synchronized (ledger) {
       // The structure first: every entry read, parsed and chained, and the newest checkpoint
       // checked against them, before any entry's content (its cost above all) is judged. An entry
@@ -389,9 +375,7 @@ public final class Ledger implements SpendJournal {
     // Made once, outside the retry loop: every attempt writes the same entry apart from its index
     // and time, so an opening saved by a lost attempt still opens the entry that lands.
     Opening opening = Opening.fresh(id, details, RANDOM);
-    CostOpening costOpening = state.genesis().confidential()
-        ? CostOpening.fresh(id, event, state.genesis().grid(), RANDOM) : null;
-    ConfidentialCost committed = costOpening == null ? null : costOpening.commit(cost);
+    CostMode.Spend spend = mode.prepare(id, event, cost, RANDOM);
     for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       catchUp();
       if (state.hasReleaseId(id)) {
@@ -404,18 +388,8 @@ public final class Ledger implements SpendJournal {
       long index = state.nextIndex();
       long time = Math.max(clock.getAsLong(), state.lastTime());
       byte[] previous = state.tree().leafHash(index - 1);
-      LedgerEntry entry;
-      if (costOpening != null) {
-        entry = new LedgerEntry(index, time, state.genesis().origin(), previous, id, mechanism,
-            committed, opening.commitments(), recorded);
-        openings.save(costOpening);
-        lastSaved = costOpening;
-        lastSavedCost = cost;
-        lastSavedCommitted = committed;
-      } else {
-        entry = new LedgerEntry(index, time, state.genesis().origin(), previous, id, mechanism, event, cost,
-            opening.commitments(), recorded);
-      }
+      LedgerEntry entry = spend.entry(index, time, state.genesis().origin(), previous, mechanism,
+          opening.commitments(), recorded);
       byte[] bytes = entry.encode();
       // The openings are saved first: an entry that lands can then always be opened.
       openings.save(opening);
