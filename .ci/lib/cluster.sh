@@ -20,7 +20,7 @@ cluster_init() {
   port="${CLUSTER_TEST_PORT:-7077}"
   master_url="spark://127.0.0.1:$port"
   work="$(mktemp -d "${TMPDIR:-/tmp}/privspark-$cluster_name.XXXXXX")"
-  adult="$root/dp-spark/src/test/resources/data/adult/adult.data"
+  adult="$root/data/adult/adult.data"
   pids=()
   trap cluster_cleanup EXIT
 }
@@ -65,7 +65,10 @@ await() {
 cluster_prepare() {
   say "building the app jar and the Spark classpath"
   bin/privspark-submit --prepare
-  app_jar="$root/examples/target/examples-0.1.0-SNAPSHOT-app.jar"
+  # The production artefact: privspark-jobs' app jar (bin/privspark-submit --prepare builds it too).
+  # shellcheck source=../../bin/lib/project.sh
+  . bin/lib/project.sh
+  app_jar="$root/privspark-jobs/target/privspark-jobs-$(privspark_version)-app.jar"
   [ -f "$app_jar" ] || { echo "$cluster_name: no $app_jar" >&2; exit 1; }
 
   export SPARK_HOME="$work/spark-home"
@@ -128,6 +131,6 @@ cluster_submit() {
   shift
   java "${spark_flags[@]}" -Xmx1g -cp "$SPARK_HOME/jars/*" org.apache.spark.deploy.SparkSubmit \
     --master "$master_url" --deploy-mode client --executor-memory 1g --total-executor-cores 2 \
-    --conf spark.ui.enabled=false "${opts[@]}" --class org.privspark.examples.Main "$app_jar" \
+    --conf spark.ui.enabled=false "${opts[@]}" --class org.privspark.jobs.Main "$app_jar" \
     "$@" > "$log" 2>&1
 }

@@ -44,7 +44,7 @@ import org.privspark.spark.sql.PrivateDataFrame;
  * the ledger with the public key alone, and a summary compares the ε spent with the budget.
  *
  * <p>Arguments: {@code [--data DIR] [--out DIR]}. DIR holds {@code adult.data} and {@code
- * adult.test} (default: the copy in {@code dp-spark/src/test/resources/data/adult}, found from the
+ * adult.test} (default: the copy in {@code data/adult}, found from the
  * checkout: {@code $PRIVSPARK_ROOT}, else the working directory); {@code --out} (default {@code
  * target/privspark-demo} there)
  * receives a new ledger and its key files, replacing an earlier demo's.

@@ -1,6 +1,5 @@
 package org.privspark.examples;
 
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -13,8 +12,10 @@ import org.privspark.core.accounting.RdpAccountant;
 import org.privspark.core.accounting.SampledGaussianEvent;
 
 /**
- * Entry point of the examples jar: {@code Main JOB ARGS...}, one of {@link #JOBS}. docs/JOBS.md
- * describes the jobs' arguments; with no job, {@code demo} runs ({@link DemoJob}).
+ * Entry point of the examples' app jar: {@code Main JOB ARGS...}, one of {@link #JOBS}: the
+ * production jobs of {@code privspark-jobs} ({@link org.privspark.jobs.Main#JOBS}), the demo and
+ * the benchmarks. docs/JOBS.md describes the jobs' arguments; with no job, {@code demo} runs
+ * ({@link DemoJob}).
  */
 public final class Main {
   /** The jobs, by name, in the order the usage lists them. */
@@ -23,10 +24,7 @@ public final class Main {
   private Main() {}
 
   private static Map<String, Consumer<String[]>> jobs() {
-    Map<String, Consumer<String[]>> jobs = new LinkedHashMap<>();
-    jobs.put("aggregate", AggregateJob::main);                      // one DP query charged to a ledger
-    jobs.put("report", ReportJob::main);                            // a battery of queries from a JSON file
-    jobs.put("train", TrainJob::main);                              // DP-SGD regression, charged to a ledger
+    Map<String, Consumer<String[]>> jobs = new LinkedHashMap<>(org.privspark.jobs.Main.JOBS);
     jobs.put("demo", DemoJob::main);                                // end to end on the bundled Adult data
     jobs.put("accountant-demo", args -> accountantDemo());         // plans a DP-SGD run against a budget
     jobs.put("benchmark-aggregation", AggregationBenchmark::main);  // private aggregation vs plain Spark
@@ -38,13 +36,7 @@ public final class Main {
   }
 
   public static void main(String[] args) {
-    String job = args.length == 0 ? "demo" : args[0];
-    Consumer<String[]> run = JOBS.get(job);
-    if (run == null) {
-      System.err.println("unknown job '" + job + "'; jobs: " + String.join(", ", JOBS.keySet()));
-      System.exit(2);
-    }
-    run.accept(Arrays.copyOfRange(args, Math.min(1, args.length), args.length));
+    org.privspark.jobs.Main.run(JOBS, args.length == 0 ? new String[] {"demo"} : args);
   }
 
   private static void accountantDemo() {

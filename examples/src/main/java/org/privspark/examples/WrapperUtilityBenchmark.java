@@ -40,7 +40,7 @@ import org.privspark.spark.ml.wrappers.SufficientStatisticsLinearRegression;
  * person would add k times the noise.
  *
  * <p>Usage: {@code [--data DIR] [--runs N] [--master M]}; DIR holds adult.data and adult.test
- * (default {@code dp-spark/src/test/resources/data/adult}).
+ * (default {@code data/adult}).
  */
 public final class WrapperUtilityBenchmark {
   static final double[] EPSILONS = {0.1, 0.5, 1, 2, 5};
@@ -51,7 +51,7 @@ public final class WrapperUtilityBenchmark {
   private WrapperUtilityBenchmark() {}
 
   public static void main(String[] args) {
-    String data = "dp-spark/src/test/resources/data/adult";
+    String data = "data/adult";
     int runs = 5;
     String master = null;
     for (int i = 0; i < args.length; i++) {

@@ -1,5 +1,6 @@
 package org.privspark.examples;
 
+import org.privspark.jobs.JobFixture;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.countDistinct;
@@ -26,7 +27,7 @@ import org.junit.jupiter.api.Test;
  * so the tests are deterministic (no false failures).
  */
 class AdultVisitsTest {
-  private static final Path ADULT = Path.of("../dp-spark/src/test/resources/data/adult").toAbsolutePath().normalize();
+  private static final Path ADULT = Path.of("../data/adult").toAbsolutePath().normalize();
   private static final long ADULT_TRAIN = 32_561;
   private static final long ADULT_TEST = 16_281;
   private static SparkSession spark;

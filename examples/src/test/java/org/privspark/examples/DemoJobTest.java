@@ -1,5 +1,6 @@
 package org.privspark.examples;
 
+import org.privspark.jobs.JobFixture;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;

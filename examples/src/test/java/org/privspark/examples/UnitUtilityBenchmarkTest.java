@@ -13,7 +13,7 @@ import org.privspark.spark.ml.params.UnitGradient;
  * minutes on Adult and is run by hand, see docs/BENCHMARKS.md). No timing thresholds.
  */
 class UnitUtilityBenchmarkTest {
-  private static final String DATA = "../dp-spark/src/test/resources/data/adult";
+  private static final String DATA = "../data/adult";
 
   @Test
   void settings_defaults_kFromThePublicRule() {

@@ -60,7 +60,7 @@ public final class QuantileAccuracyBenchmark {
 
   public static void main(String[] args) throws IOException {
     int releases = args.length > 0 ? Integer.parseInt(args[0]) : 500;
-    Path adult = Path.of(args.length > 1 ? args[1] : "../dp-spark/src/test/resources/data/adult/adult.data");
+    Path adult = Path.of(args.length > 1 ? args[1] : "../data/adult/adult.data");
     double[] ages = readAges(adult);
     System.out.printf(Locale.ROOT, "releases per row: %d; Adult rows: %d%n", releases, ages.length);
     for (double eps : new double[] {1, 0.1}) {

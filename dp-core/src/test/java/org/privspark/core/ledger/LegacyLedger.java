@@ -19,7 +19,7 @@ import org.privspark.core.ledger.note.SignedNotes;
  * on the test JVM), with format {@code privspark-ledger/1} or {@code /2}. And the tool to re-chain
  * and re-sign a ledger after its files were edited, as the holder of the key could.
  */
-final class LegacyLedger {
+public final class LegacyLedger {
   /** The writer every ledger file went through before version 3. */
   private static final ObjectMapper PLAIN = new ObjectMapper();
   private static final HexFormat HEX = HexFormat.of();
@@ -31,7 +31,7 @@ final class LegacyLedger {
    * any) as the pre-version-3 writer would have written the same content on this JDK, then
    * re-chains and re-signs it.
    */
-  static void rewriteAsBefore(Path ledgerDir, Path openingsDir, NoteSigner signer) throws IOException {
+  public static void rewriteAsBefore(Path ledgerDir, Path openingsDir, NoteSigner signer) throws IOException {
     Path genesisFile = ledgerDir.resolve(LedgerLayout.GENESIS);
     ObjectNode genesis = (ObjectNode) PLAIN.readTree(Files.readAllBytes(genesisFile));
     genesis.put("format", "confidential".equals(genesis.get("mode").asText())

@@ -10,12 +10,12 @@ import java.nio.file.Path;
  * default Temurin 25 where the CI machines ship it. Tests that need it are skipped, saying so,
  * where it is missing.
  */
-final class NewerJdk {
-  static final Path HOME = Path.of(System.getProperty("privspark.newerJdk", "/usr/lib/jvm/temurin-25-jdk-amd64"));
+public final class NewerJdk {
+  public static final Path HOME = Path.of(System.getProperty("privspark.newerJdk", "/usr/lib/jvm/temurin-25-jdk-amd64"));
 
   private NewerJdk() {}
 
-  static void assumePresent() {
+  public static void assumePresent() {
     assumeTrue(Files.isExecutable(HOME.resolve("bin").resolve("java")), "no JDK at " + HOME
         + ": the cross-JDK check is skipped (set -Dprivspark.newerJdk=JAVA_HOME to a JDK 19 or later)");
   }

@@ -1,0 +1,29 @@
+# Sourced by bin/ and .ci/ scripts (with $root set to the checkout): facts about the build that the
+# scripts would otherwise repeat.
+#   privspark_version        the project version, read from the parent pom.xml (its one home)
+#   privspark_modules        the reactor's modules, from the parent pom.xml
+#   privspark_stale FILE...  true when a FILE is missing or older than any module's main sources or pom
+
+privspark_version() {
+  # The parent's own <version>, the first one indented by two spaces (the <parent> blocks of the
+  # modules and the plugins' versions are indented deeper).
+  sed -n 's#^  <version>\(.*\)</version>#\1#p' "$root/pom.xml" | head -n 1
+}
+
+privspark_modules() {
+  sed -n 's#^ *<module>\(.*\)</module>#\1#p' "$root/pom.xml"
+}
+
+privspark_stale() {
+  local f m
+  local inputs=("$root/pom.xml")
+  for m in $(privspark_modules); do
+    inputs+=("$root/$m/pom.xml")
+    [ -d "$root/$m/src/main" ] && inputs+=("$root/$m/src/main")
+  done
+  for f in "$@"; do
+    [ -f "$f" ] || return 0
+    [ -n "$(find "${inputs[@]}" -newer "$f" -print -quit 2>/dev/null)" ] && return 0
+  done
+  return 1
+}

@@ -1,0 +1,44 @@
+package org.privspark.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code privspark} command line: the users' and auditors' tool, runnable without Spark. Exit
+ * codes: 0 success, 1 a failure while running (for {@code audit}: the ledger, or the holder's proof
+ * or answer, was rejected), 2 the input is wrong and nothing was done or verified (bad arguments,
+ * with usage; for {@code audit} also a missing or unreadable file, a key of the wrong kind, a saved
+ * checkpoint damaged by a copy, a directory without a ledger), 3 {@code ledger record} refused a
+ * spend over budget.
+ */
+@Command(
+    name = "privspark",
+    description = "PrivSpark: differential-privacy accounting, ledger and audit tools.",
+    mixinStandardHelpOptions = true,
+    versionProvider = PrivSparkCli.Version.class,
+    subcommands = {AccountantCommand.class, LedgerCommand.class, AuditCommand.class})
+public final class PrivSparkCli implements Runnable {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(spec.commandLine(), "a command is required");
+  }
+
+  /** Runs the CLI and returns its exit code (for tests and embedding). */
+  public static int run(String... args) {
+    return new CommandLine(new PrivSparkCli()).execute(args);
+  }
+
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = PrivSparkCli.class.getPackage().getImplementationVersion();
+      return new String[] {"privspark " + (v == null ? "development build" : v)};
+    }
+  }
+}

@@ -1,0 +1,232 @@
+package org.privspark.jobs;
+
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.function.Supplier;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.privspark.core.accounting.BudgetExhaustedException;
+import org.privspark.core.accounting.ReleaseIdReusedException;
+import org.privspark.core.accounting.ComposedEvent;
+import org.privspark.core.accounting.PrivacyBudget;
+import org.privspark.core.accounting.PrivacyEvent;
+import org.privspark.core.accounting.PrivacyGuarantee;
+import org.privspark.core.ledger.Ledger;
+import org.privspark.core.ledger.LedgerException;
+import org.privspark.core.ledger.Receipt;
+import org.privspark.core.ledger.ReleaseDetails;
+import org.privspark.core.noise.Secret;
+import org.privspark.spark.ledger.HadoopLedgerStore;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * Job {@code report}: a battery of DP queries from a JSON query file ({@link ReportSpec}), such as
+ * "monthly statistics", over one data set and charged to one ledger (docs/JOBS.md).
+ *
+ * <p><b>One release.</b> The queries' events are composed ({@link ComposedEvent}) and appended as
+ * one ledger entry, mechanism {@value #MECHANISM}, before any query runs: the report is charged
+ * whole or not at all (over budget: exit 3, nothing charged), never half-way. Each query then runs
+ * against that pre-paid entry (a query whose cost differs from what was paid for is refused), and
+ * each result gets a copy of the entry's receipt, naming its query.
+ *
+ * <p><b>Secrets.</b> With {@code --release-secret}, query {@code q} uses HMAC-SHA256(secret, q's
+ * name) ({@link ReleaseSecrets#forQuery}): the report is reproducible and no two queries share a
+ * secret. Without it, every query draws a fresh secret.
+ *
+ * <p>Validation comes first, as in {@link AggregateJob}: every query is checked against the schema
+ * before anything is charged or created. Not thread-safe; one run per instance.
+ */
+@Command(name = "report", mixinStandardHelpOptions = true, sortOptions = false,
+    description = "Run a battery of DP queries from a JSON file as one release charged to a ledger.",
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {"0:done", "1:failed while running (after validation)", "2:bad arguments; nothing charged",
+        "3:over budget; nothing charged"})
+public final class ReportJob implements Callable<Integer> {
+  /** The ledger's mechanism name for a report's composed entry. */
+  static final String MECHANISM = "private-report";
+
+  @Spec CommandSpec spec;
+
+  @Option(names = "--queries", required = true, paramLabel = "FILE", description = "The report's JSON query file.")
+  Path queries;
+
+  @Mixin JobOptions.Input input;
+
+  @ArgGroup(exclusive = true, multiplicity = "1", heading = "Privacy unit (one of):%n")
+  JobOptions.Input.Unit unit;
+
+  @Mixin JobOptions.LedgerOptions ledgerOptions;
+
+  @Mixin JobOptions.Output output;
+
+  private final Supplier<SparkSession> sessions;
+
+  /** A job that gets its session from {@code sessions} once the arguments parse. */
+  public ReportJob(Supplier<SparkSession> sessions) {
+    this.sessions = sessions;
+  }
+
+  /** {@code Main report ARGS}: runs on spark-submit's session and exits with the job's code. */
+  public static void main(String[] args) {
+    System.exit(SparkJobs.main("privspark-report", ReportJob::new, args));
+  }
+
+  /** Runs the job on {@code spark} with these streams; returns the exit code (for tests). */
+  public static int run(SparkSession spark, PrintWriter out, PrintWriter err, String... args) {
+    return SparkJobs.run(new ReportJob(() -> spark), out, err, args);
+  }
+
+  private record Prepared(ReportSpec report, Dataset<Row> data, List<Dataset<Row>> keys, List<PrivacyEvent> events,
+      Secret secret, JobLedger ledger, JobOutput output) {}
+
+  @Override
+  public Integer call() {
+    Prepared p;
+    try {
+      p = prepare();
+    } catch (LedgerException e) {
+      err("the ledger cannot be used: " + e.getMessage());
+      return SparkJobs.FAILED;
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+    } catch (UncheckedIOException e) {
+      err(e.getMessage() + ": " + e.getCause().getMessage());
+      return SparkJobs.FAILED;
+    }
+    return release(p);
+  }
+
+  private Prepared prepare() {
+    ReportSpec report = ReportSpec.read(queries);
+    input.unit = unit;
+    String outputFormat = output.format();
+    input.format();
+    Secret secret = output.releaseSecret == null ? null : ReleaseSecrets.read(output.releaseSecret);
+
+    SparkSession spark = sessions.get();
+    out("report " + report.report() + ": " + report.queries().size() + " queries from " + queries);
+    out("reading " + input.path + " (" + input.format() + ")");
+    Dataset<Row> data = input.numeric(input.read(spark), report.queries().stream()
+        .flatMap(q -> q.statistics().stream()).map(StatisticSpec::column).toList());
+    out("schema: " + data.schema().simpleString());
+    List<Dataset<Row>> keys = new ArrayList<>();
+    List<PrivacyEvent> events = new ArrayList<>();
+    for (QuerySpec q : report.queries()) {
+      Dataset<Row> k = q.publicGroups() == null ? null
+          : SparkJobs.readTable(spark, "publicGroups of query '" + q.name() + "'", q.publicGroups());
+      keys.add(k);
+      // Validation and cost only: this budget is never spent from.
+      events.add(q.build(data, input.unitColumn(), input.claim(ledgerOptions.unit), PrivacyBudget.inMemory(1, 0), k, null).cost());
+      if (k != null) {
+        SparkJobs.requireConvertibleKeys(data, k, q.groupBy(), "publicGroups of query '" + q.name() + "'");
+      }
+      out(String.format(Locale.ROOT, "  query %s: epsilon=%s delta=%s noise=%s, %d statistic(s): valid", q.name(),
+          q.epsilon(), q.delta(), q.noise().name().toLowerCase(Locale.ROOT), q.statistics().size()));
+    }
+    JobLedger ledger = JobLedger.prepare(HadoopLedgerStore.of(ledgerOptions.location, spark), ledgerOptions);
+    JobOutput out = new JobOutput(spark, output.dir, outputFormat);
+    out.requireAbsent(report.queries().stream().map(QuerySpec::name).toList());
+    return new Prepared(report, data, keys, events, secret, ledger, out);
+  }
+
+  private int release(Prepared p) {
+    Optional<SparkJobs.Opened> opened = SparkJobs.open(p.data(), input, p.ledger(), this::out, this::err);
+    if (opened.isEmpty()) {
+      return SparkJobs.FAILED;
+    }
+    Ledger ledger = opened.get().ledger();
+    PrivacyGuarantee before = opened.get().before();
+    ReportSpec report = p.report();
+    StringBuilder description = new StringBuilder("report " + report.report());
+    report.queries().forEach(q -> description.append("\n").append(q.describe()));
+    String parameters = String.join(" ", spec.commandLine().getParseResult().originalArgs());
+    String dataset = opened.get().dataset();
+    PrivacyEvent total = new ComposedEvent(p.events());
+    Receipt receipt;
+    try {
+      // The report's one entry carries the release id of the report's secret: a second report
+      // keyed by the same secret file is refused (its queries' secrets derive from it).
+      receipt = ledger.append(MECHANISM, total, new ReleaseDetails(description.toString(), parameters, dataset, ""),
+          p.secret() == null ? null : p.secret().releaseId(), input.claim(ledgerOptions.unit));
+    } catch (BudgetExhaustedException e) {
+      err(e.getMessage());
+      err("nothing was charged (the report's " + report.queries().size() + " queries are charged together)");
+      return SparkJobs.OVER_BUDGET;
+    } catch (ReleaseIdReusedException e) {
+      err("--release-secret " + output.releaseSecret + ": " + e.getMessage());
+      return SparkJobs.USAGE;
+    } catch (LedgerException | UncheckedIOException e) {
+      err("failed while charging: " + e.getMessage());
+      return SparkJobs.FAILED;
+    }
+    out("charged ledger entry " + receipt.index() + " for all " + report.queries().size() + " queries");
+    JobLedger.PrepaidJournal journal = new JobLedger.PrepaidJournal(ledger, p.events(), p.secret() == null ? null : p.secret().releaseId());
+    List<String> lines = new ArrayList<>();
+    try {
+      for (int i = 0; i < report.queries().size(); i++) {
+        QuerySpec q = report.queries().get(i);
+        Secret s = p.secret() == null ? null : ReleaseSecrets.forQuery(p.secret(), q.name());
+        Dataset<Row> result = q.build(p.data(), input.unitColumn(), input.claim(ledgerOptions.unit), journal.budget(), p.keys().get(i), s).run();
+        long written = p.output().writeResult(q.name(), result, q.groupBy());
+        Map<String, Object> release = new LinkedHashMap<>();
+        release.put("job", "report");
+        release.put("report", report.report());
+        release.put("query", q.describe());
+        release.put("epsilon", q.epsilon());
+        release.put("delta", q.delta());
+        release.put("mechanism", MECHANISM);
+        release.put("epsilonAtBudgetDelta", SparkJobs.epsilonOf(p.events().get(i), ledger));
+        release.put("reportEpsilonAtBudgetDelta", SparkJobs.epsilonOf(total, ledger));
+        release.put("ledger", p.ledger().location());
+        release.put("origin", ledger.genesis().origin());
+        release.put("reproducible", p.secret() != null);
+        p.output().writeReceipt(q.name(), receipt, release);
+        out("  " + q.name() + ": wrote " + written + " row(s) to " + p.output().resultPath(q.name()) + " and "
+            + p.output().receiptPath(q.name()).getName());
+        lines.add(String.format(Locale.ROOT, "    %-28s %6d rows  %s", q.name(), written, p.output().resultPath(q.name())));
+      }
+    } catch (Exception e) { // SparkException is a checked (Scala) exception
+      err("ledger entry " + receipt.index() + " was charged, but the report failed: " + SparkJobs.failureWithoutData(e));
+      return SparkJobs.FAILED;
+    }
+    PrivacyGuarantee after = ledger.spent();
+    double budget = ledger.genesis().budgetEpsilon();
+    double d = ledger.genesis().budgetDelta();
+    out("summary:");
+    out("  report:            " + report.report() + " (" + report.queries().size() + " queries)");
+    out(String.format(Locale.ROOT, "  epsilon spent:     %.6g by this job (ledger total %.6g -> %.6g, at delta=%s)",
+        after.epsilon() - before.epsilon(), before.epsilon(), after.epsilon(), d));
+    out(String.format(Locale.ROOT, "  budget remaining:  epsilon=%.6g of %s at delta=%s",
+        Math.max(0, budget - after.epsilon()), budget, d));
+    out("  ledger:            " + ledger.genesis().origin() + " at " + p.ledger().location() + " (entry "
+        + receipt.index() + ")");
+    out("  results:");
+    lines.forEach(this::out);
+    return SparkJobs.OK;
+  }
+
+  private void out(String line) {
+    spec.commandLine().getOut().println(line);
+    spec.commandLine().getOut().flush();
+  }
+
+  private void err(String line) {
+    spec.commandLine().getErr().println(line);
+    spec.commandLine().getErr().flush();
+  }
+}

@@ -1,0 +1,501 @@
+package org.privspark.jobs;
+
+import static org.apache.spark.sql.functions.col;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.function.Supplier;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.spark.ml.Pipeline;
+import org.apache.spark.ml.PipelineModel;
+import org.apache.spark.ml.PipelineStage;
+import org.apache.spark.ml.evaluation.BinaryClassificationEvaluator;
+import org.apache.spark.ml.evaluation.MulticlassClassificationEvaluator;
+import org.apache.spark.ml.evaluation.RegressionEvaluator;
+import org.apache.spark.ml.feature.SQLTransformer;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructType;
+import org.privspark.core.accounting.BudgetExhaustedException;
+import org.privspark.core.accounting.PrivacyBudget;
+import org.privspark.core.accounting.PrivacyGuarantee;
+import org.privspark.core.ledger.Ledger;
+import org.privspark.core.ledger.LedgerException;
+import org.privspark.core.ledger.Receipt;
+import org.privspark.spark.ledger.HadoopLedgerStore;
+import org.privspark.spark.ml.DPLinearRegression;
+import org.privspark.spark.ml.DPLogisticRegression;
+import org.privspark.spark.ml.DpSgdEstimator;
+import org.privspark.spark.ml.DpSgdModel;
+import org.privspark.spark.ml.DpSgdPlan;
+import org.privspark.spark.ml.PrivacyRecord;
+import org.privspark.spark.ml.feature.PublicFeatureEncoder;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * Job {@code train}: a DP-SGD logistic or linear regression (docs/ML.md) on a CSV or Parquet data
+ * set, features encoded from a public {@link FeatureSpec}, charged to a ledger as one {@code
+ * dp-sgd} entry; writes the fitted {@link PipelineModel} (encoder + model) and, beside it, the
+ * entry's receipt (docs/JOBS.md).
+ *
+ * <pre>
+ * spark-submit --class org.privspark.jobs.Main privspark-jobs-VERSION-app.jar train \
+ *   --input adult.csv --csv-option ignoreLeadingWhiteSpace=true --features adult-features.json \
+ *   --model logistic --target-epsilon 1 --target-delta 1e-5 --expected-batch-size 1024 \
+ *   --num-units 32561 --epochs 5 --clip-norm 2 --learning-rate 2 \
+ *   --ledger hdfs://nn:8020/privacy/adult-ledger --key adult.key --budget-epsilon 3 --budget-delta 1e-5 \
+ *   --model-out hdfs://nn:8020/models/adult-income --test adult-test.csv
+ * </pre>
+ *
+ * <p><b>Order of work.</b> As {@code aggregate}: everything is validated first, reading no rows —
+ * the feature specification, the options, the input's (and test set's) schema against the
+ * specification, the run's plan ({@link DpSgdEstimator#plan()}: q, z, steps, ε; a target ε that
+ * cannot be reached fails here), the ledger and the model path (absent). A failure exits 2 with
+ * usage and nothing is charged or created. The rows are then counted, the ledger opened or
+ * created, and the pipeline fitted: DP-SGD charges the whole run to the ledger before it reads a
+ * row (over budget: exit 3, nothing charged). Last, the model and its receipt are written and the
+ * test metrics, if asked for, printed as one line of JSON.
+ *
+ * <p>The privacy unit is given by the feature specification: a unit column with at most k rows
+ * per unit (user-level DP-SGD), or the statement that each row is one unit ({@code "rowIsUnit":
+ * true}); the ledger entry records the claim (docs/JOBS.md, docs/ML.md). The job prints no row
+ * count; its test-set metrics are exact, and private only if the test set is public. Not thread-safe; one run per instance.
+ */
+@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+    description = "Train a DP-SGD logistic or linear regression on CSV or Parquet, charged to a ledger;"
+        + " write the PipelineModel (public feature encoder + model) and its receipt.",
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {"0:done", "1:failed while running (after validation)", "2:bad arguments; nothing charged",
+        "3:over budget; nothing charged"})
+public final class TrainJob implements Callable<Integer> {
+  /** The ledger's mechanism name for these runs (as dp-spark's DP-SGD estimators record). */
+  static final String MECHANISM = "dp-sgd";
+  /** The linear model's prediction before it is scaled back to the label's units. */
+  static final String SCALED_PREDICTION = "privspark_scaled_prediction";
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @Spec CommandSpec spec;
+
+  @Mixin JobOptions.Input input;
+
+  @Option(names = "--features", required = true, paramLabel = "FILE",
+      description = "The feature specification (JSON): numeric columns with public bounds, categorical columns"
+          + " with public vocabularies, the label; see docs/JOBS.md and examples/src/main/resources/"
+          + "adult-features.json.")
+  Path features;
+
+  @Option(names = "--model", defaultValue = "logistic", paramLabel = "logistic|linear",
+      description = "The model (default: ${DEFAULT-VALUE}).")
+  String model;
+
+  @Option(names = "--target-epsilon", paramLabel = "E",
+      description = "The epsilon of the whole run, with --target-delta: the smallest noise multiplier that meets"
+          + " them is used. Or give --noise-multiplier.")
+  Double targetEpsilon;
+
+  @Option(names = "--target-delta", paramLabel = "D", description = "The delta at which --target-epsilon holds.")
+  Double targetDelta;
+
+  @Option(names = "--noise-multiplier", paramLabel = "Z",
+      description = "z = sigma / clip norm, instead of --target-epsilon/--target-delta; the run's epsilon is then"
+          + " read at the ledger's delta.")
+  Double noiseMultiplier;
+
+  @Option(names = "--epochs", defaultValue = "5", paramLabel = "N",
+      description = "Epochs (default: ${DEFAULT-VALUE}); steps = epochs x floor(1/q).")
+  int epochs;
+
+  @Option(names = "--expected-batch-size", paramLabel = "B",
+      description = "The expected (Poisson) number of units per step B; q = B / --num-units. Or give --sample-rate.")
+  Double expectedBatchSize;
+
+  @Option(names = "--sample-rate", paramLabel = "Q", description = "The Poisson sampling rate q in (0, 1].")
+  Double sampleRate;
+
+  @Option(names = {"--num-units", "--num-examples"}, paramLabel = "N",
+      description = "The PUBLIC number of privacy units in the training data (rows, with \"rowIsUnit\": true in the"
+          + " spec; e.g. a published population size), needed with --expected-batch-size. It sets q and the"
+          + " gradient divisor and is not protected. Give it or --num-units-noise-std. (--num-examples: old name.)")
+  Long numExamples;
+
+  @Option(names = {"--num-units-noise-std", "--num-examples-noise-std"}, paramLabel = "SIGMA",
+      description = "Instead of --num-units (with --sample-rate): N is a DP count of the units with Gaussian"
+          + " noise of this sigma in [1, 524288], charged in the run's one ledger entry.")
+  Double numExamplesNoiseStd;
+
+  @Option(names = "--clip-norm", paramLabel = "C", description = "L2 bound of each row's gradient and of each unit's sum of them (default 1).")
+  Double clipNorm;
+
+  @Option(names = "--learning-rate", paramLabel = "ETA",
+      description = "Constant learning rate (default 1 for logistic, 0.1 for linear).")
+  Double learningRate;
+
+  @Option(names = "--reg-param", paramLabel = "LAMBDA", description = "L2 regularisation (default 0).")
+  Double regParam;
+
+  @Mixin JobOptions.LedgerOptions ledgerOptions;
+
+  @Option(names = "--model-out", required = true, paramLabel = "DIR",
+      description = "Where the fitted PipelineModel is saved (Spark ML format; any Hadoop URI); DIR.receipt.json"
+          + " gets the ledger entry's receipt. Neither may exist yet.")
+  String modelOut;
+
+  @Option(names = "--public-test", paramLabel = "FILE",
+      description = "A PUBLIC test set (same format and options as --input): prints exact metrics as JSON"
+          + " (accuracy and AUC, or RMSE and R²). They are not differentially private: never give a split of"
+          + " the private data here.")
+  String test;
+
+  private final Supplier<SparkSession> sessions;
+
+  /** A job that gets its session from {@code sessions} once the arguments parse. */
+  public TrainJob(Supplier<SparkSession> sessions) {
+    this.sessions = sessions;
+  }
+
+  /** {@code Main train ARGS}: runs on spark-submit's session and exits with the job's code. */
+  public static void main(String[] args) {
+    System.exit(SparkJobs.main("privspark-train", TrainJob::new, args));
+  }
+
+  /** Runs the job on {@code spark} with these streams; returns the exit code (for tests). */
+  public static int run(SparkSession spark, PrintWriter out, PrintWriter err, String... args) {
+    return SparkJobs.run(new TrainJob(() -> spark), out, err, args);
+  }
+
+  @Override
+  public Integer call() {
+    Prepared p;
+    try {
+      p = prepare();
+    } catch (IllegalArgumentException | IllegalStateException | LedgerException e) {
+      if (e instanceof LedgerException) {
+        err("the ledger cannot be used: " + e.getMessage());
+        return SparkJobs.FAILED;
+      }
+      throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+    } catch (UncheckedIOException e) {
+      err(e.getMessage() + ": " + e.getCause().getMessage());
+      return SparkJobs.FAILED;
+    }
+    return train(p);
+  }
+
+  /** Everything checked, nothing read but schemas, nothing written. */
+  private record Prepared(SparkSession spark, FeatureSpec features, Pipeline pipeline, DpSgdEstimator<?, ?> estimator,
+      DpSgdPlan plan, Dataset<Row> data, Dataset<Row> test, JobLedger ledger, org.apache.hadoop.fs.Path modelPath,
+      org.apache.hadoop.fs.Path receiptPath) {}
+
+  private Prepared prepare() {
+    String kind = model.toLowerCase(Locale.ROOT);
+    if (!kind.equals("logistic") && !kind.equals("linear")) {
+      throw new IllegalArgumentException("--model must be logistic or linear; got '" + model + "'");
+    }
+    FeatureSpec fs = FeatureSpec.read(features);
+    fs.requireLabelFor(kind);
+    PublicFeatureEncoder encoder = fs.encoder();
+    DpSgdEstimator<?, ?> estimator = estimator(kind, fs);
+    JobOptions.Input.Unit rows = new JobOptions.Input.Unit();
+    input.unit = rows; // DP-SGD's unit comes from the feature spec; the input adds no unit column
+    input.format();
+
+    SparkSession spark = sessions.get();
+    out("reading " + input.path + " (" + input.format() + ")");
+    Dataset<Row> data = labelled(numeric(input, input.read(spark), fs, kind), fs, kind);
+    out("schema: " + data.schema().simpleString());
+    StructType encoded = encoder.transformSchema(data.schema());
+    estimator.transformSchema(encoded);
+    out(String.format(Locale.ROOT, "features: %d from %s (%d numeric, %d categorical; unknown=%s%s); label %s",
+        encoder.numFeatures(), features, fs.numeric().size(), fs.categorical().size(), fs.unknown(),
+        fs.maxNorm() == null ? "" : ", maxNorm=" + fs.maxNorm(), describeLabel(fs, kind)));
+    Dataset<Row> testData = null;
+    if (test != null) {
+      if (java.nio.file.Paths.get(test).normalize().equals(java.nio.file.Paths.get(input.path).normalize())) {
+        throw new IllegalArgumentException("--public-test must be a public test set, not the private --input "
+            + input.path + ": its exact metrics would describe the private rows");
+      }
+      JobOptions.Input t = new JobOptions.Input();
+      t.path = test;
+      t.format = input.format();
+      t.csvOptions = input.csvOptions;
+      t.schema = input.schema;
+      t.unit = rows;
+      try {
+        testData = labelled(numeric(t, t.read(spark), fs, kind), fs, kind);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(e.getMessage().replaceFirst("^--input", "--public-test"), e);
+      }
+      try {
+        encoder.transformSchema(testData.schema());
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("--public-test " + test + ": " + e.getMessage(), e);
+      }
+    }
+
+    JobLedger ledger = JobLedger.prepare(HadoopLedgerStore.of(ledgerOptions.location, spark), ledgerOptions);
+    // The plan: validated and previewed on a budget of the ledger's size that nothing records.
+    estimator.setBudget(ledger.previewBudget());
+    DpSgdPlan plan = estimator.plan();
+    out(String.format(Locale.ROOT,
+        "plan: %s, q=%.6g, noise multiplier z=%.6g, clip norm C=%s, %d epoch(s) x %d = %d steps:"
+            + " epsilon=%.6g at delta=%s",
+        kind, plan.sampleRate(), plan.noiseMultiplier(), plan.clipNorm(), plan.epochs(), plan.stepsPerEpoch(),
+        plan.steps(), plan.epsilon(), plan.delta()));
+
+    org.apache.hadoop.fs.Path modelPath;
+    org.apache.hadoop.fs.Path receiptPath;
+    try {
+      org.apache.hadoop.fs.Path raw = new org.apache.hadoop.fs.Path(modelOut);
+      FileSystem hfs = raw.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      modelPath = hfs.makeQualified(raw);
+      receiptPath = new org.apache.hadoop.fs.Path(modelPath.getParent(), modelPath.getName() + ".receipt.json");
+      for (org.apache.hadoop.fs.Path path : List.of(modelPath, receiptPath)) {
+        if (hfs.exists(path)) {
+          throw new IllegalArgumentException("--model-out " + modelOut + ": " + path
+              + " exists already; choose a new path (models are never overwritten)");
+        }
+      }
+    } catch (IOException e) {
+      throw new IllegalArgumentException("--model-out " + modelOut + " cannot be checked: " + e.getMessage(), e);
+    }
+    List<PipelineStage> stages = new java.util.ArrayList<>(List.of(encoder, estimator));
+    if (kind.equals("linear")) {
+      // Back to the label's units: the estimator learns the label scaled to [0, 1] by its public bounds.
+      double lo = fs.label().lower();
+      double hi = fs.label().upper();
+      stages.add(new SQLTransformer().setStatement(String.format(Locale.ROOT,
+          "SELECT *, %s * %s + %s AS prediction FROM __THIS__", SCALED_PREDICTION, Double.toString(hi - lo),
+          Double.toString(lo))));
+    }
+    Pipeline pipeline = new Pipeline().setStages(stages.toArray(PipelineStage[]::new));
+    return new Prepared(spark, fs, pipeline, estimator, plan, data, testData, ledger, modelPath, receiptPath);
+  }
+
+  private DpSgdEstimator<?, ?> estimator(String kind, FeatureSpec fs) {
+    DpSgdEstimator<?, ?> e = kind.equals("logistic") ? new DPLogisticRegression()
+        : new DPLinearRegression().setPredictionCol(SCALED_PREDICTION);
+    e.setLabelCol(FeatureSpec.LABEL).setFeaturesCol("features").setEpochs(epochs);
+    // Whom the run protects: the unit named by --unit (the spec may repeat it, and must agree), with
+    // the spec's unit column and k, or the spec's statement that each row is one unit.
+    if (fs.privacyUnit() != null && !fs.privacyUnit().equals(ledgerOptions.unit)) {
+      throw new IllegalArgumentException("privacyUnit '" + fs.privacyUnit() + "' of the feature specification must"
+          + " equal --unit '" + ledgerOptions.unit + "'");
+    }
+    e.setPrivacyUnit(fs.privacyUnit() != null ? fs.privacyUnit() : ledgerOptions.unit);
+    if (fs.rowIsUnit()) {
+      e.setRowIsUnit(true);
+    } else {
+      e.setPrivacyUnitCol(fs.unitColumn()).setMaxRowsPerUnit(fs.maxRowsPerUnit());
+    }
+    if (fs.unitGradient() != null) {
+      e.setUnitGradient(fs.unitGradient());
+    }
+    if (targetEpsilon != null) {
+      e.setTargetEpsilon(targetEpsilon);
+    }
+    if (targetDelta != null) {
+      e.setTargetDelta(targetDelta);
+    }
+    if (noiseMultiplier != null) {
+      e.setNoiseMultiplier(noiseMultiplier);
+    }
+    if (expectedBatchSize != null) {
+      e.setExpectedBatchSize(expectedBatchSize);
+    }
+    if (sampleRate != null) {
+      e.setSampleRate(sampleRate);
+    }
+    if (numExamples != null) {
+      e.setNumUnits(numExamples);
+    }
+    if (numExamplesNoiseStd != null) {
+      e.setNumUnitsNoiseStd(numExamplesNoiseStd);
+    }
+    if (clipNorm != null) {
+      e.setClipNorm(clipNorm);
+    }
+    if (learningRate != null) {
+      e.setLearningRate(learningRate);
+    }
+    if (regParam != null) {
+      e.setRegParam(regParam);
+    }
+    return e;
+  }
+
+  /** The numeric features, and a linear model's label, as numbers (a CSV read without --schema is strings). */
+  private static Dataset<Row> numeric(JobOptions.Input in, Dataset<Row> data, FeatureSpec fs, String kind) {
+    List<String> columns = new ArrayList<>(fs.numeric().stream().map(FeatureSpec.Numeric::column).toList());
+    if (kind.equals("linear")) {
+      columns.add(fs.label().column());
+    }
+    return in.numeric(data, columns);
+  }
+
+  /** The data with the training label added; rows whose label is null are dropped. */
+  private static Dataset<Row> labelled(Dataset<Row> data, FeatureSpec fs, String kind) {
+    fs.requireLabelColumn(data.schema(), kind);
+    if (java.util.Arrays.asList(data.columns()).contains(FeatureSpec.LABEL)) {
+      throw new IllegalArgumentException("the input must not have a column named " + FeatureSpec.LABEL
+          + " (the job adds it)");
+    }
+    return data.where(col(fs.label().column()).isNotNull()).withColumn(FeatureSpec.LABEL, fs.trainingLabel(kind));
+  }
+
+  private static String describeLabel(FeatureSpec fs, String kind) {
+    FeatureSpec.Label l = fs.label();
+    return kind.equals("logistic")
+        ? "'" + l.column() + "': 1 when " + (l.match().equals("prefix") ? "it starts with" : "it equals") + " '"
+            + l.positive() + "', else 0"
+        : "'" + l.column() + "' clamped to [" + l.lower() + ", " + l.upper() + "], scaled to [0, 1]";
+  }
+
+  private int train(Prepared p) {
+    Optional<SparkJobs.Opened> opened = SparkJobs.open(p.data(), input, p.ledger(), this::out, this::err);
+    if (opened.isEmpty()) {
+      return SparkJobs.FAILED;
+    }
+    Ledger ledger = opened.get().ledger();
+    PrivacyGuarantee before = opened.get().before();
+    String parameters = String.join(" ", spec.commandLine().getParseResult().originalArgs());
+    String dataset = opened.get().dataset();
+    JobLedger.ReceiptJournal journal = new JobLedger.ReceiptJournal(ledger, parameters, dataset);
+    PrivacyBudget budget = journal.budget();
+    p.estimator().setBudget(budget);
+    out(String.format(Locale.ROOT, "training: %d steps (progress: logger org.privspark.spark.ml.DpSgd at INFO)",
+        p.plan().steps()));
+    PipelineModel fitted;
+    try {
+      fitted = p.pipeline().fit(p.data());
+    } catch (BudgetExhaustedException e) {
+      err(e.getMessage());
+      err("nothing was charged");
+      return SparkJobs.OVER_BUDGET;
+    } catch (LedgerException | UncheckedIOException e) {
+      Receipt r = journal.receipt();
+      err((r == null ? "failed while charging: " : "ledger entry " + r.index() + " was charged, but training failed: ")
+          + e.getMessage());
+      return SparkJobs.FAILED;
+    } catch (RuntimeException e) {
+      Receipt r = journal.receipt();
+      err(r == null ? "failed before charging anything: " + e
+          : "ledger entry " + r.index() + " was charged, but training failed: " + SparkJobs.failureWithoutData(e));
+      return SparkJobs.FAILED;
+    }
+    Receipt receipt = journal.receipt();
+    out("charged ledger entry " + receipt.index());
+    DpSgdModel<?> m = (DpSgdModel<?>) fitted.stages()[1];
+    PrivacyRecord record = m.privacyRecord();
+    try {
+      fitted.write().save(p.modelPath().toString());
+      out("wrote model " + p.modelPath());
+      Map<String, Object> release = new LinkedHashMap<>();
+      release.put("job", "train");
+      release.put("model", model.toLowerCase(Locale.ROOT));
+      release.put("mechanism", MECHANISM);
+      release.put("sampleRate", record.sampleRate());
+      release.put("noiseMultiplier", record.noiseMultiplier());
+      release.put("steps", record.steps());
+      release.put("clipNorm", record.clipNorm());
+      if (!record.unit().rowIsUnit()) {
+        release.put("maxRowsPerUnit", record.unit().maxRowsPerUnit());
+        release.put("unitGradient", record.unitGradient().value());
+      }
+      release.put("epsilon", record.epsilon());
+      release.put("delta", record.delta());
+      release.put("epsilonAtBudgetDelta", SparkJobs.epsilonOf(journal.event(), ledger));
+      release.put("ledger", p.ledger().location());
+      release.put("origin", ledger.genesis().origin());
+      new JobOutput(p.spark(), p.modelPath().getParent().toString(), "csv")
+          .writeReceipt(p.modelPath().getName(), receipt, release);
+      out("wrote receipt " + p.receiptPath());
+      if (p.test() != null) {
+        out(metrics(fitted, p.test(), p.features()));
+      }
+      summary(before, ledger.spent(), ledger, p.ledger().location(), receipt, record, p.modelPath().toString(),
+          p.receiptPath().toString());
+      return SparkJobs.OK;
+    } catch (Exception e) { // SparkException is a checked (Scala) exception
+      err("ledger entry " + receipt.index() + " was charged, but writing the model or the metrics failed: " + e);
+      return SparkJobs.FAILED;
+    }
+  }
+
+  /**
+   * Test metrics as one line of JSON: exact, so only for a public test set (no row count: the
+   * metrics are what the option is for).
+   */
+  private String metrics(PipelineModel fitted, Dataset<Row> testData, FeatureSpec fs) throws Exception {
+    Dataset<Row> predictions = fitted.transform(testData).cache();
+    try {
+      ObjectNode o = JSON.createObjectNode();
+      o.put("model", model.toLowerCase(Locale.ROOT));
+      o.put("publicTest", test);
+      if (model.equalsIgnoreCase("logistic")) {
+        o.put("accuracy", new MulticlassClassificationEvaluator().setLabelCol(FeatureSpec.LABEL)
+            .setPredictionCol("prediction").setMetricName("accuracy").evaluate(predictions));
+        o.put("auc", new BinaryClassificationEvaluator().setLabelCol(FeatureSpec.LABEL)
+            .setRawPredictionCol("rawPrediction").setMetricName("areaUnderROC").evaluate(predictions));
+      } else {
+        Dataset<Row> withLabel = predictions.withColumn("privspark_label_value",
+            col(fs.label().column()).cast("double"));
+        RegressionEvaluator ev = new RegressionEvaluator().setLabelCol("privspark_label_value")
+            .setPredictionCol("prediction");
+        o.put("rmse", ev.setMetricName("rmse").evaluate(withLabel));
+        o.put("r2", ev.setMetricName("r2").evaluate(withLabel));
+      }
+      o.put("private", false);
+      o.put("note", "exact metrics on the public test set: not differentially private");
+      return JSON.writeValueAsString(o);
+    } finally {
+      predictions.unpersist();
+    }
+  }
+
+  private void summary(PrivacyGuarantee before, PrivacyGuarantee after, Ledger ledger, String location,
+      Receipt receipt, PrivacyRecord record, String modelPath, String receiptPath) {
+    double budget = ledger.genesis().budgetEpsilon();
+    double d = ledger.genesis().budgetDelta();
+    out("summary:");
+    out(String.format(Locale.ROOT, "  epsilon spent:     %.6g by this job (ledger total %.6g -> %.6g, at delta=%s)",
+        after.epsilon() - before.epsilon(), before.epsilon(), after.epsilon(), d));
+    out(String.format(Locale.ROOT, "  model's cost:      epsilon=%.6g at delta=%s (q=%.6g, z=%.6g, %d steps, C=%s%s)",
+        record.epsilon(), record.delta(), record.sampleRate(), record.noiseMultiplier(), record.steps(),
+        record.clipNorm(), record.unit().rowIsUnit() ? ", one row per unit"
+            : ", k=" + record.unit().maxRowsPerUnit() + ", unitGradient=" + record.unitGradient().value()));
+    out(String.format(Locale.ROOT, "  budget remaining:  epsilon=%.6g of %s at delta=%s",
+        Math.max(0, budget - after.epsilon()), budget, d));
+    out("  ledger:            " + ledger.genesis().origin() + " at " + location + " (entry " + receipt.index()
+        + ", mechanism " + MECHANISM + ")");
+    out("  model:             " + modelPath + " (PipelineModel.load)");
+    out("  receipt:           " + receiptPath);
+  }
+
+  private void out(String line) {
+    spec.commandLine().getOut().println(line);
+    spec.commandLine().getOut().flush();
+  }
+
+  private void err(String line) {
+    spec.commandLine().getErr().println(line);
+    spec.commandLine().getErr().flush();
+  }
+}
