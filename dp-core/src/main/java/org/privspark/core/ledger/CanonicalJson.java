@@ -35,8 +35,11 @@ import java.util.TreeSet;
  * one entry exist. Files of the formats written before that text was fixed may hold a double in a
  * legacy text (what Java 17's {@code Double.toString} wrote); {@link DoubleRule#CANONICAL_OR_LEGACY}
  * accepts it: the re-encoding then writes each number just read in its own Java layout.
+ *
+ * <p>Internal to the ledger: public only for {@code org.privspark.core.ledger.confidential}, whose
+ * files share this code; not an API, and it may change without notice.
  */
-final class CanonicalJson {
+public final class CanonicalJson {
   /**
    * JSON nesting the reader accepts: Jackson's default, stated here because the writer relies on
    * it ({@link EventCodec#MAX_EVENT_NESTING} keeps every entry it writes well inside). Deeper input
@@ -68,7 +71,7 @@ final class CanonicalJson {
   private CanonicalJson() {}
 
   /** Which texts of a double a reader accepts. */
-  enum DoubleRule {
+  public enum DoubleRule {
     /** Only {@link DoubleText#canonical}: ledgers of format version 3 and later. */
     CANONICAL,
     /**
@@ -79,7 +82,8 @@ final class CanonicalJson {
     CANONICAL_OR_LEGACY
   }
 
-  static ObjectNode object() {
+  /** A new, empty object, to be filled in the field order its format defines. */
+  public static ObjectNode object() {
     return JsonNodeFactory.instance.objectNode();
   }
 
@@ -88,7 +92,7 @@ final class CanonicalJson {
   }
 
   /** The canonical bytes of {@code node}: Jackson's compact output, with doubles in the canonical text. */
-  static byte[] encode(JsonNode node) {
+  public static byte[] encode(JsonNode node) {
     return encode(node, DoubleRule.CANONICAL);
   }
 
@@ -134,7 +138,7 @@ final class CanonicalJson {
   }
 
   /** Parses {@code bytes} as one JSON object and requires them to be its canonical encoding under {@code rule}. */
-  static ObjectNode parseCanonical(byte[] bytes, long index, String what, DoubleRule rule) {
+  public static ObjectNode parseCanonical(byte[] bytes, long index, String what, DoubleRule rule) {
     JsonNode node;
     try {
       node = MAPPER.readTree(bytes);
@@ -200,19 +204,20 @@ final class CanonicalJson {
   }
 
   /** Typed reads from one parsed object, each failing with {@link Reason#MALFORMED}. */
-  static final class Fields {
+  public static final class Fields {
     private final ObjectNode node;
     private final long index;
     private final String what;
 
-    Fields(ObjectNode node, long index, String what) {
+    /** The fields of {@code node}, parsed from {@code what} (leaf {@code index}, or −1 for another file). */
+    public Fields(ObjectNode node, long index, String what) {
       this.node = node;
       this.index = index;
       this.what = what;
     }
 
     /** Requires exactly these field names, in this order. */
-    Fields exactly(String... names) {
+    public Fields exactly(String... names) {
       List<String> actual = new ArrayList<>();
       for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
         actual.add(it.next());
@@ -236,7 +241,8 @@ final class CanonicalJson {
       return value;
     }
 
-    String text(String name) {
+    /** The string field {@code name}. */
+    public String text(String name) {
       JsonNode value = get(name);
       if (!value.isTextual()) {
         throw malformed("field '" + name + "' must be a string");
@@ -266,7 +272,8 @@ final class CanonicalJson {
       return value.booleanValue();
     }
 
-    long integer(String name) {
+    /** The integer field {@code name}. */
+    public long integer(String name) {
       JsonNode value = get(name);
       if (!value.isIntegralNumber() || !value.canConvertToLong()) {
         throw malformed("field '" + name + "' must be an integer");
@@ -274,7 +281,8 @@ final class CanonicalJson {
       return value.longValue();
     }
 
-    double number(String name) {
+    /** The number field {@code name}, as a double. */
+    public double number(String name) {
       JsonNode value = get(name);
       if (!value.isDouble()) {
         throw malformed("field '" + name + "' must be a number with a fraction or exponent");
@@ -282,7 +290,8 @@ final class CanonicalJson {
       return value.doubleValue();
     }
 
-    byte[] hex(String name, int length) {
+    /** The field {@code name}: exactly {@code length} bytes in lower-case hex. */
+    public byte[] hex(String name, int length) {
       String text = text(name);
       if (text.length() != 2 * length || !text.equals(text.toLowerCase(java.util.Locale.ROOT))) {
         throw malformed("field '" + name + "' must be " + length + " bytes of lower-case hex");
@@ -294,7 +303,8 @@ final class CanonicalJson {
       }
     }
 
-    ObjectNode object(String name) {
+    /** The object field {@code name}. */
+    public ObjectNode object(String name) {
       JsonNode value = get(name);
       if (!value.isObject()) {
         throw malformed("field '" + name + "' must be an object");
@@ -302,7 +312,8 @@ final class CanonicalJson {
       return (ObjectNode) value;
     }
 
-    ArrayNode array(String name) {
+    /** The array field {@code name}. */
+    public ArrayNode array(String name) {
       JsonNode value = get(name);
       if (!value.isArray()) {
         throw malformed("field '" + name + "' must be an array");
@@ -314,12 +325,14 @@ final class CanonicalJson {
       return new Fields(object(name), index, what + "." + name);
     }
 
-    LedgerException malformed(String message) {
+    /** A {@link Reason#MALFORMED} finding about this object that says {@code message}. */
+    public LedgerException malformed(String message) {
       return new LedgerException(Reason.MALFORMED, index, what + ": " + message);
     }
   }
 
-  static String hex(byte[] bytes) {
+  /** {@code bytes} in lower-case hex. */
+  public static String hex(byte[] bytes) {
     return HEX.formatHex(bytes);
   }
 }

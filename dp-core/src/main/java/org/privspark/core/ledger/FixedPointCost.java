@@ -97,7 +97,7 @@ public record FixedPointCost(long[] rdp, long pureEpsilon, double delta) {
   }
 
   /** f·2^−40 rounded up to a double; {@link #INFINITE} is +∞. */
-  static double toDouble(long f) {
+  public static double toDouble(long f) {
     if (f == INFINITE) {
       return Double.POSITIVE_INFINITY;
     }

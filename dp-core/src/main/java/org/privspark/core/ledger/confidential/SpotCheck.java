@@ -1,4 +1,4 @@
-package org.privspark.core.ledger;
+package org.privspark.core.ledger.confidential;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -12,6 +12,12 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.TreeSet;
 import org.privspark.core.Check;
+import org.privspark.core.ledger.CanonicalJson;
+import org.privspark.core.ledger.CostOpening;
+import org.privspark.core.ledger.Ledger;
+import org.privspark.core.ledger.LedgerEntry;
+import org.privspark.core.ledger.LedgerException;
+import org.privspark.core.ledger.Reason;
 
 /**
  * Spot checks of a confidential ledger: the auditor picks a fresh nonce after a checkpoint is

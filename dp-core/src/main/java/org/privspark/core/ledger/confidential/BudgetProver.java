@@ -1,4 +1,4 @@
-package org.privspark.core.ledger;
+package org.privspark.core.ledger.confidential;
 
 import java.math.BigInteger;
 import java.security.SecureRandom;
@@ -7,6 +7,14 @@ import java.util.List;
 import org.privspark.core.Check;
 import org.privspark.core.accounting.OrderGrid;
 import org.privspark.core.accounting.PrivacyGuarantee;
+import org.privspark.core.ledger.CostOpening;
+import org.privspark.core.ledger.FixedPointCost;
+import org.privspark.core.ledger.Ledger;
+import org.privspark.core.ledger.LedgerEntry;
+import org.privspark.core.ledger.LedgerException;
+import org.privspark.core.ledger.LedgerGenesis;
+import org.privspark.core.ledger.LedgerReplay;
+import org.privspark.core.ledger.Reason;
 import org.privspark.core.zk.PedersenCommitment;
 import org.privspark.core.zk.PedersenOpening;
 import org.privspark.core.zk.ProofContext;
@@ -81,7 +89,7 @@ public final class BudgetProver {
   }
 
   /** The order at which the ledger's RDP total converts to the smallest ε. */
-  static double bestOrder(LedgerReplay state) {
+  public static double bestOrder(LedgerReplay state) {
     return bestOrder(state.guarantee(state.total()), state.genesis());
   }
 
