@@ -66,10 +66,13 @@ public sealed interface PrivacyBudget permits InMemoryBudget, JournaledBudget {
     UnitMismatchException.check(unit().orElse(null), claim);
   }
 
+  /** The budget's ε. */
   double epsilon();
 
+  /** The budget's δ, at which {@link #spent()} is read. */
   double delta();
 
+  /** The orders the accountant tracks the RDP curve at. */
   OrderGrid grid();
 
   /**
