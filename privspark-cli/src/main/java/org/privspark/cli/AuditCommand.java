@@ -13,6 +13,7 @@ import org.privspark.core.audit.BudgetReport;
 import org.privspark.core.audit.ConfidentialVerifier;
 import org.privspark.core.audit.HtmlReport;
 import org.privspark.core.audit.LedgerVerifier;
+import org.privspark.core.audit.ReportContext;
 import org.privspark.core.audit.ReportJson;
 import org.privspark.core.ledger.LedgerEntry;
 import org.privspark.core.ledger.LedgerException;
@@ -88,6 +89,29 @@ final class AuditCommand {
       return new LedgerVerifier(key).verify(new LocalDirectoryStore(dir), checkpoints);
     }
 
+    /**
+     * The tool's version for a report: the jar manifest's Implementation-Version, else the version
+     * Maven recorded in the jar (META-INF/maven/.../pom.properties), else "development build" (run
+     * from classes). The one place to point at another source of the version.
+     */
+    static String toolVersion() {
+      String v = AuditCommand.class.getPackage().getImplementationVersion();
+      if (v != null) {
+        return v;
+      }
+      try (java.io.InputStream in = AuditCommand.class.getResourceAsStream(
+          "/META-INF/maven/org.privspark/privspark-cli/pom.properties")) {
+        if (in != null) {
+          java.util.Properties p = new java.util.Properties();
+          p.load(in);
+          v = p.getProperty("version");
+        }
+      } catch (IOException e) {
+        v = null; // an unreadable resource is the same as none
+      }
+      return v != null && !v.isBlank() ? v.strip() : "development build";
+    }
+
     /** "REJECTED: REASON at entry N: message". */
     static String rejected(Reason reason, long failedIndex, String message) {
       return "REJECTED: " + reason + (failedIndex >= 0 ? " at entry " + failedIndex : "") + ": " + message;
@@ -106,7 +130,8 @@ final class AuditCommand {
     boolean json;
 
     @Option(names = "--html", paramLabel = "OUT",
-        description = "Also write a self-contained HTML report (transparent ledgers; not with --budget-proof).")
+        description = "Also write a self-contained HTML report: the verdict, the audit's time, tool version and"
+            + " key fingerprint, and (when the ledger verifies) its figures, a chart and a table of the entries.")
     Path html;
 
     @Option(names = "--budget-proof", paramLabel = "PROOF",
@@ -120,18 +145,14 @@ final class AuditCommand {
 
     @Override
     int run(NoteVerifier key) throws IOException {
-      if (budgetProof != null && html != null) {
-        // Refused, not ignored: the auditor would otherwise look for a page that was never written.
-        throw new IllegalArgumentException("--html cannot be combined with --budget-proof: the HTML report"
-            + " charts a transparent ledger's spending, and a confidential ledger's costs and total stay hidden;"
-            + " drop --html (--json gives the budget proof's report as JSON)");
-      }
+      // Taken before the ledger is read: the time the audit started.
+      ReportContext context = ReportContext.now(key, toolVersion());
       List<String> saved = new ArrayList<>();
       for (Path p : checkpoints) {
         saved.add(AuditorInputs.readCheckpoint(p, "--checkpoint"));
       }
       if (budgetProof != null) {
-        return verifyConfidential(key, saved);
+        return verifyConfidential(key, saved, context);
       }
       // The mode is known only from the verified ledger.json: read once, by the verifier.
       AuditReport r = verify(key, saved);
@@ -160,23 +181,30 @@ final class AuditCommand {
         r.mechanisms().forEach((name, t) -> out(String.format(Locale.ROOT,
             "  %-24s %8d entries   epsilon alone %.6g", name, t.entries(), t.epsilon())));
       }
-      if (html != null) {
-        try {
-          Files.writeString(html, HtmlReport.render(r), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-          throw new IllegalArgumentException("--html " + html + " cannot be written: " + e);
-        }
-      }
+      writeHtml(() -> HtmlReport.render(r, context));
       return r.intact() ? VERIFIED : REJECTED;
     }
 
-    private int verifyConfidential(NoteVerifier key, List<String> saved) {
+    private void writeHtml(java.util.function.Supplier<String> page) {
+      if (html == null) {
+        return;
+      }
+      try {
+        Files.writeString(html, page.get(), StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        throw new IllegalArgumentException("--html " + html + " cannot be written: " + e);
+      }
+    }
+
+    private int verifyConfidential(NoteVerifier key, List<String> saved, ReportContext context) {
       byte[] bytes = AuditorInputs.read(budgetProof, "--budget-proof");
       BudgetProof proof;
       try {
         proof = BudgetProof.decode(bytes);
       } catch (LedgerException e) {
         err("REJECTED: the budget proof file: " + e.getMessage());
+        writeHtml(() -> HtmlReport.renderFailure(e.reason(), e.index(), "the budget proof file: " + e.getMessage(),
+            context));
         return REJECTED;
       }
       BudgetReport r = new ConfidentialVerifier(key).verifyBudget(new LocalDirectoryStore(dir), saved, proof);
@@ -206,6 +234,7 @@ final class AuditCommand {
           out("entries: " + r.structure().entries());
         }
       }
+      writeHtml(() -> HtmlReport.renderConfidential(r, covers, context));
       return covers ? VERIFIED : REJECTED;
     }
   }
