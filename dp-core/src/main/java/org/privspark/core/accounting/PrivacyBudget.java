@@ -19,7 +19,13 @@ public sealed interface PrivacyBudget permits InMemoryBudget, JournaledBudget {
   /** The length of a release id (a ledger entry's {@code releaseId}). */
   int RELEASE_ID_LENGTH = 16;
 
-  /** An in-memory budget of (ε, δ) on the default order grid. */
+  /**
+   * An in-memory budget of (ε, δ) on the default order grid.
+   *
+   * @param epsilon the budget's ε: finite and &gt; 0
+   * @param delta the budget's δ, in [0, 1)
+   * @return the budget, nothing spent
+   */
   static PrivacyBudget inMemory(double epsilon, double delta) {
     return inMemory(epsilon, delta, OrderGrid.defaults());
   }
@@ -27,6 +33,11 @@ public sealed interface PrivacyBudget permits InMemoryBudget, JournaledBudget {
   /**
    * An in-memory budget of (ε, δ): ε finite and &gt; 0; δ in [0, 1). With δ = 0 only events with
    * a pure-DP bound can be admitted.
+   *
+   * @param epsilon the budget's ε
+   * @param delta the budget's δ
+   * @param grid the orders the accountant tracks
+   * @return the budget, nothing spent
    */
   static PrivacyBudget inMemory(double epsilon, double delta, OrderGrid grid) {
     return new InMemoryBudget(new BudgetTerms(epsilon, delta, grid, null));
@@ -35,6 +46,12 @@ public sealed interface PrivacyBudget permits InMemoryBudget, JournaledBudget {
   /**
    * An in-memory budget of (ε, δ) that protects {@code unit}: it admits only releases that claim
    * to protect that unit ({@link #charge}).
+   *
+   * @param epsilon the budget's ε
+   * @param delta the budget's δ
+   * @param grid the orders the accountant tracks
+   * @param unit whom the budget protects
+   * @return the budget, nothing spent
    */
   static PrivacyBudget inMemory(double epsilon, double delta, OrderGrid grid, PrivacyUnit unit) {
     Check.notNull("unit", unit);
@@ -45,6 +62,12 @@ public sealed interface PrivacyBudget permits InMemoryBudget, JournaledBudget {
    * A budget of (ε, δ) whose spends are recorded in, and admitted by, {@code journal} (a ledger):
    * a spend returns only once it is durable, and the journal refuses spends past the budget,
    * counting every other writer's spends too.
+   *
+   * @param epsilon the budget's ε
+   * @param delta the budget's δ
+   * @param grid the orders the accountant tracks
+   * @param journal where spends are recorded and admitted; its unit is the budget's
+   * @return the budget
    */
   static PrivacyBudget journaled(double epsilon, double delta, OrderGrid grid, SpendJournal journal) {
     Check.notNull("journal", journal);

@@ -82,7 +82,11 @@ public final class CanonicalJson {
     CANONICAL_OR_LEGACY
   }
 
-  /** A new, empty object, to be filled in the field order its format defines. */
+  /**
+   * A new, empty object, to be filled in the field order its format defines.
+   *
+   * @return the empty object
+   */
   public static ObjectNode object() {
     return JsonNodeFactory.instance.objectNode();
   }
@@ -91,7 +95,12 @@ public final class CanonicalJson {
     return JsonNodeFactory.instance.arrayNode();
   }
 
-  /** The canonical bytes of {@code node}: Jackson's compact output, with doubles in the canonical text. */
+  /**
+   * The canonical bytes of {@code node}: Jackson's compact output, with doubles in the canonical text.
+   *
+   * @param node the value to encode
+   * @return its UTF-8 bytes
+   */
   public static byte[] encode(JsonNode node) {
     return encode(node, DoubleRule.CANONICAL);
   }
@@ -137,7 +146,15 @@ public final class CanonicalJson {
     }
   }
 
-  /** Parses {@code bytes} as one JSON object and requires them to be its canonical encoding under {@code rule}. */
+  /**
+   * Parses {@code bytes} as one JSON object and requires them to be its canonical encoding under {@code rule}.
+   *
+   * @param bytes the file
+   * @param index the leaf the file should be, or −1 for another file (for messages)
+   * @param what what the file is (for messages)
+   * @param rule the double texts accepted
+   * @return the object parsed
+   */
   public static ObjectNode parseCanonical(byte[] bytes, long index, String what, DoubleRule rule) {
     JsonNode node;
     try {
@@ -209,14 +226,25 @@ public final class CanonicalJson {
     private final long index;
     private final String what;
 
-    /** The fields of {@code node}, parsed from {@code what} (leaf {@code index}, or −1 for another file). */
+    /**
+     * The fields of {@code node}.
+     *
+     * @param node the object
+     * @param index the leaf it was parsed from, or −1 for another file (for messages)
+     * @param what what it is (for messages)
+     */
     public Fields(ObjectNode node, long index, String what) {
       this.node = node;
       this.index = index;
       this.what = what;
     }
 
-    /** Requires exactly these field names, in this order. */
+    /**
+     * Requires exactly these field names, in this order.
+     *
+     * @param names the field names
+     * @return these fields
+     */
     public Fields exactly(String... names) {
       List<String> actual = new ArrayList<>();
       for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
@@ -241,7 +269,12 @@ public final class CanonicalJson {
       return value;
     }
 
-    /** The string field {@code name}. */
+    /**
+     * The string field {@code name}.
+     *
+     * @param name the field
+     * @return its text
+     */
     public String text(String name) {
       JsonNode value = get(name);
       if (!value.isTextual()) {
@@ -272,7 +305,12 @@ public final class CanonicalJson {
       return value.booleanValue();
     }
 
-    /** The integer field {@code name}. */
+    /**
+     * The integer field {@code name}.
+     *
+     * @param name the field
+     * @return its value
+     */
     public long integer(String name) {
       JsonNode value = get(name);
       if (!value.isIntegralNumber() || !value.canConvertToLong()) {
@@ -281,7 +319,12 @@ public final class CanonicalJson {
       return value.longValue();
     }
 
-    /** The number field {@code name}, as a double. */
+    /**
+     * The number field {@code name}, as a double.
+     *
+     * @param name the field
+     * @return its value
+     */
     public double number(String name) {
       JsonNode value = get(name);
       if (!value.isDouble()) {
@@ -290,7 +333,13 @@ public final class CanonicalJson {
       return value.doubleValue();
     }
 
-    /** The field {@code name}: exactly {@code length} bytes in lower-case hex. */
+    /**
+     * The field {@code name}: exactly {@code length} bytes in lower-case hex.
+     *
+     * @param name the field
+     * @param length the number of bytes
+     * @return the bytes
+     */
     public byte[] hex(String name, int length) {
       String text = text(name);
       if (text.length() != 2 * length || !text.equals(text.toLowerCase(java.util.Locale.ROOT))) {
@@ -303,7 +352,12 @@ public final class CanonicalJson {
       }
     }
 
-    /** The object field {@code name}. */
+    /**
+     * The object field {@code name}.
+     *
+     * @param name the field
+     * @return the object
+     */
     public ObjectNode object(String name) {
       JsonNode value = get(name);
       if (!value.isObject()) {
@@ -312,7 +366,12 @@ public final class CanonicalJson {
       return (ObjectNode) value;
     }
 
-    /** The array field {@code name}. */
+    /**
+     * The array field {@code name}.
+     *
+     * @param name the field
+     * @return the array
+     */
     public ArrayNode array(String name) {
       JsonNode value = get(name);
       if (!value.isArray()) {
@@ -325,13 +384,23 @@ public final class CanonicalJson {
       return new Fields(object(name), index, what + "." + name);
     }
 
-    /** A {@link Reason#MALFORMED} finding about this object that says {@code message}. */
+    /**
+     * A {@link Reason#MALFORMED} finding about this object.
+     *
+     * @param message what is wrong
+     * @return the finding, to throw
+     */
     public LedgerException malformed(String message) {
       return new LedgerException(Reason.MALFORMED, index, what + ": " + message);
     }
   }
 
-  /** {@code bytes} in lower-case hex. */
+  /**
+   * {@code bytes} in lower-case hex.
+   *
+   * @param bytes the bytes
+   * @return their hex
+   */
   public static String hex(byte[] bytes) {
     return HEX.formatHex(bytes);
   }

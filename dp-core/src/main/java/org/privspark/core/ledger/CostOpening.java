@@ -174,7 +174,11 @@ public record CostOpening(byte[] releaseId, PrivacyEvent event, BigInteger[] bli
     return CanonicalJson.encode(toJson());
   }
 
-  /** The opening as a JSON object (in a spot-check file, each opened entry holds one). */
+  /**
+   * The opening as a JSON object (in a spot-check file, each opened entry holds one).
+   *
+   * @return the object
+   */
   public ObjectNode toJson() {
     ObjectNode o = CanonicalJson.object();
     o.put("format", FORMAT).put("releaseId", CanonicalJson.hex(releaseId));
@@ -192,7 +196,13 @@ public record CostOpening(byte[] releaseId, PrivacyEvent event, BigInteger[] bli
         CanonicalJson.DoubleRule.CANONICAL_OR_LEGACY), -1);
   }
 
-  /** Parses an opening held in a JSON object strictly; {@code index} is the entry it is said to open, for messages. */
+  /**
+   * Parses an opening held in a JSON object strictly.
+   *
+   * @param node the object
+   * @param index the entry it is said to open (for messages)
+   * @return the opening
+   */
   public static CostOpening fromJson(ObjectNode node, long index) {
     CanonicalJson.Fields f = new CanonicalJson.Fields(node, index, "cost opening")
         .exactly("format", "releaseId", "event", "blindings");

@@ -231,6 +231,8 @@ public final class Ledger implements SpendJournal {
   /**
    * The store where this writer keeps its openings, for the holder's proofs (a confidential
    * ledger's budget proofs and spot checks open its cost openings).
+   *
+   * @return the opening store this writer was opened with
    */
   public OpeningStore openings() {
     return openings;
@@ -252,7 +254,11 @@ public final class Ledger implements SpendJournal {
   public record Snapshot(String checkpoint, LedgerGenesis genesis, long size, byte[] root, FixedPointCost total,
       PrivacyGuarantee spent) {}
 
-  /** The state at the current checkpoint: see {@link Snapshot}. */
+  /**
+   * The state at the current checkpoint: see {@link Snapshot}.
+   *
+   * @return the checkpoint and the state it covers
+   */
   public synchronized Snapshot snapshot() {
     String note = checkpoint();
     long size = state.nextIndex();
@@ -264,6 +270,8 @@ public final class Ledger implements SpendJournal {
    * Entry {@code seq} as the ledger's tree holds it: re-read from the store, and checked against the
    * leaf hash replayed.
    *
+   * @param seq the entry's sequence number
+   * @return the entry
    * @throws IllegalArgumentException if {@code seq} is not in [1, entries]
    * @throws LedgerException if the file vanished or changed since it was replayed
    */
