@@ -21,12 +21,20 @@ import org.privspark.core.mechanism.NoisyVector;
  * reaches r·N_high (N_low = max(0, N̂ − B·h), N_high = N̂ + B·h). The interval is widened to
  * contain the value. The bound holds for all ranks at once.
  *
- * <p><b>Noise std.</b> That of the noisy total, √B·σ_bin, in count units (as dp-spark has always
- * reported it).
+ * <p><b>Noise std, in the value's units.</b> Half the width of the interval built exactly as the
+ * 95% one above but at the one-sigma level {@value #STD_LEVEL} (each bin within ±h' with
+ * probability ≥ 1 − (1 − {@value #STD_LEVEL})/B), before it is widened to contain the value. It is
+ * read off the noisy cumulative counts, so it is post-processing too, and it is in the same units
+ * as the quantile, next to which it is released (a quantile's error in counts says nothing about
+ * its error in years). Like the interval it is conservative (a union bound) and it cannot be
+ * smaller than the resolution of the edges: the interval's ends are edges. It is 0 only when
+ * the interval is a single edge.
  */
 public final class HistogramQuantiles {
   /** The confidence level of the interval. */
   public static final double LEVEL = 0.95;
+  /** The level of the interval whose half-width is reported as the noise std: one sigma, 68.27%. */
+  public static final double STD_LEVEL = 0.6827;
 
   private HistogramQuantiles() {}
 
@@ -66,32 +74,44 @@ public final class HistogramQuantiles {
       raw[j + 1] = raw[j] + n[j];
     }
     double h = bins.noise().halfWidth(1 - (1 - LEVEL) / b);
-    double nLow = Math.max(0, raw[b] - b * h);
-    double nHigh = raw[b] + b * h;
+    double h1 = bins.noise().halfWidth(1 - (1 - STD_LEVEL) / b);
     double[] value = new double[ranks.length];
     double[] lo = new double[ranks.length];
     double[] hi = new double[ranks.length];
+    double[] std = new double[ranks.length];
     for (int r = 0; r < ranks.length; r++) {
       double rank = ranks[r];
       value[r] = interpolate(cum, edges, rank * cum[b]);
-      lo[r] = edges[0];
-      for (int j = 1; j <= b; j++) {
-        if (raw[j] + j * h < rank * nLow) {
-          lo[r] = edges[j];
-        }
-      }
-      hi[r] = edges[b];
-      for (int j = b; j >= 1; j--) {
-        if (raw[j] - j * h >= rank * nHigh) {
-          hi[r] = edges[j];
-        }
-      }
-      lo[r] = Math.min(lo[r], value[r]);
-      hi[r] = Math.max(hi[r], value[r]);
+      double[] wide = interval(raw, edges, rank, h);
+      lo[r] = Math.min(wide[0], value[r]);
+      hi[r] = Math.max(wide[1], value[r]);
+      double[] sigma = interval(raw, edges, rank, h1);
+      std[r] = Math.abs(sigma[1] - sigma[0]) / 2;
     }
-    double[] std = new double[value.length];
-    java.util.Arrays.fill(std, Math.sqrt(b) * bins.noiseStd()); // the noisy total's, in counts
     return new QuantileEstimate(value, std, lo, hi);
+  }
+
+  /**
+   * The edges between which the quantile at {@code rank} lies when every bin's noise is within ±h
+   * (the class Javadoc's union bound): {lower edge, upper edge}.
+   */
+  private static double[] interval(double[] raw, double[] edges, double rank, double h) {
+    int b = raw.length - 1;
+    double nLow = Math.max(0, raw[b] - b * h);
+    double nHigh = raw[b] + b * h;
+    double lo = edges[0];
+    for (int j = 1; j <= b; j++) {
+      if (raw[j] + j * h < rank * nLow) {
+        lo = edges[j];
+      }
+    }
+    double hi = edges[b];
+    for (int j = b; j >= 1; j--) {
+      if (raw[j] - j * h >= rank * nHigh) {
+        hi = edges[j];
+      }
+    }
+    return new double[] {lo, hi};
   }
 
   /** Linear interpolation of {@code target} in the cumulative counts {@code cum} over {@code edges}. */

@@ -17,7 +17,7 @@ import org.privspark.core.noise.Secret;
 /**
  * The port of dp-spark's {@code NoiseStage.quantiles}: hand-computed cases of its formulas (value
  * by interpolation over the counts with negatives read as 0; interval from the raw sums ± j·h;
- * std √B·σ).
+ * std half the 68.27% interval, in value units).
  */
 class HistogramQuantilesTest {
   private static final double[] EDGES = {0, 1, 2, 3, 4};
@@ -61,9 +61,24 @@ class HistogramQuantilesTest {
   }
 
   @Test
-  void of_noiseStd_isThatOfTheNoisyTotal() {
+  void of_noiseStd_isHalfTheOneSigmaIntervalInValueUnits() {
+    // Fine noise: the 68.27% interval is the 95% one, [2, 3] (the bin the median is in): std 0.5.
     QuantileEstimate r = HistogramQuantiles.of(bins(FINE, 2, -1, 4, 0), EDGES, new double[] {0.5});
-    assertThat(r.noiseStd()).containsOnly(Math.sqrt(4) * FINE.standardDeviation());
+    assertThat(r.noiseStd()).containsExactly(0.5);
+  }
+
+  @Test
+  void of_noiseStd_scalesWithTheValuesNotTheCounts() {
+    // The same counts over edges ten times as wide: the std is ten times larger (years, not people).
+    double[] wide = {0, 10, 20, 30, 40};
+    QuantileEstimate r = HistogramQuantiles.of(bins(FINE, 2, -1, 4, 0), wide, new double[] {0.5});
+    assertThat(r.noiseStd()).containsExactly(5.0);
+  }
+
+  @Test
+  void of_coarseNoise_noiseStdIsHalfTheRange() {
+    QuantileEstimate r = HistogramQuantiles.of(bins(COARSE, 2, -1, 4, 0), EDGES, new double[] {0.5});
+    assertThat(r.noiseStd()).containsExactly(2.0);
   }
 
   @Test
