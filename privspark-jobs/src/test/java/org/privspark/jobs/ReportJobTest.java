@@ -144,7 +144,7 @@ class ReportJobTest {
     assertThat(json).as(what).isNotEqualTo(MONTHLY);
     Run r = report(args(queries(json), tmp.resolve("out"), null));
     assertThat(r.exit()).as(r.all()).isEqualTo(2);
-    assertThat(r.err()).contains(message).contains("Usage: report");
+    assertThat(r.err()).contains(message).contains("Try 'report --help'.").doesNotContain("Usage:");
     assertThat(Files.exists(ledger)).isFalse();
     assertThat(Files.exists(key)).isFalse();
     assertThat(Files.exists(tmp.resolve("out"))).isFalse();

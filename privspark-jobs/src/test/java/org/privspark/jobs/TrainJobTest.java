@@ -125,7 +125,7 @@ class TrainJobTest {
     List<String> again = with(logistic(tmp.resolve("models/other")), "--budget-epsilon", null);
     Run badEpochs = train(with(again, "--epochs", "0"));
     assertThat(badEpochs.exit()).as(badEpochs.all()).isEqualTo(2);
-    assertThat(badEpochs.err()).contains("epochs").contains("Usage: train");
+    assertThat(badEpochs.err()).contains("epochs").contains("Try 'train --help'.").doesNotContain("Usage:");
     Run existing = train(with(again, "--model-out", model.toString()));
     assertThat(existing.exit()).as(existing.all()).isEqualTo(2);
     assertThat(existing.err()).contains("exists already");
@@ -161,7 +161,7 @@ class TrainJobTest {
   void train_badArgument_exitsTwoWithUsageAndCreatesNothing(String option, String value, String message) {
     Run r = train(with(logistic(tmp.resolve("model")), option, value));
     assertThat(r.exit()).as(r.all()).isEqualTo(2);
-    assertThat(r.err()).contains(message).contains("Usage: train");
+    assertThat(r.err()).contains(message).contains("Try 'train --help'.").doesNotContain("Usage:");
     assertThat(Files.exists(ledger)).as("no ledger created").isFalse();
     assertThat(Files.exists(key)).as("no key written").isFalse();
     assertThat(Files.exists(tmp.resolve("model"))).as("no model").isFalse();
@@ -191,7 +191,7 @@ class TrainJobTest {
     Path spec = Files.writeString(tmp.resolve("features.json"), json);
     Run r = train(with(logistic(tmp.resolve("model")), "--features", spec.toString()));
     assertThat(r.exit()).as(r.all()).isEqualTo(2);
-    assertThat(r.err()).contains(message).contains("(at " + path).contains("Usage: train");
+    assertThat(r.err()).contains(message).contains("(at " + path).contains("Try 'train --help'.").doesNotContain("Usage:");
     assertThat(Files.exists(ledger)).as("no ledger created").isFalse();
   }
 
