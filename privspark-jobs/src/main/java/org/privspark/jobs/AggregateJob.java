@@ -43,9 +43,9 @@ import picocli.CommandLine.Option;
  * release secret file, the input's schema against the query (columns exist, value columns are
  * numeric, bounds, ε, δ: {@link PrivateAggregation#cost()}), the public groups, the ledger (it
  * exists and the key is its key, or a budget is given to create it) and the output (absent). A
- * failure exits 2 with usage, and nothing is charged or created. The rows are then counted (an
- * unreadable file exits 1, nothing charged), the ledger opened or created, and the query run: its
- * cost is appended to the ledger before any result exists (over budget: exit 3, nothing charged).
+ * failure exits 2 with one line and a hint, and nothing is charged or created. The ledger is then
+ * opened or created, and the query run: its cost is appended to the ledger before any row is read
+ * (over budget: exit 3 with the remaining budget, nothing charged, no row read; {@link SparkJob}).
  * Last, the result is written, then its receipt.
  *
  * <p><b>{@code --explain}.</b> The same validation, then the predicted accuracy of the query
@@ -58,8 +58,8 @@ import picocli.CommandLine.Option;
 @Command(name = "aggregate", mixinStandardHelpOptions = true, sortOptions = false,
     description = "Run one DP query over CSV or Parquet, charged to a ledger; write the result and its receipt.",
     exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {"0:done", "1:failed while running (after validation)", "2:bad arguments; nothing charged",
-        "3:over budget; nothing charged"})
+    exitCodeList = {"0:done", "1:failed (ledger, write, Spark, internal state); says whether anything was charged",
+        "2:bad arguments or specification; nothing charged", "3:over budget; nothing charged, no row read"})
 public final class AggregateJob extends SparkJob<AggregateJob.Prepared> {
   /** The ledger's mechanism name for these releases (as dp-spark's PrivateAggregation records). */
   static final String MECHANISM = "private-aggregation";

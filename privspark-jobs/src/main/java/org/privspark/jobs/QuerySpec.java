@@ -160,6 +160,7 @@ public record QuerySpec(String name, List<String> groupBy, String publicGroups, 
     return name + ": " + (groupBy.isEmpty() ? "aggregate" : "groupBy " + String.join(",", groupBy)
         + (publicGroups != null ? " (public groups " + publicGroups + ")" : " (private groups)"))
         + "; stats " + statistics + "; epsilon=" + epsilon + " delta=" + delta + " noise=" + noise
-        + " L0=" + maxGroupsContributed + " Linf=" + maxContributionsPerGroup;
+        + " L0=" + maxGroupsContributed + " Linf=" + maxContributionsPerGroup
+        + (statistics.stream().anyMatch(StatisticSpec::round) ? " (counts rounded)" : "");
   }
 }

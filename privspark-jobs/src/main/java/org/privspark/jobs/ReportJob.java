@@ -46,8 +46,8 @@ import picocli.CommandLine.Option;
 @Command(name = "report", mixinStandardHelpOptions = true, sortOptions = false,
     description = "Run a battery of DP queries from a JSON file as one release charged to a ledger.",
     exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {"0:done", "1:failed while running (after validation)", "2:bad arguments; nothing charged",
-        "3:over budget; nothing charged"})
+    exitCodeList = {"0:done", "1:failed (ledger, write, Spark, internal state); says whether anything was charged",
+        "2:bad arguments or specification; nothing charged", "3:over budget; nothing charged, no row read"})
 public final class ReportJob extends SparkJob<ReportJob.Prepared> {
   /** The ledger's mechanism name for a report's composed entry. */
   static final String MECHANISM = "private-report";

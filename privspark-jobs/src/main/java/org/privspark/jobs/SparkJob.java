@@ -123,8 +123,7 @@ abstract class SparkJob<P> implements Callable<Integer> {
       if (r == null) { // no row is read before the charge: the message holds nothing private
         err("failed while charging; nothing was charged: " + e.getMessage());
       } else {
-        err("ledger entry " + r.index() + " was charged, but the " + spec.name() + " job failed: "
-            + SparkJobs.failureWithoutData(e));
+        err("ledger entry " + r.index() + " was charged, but the release failed: " + SparkJobs.failureWithoutData(e));
       }
       return SparkJobs.FAILED;
     }

@@ -185,7 +185,7 @@ public record StatisticSpec(Kind kind, String column, double lower, double upper
   @Override
   public String toString() {
     if (!kind.valued()) {
-      return kind.label() + (round ? " (rounded)" : "");
+      return kind.label();
     }
     String s = kind.label() + ":" + column + ":" + lower + ":" + upper;
     return kind == Kind.QUANTILES

@@ -59,8 +59,8 @@ import picocli.CommandLine.Option;
     description = "Train a DP-SGD logistic or linear regression on CSV or Parquet, charged to a ledger;"
         + " write the PipelineModel (public feature encoder + model) and its receipt.",
     exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {"0:done", "1:failed while running (after validation)", "2:bad arguments; nothing charged",
-        "3:over budget; nothing charged"})
+    exitCodeList = {"0:done", "1:failed (ledger, write, Spark, internal state); says whether anything was charged",
+        "2:bad arguments or specification; nothing charged", "3:over budget; nothing charged, no row read"})
 public final class TrainJob extends SparkJob<TrainJob.Prepared> {
   /** The ledger's mechanism name for these runs (as dp-spark's DP-SGD estimators record). */
   static final String MECHANISM = "dp-sgd";
