@@ -162,6 +162,11 @@ public final class AggregateJob extends SparkJob<AggregateJob.Prepared> {
   }
 
   @Override
+  java.nio.file.Path releaseSecret() {
+    return output.releaseSecret;
+  }
+
+  @Override
   Receipt charged() {
     return journal == null ? null : journal.receipt();
   }

@@ -92,6 +92,11 @@ public final class ReportJob extends SparkJob<ReportJob.Prepared> {
   }
 
   @Override
+  java.nio.file.Path releaseSecret() {
+    return output.releaseSecret;
+  }
+
+  @Override
   Receipt charged() {
     return receipt;
   }

@@ -73,6 +73,11 @@ abstract class SparkJob<P> implements Callable<Integer> {
    */
   abstract int release(P prepared, Ledger ledger, PrivacyGuarantee before, String dataset) throws Exception;
 
+  /** The release secret file given, for the message when the ledger has seen it; null if none. */
+  java.nio.file.Path releaseSecret() {
+    return null;
+  }
+
   /** The entry this run charged, or null while nothing is charged. */
   abstract Receipt charged();
 
@@ -116,7 +121,7 @@ abstract class SparkJob<P> implements Callable<Integer> {
       err("nothing was charged, and no row was read");
       return SparkJobs.OVER_BUDGET;
     } catch (ReleaseIdReusedException e) {
-      err("--release-secret: " + e.getMessage() + "; nothing was charged");
+      err("--release-secret " + releaseSecret() + ": " + e.getMessage());
       return SparkJobs.USAGE;
     } catch (Exception e) { // a ledger or write failure, or a Spark one (SparkException is a checked Scala exception)
       Receipt r = charged();
