@@ -22,12 +22,10 @@ final class TrainingData {
    */
   static Dataset<Row> read(SparkSession spark, JobOptions.Input in, FeatureSpec fs, String kind) {
     Dataset<Row> raw = in.read(spark);
-    List<String> named = new ArrayList<>(fs.columns());
-    named.add(fs.label().column());
-    if (fs.unitColumn() != null) {
-      named.add(fs.unitColumn());
-    }
-    for (String c : named) {
+    // The label and the unit first: an input that lacks them is the wrong input, not a typo.
+    Columns.require(raw.schema(), fs.label().column(), "feature specification label");
+    Columns.require(raw.schema(), fs.unitColumn(), "feature specification unitColumn");
+    for (String c : fs.columns()) {
       Columns.require(raw.schema(), c, "feature specification");
     }
     return labelled(numeric(in, raw, fs, kind), fs, kind);

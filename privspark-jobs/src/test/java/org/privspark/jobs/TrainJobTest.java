@@ -153,7 +153,7 @@ class TrainJobTest {
       "--features|/nonexistent/features.json|--features /nonexistent/features.json cannot be read",
       "--input|/nonexistent/adult.csv|--input /nonexistent/adult.csv cannot be read as csv",
       "--public-test|/nonexistent/adult.test|--public-test /nonexistent/adult.test cannot be read as csv",
-      "--schema|age INT, sex STRING|label column 'income' must exist in the input",
+      "--schema|age INT, sex STRING|feature specification label: no column `income` in the input",
       "--model|linear|label.lower and label.upper (public bounds) must be given for --model linear",
       "--budget-epsilon||--budget-epsilon is required: there is no ledger",
       "--target-epsilon|abc|Invalid value for option '--target-epsilon'",
@@ -243,7 +243,7 @@ class TrainJobTest {
         """);
     Run r = train(with(logistic(tmp.resolve("model")), "--features", spec.toString()));
     assertThat(r.exit()).as(r.all()).isEqualTo(2);
-    assertThat(r.err()).contains("privacyUnitCol must name a column of the input; got 'person_id'");
+    assertThat(r.err()).contains("feature specification unitColumn: no column `person_id` in the input");
     assertThat(Files.exists(ledger)).as("no ledger created").isFalse();
   }
 

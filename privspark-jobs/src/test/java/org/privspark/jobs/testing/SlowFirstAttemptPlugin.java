@@ -44,12 +44,12 @@ public final class SlowFirstAttemptPlugin implements SparkPlugin {
 
   /** Answers "may stage S sleep?": yes for the first stage of two or more tasks that asks, no after. */
   static final class Driver implements DriverPlugin {
-    private JavaSparkStatusTracker tracker;
+    private SparkContext sc;
     private Integer chosen;
 
     @Override
     public Map<String, String> init(SparkContext sc, PluginContext ctx) {
-      tracker = JavaSparkContext.fromSparkContext(sc).statusTracker();
+      this.sc = sc; // the status tracker is asked later: the context is still being built here
       return Map.of();
     }
 
@@ -57,6 +57,7 @@ public final class SlowFirstAttemptPlugin implements SparkPlugin {
     public synchronized Object receive(Object message) throws InterruptedException {
       int stage = (Integer) message;
       if (chosen == null) {
+        JavaSparkStatusTracker tracker = JavaSparkContext.fromSparkContext(sc).statusTracker();
         // The tracker learns of a stage from the listener bus, which may lag the task's start a little.
         SparkStageInfo info = tracker.getStageInfo(stage);
         for (int i = 0; info == null && i < 200; i++) {
