@@ -15,20 +15,20 @@ import org.privspark.core.audit.HtmlReport;
 import org.privspark.core.audit.LedgerVerifier;
 import org.privspark.core.audit.ReportContext;
 import org.privspark.core.audit.ReportJson;
-import org.privspark.core.ledger.BudgetProof;
 import org.privspark.core.ledger.LedgerEntry;
 import org.privspark.core.ledger.LedgerException;
 import org.privspark.core.ledger.LocalDirectoryStore;
 import org.privspark.core.ledger.Opening;
 import org.privspark.core.ledger.Reason;
-import org.privspark.core.ledger.SpotCheck;
+import org.privspark.core.ledger.confidential.BudgetProof;
+import org.privspark.core.ledger.confidential.SpotCheck;
 import org.privspark.core.ledger.note.KeyFiles;
 import org.privspark.core.ledger.note.NoteVerifier;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /**
  * {@code privspark audit ...}: the auditor's side. Needs the ledger's public key and the ledger's

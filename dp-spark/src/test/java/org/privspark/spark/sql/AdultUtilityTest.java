@@ -136,7 +136,7 @@ class AdultUtilityTest {
 
   private static PrivateDataFrame privateAdult() {
     // Budget for all releases of a test; each query spends its own ε.
-    return PrivateDataFrame.of(adult, "person", new PrivacyBudget(1000, 1e-3))
+    return PrivateDataFrame.of(adult, "person", PrivacyBudget.inMemory(1000, 1e-3))
         .maxGroupsContributed(1).maxContributionsPerGroup(1);
   }
 
