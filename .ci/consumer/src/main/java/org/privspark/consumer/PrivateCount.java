@@ -39,7 +39,7 @@ public final class PrivateCount {
       }
       Dataset<Row> visits = spark.createDataFrame(rows, schema);
 
-      PrivacyBudget budget = new PrivacyBudget(1.0, 1e-6);
+      PrivacyBudget budget = PrivacyBudget.inMemory(1.0, 1e-6);
       List<Row> result = PrivateDataFrame.of(visits, "user_id", "person", budget)
           .aggregate()
           .count()
