@@ -12,6 +12,7 @@ package org.privspark.core.aggregation;
  * @param ciHigh per rank, the interval's upper end
  */
 public record QuantileEstimate(double[] values, double[] noiseStd, double[] ciLow, double[] ciHigh) {
+  /** Copies the arrays: the estimate is immutable. */
   public QuantileEstimate {
     values = values.clone();
     noiseStd = noiseStd.clone();
@@ -19,17 +20,31 @@ public record QuantileEstimate(double[] values, double[] noiseStd, double[] ciLo
     ciHigh = ciHigh.clone();
   }
 
+  /**
+   * The quantiles.
+   *
+   * @return one value per rank, a copy
+   */
   @Override
   public double[] values() {
     return values.clone();
   }
 
+  /**
+   * The noise's standard deviation per rank, as the method reports it.
+   *
+   * @return one standard deviation per rank, a copy
+   */
   @Override
   public double[] noiseStd() {
     return noiseStd.clone();
   }
 
-  /** The largest of the ranks' {@link #noiseStd()}s (0 with no rank): the one figure a release column holds. */
+  /**
+   * The largest of the ranks' {@link #noiseStd()}s: the one figure a release column holds.
+   *
+   * @return the largest standard deviation, 0 with no rank
+   */
   public double widestNoiseStd() {
     double widest = 0;
     for (double s : noiseStd) {
@@ -38,11 +53,21 @@ public record QuantileEstimate(double[] values, double[] noiseStd, double[] ciLo
     return widest;
   }
 
+  /**
+   * The intervals' lower ends.
+   *
+   * @return one lower end per rank, a copy
+   */
   @Override
   public double[] ciLow() {
     return ciLow.clone();
   }
 
+  /**
+   * The intervals' upper ends.
+   *
+   * @return one upper end per rank, a copy
+   */
   @Override
   public double[] ciHigh() {
     return ciHigh.clone();
