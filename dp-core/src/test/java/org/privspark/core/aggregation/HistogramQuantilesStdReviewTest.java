@@ -33,6 +33,17 @@ class HistogramQuantilesStdReviewTest {
   }
 
   @Test
+  void explain_maximumOfAges_predictsANonZeroNoiseStd() {
+    // --explain / PrivateAggregation.explain for quantiles:age:17:90:1 at ε = 1: the reference group
+    // fills every bin, so the predicted std is exactly 0 next to a non-zero 95% half-width.
+    AggregationPlan plan = AggregationPlanner.plan(PlannerSeamsTest.request(
+        java.util.List.of(new Quantiles("age", 17, 90, new double[] {1})), java.util.List.of(1.0), false, 1,
+        NoiseKind.LAPLACE));
+    QueryAccuracy.StatisticAccuracy a = plan.accuracy(1000).statistics().get(0);
+    assertThat(a.noiseStd()).as("predicted std; 95% half-width " + a.halfWidth95()).isPositive();
+  }
+
+  @Test
   void mirroredHistogram_rankRAndOneMinusR_haveTheSameStd() {
     // Values v ↦ 4 − v: the quantile at rank r of one is 4 minus the quantile at 1 − r of the other,
     // with the same noise, so its std must be the same.
