@@ -36,4 +36,18 @@ class CsvOptionsAfterChargeReviewTest {
     boolean chargedThenFailed = r.exit() == SparkJobs.FAILED && !entries(ledger).isEmpty();
     assertThat(chargedThenFailed).as("charged, then failed on a private value: " + r.all()).isFalse();
   }
+
+  @Test
+  void aggregate_defaultCsvOptions_aRowWithTooManyFields_neverChargedThenFailed() throws Exception {
+    // No --csv-option at all: Spark's default maxColumns (20480) is a limit on a private row too.
+    Path csv = tmp.resolve("people.csv");
+    Files.writeString(csv, "name,age\nann,30\nbob,41\ncarl" + ",".repeat(20_500) + "\n");
+    Path ledger = tmp.resolve("ledger");
+    Run r = job(AggregateJob::run, List.of("--input", csv.toString(), "--row-is-unit", "--group-by", "name",
+        "--stat", "count", "--epsilon", "0.5", "--delta", "1e-6", "--ledger", ledger.toString(), "--unit", "person",
+        "--key", tmp.resolve("k.key").toString(), "--budget-epsilon", "3", "--budget-delta", "1e-5",
+        "--output", tmp.resolve("out").toString()));
+    boolean chargedThenFailed = r.exit() == SparkJobs.FAILED && !entries(ledger).isEmpty();
+    assertThat(chargedThenFailed).as("charged, then failed on a private row: " + r.all()).isFalse();
+  }
 }
