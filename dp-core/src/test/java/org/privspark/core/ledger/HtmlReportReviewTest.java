@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.privspark.core.audit.AuditReport;
@@ -35,5 +39,35 @@ class HtmlReportReviewTest {
     }
     assertThat(page).doesNotContain("within budget").doesNotContain("Spent").doesNotContain("Remaining")
         .doesNotContain("running ε").doesNotContain("ε alone").doesNotContain("<svg");
+  }
+
+  /**
+   * Entry times are only checked to be non-decreasing, so the key's holder can sign an entry dated
+   * far ahead. The chart's time axis then gets one tick per 364 days over the whole span (thousands
+   * here; about 2.9e8, an OutOfMemoryError, for a time near Long.MAX_VALUE) instead of its three to
+   * seven: the auditor's page is unreadable or never written.
+   */
+  @Test
+  void chart_ofALedgerWithAnEntryDatedFarAhead_keepsAFewTimeTicks() throws Exception {
+    LedgerFixture f = new LedgerFixture(dir, 2.0, 1e-6);
+    f.spend(0.25, "q1");
+    f.spend(0.25, "q2");
+    List<LedgerEntry> entries = new ArrayList<>(f.entries());
+    LedgerEntry e = entries.get(1);
+    long farAhead = e.timeMillis() + 100_000L * 365 * 86_400_000L; // 100,000 years on
+    entries.set(1, new LedgerEntry(e.seq(), farAhead, e.origin(), e.previousLeafHash(), e.releaseId(),
+        e.mechanism(), e.event(), e.cost(), e.commitments()));
+    f.rewriteWithRealKey(entries);
+    AuditReport r = f.verify();
+    assertThat(r.intact()).as(r.message()).isTrue();
+    String page = HtmlReport.render(r, ReportContext.now(f.signer.verifier(), "test"));
+    String svg = page.substring(page.indexOf("<svg"), page.indexOf("</svg>"));
+    // x-axis tick marks: vertical 5-unit lines below the plot (y1 = bottom, y2 = bottom + 5).
+    Matcher m = Pattern.compile("y1=\"256\\.0\" y2=\"261\\.0\"").matcher(svg);
+    int ticks = 0;
+    while (m.find()) {
+      ticks++;
+    }
+    assertThat(ticks).as("time-axis ticks").isBetween(3, 8);
   }
 }
