@@ -6,7 +6,8 @@ package org.privspark.core.aggregation;
  *
  * @param values one quantile per rank
  * @param noiseStd per rank, the noise's standard deviation as the method reports it (see the
- *     method's Javadoc for its units)
+ *     method's Javadoc for how it is derived; {@link HistogramQuantiles} reports it in the value's
+ *     units)
  * @param ciLow per rank, the interval's lower end
  * @param ciHigh per rank, the interval's upper end
  */
@@ -26,6 +27,15 @@ public record QuantileEstimate(double[] values, double[] noiseStd, double[] ciLo
   @Override
   public double[] noiseStd() {
     return noiseStd.clone();
+  }
+
+  /** The largest of the ranks' {@link #noiseStd()}s (0 with no rank): the one figure a release column holds. */
+  public double widestNoiseStd() {
+    double widest = 0;
+    for (double s : noiseStd) {
+      widest = Math.max(widest, s);
+    }
+    return widest;
   }
 
   @Override
