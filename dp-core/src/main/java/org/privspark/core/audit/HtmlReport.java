@@ -184,11 +184,14 @@ public final class HtmlReport {
     double top = yTicks[yTicks.length - 1];
     long first = points.get(0).timeMillis();
     long lastTime = points.get(points.size() - 1).timeMillis();
-    // One entry, or all in the same millisecond: a second around them.
-    long[] xTicks = NiceTicks.times(first, lastTime > first ? lastTime : first + 1_000);
+    // One entry, or all in the same millisecond: a second around them (before them at the end of time).
+    long[] xTicks = lastTime > first ? NiceTicks.times(first, lastTime)
+        : first <= Long.MAX_VALUE - 1_000 ? NiceTicks.times(first, first + 1_000) : NiceTicks.times(first - 1_000, first);
     long t0 = xTicks[0];
     long t1 = xTicks[xTicks.length - 1];
-    long step = xTicks[1] - xTicks[0];
+    // As doubles: a forged time far from the others must not overflow the difference.
+    double span = (double) t1 - (double) t0;
+    long step = (double) xTicks[1] - (double) xTicks[0] >= Long.MAX_VALUE ? Long.MAX_VALUE : xTicks[1] - xTicks[0];
     boolean acrossDays = Math.floorDiv(t0, 86_400_000L) != Math.floorDiv(t1 - 1, 86_400_000L);
     double plotW = WIDTH - LEFT - RIGHT;
     double plotH = HEIGHT - TOP - BOTTOM;
@@ -207,7 +210,7 @@ public final class HtmlReport {
           NiceTicks.valueLabel(v)));
     }
     for (long t : xTicks) {
-      double x = LEFT + plotW * (t - t0) / (double) (t1 - t0);
+      double x = LEFT + plotW * ((double) t - (double) t0) / span;
       String label = NiceTicks.timeLabel(t, step, acrossDays);
       s.append(fmt("<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#666\"/>", x, x, bottom, bottom + 5));
       s.append(fmt("<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"%s\">%s</text>", x, bottom + 18,
@@ -226,7 +229,7 @@ public final class HtmlReport {
     StringBuilder path = new StringBuilder();
     double prevY = bottom;
     for (AuditReport.Point p : points) {
-      double x = LEFT + plotW * (p.timeMillis() - t0) / (double) (t1 - t0);
+      double x = LEFT + plotW * ((double) p.timeMillis() - (double) t0) / span;
       double eps = Double.isFinite(p.epsilon()) ? p.epsilon() : top;
       double y = bottom - plotH * eps / top;
       // A step chart: ε jumps at each entry.

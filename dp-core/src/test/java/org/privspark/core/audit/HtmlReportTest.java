@@ -104,6 +104,23 @@ class HtmlReportTest {
     assertThat(page).contains("&quot;quoted&quot; &#39;single&#39; &amp; more");
   }
 
+  /**
+   * Entry times are only checked to be non-decreasing: a span up to the end of a long's range still
+   * gets three to seven ticks on round years, in order, that span it.
+   */
+  @Test
+  void timeTicks_ofAHugeSpan_areAFewRoundYears() {
+    for (long to : new long[] {T0 + 3 * 365 * 86_400_000L, T0 + 100_000L * 365 * 86_400_000L, Long.MAX_VALUE}) {
+      long[] ticks = NiceTicks.times(T0, to);
+      assertThat(ticks.length).as("ticks up to %d", to).isBetween(3, 7);
+      assertThat(ticks[0]).isLessThanOrEqualTo(T0);
+      assertThat(ticks[ticks.length - 1]).isGreaterThanOrEqualTo(to);
+      assertThat(ticks).isSorted().doesNotHaveDuplicates();
+    }
+    long[] ticks = NiceTicks.times(T0, T0 + 100_000L * 365 * 86_400_000L);
+    assertThat(NiceTicks.timeLabel(ticks[1], ticks[1] - ticks[0], false)).isEqualTo("20000");
+  }
+
   @Test
   void longEvent_isCutInTheTable() {
     List<PrivacyEvent> parts = new ArrayList<>();
