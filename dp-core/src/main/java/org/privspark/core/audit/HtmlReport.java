@@ -34,8 +34,15 @@ public final class HtmlReport {
 
   private HtmlReport() {}
 
-  /** The page for {@link LedgerVerifier}'s report of a transparent ledger. */
+  /**
+   * The page for {@link LedgerVerifier}'s report of a transparent ledger. A confidential ledger's
+   * report verifies its structure only (its costs are hidden): its page says so, gives no budget
+   * verdict and no figure, and points to {@link #renderConfidential}'s budget proof.
+   */
   public static String render(AuditReport r, ReportContext context) {
+    if (r.intact() && r.confidential()) {
+      return structureOnly(context);
+    }
     StringBuilder h = head(r.intact() ? r.origin() : "");
     verdict(h, r.intact(), r.intact() ? "Intact and within budget." : failure(r.reason(), r.failedIndex()));
     audit(h, context);
@@ -98,6 +105,38 @@ public final class HtmlReport {
     return failed(h, message);
   }
 
+  /**
+   * The page of an audit that ended before a verdict: the auditor's input was wrong (a ledger
+   * directory that holds no ledger, a missing file, a confidential ledger without a budget proof, a
+   * key that cannot be read). Nothing was verified: the page says "Not audited" and why, and shows
+   * no figure, so that no earlier page at the same path outlives a run that did not verify.
+   *
+   * @param message what to fix (the auditor's input error), shown escaped
+   * @param context the audit's facts; an empty {@link ReportContext#keyFingerprint()} when the key
+   *     itself could not be read
+   */
+  public static String renderNotAudited(String message, ReportContext context) {
+    StringBuilder h = head("");
+    verdict(h, false, "Not audited: the audit's input is wrong, and nothing was verified.");
+    audit(h, context);
+    h.append("<p id=\"reason\">").append(escape(message)).append("</p>\n<p>No figure of the ledger is shown:")
+        .append(" nothing was verified.</p>\n</body></html>\n");
+    return h.toString();
+  }
+
+  /** A confidential ledger verified without its budget proof: the structure only, no figure. */
+  private static String structureOnly(ReportContext context) {
+    StringBuilder h = head("");
+    verdict(h, false, "Structure verified; budget not verified: the ledger is confidential, and its costs are"
+        + " hidden.");
+    audit(h, context);
+    h.append("<p id=\"reason\">A confidential ledger's budget is verified only with a budget proof: run")
+        .append(" <code>privspark audit verify DIR --public-key KEY.pub --budget-proof PROOF</code> (the holder")
+        .append(" makes PROOF with <code>privspark ledger prove-budget</code>).</p>\n<p>No figure of the ledger is")
+        .append(" shown: no budget verdict was reached.</p>\n</body></html>\n");
+    return h.toString();
+  }
+
   private static StringBuilder head(String origin) {
     StringBuilder h = new StringBuilder(8192);
     h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
@@ -128,7 +167,8 @@ public final class HtmlReport {
     h.append("<table id=\"audit\">");
     row(h, "Audit time (UTC)", escape(TIME.format(c.auditTime())));
     row(h, "Tool", "privspark " + escape(c.toolVersion()));
-    row(h, "Public key fingerprint", "<code>" + escape(c.keyFingerprint()) + "</code> (SHA-256 of the key's text)");
+    row(h, "Public key fingerprint", c.keyFingerprint().isEmpty() ? "none: the key was not read"
+        : "<code>" + escape(c.keyFingerprint()) + "</code> (SHA-256 of the key's text)");
     h.append("</table>\n");
   }
 

@@ -104,6 +104,17 @@ class HtmlReportTest {
     assertThat(page).contains("&quot;quoted&quot; &#39;single&#39; &amp; more");
   }
 
+  /** An audit that ended on the auditor's input error: the verdict "Not audited", why, and no figure. */
+  @Test
+  void notAudited_showsTheReasonAndNoFigure() {
+    String page = HtmlReport.renderNotAudited("--budget-proof p does not exist",
+        new ReportContext(CONTEXT.auditTime(), "9.9.9-test", ""));
+    assertThat(page).contains("<p id=\"verdict\" class=\"bad\"><strong>Not audited")
+        .contains("--budget-proof p does not exist").contains("none: the key was not read");
+    assertThat(page).doesNotContain("within budget").doesNotContain("Spent").doesNotContain("Remaining")
+        .doesNotContain("Budget").doesNotContain("<svg").doesNotContain("ε =");
+  }
+
   /**
    * Entry times are only checked to be non-decreasing: a span up to the end of a long's range still
    * gets three to seven ticks on round years, in order, that span it.
