@@ -307,9 +307,30 @@ public final class HtmlReport {
     return Double.isFinite(v) ? NiceTicks.valueLabel(v) : "∞";
   }
 
-  /** The text as HTML character data or a quoted attribute value: no markup can pass through. */
+  /**
+   * The text as HTML character data or a quoted attribute value: no markup can pass through, and
+   * no bidirectional embedding, override or isolate (U+202A to U+202E, U+2066 to U+2069) either: a
+   * ledger text could reorder what a row shows, so each is shown as its code point ("\\u202E").
+   */
   static String escape(String s) {
-    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;")
+    String html = s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;")
         .replace("'", "&#39;");
+    StringBuilder b = null;
+    for (int i = 0; i < html.length(); i++) {
+      char c = html.charAt(i);
+      if (isBidiControl(c)) {
+        if (b == null) {
+          b = new StringBuilder(html.length() + 16).append(html, 0, i);
+        }
+        b.append(String.format(Locale.ROOT, "\\u%04X", (int) c));
+      } else if (b != null) {
+        b.append(c);
+      }
+    }
+    return b == null ? html : b.toString();
+  }
+
+  private static boolean isBidiControl(char c) {
+    return (c >= '\u202A' && c <= '\u202E') || (c >= '\u2066' && c <= '\u2069');
   }
 }

@@ -104,6 +104,22 @@ class HtmlReportTest {
     assertThat(page).contains("&quot;quoted&quot; &#39;single&#39; &amp; more");
   }
 
+  /**
+   * A bidi override in a ledger text (here U+202E in a mechanism name) would display the rest of its
+   * row right to left: each embedding, override and isolate character is shown as its code point.
+   */
+  @Test
+  void ledgerTexts_withBidiControls_showThemAsCodePoints() {
+    String controls = "\u202A\u202B\u202C\u202D\u202E\u2066\u2067\u2068\u2069";
+    AuditReport r = intact("o" + controls, "", points("count\u202Eevil", new PureDpEvent(0.25), 1));
+    String page = HtmlReport.render(r, CONTEXT);
+    assertThat(page).contains("count\\u202Eevil")
+        .contains("o\\u202A\\u202B\\u202C\\u202D\\u202E\\u2066\\u2067\\u2068\\u2069");
+    for (char c : controls.toCharArray()) {
+      assertThat(page.indexOf(c)).as("U+%04X", (int) c).isEqualTo(-1);
+    }
+  }
+
   /** An audit that ended on the auditor's input error: the verdict "Not audited", why, and no figure. */
   @Test
   void notAudited_showsTheReasonAndNoFigure() {
