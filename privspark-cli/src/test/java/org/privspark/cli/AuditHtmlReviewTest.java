@@ -57,4 +57,40 @@ class AuditHtmlReviewTest {
           .doesNotContain("Spent").doesNotContain("Remaining");
     }
   }
+
+  /** A pass, then the auditor's input errors: each leaves the "not audited" page at OUT, with why. */
+  @Test
+  void verifyHtml_endingInAnInputError_writesTheNotAuditedPage() throws Exception {
+    Path html = tmp.resolve("report.html");
+    String[][] errors = {
+        {"--budget-proof", tmp.resolve("no-such.proof").toString()},
+        {"--checkpoint", tmp.resolve("no-such.checkpoint").toString()},
+        {"--no-such-option"},
+    };
+    for (String[] extra : errors) {
+      CliRun pass = CliRun.of("audit", "verify", ledger.toString(), "--public-key", pub.toString(), "--html",
+          html.toString());
+      assertThat(pass.exit()).as(pass.err()).isZero();
+      String[] args = Stream.concat(Stream.of("audit", "verify", ledger.toString(), "--public-key", pub.toString(),
+          "--html", html.toString()), Stream.of(extra)).toArray(String[]::new);
+      CliRun again = CliRun.of(args);
+      assertThat(again.exit()).as(again.err()).isEqualTo(2);
+      String page = Files.readString(html, StandardCharsets.UTF_8);
+      assertThat(page).as(String.join(" ", extra)).contains("Not audited").contains(extra[0])
+          .doesNotContain("within budget").doesNotContain("Spent").doesNotContain("Remaining").doesNotContain("<svg");
+    }
+  }
+
+  /** A key that cannot be read: the page says so instead of a fingerprint. */
+  @Test
+  void verifyHtml_withAMissingKey_writesTheNotAuditedPage() throws Exception {
+    Path html = tmp.resolve("report.html");
+    assertThat(CliRun.of("audit", "verify", ledger.toString(), "--public-key", pub.toString(), "--html",
+        html.toString()).exit()).isZero();
+    CliRun again = CliRun.of("audit", "verify", ledger.toString(), "--public-key", tmp.resolve("nokey.pub").toString(),
+        "--html", html.toString());
+    assertThat(again.exit()).isEqualTo(2);
+    assertThat(Files.readString(html, StandardCharsets.UTF_8)).contains("Not audited")
+        .contains("none: the key was not read").doesNotContain("Spent");
+  }
 }
