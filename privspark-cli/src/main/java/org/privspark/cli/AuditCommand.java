@@ -260,12 +260,16 @@ final class AuditCommand {
             + " ask the holder for a proof of the newest checkpoint", r.entries(), r.structure().entries()));
       }
       if (json) {
-        out(ReportJson.renderConfidential(r));
+        out(ReportJson.renderConfidential(r, covers));
       } else {
-        out(r.ok() ? String.format(Locale.ROOT, "within budget: %d entries, proven at order %s (checkpoint of %d"
-            + " leaves); consistent with %d saved checkpoint(s)", r.entries(), r.order(), r.checkpointSize(),
-            saved.size())
-            : rejected(r.reason(), r.failedIndex(), r.message()));
+        out(!r.ok() ? rejected(r.reason(), r.failedIndex(), r.message())
+            : covers ? String.format(Locale.ROOT, "within budget: %d entries, proven at order %s (checkpoint of %d"
+                + " leaves); consistent with %d saved checkpoint(s)", r.entries(), r.order(), r.checkpointSize(),
+                saved.size())
+            : String.format(Locale.ROOT, "not covered: the budget proof covers the first %d of %d entries (order %s,"
+                + " checkpoint of %d leaves), so the ledger is not shown to be within its budget; consistent with %d"
+                + " saved checkpoint(s)", r.entries(), r.structure().entries(), r.order(), r.checkpointSize(),
+                saved.size()));
         // The ledger's own figures only when its structure and the proof verified (never in a rejection).
         if (r.ok()) {
           out("origin: " + r.structure().origin() + " (confidential: per-entry costs and the total stay hidden)");
