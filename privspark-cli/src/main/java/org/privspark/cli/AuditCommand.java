@@ -66,10 +66,14 @@ final class AuditCommand {
     @Option(names = "--public-key", required = true, paramLabel = "KEY.pub", description = "The ledger's verifier key.")
     Path publicKey;
 
+    /** The key the auditor gave, once read (for a report's fingerprint); null before. */
+    NoteVerifier key;
+
     @Override
     public Integer call() throws IOException {
       try {
         NoteVerifier key = KeyFiles.readVerifier(publicKey);
+        this.key = key;
         AuditorInputs.requireLedgerDirectory(dir, checkpointSaved());
         return run(key);
       } catch (IllegalArgumentException e) {
@@ -126,6 +130,46 @@ final class AuditCommand {
     @Override
     boolean checkpointSaved() {
       return !checkpoints.isEmpty();
+    }
+
+    /**
+     * As {@link Base#call()}; a run that ends without a verdict (the auditor's input error, or an
+     * unexpected failure) first writes the "not audited" page to --html OUT, so that no page of an
+     * earlier audit at OUT outlives it.
+     */
+    @Override
+    public Integer call() throws IOException {
+      try {
+        return super.call();
+      } catch (ParameterException e) {
+        notAudited(e.getMessage());
+        throw e;
+      } catch (IOException | RuntimeException e) {
+        notAudited("the audit stopped: " + e.getClass().getSimpleName());
+        throw e;
+      }
+    }
+
+    /**
+     * Writes {@link HtmlReport#renderNotAudited}'s page to --html OUT, else removes OUT: either way
+     * no earlier verdict is left there. Also called for an error in the command line itself
+     * ({@link PrivSparkCli#commandLine()}), when OUT was parsed.
+     */
+    void notAudited(String message) {
+      if (html == null) {
+        return;
+      }
+      ReportContext c = new ReportContext(java.time.Instant.now(), toolVersion(),
+          key == null ? "" : ReportContext.fingerprint(key));
+      try {
+        Files.writeString(html, HtmlReport.renderNotAudited(message, c), StandardCharsets.UTF_8);
+      } catch (IOException | RuntimeException writing) {
+        try {
+          Files.deleteIfExists(html);
+        } catch (IOException | RuntimeException removing) {
+          err("--html " + html + " can be neither written nor removed: a page of an earlier audit may remain there");
+        }
+      }
     }
 
     @Override
@@ -201,12 +245,16 @@ final class AuditCommand {
             + " ask the holder for a proof of the newest checkpoint", r.entries(), r.structure().entries()));
       }
       if (json) {
-        out(ReportJson.renderConfidential(r));
+        out(ReportJson.renderConfidential(r, covers));
       } else {
-        out(r.ok() ? String.format(Locale.ROOT, "within budget: %d entries, proven at order %s (checkpoint of %d"
-            + " leaves); consistent with %d saved checkpoint(s)", r.entries(), r.order(), r.checkpointSize(),
-            saved.size())
-            : rejected(r.reason(), r.failedIndex(), r.message()));
+        out(!r.ok() ? rejected(r.reason(), r.failedIndex(), r.message())
+            : covers ? String.format(Locale.ROOT, "within budget: %d entries, proven at order %s (checkpoint of %d"
+                + " leaves); consistent with %d saved checkpoint(s)", r.entries(), r.order(), r.checkpointSize(),
+                saved.size())
+            : String.format(Locale.ROOT, "not covered: the budget proof covers the first %d of %d entries (order %s,"
+                + " checkpoint of %d leaves), so the ledger is not shown to be within its budget; consistent with %d"
+                + " saved checkpoint(s)", r.entries(), r.structure().entries(), r.order(), r.checkpointSize(),
+                saved.size()));
         // The ledger's own figures only when its structure and the proof verified (never in a rejection).
         if (r.ok()) {
           out("origin: " + r.structure().origin() + " (confidential: per-entry costs and the total stay hidden)");

@@ -32,7 +32,24 @@ public final class PrivSparkCli implements Runnable {
    * @return the exit code, as listed in the class comment
    */
   public static int run(String... args) {
-    return new CommandLine(new PrivSparkCli()).execute(args);
+    return commandLine().execute(args);
+  }
+
+  /**
+   * The CLI's command line. An error in the arguments of {@code audit verify --html OUT} (which
+   * picocli reports before the command runs) first writes the "not audited" page to OUT: no page of
+   * an earlier audit is left there.
+   */
+  static CommandLine commandLine() {
+    CommandLine cli = new CommandLine(new PrivSparkCli());
+    CommandLine.IParameterExceptionHandler usage = cli.getParameterExceptionHandler();
+    cli.setParameterExceptionHandler((e, args) -> {
+      if (e.getCommandLine().getCommand() instanceof AuditCommand.Verify verify) {
+        verify.notAudited(e.getMessage());
+      }
+      return usage.handleParseException(e, args);
+    });
+    return cli;
   }
 
   /**

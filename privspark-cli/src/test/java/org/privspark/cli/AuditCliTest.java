@@ -57,6 +57,40 @@ class AuditCliTest {
     return CliRun.of(args.toArray(String[]::new));
   }
 
+  /**
+   * The key fingerprint is SHA-256 of KEY.pub's one line without its line ending, what {@code tr -d
+   * '\r\n' < KEY.pub | sha256sum} prints: the same for a KEY.pub saved with CRLF; a file that holds
+   * the key in another form (a space, upper-case hex) is refused (exit 2), so that no report shows a
+   * fingerprint that command would not print.
+   */
+  @Test
+  void keyFingerprint_isTheKeyLineWithoutItsLineEnding_andOtherFormsAreRefused() throws Exception {
+    String line = Files.readString(pub, StandardCharsets.US_ASCII).strip();
+    String sha = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+        .digest(line.getBytes(StandardCharsets.US_ASCII)));
+    for (String file : List.of(line, line + "\n", line + "\r\n")) {
+      Path p = tmp.resolve("copy.pub");
+      Files.writeString(p, file, StandardCharsets.US_ASCII);
+      Path html = tmp.resolve("report.html");
+      CliRun v = CliRun.of("audit", "verify", ledger.toString(), "--public-key", p.toString(), "--html", html.toString());
+      assertThat(v.exit()).as(v.err()).isZero();
+      assertThat(Files.readString(html, StandardCharsets.UTF_8)).contains("<code>" + sha + "</code>");
+    }
+    String[] parts = line.split("\\+", 3);
+    List<String> others = new ArrayList<>(List.of(" " + line + "\n", line + " \n", line + "\t\r\n"));
+    String upper = parts[0] + "+" + parts[1].toUpperCase(java.util.Locale.ROOT) + "+" + parts[2];
+    if (!upper.equals(line)) { // a key ID of digits only has no upper case
+      others.add(upper + "\n");
+    }
+    for (String file : others) {
+      Path p = tmp.resolve("copy.pub");
+      Files.writeString(p, file, StandardCharsets.US_ASCII);
+      CliRun v = CliRun.of("audit", "verify", ledger.toString(), "--public-key", p.toString());
+      assertThat(v.exit()).as(file).isEqualTo(2);
+      assertThat(v.err()).contains("not as its one canonical line");
+    }
+  }
+
   /** Entry 2's ε lowered from 2.0 to 0.2 without the key: entry 3's chain breaks (CHAIN_BROKEN at 3). */
   private void tamperWithEntryTwo() throws Exception {
     Path two = ledger.resolve("entries/00000000000000000002.json");

@@ -91,6 +91,19 @@ class ConfidentialCliTest {
     assertThat(v.err()).contains("--budget-proof");
   }
 
+  /** --html without --budget-proof: the "not audited" page, which says what to give, and no figure. */
+  @Test
+  void verify_htmlWithoutBudgetProof_writesTheNotAuditedPage() throws Exception {
+    assertThat(record("gaussian:sigma=6").exit()).isZero();
+    Path html = tmp.resolve("report.html");
+    Files.writeString(html, "an earlier page: Intact and within budget.", StandardCharsets.UTF_8);
+    CliRun v = CliRun.of("audit", "verify", ledger.toString(), "--public-key", pub.toString(), "--html",
+        html.toString());
+    assertThat(v.exit()).isEqualTo(2);
+    assertThat(Files.readString(html, StandardCharsets.UTF_8)).contains("Not audited").contains("--budget-proof")
+        .doesNotContain("within budget").doesNotContain("example.org/confidential").doesNotContain("<svg");
+  }
+
   /**
    * --html with --budget-proof writes what the confidential ledger's auditor may see: the verdict,
    * and each entry's time, mechanism name and δ; never its parameters, a cost or a running total.

@@ -34,8 +34,15 @@ public final class HtmlReport {
 
   private HtmlReport() {}
 
-  /** The page for {@link LedgerVerifier}'s report of a transparent ledger. */
+  /**
+   * The page for {@link LedgerVerifier}'s report of a transparent ledger. A confidential ledger's
+   * report verifies its structure only (its costs are hidden): its page says so, gives no budget
+   * verdict and no figure, and points to {@link #renderConfidential}'s budget proof.
+   */
   public static String render(AuditReport r, ReportContext context) {
+    if (r.intact() && r.confidential()) {
+      return structureOnly(context);
+    }
     StringBuilder h = head(r.intact() ? r.origin() : "");
     verdict(h, r.intact(), r.intact() ? "Intact and within budget." : failure(r.reason(), r.failedIndex()));
     audit(h, context);
@@ -98,6 +105,38 @@ public final class HtmlReport {
     return failed(h, message);
   }
 
+  /**
+   * The page of an audit that ended before a verdict: the auditor's input was wrong (a ledger
+   * directory that holds no ledger, a missing file, a confidential ledger without a budget proof, a
+   * key that cannot be read). Nothing was verified: the page says "Not audited" and why, and shows
+   * no figure, so that no earlier page at the same path outlives a run that did not verify.
+   *
+   * @param message what to fix (the auditor's input error), shown escaped
+   * @param context the audit's facts; an empty {@link ReportContext#keyFingerprint()} when the key
+   *     itself could not be read
+   */
+  public static String renderNotAudited(String message, ReportContext context) {
+    StringBuilder h = head("");
+    verdict(h, false, "Not audited: the audit's input is wrong, and nothing was verified.");
+    audit(h, context);
+    h.append("<p id=\"reason\">").append(escape(message)).append("</p>\n<p>No figure of the ledger is shown:")
+        .append(" nothing was verified.</p>\n</body></html>\n");
+    return h.toString();
+  }
+
+  /** A confidential ledger verified without its budget proof: the structure only, no figure. */
+  private static String structureOnly(ReportContext context) {
+    StringBuilder h = head("");
+    verdict(h, false, "Structure verified; budget not verified: the ledger is confidential, and its costs are"
+        + " hidden.");
+    audit(h, context);
+    h.append("<p id=\"reason\">A confidential ledger's budget is verified only with a budget proof: run")
+        .append(" <code>privspark audit verify DIR --public-key KEY.pub --budget-proof PROOF</code> (the holder")
+        .append(" makes PROOF with <code>privspark ledger prove-budget</code>).</p>\n<p>No figure of the ledger is")
+        .append(" shown: no budget verdict was reached.</p>\n</body></html>\n");
+    return h.toString();
+  }
+
   private static StringBuilder head(String origin) {
     StringBuilder h = new StringBuilder(8192);
     h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
@@ -128,7 +167,8 @@ public final class HtmlReport {
     h.append("<table id=\"audit\">");
     row(h, "Audit time (UTC)", escape(TIME.format(c.auditTime())));
     row(h, "Tool", "privspark " + escape(c.toolVersion()));
-    row(h, "Public key fingerprint", "<code>" + escape(c.keyFingerprint()) + "</code> (SHA-256 of the key's text)");
+    row(h, "Public key fingerprint", c.keyFingerprint().isEmpty() ? "none: the key was not read"
+        : "<code>" + escape(c.keyFingerprint()) + "</code> (SHA-256 of the key's text)");
     h.append("</table>\n");
   }
 
@@ -184,11 +224,14 @@ public final class HtmlReport {
     double top = yTicks[yTicks.length - 1];
     long first = points.get(0).timeMillis();
     long lastTime = points.get(points.size() - 1).timeMillis();
-    // One entry, or all in the same millisecond: a second around them.
-    long[] xTicks = NiceTicks.times(first, lastTime > first ? lastTime : first + 1_000);
+    // One entry, or all in the same millisecond: a second around them (before them at the end of time).
+    long[] xTicks = lastTime > first ? NiceTicks.times(first, lastTime)
+        : first <= Long.MAX_VALUE - 1_000 ? NiceTicks.times(first, first + 1_000) : NiceTicks.times(first - 1_000, first);
     long t0 = xTicks[0];
     long t1 = xTicks[xTicks.length - 1];
-    long step = xTicks[1] - xTicks[0];
+    // As doubles: a forged time far from the others must not overflow the difference.
+    double span = (double) t1 - (double) t0;
+    long step = (double) xTicks[1] - (double) xTicks[0] >= Long.MAX_VALUE ? Long.MAX_VALUE : xTicks[1] - xTicks[0];
     boolean acrossDays = Math.floorDiv(t0, 86_400_000L) != Math.floorDiv(t1 - 1, 86_400_000L);
     double plotW = WIDTH - LEFT - RIGHT;
     double plotH = HEIGHT - TOP - BOTTOM;
@@ -207,7 +250,7 @@ public final class HtmlReport {
           NiceTicks.valueLabel(v)));
     }
     for (long t : xTicks) {
-      double x = LEFT + plotW * (t - t0) / (double) (t1 - t0);
+      double x = LEFT + plotW * ((double) t - (double) t0) / span;
       String label = NiceTicks.timeLabel(t, step, acrossDays);
       s.append(fmt("<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#666\"/>", x, x, bottom, bottom + 5));
       s.append(fmt("<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"%s\">%s</text>", x, bottom + 18,
@@ -226,7 +269,7 @@ public final class HtmlReport {
     StringBuilder path = new StringBuilder();
     double prevY = bottom;
     for (AuditReport.Point p : points) {
-      double x = LEFT + plotW * (p.timeMillis() - t0) / (double) (t1 - t0);
+      double x = LEFT + plotW * ((double) p.timeMillis() - (double) t0) / span;
       double eps = Double.isFinite(p.epsilon()) ? p.epsilon() : top;
       double y = bottom - plotH * eps / top;
       // A step chart: ε jumps at each entry.
@@ -264,9 +307,30 @@ public final class HtmlReport {
     return Double.isFinite(v) ? NiceTicks.valueLabel(v) : "∞";
   }
 
-  /** The text as HTML character data or a quoted attribute value: no markup can pass through. */
+  /**
+   * The text as HTML character data or a quoted attribute value: no markup can pass through, and
+   * no bidirectional embedding, override or isolate (U+202A to U+202E, U+2066 to U+2069) either: a
+   * ledger text could reorder what a row shows, so each is shown as its code point ("\\u202E").
+   */
   static String escape(String s) {
-    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;")
+    String html = s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;")
         .replace("'", "&#39;");
+    StringBuilder b = null;
+    for (int i = 0; i < html.length(); i++) {
+      char c = html.charAt(i);
+      if (isBidiControl(c)) {
+        if (b == null) {
+          b = new StringBuilder(html.length() + 16).append(html, 0, i);
+        }
+        b.append(String.format(Locale.ROOT, "\\u%04X", (int) c));
+      } else if (b != null) {
+        b.append(c);
+      }
+    }
+    return b == null ? html : b.toString();
+  }
+
+  private static boolean isBidiControl(char c) {
+    return (c >= '\u202A' && c <= '\u202E') || (c >= '\u2066' && c <= '\u2069');
   }
 }

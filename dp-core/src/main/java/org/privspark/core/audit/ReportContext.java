@@ -31,7 +31,8 @@ public record ReportContext(Instant auditTime, String toolVersion, String keyFin
   /**
    * The key's fingerprint: SHA-256 of its verifier key text ({@link NoteVerifier#encode()}, the one
    * line of KEY.pub and ledger.json's {@code publicKey}) in UTF-8, as 64 lower-case hex digits.
-   * The same as {@code tr -d '\n' < KEY.pub | sha256sum} (docs/LEDGER-FORMAT.md).
+   * The same as {@code tr -d '\r\n' < KEY.pub | sha256sum} (docs/LEDGER-FORMAT.md §6): the auditor's
+   * tool reads only a KEY.pub that is this line, with a line ending (LF or CRLF) or none.
    */
   public static String fingerprint(NoteVerifier key) {
     try {

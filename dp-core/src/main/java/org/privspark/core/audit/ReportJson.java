@@ -72,12 +72,16 @@ public final class ReportJson {
    * the proof reveals, and nothing about per-entry costs or the total. The ledger's figures
    * (origin, entries, budget) and the proof's (entries proven, checkpoint) only when the structure
    * and the proof verified: a rejection carries none.
+   *
+   * @param covers whether the proof covers every entry of the ledger: {@code withinBudget} is true
+   *     only when the proof verified and covers them all; when it verified, {@code covered} says
+   *     whether it covers them all and {@code provenEntries} how many it covers
    */
-  public static String renderConfidential(BudgetReport r) {
+  public static String renderConfidential(BudgetReport r, boolean covers) {
     ObjectNode o = MAPPER.createObjectNode();
     o.put("mode", "confidential");
     o.put("intact", r.structure().intact());
-    o.put("withinBudget", r.ok());
+    o.put("withinBudget", r.ok() && covers);
     outcome(o, r.reason(), r.failedIndex(), r.message());
     number(o, "order", r.order());
     if (!r.ok()) {
@@ -88,6 +92,7 @@ public final class ReportJson {
     o.put("entries", r.structure().entries());
     number(o, "budgetEpsilon", r.structure().budgetEpsilon());
     number(o, "budgetDelta", r.structure().budgetDelta());
+    o.put("covered", covers);
     o.put("provenEntries", r.entries());
     o.put("checkpointSize", r.checkpointSize());
     return write(o);

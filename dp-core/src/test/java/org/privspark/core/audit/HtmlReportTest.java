@@ -104,6 +104,50 @@ class HtmlReportTest {
     assertThat(page).contains("&quot;quoted&quot; &#39;single&#39; &amp; more");
   }
 
+  /**
+   * A bidi override in a ledger text (here U+202E in a mechanism name) would display the rest of its
+   * row right to left: each embedding, override and isolate character is shown as its code point.
+   */
+  @Test
+  void ledgerTexts_withBidiControls_showThemAsCodePoints() {
+    String controls = "\u202A\u202B\u202C\u202D\u202E\u2066\u2067\u2068\u2069";
+    AuditReport r = intact("o" + controls, "", points("count\u202Eevil", new PureDpEvent(0.25), 1));
+    String page = HtmlReport.render(r, CONTEXT);
+    assertThat(page).contains("count\\u202Eevil")
+        .contains("o\\u202A\\u202B\\u202C\\u202D\\u202E\\u2066\\u2067\\u2068\\u2069");
+    for (char c : controls.toCharArray()) {
+      assertThat(page.indexOf(c)).as("U+%04X", (int) c).isEqualTo(-1);
+    }
+  }
+
+  /** An audit that ended on the auditor's input error: the verdict "Not audited", why, and no figure. */
+  @Test
+  void notAudited_showsTheReasonAndNoFigure() {
+    String page = HtmlReport.renderNotAudited("--budget-proof p does not exist",
+        new ReportContext(CONTEXT.auditTime(), "9.9.9-test", ""));
+    assertThat(page).contains("<p id=\"verdict\" class=\"bad\"><strong>Not audited")
+        .contains("--budget-proof p does not exist").contains("none: the key was not read");
+    assertThat(page).doesNotContain("within budget").doesNotContain("Spent").doesNotContain("Remaining")
+        .doesNotContain("Budget").doesNotContain("<svg").doesNotContain("ε =");
+  }
+
+  /**
+   * Entry times are only checked to be non-decreasing: a span up to the end of a long's range still
+   * gets three to seven ticks on round years, in order, that span it.
+   */
+  @Test
+  void timeTicks_ofAHugeSpan_areAFewRoundYears() {
+    for (long to : new long[] {T0 + 3 * 365 * 86_400_000L, T0 + 100_000L * 365 * 86_400_000L, Long.MAX_VALUE}) {
+      long[] ticks = NiceTicks.times(T0, to);
+      assertThat(ticks.length).as("ticks up to %d", to).isBetween(3, 7);
+      assertThat(ticks[0]).isLessThanOrEqualTo(T0);
+      assertThat(ticks[ticks.length - 1]).isGreaterThanOrEqualTo(to);
+      assertThat(ticks).isSorted().doesNotHaveDuplicates();
+    }
+    long[] ticks = NiceTicks.times(T0, T0 + 100_000L * 365 * 86_400_000L);
+    assertThat(NiceTicks.timeLabel(ticks[1], ticks[1] - ticks[0], false)).isEqualTo("20000");
+  }
+
   @Test
   void longEvent_isCutInTheTable() {
     List<PrivacyEvent> parts = new ArrayList<>();

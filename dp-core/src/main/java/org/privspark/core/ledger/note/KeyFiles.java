@@ -63,7 +63,7 @@ public final class KeyFiles {
    *     public key ("this looks like a public key"), or does not hold a signer key
    */
   public static NoteSigner readSigner(Path key) throws IOException {
-    String text = readKeyText(key, "--key");
+    String text = readKeyText(key, "--key").strip();
     if (!text.startsWith(SIGNER_PREFIX) && parsesAsVerifier(text)) {
       throw new IllegalArgumentException("--key " + key + ": this looks like a public key (a verifier key, as"
           + " KEY.pub holds); --key needs the private signer key, the file 'ledger init --key-out' wrote"
@@ -82,22 +82,32 @@ public final class KeyFiles {
    * mistake may be a secret (the signer key beside it, an SSH key).
    *
    * @throws IllegalArgumentException naming {@code --public-key} if the file is missing or
-   *     unreadable, looks like a private key ("this looks like a private key"), or does not hold a
-   *     verifier key
+   *     unreadable, looks like a private key ("this looks like a private key"), does not hold a
+   *     verifier key, or holds more than the key's canonical line ({@link NoteVerifier#encode()})
+   *     and its line ending: then a report's key fingerprint, SHA-256 of that line, is always what
+   *     {@code tr -d '\r\n' < KEY.pub | sha256sum} prints (docs/LEDGER-FORMAT.md §6)
    */
   public static NoteVerifier readVerifier(Path pub) throws IOException {
-    String text = readKeyText(pub, "--public-key");
+    String raw = readKeyText(pub, "--public-key");
+    String text = raw.strip();
     if (looksPrivate(text)) {
       throw new IllegalArgumentException("--public-key " + pub + ": this looks like a private key, not the"
           + " ledger's public key (its contents are not shown). Give the public key, KEY.pub; the private key"
           + " must stay with the ledger's holder");
     }
+    NoteVerifier v;
     try {
-      return NoteVerifier.parse(text);
+      v = NoteVerifier.parse(text);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("--public-key " + pub + " is not a PrivSpark public key file: it must"
           + " hold one line <key name>+<8 hex digits>+<base64 key>, as KEY.pub does (its contents are not shown)", e);
     }
+    if (!raw.replace("\r", "").replace("\n", "").equals(v.encode())) {
+      throw new IllegalArgumentException("--public-key " + pub + " holds the key, but not as its one canonical line:"
+          + " the file must be exactly <key name>+<8 lower-case hex digits>+<base64 key>, with no spaces, and a"
+          + " line ending (LF or CRLF) or none, as KEY.pub is written (its contents are not shown)");
+    }
+    return v;
   }
 
   /** Whether a key file's text is a secret key: a signed-note signer key, or a PEM or OpenSSH private key. */
@@ -133,7 +143,7 @@ public final class KeyFiles {
       throw new IllegalArgumentException(option + " " + file + " cannot be read: " + e.getClass().getSimpleName(), e);
     }
     try {
-      return StandardCharsets.US_ASCII.newDecoder().decode(ByteBuffer.wrap(bytes)).toString().strip();
+      return StandardCharsets.US_ASCII.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
     } catch (CharacterCodingException e) {
       throw new IllegalArgumentException(option + " " + file + " is not a key file: it is not ASCII text (its"
           + " contents are not shown)");
