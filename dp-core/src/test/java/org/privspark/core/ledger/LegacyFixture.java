@@ -48,7 +48,17 @@ public final class LegacyFixture {
   /** Copies fixture {@code name} ({@link #TRANSPARENT} or {@link #CONFIDENTIAL}) into {@code to}. */
   public static LegacyFixture copy(String name, Path to) {
     try {
-      Path from = Path.of(LegacyFixture.class.getResource("/legacy-ledgers/" + name).toURI());
+      java.net.URI uri = LegacyFixture.class.getResource("/legacy-ledgers/" + name).toURI();
+      // From dp-core's own tests the fixtures are files; from another module's tests (the CLI's)
+      // they are inside dp-core's test jar, read through a zip file system.
+      if (uri.getScheme().equals("jar")) {
+        try {
+          java.nio.file.FileSystems.newFileSystem(uri, java.util.Map.of());
+        } catch (java.nio.file.FileSystemAlreadyExistsException alreadyOpen) {
+          // opened by an earlier copy
+        }
+      }
+      Path from = Path.of(uri);
       try (Stream<Path> files = Files.walk(from)) {
         for (Path p : files.toList()) {
           Path target = to.resolve(from.relativize(p).toString());
