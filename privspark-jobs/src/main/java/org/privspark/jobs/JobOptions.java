@@ -94,10 +94,35 @@ final class JobOptions {
       return out;
     }
 
+    /**
+     * The Spark CSV options a user may set: formats and delimiters, never the parser's limits, the
+     * corrupt-record column or schema checks. A row past a limit fails the whole read, and after the
+     * charge that would make the job's outcome depend on a private value.
+     */
+    static final java.util.List<String> CSV_OPTION_NAMES = java.util.List.of("header", "sep", "delimiter",
+        "quote", "escape", "charToEscapeQuoteEscaping", "comment", "nullValue", "emptyValue", "nanValue",
+        "positiveInf", "negativeInf", "encoding", "charset", "ignoreLeadingWhiteSpace",
+        "ignoreTrailingWhiteSpace", "dateFormat", "timestampFormat", "timestampNTZFormat", "locale", "lineSep",
+        "mode", "inferSchema");
+    private static final java.util.Set<String> CSV_OPTIONS = CSV_OPTION_NAMES.stream()
+        .map(n -> n.toLowerCase(Locale.ROOT)).collect(java.util.stream.Collectors.toUnmodifiableSet());
+    /**
+     * The most fields a CSV line may have (Spark's default is 20,480; a line with more fails the read).
+     * Spark's parser holds one array of this size per task, 8 MiB of references. A line with more
+     * fields than this still fails the release after its charge: docs/JOBS.md says so.
+     */
+    static final long CSV_MAX_COLUMNS = 1L << 20;
+
     private void checkCsvOptions() {
       csvOptions.forEach((k, v) -> {
         String key = k.toLowerCase(Locale.ROOT);
         String value = v.toUpperCase(Locale.ROOT);
+        if (!CSV_OPTIONS.contains(key)) {
+          throw new IllegalArgumentException("--csv-option " + k + " is not accepted; the options are "
+              + String.join(", ", CSV_OPTION_NAMES) + " (the parser's limits, such as maxColumns and"
+              + " maxCharsPerColumn, are the job's: a row past a limit would fail the release after the"
+              + " charge)");
+        }
         if (key.equals("inferschema") && !value.equals("FALSE")) {
           throw new IllegalArgumentException("--csv-option " + k + "=" + v + " is refused: schema inference reads"
               + " the private values before anything is charged; give --schema instead");
@@ -146,7 +171,7 @@ final class JobOptions {
       if (f.equals("csv")) {
         checkCsvOptions();
         reader = reader.option("header", "true").option("inferSchema", "false").option("mode", "PERMISSIVE")
-            .options(csvOptions);
+            .option("maxColumns", CSV_MAX_COLUMNS).options(csvOptions);
       } else if (!csvOptions.isEmpty()) {
         throw new IllegalArgumentException("--csv-option applies to CSV input only; got " + csvOptions.keySet()
             + " with --format parquet");
