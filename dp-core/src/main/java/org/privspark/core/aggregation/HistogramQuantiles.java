@@ -1,5 +1,6 @@
 package org.privspark.core.aggregation;
 
+import org.apache.commons.math3.special.Erf;
 import org.privspark.core.Check;
 import org.privspark.core.mechanism.NoisyVector;
 
@@ -21,17 +22,21 @@ import org.privspark.core.mechanism.NoisyVector;
  * reaches r·N_high (N_low = max(0, N̂ − B·h), N_high = N̂ + B·h). The interval is widened to
  * contain the value. The bound holds for all ranks at once.
  *
- * <p><b>Noise std, in the value's units.</b> A first-order (delta-method) figure, as for means:
- * the std of the noisy CDF's error at the quantile, divided by the local density. The quantile at
- * rank r solves C(v) = r·N; with the value in bin k, the error of Ĉ − r·N̂ sums the noise of the
- * k + 1 bins up to it with weight (1 − r) and of the other B − k − 1 with weight −r, so its std is
- * σ_bin·√((1 − r)²(k + 1) + r²(B − k − 1)); near v the CDF rises by the bin's clamped noisy count
- * per bin width, so a count error of e moves the value by e / density. The result is capped at
- * half the range (the value cannot leave the edges) and is half the range when the bin's noisy
- * count is ≤ 0 or every count is. It is read off the noisy counts and public parameters only, so it
- * is post-processing too, and it is in the quantile's units, next to which it is released (a
- * quantile's error in counts says nothing about its error in years). Unlike the 95% interval it is
- * an approximation, not a bound: where the data are sparse it understates the error.
+ * <p><b>Noise std, in the value's units.</b> A first-order (delta-method) figure, as for means,
+ * plus a term for the bin's sign. The released value is v = e_k + w·f with f = (r·N̂ − Ĉ_k) / n̂_k,
+ * the fraction of bin k (of width w, clamped noisy count n̂_k) below it. Its derivative in each
+ * bin's noise is w/n̂_k times (r − 1) for the k bins below, r for the B − k − 1 above, and (r − f)
+ * for bin k itself (the count moves both the target and the bin's slope), so the first-order std
+ * is σ_bin·(w/n̂_k)·√((1 − r)²·k + r²·(B − k − 1) + (r − f)²). At the extreme ranks that is 0 (the
+ * maximum is the top edge of the highest positive bin, flat in every count), but the value jumps
+ * by at least a bin when bin k's noisy count changes sign, which a normal approximation puts at
+ * probability p = Φ(−n̂_k/σ_bin); the jump adds w²·p(1 − p) to the variance. The result is capped
+ * at half the range (the value cannot leave the edges), and is half the range when every noisy
+ * count is ≤ 0. It is symmetric: rank r of a histogram and rank 1 − r of its mirror image get the
+ * same figure. It is read off the noisy counts and public parameters only, so it is
+ * post-processing too, and it is in the quantile's units, next to which it is released. Unlike
+ * the 95% interval it is an approximation, not a bound: where the data are sparse it understates
+ * the error.
  */
 public final class HistogramQuantiles {
   /** The confidence level of the interval. */
@@ -113,7 +118,7 @@ public final class HistogramQuantiles {
     return new double[] {lo, hi};
   }
 
-  /** The delta-method std of the quantile at {@code rank}, in the value's units (class Javadoc). */
+  /** The std of the quantile at {@code rank}, in the value's units (class Javadoc). */
   private static double valueStd(double[] cum, double[] edges, double rank, double binStd) {
     int b = cum.length - 1;
     double halfRange = (edges[b] - edges[0]) / 2;
@@ -132,8 +137,13 @@ public final class HistogramQuantiles {
     if (!(count > 0) || !(width > 0)) {
       return halfRange;
     }
-    double cdfStd = binStd * Math.sqrt((1 - rank) * (1 - rank) * (k + 1) + rank * rank * (b - k - 1));
-    return Math.min(halfRange, cdfStd * width / count);
+    double f = Math.max(0, Math.min(1, (rank * cum[b] - cum[k]) / count));
+    double slope = (1 - rank) * (1 - rank) * k + rank * rank * (b - k - 1) + (rank - f) * (rank - f);
+    double firstOrder = binStd * Math.sqrt(slope) / count;
+    // P(bin k's noisy count has the other sign), normal approximation: Φ(−count/σ) = erfc(x/√2)/2.
+    double flip = binStd > 0 ? 0.5 * Erf.erfc(count / (binStd * Math.sqrt(2))) : 0;
+    double std = width * Math.hypot(firstOrder, Math.sqrt(flip * (1 - flip)));
+    return Double.isNaN(std) ? halfRange : Math.min(halfRange, std);
   }
 
   /** Linear interpolation of {@code target} in the cumulative counts {@code cum} over {@code edges}. */

@@ -63,10 +63,12 @@ class HistogramQuantilesTest {
 
   @Test
   void of_noiseStd_isTheCdfErrorOverTheLocalDensity() {
-    // The median is in bin 2 ([2, 3], clamped count 4: density 4 per unit); k + 1 = 3 bins below
-    // weigh 1 − 0.5, the B − 3 = 1 above 0.5: √(0.25·3 + 0.25·1) = 1, so std = σ_bin / 4.
+    // The median is in bin k = 2 ([2, 3], clamped count 4: density 4 per unit), a quarter of the
+    // way in (f = (3 − 2) / 4). The k = 2 bins below weigh r − 1 = −0.5, the B − k − 1 = 1 above
+    // r = 0.5, and bin k itself r − f = 0.25: √(0.25·2 + 0.25·1 + 0.0625) = √13 / 4, so std =
+    // σ_bin·√13 / 16. The sign term is nil: a count of 4 is thousands of σ_bin from 0.
     QuantileEstimate r = HistogramQuantiles.of(bins(FINE, 2, -1, 4, 0), EDGES, new double[] {0.5});
-    assertThat(r.noiseStd()).containsExactly(FINE.standardDeviation() / 4);
+    assertThat(r.noiseStd()[0]).isCloseTo(FINE.standardDeviation() * Math.sqrt(13) / 16, within(1e-15));
   }
 
   @Test
@@ -74,7 +76,7 @@ class HistogramQuantilesTest {
     // The same counts over edges ten times as wide: the std is ten times larger (years, not people).
     double[] wide = {0, 10, 20, 30, 40};
     QuantileEstimate r = HistogramQuantiles.of(bins(FINE, 2, -1, 4, 0), wide, new double[] {0.5});
-    assertThat(r.noiseStd()[0]).isCloseTo(10 * FINE.standardDeviation() / 4, within(1e-12));
+    assertThat(r.noiseStd()[0]).isCloseTo(10 * FINE.standardDeviation() * Math.sqrt(13) / 16, within(1e-12));
   }
 
   @Test
