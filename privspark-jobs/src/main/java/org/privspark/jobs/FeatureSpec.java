@@ -252,7 +252,7 @@ public record FeatureSpec(List<Numeric> numeric, List<Categorical> categorical, 
   }
 
   /** The encoder for this specification, writing {@code features}. */
-  PublicFeatureEncoder encoder() {
+  public PublicFeatureEncoder encoder() {
     PublicFeatureEncoder.Builder b = PublicFeatureEncoder.builder();
     numeric.forEach(n -> b.numeric(n.column(), n.lower(), n.upper()));
     categorical.forEach(c -> b.categorical(c.column(), c.vocabulary()));
@@ -307,7 +307,7 @@ public record FeatureSpec(List<Numeric> numeric, List<Categorical> categorical, 
    *
    * @throws IllegalArgumentException naming the file, what is wrong and where (its JSON path)
    */
-  static FeatureSpec read(Path file) {
+  public static FeatureSpec read(Path file) {
     try {
       return JSON.readValue(Files.readAllBytes(file), FeatureSpec.class);
     } catch (ValueInstantiationException e) {
