@@ -19,7 +19,7 @@ import org.privspark.core.Check;
  * block) releases identical noise and spends the budget once. For a secret drawn uniformly at
  * random and kept secret, the streams of distinct cell ids are computationally indistinguishable
  * from independent uniform bits (AES as a pseudorandom permutation; counter mode with distinct
- * nonces). See "Noise drawn once" in {@code docs/DESIGN.md} and {@code docs/NOISE.md}.
+ * nonces). See "Noise drawn once: the keyed stream" in {@code docs/NOISE.md}.
  *
  * <p><b>Construction.</b>
  *

@@ -95,13 +95,10 @@ import org.slf4j.LoggerFactory;
  * @param <M> the model type
  */
 public abstract class DpSgdEstimator<M extends DpSgdModel<M>, S extends DpSgdEstimator<M, S>>
-    extends Estimator<M>
-    implements DefaultParamsWritable, HasPrivacyUnit {
+    extends PrivateEstimator<M, S> {
   private static final long serialVersionUID = 1L;
   private static final Logger LOG = LoggerFactory.getLogger(DpSgdEstimator.class);
 
-  private final String uid;
-  private transient PrivacyBudget budget;
 
   private final Param<String> featuresCol;
   private final Param<String> labelCol;
@@ -109,7 +106,6 @@ public abstract class DpSgdEstimator<M extends DpSgdModel<M>, S extends DpSgdEst
   private final IntParam epochs;
   private final DoubleParam sampleRate;
   private final DoubleParam expectedBatchSize;
-  private final PrivacyUnitParams unitParams;
   private final Param<String> unitGradient;
   private final LongParam numUnits;
   private final DoubleParam numUnitsNoiseStd;
@@ -124,7 +120,7 @@ public abstract class DpSgdEstimator<M extends DpSgdModel<M>, S extends DpSgdEst
 
   /** Declares the shared params and their defaults for the stage {@code uid}. */
   protected DpSgdEstimator(String uid) {
-    this.uid = uid;
+    super(uid);
     featuresCol = new Param<>(uid, "featuresCol", "features column name (vectors)",
         ParamChecks.columnName("featuresCol"));
     labelCol = new Param<>(uid, "labelCol", "label column name", ParamChecks.columnName("labelCol"));
@@ -138,7 +134,6 @@ public abstract class DpSgdEstimator<M extends DpSgdModel<M>, S extends DpSgdEst
     expectedBatchSize = new DoubleParam(uid, "expectedBatchSize",
         "expected units per step q*N, finite and > 0 (needs numUnits); set this or sampleRate",
         ParamChecks.positiveFinite("expectedBatchSize"));
-    unitParams = new PrivacyUnitParams(this);
     unitGradient = UnitGradient.declare(this);
     numUnits = new LongParam(uid, "numUnits",
         "the public number of privacy units N in the training data (rows, with rowIsUnit), >= 1;"
@@ -179,11 +174,6 @@ public abstract class DpSgdEstimator<M extends DpSgdModel<M>, S extends DpSgdEst
     setDefault(fitIntercept, true);
   }
 
-  @Override
-  public String uid() {
-    return uid;
-  }
-
   // ---- params (public no-argument accessors: Spark finds params by reflection on these) ----
 
   /** Features column (vectors); default "features". */
@@ -214,11 +204,6 @@ public abstract class DpSgdEstimator<M extends DpSgdModel<M>, S extends DpSgdEst
   /** Expected units per step B = q·N &gt; 0; requires {@link #numUnits()}; no default. */
   public DoubleParam expectedBatchSize() {
     return expectedBatchSize;
-  }
-
-  @Override
-  public PrivacyUnitParams privacyUnitParams() {
-    return unitParams;
   }
 
   /**
@@ -302,11 +287,6 @@ public abstract class DpSgdEstimator<M extends DpSgdModel<M>, S extends DpSgdEst
 
   // ---- setters (return the concrete type) ----
 
-  @SuppressWarnings("unchecked")
-  private S self() {
-    return (S) this;
-  }
-
   /** Sets {@link #featuresCol()}; the value is validated at once. */
   public S setFeaturesCol(String value) {
     set(featuresCol, value);
@@ -375,30 +355,6 @@ public abstract class DpSgdEstimator<M extends DpSgdModel<M>, S extends DpSgdEst
     return setNumUnitsNoiseStd(value);
   }
 
-  /** Sets {@link #privacyUnit()}: the name of the unit the rows belong to, e.g. "person". */
-  public S setPrivacyUnit(String value) {
-    set(privacyUnit(), value);
-    return self();
-  }
-
-  /** Sets {@link #privacyUnitCol()}: the column identifying the unit. */
-  public S setPrivacyUnitCol(String value) {
-    set(privacyUnitCol(), value);
-    return self();
-  }
-
-  /** Sets {@link #maxRowsPerUnit()}: at most k rows per unit, in [1, 2^20]. */
-  public S setMaxRowsPerUnit(int value) {
-    set(maxRowsPerUnit(), value);
-    return self();
-  }
-
-  /** Sets {@link #rowIsUnit()}: states that each row is one unit (row-level mode). */
-  public S setRowIsUnit(boolean value) {
-    set(rowIsUnit(), value);
-    return self();
-  }
-
   /**
    * Sets {@link #unitGradient()}: "mean" or "sum"; any other value is refused at once with an
    * {@link IllegalArgumentException} naming the param and the allowed values.
@@ -454,20 +410,6 @@ public abstract class DpSgdEstimator<M extends DpSgdModel<M>, S extends DpSgdEst
   public S setTargetDelta(double value) {
     set(targetDelta, value);
     return self();
-  }
-
-  /**
-   * The budget every {@code fit} charges (required; not a Spark param, and not saved). A budget
-   * from a ledger ({@code Ledger.budget()}) records each run as an entry labelled "dp-sgd".
-   */
-  public S setBudget(PrivacyBudget value) {
-    this.budget = value;
-    return self();
-  }
-
-  /** The budget {@code fit} will charge, or null when none is set. */
-  public PrivacyBudget getBudget() {
-    return budget;
   }
 
   // ---- validation and planning ----
@@ -534,12 +476,12 @@ public abstract class DpSgdEstimator<M extends DpSgdModel<M>, S extends DpSgdEst
     int e = (int) $(epochs);
     long perEpoch = Math.max(1, (long) Math.floor(1 / q));
     long steps = Math.multiplyExact((long) e, perEpoch);
-    OrderGrid grid = budget.grid();
+    OrderGrid grid = getBudget().grid();
     double delta;
     double z;
     if (hasZ) {
       z = dbl(noiseMultiplier);
-      delta = budget.delta();
+      delta = getBudget().delta();
       if (!(delta > 0)) {
         throw new IllegalArgumentException("the budget's delta must be > 0 for DP-SGD (Gaussian "
             + "noise has no pure-DP bound); got " + delta);
@@ -557,13 +499,6 @@ public abstract class DpSgdEstimator<M extends DpSgdModel<M>, S extends DpSgdEst
           + " [2^-26, 2^19]; got " + z, ex);
     }
     return plan;
-  }
-
-  private void requireBudget() {
-    if (budget == null) {
-      throw new IllegalStateException(getClass().getSimpleName() + " " + uid
-          + ": budget must be set before fit (setBudget(PrivacyBudget), e.g. ledger.budget())");
-    }
   }
 
   /**
@@ -692,7 +627,7 @@ public abstract class DpSgdEstimator<M extends DpSgdModel<M>, S extends DpSgdEst
    * reads no data.
    */
   PrivacyUnitParams.Resolved unitSettings(StructType schema) {
-    PrivacyUnitParams.Resolved unit = unitParams.resolve(schema);
+    PrivacyUnitParams.Resolved unit = privacyUnitParams().resolve(schema);
     if (unit.column() != null) {
       String problem = SparkKeys.problem("privacyUnitCol", unit.column(),
           schema.apply(unit.column()).dataType(), true);
@@ -703,29 +638,17 @@ public abstract class DpSgdEstimator<M extends DpSgdModel<M>, S extends DpSgdEst
     return unit;
   }
 
-  /**
-   * What the run claims to protect: {@code UnitClaim.perUnit(privacyUnit)} with a unit column,
-   * {@code UnitClaim.rowIsUnit(privacyUnit)} in row-level mode, null when privacyUnit is unset
-   * (which only a budget with no declared unit accepts).
-   */
-  static UnitClaim claim(PrivacyUnitParams.Resolved unit) {
-    if (unit.unit() == null) {
-      return null;
-    }
-    return unit.rowIsUnit() ? UnitClaim.rowIsUnit(unit.unit()) : UnitClaim.perUnit(unit.unit());
-  }
-
   @Override
   public M fit(Dataset<?> dataset) {
     // 1. Validate and plan: nothing read, nothing spent.
-    requireBudget();
+    PrivacyBudget budget = requireBudget();
     transformSchema(dataset.schema());
     DpSgdPlan plan = plan();
     PrivacyUnitParams.Resolved unit = unitSettings(dataset.schema());
     UnitClaim claim = claim(unit);
     budget.checkClaim(claim); // a unit the budget does not protect is refused here
     int d = publicDimension(dataset.schema());
-    String stage = getClass().getSimpleName() + " " + uid;
+    String stage = stageName();
     PrivacyEvent event = plan.event();
     double epsilon = plan.epsilon();
     String source = plan.countsUnits()
@@ -786,7 +709,7 @@ public abstract class DpSgdEstimator<M extends DpSgdModel<M>, S extends DpSgdEst
       PrivacyRecord record = new PrivacyRecord(plan.sampleRate(), plan.noiseMultiplier(),
           plan.steps(), plan.clipNorm(), mode, result.noiseStd(), epsilon, plan.delta(), n,
           plan.numUnitsNoiseStd(), provenance);
-      M model = newModel(uid + "_model", result.coefficients(), result.intercept(), record);
+      M model = newModel(uid() + "_model", result.coefficients(), result.intercept(), record);
       copyValues(model, ParamMap.empty());
       return model.setParent(this);
     } finally {
@@ -823,14 +746,4 @@ public abstract class DpSgdEstimator<M extends DpSgdModel<M>, S extends DpSgdEst
     boolean accepts(double label);
   }
 
-  /** The same estimator (same uid, params and budget) with {@code extra} params applied. */
-  @Override
-  public abstract S copy(ParamMap extra);
-
-  /** For subclasses' {@link #copy}: copies params and the budget onto {@code to}. */
-  protected S copyTo(S to, ParamMap extra) {
-    copyValues(to, extra);
-    to.setBudget(budget);
-    return to;
-  }
 }

@@ -57,7 +57,7 @@ import org.privspark.spark.ml.params.ParamChecks;
  * <p>Here ε must lie in [2^-30, 2^12] (the Laplace mechanism's range), numFeatures in [1, 4096].
  * Not thread-safe. See {@link UnitLevelEstimator} for the order of work and the budget.
  */
-public final class NoisyCountNaiveBayes extends LabelledUnitEstimator<NoisyCountNaiveBayesModel,
+public final class NoisyCountNaiveBayes extends ProbabilisticUnitEstimator<NoisyCountNaiveBayesModel,
     NoisyCountNaiveBayes, NoisyCountNaiveBayes.Plan> {
   private static final long serialVersionUID = 1L;
   /** Multinomial naive Bayes (MLlib's default). */
@@ -71,8 +71,6 @@ public final class NoisyCountNaiveBayes extends LabelledUnitEstimator<NoisyCount
   private final DoubleParam maxFeatureL1;
   private final Param<String> modelType;
   private final DoubleParam smoothing;
-  private final Param<String> probabilityCol;
-  private final Param<String> rawPredictionCol;
 
   /** A new estimator with a fresh uid and the defaults: multinomial, smoothing 1. */
   public NoisyCountNaiveBayes() {
@@ -91,14 +89,8 @@ public final class NoisyCountNaiveBayes extends LabelledUnitEstimator<NoisyCount
             "\"multinomial\" or \"bernoulli\""));
     smoothing = new DoubleParam(uid, "smoothing", "additive smoothing, finite and > 0",
         ParamChecks.positiveFinite("smoothing"));
-    probabilityCol = new Param<>(uid, "probabilityCol", "column of class probabilities",
-        ParamChecks.columnName("probabilityCol"));
-    rawPredictionCol = new Param<>(uid, "rawPredictionCol", "column of raw predictions",
-        ParamChecks.columnName("rawPredictionCol"));
     setDefault(modelType, MULTINOMIAL);
     setDefault(smoothing, 1.0); // MLlib's default; must stay > 0 here (noisy sums can be 0)
-    setDefault(probabilityCol, "probability");
-    setDefault(rawPredictionCol, "rawPrediction");
   }
 
   /** The public number of classes K in [2, 1024]; labels are 0, …, K − 1. Required. */
@@ -119,16 +111,6 @@ public final class NoisyCountNaiveBayes extends LabelledUnitEstimator<NoisyCount
   /** Additive smoothing λ, finite and &gt; 0; default 1. */
   public DoubleParam smoothing() {
     return smoothing;
-  }
-
-  /** Probability column the model adds; default "probability". */
-  public Param<String> probabilityCol() {
-    return probabilityCol;
-  }
-
-  /** Raw prediction column the model adds; default "rawPrediction". */
-  public Param<String> rawPredictionCol() {
-    return rawPredictionCol;
   }
 
   /** Sets {@link #numClasses()}; validated at once. */
@@ -152,18 +134,6 @@ public final class NoisyCountNaiveBayes extends LabelledUnitEstimator<NoisyCount
   /** Sets {@link #smoothing()}; validated at once. */
   public NoisyCountNaiveBayes setSmoothing(double value) {
     set(smoothing, value);
-    return this;
-  }
-
-  /** Sets {@link #probabilityCol()}; validated at once. */
-  public NoisyCountNaiveBayes setProbabilityCol(String value) {
-    set(probabilityCol, value);
-    return this;
-  }
-
-  /** Sets {@link #rawPredictionCol()}; validated at once. */
-  public NoisyCountNaiveBayes setRawPredictionCol(String value) {
-    set(rawPredictionCol, value);
     return this;
   }
 
@@ -224,18 +194,6 @@ public final class NoisyCountNaiveBayes extends LabelledUnitEstimator<NoisyCount
   void checkInput(StructType schema) {
     WrapperSupport.checkVectorColumn(schema, "featuresCol", $(featuresCol()), (Integer) required(numFeatures()));
     WrapperSupport.checkLabelColumn(schema, "labelCol", $(labelCol()), (Integer) required(numClasses));
-  }
-
-  @Override
-  public StructType transformSchema(StructType schema) {
-    checkInput(schema);
-    StructType s = schema;
-    for (Param<String> p : java.util.List.of(rawPredictionCol, probabilityCol)) {
-      checkAbsent(s, $(p), p.name());
-      s = s.add($(p), new VectorUDT(), false);
-    }
-    checkAbsent(s, $(predictionCol()), "predictionCol");
-    return s.add($(predictionCol()), DataTypes.DoubleType, false);
   }
 
   @Override

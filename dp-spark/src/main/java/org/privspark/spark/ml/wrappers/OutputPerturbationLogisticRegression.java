@@ -58,7 +58,7 @@ import org.privspark.spark.ml.params.ParamChecks;
  *
  * <p>Here numFeatures is in [1, 1000]. Not thread-safe. See {@link UnitLevelEstimator}.
  */
-public final class OutputPerturbationLogisticRegression extends LabelledUnitEstimator<
+public final class OutputPerturbationLogisticRegression extends ProbabilisticUnitEstimator<
     OutputPerturbationLogisticRegressionModel, OutputPerturbationLogisticRegression,
     OutputPerturbationLogisticRegression.Plan> {
   private static final long serialVersionUID = 1L;
@@ -70,8 +70,6 @@ public final class OutputPerturbationLogisticRegression extends LabelledUnitEsti
   private final DoubleParam regParam;
   private final BooleanParam fitIntercept;
   private final IntParam maxIter;
-  private final Param<String> probabilityCol;
-  private final Param<String> rawPredictionCol;
 
   /** A new estimator with a fresh uid and the defaults (intercept on, maxIter 100). */
   public OutputPerturbationLogisticRegression() {
@@ -90,14 +88,8 @@ public final class OutputPerturbationLogisticRegression extends LabelledUnitEsti
     fitIntercept = new BooleanParam(uid, "fitIntercept", "whether to fit an intercept (regularised too)");
     maxIter = new IntParam(uid, "maxIter", "the most passes over the data the solver may make, in [1, 10000]",
         ParamChecks.intInClosed("maxIter", 1, 10_000));
-    probabilityCol = new Param<>(uid, "probabilityCol", "column of class probabilities",
-        ParamChecks.columnName("probabilityCol"));
-    rawPredictionCol = new Param<>(uid, "rawPredictionCol", "column of raw predictions",
-        ParamChecks.columnName("rawPredictionCol"));
     setDefault(fitIntercept, true); // MLlib's default
     setDefault(maxIter, 100); // MLlib's default; Newton typically needs about 10 passes
-    setDefault(probabilityCol, "probability");
-    setDefault(rawPredictionCol, "rawPrediction");
   }
 
   /** δ in (0, 1). Required. */
@@ -128,16 +120,6 @@ public final class OutputPerturbationLogisticRegression extends LabelledUnitEsti
     return maxIter;
   }
 
-  /** Probability column the model adds; default "probability". */
-  public Param<String> probabilityCol() {
-    return probabilityCol;
-  }
-
-  /** Raw prediction column the model adds; default "rawPrediction". */
-  public Param<String> rawPredictionCol() {
-    return rawPredictionCol;
-  }
-
   /** Sets {@link #delta()}; validated at once. */
   public OutputPerturbationLogisticRegression setDelta(double value) {
     set(delta, value);
@@ -165,18 +147,6 @@ public final class OutputPerturbationLogisticRegression extends LabelledUnitEsti
   /** Sets {@link #maxIter()}; validated at once. */
   public OutputPerturbationLogisticRegression setMaxIter(int value) {
     set(maxIter, value);
-    return this;
-  }
-
-  /** Sets {@link #probabilityCol()}; validated at once. */
-  public OutputPerturbationLogisticRegression setProbabilityCol(String value) {
-    set(probabilityCol, value);
-    return this;
-  }
-
-  /** Sets {@link #rawPredictionCol()}; validated at once. */
-  public OutputPerturbationLogisticRegression setRawPredictionCol(String value) {
-    set(rawPredictionCol, value);
     return this;
   }
 
@@ -240,18 +210,6 @@ public final class OutputPerturbationLogisticRegression extends LabelledUnitEsti
   void checkInput(StructType schema) {
     WrapperSupport.checkVectorColumn(schema, "featuresCol", $(featuresCol()), (Integer) required(numFeatures()));
     WrapperSupport.checkLabelColumn(schema, "labelCol", $(labelCol()), 2);
-  }
-
-  @Override
-  public StructType transformSchema(StructType schema) {
-    checkInput(schema);
-    StructType s = schema;
-    for (Param<String> p : java.util.List.of(rawPredictionCol, probabilityCol)) {
-      checkAbsent(s, $(p), p.name());
-      s = s.add($(p), new VectorUDT(), false);
-    }
-    checkAbsent(s, $(predictionCol()), "predictionCol");
-    return s.add($(predictionCol()), DataTypes.DoubleType, false);
   }
 
   @Override

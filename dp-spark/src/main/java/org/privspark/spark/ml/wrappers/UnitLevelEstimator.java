@@ -17,6 +17,7 @@ import org.privspark.core.accounting.PrivacyBudget;
 import org.privspark.core.accounting.UnitClaim;
 import org.privspark.core.noise.ReleaseKey;
 import org.privspark.core.noise.Secret;
+import org.privspark.spark.ml.PrivateEstimator;
 import org.privspark.spark.ml.params.HasPrivacyUnit;
 import org.privspark.spark.ml.params.ParamChecks;
 import org.privspark.spark.ml.params.PrivacyUnitParams;
@@ -54,12 +55,9 @@ import org.privspark.spark.sql.PrivacyUnitKeys;
  * @param <P> the plan of one fit
  */
 public abstract class UnitLevelEstimator<M extends UnitLevelModel<M>, S extends UnitLevelEstimator<M, S, P>,
-    P extends WrapperPlan> extends Estimator<M> implements HasPrivacyUnit, DefaultParamsWritable {
+    P extends WrapperPlan> extends PrivateEstimator<M, S> {
   private static final long serialVersionUID = 1L;
 
-  private final String uid;
-  private final PrivacyUnitParams unitParams;
-  private transient PrivacyBudget budget;
   private transient Secret releaseSecret;
 
   private final Param<String> featuresCol;
@@ -69,7 +67,7 @@ public abstract class UnitLevelEstimator<M extends UnitLevelModel<M>, S extends 
 
   /** Declares the shared params and their defaults for the stage {@code uid}. */
   protected UnitLevelEstimator(String uid) {
-    this.uid = uid;
+    super(uid);
     featuresCol = new Param<>(uid, "featuresCol", "features column name (vectors)",
         ParamChecks.columnName("featuresCol"));
     predictionCol = new Param<>(uid, "predictionCol", "prediction column name",
@@ -78,19 +76,8 @@ public abstract class UnitLevelEstimator<M extends UnitLevelModel<M>, S extends 
         ParamChecks.positiveFinite("epsilon"));
     numFeatures = new IntParam(uid, "numFeatures", "the public feature dimension d, in [1, 4096]",
         ParamChecks.intInClosed("numFeatures", 1, WrapperSupport.MAX_FEATURES));
-    unitParams = new PrivacyUnitParams(this);
     setDefault(featuresCol, "features");
     setDefault(predictionCol, "prediction");
-  }
-
-  @Override
-  public String uid() {
-    return uid;
-  }
-
-  @Override
-  public PrivacyUnitParams privacyUnitParams() {
-    return unitParams;
   }
 
   // ---- params (public no-argument accessors: Spark finds params by reflection on these) ----
@@ -117,11 +104,6 @@ public abstract class UnitLevelEstimator<M extends UnitLevelModel<M>, S extends 
 
   // ---- setters ----
 
-  @SuppressWarnings("unchecked")
-  final S self() {
-    return (S) this;
-  }
-
   /** Sets {@link #featuresCol()}; validated at once. */
   public S setFeaturesCol(String value) {
     set(featuresCol, value);
@@ -144,44 +126,6 @@ public abstract class UnitLevelEstimator<M extends UnitLevelModel<M>, S extends 
   public S setNumFeatures(int value) {
     set(numFeatures, value);
     return self();
-  }
-
-  /** Sets {@link #privacyUnit()}: the unit the rows belong to (e.g. "person"); validated at once. */
-  public S setPrivacyUnit(String value) {
-    set(privacyUnit(), value);
-    return self();
-  }
-
-  /** Sets {@link #privacyUnitCol()}: the column identifying each row's unit; validated at once. */
-  public S setPrivacyUnitCol(String value) {
-    set(privacyUnitCol(), value);
-    return self();
-  }
-
-  /** Sets {@link #maxRowsPerUnit()}: k, the most rows one unit contributes; validated at once. */
-  public S setMaxRowsPerUnit(int value) {
-    set(maxRowsPerUnit(), value);
-    return self();
-  }
-
-  /** Sets {@link #rowIsUnit()}: the caller states that each row is one unit (row-level mode). */
-  public S setRowIsUnit(boolean value) {
-    set(rowIsUnit(), value);
-    return self();
-  }
-
-  /**
-   * The budget every {@code fit} charges (required; not a Spark param, not saved). A budget of a
-   * ledger ({@code Ledger.budget()}) records each fit as one entry.
-   */
-  public S setBudget(PrivacyBudget value) {
-    this.budget = value;
-    return self();
-  }
-
-  /** The budget {@code fit} charges, or null when none is set. */
-  public PrivacyBudget getBudget() {
-    return budget;
   }
 
   /**
@@ -253,14 +197,6 @@ public abstract class UnitLevelEstimator<M extends UnitLevelModel<M>, S extends 
     return plan(privacyUnitParams().resolve(null).maxRowsPerUnit()).event();
   }
 
-  /** The claim of a fit: per unit with a unit column, row-is-unit otherwise; null without a unit name. */
-  static UnitClaim claim(PrivacyUnitParams.Resolved units) {
-    if (units.unit() == null) {
-      return null;
-    }
-    return units.rowIsUnit() ? UnitClaim.rowIsUnit(units.unit()) : UnitClaim.perUnit(units.unit());
-  }
-
   /**
    * Validates, plans and checks the claim; charges the budget once; then bounds the units, trains
    * and returns the model (see the class comment for the order and the exceptions).
@@ -278,13 +214,10 @@ public abstract class UnitLevelEstimator<M extends UnitLevelModel<M>, S extends 
   @Override
   public M fit(Dataset<?> dataset) {
     Dataset<Row> data = dataset.toDF();
-    String stage = getClass().getSimpleName() + " " + uid;
+    String stage = stageName();
     // 1. Validate and plan: nothing read, nothing charged.
-    if (budget == null) {
-      throw new IllegalStateException(stage
-          + ": budget must be set before fit (setBudget(PrivacyBudget), e.g. ledger.budget())");
-    }
-    PrivacyUnitParams.Resolved units = unitParams.resolve(data.schema());
+    PrivacyBudget budget = requireBudget();
+    PrivacyUnitParams.Resolved units = privacyUnitParams().resolve(data.schema());
     P plan = plan(units.maxRowsPerUnit());
     transformSchema(data.schema());
     if (units.column() != null) {
@@ -331,20 +264,6 @@ public abstract class UnitLevelEstimator<M extends UnitLevelModel<M>, S extends 
     }
     return out;
   }
-
-  /**
-   * For subclasses' {@link #copy}: copies params and the budget onto {@code to}, never the release
-   * secret. A secret keys one release; copies (a CrossValidator's, a param map's) fitted on other
-   * data with it would carry the same noise, and their difference would show the data's exactly.
-   */
-  final S copyTo(S to, ParamMap extra) {
-    copyValues(to, extra);
-    to.setBudget(budget);
-    return to;
-  }
-
-  @Override
-  public abstract S copy(ParamMap extra);
 
   /** Requires {@code column} to be absent from {@code schema} (an output column). */
   static void checkAbsent(StructType schema, String column, String param) {

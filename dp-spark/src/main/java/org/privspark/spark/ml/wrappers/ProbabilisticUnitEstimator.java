@@ -1,0 +1,70 @@
+package org.privspark.spark.ml.wrappers;
+
+import java.util.List;
+import org.apache.spark.ml.linalg.VectorUDT;
+import org.apache.spark.ml.param.Param;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.privspark.spark.ml.params.ParamChecks;
+
+/**
+ * A {@link LabelledUnitEstimator} of a classifier whose model adds MLlib's probabilistic columns:
+ * the raw prediction and probability vectors, then the prediction ({@link ProbabilisticWrapperModel}).
+ *
+ * @param <M> the model
+ * @param <S> the concrete estimator
+ * @param <P> the plan of one fit
+ */
+public abstract class ProbabilisticUnitEstimator<M extends ProbabilisticWrapperModel<M>,
+    S extends ProbabilisticUnitEstimator<M, S, P>, P extends WrapperPlan> extends LabelledUnitEstimator<M, S, P> {
+  private static final long serialVersionUID = 1L;
+
+  private final Param<String> probabilityCol;
+  private final Param<String> rawPredictionCol;
+
+  /** Declares the shared params, the label column and the probabilistic columns for the stage {@code uid}. */
+  protected ProbabilisticUnitEstimator(String uid) {
+    super(uid);
+    probabilityCol = new Param<>(uid, "probabilityCol", "column of class probabilities",
+        ParamChecks.columnName("probabilityCol"));
+    rawPredictionCol = new Param<>(uid, "rawPredictionCol", "column of raw predictions",
+        ParamChecks.columnName("rawPredictionCol"));
+    setDefault(probabilityCol, "probability");
+    setDefault(rawPredictionCol, "rawPrediction");
+  }
+
+  /** Probability column the model adds; default "probability". */
+  public Param<String> probabilityCol() {
+    return probabilityCol;
+  }
+
+  /** Raw prediction column the model adds; default "rawPrediction". */
+  public Param<String> rawPredictionCol() {
+    return rawPredictionCol;
+  }
+
+  /** Sets {@link #probabilityCol()}; validated at once. */
+  public S setProbabilityCol(String value) {
+    set(probabilityCol, value);
+    return self();
+  }
+
+  /** Sets {@link #rawPredictionCol()}; validated at once. */
+  public S setRawPredictionCol(String value) {
+    set(rawPredictionCol, value);
+    return self();
+  }
+
+  /** The input checked, then the raw prediction, probability and prediction columns, each new. */
+  @Override
+  public final StructType transformSchema(StructType schema) {
+    checkInput(schema);
+    StructType s = schema;
+    for (Param<String> p : List.of(rawPredictionCol, probabilityCol)) {
+      checkAbsent(s, $(p), p.name());
+      s = s.add($(p), new VectorUDT(), false);
+    }
+    checkAbsent(s, $(predictionCol()), "predictionCol");
+    return s.add($(predictionCol()), DataTypes.DoubleType, false);
+  }
+}
