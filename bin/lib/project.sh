@@ -1,13 +1,12 @@
 # Sourced by bin/ and .ci/ scripts (with $root set to the checkout): facts about the build that the
 # scripts would otherwise repeat.
-#   privspark_version        the project version, read from the parent pom.xml (its one home)
+#   privspark_version        the project version: the parent pom.xml's <revision> property, its one home
 #   privspark_modules        the reactor's modules, from the parent pom.xml
 #   privspark_stale FILE...  true when a FILE is missing or older than any module's main sources or pom
 
 privspark_version() {
-  # The parent's own <version>, the first one indented by two spaces (the <parent> blocks of the
-  # modules and the plugins' versions are indented deeper).
-  sed -n 's#^  <version>\(.*\)</version>#\1#p' "$root/pom.xml" | head -n 1
+  # Every pom says <version>${revision}</version>; the parent's properties set <revision> once.
+  sed -n 's#^ *<revision>\(.*\)</revision>#\1#p' "$root/pom.xml" | head -n 1
 }
 
 privspark_modules() {

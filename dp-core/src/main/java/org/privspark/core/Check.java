@@ -10,7 +10,13 @@ package org.privspark.core;
 public final class Check {
   private Check() {}
 
-  /** Requires {@code value} to be finite and strictly positive. */
+  /**
+   * Requires {@code value} to be finite and strictly positive.
+   *
+   * @param name the parameter's name, for the message
+   * @param value the value to check
+   * @return {@code value}, so that a check can stand in an assignment
+   */
   public static double positiveFinite(String name, double value) {
     if (!(value > 0) || !Double.isFinite(value)) {
       throw new IllegalArgumentException(name + " must be finite and > 0; got " + value);
@@ -18,7 +24,13 @@ public final class Check {
     return value;
   }
 
-  /** Requires {@code value} to be finite and at least zero. */
+  /**
+   * Requires {@code value} to be finite and at least zero.
+   *
+   * @param name the parameter's name, for the message
+   * @param value the value to check
+   * @return {@code value}, so that a check can stand in an assignment
+   */
   public static double nonNegativeFinite(String name, double value) {
     if (!(value >= 0) || !Double.isFinite(value)) {
       throw new IllegalArgumentException(name + " must be finite and >= 0; got " + value);
@@ -26,7 +38,15 @@ public final class Check {
     return value;
   }
 
-  /** Requires {@code lower <= value < upper}; NaN is refused. */
+  /**
+   * Requires {@code lower <= value < upper}; NaN is refused.
+   *
+   * @param name the parameter's name, for the message
+   * @param value the value to check
+   * @param lower the lower end of the range
+   * @param upper the upper end of the range
+   * @return {@code value}, so that a check can stand in an assignment
+   */
   public static double inHalfOpen(String name, double value, double lower, double upper) {
     if (!(value >= lower && value < upper)) {
       throw new IllegalArgumentException(
@@ -35,7 +55,15 @@ public final class Check {
     return value;
   }
 
-  /** Requires {@code lower <= value <= upper}; NaN is refused. */
+  /**
+   * Requires {@code lower <= value <= upper}; NaN is refused.
+   *
+   * @param name the parameter's name, for the message
+   * @param value the value to check
+   * @param lower the lower end of the range
+   * @param upper the upper end of the range
+   * @return {@code value}, so that a check can stand in an assignment
+   */
   public static double inClosed(String name, double value, double lower, double upper) {
     if (!(value >= lower && value <= upper)) {
       throw new IllegalArgumentException(
@@ -44,7 +72,15 @@ public final class Check {
     return value;
   }
 
-  /** Requires {@code lower < value < upper}; NaN is refused. */
+  /**
+   * Requires {@code lower < value < upper}; NaN is refused.
+   *
+   * @param name the parameter's name, for the message
+   * @param value the value to check
+   * @param lower the lower end of the range
+   * @param upper the upper end of the range
+   * @return {@code value}, so that a check can stand in an assignment
+   */
   public static double inOpen(String name, double value, double lower, double upper) {
     if (!(value > lower && value < upper)) {
       throw new IllegalArgumentException(
@@ -53,7 +89,15 @@ public final class Check {
     return value;
   }
 
-  /** Requires {@code lower < value <= upper}; NaN is refused. */
+  /**
+   * Requires {@code lower < value <= upper}; NaN is refused.
+   *
+   * @param name the parameter's name, for the message
+   * @param value the value to check
+   * @param lower the lower end of the range
+   * @param upper the upper end of the range
+   * @return {@code value}, so that a check can stand in an assignment
+   */
   public static double inLeftOpen(String name, double value, double lower, double upper) {
     if (!(value > lower && value <= upper)) {
       throw new IllegalArgumentException(
@@ -62,7 +106,13 @@ public final class Check {
     return value;
   }
 
-  /** Requires {@code value >= 1}. */
+  /**
+   * Requires {@code value >= 1}.
+   *
+   * @param name the parameter's name, for the message
+   * @param value the value to check
+   * @return {@code value}, so that a check can stand in an assignment
+   */
   public static long atLeastOne(String name, long value) {
     if (value < 1) {
       throw new IllegalArgumentException(name + " must be >= 1; got " + value);
@@ -70,7 +120,13 @@ public final class Check {
     return value;
   }
 
-  /** Requires {@code value} to be non-null. */
+  /**
+   * Requires {@code value} to be non-null.
+   *
+   * @param name the parameter's name, for the message
+   * @param value the value to check
+   * @return {@code value}, so that a check can stand in an assignment
+   */
   public static <T> T notNull(String name, T value) {
     if (value == null) {
       throw new IllegalArgumentException(name + " must not be null");

@@ -29,8 +29,9 @@ class PackageDependencyTest {
       Map.entry(P + ".ledger.note", Set.of(P)),
       Map.entry(P + ".zk", Set.of(P)),
       Map.entry(P + ".ledger", Set.of(P, P + ".accounting", P + ".ledger.merkle", P + ".ledger.note", P + ".zk")),
-      Map.entry(P + ".audit", Set.of(P, P + ".accounting", P + ".ledger", P + ".ledger.merkle",
-          P + ".ledger.note", P + ".zk")));
+      Map.entry(P + ".ledger.confidential", Set.of(P, P + ".accounting", P + ".ledger", P + ".zk")),
+      Map.entry(P + ".audit", Set.of(P, P + ".accounting", P + ".ledger", P + ".ledger.confidential",
+          P + ".ledger.merkle", P + ".ledger.note", P + ".zk")));
 
   @Test
   void everyReferenceBetweenPackages_isAllowedByTheTable() throws IOException {

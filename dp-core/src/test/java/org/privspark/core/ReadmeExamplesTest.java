@@ -25,7 +25,7 @@ class ReadmeExamplesTest {
 
   @Test
   void accountantSnippet_behavesAsDocumented() {
-    PrivacyBudget budget = new PrivacyBudget(1.0, 1e-6);
+    PrivacyBudget budget = PrivacyBudget.inMemory(1.0, 1e-6);
     budget.spend(new LaplaceEvent(10.0, 1.0));
     boolean admitted = budget.trySpend(new SampledGaussianEvent(0.01, 1.1, 1000));
     PrivacyGuarantee spent = budget.spent();
@@ -62,7 +62,7 @@ class ReadmeExamplesTest {
 
   @Test
   void noiseSnippet_behavesAsDocumented() {
-    PrivacyBudget budget = new PrivacyBudget(2.0, 1e-5);
+    PrivacyBudget budget = PrivacyBudget.inMemory(2.0, 1e-5);
     LaplaceMechanism laplace = LaplaceMechanism.builder().epsilon(0.5).l1Sensitivity(1.0).build();
     NoisyValue count = laplace.release(1234, SecureRandomSource.create(), budget);
     assertThat(count.value() / laplace.granularity()).isEqualTo(Math.rint(count.value() / laplace.granularity()));

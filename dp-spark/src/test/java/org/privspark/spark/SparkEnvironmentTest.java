@@ -43,6 +43,6 @@ class SparkEnvironmentTest {
 
   /** σ = 0.5, 1.5, 2.5, 3.5 for 100 steps at q = 0.01: the first overspends (1, 1e-5), the last does not. */
   private static boolean fits(long i) {
-    return new PrivacyBudget(1.0, 1e-5).trySpend(new SampledGaussianEvent(0.01, 0.5 + i, 100));
+    return PrivacyBudget.inMemory(1.0, 1e-5).trySpend(new SampledGaussianEvent(0.01, 0.5 + i, 100));
   }
 }

@@ -449,7 +449,7 @@ public final class AggregationBenchmark {
           + "mean %s%n", fixed(drawFloor.countPercent(), 2), fixed(drawFloor.sumPercent(), 2),
           fixed(drawFloor.meanAbsolute(), 3));
       // Large enough that the runs here never exhaust it: each run spends ε, δ = 1e-6.
-      PrivacyBudget budget = new PrivacyBudget(1e6 * settings.epsilon(), 1e-3);
+      PrivacyBudget budget = PrivacyBudget.inMemory(1e6 * settings.epsilon(), 1e-3);
       // No data read, nothing spent: the planner's choices, for groups of the reference's mean size.
       long keptPerGroup = Math.max(1, reference.values().stream().mapToLong(BoundedReference.Group::count).sum()
           / Math.max(1, reference.size()));

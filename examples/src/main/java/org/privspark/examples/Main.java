@@ -19,20 +19,26 @@ import org.privspark.core.accounting.SampledGaussianEvent;
  */
 public final class Main {
   /** The jobs, by name, in the order the usage lists them. */
-  static final Map<String, Consumer<String[]>> JOBS = jobs();
+  static final Map<String, org.privspark.jobs.Main.Job> JOBS = jobs();
 
   private Main() {}
 
-  private static Map<String, Consumer<String[]>> jobs() {
-    Map<String, Consumer<String[]>> jobs = new LinkedHashMap<>(org.privspark.jobs.Main.JOBS);
-    jobs.put("demo", DemoJob::main);                                // end to end on the bundled Adult data
-    jobs.put("accountant-demo", args -> accountantDemo());         // plans a DP-SGD run against a budget
-    jobs.put("benchmark-aggregation", AggregationBenchmark::main);  // private aggregation vs plain Spark
-    jobs.put("benchmark-ml", MlBenchmark::main);                    // DP-SGD vs plain SGD, treeAggregate, MLlib
-    jobs.put("benchmark-ml-units", UnitUtilityBenchmark::main);     // DP-SGD per person on AdultVisits: utility, step cost
-    jobs.put("benchmark-wrappers", WrapperUtilityBenchmark::main);  // DP MLlib wrappers' utility against ε
-    jobs.put("benchmark-releases", ReleaseLoopBenchmark::main);     // many releases from one driver: heap after GC
+  private static Map<String, org.privspark.jobs.Main.Job> jobs() {
+    Map<String, org.privspark.jobs.Main.Job> jobs = new LinkedHashMap<>(org.privspark.jobs.Main.JOBS);
+    job(jobs, "demo", "end to end on the bundled Adult data (the default with no job)", args -> DemoJob.main(args));
+    job(jobs, "accountant-demo", "plans a DP-SGD run against a budget (no Spark job)", args -> accountantDemo());
+    job(jobs, "benchmark-aggregation", "private aggregation against plain Spark", args -> AggregationBenchmark.main(args));
+    job(jobs, "benchmark-ml", "DP-SGD against plain SGD, treeAggregate and MLlib", args -> MlBenchmark.main(args));
+    job(jobs, "benchmark-ml-units", "DP-SGD per person on AdultVisits: utility, step cost",
+        args -> UnitUtilityBenchmark.main(args));
+    job(jobs, "benchmark-wrappers", "the DP MLlib wrappers' utility against epsilon", args -> WrapperUtilityBenchmark.main(args));
+    job(jobs, "benchmark-releases", "many releases from one driver: the heap after GC", args -> ReleaseLoopBenchmark.main(args));
     return jobs;
+  }
+
+  private static void job(Map<String, org.privspark.jobs.Main.Job> jobs, String name, String summary,
+      Consumer<String[]> main) {
+    jobs.put(name, new org.privspark.jobs.Main.Job(summary, main));
   }
 
   public static void main(String[] args) {
@@ -47,7 +53,7 @@ public final class Main {
     double epsilon = 1.0;
     double delta = 1e-6;
     double z = Calibration.dpSgdNoiseMultiplier(q, steps, epsilon, delta, OrderGrid.defaults());
-    PrivacyBudget budget = new PrivacyBudget(epsilon, delta);
+    PrivacyBudget budget = PrivacyBudget.inMemory(epsilon, delta);
     budget.spend(new SampledGaussianEvent(q, z, steps));
     PrivacyGuarantee spent = budget.spent();
     System.out.printf(Locale.ROOT, "DP-SGD plan: q=%.6f, steps=%d -> noise multiplier %.4f for (%.1f, %.0e)-DP%n",

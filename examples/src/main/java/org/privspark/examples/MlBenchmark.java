@@ -227,7 +227,7 @@ public final class MlBenchmark {
 
   // Adult: one row per person, so the benchmark's fits are row-level (rowIsUnit).
   static DPLogisticRegression logistic(long n, double eps) {
-    return new DPLogisticRegression().setRowIsUnit(true).setBudget(new PrivacyBudget(eps, DELTA))
+    return new DPLogisticRegression().setRowIsUnit(true).setBudget(PrivacyBudget.inMemory(eps, DELTA))
         .setTargetEpsilon(eps).setTargetDelta(DELTA)
         .setExpectedBatchSize(LOT).setNumUnits(n).setEpochs(EPOCHS)
         .setClipNorm(2).setLearningRate(2);
@@ -235,14 +235,14 @@ public final class MlBenchmark {
 
   /** The same run with the noise multiplier given: no calibration in {@code fit}. */
   static DPLogisticRegression fixedNoise(long n, double z) {
-    return new DPLogisticRegression().setRowIsUnit(true).setBudget(new PrivacyBudget(100, DELTA))
+    return new DPLogisticRegression().setRowIsUnit(true).setBudget(PrivacyBudget.inMemory(100, DELTA))
         .setNoiseMultiplier(z)
         .setExpectedBatchSize(LOT).setNumUnits(n).setEpochs(EPOCHS)
         .setClipNorm(2).setLearningRate(2);
   }
 
   static DPLinearRegression linear(long n, double eps) {
-    return new DPLinearRegression().setRowIsUnit(true).setBudget(new PrivacyBudget(eps, DELTA))
+    return new DPLinearRegression().setRowIsUnit(true).setBudget(PrivacyBudget.inMemory(eps, DELTA))
         .setTargetEpsilon(eps).setTargetDelta(DELTA).setLabelCol("hours")
         .setExpectedBatchSize(LOT).setNumUnits(n).setEpochs(EPOCHS)
         .setClipNorm(1).setLearningRate(0.2);

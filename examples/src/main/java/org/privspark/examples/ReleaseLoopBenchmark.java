@@ -209,7 +209,7 @@ public final class ReleaseLoopBenchmark {
 
   /** One release: a fresh budget and secret; its lazy result. */
   static Dataset<Row> release(Dataset<Row> data) {
-    return PrivateDataFrame.of(data, "user", new PrivacyBudget(1.0, 1e-6))
+    return PrivateDataFrame.of(data, "user", PrivacyBudget.inMemory(1.0, 1e-6))
         .groupBy("key")
         .count()
         .sum("value", 0, 100)

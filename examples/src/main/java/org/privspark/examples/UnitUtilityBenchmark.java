@@ -279,7 +279,7 @@ public final class UnitUtilityBenchmark {
   /** Unit-level DP-SGD at ε = 1: one person per unit, at most k rows each, N = the public number of persons. */
   static DPLogisticRegression unitLevel(Settings s, long persons) {
     DPLogisticRegression lr = common(s, persons)
-        .setBudget(new PrivacyBudget(EPSILON, DELTA, OrderGrid.defaults(), PrivacyUnit.of(UNIT, UNIT_DEFINITION)))
+        .setBudget(PrivacyBudget.inMemory(EPSILON, DELTA, OrderGrid.defaults(), PrivacyUnit.of(UNIT, UNIT_DEFINITION)))
         .setTargetEpsilon(EPSILON).setTargetDelta(DELTA);
     return unitParams(lr, AdultVisits.PERSON_ID, s.k());
   }
@@ -302,7 +302,7 @@ public final class UnitUtilityBenchmark {
   /** Row-level DP-SGD at ε = 1 on one row per person: the caller states each row is one person. */
   static DPLogisticRegression rowLevel(Settings s, long persons) {
     DPLogisticRegression lr = common(s, persons)
-        .setBudget(new PrivacyBudget(EPSILON, DELTA, OrderGrid.defaults(), PrivacyUnit.of(UNIT, UNIT_DEFINITION)))
+        .setBudget(PrivacyBudget.inMemory(EPSILON, DELTA, OrderGrid.defaults(), PrivacyUnit.of(UNIT, UNIT_DEFINITION)))
         .setTargetEpsilon(EPSILON).setTargetDelta(DELTA);
     return rowParams(lr);
   }
@@ -382,7 +382,7 @@ public final class UnitUtilityBenchmark {
   /** Unit-level, noise multiplier z given, q = LOT / persons. Undeclared budget: a timing run. */
   static DPLogisticRegression fixedUnit(Settings s, Encoded data, double z, double q, int epochs) {
     DPLogisticRegression lr = common(s, data.persons()).setEpochs(epochs).setNoiseMultiplier(z)
-        .setBudget(new PrivacyBudget(100, DELTA));
+        .setBudget(PrivacyBudget.inMemory(100, DELTA));
     return unitParams(lr, AdultVisits.PERSON_ID, s.k());
   }
 
@@ -390,7 +390,7 @@ public final class UnitUtilityBenchmark {
   static DPLogisticRegression fixedRow(Settings s, Encoded data, double z, double q, int epochs) {
     DPLogisticRegression lr = new DPLogisticRegression().setSampleRate(q).setNumUnits(data.rows())
         .setEpochs(epochs).setClipNorm(CLIP).setLearningRate(LEARNING_RATE).setNoiseMultiplier(z)
-        .setBudget(new PrivacyBudget(100, DELTA));
+        .setBudget(PrivacyBudget.inMemory(100, DELTA));
     return rowParams(lr);
   }
 

@@ -81,7 +81,7 @@ public final class WrapperUtilityBenchmark {
     table.add(row("naive Bayes (test accuracy)", r, eps -> ModelMetrics.accuracy(new NoisyCountNaiveBayes()
             .setPrivacyUnit("person")
             .setRowIsUnit(true).setEpsilon(eps).setNumClasses(2).setNumFeatures(AdultEncoding.ONEHOT)
-            .setMaxFeatureL1(AdultEncoding.ONEHOT_L1).setFeaturesCol("onehot").setBudget(new PrivacyBudget(eps, 0))
+            .setMaxFeatureL1(AdultEncoding.ONEHOT_L1).setFeaturesCol("onehot").setBudget(PrivacyBudget.inMemory(eps, 0))
             .fit(train).transform(test)),
         () -> ModelMetrics.accuracy(new NaiveBayes().setFeaturesCol("onehot").fit(train).transform(test))));
     System.out.println(table.get(table.size() - 1));
@@ -89,7 +89,7 @@ public final class WrapperUtilityBenchmark {
     table.add(row("linear regression, age (test R²)", r, eps -> r2.evaluate(new SufficientStatisticsLinearRegression()
             .setPrivacyUnit("person").setRowIsUnit(true).setEpsilon(eps).setDelta(DELTA)
             .setNumFeatures(AdultEncoding.NOAGE).setMaxFeatureNorm(Math.sqrt(12)).setLabelBounds(17, 90)
-            .setFeaturesCol("noage").setLabelCol("age").setBudget(new PrivacyBudget(eps, DELTA))
+            .setFeaturesCol("noage").setLabelCol("age").setBudget(PrivacyBudget.inMemory(eps, DELTA))
             .fit(train).transform(test)),
         () -> r2.evaluate(new LinearRegression().setFeaturesCol("noage").setLabelCol("age").fit(train)
             .transform(test))));
@@ -98,7 +98,7 @@ public final class WrapperUtilityBenchmark {
             new OutputPerturbationLogisticRegression()
             .setPrivacyUnit("person").setRowIsUnit(true).setEpsilon(eps).setDelta(DELTA)
             .setNumFeatures(AdultEncoding.MIXED).setMaxFeatureNorm(Math.sqrt(13)).setRegParam(LOGISTIC_REG)
-            .setFeaturesCol("mixed").setBudget(new PrivacyBudget(eps, DELTA)).fit(train).transform(test)),
+            .setFeaturesCol("mixed").setBudget(PrivacyBudget.inMemory(eps, DELTA)).fit(train).transform(test)),
         () -> ModelMetrics.accuracy(new LogisticRegression().setFeaturesCol("mixed").fit(train).transform(test))));
     System.out.println(table.get(table.size() - 1));
     int[] seed = {0};
@@ -106,7 +106,7 @@ public final class WrapperUtilityBenchmark {
             new NoisyLloydKMeans().setPrivacyUnit("person")
             .setRowIsUnit(true).setEpsilon(eps).setDelta(DELTA).setK(K).setNumFeatures(AdultEncoding.MIXED)
             .setFeatureBounds(0, 1).setMaxFeatureNorm(Math.sqrt(13)).setMaxIter(5).setFeaturesCol("mixed")
-            .setBudget(new PrivacyBudget(eps, DELTA)).fit(train).clusterCenters()),
+            .setBudget(PrivacyBudget.inMemory(eps, DELTA)).fit(train).clusterCenters()),
         () -> ModelMetrics.kMeansCost(train, "mixed", new KMeans().setK(K).setSeed(++seed[0])
             .setFeaturesCol("mixed").fit(train)
             .clusterCenters())));

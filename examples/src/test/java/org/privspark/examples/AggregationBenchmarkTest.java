@@ -133,7 +133,7 @@ class AggregationBenchmarkTest {
     Dataset<Row> df = AggregationBenchmark.generate(spark, rows, 4, 7L).cache();
     try {
       Map<Integer, BoundedReference.Group> reference = reference(df, 11);
-      List<Row> released = AggregationBenchmark.dpQuery(df, new PrivacyBudget(1e6, 1e-3), huge).collectAsList();
+      List<Row> released = AggregationBenchmark.dpQuery(df, PrivacyBudget.inMemory(1e6, 1e-3), huge).collectAsList();
       Set<Integer> releasedKeys = released.stream().map(row -> row.<Integer>getAs("key")).collect(Collectors.toSet());
       Map<Integer, BoundedReference.Group> second = reference(df, 12);
       List<Row> secondDraw = BoundedReference.asRelease(second, "value").stream()

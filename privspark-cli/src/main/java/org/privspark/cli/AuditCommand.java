@@ -13,21 +13,22 @@ import org.privspark.core.audit.BudgetReport;
 import org.privspark.core.audit.ConfidentialVerifier;
 import org.privspark.core.audit.HtmlReport;
 import org.privspark.core.audit.LedgerVerifier;
+import org.privspark.core.audit.ReportContext;
 import org.privspark.core.audit.ReportJson;
-import org.privspark.core.ledger.BudgetProof;
 import org.privspark.core.ledger.LedgerEntry;
 import org.privspark.core.ledger.LedgerException;
 import org.privspark.core.ledger.LocalDirectoryStore;
 import org.privspark.core.ledger.Opening;
 import org.privspark.core.ledger.Reason;
-import org.privspark.core.ledger.SpotCheck;
+import org.privspark.core.ledger.confidential.BudgetProof;
+import org.privspark.core.ledger.confidential.SpotCheck;
 import org.privspark.core.ledger.note.KeyFiles;
 import org.privspark.core.ledger.note.NoteVerifier;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /**
  * {@code privspark audit ...}: the auditor's side. Needs the ledger's public key and the ledger's
@@ -88,6 +89,14 @@ final class AuditCommand {
       return new LedgerVerifier(key).verify(new LocalDirectoryStore(dir), checkpoints);
     }
 
+    /**
+     * The tool's version for a report: the project version and the git commit the build recorded
+     * ({@link org.privspark.core.Version}), as {@code privspark --version} prints them.
+     */
+    static String toolVersion() {
+      return org.privspark.core.Version.version() + " (commit " + org.privspark.core.Version.commit() + ")";
+    }
+
     /** "REJECTED: REASON at entry N: message". */
     static String rejected(Reason reason, long failedIndex, String message) {
       return "REJECTED: " + reason + (failedIndex >= 0 ? " at entry " + failedIndex : "") + ": " + message;
@@ -106,7 +115,8 @@ final class AuditCommand {
     boolean json;
 
     @Option(names = "--html", paramLabel = "OUT",
-        description = "Also write a self-contained HTML report (transparent ledgers; not with --budget-proof).")
+        description = "Also write a self-contained HTML report: the verdict, the audit's time, tool version and"
+            + " key fingerprint, and (when the ledger verifies) its figures, a chart and a table of the entries.")
     Path html;
 
     @Option(names = "--budget-proof", paramLabel = "PROOF",
@@ -120,18 +130,14 @@ final class AuditCommand {
 
     @Override
     int run(NoteVerifier key) throws IOException {
-      if (budgetProof != null && html != null) {
-        // Refused, not ignored: the auditor would otherwise look for a page that was never written.
-        throw new IllegalArgumentException("--html cannot be combined with --budget-proof: the HTML report"
-            + " charts a transparent ledger's spending, and a confidential ledger's costs and total stay hidden;"
-            + " drop --html (--json gives the budget proof's report as JSON)");
-      }
+      // Taken before the ledger is read: the time the audit started.
+      ReportContext context = ReportContext.now(key, toolVersion());
       List<String> saved = new ArrayList<>();
       for (Path p : checkpoints) {
         saved.add(AuditorInputs.readCheckpoint(p, "--checkpoint"));
       }
       if (budgetProof != null) {
-        return verifyConfidential(key, saved);
+        return verifyConfidential(key, saved, context);
       }
       // The mode is known only from the verified ledger.json: read once, by the verifier.
       AuditReport r = verify(key, saved);
@@ -160,23 +166,30 @@ final class AuditCommand {
         r.mechanisms().forEach((name, t) -> out(String.format(Locale.ROOT,
             "  %-24s %8d entries   epsilon alone %.6g", name, t.entries(), t.epsilon())));
       }
-      if (html != null) {
-        try {
-          Files.writeString(html, HtmlReport.render(r), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-          throw new IllegalArgumentException("--html " + html + " cannot be written: " + e);
-        }
-      }
+      writeHtml(() -> HtmlReport.render(r, context));
       return r.intact() ? VERIFIED : REJECTED;
     }
 
-    private int verifyConfidential(NoteVerifier key, List<String> saved) {
+    private void writeHtml(java.util.function.Supplier<String> page) {
+      if (html == null) {
+        return;
+      }
+      try {
+        Files.writeString(html, page.get(), StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        throw new IllegalArgumentException("--html " + html + " cannot be written: " + e);
+      }
+    }
+
+    private int verifyConfidential(NoteVerifier key, List<String> saved, ReportContext context) {
       byte[] bytes = AuditorInputs.read(budgetProof, "--budget-proof");
       BudgetProof proof;
       try {
         proof = BudgetProof.decode(bytes);
       } catch (LedgerException e) {
         err("REJECTED: the budget proof file: " + e.getMessage());
+        writeHtml(() -> HtmlReport.renderFailure(e.reason(), e.index(), "the budget proof file: " + e.getMessage(),
+            context));
         return REJECTED;
       }
       BudgetReport r = new ConfidentialVerifier(key).verifyBudget(new LocalDirectoryStore(dir), saved, proof);
@@ -206,6 +219,7 @@ final class AuditCommand {
           out("entries: " + r.structure().entries());
         }
       }
+      writeHtml(() -> HtmlReport.renderConfidential(r, covers, context));
       return covers ? VERIFIED : REJECTED;
     }
   }

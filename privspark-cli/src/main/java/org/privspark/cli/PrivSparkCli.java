@@ -25,20 +25,30 @@ public final class PrivSparkCli implements Runnable {
     throw new CommandLine.ParameterException(spec.commandLine(), "a command is required");
   }
 
-  /** Runs the CLI and returns its exit code (for tests and embedding). */
+  /**
+   * Runs the CLI and returns its exit code (for tests and embedding).
+   *
+   * @param args the command line, as {@link #main} takes it
+   * @return the exit code, as listed in the class comment
+   */
   public static int run(String... args) {
     return new CommandLine(new PrivSparkCli()).execute(args);
   }
 
+  /**
+   * Runs the CLI and exits the JVM with its exit code.
+   *
+   * @param args the command line, for example {@code audit --ledger DIR}
+   */
   public static void main(String[] args) {
     System.exit(run(args));
   }
 
+  /** {@code --version}: the project version and the git commit the build recorded in dp-core. */
   static final class Version implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
-      String v = PrivSparkCli.class.getPackage().getImplementationVersion();
-      return new String[] {"privspark " + (v == null ? "development build" : v)};
+      return new String[] {org.privspark.core.Version.describe("privspark")};
     }
   }
 }

@@ -91,19 +91,40 @@ class ConfidentialCliTest {
     assertThat(v.err()).contains("--budget-proof");
   }
 
-  /** --html with --budget-proof was silently ignored: it is refused as the auditor's input error. */
+  /**
+   * --html with --budget-proof writes what the confidential ledger's auditor may see: the verdict,
+   * and each entry's time, mechanism name and δ; never its parameters, a cost or a running total.
+   */
   @Test
-  void verify_htmlWithBudgetProof_exitsTwoAndWritesNothing() throws Exception {
+  void verify_htmlWithBudgetProof_showsThePublicFieldsOnly() throws Exception {
     assertThat(record("gaussian:sigma=6").exit()).isZero();
+    assertThat(record("zcdp:rho=0.01,count=3").exit()).isZero();
     Path proof = tmp.resolve("budget.proof");
     assertThat(prove(proof).exit()).isZero();
     Path html = tmp.resolve("report.html");
     CliRun v = CliRun.of("audit", "verify", ledger.toString(), "--public-key", pub.toString(), "--budget-proof",
         proof.toString(), "--html", html.toString());
-    assertThat(v.exit()).as(v.out() + v.err()).isEqualTo(2);
-    assertThat(v.err()).contains("--html cannot be combined with --budget-proof");
-    assertThat(v.out()).doesNotContain("within budget");
-    assertThat(html).doesNotExist();
+    assertThat(v.exit()).as(v.out() + v.err()).isZero();
+    String page = Files.readString(html, StandardCharsets.UTF_8);
+    assertThat(page).contains("Intact and within budget: a budget proof covers every entry.")
+        .contains("<td class=\"n\">2</td>").contains("private-aggregation").contains("order α* =")
+        .doesNotContain("sigma").doesNotContain("rho").doesNotContain("running ε").doesNotContain("Spent")
+        .doesNotContain("Remaining").doesNotContain("<svg");
+  }
+
+  /** A proof that covers only the first entries: the page says so, as the text does. */
+  @Test
+  void verify_htmlWithAProofOfAnEarlierCheckpoint_saysNotCovered() throws Exception {
+    assertThat(record("gaussian:sigma=6").exit()).isZero();
+    Path proof = tmp.resolve("budget.proof");
+    assertThat(prove(proof).exit()).isZero();
+    assertThat(record("gaussian:sigma=6").exit()).isZero();
+    Path html = tmp.resolve("report.html");
+    CliRun v = CliRun.of("audit", "verify", ledger.toString(), "--public-key", pub.toString(), "--budget-proof",
+        proof.toString(), "--html", html.toString());
+    assertThat(v.exit()).isEqualTo(1);
+    assertThat(Files.readString(html, StandardCharsets.UTF_8))
+        .contains("Not covered: the budget proof covers the first 1 of 2 entries").contains("class=\"bad\"");
   }
 
   /** A confidential ledger that does not verify: the failure, and none of the ledger's figures. */
@@ -128,6 +149,27 @@ class ConfidentialCliTest {
     assertThat(t.exit()).isEqualTo(1);
     assertThat(t.out()).startsWith("REJECTED: MISSING_ENTRY").doesNotContain("budget:").doesNotContain("entries:")
         .doesNotContain("origin:");
+    Path html = tmp.resolve("report.html");
+    CliRun h = CliRun.of("audit", "verify", ledger.toString(), "--public-key", pub.toString(), "--budget-proof",
+        proof.toString(), "--html", html.toString());
+    assertThat(h.exit()).isEqualTo(1);
+    assertThat(Files.readString(html, StandardCharsets.UTF_8)).contains("Verification failed: MISSING_ENTRY")
+        .doesNotContain("example.org/confidential").doesNotContain("Budget").doesNotContain("id=\"entries\"")
+        .doesNotContain("private-aggregation");
+  }
+
+  /** A proof file that does not parse: rejected, and the page says so (the auditor looks for it). */
+  @Test
+  void verify_htmlWithAnUnreadableProofFile_writesTheRejection() throws Exception {
+    assertThat(record("gaussian:sigma=6").exit()).isZero();
+    Path proof = tmp.resolve("budget.proof");
+    Files.writeString(proof, "not a proof", StandardCharsets.UTF_8);
+    Path html = tmp.resolve("report.html");
+    CliRun v = CliRun.of("audit", "verify", ledger.toString(), "--public-key", pub.toString(), "--budget-proof",
+        proof.toString(), "--html", html.toString());
+    assertThat(v.exit()).isEqualTo(1);
+    assertThat(Files.readString(html, StandardCharsets.UTF_8)).contains("Verification failed: ")
+        .contains("the budget proof file: ").doesNotContain("id=\"entries\"").doesNotContain("example.org");
   }
 
   @Test

@@ -143,6 +143,11 @@ class LedgerCliTest {
     String page = Files.readString(html);
     assertThat(page).startsWith("<!DOCTYPE html>").contains("<svg").contains("Intact and within budget")
         .doesNotContain("<script").doesNotContain("http://cdn").doesNotContain("src=\"http");
+    // The fingerprint is the SHA-256 of KEY.pub's line, as `tr -d '\n' < KEY.pub | sha256sum` prints it.
+    byte[] line = Files.readString(pub).strip().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    String sha = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(line));
+    assertThat(page).contains("<code>" + sha + "</code>").contains("<th>Tool</th><td>privspark " + System.getProperty("privspark.build.version") + " (commit ")
+        .contains("<td>private-aggregation</td><td class=\"p\">laplace(scale=8.0, l1Sensitivity=1.0)</td>");
   }
 
   @Test

@@ -1,24 +1,19 @@
 package org.privspark.jobs;
 
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.privspark.core.accounting.BudgetExhaustedException;
-import org.privspark.core.accounting.ReleaseIdReusedException;
 import org.privspark.core.accounting.PrivacyBudget;
 import org.privspark.core.accounting.PrivacyGuarantee;
 import org.privspark.core.ledger.Ledger;
-import org.privspark.core.ledger.LedgerException;
 import org.privspark.core.ledger.Receipt;
 import org.privspark.core.noise.Secret;
 import org.privspark.spark.ledger.HadoopLedgerStore;
@@ -31,10 +26,7 @@ import org.privspark.spark.sql.PrivateAggregation;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
 
 /**
  * Job {@code aggregate}: one differentially private query over a CSV or Parquet data set, charged
@@ -51,9 +43,9 @@ import picocli.CommandLine.Spec;
  * release secret file, the input's schema against the query (columns exist, value columns are
  * numeric, bounds, ε, δ: {@link PrivateAggregation#cost()}), the public groups, the ledger (it
  * exists and the key is its key, or a budget is given to create it) and the output (absent). A
- * failure exits 2 with usage, and nothing is charged or created. The rows are then counted (an
- * unreadable file exits 1, nothing charged), the ledger opened or created, and the query run: its
- * cost is appended to the ledger before any result exists (over budget: exit 3, nothing charged).
+ * failure exits 2 with one line and a hint, and nothing is charged or created. The ledger is then
+ * opened or created, and the query run: its cost is appended to the ledger before any row is read
+ * (over budget: exit 3 with the remaining budget, nothing charged, no row read; {@link SparkJob}).
  * Last, the result is written, then its receipt.
  *
  * <p><b>{@code --explain}.</b> The same validation, then the predicted accuracy of the query
@@ -63,16 +55,14 @@ import picocli.CommandLine.Spec;
  * <p>The printed row count is exact, not differentially private: it is for the operator's log, and
  * is kept out of the receipt. Not thread-safe; one run per instance.
  */
-@Command(name = "aggregate", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "aggregate", mixinStandardHelpOptions = true, versionProvider = JobVersion.class, sortOptions = false,
     description = "Run one DP query over CSV or Parquet, charged to a ledger; write the result and its receipt.",
     exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {"0:done", "1:failed while running (after validation)", "2:bad arguments; nothing charged",
-        "3:over budget; nothing charged"})
-public final class AggregateJob implements Callable<Integer> {
+    exitCodeList = {"0:done", "1:failed (ledger, write, Spark, internal state); says whether anything was charged",
+        "2:bad arguments or specification; nothing charged", "3:over budget; nothing charged, no row read"})
+public final class AggregateJob extends SparkJob<AggregateJob.Prepared> {
   /** The ledger's mechanism name for these releases (as dp-spark's PrivateAggregation records). */
   static final String MECHANISM = "private-aggregation";
-
-  @Spec CommandSpec spec;
 
   @Mixin JobOptions.Input input;
 
@@ -131,16 +121,17 @@ public final class AggregateJob implements Callable<Integer> {
 
   @Mixin JobOptions.Output output;
 
-  private final Supplier<SparkSession> sessions;
+  @Option(names = "--round-counts",
+      description = "Release every count rounded to an integer, its interval's ends rounded outward (floor, ceil):"
+          + " post-processing of the noisy count, free of charge (docs/JOBS.md).")
+  boolean roundCounts;
+
+  /** What ran the query, so that a failure after the charge can name the entry. */
+  private JobLedger.ReceiptJournal journal;
 
   /** A job that gets its session from {@code sessions} once the arguments parse. */
   public AggregateJob(Supplier<SparkSession> sessions) {
-    this.sessions = sessions;
-  }
-
-  /** {@code Main aggregate ARGS}: runs on spark-submit's session and exits with the job's code. */
-  public static void main(String[] args) {
-    System.exit(SparkJobs.main("privspark-aggregate", AggregateJob::new, args));
+    super(sessions);
   }
 
   /** Runs the job on {@code spark} with these streams; returns the exit code (for tests). */
@@ -148,36 +139,45 @@ public final class AggregateJob implements Callable<Integer> {
     return SparkJobs.run(new AggregateJob(() -> spark), out, err, args);
   }
 
-  @Override
-  public Integer call() {
-    Prepared p;
-    try {
-      p = prepare();
-    } catch (IllegalArgumentException | LedgerException e) {
-      if (e instanceof LedgerException) {
-        err("the ledger cannot be used: " + e.getMessage());
-        return SparkJobs.FAILED;
-      }
-      throw new ParameterException(spec.commandLine(), e.getMessage(), e);
-    } catch (UncheckedIOException e) {
-      err(e.getMessage() + ": " + e.getCause().getMessage());
-      return SparkJobs.FAILED;
-    }
-    return explain ? explain(p.validated()) : release(p);
-  }
-
   /**
    * Everything checked, nothing read but schemas, nothing written. {@code validated} is the query
    * on a throwaway budget, for {@code --explain} only: it is never run.
    */
-  private record Prepared(SparkSession spark, QuerySpec query, Dataset<Row> data, Dataset<Row> keys, Secret secret,
+  record Prepared(SparkSession spark, QuerySpec query, Dataset<Row> data, Dataset<Row> keys, Secret secret,
       JobLedger ledger, JobOutput output, PrivateAggregation validated) {}
 
-  private Prepared prepare() {
+  @Override
+  Optional<Integer> endBeforeLedger(Prepared p) {
+    return explain ? Optional.of(explain(p.validated())) : Optional.empty();
+  }
+
+  @Override
+  JobLedger ledger(Prepared p) {
+    return p.ledger();
+  }
+
+  @Override
+  String dataset(Prepared p) {
+    return SparkJobs.dataset(input, p.data());
+  }
+
+  @Override
+  java.nio.file.Path releaseSecret() {
+    return output.releaseSecret;
+  }
+
+  @Override
+  Receipt charged() {
+    return journal == null ? null : journal.receipt();
+  }
+
+  @Override
+  Prepared prepare() {
     if (explainRows < 1) {
       throw new IllegalArgumentException("--explain-rows must be >= 1; got " + explainRows);
     }
-    List<StatisticSpec> statistics = stats.stream().map(StatisticSpec::parse).toList();
+    List<StatisticSpec> statistics = stats.stream().map(StatisticSpec::parse)
+        .map(s -> roundCounts ? s.roundedIfCount() : s).toList();
     NoiseKind noiseKind = QuerySpec.noise(noise);
     input.unit = unit;
     QuerySpec query = new QuerySpec(name, groupBy, publicGroups, statistics, l0, lInf, epsilon, delta, noiseKind);
@@ -185,15 +185,16 @@ public final class AggregateJob implements Callable<Integer> {
     input.format();
     Secret secret = output.releaseSecret == null ? null : ReleaseSecrets.read(output.releaseSecret);
 
-    SparkSession spark = sessions.get();
+    SparkSession spark = spark();
     out("reading " + input.path + " (" + input.format() + ")");
     Dataset<Row> data = input.numeric(input.read(spark), statistics.stream().map(StatisticSpec::column).toList());
     out("schema: " + data.schema().simpleString());
+    query.requireColumns(data.schema(), input.unitColumn(), false);
     Dataset<Row> keys = publicGroups == null ? null : SparkJobs.readTable(spark, "--public-groups", publicGroups);
     // Validation only: cost() checks the whole query against the schema and charges nothing, so
     // this budget is never spent from.
     PrivateAggregation validated = query.build(data, input.unitColumn(), input.claim(ledgerOptions.unit),
-        new PrivacyBudget(1, 0), keys, secret);
+        PrivacyBudget.inMemory(1, 0), keys, secret);
     if (keys != null) {
       SparkJobs.requireConvertibleKeys(data, keys, groupBy, "--public-groups " + publicGroups);
     }
@@ -241,69 +242,42 @@ public final class AggregateJob implements Callable<Integer> {
       return "  (per bin)";
     }
     if (statistic instanceof Quantiles) {
-      return "  (std: of the noisy total, in rows; half-width: the widest rank)";
+      return "  (both in the value's units; the widest rank)";
     }
     return "";
   }
 
-  private int release(Prepared p) {
-    Optional<SparkJobs.Opened> opened = SparkJobs.open(p.data(), input, p.ledger(), this::out, this::err);
-    if (opened.isEmpty()) {
-      return SparkJobs.FAILED;
-    }
-    Ledger ledger = opened.get().ledger();
-    PrivacyGuarantee before = opened.get().before();
-    String parameters = String.join(" ", spec.commandLine().getParseResult().originalArgs());
-    String dataset = opened.get().dataset();
-    JobLedger.ReceiptJournal journal = new JobLedger.ReceiptJournal(ledger, parameters, dataset);
-    Dataset<Row> result;
-    try {
-      // TestingHooks: identity unless a test-only conf is set (docs/RELIABILITY.md, "Spark failures").
-      // run() charges, then computes the release (its Spark job runs inside run()).
-      result = p.query().build(TestingHooks.apply(p.spark(), p.data()), input.unitColumn(), input.claim(ledgerOptions.unit),
-          journal.budget(), p.keys(),
-          p.secret()).run();
-    } catch (BudgetExhaustedException e) {
-      err(e.getMessage());
-      err("nothing was charged");
-      return SparkJobs.OVER_BUDGET;
-    } catch (ReleaseIdReusedException e) {
-      err("--release-secret " + output.releaseSecret + ": " + e.getMessage());
-      return SparkJobs.USAGE;
-    } catch (Exception e) { // a ledger failure, or a Spark failure (SparkException is a checked Scala exception)
-      if (journal.receipt() == null) {
-        err("failed while charging: " + e.getMessage());
-      } else {
-        err("ledger entry " + journal.receipt().index() + " was charged, but the release failed: "
-            + SparkJobs.failureWithoutData(e));
-      }
-      return SparkJobs.FAILED;
-    }
+  @Override
+  int release(Prepared p, Ledger ledger, PrivacyGuarantee before, String dataset) throws Exception {
+    journal = new JobLedger.ReceiptJournal(ledger, parameters(), dataset);
+    // run() charges, then computes the release (its Spark job runs inside run()): over budget, it
+    // throws before a task reads a row.
+    Dataset<Row> result = p.query().build(p.data(), input.unitColumn(), input.claim(ledgerOptions.unit),
+        journal.budget(), p.keys(), p.secret()).run();
     Receipt receipt = journal.receipt();
     out("charged ledger entry " + receipt.index());
-    try {
-      long written = p.output().writeResult(name, result, groupBy);
-      out("wrote " + written + " row(s) to " + p.output().resultPath(name));
-      PrivacyGuarantee after = ledger.spent();
-      Map<String, Object> release = new LinkedHashMap<>();
-      release.put("job", "aggregate");
-      release.put("query", p.query().describe());
-      release.put("epsilon", epsilon);
-      release.put("delta", delta);
-      release.put("mechanism", MECHANISM);
-      release.put("epsilonAtBudgetDelta", SparkJobs.epsilonOf(journal.event(), ledger));
-      release.put("ledger", p.ledger().location());
-      release.put("origin", ledger.genesis().origin());
-      release.put("reproducible", p.secret() != null);
-      p.output().writeReceipt(name, receipt, release);
-      out("wrote receipt " + p.output().receiptPath(name));
-      summary(before, after, ledger, p.ledger().location(), receipt, p.output().resultPath(name).toString(),
-          p.output().receiptPath(name).toString(), written);
-      return SparkJobs.OK;
-    } catch (Exception e) { // SparkException is a checked (Scala) exception
-      err("ledger entry " + receipt.index() + " was charged, but the release failed: " + e);
-      return SparkJobs.FAILED;
+    if (!p.query().roundedNames(p.validated()).isEmpty()) {
+      result = CountRounding.apply(result, p.query().roundedNames(p.validated()));
     }
+    long written = p.output().writeResult(name, result, groupBy);
+    out("wrote " + written + " row(s) to " + p.output().resultPath(name));
+    PrivacyGuarantee after = ledger.spent();
+    Map<String, Object> release = new LinkedHashMap<>();
+    release.put("job", "aggregate");
+    release.put("query", p.query().describe());
+    release.put("epsilon", epsilon);
+    release.put("delta", delta);
+    release.put("mechanism", MECHANISM);
+    release.put("epsilonAtBudgetDelta", SparkJobs.epsilonOf(journal.event(), ledger));
+    release.put("ledger", p.ledger().location());
+    release.put("origin", ledger.genesis().origin());
+    release.put("reproducible", p.secret() != null);
+    release.put("roundedCounts", roundCounts);
+    p.output().writeReceipt(name, receipt, release);
+    out("wrote receipt " + p.output().receiptPath(name));
+    summary(before, after, ledger, p.ledger().location(), receipt, p.output().resultPath(name).toString(),
+        p.output().receiptPath(name).toString(), written);
+    return SparkJobs.OK;
   }
 
   private void summary(PrivacyGuarantee before, PrivacyGuarantee after, Ledger ledger, String location,
@@ -318,15 +292,5 @@ public final class AggregateJob implements Callable<Integer> {
     out("  ledger:            " + ledger.genesis().origin() + " at " + location + " (entry " + receipt.index() + ")");
     out("  result:            " + result + " (" + written + " rows)");
     out("  receipt:           " + receiptPath);
-  }
-
-  private void out(String line) {
-    spec.commandLine().getOut().println(line);
-    spec.commandLine().getOut().flush();
-  }
-
-  private void err(String line) {
-    spec.commandLine().getErr().println(line);
-    spec.commandLine().getErr().flush();
   }
 }

@@ -165,7 +165,7 @@ final class JobLedger {
    * job's cost ({@code plan()}) before the ledger is opened. Never spend from it.
    */
   PrivacyBudget previewBudget() {
-    return new PrivacyBudget(budgetEpsilon, budgetDelta, grid, unit);
+    return PrivacyBudget.inMemory(budgetEpsilon, budgetDelta, grid, unit);
   }
 
   /** The privacy unit the job's releases claim (--unit). */

@@ -159,6 +159,9 @@ final class JobOptions {
         throw new IllegalArgumentException("--input " + path + " cannot be read as " + f + ": "
             + firstLine(e.getMessage()), e);
       }
+      if (f.equals("csv") && schema == null) {
+        data = trimmedHeader(data);
+      }
       if (unit.rowIsUnit) {
         if (Arrays.asList(data.columns()).contains(ROW_UNIT)) {
           throw new IllegalArgumentException("--row-is-unit adds the column " + ROW_UNIT
@@ -170,6 +173,26 @@ final class JobOptions {
       }
       return data;
     }
+  }
+
+  /**
+   * {@code data} with its CSV header's names trimmed: "age, workclass, ..." (Adult's header) names
+   * its columns " workclass" and so on, which nobody types. Names only (public schema); the values
+   * keep their spaces unless {@code --csv-option ignoreLeadingWhiteSpace=true} is given.
+   *
+   * @throws IllegalArgumentException if two names are equal once trimmed
+   */
+  static Dataset<Row> trimmedHeader(Dataset<Row> data) {
+    String[] names = data.columns();
+    String[] trimmed = Arrays.stream(names).map(String::strip).toArray(String[]::new);
+    if (Arrays.equals(names, trimmed)) {
+      return data;
+    }
+    if (Arrays.stream(trimmed).distinct().count() < trimmed.length) {
+      throw new IllegalArgumentException("--input: the CSV header's names are not distinct once their spaces are"
+          + " trimmed (" + String.join(",", names) + "); give --schema with distinct names");
+    }
+    return data.toDF(trimmed);
   }
 
   /** The ledger that pays for the job, and its key. */

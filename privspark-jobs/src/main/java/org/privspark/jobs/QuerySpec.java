@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.StructType;
 import org.privspark.core.accounting.PrivacyBudget;
 import org.privspark.core.accounting.UnitClaim;
 import org.privspark.core.noise.Secret;
@@ -123,11 +124,43 @@ public record QuerySpec(String name, List<String> groupBy, String publicGroups, 
     }
   }
 
+  /**
+   * Checks that every column the query names is in {@code schema} (the input's header or footer:
+   * public), suggesting the nearest name for a misspelt one.
+   *
+   * @param unitColumn the privacy-unit column
+   * @param inFile whether the query comes from a query file (the message then names its fields)
+   * @throws IllegalArgumentException naming the column, and the nearest one if there is one
+   */
+  void requireColumns(StructType schema, String unitColumn, boolean inFile) {
+    String where = inFile ? "query '" + name + "': " : "";
+    Columns.require(schema, unitColumn, "--privacy-unit");
+    for (String g : groupBy) {
+      Columns.require(schema, g, where + (inFile ? "groupBy" : "--group-by"));
+    }
+    for (StatisticSpec s : statistics) {
+      Columns.require(schema, s.column(), where + (inFile ? "statistic " + s.kind().label() : "--stat " + s));
+    }
+  }
+
+  /** The output names of the statistics to release rounded, from the built query's names (same order). */
+  List<String> roundedNames(PrivateAggregation built) {
+    List<String> names = built.statisticNames();
+    List<String> out = new java.util.ArrayList<>();
+    for (int i = 0; i < statistics.size(); i++) {
+      if (statistics.get(i).round()) {
+        out.add(names.get(i));
+      }
+    }
+    return out;
+  }
+
   /** A one-line description, recorded (as a salted commitment) in the ledger entry of a report. */
   String describe() {
     return name + ": " + (groupBy.isEmpty() ? "aggregate" : "groupBy " + String.join(",", groupBy)
         + (publicGroups != null ? " (public groups " + publicGroups + ")" : " (private groups)"))
         + "; stats " + statistics + "; epsilon=" + epsilon + " delta=" + delta + " noise=" + noise
-        + " L0=" + maxGroupsContributed + " Linf=" + maxContributionsPerGroup;
+        + " L0=" + maxGroupsContributed + " Linf=" + maxContributionsPerGroup
+        + (statistics.stream().anyMatch(StatisticSpec::round) ? " (counts rounded)" : "");
   }
 }

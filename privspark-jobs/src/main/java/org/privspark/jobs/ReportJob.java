@@ -1,38 +1,30 @@
 package org.privspark.jobs;
 
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.privspark.core.accounting.BudgetExhaustedException;
-import org.privspark.core.accounting.ReleaseIdReusedException;
 import org.privspark.core.accounting.ComposedEvent;
 import org.privspark.core.accounting.PrivacyBudget;
 import org.privspark.core.accounting.PrivacyEvent;
 import org.privspark.core.accounting.PrivacyGuarantee;
 import org.privspark.core.ledger.Ledger;
-import org.privspark.core.ledger.LedgerException;
 import org.privspark.core.ledger.Receipt;
 import org.privspark.core.ledger.ReleaseDetails;
 import org.privspark.core.noise.Secret;
 import org.privspark.spark.ledger.HadoopLedgerStore;
+import org.privspark.spark.sql.PrivateAggregation;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
 
 /**
  * Job {@code report}: a battery of DP queries from a JSON query file ({@link ReportSpec}), such as
@@ -51,16 +43,14 @@ import picocli.CommandLine.Spec;
  * <p>Validation comes first, as in {@link AggregateJob}: every query is checked against the schema
  * before anything is charged or created. Not thread-safe; one run per instance.
  */
-@Command(name = "report", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "report", mixinStandardHelpOptions = true, versionProvider = JobVersion.class, sortOptions = false,
     description = "Run a battery of DP queries from a JSON file as one release charged to a ledger.",
     exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {"0:done", "1:failed while running (after validation)", "2:bad arguments; nothing charged",
-        "3:over budget; nothing charged"})
-public final class ReportJob implements Callable<Integer> {
+    exitCodeList = {"0:done", "1:failed (ledger, write, Spark, internal state); says whether anything was charged",
+        "2:bad arguments or specification; nothing charged", "3:over budget; nothing charged, no row read"})
+public final class ReportJob extends SparkJob<ReportJob.Prepared> {
   /** The ledger's mechanism name for a report's composed entry. */
   static final String MECHANISM = "private-report";
-
-  @Spec CommandSpec spec;
 
   @Option(names = "--queries", required = true, paramLabel = "FILE", description = "The report's JSON query file.")
   Path queries;
@@ -74,16 +64,12 @@ public final class ReportJob implements Callable<Integer> {
 
   @Mixin JobOptions.Output output;
 
-  private final Supplier<SparkSession> sessions;
+  /** The report's one entry, once charged. */
+  private Receipt receipt;
 
   /** A job that gets its session from {@code sessions} once the arguments parse. */
   public ReportJob(Supplier<SparkSession> sessions) {
-    this.sessions = sessions;
-  }
-
-  /** {@code Main report ARGS}: runs on spark-submit's session and exits with the job's code. */
-  public static void main(String[] args) {
-    System.exit(SparkJobs.main("privspark-report", ReportJob::new, args));
+    super(sessions);
   }
 
   /** Runs the job on {@code spark} with these streams; returns the exit code (for tests). */
@@ -91,34 +77,39 @@ public final class ReportJob implements Callable<Integer> {
     return SparkJobs.run(new ReportJob(() -> spark), out, err, args);
   }
 
-  private record Prepared(ReportSpec report, Dataset<Row> data, List<Dataset<Row>> keys, List<PrivacyEvent> events,
+  /** Everything checked and every query's cost known; nothing read but schemas and public keys. */
+  record Prepared(ReportSpec report, Dataset<Row> data, List<Dataset<Row>> keys, List<PrivacyEvent> events,
       Secret secret, JobLedger ledger, JobOutput output) {}
 
   @Override
-  public Integer call() {
-    Prepared p;
-    try {
-      p = prepare();
-    } catch (LedgerException e) {
-      err("the ledger cannot be used: " + e.getMessage());
-      return SparkJobs.FAILED;
-    } catch (IllegalArgumentException e) {
-      throw new ParameterException(spec.commandLine(), e.getMessage(), e);
-    } catch (UncheckedIOException e) {
-      err(e.getMessage() + ": " + e.getCause().getMessage());
-      return SparkJobs.FAILED;
-    }
-    return release(p);
+  JobLedger ledger(Prepared p) {
+    return p.ledger();
   }
 
-  private Prepared prepare() {
+  @Override
+  String dataset(Prepared p) {
+    return SparkJobs.dataset(input, p.data());
+  }
+
+  @Override
+  java.nio.file.Path releaseSecret() {
+    return output.releaseSecret;
+  }
+
+  @Override
+  Receipt charged() {
+    return receipt;
+  }
+
+  @Override
+  Prepared prepare() {
     ReportSpec report = ReportSpec.read(queries);
     input.unit = unit;
     String outputFormat = output.format();
     input.format();
     Secret secret = output.releaseSecret == null ? null : ReleaseSecrets.read(output.releaseSecret);
 
-    SparkSession spark = sessions.get();
+    SparkSession spark = spark();
     out("report " + report.report() + ": " + report.queries().size() + " queries from " + queries);
     out("reading " + input.path + " (" + input.format() + ")");
     Dataset<Row> data = input.numeric(input.read(spark), report.queries().stream()
@@ -127,11 +118,12 @@ public final class ReportJob implements Callable<Integer> {
     List<Dataset<Row>> keys = new ArrayList<>();
     List<PrivacyEvent> events = new ArrayList<>();
     for (QuerySpec q : report.queries()) {
+      q.requireColumns(data.schema(), input.unitColumn(), true);
       Dataset<Row> k = q.publicGroups() == null ? null
           : SparkJobs.readTable(spark, "publicGroups of query '" + q.name() + "'", q.publicGroups());
       keys.add(k);
       // Validation and cost only: this budget is never spent from.
-      events.add(q.build(data, input.unitColumn(), input.claim(ledgerOptions.unit), new PrivacyBudget(1, 0), k, null).cost());
+      events.add(q.build(data, input.unitColumn(), input.claim(ledgerOptions.unit), PrivacyBudget.inMemory(1, 0), k, null).cost());
       if (k != null) {
         SparkJobs.requireConvertibleKeys(data, k, q.groupBy(), "publicGroups of query '" + q.name() + "'");
       }
@@ -144,65 +136,47 @@ public final class ReportJob implements Callable<Integer> {
     return new Prepared(report, data, keys, events, secret, ledger, out);
   }
 
-  private int release(Prepared p) {
-    Optional<SparkJobs.Opened> opened = SparkJobs.open(p.data(), input, p.ledger(), this::out, this::err);
-    if (opened.isEmpty()) {
-      return SparkJobs.FAILED;
-    }
-    Ledger ledger = opened.get().ledger();
-    PrivacyGuarantee before = opened.get().before();
+  @Override
+  int release(Prepared p, Ledger ledger, PrivacyGuarantee before, String dataset) throws Exception {
     ReportSpec report = p.report();
     StringBuilder description = new StringBuilder("report " + report.report());
     report.queries().forEach(q -> description.append("\n").append(q.describe()));
-    String parameters = String.join(" ", spec.commandLine().getParseResult().originalArgs());
-    String dataset = opened.get().dataset();
     PrivacyEvent total = new ComposedEvent(p.events());
-    Receipt receipt;
-    try {
-      // The report's one entry carries the release id of the report's secret: a second report
-      // keyed by the same secret file is refused (its queries' secrets derive from it).
-      receipt = ledger.append(MECHANISM, total, new ReleaseDetails(description.toString(), parameters, dataset, ""),
-          p.secret() == null ? null : p.secret().releaseId(), input.claim(ledgerOptions.unit));
-    } catch (BudgetExhaustedException e) {
-      err(e.getMessage());
-      err("nothing was charged (the report's " + report.queries().size() + " queries are charged together)");
-      return SparkJobs.OVER_BUDGET;
-    } catch (ReleaseIdReusedException e) {
-      err("--release-secret " + output.releaseSecret + ": " + e.getMessage());
-      return SparkJobs.USAGE;
-    } catch (LedgerException | UncheckedIOException e) {
-      err("failed while charging: " + e.getMessage());
-      return SparkJobs.FAILED;
-    }
+    // One entry for the whole report, before any query runs; over budget, nothing is charged (the
+    // report's queries are charged together). It carries the release id of the report's secret: a
+    // second report keyed by the same secret file is refused (its queries' secrets derive from it).
+    receipt = ledger.append(MECHANISM, total, new ReleaseDetails(description.toString(), parameters(), dataset, ""),
+        p.secret() == null ? null : p.secret().releaseId(), input.claim(ledgerOptions.unit));
     out("charged ledger entry " + receipt.index() + " for all " + report.queries().size() + " queries");
     JobLedger.PrepaidJournal journal = new JobLedger.PrepaidJournal(ledger, p.events(), p.secret() == null ? null : p.secret().releaseId());
     List<String> lines = new ArrayList<>();
-    try {
-      for (int i = 0; i < report.queries().size(); i++) {
-        QuerySpec q = report.queries().get(i);
-        Secret s = p.secret() == null ? null : ReleaseSecrets.forQuery(p.secret(), q.name());
-        Dataset<Row> result = q.build(p.data(), input.unitColumn(), input.claim(ledgerOptions.unit), journal.budget(), p.keys().get(i), s).run();
-        long written = p.output().writeResult(q.name(), result, q.groupBy());
-        Map<String, Object> release = new LinkedHashMap<>();
-        release.put("job", "report");
-        release.put("report", report.report());
-        release.put("query", q.describe());
-        release.put("epsilon", q.epsilon());
-        release.put("delta", q.delta());
-        release.put("mechanism", MECHANISM);
-        release.put("epsilonAtBudgetDelta", SparkJobs.epsilonOf(p.events().get(i), ledger));
-        release.put("reportEpsilonAtBudgetDelta", SparkJobs.epsilonOf(total, ledger));
-        release.put("ledger", p.ledger().location());
-        release.put("origin", ledger.genesis().origin());
-        release.put("reproducible", p.secret() != null);
-        p.output().writeReceipt(q.name(), receipt, release);
-        out("  " + q.name() + ": wrote " + written + " row(s) to " + p.output().resultPath(q.name()) + " and "
-            + p.output().receiptPath(q.name()).getName());
-        lines.add(String.format(Locale.ROOT, "    %-28s %6d rows  %s", q.name(), written, p.output().resultPath(q.name())));
+    for (int i = 0; i < report.queries().size(); i++) {
+      QuerySpec q = report.queries().get(i);
+      Secret s = p.secret() == null ? null : ReleaseSecrets.forQuery(p.secret(), q.name());
+      PrivateAggregation built = q.build(p.data(), input.unitColumn(), input.claim(ledgerOptions.unit),
+          journal.budget(), p.keys().get(i), s);
+      Dataset<Row> result = built.run();
+      List<String> rounded = q.roundedNames(built);
+      if (!rounded.isEmpty()) {
+        result = CountRounding.apply(result, rounded);
       }
-    } catch (Exception e) { // SparkException is a checked (Scala) exception
-      err("ledger entry " + receipt.index() + " was charged, but the report failed: " + SparkJobs.failureWithoutData(e));
-      return SparkJobs.FAILED;
+      long written = p.output().writeResult(q.name(), result, q.groupBy());
+      Map<String, Object> release = new LinkedHashMap<>();
+      release.put("job", "report");
+      release.put("report", report.report());
+      release.put("query", q.describe());
+      release.put("epsilon", q.epsilon());
+      release.put("delta", q.delta());
+      release.put("mechanism", MECHANISM);
+      release.put("epsilonAtBudgetDelta", SparkJobs.epsilonOf(p.events().get(i), ledger));
+      release.put("reportEpsilonAtBudgetDelta", SparkJobs.epsilonOf(total, ledger));
+      release.put("ledger", p.ledger().location());
+      release.put("origin", ledger.genesis().origin());
+      release.put("reproducible", p.secret() != null);
+      p.output().writeReceipt(q.name(), receipt, release);
+      out("  " + q.name() + ": wrote " + written + " row(s) to " + p.output().resultPath(q.name()) + " and "
+          + p.output().receiptPath(q.name()).getName());
+      lines.add(String.format(Locale.ROOT, "    %-28s %6d rows  %s", q.name(), written, p.output().resultPath(q.name())));
     }
     PrivacyGuarantee after = ledger.spent();
     double budget = ledger.genesis().budgetEpsilon();
@@ -218,15 +192,5 @@ public final class ReportJob implements Callable<Integer> {
     out("  results:");
     lines.forEach(this::out);
     return SparkJobs.OK;
-  }
-
-  private void out(String line) {
-    spec.commandLine().getOut().println(line);
-    spec.commandLine().getOut().flush();
-  }
-
-  private void err(String line) {
-    spec.commandLine().getErr().println(line);
-    spec.commandLine().getErr().flush();
   }
 }

@@ -1,11 +1,8 @@
 package org.privspark.jobs;
 
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.util.Locale;
-import java.util.Optional;
-import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.Dataset;
@@ -13,10 +10,8 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 import org.privspark.core.accounting.PrivacyEvent;
-import org.privspark.core.accounting.PrivacyGuarantee;
 import org.privspark.core.accounting.RdpAccountant;
 import org.privspark.core.ledger.Ledger;
-import org.privspark.core.ledger.LedgerException;
 import org.privspark.spark.LongRunningDriver;
 import picocli.CommandLine;
 
@@ -24,9 +19,10 @@ import picocli.CommandLine;
  * What the Spark jobs share: running a picocli job with a lazily started session, exit codes, and
  * small readers.
  *
- * <p>Exit codes, as dp-core's {@code privspark} CLI: 0 done; 1 a failure while running (unreadable
- * data, a damaged ledger, a failed write); 2 bad arguments, with usage, and nothing charged; 3
- * refused because the budget cannot afford the job, nothing charged.
+ * <p>Exit codes, as the {@code privspark} CLI: 0 done; 1 a failure (a damaged ledger, a failed
+ * write, a Spark failure, an {@link IllegalStateException}); 2 bad arguments or specification, one
+ * line and a hint, nothing charged; 3 refused because the budget cannot afford the job, nothing
+ * charged and no row read. {@link SparkJob} maps exceptions to them.
  */
 final class SparkJobs {
   static final int OK = 0;
@@ -37,32 +33,11 @@ final class SparkJobs {
   private SparkJobs() {}
 
   /**
-   * A job's state once its ledger is opened, before anything is charged.
-   *
-   * @param before what the ledger had spent before this job
-   * @param dataset the dataset description committed with the release: input, format and schema.
-   *     Never the row count: it is computed from private data, and an opened entry would show it.
+   * The dataset description committed with a release: input, format and schema. Never the row
+   * count: it is computed from private data, and an opened entry would show it.
    */
-  record Opened(Ledger ledger, PrivacyGuarantee before, String dataset) {}
-
-  /**
-   * Opens or creates the job's ledger, reporting it on {@code out}. Reads no row: the input is
-   * read once, inside the release, after the charge (a malformed value is then a missing value,
-   * never an error; {@link JobOptions.Input#read}). On failure it reports on {@code err} that
-   * nothing was charged and returns empty: a damaged ledger or a write error.
-   */
-  static Optional<Opened> open(Dataset<Row> data, JobOptions.Input input, JobLedger jobLedger,
-      Consumer<String> out, Consumer<String> err) {
-    try {
-      Ledger ledger = jobLedger.openOrCreate();
-      out.accept((jobLedger.creates() ? "created ledger " : "opened ledger ") + ledger.genesis().origin() + " at "
-          + jobLedger.location() + (jobLedger.writesKey() ? "; new key " + jobLedger.key() + " (+ .pub)" : ""));
-      String dataset = "input=" + input.path + " format=" + input.format() + " schema=" + data.schema().simpleString();
-      return Optional.of(new Opened(ledger, ledger.spent(), dataset));
-    } catch (LedgerException | UncheckedIOException | IOException e) {
-      err.accept("failed before charging anything: " + e.getMessage());
-      return Optional.empty();
-    }
+  static String dataset(JobOptions.Input input, Dataset<Row> data) {
+    return "input=" + input.path + " format=" + input.format() + " schema=" + data.schema().simpleString();
   }
 
   /**
@@ -114,11 +89,11 @@ final class SparkJobs {
     }
   }
 
-  /** Runs a job's picocli command on its own session (spark-submit's), stopping it afterwards. */
-  static int main(String appName, java.util.function.Function<Supplier<SparkSession>, Object> job, String[] args) {
+  /** Runs a job's picocli command on its own session (spark-submit's), stopping it afterwards; the exit code. */
+  static int main(String appName, Function<Supplier<SparkSession>, Object> job, String[] args) {
     LazySession session = new LazySession(appName);
     try {
-      return new CommandLine(job.apply(session)).execute(args);
+      return oneLineErrors(new CommandLine(job.apply(session))).execute(args);
     } finally {
       session.stop();
     }
@@ -126,10 +101,36 @@ final class SparkJobs {
 
   /** Runs a job's command with the given streams (for tests and embedding). */
   static int run(Object command, PrintWriter out, PrintWriter err, String... args) {
-    CommandLine cli = new CommandLine(command);
+    CommandLine cli = oneLineErrors(new CommandLine(command));
     cli.setOut(out);
     cli.setErr(err);
     return cli.execute(args);
+  }
+
+  /**
+   * A bad argument or specification prints one line and a hint, not picocli's usage:
+   * {@code aggregate: --epsilon must be > 0; got -1. Try 'aggregate --help'.} A misspelt option
+   * gets picocli's suggestions on the same line. Exit code {@value #USAGE}.
+   */
+  static CommandLine oneLineErrors(CommandLine cli) {
+    return cli.setParameterExceptionHandler((e, args) -> {
+      CommandLine c = e.getCommandLine();
+      String name = c.getCommandName();
+      String message = oneLine(e.getMessage());
+      if (e instanceof CommandLine.UnmatchedArgumentException u && !u.getSuggestions().isEmpty()) {
+        message += "; did you mean " + String.join(" or ", u.getSuggestions().stream().limit(3)
+            .map(s -> "'" + s + "'").toList()) + "?";
+      }
+      c.getErr().println(name + ": " + message + (message.endsWith("?") || message.endsWith(".") ? "" : ".")
+          + " Try '" + name + " --help'.");
+      c.getErr().flush();
+      return USAGE;
+    });
+  }
+
+  /** A message on one line: line breaks (a JSON parser's, say) become spaces. */
+  static String oneLine(String message) {
+    return message == null ? "" : message.strip().replaceAll("\\s*\\R\\s*", " ");
   }
 
   /** A small table (public groups): Parquet if the name ends in .parquet, else CSV with a header. */

@@ -21,8 +21,11 @@ import org.privspark.spark.sql.PrivateAggregation;
  * @param lower the lower clamping bound (NaN for the counts)
  * @param upper the upper clamping bound (NaN for the counts)
  * @param ranks the ranks of {@link Kind#QUANTILES}, each in [0, 1]; empty otherwise
+ * @param round release a count as an integer, its interval rounded outward ({@link CountRounding});
+ *     counts only
  */
-public record StatisticSpec(Kind kind, String column, double lower, double upper, List<Double> ranks) {
+public record StatisticSpec(Kind kind, String column, double lower, double upper, List<Double> ranks,
+    boolean round) {
 
   /** The statistics a job can ask for, with their command-line and JSON names. */
   public enum Kind {
@@ -91,6 +94,10 @@ public record StatisticSpec(Kind kind, String column, double lower, double upper
     if (kind == Kind.QUANTILES && ranks.isEmpty()) {
       throw new IllegalArgumentException("quantiles of '" + column + "' need at least one rank in [0, 1]; got none");
     }
+    if (round && kind.valued()) {
+      throw new IllegalArgumentException("statistic " + kind.label() + " of '" + column + "' cannot be rounded;"
+          + " \"round\" applies to count and count-distinct-units");
+    }
     if (kind != Kind.QUANTILES && !ranks.isEmpty()) {
       throw new IllegalArgumentException("statistic " + kind.label() + " takes no ranks; got " + ranks);
     }
@@ -105,13 +112,15 @@ public record StatisticSpec(Kind kind, String column, double lower, double upper
   @JsonCreator
   static StatisticSpec fromJson(@JsonProperty(value = "kind", required = true) String kind,
       @JsonProperty("column") String column, @JsonProperty("lower") Double lower,
-      @JsonProperty("upper") Double upper, @JsonProperty("ranks") List<Double> ranks) {
+      @JsonProperty("upper") Double upper, @JsonProperty("ranks") List<Double> ranks,
+      @JsonProperty("round") Boolean round) {
     Kind k = Kind.of(kind);
     if (k.valued() && (lower == null || upper == null)) {
       throw new IllegalArgumentException("statistic " + kind + " needs \"lower\" and \"upper\"; got "
           + (lower == null ? "no lower" : "no upper"));
     }
-    return new StatisticSpec(k, column, lower == null ? Double.NaN : lower, upper == null ? Double.NaN : upper, ranks);
+    return new StatisticSpec(k, column, lower == null ? Double.NaN : lower, upper == null ? Double.NaN : upper, ranks,
+        round != null && round);
   }
 
   /**
@@ -130,7 +139,7 @@ public record StatisticSpec(Kind kind, String column, double lower, double upper
       if (parts.length != 1) {
         throw new IllegalArgumentException("--stat " + kind.label() + " takes no column or bounds; got '" + text + "'");
       }
-      return new StatisticSpec(kind, null, Double.NaN, Double.NaN, List.of());
+      return new StatisticSpec(kind, null, Double.NaN, Double.NaN, List.of(), false);
     }
     int expected = kind == Kind.QUANTILES ? 5 : 4;
     if (parts.length != expected) {
@@ -143,7 +152,7 @@ public record StatisticSpec(Kind kind, String column, double lower, double upper
     if (kind == Kind.QUANTILES) {
       ranks = Arrays.stream(parts[4].split(",", -1)).map(r -> number("rank", r, text)).toList();
     }
-    return new StatisticSpec(kind, parts[1], lower, upper, ranks);
+    return new StatisticSpec(kind, parts[1], lower, upper, ranks, false);
   }
 
   private static double number(String what, String value, String text) {
@@ -152,6 +161,11 @@ public record StatisticSpec(Kind kind, String column, double lower, double upper
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("--stat " + what + " must be a number; got '" + value + "' in '" + text + "'");
     }
+  }
+
+  /** This statistic, rounded if it is a count ({@code --round-counts}); a valued statistic as it is. */
+  StatisticSpec roundedIfCount() {
+    return kind.valued() ? this : new StatisticSpec(kind, column, lower, upper, ranks, true);
   }
 
   /** Adds this statistic to {@code query}. */

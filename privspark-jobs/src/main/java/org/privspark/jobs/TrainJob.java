@@ -1,42 +1,20 @@
 package org.privspark.jobs;
 
-import static org.apache.spark.sql.functions.col;
-
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.Callable;
 import java.util.function.Supplier;
-import org.apache.hadoop.fs.FileSystem;
 import org.apache.spark.ml.Pipeline;
 import org.apache.spark.ml.PipelineModel;
-import org.apache.spark.ml.PipelineStage;
-import org.apache.spark.ml.evaluation.BinaryClassificationEvaluator;
-import org.apache.spark.ml.evaluation.MulticlassClassificationEvaluator;
-import org.apache.spark.ml.evaluation.RegressionEvaluator;
-import org.apache.spark.ml.feature.SQLTransformer;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.StructType;
-import org.privspark.core.accounting.BudgetExhaustedException;
-import org.privspark.core.accounting.PrivacyBudget;
 import org.privspark.core.accounting.PrivacyGuarantee;
 import org.privspark.core.ledger.Ledger;
-import org.privspark.core.ledger.LedgerException;
 import org.privspark.core.ledger.Receipt;
 import org.privspark.spark.ledger.HadoopLedgerStore;
-import org.privspark.spark.ml.DPLinearRegression;
-import org.privspark.spark.ml.DPLogisticRegression;
 import org.privspark.spark.ml.DpSgdEstimator;
 import org.privspark.spark.ml.DpSgdModel;
 import org.privspark.spark.ml.DpSgdPlan;
@@ -44,10 +22,7 @@ import org.privspark.spark.ml.PrivacyRecord;
 import org.privspark.spark.ml.feature.PublicFeatureEncoder;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
 
 /**
  * Job {@code train}: a DP-SGD logistic or linear regression (docs/ML.md) on a CSV or Parquet data
@@ -68,7 +43,7 @@ import picocli.CommandLine.Spec;
  * the feature specification, the options, the input's (and test set's) schema against the
  * specification, the run's plan ({@link DpSgdEstimator#plan()}: q, z, steps, ε; a target ε that
  * cannot be reached fails here), the ledger and the model path (absent). A failure exits 2 with
- * usage and nothing is charged or created. The rows are then counted, the ledger opened or
+ * one line and nothing is charged or created. The rows are then counted, the ledger opened or
  * created, and the pipeline fitted: DP-SGD charges the whole run to the ledger before it reads a
  * row (over budget: exit 3, nothing charged). Last, the model and its receipt are written and the
  * test metrics, if asked for, printed as one line of JSON.
@@ -76,23 +51,19 @@ import picocli.CommandLine.Spec;
  * <p>The privacy unit is given by the feature specification: a unit column with at most k rows
  * per unit (user-level DP-SGD), or the statement that each row is one unit ({@code "rowIsUnit":
  * true}); the ledger entry records the claim (docs/JOBS.md, docs/ML.md). The job prints no row
- * count; its test-set metrics are exact, and private only if the test set is public. Not thread-safe; one run per instance.
+ * count; its test-set metrics are exact, and private only if the test set is public
+ * ({@link PublicTestMetrics}). The pipeline is {@link TrainPipeline}'s, the data {@link
+ * TrainingData}'s, the output {@link ModelOutput}'s. Not thread-safe; one run per instance.
  */
-@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "train", mixinStandardHelpOptions = true, versionProvider = JobVersion.class, sortOptions = false,
     description = "Train a DP-SGD logistic or linear regression on CSV or Parquet, charged to a ledger;"
         + " write the PipelineModel (public feature encoder + model) and its receipt.",
     exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {"0:done", "1:failed while running (after validation)", "2:bad arguments; nothing charged",
-        "3:over budget; nothing charged"})
-public final class TrainJob implements Callable<Integer> {
+    exitCodeList = {"0:done", "1:failed (ledger, write, Spark, internal state); says whether anything was charged",
+        "2:bad arguments or specification; nothing charged", "3:over budget; nothing charged, no row read"})
+public final class TrainJob extends SparkJob<TrainJob.Prepared> {
   /** The ledger's mechanism name for these runs (as dp-spark's DP-SGD estimators record). */
   static final String MECHANISM = "dp-sgd";
-  /** The linear model's prediction before it is scaled back to the label's units. */
-  static final String SCALED_PREDICTION = "privspark_scaled_prediction";
-
-  private static final ObjectMapper JSON = new ObjectMapper();
-
-  @Spec CommandSpec spec;
 
   @Mixin JobOptions.Input input;
 
@@ -164,16 +135,12 @@ public final class TrainJob implements Callable<Integer> {
           + " the private data here.")
   String test;
 
-  private final Supplier<SparkSession> sessions;
+  /** What ran the training, so that a failure after the charge can name the entry. */
+  private JobLedger.ReceiptJournal journal;
 
   /** A job that gets its session from {@code sessions} once the arguments parse. */
   public TrainJob(Supplier<SparkSession> sessions) {
-    this.sessions = sessions;
-  }
-
-  /** {@code Main train ARGS}: runs on spark-submit's session and exits with the job's code. */
-  public static void main(String[] args) {
-    System.exit(SparkJobs.main("privspark-train", TrainJob::new, args));
+    super(sessions);
   }
 
   /** Runs the job on {@code spark} with these streams; returns the exit code (for tests). */
@@ -181,30 +148,27 @@ public final class TrainJob implements Callable<Integer> {
     return SparkJobs.run(new TrainJob(() -> spark), out, err, args);
   }
 
+  /** Everything checked and the run planned; nothing read but schemas, nothing written. */
+  record Prepared(String kind, FeatureSpec features, Pipeline pipeline, DpSgdEstimator<?, ?> estimator,
+      DpSgdPlan plan, Dataset<Row> data, Dataset<Row> test, JobLedger ledger, ModelOutput output) {}
+
   @Override
-  public Integer call() {
-    Prepared p;
-    try {
-      p = prepare();
-    } catch (IllegalArgumentException | IllegalStateException | LedgerException e) {
-      if (e instanceof LedgerException) {
-        err("the ledger cannot be used: " + e.getMessage());
-        return SparkJobs.FAILED;
-      }
-      throw new ParameterException(spec.commandLine(), e.getMessage(), e);
-    } catch (UncheckedIOException e) {
-      err(e.getMessage() + ": " + e.getCause().getMessage());
-      return SparkJobs.FAILED;
-    }
-    return train(p);
+  JobLedger ledger(Prepared p) {
+    return p.ledger();
   }
 
-  /** Everything checked, nothing read but schemas, nothing written. */
-  private record Prepared(SparkSession spark, FeatureSpec features, Pipeline pipeline, DpSgdEstimator<?, ?> estimator,
-      DpSgdPlan plan, Dataset<Row> data, Dataset<Row> test, JobLedger ledger, org.apache.hadoop.fs.Path modelPath,
-      org.apache.hadoop.fs.Path receiptPath) {}
+  @Override
+  String dataset(Prepared p) {
+    return SparkJobs.dataset(input, p.data());
+  }
 
-  private Prepared prepare() {
+  @Override
+  Receipt charged() {
+    return journal == null ? null : journal.receipt();
+  }
+
+  @Override
+  Prepared prepare() {
     String kind = model.toLowerCase(Locale.ROOT);
     if (!kind.equals("logistic") && !kind.equals("linear")) {
       throw new IllegalArgumentException("--model must be logistic or linear; got '" + model + "'");
@@ -217,38 +181,15 @@ public final class TrainJob implements Callable<Integer> {
     input.unit = rows; // DP-SGD's unit comes from the feature spec; the input adds no unit column
     input.format();
 
-    SparkSession spark = sessions.get();
+    SparkSession spark = spark();
     out("reading " + input.path + " (" + input.format() + ")");
-    Dataset<Row> data = labelled(numeric(input, input.read(spark), fs, kind), fs, kind);
+    Dataset<Row> data = TrainingData.read(spark, input, fs, kind);
     out("schema: " + data.schema().simpleString());
-    StructType encoded = encoder.transformSchema(data.schema());
-    estimator.transformSchema(encoded);
+    estimator.transformSchema(encoder.transformSchema(data.schema()));
     out(String.format(Locale.ROOT, "features: %d from %s (%d numeric, %d categorical; unknown=%s%s); label %s",
         encoder.numFeatures(), features, fs.numeric().size(), fs.categorical().size(), fs.unknown(),
-        fs.maxNorm() == null ? "" : ", maxNorm=" + fs.maxNorm(), describeLabel(fs, kind)));
-    Dataset<Row> testData = null;
-    if (test != null) {
-      if (java.nio.file.Paths.get(test).normalize().equals(java.nio.file.Paths.get(input.path).normalize())) {
-        throw new IllegalArgumentException("--public-test must be a public test set, not the private --input "
-            + input.path + ": its exact metrics would describe the private rows");
-      }
-      JobOptions.Input t = new JobOptions.Input();
-      t.path = test;
-      t.format = input.format();
-      t.csvOptions = input.csvOptions;
-      t.schema = input.schema;
-      t.unit = rows;
-      try {
-        testData = labelled(numeric(t, t.read(spark), fs, kind), fs, kind);
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException(e.getMessage().replaceFirst("^--input", "--public-test"), e);
-      }
-      try {
-        encoder.transformSchema(testData.schema());
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("--public-test " + test + ": " + e.getMessage(), e);
-      }
-    }
+        fs.maxNorm() == null ? "" : ", maxNorm=" + fs.maxNorm(), TrainingData.describeLabel(fs, kind)));
+    Dataset<Row> testData = test == null ? null : publicTest(spark, fs, kind, encoder, rows);
 
     JobLedger ledger = JobLedger.prepare(HadoopLedgerStore.of(ledgerOptions.location, spark), ledgerOptions);
     // The plan: validated and previewed on a budget of the ledger's size that nothing records.
@@ -259,40 +200,41 @@ public final class TrainJob implements Callable<Integer> {
             + " epsilon=%.6g at delta=%s",
         kind, plan.sampleRate(), plan.noiseMultiplier(), plan.clipNorm(), plan.epochs(), plan.stepsPerEpoch(),
         plan.steps(), plan.epsilon(), plan.delta()));
-
-    org.apache.hadoop.fs.Path modelPath;
-    org.apache.hadoop.fs.Path receiptPath;
-    try {
-      org.apache.hadoop.fs.Path raw = new org.apache.hadoop.fs.Path(modelOut);
-      FileSystem hfs = raw.getFileSystem(spark.sparkContext().hadoopConfiguration());
-      modelPath = hfs.makeQualified(raw);
-      receiptPath = new org.apache.hadoop.fs.Path(modelPath.getParent(), modelPath.getName() + ".receipt.json");
-      for (org.apache.hadoop.fs.Path path : List.of(modelPath, receiptPath)) {
-        if (hfs.exists(path)) {
-          throw new IllegalArgumentException("--model-out " + modelOut + ": " + path
-              + " exists already; choose a new path (models are never overwritten)");
-        }
-      }
-    } catch (IOException e) {
-      throw new IllegalArgumentException("--model-out " + modelOut + " cannot be checked: " + e.getMessage(), e);
-    }
-    List<PipelineStage> stages = new java.util.ArrayList<>(List.of(encoder, estimator));
-    if (kind.equals("linear")) {
-      // Back to the label's units: the estimator learns the label scaled to [0, 1] by its public bounds.
-      double lo = fs.label().lower();
-      double hi = fs.label().upper();
-      stages.add(new SQLTransformer().setStatement(String.format(Locale.ROOT,
-          "SELECT *, %s * %s + %s AS prediction FROM __THIS__", SCALED_PREDICTION, Double.toString(hi - lo),
-          Double.toString(lo))));
-    }
-    Pipeline pipeline = new Pipeline().setStages(stages.toArray(PipelineStage[]::new));
-    return new Prepared(spark, fs, pipeline, estimator, plan, data, testData, ledger, modelPath, receiptPath);
+    ModelOutput output = ModelOutput.absent(spark, modelOut);
+    return new Prepared(kind, fs, TrainPipeline.of(kind, fs, encoder, estimator), estimator, plan, data, testData,
+        ledger, output);
   }
 
+  /** The public test set, read as the input is, and checked against the encoder. */
+  private Dataset<Row> publicTest(SparkSession spark, FeatureSpec fs, String kind, PublicFeatureEncoder encoder,
+      JobOptions.Input.Unit rows) {
+    if (java.nio.file.Paths.get(test).normalize().equals(java.nio.file.Paths.get(input.path).normalize())) {
+      throw new IllegalArgumentException("--public-test must be a public test set, not the private --input "
+          + input.path + ": its exact metrics would describe the private rows");
+    }
+    JobOptions.Input t = new JobOptions.Input();
+    t.path = test;
+    t.format = input.format();
+    t.csvOptions = input.csvOptions;
+    t.schema = input.schema;
+    t.unit = rows;
+    Dataset<Row> testData;
+    try {
+      testData = TrainingData.read(spark, t, fs, kind);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(e.getMessage().replaceFirst("^--input", "--public-test"), e);
+    }
+    try {
+      encoder.transformSchema(testData.schema());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--public-test " + test + ": " + e.getMessage(), e);
+    }
+    return testData;
+  }
+
+  /** The estimator, with the options given and whom the run protects. */
   private DpSgdEstimator<?, ?> estimator(String kind, FeatureSpec fs) {
-    DpSgdEstimator<?, ?> e = kind.equals("logistic") ? new DPLogisticRegression()
-        : new DPLinearRegression().setPredictionCol(SCALED_PREDICTION);
-    e.setLabelCol(FeatureSpec.LABEL).setFeaturesCol("features").setEpochs(epochs);
+    DpSgdEstimator<?, ?> e = TrainPipeline.estimator(kind).setEpochs(epochs);
     // Whom the run protects: the unit named by --unit (the spec may repeat it, and must agree), with
     // the spec's unit column and k, or the spec's statement that each row is one unit.
     if (fs.privacyUnit() != null && !fs.privacyUnit().equals(ledgerOptions.unit)) {
@@ -341,133 +283,45 @@ public final class TrainJob implements Callable<Integer> {
     return e;
   }
 
-  /** The numeric features, and a linear model's label, as numbers (a CSV read without --schema is strings). */
-  private static Dataset<Row> numeric(JobOptions.Input in, Dataset<Row> data, FeatureSpec fs, String kind) {
-    List<String> columns = new ArrayList<>(fs.numeric().stream().map(FeatureSpec.Numeric::column).toList());
-    if (kind.equals("linear")) {
-      columns.add(fs.label().column());
-    }
-    return in.numeric(data, columns);
-  }
-
-  /** The data with the training label added; rows whose label is null are dropped. */
-  private static Dataset<Row> labelled(Dataset<Row> data, FeatureSpec fs, String kind) {
-    fs.requireLabelColumn(data.schema(), kind);
-    if (java.util.Arrays.asList(data.columns()).contains(FeatureSpec.LABEL)) {
-      throw new IllegalArgumentException("the input must not have a column named " + FeatureSpec.LABEL
-          + " (the job adds it)");
-    }
-    return data.where(col(fs.label().column()).isNotNull()).withColumn(FeatureSpec.LABEL, fs.trainingLabel(kind));
-  }
-
-  private static String describeLabel(FeatureSpec fs, String kind) {
-    FeatureSpec.Label l = fs.label();
-    return kind.equals("logistic")
-        ? "'" + l.column() + "': 1 when " + (l.match().equals("prefix") ? "it starts with" : "it equals") + " '"
-            + l.positive() + "', else 0"
-        : "'" + l.column() + "' clamped to [" + l.lower() + ", " + l.upper() + "], scaled to [0, 1]";
-  }
-
-  private int train(Prepared p) {
-    Optional<SparkJobs.Opened> opened = SparkJobs.open(p.data(), input, p.ledger(), this::out, this::err);
-    if (opened.isEmpty()) {
-      return SparkJobs.FAILED;
-    }
-    Ledger ledger = opened.get().ledger();
-    PrivacyGuarantee before = opened.get().before();
-    String parameters = String.join(" ", spec.commandLine().getParseResult().originalArgs());
-    String dataset = opened.get().dataset();
-    JobLedger.ReceiptJournal journal = new JobLedger.ReceiptJournal(ledger, parameters, dataset);
-    PrivacyBudget budget = journal.budget();
-    p.estimator().setBudget(budget);
+  @Override
+  int release(Prepared p, Ledger ledger, PrivacyGuarantee before, String dataset) throws Exception {
+    journal = new JobLedger.ReceiptJournal(ledger, parameters(), dataset);
+    p.estimator().setBudget(journal.budget());
     out(String.format(Locale.ROOT, "training: %d steps (progress: logger org.privspark.spark.ml.DpSgd at INFO)",
         p.plan().steps()));
-    PipelineModel fitted;
-    try {
-      fitted = p.pipeline().fit(p.data());
-    } catch (BudgetExhaustedException e) {
-      err(e.getMessage());
-      err("nothing was charged");
-      return SparkJobs.OVER_BUDGET;
-    } catch (LedgerException | UncheckedIOException e) {
-      Receipt r = journal.receipt();
-      err((r == null ? "failed while charging: " : "ledger entry " + r.index() + " was charged, but training failed: ")
-          + e.getMessage());
-      return SparkJobs.FAILED;
-    } catch (RuntimeException e) {
-      Receipt r = journal.receipt();
-      err(r == null ? "failed before charging anything: " + e
-          : "ledger entry " + r.index() + " was charged, but training failed: " + SparkJobs.failureWithoutData(e));
-      return SparkJobs.FAILED;
-    }
+    // DP-SGD charges the whole run before it reads a row: over budget, fit throws before any task.
+    PipelineModel fitted = p.pipeline().fit(p.data());
     Receipt receipt = journal.receipt();
     out("charged ledger entry " + receipt.index());
     DpSgdModel<?> m = (DpSgdModel<?>) fitted.stages()[1];
     PrivacyRecord record = m.privacyRecord();
-    try {
-      fitted.write().save(p.modelPath().toString());
-      out("wrote model " + p.modelPath());
-      Map<String, Object> release = new LinkedHashMap<>();
-      release.put("job", "train");
-      release.put("model", model.toLowerCase(Locale.ROOT));
-      release.put("mechanism", MECHANISM);
-      release.put("sampleRate", record.sampleRate());
-      release.put("noiseMultiplier", record.noiseMultiplier());
-      release.put("steps", record.steps());
-      release.put("clipNorm", record.clipNorm());
-      if (!record.unit().rowIsUnit()) {
-        release.put("maxRowsPerUnit", record.unit().maxRowsPerUnit());
-        release.put("unitGradient", record.unitGradient().value());
-      }
-      release.put("epsilon", record.epsilon());
-      release.put("delta", record.delta());
-      release.put("epsilonAtBudgetDelta", SparkJobs.epsilonOf(journal.event(), ledger));
-      release.put("ledger", p.ledger().location());
-      release.put("origin", ledger.genesis().origin());
-      new JobOutput(p.spark(), p.modelPath().getParent().toString(), "csv")
-          .writeReceipt(p.modelPath().getName(), receipt, release);
-      out("wrote receipt " + p.receiptPath());
-      if (p.test() != null) {
-        out(metrics(fitted, p.test(), p.features()));
-      }
-      summary(before, ledger.spent(), ledger, p.ledger().location(), receipt, record, p.modelPath().toString(),
-          p.receiptPath().toString());
-      return SparkJobs.OK;
-    } catch (Exception e) { // SparkException is a checked (Scala) exception
-      err("ledger entry " + receipt.index() + " was charged, but writing the model or the metrics failed: " + e);
-      return SparkJobs.FAILED;
+    p.output().writeModel(fitted);
+    out("wrote model " + p.output().model());
+    Map<String, Object> release = new LinkedHashMap<>();
+    release.put("job", "train");
+    release.put("model", p.kind());
+    release.put("mechanism", MECHANISM);
+    release.put("sampleRate", record.sampleRate());
+    release.put("noiseMultiplier", record.noiseMultiplier());
+    release.put("steps", record.steps());
+    release.put("clipNorm", record.clipNorm());
+    if (!record.unit().rowIsUnit()) {
+      release.put("maxRowsPerUnit", record.unit().maxRowsPerUnit());
+      release.put("unitGradient", record.unitGradient().value());
     }
-  }
-
-  /**
-   * Test metrics as one line of JSON: exact, so only for a public test set (no row count: the
-   * metrics are what the option is for).
-   */
-  private String metrics(PipelineModel fitted, Dataset<Row> testData, FeatureSpec fs) throws Exception {
-    Dataset<Row> predictions = fitted.transform(testData).cache();
-    try {
-      ObjectNode o = JSON.createObjectNode();
-      o.put("model", model.toLowerCase(Locale.ROOT));
-      o.put("publicTest", test);
-      if (model.equalsIgnoreCase("logistic")) {
-        o.put("accuracy", new MulticlassClassificationEvaluator().setLabelCol(FeatureSpec.LABEL)
-            .setPredictionCol("prediction").setMetricName("accuracy").evaluate(predictions));
-        o.put("auc", new BinaryClassificationEvaluator().setLabelCol(FeatureSpec.LABEL)
-            .setRawPredictionCol("rawPrediction").setMetricName("areaUnderROC").evaluate(predictions));
-      } else {
-        Dataset<Row> withLabel = predictions.withColumn("privspark_label_value",
-            col(fs.label().column()).cast("double"));
-        RegressionEvaluator ev = new RegressionEvaluator().setLabelCol("privspark_label_value")
-            .setPredictionCol("prediction");
-        o.put("rmse", ev.setMetricName("rmse").evaluate(withLabel));
-        o.put("r2", ev.setMetricName("r2").evaluate(withLabel));
-      }
-      o.put("private", false);
-      o.put("note", "exact metrics on the public test set: not differentially private");
-      return JSON.writeValueAsString(o);
-    } finally {
-      predictions.unpersist();
+    release.put("epsilon", record.epsilon());
+    release.put("delta", record.delta());
+    release.put("epsilonAtBudgetDelta", SparkJobs.epsilonOf(journal.event(), ledger));
+    release.put("ledger", p.ledger().location());
+    release.put("origin", ledger.genesis().origin());
+    p.output().writeReceipt(receipt, release);
+    out("wrote receipt " + p.output().receipt());
+    if (p.test() != null) {
+      out(PublicTestMetrics.json(fitted, p.test(), p.features(), p.kind(), test));
     }
+    summary(before, ledger.spent(), ledger, p.ledger().location(), receipt, record, p.output().model().toString(),
+        p.output().receipt().toString());
+    return SparkJobs.OK;
   }
 
   private void summary(PrivacyGuarantee before, PrivacyGuarantee after, Ledger ledger, String location,
@@ -487,15 +341,5 @@ public final class TrainJob implements Callable<Integer> {
         + ", mechanism " + MECHANISM + ")");
     out("  model:             " + modelPath + " (PipelineModel.load)");
     out("  receipt:           " + receiptPath);
-  }
-
-  private void out(String line) {
-    spec.commandLine().getOut().println(line);
-    spec.commandLine().getOut().flush();
-  }
-
-  private void err(String line) {
-    spec.commandLine().getErr().println(line);
-    spec.commandLine().getErr().flush();
   }
 }

@@ -75,6 +75,30 @@ public final class JobFixture {
     return new Run(exit, out.toString(), err.toString());
   }
 
+  /**
+   * The Spark jobs started on the shared session while {@code body} runs (a job reads data: none
+   * means no row, and no header line, was read). Waits for the listener bus before and after.
+   */
+  static int sparkJobsDuring(Runnable body) throws java.util.concurrent.TimeoutException {
+    org.apache.spark.SparkContext sc = spark().sparkContext();
+    java.util.concurrent.atomic.AtomicInteger jobs = new java.util.concurrent.atomic.AtomicInteger();
+    org.apache.spark.scheduler.SparkListener counter = new org.apache.spark.scheduler.SparkListener() {
+      @Override
+      public void onJobStart(org.apache.spark.scheduler.SparkListenerJobStart start) {
+        jobs.incrementAndGet();
+      }
+    };
+    sc.listenerBus().waitUntilEmpty();
+    sc.addSparkListener(counter);
+    try {
+      body.run();
+      sc.listenerBus().waitUntilEmpty();
+    } finally {
+      sc.removeSparkListener(counter);
+    }
+    return jobs.get();
+  }
+
   /** {@code privspark ARGS} in-process, as dp-core's CLI tests run it. */
   static Run cli(String... args) {
     StringWriter out = new StringWriter();

@@ -130,7 +130,7 @@ class ReportJobTest {
   @CsvSource(delimiter = '|', value = {
       "unknown field|\"epsilon\": 0.25}|\"epsilon\": 0.25, \"delt\": 1e-6}|Unrecognized field \"delt\"",
       "missing epsilon|\"epsilon\": 0.25}|\"epsilom\": 0.25}|(at queries[0].epsilon)",
-      "missing column|\"column\": \"age\"|\"column\": \"height\"|query 'age-by-occupation': column must name an existing column",
+      "missing column|\"column\": \"age\"|\"column\": \"height\"|query 'age-by-occupation': statistic mean: no column `height` in the input",
       "duplicate name|\"name\": \"hours\"|\"name\": \"people-by-education\"|'people-by-education' appears twice",
       "bad noise|\"gaussian\"|\"cauchy\"|noise must be laplace, gaussian or auto",
       "bad rank|[0.5, 0.9]|[0.5, 1.9]|ranks of quantiles of 'hours_per_week' must be in [0, 1]",
@@ -144,7 +144,7 @@ class ReportJobTest {
     assertThat(json).as(what).isNotEqualTo(MONTHLY);
     Run r = report(args(queries(json), tmp.resolve("out"), null));
     assertThat(r.exit()).as(r.all()).isEqualTo(2);
-    assertThat(r.err()).contains(message).contains("Usage: report");
+    assertThat(r.err()).contains(message).contains("Try 'report --help'.").doesNotContain("Usage:");
     assertThat(Files.exists(ledger)).isFalse();
     assertThat(Files.exists(key)).isFalse();
     assertThat(Files.exists(tmp.resolve("out"))).isFalse();

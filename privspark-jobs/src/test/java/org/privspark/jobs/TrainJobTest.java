@@ -125,7 +125,7 @@ class TrainJobTest {
     List<String> again = with(logistic(tmp.resolve("models/other")), "--budget-epsilon", null);
     Run badEpochs = train(with(again, "--epochs", "0"));
     assertThat(badEpochs.exit()).as(badEpochs.all()).isEqualTo(2);
-    assertThat(badEpochs.err()).contains("epochs").contains("Usage: train");
+    assertThat(badEpochs.err()).contains("epochs").contains("Try 'train --help'.").doesNotContain("Usage:");
     Run existing = train(with(again, "--model-out", model.toString()));
     assertThat(existing.exit()).as(existing.all()).isEqualTo(2);
     assertThat(existing.err()).contains("exists already");
@@ -153,7 +153,7 @@ class TrainJobTest {
       "--features|/nonexistent/features.json|--features /nonexistent/features.json cannot be read",
       "--input|/nonexistent/adult.csv|--input /nonexistent/adult.csv cannot be read as csv",
       "--public-test|/nonexistent/adult.test|--public-test /nonexistent/adult.test cannot be read as csv",
-      "--schema|age INT, sex STRING|label column 'income' must exist in the input",
+      "--schema|age INT, sex STRING|feature specification label: no column `income` in the input",
       "--model|linear|label.lower and label.upper (public bounds) must be given for --model linear",
       "--budget-epsilon||--budget-epsilon is required: there is no ledger",
       "--target-epsilon|abc|Invalid value for option '--target-epsilon'",
@@ -161,7 +161,7 @@ class TrainJobTest {
   void train_badArgument_exitsTwoWithUsageAndCreatesNothing(String option, String value, String message) {
     Run r = train(with(logistic(tmp.resolve("model")), option, value));
     assertThat(r.exit()).as(r.all()).isEqualTo(2);
-    assertThat(r.err()).contains(message).contains("Usage: train");
+    assertThat(r.err()).contains(message).contains("Try 'train --help'.").doesNotContain("Usage:");
     assertThat(Files.exists(ledger)).as("no ledger created").isFalse();
     assertThat(Files.exists(key)).as("no key written").isFalse();
     assertThat(Files.exists(tmp.resolve("model"))).as("no model").isFalse();
@@ -191,7 +191,7 @@ class TrainJobTest {
     Path spec = Files.writeString(tmp.resolve("features.json"), json);
     Run r = train(with(logistic(tmp.resolve("model")), "--features", spec.toString()));
     assertThat(r.exit()).as(r.all()).isEqualTo(2);
-    assertThat(r.err()).contains(message).contains("(at " + path).contains("Usage: train");
+    assertThat(r.err()).contains(message).contains("(at " + path).contains("Try 'train --help'.").doesNotContain("Usage:");
     assertThat(Files.exists(ledger)).as("no ledger created").isFalse();
   }
 
@@ -243,7 +243,7 @@ class TrainJobTest {
         """);
     Run r = train(with(logistic(tmp.resolve("model")), "--features", spec.toString()));
     assertThat(r.exit()).as(r.all()).isEqualTo(2);
-    assertThat(r.err()).contains("privacyUnitCol must name a column of the input; got 'person_id'");
+    assertThat(r.err()).contains("feature specification unitColumn: no column `person_id` in the input");
     assertThat(Files.exists(ledger)).as("no ledger created").isFalse();
   }
 

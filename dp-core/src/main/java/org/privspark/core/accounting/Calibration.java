@@ -27,6 +27,11 @@ public final class Calibration {
    * characterisation of the analytic Gaussian mechanism (Balle &amp; Wang 2018, "Improving the
    * Gaussian Mechanism for Differential Privacy", Thm. 8):
    * δ(σ) = Φ(Δ/(2σ) − εσ/Δ) − e^ε Φ(−Δ/(2σ) − εσ/Δ), which decreases in σ.
+   *
+   * @param epsilon ε, finite and &gt; 0
+   * @param delta δ, in (0, 1)
+   * @param l2Sensitivity Δ, finite and &gt; 0
+   * @return σ, rounded up
    */
   public static double analyticGaussianSigma(double epsilon, double delta, double l2Sensitivity) {
     Check.positiveFinite("epsilon", epsilon);
@@ -38,7 +43,13 @@ public final class Calibration {
     return Directed.multiplyUp(multiplier, l2Sensitivity);
   }
 
-  /** log δ(ε) of the Gaussian mechanism with noise multiplier z = σ/Δ (Balle &amp; Wang, Thm. 8). */
+  /**
+   * log δ(ε) of the Gaussian mechanism with noise multiplier z = σ/Δ (Balle &amp; Wang, Thm. 8).
+   *
+   * @param epsilon ε, &ge; 0
+   * @param noiseMultiplier z = σ/Δ, &gt; 0
+   * @return log δ, or negative infinity when δ is 0 in double precision
+   */
   public static double analyticGaussianLogDelta(double epsilon, double noiseMultiplier) {
     double z = noiseMultiplier;
     double a = 1 / (2 * z) - epsilon * z;
@@ -52,6 +63,12 @@ public final class Calibration {
    * The smallest σ for which one Gaussian release of L2 sensitivity Δ is (ε, δ)-DP as certified by
    * the RDP accountant on {@code grid} (never smaller than {@link #analyticGaussianSigma}; it is
    * the σ whose cost a {@link PrivacyBudget} on that grid would accept).
+   *
+   * @param epsilon ε, finite and &gt; 0
+   * @param delta δ, in (0, 1)
+   * @param l2Sensitivity Δ, finite and &gt; 0
+   * @param grid the RDP orders the accountant uses
+   * @return σ, rounded up
    */
   public static double rdpGaussianSigma(
       double epsilon, double delta, double l2Sensitivity, OrderGrid grid) {
@@ -71,6 +88,13 @@ public final class Calibration {
    * The smallest noise multiplier z for which DP-SGD — {@code steps} Poisson-subsampled Gaussian
    * steps at sampling rate q — is (ε, δ)-DP by the RDP accountant on {@code grid}. Bisection: ε
    * decreases as z grows.
+   *
+   * @param sampleRate q, the Poisson sampling rate, in (0, 1]
+   * @param steps the number of steps, &ge; 1
+   * @param epsilon ε, finite and &gt; 0
+   * @param delta δ, in (0, 1)
+   * @param grid the RDP orders the accountant uses
+   * @return z = σ/C, where C is the clipping norm
    */
   public static double dpSgdNoiseMultiplier(
       double sampleRate, long steps, double epsilon, double delta, OrderGrid grid) {
@@ -93,6 +117,8 @@ public final class Calibration {
    * together through the accountant.
    *
    * @param start where the search starts, &gt; 0
+   * @param meetsTarget whether a scale is enough; monotone: false, then true
+   * @return a scale that meets the target, within 1e-12 of the smallest
    * @throws ArithmeticException if no finite scale meets the target
    */
   public static double smallestSatisfying(DoublePredicate meetsTarget, double start) {

@@ -40,17 +40,28 @@ public final class OrderGrid {
   /**
    * The default grid: 1.1 to 10.9 in steps of 0.1, the integers 11 to 63, then 128, 256, 512 and
    * 1024 (the high orders help small-δ conversions and pure-DP-like events).
+   *
+   * @return the default grid, shared and immutable
    */
   public static OrderGrid defaults() {
     return DEFAULT;
   }
 
-  /** Opacus' grid: 1.1 to 10.9 in steps of 0.1, then the integers 12 to 63. */
+  /**
+   * Opacus' grid: 1.1 to 10.9 in steps of 0.1, then the integers 12 to 63.
+   *
+   * @return Opacus' grid, shared and immutable
+   */
   public static OrderGrid opacus() {
     return OPACUS;
   }
 
-  /** A custom grid; orders must be in (1, 2^52] and strictly increasing. */
+  /**
+   * A custom grid; orders must be in (1, 2^52] and strictly increasing.
+   *
+   * @param orders the orders α, strictly increasing, each in (1, 2^52]
+   * @return the grid
+   */
   public static OrderGrid of(double... orders) {
     Check.notNull("orders", orders);
     if (orders.length == 0) {
@@ -77,6 +88,10 @@ public final class OrderGrid {
   /**
    * Parses {@code default}, {@code opacus}, or a comma-separated list of orders such as
    * {@code 1.5,2,4,8,16,32}.
+   *
+   * @param spec {@code default}, {@code opacus} or a list of orders
+   * @return the grid
+   * @throws IllegalArgumentException if {@code spec} is none of these
    */
   public static OrderGrid parse(String spec) {
     Check.notNull("orders", spec);
@@ -119,15 +134,30 @@ public final class OrderGrid {
     return new OrderGrid(list.stream().mapToDouble(Double::doubleValue).toArray());
   }
 
+  /**
+   * The number of orders.
+   *
+   * @return the number of orders, &ge; 1
+   */
   public int size() {
     return orders.length;
   }
 
+  /**
+   * One order of the grid.
+   *
+   * @param i the index, in [0, {@link #size()})
+   * @return the order α at {@code i}
+   */
   public double order(int i) {
     return orders[i];
   }
 
-  /** A copy of the orders. */
+  /**
+   * A copy of the orders.
+   *
+   * @return the orders α, increasing
+   */
   public double[] orders() {
     return orders.clone();
   }
@@ -142,10 +172,20 @@ public final class OrderGrid {
     return logOneMinusInverseAbove[i];
   }
 
+  /**
+   * The smallest order.
+   *
+   * @return the smallest α, &gt; 1
+   */
   public double smallest() {
     return orders[0];
   }
 
+  /**
+   * The largest order.
+   *
+   * @return the largest α
+   */
   public double largest() {
     return orders[orders.length - 1];
   }

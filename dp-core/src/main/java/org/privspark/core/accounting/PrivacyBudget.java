@@ -1,10 +1,6 @@
 package org.privspark.core.accounting;
 
-import java.nio.ByteBuffer;
-import java.util.HashSet;
-import java.util.Locale;
 import java.util.Optional;
-import java.util.Set;
 import org.privspark.core.Check;
 
 /**
@@ -12,66 +8,74 @@ import org.privspark.core.Check;
  * everything admitted so far plus that event still satisfies (ε, δ)-DP, as certified by the RDP
  * accountant. Refused events change nothing.
  *
- * <p>Each call costs O(number of orders): the filter keeps running totals and never re-composes the
- * history. Thread-safe: concurrent {@link #trySpend} calls are serialised, so no interleaving can
- * admit two events that together overspend.
+ * <p>Two kinds, made by the static factories: {@link #inMemory} keeps the filter's running totals
+ * in this object (each call costs O(number of orders) and never re-composes the history); {@link
+ * #journaled} records every spend in, and lets it be admitted by, a durable {@link SpendJournal} (a
+ * ledger), so that the budget is shared by every writer of that journal. Both are thread-safe:
+ * concurrent {@link #trySpend} calls are serialised, so no interleaving can admit two events that
+ * together overspend. The interface is sealed: a budget is one of these two.
  */
-public final class PrivacyBudget {
+public sealed interface PrivacyBudget permits InMemoryBudget, JournaledBudget {
   /** The length of a release id (a ledger entry's {@code releaseId}). */
-  public static final int RELEASE_ID_LENGTH = 16;
-  private final double epsilon;
-  private final double delta;
-  private final RdpAccountant accountant;
-  /** When set, spends go to this durable journal, which enforces the budget itself. */
-  private final SpendJournal journal;
-  /** Whom the budget protects; null when undeclared (then claims are not checked). */
-  private final PrivacyUnit unit;
-  /** Release ids of the secret-keyed spends admitted so far (without a journal); guarded by this. */
-  private final Set<ByteBuffer> releaseIds = new HashSet<>();
+  int RELEASE_ID_LENGTH = 16;
 
-  /** A budget on the default order grid. */
-  public PrivacyBudget(double epsilon, double delta) {
-    this(epsilon, delta, OrderGrid.defaults());
+  /**
+   * An in-memory budget of (ε, δ) on the default order grid.
+   *
+   * @param epsilon the budget's ε: finite and &gt; 0
+   * @param delta the budget's δ, in [0, 1)
+   * @return the budget, nothing spent
+   */
+  static PrivacyBudget inMemory(double epsilon, double delta) {
+    return inMemory(epsilon, delta, OrderGrid.defaults());
   }
 
   /**
-   * A budget of (ε, δ): ε finite and &gt; 0; δ in [0, 1). With δ = 0 only events with a pure-DP
-   * bound can be admitted.
+   * An in-memory budget of (ε, δ): ε finite and &gt; 0; δ in [0, 1). With δ = 0 only events with
+   * a pure-DP bound can be admitted.
+   *
+   * @param epsilon the budget's ε
+   * @param delta the budget's δ
+   * @param grid the orders the accountant tracks
+   * @return the budget, nothing spent
    */
-  public PrivacyBudget(double epsilon, double delta, OrderGrid grid) {
-    this(epsilon, delta, grid, null, null);
+  static PrivacyBudget inMemory(double epsilon, double delta, OrderGrid grid) {
+    return new InMemoryBudget(new BudgetTerms(epsilon, delta, grid, null));
   }
 
   /**
-   * A budget of (ε, δ) that protects {@code unit}: it admits only releases that claim to protect
-   * that unit ({@link #charge}).
+   * An in-memory budget of (ε, δ) that protects {@code unit}: it admits only releases that claim
+   * to protect that unit ({@link #charge}).
+   *
+   * @param epsilon the budget's ε
+   * @param delta the budget's δ
+   * @param grid the orders the accountant tracks
+   * @param unit whom the budget protects
+   * @return the budget, nothing spent
    */
-  public PrivacyBudget(double epsilon, double delta, OrderGrid grid, PrivacyUnit unit) {
-    this(epsilon, delta, grid, null, Check.notNull("unit", unit));
-  }
-
-  private PrivacyBudget(double epsilon, double delta, OrderGrid grid, SpendJournal journal, PrivacyUnit unit) {
-    this.epsilon = Check.positiveFinite("epsilon", epsilon);
-    this.delta = Check.inHalfOpen("delta", delta, 0.0, 1.0);
-    this.accountant = new RdpAccountant(Check.notNull("grid", grid));
-    this.journal = journal;
-    this.unit = unit;
+  static PrivacyBudget inMemory(double epsilon, double delta, OrderGrid grid, PrivacyUnit unit) {
+    Check.notNull("unit", unit);
+    return new InMemoryBudget(new BudgetTerms(epsilon, delta, grid, unit));
   }
 
   /**
    * A budget of (ε, δ) whose spends are recorded in, and admitted by, {@code journal} (a ledger):
    * a spend returns only once it is durable, and the journal refuses spends past the budget,
    * counting every other writer's spends too.
+   *
+   * @param epsilon the budget's ε
+   * @param delta the budget's δ
+   * @param grid the orders the accountant tracks
+   * @param journal where spends are recorded and admitted; its unit is the budget's
+   * @return the budget
    */
-  public static PrivacyBudget journaled(double epsilon, double delta, OrderGrid grid, SpendJournal journal) {
+  static PrivacyBudget journaled(double epsilon, double delta, OrderGrid grid, SpendJournal journal) {
     Check.notNull("journal", journal);
-    return new PrivacyBudget(epsilon, delta, grid, journal, journal.unit().orElse(null));
+    return new JournaledBudget(new BudgetTerms(epsilon, delta, grid, journal.unit().orElse(null)), journal);
   }
 
   /** The privacy unit this budget protects, or empty when it declares none (claims are then not checked). */
-  public Optional<PrivacyUnit> unit() {
-    return Optional.ofNullable(unit);
-  }
+  Optional<PrivacyUnit> unit();
 
   /**
    * Refuses a claim this budget would refuse: call it while validating a release, before reading
@@ -81,21 +85,18 @@ public final class PrivacyBudget {
    * @throws UnitMismatchException naming both units (public), when {@code claim} is null or about
    *     another unit on a budget with a declared unit
    */
-  public void checkClaim(UnitClaim claim) {
-    UnitMismatchException.check(unit, claim);
+  default void checkClaim(UnitClaim claim) {
+    UnitMismatchException.check(unit().orElse(null), claim);
   }
 
-  public double epsilon() {
-    return epsilon;
-  }
+  /** The budget's ε. */
+  double epsilon();
 
-  public double delta() {
-    return delta;
-  }
+  /** The budget's δ, at which {@link #spent()} is read. */
+  double delta();
 
-  public OrderGrid grid() {
-    return accountant.grid();
-  }
+  /** The orders the accountant tracks the RDP curve at. */
+  OrderGrid grid();
 
   /**
    * Admits {@code event} if the budget allows it and returns true; otherwise changes nothing and
@@ -104,24 +105,13 @@ public final class PrivacyBudget {
    * @throws UnitMismatchException if this budget declares a unit: its releases must claim it
    *     ({@link #charge}); nothing changes
    */
-  public boolean trySpend(PrivacyEvent event) {
-    checkClaim(null);
-    if (journal != null) {
-      try {
-        journal.record(event, null, "release", "", null);
-        return true;
-      } catch (BudgetExhaustedException e) {
-        return false;
-      }
-    }
-    return admit(event, null) == null;
-  }
+  boolean trySpend(PrivacyEvent event);
 
   /**
    * Admits {@code event} or throws {@link BudgetExhaustedException} with the spent and the
    * remaining budget in its message.
    */
-  public void spend(PrivacyEvent event) {
+  default void spend(PrivacyEvent event) {
     spend(event, "release", "");
   }
 
@@ -130,7 +120,7 @@ public final class PrivacyBudget {
    * mechanism} is recorded in clear, {@code description} only as a salted commitment. A budget
    * without a ledger ignores the labels.
    */
-  public void spend(PrivacyEvent event, String mechanism, String description) {
+  default void spend(PrivacyEvent event, String mechanism, String description) {
     spend(event, mechanism, description, null);
   }
 
@@ -152,7 +142,7 @@ public final class PrivacyBudget {
    * @throws UnitMismatchException if this budget declares a unit: its releases must claim it
    *     ({@link #charge}); nothing changes
    */
-  public byte[] spend(PrivacyEvent event, String mechanism, String description, byte[] releaseId) {
+  default byte[] spend(PrivacyEvent event, String mechanism, String description, byte[] releaseId) {
     return charge(event, null, mechanism, description, releaseId).releaseId();
   }
 
@@ -168,66 +158,13 @@ public final class PrivacyBudget {
    * @throws BudgetExhaustedException if the budget cannot afford the event; nothing changes
    * @throws ReleaseIdReusedException if the id was admitted before; nothing changes
    */
-  public Charge charge(PrivacyEvent event, UnitClaim claim, String mechanism, String description, byte[] releaseId) {
-    Check.notNull("event", event);
-    Check.notNull("mechanism", mechanism);
-    Check.notNull("description", description);
-    if (releaseId != null && releaseId.length != RELEASE_ID_LENGTH) {
-      throw new IllegalArgumentException(
-          "releaseId must be " + RELEASE_ID_LENGTH + " bytes long; got " + releaseId.length);
-    }
-    checkClaim(claim);
-    if (journal != null) {
-      return journal.record(event, claim, mechanism, description, releaseId == null ? null : releaseId.clone());
-    }
-    BudgetExhaustedException refusal = admit(event, releaseId == null ? null : ByteBuffer.wrap(releaseId.clone()));
-    if (refusal != null) {
-      throw refusal;
-    }
-    return new Charge(releaseId, null, 0, claim);
-  }
-
-  /** Returns null when admitted, otherwise the refusal (not thrown: trySpend only reports it). */
-  private BudgetExhaustedException admit(PrivacyEvent event, ByteBuffer releaseId) {
-    Check.notNull("event", event);
-    // The event's curve is computed outside the lock: it can be the expensive part.
-    RdpCurve eventCurve = event.curve(accountant.grid());
-    double eventDelta = event.additiveDelta();
-    double eventPure = event.pureEpsilon();
-    synchronized (this) {
-      if (releaseId != null && releaseIds.contains(releaseId)) {
-        throw new ReleaseIdReusedException(releaseId.array(), "this budget");
-      }
-      RdpCurve newCurve = accountant.curve().plus(eventCurve);
-      double newDelta = RdpCurve.addRoundingUp(accountant.additiveDelta(), eventDelta);
-      double newPure = RdpCurve.addRoundingUp(accountant.pureEpsilon(), eventPure);
-      PrivacyGuarantee after = RdpConversion.epsilon(newCurve, newDelta, newPure, delta);
-      if (after.epsilon() <= epsilon && newDelta <= delta) {
-        accountant.compose(eventCurve, eventDelta, eventPure);
-        if (releaseId != null) {
-          releaseIds.add(releaseId);
-        }
-        return null;
-      }
-      PrivacyGuarantee now = accountant.epsilon(delta);
-      return new BudgetExhaustedException(epsilon, delta, now.epsilon(), after.epsilon(),
-          newDelta > delta ? " and its additive delta to " + newDelta : "");
-    }
-  }
+  Charge charge(PrivacyEvent event, UnitClaim claim, String mechanism, String description, byte[] releaseId);
 
   /** The (ε, δ) spent so far, read at this budget's δ. */
-  public synchronized PrivacyGuarantee spent() {
-    return journal != null ? journal.spent() : accountant.epsilon(delta);
-  }
+  PrivacyGuarantee spent();
 
   /** ε still available at this budget's δ (the budget's ε minus the ε spent so far, rounded down). */
-  public synchronized double remainingEpsilon() {
-    return Math.max(0, Directed.subtractDown(epsilon, spent().epsilon()));
-  }
-
-  @Override
-  public synchronized String toString() {
-    return String.format(Locale.ROOT, "PrivacyBudget[epsilon=%s, delta=%s, spent epsilon=%.6g]",
-        epsilon, delta, spent().epsilon());
+  default double remainingEpsilon() {
+    return Math.max(0, Directed.subtractDown(epsilon(), spent().epsilon()));
   }
 }

@@ -26,20 +26,38 @@ public sealed interface PrivacyEvent
         ComposedEvent,
         SelfComposedEvent {
 
-  /** The Rényi-DP ε at order {@code order} (&gt; 1). */
+  /**
+   * The Rényi-DP ε at order {@code order} (&gt; 1).
+   *
+   * @param order the Rényi order α, &gt; 1
+   * @return ε(α), &ge; 0, or +∞ when the event has no bound at that order
+   */
   double rdp(double order);
 
-  /** The additive δ carried alongside the RDP curve; 0 for pure RDP mechanisms. */
+  /**
+   * The additive δ carried alongside the RDP curve; 0 for pure RDP mechanisms.
+   *
+   * @return the additive δ, in [0, 1]
+   */
   default double additiveDelta() {
     return 0;
   }
 
-  /** A pure ε-DP bound, or +∞ when the mechanism has none (Gaussian noise, for example). */
+  /**
+   * A pure ε-DP bound, or +∞ when the mechanism has none (Gaussian noise, for example).
+   *
+   * @return the pure ε, or +∞
+   */
   default double pureEpsilon() {
     return Double.POSITIVE_INFINITY;
   }
 
-  /** The RDP curve of this event on {@code grid}. */
+  /**
+   * The RDP curve of this event on {@code grid}.
+   *
+   * @param grid the orders
+   * @return ε(α) at each order of {@code grid}
+   */
   default RdpCurve curve(OrderGrid grid) {
     double[] values = new double[grid.size()];
     for (int i = 0; i < values.length; i++) {
@@ -48,7 +66,12 @@ public sealed interface PrivacyEvent
     return RdpCurve.of(grid, values);
   }
 
-  /** This event composed with {@code others}. */
+  /**
+   * This event composed with {@code others}.
+   *
+   * @param others the events to compose with this one
+   * @return the composition, which costs the sum of the curves
+   */
   default PrivacyEvent and(PrivacyEvent... others) {
     PrivacyEvent[] all = new PrivacyEvent[others.length + 1];
     all[0] = this;
@@ -56,7 +79,12 @@ public sealed interface PrivacyEvent
     return ComposedEvent.of(all);
   }
 
-  /** This event run {@code count} times. */
+  /**
+   * This event run {@code count} times.
+   *
+   * @param count how many times, &ge; 1
+   * @return the self-composition
+   */
   default PrivacyEvent times(long count) {
     return new SelfComposedEvent(this, count);
   }

@@ -20,6 +20,11 @@ public final class RdpAccountant {
     this(OrderGrid.defaults());
   }
 
+  /**
+   * An accountant on {@code grid}, with nothing composed yet.
+   *
+   * @param grid the RDP orders to track
+   */
   public RdpAccountant(OrderGrid grid) {
     this.grid = Check.notNull("grid", grid);
     this.curve = RdpCurve.zero(grid);
@@ -27,7 +32,12 @@ public final class RdpAccountant {
     this.pureEpsilon = 0;
   }
 
-  /** Adds one event to the composition; returns this accountant. */
+  /**
+   * Adds one event to the composition; returns this accountant.
+   *
+   * @param event the event to add
+   * @return this accountant, for chaining
+   */
   public RdpAccountant compose(PrivacyEvent event) {
     Check.notNull("event", event);
     return compose(event.curve(grid), event.additiveDelta(), event.pureEpsilon());
@@ -40,35 +50,71 @@ public final class RdpAccountant {
     return this;
   }
 
+  /**
+   * The orders this accountant tracks.
+   *
+   * @return the grid it was made with
+   */
   public OrderGrid grid() {
     return grid;
   }
 
-  /** The composed RDP curve. */
+  /**
+   * The composed RDP curve.
+   *
+   * @return the sum of the composed events' RDP curves
+   */
   public RdpCurve curve() {
     return curve;
   }
 
+  /**
+   * The composed additive δ: the sum, rounded up, of the δ the composed events carry outside their
+   * RDP curves.
+   *
+   * @return the additive δ, in [0, 1]
+   */
   public double additiveDelta() {
     return additiveDelta;
   }
 
-  /** The composed pure ε; +∞ once any composed event has no pure-DP bound. */
+  /**
+   * The composed pure ε; +∞ once any composed event has no pure-DP bound.
+   *
+   * @return the composed pure ε, or +∞
+   */
   public double pureEpsilon() {
     return pureEpsilon;
   }
 
-  /** The smallest ε certified at total δ in [0, 1). */
+  /**
+   * The smallest ε certified at total δ in [0, 1).
+   *
+   * @param delta the total δ, in [0, 1)
+   * @return the smallest ε, with the order that certifies it
+   */
   public PrivacyGuarantee epsilon(double delta) {
     return RdpConversion.epsilon(curve, additiveDelta, pureEpsilon, delta);
   }
 
-  /** The smallest total δ certified at ε &ge; 0. */
+  /**
+   * The smallest total δ certified at ε &ge; 0.
+   *
+   * @param epsilon ε, &ge; 0
+   * @return the smallest δ, with the order that certifies it
+   */
   public PrivacyGuarantee delta(double epsilon) {
     return RdpConversion.delta(curve, additiveDelta, pureEpsilon, epsilon);
   }
 
-  /** The ε at δ of one event on its own, on {@code grid}. */
+  /**
+   * The ε at δ of one event on its own, on {@code grid}.
+   *
+   * @param event the event to add
+   * @param delta the total δ, in [0, 1)
+   * @param grid the RDP orders to compose on
+   * @return the smallest ε, with the order that certifies it
+   */
   public static PrivacyGuarantee epsilonOf(PrivacyEvent event, double delta, OrderGrid grid) {
     return new RdpAccountant(grid).compose(event).epsilon(delta);
   }

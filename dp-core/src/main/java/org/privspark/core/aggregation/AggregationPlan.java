@@ -132,8 +132,8 @@ public record AggregationPlan(NoiseKind noise, List<Statistic> statistics, List<
 
   /**
    * Quantiles at the reference group (n rows spread uniformly over the bins): the std the release
-   * reports ({@link HistogramQuantiles}: the noisy total's, in rows) and the widest half-width of
-   * the ranks' intervals, in the value's units.
+   * reports ({@link HistogramQuantiles}: the largest over the ranks, in the value's units) and the
+   * widest half-width of the ranks' intervals, in the value's units.
    */
   private QueryAccuracy.StatisticAccuracy quantilesAccuracy(Quantiles statistic, long rows) {
     GridMechanism<?, ?> mechanism = measurements.get(indexOf(statistic.quantity())).mechanism();
@@ -145,7 +145,7 @@ public record AggregationPlan(NoiseKind noise, List<Statistic> statistics, List<
     for (int r = 0; r < q.values().length; r++) {
       widest = Math.max(widest, (q.ciHigh()[r] - q.ciLow()[r]) / 2);
     }
-    return new QueryAccuracy.StatisticAccuracy(statistic, q.noiseStd()[0], widest);
+    return new QueryAccuracy.StatisticAccuracy(statistic, q.widestNoiseStd(), widest);
   }
 
   /** A group of n rows with centred mean 0 and values spread uniformly over the bounds. */

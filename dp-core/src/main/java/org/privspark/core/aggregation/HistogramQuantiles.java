@@ -21,8 +21,17 @@ import org.privspark.core.mechanism.NoisyVector;
  * reaches r·N_high (N_low = max(0, N̂ − B·h), N_high = N̂ + B·h). The interval is widened to
  * contain the value. The bound holds for all ranks at once.
  *
- * <p><b>Noise std.</b> That of the noisy total, √B·σ_bin, in count units (as dp-spark has always
- * reported it).
+ * <p><b>Noise std, in the value's units.</b> A first-order (delta-method) figure, as for means:
+ * the std of the noisy CDF's error at the quantile, divided by the local density. The quantile at
+ * rank r solves C(v) = r·N; with the value in bin k, the error of Ĉ − r·N̂ sums the noise of the
+ * k + 1 bins up to it with weight (1 − r) and of the other B − k − 1 with weight −r, so its std is
+ * σ_bin·√((1 − r)²(k + 1) + r²(B − k − 1)); near v the CDF rises by the bin's clamped noisy count
+ * per bin width, so a count error of e moves the value by e / density. The result is capped at
+ * half the range (the value cannot leave the edges) and is half the range when the bin's noisy
+ * count is ≤ 0 or every count is. It is read off the noisy counts and public parameters only, so it
+ * is post-processing too, and it is in the quantile's units, next to which it is released (a
+ * quantile's error in counts says nothing about its error in years). Unlike the 95% interval it is
+ * an approximation, not a bound: where the data are sparse it understates the error.
  */
 public final class HistogramQuantiles {
   /** The confidence level of the interval. */
@@ -66,32 +75,65 @@ public final class HistogramQuantiles {
       raw[j + 1] = raw[j] + n[j];
     }
     double h = bins.noise().halfWidth(1 - (1 - LEVEL) / b);
-    double nLow = Math.max(0, raw[b] - b * h);
-    double nHigh = raw[b] + b * h;
     double[] value = new double[ranks.length];
     double[] lo = new double[ranks.length];
     double[] hi = new double[ranks.length];
+    double[] std = new double[ranks.length];
     for (int r = 0; r < ranks.length; r++) {
       double rank = ranks[r];
       value[r] = interpolate(cum, edges, rank * cum[b]);
-      lo[r] = edges[0];
-      for (int j = 1; j <= b; j++) {
-        if (raw[j] + j * h < rank * nLow) {
-          lo[r] = edges[j];
-        }
-      }
-      hi[r] = edges[b];
-      for (int j = b; j >= 1; j--) {
-        if (raw[j] - j * h >= rank * nHigh) {
-          hi[r] = edges[j];
-        }
-      }
-      lo[r] = Math.min(lo[r], value[r]);
-      hi[r] = Math.max(hi[r], value[r]);
+      double[] wide = interval(raw, edges, rank, h);
+      lo[r] = Math.min(wide[0], value[r]);
+      hi[r] = Math.max(wide[1], value[r]);
+      std[r] = valueStd(cum, edges, rank, bins.noiseStd());
     }
-    double[] std = new double[value.length];
-    java.util.Arrays.fill(std, Math.sqrt(b) * bins.noiseStd()); // the noisy total's, in counts
     return new QuantileEstimate(value, std, lo, hi);
+  }
+
+  /**
+   * The edges between which the quantile at {@code rank} lies when every bin's noise is within ±h
+   * (the class Javadoc's union bound): {lower edge, upper edge}.
+   */
+  private static double[] interval(double[] raw, double[] edges, double rank, double h) {
+    int b = raw.length - 1;
+    double nLow = Math.max(0, raw[b] - b * h);
+    double nHigh = raw[b] + b * h;
+    double lo = edges[0];
+    for (int j = 1; j <= b; j++) {
+      if (raw[j] + j * h < rank * nLow) {
+        lo = edges[j];
+      }
+    }
+    double hi = edges[b];
+    for (int j = b; j >= 1; j--) {
+      if (raw[j] - j * h >= rank * nHigh) {
+        hi = edges[j];
+      }
+    }
+    return new double[] {lo, hi};
+  }
+
+  /** The delta-method std of the quantile at {@code rank}, in the value's units (class Javadoc). */
+  private static double valueStd(double[] cum, double[] edges, double rank, double binStd) {
+    int b = cum.length - 1;
+    double halfRange = (edges[b] - edges[0]) / 2;
+    if (cum[b] <= 0) {
+      return halfRange;
+    }
+    int k = b - 1;
+    for (int j = 1; j <= b; j++) {
+      if (cum[j] >= rank * cum[b] && cum[j] > cum[j - 1]) {
+        k = j - 1;
+        break;
+      }
+    }
+    double width = edges[k + 1] - edges[k];
+    double count = cum[k + 1] - cum[k];
+    if (!(count > 0) || !(width > 0)) {
+      return halfRange;
+    }
+    double cdfStd = binStd * Math.sqrt((1 - rank) * (1 - rank) * (k + 1) + rank * rank * (b - k - 1));
+    return Math.min(halfRange, cdfStd * width / count);
   }
 
   /** Linear interpolation of {@code target} in the cumulative counts {@code cum} over {@code edges}. */

@@ -28,7 +28,7 @@ public record QueryAccuracy(NoiseKind noise, long rows, List<StatisticAccuracy> 
    *
    * @param statistic the statistic
    * @param noiseStd the standard deviation of its noise, as the release reports it (per bin for
-   *     histograms; the noisy total's, in rows, for quantiles)
+   *     histograms; for quantiles the largest over the ranks, in the value's units)
    * @param halfWidth95 half the width of its 95% interval (per bin for histograms; the widest over
    *     the ranks for quantiles, in the value's units)
    */

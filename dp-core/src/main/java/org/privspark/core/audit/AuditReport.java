@@ -28,7 +28,8 @@ import org.privspark.core.ledger.Reason;
  *     included), or 0
  * @param checkpointRoot its root hash in hex, or ""
  * @param mechanisms per mechanism name: entries and the ε of those entries alone
- * @param timeline cumulative ε after each entry, with its time
+ * @param timeline each entry as verified: its index, time, mechanism, event (transparent mode), δ and
+ *     the cumulative ε after it
  * @param unit the privacy unit the ledger protects (format 4 on), or null when it declares none
  * @param rowIsUnitEntries the entries whose release treated each row as one unit, on the data
  *     holder's statement that each row is one unit (their guarantee rests on that statement)
@@ -63,6 +64,17 @@ public record AuditReport(
   /** One mechanism's share. */
   public record MechanismTotal(long entries, double epsilon) {}
 
-  /** The cumulative ε after entry {@code index}, recorded at {@code timeMillis}. */
-  public record Point(long index, long timeMillis, double epsilon) {}
+  /**
+   * Entry {@code index} as the auditor verified it.
+   *
+   * @param index the entry's sequence number, from 1
+   * @param timeMillis when it was recorded, milliseconds since the epoch
+   * @param mechanism the mechanism's public name
+   * @param event the mechanism with its exact parameters, or null in a confidential entry (hidden)
+   * @param delta the entry's additive δ (public in both modes)
+   * @param epsilon the cumulative ε after this entry at the budget's δ, or NaN in a confidential
+   *     entry (hidden)
+   */
+  public record Point(long index, long timeMillis, String mechanism,
+      org.privspark.core.accounting.PrivacyEvent event, double delta, double epsilon) {}
 }

@@ -301,12 +301,14 @@ public final class LedgerVerifier {
         // Per-entry costs are hidden: count entries, never report a cost.
         byMechanism.putIfAbsent(entry.mechanism(), null);
         counts.merge(entry.mechanism(), 1L, Long::sum);
-        timeline.add(new AuditReport.Point(entry.seq(), entry.timeMillis(), Double.NaN));
+        timeline.add(new AuditReport.Point(entry.seq(), entry.timeMillis(), entry.mechanism(), null,
+            entry.confidentialCost().delta(), Double.NaN));
         return;
       }
       byMechanism.merge(entry.mechanism(), entry.cost(), FixedPointCost::plus);
       counts.merge(entry.mechanism(), 1L, Long::sum);
-      timeline.add(new AuditReport.Point(entry.seq(), entry.timeMillis(), replay.guarantee(replay.total()).epsilon()));
+      timeline.add(new AuditReport.Point(entry.seq(), entry.timeMillis(), entry.mechanism(), entry.event(),
+          entry.cost().delta(), replay.guarantee(replay.total()).epsilon()));
     }
 
     void checkpoint(Checkpoint checkpoint) {

@@ -35,8 +35,11 @@ import java.util.TreeSet;
  * one entry exist. Files of the formats written before that text was fixed may hold a double in a
  * legacy text (what Java 17's {@code Double.toString} wrote); {@link DoubleRule#CANONICAL_OR_LEGACY}
  * accepts it: the re-encoding then writes each number just read in its own Java layout.
+ *
+ * <p>Internal to the ledger: public only for {@code org.privspark.core.ledger.confidential}, whose
+ * files share this code; not an API, and it may change without notice.
  */
-final class CanonicalJson {
+public final class CanonicalJson {
   /**
    * JSON nesting the reader accepts: Jackson's default, stated here because the writer relies on
    * it ({@link EventCodec#MAX_EVENT_NESTING} keeps every entry it writes well inside). Deeper input
@@ -68,7 +71,7 @@ final class CanonicalJson {
   private CanonicalJson() {}
 
   /** Which texts of a double a reader accepts. */
-  enum DoubleRule {
+  public enum DoubleRule {
     /** Only {@link DoubleText#canonical}: ledgers of format version 3 and later. */
     CANONICAL,
     /**
@@ -79,7 +82,12 @@ final class CanonicalJson {
     CANONICAL_OR_LEGACY
   }
 
-  static ObjectNode object() {
+  /**
+   * A new, empty object, to be filled in the field order its format defines.
+   *
+   * @return the empty object
+   */
+  public static ObjectNode object() {
     return JsonNodeFactory.instance.objectNode();
   }
 
@@ -87,8 +95,13 @@ final class CanonicalJson {
     return JsonNodeFactory.instance.arrayNode();
   }
 
-  /** The canonical bytes of {@code node}: Jackson's compact output, with doubles in the canonical text. */
-  static byte[] encode(JsonNode node) {
+  /**
+   * The canonical bytes of {@code node}: Jackson's compact output, with doubles in the canonical text.
+   *
+   * @param node the value to encode
+   * @return its UTF-8 bytes
+   */
+  public static byte[] encode(JsonNode node) {
     return encode(node, DoubleRule.CANONICAL);
   }
 
@@ -133,8 +146,16 @@ final class CanonicalJson {
     }
   }
 
-  /** Parses {@code bytes} as one JSON object and requires them to be its canonical encoding under {@code rule}. */
-  static ObjectNode parseCanonical(byte[] bytes, long index, String what, DoubleRule rule) {
+  /**
+   * Parses {@code bytes} as one JSON object and requires them to be its canonical encoding under {@code rule}.
+   *
+   * @param bytes the file
+   * @param index the leaf the file should be, or −1 for another file (for messages)
+   * @param what what the file is (for messages)
+   * @param rule the double texts accepted
+   * @return the object parsed
+   */
+  public static ObjectNode parseCanonical(byte[] bytes, long index, String what, DoubleRule rule) {
     JsonNode node;
     try {
       node = MAPPER.readTree(bytes);
@@ -200,19 +221,31 @@ final class CanonicalJson {
   }
 
   /** Typed reads from one parsed object, each failing with {@link Reason#MALFORMED}. */
-  static final class Fields {
+  public static final class Fields {
     private final ObjectNode node;
     private final long index;
     private final String what;
 
-    Fields(ObjectNode node, long index, String what) {
+    /**
+     * The fields of {@code node}.
+     *
+     * @param node the object
+     * @param index the leaf it was parsed from, or −1 for another file (for messages)
+     * @param what what it is (for messages)
+     */
+    public Fields(ObjectNode node, long index, String what) {
       this.node = node;
       this.index = index;
       this.what = what;
     }
 
-    /** Requires exactly these field names, in this order. */
-    Fields exactly(String... names) {
+    /**
+     * Requires exactly these field names, in this order.
+     *
+     * @param names the field names
+     * @return these fields
+     */
+    public Fields exactly(String... names) {
       List<String> actual = new ArrayList<>();
       for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
         actual.add(it.next());
@@ -236,7 +269,13 @@ final class CanonicalJson {
       return value;
     }
 
-    String text(String name) {
+    /**
+     * The string field {@code name}.
+     *
+     * @param name the field
+     * @return its text
+     */
+    public String text(String name) {
       JsonNode value = get(name);
       if (!value.isTextual()) {
         throw malformed("field '" + name + "' must be a string");
@@ -266,7 +305,13 @@ final class CanonicalJson {
       return value.booleanValue();
     }
 
-    long integer(String name) {
+    /**
+     * The integer field {@code name}.
+     *
+     * @param name the field
+     * @return its value
+     */
+    public long integer(String name) {
       JsonNode value = get(name);
       if (!value.isIntegralNumber() || !value.canConvertToLong()) {
         throw malformed("field '" + name + "' must be an integer");
@@ -274,7 +319,13 @@ final class CanonicalJson {
       return value.longValue();
     }
 
-    double number(String name) {
+    /**
+     * The number field {@code name}, as a double.
+     *
+     * @param name the field
+     * @return its value
+     */
+    public double number(String name) {
       JsonNode value = get(name);
       if (!value.isDouble()) {
         throw malformed("field '" + name + "' must be a number with a fraction or exponent");
@@ -282,7 +333,14 @@ final class CanonicalJson {
       return value.doubleValue();
     }
 
-    byte[] hex(String name, int length) {
+    /**
+     * The field {@code name}: exactly {@code length} bytes in lower-case hex.
+     *
+     * @param name the field
+     * @param length the number of bytes
+     * @return the bytes
+     */
+    public byte[] hex(String name, int length) {
       String text = text(name);
       if (text.length() != 2 * length || !text.equals(text.toLowerCase(java.util.Locale.ROOT))) {
         throw malformed("field '" + name + "' must be " + length + " bytes of lower-case hex");
@@ -294,7 +352,13 @@ final class CanonicalJson {
       }
     }
 
-    ObjectNode object(String name) {
+    /**
+     * The object field {@code name}.
+     *
+     * @param name the field
+     * @return the object
+     */
+    public ObjectNode object(String name) {
       JsonNode value = get(name);
       if (!value.isObject()) {
         throw malformed("field '" + name + "' must be an object");
@@ -302,7 +366,13 @@ final class CanonicalJson {
       return (ObjectNode) value;
     }
 
-    ArrayNode array(String name) {
+    /**
+     * The array field {@code name}.
+     *
+     * @param name the field
+     * @return the array
+     */
+    public ArrayNode array(String name) {
       JsonNode value = get(name);
       if (!value.isArray()) {
         throw malformed("field '" + name + "' must be an array");
@@ -314,12 +384,24 @@ final class CanonicalJson {
       return new Fields(object(name), index, what + "." + name);
     }
 
-    LedgerException malformed(String message) {
+    /**
+     * A {@link Reason#MALFORMED} finding about this object.
+     *
+     * @param message what is wrong
+     * @return the finding, to throw
+     */
+    public LedgerException malformed(String message) {
       return new LedgerException(Reason.MALFORMED, index, what + ": " + message);
     }
   }
 
-  static String hex(byte[] bytes) {
+  /**
+   * {@code bytes} in lower-case hex.
+   *
+   * @param bytes the bytes
+   * @return their hex
+   */
+  public static String hex(byte[] bytes) {
     return HEX.formatHex(bytes);
   }
 }

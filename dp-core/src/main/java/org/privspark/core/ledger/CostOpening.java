@@ -174,7 +174,12 @@ public record CostOpening(byte[] releaseId, PrivacyEvent event, BigInteger[] bli
     return CanonicalJson.encode(toJson());
   }
 
-  ObjectNode toJson() {
+  /**
+   * The opening as a JSON object (in a spot-check file, each opened entry holds one).
+   *
+   * @return the object
+   */
+  public ObjectNode toJson() {
     ObjectNode o = CanonicalJson.object();
     o.put("format", FORMAT).put("releaseId", CanonicalJson.hex(releaseId));
     o.set("event", EventCodec.encode(event));
@@ -191,7 +196,14 @@ public record CostOpening(byte[] releaseId, PrivacyEvent event, BigInteger[] bli
         CanonicalJson.DoubleRule.CANONICAL_OR_LEGACY), -1);
   }
 
-  static CostOpening fromJson(ObjectNode node, long index) {
+  /**
+   * Parses an opening held in a JSON object strictly.
+   *
+   * @param node the object
+   * @param index the entry it is said to open (for messages)
+   * @return the opening
+   */
+  public static CostOpening fromJson(ObjectNode node, long index) {
     CanonicalJson.Fields f = new CanonicalJson.Fields(node, index, "cost opening")
         .exactly("format", "releaseId", "event", "blindings");
     if (!f.text("format").equals(FORMAT)) {

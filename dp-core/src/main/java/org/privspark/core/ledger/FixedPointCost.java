@@ -96,8 +96,13 @@ public record FixedPointCost(long[] rdp, long pureEpsilon, double delta) {
     return (long) Math.ceil(Math.scalb(v, FRACTION_BITS));
   }
 
-  /** f·2^−40 rounded up to a double; {@link #INFINITE} is +∞. */
-  static double toDouble(long f) {
+  /**
+   * f·2^−40 rounded up to a double; {@link #INFINITE} is +∞.
+   *
+   * @param f a fixed-point value
+   * @return the double, never below the value
+   */
+  public static double toDouble(long f) {
     if (f == INFINITE) {
       return Double.POSITIVE_INFINITY;
     }

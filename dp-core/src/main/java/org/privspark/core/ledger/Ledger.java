@@ -43,38 +43,26 @@ public final class Ledger implements SpendJournal {
   private final NoteSigner signer;
   private final OpeningStore openings;
   private final LongSupplier clock;
+  // What the ledger's mode (transparent or confidential) does differently: chosen once, from the genesis.
+  private final CostMode mode;
   private final LedgerReplay state;
   // Who vouches for entries no signed checkpoint covers yet, before their content is judged.
   private final EntryVoucher voucher;
-  // The cost opening this writer saved last, with its cost: accepting its own entry then needs no
-  // re-read and no recommitment.
-  private CostOpening lastSaved;
-  private FixedPointCost lastSavedCost;
-  private ConfidentialCost lastSavedCommitted;
 
   private Ledger(LedgerStore store, NoteSigner signer, OpeningStore openings, LongSupplier clock,
-      LedgerGenesis genesis, byte[] genesisBytes) {
+      LedgerGenesis genesis, byte[] genesisBytes, CostMode mode) {
     this.store = store;
     this.signer = signer;
     this.openings = openings;
     this.clock = clock;
-    this.state = new LedgerReplay(genesis, genesisBytes, genesis.confidential() ? this::knownCost : null);
+    this.mode = mode;
+    this.state = new LedgerReplay(genesis, genesisBytes, mode.costSource());
     this.voucher = new EntryVoucher(store, signer.verifier(), openings, state);
   }
 
-  /**
-   * The cost of a confidential entry, from the holder's own cost opening, checked against the
-   * entry's commitments.
-   */
-  private FixedPointCost knownCost(LedgerEntry entry) {
-    if (lastSaved != null && Arrays.equals(lastSaved.releaseId(), entry.releaseId())
-        && lastSavedCommitted.equals(entry.confidentialCost())) {
-      return lastSavedCost;
-    }
-    CostOpening opening = openings.loadCost(entry.releaseId()).orElseThrow(() -> new LedgerException(
-        Reason.OPENING_MISMATCH, entry.seq(), "no cost opening is kept for confidential entry " + entry.seq()
-            + " (release " + CanonicalJson.hex(entry.releaseId()) + "): its cost, and so the budget, is unknown"));
-    return opening.check(entry, state.genesis());
+  /** The mode of the ledger {@code genesis} describes, for a writer keeping its openings in {@code openings}. */
+  private static CostMode modeOf(LedgerGenesis genesis, OpeningStore openings) {
+    return genesis.confidential() ? new ConfidentialMode(genesis, openings, openings::save) : new TransparentMode();
   }
 
   /**
@@ -129,10 +117,8 @@ public final class Ledger implements SpendJournal {
     LedgerGenesis genesis = unit != null
         ? new LedgerGenesis(origin, now, mode, budgetEpsilon, budgetDelta, grid, signer.verifier().encode(), unit)
         : new LedgerGenesis(origin, now, mode, budgetEpsilon, budgetDelta, grid, signer.verifier().encode(), 3);
-    if (genesis.confidential() && !openings.keeps()) {
-      throw new IllegalArgumentException("openings must keep the cost openings of a confidential ledger;"
-          + " got OpeningStore.discarding()");
-    }
+    CostMode costMode = modeOf(genesis, openings);
+    costMode.checkCanCreate();
     byte[] bytes = genesis.encode();
     // ledger.json and the checkpoint that signs it are written together: a writer refuses to adopt
     // a ledger.json no checkpoint covers (open), so the two should not be parted by a crash.
@@ -145,7 +131,7 @@ public final class Ledger implements SpendJournal {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create the ledger at " + store.location(), e);
     }
-    Ledger ledger = new Ledger(store, signer, openings, System::currentTimeMillis, genesis, bytes);
+    Ledger ledger = new Ledger(store, signer, openings, System::currentTimeMillis, genesis, bytes, costMode);
     ledger.signCheckpoint();
     return ledger;
   }
@@ -175,7 +161,7 @@ public final class Ledger implements SpendJournal {
     if (!genesis.publicKey().equals(signer.verifier().encode())) {
       throw new LedgerException(Reason.UNKNOWN_KEY, 0, "the signing key is not the ledger's key");
     }
-    Ledger ledger = new Ledger(store, signer, openings, clock, genesis, bytes);
+    Ledger ledger = new Ledger(store, signer, openings, clock, genesis, bytes, modeOf(genesis, openings));
     synchronized (ledger) {
       // The structure first: every entry read, parsed and chained, and the newest checkpoint
       // checked against them, before any entry's content (its cost above all) is judged. An entry
@@ -242,12 +228,63 @@ public final class Ledger implements SpendJournal {
     return state;
   }
 
-  LedgerStore store() {
-    return store;
+  /**
+   * The store where this writer keeps its openings, for the holder's proofs (a confidential
+   * ledger's budget proofs and spot checks open its cost openings).
+   *
+   * @return the opening store this writer was opened with
+   */
+  public OpeningStore openings() {
+    return openings;
   }
 
-  OpeningStore openings() {
-    return openings;
+  /**
+   * The signed checkpoint of the entries seen (after catching up) and the state it covers, for the
+   * holder's proofs about that checkpoint (budget proofs, spot-check openings). A caller that also
+   * reads entries ({@link #entry}) holds this ledger's lock across the calls, so that no append
+   * comes between.
+   *
+   * @param checkpoint the signed checkpoint note, as {@link #checkpoint()} returns it
+   * @param genesis the ledger's genesis
+   * @param size the checkpoint's tree size (entries + 1)
+   * @param root the checkpoint's root hash
+   * @param total the total cost of the entries (the holder's: exact in both modes)
+   * @param spent what {@code total} converts to at the budget's δ, as {@link #spent()} reads it
+   */
+  public record Snapshot(String checkpoint, LedgerGenesis genesis, long size, byte[] root, FixedPointCost total,
+      PrivacyGuarantee spent) {}
+
+  /**
+   * The state at the current checkpoint: see {@link Snapshot}.
+   *
+   * @return the checkpoint and the state it covers
+   */
+  public synchronized Snapshot snapshot() {
+    String note = checkpoint();
+    long size = state.nextIndex();
+    return new Snapshot(note, state.genesis(), size, state.tree().root(size), state.total(),
+        state.guarantee(state.total()));
+  }
+
+  /**
+   * Entry {@code seq} as the ledger's tree holds it: re-read from the store, and checked against the
+   * leaf hash replayed.
+   *
+   * @param seq the entry's sequence number
+   * @return the entry
+   * @throws IllegalArgumentException if {@code seq} is not in [1, entries]
+   * @throws LedgerException if the file vanished or changed since it was replayed
+   */
+  public synchronized LedgerEntry entry(long seq) {
+    if (seq < 1 || seq >= state.nextIndex()) {
+      throw new IllegalArgumentException("seq must be in [1, " + (state.nextIndex() - 1) + "]; got " + seq);
+    }
+    byte[] bytes = read(store, LedgerEntry.path(seq)).orElseThrow(() -> new LedgerException(
+        Reason.MISSING_ENTRY, seq, LedgerEntry.path(seq) + " vanished"));
+    if (!Arrays.equals(Rfc9162Hasher.leafHash(bytes), state.tree().leafHash(seq))) {
+      throw new LedgerException(Reason.ROOT_MISMATCH, seq, LedgerEntry.path(seq) + " changed since it was replayed");
+    }
+    return LedgerEntry.decode(bytes, seq);
   }
 
   /** The ledger's genesis: origin, budget, grid and key. */
@@ -346,9 +383,7 @@ public final class Ledger implements SpendJournal {
     // Made once, outside the retry loop: every attempt writes the same entry apart from its index
     // and time, so an opening saved by a lost attempt still opens the entry that lands.
     Opening opening = Opening.fresh(id, details, RANDOM);
-    CostOpening costOpening = state.genesis().confidential()
-        ? CostOpening.fresh(id, event, state.genesis().grid(), RANDOM) : null;
-    ConfidentialCost committed = costOpening == null ? null : costOpening.commit(cost);
+    CostMode.Spend spend = mode.prepare(id, event, cost, RANDOM);
     for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       catchUp();
       if (state.hasReleaseId(id)) {
@@ -361,18 +396,8 @@ public final class Ledger implements SpendJournal {
       long index = state.nextIndex();
       long time = Math.max(clock.getAsLong(), state.lastTime());
       byte[] previous = state.tree().leafHash(index - 1);
-      LedgerEntry entry;
-      if (costOpening != null) {
-        entry = new LedgerEntry(index, time, state.genesis().origin(), previous, id, mechanism,
-            committed, opening.commitments(), recorded);
-        openings.save(costOpening);
-        lastSaved = costOpening;
-        lastSavedCost = cost;
-        lastSavedCommitted = committed;
-      } else {
-        entry = new LedgerEntry(index, time, state.genesis().origin(), previous, id, mechanism, event, cost,
-            opening.commitments(), recorded);
-      }
+      LedgerEntry entry = spend.entry(index, time, state.genesis().origin(), previous, mechanism,
+          opening.commitments(), recorded);
       byte[] bytes = entry.encode();
       // The openings are saved first: an entry that lands can then always be opened.
       openings.save(opening);

@@ -121,6 +121,8 @@ public final class GaussianMechanism extends GridMechanism<DiscreteGaussianEvent
   /**
    * A builder; {@code l2Sensitivity} and either {@code sigma} or both {@code epsilon} and {@code
    * delta} are required.
+   *
+   * @return a new builder, with every parameter unset
    */
   public static Builder builder() {
     return new Builder();
@@ -202,21 +204,38 @@ public final class GaussianMechanism extends GridMechanism<DiscreteGaussianEvent
     }
   }
 
-  /** The σ the noise was sized for: the requested one, or the one calibrated from (ε, δ). */
+  /**
+   * The σ the noise was sized for: the requested one, or the one calibrated from (ε, δ).
+   *
+   * @return σ, in the value's units
+   */
   public double sigma() {
     return sigma;
   }
 
-  /** The requested ε, or NaN when the mechanism was built from σ. */
+  /**
+   * The requested ε, or NaN when the mechanism was built from σ.
+   *
+   * @return ε, or NaN
+   */
   public double epsilon() {
     return epsilon;
   }
 
-  /** The requested δ, or NaN when the mechanism was built from σ. */
+  /**
+   * The requested δ, or NaN when the mechanism was built from σ.
+   *
+   * @return δ, or NaN
+   */
   public double delta() {
     return delta;
   }
 
+  /**
+   * The query's L2 sensitivity Δ the mechanism was built for.
+   *
+   * @return Δ, in the value's units
+   */
   public double l2Sensitivity() {
     return l2Sensitivity;
   }
@@ -256,25 +275,45 @@ public final class GaussianMechanism extends GridMechanism<DiscreteGaussianEvent
 
     private Builder() {}
 
-    /** The noise σ in the value's units, finite and &gt; 0. Either this or ε and δ. */
+    /**
+     * The noise σ in the value's units, finite and &gt; 0. Either this or ε and δ.
+     *
+     * @param sigma σ in the value's units, finite and &gt; 0
+     * @return this builder
+     */
     public Builder sigma(double sigma) {
       this.sigma = sigma;
       return this;
     }
 
-    /** ε, finite and &gt; 0; requires {@link #delta}. Either this or σ. */
+    /**
+     * ε, finite and &gt; 0; requires {@link #delta}. Either this or σ.
+     *
+     * @param epsilon ε, finite and &gt; 0
+     * @return this builder
+     */
     public Builder epsilon(double epsilon) {
       this.epsilon = epsilon;
       return this;
     }
 
-    /** δ in (0, 1); requires {@link #epsilon}. */
+    /**
+     * δ in (0, 1); requires {@link #epsilon}.
+     *
+     * @param delta δ, in (0, 1)
+     * @return this builder
+     */
     public Builder delta(double delta) {
       this.delta = delta;
       return this;
     }
 
-    /** The query's L2 sensitivity Δ, finite and &gt; 0. Required. */
+    /**
+     * The query's L2 sensitivity Δ, finite and &gt; 0. Required.
+     *
+     * @param l2Sensitivity Δ, finite and &gt; 0
+     * @return this builder
+     */
     public Builder l2Sensitivity(double l2Sensitivity) {
       this.l2Sensitivity = l2Sensitivity;
       return this;
@@ -286,6 +325,9 @@ public final class GaussianMechanism extends GridMechanism<DiscreteGaussianEvent
      * 2^53]; default 1. Set it to L0 when one value per group is released and a unit is in at most
      * L0 groups (L0 times the dimension for a vector per group): the sensitivity in grid units then
      * becomes Δ/g + √n and the noise grows with it (see the class comment), never ρ.
+     *
+     * @param maxCoordinatesContributed n, in [1, 2^53]
+     * @return this builder
      */
     public Builder maxCoordinatesContributed(long maxCoordinatesContributed) {
       this.maxCoordinatesContributed = maxCoordinatesContributed;
@@ -295,6 +337,7 @@ public final class GaussianMechanism extends GridMechanism<DiscreteGaussianEvent
     /**
      * Validates every parameter and builds the mechanism.
      *
+     * @return the mechanism, immutable and thread-safe
      * @throws IllegalArgumentException naming the first invalid, missing or conflicting parameter
      */
     public GaussianMechanism build() {

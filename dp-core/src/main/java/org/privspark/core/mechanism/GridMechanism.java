@@ -41,12 +41,18 @@ public abstract sealed class GridMechanism<E extends PrivacyEvent, N extends Add
 
   GridMechanism() {}
 
-  /** The grid spacing g (a power of two); every released value is an integer multiple of it. */
+  /**
+   * The grid spacing g (a power of two); every released value is an integer multiple of it.
+   *
+   * @return g, a power of two
+   */
   public abstract double granularity();
 
   /**
    * How many separately released values one unit's contribution can reach, over everything one
    * event is charged for (1 unless the builder set it); see the class comment.
+   *
+   * @return n, in [1, 2^53]
    */
   public abstract long maxCoordinatesContributed();
 
@@ -64,7 +70,11 @@ public abstract sealed class GridMechanism<E extends PrivacyEvent, N extends Add
     }
   }
 
-  /** The cost of one scalar release (planned for {@link #maxCoordinatesContributed()} coordinates). */
+  /**
+   * The cost of one scalar release (planned for {@link #maxCoordinatesContributed()} coordinates).
+   *
+   * @return the privacy event of one scalar release
+   */
   public E event() {
     return scalarPlan().event();
   }
@@ -72,6 +82,9 @@ public abstract sealed class GridMechanism<E extends PrivacyEvent, N extends Add
   /**
    * The cost of releasing a vector of {@code dimension} coordinates, planned for the larger of
    * {@code dimension} and {@link #maxCoordinatesContributed()} rounded coordinates.
+   *
+   * @param dimension the number of coordinates, &ge; 1
+   * @return the privacy event of one release of that many coordinates
    */
   public E eventFor(int dimension) {
     if (dimension < 1) {
@@ -80,7 +93,11 @@ public abstract sealed class GridMechanism<E extends PrivacyEvent, N extends Add
     return planFor(dimension).event();
   }
 
-  /** The noise of a scalar release. */
+  /**
+   * The noise of a scalar release.
+   *
+   * @return the noise distribution, with its exact standard deviation and intervals
+   */
   public N noise() {
     return scalarPlan().noise();
   }
@@ -90,6 +107,9 @@ public abstract sealed class GridMechanism<E extends PrivacyEvent, N extends Add
    * finite value is accepted, however large; the result is always finite (see {@code Grid}). The
    * caller must charge {@link #event()} before publishing it.
    *
+   * @param value the exact value, finite
+   * @param source where the noise comes from
+   * @return the value on the grid plus noise, with its accuracy
    * @throws IllegalArgumentException if value is NaN or infinite (the message does not show it)
    */
   public NoisyValue release(double value, NoiseSource source) {
@@ -105,6 +125,10 @@ public abstract sealed class GridMechanism<E extends PrivacyEvent, N extends Add
    * ({@link NoiseSource#boundTo}): the same secret on a fresh budget reproduces the release, and no
    * other release can.
    *
+   * @param value the exact value, finite
+   * @param source where the noise comes from
+   * @param budget the budget to charge {@link #event()} to
+   * @return the value on the grid plus noise, with its accuracy
    * @throws IllegalArgumentException if value is NaN or infinite (the message does not show it)
    * @throws org.privspark.core.accounting.BudgetExhaustedException if the budget refuses
    * @throws org.privspark.core.accounting.ReleaseIdReusedException if {@code source} is keyed by a
@@ -122,6 +146,10 @@ public abstract sealed class GridMechanism<E extends PrivacyEvent, N extends Add
    * a refusal then comes before the data is touched, not after.
    *
    * @param claim the unit the release protects; null only on a budget without a declared unit
+   * @param value the exact value, finite
+   * @param source where the noise comes from
+   * @param budget the budget to charge {@link #event()} to
+   * @return the value on the grid plus noise, with its accuracy
    * @throws org.privspark.core.accounting.UnitMismatchException if the claim does not fit the
    *     budget; nothing is charged
    */
@@ -138,6 +166,9 @@ public abstract sealed class GridMechanism<E extends PrivacyEvent, N extends Add
    * gets independent noise. All values are validated before any noise is drawn. The caller must
    * charge {@link #eventFor(int)} before publishing it.
    *
+   * @param values the exact coordinates, one or more, all finite
+   * @param source where the noise comes from
+   * @return the coordinates on the grid plus independent noise, with their accuracy
    * @throws IllegalArgumentException if values is null or empty, or an entry is NaN or infinite
    *     (the message shows neither the entry nor its index)
    */
@@ -150,6 +181,10 @@ public abstract sealed class GridMechanism<E extends PrivacyEvent, N extends Add
   /**
    * Validates {@code values}, charges {@link #eventFor(int)} to {@code budget}, then releases.
    *
+   * @param values the exact coordinates, one or more, all finite
+   * @param source where the noise comes from
+   * @param budget the budget to charge {@link #eventFor(int)} to
+   * @return the coordinates on the grid plus independent noise, with their accuracy
    * @throws IllegalArgumentException if an entry is invalid (nothing is charged)
    * @throws org.privspark.core.accounting.BudgetExhaustedException if the budget refuses
    * @throws org.privspark.core.accounting.ReleaseIdReusedException if {@code source} is keyed by a
@@ -163,6 +198,11 @@ public abstract sealed class GridMechanism<E extends PrivacyEvent, N extends Add
    * Releases a vector as {@link #release(double[], NoiseSource, PrivacyBudget)} does, for the
    * unit {@code claim} (null only on a budget without a declared unit).
    *
+   * @param values the exact coordinates, one or more, all finite
+   * @param source where the noise comes from
+   * @param budget the budget to charge {@link #eventFor(int)} to
+   * @param claim the unit the release protects; null only on a budget without a declared unit
+   * @return the coordinates on the grid plus independent noise, with their accuracy
    * @throws org.privspark.core.accounting.UnitMismatchException if the claim does not fit the
    *     budget; nothing is charged
    */

@@ -75,7 +75,11 @@ public final class LaplaceMechanism extends GridMechanism<DiscreteLaplaceEvent, 
     this.scalar = plan(coordinates);
   }
 
-  /** A builder; {@code epsilon} and {@code l1Sensitivity} are required. */
+  /**
+   * A builder; {@code epsilon} and {@code l1Sensitivity} are required.
+   *
+   * @return a new builder, with every parameter unset
+   */
   public static Builder builder() {
     return new Builder();
   }
@@ -99,11 +103,20 @@ public final class LaplaceMechanism extends GridMechanism<DiscreteLaplaceEvent, 
         new DiscreteLaplaceNoise(scale, granularity));
   }
 
-  /** The requested ε. */
+  /**
+   * The requested ε.
+   *
+   * @return ε
+   */
   public double epsilon() {
     return epsilon;
   }
 
+  /**
+   * The query's L1 sensitivity Δ the mechanism was built for.
+   *
+   * @return Δ, in the value's units
+   */
   public double l1Sensitivity() {
     return l1Sensitivity;
   }
@@ -138,13 +151,23 @@ public final class LaplaceMechanism extends GridMechanism<DiscreteLaplaceEvent, 
 
     private Builder() {}
 
-    /** ε, in [2^-30, 2^12]. Required. */
+    /**
+     * ε, in [2^-30, 2^12]. Required.
+     *
+     * @param epsilon ε, in [2^-30, 2^12]
+     * @return this builder
+     */
     public Builder epsilon(double epsilon) {
       this.epsilon = epsilon;
       return this;
     }
 
-    /** The query's L1 sensitivity Δ, finite and &gt; 0. Required. */
+    /**
+     * The query's L1 sensitivity Δ, finite and &gt; 0. Required.
+     *
+     * @param l1Sensitivity Δ, finite and &gt; 0
+     * @return this builder
+     */
     public Builder l1Sensitivity(double l1Sensitivity) {
       this.l1Sensitivity = l1Sensitivity;
       return this;
@@ -156,6 +179,9 @@ public final class LaplaceMechanism extends GridMechanism<DiscreteLaplaceEvent, 
      * 2^53]; default 1. Set it to L0 when one value per group is released and a unit is in at most
      * L0 groups (L0 times the dimension for a vector per group): the sensitivity in grid units then
      * grows by n − 1 and the noise with it (see the class comment), never ε.
+     *
+     * @param maxCoordinatesContributed n, in [1, 2^53]
+     * @return this builder
      */
     public Builder maxCoordinatesContributed(long maxCoordinatesContributed) {
       this.maxCoordinatesContributed = maxCoordinatesContributed;
@@ -165,6 +191,7 @@ public final class LaplaceMechanism extends GridMechanism<DiscreteLaplaceEvent, 
     /**
      * Validates every parameter and builds the mechanism.
      *
+     * @return the mechanism, immutable and thread-safe
      * @throws IllegalArgumentException naming the first invalid or missing parameter
      */
     public LaplaceMechanism build() {

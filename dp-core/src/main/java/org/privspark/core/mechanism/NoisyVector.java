@@ -14,6 +14,7 @@ import org.privspark.core.accounting.PrivacyEvent;
  * @param noise the per-coordinate noise distribution that was added (not the noise drawn)
  */
 public record NoisyVector(double[] values, PrivacyEvent event, AddedNoise noise) {
+  /** Checks that no component is null, and copies {@code values}. */
   public NoisyVector {
     Check.notNull("values", values);
     Check.notNull("event", event);
@@ -21,23 +22,40 @@ public record NoisyVector(double[] values, PrivacyEvent event, AddedNoise noise)
     values = values.clone();
   }
 
-  /** A copy of the noisy values. */
+  /**
+   * A copy of the noisy values.
+   *
+   * @return the noisy values, a copy
+   */
   @Override
   public double[] values() {
     return values.clone();
   }
 
-  /** The noisy value at {@code index}. */
+  /**
+   * The noisy value at {@code index}.
+   *
+   * @param index the coordinate, in [0, {@link #size()})
+   * @return the noisy value of that coordinate
+   */
   public double value(int index) {
     return values[index];
   }
 
-  /** The number of coordinates. */
+  /**
+   * The number of coordinates.
+   *
+   * @return the number of coordinates
+   */
   public int size() {
     return values.length;
   }
 
-  /** The standard deviation of each coordinate's noise, in the values' units. */
+  /**
+   * The standard deviation of each coordinate's noise, in the values' units.
+   *
+   * @return the noise standard deviation, the same for every coordinate
+   */
   public double noiseStd() {
     return noise.standardDeviation();
   }
@@ -45,6 +63,10 @@ public record NoisyVector(double[] values, PrivacyEvent event, AddedNoise noise)
   /**
    * An interval around coordinate {@code index} that contains its exact input with probability at
    * least {@code level} (per coordinate, not simultaneously for all coordinates).
+   *
+   * @param index the coordinate, in [0, {@link #size()})
+   * @param level the coverage probability, in (0, 1)
+   * @return the interval around that coordinate
    */
   public ConfidenceInterval confidenceInterval(int index, double level) {
     return ConfidenceInterval.around(values[index], noise.halfWidth(level), level, noise.granularity());

@@ -128,24 +128,43 @@ public final class KeyedStreamSource extends BufferedNoiseSource {
    * @param secret the release's secret
    * @param cellId the cell's identity (for example an encoding of release id, group key and
    *     column); any byte string, copied in by hashing
+   * @return the cell's keystream, from its start
    */
   public static KeyedStreamSource forCell(Secret secret, byte[] cellId) {
     return new KeyedStreamSource(secret, cellId, 0);
   }
 
-  /** The keystream of cell {@code cellId} (encoded as UTF-8) under {@code secret}. */
+  /**
+   * The keystream of cell {@code cellId} (encoded as UTF-8) under {@code secret}.
+   *
+   * @param secret the release's secret
+   * @param cellId the cell's identity, as text
+   * @return the cell's keystream, from its start
+   */
   public static KeyedStreamSource forCell(Secret secret, String cellId) {
     Check.notNull("cellId", cellId);
     return forCell(secret, cellId.getBytes(StandardCharsets.UTF_8));
   }
 
-  /** The keystream of cell {@code cellId} of the charged release {@code key}. */
+  /**
+   * The keystream of cell {@code cellId} of the charged release {@code key}.
+   *
+   * @param key the release's key, bound to its charge
+   * @param cellId the cell's identity; any byte string
+   * @return the cell's keystream, from its start
+   */
   public static KeyedStreamSource forCell(ReleaseKey key, byte[] cellId) {
     Check.notNull("key", key);
     return new KeyedStreamSource(key.bound(), cellId, 0, key.releaseId());
   }
 
-  /** The keystream of cell {@code cellId} (encoded as UTF-8) of the charged release {@code key}. */
+  /**
+   * The keystream of cell {@code cellId} (encoded as UTF-8) of the charged release {@code key}.
+   *
+   * @param key the release's key, bound to its charge
+   * @param cellId the cell's identity, as text
+   * @return the cell's keystream, from its start
+   */
   public static KeyedStreamSource forCell(ReleaseKey key, String cellId) {
     Check.notNull("cellId", cellId);
     return forCell(key, cellId.getBytes(StandardCharsets.UTF_8));

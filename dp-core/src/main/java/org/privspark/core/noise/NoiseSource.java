@@ -16,7 +16,11 @@ package org.privspark.core.noise;
  */
 public interface NoiseSource {
 
-  /** 64 uniformly random bits. */
+  /**
+   * 64 uniformly random bits.
+   *
+   * @return the bits, as a long
+   */
   long nextLong();
 
   /**
@@ -28,17 +32,24 @@ public interface NoiseSource {
    * 1 + bound/2^64.
    *
    * @param bound the exclusive upper end, &ge; 1
+   * @return a long in [0, {@code bound})
    * @throws IllegalArgumentException if {@code bound < 1}
    */
   long nextLong(long bound);
 
-  /** One uniformly random bit. Implementations may serve it from a cached 64-bit word. */
+  /**
+   * One uniformly random bit. Implementations may serve it from a cached 64-bit word.
+   *
+   * @return the bit
+   */
   boolean nextBoolean();
 
   /**
    * The {@link Secret#releaseId() release id} of the secret whose keystream this is, which a
    * budget must record with the release that draws from it (a secret keys one release); null for
    * fresh randomness, which no other release can reproduce.
+   *
+   * @return the release id, or null for fresh randomness
    */
   default byte[] releaseId() {
     return null;
@@ -48,6 +59,9 @@ public interface NoiseSource {
    * The source to draw a release's noise from once it is charged under {@code chargedReleaseId}:
    * for a keyed stream, the same cell under its secret bound to the charge ({@link ReleaseKey});
    * fresh randomness is returned as it is.
+   *
+   * @param chargedReleaseId the id the budget recorded the charge under
+   * @return the source bound to that charge; {@code this} for fresh randomness
    */
   default NoiseSource boundTo(byte[] chargedReleaseId) {
     return this;

@@ -41,6 +41,9 @@ public final class ReleaseKey {
    * The key of the release keyed by {@code secret} and charged under {@code chargedReleaseId} (what
    * {@code PrivacyBudget.charge(...).releaseId()} returns).
    *
+   * @param secret the release's secret
+   * @param chargedReleaseId the id the charge was recorded under
+   * @return the key, bound to that charge
    * @throws IllegalArgumentException if the id is null or not {@value Secret#RELEASE_ID_LENGTH} bytes
    */
   public static ReleaseKey of(Secret secret, byte[] chargedReleaseId) {
@@ -54,7 +57,11 @@ public final class ReleaseKey {
     return new ReleaseKey(Secret.fromBytes(hmac(secret.unsafeBytes(), BOUND_LABEL, id)), id);
   }
 
-  /** The release id the charge was recorded under (public: the ledger holds it). */
+  /**
+   * The release id the charge was recorded under (public: the ledger holds it).
+   *
+   * @return the release id, a copy
+   */
   public byte[] releaseId() {
     return chargedReleaseId.clone();
   }
@@ -63,6 +70,9 @@ public final class ReleaseKey {
    * 32 bytes for another random choice of the release (for example the salts of contribution
    * bounding): HMAC-SHA256(K, "privspark-derive-v1:" ‖ label). Distinct labels give independent
    * bytes, and none of them is the key itself or any noise cell's key.
+   *
+   * @param label what the bytes are for; one label per use
+   * @return 32 bytes, a fresh array
    */
   public byte[] derive(String label) {
     Check.notNull("label", label);

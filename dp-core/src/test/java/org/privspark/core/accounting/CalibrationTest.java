@@ -53,7 +53,7 @@ class CalibrationTest {
     double epsBelow = RdpAccountant.epsilonOf(new SampledGaussianEvent(q, z * (1 - 1e-9), steps), 1e-5, OrderGrid.defaults()).epsilon();
     assertThat(epsBelow).isGreaterThan(3.0);
     assertThat(z).isBetween(0.9, 1.2);
-    PrivacyBudget budget = new PrivacyBudget(3.0, 1e-5);
+    PrivacyBudget budget = PrivacyBudget.inMemory(3.0, 1e-5);
     assertThat(budget.trySpend(new SampledGaussianEvent(q, z, steps))).isTrue();
   }
 

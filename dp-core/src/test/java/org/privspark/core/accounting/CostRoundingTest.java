@@ -202,7 +202,7 @@ class CostRoundingTest {
 
   @Test
   void budget_remainingEpsilon_neverAboveBudgetMinusSpent() {
-    PrivacyBudget budget = new PrivacyBudget(1.0, 0);
+    PrivacyBudget budget = PrivacyBudget.inMemory(1.0, 0);
     budget.spend(new PureDpEvent(0.1));
     budget.spend(new PureDpEvent(0.2));
     double spent = budget.spent().epsilon();

@@ -17,7 +17,7 @@ class PrivacyBudgetTest {
 
   @Test
   void spend_withinBudget_isAdmittedAndAccumulates() {
-    PrivacyBudget budget = new PrivacyBudget(1.0, 1e-6);
+    PrivacyBudget budget = PrivacyBudget.inMemory(1.0, 1e-6);
     assertThat(budget.trySpend(GaussianEvent.withNoiseMultiplier(10))).isTrue();
     double afterOne = budget.spent().epsilon();
     assertThat(budget.trySpend(GaussianEvent.withNoiseMultiplier(10))).isTrue();
@@ -27,7 +27,7 @@ class PrivacyBudgetTest {
 
   @Test
   void spend_overRemainingBudget_refusesAndChangesNothing() {
-    PrivacyBudget budget = new PrivacyBudget(1.0, 1e-6);
+    PrivacyBudget budget = PrivacyBudget.inMemory(1.0, 1e-6);
     budget.spend(new PureDpEvent(0.6));
     PrivacyGuarantee before = budget.spent();
     assertThatThrownBy(() -> budget.spend(new PureDpEvent(0.6)))
@@ -48,14 +48,14 @@ class PrivacyBudgetTest {
 
   @Test
   void spend_additiveDeltaOverBudget_refused() {
-    PrivacyBudget budget = new PrivacyBudget(5.0, 1e-6);
+    PrivacyBudget budget = PrivacyBudget.inMemory(5.0, 1e-6);
     assertThat(budget.trySpend(new ApproximateDpEvent(0.1, 2e-6))).isFalse();
     assertThat(budget.trySpend(new ApproximateDpEvent(0.1, 5e-7))).isTrue();
   }
 
   @Test
   void spend_zeroDeltaBudget_admitsOnlyPureEvents() {
-    PrivacyBudget budget = new PrivacyBudget(1.0, 0.0);
+    PrivacyBudget budget = PrivacyBudget.inMemory(1.0, 0.0);
     assertThat(budget.trySpend(GaussianEvent.withNoiseMultiplier(100))).isFalse();
     assertThat(budget.trySpend(new LaplaceEvent(2, 1))).isTrue();
     assertThat(budget.trySpend(new LaplaceEvent(2, 1))).isTrue();
@@ -64,7 +64,7 @@ class PrivacyBudgetTest {
 
   @Test
   void spend_admittedTotal_neverExceedsBudgetByAccountant() {
-    PrivacyBudget budget = new PrivacyBudget(2.0, 1e-5);
+    PrivacyBudget budget = PrivacyBudget.inMemory(2.0, 1e-5);
     RdpAccountant replay = new RdpAccountant();
     PrivacyEvent step = new SampledGaussianEvent(0.01, 1.0, 100);
     int admitted = 0;
@@ -81,14 +81,14 @@ class PrivacyBudgetTest {
   @Test
   void trySpend_concurrentThreads_neverOverspend() throws Exception {
     PrivacyEvent event = GaussianEvent.withNoiseMultiplier(20);
-    PrivacyBudget sequential = new PrivacyBudget(1.0, 1e-6);
+    PrivacyBudget sequential = PrivacyBudget.inMemory(1.0, 1e-6);
     int count = 0;
     while (sequential.trySpend(event)) {
       count++;
     }
     final int expected = count;
 
-    PrivacyBudget shared = new PrivacyBudget(1.0, 1e-6);
+    PrivacyBudget shared = PrivacyBudget.inMemory(1.0, 1e-6);
     AtomicInteger admitted = new AtomicInteger();
     CountDownLatch start = new CountDownLatch(1);
     ExecutorService pool = Executors.newFixedThreadPool(8);
@@ -115,10 +115,10 @@ class PrivacyBudgetTest {
 
   @Test
   void constructor_badBudget_throwsNamingTheParameter() {
-    assertThatThrownBy(() -> new PrivacyBudget(0, 1e-6)).hasMessage("epsilon must be finite and > 0; got 0.0");
-    assertThatThrownBy(() -> new PrivacyBudget(Double.NaN, 1e-6)).hasMessage("epsilon must be finite and > 0; got NaN");
-    assertThatThrownBy(() -> new PrivacyBudget(1, 1.0)).hasMessage("delta must be in [0.0, 1.0); got 1.0");
-    assertThatThrownBy(() -> new PrivacyBudget(1, -0.1)).hasMessage("delta must be in [0.0, 1.0); got -0.1");
-    assertThatThrownBy(() -> new PrivacyBudget(1, 1e-6).trySpend(null)).hasMessage("event must not be null");
+    assertThatThrownBy(() -> PrivacyBudget.inMemory(0, 1e-6)).hasMessage("epsilon must be finite and > 0; got 0.0");
+    assertThatThrownBy(() -> PrivacyBudget.inMemory(Double.NaN, 1e-6)).hasMessage("epsilon must be finite and > 0; got NaN");
+    assertThatThrownBy(() -> PrivacyBudget.inMemory(1, 1.0)).hasMessage("delta must be in [0.0, 1.0); got 1.0");
+    assertThatThrownBy(() -> PrivacyBudget.inMemory(1, -0.1)).hasMessage("delta must be in [0.0, 1.0); got -0.1");
+    assertThatThrownBy(() -> PrivacyBudget.inMemory(1, 1e-6).trySpend(null)).hasMessage("event must not be null");
   }
 }

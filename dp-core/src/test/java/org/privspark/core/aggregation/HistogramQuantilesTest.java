@@ -2,6 +2,7 @@ package org.privspark.core.aggregation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import java.math.BigInteger;
 import java.util.Arrays;
@@ -17,7 +18,7 @@ import org.privspark.core.noise.Secret;
 /**
  * The port of dp-spark's {@code NoiseStage.quantiles}: hand-computed cases of its formulas (value
  * by interpolation over the counts with negatives read as 0; interval from the raw sums ± j·h;
- * std √B·σ).
+ * std the CDF's error over the local density, in value units).
  */
 class HistogramQuantilesTest {
   private static final double[] EDGES = {0, 1, 2, 3, 4};
@@ -61,9 +62,31 @@ class HistogramQuantilesTest {
   }
 
   @Test
-  void of_noiseStd_isThatOfTheNoisyTotal() {
+  void of_noiseStd_isTheCdfErrorOverTheLocalDensity() {
+    // The median is in bin 2 ([2, 3], clamped count 4: density 4 per unit); k + 1 = 3 bins below
+    // weigh 1 − 0.5, the B − 3 = 1 above 0.5: √(0.25·3 + 0.25·1) = 1, so std = σ_bin / 4.
     QuantileEstimate r = HistogramQuantiles.of(bins(FINE, 2, -1, 4, 0), EDGES, new double[] {0.5});
-    assertThat(r.noiseStd()).containsOnly(Math.sqrt(4) * FINE.standardDeviation());
+    assertThat(r.noiseStd()).containsExactly(FINE.standardDeviation() / 4);
+  }
+
+  @Test
+  void of_noiseStd_scalesWithTheValuesNotTheCounts() {
+    // The same counts over edges ten times as wide: the std is ten times larger (years, not people).
+    double[] wide = {0, 10, 20, 30, 40};
+    QuantileEstimate r = HistogramQuantiles.of(bins(FINE, 2, -1, 4, 0), wide, new double[] {0.5});
+    assertThat(r.noiseStd()[0]).isCloseTo(10 * FINE.standardDeviation() / 4, within(1e-12));
+  }
+
+  @Test
+  void of_coarseNoise_noiseStdIsCappedAtHalfTheRange() {
+    QuantileEstimate r = HistogramQuantiles.of(bins(COARSE, 2, -1, 4, 0), EDGES, new double[] {0.5});
+    assertThat(r.noiseStd()).containsExactly(2.0);
+  }
+
+  @Test
+  void of_allCountsNonPositive_noiseStdIsHalfTheRange() {
+    QuantileEstimate r = HistogramQuantiles.of(bins(FINE, -3, 0, -1, 0), EDGES, new double[] {0.5});
+    assertThat(r.noiseStd()).containsExactly(2.0);
   }
 
   @Test

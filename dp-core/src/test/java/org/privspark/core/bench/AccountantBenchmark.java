@@ -41,7 +41,7 @@ public class AccountantBenchmark {
 
     @Setup(Level.Trial)
     public void fill() {
-      budget = new PrivacyBudget(1e9, 1e-6);
+      budget = PrivacyBudget.inMemory(1e9, 1e-6);
       for (int i = 0; i < history; i++) {
         budget.trySpend(event);
       }
@@ -62,7 +62,7 @@ public class AccountantBenchmark {
   @Warmup(iterations = 1)
   @Measurement(iterations = 3)
   public PrivacyBudget millionSpends() {
-    PrivacyBudget budget = new PrivacyBudget(1e9, 1e-6);
+    PrivacyBudget budget = PrivacyBudget.inMemory(1e9, 1e-6);
     PrivacyEvent event = GaussianEvent.withNoiseMultiplier(1e4);
     for (int i = 0; i < 1_000_000; i++) {
       budget.trySpend(event);

@@ -25,13 +25,13 @@ import org.privspark.core.audit.BudgetReport;
 import org.privspark.core.audit.ConfidentialVerifier;
 import org.privspark.core.audit.LedgerVerifier;
 import org.privspark.core.ledger.Format3Ledgers;
-import org.privspark.core.ledger.BudgetProof;
-import org.privspark.core.ledger.BudgetProver;
 import org.privspark.core.ledger.Ledger;
 import org.privspark.core.ledger.LedgerGenesis;
 import org.privspark.core.ledger.LocalDirectoryStore;
 import org.privspark.core.ledger.OpeningStore;
 import org.privspark.core.ledger.ReleaseDetails;
+import org.privspark.core.ledger.confidential.BudgetProof;
+import org.privspark.core.ledger.confidential.BudgetProver;
 import org.privspark.core.ledger.note.NoteSigner;
 
 /**

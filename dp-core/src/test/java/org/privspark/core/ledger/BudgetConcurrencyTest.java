@@ -38,8 +38,8 @@ class BudgetConcurrencyTest {
 
   @Test
   void inMemoryBudget_eightThreadsUntilExhausted_admitsExactlyTheSerialCount() throws Exception {
-    int serial = serialCount(new PrivacyBudget(1.0, 0), 1_000);
-    PrivacyBudget shared = new PrivacyBudget(1.0, 0);
+    int serial = serialCount(PrivacyBudget.inMemory(1.0, 0), 1_000);
+    PrivacyBudget shared = PrivacyBudget.inMemory(1.0, 0);
     Outcome o = race(8, 50, () -> {
       shared.spend(SPEND);
       return null;

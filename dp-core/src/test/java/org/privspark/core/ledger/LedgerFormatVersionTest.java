@@ -15,6 +15,8 @@ import org.privspark.core.accounting.PrivacyEvent;
 import org.privspark.core.audit.AuditReport;
 import org.privspark.core.audit.BudgetReport;
 import org.privspark.core.audit.ConfidentialVerifier;
+import org.privspark.core.ledger.confidential.BudgetProof;
+import org.privspark.core.ledger.confidential.BudgetProver;
 
 /**
  * Format versions and double texts (docs/LEDGER-FORMAT.md §3.1, §9): new ledgers are version 3

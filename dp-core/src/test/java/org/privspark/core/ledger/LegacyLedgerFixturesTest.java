@@ -16,6 +16,9 @@ import org.privspark.core.accounting.PrivacyEvent;
 import org.privspark.core.audit.AuditReport;
 import org.privspark.core.audit.BudgetReport;
 import org.privspark.core.audit.ConfidentialVerifier;
+import org.privspark.core.ledger.confidential.BudgetProof;
+import org.privspark.core.ledger.confidential.BudgetProver;
+import org.privspark.core.ledger.confidential.SpotCheck;
 import org.privspark.core.zk.PedersenOpening;
 
 /**

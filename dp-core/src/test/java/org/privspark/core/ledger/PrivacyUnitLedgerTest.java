@@ -209,14 +209,14 @@ class PrivacyUnitLedgerTest {
 
   @Test
   void anInMemoryBudgetWithAUnit_checksClaims_andOneWithoutTakesAny() {
-    PrivacyBudget person = new PrivacyBudget(1, 1e-6, LedgerFixture.GRID, PERSON);
+    PrivacyBudget person = PrivacyBudget.inMemory(1, 1e-6, LedgerFixture.GRID, PERSON);
     assertThatThrownBy(() -> person.charge(LedgerFixture.laplace(0.5), UnitClaim.perUnit("household"), "x", "", null))
         .isInstanceOf(UnitMismatchException.class);
     assertThat(person.spent().epsilon()).isZero();
     Charge c = person.charge(LedgerFixture.laplace(0.5), UnitClaim.perUnit("person"), "x", "", null);
     assertThat(c.recorded()).isFalse();
     assertThat(c.unit()).isEqualTo(UnitClaim.perUnit("person"));
-    PrivacyBudget undeclared = new PrivacyBudget(1, 1e-6, LedgerFixture.GRID);
+    PrivacyBudget undeclared = PrivacyBudget.inMemory(1, 1e-6, LedgerFixture.GRID);
     undeclared.checkClaim(null);
     undeclared.checkClaim(UnitClaim.perUnit("household"));
     undeclared.spend(LedgerFixture.laplace(0.5));

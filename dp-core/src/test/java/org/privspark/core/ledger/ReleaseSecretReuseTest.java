@@ -34,7 +34,7 @@ class ReleaseSecretReuseTest {
 
   @Test
   void inMemoryBudget_refusesASecondSpendWithTheSameReleaseId_andChargesNothing() {
-    PrivacyBudget budget = new PrivacyBudget(10, 0);
+    PrivacyBudget budget = PrivacyBudget.inMemory(10, 0);
     Secret secret = Secret.generate();
     budget.spend(new LaplaceEvent(1, 1), "private-aggregation", "on D", secret.releaseId());
     double spent = budget.spent().epsilon();
@@ -52,7 +52,7 @@ class ReleaseSecretReuseTest {
 
   @Test
   void inMemoryBudget_refusedForOverspend_doesNotUseUpTheReleaseId() {
-    PrivacyBudget budget = new PrivacyBudget(1, 0);
+    PrivacyBudget budget = PrivacyBudget.inMemory(1, 0);
     byte[] id = Secret.generate().releaseId();
     assertThatThrownBy(() -> budget.spend(new LaplaceEvent(0.5, 1), "m", "", id))
         .isInstanceOf(org.privspark.core.accounting.BudgetExhaustedException.class);
@@ -65,7 +65,7 @@ class ReleaseSecretReuseTest {
    */
   @Test
   void mechanismReleaseWithABudget_refusesAKeyedSourceWhoseSecretWasCharged() {
-    PrivacyBudget budget = new PrivacyBudget(10, 0);
+    PrivacyBudget budget = PrivacyBudget.inMemory(10, 0);
     Secret s = Secret.generate();
     org.privspark.core.mechanism.LaplaceMechanism m =
         org.privspark.core.mechanism.LaplaceMechanism.builder().epsilon(0.1).l1Sensitivity(1).build();
@@ -106,7 +106,7 @@ class ReleaseSecretReuseTest {
    */
   @Test
   void rawReleaseFromTheKeyOfAChargedRelease_isRefused() {
-    PrivacyBudget budget = new PrivacyBudget(10, 0);
+    PrivacyBudget budget = PrivacyBudget.inMemory(10, 0);
     Secret s = Secret.generate();
     org.privspark.core.mechanism.LaplaceMechanism m =
         org.privspark.core.mechanism.LaplaceMechanism.builder().epsilon(0.1).l1Sensitivity(1).build();
@@ -123,9 +123,9 @@ class ReleaseSecretReuseTest {
     org.privspark.core.mechanism.LaplaceMechanism m =
         org.privspark.core.mechanism.LaplaceMechanism.builder().epsilon(0.1).l1Sensitivity(1).build();
     double first = m.release(100.0, org.privspark.core.noise.KeyedStreamSource.forCell(s, "rows"),
-        new PrivacyBudget(10, 0)).value();
+        PrivacyBudget.inMemory(10, 0)).value();
     double again = m.release(100.0, org.privspark.core.noise.KeyedStreamSource.forCell(s, "rows"),
-        new PrivacyBudget(10, 0)).value();
+        PrivacyBudget.inMemory(10, 0)).value();
     double bound = m.release(100.0, org.privspark.core.noise.KeyedStreamSource.forCell(
         org.privspark.core.noise.ReleaseKey.of(s, s.releaseId()), "rows")).value();
     double unbound = m.release(100.0, org.privspark.core.noise.KeyedStreamSource.forCell(s, "rows")).value();

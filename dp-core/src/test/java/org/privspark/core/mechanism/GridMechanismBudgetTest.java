@@ -25,7 +25,7 @@ class GridMechanismBudgetTest {
 
   @Test
   void release_withBudget_chargesTheEventBeforeReleasing() {
-    PrivacyBudget budget = new PrivacyBudget(1.0, 0.0);
+    PrivacyBudget budget = PrivacyBudget.inMemory(1.0, 0.0);
     NoisyValue v = LAPLACE.release(10.0, KeyedStreamSource.forCell(SECRET, "cell"), budget);
     assertThat(v.event()).isEqualTo(LAPLACE.event());
     PrivacyGuarantee expected = new RdpAccountant().compose(LAPLACE.event()).epsilon(0.0);
@@ -35,7 +35,7 @@ class GridMechanismBudgetTest {
 
   @Test
   void release_overBudget_throwsAndDrawsNothing() {
-    PrivacyBudget budget = new PrivacyBudget(0.7, 0.0);
+    PrivacyBudget budget = PrivacyBudget.inMemory(0.7, 0.0);
     // Another release, keyed by another secret (one secret keys one release per budget).
     LAPLACE.release(1.0, KeyedStreamSource.forCell(org.privspark.core.noise.Secret.generate(), "other"), budget);
     KeyedStreamSource source = KeyedStreamSource.forCell(SECRET, "cell");
@@ -45,7 +45,7 @@ class GridMechanismBudgetTest {
 
   @Test
   void release_invalidValue_chargesNothing() {
-    PrivacyBudget budget = new PrivacyBudget(1.0, 1e-5);
+    PrivacyBudget budget = PrivacyBudget.inMemory(1.0, 1e-5);
     KeyedStreamSource source = KeyedStreamSource.forCell(SECRET, "cell");
     assertThatThrownBy(() -> GAUSSIAN.release(Double.NaN, source, budget)).hasMessageContaining("value must be finite");
     assertThatThrownBy(() -> GAUSSIAN.release(new double[] {1, Double.POSITIVE_INFINITY}, source, budget))
@@ -56,7 +56,7 @@ class GridMechanismBudgetTest {
 
   @Test
   void releaseVector_withBudget_chargesTheVectorEvent() {
-    PrivacyBudget budget = new PrivacyBudget(5.0, 1e-5);
+    PrivacyBudget budget = PrivacyBudget.inMemory(5.0, 1e-5);
     NoisyVector v = GAUSSIAN.release(new double[] {1, 2, 3}, KeyedStreamSource.forCell(SECRET, "cell"), budget);
     assertThat(v.event()).isEqualTo(GAUSSIAN.eventFor(3));
     assertThat(budget.spent()).isEqualTo(new RdpAccountant().compose(GAUSSIAN.eventFor(3)).epsilon(1e-5));

@@ -66,7 +66,7 @@ class LargeValuesTest {
   void release_hugeScalarsWithBudget_chargedAndReleased() {
     for (GridMechanism<?, ?> m : MECHANISMS) {
       for (double x : HUGE) {
-        PrivacyBudget budget = new PrivacyBudget(1e4, 1e-3);
+        PrivacyBudget budget = PrivacyBudget.inMemory(1e4, 1e-3);
         NoisyValue v = m.release(x, stream("budget/" + x), budget);
         assertSoundRelease(x, v.value(), v.confidenceInterval(0.999), m.granularity());
         assertThat(budget.spent()).isEqualTo(new RdpAccountant().compose(m.event()).epsilon(1e-3));
@@ -80,7 +80,7 @@ class LargeValuesTest {
     for (GridMechanism<?, ?> m : MECHANISMS) {
       // A charged release draws bound to its charge; the uncharged one from the same bound stream.
       NoisyVector plain = m.release(values, KeyedStreamSource.forCell(ReleaseKey.of(SECRET, SECRET.releaseId()), "vector"));
-      NoisyVector charged = m.release(values, stream("vector"), new PrivacyBudget(1e4, 1e-3));
+      NoisyVector charged = m.release(values, stream("vector"), PrivacyBudget.inMemory(1e4, 1e-3));
       assertThat(charged).isEqualTo(plain);
       for (int i = 0; i < values.length; i++) {
         assertSoundRelease(values[i], plain.value(i), plain.confidenceInterval(i, 0.999), m.granularity());
@@ -176,7 +176,7 @@ class LargeValuesTest {
   void release_sumNear1e15_isCloseAndCovered() {
     LaplaceMechanism m = LaplaceMechanism.builder().epsilon(1).l1Sensitivity(1).build();
     double sum = 999_999_999_999_999.75;
-    PrivacyBudget budget = new PrivacyBudget(1, 0);
+    PrivacyBudget budget = PrivacyBudget.inMemory(1, 0);
     NoisyValue v = m.release(sum, stream("sum-1e15"), budget);
     // |noise| > 40 has probability 2e^-40 at scale 1; ulp(1e15) = 0.125 adds at most 0.0625.
     assertThat(Math.abs(v.value() - sum)).isLessThan(40);
@@ -213,7 +213,7 @@ class LargeValuesTest {
       assertThatThrownBy(() -> m.release(new double[] {123456.789, Double.NaN}, stream("nan")))
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessage("every entry of values must be finite (not shown: it may be private)");
-      assertThatThrownBy(() -> m.release(Double.POSITIVE_INFINITY, stream("inf"), new PrivacyBudget(1e4, 1e-3)))
+      assertThatThrownBy(() -> m.release(Double.POSITIVE_INFINITY, stream("inf"), PrivacyBudget.inMemory(1e4, 1e-3)))
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessage("value must be finite (not shown: it may be private)");
     }

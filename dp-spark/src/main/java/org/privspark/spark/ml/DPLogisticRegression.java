@@ -9,6 +9,8 @@ import org.apache.spark.ml.util.Identifiable;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.privspark.spark.ml.params.HasProbabilisticColumns;
+import org.privspark.spark.ml.params.ProbabilisticColumns;
 import org.privspark.spark.ml.params.ParamChecks;
 
 /**
@@ -39,11 +41,10 @@ import org.privspark.spark.ml.params.ParamChecks;
  * <p>Not thread-safe (as Spark's estimators).
  */
 public final class DPLogisticRegression
-    extends DpSgdEstimator<DPLogisticRegressionModel, DPLogisticRegression> {
+    extends DpSgdEstimator<DPLogisticRegressionModel, DPLogisticRegression> implements HasProbabilisticColumns {
   private static final long serialVersionUID = 1L;
 
-  private final Param<String> probabilityCol;
-  private final Param<String> rawPredictionCol;
+  private final ProbabilisticColumns columns;
   private final DoubleParam threshold;
 
   /** A new estimator with a fresh uid (prefix {@code dplogreg}) and the default params. */
@@ -54,45 +55,54 @@ public final class DPLogisticRegression
   /** An estimator with the given uid (Spark's readers call this). */
   public DPLogisticRegression(String uid) {
     super(uid);
-    probabilityCol = new Param<>(uid, "probabilityCol", "column of class probabilities [1-p, p]",
-        ParamChecks.columnName("probabilityCol"));
-    rawPredictionCol = new Param<>(uid, "rawPredictionCol", "column of margins [-m, m]",
-        ParamChecks.columnName("rawPredictionCol"));
+    columns = new ProbabilisticColumns(this);
     threshold = new DoubleParam(uid, "threshold", "predict 1 when p > threshold, in [0, 1]",
         ParamChecks.inClosed("threshold", 0, 1));
-    setDefault(probabilityCol, "probability");
-    setDefault(rawPredictionCol, "rawPrediction");
     setDefault(threshold, 0.5);
   }
 
-  /** Probability column [1 − p, p]; default "probability". */
-  public Param<String> probabilityCol() {
-    return probabilityCol;
+  @Override
+  public ProbabilisticColumns probabilisticColumns() {
+    return columns;
   }
 
-  /** Raw prediction column [−m, m] with m = w·x + b; default "rawPrediction". */
-  public Param<String> rawPredictionCol() {
-    return rawPredictionCol;
-  }
-
-  /** Decision threshold on p in [0, 1]; default 0.5. */
+  /**
+   * Decision threshold on p in [0, 1]; default 0.5.
+   *
+   * @return the param, for param maps and {@code getOrDefault}
+   */
   public DoubleParam threshold() {
     return threshold;
   }
 
-  /** Sets {@link #probabilityCol()}; the value is validated at once. */
+  /**
+   * Sets {@link #probabilityCol()}; the value is validated at once.
+   *
+   * @param value the new value
+   * @return this stage, for chaining
+   */
   public DPLogisticRegression setProbabilityCol(String value) {
-    set(probabilityCol, value);
+    set(probabilityCol(), value);
     return this;
   }
 
-  /** Sets {@link #rawPredictionCol()}; the value is validated at once. */
+  /**
+   * Sets {@link #rawPredictionCol()}; the value is validated at once.
+   *
+   * @param value the new value
+   * @return this stage, for chaining
+   */
   public DPLogisticRegression setRawPredictionCol(String value) {
-    set(rawPredictionCol, value);
+    set(rawPredictionCol(), value);
     return this;
   }
 
-  /** Sets {@link #threshold()}; the value is validated at once. */
+  /**
+   * Sets {@link #threshold()}; the value is validated at once.
+   *
+   * @param value the new value
+   * @return this stage, for chaining
+   */
   public DPLogisticRegression setThreshold(double value) {
     set(threshold, value);
     return this;
@@ -100,8 +110,8 @@ public final class DPLogisticRegression
 
   @Override
   StructType outputSchema(StructType schema) {
-    return DPLogisticRegressionModel.output(schema, $(predictionCol()), $(probabilityCol),
-        $(rawPredictionCol));
+    return DPLogisticRegressionModel.output(schema, $(predictionCol()), $(probabilityCol()),
+        $(rawPredictionCol()));
   }
 
   @Override

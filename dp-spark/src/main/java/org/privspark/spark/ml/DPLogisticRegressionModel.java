@@ -16,6 +16,8 @@ import org.apache.spark.sql.api.java.UDF1;
 import org.apache.spark.sql.expressions.UserDefinedFunction;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.privspark.spark.ml.params.HasProbabilisticColumns;
+import org.privspark.spark.ml.params.ProbabilisticColumns;
 import org.privspark.spark.ml.params.ParamChecks;
 
 /**
@@ -23,54 +25,63 @@ import org.privspark.spark.ml.params.ParamChecks;
  * prediction (0 or 1), the probability vector [1 − p, p] and the raw prediction [−m, m], where m =
  * w·x + b and p = sigmoid(m). Using the model costs no budget (post-processing).
  */
-public final class DPLogisticRegressionModel extends DpSgdModel<DPLogisticRegressionModel> {
+public final class DPLogisticRegressionModel extends DpSgdModel<DPLogisticRegressionModel>
+    implements HasProbabilisticColumns {
   private static final long serialVersionUID = 1L;
 
-  private final Param<String> probabilityCol;
-  private final Param<String> rawPredictionCol;
+  private final ProbabilisticColumns columns;
   private final DoubleParam threshold;
 
   DPLogisticRegressionModel(String uid, double[] coefficients, double intercept, PrivacyRecord record) {
     super(uid, coefficients, intercept, record);
-    probabilityCol = new Param<>(uid, "probabilityCol", "column of class probabilities [1-p, p]",
-        ParamChecks.columnName("probabilityCol"));
-    rawPredictionCol = new Param<>(uid, "rawPredictionCol", "column of margins [-m, m]",
-        ParamChecks.columnName("rawPredictionCol"));
+    columns = new ProbabilisticColumns(this);
     threshold = new DoubleParam(uid, "threshold", "predict 1 when p > threshold, in [0, 1]",
         ParamChecks.inClosed("threshold", 0, 1));
-    setDefault(probabilityCol, "probability");
-    setDefault(rawPredictionCol, "rawPrediction");
     setDefault(threshold, 0.5);
   }
 
-  /** The {@code probabilityCol} param (see its doc string for the range and default). */
-  public Param<String> probabilityCol() {
-    return probabilityCol;
+  @Override
+  public ProbabilisticColumns probabilisticColumns() {
+    return columns;
   }
 
-  /** The {@code rawPredictionCol} param (see its doc string for the range and default). */
-  public Param<String> rawPredictionCol() {
-    return rawPredictionCol;
-  }
-
-  /** The {@code threshold} param (see its doc string for the range and default). */
+  /**
+   * The {@code threshold} param (see its doc string for the range and default).
+   *
+   * @return the param, for param maps and {@code getOrDefault}
+   */
   public DoubleParam threshold() {
     return threshold;
   }
 
-  /** Sets {@link #probabilityCol()}; the value is validated at once. */
+  /**
+   * Sets {@link #probabilityCol()}; the value is validated at once.
+   *
+   * @param value the new value
+   * @return this stage, for chaining
+   */
   public DPLogisticRegressionModel setProbabilityCol(String value) {
-    set(probabilityCol, value);
+    set(probabilityCol(), value);
     return this;
   }
 
-  /** Sets {@link #rawPredictionCol()}; the value is validated at once. */
+  /**
+   * Sets {@link #rawPredictionCol()}; the value is validated at once.
+   *
+   * @param value the new value
+   * @return this stage, for chaining
+   */
   public DPLogisticRegressionModel setRawPredictionCol(String value) {
-    set(rawPredictionCol, value);
+    set(rawPredictionCol(), value);
     return this;
   }
 
-  /** Sets {@link #threshold()}; the value is validated at once. */
+  /**
+   * Sets {@link #threshold()}; the value is validated at once.
+   *
+   * @param value the new value
+   * @return this stage, for chaining
+   */
   public DPLogisticRegressionModel setThreshold(double value) {
     set(threshold, value);
     return this;
@@ -95,7 +106,7 @@ public final class DPLogisticRegressionModel extends DpSgdModel<DPLogisticRegres
   @Override
   public StructType transformSchema(StructType schema) {
     checkInput(schema);
-    return output(schema, $(predictionCol()), $(probabilityCol), $(rawPredictionCol));
+    return output(schema, $(predictionCol()), $(probabilityCol()), $(rawPredictionCol()));
   }
 
   @Override
@@ -116,8 +127,8 @@ public final class DPLogisticRegressionModel extends DpSgdModel<DPLogisticRegres
         DpSgd.sigmoid(margin(w, b, x)) > t ? 1.0 : 0.0, DataTypes.DoubleType);
     String f = $(featuresCol());
     return dataset
-        .withColumn($(rawPredictionCol), raw.apply(col(f)))
-        .withColumn($(probabilityCol), prob.apply(col(f)))
+        .withColumn($(rawPredictionCol()), raw.apply(col(f)))
+        .withColumn($(probabilityCol()), prob.apply(col(f)))
         .withColumn($(predictionCol()), pred.apply(col(f)));
   }
 

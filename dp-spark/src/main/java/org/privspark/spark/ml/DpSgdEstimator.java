@@ -118,7 +118,11 @@ public abstract class DpSgdEstimator<M extends DpSgdModel<M>, S extends DpSgdEst
   private final DoubleParam targetEpsilon;
   private final DoubleParam targetDelta;
 
-  /** Declares the shared params and their defaults for the stage {@code uid}. */
+  /**
+   * Declares the shared params and their defaults for the stage {@code uid}.
+   *
+   * @param uid the stage's unique id
+   */
   protected DpSgdEstimator(String uid) {
     super(uid);
     featuresCol = new Param<>(uid, "featuresCol", "features column name (vectors)",
@@ -176,32 +180,56 @@ public abstract class DpSgdEstimator<M extends DpSgdModel<M>, S extends DpSgdEst
 
   // ---- params (public no-argument accessors: Spark finds params by reflection on these) ----
 
-  /** Features column (vectors); default "features". */
+  /**
+   * Features column (vectors); default "features".
+   *
+   * @return the param, for param maps and {@code getOrDefault}
+   */
   public Param<String> featuresCol() {
     return featuresCol;
   }
 
-  /** Label column (numeric or boolean); default "label". */
+  /**
+   * Label column (numeric or boolean); default "label".
+   *
+   * @return the param, for param maps and {@code getOrDefault}
+   */
   public Param<String> labelCol() {
     return labelCol;
   }
 
-  /** Prediction column the model adds; default "prediction". */
+  /**
+   * Prediction column the model adds; default "prediction".
+   *
+   * @return the param, for param maps and {@code getOrDefault}
+   */
   public Param<String> predictionCol() {
     return predictionCol;
   }
 
-  /** Epochs, &ge; 1; default 5. The run takes epochs·⌊1/q⌋ steps. */
+  /**
+   * Epochs, &ge; 1; default 5. The run takes epochs·⌊1/q⌋ steps.
+   *
+   * @return the param, for param maps and {@code getOrDefault}
+   */
   public IntParam epochs() {
     return epochs;
   }
 
-  /** Poisson sampling rate q in (0, 1]; no default (set it or {@link #expectedBatchSize()}). */
+  /**
+   * Poisson sampling rate q in (0, 1]; no default (set it or {@link #expectedBatchSize()}).
+   *
+   * @return the param, for param maps and {@code getOrDefault}
+   */
   public DoubleParam sampleRate() {
     return sampleRate;
   }
 
-  /** Expected units per step B = q·N &gt; 0; requires {@link #numUnits()}; no default. */
+  /**
+   * Expected units per step B = q·N &gt; 0; requires {@link #numUnits()}; no default.
+   *
+   * @return the param, for param maps and {@code getOrDefault}
+   */
   public DoubleParam expectedBatchSize() {
     return expectedBatchSize;
   }
@@ -212,12 +240,18 @@ public abstract class DpSgdEstimator<M extends DpSgdModel<M>, S extends DpSgdEst
    * weighs the same however many rows it kept and C and η need no retuning with k; or {@code
    * "sum"}, their sum clipped to C. The sensitivity is C in both, so the noise and the cost are
    * the same; one-row units (row-level mode) are treated alike by both.
+   *
+   * @return the param, for param maps and {@code getOrDefault}
    */
   public Param<String> unitGradient() {
     return unitGradient;
   }
 
-  /** {@link #unitGradient()} as a mode. */
+  /**
+   * {@link #unitGradient()} as a mode.
+   *
+   * @return the current value, or the default
+   */
   public UnitGradient getUnitGradient() {
     return UnitGradient.of($(unitGradient));
   }
@@ -226,6 +260,8 @@ public abstract class DpSgdEstimator<M extends DpSgdModel<M>, S extends DpSgdEst
    * The public number of units N &ge; 1 (of rows, with {@code rowIsUnit}): it sets q = B/N with
    * {@link #expectedBatchSize()} and the divisor q·N of every step, and is not protected. Set it
    * or {@link #numUnitsNoiseStd()}.
+   *
+   * @return the param, for param maps and {@code getOrDefault}
    */
   public LongParam numUnits() {
     return numUnits;
@@ -237,6 +273,8 @@ public abstract class DpSgdEstimator<M extends DpSgdModel<M>, S extends DpSgdEst
    * as N. Its event is composed into the run's event (one charge, one ledger entry, before any
    * data is read), and a {@code targetEpsilon} covers both. Set it or {@link #numUnits()}; it
    * cannot serve {@link #expectedBatchSize()}, since q must be known before the charge.
+   *
+   * @return the param, for param maps and {@code getOrDefault}
    */
   public DoubleParam numUnitsNoiseStd() {
     return numUnitsNoiseStd;
@@ -245,91 +283,161 @@ public abstract class DpSgdEstimator<M extends DpSgdModel<M>, S extends DpSgdEst
   /**
    * The public feature dimension d &ge; 1; unset means the vector size recorded in the features
    * column's ML attribute metadata. Rows whose features have another size are dropped.
+   *
+   * @return the param, for param maps and {@code getOrDefault}
    */
   public IntParam numFeatures() {
     return numFeatures;
   }
 
-  /** L2 bound C &gt; 0 of each row's gradient and of each unit's contribution; default 1. */
+  /**
+   * L2 bound C &gt; 0 of each row's gradient and of each unit's contribution; default 1.
+   *
+   * @return the param, for param maps and {@code getOrDefault}
+   */
   public DoubleParam clipNorm() {
     return clipNorm;
   }
 
-  /** Constant learning rate &gt; 0; default 1. */
+  /**
+   * Constant learning rate &gt; 0; default 1.
+   *
+   * @return the param, for param maps and {@code getOrDefault}
+   */
   public DoubleParam learningRate() {
     return learningRate;
   }
 
-  /** L2 regularisation &ge; 0 (applied on the driver, intercept excluded); default 0. */
+  /**
+   * L2 regularisation &ge; 0 (applied on the driver, intercept excluded); default 0.
+   *
+   * @return the param, for param maps and {@code getOrDefault}
+   */
   public DoubleParam regParam() {
     return regParam;
   }
 
-  /** Whether to fit an intercept; default true. */
+  /**
+   * Whether to fit an intercept; default true.
+   *
+   * @return the param, for param maps and {@code getOrDefault}
+   */
   public BooleanParam fitIntercept() {
     return fitIntercept;
   }
 
-  /** Noise multiplier z = σ/C &gt; 0; set it, or {@link #targetEpsilon()} and {@link #targetDelta()}. */
+  /**
+   * Noise multiplier z = σ/C &gt; 0; set it, or {@link #targetEpsilon()} and {@link #targetDelta()}.
+   *
+   * @return the param, for param maps and {@code getOrDefault}
+   */
   public DoubleParam noiseMultiplier() {
     return noiseMultiplier;
   }
 
-  /** Target ε &gt; 0 of the whole run; z is the smallest that meets it (with {@link #targetDelta()}). */
+  /**
+   * Target ε &gt; 0 of the whole run; z is the smallest that meets it (with {@link #targetDelta()}).
+   *
+   * @return the param, for param maps and {@code getOrDefault}
+   */
   public DoubleParam targetEpsilon() {
     return targetEpsilon;
   }
 
-  /** Target δ in (0, 1) of the whole run. */
+  /**
+   * Target δ in (0, 1) of the whole run.
+   *
+   * @return the param, for param maps and {@code getOrDefault}
+   */
   public DoubleParam targetDelta() {
     return targetDelta;
   }
 
   // ---- setters (return the concrete type) ----
 
-  /** Sets {@link #featuresCol()}; the value is validated at once. */
+  /**
+   * Sets {@link #featuresCol()}; the value is validated at once.
+   *
+   * @param value the new value
+   * @return this stage, for chaining
+   */
   public S setFeaturesCol(String value) {
     set(featuresCol, value);
     return self();
   }
 
-  /** Sets {@link #labelCol()}; the value is validated at once. */
+  /**
+   * Sets {@link #labelCol()}; the value is validated at once.
+   *
+   * @param value the new value
+   * @return this stage, for chaining
+   */
   public S setLabelCol(String value) {
     set(labelCol, value);
     return self();
   }
 
-  /** Sets {@link #predictionCol()}; the value is validated at once. */
+  /**
+   * Sets {@link #predictionCol()}; the value is validated at once.
+   *
+   * @param value the new value
+   * @return this stage, for chaining
+   */
   public S setPredictionCol(String value) {
     set(predictionCol, value);
     return self();
   }
 
-  /** Sets {@link #epochs()}; the value is validated at once. */
+  /**
+   * Sets {@link #epochs()}; the value is validated at once.
+   *
+   * @param value the new value
+   * @return this stage, for chaining
+   */
   public S setEpochs(int value) {
     set(epochs, value);
     return self();
   }
 
-  /** Sets {@link #sampleRate()}; the value is validated at once. */
+  /**
+   * Sets {@link #sampleRate()}; the value is validated at once.
+   *
+   * @param value the new value
+   * @return this stage, for chaining
+   */
   public S setSampleRate(double value) {
     set(sampleRate, value);
     return self();
   }
 
-  /** Sets {@link #expectedBatchSize()}; the value is validated at once. */
+  /**
+   * Sets {@link #expectedBatchSize()}; the value is validated at once.
+   *
+   * @param value the new value
+   * @return this stage, for chaining
+   */
   public S setExpectedBatchSize(double value) {
     set(expectedBatchSize, value);
     return self();
   }
 
-  /** Sets {@link #numUnits()}; the value is validated at once. */
+  /**
+   * Sets {@link #numUnits()}; the value is validated at once.
+   *
+   * @param value the new value
+   * @return this stage, for chaining
+   */
   public S setNumUnits(long value) {
     set(numUnits, value);
     return self();
   }
 
-  /** Sets {@link #numUnitsNoiseStd()}; the value is validated at once. */
+  /**
+   * Sets {@link #numUnitsNoiseStd()}; the value is validated at once.
+   *
+   * @param value the new value
+   * @return this stage, for chaining
+   */
   public S setNumUnitsNoiseStd(double value) {
     set(numUnitsNoiseStd, value);
     return self();
@@ -338,6 +446,8 @@ public abstract class DpSgdEstimator<M extends DpSgdModel<M>, S extends DpSgdEst
   /**
    * The old name of {@link #setNumUnits} (N was the row count when every row was its own unit).
    *
+   * @param value N, &ge; 1
+   * @return this estimator, for chaining
    * @deprecated use {@link #setNumUnits}; saved estimators with the old param name do not load
    */
   @Deprecated
@@ -348,6 +458,8 @@ public abstract class DpSgdEstimator<M extends DpSgdModel<M>, S extends DpSgdEst
   /**
    * The old name of {@link #setNumUnitsNoiseStd}.
    *
+   * @param value σ of the count, in [1, 2^19]
+   * @return this estimator, for chaining
    * @deprecated use {@link #setNumUnitsNoiseStd}
    */
   @Deprecated
@@ -358,55 +470,98 @@ public abstract class DpSgdEstimator<M extends DpSgdModel<M>, S extends DpSgdEst
   /**
    * Sets {@link #unitGradient()}: "mean" or "sum"; any other value is refused at once with an
    * {@link IllegalArgumentException} naming the param and the allowed values.
+   *
+   * @param value {@code "mean"} or {@code "sum"}
+   * @return this estimator, for chaining
    */
   public S setUnitGradient(String value) {
     set(unitGradient, value);
     return self();
   }
 
-  /** Sets {@link #numFeatures()}; the value is validated at once. */
+  /**
+   * Sets {@link #numFeatures()}; the value is validated at once.
+   *
+   * @param value the new value
+   * @return this stage, for chaining
+   */
   public S setNumFeatures(int value) {
     set(numFeatures, value);
     return self();
   }
 
-  /** Sets {@link #clipNorm()}; the value is validated at once. */
+  /**
+   * Sets {@link #clipNorm()}; the value is validated at once.
+   *
+   * @param value the new value
+   * @return this stage, for chaining
+   */
   public S setClipNorm(double value) {
     set(clipNorm, value);
     return self();
   }
 
-  /** Sets {@link #learningRate()}; the value is validated at once. */
+  /**
+   * Sets {@link #learningRate()}; the value is validated at once.
+   *
+   * @param value the new value
+   * @return this stage, for chaining
+   */
   public S setLearningRate(double value) {
     set(learningRate, value);
     return self();
   }
 
-  /** Sets {@link #regParam()}; the value is validated at once. */
+  /**
+   * Sets {@link #regParam()}; the value is validated at once.
+   *
+   * @param value the new value
+   * @return this stage, for chaining
+   */
   public S setRegParam(double value) {
     set(regParam, value);
     return self();
   }
 
-  /** Sets {@link #fitIntercept()}; the value is validated at once. */
+  /**
+   * Sets {@link #fitIntercept()}; the value is validated at once.
+   *
+   * @param value the new value
+   * @return this stage, for chaining
+   */
   public S setFitIntercept(boolean value) {
     set(fitIntercept, value);
     return self();
   }
 
-  /** Sets {@link #noiseMultiplier()}; the value is validated at once. */
+  /**
+   * Sets {@link #noiseMultiplier()}; the value is validated at once.
+   *
+   * @param value the new value
+   * @return this stage, for chaining
+   */
   public S setNoiseMultiplier(double value) {
     set(noiseMultiplier, value);
     return self();
   }
 
-  /** Sets {@link #targetEpsilon()}; the value is validated at once. */
+  /**
+   * Sets {@link #targetEpsilon()}; the value is validated at once.
+   *
+   * @param value the new value
+   * @return this stage, for chaining
+   */
   public S setTargetEpsilon(double value) {
     set(targetEpsilon, value);
     return self();
   }
 
-  /** Sets {@link #targetDelta()}; the value is validated at once. */
+  /**
+   * Sets {@link #targetDelta()}; the value is validated at once.
+   *
+   * @param value the new value
+   * @return this stage, for chaining
+   */
   public S setTargetDelta(double value) {
     set(targetDelta, value);
     return self();
@@ -428,6 +583,7 @@ public abstract class DpSgdEstimator<M extends DpSgdModel<M>, S extends DpSgdEst
    * smallest that meets (targetEpsilon, targetDelta) for the whole run, count included, on the
    * budget's order grid). The step mechanism is built here, so a z it refuses spends nothing.
    *
+   * @return the plan: what the run will do and cost
    * @throws IllegalArgumentException naming the missing or conflicting params and how to fix them
    * @throws IllegalStateException if no budget is set
    */

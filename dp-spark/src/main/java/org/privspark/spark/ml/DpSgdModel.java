@@ -62,22 +62,38 @@ public abstract class DpSgdModel<M extends DpSgdModel<M>> extends VectorModel<M>
   }
 
 
-  /** The coefficients (a copy). */
+  /**
+   * The coefficients (a copy).
+   *
+   * @return the weights w, one per feature
+   */
   public Vector coefficients() {
     return Vectors.dense(coefficients.clone());
   }
 
-  /** The intercept (0 when none was fitted). */
+  /**
+   * The intercept (0 when none was fitted).
+   *
+   * @return the intercept b, 0 when none was fitted
+   */
   public double intercept() {
     return intercept;
   }
 
-  /** The number of features. */
+  /**
+   * The number of features.
+   *
+   * @return the number of features the model expects
+   */
   public int numFeatures() {
     return coefficients.length;
   }
 
-  /** What training cost. */
+  /**
+   * What training cost.
+   *
+   * @return the record: cost, unit and where the charge was recorded
+   */
   public PrivacyRecord privacyRecord() {
     return record;
   }
@@ -95,17 +111,29 @@ public abstract class DpSgdModel<M extends DpSgdModel<M>> extends VectorModel<M>
     return record.unit();
   }
 
-  /** ε of the training run at {@link #delta()}, per privacy unit. */
+  /**
+   * ε of the training run at {@link #delta()}, per privacy unit.
+   *
+   * @return ε of the training run
+   */
   public double epsilon() {
     return record.epsilon();
   }
 
-  /** The δ of {@link #epsilon()}. */
+  /**
+   * The δ of {@link #epsilon()}.
+   *
+   * @return δ of the training run
+   */
   public double delta() {
     return record.delta();
   }
 
-  /** The noise multiplier z = σ/C used. */
+  /**
+   * The noise multiplier z = σ/C used.
+   *
+   * @return z = σ/C of the training run
+   */
   public double noiseMultiplier() {
     return record.noiseMultiplier();
   }

@@ -45,7 +45,11 @@ public record DpSgdPlan(
     }
   }
 
-  /** Whether N is a DP count of the units, released first, rather than a public number. */
+  /**
+   * Whether N is a DP count of the units, released first, rather than a public number.
+   *
+   * @return true when N is counted with noise, false when it is public
+   */
   public boolean countsUnits() {
     return numUnitsNoiseStd > 0;
   }
@@ -54,17 +58,27 @@ public record DpSgdPlan(
    * The event the whole run charges, once, before any data is read: the {@code steps}
    * Poisson-subsampled Gaussian steps, composed with the Gaussian count of the units when N is
    * counted ({@link #countsUnits()}).
+   *
+   * @return the event of the whole run
    */
   public PrivacyEvent event() {
     return eventAfter(steps);
   }
 
-  /** The steps alone: {@code steps} Poisson-subsampled Gaussian releases. */
+  /**
+   * The steps alone: {@code steps} Poisson-subsampled Gaussian releases.
+   *
+   * @return the event of the steps, without the count
+   */
   public SampledGaussianEvent trainingEvent() {
     return new SampledGaussianEvent(sampleRate, noiseMultiplier, steps);
   }
 
-  /** The run's ε at {@link #delta()} by the RDP accountant on {@link #grid()}. */
+  /**
+   * The run's ε at {@link #delta()} by the RDP accountant on {@link #grid()}.
+   *
+   * @return ε of the whole run
+   */
   public double epsilon() {
     return epsilonAfter(steps);
   }
@@ -72,6 +86,9 @@ public record DpSgdPlan(
   /**
    * The ε at {@link #delta()} of what has been released once {@code stepsDone} steps are done (the
    * count, when N is counted, is released before the first step); for progress reports.
+   *
+   * @param stepsDone the steps done so far, in [0, {@link #steps()}]
+   * @return ε of what has been released so far; 0 before the first step when N is public
    */
   public double epsilonAfter(long stepsDone) {
     if (stepsDone == 0 && !countsUnits()) {
@@ -90,7 +107,11 @@ public record DpSgdPlan(
         : ComposedEvent.of(count, new SampledGaussianEvent(sampleRate, noiseMultiplier, stepsDone));
   }
 
-  /** The standard deviation of the Gaussian noise added to a step's summed gradient: z·C. */
+  /**
+   * The standard deviation of the Gaussian noise added to a step's summed gradient: z·C.
+   *
+   * @return z·C
+   */
   public double noiseStd() {
     return noiseMultiplier * clipNorm;
   }

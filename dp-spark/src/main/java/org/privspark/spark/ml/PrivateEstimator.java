@@ -30,7 +30,11 @@ public abstract class PrivateEstimator<M extends Model<M>, S extends PrivateEsti
   private final PrivacyUnitParams unitParams;
   private transient PrivacyBudget budget;
 
-  /** Declares the privacy-unit params for the stage {@code uid}. */
+  /**
+   * Declares the privacy-unit params for the stage {@code uid}.
+   *
+   * @param uid the stage's unique id
+   */
   protected PrivateEstimator(String uid) {
     this.uid = uid;
     this.unitParams = new PrivacyUnitParams(this);
@@ -46,31 +50,55 @@ public abstract class PrivateEstimator<M extends Model<M>, S extends PrivateEsti
     return unitParams;
   }
 
-  /** This estimator as its concrete type, for setters. */
+  /**
+   * This estimator as its concrete type, for setters.
+   *
+   * @return {@code this}, typed as the subclass
+   */
   @SuppressWarnings("unchecked")
   protected final S self() {
     return (S) this;
   }
 
-  /** Sets {@link #privacyUnit()}: the name of the unit the rows belong to, e.g. "person"; validated at once. */
+  /**
+   * Sets {@link #privacyUnit()}: the name of the unit the rows belong to, e.g. "person"; validated at once.
+   *
+   * @param value the unit's name
+   * @return this estimator, for chaining
+   */
   public S setPrivacyUnit(String value) {
     set(privacyUnit(), value);
     return self();
   }
 
-  /** Sets {@link #privacyUnitCol()}: the column identifying each row's unit; validated at once. */
+  /**
+   * Sets {@link #privacyUnitCol()}: the column identifying each row's unit; validated at once.
+   *
+   * @param value the column's name
+   * @return this estimator, for chaining
+   */
   public S setPrivacyUnitCol(String value) {
     set(privacyUnitCol(), value);
     return self();
   }
 
-  /** Sets {@link #maxRowsPerUnit()}: k, the most rows one unit contributes, in [1, 2^20]. */
+  /**
+   * Sets {@link #maxRowsPerUnit()}: k, the most rows one unit contributes, in [1, 2^20].
+   *
+   * @param value k, in [1, 2^20]
+   * @return this estimator, for chaining
+   */
   public S setMaxRowsPerUnit(int value) {
     set(maxRowsPerUnit(), value);
     return self();
   }
 
-  /** Sets {@link #rowIsUnit()}: the caller states that each row is one unit (row-level mode). */
+  /**
+   * Sets {@link #rowIsUnit()}: the caller states that each row is one unit (row-level mode).
+   *
+   * @param value true when each row is one unit
+   * @return this estimator, for chaining
+   */
   public S setRowIsUnit(boolean value) {
     set(rowIsUnit(), value);
     return self();
@@ -79,18 +107,29 @@ public abstract class PrivateEstimator<M extends Model<M>, S extends PrivateEsti
   /**
    * The budget every {@code fit} charges (required; not a Spark param, not saved). A budget of a
    * ledger ({@code Ledger.budget()}) records each fit as one entry.
+   *
+   * @param value the budget; a fit refuses to start without one
+   * @return this estimator, for chaining
    */
   public S setBudget(PrivacyBudget value) {
     this.budget = value;
     return self();
   }
 
-  /** The budget {@code fit} charges, or null when none is set. */
+  /**
+   * The budget {@code fit} charges, or null when none is set.
+   *
+   * @return the budget, or null
+   */
   public PrivacyBudget getBudget() {
     return budget;
   }
 
-  /** "ClassName uid": how messages name this stage. */
+  /**
+   * "ClassName uid": how messages name this stage.
+   *
+   * @return the class's simple name and the uid
+   */
   protected final String stageName() {
     return getClass().getSimpleName() + " " + uid;
   }
@@ -98,6 +137,7 @@ public abstract class PrivateEstimator<M extends Model<M>, S extends PrivateEsti
   /**
    * The budget, for a fit about to start.
    *
+   * @return the budget set with {@link #setBudget}
    * @throws IllegalStateException if none is set (checked before anything is read or charged)
    */
   protected final PrivacyBudget requireBudget() {
@@ -112,6 +152,9 @@ public abstract class PrivateEstimator<M extends Model<M>, S extends PrivateEsti
    * What a fit claims to protect: {@code UnitClaim.perUnit(privacyUnit)} with a unit column,
    * {@code UnitClaim.rowIsUnit(privacyUnit)} in row-level mode, null when privacyUnit is unset
    * (which only a budget with no declared unit accepts).
+   *
+   * @param units the resolved unit params of a fit
+   * @return the claim, or null
    */
   public static UnitClaim claim(PrivacyUnitParams.Resolved units) {
     if (units.unit() == null) {
@@ -126,6 +169,10 @@ public abstract class PrivateEstimator<M extends Model<M>, S extends PrivateEsti
   /**
    * For subclasses' {@link #copy}: copies the params and the budget onto {@code to}, and nothing
    * else (a release secret, where a subclass has one, keys one release and is never copied).
+   *
+   * @param to the new stage
+   * @param extra params that override the copied ones
+   * @return {@code to}
    */
   protected final S copyTo(S to, ParamMap extra) {
     copyValues(to, extra);

@@ -23,7 +23,11 @@ public final class BoundsOptions {
     this.releaseSecret = releaseSecret;
   }
 
-  /** The defaults. */
+  /**
+   * The defaults.
+   *
+   * @return the default options: β = {@value #DEFAULT_EMPTY_BIN_PROBABILITY} and a fresh release secret
+   */
   public static BoundsOptions defaults() {
     return new BoundsOptions(DEFAULT_EMPTY_BIN_PROBABILITY, null);
   }
@@ -31,6 +35,9 @@ public final class BoundsOptions {
   /**
    * β, in (0, 1): the probability that the noise of some empty bin passes the threshold. A smaller β
    * raises the threshold: fewer spurious bins, more of a thin tail left outside the bounds.
+   *
+   * @param beta β, in (0, 1)
+   * @return options with this β; these are unchanged
    */
   public BoundsOptions emptyBinProbability(double beta) {
     Check.inOpen("emptyBinProbability", beta, 0, 1);
@@ -40,11 +47,19 @@ public final class BoundsOptions {
   /**
    * The release secret of the histogram (see {@link PrivateAggregation#releaseSecret(Secret)}):
    * only to reproduce a release, never on two budgets over the same people.
+   *
+   * @param secret the secret of this one release
+   * @return options with this secret; these are unchanged
    */
   public BoundsOptions releaseSecret(Secret secret) {
     return new BoundsOptions(emptyBinProbability, Check.notNull("releaseSecret", secret));
   }
 
+  /**
+   * β: the probability that the noise of some empty bin passes the threshold.
+   *
+   * @return β, in (0, 1)
+   */
   public double emptyBinProbability() {
     return emptyBinProbability;
   }

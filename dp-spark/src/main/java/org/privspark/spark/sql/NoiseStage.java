@@ -193,10 +193,14 @@ final class NoiseStage implements MapPartitionsFunction<Row, Row> {
     return quantiles(a, bins);
   }
 
-  /** Quantiles read off the noisy bins by dp-core's {@link HistogramQuantiles} (its Javadoc has the interval). */
+  /**
+   * Quantiles read off the noisy bins by dp-core's {@link HistogramQuantiles} (its Javadoc has the
+   * interval and the std). The one {@code _noise_std} is the largest of the ranks' stds, in the
+   * value's units.
+   */
   private static Object[] quantiles(Aggregate a, NoisyVector noisy) {
     QuantileEstimate q = HistogramQuantiles.of(noisy, a.edges(), a.ranks());
-    return new Object[] {toSeq(q.values()), q.noiseStd()[0], toSeq(q.ciLow()), toSeq(q.ciHigh())};
+    return new Object[] {toSeq(q.values()), q.widestNoiseStd(), toSeq(q.ciLow()), toSeq(q.ciHigh())};
   }
 
   private static scala.collection.immutable.Seq<Object> toSeq(double[] v) {

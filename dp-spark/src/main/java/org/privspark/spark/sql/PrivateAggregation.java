@@ -91,32 +91,68 @@ public final class PrivateAggregation {
     this.keys = keys;
   }
 
-  /** The number of rows per group (after bounding). */
+  /**
+   * Adds the number of rows per group (after bounding), output column {@code count}.
+   *
+   * @return this query, for chaining
+   */
   public PrivateAggregation count() {
     return add(new Aggregate(Aggregate.Kind.COUNT, null, Double.NaN, Double.NaN, 1));
   }
 
-  /** The number of distinct privacy units per group. */
+  /**
+   * Adds the number of distinct privacy units per group, output column {@code count_distinct_units}.
+   *
+   * @return this query, for chaining
+   */
   public PrivateAggregation countDistinctUnits() {
     return add(new Aggregate(Aggregate.Kind.COUNT_DISTINCT_UNITS, null, Double.NaN, Double.NaN, 1));
   }
 
-  /** The sum of {@code column}, each value clamped to [lower, upper]. */
+  /**
+   * Adds the sum of {@code column}, each value clamped to [lower, upper].
+   *
+   * @param column a numeric column of the data
+   * @param lower the clamping bound below, finite
+   * @param upper the clamping bound above, finite and &gt; {@code lower}
+   * @return this query, for chaining
+   */
   public PrivateAggregation sum(String column, double lower, double upper) {
     return add(valued(Aggregate.Kind.SUM, column, lower, upper));
   }
 
-  /** The mean of {@code column} clamped to [lower, upper], by the midpoint trick. */
+  /**
+   * Adds the mean of {@code column} clamped to [lower, upper], by the midpoint trick.
+   *
+   * @param column a numeric column of the data
+   * @param lower the clamping bound below, finite
+   * @param upper the clamping bound above, finite and &gt; {@code lower}
+   * @return this query, for chaining
+   */
   public PrivateAggregation mean(String column, double lower, double upper) {
     return add(valued(Aggregate.Kind.MEAN, column, lower, upper));
   }
 
-  /** The (population) variance of {@code column} clamped to [lower, upper]. */
+  /**
+   * Adds the (population) variance of {@code column} clamped to [lower, upper].
+   *
+   * @param column a numeric column of the data
+   * @param lower the clamping bound below, finite
+   * @param upper the clamping bound above, finite and &gt; {@code lower}
+   * @return this query, for chaining
+   */
   public PrivateAggregation variance(String column, double lower, double upper) {
     return add(valued(Aggregate.Kind.VARIANCE, column, lower, upper));
   }
 
-  /** The standard deviation of {@code column} clamped to [lower, upper]. */
+  /**
+   * Adds the standard deviation of {@code column} clamped to [lower, upper].
+   *
+   * @param column a numeric column of the data
+   * @param lower the clamping bound below, finite
+   * @param upper the clamping bound above, finite and &gt; {@code lower}
+   * @return this query, for chaining
+   */
   public PrivateAggregation stddev(String column, double lower, double upper) {
     return add(valued(Aggregate.Kind.STDDEV, column, lower, upper));
   }
@@ -126,7 +162,11 @@ public final class PrivateAggregation {
    * {@value Aggregate#QUANTILE_BINS} equal bins (resolution (upper − lower)/{@value
    * Aggregate#QUANTILE_BINS}). The output is an array with one value per rank.
    *
+   * @param column a numeric column of the data
+   * @param lower the clamping bound below, finite
+   * @param upper the clamping bound above, finite and &gt; {@code lower}
    * @param ranks one or more ranks in [0, 1], e.g. 0.5 and 0.9
+   * @return this query, for chaining
    */
   public PrivateAggregation quantiles(String column, double lower, double upper, double... ranks) {
     Aggregate base = valued(Aggregate.Kind.QUANTILES, column, lower, upper);
@@ -141,7 +181,9 @@ public final class PrivateAggregation {
    * A histogram of {@code column} over public bins [e₀, e₁), [e₁, e₂), …, [e_{n−1}, e_n]; values
    * below e₀ or above e_n count in the first or last bin. The output is an array of noisy counts.
    *
+   * @param column a numeric column of the data
    * @param edges at least two finite, strictly increasing bin edges
+   * @return this query, for chaining
    */
   public PrivateAggregation histogram(String column, double... edges) {
     Check.notNull("edges", edges);
@@ -156,6 +198,10 @@ public final class PrivateAggregation {
    * counts in the objective the budget split minimises (docs/AGGREGATIONS.md, "The budget
    * split"). A larger weight buys that statistic accuracy at the others' expense; only the
    * weights' ratios matter, and they leave partition selection's share alone.
+   *
+   * @param weight the weight, in [10^-6, 10^6]
+   * @return this query, for chaining
+   * @throws IllegalStateException if no statistic was added yet
    */
   public PrivateAggregation weight(double weight) {
     Check.inClosed("weight", weight, AggregationRequest.MIN_WEIGHT, AggregationRequest.MAX_WEIGHT);
@@ -170,6 +216,9 @@ public final class PrivateAggregation {
    * Public groups: exactly the keys listed in {@code keys} (a data set with the key columns) appear
    * in the output, empty ones with noise only; rows of other groups are dropped before bounding. No
    * budget goes to partition selection.
+   *
+   * @param keys the public keys, with the query's key columns; chosen without looking at the data
+   * @return this query, for chaining
    */
   public PrivateAggregation publicGroups(Dataset<Row> keys) {
     Check.notNull("publicGroups", keys);
@@ -177,7 +226,12 @@ public final class PrivateAggregation {
     return this;
   }
 
-  /** With private groups: groups with fewer than {@code units} privacy units are never released. */
+  /**
+   * With private groups: groups with fewer than {@code units} privacy units are never released.
+   *
+   * @param units the threshold, &ge; 1
+   * @return this query, for chaining
+   */
   public PrivateAggregation preThreshold(long units) {
     this.preThreshold = Check.atLeastOne("preThreshold", units);
     return this;
@@ -187,6 +241,9 @@ public final class PrivateAggregation {
    * With private groups: the weight of partition selection (default 0.75), in [10^-6, 10^6]: it
    * gets ε·w/(statistics + w), a fifth for three statistics at the default. A larger weight
    * releases groups with fewer units, at the statistics' expense; {@link #explain()} shows both.
+   *
+   * @param weight the weight, in [10^-6, 10^6]
+   * @return this query, for chaining
    */
   public PrivateAggregation selectionWeight(double weight) {
     this.selectionWeight = Check.inClosed("selectionWeight", weight, AggregationRequest.MIN_WEIGHT,
@@ -194,13 +251,23 @@ public final class PrivateAggregation {
     return this;
   }
 
-  /** The ε this query spends, finite and &gt; 0. Required. */
+  /**
+   * Sets the ε this query spends. Required; checked when the query is validated.
+   *
+   * @param epsilon finite and &gt; 0
+   * @return this query, for chaining
+   */
   public PrivateAggregation epsilon(double epsilon) {
     this.epsilon = epsilon;
     return this;
   }
 
-  /** The δ this query spends, in [0, 1) (default 0; private groups and Gaussian noise need &gt; 0). */
+  /**
+   * Sets the δ this query spends (default 0; private groups and Gaussian noise need δ &gt; 0).
+   *
+   * @param delta in [0, 1)
+   * @return this query, for chaining
+   */
   public PrivateAggregation delta(double delta) {
     this.delta = delta;
     return this;
@@ -209,6 +276,9 @@ public final class PrivateAggregation {
   /**
    * The noise (default {@link NoiseKind#LAPLACE}); {@link NoiseKind#AUTO} lets the planner pick
    * the kind with the smaller predicted error.
+   *
+   * @param kind the noise kind
+   * @return this query, for chaining
    */
   public PrivateAggregation noise(NoiseKind kind) {
     this.noise = Check.notNull("noise", kind);
@@ -220,6 +290,9 @@ public final class PrivateAggregation {
    * PartitionSelectionStrategy#TRUNCATED_GEOMETRIC} (optimal for small L0) with Laplace noise,
    * {@link PartitionSelectionStrategy#GAUSSIAN_THRESHOLDING} (composes through the RDP accountant)
    * with Gaussian noise (with {@link NoiseKind#AUTO}, the default of the noise the planner picks).
+   *
+   * @param strategy the selection strategy
+   * @return this query, for chaining
    */
   public PrivateAggregation partitionSelection(PartitionSelectionStrategy strategy) {
     this.selectionKind = Check.notNull("partitionSelection", strategy);
@@ -236,6 +309,9 @@ public final class PrivateAggregation {
    * keyed by the secret bound to the id the charge was recorded under ({@link
    * org.privspark.core.noise.ReleaseKey}),
    * since a second release with the same noise on changed data would reveal the exact change.
+   *
+   * @param secret the secret of this one release
+   * @return this query, for chaining
    */
   public PrivateAggregation releaseSecret(Secret secret) {
     this.secret = Check.notNull("releaseSecret", secret);
@@ -245,6 +321,7 @@ public final class PrivateAggregation {
   /**
    * What the query would cost, after validating it; reads no data and spends nothing.
    *
+   * @return the privacy event {@link #run()} would charge
    * @throws IllegalArgumentException naming the first invalid parameter
    */
   public PrivacyEvent cost() {
@@ -260,6 +337,7 @@ public final class PrivateAggregation {
    * variances and standard deviations are given for groups of 1,000 kept rows (see {@link
    * #explain(long)}).
    *
+   * @return the predicted accuracy, per statistic and of the group selection
    * @throws IllegalArgumentException naming the first invalid parameter
    */
   public QueryAccuracy explain() {
@@ -272,6 +350,7 @@ public final class PrivateAggregation {
    * midpoint (docs/AGGREGATIONS.md, "Accuracy before spending").
    *
    * @param rowsPerGroup ≥ 1
+   * @return the predicted accuracy, per statistic and of the group selection
    */
   public QueryAccuracy explain(long rowsPerGroup) {
     Check.atLeastOne("rowsPerGroup", rowsPerGroup);
@@ -279,7 +358,13 @@ public final class PrivateAggregation {
     return plan().core().accuracy(rowsPerGroup);
   }
 
-  /** The output names of the statistics, in the order of {@link QueryAccuracy#statistics()}. */
+  /**
+   * The output names of the statistics added so far, such as {@code count} or {@code
+   * mean_hours_per_week}; each comes with {@code <name>_noise_std}, {@code <name>_ci_low} and
+   * {@code <name>_ci_high}.
+   *
+   * @return the names, in the order of {@link QueryAccuracy#statistics()}
+   */
   public List<String> statisticNames() {
     return aggregates.stream().map(Aggregate::outputName).toList();
   }
@@ -289,6 +374,8 @@ public final class PrivateAggregation {
    * them sorted by the group keys, held on the driver: evaluating the result again reads no source
    * (see {@link Release}).
    *
+   * @return one row per released group: the keys, then each statistic with its noise std and 95%
+   *     interval
    * @throws IllegalArgumentException naming the first invalid parameter; nothing is charged
    * @throws org.privspark.core.accounting.BudgetExhaustedException if the budget cannot afford it
    */

@@ -53,6 +53,11 @@ public final class PrivateDataFrame {
    * privacyUnit} (for example {@code "person"}) of each row; every release is charged to {@code
    * budget}, which must protect that unit. Defaults: L0 = 1, L∞ = 1.
    *
+   * @param data the private rows; nothing is read until a query runs
+   * @param privacyUnitColumn the column whose value identifies a row's privacy unit
+   * @param privacyUnit the name of the unit that column identifies, for example {@code "person"}
+   * @param budget the budget every release of this data frame is charged to
+   * @return the wrapped data frame, with L0 = 1 and L∞ = 1
    * @throws IllegalArgumentException if an argument is null, the column does not exist, or the unit
    *     name is not one ({@link PrivacyUnit#checkName})
    * @throws org.privspark.core.accounting.UnitMismatchException if {@code budget} protects another
@@ -68,6 +73,11 @@ public final class PrivateDataFrame {
    * given whole: {@link UnitClaim#rowIsUnit} when {@code privacyUnitColumn} is a row id because
    * each row is one unit (the data holder's statement, which a ledger records).
    *
+   * @param data the private rows; nothing is read until a query runs
+   * @param privacyUnitColumn the column whose value identifies a row's privacy unit
+   * @param claim what the releases claim to protect, checked against {@code budget}
+   * @param budget the budget every release of this data frame is charged to
+   * @return the wrapped data frame, with L0 = 1 and L∞ = 1
    * @throws org.privspark.core.accounting.UnitMismatchException if {@code budget} protects another
    *     unit (nothing is read or charged)
    */
@@ -84,6 +94,10 @@ public final class PrivateDataFrame {
    * of format 3): {@code privacyUnitColumn} identifies the unit of each row, which the budget does
    * not name. Defaults: L0 = 1, L∞ = 1.
    *
+   * @param data the private rows; nothing is read until a query runs
+   * @param privacyUnitColumn the column whose value identifies a row's privacy unit
+   * @param budget a budget that declares no unit
+   * @return the wrapped data frame, with L0 = 1 and L∞ = 1
    * @throws IllegalArgumentException if an argument is null or the column does not exist
    * @throws org.privspark.core.accounting.UnitMismatchException if {@code budget} declares a unit:
    *     name the unit the column identifies with {@link #of(Dataset, String, String, PrivacyBudget)}
@@ -102,19 +116,41 @@ public final class PrivateDataFrame {
     return new PrivateDataFrame(data, privacyUnitColumn, budget, claim, 1, 1);
   }
 
-  /** L0: the most groups one privacy unit may contribute to, &ge; 1. */
+  /**
+   * Sets L0, the most groups one privacy unit may contribute to. A unit in more groups keeps L0 of
+   * them, chosen at random per release; the sensitivity of every statistic scales with L0.
+   *
+   * @param l0 the bound, &ge; 1
+   * @return a copy of this data frame with the bound; this one is unchanged
+   * @throws IllegalArgumentException if {@code l0} &lt; 1
+   */
   public PrivateDataFrame maxGroupsContributed(long l0) {
     Check.atLeastOne("maxGroupsContributed", l0);
     return new PrivateDataFrame(data, privacyUnitColumn, budget, claim, l0, maxContributionsPerGroup);
   }
 
-  /** L∞: the most rows one privacy unit may contribute to one group, &ge; 1. */
+  /**
+   * Sets L∞, the most rows one privacy unit may contribute to one group. A unit with more rows in
+   * a group keeps L∞ of them, chosen at random per release.
+   *
+   * @param lInf the bound, &ge; 1
+   * @return a copy of this data frame with the bound; this one is unchanged
+   * @throws IllegalArgumentException if {@code lInf} &lt; 1
+   */
   public PrivateDataFrame maxContributionsPerGroup(long lInf) {
     Check.atLeastOne("maxContributionsPerGroup", lInf);
     return new PrivateDataFrame(data, privacyUnitColumn, budget, claim, maxGroupsContributed, lInf);
   }
 
-  /** A query grouped by the given key columns. */
+  /**
+   * Starts a query grouped by the given key columns. Which groups appear is itself private unless
+   * the query names them ({@link PrivateAggregation#publicGroups}).
+   *
+   * @param keyColumns one or more distinct columns of the data, not the privacy unit column
+   * @return the query, to which statistics and ε are added before {@link PrivateAggregation#run}
+   * @throws IllegalArgumentException if no column is given, one does not exist, is the privacy unit
+   *     column or is repeated
+   */
   public PrivateAggregation groupBy(String... keyColumns) {
     Check.notNull("keyColumns", keyColumns);
     if (keyColumns.length == 0) {
@@ -132,7 +168,11 @@ public final class PrivateDataFrame {
     return new PrivateAggregation(this, keyColumns.clone());
   }
 
-  /** A query over the whole data set, without group keys: one output row. */
+  /**
+   * Starts a query over the whole data set, without group keys.
+   *
+   * @return the query; its result has one row
+   */
   public PrivateAggregation aggregate() {
     return new PrivateAggregation(this, new String[0]);
   }
@@ -140,6 +180,10 @@ public final class PrivateDataFrame {
   /**
    * Clamping bounds for {@code column}, estimated privately at a cost of {@code epsilon}: {@link
    * #bounds(String, double, BoundsOptions)} with the default options.
+   *
+   * @param column a numeric column
+   * @param epsilon the ε to spend, finite and &gt; 0
+   * @return the bounds, as {@link #bounds(String, double, BoundsOptions)} returns them
    */
   public Bounds bounds(String column, double epsilon) {
     return bounds(column, epsilon, BoundsOptions.defaults());
@@ -166,6 +210,7 @@ public final class PrivateDataFrame {
    *
    * @param column a numeric column
    * @param epsilon the ε to spend, finite and &gt; 0
+   * @param options the probability β that an empty bin passes, and the release secret
    * @return the bounds, or, when no bin passed (empty data, or too few units for ε), a result with
    *     {@link Bounds#found()} false and NaN bounds; nothing fails after the charge
    * @throws IllegalArgumentException naming the first invalid parameter; nothing is charged
@@ -206,10 +251,20 @@ public final class PrivateDataFrame {
     return claim;
   }
 
+  /**
+   * L0, the most groups one privacy unit may contribute to.
+   *
+   * @return the bound set by {@link #maxGroupsContributed(long)}, 1 by default
+   */
   public long maxGroupsContributed() {
     return maxGroupsContributed;
   }
 
+  /**
+   * L∞, the most rows one privacy unit may contribute to one group.
+   *
+   * @return the bound set by {@link #maxContributionsPerGroup(long)}, 1 by default
+   */
   public long maxContributionsPerGroup() {
     return maxContributionsPerGroup;
   }

@@ -88,7 +88,7 @@ class DPLogisticRegressionTest {
 
   @Test
   void fit_learnsTheRule_andReportsItsCost() {
-    PrivacyBudget budget = new PrivacyBudget(10, 1e-5);
+    PrivacyBudget budget = PrivacyBudget.inMemory(10, 1e-5);
     DPLogisticRegressionModel model = small(budget).fit(data);
     long right = model.transform(data).filter("prediction = label").count();
     assertThat(right / 4000.0).isGreaterThan(0.85);
@@ -109,7 +109,7 @@ class DPLogisticRegressionTest {
     };
     Dataset<Row> poisoned = data.withColumn("features",
         udf(explode, new VectorUDT()).apply(col("features")));
-    PrivacyBudget budget = new PrivacyBudget(0.05, 1e-5);
+    PrivacyBudget budget = PrivacyBudget.inMemory(0.05, 1e-5);
     int jobsBefore = jobs();
     assertThatThrownBy(() -> small(budget).fit(poisoned))
         .isInstanceOf(BudgetExhaustedException.class);
@@ -178,7 +178,7 @@ class DPLogisticRegressionTest {
 
   @Test
   void fit_missingLabelColumn_throwsNamingLabelCol_andSpendsNothing() {
-    PrivacyBudget budget = new PrivacyBudget(10, 1e-5);
+    PrivacyBudget budget = PrivacyBudget.inMemory(10, 1e-5);
     assertThatThrownBy(() -> small(budget).fit(data.drop("label")))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith("labelCol must name a column of the input; got 'label'");
@@ -187,7 +187,7 @@ class DPLogisticRegressionTest {
 
   @Test
   void fit_stringLabel_throwsNamingType_andSpendsNothing() {
-    PrivacyBudget budget = new PrivacyBudget(10, 1e-5);
+    PrivacyBudget budget = PrivacyBudget.inMemory(10, 1e-5);
     assertThatThrownBy(() -> small(budget).setLabelCol("colour").fit(data))
         .hasMessage("labelCol 'colour' must be a numeric or boolean column; got string");
     assertThat(budget.spent().epsilon()).isZero();
@@ -208,7 +208,7 @@ class DPLogisticRegressionTest {
 
   @Test
   void fit_rowsBreakingThePerRowRule_areDropped_chargesOnceWithoutError() {
-    PrivacyBudget budget = new PrivacyBudget(10, 1e-5);
+    PrivacyBudget budget = PrivacyBudget.inMemory(10, 1e-5);
     Dataset<Row> mixed = withRowsBreakingTheRule();
     DPLogisticRegressionModel model = small(budget).fit(mixed);
     assertThat(budget.spent().epsilon()).as("one charge").isCloseTo(model.epsilon(), within(1e-9));
@@ -230,7 +230,7 @@ class DPLogisticRegressionTest {
 
   @Test
   void fit_noPublicDimension_refusesBeforeTheCharge() {
-    PrivacyBudget budget = new PrivacyBudget(10, 1e-5);
+    PrivacyBudget budget = PrivacyBudget.inMemory(10, 1e-5);
     assertThatThrownBy(() -> new DPLogisticRegression().setRowIsUnit(true).setBudget(budget).setSampleRate(0.05)
         .setNumUnits(4000).setNoiseMultiplier(1).fit(data))
         .isInstanceOf(IllegalArgumentException.class)
@@ -241,7 +241,7 @@ class DPLogisticRegressionTest {
 
   @Test
   void fit_conflictingOrMissingParams_explainTheFix_andSpendNothing() {
-    PrivacyBudget budget = new PrivacyBudget(10, 1e-5);
+    PrivacyBudget budget = PrivacyBudget.inMemory(10, 1e-5);
     assertThatThrownBy(() -> new DPLogisticRegression().fit(data))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("budget must be set before fit (setBudget(PrivacyBudget)");
@@ -265,7 +265,7 @@ class DPLogisticRegressionTest {
 
   @Test
   void transform_outputColumnExists_throwsNamingParam() {
-    DPLogisticRegressionModel model = small(new PrivacyBudget(10, 1e-5)).fit(data);
+    DPLogisticRegressionModel model = small(PrivacyBudget.inMemory(10, 1e-5)).fit(data);
     assertThatThrownBy(() -> model.setPredictionCol("label").transform(data))
         .hasMessage("predictionCol must name a column not in the input; got 'label' (set predictionCol"
             + " to another name)");
@@ -273,7 +273,7 @@ class DPLogisticRegressionTest {
 
   @Test
   void copy_keepsUidParamsAndBudget() {
-    PrivacyBudget budget = new PrivacyBudget(10, 1e-5);
+    PrivacyBudget budget = PrivacyBudget.inMemory(10, 1e-5);
     DPLogisticRegression lr = small(budget).setThreshold(0.3);
     DPLogisticRegression copy = lr.copy(new ParamMap().put(lr.epochs().w(7)));
     assertThat(copy.uid()).isEqualTo(lr.uid());
@@ -286,7 +286,7 @@ class DPLogisticRegressionTest {
 
   @Test
   void saveLoad_model_samePredictionsParamsAndCost() throws Exception {
-    DPLogisticRegressionModel model = small(new PrivacyBudget(10, 1e-5)).fit(data).setThreshold(0.4);
+    DPLogisticRegressionModel model = small(PrivacyBudget.inMemory(10, 1e-5)).fit(data).setThreshold(0.4);
     String path = dir.resolve("model").toString();
     model.write().overwrite().save(path);
     DPLogisticRegressionModel loaded = DPLogisticRegressionModel.load(path);
@@ -301,7 +301,7 @@ class DPLogisticRegressionTest {
 
   @Test
   void saveLoad_estimator_keepsParams_butNotTheBudget() throws Exception {
-    DPLogisticRegression lr = small(new PrivacyBudget(10, 1e-5)).setThreshold(0.3);
+    DPLogisticRegression lr = small(PrivacyBudget.inMemory(10, 1e-5)).setThreshold(0.3);
     String path = dir.resolve("estimator").toString();
     lr.write().overwrite().save(path);
     DPLogisticRegression loaded = DPLogisticRegression.load(path);
@@ -318,7 +318,7 @@ class DPLogisticRegressionTest {
         .numeric("x1", -1, 1).numeric("x2", -1, 1)
         .categorical("colour", "red", "green", "blue")
         .outputCol("encoded").build();
-    PrivacyBudget budget = new PrivacyBudget(10, 1e-5);
+    PrivacyBudget budget = PrivacyBudget.inMemory(10, 1e-5);
     DPLogisticRegression lr = small(budget).setFeaturesCol("encoded");
     Dataset<Row> input = data.drop("features");
     assertThatThrownBy(() -> lr.fit(encoder.transform(input)))

@@ -25,7 +25,7 @@ class DpSgdAccountingTest {
   @Test
   void plan_abadiMnistSetting_chargesTheReferenceEventAndEpsilon() {
     DpSgdPlan plan = new DPLogisticRegression()
-        .setBudget(new PrivacyBudget(10, 1e-5))
+        .setBudget(PrivacyBudget.inMemory(10, 1e-5))
         .setExpectedBatchSize(256).setNumUnits(60_000).setEpochs(60)
         .setNoiseMultiplier(1.1)
         .plan();
@@ -42,7 +42,7 @@ class DpSgdAccountingTest {
   void plan_targetEpsilon_calibratesTheSmallestNoiseThatMeetsIt() {
     double q = 1024.0 / 32_561;
     DpSgdPlan plan = new DPLinearRegression()
-        .setBudget(new PrivacyBudget(1, 1e-5))
+        .setBudget(PrivacyBudget.inMemory(1, 1e-5))
         .setSampleRate(q).setEpochs(5).setNumUnits(32_561)
         .setTargetEpsilon(1).setTargetDelta(1e-5)
         .plan();
@@ -54,7 +54,7 @@ class DpSgdAccountingTest {
 
   @Test
   void plan_fullBatch_oneStepPerEpoch() {
-    DpSgdPlan plan = new DPLinearRegression().setRowIsUnit(true).setBudget(new PrivacyBudget(1, 1e-5))
+    DpSgdPlan plan = new DPLinearRegression().setRowIsUnit(true).setBudget(PrivacyBudget.inMemory(1, 1e-5))
         .setSampleRate(1).setEpochs(3).setNumUnits(100).setNoiseMultiplier(5).plan();
     assertThat(plan.stepsPerEpoch()).isEqualTo(1);
     assertThat(plan.steps()).isEqualTo(3);
@@ -63,7 +63,7 @@ class DpSgdAccountingTest {
 
   @Test
   void epsilonAfter_growsWithSteps_andEndsAtTheRunsEpsilon() {
-    DpSgdPlan plan = new DPLogisticRegression().setRowIsUnit(true).setBudget(new PrivacyBudget(10, 1e-5))
+    DpSgdPlan plan = new DPLogisticRegression().setRowIsUnit(true).setBudget(PrivacyBudget.inMemory(10, 1e-5))
         .setSampleRate(0.01).setEpochs(2).setNumUnits(10_000).setNoiseMultiplier(1).plan();
     assertThat(plan.epsilonAfter(0)).isZero();
     assertThat(plan.epsilonAfter(100)).isPositive().isLessThan(plan.epsilonAfter(200));
@@ -72,7 +72,7 @@ class DpSgdAccountingTest {
 
   @Test
   void epsilonTracker_oneStepCurveTimesK_equalsTheKStepEvent() {
-    DpSgdPlan plan = new DPLogisticRegression().setRowIsUnit(true).setBudget(new PrivacyBudget(10, 1e-5))
+    DpSgdPlan plan = new DPLogisticRegression().setRowIsUnit(true).setBudget(PrivacyBudget.inMemory(10, 1e-5))
         .setSampleRate(1024.0 / 32_561).setEpochs(5).setNumUnits(32_561).setNoiseMultiplier(1.878)
         .plan();
     DpSgd.EpsilonTracker tracker = new DpSgd.EpsilonTracker(plan);

@@ -124,7 +124,7 @@ class DpSgdExactCountTest {
   @Test
   void fit_numExamplesUnset_refusesBeforeTheCharge_soNoExactCountIsStored() {
     for (Dataset<Row> data : List.of(hundred, hundredAndOne)) {
-      PrivacyBudget budget = new PrivacyBudget(10, 1e-5);
+      PrivacyBudget budget = PrivacyBudget.inMemory(10, 1e-5);
       int jobsBefore = jobs();
       assertThatThrownBy(() -> withoutN(budget).fit(data))
           .isInstanceOf(IllegalArgumentException.class)
@@ -141,7 +141,7 @@ class DpSgdExactCountTest {
     List<Dataset<Row>> inputs = List.of(hundred, hundredAndOne);
     for (int i = 0; i < 2; i++) {
       try (CapturedLog log = CapturedLog.start()) {
-        DPLogisticRegressionModel model = withoutN(new PrivacyBudget(10, 1e-5)).setNumUnits(1000)
+        DPLogisticRegressionModel model = withoutN(PrivacyBudget.inMemory(10, 1e-5)).setNumUnits(1000)
             .fit(inputs.get(i));
         assertThat(model.privacyRecord().numUnits()).isEqualTo(1000);
         assertThat(model.privacyRecord().countedUnits()).isFalse();
@@ -190,9 +190,9 @@ class DpSgdExactCountTest {
 
   @Test
   void plan_dpCount_targetEpsilonCoversTheCountAndTheSteps() {
-    DpSgdPlan plan = new DPLogisticRegression().setRowIsUnit(true).setBudget(new PrivacyBudget(10, 1e-5)).setSampleRate(0.05)
+    DpSgdPlan plan = new DPLogisticRegression().setRowIsUnit(true).setBudget(PrivacyBudget.inMemory(10, 1e-5)).setSampleRate(0.05)
         .setEpochs(2).setTargetEpsilon(1).setTargetDelta(1e-5).setNumUnitsNoiseStd(50).plan();
-    DpSgdPlan steps = withoutN(new PrivacyBudget(10, 1e-5)).setNoiseMultiplier(plan.noiseMultiplier())
+    DpSgdPlan steps = withoutN(PrivacyBudget.inMemory(10, 1e-5)).setNoiseMultiplier(plan.noiseMultiplier())
         .setNumUnits(1000).plan();
     assertThat(plan.epsilon()).isLessThanOrEqualTo(1).isGreaterThan(0.999);
     assertThat(steps.epsilon()).as("the steps alone cost less than the run").isLessThan(plan.epsilon());
@@ -206,7 +206,7 @@ class DpSgdExactCountTest {
 
   @Test
   void fit_dpCountWithExpectedBatchSizeOrBothNs_refusesBeforeTheCharge() {
-    PrivacyBudget budget = new PrivacyBudget(10, 1e-5);
+    PrivacyBudget budget = PrivacyBudget.inMemory(10, 1e-5);
     DPLogisticRegression lr = new DPLogisticRegression().setRowIsUnit(true).setBudget(budget).setEpochs(2).setNumFeatures(2)
         .setNoiseMultiplier(1.0).setExpectedBatchSize(5).setNumUnitsNoiseStd(10);
     assertThatThrownBy(() -> lr.fit(hundred))

@@ -82,7 +82,7 @@ class DpSgdSeamsTest {
     spark.createDataFrame(rows, schema).write().parquet(path);
     Dataset<Row> data = spark.read().parquet(path);
     // A budget too small for the run: the fit is refused at the charge, after the pre-charge checks.
-    PrivacyBudget tiny = new PrivacyBudget(1e-3, 1e-5);
+    PrivacyBudget tiny = PrivacyBudget.inMemory(1e-3, 1e-5);
     DPLogisticRegression lr = new DPLogisticRegression().setBudget(tiny).setPrivacyUnitCol("person")
         .setMaxRowsPerUnit(2).setNumUnits(10).setSampleRate(0.5).setEpochs(1).setNoiseMultiplier(1.0)
         .setNumFeatures(2);

@@ -89,7 +89,7 @@ class DpSgdUnitLevelTest {
   /** Each bad combination is refused naming the param, before any Spark job, and spends nothing. */
   @Test
   void params_badValues_nameTheParam_runNoJob_andSpendNothing() {
-    PrivacyBudget budget = new PrivacyBudget(10, 1e-5, OrderGrid.defaults(), PERSON);
+    PrivacyBudget budget = PrivacyBudget.inMemory(10, 1e-5, OrderGrid.defaults(), PERSON);
     Map<String, Function<DPLogisticRegression, DPLogisticRegression>> cases = new HashMap<>();
     cases.put("privacyUnitCol (the column identifying the privacy unit) or rowIsUnit=true",
         e -> (DPLogisticRegression) e.clear(e.privacyUnitCol()));
@@ -119,7 +119,7 @@ class DpSgdUnitLevelTest {
   /** unitGradient: "mean" by default; "sum" accepted; anything else refused, naming the allowed values. */
   @Test
   void unitGradient_defaultsToMean_andRefusesOtherValuesNamingTheAllowedOnes() {
-    PrivacyBudget budget = new PrivacyBudget(10, 1e-5, OrderGrid.defaults(), PERSON);
+    PrivacyBudget budget = PrivacyBudget.inMemory(10, 1e-5, OrderGrid.defaults(), PERSON);
     assertThat(unitLevel(budget).getUnitGradient()).isEqualTo(UnitGradient.MEAN);
     DPLogisticRegression fresh = unitLevel(budget);
     assertThat(fresh.getOrDefault(fresh.unitGradient())).isEqualTo("mean");
@@ -140,7 +140,7 @@ class DpSgdUnitLevelTest {
   /** A budget declared for "person" refuses a run that claims "household", before any job. */
   @Test
   void claim_wrongUnit_refusedBeforeAnySparkJob_nothingCharged() {
-    PrivacyBudget budget = new PrivacyBudget(10, 1e-5, OrderGrid.defaults(), PERSON);
+    PrivacyBudget budget = PrivacyBudget.inMemory(10, 1e-5, OrderGrid.defaults(), PERSON);
     int before = jobs();
     assertThatThrownBy(() -> unitLevel(budget).setPrivacyUnit("household").fit(people))
         .isInstanceOf(UnitMismatchException.class);
@@ -204,7 +204,7 @@ class DpSgdUnitLevelTest {
 
   /** A journal that admits every spend and keeps the descriptions it was given. */
   private static final class CapturingJournal implements SpendJournal {
-    private final PrivacyBudget inner = new PrivacyBudget(10, 1e-5, OrderGrid.defaults(), PERSON);
+    private final PrivacyBudget inner = PrivacyBudget.inMemory(10, 1e-5, OrderGrid.defaults(), PERSON);
     final List<String> descriptions = new ArrayList<>();
 
     @Override
@@ -463,7 +463,7 @@ class DpSgdUnitLevelTest {
   /** The unit-level fit runs on multi-row data and learns the signal. */
   @Test
   void unitLevelFit_learnsOnMultiRowData() {
-    PrivacyBudget budget = new PrivacyBudget(50, 1e-5, OrderGrid.defaults(), PERSON);
+    PrivacyBudget budget = PrivacyBudget.inMemory(50, 1e-5, OrderGrid.defaults(), PERSON);
     DPLogisticRegressionModel model = unitLevel(budget).setSampleRate(0.25).setEpochs(5)
         .setNoiseMultiplier(0.5).fit(people);
     assertThat(model.coefficients().apply(0)).isPositive();

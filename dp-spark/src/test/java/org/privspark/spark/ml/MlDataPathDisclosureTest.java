@@ -85,7 +85,7 @@ class MlDataPathDisclosureTest {
 
   /** The budget state after charging exactly {@code cost} once to a fresh (10, 1e-5) budget. */
   private static void assertChargedOnce(PrivacyBudget budget, PrivacyEvent cost) {
-    PrivacyBudget reference = new PrivacyBudget(10, 1e-5);
+    PrivacyBudget reference = PrivacyBudget.inMemory(10, 1e-5);
     reference.spend(cost);
     assertThat(budget.spent()).isEqualTo(reference.spent());
   }
@@ -96,23 +96,23 @@ class MlDataPathDisclosureTest {
   /** One fit of each stage (DP-SGD with a public N), each on its own (10, 1e-5) budget. */
   private static List<Stage> everyStage() {
     List<Stage> stages = new ArrayList<>();
-    PrivacyBudget nb = new PrivacyBudget(10, 1e-5);
+    PrivacyBudget nb = PrivacyBudget.inMemory(10, 1e-5);
     NoisyCountNaiveBayes naiveBayes = new NoisyCountNaiveBayes().setRowIsUnit(true).setEpsilon(1).setNumClasses(2).setNumFeatures(2)
         .setMaxFeatureL1(2).setBudget(nb);
     stages.add(new Stage("naive Bayes", nb, naiveBayes.cost(), naiveBayes::fit));
-    PrivacyBudget km = new PrivacyBudget(10, 1e-5);
+    PrivacyBudget km = PrivacyBudget.inMemory(10, 1e-5);
     NoisyLloydKMeans kMeans = new NoisyLloydKMeans().setRowIsUnit(true).setEpsilon(1).setDelta(1e-6).setK(2).setNumFeatures(2)
         .setFeatureBounds(0, 1).setMaxIter(2).setBudget(km);
     stages.add(new Stage("k-means", km, kMeans.cost(), kMeans::fit));
-    PrivacyBudget lin = new PrivacyBudget(10, 1e-5);
+    PrivacyBudget lin = PrivacyBudget.inMemory(10, 1e-5);
     SufficientStatisticsLinearRegression linear = new SufficientStatisticsLinearRegression().setRowIsUnit(true).setEpsilon(1).setDelta(1e-6).setNumFeatures(2)
         .setMaxFeatureNorm(1.5).setLabelBounds(0, 1).setBudget(lin);
     stages.add(new Stage("linear regression", lin, linear.cost(), linear::fit));
-    PrivacyBudget log = new PrivacyBudget(10, 1e-5);
+    PrivacyBudget log = PrivacyBudget.inMemory(10, 1e-5);
     OutputPerturbationLogisticRegression logistic = new OutputPerturbationLogisticRegression().setRowIsUnit(true).setEpsilon(1).setDelta(1e-6)
         .setNumFeatures(2).setMaxFeatureNorm(1.5).setRegParam(10).setBudget(log);
     stages.add(new Stage("logistic regression", log, logistic.cost(), logistic::fit));
-    PrivacyBudget sgd = new PrivacyBudget(10, 1e-5);
+    PrivacyBudget sgd = PrivacyBudget.inMemory(10, 1e-5);
     DPLogisticRegression dpSgd = new DPLogisticRegression().setRowIsUnit(true).setBudget(sgd).setSampleRate(0.5).setEpochs(1)
         .setNumFeatures(2).setNumUnits(5000).setNoiseMultiplier(1);
     stages.add(new Stage("DP-SGD", sgd, dpSgd.plan().event(), dpSgd::fit));
@@ -134,7 +134,7 @@ class MlDataPathDisclosureTest {
     for (int i = 0; i < 1129; i++) {
       rows.add(RowFactory.create(Vectors.dense(1.0), 1.0));
     }
-    PrivacyBudget budget = new PrivacyBudget(10_000, 1e-5);
+    PrivacyBudget budget = PrivacyBudget.inMemory(10_000, 1e-5);
     NoisyCountNaiveBayes nb = new NoisyCountNaiveBayes().setRowIsUnit(true).setEpsilon(4096).setNumClasses(2).setNumFeatures(1)
         .setMaxFeatureL1(1e-9).setBudget(budget);
     try (CapturedLog log = CapturedLog.start()) {
@@ -157,7 +157,7 @@ class MlDataPathDisclosureTest {
     for (int i = 0; i < 2477; i++) {
       rows.add(RowFactory.create(Vectors.dense(1.0), 0.0));
     }
-    PrivacyBudget budget = new PrivacyBudget(1e300, 1e-5);
+    PrivacyBudget budget = PrivacyBudget.inMemory(1e300, 1e-5);
     DPLogisticRegression lr = new DPLogisticRegression().setRowIsUnit(true).setBudget(budget).setSampleRate(1).setEpochs(1)
         .setNumFeatures(1).setNumUnits(5000).setNoiseMultiplier(0x1p-26).setClipNorm(1);
     try (CapturedLog log = CapturedLog.start()) {
@@ -248,7 +248,7 @@ class MlDataPathDisclosureTest {
   @Test
   void linearRegression_zeroRidgeAndNoUsableRow_solvesInsteadOfFailingAfterTheCharge() {
     for (Dataset<Row> data : List.of(frame(List.of()), frame(rows(40, 3)))) {
-      PrivacyBudget budget = new PrivacyBudget(10, 1e-5);
+      PrivacyBudget budget = PrivacyBudget.inMemory(10, 1e-5);
       SufficientStatisticsLinearRegression lr = new SufficientStatisticsLinearRegression().setRowIsUnit(true).setEpsilon(1).setDelta(1e-6).setNumFeatures(3)
           .setMaxFeatureNorm(1).setLabelBounds(0, 1).setRidge(0).setBudget(budget);
       assertThat(lr.fit(data).coefficients().size()).isEqualTo(3);
@@ -269,7 +269,7 @@ class MlDataPathDisclosureTest {
       double x = r.nextDouble();
       rows.add(RowFactory.create(Vectors.dense(x, 0.0), x + 0.5 * r.nextGaussian() > 0.5 ? 1.0 : 0.0));
     }
-    PrivacyBudget budget = new PrivacyBudget(10, 1e-5);
+    PrivacyBudget budget = PrivacyBudget.inMemory(10, 1e-5);
     OutputPerturbationLogisticRegression lr = new OutputPerturbationLogisticRegression().setRowIsUnit(true).setEpsilon(1).setDelta(1e-6).setNumFeatures(2)
         .setMaxFeatureNorm(1).setRegParam(1e-300).setBudget(budget);
     assertThat(lr.fit(frame(rows)).coefficients().size()).isEqualTo(2);
@@ -282,7 +282,7 @@ class MlDataPathDisclosureTest {
    */
   @Test
   void logisticRegression_notConverged_failsWithPublicParametersOnly() {
-    PrivacyBudget budget = new PrivacyBudget(10, 1e-5);
+    PrivacyBudget budget = PrivacyBudget.inMemory(10, 1e-5);
     OutputPerturbationLogisticRegression lr = new OutputPerturbationLogisticRegression().setRowIsUnit(true).setEpsilon(1).setDelta(1e-6).setNumFeatures(2)
         .setMaxFeatureNorm(1.5).setRegParam(1e-3).setMaxIter(1).setBudget(budget);
     try (CapturedLog log = CapturedLog.start()) {
@@ -306,7 +306,7 @@ class MlDataPathDisclosureTest {
   @Test
   void dpSgd_noiseMultiplierOutsideTheMechanismsRange_refusesBeforeTheCharge() {
     for (double z : new double[] {0x1p-27, 0x1p20}) {
-      PrivacyBudget budget = new PrivacyBudget(1e300, 1e-5);
+      PrivacyBudget budget = PrivacyBudget.inMemory(1e300, 1e-5);
       DPLogisticRegression lr = new DPLogisticRegression().setRowIsUnit(true).setBudget(budget).setSampleRate(1).setEpochs(1)
           .setNumFeatures(2).setNumUnits(5000).setNoiseMultiplier(z);
       Throwable thrown = catchThrowable(() -> lr.fit(frame(rows(50, 4))));

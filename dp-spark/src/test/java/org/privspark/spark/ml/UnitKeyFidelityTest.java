@@ -54,7 +54,7 @@ class UnitKeyFidelityTest {
   @Test
   void aUnitColumnSparkCannotHash_isRefusedBeforeTheCharge() {
     Dataset<Row> data = invalidUtf8Ids().withColumn("mp", map(col("hex"), lit(1)));
-    PrivacyBudget budget = new PrivacyBudget(10, 1e-5);
+    PrivacyBudget budget = PrivacyBudget.inMemory(10, 1e-5);
     DPLogisticRegression lr = new DPLogisticRegression().setBudget(budget).setPrivacyUnitCol("mp")
         .setMaxRowsPerUnit(2).setNumUnits(2).setSampleRate(0.5).setEpochs(1).setNoiseMultiplier(1.0)
         .setClipNorm(1).setLearningRate(0.1).setNumFeatures(1);

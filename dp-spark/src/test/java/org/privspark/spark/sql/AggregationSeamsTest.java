@@ -37,7 +37,7 @@ class AggregationSeamsTest {
    */
   @Test
   void quantiles_withAWidthThatOverflows_areRefusedBeforeTheCharge() {
-    PrivacyBudget budget = new PrivacyBudget(1, 0);
+    PrivacyBudget budget = PrivacyBudget.inMemory(1, 0);
     PrivateAggregation q = PrivateDataFrame.of(frame(), "user", budget).aggregate();
     Row r = null;
     try {
@@ -55,7 +55,7 @@ class AggregationSeamsTest {
    */
   @Test
   void auto_fallsBackToLaplace_whenGaussianCannotBePlanned() {
-    PrivateDataFrame pdf = PrivateDataFrame.of(frame(), "user", new PrivacyBudget(1, 1e-5)).maxGroupsContributed(5)
+    PrivateDataFrame pdf = PrivateDataFrame.of(frame(), "user", PrivacyBudget.inMemory(1, 1e-5)).maxGroupsContributed(5)
         .maxContributionsPerGroup(10);
     pdf.groupBy("g").count().sum("x", 0, 100).epsilon(0.01).delta(1e-10).noise(NoiseKind.LAPLACE).explain();
     assertThat(pdf.groupBy("g").count().sum("x", 0, 100).epsilon(0.01).delta(1e-10).noise(NoiseKind.AUTO).explain()
@@ -75,7 +75,7 @@ class AggregationSeamsTest {
     Dataset<Row> data = frame();
     Dataset<Row> listed = SparkTestSession.get().createDataFrame(List.of(RowFactory.create("a")),
         new StructType().add("g", DataTypes.StringType));
-    PrivacyBudget budget = new PrivacyBudget(1, 1e-5);
+    PrivacyBudget budget = PrivacyBudget.inMemory(1, 1e-5);
     PrivateDataFrame pdf = PrivateDataFrame.of(data, "user", budget).maxGroupsContributed(3);
     SparkTestSession.get().sparkContext().addSparkListener(listener);
     try {

@@ -83,7 +83,7 @@ class BoundsTest {
   @Test
   void bounds_coverTheBulk_ofPositiveAndNegativeData_andPassNoEmptyBin() {
     List<Row> rows = rows();
-    PrivacyBudget budget = new PrivacyBudget(10, 0);
+    PrivacyBudget budget = PrivacyBudget.inMemory(10, 0);
     PrivateDataFrame pdf = PrivateDataFrame.of(frame(rows), "user", budget);
     double[] edges = PowerOfTwoBins.edges();
     int call = 0;
@@ -112,7 +112,7 @@ class BoundsTest {
 
   @Test
   void badInput_isRefusedWithTheParameterNamed_andChargesNothing() {
-    PrivacyBudget budget = new PrivacyBudget(1, 0);
+    PrivacyBudget budget = PrivacyBudget.inMemory(1, 0);
     PrivateDataFrame pdf = PrivateDataFrame.of(frame(rows()), "user", budget);
     assertThatThrownBy(() -> pdf.bounds(null, 0.5)).isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("column");
@@ -155,7 +155,7 @@ class BoundsTest {
   /** No rows: no bin passes except with probability ≤ β = 10^-6; nothing fails after the charge. */
   @Test
   void emptyData_isNotFound_withNaNBounds_afterOneCharge() {
-    PrivacyBudget budget = new PrivacyBudget(1, 0);
+    PrivacyBudget budget = PrivacyBudget.inMemory(1, 0);
     PrivateDataFrame pdf = PrivateDataFrame.of(frame(List.of()), "user", budget);
 
     Bounds bounds = pdf.bounds("v", 0.5, STRICT.releaseSecret(secret(9)));
@@ -176,9 +176,9 @@ class BoundsTest {
       dirty.add(RowFactory.create("n" + u, null, 1.0, "x"));
       dirty.add(RowFactory.create("nan" + u, Double.NaN, 1.0, "x"));
     }
-    Bounds expected = PrivateDataFrame.of(frame(clean), "user", new PrivacyBudget(1, 0))
+    Bounds expected = PrivateDataFrame.of(frame(clean), "user", PrivacyBudget.inMemory(1, 0))
         .bounds("v", 0.5, STRICT.releaseSecret(secret(20)));
-    Bounds actual = PrivateDataFrame.of(frame(dirty), "user", new PrivacyBudget(1, 0))
+    Bounds actual = PrivateDataFrame.of(frame(dirty), "user", PrivacyBudget.inMemory(1, 0))
         .bounds("v", 0.5, STRICT.releaseSecret(secret(20)));
     assertThat(actual).isEqualTo(expected);
     assertThat(actual.found()).isTrue();

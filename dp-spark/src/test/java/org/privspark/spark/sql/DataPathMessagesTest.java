@@ -69,7 +69,7 @@ class DataPathMessagesTest {
   void countAndSumBeyondTheOldNoiseGrid_noMessageOrLogLineCarriesThem() {
     Throwable thrown;
     try (CapturedLogs logs = new CapturedLogs()) {
-      thrown = catchThrowable(() -> PrivateDataFrame.of(data(), "user", new PrivacyBudget(1000, 1e-5))
+      thrown = catchThrowable(() -> PrivateDataFrame.of(data(), "user", PrivacyBudget.inMemory(1000, 1e-5))
           .aggregate().count().sum("amount", 0, 1000).epsilon(200).releaseSecret(SECRET).run().collectAsList());
       assertNoPrivateValue(thrown, logs.lines());
     }
@@ -83,7 +83,7 @@ class DataPathMessagesTest {
   void partitionSelectionBeyondTheOldNoiseGrid_noMessageOrLogLineCarriesTheUnitCount() {
     Throwable thrown;
     try (CapturedLogs logs = new CapturedLogs()) {
-      thrown = catchThrowable(() -> PrivateDataFrame.of(data(), "user", new PrivacyBudget(1000, 1e-5))
+      thrown = catchThrowable(() -> PrivateDataFrame.of(data(), "user", PrivacyBudget.inMemory(1000, 1e-5))
           .groupBy("grp").count().epsilon(400).delta(1e-6)
           .partitionSelection(PartitionSelectionStrategy.LAPLACE_THRESHOLDING).releaseSecret(SECRET).run()
           .collectAsList());
@@ -102,7 +102,7 @@ class DataPathMessagesTest {
     Throwable thrown;
     List<Row> out = new ArrayList<>();
     try (CapturedLogs logs = new CapturedLogs()) {
-      thrown = catchThrowable(() -> out.addAll(PrivateDataFrame.of(faulty, "user", new PrivacyBudget(10, 1e-5))
+      thrown = catchThrowable(() -> out.addAll(PrivateDataFrame.of(faulty, "user", PrivacyBudget.inMemory(10, 1e-5))
           .groupBy("grp").count().sum("amount", 0, 1000).mean("amount", 0, 1000).epsilon(1).delta(1e-6)
           .releaseSecret(SECRET).run().collectAsList()));
       assertThat(logs.lines()).as("Spark logged the injected failures").anyMatch(l -> l.contains("injected failure"));
@@ -121,7 +121,7 @@ class DataPathMessagesTest {
   @Test
   void sumBeyondTheDoubleRange_releasesWithoutFailure() {
     Dataset<Row> huge = SparkTestSession.get().range(40).toDF("user").withColumn("amount", lit(1e308));
-    List<Row> out = PrivateDataFrame.of(huge, "user", new PrivacyBudget(10, 1e-5))
+    List<Row> out = PrivateDataFrame.of(huge, "user", PrivacyBudget.inMemory(10, 1e-5))
         .aggregate().sum("amount", 0, 1e308).mean("amount", 0, 1e308).epsilon(4).releaseSecret(SECRET).run()
         .collectAsList();
     assertThat(out).hasSize(1);
@@ -137,7 +137,7 @@ class DataPathMessagesTest {
   void sumOfOppositeOverflows_releasesWithoutFailure() {
     Dataset<Row> huge = SparkTestSession.get().range(80).toDF("user")
         .withColumn("amount", when(col("user").lt(40), lit(1e308)).otherwise(lit(-1e308))).repartition(4);
-    List<Row> out = PrivateDataFrame.of(huge, "user", new PrivacyBudget(10, 1e-5))
+    List<Row> out = PrivateDataFrame.of(huge, "user", PrivacyBudget.inMemory(10, 1e-5))
         .aggregate().sum("amount", -1e308, 1e308).epsilon(1).releaseSecret(SECRET).run().collectAsList();
     assertThat(out).hasSize(1);
     assertThat(out.get(0).getDouble(out.get(0).fieldIndex("sum_amount"))).isNotNaN();

@@ -45,7 +45,7 @@ class ExactSumNeighboursTest {
   }
 
   private static double releasedSum(Dataset<Row> data, double lower, double upper, long lInf) {
-    Row r = PrivateDataFrame.of(data, "user", new PrivacyBudget(EPSILON, 0)).maxContributionsPerGroup(lInf)
+    Row r = PrivateDataFrame.of(data, "user", PrivacyBudget.inMemory(EPSILON, 0)).maxContributionsPerGroup(lInf)
         .aggregate().sum("v", lower, upper).epsilon(EPSILON).releaseSecret(SECRET).run().collectAsList().get(0);
     return r.getDouble(r.fieldIndex("sum_v"));
   }

@@ -36,7 +36,7 @@ class GroupKeyTypesTest {
       rows.add(RowFactory.create("u" + u, ("g" + u % 2).getBytes(StandardCharsets.UTF_8)));
     }
     Dataset<Row> data = SparkTestSession.get().createDataFrame(rows, schema);
-    Dataset<Row> result = PrivateDataFrame.of(data, "user", new PrivacyBudget(10, 1e-5))
+    Dataset<Row> result = PrivateDataFrame.of(data, "user", PrivacyBudget.inMemory(10, 1e-5))
         .groupBy("grp").count().epsilon(1).delta(1e-6).releaseSecret(SECRET).run();
     List<Double> first = counts(result);
     List<Double> second = counts(result);

@@ -64,7 +64,7 @@ class HostileInputPropertiesTest {
   void everyOutcomeIsAResultOrADocumentedRefusal_andOnlyAResultIsCharged(@ForAll("queries") Query q) {
     // The generator must reach Spark often, or the property says little about results.
     Statistics.label("outcome").coverage(c -> c.check("result").percentage(p -> p >= 25));
-    CountingJournal charges = new CountingJournal(new PrivacyBudget(5.0, 1e-5));
+    CountingJournal charges = new CountingJournal(PrivacyBudget.inMemory(5.0, 1e-5));
     PrivacyBudget budget = PrivacyBudget.journaled(5.0, 1e-5, OrderGrid.defaults(), charges);
     Dataset<Row> input = frame(q);
     PrivacyGuarantee before = budget.spent();
@@ -115,7 +115,7 @@ class HostileInputPropertiesTest {
     for (boolean gaussian : new boolean[] {false, true}) {
       Query q = new Query(Statistic.COUNT, ValueType.DOUBLE, false, false, 0, 1, 1e-8, 1e-5, 1, 1,
           gaussian, List.of(1.0, 2.0, 3.0), List.of(false, false, false));
-      CountingJournal charges = new CountingJournal(new PrivacyBudget(5.0, 1e-5));
+      CountingJournal charges = new CountingJournal(PrivacyBudget.inMemory(5.0, 1e-5));
       PrivacyBudget budget = PrivacyBudget.journaled(5.0, 1e-5, OrderGrid.defaults(), charges);
       List<Row> rows = statistic(q, PrivateDataFrame.of(frame(q), "unit", budget), null)
           .epsilon(q.epsilon()).delta(q.delta())

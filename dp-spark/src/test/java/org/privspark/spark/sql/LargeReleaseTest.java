@@ -36,7 +36,7 @@ class LargeReleaseTest {
   @Test
   void count_fiveMillionRowsAtEpsilonOne_isFiniteNearFiveMillionAndChargedOnce() {
     Dataset<Row> rows = SparkTestSession.get().range(5_000_000L).toDF("unit");
-    PrivacyBudget budget = new PrivacyBudget(2, 0);
+    PrivacyBudget budget = PrivacyBudget.inMemory(2, 0);
     PrivateAggregation query = PrivateDataFrame.of(rows, "unit", budget)
         .aggregate().count().epsilon(1).releaseSecret(SECRET);
     PrivacyEvent cost = query.cost();
@@ -62,7 +62,7 @@ class LargeReleaseTest {
   @Test
   void sum_near1e15_isFiniteAndNearTheTruth() {
     Dataset<Row> rows = SparkTestSession.get().range(100_000L).toDF("unit").withColumn("v", lit(1e10));
-    PrivacyBudget budget = new PrivacyBudget(200, 0);
+    PrivacyBudget budget = PrivacyBudget.inMemory(200, 0);
     Dataset<Row> result = PrivateDataFrame.of(rows, "unit", budget)
         .aggregate().sum("v", 0, 1e10).epsilon(100).releaseSecret(SECRET).run();
     Row row = result.collectAsList().get(0);

@@ -166,7 +166,7 @@ class NeighbouringDatasetTest {
     Dataset<Row> keys = publicKeys().cache();
     double[][] stats = new double[RELEASES][];
     try {
-      PrivateDataFrame pdf = PrivateDataFrame.of(data, "unit", new PrivacyBudget(1e6, 1e-3))
+      PrivateDataFrame pdf = PrivateDataFrame.of(data, "unit", PrivacyBudget.inMemory(1e6, 1e-3))
           .maxGroupsContributed(L0).maxContributionsPerGroup(lInf);
       for (int s = 0; s < SECRETS; s++) {
         List<Row> out = pdf.groupBy("rep", "grp").publicGroups(keys).count().sum("v", LOWER, UPPER)

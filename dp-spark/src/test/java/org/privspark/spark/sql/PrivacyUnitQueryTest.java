@@ -102,7 +102,7 @@ class PrivacyUnitQueryTest {
 
   @Test
   void aBudgetWithoutAUnit_takesAnyNamedUnit_andTheOldSignature() {
-    PrivacyBudget undeclared = new PrivacyBudget(2.0, 1e-5);
+    PrivacyBudget undeclared = PrivacyBudget.inMemory(2.0, 1e-5);
     LongAccumulator reads = SparkTestSession.get().sparkContext().longAccumulator("reads");
     PrivateDataFrame.of(data(reads), "user", "household", undeclared);
     PrivateDataFrame.of(data(reads), "user", undeclared).groupBy("grp").publicGroups(groups()).count()

@@ -83,7 +83,7 @@ class PrivateDataFrameTest {
    */
   @Test
   void contributionBounding_heavyUser_atMostL0GroupsAndLInfRowsEach() {
-    PrivateDataFrame pdf = PrivateDataFrame.of(heavyUser(), "user", new PrivacyBudget(1e4, 1e-6))
+    PrivateDataFrame pdf = PrivateDataFrame.of(heavyUser(), "user", PrivacyBudget.inMemory(1e4, 1e-6))
         .maxGroupsContributed(5).maxContributionsPerGroup(10);
     Dataset<Row> result = pdf.groupBy("grp").publicGroups(groups(allGroups()))
         .count().countDistinctUnits().epsilon(4000).releaseSecret(SECRET).run();
@@ -99,7 +99,7 @@ class PrivateDataFrameTest {
 
   @Test
   void contributionBounding_choiceOfGroups_dependsOnTheSecretNotOnDataOrder() {
-    PrivateDataFrame pdf = PrivateDataFrame.of(heavyUser(), "user", new PrivacyBudget(1e5, 1e-6))
+    PrivateDataFrame pdf = PrivateDataFrame.of(heavyUser(), "user", PrivacyBudget.inMemory(1e5, 1e-6))
         .maxGroupsContributed(5).maxContributionsPerGroup(10);
     java.util.Set<java.util.Set<String>> chosen = new java.util.HashSet<>();
     for (int s = 0; s < 4; s++) {
@@ -121,7 +121,7 @@ class PrivateDataFrameTest {
    */
   @Test
   void release_collectedTwice_returnsIdenticalRows() {
-    Dataset<Row> result = PrivateDataFrame.of(mixed(), "user", new PrivacyBudget(10, 1e-5))
+    Dataset<Row> result = PrivateDataFrame.of(mixed(), "user", PrivacyBudget.inMemory(10, 1e-5))
         .maxGroupsContributed(2).maxContributionsPerGroup(3)
         .groupBy("grp").count().sum("amount", 0, 100).mean("amount", 0, 100).epsilon(4).delta(1e-6).run();
     List<Row> first = sorted(result.collectAsList());
@@ -146,8 +146,8 @@ class PrivateDataFrameTest {
     Dataset<Row> clean = mixed().repartition(2);
     Dataset<Row> failing = clean.withColumn("amount", failOnce.apply(col("amount")));
     // Two budgets: a secret keys one release per budget (issue 12, item 3).
-    List<Row> expected = sorted(query(PrivateDataFrame.of(clean, "user", new PrivacyBudget(10, 1e-5))).collectAsList());
-    List<Row> retried = sorted(query(PrivateDataFrame.of(failing, "user", new PrivacyBudget(10, 1e-5))).collectAsList());
+    List<Row> expected = sorted(query(PrivateDataFrame.of(clean, "user", PrivacyBudget.inMemory(10, 1e-5))).collectAsList());
+    List<Row> retried = sorted(query(PrivateDataFrame.of(failing, "user", PrivacyBudget.inMemory(10, 1e-5))).collectAsList());
     assertThat(retried).isEqualTo(expected);
   }
 
@@ -181,7 +181,7 @@ class PrivateDataFrameTest {
    */
   @Test
   void privateGroups_rareGroupDropped_frequentGroupsKept() {
-    Dataset<Row> result = PrivateDataFrame.of(mixed(), "user", new PrivacyBudget(10, 1e-5))
+    Dataset<Row> result = PrivateDataFrame.of(mixed(), "user", PrivacyBudget.inMemory(10, 1e-5))
         .groupBy("grp").countDistinctUnits().epsilon(1).delta(1e-6).releaseSecret(SECRET).run();
     assertThat(byGroup(result).keySet()).containsExactlyInAnyOrder("a", "b", "c");
   }
@@ -189,7 +189,7 @@ class PrivateDataFrameTest {
   /** Laplace thresholding at ε = 1/2, L0 = 1: threshold about 28 units; 100-unit groups stay. */
   @Test
   void privateGroups_laplaceThresholding_rareGroupDroppedFrequentKept() {
-    Dataset<Row> result = PrivateDataFrame.of(mixed(), "user", new PrivacyBudget(10, 1e-5))
+    Dataset<Row> result = PrivateDataFrame.of(mixed(), "user", PrivacyBudget.inMemory(10, 1e-5))
         .groupBy("grp").countDistinctUnits().epsilon(1).delta(1e-6)
         .partitionSelection(PartitionSelectionStrategy.LAPLACE_THRESHOLDING).releaseSecret(SECRET).run();
     assertThat(byGroup(result).keySet()).containsExactlyInAnyOrder("a", "b", "c");
@@ -197,7 +197,7 @@ class PrivateDataFrameTest {
 
   @Test
   void privateGroups_gaussianThresholding_rareGroupDroppedFrequentKept() {
-    Dataset<Row> result = PrivateDataFrame.of(mixed(), "user", new PrivacyBudget(10, 1e-5))
+    Dataset<Row> result = PrivateDataFrame.of(mixed(), "user", PrivacyBudget.inMemory(10, 1e-5))
         .groupBy("grp").count().mean("amount", 0, 100).epsilon(2).delta(1e-6)
         .noise(NoiseKind.GAUSSIAN).releaseSecret(SECRET).run();
     assertThat(byGroup(result).keySet()).containsExactlyInAnyOrder("a", "b", "c");
@@ -205,7 +205,7 @@ class PrivateDataFrameTest {
 
   @Test
   void publicGroups_emptyGroupAppearsWithNoiseAndUnlistedGroupsAreDropped() {
-    Dataset<Row> result = PrivateDataFrame.of(mixed(), "user", new PrivacyBudget(10, 0))
+    Dataset<Row> result = PrivateDataFrame.of(mixed(), "user", PrivacyBudget.inMemory(10, 0))
         .groupBy("grp").publicGroups(groups("a", "nobody")).count().epsilon(1).releaseSecret(SECRET).run();
     Map<String, Row> rows = byGroup(result);
     assertThat(rows.keySet()).containsExactlyInAnyOrder("a", "nobody");
@@ -219,7 +219,7 @@ class PrivateDataFrameTest {
 
   @Test
   void globalAggregate_withoutKeys_returnsOneRowWithAllStatistics() {
-    Dataset<Row> result = PrivateDataFrame.of(mixed(), "user", new PrivacyBudget(10, 1e-5))
+    Dataset<Row> result = PrivateDataFrame.of(mixed(), "user", PrivacyBudget.inMemory(10, 1e-5))
         .maxContributionsPerGroup(2).aggregate()
         .count().countDistinctUnits().sum("amount", 0, 100).mean("amount", 0, 100)
         .variance("amount", 0, 100).stddev("amount", 0, 100)
@@ -240,7 +240,7 @@ class PrivateDataFrameTest {
   @Test
   void emptyData_publicGroupsGetNoiseOnly_privateGroupsGetNoRows() {
     Dataset<Row> empty = frame(List.of());
-    PrivacyBudget budget = new PrivacyBudget(10, 1e-5);
+    PrivacyBudget budget = PrivacyBudget.inMemory(10, 1e-5);
     assertThat(PrivateDataFrame.of(empty, "user", budget).groupBy("grp").count().epsilon(1).delta(1e-6)
         .run().collectAsList()).isEmpty();
     assertThat(PrivateDataFrame.of(empty, "user", budget).groupBy("grp").publicGroups(groups("a", "b"))
@@ -258,7 +258,7 @@ class PrivateDataFrameTest {
       rows.add(RowFactory.create("u" + i, "a", Double.NaN));
       rows.add(RowFactory.create("u" + i, "a", null));
     }
-    Row r = PrivateDataFrame.of(frame(rows), "user", new PrivacyBudget(1e4, 0)).maxContributionsPerGroup(5)
+    Row r = PrivateDataFrame.of(frame(rows), "user", PrivacyBudget.inMemory(1e4, 0)).maxContributionsPerGroup(5)
         .aggregate().count().sum("amount", 0, 100).epsilon(4000).releaseSecret(SECRET).run().first();
     assertThat(Math.round(r.getDouble(r.fieldIndex("count")))).isEqualTo(200);
     assertThat(r.getDouble(r.fieldIndex("sum_amount"))).isCloseTo(2000, within(5.0));
@@ -266,7 +266,7 @@ class PrivateDataFrameTest {
 
   @Test
   void budget_secondQueryOverBudget_refusedBeforeAnySparkJob() {
-    PrivacyBudget budget = new PrivacyBudget(1.0, 1e-5);
+    PrivacyBudget budget = PrivacyBudget.inMemory(1.0, 1e-5);
     PrivateDataFrame pdf = PrivateDataFrame.of(mixed(), "user", budget);
     pdf.groupBy("grp").count().epsilon(0.8).delta(1e-6).run();
     double spent = budget.spent().epsilon();
@@ -281,7 +281,7 @@ class PrivateDataFrameTest {
 
   @Test
   void cost_matchesWhatRunCharges_andSpendsNothing() {
-    PrivacyBudget budget = new PrivacyBudget(3.0, 1e-5);
+    PrivacyBudget budget = PrivacyBudget.inMemory(3.0, 1e-5);
     PrivateAggregation q = PrivateDataFrame.of(mixed(), "user", budget).groupBy("grp")
         .count().sum("amount", 0, 100).weight(2).epsilon(1).delta(1e-6);
     var event = q.cost();
@@ -294,7 +294,7 @@ class PrivateDataFrameTest {
 
   @Test
   void badInput_throwsNamingTheParameter_andChargesNothing() {
-    PrivacyBudget budget = new PrivacyBudget(1.0, 1e-5);
+    PrivacyBudget budget = PrivacyBudget.inMemory(1.0, 1e-5);
     PrivateDataFrame pdf = PrivateDataFrame.of(mixed(), "user", budget);
     assertThatThrownBy(() -> PrivateDataFrame.of(mixed(), "nobody", budget))
         .hasMessageContaining("privacyUnitColumn must name an existing column; got 'nobody'");

@@ -56,7 +56,7 @@ class ReleaseCodeReuseTest {
   }
 
   private static PrivacyBudget budget() {
-    return new PrivacyBudget(1, 1e-6);
+    return PrivacyBudget.inMemory(1, 1e-6);
   }
 
   /** 200 units with 5 rows each, over 4 groups. */

@@ -54,7 +54,7 @@ class ReleaseSecretReuseSparkTest {
 
   @Test
   void sameSecretOnNeighbouringData_secondReleaseRefused_andNothingCharged() {
-    PrivacyBudget budget = new PrivacyBudget(10, 0);
+    PrivacyBudget budget = PrivacyBudget.inMemory(10, 0);
     Secret secret = Secret.generate();
     Dataset<Row> d = people(100);
     Dataset<Row> withoutOne = d.where("person <> 0");
@@ -66,7 +66,7 @@ class ReleaseSecretReuseSparkTest {
     assertThat(budget.spent().epsilon()).isEqualTo(spent);
 
     // A fresh secret is a fresh release: its noise is independent of the first.
-    Row first = countAndSum(d, new PrivacyBudget(10, 0), secret).first();
+    Row first = countAndSum(d, PrivacyBudget.inMemory(10, 0), secret).first();
     Row other = countAndSum(withoutOne, budget, Secret.generate()).first();
     double firstNoise = first.getDouble(first.fieldIndex("count")) - 100;
     double otherNoise = other.getDouble(other.fieldIndex("count")) - 99;

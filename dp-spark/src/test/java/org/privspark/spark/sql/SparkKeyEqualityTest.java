@@ -66,7 +66,7 @@ class SparkKeyEqualityTest {
   }
 
   private static List<Row> release(Dataset<Row> data, Dataset<Row> publicGroups, long l0) {
-    PrivateAggregation q = PrivateDataFrame.of(data, "user", new PrivacyBudget(1e4, 1e-3))
+    PrivateAggregation q = PrivateDataFrame.of(data, "user", PrivacyBudget.inMemory(1e4, 1e-3))
         .maxGroupsContributed(l0).maxContributionsPerGroup(1).groupBy("k");
     if (publicGroups != null) {
       q.publicGroups(publicGroups);
@@ -180,7 +180,7 @@ class SparkKeyEqualityTest {
   /** The released key column keeps its collation, so that it compares as the input column did. */
   @Test
   void lowercaseCollation_release_keepsTheKeyColumnsCollation() {
-    Dataset<Row> out = PrivateDataFrame.of(collated("UTF8_LCASE", List.of("a", "A")), "user", new PrivacyBudget(1e4, 1e-3))
+    Dataset<Row> out = PrivateDataFrame.of(collated("UTF8_LCASE", List.of("a", "A")), "user", PrivacyBudget.inMemory(1e4, 1e-3))
         .groupBy("k").count().epsilon(EPSILON).delta(1e-6).releaseSecret(SECRET).run();
     assertThat(out.schema().apply("k").dataType()).isEqualTo(collated("UTF8_LCASE", List.of("a")).schema().apply("k").dataType());
   }
@@ -208,7 +208,7 @@ class SparkKeyEqualityTest {
    */
   @Test
   void icuCollation_privateGroups_refusedBeforeTheCharge() {
-    PrivacyBudget budget = new PrivacyBudget(10, 1e-3);
+    PrivacyBudget budget = PrivacyBudget.inMemory(10, 1e-3);
     PrivateAggregation q = PrivateDataFrame.of(collated("UNICODE_CI", List.of("a", "A")), "user", budget)
         .groupBy("k").count().epsilon(1).delta(1e-6);
     assertThatThrownBy(q::run).isInstanceOf(IllegalArgumentException.class)
@@ -230,7 +230,7 @@ class SparkKeyEqualityTest {
     }
     Dataset<Row> data = SparkTestSession.get().createDataFrame(rows, schema)
         .withColumn("user", collate(col("user"), "UTF8_LCASE"));
-    List<Row> out = PrivateDataFrame.of(data, "user", new PrivacyBudget(1e4, 1e-3))
+    List<Row> out = PrivateDataFrame.of(data, "user", PrivacyBudget.inMemory(1e4, 1e-3))
         .groupBy("k").publicGroups(keys(DataTypes.StringType, List.of("g1", "g2")))
         .count().epsilon(EPSILON).releaseSecret(SECRET).run().collectAsList();
     long total = out.stream().mapToLong(r -> Math.round(r.getDouble(1))).sum();

@@ -259,7 +259,7 @@ class SparkMechanismAuditTest {
   /** Public groups g0..g4 per replicate; the feature is the sum over them of the statistic. */
   private static double[] publicRelease(Dataset<Row> data, int replicates, Secret secret, Statistic s, long l0,
       long lInf, double epsilon) {
-    PrivateAggregation q = PrivateDataFrame.of(data, "unit", new PrivacyBudget(1e6, 0.5))
+    PrivateAggregation q = PrivateDataFrame.of(data, "unit", PrivacyBudget.inMemory(1e6, 0.5))
         .maxGroupsContributed(l0).maxContributionsPerGroup(lInf)
         .groupBy("rep", "grp").publicGroups(keys(replicates, GROUPS, "g"));
     List<Row> out = s.add(q).epsilon(epsilon).noise(NoiseKind.LAPLACE).releaseSecret(secret).run().collectAsList();
@@ -277,7 +277,7 @@ class SparkMechanismAuditTest {
    */
   private static double[] keysReleased(Dataset<Row> data, int replicates, Secret secret, String prefix,
       boolean ownKeysAsPublic) {
-    PrivateAggregation q = PrivateDataFrame.of(data, "unit", new PrivacyBudget(1e6, 0.5))
+    PrivateAggregation q = PrivateDataFrame.of(data, "unit", PrivacyBudget.inMemory(1e6, 0.5))
         .maxGroupsContributed(L0).maxContributionsPerGroup(L_INF).groupBy("rep", "grp");
     if (ownKeysAsPublic) {
       q = q.publicGroups(data.select("rep", "grp").distinct());
@@ -308,7 +308,7 @@ class SparkMechanismAuditTest {
   }
 
   private static double noiseStd(Dataset<Row> data, long l0, long lInf, double epsilon) {
-    Row r = PrivateDataFrame.of(data, "unit", new PrivacyBudget(1e6, 0.5))
+    Row r = PrivateDataFrame.of(data, "unit", PrivacyBudget.inMemory(1e6, 0.5))
         .maxGroupsContributed(l0).maxContributionsPerGroup(lInf)
         .groupBy("rep", "grp").publicGroups(keys(1, GROUPS, "g")).count().epsilon(epsilon)
         .releaseSecret(secret(0, 9, 0)).run().first();

@@ -98,7 +98,7 @@ class TaskFailureReleaseTest {
   @Test
   void release_firstAttemptFailsInEveryStage_releasesTheFailureFreeRowsAndOneLedgerEntry() throws Exception {
     SparkSession spark = SparkTestSession.get();
-    List<Row> expectedRows = query(input(), new PrivacyBudget(10, 1e-5)).run().collectAsList();
+    List<Row> expectedRows = query(input(), PrivacyBudget.inMemory(10, 1e-5)).run().collectAsList();
     List<String> expected = sorted(expectedRows);
 
     NoteSigner signer = NoteSigner.generate(ORIGIN);

@@ -64,7 +64,7 @@ class WhatAReleaseRevealsTest {
    */
   @Test
   void privateGroups_rowsSortedByKey() {
-    List<String> out = keys(PrivateDataFrame.of(data(40, 60, 1), "user", new PrivacyBudget(100, 1e-5))
+    List<String> out = keys(PrivateDataFrame.of(data(40, 60, 1), "user", PrivacyBudget.inMemory(100, 1e-5))
         .groupBy("grp").count().epsilon(40).delta(1e-6).releaseSecret(SECRET).run().collectAsList());
     assertThat(out).hasSize(40);
     assertThat(out).isEqualTo(sortedCopy(out));
@@ -77,7 +77,7 @@ class WhatAReleaseRevealsTest {
       listed.add(RowFactory.create(String.format("g%02d", g)));
     }
     Dataset<Row> groups = SparkTestSession.get().createDataFrame(listed, new StructType().add("grp", DataTypes.StringType));
-    List<String> out = keys(PrivateDataFrame.of(data(40, 5, 1), "user", new PrivacyBudget(100, 1e-5))
+    List<String> out = keys(PrivateDataFrame.of(data(40, 5, 1), "user", PrivacyBudget.inMemory(100, 1e-5))
         .groupBy("grp").publicGroups(groups).count().epsilon(1).releaseSecret(SECRET).run().collectAsList());
     assertThat(out).hasSize(40);
     assertThat(out).isEqualTo(sortedCopy(out));
@@ -107,7 +107,7 @@ class WhatAReleaseRevealsTest {
     SparkSession spark = SparkTestSession.get();
     String path = dir.resolve("visits.parquet").toString();
     data(5, 60, 10).write().parquet(path);
-    Dataset<Row> release = PrivateDataFrame.of(spark.read().parquet(path), "user", new PrivacyBudget(100, 1e-5))
+    Dataset<Row> release = PrivateDataFrame.of(spark.read().parquet(path), "user", PrivacyBudget.inMemory(100, 1e-5))
         .groupBy("grp").count().sum("amount", 0, 100).epsilon(50).delta(1e-6).releaseSecret(SECRET).run();
     List<Row> first = release.collectAsList();
     assertThat(first).hasSize(5);

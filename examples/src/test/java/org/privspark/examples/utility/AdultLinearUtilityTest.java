@@ -77,7 +77,7 @@ class AdultLinearUtilityTest {
   static DPLinearRegression estimator(double epsilon) {
     return new DPLinearRegression()
         .setRowIsUnit(true) // Adult: one row per person
-        .setBudget(new PrivacyBudget(epsilon, 1e-5))
+        .setBudget(PrivacyBudget.inMemory(epsilon, 1e-5))
         .setTargetEpsilon(epsilon).setTargetDelta(1e-5)
         .setLabelCol("hours")
         .setExpectedBatchSize(1024).setNumUnits(AdultData.TRAIN_ROWS)

@@ -62,7 +62,7 @@ class AdultLogisticUtilityTest {
   static DPLogisticRegression estimator(double epsilon) {
     return new DPLogisticRegression()
         .setRowIsUnit(true) // Adult: one row per person
-        .setBudget(new PrivacyBudget(epsilon, 1e-5))
+        .setBudget(PrivacyBudget.inMemory(epsilon, 1e-5))
         .setTargetEpsilon(epsilon).setTargetDelta(1e-5)
         .setExpectedBatchSize(EXPECTED_BATCH)
         .setNumUnits(AdultData.TRAIN_ROWS)

@@ -137,7 +137,7 @@ class AdultUtilityTest {
 
   private static PrivateDataFrame privateAdult() {
     // Budget for all releases of a test; each query spends its own ε.
-    return privateAdult(new PrivacyBudget(1000, 1e-3));
+    return privateAdult(PrivacyBudget.inMemory(1000, 1e-3));
   }
 
   private static PrivateDataFrame privateAdult(PrivacyBudget budget) {
@@ -182,7 +182,7 @@ class AdultUtilityTest {
    */
   @Test
   void derivedSumByEducation_explainPredictsWhatIsReported_andIntervalsCover() {
-    PrivacyBudget budget = new PrivacyBudget(1000, 1e-3);
+    PrivacyBudget budget = PrivacyBudget.inMemory(1000, 1e-3);
     double before = budget.spent().epsilon();
     PrivateAggregation query = privateAdult(budget).groupBy("education").publicGroups(educationKeys())
         .count().sum("hours_per_week", 0, 100).mean("hours_per_week", 0, 100).epsilon(1.0);

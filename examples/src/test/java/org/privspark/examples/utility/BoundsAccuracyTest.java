@@ -82,10 +82,10 @@ class BoundsAccuracyTest {
       double[] fromData = new double[RELEASES];
       TreeSet<String> found = new TreeSet<>();
       for (int r = 0; r < RELEASES; r++) {
-        PrivateDataFrame guessed = PrivateDataFrame.of(adult, "person", new PrivacyBudget(1.0, 0));
+        PrivateDataFrame guessed = PrivateDataFrame.of(adult, "person", PrivacyBudget.inMemory(1.0, 0));
         naive[r] = Math.abs(mean(guessed, column, 0, 1e6, 1.0, secret(c, r, 0)) - exact);
 
-        PrivacyBudget budget = new PrivacyBudget(1.0, 0);
+        PrivacyBudget budget = PrivacyBudget.inMemory(1.0, 0);
         PrivateDataFrame pdf = PrivateDataFrame.of(adult, "person", budget);
         Bounds b = pdf.bounds(column, 0.2, BoundsOptions.defaults().releaseSecret(secret(c, r, 1)));
         assertThat(b.found()).as("%s release %d: %s", column, r, b.description()).isTrue();

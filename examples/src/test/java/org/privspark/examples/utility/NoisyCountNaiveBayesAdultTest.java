@@ -21,7 +21,7 @@ class NoisyCountNaiveBayesAdultTest {
     Dataset<Row> adult = AdultFixture.encodedTrain().limit(2_000);
     NoisyCountNaiveBayesModel fit = new NoisyCountNaiveBayes().setRowIsUnit(true).setEpsilon(5).setNumClasses(2)
         .setNumFeatures(AdultEncoding.ONEHOT).setMaxFeatureL1(AdultEncoding.ONEHOT_L1).setModelType("bernoulli")
-        .setFeaturesCol("onehot").setBudget(new PrivacyBudget(5, 0)).setReleaseSecret(AdultFixture.secret(3))
+        .setFeaturesCol("onehot").setBudget(PrivacyBudget.inMemory(5, 0)).setReleaseSecret(AdultFixture.secret(3))
         .fit(adult);
     assertThat(fit.getModelType()).isEqualTo("bernoulli");
     assertThat(ModelMetrics.accuracy(fit.transform(adult))).isGreaterThan(0.6);
@@ -40,7 +40,7 @@ class NoisyCountNaiveBayesAdultTest {
     for (int r = 0; r < acc.length; r++) {
       NoisyCountNaiveBayesModel fit = new NoisyCountNaiveBayes().setRowIsUnit(true).setEpsilon(1).setNumClasses(2)
           .setNumFeatures(AdultEncoding.ONEHOT).setMaxFeatureL1(AdultEncoding.ONEHOT_L1).setFeaturesCol("onehot")
-          .setBudget(new PrivacyBudget(1, 0)).setReleaseSecret(AdultFixture.secret(10 + r)).fit(train);
+          .setBudget(PrivacyBudget.inMemory(1, 0)).setReleaseSecret(AdultFixture.secret(10 + r)).fit(train);
       acc[r] = ModelMetrics.accuracy(fit.transform(test));
     }
     NaiveBayesModel exact = new NaiveBayes().setFeaturesCol("onehot").fit(train);

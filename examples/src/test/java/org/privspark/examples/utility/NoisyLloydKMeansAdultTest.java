@@ -33,7 +33,7 @@ class NoisyLloydKMeansAdultTest {
       NoisyLloydKMeans km = new NoisyLloydKMeans().setRowIsUnit(true).setEpsilon(1).setDelta(DELTA).setK(5)
           .setNumFeatures(AdultEncoding.MIXED)
           .setFeatureBounds(0, 1).setMaxFeatureNorm(Math.sqrt(13)).setMaxIter(5).setFeaturesCol("mixed")
-          .setBudget(new PrivacyBudget(1, DELTA)).setReleaseSecret(AdultFixture.secret(42 + r));
+          .setBudget(PrivacyBudget.inMemory(1, DELTA)).setReleaseSecret(AdultFixture.secret(42 + r));
       NoisyLloydKMeansModel fit = km.fit(train);
       ratio[r] = ModelMetrics.kMeansCost(train, "mixed", fit.clusterCenters()) / exactCost;
     }

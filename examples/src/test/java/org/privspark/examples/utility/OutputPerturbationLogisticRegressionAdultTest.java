@@ -35,7 +35,7 @@ class OutputPerturbationLogisticRegressionAdultTest {
       OutputPerturbationLogisticRegressionModel fit = new OutputPerturbationLogisticRegression().setRowIsUnit(true)
           .setEpsilon(1).setDelta(DELTA)
           .setNumFeatures(AdultEncoding.MIXED).setMaxFeatureNorm(Math.sqrt(13)).setRegParam(100).setFeaturesCol("mixed")
-          .setBudget(new PrivacyBudget(1, DELTA)).setReleaseSecret(AdultFixture.secret(32 + r)).fit(train);
+          .setBudget(PrivacyBudget.inMemory(1, DELTA)).setReleaseSecret(AdultFixture.secret(32 + r)).fit(train);
       acc[r] = ModelMetrics.accuracy(fit.transform(test));
     }
     System.out.printf("logistic regression on Adult: eps=1 accuracies %s; non-private %.4f%n",

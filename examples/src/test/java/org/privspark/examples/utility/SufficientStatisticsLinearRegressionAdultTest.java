@@ -36,7 +36,7 @@ class SufficientStatisticsLinearRegressionAdultTest {
       SufficientStatisticsLinearRegressionModel fit = new SufficientStatisticsLinearRegression().setRowIsUnit(true)
           .setEpsilon(1).setDelta(DELTA)
           .setNumFeatures(AdultEncoding.NOAGE).setMaxFeatureNorm(Math.sqrt(12)).setLabelBounds(17, 90)
-          .setFeaturesCol("noage").setLabelCol("age").setBudget(new PrivacyBudget(1, DELTA))
+          .setFeaturesCol("noage").setLabelCol("age").setBudget(PrivacyBudget.inMemory(1, DELTA))
           .setReleaseSecret(AdultFixture.secret(22 + r)).fit(train);
       got[r] = r2.evaluate(fit.transform(test));
     }

@@ -99,7 +99,11 @@ public final class PublicFeatureEncoder extends Transformer implements DefaultPa
   private final DoubleParam maxNorm;
   private final Param<String> outputCol;
 
-  /** An encoder with no columns; use {@link #builder()} or the setters. */
+  /**
+   * An encoder with no columns; use {@link #builder()} or the setters.
+   *
+   * @param uid the stage's unique id
+   */
   public PublicFeatureEncoder(String uid) {
     this.uid = uid;
     numericCols = new StringArrayParam(this, "numericCols", "numeric input columns");
@@ -126,11 +130,16 @@ public final class PublicFeatureEncoder extends Transformer implements DefaultPa
     setDefault(outputCol, "features");
   }
 
+  /** An encoder with no columns and a fresh uid; use {@link #builder()} or the setters. */
   public PublicFeatureEncoder() {
     this(Identifiable.randomUID("pubenc"));
   }
 
-  /** A builder that validates the whole specification in {@link Builder#build()}. */
+  /**
+   * A builder that validates the whole specification in {@link Builder#build()}.
+   *
+   * @return a builder with no columns
+   */
   public static Builder builder() {
     return new Builder();
   }
@@ -140,64 +149,114 @@ public final class PublicFeatureEncoder extends Transformer implements DefaultPa
     return uid;
   }
 
-  /** The {@code numericCols} param (see its doc string for the range and default). */
+  /**
+   * The {@code numericCols} param (see its doc string for the range and default).
+   *
+   * @return the param, for param maps and {@code getOrDefault}
+   */
   public StringArrayParam numericCols() {
     return numericCols;
   }
 
-  /** The {@code lowerBounds} param (see its doc string for the range and default). */
+  /**
+   * The {@code lowerBounds} param (see its doc string for the range and default).
+   *
+   * @return the param, for param maps and {@code getOrDefault}
+   */
   public DoubleArrayParam lowerBounds() {
     return lowerBounds;
   }
 
-  /** The {@code upperBounds} param (see its doc string for the range and default). */
+  /**
+   * The {@code upperBounds} param (see its doc string for the range and default).
+   *
+   * @return the param, for param maps and {@code getOrDefault}
+   */
   public DoubleArrayParam upperBounds() {
     return upperBounds;
   }
 
-  /** The {@code range} param (see its doc string for the range and default). */
+  /**
+   * The {@code range} param (see its doc string for the range and default).
+   *
+   * @return the param, for param maps and {@code getOrDefault}
+   */
   public Param<String> range() {
     return range;
   }
 
-  /** The {@code categoricalCols} param (see its doc string for the range and default). */
+  /**
+   * The {@code categoricalCols} param (see its doc string for the range and default).
+   *
+   * @return the param, for param maps and {@code getOrDefault}
+   */
   public StringArrayParam categoricalCols() {
     return categoricalCols;
   }
 
-  /** The {@code vocabularies} param (see its doc string for the range and default). */
+  /**
+   * The {@code vocabularies} param (see its doc string for the range and default).
+   *
+   * @return the param, for param maps and {@code getOrDefault}
+   */
   public StringArrayArrayParam vocabularies() {
     return vocabularies;
   }
 
-  /** The {@code unknown} param (see its doc string for the range and default). */
+  /**
+   * The {@code unknown} param (see its doc string for the range and default).
+   *
+   * @return the param, for param maps and {@code getOrDefault}
+   */
   public Param<String> unknown() {
     return unknown;
   }
 
-  /** The {@code maxNorm} param (see its doc string for the range and default). */
+  /**
+   * The {@code maxNorm} param (see its doc string for the range and default).
+   *
+   * @return the param, for param maps and {@code getOrDefault}
+   */
   public DoubleParam maxNorm() {
     return maxNorm;
   }
 
-  /** The {@code outputCol} param (see its doc string for the range and default). */
+  /**
+   * The {@code outputCol} param (see its doc string for the range and default).
+   *
+   * @return the param, for param maps and {@code getOrDefault}
+   */
   public Param<String> outputCol() {
     return outputCol;
   }
 
-  /** Sets {@link #outputCol()}; the value is validated at once. */
+  /**
+   * Sets {@link #outputCol()}; the value is validated at once.
+   *
+   * @param value the new value
+   * @return this stage, for chaining
+   */
   public PublicFeatureEncoder setOutputCol(String value) {
     set(outputCol, value);
     return this;
   }
 
-  /** Sets {@link #maxNorm()}; the value is validated at once. */
+  /**
+   * Sets {@link #maxNorm()}; the value is validated at once.
+   *
+   * @param value the new value
+   * @return this stage, for chaining
+   */
   public PublicFeatureEncoder setMaxNorm(double value) {
     set(maxNorm, value);
     return this;
   }
 
-  /** The size of the output vectors. */
+  /**
+   * The size of the output vectors.
+   *
+   * @return the dimension of every vector this encoder writes
+   */
   public int numFeatures() {
     return spec().size();
   }
@@ -412,12 +471,21 @@ public final class PublicFeatureEncoder extends Transformer implements DefaultPa
     return defaultCopy(extra);
   }
 
-  /** The reader of saved {@code PublicFeatureEncoder} stages. */
+  /**
+   * The reader of saved {@code PublicFeatureEncoder} stages.
+   *
+   * @return the reader
+   */
   public static MLReader<PublicFeatureEncoder> read() {
     return new DefaultParamsReader<>();
   }
 
-  /** Loads what {@code write().save(path)} saved. */
+  /**
+   * Loads what {@code write().save(path)} saved.
+   *
+   * @param path the directory {@code save} wrote
+   * @return the encoder
+   */
   public static PublicFeatureEncoder load(String path) {
     return read().load(path);
   }
@@ -442,7 +510,14 @@ public final class PublicFeatureEncoder extends Transformer implements DefaultPa
 
     private Builder() {}
 
-    /** A numeric column with public bounds: values are clamped to [lo, hi], then scaled. */
+    /**
+     * A numeric column with public bounds: values are clamped to [lo, hi], then scaled.
+     *
+     * @param column the column's name
+     * @param lower the public lower bound lo, finite
+     * @param upper the public upper bound hi, finite and &gt; lo
+     * @return this builder
+     */
     public Builder numeric(String column, double lower, double upper) {
       numeric.add(column);
       lo.add(lower);
@@ -450,37 +525,69 @@ public final class PublicFeatureEncoder extends Transformer implements DefaultPa
       return this;
     }
 
-    /** A categorical column with its public vocabulary, one-hot encoded in the order given. */
+    /**
+     * A categorical column with its public vocabulary, one-hot encoded in the order given.
+     *
+     * @param column the column's name
+     * @param vocabulary the public categories, non-empty and without repeats
+     * @return this builder
+     */
     public Builder categorical(String column, String... vocabulary) {
       categorical.add(column);
       vocab.add(vocabulary == null ? null : vocabulary.clone());
       return this;
     }
 
-    /** A categorical column with its public vocabulary. */
+    /**
+     * A categorical column with its public vocabulary.
+     *
+     * @param column the column's name
+     * @param vocabulary the public categories, non-empty and without repeats
+     * @return this builder
+     */
     public Builder categorical(String column, List<String> vocabulary) {
       return categorical(column, vocabulary == null ? null : vocabulary.toArray(new String[0]));
     }
 
-    /** Unknown categories; default {@link Unknown#ZERO}. */
+    /**
+     * Unknown categories; default {@link Unknown#ZERO}.
+     *
+     * @param value the new value
+     * @return this builder
+     */
     public Builder unknown(Unknown value) {
       unknown = Check.notNull("unknown", value);
       return this;
     }
 
-    /** The range numeric columns are scaled to; default {@link Range#UNIT}. */
+    /**
+     * The range numeric columns are scaled to; default {@link Range#UNIT}.
+     *
+     * @param value the new value
+     * @return this builder
+     */
     public Builder range(Range value) {
       range = Check.notNull("range", value);
       return this;
     }
 
-    /** Clips every output vector to this L2 norm (finite, &gt; 0); default none. */
+    /**
+     * Clips every output vector to this L2 norm (finite, &gt; 0); default none.
+     *
+     * @param value the new value
+     * @return this builder
+     */
     public Builder maxNorm(double value) {
       maxNorm = Check.positiveFinite("maxNorm", value);
       return this;
     }
 
-    /** The output column; default "features". */
+    /**
+     * The output column; default "features".
+     *
+     * @param value the new value
+     * @return this builder
+     */
     public Builder outputCol(String value) {
       outputCol = value;
       return this;
@@ -489,6 +596,9 @@ public final class PublicFeatureEncoder extends Transformer implements DefaultPa
     /**
      * Validates the specification (bounds finite with lo &lt; hi, vocabularies non-empty without
      * repeats, no column named twice) and builds the encoder.
+     *
+     * @return the encoder
+     * @throws IllegalArgumentException naming the first invalid part of the specification
      */
     public PublicFeatureEncoder build() {
       if (numeric.isEmpty() && categorical.isEmpty()) {

@@ -20,7 +20,12 @@ public final class ParamChecks {
   /** A validator; {@code apply} throws with the Check message or returns true. */
   private interface Validator<T> extends Function1<T, Object>, Serializable {}
 
-  /** Finite and &gt; 0. */
+  /**
+   * Finite and &gt; 0.
+   *
+   * @param name the param's name, for the message
+   * @return a Spark ML {@code Param} validator that throws, naming the param and the range
+   */
   public static <T> Function1<T, Object> positiveFinite(String name) {
     return (Validator<T>) v -> {
       Check.positiveFinite(name, ((Number) v).doubleValue());
@@ -28,7 +33,12 @@ public final class ParamChecks {
     };
   }
 
-  /** Finite and &ge; 0. */
+  /**
+   * Finite and &ge; 0.
+   *
+   * @param name the param's name, for the message
+   * @return a Spark ML {@code Param} validator that throws, naming the param and the range
+   */
   public static <T> Function1<T, Object> nonNegativeFinite(String name) {
     return (Validator<T>) v -> {
       Check.nonNegativeFinite(name, ((Number) v).doubleValue());
@@ -36,7 +46,14 @@ public final class ParamChecks {
     };
   }
 
-  /** In (lower, upper]. */
+  /**
+   * In (lower, upper].
+   *
+   * @param name the param's name, for the message
+   * @param lower the lower end of the range
+   * @param upper the upper end of the range
+   * @return a Spark ML {@code Param} validator that throws, naming the param and the range
+   */
   public static <T> Function1<T, Object> inLeftOpen(String name, double lower, double upper) {
     return (Validator<T>) v -> {
       Check.inLeftOpen(name, ((Number) v).doubleValue(), lower, upper);
@@ -44,7 +61,14 @@ public final class ParamChecks {
     };
   }
 
-  /** In (lower, upper). */
+  /**
+   * In (lower, upper).
+   *
+   * @param name the param's name, for the message
+   * @param lower the lower end of the range
+   * @param upper the upper end of the range
+   * @return a Spark ML {@code Param} validator that throws, naming the param and the range
+   */
   public static <T> Function1<T, Object> inOpen(String name, double lower, double upper) {
     return (Validator<T>) v -> {
       Check.inOpen(name, ((Number) v).doubleValue(), lower, upper);
@@ -56,6 +80,12 @@ public final class ParamChecks {
   /**
    * A number in [lower, upper] (NaN refused), the range named in the message as {@code range}
    * ("[2^-500, 2^500]").
+   *
+   * @param name the param's name, for the message
+   * @param lower the lower end of the range
+   * @param upper the upper end of the range
+   * @param range the range as the message says it
+   * @return a Spark ML {@code Param} validator that throws, naming the param and the range
    */
   public static <T> Function1<T, Object> inClosed(String name, double lower, double upper, String range) {
     return (Validator<T>) v -> {
@@ -67,6 +97,14 @@ public final class ParamChecks {
     };
   }
 
+  /**
+   * A number in [lower, upper] (NaN refused), the range named in the message as "[lower, upper]".
+   *
+   * @param name the param's name, for the message
+   * @param lower the lower end of the range
+   * @param upper the upper end of the range
+   * @return a Spark ML {@code Param} validator that throws, naming the param and the range
+   */
   public static <T> Function1<T, Object> inClosed(String name, double lower, double upper) {
     return (Validator<T>) v -> {
       Check.inClosed(name, ((Number) v).doubleValue(), lower, upper);
@@ -74,7 +112,14 @@ public final class ParamChecks {
     };
   }
 
-  /** An integer in [lower, upper]. */
+  /**
+   * An integer in [lower, upper].
+   *
+   * @param name the param's name, for the message
+   * @param lower the lower end of the range
+   * @param upper the upper end of the range
+   * @return a Spark ML {@code Param} validator that throws, naming the param and the range
+   */
   public static <T> Function1<T, Object> intInClosed(String name, long lower, long upper) {
     return (Validator<T>) v -> {
       long x = ((Number) v).longValue();
@@ -86,7 +131,12 @@ public final class ParamChecks {
     };
   }
 
-  /** An integer &ge; 1. */
+  /**
+   * An integer &ge; 1.
+   *
+   * @param name the param's name, for the message
+   * @return a Spark ML {@code Param} validator that throws, naming the param and the range
+   */
   public static <T> Function1<T, Object> atLeastOne(String name) {
     return (Validator<T>) v -> {
       Check.atLeastOne(name, ((Number) v).longValue());
@@ -94,7 +144,14 @@ public final class ParamChecks {
     };
   }
 
-  /** A string matching {@code pattern}; {@code allowed} describes it in the message. */
+  /**
+   * A string matching {@code pattern}; {@code allowed} describes it in the message.
+   *
+   * @param name the param's name, for the message
+   * @param pattern the pattern the whole value must match
+   * @param allowed what is allowed, as the message says it
+   * @return a Spark ML {@code Param} validator that throws, naming the param and the range
+   */
   public static <T> Function1<T, Object> matching(String name, java.util.regex.Pattern pattern, String allowed) {
     return (Validator<T>) v -> {
       if (!(v instanceof String s) || !pattern.matcher(s).matches()) {
@@ -104,7 +161,12 @@ public final class ParamChecks {
     };
   }
 
-  /** A non-empty column name. */
+  /**
+   * A non-empty column name.
+   *
+   * @param name the param's name, for the message
+   * @return a Spark ML {@code Param} validator that throws, naming the param and the range
+   */
   public static <T> Function1<T, Object> columnName(String name) {
     return (Validator<T>) v -> {
       if (!(v instanceof String s) || s.isEmpty()) {
@@ -114,7 +176,13 @@ public final class ParamChecks {
     };
   }
 
-  /** One of the strings {@code allowed}, named in the message as {@code "a" or "b"}. */
+  /**
+   * One of the strings {@code allowed}, named in the message as {@code "a" or "b"}.
+   *
+   * @param name the param's name, for the message
+   * @param allowed what is allowed, as the message says it
+   * @return a Spark ML {@code Param} validator that throws, naming the param and the range
+   */
   public static <T> Function1<T, Object> oneOf(String name, String... allowed) {
     java.util.List<String> values = java.util.List.of(allowed);
     return (Validator<T>) v -> {

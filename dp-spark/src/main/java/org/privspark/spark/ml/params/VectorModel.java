@@ -32,12 +32,20 @@ public abstract class VectorModel<M extends VectorModel<M>> extends Model<M> {
     return uid;
   }
 
-  /** Features column (vectors); default "features". */
+  /**
+   * Features column (vectors); default "features".
+   *
+   * @return the param, for param maps and {@code getOrDefault}
+   */
   public Param<String> featuresCol() {
     return featuresCol;
   }
 
-  /** Prediction column; default "prediction". */
+  /**
+   * Prediction column; default "prediction".
+   *
+   * @return the param, for param maps and {@code getOrDefault}
+   */
   public Param<String> predictionCol() {
     return predictionCol;
   }
@@ -47,13 +55,23 @@ public abstract class VectorModel<M extends VectorModel<M>> extends Model<M> {
     return (M) this;
   }
 
-  /** Sets {@link #featuresCol()}; the value is validated at once. */
+  /**
+   * Sets {@link #featuresCol()}; the value is validated at once.
+   *
+   * @param value the new value
+   * @return this stage, for chaining
+   */
   public M setFeaturesCol(String value) {
     set(featuresCol, value);
     return self();
   }
 
-  /** Sets {@link #predictionCol()}; the value is validated at once. */
+  /**
+   * Sets {@link #predictionCol()}; the value is validated at once.
+   *
+   * @param value the new value
+   * @return this stage, for chaining
+   */
   public M setPredictionCol(String value) {
     set(predictionCol, value);
     return self();

@@ -23,12 +23,21 @@ public abstract class LabelledUnitEstimator<M extends UnitLevelModel<M>, S exten
     setDefault(labelCol, "label");
   }
 
-  /** The label column, numeric; default "label" (each wrapper states its domain). */
+  /**
+   * The label column, numeric; default "label" (each wrapper states its domain).
+   *
+   * @return the param, for param maps and {@code getOrDefault}
+   */
   public Param<String> labelCol() {
     return labelCol;
   }
 
-  /** Sets {@link #labelCol()}; validated at once. */
+  /**
+   * Sets {@link #labelCol()}; validated at once.
+   *
+   * @param value the new value
+   * @return this stage, for chaining
+   */
   public S setLabelCol(String value) {
     set(labelCol, value);
     return self();

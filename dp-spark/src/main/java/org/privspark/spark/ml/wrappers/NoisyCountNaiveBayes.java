@@ -93,45 +93,81 @@ public final class NoisyCountNaiveBayes extends ProbabilisticUnitEstimator<Noisy
     setDefault(smoothing, 1.0); // MLlib's default; must stay > 0 here (noisy sums can be 0)
   }
 
-  /** The public number of classes K in [2, 1024]; labels are 0, …, K − 1. Required. */
+  /**
+   * The public number of classes K in [2, 1024]; labels are 0, …, K − 1. Required.
+   *
+   * @return the param, for param maps and {@code getOrDefault}
+   */
   public IntParam numClasses() {
     return numClasses;
   }
 
-  /** The public bound B on ‖x‖₁ per row, finite and &gt; 0 (for m one-hot fields, B = m). Required. */
+  /**
+   * The public bound B on ‖x‖₁ per row, finite and &gt; 0 (for m one-hot fields, B = m). Required.
+   *
+   * @return the param, for param maps and {@code getOrDefault}
+   */
   public DoubleParam maxFeatureL1() {
     return maxFeatureL1;
   }
 
-  /** {@value #MULTINOMIAL} (default) or {@value #BERNOULLI}. */
+  /**
+   * {@value #MULTINOMIAL} (default) or {@value #BERNOULLI}.
+   *
+   * @return the param, for param maps and {@code getOrDefault}
+   */
   public Param<String> modelType() {
     return modelType;
   }
 
-  /** Additive smoothing λ, finite and &gt; 0; default 1. */
+  /**
+   * Additive smoothing λ, finite and &gt; 0; default 1.
+   *
+   * @return the param, for param maps and {@code getOrDefault}
+   */
   public DoubleParam smoothing() {
     return smoothing;
   }
 
-  /** Sets {@link #numClasses()}; validated at once. */
+  /**
+   * Sets {@link #numClasses()}; validated at once.
+   *
+   * @param value the new value
+   * @return this stage, for chaining
+   */
   public NoisyCountNaiveBayes setNumClasses(int value) {
     set(numClasses, value);
     return this;
   }
 
-  /** Sets {@link #maxFeatureL1()}; validated at once. */
+  /**
+   * Sets {@link #maxFeatureL1()}; validated at once.
+   *
+   * @param value the new value
+   * @return this stage, for chaining
+   */
   public NoisyCountNaiveBayes setMaxFeatureL1(double value) {
     set(maxFeatureL1, value);
     return this;
   }
 
-  /** Sets {@link #modelType()}; validated at once. */
+  /**
+   * Sets {@link #modelType()}; validated at once.
+   *
+   * @param value the new value
+   * @return this stage, for chaining
+   */
   public NoisyCountNaiveBayes setModelType(String value) {
     set(modelType, value);
     return this;
   }
 
-  /** Sets {@link #smoothing()}; validated at once. */
+  /**
+   * Sets {@link #smoothing()}; validated at once.
+   *
+   * @param value the new value
+   * @return this stage, for chaining
+   */
   public NoisyCountNaiveBayes setSmoothing(double value) {
     set(smoothing, value);
     return this;

@@ -22,32 +22,56 @@ public final class NoisyCountNaiveBayesModel extends ProbabilisticWrapperModel<N
     this.mllib = mllib;
   }
 
-  /** A copy of the MLlib model, with this model's columns. */
+  /**
+   * A copy of the MLlib model, with this model's columns.
+   *
+   * @return MLlib's own model, holding the noisy parameters
+   */
   public NaiveBayesModel mllibModel() {
     return (NaiveBayesModel) configured();
   }
 
-  /** Log class priors π. */
+  /**
+   * Log class priors π.
+   *
+   * @return the log class priors
+   */
   public Vector pi() {
     return mllib.pi();
   }
 
-  /** Log conditional probabilities θ (K × d). */
+  /**
+   * Log conditional probabilities θ (K × d).
+   *
+   * @return the log feature probabilities, one row per class
+   */
   public Matrix theta() {
     return mllib.theta();
   }
 
-  /** "multinomial" or "bernoulli". */
+  /**
+   * "multinomial" or "bernoulli".
+   *
+   * @return the current value, or the default
+   */
   public String getModelType() {
     return mllib.getModelType();
   }
 
-  /** K. */
+  /**
+   * K.
+   *
+   * @return the number of classes
+   */
   public int numClasses() {
     return mllib.numClasses();
   }
 
-  /** d. */
+  /**
+   * d.
+   *
+   * @return the number of features the model expects
+   */
   public int numFeatures() {
     return mllib.numFeatures();
   }

@@ -89,60 +89,108 @@ public final class NoisyLloydKMeans extends UnitLevelEstimator<NoisyLloydKMeansM
     setDefault(maxIter, 5); // few iterations: each one costs budget
   }
 
-  /** δ in (0, 1). Required. */
+  /**
+   * δ in (0, 1). Required.
+   *
+   * @return the param, for param maps and {@code getOrDefault}
+   */
   public DoubleParam delta() {
     return delta;
   }
 
-  /** The number of clusters in [1, 1000]. Required. */
+  /**
+   * The number of clusters in [1, 1000]. Required.
+   *
+   * @return the param, for param maps and {@code getOrDefault}
+   */
   public IntParam k() {
     return k;
   }
 
-  /** T, the number of noisy iterations in [1, 100]; default 5. ε is split across them. */
+  /**
+   * T, the number of noisy iterations in [1, 100]; default 5. ε is split across them.
+   *
+   * @return the param, for param maps and {@code getOrDefault}
+   */
   public IntParam maxIter() {
     return maxIter;
   }
 
-  /** The public L2 bound R, finite and &gt; 0. At least one of this and the box. */
+  /**
+   * The public L2 bound R, finite and &gt; 0. At least one of this and the box.
+   *
+   * @return the param, for param maps and {@code getOrDefault}
+   */
   public DoubleParam maxFeatureNorm() {
     return maxFeatureNorm;
   }
 
-  /** The public box's lower end (set with {@link #featureUpper()}, lower &lt; upper, both finite). */
+  /**
+   * The public box's lower end (set with {@link #featureUpper()}, lower &lt; upper, both finite).
+   *
+   * @return the param, for param maps and {@code getOrDefault}
+   */
   public DoubleParam featureLower() {
     return featureLower;
   }
 
-  /** The public box's upper end. */
+  /**
+   * The public box's upper end.
+   *
+   * @return the param, for param maps and {@code getOrDefault}
+   */
   public DoubleParam featureUpper() {
     return featureUpper;
   }
 
-  /** Public initial centres; optional (default: uniform in the box, from the fit's key). */
+  /**
+   * Public initial centres; optional (default: uniform in the box, from the fit's key).
+   *
+   * @return the param, for param maps and {@code getOrDefault}
+   */
   public DoubleArrayArrayParam initialCenters() {
     return initialCenters;
   }
 
-  /** Sets {@link #delta()}; validated at once. */
+  /**
+   * Sets {@link #delta()}; validated at once.
+   *
+   * @param value the new value
+   * @return this stage, for chaining
+   */
   public NoisyLloydKMeans setDelta(double value) {
     set(delta, value);
     return this;
   }
 
-  /** Sets {@link #k()}; validated at once. */
+  /**
+   * Sets {@link #k()}; validated at once.
+   *
+   * @param value the new value
+   * @return this stage, for chaining
+   */
   public NoisyLloydKMeans setK(int value) {
     set(k, value);
     return this;
   }
 
-  /** Sets {@link #maxIter()}; validated at once. */
+  /**
+   * Sets {@link #maxIter()}; validated at once.
+   *
+   * @param value the new value
+   * @return this stage, for chaining
+   */
   public NoisyLloydKMeans setMaxIter(int value) {
     set(maxIter, value);
     return this;
   }
 
-  /** Sets {@link #maxFeatureNorm()}; validated at once. */
+  /**
+   * Sets {@link #maxFeatureNorm()}; validated at once.
+   *
+   * @param value the new value
+   * @return this stage, for chaining
+   */
   public NoisyLloydKMeans setMaxFeatureNorm(double value) {
     set(maxFeatureNorm, value);
     return this;
@@ -155,7 +203,12 @@ public final class NoisyLloydKMeans extends UnitLevelEstimator<NoisyLloydKMeansM
     return this;
   }
 
-  /** Sets {@link #initialCenters()} (copied). */
+  /**
+   * Sets {@link #initialCenters()} (copied).
+   *
+   * @param value the new value
+   * @return this stage, for chaining
+   */
   public NoisyLloydKMeans setInitialCenters(double[][] value) {
     double[][] copy = value.clone();
     for (int i = 0; i < copy.length; i++) {

@@ -21,7 +21,11 @@ public final class NoisyLloydKMeansModel extends UnitLevelModel<NoisyLloydKMeans
     this.mllib = mllib;
   }
 
-  /** A copy of the MLlib model, with this model's columns. */
+  /**
+   * A copy of the MLlib model, with this model's columns.
+   *
+   * @return MLlib's own model, holding the noisy parameters
+   */
   public KMeansModel mllibModel() {
     return (KMeansModel) configured();
   }

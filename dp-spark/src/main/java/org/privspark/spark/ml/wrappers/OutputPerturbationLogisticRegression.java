@@ -92,12 +92,20 @@ public final class OutputPerturbationLogisticRegression extends ProbabilisticUni
     setDefault(maxIter, 100); // MLlib's default; Newton typically needs about 10 passes
   }
 
-  /** δ in (0, 1). Required. */
+  /**
+   * δ in (0, 1). Required.
+   *
+   * @return the param, for param maps and {@code getOrDefault}
+   */
   public DoubleParam delta() {
     return delta;
   }
 
-  /** The public bound R on ‖x‖₂, finite and &gt; 0; longer rows are scaled down. Required. */
+  /**
+   * The public bound R on ‖x‖₂, finite and &gt; 0; longer rows are scaled down. Required.
+   *
+   * @return the param, for param maps and {@code getOrDefault}
+   */
   public DoubleParam maxFeatureNorm() {
     return maxFeatureNorm;
   }
@@ -110,41 +118,74 @@ public final class OutputPerturbationLogisticRegression extends ProbabilisticUni
     return regParam;
   }
 
-  /** Whether to fit an intercept; default true (it is regularised with the coefficients). */
+  /**
+   * Whether to fit an intercept; default true (it is regularised with the coefficients).
+   *
+   * @return the param, for param maps and {@code getOrDefault}
+   */
   public BooleanParam fitIntercept() {
     return fitIntercept;
   }
 
-  /** The most solver passes, in [1, 10000]; default 100. */
+  /**
+   * The most solver passes, in [1, 10000]; default 100.
+   *
+   * @return the param, for param maps and {@code getOrDefault}
+   */
   public IntParam maxIter() {
     return maxIter;
   }
 
-  /** Sets {@link #delta()}; validated at once. */
+  /**
+   * Sets {@link #delta()}; validated at once.
+   *
+   * @param value the new value
+   * @return this stage, for chaining
+   */
   public OutputPerturbationLogisticRegression setDelta(double value) {
     set(delta, value);
     return this;
   }
 
-  /** Sets {@link #maxFeatureNorm()}; validated at once. */
+  /**
+   * Sets {@link #maxFeatureNorm()}; validated at once.
+   *
+   * @param value the new value
+   * @return this stage, for chaining
+   */
   public OutputPerturbationLogisticRegression setMaxFeatureNorm(double value) {
     set(maxFeatureNorm, value);
     return this;
   }
 
-  /** Sets {@link #regParam()}; validated at once. */
+  /**
+   * Sets {@link #regParam()}; validated at once.
+   *
+   * @param value the new value
+   * @return this stage, for chaining
+   */
   public OutputPerturbationLogisticRegression setRegParam(double value) {
     set(regParam, value);
     return this;
   }
 
-  /** Sets {@link #fitIntercept()}. */
+  /**
+   * Sets {@link #fitIntercept()}.
+   *
+   * @param value the new value
+   * @return this stage, for chaining
+   */
   public OutputPerturbationLogisticRegression setFitIntercept(boolean value) {
     set(fitIntercept, value);
     return this;
   }
 
-  /** Sets {@link #maxIter()}; validated at once. */
+  /**
+   * Sets {@link #maxIter()}; validated at once.
+   *
+   * @param value the new value
+   * @return this stage, for chaining
+   */
   public OutputPerturbationLogisticRegression setMaxIter(int value) {
     set(maxIter, value);
     return this;

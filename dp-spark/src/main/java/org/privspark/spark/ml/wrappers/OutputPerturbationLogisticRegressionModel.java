@@ -21,17 +21,29 @@ public final class OutputPerturbationLogisticRegressionModel extends Probabilist
     this.mllib = mllib;
   }
 
-  /** A copy of the MLlib model, with this model's columns. */
+  /**
+   * A copy of the MLlib model, with this model's columns.
+   *
+   * @return MLlib's own model, holding the noisy parameters
+   */
   public LogisticRegressionModel mllibModel() {
     return (LogisticRegressionModel) configured();
   }
 
-  /** The noisy coefficients. */
+  /**
+   * The noisy coefficients.
+   *
+   * @return the weights w, one per feature
+   */
   public Vector coefficients() {
     return mllib.coefficients();
   }
 
-  /** The noisy intercept (0 without one). */
+  /**
+   * The noisy intercept (0 without one).
+   *
+   * @return the intercept b, 0 when none was fitted
+   */
   public double intercept() {
     return mllib.intercept();
   }

@@ -5,6 +5,8 @@ import org.apache.spark.ml.linalg.VectorUDT;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.privspark.spark.ml.params.HasProbabilisticColumns;
+import org.privspark.spark.ml.params.ProbabilisticColumns;
 import org.privspark.spark.ml.params.ParamChecks;
 
 /**
@@ -16,42 +18,42 @@ import org.privspark.spark.ml.params.ParamChecks;
  * @param <P> the plan of one fit
  */
 public abstract class ProbabilisticUnitEstimator<M extends ProbabilisticWrapperModel<M>,
-    S extends ProbabilisticUnitEstimator<M, S, P>, P extends WrapperPlan> extends LabelledUnitEstimator<M, S, P> {
+    S extends ProbabilisticUnitEstimator<M, S, P>, P extends WrapperPlan> extends LabelledUnitEstimator<M, S, P>
+    implements HasProbabilisticColumns {
   private static final long serialVersionUID = 1L;
 
-  private final Param<String> probabilityCol;
-  private final Param<String> rawPredictionCol;
+  private final ProbabilisticColumns columns;
 
   /** Declares the shared params, the label column and the probabilistic columns for the stage {@code uid}. */
   protected ProbabilisticUnitEstimator(String uid) {
     super(uid);
-    probabilityCol = new Param<>(uid, "probabilityCol", "column of class probabilities",
-        ParamChecks.columnName("probabilityCol"));
-    rawPredictionCol = new Param<>(uid, "rawPredictionCol", "column of raw predictions",
-        ParamChecks.columnName("rawPredictionCol"));
-    setDefault(probabilityCol, "probability");
-    setDefault(rawPredictionCol, "rawPrediction");
+    columns = new ProbabilisticColumns(this);
   }
 
-  /** Probability column the model adds; default "probability". */
-  public Param<String> probabilityCol() {
-    return probabilityCol;
+  @Override
+  public ProbabilisticColumns probabilisticColumns() {
+    return columns;
   }
 
-  /** Raw prediction column the model adds; default "rawPrediction". */
-  public Param<String> rawPredictionCol() {
-    return rawPredictionCol;
-  }
-
-  /** Sets {@link #probabilityCol()}; validated at once. */
+  /**
+   * Sets {@link #probabilityCol()}; validated at once.
+   *
+   * @param value the new value
+   * @return this stage, for chaining
+   */
   public S setProbabilityCol(String value) {
-    set(probabilityCol, value);
+    set(probabilityCol(), value);
     return self();
   }
 
-  /** Sets {@link #rawPredictionCol()}; validated at once. */
+  /**
+   * Sets {@link #rawPredictionCol()}; validated at once.
+   *
+   * @param value the new value
+   * @return this stage, for chaining
+   */
   public S setRawPredictionCol(String value) {
-    set(rawPredictionCol, value);
+    set(rawPredictionCol(), value);
     return self();
   }
 
@@ -60,7 +62,7 @@ public abstract class ProbabilisticUnitEstimator<M extends ProbabilisticWrapperM
   public final StructType transformSchema(StructType schema) {
     checkInput(schema);
     StructType s = schema;
-    for (Param<String> p : List.of(rawPredictionCol, probabilityCol)) {
+    for (Param<String> p : List.of(rawPredictionCol(), probabilityCol())) {
       checkAbsent(s, $(p), p.name());
       s = s.add($(p), new VectorUDT(), false);
     }

@@ -1,6 +1,8 @@
 package org.privspark.spark.ml.wrappers;
 
 import org.apache.spark.ml.param.Param;
+import org.privspark.spark.ml.params.HasProbabilisticColumns;
+import org.privspark.spark.ml.params.ProbabilisticColumns;
 import org.privspark.spark.ml.params.ParamChecks;
 
 /**
@@ -9,29 +11,19 @@ import org.privspark.spark.ml.params.ParamChecks;
  *
  * @param <M> the model type
  */
-public abstract class ProbabilisticWrapperModel<M extends ProbabilisticWrapperModel<M>> extends UnitLevelModel<M> {
+public abstract class ProbabilisticWrapperModel<M extends ProbabilisticWrapperModel<M>> extends UnitLevelModel<M>
+    implements HasProbabilisticColumns {
   private static final long serialVersionUID = 1L;
 
-  private final Param<String> probabilityCol;
-  private final Param<String> rawPredictionCol;
+  private final ProbabilisticColumns columns;
 
   protected ProbabilisticWrapperModel(String uid, WrapperRecord record) {
     super(uid, record);
-    probabilityCol = new Param<>(uid, "probabilityCol", "column of class probabilities",
-        ParamChecks.columnName("probabilityCol"));
-    rawPredictionCol = new Param<>(uid, "rawPredictionCol", "column of raw predictions",
-        ParamChecks.columnName("rawPredictionCol"));
-    setDefault(probabilityCol, "probability");
-    setDefault(rawPredictionCol, "rawPrediction");
+    columns = new ProbabilisticColumns(this);
   }
 
-  /** Probability column; default "probability". */
-  public Param<String> probabilityCol() {
-    return probabilityCol;
-  }
-
-  /** Raw prediction column; default "rawPrediction". */
-  public Param<String> rawPredictionCol() {
-    return rawPredictionCol;
+  @Override
+  public ProbabilisticColumns probabilisticColumns() {
+    return columns;
   }
 }

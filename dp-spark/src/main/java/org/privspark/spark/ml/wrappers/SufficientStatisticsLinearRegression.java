@@ -93,43 +93,77 @@ public final class SufficientStatisticsLinearRegression extends LabelledUnitEsti
     setDefault(fitIntercept, true);
   }
 
-  /** δ in (0, 1). Required. */
+  /**
+   * δ in (0, 1). Required.
+   *
+   * @return the param, for param maps and {@code getOrDefault}
+   */
   public DoubleParam delta() {
     return delta;
   }
 
-  /** The public bound R on ‖x‖₂ in (0, 1e154]; longer rows are scaled down. Required. */
+  /**
+   * The public bound R on ‖x‖₂ in (0, 1e154]; longer rows are scaled down. Required.
+   *
+   * @return the param, for param maps and {@code getOrDefault}
+   */
   public DoubleParam maxFeatureNorm() {
     return maxFeatureNorm;
   }
 
-  /** Public label bound L (set with {@link #setLabelBounds}). Required. */
+  /**
+   * Public label bound L (set with {@link #setLabelBounds}). Required.
+   *
+   * @return the param, for param maps and {@code getOrDefault}
+   */
   public DoubleParam labelLower() {
     return labelLower;
   }
 
-  /** Public label bound U &gt; L. Required. */
+  /**
+   * Public label bound U &gt; L. Required.
+   *
+   * @return the param, for param maps and {@code getOrDefault}
+   */
   public DoubleParam labelUpper() {
     return labelUpper;
   }
 
-  /** Whether to fit an intercept; default true. */
+  /**
+   * Whether to fit an intercept; default true.
+   *
+   * @return the param, for param maps and {@code getOrDefault}
+   */
   public BooleanParam fitIntercept() {
     return fitIntercept;
   }
 
-  /** The ridge λ ≥ 0; default σ_G·√p (see the class comment). */
+  /**
+   * The ridge λ ≥ 0; default σ_G·√p (see the class comment).
+   *
+   * @return the param, for param maps and {@code getOrDefault}
+   */
   public DoubleParam ridge() {
     return ridge;
   }
 
-  /** Sets {@link #delta()}; validated at once. */
+  /**
+   * Sets {@link #delta()}; validated at once.
+   *
+   * @param value the new value
+   * @return this stage, for chaining
+   */
   public SufficientStatisticsLinearRegression setDelta(double value) {
     set(delta, value);
     return this;
   }
 
-  /** Sets {@link #maxFeatureNorm()}; validated at once. */
+  /**
+   * Sets {@link #maxFeatureNorm()}; validated at once.
+   *
+   * @param value the new value
+   * @return this stage, for chaining
+   */
   public SufficientStatisticsLinearRegression setMaxFeatureNorm(double value) {
     set(maxFeatureNorm, value);
     return this;
@@ -142,13 +176,23 @@ public final class SufficientStatisticsLinearRegression extends LabelledUnitEsti
     return this;
   }
 
-  /** Sets {@link #fitIntercept()}. */
+  /**
+   * Sets {@link #fitIntercept()}.
+   *
+   * @param value the new value
+   * @return this stage, for chaining
+   */
   public SufficientStatisticsLinearRegression setFitIntercept(boolean value) {
     set(fitIntercept, value);
     return this;
   }
 
-  /** Sets {@link #ridge()}; validated at once. */
+  /**
+   * Sets {@link #ridge()}; validated at once.
+   *
+   * @param value the new value
+   * @return this stage, for chaining
+   */
   public SufficientStatisticsLinearRegression setRidge(double value) {
     set(ridge, value);
     return this;

@@ -22,17 +22,29 @@ public final class SufficientStatisticsLinearRegressionModel
     this.mllib = mllib;
   }
 
-  /** A copy of the MLlib model, with this model's columns. */
+  /**
+   * A copy of the MLlib model, with this model's columns.
+   *
+   * @return MLlib's own model, holding the noisy parameters
+   */
   public LinearRegressionModel mllibModel() {
     return (LinearRegressionModel) configured();
   }
 
-  /** The coefficients. */
+  /**
+   * The coefficients.
+   *
+   * @return the weights w, one per feature
+   */
   public Vector coefficients() {
     return mllib.coefficients();
   }
 
-  /** The intercept (the label bounds' midpoint included). */
+  /**
+   * The intercept (the label bounds' midpoint included).
+   *
+   * @return the intercept b, 0 when none was fitted
+   */
   public double intercept() {
     return mllib.intercept();
   }

@@ -82,47 +82,83 @@ public abstract class UnitLevelEstimator<M extends UnitLevelModel<M>, S extends 
 
   // ---- params (public no-argument accessors: Spark finds params by reflection on these) ----
 
-  /** Features column (vectors of the public dimension); default "features". */
+  /**
+   * Features column (vectors of the public dimension); default "features".
+   *
+   * @return the param, for param maps and {@code getOrDefault}
+   */
   public Param<String> featuresCol() {
     return featuresCol;
   }
 
-  /** Prediction column the model adds; default "prediction". */
+  /**
+   * Prediction column the model adds; default "prediction".
+   *
+   * @return the param, for param maps and {@code getOrDefault}
+   */
   public Param<String> predictionCol() {
     return predictionCol;
   }
 
-  /** ε of the whole fit, finite and &gt; 0 (the class comment says how it is spent). Required. */
+  /**
+   * ε of the whole fit, finite and &gt; 0 (the class comment says how it is spent). Required.
+   *
+   * @return the param, for param maps and {@code getOrDefault}
+   */
   public DoubleParam epsilon() {
     return epsilon;
   }
 
-  /** The public feature dimension d (each wrapper states its range). Required. */
+  /**
+   * The public feature dimension d (each wrapper states its range). Required.
+   *
+   * @return the param, for param maps and {@code getOrDefault}
+   */
   public IntParam numFeatures() {
     return numFeatures;
   }
 
   // ---- setters ----
 
-  /** Sets {@link #featuresCol()}; validated at once. */
+  /**
+   * Sets {@link #featuresCol()}; validated at once.
+   *
+   * @param value the new value
+   * @return this stage, for chaining
+   */
   public S setFeaturesCol(String value) {
     set(featuresCol, value);
     return self();
   }
 
-  /** Sets {@link #predictionCol()}; validated at once. */
+  /**
+   * Sets {@link #predictionCol()}; validated at once.
+   *
+   * @param value the new value
+   * @return this stage, for chaining
+   */
   public S setPredictionCol(String value) {
     set(predictionCol, value);
     return self();
   }
 
-  /** Sets {@link #epsilon()}; validated at once. */
+  /**
+   * Sets {@link #epsilon()}; validated at once.
+   *
+   * @param value the new value
+   * @return this stage, for chaining
+   */
   public S setEpsilon(double value) {
     set(epsilon, value);
     return self();
   }
 
-  /** Sets {@link #numFeatures()}; validated at once. */
+  /**
+   * Sets {@link #numFeatures()}; validated at once.
+   *
+   * @param value the new value
+   * @return this stage, for chaining
+   */
   public S setNumFeatures(int value) {
     set(numFeatures, value);
     return self();

@@ -46,17 +46,29 @@ public abstract class UnitLevelModel<M extends UnitLevelModel<M>> extends Vector
   }
 
 
-  /** What the fit cost, its ledger entry and its unit claim. */
+  /**
+   * What the fit cost, its ledger entry and its unit claim.
+   *
+   * @return the record: cost, unit and where the charge was recorded
+   */
   public WrapperRecord privacyRecord() {
     return record;
   }
 
-  /** ε of the fit at {@link #delta()}. */
+  /**
+   * ε of the fit at {@link #delta()}.
+   *
+   * @return ε of the training run
+   */
   public double epsilon() {
     return record.epsilon();
   }
 
-  /** The δ of {@link #epsilon()} (0 for a pure-DP wrapper). */
+  /**
+   * The δ of {@link #epsilon()} (0 for a pure-DP wrapper).
+   *
+   * @return δ of the training run
+   */
   public double delta() {
     return record.delta();
   }

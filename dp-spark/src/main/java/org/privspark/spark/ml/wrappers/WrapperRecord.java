@@ -29,7 +29,11 @@ public record WrapperRecord(
     boolean rowIsUnit,
     int maxRowsPerUnit) implements Serializable {
 
-  /** Whether a ledger recorded the fit. */
+  /**
+   * Whether a ledger recorded the fit.
+   *
+   * @return true when the charge was recorded in a ledger
+   */
   public boolean recorded() {
     return ledgerOrigin != null;
   }

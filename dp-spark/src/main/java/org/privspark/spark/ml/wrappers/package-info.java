@@ -23,5 +23,11 @@
  * fit's {@link org.privspark.core.noise.ReleaseKey}. Every bound (feature norms, boxes, label
  * ranges, dimensions, classes, k, iterations, regularisation) is public and must be chosen without
  * looking at the data; so must the feature encoding. See {@code docs/ML-WRAPPERS.md}.
+ *
+ * <p>The estimators and models are {@link java.io.Serializable} for Spark; their Java serialized
+ * form is no public contract (they persist with {@code write().save} and {@code load}), so it is
+ * not documented.
+ *
+ * @serial exclude
  */
 package org.privspark.spark.ml.wrappers;

@@ -30,7 +30,7 @@ class NoisyCountNaiveBayesTest {
 
   @Test
   void params_invalid_throwIllegalArgumentExceptionNamingTheParam() {
-    PrivacyBudget budget = new PrivacyBudget(1, 0);
+    PrivacyBudget budget = PrivacyBudget.inMemory(1, 0);
     assertThatThrownBy(() -> toyBuilder(budget).setEpsilon(0))
         .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("epsilon must be finite and > 0");
     assertThatThrownBy(() -> toyBuilder(budget).setEpsilon(Double.NaN))
@@ -53,7 +53,7 @@ class NoisyCountNaiveBayesTest {
 
   @Test
   void fit_missingOrMistypedColumns_throwsAndSpendsNothing() {
-    PrivacyBudget budget = new PrivacyBudget(5, 0);
+    PrivacyBudget budget = PrivacyBudget.inMemory(5, 0);
     Dataset<Row> toy = WrapperTesting.toy(50);
     assertThatThrownBy(() -> toyBuilder(budget).setFeaturesCol("nope").fit(toy))
         .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("featuresCol must name a column of the input; got 'nope'");
@@ -79,7 +79,7 @@ class NoisyCountNaiveBayesTest {
 
   @Test
   void fit_budgetRefuses_throwsReadsNoRowAndLeavesBudgetUnchanged() {
-    PrivacyBudget budget = new PrivacyBudget(0.5, 0);
+    PrivacyBudget budget = PrivacyBudget.inMemory(0.5, 0);
     LongAccumulator reads = WrapperTesting.accumulator();
     Dataset<Row> data = WrapperTesting.counting(WrapperTesting.toy(40), "label", reads);
     assertThatThrownBy(() -> toyBuilder(budget).fit(data)).isInstanceOf(BudgetExhaustedException.class);
@@ -89,7 +89,7 @@ class NoisyCountNaiveBayesTest {
 
   @Test
   void cost_isOneDiscreteLaplaceReleaseAtSensitivityOnePlusL1Bound() {
-    NoisyCountNaiveBayes nb = toyBuilder(new PrivacyBudget(1, 0)).setMaxFeatureL1(12).setEpsilon(0.7);
+    NoisyCountNaiveBayes nb = toyBuilder(PrivacyBudget.inMemory(1, 0)).setMaxFeatureL1(12).setEpsilon(0.7);
     DiscreteLaplaceEvent event = (DiscreteLaplaceEvent) nb.cost();
     assertThat(event.pureEpsilon()).isLessThanOrEqualTo(0.7).isCloseTo(0.7, within(1e-9));
     // scale·g / (sensitivity·g) = 1/ε, with sensitivity ≥ (1 + 12)/g rounded up for 8 coordinates
@@ -106,7 +106,7 @@ class NoisyCountNaiveBayesTest {
    */
   @Test
   void releaseStatistics_20kDraws_varianceMatchesLaplaceScale() {
-    NoisyCountNaiveBayes nb = toyBuilder(new PrivacyBudget(1, 0)).setMaxFeatureL1(12).setEpsilon(0.7);
+    NoisyCountNaiveBayes nb = toyBuilder(PrivacyBudget.inMemory(1, 0)).setMaxFeatureL1(12).setEpsilon(0.7);
     double b = 13 / 0.7;
     double[] exact = {3, 0, 5, 7, 100, 2, 0, 1};
     double sum = 0;
@@ -129,7 +129,7 @@ class NoisyCountNaiveBayesTest {
 
   @Test
   void fit_returnsNaiveBayesModelThatTransforms() {
-    PrivacyBudget budget = new PrivacyBudget(100, 0);
+    PrivacyBudget budget = PrivacyBudget.inMemory(100, 0);
     Dataset<Row> toy = WrapperTesting.toy(400);
     NoisyCountNaiveBayesModel fit = toyBuilder(budget).setEpsilon(50).fit(toy);
     NoisyCountNaiveBayesModel model = fit;
@@ -154,7 +154,7 @@ class NoisyCountNaiveBayesTest {
         v.apply(2) > 0.5 ? 1 : 0);
     Dataset<Row> toy = WrapperTesting.toy(400)
         .withColumn("features", udf(binary, new VectorUDT()).apply(col("features")));
-    NoisyCountNaiveBayesModel fit = toyBuilder(new PrivacyBudget(5, 0)).setEpsilon(5).setModelType("bernoulli")
+    NoisyCountNaiveBayesModel fit = toyBuilder(PrivacyBudget.inMemory(5, 0)).setEpsilon(5).setModelType("bernoulli")
         .fit(toy);
     assertThat(fit.getModelType()).isEqualTo("bernoulli");
     assertThat(WrapperTesting.accuracy(fit.transform(toy))).isGreaterThan(0.9);
@@ -163,9 +163,9 @@ class NoisyCountNaiveBayesTest {
   @Test
   void fit_sameSecretOnAFreshBudget_givesIdenticalModel_andASecondFitOnOneBudgetIsRefusedBeforeSpending() {
     Dataset<Row> toy = WrapperTesting.toy(100);
-    PrivacyBudget budget = new PrivacyBudget(10, 0);
+    PrivacyBudget budget = PrivacyBudget.inMemory(10, 0);
     NoisyCountNaiveBayesModel a = toyBuilder(budget).fit(toy);
-    NoisyCountNaiveBayesModel b = toyBuilder(new PrivacyBudget(10, 0)).fit(toy);
+    NoisyCountNaiveBayesModel b = toyBuilder(PrivacyBudget.inMemory(10, 0)).fit(toy);
     assertThat(a.theta()).isEqualTo(b.theta());
     assertThat(a.pi()).isEqualTo(b.pi());
     double spent = budget.spent().epsilon();
@@ -177,7 +177,7 @@ class NoisyCountNaiveBayesTest {
 
   @Test
   void model_thetaIsLogProbabilities() {
-    NoisyCountNaiveBayesModel fit = toyBuilder(new PrivacyBudget(10, 0)).setEpsilon(10).fit(WrapperTesting.toy(100));
+    NoisyCountNaiveBayesModel fit = toyBuilder(PrivacyBudget.inMemory(10, 0)).setEpsilon(10).fit(WrapperTesting.toy(100));
     DenseVector pi = fit.pi().toDense();
     assertThat(Math.exp(pi.apply(0)) + Math.exp(pi.apply(1))).isCloseTo(1.0, within(1e-9));
     for (int c = 0; c < 2; c++) {

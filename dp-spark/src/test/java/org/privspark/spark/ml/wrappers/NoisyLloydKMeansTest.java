@@ -45,7 +45,7 @@ class NoisyLloydKMeansTest {
 
   @Test
   void params_invalid_throwIllegalArgumentExceptionNamingTheParam() {
-    PrivacyBudget budget = new PrivacyBudget(1, 1e-5);
+    PrivacyBudget budget = PrivacyBudget.inMemory(1, 1e-5);
     assertThatThrownBy(() -> toyBuilder(budget).setK(0))
         .isInstanceOf(IllegalArgumentException.class).hasMessage("k must be an integer in [1, 1000]; got 0");
     assertThatThrownBy(() -> toyBuilder(budget).setEpsilon(Double.POSITIVE_INFINITY))
@@ -66,7 +66,7 @@ class NoisyLloydKMeansTest {
 
   @Test
   void fit_missingColumn_throwsAndSpendsNothing() {
-    PrivacyBudget budget = new PrivacyBudget(5, 1e-5);
+    PrivacyBudget budget = PrivacyBudget.inMemory(5, 1e-5);
     assertThatThrownBy(() -> toyBuilder(budget).setFeaturesCol("x").fit(blobs(10)))
         .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("featuresCol must name a column of the input; got 'x'");
     assertThat(budget.spent().epsilon()).isZero();
@@ -92,7 +92,7 @@ class NoisyLloydKMeansTest {
 
   @Test
   void fit_budgetRefuses_throwsReadsNoRowAndLeavesBudgetUnchanged() {
-    PrivacyBudget budget = new PrivacyBudget(0.5, DELTA);
+    PrivacyBudget budget = PrivacyBudget.inMemory(0.5, DELTA);
     LongAccumulator reads = WrapperTesting.accumulator();
     Dataset<Row> data = WrapperTesting.counting(blobs(20), "label", reads);
     assertThatThrownBy(() -> toyBuilder(budget).fit(data)).isInstanceOf(BudgetExhaustedException.class);
@@ -103,7 +103,7 @@ class NoisyLloydKMeansTest {
   /** σ/Δ is the smallest multiplier z whose T-fold Gaussian composition meets (ε, δ). */
   @Test
   void sigma_isTheSmallestMultiplierMeetingTheBudgetOverAllIterations() {
-    NoisyLloydKMeans km = toyBuilder(new PrivacyBudget(1, DELTA)).setMaxIter(4).setEpsilon(0.8);
+    NoisyLloydKMeans km = toyBuilder(PrivacyBudget.inMemory(1, DELTA)).setMaxIter(4).setEpsilon(0.8);
     double z = km.plan(1).gaussian().sigma() / km.plan(1).gaussian().l2Sensitivity();
     assertThat(km.plan(1).gaussian().l2Sensitivity()).isGreaterThanOrEqualTo(Math.sqrt(1 + 2)).isCloseTo(Math.sqrt(3), within(1e-12));
     assertThat(WrapperSupport.epsilonOf(GaussianEvent.withNoiseMultiplier(z).times(4), DELTA)).isLessThanOrEqualTo(0.8);
@@ -118,7 +118,7 @@ class NoisyLloydKMeansTest {
    */
   @Test
   void release_12kDraws_noiseVarianceMatchesSigma() {
-    NoisyLloydKMeans km = toyBuilder(new PrivacyBudget(1, DELTA));
+    NoisyLloydKMeans km = toyBuilder(PrivacyBudget.inMemory(1, DELTA));
     double[] exact = {10, 20, 3, 4, 5, 6};
     double sq = 0;
     for (int r = 0; r < 2_000; r++) {
@@ -133,7 +133,7 @@ class NoisyLloydKMeansTest {
   @Test
   void fit_returnsKMeansModelThatTransforms_andFindsSeparatedClusters() {
     Dataset<Row> data = blobs(2_000);
-    NoisyLloydKMeansModel fit = toyBuilder(new PrivacyBudget(10, DELTA)).setEpsilon(10)
+    NoisyLloydKMeansModel fit = toyBuilder(PrivacyBudget.inMemory(10, DELTA)).setEpsilon(10)
         .setInitialCenters(new double[][] {{0.4, 0.4}, {0.6, 0.6}}).fit(data);
     Vector[] centers = fit.clusterCenters();
     assertThat(centers).hasSize(2);

@@ -28,7 +28,7 @@ class OutputPerturbationLogisticRegressionTest {
 
   @Test
   void params_invalid_throwIllegalArgumentExceptionNamingTheParam() {
-    PrivacyBudget budget = new PrivacyBudget(1, 1e-5);
+    PrivacyBudget budget = PrivacyBudget.inMemory(1, 1e-5);
     assertThatThrownBy(() -> toyBuilder(budget).setEpsilon(0))
         .isInstanceOf(IllegalArgumentException.class).hasMessage("epsilon must be finite and > 0; got 0.0");
     assertThatThrownBy(() -> toyBuilder(budget).setDelta(-0.1))
@@ -45,7 +45,7 @@ class OutputPerturbationLogisticRegressionTest {
 
   @Test
   void fit_nonBinaryOrStringLabels_throwIllegalArgumentExceptionAndSpendNothing() {
-    PrivacyBudget budget = new PrivacyBudget(5, 1e-5);
+    PrivacyBudget budget = PrivacyBudget.inMemory(5, 1e-5);
     Dataset<Row> toy = WrapperTesting.toy(30);
     Dataset<Row> threeClasses = toy.withColumn("label",
         toy.col("label").as("label", NominalAttribute.defaultAttr().withNumValues(3).toMetadata()));
@@ -76,7 +76,7 @@ class OutputPerturbationLogisticRegressionTest {
 
   @Test
   void fit_budgetRefuses_throwsReadsNoRowAndLeavesBudgetUnchanged() {
-    PrivacyBudget budget = new PrivacyBudget(0.5, DELTA);
+    PrivacyBudget budget = PrivacyBudget.inMemory(0.5, DELTA);
     LongAccumulator reads = WrapperTesting.accumulator();
     Dataset<Row> data = WrapperTesting.counting(WrapperTesting.toy(40), "label", reads);
     assertThatThrownBy(() -> toyBuilder(budget).fit(data)).isInstanceOf(BudgetExhaustedException.class);
@@ -86,7 +86,7 @@ class OutputPerturbationLogisticRegressionTest {
 
   @Test
   void sensitivityAndSigma_matchFormulaAndCalibration() {
-    OutputPerturbationLogisticRegression lr = toyBuilder(new PrivacyBudget(1, DELTA)).setRegParam(40).setEpsilon(0.5);
+    OutputPerturbationLogisticRegression lr = toyBuilder(PrivacyBudget.inMemory(1, DELTA)).setRegParam(40).setEpsilon(0.5);
     double zeta = Math.sqrt(3 + 1);
     assertThat(lr.plan(1).sensitivity()).isGreaterThanOrEqualTo(zeta * (1 + 2e-6) / 40).isCloseTo(zeta / 40, within(1e-6));
     assertThat(lr.plan(1).sigma()).isEqualTo(Calibration.rdpGaussianSigma(0.5, DELTA, lr.plan(1).sensitivity(), OrderGrid.defaults()));
@@ -100,7 +100,7 @@ class OutputPerturbationLogisticRegressionTest {
    */
   @Test
   void release_10kDraws_noiseVarianceMatchesSigma() {
-    OutputPerturbationLogisticRegression lr = toyBuilder(new PrivacyBudget(1, DELTA)).setRegParam(10);
+    OutputPerturbationLogisticRegression lr = toyBuilder(PrivacyBudget.inMemory(1, DELTA)).setRegParam(10);
     double[] theta = {0.5, -1, 2, 0.25};
     double sq = 0;
     for (int r = 0; r < 2_500; r++) {
@@ -120,7 +120,7 @@ class OutputPerturbationLogisticRegressionTest {
   @Test
   void minimise_matchesMllibOnTheSameObjective() {
     Dataset<Row> toy = WrapperTesting.toy(500);
-    OutputPerturbationLogisticRegression lr = toyBuilder(new PrivacyBudget(1, DELTA)).setFitIntercept(false).setRegParam(5);
+    OutputPerturbationLogisticRegression lr = toyBuilder(PrivacyBudget.inMemory(1, DELTA)).setFitIntercept(false).setRegParam(5);
     double[] theta = lr.plan(1).solver().minimise(toy.select("features", "label").toJavaRDD());
     LogisticRegressionModel exact = new LogisticRegression().setFitIntercept(false).setStandardization(false)
         .setRegParam(5.0 / 500).setTol(1e-10).setMaxIter(200).fit(toy);
@@ -132,7 +132,7 @@ class OutputPerturbationLogisticRegressionTest {
   @Test
   void fit_returnsLogisticRegressionModelThatTransforms() {
     Dataset<Row> toy = WrapperTesting.toy(400);
-    OutputPerturbationLogisticRegressionModel fit = toyBuilder(new PrivacyBudget(100, DELTA)).setEpsilon(50).fit(toy);
+    OutputPerturbationLogisticRegressionModel fit = toyBuilder(PrivacyBudget.inMemory(100, DELTA)).setEpsilon(50).fit(toy);
     Dataset<Row> out = fit.transform(toy);
     assertThat(out.columns()).contains("prediction", "probability", "rawPrediction");
     assertThat(fit.coefficients().size()).isEqualTo(3);

@@ -26,7 +26,7 @@ class SufficientStatisticsLinearRegressionTest {
 
   @Test
   void params_invalid_throwIllegalArgumentExceptionNamingTheParam() {
-    PrivacyBudget budget = new PrivacyBudget(1, 1e-5);
+    PrivacyBudget budget = PrivacyBudget.inMemory(1, 1e-5);
     assertThatThrownBy(() -> toyBuilder(budget).setEpsilon(-1))
         .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("epsilon must be finite and > 0");
     assertThatThrownBy(() -> toyBuilder(budget).setDelta(0))
@@ -53,7 +53,7 @@ class SufficientStatisticsLinearRegressionTest {
 
   @Test
   void fit_missingOrMistypedColumns_throwsAndSpendsNothing() {
-    PrivacyBudget budget = new PrivacyBudget(5, 1e-5);
+    PrivacyBudget budget = PrivacyBudget.inMemory(5, 1e-5);
     Dataset<Row> toy = WrapperTesting.toy(30);
     assertThatThrownBy(() -> toyBuilder(budget).setLabelCol("nope").fit(toy))
         .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("labelCol must name a column of the input; got 'nope'");
@@ -78,7 +78,7 @@ class SufficientStatisticsLinearRegressionTest {
 
   @Test
   void fit_budgetRefuses_throwsReadsNoRowAndLeavesBudgetUnchanged() {
-    PrivacyBudget budget = new PrivacyBudget(0.9, DELTA);
+    PrivacyBudget budget = PrivacyBudget.inMemory(0.9, DELTA);
     LongAccumulator reads = WrapperTesting.accumulator();
     Dataset<Row> data = WrapperTesting.counting(WrapperTesting.toy(40), "y", reads);
     assertThatThrownBy(() -> toyBuilder(budget).fit(data)).isInstanceOf(BudgetExhaustedException.class);
@@ -88,7 +88,7 @@ class SufficientStatisticsLinearRegressionTest {
 
   @Test
   void sigma_matchesRdpCalibrationAtSensitivitySqrtTwo_andCostWithinEpsilon() {
-    SufficientStatisticsLinearRegression lr = toyBuilder(new PrivacyBudget(1, DELTA)).setEpsilon(0.5);
+    SufficientStatisticsLinearRegression lr = toyBuilder(PrivacyBudget.inMemory(1, DELTA)).setEpsilon(0.5);
     double expected = Calibration.rdpGaussianSigma(0.5, DELTA, Math.nextUp(Math.sqrt(2)), OrderGrid.defaults());
     assertThat(lr.plan(1).sigma()).isEqualTo(expected);
     DiscreteGaussianEvent event = (DiscreteGaussianEvent) lr.cost();
@@ -107,7 +107,7 @@ class SufficientStatisticsLinearRegressionTest {
    */
   @Test
   void release_2kDraws_noiseMatchesCalibratedSigma_andGramIsSymmetric() {
-    SufficientStatisticsLinearRegression lr = toyBuilder(new PrivacyBudget(1, DELTA));
+    SufficientStatisticsLinearRegression lr = toyBuilder(PrivacyBudget.inMemory(1, DELTA));
     double[] exact = new double[14];
     double gramSd = lr.plan(1).sigma() * lr.plan(1).gramScale();
     double targetSd = lr.plan(1).sigma() * lr.plan(1).targetScale();
@@ -132,7 +132,7 @@ class SufficientStatisticsLinearRegressionTest {
   @Test
   void fit_returnsLinearRegressionModelThatTransforms_andRecoversToyCoefficientsAtHighEpsilon() {
     Dataset<Row> toy = WrapperTesting.toy(2_000);
-    SufficientStatisticsLinearRegressionModel fit = toyBuilder(new PrivacyBudget(1000, DELTA)).setEpsilon(1000).setRidge(0).fit(toy);
+    SufficientStatisticsLinearRegressionModel fit = toyBuilder(PrivacyBudget.inMemory(1000, DELTA)).setEpsilon(1000).setRidge(0).fit(toy);
     SufficientStatisticsLinearRegressionModel model = fit;
     assertThat(model.coefficients().size()).isEqualTo(3);
     // y = 10a + 2b − 3c + 1 exactly, all rows inside the bounds

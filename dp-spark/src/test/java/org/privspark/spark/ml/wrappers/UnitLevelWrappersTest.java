@@ -144,7 +144,7 @@ class UnitLevelWrappersTest {
   @MethodSource("wrappers")
   void wrongOrMissingPrivacyUnit_onUnitDeclaredBudget_refusedWithNothingChargedOrRead(
       String name, Function<PrivacyBudget, UnitLevelEstimator<?, ?, ?>> wrapper) {
-    PrivacyBudget budget = new PrivacyBudget(10, 1e-5, OrderGrid.defaults(), PERSON);
+    PrivacyBudget budget = PrivacyBudget.inMemory(10, 1e-5, OrderGrid.defaults(), PERSON);
     LongAccumulator reads = WrapperTesting.accumulator();
     Dataset<Row> data = WrapperTesting.counting(WrapperTesting.toyUnits(10, 2), "label", reads);
     assertThatThrownBy(() -> wrapper.apply(budget).setPrivacyUnit("household").setPrivacyUnitCol("person").fit(data))

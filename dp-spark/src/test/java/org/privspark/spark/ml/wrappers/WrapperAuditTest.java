@@ -97,14 +97,14 @@ class WrapperAuditTest {
 
   private static NoisyCountNaiveBayes naiveBayes(Secret secret) {
     NoisyCountNaiveBayes b = new NoisyCountNaiveBayes().setRowIsUnit(true).setEpsilon(EPSILON).setNumClasses(2).setNumFeatures(2)
-        .setMaxFeatureL1(1).setSmoothing(1).setBudget(new PrivacyBudget(1e6, 0.5));
+        .setMaxFeatureL1(1).setSmoothing(1).setBudget(PrivacyBudget.inMemory(1e6, 0.5));
     return (secret == null ? b : b.setReleaseSecret(secret));
   }
 
   private static SufficientStatisticsLinearRegression linearRegression(Secret secret) {
     SufficientStatisticsLinearRegression b = new SufficientStatisticsLinearRegression().setRowIsUnit(true).setEpsilon(EPSILON).setDelta(DELTA)
         .setNumFeatures(1).setMaxFeatureNorm(1).setLabelBounds(0, 1).setFitIntercept(false).setRidge(1)
-        .setBudget(new PrivacyBudget(1e6, 0.5));
+        .setBudget(PrivacyBudget.inMemory(1e6, 0.5));
     return (secret == null ? b : b.setReleaseSecret(secret));
   }
 

@@ -73,7 +73,7 @@ class WrapperLedgerAndPersistenceTest {
   @Test
   void models_saveAndLoadWithMllib_andPredictTheSame() throws Exception {
     Dataset<Row> toy = WrapperTesting.toy(200);
-    PrivacyBudget budget = new PrivacyBudget(100, 1e-5);
+    PrivacyBudget budget = PrivacyBudget.inMemory(100, 1e-5);
     String base = dir.resolve("models").toString();
 
     NoisyCountNaiveBayesModel nb = new NoisyCountNaiveBayes().setRowIsUnit(true).setEpsilon(5).setNumClasses(2).setNumFeatures(3).setMaxFeatureL1(3)

@@ -68,7 +68,7 @@ class WrapperSecretReuseTest {
     Dataset<Row> d = WrapperTesting.toy(100);
     Dataset<Row> withoutOne = WrapperTesting.toy(99);
     Secret secret = Secret.generate();
-    PrivacyBudget budget = new PrivacyBudget(10, DELTA);
+    PrivacyBudget budget = PrivacyBudget.inMemory(10, DELTA);
     double[] first = fitter.fit(budget, secret, d);
     double spent = budget.spent().epsilon();
 
@@ -76,7 +76,7 @@ class WrapperSecretReuseTest {
         .isInstanceOf(ReleaseIdReusedException.class).hasMessageContaining("nothing was charged");
     assertThat(budget.spent().epsilon()).isEqualTo(spent);
     // Reproducible from its secret against a fresh budget.
-    assertThat(fitter.fit(new PrivacyBudget(10, DELTA), secret, d)).containsExactly(first);
+    assertThat(fitter.fit(PrivacyBudget.inMemory(10, DELTA), secret, d)).containsExactly(first);
   }
 
   /**
@@ -88,9 +88,9 @@ class WrapperSecretReuseTest {
     Dataset<Row> d = WrapperTesting.toy(100);
     Secret secret = Secret.generate();
     NoisyCountNaiveBayes nb = new NoisyCountNaiveBayes().setRowIsUnit(true).setEpsilon(1).setNumClasses(2)
-        .setNumFeatures(3).setMaxFeatureL1(3).setBudget(new PrivacyBudget(10, DELTA)).setReleaseSecret(secret);
+        .setNumFeatures(3).setMaxFeatureL1(3).setBudget(PrivacyBudget.inMemory(10, DELTA)).setReleaseSecret(secret);
     NoisyCountNaiveBayes copy = nb.copy(org.apache.spark.ml.param.ParamMap.empty())
-        .setBudget(new PrivacyBudget(10, DELTA));
+        .setBudget(PrivacyBudget.inMemory(10, DELTA));
     var original = nb.fit(d);
     var copied = copy.fit(d);
     assertThat(copied.pi().toArray()).isNotEqualTo(original.pi().toArray());

@@ -31,11 +31,11 @@ class WrapperTaskFailureTest {
 
   @Test
   void naiveBayesFit_inputTasksFailOnFirstAttempt_givesTheFailureFreeModelAndOneCharge() {
-    PrivacyBudget cleanBudget = new PrivacyBudget(10, 0);
+    PrivacyBudget cleanBudget = PrivacyBudget.inMemory(10, 0);
     NoisyCountNaiveBayesModel expected = new NoisyCountNaiveBayes().setRowIsUnit(true).setEpsilon(1.0).setNumClasses(2).setNumFeatures(3).setMaxFeatureL1(3)
         .setBudget(cleanBudget).setReleaseSecret(WrapperTesting.secret(7)).fit(toy());
 
-    PrivacyBudget budget = new PrivacyBudget(10, 0);
+    PrivacyBudget budget = PrivacyBudget.inMemory(10, 0);
     Dataset<Row> faulty = toy().withColumn("label",
         TaskFaults.failingIdentity(1, -1).apply(TaskFaults.failingIdentity(0, -1).apply(col("label"))));
     NoisyCountNaiveBayesModel retried;
@@ -62,10 +62,10 @@ class WrapperTaskFailureTest {
     Dataset<Row> local = WrapperTesting.toyUnits(80, 5);
     Dataset<Row> units = spark.createDataFrame(
         JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(local.collectAsList(), 2), local.schema());
-    PrivacyBudget cleanBudget = new PrivacyBudget(10, 0);
+    PrivacyBudget cleanBudget = PrivacyBudget.inMemory(10, 0);
     NoisyCountNaiveBayesModel expected = unitLevel(cleanBudget).fit(units);
 
-    PrivacyBudget budget = new PrivacyBudget(10, 0);
+    PrivacyBudget budget = PrivacyBudget.inMemory(10, 0);
     Dataset<Row> faulty = units.withColumn("label",
         TaskFaults.failingIdentity(1, -1).apply(TaskFaults.failingIdentity(0, -1).apply(col("label"))));
     NoisyCountNaiveBayesModel retried;

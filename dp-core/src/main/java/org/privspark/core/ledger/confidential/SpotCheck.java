@@ -1,4 +1,4 @@
-package org.privspark.core.ledger;
+package org.privspark.core.ledger.confidential;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -12,6 +12,12 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.TreeSet;
 import org.privspark.core.Check;
+import org.privspark.core.ledger.CanonicalJson;
+import org.privspark.core.ledger.CostOpening;
+import org.privspark.core.ledger.Ledger;
+import org.privspark.core.ledger.LedgerEntry;
+import org.privspark.core.ledger.LedgerException;
+import org.privspark.core.ledger.Reason;
 
 /**
  * Spot checks of a confidential ledger: the auditor picks a fresh nonce after a checkpoint is
@@ -103,22 +109,21 @@ public final class SpotCheck {
   public static byte[] open(Ledger ledger, byte[] nonce, int count) {
     Check.notNull("ledger", ledger);
     synchronized (ledger) {
-      String checkpoint = ledger.checkpoint();
-      LedgerReplay state = ledger.state();
-      if (!state.genesis().confidential()) {
+      Ledger.Snapshot now = ledger.snapshot();
+      if (!now.genesis().confidential()) {
         throw new IllegalArgumentException("spot checks are for confidential ledgers; this one is "
-            + state.genesis().mode());
+            + now.genesis().mode());
       }
-      long size = state.nextIndex();
+      long size = now.size();
       if (size < 2) {
         throw new IllegalArgumentException("the ledger has no entries to open");
       }
-      long[] sample = sample(state.genesis().origin(), size, state.tree().root(size), nonce, count);
+      long[] sample = sample(now.genesis().origin(), size, now.root(), nonce, count);
       ObjectNode o = CanonicalJson.object();
-      o.put("format", FORMAT).put("checkpoint", checkpoint).put("nonce", CanonicalJson.hex(nonce));
+      o.put("format", FORMAT).put("checkpoint", now.checkpoint()).put("nonce", CanonicalJson.hex(nonce));
       ArrayNode openings = o.putArray("openings");
       for (long seq : sample) {
-        LedgerEntry entry = BudgetProver.readEntry(ledger, seq);
+        LedgerEntry entry = ledger.entry(seq);
         CostOpening opening = ledger.openings().loadCost(entry.releaseId()).orElseThrow(() -> new LedgerException(
             Reason.OPENING_MISMATCH, seq, "no cost opening is kept for entry " + seq));
         ObjectNode item = openings.addObject();

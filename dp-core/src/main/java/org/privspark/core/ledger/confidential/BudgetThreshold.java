@@ -1,9 +1,11 @@
-package org.privspark.core.ledger;
+package org.privspark.core.ledger.confidential;
 
 import org.privspark.core.Check;
 import org.privspark.core.accounting.OrderGrid;
 import org.privspark.core.accounting.RdpConversion;
 import org.privspark.core.accounting.RdpCurve;
+import org.privspark.core.ledger.FixedPointCost;
+import org.privspark.core.ledger.LedgerGenesis;
 
 /**
  * T(α): the largest fixed-point total RDP at order α that is still within a confidential ledger's

@@ -1,13 +1,20 @@
-package org.privspark.core.ledger;
+package org.privspark.core.ledger.confidential;
 
 import java.math.BigInteger;
 import java.security.SecureRandom;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import org.privspark.core.Check;
 import org.privspark.core.accounting.OrderGrid;
-import org.privspark.core.ledger.merkle.Rfc9162Hasher;
+import org.privspark.core.accounting.PrivacyGuarantee;
+import org.privspark.core.ledger.CostOpening;
+import org.privspark.core.ledger.FixedPointCost;
+import org.privspark.core.ledger.Ledger;
+import org.privspark.core.ledger.LedgerEntry;
+import org.privspark.core.ledger.LedgerException;
+import org.privspark.core.ledger.LedgerGenesis;
+import org.privspark.core.ledger.LedgerReplay;
+import org.privspark.core.ledger.Reason;
 import org.privspark.core.zk.PedersenCommitment;
 import org.privspark.core.zk.PedersenOpening;
 import org.privspark.core.zk.ProofContext;
@@ -37,21 +44,20 @@ public final class BudgetProver {
     Check.notNull("ledger", ledger);
     Check.notNull("random", random);
     synchronized (ledger) {
-      String checkpoint = ledger.checkpoint();
-      LedgerReplay state = ledger.state();
-      LedgerGenesis g = state.genesis();
+      Ledger.Snapshot now = ledger.snapshot();
+      LedgerGenesis g = now.genesis();
       if (!g.confidential()) {
         throw new IllegalArgumentException("budget proofs are for confidential ledgers; this one is " + g.mode());
       }
-      double alpha = Double.isNaN(order) ? bestOrder(state) : order;
+      double alpha = Double.isNaN(order) ? bestOrder(now.spent(), g) : order;
       int k = orderIndex(g.grid(), alpha);
       if (k < 0) {
         throw new IllegalArgumentException("order must be one of the ledger's orders; got " + order);
       }
-      long size = state.nextIndex();
-      byte[] root = state.tree().root(size);
-      long threshold = BudgetThreshold.of(g, alpha, state.total().delta());
-      long total = state.total().rdp()[k];
+      long size = now.size();
+      byte[] root = now.root();
+      long threshold = BudgetThreshold.of(g, alpha, now.total().delta());
+      long total = now.total().rdp()[k];
       if (threshold < 0 || total > threshold) {
         throw new IllegalStateException("the committed total at order " + alpha + " is over the budget's threshold"
             + " there; no budget proof exists at this order");
@@ -59,7 +65,7 @@ public final class BudgetProver {
       List<byte[]> proofs = new ArrayList<>();
       List<PedersenOpening> openings = new ArrayList<>();
       for (long seq = 1; seq < size; seq++) {
-        LedgerEntry entry = readEntry(ledger, seq);
+        LedgerEntry entry = ledger.entry(seq);
         CostOpening opening = ledger.openings().loadCost(entry.releaseId()).orElseThrow(() -> new LedgerException(
             Reason.OPENING_MISMATCH, entry.seq(), "no cost opening is kept for entry " + entry.seq()));
         FixedPointCost cost = opening.check(entry, g);
@@ -78,14 +84,19 @@ public final class BudgetProver {
         ProofContext context = BudgetProof.context(g.origin(), size, root, BudgetProof.SLACK_INDEX, alpha);
         slack = RangeProver.prove(context, slackOpening, BudgetProof.SLACK_BITS, random).encode();
       }
-      return new BudgetProof(checkpoint, alpha, proofs, slack);
+      return new BudgetProof(now.checkpoint(), alpha, proofs, slack);
     }
   }
 
   /** The order at which the ledger's RDP total converts to the smallest ε. */
-  static double bestOrder(LedgerReplay state) {
-    double best = state.guarantee(state.total()).order();
-    return Double.isFinite(best) ? best : state.genesis().grid().order(0);
+  public static double bestOrder(LedgerReplay state) {
+    return bestOrder(state.guarantee(state.total()), state.genesis());
+  }
+
+  /** The order at which {@code spent} (a ledger's RDP total converted to ε) is smallest. */
+  private static double bestOrder(PrivacyGuarantee spent, LedgerGenesis genesis) {
+    double best = spent.order();
+    return Double.isFinite(best) ? best : genesis.grid().order(0);
   }
 
   /** The index of {@code order} in {@code grid}, compared bit for bit, or −1. */
@@ -96,15 +107,5 @@ public final class BudgetProver {
       }
     }
     return -1;
-  }
-
-  /** Entry {@code seq} as the ledger's tree holds it (re-read, and checked against its leaf hash). */
-  static LedgerEntry readEntry(Ledger ledger, long seq) {
-    byte[] bytes = Ledger.read(ledger.store(), LedgerEntry.path(seq)).orElseThrow(() -> new LedgerException(
-        Reason.MISSING_ENTRY, seq, LedgerEntry.path(seq) + " vanished"));
-    if (!Arrays.equals(Rfc9162Hasher.leafHash(bytes), ledger.state().tree().leafHash(seq))) {
-      throw new LedgerException(Reason.ROOT_MISMATCH, seq, LedgerEntry.path(seq) + " changed since it was replayed");
-    }
-    return LedgerEntry.decode(bytes, seq);
   }
 }

@@ -1,4 +1,4 @@
-package org.privspark.core.ledger;
+package org.privspark.core.ledger.confidential;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -7,6 +7,9 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import org.privspark.core.Check;
+import org.privspark.core.ledger.CanonicalJson;
+import org.privspark.core.ledger.LedgerException;
+import org.privspark.core.ledger.Reason;
 import org.privspark.core.zk.ProofContext;
 import org.privspark.core.zk.RangeProof;
 

@@ -1,0 +1,46 @@
+package org.privspark.core.accounting;
+
+import java.util.Locale;
+import org.privspark.core.Check;
+
+/**
+ * What the two {@link PrivacyBudget}s share: the budget (ε, δ), its order grid and declared unit,
+ * validated once, and the checks a charge's arguments pass before either budget charges anything.
+ */
+final class BudgetTerms {
+  final double epsilon;
+  final double delta;
+  final OrderGrid grid;
+  /** Whom the budget protects; null when undeclared (then claims are not checked). */
+  final PrivacyUnit unit;
+
+  BudgetTerms(double epsilon, double delta, OrderGrid grid, PrivacyUnit unit) {
+    this.epsilon = Check.positiveFinite("epsilon", epsilon);
+    this.delta = Check.inHalfOpen("delta", delta, 0.0, 1.0);
+    this.grid = Check.notNull("grid", grid);
+    this.unit = unit;
+  }
+
+  /**
+   * The checks of {@link PrivacyBudget#charge} before anything is charged: the arguments, then the
+   * claim.
+   *
+   * @return a copy of {@code releaseId}, or null
+   */
+  byte[] checkCharge(PrivacyEvent event, UnitClaim claim, String mechanism, String description, byte[] releaseId) {
+    Check.notNull("event", event);
+    Check.notNull("mechanism", mechanism);
+    Check.notNull("description", description);
+    if (releaseId != null && releaseId.length != PrivacyBudget.RELEASE_ID_LENGTH) {
+      throw new IllegalArgumentException(
+          "releaseId must be " + PrivacyBudget.RELEASE_ID_LENGTH + " bytes long; got " + releaseId.length);
+    }
+    UnitMismatchException.check(unit, claim);
+    return releaseId == null ? null : releaseId.clone();
+  }
+
+  String describe(PrivacyGuarantee spent) {
+    return String.format(Locale.ROOT, "PrivacyBudget[epsilon=%s, delta=%s, spent epsilon=%.6g]",
+        epsilon, delta, spent.epsilon());
+  }
+}
