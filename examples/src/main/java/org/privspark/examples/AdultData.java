@@ -41,22 +41,30 @@ public final class AdultData {
   public static final long TEST_ROWS = 16_281;
 
   // The documented vocabularies, in adult.names order.
+  /** {@code workclass}. */
   public static final List<String> WORKCLASS = List.of("Private", "Self-emp-not-inc", "Self-emp-inc",
       "Federal-gov", "Local-gov", "State-gov", "Without-pay", "Never-worked");
+  /** {@code education}. */
   public static final List<String> EDUCATION = List.of("Bachelors", "Some-college", "11th", "HS-grad",
       "Prof-school", "Assoc-acdm", "Assoc-voc", "9th", "7th-8th", "12th", "Masters", "1st-4th", "10th",
       "Doctorate", "5th-6th", "Preschool");
+  /** {@code marital_status}. */
   public static final List<String> MARITAL = List.of("Married-civ-spouse", "Divorced", "Never-married",
       "Separated", "Widowed", "Married-spouse-absent", "Married-AF-spouse");
+  /** {@code occupation}. */
   public static final List<String> OCCUPATION = List.of("Tech-support", "Craft-repair", "Other-service",
       "Sales", "Exec-managerial", "Prof-specialty", "Handlers-cleaners", "Machine-op-inspct",
       "Adm-clerical", "Farming-fishing", "Transport-moving", "Priv-house-serv", "Protective-serv",
       "Armed-Forces");
+  /** {@code relationship}. */
   public static final List<String> RELATIONSHIP = List.of("Wife", "Own-child", "Husband", "Not-in-family",
       "Other-relative", "Unmarried");
+  /** {@code race}. */
   public static final List<String> RACE = List.of("White", "Asian-Pac-Islander", "Amer-Indian-Eskimo",
       "Other", "Black");
+  /** {@code sex}. */
   public static final List<String> SEX = List.of("Female", "Male");
+  /** {@code native_country}. */
   public static final List<String> COUNTRY = List.of("United-States", "Cambodia", "England", "Puerto-Rico",
       "Canada", "Germany", "Outlying-US(Guam-USVI-etc)", "India", "Japan", "Greece", "South", "China",
       "Cuba", "Iran", "Honduras", "Philippines", "Italy", "Poland", "Jamaica", "Vietnam", "Mexico",

@@ -251,7 +251,11 @@ public record FeatureSpec(List<Numeric> numeric, List<Categorical> categorical, 
     }
   }
 
-  /** The encoder for this specification, writing {@code features}. */
+  /**
+   * The encoder for this specification, writing {@code features}.
+   *
+   * @return a new encoder with this specification's columns, bounds and vocabularies
+   */
   public PublicFeatureEncoder encoder() {
     PublicFeatureEncoder.Builder b = PublicFeatureEncoder.builder();
     numeric.forEach(n -> b.numeric(n.column(), n.lower(), n.upper()));
@@ -305,6 +309,8 @@ public record FeatureSpec(List<Numeric> numeric, List<Categorical> categorical, 
   /**
    * Reads a feature specification.
    *
+   * @param file the JSON file (as {@code --features} names it)
+   * @return the specification, validated
    * @throws IllegalArgumentException naming the file, what is wrong and where (its JSON path)
    */
   public static FeatureSpec read(Path file) {
