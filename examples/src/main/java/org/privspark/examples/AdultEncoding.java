@@ -1,6 +1,6 @@
 package org.privspark.examples;
 
-import java.util.Arrays;
+import java.util.List;
 import org.apache.spark.ml.linalg.VectorUDT;
 import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.sql.Dataset;
@@ -11,14 +11,12 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * Feature encoding of UCI Adult for the wrapper benchmark, from PUBLIC information only: the
- * vocabularies are {@link AdultData}'s (those listed in the data set's documentation, {@code
- * adult.names}), and numeric columns are clamped to
- * bounds fixed a priori, never fitted on the data (fitting a StringIndexer, OneHotEncoder or scaler
- * on private data leaks). Missing values ({@code ?}) encode as all zeros in their field.
- * {@link AdultData#encoder()} ({@code PublicFeatureEncoder}) cannot produce this layout: it has no
- * buckets and no log scaling. The same encoding, for dp-spark's tests, is {@code AdultFeatures}
- * there (examples cannot depend on dp-spark's test classes).
+ * The wrappers' feature encoding of UCI Adult, for the wrapper benchmark and the wrappers' utility
+ * tests, from PUBLIC information only: the vocabularies are {@link AdultData}'s (those listed in the
+ * data set's documentation, {@code adult.names}), and numeric columns are clamped to bounds fixed a
+ * priori, never fitted on the data (fitting a StringIndexer, OneHotEncoder or scaler on private data
+ * leaks). Missing values ({@code ?}) encode as all zeros in their field. {@link AdultData#encoder()}
+ * ({@code PublicFeatureEncoder}) cannot produce this layout: it has no buckets and no log scaling.
  *
  * <p>Columns produced:
  *
@@ -39,12 +37,11 @@ import org.apache.spark.sql.types.StructType;
  * 99999] (census top-code), capital loss [0, 5000] (chosen a priori).
  */
 public final class AdultEncoding {
-  // Vocabularies: AdultData's (one copy for all examples jobs).
-  /** Field index in the CSV line, vocabulary. */
+  /** The categorical fields' indices in the CSV line, and their vocabularies (AdultData's). */
   private static final int[] CATEGORICAL_FIELDS = {1, 3, 5, 6, 7, 8, 9, 13};
-  private static final String[][] VOCABULARIES = {AdultData.WORKCLASS, AdultData.EDUCATION,
+  private static final List<List<String>> VOCABULARIES = List.of(AdultData.WORKCLASS, AdultData.EDUCATION,
       AdultData.MARITAL, AdultData.OCCUPATION, AdultData.RELATIONSHIP, AdultData.RACE, AdultData.SEX,
-      AdultData.COUNTRY};
+      AdultData.COUNTRY);
 
   public static final int CATEGORICAL = 99;
   public static final int ONEHOT = CATEGORICAL + 6 + 5 + 2 + 2;
@@ -62,7 +59,7 @@ public final class AdultEncoding {
 
   private AdultEncoding() {}
 
-  /** Reads {@code path} (header line, ", " separated) and encodes every row. */
+  /** Reads {@code path} (one split: header line, ", " separated) and encodes every row. */
   public static Dataset<Row> load(SparkSession spark, String path) {
     var rows = spark.read().textFile(path).javaRDD()
         .filter(line -> !line.isBlank() && !line.startsWith("age,"))
@@ -81,11 +78,11 @@ public final class AdultEncoding {
     double[] cat = new double[CATEGORICAL];
     int offset = 0;
     for (int c = 0; c < CATEGORICAL_FIELDS.length; c++) {
-      int idx = Arrays.asList(VOCABULARIES[c]).indexOf(f[CATEGORICAL_FIELDS[c]]);
+      int idx = VOCABULARIES.get(c).indexOf(f[CATEGORICAL_FIELDS[c]]);
       if (idx >= 0) {
         cat[offset + idx] = 1;
       }
-      offset += VOCABULARIES[c].length;
+      offset += VOCABULARIES.get(c).size();
     }
     double age = clamp(Double.parseDouble(f[0]), 17, 90);
     double educationNum = clamp(Double.parseDouble(f[4]), 1, 16);

@@ -44,10 +44,9 @@ import org.privspark.spark.sql.PrivateDataFrame;
  * the ledger with the public key alone, and a summary compares the ε spent with the budget.
  *
  * <p>Arguments: {@code [--data DIR] [--out DIR]}. DIR holds {@code adult.data} and {@code
- * adult.test} (default: the copy in {@code data/adult}, found from the
- * checkout: {@code $PRIVSPARK_ROOT}, else the working directory); {@code --out} (default {@code
- * target/privspark-demo} there)
- * receives a new ledger and its key files, replacing an earlier demo's.
+ * adult.test} (default: the checkout's {@code data/adult}, {@link AdultData#defaultDir()});
+ * {@code --out} (default {@code target/privspark-demo} below {@code $PRIVSPARK_ROOT}, else the
+ * working directory) receives a new ledger and its key files, replacing an earlier demo's.
  */
 final class DemoJob {
   static final String ORIGIN = "demo.privspark.org/adult";
@@ -77,7 +76,7 @@ final class DemoJob {
         default -> usage("unknown argument '" + args[i] + "'");
       }
     }
-    data = data != null ? data : fromRoot(Paths.get("dp-spark", "src", "test", "resources", "data", "adult"));
+    data = data != null ? data : AdultData.defaultDir();
     if (!Files.isRegularFile(data.resolve("adult.data")) || !Files.isRegularFile(data.resolve("adult.test"))) {
       usage("--data must name a directory with adult.data and adult.test; got " + data.toAbsolutePath());
     }
@@ -105,7 +104,7 @@ final class DemoJob {
     Dataset<Row> test = AdultData.load(spark, data.resolve("adult.test"));
 
     // 1. A count per education level; the 16 levels are public (the data set's documentation).
-    Dataset<Row> levels = spark.createDataset(List.of(AdultData.EDUCATION), Encoders.STRING()).toDF("education");
+    Dataset<Row> levels = spark.createDataset(AdultData.EDUCATION, Encoders.STRING()).toDF("education");
     List<Row> counts = PrivateDataFrame.of(people, "person", ROW_IS_PERSON, budget).groupBy("education")
         .publicGroups(levels).count().epsilon(0.5).noise(NoiseKind.LAPLACE).run().collectAsList();
     List<Row> top = new ArrayList<>(counts);

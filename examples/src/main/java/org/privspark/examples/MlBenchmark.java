@@ -59,7 +59,8 @@ import scala.Tuple2;
  * the CPU seconds of the whole JVM are reported beside wall-clock time (with {@code local[N]}
  * every task runs in this JVM; other processes on a shared machine slow the wall clock much more
  * than they change CPU time). DIR holds {@code
- * adult.data} and {@code adult.test} (default {@code data/adult}).
+ * adult.data} and {@code adult.test} (default: the checkout's {@code data/adult}, {@link
+ * AdultData#defaultDir()}).
  */
 public final class MlBenchmark {
   static final double LOT = 1024;
@@ -70,7 +71,7 @@ public final class MlBenchmark {
   private MlBenchmark() {}
 
   public static void main(String[] args) {
-    String data = "data/adult";
+    String data = AdultData.defaultDir().toString();
     int runs = 5;
     String master = System.getProperty("spark.master", "local[2]");
     int partitions = 2;

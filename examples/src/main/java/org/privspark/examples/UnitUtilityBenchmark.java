@@ -76,7 +76,7 @@ public final class UnitUtilityBenchmark {
   record Settings(Path data, int seeds, int runs, int epochs, int k, String master, int partitions,
       boolean utility, boolean timing) {
     static Settings parse(String[] args) {
-      String data = "data/adult";
+      String data = AdultData.defaultDir().toString();
       int seeds = 3;
       int runs = 5;
       int epochs = MlBenchmark.EPOCHS;

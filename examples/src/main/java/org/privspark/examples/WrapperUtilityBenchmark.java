@@ -12,8 +12,6 @@ import org.apache.spark.ml.classification.LogisticRegression;
 import org.apache.spark.ml.classification.NaiveBayes;
 import org.apache.spark.ml.clustering.KMeans;
 import org.apache.spark.ml.evaluation.RegressionEvaluator;
-import org.apache.spark.ml.linalg.Vector;
-import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.ml.regression.LinearRegression;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -40,7 +38,7 @@ import org.privspark.spark.ml.wrappers.SufficientStatisticsLinearRegression;
  * person would add k times the noise.
  *
  * <p>Usage: {@code [--data DIR] [--runs N] [--master M]}; DIR holds adult.data and adult.test
- * (default {@code data/adult}).
+ * (default: the checkout's {@code data/adult}, {@link AdultData#defaultDir()}).
  */
 public final class WrapperUtilityBenchmark {
   static final double[] EPSILONS = {0.1, 0.5, 1, 2, 5};
@@ -51,7 +49,7 @@ public final class WrapperUtilityBenchmark {
   private WrapperUtilityBenchmark() {}
 
   public static void main(String[] args) {
-    String data = "data/adult";
+    String data = AdultData.defaultDir().toString();
     int runs = 5;
     String master = null;
     for (int i = 0; i < args.length; i++) {
@@ -80,11 +78,12 @@ public final class WrapperUtilityBenchmark {
     table.add("| wrapper (metric) | ε = 0.1 | 0.5 | 1 | 2 | 5 | ∞ (MLlib) |");
     table.add("|---|---|---|---|---|---|---|");
     int r = runs;
-    table.add(row("naive Bayes (test accuracy)", r, eps -> accuracy(new NoisyCountNaiveBayes().setPrivacyUnit("person")
+    table.add(row("naive Bayes (test accuracy)", r, eps -> ModelMetrics.accuracy(new NoisyCountNaiveBayes()
+            .setPrivacyUnit("person")
             .setRowIsUnit(true).setEpsilon(eps).setNumClasses(2).setNumFeatures(AdultEncoding.ONEHOT)
             .setMaxFeatureL1(AdultEncoding.ONEHOT_L1).setFeaturesCol("onehot").setBudget(PrivacyBudget.inMemory(eps, 0))
             .fit(train).transform(test)),
-        () -> accuracy(new NaiveBayes().setFeaturesCol("onehot").fit(train).transform(test))));
+        () -> ModelMetrics.accuracy(new NaiveBayes().setFeaturesCol("onehot").fit(train).transform(test))));
     System.out.println(table.get(table.size() - 1));
     RegressionEvaluator r2 = new RegressionEvaluator().setLabelCol("age").setMetricName("r2");
     table.add(row("linear regression, age (test R²)", r, eps -> r2.evaluate(new SufficientStatisticsLinearRegression()
@@ -95,18 +94,21 @@ public final class WrapperUtilityBenchmark {
         () -> r2.evaluate(new LinearRegression().setFeaturesCol("noage").setLabelCol("age").fit(train)
             .transform(test))));
     System.out.println(table.get(table.size() - 1));
-    table.add(row("logistic regression (test accuracy)", r, eps -> accuracy(new OutputPerturbationLogisticRegression()
+    table.add(row("logistic regression (test accuracy)", r, eps -> ModelMetrics.accuracy(
+            new OutputPerturbationLogisticRegression()
             .setPrivacyUnit("person").setRowIsUnit(true).setEpsilon(eps).setDelta(DELTA)
             .setNumFeatures(AdultEncoding.MIXED).setMaxFeatureNorm(Math.sqrt(13)).setRegParam(LOGISTIC_REG)
             .setFeaturesCol("mixed").setBudget(PrivacyBudget.inMemory(eps, DELTA)).fit(train).transform(test)),
-        () -> accuracy(new LogisticRegression().setFeaturesCol("mixed").fit(train).transform(test))));
+        () -> ModelMetrics.accuracy(new LogisticRegression().setFeaturesCol("mixed").fit(train).transform(test))));
     System.out.println(table.get(table.size() - 1));
     int[] seed = {0};
-    table.add(row("k-means, k = 5 (training cost)", r, eps -> cost(train, new NoisyLloydKMeans().setPrivacyUnit("person")
+    table.add(row("k-means, k = 5 (training cost)", r, eps -> ModelMetrics.kMeansCost(train, "mixed",
+            new NoisyLloydKMeans().setPrivacyUnit("person")
             .setRowIsUnit(true).setEpsilon(eps).setDelta(DELTA).setK(K).setNumFeatures(AdultEncoding.MIXED)
             .setFeatureBounds(0, 1).setMaxFeatureNorm(Math.sqrt(13)).setMaxIter(5).setFeaturesCol("mixed")
             .setBudget(PrivacyBudget.inMemory(eps, DELTA)).fit(train).clusterCenters()),
-        () -> cost(train, new KMeans().setK(K).setSeed(++seed[0]).setFeaturesCol("mixed").fit(train)
+        () -> ModelMetrics.kMeansCost(train, "mixed", new KMeans().setK(K).setSeed(++seed[0])
+            .setFeaturesCol("mixed").fit(train)
             .clusterCenters())));
     System.out.println(table.get(table.size() - 1));
     System.out.println();
@@ -145,23 +147,5 @@ public final class WrapperUtilityBenchmark {
     Arrays.sort(c);
     int n = c.length;
     return n % 2 == 1 ? c[n / 2] : (c[n / 2 - 1] + c[n / 2]) / 2;
-  }
-
-  private static double accuracy(Dataset<Row> predictions) {
-    long total = predictions.count();
-    long right = predictions.filter("prediction = label").count();
-    return (double) right / total;
-  }
-
-  /** Σ over rows of the squared distance to the nearest centre. */
-  private static double cost(Dataset<Row> data, Vector[] centers) {
-    return data.select("mixed").toJavaRDD().map(row -> {
-      Vector x = row.getAs(0);
-      double best = Double.POSITIVE_INFINITY;
-      for (Vector c : centers) {
-        best = Math.min(best, Vectors.sqdist(x, c));
-      }
-      return best;
-    }).reduce(Double::sum);
   }
 }

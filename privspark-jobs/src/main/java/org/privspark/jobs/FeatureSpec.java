@@ -251,8 +251,12 @@ public record FeatureSpec(List<Numeric> numeric, List<Categorical> categorical, 
     }
   }
 
-  /** The encoder for this specification, writing {@code features}. */
-  PublicFeatureEncoder encoder() {
+  /**
+   * The encoder for this specification, writing {@code features}.
+   *
+   * @return a new encoder with this specification's columns, bounds and vocabularies
+   */
+  public PublicFeatureEncoder encoder() {
     PublicFeatureEncoder.Builder b = PublicFeatureEncoder.builder();
     numeric.forEach(n -> b.numeric(n.column(), n.lower(), n.upper()));
     categorical.forEach(c -> b.categorical(c.column(), c.vocabulary()));
@@ -305,9 +309,11 @@ public record FeatureSpec(List<Numeric> numeric, List<Categorical> categorical, 
   /**
    * Reads a feature specification.
    *
+   * @param file the JSON file (as {@code --features} names it)
+   * @return the specification, validated
    * @throws IllegalArgumentException naming the file, what is wrong and where (its JSON path)
    */
-  static FeatureSpec read(Path file) {
+  public static FeatureSpec read(Path file) {
     try {
       return JSON.readValue(Files.readAllBytes(file), FeatureSpec.class);
     } catch (ValueInstantiationException e) {

@@ -25,11 +25,14 @@ import picocli.CommandLine;
 
 /** What the job tests share: one local session, the Adult data, in-process runs of jobs and of the CLI. */
 public final class JobFixture {
-  /** The Adult training split of dp-spark's tests: 32,561 people, one per row. */
+  /** The Adult training split in data/adult: 32,561 people, one per row. */
   public static final String ADULT = Path.of("../data/adult/adult.data").toAbsolutePath()
       .normalize().toString();
   static final long ADULT_ROWS = 32_561;
-  /** Its columns, as dp-spark's AdultUtilityTest names them (the file's header has hyphens and spaces). */
+  /**
+   * Its columns as the jobs' --schema takes them, named as examples' AdultData names them (the
+   * file's header has hyphens and spaces; this module cannot depend on examples).
+   */
   static final String ADULT_SCHEMA = "age INT, workclass STRING, fnlwgt INT, education STRING, education_num INT,"
       + " marital_status STRING, occupation STRING, relationship STRING, race STRING, sex STRING,"
       + " capital_gain INT, capital_loss INT, hours_per_week INT, native_country STRING, income STRING";

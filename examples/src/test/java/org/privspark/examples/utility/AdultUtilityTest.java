@@ -1,4 +1,4 @@
-package org.privspark.spark.sql;
+package org.privspark.examples.utility;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.greatest;
@@ -26,12 +26,13 @@ import org.junit.jupiter.api.Test;
 import org.privspark.core.accounting.PrivacyBudget;
 import org.privspark.core.aggregation.QueryAccuracy;
 import org.privspark.core.noise.Secret;
-import org.privspark.spark.AdultTestData;
-import org.privspark.spark.SparkTestSession;
+import org.privspark.examples.AdultData;
+import org.privspark.spark.sql.PrivateAggregation;
+import org.privspark.spark.sql.PrivateDataFrame;
 
 /**
  * Utility of private aggregations on real data: the UCI Adult training set (32,561 people; see
- * {@code src/test/resources/data/adult/README.md}). Each row is one person, the privacy unit, so
+ * {@code data/adult/README.md}). Each row is one person, the privacy unit, so
  * with L0 = L∞ = 1 contribution bounding keeps every row, and the exact statistics of the bounded
  * data are plain Spark aggregates of the (clamped) columns.
  *
@@ -59,13 +60,13 @@ class AdultUtilityTest {
   private static final double ALPHA_PER_CHECK = 1e-4;
 
   /** The 16 values of {@code education}, as documented with the data set (public knowledge). */
-  private static final String[] EDUCATION = AdultTestData.EDUCATION;
+  private static final List<String> EDUCATION = AdultData.EDUCATION;
 
   private static Dataset<Row> adult;
   private static List<Row> educationCounts;
 
   private static SparkSession spark() {
-    return SparkTestSession.get();
+    return AdultFixture.spark();
   }
 
   /**
@@ -76,10 +77,10 @@ class AdultUtilityTest {
    */
   @BeforeAll
   static void loadAdult() {
-    adult = AdultTestData.read(spark(), "adult.data")
+    adult = AdultData.read(spark(), AdultFixture.file("adult.data"))
         .withColumn("person", monotonically_increasing_id())
         .cache();
-    assertThat(adult.count()).isEqualTo(AdultTestData.TRAIN_ROWS);
+    assertThat(adult.count()).isEqualTo(AdultData.TRAIN_ROWS);
   }
 
   @AfterAll
@@ -136,8 +137,11 @@ class AdultUtilityTest {
 
   private static PrivateDataFrame privateAdult() {
     // Budget for all releases of a test; each query spends its own ε.
-    return PrivateDataFrame.of(adult, "person", PrivacyBudget.inMemory(1000, 1e-3))
-        .maxGroupsContributed(1).maxContributionsPerGroup(1);
+    return privateAdult(PrivacyBudget.inMemory(1000, 1e-3));
+  }
+
+  private static PrivateDataFrame privateAdult(PrivacyBudget budget) {
+    return PrivateDataFrame.of(adult, "person", budget).maxGroupsContributed(1).maxContributionsPerGroup(1);
   }
 
   /** {@value #RELEASES} releases of count by education (public groups), ε = 1; computed once. */
@@ -157,9 +161,9 @@ class AdultUtilityTest {
   @Test
   void countByEducation_twentyReleasesAtEpsilonOne_exactCountInsideCiAtNominalRate() {
     Map<String, Double> exact = exactByKey(adult.groupBy("education").count());
-    assertThat(exact).hasSize(EDUCATION.length).containsOnlyKeys(EDUCATION);
+    assertThat(exact).hasSize(EDUCATION.size()).containsOnlyKeys(EDUCATION);
     List<Row> cells = educationCountReleases();
-    assertThat(cells).hasSize(RELEASES * EDUCATION.length);
+    assertThat(cells).hasSize(RELEASES * EDUCATION.size());
     int covered = 0;
     for (Row r : cells) {
       covered += covers(r, "count", exact.get(r.getString(0))) ? 1 : 0;
@@ -178,12 +182,12 @@ class AdultUtilityTest {
    */
   @Test
   void derivedSumByEducation_explainPredictsWhatIsReported_andIntervalsCover() {
-    PrivateDataFrame pdf = privateAdult();
-    double before = pdf.budget().spent().epsilon();
-    PrivateAggregation query = pdf.groupBy("education").publicGroups(educationKeys())
+    PrivacyBudget budget = PrivacyBudget.inMemory(1000, 1e-3);
+    double before = budget.spent().epsilon();
+    PrivateAggregation query = privateAdult(budget).groupBy("education").publicGroups(educationKeys())
         .count().sum("hours_per_week", 0, 100).mean("hours_per_week", 0, 100).epsilon(1.0);
     QueryAccuracy predicted = query.explain();
-    assertThat(pdf.budget().spent().epsilon()).as("explain spends nothing").isEqualTo(before);
+    assertThat(budget.spent().epsilon()).as("explain spends nothing").isEqualTo(before);
     assertThat(query.statisticNames()).containsExactly("count", "sum_hours_per_week", "mean_hours_per_week");
 
     Map<String, Double> exact = exactByKey(adult.groupBy("education")
@@ -205,7 +209,7 @@ class AdultUtilityTest {
         cells++;
       }
     }
-    assertThat(cells).isEqualTo(RELEASES * EDUCATION.length);
+    assertThat(cells).isEqualTo(RELEASES * EDUCATION.size());
     assertThat(covered).as("sum cells covered, of %d", cells).isGreaterThanOrEqualTo(minimumCovered(cells));
   }
 

@@ -1,4 +1,4 @@
-package org.privspark.spark.ml;
+package org.privspark.examples.utility;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.greatest;
@@ -18,8 +18,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.privspark.core.accounting.PrivacyBudget;
-import org.privspark.spark.AdultTestData;
-import org.privspark.spark.SparkTestSession;
+import org.privspark.examples.AdultData;
+import org.privspark.spark.ml.DPLinearRegression;
 import org.privspark.spark.ml.feature.PublicFeatureEncoder;
 
 /**
@@ -38,11 +38,11 @@ class AdultLinearUtilityTest {
     return PublicFeatureEncoder.builder()
         .numeric("age", 17, 90)
         .numeric("education_num", 1, 16)
-        .categorical("workclass", AdultTestData.WORKCLASS)
-        .categorical("marital_status", AdultTestData.MARITAL)
-        .categorical("occupation", AdultTestData.OCCUPATION)
-        .categorical("relationship", AdultTestData.RELATIONSHIP)
-        .categorical("sex", AdultTestData.SEX)
+        .categorical("workclass", AdultData.WORKCLASS)
+        .categorical("marital_status", AdultData.MARITAL)
+        .categorical("occupation", AdultData.OCCUPATION)
+        .categorical("relationship", AdultData.RELATIONSHIP)
+        .categorical("sex", AdultData.SEX)
         .unknown(PublicFeatureEncoder.Unknown.OTHER)
         .build();
   }
@@ -56,9 +56,9 @@ class AdultLinearUtilityTest {
 
   @BeforeAll
   static void load() {
-    SparkSession spark = SparkTestSession.get();
-    train = prepare(AdultTestData.load(spark, "adult.data")).repartition(2).cache();
-    test = prepare(AdultTestData.load(spark, "adult.test")).cache();
+    SparkSession spark = AdultFixture.spark();
+    train = prepare(AdultData.load(spark, AdultFixture.file("adult.data"))).repartition(2).cache();
+    test = prepare(AdultData.load(spark, AdultFixture.file("adult.test"))).cache();
     train.count();
     test.count();
   }
@@ -80,7 +80,7 @@ class AdultLinearUtilityTest {
         .setBudget(PrivacyBudget.inMemory(epsilon, 1e-5))
         .setTargetEpsilon(epsilon).setTargetDelta(1e-5)
         .setLabelCol("hours")
-        .setExpectedBatchSize(1024).setNumUnits(AdultTestData.TRAIN_ROWS)
+        .setExpectedBatchSize(1024).setNumUnits(AdultData.TRAIN_ROWS)
         .setEpochs(5).setClipNorm(1).setLearningRate(0.2);
   }
 

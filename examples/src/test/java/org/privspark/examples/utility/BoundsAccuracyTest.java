@@ -1,4 +1,4 @@
-package org.privspark.spark.sql;
+package org.privspark.examples.utility;
 
 import static org.apache.spark.sql.functions.avg;
 import static org.apache.spark.sql.functions.monotonically_increasing_id;
@@ -15,8 +15,10 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.privspark.core.accounting.PrivacyBudget;
 import org.privspark.core.noise.Secret;
-import org.privspark.spark.AdultTestData;
-import org.privspark.spark.SparkTestSession;
+import org.privspark.examples.AdultData;
+import org.privspark.spark.sql.Bounds;
+import org.privspark.spark.sql.BoundsOptions;
+import org.privspark.spark.sql.PrivateDataFrame;
 
 /**
  * What {@link PrivateDataFrame#bounds} buys, on the UCI Adult training set (32,561 people, one row
@@ -27,7 +29,7 @@ import org.privspark.spark.SparkTestSession;
  * the second way must be below the first's. The figures go to docs/AGGREGATIONS.md, "Bounds from
  * data".
  *
- * <p>Run: {@code mvn -o -pl dp-spark -am -Preliability -Dtest=BoundsAccuracyTest
+ * <p>Run: {@code mvn -o -pl examples -am -Preliability -Dtest=BoundsAccuracyTest
  * -Dsurefire.failIfNoSpecifiedTests=false test}
  */
 @Tag("reliability")
@@ -37,9 +39,9 @@ class BoundsAccuracyTest {
 
   @BeforeAll
   static void loadAdult() {
-    adult = AdultTestData.read(SparkTestSession.get(), "adult.data")
+    adult = AdultData.read(AdultFixture.spark(), AdultFixture.file("adult.data"))
         .withColumn("person", monotonically_increasing_id()).cache();
-    assertThat(adult.count()).isEqualTo(AdultTestData.TRAIN_ROWS);
+    assertThat(adult.count()).isEqualTo(AdultData.TRAIN_ROWS);
   }
 
   @AfterAll
