@@ -18,20 +18,33 @@ class PackageDependencyTest {
   private static final String P = "org.privspark.core";
 
   /** Each package, with the packages it may use. Keep docs/ARCHITECTURE.md's table in step. */
-  static final Map<String, Set<String>> ALLOWED = Map.ofEntries(
-      Map.entry(P, Set.of()),
-      Map.entry(P + ".internal", Set.of()),
-      Map.entry(P + ".noise", Set.of(P)),
-      Map.entry(P + ".accounting", Set.of(P, P + ".internal")),
-      Map.entry(P + ".mechanism", Set.of(P, P + ".noise", P + ".accounting")),
-      Map.entry(P + ".aggregation", Set.of(P, P + ".noise", P + ".accounting", P + ".mechanism")),
-      Map.entry(P + ".ledger.merkle", Set.of(P)),
-      Map.entry(P + ".ledger.note", Set.of(P)),
-      Map.entry(P + ".zk", Set.of(P)),
-      Map.entry(P + ".ledger", Set.of(P, P + ".accounting", P + ".ledger.merkle", P + ".ledger.note", P + ".zk")),
-      Map.entry(P + ".ledger.confidential", Set.of(P, P + ".accounting", P + ".ledger", P + ".zk")),
-      Map.entry(P + ".audit", Set.of(P, P + ".accounting", P + ".ledger", P + ".ledger.confidential",
-          P + ".ledger.merkle", P + ".ledger.note", P + ".zk")));
+  static final Map<String, Set<String>> ALLOWED =
+      Map.ofEntries(
+          Map.entry(P, Set.of()),
+          Map.entry(P + ".internal", Set.of()),
+          Map.entry(P + ".noise", Set.of(P)),
+          Map.entry(P + ".accounting", Set.of(P, P + ".internal")),
+          Map.entry(P + ".mechanism", Set.of(P, P + ".noise", P + ".accounting")),
+          Map.entry(
+              P + ".aggregation", Set.of(P, P + ".noise", P + ".accounting", P + ".mechanism")),
+          Map.entry(P + ".ledger.merkle", Set.of(P)),
+          Map.entry(P + ".ledger.note", Set.of(P)),
+          Map.entry(P + ".zk", Set.of(P)),
+          Map.entry(
+              P + ".ledger",
+              Set.of(P, P + ".accounting", P + ".ledger.merkle", P + ".ledger.note", P + ".zk")),
+          Map.entry(
+              P + ".ledger.confidential", Set.of(P, P + ".accounting", P + ".ledger", P + ".zk")),
+          Map.entry(
+              P + ".audit",
+              Set.of(
+                  P,
+                  P + ".accounting",
+                  P + ".ledger",
+                  P + ".ledger.confidential",
+                  P + ".ledger.merkle",
+                  P + ".ledger.note",
+                  P + ".zk")));
 
   @Test
   void everyReferenceBetweenPackages_isAllowedByTheTable() throws IOException {
@@ -50,7 +63,9 @@ class PackageDependencyTest {
     // A table that forgets one real edge must fail: the check can fail.
     Map<String, Set<String>> missing = new java.util.HashMap<>(ALLOWED);
     missing.put(P + ".audit", Set.of(P));
-    assertThat(PackageGraph.of(Path.of("src/main/java")).disallowed(missing)).contains(P + ".audit -> " + P + ".ledger");
-    assertThat(PackageGraph.onCycles(Map.of("a", Set.of("b"), "b", Set.of("a")))).containsExactly("a", "b");
+    assertThat(PackageGraph.of(Path.of("src/main/java")).disallowed(missing))
+        .contains(P + ".audit -> " + P + ".ledger");
+    assertThat(PackageGraph.onCycles(Map.of("a", Set.of("b"), "b", Set.of("a"))))
+        .containsExactly("a", "b");
   }
 }

@@ -26,10 +26,10 @@ import org.privspark.core.Check;
  *   <li>{@code spark.buffer.pageSize = 4m} (Spark: heap × 0.6 / cores / 16, rounded up to a power
  *       of 2, between 1 MB and 64 MB). Spark 4.1's {@code SortExec} leaves each task's sorter in a
  *       thread-local of the executor thread that ran it, and that sorter keeps its last memory page
- *       reachable after the task has freed it; so each task thread may hold a few dead pages.
- *       Spark counts them as free, so with large pages and many task threads they can fill the
- *       heap under Spark's memory manager ("Could not allocate memory to grow BytesToBytesMap").
- *       4 MB pages bound that to a few MB per thread; small releases ran no slower with them.
+ *       reachable after the task has freed it; so each task thread may hold a few dead pages. Spark
+ *       counts them as free, so with large pages and many task threads they can fill the heap under
+ *       Spark's memory manager ("Could not allocate memory to grow BytesToBytesMap"). 4 MB pages
+ *       bound that to a few MB per thread; small releases ran no slower with them.
  *   <li>{@code spark.sql.shuffleExchange.maxThreadThreshold = 64} (Spark: 1,024). Spark submits
  *       each shuffle from a pool that starts a new thread for every submission until it holds this
  *       many, each idle one living 60 s with its thread-local buffers; a busy driver accumulates

@@ -11,23 +11,45 @@ import org.privspark.core.testing.PackageGraph;
 
 /**
  * dp-spark's packages, and the dp-core packages each may use, as docs/ARCHITECTURE.md's table says:
- * the build fails on a reference the table does not allow, on a package it does not place, and on
- * a cycle. dp-core's own layering is checked by dp-core's PackageDependencyTest.
+ * the build fails on a reference the table does not allow, on a package it does not place, and on a
+ * cycle. dp-core's own layering is checked by dp-core's PackageDependencyTest.
  */
 class PackageDependencyTest {
   private static final String S = "org.privspark.spark";
   private static final String C = "org.privspark.core";
   private static final Set<String> CORE_ROOT = Set.of(C);
 
-  static final Map<String, Set<String>> ALLOWED = Map.of(
-      S, CORE_ROOT,
-      S + ".ledger", Set.of(C, C + ".ledger"),
-      S + ".sql", Set.of(S, C, C + ".accounting", C + ".aggregation", C + ".mechanism", C + ".noise"),
-      S + ".ml.params", Set.of(C),
-      S + ".ml.feature", Set.of(C, S + ".ml.params"),
-      S + ".ml", Set.of(S, C, C + ".accounting", C + ".mechanism", C + ".noise", S + ".sql", S + ".ml.params"),
-      S + ".ml.wrappers", Set.of(S, C, C + ".accounting", C + ".mechanism", C + ".noise", S + ".sql", S + ".ml",
-          S + ".ml.params"));
+  static final Map<String, Set<String>> ALLOWED =
+      Map.of(
+          S,
+          CORE_ROOT,
+          S + ".ledger",
+          Set.of(C, C + ".ledger"),
+          S + ".sql",
+          Set.of(S, C, C + ".accounting", C + ".aggregation", C + ".mechanism", C + ".noise"),
+          S + ".ml.params",
+          Set.of(C),
+          S + ".ml.feature",
+          Set.of(C, S + ".ml.params"),
+          S + ".ml",
+          Set.of(
+              S,
+              C,
+              C + ".accounting",
+              C + ".mechanism",
+              C + ".noise",
+              S + ".sql",
+              S + ".ml.params"),
+          S + ".ml.wrappers",
+          Set.of(
+              S,
+              C,
+              C + ".accounting",
+              C + ".mechanism",
+              C + ".noise",
+              S + ".sql",
+              S + ".ml",
+              S + ".ml.params"));
 
   @Test
   void everyReferenceBetweenPackages_isAllowedByTheTable() throws IOException {

@@ -25,7 +25,8 @@ class SparkEnvironmentTest {
     SparkSession spark = SparkTestSession.get();
     assertThat(spark.version()).isEqualTo("4.1.0");
     assertThat(spark.sparkContext().getConf().get("spark.serializer")).contains("Kryo");
-    Dataset<Row> counts = spark.range(0, 10_000).selectExpr("id % 7 AS k").groupBy("k").count().orderBy("k");
+    Dataset<Row> counts =
+        spark.range(0, 10_000).selectExpr("id % 7 AS k").groupBy("k").count().orderBy("k");
     List<Row> rows = counts.collectAsList();
     assertThat(rows).hasSize(7);
     assertThat(rows.stream().mapToLong(r -> r.getLong(1)).sum()).isEqualTo(10_000);
@@ -34,14 +35,21 @@ class SparkEnvironmentTest {
   @Test
   void dpCoreClasses_runInsideExecutorTasks_likeOnTheDriver() {
     SparkSession spark = SparkTestSession.get();
-    List<Boolean> onExecutors = spark.range(0, 4).repartition(2).sort("id")
-        .map((MapFunction<Long, Boolean>) SparkEnvironmentTest::fits, Encoders.BOOLEAN())
-        .collectAsList();
+    List<Boolean> onExecutors =
+        spark
+            .range(0, 4)
+            .repartition(2)
+            .sort("id")
+            .map((MapFunction<Long, Boolean>) SparkEnvironmentTest::fits, Encoders.BOOLEAN())
+            .collectAsList();
     List<Boolean> onDriver = LongStream.range(0, 4).mapToObj(SparkEnvironmentTest::fits).toList();
     assertThat(onExecutors).isEqualTo(onDriver).contains(true, false);
   }
 
-  /** σ = 0.5, 1.5, 2.5, 3.5 for 100 steps at q = 0.01: the first overspends (1, 1e-5), the last does not. */
+  /**
+   * σ = 0.5, 1.5, 2.5, 3.5 for 100 steps at q = 0.01: the first overspends (1, 1e-5), the last does
+   * not.
+   */
   private static boolean fits(long i) {
     return PrivacyBudget.inMemory(1.0, 1e-5).trySpend(new SampledGaussianEvent(0.01, 0.5 + i, 100));
   }

@@ -13,15 +13,17 @@ public final class SparkTestSession {
 
   public static synchronized SparkSession get() {
     if (session == null) {
-      session = SparkSession.builder()
-          .appName("privspark-tests")
-          .master("local[2,2]") // two threads; a failed task is retried once (tests inject failures)
-          .config("spark.ui.enabled", "false")
-          .config("spark.driver.host", "127.0.0.1")
-          .config("spark.driver.bindAddress", "127.0.0.1")
-          .config("spark.sql.shuffle.partitions", "4")
-          .config("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
-          .getOrCreate();
+      session =
+          SparkSession.builder()
+              .appName("privspark-tests")
+              .master("local[2,2]") // two threads; a failed task is retried once (tests inject
+              // failures)
+              .config("spark.ui.enabled", "false")
+              .config("spark.driver.host", "127.0.0.1")
+              .config("spark.driver.bindAddress", "127.0.0.1")
+              .config("spark.sql.shuffle.partitions", "4")
+              .config("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
+              .getOrCreate();
     }
     return session;
   }

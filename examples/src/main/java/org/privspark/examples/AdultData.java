@@ -25,52 +25,147 @@ import org.privspark.spark.ml.feature.PublicFeatureEncoder;
  */
 public final class AdultData {
   /** The columns of {@code adult.data} and {@code adult.test} (the copy has a header line). */
-  public static final StructType SCHEMA = new StructType()
-      .add("age", DataTypes.IntegerType).add("workclass", DataTypes.StringType)
-      .add("fnlwgt", DataTypes.IntegerType).add("education", DataTypes.StringType)
-      .add("education_num", DataTypes.IntegerType).add("marital_status", DataTypes.StringType)
-      .add("occupation", DataTypes.StringType).add("relationship", DataTypes.StringType)
-      .add("race", DataTypes.StringType).add("sex", DataTypes.StringType)
-      .add("capital_gain", DataTypes.IntegerType).add("capital_loss", DataTypes.IntegerType)
-      .add("hours_per_week", DataTypes.IntegerType).add("native_country", DataTypes.StringType)
-      .add("income", DataTypes.StringType);
+  public static final StructType SCHEMA =
+      new StructType()
+          .add("age", DataTypes.IntegerType)
+          .add("workclass", DataTypes.StringType)
+          .add("fnlwgt", DataTypes.IntegerType)
+          .add("education", DataTypes.StringType)
+          .add("education_num", DataTypes.IntegerType)
+          .add("marital_status", DataTypes.StringType)
+          .add("occupation", DataTypes.StringType)
+          .add("relationship", DataTypes.StringType)
+          .add("race", DataTypes.StringType)
+          .add("sex", DataTypes.StringType)
+          .add("capital_gain", DataTypes.IntegerType)
+          .add("capital_loss", DataTypes.IntegerType)
+          .add("hours_per_week", DataTypes.IntegerType)
+          .add("native_country", DataTypes.StringType)
+          .add("income", DataTypes.StringType);
 
   /** Rows in {@code adult.data}, the training split (published with the data set). */
   public static final long TRAIN_ROWS = 32_561;
+
   /** Rows in {@code adult.test}, the test split. */
   public static final long TEST_ROWS = 16_281;
 
   // The documented vocabularies, in adult.names order.
   /** {@code workclass}. */
-  public static final List<String> WORKCLASS = List.of("Private", "Self-emp-not-inc", "Self-emp-inc",
-      "Federal-gov", "Local-gov", "State-gov", "Without-pay", "Never-worked");
+  public static final List<String> WORKCLASS =
+      List.of(
+          "Private",
+          "Self-emp-not-inc",
+          "Self-emp-inc",
+          "Federal-gov",
+          "Local-gov",
+          "State-gov",
+          "Without-pay",
+          "Never-worked");
+
   /** {@code education}. */
-  public static final List<String> EDUCATION = List.of("Bachelors", "Some-college", "11th", "HS-grad",
-      "Prof-school", "Assoc-acdm", "Assoc-voc", "9th", "7th-8th", "12th", "Masters", "1st-4th", "10th",
-      "Doctorate", "5th-6th", "Preschool");
+  public static final List<String> EDUCATION =
+      List.of(
+          "Bachelors",
+          "Some-college",
+          "11th",
+          "HS-grad",
+          "Prof-school",
+          "Assoc-acdm",
+          "Assoc-voc",
+          "9th",
+          "7th-8th",
+          "12th",
+          "Masters",
+          "1st-4th",
+          "10th",
+          "Doctorate",
+          "5th-6th",
+          "Preschool");
+
   /** {@code marital_status}. */
-  public static final List<String> MARITAL = List.of("Married-civ-spouse", "Divorced", "Never-married",
-      "Separated", "Widowed", "Married-spouse-absent", "Married-AF-spouse");
+  public static final List<String> MARITAL =
+      List.of(
+          "Married-civ-spouse",
+          "Divorced",
+          "Never-married",
+          "Separated",
+          "Widowed",
+          "Married-spouse-absent",
+          "Married-AF-spouse");
+
   /** {@code occupation}. */
-  public static final List<String> OCCUPATION = List.of("Tech-support", "Craft-repair", "Other-service",
-      "Sales", "Exec-managerial", "Prof-specialty", "Handlers-cleaners", "Machine-op-inspct",
-      "Adm-clerical", "Farming-fishing", "Transport-moving", "Priv-house-serv", "Protective-serv",
-      "Armed-Forces");
+  public static final List<String> OCCUPATION =
+      List.of(
+          "Tech-support",
+          "Craft-repair",
+          "Other-service",
+          "Sales",
+          "Exec-managerial",
+          "Prof-specialty",
+          "Handlers-cleaners",
+          "Machine-op-inspct",
+          "Adm-clerical",
+          "Farming-fishing",
+          "Transport-moving",
+          "Priv-house-serv",
+          "Protective-serv",
+          "Armed-Forces");
+
   /** {@code relationship}. */
-  public static final List<String> RELATIONSHIP = List.of("Wife", "Own-child", "Husband", "Not-in-family",
-      "Other-relative", "Unmarried");
+  public static final List<String> RELATIONSHIP =
+      List.of("Wife", "Own-child", "Husband", "Not-in-family", "Other-relative", "Unmarried");
+
   /** {@code race}. */
-  public static final List<String> RACE = List.of("White", "Asian-Pac-Islander", "Amer-Indian-Eskimo",
-      "Other", "Black");
+  public static final List<String> RACE =
+      List.of("White", "Asian-Pac-Islander", "Amer-Indian-Eskimo", "Other", "Black");
+
   /** {@code sex}. */
   public static final List<String> SEX = List.of("Female", "Male");
+
   /** {@code native_country}. */
-  public static final List<String> COUNTRY = List.of("United-States", "Cambodia", "England", "Puerto-Rico",
-      "Canada", "Germany", "Outlying-US(Guam-USVI-etc)", "India", "Japan", "Greece", "South", "China",
-      "Cuba", "Iran", "Honduras", "Philippines", "Italy", "Poland", "Jamaica", "Vietnam", "Mexico",
-      "Portugal", "Ireland", "France", "Dominican-Republic", "Laos", "Ecuador", "Taiwan", "Haiti",
-      "Columbia", "Hungary", "Guatemala", "Nicaragua", "Scotland", "Thailand", "Yugoslavia",
-      "El-Salvador", "Trinadad&Tobago", "Peru", "Hong", "Holand-Netherlands");
+  public static final List<String> COUNTRY =
+      List.of(
+          "United-States",
+          "Cambodia",
+          "England",
+          "Puerto-Rico",
+          "Canada",
+          "Germany",
+          "Outlying-US(Guam-USVI-etc)",
+          "India",
+          "Japan",
+          "Greece",
+          "South",
+          "China",
+          "Cuba",
+          "Iran",
+          "Honduras",
+          "Philippines",
+          "Italy",
+          "Poland",
+          "Jamaica",
+          "Vietnam",
+          "Mexico",
+          "Portugal",
+          "Ireland",
+          "France",
+          "Dominican-Republic",
+          "Laos",
+          "Ecuador",
+          "Taiwan",
+          "Haiti",
+          "Columbia",
+          "Hungary",
+          "Guatemala",
+          "Nicaragua",
+          "Scotland",
+          "Thailand",
+          "Yugoslavia",
+          "El-Salvador",
+          "Trinadad&Tobago",
+          "Peru",
+          "Hong",
+          "Holand-Netherlands");
 
   /** The copy's place in the checkout. */
   private static final Path DIR = Path.of("data", "adult");
@@ -105,14 +200,20 @@ public final class AdultData {
   /** Reads one split (FAILFAST) with {@link #SCHEMA}'s columns only, in the file's line order. */
   public static Dataset<Row> read(SparkSession spark, Path file) {
     // The copy carries a header line (see data/adult/README.md); values follow ", ".
-    return spark.read().schema(SCHEMA).option("header", "true").option("ignoreLeadingWhiteSpace", "true")
-        .option("mode", "FAILFAST").csv(file.toString());
+    return spark
+        .read()
+        .schema(SCHEMA)
+        .option("header", "true")
+        .option("ignoreLeadingWhiteSpace", "true")
+        .option("mode", "FAILFAST")
+        .csv(file.toString());
   }
 
   /** Adds {@code label}: 1.0 for income &gt; 50K, else 0.0. */
   static Dataset<Row> withLabel(Dataset<Row> rows) {
     // adult.test writes ">50K." with a full stop.
-    return rows.withColumn("label", when(trim(col("income")).startsWith(">50K"), 1.0).otherwise(0.0));
+    return rows.withColumn(
+        "label", when(trim(col("income")).startsWith(">50K"), 1.0).otherwise(0.0));
   }
 
   /**

@@ -28,13 +28,13 @@ import org.privspark.spark.ml.feature.PublicFeatureEncoder;
  * adult.data} has {@code person_id = i}; the person on line {@code i} of {@code adult.test} has
  * {@code person_id = P + i}, with P the number of persons in {@code adult.data} (32,561). A person
  * with id {@code p} has the generator {@code new SplittableRandom(seed + (p << 32))} (for ids below
- * 2^32 and at most 64 draws, no two persons' streams overlap: see {@link #generator}). Its draws, in
- * this order:
+ * 2^32 and at most 64 draws, no two persons' streams overlap: see {@link #generator}). Its draws,
+ * in this order:
  *
  * <ol>
- *   <li>V, the number of extra visits: a truncated Zipf law on {1, …, 20} with exponent 1,
- *       P(V = v) = (1/v) / H₂₀ with H₂₀ = Σ₁²⁰ 1/v ≈ 3.598 (P(V = 1) ≈ 0.278, P(V = 20) ≈ 0.014,
- *       E[V] = 20/H₂₀ ≈ 5.56), by inversion of one {@code nextDouble()};
+ *   <li>V, the number of extra visits: a truncated Zipf law on {1, …, 20} with exponent 1, P(V = v)
+ *       = (1/v) / H₂₀ with H₂₀ = Σ₁²⁰ 1/v ≈ 3.598 (P(V = 1) ≈ 0.278, P(V = 20) ≈ 0.014, E[V] =
+ *       20/H₂₀ ≈ 5.56), by inversion of one {@code nextDouble()};
  *   <li>for each visit j = 1, …, V: the hours change {@code {-2, -1, +1, +2}[nextInt(4)]}, then the
  *       age change {@code nextInt(2)} (0 or 1: the visit falls in the same or the next year).
  * </ol>
@@ -56,12 +56,16 @@ public final class AdultVisits {
    * {@code benchmark-ml-units} builds it with seeds 1, 2, 3, … instead, one per repetition.
    */
   public static final long DEFAULT_SEED = 20_261_207L;
+
   /** The person id column (long, never null). */
   public static final String PERSON_ID = "person_id";
+
   /** The visit column (int): 0 for the person's Adult row, 1..V for the extra visits. */
   public static final String VISIT = "visit";
+
   /** Extra visits per person: 1 to {@value #MAX_EXTRA}. */
   public static final int MAX_EXTRA = 20;
+
   static final int[] HOURS_CHANGE = {-2, -1, 1, 2};
   static final int MIN_HOURS = 1;
   static final int MAX_HOURS = 99;
@@ -70,17 +74,23 @@ public final class AdultVisits {
 
   private static final int AGE = AdultData.SCHEMA.fieldIndex("age");
   private static final int HOURS = AdultData.SCHEMA.fieldIndex("hours_per_week");
+
   /** Cumulative weights of the truncated Zipf law: CUMULATIVE[v - 1] = H_v. */
   private static final double[] CUMULATIVE = cumulative();
 
-  /** Adult's columns, then {@link #PERSON_ID} and {@link #VISIT} (before {@code label} is added). */
-  static final StructType SCHEMA = AdultData.SCHEMA
-      .add(PERSON_ID, DataTypes.LongType, false)
-      .add(VISIT, DataTypes.IntegerType, false);
+  /**
+   * Adult's columns, then {@link #PERSON_ID} and {@link #VISIT} (before {@code label} is added).
+   */
+  static final StructType SCHEMA =
+      AdultData.SCHEMA
+          .add(PERSON_ID, DataTypes.LongType, false)
+          .add(VISIT, DataTypes.IntegerType, false);
 
   private AdultVisits() {}
 
-  /** The two sides of the split by person, and how many persons each has (public: Adult's sizes). */
+  /**
+   * The two sides of the split by person, and how many persons each has (public: Adult's sizes).
+   */
   public record Split(Dataset<Row> train, Dataset<Row> test, long trainPersons, long testPersons) {}
 
   /**
@@ -93,8 +103,11 @@ public final class AdultVisits {
     Dataset<Row> testPersons = AdultData.read(spark, dir.resolve("adult.test"));
     long nTrain = trainPersons.count();
     long nTest = testPersons.count();
-    return new Split(visits(spark, trainPersons, 0, seed), visits(spark, testPersons, nTrain, seed),
-        nTrain, nTest);
+    return new Split(
+        visits(spark, trainPersons, 0, seed),
+        visits(spark, testPersons, nTrain, seed),
+        nTrain,
+        nTest);
   }
 
   /**
@@ -103,12 +116,17 @@ public final class AdultVisits {
    */
   static Dataset<Row> visits(SparkSession spark, Dataset<Row> persons, long firstId, long seed) {
     // zipWithIndex numbers rows in partition order, i.e. in the file's line order.
-    JavaRDD<Row> rows = persons.toJavaRDD().zipWithIndex()
-        .flatMap(p -> expand(p._1(), firstId + p._2(), seed).iterator());
+    JavaRDD<Row> rows =
+        persons
+            .toJavaRDD()
+            .zipWithIndex()
+            .flatMap(p -> expand(p._1(), firstId + p._2(), seed).iterator());
     return AdultData.withLabel(spark.createDataFrame(rows, SCHEMA));
   }
 
-  /** Person {@code personId}'s rows: its Adult row {@code person} as visit 0, then its extra visits. */
+  /**
+   * Person {@code personId}'s rows: its Adult row {@code person} as visit 0, then its extra visits.
+   */
   static List<Row> expand(Row person, long personId, long seed) {
     SplittableRandom r = generator(seed, personId);
     int extra = extraVisits(r);
@@ -124,8 +142,8 @@ public final class AdultVisits {
 
   /**
    * Person {@code personId}'s generator. Its k-th draw comes from the state {@code seed + (p << 32)
-   * + k·γ} (γ SplittableRandom's odd golden gamma); two persons' states meet only if (p − p')·2³²
-   * ≡ (k' − k)·γ mod 2⁶⁴, which for |k' − k| &lt; 2³² forces k = k' and p = p'.
+   * + k·γ} (γ SplittableRandom's odd golden gamma); two persons' states meet only if (p − p')·2³² ≡
+   * (k' − k)·γ mod 2⁶⁴, which for |k' − k| &lt; 2³² forces k = k' and p = p'.
    */
   static SplittableRandom generator(long seed, long personId) {
     if (personId < 0 || personId >= 1L << 32) {
@@ -134,7 +152,9 @@ public final class AdultVisits {
     return new SplittableRandom(seed + (personId << 32));
   }
 
-  /** One draw of V from the truncated Zipf law on 1..{@value #MAX_EXTRA} (one {@code nextDouble}). */
+  /**
+   * One draw of V from the truncated Zipf law on 1..{@value #MAX_EXTRA} (one {@code nextDouble}).
+   */
   static int extraVisits(SplittableRandom r) {
     double u = r.nextDouble() * CUMULATIVE[MAX_EXTRA - 1];
     for (int v = 1; v < MAX_EXTRA; v++) {
@@ -175,16 +195,19 @@ public final class AdultVisits {
   }
 
   /**
-   * One row per person, chosen by a public rule: the visit with the smallest {@code xxhash64(person_id,
-   * visit, seed)} (ties: the smaller visit), a pseudo-random choice that is fixed by the seed. The
-   * choice reads only the person's own rows, so adding or removing a person adds or removes at most
-   * one row of the result: row-level DP-SGD on it protects the person.
+   * One row per person, chosen by a public rule: the visit with the smallest {@code
+   * xxhash64(person_id, visit, seed)} (ties: the smaller visit), a pseudo-random choice that is
+   * fixed by the seed. The choice reads only the person's own rows, so adding or removing a person
+   * adds or removes at most one row of the result: row-level DP-SGD on it protects the person.
    */
   public static Dataset<Row> onePerPerson(Dataset<Row> visits, long seed) {
-    var byPerson = Window.partitionBy(PERSON_ID)
-        .orderBy(xxhash64(col(PERSON_ID), col(VISIT), lit(seed)), col(VISIT));
-    return visits.withColumn("_pick", row_number().over(byPerson))
-        .filter(col("_pick").equalTo(1)).drop("_pick");
+    var byPerson =
+        Window.partitionBy(PERSON_ID)
+            .orderBy(xxhash64(col(PERSON_ID), col(VISIT), lit(seed)), col(VISIT));
+    return visits
+        .withColumn("_pick", row_number().over(byPerson))
+        .filter(col("_pick").equalTo(1))
+        .drop("_pick");
   }
 
   /**

@@ -5,8 +5,8 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * The Spark session every benchmark job starts, in one place: the driver on loopback, the UI off,
- * extra {@code key=value} settings applied last, the master given (else the launcher's
- * {@code spark.master}, else {@code local[2]}), and warnings only in the log.
+ * extra {@code key=value} settings applied last, the master given (else the launcher's {@code
+ * spark.master}, else {@code local[2]}), and warnings only in the log.
  */
 final class BenchmarkSessions {
   private BenchmarkSessions() {}

@@ -61,27 +61,39 @@ final class BoundedReference {
    * @param upper upper clamping bound, &gt; lower
    * @param seed seed of the random choices
    */
-  static Map<Integer, Group> compute(Dataset<Row> df, int l0, int lInf, double lower, double upper, long seed) {
+  static Map<Integer, Group> compute(
+      Dataset<Row> df, int l0, int lInf, double lower, double upper, long seed) {
     if (l0 < 1 || lInf < 1) {
       throw new IllegalArgumentException("l0 and lInf must be >= 1; got " + l0 + " and " + lInf);
     }
     if (!(lower < upper)) {
-      throw new IllegalArgumentException("bounds must have lower < upper; got [" + lower + ", " + upper + "]");
+      throw new IllegalArgumentException(
+          "bounds must have lower < upper; got [" + lower + ", " + upper + "]");
     }
     // Ordering by (hash, key) and (hash, value) breaks hash ties, so that dense_rank counts
     // distinct groups and row_number picks among identical rows only.
-    Dataset<Row> ranked = df
-        .withColumn("__group_hash", xxhash64(lit(seed), col("user"), col("key")))
-        .withColumn("__row_hash", xxhash64(lit(seed + 1), col("user"), col("key"), col("value")))
-        .withColumn("__group_rank",
-            dense_rank().over(Window.partitionBy("user").orderBy(col("__group_hash"), col("key"))))
-        .withColumn("__row_rank",
-            row_number().over(Window.partitionBy("user", "key").orderBy(col("__row_hash"), col("value"))));
-    Dataset<Row> perGroup = ranked
-        .where(col("__group_rank").leq(l0).and(col("__row_rank").leq(lInf)))
-        .groupBy("key")
-        .agg(count(lit(1)).as("count"),
-            sum(greatest(lit(lower), least(lit(upper), col("value").cast("double")))).as("sum"));
+    Dataset<Row> ranked =
+        df.withColumn("__group_hash", xxhash64(lit(seed), col("user"), col("key")))
+            .withColumn(
+                "__row_hash", xxhash64(lit(seed + 1), col("user"), col("key"), col("value")))
+            .withColumn(
+                "__group_rank",
+                dense_rank()
+                    .over(Window.partitionBy("user").orderBy(col("__group_hash"), col("key"))))
+            .withColumn(
+                "__row_rank",
+                row_number()
+                    .over(
+                        Window.partitionBy("user", "key")
+                            .orderBy(col("__row_hash"), col("value"))));
+    Dataset<Row> perGroup =
+        ranked
+            .where(col("__group_rank").leq(l0).and(col("__row_rank").leq(lInf)))
+            .groupBy("key")
+            .agg(
+                count(lit(1)).as("count"),
+                sum(greatest(lit(lower), least(lit(upper), col("value").cast("double"))))
+                    .as("sum"));
     Map<Integer, Group> groups = new HashMap<>();
     for (Row r : perGroup.collectAsList()) {
       groups.put(r.getInt(0), new Group(r.getLong(1), r.getDouble(2)));
@@ -95,11 +107,18 @@ final class BoundedReference {
    * draw can be scored against another by {@link Accuracy#of}.
    */
   static List<Row> asRelease(Map<Integer, Group> reference, String value) {
-    StructType schema = new StructType().add("key", "int").add("count", "double").add("sum_" + value, "double")
-        .add("mean_" + value, "double");
+    StructType schema =
+        new StructType()
+            .add("key", "int")
+            .add("count", "double")
+            .add("sum_" + value, "double")
+            .add("mean_" + value, "double");
     List<Row> rows = new ArrayList<>();
-    reference.forEach((key, g) -> rows.add(
-        new GenericRowWithSchema(new Object[] {key, (double) g.count(), g.sum(), g.mean()}, schema)));
+    reference.forEach(
+        (key, g) ->
+            rows.add(
+                new GenericRowWithSchema(
+                    new Object[] {key, (double) g.count(), g.sum(), g.mean()}, schema)));
     return rows;
   }
 }

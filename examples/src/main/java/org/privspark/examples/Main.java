@@ -8,7 +8,6 @@ import org.privspark.core.accounting.Calibration;
 import org.privspark.core.accounting.OrderGrid;
 import org.privspark.core.accounting.PrivacyBudget;
 import org.privspark.core.accounting.PrivacyGuarantee;
-import org.privspark.core.accounting.RdpAccountant;
 import org.privspark.core.accounting.SampledGaussianEvent;
 
 /**
@@ -24,19 +23,50 @@ public final class Main {
   private Main() {}
 
   private static Map<String, org.privspark.jobs.Main.Job> jobs() {
-    Map<String, org.privspark.jobs.Main.Job> jobs = new LinkedHashMap<>(org.privspark.jobs.Main.JOBS);
-    job(jobs, "demo", "end to end on the bundled Adult data (the default with no job)", args -> DemoJob.main(args));
-    job(jobs, "accountant-demo", "plans a DP-SGD run against a budget (no Spark job)", args -> accountantDemo());
-    job(jobs, "benchmark-aggregation", "private aggregation against plain Spark", args -> AggregationBenchmark.main(args));
-    job(jobs, "benchmark-ml", "DP-SGD against plain SGD, treeAggregate and MLlib", args -> MlBenchmark.main(args));
-    job(jobs, "benchmark-ml-units", "DP-SGD per person on AdultVisits: utility, step cost",
+    Map<String, org.privspark.jobs.Main.Job> jobs =
+        new LinkedHashMap<>(org.privspark.jobs.Main.JOBS);
+    job(
+        jobs,
+        "demo",
+        "end to end on the bundled Adult data (the default with no job)",
+        args -> DemoJob.main(args));
+    job(
+        jobs,
+        "accountant-demo",
+        "plans a DP-SGD run against a budget (no Spark job)",
+        args -> accountantDemo());
+    job(
+        jobs,
+        "benchmark-aggregation",
+        "private aggregation against plain Spark",
+        args -> AggregationBenchmark.main(args));
+    job(
+        jobs,
+        "benchmark-ml",
+        "DP-SGD against plain SGD, treeAggregate and MLlib",
+        args -> MlBenchmark.main(args));
+    job(
+        jobs,
+        "benchmark-ml-units",
+        "DP-SGD per person on AdultVisits: utility, step cost",
         args -> UnitUtilityBenchmark.main(args));
-    job(jobs, "benchmark-wrappers", "the DP MLlib wrappers' utility against epsilon", args -> WrapperUtilityBenchmark.main(args));
-    job(jobs, "benchmark-releases", "many releases from one driver: the heap after GC", args -> ReleaseLoopBenchmark.main(args));
+    job(
+        jobs,
+        "benchmark-wrappers",
+        "the DP MLlib wrappers' utility against epsilon",
+        args -> WrapperUtilityBenchmark.main(args));
+    job(
+        jobs,
+        "benchmark-releases",
+        "many releases from one driver: the heap after GC",
+        args -> ReleaseLoopBenchmark.main(args));
     return jobs;
   }
 
-  private static void job(Map<String, org.privspark.jobs.Main.Job> jobs, String name, String summary,
+  private static void job(
+      Map<String, org.privspark.jobs.Main.Job> jobs,
+      String name,
+      String summary,
       Consumer<String[]> main) {
     jobs.put(name, new org.privspark.jobs.Main.Job(summary, main));
   }
@@ -56,9 +86,19 @@ public final class Main {
     PrivacyBudget budget = PrivacyBudget.inMemory(epsilon, delta);
     budget.spend(new SampledGaussianEvent(q, z, steps));
     PrivacyGuarantee spent = budget.spent();
-    System.out.printf(Locale.ROOT, "DP-SGD plan: q=%.6f, steps=%d -> noise multiplier %.4f for (%.1f, %.0e)-DP%n",
-        q, steps, z, epsilon, delta);
-    System.out.printf(Locale.ROOT, "charged to the budget: epsilon=%.4f at delta=%.0e (optimal order %.1f)%n",
-        spent.epsilon(), delta, spent.order());
+    System.out.printf(
+        Locale.ROOT,
+        "DP-SGD plan: q=%.6f, steps=%d -> noise multiplier %.4f for (%.1f, %.0e)-DP%n",
+        q,
+        steps,
+        z,
+        epsilon,
+        delta);
+    System.out.printf(
+        Locale.ROOT,
+        "charged to the budget: epsilon=%.4f at delta=%.0e (optimal order %.1f)%n",
+        spent.epsilon(),
+        delta,
+        spent.order());
   }
 }

@@ -37,30 +37,28 @@ import scala.Tuple2;
  * Job {@code benchmark-ml}: DP-SGD on the UCI Adult data (32,561 training rows, 16,281 test rows),
  * against baselines measured in the same JVM on the same cached data.
  *
- * <p><b>Timing.</b> (a) A DP-SGD fit ({@link DPLogisticRegression}: lot 1024 of N = 32,561, so
- * q = 0.0314, 5 epochs = 155 steps, C = 2, η = 2, ε = 1, δ = 1e-5) against the same SGD loop
- * without clipping or noise, written the way MLlib's {@code GradientDescent} runs a step: {@code
+ * <p><b>Timing.</b> (a) A DP-SGD fit ({@link DPLogisticRegression}: lot 1024 of N = 32,561, so q =
+ * 0.0314, 5 epochs = 155 steps, C = 2, η = 2, ε = 1, δ = 1e-5) against the same SGD loop without
+ * clipping or noise, written the way MLlib's {@code GradientDescent} runs a step: {@code
  * RDD.sample} at the same q, one {@code treeAggregate} of unclipped gradients, weights broadcast,
  * the same number of steps and the same one caching pass first. Goal: DP/plain ≤ 1.3. (b) The DP
  * fit's time per step against one bare {@code treeAggregate} (a sum of labels) over the same cached
  * rows: the floor of any per-step job over the data. Goal ≤ 2. (c) Seconds per epoch of the DP fit.
- * DP fits are timed twice: with targetEpsilon (fit includes calibrating z, a one-off bisection
- * over the accountant, timed on its own as {@code plan()}) and with that z given as
- * noiseMultiplier (the training loop itself). Fits are interleaved (DP, plan, DP with z, plain,
- * bare, …) and the median of {@code runs} is reported; DP times include validation, the budget
- * charge and the caching pass.
+ * DP fits are timed twice: with targetEpsilon (fit includes calibrating z, a one-off bisection over
+ * the accountant, timed on its own as {@code plan()}) and with that z given as noiseMultiplier (the
+ * training loop itself). Fits are interleaved (DP, plan, DP with z, plain, bare, …) and the median
+ * of {@code runs} is reported; DP times include validation, the budget charge and the caching pass.
  *
  * <p><b>Utility.</b> (d) Test accuracy of DP-SGD logistic regression and test R² of DP-SGD linear
- * regression (hours-per-week scaled with its public bounds [1, 99]) at ε in {0.1, 0.5, 1, 2, 5}
- * (δ = 1e-5, σ calibrated per ε), median of {@code runs} fits, and at ε = ∞: the plain SGD loop and
+ * regression (hours-per-week scaled with its public bounds [1, 99]) at ε in {0.1, 0.5, 1, 2, 5} (δ
+ * = 1e-5, σ calibrated per ε), median of {@code runs} fits, and at ε = ∞: the plain SGD loop and
  * MLlib's {@code LogisticRegression}/{@code LinearRegression} (L-BFGS).
  *
- * <p>Arguments: {@code [--data DIR] [--runs R] [--master M] [--partitions P] [--timing-only]};
- * the CPU seconds of the whole JVM are reported beside wall-clock time (with {@code local[N]}
- * every task runs in this JVM; other processes on a shared machine slow the wall clock much more
- * than they change CPU time). DIR holds {@code
- * adult.data} and {@code adult.test} (default: the checkout's {@code data/adult}, {@link
- * AdultData#defaultDir()}).
+ * <p>Arguments: {@code [--data DIR] [--runs R] [--master M] [--partitions P] [--timing-only]}; the
+ * CPU seconds of the whole JVM are reported beside wall-clock time (with {@code local[N]} every
+ * task runs in this JVM; other processes on a shared machine slow the wall clock much more than
+ * they change CPU time). DIR holds {@code adult.data} and {@code adult.test} (default: the
+ * checkout's {@code data/adult}, {@link AdultData#defaultDir()}).
  */
 public final class MlBenchmark {
   static final double LOT = 1024;
@@ -83,19 +81,30 @@ public final class MlBenchmark {
         case "--master" -> master = args[++i];
         case "--partitions" -> partitions = Integer.parseInt(args[++i]);
         case "--timing-only" -> utility = false;
-        default -> throw new IllegalArgumentException("unknown argument '" + args[i]
-            + "'; arguments: [--data DIR] [--runs R] [--master M] [--partitions P] [--timing-only]");
+        default ->
+            throw new IllegalArgumentException(
+                "unknown argument '"
+                    + args[i]
+                    + "'; arguments: [--data DIR] [--runs R] [--master M] [--partitions P]"
+                    + " [--timing-only]");
       }
     }
     if (runs < 1) {
       throw new IllegalArgumentException("runs must be >= 1; got " + runs);
     }
     Path dir = Paths.get(data);
-    if (!Files.isRegularFile(dir.resolve("adult.data")) || !Files.isRegularFile(dir.resolve("adult.test"))) {
-      throw new IllegalArgumentException("--data must name a directory with adult.data and adult.test; got " + dir.toAbsolutePath());
+    if (!Files.isRegularFile(dir.resolve("adult.data"))
+        || !Files.isRegularFile(dir.resolve("adult.test"))) {
+      throw new IllegalArgumentException(
+          "--data must name a directory with adult.data and adult.test; got "
+              + dir.toAbsolutePath());
     }
-    SparkSession spark = BenchmarkSessions.start(BenchmarkSessions.loopback("privspark-benchmark-ml")
-        .config("spark.serializer", "org.apache.spark.serializer.KryoSerializer"), master, java.util.List.of());
+    SparkSession spark =
+        BenchmarkSessions.start(
+            BenchmarkSessions.loopback("privspark-benchmark-ml")
+                .config("spark.serializer", "org.apache.spark.serializer.KryoSerializer"),
+            master,
+            java.util.List.of());
     try {
       run(spark, dir, runs, partitions, utility);
     } finally {
@@ -105,15 +114,28 @@ public final class MlBenchmark {
 
   static void run(SparkSession spark, Path dir, int runs, int partitions, boolean utility) {
     PublicFeatureEncoder encoder = AdultData.encoder();
-    Dataset<Row> train = encoder.transform(AdultData.load(spark, dir.resolve("adult.data")))
-        .withColumn("hours", scaledHours()).select("features", "label", "hours")
-        .repartition(partitions).cache();
-    Dataset<Row> test = encoder.transform(AdultData.load(spark, dir.resolve("adult.test")))
-        .withColumn("hours", scaledHours()).select("features", "label", "hours").cache();
+    Dataset<Row> train =
+        encoder
+            .transform(AdultData.load(spark, dir.resolve("adult.data")))
+            .withColumn("hours", scaledHours())
+            .select("features", "label", "hours")
+            .repartition(partitions)
+            .cache();
+    Dataset<Row> test =
+        encoder
+            .transform(AdultData.load(spark, dir.resolve("adult.test")))
+            .withColumn("hours", scaledHours())
+            .select("features", "label", "hours")
+            .cache();
     long n = train.count();
     long nTest = test.count();
-    System.out.printf(Locale.ROOT, "Adult: %d training rows (%d partitions), %d test rows, %d features%n",
-        n, partitions, nTest, encoder.numFeatures());
+    System.out.printf(
+        Locale.ROOT,
+        "Adult: %d training rows (%d partitions), %d test rows, %d features%n",
+        n,
+        partitions,
+        nTest,
+        encoder.numFeatures());
     double q = LOT / n;
     int d = encoder.numFeatures();
 
@@ -129,7 +151,8 @@ public final class MlBenchmark {
     List<Double> cpuPlain = new ArrayList<>();
     List<Double> cpuBare = new ArrayList<>();
     long steps = 0;
-    JavaRDD<Tuple2<Double, Vector>> cached = rows(train, "label").persist(StorageLevel.MEMORY_AND_DISK());
+    JavaRDD<Tuple2<Double, Vector>> cached =
+        rows(train, "label").persist(StorageLevel.MEMORY_AND_DISK());
     cached.count();
     for (int r = -1; r < runs; r++) {
       long t0 = System.nanoTime();
@@ -177,20 +200,54 @@ public final class MlBenchmark {
     double plain = median(plainTimes);
     double bare = median(bareTimes);
     System.out.println();
-    System.out.printf(Locale.ROOT, "timing (median of %d; %d steps of q=%.4f; z=%.4f for epsilon 1):%n", runs, steps, q, z);
-    System.out.printf(Locale.ROOT, "  DP-SGD fit, targetEpsilon=1      %.2f s  (%.1f ms/step)%n", dp, 1000 * dp / steps);
+    System.out.printf(
+        Locale.ROOT,
+        "timing (median of %d; %d steps of q=%.4f; z=%.4f for epsilon 1):%n",
+        runs,
+        steps,
+        q,
+        z);
+    System.out.printf(
+        Locale.ROOT,
+        "  DP-SGD fit, targetEpsilon=1      %.2f s  (%.1f ms/step)%n",
+        dp,
+        1000 * dp / steps);
     System.out.printf(Locale.ROOT, "    of which plan(): calibrating z  %.2f s%n", planning);
-    System.out.printf(Locale.ROOT, "  DP-SGD fit, noiseMultiplier=z     %.2f s  (%.1f ms/step)%n", fixed, 1000 * fixed / steps);
-    System.out.printf(Locale.ROOT, "  plain SGD (no clip/noise)         %.2f s  (%.1f ms/step)%n", plain, 1000 * plain / steps);
+    System.out.printf(
+        Locale.ROOT,
+        "  DP-SGD fit, noiseMultiplier=z     %.2f s  (%.1f ms/step)%n",
+        fixed,
+        1000 * fixed / steps);
+    System.out.printf(
+        Locale.ROOT,
+        "  plain SGD (no clip/noise)         %.2f s  (%.1f ms/step)%n",
+        plain,
+        1000 * plain / steps);
     System.out.printf(Locale.ROOT, "  bare treeAggregate                %.1f ms%n", 1000 * bare);
-    System.out.printf(Locale.ROOT, "  (a) DP (fixed z) / plain SGD      %.2f x  (goal <= 1.3)%n", fixed / plain);
+    System.out.printf(
+        Locale.ROOT, "  (a) DP (fixed z) / plain SGD      %.2f x  (goal <= 1.3)%n", fixed / plain);
     System.out.printf(Locale.ROOT, "      DP (calibrated) / plain SGD   %.2f x%n", dp / plain);
-    System.out.printf(Locale.ROOT, "  (b) DP step / treeAggregate       %.2f x  (goal <= 2; fixed z)%n", fixed / steps / bare);
-    System.out.printf(Locale.ROOT, "  (c) DP-SGD per epoch              %.2f s  (fixed z; %.2f s calibrated)%n", fixed / EPOCHS, dp / EPOCHS);
-    System.out.printf(Locale.ROOT, "  CPU seconds (whole JVM): DP calibrated %.2f, DP fixed z %.2f, plain %.2f, bare %.4f%n",
-        median(cpuDp), median(cpuFixed), median(cpuPlain), median(cpuBare));
-    System.out.printf(Locale.ROOT, "  CPU (a) DP fixed z / plain %.2f x, DP calibrated / plain %.2f x; (b) %.2f x%n",
-        median(cpuFixed) / median(cpuPlain), median(cpuDp) / median(cpuPlain),
+    System.out.printf(
+        Locale.ROOT,
+        "  (b) DP step / treeAggregate       %.2f x  (goal <= 2; fixed z)%n",
+        fixed / steps / bare);
+    System.out.printf(
+        Locale.ROOT,
+        "  (c) DP-SGD per epoch              %.2f s  (fixed z; %.2f s calibrated)%n",
+        fixed / EPOCHS,
+        dp / EPOCHS);
+    System.out.printf(
+        Locale.ROOT,
+        "  CPU seconds (whole JVM): DP calibrated %.2f, DP fixed z %.2f, plain %.2f, bare %.4f%n",
+        median(cpuDp),
+        median(cpuFixed),
+        median(cpuPlain),
+        median(cpuBare));
+    System.out.printf(
+        Locale.ROOT,
+        "  CPU (a) DP fixed z / plain %.2f x, DP calibrated / plain %.2f x; (b) %.2f x%n",
+        median(cpuFixed) / median(cpuPlain),
+        median(cpuDp) / median(cpuPlain),
         median(cpuFixed) / steps / median(cpuBare));
     if (!utility) {
       return;
@@ -198,26 +255,41 @@ public final class MlBenchmark {
 
     // (d) utility against epsilon.
     System.out.println();
-    System.out.printf(Locale.ROOT, "utility (median of %d fits; delta=%.0e, lot %.0f, %d epochs):%n", runs, DELTA, LOT, EPOCHS);
+    System.out.printf(
+        Locale.ROOT,
+        "utility (median of %d fits; delta=%.0e, lot %.0f, %d epochs):%n",
+        runs,
+        DELTA,
+        LOT,
+        EPOCHS);
     System.out.println("| epsilon | noise multiplier | logistic accuracy | linear R² |");
     System.out.println("|---:|---:|---:|---:|");
     for (double eps : EPSILONS) {
       double[] zEps = new double[1];
-      double acc = medianOf(runs, () -> {
-        DPLogisticRegressionModel m = logistic(n, eps).fit(train);
-        zEps[0] = m.noiseMultiplier();
-        return accuracy(m.transform(test));
-      });
-      double r2 = medianOf(runs, () -> {
-        DPLinearRegressionModel m = linear(n, eps).fit(train);
-        return r2(m.transform(test));
-      });
+      double acc =
+          medianOf(
+              runs,
+              () -> {
+                DPLogisticRegressionModel m = logistic(n, eps).fit(train);
+                zEps[0] = m.noiseMultiplier();
+                return accuracy(m.transform(test));
+              });
+      double r2 =
+          medianOf(
+              runs,
+              () -> {
+                DPLinearRegressionModel m = linear(n, eps).fit(train);
+                return r2(m.transform(test));
+              });
       System.out.printf(Locale.ROOT, "| %s | %.3f | %.4f | %.4f |%n", eps, zEps[0], acc, r2);
     }
     double[] wLog = plainSgd(rows(train, "label"), d, q, steps, 2.0, true);
     double[] wLin = plainSgd(rows(train, "hours"), d, q, steps, 0.2, false);
-    System.out.printf(Locale.ROOT, "| ∞ (same SGD, no clipping or noise) | — | %.4f | %.4f |%n",
-        plainAccuracy(wLog, test), plainR2(wLin, test));
+    System.out.printf(
+        Locale.ROOT,
+        "| ∞ (same SGD, no clipping or noise) | — | %.4f | %.4f |%n",
+        plainAccuracy(wLog, test),
+        plainR2(wLin, test));
     double mllibAcc = accuracy(new LogisticRegression().fit(train).transform(test));
     double mllibR2 = r2(new LinearRegression().setLabelCol("hours").fit(train).transform(test));
     System.out.printf(Locale.ROOT, "| ∞ (MLlib, L-BFGS) | — | %.4f | %.4f |%n", mllibAcc, mllibR2);
@@ -227,30 +299,56 @@ public final class MlBenchmark {
 
   // Adult: one row per person, so the benchmark's fits are row-level (rowIsUnit).
   static DPLogisticRegression logistic(long n, double eps) {
-    return new DPLogisticRegression().setRowIsUnit(true).setBudget(PrivacyBudget.inMemory(eps, DELTA))
-        .setTargetEpsilon(eps).setTargetDelta(DELTA)
-        .setExpectedBatchSize(LOT).setNumUnits(n).setEpochs(EPOCHS)
-        .setClipNorm(2).setLearningRate(2);
+    return new DPLogisticRegression()
+        .setRowIsUnit(true)
+        .setBudget(PrivacyBudget.inMemory(eps, DELTA))
+        .setTargetEpsilon(eps)
+        .setTargetDelta(DELTA)
+        .setExpectedBatchSize(LOT)
+        .setNumUnits(n)
+        .setEpochs(EPOCHS)
+        .setClipNorm(2)
+        .setLearningRate(2);
   }
 
   /** The same run with the noise multiplier given: no calibration in {@code fit}. */
   static DPLogisticRegression fixedNoise(long n, double z) {
-    return new DPLogisticRegression().setRowIsUnit(true).setBudget(PrivacyBudget.inMemory(100, DELTA))
+    return new DPLogisticRegression()
+        .setRowIsUnit(true)
+        .setBudget(PrivacyBudget.inMemory(100, DELTA))
         .setNoiseMultiplier(z)
-        .setExpectedBatchSize(LOT).setNumUnits(n).setEpochs(EPOCHS)
-        .setClipNorm(2).setLearningRate(2);
+        .setExpectedBatchSize(LOT)
+        .setNumUnits(n)
+        .setEpochs(EPOCHS)
+        .setClipNorm(2)
+        .setLearningRate(2);
   }
 
   static DPLinearRegression linear(long n, double eps) {
-    return new DPLinearRegression().setRowIsUnit(true).setBudget(PrivacyBudget.inMemory(eps, DELTA))
-        .setTargetEpsilon(eps).setTargetDelta(DELTA).setLabelCol("hours")
-        .setExpectedBatchSize(LOT).setNumUnits(n).setEpochs(EPOCHS)
-        .setClipNorm(1).setLearningRate(0.2);
+    return new DPLinearRegression()
+        .setRowIsUnit(true)
+        .setBudget(PrivacyBudget.inMemory(eps, DELTA))
+        .setTargetEpsilon(eps)
+        .setTargetDelta(DELTA)
+        .setLabelCol("hours")
+        .setExpectedBatchSize(LOT)
+        .setNumUnits(n)
+        .setEpochs(EPOCHS)
+        .setClipNorm(1)
+        .setLearningRate(0.2);
   }
 
-  /** The baseline: MLlib GradientDescent's step (sample, treeAggregate, broadcast), unclipped, no noise. */
-  static double[] plainSgd(JavaRDD<Tuple2<Double, Vector>> source, int d, double q, long steps,
-      double lr, boolean logistic) {
+  /**
+   * The baseline: MLlib GradientDescent's step (sample, treeAggregate, broadcast), unclipped, no
+   * noise.
+   */
+  static double[] plainSgd(
+      JavaRDD<Tuple2<Double, Vector>> source,
+      int d,
+      double q,
+      long steps,
+      double lr,
+      boolean logistic) {
     JavaRDD<Tuple2<Double, Vector>> data = source.persist(StorageLevel.MEMORY_AND_DISK());
     try {
       double batch = q * data.count(); // the one caching pass, as the DP fit's
@@ -258,13 +356,19 @@ public final class MlBenchmark {
       double[] w = new double[d + 1];
       for (long t = 0; t < steps; t++) {
         Broadcast<double[]> bw = jsc.broadcast(w.clone());
-        double[] g = data.sample(false, q, 42 + t).treeAggregate(new double[d + 1], (acc, e) -> {
-          double[] wv = bw.value();
-          double z = margin(wv, d, e._2());
-          double r = logistic ? 1 / (1 + Math.exp(-z)) - e._1() : z - e._1();
-          add(acc, r, d, e._2());
-          return acc;
-        }, MlBenchmark::sum, 2);
+        double[] g =
+            data.sample(false, q, 42 + t)
+                .treeAggregate(
+                    new double[d + 1],
+                    (acc, e) -> {
+                      double[] wv = bw.value();
+                      double z = margin(wv, d, e._2());
+                      double r = logistic ? 1 / (1 + Math.exp(-z)) - e._1() : z - e._1();
+                      add(acc, r, d, e._2());
+                      return acc;
+                    },
+                    MlBenchmark::sum,
+                    2);
         bw.destroy();
         for (int k = 0; k <= d; k++) {
           w[k] -= lr * g[k] / batch;
@@ -277,10 +381,14 @@ public final class MlBenchmark {
   }
 
   static double bareTreeAggregate(JavaRDD<Tuple2<Double, Vector>> data) {
-    return data.treeAggregate(new double[1], (acc, e) -> {
-      acc[0] += e._1();
-      return acc;
-    }, MlBenchmark::sum, 2)[0];
+    return data.treeAggregate(
+            new double[1],
+            (acc, e) -> {
+              acc[0] += e._1();
+              return acc;
+            },
+            MlBenchmark::sum,
+            2)[0];
   }
 
   static double margin(double[] w, int d, Vector x) {
@@ -318,7 +426,8 @@ public final class MlBenchmark {
   }
 
   static JavaRDD<Tuple2<Double, Vector>> rows(Dataset<Row> data, String label) {
-    return data.select(col(label), col("features")).toJavaRDD()
+    return data.select(col(label), col("features"))
+        .toJavaRDD()
         .map(r -> new Tuple2<>(r.getDouble(0), (Vector) r.get(1)));
   }
 
@@ -351,8 +460,11 @@ public final class MlBenchmark {
   }
 
   static double r2(Dataset<Row> predictions) {
-    return new RegressionEvaluator().setLabelCol("hours").setPredictionCol("prediction")
-        .setMetricName("r2").evaluate(predictions);
+    return new RegressionEvaluator()
+        .setLabelCol("hours")
+        .setPredictionCol("prediction")
+        .setMetricName("r2")
+        .evaluate(predictions);
   }
 
   static double medianOf(int runs, DoubleSupplier f) {
@@ -372,7 +484,8 @@ public final class MlBenchmark {
 
   static long cpu() {
     return ((com.sun.management.OperatingSystemMXBean)
-        java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+            java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
   }
 
   static double seconds(long start) {
@@ -382,6 +495,7 @@ public final class MlBenchmark {
   /** hours-per-week scaled to [0, 1] with its public bounds [1, 99]. */
   static org.apache.spark.sql.Column scaledHours() {
     return least(lit(99.0), greatest(lit(1.0), col("hours_per_week").cast("double")))
-        .minus(lit(1.0)).divide(lit(98.0));
+        .minus(lit(1.0))
+        .divide(lit(98.0));
   }
 }

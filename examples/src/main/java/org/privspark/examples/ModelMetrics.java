@@ -19,15 +19,22 @@ public final class ModelMetrics {
     return (double) right / total;
   }
 
-  /** The k-means objective: Σ over rows of the squared distance from {@code column} to the nearest centre. */
+  /**
+   * The k-means objective: Σ over rows of the squared distance from {@code column} to the nearest
+   * centre.
+   */
   public static double kMeansCost(Dataset<Row> data, String column, Vector[] centers) {
-    return data.select(column).toJavaRDD().map(row -> {
-      Vector x = row.getAs(0);
-      double best = Double.POSITIVE_INFINITY;
-      for (Vector c : centers) {
-        best = Math.min(best, Vectors.sqdist(x, c));
-      }
-      return best;
-    }).reduce(Double::sum);
+    return data.select(column)
+        .toJavaRDD()
+        .map(
+            row -> {
+              Vector x = row.getAs(0);
+              double best = Double.POSITIVE_INFINITY;
+              for (Vector c : centers) {
+                best = Math.min(best, Vectors.sqdist(x, c));
+              }
+              return best;
+            })
+        .reduce(Double::sum);
   }
 }

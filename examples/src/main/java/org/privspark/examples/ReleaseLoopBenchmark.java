@@ -39,8 +39,8 @@ import org.privspark.spark.sql.PrivateDataFrame;
  * <p><b>Figures.</b> At every sample: the bytes of live objects after a full GC (the JVM's class
  * histogram of live objects, which collects first), the live bytes of {@code long[]} (Spark's
  * on-heap memory pages), the SQL executions Spark's status store still holds, Spark's code
- * generation compilations so far, and releases per second over the interval (the GC excluded).
- * No figure depends on private data: the data set is synthetic, and only its noisy releases are
+ * generation compilations so far, and releases per second over the interval (the GC excluded). No
+ * figure depends on private data: the data set is synthetic, and only its noisy releases are
  * collected.
  *
  * <p>Not thread-safe; one benchmark per JVM at a time (it forces full GCs of the whole JVM).
@@ -48,8 +48,10 @@ import org.privspark.spark.sql.PrivateDataFrame;
 public final class ReleaseLoopBenchmark {
   /** Distinct group keys of the data set. */
   public static final int GROUPS = 10;
+
   /** Rows per privacy unit. */
   public static final int ROWS_PER_UNIT = 4;
+
   /** The pause between the first GC of a sample and the measured one. */
   private static final long CLEANER_PAUSE_MS = 500;
 
@@ -62,11 +64,19 @@ public final class ReleaseLoopBenchmark {
    * @param perJob releases unioned into one Spark action, &ge; 1
    * @param sampleEvery releases between two samples of the heap, &ge; 1
    * @param rows rows of the data set, &ge; {@value #ROWS_PER_UNIT}
-   * @param master Spark master; null means the launcher's {@code spark.master}, else {@code local[2]}
-   * @param sparkDefaults build the session with Spark's defaults instead of {@link LongRunningDriver}'s
+   * @param master Spark master; null means the launcher's {@code spark.master}, else {@code
+   *     local[2]}
+   * @param sparkDefaults build the session with Spark's defaults instead of {@link
+   *     LongRunningDriver}'s
    * @param conf extra Spark settings, {@code key=value} each, applied last
    */
-  public record Settings(int releases, int perJob, int sampleEvery, int rows, String master, boolean sparkDefaults,
+  public record Settings(
+      int releases,
+      int perJob,
+      int sampleEvery,
+      int rows,
+      String master,
+      boolean sparkDefaults,
       List<String> conf) {
     public Settings {
       conf = BenchmarkSessions.checkConf(conf);
@@ -91,8 +101,8 @@ public final class ReleaseLoopBenchmark {
 
     /**
      * Parses {@code [--releases N] [--per-job K] [--sample-every M] [--rows R] [--master M]
-     * [--spark-defaults] [--conf key=value]...}; counts accept {@code _} separators and the
-     * suffix {@code k}.
+     * [--spark-defaults] [--conf key=value]...}; counts accept {@code _} separators and the suffix
+     * {@code k}.
      */
     public static Settings parse(String... args) {
       Settings d = defaults();
@@ -113,8 +123,12 @@ public final class ReleaseLoopBenchmark {
           case "--master" -> master = value(args, ++i, a);
           case "--spark-defaults" -> sparkDefaults = true;
           case "--conf" -> conf.add(value(args, ++i, a));
-          default -> throw new IllegalArgumentException("unknown option '" + a + "'; options are --releases, "
-              + "--per-job, --sample-every, --rows, --master, --spark-defaults, --conf");
+          default ->
+              throw new IllegalArgumentException(
+                  "unknown option '"
+                      + a
+                      + "'; options are --releases, "
+                      + "--per-job, --sample-every, --rows, --master, --spark-defaults, --conf");
         }
       }
       return new Settings(releases, perJob, sampleEvery, rows, master, sparkDefaults, conf);
@@ -137,7 +151,8 @@ public final class ReleaseLoopBenchmark {
       try {
         return Math.multiplyExact(Integer.parseInt(t), scale);
       } catch (NumberFormatException | ArithmeticException e) {
-        throw new IllegalArgumentException(option + " must be a count such as 2000 or 10k; got '" + s + "'", e);
+        throw new IllegalArgumentException(
+            option + " must be a count such as 2000 or 10k; got '" + s + "'", e);
       }
     }
   }
@@ -149,18 +164,31 @@ public final class ReleaseLoopBenchmark {
    * @param liveBytes bytes of live objects after a full GC
    * @param longArrayBytes of which in {@code long[]}
    * @param sqlExecutions SQL executions Spark's status store holds
-   * @param compilations code generation compilations in this JVM so far (Spark's codegen cache misses)
+   * @param compilations code generation compilations in this JVM so far (Spark's codegen cache
+   *     misses)
    * @param releasesPerSecond releases per second since the previous sample (the GC excluded)
    */
-  public record Sample(int releases, long liveBytes, long longArrayBytes, long sqlExecutions, long compilations,
+  public record Sample(
+      int releases,
+      long liveBytes,
+      long longArrayBytes,
+      long sqlExecutions,
+      long compilations,
       double releasesPerSecond) {
     /** One JSON object with every figure. */
     public String toJson() {
-      return String.format(Locale.ROOT,
+      return String.format(
+          Locale.ROOT,
           "{\"releases\":%d,\"live_mb\":%.1f,\"long_array_mb\":%.1f,\"sql_executions\":%d,\"compilations\":%d,"
               + "\"releases_per_s\":%s}",
-          releases, liveBytes / 1e6, longArrayBytes / 1e6, sqlExecutions, compilations,
-          Double.isNaN(releasesPerSecond) ? "null" : String.format(Locale.ROOT, "%.2f", releasesPerSecond));
+          releases,
+          liveBytes / 1e6,
+          longArrayBytes / 1e6,
+          sqlExecutions,
+          compilations,
+          Double.isNaN(releasesPerSecond)
+              ? "null"
+              : String.format(Locale.ROOT, "%.2f", releasesPerSecond));
     }
   }
 
@@ -169,13 +197,35 @@ public final class ReleaseLoopBenchmark {
     Settings settings = Settings.parse(args);
     SparkSession spark = session(settings);
     try {
-      System.out.printf(Locale.ROOT, "benchmark-releases: %,d releases, %d per Spark action, %s session%n",
-          settings.releases(), settings.perJob(), settings.sparkDefaults() ? "Spark's default" : "PrivSpark's");
-      System.out.printf(Locale.ROOT, "%9s | %10s | %10s | %14s | %12s | %10s%n", "releases", "live MB", "long[] MB",
-          "SQL executions", "compilations", "releases/s");
-      List<Sample> samples = measure(spark, settings, s -> System.out.printf(Locale.ROOT,
-          "%,9d | %10.1f | %10.1f | %,14d | %,12d | %10.2f%n", s.releases(), s.liveBytes() / 1e6,
-          s.longArrayBytes() / 1e6, s.sqlExecutions(), s.compilations(), s.releasesPerSecond()));
+      System.out.printf(
+          Locale.ROOT,
+          "benchmark-releases: %,d releases, %d per Spark action, %s session%n",
+          settings.releases(),
+          settings.perJob(),
+          settings.sparkDefaults() ? "Spark's default" : "PrivSpark's");
+      System.out.printf(
+          Locale.ROOT,
+          "%9s | %10s | %10s | %14s | %12s | %10s%n",
+          "releases",
+          "live MB",
+          "long[] MB",
+          "SQL executions",
+          "compilations",
+          "releases/s");
+      List<Sample> samples =
+          measure(
+              spark,
+              settings,
+              s ->
+                  System.out.printf(
+                      Locale.ROOT,
+                      "%,9d | %10.1f | %10.1f | %,14d | %,12d | %10.2f%n",
+                      s.releases(),
+                      s.liveBytes() / 1e6,
+                      s.longArrayBytes() / 1e6,
+                      s.sqlExecutions(),
+                      s.compilations(),
+                      s.releasesPerSecond()));
       System.out.println(json(spark, settings, samples));
     } finally {
       spark.stop();
@@ -197,14 +247,16 @@ public final class ReleaseLoopBenchmark {
 
   /**
    * The data set: {@code rows} rows, {@code rows}/{@value #ROWS_PER_UNIT} privacy units, {@value
-   * #GROUPS} keys, values uniform on [0, 100) (seeded); lazy and uncached, as a data set read
-   * from a source is.
+   * #GROUPS} keys, values uniform on [0, 100) (seeded); lazy and uncached, as a data set read from
+   * a source is.
    */
   public static Dataset<Row> data(SparkSession spark, int rows) {
-    return spark.range(0, rows, 1, 2).select(
-        col("id").divide(ROWS_PER_UNIT).cast(DataTypes.LongType).as("user"),
-        col("id").mod(GROUPS).cast(DataTypes.IntegerType).as("key"),
-        rand(7).multiply(100).as("value"));
+    return spark
+        .range(0, rows, 1, 2)
+        .select(
+            col("id").divide(ROWS_PER_UNIT).cast(DataTypes.LongType).as("user"),
+            col("id").mod(GROUPS).cast(DataTypes.IntegerType).as("key"),
+            rand(7).multiply(100).as("value"));
   }
 
   /** One release: a fresh budget and secret; its lazy result. */
@@ -224,11 +276,13 @@ public final class ReleaseLoopBenchmark {
    * samples the heap before the first (release 0) and after every {@code settings.sampleEvery()}
    * and the last; {@code progress} sees each sample as it is taken.
    */
-  public static List<Sample> measure(SparkSession spark, Settings settings, Consumer<Sample> progress) {
+  public static List<Sample> measure(
+      SparkSession spark, Settings settings, Consumer<Sample> progress) {
     Dataset<Row> data = data(spark, settings.rows());
     List<Sample> samples = new ArrayList<>();
     long[] live = liveHeap();
-    Sample first = new Sample(0, live[0], live[1], sqlExecutions(spark), compilations(), Double.NaN);
+    Sample first =
+        new Sample(0, live[0], live[1], sqlExecutions(spark), compilations(), Double.NaN);
     samples.add(first);
     progress.accept(first);
     int done = 0;
@@ -245,10 +299,18 @@ public final class ReleaseLoopBenchmark {
       int before = done;
       done += n;
       intervalReleases += n;
-      if (done / settings.sampleEvery() > before / settings.sampleEvery() || done == settings.releases()) {
+      if (done / settings.sampleEvery() > before / settings.sampleEvery()
+          || done == settings.releases()) {
         double seconds = (System.nanoTime() - intervalStart) / 1e9;
         live = liveHeap();
-        Sample s = new Sample(done, live[0], live[1], sqlExecutions(spark), compilations(), intervalReleases / seconds);
+        Sample s =
+            new Sample(
+                done,
+                live[0],
+                live[1],
+                sqlExecutions(spark),
+                compilations(),
+                intervalReleases / seconds);
         samples.add(s);
         progress.accept(s);
         intervalStart = System.nanoTime();
@@ -269,9 +331,9 @@ public final class ReleaseLoopBenchmark {
   }
 
   /**
-   * {live bytes, live bytes of long[]} after a full GC: the class histogram of live objects
-   * ({@code jcmd PID GC.class_histogram}, which collects first), read in-process. A first GC and a
-   * short pause come before it, so that Spark's cleaner has dropped what the GC found unreachable
+   * {live bytes, live bytes of long[]} after a full GC: the class histogram of live objects ({@code
+   * jcmd PID GC.class_histogram}, which collects first), read in-process. A first GC and a short
+   * pause come before it, so that Spark's cleaner has dropped what the GC found unreachable
    * (shuffle states, broadcasts), as it does in a driver that runs on.
    */
   static long[] liveHeap() {
@@ -284,11 +346,17 @@ public final class ReleaseLoopBenchmark {
     }
     String histogram;
     try {
-      histogram = (String) ManagementFactory.getPlatformMBeanServer().invoke(
-          new ObjectName("com.sun.management:type=DiagnosticCommand"), "gcClassHistogram",
-          new Object[] {new String[0]}, new String[] {String[].class.getName()});
+      histogram =
+          (String)
+              ManagementFactory.getPlatformMBeanServer()
+                  .invoke(
+                      new ObjectName("com.sun.management:type=DiagnosticCommand"),
+                      "gcClassHistogram",
+                      new Object[] {new String[0]},
+                      new String[] {String[].class.getName()});
     } catch (JMException e) {
-      throw new IllegalStateException("this JVM cannot print a class histogram (HotSpot's DiagnosticCommand)", e);
+      throw new IllegalStateException(
+          "this JVM cannot print a class histogram (HotSpot's DiagnosticCommand)", e);
     }
     return parseHistogram(histogram);
   }
@@ -313,14 +381,25 @@ public final class ReleaseLoopBenchmark {
 
   /** The one-line JSON report: settings, environment and every sample. */
   public static String json(SparkSession spark, Settings settings, List<Sample> samples) {
-    StringBuilder out = new StringBuilder(String.format(Locale.ROOT,
-        "{\"benchmark\":\"releases\",\"master\":\"%s\",\"spark\":\"%s\",\"java\":\"%s\",\"max_heap_mb\":%d,"
-            + "\"releases\":%d,\"per_job\":%d,\"rows\":%d,\"session\":\"%s\",\"conf\":[%s],\"samples\":[",
-        spark.sparkContext().master(), spark.version(), System.getProperty("java.vm.version"),
-        Runtime.getRuntime().maxMemory() / 1_000_000, settings.releases(), settings.perJob(), settings.rows(),
-        settings.sparkDefaults() ? "spark-defaults" : "privspark",
-        String.join(",", settings.conf().stream().map(c -> "\"" + c.replace("\\", "\\\\").replace("\"", "\\\"") + "\"")
-            .toList())));
+    StringBuilder out =
+        new StringBuilder(
+            String.format(
+                Locale.ROOT,
+                "{\"benchmark\":\"releases\",\"master\":\"%s\",\"spark\":\"%s\",\"java\":\"%s\",\"max_heap_mb\":%d,"
+                    + "\"releases\":%d,\"per_job\":%d,\"rows\":%d,\"session\":\"%s\",\"conf\":[%s],\"samples\":[",
+                spark.sparkContext().master(),
+                spark.version(),
+                System.getProperty("java.vm.version"),
+                Runtime.getRuntime().maxMemory() / 1_000_000,
+                settings.releases(),
+                settings.perJob(),
+                settings.rows(),
+                settings.sparkDefaults() ? "spark-defaults" : "privspark",
+                String.join(
+                    ",",
+                    settings.conf().stream()
+                        .map(c -> "\"" + c.replace("\\", "\\\\").replace("\"", "\\\"") + "\"")
+                        .toList())));
     for (int i = 0; i < samples.size(); i++) {
       out.append(i == 0 ? "" : ",").append(samples.get(i).toJson());
     }

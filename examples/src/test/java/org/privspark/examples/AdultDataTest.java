@@ -38,22 +38,29 @@ class AdultDataTest {
       Param<?> q = fromJson.getParam(p.name());
       assertThat(fromJson.isDefined(q)).as(p.name() + " defined").isEqualTo(fromJava.isDefined(p));
       if (fromJava.isDefined(p)) {
-        assertThat(Objects.deepEquals(fromJson.getOrDefault(q), fromJava.getOrDefault(p))).as(p.name()).isTrue();
+        assertThat(Objects.deepEquals(fromJson.getOrDefault(q), fromJava.getOrDefault(p)))
+            .as(p.name())
+            .isTrue();
       }
     }
 
     // Both splits, every row: clamping (capital gains above 15,000) and unknowns ("?") included.
     for (String split : List.of("adult.data", "adult.test")) {
       Dataset<Row> rows = AdultData.load(JobFixture.spark(), AdultData.defaultDir().resolve(split));
-      List<Row> both = fromJson.transform(fromJava.setOutputCol("java").transform(rows))
-          .select("java", "features").collectAsList();
-      assertThat(both).hasSize((int) (split.equals("adult.data") ? AdultData.TRAIN_ROWS : AdultData.TEST_ROWS));
+      List<Row> both =
+          fromJson
+              .transform(fromJava.setOutputCol("java").transform(rows))
+              .select("java", "features")
+              .collectAsList();
+      assertThat(both)
+          .hasSize((int) (split.equals("adult.data") ? AdultData.TRAIN_ROWS : AdultData.TEST_ROWS));
       for (Row r : both) {
         assertThat(r.<Vector>getAs(1)).isEqualTo(r.<Vector>getAs(0));
       }
     }
 
-    // The label: AdultData's is 1.0 where the trimmed income starts with ">50K" (adult.test ends it in a dot).
+    // The label: AdultData's is 1.0 where the trimmed income starts with ">50K" (adult.test ends it
+    // in a dot).
     assertThat(spec.label().column()).isEqualTo("income");
     assertThat(spec.label().positive()).isEqualTo(">50K");
     assertThat(spec.label().match()).isEqualTo("prefix");

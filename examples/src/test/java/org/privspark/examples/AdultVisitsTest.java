@@ -1,6 +1,5 @@
 package org.privspark.examples;
 
-import org.privspark.jobs.JobFixture;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.countDistinct;
@@ -20,11 +19,12 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.privspark.jobs.JobFixture;
 
 /**
  * The public rule of {@link AdultVisits}: 2 to 21 rows per person, the stated perturbations and
- * nothing else, ids, the split by person, and determinism for a seed. Every check is on fixed seeds,
- * so the tests are deterministic (no false failures).
+ * nothing else, ids, the split by person, and determinism for a seed. Every check is on fixed
+ * seeds, so the tests are deterministic (no false failures).
  */
 class AdultVisitsTest {
   private static final Path ADULT = Path.of("../data/adult").toAbsolutePath().normalize();
@@ -40,8 +40,22 @@ class AdultVisitsTest {
   }
 
   private static Row person(int age, int hours) {
-    return RowFactory.create(age, "Private", 77516, "Bachelors", 13, "Never-married", "Adm-clerical",
-        "Not-in-family", "White", "Male", 2174, 0, hours, "United-States", "<=50K");
+    return RowFactory.create(
+        age,
+        "Private",
+        77516,
+        "Bachelors",
+        13,
+        "Never-married",
+        "Adm-clerical",
+        "Not-in-family",
+        "White",
+        "Male",
+        2174,
+        0,
+        hours,
+        "United-States",
+        "<=50K");
   }
 
   @Test
@@ -59,7 +73,9 @@ class AdultVisitsTest {
       double p = AdultVisits.probabilityOfExtra(v);
       total += p;
       // 5 binomial standard deviations at most (seed fixed: the outcome is fixed too).
-      assertThat((double) seen[v] / draws).as("P(V = %d)", v).isCloseTo(p, within(5 * Math.sqrt(p / draws)));
+      assertThat((double) seen[v] / draws)
+          .as("P(V = %d)", v)
+          .isCloseTo(p, within(5 * Math.sqrt(p / draws)));
     }
     assertThat(total).isCloseTo(1.0, within(1e-12));
     assertThat(AdultVisits.probabilityOfExtra(1)).isCloseTo(0.2780, within(1e-4));
@@ -132,8 +148,10 @@ class AdultVisitsTest {
 
   @Test
   void generator_refusesIdsOutsideItsRange() {
-    assertThatThrownBy(() -> AdultVisits.generator(1, -1)).hasMessage("personId must be in [0, 2^32); got -1");
-    assertThatThrownBy(() -> AdultVisits.generator(1, 1L << 32)).hasMessageStartingWith("personId must be in");
+    assertThatThrownBy(() -> AdultVisits.generator(1, -1))
+        .hasMessage("personId must be in [0, 2^32); got -1");
+    assertThatThrownBy(() -> AdultVisits.generator(1, 1L << 32))
+        .hasMessageStartingWith("personId must be in");
   }
 
   @Test
@@ -157,9 +175,13 @@ class AdultVisitsTest {
       assertThat((double) side.getLong(5) / side.getLong(0)).isBetween(6.3, 6.8);
     }
     // visit 0 of person i is line i of adult.data, unchanged
-    List<Row> firstLines = AdultData.read(spark, ADULT.resolve("adult.data")).limit(3).collectAsList();
-    List<Row> originals = AdultVisits.originalRows(split.train()).filter(col(AdultVisits.PERSON_ID).lt(3))
-        .orderBy(AdultVisits.PERSON_ID).collectAsList();
+    List<Row> firstLines =
+        AdultData.read(spark, ADULT.resolve("adult.data")).limit(3).collectAsList();
+    List<Row> originals =
+        AdultVisits.originalRows(split.train())
+            .filter(col(AdultVisits.PERSON_ID).lt(3))
+            .orderBy(AdultVisits.PERSON_ID)
+            .collectAsList();
     for (int i = 0; i < 3; i++) {
       for (int f = 0; f < 15; f++) {
         assertThat(originals.get(i).get(f)).isEqualTo(firstLines.get(i).get(f));
@@ -181,7 +203,12 @@ class AdultVisitsTest {
     Dataset<Row> visits = AdultVisits.load(spark, ADULT, 3).test().cache();
     try {
       Dataset<Row> one = AdultVisits.onePerPerson(visits, 9).cache();
-      Row r = one.agg(count("*"), countDistinct(col(AdultVisits.PERSON_ID)), max(col(AdultVisits.VISIT))).first();
+      Row r =
+          one.agg(
+                  count("*"),
+                  countDistinct(col(AdultVisits.PERSON_ID)),
+                  max(col(AdultVisits.VISIT)))
+              .first();
       assertThat(r.getLong(0)).isEqualTo(ADULT_TEST);
       assertThat(r.getLong(1)).isEqualTo(ADULT_TEST);
       assertThat(r.getInt(2)).isPositive(); // not always the Adult row
@@ -197,17 +224,31 @@ class AdultVisitsTest {
 
   @Test
   void encoder_addsHoursToAdultsPublicEncoding() {
-    assertThat(AdultVisits.encoder().numFeatures()).isEqualTo(AdultData.encoder().numFeatures() + 1);
+    assertThat(AdultVisits.encoder().numFeatures())
+        .isEqualTo(AdultData.encoder().numFeatures() + 1);
   }
 
   private static Row perPerson(Dataset<Row> visits) {
-    return visits.groupBy(AdultVisits.PERSON_ID).agg(count("*").as("n"))
-        .agg(count("*"), min(AdultVisits.PERSON_ID), max(AdultVisits.PERSON_ID), min("n"), max("n"), sum("n"))
+    return visits
+        .groupBy(AdultVisits.PERSON_ID)
+        .agg(count("*").as("n"))
+        .agg(
+            count("*"),
+            min(AdultVisits.PERSON_ID),
+            max(AdultVisits.PERSON_ID),
+            min("n"),
+            max("n"),
+            sum("n"))
         .first();
   }
 
   private static Row fingerprint(Dataset<Row> visits) {
-    return visits.agg(count("*"), sum("hours_per_week"), sum("age"),
-        sum(col(AdultVisits.PERSON_ID).multiply(col(AdultVisits.VISIT)))).first();
+    return visits
+        .agg(
+            count("*"),
+            sum("hours_per_week"),
+            sum("age"),
+            sum(col(AdultVisits.PERSON_ID).multiply(col(AdultVisits.VISIT))))
+        .first();
   }
 }

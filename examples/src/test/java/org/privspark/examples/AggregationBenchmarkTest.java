@@ -20,9 +20,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.privspark.core.accounting.PrivacyBudget;
+import org.privspark.core.aggregation.NoiseKind;
 import org.privspark.examples.AggregationBenchmark.Result;
 import org.privspark.examples.AggregationBenchmark.Settings;
-import org.privspark.core.aggregation.NoiseKind;
 
 /**
  * Smoke test of the {@code benchmark-aggregation} job on a tiny size: the figures are all there and
@@ -32,8 +32,9 @@ import org.privspark.core.aggregation.NoiseKind;
  */
 class AggregationBenchmarkTest {
   private static final long ROWS = 20_000;
-  private static final Settings TINY = new Settings(List.of(ROWS), "local[2]", 4, 0, 1, 7L, false, List.of(),
-      NoiseKind.LAPLACE, 1.0, false);
+  private static final Settings TINY =
+      new Settings(
+          List.of(ROWS), "local[2]", 4, 0, 1, 7L, false, List.of(), NoiseKind.LAPLACE, 1.0, false);
 
   private static SparkSession spark;
 
@@ -68,28 +69,62 @@ class AggregationBenchmarkTest {
     assertSaneAccuracy(r);
 
     String json = AggregationBenchmark.json(spark, TINY, List.of(r));
-    assertThat(json).doesNotContain("\n").startsWith("{\"benchmark\":\"aggregation\"").endsWith("]}");
-    for (String field : List.of("\"master\":\"local[2]\"", "\"shuffle_partitions\":4", "\"rows\":20000",
-        "\"plain_s\":", "\"shuffle_s\":", "\"dp_s\":", "\"dp_over_plain\":", "\"dp_over_shuffle\":",
-        "\"released_groups\":", "\"dp_runs_s\":[", "\"dp_cpu_s\":", "\"dp_over_shuffle_cpu\":",
-        "\"noise\":\"laplace\"", "\"epsilon\":1.0", "\"reference_groups\":", "\"count_rel_err_pct_runs\":[",
-        "\"sum_rel_err_pct_runs\":[", "\"mean_abs_err_runs\":[", "\"matched_groups_runs\":[",
-        "\"planned_noise\":\"laplace\"", "\"draw_floor_count_rel_err_pct\":")) {
+    assertThat(json)
+        .doesNotContain("\n")
+        .startsWith("{\"benchmark\":\"aggregation\"")
+        .endsWith("]}");
+    for (String field :
+        List.of(
+            "\"master\":\"local[2]\"",
+            "\"shuffle_partitions\":4",
+            "\"rows\":20000",
+            "\"plain_s\":",
+            "\"shuffle_s\":",
+            "\"dp_s\":",
+            "\"dp_over_plain\":",
+            "\"dp_over_shuffle\":",
+            "\"released_groups\":",
+            "\"dp_runs_s\":[",
+            "\"dp_cpu_s\":",
+            "\"dp_over_shuffle_cpu\":",
+            "\"noise\":\"laplace\"",
+            "\"epsilon\":1.0",
+            "\"reference_groups\":",
+            "\"count_rel_err_pct_runs\":[",
+            "\"sum_rel_err_pct_runs\":[",
+            "\"mean_abs_err_runs\":[",
+            "\"matched_groups_runs\":[",
+            "\"planned_noise\":\"laplace\"",
+            "\"draw_floor_count_rel_err_pct\":")) {
       assertThat(json).contains(field);
     }
-    assertThat(AggregationBenchmark.table(List.of(r))).contains("20,000", "DP/(b)", "count rel. err",
-        "sum rel. err", "mean abs. err");
+    assertThat(AggregationBenchmark.table(List.of(r)))
+        .contains("20,000", "DP/(b)", "count rel. err", "sum rel. err", "mean abs. err");
   }
 
   private static void assertOnePositive(String what, double[] seconds) {
-    assertThat(Arrays.stream(seconds).boxed().toList()).as(what).hasSize(1).allSatisfy(t -> assertThat(t).isPositive());
+    assertThat(Arrays.stream(seconds).boxed().toList())
+        .as(what)
+        .hasSize(1)
+        .allSatisfy(t -> assertThat(t).isPositive());
   }
 
   /** ε = 100, so that groups of 2 units are released at 20,000 rows and the errors are numbers. */
   @Test
   void measure_accuracyOnly_skipsTheBaselinesAndReportsOneScorePerRun() {
-    Settings accuracyOnly = new Settings(List.of(ROWS), "local[2]", 4, 0, 2, 7L, false, List.of(),
-        NoiseKind.GAUSSIAN, 100, true);
+    Settings accuracyOnly =
+        new Settings(
+            List.of(ROWS),
+            "local[2]",
+            4,
+            0,
+            2,
+            7L,
+            false,
+            List.of(),
+            NoiseKind.GAUSSIAN,
+            100,
+            true);
     Result r = AggregationBenchmark.measure(spark, ROWS, accuracyOnly);
 
     assertThat(r.plainRuns()).isEmpty();
@@ -99,45 +134,65 @@ class AggregationBenchmarkTest {
     assertThat(r.accuracy()).hasSize(2).allSatisfy(a -> assertThat(a.matched()).isPositive());
     assertSaneAccuracy(r);
     String json = AggregationBenchmark.json(spark, accuracyOnly, List.of(r));
-    assertThat(json).contains("\"noise\":\"gaussian\"", "\"accuracy_only\":true", "\"plain_s\":null",
-        "\"plain_runs_s\":[]", "\"count_rel_err_pct_runs\":[");
+    assertThat(json)
+        .contains(
+            "\"noise\":\"gaussian\"",
+            "\"accuracy_only\":true",
+            "\"plain_s\":null",
+            "\"plain_runs_s\":[]",
+            "\"count_rel_err_pct_runs\":[");
     assertThat(AggregationBenchmark.table(List.of(r))).contains("count rel. err", "floor");
     assertThat(r.plannedNoise()).isEqualTo(NoiseKind.GAUSSIAN);
     assertThat(r.drawFloor().matched()).isBetween(1L, r.referenceGroups());
   }
 
   /**
-   * At ε = 4000 the noise is negligible (each measurement gets a share of ε in the hundreds or more,
-   * so the count's Laplace noise, of L1 sensitivity 50, is of order 0.1 on counts of about 17), so
-   * the DP query's error against the reference is the difference between two independent uniform
-   * boundings, the DP query's (keyed hash) and the reference's (seeded hash). It must therefore
-   * match the error of a second reference, drawn with another seed, against the first, over the
-   * same groups. A reference that bounded differently from the DP query (another L0 or L∞, no
-   * clamping, groups not chosen uniformly per unit) would move these medians by far more.
+   * At ε = 4000 the noise is negligible (each measurement gets a share of ε in the hundreds or
+   * more, so the count's Laplace noise, of L1 sensitivity 50, is of order 0.1 on counts of about
+   * 17), so the DP query's error against the reference is the difference between two independent
+   * uniform boundings, the DP query's (keyed hash) and the reference's (seeded hash). It must
+   * therefore match the error of a second reference, drawn with another seed, against the first,
+   * over the same groups. A reference that bounded differently from the DP query (another L0 or L∞,
+   * no clamping, groups not chosen uniformly per unit) would move these medians by far more.
    *
    * <p>200,000 rows: about 20 rows per group, from units of whom most keep only some of their
    * groups, so a draw moves a group's count by about 17 % (median) either way. Over 4 draws while
    * writing this test: DP 17.4–17.8 % (count), 20.2–20.6 % (sum), 4.98–5.07 (mean); second
    * reference 16.7–18.2 %, 20.2–20.5 %, 4.96–5.04 (integer counts put its count medians on ratios
    * such as 2/11 and 3/18). Totals over the released groups agree within 0.2 %. A released group
-   * can be missing from the reference (its few units all kept other groups there: 1 of 9,904 in
-   * one run); such groups are left out, and at most 1 % may be. The tolerances
-   * (3 points, 2 points, 0.5, and 1 % for the totals) are more than 5 times the spread seen, the
-   * medians being over about 9,900 groups: we estimate the false-failure probability below 1e-6.
+   * can be missing from the reference (its few units all kept other groups there: 1 of 9,904 in one
+   * run); such groups are left out, and at most 1 % may be. The tolerances (3 points, 2 points,
+   * 0.5, and 1 % for the totals) are more than 5 times the spread seen, the medians being over
+   * about 9,900 groups: we estimate the false-failure probability below 1e-6.
    */
   @Test
   void accuracy_hugeEpsilon_matchesTheDifferenceBetweenTwoReferenceDraws() {
     long rows = 200_000;
-    Settings huge = new Settings(List.of(rows), "local[2]", 4, 0, 1, 7L, false, List.of(), NoiseKind.LAPLACE,
-        4000, true);
+    Settings huge =
+        new Settings(
+            List.of(rows),
+            "local[2]",
+            4,
+            0,
+            1,
+            7L,
+            false,
+            List.of(),
+            NoiseKind.LAPLACE,
+            4000,
+            true);
     Dataset<Row> df = AggregationBenchmark.generate(spark, rows, 4, 7L).cache();
     try {
       Map<Integer, BoundedReference.Group> reference = reference(df, 11);
-      List<Row> released = AggregationBenchmark.dpQuery(df, PrivacyBudget.inMemory(1e6, 1e-3), huge).collectAsList();
-      Set<Integer> releasedKeys = released.stream().map(row -> row.<Integer>getAs("key")).collect(Collectors.toSet());
+      List<Row> released =
+          AggregationBenchmark.dpQuery(df, PrivacyBudget.inMemory(1e6, 1e-3), huge).collectAsList();
+      Set<Integer> releasedKeys =
+          released.stream().map(row -> row.<Integer>getAs("key")).collect(Collectors.toSet());
       Map<Integer, BoundedReference.Group> second = reference(df, 12);
-      List<Row> secondDraw = BoundedReference.asRelease(second, "value").stream()
-          .filter(row -> releasedKeys.contains(row.<Integer>getAs("key"))).toList();
+      List<Row> secondDraw =
+          BoundedReference.asRelease(second, "value").stream()
+              .filter(row -> releasedKeys.contains(row.<Integer>getAs("key")))
+              .toList();
 
       Accuracy dp = Accuracy.of(released, reference, "value");
       Accuracy draw = Accuracy.of(secondDraw, reference, "value");
@@ -147,10 +202,14 @@ class AggregationBenchmarkTest {
       assertThat(dp.countPercent()).isCloseTo(draw.countPercent(), within(3.0));
       assertThat(dp.sumPercent()).isCloseTo(draw.sumPercent(), within(2.0));
       assertThat(dp.meanAbsolute()).isCloseTo(draw.meanAbsolute(), within(0.5));
-      List<Row> matched = released.stream().filter(row -> reference.containsKey(row.<Integer>getAs("key"))).toList();
-      double dpTotal = matched.stream().mapToDouble(row -> row.<Number>getAs("count").doubleValue()).sum();
-      double referenceTotal = matched.stream()
-          .mapToLong(row -> reference.get(row.<Integer>getAs("key")).count()).sum();
+      List<Row> matched =
+          released.stream()
+              .filter(row -> reference.containsKey(row.<Integer>getAs("key")))
+              .toList();
+      double dpTotal =
+          matched.stream().mapToDouble(row -> row.<Number>getAs("count").doubleValue()).sum();
+      double referenceTotal =
+          matched.stream().mapToLong(row -> reference.get(row.<Integer>getAs("key")).count()).sum();
       assertThat(dpTotal / referenceTotal).isCloseTo(1.0, within(0.01));
     } finally {
       df.unpersist(true);
@@ -158,8 +217,13 @@ class AggregationBenchmarkTest {
   }
 
   private static Map<Integer, BoundedReference.Group> reference(Dataset<Row> df, long seed) {
-    return BoundedReference.compute(df, AggregationBenchmark.MAX_GROUPS, AggregationBenchmark.MAX_ROWS_PER_GROUP,
-        AggregationBenchmark.LOWER, AggregationBenchmark.UPPER, seed);
+    return BoundedReference.compute(
+        df,
+        AggregationBenchmark.MAX_GROUPS,
+        AggregationBenchmark.MAX_ROWS_PER_GROUP,
+        AggregationBenchmark.LOWER,
+        AggregationBenchmark.UPPER,
+        seed);
   }
 
   private static void assertSaneAccuracy(Result r) {
@@ -179,8 +243,16 @@ class AggregationBenchmarkTest {
   @Test
   void generate_20kRows_hasHeavyTailedUnitsKeysAndValuesInRange() {
     Dataset<Row> df = AggregationBenchmark.generate(spark, ROWS, 4, 7L);
-    Row stats = df.agg(countDistinct(col("user")), min("user"), max("user"), min("key"), max("key"),
-        min("value"), max("value")).first();
+    Row stats =
+        df.agg(
+                countDistinct(col("user")),
+                min("user"),
+                max("user"),
+                min("key"),
+                max("key"),
+                min("value"),
+                max("value"))
+            .first();
     long units = ROWS / AggregationBenchmark.ROWS_PER_UNIT;
     assertThat(stats.getLong(0)).isBetween(units / 2, units);
     assertThat(stats.getLong(1)).isGreaterThanOrEqualTo(0);
@@ -210,7 +282,8 @@ class AggregationBenchmarkTest {
 
   @Test
   void parse_noiseEpsilonAndAccuracyOnly_areApplied() {
-    Settings s = Settings.parse("--noise", "gaussian", "--epsilon", "0.5", "--accuracy-only", "10M");
+    Settings s =
+        Settings.parse("--noise", "gaussian", "--epsilon", "0.5", "--accuracy-only", "10M");
     assertThat(s.noise()).isEqualTo(NoiseKind.GAUSSIAN);
     assertThat(s.epsilon()).isEqualTo(0.5);
     assertThat(s.accuracyOnly()).isTrue();
@@ -235,8 +308,18 @@ class AggregationBenchmarkTest {
 
   @Test
   void parse_optionsAndSuffixedSizes_areApplied() {
-    Settings s = Settings.parse("--master", "local[4]", "--runs", "5", "--partitions", "16", "--explain",
-        "--conf", "spark.sql.adaptive.enabled=false", "20k,1M,2_000_000");
+    Settings s =
+        Settings.parse(
+            "--master",
+            "local[4]",
+            "--runs",
+            "5",
+            "--partitions",
+            "16",
+            "--explain",
+            "--conf",
+            "spark.sql.adaptive.enabled=false",
+            "20k,1M,2_000_000");
     assertThat(s.sizes()).containsExactly(20_000L, 1_000_000L, 2_000_000L);
     assertThat(s.master()).isEqualTo("local[4]");
     assertThat(s.runs()).isEqualTo(5);

@@ -1,6 +1,5 @@
 package org.privspark.examples;
 
-import org.privspark.jobs.JobFixture;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -10,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.privspark.jobs.JobFixture;
 
 /**
  * The README's first command, {@code bin/privspark-demo}, runs this job: aggregates, a DP-SGD model
@@ -20,11 +20,14 @@ class DemoJobTest {
   @TempDir Path out;
 
   @Test
-  void demo_onAdult_releasesAggregatesAndAModel_andTheLedgerVerifiesWithinBudget() throws Exception {
+  void demo_onAdult_releasesAggregatesAndAModel_andTheLedgerVerifiesWithinBudget()
+      throws Exception {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     Path data = Path.of(JobFixture.ADULT).getParent();
 
-    DemoJob.Outcome o = DemoJob.run(JobFixture.spark(), data, out, new PrintStream(bytes, true, StandardCharsets.UTF_8));
+    DemoJob.Outcome o =
+        DemoJob.run(
+            JobFixture.spark(), data, out, new PrintStream(bytes, true, StandardCharsets.UTF_8));
     String printed = bytes.toString(StandardCharsets.UTF_8);
 
     assertThat(o.educationGroups()).as("every public education level, empty or not").isEqualTo(16);
@@ -35,9 +38,12 @@ class DemoJobTest {
     assertThat(o.audit().intact()).as(o.audit().message()).isTrue();
     assertThat(o.audit().entries()).as("three aggregates and one model").isEqualTo(4);
     assertThat(o.audit().spentEpsilon()).isPositive().isLessThanOrEqualTo(DemoJob.BUDGET_EPSILON);
-    assertThat(printed).contains("ledger intact, 4 releases").contains("bin/privspark audit verify");
+    assertThat(printed)
+        .contains("ledger intact, 4 releases")
+        .contains("bin/privspark audit verify");
 
-    JsonNode report = JobFixture.auditVerifies(out.resolve("ledger"), out.resolve("ledger.key.pub"));
+    JsonNode report =
+        JobFixture.auditVerifies(out.resolve("ledger"), out.resolve("ledger.key.pub"));
     assertThat(report.get("entries").asLong()).isEqualTo(4);
     assertThat(report.get("spentEpsilon").asDouble()).isEqualTo(o.audit().spentEpsilon());
   }

@@ -17,14 +17,17 @@ class UnitUtilityBenchmarkTest {
 
   @Test
   void settings_defaults_kFromThePublicRule() {
-    UnitUtilityBenchmark.Settings s = UnitUtilityBenchmark.Settings.parse(new String[] {"--data", DATA});
+    UnitUtilityBenchmark.Settings s =
+        UnitUtilityBenchmark.Settings.parse(new String[] {"--data", DATA});
     assertThat(s.seeds()).isEqualTo(3);
     assertThat(s.runs()).isEqualTo(5);
     assertThat(s.epochs()).isEqualTo(5);
     assertThat(s.k()).isEqualTo(AdultVisits.medianRowsPerPerson()).isEqualTo(4);
     assertThat(s.utility()).isTrue();
     assertThat(s.timing()).isTrue();
-    s = UnitUtilityBenchmark.Settings.parse(new String[] {"--data", DATA, "--k", "8", "--timing-only"});
+    s =
+        UnitUtilityBenchmark.Settings.parse(
+            new String[] {"--data", DATA, "--k", "8", "--timing-only"});
     assertThat(s.k()).isEqualTo(8);
     assertThat(s.utility()).isFalse();
   }
@@ -33,32 +36,43 @@ class UnitUtilityBenchmarkTest {
   void settings_badArguments_throwNamingThem() {
     assertThatThrownBy(() -> UnitUtilityBenchmark.Settings.parse(new String[] {"--bogus"}))
         .hasMessageStartingWith("unknown argument '--bogus'");
-    assertThatThrownBy(() -> UnitUtilityBenchmark.Settings.parse(new String[] {"--data", DATA, "--k", "0"}))
+    assertThatThrownBy(
+            () -> UnitUtilityBenchmark.Settings.parse(new String[] {"--data", DATA, "--k", "0"}))
         .hasMessage("--k must be an integer >= 1; got 0");
-    assertThatThrownBy(() -> UnitUtilityBenchmark.Settings.parse(new String[] {"--data", DATA, "--epochs", "1"}))
+    assertThatThrownBy(
+            () ->
+                UnitUtilityBenchmark.Settings.parse(new String[] {"--data", DATA, "--epochs", "1"}))
         .hasMessage("--epochs must be an integer >= 2; got 1");
     assertThatThrownBy(() -> UnitUtilityBenchmark.Settings.parse(new String[] {"--seeds"}))
         .hasMessage("--seeds needs a value");
-    assertThatThrownBy(() -> UnitUtilityBenchmark.Settings.parse(new String[] {"--data", "/nonexistent"}))
+    assertThatThrownBy(
+            () -> UnitUtilityBenchmark.Settings.parse(new String[] {"--data", "/nonexistent"}))
         .hasMessageStartingWith("--data must name a directory with adult.data and adult.test");
-    assertThatThrownBy(() -> UnitUtilityBenchmark.Settings.parse(
-        new String[] {"--data", DATA, "--utility-only", "--timing-only"}))
+    assertThatThrownBy(
+            () ->
+                UnitUtilityBenchmark.Settings.parse(
+                    new String[] {"--data", DATA, "--utility-only", "--timing-only"}))
         .hasMessage("--utility-only and --timing-only exclude each other");
   }
 
   @Test
   void estimators_claimThePersonAsStated() {
-    UnitUtilityBenchmark.Settings s = UnitUtilityBenchmark.Settings.parse(new String[] {"--data", DATA});
+    UnitUtilityBenchmark.Settings s =
+        UnitUtilityBenchmark.Settings.parse(new String[] {"--data", DATA});
     var unit = UnitUtilityBenchmark.unitLevel(s, 32_561);
     assertThat(unit.getPrivacyUnit()).isEqualTo("person");
     assertThat(unit.getPrivacyUnitCol()).isEqualTo(AdultVisits.PERSON_ID);
     assertThat(unit.getMaxRowsPerUnit()).isEqualTo(4);
     assertThat(unit.getRowIsUnit()).isFalse();
-    assertThat(unit.getUnitGradient()).as("(a) is the estimator as a user gets it").isEqualTo(UnitGradient.MEAN);
+    assertThat(unit.getUnitGradient())
+        .as("(a) is the estimator as a user gets it")
+        .isEqualTo(UnitGradient.MEAN);
     var summed = UnitUtilityBenchmark.summed(UnitUtilityBenchmark.unitLevel(s, 32_561));
     assertThat(summed.getUnitGradient()).isEqualTo(UnitGradient.SUM);
     assertThat((double) summed.getOrDefault(summed.clipNorm())).isEqualTo(2.0);
-    var scaled = UnitUtilityBenchmark.scaledByK(UnitUtilityBenchmark.summed(UnitUtilityBenchmark.unitLevel(s, 32_561)), s.k());
+    var scaled =
+        UnitUtilityBenchmark.scaledByK(
+            UnitUtilityBenchmark.summed(UnitUtilityBenchmark.unitLevel(s, 32_561)), s.k());
     assertThat(scaled.getUnitGradient()).isEqualTo(UnitGradient.SUM);
     assertThat((double) scaled.getOrDefault(scaled.clipNorm())).isEqualTo(8.0);
     assertThat((double) scaled.getOrDefault(scaled.learningRate())).isEqualTo(0.5);
@@ -66,16 +80,22 @@ class UnitUtilityBenchmarkTest {
     assertThat(row.getPrivacyUnit()).isEqualTo("person");
     assertThat(row.getPrivacyUnitCol()).isNull();
     assertThat(row.getRowIsUnit()).isTrue();
-    assertThat(unit.plan().noiseMultiplier()).isEqualTo(row.plan().noiseMultiplier()); // same q, steps, ε
+    assertThat(unit.plan().noiseMultiplier())
+        .isEqualTo(row.plan().noiseMultiplier()); // same q, steps, ε
   }
 
-  /** The table's models and their order: the targets are printed against (b) and (c) by position. */
+  /**
+   * The table's models and their order: the targets are printed against (b) and (c) by position.
+   */
   @Test
   void models_defaultFirst_thenSum_handScaledSum_mllib_onePerPerson() {
-    UnitUtilityBenchmark.Settings s = UnitUtilityBenchmark.Settings.parse(new String[] {"--data", DATA});
-    assertThat(UnitUtilityBenchmark.models(s)).extracting(UnitUtilityBenchmark.Model::column)
+    UnitUtilityBenchmark.Settings s =
+        UnitUtilityBenchmark.Settings.parse(new String[] {"--data", DATA});
+    assertThat(UnitUtilityBenchmark.models(s))
+        .extracting(UnitUtilityBenchmark.Model::column)
         .containsExactly("(a)", "(a-sum)", "(a′)", "(b)", "(c)");
-    assertThat(UnitUtilityBenchmark.models(s)).extracting(UnitUtilityBenchmark.Model::dp)
+    assertThat(UnitUtilityBenchmark.models(s))
+        .extracting(UnitUtilityBenchmark.Model::dp)
         .containsExactly(true, true, true, false, true);
   }
 

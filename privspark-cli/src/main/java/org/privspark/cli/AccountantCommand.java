@@ -25,7 +25,9 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.TypeConversionException;
 
-/** {@code privspark accountant}: what a composition of releases costs, and how much noise to add. */
+/**
+ * {@code privspark accountant}: what a composition of releases costs, and how much noise to add.
+ */
 @Command(
     name = "accountant",
     description = "Rényi-DP accounting: ε or δ of a composition of events, and noise calibration.",
@@ -42,7 +44,10 @@ final class AccountantCommand {
   abstract static class Base implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Option(names = "--orders", defaultValue = "default", paramLabel = "default|opacus|A1,A2,...",
+    @Option(
+        names = "--orders",
+        defaultValue = "default",
+        paramLabel = "default|opacus|A1,A2,...",
         description = "Rényi orders to track (default: ${DEFAULT-VALUE}).")
     String orders;
 
@@ -92,13 +97,21 @@ final class AccountantCommand {
    * --batch-size and --epochs, all three or none.
    */
   static final class DpSgdFlags {
-    @Option(names = "--dataset-size", paramLabel = "N", description = "DP-SGD: number of examples N >= 1.")
+    @Option(
+        names = "--dataset-size",
+        paramLabel = "N",
+        description = "DP-SGD: number of examples N >= 1.")
     Long datasetSize;
 
-    @Option(names = "--batch-size", paramLabel = "B", description = "DP-SGD: (expected) batch size B in [1, N].")
+    @Option(
+        names = "--batch-size",
+        paramLabel = "B",
+        description = "DP-SGD: (expected) batch size B in [1, N].")
     Long batchSize;
 
-    @Option(names = "--epochs", paramLabel = "E",
+    @Option(
+        names = "--epochs",
+        paramLabel = "E",
         description = "DP-SGD: epochs E > 0, may be fractional; " + DpSgdSchedule.RULE + ".")
     String epochs;
 
@@ -112,7 +125,8 @@ final class AccountantCommand {
         return null;
       }
       if (datasetSize == null || batchSize == null || epochs == null) {
-        throw new IllegalArgumentException("--dataset-size, --batch-size and --epochs must be given together");
+        throw new IllegalArgumentException(
+            "--dataset-size, --batch-size and --epochs must be given together");
       }
       return DpSgdSchedule.of(datasetSize, batchSize, epochs);
     }
@@ -125,14 +139,20 @@ final class AccountantCommand {
   abstract static class Composing extends Base {
     // Parsed in composed(), not by a picocli converter: with arity 0..* picocli would report a
     // spec that fails to parse as an unmatched argument and drop the reason.
-    @Parameters(arity = "0..*", paramLabel = "EVENT",
+    @Parameters(
+        arity = "0..*",
+        paramLabel = "EVENT",
         description = "Events to compose: " + EventSpec.SYNTAX)
     List<String> events = new ArrayList<>();
 
     @Mixin DpSgdFlags dpSgd;
 
-    @Option(names = "--noise-multiplier", paramLabel = "Z",
-        description = "DP-SGD: noise multiplier z > 0 (noise std / clipping norm), with --dataset-size, --batch-size and --epochs.")
+    @Option(
+        names = "--noise-multiplier",
+        paramLabel = "Z",
+        description =
+            "DP-SGD: noise multiplier z > 0 (noise std / clipping norm), with --dataset-size,"
+                + " --batch-size and --epochs.")
     Double noiseMultiplier;
 
     /** The DP-SGD run the flags describe, or null; set by {@link #composed}. */
@@ -142,7 +162,8 @@ final class AccountantCommand {
     RdpAccountant composed(OrderGrid grid) {
       schedule = dpSgd.schedule();
       if (schedule == null && noiseMultiplier != null) {
-        throw new IllegalArgumentException("--noise-multiplier needs --dataset-size, --batch-size and --epochs");
+        throw new IllegalArgumentException(
+            "--noise-multiplier needs --dataset-size, --batch-size and --epochs");
       }
       if (schedule != null && noiseMultiplier == null) {
         throw new IllegalArgumentException(
@@ -150,7 +171,8 @@ final class AccountantCommand {
       }
       if (schedule == null && events.isEmpty()) {
         throw new IllegalArgumentException(
-            "give at least one EVENT, or --dataset-size, --batch-size, --epochs and --noise-multiplier");
+            "give at least one EVENT, or --dataset-size, --batch-size, --epochs and"
+                + " --noise-multiplier");
       }
       List<PrivacyEvent> parsed = new ArrayList<>();
       for (String spec : events) {
@@ -165,7 +187,8 @@ final class AccountantCommand {
       if (schedule != null) {
         Check.positiveFinite("--noise-multiplier", noiseMultiplier);
         accountant.compose(
-            new SampledGaussianEvent(schedule.sampleRate().upperDouble(), noiseMultiplier, schedule.steps()));
+            new SampledGaussianEvent(
+                schedule.sampleRate().upperDouble(), noiseMultiplier, schedule.steps()));
       }
       return accountant;
     }
@@ -173,8 +196,14 @@ final class AccountantCommand {
     /** With DP-SGD flags: the line that shows q and steps, before the human output. */
     void printSchedule() {
       if (schedule != null) {
-        out().printf(Locale.ROOT, "DP-SGD: q = %s, steps = %s = %d, noise multiplier %s%n",
-            schedule.sampleRate(), schedule.rule(), schedule.steps(), noiseMultiplier);
+        out()
+            .printf(
+                Locale.ROOT,
+                "DP-SGD: q = %s, steps = %s = %d, noise multiplier %s%n",
+                schedule.sampleRate(),
+                schedule.rule(),
+                schedule.steps(),
+                noiseMultiplier);
       }
     }
   }
@@ -187,14 +216,22 @@ final class AccountantCommand {
     }
   }
 
-  @Command(name = "epsilon", mixinStandardHelpOptions = true,
+  @Command(
+      name = "epsilon",
+      mixinStandardHelpOptions = true,
       description = {
         "The RDP-based ε of the composed events at total δ (the number the budget filter uses).",
-        "With --dataset-size, --batch-size, --epochs and --noise-multiplier, one DP-SGD run is composed",
-        "with the EVENTs (which may then be omitted), as TF Privacy's compute_dp_sgd_privacy takes it."
+        "With --dataset-size, --batch-size, --epochs and --noise-multiplier, one DP-SGD run is"
+            + " composed",
+        "with the EVENTs (which may then be omitted), as TF Privacy's compute_dp_sgd_privacy takes"
+            + " it."
       })
   static final class Epsilon extends Composing {
-    @Option(names = "--delta", required = true, paramLabel = "D", description = "Target δ in [0, 1).")
+    @Option(
+        names = "--delta",
+        required = true,
+        paramLabel = "D",
+        description = "Target δ in [0, 1).")
     double delta;
 
     @Override
@@ -210,16 +247,25 @@ final class AccountantCommand {
         printJson(fields);
       } else {
         printSchedule();
-        out().printf(Locale.ROOT, "epsilon = %.6g at delta = %s (%s)%n", g.epsilon(), g.delta(), orderText(g));
+        out()
+            .printf(
+                Locale.ROOT,
+                "epsilon = %.6g at delta = %s (%s)%n",
+                g.epsilon(),
+                g.delta(),
+                orderText(g));
         out().flush();
       }
     }
   }
 
-  @Command(name = "delta", mixinStandardHelpOptions = true,
+  @Command(
+      name = "delta",
+      mixinStandardHelpOptions = true,
       description = {
         "The smallest total δ of the composed events at ε.",
-        "With --dataset-size, --batch-size, --epochs and --noise-multiplier, one DP-SGD run is composed",
+        "With --dataset-size, --batch-size, --epochs and --noise-multiplier, one DP-SGD run is"
+            + " composed",
         "with the EVENTs (which may then be omitted)."
       })
   static final class Delta extends Composing {
@@ -237,28 +283,44 @@ final class AccountantCommand {
         printJson(fields);
       } else {
         printSchedule();
-        out().printf(Locale.ROOT, "delta = %.6g at epsilon = %s (%s)%n", g.delta(), g.epsilon(), orderText(g));
+        out()
+            .printf(
+                Locale.ROOT,
+                "delta = %.6g at epsilon = %s (%s)%n",
+                g.delta(),
+                g.epsilon(),
+                orderText(g));
         out().flush();
       }
     }
   }
 
-  @Command(name = "calibrate", mixinStandardHelpOptions = true,
+  @Command(
+      name = "calibrate",
+      mixinStandardHelpOptions = true,
       description = {
         "The smallest noise multiplier σ (at sensitivity 1) for a target (ε, δ).",
         "Without DP-SGD flags: one Gaussian release, analytic Gaussian (Balle & Wang 2018).",
-        "With --sample-rate and --steps, or with --dataset-size, --batch-size and --epochs (not both):",
+        "With --sample-rate and --steps, or with --dataset-size, --batch-size and --epochs (not"
+            + " both):",
         "DP-SGD, Poisson-subsampled Gaussian for T steps, by the RDP accountant."
       })
   static final class Calibrate extends Base {
     @Option(names = "--epsilon", required = true, paramLabel = "E", description = "Target ε > 0.")
     double epsilon;
 
-    @Option(names = "--delta", required = true, paramLabel = "D", description = "Target δ in (0, 1).")
+    @Option(
+        names = "--delta",
+        required = true,
+        paramLabel = "D",
+        description = "Target δ in (0, 1).")
     double delta;
 
-    @Option(names = "--sample-rate", paramLabel = "Q",
-        description = "DP-SGD sampling rate q in (0, 1], a decimal (0.004) or a fraction (256/60000).")
+    @Option(
+        names = "--sample-rate",
+        paramLabel = "Q",
+        description =
+            "DP-SGD sampling rate q in (0, 1], a decimal (0.004) or a fraction (256/60000).")
     String sampleRate;
 
     @Option(names = "--steps", paramLabel = "T", description = "DP-SGD steps >= 1.")
@@ -269,15 +331,18 @@ final class AccountantCommand {
     @Override
     void run(OrderGrid grid) {
       if ((sampleRate != null || steps != null) && dpSgd.anyGiven()) {
-        throw new IllegalArgumentException("give the DP-SGD run either as --sample-rate and --steps,"
-            + " or as --dataset-size, --batch-size and --epochs, not both");
+        throw new IllegalArgumentException(
+            "give the DP-SGD run either as --sample-rate and --steps,"
+                + " or as --dataset-size, --batch-size and --epochs, not both");
       }
       if ((sampleRate == null) != (steps == null)) {
         throw new IllegalArgumentException("--sample-rate and --steps must be given together");
       }
       DpSgdSchedule schedule = dpSgd.schedule();
-      SampleRate q = schedule != null ? schedule.sampleRate()
-          : sampleRate != null ? SampleRate.parse("--sample-rate", sampleRate) : null;
+      SampleRate q =
+          schedule != null
+              ? schedule.sampleRate()
+              : sampleRate != null ? SampleRate.parse("--sample-rate", sampleRate) : null;
       long t = schedule != null ? schedule.steps() : steps != null ? steps : 0;
       double sigma;
       String method;
@@ -287,8 +352,12 @@ final class AccountantCommand {
       } else {
         double rate = q.upperDouble();
         sigma = Calibration.dpSgdNoiseMultiplier(rate, t, epsilon, delta, grid);
-        method = "RDP, " + t + " Poisson-subsampled steps at q=" + q
-            + (schedule != null ? ", steps = " + schedule.rule() : "");
+        method =
+            "RDP, "
+                + t
+                + " Poisson-subsampled steps at q="
+                + q
+                + (schedule != null ? ", steps = " + schedule.rule() : "");
         // At the grid's edge a wider grid would certify the target with less noise.
         warnIfEdge(RdpAccountant.epsilonOf(new SampledGaussianEvent(rate, sigma, t), delta, grid));
       }

@@ -28,20 +28,28 @@ final class AuditorInputs {
    */
   static void requireLedgerDirectory(Path dir, boolean checkpointSaved) {
     if (Files.exists(dir) && !Files.isDirectory(dir)) {
-      throw new IllegalArgumentException("DIR " + dir + " is not a directory: give the ledger's directory, the one"
-          + " that holds ledger.json. Nothing was verified");
+      throw new IllegalArgumentException(
+          "DIR "
+              + dir
+              + " is not a directory: give the ledger's directory, the one"
+              + " that holds ledger.json. Nothing was verified");
     }
     if (checkpointSaved) {
       return;
     }
     if (!Files.exists(dir)) {
-      throw new IllegalArgumentException("DIR " + dir + " does not exist: check the path. Nothing was verified");
+      throw new IllegalArgumentException(
+          "DIR " + dir + " does not exist: check the path. Nothing was verified");
     }
-    if (!Files.exists(dir.resolve(LedgerLayout.GENESIS)) && !Files.exists(dir.resolve(LedgerLayout.ENTRIES))
+    if (!Files.exists(dir.resolve(LedgerLayout.GENESIS))
+        && !Files.exists(dir.resolve(LedgerLayout.ENTRIES))
         && !Files.exists(dir.resolve(LedgerLayout.HEADS))) {
-      throw new IllegalArgumentException("DIR " + dir + " holds no ledger (no ledger.json, entries/ or heads/):"
-          + " check the path (if a ledger was there, all of it has been removed: give a checkpoint you saved"
-          + " to have that verified). Nothing was verified");
+      throw new IllegalArgumentException(
+          "DIR "
+              + dir
+              + " holds no ledger (no ledger.json, entries/ or heads/): check the path (if a ledger"
+              + " was there, all of it has been removed: give a checkpoint you saved to have that"
+              + " verified). Nothing was verified");
     }
   }
 
@@ -72,29 +80,51 @@ final class AuditorInputs {
     try {
       text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
     } catch (CharacterCodingException e) {
-      throw new IllegalArgumentException(option + " " + file + " is not a saved checkpoint: it is not UTF-8 text");
+      throw new IllegalArgumentException(
+          option + " " + file + " is not a saved checkpoint: it is not UTF-8 text");
     }
     String fix = ". Nothing was verified";
     if (text.isEmpty()) {
-      throw new IllegalArgumentException(option + " " + file + " is empty: save the output of 'privspark ledger"
-          + " checkpoint' (or a receipt's checkpoint) as it is" + fix);
+      throw new IllegalArgumentException(
+          option
+              + " "
+              + file
+              + " is empty: save the output of 'privspark ledger"
+              + " checkpoint' (or a receipt's checkpoint) as it is"
+              + fix);
     }
     if (text.indexOf('\r') >= 0) {
-      throw new IllegalArgumentException(option + " " + file + " has CRLF (Windows) line endings: a checkpoint's"
-          + " lines end in LF alone and its signature covers them; convert the file back (for example with"
-          + " dos2unix) and run again" + fix);
+      throw new IllegalArgumentException(
+          option
+              + " "
+              + file
+              + " has CRLF (Windows) line endings: a checkpoint's lines end in LF alone and its"
+              + " signature covers them; convert the file back (for example with dos2unix) and run"
+              + " again"
+              + fix);
     }
     if (!text.endsWith("\n")) {
-      throw new IllegalArgumentException(option + " " + file + " lost its final newline: a checkpoint ends with"
-          + " one, after its signature line; add it back and run again" + fix);
+      throw new IllegalArgumentException(
+          option
+              + " "
+              + file
+              + " lost its final newline: a checkpoint ends with"
+              + " one, after its signature line; add it back and run again"
+              + fix);
     }
     try {
       SignedNotes.open(text, List.of());
     } catch (NoteVerificationException e) {
       if (e.reason() == NoteVerificationException.Reason.MALFORMED_NOTE
           || e.reason() == NoteVerificationException.Reason.TOO_MANY_SIGNATURES) {
-        throw new IllegalArgumentException(option + " " + file + " is not a saved checkpoint (the origin, the tree"
-            + " size and the root hash, a blank line, then signature lines): " + e.getMessage() + fix);
+        throw new IllegalArgumentException(
+            option
+                + " "
+                + file
+                + " is not a saved checkpoint (the origin, the tree"
+                + " size and the root hash, a blank line, then signature lines): "
+                + e.getMessage()
+                + fix);
       }
       // NO_KNOWN_SIGNATURE: a well-formed note; the verifier checks its signatures with the key.
     }

@@ -13,9 +13,9 @@ import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
 /**
- * Parses the CLI's event specs into {@link PrivacyEvent}s. σ and b are multipliers of a
- * sensitivity of 1. A sampling rate q is a decimal or a fraction such as {@code 256/60000}
- * ({@link SampleRate}), taken as the smallest double at or above its exact value.
+ * Parses the CLI's event specs into {@link PrivacyEvent}s. σ and b are multipliers of a sensitivity
+ * of 1. A sampling rate q is a decimal or a fraction such as {@code 256/60000} ({@link
+ * SampleRate}), taken as the smallest double at or above its exact value.
  *
  * <pre>
  *   gaussian:sigma=S[,count=K]      laplace:b=B[,count=K]      sampled-gaussian:q=Q,sigma=S,steps=T
@@ -24,8 +24,8 @@ import picocli.CommandLine.TypeConversionException;
  */
 final class EventSpec implements ITypeConverter<PrivacyEvent> {
   static final String SYNTAX =
-      "gaussian:sigma=S[,count=K] | laplace:b=B[,count=K] | sampled-gaussian:q=Q,sigma=S,steps=T (Q: 0.004 or 256/60000)"
-          + " | pure:epsilon=E[,count=K] | zcdp:rho=R[,count=K]";
+      "gaussian:sigma=S[,count=K] | laplace:b=B[,count=K] | sampled-gaussian:q=Q,sigma=S,steps=T"
+          + " (Q: 0.004 or 256/60000) | pure:epsilon=E[,count=K] | zcdp:rho=R[,count=K]";
 
   @Override
   public PrivacyEvent convert(String spec) {
@@ -41,15 +41,25 @@ final class EventSpec implements ITypeConverter<PrivacyEvent> {
     Map<String, String> params = parameters(spec, spec.substring(colon + 1));
     try {
       return switch (kind) {
-        case "gaussian" -> repeated(spec, params, Set.of("sigma"),
-            GaussianEvent.withNoiseMultiplier(number(spec, params, "sigma")));
-        case "laplace" -> repeated(spec, params, Set.of("b"), new LaplaceEvent(number(spec, params, "b"), 1.0));
-        case "pure" -> repeated(spec, params, Set.of("epsilon"), new PureDpEvent(number(spec, params, "epsilon")));
-        case "zcdp" -> repeated(spec, params, Set.of("rho"), new ZcdpEvent(number(spec, params, "rho")));
+        case "gaussian" ->
+            repeated(
+                spec,
+                params,
+                Set.of("sigma"),
+                GaussianEvent.withNoiseMultiplier(number(spec, params, "sigma")));
+        case "laplace" ->
+            repeated(spec, params, Set.of("b"), new LaplaceEvent(number(spec, params, "b"), 1.0));
+        case "pure" ->
+            repeated(
+                spec, params, Set.of("epsilon"), new PureDpEvent(number(spec, params, "epsilon")));
+        case "zcdp" ->
+            repeated(spec, params, Set.of("rho"), new ZcdpEvent(number(spec, params, "rho")));
         case "sampled-gaussian" -> {
           onlyKnown(spec, params, Set.of("q", "sigma", "steps"));
           yield new SampledGaussianEvent(
-              rate(spec, params, "q"), number(spec, params, "sigma"), integer(spec, params, "steps"));
+              rate(spec, params, "q"),
+              number(spec, params, "sigma"),
+              integer(spec, params, "steps"));
         }
         default -> throw bad(spec, "unknown event kind '" + kind + "'; kinds: " + SYNTAX);
       };
@@ -87,7 +97,12 @@ final class EventSpec implements ITypeConverter<PrivacyEvent> {
   private static void onlyKnown(String spec, Map<String, String> params, Set<String> allowed) {
     for (String name : params.keySet()) {
       if (!allowed.contains(name)) {
-        throw bad(spec, "unknown parameter '" + name + "'; this kind takes " + new java.util.TreeSet<>(allowed));
+        throw bad(
+            spec,
+            "unknown parameter '"
+                + name
+                + "'; this kind takes "
+                + new java.util.TreeSet<>(allowed));
       }
     }
   }

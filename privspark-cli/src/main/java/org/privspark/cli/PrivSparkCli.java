@@ -43,12 +43,13 @@ public final class PrivSparkCli implements Runnable {
   static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new PrivSparkCli());
     CommandLine.IParameterExceptionHandler usage = cli.getParameterExceptionHandler();
-    cli.setParameterExceptionHandler((e, args) -> {
-      if (e.getCommandLine().getCommand() instanceof AuditCommand.Verify verify) {
-        verify.notAudited(e.getMessage());
-      }
-      return usage.handleParseException(e, args);
-    });
+    cli.setParameterExceptionHandler(
+        (e, args) -> {
+          if (e.getCommandLine().getCommand() instanceof AuditCommand.Verify verify) {
+            verify.notAudited(e.getMessage());
+          }
+          return usage.handleParseException(e, args);
+        });
     return cli;
   }
 

@@ -21,11 +21,14 @@ import java.util.regex.Pattern;
  */
 record SampleRate(BigInteger numerator, BigInteger denominator, String text) {
   /** The accepted forms, for help texts and messages. */
-  static final String FORM = "a rate in (0, 1]: a decimal such as 0.004 or a fraction N/D of whole numbers such as 256/60000";
+  static final String FORM =
+      "a rate in (0, 1]: a decimal such as 0.004 or a fraction N/D of whole numbers such as"
+          + " 256/60000";
 
   private static final Pattern FRACTION = Pattern.compile("([0-9]+)/([0-9]+)");
   // The exponent is limited to 4 digits so that the exact denominator 10^scale stays small.
-  private static final Pattern DECIMAL = Pattern.compile("(?:[0-9]+\\.?[0-9]*|\\.[0-9]+)(?:[eE][-+]?[0-9]{1,4})?");
+  private static final Pattern DECIMAL =
+      Pattern.compile("(?:[0-9]+\\.?[0-9]*|\\.[0-9]+)(?:[eE][-+]?[0-9]{1,4})?");
 
   /**
    * Reads {@code text} as a rate, or throws an IllegalArgumentException whose one-line message
@@ -63,9 +66,14 @@ record SampleRate(BigInteger numerator, BigInteger denominator, String text) {
     return new IllegalArgumentException(name + " must be " + FORM + "; got '" + text + "'" + why);
   }
 
-  /** The rate B/N of a batch of B examples drawn from N, as TF Privacy's compute_dp_sgd_privacy sets q. */
+  /**
+   * The rate B/N of a batch of B examples drawn from N, as TF Privacy's compute_dp_sgd_privacy sets
+   * q.
+   */
   static SampleRate ofBatch(long batchSize, long datasetSize) {
-    return new SampleRate(BigInteger.valueOf(batchSize), BigInteger.valueOf(datasetSize),
+    return new SampleRate(
+        BigInteger.valueOf(batchSize),
+        BigInteger.valueOf(datasetSize),
         batchSize + "/" + datasetSize);
   }
 
@@ -73,7 +81,8 @@ record SampleRate(BigInteger numerator, BigInteger denominator, String text) {
   double upperDouble() {
     BigDecimal exact = new BigDecimal(numerator);
     BigDecimal den = new BigDecimal(denominator);
-    // A 40-digit quotient rounds to within an ulp of the rate; the exact comparisons below settle it.
+    // A 40-digit quotient rounds to within an ulp of the rate; the exact comparisons below settle
+    // it.
     double q = exact.divide(den, new MathContext(40, RoundingMode.CEILING)).doubleValue();
     q = Math.max(q, Double.MIN_VALUE);
     while (compareTo(q) > 0) {
@@ -87,7 +96,8 @@ record SampleRate(BigInteger numerator, BigInteger denominator, String text) {
 
   /** The sign of (rate − x), exactly. */
   private int compareTo(double x) {
-    return new BigDecimal(numerator).compareTo(new BigDecimal(x).multiply(new BigDecimal(denominator)));
+    return new BigDecimal(numerator)
+        .compareTo(new BigDecimal(x).multiply(new BigDecimal(denominator)));
   }
 
   @Override

@@ -16,7 +16,10 @@ import org.privspark.core.ledger.LedgerLayout;
 import org.privspark.core.ledger.LocalDirectoryStore;
 import org.privspark.core.ledger.note.KeyFiles;
 
-/** {@code privspark ledger repair}: removes only an interrupted append's leftovers, never a complete entry. */
+/**
+ * {@code privspark ledger repair}: removes only an interrupted append's leftovers, never a complete
+ * entry.
+ */
 class LedgerRepairCliTest {
   @TempDir Path tmp;
   private Path ledger;
@@ -26,11 +29,34 @@ class LedgerRepairCliTest {
   void init() {
     ledger = tmp.resolve("ledger");
     key = tmp.resolve("keys/holder.key");
-    CliRun r = CliRun.of("ledger", "init", ledger.toString(), "--unit", "person", "--budget-epsilon", "5.0", "--budget-delta", "1e-6",
-        "--key-out", key.toString(), "--origin", "example.org/repair-ledger");
+    CliRun r =
+        CliRun.of(
+            "ledger",
+            "init",
+            ledger.toString(),
+            "--unit",
+            "person",
+            "--budget-epsilon",
+            "5.0",
+            "--budget-delta",
+            "1e-6",
+            "--key-out",
+            key.toString(),
+            "--origin",
+            "example.org/repair-ledger");
     assertThat(r.exit()).as(r.err()).isZero();
     for (int i = 0; i < 3; i++) {
-      CliRun rec = CliRun.of("ledger", "record", ledger.toString(), "--unit", "person", "--key", key.toString(), "--event", "laplace:b=10");
+      CliRun rec =
+          CliRun.of(
+              "ledger",
+              "record",
+              ledger.toString(),
+              "--unit",
+              "person",
+              "--key",
+              key.toString(),
+              "--event",
+              "laplace:b=10");
       assertThat(rec.exit()).as(rec.err()).isZero();
     }
   }
@@ -71,7 +97,8 @@ class LedgerRepairCliTest {
         .contains("removed temporary file entries/.tmp-0c5e")
         .contains("removed temporary file heads/.tmp-77aa")
         .contains("removed temporary file .tmp-19b2")
-        .contains("moved incomplete trailing entry entries/00000000000000000004.json to quarantine/")
+        .contains(
+            "moved incomplete trailing entry entries/00000000000000000004.json to quarantine/")
         .contains("ledger intact: 3 entries");
     assertThat(Files.readAllBytes(entry(3))).isEqualTo(whole);
     assertThat(Files.exists(entry(4))).isFalse();
@@ -85,7 +112,9 @@ class LedgerRepairCliTest {
     Files.delete(ledger.resolve(LedgerLayout.head(4)));
     CliRun r = repair();
     assertThat(r.exit()).as(r.err()).isZero();
-    assertThat(r.out()).contains("signed the checkpoint of size 4").contains("ledger intact: 3 entries");
+    assertThat(r.out())
+        .contains("signed the checkpoint of size 4")
+        .contains("ledger intact: 3 entries");
     assertThat(Files.readAllBytes(ledger.resolve(LedgerLayout.head(4)))).isEqualTo(head);
   }
 
@@ -126,7 +155,9 @@ class LedgerRepairCliTest {
   void repair_completeEntryChangedAfterSigning_refuses() throws Exception {
     String text = Files.readString(entry(3));
     int at = text.indexOf("\"result\":\"") + 10;
-    Files.writeString(entry(3), text.substring(0, at) + (text.charAt(at) == '0' ? '1' : '0') + text.substring(at + 1));
+    Files.writeString(
+        entry(3),
+        text.substring(0, at) + (text.charAt(at) == '0' ? '1' : '0') + text.substring(at + 1));
     CliRun r = repair();
     assertThat(r.exit()).isEqualTo(1);
     assertThat(r.err()).contains("does not match the entries");

@@ -27,8 +27,16 @@ class LegacyLedgerCliTest {
   }
 
   private static CliRun record(LegacyFixture f, String event) {
-    return CliRun.of("ledger", "record", f.ledgerDir.toString(), "--key", f.key.toString(), "--event", event,
-        "--mechanism", "private-aggregation");
+    return CliRun.of(
+        "ledger",
+        "record",
+        f.ledgerDir.toString(),
+        "--key",
+        f.key.toString(),
+        "--event",
+        event,
+        "--mechanism",
+        "private-aggregation");
   }
 
   @Test
@@ -53,8 +61,15 @@ class LegacyLedgerCliTest {
         assertThat(r.exit()).as(r.out() + r.err()).isZero();
       }
       Path proof = tmp.resolve("budget-" + entries + ".proof");
-      CliRun p = CliRun.of("ledger", "prove-budget", f.ledgerDir.toString(), "--key", f.key.toString(), "--out",
-          proof.toString());
+      CliRun p =
+          CliRun.of(
+              "ledger",
+              "prove-budget",
+              f.ledgerDir.toString(),
+              "--key",
+              f.key.toString(),
+              "--out",
+              proof.toString());
       assertThat(p.exit()).as(p.out() + p.err()).isZero();
       CliRun v = verify(f, "--budget-proof", proof.toString());
       assertThat(v.exit()).as(v.out() + v.err()).isZero();
@@ -70,11 +85,35 @@ class LegacyLedgerCliTest {
     assertThat(c.exit()).as(c.err()).isZero();
     Files.writeString(checkpoint, c.out(), StandardCharsets.UTF_8);
     Path openings = tmp.resolve("openings.json");
-    CliRun o = CliRun.of("ledger", "open-sample", f.ledgerDir.toString(), "--key", f.key.toString(), "--nonce",
-        NONCE, "--sample", "9", "--out", openings.toString());
+    CliRun o =
+        CliRun.of(
+            "ledger",
+            "open-sample",
+            f.ledgerDir.toString(),
+            "--key",
+            f.key.toString(),
+            "--nonce",
+            NONCE,
+            "--sample",
+            "9",
+            "--out",
+            openings.toString());
     assertThat(o.exit()).as(o.out() + o.err()).isZero();
-    CliRun s = CliRun.of("audit", "spot-check", f.ledgerDir.toString(), "--public-key", f.pub.toString(), "--nonce",
-        NONCE, "--sample", "9", "--openings", openings.toString(), "--checkpoint", checkpoint.toString());
+    CliRun s =
+        CliRun.of(
+            "audit",
+            "spot-check",
+            f.ledgerDir.toString(),
+            "--public-key",
+            f.pub.toString(),
+            "--nonce",
+            NONCE,
+            "--sample",
+            "9",
+            "--openings",
+            openings.toString(),
+            "--checkpoint",
+            checkpoint.toString());
     assertThat(s.exit()).as(s.out() + s.err()).isZero();
     assertThat(s.out()).contains("spot check passed: 9 of 9 entries");
   }

@@ -6,9 +6,9 @@ import java.util.Locale;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * Checks that the columns a job names are in its input, and suggests the nearest one when not.
- * Only column NAMES are read: they are the input's schema (a CSV header line, a Parquet footer),
- * which is public; no value is.
+ * Checks that the columns a job names are in its input, and suggests the nearest one when not. Only
+ * column NAMES are read: they are the input's schema (a CSV header line, a Parquet footer), which
+ * is public; no value is.
  */
 final class Columns {
   /** At most this many of the input's columns are listed when none is near the one asked for. */
@@ -28,13 +28,20 @@ final class Columns {
       return;
     }
     String nearest = nearest(names, column);
-    String hint = nearest != null ? "did you mean `" + nearest + "`?"
-        : "the input's columns are " + (names.size() <= LISTED ? names
-            : names.subList(0, LISTED) + " and " + (names.size() - LISTED) + " more");
+    String hint =
+        nearest != null
+            ? "did you mean `" + nearest + "`?"
+            : "the input's columns are "
+                + (names.size() <= LISTED
+                    ? names
+                    : names.subList(0, LISTED) + " and " + (names.size() - LISTED) + " more");
     throw new IllegalArgumentException(what + ": no column `" + column + "` in the input; " + hint);
   }
 
-  /** The name nearest to {@code wanted} by edit distance (ignoring case), if it is near enough to be a typo. */
+  /**
+   * The name nearest to {@code wanted} by edit distance (ignoring case), if it is near enough to be
+   * a typo.
+   */
   static String nearest(List<String> names, String wanted) {
     String best = null;
     int bestDistance = Integer.MAX_VALUE;

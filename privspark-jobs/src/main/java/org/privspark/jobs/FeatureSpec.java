@@ -47,17 +47,18 @@ import org.privspark.spark.ml.params.UnitGradient;
  * </pre>
  *
  * Whom the run protects (docs/ML.md, "The privacy unit"): {@code privacyUnit} names the unit
- * (optional; it must equal the job's {@code --unit}, which the ledger checks), and either {@code unitColumn} gives the column identifying it, with
- * {@code maxRowsPerUnit} (k, default 1) rows kept per unit, or {@code "rowIsUnit": true} states that
- * each row is one unit (row-level DP-SGD; k must then be 1). Exactly one of the two is required.
- * {@code unitGradient} ({@code "mean"}, the default, or {@code "sum"}) sets how a unit's clipped row
- * gradients form its contribution to a step (docs/ML.md); it changes nothing with {@code rowIsUnit}.
+ * (optional; it must equal the job's {@code --unit}, which the ledger checks), and either {@code
+ * unitColumn} gives the column identifying it, with {@code maxRowsPerUnit} (k, default 1) rows kept
+ * per unit, or {@code "rowIsUnit": true} states that each row is one unit (row-level DP-SGD; k must
+ * then be 1). Exactly one of the two is required. {@code unitGradient} ({@code "mean"}, the
+ * default, or {@code "sum"}) sets how a unit's clipped row gradients form its contribution to a
+ * step (docs/ML.md); it changes nothing with {@code rowIsUnit}.
  *
- * For {@code --model logistic} the label gives the positive value ({@code positive}; {@code match}
- * {@code exact} (default) or {@code prefix}, compared with the value's surrounding spaces trimmed);
- * for {@code --model linear} its public bounds ({@code lower}, {@code upper}: the label is clamped
- * to them and scaled to [0, 1] for training, and predictions are scaled back). Unknown fields are
- * refused, and errors name their JSON path (as {@code numeric[1].lower}).
+ * <p>For {@code --model logistic} the label gives the positive value ({@code positive}; {@code
+ * match} {@code exact} (default) or {@code prefix}, compared with the value's surrounding spaces
+ * trimmed); for {@code --model linear} its public bounds ({@code lower}, {@code upper}: the label
+ * is clamped to them and scaled to [0, 1] for training, and predictions are scaled back). Unknown
+ * fields are refused, and errors name their JSON path (as {@code numeric[1].lower}).
  *
  * @param numeric numeric columns with public bounds
  * @param categorical categorical columns with public vocabularies
@@ -65,19 +66,30 @@ import org.privspark.spark.ml.params.UnitGradient;
  * @param range {@code unit} (default, [0, 1]) or {@code symmetric} ([-1, 1]) for numeric columns
  * @param maxNorm an optional L2 clip of every feature vector
  * @param label the label column
- * @param privacyUnit the name of the privacy unit (e.g. "person"), or null: the job's {@code --unit}
+ * @param privacyUnit the name of the privacy unit (e.g. "person"), or null: the job's {@code
+ *     --unit}
  * @param unitColumn the column identifying the unit, or null with {@code rowIsUnit}
  * @param maxRowsPerUnit k, the most rows kept per unit (default 1)
  * @param rowIsUnit whether each row is one unit (default false)
  * @param unitGradient {@code "mean"} or {@code "sum"}, or null: the estimator's default ("mean")
  */
-public record FeatureSpec(List<Numeric> numeric, List<Categorical> categorical, String unknown, String range,
-    Double maxNorm, Label label, String privacyUnit, String unitColumn, int maxRowsPerUnit, boolean rowIsUnit,
+public record FeatureSpec(
+    List<Numeric> numeric,
+    List<Categorical> categorical,
+    String unknown,
+    String range,
+    Double maxNorm,
+    Label label,
+    String privacyUnit,
+    String unitColumn,
+    int maxRowsPerUnit,
+    boolean rowIsUnit,
     String unitGradient) {
-  private static final ObjectMapper JSON = new ObjectMapper()
-      .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-      .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+  private static final ObjectMapper JSON =
+      new ObjectMapper()
+          .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+          .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
   /** The column the job derives for training: 0/1 (logistic) or the scaled label (linear). */
   static final String LABEL = "privspark_label";
@@ -87,13 +99,20 @@ public record FeatureSpec(List<Numeric> numeric, List<Categorical> categorical, 
     public Numeric {
       requireColumn(column);
       if (!Double.isFinite(lower) || !Double.isFinite(upper) || !(lower < upper)) {
-        throw new IllegalArgumentException("bounds of numeric column '" + column
-            + "' must be finite with lower < upper; got [" + lower + ", " + upper + "]");
+        throw new IllegalArgumentException(
+            "bounds of numeric column '"
+                + column
+                + "' must be finite with lower < upper; got ["
+                + lower
+                + ", "
+                + upper
+                + "]");
       }
     }
 
     @JsonCreator
-    static Numeric fromJson(@JsonProperty(value = "column", required = true) String column,
+    static Numeric fromJson(
+        @JsonProperty(value = "column", required = true) String column,
         @JsonProperty(value = "lower", required = true) double lower,
         @JsonProperty(value = "upper", required = true) double upper) {
       return new Numeric(column, lower, upper);
@@ -105,18 +124,24 @@ public record FeatureSpec(List<Numeric> numeric, List<Categorical> categorical, 
     public Categorical {
       requireColumn(column);
       if (vocabulary == null || vocabulary.isEmpty()) {
-        throw new IllegalArgumentException("vocabulary of categorical column '" + column
-            + "' must hold at least one value; got none");
+        throw new IllegalArgumentException(
+            "vocabulary of categorical column '"
+                + column
+                + "' must hold at least one value; got none");
       }
       if (new HashSet<>(vocabulary).size() != vocabulary.size() || vocabulary.contains(null)) {
-        throw new IllegalArgumentException("vocabulary of categorical column '" + column
-            + "' must hold distinct, non-null values; got " + vocabulary);
+        throw new IllegalArgumentException(
+            "vocabulary of categorical column '"
+                + column
+                + "' must hold distinct, non-null values; got "
+                + vocabulary);
       }
       vocabulary = List.copyOf(vocabulary);
     }
 
     @JsonCreator
-    static Categorical fromJson(@JsonProperty(value = "column", required = true) String column,
+    static Categorical fromJson(
+        @JsonProperty(value = "column", required = true) String column,
         @JsonProperty(value = "vocabulary", required = true) List<String> vocabulary) {
       return new Categorical(column, vocabulary);
     }
@@ -134,23 +159,39 @@ public record FeatureSpec(List<Numeric> numeric, List<Categorical> categorical, 
         throw new IllegalArgumentException("match must be exact or prefix; got '" + match + "'");
       }
       if ((lower == null) != (upper == null)) {
-        throw new IllegalArgumentException("lower and upper of label '" + column + "' must be given together; got "
-            + (lower == null ? "upper only" : "lower only"));
+        throw new IllegalArgumentException(
+            "lower and upper of label '"
+                + column
+                + "' must be given together; got "
+                + (lower == null ? "upper only" : "lower only"));
       }
-      if (lower != null && (!Double.isFinite(lower) || !Double.isFinite(upper) || !(lower < upper))) {
-        throw new IllegalArgumentException("bounds of label '" + column
-            + "' must be finite with lower < upper; got [" + lower + ", " + upper + "]");
+      if (lower != null
+          && (!Double.isFinite(lower) || !Double.isFinite(upper) || !(lower < upper))) {
+        throw new IllegalArgumentException(
+            "bounds of label '"
+                + column
+                + "' must be finite with lower < upper; got ["
+                + lower
+                + ", "
+                + upper
+                + "]");
       }
       if (positive != null && lower != null) {
-        throw new IllegalArgumentException("label '" + column + "' must have either positive (logistic) or"
-            + " lower/upper (linear), not both");
+        throw new IllegalArgumentException(
+            "label '"
+                + column
+                + "' must have either positive (logistic) or"
+                + " lower/upper (linear), not both");
       }
     }
 
     @JsonCreator
-    static Label fromJson(@JsonProperty(value = "column", required = true) String column,
-        @JsonProperty("positive") String positive, @JsonProperty("match") String match,
-        @JsonProperty("lower") Double lower, @JsonProperty("upper") Double upper) {
+    static Label fromJson(
+        @JsonProperty(value = "column", required = true) String column,
+        @JsonProperty("positive") String positive,
+        @JsonProperty("match") String match,
+        @JsonProperty("lower") Double lower,
+        @JsonProperty("upper") Double upper) {
       return new Label(column, positive, match, lower, upper);
     }
   }
@@ -160,7 +201,8 @@ public record FeatureSpec(List<Numeric> numeric, List<Categorical> categorical, 
     numeric = numeric == null ? List.of() : List.copyOf(numeric);
     categorical = categorical == null ? List.of() : List.copyOf(categorical);
     if (numeric.isEmpty() && categorical.isEmpty()) {
-      throw new IllegalArgumentException("numeric and categorical must name at least one feature column; got none");
+      throw new IllegalArgumentException(
+          "numeric and categorical must name at least one feature column; got none");
     }
     unknown = unknown == null ? "zero" : unknown.toLowerCase(Locale.ROOT);
     if (!unknown.equals("zero") && !unknown.equals("other")) {
@@ -179,27 +221,36 @@ public record FeatureSpec(List<Numeric> numeric, List<Categorical> categorical, 
     Set<String> seen = new HashSet<>();
     for (String c : columns(numeric, categorical)) {
       if (!seen.add(c)) {
-        throw new IllegalArgumentException("column '" + c + "' must be named once; it appears twice");
+        throw new IllegalArgumentException(
+            "column '" + c + "' must be named once; it appears twice");
       }
     }
     if (seen.contains(label.column())) {
-      throw new IllegalArgumentException("label column '" + label.column() + "' must not also be a feature");
+      throw new IllegalArgumentException(
+          "label column '" + label.column() + "' must not also be a feature");
     }
     if ((unitColumn != null) == rowIsUnit) {
-      throw new IllegalArgumentException(rowIsUnit
-          ? "unitColumn must not be given with rowIsUnit true (each row is its own unit); got '" + unitColumn + "'"
-          : "unitColumn (the column identifying the privacy unit) or \"rowIsUnit\": true (each row is one unit)"
-              + " must be given; got neither");
+      throw new IllegalArgumentException(
+          rowIsUnit
+              ? "unitColumn must not be given with rowIsUnit true (each row is its own unit); got '"
+                  + unitColumn
+                  + "'"
+              : "unitColumn (the column identifying the privacy unit) or \"rowIsUnit\": true (each"
+                  + " row is one unit) must be given; got neither");
     }
     if (unitColumn != null) {
       requireColumn(unitColumn);
       if (seen.contains(unitColumn) || unitColumn.equals(label.column())) {
-        throw new IllegalArgumentException("unitColumn '" + unitColumn + "' must not also be a feature or the label");
+        throw new IllegalArgumentException(
+            "unitColumn '" + unitColumn + "' must not also be a feature or the label");
       }
     }
     if (maxRowsPerUnit < 1 || (rowIsUnit && maxRowsPerUnit != 1)) {
-      throw new IllegalArgumentException("maxRowsPerUnit must be " + (rowIsUnit ? "1 with rowIsUnit" : ">= 1")
-          + "; got " + maxRowsPerUnit);
+      throw new IllegalArgumentException(
+          "maxRowsPerUnit must be "
+              + (rowIsUnit ? "1 with rowIsUnit" : ">= 1")
+              + "; got "
+              + maxRowsPerUnit);
     }
     if (unitGradient != null) {
       UnitGradient.of(unitGradient); // "unitGradient must be "mean" or "sum"; got '...'"
@@ -207,20 +258,36 @@ public record FeatureSpec(List<Numeric> numeric, List<Categorical> categorical, 
   }
 
   @JsonCreator
-  static FeatureSpec fromJson(@JsonProperty("numeric") List<Numeric> numeric,
-      @JsonProperty("categorical") List<Categorical> categorical, @JsonProperty("unknown") String unknown,
-      @JsonProperty("range") String range, @JsonProperty("maxNorm") Double maxNorm,
+  static FeatureSpec fromJson(
+      @JsonProperty("numeric") List<Numeric> numeric,
+      @JsonProperty("categorical") List<Categorical> categorical,
+      @JsonProperty("unknown") String unknown,
+      @JsonProperty("range") String range,
+      @JsonProperty("maxNorm") Double maxNorm,
       @JsonProperty(value = "label", required = true) Label label,
-      @JsonProperty("privacyUnit") String privacyUnit, @JsonProperty("unitColumn") String unitColumn,
-      @JsonProperty("maxRowsPerUnit") Integer maxRowsPerUnit, @JsonProperty("rowIsUnit") Boolean rowIsUnit,
+      @JsonProperty("privacyUnit") String privacyUnit,
+      @JsonProperty("unitColumn") String unitColumn,
+      @JsonProperty("maxRowsPerUnit") Integer maxRowsPerUnit,
+      @JsonProperty("rowIsUnit") Boolean rowIsUnit,
       @JsonProperty("unitGradient") String unitGradient) {
-    return new FeatureSpec(numeric, categorical, unknown, range, maxNorm, label, privacyUnit, unitColumn,
-        maxRowsPerUnit == null ? 1 : maxRowsPerUnit, rowIsUnit != null && rowIsUnit, unitGradient);
+    return new FeatureSpec(
+        numeric,
+        categorical,
+        unknown,
+        range,
+        maxNorm,
+        label,
+        privacyUnit,
+        unitColumn,
+        maxRowsPerUnit == null ? 1 : maxRowsPerUnit,
+        rowIsUnit != null && rowIsUnit,
+        unitGradient);
   }
 
   private static void requireColumn(String column) {
     if (column == null || column.isBlank()) {
-      throw new IllegalArgumentException("column must name a column; got " + (column == null ? "nothing" : "''"));
+      throw new IllegalArgumentException(
+          "column must name a column; got " + (column == null ? "nothing" : "''"));
     }
   }
 
@@ -231,8 +298,9 @@ public record FeatureSpec(List<Numeric> numeric, List<Categorical> categorical, 
 
   // Static: the compact constructor runs before the fields are assigned.
   private static List<String> columns(List<Numeric> numeric, List<Categorical> categorical) {
-    return java.util.stream.Stream.concat(numeric.stream().map(Numeric::column),
-        categorical.stream().map(Categorical::column)).toList();
+    return java.util.stream.Stream.concat(
+            numeric.stream().map(Numeric::column), categorical.stream().map(Categorical::column))
+        .toList();
   }
 
   /**
@@ -242,12 +310,14 @@ public record FeatureSpec(List<Numeric> numeric, List<Categorical> categorical, 
    */
   void requireLabelFor(String model) {
     if (model.equals("logistic") && label.positive() == null) {
-      throw new IllegalArgumentException("label.positive must be given for --model logistic (the positive class"
-          + " value, e.g. \">50K\"); got nothing");
+      throw new IllegalArgumentException(
+          "label.positive must be given for --model logistic (the positive class"
+              + " value, e.g. \">50K\"); got nothing");
     }
     if (model.equals("linear") && label.lower() == null) {
-      throw new IllegalArgumentException("label.lower and label.upper (public bounds) must be given for --model"
-          + " linear; got nothing");
+      throw new IllegalArgumentException(
+          "label.lower and label.upper (public bounds) must be given for --model"
+              + " linear; got nothing");
     }
   }
 
@@ -260,8 +330,14 @@ public record FeatureSpec(List<Numeric> numeric, List<Categorical> categorical, 
     PublicFeatureEncoder.Builder b = PublicFeatureEncoder.builder();
     numeric.forEach(n -> b.numeric(n.column(), n.lower(), n.upper()));
     categorical.forEach(c -> b.categorical(c.column(), c.vocabulary()));
-    b.unknown(unknown.equals("other") ? PublicFeatureEncoder.Unknown.OTHER : PublicFeatureEncoder.Unknown.ZERO);
-    b.range(range.equals("symmetric") ? PublicFeatureEncoder.Range.SYMMETRIC : PublicFeatureEncoder.Range.UNIT);
+    b.unknown(
+        unknown.equals("other")
+            ? PublicFeatureEncoder.Unknown.OTHER
+            : PublicFeatureEncoder.Unknown.ZERO);
+    b.range(
+        range.equals("symmetric")
+            ? PublicFeatureEncoder.Range.SYMMETRIC
+            : PublicFeatureEncoder.Range.UNIT);
     if (maxNorm != null) {
       b.maxNorm(maxNorm);
     }
@@ -269,7 +345,8 @@ public record FeatureSpec(List<Numeric> numeric, List<Categorical> categorical, 
   }
 
   /**
-   * Checks the label column against {@code schema}: it exists, and is numeric for linear regression.
+   * Checks the label column against {@code schema}: it exists, and is numeric for linear
+   * regression.
    *
    * @throws IllegalArgumentException naming the column
    */
@@ -281,13 +358,19 @@ public record FeatureSpec(List<Numeric> numeric, List<Categorical> categorical, 
       }
     }
     if (field == null) {
-      throw new IllegalArgumentException("label column '" + label.column() + "' must exist in the input; columns: "
-          + String.join(", ", schema.fieldNames()));
+      throw new IllegalArgumentException(
+          "label column '"
+              + label.column()
+              + "' must exist in the input; columns: "
+              + String.join(", ", schema.fieldNames()));
     }
     DataType t = field.dataType();
     if (model.equals("linear") && !(t instanceof NumericType)) {
-      throw new IllegalArgumentException("label column '" + label.column()
-          + "' must be numeric for --model linear; got " + t.simpleString());
+      throw new IllegalArgumentException(
+          "label column '"
+              + label.column()
+              + "' must be numeric for --model linear; got "
+              + t.simpleString());
     }
   }
 
@@ -298,12 +381,17 @@ public record FeatureSpec(List<Numeric> numeric, List<Categorical> categorical, 
   Column trainingLabel(String model) {
     if (model.equals("logistic")) {
       Column v = trim(col(label.column()).cast("string"));
-      Column match = label.match().equals("prefix") ? v.startsWith(label.positive()) : v.equalTo(label.positive());
+      Column match =
+          label.match().equals("prefix")
+              ? v.startsWith(label.positive())
+              : v.equalTo(label.positive());
       return when(match, 1.0).otherwise(0.0);
     }
     double lo = label.lower();
     double hi = label.upper();
-    return least(lit(hi), greatest(lit(lo), col(label.column()).cast("double"))).minus(lit(lo)).divide(lit(hi - lo));
+    return least(lit(hi), greatest(lit(lo), col(label.column()).cast("double")))
+        .minus(lit(lo))
+        .divide(lit(hi - lo));
   }
 
   /**
@@ -318,13 +406,17 @@ public record FeatureSpec(List<Numeric> numeric, List<Categorical> categorical, 
       return JSON.readValue(Files.readAllBytes(file), FeatureSpec.class);
     } catch (ValueInstantiationException e) {
       Throwable cause = e.getCause() != null ? e.getCause() : e;
-      throw new IllegalArgumentException("--features " + file + ": " + cause.getMessage() + location(e), e);
+      throw new IllegalArgumentException(
+          "--features " + file + ": " + cause.getMessage() + location(e), e);
     } catch (JsonMappingException e) {
-      throw new IllegalArgumentException("--features " + file + ": " + e.getOriginalMessage() + location(e), e);
+      throw new IllegalArgumentException(
+          "--features " + file + ": " + e.getOriginalMessage() + location(e), e);
     } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException("--features " + file + " is not valid JSON: " + e.getOriginalMessage(), e);
+      throw new IllegalArgumentException(
+          "--features " + file + " is not valid JSON: " + e.getOriginalMessage(), e);
     } catch (IOException e) {
-      throw new IllegalArgumentException("--features " + file + " cannot be read: " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "--features " + file + " cannot be read: " + e.getMessage(), e);
     }
   }
 

@@ -36,9 +36,10 @@ import org.privspark.core.ledger.note.NoteSigner;
  * --budget-epsilon}/{@code --budget-delta}. A job calls {@code prepare} with its other validation,
  * so that bad arguments never leave a new ledger or key file behind.
  *
- * <p>Key files are dp-core's {@link KeyFiles}, as the CLI writes them ({@code privspark ledger init}): KEY holds the
- * signer key ({@code PRIVATE+KEY+name+id+key}, mode 0600), KEY.pub the verifier key, and the
- * holder's openings live in KEY.openings unless {@code --openings} says otherwise.
+ * <p>Key files are dp-core's {@link KeyFiles}, as the CLI writes them ({@code privspark ledger
+ * init}): KEY holds the signer key ({@code PRIVATE+KEY+name+id+key}, mode 0600), KEY.pub the
+ * verifier key, and the holder's openings live in KEY.openings unless {@code --openings} says
+ * otherwise.
  */
 final class JobLedger {
   private final LedgerStore store;
@@ -50,11 +51,21 @@ final class JobLedger {
   private final double budgetEpsilon;
   private final double budgetDelta;
   private final OrderGrid grid;
+
   /** The unit of --unit: a new ledger's, or the existing ledger's (checked in {@link #prepare}). */
   private final PrivacyUnit unit;
 
-  private JobLedger(LedgerStore store, NoteSigner signer, boolean exists, boolean writeKey, Path key, Path openings,
-      double budgetEpsilon, double budgetDelta, OrderGrid grid, PrivacyUnit unit) {
+  private JobLedger(
+      LedgerStore store,
+      NoteSigner signer,
+      boolean exists,
+      boolean writeKey,
+      Path key,
+      Path openings,
+      double budgetEpsilon,
+      double budgetDelta,
+      OrderGrid grid,
+      PrivacyUnit unit) {
     this.store = store;
     this.signer = signer;
     this.exists = exists;
@@ -77,72 +88,132 @@ final class JobLedger {
     try {
       unit = PrivacyUnit.of(PrivacyUnit.checkName("--unit", o.unit), o.unitDefinition);
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(e.getMessage().startsWith("--unit") ? e.getMessage()
-          : "--unit-definition: " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          e.getMessage().startsWith("--unit")
+              ? e.getMessage()
+              : "--unit-definition: " + e.getMessage(),
+          e);
     }
     Optional<byte[]> genesisBytes;
     try {
       genesisBytes = store.read(LedgerLayout.GENESIS);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + LedgerLayout.GENESIS + " in " + store.location(), e);
+      throw new UncheckedIOException(
+          "cannot read " + LedgerLayout.GENESIS + " in " + store.location(), e);
     }
     Path pub = KeyFiles.publicKeyPath(o.key);
     if (genesisBytes.isPresent()) {
       LedgerGenesis g = LedgerGenesis.decode(genesisBytes.get());
       if (!Files.exists(o.key)) {
-        throw new IllegalArgumentException("--key " + o.key + " does not exist; the ledger at " + store.location()
-            + " exists and is written with its own key");
+        throw new IllegalArgumentException(
+            "--key "
+                + o.key
+                + " does not exist; the ledger at "
+                + store.location()
+                + " exists and is written with its own key");
       }
       NoteSigner signer = readSigner(o.key);
       if (!signer.verifier().encode().equals(g.publicKey())) {
-        throw new IllegalArgumentException("--key " + o.key + " is not the key of the ledger at " + store.location()
-            + " (ledger origin " + g.origin() + ", key name " + signer.name() + ")");
+        throw new IllegalArgumentException(
+            "--key "
+                + o.key
+                + " is not the key of the ledger at "
+                + store.location()
+                + " (ledger origin "
+                + g.origin()
+                + ", key name "
+                + signer.name()
+                + ")");
       }
       if (o.budgetEpsilon != null && o.budgetEpsilon != g.budgetEpsilon()) {
-        throw new IllegalArgumentException("--budget-epsilon must match the existing ledger's budget epsilon "
-            + g.budgetEpsilon() + " (or be left out); got " + o.budgetEpsilon);
+        throw new IllegalArgumentException(
+            "--budget-epsilon must match the existing ledger's budget epsilon "
+                + g.budgetEpsilon()
+                + " (or be left out); got "
+                + o.budgetEpsilon);
       }
       if (o.budgetDelta != null && o.budgetDelta != g.budgetDelta()) {
-        throw new IllegalArgumentException("--budget-delta must match the existing ledger's budget delta "
-            + g.budgetDelta() + " (or be left out); got " + o.budgetDelta);
+        throw new IllegalArgumentException(
+            "--budget-delta must match the existing ledger's budget delta "
+                + g.budgetDelta()
+                + " (or be left out); got "
+                + o.budgetDelta);
       }
       if (o.origin != null && !o.origin.equals(g.origin())) {
-        throw new IllegalArgumentException("--origin must match the existing ledger's origin " + g.origin()
-            + " (or be left out); got " + o.origin);
+        throw new IllegalArgumentException(
+            "--origin must match the existing ledger's origin "
+                + g.origin()
+                + " (or be left out); got "
+                + o.origin);
       }
       if (g.declaresUnit() && !g.unit().name().equals(unit.name())) {
         // Before any data is read or anything charged: the ledger's budget protects another unit.
-        throw new IllegalArgumentException("--unit must be the privacy unit of the existing ledger, '"
-            + g.unit().name() + "': its budget protects that unit only; got '" + unit.name() + "'");
+        throw new IllegalArgumentException(
+            "--unit must be the privacy unit of the existing ledger, '"
+                + g.unit().name()
+                + "': its budget protects that unit only; got '"
+                + unit.name()
+                + "'");
       }
-      return new JobLedger(store, signer, true, false, o.key, o.openingsDir(), g.budgetEpsilon(), g.budgetDelta(),
-          g.grid(), g.declaresUnit() ? g.unit() : unit);
+      return new JobLedger(
+          store,
+          signer,
+          true,
+          false,
+          o.key,
+          o.openingsDir(),
+          g.budgetEpsilon(),
+          g.budgetDelta(),
+          g.grid(),
+          g.declaresUnit() ? g.unit() : unit);
     }
     if (o.budgetEpsilon == null) {
-      throw new IllegalArgumentException("--budget-epsilon is required: there is no ledger at " + store.location()
-          + " yet, and creating one needs a budget");
+      throw new IllegalArgumentException(
+          "--budget-epsilon is required: there is no ledger at "
+              + store.location()
+              + " yet, and creating one needs a budget");
     }
     double epsilon = Check.positiveFinite("budgetEpsilon", o.budgetEpsilon);
-    double delta = Check.inHalfOpen("budgetDelta", o.budgetDelta == null ? 0.0 : o.budgetDelta, 0.0, 1.0);
+    double delta =
+        Check.inHalfOpen("budgetDelta", o.budgetDelta == null ? 0.0 : o.budgetDelta, 0.0, 1.0);
     NoteSigner signer;
     boolean writeKey;
     if (Files.exists(o.key)) {
       signer = readSigner(o.key);
       if (o.origin != null && !o.origin.equals(signer.name())) {
-        throw new IllegalArgumentException("--origin must equal the name of the key in " + o.key + " ("
-            + signer.name() + ") or be left out; got " + o.origin);
+        throw new IllegalArgumentException(
+            "--origin must equal the name of the key in "
+                + o.key
+                + " ("
+                + signer.name()
+                + ") or be left out; got "
+                + o.origin);
       }
       writeKey = false;
     } else {
       if (Files.exists(pub)) {
-        throw new IllegalArgumentException("--key " + o.key + " does not exist but " + pub
-            + " does; refusing to overwrite a key file");
+        throw new IllegalArgumentException(
+            "--key "
+                + o.key
+                + " does not exist but "
+                + pub
+                + " does; refusing to overwrite a key file");
       }
       // Also validates the name as a key name.
-      signer = NoteSigner.generate(o.origin != null ? o.origin : "privspark.local/" + UUID.randomUUID());
+      signer =
+          NoteSigner.generate(o.origin != null ? o.origin : "privspark.local/" + UUID.randomUUID());
       writeKey = true;
     }
-    return new JobLedger(store, signer, false, writeKey, o.key, o.openingsDir(), epsilon, delta, OrderGrid.defaults(),
+    return new JobLedger(
+        store,
+        signer,
+        false,
+        writeKey,
+        o.key,
+        o.openingsDir(),
+        epsilon,
+        delta,
+        OrderGrid.defaults(),
         unit);
   }
 
@@ -186,7 +257,8 @@ final class JobLedger {
     if (writeKey) {
       KeyFiles.write(key, signer);
     }
-    return Ledger.create(store, signer.name(), budgetEpsilon, budgetDelta, grid, unit, signer, openingStore);
+    return Ledger.create(
+        store, signer.name(), budgetEpsilon, budgetDelta, grid, unit, signer, openingStore);
   }
 
   private static NoteSigner readSigner(Path key) {
@@ -220,13 +292,19 @@ final class JobLedger {
     }
 
     @Override
-    public synchronized Charge record(PrivacyEvent e, UnitClaim claim, String mechanism, String description,
-        byte[] releaseId) {
+    public synchronized Charge record(
+        PrivacyEvent e, UnitClaim claim, String mechanism, String description, byte[] releaseId) {
       if (receipt != null) {
-        throw new IllegalStateException("this journal records one release; it has recorded entry " + receipt.index());
+        throw new IllegalStateException(
+            "this journal records one release; it has recorded entry " + receipt.index());
       }
-      receipt = ledger.append(mechanism, e, new ReleaseDetails(description, parameters, dataset, ""), releaseId,
-          claim);
+      receipt =
+          ledger.append(
+              mechanism,
+              e,
+              new ReleaseDetails(description, parameters, dataset, ""),
+              releaseId,
+              claim);
       event = e;
       return new Charge(releaseId, ledger.genesis().origin(), receipt.index(), claim);
     }
@@ -282,12 +360,15 @@ final class JobLedger {
      * (and charged under its own id), never reproduces the query's noise.
      */
     @Override
-    public synchronized Charge record(PrivacyEvent e, UnitClaim claim, String mechanism, String description,
-        byte[] releaseId) {
+    public synchronized Charge record(
+        PrivacyEvent e, UnitClaim claim, String mechanism, String description, byte[] releaseId) {
       PrivacyEvent next = paid.peekFirst();
       if (next == null || !next.equals(e)) {
-        throw new IllegalStateException("a spend that was not paid for: expected " + (next == null
-            ? "no further spend" : next) + "; got " + e);
+        throw new IllegalStateException(
+            "a spend that was not paid for: expected "
+                + (next == null ? "no further spend" : next)
+                + "; got "
+                + e);
       }
       org.privspark.core.accounting.UnitMismatchException.check(ledger.unit().orElse(null), claim);
       paid.removeFirst();

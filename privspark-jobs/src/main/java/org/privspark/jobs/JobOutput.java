@@ -26,13 +26,14 @@ import org.apache.spark.sql.types.StructField;
 import org.privspark.core.ledger.Receipt;
 
 /**
- * Where a job's results go: {@code OUTPUT/<name>/} holds one result (one CSV or Parquet file,
- * rows sorted by the group keys, so that two releases with the same secret are byte-identical),
- * and {@code OUTPUT/<name>.receipt.json} its receipt. Both are written through Hadoop's file
- * system API, so OUTPUT may be any Hadoop URI.
+ * Where a job's results go: {@code OUTPUT/<name>/} holds one result (one CSV or Parquet file, rows
+ * sorted by the group keys, so that two releases with the same secret are byte-identical), and
+ * {@code OUTPUT/<name>.receipt.json} its receipt. Both are written through Hadoop's file system
+ * API, so OUTPUT may be any Hadoop URI.
  */
 final class JobOutput {
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   private final SparkSession spark;
   private final Path dir;
@@ -59,13 +60,18 @@ final class JobOutput {
       for (String name : names) {
         for (Path p : List.of(resultPath(name), receiptPath(name))) {
           if (fs.exists(p)) {
-            throw new IllegalArgumentException("--output " + dir + " already holds " + p.getName()
-                + "; choose a new output directory (results are never overwritten)");
+            throw new IllegalArgumentException(
+                "--output "
+                    + dir
+                    + " already holds "
+                    + p.getName()
+                    + "; choose a new output directory (results are never overwritten)");
           }
         }
       }
     } catch (IOException e) {
-      throw new IllegalArgumentException("--output " + dir + " cannot be checked: " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "--output " + dir + " cannot be checked: " + e.getMessage(), e);
     }
   }
 
@@ -78,7 +84,10 @@ final class JobOutput {
     if (format.equals("csv")) {
       List<Column> cols = new ArrayList<>();
       for (StructField f : result.schema().fields()) {
-        cols.add(f.dataType() instanceof ArrayType ? to_json(col(f.name())).as(f.name()) : col(f.name()));
+        cols.add(
+            f.dataType() instanceof ArrayType
+                ? to_json(col(f.name())).as(f.name())
+                : col(f.name()));
       }
       out = result.select(cols.toArray(Column[]::new));
     }
@@ -93,13 +102,17 @@ final class JobOutput {
 
   private String qualified(Path p) {
     try {
-      return p.getFileSystem(spark.sparkContext().hadoopConfiguration()).makeQualified(p).toString();
+      return p.getFileSystem(spark.sparkContext().hadoopConfiguration())
+          .makeQualified(p)
+          .toString();
     } catch (IOException e) {
       return p.toString();
     }
   }
 
-  /** Writes a receipt: the ledger entry's inclusion proof and checkpoint, with what was released. */
+  /**
+   * Writes a receipt: the ledger entry's inclusion proof and checkpoint, with what was released.
+   */
   void writeReceipt(String name, Receipt receipt, Map<String, Object> release) {
     ObjectNode o = JSON.createObjectNode();
     o.put("format", "privspark-receipt-v1");

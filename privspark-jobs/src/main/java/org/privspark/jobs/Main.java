@@ -35,12 +35,24 @@ public final class Main {
 
   private static Map<String, Job> jobs() {
     Map<String, Job> jobs = new LinkedHashMap<>();
-    jobs.put("aggregate", sparkJob("one DP query over CSV or Parquet, charged to a ledger; writes result and receipt",
-        "privspark-aggregate", s -> new AggregateJob(s)));
-    jobs.put("report", sparkJob("a battery of DP queries from a JSON file, charged as one ledger entry",
-        "privspark-report", s -> new ReportJob(s)));
-    jobs.put("train", sparkJob("DP-SGD logistic or linear regression, charged to a ledger; writes the model",
-        "privspark-train", s -> new TrainJob(s)));
+    jobs.put(
+        "aggregate",
+        sparkJob(
+            "one DP query over CSV or Parquet, charged to a ledger; writes result and receipt",
+            "privspark-aggregate",
+            s -> new AggregateJob(s)));
+    jobs.put(
+        "report",
+        sparkJob(
+            "a battery of DP queries from a JSON file, charged as one ledger entry",
+            "privspark-report",
+            s -> new ReportJob(s)));
+    jobs.put(
+        "train",
+        sparkJob(
+            "DP-SGD logistic or linear regression, charged to a ledger; writes the model",
+            "privspark-train",
+            s -> new TrainJob(s)));
     return Collections.unmodifiableMap(jobs);
   }
 
@@ -48,7 +60,8 @@ public final class Main {
    * A picocli job run on spark-submit's session, exiting with its code. The job's class is named in
    * lambdas only, so that listing the jobs loads no Spark class ({@code java -jar APP_JAR --help}).
    */
-  private static Job sparkJob(String summary, String appName, Function<Supplier<SparkSession>, Object> job) {
+  private static Job sparkJob(
+      String summary, String appName, Function<Supplier<SparkSession>, Object> job) {
     return new Job(summary, args -> System.exit(SparkJobs.main(appName, job, args)));
   }
 
@@ -65,8 +78,8 @@ public final class Main {
   /**
    * Runs {@code args[0]} of {@code jobs} with the remaining arguments. {@code --help} (or {@code
    * -h}) lists the jobs and exits 0; no job or an unknown one lists them and exits 2; without
-   * Spark's classes (plain {@code java -jar}) it prints what to run instead and exits 1.
-   * {@code --version} prints the project version and the git commit, and returns.
+   * Spark's classes (plain {@code java -jar}) it prints what to run instead and exits 1. {@code
+   * --version} prints the project version and the git commit, and returns.
    *
    * @param jobs the jobs, by name
    * @param args the job's name, then its arguments
@@ -81,9 +94,15 @@ public final class Main {
       System.exit(0);
     }
     if (args.length == 0 || !jobs.containsKey(args[0])) {
-      String nearest = args.length == 0 ? null : Columns.nearest(List.copyOf(jobs.keySet()), args[0]);
-      System.err.println(args.length == 0 ? "no job given" : "unknown job '" + args[0] + "'"
-          + (nearest == null ? "" : "; did you mean '" + nearest + "'?"));
+      String nearest =
+          args.length == 0 ? null : Columns.nearest(List.copyOf(jobs.keySet()), args[0]);
+      System.err.println(
+          args.length == 0
+              ? "no job given"
+              : "unknown job '"
+                  + args[0]
+                  + "'"
+                  + (nearest == null ? "" : "; did you mean '" + nearest + "'?"));
       usage(jobs, System.err);
       System.exit(2);
     }
@@ -93,9 +112,17 @@ public final class Main {
       if (!withoutSpark(e)) {
         throw e;
       }
-      System.err.println(args[0] + ": Spark is not on the class path (" + e.getMessage().replace('/', '.')
-          + "): run the app jar with spark-submit --class " + mainClass() + " APP_JAR " + args[0]
-          + " ..., or bin/privspark-submit " + args[0] + " ... (docs/JOBS.md); java -jar cannot run a Spark job");
+      System.err.println(
+          args[0]
+              + ": Spark is not on the class path ("
+              + e.getMessage().replace('/', '.')
+              + "): run the app jar with spark-submit --class "
+              + mainClass()
+              + " APP_JAR "
+              + args[0]
+              + " ..., or bin/privspark-submit "
+              + args[0]
+              + " ... (docs/JOBS.md); java -jar cannot run a Spark job");
       System.exit(1);
     }
   }
@@ -103,7 +130,9 @@ public final class Main {
   /** Whether {@code e} is a missing Spark, Scala or Hadoop class: the jar was run without Spark. */
   static boolean withoutSpark(NoClassDefFoundError e) {
     String m = e.getMessage() == null ? "" : e.getMessage().replace('.', '/');
-    return m.startsWith("org/apache/spark/") || m.startsWith("scala/") || m.startsWith("org/apache/hadoop/");
+    return m.startsWith("org/apache/spark/")
+        || m.startsWith("scala/")
+        || m.startsWith("org/apache/hadoop/");
   }
 
   /** The class that started this JVM's job list: the jar's Main (the jobs' or the examples'). */
@@ -115,8 +144,11 @@ public final class Main {
 
   /** The jobs, one a line, with what each does. */
   static void usage(Map<String, Job> jobs, PrintStream out) {
-    out.println("usage: spark-submit --class " + mainClass() + " APP_JAR JOB [ARGS...]  (or bin/privspark-submit"
-        + " JOB [ARGS...]); JOB --help lists a job's options. Jobs:");
+    out.println(
+        "usage: spark-submit --class "
+            + mainClass()
+            + " APP_JAR JOB [ARGS...]  (or bin/privspark-submit"
+            + " JOB [ARGS...]); JOB --help lists a job's options. Jobs:");
     int width = jobs.keySet().stream().mapToInt(String::length).max().orElse(0);
     jobs.forEach((name, job) -> out.printf("  %-" + width + "s  %s%n", name, job.summary()));
   }

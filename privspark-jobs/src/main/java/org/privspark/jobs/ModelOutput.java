@@ -27,7 +27,8 @@ final class ModelOutput {
   /**
    * The output at {@code modelOut}, checked absent before anything is charged.
    *
-   * @throws IllegalArgumentException if the model or its receipt exists, or the path cannot be checked
+   * @throws IllegalArgumentException if the model or its receipt exists, or the path cannot be
+   *     checked
    */
   static ModelOutput absent(SparkSession spark, String modelOut) {
     try {
@@ -37,13 +38,18 @@ final class ModelOutput {
       Path receipt = new Path(model.getParent(), model.getName() + ".receipt.json");
       for (Path path : List.of(model, receipt)) {
         if (fs.exists(path)) {
-          throw new IllegalArgumentException("--model-out " + modelOut + ": " + path
-              + " exists already; choose a new path (models are never overwritten)");
+          throw new IllegalArgumentException(
+              "--model-out "
+                  + modelOut
+                  + ": "
+                  + path
+                  + " exists already; choose a new path (models are never overwritten)");
         }
       }
       return new ModelOutput(spark, model, receipt);
     } catch (IOException e) {
-      throw new IllegalArgumentException("--model-out " + modelOut + " cannot be checked: " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "--model-out " + modelOut + " cannot be checked: " + e.getMessage(), e);
     }
   }
 
@@ -62,6 +68,7 @@ final class ModelOutput {
 
   /** Writes the entry's receipt beside the model. */
   void writeReceipt(Receipt entry, Map<String, Object> release) {
-    new JobOutput(spark, model.getParent().toString(), "csv").writeReceipt(model.getName(), entry, release);
+    new JobOutput(spark, model.getParent().toString(), "csv")
+        .writeReceipt(model.getName(), entry, release);
   }
 }

@@ -24,7 +24,8 @@ final class PublicTestMetrics {
   private PublicTestMetrics() {}
 
   /** The metrics of {@code fitted} on {@code testData} (read from {@code testPath}). */
-  static String json(PipelineModel fitted, Dataset<Row> testData, FeatureSpec fs, String kind, String testPath)
+  static String json(
+      PipelineModel fitted, Dataset<Row> testData, FeatureSpec fs, String kind, String testPath)
       throws JsonProcessingException {
     Dataset<Row> predictions = fitted.transform(testData).cache();
     try {
@@ -32,15 +33,28 @@ final class PublicTestMetrics {
       o.put("model", kind);
       o.put("publicTest", testPath);
       if (kind.equals("logistic")) {
-        o.put("accuracy", new MulticlassClassificationEvaluator().setLabelCol(FeatureSpec.LABEL)
-            .setPredictionCol("prediction").setMetricName("accuracy").evaluate(predictions));
-        o.put("auc", new BinaryClassificationEvaluator().setLabelCol(FeatureSpec.LABEL)
-            .setRawPredictionCol("rawPrediction").setMetricName("areaUnderROC").evaluate(predictions));
+        o.put(
+            "accuracy",
+            new MulticlassClassificationEvaluator()
+                .setLabelCol(FeatureSpec.LABEL)
+                .setPredictionCol("prediction")
+                .setMetricName("accuracy")
+                .evaluate(predictions));
+        o.put(
+            "auc",
+            new BinaryClassificationEvaluator()
+                .setLabelCol(FeatureSpec.LABEL)
+                .setRawPredictionCol("rawPrediction")
+                .setMetricName("areaUnderROC")
+                .evaluate(predictions));
       } else {
-        Dataset<Row> withLabel = predictions.withColumn("privspark_label_value",
-            col(fs.label().column()).cast("double"));
-        RegressionEvaluator ev = new RegressionEvaluator().setLabelCol("privspark_label_value")
-            .setPredictionCol("prediction");
+        Dataset<Row> withLabel =
+            predictions.withColumn(
+                "privspark_label_value", col(fs.label().column()).cast("double"));
+        RegressionEvaluator ev =
+            new RegressionEvaluator()
+                .setLabelCol("privspark_label_value")
+                .setPredictionCol("prediction");
         o.put("rmse", ev.setMetricName("rmse").evaluate(withLabel));
         o.put("r2", ev.setMetricName("r2").evaluate(withLabel));
       }

@@ -9,8 +9,8 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.StructType;
 import org.privspark.core.accounting.PrivacyBudget;
 import org.privspark.core.accounting.UnitClaim;
-import org.privspark.core.noise.Secret;
 import org.privspark.core.aggregation.NoiseKind;
+import org.privspark.core.noise.Secret;
 import org.privspark.spark.sql.PrivateAggregation;
 import org.privspark.spark.sql.PrivateDataFrame;
 
@@ -37,39 +37,56 @@ import org.privspark.spark.sql.PrivateDataFrame;
  * @param delta the δ this query spends
  * @param noise Laplace or Gaussian noise, or AUTO for the one with the smaller predicted error
  */
-public record QuerySpec(String name, List<String> groupBy, String publicGroups, List<StatisticSpec> statistics,
-    long maxGroupsContributed, long maxContributionsPerGroup, double epsilon, double delta, NoiseKind noise) {
+public record QuerySpec(
+    String name,
+    List<String> groupBy,
+    String publicGroups,
+    List<StatisticSpec> statistics,
+    long maxGroupsContributed,
+    long maxContributionsPerGroup,
+    double epsilon,
+    double delta,
+    NoiseKind noise) {
 
   /** Validates the data-independent parts; see the class comment. */
   public QuerySpec {
     if (name == null || !name.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}")) {
-      throw new IllegalArgumentException("query name must be 1 to 64 characters of A-Za-z0-9._- starting with a"
-          + " letter or digit (it names the output directory); got " + (name == null ? "nothing" : "'" + name + "'"));
+      throw new IllegalArgumentException(
+          "query name must be 1 to 64 characters of A-Za-z0-9._- starting with a"
+              + " letter or digit (it names the output directory); got "
+              + (name == null ? "nothing" : "'" + name + "'"));
     }
     groupBy = groupBy == null ? List.of() : List.copyOf(groupBy);
     if (statistics == null || statistics.isEmpty()) {
-      throw new IllegalArgumentException("query '" + name + "' must ask for at least one statistic; got none");
+      throw new IllegalArgumentException(
+          "query '" + name + "' must ask for at least one statistic; got none");
     }
     statistics = List.copyOf(statistics);
     if (maxGroupsContributed < 1) {
-      throw new IllegalArgumentException("maxGroupsContributed of query '" + name + "' must be >= 1; got "
-          + maxGroupsContributed);
+      throw new IllegalArgumentException(
+          "maxGroupsContributed of query '" + name + "' must be >= 1; got " + maxGroupsContributed);
     }
     if (maxContributionsPerGroup < 1) {
-      throw new IllegalArgumentException("maxContributionsPerGroup of query '" + name + "' must be >= 1; got "
-          + maxContributionsPerGroup);
+      throw new IllegalArgumentException(
+          "maxContributionsPerGroup of query '"
+              + name
+              + "' must be >= 1; got "
+              + maxContributionsPerGroup);
     }
     if (noise == null) {
-      throw new IllegalArgumentException("noise of query '" + name + "' must be laplace, gaussian or auto; got nothing");
+      throw new IllegalArgumentException(
+          "noise of query '" + name + "' must be laplace, gaussian or auto; got nothing");
     }
     if (publicGroups != null && groupBy.isEmpty()) {
-      throw new IllegalArgumentException("publicGroups of query '" + name + "' needs group keys (groupBy); got none");
+      throw new IllegalArgumentException(
+          "publicGroups of query '" + name + "' needs group keys (groupBy); got none");
     }
   }
 
   /** The JSON form of a query in a report's query file. */
   @JsonCreator
-  static QuerySpec fromJson(@JsonProperty(value = "name", required = true) String name,
+  static QuerySpec fromJson(
+      @JsonProperty(value = "name", required = true) String name,
       @JsonProperty("groupBy") List<String> groupBy,
       @JsonProperty("publicGroups") String publicGroups,
       @JsonProperty(value = "statistics", required = true) List<StatisticSpec> statistics,
@@ -78,16 +95,28 @@ public record QuerySpec(String name, List<String> groupBy, String publicGroups, 
       @JsonProperty(value = "epsilon", required = true) double epsilon,
       @JsonProperty("delta") Double delta,
       @JsonProperty("noise") String noise) {
-    return new QuerySpec(name, groupBy, publicGroups, statistics, l0 == null ? 1 : l0, lInf == null ? 1 : lInf,
-        epsilon, delta == null ? 0 : delta, noise == null ? NoiseKind.LAPLACE : noise(noise));
+    return new QuerySpec(
+        name,
+        groupBy,
+        publicGroups,
+        statistics,
+        l0 == null ? 1 : l0,
+        lInf == null ? 1 : lInf,
+        epsilon,
+        delta == null ? 0 : delta,
+        noise == null ? NoiseKind.LAPLACE : noise(noise));
   }
 
-  /** {@code laplace}, {@code gaussian} or {@code auto} (the planner picks by predicted error), any case. */
+  /**
+   * {@code laplace}, {@code gaussian} or {@code auto} (the planner picks by predicted error), any
+   * case.
+   */
   static NoiseKind noise(String text) {
     try {
       return NoiseKind.valueOf(text.trim().toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("noise must be laplace, gaussian or auto; got '" + text + "'");
+      throw new IllegalArgumentException(
+          "noise must be laplace, gaussian or auto; got '" + text + "'");
     }
   }
 
@@ -100,13 +129,20 @@ public record QuerySpec(String name, List<String> groupBy, String publicGroups, 
    * @param secret the release secret, or null for a fresh one
    * @throws IllegalArgumentException naming the first invalid parameter
    */
-  PrivateAggregation build(Dataset<Row> data, String unitColumn, UnitClaim unit, PrivacyBudget budget,
-      Dataset<Row> keys, Secret secret) {
+  PrivateAggregation build(
+      Dataset<Row> data,
+      String unitColumn,
+      UnitClaim unit,
+      PrivacyBudget budget,
+      Dataset<Row> keys,
+      Secret secret) {
     try {
-      PrivateDataFrame frame = PrivateDataFrame.of(data, unitColumn, unit, budget)
-          .maxGroupsContributed(maxGroupsContributed)
-          .maxContributionsPerGroup(maxContributionsPerGroup);
-      PrivateAggregation q = groupBy.isEmpty() ? frame.aggregate() : frame.groupBy(groupBy.toArray(String[]::new));
+      PrivateDataFrame frame =
+          PrivateDataFrame.of(data, unitColumn, unit, budget)
+              .maxGroupsContributed(maxGroupsContributed)
+              .maxContributionsPerGroup(maxContributionsPerGroup);
+      PrivateAggregation q =
+          groupBy.isEmpty() ? frame.aggregate() : frame.groupBy(groupBy.toArray(String[]::new));
       for (StatisticSpec s : statistics) {
         s.addTo(q);
       }
@@ -139,11 +175,15 @@ public record QuerySpec(String name, List<String> groupBy, String publicGroups, 
       Columns.require(schema, g, where + (inFile ? "groupBy" : "--group-by"));
     }
     for (StatisticSpec s : statistics) {
-      Columns.require(schema, s.column(), where + (inFile ? "statistic " + s.kind().label() : "--stat " + s));
+      Columns.require(
+          schema, s.column(), where + (inFile ? "statistic " + s.kind().label() : "--stat " + s));
     }
   }
 
-  /** The output names of the statistics to release rounded, from the built query's names (same order). */
+  /**
+   * The output names of the statistics to release rounded, from the built query's names (same
+   * order).
+   */
   List<String> roundedNames(PrivateAggregation built) {
     List<String> names = built.statisticNames();
     List<String> out = new java.util.ArrayList<>();
@@ -157,10 +197,27 @@ public record QuerySpec(String name, List<String> groupBy, String publicGroups, 
 
   /** A one-line description, recorded (as a salted commitment) in the ledger entry of a report. */
   String describe() {
-    return name + ": " + (groupBy.isEmpty() ? "aggregate" : "groupBy " + String.join(",", groupBy)
-        + (publicGroups != null ? " (public groups " + publicGroups + ")" : " (private groups)"))
-        + "; stats " + statistics + "; epsilon=" + epsilon + " delta=" + delta + " noise=" + noise
-        + " L0=" + maxGroupsContributed + " Linf=" + maxContributionsPerGroup
+    return name
+        + ": "
+        + (groupBy.isEmpty()
+            ? "aggregate"
+            : "groupBy "
+                + String.join(",", groupBy)
+                + (publicGroups != null
+                    ? " (public groups " + publicGroups + ")"
+                    : " (private groups)"))
+        + "; stats "
+        + statistics
+        + "; epsilon="
+        + epsilon
+        + " delta="
+        + delta
+        + " noise="
+        + noise
+        + " L0="
+        + maxGroupsContributed
+        + " Linf="
+        + maxContributionsPerGroup
         + (statistics.stream().anyMatch(StatisticSpec::round) ? " (counts rounded)" : "");
   }
 }

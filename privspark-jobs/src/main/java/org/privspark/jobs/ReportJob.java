@@ -43,16 +43,29 @@ import picocli.CommandLine.Option;
  * <p>Validation comes first, as in {@link AggregateJob}: every query is checked against the schema
  * before anything is charged or created. Not thread-safe; one run per instance.
  */
-@Command(name = "report", mixinStandardHelpOptions = true, versionProvider = JobVersion.class, sortOptions = false,
-    description = "Run a battery of DP queries from a JSON file as one release charged to a ledger.",
+@Command(
+    name = "report",
+    mixinStandardHelpOptions = true,
+    versionProvider = JobVersion.class,
+    sortOptions = false,
+    description =
+        "Run a battery of DP queries from a JSON file as one release charged to a ledger.",
     exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {"0:done", "1:failed (ledger, write, Spark, internal state); says whether anything was charged",
-        "2:bad arguments or specification; nothing charged", "3:over budget; nothing charged, no row read"})
+    exitCodeList = {
+      "0:done",
+      "1:failed (ledger, write, Spark, internal state); says whether anything was charged",
+      "2:bad arguments or specification; nothing charged",
+      "3:over budget; nothing charged, no row read"
+    })
 public final class ReportJob extends SparkJob<ReportJob.Prepared> {
   /** The ledger's mechanism name for a report's composed entry. */
   static final String MECHANISM = "private-report";
 
-  @Option(names = "--queries", required = true, paramLabel = "FILE", description = "The report's JSON query file.")
+  @Option(
+      names = "--queries",
+      required = true,
+      paramLabel = "FILE",
+      description = "The report's JSON query file.")
   Path queries;
 
   @Mixin JobOptions.Input input;
@@ -78,8 +91,14 @@ public final class ReportJob extends SparkJob<ReportJob.Prepared> {
   }
 
   /** Everything checked and every query's cost known; nothing read but schemas and public keys. */
-  record Prepared(ReportSpec report, Dataset<Row> data, List<Dataset<Row>> keys, List<PrivacyEvent> events,
-      Secret secret, JobLedger ledger, JobOutput output) {}
+  record Prepared(
+      ReportSpec report,
+      Dataset<Row> data,
+      List<Dataset<Row>> keys,
+      List<PrivacyEvent> events,
+      Secret secret,
+      JobLedger ledger,
+      JobOutput output) {}
 
   @Override
   JobLedger ledger(Prepared p) {
@@ -112,25 +131,50 @@ public final class ReportJob extends SparkJob<ReportJob.Prepared> {
     SparkSession spark = spark();
     out("report " + report.report() + ": " + report.queries().size() + " queries from " + queries);
     out("reading " + input.path + " (" + input.format() + ")");
-    Dataset<Row> data = input.numeric(input.read(spark), report.queries().stream()
-        .flatMap(q -> q.statistics().stream()).map(StatisticSpec::column).toList());
+    Dataset<Row> data =
+        input.numeric(
+            input.read(spark),
+            report.queries().stream()
+                .flatMap(q -> q.statistics().stream())
+                .map(StatisticSpec::column)
+                .toList());
     out("schema: " + data.schema().simpleString());
     List<Dataset<Row>> keys = new ArrayList<>();
     List<PrivacyEvent> events = new ArrayList<>();
     for (QuerySpec q : report.queries()) {
       q.requireColumns(data.schema(), input.unitColumn(), true);
-      Dataset<Row> k = q.publicGroups() == null ? null
-          : SparkJobs.readTable(spark, "publicGroups of query '" + q.name() + "'", q.publicGroups());
+      Dataset<Row> k =
+          q.publicGroups() == null
+              ? null
+              : SparkJobs.readTable(
+                  spark, "publicGroups of query '" + q.name() + "'", q.publicGroups());
       keys.add(k);
       // Validation and cost only: this budget is never spent from.
-      events.add(q.build(data, input.unitColumn(), input.claim(ledgerOptions.unit), PrivacyBudget.inMemory(1, 0), k, null).cost());
+      events.add(
+          q.build(
+                  data,
+                  input.unitColumn(),
+                  input.claim(ledgerOptions.unit),
+                  PrivacyBudget.inMemory(1, 0),
+                  k,
+                  null)
+              .cost());
       if (k != null) {
-        SparkJobs.requireConvertibleKeys(data, k, q.groupBy(), "publicGroups of query '" + q.name() + "'");
+        SparkJobs.requireConvertibleKeys(
+            data, k, q.groupBy(), "publicGroups of query '" + q.name() + "'");
       }
-      out(String.format(Locale.ROOT, "  query %s: epsilon=%s delta=%s noise=%s, %d statistic(s): valid", q.name(),
-          q.epsilon(), q.delta(), q.noise().name().toLowerCase(Locale.ROOT), q.statistics().size()));
+      out(
+          String.format(
+              Locale.ROOT,
+              "  query %s: epsilon=%s delta=%s noise=%s, %d statistic(s): valid",
+              q.name(),
+              q.epsilon(),
+              q.delta(),
+              q.noise().name().toLowerCase(Locale.ROOT),
+              q.statistics().size()));
     }
-    JobLedger ledger = JobLedger.prepare(HadoopLedgerStore.of(ledgerOptions.location, spark), ledgerOptions);
+    JobLedger ledger =
+        JobLedger.prepare(HadoopLedgerStore.of(ledgerOptions.location, spark), ledgerOptions);
     JobOutput out = new JobOutput(spark, output.dir, outputFormat);
     out.requireAbsent(report.queries().stream().map(QuerySpec::name).toList());
     return new Prepared(report, data, keys, events, secret, ledger, out);
@@ -145,16 +189,34 @@ public final class ReportJob extends SparkJob<ReportJob.Prepared> {
     // One entry for the whole report, before any query runs; over budget, nothing is charged (the
     // report's queries are charged together). It carries the release id of the report's secret: a
     // second report keyed by the same secret file is refused (its queries' secrets derive from it).
-    receipt = ledger.append(MECHANISM, total, new ReleaseDetails(description.toString(), parameters(), dataset, ""),
-        p.secret() == null ? null : p.secret().releaseId(), input.claim(ledgerOptions.unit));
-    out("charged ledger entry " + receipt.index() + " for all " + report.queries().size() + " queries");
-    JobLedger.PrepaidJournal journal = new JobLedger.PrepaidJournal(ledger, p.events(), p.secret() == null ? null : p.secret().releaseId());
+    receipt =
+        ledger.append(
+            MECHANISM,
+            total,
+            new ReleaseDetails(description.toString(), parameters(), dataset, ""),
+            p.secret() == null ? null : p.secret().releaseId(),
+            input.claim(ledgerOptions.unit));
+    out(
+        "charged ledger entry "
+            + receipt.index()
+            + " for all "
+            + report.queries().size()
+            + " queries");
+    JobLedger.PrepaidJournal journal =
+        new JobLedger.PrepaidJournal(
+            ledger, p.events(), p.secret() == null ? null : p.secret().releaseId());
     List<String> lines = new ArrayList<>();
     for (int i = 0; i < report.queries().size(); i++) {
       QuerySpec q = report.queries().get(i);
       Secret s = p.secret() == null ? null : ReleaseSecrets.forQuery(p.secret(), q.name());
-      PrivateAggregation built = q.build(p.data(), input.unitColumn(), input.claim(ledgerOptions.unit),
-          journal.budget(), p.keys().get(i), s);
+      PrivateAggregation built =
+          q.build(
+              p.data(),
+              input.unitColumn(),
+              input.claim(ledgerOptions.unit),
+              journal.budget(),
+              p.keys().get(i),
+              s);
       Dataset<Row> result = built.run();
       List<String> rounded = q.roundedNames(built);
       if (!rounded.isEmpty()) {
@@ -174,21 +236,51 @@ public final class ReportJob extends SparkJob<ReportJob.Prepared> {
       release.put("origin", ledger.genesis().origin());
       release.put("reproducible", p.secret() != null);
       p.output().writeReceipt(q.name(), receipt, release);
-      out("  " + q.name() + ": wrote " + written + " row(s) to " + p.output().resultPath(q.name()) + " and "
-          + p.output().receiptPath(q.name()).getName());
-      lines.add(String.format(Locale.ROOT, "    %-28s %6d rows  %s", q.name(), written, p.output().resultPath(q.name())));
+      out(
+          "  "
+              + q.name()
+              + ": wrote "
+              + written
+              + " row(s) to "
+              + p.output().resultPath(q.name())
+              + " and "
+              + p.output().receiptPath(q.name()).getName());
+      lines.add(
+          String.format(
+              Locale.ROOT,
+              "    %-28s %6d rows  %s",
+              q.name(),
+              written,
+              p.output().resultPath(q.name())));
     }
     PrivacyGuarantee after = ledger.spent();
     double budget = ledger.genesis().budgetEpsilon();
     double d = ledger.genesis().budgetDelta();
     out("summary:");
     out("  report:            " + report.report() + " (" + report.queries().size() + " queries)");
-    out(String.format(Locale.ROOT, "  epsilon spent:     %.6g by this job (ledger total %.6g -> %.6g, at delta=%s)",
-        after.epsilon() - before.epsilon(), before.epsilon(), after.epsilon(), d));
-    out(String.format(Locale.ROOT, "  budget remaining:  epsilon=%.6g of %s at delta=%s",
-        Math.max(0, budget - after.epsilon()), budget, d));
-    out("  ledger:            " + ledger.genesis().origin() + " at " + p.ledger().location() + " (entry "
-        + receipt.index() + ")");
+    out(
+        String.format(
+            Locale.ROOT,
+            "  epsilon spent:     %.6g by this job (ledger total %.6g -> %.6g, at delta=%s)",
+            after.epsilon() - before.epsilon(),
+            before.epsilon(),
+            after.epsilon(),
+            d));
+    out(
+        String.format(
+            Locale.ROOT,
+            "  budget remaining:  epsilon=%.6g of %s at delta=%s",
+            Math.max(0, budget - after.epsilon()),
+            budget,
+            d));
+    out(
+        "  ledger:            "
+            + ledger.genesis().origin()
+            + " at "
+            + p.ledger().location()
+            + " (entry "
+            + receipt.index()
+            + ")");
     out("  results:");
     lines.forEach(this::out);
     return SparkJobs.OK;

@@ -40,10 +40,11 @@ import java.util.Set;
  * @param queries at least one query, with distinct names
  */
 public record ReportSpec(String report, List<QuerySpec> queries) {
-  private static final ObjectMapper JSON = new ObjectMapper()
-      .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-      .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+  private static final ObjectMapper JSON =
+      new ObjectMapper()
+          .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+          .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
   /** Checks for a name and at least one query with distinct names. */
   public ReportSpec {
@@ -51,20 +52,26 @@ public record ReportSpec(String report, List<QuerySpec> queries) {
       throw new IllegalArgumentException("report must have a name (\"report\"); got nothing");
     }
     if (queries == null || queries.isEmpty()) {
-      throw new IllegalArgumentException("report '" + report + "' must hold at least one query; got none");
+      throw new IllegalArgumentException(
+          "report '" + report + "' must hold at least one query; got none");
     }
     queries = List.copyOf(queries);
     Set<String> names = new HashSet<>();
     for (QuerySpec q : queries) {
       if (!names.add(q.name())) {
-        throw new IllegalArgumentException("query names must be distinct in report '" + report + "'; '"
-            + q.name() + "' appears twice");
+        throw new IllegalArgumentException(
+            "query names must be distinct in report '"
+                + report
+                + "'; '"
+                + q.name()
+                + "' appears twice");
       }
     }
   }
 
   @JsonCreator
-  static ReportSpec fromJson(@JsonProperty(value = "report", required = true) String report,
+  static ReportSpec fromJson(
+      @JsonProperty(value = "report", required = true) String report,
       @JsonProperty(value = "queries", required = true) List<QuerySpec> queries) {
     return new ReportSpec(report, queries);
   }
@@ -80,23 +87,38 @@ public record ReportSpec(String report, List<QuerySpec> queries) {
       spec = JSON.readValue(Files.readAllBytes(file), ReportSpec.class);
     } catch (ValueInstantiationException e) {
       Throwable cause = e.getCause() != null ? e.getCause() : e;
-      throw new IllegalArgumentException("--queries " + file + ": " + cause.getMessage() + location(e), e);
+      throw new IllegalArgumentException(
+          "--queries " + file + ": " + cause.getMessage() + location(e), e);
     } catch (JsonMappingException e) {
-      throw new IllegalArgumentException("--queries " + file + ": " + e.getOriginalMessage() + location(e), e);
+      throw new IllegalArgumentException(
+          "--queries " + file + ": " + e.getOriginalMessage() + location(e), e);
     } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException("--queries " + file + " is not valid JSON: " + e.getOriginalMessage(), e);
+      throw new IllegalArgumentException(
+          "--queries " + file + " is not valid JSON: " + e.getOriginalMessage(), e);
     } catch (IOException e) {
-      throw new IllegalArgumentException("--queries " + file + " cannot be read: " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "--queries " + file + " cannot be read: " + e.getMessage(), e);
     }
     Path base = file.toAbsolutePath().getParent();
     List<QuerySpec> resolved = new ArrayList<>();
     for (QuerySpec q : spec.queries()) {
       String groups = q.publicGroups();
-      if (groups != null && URI.create(groups.replace(" ", "%20")).getScheme() == null && !Path.of(groups).isAbsolute()) {
+      if (groups != null
+          && URI.create(groups.replace(" ", "%20")).getScheme() == null
+          && !Path.of(groups).isAbsolute()) {
         groups = base.resolve(groups).toString();
       }
-      resolved.add(new QuerySpec(q.name(), q.groupBy(), groups, q.statistics(), q.maxGroupsContributed(),
-          q.maxContributionsPerGroup(), q.epsilon(), q.delta(), q.noise()));
+      resolved.add(
+          new QuerySpec(
+              q.name(),
+              q.groupBy(),
+              groups,
+              q.statistics(),
+              q.maxGroupsContributed(),
+              q.maxContributionsPerGroup(),
+              q.epsilon(),
+              q.delta(),
+              q.noise()));
     }
     return new ReportSpec(spec.report(), resolved);
   }

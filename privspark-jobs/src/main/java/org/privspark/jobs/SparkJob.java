@@ -56,7 +56,9 @@ abstract class SparkJob<P> implements Callable<Integer> {
    */
   abstract P prepare();
 
-  /** An exit code to end with before the ledger is opened ({@code --explain}), or empty to release. */
+  /**
+   * An exit code to end with before the ledger is opened ({@code --explain}), or empty to release.
+   */
   Optional<Integer> endBeforeLedger(P prepared) {
     return Optional.empty();
   }
@@ -64,14 +66,17 @@ abstract class SparkJob<P> implements Callable<Integer> {
   /** The ledger that pays for the job. */
   abstract JobLedger ledger(P prepared);
 
-  /** The input's description committed with the release: path, format, schema (never a row count). */
+  /**
+   * The input's description committed with the release: path, format, schema (never a row count).
+   */
   abstract String dataset(P prepared);
 
   /**
    * Charges the ledger, then runs the job and writes its output; returns the exit code. Nothing
    * data-dependent may fail before the charge, and nothing is read before it.
    */
-  abstract int release(P prepared, Ledger ledger, PrivacyGuarantee before, String dataset) throws Exception;
+  abstract int release(P prepared, Ledger ledger, PrivacyGuarantee before, String dataset)
+      throws Exception;
 
   /** The release secret file given, for the message when the ledger has seen it; null if none. */
   java.nio.file.Path releaseSecret() {
@@ -107,8 +112,12 @@ abstract class SparkJob<P> implements Callable<Integer> {
     JobLedger jobLedger = ledger(prepared);
     try {
       ledger = jobLedger.openOrCreate();
-      out((jobLedger.creates() ? "created ledger " : "opened ledger ") + ledger.genesis().origin() + " at "
-          + jobLedger.location() + (jobLedger.writesKey() ? "; new key " + jobLedger.key() + " (+ .pub)" : ""));
+      out(
+          (jobLedger.creates() ? "created ledger " : "opened ledger ")
+              + ledger.genesis().origin()
+              + " at "
+              + jobLedger.location()
+              + (jobLedger.writesKey() ? "; new key " + jobLedger.key() + " (+ .pub)" : ""));
       before = ledger.spent();
     } catch (LedgerException | UncheckedIOException | IOException e) {
       err("failed before charging anything: " + e.getMessage());
@@ -123,12 +132,19 @@ abstract class SparkJob<P> implements Callable<Integer> {
     } catch (ReleaseIdReusedException e) {
       err("--release-secret " + releaseSecret() + ": " + e.getMessage());
       return SparkJobs.USAGE;
-    } catch (Exception e) { // a ledger or write failure, or a Spark one (SparkException is a checked Scala exception)
+    } catch (
+        Exception
+            e) { // a ledger or write failure, or a Spark one (SparkException is a checked Scala
+      // exception)
       Receipt r = charged();
       if (r == null) { // no row is read before the charge: the message holds nothing private
         err("failed while charging; nothing was charged: " + e.getMessage());
       } else {
-        err("ledger entry " + r.index() + " was charged, but the release failed: " + SparkJobs.failureWithoutData(e));
+        err(
+            "ledger entry "
+                + r.index()
+                + " was charged, but the release failed: "
+                + SparkJobs.failureWithoutData(e));
       }
       return SparkJobs.FAILED;
     }

@@ -37,7 +37,12 @@ final class SparkJobs {
    * count: it is computed from private data, and an opened entry would show it.
    */
   static String dataset(JobOptions.Input input, Dataset<Row> data) {
-    return "input=" + input.path + " format=" + input.format() + " schema=" + data.schema().simpleString();
+    return "input="
+        + input.path
+        + " format="
+        + input.format()
+        + " schema="
+        + data.schema().simpleString();
   }
 
   /**
@@ -48,7 +53,9 @@ final class SparkJobs {
   static String failureWithoutData(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof org.apache.spark.SparkThrowable st && st.getCondition() != null) {
-        return "Spark error " + st.getCondition() + " (details withheld: they may quote private rows;"
+        return "Spark error "
+            + st.getCondition()
+            + " (details withheld: they may quote private rows;"
             + " the driver's log has the stack trace)";
       }
     }
@@ -70,9 +77,11 @@ final class SparkJobs {
     @Override
     public synchronized SparkSession get() {
       if (session == null) {
-        // Spark's defaults keep history a driver of many releases does not need (LongRunningDriver);
+        // Spark's defaults keep history a driver of many releases does not need
+        // (LongRunningDriver);
         // a --conf of the same key wins.
-        SparkSession.Builder b = LongRunningDriver.configure(SparkSession.builder().appName(appName));
+        SparkSession.Builder b =
+            LongRunningDriver.configure(SparkSession.builder().appName(appName));
         // spark-submit sets spark.master; a plain `java -cp ... Main aggregate` runs locally.
         if (!new SparkConf().contains("spark.master")) {
           b = b.master("local[2]").config("spark.ui.enabled", "false");
@@ -89,7 +98,10 @@ final class SparkJobs {
     }
   }
 
-  /** Runs a job's picocli command on its own session (spark-submit's), stopping it afterwards; the exit code. */
+  /**
+   * Runs a job's picocli command on its own session (spark-submit's), stopping it afterwards; the
+   * exit code.
+   */
   static int main(String appName, Function<Supplier<SparkSession>, Object> job, String[] args) {
     LazySession session = new LazySession(appName);
     try {
@@ -108,24 +120,37 @@ final class SparkJobs {
   }
 
   /**
-   * A bad argument or specification prints one line and a hint, not picocli's usage:
-   * {@code aggregate: --epsilon must be > 0; got -1. Try 'aggregate --help'.} A misspelt option
-   * gets picocli's suggestions on the same line. Exit code {@value #USAGE}.
+   * A bad argument or specification prints one line and a hint, not picocli's usage: {@code
+   * aggregate: --epsilon must be > 0; got -1. Try 'aggregate --help'.} A misspelt option gets
+   * picocli's suggestions on the same line. Exit code {@value #USAGE}.
    */
   static CommandLine oneLineErrors(CommandLine cli) {
-    return cli.setParameterExceptionHandler((e, args) -> {
-      CommandLine c = e.getCommandLine();
-      String name = c.getCommandName();
-      String message = oneLine(e.getMessage());
-      if (e instanceof CommandLine.UnmatchedArgumentException u && !u.getSuggestions().isEmpty()) {
-        message += "; did you mean " + String.join(" or ", u.getSuggestions().stream().limit(3)
-            .map(s -> "'" + s + "'").toList()) + "?";
-      }
-      c.getErr().println(name + ": " + message + (message.endsWith("?") || message.endsWith(".") ? "" : ".")
-          + " Try '" + name + " --help'.");
-      c.getErr().flush();
-      return USAGE;
-    });
+    return cli.setParameterExceptionHandler(
+        (e, args) -> {
+          CommandLine c = e.getCommandLine();
+          String name = c.getCommandName();
+          String message = oneLine(e.getMessage());
+          if (e instanceof CommandLine.UnmatchedArgumentException u
+              && !u.getSuggestions().isEmpty()) {
+            message +=
+                "; did you mean "
+                    + String.join(
+                        " or ",
+                        u.getSuggestions().stream().limit(3).map(s -> "'" + s + "'").toList())
+                    + "?";
+          }
+          c.getErr()
+              .println(
+                  name
+                      + ": "
+                      + message
+                      + (message.endsWith("?") || message.endsWith(".") ? "" : ".")
+                      + " Try '"
+                      + name
+                      + " --help'.");
+          c.getErr().flush();
+          return USAGE;
+        });
   }
 
   /** A message on one line: line breaks (a JSON parser's, say) become spaces. */
@@ -133,14 +158,29 @@ final class SparkJobs {
     return message == null ? "" : message.strip().replaceAll("\\s*\\R\\s*", " ");
   }
 
-  /** A small table (public groups): Parquet if the name ends in .parquet, else CSV with a header. */
+  /**
+   * A small table (public groups): Parquet if the name ends in .parquet, else CSV with a header.
+   */
   static Dataset<Row> readTable(SparkSession spark, String option, String path) {
     String format = path.toLowerCase(Locale.ROOT).endsWith(".parquet") ? "parquet" : "csv";
     try {
-      return spark.read().format(format).option("header", "true").option("mode", "FAILFAST").load(path);
-    } catch (Exception e) { // Spark's AnalysisException (no such path) is a checked (Scala) exception
-      throw new IllegalArgumentException(option + " " + path + " cannot be read as " + format + ": "
-          + JobOptions.firstLine(e.getMessage()), e);
+      return spark
+          .read()
+          .format(format)
+          .option("header", "true")
+          .option("mode", "FAILFAST")
+          .load(path);
+    } catch (
+        Exception e) { // Spark's AnalysisException (no such path) is a checked (Scala) exception
+      throw new IllegalArgumentException(
+          option
+              + " "
+              + path
+              + " cannot be read as "
+              + format
+              + ": "
+              + JobOptions.firstLine(e.getMessage()),
+          e);
     }
   }
 
@@ -151,24 +191,40 @@ final class SparkJobs {
    *
    * @throws IllegalArgumentException naming the first key that does not convert
    */
-  static void requireConvertibleKeys(Dataset<Row> data, Dataset<Row> keys, java.util.List<String> groupBy,
-      String option) {
+  static void requireConvertibleKeys(
+      Dataset<Row> data, Dataset<Row> keys, java.util.List<String> groupBy, String option) {
     for (String k : groupBy) {
       org.apache.spark.sql.types.DataType type = data.schema().apply(k).dataType();
       if (keys.schema().apply(k).dataType().equals(type)) {
         continue;
       }
-      Row[] bad = keys.where(functions.col(k).isNotNull()
-          .and(functions.col(k).try_cast(type).isNull())).select(k).limit(1).collectAsList().toArray(Row[]::new);
+      Row[] bad =
+          keys.where(functions.col(k).isNotNull().and(functions.col(k).try_cast(type).isNull()))
+              .select(k)
+              .limit(1)
+              .collectAsList()
+              .toArray(Row[]::new);
       if (bad.length > 0) {
-        throw new IllegalArgumentException(option + ": key '" + bad[0].get(0) + "' of column " + k
-            + " is not a valid " + type.simpleString() + " (the data's type of " + k + ")");
+        throw new IllegalArgumentException(
+            option
+                + ": key '"
+                + bad[0].get(0)
+                + "' of column "
+                + k
+                + " is not a valid "
+                + type.simpleString()
+                + " (the data's type of "
+                + k
+                + ")");
       }
     }
   }
 
   /** The ε of {@code event} alone, at δ, on the ledger's orders. */
   static double epsilonOf(PrivacyEvent event, Ledger ledger) {
-    return new RdpAccountant(ledger.genesis().grid()).compose(event).epsilon(ledger.genesis().budgetDelta()).epsilon();
+    return new RdpAccountant(ledger.genesis().grid())
+        .compose(event)
+        .epsilon(ledger.genesis().budgetDelta())
+        .epsilon();
   }
 }

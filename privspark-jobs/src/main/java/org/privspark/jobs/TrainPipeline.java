@@ -21,24 +21,37 @@ final class TrainPipeline {
 
   private TrainPipeline() {}
 
-  /** A new estimator of {@code kind} (logistic or linear) on the encoded features and the training label. */
+  /**
+   * A new estimator of {@code kind} (logistic or linear) on the encoded features and the training
+   * label.
+   */
   static DpSgdEstimator<?, ?> estimator(String kind) {
-    DpSgdEstimator<?, ?> e = kind.equals("logistic") ? new DPLogisticRegression()
-        : new DPLinearRegression().setPredictionCol(SCALED_PREDICTION);
+    DpSgdEstimator<?, ?> e =
+        kind.equals("logistic")
+            ? new DPLogisticRegression()
+            : new DPLinearRegression().setPredictionCol(SCALED_PREDICTION);
     e.setLabelCol(FeatureSpec.LABEL).setFeaturesCol("features");
     return e;
   }
 
   /** encoder → estimator (→ back to the label's units, for a linear model). */
-  static Pipeline of(String kind, FeatureSpec fs, PublicFeatureEncoder encoder, DpSgdEstimator<?, ?> estimator) {
+  static Pipeline of(
+      String kind, FeatureSpec fs, PublicFeatureEncoder encoder, DpSgdEstimator<?, ?> estimator) {
     List<PipelineStage> stages = new ArrayList<>(List.of(encoder, estimator));
     if (kind.equals("linear")) {
-      // Back to the label's units: the estimator learns the label scaled to [0, 1] by its public bounds.
+      // Back to the label's units: the estimator learns the label scaled to [0, 1] by its public
+      // bounds.
       double lo = fs.label().lower();
       double hi = fs.label().upper();
-      stages.add(new SQLTransformer().setStatement(String.format(Locale.ROOT,
-          "SELECT *, %s * %s + %s AS prediction FROM __THIS__", SCALED_PREDICTION, Double.toString(hi - lo),
-          Double.toString(lo))));
+      stages.add(
+          new SQLTransformer()
+              .setStatement(
+                  String.format(
+                      Locale.ROOT,
+                      "SELECT *, %s * %s + %s AS prediction FROM __THIS__",
+                      SCALED_PREDICTION,
+                      Double.toString(hi - lo),
+                      Double.toString(lo))));
     }
     return new Pipeline().setStages(stages.toArray(PipelineStage[]::new));
   }

@@ -10,8 +10,8 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * The {@code train} job's data, lazily: the input read with the job's options, the numeric
- * features (and a linear model's label) as numbers, the training label added. Reads schemas only.
+ * The {@code train} job's data, lazily: the input read with the job's options, the numeric features
+ * (and a linear model's label) as numbers, the training label added. Reads schemas only.
  */
 final class TrainingData {
   private TrainingData() {}
@@ -31,9 +31,14 @@ final class TrainingData {
     return labelled(numeric(in, raw, fs, kind), fs, kind);
   }
 
-  /** The numeric features, and a linear model's label, as numbers (a CSV read without --schema is strings). */
-  private static Dataset<Row> numeric(JobOptions.Input in, Dataset<Row> data, FeatureSpec fs, String kind) {
-    List<String> columns = new ArrayList<>(fs.numeric().stream().map(FeatureSpec.Numeric::column).toList());
+  /**
+   * The numeric features, and a linear model's label, as numbers (a CSV read without --schema is
+   * strings).
+   */
+  private static Dataset<Row> numeric(
+      JobOptions.Input in, Dataset<Row> data, FeatureSpec fs, String kind) {
+    List<String> columns =
+        new ArrayList<>(fs.numeric().stream().map(FeatureSpec.Numeric::column).toList());
     if (kind.equals("linear")) {
       columns.add(fs.label().column());
     }
@@ -44,18 +49,30 @@ final class TrainingData {
   private static Dataset<Row> labelled(Dataset<Row> data, FeatureSpec fs, String kind) {
     fs.requireLabelColumn(data.schema(), kind);
     if (Arrays.asList(data.columns()).contains(FeatureSpec.LABEL)) {
-      throw new IllegalArgumentException("the input must not have a column named " + FeatureSpec.LABEL
-          + " (the job adds it)");
+      throw new IllegalArgumentException(
+          "the input must not have a column named " + FeatureSpec.LABEL + " (the job adds it)");
     }
-    return data.where(col(fs.label().column()).isNotNull()).withColumn(FeatureSpec.LABEL, fs.trainingLabel(kind));
+    return data.where(col(fs.label().column()).isNotNull())
+        .withColumn(FeatureSpec.LABEL, fs.trainingLabel(kind));
   }
 
   /** The label, as the job prints it. */
   static String describeLabel(FeatureSpec fs, String kind) {
     FeatureSpec.Label l = fs.label();
     return kind.equals("logistic")
-        ? "'" + l.column() + "': 1 when " + (l.match().equals("prefix") ? "it starts with" : "it equals") + " '"
-            + l.positive() + "', else 0"
-        : "'" + l.column() + "' clamped to [" + l.lower() + ", " + l.upper() + "], scaled to [0, 1]";
+        ? "'"
+            + l.column()
+            + "': 1 when "
+            + (l.match().equals("prefix") ? "it starts with" : "it equals")
+            + " '"
+            + l.positive()
+            + "', else 0"
+        : "'"
+            + l.column()
+            + "' clamped to ["
+            + l.lower()
+            + ", "
+            + l.upper()
+            + "], scaled to [0, 1]";
   }
 }

@@ -23,18 +23,48 @@ class CsvOptionsAfterChargeReviewTest {
   @TempDir Path tmp;
 
   @Test
-  void aggregate_csvOptionThatFailsOnALongValue_isRefusedOrHarmless_neverChargedThenFailed() throws Exception {
+  void aggregate_csvOptionThatFailsOnALongValue_isRefusedOrHarmless_neverChargedThenFailed()
+      throws Exception {
     Path csv = tmp.resolve("people.csv");
-    // One private value (a name, the group key) is longer than the limit. (Had the query not used the
-    // column, Spark's column pruning would skip it and the run succeeds: the failure is value-dependent.)
+    // One private value (a name, the group key) is longer than the limit. (Had the query not used
+    // the
+    // column, Spark's column pruning would skip it and the run succeeds: the failure is
+    // value-dependent.)
     Files.writeString(csv, "name,age\nann,30\nbob,41\nbartholomew,52\n");
     Path ledger = tmp.resolve("ledger");
-    Run r = job(AggregateJob::run, List.of("--input", csv.toString(), "--csv-option", "maxCharsPerColumn=4",
-        "--row-is-unit", "--group-by", "name", "--stat", "count", "--epsilon", "0.5", "--delta", "1e-6", "--ledger", ledger.toString(), "--unit", "person",
-        "--key", tmp.resolve("k.key").toString(), "--budget-epsilon", "3", "--budget-delta", "1e-5",
-        "--output", tmp.resolve("out").toString()));
+    Run r =
+        job(
+            AggregateJob::run,
+            List.of(
+                "--input",
+                csv.toString(),
+                "--csv-option",
+                "maxCharsPerColumn=4",
+                "--row-is-unit",
+                "--group-by",
+                "name",
+                "--stat",
+                "count",
+                "--epsilon",
+                "0.5",
+                "--delta",
+                "1e-6",
+                "--ledger",
+                ledger.toString(),
+                "--unit",
+                "person",
+                "--key",
+                tmp.resolve("k.key").toString(),
+                "--budget-epsilon",
+                "3",
+                "--budget-delta",
+                "1e-5",
+                "--output",
+                tmp.resolve("out").toString()));
     boolean chargedThenFailed = r.exit() == SparkJobs.FAILED && !entries(ledger).isEmpty();
-    assertThat(chargedThenFailed).as("charged, then failed on a private value: " + r.all()).isFalse();
+    assertThat(chargedThenFailed)
+        .as("charged, then failed on a private value: " + r.all())
+        .isFalse();
   }
 
   @Test
@@ -43,10 +73,33 @@ class CsvOptionsAfterChargeReviewTest {
     Path csv = tmp.resolve("people.csv");
     Files.writeString(csv, "name,age\nann,30\nbob,41\ncarl" + ",".repeat(20_500) + "\n");
     Path ledger = tmp.resolve("ledger");
-    Run r = job(AggregateJob::run, List.of("--input", csv.toString(), "--row-is-unit", "--group-by", "name",
-        "--stat", "count", "--epsilon", "0.5", "--delta", "1e-6", "--ledger", ledger.toString(), "--unit", "person",
-        "--key", tmp.resolve("k.key").toString(), "--budget-epsilon", "3", "--budget-delta", "1e-5",
-        "--output", tmp.resolve("out").toString()));
+    Run r =
+        job(
+            AggregateJob::run,
+            List.of(
+                "--input",
+                csv.toString(),
+                "--row-is-unit",
+                "--group-by",
+                "name",
+                "--stat",
+                "count",
+                "--epsilon",
+                "0.5",
+                "--delta",
+                "1e-6",
+                "--ledger",
+                ledger.toString(),
+                "--unit",
+                "person",
+                "--key",
+                tmp.resolve("k.key").toString(),
+                "--budget-epsilon",
+                "3",
+                "--budget-delta",
+                "1e-5",
+                "--output",
+                tmp.resolve("out").toString()));
     boolean chargedThenFailed = r.exit() == SparkJobs.FAILED && !entries(ledger).isEmpty();
     assertThat(chargedThenFailed).as("charged, then failed on a private row: " + r.all()).isFalse();
   }

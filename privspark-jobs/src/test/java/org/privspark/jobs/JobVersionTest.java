@@ -24,7 +24,8 @@ class JobVersionTest {
       CommandLine cli = new CommandLine(newInstance(job));
       cli.setOut(new PrintWriter(out));
       assertThat(cli.execute("--version")).as(job.getSimpleName()).isZero();
-      assertThat(out.toString().strip()).as(job.getSimpleName())
+      assertThat(out.toString().strip())
+          .as(job.getSimpleName())
           .matches("privspark-jobs \\Q" + build + "\\E \\(commit ([0-9a-f]{12}|unknown)\\)");
     }
   }
@@ -41,14 +42,16 @@ class JobVersionTest {
     }
     assertThat(bytes.toString(java.nio.charset.StandardCharsets.UTF_8).strip())
         .isEqualTo(JobVersion.line())
-        .startsWith("privspark-jobs " + System.getProperty("privspark.build.version") + " (commit ");
+        .startsWith(
+            "privspark-jobs " + System.getProperty("privspark.build.version") + " (commit ");
   }
 
   /** The job with a session supplier that fails: {@code --version} must not start Spark. */
   private static Object newInstance(Class<?> job) {
-    Supplier<?> noSpark = () -> {
-      throw new AssertionError("--version started a Spark session");
-    };
+    Supplier<?> noSpark =
+        () -> {
+          throw new AssertionError("--version started a Spark session");
+        };
     try {
       return job.getConstructor(Supplier.class).newInstance(noSpark);
     } catch (ReflectiveOperationException e) {

@@ -28,8 +28,11 @@ import org.privspark.jobs.JobFixture.Run;
  * ledger entry, each with its result and receipt; refusals charge nothing.
  */
 class ReportJobTest {
-  /** Three queries: public groups (relative path), private groups with Gaussian noise, a global row. */
-  private static final String MONTHLY = """
+  /**
+   * Three queries: public groups (relative path), private groups with Gaussian noise, a global row.
+   */
+  private static final String MONTHLY =
+      """
       {
         "report": "monthly-statistics",
         "queries": [
@@ -66,9 +69,30 @@ class ReportJobTest {
   }
 
   private List<String> args(Path queries, Path output, Path secret) {
-    List<String> a = new ArrayList<>(List.of("--queries", queries.toString(), "--input", ADULT, "--schema",
-        ADULT_SCHEMA, "--csv-option", "ignoreLeadingWhiteSpace=true", "--row-is-unit", "--ledger", ledger.toString(),
-        "--unit", "person", "--key", key.toString(), "--budget-epsilon", "2", "--budget-delta", "1e-5", "--output", output.toString()));
+    List<String> a =
+        new ArrayList<>(
+            List.of(
+                "--queries",
+                queries.toString(),
+                "--input",
+                ADULT,
+                "--schema",
+                ADULT_SCHEMA,
+                "--csv-option",
+                "ignoreLeadingWhiteSpace=true",
+                "--row-is-unit",
+                "--ledger",
+                ledger.toString(),
+                "--unit",
+                "person",
+                "--key",
+                key.toString(),
+                "--budget-epsilon",
+                "2",
+                "--budget-delta",
+                "1e-5",
+                "--output",
+                output.toString()));
     if (secret != null) {
       a.addAll(List.of("--release-secret", secret.toString()));
     }
@@ -84,12 +108,18 @@ class ReportJobTest {
     Path out = tmp.resolve("out");
     Run r = report(args(queries(MONTHLY), out, JobFixture.secretFile(tmp, 3)));
     assertThat(r.exit()).as(r.all()).isZero();
-    assertThat(r.out()).contains("charged ledger entry 1 for all 3 queries").doesNotContain("32561")
+    assertThat(r.out())
+        .contains("charged ledger entry 1 for all 3 queries")
+        .doesNotContain("32561")
         .contains("report:            monthly-statistics (3 queries)");
 
-    assertThat(resultText(out.resolve("people-by-education")).lines().count()).isEqualTo(1 + EDUCATION.size());
-    assertThat(resultText(out.resolve("hours")).lines().toList()).hasSize(2)
-        .first().asString().startsWith("mean_hours_per_week,");
+    assertThat(resultText(out.resolve("people-by-education")).lines().count())
+        .isEqualTo(1 + EDUCATION.size());
+    assertThat(resultText(out.resolve("hours")).lines().toList())
+        .hasSize(2)
+        .first()
+        .asString()
+        .startsWith("mean_hours_per_week,");
     assertThat(resultText(out.resolve("age-by-occupation")).lines().count()).isBetween(11L, 16L);
     for (String name : List.of("people-by-education", "age-by-occupation", "hours")) {
       JsonNode receipt = receiptVerifies(out.resolve(name + ".receipt.json"), pub);
@@ -114,7 +144,8 @@ class ReportJobTest {
     Run b = report(args(q, tmp.resolve("b"), secret));
     assertThat(b.exit()).as(b.all()).isZero();
     for (String name : List.of("people-by-education", "age-by-occupation", "hours")) {
-      assertThat(resultText(tmp.resolve("b").resolve(name))).as(name)
+      assertThat(resultText(tmp.resolve("b").resolve(name)))
+          .as(name)
           .isEqualTo(resultText(tmp.resolve("a").resolve(name)));
     }
   }
@@ -122,25 +153,35 @@ class ReportJobTest {
   @Test
   void forQuery_distinctNames_giveDistinctSecretsFromOneReportSecret() {
     Secret report = Secret.fromBytes(new byte[32]);
-    assertThat(ReleaseSecrets.forQuery(report, "a")).isEqualTo(ReleaseSecrets.forQuery(report, "a"))
-        .isNotEqualTo(ReleaseSecrets.forQuery(report, "b")).isNotEqualTo(report);
+    assertThat(ReleaseSecrets.forQuery(report, "a"))
+        .isEqualTo(ReleaseSecrets.forQuery(report, "a"))
+        .isNotEqualTo(ReleaseSecrets.forQuery(report, "b"))
+        .isNotEqualTo(report);
   }
 
   @ParameterizedTest(name = "{0}")
-  @CsvSource(delimiter = '|', value = {
-      "unknown field|\"epsilon\": 0.25}|\"epsilon\": 0.25, \"delt\": 1e-6}|Unrecognized field \"delt\"",
-      "missing epsilon|\"epsilon\": 0.25}|\"epsilom\": 0.25}|(at queries[0].epsilon)",
-      "missing column|\"column\": \"age\"|\"column\": \"height\"|query 'age-by-occupation': statistic mean: no column `height` in the input",
-      "duplicate name|\"name\": \"hours\"|\"name\": \"people-by-education\"|'people-by-education' appears twice",
-      "bad noise|\"gaussian\"|\"cauchy\"|noise must be laplace, gaussian or auto",
-      "bad rank|[0.5, 0.9]|[0.5, 1.9]|ranks of quantiles of 'hours_per_week' must be in [0, 1]",
-      "not json|\"queries\": [|\"queries\": [[|--queries",
-      "missing public groups|education.csv|nowhere.csv|publicGroups of query 'people-by-education'",
-      "private groups, no delta|\"delta\": 1e-6, |\"delta\": 0, |delta must be > 0",
-  })
-  void report_badQueryFile_exitsTwoAndCreatesNothing(String what, String from, String to, String message)
-      throws Exception {
-    String json = MONTHLY.replaceFirst(java.util.regex.Pattern.quote(from), java.util.regex.Matcher.quoteReplacement(to));
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "unknown field|\"epsilon\": 0.25}|\"epsilon\": 0.25, \"delt\": 1e-6}|Unrecognized field"
+            + " \"delt\"",
+        "missing epsilon|\"epsilon\": 0.25}|\"epsilom\": 0.25}|(at queries[0].epsilon)",
+        "missing column|\"column\": \"age\"|\"column\": \"height\"|query 'age-by-occupation':"
+            + " statistic mean: no column `height` in the input",
+        "duplicate name|\"name\": \"hours\"|\"name\": \"people-by-education\"|'people-by-education'"
+            + " appears twice",
+        "bad noise|\"gaussian\"|\"cauchy\"|noise must be laplace, gaussian or auto",
+        "bad rank|[0.5, 0.9]|[0.5, 1.9]|ranks of quantiles of 'hours_per_week' must be in [0, 1]",
+        "not json|\"queries\": [|\"queries\": [[|--queries",
+        "missing public groups|education.csv|nowhere.csv|publicGroups of query"
+            + " 'people-by-education'",
+        "private groups, no delta|\"delta\": 1e-6, |\"delta\": 0, |delta must be > 0",
+      })
+  void report_badQueryFile_exitsTwoAndCreatesNothing(
+      String what, String from, String to, String message) throws Exception {
+    String json =
+        MONTHLY.replaceFirst(
+            java.util.regex.Pattern.quote(from), java.util.regex.Matcher.quoteReplacement(to));
     assertThat(json).as(what).isNotEqualTo(MONTHLY);
     Run r = report(args(queries(json), tmp.resolve("out"), null));
     assertThat(r.exit()).as(r.all()).isEqualTo(2);
@@ -152,7 +193,8 @@ class ReportJobTest {
 
   @Test
   void report_overBudget_exitsThreeAndChargesNoQuery() throws Exception {
-    // The third query alone would fit in what remains after the first report; the whole report does not.
+    // The third query alone would fit in what remains after the first report; the whole report does
+    // not.
     assertThat(report(args(queries(MONTHLY), tmp.resolve("first"), null)).exit()).isZero();
     List<String> before = entries(ledger);
     double spent = auditVerifies(ledger, pub).get("spentEpsilon").asDouble();
@@ -169,12 +211,14 @@ class ReportJobTest {
   void readSpec_exampleOfTheDocs_parsesEveryField() throws Exception {
     ReportSpec spec = ReportSpec.read(queries(MONTHLY));
     assertThat(spec.report()).isEqualTo("monthly-statistics");
-    assertThat(spec.queries()).extracting(QuerySpec::name).containsExactly("people-by-education", "age-by-occupation",
-        "hours");
+    assertThat(spec.queries())
+        .extracting(QuerySpec::name)
+        .containsExactly("people-by-education", "age-by-occupation", "hours");
     QuerySpec age = spec.queries().get(1);
     assertThat(age.delta()).isEqualTo(1e-6);
     assertThat(age.maxGroupsContributed()).isEqualTo(1);
     assertThat(age.statistics().get(1)).hasToString("mean:age:17.0:90.0");
-    assertThat(spec.queries().get(0).publicGroups()).isEqualTo(tmp.resolve("education.csv").toString());
+    assertThat(spec.queries().get(0).publicGroups())
+        .isEqualTo(tmp.resolve("education.csv").toString());
   }
 }

@@ -24,11 +24,36 @@ class RoundCountsTest {
   @TempDir Path tmp;
 
   private List<String> aggregate(String name, Path secret, String... extra) {
-    List<String> args = new ArrayList<>(List.of("--input", ADULT, "--schema", ADULT_SCHEMA,
-        "--row-is-unit", "--group-by", "sex", "--public-groups", sexes().toString(),
-        "--stat", "count", "--stat", "mean:age:17:90", "--epsilon", "1", "--ledger", tmp.resolve(name + "-ledger").toString(),
-        "--unit", "person", "--key", tmp.resolve(name + ".key").toString(), "--budget-epsilon", "3",
-        "--release-secret", secret.toString(), "--output", tmp.resolve(name).toString()));
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "--input",
+                ADULT,
+                "--schema",
+                ADULT_SCHEMA,
+                "--row-is-unit",
+                "--group-by",
+                "sex",
+                "--public-groups",
+                sexes().toString(),
+                "--stat",
+                "count",
+                "--stat",
+                "mean:age:17:90",
+                "--epsilon",
+                "1",
+                "--ledger",
+                tmp.resolve(name + "-ledger").toString(),
+                "--unit",
+                "person",
+                "--key",
+                tmp.resolve(name + ".key").toString(),
+                "--budget-epsilon",
+                "3",
+                "--release-secret",
+                secret.toString(),
+                "--output",
+                tmp.resolve(name).toString()));
     args.addAll(List.of(extra));
     return args;
   }
@@ -44,8 +69,13 @@ class RoundCountsTest {
   }
 
   private static List<Row> rows(Path dir) {
-    return JobFixture.spark().read().option("header", "true").option("inferSchema", "true").csv(dir.toString())
-        .orderBy("sex").collectAsList();
+    return JobFixture.spark()
+        .read()
+        .option("header", "true")
+        .option("inferSchema", "true")
+        .csv(dir.toString())
+        .orderBy("sex")
+        .collectAsList();
   }
 
   @Test
@@ -63,10 +93,15 @@ class RoundCountsTest {
       double count = ((Number) p.get(i).getAs("count")).doubleValue();
       double low = ((Number) p.get(i).getAs("count_ci_low")).doubleValue();
       double high = ((Number) p.get(i).getAs("count_ci_high")).doubleValue();
-      assertThat(count).as("the unrounded release is not already an integer").isNotEqualTo(Math.rint(count));
-      assertThat(((Number) r.get(i).getAs("count")).longValue()).isEqualTo((long) Math.floor(count + 0.5));
-      assertThat(((Number) r.get(i).getAs("count_ci_low")).longValue()).isEqualTo((long) Math.floor(low));
-      assertThat(((Number) r.get(i).getAs("count_ci_high")).longValue()).isEqualTo((long) Math.ceil(high));
+      assertThat(count)
+          .as("the unrounded release is not already an integer")
+          .isNotEqualTo(Math.rint(count));
+      assertThat(((Number) r.get(i).getAs("count")).longValue())
+          .isEqualTo((long) Math.floor(count + 0.5));
+      assertThat(((Number) r.get(i).getAs("count_ci_low")).longValue())
+          .isEqualTo((long) Math.floor(low));
+      assertThat(((Number) r.get(i).getAs("count_ci_high")).longValue())
+          .isEqualTo((long) Math.ceil(high));
       assertThat(r.get(i).<Object>getAs("count")).isInstanceOf(Integer.class);
       assertThat(((Number) r.get(i).getAs("count_noise_std")).doubleValue())
           .isEqualTo(((Number) p.get(i).getAs("count_noise_std")).doubleValue());
@@ -78,16 +113,41 @@ class RoundCountsTest {
   @Test
   void report_roundInTheQueryFile_roundsThatCountOnly() throws Exception {
     Path q = tmp.resolve("q.json");
-    Files.writeString(q, """
+    Files.writeString(
+        q,
+        """
         {"report": "r", "queries": [{"name": "people", "epsilon": 1, "statistics": [
           {"kind": "count", "round": true}, {"kind": "count-distinct-units"}]}]}
         """);
-    Run r = job(ReportJob::run, List.of("--queries", q.toString(), "--input", ADULT, "--schema", ADULT_SCHEMA,
-        "--row-is-unit", "--ledger", tmp.resolve("ledger").toString(), "--unit", "person", "--key",
-        tmp.resolve("k.key").toString(), "--budget-epsilon", "3", "--output", tmp.resolve("out").toString()));
+    Run r =
+        job(
+            ReportJob::run,
+            List.of(
+                "--queries",
+                q.toString(),
+                "--input",
+                ADULT,
+                "--schema",
+                ADULT_SCHEMA,
+                "--row-is-unit",
+                "--ledger",
+                tmp.resolve("ledger").toString(),
+                "--unit",
+                "person",
+                "--key",
+                tmp.resolve("k.key").toString(),
+                "--budget-epsilon",
+                "3",
+                "--output",
+                tmp.resolve("out").toString()));
     assertThat(r.exit()).as(r.all()).isZero();
-    Row row = JobFixture.spark().read().option("header", "true").option("inferSchema", "true")
-        .csv(tmp.resolve("out/people").toString()).first();
+    Row row =
+        JobFixture.spark()
+            .read()
+            .option("header", "true")
+            .option("inferSchema", "true")
+            .csv(tmp.resolve("out/people").toString())
+            .first();
     assertThat(row.<Object>getAs("count")).isInstanceOf(Integer.class);
     assertThat(row.<Object>getAs("count_ci_low")).isInstanceOf(Integer.class);
     assertThat(row.<Object>getAs("count_distinct_units")).isInstanceOf(Double.class);
@@ -96,13 +156,33 @@ class RoundCountsTest {
   @Test
   void report_roundOnAMean_refusedBeforeAnythingIsCharged() throws Exception {
     Path q = tmp.resolve("q.json");
-    Files.writeString(q, """
+    Files.writeString(
+        q,
+        """
         {"report": "r", "queries": [{"name": "ages", "epsilon": 1, "statistics": [
           {"kind": "mean", "column": "age", "lower": 17, "upper": 90, "round": true}]}]}
         """);
-    Run r = job(ReportJob::run, List.of("--queries", q.toString(), "--input", ADULT, "--schema", ADULT_SCHEMA,
-        "--row-is-unit", "--ledger", tmp.resolve("ledger").toString(), "--unit", "person", "--key",
-        tmp.resolve("k.key").toString(), "--budget-epsilon", "3", "--output", tmp.resolve("out").toString()));
+    Run r =
+        job(
+            ReportJob::run,
+            List.of(
+                "--queries",
+                q.toString(),
+                "--input",
+                ADULT,
+                "--schema",
+                ADULT_SCHEMA,
+                "--row-is-unit",
+                "--ledger",
+                tmp.resolve("ledger").toString(),
+                "--unit",
+                "person",
+                "--key",
+                tmp.resolve("k.key").toString(),
+                "--budget-epsilon",
+                "3",
+                "--output",
+                tmp.resolve("out").toString()));
     assertThat(r.exit()).as(r.all()).isEqualTo(2);
     assertThat(r.err()).contains("cannot be rounded");
     assertThat(tmp.resolve("ledger")).doesNotExist();

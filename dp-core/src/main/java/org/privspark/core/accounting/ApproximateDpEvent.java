@@ -5,9 +5,9 @@ import org.privspark.core.Check;
 /**
  * A mechanism that is only (ε, δ)-DP, such as private partition selection.
  *
- * <p>Accounted as δ-approximate RDP (Bun &amp; Steinke 2016, §8): the pure-DP curve of
- * {@link PureDpEvent} at ε, plus an additive δ that composition sums and that the conversion to
- * (ε, δ) takes off the target δ before it uses the curve.
+ * <p>Accounted as δ-approximate RDP (Bun &amp; Steinke 2016, §8): the pure-DP curve of {@link
+ * PureDpEvent} at ε, plus an additive δ that composition sums and that the conversion to (ε, δ)
+ * takes off the target δ before it uses the curve.
  *
  * @param epsilon ε &gt; 0
  * @param delta δ in (0, 1)

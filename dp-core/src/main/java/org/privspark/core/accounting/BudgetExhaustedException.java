@@ -10,13 +10,24 @@ import java.util.Locale;
 public final class BudgetExhaustedException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
-  /** @serial the budget's ε */
+  /**
+   * @serial the budget's ε
+   */
   private final double budgetEpsilon;
-  /** @serial the budget's δ */
+
+  /**
+   * @serial the budget's δ
+   */
   private final double budgetDelta;
-  /** @serial ε spent before the refused event */
+
+  /**
+   * @serial ε spent before the refused event
+   */
   private final double spentEpsilon;
-  /** @serial ε the budget would have reached with the refused event */
+
+  /**
+   * @serial ε the budget would have reached with the refused event
+   */
   private final double requestedEpsilon;
 
   /**
@@ -30,13 +41,24 @@ public final class BudgetExhaustedException extends RuntimeException {
    * @param requestedEpsilon ε the budget would have reached with it
    * @param detail appended to the message; empty for none
    */
-  public BudgetExhaustedException(double budgetEpsilon, double budgetDelta, double spentEpsilon,
-      double requestedEpsilon, String detail) {
-    super(String.format(Locale.ROOT,
-        "privacy budget exhausted: the budget is (epsilon=%s, delta=%s); spent so far epsilon=%.6g"
-            + " (remaining epsilon=%.6g); this event would bring epsilon to %.6g%s",
-        budgetEpsilon, budgetDelta, spentEpsilon, Math.max(0, budgetEpsilon - spentEpsilon),
-        requestedEpsilon, detail));
+  public BudgetExhaustedException(
+      double budgetEpsilon,
+      double budgetDelta,
+      double spentEpsilon,
+      double requestedEpsilon,
+      String detail) {
+    super(
+        String.format(
+            Locale.ROOT,
+            "privacy budget exhausted: the budget is (epsilon=%s, delta=%s); spent so far"
+                + " epsilon=%.6g (remaining epsilon=%.6g); this event would bring epsilon to"
+                + " %.6g%s",
+            budgetEpsilon,
+            budgetDelta,
+            spentEpsilon,
+            Math.max(0, budgetEpsilon - spentEpsilon),
+            requestedEpsilon,
+            detail));
     this.budgetEpsilon = budgetEpsilon;
     this.budgetDelta = budgetDelta;
     this.spentEpsilon = spentEpsilon;

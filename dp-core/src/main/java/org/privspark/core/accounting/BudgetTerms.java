@@ -11,6 +11,7 @@ final class BudgetTerms {
   final double epsilon;
   final double delta;
   final OrderGrid grid;
+
   /** Whom the budget protects; null when undeclared (then claims are not checked). */
   final PrivacyUnit unit;
 
@@ -27,20 +28,28 @@ final class BudgetTerms {
    *
    * @return a copy of {@code releaseId}, or null
    */
-  byte[] checkCharge(PrivacyEvent event, UnitClaim claim, String mechanism, String description, byte[] releaseId) {
+  byte[] checkCharge(
+      PrivacyEvent event, UnitClaim claim, String mechanism, String description, byte[] releaseId) {
     Check.notNull("event", event);
     Check.notNull("mechanism", mechanism);
     Check.notNull("description", description);
     if (releaseId != null && releaseId.length != PrivacyBudget.RELEASE_ID_LENGTH) {
       throw new IllegalArgumentException(
-          "releaseId must be " + PrivacyBudget.RELEASE_ID_LENGTH + " bytes long; got " + releaseId.length);
+          "releaseId must be "
+              + PrivacyBudget.RELEASE_ID_LENGTH
+              + " bytes long; got "
+              + releaseId.length);
     }
     UnitMismatchException.check(unit, claim);
     return releaseId == null ? null : releaseId.clone();
   }
 
   String describe(PrivacyGuarantee spent) {
-    return String.format(Locale.ROOT, "PrivacyBudget[epsilon=%s, delta=%s, spent epsilon=%.6g]",
-        epsilon, delta, spent.epsilon());
+    return String.format(
+        Locale.ROOT,
+        "PrivacyBudget[epsilon=%s, delta=%s, spent epsilon=%.6g]",
+        epsilon,
+        delta,
+        spent.epsilon());
   }
 }

@@ -8,11 +8,12 @@ import org.privspark.core.Check;
 
 /**
  * Finds the smallest noise that meets a target (ε, δ). Every answer errs toward more noise: the
- * searches return the upper end of their final bracket, which is known to satisfy the target, and
- * σ = z·Δ is rounded up.
+ * searches return the upper end of their final bracket, which is known to satisfy the target, and σ
+ * = z·Δ is rounded up.
  */
 public final class Calibration {
   private static final double RELATIVE_TOLERANCE = 1e-12;
+
   /**
    * The analytic Gaussian's log δ is computed from normal tails (commons-math's erfc, accurate to
    * about 1e-15 relative) and one log-difference; the target is lowered by this much (a relative
@@ -25,8 +26,8 @@ public final class Calibration {
   /**
    * The smallest σ for which one Gaussian release of L2 sensitivity Δ is (ε, δ)-DP, by the exact
    * characterisation of the analytic Gaussian mechanism (Balle &amp; Wang 2018, "Improving the
-   * Gaussian Mechanism for Differential Privacy", Thm. 8):
-   * δ(σ) = Φ(Δ/(2σ) − εσ/Δ) − e^ε Φ(−Δ/(2σ) − εσ/Δ), which decreases in σ.
+   * Gaussian Mechanism for Differential Privacy", Thm. 8): δ(σ) = Φ(Δ/(2σ) − εσ/Δ) − e^ε Φ(−Δ/(2σ)
+   * − εσ/Δ), which decreases in σ.
    *
    * @param epsilon ε, finite and &gt; 0
    * @param delta δ, in (0, 1)
@@ -78,8 +79,9 @@ public final class Calibration {
     Check.notNull("grid", grid);
     double multiplier =
         smallestPositive(
-            z -> RdpAccountant.epsilonOf(GaussianEvent.withNoiseMultiplier(z), delta, grid).epsilon()
-                <= epsilon,
+            z ->
+                RdpAccountant.epsilonOf(GaussianEvent.withNoiseMultiplier(z), delta, grid).epsilon()
+                    <= epsilon,
             1.0);
     return Directed.multiplyUp(multiplier, l2Sensitivity);
   }
@@ -104,9 +106,10 @@ public final class Calibration {
     Check.inOpen("delta", delta, 0.0, 1.0);
     Check.notNull("grid", grid);
     return smallestPositive(
-        z -> RdpAccountant.epsilonOf(new SampledGaussianEvent(sampleRate, z, steps), delta, grid)
-                .epsilon()
-            <= epsilon,
+        z ->
+            RdpAccountant.epsilonOf(new SampledGaussianEvent(sampleRate, z, steps), delta, grid)
+                    .epsilon()
+                <= epsilon,
         1.0);
   }
 

@@ -15,8 +15,10 @@ public record Charge(byte[] releaseId, String ledgerOrigin, long ledgerIndex, Un
   public Charge {
     releaseId = releaseId == null ? null : releaseId.clone();
     if ((ledgerOrigin == null) != (ledgerIndex == 0) || ledgerIndex < 0) {
-      throw new IllegalArgumentException("ledgerIndex must be >= 1 with a ledgerOrigin and 0 without one;"
-          + " got " + ledgerIndex);
+      throw new IllegalArgumentException(
+          "ledgerIndex must be >= 1 with a ledgerOrigin and 0 without one;"
+              + " got "
+              + ledgerIndex);
     }
   }
 

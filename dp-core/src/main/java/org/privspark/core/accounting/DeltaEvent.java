@@ -7,7 +7,8 @@ import org.privspark.core.Check;
  * chance that Gaussian partition selection releases a group that a single unit created, on top of
  * the Gaussian noise whose curve is charged separately.
  *
- * <p>RDP curve 0, additive δ, pure ε 0 (accounted as δ-approximate RDP, Bun &amp; Steinke 2016, §8).
+ * <p>RDP curve 0, additive δ, pure ε 0 (accounted as δ-approximate RDP, Bun &amp; Steinke 2016,
+ * §8).
  *
  * @param delta δ in (0, 1)
  */

@@ -6,8 +6,8 @@ package org.privspark.core.accounting;
  *
  * <p>Each operation rounds to nearest, then asks whether that fell on the wrong side of the exact
  * result and, only then, moves one ulp. The residual that decides it is computed exactly with one
- * fused multiply-add: for a product p = fl(ab), ab − p is a double (Dekker); for a quotient
- * q = fl(a/b), a − qb is a double (the remainder of a division). Both hold when nothing underflows,
+ * fused multiply-add: for a product p = fl(ab), ab − p is a double (Dekker); for a quotient q =
+ * fl(a/b), a − qb is a double (the remainder of a division). Both hold when nothing underflows,
  * which the guard {@link #SAFE} ensures; below it (results under about 2^-968, far below any cost
  * that matters) the result moves one ulp unconditionally, which is just as safe. Sums use {@link
  * RdpCurve#addRoundingUp}.
@@ -64,8 +64,8 @@ final class Directed {
   /**
    * An upper bound on the exact value of an elementary function (log, exp, log1p, expm1, …) from
    * its {@link StrictMath} result, which fdlibm computes with an error below one ulp: two ulps up,
-   * so that a result just below a power of two (whose ulp above is twice its ulp below) is
-   * covered too.
+   * so that a result just below a power of two (whose ulp above is twice its ulp below) is covered
+   * too.
    */
   static double above(double computed) {
     return Math.nextUp(Math.nextUp(computed));

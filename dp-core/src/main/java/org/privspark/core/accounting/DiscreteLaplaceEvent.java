@@ -3,12 +3,11 @@ package org.privspark.core.accounting;
 import org.privspark.core.Check;
 
 /**
- * The discrete Laplace mechanism: P(x) ∝ e^{−|x|/t} noise on an integer query of L1 sensitivity
- * Δ; pure (Δ/t)-DP (Canonne, Kamath &amp; Steinke 2020, §2.2).
+ * The discrete Laplace mechanism: P(x) ∝ e^{−|x|/t} noise on an integer query of L1 sensitivity Δ;
+ * pure (Δ/t)-DP (Canonne, Kamath &amp; Steinke 2020, §2.2).
  *
- * <p>RDP: the pure-DP curve of {@link PureDpEvent} at ε = Δ/t. At Δ = 1 this is exact: the
- * privacy loss of a unit shift takes only the values ±1/t with randomized response's
- * probabilities.
+ * <p>RDP: the pure-DP curve of {@link PureDpEvent} at ε = Δ/t. At Δ = 1 this is exact: the privacy
+ * loss of a unit shift takes only the values ±1/t with randomized response's probabilities.
  *
  * @param scale the scale t &gt; 0
  * @param l1Sensitivity the query's L1 sensitivity Δ &gt; 0

@@ -13,6 +13,7 @@ import org.privspark.core.Check;
 final class InMemoryBudget implements PrivacyBudget {
   private final BudgetTerms terms;
   private final RdpAccountant accountant;
+
   /** Release ids of the secret-keyed spends admitted so far; guarded by this. */
   private final Set<ByteBuffer> releaseIds = new HashSet<>();
 
@@ -48,7 +49,8 @@ final class InMemoryBudget implements PrivacyBudget {
   }
 
   @Override
-  public Charge charge(PrivacyEvent event, UnitClaim claim, String mechanism, String description, byte[] releaseId) {
+  public Charge charge(
+      PrivacyEvent event, UnitClaim claim, String mechanism, String description, byte[] releaseId) {
     byte[] id = terms.checkCharge(event, claim, mechanism, description, releaseId);
     BudgetExhaustedException refusal = admit(event, id == null ? null : ByteBuffer.wrap(id));
     if (refusal != null) {
@@ -82,7 +84,11 @@ final class InMemoryBudget implements PrivacyBudget {
         return null;
       }
       PrivacyGuarantee now = accountant.epsilon(delta);
-      return new BudgetExhaustedException(epsilon, delta, now.epsilon(), after.epsilon(),
+      return new BudgetExhaustedException(
+          epsilon,
+          delta,
+          now.epsilon(),
+          after.epsilon(),
           newDelta > delta ? " and its additive delta to " + newDelta : "");
     }
   }

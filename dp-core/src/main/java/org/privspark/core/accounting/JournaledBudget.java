@@ -47,7 +47,8 @@ final class JournaledBudget implements PrivacyBudget {
   }
 
   @Override
-  public Charge charge(PrivacyEvent event, UnitClaim claim, String mechanism, String description, byte[] releaseId) {
+  public Charge charge(
+      PrivacyEvent event, UnitClaim claim, String mechanism, String description, byte[] releaseId) {
     byte[] id = terms.checkCharge(event, claim, mechanism, description, releaseId);
     return journal.record(event, claim, mechanism, description, id);
   }

@@ -6,8 +6,8 @@ import java.util.List;
 import org.privspark.core.Check;
 
 /**
- * The Rényi orders α at which an accountant tracks privacy loss: strictly increasing, each
- * finite and &gt; 1.
+ * The Rényi orders α at which an accountant tracks privacy loss: strictly increasing, each finite
+ * and &gt; 1.
  *
  * <p>Every {@link RdpCurve} is tied to one grid; curves on different grids never mix. The
  * conversion to (ε, δ) takes the best order of the grid, so a finer grid gives a tighter (never a
@@ -16,6 +16,7 @@ import org.privspark.core.Check;
 public final class OrderGrid {
   /** The largest accepted order: α − 1 is exact up to here. */
   public static final double MAX_ORDER = 0x1p52;
+
   private static final OrderGrid DEFAULT = build(true);
   private static final OrderGrid OPACUS = build(false);
 
@@ -33,7 +34,8 @@ public final class OrderGrid {
     for (int i = 0; i < orders.length; i++) {
       logOrdersBelow[i] = Directed.below(StrictMath.log(orders[i]));
       // −1/α rounded toward zero, so that log1p of it is not below log(1 − 1/α), then its ulp.
-      logOneMinusInverseAbove[i] = Directed.above(StrictMath.log1p(-Directed.divideDown(1, orders[i])));
+      logOneMinusInverseAbove[i] =
+          Directed.above(StrictMath.log1p(-Directed.divideDown(1, orders[i])));
     }
   }
 
@@ -75,7 +77,8 @@ public final class OrderGrid {
       }
       if (copy[i] > MAX_ORDER) {
         // Below it α − 1 is an exact double, which the rounding-up of every cost relies on.
-        throw new IllegalArgumentException("orders[" + i + "] must be at most 2^52; got " + copy[i]);
+        throw new IllegalArgumentException(
+            "orders[" + i + "] must be at most 2^52; got " + copy[i]);
       }
       if (i > 0 && !(copy[i] > copy[i - 1])) {
         throw new IllegalArgumentException(
@@ -86,8 +89,8 @@ public final class OrderGrid {
   }
 
   /**
-   * Parses {@code default}, {@code opacus}, or a comma-separated list of orders such as
-   * {@code 1.5,2,4,8,16,32}.
+   * Parses {@code default}, {@code opacus}, or a comma-separated list of orders such as {@code
+   * 1.5,2,4,8,16,32}.
    *
    * @param spec {@code default}, {@code opacus} or a list of orders
    * @return the grid
@@ -110,7 +113,8 @@ public final class OrderGrid {
       } catch (NumberFormatException e) {
         throw new IllegalArgumentException(
             "orders must be 'default', 'opacus' or a comma-separated list of numbers > 1; got '"
-                + parts[i].trim() + "'");
+                + parts[i].trim()
+                + "'");
       }
     }
     return of(values);

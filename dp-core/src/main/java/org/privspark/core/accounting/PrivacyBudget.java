@@ -31,8 +31,8 @@ public sealed interface PrivacyBudget permits InMemoryBudget, JournaledBudget {
   }
 
   /**
-   * An in-memory budget of (ε, δ): ε finite and &gt; 0; δ in [0, 1). With δ = 0 only events with
-   * a pure-DP bound can be admitted.
+   * An in-memory budget of (ε, δ): ε finite and &gt; 0; δ in [0, 1). With δ = 0 only events with a
+   * pure-DP bound can be admitted.
    *
    * @param epsilon the budget's ε
    * @param delta the budget's δ
@@ -44,8 +44,8 @@ public sealed interface PrivacyBudget permits InMemoryBudget, JournaledBudget {
   }
 
   /**
-   * An in-memory budget of (ε, δ) that protects {@code unit}: it admits only releases that claim
-   * to protect that unit ({@link #charge}).
+   * An in-memory budget of (ε, δ) that protects {@code unit}: it admits only releases that claim to
+   * protect that unit ({@link #charge}).
    *
    * @param epsilon the budget's ε
    * @param delta the budget's δ
@@ -59,9 +59,9 @@ public sealed interface PrivacyBudget permits InMemoryBudget, JournaledBudget {
   }
 
   /**
-   * A budget of (ε, δ) whose spends are recorded in, and admitted by, {@code journal} (a ledger):
-   * a spend returns only once it is durable, and the journal refuses spends past the budget,
-   * counting every other writer's spends too.
+   * A budget of (ε, δ) whose spends are recorded in, and admitted by, {@code journal} (a ledger): a
+   * spend returns only once it is durable, and the journal refuses spends past the budget, counting
+   * every other writer's spends too.
    *
    * @param epsilon the budget's ε
    * @param delta the budget's δ
@@ -69,12 +69,17 @@ public sealed interface PrivacyBudget permits InMemoryBudget, JournaledBudget {
    * @param journal where spends are recorded and admitted; its unit is the budget's
    * @return the budget
    */
-  static PrivacyBudget journaled(double epsilon, double delta, OrderGrid grid, SpendJournal journal) {
+  static PrivacyBudget journaled(
+      double epsilon, double delta, OrderGrid grid, SpendJournal journal) {
     Check.notNull("journal", journal);
-    return new JournaledBudget(new BudgetTerms(epsilon, delta, grid, journal.unit().orElse(null)), journal);
+    return new JournaledBudget(
+        new BudgetTerms(epsilon, delta, grid, journal.unit().orElse(null)), journal);
   }
 
-  /** The privacy unit this budget protects, or empty when it declares none (claims are then not checked). */
+  /**
+   * The privacy unit this budget protects, or empty when it declares none (claims are then not
+   * checked).
+   */
   Optional<PrivacyUnit> unit();
 
   /**
@@ -158,12 +163,15 @@ public sealed interface PrivacyBudget permits InMemoryBudget, JournaledBudget {
    * @throws BudgetExhaustedException if the budget cannot afford the event; nothing changes
    * @throws ReleaseIdReusedException if the id was admitted before; nothing changes
    */
-  Charge charge(PrivacyEvent event, UnitClaim claim, String mechanism, String description, byte[] releaseId);
+  Charge charge(
+      PrivacyEvent event, UnitClaim claim, String mechanism, String description, byte[] releaseId);
 
   /** The (ε, δ) spent so far, read at this budget's δ. */
   PrivacyGuarantee spent();
 
-  /** ε still available at this budget's δ (the budget's ε minus the ε spent so far, rounded down). */
+  /**
+   * ε still available at this budget's δ (the budget's ε minus the ε spent so far, rounded down).
+   */
   default double remainingEpsilon() {
     return Math.max(0, Directed.subtractDown(epsilon(), spent().epsilon()));
   }

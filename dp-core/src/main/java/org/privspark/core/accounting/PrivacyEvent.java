@@ -4,14 +4,14 @@ package org.privspark.core.accounting;
  * What one release costs, described by its mechanism and parameters.
  *
  * <p>Every event has a Rényi-DP curve α ↦ ε(α) (computed on whatever {@link OrderGrid} the
- * accountant uses), an additive δ for mechanisms that are only (ε, δ)-DP (partition selection,
- * for example: the δ-approximate RDP of Bun &amp; Steinke 2016, §8), and, where one exists, a
- * pure-DP ε. Composition adds the curves, the δ's and the pure ε's.
+ * accountant uses), an additive δ for mechanisms that are only (ε, δ)-DP (partition selection, for
+ * example: the δ-approximate RDP of Bun &amp; Steinke 2016, §8), and, where one exists, a pure-DP
+ * ε. Composition adds the curves, the δ's and the pure ε's.
  *
  * <p>Events are immutable values; their constructors validate every parameter. Curves are computed
  * with {@link StrictMath} (and commons-math's pure-Java special functions), never the platform
- * intrinsics of {@link Math}, so that every JVM, and an auditor's recomputation of a ledger
- * entry, gets bit-identical costs.
+ * intrinsics of {@link Math}, so that every JVM, and an auditor's recomputation of a ledger entry,
+ * gets bit-identical costs.
  */
 public sealed interface PrivacyEvent
     permits GaussianEvent,

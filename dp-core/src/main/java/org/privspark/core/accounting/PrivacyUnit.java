@@ -20,26 +20,35 @@ import org.privspark.core.Check;
 public record PrivacyUnit(String name, String definition) {
   /** The longest definition. */
   public static final int MAX_DEFINITION = 1000;
+
   private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_-]{0,63}");
 
   public PrivacyUnit {
     checkName("name", name);
     Check.notNull("definition", definition);
     if (definition.length() > MAX_DEFINITION) {
-      throw new IllegalArgumentException("definition must be at most " + MAX_DEFINITION
-          + " characters; got " + definition.length());
+      throw new IllegalArgumentException(
+          "definition must be at most "
+              + MAX_DEFINITION
+              + " characters; got "
+              + definition.length());
     }
     if (definition.codePoints().anyMatch(PrivacyUnit::unprintable)) {
       // An auditor prints the definition: no character may move or hide what follows it.
-      throw new IllegalArgumentException("definition must not hold control, format or separator characters (tabs,"
-          + " new lines and bidirectional marks included)");
+      throw new IllegalArgumentException(
+          "definition must not hold control, format or separator characters (tabs,"
+              + " new lines and bidirectional marks included)");
     }
   }
 
   private static boolean unprintable(int c) {
     int type = Character.getType(c);
-    return Character.isISOControl(c) || type == Character.FORMAT || type == Character.LINE_SEPARATOR
-        || type == Character.PARAGRAPH_SEPARATOR || type == Character.UNASSIGNED || type == Character.SURROGATE
+    return Character.isISOControl(c)
+        || type == Character.FORMAT
+        || type == Character.LINE_SEPARATOR
+        || type == Character.PARAGRAPH_SEPARATOR
+        || type == Character.UNASSIGNED
+        || type == Character.SURROGATE
         || type == Character.PRIVATE_USE;
   }
 
@@ -56,8 +65,12 @@ public record PrivacyUnit(String name, String definition) {
   public static String checkName(String parameter, String name) {
     Check.notNull(parameter, name);
     if (!NAME.matcher(name).matches()) {
-      throw new IllegalArgumentException(parameter + " must be 1 to 64 characters of a-z, 0-9, '_' and '-',"
-          + " starting with a letter (a unit name such as person); got '" + name + "'");
+      throw new IllegalArgumentException(
+          parameter
+              + " must be 1 to 64 characters of a-z, 0-9, '_' and '-',"
+              + " starting with a letter (a unit name such as person); got '"
+              + name
+              + "'");
     }
     return name;
   }

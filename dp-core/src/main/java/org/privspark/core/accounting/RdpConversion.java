@@ -6,13 +6,13 @@ import org.privspark.core.Check;
  * Conversion of an RDP curve (plus additive δ and optional pure ε) to (ε, δ)-DP.
  *
  * <p>ε for a target δ uses the improved conversion of Canonne, Kamath &amp; Steinke 2020 ("The
- * Discrete Gaussian for Differential Privacy", Prop. 12; equivalently Balle et al. 2020, "Hypothesis
- * testing interpretations and Rényi DP", Thm. 21): at each order α,
- * ε = ε(α) + log((α−1)/α) − (log δ + log α)/(α−1), minimised over the grid.
+ * Discrete Gaussian for Differential Privacy", Prop. 12; equivalently Balle et al. 2020,
+ * "Hypothesis testing interpretations and Rényi DP", Thm. 21): at each order α, ε = ε(α) +
+ * log((α−1)/α) − (log δ + log α)/(α−1), minimised over the grid.
  *
- * <p>δ for a target ε uses the same proposition solved for δ,
- * log δ = (α−1)(ε(α) − ε + log(1 − 1/α)) − log α, together with the total-variation bound
- * δ ≤ √(1 − e^{−ε(α)}) (KL ≤ D_α and Bretagnolle–Huber), minimised over the grid.
+ * <p>δ for a target ε uses the same proposition solved for δ, log δ = (α−1)(ε(α) − ε + log(1 −
+ * 1/α)) − log α, together with the total-variation bound δ ≤ √(1 − e^{−ε(α)}) (KL ≤ D_α and
+ * Bretagnolle–Huber), minimised over the grid.
  *
  * <p>Both directions also use the total-variation bound: if δ ≥ √(1 − e^{−ε(α)}) then ε = 0.
  *
@@ -20,11 +20,11 @@ import org.privspark.core.Check;
  * used, and added back to the reported δ. When every composed event has a pure-DP bound, the pure
  * composition (Σε, additive δ) is also a valid answer and the better of the two is returned.
  *
- * <p><b>Rounding.</b> Every reported ε and δ is an upper bound on the exact value of the formula
- * at the curve it is given: the δ left for the curve is rounded down, log δ and log α are taken
- * from below and log(1 − 1/α) from above (each {@link StrictMath} result is within an ulp, and
- * moves two ulps), and every sum, product and quotient rounds up ({@link Directed}). The same
- * holds for δ at ε, with the sides swapped where a term enters with a minus sign.
+ * <p><b>Rounding.</b> Every reported ε and δ is an upper bound on the exact value of the formula at
+ * the curve it is given: the δ left for the curve is rounded down, log δ and log α are taken from
+ * below and log(1 − 1/α) from above (each {@link StrictMath} result is within an ulp, and moves two
+ * ulps), and every sum, product and quotient rounds up ({@link Directed}). The same holds for δ at
+ * ε, with the sides swapped where a term enters with a minus sign.
  */
 public final class RdpConversion {
   private RdpConversion() {}
@@ -65,7 +65,8 @@ public final class RdpConversion {
     if (bestIndex < 0) {
       return new PrivacyGuarantee(Double.POSITIVE_INFINITY, delta, Double.NaN, false);
     }
-    boolean edge = curve.grid().size() > 1 && (bestIndex == 0 || bestIndex == curve.grid().size() - 1);
+    boolean edge =
+        curve.grid().size() > 1 && (bestIndex == 0 || bestIndex == curve.grid().size() - 1);
     return new PrivacyGuarantee(Math.max(bestEpsilon, 0), delta, bestOrder, edge);
   }
 
@@ -96,12 +97,17 @@ public final class RdpConversion {
         continue;
       }
       // Both bounds on log δ rounded up: √(1 − e^{−ε(α)}), and the proposition solved for δ.
-      double logDelta = r == 0
-          ? Double.NEGATIVE_INFINITY
-          : 0.5 * Directed.above(StrictMath.log(Directed.above(-StrictMath.expm1(-r))));
-      double inner = RdpCurve.addRoundingUp(RdpCurve.addRoundingUp(r, -epsilon), grid.logOneMinusInverseAbove(i));
-      logDelta = Math.min(logDelta,
-          RdpCurve.addRoundingUp(Directed.multiplyUp(a - 1, inner), -grid.logOrderBelow(i)));
+      double logDelta =
+          r == 0
+              ? Double.NEGATIVE_INFINITY
+              : 0.5 * Directed.above(StrictMath.log(Directed.above(-StrictMath.expm1(-r))));
+      double inner =
+          RdpCurve.addRoundingUp(
+              RdpCurve.addRoundingUp(r, -epsilon), grid.logOneMinusInverseAbove(i));
+      logDelta =
+          Math.min(
+              logDelta,
+              RdpCurve.addRoundingUp(Directed.multiplyUp(a - 1, inner), -grid.logOrderBelow(i)));
       if (logDelta < bestLogDelta) {
         bestLogDelta = logDelta;
         bestOrder = a;
@@ -109,11 +115,14 @@ public final class RdpConversion {
       }
     }
     if (pureEpsilon <= epsilon) {
-      return new PrivacyGuarantee(epsilon, Math.min(1, additiveDelta), Double.POSITIVE_INFINITY, false);
+      return new PrivacyGuarantee(
+          epsilon, Math.min(1, additiveDelta), Double.POSITIVE_INFINITY, false);
     }
-    double curveDelta = bestLogDelta == Double.NEGATIVE_INFINITY ? 0 : Directed.above(StrictMath.exp(bestLogDelta));
+    double curveDelta =
+        bestLogDelta == Double.NEGATIVE_INFINITY ? 0 : Directed.above(StrictMath.exp(bestLogDelta));
     double total = Math.min(1, RdpCurve.addRoundingUp(curveDelta, additiveDelta));
-    boolean edge = grid.size() > 1 && bestIndex >= 0 && (bestIndex == 0 || bestIndex == grid.size() - 1);
+    boolean edge =
+        grid.size() > 1 && bestIndex >= 0 && (bestIndex == 0 || bestIndex == grid.size() - 1);
     return new PrivacyGuarantee(epsilon, total, bestOrder, edge);
   }
 }

@@ -6,9 +6,9 @@ import org.privspark.core.Check;
 /**
  * Rényi-DP values ε(α), one per order of an {@link OrderGrid}. Immutable.
  *
- * <p>Additions and multiplications round toward +∞ (one ulp up, only when the exact result is
- * not representable), so that an accumulated curve is never below the exact sum of its parts:
- * every rounding in privacy accounting goes toward a higher cost.
+ * <p>Additions and multiplications round toward +∞ (one ulp up, only when the exact result is not
+ * representable), so that an accumulated curve is never below the exact sum of its parts: every
+ * rounding in privacy accounting goes toward a higher cost.
  */
 public final class RdpCurve {
   private final OrderGrid grid;

@@ -31,6 +31,7 @@ public record SampledGaussianEvent(double sampleRate, double noiseMultiplier, lo
 
   @Override
   public double rdp(double order) {
-    return RdpCurve.multiplyRoundingUp(SampledGaussianRdp.rdp(sampleRate, noiseMultiplier, order), steps);
+    return RdpCurve.multiplyRoundingUp(
+        SampledGaussianRdp.rdp(sampleRate, noiseMultiplier, order), steps);
   }
 }

@@ -6,23 +6,23 @@ import static org.privspark.core.internal.LogMath.logSub;
 import java.util.Arrays;
 
 /**
- * A sum of signed terms given by their logs, with rigorous bounds on the log of the exact sum.
- * Each term comes with a bound η on the error of its computed log t̃, so the exact term lies in
+ * A sum of signed terms given by their logs, with rigorous bounds on the log of the exact sum. Each
+ * term comes with a bound η on the error of its computed log t̃, so the exact term lies in
  * e^{t̃}·[e^{−η}, e^{η}].
  *
  * <p><b>How the bounds are formed.</b> The terms' logs and errors are kept. The bounds scale every
- * term by the largest, M = max t̃: v = e^{t̃ − M} ≤ 1, with t̃ − M rounded by at most
- * 2^-53·|t̃ − M| and the exp within an ulp, so v is within a relative η' = η + 2^-51·(1 + |t̃ − M|)
- * of the exact scaled term (and within 2^-1074 more if it underflows). Each part (positive,
- * negative) is summed with Sum2 of Ogita, Rump &amp; Oishi (2005, "Accurate sum and dot product",
- * Prop. 4.5): for n non-negative summands with sum s its result is within 2^-53·s + γ²_{n−1}·s of
- * s, γ_k = k·2^-53/(1 − k·2^-53), below 2^-52·s while n &lt; 2^26. The error
- * E = Σ v·(e^{η'} − 1) is bounded by Σ v·2η' (or v·2·expm1(η') for η' &gt; 1) + 2^-1073 per term:
- * 2η' ≥ 1.15·(e^{η'} − 1) for η' ≤ 1, which also covers the rounding of E's own sum and of v in it.
- * The exact sum then lies in [P(1 − 2^-51) − N(1 + 2^-51) − E, P(1 + 2^-51) − N(1 − 2^-51) + E]·e^M,
- * and its log is taken rounding outward. Unlike a sum kept in log space, whose every addition loses
- * half an ulp of the running log, this slack does not grow with the number of terms or the size of
- * their logs, which matters when positive and negative terms cancel.
+ * term by the largest, M = max t̃: v = e^{t̃ − M} ≤ 1, with t̃ − M rounded by at most 2^-53·|t̃ −
+ * M| and the exp within an ulp, so v is within a relative η' = η + 2^-51·(1 + |t̃ − M|) of the
+ * exact scaled term (and within 2^-1074 more if it underflows). Each part (positive, negative) is
+ * summed with Sum2 of Ogita, Rump &amp; Oishi (2005, "Accurate sum and dot product", Prop. 4.5):
+ * for n non-negative summands with sum s its result is within 2^-53·s + γ²_{n−1}·s of s, γ_k =
+ * k·2^-53/(1 − k·2^-53), below 2^-52·s while n &lt; 2^26. The error E = Σ v·(e^{η'} − 1) is bounded
+ * by Σ v·2η' (or v·2·expm1(η') for η' &gt; 1) + 2^-1073 per term: 2η' ≥ 1.15·(e^{η'} − 1) for η' ≤
+ * 1, which also covers the rounding of E's own sum and of v in it. The exact sum then lies in [P(1
+ * − 2^-51) − N(1 + 2^-51) − E, P(1 + 2^-51) − N(1 − 2^-51) + E]·e^M, and its log is taken rounding
+ * outward. Unlike a sum kept in log space, whose every addition loses half an ulp of the running
+ * log, this slack does not grow with the number of terms or the size of their logs, which matters
+ * when positive and negative terms cancel.
  *
  * <p>A series that must decide when to stop can ask for a running sum in log space, {@link
  * #logValue()}; it is not a bound, and sums that do not need it skip its cost.
@@ -33,8 +33,10 @@ final class SignedLogSum {
   private final boolean running;
   private double runningPositive = Double.NEGATIVE_INFINITY;
   private double runningNegative = Double.NEGATIVE_INFINITY;
+
   /** Set once a term or its error overflowed (or is NaN): the bounds are then ±∞. */
   private boolean unbounded;
+
   private Scaled scaled;
 
   /** A sum; {@code running} keeps the log-space running sum that {@link #logValue()} returns. */
@@ -89,9 +91,10 @@ final class SignedLogSum {
     if (s == null) {
       return Double.NEGATIVE_INFINITY;
     }
-    double bound = RdpCurve.addRoundingUp(
-        RdpCurve.addRoundingUp(Directed.multiplyUp(s.positive, 1 + 0x1p-51), s.error),
-        -Directed.multiplyDown(s.negative, 1 - 0x1p-51));
+    double bound =
+        RdpCurve.addRoundingUp(
+            RdpCurve.addRoundingUp(Directed.multiplyUp(s.positive, 1 + 0x1p-51), s.error),
+            -Directed.multiplyDown(s.negative, 1 - 0x1p-51));
     if (!(bound > 0)) {
       return Double.NEGATIVE_INFINITY;
     }
@@ -107,9 +110,10 @@ final class SignedLogSum {
     if (s == null) {
       return Double.NEGATIVE_INFINITY;
     }
-    double bound = Directed.subtractDown(
-        Directed.subtractDown(Directed.multiplyDown(s.positive, 1 - 0x1p-51), s.error),
-        Directed.multiplyUp(s.negative, 1 + 0x1p-51));
+    double bound =
+        Directed.subtractDown(
+            Directed.subtractDown(Directed.multiplyDown(s.positive, 1 - 0x1p-51), s.error),
+            Directed.multiplyUp(s.negative, 1 + 0x1p-51));
     if (!(bound > 0)) {
       return Double.NEGATIVE_INFINITY;
     }

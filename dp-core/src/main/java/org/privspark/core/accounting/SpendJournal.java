@@ -21,12 +21,18 @@ public interface SpendJournal {
    *     advance by an entry of its own (a report's queries), that entry's id (null when {@code
    *     releaseId} is null and the journal picked the id); and the entry, for a ledger
    * @throws BudgetExhaustedException when the event would overspend; nothing is recorded
-   * @throws ReleaseIdReusedException when {@code releaseId} was recorded before; nothing is recorded
-   * @throws UnitMismatchException when {@code claim} is not about the journal's unit; nothing is recorded
+   * @throws ReleaseIdReusedException when {@code releaseId} was recorded before; nothing is
+   *     recorded
+   * @throws UnitMismatchException when {@code claim} is not about the journal's unit; nothing is
+   *     recorded
    */
-  Charge record(PrivacyEvent event, UnitClaim claim, String mechanism, String description, byte[] releaseId);
+  Charge record(
+      PrivacyEvent event, UnitClaim claim, String mechanism, String description, byte[] releaseId);
 
-  /** The privacy unit the journal protects, or empty when it declares none (a ledger of format 3 or older). */
+  /**
+   * The privacy unit the journal protects, or empty when it declares none (a ledger of format 3 or
+   * older).
+   */
   java.util.Optional<PrivacyUnit> unit();
 
   /** What has been spent, read at the budget's δ, including other writers' spends seen so far. */

@@ -9,8 +9,8 @@ package org.privspark.core.accounting;
  * one unit (say, a household) cannot be charged to a ledger about another (a person) unnoticed.
  *
  * @param unit the unit's name ({@link PrivacyUnit#name()})
- * @param rowIsUnit true when the release treats each row as one unit on the caller's statement
- *     that each row is one unit (row-level DP-SGD, for instance); false when it bounds every unit's
+ * @param rowIsUnit true when the release treats each row as one unit on the caller's statement that
+ *     each row is one unit (row-level DP-SGD, for instance); false when it bounds every unit's
  *     contribution, each unit identified by a column
  */
 public record UnitClaim(String unit, boolean rowIsUnit) {
@@ -23,7 +23,10 @@ public record UnitClaim(String unit, boolean rowIsUnit) {
     return new UnitClaim(unit, false);
   }
 
-  /** A release that treats each row as one unit, on the caller's statement that each row is one {@code unit}. */
+  /**
+   * A release that treats each row as one unit, on the caller's statement that each row is one
+   * {@code unit}.
+   */
   public static UnitClaim rowIsUnit(String unit) {
     return new UnitClaim(unit, true);
   }

@@ -26,12 +26,23 @@ public final class UnitMismatchException extends IllegalArgumentException {
 
   private static UnitMismatchException of(PrivacyUnit unit, UnitClaim claim) {
     if (claim == null) {
-      return new UnitMismatchException("this budget protects the privacy unit '" + unit.name() + "': a release"
-          + " must declare the unit its guarantee is about (for example privacyUnit = \"" + unit.name()
-          + "\" with a unit column, or rowIsUnit when each row is one " + unit.name() + "); nothing was charged");
+      return new UnitMismatchException(
+          "this budget protects the privacy unit '"
+              + unit.name()
+              + "': a release"
+              + " must declare the unit its guarantee is about (for example privacyUnit = \""
+              + unit.name()
+              + "\" with a unit column, or rowIsUnit when each row is one "
+              + unit.name()
+              + "); nothing was charged");
     }
-    return new UnitMismatchException("the release protects the privacy unit '" + claim.unit() + "' but this budget"
-        + " protects '" + unit.name() + "': costs about different units do not add up to one guarantee;"
-        + " nothing was charged");
+    return new UnitMismatchException(
+        "the release protects the privacy unit '"
+            + claim.unit()
+            + "' but this budget"
+            + " protects '"
+            + unit.name()
+            + "': costs about different units do not add up to one guarantee;"
+            + " nothing was charged");
   }
 }

@@ -27,9 +27,17 @@ import org.privspark.core.mechanism.PartitionSelection;
  * @param l0 the most groups one unit contributes to
  * @param preThreshold the selection's pre-threshold
  */
-public record AggregationPlan(NoiseKind noise, List<Statistic> statistics, List<Derivation> derivations,
-    List<PlannedMeasurement> measurements, PartitionSelectionStrategy selectionStrategy, double selectionEpsilon,
-    double selectionDelta, long l0, long preThreshold) implements Serializable {
+public record AggregationPlan(
+    NoiseKind noise,
+    List<Statistic> statistics,
+    List<Derivation> derivations,
+    List<PlannedMeasurement> measurements,
+    PartitionSelectionStrategy selectionStrategy,
+    double selectionEpsilon,
+    double selectionDelta,
+    long l0,
+    long preThreshold)
+    implements Serializable {
 
   /** The 95% level of every released interval. */
   public static final double LEVEL = 0.95;
@@ -55,8 +63,10 @@ public record AggregationPlan(NoiseKind noise, List<Statistic> statistics, List<
 
   /** The partition selection, rebuilt from its numbers, or null for public groups. */
   public PartitionSelection selection() {
-    return selectionStrategy == null ? null
-        : AggregationPlanner.selection(selectionStrategy, selectionEpsilon, selectionDelta, l0, preThreshold);
+    return selectionStrategy == null
+        ? null
+        : AggregationPlanner.selection(
+            selectionStrategy, selectionEpsilon, selectionDelta, l0, preThreshold);
   }
 
   /** The index of the measurement of {@code quantity}, or −1 if it is not measured. */
@@ -87,10 +97,13 @@ public record AggregationPlan(NoiseKind noise, List<Statistic> statistics, List<
     for (Map.Entry<Quantity, Double> g : derivations.get(s).logVarianceWeights().entrySet()) {
       int i = indexOf(g.getKey());
       if (i >= 0) {
-        logs.add(g.getValue() + 2 * Math.log(measurements.get(i).mechanism().noise().standardDeviation()));
+        logs.add(
+            g.getValue()
+                + 2 * Math.log(measurements.get(i).mechanism().noise().standardDeviation()));
       }
     }
-    double max = logs.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NEGATIVE_INFINITY);
+    double max =
+        logs.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NEGATIVE_INFINITY);
     return max + Math.log(logs.stream().mapToDouble(l -> Math.exp(l - max)).sum());
   }
 
@@ -109,8 +122,11 @@ public record AggregationPlan(NoiseKind noise, List<Statistic> statistics, List<
     NoisyValue[] reference = new NoisyValue[measurements.size()];
     for (int i = 0; i < reference.length; i++) {
       GridMechanism<?, ?> mechanism = measurements.get(i).mechanism();
-      reference[i] = new NoisyValue(referenceValue(measurements.get(i).quantity(), rows), mechanism.event(),
-          mechanism.noise());
+      reference[i] =
+          new NoisyValue(
+              referenceValue(measurements.get(i).quantity(), rows),
+              mechanism.event(),
+              mechanism.noise());
     }
     for (int s = 0; s < statistics.size(); s++) {
       Statistic statistic = statistics.get(s);
@@ -119,7 +135,9 @@ public record AggregationPlan(NoiseKind noise, List<Statistic> statistics, List<
         out.add(new QueryAccuracy.StatisticAccuracy(statistic, e.noiseStd(), e.halfWidth()));
       } else if (statistic instanceof Histogram h) {
         AddedNoise noise = measurements.get(indexOf(h.quantity())).mechanism().noise();
-        out.add(new QueryAccuracy.StatisticAccuracy(statistic, noise.standardDeviation(), noise.halfWidth(LEVEL)));
+        out.add(
+            new QueryAccuracy.StatisticAccuracy(
+                statistic, noise.standardDeviation(), noise.halfWidth(LEVEL)));
       } else {
         out.add(quantilesAccuracy((Quantiles) statistic, rows));
       }
@@ -139,8 +157,11 @@ public record AggregationPlan(NoiseKind noise, List<Statistic> statistics, List<
     GridMechanism<?, ?> mechanism = measurements.get(indexOf(statistic.quantity())).mechanism();
     double[] bins = new double[Quantiles.BINS];
     java.util.Arrays.fill(bins, (double) rows / Quantiles.BINS);
-    QuantileEstimate q = HistogramQuantiles.of(new NoisyVector(bins, mechanism.event(), mechanism.noise()),
-        statistic.edges(), statistic.ranks());
+    QuantileEstimate q =
+        HistogramQuantiles.of(
+            new NoisyVector(bins, mechanism.event(), mechanism.noise()),
+            statistic.edges(),
+            statistic.ranks());
     double widest = 0;
     for (int r = 0; r < q.values().length; r++) {
       widest = Math.max(widest, (q.ciHigh()[r] - q.ciLow()[r]) / 2);

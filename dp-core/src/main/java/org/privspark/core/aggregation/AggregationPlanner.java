@@ -27,10 +27,10 @@ import org.privspark.core.mechanism.TruncatedGeometricPartitionSelection;
  * units, weigh alike, and a weight w_s makes one count more.
  *
  * <p><b>Closed form.</b> J = Σ_q A_q/ε_q² (Laplace) or Σ_q A_q/ρ_q (Gaussian), with A_q = Σ_s
- * w_s·g_sq·a_q/V_s*. Under Σ ε_q = E (pure composition) the minimum is at ε_q ∝ A_q^{1/3}, J* =
- * (Σ A_q^{1/3})³/E²; under Σ ρ_q = R (zCDP composition) at ρ_q ∝ √A_q, J* = (Σ √A_q)²/R (Lagrange
- * multipliers; both J are convex). Gaussian measurements then take the largest common scale the
- * RDP accountant certifies for (ε, δ), with the selection, by bisection.
+ * w_s·g_sq·a_q/V_s*. Under Σ ε_q = E (pure composition) the minimum is at ε_q ∝ A_q^{1/3}, J* = (Σ
+ * A_q^{1/3})³/E²; under Σ ρ_q = R (zCDP composition) at ρ_q ∝ √A_q, J* = (Σ √A_q)²/R (Lagrange
+ * multipliers; both J are convex). Gaussian measurements then take the largest common scale the RDP
+ * accountant certifies for (ε, δ), with the selection, by bisection.
  *
  * <p><b>Floors.</b> A quantity that a statistic reads but whose first-order weight vanishes at the
  * reference group (the count of a mean whose values centre on the midpoint) gets a floor share
@@ -42,12 +42,11 @@ import org.privspark.core.mechanism.TruncatedGeometricPartitionSelection;
  * planner tries every combination (2^sums of them, at most {@value #MAX_COMBINATIONS}, then the
  * first way for the remaining sums). Quantities that no chosen derivation weighs are not measured.
  *
- * <p><b>Selection.</b> With private groups, partition selection gets ε·selectionWeight/(statistics +
- * selectionWeight) (a fifth for three statistics at dp-spark's default weight 0.75), whatever the
- * statistics' weights, which only shape the objective, and all of δ with
- * Laplace noise, half of it with Gaussian noise. {@link NoiseKind#AUTO} plans both kinds and keeps
- * the one with the smaller Σ_s w_s·V_s(Gaussian)/V_s(Laplace), measured with the mechanisms'
- * exact noise.
+ * <p><b>Selection.</b> With private groups, partition selection gets ε·selectionWeight/(statistics
+ * + selectionWeight) (a fifth for three statistics at dp-spark's default weight 0.75), whatever the
+ * statistics' weights, which only shape the objective, and all of δ with Laplace noise, half of it
+ * with Gaussian noise. {@link NoiseKind#AUTO} plans both kinds and keeps the one with the smaller
+ * Σ_s w_s·V_s(Gaussian)/V_s(Laplace), measured with the mechanisms' exact noise.
  *
  * <p>All shares are scaled by 1 − 10^-9, so that floating-point sums of them never exceed ε.
  */
@@ -79,18 +78,27 @@ public final class AggregationPlanner {
       } catch (IllegalArgumentException | ArithmeticException e) {
         return laplace; // no Gaussian noise level meets (ε, δ) within the mechanisms' ranges
       }
-      return relativeObjective(gaussian, laplace, request.weights()) < request.weightSum() ? gaussian : laplace;
+      return relativeObjective(gaussian, laplace, request.weights()) < request.weightSum()
+          ? gaussian
+          : laplace;
     } catch (ArithmeticException e) {
-      throw new IllegalArgumentException("epsilon and delta cannot be met by any noise level: epsilon "
-          + request.epsilon() + ", delta " + request.delta(), e);
+      throw new IllegalArgumentException(
+          "epsilon and delta cannot be met by any noise level: epsilon "
+              + request.epsilon()
+              + ", delta "
+              + request.delta(),
+          e);
     }
   }
 
   /** The plan with noise {@code kind} (not AUTO). */
   static AggregationPlan planFor(AggregationRequest r, NoiseKind kind) {
-    PartitionSelectionStrategy strategy = r.selection() != null ? r.selection()
-        : kind == NoiseKind.GAUSSIAN ? PartitionSelectionStrategy.GAUSSIAN_THRESHOLDING
-        : PartitionSelectionStrategy.TRUNCATED_GEOMETRIC;
+    PartitionSelectionStrategy strategy =
+        r.selection() != null
+            ? r.selection()
+            : kind == NoiseKind.GAUSSIAN
+                ? PartitionSelectionStrategy.GAUSSIAN_THRESHOLDING
+                : PartitionSelectionStrategy.TRUNCATED_GEOMETRIC;
     int statistics = r.statistics().size();
     double total = statistics + (r.privateGroups() ? r.selectionWeight() : 0);
     PartitionSelection selection = null;
@@ -110,21 +118,35 @@ public final class AggregationPlanner {
     if (kind == NoiseKind.LAPLACE) {
       double measurementEpsilon = r.epsilon() * statistics / total;
       for (Map.Entry<Quantity, Double> q : shares.entrySet()) {
-        measurements.add(PlannedMeasurement.laplace(q.getKey(), measurementEpsilon * q.getValue() * SAFETY,
-            productUp(r.l0(), unitBound(q.getKey(), r)), r.l0()));
+        measurements.add(
+            PlannedMeasurement.laplace(
+                q.getKey(),
+                measurementEpsilon * q.getValue() * SAFETY,
+                productUp(r.l0(), unitBound(q.getKey(), r)),
+                r.l0()));
       }
     } else {
-      measurements.addAll(calibrateGaussians(shares, r, selection == null ? null : selection.event()));
+      measurements.addAll(
+          calibrateGaussians(shares, r, selection == null ? null : selection.event()));
     }
-    return new AggregationPlan(kind, r.statistics(), chosen, measurements, r.privateGroups() ? strategy : null,
-        selEps, selDelta, r.l0(), r.preThreshold());
+    return new AggregationPlan(
+        kind,
+        r.statistics(),
+        chosen,
+        measurements,
+        r.privateGroups() ? strategy : null,
+        selEps,
+        selDelta,
+        r.l0(),
+        r.preThreshold());
   }
 
   /** The selection of the given kind; executors rebuild it from the same numbers. */
   public static PartitionSelection selection(
       PartitionSelectionStrategy kind, double epsilon, double delta, long l0, long preThreshold) {
     return switch (kind) {
-      case TRUNCATED_GEOMETRIC -> TruncatedGeometricPartitionSelection.of(epsilon, delta, l0, preThreshold);
+      case TRUNCATED_GEOMETRIC ->
+          TruncatedGeometricPartitionSelection.of(epsilon, delta, l0, preThreshold);
       case LAPLACE_THRESHOLDING -> LaplacePartitionSelection.of(epsilon, delta, l0, preThreshold);
       case GAUSSIAN_THRESHOLDING -> GaussianPartitionSelection.of(epsilon, delta, l0, preThreshold);
     };
@@ -184,10 +206,11 @@ public final class AggregationPlanner {
 
   /**
    * A_q = Σ_s w_s·g_sq·c_q²/V_s* (the common factors of a_q cancel), for every quantity a chosen
-   * derivation reads (A_q = 0 for a floor quantity), in order of first use. Computed in logarithms: g and c² of bounds near the double range
-   * overflow, while every g_sq·c_q²/V_s* is at most 1.
+   * derivation reads (A_q = 0 for a floor quantity), in order of first use. Computed in logarithms:
+   * g and c² of bounds near the double range overflow, while every g_sq·c_q²/V_s* is at most 1.
    */
-  static Map<Quantity, Double> importance(AggregationRequest r, List<Derivation> chosen, double power) {
+  static Map<Quantity, Double> importance(
+      AggregationRequest r, List<Derivation> chosen, double power) {
     Map<Quantity, Double> a = new LinkedHashMap<>();
     for (int s = 0; s < chosen.size(); s++) {
       double logBest = Double.POSITIVE_INFINITY;
@@ -211,16 +234,22 @@ public final class AggregationPlanner {
   private static double unitBound(Quantity q, AggregationRequest r) {
     double c = r.unitBound().applyAsDouble(q);
     if (!(c > 0) || !Double.isFinite(c)) {
-      throw new IllegalArgumentException("the most one unit adds to one group's " + q
-          + " must be finite and > 0 (bounds whose squares overflow a double are too wide); got " + c);
+      throw new IllegalArgumentException(
+          "the most one unit adds to one group's "
+              + q
+              + " must be finite and > 0 (bounds whose squares overflow a double are too wide); got"
+              + " "
+              + c);
     }
     return c;
   }
 
   /** log V* of one derivation alone: p·log Σ_q t_q^{1/p}, p = 3 (Laplace) or 2 (Gaussian). */
   private static double logNormaliser(Derivation d, AggregationRequest r, double power) {
-    double[] logs = d.logVarianceWeights().entrySet().stream()
-        .mapToDouble(g -> logTerm(g.getKey(), g.getValue(), r) / power).toArray();
+    double[] logs =
+        d.logVarianceWeights().entrySet().stream()
+            .mapToDouble(g -> logTerm(g.getKey(), g.getValue(), r) / power)
+            .toArray();
     return power * logSumExp(logs);
   }
 
@@ -231,7 +260,12 @@ public final class AggregationPlanner {
   private static double logObjective(Map<Quantity, Double> a, double power) {
     long floors = a.values().stream().filter(v -> v == 0).count();
     double free = 1 - floors / (2.0 * a.size());
-    return power * logSumExp(a.values().stream().filter(v -> v > 0).mapToDouble(v -> Math.log(v) / power).toArray())
+    return power
+            * logSumExp(
+                a.values().stream()
+                    .filter(v -> v > 0)
+                    .mapToDouble(v -> Math.log(v) / power)
+                    .toArray())
         - (power - 1) * Math.log(free);
   }
 
@@ -281,20 +315,25 @@ public final class AggregationPlanner {
     }
     double target = r.epsilon() * SAFETY;
     // scale s = 1/√ρ: more noise as s grows.
-    double s = Calibration.smallestSatisfying(scale -> {
-      RdpAccountant acc = new RdpAccountant(OrderGrid.defaults());
-      if (selectionEvent != null) {
-        acc.compose(selectionEvent);
-      }
-      for (int i = 0; i < share.length; i++) {
-        acc.compose(new GaussianEvent(sigmaFor(scale, sensitivity[i], share[i]), sensitivity[i]));
-      }
-      return acc.epsilon(r.delta()).epsilon() <= target;
-    }, 1.0);
+    double s =
+        Calibration.smallestSatisfying(
+            scale -> {
+              RdpAccountant acc = new RdpAccountant(OrderGrid.defaults());
+              if (selectionEvent != null) {
+                acc.compose(selectionEvent);
+              }
+              for (int i = 0; i < share.length; i++) {
+                acc.compose(
+                    new GaussianEvent(sigmaFor(scale, sensitivity[i], share[i]), sensitivity[i]));
+              }
+              return acc.epsilon(r.delta()).epsilon() <= target;
+            },
+            1.0);
     List<PlannedMeasurement> out = new ArrayList<>();
     for (int i = 0; i < names.size(); i++) {
-      out.add(PlannedMeasurement.gaussian(names.get(i), sigmaFor(s, sensitivity[i], share[i]), sensitivity[i],
-          r.l0()));
+      out.add(
+          PlannedMeasurement.gaussian(
+              names.get(i), sigmaFor(s, sensitivity[i], share[i]), sensitivity[i], r.l0()));
     }
     return out;
   }

@@ -17,7 +17,8 @@ public record BoundedCount() implements ScalarStatistic {
   }
 
   @Override
-  public Estimate estimate(Derivation derivation, Function<Quantity, NoisyValue> measured, double level) {
+  public Estimate estimate(
+      Derivation derivation, Function<Quantity, NoisyValue> measured, double level) {
     return ScalarStatistic.direct(measured.apply(Quantity.ROWS), level);
   }
 }

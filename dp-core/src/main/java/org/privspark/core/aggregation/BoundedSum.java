@@ -13,9 +13,9 @@ import org.privspark.core.mechanism.NoisyValue;
  *   <li><b>direct</b>: one measured sum of clamp(v), whose unit bound is k·max(|lower|, |upper|);
  *   <li><b>centred</b>: m·C + S from the row count C and the centred sum S = Σ (clamp(v) − m), m
  *       the midpoint, whose unit bounds are k and k·w (w = half the width). Its variance is
- *       m²·Var(C) + Var(S). It pays off when C and S are measured anyway (a count or a mean of
- *       the same bounds is asked for too), or when m is 0; alone, the direct sum is never worse
- *       (by the power-mean inequality, (|m|^{2/3} + w^{2/3})³ ≥ (|m| + w)²).
+ *       m²·Var(C) + Var(S). It pays off when C and S are measured anyway (a count or a mean of the
+ *       same bounds is asked for too), or when m is 0; alone, the direct sum is never worse (by the
+ *       power-mean inequality, (|m|^{2/3} + w^{2/3})³ ≥ (|m| + w)²).
  * </ul>
  *
  * The {@link AggregationPlanner} picks the one that minimises the query's objective. The centred
@@ -23,11 +23,19 @@ import org.privspark.core.mechanism.NoisyValue;
  */
 public record BoundedSum(String column, double lower, double upper) implements ScalarStatistic {
 
-  /** @throws IllegalArgumentException unless the bounds are finite with lower &lt; upper */
+  /**
+   * @throws IllegalArgumentException unless the bounds are finite with lower &lt; upper
+   */
   public BoundedSum {
     if (!Double.isFinite(lower) || !Double.isFinite(upper) || !(lower < upper)) {
-      throw new IllegalArgumentException("bounds of '" + column + "' must be finite with lower < upper; got ["
-          + lower + ", " + upper + "]");
+      throw new IllegalArgumentException(
+          "bounds of '"
+              + column
+              + "' must be finite with lower < upper; got ["
+              + lower
+              + ", "
+              + upper
+              + "]");
     }
   }
 
@@ -38,15 +46,22 @@ public record BoundedSum(String column, double lower, double upper) implements S
     if (Double.isFinite(upper - lower)) {
       double m = Centering.of(lower, upper).midpoint();
       // With m = 0 the sum is S itself, and the count is not read.
-      out.add(m == 0 ? Derivation.of("centred", Quantity.centredSum(column, lower, upper), 0.0)
-          : Derivation.of("centred", Quantity.ROWS, 2 * Math.log(Math.abs(m)),
-              Quantity.centredSum(column, lower, upper), 0.0));
+      out.add(
+          m == 0
+              ? Derivation.of("centred", Quantity.centredSum(column, lower, upper), 0.0)
+              : Derivation.of(
+                  "centred",
+                  Quantity.ROWS,
+                  2 * Math.log(Math.abs(m)),
+                  Quantity.centredSum(column, lower, upper),
+                  0.0));
     }
     return out;
   }
 
   @Override
-  public Estimate estimate(Derivation derivation, Function<Quantity, NoisyValue> measured, double level) {
+  public Estimate estimate(
+      Derivation derivation, Function<Quantity, NoisyValue> measured, double level) {
     if (derivation.name().equals("direct")) {
       return ScalarStatistic.direct(measured.apply(Quantity.sum(column, lower, upper)), level);
     }

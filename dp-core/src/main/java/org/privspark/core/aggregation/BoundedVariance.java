@@ -19,12 +19,16 @@ import org.privspark.core.mechanism.NoisyValue;
  * first-order weight, gets the planner's floor share.
  *
  * <p><b>Interval.</b> The intervals of C, S and Q at 1 − (1 − level)/3 each hold together with
- * probability ≥ level; the interval is the range of Q/C − (S/C)² over them, clamped to [0, w²]
- * (its square roots for the standard deviation). The noise std is the delta-method one.
+ * probability ≥ level; the interval is the range of Q/C − (S/C)² over them, clamped to [0, w²] (its
+ * square roots for the standard deviation). The noise std is the delta-method one.
  */
-public record BoundedVariance(String column, double lower, double upper, boolean root) implements ScalarStatistic {
+public record BoundedVariance(String column, double lower, double upper, boolean root)
+    implements ScalarStatistic {
 
-  /** @throws IllegalArgumentException unless the bounds are finite, lower &lt; upper, with a finite width */
+  /**
+   * @throws IllegalArgumentException unless the bounds are finite, lower &lt; upper, with a finite
+   *     width
+   */
   public BoundedVariance {
     org.privspark.core.mechanism.Centering.of(lower, upper);
   }
@@ -32,14 +36,20 @@ public record BoundedVariance(String column, double lower, double upper, boolean
   @Override
   public List<Derivation> derivations() {
     double logW = Intervals.logHalfWidth(lower, upper);
-    return List.of(Derivation.of("centred",
-        Quantity.ROWS, 4 * logW - 2 * Intervals.LOG_3,
-        Quantity.centredSum(column, lower, upper), Double.NEGATIVE_INFINITY,
-        Quantity.centredSquares(column, lower, upper), 0.0));
+    return List.of(
+        Derivation.of(
+            "centred",
+            Quantity.ROWS,
+            4 * logW - 2 * Intervals.LOG_3,
+            Quantity.centredSum(column, lower, upper),
+            Double.NEGATIVE_INFINITY,
+            Quantity.centredSquares(column, lower, upper),
+            0.0));
   }
 
   @Override
-  public Estimate estimate(Derivation derivation, Function<Quantity, NoisyValue> measured, double level) {
+  public Estimate estimate(
+      Derivation derivation, Function<Quantity, NoisyValue> measured, double level) {
     NoisyValue count = measured.apply(Quantity.ROWS);
     NoisyValue centredSum = measured.apply(Quantity.centredSum(column, lower, upper));
     NoisyValue centredSquares = measured.apply(Quantity.centredSquares(column, lower, upper));
@@ -50,9 +60,13 @@ public record BoundedVariance(String column, double lower, double upper, boolean
     double m1 = centredSum.value() / c;
     double m2 = centredSquares.value() / c;
     double value = clamp(m2 - m1 * m1, 0, w2);
-    // hypot, and no 0·∞: each term is a product of finite factors, and hypot does not overflow early.
-    double std = Math.hypot(Math.hypot(centredSquares.noiseStd(), 2 * m1 * centredSum.noiseStd()),
-        (m2 - 2 * m1 * m1) * count.noiseStd()) / c;
+    // hypot, and no 0·∞: each term is a product of finite factors, and hypot does not overflow
+    // early.
+    double std =
+        Math.hypot(
+                Math.hypot(centredSquares.noiseStd(), 2 * m1 * centredSum.noiseStd()),
+                (m2 - 2 * m1 * m1) * count.noiseStd())
+            / c;
     double[] cI = Intervals.of(count, each);
     double[] sI = Intervals.of(centredSum, each);
     double[] qI = Intervals.of(centredSquares, each);

@@ -10,15 +10,16 @@ import java.util.Set;
  * One way to compute a statistic from measured quantities, with the statistic's first-order
  * variance Σ g_q·Var(q) over the quantities it reads, at the planner's reference group (values
  * spread uniformly over the bounds, their mean at the midpoint). It holds log g_q: the weights of
- * bounds near the double range (w⁴ for a variance) would overflow, and only their ratios matter
- * (a common factor such as 1/n², for a mean over n rows, cancels in the planner's normalisation).
+ * bounds near the double range (w⁴ for a variance) would overflow, and only their ratios matter (a
+ * common factor such as 1/n², for a mean over n rows, cancels in the planner's normalisation).
  *
  * @param name a short label ("direct", "centred")
  * @param logVarianceWeights log g_q per quantity it reads, in a fixed order; −∞ for a quantity it
  *     reads whose first-order weight vanishes at the reference group (the count of a mean: μ = 0
  *     there), which the planner still measures, with a floor share
  */
-public record Derivation(String name, Map<Quantity, Double> logVarianceWeights) implements Serializable {
+public record Derivation(String name, Map<Quantity, Double> logVarianceWeights)
+    implements Serializable {
   public Derivation {
     logVarianceWeights = Collections.unmodifiableMap(new LinkedHashMap<>(logVarianceWeights));
   }

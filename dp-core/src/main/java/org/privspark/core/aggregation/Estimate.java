@@ -1,8 +1,8 @@
 package org.privspark.core.aggregation;
 
 /**
- * A statistic derived from noisy measurements: its value, the standard deviation of its noise,
- * and an interval that covers the exact bounded value with probability at least the level it was
+ * A statistic derived from noisy measurements: its value, the standard deviation of its noise, and
+ * an interval that covers the exact bounded value with probability at least the level it was
  * computed for (95% in releases).
  *
  * @param value the estimate

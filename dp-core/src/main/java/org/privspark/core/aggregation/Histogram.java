@@ -14,12 +14,14 @@ public record Histogram(String column, double[] edges) implements Statistic {
   public Histogram {
     edges = edges.clone();
     if (edges.length < 2) {
-      throw new IllegalArgumentException("edges must hold at least 2 bin edges; got " + edges.length);
+      throw new IllegalArgumentException(
+          "edges must hold at least 2 bin edges; got " + edges.length);
     }
     for (int i = 0; i < edges.length; i++) {
       if (!Double.isFinite(edges[i]) || (i > 0 && !(edges[i] > edges[i - 1]))) {
-        throw new IllegalArgumentException("edges must be finite and strictly increasing; got "
-            + java.util.Arrays.toString(edges));
+        throw new IllegalArgumentException(
+            "edges must be finite and strictly increasing; got "
+                + java.util.Arrays.toString(edges));
       }
     }
   }

@@ -26,17 +26,16 @@ import org.privspark.core.mechanism.NoisyVector;
  * plus a term for the bin's sign. The released value is v = e_k + w·f with f = (r·N̂ − Ĉ_k) / n̂_k,
  * the fraction of bin k (of width w, clamped noisy count n̂_k) below it. Its derivative in each
  * bin's noise is w/n̂_k times (r − 1) for the k bins below, r for the B − k − 1 above, and (r − f)
- * for bin k itself (the count moves both the target and the bin's slope), so the first-order std
- * is σ_bin·(w/n̂_k)·√((1 − r)²·k + r²·(B − k − 1) + (r − f)²). At the extreme ranks that is 0 (the
- * maximum is the top edge of the highest positive bin, flat in every count), but the value jumps
- * by at least a bin when bin k's noisy count changes sign, which a normal approximation puts at
+ * for bin k itself (the count moves both the target and the bin's slope), so the first-order std is
+ * σ_bin·(w/n̂_k)·√((1 − r)²·k + r²·(B − k − 1) + (r − f)²). At the extreme ranks that is 0 (the
+ * maximum is the top edge of the highest positive bin, flat in every count), but the value jumps by
+ * at least a bin when bin k's noisy count changes sign, which a normal approximation puts at
  * probability p = Φ(−n̂_k/σ_bin); the jump adds w²·p(1 − p) to the variance. The result is capped
  * at half the range (the value cannot leave the edges), and is half the range when every noisy
  * count is ≤ 0. It is symmetric: rank r of a histogram and rank 1 − r of its mirror image get the
- * same figure. It is read off the noisy counts and public parameters only, so it is
- * post-processing too, and it is in the quantile's units, next to which it is released. Unlike
- * the 95% interval it is an approximation, not a bound: where the data are sparse it understates
- * the error.
+ * same figure. It is read off the noisy counts and public parameters only, so it is post-processing
+ * too, and it is in the quantile's units, next to which it is released. Unlike the 95% interval it
+ * is an approximation, not a bound: where the data are sparse it understates the error.
  */
 public final class HistogramQuantiles {
   /** The confidence level of the interval. */
@@ -44,15 +43,15 @@ public final class HistogramQuantiles {
 
   private HistogramQuantiles() {}
 
-
   /**
    * The quantiles of the histogram {@code bins} at {@code ranks}.
    *
    * @param bins the noisy bin counts, B ≥ 1 of them
    * @param edges B + 1 public, non-decreasing, finite bin edges
    * @param ranks ranks in [0, 1]
-   * @throws IllegalArgumentException if edges does not have B + 1 finite non-decreasing entries or a
-   *     rank is outside [0, 1] (public parameters only: nothing private is read before the checks)
+   * @throws IllegalArgumentException if edges does not have B + 1 finite non-decreasing entries or
+   *     a rank is outside [0, 1] (public parameters only: nothing private is read before the
+   *     checks)
    */
   public static QuantileEstimate of(NoisyVector bins, double[] edges, double[] ranks) {
     Check.notNull("bins", bins);
@@ -138,7 +137,8 @@ public final class HistogramQuantiles {
       return halfRange;
     }
     double f = Math.max(0, Math.min(1, (rank * cum[b] - cum[k]) / count));
-    double slope = (1 - rank) * (1 - rank) * k + rank * rank * (b - k - 1) + (rank - f) * (rank - f);
+    double slope =
+        (1 - rank) * (1 - rank) * k + rank * rank * (b - k - 1) + (rank - f) * (rank - f);
     double firstOrder = binStd * Math.sqrt(slope) / count;
     // P(bin k's noisy count has the other sign), normal approximation: Φ(−count/σ) = erfc(x/√2)/2.
     double flip = binStd > 0 ? 0.5 * Erf.erfc(count / (binStd * Math.sqrt(2))) : 0;
@@ -146,7 +146,9 @@ public final class HistogramQuantiles {
     return Double.isNaN(std) ? halfRange : Math.min(halfRange, std);
   }
 
-  /** Linear interpolation of {@code target} in the cumulative counts {@code cum} over {@code edges}. */
+  /**
+   * Linear interpolation of {@code target} in the cumulative counts {@code cum} over {@code edges}.
+   */
   static double interpolate(double[] cum, double[] edges, double target) {
     int b = cum.length - 1;
     if (cum[b] <= 0) {

@@ -14,8 +14,8 @@ final class Intervals {
   }
 
   /**
-   * The level of each of {@code parts} intervals whose union bound gives {@code level}: each
-   * misses with probability (1 − level)/parts, so all hold together with probability ≥ level.
+   * The level of each of {@code parts} intervals whose union bound gives {@code level}: each misses
+   * with probability (1 − level)/parts, so all hold together with probability ≥ level.
    */
   static double each(double level, int parts) {
     return 1 - (1 - level) / parts;

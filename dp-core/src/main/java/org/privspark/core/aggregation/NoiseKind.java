@@ -8,9 +8,9 @@ public enum NoiseKind {
   GAUSSIAN,
   /**
    * Whichever of the two the planner predicts to give the smaller error for the statistics asked
-   * for, at the same ε and δ ({@link AggregationPlanner}); Laplace when δ is 0. Gaussian noise
-   * wins when units touch many groups (large L0: its sensitivity grows as √L0, Laplace's as L0)
-   * or when many measurements share the budget.
+   * for, at the same ε and δ ({@link AggregationPlanner}); Laplace when δ is 0. Gaussian noise wins
+   * when units touch many groups (large L0: its sensitivity grows as √L0, Laplace's as L0) or when
+   * many measurements share the budget.
    */
   AUTO
 }

@@ -14,20 +14,38 @@ import org.privspark.core.mechanism.LaplaceMechanism;
  * @param kind Laplace or Gaussian
  * @param epsilon ε for Laplace; NaN for Gaussian
  * @param sigma σ for Gaussian; NaN for Laplace
- * @param sensitivity the L1 (Laplace, L0·c) or L2 (Gaussian, √L0·c) sensitivity over all groups
- *     of one unit, c being what one unit adds to one group
+ * @param sensitivity the L1 (Laplace, L0·c) or L2 (Gaussian, √L0·c) sensitivity over all groups of
+ *     one unit, c being what one unit adds to one group
  * @param coordinates how many separately rounded values one unit can reach: L0 × dimension
  */
-public record PlannedMeasurement(Quantity quantity, NoiseKind kind, double epsilon, double sigma, double sensitivity,
-    long coordinates) implements Serializable {
+public record PlannedMeasurement(
+    Quantity quantity,
+    NoiseKind kind,
+    double epsilon,
+    double sigma,
+    double sensitivity,
+    long coordinates)
+    implements Serializable {
 
-  public static PlannedMeasurement laplace(Quantity quantity, double epsilon, double l1Sensitivity, long l0) {
-    return new PlannedMeasurement(quantity, NoiseKind.LAPLACE, epsilon, Double.NaN, l1Sensitivity,
+  public static PlannedMeasurement laplace(
+      Quantity quantity, double epsilon, double l1Sensitivity, long l0) {
+    return new PlannedMeasurement(
+        quantity,
+        NoiseKind.LAPLACE,
+        epsilon,
+        Double.NaN,
+        l1Sensitivity,
         Math.multiplyExact(l0, quantity.dimension()));
   }
 
-  public static PlannedMeasurement gaussian(Quantity quantity, double sigma, double l2Sensitivity, long l0) {
-    return new PlannedMeasurement(quantity, NoiseKind.GAUSSIAN, Double.NaN, sigma, l2Sensitivity,
+  public static PlannedMeasurement gaussian(
+      Quantity quantity, double sigma, double l2Sensitivity, long l0) {
+    return new PlannedMeasurement(
+        quantity,
+        NoiseKind.GAUSSIAN,
+        Double.NaN,
+        sigma,
+        l2Sensitivity,
         Math.multiplyExact(l0, quantity.dimension()));
   }
 
@@ -53,9 +71,15 @@ public record PlannedMeasurement(Quantity quantity, NoiseKind kind, double epsil
   /** The mechanism, rebuilt from the parameters. */
   public GridMechanism<?, ?> mechanism() {
     return kind == NoiseKind.LAPLACE
-        ? LaplaceMechanism.builder().epsilon(epsilon).l1Sensitivity(sensitivity)
-            .maxCoordinatesContributed(coordinates).build()
-        : GaussianMechanism.builder().sigma(sigma).l2Sensitivity(sensitivity)
-            .maxCoordinatesContributed(coordinates).build();
+        ? LaplaceMechanism.builder()
+            .epsilon(epsilon)
+            .l1Sensitivity(sensitivity)
+            .maxCoordinatesContributed(coordinates)
+            .build()
+        : GaussianMechanism.builder()
+            .sigma(sigma)
+            .l2Sensitivity(sensitivity)
+            .maxCoordinatesContributed(coordinates)
+            .build();
   }
 }

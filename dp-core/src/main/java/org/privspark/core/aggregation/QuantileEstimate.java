@@ -11,7 +11,8 @@ package org.privspark.core.aggregation;
  * @param ciLow per rank, the interval's lower end
  * @param ciHigh per rank, the interval's upper end
  */
-public record QuantileEstimate(double[] values, double[] noiseStd, double[] ciLow, double[] ciHigh) {
+public record QuantileEstimate(
+    double[] values, double[] noiseStd, double[] ciLow, double[] ciHigh) {
   /** Copies the arrays: the estimate is immutable. */
   public QuantileEstimate {
     values = values.clone();

@@ -15,20 +15,20 @@ import org.privspark.core.noise.NoiseSource;
 /**
  * Quantiles of one group's values in a public range [lower, upper] from a tree of noisy counts, as
  * Google's differential-privacy library computes them ({@code BoundedQuantiles}, Java; {@code
- * QuantileTree}, C++). The range is cut into b^h equal leaves; a node at depth d (1 ≤ d ≤ h)
- * counts the group's values in its b^(h−d) leaves. Every node except the root gets independent
- * noise; a quantile is found by descending from the root, at each node choosing the child whose
- * noisy cumulative count reaches the rank, and interpolating inside the last node.
+ * QuantileTree}, C++). The range is cut into b^h equal leaves; a node at depth d (1 ≤ d ≤ h) counts
+ * the group's values in its b^(h−d) leaves. Every node except the root gets independent noise; a
+ * quantile is found by descending from the root, at each node choosing the child whose noisy
+ * cumulative count reaches the rank, and interpolating inside the last node.
  *
- * <p><b>Privacy unit and sensitivity.</b> The caller bounds contributions first: one unit is in
- * at most L0 groups ({@code maxPartitionsContributed}) and keeps at most k rows in each ({@code
+ * <p><b>Privacy unit and sensitivity.</b> The caller bounds contributions first: one unit is in at
+ * most L0 groups ({@code maxPartitionsContributed}) and keeps at most k rows in each ({@code
  * maxContributionsPerPartition}). Each kept row is counted in exactly one node per depth 1..h (its
  * leaf's ancestors; the root is never released). Adding or removing one unit therefore changes, at
  * each depth, the node counts of one group by at most k in L1 and in L2 (L2 is largest when all k
  * rows share a node), and over L0 groups by at most L0·k in L1 and √L0·k in L2. Summed over the h
- * depths (disjoint coordinates): L1 = h·L0·k and L2 = √(h·L0)·k, rounded up here (exactly
- * computed for L1, each floating-point step rounded up for L2). One unit reaches at most n = h·L0·k
- * node counts, each rounded to the noise grid on its own, so the mechanism is planned for n rounded
+ * depths (disjoint coordinates): L1 = h·L0·k and L2 = √(h·L0)·k, rounded up here (exactly computed
+ * for L1, each floating-point step rounded up for L2). One unit reaches at most n = h·L0·k node
+ * counts, each rounded to the noise grid on its own, so the mechanism is planned for n rounded
  * coordinates ({@link LaplaceMechanism.Builder#maxCoordinatesContributed}); counts are integers,
  * released exactly as fixed-point values ({@link GridMechanism#releaseFixedPoint}).
  *
@@ -41,12 +41,12 @@ import org.privspark.core.noise.NoiseSource;
  * same node gets the same noisy count in every query, every rank and every retry: the output is a
  * function of one fixed noisy tree, the one the event pays for.
  *
- * <p><b>Post-processing</b> (as Google's {@code BoundedQuantiles.computeQuantileEstimate}): the descent
- * stops at a node whose children's noisy counts sum to ≤ 0 (no signal below), ignores children
- * that contribute less than alpha (default {@value #ALPHA}, {@link Builder#alpha}) of their
- * siblings' noisy total (this also drops negative counts) and stops when no child is left; inside the final node the value is
- * interpolated linearly by the remaining rank. Unlike Google's, ranks are not pulled into [0.005,
- * 0.995].
+ * <p><b>Post-processing</b> (as Google's {@code BoundedQuantiles.computeQuantileEstimate}): the
+ * descent stops at a node whose children's noisy counts sum to ≤ 0 (no signal below), ignores
+ * children that contribute less than alpha (default {@value #ALPHA}, {@link Builder#alpha}) of
+ * their siblings' noisy total (this also drops negative counts) and stops when no child is left;
+ * inside the final node the value is interpolated linearly by the remaining rank. Unlike Google's,
+ * ranks are not pulled into [0.005, 0.995].
  *
  * <p><b>Interval (95%, per quantile).</b> See {@link #quantiles}: a bracketing descent with m =
  * b·(2h − 1) noisy counts, each within ±t (t the noise's half-width at level 1 − 0.05/m).
@@ -63,12 +63,18 @@ import org.privspark.core.noise.NoiseSource;
  * <p>Immutable and thread-safe.
  */
 public final class QuantileTree {
-  /** Google's ALPHA: by default, children below this fraction of their siblings' noisy total are treated as empty. */
+  /**
+   * Google's ALPHA: by default, children below this fraction of their siblings' noisy total are
+   * treated as empty.
+   */
   public static final double ALPHA = 0.005;
+
   /** The confidence level of the intervals. */
   public static final double LEVEL = 0.95;
+
   /** The most leaves accepted: node ids stay far below 2^63 and leaf edges exact in doubles. */
   public static final long MAX_LEAVES = 1L << 40;
+
   private static final double TOLERANCE = 1e-6;
   private static final double Z_975 = 1.959963984540054;
 
@@ -92,18 +98,22 @@ public final class QuantileTree {
     this.mechanism = mechanism;
   }
 
-  /** A builder; the bounds and one noise ({@code laplace}, {@code gaussian} or {@code gaussianSigma}) are required. */
+  /**
+   * A builder; the bounds and one noise ({@code laplace}, {@code gaussian} or {@code
+   * gaussianSigma}) are required.
+   */
   public static Builder builder() {
     return new Builder();
   }
-
 
   /** L1 sensitivity of the vector of all node counts over all groups: h·L0·k, exact. */
   public static double l1Sensitivity(int height, long l0, long k) {
     long v = Math.multiplyExact(Math.multiplyExact((long) height, l0), k);
     if (v > (1L << 53)) {
       throw new IllegalArgumentException(
-          "height × maxPartitionsContributed × maxContributionsPerPartition must be at most 2^53; got " + v);
+          "height × maxPartitionsContributed × maxContributionsPerPartition must be at most 2^53;"
+              + " got "
+              + v);
     }
     return v;
   }
@@ -113,8 +123,11 @@ public final class QuantileTree {
     long hl0 = Math.multiplyExact((long) height, l0);
     if (hl0 > (1L << 53) || k > (1L << 53)) {
       throw new IllegalArgumentException(
-          "height × maxPartitionsContributed and maxContributionsPerPartition must be at most 2^53; got "
-              + hl0 + " and " + k);
+          "height × maxPartitionsContributed and maxContributionsPerPartition must be at most 2^53;"
+              + " got "
+              + hl0
+              + " and "
+              + k);
     }
     double x = hl0; // exact
     double r = Math.sqrt(x);
@@ -155,8 +168,8 @@ public final class QuantileTree {
 
   /**
    * The leaf of {@code value}: the value is clamped to [lower, upper] (infinities included) and
-   * mapped to the leaf j with edge(j) ≤ v &lt; edge(j + 1) (edge(j) = lower + (upper − lower)·j/b^h as
-   * computed in doubles), upper to the last leaf. A public function, the same on every executor.
+   * mapped to the leaf j with edge(j) ≤ v &lt; edge(j + 1) (edge(j) = lower + (upper − lower)·j/b^h
+   * as computed in doubles), upper to the last leaf. A public function, the same on every executor.
    *
    * @throws IllegalArgumentException if value is NaN (refuse or drop NaN before the charge)
    */
@@ -168,7 +181,9 @@ public final class QuantileTree {
     if (v >= upper) {
       return leaves - 1;
     }
-    long leaf = Math.max(0, Math.min(leaves - 1, (long) Math.floor((v - lower) / (upper - lower) * leaves)));
+    long leaf =
+        Math.max(
+            0, Math.min(leaves - 1, (long) Math.floor((v - lower) / (upper - lower) * leaves)));
     // Agree exactly with edge(): leaf j holds edge(j) ≤ v < edge(j + 1), so C(edge(j)) counts the
     // values below edge(j) (the intervals rely on it), whatever the rounding of the division.
     while (leaf + 1 < leaves && v >= edge(leaf + 1)) {
@@ -200,15 +215,15 @@ public final class QuantileTree {
    * leaf edge x. Event E: each of the noisy counts read below is within ±t of its true count. Then
    * N lies in [N_lo, N_hi] = N̂ ∓ b·t (N̂ the sum of the root's b children). Lower end: descend
    * from the root keeping U, an upper bound on C at the current node's left edge (0 at the root);
-   * the children's edges get the bounds U + Σ(noisy + t) of the children before them; take the
-   * last edge with bound &lt; r·N_lo, then C(x) &lt; rN ≤ ⌈rN⌉ so q ≥ x; descend into the child that
+   * the children's edges get the bounds U + Σ(noisy + t) of the children before them; take the last
+   * edge with bound &lt; r·N_lo, then C(x) &lt; rN ≤ ⌈rN⌉ so q ≥ x; descend into the child that
    * starts there. Upper end: symmetric with lower bounds U − Σ(noisy − t): the first edge whose
-   * bound reaches K = max(1, ⌈r·N_hi⌉) ≥ ⌈rN⌉ has at least ⌈rN⌉ values below it, so q ≤ x;
-   * descend into the child that ends there. Each descent reads b counts per depth, the root's
-   * children shared: m = b(2h − 1) counts. Which counts are read at depth d depends only on noise at
-   * depths &lt; d, independent of the noise at depth d, so P(not E) ≤ m·(0.05/m) = 5%: each
-   * interval covers its quantile with probability ≥ 95% (per rank, not simultaneously). The
-   * interval is widened to contain the value.
+   * bound reaches K = max(1, ⌈r·N_hi⌉) ≥ ⌈rN⌉ has at least ⌈rN⌉ values below it, so q ≤ x; descend
+   * into the child that ends there. Each descent reads b counts per depth, the root's children
+   * shared: m = b(2h − 1) counts. Which counts are read at depth d depends only on noise at depths
+   * &lt; d, independent of the noise at depth d, so P(not E) ≤ m·(0.05/m) = 5%: each interval
+   * covers its quantile with probability ≥ 95% (per rank, not simultaneously). The interval is
+   * widened to contain the value.
    *
    * @param leafCounts the group's exact counts per leaf (leaf index in [0, b^h) → count ≥ 0),
    *     absent leaves count 0; built with {@link #leafOf}
@@ -219,7 +234,8 @@ public final class QuantileTree {
    * @throws IllegalArgumentException if a rank is outside [0, 1], or (before any noise is drawn) a
    *     leaf index or count is out of range; the message shows neither
    */
-  public QuantileEstimate quantiles(Map<Long, Long> leafCounts, double[] ranks, LongFunction<NoiseSource> nodeSource) {
+  public QuantileEstimate quantiles(
+      Map<Long, Long> leafCounts, double[] ranks, LongFunction<NoiseSource> nodeSource) {
     Check.notNull("leafCounts", leafCounts);
     Check.notNull("ranks", ranks);
     Check.notNull("nodeSource", nodeSource);
@@ -378,7 +394,9 @@ public final class QuantileTree {
     return start + width;
   }
 
-  /** The noisy tree of one call: each node's count drawn once, on first use, from its own source. */
+  /**
+   * The noisy tree of one call: each node's count drawn once, on first use, from its own source.
+   */
   private final class NoisyTree {
     private final Map<Long, Long> counts;
     private final LongFunction<NoiseSource> sources;
@@ -393,7 +411,10 @@ public final class QuantileTree {
       Double v = noisy.get(node);
       if (v == null) {
         NoiseSource source = Check.notNull("nodeSource(node)", sources.apply(node));
-        v = mechanism.releaseFixedPoint(BigInteger.valueOf(counts.getOrDefault(node, 0L)), 0, source).value();
+        v =
+            mechanism
+                .releaseFixedPoint(BigInteger.valueOf(counts.getOrDefault(node, 0L)), 0, source)
+                .value();
         noisy.put(node, v);
       }
       return v;
@@ -511,14 +532,20 @@ public final class QuantileTree {
      * @throws IllegalArgumentException naming the first invalid or missing parameter
      */
     public QuantileTree build() {
-      if (!Double.isFinite(lower) || !Double.isFinite(upper) || !(lower < upper)
+      if (!Double.isFinite(lower)
+          || !Double.isFinite(upper)
+          || !(lower < upper)
           || !Double.isFinite(upper - lower)) {
         throw new IllegalArgumentException(
-            "lower and upper must be finite with lower < upper (and a finite width); got [" + lower + ", "
-                + upper + "]");
+            "lower and upper must be finite with lower < upper (and a finite width); got ["
+                + lower
+                + ", "
+                + upper
+                + "]");
       }
       if (branchingFactor < 2 || branchingFactor > (1 << 16)) {
-        throw new IllegalArgumentException("branchingFactor must be in [2, 65536]; got " + branchingFactor);
+        throw new IllegalArgumentException(
+            "branchingFactor must be in [2, 65536]; got " + branchingFactor);
       }
       if (height < 1 || height > 40) {
         throw new IllegalArgumentException("height must be in [1, 40]; got " + height);
@@ -536,23 +563,33 @@ public final class QuantileTree {
       Check.atLeastOne("maxContributionsPerPartition", maxContributionsPerPartition);
       if (epsilon == null && sigma == null) {
         throw new IllegalArgumentException(
-            "noise must be set with laplace(epsilon), gaussian(epsilon, delta) or gaussianSigma(sigma)");
+            "noise must be set with laplace(epsilon), gaussian(epsilon, delta) or"
+                + " gaussianSigma(sigma)");
       }
       long coordinates;
       try {
-        coordinates = Math.multiplyExact(
-            Math.multiplyExact((long) height, maxPartitionsContributed), maxContributionsPerPartition);
+        coordinates =
+            Math.multiplyExact(
+                Math.multiplyExact((long) height, maxPartitionsContributed),
+                maxContributionsPerPartition);
       } catch (ArithmeticException e) {
         throw new IllegalArgumentException(
-            "height × maxPartitionsContributed × maxContributionsPerPartition must be at most 2^53");
+            "height × maxPartitionsContributed × maxContributionsPerPartition must be at most"
+                + " 2^53");
       }
-      GridMechanism<?, ?> mechanism = gaussian
-          ? gaussianBuilder()
-              .l2Sensitivity(l2Sensitivity(height, maxPartitionsContributed, maxContributionsPerPartition))
-              .maxCoordinatesContributed(coordinates).build()
-          : LaplaceMechanism.builder().epsilon(epsilon)
-              .l1Sensitivity(l1Sensitivity(height, maxPartitionsContributed, maxContributionsPerPartition))
-              .maxCoordinatesContributed(coordinates).build();
+      GridMechanism<?, ?> mechanism =
+          gaussian
+              ? gaussianBuilder()
+                  .l2Sensitivity(
+                      l2Sensitivity(height, maxPartitionsContributed, maxContributionsPerPartition))
+                  .maxCoordinatesContributed(coordinates)
+                  .build()
+              : LaplaceMechanism.builder()
+                  .epsilon(epsilon)
+                  .l1Sensitivity(
+                      l1Sensitivity(height, maxPartitionsContributed, maxContributionsPerPartition))
+                  .maxCoordinatesContributed(coordinates)
+                  .build();
       return new QuantileTree(this, leaves, mechanism);
     }
 

@@ -6,7 +6,8 @@ import java.util.List;
  * Quantiles of a column clamped to [lower, upper] per group, read off a noisy histogram of {@link
  * #BINS} equal bins over [lower, upper] (resolution (upper − lower)/{@value #BINS}).
  */
-public record Quantiles(String column, double lower, double upper, double[] ranks) implements Statistic {
+public record Quantiles(String column, double lower, double upper, double[] ranks)
+    implements Statistic {
   /** Equal bins over [lower, upper]. */
   public static final int BINS = 64;
 
@@ -16,9 +17,19 @@ public record Quantiles(String column, double lower, double upper, double[] rank
    */
   public Quantiles {
     ranks = ranks.clone();
-    if (!Double.isFinite(lower) || !Double.isFinite(upper) || !(lower < upper) || !Double.isFinite(upper - lower)) {
-      throw new IllegalArgumentException("bounds of '" + column + "' for quantiles must be finite with lower < upper"
-          + " and a finite width upper - lower; got [" + lower + ", " + upper + "]");
+    if (!Double.isFinite(lower)
+        || !Double.isFinite(upper)
+        || !(lower < upper)
+        || !Double.isFinite(upper - lower)) {
+      throw new IllegalArgumentException(
+          "bounds of '"
+              + column
+              + "' for quantiles must be finite with lower < upper"
+              + " and a finite width upper - lower; got ["
+              + lower
+              + ", "
+              + upper
+              + "]");
     }
     if (ranks.length == 0) {
       throw new IllegalArgumentException("ranks must hold at least one rank; got none");

@@ -6,12 +6,12 @@ import org.privspark.core.mechanism.Centering;
 
 /**
  * One quantity a private aggregation measures with noise, once per group: the rows, the units, a
- * clamped sum, a centred sum or centred squares of a column, or a histogram. Statistics are
- * derived from these by post-processing ({@link Statistic}); two statistics that need the same
- * quantity share one measurement of it.
+ * clamped sum, a centred sum or centred squares of a column, or a histogram. Statistics are derived
+ * from these by post-processing ({@link Statistic}); two statistics that need the same quantity
+ * share one measurement of it.
  *
- * <p>Two quantities are equal when their {@link #name()}s are; the name also names every noise
- * cell of the measurement.
+ * <p>Two quantities are equal when their {@link #name()}s are; the name also names every noise cell
+ * of the measurement.
  *
  * @param kind what is measured
  * @param column the value column, or null for rows and units
@@ -39,9 +39,12 @@ public record Quantity(Kind kind, String column, double lower, double upper, dou
   }
 
   /** The number of kept rows. */
-  public static final Quantity ROWS = new Quantity(Kind.ROWS, null, Double.NaN, Double.NaN, new double[0]);
+  public static final Quantity ROWS =
+      new Quantity(Kind.ROWS, null, Double.NaN, Double.NaN, new double[0]);
+
   /** The number of distinct privacy units. */
-  public static final Quantity UNITS = new Quantity(Kind.UNITS, null, Double.NaN, Double.NaN, new double[0]);
+  public static final Quantity UNITS =
+      new Quantity(Kind.UNITS, null, Double.NaN, Double.NaN, new double[0]);
 
   public Quantity {
     edges = edges.clone();
@@ -94,8 +97,12 @@ public record Quantity(Kind kind, String column, double lower, double upper, dou
   // estimators look quantities up once per group and statistic.
   @Override
   public boolean equals(Object o) {
-    return o instanceof Quantity q && q.kind == kind && java.util.Objects.equals(q.column, column)
-        && Double.compare(q.lower, lower) == 0 && Double.compare(q.upper, upper) == 0 && Arrays.equals(q.edges, edges);
+    return o instanceof Quantity q
+        && q.kind == kind
+        && java.util.Objects.equals(q.column, column)
+        && Double.compare(q.lower, lower) == 0
+        && Double.compare(q.upper, upper) == 0
+        && Arrays.equals(q.edges, edges);
   }
 
   @Override

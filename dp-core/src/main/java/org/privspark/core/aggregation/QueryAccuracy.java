@@ -16,8 +16,13 @@ import org.privspark.core.accounting.PrivacyEvent;
  * @param unitsFor95 the same at 95% ({@link Long#MAX_VALUE} if never)
  * @param cost what the query costs
  */
-public record QueryAccuracy(NoiseKind noise, long rows, List<StatisticAccuracy> statistics, long unitsForHalf,
-    long unitsFor95, PrivacyEvent cost) {
+public record QueryAccuracy(
+    NoiseKind noise,
+    long rows,
+    List<StatisticAccuracy> statistics,
+    long unitsForHalf,
+    long unitsFor95,
+    PrivacyEvent cost) {
 
   public QueryAccuracy {
     statistics = List.copyOf(statistics);
@@ -36,14 +41,24 @@ public record QueryAccuracy(NoiseKind noise, long rows, List<StatisticAccuracy> 
 
   @Override
   public String toString() {
-    StringBuilder s = new StringBuilder(String.format(Locale.ROOT, "noise %s, groups of %d rows", noise, rows));
+    StringBuilder s =
+        new StringBuilder(String.format(Locale.ROOT, "noise %s, groups of %d rows", noise, rows));
     for (StatisticAccuracy a : statistics) {
-      s.append(String.format(Locale.ROOT, "%n  %s: noise std %.4g, 95%% interval ±%.4g", a.statistic(),
-          a.noiseStd(), a.halfWidth95()));
+      s.append(
+          String.format(
+              Locale.ROOT,
+              "%n  %s: noise std %.4g, 95%% interval ±%.4g",
+              a.statistic(),
+              a.noiseStd(),
+              a.halfWidth95()));
     }
     if (unitsForHalf > 0) {
-      s.append(String.format(Locale.ROOT, "%n  a group is kept with probability 50%% from %d units, 95%% from %d",
-          unitsForHalf, unitsFor95));
+      s.append(
+          String.format(
+              Locale.ROOT,
+              "%n  a group is kept with probability 50%% from %d units, 95%% from %d",
+              unitsForHalf,
+              unitsFor95));
     }
     return s.toString();
   }

@@ -7,10 +7,10 @@ import org.privspark.core.ledger.Reason;
 
 /**
  * What {@link LedgerVerifier} found. When {@link #intact()} is false, {@link #reason()}, {@link
- * #failedIndex()} and {@link #message()} say what failed, and nothing else is reported: the
- * figures are NaN, the counts 0 and the texts and collections empty, because a ledger that does
- * not verify has no figure an auditor may rely on (the budget in ledger.json is itself verified
- * only by the checkpoint; the entries before the failure may be a truncated or rewritten history).
+ * #failedIndex()} and {@link #message()} say what failed, and nothing else is reported: the figures
+ * are NaN, the counts 0 and the texts and collections empty, because a ledger that does not verify
+ * has no figure an auditor may rely on (the budget in ledger.json is itself verified only by the
+ * checkpoint; the entries before the failure may be a truncated or rewritten history).
  *
  * @param intact whether every check passed
  * @param reason the first failure's code, or null
@@ -18,7 +18,8 @@ import org.privspark.core.ledger.Reason;
  * @param message a sentence about the failure, or "intact"
  * @param origin the ledger's origin
  * @param mode the ledger's mode ({@code transparent} or {@code confidential}); in confidential mode
- *     the costs are hidden and the budget is checked by a budget proof ({@link ConfidentialVerifier})
+ *     the costs are hidden and the budget is checked by a budget proof ({@link
+ *     ConfidentialVerifier})
  * @param entries the entries verified
  * @param budgetEpsilon the budget's ε
  * @param budgetDelta the budget's δ
@@ -28,22 +29,51 @@ import org.privspark.core.ledger.Reason;
  *     included), or 0
  * @param checkpointRoot its root hash in hex, or ""
  * @param mechanisms per mechanism name: entries and the ε of those entries alone
- * @param timeline each entry as verified: its index, time, mechanism, event (transparent mode), δ and
- *     the cumulative ε after it
+ * @param timeline each entry as verified: its index, time, mechanism, event (transparent mode), δ
+ *     and the cumulative ε after it
  * @param unit the privacy unit the ledger protects (format 4 on), or null when it declares none
  * @param rowIsUnitEntries the entries whose release treated each row as one unit, on the data
  *     holder's statement that each row is one unit (their guarantee rests on that statement)
  */
 public record AuditReport(
-    boolean intact, Reason reason, long failedIndex, String message, String origin, String mode, long entries,
-    double budgetEpsilon, double budgetDelta, double spentEpsilon, double additiveDelta,
-    long checkpointSize, String checkpointRoot, Map<String, MechanismTotal> mechanisms,
-    List<Point> timeline, org.privspark.core.accounting.PrivacyUnit unit, long rowIsUnitEntries) {
+    boolean intact,
+    Reason reason,
+    long failedIndex,
+    String message,
+    String origin,
+    String mode,
+    long entries,
+    double budgetEpsilon,
+    double budgetDelta,
+    double spentEpsilon,
+    double additiveDelta,
+    long checkpointSize,
+    String checkpointRoot,
+    Map<String, MechanismTotal> mechanisms,
+    List<Point> timeline,
+    org.privspark.core.accounting.PrivacyUnit unit,
+    long rowIsUnitEntries) {
 
   /** A failed verification: the failure, and no figure. */
   static AuditReport failed(Reason reason, long failedIndex, String message) {
-    return new AuditReport(false, reason, failedIndex, message, "", "", 0, Double.NaN, Double.NaN, Double.NaN,
-        Double.NaN, 0, "", Map.of(), List.of(), null, 0);
+    return new AuditReport(
+        false,
+        reason,
+        failedIndex,
+        message,
+        "",
+        "",
+        0,
+        Double.NaN,
+        Double.NaN,
+        Double.NaN,
+        Double.NaN,
+        0,
+        "",
+        Map.of(),
+        List.of(),
+        null,
+        0);
   }
 
   /** Whether the ledger verified and is confidential: its budget still needs a budget proof. */
@@ -51,9 +81,13 @@ public record AuditReport(
     return LedgerGenesis.CONFIDENTIAL.equals(mode);
   }
 
-  /** ε still available at the budget's δ (NaN when the ledger did not verify or is confidential). */
+  /**
+   * ε still available at the budget's δ (NaN when the ledger did not verify or is confidential).
+   */
   public double remainingEpsilon() {
-    return intact && Double.isFinite(spentEpsilon) ? Math.max(0, budgetEpsilon - spentEpsilon) : Double.NaN;
+    return intact && Double.isFinite(spentEpsilon)
+        ? Math.max(0, budgetEpsilon - spentEpsilon)
+        : Double.NaN;
   }
 
   /** The unit's name for a report: the name, or a note that the ledger declares none. */
@@ -75,6 +109,11 @@ public record AuditReport(
    * @param epsilon the cumulative ε after this entry at the budget's δ, or NaN in a confidential
    *     entry (hidden)
    */
-  public record Point(long index, long timeMillis, String mechanism,
-      org.privspark.core.accounting.PrivacyEvent event, double delta, double epsilon) {}
+  public record Point(
+      long index,
+      long timeMillis,
+      String mechanism,
+      org.privspark.core.accounting.PrivacyEvent event,
+      double delta,
+      double epsilon) {}
 }

@@ -17,8 +17,15 @@ import org.privspark.core.ledger.Reason;
  * @param opened the entries a spot check opened (empty for a budget proof)
  */
 public record BudgetReport(
-    boolean ok, Reason reason, long failedIndex, String message, AuditReport structure, long entries,
-    double order, long checkpointSize, long[] opened) {
+    boolean ok,
+    Reason reason,
+    long failedIndex,
+    String message,
+    AuditReport structure,
+    long entries,
+    double order,
+    long checkpointSize,
+    long[] opened) {
   public BudgetReport {
     opened = opened.clone();
   }

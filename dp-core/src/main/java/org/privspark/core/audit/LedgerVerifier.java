@@ -29,8 +29,8 @@ import org.privspark.core.ledger.note.SignedNotes;
 import org.privspark.core.ledger.note.VerifiedNote;
 
 /**
- * The auditor's verification of a whole ledger. Trusts nothing it reads: only the public key
- * (given by the auditor, not taken from the ledger) and the checkpoints the auditor saved earlier.
+ * The auditor's verification of a whole ledger. Trusts nothing it reads: only the public key (given
+ * by the auditor, not taken from the ledger) and the checkpoints the auditor saved earlier.
  *
  * <p>The structure first: the files (ledger.json present, entries 1..n without gaps), each read
  * once, parsed and hashed, and the chain of previous-leaf hashes ({@link LedgerReplay#read}); the
@@ -56,17 +56,18 @@ public final class LedgerVerifier {
 
   /** Verifies the ledger in {@code store} and every checkpoint in {@code savedCheckpoints}. */
   public AuditReport verify(LedgerStore store, List<String> savedCheckpoints) {
-    return verify(store, savedCheckpoints, (g, e) -> { }).report();
+    return verify(store, savedCheckpoints, (g, e) -> {}).report();
   }
 
   /**
    * {@link #verify(LedgerStore, List)}, handing each entry to {@code onEntry} as its content is
    * accepted, which is only once the signed checkpoints cover it: the entries as this one read of
-   * their files gave them, verified when the report is intact (and to be ignored otherwise: a
-   * later entry may break a rule). A caller that needs an entry's content takes it here rather
-   * than reading its file again, which a changing store could answer differently.
+   * their files gave them, verified when the report is intact (and to be ignored otherwise: a later
+   * entry may break a rule). A caller that needs an entry's content takes it here rather than
+   * reading its file again, which a changing store could answer differently.
    */
-  public AuditReport verify(LedgerStore store, List<String> savedCheckpoints, Consumer<LedgerEntry> onEntry) {
+  public AuditReport verify(
+      LedgerStore store, List<String> savedCheckpoints, Consumer<LedgerEntry> onEntry) {
     Check.notNull("onEntry", onEntry);
     return verify(store, savedCheckpoints, (g, e) -> onEntry.accept(e)).report();
   }
@@ -79,7 +80,10 @@ public final class LedgerVerifier {
    * confidential checks). Both come from the one read of each file; they are verified once the
    * outcome says intact, and must not be used otherwise.
    */
-  Outcome verify(LedgerStore store, List<String> savedCheckpoints, BiConsumer<LedgerGenesis, LedgerEntry> onEntry) {
+  Outcome verify(
+      LedgerStore store,
+      List<String> savedCheckpoints,
+      BiConsumer<LedgerGenesis, LedgerEntry> onEntry) {
     Check.notNull("store", store);
     Check.notNull("savedCheckpoints", savedCheckpoints);
     Progress progress = new Progress();
@@ -91,9 +95,13 @@ public final class LedgerVerifier {
     }
   }
 
-  private LedgerReplay run(LedgerStore store, List<String> savedCheckpoints, Progress progress,
+  private LedgerReplay run(
+      LedgerStore store,
+      List<String> savedCheckpoints,
+      Progress progress,
       BiConsumer<LedgerGenesis, LedgerEntry> onEntry) {
-    byte[] genesisBytes = read(store, LedgerLayout.GENESIS).orElseThrow(() -> noLedger(store, savedCheckpoints));
+    byte[] genesisBytes =
+        read(store, LedgerLayout.GENESIS).orElseThrow(() -> noLedger(store, savedCheckpoints));
     // ledger.json's content, like each entry's, is judged only once the checkpoints vouch for its
     // bytes: until then a storage attacker could choose what it says (the budget, the key).
     LedgerGenesis genesis = null;
@@ -101,8 +109,14 @@ public final class LedgerVerifier {
     try {
       genesis = LedgerGenesis.decode(genesisBytes);
       if (!genesis.publicKey().equals(key.encode())) {
-        genesisFinding = new LedgerException(Reason.UNKNOWN_KEY, 0, "ledger.json names key " + genesis.publicKey()
-            + ", not the auditor's key " + key.encode());
+        genesisFinding =
+            new LedgerException(
+                Reason.UNKNOWN_KEY,
+                0,
+                "ledger.json names key "
+                    + genesis.publicKey()
+                    + ", not the auditor's key "
+                    + key.encode());
       }
     } catch (LedgerException e) {
       genesisFinding = e;
@@ -122,13 +136,17 @@ public final class LedgerVerifier {
     for (String name : list(store, LedgerLayout.ENTRIES)) {
       long seq = LedgerLayout.entrySeq(name);
       if (seq < 0) {
-        throw new LedgerException(Reason.MALFORMED, expected, "entries/" + name + " is not an entry file name");
+        throw new LedgerException(
+            Reason.MALFORMED, expected, "entries/" + name + " is not an entry file name");
       }
       if (seq != expected) {
-        throw new LedgerException(Reason.MISSING_ENTRY, expected, LedgerEntry.path(expected) + " is missing");
+        throw new LedgerException(
+            Reason.MISSING_ENTRY, expected, LedgerEntry.path(expected) + " is missing");
       }
-      byte[] bytes = read(store, LedgerEntry.path(seq))
-          .orElseThrow(() -> new LedgerException(Reason.MISSING_ENTRY, seq, "vanished while reading"));
+      byte[] bytes =
+          read(store, LedgerEntry.path(seq))
+              .orElseThrow(
+                  () -> new LedgerException(Reason.MISSING_ENTRY, seq, "vanished while reading"));
       if (replay == null) {
         tree.appendLeafData(bytes);
       } else {
@@ -143,30 +161,47 @@ public final class LedgerVerifier {
     for (String name : heads) {
       long headSize = LedgerLayout.headSize(name);
       if (headSize < 0) {
-        throw new LedgerException(Reason.MALFORMED, -1, "heads/" + name + " is not a checkpoint file name");
+        throw new LedgerException(
+            Reason.MALFORMED, -1, "heads/" + name + " is not a checkpoint file name");
       }
       newest = Math.max(newest, headSize);
     }
     // No count in these messages: the sizes are the store's, and nothing has verified them.
     if (newest > size) {
-      throw new LedgerException(Reason.MISSING_ENTRY, size, "a checkpoint covers more leaves than the ledger"
-          + " has: entries were removed");
+      throw new LedgerException(
+          Reason.MISSING_ENTRY,
+          size,
+          "a checkpoint covers more leaves than the ledger" + " has: entries were removed");
     }
     if (newest < size) {
-      throw new LedgerException(Reason.UNSIGNED_ENTRIES, Math.max(newest, 1),
-          "no signed checkpoint covers every leaf of the ledger: the entries from this one on are unsigned");
+      throw new LedgerException(
+          Reason.UNSIGNED_ENTRIES,
+          Math.max(newest, 1),
+          "no signed checkpoint covers every leaf of the ledger: the entries from this one on are"
+              + " unsigned");
     }
     String newestPath = LedgerLayout.head(newest);
     long newestSize = newest;
-    byte[] note = read(store, newestPath).orElseThrow(() -> new LedgerException(Reason.UNSIGNED_ENTRIES,
-        Math.max(newestSize, 1), newestPath + " was listed but vanished before it was read (the store changed"
-            + " during the audit): no signed checkpoint of the ledger was verified"));
+    byte[] note =
+        read(store, newestPath)
+            .orElseThrow(
+                () ->
+                    new LedgerException(
+                        Reason.UNSIGNED_ENTRIES,
+                        Math.max(newestSize, 1),
+                        newestPath
+                            + " was listed but vanished before it was read (the store changed"
+                            + " during the audit): no signed checkpoint of the ledger was"
+                            + " verified"));
     Checkpoint latest = openSigned(note, newestPath);
     if (latest.size() != newest) {
-      throw new LedgerException(Reason.MALFORMED, -1, newestPath + " holds the checkpoint of another size");
+      throw new LedgerException(
+          Reason.MALFORMED, -1, newestPath + " holds the checkpoint of another size");
     }
     if (!Arrays.equals(latest.rootHash(), tree.root(size))) {
-      throw new LedgerException(Reason.ROOT_MISMATCH, -1,
+      throw new LedgerException(
+          Reason.ROOT_MISMATCH,
+          -1,
           "the newest checkpoint's root differs from the root of the entries on disk");
     }
     // The root covers ledger.json: its origin is now the one the key signed over.
@@ -176,12 +211,24 @@ public final class LedgerVerifier {
       String what = "saved checkpoint " + (i + 1);
       Checkpoint saved = openSigned(savedCheckpoints.get(i).getBytes(StandardCharsets.UTF_8), what);
       if (saved.size() > size) {
-        throw new LedgerException(Reason.INCONSISTENT_CHECKPOINT, size, what + " covers " + saved.size()
-            + " leaves, more than the ledger has: truncated or rolled back");
+        throw new LedgerException(
+            Reason.INCONSISTENT_CHECKPOINT,
+            size,
+            what
+                + " covers "
+                + saved.size()
+                + " leaves, more than the ledger has: truncated or rolled back");
       }
       if (!Arrays.equals(saved.rootHash(), tree.root(saved.size()))) {
-        throw new LedgerException(Reason.INCONSISTENT_CHECKPOINT, -1, what + " (size " + saved.size()
-            + ") does not match the ledger's first " + saved.size() + " leaves: history was rewritten");
+        throw new LedgerException(
+            Reason.INCONSISTENT_CHECKPOINT,
+            -1,
+            what
+                + " (size "
+                + saved.size()
+                + ") does not match the ledger's first "
+                + saved.size()
+                + " leaves: history was rewritten");
       }
       checkOrigin(saved, what, genesis);
     }
@@ -193,10 +240,12 @@ public final class LedgerVerifier {
     }
     progress.start(replay);
     LedgerGenesis signed = genesis;
-    LedgerException finding = replay.judge(entry -> {
-      progress.add(entry);
-      onEntry.accept(signed, entry);
-    });
+    LedgerException finding =
+        replay.judge(
+            entry -> {
+              progress.add(entry);
+              onEntry.accept(signed, entry);
+            });
     if (finding != null) {
       throw finding;
     }
@@ -206,15 +255,23 @@ public final class LedgerVerifier {
 
   /**
    * The verdict on a store without ledger.json: a rollback when a checkpoint the auditor saved (and
-   * whose signature verifies) proves that the ledger had leaves, else only that ledger.json is missing.
+   * whose signature verifies) proves that the ledger had leaves, else only that ledger.json is
+   * missing.
    */
   private LedgerException noLedger(LedgerStore store, List<String> savedCheckpoints) {
     for (int i = 0; i < savedCheckpoints.size(); i++) {
       String what = "saved checkpoint " + (i + 1);
       Checkpoint saved = openSigned(savedCheckpoints.get(i).getBytes(StandardCharsets.UTF_8), what);
       if (saved.size() > 0) {
-        return new LedgerException(Reason.INCONSISTENT_CHECKPOINT, 0, what + " covers " + saved.size()
-            + " leaves but " + store.location() + " holds no ledger.json: the ledger was removed or rolled back");
+        return new LedgerException(
+            Reason.INCONSISTENT_CHECKPOINT,
+            0,
+            what
+                + " covers "
+                + saved.size()
+                + " leaves but "
+                + store.location()
+                + " holds no ledger.json: the ledger was removed or rolled back");
       }
     }
     return new LedgerException(Reason.GENESIS_MISMATCH, 0, "ledger.json is missing");
@@ -236,19 +293,24 @@ public final class LedgerVerifier {
     try {
       verified = SignedNotes.open(note, List.of(key));
     } catch (NoteVerificationException e) {
-      Reason reason = switch (e.reason()) {
-        case INVALID_SIGNATURE -> Reason.BAD_SIGNATURE;
-        case NO_KNOWN_SIGNATURE -> Reason.UNKNOWN_KEY;
-        default -> Reason.MALFORMED;
-      };
+      Reason reason =
+          switch (e.reason()) {
+            case INVALID_SIGNATURE -> Reason.BAD_SIGNATURE;
+            case NO_KNOWN_SIGNATURE -> Reason.UNKNOWN_KEY;
+            default -> Reason.MALFORMED;
+          };
       // Why, in the auditor's words only: the note is unverified, so its key names, signature
       // count and text (which a storage attacker chooses) are not repeated.
-      throw new LedgerException(reason, -1, what + switch (e.reason()) {
-        case INVALID_SIGNATURE -> ": a signature by the auditor's key does not verify";
-        case NO_KNOWN_SIGNATURE -> " is not signed with the auditor's key";
-        case TOO_MANY_SIGNATURES -> " has more signatures than a signed note may have";
-        case MALFORMED_NOTE -> " is not a well-formed signed note";
-      });
+      throw new LedgerException(
+          reason,
+          -1,
+          what
+              + switch (e.reason()) {
+                case INVALID_SIGNATURE -> ": a signature by the auditor's key does not verify";
+                case NO_KNOWN_SIGNATURE -> " is not signed with the auditor's key";
+                case TOO_MANY_SIGNATURES -> " has more signatures than a signed note may have";
+                case MALFORMED_NOTE -> " is not a well-formed signed note";
+              });
     }
     try {
       return Checkpoint.parse(verified.text());
@@ -257,10 +319,14 @@ public final class LedgerVerifier {
     }
   }
 
-  /** A signed checkpoint's origin must be the ledger's (nothing to compare when ledger.json does not parse). */
+  /**
+   * A signed checkpoint's origin must be the ledger's (nothing to compare when ledger.json does not
+   * parse).
+   */
   private static void checkOrigin(Checkpoint checkpoint, String what, LedgerGenesis genesis) {
     if (genesis != null && !checkpoint.origin().equals(genesis.origin())) {
-      throw new LedgerException(Reason.ORIGIN_MISMATCH, -1, what + " is for origin '" + checkpoint.origin() + "'");
+      throw new LedgerException(
+          Reason.ORIGIN_MISMATCH, -1, what + " is for origin '" + checkpoint.origin() + "'");
     }
   }
 
@@ -276,7 +342,8 @@ public final class LedgerVerifier {
     try {
       return store.list(directory);
     } catch (IOException | UncheckedIOException e) {
-      throw new LedgerException(Reason.IO_ERROR, -1, "cannot list " + directory + ": " + e.getMessage());
+      throw new LedgerException(
+          Reason.IO_ERROR, -1, "cannot list " + directory + ": " + e.getMessage());
     }
   }
 
@@ -301,14 +368,26 @@ public final class LedgerVerifier {
         // Per-entry costs are hidden: count entries, never report a cost.
         byMechanism.putIfAbsent(entry.mechanism(), null);
         counts.merge(entry.mechanism(), 1L, Long::sum);
-        timeline.add(new AuditReport.Point(entry.seq(), entry.timeMillis(), entry.mechanism(), null,
-            entry.confidentialCost().delta(), Double.NaN));
+        timeline.add(
+            new AuditReport.Point(
+                entry.seq(),
+                entry.timeMillis(),
+                entry.mechanism(),
+                null,
+                entry.confidentialCost().delta(),
+                Double.NaN));
         return;
       }
       byMechanism.merge(entry.mechanism(), entry.cost(), FixedPointCost::plus);
       counts.merge(entry.mechanism(), 1L, Long::sum);
-      timeline.add(new AuditReport.Point(entry.seq(), entry.timeMillis(), entry.mechanism(), entry.event(),
-          entry.cost().delta(), replay.guarantee(replay.total()).epsilon()));
+      timeline.add(
+          new AuditReport.Point(
+              entry.seq(),
+              entry.timeMillis(),
+              entry.mechanism(),
+              entry.event(),
+              entry.cost().delta(),
+              replay.guarantee(replay.total()).epsilon()));
     }
 
     void checkpoint(Checkpoint checkpoint) {
@@ -321,13 +400,32 @@ public final class LedgerVerifier {
       }
       LedgerGenesis g = replay.genesis();
       Map<String, AuditReport.MechanismTotal> mechanisms = new LinkedHashMap<>();
-      byMechanism.forEach((name, cost) -> mechanisms.put(name,
-          new AuditReport.MechanismTotal(counts.get(name), cost == null ? Double.NaN : replay.guarantee(cost).epsilon())));
+      byMechanism.forEach(
+          (name, cost) ->
+              mechanisms.put(
+                  name,
+                  new AuditReport.MechanismTotal(
+                      counts.get(name),
+                      cost == null ? Double.NaN : replay.guarantee(cost).epsilon())));
       double spent = replay.costsKnown() ? replay.guarantee(replay.total()).epsilon() : Double.NaN;
-      return new AuditReport(true, null, -1, message, g.origin(), g.mode(), replay.nextIndex() - 1,
-          g.budgetEpsilon(), g.budgetDelta(), spent, replay.total().delta(),
-          checkpoint == null ? 0 : checkpoint.size(), checkpoint == null ? "" : HEX.formatHex(checkpoint.rootHash()),
-          mechanisms, List.copyOf(timeline), g.unit(), rowIsUnitEntries);
+      return new AuditReport(
+          true,
+          null,
+          -1,
+          message,
+          g.origin(),
+          g.mode(),
+          replay.nextIndex() - 1,
+          g.budgetEpsilon(),
+          g.budgetDelta(),
+          spent,
+          replay.total().delta(),
+          checkpoint == null ? 0 : checkpoint.size(),
+          checkpoint == null ? "" : HEX.formatHex(checkpoint.rootHash()),
+          mechanisms,
+          List.copyOf(timeline),
+          g.unit(),
+          rowIsUnitEntries);
     }
   }
 }

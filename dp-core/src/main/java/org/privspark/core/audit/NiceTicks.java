@@ -17,14 +17,45 @@ import java.util.Locale;
 final class NiceTicks {
   /** Tick steps on the time axis, in milliseconds. */
   private static final long[] TIME_STEPS = {
-      1, 2, 5, 10, 20, 50, 100, 200, 500,
-      1_000, 2_000, 5_000, 10_000, 15_000, 30_000,
-      60_000, 120_000, 300_000, 600_000, 900_000, 1_800_000,
-      3_600_000, 7_200_000, 10_800_000, 21_600_000, 43_200_000,
-      86_400_000L, 2 * 86_400_000L, 7 * 86_400_000L, 14 * 86_400_000L, 28 * 86_400_000L,
-      91 * 86_400_000L, 182 * 86_400_000L, 364 * 86_400_000L};
+    1,
+    2,
+    5,
+    10,
+    20,
+    50,
+    100,
+    200,
+    500,
+    1_000,
+    2_000,
+    5_000,
+    10_000,
+    15_000,
+    30_000,
+    60_000,
+    120_000,
+    300_000,
+    600_000,
+    900_000,
+    1_800_000,
+    3_600_000,
+    7_200_000,
+    10_800_000,
+    21_600_000,
+    43_200_000,
+    86_400_000L,
+    2 * 86_400_000L,
+    7 * 86_400_000L,
+    14 * 86_400_000L,
+    28 * 86_400_000L,
+    91 * 86_400_000L,
+    182 * 86_400_000L,
+    364 * 86_400_000L
+  };
+
   /** A step this long or longer is a whole number of years ({@link #years}): labelled by year. */
   private static final long YEAR = 365 * 86_400_000L;
+
   /** At most this many intervals between ticks. */
   private static final int MAX_INTERVALS = 6;
 
@@ -88,8 +119,8 @@ final class NiceTicks {
   /**
    * Ticks on the first of January (UTC) of the years that are multiples of 1, 2 or 5 times a power
    * of ten years, from the last at or before {@code from} to the first at or after {@code to}: the
-   * smallest such step that gives at most six intervals. A tick beyond the range of a long
-   * (past the year 292,278,994) is the largest time there is, and the last tick.
+   * smallest such step that gives at most six intervals. A tick beyond the range of a long (past
+   * the year 292,278,994) is the largest time there is, and the last tick.
    */
   static long[] years(long from, long to) {
     long y0 = year(from);
@@ -123,8 +154,8 @@ final class NiceTicks {
   }
 
   /**
-   * The first of January of {@code year} at 00:00 UTC in milliseconds, saturated to the range of
-   * a long.
+   * The first of January of {@code year} at 00:00 UTC in milliseconds, saturated to the range of a
+   * long.
    */
   private static long januaryFirst(long year) {
     long day = LocalDate.of(Math.toIntExact(year), 1, 1).toEpochDay();
@@ -143,12 +174,15 @@ final class NiceTicks {
     if (step >= YEAR) {
       return Long.toString(year(millis)); // "20000", not ISO's "+20000"
     }
-    String pattern = step < 1_000 ? "HH:mm:ss.SSS" : step < 60_000 ? "HH:mm:ss" : step < 86_400_000L ? "HH:mm"
-        : "yyyy-MM-dd";
+    String pattern =
+        step < 1_000
+            ? "HH:mm:ss.SSS"
+            : step < 60_000 ? "HH:mm:ss" : step < 86_400_000L ? "HH:mm" : "yyyy-MM-dd";
     if (acrossDays && step < 86_400_000L) {
       pattern = "MM-dd " + pattern;
     }
-    return DateTimeFormatter.ofPattern(pattern, Locale.ROOT).withZone(ZoneOffset.UTC)
+    return DateTimeFormatter.ofPattern(pattern, Locale.ROOT)
+        .withZone(ZoneOffset.UTC)
         .format(Instant.ofEpochMilli(millis));
   }
 

@@ -10,7 +10,8 @@ import org.privspark.core.ledger.note.NoteVerifier;
 
 /**
  * What a report says about the audit itself rather than the ledger: when it ran, with which tool,
- * and with which key. None of it is read from the ledger, so a report shows it whatever the verdict.
+ * and with which key. None of it is read from the ledger, so a report shows it whatever the
+ * verdict.
  *
  * @param auditTime when the verification ran
  * @param toolVersion the auditor tool's version
@@ -30,14 +31,15 @@ public record ReportContext(Instant auditTime, String toolVersion, String keyFin
 
   /**
    * The key's fingerprint: SHA-256 of its verifier key text ({@link NoteVerifier#encode()}, the one
-   * line of KEY.pub and ledger.json's {@code publicKey}) in UTF-8, as 64 lower-case hex digits.
-   * The same as {@code tr -d '\r\n' < KEY.pub | sha256sum} (docs/LEDGER-FORMAT.md §6): the auditor's
+   * line of KEY.pub and ledger.json's {@code publicKey}) in UTF-8, as 64 lower-case hex digits. The
+   * same as {@code tr -d '\r\n' < KEY.pub | sha256sum} (docs/LEDGER-FORMAT.md §6): the auditor's
    * tool reads only a KEY.pub that is this line, with a line ending (LF or CRLF) or none.
    */
   public static String fingerprint(NoteVerifier key) {
     try {
-      byte[] hash = MessageDigest.getInstance("SHA-256")
-          .digest(Check.notNull("key", key).encode().getBytes(StandardCharsets.UTF_8));
+      byte[] hash =
+          MessageDigest.getInstance("SHA-256")
+              .digest(Check.notNull("key", key).encode().getBytes(StandardCharsets.UTF_8));
       return HexFormat.of().formatHex(hash);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is required of every Java platform", e);

@@ -5,16 +5,18 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-/** {@code audit verify --json}: the report as one JSON object (no infinities: they print as null). */
+/**
+ * {@code audit verify --json}: the report as one JSON object (no infinities: they print as null).
+ */
 public final class ReportJson {
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
   private ReportJson() {}
 
   /**
-   * The report of {@link LedgerVerifier}. A failed verification gives only {@code intact},
-   * {@code reason}, {@code failedIndex} and {@code message}: no figure of a ledger that does not
-   * verify is reported.
+   * The report of {@link LedgerVerifier}. A failed verification gives only {@code intact}, {@code
+   * reason}, {@code failedIndex} and {@code message}: no figure of a ledger that does not verify is
+   * reported.
    */
   public static String render(AuditReport r) {
     ObjectNode o = MAPPER.createObjectNode();
@@ -35,11 +37,13 @@ public final class ReportJson {
     o.put("checkpointSize", r.checkpointSize());
     o.put("checkpointRoot", r.checkpointRoot());
     ObjectNode mechanisms = o.putObject("mechanisms");
-    r.mechanisms().forEach((name, total) -> {
-      ObjectNode m = mechanisms.putObject(name);
-      m.put("entries", total.entries());
-      number(m, "epsilon", total.epsilon());
-    });
+    r.mechanisms()
+        .forEach(
+            (name, total) -> {
+              ObjectNode m = mechanisms.putObject(name);
+              m.put("entries", total.entries());
+              number(m, "epsilon", total.epsilon());
+            });
     ArrayNode timeline = o.putArray("timeline");
     for (AuditReport.Point p : r.timeline()) {
       ObjectNode point = timeline.addObject();
@@ -68,10 +72,10 @@ public final class ReportJson {
   }
 
   /**
-   * A confidential ledger's verdict: the structure and the budget proof's outcome, the order α*
-   * the proof reveals, and nothing about per-entry costs or the total. The ledger's figures
-   * (origin, entries, budget) and the proof's (entries proven, checkpoint) only when the structure
-   * and the proof verified: a rejection carries none.
+   * A confidential ledger's verdict: the structure and the budget proof's outcome, the order α* the
+   * proof reveals, and nothing about per-entry costs or the total. The ledger's figures (origin,
+   * entries, budget) and the proof's (entries proven, checkpoint) only when the structure and the
+   * proof verified: a rejection carries none.
    *
    * @param covers whether the proof covers every entry of the ledger: {@code withinBudget} is true
    *     only when the proof verified and covers them all; when it verified, {@code covered} says
@@ -98,7 +102,8 @@ public final class ReportJson {
     return write(o);
   }
 
-  private static void outcome(ObjectNode o, org.privspark.core.ledger.Reason reason, long failedIndex, String message) {
+  private static void outcome(
+      ObjectNode o, org.privspark.core.ledger.Reason reason, long failedIndex, String message) {
     o.put("reason", reason == null ? null : reason.name());
     if (failedIndex >= 0) {
       o.put("failedIndex", failedIndex);

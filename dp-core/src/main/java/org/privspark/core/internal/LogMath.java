@@ -4,8 +4,8 @@ import org.apache.commons.math3.special.Erf;
 import org.apache.commons.math3.special.Gamma;
 
 /**
- * Log-space arithmetic for the accountant: sums of exponentials without overflow and the log of
- * the Gaussian tail without underflow.
+ * Log-space arithmetic for the accountant: sums of exponentials without overflow and the log of the
+ * Gaussian tail without underflow.
  */
 public final class LogMath {
   private static final double LOG_SQRT_PI = 0.5 * StrictMath.log(Math.PI);
@@ -25,7 +25,8 @@ public final class LogMath {
   /** log(e^a − e^b) for a ≥ b. */
   public static double logSub(double a, double b) {
     if (b > a) {
-      throw new ArithmeticException("logSub would take the log of a negative number: " + a + " < " + b);
+      throw new ArithmeticException(
+          "logSub would take the log of a negative number: " + a + " < " + b);
     }
     if (b == Double.NEGATIVE_INFINITY) {
       return a;
@@ -50,12 +51,15 @@ public final class LogMath {
     // the ratio Q / (e^{-x²} x / √π), computed where Q does not underflow via the Lentz
     // continued fraction for Γ(1/2, z) = e^{-z} z^{1/2} / (z + 1/2 − ... ).
     double z = x * x;
-    return -z + 0.5 * StrictMath.log(z) - LOG_SQRT_PI + StrictMath.log(upperGammaHalfContinuedFraction(z));
+    return -z
+        + 0.5 * StrictMath.log(z)
+        - LOG_SQRT_PI
+        + StrictMath.log(upperGammaHalfContinuedFraction(z));
   }
 
   /**
-   * The continued fraction K(z) with Γ(1/2, z) = e^{−z} z^{1/2} K(z), by modified Lentz
-   * (Numerical Recipes §6.2): K = 1/(z + 1/2 − 1·(1/2)/(z + 5/2 − 2·(3/2)/(z + 9/2 − …))).
+   * The continued fraction K(z) with Γ(1/2, z) = e^{−z} z^{1/2} K(z), by modified Lentz (Numerical
+   * Recipes §6.2): K = 1/(z + 1/2 − 1·(1/2)/(z + 5/2 − 2·(3/2)/(z + 9/2 − …))).
    */
   private static double upperGammaHalfContinuedFraction(double z) {
     final double a = 0.5;

@@ -25,46 +25,54 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * The ledger's JSON: strict parsing, one canonical encoding, and typed field access that fails
- * with {@link Reason#MALFORMED}.
+ * The ledger's JSON: strict parsing, one canonical encoding, and typed field access that fails with
+ * {@link Reason#MALFORMED}.
  *
- * <p>Canonical form: UTF-8, no whitespace, object fields in the order the format defines,
- * integers as plain decimals, doubles in {@link DoubleText#canonical}'s text (the same on every
- * JDK; docs/LEDGER-FORMAT.md §3.1). A file is accepted only if re-encoding what was parsed
- * reproduces its bytes exactly, so the bytes stored are the bytes hashed and no two encodings of
- * one entry exist. Files of the formats written before that text was fixed may hold a double in a
- * legacy text (what Java 17's {@code Double.toString} wrote); {@link DoubleRule#CANONICAL_OR_LEGACY}
- * accepts it: the re-encoding then writes each number just read in its own Java layout.
+ * <p>Canonical form: UTF-8, no whitespace, object fields in the order the format defines, integers
+ * as plain decimals, doubles in {@link DoubleText#canonical}'s text (the same on every JDK;
+ * docs/LEDGER-FORMAT.md §3.1). A file is accepted only if re-encoding what was parsed reproduces
+ * its bytes exactly, so the bytes stored are the bytes hashed and no two encodings of one entry
+ * exist. Files of the formats written before that text was fixed may hold a double in a legacy text
+ * (what Java 17's {@code Double.toString} wrote); {@link DoubleRule#CANONICAL_OR_LEGACY} accepts
+ * it: the re-encoding then writes each number just read in its own Java layout.
  *
  * <p>Internal to the ledger: public only for {@code org.privspark.core.ledger.confidential}, whose
  * files share this code; not an API, and it may change without notice.
  */
 public final class CanonicalJson {
   /**
-   * JSON nesting the reader accepts: Jackson's default, stated here because the writer relies on
-   * it ({@link EventCodec#MAX_EVENT_NESTING} keeps every entry it writes well inside). Deeper input
+   * JSON nesting the reader accepts: Jackson's default, stated here because the writer relies on it
+   * ({@link EventCodec#MAX_EVENT_NESTING} keeps every entry it writes well inside). Deeper input
    * fails as {@link Reason#MALFORMED} before any recursion, so no file can overflow the stack.
    */
   static final int MAX_NESTING_DEPTH = 1000;
+
   /** The longest number token: a canonical number has at most 25 characters. */
   static final int MAX_NUMBER_LENGTH = 1000;
+
   /** The longest string: ledger strings are hashes, names and keys (a few hundred characters). */
   static final int MAX_STRING_LENGTH = 1 << 20;
-  /** The longest document, in bytes (a store may refuse larger files before they reach the parser). */
+
+  /**
+   * The longest document, in bytes (a store may refuse larger files before they reach the parser).
+   */
   static final long MAX_DOCUMENT_LENGTH = 64L << 20;
 
-  private static final JsonMapper MAPPER = JsonMapper.builder(JsonFactory.builder()
-          .streamReadConstraints(StreamReadConstraints.builder()
-              .maxNestingDepth(MAX_NESTING_DEPTH)
-              .maxNumberLength(MAX_NUMBER_LENGTH)
-              .maxStringLength(MAX_STRING_LENGTH)
-              .maxDocumentLength(MAX_DOCUMENT_LENGTH)
-              .build())
-          .build())
-      .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-      .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-      .build();
+  private static final JsonMapper MAPPER =
+      JsonMapper.builder(
+              JsonFactory.builder()
+                  .streamReadConstraints(
+                      StreamReadConstraints.builder()
+                          .maxNestingDepth(MAX_NESTING_DEPTH)
+                          .maxNumberLength(MAX_NUMBER_LENGTH)
+                          .maxStringLength(MAX_STRING_LENGTH)
+                          .maxDocumentLength(MAX_DOCUMENT_LENGTH)
+                          .build())
+                  .build())
+          .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+          .build();
   private static final JsonMapper WRITER = JsonMapper.builder().build();
   private static final HexFormat HEX = HexFormat.of();
 
@@ -96,7 +104,8 @@ public final class CanonicalJson {
   }
 
   /**
-   * The canonical bytes of {@code node}: Jackson's compact output, with doubles in the canonical text.
+   * The canonical bytes of {@code node}: Jackson's compact output, with doubles in the canonical
+   * text.
    *
    * @param node the value to encode
    * @return its UTF-8 bytes
@@ -136,8 +145,10 @@ public final class CanonicalJson {
 
     @Override
     public void writeNumber(BigDecimal v) throws IOException {
-      delegate.writeNumber(rule == DoubleRule.CANONICAL_OR_LEGACY ? DoubleText.format(v)
-          : DoubleText.canonical(v.doubleValue()));
+      delegate.writeNumber(
+          rule == DoubleRule.CANONICAL_OR_LEGACY
+              ? DoubleText.format(v)
+              : DoubleText.canonical(v.doubleValue()));
     }
 
     @Override
@@ -147,7 +158,8 @@ public final class CanonicalJson {
   }
 
   /**
-   * Parses {@code bytes} as one JSON object and requires them to be its canonical encoding under {@code rule}.
+   * Parses {@code bytes} as one JSON object and requires them to be its canonical encoding under
+   * {@code rule}.
    *
    * @param bytes the file
    * @param index the leaf the file should be, or −1 for another file (for messages)
@@ -160,16 +172,20 @@ public final class CanonicalJson {
     try {
       node = MAPPER.readTree(bytes);
     } catch (IOException | RuntimeException e) {
-      // RuntimeException: Jackson lets some number conversions escape unwrapped (a NumberFormatException
+      // RuntimeException: Jackson lets some number conversions escape unwrapped (a
+      // NumberFormatException
       // for an exponent beyond int range, 1.0E99999999999); they are malformed input all the same.
-      String detail = e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
-      throw new LedgerException(Reason.MALFORMED, index, what + " is not a single JSON object: " + detail, e);
+      String detail =
+          e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
+      throw new LedgerException(
+          Reason.MALFORMED, index, what + " is not a single JSON object: " + detail, e);
     }
     if (node == null || !node.isObject()) {
       throw new LedgerException(Reason.MALFORMED, index, what + " is not a JSON object");
     }
     ObjectNode object = (ObjectNode) node;
-    // Floats were read as exact decimals: their text is checked with the file's, then they become doubles.
+    // Floats were read as exact decimals: their text is checked with the file's, then they become
+    // doubles.
     checkRange(object, index, what);
     if (!Arrays.equals(encode(object, rule), bytes)) {
       throw new LedgerException(Reason.NON_CANONICAL, index, what + " is not in canonical form");
@@ -182,7 +198,8 @@ public final class CanonicalJson {
   private static void checkRange(JsonNode node, long index, String what) {
     if (node.isBigDecimal()) {
       if (Double.isInfinite(node.decimalValue().doubleValue())) {
-        throw new LedgerException(Reason.MALFORMED, index, what + " holds a number beyond the range of a double");
+        throw new LedgerException(
+            Reason.MALFORMED, index, what + " holds a number beyond the range of a double");
       }
     } else if (node.isContainerNode()) {
       for (JsonNode child : node) {
@@ -255,8 +272,11 @@ public final class CanonicalJson {
         unknown.removeAll(List.of(names));
         Set<String> missing = new TreeSet<>(List.of(names));
         missing.removeAll(actual);
-        throw malformed("fields must be " + List.of(names) + (unknown.isEmpty() ? "" : "; unknown " + unknown)
-            + (missing.isEmpty() ? "" : "; missing " + missing));
+        throw malformed(
+            "fields must be "
+                + List.of(names)
+                + (unknown.isEmpty() ? "" : "; unknown " + unknown)
+                + (missing.isEmpty() ? "" : "; missing " + missing));
       }
       return this;
     }
@@ -292,7 +312,8 @@ public final class CanonicalJson {
       try {
         org.privspark.core.accounting.PrivacyUnit.checkName(name, value);
       } catch (IllegalArgumentException e) {
-        throw malformed(name + " must be 1 to 64 characters of a-z, 0-9, '_' and '-', starting with a letter");
+        throw malformed(
+            name + " must be 1 to 64 characters of a-z, 0-9, '_' and '-', starting with a letter");
       }
       return value;
     }

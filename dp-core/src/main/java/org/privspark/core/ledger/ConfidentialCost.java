@@ -7,8 +7,8 @@ import org.privspark.core.zk.PedersenCommitment;
 /**
  * A confidential entry's cost as the ledger shows it (entry format version 2): one Pedersen
  * commitment per order of the ledger's grid to the fixed-point RDP cost ⌈r(α)·2^40⌉, and the
- * additive δ in clear. The openings (the event and the blindings) are in the holder's
- * {@link CostOpening}.
+ * additive δ in clear. The openings (the event and the blindings) are in the holder's {@link
+ * CostOpening}.
  *
  * @param commitments C(α_i) = v_i·G + r_i·H, one per order, in grid order
  * @param delta the entry's additive δ (public: see docs/THREAT-MODEL.md)
@@ -39,7 +39,8 @@ public record ConfidentialCost(PedersenCommitment[] commitments, double delta) {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof ConfidentialCost c && Arrays.equals(commitments, c.commitments)
+    return o instanceof ConfidentialCost c
+        && Arrays.equals(commitments, c.commitments)
         && Double.doubleToLongBits(delta) == Double.doubleToLongBits(c.delta);
   }
 

@@ -37,8 +37,9 @@ final class ConfidentialMode implements CostMode {
   @Override
   public void checkCanCreate() {
     if (!openings.keeps()) {
-      throw new IllegalArgumentException("openings must keep the cost openings of a confidential ledger;"
-          + " got OpeningStore.discarding()");
+      throw new IllegalArgumentException(
+          "openings must keep the cost openings of a confidential ledger;"
+              + " got OpeningStore.discarding()");
     }
   }
 
@@ -48,12 +49,14 @@ final class ConfidentialMode implements CostMode {
   }
 
   @Override
-  public Spend prepare(byte[] releaseId, PrivacyEvent event, FixedPointCost cost, SecureRandom random) {
+  public Spend prepare(
+      byte[] releaseId, PrivacyEvent event, FixedPointCost cost, SecureRandom random) {
     CostOpening costOpening = CostOpening.fresh(releaseId, event, genesis.grid(), random);
     ConfidentialCost committed = costOpening.commit(cost);
     return (index, time, origin, previous, mechanism, commitments, unit) -> {
-      LedgerEntry entry = new LedgerEntry(index, time, origin, previous, releaseId, mechanism, committed,
-          commitments, unit);
+      LedgerEntry entry =
+          new LedgerEntry(
+              index, time, origin, previous, releaseId, mechanism, committed, commitments, unit);
       save.accept(costOpening);
       lastSaved = costOpening;
       lastSavedCost = cost;
@@ -67,13 +70,24 @@ final class ConfidentialMode implements CostMode {
    * entry's commitments.
    */
   private FixedPointCost knownCost(LedgerEntry entry) {
-    if (lastSaved != null && Arrays.equals(lastSaved.releaseId(), entry.releaseId())
+    if (lastSaved != null
+        && Arrays.equals(lastSaved.releaseId(), entry.releaseId())
         && lastSavedCommitted.equals(entry.confidentialCost())) {
       return lastSavedCost;
     }
-    CostOpening opening = openings.loadCost(entry.releaseId()).orElseThrow(() -> new LedgerException(
-        Reason.OPENING_MISMATCH, entry.seq(), "no cost opening is kept for confidential entry " + entry.seq()
-            + " (release " + CanonicalJson.hex(entry.releaseId()) + "): its cost, and so the budget, is unknown"));
+    CostOpening opening =
+        openings
+            .loadCost(entry.releaseId())
+            .orElseThrow(
+                () ->
+                    new LedgerException(
+                        Reason.OPENING_MISMATCH,
+                        entry.seq(),
+                        "no cost opening is kept for confidential entry "
+                            + entry.seq()
+                            + " (release "
+                            + CanonicalJson.hex(entry.releaseId())
+                            + "): its cost, and so the budget, is unknown"));
     return opening.check(entry, genesis);
   }
 }

@@ -39,7 +39,13 @@ interface CostMode {
      * The entry one attempt writes at leaf {@code index}. Whatever the mode keeps to open the
      * entry's cost is saved before this returns: an entry that lands can always be opened.
      */
-    LedgerEntry entry(long index, long time, String origin, byte[] previousLeafHash, String mechanism,
-        byte[][] commitments, UnitClaim unit);
+    LedgerEntry entry(
+        long index,
+        long time,
+        String origin,
+        byte[] previousLeafHash,
+        String mechanism,
+        byte[][] commitments,
+        UnitClaim unit);
   }
 }

@@ -25,8 +25,8 @@ import org.privspark.core.zk.ZkVerificationException;
  * versions 1 and 2 may hold values a little off today's recomputation; {@link #check} finds them.)
  *
  * <p>Whoever holds this can open the entry's cost, so {@link #toString()} shows neither the
- * blindings nor the event. Kept in the holder's {@link OpeningStore}, next to the detail
- * {@link Opening}.
+ * blindings nor the event. Kept in the holder's {@link OpeningStore}, next to the detail {@link
+ * Opening}.
  *
  * @param releaseId the release id of the entry it opens
  * @param event the event whose cost is committed
@@ -49,7 +49,8 @@ public record CostOpening(byte[] releaseId, PrivacyEvent event, BigInteger[] bli
   }
 
   /** Fresh uniform blindings for each order of {@code grid}. */
-  static CostOpening fresh(byte[] releaseId, PrivacyEvent event, OrderGrid grid, SecureRandom random) {
+  static CostOpening fresh(
+      byte[] releaseId, PrivacyEvent event, OrderGrid grid, SecureRandom random) {
     BigInteger[] r = new BigInteger[grid.size()];
     for (int i = 0; i < r.length; i++) {
       r[i] = PedersenOpening.random(0, random).blinding();
@@ -76,7 +77,8 @@ public record CostOpening(byte[] releaseId, PrivacyEvent event, BigInteger[] bli
   public PedersenOpening[] pedersen(FixedPointCost cost) {
     long[] v = cost.rdp();
     if (v.length != blindings.length) {
-      throw new IllegalArgumentException("cost must have " + blindings.length + " orders; got " + v.length);
+      throw new IllegalArgumentException(
+          "cost must have " + blindings.length + " orders; got " + v.length);
     }
     PedersenOpening[] o = new PedersenOpening[v.length];
     for (int i = 0; i < v.length; i++) {
@@ -100,7 +102,8 @@ public record CostOpening(byte[] releaseId, PrivacyEvent event, BigInteger[] bli
    * id, the public δ equal to the event's, and every commitment opening, with its blinding, to the
    * event's cost recomputed on the ledger's grid. In ledgers of format versions 1 and 2, written
    * when costs were rounded to nearest, a commitment may hold a value within {@link LegacyCost}'s
-   * tolerance of today's instead; that value is found by a bounded search (docs/LEDGER-FORMAT.md §9.1).
+   * tolerance of today's instead; that value is found by a bounded search (docs/LEDGER-FORMAT.md
+   * §9.1).
    *
    * @return the committed cost: the values the commitments hold (today's recomputation, except for
    *     legacy values found by the search), with the event's pure ε and δ
@@ -113,35 +116,51 @@ public record CostOpening(byte[] releaseId, PrivacyEvent event, BigInteger[] bli
       throw new IllegalArgumentException("entry " + entry.seq() + " is not confidential");
     }
     if (!Arrays.equals(releaseId, entry.releaseId())) {
-      throw new LedgerException(Reason.OPENING_MISMATCH, entry.seq(), "the cost opening is for release "
-          + CanonicalJson.hex(releaseId) + ", not the entry's " + CanonicalJson.hex(entry.releaseId()));
+      throw new LedgerException(
+          Reason.OPENING_MISMATCH,
+          entry.seq(),
+          "the cost opening is for release "
+              + CanonicalJson.hex(releaseId)
+              + ", not the entry's "
+              + CanonicalJson.hex(entry.releaseId()));
     }
     OrderGrid grid = genesis.grid();
     ConfidentialCost committed = entry.confidentialCost();
     if (blindings.length != grid.size() || committed.orders() != grid.size()) {
-      throw new LedgerException(Reason.COST_MISMATCH, entry.seq(), "the opening or the entry does not have one"
-          + " value per order of the grid (" + grid.size() + ")");
+      throw new LedgerException(
+          Reason.COST_MISMATCH,
+          entry.seq(),
+          "the opening or the entry does not have one"
+              + " value per order of the grid ("
+              + grid.size()
+              + ")");
     }
     try {
       // The opening comes from the holder: its event is held to the limits of a recorded event
       // before its cost is computed, as an entry's is.
       EventCodec.checkLimits(event, grid.size());
     } catch (IllegalArgumentException e) {
-      throw new LedgerException(Reason.MALFORMED, entry.seq(), "the opened event: " + e.getMessage());
+      throw new LedgerException(
+          Reason.MALFORMED, entry.seq(), "the opened event: " + e.getMessage());
     }
     FixedPointCost cost;
     try {
       cost = cost(grid);
     } catch (IllegalArgumentException | ArithmeticException e) {
-      throw new LedgerException(Reason.COST_MISMATCH, entry.seq(), "cost cannot be recomputed: " + e.getMessage());
+      throw new LedgerException(
+          Reason.COST_MISMATCH, entry.seq(), "cost cannot be recomputed: " + e.getMessage());
     }
     ConfidentialCost recomputed = commit(cost);
     if (recomputed.equals(committed)) {
       return cost;
     }
-    if (genesis.exactCosts() || Double.doubleToLongBits(cost.delta()) != Double.doubleToLongBits(committed.delta())) {
-      throw new LedgerException(Reason.COST_MISMATCH, entry.seq(),
-          "the committed cost differs from the cost of the opened mechanism recomputed on the ledger's grid");
+    if (genesis.exactCosts()
+        || Double.doubleToLongBits(cost.delta()) != Double.doubleToLongBits(committed.delta())) {
+      throw new LedgerException(
+          Reason.COST_MISMATCH,
+          entry.seq(),
+          "the committed cost differs from the cost of the opened mechanism recomputed on the"
+              + " ledger's grid");
     }
     return legacyCommitted(entry.seq(), committed, recomputed, cost, genesis);
   }
@@ -150,19 +169,32 @@ public record CostOpening(byte[] releaseId, PrivacyEvent event, BigInteger[] bli
    * Format versions 1 and 2: the values the commitments hold, each searched for within {@link
    * LegacyCost#tolerance} of today's value where it is not today's value.
    */
-  private FixedPointCost legacyCommitted(long seq, ConfidentialCost committed, ConfidentialCost recomputed,
-      FixedPointCost cost, LedgerGenesis genesis) {
+  private FixedPointCost legacyCommitted(
+      long seq,
+      ConfidentialCost committed,
+      ConfidentialCost recomputed,
+      FixedPointCost cost,
+      LedgerGenesis genesis) {
     long[] values = cost.rdp();
     for (int i = 0; i < values.length; i++) {
       if (recomputed.at(i).equals(committed.at(i))) {
         continue;
       }
-      OptionalLong held = values[i] == FixedPointCost.INFINITE ? OptionalLong.empty()
-          : CommittedValueSearch.find(committed.at(i), blindings[i], values[i], LegacyCost.tolerance(values[i]));
+      OptionalLong held =
+          values[i] == FixedPointCost.INFINITE
+              ? OptionalLong.empty()
+              : CommittedValueSearch.find(
+                  committed.at(i), blindings[i], values[i], LegacyCost.tolerance(values[i]));
       if (held.isEmpty()) {
-        throw new LedgerException(Reason.COST_MISMATCH, seq, "the committed cost at order "
-            + genesis.grid().order(i) + " differs from the cost of the opened mechanism recomputed on the ledger's"
-            + " grid by more than format version " + genesis.formatVersion() + " allows (docs/LEDGER-FORMAT.md §9.1)");
+        throw new LedgerException(
+            Reason.COST_MISMATCH,
+            seq,
+            "the committed cost at order "
+                + genesis.grid().order(i)
+                + " differs from the cost of the opened mechanism recomputed on the ledger's"
+                + " grid by more than format version "
+                + genesis.formatVersion()
+                + " allows (docs/LEDGER-FORMAT.md §9.1)");
       }
       values[i] = held.getAsLong();
     }
@@ -192,8 +224,10 @@ public record CostOpening(byte[] releaseId, PrivacyEvent event, BigInteger[] bli
 
   /** Parses an opening file strictly. */
   public static CostOpening decode(byte[] bytes) {
-    return fromJson(CanonicalJson.parseCanonical(bytes, -1, "cost opening",
-        CanonicalJson.DoubleRule.CANONICAL_OR_LEGACY), -1);
+    return fromJson(
+        CanonicalJson.parseCanonical(
+            bytes, -1, "cost opening", CanonicalJson.DoubleRule.CANONICAL_OR_LEGACY),
+        -1);
   }
 
   /**
@@ -204,8 +238,9 @@ public record CostOpening(byte[] releaseId, PrivacyEvent event, BigInteger[] bli
    * @return the opening
    */
   public static CostOpening fromJson(ObjectNode node, long index) {
-    CanonicalJson.Fields f = new CanonicalJson.Fields(node, index, "cost opening")
-        .exactly("format", "releaseId", "event", "blindings");
+    CanonicalJson.Fields f =
+        new CanonicalJson.Fields(node, index, "cost opening")
+            .exactly("format", "releaseId", "event", "blindings");
     if (!f.text("format").equals(FORMAT)) {
       throw f.malformed("format must be " + FORMAT);
     }
@@ -213,9 +248,11 @@ public record CostOpening(byte[] releaseId, PrivacyEvent event, BigInteger[] bli
     BigInteger[] r = new BigInteger[array.size()];
     for (int i = 0; i < r.length; i++) {
       JsonNode b = array.get(i);
-      if (!b.isTextual() || b.textValue().length() != 2 * ScalarCodec.LENGTH
+      if (!b.isTextual()
+          || b.textValue().length() != 2 * ScalarCodec.LENGTH
           || !b.textValue().equals(b.textValue().toLowerCase(java.util.Locale.ROOT))) {
-        throw f.malformed("blindings must be " + ScalarCodec.LENGTH + "-byte lower-case hex scalars");
+        throw f.malformed(
+            "blindings must be " + ScalarCodec.LENGTH + "-byte lower-case hex scalars");
       }
       try {
         r[i] = ScalarCodec.decode(java.util.HexFormat.of().parseHex(b.textValue()));
@@ -224,8 +261,10 @@ public record CostOpening(byte[] releaseId, PrivacyEvent event, BigInteger[] bli
       }
     }
     try {
-      return new CostOpening(f.hex("releaseId", LedgerEntry.RELEASE_ID_LENGTH),
-          EventCodec.decode(f.object("event"), index), r);
+      return new CostOpening(
+          f.hex("releaseId", LedgerEntry.RELEASE_ID_LENGTH),
+          EventCodec.decode(f.object("event"), index),
+          r);
     } catch (IllegalArgumentException e) {
       throw f.malformed(e.getMessage());
     }
@@ -233,7 +272,9 @@ public record CostOpening(byte[] releaseId, PrivacyEvent event, BigInteger[] bli
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof CostOpening c && Arrays.equals(releaseId, c.releaseId) && event.equals(c.event)
+    return o instanceof CostOpening c
+        && Arrays.equals(releaseId, c.releaseId)
+        && event.equals(c.event)
         && Arrays.equals(blindings, c.blindings);
   }
 

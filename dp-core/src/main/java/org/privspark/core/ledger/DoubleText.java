@@ -9,17 +9,16 @@ import java.math.RoundingMode;
  * arithmetic so that it is the same on every JDK.
  *
  * <p><b>Why not {@code Double.toString}.</b> Its output changed in JDK 19 (JDK-4511638): Java 17
- * writes 2.0E23 as {@code 1.9999999999999998E23} and 2^−1073 as {@code 1.0E-323}; Java 19 and
- * later write {@code 2.0E23} and {@code 9.9E-324}. A canonical form that follows the running JDK
- * makes a ledger written on one JDK non-canonical on another.
+ * writes 2.0E23 as {@code 1.9999999999999998E23} and 2^−1073 as {@code 1.0E-323}; Java 19 and later
+ * write {@code 2.0E23} and {@code 9.9E-324}. A canonical form that follows the running JDK makes a
+ * ledger written on one JDK non-canonical on another.
  *
  * <p><b>The canonical text</b> is the one the JDK 19+ specification of {@code Double.toString}
- * defines, restated so that it does not depend on any JDK: of the decimals that round to the
- * double (IEEE 754 round to nearest, ties to even), take those of the fewest significant digits p
- * (of one or two digits when p = 1), then the one closest to the double (the even significand on a
- * tie, which cannot occur for doubles); write it as {@link #format} does. Every step below is
- * {@link BigDecimal} arithmetic, exact on every JDK; {@code BigDecimal(double)} is the exact
- * binary value.
+ * defines, restated so that it does not depend on any JDK: of the decimals that round to the double
+ * (IEEE 754 round to nearest, ties to even), take those of the fewest significant digits p (of one
+ * or two digits when p = 1), then the one closest to the double (the even significand on a tie,
+ * which cannot occur for doubles); write it as {@link #format} does. Every step below is {@link
+ * BigDecimal} arithmetic, exact on every JDK; {@code BigDecimal(double)} is the exact binary value.
  *
  * <p><b>Legacy text.</b> Ledgers of format versions 1 and 2 were written with the running JDK's
  * {@code Double.toString}, so a Java 17 writer left texts such as {@code 1.9999999999999998E23}.
@@ -29,10 +28,13 @@ import java.math.RoundingMode;
  */
 final class DoubleText {
   private static final BigDecimal HALF = new BigDecimal("0.5");
+
   /** The upper neighbour of Double.MAX_VALUE in the rounding sense: 2^1024. */
   private static final BigDecimal TWO_TO_1024 = new BigDecimal(BigInteger.ONE.shiftLeft(1024));
+
   /** 17 significant digits identify every double (Matula 1968). */
   private static final int MAX_DIGITS = 17;
+
   /**
    * Recently computed texts, direct-mapped by bit pattern. A ledger repeats a few parameters in
    * every entry, and the exact computation costs microseconds; entries are immutable, so a racy
@@ -69,8 +71,8 @@ final class DoubleText {
 
   /**
    * The decimal of {@code a} (finite, &gt; 0) that the canonical text writes: among the decimals
-   * that round to {@code a}, the closest of the fewest digits (of one or two digits when one
-   * digit suffices).
+   * that round to {@code a}, the closest of the fewest digits (of one or two digits when one digit
+   * suffices).
    */
   static BigDecimal shortest(double a) {
     BigDecimal exact = new BigDecimal(a);
@@ -78,7 +80,8 @@ final class DoubleText {
     // significand is even (ties round to even).
     BigDecimal lower = exact.add(new BigDecimal(Math.nextDown(a))).multiply(HALF);
     double up = Math.nextUp(a);
-    BigDecimal upper = exact.add(Double.isInfinite(up) ? TWO_TO_1024 : new BigDecimal(up)).multiply(HALF);
+    BigDecimal upper =
+        exact.add(Double.isInfinite(up) ? TWO_TO_1024 : new BigDecimal(up)).multiply(HALF);
     boolean inclusive = (Double.doubleToRawLongBits(a) & 1) == 0;
     int e = exact.precision() - exact.scale() - 1; // 10^e <= a < 10^(e+1)
     // p: the fewest digits. A decimal of at most n digits in the interval is a multiple of
@@ -145,13 +148,18 @@ final class DoubleText {
         s.append(digits, 0, n + i).append('.').append(digits, n + i, n);
       }
     } else {
-      s.append(digits.charAt(0)).append('.').append(n == 1 ? "0" : digits.substring(1)).append('E').append(e);
+      s.append(digits.charAt(0))
+          .append('.')
+          .append(n == 1 ? "0" : digits.substring(1))
+          .append('E')
+          .append(e);
     }
     return s.toString();
   }
 
   /** Whether a multiple of 10^unit lies in the rounding interval. */
-  private static boolean hasMultiple(BigDecimal lower, BigDecimal upper, boolean inclusive, int unit) {
+  private static boolean hasMultiple(
+      BigDecimal lower, BigDecimal upper, boolean inclusive, int unit) {
     BigDecimal first = lower.setScale(-unit, RoundingMode.CEILING);
     if (!inclusive && first.compareTo(lower) == 0) {
       first = first.add(BigDecimal.ONE.scaleByPowerOfTen(unit));
@@ -159,7 +167,8 @@ final class DoubleText {
     return within(first, lower, upper, inclusive);
   }
 
-  private static boolean within(BigDecimal d, BigDecimal lower, BigDecimal upper, boolean inclusive) {
+  private static boolean within(
+      BigDecimal d, BigDecimal lower, BigDecimal upper, boolean inclusive) {
     int l = d.compareTo(lower);
     int u = d.compareTo(upper);
     return inclusive ? l >= 0 && u <= 0 : l > 0 && u < 0;

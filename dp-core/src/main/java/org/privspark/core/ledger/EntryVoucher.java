@@ -29,14 +29,18 @@ final class EntryVoucher implements LedgerReplay.Voucher {
   // against the leaves read. 1: ledger.json alone, which no entry needs.
   private long signedSize = 1;
 
-  EntryVoucher(LedgerStore store, NoteVerifier verifier, OpeningStore openings, LedgerReplay state) {
+  EntryVoucher(
+      LedgerStore store, NoteVerifier verifier, OpeningStore openings, LedgerReplay state) {
     this.store = store;
     this.verifier = verifier;
     this.openings = openings;
     this.state = state;
   }
 
-  /** Records that a checkpoint of {@code size}, signed with the ledger's key, covers the leaves read. */
+  /**
+   * Records that a checkpoint of {@code size}, signed with the ledger's key, covers the leaves
+   * read.
+   */
   void signed(long size) {
     signedSize = Math.max(signedSize, size);
   }
@@ -57,27 +61,37 @@ final class EntryVoucher implements LedgerReplay.Voucher {
         return;
       }
     }
-    throw new LedgerException(Reason.UNSIGNED_ENTRIES, index, "no checkpoint signed with the ledger's key covers"
-        + " this entry and this writer holds no opening of it: it was written by someone without the key, or by"
-        + " a writer whose openings this writer does not hold. Nothing is judged or signed over it;"
-        + " `privspark ledger repair` quarantines such trailing entries");
+    throw new LedgerException(
+        Reason.UNSIGNED_ENTRIES,
+        index,
+        "no checkpoint signed with the ledger's key covers this entry and this writer holds no"
+            + " opening of it: it was written by someone without the key, or by a writer whose"
+            + " openings this writer does not hold. Nothing is judged or signed over it; `privspark"
+            + " ledger repair` quarantines such trailing entries");
   }
 
   /**
-   * Checks the checkpoint of {@code size} against the leaves read, and records it as {@link #signed}.
+   * Checks the checkpoint of {@code size} against the leaves read, and records it as {@link
+   * #signed}.
    *
    * @throws LedgerException when it is not signed with the ledger's key, or has another root
    */
   void checkCheckpoint(long size) {
     String path = LedgerLayout.head(size);
-    byte[] note = Ledger.read(store, path).orElseThrow(() -> new LedgerException(
-        Reason.MISSING_ENTRY, -1, path + " vanished while opening"));
+    byte[] note =
+        Ledger.read(store, path)
+            .orElseThrow(
+                () ->
+                    new LedgerException(
+                        Reason.MISSING_ENTRY, -1, path + " vanished while opening"));
     Checkpoint checkpoint;
     try {
       checkpoint = Checkpoint.parse(SignedNotes.open(note, List.of(verifier)).text());
     } catch (NoteVerificationException | IllegalArgumentException e) {
-      throw new LedgerException(Reason.BAD_SIGNATURE, -1, path
-          + " is not a checkpoint signed with the ledger's key: " + e.getMessage());
+      throw new LedgerException(
+          Reason.BAD_SIGNATURE,
+          -1,
+          path + " is not a checkpoint signed with the ledger's key: " + e.getMessage());
     }
     checkRoot(size, checkpoint);
     signed(size);
@@ -90,14 +104,22 @@ final class EntryVoucher implements LedgerReplay.Voucher {
   private boolean coveredByCheckpoint(long index) {
     List<Long> sizes;
     try {
-      sizes = store.list(LedgerLayout.HEADS).stream().map(LedgerLayout::headSize)
-          .filter(s -> s > index && s <= state.nextIndex()).sorted(Comparator.reverseOrder()).toList();
+      sizes =
+          store.list(LedgerLayout.HEADS).stream()
+              .map(LedgerLayout::headSize)
+              .filter(s -> s > index && s <= state.nextIndex())
+              .sorted(Comparator.reverseOrder())
+              .toList();
     } catch (IOException e) {
-      throw new LedgerException(Reason.IO_ERROR, -1, "cannot list " + LedgerLayout.HEADS + " in "
-          + store.location() + ": " + e.getMessage(), e);
+      throw new LedgerException(
+          Reason.IO_ERROR,
+          -1,
+          "cannot list " + LedgerLayout.HEADS + " in " + store.location() + ": " + e.getMessage(),
+          e);
     }
     for (long size : sizes) {
-      Optional<Checkpoint> checkpoint = Ledger.read(store, LedgerLayout.head(size)).flatMap(n -> checkpointSignedBy(n, verifier));
+      Optional<Checkpoint> checkpoint =
+          Ledger.read(store, LedgerLayout.head(size)).flatMap(n -> checkpointSignedBy(n, verifier));
       if (checkpoint.isPresent()) {
         checkRoot(size, checkpoint.get());
         signed(size);
@@ -109,14 +131,20 @@ final class EntryVoucher implements LedgerReplay.Voucher {
 
   private void checkRoot(long size, Checkpoint checkpoint) {
     // Otherwise an entry changed after it was signed would be signed over again by this writer.
-    if (checkpoint.size() != size || !checkpoint.origin().equals(state.genesis().origin())
+    if (checkpoint.size() != size
+        || !checkpoint.origin().equals(state.genesis().origin())
         || !Arrays.equals(checkpoint.rootHash(), state.tree().root(size))) {
-      throw new LedgerException(Reason.ROOT_MISMATCH, -1, LedgerLayout.head(size)
-          + " does not match the entries it covers: an entry changed after it was signed");
+      throw new LedgerException(
+          Reason.ROOT_MISMATCH,
+          -1,
+          LedgerLayout.head(size)
+              + " does not match the entries it covers: an entry changed after it was signed");
     }
   }
 
-  /** The checkpoint {@code note} holds if it is signed by {@code verifier}'s key; empty otherwise. */
+  /**
+   * The checkpoint {@code note} holds if it is signed by {@code verifier}'s key; empty otherwise.
+   */
   static Optional<Checkpoint> checkpointSignedBy(byte[] note, NoteVerifier verifier) {
     try {
       return Optional.of(Checkpoint.parse(SignedNotes.open(note, List.of(verifier)).text()));

@@ -22,14 +22,14 @@ import org.privspark.core.accounting.ZcdpEvent;
  * A {@link PrivacyEvent} as a JSON object with its exact parameters, so that an auditor can
  * recompute the cost from the mechanism. Each kind has a fixed field list (docs/LEDGER-FORMAT.md).
  *
- * <p><b>Limits.</b> Recomputing a cost is the one step of a verification whose work does not
- * follow from the size of the files: a sampled-Gaussian value at one order sums a series of up to
- * 2^20 terms (up to about 0.4 s at extreme parameters), and a composition repeats that per part. So an event a
- * ledger records is bounded (docs/LEDGER-FORMAT.md §5.1): at most {@value #MAX_EVENT_NESTING}
- * levels of composition, {@value #MAX_EVENT_OBJECTS} event objects in all, and sampled-Gaussian
- * objects times the grid's orders at most {@value #MAX_SAMPLED_GAUSSIAN_VALUES}. The writer refuses
- * a larger event before it appends ({@link #checkLimits}); a reader finds a recorded one malformed
- * before computing any cost.
+ * <p><b>Limits.</b> Recomputing a cost is the one step of a verification whose work does not follow
+ * from the size of the files: a sampled-Gaussian value at one order sums a series of up to 2^20
+ * terms (up to about 0.4 s at extreme parameters), and a composition repeats that per part. So an
+ * event a ledger records is bounded (docs/LEDGER-FORMAT.md §5.1): at most {@value
+ * #MAX_EVENT_NESTING} levels of composition, {@value #MAX_EVENT_OBJECTS} event objects in all, and
+ * sampled-Gaussian objects times the grid's orders at most {@value #MAX_SAMPLED_GAUSSIAN_VALUES}.
+ * The writer refuses a larger event before it appends ({@link #checkLimits}); a reader finds a
+ * recorded one malformed before computing any cost.
  */
 final class EventCodec {
   /**
@@ -38,8 +38,12 @@ final class EventCodec {
    * CanonicalJson#MAX_NESTING_DEPTH} and can always be read back.
    */
   static final int MAX_EVENT_NESTING = 100;
-  /** The most event objects one event holds, every composed, self-composed and nested one counted. */
+
+  /**
+   * The most event objects one event holds, every composed, self-composed and nested one counted.
+   */
   static final int MAX_EVENT_OBJECTS = 10_000;
+
   /**
    * The most sampled-Gaussian values one event's cost needs: its sampled-Gaussian objects times the
    * grid's orders. Every other kind has a closed form at each order; one DP-SGD release is one
@@ -64,13 +68,18 @@ final class EventCodec {
     long sampledGaussians = 0;
     for (int depth = 0; !level.isEmpty(); depth++) {
       if (depth > MAX_EVENT_NESTING) {
-        throw new IllegalArgumentException("event must nest at most " + MAX_EVENT_NESTING
-            + " levels of composition to be recorded; got more");
+        throw new IllegalArgumentException(
+            "event must nest at most "
+                + MAX_EVENT_NESTING
+                + " levels of composition to be recorded; got more");
       }
       objects += level.size();
       if (objects > MAX_EVENT_OBJECTS) {
-        throw new IllegalArgumentException("event must hold at most " + MAX_EVENT_OBJECTS + " event objects"
-            + " (composed, self-composed and nested ones included) to be recorded; got more");
+        throw new IllegalArgumentException(
+            "event must hold at most "
+                + MAX_EVENT_OBJECTS
+                + " event objects"
+                + " (composed, self-composed and nested ones included) to be recorded; got more");
       }
       java.util.ArrayDeque<PrivacyEvent> next = new java.util.ArrayDeque<>();
       for (PrivacyEvent e : level) {
@@ -85,9 +94,15 @@ final class EventCodec {
       level = next;
     }
     if (sampledGaussians * orders > MAX_SAMPLED_GAUSSIAN_VALUES) {
-      throw new IllegalArgumentException("event must hold at most " + MAX_SAMPLED_GAUSSIAN_VALUES / orders
-          + " sampled-Gaussian events on a grid of " + orders + " orders (their number times the orders at most "
-          + MAX_SAMPLED_GAUSSIAN_VALUES + ") to be recorded; got " + sampledGaussians);
+      throw new IllegalArgumentException(
+          "event must hold at most "
+              + MAX_SAMPLED_GAUSSIAN_VALUES / orders
+              + " sampled-Gaussian events on a grid of "
+              + orders
+              + " orders (their number times the orders at most "
+              + MAX_SAMPLED_GAUSSIAN_VALUES
+              + ") to be recorded; got "
+              + sampledGaussians);
     }
   }
 
@@ -98,12 +113,18 @@ final class EventCodec {
     } else if (event instanceof LaplaceEvent e) {
       o.put("kind", "laplace").put("scale", e.scale()).put("l1Sensitivity", e.l1Sensitivity());
     } else if (event instanceof DiscreteGaussianEvent e) {
-      o.put("kind", "discrete-gaussian").put("sigma", e.sigma()).put("l2Sensitivity", e.l2Sensitivity());
+      o.put("kind", "discrete-gaussian")
+          .put("sigma", e.sigma())
+          .put("l2Sensitivity", e.l2Sensitivity());
     } else if (event instanceof DiscreteLaplaceEvent e) {
-      o.put("kind", "discrete-laplace").put("scale", e.scale()).put("l1Sensitivity", e.l1Sensitivity());
+      o.put("kind", "discrete-laplace")
+          .put("scale", e.scale())
+          .put("l1Sensitivity", e.l1Sensitivity());
     } else if (event instanceof SampledGaussianEvent e) {
-      o.put("kind", "sampled-gaussian").put("sampleRate", e.sampleRate())
-          .put("noiseMultiplier", e.noiseMultiplier()).put("steps", e.steps());
+      o.put("kind", "sampled-gaussian")
+          .put("sampleRate", e.sampleRate())
+          .put("noiseMultiplier", e.noiseMultiplier())
+          .put("steps", e.steps());
     } else if (event instanceof PureDpEvent e) {
       o.put("kind", "pure").put("epsilon", e.epsilon());
     } else if (event instanceof ZcdpEvent e) {
@@ -120,14 +141,15 @@ final class EventCodec {
       o.put("kind", "self-composed").put("count", e.count());
       o.set("event", encode(e.event()));
     } else {
-      throw new IllegalArgumentException("event kind not recordable: " + event.getClass().getName());
+      throw new IllegalArgumentException(
+          "event kind not recordable: " + event.getClass().getName());
     }
     return o;
   }
 
   /**
-   * Parses an event strictly, refusing one of more than {@value #MAX_EVENT_OBJECTS} event objects as
-   * it goes (the other limits need the whole event, and the grid: {@link #checkLimits}).
+   * Parses an event strictly, refusing one of more than {@value #MAX_EVENT_OBJECTS} event objects
+   * as it goes (the other limits need the whole event, and the grid: {@link #checkLimits}).
    *
    * @throws LedgerException {@link Reason#MALFORMED}
    */
@@ -138,7 +160,10 @@ final class EventCodec {
   private static PrivacyEvent decode(ObjectNode node, long index, int[] objects) {
     CanonicalJson.Fields f = new CanonicalJson.Fields(node, index, "event");
     if (++objects[0] > MAX_EVENT_OBJECTS) {
-      throw f.malformed("an event must hold at most " + MAX_EVENT_OBJECTS + " event objects; this one holds more");
+      throw f.malformed(
+          "an event must hold at most "
+              + MAX_EVENT_OBJECTS
+              + " event objects; this one holds more");
     }
     String kind = f.text("kind");
     try {
@@ -161,7 +186,8 @@ final class EventCodec {
         }
         case "sampled-gaussian" -> {
           f.exactly("kind", "sampleRate", "noiseMultiplier", "steps");
-          yield new SampledGaussianEvent(f.number("sampleRate"), f.number("noiseMultiplier"), f.integer("steps"));
+          yield new SampledGaussianEvent(
+              f.number("sampleRate"), f.number("noiseMultiplier"), f.integer("steps"));
         }
         case "pure" -> {
           f.exactly("kind", "epsilon");
@@ -192,7 +218,8 @@ final class EventCodec {
         }
         case "self-composed" -> {
           f.exactly("kind", "count", "event");
-          yield new SelfComposedEvent(decode(f.object("event"), index, objects), f.integer("count"));
+          yield new SelfComposedEvent(
+              decode(f.object("event"), index, objects), f.integer("count"));
         }
         default -> throw f.malformed("unknown event kind '" + kind + "'");
       };

@@ -24,8 +24,10 @@ import org.privspark.core.accounting.RdpCurve;
 public record FixedPointCost(long[] rdp, long pureEpsilon, double delta) {
   /** Fraction bits: a value v is stored as ⌈v·2^40⌉. */
   public static final int FRACTION_BITS = 40;
+
   /** The stored form of +∞ and of any value ≥ 2^22. */
   public static final long INFINITE = Long.MAX_VALUE;
+
   private static final double LIMIT = 0x1p22;
 
   public FixedPointCost {
@@ -66,13 +68,19 @@ public record FixedPointCost(long[] rdp, long pureEpsilon, double delta) {
   public FixedPointCost plus(FixedPointCost other) {
     if (other.rdp.length != rdp.length) {
       throw new IllegalArgumentException(
-          "costs must be on the same grid; got " + rdp.length + " and " + other.rdp.length + " orders");
+          "costs must be on the same grid; got "
+              + rdp.length
+              + " and "
+              + other.rdp.length
+              + " orders");
     }
     long[] sum = new long[rdp.length];
     for (int i = 0; i < sum.length; i++) {
       sum[i] = addSaturating(rdp[i], other.rdp[i]);
     }
-    return new FixedPointCost(sum, addSaturating(pureEpsilon, other.pureEpsilon),
+    return new FixedPointCost(
+        sum,
+        addSaturating(pureEpsilon, other.pureEpsilon),
         Math.min(1.0, RdpCurve.addRoundingUp(delta, other.delta)));
   }
 
@@ -82,7 +90,8 @@ public record FixedPointCost(long[] rdp, long pureEpsilon, double delta) {
     for (int i = 0; i < values.length; i++) {
       values[i] = toDouble(rdp[i]);
     }
-    return RdpConversion.epsilon(RdpCurve.of(grid, values), delta, toDouble(pureEpsilon), budgetDelta);
+    return RdpConversion.epsilon(
+        RdpCurve.of(grid, values), delta, toDouble(pureEpsilon), budgetDelta);
   }
 
   /** ⌈v·2^40⌉, or {@link #INFINITE} for v ≥ 2^22. */
@@ -121,7 +130,8 @@ public record FixedPointCost(long[] rdp, long pureEpsilon, double delta) {
   @Override
   public boolean equals(Object o) {
     return o instanceof FixedPointCost c
-        && Arrays.equals(rdp, c.rdp) && pureEpsilon == c.pureEpsilon
+        && Arrays.equals(rdp, c.rdp)
+        && pureEpsilon == c.pureEpsilon
         && Double.doubleToLongBits(delta) == Double.doubleToLongBits(c.delta);
   }
 
@@ -132,6 +142,12 @@ public record FixedPointCost(long[] rdp, long pureEpsilon, double delta) {
 
   @Override
   public String toString() {
-    return "FixedPointCost[" + rdp.length + " orders, pureEpsilon=" + pureEpsilon + ", delta=" + delta + "]";
+    return "FixedPointCost["
+        + rdp.length
+        + " orders, pureEpsilon="
+        + pureEpsilon
+        + ", delta="
+        + delta
+        + "]";
   }
 }

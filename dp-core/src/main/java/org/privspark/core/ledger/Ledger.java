@@ -30,7 +30,8 @@ import org.privspark.core.ledger.note.SignedNotes;
  * <p><b>Append protocol</b> (docs/LEDGER-FORMAT.md): catch up on entries other writers added,
  * re-check the budget with them included, create entry n with put-if-absent (durable before it
  * returns), and retry from the top if another writer took n first. Then sign and store the
- * checkpoint of size n + 1 (re-derivable from the entries, so its name is not fsynced) and return a {@link Receipt}. A refused spend writes nothing.
+ * checkpoint of size n + 1 (re-derivable from the entries, so its name is not fsynced) and return a
+ * {@link Receipt}. A refused spend writes nothing.
  *
  * <p>Thread-safe: appends from one process are serialised; appends from several processes are
  * ordered by the store's put-if-absent.
@@ -43,14 +44,21 @@ public final class Ledger implements SpendJournal {
   private final NoteSigner signer;
   private final OpeningStore openings;
   private final LongSupplier clock;
-  // What the ledger's mode (transparent or confidential) does differently: chosen once, from the genesis.
+  // What the ledger's mode (transparent or confidential) does differently: chosen once, from the
+  // genesis.
   private final CostMode mode;
   private final LedgerReplay state;
   // Who vouches for entries no signed checkpoint covers yet, before their content is judged.
   private final EntryVoucher voucher;
 
-  private Ledger(LedgerStore store, NoteSigner signer, OpeningStore openings, LongSupplier clock,
-      LedgerGenesis genesis, byte[] genesisBytes, CostMode mode) {
+  private Ledger(
+      LedgerStore store,
+      NoteSigner signer,
+      OpeningStore openings,
+      LongSupplier clock,
+      LedgerGenesis genesis,
+      byte[] genesisBytes,
+      CostMode mode) {
     this.store = store;
     this.signer = signer;
     this.openings = openings;
@@ -60,9 +68,14 @@ public final class Ledger implements SpendJournal {
     this.voucher = new EntryVoucher(store, signer.verifier(), openings, state);
   }
 
-  /** The mode of the ledger {@code genesis} describes, for a writer keeping its openings in {@code openings}. */
+  /**
+   * The mode of the ledger {@code genesis} describes, for a writer keeping its openings in {@code
+   * openings}.
+   */
   private static CostMode modeOf(LedgerGenesis genesis, OpeningStore openings) {
-    return genesis.confidential() ? new ConfidentialMode(genesis, openings, openings::save) : new TransparentMode();
+    return genesis.confidential()
+        ? new ConfidentialMode(genesis, openings, openings::save)
+        : new TransparentMode();
   }
 
   /**
@@ -74,64 +87,124 @@ public final class Ledger implements SpendJournal {
    * @param signer the checkpoint key; its name must equal {@code origin}
    * @throws IllegalArgumentException if a ledger already exists there, or an argument is invalid
    */
-  public static Ledger create(LedgerStore store, String origin, double budgetEpsilon, double budgetDelta,
-      org.privspark.core.accounting.OrderGrid grid, PrivacyUnit unit, NoteSigner signer, OpeningStore openings) {
-    return create(store, origin, LedgerGenesis.TRANSPARENT, budgetEpsilon, budgetDelta, grid,
-        Check.notNull("unit", unit), signer, openings);
-  }
-
-  /**
-   * Creates a new, empty ledger in {@code mode} ({@link LedgerGenesis#TRANSPARENT} or {@link
-   * LedgerGenesis#CONFIDENTIAL}) that protects {@code unit}. A confidential ledger needs a budget
-   * δ &gt; 0 and an opening store that keeps openings: the writer learns the costs of entries
-   * written by other processes from their cost openings.
-   */
-  public static Ledger create(LedgerStore store, String origin, String mode, double budgetEpsilon,
-      double budgetDelta, org.privspark.core.accounting.OrderGrid grid, PrivacyUnit unit, NoteSigner signer,
+  public static Ledger create(
+      LedgerStore store,
+      String origin,
+      double budgetEpsilon,
+      double budgetDelta,
+      org.privspark.core.accounting.OrderGrid grid,
+      PrivacyUnit unit,
+      NoteSigner signer,
       OpeningStore openings) {
-    return createGenesis(store, origin, mode, budgetEpsilon, budgetDelta, grid, Check.notNull("unit", unit), signer,
+    return create(
+        store,
+        origin,
+        LedgerGenesis.TRANSPARENT,
+        budgetEpsilon,
+        budgetDelta,
+        grid,
+        Check.notNull("unit", unit),
+        signer,
         openings);
   }
 
   /**
-   * Creates a ledger of format 3, which declares no privacy unit: for tests of such ledgers only
-   * (a new ledger must say whom it protects; docs/LEDGER-FORMAT.md §9).
+   * Creates a new, empty ledger in {@code mode} ({@link LedgerGenesis#TRANSPARENT} or {@link
+   * LedgerGenesis#CONFIDENTIAL}) that protects {@code unit}. A confidential ledger needs a budget δ
+   * &gt; 0 and an opening store that keeps openings: the writer learns the costs of entries written
+   * by other processes from their cost openings.
    */
-  static Ledger createWithoutUnit(LedgerStore store, String origin, String mode, double budgetEpsilon,
-      double budgetDelta, org.privspark.core.accounting.OrderGrid grid, NoteSigner signer, OpeningStore openings) {
-    return createGenesis(store, origin, mode, budgetEpsilon, budgetDelta, grid, null, signer, openings);
+  public static Ledger create(
+      LedgerStore store,
+      String origin,
+      String mode,
+      double budgetEpsilon,
+      double budgetDelta,
+      org.privspark.core.accounting.OrderGrid grid,
+      PrivacyUnit unit,
+      NoteSigner signer,
+      OpeningStore openings) {
+    return createGenesis(
+        store,
+        origin,
+        mode,
+        budgetEpsilon,
+        budgetDelta,
+        grid,
+        Check.notNull("unit", unit),
+        signer,
+        openings);
+  }
+
+  /**
+   * Creates a ledger of format 3, which declares no privacy unit: for tests of such ledgers only (a
+   * new ledger must say whom it protects; docs/LEDGER-FORMAT.md §9).
+   */
+  static Ledger createWithoutUnit(
+      LedgerStore store,
+      String origin,
+      String mode,
+      double budgetEpsilon,
+      double budgetDelta,
+      org.privspark.core.accounting.OrderGrid grid,
+      NoteSigner signer,
+      OpeningStore openings) {
+    return createGenesis(
+        store, origin, mode, budgetEpsilon, budgetDelta, grid, null, signer, openings);
   }
 
   /** {@code unit} null: format 3, no unit. */
-  private static Ledger createGenesis(LedgerStore store, String origin, String mode, double budgetEpsilon,
-      double budgetDelta, org.privspark.core.accounting.OrderGrid grid, PrivacyUnit unit, NoteSigner signer,
+  private static Ledger createGenesis(
+      LedgerStore store,
+      String origin,
+      String mode,
+      double budgetEpsilon,
+      double budgetDelta,
+      org.privspark.core.accounting.OrderGrid grid,
+      PrivacyUnit unit,
+      NoteSigner signer,
       OpeningStore openings) {
     Check.notNull("store", store);
     Check.notNull("signer", signer);
     Check.notNull("openings", openings);
     if (!signer.name().equals(origin)) {
-      throw new IllegalArgumentException("signer name must equal the origin '" + origin + "'; got '"
-          + signer.name() + "'");
+      throw new IllegalArgumentException(
+          "signer name must equal the origin '" + origin + "'; got '" + signer.name() + "'");
     }
     long now = System.currentTimeMillis();
-    LedgerGenesis genesis = unit != null
-        ? new LedgerGenesis(origin, now, mode, budgetEpsilon, budgetDelta, grid, signer.verifier().encode(), unit)
-        : new LedgerGenesis(origin, now, mode, budgetEpsilon, budgetDelta, grid, signer.verifier().encode(), 3);
+    LedgerGenesis genesis =
+        unit != null
+            ? new LedgerGenesis(
+                origin,
+                now,
+                mode,
+                budgetEpsilon,
+                budgetDelta,
+                grid,
+                signer.verifier().encode(),
+                unit)
+            : new LedgerGenesis(
+                origin, now, mode, budgetEpsilon, budgetDelta, grid, signer.verifier().encode(), 3);
     CostMode costMode = modeOf(genesis, openings);
     costMode.checkCanCreate();
     byte[] bytes = genesis.encode();
     // ledger.json and the checkpoint that signs it are written together: a writer refuses to adopt
     // a ledger.json no checkpoint covers (open), so the two should not be parted by a crash.
-    String first = SignedNotes.sign(Checkpoint.of(origin, 1, Rfc9162Hasher.leafHash(bytes)).format(), signer);
+    String first =
+        SignedNotes.sign(Checkpoint.of(origin, 1, Rfc9162Hasher.leafHash(bytes)).format(), signer);
     try {
-      if (!store.createIfAbsentWithCompanion(LedgerLayout.GENESIS, bytes, LedgerLayout.head(1),
+      if (!store.createIfAbsentWithCompanion(
+          LedgerLayout.GENESIS,
+          bytes,
+          LedgerLayout.head(1),
           first.getBytes(StandardCharsets.UTF_8))) {
         throw new IllegalArgumentException("a ledger already exists at " + store.location());
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create the ledger at " + store.location(), e);
     }
-    Ledger ledger = new Ledger(store, signer, openings, System::currentTimeMillis, genesis, bytes, costMode);
+    Ledger ledger =
+        new Ledger(store, signer, openings, System::currentTimeMillis, genesis, bytes, costMode);
     ledger.signCheckpoint();
     return ledger;
   }
@@ -151,17 +224,23 @@ public final class Ledger implements SpendJournal {
     return open(store, signer, openings, System::currentTimeMillis);
   }
 
-  static Ledger open(LedgerStore store, NoteSigner signer, OpeningStore openings, LongSupplier clock) {
+  static Ledger open(
+      LedgerStore store, NoteSigner signer, OpeningStore openings, LongSupplier clock) {
     Check.notNull("store", store);
     Check.notNull("signer", signer);
     Check.notNull("openings", openings);
-    byte[] bytes = read(store, LedgerLayout.GENESIS)
-        .orElseThrow(() -> new LedgerException(Reason.GENESIS_MISMATCH, 0, "no ledger.json at " + store.location()));
+    byte[] bytes =
+        read(store, LedgerLayout.GENESIS)
+            .orElseThrow(
+                () ->
+                    new LedgerException(
+                        Reason.GENESIS_MISMATCH, 0, "no ledger.json at " + store.location()));
     LedgerGenesis genesis = LedgerGenesis.decode(bytes);
     if (!genesis.publicKey().equals(signer.verifier().encode())) {
       throw new LedgerException(Reason.UNKNOWN_KEY, 0, "the signing key is not the ledger's key");
     }
-    Ledger ledger = new Ledger(store, signer, openings, clock, genesis, bytes, modeOf(genesis, openings));
+    Ledger ledger =
+        new Ledger(store, signer, openings, clock, genesis, bytes, modeOf(genesis, openings));
     synchronized (ledger) {
       // The structure first: every entry read, parsed and chained, and the newest checkpoint
       // checked against them, before any entry's content (its cost above all) is judged. An entry
@@ -183,7 +262,8 @@ public final class Ledger implements SpendJournal {
    * it was signed would be chained to, and signed over by, the next append: the writer would
    * launder the damage for every auditor who did not keep the older checkpoint. Entries after it
    * are covered by no signature: each must be vouched for ({@link EntryVoucher}) before its content
-   * is judged, or the writer would adopt entries a storage attacker added (docs/LEDGER-FORMAT.md §8).
+   * is judged, or the writer would adopt entries a storage attacker added (docs/LEDGER-FORMAT.md
+   * §8).
    */
   private void checkNewestCheckpoint() {
     long size;
@@ -191,10 +271,17 @@ public final class Ledger implements SpendJournal {
     while (true) {
       size = state.nextIndex();
       try {
-        newest = store.list(LedgerLayout.HEADS).stream().mapToLong(LedgerLayout::headSize).max().orElse(-1);
+        newest =
+            store.list(LedgerLayout.HEADS).stream()
+                .mapToLong(LedgerLayout::headSize)
+                .max()
+                .orElse(-1);
       } catch (IOException e) {
-        throw new LedgerException(Reason.IO_ERROR, -1, "cannot list " + LedgerLayout.HEADS + " in "
-            + store.location() + ": " + e.getMessage(), e);
+        throw new LedgerException(
+            Reason.IO_ERROR,
+            -1,
+            "cannot list " + LedgerLayout.HEADS + " in " + store.location() + ": " + e.getMessage(),
+            e);
       }
       if (newest <= size) {
         break;
@@ -210,20 +297,31 @@ public final class Ledger implements SpendJournal {
         // Nothing vouches for ledger.json: no checkpoint signs it and no entry (vouched for by its
         // opening) chains to it. Adopting it would let anyone who can write the store set the
         // budget and the privacy unit (even a format without one) that this key then signs.
-        throw new LedgerException(Reason.UNSIGNED_ENTRIES, 0, "no signed checkpoint covers ledger.json and the"
-            + " ledger has no entry: nothing vouches for its budget and privacy unit (a crash while it was"
-            + " created, or a changed store); it holds no spend, so create it again in an empty directory");
+        throw new LedgerException(
+            Reason.UNSIGNED_ENTRIES,
+            0,
+            "no signed checkpoint covers ledger.json and the ledger has no entry: nothing vouches"
+                + " for its budget and privacy unit (a crash while it was created, or a changed"
+                + " store); it holds no spend, so create it again in an empty directory");
       }
       return; // none yet (a crash right after ledger.json): every entry must be vouched for
     }
     if (newest > size) {
-      throw new LedgerException(Reason.MISSING_ENTRY, size, "a checkpoint covers " + newest
-          + " leaves but the ledger has " + size + ": entries were removed");
+      throw new LedgerException(
+          Reason.MISSING_ENTRY,
+          size,
+          "a checkpoint covers "
+              + newest
+              + " leaves but the ledger has "
+              + size
+              + ": entries were removed");
     }
     voucher.checkCheckpoint(newest);
   }
 
-  /** The entries' replayed state, for the holder's proofs in this package. Callers hold the lock. */
+  /**
+   * The entries' replayed state, for the holder's proofs in this package. Callers hold the lock.
+   */
   LedgerReplay state() {
     return state;
   }
@@ -251,7 +349,12 @@ public final class Ledger implements SpendJournal {
    * @param total the total cost of the entries (the holder's: exact in both modes)
    * @param spent what {@code total} converts to at the budget's δ, as {@link #spent()} reads it
    */
-  public record Snapshot(String checkpoint, LedgerGenesis genesis, long size, byte[] root, FixedPointCost total,
+  public record Snapshot(
+      String checkpoint,
+      LedgerGenesis genesis,
+      long size,
+      byte[] root,
+      FixedPointCost total,
       PrivacyGuarantee spent) {}
 
   /**
@@ -262,13 +365,18 @@ public final class Ledger implements SpendJournal {
   public synchronized Snapshot snapshot() {
     String note = checkpoint();
     long size = state.nextIndex();
-    return new Snapshot(note, state.genesis(), size, state.tree().root(size), state.total(),
+    return new Snapshot(
+        note,
+        state.genesis(),
+        size,
+        state.tree().root(size),
+        state.total(),
         state.guarantee(state.total()));
   }
 
   /**
-   * Entry {@code seq} as the ledger's tree holds it: re-read from the store, and checked against the
-   * leaf hash replayed.
+   * Entry {@code seq} as the ledger's tree holds it: re-read from the store, and checked against
+   * the leaf hash replayed.
    *
    * @param seq the entry's sequence number
    * @return the entry
@@ -277,12 +385,18 @@ public final class Ledger implements SpendJournal {
    */
   public synchronized LedgerEntry entry(long seq) {
     if (seq < 1 || seq >= state.nextIndex()) {
-      throw new IllegalArgumentException("seq must be in [1, " + (state.nextIndex() - 1) + "]; got " + seq);
+      throw new IllegalArgumentException(
+          "seq must be in [1, " + (state.nextIndex() - 1) + "]; got " + seq);
     }
-    byte[] bytes = read(store, LedgerEntry.path(seq)).orElseThrow(() -> new LedgerException(
-        Reason.MISSING_ENTRY, seq, LedgerEntry.path(seq) + " vanished"));
+    byte[] bytes =
+        read(store, LedgerEntry.path(seq))
+            .orElseThrow(
+                () ->
+                    new LedgerException(
+                        Reason.MISSING_ENTRY, seq, LedgerEntry.path(seq) + " vanished"));
     if (!Arrays.equals(Rfc9162Hasher.leafHash(bytes), state.tree().leafHash(seq))) {
-      throw new LedgerException(Reason.ROOT_MISMATCH, seq, LedgerEntry.path(seq) + " changed since it was replayed");
+      throw new LedgerException(
+          Reason.ROOT_MISMATCH, seq, LedgerEntry.path(seq) + " changed since it was replayed");
     }
     return LedgerEntry.decode(bytes, seq);
   }
@@ -315,10 +429,15 @@ public final class Ledger implements SpendJournal {
   }
 
   @Override
-  public Charge record(PrivacyEvent event, UnitClaim claim, String mechanism, String description, byte[] releaseId) {
-    Receipt receipt = append(mechanism, event, ReleaseDetails.describing(description), releaseId, claim);
+  public Charge record(
+      PrivacyEvent event, UnitClaim claim, String mechanism, String description, byte[] releaseId) {
+    Receipt receipt =
+        append(mechanism, event, ReleaseDetails.describing(description), releaseId, claim);
     // A ledger without a unit records no claim: the charge says so.
-    return new Charge(releaseId, state.genesis().origin(), receipt.index(),
+    return new Charge(
+        releaseId,
+        state.genesis().origin(),
+        receipt.index(),
         state.genesis().declaresUnit() ? claim : null);
   }
 
@@ -327,10 +446,10 @@ public final class Ledger implements SpendJournal {
    *
    * @throws BudgetExhaustedException when the spend would exceed the budget
    * @throws LedgerException when the ledger on the store is damaged
-   * @throws IllegalArgumentException for an invalid mechanism name, or an event beyond the limits of
-   *     a recorded event: nested more than 100 levels deep, more than 10,000 event objects, or more
-   *     than 1024 sampled-Gaussian values (sampled-Gaussian events times the grid's orders; nothing
-   *     is written; docs/LEDGER-FORMAT.md §5.1)
+   * @throws IllegalArgumentException for an invalid mechanism name, or an event beyond the limits
+   *     of a recorded event: nested more than 100 levels deep, more than 10,000 event objects, or
+   *     more than 1024 sampled-Gaussian values (sampled-Gaussian events times the grid's orders;
+   *     nothing is written; docs/LEDGER-FORMAT.md §5.1)
    */
   public Receipt append(String mechanism, PrivacyEvent event, ReleaseDetails details) {
     return append(mechanism, event, details, null, null);
@@ -340,7 +459,8 @@ public final class Ledger implements SpendJournal {
    * Records a spend as {@link #append(String, PrivacyEvent, ReleaseDetails, byte[], UnitClaim)}
    * does, without a unit claim: only a ledger that declares no unit (format 3) accepts it.
    */
-  public Receipt append(String mechanism, PrivacyEvent event, ReleaseDetails details, byte[] releaseId) {
+  public Receipt append(
+      String mechanism, PrivacyEvent event, ReleaseDetails details, byte[] releaseId) {
     return append(mechanism, event, details, releaseId, null);
   }
 
@@ -359,8 +479,12 @@ public final class Ledger implements SpendJournal {
    * @throws UnitMismatchException if the ledger declares a unit and {@code claim} is not about it;
    *     nothing is written
    */
-  public synchronized Receipt append(String mechanism, PrivacyEvent event, ReleaseDetails details,
-      byte[] releaseId, UnitClaim claim) {
+  public synchronized Receipt append(
+      String mechanism,
+      PrivacyEvent event,
+      ReleaseDetails details,
+      byte[] releaseId,
+      UnitClaim claim) {
     LedgerEntry.checkMechanism(mechanism);
     PrivacyUnit unit = state.genesis().unit();
     UnitMismatchException.check(unit, claim);
@@ -368,8 +492,11 @@ public final class Ledger implements SpendJournal {
     Check.notNull("event", event);
     Check.notNull("details", details);
     if (releaseId != null && releaseId.length != LedgerEntry.RELEASE_ID_LENGTH) {
-      throw new IllegalArgumentException("releaseId must be " + LedgerEntry.RELEASE_ID_LENGTH
-          + " bytes long; got " + releaseId.length);
+      throw new IllegalArgumentException(
+          "releaseId must be "
+              + LedgerEntry.RELEASE_ID_LENGTH
+              + " bytes long; got "
+              + releaseId.length);
     }
     // Before the cost, whose computation recurses: no entry beyond what a reader accepts.
     EventCodec.checkLimits(event, state.genesis().grid().size());
@@ -378,7 +505,8 @@ public final class Ledger implements SpendJournal {
     if (releaseId != null && (openings.load(id).isPresent() || openings.loadCost(id).isPresent())) {
       // An attempt with this id that never landed (a crash between the opening and the entry):
       // refused like a landed one, since its result may be anywhere the attempt reached.
-      throw new ReleaseIdReusedException(id, "the openings of the ledger " + state.genesis().origin());
+      throw new ReleaseIdReusedException(
+          id, "the openings of the ledger " + state.genesis().origin());
     }
     // Made once, outside the retry loop: every attempt writes the same entry apart from its index
     // and time, so an opening saved by a lost attempt still opens the entry that lands.
@@ -396,14 +524,22 @@ public final class Ledger implements SpendJournal {
       long index = state.nextIndex();
       long time = Math.max(clock.getAsLong(), state.lastTime());
       byte[] previous = state.tree().leafHash(index - 1);
-      LedgerEntry entry = spend.entry(index, time, state.genesis().origin(), previous, mechanism,
-          opening.commitments(), recorded);
+      LedgerEntry entry =
+          spend.entry(
+              index,
+              time,
+              state.genesis().origin(),
+              previous,
+              mechanism,
+              opening.commitments(),
+              recorded);
       byte[] bytes = entry.encode();
       // The openings are saved first: an entry that lands can then always be opened.
       openings.save(opening);
       // The checkpoint that will cover the entry is signed first, so that the store can make the
       // entry and its checkpoint durable with one barrier.
-      String checkpoint = sign(index + 1, state.tree().rootWithAppended(Rfc9162Hasher.leafHash(bytes)));
+      String checkpoint =
+          sign(index + 1, state.tree().rootWithAppended(Rfc9162Hasher.leafHash(bytes)));
       if (createWithCheckpoint(LedgerEntry.path(index), bytes, index + 1, checkpoint)) {
         state.accept(bytes);
         voucher.signed(index + 1);
@@ -411,7 +547,8 @@ public final class Ledger implements SpendJournal {
       }
       // Another writer took this index: catch up and re-check the budget.
     }
-    throw new IllegalStateException("could not append after " + MAX_ATTEMPTS + " attempts: too much contention");
+    throw new IllegalStateException(
+        "could not append after " + MAX_ATTEMPTS + " attempts: too much contention");
   }
 
   private static byte[] randomReleaseId() {
@@ -430,14 +567,16 @@ public final class Ledger implements SpendJournal {
   public synchronized Receipt receipt(long index) {
     catchUp();
     if (index < 1 || index >= state.nextIndex()) {
-      throw new IllegalArgumentException("index must be in [1, " + (state.nextIndex() - 1) + "]; got " + index);
+      throw new IllegalArgumentException(
+          "index must be in [1, " + (state.nextIndex() - 1) + "]; got " + index);
     }
     return receipt(index, signCheckpoint());
   }
 
   private Receipt receipt(long index, String checkpoint) {
     long size = state.nextIndex();
-    return new Receipt(index, state.tree().leafHash(index), state.tree().inclusionProof(index, size), checkpoint);
+    return new Receipt(
+        index, state.tree().leafHash(index), state.tree().inclusionProof(index, size), checkpoint);
   }
 
   /**
@@ -446,8 +585,9 @@ public final class Ledger implements SpendJournal {
    * <p>The checkpoint is stored with {@link LedgerStore#createRederivableIfAbsent}: its name need
    * not survive a crash, because it is derived from the entries, which are durable, and signing is
    * deterministic (Ed25519, RFC 8032), so re-signing after a crash, at the next open, append,
-   * {@link #checkpoint()} or {@link #receipt(long)}, stores the very note a receipt may already hold.
-   * Until then an auditor finds the newest entry unsigned, never a wrong or partial checkpoint.
+   * {@link #checkpoint()} or {@link #receipt(long)}, stores the very note a receipt may already
+   * hold. Until then an auditor finds the newest entry unsigned, never a wrong or partial
+   * checkpoint.
    */
   private String signCheckpoint() {
     long size = state.nextIndex();
@@ -462,7 +602,10 @@ public final class Ledger implements SpendJournal {
     return read(store, path).map(b -> new String(b, StandardCharsets.UTF_8)).orElse(note);
   }
 
-  /** Reads, parses and chains the entries other writers added; their content waits ({@link LedgerReplay#read}). */
+  /**
+   * Reads, parses and chains the entries other writers added; their content waits ({@link
+   * LedgerReplay#read}).
+   */
   private void readNewEntries() {
     while (true) {
       Optional<byte[]> next = read(store, LedgerEntry.path(state.nextIndex()));
@@ -473,9 +616,11 @@ public final class Ledger implements SpendJournal {
     }
   }
 
-  /** Judges the content of the entries read; the first fault is thrown (again on every later call). */
+  /**
+   * Judges the content of the entries read; the first fault is thrown (again on every later call).
+   */
   private void judgeEntriesRead() {
-    LedgerException fault = state.judge(voucher, e -> { });
+    LedgerException fault = state.judge(voucher, e -> {});
     if (fault != null) {
       throw fault;
     }
@@ -490,8 +635,10 @@ public final class Ledger implements SpendJournal {
     LedgerGenesis g = state.genesis();
     double spent = state.guarantee(state.total()).epsilon();
     double requested = state.guarantee(newTotal).epsilon();
-    String detail = newTotal.delta() > g.budgetDelta() ? " and its additive delta to " + newTotal.delta() : "";
-    return new BudgetExhaustedException(g.budgetEpsilon(), g.budgetDelta(), spent, requested, detail);
+    String detail =
+        newTotal.delta() > g.budgetDelta() ? " and its additive delta to " + newTotal.delta() : "";
+    return new BudgetExhaustedException(
+        g.budgetEpsilon(), g.budgetDelta(), spent, requested, detail);
   }
 
   private String sign(long size, byte[] root) {
@@ -500,8 +647,8 @@ public final class Ledger implements SpendJournal {
 
   private boolean createWithCheckpoint(String path, byte[] bytes, long size, String checkpoint) {
     try {
-      return store.createIfAbsentWithCompanion(path, bytes, LedgerLayout.head(size),
-          checkpoint.getBytes(StandardCharsets.UTF_8));
+      return store.createIfAbsentWithCompanion(
+          path, bytes, LedgerLayout.head(size), checkpoint.getBytes(StandardCharsets.UTF_8));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + path + " in " + store.location(), e);
     }
@@ -511,8 +658,11 @@ public final class Ledger implements SpendJournal {
     try {
       return store.read(path);
     } catch (IOException e) {
-      throw new LedgerException(Reason.IO_ERROR, -1, "cannot read " + path + " in " + store.location()
-          + ": " + e.getMessage(), e);
+      throw new LedgerException(
+          Reason.IO_ERROR,
+          -1,
+          "cannot read " + path + " in " + store.location() + ": " + e.getMessage(),
+          e);
     }
   }
 

@@ -24,54 +24,141 @@ import org.privspark.core.zk.ZkVerificationException;
  *     confidential entry
  * @param commitments salted commitments to the release's details (query, parameters, dataset,
  *     result), in that order
- * @param confidentialCost the committed cost of a confidential entry (format version 2), or null
- *     in a transparent entry
+ * @param confidentialCost the committed cost of a confidential entry (format version 2), or null in
+ *     a transparent entry
  * @param unit the unit the release's guarantee is about, in a ledger that declares its unit
  *     (formats privspark-entry/3 and /4); null in a ledger that declares none
  */
 public record LedgerEntry(
-    long seq, long timeMillis, String origin, byte[] previousLeafHash, byte[] releaseId,
-    String mechanism, PrivacyEvent event, FixedPointCost cost, byte[][] commitments,
-    ConfidentialCost confidentialCost, UnitClaim unit) {
+    long seq,
+    long timeMillis,
+    String origin,
+    byte[] previousLeafHash,
+    byte[] releaseId,
+    String mechanism,
+    PrivacyEvent event,
+    FixedPointCost cost,
+    byte[][] commitments,
+    ConfidentialCost confidentialCost,
+    UnitClaim unit) {
   static final String FORMAT = "privspark-entry/1";
   static final String FORMAT_CONFIDENTIAL = "privspark-entry/2";
+
   /** A transparent entry with its unit claim. */
   static final String FORMAT_WITH_UNIT = "privspark-entry/3";
+
   /** A confidential entry with its unit claim. */
   static final String FORMAT_CONFIDENTIAL_WITH_UNIT = "privspark-entry/4";
-  static final int RELEASE_ID_LENGTH = org.privspark.core.accounting.PrivacyBudget.RELEASE_ID_LENGTH;
-  private static final java.util.regex.Pattern MECHANISM = java.util.regex.Pattern.compile("[a-z0-9][a-z0-9.-]{0,63}");
+
+  static final int RELEASE_ID_LENGTH =
+      org.privspark.core.accounting.PrivacyBudget.RELEASE_ID_LENGTH;
+  private static final java.util.regex.Pattern MECHANISM =
+      java.util.regex.Pattern.compile("[a-z0-9][a-z0-9.-]{0,63}");
 
   public LedgerEntry {
     if ((confidentialCost == null) == (event == null || cost == null)) {
-      throw new IllegalArgumentException("an entry has either an event and a cost (transparent) or a"
-          + " confidential cost, not both and not neither");
+      throw new IllegalArgumentException(
+          "an entry has either an event and a cost (transparent) or a"
+              + " confidential cost, not both and not neither");
     }
   }
 
   /** A transparent entry without a unit claim (format version 1). */
-  public LedgerEntry(long seq, long timeMillis, String origin, byte[] previousLeafHash, byte[] releaseId,
-      String mechanism, PrivacyEvent event, FixedPointCost cost, byte[][] commitments) {
-    this(seq, timeMillis, origin, previousLeafHash, releaseId, mechanism, event, cost, commitments, null, null);
+  public LedgerEntry(
+      long seq,
+      long timeMillis,
+      String origin,
+      byte[] previousLeafHash,
+      byte[] releaseId,
+      String mechanism,
+      PrivacyEvent event,
+      FixedPointCost cost,
+      byte[][] commitments) {
+    this(
+        seq,
+        timeMillis,
+        origin,
+        previousLeafHash,
+        releaseId,
+        mechanism,
+        event,
+        cost,
+        commitments,
+        null,
+        null);
   }
 
   /** A transparent entry; {@code unit} null for one without a unit claim. */
-  public LedgerEntry(long seq, long timeMillis, String origin, byte[] previousLeafHash, byte[] releaseId,
-      String mechanism, PrivacyEvent event, FixedPointCost cost, byte[][] commitments, UnitClaim unit) {
-    this(seq, timeMillis, origin, previousLeafHash, releaseId, mechanism, event, cost, commitments, null, unit);
+  public LedgerEntry(
+      long seq,
+      long timeMillis,
+      String origin,
+      byte[] previousLeafHash,
+      byte[] releaseId,
+      String mechanism,
+      PrivacyEvent event,
+      FixedPointCost cost,
+      byte[][] commitments,
+      UnitClaim unit) {
+    this(
+        seq,
+        timeMillis,
+        origin,
+        previousLeafHash,
+        releaseId,
+        mechanism,
+        event,
+        cost,
+        commitments,
+        null,
+        unit);
   }
 
   /** A confidential entry without a unit claim (format version 2). */
-  public LedgerEntry(long seq, long timeMillis, String origin, byte[] previousLeafHash, byte[] releaseId,
-      String mechanism, ConfidentialCost confidentialCost, byte[][] commitments) {
-    this(seq, timeMillis, origin, previousLeafHash, releaseId, mechanism, confidentialCost, commitments, null);
+  public LedgerEntry(
+      long seq,
+      long timeMillis,
+      String origin,
+      byte[] previousLeafHash,
+      byte[] releaseId,
+      String mechanism,
+      ConfidentialCost confidentialCost,
+      byte[][] commitments) {
+    this(
+        seq,
+        timeMillis,
+        origin,
+        previousLeafHash,
+        releaseId,
+        mechanism,
+        confidentialCost,
+        commitments,
+        null);
   }
 
   /** A confidential entry; {@code unit} null for one without a unit claim. */
-  public LedgerEntry(long seq, long timeMillis, String origin, byte[] previousLeafHash, byte[] releaseId,
-      String mechanism, ConfidentialCost confidentialCost, byte[][] commitments, UnitClaim unit) {
-    this(seq, timeMillis, origin, previousLeafHash, releaseId, mechanism, null, null, commitments,
-        Check.notNull("confidentialCost", confidentialCost), unit);
+  public LedgerEntry(
+      long seq,
+      long timeMillis,
+      String origin,
+      byte[] previousLeafHash,
+      byte[] releaseId,
+      String mechanism,
+      ConfidentialCost confidentialCost,
+      byte[][] commitments,
+      UnitClaim unit) {
+    this(
+        seq,
+        timeMillis,
+        origin,
+        previousLeafHash,
+        releaseId,
+        mechanism,
+        null,
+        null,
+        commitments,
+        Check.notNull("confidentialCost", confidentialCost),
+        unit);
   }
 
   /**
@@ -83,8 +170,11 @@ public record LedgerEntry(
   static void checkMechanism(String mechanism) {
     Check.notNull("mechanism", mechanism);
     if (!MECHANISM.matcher(mechanism).matches()) {
-      throw new IllegalArgumentException("mechanism must be 1 to 64 characters of a-z, 0-9, '.' and '-'"
-          + " (a short name such as private-aggregation); got '" + mechanism + "'");
+      throw new IllegalArgumentException(
+          "mechanism must be 1 to 64 characters of a-z, 0-9, '.' and '-'"
+              + " (a short name such as private-aggregation); got '"
+              + mechanism
+              + "'");
     }
   }
 
@@ -104,8 +194,12 @@ public record LedgerEntry(
       return encodeConfidential();
     }
     ObjectNode o = CanonicalJson.object();
-    o.put("format", unit == null ? FORMAT : FORMAT_WITH_UNIT).put("seq", seq).put("time", timeMillis).put("origin", origin)
-        .put("previous", CanonicalJson.hex(previousLeafHash)).put("releaseId", CanonicalJson.hex(releaseId))
+    o.put("format", unit == null ? FORMAT : FORMAT_WITH_UNIT)
+        .put("seq", seq)
+        .put("time", timeMillis)
+        .put("origin", origin)
+        .put("previous", CanonicalJson.hex(previousLeafHash))
+        .put("releaseId", CanonicalJson.hex(releaseId))
         .put("mechanism", mechanism);
     o.set("event", EventCodec.encode(event));
     ObjectNode c = o.putObject("cost");
@@ -122,8 +216,12 @@ public record LedgerEntry(
 
   private byte[] encodeConfidential() {
     ObjectNode o = CanonicalJson.object();
-    o.put("format", unit == null ? FORMAT_CONFIDENTIAL : FORMAT_CONFIDENTIAL_WITH_UNIT).put("seq", seq).put("time", timeMillis).put("origin", origin)
-        .put("previous", CanonicalJson.hex(previousLeafHash)).put("releaseId", CanonicalJson.hex(releaseId))
+    o.put("format", unit == null ? FORMAT_CONFIDENTIAL : FORMAT_CONFIDENTIAL_WITH_UNIT)
+        .put("seq", seq)
+        .put("time", timeMillis)
+        .put("origin", origin)
+        .put("previous", CanonicalJson.hex(previousLeafHash))
+        .put("releaseId", CanonicalJson.hex(releaseId))
         .put("mechanism", mechanism);
     ArrayNode points = o.putArray("costCommitments");
     for (PedersenCommitment c : confidentialCost.commitments()) {
@@ -168,34 +266,67 @@ public record LedgerEntry(
   }
 
   /** {@code orders}: the ledger grid's size, or 0 when unknown. */
-  private static LedgerEntry decode(byte[] bytes, long index, CanonicalJson.DoubleRule rule, int orders) {
+  private static LedgerEntry decode(
+      byte[] bytes, long index, CanonicalJson.DoubleRule rule, int orders) {
     String what = LedgerEntry.path(index);
     ObjectNode node = CanonicalJson.parseCanonical(bytes, index, what, rule);
     JsonNode format = node.get("format");
     String formatText = format == null ? null : format.textValue();
-    if (FORMAT_CONFIDENTIAL.equals(formatText) || FORMAT_CONFIDENTIAL_WITH_UNIT.equals(formatText)) {
-      return decodeConfidential(node, index, what, FORMAT_CONFIDENTIAL_WITH_UNIT.equals(formatText));
+    if (FORMAT_CONFIDENTIAL.equals(formatText)
+        || FORMAT_CONFIDENTIAL_WITH_UNIT.equals(formatText)) {
+      return decodeConfidential(
+          node, index, what, FORMAT_CONFIDENTIAL_WITH_UNIT.equals(formatText));
     }
     boolean withUnit = FORMAT_WITH_UNIT.equals(formatText);
     CanonicalJson.Fields f = new CanonicalJson.Fields(node, index, what);
     if (withUnit) {
-      f.exactly("format", "seq", "time", "origin", "previous", "releaseId", "mechanism", "event", "cost",
-          "commitments", "unit");
+      f.exactly(
+          "format",
+          "seq",
+          "time",
+          "origin",
+          "previous",
+          "releaseId",
+          "mechanism",
+          "event",
+          "cost",
+          "commitments",
+          "unit");
     } else {
-      f.exactly("format", "seq", "time", "origin", "previous", "releaseId", "mechanism", "event", "cost",
+      f.exactly(
+          "format",
+          "seq",
+          "time",
+          "origin",
+          "previous",
+          "releaseId",
+          "mechanism",
+          "event",
+          "cost",
           "commitments");
     }
     if (!f.text("format").equals(FORMAT) && !withUnit) {
-      throw f.malformed("format must be one of " + FORMAT + ", " + FORMAT_CONFIDENTIAL + ", " + FORMAT_WITH_UNIT
-          + ", " + FORMAT_CONFIDENTIAL_WITH_UNIT);
+      throw f.malformed(
+          "format must be one of "
+              + FORMAT
+              + ", "
+              + FORMAT_CONFIDENTIAL
+              + ", "
+              + FORMAT_WITH_UNIT
+              + ", "
+              + FORMAT_CONFIDENTIAL_WITH_UNIT);
     }
-    CanonicalJson.Fields c = f.nested("cost").exactly("fractionBits", "rdp", "pureEpsilon", "delta");
+    CanonicalJson.Fields c =
+        f.nested("cost").exactly("fractionBits", "rdp", "pureEpsilon", "delta");
     if (c.integer("fractionBits") != FixedPointCost.FRACTION_BITS) {
       throw c.malformed("fractionBits must be " + FixedPointCost.FRACTION_BITS);
     }
     ArrayNode rdpNode = c.array("rdp");
     if (rdpNode.size() > LedgerGenesis.MAX_ORDERS) {
-      throw c.malformed("rdp must hold at most " + LedgerGenesis.MAX_ORDERS + " values (one per order); got more");
+      throw c.malformed(
+          "rdp must hold at most "
+              + LedgerGenesis.MAX_ORDERS
+              + " values (one per order); got more");
     }
     long[] rdp = new long[rdpNode.size()];
     for (int i = 0; i < rdp.length; i++) {
@@ -217,8 +348,16 @@ public record LedgerEntry(
     } catch (IllegalArgumentException e) {
       throw f.malformed(e.getMessage());
     }
-    return new LedgerEntry(f.integer("seq"), f.integer("time"), f.text("origin"), f.hex("previous", 32),
-        f.hex("releaseId", RELEASE_ID_LENGTH), mechanism(f), event, cost, Commitments.decode(f.nested("commitments")),
+    return new LedgerEntry(
+        f.integer("seq"),
+        f.integer("time"),
+        f.text("origin"),
+        f.hex("previous", 32),
+        f.hex("releaseId", RELEASE_ID_LENGTH),
+        mechanism(f),
+        event,
+        cost,
+        Commitments.decode(f.nested("commitments")),
         withUnit ? unit(f) : null);
   }
 
@@ -233,19 +372,41 @@ public record LedgerEntry(
     return mechanism;
   }
 
-  private static LedgerEntry decodeConfidential(ObjectNode node, long index, String what, boolean withUnit) {
+  private static LedgerEntry decodeConfidential(
+      ObjectNode node, long index, String what, boolean withUnit) {
     CanonicalJson.Fields f = new CanonicalJson.Fields(node, index, what);
     if (withUnit) {
-      f.exactly("format", "seq", "time", "origin", "previous", "releaseId", "mechanism", "costCommitments", "delta",
-          "commitments", "unit");
+      f.exactly(
+          "format",
+          "seq",
+          "time",
+          "origin",
+          "previous",
+          "releaseId",
+          "mechanism",
+          "costCommitments",
+          "delta",
+          "commitments",
+          "unit");
     } else {
-      f.exactly("format", "seq", "time", "origin", "previous", "releaseId", "mechanism", "costCommitments", "delta",
+      f.exactly(
+          "format",
+          "seq",
+          "time",
+          "origin",
+          "previous",
+          "releaseId",
+          "mechanism",
+          "costCommitments",
+          "delta",
           "commitments");
     }
     ArrayNode points = f.array("costCommitments");
     if (points.size() > LedgerGenesis.MAX_ORDERS) {
-      throw f.malformed("costCommitments must hold at most " + LedgerGenesis.MAX_ORDERS
-          + " commitments (one per order); got more");
+      throw f.malformed(
+          "costCommitments must hold at most "
+              + LedgerGenesis.MAX_ORDERS
+              + " commitments (one per order); got more");
     }
     PedersenCommitment[] commitments = new PedersenCommitment[points.size()];
     for (int i = 0; i < commitments.length; i++) {
@@ -254,13 +415,16 @@ public record LedgerEntry(
         throw f.malformed("costCommitments must be strings");
       }
       String hex = p.textValue();
-      if (hex.length() != 2 * PointCodec.LENGTH || !hex.equals(hex.toLowerCase(java.util.Locale.ROOT))) {
-        throw f.malformed("costCommitments[" + i + "] must be " + PointCodec.LENGTH + " bytes of lower-case hex");
+      if (hex.length() != 2 * PointCodec.LENGTH
+          || !hex.equals(hex.toLowerCase(java.util.Locale.ROOT))) {
+        throw f.malformed(
+            "costCommitments[" + i + "] must be " + PointCodec.LENGTH + " bytes of lower-case hex");
       }
       try {
         commitments[i] = PedersenCommitment.decode(java.util.HexFormat.of().parseHex(hex));
       } catch (IllegalArgumentException | ZkVerificationException e) {
-        throw f.malformed("costCommitments[" + i + "] is not a valid P-256 point: " + e.getMessage());
+        throw f.malformed(
+            "costCommitments[" + i + "] is not a valid P-256 point: " + e.getMessage());
       }
     }
     ConfidentialCost cost;
@@ -269,8 +433,15 @@ public record LedgerEntry(
     } catch (IllegalArgumentException e) {
       throw f.malformed(e.getMessage());
     }
-    return new LedgerEntry(f.integer("seq"), f.integer("time"), f.text("origin"), f.hex("previous", 32),
-        f.hex("releaseId", RELEASE_ID_LENGTH), mechanism(f), cost, Commitments.decode(f.nested("commitments")),
+    return new LedgerEntry(
+        f.integer("seq"),
+        f.integer("time"),
+        f.text("origin"),
+        f.hex("previous", 32),
+        f.hex("releaseId", RELEASE_ID_LENGTH),
+        mechanism(f),
+        cost,
+        Commitments.decode(f.nested("commitments")),
         withUnit ? unit(f) : null);
   }
 }

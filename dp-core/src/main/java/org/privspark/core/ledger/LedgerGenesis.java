@@ -14,83 +14,144 @@ import org.privspark.core.accounting.PrivacyUnit;
  *
  * @param origin the checkpoint origin (C2SP tlog-checkpoint), unique per ledger
  * @param createdMillis creation time, milliseconds since the epoch (UTC)
- * @param mode "transparent" (costs in clear) or "confidential" (costs in Pedersen commitments; needs
- *     a budget δ &gt; 0, see docs/LEDGER-FORMAT.md §10)
+ * @param mode "transparent" (costs in clear) or "confidential" (costs in Pedersen commitments;
+ *     needs a budget δ &gt; 0, see docs/LEDGER-FORMAT.md §10)
  * @param budgetEpsilon the budget's ε
  * @param budgetDelta the budget's δ
  * @param grid the RDP orders every cost is given on, at most {@value #MAX_ORDERS}
  * @param publicKey the checkpoint signer's verifier key, in signed-note form (name+id+key)
- * @param formatVersion the ledger's format version (docs/LEDGER-FORMAT.md §9): 1 (transparent) and 2
- *     (confidential) for ledgers written before doubles had one text on every JDK and before costs
- *     were rounded up; 3, either mode, for ledgers that declare no privacy unit; {@value
+ * @param formatVersion the ledger's format version (docs/LEDGER-FORMAT.md §9): 1 (transparent) and
+ *     2 (confidential) for ledgers written before doubles had one text on every JDK and before
+ *     costs were rounded up; 3, either mode, for ledgers that declare no privacy unit; {@value
  *     #CURRENT_VERSION}, either mode, for new ledgers
  * @param unit whom the budget protects: present from version {@value #FIRST_UNIT_VERSION} on, null
  *     before (such a ledger's entries claim no unit)
  */
 public record LedgerGenesis(
-    String origin, long createdMillis, String mode, double budgetEpsilon, double budgetDelta,
-    OrderGrid grid, String publicKey, int formatVersion, PrivacyUnit unit) {
+    String origin,
+    long createdMillis,
+    String mode,
+    double budgetEpsilon,
+    double budgetDelta,
+    OrderGrid grid,
+    String publicKey,
+    int formatVersion,
+    PrivacyUnit unit) {
   static final String FORMAT_PREFIX = "privspark-ledger/";
+
   /** The version new ledgers are written in: doubles in the canonical text only (§3.1). */
   public static final int CURRENT_VERSION = 4;
+
   /** The first version whose genesis declares the privacy unit and whose entries claim it. */
   public static final int FIRST_UNIT_VERSION = 4;
+
   /** The first version whose files hold doubles in the canonical text only. */
   static final int FIRST_CANONICAL_DOUBLES_VERSION = 3;
+
   /** The first version whose costs were written rounded up; earlier writers rounded to nearest. */
   static final int FIRST_ROUNDED_UP_COSTS_VERSION = 3;
+
   /**
    * The most orders a ledger's grid may have: every cost is recomputed at each order, so the grid
    * bounds the work of verifying one entry (docs/LEDGER-FORMAT.md §4). The default grid has 156.
    */
   public static final int MAX_ORDERS = 1024;
+
   public static final String TRANSPARENT = "transparent";
   public static final String CONFIDENTIAL = "confidential";
 
   /** A genesis in the current format version, protecting {@code unit}. */
-  public LedgerGenesis(String origin, long createdMillis, String mode, double budgetEpsilon, double budgetDelta,
-      OrderGrid grid, String publicKey, PrivacyUnit unit) {
-    this(origin, createdMillis, mode, budgetEpsilon, budgetDelta, grid, publicKey, CURRENT_VERSION,
+  public LedgerGenesis(
+      String origin,
+      long createdMillis,
+      String mode,
+      double budgetEpsilon,
+      double budgetDelta,
+      OrderGrid grid,
+      String publicKey,
+      PrivacyUnit unit) {
+    this(
+        origin,
+        createdMillis,
+        mode,
+        budgetEpsilon,
+        budgetDelta,
+        grid,
+        publicKey,
+        CURRENT_VERSION,
         Check.notNull("unit", unit));
   }
 
   /**
-   * A genesis of a version before {@value #FIRST_UNIT_VERSION}, which declares no unit (for
-   * ledgers written by earlier versions, and tests of them).
+   * A genesis of a version before {@value #FIRST_UNIT_VERSION}, which declares no unit (for ledgers
+   * written by earlier versions, and tests of them).
    */
-  public LedgerGenesis(String origin, long createdMillis, String mode, double budgetEpsilon, double budgetDelta,
-      OrderGrid grid, String publicKey, int formatVersion) {
-    this(origin, createdMillis, mode, budgetEpsilon, budgetDelta, grid, publicKey, formatVersion, null);
+  public LedgerGenesis(
+      String origin,
+      long createdMillis,
+      String mode,
+      double budgetEpsilon,
+      double budgetDelta,
+      OrderGrid grid,
+      String publicKey,
+      int formatVersion) {
+    this(
+        origin,
+        createdMillis,
+        mode,
+        budgetEpsilon,
+        budgetDelta,
+        grid,
+        publicKey,
+        formatVersion,
+        null);
   }
 
   public LedgerGenesis {
     Check.notNull("origin", origin);
     if (!origin.matches("[\\x21-\\x2a\\x2c-\\x7e]{1,200}")) {
-      throw new IllegalArgumentException("origin must be 1 to 200 printable ASCII characters, without"
-          + " spaces or '+' (it names the signing key too); got '" + origin + "'");
+      throw new IllegalArgumentException(
+          "origin must be 1 to 200 printable ASCII characters, without"
+              + " spaces or '+' (it names the signing key too); got '"
+              + origin
+              + "'");
     }
     Check.notNull("mode", mode);
     if (!mode.equals(TRANSPARENT) && !mode.equals(CONFIDENTIAL)) {
-      throw new IllegalArgumentException("mode must be " + TRANSPARENT + " or " + CONFIDENTIAL + "; got " + mode);
+      throw new IllegalArgumentException(
+          "mode must be " + TRANSPARENT + " or " + CONFIDENTIAL + "; got " + mode);
     }
     Check.positiveFinite("budgetEpsilon", budgetEpsilon);
     Check.inHalfOpen("budgetDelta", budgetDelta, 0.0, 1.0);
     if (mode.equals(CONFIDENTIAL) && !(budgetDelta > 0)) {
       // The budget proof is an RDP bound at one order converted to (ε, δ); at δ = 0 no finite ε
       // follows, and pure-ε totals are not committed (docs/THREAT-MODEL.md).
-      throw new IllegalArgumentException("budgetDelta must be in (0, 1) for a confidential ledger"
-          + " (pure-epsilon budgets need transparent mode); got " + budgetDelta);
+      throw new IllegalArgumentException(
+          "budgetDelta must be in (0, 1) for a confidential ledger"
+              + " (pure-epsilon budgets need transparent mode); got "
+              + budgetDelta);
     }
     Check.notNull("grid", grid);
     if (grid.size() > MAX_ORDERS) {
-      throw new IllegalArgumentException("grid must have at most " + MAX_ORDERS + " orders for a ledger (each"
-          + " order is a cost every auditor recomputes for every entry); got " + grid.size());
+      throw new IllegalArgumentException(
+          "grid must have at most "
+              + MAX_ORDERS
+              + " orders for a ledger (each"
+              + " order is a cost every auditor recomputes for every entry); got "
+              + grid.size());
     }
     Check.notNull("publicKey", publicKey);
     checkVersion(formatVersion, mode);
     if ((unit != null) != (formatVersion >= FIRST_UNIT_VERSION)) {
-      throw new IllegalArgumentException("unit must be given from format " + FORMAT_PREFIX + FIRST_UNIT_VERSION
-          + " on, and only then; got " + (unit == null ? "none" : "one") + " for " + FORMAT_PREFIX + formatVersion);
+      throw new IllegalArgumentException(
+          "unit must be given from format "
+              + FORMAT_PREFIX
+              + FIRST_UNIT_VERSION
+              + " on, and only then; got "
+              + (unit == null ? "none" : "one")
+              + " for "
+              + FORMAT_PREFIX
+              + formatVersion);
     }
   }
 
@@ -105,17 +166,20 @@ public record LedgerGenesis(
    */
   private static void checkVersion(int version, String mode) {
     if (version < 1 || version > CURRENT_VERSION) {
-      throw new IllegalArgumentException("formatVersion must be in [1, " + CURRENT_VERSION + "]; got " + version);
+      throw new IllegalArgumentException(
+          "formatVersion must be in [1, " + CURRENT_VERSION + "]; got " + version);
     }
     if (version == 1 && !mode.equals(TRANSPARENT) || version == 2 && !mode.equals(CONFIDENTIAL)) {
-      throw new IllegalArgumentException("format " + FORMAT_PREFIX + version + " does not go with mode " + mode);
+      throw new IllegalArgumentException(
+          "format " + FORMAT_PREFIX + version + " does not go with mode " + mode);
     }
   }
 
   /** Which texts of a double the ledger's files may hold (docs/LEDGER-FORMAT.md §3.1). */
   CanonicalJson.DoubleRule doubleRule() {
     return formatVersion < FIRST_CANONICAL_DOUBLES_VERSION
-        ? CanonicalJson.DoubleRule.CANONICAL_OR_LEGACY : CanonicalJson.DoubleRule.CANONICAL;
+        ? CanonicalJson.DoubleRule.CANONICAL_OR_LEGACY
+        : CanonicalJson.DoubleRule.CANONICAL;
   }
 
   /**
@@ -135,7 +199,10 @@ public record LedgerGenesis(
   /** The canonical bytes of ledger.json. */
   public byte[] encode() {
     ObjectNode o = CanonicalJson.object();
-    o.put("format", FORMAT_PREFIX + formatVersion).put("origin", origin).put("created", createdMillis).put("mode", mode);
+    o.put("format", FORMAT_PREFIX + formatVersion)
+        .put("origin", origin)
+        .put("created", createdMillis)
+        .put("mode", mode);
     o.putObject("budget").put("epsilon", budgetEpsilon).put("delta", budgetDelta);
     ArrayNode orders = o.putArray("orders");
     for (double a : grid.orders()) {
@@ -157,20 +224,36 @@ public record LedgerGenesis(
   public static LedgerGenesis decode(byte[] bytes) {
     // The version decides which double texts are canonical: read leniently, then hold a file of a
     // version with one text per double to that text.
-    ObjectNode node = CanonicalJson.parseCanonical(bytes, 0, "ledger.json",
-        CanonicalJson.DoubleRule.CANONICAL_OR_LEGACY);
+    ObjectNode node =
+        CanonicalJson.parseCanonical(
+            bytes, 0, "ledger.json", CanonicalJson.DoubleRule.CANONICAL_OR_LEGACY);
     CanonicalJson.Fields f = new CanonicalJson.Fields(node, 0, "ledger.json");
     // The version first: it decides the fields, and an unknown one is named as such.
     String format = f.text("format");
     int version = version(format);
     if (version < 0) {
-      throw f.malformed("format must be " + FORMAT_PREFIX + "N with N in [1, " + CURRENT_VERSION
-          + "] (a newer version needs a newer PrivSpark); got " + format);
+      throw f.malformed(
+          "format must be "
+              + FORMAT_PREFIX
+              + "N with N in [1, "
+              + CURRENT_VERSION
+              + "] (a newer version needs a newer PrivSpark); got "
+              + format);
     }
     if (version >= FIRST_UNIT_VERSION) {
-      f.exactly("format", "origin", "created", "mode", "budget", "orders", "fractionBits", "publicKey", "unit");
+      f.exactly(
+          "format",
+          "origin",
+          "created",
+          "mode",
+          "budget",
+          "orders",
+          "fractionBits",
+          "publicKey",
+          "unit");
     } else {
-      f.exactly("format", "origin", "created", "mode", "budget", "orders", "fractionBits", "publicKey");
+      f.exactly(
+          "format", "origin", "created", "mode", "budget", "orders", "fractionBits", "publicKey");
     }
     if (version >= FIRST_CANONICAL_DOUBLES_VERSION) {
       CanonicalJson.parseCanonical(bytes, 0, "ledger.json", CanonicalJson.DoubleRule.CANONICAL);
@@ -193,16 +276,24 @@ public record LedgerGenesis(
     }
     PrivacyUnit unit = version >= FIRST_UNIT_VERSION ? unit(f.nested("unit")) : null;
     try {
-      return new LedgerGenesis(f.text("origin"), f.integer("created"), f.text("mode"),
-          budget.number("epsilon"), budget.number("delta"), OrderGrid.of(values), f.text("publicKey"), version, unit);
+      return new LedgerGenesis(
+          f.text("origin"),
+          f.integer("created"),
+          f.text("mode"),
+          budget.number("epsilon"),
+          budget.number("delta"),
+          OrderGrid.of(values),
+          f.text("publicKey"),
+          version,
+          unit);
     } catch (IllegalArgumentException e) {
       throw f.malformed(e.getMessage());
     }
   }
 
   /**
-   * The unit object, held to {@link PrivacyUnit}'s rules; the message quotes none of it (an
-   * auditor prints no unverified text).
+   * The unit object, held to {@link PrivacyUnit}'s rules; the message quotes none of it (an auditor
+   * prints no unverified text).
    */
   private static PrivacyUnit unit(CanonicalJson.Fields u) {
     u.exactly("name", "definition");
@@ -211,8 +302,10 @@ public record LedgerGenesis(
     try {
       return new PrivacyUnit(name, definition);
     } catch (IllegalArgumentException e) {
-      throw u.malformed("definition must be at most " + PrivacyUnit.MAX_DEFINITION
-          + " characters without control, format or separator characters");
+      throw u.malformed(
+          "definition must be at most "
+              + PrivacyUnit.MAX_DEFINITION
+              + " characters without control, format or separator characters");
     }
   }
 

@@ -28,7 +28,9 @@ public final class LedgerLayout {
     return ENTRY_NAME.matcher(name).matches() ? parse(name.substring(0, 20)) : -1;
   }
 
-  /** {@code n} in decimal, zero-padded to 20 digits: {@code %020d}, without a Formatter for n ≥ 0. */
+  /**
+   * {@code n} in decimal, zero-padded to 20 digits: {@code %020d}, without a Formatter for n ≥ 0.
+   */
   static String digits20(long n) {
     if (n < 0) {
       return String.format("%020d", n);

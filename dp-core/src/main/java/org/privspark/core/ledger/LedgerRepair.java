@@ -18,21 +18,26 @@ import org.privspark.core.ledger.note.NoteSigner;
  * checkpoint.
  *
  * <p><b>What it removes.</b>
+ *
  * <ul>
  *   <li>Temporary files ({@code .tmp-…}) in the ledger directory, {@code entries/} and {@code
  *       heads/}: bytes that were never linked to a name, so no reader has seen them.
  *   <li>The highest-numbered entry file, only if it is not a complete entry (it does not parse, or
- *       is not in canonical form) and no checkpoint covers it: the partial write of a store
- *       without atomic create. It is moved to {@code quarantine/}, not deleted.
- *   <li>The trailing entries, from the first on, that no checkpoint covers and that the repairing writer
- *       cannot vouch for (its {@link OpeningStore} holds no opening of them): entries a writer
- *       refuses to judge (docs/LEDGER-FORMAT.md §8), such as a storage attacker's. They are moved
- *       to {@code quarantine/}. A writer that keeps no openings vouches for none, its own included.
- *   <li>The newest checkpoint file, only if it is not a note signed with the ledger's key (a partial
- *       write): moved to {@code quarantine/}. A checkpoint is re-derivable from the entries.
+ *       is not in canonical form) and no checkpoint covers it: the partial write of a store without
+ *       atomic create. It is moved to {@code quarantine/}, not deleted.
+ *   <li>The trailing entries, from the first on, that no checkpoint covers and that the repairing
+ *       writer cannot vouch for (its {@link OpeningStore} holds no opening of them): entries a
+ *       writer refuses to judge (docs/LEDGER-FORMAT.md §8), such as a storage attacker's. They are
+ *       moved to {@code quarantine/}. A writer that keeps no openings vouches for none, its own
+ *       included.
+ *   <li>The newest checkpoint file, only if it is not a note signed with the ledger's key (a
+ *       partial write): moved to {@code quarantine/}. A checkpoint is re-derivable from the
+ *       entries.
  * </ul>
- * Anything else wrong (a damaged entry a checkpoint covers, a broken hash chain, a checkpoint whose root differs from the entries) is damage, not an
- * interrupted write: {@link #repair} then throws and changes nothing.
+ *
+ * Anything else wrong (a damaged entry a checkpoint covers, a broken hash chain, a checkpoint whose
+ * root differs from the entries) is damage, not an interrupted write: {@link #repair} then throws
+ * and changes nothing.
  *
  * <p>With the reference {@link LocalDirectoryStore} a crash leaves at most temporary files and a
  * missing newest checkpoint (entries are linked only once complete and fsynced), so the entry rule
@@ -41,6 +46,7 @@ import org.privspark.core.ledger.note.NoteSigner;
 public final class LedgerRepair {
   /** Where removed files go, beside {@code entries/} and {@code heads/}. */
   public static final String QUARANTINE = "quarantine";
+
   private static final String TEMP_PREFIX = ".tmp-";
 
   private LedgerRepair() {}
@@ -70,8 +76,11 @@ public final class LedgerRepair {
     Path root = store.root();
     try {
       List<String> actions = new ArrayList<>();
-      byte[] genesisBytes = Ledger.read(store, LedgerLayout.GENESIS).orElseThrow(
-          () -> new LedgerException(Reason.GENESIS_MISMATCH, 0, "no ledger.json at " + root));
+      byte[] genesisBytes =
+          Ledger.read(store, LedgerLayout.GENESIS)
+              .orElseThrow(
+                  () ->
+                      new LedgerException(Reason.GENESIS_MISMATCH, 0, "no ledger.json at " + root));
       LedgerGenesis genesis = LedgerGenesis.decode(genesisBytes);
       if (!genesis.publicKey().equals(signer.verifier().encode())) {
         throw new LedgerException(Reason.UNKNOWN_KEY, 0, "the signing key is not the ledger's key");
@@ -84,18 +93,28 @@ public final class LedgerRepair {
       for (String name : store.list(LedgerLayout.ENTRIES)) {
         long seq = LedgerLayout.entrySeq(name);
         if (seq < 0) {
-          throw new LedgerException(Reason.MALFORMED, -1, "entries/" + name + " is not an entry file name");
+          throw new LedgerException(
+              Reason.MALFORMED, -1, "entries/" + name + " is not an entry file name");
         }
         highest = Math.max(highest, seq);
       }
-      long newestHead = store.list(LedgerLayout.HEADS).stream().mapToLong(LedgerLayout::headSize).max().orElse(-1);
+      long newestHead =
+          store.list(LedgerLayout.HEADS).stream()
+              .mapToLong(LedgerLayout::headSize)
+              .max()
+              .orElse(-1);
       Path partialEntry = null;
       if (highest > 0) {
         byte[] last = Ledger.read(store, LedgerEntry.path(highest)).orElseThrow();
         if (!isCompleteEntry(last, highest)) {
           if (newestHead > highest) {
-            throw new LedgerException(Reason.MALFORMED, highest, LedgerEntry.path(highest)
-                + " is damaged but checkpoint " + newestHead + " covers it: not an interrupted write");
+            throw new LedgerException(
+                Reason.MALFORMED,
+                highest,
+                LedgerEntry.path(highest)
+                    + " is damaged but checkpoint "
+                    + newestHead
+                    + " covers it: not an interrupted write");
           }
           partialEntry = root.resolve(LedgerEntry.path(highest));
         }
@@ -114,8 +133,14 @@ public final class LedgerRepair {
       List<byte[]> files = new ArrayList<>();
       for (long seq = 1; seq <= kept; seq++) {
         long s = seq;
-        files.add(Ledger.read(store, LedgerEntry.path(seq)).orElseThrow(() -> new LedgerException(
-            Reason.MISSING_ENTRY, s, LedgerEntry.path(s) + " is missing below the newest entry")));
+        files.add(
+            Ledger.read(store, LedgerEntry.path(seq))
+                .orElseThrow(
+                    () ->
+                        new LedgerException(
+                            Reason.MISSING_ENTRY,
+                            s,
+                            LedgerEntry.path(s) + " is missing below the newest entry")));
         replay.read(files.get(files.size() - 1));
       }
       long covered = 1;
@@ -124,14 +149,25 @@ public final class LedgerRepair {
         if (size < 0 || (partialHead != null && size == newestHead)) {
           continue;
         }
-        Checkpoint c = EntryVoucher.checkpointSignedBy(Ledger.read(store, LedgerLayout.head(size)).orElseThrow(),
-            signer.verifier())
-            .orElseThrow(() -> new LedgerException(Reason.BAD_SIGNATURE, -1, LedgerLayout.head(size)
-                + " is not a checkpoint signed with the ledger's key, and not the newest: not an interrupted write"));
-        if (size > replay.nextIndex() || c.size() != size
+        Checkpoint c =
+            EntryVoucher.checkpointSignedBy(
+                    Ledger.read(store, LedgerLayout.head(size)).orElseThrow(), signer.verifier())
+                .orElseThrow(
+                    () ->
+                        new LedgerException(
+                            Reason.BAD_SIGNATURE,
+                            -1,
+                            LedgerLayout.head(size)
+                                + " is not a checkpoint signed with the ledger's key, and not the"
+                                + " newest: not an interrupted write"));
+        if (size > replay.nextIndex()
+            || c.size() != size
             || !java.util.Arrays.equals(c.rootHash(), replay.tree().root(size))) {
-          throw new LedgerException(Reason.ROOT_MISMATCH, -1, LedgerLayout.head(size)
-              + " does not match the entries: damage, not an interrupted write");
+          throw new LedgerException(
+              Reason.ROOT_MISMATCH,
+              -1,
+              LedgerLayout.head(size)
+                  + " does not match the entries: damage, not an interrupted write");
         }
         covered = Math.max(covered, size);
       }
@@ -144,7 +180,7 @@ public final class LedgerRepair {
           replay.read(files.get((int) (seq - 1)));
         }
       }
-      LedgerException fault = replay.judge(e -> { });
+      LedgerException fault = replay.judge(e -> {});
       if (fault != null) {
         throw fault;
       }
@@ -154,18 +190,28 @@ public final class LedgerRepair {
         actions.add("removed temporary file " + root.relativize(temp));
       }
       if (partialEntry != null) {
-        actions.add("moved incomplete trailing entry " + root.relativize(partialEntry) + " to "
-            + quarantine(root, partialEntry));
+        actions.add(
+            "moved incomplete trailing entry "
+                + root.relativize(partialEntry)
+                + " to "
+                + quarantine(root, partialEntry));
       }
       // The highest first: a repair interrupted here leaves a shorter trailing run, no gap.
       for (long seq = kept; seq >= unvouched; seq--) {
         Path entry = root.resolve(LedgerEntry.path(seq));
-        actions.add("moved trailing entry " + root.relativize(entry) + ", which no checkpoint covers and this"
-            + " writer's openings do not vouch for, to " + quarantine(root, entry));
+        actions.add(
+            "moved trailing entry "
+                + root.relativize(entry)
+                + ", which no checkpoint covers and this"
+                + " writer's openings do not vouch for, to "
+                + quarantine(root, entry));
       }
       if (partialHead != null) {
-        actions.add("moved incomplete checkpoint " + root.relativize(partialHead) + " to "
-            + quarantine(root, partialHead));
+        actions.add(
+            "moved incomplete checkpoint "
+                + root.relativize(partialHead)
+                + " to "
+                + quarantine(root, partialHead));
       }
       Ledger ledger = Ledger.open(store, signer, openings);
       long size = ledger.entries() + 1;
@@ -183,18 +229,23 @@ public final class LedgerRepair {
    * {@code openings} does not hold ({@link OpeningStore#vouchesFor}), or one past the last entry.
    *
    * @throws LedgerException when an entry after it is vouched for: this writer's own entry chained
-   *     onto one it cannot vouch for is not what a storage attacker alone leaves, so nothing is moved
+   *     onto one it cannot vouch for is not what a storage attacker alone leaves, so nothing is
+   *     moved
    */
-  private static long firstUnvouched(List<byte[]> files, long covered, LedgerGenesis genesis,
-      OpeningStore openings) {
+  private static long firstUnvouched(
+      List<byte[]> files, long covered, LedgerGenesis genesis, OpeningStore openings) {
     long end = files.size() + 1L;
     long first = end;
     for (long seq = covered; seq < end; seq++) {
       if (vouched(files.get((int) (seq - 1)), seq, genesis, openings)) {
         if (first < end) {
-          throw new LedgerException(Reason.UNSIGNED_ENTRIES, first, "no checkpoint covers this entry and this"
-              + " writer's openings do not vouch for it, but they vouch for entry " + seq
-              + " after it: not an interrupted write");
+          throw new LedgerException(
+              Reason.UNSIGNED_ENTRIES,
+              first,
+              "no checkpoint covers this entry and this"
+                  + " writer's openings do not vouch for it, but they vouch for entry "
+                  + seq
+                  + " after it: not an interrupted write");
         }
       } else if (first == end) {
         first = seq;
@@ -203,8 +254,12 @@ public final class LedgerRepair {
     return first;
   }
 
-  /** Whether {@code openings} vouches for the entry in {@code bytes}; one that does not parse is not. */
-  private static boolean vouched(byte[] bytes, long seq, LedgerGenesis genesis, OpeningStore openings) {
+  /**
+   * Whether {@code openings} vouches for the entry in {@code bytes}; one that does not parse is
+   * not.
+   */
+  private static boolean vouched(
+      byte[] bytes, long seq, LedgerGenesis genesis, OpeningStore openings) {
     LedgerEntry entry;
     try {
       entry = LedgerEntry.decode(bytes, seq, genesis);
@@ -228,7 +283,10 @@ public final class LedgerRepair {
       return List.of();
     }
     try (Stream<Path> files = Files.list(directory)) {
-      return files.filter(p -> p.getFileName().toString().startsWith(TEMP_PREFIX)).sorted().toList();
+      return files
+          .filter(p -> p.getFileName().toString().startsWith(TEMP_PREFIX))
+          .sorted()
+          .toList();
     }
   }
 
@@ -244,5 +302,4 @@ public final class LedgerRepair {
     Files.move(file, target);
     return root.relativize(target).toString();
   }
-
 }

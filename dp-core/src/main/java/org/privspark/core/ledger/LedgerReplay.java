@@ -23,12 +23,12 @@ import org.privspark.core.ledger.merkle.Rfc9162Hasher;
  * whatever the store says. So the content, and above all the one costly step of it, recomputing a
  * transparent entry's cost from its event (seconds for some events, even within the limits of
  * {@link LedgerEntry#decode(byte[], long, LedgerGenesis)}), waits in memory until the caller has
- * checked the signed checkpoints against {@link #tree()}: a storage attacker without the key
- * cannot make a reader compute anything before it finds the files are not the ones signed. The
- * entries wait as parsed (transparent) or as their bytes (confidential: their parsed commitments
- * take four times the bytes' memory), never read again. The writer goes further: a leaf no signed
- * checkpoint covers is judged only once its {@link Voucher} vouches for it (docs/LEDGER-FORMAT.md
- * §8), so an entry the attacker appended costs the writer nothing either.
+ * checked the signed checkpoints against {@link #tree()}: a storage attacker without the key cannot
+ * make a reader compute anything before it finds the files are not the ones signed. The entries
+ * wait as parsed (transparent) or as their bytes (confidential: their parsed commitments take four
+ * times the bytes' memory), never read again. The writer goes further: a leaf no signed checkpoint
+ * covers is judged only once its {@link Voucher} vouches for it (docs/LEDGER-FORMAT.md §8), so an
+ * entry the attacker appended costs the writer nothing either.
  *
  * <p><b>Confidential ledgers.</b> An entry's cost is committed, not written. The writer replays
  * with a {@link CostSource} (its own cost openings, each checked against the commitments), so its
@@ -44,6 +44,7 @@ import org.privspark.core.ledger.merkle.Rfc9162Hasher;
 public final class LedgerReplay {
   /** How many distinct events' recomputed costs are kept (a ledger repeats a few queries often). */
   private static final int COST_CACHE_SIZE = 256;
+
   /** The counter of {@link #costsComputedDuring} on this thread, or null. */
   private static final ThreadLocal<long[]> COSTS_COMPUTED = new ThreadLocal<>();
 
@@ -87,7 +88,7 @@ public final class LedgerReplay {
   @FunctionalInterface
   public interface Voucher {
     /** No one vouches: the auditor's replay, which reports unsigned entries by its own rule. */
-    Voucher NONE = (index, entry) -> { };
+    Voucher NONE = (index, entry) -> {};
 
     /**
      * Returns if {@code entry} (leaf {@code index}, parsed but not judged) is vouched for.
@@ -127,8 +128,10 @@ public final class LedgerReplay {
     this.genesis = genesis;
     this.costSource = costSource;
     this.tree.appendLeafData(genesisBytes);
-    this.total = costsKnown() ? FixedPointCost.zero(genesis.grid())
-        : new FixedPointCost(new long[genesis.grid().size()], FixedPointCost.INFINITE, 0.0);
+    this.total =
+        costsKnown()
+            ? FixedPointCost.zero(genesis.grid())
+            : new FixedPointCost(new long[genesis.grid().size()], FixedPointCost.INFINITE, 0.0);
     this.lastTime = genesis.createdMillis();
   }
 
@@ -200,21 +203,23 @@ public final class LedgerReplay {
    * is ignored: only RDP can be proven in zero knowledge.
    */
   public PrivacyGuarantee guarantee(FixedPointCost cost) {
-    FixedPointCost c = genesis.confidential()
-        ? new FixedPointCost(cost.rdp(), FixedPointCost.INFINITE, cost.delta()) : cost;
+    FixedPointCost c =
+        genesis.confidential()
+            ? new FixedPointCost(cost.rdp(), FixedPointCost.INFINITE, cost.delta())
+            : cost;
     return c.guarantee(genesis.grid(), genesis.budgetDelta());
   }
 
   /** Whether a total stays within the budget. */
   public boolean withinBudget(FixedPointCost cost) {
-    return cost.delta() <= genesis.budgetDelta() && guarantee(cost).epsilon() <= genesis.budgetEpsilon();
+    return cost.delta() <= genesis.budgetDelta()
+        && guarantee(cost).epsilon() <= genesis.budgetEpsilon();
   }
 
   /**
-   * The structural step for leaf {@link #nextIndex()}: parses it, checks its previous-leaf hash
-   * and hashes it into {@link #tree()}; its content waits for {@link #judge}. Parsing is bounded
-   * by the file's size and the limits of a recorded event; nothing here depends on the content's
-   * meaning.
+   * The structural step for leaf {@link #nextIndex()}: parses it, checks its previous-leaf hash and
+   * hashes it into {@link #tree()}; its content waits for {@link #judge}. Parsing is bounded by the
+   * file's size and the limits of a recorded event; nothing here depends on the content's meaning.
    *
    * <p>A broken chain (the entry's previous-leaf hash is not the hash of the leaf before it) is
    * thrown at once, and the leaf is not added: it is a fact about the files, whoever wrote them. A
@@ -240,8 +245,10 @@ public final class LedgerReplay {
     checkChain(entry, index);
     tree.append(Rfc9162Hasher.leafHash(bytes));
     if (lastUnparsedLeaf < 0 && finding == null) {
-      unjudged.add(entry.confidential()
-          ? new ReadLeaf(index, null, bytes, null) : new ReadLeaf(index, entry, null, null));
+      unjudged.add(
+          entry.confidential()
+              ? new ReadLeaf(index, null, bytes, null)
+              : new ReadLeaf(index, entry, null, null));
     }
   }
 
@@ -307,9 +314,14 @@ public final class LedgerReplay {
     if (!Arrays.equals(entry.previousLeafHash(), tree.leafHash(index - 1))) {
       // Either leaf may be the one changed: both are named (the one before as the holder's tools
       // know it), why the one before may not parse is not (its content is unverified).
-      throw new LedgerException(index == 1 ? Reason.GENESIS_MISMATCH : Reason.CHAIN_BROKEN, index,
-          "previous-leaf hash does not match leaf " + (index - 1) + ": "
-              + (index == 1 ? "ledger.json" : "entry " + (index - 1)) + " or this entry was changed"
+      throw new LedgerException(
+          index == 1 ? Reason.GENESIS_MISMATCH : Reason.CHAIN_BROKEN,
+          index,
+          "previous-leaf hash does not match leaf "
+              + (index - 1)
+              + ": "
+              + (index == 1 ? "ledger.json" : "entry " + (index - 1))
+              + " or this entry was changed"
               + (lastUnparsedLeaf == index - 1 ? " (the former does not parse)" : ""));
     }
   }
@@ -317,36 +329,63 @@ public final class LedgerReplay {
   /** The rules on an entry's content; returns the total with the entry added. */
   private FixedPointCost checkContent(LedgerEntry entry, long index) {
     if (entry.seq() != index) {
-      throw new LedgerException(Reason.SEQUENCE_MISMATCH, index,
+      throw new LedgerException(
+          Reason.SEQUENCE_MISMATCH,
+          index,
           "file " + LedgerEntry.path(index) + " holds entry " + entry.seq());
     }
     if (!entry.origin().equals(genesis.origin())) {
-      throw new LedgerException(Reason.ORIGIN_MISMATCH, index,
+      throw new LedgerException(
+          Reason.ORIGIN_MISMATCH,
+          index,
           "origin '" + entry.origin() + "' is not the ledger's '" + genesis.origin() + "'");
     }
     if (entry.timeMillis() < lastTime) {
-      throw new LedgerException(Reason.TIME_REVERSED, index, "its time is before the previous entry's");
+      throw new LedgerException(
+          Reason.TIME_REVERSED, index, "its time is before the previous entry's");
     }
     if (hasReleaseId(entry.releaseId())) {
-      throw new LedgerException(Reason.DUPLICATE_RELEASE_ID, index,
+      throw new LedgerException(
+          Reason.DUPLICATE_RELEASE_ID,
+          index,
           "release id " + CanonicalJson.hex(entry.releaseId()) + " was used before");
     }
-    if (genesis.declaresUnit() && (entry.unit() == null || !entry.unit().unit().equals(genesis.unit().name()))) {
+    if (genesis.declaresUnit()
+        && (entry.unit() == null || !entry.unit().unit().equals(genesis.unit().name()))) {
       // Names only: the genesis's is verified by now (the chain to leaf 0), the entry's is public
       // but unverified, so it is not quoted.
-      throw new LedgerException(Reason.UNIT_MISMATCH, index, entry.unit() == null
-          ? "the entry claims no privacy unit, but the ledger protects '" + genesis.unit().name() + "'"
-          : "the entry claims another privacy unit than the ledger's '" + genesis.unit().name() + "'");
+      throw new LedgerException(
+          Reason.UNIT_MISMATCH,
+          index,
+          entry.unit() == null
+              ? "the entry claims no privacy unit, but the ledger protects '"
+                  + genesis.unit().name()
+                  + "'"
+              : "the entry claims another privacy unit than the ledger's '"
+                  + genesis.unit().name()
+                  + "'");
     }
     if (!genesis.declaresUnit() && entry.unit() != null) {
-      throw new LedgerException(Reason.UNIT_MISMATCH, index, "the entry claims a privacy unit, but the ledger"
-          + " (format " + genesis.formatVersion() + ") declares none");
+      throw new LedgerException(
+          Reason.UNIT_MISMATCH,
+          index,
+          "the entry claims a privacy unit, but the ledger"
+              + " (format "
+              + genesis.formatVersion()
+              + ") declares none");
     }
     if (entry.confidential() != genesis.confidential()) {
-      throw new LedgerException(Reason.MALFORMED, index, (entry.confidential() ? "a confidential" : "a transparent")
-          + " entry in a " + genesis.mode() + " ledger");
+      throw new LedgerException(
+          Reason.MALFORMED,
+          index,
+          (entry.confidential() ? "a confidential" : "a transparent")
+              + " entry in a "
+              + genesis.mode()
+              + " ledger");
     }
-    return entry.confidential() ? acceptConfidential(entry, index) : acceptTransparent(entry, index);
+    return entry.confidential()
+        ? acceptConfidential(entry, index)
+        : acceptTransparent(entry, index);
   }
 
   private void apply(LedgerEntry entry, FixedPointCost newTotal) {
@@ -358,8 +397,14 @@ public final class LedgerReplay {
   private FixedPointCost acceptConfidential(LedgerEntry entry, long index) {
     ConfidentialCost committed = entry.confidentialCost();
     if (committed.orders() != genesis.grid().size()) {
-      throw new LedgerException(Reason.MALFORMED, index, "the entry has " + committed.orders()
-          + " cost commitments; the ledger's grid has " + genesis.grid().size() + " orders");
+      throw new LedgerException(
+          Reason.MALFORMED,
+          index,
+          "the entry has "
+              + committed.orders()
+              + " cost commitments; the ledger's grid has "
+              + genesis.grid().size()
+              + " orders");
     }
     FixedPointCost newTotal;
     if (costSource != null) {
@@ -367,12 +412,22 @@ public final class LedgerReplay {
       newTotal = total.plus(costSource.costOf(entry));
     } else {
       // The auditor: only the additive δ is public.
-      newTotal = new FixedPointCost(total.rdp(), total.pureEpsilon(),
-          Math.min(1.0, org.privspark.core.accounting.RdpCurve.addRoundingUp(total.delta(), committed.delta())));
+      newTotal =
+          new FixedPointCost(
+              total.rdp(),
+              total.pureEpsilon(),
+              Math.min(
+                  1.0,
+                  org.privspark.core.accounting.RdpCurve.addRoundingUp(
+                      total.delta(), committed.delta())));
     }
     if (costsKnown() ? !withinBudget(newTotal) : newTotal.delta() > genesis.budgetDelta()) {
-      throw new LedgerException(Reason.BUDGET_EXCEEDED, index, costsKnown()
-          ? "the total exceeds the budget" : "the entries' additive delta exceeds the budget's delta");
+      throw new LedgerException(
+          Reason.BUDGET_EXCEEDED,
+          index,
+          costsKnown()
+              ? "the total exceeds the budget"
+              : "the entries' additive delta exceeds the budget's delta");
     }
     return newTotal;
   }
@@ -383,18 +438,25 @@ public final class LedgerReplay {
       cost = recomputedCost(entry.event());
     } catch (IllegalArgumentException | ArithmeticException e) {
       // A computation that fails on a recorded event is a finding, never an escape.
-      throw new LedgerException(Reason.COST_MISMATCH, index, "cost cannot be recomputed: " + e.getMessage());
+      throw new LedgerException(
+          Reason.COST_MISMATCH, index, "cost cannot be recomputed: " + e.getMessage());
     }
     if (!cost.equals(entry.cost())) {
       if (genesis.exactCosts()) {
-        throw new LedgerException(Reason.COST_MISMATCH, index,
+        throw new LedgerException(
+            Reason.COST_MISMATCH,
+            index,
             "recorded cost differs from the cost of its mechanism recomputed on the ledger's grid");
       }
       // Written rounded to nearest: the recorded values stand, if they are near today's.
       if (!LegacyCost.accepts(entry.cost(), cost)) {
-        throw new LedgerException(Reason.COST_MISMATCH, index, "recorded cost differs from the cost of its"
-            + " mechanism recomputed on the ledger's grid by more than format version " + genesis.formatVersion()
-            + " allows (docs/LEDGER-FORMAT.md §9.1)");
+        throw new LedgerException(
+            Reason.COST_MISMATCH,
+            index,
+            "recorded cost differs from the cost of its"
+                + " mechanism recomputed on the ledger's grid by more than format version "
+                + genesis.formatVersion()
+                + " allows (docs/LEDGER-FORMAT.md §9.1)");
       }
     }
     FixedPointCost newTotal = total.plus(entry.cost());

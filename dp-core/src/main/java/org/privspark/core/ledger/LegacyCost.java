@@ -9,16 +9,21 @@ package org.privspark.core.ledger;
  *
  * <p>The constants come from comparing the old and new costs of 72,000 random events on four order
  * grids (docs/LEDGER-FORMAT.md §9.1 has the figures): with usual parameters, on the default grid,
- * the old values lie at most 6·10^−6 relative (54 units for values below 2^24) below today's and
- * at most 4·10^−14 relative above. Accepting up to 2^−16 relative (1.5·10^−5) below today's lets a
+ * the old values lie at most 6·10^−6 relative (54 units for values below 2^24) below today's and at
+ * most 4·10^−14 relative above. Accepting up to 2^−16 relative (1.5·10^−5) below today's lets a
  * legacy entry understate its cost by at most that, which no ε shows in practice; above today's, a
  * recorded value only overstates the cost.
  */
 final class LegacyCost {
-  /** The smallest tolerance, in units of 2^−40: covers small values, where one rounding is many units relative. */
+  /**
+   * The smallest tolerance, in units of 2^−40: covers small values, where one rounding is many
+   * units relative.
+   */
   static final long MIN_TOLERANCE = 256;
+
   /** The relative tolerance is 2^−{@value}. */
   static final int RELATIVE_BITS = 16;
+
   /**
    * The largest tolerance: 2^32 units (2^−8 of RDP), reached at values of 2^48 units (RDP 256, the
    * largest a budget proof handles); it bounds the holder's search for a committed value.
@@ -29,8 +34,8 @@ final class LegacyCost {
 
   /** max(256, min(⌈recomputed·2^−16⌉, 2^32)) units. */
   static long tolerance(long recomputed) {
-    long relative = (recomputed >>> RELATIVE_BITS)
-        + ((recomputed & ((1L << RELATIVE_BITS) - 1)) != 0 ? 1 : 0);
+    long relative =
+        (recomputed >>> RELATIVE_BITS) + ((recomputed & ((1L << RELATIVE_BITS) - 1)) != 0 ? 1 : 0);
     return Math.max(MIN_TOLERANCE, Math.min(relative, MAX_TOLERANCE));
   }
 
@@ -48,12 +53,16 @@ final class LegacyCost {
     return Math.abs(recorded - recomputed) <= tolerance(recomputed);
   }
 
-  /** Whether every RDP value and the pure ε match (as {@link #accepts(long, long)}) and δ is equal. */
+  /**
+   * Whether every RDP value and the pure ε match (as {@link #accepts(long, long)}) and δ is equal.
+   */
   static boolean accepts(FixedPointCost recorded, FixedPointCost recomputed) {
     long[] r = recorded.rdp();
     long[] c = recomputed.rdp();
-    if (r.length != c.length || !accepts(recorded.pureEpsilon(), recomputed.pureEpsilon())
-        || Double.doubleToLongBits(recorded.delta()) != Double.doubleToLongBits(recomputed.delta())) {
+    if (r.length != c.length
+        || !accepts(recorded.pureEpsilon(), recomputed.pureEpsilon())
+        || Double.doubleToLongBits(recorded.delta())
+            != Double.doubleToLongBits(recomputed.delta())) {
       return false;
     }
     for (int i = 0; i < r.length; i++) {

@@ -31,12 +31,18 @@ import org.privspark.core.Check;
  */
 public final class LocalDirectoryStore implements LedgerStore {
   private static final String TEMP_PREFIX = ".tmp-";
-  private static final Set<PosixFilePermission> OWNER_ONLY_FILE = PosixFilePermissions.fromString("rw-------");
-  private static final Set<PosixFilePermission> OWNER_ONLY_DIRECTORY = PosixFilePermissions.fromString("rwx------");
+  private static final Set<PosixFilePermission> OWNER_ONLY_FILE =
+      PosixFilePermissions.fromString("rw-------");
+  private static final Set<PosixFilePermission> OWNER_ONLY_DIRECTORY =
+      PosixFilePermissions.fromString("rwx------");
+
   /** Whether the default file system has POSIX permissions (Linux, macOS; not Windows). */
-  private static final boolean POSIX = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
+  private static final boolean POSIX =
+      FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
+
   /** The largest file {@link #read} returns: 64 MiB, far above any ledger file. */
   static final long MAX_FILE_BYTES = 64L << 20;
+
   private final Path root;
 
   public LocalDirectoryStore(Path root) {
@@ -59,14 +65,17 @@ public final class LocalDirectoryStore implements LedgerStore {
     try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
       long size = channel.size();
       if (size > MAX_FILE_BYTES) {
-        throw new IOException(path + " is " + size + " bytes; ledger files must be at most " + MAX_FILE_BYTES);
+        throw new IOException(
+            path + " is " + size + " bytes; ledger files must be at most " + MAX_FILE_BYTES);
       }
       ByteBuffer buffer = ByteBuffer.allocate((int) size);
       while (buffer.hasRemaining() && channel.read(buffer) >= 0) {
         // read until full or end of file (a file that shrank while read is returned short)
       }
-      return Optional.of(buffer.hasRemaining() ? java.util.Arrays.copyOf(buffer.array(), buffer.position())
-          : buffer.array());
+      return Optional.of(
+          buffer.hasRemaining()
+              ? java.util.Arrays.copyOf(buffer.array(), buffer.position())
+              : buffer.array());
     } catch (NoSuchFileException e) {
       return Optional.empty();
     }
@@ -94,8 +103,8 @@ public final class LocalDirectoryStore implements LedgerStore {
    * The companion's name is not made durable: it is re-derivable.
    */
   @Override
-  public boolean createIfAbsentWithCompanion(String path, byte[] bytes, String companion, byte[] companionBytes)
-      throws IOException {
+  public boolean createIfAbsentWithCompanion(
+      String path, byte[] bytes, String companion, byte[] companionBytes) throws IOException {
     Path target = resolve(path);
     Path companionTarget = resolve(companion);
     Files.createDirectories(target.getParent());
@@ -116,7 +125,8 @@ public final class LocalDirectoryStore implements LedgerStore {
   public boolean createSecretIfAbsent(String path, byte[] bytes) throws IOException {
     Path target = resolve(path);
     if (POSIX) {
-      Files.createDirectories(target.getParent(), PosixFilePermissions.asFileAttribute(OWNER_ONLY_DIRECTORY));
+      Files.createDirectories(
+          target.getParent(), PosixFilePermissions.asFileAttribute(OWNER_ONLY_DIRECTORY));
     } else {
       Files.createDirectories(target.getParent());
     }
@@ -153,11 +163,14 @@ public final class LocalDirectoryStore implements LedgerStore {
       return false;
     }
     Path temp = target.getParent().resolve(TEMP_PREFIX + UUID.randomUUID());
-    FileAttribute<?>[] attributes = ownerOnly && POSIX
-        ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(OWNER_ONLY_FILE)} : new FileAttribute<?>[0];
+    FileAttribute<?>[] attributes =
+        ownerOnly && POSIX
+            ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(OWNER_ONLY_FILE)}
+            : new FileAttribute<?>[0];
     try {
-      try (FileChannel channel = FileChannel.open(temp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
-          attributes)) {
+      try (FileChannel channel =
+          FileChannel.open(
+              temp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), attributes)) {
         ByteBuffer buffer = ByteBuffer.wrap(bytes);
         while (buffer.hasRemaining()) {
           channel.write(buffer);
@@ -183,7 +196,10 @@ public final class LocalDirectoryStore implements LedgerStore {
     }
     List<String> names = new ArrayList<>();
     try (Stream<Path> files = Files.list(dir)) {
-      files.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith(TEMP_PREFIX)).forEach(names::add);
+      files
+          .map(p -> p.getFileName().toString())
+          .filter(n -> !n.startsWith(TEMP_PREFIX))
+          .forEach(names::add);
     } catch (NoSuchFileException e) {
       return List.of(); // removed since the check above
     } catch (java.io.UncheckedIOException e) {

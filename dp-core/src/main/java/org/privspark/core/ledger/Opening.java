@@ -36,7 +36,8 @@ public record Opening(byte[] releaseId, byte[][] salts, ReleaseDetails details) 
 
   /** Whether this opening matches the entry: same release id and the same four commitments. */
   public boolean opens(LedgerEntry entry) {
-    return Arrays.equals(releaseId, entry.releaseId()) && Commitments.equal(commitments(), entry.commitments());
+    return Arrays.equals(releaseId, entry.releaseId())
+        && Commitments.equal(commitments(), entry.commitments());
   }
 
   /** The opening file's bytes (canonical JSON). */
@@ -58,9 +59,12 @@ public record Opening(byte[] releaseId, byte[][] salts, ReleaseDetails details) 
    * @throws LedgerException with {@link Reason#MALFORMED} or {@link Reason#NON_CANONICAL}
    */
   public static Opening decode(byte[] bytes) {
-    ObjectNode node = CanonicalJson.parseCanonical(bytes, -1, "opening",
-        CanonicalJson.DoubleRule.CANONICAL_OR_LEGACY);
-    CanonicalJson.Fields f = new CanonicalJson.Fields(node, -1, "opening").exactly("format", "releaseId", "salts", "values");
+    ObjectNode node =
+        CanonicalJson.parseCanonical(
+            bytes, -1, "opening", CanonicalJson.DoubleRule.CANONICAL_OR_LEGACY);
+    CanonicalJson.Fields f =
+        new CanonicalJson.Fields(node, -1, "opening")
+            .exactly("format", "releaseId", "salts", "values");
     if (!f.text("format").equals(FORMAT)) {
       throw f.malformed("format must be " + FORMAT);
     }
@@ -72,7 +76,9 @@ public record Opening(byte[] releaseId, byte[][] salts, ReleaseDetails details) 
       salts[i] = s.hex(ReleaseDetails.LABELS[i], Commitments.SALT_LENGTH);
       values[i] = v.text(ReleaseDetails.LABELS[i]);
     }
-    return new Opening(f.hex("releaseId", LedgerEntry.RELEASE_ID_LENGTH), salts,
+    return new Opening(
+        f.hex("releaseId", LedgerEntry.RELEASE_ID_LENGTH),
+        salts,
         new ReleaseDetails(values[0], values[1], values[2], values[3]));
   }
 

@@ -6,10 +6,10 @@ import java.util.Optional;
 import org.privspark.core.Check;
 
 /**
- * Where the data holder keeps the {@link Opening}s of its entries: a store the auditor does not
- * see (by default a directory beside the signing key). Openings are named by release id, and
- * written readable by their owner only ({@link LedgerStore#createSecretIfAbsent}: mode 0600, like
- * the signing key): they hold the salts and blindings that open the ledger's commitments.
+ * Where the data holder keeps the {@link Opening}s of its entries: a store the auditor does not see
+ * (by default a directory beside the signing key). Openings are named by release id, and written
+ * readable by their owner only ({@link LedgerStore#createSecretIfAbsent}: mode 0600, like the
+ * signing key): they hold the salts and blindings that open the ledger's commitments.
  */
 public final class OpeningStore {
   private final LedgerStore store;
@@ -72,13 +72,14 @@ public final class OpeningStore {
   }
 
   /**
-   * Whether this store holds the opening of {@code entry} and it opens the entry's commitments
-   * (for a confidential entry, with its cost opening kept too): every writer saves both before it
+   * Whether this store holds the opening of {@code entry} and it opens the entry's commitments (for
+   * a confidential entry, with its cost opening kept too): every writer saves both before it
    * creates its entry, so the entry is then one that a writer sharing this store wrote.
    */
   boolean vouchesFor(LedgerEntry entry) {
     Optional<Opening> opening = load(entry.releaseId());
-    return opening.isPresent() && opening.get().opens(entry)
+    return opening.isPresent()
+        && opening.get().opens(entry)
         && (!entry.confidential() || loadCost(entry.releaseId()).isPresent());
   }
 

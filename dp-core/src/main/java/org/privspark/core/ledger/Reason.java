@@ -32,7 +32,10 @@ public enum Reason {
   UNSIGNED_ENTRIES,
   /** A checkpoint's signature does not verify with the ledger's public key. */
   BAD_SIGNATURE,
-  /** A checkpoint is signed only by keys other than the ledger's, or the key is not the expected one. */
+  /**
+   * A checkpoint is signed only by keys other than the ledger's, or the key is not the expected
+   * one.
+   */
   UNKNOWN_KEY,
   /** A checkpoint's root differs from the root of the entries it claims to cover. */
   ROOT_MISMATCH,
@@ -42,7 +45,8 @@ public enum Reason {
   OPENING_MISMATCH,
   /**
    * A confidential ledger's budget proof does not verify: a per-entry range proof (index = the
-   * entry) or the budget-slack proof (index 0) fails, or the proof is for another checkpoint or order.
+   * entry) or the budget-slack proof (index 0) fails, or the proof is for another checkpoint or
+   * order.
    */
   BUDGET_PROOF_INVALID,
   /**

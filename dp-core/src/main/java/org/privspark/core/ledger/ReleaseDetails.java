@@ -3,8 +3,8 @@ package org.privspark.core.ledger;
 import org.privspark.core.Check;
 
 /**
- * What a release was, kept private by the data holder: the ledger stores only salted commitments
- * to these four texts, and the holder can later open one entry to an auditor.
+ * What a release was, kept private by the data holder: the ledger stores only salted commitments to
+ * these four texts, and the holder can later open one entry to an auditor.
  *
  * @param query a description of the query (for example its text)
  * @param parameters its parameters (bounds, ε split, noise kind, …)

@@ -20,8 +20,10 @@ final class TransparentMode implements CostMode {
   }
 
   @Override
-  public Spend prepare(byte[] releaseId, PrivacyEvent event, FixedPointCost cost, SecureRandom random) {
+  public Spend prepare(
+      byte[] releaseId, PrivacyEvent event, FixedPointCost cost, SecureRandom random) {
     return (index, time, origin, previous, mechanism, commitments, unit) ->
-        new LedgerEntry(index, time, origin, previous, releaseId, mechanism, event, cost, commitments, unit);
+        new LedgerEntry(
+            index, time, origin, previous, releaseId, mechanism, event, cost, commitments, unit);
   }
 }

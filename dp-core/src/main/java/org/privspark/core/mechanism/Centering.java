@@ -14,19 +14,21 @@ import org.privspark.core.Check;
  *
  * <p><b>Proof.</b> A contribution is fl(x − m) for x = clamp(v) in [lower, upper]. Rounding to
  * nearest is monotone, so fl(lower − m) ≤ fl(x − m) ≤ fl(upper − m), and fl(lower − m) = −fl(m −
- * lower) (rounding is symmetric). Hence |fl(x − m)| ≤ max(fl(upper − m), fl(m − lower)) =
- * {@link #bound()}, and, squaring being monotone in |c| and rounding monotone,
- * fl(c·c) ≤ fl(bound·bound) = {@link #squareBound()}.
+ * lower) (rounding is symmetric). Hence |fl(x − m)| ≤ max(fl(upper − m), fl(m − lower)) = {@link
+ * #bound()}, and, squaring being monotone in |c| and rounding monotone, fl(c·c) ≤ fl(bound·bound) =
+ * {@link #squareBound()}.
  *
  * @param lower the lower clamping bound, finite
  * @param upper the upper clamping bound, finite and &gt; lower
  * @param midpoint m = lower + (upper − lower)/2, as computed here (and by {@link #centered})
  * @param bound the largest |fl(clamp(v) − m)| over all v
  */
-public record Centering(double lower, double upper, double midpoint, double bound) implements java.io.Serializable {
+public record Centering(double lower, double upper, double midpoint, double bound)
+    implements java.io.Serializable {
   public Centering {
     if (!Double.isFinite(lower) || !Double.isFinite(upper) || !(lower < upper)) {
-      throw new IllegalArgumentException("bounds must be finite with lower < upper; got [" + lower + ", " + upper + "]");
+      throw new IllegalArgumentException(
+          "bounds must be finite with lower < upper; got [" + lower + ", " + upper + "]");
     }
     Check.positiveFinite("bound", bound);
   }
@@ -39,12 +41,17 @@ public record Centering(double lower, double upper, double midpoint, double boun
    */
   public static Centering of(double lower, double upper) {
     if (!Double.isFinite(lower) || !Double.isFinite(upper) || !(lower < upper)) {
-      throw new IllegalArgumentException("bounds must be finite with lower < upper; got [" + lower + ", " + upper + "]");
+      throw new IllegalArgumentException(
+          "bounds must be finite with lower < upper; got [" + lower + ", " + upper + "]");
     }
     double width = upper - lower;
     if (!Double.isFinite(width)) {
       throw new IllegalArgumentException(
-          "upper - lower must be finite; got [" + lower + ", " + upper + "], whose width overflows a double");
+          "upper - lower must be finite; got ["
+              + lower
+              + ", "
+              + upper
+              + "], whose width overflows a double");
     }
     double m = lower + width / 2;
     return new Centering(lower, upper, m, Math.max(upper - m, m - lower));

@@ -14,8 +14,7 @@ public record ConfidenceInterval(double lower, double upper, double level) {
   public ConfidenceInterval {
     Check.inOpen("level", level, 0.0, 1.0);
     if (!(lower <= upper)) {
-      throw new IllegalArgumentException(
-          "lower must be <= upper; got " + lower + " and " + upper);
+      throw new IllegalArgumentException("lower must be <= upper; got " + lower + " and " + upper);
     }
   }
 
@@ -34,7 +33,8 @@ public record ConfidenceInterval(double lower, double upper, double level) {
    * first case, and in the second the exact input (always finite) lies above the released value
    * minus the half-width. So both ends can be clamped to ±{@code Double.MAX_VALUE}.
    */
-  static ConfidenceInterval around(double released, double halfWidth, double level, double granularity) {
+  static ConfidenceInterval around(
+      double released, double halfWidth, double level, double granularity) {
     double width = halfWidth;
     if (Math.abs(released) >= 0x1p53 * granularity) {
       width = Math.nextUp(halfWidth + Math.ulp(released));

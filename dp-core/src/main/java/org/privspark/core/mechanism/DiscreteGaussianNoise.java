@@ -17,7 +17,10 @@ public record DiscreteGaussianNoise(long sigmaSquared, double granularity) imple
     Check.positiveFinite("granularity", granularity);
   }
 
-  /** √Var(N_Z(0, σ²))·g; the variance is computed by {@link DiscreteGaussianSampler#variance(double)}. */
+  /**
+   * √Var(N_Z(0, σ²))·g; the variance is computed by {@link
+   * DiscreteGaussianSampler#variance(double)}.
+   */
   @Override
   public double standardDeviation() {
     return Math.sqrt(DiscreteGaussianSampler.variance((double) sigmaSquared)) * granularity;

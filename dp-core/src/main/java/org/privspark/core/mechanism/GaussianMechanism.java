@@ -26,50 +26,55 @@ import org.privspark.core.noise.NoiseSource;
  *
  * <p><b>How.</b> g = min(2^(⌊log₂ σ⌋ − {@value #GRID_BITS}), 2^(⌊log₂ Δ⌋ − {@value
  * #SENSITIVITY_BITS})), so σ/g ≥ 2^26 and Δ/g ≥ 2^10; k = round(x/g) (halves up, see {@code
- * Grid.snap}); D = ⌈Δ/g⌉; S = the smallest integer of the form t(t − 1) with S ≥ (D·σ/Δ)²,
- * compared exactly; Y ← N_Z(0, S) (Canonne, Kamath &amp; Steinke 2020, Alg. 3); release
- * (k + Y)·g. Requiring S ≥ (Dσ/Δ)² makes D²/(2S) ≤ Δ²/(2σ²): more noise, never less. The form
- * t(t − 1) makes σ²/t = t − 1 an integer for the sampler's t = ⌊√S⌋ + 1, so its acceptance test
- * γ = (|Y| − (t − 1))²/(2t(t − 1)) runs in long arithmetic; it adds at most 2t to S, a relative
- * 2^-25 at most. The noise actually added exceeds σ by the relative g/Δ ≤ 2^-10 of rounding Δ up
- * to D·g (at most 2^-26·σ/Δ, so about 3e-8 at σ = 2Δ), plus the 2^-26 of the t(t − 1) form.
+ * Grid.snap}); D = ⌈Δ/g⌉; S = the smallest integer of the form t(t − 1) with S ≥ (D·σ/Δ)², compared
+ * exactly; Y ← N_Z(0, S) (Canonne, Kamath &amp; Steinke 2020, Alg. 3); release (k + Y)·g. Requiring
+ * S ≥ (Dσ/Δ)² makes D²/(2S) ≤ Δ²/(2σ²): more noise, never less. The form t(t − 1) makes σ²/t = t −
+ * 1 an integer for the sampler's t = ⌊√S⌋ + 1, so its acceptance test γ = (|Y| − (t − 1))²/(2t(t −
+ * 1)) runs in long arithmetic; it adds at most 2t to S, a relative 2^-25 at most. The noise
+ * actually added exceeds σ by the relative g/Δ ≤ 2^-10 of rounding Δ up to D·g (at most 2^-26·σ/Δ,
+ * so about 3e-8 at σ = 2Δ), plus the 2^-26 of the t(t − 1) form.
  *
- * <p><b>Why {@value #GRID_BITS} bits.</b> More bits make the grid finer and the rounding of Δ up
- * to D·g cheaper, but the sampler's exact arithmetic must stay in longs: for σ/Δ ≤ 2^16 we get
- * σ/g &lt; 2^27, t ≤ 2^27 + 1, the denominator 2t(t − 1) &lt; 2^55 (the Bernoulli trials need
- * ≤ 2^62), and the numerator (|Y| − t + 1)² fits a long unless |Y| &gt; 2^31.5, more than 22σ,
- * where the Laplace proposal has mass below e^{-22}; such samples fall back to BigInteger. 20 bits
- * would make the rounding of Δ 64 times coarser for no speed gain. For larger σ/Δ the cap
- * g ≤ Δ·2^-10 takes over and σ/g grows up to 2^30 at the largest accepted σ/Δ = 2^19, where a
- * few percent of samples take the BigInteger path.
+ * <p><b>Why {@value #GRID_BITS} bits.</b> More bits make the grid finer and the rounding of Δ up to
+ * D·g cheaper, but the sampler's exact arithmetic must stay in longs: for σ/Δ ≤ 2^16 we get σ/g
+ * &lt; 2^27, t ≤ 2^27 + 1, the denominator 2t(t − 1) &lt; 2^55 (the Bernoulli trials need ≤ 2^62),
+ * and the numerator (|Y| − t + 1)² fits a long unless |Y| &gt; 2^31.5, more than 22σ, where the
+ * Laplace proposal has mass below e^{-22}; such samples fall back to BigInteger. 20 bits would make
+ * the rounding of Δ 64 times coarser for no speed gain. For larger σ/Δ the cap g ≤ Δ·2^-10 takes
+ * over and σ/g grows up to 2^30 at the largest accepted σ/Δ = 2^19, where a few percent of samples
+ * take the BigInteger path.
  *
  * <p><b>Several rounded coordinates.</b> Rounding moves each coordinate of the difference of two
  * neighbouring inputs by less than one unit, so over n coordinates the rounded inputs' L2 distance
  * is below Δ/g + √n (Minkowski: the difference is the exact one, of norm ≤ Δ/g, plus a rounding
  * error of norm &lt; √n); a release planned for n coordinates uses D_n = Δ/g + √n rounded up, and
- * S_n accordingly (the discretisation relaxation; OpenDP's float mechanisms add one likewise). n
- * is the larger of a vector's dimension and {@link Builder#maxCoordinatesContributed}: the number
- * of separately released values, over everything one event pays for, that one unit's contribution
- * can reach (L0 for one value per group with a unit in at most L0 groups). Because S_n ≥
- * (D_n·σ/Δ)², a larger n adds noise and never raises ρ above Δ²/(2σ²).
+ * S_n accordingly (the discretisation relaxation; OpenDP's float mechanisms add one likewise). n is
+ * the larger of a vector's dimension and {@link Builder#maxCoordinatesContributed}: the number of
+ * separately released values, over everything one event pays for, that one unit's contribution can
+ * reach (L0 for one value per group with a unit in at most L0 groups). Because S_n ≥ (D_n·σ/Δ)², a
+ * larger n adds noise and never raises ρ above Δ²/(2σ²).
  *
  * <p><b>Reference.</b> Canonne, Kamath &amp; Steinke, "The Discrete Gaussian for Differential
  * Privacy", NeurIPS 2020 (arXiv:2004.00010), Thm. 4 (privacy) and Alg. 3 (sampler); Mironov, "On
  * significance of the least significant bits for differential privacy", CCS 2012. See {@code
  * docs/NOISE.md}.
  *
- * <p><b>Caller's duty.</b> The L2 sensitivity must hold (contributions already bounded).
- * Immutable and thread-safe; the {@link NoiseSource} passed to {@code release} is not.
+ * <p><b>Caller's duty.</b> The L2 sensitivity must hold (contributions already bounded). Immutable
+ * and thread-safe; the {@link NoiseSource} passed to {@code release} is not.
  */
-public final class GaussianMechanism extends GridMechanism<DiscreteGaussianEvent, DiscreteGaussianNoise> {
+public final class GaussianMechanism
+    extends GridMechanism<DiscreteGaussianEvent, DiscreteGaussianNoise> {
   /** log₂ of σ/g (at least), see the class comment. */
   static final int GRID_BITS = 26;
+
   /** log₂ of Δ/g (at least): rounding Δ up to the grid costs at most a relative 2^-10. */
   static final int SENSITIVITY_BITS = 10;
+
   /** The largest accepted σ/Δ: it keeps σ/g ≤ 2^30. */
   static final double MAX_SIGMA_RATIO = 0x1p19;
+
   /** The smallest accepted σ/Δ: it keeps Δ/g ≤ 2^53. */
   static final double MIN_SIGMA_RATIO = 0x1p-26;
+
   /** The largest t: it keeps 2t(t − 1) ≤ 2^62, the sampler's long-arithmetic bound. */
   static final long MAX_T = 1_500_000_000L;
 
@@ -95,7 +100,11 @@ public final class GaussianMechanism extends GridMechanism<DiscreteGaussianEvent
       if (Double.isNaN(sigma)) {
         throw new IllegalArgumentException(
             "epsilon and delta must calibrate to sigma / l2Sensitivity in [2^-26, 2^19]; got "
-                + ratio + " for epsilon " + epsilon + " and delta " + delta);
+                + ratio
+                + " for epsilon "
+                + epsilon
+                + " and delta "
+                + delta);
       }
       throw new IllegalArgumentException(
           "sigma / l2Sensitivity must be in [2^-26, 2^19]; got " + ratio);
@@ -113,8 +122,11 @@ public final class GaussianMechanism extends GridMechanism<DiscreteGaussianEvent
     } catch (ArithmeticException e) {
       // The default grid's largest order (1024) bounds the smallest ε any σ can certify.
       throw new IllegalArgumentException(
-          "epsilon must be reachable at delta " + delta
-              + " by the RDP accountant on the default order grid; got " + epsilon, e);
+          "epsilon must be reachable at delta "
+              + delta
+              + " by the RDP accountant on the default order grid; got "
+              + epsilon,
+          e);
     }
   }
 
@@ -144,9 +156,11 @@ public final class GaussianMechanism extends GridMechanism<DiscreteGaussianEvent
     double d = sensitivityUnits(roundedCoordinates);
     double target = sigma;
     for (int attempt = 0; attempt < 64; attempt++) {
-      Plan<DiscreteGaussianEvent, DiscreteGaussianNoise> plan = planFor(d, target, roundedCoordinates);
+      Plan<DiscreteGaussianEvent, DiscreteGaussianNoise> plan =
+          planFor(d, target, roundedCoordinates);
       if (Double.isNaN(epsilon)
-          || RdpAccountant.epsilonOf(plan.event(), delta, OrderGrid.defaults()).epsilon() <= epsilon) {
+          || RdpAccountant.epsilonOf(plan.event(), delta, OrderGrid.defaults()).epsilon()
+              <= epsilon) {
         return plan;
       }
       // The exact cost is below the calibrated one; only double rounding in the accountant can
@@ -163,11 +177,13 @@ public final class GaussianMechanism extends GridMechanism<DiscreteGaussianEvent
     BigDecimal scaled = new BigDecimal(d).multiply(new BigDecimal(targetSigma));
     BigDecimal delta2 = new BigDecimal(l2Sensitivity).pow(2);
     BigInteger sMin = scaled.pow(2).divide(delta2, 0, RoundingMode.CEILING).toBigIntegerExact();
-    // The smallest t(t − 1) ≥ S_min: with r = ⌊√S_min⌋, r(r + 1) if that suffices, else (r + 1)(r + 2).
+    // The smallest t(t − 1) ≥ S_min: with r = ⌊√S_min⌋, r(r + 1) if that suffices, else (r + 1)(r +
+    // 2).
     BigInteger r = sMin.sqrt();
-    BigInteger t = sMin.compareTo(r.multiply(r.add(BigInteger.ONE))) <= 0
-        ? r.add(BigInteger.ONE)
-        : r.add(BigInteger.TWO);
+    BigInteger t =
+        sMin.compareTo(r.multiply(r.add(BigInteger.ONE))) <= 0
+            ? r.add(BigInteger.ONE)
+            : r.add(BigInteger.TWO);
     if (t.compareTo(BigInteger.valueOf(MAX_T)) > 0) {
       throw new IllegalArgumentException(
           "the number of rounded coordinates (the larger of maxCoordinatesContributed and the "
@@ -183,10 +199,10 @@ public final class GaussianMechanism extends GridMechanism<DiscreteGaussianEvent
   }
 
   /**
-   * The σ to record in the event: the largest double found (starting at √S and stepping down)
-   * whose computed 2·(σ/D)² is at most (2S/D²)·(1 − 2^-50), checked exactly. The margin covers the
-   * one rounding of the event's final division α/(2z²), so the event's RDP in doubles is never
-   * below the true αD²/(2S).
+   * The σ to record in the event: the largest double found (starting at √S and stepping down) whose
+   * computed 2·(σ/D)² is at most (2S/D²)·(1 − 2^-50), checked exactly. The margin covers the one
+   * rounding of the event's final division α/(2z²), so the event's RDP in doubles is never below
+   * the true αD²/(2S).
    */
   private static double eventSigma(long s, double d) {
     BigDecimal bound =
@@ -257,12 +273,21 @@ public final class GaussianMechanism extends GridMechanism<DiscreteGaussianEvent
 
   @Override
   public String toString() {
-    String target = Double.isNaN(requestedSigma)
-        ? "epsilon=" + epsilon + ", delta=" + delta
-        : "sigma=" + requestedSigma;
-    return "GaussianMechanism[" + target + ", l2Sensitivity=" + l2Sensitivity
-        + ", maxCoordinatesContributed=" + coordinates + ", granularity=" + granularity
-        + ", event=" + scalar.event() + "]";
+    String target =
+        Double.isNaN(requestedSigma)
+            ? "epsilon=" + epsilon + ", delta=" + delta
+            : "sigma=" + requestedSigma;
+    return "GaussianMechanism["
+        + target
+        + ", l2Sensitivity="
+        + l2Sensitivity
+        + ", maxCoordinatesContributed="
+        + coordinates
+        + ", granularity="
+        + granularity
+        + ", event="
+        + scalar.event()
+        + "]";
   }
 
   /** Collects parameters; {@link #build()} validates all of them. Not thread-safe. */
@@ -348,12 +373,18 @@ public final class GaussianMechanism extends GridMechanism<DiscreteGaussianEvent
       if (sigma != null) {
         if (epsilon != null || delta != null) {
           throw new IllegalArgumentException(
-              "sigma must be set alone, or epsilon and delta instead; got sigma=" + sigma
-                  + ", epsilon=" + epsilon + ", delta=" + delta + " (clear one of them)");
+              "sigma must be set alone, or epsilon and delta instead; got sigma="
+                  + sigma
+                  + ", epsilon="
+                  + epsilon
+                  + ", delta="
+                  + delta
+                  + " (clear one of them)");
         }
         Check.positiveFinite("sigma", sigma);
         GridMechanism.checkCoordinates(maxCoordinatesContributed);
-        return new GaussianMechanism(sigma, Double.NaN, Double.NaN, l2Sensitivity, maxCoordinatesContributed);
+        return new GaussianMechanism(
+            sigma, Double.NaN, Double.NaN, l2Sensitivity, maxCoordinatesContributed);
       }
       if (epsilon == null) {
         throw new IllegalArgumentException(
@@ -365,7 +396,8 @@ public final class GaussianMechanism extends GridMechanism<DiscreteGaussianEvent
       Check.positiveFinite("epsilon", epsilon);
       Check.inOpen("delta", delta, 0.0, 1.0);
       GridMechanism.checkCoordinates(maxCoordinatesContributed);
-      return new GaussianMechanism(Double.NaN, epsilon, delta, l2Sensitivity, maxCoordinatesContributed);
+      return new GaussianMechanism(
+          Double.NaN, epsilon, delta, l2Sensitivity, maxCoordinatesContributed);
     }
   }
 }

@@ -13,13 +13,14 @@ import org.privspark.core.noise.NoiseSource;
  *
  * <p><b>Guarantee.</b> The noisy counts of all groups are one Gaussian release of L2 sensitivity
  * √L0 (a unit adds 1 to at most L0 groups, each count rounded to the grid on its own: {@link
- * GaussianMechanism} with {@code maxCoordinatesContributed} L0), charged as its RDP curve; σ is
- * the RDP calibration for (ε, δ/2). A group that one unit creates has a true count of 1 and is kept only if its noise
- * reaches λ = σ√(2 ln(1/δₐ)): the discrete Gaussian is σ-sub-Gaussian, E[e^{tX}] ≤ e^{t²σ²/2}
- * (Canonne, Kamath &amp; Steinke 2020, §2), and Chernoff's bound gives the tail, so that happens with probability at most e^{−λ²/(2σ²)} = δₐ, with
- * δₐ = 1 − (1 − δ/2)^{1/L0}; over the ≤ L0 groups one unit can create, at most δ/2. That δ/2 is
- * charged as a {@link DeltaEvent}. Total: the Gaussian curve plus additive δ/2, within (ε, δ) on
- * its own and usually well inside it when composed with other Gaussian releases.
+ * GaussianMechanism} with {@code maxCoordinatesContributed} L0), charged as its RDP curve; σ is the
+ * RDP calibration for (ε, δ/2). A group that one unit creates has a true count of 1 and is kept
+ * only if its noise reaches λ = σ√(2 ln(1/δₐ)): the discrete Gaussian is σ-sub-Gaussian, E[e^{tX}]
+ * ≤ e^{t²σ²/2} (Canonne, Kamath &amp; Steinke 2020, §2), and Chernoff's bound gives the tail, so
+ * that happens with probability at most e^{−λ²/(2σ²)} = δₐ, with δₐ = 1 − (1 − δ/2)^{1/L0}; over
+ * the ≤ L0 groups one unit can create, at most δ/2. That δ/2 is charged as a {@link DeltaEvent}.
+ * Total: the Gaussian curve plus additive δ/2, within (ε, δ) on its own and usually well inside it
+ * when composed with other Gaussian releases.
  *
  * <p><b>Pre-threshold.</b> As in {@link LaplacePartitionSelection}: groups with fewer than p units
  * are never kept, and the test runs on n − (p − 1).
@@ -35,10 +36,15 @@ public final class GaussianPartitionSelection extends PartitionSelection {
   private GaussianPartitionSelection(double epsilon, double delta, long l0, long preThreshold) {
     super(preThreshold);
     double sensitivity = Math.nextUp(Math.sqrt(l0));
-    double sigma = Calibration.rdpGaussianSigma(epsilon, delta / 2, sensitivity, OrderGrid.defaults());
+    double sigma =
+        Calibration.rdpGaussianSigma(epsilon, delta / 2, sensitivity, OrderGrid.defaults());
     // Each group's count is rounded to the grid on its own and a unit reaches up to L0 of them.
-    this.counts = GaussianMechanism.builder().sigma(sigma).l2Sensitivity(sensitivity)
-        .maxCoordinatesContributed(l0).build();
+    this.counts =
+        GaussianMechanism.builder()
+            .sigma(sigma)
+            .l2Sensitivity(sensitivity)
+            .maxCoordinatesContributed(l0)
+            .build();
     this.thresholdDelta = delta / 2;
     double adjustedDelta = -StrictMath.expm1(StrictMath.log1p(-thresholdDelta) / l0);
     // The noise actually added has σ² = S·g² ≥ σ² (the mechanism rounds the variance up), so

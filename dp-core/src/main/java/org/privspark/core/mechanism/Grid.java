@@ -18,13 +18,14 @@ import java.math.RoundingMode;
  * When |x/g| ≥ 2^53, x is already an integer multiple of g (its ulp is at least g), so k = x/g with
  * no rounding at all; it is read off x's significand and exponent, because the double x/g itself
  * may overflow. The only rounding is the final one, from the exact (k + Y)·g to the nearest double
- * (to the largest finite multiple of g when that nearest double would be infinite): a function of
- * k + Y, hence post-processing. Every release is finite and an integer multiple of g (a double of
+ * (to the largest finite multiple of g when that nearest double would be infinite): a function of k
+ * + Y, hence post-processing. Every release is finite and an integer multiple of g (a double of
  * magnitude ≥ 2^53·g has an ulp ≥ g, so rounding keeps it on the grid).
  */
 final class Grid {
   /** Below this many grid units, k and k + Y are computed in longs (the sum is checked). */
   private static final double LONG_UNITS = 0x1p62;
+
   private static final long SIGNIFICAND_MASK = (1L << 52) - 1;
 
   private Grid() {}
@@ -44,8 +45,8 @@ final class Grid {
   }
 
   /**
-   * Refuses NaN and ±∞. The message does not show the value: an input to a release may be
-   * private (a sum computed from the data, for example).
+   * Refuses NaN and ±∞. The message does not show the value: an input to a release may be private
+   * (a sum computed from the data, for example).
    */
   static void checkFinite(String name, double value) {
     if (!Double.isFinite(value)) {
@@ -59,17 +60,18 @@ final class Grid {
   }
 
   /**
-   * The grid index k = round(x/g) of a finite x, exactly, rounding halves up (as {@link
-   * Math#round} does).
+   * The grid index k = round(x/g) of a finite x, exactly, rounding halves up (as {@link Math#round}
+   * does).
    *
-   * <p>Why this rounding: it is monotone and commutes with integer shifts (round(u + m) =
-   * round(u) + m for every integer m). So if |x − x'| ≤ Δ then x/g ≤ x'/g + D for D = ⌈Δ/g⌉ and
-   * round(x/g) ≤ round(x'/g + D) = round(x'/g) + D: neighbouring inputs stay within D grid units.
-   * Ties-to-even ({@link Math#rint}) is monotone but not shift-invariant (rint(0.5) = 0 while
-   * rint(1.5) = 2), which would break this argument.
+   * <p>Why this rounding: it is monotone and commutes with integer shifts (round(u + m) = round(u)
+   * + m for every integer m). So if |x − x'| ≤ Δ then x/g ≤ x'/g + D for D = ⌈Δ/g⌉ and round(x/g) ≤
+   * round(x'/g + D) = round(x'/g) + D: neighbouring inputs stay within D grid units. Ties-to-even
+   * ({@link Math#rint}) is monotone but not shift-invariant (rint(0.5) = 0 while rint(1.5) = 2),
+   * which would break this argument.
    */
   static BigInteger snap(double x, double g) {
-    double units = x / g; // exact unless it overflows (then |x/g| ≥ 2^1024) or is below 2^-1022 (rounds to 0)
+    double units =
+        x / g; // exact unless it overflows (then |x/g| ≥ 2^1024) or is below 2^-1022 (rounds to 0)
     if (Math.abs(units) < LONG_UNITS) {
       return BigInteger.valueOf(Math.round(units));
     }
@@ -82,9 +84,9 @@ final class Grid {
 
   /**
    * The grid index k = round(X·2^e/g) of the exact fixed-point value X·2^e, rounding halves up as
-   * {@link #snap(double, double)} does (k = ⌊X·2^e/g + ½⌋), computed exactly in integers; the
-   * same monotone, shift-invariant rounding, so the same argument keeps neighbouring values within
-   * ⌈Δ/g⌉ grid units.
+   * {@link #snap(double, double)} does (k = ⌊X·2^e/g + ½⌋), computed exactly in integers; the same
+   * monotone, shift-invariant rounding, so the same argument keeps neighbouring values within ⌈Δ/g⌉
+   * grid units.
    *
    * <p>Except far beyond the double range: an index of magnitude 2^L or more, L = {@link
    * #saturationBits(double)}, is replaced by ±2^L. That changes no release: for |k| ≥ 2^L and any
@@ -124,9 +126,9 @@ final class Grid {
   }
 
   /**
-   * The released value for the exact fixed-point input X·2^e and integer noise y: (k + y)·g with
-   * k = {@link #snap(BigInteger, int, double)}, rounded once to the nearest double (clamped as
-   * {@link #toDouble} does).
+   * The released value for the exact fixed-point input X·2^e and integer noise y: (k + y)·g with k
+   * = {@link #snap(BigInteger, int, double)}, rounded once to the nearest double (clamped as {@link
+   * #toDouble} does).
    */
   static double release(BigInteger units, int exponent, long y, double g) {
     BigInteger k = snap(units, exponent, g);
@@ -141,8 +143,8 @@ final class Grid {
 
   /**
    * The released value for a finite input x and integer noise y: (k + y)·g with k = round(x/g),
-   * computed exactly and rounded once to the nearest double, or to ±{@link #largestMultiple(double)}
-   * if that would be infinite.
+   * computed exactly and rounded once to the nearest double, or to ±{@link
+   * #largestMultiple(double)} if that would be infinite.
    */
   static double release(double x, long y, double g) {
     double units = x / g;
@@ -165,7 +167,9 @@ final class Grid {
   private static double longRelease(long k, long y, double g) {
     long sum = k + y;
     double released = sum * g;
-    return ((k ^ sum) & (y ^ sum)) >= 0 && Math.abs(released) <= Double.MAX_VALUE ? released : Double.NaN;
+    return ((k ^ sum) & (y ^ sum)) >= 0 && Math.abs(released) <= Double.MAX_VALUE
+        ? released
+        : Double.NaN;
   }
 
   /**

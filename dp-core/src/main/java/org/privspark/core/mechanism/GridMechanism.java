@@ -14,15 +14,15 @@ import org.privspark.core.noise.NoiseSource;
  * decide the discrete parameters (the {@link Plan}) of a release of n rounded coordinates.
  *
  * <p><b>Rounded coordinates.</b> Each released value is rounded to the grid on its own, and each
- * rounding can move a neighbour's value by up to one more grid unit. A plan is therefore made for
- * n coordinates: the larger of the vector's dimension (1 for a scalar) and {@link
+ * rounding can move a neighbour's value by up to one more grid unit. A plan is therefore made for n
+ * coordinates: the larger of the vector's dimension (1 for a scalar) and {@link
  * #maxCoordinatesContributed()}, the number of separately released values that one unit's
  * contribution can reach over everything one event pays for (for example L0 groups, each released
- * on its own). The sensitivity in grid units, and with it the noise, grows with n; the event
- * always bounds the true shift of the rounded inputs.
+ * on its own). The sensitivity in grid units, and with it the noise, grows with n; the event always
+ * bounds the true shift of the rounded inputs.
  *
- * <p>The {@code release(…, PrivacyBudget)} overloads are the safe way to release: they validate
- * the input, then charge the budget (which throws {@link
+ * <p>The {@code release(…, PrivacyBudget)} overloads are the safe way to release: they validate the
+ * input, then charge the budget (which throws {@link
  * org.privspark.core.accounting.BudgetExhaustedException} and draws nothing when the release would
  * overspend), and only then draw noise. The overloads without a budget leave the charging to the
  * caller, who must charge {@link #event()} or {@link #eventFor(int)} before publishing the value.
@@ -120,10 +120,10 @@ public abstract sealed class GridMechanism<E extends PrivacyEvent, N extends Add
 
   /**
    * Validates {@code value}, charges {@link #event()} to {@code budget}, then releases. Nothing is
-   * charged when the value is invalid, and nothing is drawn when the budget refuses. A keyed
-   * {@code source} is charged under its secret's release id and drawn from bound to that charge
-   * ({@link NoiseSource#boundTo}): the same secret on a fresh budget reproduces the release, and no
-   * other release can.
+   * charged when the value is invalid, and nothing is drawn when the budget refuses. A keyed {@code
+   * source} is charged under its secret's release id and drawn from bound to that charge ({@link
+   * NoiseSource#boundTo}): the same secret on a fresh budget reproduces the release, and no other
+   * release can.
    *
    * @param value the exact value, finite
    * @param source where the noise comes from
@@ -140,10 +140,10 @@ public abstract sealed class GridMechanism<E extends PrivacyEvent, N extends Add
 
   /**
    * Releases as {@link #release(double, NoiseSource, PrivacyBudget)} does, for a value whose
-   * sensitivity bounds what one {@code claim} unit changes; a budget with a declared unit needs
-   * the claim (and refuses another unit's, before anything is charged). A caller that computes
-   * {@code value} from private data should call {@code budget.checkClaim(claim)} before reading any:
-   * a refusal then comes before the data is touched, not after.
+   * sensitivity bounds what one {@code claim} unit changes; a budget with a declared unit needs the
+   * claim (and refuses another unit's, before anything is charged). A caller that computes {@code
+   * value} from private data should call {@code budget.checkClaim(claim)} before reading any: a
+   * refusal then comes before the data is touched, not after.
    *
    * @param claim the unit the release protects; null only on a budget without a declared unit
    * @param value the exact value, finite
@@ -153,11 +153,13 @@ public abstract sealed class GridMechanism<E extends PrivacyEvent, N extends Add
    * @throws org.privspark.core.accounting.UnitMismatchException if the claim does not fit the
    *     budget; nothing is charged
    */
-  public NoisyValue release(double value, NoiseSource source, PrivacyBudget budget, UnitClaim claim) {
+  public NoisyValue release(
+      double value, NoiseSource source, PrivacyBudget budget, UnitClaim claim) {
     Check.notNull("source", source);
     Check.notNull("budget", budget);
     Grid.checkFinite("value", value);
-    byte[] charged = budget.charge(scalarPlan().event(), claim, "release", "", source.releaseId()).releaseId();
+    byte[] charged =
+        budget.charge(scalarPlan().event(), claim, "release", "", source.releaseId()).releaseId();
     return draw(value, charged == null ? source : source.boundTo(charged));
   }
 
@@ -195,8 +197,8 @@ public abstract sealed class GridMechanism<E extends PrivacyEvent, N extends Add
   }
 
   /**
-   * Releases a vector as {@link #release(double[], NoiseSource, PrivacyBudget)} does, for the
-   * unit {@code claim} (null only on a budget without a declared unit).
+   * Releases a vector as {@link #release(double[], NoiseSource, PrivacyBudget)} does, for the unit
+   * {@code claim} (null only on a budget without a declared unit).
    *
    * @param values the exact coordinates, one or more, all finite
    * @param source where the noise comes from
@@ -206,12 +208,14 @@ public abstract sealed class GridMechanism<E extends PrivacyEvent, N extends Add
    * @throws org.privspark.core.accounting.UnitMismatchException if the claim does not fit the
    *     budget; nothing is charged
    */
-  public NoisyVector release(double[] values, NoiseSource source, PrivacyBudget budget, UnitClaim claim) {
+  public NoisyVector release(
+      double[] values, NoiseSource source, PrivacyBudget budget, UnitClaim claim) {
     Check.notNull("source", source);
     Check.notNull("budget", budget);
     checkAll(values);
     Plan<E, N> plan = planFor(values.length);
-    byte[] charged = budget.charge(plan.event(), claim, "release", "", source.releaseId()).releaseId();
+    byte[] charged =
+        budget.charge(plan.event(), claim, "release", "", source.releaseId()).releaseId();
     return draw(values, plan, charged == null ? source : source.boundTo(charged));
   }
 
@@ -224,8 +228,8 @@ public abstract sealed class GridMechanism<E extends PrivacyEvent, N extends Add
    * values could then land further apart than the sensitivity allows. Every X and every e are
    * accepted; the result is finite. The caller must charge {@link #event()} before publishing it.
    *
-   * <p><b>Why neighbours stay within the plan.</b> Let v = X·2^e and v' = X'·2^e with |v − v'| ≤
-   * Δ. Then u = v/g and u' = v'/g are exact rationals with |u − u'| ≤ Δ/g ≤ D = ⌈Δ/g⌉. The rounding
+   * <p><b>Why neighbours stay within the plan.</b> Let v = X·2^e and v' = X'·2^e with |v − v'| ≤ Δ.
+   * Then u = v/g and u' = v'/g are exact rationals with |u − u'| ≤ Δ/g ≤ D = ⌈Δ/g⌉. The rounding
    * r(u) = ⌊u + ½⌋ is monotone and commutes with integer shifts, so r(u) ≤ r(u' + D) = r(u') + D
    * and symmetrically: |k − k'| ≤ ⌈Δ/g⌉, as for {@link #release(double, NoiseSource)}. Over n
    * separately rounded coordinates (a vector, or {@link #maxCoordinatesContributed()} values) each

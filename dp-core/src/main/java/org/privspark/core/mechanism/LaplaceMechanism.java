@@ -11,31 +11,29 @@ import org.privspark.core.noise.NoiseSource;
  * floating-point attacks: the input is snapped to a power-of-two grid and exact discrete Laplace
  * noise is added in integer grid units.
  *
- * <p><b>Guarantee.</b> Pure ε'-DP with ε' = D/T ≤ ε exactly, where (in grid units of g)
- * D bounds the sensitivity of the rounded input and T is the integer noise scale; {@link
- * #event()} is {@code DiscreteLaplaceEvent(T, D)}. The ratio D/T is compared with ε in exact
- * rational arithmetic (a double is a dyadic rational), so rounding never pushes the cost above
- * the request.
+ * <p><b>Guarantee.</b> Pure ε'-DP with ε' = D/T ≤ ε exactly, where (in grid units of g) D bounds
+ * the sensitivity of the rounded input and T is the integer noise scale; {@link #event()} is {@code
+ * DiscreteLaplaceEvent(T, D)}. The ratio D/T is compared with ε in exact rational arithmetic (a
+ * double is a dyadic rational), so rounding never pushes the cost above the request.
  *
- * <p><b>How.</b> b = Δ/ε; g = 2^(⌊log₂ b⌋ − {@value #GRID_BITS}), so b/g ∈ [2^40, 2^41): the grid is
- * far finer than the noise. k = round(x/g) (halves up; see {@code Grid.snap} for why that rounding
- * keeps neighbours within D units); D = ⌈Δ/g⌉; T = ⌈D/ε⌉, the smallest integer with D/T ≤ ε;
- * Y ← discrete Laplace(T) (Canonne, Kamath &amp; Steinke 2020, Alg. 2); release (k + Y)·g. The
+ * <p><b>How.</b> b = Δ/ε; g = 2^(⌊log₂ b⌋ − {@value #GRID_BITS}), so b/g ∈ [2^40, 2^41): the grid
+ * is far finer than the noise. k = round(x/g) (halves up; see {@code Grid.snap} for why that
+ * rounding keeps neighbours within D units); D = ⌈Δ/g⌉; T = ⌈D/ε⌉, the smallest integer with D/T ≤
+ * ε; Y ← discrete Laplace(T) (Canonne, Kamath &amp; Steinke 2020, Alg. 2); release (k + Y)·g. The
  * noise actually added has scale T·g ≥ b, larger by a relative g/Δ + g/b ≤ 2^-40·(1 + 1/ε).
  *
- * <p><b>Several rounded coordinates.</b> Rounding each of n coordinates can move the L1 distance
- * of two neighbouring inputs by up to one unit per coordinate, so a release planned for n
- * coordinates uses D_n = ⌈Δ/g⌉ + n − 1 and T_n = ⌈D_n/ε⌉. Proof: with exact differences
- * d_i = |x_i − x'_i|/g, Σd_i ≤ Δ/g, each rounded coordinate moves by at most ⌈d_i⌉ (see {@code
- * Grid.snap}), and Σ⌈d_i⌉ over the n coordinates is an integer below Σd_i + n ≤ Δ/g + n, hence at
- * most ⌈Δ/g⌉ + n − 1. n is the larger of a vector's dimension and {@link
- * Builder#maxCoordinatesContributed}: the number of separately released values, over everything
- * that {@link #event()} (or {@link #eventFor}) is charged once for, that one unit's contribution
- * can reach. A query that releases one value per group, each rounded on its own, with a unit in at
- * most L0 groups, has n = L0 (L0 times the dimension for a vector per group): charging the
- * one-coordinate D would understate the shift by up to L0 − 1 units. OpenDP's float mechanisms
- * likewise add a discretisation relaxation to the sensitivity; with g = b·2^-40 it costs a
- * relative n·2^-40/ε of extra noise, and nothing in ε.
+ * <p><b>Several rounded coordinates.</b> Rounding each of n coordinates can move the L1 distance of
+ * two neighbouring inputs by up to one unit per coordinate, so a release planned for n coordinates
+ * uses D_n = ⌈Δ/g⌉ + n − 1 and T_n = ⌈D_n/ε⌉. Proof: with exact differences d_i = |x_i − x'_i|/g,
+ * Σd_i ≤ Δ/g, each rounded coordinate moves by at most ⌈d_i⌉ (see {@code Grid.snap}), and Σ⌈d_i⌉
+ * over the n coordinates is an integer below Σd_i + n ≤ Δ/g + n, hence at most ⌈Δ/g⌉ + n − 1. n is
+ * the larger of a vector's dimension and {@link Builder#maxCoordinatesContributed}: the number of
+ * separately released values, over everything that {@link #event()} (or {@link #eventFor}) is
+ * charged once for, that one unit's contribution can reach. A query that releases one value per
+ * group, each rounded on its own, with a unit in at most L0 groups, has n = L0 (L0 times the
+ * dimension for a vector per group): charging the one-coordinate D would understate the shift by up
+ * to L0 − 1 units. OpenDP's float mechanisms likewise add a discretisation relaxation to the
+ * sensitivity; with g = b·2^-40 it costs a relative n·2^-40/ε of extra noise, and nothing in ε.
  *
  * <p><b>Reference.</b> Mironov, "On significance of the least significant bits for differential
  * privacy", CCS 2012 (the attack, and snapping as the defence); Canonne, Kamath &amp; Steinke, "The
@@ -45,11 +43,14 @@ import org.privspark.core.noise.NoiseSource;
  * <p><b>Caller's duty.</b> The L1 sensitivity must hold for the query (contributions already
  * bounded). Immutable and thread-safe; the {@link NoiseSource} passed to {@code release} is not.
  */
-public final class LaplaceMechanism extends GridMechanism<DiscreteLaplaceEvent, DiscreteLaplaceNoise> {
+public final class LaplaceMechanism
+    extends GridMechanism<DiscreteLaplaceEvent, DiscreteLaplaceNoise> {
   /** log₂ of b/g: the grid is 2^40 times finer than the noise scale. */
   static final int GRID_BITS = 40;
+
   /** Smallest ε accepted: below it ⌈Δ/g⌉ could round Δ up by more than 2^-10 relative. */
   static final double MIN_EPSILON = 0x1p-30;
+
   /** Largest ε accepted: above it D = ⌈Δ/g⌉ would exceed 2^53. */
   static final double MAX_EPSILON = 0x1p12;
 
@@ -138,9 +139,17 @@ public final class LaplaceMechanism extends GridMechanism<DiscreteLaplaceEvent, 
 
   @Override
   public String toString() {
-    return "LaplaceMechanism[epsilon=" + epsilon + ", l1Sensitivity=" + l1Sensitivity
-        + ", maxCoordinatesContributed=" + coordinates + ", granularity=" + granularity
-        + ", event=" + scalar.event() + "]";
+    return "LaplaceMechanism[epsilon="
+        + epsilon
+        + ", l1Sensitivity="
+        + l1Sensitivity
+        + ", maxCoordinatesContributed="
+        + coordinates
+        + ", granularity="
+        + granularity
+        + ", event="
+        + scalar.event()
+        + "]";
   }
 
   /** Collects parameters; {@link #build()} validates all of them. Not thread-safe. */

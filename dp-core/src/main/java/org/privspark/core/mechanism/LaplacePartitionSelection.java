@@ -11,16 +11,16 @@ import org.privspark.core.noise.NoiseSource;
  * <p><b>Guarantee.</b> (ε', δ)-DP with ε' ≤ ε, charged as {@link ApproximateDpEvent}(ε', δ), when
  * each privacy unit contributes to at most L0 groups. The noisy counts of all groups form one
  * Laplace release of L1 sensitivity L0 over up to L0 separately rounded counts (ε'-DP, {@link
- * LaplaceMechanism} with {@code maxCoordinatesContributed} L0); a group that one unit
- * creates has a true count of 1, and is kept only if its noise Y (discrete Laplace of scale T, in
- * grid units g) reaches m units: P(Y ≥ m) = q^m/(1 + q) with q = e^{−1/T}. m is the smallest
- * integer with that probability at most δₐ = 1 − (1 − δ)^{1/L0}, plus one unit of margin against
- * floating-point error, so the L0 groups one unit can create are all dropped with probability at
- * least (1 − δₐ)^{L0} = 1 − δ.
+ * LaplaceMechanism} with {@code maxCoordinatesContributed} L0); a group that one unit creates has a
+ * true count of 1, and is kept only if its noise Y (discrete Laplace of scale T, in grid units g)
+ * reaches m units: P(Y ≥ m) = q^m/(1 + q) with q = e^{−1/T}. m is the smallest integer with that
+ * probability at most δₐ = 1 − (1 − δ)^{1/L0}, plus one unit of margin against floating-point
+ * error, so the L0 groups one unit can create are all dropped with probability at least (1 −
+ * δₐ)^{L0} = 1 − δ.
  *
  * <p><b>Pre-threshold.</b> With a pre-threshold p ≥ 1, groups with fewer than p units are never
- * released and the test runs on n − (p − 1), so that p units play the role of one in the
- * argument above.
+ * released and the test runs on n − (p − 1), so that p units play the role of one in the argument
+ * above.
  *
  * <p><b>Reference.</b> Wilson et al., "Differentially Private SQL with Bounded User Contribution",
  * PoPETs 2020, §3; Google differential-privacy, {@code LaplacePartitionSelection} (the adjusted δ).
@@ -36,8 +36,12 @@ public final class LaplacePartitionSelection extends PartitionSelection {
   private LaplacePartitionSelection(double epsilon, double delta, long l0, long preThreshold) {
     super(preThreshold);
     // Each group's count is rounded to the grid on its own and a unit reaches up to L0 of them.
-    this.counts = LaplaceMechanism.builder().epsilon(epsilon).l1Sensitivity(l0)
-        .maxCoordinatesContributed(l0).build();
+    this.counts =
+        LaplaceMechanism.builder()
+            .epsilon(epsilon)
+            .l1Sensitivity(l0)
+            .maxCoordinatesContributed(l0)
+            .build();
     this.delta = delta;
     this.maxPartitionsContributed = l0;
     double adjustedDelta = -StrictMath.expm1(StrictMath.log1p(-delta) / l0);
@@ -52,7 +56,8 @@ public final class LaplacePartitionSelection extends PartitionSelection {
    * A selection at (ε, δ) for units that contribute to at most {@code maxPartitionsContributed}
    * groups, with no pre-threshold.
    */
-  public static LaplacePartitionSelection of(double epsilon, double delta, long maxPartitionsContributed) {
+  public static LaplacePartitionSelection of(
+      double epsilon, double delta, long maxPartitionsContributed) {
     return of(epsilon, delta, maxPartitionsContributed, 1);
   }
 
@@ -77,9 +82,9 @@ public final class LaplacePartitionSelection extends PartitionSelection {
   }
 
   /**
-   * P(snap(n') + g·Y ≥ threshold) for the shifted count n' = units − (p − 1): with j the grid
-   * units the snapped count is short of the threshold, P(Y ≥ j) = q^j/(1 + q) for j ≥ 1 and
-   * 1 − q^{1−j}/(1 + q) otherwise, q = e^{−1/t} (t the integer scale).
+   * P(snap(n') + g·Y ≥ threshold) for the shifted count n' = units − (p − 1): with j the grid units
+   * the snapped count is short of the threshold, P(Y ≥ j) = q^j/(1 + q) for j ≥ 1 and 1 −
+   * q^{1−j}/(1 + q) otherwise, q = e^{−1/t} (t the integer scale).
    */
   @Override
   double keepShiftedProbability(long shifted) {
@@ -108,7 +113,14 @@ public final class LaplacePartitionSelection extends PartitionSelection {
 
   @Override
   public String toString() {
-    return "LaplacePartitionSelection[" + event() + ", L0=" + maxPartitionsContributed
-        + ", preThreshold=" + preThreshold() + ", threshold=" + threshold + "]";
+    return "LaplacePartitionSelection["
+        + event()
+        + ", L0="
+        + maxPartitionsContributed
+        + ", preThreshold="
+        + preThreshold()
+        + ", threshold="
+        + threshold
+        + "]";
   }
 }

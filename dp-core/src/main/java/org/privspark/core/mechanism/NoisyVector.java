@@ -69,7 +69,8 @@ public record NoisyVector(double[] values, PrivacyEvent event, AddedNoise noise)
    * @return the interval around that coordinate
    */
   public ConfidenceInterval confidenceInterval(int index, double level) {
-    return ConfidenceInterval.around(values[index], noise.halfWidth(level), level, noise.granularity());
+    return ConfidenceInterval.around(
+        values[index], noise.halfWidth(level), level, noise.granularity());
   }
 
   @Override

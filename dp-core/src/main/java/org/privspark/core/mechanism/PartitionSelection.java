@@ -14,8 +14,10 @@ import org.privspark.core.noise.NoiseSource;
  *
  * <p>Immutable and thread-safe; the {@link NoiseSource} is not.
  */
-public abstract sealed class PartitionSelection permits LaplacePartitionSelection, GaussianPartitionSelection,
-    TruncatedGeometricPartitionSelection {
+public abstract sealed class PartitionSelection
+    permits LaplacePartitionSelection,
+        GaussianPartitionSelection,
+        TruncatedGeometricPartitionSelection {
   private final long preThreshold;
 
   PartitionSelection(long preThreshold) {
@@ -23,7 +25,8 @@ public abstract sealed class PartitionSelection permits LaplacePartitionSelectio
   }
 
   /** The checks every selection's factory runs first. */
-  static void checkArguments(double epsilon, double delta, long maxPartitionsContributed, long preThreshold) {
+  static void checkArguments(
+      double epsilon, double delta, long maxPartitionsContributed, long preThreshold) {
     Check.positiveFinite("epsilon", epsilon);
     Check.inOpen("delta", delta, 0.0, 1.0);
     Check.atLeastOne("maxPartitionsContributed", maxPartitionsContributed);
@@ -44,8 +47,8 @@ public abstract sealed class PartitionSelection permits LaplacePartitionSelectio
 
   /**
    * The probability that a group with {@code units} distinct units (after bounding) is kept,
-   * pre-threshold included: a prediction for planning (how many units a group needs), never used
-   * to decide.
+   * pre-threshold included: a prediction for planning (how many units a group needs), never used to
+   * decide.
    */
   public final double keepProbability(long units) {
     long shifted = units - (preThreshold - 1);
@@ -56,8 +59,8 @@ public abstract sealed class PartitionSelection permits LaplacePartitionSelectio
   abstract double keepShiftedProbability(long shiftedUnits);
 
   /**
-   * The fewest units with which a group is kept with probability at least {@code probability}
-   * (by {@link #keepProbability}, which grows with the units), or {@link Long#MAX_VALUE} if none.
+   * The fewest units with which a group is kept with probability at least {@code probability} (by
+   * {@link #keepProbability}, which grows with the units), or {@link Long#MAX_VALUE} if none.
    *
    * @param probability in (0, 1)
    */

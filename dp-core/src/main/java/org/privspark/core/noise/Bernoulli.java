@@ -5,12 +5,12 @@ import org.privspark.core.Check;
 /**
  * Exact Bernoulli trials for a probability given as a {@code double}.
  *
- * <p>Every double p in [0, 1] is a dyadic rational M·2^−s (M a non-negative integer below 2^53,
- * s ≤ 1074), so "U &lt; p" for a uniform U in [0, 1) can be decided exactly from the first s bits
- * of U: the s − bitLength(M) leading bits must all be 0 (a 1 makes U &gt; p), and the next
- * bitLength(M) bits, read as an integer x, decide by x &lt; M (x = M means U ≥ p, as every later
- * bit of p is 0). No floating-point rounding enters the decision, unlike {@code nextDouble() < p},
- * whose 53-bit uniform cannot represent probabilities below 2^−53 and rounds the others.
+ * <p>Every double p in [0, 1] is a dyadic rational M·2^−s (M a non-negative integer below 2^53, s ≤
+ * 1074), so "U &lt; p" for a uniform U in [0, 1) can be decided exactly from the first s bits of U:
+ * the s − bitLength(M) leading bits must all be 0 (a 1 makes U &gt; p), and the next bitLength(M)
+ * bits, read as an integer x, decide by x &lt; M (x = M means U ≥ p, as every later bit of p is 0).
+ * No floating-point rounding enters the decision, unlike {@code nextDouble() < p}, whose 53-bit
+ * uniform cannot represent probabilities below 2^−53 and rounds the others.
  *
  * <p>Cost: one 64-bit word for the leading zeros in nearly all cases (each further word is needed
  * with probability 2^−64), and one word for the comparison.
@@ -20,6 +20,7 @@ import org.privspark.core.Check;
 public final class Bernoulli {
   private static final int MANTISSA_BITS = 52;
   private static final long MANTISSA_MASK = (1L << MANTISSA_BITS) - 1;
+
   /** s for subnormals: p = M·2^−1074. */
   private static final int SUBNORMAL_SCALE = 1074;
 

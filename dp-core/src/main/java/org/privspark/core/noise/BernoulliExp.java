@@ -9,12 +9,11 @@ import java.math.BigInteger;
  * <p><b>Reference.</b> Canonne, Kamath &amp; Steinke, "The Discrete Gaussian for Differential
  * Privacy", NeurIPS 2020 (arXiv:2004.00010), Algorithm 1.
  *
- * <p><b>Bernoulli(n/d)</b> compares a uniform U in [0, 1) with n/d exactly, in one of two ways
- * that give the same distribution: bit by bit against the binary expansion of n/d (2 random bits
- * on average; best when random bytes are expensive, as with {@link SecureRandomSource}), or a
- * 64-bit word at a time with one multiplication (fewer unpredictable branches; best when random
- * bytes are nearly free, as with the AES keystream of {@link KeyedStreamSource}). Both need
- * d ≤ 2^62.
+ * <p><b>Bernoulli(n/d)</b> compares a uniform U in [0, 1) with n/d exactly, in one of two ways that
+ * give the same distribution: bit by bit against the binary expansion of n/d (2 random bits on
+ * average; best when random bytes are expensive, as with {@link SecureRandomSource}), or a 64-bit
+ * word at a time with one multiplication (fewer unpredictable branches; best when random bytes are
+ * nearly free, as with the AES keystream of {@link KeyedStreamSource}). Both need d ≤ 2^62.
  *
  * <p>Stateless; thread-safe given one {@link NoiseSource} per thread.
  */
@@ -25,9 +24,9 @@ final class BernoulliExp {
   private BernoulliExp() {}
 
   /**
-   * Bernoulli(n/d) for 0 ≤ n, 1 ≤ d ≤ 2^62 (p = 1 when n ≥ d). A {@link BufferedNoiseSource}
-   * picks the strategy that suits its cost model ({@link BufferedNoiseSource#bernoulli}); any
-   * other source gets {@link #bernoulliByBits}.
+   * Bernoulli(n/d) for 0 ≤ n, 1 ≤ d ≤ 2^62 (p = 1 when n ≥ d). A {@link BufferedNoiseSource} picks
+   * the strategy that suits its cost model ({@link BufferedNoiseSource#bernoulli}); any other
+   * source gets {@link #bernoulliByBits}.
    */
   static boolean bernoulli(NoiseSource source, long n, long d) {
     if (n >= d) {
@@ -41,8 +40,8 @@ final class BernoulliExp {
 
   /**
    * Bernoulli(n/d) for 0 ≤ n &lt; d ≤ 2^62, one random bit at a time: U = 0.b₁b₂… is compared with
-   * the binary expansion of n/d (long division r ← 2r mod d); the first differing bit decides.
-   * Uses 2 random bits on average, at the price of a data-dependent branch per bit.
+   * the binary expansion of n/d (long division r ← 2r mod d); the first differing bit decides. Uses
+   * 2 random bits on average, at the price of a data-dependent branch per bit.
    */
   static boolean bernoulliByBits(NoiseSource source, long n, long d) {
     long r = n;
@@ -62,12 +61,12 @@ final class BernoulliExp {
   }
 
   /**
-   * Bernoulli(n/d) for 0 ≤ n &lt; d ≤ 2^62, 64 random bits at a time: with x the next word and
-   * U = (x + W)/2^64 (W the later bits), U·d lies in [x·d/2^64, (x·d + d)/2^64). Let x·d =
-   * hi·2^64 + lo. If hi ≥ n then U·d ≥ n (false); if hi ≤ n − 2 then U·d &lt; n (true); if
-   * hi = n − 1 the answer is true when lo ≤ 2^64 − d, and otherwise it is U·d &lt; n ⇔ W·d &lt;
-   * 2^64 − lo, the same question for the next word with n ← 2^64 − lo &lt; d. The last case has
-   * probability below d/2^64, so one word and one multiplication nearly always decide.
+   * Bernoulli(n/d) for 0 ≤ n &lt; d ≤ 2^62, 64 random bits at a time: with x the next word and U =
+   * (x + W)/2^64 (W the later bits), U·d lies in [x·d/2^64, (x·d + d)/2^64). Let x·d = hi·2^64 +
+   * lo. If hi ≥ n then U·d ≥ n (false); if hi ≤ n − 2 then U·d &lt; n (true); if hi = n − 1 the
+   * answer is true when lo ≤ 2^64 − d, and otherwise it is U·d &lt; n ⇔ W·d &lt; 2^64 − lo, the
+   * same question for the next word with n ← 2^64 − lo &lt; d. The last case has probability below
+   * d/2^64, so one word and one multiplication nearly always decide.
    */
   static boolean bernoulliByWords(NoiseSource source, long n, long d) {
     long target = n;
@@ -125,7 +124,9 @@ final class BernoulliExp {
     return ExpThresholds.bernoulli(source, 1);
   }
 
-  /** Bernoulli(n/(d·k)); as two independent trials Bernoulli(n/d)·Bernoulli(1/k) when d·k &gt; 2^62. */
+  /**
+   * Bernoulli(n/(d·k)); as two independent trials Bernoulli(n/d)·Bernoulli(1/k) when d·k &gt; 2^62.
+   */
   private static boolean bernoulliOverK(NoiseSource source, long n, long d, long k) {
     if (k == 1) {
       return bernoulli(source, n, d);

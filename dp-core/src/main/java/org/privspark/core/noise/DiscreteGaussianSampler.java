@@ -4,13 +4,13 @@ import java.math.BigInteger;
 import org.privspark.core.Check;
 
 /**
- * Exact samples of the discrete Gaussian N_Z(0, σ²): P(X = x) ∝ exp(−x²/(2σ²)) for every integer
- * x, with σ² an exact rational num/den.
+ * Exact samples of the discrete Gaussian N_Z(0, σ²): P(X = x) ∝ exp(−x²/(2σ²)) for every integer x,
+ * with σ² an exact rational num/den.
  *
- * <p><b>Guarantee.</b> Added to an integer query of L2 sensitivity Δ, the noise gives
- * ½(Δ/σ)²-zCDP, i.e. Rényi DP ε(α) = αΔ²/(2σ²) (Canonne, Kamath &amp; Steinke 2020, Thm. 4; for a
- * vector of independent coordinates the same bound holds with Δ the L2 norm of the shift). The sampler is exact: integer arithmetic and exact Bernoulli
- * trials only, no floating point.
+ * <p><b>Guarantee.</b> Added to an integer query of L2 sensitivity Δ, the noise gives ½(Δ/σ)²-zCDP,
+ * i.e. Rényi DP ε(α) = αΔ²/(2σ²) (Canonne, Kamath &amp; Steinke 2020, Thm. 4; for a vector of
+ * independent coordinates the same bound holds with Δ the L2 norm of the shift). The sampler is
+ * exact: integer arithmetic and exact Bernoulli trials only, no floating point.
  *
  * <p><b>Reference.</b> Canonne, Kamath &amp; Steinke, "The Discrete Gaussian for Differential
  * Privacy", NeurIPS 2020 (arXiv:2004.00010), Algorithm 3: t ← ⌊σ⌋ + 1; repeat { Y ← discrete
@@ -20,14 +20,15 @@ import org.privspark.core.Check;
  * where f_n/f_d = den/(2·num·c_d²) in lowest terms. When c_n, c_d, f_n fit in a long and f_d ≤
  * 2^62, γ is evaluated in long arithmetic with overflow checks and nothing is allocated; a sample
  * whose numerator would overflow (a far tail of the Laplace proposal) falls back to {@link
- * BigInteger}, as do parameters that do not fit at all. The fast path is guaranteed when σ²/t is
- * an integer below 2^61, for example when σ² = t(t − 1) (the form {@code GaussianMechanism}
- * chooses); then γ = (|Y| − (t − 1))² / (2t(t − 1)).
+ * BigInteger}, as do parameters that do not fit at all. The fast path is guaranteed when σ²/t is an
+ * integer below 2^61, for example when σ² = t(t − 1) (the form {@code GaussianMechanism} chooses);
+ * then γ = (|Y| − (t − 1))² / (2t(t − 1)).
  *
  * <p>Immutable and thread-safe; the {@link NoiseSource} is not.
  */
 public final class DiscreteGaussianSampler implements IntegerNoiseSampler {
-  private static final BigInteger MAX_FAST_DENOMINATOR = BigInteger.valueOf(BernoulliExp.MAX_DENOMINATOR);
+  private static final BigInteger MAX_FAST_DENOMINATOR =
+      BigInteger.valueOf(BernoulliExp.MAX_DENOMINATOR);
   private static final BigInteger LONG_MAX = BigInteger.valueOf(Long.MAX_VALUE);
 
   private final BigInteger num;
@@ -155,11 +156,11 @@ public final class DiscreteGaussianSampler implements IntegerNoiseSampler {
   }
 
   /**
-   * The variance of N_Z(0, σ²), which is below σ² (Canonne, Kamath &amp; Steinke 2020 bound
-   * it by σ²; the gap is tiny once σ ≥ 1). Computed to double precision: by direct summation of the pmf
-   * for σ² &lt; 1, otherwise from the Poisson summation formula
-   * Var = σ² − 8π²σ⁴ Σ_{k≥1} k² e^{−2π²σ²k²} / (1 + 2 Σ_{k≥1} e^{−2π²σ²k²}), whose correction is
-   * below 8π²σ²e^{−2π²σ²} relative to σ² (about 2e-7 at σ = 1 and below 1e-300 from σ = 6 on).
+   * The variance of N_Z(0, σ²), which is below σ² (Canonne, Kamath &amp; Steinke 2020 bound it by
+   * σ²; the gap is tiny once σ ≥ 1). Computed to double precision: by direct summation of the pmf
+   * for σ² &lt; 1, otherwise from the Poisson summation formula Var = σ² − 8π²σ⁴ Σ_{k≥1} k²
+   * e^{−2π²σ²k²} / (1 + 2 Σ_{k≥1} e^{−2π²σ²k²}), whose correction is below 8π²σ²e^{−2π²σ²} relative
+   * to σ² (about 2e-7 at σ = 1 and below 1e-300 from σ = 6 on).
    */
   public double variance() {
     return variance;

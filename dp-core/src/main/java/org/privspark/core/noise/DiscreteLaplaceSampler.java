@@ -3,8 +3,8 @@ package org.privspark.core.noise;
 import org.privspark.core.Check;
 
 /**
- * Exact samples of the discrete Laplace distribution with integer scale t:
- * P(X = x) = (1 − e^{−1/t}) / (1 + e^{−1/t}) · e^{−|x|/t} for every integer x.
+ * Exact samples of the discrete Laplace distribution with integer scale t: P(X = x) = (1 −
+ * e^{−1/t}) / (1 + e^{−1/t}) · e^{−|x|/t} for every integer x.
  *
  * <p><b>Guarantee.</b> Added to an integer query of L1 sensitivity Δ, the noise gives pure
  * (Δ/t)-DP. The sampler is exact: it uses only integer arithmetic and exact Bernoulli trials, so
@@ -13,14 +13,14 @@ import org.privspark.core.Check;
  * Laplace noise).
  *
  * <p><b>Reference.</b> Canonne, Kamath &amp; Steinke, "The Discrete Gaussian for Differential
- * Privacy", NeurIPS 2020 (arXiv:2004.00010), Algorithm 2 with s = 1: U ← uniform{0, …, t−1};
- * reject unless Bernoulli(exp(−U/t)); V ← number of successes of Bernoulli(exp(−1)) before the
- * first failure; X ← U + t·V; B ← a fair bit; reject if B = 1 and X = 0; return (1 − 2B)·X.
+ * Privacy", NeurIPS 2020 (arXiv:2004.00010), Algorithm 2 with s = 1: U ← uniform{0, …, t−1}; reject
+ * unless Bernoulli(exp(−U/t)); V ← number of successes of Bernoulli(exp(−1)) before the first
+ * failure; X ← U + t·V; B ← a fair bit; reject if B = 1 and X = 0; return (1 − 2B)·X.
  *
  * <p><b>Cost.</b> 1/(1 − e^{−1}) ≈ 1.58 attempts on average, each one bounded uniform long and
- * Bernoulli(exp(−U/t)) by Algorithm 1 (about 1.5 rational Bernoulli trials); V, the geometric
- * count of Bernoulli(e^{−1}) successes, takes one 64-bit word compared with an exact table of
- * e^{−v} ({@code ExpThresholds}) instead of a chain of trials. No allocation.
+ * Bernoulli(exp(−U/t)) by Algorithm 1 (about 1.5 rational Bernoulli trials); V, the geometric count
+ * of Bernoulli(e^{−1}) successes, takes one 64-bit word compared with an exact table of e^{−v}
+ * ({@code ExpThresholds}) instead of a chain of trials. No allocation.
  *
  * <p><b>Range.</b> t ≤ 2^52 ({@link #MAX_SCALE}). A sample beyond the long range would need more
  * than 2^11 consecutive successes of Bernoulli(e^{−1}) (probability below e^{−2048}); should it
@@ -99,9 +99,9 @@ public final class DiscreteLaplaceSampler implements IntegerNoiseSampler {
   }
 
   /**
-   * The smallest m ≥ 0 with P(|X| &gt; m) ≤ 1 − level, from the exact tail
-   * P(|X| ≥ m + 1) = 2q^{m+1}/(1 + q), q = e^{−1/t}; rounded up by a relative 1e-9 so that
-   * floating-point error never shrinks the interval.
+   * The smallest m ≥ 0 with P(|X| &gt; m) ≤ 1 − level, from the exact tail P(|X| ≥ m + 1) =
+   * 2q^{m+1}/(1 + q), q = e^{−1/t}; rounded up by a relative 1e-9 so that floating-point error
+   * never shrinks the interval.
    *
    * @param level in (0, 1)
    */

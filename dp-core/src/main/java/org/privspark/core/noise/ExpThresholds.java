@@ -7,17 +7,20 @@ import java.math.BigInteger;
  * 64-bit word at a time, and the geometric count built on them.
  *
  * <p>The table holds C_v = ⌊e^{−v}·2^64⌋, computed once, exactly, from certified bounds on e^{−1}
- * (the alternating series Σ(−1)^k/k!, whose consecutive partial sums bracket e^{−1}). With U =
- * 0.x y₁ y₂ … in 64-bit words, x &lt; C_v implies U &lt; e^{−v} and x &gt; C_v implies U &gt;
- * e^{−v}; only x = C_v (probability 2^-64) needs the next words of U, compared with the next words
- * of e^{−v}'s binary expansion, computed on demand in BigInteger. e^{−v} is irrational, so the
+ * (the alternating series Σ(−1)^k/k!, whose consecutive partial sums bracket e^{−1}). With U = 0.x
+ * y₁ y₂ … in 64-bit words, x &lt; C_v implies U &lt; e^{−v} and x &gt; C_v implies U &gt; e^{−v};
+ * only x = C_v (probability 2^-64) needs the next words of U, compared with the next words of
+ * e^{−v}'s binary expansion, computed on demand in BigInteger. e^{−v} is irrational, so the
  * comparison always ends. One word thus replaces the chain of Bernoulli(1/k) trials that CKS
  * Algorithm 1 spends on each Bernoulli(e^{−1}), with the same (exact) distribution.
  *
- * <p>Stateless apart from the immutable table; thread-safe given one {@link NoiseSource} per thread.
+ * <p>Stateless apart from the immutable table; thread-safe given one {@link NoiseSource} per
+ * thread.
  */
 final class ExpThresholds {
-  /** The largest v with a table entry; e^{−32}·2^64 ≈ 2^17.8, so every entry is distinct and &gt; 0. */
+  /**
+   * The largest v with a table entry; e^{−32}·2^64 ≈ 2^17.8, so every entry is distinct and &gt; 0.
+   */
   static final int MAX = 32;
 
   private static final long[] THRESHOLD = new long[MAX + 1];
@@ -60,10 +63,10 @@ final class ExpThresholds {
   }
 
   /**
-   * The number of successes of Bernoulli(e^{−1}) before the first failure: P(V ≥ v) = e^{−v}.
-   * With one uniform U, V ≥ v exactly when U &lt; e^{−v}, so V is the number of thresholds
-   * e^{−1} &gt; e^{−2} &gt; … that U falls below. Past {@value #MAX}, memorylessness (V − 32 given
-   * V ≥ 32 has the law of V) lets a fresh U continue the count.
+   * The number of successes of Bernoulli(e^{−1}) before the first failure: P(V ≥ v) = e^{−v}. With
+   * one uniform U, V ≥ v exactly when U &lt; e^{−v}, so V is the number of thresholds e^{−1} &gt;
+   * e^{−2} &gt; … that U falls below. Past {@value #MAX}, memorylessness (V − 32 given V ≥ 32 has
+   * the law of V) lets a fresh U continue the count.
    */
   static long geometric(NoiseSource source) {
     long base = 0;
@@ -125,8 +128,9 @@ final class ExpThresholds {
       ratio = ratio.multiply(BigInteger.valueOf(k == 0 ? 1 : k));
     }
     BigInteger nextFactorial = factorial.multiply(BigInteger.valueOf(n + 1));
-    BigInteger aNext = a.multiply(BigInteger.valueOf(n + 1))
-        .add((n + 1) % 2 == 0 ? BigInteger.ONE : BigInteger.ONE.negate()); // S_{n+1}·(n+1)!
+    BigInteger aNext =
+        a.multiply(BigInteger.valueOf(n + 1))
+            .add((n + 1) % 2 == 0 ? BigInteger.ONE : BigInteger.ONE.negate()); // S_{n+1}·(n+1)!
     BigInteger s1 = a.shiftLeft(p); // S_n·2^p·n!
     BigInteger s2 = aNext.shiftLeft(p); // S_{n+1}·2^p·(n+1)!
     BigInteger[] q1 = s1.divideAndRemainder(factorial);

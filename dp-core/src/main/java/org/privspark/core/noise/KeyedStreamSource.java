@@ -24,9 +24,9 @@ import org.privspark.core.Check;
  * <p><b>Construction.</b>
  *
  * <ul>
- *   <li>Key: K = HMAC-SHA256(secret, "privspark-noise-v1"). Deriving the key, rather than using
- *       the secret directly, separates noise from any other use a caller may make of the same
- *       secret, and lets a later format change the label.
+ *   <li>Key: K = HMAC-SHA256(secret, "privspark-noise-v1"). Deriving the key, rather than using the
+ *       secret directly, separates noise from any other use a caller may make of the same secret,
+ *       and lets a later format change the label.
  *   <li>Initial counter block: the first 12 bytes of SHA-256("privspark-cell-v1" ‖ cellId),
  *       followed by a 4-byte big-endian block counter that starts at 0. Two cells share a nonce
  *       only on a 96-bit hash collision (probability about n²/2^97 for n cells).
@@ -53,8 +53,10 @@ public final class KeyedStreamSource extends BufferedNoiseSource {
   private final Cipher cipher;
   private final Secret secret;
   private final byte[] cellId;
+
   /** The id a charge was recorded under, for a stream of a {@link ReleaseKey}; null otherwise. */
   private final byte[] chargedReleaseId;
+
   private byte[] zeros = new byte[0];
   private byte[] keystream = new byte[0];
   private int nextBytes = FIRST_BYTES;
@@ -64,12 +66,12 @@ public final class KeyedStreamSource extends BufferedNoiseSource {
     this(secret, cellId, startBlock, null);
   }
 
-  private KeyedStreamSource(Secret secret, byte[] cellId, long startBlock, byte[] chargedReleaseId) {
+  private KeyedStreamSource(
+      Secret secret, byte[] cellId, long startBlock, byte[] chargedReleaseId) {
     Check.notNull("secret", secret);
     Check.notNull("cellId", cellId);
     if (startBlock < 0 || startBlock >= MAX_BLOCKS) {
-      throw new IllegalArgumentException(
-          "startBlock must be in [0, 2^32); got " + startBlock);
+      throw new IllegalArgumentException("startBlock must be in [0, 2^32); got " + startBlock);
     }
     byte[] key = null;
     try {

@@ -5,13 +5,13 @@ package org.privspark.core.noise;
  *
  * <p>This is the only way the samplers and mechanisms of PrivSpark consume randomness. Two
  * implementations exist: {@link SecureRandomSource} (fresh randomness from a {@link
- * java.security.SecureRandom} DRBG) and {@link KeyedStreamSource} (an AES-256-CTR keystream that
- * is a pure function of a per-release {@link Secret} and a cell id, for noise that must be
- * identical when a Spark plan is evaluated again). Statistical generators ({@code Random},
- * {@code Math.random} and the like) must never be used for released noise.
+ * java.security.SecureRandom} DRBG) and {@link KeyedStreamSource} (an AES-256-CTR keystream that is
+ * a pure function of a per-release {@link Secret} and a cell id, for noise that must be identical
+ * when a Spark plan is evaluated again). Statistical generators ({@code Random}, {@code
+ * Math.random} and the like) must never be used for released noise.
  *
- * <p><b>Not thread-safe.</b> A source holds a buffer and a read position; use one source per
- * thread (or per cell). The samplers and mechanisms that take a source are themselves immutable and
+ * <p><b>Not thread-safe.</b> A source holds a buffer and a read position; use one source per thread
+ * (or per cell). The samplers and mechanisms that take a source are themselves immutable and
  * thread-safe.
  */
 public interface NoiseSource {
@@ -28,8 +28,8 @@ public interface NoiseSource {
    *
    * <p>Lemire's multiply-and-reject method ("Fast Random Integer Generation in an Interval", ACM
    * TOMACS 2019): the high word of the 128-bit product x·bound is uniform once the few x whose low
-   * word falls below 2^64 mod bound are rejected. Expected calls to {@link #nextLong()}: below
-   * 1 + bound/2^64.
+   * word falls below 2^64 mod bound are rejected. Expected calls to {@link #nextLong()}: below 1 +
+   * bound/2^64.
    *
    * @param bound the exclusive upper end, &ge; 1
    * @return a long in [0, {@code bound})
@@ -45,9 +45,9 @@ public interface NoiseSource {
   boolean nextBoolean();
 
   /**
-   * The {@link Secret#releaseId() release id} of the secret whose keystream this is, which a
-   * budget must record with the release that draws from it (a secret keys one release); null for
-   * fresh randomness, which no other release can reproduce.
+   * The {@link Secret#releaseId() release id} of the secret whose keystream this is, which a budget
+   * must record with the release that draws from it (a secret keys one release); null for fresh
+   * randomness, which no other release can reproduce.
    *
    * @return the release id, or null for fresh randomness
    */

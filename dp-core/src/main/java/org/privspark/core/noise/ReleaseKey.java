@@ -8,8 +8,8 @@ import org.privspark.core.Check;
 
 /**
  * The key of one charged release's randomness: a release {@link Secret} bound to the release id its
- * charge was recorded under. Every noise cell ({@link KeyedStreamSource#forCell(ReleaseKey, String)})
- * and every other random choice of the release ({@link #derive}) comes from it.
+ * charge was recorded under. Every noise cell ({@link KeyedStreamSource#forCell(ReleaseKey,
+ * String)}) and every other random choice of the release ({@link #derive}) comes from it.
  *
  * <p><b>Why bound.</b> A budget refuses a release id it has charged before, but a caller can hold
  * many secrets, and secrets can be derived from secrets (a report's per-query secrets). Keying the
@@ -27,7 +27,8 @@ import org.privspark.core.Check;
  * <p>Immutable and thread-safe.
  */
 public final class ReleaseKey {
-  private static final byte[] BOUND_LABEL = "privspark-bound-release-v1".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] BOUND_LABEL =
+      "privspark-bound-release-v1".getBytes(StandardCharsets.US_ASCII);
 
   private final Secret bound;
   private final byte[] chargedReleaseId;
@@ -44,14 +45,18 @@ public final class ReleaseKey {
    * @param secret the release's secret
    * @param chargedReleaseId the id the charge was recorded under
    * @return the key, bound to that charge
-   * @throws IllegalArgumentException if the id is null or not {@value Secret#RELEASE_ID_LENGTH} bytes
+   * @throws IllegalArgumentException if the id is null or not {@value Secret#RELEASE_ID_LENGTH}
+   *     bytes
    */
   public static ReleaseKey of(Secret secret, byte[] chargedReleaseId) {
     Check.notNull("secret", secret);
     Check.notNull("chargedReleaseId", chargedReleaseId);
     if (chargedReleaseId.length != Secret.RELEASE_ID_LENGTH) {
-      throw new IllegalArgumentException("chargedReleaseId must be " + Secret.RELEASE_ID_LENGTH
-          + " bytes long; got " + chargedReleaseId.length);
+      throw new IllegalArgumentException(
+          "chargedReleaseId must be "
+              + Secret.RELEASE_ID_LENGTH
+              + " bytes long; got "
+              + chargedReleaseId.length);
     }
     byte[] id = chargedReleaseId.clone();
     return new ReleaseKey(Secret.fromBytes(hmac(secret.unsafeBytes(), BOUND_LABEL, id)), id);
@@ -76,7 +81,10 @@ public final class ReleaseKey {
    */
   public byte[] derive(String label) {
     Check.notNull("label", label);
-    return hmac(bound.unsafeBytes(), ("privspark-derive-v1:" + label).getBytes(StandardCharsets.UTF_8), new byte[0]);
+    return hmac(
+        bound.unsafeBytes(),
+        ("privspark-derive-v1:" + label).getBytes(StandardCharsets.UTF_8),
+        new byte[0]);
   }
 
   /** For {@link KeyedStreamSource}: the bound key as a secret. Never expose. */

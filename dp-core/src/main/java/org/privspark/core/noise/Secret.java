@@ -23,10 +23,14 @@ import org.privspark.core.Check;
 public final class Secret {
   /** The length of a secret in bytes. */
   public static final int LENGTH = 32;
-  /** The length of a {@link #releaseId() release id} in bytes (a ledger entry's {@code releaseId}). */
+
+  /**
+   * The length of a {@link #releaseId() release id} in bytes (a ledger entry's {@code releaseId}).
+   */
   public static final int RELEASE_ID_LENGTH = 16;
 
-  private static final byte[] RELEASE_ID_LABEL = "privspark-release-id-v1".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] RELEASE_ID_LABEL =
+      "privspark-release-id-v1".getBytes(StandardCharsets.US_ASCII);
 
   private final byte[] bytes;
 
@@ -65,8 +69,8 @@ public final class Secret {
   }
 
   /**
-   * The public id of the one release this secret keys: the first {@value #RELEASE_ID_LENGTH}
-   * bytes of HMAC-SHA256(secret, "privspark-release-id-v1").
+   * The public id of the one release this secret keys: the first {@value #RELEASE_ID_LENGTH} bytes
+   * of HMAC-SHA256(secret, "privspark-release-id-v1").
    *
    * <p>Why: the noise of a release is a function of its secret and its cells (group keys and
    * statistics), nothing else. Two releases keyed by one secret, on neighbouring data, would carry

@@ -9,14 +9,14 @@ import org.privspark.core.Check;
 /**
  * Recovers the value a Pedersen commitment C = v·G + r·H holds from its blinding r and a guess: the
  * v with |v − guess| ≤ radius, if there is one. Ledgers written before costs were rounded up commit
- * to values a little off today's recomputation (docs/LEDGER-FORMAT.md §9.1); their holder and a spot
- * checker know r and the event, so they know the guess but not the value.
+ * to values a little off today's recomputation (docs/LEDGER-FORMAT.md §9.1); their holder and a
+ * spot checker know r and the event, so they know the guess but not the value.
  *
- * <p><b>Method.</b> Baby-step giant-step (Shanks) on Q = C − r·H − guess·G = e·G, |e| ≤ radius.
- * The baby steps are one table for every search, built on first use: the x-coordinates of j·G for j
- * in [1, m], m = {@value #BABY_STEPS} (j·G and −j·G share x, so the table covers e ∈ [−m, m]). The
- * giant steps walk outwards from Q, Q ∓ i·w·G with w = 2m + 1, so a value d units from the guess
- * is found after about 2·d/w + 1 steps, and a search that finds nothing costs about 2·radius/w + 1
+ * <p><b>Method.</b> Baby-step giant-step (Shanks) on Q = C − r·H − guess·G = e·G, |e| ≤ radius. The
+ * baby steps are one table for every search, built on first use: the x-coordinates of j·G for j in
+ * [1, m], m = {@value #BABY_STEPS} (j·G and −j·G share x, so the table covers e ∈ [−m, m]). The
+ * giant steps walk outwards from Q, Q ∓ i·w·G with w = 2m + 1, so a value d units from the guess is
+ * found after about 2·d/w + 1 steps, and a search that finds nothing costs about 2·radius/w + 1
  * steps. A table hit is confirmed by recomputing the commitment, so a collision of truncated
  * x-coordinates can never give a wrong value.
  *
@@ -26,6 +26,7 @@ import org.privspark.core.Check;
 public final class CommittedValueSearch {
   /** m: the table holds j·G for j in [1, m]. */
   static final int BABY_STEPS = 1 << 16;
+
   /** The largest radius searched: 2^36 units, about 2^20 giant steps when nothing is found. */
   public static final long MAX_RADIUS = 1L << 36;
 
@@ -33,6 +34,7 @@ public final class CommittedValueSearch {
   // Table entries pack the x-coordinate's low 64 bits, with the low 17 bits replaced by j ≤ 2^16.
   private static final int INDEX_BITS = 17;
   private static final long INDEX_MASK = (1L << INDEX_BITS) - 1;
+
   /** How many giant steps share one batched normalisation (one field inversion). */
   private static final int BATCH = 32;
 
@@ -45,7 +47,8 @@ public final class CommittedValueSearch {
    * @param guess where the search starts, ≥ 0
    * @param radius in [0, {@link #MAX_RADIUS}]
    */
-  public static OptionalLong find(PedersenCommitment c, BigInteger blinding, long guess, long radius) {
+  public static OptionalLong find(
+      PedersenCommitment c, BigInteger blinding, long guess, long radius) {
     Check.notNull("c", c);
     Check.notNull("blinding", blinding);
     if (blinding.signum() <= 0 || blinding.compareTo(P256.N) >= 0) {
@@ -60,7 +63,8 @@ public final class CommittedValueSearch {
     ECPoint blinded = Generators.mulH(blinding);
     ECPoint q = c.point().subtract(blinded).subtract(Generators.mulG(BigInteger.valueOf(guess)));
     ECPoint step = Table.STEP;
-    // Giant step i looks at e ∈ [i·w − m, i·w + m] (from Q − i·w·G) and its mirror (from Q + i·w·G).
+    // Giant step i looks at e ∈ [i·w − m, i·w + m] (from Q − i·w·G) and its mirror (from Q +
+    // i·w·G).
     long lastStep = (radius + BABY_STEPS) / WIDTH;
     ECPoint up = q;
     ECPoint down = q;
@@ -91,8 +95,8 @@ public final class CommittedValueSearch {
   }
 
   /** The value, if {@code p} = (e − offset)·G for an e within the radius that opens {@code c}. */
-  private static OptionalLong match(ECPoint p, long offset, PedersenCommitment c, ECPoint blinded, long guess,
-      long radius) {
+  private static OptionalLong match(
+      ECPoint p, long offset, PedersenCommitment c, ECPoint blinded, long guess, long radius) {
     if (p.isInfinity()) {
       return confirm(offset, c, blinded, guess, radius);
     }
@@ -111,7 +115,8 @@ public final class CommittedValueSearch {
     return OptionalLong.empty();
   }
 
-  private static OptionalLong confirm(long e, PedersenCommitment c, ECPoint blinded, long guess, long radius) {
+  private static OptionalLong confirm(
+      long e, PedersenCommitment c, ECPoint blinded, long guess, long radius) {
     long v = guess + e;
     if (Math.abs(e) > radius || v < 0) {
       return OptionalLong.empty();
@@ -135,7 +140,8 @@ public final class CommittedValueSearch {
       P256.CURVE.normalizeAll(points);
       long[] packed = new long[BABY_STEPS];
       for (int j = 0; j < BABY_STEPS; j++) {
-        packed[j] = (points[j].getAffineXCoord().toBigInteger().longValue() & ~INDEX_MASK) | (j + 1);
+        packed[j] =
+            (points[j].getAffineXCoord().toBigInteger().longValue() & ~INDEX_MASK) | (j + 1);
       }
       Arrays.sort(packed);
       return packed;

@@ -18,18 +18,21 @@ import org.bouncycastle.math.ec.FixedPointUtil;
  * BouncyCastle's fixed-base comb with tables computed once.
  */
 public final class Generators {
-  /** The RFC 9380 domain-separation tag for H (RFC 9380 §3.1 format: application, version, suite). */
+  /**
+   * The RFC 9380 domain-separation tag for H (RFC 9380 §3.1 format: application, version, suite).
+   */
   public static final String H_DST = "PRIVSPARK-V01-CS01-with-P256_XMD:SHA-256_SSWU_RO_";
+
   /** The message hashed to H. */
   public static final String H_MESSAGE = "pedersen generator H";
 
   /** The standard base point of P-256. */
   public static final ECPoint G = P256.G;
+
   /** The second generator, derived by hashing to the curve (see the class comment). */
   public static final ECPoint H =
       HashToCurveP256.hashToCurve(
-          H_MESSAGE.getBytes(StandardCharsets.US_ASCII),
-          H_DST.getBytes(StandardCharsets.US_ASCII));
+          H_MESSAGE.getBytes(StandardCharsets.US_ASCII), H_DST.getBytes(StandardCharsets.US_ASCII));
 
   private static final FixedPointCombMultiplier COMB = new FixedPointCombMultiplier();
 

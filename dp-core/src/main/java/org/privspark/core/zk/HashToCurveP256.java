@@ -13,22 +13,24 @@ import org.bouncycastle.math.ec.ECPoint;
 import org.privspark.core.Check;
 
 /**
- * RFC 9380 hashing to P-256: the suites {@code P256_XMD:SHA-256_SSWU_RO_} ({@link #hashToCurve}) and
- * {@code P256_XMD:SHA-256_SSWU_NU_} ({@link #encodeToCurve}), built from BouncyCastle's RFC 9380
- * parts (expand_message_xmd, hash_to_field, simplified SWU) on {@link P256#CURVE}.
+ * RFC 9380 hashing to P-256: the suites {@code P256_XMD:SHA-256_SSWU_RO_} ({@link #hashToCurve})
+ * and {@code P256_XMD:SHA-256_SSWU_NU_} ({@link #encodeToCurve}), built from BouncyCastle's RFC
+ * 9380 parts (expand_message_xmd, hash_to_field, simplified SWU) on {@link P256#CURVE}.
  *
  * <p>BouncyCastle refuses domain-separation tags longer than 255 bytes; this class first applies
  * the reduction of RFC 9380 §5.3.3 (DST = SHA-256("H2C-OVERSIZE-DST-" ‖ DST)), as the RFC requires.
- * The cofactor of P-256 is 1, so clear_cofactor is the identity map. Checked against every vector of
- * RFC 9380 Appendix J.1.1, J.1.2 and K.1 in the tests.
+ * The cofactor of P-256 is 1, so clear_cofactor is the identity map. Checked against every vector
+ * of RFC 9380 Appendix J.1.1, J.1.2 and K.1 in the tests.
  *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc9380.html">RFC 9380</a>
  */
 public final class HashToCurveP256 {
   /** Security parameter k of the suite, in bits (RFC 9380 §8.2). */
   static final int K = 128;
+
   /** Bytes per field element in hash_to_field: L = ceil((ceil(log2(p)) + k) / 8) = 48. */
   static final int L = 48;
+
   private static final int MAX_DST = 255;
   private static final byte[] OVERSIZE_PREFIX =
       "H2C-OVERSIZE-DST-".getBytes(StandardCharsets.US_ASCII);

@@ -19,10 +19,13 @@ public final class P256 {
 
   /** The curve y² = x³ − 3x + b over F_p. */
   public static final ECCurve CURVE = PARAMS.getCurve();
+
   /** The field prime p = 2^256 − 2^224 + 2^192 + 2^96 − 1. */
   public static final BigInteger P = CURVE.getField().getCharacteristic();
+
   /** The group order n (a prime; the cofactor is 1, so every non-identity point generates). */
   public static final BigInteger N = PARAMS.getN();
+
   /** The standard base point G of SEC 2. */
   public static final ECPoint G = PARAMS.getG().normalize();
 

@@ -33,8 +33,8 @@ public final class PedersenOpening {
   }
 
   /**
-   * An opening with a given blinding, for tests and for openings read back from storage. Requires
-   * 0 &le; value &lt; n and 0 &lt; blinding &lt; n.
+   * An opening with a given blinding, for tests and for openings read back from storage. Requires 0
+   * &le; value &lt; n and 0 &lt; blinding &lt; n.
    */
   public static PedersenOpening of(BigInteger value, BigInteger blinding) {
     Check.notNull("value", value);
@@ -55,7 +55,8 @@ public final class PedersenOpening {
    * @throws IllegalArgumentException if t − Σ v_j is negative (the statement is false) or the
    *     blinding is 0 (probability about 2^−256)
    */
-  public static PedersenOpening publicMinus(BigInteger t, java.util.List<PedersenOpening> openings) {
+  public static PedersenOpening publicMinus(
+      BigInteger t, java.util.List<PedersenOpening> openings) {
     Check.notNull("t", t);
     Check.notNull("openings", openings);
     BigInteger v = t;
@@ -65,8 +66,8 @@ public final class PedersenOpening {
       r = r.add(o.blinding);
     }
     if (v.signum() < 0) {
-      throw new IllegalArgumentException("t must be at least the sum of the committed values; it is "
-          + v.negate() + " short");
+      throw new IllegalArgumentException(
+          "t must be at least the sum of the committed values; it is " + v.negate() + " short");
     }
     return of(v, r.negate().mod(P256.N));
   }

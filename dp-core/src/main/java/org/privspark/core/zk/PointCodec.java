@@ -47,15 +47,21 @@ public final class PointCodec {
     }
     int prefix = bytes[0] & 0xff;
     switch (prefix) {
-      case 0x02, 0x03 -> { }
-      case 0x00 -> throw new ZkVerificationException(
-          Reason.POINT_IDENTITY, "prefix 0x00 (identity or zero padding)");
-      case 0x04 -> throw new ZkVerificationException(
-          Reason.POINT_UNCOMPRESSED, "prefix 0x04; only compressed points (0x02, 0x03) are accepted");
-      case 0x06, 0x07 -> throw new ZkVerificationException(
-          Reason.POINT_HYBRID, String.format("hybrid prefix 0x%02x", prefix));
-      default -> throw new ZkVerificationException(
-          Reason.POINT_PREFIX, String.format("prefix must be 0x02 or 0x03; got 0x%02x", prefix));
+      case 0x02, 0x03 -> {}
+      case 0x00 ->
+          throw new ZkVerificationException(
+              Reason.POINT_IDENTITY, "prefix 0x00 (identity or zero padding)");
+      case 0x04 ->
+          throw new ZkVerificationException(
+              Reason.POINT_UNCOMPRESSED,
+              "prefix 0x04; only compressed points (0x02, 0x03) are accepted");
+      case 0x06, 0x07 ->
+          throw new ZkVerificationException(
+              Reason.POINT_HYBRID, String.format("hybrid prefix 0x%02x", prefix));
+      default ->
+          throw new ZkVerificationException(
+              Reason.POINT_PREFIX,
+              String.format("prefix must be 0x02 or 0x03; got 0x%02x", prefix));
     }
     BigInteger x = new BigInteger(1, Arrays.copyOfRange(bytes, 1, LENGTH));
     if (x.compareTo(P256.P) >= 0) {
@@ -73,8 +79,7 @@ public final class PointCodec {
   /** The point with this x and y parity, or null if x³ + ax + b is not a square. */
   private static ECPoint lift(BigInteger x, boolean yOdd) {
     ECFieldElement fx = P256.CURVE.fromBigInteger(x);
-    ECFieldElement rhs =
-        fx.square().add(P256.CURVE.getA()).multiply(fx).add(P256.CURVE.getB());
+    ECFieldElement rhs = fx.square().add(P256.CURVE.getA()).multiply(fx).add(P256.CURVE.getB());
     ECFieldElement y = rhs.sqrt();
     if (y == null) {
       return null;

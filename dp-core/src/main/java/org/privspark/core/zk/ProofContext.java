@@ -16,7 +16,10 @@ import org.privspark.core.Check;
  * @param rdpOrder the RDP order α the committed cost is for: finite and &gt; 1
  */
 public record ProofContext(
-    String ledgerOrigin, long checkpointSize, byte[] checkpointRoot, long entryIndex,
+    String ledgerOrigin,
+    long checkpointSize,
+    byte[] checkpointRoot,
+    long entryIndex,
     double rdpOrder) {
   /** Length of a checkpoint root hash (SHA-256). */
   public static final int ROOT_LENGTH = 32;
@@ -68,13 +71,23 @@ public record ProofContext(
 
   @Override
   public int hashCode() {
-    return 31 * ledgerOrigin.hashCode() + Arrays.hashCode(checkpointRoot) + Long.hashCode(entryIndex);
+    return 31 * ledgerOrigin.hashCode()
+        + Arrays.hashCode(checkpointRoot)
+        + Long.hashCode(entryIndex);
   }
 
   @Override
   public String toString() {
-    return "ProofContext[origin=" + ledgerOrigin + ", checkpoint=" + checkpointSize + "/"
-        + HexFormat.of().formatHex(checkpointRoot) + ", entry=" + entryIndex + ", order="
-        + rdpOrder + "]";
+    return "ProofContext[origin="
+        + ledgerOrigin
+        + ", checkpoint="
+        + checkpointSize
+        + "/"
+        + HexFormat.of().formatHex(checkpointRoot)
+        + ", entry="
+        + entryIndex
+        + ", order="
+        + rdpOrder
+        + "]";
   }
 }

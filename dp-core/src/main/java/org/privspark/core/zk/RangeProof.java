@@ -20,6 +20,7 @@ import org.bouncycastle.math.ec.ECPoint;
 public final class RangeProof {
   /** The largest supported number of bits. */
   public static final int MAX_BITS = 64;
+
   /** Bytes per bit: C_i plus its OR-proof. */
   public static final int BYTES_PER_BIT = PointCodec.LENGTH + BitProof.LENGTH;
 
@@ -29,8 +30,11 @@ public final class RangeProof {
   RangeProof(ECPoint[] bitCommitments, BitProof[] bitProofs) {
     checkBits(bitCommitments.length);
     if (bitProofs.length != bitCommitments.length) {
-      throw new IllegalArgumentException("one OR-proof per bit commitment; got "
-          + bitProofs.length + " for " + bitCommitments.length);
+      throw new IllegalArgumentException(
+          "one OR-proof per bit commitment; got "
+              + bitProofs.length
+              + " for "
+              + bitCommitments.length);
     }
     this.bitCommitments = bitCommitments.clone();
     this.bitProofs = bitProofs.clone();
@@ -80,8 +84,14 @@ public final class RangeProof {
   public static RangeProof decode(byte[] bytes, int bits) throws ZkVerificationException {
     int expected = length(bits);
     if (bytes == null || bytes.length != expected) {
-      throw new ZkVerificationException(Reason.PROOF_LENGTH, "a " + bits + "-bit proof must be "
-          + expected + " bytes; got " + (bytes == null ? "null" : bytes.length));
+      throw new ZkVerificationException(
+          Reason.PROOF_LENGTH,
+          "a "
+              + bits
+              + "-bit proof must be "
+              + expected
+              + " bytes; got "
+              + (bytes == null ? "null" : bytes.length));
     }
     if (allZero(bytes)) {
       throw new ZkVerificationException(Reason.PROOF_ALL_ZERO, "the proof is all zero bytes");

@@ -71,8 +71,13 @@ public final class RangeProver {
    * prover who picks its own H (whose discrete logarithm it may know) and show that the verifier,
    * which always uses {@link Generators#H}, rejects the proof.
    */
-  static RangeProof proveBits(ProofContext context, ECPoint commitment, int[] b, BigInteger[] r,
-      SecureRandom random, Function<BigInteger, ECPoint> mulH) {
+  static RangeProof proveBits(
+      ProofContext context,
+      ECPoint commitment,
+      int[] b,
+      BigInteger[] r,
+      SecureRandom random,
+      Function<BigInteger, ECPoint> mulH) {
     int k = b.length;
     ECPoint[] cs = new ECPoint[k];
     ECPoint[] a0 = new ECPoint[k];
@@ -101,9 +106,10 @@ public final class RangeProver {
     for (int i = 0; i < k; i++) {
       BigInteger realC = c.subtract(simC[i]).mod(P256.N);
       BigInteger realZ = nonce[i].add(realC.multiply(r[i])).mod(P256.N);
-      proofs[i] = b[i] == 0
-          ? new BitProof(a0[i], a1[i], realC, realZ, simZ[i])
-          : new BitProof(a0[i], a1[i], simC[i], simZ[i], realZ);
+      proofs[i] =
+          b[i] == 0
+              ? new BitProof(a0[i], a1[i], realC, realZ, simZ[i])
+              : new BitProof(a0[i], a1[i], simC[i], simZ[i], realZ);
     }
     return new RangeProof(cs, proofs);
   }

@@ -20,7 +20,10 @@ final class RangeTranscript {
   private RangeTranscript() {}
 
   static BigInteger challenge(
-      ProofContext context, ECPoint commitment, ECPoint[] bitCommitments, ECPoint[] a0,
+      ProofContext context,
+      ECPoint commitment,
+      ECPoint[] bitCommitments,
+      ECPoint[] a0,
       ECPoint[] a1) {
     Transcript t = new Transcript(PROTOCOL, VERSION);
     t.absorb("group", "P-256".getBytes(java.nio.charset.StandardCharsets.US_ASCII));

@@ -47,8 +47,8 @@ public final class RangeVerifier {
     ECPoint c = commitment.point();
     ECPoint sum = weightedBitSum(proof);
     if (!sum.equals(c)) {
-      throw new ZkVerificationException(Reason.BIT_SUM_MISMATCH, "Σ 2^i·C_i is "
-          + hex(sum) + " but the commitment is " + hex(c));
+      throw new ZkVerificationException(
+          Reason.BIT_SUM_MISMATCH, "Σ 2^i·C_i is " + hex(sum) + " but the commitment is " + hex(c));
     }
     BigInteger challenge = RangeTranscript.challenge(context, c, proof);
     for (int i = 0; i < bits; i++) {
@@ -59,8 +59,9 @@ public final class RangeVerifier {
       boolean branch1 =
           Generators.mulH(p.z1()).equals(p.a1().add(ci.subtract(Generators.G).multiply(c1)));
       if (!branch0 || !branch1) {
-        throw new ZkVerificationException(Reason.BIT_PROOF_INVALID, "bit " + i + ": OR-branch "
-            + (branch0 ? 1 : 0) + " equation does not hold");
+        throw new ZkVerificationException(
+            Reason.BIT_PROOF_INVALID,
+            "bit " + i + ": OR-branch " + (branch0 ? 1 : 0) + " equation does not hold");
       }
     }
   }
@@ -113,12 +114,16 @@ public final class RangeVerifier {
       coefH = coefH.mod(n);
       coefG = coefG.mod(n);
     }
-    ECPoint total = MultiScalarMul.sum(points, scalars, t)
-        .add(Generators.mulG(coefG))
-        .add(Generators.mulH(coefH));
+    ECPoint total =
+        MultiScalarMul.sum(points, scalars, t)
+            .add(Generators.mulG(coefG))
+            .add(Generators.mulH(coefH));
     if (!total.isInfinity()) {
-      throw new ZkVerificationException(Reason.BATCH_INVALID, "the random linear combination of "
-          + statements.size() + " proofs' equations is not the identity; at least one is invalid");
+      throw new ZkVerificationException(
+          Reason.BATCH_INVALID,
+          "the random linear combination of "
+              + statements.size()
+              + " proofs' equations is not the identity; at least one is invalid");
     }
   }
 
@@ -134,7 +139,8 @@ public final class RangeVerifier {
   private static void checkBits(int bits, RangeProof proof) throws ZkVerificationException {
     RangeProof.checkBits(bits);
     if (proof.bits() != bits) {
-      throw new ZkVerificationException(Reason.PROOF_LENGTH,
+      throw new ZkVerificationException(
+          Reason.PROOF_LENGTH,
           "expected a proof for " + bits + " bits; got one for " + proof.bits());
     }
   }

@@ -9,7 +9,8 @@ import org.bouncycastle.math.ec.ECPoint;
 import org.privspark.core.Check;
 
 /**
- * A Fiat–Shamir transcript: a running SHA-512 hash of everything a proof's challenge must depend on.
+ * A Fiat–Shamir transcript: a running SHA-512 hash of everything a proof's challenge must depend
+ * on.
  *
  * <p><b>Encoding.</b> The hash starts with the domain tag {@value #DOMAIN}, the protocol name and
  * its version. Each absorb then adds one frame {@code 0x01 ‖ u32(|label|) ‖ label ‖ u32(|value|) ‖
@@ -24,12 +25,12 @@ import org.privspark.core.Check;
  *
  * <p><b>Frozen Heart.</b> Fiat–Shamir is only sound when the challenge binds the whole statement:
  * the public parameters (group, generators), every public input and every prover message that
- * precedes the challenge. A weak Fiat–Shamir that leaves out, say, the commitment being proven
- * lets a prover choose that commitment after seeing the challenge and forge proofs of false
- * statements (Dao, Miller, Wright, Grubbs, "Weak Fiat–Shamir Attacks on Modern Proof Systems",
- * IEEE S&amp;P 2023; Trail of Bits, "Coordinated disclosure of vulnerabilities affecting Girault,
- * Bulletproofs, and PlonK", 2022). Each protocol in this package lists what it absorbs, and
- * absorbs it all before its first challenge.
+ * precedes the challenge. A weak Fiat–Shamir that leaves out, say, the commitment being proven lets
+ * a prover choose that commitment after seeing the challenge and forge proofs of false statements
+ * (Dao, Miller, Wright, Grubbs, "Weak Fiat–Shamir Attacks on Modern Proof Systems", IEEE S&amp;P
+ * 2023; Trail of Bits, "Coordinated disclosure of vulnerabilities affecting Girault, Bulletproofs,
+ * and PlonK", 2022). Each protocol in this package lists what it absorbs, and absorbs it all before
+ * its first challenge.
  *
  * <p>Not thread-safe. Labels are ASCII protocol constants, never attacker-chosen.
  */

@@ -3,8 +3,8 @@ package org.privspark.core.zk;
 import java.security.GeneralSecurityException;
 
 /**
- * Thrown when an encoding, a proof or a batch of proofs is rejected. It is checked, so that a failed
- * verification cannot be ignored by accident; {@link #reason()} says which check failed.
+ * Thrown when an encoding, a proof or a batch of proofs is rejected. It is checked, so that a
+ * failed verification cannot be ignored by accident; {@link #reason()} says which check failed.
  */
 public final class ZkVerificationException extends GeneralSecurityException {
   private static final long serialVersionUID = 1L;

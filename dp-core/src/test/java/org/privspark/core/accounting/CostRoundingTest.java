@@ -14,10 +14,10 @@ import net.jqwik.api.constraints.LongRange;
 import org.junit.jupiter.api.Test;
 
 /**
- * Every cost the accountant computes is at least the exact value of its formula: rational costs
- * are compared with exact BigDecimal arithmetic, transcendental ones with 70-digit values
- * ({@link HighPrecision}). Rounding to nearest, as before, lands below the exact value about half
- * the time, which is what these properties catch.
+ * Every cost the accountant computes is at least the exact value of its formula: rational costs are
+ * compared with exact BigDecimal arithmetic, transcendental ones with 70-digit values ({@link
+ * HighPrecision}). Rounding to nearest, as before, lands below the exact value about half the time,
+ * which is what these properties catch.
  */
 class CostRoundingTest {
   private static final MathContext MC = HighPrecision.MC;
@@ -26,7 +26,10 @@ class CostRoundingTest {
   private static Arbitrary<Double> logUniform(double min, double max) {
     double lo = Math.log(min);
     double width = Math.log(max) - lo;
-    return Arbitraries.doubles().between(0, 1).ofScale(15).map(u -> Math.exp(lo + u * width))
+    return Arbitraries.doubles()
+        .between(0, 1)
+        .ofScale(15)
+        .map(u -> Math.exp(lo + u * width))
         .filter(x -> x >= min && x <= max);
   }
 
@@ -37,7 +40,8 @@ class CostRoundingTest {
 
   @Provide
   Arbitrary<Double> orders() {
-    return Arbitraries.oneOf(logUniform(1.01, 1024), Arbitraries.of(1.1, 1.5, 2.0, 2.5, 10.9, 32.0, 63.0, 1024.0));
+    return Arbitraries.oneOf(
+        logUniform(1.01, 1024), Arbitraries.of(1.1, 1.5, 2.0, 2.5, 10.9, 32.0, 63.0, 1024.0));
   }
 
   @Provide
@@ -69,19 +73,24 @@ class CostRoundingTest {
   void discreteLaplace_threeTenths_isAtLeastThreeTenths() {
     double eps = new DiscreteLaplaceEvent(10, 3).pureEpsilon();
     // The nearest double to 0.3 is 0.29999999999999998890…, below 3/10.
-    assertThat(new BigDecimal(eps).multiply(BigDecimal.TEN)).isGreaterThanOrEqualTo(BigDecimal.valueOf(3));
+    assertThat(new BigDecimal(eps).multiply(BigDecimal.TEN))
+        .isGreaterThanOrEqualTo(BigDecimal.valueOf(3));
     assertThat(eps).isEqualTo(Math.nextUp(0.3));
   }
 
   @Property(tries = 3000)
   void discreteLaplaceAndLaplace_pureEpsilon_neverBelowSensitivityOverScale(
-      @ForAll @LongRange(min = 1, max = 1L << 52) long scale, @ForAll @LongRange(min = 1, max = 1L << 52) long sensitivity) {
+      @ForAll @LongRange(min = 1, max = 1L << 52) long scale,
+      @ForAll @LongRange(min = 1, max = 1L << 52) long sensitivity) {
     BigDecimal exact = new BigDecimal(sensitivity).divide(new BigDecimal(scale), MC);
-    for (PrivacyEvent e : new PrivacyEvent[] {
-        new DiscreteLaplaceEvent(scale, sensitivity), new LaplaceEvent(scale, sensitivity)}) {
+    for (PrivacyEvent e :
+        new PrivacyEvent[] {
+          new DiscreteLaplaceEvent(scale, sensitivity), new LaplaceEvent(scale, sensitivity)
+        }) {
       double eps = e.pureEpsilon();
       // eps·t ≥ Δ exactly, and one ulp less falls short: rounded up, by at most one ulp.
-      assertThat(new BigDecimal(eps).multiply(new BigDecimal(scale))).isGreaterThanOrEqualTo(new BigDecimal(sensitivity));
+      assertThat(new BigDecimal(eps).multiply(new BigDecimal(scale)))
+          .isGreaterThanOrEqualTo(new BigDecimal(sensitivity));
       assertThat(HighPrecision.atLeast(Math.nextDown(eps), exact)).isFalse();
     }
   }
@@ -93,8 +102,10 @@ class CostRoundingTest {
       @ForAll("orders") double order) {
     BigDecimal numerator = new BigDecimal(order).multiply(new BigDecimal(sensitivity).pow(2));
     BigDecimal denominator = new BigDecimal(sigma).pow(2).multiply(BigDecimal.valueOf(2));
-    for (PrivacyEvent e : new PrivacyEvent[] {
-        new GaussianEvent(sigma, sensitivity), new DiscreteGaussianEvent(sigma, sensitivity)}) {
+    for (PrivacyEvent e :
+        new PrivacyEvent[] {
+          new GaussianEvent(sigma, sensitivity), new DiscreteGaussianEvent(sigma, sensitivity)
+        }) {
       double rdp = e.rdp(order);
       // Cross-multiplied, exactly: rdp·2σ² ≥ αΔ².
       assertThat(new BigDecimal(rdp).multiply(denominator)).isGreaterThanOrEqualTo(numerator);
@@ -102,10 +113,10 @@ class CostRoundingTest {
   }
 
   @Property(tries = 2000)
-  void zcdp_rdp_neverBelowAlphaRho(
-      @ForAll("wide") double rho, @ForAll("orders") double order) {
+  void zcdp_rdp_neverBelowAlphaRho(@ForAll("wide") double rho, @ForAll("orders") double order) {
     double rdp = new ZcdpEvent(rho).rdp(order);
-    assertThat(new BigDecimal(rdp)).isGreaterThanOrEqualTo(new BigDecimal(order).multiply(new BigDecimal(rho)));
+    assertThat(new BigDecimal(rdp))
+        .isGreaterThanOrEqualTo(new BigDecimal(order).multiply(new BigDecimal(rho)));
   }
 
   /** Randomized response's D_α, in 70 digits: (log cosh((α−½)ε) − log cosh(ε/2))/(α − 1). */
@@ -132,8 +143,8 @@ class CostRoundingTest {
 
   /**
    * A σ whose square underflows: the cost is +∞, the only double at or above α/(2σ²). Rounding the
-   * underflowed −σ² "up" used to give +MIN_VALUE, so σ² rounded down came out negative and the
-   * cost −∞.
+   * underflowed −σ² "up" used to give +MIN_VALUE, so σ² rounded down came out negative and the cost
+   * −∞.
    */
   @Test
   void gaussian_sigmaWhoseSquareUnderflows_costIsInfinityNotNegative() {
@@ -160,23 +171,28 @@ class CostRoundingTest {
   private static BigDecimal epsilonAt(double r, double order, double delta) {
     BigDecimal a = new BigDecimal(order);
     BigDecimal oneMinusInverse = BigDecimal.ONE.subtract(BigDecimal.ONE.divide(a, MC));
-    return new BigDecimal(r).add(HighPrecision.log(oneMinusInverse), MC)
-        .subtract(HighPrecision.log(delta).add(HighPrecision.log(order), MC)
-            .divide(a.subtract(BigDecimal.ONE), MC), MC);
+    return new BigDecimal(r)
+        .add(HighPrecision.log(oneMinusInverse), MC)
+        .subtract(
+            HighPrecision.log(delta)
+                .add(HighPrecision.log(order), MC)
+                .divide(a.subtract(BigDecimal.ONE), MC),
+            MC);
   }
 
   @Property(tries = 2000)
   void conversion_epsilon_neverBelowTheExactFormula(
-      @ForAll("rdps") double r,
-      @ForAll("orders") double order,
-      @ForAll("deltas") double delta) {
+      @ForAll("rdps") double r, @ForAll("orders") double order, @ForAll("deltas") double delta) {
     RdpCurve curve = RdpCurve.of(OrderGrid.of(order), new double[] {r});
     PrivacyGuarantee g = RdpConversion.epsilon(curve, 0, Double.POSITIVE_INFINITY, delta);
     BigDecimal exact = epsilonAt(r, order, delta);
     if (exact.signum() > 0 && g.epsilon() > 0) {
-      assertThat(HighPrecision.atLeast(g.epsilon(), exact)).as("eps %s vs %s", g.epsilon(), exact).isTrue();
+      assertThat(HighPrecision.atLeast(g.epsilon(), exact))
+          .as("eps %s vs %s", g.epsilon(), exact)
+          .isTrue();
       assertThat(new BigDecimal(g.epsilon()).subtract(exact).abs())
-          .isLessThanOrEqualTo(exact.abs().multiply(new BigDecimal("1e-12")).add(new BigDecimal("1e-13")));
+          .isLessThanOrEqualTo(
+              exact.abs().multiply(new BigDecimal("1e-12")).add(new BigDecimal("1e-13")));
     }
   }
 
@@ -188,13 +204,18 @@ class CostRoundingTest {
     RdpCurve curve = RdpCurve.of(OrderGrid.of(order), new double[] {r});
     double delta = RdpConversion.delta(curve, 0, Double.POSITIVE_INFINITY, epsilon).delta();
     BigDecimal a = new BigDecimal(order);
-    BigDecimal logOneMinusInverse = HighPrecision.log(BigDecimal.ONE.subtract(BigDecimal.ONE.divide(a, MC)));
+    BigDecimal logOneMinusInverse =
+        HighPrecision.log(BigDecimal.ONE.subtract(BigDecimal.ONE.divide(a, MC)));
     // log δ = (α−1)(r − ε + log(1 − 1/α)) − log α, and the total-variation bound ½·log(1 − e^{−r}).
-    BigDecimal proposition = a.subtract(BigDecimal.ONE)
-        .multiply(new BigDecimal(r).subtract(new BigDecimal(epsilon)).add(logOneMinusInverse, MC), MC)
-        .subtract(HighPrecision.log(order), MC);
-    BigDecimal totalVariation = HighPrecision.log(
-        BigDecimal.ONE.subtract(HighPrecision.exp(new BigDecimal(r).negate()), MC)).multiply(new BigDecimal("0.5"));
+    BigDecimal proposition =
+        a.subtract(BigDecimal.ONE)
+            .multiply(
+                new BigDecimal(r).subtract(new BigDecimal(epsilon)).add(logOneMinusInverse, MC), MC)
+            .subtract(HighPrecision.log(order), MC);
+    BigDecimal totalVariation =
+        HighPrecision.log(
+                BigDecimal.ONE.subtract(HighPrecision.exp(new BigDecimal(r).negate()), MC))
+            .multiply(new BigDecimal("0.5"));
     BigDecimal exactLog = proposition.min(totalVariation);
     BigDecimal exact = exactLog.signum() >= 0 ? BigDecimal.ONE : HighPrecision.exp(exactLog);
     assertThat(HighPrecision.atLeast(delta, exact)).as("delta %s vs %s", delta, exact).isTrue();

@@ -6,18 +6,22 @@ import java.math.RoundingMode;
 
 /**
  * log and exp to 70 significant digits in BigDecimal, written out here so that the accountant's
- * rounding can be checked against values far more precise than a double: a double that is at
- * least the 70-digit value is at least the exact one (they differ by ~1e-68 relative, and a double
- * is never that close to an irrational number the formulas produce, save by a coincidence the
- * checks would show as a failure, not hide).
+ * rounding can be checked against values far more precise than a double: a double that is at least
+ * the 70-digit value is at least the exact one (they differ by ~1e-68 relative, and a double is
+ * never that close to an irrational number the formulas produce, save by a coincidence the checks
+ * would show as a failure, not hide).
  */
 final class HighPrecision {
   static final MathContext MC = new MathContext(80, RoundingMode.HALF_EVEN);
   private static final BigDecimal TWO = BigDecimal.valueOf(2);
+
   /** π to 86 digits. */
-  static final BigDecimal PI = new BigDecimal(
-      "3.14159265358979323846264338327950288419716939937510582097494459230781640628620899862803");
-  private static final BigDecimal LN2 = atanhSeries(BigDecimal.ONE.divide(BigDecimal.valueOf(3), MC));
+  static final BigDecimal PI =
+      new BigDecimal(
+          "3.14159265358979323846264338327950288419716939937510582097494459230781640628620899862803");
+
+  private static final BigDecimal LN2 =
+      atanhSeries(BigDecimal.ONE.divide(BigDecimal.valueOf(3), MC));
 
   private HighPrecision() {}
 
@@ -99,7 +103,8 @@ final class HighPrecision {
   /** log cosh x = |x| + log(1 + e^{−2|x|}) − log 2. */
   static BigDecimal logCosh(BigDecimal x) {
     BigDecimal ax = x.abs();
-    return ax.add(log(BigDecimal.ONE.add(exp(ax.multiply(TWO).negate()), MC)), MC).subtract(LN2, MC);
+    return ax.add(log(BigDecimal.ONE.add(exp(ax.multiply(TWO).negate()), MC)), MC)
+        .subtract(LN2, MC);
   }
 
   /** Whether the double d is at least the (high-precision) value v. */

@@ -10,12 +10,12 @@ import org.junit.jupiter.api.Test;
 import org.privspark.core.internal.LogMath;
 
 /**
- * The one allowance in the subsampled Gaussian's error analysis that is an assumption, not a
- * proof: that LogMath.logErfc (commons-math's erfc below 5, a continued fraction above) is within
- * {@link SampledGaussianSeries#logErfcError} of log erfc(x) — 2^-40 relative for x &gt; 0, about a
- * thousand times what commons-math documents. Checked here on a dense grid from −8 to 40 and at
- * a few huge arguments against erfc in 120 digits, written out below from its series and
- * continued fraction. The largest error seen, as a fraction of the allowance, is printed.
+ * The one allowance in the subsampled Gaussian's error analysis that is an assumption, not a proof:
+ * that LogMath.logErfc (commons-math's erfc below 5, a continued fraction above) is within {@link
+ * SampledGaussianSeries#logErfcError} of log erfc(x) — 2^-40 relative for x &gt; 0, about a
+ * thousand times what commons-math documents. Checked here on a dense grid from −8 to 40 and at a
+ * few huge arguments against erfc in 120 digits, written out below from its series and continued
+ * fraction. The largest error seen, as a fraction of the allowance, is printed.
  */
 class LogErfcAccuracyTest {
   private static final MathContext MC = new MathContext(120);
@@ -38,8 +38,8 @@ class LogErfcAccuracyTest {
   }
 
   /**
-   * log erfc(x) for x ≥ 8 from the continued fraction erfc(x) = e^{−x²}/√π · K,
-   * K = 1/(x + (1/2)/(x + 1/(x + (3/2)/(x + …)))), evaluated from depth {@code depth} back.
+   * log erfc(x) for x ≥ 8 from the continued fraction erfc(x) = e^{−x²}/√π · K, K = 1/(x + (1/2)/(x
+   * + 1/(x + (3/2)/(x + …)))), evaluated from depth {@code depth} back.
    */
   private static BigDecimal logErfcContinuedFraction(BigDecimal x, int depth) {
     BigDecimal t = x;
@@ -100,7 +100,8 @@ class LogErfcAccuracyTest {
         worstBelow5 = Math.max(worstBelow5, error);
       }
     }
-    System.out.printf("log erfc: largest error %.3g of its allowance (x = %s); largest for 0 < x < 5: %.3g%n",
+    System.out.printf(
+        "log erfc: largest error %.3g of its allowance (x = %s); largest for 0 < x < 5: %.3g%n",
         worstFraction, worstAt, worstBelow5);
     assertThat(failures).isEmpty();
   }

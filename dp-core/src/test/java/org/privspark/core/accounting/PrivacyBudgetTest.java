@@ -36,13 +36,17 @@ class PrivacyBudgetTest {
         .hasMessageContaining("remaining epsilon=0.4");
     assertThat(budget.spent()).isEqualTo(before);
     assertThatThrownBy(() -> budget.spend(new PureDpEvent(0.6)))
-        .isInstanceOfSatisfying(BudgetExhaustedException.class, e -> {
-          assertThat(e.budgetEpsilon()).isEqualTo(1.0);
-          assertThat(e.budgetDelta()).isEqualTo(1e-6);
-          assertThat(e.spentEpsilon()).isEqualTo(before.epsilon());
-          assertThat(e.remainingEpsilon()).isCloseTo(0.4, org.assertj.core.api.Assertions.within(1e-12));
-          assertThat(e.requestedEpsilon()).isCloseTo(1.2, org.assertj.core.api.Assertions.within(1e-12));
-        });
+        .isInstanceOfSatisfying(
+            BudgetExhaustedException.class,
+            e -> {
+              assertThat(e.budgetEpsilon()).isEqualTo(1.0);
+              assertThat(e.budgetDelta()).isEqualTo(1e-6);
+              assertThat(e.spentEpsilon()).isEqualTo(before.epsilon());
+              assertThat(e.remainingEpsilon())
+                  .isCloseTo(0.4, org.assertj.core.api.Assertions.within(1e-12));
+              assertThat(e.requestedEpsilon())
+                  .isCloseTo(1.2, org.assertj.core.api.Assertions.within(1e-12));
+            });
     assertThat(budget.trySpend(new PureDpEvent(0.39))).isTrue();
   }
 
@@ -94,15 +98,17 @@ class PrivacyBudgetTest {
     ExecutorService pool = Executors.newFixedThreadPool(8);
     List<Future<?>> futures = new ArrayList<>();
     for (int t = 0; t < 8; t++) {
-      futures.add(pool.submit(() -> {
-        start.await();
-        for (int i = 0; i < expected; i++) {
-          if (shared.trySpend(event)) {
-            admitted.incrementAndGet();
-          }
-        }
-        return null;
-      }));
+      futures.add(
+          pool.submit(
+              () -> {
+                start.await();
+                for (int i = 0; i < expected; i++) {
+                  if (shared.trySpend(event)) {
+                    admitted.incrementAndGet();
+                  }
+                }
+                return null;
+              }));
     }
     start.countDown();
     for (Future<?> f : futures) {
@@ -115,10 +121,15 @@ class PrivacyBudgetTest {
 
   @Test
   void constructor_badBudget_throwsNamingTheParameter() {
-    assertThatThrownBy(() -> PrivacyBudget.inMemory(0, 1e-6)).hasMessage("epsilon must be finite and > 0; got 0.0");
-    assertThatThrownBy(() -> PrivacyBudget.inMemory(Double.NaN, 1e-6)).hasMessage("epsilon must be finite and > 0; got NaN");
-    assertThatThrownBy(() -> PrivacyBudget.inMemory(1, 1.0)).hasMessage("delta must be in [0.0, 1.0); got 1.0");
-    assertThatThrownBy(() -> PrivacyBudget.inMemory(1, -0.1)).hasMessage("delta must be in [0.0, 1.0); got -0.1");
-    assertThatThrownBy(() -> PrivacyBudget.inMemory(1, 1e-6).trySpend(null)).hasMessage("event must not be null");
+    assertThatThrownBy(() -> PrivacyBudget.inMemory(0, 1e-6))
+        .hasMessage("epsilon must be finite and > 0; got 0.0");
+    assertThatThrownBy(() -> PrivacyBudget.inMemory(Double.NaN, 1e-6))
+        .hasMessage("epsilon must be finite and > 0; got NaN");
+    assertThatThrownBy(() -> PrivacyBudget.inMemory(1, 1.0))
+        .hasMessage("delta must be in [0.0, 1.0); got 1.0");
+    assertThatThrownBy(() -> PrivacyBudget.inMemory(1, -0.1))
+        .hasMessage("delta must be in [0.0, 1.0); got -0.1");
+    assertThatThrownBy(() -> PrivacyBudget.inMemory(1, 1e-6).trySpend(null))
+        .hasMessage("event must not be null");
   }
 }

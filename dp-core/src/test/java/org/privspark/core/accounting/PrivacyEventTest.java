@@ -18,7 +18,8 @@ class PrivacyEventTest {
     assertThat(new ZcdpEvent(0.125).rdp(3.0)).isEqualTo(0.375);
   }
 
-  private static final GaussIntegrator PANEL = new GaussIntegratorFactory().legendreHighPrecision(40, 0, 1);
+  private static final GaussIntegrator PANEL =
+      new GaussIntegratorFactory().legendreHighPrecision(40, 0, 1);
 
   /** D_α(Lap(0, b) ‖ Lap(Δ, b)) by quadrature, split at the kinks 0 and Δ. */
   private static double laplaceRenyiByQuadrature(double b, double sensitivity, double alpha) {
@@ -46,7 +47,8 @@ class PrivacyEventTest {
     for (double b : new double[] {0.5, 1, 3}) {
       for (double alpha : new double[] {1.1, 2, 3.7, 20}) {
         double expected = laplaceRenyiByQuadrature(b, 1, alpha);
-        assertThat(new LaplaceEvent(b, 1).rdp(alpha)).as("b=%s alpha=%s", b, alpha)
+        assertThat(new LaplaceEvent(b, 1).rdp(alpha))
+            .as("b=%s alpha=%s", b, alpha)
             .isCloseTo(expected, within(1e-9 * expected));
       }
     }
@@ -64,7 +66,11 @@ class PrivacyEventTest {
     for (double alpha : new double[] {1.1, 2, 5, 30}) {
       double p = Math.exp(eps) / (1 + Math.exp(eps));
       double q = 1 - p;
-      double direct = Math.log(Math.pow(p, alpha) * Math.pow(q, 1 - alpha) + Math.pow(q, alpha) * Math.pow(p, 1 - alpha)) / (alpha - 1);
+      double direct =
+          Math.log(
+                  Math.pow(p, alpha) * Math.pow(q, 1 - alpha)
+                      + Math.pow(q, alpha) * Math.pow(p, 1 - alpha))
+              / (alpha - 1);
       assertThat(new PureDpEvent(eps).rdp(alpha)).isCloseTo(direct, within(1e-12));
     }
   }
@@ -97,20 +103,28 @@ class PrivacyEventTest {
     PrivacyEvent e = new SampledGaussianEvent(0.01, 1.0, 10);
     RdpAccountant twice = new RdpAccountant().compose(e).compose(e);
     RdpAccountant once = new RdpAccountant().compose(e.times(2));
-    assertThat(twice.epsilon(1e-6).epsilon()).isCloseTo(once.epsilon(1e-6).epsilon(), within(1e-12));
+    assertThat(twice.epsilon(1e-6).epsilon())
+        .isCloseTo(once.epsilon(1e-6).epsilon(), within(1e-12));
   }
 
   @Test
   void constructors_badParameters_throwNamingTheParameter() {
-    assertThatThrownBy(() -> new GaussianEvent(Double.NaN, 1)).hasMessage("sigma must be finite and > 0; got NaN");
-    assertThatThrownBy(() -> new GaussianEvent(1, 0)).hasMessage("l2Sensitivity must be finite and > 0; got 0.0");
-    assertThatThrownBy(() -> new LaplaceEvent(Double.POSITIVE_INFINITY, 1)).hasMessage("scale must be finite and > 0; got Infinity");
-    assertThatThrownBy(() -> new PureDpEvent(-1)).hasMessage("epsilon must be finite and > 0; got -1.0");
+    assertThatThrownBy(() -> new GaussianEvent(Double.NaN, 1))
+        .hasMessage("sigma must be finite and > 0; got NaN");
+    assertThatThrownBy(() -> new GaussianEvent(1, 0))
+        .hasMessage("l2Sensitivity must be finite and > 0; got 0.0");
+    assertThatThrownBy(() -> new LaplaceEvent(Double.POSITIVE_INFINITY, 1))
+        .hasMessage("scale must be finite and > 0; got Infinity");
+    assertThatThrownBy(() -> new PureDpEvent(-1))
+        .hasMessage("epsilon must be finite and > 0; got -1.0");
     assertThatThrownBy(() -> new ZcdpEvent(0)).hasMessage("rho must be finite and > 0; got 0.0");
-    assertThatThrownBy(() -> new ApproximateDpEvent(1, 1)).hasMessage("delta must be in (0.0, 1.0); got 1.0");
-    assertThatThrownBy(() -> new SampledGaussianEvent(0.1, 1, 0)).hasMessage("steps must be >= 1; got 0");
+    assertThatThrownBy(() -> new ApproximateDpEvent(1, 1))
+        .hasMessage("delta must be in (0.0, 1.0); got 1.0");
+    assertThatThrownBy(() -> new SampledGaussianEvent(0.1, 1, 0))
+        .hasMessage("steps must be >= 1; got 0");
     assertThatThrownBy(() -> new SelfComposedEvent(null, 2)).hasMessage("event must not be null");
-    assertThatThrownBy(() -> new ComposedEvent(List.of())).hasMessage("events must hold at least one event; got none");
+    assertThatThrownBy(() -> new ComposedEvent(List.of()))
+        .hasMessage("events must hold at least one event; got none");
   }
 
   @Test
@@ -131,8 +145,10 @@ class PrivacyEventTest {
 
   @Test
   void orderGrid_badOrders_throwNamingTheOrder() {
-    assertThatThrownBy(() -> OrderGrid.of(1.0, 2.0)).hasMessage("orders[0] must be finite and > 1; got 1.0");
-    assertThatThrownBy(() -> OrderGrid.of(3.0, 2.0)).hasMessage("orders must be strictly increasing; got 3.0 then 2.0");
+    assertThatThrownBy(() -> OrderGrid.of(1.0, 2.0))
+        .hasMessage("orders[0] must be finite and > 1; got 1.0");
+    assertThatThrownBy(() -> OrderGrid.of(3.0, 2.0))
+        .hasMessage("orders must be strictly increasing; got 3.0 then 2.0");
     assertThatThrownBy(() -> OrderGrid.parse("2,x")).hasMessageContaining("got 'x'");
     assertThatThrownBy(() -> OrderGrid.of()).hasMessageContaining("at least one order");
   }

@@ -7,14 +7,14 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The DP-SGD MNIST settings (Abadi et al. 2016: 60,000 examples, lots of 256) as published in
- * TensorFlow Privacy's tutorials/README.md: ε at δ = 1e-5 for noise multipliers and epochs, computed
- * there with the classic conversion ε = min_α ε(α) − log δ/(α−1) (Mironov 2017, Prop. 3) on the
- * grid that PrivSpark calls {@code opacus}, with steps = epochs·(60000 // 256), as the tutorial
- * counts them (mnist_dpsgd_tutorial.py: steps_per_epoch = 60000 // batch_size). We get 2.9199 (printed
- * 2.92), 1.1978 (printed 1.20) and 9.7469 (printed 9.74: 0.007 off, which no step-count or grid
- * convention we tried removes, so that row was probably printed by an older accountant). Each
- * figure is checked to within one unit of its last printed digit, then the improved conversion
- * must be tighter.
+ * TensorFlow Privacy's tutorials/README.md: ε at δ = 1e-5 for noise multipliers and epochs,
+ * computed there with the classic conversion ε = min_α ε(α) − log δ/(α−1) (Mironov 2017, Prop. 3)
+ * on the grid that PrivSpark calls {@code opacus}, with steps = epochs·(60000 // 256), as the
+ * tutorial counts them (mnist_dpsgd_tutorial.py: steps_per_epoch = 60000 // batch_size). We get
+ * 2.9199 (printed 2.92), 1.1978 (printed 1.20) and 9.7469 (printed 9.74: 0.007 off, which no
+ * step-count or grid convention we tried removes, so that row was probably printed by an older
+ * accountant). Each figure is checked to within one unit of its last printed digit, then the
+ * improved conversion must be tighter.
  */
 class PublishedDpSgdTableTest {
 
@@ -29,7 +29,8 @@ class PublishedDpSgdTableTest {
 
   @ParameterizedTest(name = "sigma={0}, epochs={1} -> eps={2}")
   @CsvSource({"1.12, 60, 2.92", "0.6, 30, 9.74", "1.2, 10, 1.20"})
-  void tensorflowPrivacyTable_reproducedToPrintedDigits(double sigma, int epochs, double published) {
+  void tensorflowPrivacyTable_reproducedToPrintedDigits(
+      double sigma, int epochs, double published) {
     long steps = epochs * (60000L / 256);
     SampledGaussianEvent event = new SampledGaussianEvent(256.0 / 60000, sigma, steps);
     RdpCurve curve = event.curve(OrderGrid.opacus());

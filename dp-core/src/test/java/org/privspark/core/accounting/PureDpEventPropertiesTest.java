@@ -12,10 +12,10 @@ class PureDpEventPropertiesTest {
 
   @Property(tries = 300)
   void pureDp_rdp_neverExceedsEpsilonNorBunSteinkeBound(
-      @ForAll @DoubleRange(min = 1e-4, max = 20) @Scale(6) double eps, @ForAll @DoubleRange(min = 1.01, max = 1024) double alpha) {
+      @ForAll @DoubleRange(min = 1e-4, max = 20) @Scale(6) double eps,
+      @ForAll @DoubleRange(min = 1.01, max = 1024) double alpha) {
     double rdp = new PureDpEvent(eps).rdp(alpha);
     assertThat(rdp).isBetween(0.0, eps);
     assertThat(rdp).isLessThanOrEqualTo(alpha * eps * eps / 2 * (1 + 1e-12));
   }
-
 }

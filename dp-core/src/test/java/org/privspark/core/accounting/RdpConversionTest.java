@@ -34,8 +34,10 @@ class RdpConversionTest {
    */
   @Test
   void epsilon_gaussianOnFineGrid_givesDpAccountingValue() {
-    OrderGrid fine = OrderGrid.of(IntStream.range(1001, 100000).mapToDouble(i -> 0.001 * i).toArray());
-    RdpAccountant accountant = new RdpAccountant(fine).compose(GaussianEvent.withNoiseMultiplier(4.530877117));
+    OrderGrid fine =
+        OrderGrid.of(IntStream.range(1001, 100000).mapToDouble(i -> 0.001 * i).toArray());
+    RdpAccountant accountant =
+        new RdpAccountant(fine).compose(GaussianEvent.withNoiseMultiplier(4.530877117));
     assertThat(accountant.epsilon(1e-6).epsilon()).isCloseTo(1.0, within(1e-7));
     assertThat(accountant.delta(1.0).delta()).isCloseTo(1e-6, within(1e-12));
   }
@@ -47,8 +49,11 @@ class RdpConversionTest {
    */
   @Test
   void delta_gaussian_liesBetweenAnalyticAndClassicBounds() {
-    OrderGrid grid = OrderGrid.of(IntStream.range(10, 505).mapToDouble(x -> 0.1 * x).filter(a -> a > 1).toArray());
-    RdpAccountant accountant = new RdpAccountant(grid).compose(GaussianEvent.withNoiseMultiplier(1));
+    OrderGrid grid =
+        OrderGrid.of(
+            IntStream.range(10, 505).mapToDouble(x -> 0.1 * x).filter(a -> a > 1).toArray());
+    RdpAccountant accountant =
+        new RdpAccountant(grid).compose(GaussianEvent.withNoiseMultiplier(1));
     for (int i = 0; i < 500; i++) {
       double eps = 0.1 * i;
       double delta = accountant.delta(eps).delta();
@@ -72,7 +77,9 @@ class RdpConversionTest {
           if (eps == 0) {
             assertThat(back).isLessThanOrEqualTo(delta);
           } else {
-            assertThat(back).as("q=%s z=%s delta=%s", q, z, delta).isCloseTo(delta, within(1e-7 * delta));
+            assertThat(back)
+                .as("q=%s z=%s delta=%s", q, z, delta)
+                .isCloseTo(delta, within(1e-7 * delta));
           }
         }
       }
@@ -82,23 +89,36 @@ class RdpConversionTest {
   @Test
   void epsilon_additiveDelta_isTakenOffTheTarget() {
     RdpAccountant plain = new RdpAccountant().compose(GaussianEvent.withNoiseMultiplier(3));
-    RdpAccountant withDelta = new RdpAccountant()
-        .compose(GaussianEvent.withNoiseMultiplier(3))
-        .compose(new ApproximateDpEvent(0.1, 4e-6));
-    // 1e-5 total with 4e-6 additive leaves 6e-6 for the curve, which also grew by the event's ε part.
+    RdpAccountant withDelta =
+        new RdpAccountant()
+            .compose(GaussianEvent.withNoiseMultiplier(3))
+            .compose(new ApproximateDpEvent(0.1, 4e-6));
+    // 1e-5 total with 4e-6 additive leaves 6e-6 for the curve, which also grew by the event's ε
+    // part.
     PrivacyEvent pureOnly = new PureDpEvent(0.1);
-    double expected = new RdpAccountant().compose(GaussianEvent.withNoiseMultiplier(3)).compose(pureOnly).epsilon(6e-6).epsilon();
+    double expected =
+        new RdpAccountant()
+            .compose(GaussianEvent.withNoiseMultiplier(3))
+            .compose(pureOnly)
+            .epsilon(6e-6)
+            .epsilon();
     assertThat(withDelta.epsilon(1e-5).epsilon()).isEqualTo(expected);
     assertThat(withDelta.epsilon(1e-5).delta()).isEqualTo(1e-5);
     assertThat(withDelta.epsilon(1e-5).epsilon()).isGreaterThan(plain.epsilon(1e-5).epsilon());
     // A target δ at or below the additive δ cannot be met through the curve.
-    assertThat(new RdpAccountant().compose(GaussianEvent.withNoiseMultiplier(3)).compose(new ApproximateDpEvent(0.1, 4e-6))
-        .epsilon(3e-6).epsilon()).isInfinite();
+    assertThat(
+            new RdpAccountant()
+                .compose(GaussianEvent.withNoiseMultiplier(3))
+                .compose(new ApproximateDpEvent(0.1, 4e-6))
+                .epsilon(3e-6)
+                .epsilon())
+        .isInfinite();
   }
 
   @Test
   void epsilon_pureEvents_useBasicCompositionWhenTighter() {
-    RdpAccountant a = new RdpAccountant().compose(new LaplaceEvent(10, 1)).compose(new PureDpEvent(0.05));
+    RdpAccountant a =
+        new RdpAccountant().compose(new LaplaceEvent(10, 1)).compose(new PureDpEvent(0.05));
     PrivacyGuarantee g = a.epsilon(0);
     assertThat(g.epsilon()).isCloseTo(0.15, within(1e-15));
     assertThat(g.order()).isInfinite();
@@ -110,20 +130,26 @@ class RdpConversionTest {
 
   @Test
   void epsilon_gaussianWithZeroDelta_isInfinite() {
-    assertThat(new RdpAccountant().compose(GaussianEvent.withNoiseMultiplier(1)).epsilon(0).epsilon()).isInfinite();
+    assertThat(
+            new RdpAccountant().compose(GaussianEvent.withNoiseMultiplier(1)).epsilon(0).epsilon())
+        .isInfinite();
   }
 
   @Test
   void epsilon_badDelta_throwsNamingTheRange() {
     RdpAccountant a = new RdpAccountant();
     assertThatThrownBy(() -> a.epsilon(1.0)).hasMessage("delta must be in [0.0, 1.0); got 1.0");
-    assertThatThrownBy(() -> a.epsilon(Double.NaN)).hasMessage("delta must be in [0.0, 1.0); got NaN");
+    assertThatThrownBy(() -> a.epsilon(Double.NaN))
+        .hasMessage("delta must be in [0.0, 1.0); got NaN");
     assertThatThrownBy(() -> a.delta(-1)).hasMessage("epsilon must be finite and >= 0; got -1.0");
   }
 
   @Test
   void epsilon_interiorOptimum_isNotFlaggedAsEdge() {
-    PrivacyGuarantee g = new RdpAccountant().compose(new SampledGaussianEvent(256.0 / 60000, 1.1, 14062)).epsilon(1e-5);
+    PrivacyGuarantee g =
+        new RdpAccountant()
+            .compose(new SampledGaussianEvent(256.0 / 60000, 1.1, 14062))
+            .epsilon(1e-5);
     assertThat(g.orderAtGridEdge()).isFalse();
     assertThat(g.edgeWarning()).isEmpty();
   }

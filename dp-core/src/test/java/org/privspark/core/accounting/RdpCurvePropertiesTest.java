@@ -12,7 +12,8 @@ class RdpCurvePropertiesTest {
 
   @Property(tries = 2000)
   void addRoundingUp_isNeverBelowExactSumAndAtMostOneUlpAbove(
-      @ForAll @DoubleRange(min = 0, max = 1e6) double a, @ForAll @DoubleRange(min = 0, max = 1e6) double b) {
+      @ForAll @DoubleRange(min = 0, max = 1e6) double a,
+      @ForAll @DoubleRange(min = 0, max = 1e6) double b) {
     double s = RdpCurve.addRoundingUp(a, b);
     BigDecimal exact = new BigDecimal(a).add(new BigDecimal(b));
     assertThat(new BigDecimal(s).compareTo(exact)).isGreaterThanOrEqualTo(0);
@@ -21,7 +22,8 @@ class RdpCurvePropertiesTest {
 
   @Property(tries = 2000)
   void multiplyRoundingUp_isNeverBelowExactProduct(
-      @ForAll @DoubleRange(min = 0, max = 1e3) double v, @ForAll @LongRange(min = 1, max = 1L << 40) long n) {
+      @ForAll @DoubleRange(min = 0, max = 1e3) double v,
+      @ForAll @LongRange(min = 1, max = 1L << 40) long n) {
     double p = RdpCurve.multiplyRoundingUp(v, n);
     BigDecimal exact = new BigDecimal(v).multiply(new BigDecimal(n));
     assertThat(new BigDecimal(p).compareTo(exact)).isGreaterThanOrEqualTo(0);
@@ -35,6 +37,8 @@ class RdpCurvePropertiesTest {
       @ForAll @LongRange(min = 1L << 53, max = Long.MAX_VALUE) long n) {
     double p = RdpCurve.multiplyRoundingUp(v, n);
     BigDecimal exact = new BigDecimal(v).multiply(new BigDecimal(n));
-    assertThat(new BigDecimal(p).compareTo(exact)).as("%s x %s -> %s", v, n, p).isGreaterThanOrEqualTo(0);
+    assertThat(new BigDecimal(p).compareTo(exact))
+        .as("%s x %s -> %s", v, n, p)
+        .isGreaterThanOrEqualTo(0);
   }
 }

@@ -34,7 +34,9 @@ class RdpCurveTest {
   @Test
   void of_negativeOrNaNValue_throwsNamingTheOrder() {
     OrderGrid g = OrderGrid.of(2, 3);
-    assertThatThrownBy(() -> RdpCurve.of(g, new double[] {0.1, Double.NaN})).hasMessage("rdp at order 3.0 must be >= 0; got NaN");
-    assertThatThrownBy(() -> RdpCurve.of(g, new double[] {0.1})).hasMessage("values must have one entry per order (2); got 1");
+    assertThatThrownBy(() -> RdpCurve.of(g, new double[] {0.1, Double.NaN}))
+        .hasMessage("rdp at order 3.0 must be >= 0; got NaN");
+    assertThatThrownBy(() -> RdpCurve.of(g, new double[] {0.1}))
+        .hasMessage("values must have one entry per order (2); got 1");
   }
 }

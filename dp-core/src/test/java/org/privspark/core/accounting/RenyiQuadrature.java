@@ -1,22 +1,23 @@
 package org.privspark.core.accounting;
 
-import org.apache.commons.math3.analysis.integration.gauss.GaussIntegratorFactory;
 import org.apache.commons.math3.analysis.integration.gauss.GaussIntegrator;
+import org.apache.commons.math3.analysis.integration.gauss.GaussIntegratorFactory;
 
 /**
- * An independent, slow reference for the sampled Gaussian's RDP: numerical integration of
- * A_α = ∫ μ₀(z) (1 − q + q e^{(2z−1)/(2σ²)})^α dz, written straight from the definition in
- * Mironov, Talwar &amp; Zhang 2019 and sharing no code with {@link SampledGaussianRdp}.
+ * An independent, slow reference for the sampled Gaussian's RDP: numerical integration of A_α = ∫
+ * μ₀(z) (1 − q + q e^{(2z−1)/(2σ²)})^α dz, written straight from the definition in Mironov, Talwar
+ * &amp; Zhang 2019 and sharing no code with {@link SampledGaussianRdp}.
  *
- * <p>To keep full relative precision when A_α − 1 is tiny, it integrates the non-negative
- * function μ₀(z)·[(1+u)^α − 1 − αu] with u = q·expm1((2z−1)/(2σ²)), whose integral is A_α − 1
- * because ∫μ₀·u = 0 (convexity makes the integrand ≥ 0: no cancellation). Everything runs in log
- * space, so orders of 256 at σ = 0.1 (A_α ≈ e^{3·10⁶}) are fine. Composite 32-point Gauss–Legendre
- * on panels of width σ/4 over [−60σ, α + 60σ], which holds all of the mass: the integrand is a
- * mixture of Gaussians of width σ centred in [0, α].
+ * <p>To keep full relative precision when A_α − 1 is tiny, it integrates the non-negative function
+ * μ₀(z)·[(1+u)^α − 1 − αu] with u = q·expm1((2z−1)/(2σ²)), whose integral is A_α − 1 because ∫μ₀·u
+ * = 0 (convexity makes the integrand ≥ 0: no cancellation). Everything runs in log space, so orders
+ * of 256 at σ = 0.1 (A_α ≈ e^{3·10⁶}) are fine. Composite 32-point Gauss–Legendre on panels of
+ * width σ/4 over [−60σ, α + 60σ], which holds all of the mass: the integrand is a mixture of
+ * Gaussians of width σ centred in [0, α].
  */
 final class RenyiQuadrature {
-  private static final GaussIntegrator RULE = new GaussIntegratorFactory().legendreHighPrecision(32, -1, 1);
+  private static final GaussIntegrator RULE =
+      new GaussIntegratorFactory().legendreHighPrecision(32, -1, 1);
 
   private RenyiQuadrature() {}
 
@@ -52,7 +53,10 @@ final class RenyiQuadrature {
       sum = s;
     }
     double logAMinus1 = max + Math.log(sum);
-    double logA = logAMinus1 > 0 ? logAMinus1 + Math.log1p(Math.exp(-logAMinus1)) : Math.log1p(Math.exp(logAMinus1));
+    double logA =
+        logAMinus1 > 0
+            ? logAMinus1 + Math.log1p(Math.exp(-logAMinus1))
+            : Math.log1p(Math.exp(logAMinus1));
     return logA / (alpha - 1);
   }
 
@@ -70,7 +74,10 @@ final class RenyiQuadrature {
       double logU = Math.log(q) + t + Math.log1p(-Math.exp(-t));
       double log1pU = logU > 30 ? logU + Math.log1p(Math.exp(-logU)) : Math.log1p(Math.exp(logU));
       double a = alpha * log1pU;
-      double logOnePlusAlphaU = logU > 30 ? Math.log(alpha) + logU + Math.log1p(Math.exp(-logU) / alpha) : Math.log1p(alpha * Math.exp(logU));
+      double logOnePlusAlphaU =
+          logU > 30
+              ? Math.log(alpha) + logU + Math.log1p(Math.exp(-logU) / alpha)
+              : Math.log1p(alpha * Math.exp(logU));
       return a + Math.log1p(-Math.exp(logOnePlusAlphaU - a));
     }
     double u = q * Math.expm1(t);

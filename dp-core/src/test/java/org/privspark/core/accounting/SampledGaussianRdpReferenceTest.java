@@ -10,11 +10,11 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The subsampled Gaussian's RDP is never below its exact value, checked against high-precision
- * references that share no code with it ({@link SampledGaussianReference}: the binomial
- * expansion in 80 digits at integer orders, a 50-digit trapezoidal quadrature at any order), over
- * a wide range of sampling rates, noise multipliers and orders, including the large orders and
- * large αq where the fractional series once understated (a hostile review: ε(1000.5) at q = 0.03,
- * σ = 100 came out 0.17% low, below ε(1000)).
+ * references that share no code with it ({@link SampledGaussianReference}: the binomial expansion
+ * in 80 digits at integer orders, a 50-digit trapezoidal quadrature at any order), over a wide
+ * range of sampling rates, noise multipliers and orders, including the large orders and large αq
+ * where the fractional series once understated (a hostile review: ε(1000.5) at q = 0.03, σ = 100
+ * came out 0.17% low, below ε(1000)).
  */
 class SampledGaussianRdpReferenceTest {
   private static final MathContext DIGITS = MathContext.DECIMAL64;
@@ -26,13 +26,15 @@ class SampledGaussianRdpReferenceTest {
     assertThat(exact.round(new MathContext(12))).isEqualByComparingTo("4.51560904478e-5");
     double rdp = SampledGaussianRdp.rdp(0.03, 100, 1000.5);
     assertThat(HighPrecision.atLeast(rdp, exact)).as("rdp %s vs exact %s", rdp, exact).isTrue();
-    assertThat(rdp).isBetween(SampledGaussianRdp.rdp(0.03, 100, 1000), SampledGaussianRdp.rdp(0.03, 100, 1001));
+    assertThat(rdp)
+        .isBetween(
+            SampledGaussianRdp.rdp(0.03, 100, 1000), SampledGaussianRdp.rdp(0.03, 100, 1001));
     assertThat(rdp / exact.doubleValue() - 1).isLessThan(1e-9);
   }
 
   /**
-   * End to end, as the review ran it: grid {1000, 1000.5, 1001}, 500 steps, δ = 1e-10. The accountant
-   * reported ε = 0.037665 at order 1000.5; the exact curve gives 0.037700.
+   * End to end, as the review ran it: grid {1000, 1000.5, 1001}, 500 steps, δ = 1e-10. The
+   * accountant reported ε = 0.037665 at order 1000.5; the exact curve gives 0.037700.
    */
   @Test
   void epsilonOf_reviewersGrid_notBelowTheEpsilonOfTheExactCurve() {
@@ -41,10 +43,13 @@ class SampledGaussianRdpReferenceTest {
     double[] exactCurve = new double[3];
     for (int i = 0; i < 3; i++) {
       // The exact 500·ε(α), moved to the double at or above it.
-      BigDecimal total = SampledGaussianReference.rdp(0.03, 100, grid.order(i)).multiply(BigDecimal.valueOf(500));
+      BigDecimal total =
+          SampledGaussianReference.rdp(0.03, 100, grid.order(i)).multiply(BigDecimal.valueOf(500));
       exactCurve[i] = atOrAbove(total);
     }
-    double exact = RdpConversion.epsilon(RdpCurve.of(grid, exactCurve), 0, Double.POSITIVE_INFINITY, 1e-10).epsilon();
+    double exact =
+        RdpConversion.epsilon(RdpCurve.of(grid, exactCurve), 0, Double.POSITIVE_INFINITY, 1e-10)
+            .epsilon();
     double reported = RdpAccountant.epsilonOf(event, 1e-10, grid).epsilon();
     assertThat(exact).isCloseTo(0.037700, org.assertj.core.api.Assertions.within(1e-6));
     assertThat(reported).isGreaterThanOrEqualTo(exact);
@@ -59,8 +64,8 @@ class SampledGaussianRdpReferenceTest {
   /**
    * A grid of settings from q = 1e-6 to 0.99, σ = 0.5 to 100 and orders 1.1 to 1000.5 (fractional)
    * and 2 to 256 (integer): every value at or above the reference, and within a relative 1e-6 of it
-   * (most within 1e-12; the widest margins are where the fractional series cancel most, large σ
-   * and α near 1). The largest overestimate is printed.
+   * (most within 1e-12; the widest margins are where the fractional series cancel most, large σ and
+   * α near 1). The largest overestimate is printed.
    */
   @Test
   void rdp_wideScan_neverBelowTheHighPrecisionReference() {
@@ -73,9 +78,10 @@ class SampledGaussianRdpReferenceTest {
     for (double q : rates) {
       for (double sigma : multipliers) {
         for (double order : orders) {
-          BigDecimal exact = order == Math.rint(order)
-              ? SampledGaussianReference.integerRdp(q, sigma, (int) order)
-              : SampledGaussianReference.rdp(q, sigma, order);
+          BigDecimal exact =
+              order == Math.rint(order)
+                  ? SampledGaussianReference.integerRdp(q, sigma, (int) order)
+                  : SampledGaussianReference.rdp(q, sigma, order);
           double rdp = SampledGaussianRdp.rdp(q, sigma, order);
           String setting = "q=" + q + " sigma=" + sigma + " order=" + order;
           if (!HighPrecision.atLeast(rdp, exact)) {

@@ -6,24 +6,24 @@ import java.math.RoundingMode;
 
 /**
  * High-precision reference values of the sampled Gaussian's RDP, sharing no code with {@link
- * SampledGaussianRdp}, to check that it never understates: a double at or above one of these
- * values is at or above the exact ε(α) (they are within 1e-30 relative of it, far closer than any
- * double the accountant returns, whose rounding margins are at least 2^-52).
+ * SampledGaussianRdp}, to check that it never understates: a double at or above one of these values
+ * is at or above the exact ε(α) (they are within 1e-30 relative of it, far closer than any double
+ * the accountant returns, whose rounding margins are at least 2^-52).
  *
- * <p><b>Integer α</b>: A_α = Σ_k C(α,k)(1−q)^{α−k} q^k e^{(k²−k)/(2σ²)} (Mironov, Talwar &amp; Zhang
- * 2019, §3.3) in 80 digits.
+ * <p><b>Integer α</b>: A_α = Σ_k C(α,k)(1−q)^{α−k} q^k e^{(k²−k)/(2σ²)} (Mironov, Talwar &amp;
+ * Zhang 2019, §3.3) in 80 digits.
  *
- * <p><b>Any α</b>: the trapezoidal rule, in 50 digits, on A_α − 1 = ∫ F with F = μ₀(z)·[(1+u)^α −
- * 1 − αu], u = q(e^{(2z−1)/(2σ²)} − 1), which is ≥ 0 (convexity) and integrates to A_α − 1 because
+ * <p><b>Any α</b>: the trapezoidal rule, in 50 digits, on A_α − 1 = ∫ F with F = μ₀(z)·[(1+u)^α − 1
+ * − αu], u = q(e^{(2z−1)/(2σ²)} − 1), which is ≥ 0 (convexity) and integrates to A_α − 1 because
  * ∫μ₀u = 0, so nothing cancels. F is analytic in the strip |Im z| &lt; πσ²/2 (there 1 + u keeps a
- * positive real part, so the principal power is analytic), and on a line Im z = y in it
- * |F(x + iy)| ≤ e^{y²/(2σ²)}·μ₀(x)·((1 + u(x))^α + 1 + αq(1 + e^{(2x−1)/(2σ²)})), whose integral
- * is e^{y²/(2σ²)}·(A_α + 1 + 2αq). For such functions the trapezoidal rule with step h errs by at
- * most 2M/(e^{2πd/h} − 1) (Trefethen &amp; Weideman 2014, "The exponentially convergent trapezoidal
+ * positive real part, so the principal power is analytic), and on a line Im z = y in it |F(x + iy)|
+ * ≤ e^{y²/(2σ²)}·μ₀(x)·((1 + u(x))^α + 1 + αq(1 + e^{(2x−1)/(2σ²)})), whose integral is
+ * e^{y²/(2σ²)}·(A_α + 1 + 2αq). For such functions the trapezoidal rule with step h errs by at most
+ * 2M/(e^{2πd/h} − 1) (Trefethen &amp; Weideman 2014, "The exponentially convergent trapezoidal
  * rule", Thm. 5.1), M the largest of those integrals for |y| &lt; d. With h = σ²/16 below σ = 4 and
  * σ/4 above, and d = min(1.4σ², 8πσ), e^{d²/(2σ²) − 2πd/h} is below e^-125, so the error is below
- * 1e-50·(A_α + 1 + 2αq). The integral is cut to [−40σ, α + 40σ]: outside, (1 + u)^α is below
- * 2^α times (1 − q)^α or (q·e^{(2z−1)/(2σ²)})^α, whose μ₀-weighted tails are e^-800 of their total
+ * 1e-50·(A_α + 1 + 2αq). The integral is cut to [−40σ, α + 40σ]: outside, (1 + u)^α is below 2^α
+ * times (1 − q)^α or (q·e^{(2z−1)/(2σ²)})^α, whose μ₀-weighted tails are e^-800 of their total
  * mass, at most A_α (negligible for the orders used here, up to about 1000). Nodes whose
  * double-precision log-integrand is more than 90 below the largest are skipped (fewer than 1e6 of
  * them, each below e^-90 of the largest node).
@@ -57,11 +57,19 @@ final class SampledGaussianReference {
     BigDecimal binomial = BigDecimal.ONE;
     for (int k = 0; k <= alpha; k++) {
       if (k > 0) {
-        binomial = binomial.multiply(BigDecimal.valueOf(alpha - k + 1)).divide(BigDecimal.valueOf(k), EXACT);
+        binomial =
+            binomial
+                .multiply(BigDecimal.valueOf(alpha - k + 1))
+                .divide(BigDecimal.valueOf(k), EXACT);
       }
       BigDecimal exponent = BigDecimal.valueOf((long) k * k - k).divide(twoSigmaSquared, EXACT);
-      sum = sum.add(binomial.multiply(oneMinusQ.pow(alpha - k, EXACT), EXACT).multiply(bq.pow(k, EXACT), EXACT)
-          .multiply(HighPrecision.exp(exponent), EXACT), EXACT);
+      sum =
+          sum.add(
+              binomial
+                  .multiply(oneMinusQ.pow(alpha - k, EXACT), EXACT)
+                  .multiply(bq.pow(k, EXACT), EXACT)
+                  .multiply(HighPrecision.exp(exponent), EXACT),
+              EXACT);
     }
     return HighPrecision.log(sum).divide(BigDecimal.valueOf(alpha - 1), EXACT);
   }
@@ -100,7 +108,8 @@ final class SampledGaussianReference {
     BigDecimal z = new BigDecimal(lo).add(bh.multiply(BigDecimal.valueOf(first)));
     BigDecimal ew = exp(z.multiply(TWO).subtract(BigDecimal.ONE).divide(twoSigmaSq, MC));
     BigDecimal gauss = exp(z.multiply(z).negate().divide(twoSigmaSq, MC));
-    BigDecimal tau = exp(z.multiply(bh).multiply(TWO).add(bh.multiply(bh)).negate().divide(twoSigmaSq, MC));
+    BigDecimal tau =
+        exp(z.multiply(bh).multiply(TWO).add(bh.multiply(bh)).negate().divide(twoSigmaSq, MC));
     BigDecimal rho = exp(bh.multiply(TWO).divide(twoSigmaSq, MC));
     BigDecimal kappa = exp(bh.multiply(bh).multiply(TWO).negate().divide(twoSigmaSq, MC));
     BigDecimal sum = BigDecimal.ZERO;
@@ -118,8 +127,8 @@ final class SampledGaussianReference {
   }
 
   /**
-   * (1+u)^α − 1 − αu: directly when α|u| ≥ 1e-6 (the subtraction then costs at most 13 of the
-   * fifty digits), else by the binomial series Σ_{k≥2} C(α,k) u^k, whose terms shrink by α|u|.
+   * (1+u)^α − 1 − αu: directly when α|u| ≥ 1e-6 (the subtraction then costs at most 13 of the fifty
+   * digits), else by the binomial series Σ_{k≥2} C(α,k) u^k, whose terms shrink by α|u|.
    */
   private static BigDecimal convexRemainder(BigDecimal alpha, BigDecimal u) {
     if (u.signum() == 0) {
@@ -133,8 +142,10 @@ final class SampledGaussianReference {
     BigDecimal term = alphaU; // C(α,1) u
     BigDecimal sum = BigDecimal.ZERO;
     for (int k = 2; ; k++) {
-      term = term.multiply(alpha.subtract(BigDecimal.valueOf(k - 1)), MC).multiply(u, MC)
-          .divide(BigDecimal.valueOf(k), MC);
+      term =
+          term.multiply(alpha.subtract(BigDecimal.valueOf(k - 1)), MC)
+              .multiply(u, MC)
+              .divide(BigDecimal.valueOf(k), MC);
       sum = sum.add(term, MC);
       if (term.signum() == 0 || term.abs().compareTo(sum.abs().movePointLeft(52)) < 0) {
         return sum;

@@ -12,18 +12,18 @@ import org.privspark.core.noise.KeyedStreamSource;
 import org.privspark.core.noise.Secret;
 
 /**
- * {@link AggregationPlan#accuracy} against simulation: releases of one group whose exact
- * quantities are known, noised by the plan's own mechanisms, estimated by the plan's own
- * derivations. The predicted noise std must match the empirical spread and the 95% intervals
- * must cover the exact values.
+ * {@link AggregationPlan#accuracy} against simulation: releases of one group whose exact quantities
+ * are known, noised by the plan's own mechanisms, estimated by the plan's own derivations. The
+ * predicted noise std must match the empirical spread and the 95% intervals must cover the exact
+ * values.
  *
  * <p><b>False failures.</b> With N = 4,000 releases per statistic: a variance ratio outside the
  * chi-square interval at 1 − 10^-6 (two-sided, N degrees of freedom; exact for Gaussian noise and
  * within it for the heavier-tailed Laplace only to first order, so Laplace checks use the looser
  * ±15%, about 6 standard errors of the sample variance of Laplace noise), and coverage below the
  * binomial(N, 0.95) quantile at 10^-6 (or, for the count, whose interval is exact, above the
- * binomial(N, 0.96) quantile at 1 − 10^-6). At most 18·10^-6 in all. The
- * secret is fixed, so the outcome is reproducible.
+ * binomial(N, 0.96) quantile at 1 − 10^-6). At most 18·10^-6 in all. The secret is fixed, so the
+ * outcome is reproducible.
  */
 class AccuracyPredictionTest {
   static final int N = 4_000;
@@ -40,7 +40,9 @@ class AccuracyPredictionTest {
     };
   }
 
-  /** A group of 500 rows: values 20, 40, 60, 80, 100 a hundred times each (mean 60, variance 800). */
+  /**
+   * A group of 500 rows: values 20, 40, 60, 80, 100 a hundred times each (mean 60, variance 800).
+   */
   static double exact(Quantity q) {
     return switch (q.kind()) {
       case ROWS, UNITS -> ROWS;
@@ -61,15 +63,34 @@ class AccuracyPredictionTest {
   @Test
   void gaussian_predictedStdMatchesSpread_andIntervalsCover() {
     ChiSquaredDistribution chi = new ChiSquaredDistribution(N);
-    check(NoiseKind.GAUSSIAN, Math.max(1 - chi.inverseCumulativeProbability(5e-7) / N,
-        chi.inverseCumulativeProbability(1 - 5e-7) / N - 1));
+    check(
+        NoiseKind.GAUSSIAN,
+        Math.max(
+            1 - chi.inverseCumulativeProbability(5e-7) / N,
+            chi.inverseCumulativeProbability(1 - 5e-7) / N - 1));
   }
 
   private void check(NoiseKind kind, double varianceTolerance) {
-    List<Statistic> stats = List.of(new BoundedCount(), new BoundedSum("v", 0, 100), new BoundedMean("v", 0, 100),
-        new BoundedVariance("v", 0, 100, false));
-    AggregationPlan plan = AggregationPlanner.plan(new AggregationRequest(stats, Collections.nCopies(4, 1.0), false, 1,
-        1, 3, 2.0, 1e-6, kind, null, AccuracyPredictionTest::unitBound));
+    List<Statistic> stats =
+        List.of(
+            new BoundedCount(),
+            new BoundedSum("v", 0, 100),
+            new BoundedMean("v", 0, 100),
+            new BoundedVariance("v", 0, 100, false));
+    AggregationPlan plan =
+        AggregationPlanner.plan(
+            new AggregationRequest(
+                stats,
+                Collections.nCopies(4, 1.0),
+                false,
+                1,
+                1,
+                3,
+                2.0,
+                1e-6,
+                kind,
+                null,
+                AccuracyPredictionTest::unitBound));
     QueryAccuracy predicted = plan.accuracy(ROWS);
     int count = plan.measurements().size();
     double[][] estimates = new double[stats.size()][N];
@@ -78,8 +99,11 @@ class AccuracyPredictionTest {
       NoisyValue[] measured = new NoisyValue[count];
       for (int i = 0; i < count; i++) {
         PlannedMeasurement m = plan.measurements().get(i);
-        measured[i] = m.mechanism().release(exact(m.quantity()),
-            KeyedStreamSource.forCell(SECRET, kind + "|" + m.name() + "|" + r));
+        measured[i] =
+            m.mechanism()
+                .release(
+                    exact(m.quantity()),
+                    KeyedStreamSource.forCell(SECRET, kind + "|" + m.name() + "|" + r));
       }
       for (int s = 0; s < stats.size(); s++) {
         Estimate e = plan.estimate(s, measured);
@@ -89,10 +113,14 @@ class AccuracyPredictionTest {
     }
     int minimum = new BinomialDistribution(N, 0.95).inverseCumulativeProbability(1e-6);
     for (int s = 0; s < stats.size(); s++) {
-      assertThat(covered[s]).as("%s %s: intervals covering, of %d", kind, stats.get(s), N).isGreaterThanOrEqualTo(minimum);
+      assertThat(covered[s])
+          .as("%s %s: intervals covering, of %d", kind, stats.get(s), N)
+          .isGreaterThanOrEqualTo(minimum);
       if (s == 0) { // the count's interval is the noise's exact one: not wider than it needs to be
         int maximum = new BinomialDistribution(N, 0.96).inverseCumulativeProbability(1 - 1e-6);
-        assertThat(covered[s]).as("%s count: intervals covering, of %d", kind, N).isLessThanOrEqualTo(maximum);
+        assertThat(covered[s])
+            .as("%s count: intervals covering, of %d", kind, N)
+            .isLessThanOrEqualTo(maximum);
       }
       if (s < 2) { // counts and sums are linear in the noise: the predicted std is exact
         double sq = 0;
@@ -100,7 +128,8 @@ class AccuracyPredictionTest {
           sq += (v - TRUTH[s]) * (v - TRUTH[s]);
         }
         double ratio = sq / N / Math.pow(predicted.statistics().get(s).noiseStd(), 2);
-        assertThat(ratio).as("%s %s: empirical / predicted variance", kind, stats.get(s))
+        assertThat(ratio)
+            .as("%s %s: empirical / predicted variance", kind, stats.get(s))
             .isBetween(1 - varianceTolerance, 1 + varianceTolerance);
       }
     }

@@ -24,17 +24,33 @@ class AutoNoiseTest {
   }
 
   static NoiseKind chosen(boolean threeStatistics, double delta, boolean privateGroups, long l0) {
-    List<Statistic> stats = threeStatistics
-        ? List.of(new BoundedCount(), new BoundedSum("v", 0, 100), new BoundedMean("v", 0, 100))
-        : List.of(new BoundedCount());
-    return AggregationPlanner.plan(new AggregationRequest(stats, Collections.nCopies(stats.size(), 1.0), privateGroups,
-        1, 1, l0, 1.0, delta, NoiseKind.AUTO, null, AutoNoiseTest::unitBound)).noise();
+    List<Statistic> stats =
+        threeStatistics
+            ? List.of(new BoundedCount(), new BoundedSum("v", 0, 100), new BoundedMean("v", 0, 100))
+            : List.of(new BoundedCount());
+    return AggregationPlanner.plan(
+            new AggregationRequest(
+                stats,
+                Collections.nCopies(stats.size(), 1.0),
+                privateGroups,
+                1,
+                1,
+                l0,
+                1.0,
+                delta,
+                NoiseKind.AUTO,
+                null,
+                AutoNoiseTest::unitBound))
+        .noise();
   }
 
-  @ParameterizedTest(name = "three statistics {0}, delta {1}, private groups {2}: Gaussian from L0 = {3}")
+  @ParameterizedTest(
+      name = "three statistics {0}, delta {1}, private groups {2}: Gaussian from L0 = {3}")
   @CsvSource({
-      "false, 1e-6, false, 11", "false, 1e-6, true, 4", "false, 1e-9, false, 17", "false, 1e-9, true, 6",
-      "true, 1e-6, false, 6", "true, 1e-6, true, 4", "true, 1e-9, false, 9", "true, 1e-9, true, 6"})
+    "false, 1e-6, false, 11", "false, 1e-6, true, 4", "false, 1e-9, false, 17",
+        "false, 1e-9, true, 6",
+    "true, 1e-6, false, 6", "true, 1e-6, true, 4", "true, 1e-9, false, 9", "true, 1e-9, true, 6"
+  })
   void switchesToGaussianAt(boolean three, double delta, boolean privateGroups, long l0) {
     assertThat(chosen(three, delta, privateGroups, l0 - 1)).isEqualTo(NoiseKind.LAPLACE);
     assertThat(chosen(three, delta, privateGroups, l0)).isEqualTo(NoiseKind.GAUSSIAN);

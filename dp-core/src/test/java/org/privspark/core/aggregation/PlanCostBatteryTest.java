@@ -1,7 +1,6 @@
 package org.privspark.core.aggregation;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -10,9 +9,17 @@ import org.privspark.core.accounting.RdpAccountant;
 
 /** Random requests against the planner: no plan ever costs more than it was asked for. */
 class PlanCostBatteryTest {
-  static AggregationRequest req(List<Statistic> s, List<Double> w, boolean pg, double sw, double eps, double delta,
-      NoiseKind noise, long l0) {
-    return new AggregationRequest(s, w, pg, sw, 1, l0, eps, delta, noise, null, AggregationPlannerTest::unitBound);
+  static AggregationRequest req(
+      List<Statistic> s,
+      List<Double> w,
+      boolean pg,
+      double sw,
+      double eps,
+      double delta,
+      NoiseKind noise,
+      long l0) {
+    return new AggregationRequest(
+        s, w, pg, sw, 1, l0, eps, delta, noise, null, AggregationPlannerTest::unitBound);
   }
 
   /**
@@ -32,14 +39,15 @@ class PlanCostBatteryTest {
       for (int i = 0; i < n; i++) {
         double lo = -Math.pow(10, rnd.nextInt(8)) * rnd.nextDouble();
         double hi = lo + Math.pow(10, rnd.nextInt(8) - 3) + rnd.nextDouble();
-        Statistic st = switch (rnd.nextInt(6)) {
-          case 0 -> new BoundedCount();
-          case 1 -> new BoundedSum("c" + i, lo, hi);
-          case 2 -> new BoundedMean("c" + i, lo, hi);
-          case 3 -> new BoundedVariance("c" + i, lo, hi, rnd.nextBoolean());
-          case 4 -> new DistinctUnitCount();
-          default -> new Histogram("c" + i, new double[] {lo, (lo + hi) / 2, hi});
-        };
+        Statistic st =
+            switch (rnd.nextInt(6)) {
+              case 0 -> new BoundedCount();
+              case 1 -> new BoundedSum("c" + i, lo, hi);
+              case 2 -> new BoundedMean("c" + i, lo, hi);
+              case 3 -> new BoundedVariance("c" + i, lo, hi, rnd.nextBoolean());
+              case 4 -> new DistinctUnitCount();
+              default -> new Histogram("c" + i, new double[] {lo, (lo + hi) / 2, hi});
+            };
         if (s.contains(st)) {
           continue;
         }
@@ -52,7 +60,9 @@ class PlanCostBatteryTest {
       boolean pg = rnd.nextBoolean();
       long l0 = 1 + rnd.nextInt(50);
       double sw = Math.exp(rnd.nextGaussian());
-      String desc = k + " eps=" + eps + " delta=" + delta + " pg=" + pg + " l0=" + l0 + " sw=" + sw + " w=" + w + " s=" + s;
+      String desc =
+          k + " eps=" + eps + " delta=" + delta + " pg=" + pg + " l0=" + l0 + " sw=" + sw + " w="
+              + w + " s=" + s;
       try {
         AggregationRequest r = req(s, w, pg, sw, eps, delta, k, l0);
         AggregationPlan p = AggregationPlanner.plan(r);
@@ -72,7 +82,8 @@ class PlanCostBatteryTest {
           } catch (IllegalArgumentException e2) {
             laplacePlans = false;
           }
-          org.assertj.core.api.Assertions.assertThat(laplacePlans).as("AUTO refused what Laplace plans: " + desc)
+          org.assertj.core.api.Assertions.assertThat(laplacePlans)
+              .as("AUTO refused what Laplace plans: " + desc)
               .isFalse();
         }
       }

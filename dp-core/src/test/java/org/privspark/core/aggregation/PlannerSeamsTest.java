@@ -7,13 +7,27 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * The seams of the aggregation planner found by the hostile review of issue 14; each test failed
- * on the reviewed snapshot (cfbe761). All exact.
+ * The seams of the aggregation planner found by the hostile review of issue 14; each test failed on
+ * the reviewed snapshot (cfbe761). All exact.
  */
 class PlannerSeamsTest {
-  static AggregationRequest request(List<Statistic> s, List<Double> w, boolean privateGroups, double selectionWeight,
+  static AggregationRequest request(
+      List<Statistic> s,
+      List<Double> w,
+      boolean privateGroups,
+      double selectionWeight,
       NoiseKind noise) {
-    return new AggregationRequest(s, w, privateGroups, selectionWeight, 1, 5, 1.0, 1e-6, noise, null,
+    return new AggregationRequest(
+        s,
+        w,
+        privateGroups,
+        selectionWeight,
+        1,
+        5,
+        1.0,
+        1e-6,
+        noise,
+        null,
         AggregationPlannerTest::unitBound);
   }
 
@@ -23,27 +37,39 @@ class PlannerSeamsTest {
    */
   @Test
   void explain_ofAVarianceWithWideFiniteBounds_isFinite() {
-    AggregationPlan plan = AggregationPlanner.plan(request(
-        List.of(new BoundedVariance("v", -1e153, 1e153, false)), List.of(1.0), false, 1, NoiseKind.LAPLACE));
+    AggregationPlan plan =
+        AggregationPlanner.plan(
+            request(
+                List.of(new BoundedVariance("v", -1e153, 1e153, false)),
+                List.of(1.0),
+                false,
+                1,
+                NoiseKind.LAPLACE));
     assertThat(plan.accuracy(1000).statistics().get(0).noiseStd()).isNotNaN();
   }
 
   /**
-   * BoundedMean.java:106: sq(std_S) overflows for std_S ≈ 1.4e294 (bounds [1e300, 1.0000001e300],
-   * w = 5e292), so the predicted and the released noise std are +∞, while the interval is ±2.9e291.
+   * BoundedMean.java:106: sq(std_S) overflows for std_S ≈ 1.4e294 (bounds [1e300, 1.0000001e300], w
+   * = 5e292), so the predicted and the released noise std are +∞, while the interval is ±2.9e291.
    */
   @Test
   void meanNoiseStd_doesNotOverflow_whenItsSquareWould() {
-    AggregationPlan plan = AggregationPlanner.plan(request(
-        List.of(new BoundedMean("v", 1e300, 1.0000001e300)), List.of(1.0), false, 1, NoiseKind.LAPLACE));
+    AggregationPlan plan =
+        AggregationPlanner.plan(
+            request(
+                List.of(new BoundedMean("v", 1e300, 1.0000001e300)),
+                List.of(1.0),
+                false,
+                1,
+                NoiseKind.LAPLACE));
     QueryAccuracy.StatisticAccuracy a = plan.accuracy(1000).statistics().get(0);
     assertThat(a.halfWidth95()).isFinite();
     assertThat(a.noiseStd()).isFinite();
   }
 
   /**
-   * Quantiles.java:378 (and PrivateAggregation.quantiles): (upper − lower)·0 = ∞·0 = NaN for
-   * bounds whose width overflows; the histogram's edges are [NaN, ∞, …, ∞, upper].
+   * Quantiles.java:378 (and PrivateAggregation.quantiles): (upper − lower)·0 = ∞·0 = NaN for bounds
+   * whose width overflows; the histogram's edges are [NaN, ∞, …, ∞, upper].
    */
   @Test
   void quantileEdges_areFiniteForFiniteBounds_orTheStatisticIsRefused() {
@@ -58,16 +84,38 @@ class PlannerSeamsTest {
   }
 
   /**
-   * AggregationPlanner.java:70-75: AUTO plans both kinds; an infeasible Gaussian plan (ε = 0.01,
-   * δ = 1e-10: the selection's σ/Δ leaves the mechanism's range) throws, though Laplace plans.
+   * AggregationPlanner.java:70-75: AUTO plans both kinds; an infeasible Gaussian plan (ε = 0.01, δ
+   * = 1e-10: the selection's σ/Δ leaves the mechanism's range) throws, though Laplace plans.
    */
   @Test
   void auto_fallsBackToLaplace_whenGaussianCannotBePlanned() {
-    AggregationRequest laplace = new AggregationRequest(AggregationPlannerTest.BENCHMARK, List.of(1.0, 1.0, 1.0), true,
-        1, 1, 5, 0.01, 1e-10, NoiseKind.LAPLACE, null, AggregationPlannerTest::unitBound);
+    AggregationRequest laplace =
+        new AggregationRequest(
+            AggregationPlannerTest.BENCHMARK,
+            List.of(1.0, 1.0, 1.0),
+            true,
+            1,
+            1,
+            5,
+            0.01,
+            1e-10,
+            NoiseKind.LAPLACE,
+            null,
+            AggregationPlannerTest::unitBound);
     AggregationPlanner.plan(laplace).event();
-    AggregationRequest auto = new AggregationRequest(AggregationPlannerTest.BENCHMARK, List.of(1.0, 1.0, 1.0), true,
-        1, 1, 5, 0.01, 1e-10, NoiseKind.AUTO, null, AggregationPlannerTest::unitBound);
+    AggregationRequest auto =
+        new AggregationRequest(
+            AggregationPlannerTest.BENCHMARK,
+            List.of(1.0, 1.0, 1.0),
+            true,
+            1,
+            1,
+            5,
+            0.01,
+            1e-10,
+            NoiseKind.AUTO,
+            null,
+            AggregationPlannerTest::unitBound);
     assertThat(AggregationPlanner.plan(auto).noise()).isEqualTo(NoiseKind.LAPLACE);
   }
 
@@ -77,12 +125,30 @@ class PlannerSeamsTest {
    */
   @Test
   void weightsWhoseSumOverflows_areRefusedNamingTheWeights() {
-    assertThatThrownBy(() -> AggregationPlanner.plan(request(AggregationPlannerTest.BENCHMARK,
-        List.of(1e308, 1e308, 1e308), false, 1, NoiseKind.LAPLACE)).event())
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("weight");
-    assertThatThrownBy(() -> AggregationPlanner.plan(request(AggregationPlannerTest.BENCHMARK,
-        List.of(1.0, 1.0, 1.0), true, Double.MIN_VALUE, NoiseKind.LAPLACE)).event())
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("selectionWeight");
+    assertThatThrownBy(
+            () ->
+                AggregationPlanner.plan(
+                        request(
+                            AggregationPlannerTest.BENCHMARK,
+                            List.of(1e308, 1e308, 1e308),
+                            false,
+                            1,
+                            NoiseKind.LAPLACE))
+                    .event())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("weight");
+    assertThatThrownBy(
+            () ->
+                AggregationPlanner.plan(
+                        request(
+                            AggregationPlannerTest.BENCHMARK,
+                            List.of(1.0, 1.0, 1.0),
+                            true,
+                            Double.MIN_VALUE,
+                            NoiseKind.LAPLACE))
+                    .event())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("selectionWeight");
   }
 
   /**
@@ -93,8 +159,10 @@ class PlannerSeamsTest {
    */
   @Test
   void dpCoreStatistics_refuseBadParametersWhenBuilt() {
-    assertThatThrownBy(() -> new Histogram("v", new double[] {1, 0})).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> new Quantiles("v", 0, 1, new double[] {2})).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new Histogram("v", new double[] {1, 0}))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new Quantiles("v", 0, 1, new double[] {2}))
+        .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> new Quantiles("v", 1, 0, new double[] {0.5}))
         .isInstanceOf(IllegalArgumentException.class);
   }

@@ -29,9 +29,10 @@ class QuantileTreeTest {
     return node -> KeyedStreamSource.forCell(secret, "quantiles|group|" + node);
   }
 
-  private static final LongFunction<NoiseSource> NO_DRAW = node -> {
-    throw new AssertionError("noise drawn");
-  };
+  private static final LongFunction<NoiseSource> NO_DRAW =
+      node -> {
+        throw new AssertionError("noise drawn");
+      };
 
   private static Map<Long, Long> leafCounts(QuantileTree t, double[] values) {
     Map<Long, Long> counts = new HashMap<>();
@@ -71,9 +72,19 @@ class QuantileTreeTest {
 
   @Test
   void event_laplace_isTheMechanismsForL1HL0KAndHL0KCoordinates() {
-    QuantileTree t = tree().height(4).maxPartitionsContributed(5).maxContributionsPerPartition(10).laplace(0.25).build();
-    LaplaceMechanism expected = LaplaceMechanism.builder().epsilon(0.25).l1Sensitivity(200)
-        .maxCoordinatesContributed(200).build();
+    QuantileTree t =
+        tree()
+            .height(4)
+            .maxPartitionsContributed(5)
+            .maxContributionsPerPartition(10)
+            .laplace(0.25)
+            .build();
+    LaplaceMechanism expected =
+        LaplaceMechanism.builder()
+            .epsilon(0.25)
+            .l1Sensitivity(200)
+            .maxCoordinatesContributed(200)
+            .build();
     assertThat(t.maxCoordinatesContributed()).isEqualTo(200);
     assertThat(t.event()).isEqualTo(expected.event());
     assertThat(t.event().pureEpsilon()).isLessThanOrEqualTo(0.25);
@@ -81,19 +92,38 @@ class QuantileTreeTest {
 
   @Test
   void event_gaussian_isTheMechanismsForL2SqrtHL0TimesK() {
-    QuantileTree t = tree().height(4).maxPartitionsContributed(4).maxContributionsPerPartition(3)
-        .gaussian(1, 1e-6).build();
-    GaussianMechanism expected = GaussianMechanism.builder().epsilon(1).delta(1e-6).l2Sensitivity(12)
-        .maxCoordinatesContributed(48).build();
+    QuantileTree t =
+        tree()
+            .height(4)
+            .maxPartitionsContributed(4)
+            .maxContributionsPerPartition(3)
+            .gaussian(1, 1e-6)
+            .build();
+    GaussianMechanism expected =
+        GaussianMechanism.builder()
+            .epsilon(1)
+            .delta(1e-6)
+            .l2Sensitivity(12)
+            .maxCoordinatesContributed(48)
+            .build();
     assertThat(t.event()).isEqualTo(expected.event());
   }
 
   @Test
   void event_gaussianSigma_isTheMechanismsAtThatSigma() {
-    QuantileTree t = tree().height(2).maxPartitionsContributed(8).maxContributionsPerPartition(5)
-        .gaussianSigma(30).build();
-    GaussianMechanism expected = GaussianMechanism.builder().sigma(30).l2Sensitivity(20)
-        .maxCoordinatesContributed(80).build();
+    QuantileTree t =
+        tree()
+            .height(2)
+            .maxPartitionsContributed(8)
+            .maxContributionsPerPartition(5)
+            .gaussianSigma(30)
+            .build();
+    GaussianMechanism expected =
+        GaussianMechanism.builder()
+            .sigma(30)
+            .l2Sensitivity(20)
+            .maxCoordinatesContributed(80)
+            .build();
     assertThat(t.event()).isEqualTo(expected.event());
   }
 
@@ -138,7 +168,9 @@ class QuantileTreeTest {
   void build_noNoise_throwsIllegalArgumentException() {
     assertThatThrownBy(() -> QuantileTree.builder().lower(0).upper(1).build())
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("noise must be set with laplace(epsilon), gaussian(epsilon, delta) or gaussianSigma(sigma)");
+        .hasMessage(
+            "noise must be set with laplace(epsilon), gaussian(epsilon, delta) or"
+                + " gaussianSigma(sigma)");
   }
 
   @Test
@@ -151,14 +183,17 @@ class QuantileTreeTest {
   @Test
   void quantiles_alphaZero_keepsASparseTailThatGooglesAlphaDrops() {
     // 9,960 values at 10 and 40 at 95: the tail is 0.4% of the total, below Google's 0.5%.
-    QuantileTree.Builder b = QuantileTree.builder().lower(0).upper(100).branchingFactor(16).height(2).laplace(4096);
+    QuantileTree.Builder b =
+        QuantileTree.builder().lower(0).upper(100).branchingFactor(16).height(2).laplace(4096);
     Map<Long, Long> counts = new HashMap<>();
     QuantileTree google = b.build();
     counts.put(google.leafOf(10), 9_960L);
     counts.put(google.leafOf(95), 40L);
-    // Rank 0.997: the 9,970th value is 95. With alpha, the tail is dropped and the answer stays near 10.
+    // Rank 0.997: the 9,970th value is 95. With alpha, the tail is dropped and the answer stays
+    // near 10.
     double withAlpha = google.quantiles(counts, new double[] {0.997}, sources(3)).values()[0];
-    double withoutAlpha = b.alpha(0).build().quantiles(counts, new double[] {0.997}, sources(3)).values()[0];
+    double withoutAlpha =
+        b.alpha(0).build().quantiles(counts, new double[] {0.997}, sources(3)).values()[0];
     assertThat(withAlpha).isLessThan(11.0);
     assertThat(withoutAlpha).isGreaterThan(93.0);
   }
@@ -235,7 +270,8 @@ class QuantileTreeTest {
   void quantiles_tinyNoise_descendsToTheExactQuantile() {
     // One value in each leaf of a binary tree of height 3 over [0, 8]: the median (4th value, 3.5)
     // lies in leaf 3, whose right edge 4 the descent reaches with remaining rank 1.
-    QuantileTree t = QuantileTree.builder().lower(0).upper(8).branchingFactor(2).height(3).laplace(4096).build();
+    QuantileTree t =
+        QuantileTree.builder().lower(0).upper(8).branchingFactor(2).height(3).laplace(4096).build();
     Map<Long, Long> counts = new HashMap<>();
     for (long j = 0; j < 8; j++) {
       counts.put(j, 1L);
@@ -319,8 +355,10 @@ class QuantileTreeTest {
     assertThat(binomialTail(2, 0.5, 1)).isCloseTo(0.75, org.assertj.core.data.Offset.offset(1e-12));
   }
 
-  private static void assertCoverage(QuantileTree t, double[] values, double[] ranks, int releases) {
-    double[] clamped = Arrays.stream(values).map(v -> Math.max(0, Math.min(100, v))).sorted().toArray();
+  private static void assertCoverage(
+      QuantileTree t, double[] values, double[] ranks, int releases) {
+    double[] clamped =
+        Arrays.stream(values).map(v -> Math.max(0, Math.min(100, v))).sorted().toArray();
     Map<Long, Long> counts = leafCounts(t, values);
     int[] misses = new int[ranks.length];
     for (int seed = 0; seed < releases; seed++) {
@@ -359,8 +397,14 @@ class QuantileTreeTest {
     for (int i = 0; i < values.length; i++) {
       values[i] = 100 * random.nextDouble();
     }
-    QuantileTree t = tree().branchingFactor(4).height(4).maxPartitionsContributed(3)
-        .maxContributionsPerPartition(2).gaussian(1, 1e-6).build();
+    QuantileTree t =
+        tree()
+            .branchingFactor(4)
+            .height(4)
+            .maxPartitionsContributed(3)
+            .maxContributionsPerPartition(2)
+            .gaussian(1, 1e-6)
+            .build();
     assertCoverage(t, values, new double[] {0.25, 0.5, 0.75}, 400);
   }
 }

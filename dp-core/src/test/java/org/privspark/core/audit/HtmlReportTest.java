@@ -20,115 +20,191 @@ import org.privspark.core.ledger.LedgerGenesis;
 import org.privspark.core.ledger.Reason;
 import org.privspark.core.ledger.note.NoteVerifier;
 
-/** The HTML report's content: the audit's facts, the entries' table, escaping, and no figure on failure. */
+/**
+ * The HTML report's content: the audit's facts, the entries' table, escaping, and no figure on
+ * failure.
+ */
 class HtmlReportTest {
-  private static final ReportContext CONTEXT = new ReportContext(Instant.parse("2026-12-07T17:30:00Z"),
-      "9.9.9-test", "ab".repeat(32));
+  private static final ReportContext CONTEXT =
+      new ReportContext(Instant.parse("2026-12-07T17:30:00Z"), "9.9.9-test", "ab".repeat(32));
   private static final long T0 = Instant.parse("2026-12-07T09:00:00Z").toEpochMilli();
   private static final String SCRIPT = "<script>alert(1)</script>";
 
-  private static AuditReport intact(String origin, String unitDefinition, List<AuditReport.Point> points) {
+  private static AuditReport intact(
+      String origin, String unitDefinition, List<AuditReport.Point> points) {
     Map<String, AuditReport.MechanismTotal> mechanisms = new LinkedHashMap<>();
-    points.forEach(p -> mechanisms.merge(p.mechanism(), new AuditReport.MechanismTotal(1, 0.25),
-        (a, b) -> new AuditReport.MechanismTotal(a.entries() + 1, a.epsilon() + 0.25)));
+    points.forEach(
+        p ->
+            mechanisms.merge(
+                p.mechanism(),
+                new AuditReport.MechanismTotal(1, 0.25),
+                (a, b) -> new AuditReport.MechanismTotal(a.entries() + 1, a.epsilon() + 0.25)));
     double spent = points.isEmpty() ? 0 : points.get(points.size() - 1).epsilon();
-    return new AuditReport(true, null, -1, "intact", origin, LedgerGenesis.TRANSPARENT, points.size(), 3.0, 1e-5,
-        spent, 0, points.size() + 1, "00".repeat(32), mechanisms, points,
-        PrivacyUnit.of("person", unitDefinition), 0);
+    return new AuditReport(
+        true,
+        null,
+        -1,
+        "intact",
+        origin,
+        LedgerGenesis.TRANSPARENT,
+        points.size(),
+        3.0,
+        1e-5,
+        spent,
+        0,
+        points.size() + 1,
+        "00".repeat(32),
+        mechanisms,
+        points,
+        PrivacyUnit.of("person", unitDefinition),
+        0);
   }
 
   /** Entries an hour apart, each of ε 0.25 more. */
   private static List<AuditReport.Point> points(String mechanism, PrivacyEvent event, int n) {
     List<AuditReport.Point> points = new ArrayList<>();
     for (int i = 1; i <= n; i++) {
-      points.add(new AuditReport.Point(i, T0 + (i - 1) * 3_600_000L, mechanism, event, 0, 0.25 * i));
+      points.add(
+          new AuditReport.Point(i, T0 + (i - 1) * 3_600_000L, mechanism, event, 0, 0.25 * i));
     }
     return points;
   }
 
   @Test
   void intactReport_hasOneTableRowPerEntry_withParametersDeltaAndRunningEpsilon() {
-    String page = HtmlReport.render(intact("example.org/ledger", "one adult",
-        points("private-aggregation", new LaplaceEvent(4, 1), 3)), CONTEXT);
+    String page =
+        HtmlReport.render(
+            intact(
+                "example.org/ledger",
+                "one adult",
+                points("private-aggregation", new LaplaceEvent(4, 1), 3)),
+            CONTEXT);
     String table = page.substring(page.indexOf("<table id=\"entries\">"));
     table = table.substring(0, table.indexOf("</table>"));
-    assertThat(table).contains("<th>#</th><th>time (UTC)</th><th>mechanism</th><th>parameters</th><th>δ</th>"
-        + "<th>running ε</th>");
+    assertThat(table)
+        .contains(
+            "<th>#</th><th>time (UTC)</th><th>mechanism</th><th>parameters</th><th>δ</th>"
+                + "<th>running ε</th>");
     assertThat(table.split("<tr><td", -1)).hasSize(4);
-    assertThat(table).contains("<tr><td class=\"n\">2</td><td>2026-12-07 10:00:00.000</td><td>private-aggregation"
-        + "</td><td class=\"p\">laplace(scale=4.0, l1Sensitivity=1.0)</td><td class=\"n\">0</td>"
-        + "<td class=\"n\">0.5</td></tr>");
+    assertThat(table)
+        .contains(
+            "<tr><td class=\"n\">2</td><td>2026-12-07"
+                + " 10:00:00.000</td><td>private-aggregation</td><td class=\"p\">laplace(scale=4.0,"
+                + " l1Sensitivity=1.0)</td><td class=\"n\">0</td><td class=\"n\">0.5</td></tr>");
   }
 
   @Test
   void everyReport_showsTheAuditTimeToolVersionAndKeyFingerprint() {
     AuditReport failed = AuditReport.failed(Reason.ROOT_MISMATCH, -1, "the root differs");
-    for (String page : List.of(HtmlReport.render(failed, CONTEXT),
-        HtmlReport.render(intact("o", "", points("m", new PureDpEvent(0.25), 1)), CONTEXT))) {
-      assertThat(page).contains("<th>Audit time (UTC)</th><td>2026-12-07 17:30:00.000</td>")
+    for (String page :
+        List.of(
+            HtmlReport.render(failed, CONTEXT),
+            HtmlReport.render(intact("o", "", points("m", new PureDpEvent(0.25), 1)), CONTEXT))) {
+      assertThat(page)
+          .contains("<th>Audit time (UTC)</th><td>2026-12-07 17:30:00.000</td>")
           .contains("<th>Tool</th><td>privspark 9.9.9-test</td>")
           .contains("<code>" + "ab".repeat(32) + "</code>");
     }
   }
 
-  /** Reproduce: printf %s "example.com/foo+530d903a+AekyeRrm56hApGFkyQR4ZCbV54Id2LKaANYcrnKv3U2k" | sha256sum */
+  /**
+   * Reproduce: printf %s "example.com/foo+530d903a+AekyeRrm56hApGFkyQR4ZCbV54Id2LKaANYcrnKv3U2k" |
+   * sha256sum
+   */
   @Test
   void fingerprint_isTheSha256OfTheVerifierKeyText() {
-    NoteVerifier key = NoteVerifier.parse("example.com/foo+530d903a+AekyeRrm56hApGFkyQR4ZCbV54Id2LKaANYcrnKv3U2k");
+    NoteVerifier key =
+        NoteVerifier.parse("example.com/foo+530d903a+AekyeRrm56hApGFkyQR4ZCbV54Id2LKaANYcrnKv3U2k");
     assertThat(ReportContext.fingerprint(key))
         .isEqualTo("a05425c8f5f4739a4a96992c9dbd587dbe22ea38733b16167f399d44efb9d9f0");
   }
 
-  /** Privacy rule: a ledger that does not verify has no figure to show, only the verdict and why. */
+  /**
+   * Privacy rule: a ledger that does not verify has no figure to show, only the verdict and why.
+   */
   @Test
   void failedAudit_showsTheVerdictAndReason_andNoFigure() {
-    String page = HtmlReport.render(AuditReport.failed(Reason.INCONSISTENT_CHECKPOINT, 3,
-        "saved checkpoint 1 does not match the ledger: history was rewritten"), CONTEXT);
-    assertThat(page).contains("<p id=\"verdict\" class=\"bad\"><strong>Verification failed: INCONSISTENT_CHECKPOINT"
-        + " at entry 3</strong></p>").contains("history was rewritten");
-    assertThat(page).doesNotContain("Spent").doesNotContain("Remaining").doesNotContain("running ε")
-        .doesNotContain("Budget").doesNotContain("id=\"entries\"").doesNotContain("<svg").doesNotContain("ε =");
+    String page =
+        HtmlReport.render(
+            AuditReport.failed(
+                Reason.INCONSISTENT_CHECKPOINT,
+                3,
+                "saved checkpoint 1 does not match the ledger: history was rewritten"),
+            CONTEXT);
+    assertThat(page)
+        .contains(
+            "<p id=\"verdict\" class=\"bad\"><strong>Verification failed: INCONSISTENT_CHECKPOINT"
+                + " at entry 3</strong></p>")
+        .contains("history was rewritten");
+    assertThat(page)
+        .doesNotContain("Spent")
+        .doesNotContain("Remaining")
+        .doesNotContain("running ε")
+        .doesNotContain("Budget")
+        .doesNotContain("id=\"entries\"")
+        .doesNotContain("<svg")
+        .doesNotContain("ε =");
   }
 
   /** Texts from the ledger are untrusted: none can open a tag, in any field the page shows. */
   @Test
   void ledgerTexts_withScriptTags_areEscaped() {
-    AuditReport r = intact(SCRIPT, SCRIPT + " \"quoted\" 'single' & more",
-        points(SCRIPT, new GaussianEvent(2, 1), 2));
+    AuditReport r =
+        intact(
+            SCRIPT,
+            SCRIPT + " \"quoted\" 'single' & more",
+            points(SCRIPT, new GaussianEvent(2, 1), 2));
     String page = HtmlReport.render(r, new ReportContext(Instant.EPOCH, SCRIPT, SCRIPT));
-    AuditReport failed = AuditReport.failed(Reason.MALFORMED, 2, "mechanism must be ...; got '" + SCRIPT + "'");
+    AuditReport failed =
+        AuditReport.failed(Reason.MALFORMED, 2, "mechanism must be ...; got '" + SCRIPT + "'");
     String failedPage = HtmlReport.render(failed, CONTEXT);
     for (String p : List.of(page, failedPage)) {
-      assertThat(p).doesNotContainIgnoringCase("<script").contains("&lt;script&gt;alert(1)&lt;/script&gt;");
+      assertThat(p)
+          .doesNotContainIgnoringCase("<script")
+          .contains("&lt;script&gt;alert(1)&lt;/script&gt;");
     }
     assertThat(page).contains("&quot;quoted&quot; &#39;single&#39; &amp; more");
   }
 
   /**
-   * A bidi override in a ledger text (here U+202E in a mechanism name) would display the rest of its
-   * row right to left: each embedding, override and isolate character is shown as its code point.
+   * A bidi override in a ledger text (here U+202E in a mechanism name) would display the rest of
+   * its row right to left: each embedding, override and isolate character is shown as its code
+   * point.
    */
   @Test
   void ledgerTexts_withBidiControls_showThemAsCodePoints() {
     String controls = "\u202A\u202B\u202C\u202D\u202E\u2066\u2067\u2068\u2069";
     AuditReport r = intact("o" + controls, "", points("count\u202Eevil", new PureDpEvent(0.25), 1));
     String page = HtmlReport.render(r, CONTEXT);
-    assertThat(page).contains("count\\u202Eevil")
+    assertThat(page)
+        .contains("count\\u202Eevil")
         .contains("o\\u202A\\u202B\\u202C\\u202D\\u202E\\u2066\\u2067\\u2068\\u2069");
     for (char c : controls.toCharArray()) {
       assertThat(page.indexOf(c)).as("U+%04X", (int) c).isEqualTo(-1);
     }
   }
 
-  /** An audit that ended on the auditor's input error: the verdict "Not audited", why, and no figure. */
+  /**
+   * An audit that ended on the auditor's input error: the verdict "Not audited", why, and no
+   * figure.
+   */
   @Test
   void notAudited_showsTheReasonAndNoFigure() {
-    String page = HtmlReport.renderNotAudited("--budget-proof p does not exist",
-        new ReportContext(CONTEXT.auditTime(), "9.9.9-test", ""));
-    assertThat(page).contains("<p id=\"verdict\" class=\"bad\"><strong>Not audited")
-        .contains("--budget-proof p does not exist").contains("none: the key was not read");
-    assertThat(page).doesNotContain("within budget").doesNotContain("Spent").doesNotContain("Remaining")
-        .doesNotContain("Budget").doesNotContain("<svg").doesNotContain("ε =");
+    String page =
+        HtmlReport.renderNotAudited(
+            "--budget-proof p does not exist",
+            new ReportContext(CONTEXT.auditTime(), "9.9.9-test", ""));
+    assertThat(page)
+        .contains("<p id=\"verdict\" class=\"bad\"><strong>Not audited")
+        .contains("--budget-proof p does not exist")
+        .contains("none: the key was not read");
+    assertThat(page)
+        .doesNotContain("within budget")
+        .doesNotContain("Spent")
+        .doesNotContain("Remaining")
+        .doesNotContain("Budget")
+        .doesNotContain("<svg")
+        .doesNotContain("ε =");
   }
 
   /**
@@ -137,7 +213,10 @@ class HtmlReportTest {
    */
   @Test
   void timeTicks_ofAHugeSpan_areAFewRoundYears() {
-    for (long to : new long[] {T0 + 3 * 365 * 86_400_000L, T0 + 100_000L * 365 * 86_400_000L, Long.MAX_VALUE}) {
+    for (long to :
+        new long[] {
+          T0 + 3 * 365 * 86_400_000L, T0 + 100_000L * 365 * 86_400_000L, Long.MAX_VALUE
+        }) {
       long[] ticks = NiceTicks.times(T0, to);
       assertThat(ticks.length).as("ticks up to %d", to).isBetween(3, 7);
       assertThat(ticks[0]).isLessThanOrEqualTo(T0);
@@ -155,29 +234,38 @@ class HtmlReportTest {
       parts.add(new GaussianEvent(2 + i, 1));
     }
     String text = EventText.of(new ComposedEvent(parts));
-    assertThat(text).startsWith("composed[gaussian(sigma=2.0, l2Sensitivity=1.0), gaussian(sigma=3.0").endsWith("…");
+    assertThat(text)
+        .startsWith("composed[gaussian(sigma=2.0, l2Sensitivity=1.0), gaussian(sigma=3.0")
+        .endsWith("…");
     assertThat(text.length()).isEqualTo(EventText.MAX_CHARS + 1);
   }
 
-  private static final Pattern TEXT = Pattern.compile(
-      "<text x=\"([0-9.-]+)\" y=\"([0-9.-]+)\" text-anchor=\"(start|middle|end)\"[^>]*>([^<]*)</text>");
+  private static final Pattern TEXT =
+      Pattern.compile(
+          "<text x=\"([0-9.-]+)\" y=\"([0-9.-]+)\""
+              + " text-anchor=\"(start|middle|end)\"[^>]*>([^<]*)</text>");
 
   /**
-   * Every label of the chart lies inside its viewBox (with 7 units per character, more than an 11 px
-   * system font needs), the time labels do not overlap, and each axis has more than two ticks.
+   * Every label of the chart lies inside its viewBox (with 7 units per character, more than an 11
+   * px system font needs), the time labels do not overlap, and each axis has more than two ticks.
    */
   @Test
   void chart_hasMoreThanTwoTicksPerAxis_andEveryLabelInsideTheViewBox() {
-    List<List<AuditReport.Point>> cases = List.of(
-        points("m", new PureDpEvent(0.25), 1),
-        points("m", new PureDpEvent(0.25), 12),
-        // Milliseconds apart, as the CLI records them; and spread over two months.
-        List.of(new AuditReport.Point(1, T0, "m", null, 0, 0.1), new AuditReport.Point(2, T0 + 7, "m", null, 0, 0.2)),
-        List.of(new AuditReport.Point(1, T0, "m", null, 0, 1e-4),
-            new AuditReport.Point(2, T0 + 61L * 86_400_000L, "m", null, 0, 2.9e-4)),
-        // Hours apart across two days: the labels carry the day.
-        List.of(new AuditReport.Point(1, T0 + 13 * 3_600_000L, "m", null, 0, 0.2),
-            new AuditReport.Point(2, T0 + 43 * 3_600_000L, "m", null, 0, 0.9)));
+    List<List<AuditReport.Point>> cases =
+        List.of(
+            points("m", new PureDpEvent(0.25), 1),
+            points("m", new PureDpEvent(0.25), 12),
+            // Milliseconds apart, as the CLI records them; and spread over two months.
+            List.of(
+                new AuditReport.Point(1, T0, "m", null, 0, 0.1),
+                new AuditReport.Point(2, T0 + 7, "m", null, 0, 0.2)),
+            List.of(
+                new AuditReport.Point(1, T0, "m", null, 0, 1e-4),
+                new AuditReport.Point(2, T0 + 61L * 86_400_000L, "m", null, 0, 2.9e-4)),
+            // Hours apart across two days: the labels carry the day.
+            List.of(
+                new AuditReport.Point(1, T0 + 13 * 3_600_000L, "m", null, 0, 0.2),
+                new AuditReport.Point(2, T0 + 43 * 3_600_000L, "m", null, 0, 0.9)));
     for (List<AuditReport.Point> points : cases) {
       String svg = HtmlReport.chart(intact("o", "", points));
       assertThat(svg).startsWith("<svg").contains("viewBox=\"0 0 720 320\"");
@@ -192,11 +280,12 @@ class HtmlReportTest {
         double x = Double.parseDouble(m.group(1));
         double y = Double.parseDouble(m.group(2));
         double w = m.group(4).length() * 7.0;
-        double left = switch (m.group(3)) {
-          case "start" -> x;
-          case "end" -> x - w;
-          default -> x - w / 2;
-        };
+        double left =
+            switch (m.group(3)) {
+              case "start" -> x;
+              case "end" -> x - w;
+              default -> x - w / 2;
+            };
         assertThat(left).as(m.group()).isGreaterThanOrEqualTo(0);
         assertThat(left + w).as(m.group()).isLessThanOrEqualTo(720);
         assertThat(y).as(m.group()).isBetween(11.0, 320.0);

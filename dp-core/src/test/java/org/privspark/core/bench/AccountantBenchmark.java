@@ -74,7 +74,8 @@ public class AccountantBenchmark {
   @BenchmarkMode(Mode.AverageTime)
   @OutputTimeUnit(TimeUnit.MILLISECONDS)
   public double dpSgdEpsilon() {
-    return RdpAccountant.epsilonOf(new SampledGaussianEvent(256.0 / 60000, 1.1, 14040), 1e-5, OrderGrid.defaults())
+    return RdpAccountant.epsilonOf(
+            new SampledGaussianEvent(256.0 / 60000, 1.1, 14040), 1e-5, OrderGrid.defaults())
         .epsilon();
   }
 

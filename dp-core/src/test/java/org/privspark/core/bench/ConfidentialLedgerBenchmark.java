@@ -35,11 +35,11 @@ import org.privspark.core.ledger.confidential.BudgetProver;
 import org.privspark.core.ledger.note.NoteSigner;
 
 /**
- * The auditor's side of a {@value #ENTRIES}-entry confidential ledger: structural replay alone, then
- * the budget proof with all {@value #ENTRIES} per-entry range proofs (k = 48) and the slack proof
- * (k = 64), checked in one batch versus one by one. Each operation reads the ledger from disk,
- * replays it, decodes the proof file and verifies (single-shot time, ms). The grid has 7 orders;
- * the replay decodes one point per order per entry, so it grows with the grid.
+ * The auditor's side of a {@value #ENTRIES}-entry confidential ledger: structural replay alone,
+ * then the budget proof with all {@value #ENTRIES} per-entry range proofs (k = 48) and the slack
+ * proof (k = 64), checked in one batch versus one by one. Each operation reads the ledger from
+ * disk, replays it, decodes the proof file and verifies (single-shot time, ms). The grid has 7
+ * orders; the replay decodes one point per order per entry, so it grows with the grid.
  */
 @Fork(1)
 @Warmup(iterations = 1)
@@ -62,16 +62,31 @@ public class ConfidentialLedgerBenchmark {
       Path dir = Files.createTempDirectory("privspark-confidential-bench");
       store = new LocalDirectoryStore(dir.resolve("ledger"));
       signer = NoteSigner.generate("bench.privspark.org/confidential");
-      Ledger ledger = Format3Ledgers.create(store, signer.name(), LedgerGenesis.CONFIDENTIAL, 4.0, 1e-6, GRID, signer,
-          OpeningStore.in(new LocalDirectoryStore(dir.resolve("openings"))));
+      Ledger ledger =
+          Format3Ledgers.create(
+              store,
+              signer.name(),
+              LedgerGenesis.CONFIDENTIAL,
+              4.0,
+              1e-6,
+              GRID,
+              signer,
+              OpeningStore.in(new LocalDirectoryStore(dir.resolve("openings"))));
       long start = System.nanoTime();
       for (int i = 0; i < ENTRIES; i++) {
-        ledger.append("private-aggregation", GaussianEvent.withNoiseMultiplier(100), ReleaseDetails.describing("q" + i));
+        ledger.append(
+            "private-aggregation",
+            GaussianEvent.withNoiseMultiplier(100),
+            ReleaseDetails.describing("q" + i));
       }
-      System.out.printf("# appending %d confidential entries took %.1f ms%n", ENTRIES, (System.nanoTime() - start) / 1e6);
+      System.out.printf(
+          "# appending %d confidential entries took %.1f ms%n",
+          ENTRIES, (System.nanoTime() - start) / 1e6);
       start = System.nanoTime();
       BudgetProof proof = BudgetProver.prove(ledger, Double.NaN, new SecureRandom());
-      System.out.printf("# proving the budget at order %s took %.1f ms%n", proof.order(), (System.nanoTime() - start) / 1e6);
+      System.out.printf(
+          "# proving the budget at order %s took %.1f ms%n",
+          proof.order(), (System.nanoTime() - start) / 1e6);
       proofFile = proof.encode();
       System.out.printf("# budget proof file: %d bytes%n", proofFile.length);
     }
@@ -98,15 +113,17 @@ public class ConfidentialLedgerBenchmark {
   }
 
   private static BudgetReport verify(Written w, boolean batch) {
-    BudgetReport r = new ConfidentialVerifier(w.signer.verifier())
-        .verifyBudget(w.store, List.of(), BudgetProof.decode(w.proofFile), batch);
+    BudgetReport r =
+        new ConfidentialVerifier(w.signer.verifier())
+            .verifyBudget(w.store, List.of(), BudgetProof.decode(w.proofFile), batch);
     check(r.ok(), r.message());
     return r;
   }
 
   private static void check(boolean ok, String message) {
     if (!ok) {
-      throw new UncheckedIOException(new IOException("benchmark ledger does not verify: " + message));
+      throw new UncheckedIOException(
+          new IOException("benchmark ledger does not verify: " + message));
     }
   }
 }

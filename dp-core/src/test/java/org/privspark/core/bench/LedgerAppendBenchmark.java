@@ -32,8 +32,8 @@ import org.privspark.core.accounting.ComposedEvent;
 import org.privspark.core.accounting.LaplaceEvent;
 import org.privspark.core.accounting.OrderGrid;
 import org.privspark.core.accounting.PrivacyEvent;
-import org.privspark.core.ledger.Format3Ledgers;
 import org.privspark.core.ledger.FixedPointCost;
+import org.privspark.core.ledger.Format3Ledgers;
 import org.privspark.core.ledger.Ledger;
 import org.privspark.core.ledger.LedgerEntry;
 import org.privspark.core.ledger.LedgerLayout;
@@ -48,8 +48,8 @@ import org.privspark.core.ledger.note.NoteSigner;
 import org.privspark.core.ledger.note.SignedNotes;
 
 /**
- * Durable ledger appends against bare create-and-fsync of files of the same size, in the same
- * run and on the same file system (both under {@code dp-core/target/bench-ledger/}).
+ * Durable ledger appends against bare create-and-fsync of files of the same size, in the same run
+ * and on the same file system (both under {@code dp-core/target/bench-ledger/}).
  *
  * <p>{@link #append} is one {@link Ledger#append} of the event a private aggregation query with
  * count, sum and mean records (three Laplace events, composed), on the default order grid, with
@@ -59,17 +59,18 @@ import org.privspark.core.ledger.note.SignedNotes;
  * an {@code entries/} directory named the same way. The goal is append ≥ half the baseline's rate.
  *
  * <p>{@link #appendCheckpointFsynced} stores the checkpoint as durably as an entry (file and
- * directory fsynced); {@link #appendCheckpointNoDirSync} and {@link #appendCheckpointNoSync} measure
- * two cheaper ways (see their Javadoc). The entry is always written by {@link LocalDirectoryStore}.
+ * directory fsynced); {@link #appendCheckpointNoDirSync} and {@link #appendCheckpointNoSync}
+ * measure two cheaper ways (see their Javadoc). The entry is always written by {@link
+ * LocalDirectoryStore}.
  *
- * <p>The other benchmarks split an append into its parts, to show where the time goes:
- * {@link #storeCreateIfAbsent} (the store's durable put-if-absent alone), {@link #tempFsyncLink}
- * (the same without the directory fsync), {@link #costOf}, {@link #encodeEntry},
- * {@link #budgetGuarantee} (the RDP-to-(ε, δ) conversion of the budget check), {@link #signCheckpoint}
- * (Ed25519 and the note format).
+ * <p>The other benchmarks split an append into its parts, to show where the time goes: {@link
+ * #storeCreateIfAbsent} (the store's durable put-if-absent alone), {@link #tempFsyncLink} (the same
+ * without the directory fsync), {@link #costOf}, {@link #encodeEntry}, {@link #budgetGuarantee}
+ * (the RDP-to-(ε, δ) conversion of the budget check), {@link #signCheckpoint} (Ed25519 and the note
+ * format).
  *
- * <p>Each disk benchmark also prints the thread's CPU time per operation (user + system) after
- * each iteration: wall-clock rates of fsync-bound code move a lot with other work on the machine.
+ * <p>Each disk benchmark also prints the thread's CPU time per operation (user + system) after each
+ * iteration: wall-clock rates of fsync-bound code move a lot with other work on the machine.
  */
 @Fork(1)
 @Warmup(iterations = 2, time = 2)
@@ -82,7 +83,9 @@ public class LedgerAppendBenchmark {
 
   /** ε = 1 split over count, sum and mean: the event of one private aggregation query. */
   static PrivacyEvent typicalEvent() {
-    return ComposedEvent.of(new LaplaceEvent(3.0, 1), new LaplaceEvent(3.0 * 100, 100),
+    return ComposedEvent.of(
+        new LaplaceEvent(3.0, 1),
+        new LaplaceEvent(3.0 * 100, 100),
         new LaplaceEvent(3.0 * 100, 100));
   }
 
@@ -92,8 +95,9 @@ public class LedgerAppendBenchmark {
     Path dir;
     Ledger ledger;
     final PrivacyEvent event = typicalEvent();
-    final ReleaseDetails details = ReleaseDetails.describing(
-        "SELECT day, COUNT(*), SUM(amount), AVG(amount) FROM payments GROUP BY day");
+    final ReleaseDetails details =
+        ReleaseDetails.describing(
+            "SELECT day, COUNT(*), SUM(amount), AVG(amount) FROM payments GROUP BY day");
     byte[] entryBytes;
     Ledger ledgerHeadFsynced;
     Ledger ledgerHeadNoDirSync;
@@ -108,21 +112,56 @@ public class LedgerAppendBenchmark {
       Files.createDirectories(ROOT);
       dir = Files.createTempDirectory(ROOT.toAbsolutePath(), "append-");
       NoteSigner signer = NoteSigner.generate(ORIGIN);
-      ledger = Format3Ledgers.create(new LocalDirectoryStore(dir.resolve("ledger")), ORIGIN, 1e9, 1e-6,
-          OrderGrid.defaults(), signer, OpeningStore.discarding());
+      ledger =
+          Format3Ledgers.create(
+              new LocalDirectoryStore(dir.resolve("ledger")),
+              ORIGIN,
+              1e9,
+              1e-6,
+              OrderGrid.defaults(),
+              signer,
+              OpeningStore.discarding());
       ledger.append("private-aggregation", event, details);
-      ledgerHeadFsynced = Format3Ledgers.create(new HeadVariantStore(dir.resolve("ledger-f"), Head.FSYNCED), ORIGIN, 1e9,
-          1e-6, OrderGrid.defaults(), signer, OpeningStore.discarding());
-      ledgerHeadNoDirSync = Format3Ledgers.create(new HeadVariantStore(dir.resolve("ledger-a"), Head.NO_DIRECTORY_FSYNC), ORIGIN, 1e9, 1e-6,
-          OrderGrid.defaults(), signer, OpeningStore.discarding());
-      ledgerHeadNoSync = Format3Ledgers.create(new HeadVariantStore(dir.resolve("ledger-b"), Head.NO_FSYNC), ORIGIN, 1e9, 1e-6,
-          OrderGrid.defaults(), signer, OpeningStore.discarding());
+      ledgerHeadFsynced =
+          Format3Ledgers.create(
+              new HeadVariantStore(dir.resolve("ledger-f"), Head.FSYNCED),
+              ORIGIN,
+              1e9,
+              1e-6,
+              OrderGrid.defaults(),
+              signer,
+              OpeningStore.discarding());
+      ledgerHeadNoDirSync =
+          Format3Ledgers.create(
+              new HeadVariantStore(dir.resolve("ledger-a"), Head.NO_DIRECTORY_FSYNC),
+              ORIGIN,
+              1e9,
+              1e-6,
+              OrderGrid.defaults(),
+              signer,
+              OpeningStore.discarding());
+      ledgerHeadNoSync =
+          Format3Ledgers.create(
+              new HeadVariantStore(dir.resolve("ledger-b"), Head.NO_FSYNC),
+              ORIGIN,
+              1e9,
+              1e-6,
+              OrderGrid.defaults(),
+              signer,
+              OpeningStore.discarding());
       entryBytes = Files.readAllBytes(dir.resolve("ledger").resolve(LedgerEntry.path(1)));
-      baselineEntries = Files.createDirectories(dir.resolve("baseline").resolve(LedgerLayout.ENTRIES));
+      baselineEntries =
+          Files.createDirectories(dir.resolve("baseline").resolve(LedgerLayout.ENTRIES));
       primitiveStore = new LocalDirectoryStore(dir.resolve("primitive"));
-      primitiveEntries = Files.createDirectories(dir.resolve("primitive").resolve(LedgerLayout.ENTRIES));
-      System.out.println("entry file: " + entryBytes.length + " bytes; checkpoint file: "
-          + Files.size(dir.resolve("ledger").resolve(LedgerLayout.head(2))) + " bytes; directory " + dir);
+      primitiveEntries =
+          Files.createDirectories(dir.resolve("primitive").resolve(LedgerLayout.ENTRIES));
+      System.out.println(
+          "entry file: "
+              + entryBytes.length
+              + " bytes; checkpoint file: "
+              + Files.size(dir.resolve("ledger").resolve(LedgerLayout.head(2)))
+              + " bytes; directory "
+              + dir);
     }
 
     @TearDown(Level.Trial)
@@ -194,7 +233,8 @@ public class LedgerAppendBenchmark {
   public Path createAndFsync(Disk disk, Cpu cpu) throws IOException {
     cpu.ops++;
     Path file = disk.baselineEntries.resolve(disk.nextName());
-    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+    try (FileChannel channel =
+        FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
       ByteBuffer buffer = ByteBuffer.wrap(disk.entryBytes);
       while (buffer.hasRemaining()) {
         channel.write(buffer);
@@ -208,7 +248,8 @@ public class LedgerAppendBenchmark {
   @Benchmark
   public boolean storeCreateIfAbsent(Disk disk, Cpu cpu) throws IOException {
     cpu.ops++;
-    return disk.primitiveStore.createIfAbsent(LedgerLayout.ENTRIES + "/" + disk.nextName(), disk.entryBytes);
+    return disk.primitiveStore.createIfAbsent(
+        LedgerLayout.ENTRIES + "/" + disk.nextName(), disk.entryBytes);
   }
 
   /** The put-if-absent without its final directory fsync: temp file, fsync, link, unlink. */
@@ -217,7 +258,8 @@ public class LedgerAppendBenchmark {
     cpu.ops++;
     Path target = disk.primitiveEntries.resolve(disk.nextName());
     Path temp = disk.primitiveEntries.resolve(".tmp-" + UUID.randomUUID());
-    try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+    try (FileChannel channel =
+        FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
       ByteBuffer buffer = ByteBuffer.wrap(disk.entryBytes);
       while (buffer.hasRemaining()) {
         channel.write(buffer);
@@ -260,11 +302,22 @@ public class LedgerAppendBenchmark {
     byte[] releaseId = new byte[16];
     m.random.nextBytes(releaseId);
     byte[][] commitments = new byte[4][32];
-    return new LedgerEntry(m.tree.size(), System.currentTimeMillis(), ORIGIN, m.tree.leafHash(m.tree.size() - 1),
-        releaseId, "private-aggregation", m.event, m.cost, commitments).encode();
+    return new LedgerEntry(
+            m.tree.size(),
+            System.currentTimeMillis(),
+            ORIGIN,
+            m.tree.leafHash(m.tree.size() - 1),
+            releaseId,
+            "private-aggregation",
+            m.event,
+            m.cost,
+            commitments)
+        .encode();
   }
 
-  /** The budget check's conversion of a total to (ε, δ), as {@code withinBudget} does per append. */
+  /**
+   * The budget check's conversion of a total to (ε, δ), as {@code withinBudget} does per append.
+   */
   @Benchmark
   public double budgetGuarantee(Memory m) {
     return m.cost.guarantee(m.grid, 1e-6).epsilon();
@@ -276,7 +329,11 @@ public class LedgerAppendBenchmark {
   }
 
   /** How {@link HeadVariantStore} writes heads/ files. */
-  enum Head { FSYNCED, NO_DIRECTORY_FSYNC, NO_FSYNC }
+  enum Head {
+    FSYNCED,
+    NO_DIRECTORY_FSYNC,
+    NO_FSYNC
+  }
 
   /**
    * A {@link LocalDirectoryStore} whose heads/ files are written as {@link Head} says: through
@@ -309,7 +366,8 @@ public class LedgerAppendBenchmark {
       }
       Path temp = directory.resolve(".tmp-" + UUID.randomUUID());
       try {
-        try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        try (FileChannel channel =
+            FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
           ByteBuffer buffer = ByteBuffer.wrap(bytes);
           while (buffer.hasRemaining()) {
             channel.write(buffer);

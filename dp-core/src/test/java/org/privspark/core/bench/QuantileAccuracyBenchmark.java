@@ -24,25 +24,28 @@ import org.privspark.core.noise.Secret;
 
 /**
  * Accuracy (not speed) of DP quantiles: dp-spark's noisy 64-bin histogram ({@link
- * HistogramQuantiles}) against the tree ({@link QuantileTree}) at several (b, h), at the same ε (and
- * δ for Gaussian noise). For each scenario and method it prints the median absolute error over the
- * releases at ranks 0.1, 0.25, 0.5, 0.75, 0.9 against the exact quantile (the ⌈rN⌉-th smallest
+ * HistogramQuantiles}) against the tree ({@link QuantileTree}) at several (b, h), at the same ε
+ * (and δ for Gaussian noise). For each scenario and method it prints the median absolute error over
+ * the releases at ranks 0.1, 0.25, 0.5, 0.75, 0.9 against the exact quantile (the ⌈rN⌉-th smallest
  * clamped value), the share of 95% intervals that cover it, and their median width.
  *
  * <p>Scenarios: (a) Adult {@code age} in [0, 100], one row per person, L0 = L∞ = 1, ε = 1 and 0.1;
  * (b) benchmark-like groups: 460 values uniform in [0, 100), L0 = 5, L∞ = 10, ε = 0.25 (a fresh
  * seeded group per release); controls (b') with skewed values 100·u³ and (c), (c') with groups of
- * 4,600. A first row gives the signal-free answer 100·r, which a tree whose counts sum to ≤ 0 returns
- * (and which is exact for uniform data). Noise from {@link KeyedStreamSource} with a seeded secret per release,
- * so every figure is reproducible. Run with {@code BENCH_MVN_FLAGS=-o bin/bench --main
- * QuantileAccuracyBenchmark [releases] [adult.data path]} (defaults 500 and the copy in dp-spark's test
- * resources); results are recorded in {@code docs/BENCHMARKS.md}.
+ * 4,600. A first row gives the signal-free answer 100·r, which a tree whose counts sum to ≤ 0
+ * returns (and which is exact for uniform data). Noise from {@link KeyedStreamSource} with a seeded
+ * secret per release, so every figure is reproducible. Run with {@code BENCH_MVN_FLAGS=-o bin/bench
+ * --main QuantileAccuracyBenchmark [releases] [adult.data path]} (defaults 500 and the copy in
+ * dp-spark's test resources); results are recorded in {@code docs/BENCHMARKS.md}.
  */
 public final class QuantileAccuracyBenchmark {
   private static final double[] RANKS = {0.1, 0.25, 0.5, 0.75, 0.9};
   private static final int BINS = 64;
   private static final double DELTA = 1e-6;
-  private static final int[][] TREES = {{16, 4}, {16, 3}, {16, 2}, {32, 2}, {8, 4}, {8, 3}, {4, 4}, {4, 6}, {2, 8}};
+  private static final int[][] TREES = {
+    {16, 4}, {16, 3}, {16, 2}, {32, 2}, {8, 4}, {8, 3}, {4, 4}, {4, 6}, {2, 8}
+  };
+
   /** Trees also run with alpha = 0 (only negative counts ignored) instead of Google's 0.005. */
   private static final int[][] TREES_ALPHA_ZERO = {{16, 4}, {16, 2}, {8, 3}};
 
@@ -64,17 +67,43 @@ public final class QuantileAccuracyBenchmark {
     double[] ages = readAges(adult);
     System.out.printf(Locale.ROOT, "releases per row: %d; Adult rows: %d%n", releases, ages.length);
     for (double eps : new double[] {1, 0.1}) {
-      report("(a) Adult age in [0, 100], L0 = Linf = 1, eps = " + eps, eps, 1, 1, releases, seed -> ages);
+      report(
+          "(a) Adult age in [0, 100], L0 = Linf = 1, eps = " + eps,
+          eps,
+          1,
+          1,
+          releases,
+          seed -> ages);
     }
-    report("(b) 460 values uniform in [0, 100), L0 = 5, Linf = 10, eps = 0.25", 0.25, 5, 10, releases,
+    report(
+        "(b) 460 values uniform in [0, 100), L0 = 5, Linf = 10, eps = 0.25",
+        0.25,
+        5,
+        10,
+        releases,
         seed -> group(460, seed, 1));
     // Controls: skewed values (100·u³, mass near 0), where a signal-free answer is no longer right,
     // and ten times larger groups, where the counts carry signal.
-    report("(b') 460 values 100·u^3 (skewed), L0 = 5, Linf = 10, eps = 0.25", 0.25, 5, 10, releases,
+    report(
+        "(b') 460 values 100·u^3 (skewed), L0 = 5, Linf = 10, eps = 0.25",
+        0.25,
+        5,
+        10,
+        releases,
         seed -> group(460, seed, 3));
-    report("(c) 4,600 values uniform in [0, 100), L0 = 5, Linf = 10, eps = 0.25", 0.25, 5, 10, releases,
+    report(
+        "(c) 4,600 values uniform in [0, 100), L0 = 5, Linf = 10, eps = 0.25",
+        0.25,
+        5,
+        10,
+        releases,
         seed -> group(4600, seed, 1));
-    report("(c') 4,600 values 100·u^3 (skewed), L0 = 5, Linf = 10, eps = 0.25", 0.25, 5, 10, releases,
+    report(
+        "(c') 4,600 values 100·u^3 (skewed), L0 = 5, Linf = 10, eps = 0.25",
+        0.25,
+        5,
+        10,
+        releases,
         seed -> group(4600, seed, 3));
   }
 
@@ -86,7 +115,9 @@ public final class QuantileAccuracyBenchmark {
     System.out.println();
     System.out.println("### " + title);
     System.out.println();
-    System.out.println("| method | noise | q0.1 | q0.25 | q0.5 | q0.75 | q0.9 | 95% CI coverage | median CI width |");
+    System.out.println(
+        "| method | noise | q0.1 | q0.25 | q0.5 | q0.75 | q0.9 | 95% CI coverage | median CI width"
+            + " |");
     System.out.println("|---|---|---|---|---|---|---|---|---|");
     for (boolean gaussian : new boolean[] {false, true}) {
       List<Method> methods = new ArrayList<>();
@@ -106,7 +137,8 @@ public final class QuantileAccuracyBenchmark {
         double[] widths = new double[releases * RANKS.length];
         for (int s = 0; s < releases; s++) {
           double[] group = data.group(s);
-          double[] sorted = Arrays.stream(group).map(v -> Math.max(0, Math.min(100, v))).sorted().toArray();
+          double[] sorted =
+              Arrays.stream(group).map(v -> Math.max(0, Math.min(100, v))).sorted().toArray();
           Release r = m.release(group, secret(s));
           for (int i = 0; i < RANKS.length; i++) {
             double exact = sorted[(int) Math.max(1, Math.ceil(RANKS[i] * sorted.length)) - 1];
@@ -115,19 +147,26 @@ public final class QuantileAccuracyBenchmark {
             widths[s * RANKS.length + i] = r.high()[i] - r.low()[i];
           }
         }
-        String noise = m.name().startsWith("no data") ? "none" : gaussian ? "Gaussian, δ = 1e-6" : "Laplace";
+        String noise =
+            m.name().startsWith("no data") ? "none" : gaussian ? "Gaussian, δ = 1e-6" : "Laplace";
         StringBuilder row = new StringBuilder("| " + m.name() + " | " + noise + " |");
         for (double[] e : errors) {
           row.append(String.format(Locale.ROOT, " %.3f |", median(e)));
         }
-        row.append(String.format(Locale.ROOT, " %.1f %% | %.2f |",
-            100.0 * covered / (releases * RANKS.length), median(widths)));
+        row.append(
+            String.format(
+                Locale.ROOT,
+                " %.1f %% | %.2f |",
+                100.0 * covered / (releases * RANKS.length),
+                median(widths)));
         System.out.println(row);
       }
     }
   }
 
-  /** The answer of a tree or histogram with no signal: lower + r·(upper − lower), interval [0, 100]. */
+  /**
+   * The answer of a tree or histogram with no signal: lower + r·(upper − lower), interval [0, 100].
+   */
   private static Method signalFree() {
     return new Method() {
       @Override
@@ -150,12 +189,21 @@ public final class QuantileAccuracyBenchmark {
   }
 
   private static Method histogram(double eps, long l0, long k, boolean gaussian) {
-    // As dp-spark plans it: L1 = L0·k, L2 = √L0·k, one vector of 64 bins per group, L0·64 coordinates.
-    GridMechanism<?, ?> mechanism = gaussian
-        ? GaussianMechanism.builder().epsilon(eps).delta(DELTA).l2Sensitivity(Math.nextUp(Math.sqrt(l0)) * k)
-            .maxCoordinatesContributed(l0 * BINS).build()
-        : LaplaceMechanism.builder().epsilon(eps).l1Sensitivity((double) l0 * k)
-            .maxCoordinatesContributed(l0 * BINS).build();
+    // As dp-spark plans it: L1 = L0·k, L2 = √L0·k, one vector of 64 bins per group, L0·64
+    // coordinates.
+    GridMechanism<?, ?> mechanism =
+        gaussian
+            ? GaussianMechanism.builder()
+                .epsilon(eps)
+                .delta(DELTA)
+                .l2Sensitivity(Math.nextUp(Math.sqrt(l0)) * k)
+                .maxCoordinatesContributed(l0 * BINS)
+                .build()
+            : LaplaceMechanism.builder()
+                .epsilon(eps)
+                .l1Sensitivity((double) l0 * k)
+                .maxCoordinatesContributed(l0 * BINS)
+                .build();
     double[] edges = new double[BINS + 1];
     for (int j = 0; j <= BINS; j++) {
       edges[j] = 100.0 * j / BINS;
@@ -177,21 +225,34 @@ public final class QuantileAccuracyBenchmark {
         for (int j = 0; j < BINS; j++) {
           units[j] = BigInteger.valueOf(counts[j]);
         }
-        NoisyVector noisy = mechanism.releaseFixedPoint(units, 0, KeyedStreamSource.forCell(secret, "histogram"));
+        NoisyVector noisy =
+            mechanism.releaseFixedPoint(units, 0, KeyedStreamSource.forCell(secret, "histogram"));
         QuantileEstimate r = HistogramQuantiles.of(noisy, edges, RANKS);
         return new Release(r.values(), r.ciLow(), r.ciHigh());
       }
     };
   }
 
-  private static Method tree(int b, int h, double alpha, double eps, long l0, long k, boolean gaussian) {
-    QuantileTree.Builder builder = QuantileTree.builder().lower(0).upper(100).branchingFactor(b).height(h)
-        .alpha(alpha).maxPartitionsContributed(l0).maxContributionsPerPartition(k);
+  private static Method tree(
+      int b, int h, double alpha, double eps, long l0, long k, boolean gaussian) {
+    QuantileTree.Builder builder =
+        QuantileTree.builder()
+            .lower(0)
+            .upper(100)
+            .branchingFactor(b)
+            .height(h)
+            .alpha(alpha)
+            .maxPartitionsContributed(l0)
+            .maxContributionsPerPartition(k);
     QuantileTree tree = (gaussian ? builder.gaussian(eps, DELTA) : builder.laplace(eps)).build();
     return new Method() {
       @Override
       public String name() {
-        return "tree, b = " + b + ", h = " + h + (alpha == QuantileTree.ALPHA ? "" : ", alpha = " + alpha);
+        return "tree, b = "
+            + b
+            + ", h = "
+            + h
+            + (alpha == QuantileTree.ALPHA ? "" : ", alpha = " + alpha);
       }
 
       @Override
@@ -200,7 +261,9 @@ public final class QuantileAccuracyBenchmark {
         for (double v : data) {
           counts.merge(tree.leafOf(v), 1L, Long::sum);
         }
-        QuantileEstimate r = tree.quantiles(counts, RANKS, node -> KeyedStreamSource.forCell(secret, "tree|" + node));
+        QuantileEstimate r =
+            tree.quantiles(
+                counts, RANKS, node -> KeyedStreamSource.forCell(secret, "tree|" + node));
         return new Release(r.values(), r.ciLow(), r.ciHigh());
       }
     };

@@ -58,13 +58,15 @@ public class ZkBenchmark {
       long start = System.nanoTime();
       for (int i = 0; i < PROOFS; i++) {
         ProofContext context = new ProofContext("bench/ledger", PROOFS + 1, root, i + 1, 8.0);
-        PedersenOpening o = PedersenOpening.random(
-            new java.math.BigInteger(1, longBytes(random.nextLong() & mask)), random);
+        PedersenOpening o =
+            PedersenOpening.random(
+                new java.math.BigInteger(1, longBytes(random.nextLong() & mask)), random);
         RangeProof proof = RangeProver.prove(context, o, bits, random);
         statements.add(new RangeStatement(context, o.commitment(), bits, proof));
         encoded.add(proof.encode());
       }
-      System.out.printf("# proving %d proofs of %d bits took %.1f ms%n",
+      System.out.printf(
+          "# proving %d proofs of %d bits took %.1f ms%n",
           PROOFS, bits, (System.nanoTime() - start) / 1e6);
     }
 

@@ -39,10 +39,19 @@ class AuditorDosTest {
   private Fixture honestLedger() {
     NoteSigner signer = NoteSigner.generate("test.privspark.org/dos");
     LocalDirectoryStore store = new LocalDirectoryStore(dir.resolve("ledger"));
-    Ledger ledger = Format3Ledgers.create(store, signer.name(), 2.0, 1e-6, OrderGrid.defaults(), signer,
-        OpeningStore.in(new LocalDirectoryStore(dir.resolve("openings"))));
-    ledger.append("private-aggregation", LedgerFixture.laplace(0.25), ReleaseDetails.describing("q1"));
-    ledger.append("private-aggregation", LedgerFixture.laplace(0.25), ReleaseDetails.describing("q2"));
+    Ledger ledger =
+        Format3Ledgers.create(
+            store,
+            signer.name(),
+            2.0,
+            1e-6,
+            OrderGrid.defaults(),
+            signer,
+            OpeningStore.in(new LocalDirectoryStore(dir.resolve("openings"))));
+    ledger.append(
+        "private-aggregation", LedgerFixture.laplace(0.25), ReleaseDetails.describing("q1"));
+    ledger.append(
+        "private-aggregation", LedgerFixture.laplace(0.25), ReleaseDetails.describing("q2"));
     return new Fixture(store, signer);
   }
 
@@ -56,18 +65,32 @@ class AuditorDosTest {
     }
   }
 
-  /** The review's attack: entry 2's event replaced by k distinct sampled Gaussians, its chain kept. */
+  /**
+   * The review's attack: entry 2's event replaced by k distinct sampled Gaussians, its chain kept.
+   */
   private static byte[] expensiveForgery(byte[] entry2, int k) {
     LedgerEntry last = LedgerEntry.decode(entry2, 2);
     List<PrivacyEvent> parts = new ArrayList<>();
     for (int i = 0; i < k; i++) {
       parts.add(new SampledGaussianEvent(0.5, 1000 + i * 1e-6, 1));
     }
-    return new LedgerEntry(2, last.timeMillis(), last.origin(), last.previousLeafHash(), last.releaseId(),
-        last.mechanism(), new ComposedEvent(parts), last.cost(), last.commitments(), null).encode();
+    return new LedgerEntry(
+            2,
+            last.timeMillis(),
+            last.origin(),
+            last.previousLeafHash(),
+            last.releaseId(),
+            last.mechanism(),
+            new ComposedEvent(parts),
+            last.cost(),
+            last.commitments(),
+            null)
+        .encode();
   }
 
-  /** The seam counts: an honest ledger's two equal events cost one computation (the replay's cache). */
+  /**
+   * The seam counts: an honest ledger's two equal events cost one computation (the replay's cache).
+   */
   @Test
   void honestLedger_itsCostsAreComputedOnceTheStructureVerifies() {
     Fixture f = honestLedger();
@@ -89,20 +112,28 @@ class AuditorDosTest {
   }
 
   @Test
-  void expensiveEventInAnUnsignedEntry_writerRefusesToOpenBeforeAnyCostIsComputed() throws Exception {
+  void expensiveEventInAnUnsignedEntry_writerRefusesToOpenBeforeAnyCostIsComputed()
+      throws Exception {
     Fixture f = honestLedger();
     Files.write(f.entry(2), expensiveForgery(Files.readAllBytes(f.entry(2)), 3));
     Throwable[] thrown = new Throwable[1];
-    long costs = LedgerReplay.costsComputedDuring(
-        () -> thrown[0] = catchThrowable(() -> Ledger.open(f.store, f.signer, OpeningStore.discarding())));
+    long costs =
+        LedgerReplay.costsComputedDuring(
+            () ->
+                thrown[0] =
+                    catchThrowable(
+                        () -> Ledger.open(f.store, f.signer, OpeningStore.discarding())));
     assertThat(thrown[0]).isInstanceOf(LedgerException.class);
-    assertThat(((LedgerException) thrown[0]).reason()).as(thrown[0].getMessage()).isEqualTo(Reason.ROOT_MISMATCH);
+    assertThat(((LedgerException) thrown[0]).reason())
+        .as(thrown[0].getMessage())
+        .isEqualTo(Reason.ROOT_MISMATCH);
     assertThat(costs).as("entry costs computed before the refusal").isZero();
   }
 
   /**
    * The review's other attack: ledger.json given a grid of orders in (2^19, 2^20), where a
-   * sampled-Gaussian value takes 0.1 to 0.5 s, and the entries chained to it afresh (no key needed).
+   * sampled-Gaussian value takes 0.1 to 0.5 s, and the entries chained to it afresh (no key
+   * needed).
    */
   @Test
   void gridOfHugeOrdersInAnUnsignedLedgerJson_isRejectedBeforeAnyCostIsComputed() throws Exception {
@@ -114,8 +145,18 @@ class AuditorDosTest {
       orders[i] = 0x1p19 + 1 + i * 4096.5;
     }
     OrderGrid huge = OrderGrid.of(orders);
-    byte[] forged = new LedgerGenesis(g.origin(), g.createdMillis(), g.mode(), g.budgetEpsilon(), g.budgetDelta(),
-        huge, g.publicKey(), g.formatVersion(), g.unit()).encode();
+    byte[] forged =
+        new LedgerGenesis(
+                g.origin(),
+                g.createdMillis(),
+                g.mode(),
+                g.budgetEpsilon(),
+                g.budgetDelta(),
+                huge,
+                g.publicKey(),
+                g.formatVersion(),
+                g.unit())
+            .encode();
     Files.write(genesisFile, forged);
     MerkleTree tree = new MerkleTree();
     tree.appendLeafData(forged);
@@ -125,8 +166,19 @@ class AuditorDosTest {
       for (int i = 0; i < 4; i++) {
         parts.add(new SampledGaussianEvent(0.5, 1000 + seq + i * 1e-6, 1));
       }
-      byte[] bytes = new LedgerEntry(seq, e.timeMillis(), e.origin(), tree.leafHash(seq - 1), e.releaseId(),
-          e.mechanism(), new ComposedEvent(parts), FixedPointCost.zero(huge), e.commitments(), null).encode();
+      byte[] bytes =
+          new LedgerEntry(
+                  seq,
+                  e.timeMillis(),
+                  e.origin(),
+                  tree.leafHash(seq - 1),
+                  e.releaseId(),
+                  e.mechanism(),
+                  new ComposedEvent(parts),
+                  FixedPointCost.zero(huge),
+                  e.commitments(),
+                  null)
+              .encode();
       Files.write(f.entry(seq), bytes);
       tree.appendLeafData(bytes);
     }
@@ -137,10 +189,16 @@ class AuditorDosTest {
     assertThat(costs).as("entry costs computed by the auditor").isZero();
 
     Throwable[] thrown = new Throwable[1];
-    costs = LedgerReplay.costsComputedDuring(
-        () -> thrown[0] = catchThrowable(() -> Ledger.open(f.store, f.signer, OpeningStore.discarding())));
+    costs =
+        LedgerReplay.costsComputedDuring(
+            () ->
+                thrown[0] =
+                    catchThrowable(
+                        () -> Ledger.open(f.store, f.signer, OpeningStore.discarding())));
     assertThat(thrown[0]).isInstanceOf(LedgerException.class);
-    assertThat(((LedgerException) thrown[0]).reason()).as(thrown[0].getMessage()).isEqualTo(Reason.ROOT_MISMATCH);
+    assertThat(((LedgerException) thrown[0]).reason())
+        .as(thrown[0].getMessage())
+        .isEqualTo(Reason.ROOT_MISMATCH);
     assertThat(costs).as("entry costs computed by the writer").isZero();
   }
 }

@@ -40,19 +40,44 @@ class AuditorPrecedenceTest {
     f.spend(0.25, "q3");
   }
 
-  /** ledger.json's budget lowered to ε = 0.3 and the entries chained afresh: what anyone can do without the key. */
+  /**
+   * ledger.json's budget lowered to ε = 0.3 and the entries chained afresh: what anyone can do
+   * without the key.
+   */
   private void lowerTheBudgetAndReChain() throws Exception {
     Path genesisFile = f.store.root().resolve(LedgerLayout.GENESIS);
     LedgerGenesis g = LedgerGenesis.decode(Files.readAllBytes(genesisFile));
-    byte[] lowered = new LedgerGenesis(g.origin(), g.createdMillis(), g.mode(), 0.3, g.budgetDelta(), g.grid(),
-        g.publicKey(), g.formatVersion(), g.unit()).encode();
+    byte[] lowered =
+        new LedgerGenesis(
+                g.origin(),
+                g.createdMillis(),
+                g.mode(),
+                0.3,
+                g.budgetDelta(),
+                g.grid(),
+                g.publicKey(),
+                g.formatVersion(),
+                g.unit())
+            .encode();
     Files.write(genesisFile, lowered);
     MerkleTree tree = new MerkleTree();
     tree.appendLeafData(lowered);
     for (LedgerEntry e : f.entries()) {
       long seq = tree.size();
-      byte[] bytes = new LedgerEntry(seq, e.timeMillis(), e.origin(), tree.leafHash(seq - 1), e.releaseId(),
-          e.mechanism(), e.event(), e.cost(), e.commitments(), e.confidentialCost(), e.unit()).encode();
+      byte[] bytes =
+          new LedgerEntry(
+                  seq,
+                  e.timeMillis(),
+                  e.origin(),
+                  tree.leafHash(seq - 1),
+                  e.releaseId(),
+                  e.mechanism(),
+                  e.event(),
+                  e.cost(),
+                  e.commitments(),
+                  e.confidentialCost(),
+                  e.unit())
+              .encode();
       Files.write(f.entry(seq), bytes);
       tree.appendLeafData(bytes);
     }
@@ -61,15 +86,18 @@ class AuditorPrecedenceTest {
   /**
    * The review's attack: the old auditor judged the unsigned entries against the unsigned budget
    * first, and blamed the holder with the attacker's figures ("BUDGET_EXCEEDED at entry 2: … the
-   * total reaches epsilon 0.5 … against the budget (0.3, 1.0E-6)"). The signed checkpoint's root
-   * no longer matches: that is the finding, with no figure.
+   * total reaches epsilon 0.5 … against the budget (0.3, 1.0E-6)"). The signed checkpoint's root no
+   * longer matches: that is the finding, with no figure.
    */
   @Test
   void budgetLoweredWithoutTheKey_isARootMismatch_notTheHoldersOverspend() throws Exception {
     lowerTheBudgetAndReChain();
     AuditReport r = f.verify();
     assertRejected(r, Reason.ROOT_MISMATCH, -1);
-    assertThat(r.message()).doesNotContain("0.3").doesNotContain("0.5").doesNotContain("E-6")
+    assertThat(r.message())
+        .doesNotContain("0.3")
+        .doesNotContain("0.5")
+        .doesNotContain("E-6")
         .doesNotContain("budget");
     assertThat(r.budgetEpsilon()).isNaN();
   }
@@ -84,16 +112,27 @@ class AuditorPrecedenceTest {
     assertThat(r.message()).isEqualTo("BUDGET_EXCEEDED at entry 2: the total exceeds the budget");
   }
 
-  /** An entry past the budget appended and chained without the key: unsigned, not the holder's overspend. */
+  /**
+   * An entry past the budget appended and chained without the key: unsigned, not the holder's
+   * overspend.
+   */
   @Test
   void entryPastTheBudgetAppendedWithoutTheKey_isUnsigned() throws Exception {
     LedgerEntry last = f.read(3);
     var big = LedgerFixture.laplace(5);
     byte[] id = last.releaseId().clone();
     id[0] ^= 1;
-    LedgerEntry extra = new LedgerEntry(4, last.timeMillis(), last.origin(),
-        Rfc9162Hasher.leafHash(Files.readAllBytes(f.entry(3))), id, last.mechanism(), big,
-        FixedPointCost.of(big, LedgerFixture.GRID), last.commitments());
+    LedgerEntry extra =
+        new LedgerEntry(
+            4,
+            last.timeMillis(),
+            last.origin(),
+            Rfc9162Hasher.leafHash(Files.readAllBytes(f.entry(3))),
+            id,
+            last.mechanism(),
+            big,
+            FixedPointCost.of(big, LedgerFixture.GRID),
+            last.commitments());
     Files.write(f.entry(4), extra.encode());
     AuditReport r = f.verify();
     assertRejected(r, Reason.UNSIGNED_ENTRIES, 4);
@@ -103,7 +142,9 @@ class AuditorPrecedenceTest {
     assertThat(withoutLeaf(r)).doesNotContainPattern("[0-9]");
   }
 
-  /** The message after its "REASON at entry N: " prefix (the failing leaf, which a rejection names). */
+  /**
+   * The message after its "REASON at entry N: " prefix (the failing leaf, which a rejection names).
+   */
   private static String withoutLeaf(AuditReport r) {
     String prefix = r.reason() + " at entry " + r.failedIndex() + ": ";
     assertThat(r.message()).startsWith(prefix);
@@ -129,24 +170,41 @@ class AuditorPrecedenceTest {
   void checkpointSignedByOtherKeys_echoesNothingOfTheNote() throws Exception {
     Path head = f.store.root().resolve(LedgerLayout.head(4));
     String text = SignedNotes.open(Files.readAllBytes(head), List.of(f.signer.verifier())).text();
-    Files.writeString(head, SignedNotes.sign(text, NoteSigner.generate("spent_epsilon=0.03_of_2.0"),
-        NoteSigner.generate("remaining_epsilon=1.97"), NoteSigner.generate("entries=1234567")));
+    Files.writeString(
+        head,
+        SignedNotes.sign(
+            text,
+            NoteSigner.generate("spent_epsilon=0.03_of_2.0"),
+            NoteSigner.generate("remaining_epsilon=1.97"),
+            NoteSigner.generate("entries=1234567")));
     AuditReport r = f.verify();
     assertThat(r.intact()).isFalse();
     assertThat(r.reason()).isEqualTo(Reason.UNKNOWN_KEY);
-    assertThat(r.message()).doesNotContain("spent_epsilon", "remaining", "entries=", "1234567", "3 signatures");
+    assertThat(r.message())
+        .doesNotContain("spent_epsilon", "remaining", "entries=", "1234567", "3 signatures");
   }
 
   /**
    * A history rewritten with the key, with a cost that does not match its mechanism: the holder's
-   * own checkpoint covers it (COST_MISMATCH), but a saved checkpoint shows the rewrite, which comes first.
+   * own checkpoint covers it (COST_MISMATCH), but a saved checkpoint shows the rewrite, which comes
+   * first.
    */
   @Test
   void savedCheckpoint_comesBeforeTheContent() throws Exception {
     List<LedgerEntry> entries = new ArrayList<>(f.entries());
     LedgerEntry e = entries.get(1);
-    entries.set(1, new LedgerEntry(e.seq(), e.timeMillis(), e.origin(), e.previousLeafHash(), e.releaseId(),
-        e.mechanism(), LedgerFixture.laplace(0.01), e.cost(), e.commitments()));
+    entries.set(
+        1,
+        new LedgerEntry(
+            e.seq(),
+            e.timeMillis(),
+            e.origin(),
+            e.previousLeafHash(),
+            e.releaseId(),
+            e.mechanism(),
+            LedgerFixture.laplace(0.01),
+            e.cost(),
+            e.commitments()));
     f.rewriteWithRealKey(entries);
     assertRejected(f.verify(), Reason.COST_MISMATCH, 2);
     assertRejected(f.verify(savedAfterTwo), Reason.INCONSISTENT_CHECKPOINT, -1);
@@ -175,10 +233,13 @@ class AuditorPrecedenceTest {
   void unparseableLedgerJson_isJudgedAfterTheStructure() throws Exception {
     Path genesis = f.store.root().resolve(LedgerLayout.GENESIS);
     String text = Files.readString(genesis, StandardCharsets.UTF_8);
-    Files.writeString(genesis, text.replace("\"budget\":{\"epsilon\":2.0,", "\"budget\":{\"epsilon\":-0.3,"),
+    Files.writeString(
+        genesis,
+        text.replace("\"budget\":{\"epsilon\":2.0,", "\"budget\":{\"epsilon\":-0.3,"),
         StandardCharsets.UTF_8);
     byte[] bytes = Files.readAllBytes(genesis);
-    assertThat(catchThrowable(() -> LedgerGenesis.decode(bytes))).isInstanceOf(LedgerException.class);
+    assertThat(catchThrowable(() -> LedgerGenesis.decode(bytes)))
+        .isInstanceOf(LedgerException.class);
     AuditReport r = f.verify();
     assertRejected(r, Reason.ROOT_MISMATCH, -1);
     assertThat(r.message()).doesNotContain("0.3");
@@ -187,15 +248,20 @@ class AuditorPrecedenceTest {
     assertRejected(f.verify(), Reason.MALFORMED, 0);
   }
 
-  /** Judging the content after the structure still reads each file once, the leaves after a finding included. */
+  /**
+   * Judging the content after the structure still reads each file once, the leaves after a finding
+   * included.
+   */
   @Test
   void deferredContentChecks_readEachFileOnce() throws Exception {
     lowerTheBudgetAndReChain();
     f.rewriteWithRealKey(f.entries());
     ReadRecordingStore store = new ReadRecordingStore(f.store);
-    AuditReport r = new org.privspark.core.audit.LedgerVerifier(f.signer.verifier()).verify(store, List.of());
+    AuditReport r =
+        new org.privspark.core.audit.LedgerVerifier(f.signer.verifier()).verify(store, List.of());
     assertRejected(r, Reason.BUDGET_EXCEEDED, 2);
-    assertThat(store.reads()).containsKeys(LedgerLayout.GENESIS, LedgerEntry.path(3), LedgerLayout.head(4))
+    assertThat(store.reads())
+        .containsKeys(LedgerLayout.GENESIS, LedgerEntry.path(3), LedgerLayout.head(4))
         .allSatisfy((path, n) -> assertThat(n).as(path).isOne());
   }
 
@@ -215,7 +281,9 @@ class AuditorPrecedenceTest {
     removeEverythingUnder(f.store.root());
     AuditReport r = f.verify(savedAfterTwo);
     assertRejected(r, Reason.INCONSISTENT_CHECKPOINT, 0);
-    assertThat(r.message()).contains("saved checkpoint 1 covers 3 leaves").contains("removed or rolled back");
+    assertThat(r.message())
+        .contains("saved checkpoint 1 covers 3 leaves")
+        .contains("removed or rolled back");
     Files.delete(f.store.root());
     assertRejected(f.verify(savedAfterTwo), Reason.INCONSISTENT_CHECKPOINT, 0);
   }
@@ -229,7 +297,8 @@ class AuditorPrecedenceTest {
 
   /** A "saved checkpoint" that is not signed with the auditor's key proves nothing. */
   @Test
-  void emptiedLedger_underACheckpointSignedByAnotherKey_isThatCheckpointsFailure() throws Exception {
+  void emptiedLedger_underACheckpointSignedByAnotherKey_isThatCheckpointsFailure()
+      throws Exception {
     removeEverythingUnder(f.store.root());
     String body = savedAfterTwo.substring(0, savedAfterTwo.indexOf("\n\n") + 1);
     String foreign = SignedNotes.sign(body, NoteSigner.generate(LedgerFixture.ORIGIN));

@@ -27,8 +27,9 @@ import org.privspark.core.audit.LedgerVerifier;
 /**
  * The budget under concurrency: threads sharing one budget (in memory, or backed by a ledger) and
  * separate JVM processes appending to one ledger directory, all racing until the budget is gone.
- * Each request must end in exactly one of a success (a receipt) or a {@link BudgetExhaustedException};
- * the admitted spends never exceed the budget, and the ledger holds exactly the admitted entries.
+ * Each request must end in exactly one of a success (a receipt) or a {@link
+ * BudgetExhaustedException}; the admitted spends never exceed the budget, and the ledger holds
+ * exactly the admitted entries.
  */
 class BudgetConcurrencyTest {
   @TempDir Path dir;
@@ -40,10 +41,14 @@ class BudgetConcurrencyTest {
   void inMemoryBudget_eightThreadsUntilExhausted_admitsExactlyTheSerialCount() throws Exception {
     int serial = serialCount(PrivacyBudget.inMemory(1.0, 0), 1_000);
     PrivacyBudget shared = PrivacyBudget.inMemory(1.0, 0);
-    Outcome o = race(8, 50, () -> {
-      shared.spend(SPEND);
-      return null;
-    });
+    Outcome o =
+        race(
+            8,
+            50,
+            () -> {
+              shared.spend(SPEND);
+              return null;
+            });
     assertThat(o.errors).isEmpty();
     assertThat(o.admitted + o.refused).isEqualTo(8 * 50);
     assertThat(o.admitted).isEqualTo(serial);
@@ -59,10 +64,15 @@ class BudgetConcurrencyTest {
     PrivacyBudget first = f.ledger.budget();
     PrivacyBudget other = second.budget();
     AtomicInteger turn = new AtomicInteger();
-    Outcome o = race(6, 20, () -> {
-      (turn.getAndIncrement() % 2 == 0 ? first : other).spend(SPEND, "reliability-test", "");
-      return null;
-    });
+    Outcome o =
+        race(
+            6,
+            20,
+            () -> {
+              (turn.getAndIncrement() % 2 == 0 ? first : other)
+                  .spend(SPEND, "reliability-test", "");
+              return null;
+            });
     assertThat(o.errors).isEmpty();
     assertThat(o.admitted + o.refused).isEqualTo(6 * 20);
     AuditReport report = f.verify();
@@ -80,31 +90,33 @@ class BudgetConcurrencyTest {
   void open_whileAnotherWriterAppends_catchesUpInsteadOfRefusing() throws Exception {
     LedgerFixture f = new LedgerFixture(dir, 1.0, 0);
     f.spend(0.01, "a");
-    java.util.concurrent.atomic.AtomicBoolean appended = new java.util.concurrent.atomic.AtomicBoolean();
-    LedgerStore racing = new LedgerStore() {
-      @Override
-      public java.util.Optional<byte[]> read(String path) throws IOException {
-        return f.store.read(path);
-      }
+    java.util.concurrent.atomic.AtomicBoolean appended =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    LedgerStore racing =
+        new LedgerStore() {
+          @Override
+          public java.util.Optional<byte[]> read(String path) throws IOException {
+            return f.store.read(path);
+          }
 
-      @Override
-      public boolean createIfAbsent(String path, byte[] bytes) throws IOException {
-        return f.store.createIfAbsent(path, bytes);
-      }
+          @Override
+          public boolean createIfAbsent(String path, byte[] bytes) throws IOException {
+            return f.store.createIfAbsent(path, bytes);
+          }
 
-      @Override
-      public List<String> list(String directory) throws IOException {
-        if (directory.equals(LedgerLayout.HEADS) && appended.compareAndSet(false, true)) {
-          f.spend(0.01, "b"); // the other writer lands entry 2 and heads/3 right now
-        }
-        return f.store.list(directory);
-      }
+          @Override
+          public List<String> list(String directory) throws IOException {
+            if (directory.equals(LedgerLayout.HEADS) && appended.compareAndSet(false, true)) {
+              f.spend(0.01, "b"); // the other writer lands entry 2 and heads/3 right now
+            }
+            return f.store.list(directory);
+          }
 
-      @Override
-      public String location() {
-        return f.store.location();
-      }
-    };
+          @Override
+          public String location() {
+            return f.store.location();
+          }
+        };
     Ledger opened = Ledger.open(racing, f.signer, OpeningStore.discarding());
     assertThat(appended).isTrue();
     assertThat(opened.entries()).isEqualTo(2);
@@ -122,17 +134,27 @@ class BudgetConcurrencyTest {
     assertProcessesShareTheBudget(8, 0.004, 1.0);
   }
 
-  private void assertProcessesShareTheBudget(int processes, double perSpend, double budget) throws Exception {
+  private void assertProcessesShareTheBudget(int processes, double perSpend, double budget)
+      throws Exception {
     LedgerFixture f = new LedgerFixture(dir, budget, 0);
     Path key = dir.resolve("signer.key");
     Files.writeString(key, f.signer.exportSignerKey() + "\n", StandardCharsets.US_ASCII);
-    List<Long> receipts = WriterRace.receipts(dir, processes, LedgerWriterProcess.class,
-        f.store.root().toString(), key.toString(), dir.resolve("openings").toString(), Double.toString(perSpend),
-        "until-refused");
+    List<Long> receipts =
+        WriterRace.receipts(
+            dir,
+            processes,
+            LedgerWriterProcess.class,
+            f.store.root().toString(),
+            key.toString(),
+            dir.resolve("openings").toString(),
+            Double.toString(perSpend),
+            "until-refused");
     AuditReport report = new LedgerVerifier(f.signer.verifier()).verify(f.store, List.of());
-    WriterRace.assertSharedBudget(receipts, report, budget, serialLedgerCount(dir.resolve("serial"), budget, perSpend));
-    System.out.printf("%d processes: %d entries, spent epsilon %.6f of %.1f%n", processes, report.entries(),
-        report.spentEpsilon(), budget);
+    WriterRace.assertSharedBudget(
+        receipts, report, budget, serialLedgerCount(dir.resolve("serial"), budget, perSpend));
+    System.out.printf(
+        "%d processes: %d entries, spent epsilon %.6f of %.1f%n",
+        processes, report.entries(), report.spentEpsilon(), budget);
   }
 
   private static int serialCount(PrivacyBudget budget, int max) {
@@ -173,20 +195,22 @@ class BudgetConcurrencyTest {
     List<Throwable> errors = java.util.Collections.synchronizedList(new ArrayList<>());
     List<Future<?>> done = new ArrayList<>();
     for (int t = 0; t < threads; t++) {
-      done.add(pool.submit(() -> {
-        start.await();
-        for (int i = 0; i < requests; i++) {
-          try {
-            request.call();
-            admitted.incrementAndGet();
-          } catch (BudgetExhaustedException e) {
-            refused.incrementAndGet();
-          } catch (Throwable e) {
-            errors.add(e);
-          }
-        }
-        return null;
-      }));
+      done.add(
+          pool.submit(
+              () -> {
+                start.await();
+                for (int i = 0; i < requests; i++) {
+                  try {
+                    request.call();
+                    admitted.incrementAndGet();
+                  } catch (BudgetExhaustedException e) {
+                    refused.incrementAndGet();
+                  } catch (Throwable e) {
+                    errors.add(e);
+                  }
+                }
+                return null;
+              }));
     }
     start.countDown();
     for (Future<?> d : done) {

@@ -54,7 +54,9 @@ class ConfidentialLedgerTest extends StructuralTamperCases {
   }
 
   private Receipt spend(double sigma, String query) {
-    return f.ledger.append("private-aggregation", GaussianEvent.withNoiseMultiplier(sigma),
+    return f.ledger.append(
+        "private-aggregation",
+        GaussianEvent.withNoiseMultiplier(sigma),
         ReleaseDetails.describing(query));
   }
 
@@ -68,7 +70,9 @@ class ConfidentialLedgerTest extends StructuralTamperCases {
 
   /** The root hash a signed checkpoint note names (its body, without the signature). */
   private static byte[] rootOf(String note) {
-    return org.privspark.core.ledger.note.Checkpoint.parse(note.substring(0, note.indexOf("\n\n") + 1)).rootHash();
+    return org.privspark.core.ledger.note.Checkpoint.parse(
+            note.substring(0, note.indexOf("\n\n") + 1))
+        .rootHash();
   }
 
   private static void assertRejected(BudgetReport r, Reason reason, long index) {
@@ -82,12 +86,17 @@ class ConfidentialLedgerTest extends StructuralTamperCases {
   @Test
   void entries_holdCommitmentsNotCosts() throws Exception {
     String text = f.text(f.entry(1));
-    assertThat(text).startsWith("{\"format\":\"privspark-entry/2\",\"seq\":1,")
-        .contains("\"costCommitments\":[\"0").contains("\"delta\":0.0")
-        .doesNotContain("\"event\"").doesNotContain("\"cost\"").doesNotContain("sigma");
+    assertThat(text)
+        .startsWith("{\"format\":\"privspark-entry/2\",\"seq\":1,")
+        .contains("\"costCommitments\":[\"0")
+        .contains("\"delta\":0.0")
+        .doesNotContain("\"event\"")
+        .doesNotContain("\"cost\"")
+        .doesNotContain("sigma");
     assertThat(f.read(1).confidentialCost().orders()).isEqualTo(LedgerFixture.GRID.size());
     assertThat(f.text(f.store.root().resolve(LedgerLayout.GENESIS)))
-        .startsWith("{\"format\":\"privspark-ledger/3\"").contains("\"mode\":\"confidential\"");
+        .startsWith("{\"format\":\"privspark-ledger/3\"")
+        .contains("\"mode\":\"confidential\"");
   }
 
   @Test
@@ -120,14 +129,25 @@ class ConfidentialLedgerTest extends StructuralTamperCases {
   void open_withoutCostOpenings_refusesBecauseTheBudgetIsUnknown() {
     OpeningStore empty = OpeningStore.in(new LocalDirectoryStore(dir.resolve("elsewhere")));
     assertThatThrownBy(() -> Ledger.open(f.store, f.signer, empty))
-        .isInstanceOfSatisfying(LedgerException.class, e -> assertThat(e.reason()).isEqualTo(Reason.OPENING_MISMATCH));
+        .isInstanceOfSatisfying(
+            LedgerException.class, e -> assertThat(e.reason()).isEqualTo(Reason.OPENING_MISMATCH));
   }
 
   @Test
   void create_confidentialWithZeroDelta_throwsIllegalArgumentException() {
-    assertThatThrownBy(() -> Format3Ledgers.create(new LocalDirectoryStore(dir.resolve("pure")), LedgerFixture.ORIGIN,
-        LedgerGenesis.CONFIDENTIAL, 1.0, 0.0, LedgerFixture.GRID, f.signer, f.openings))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("budgetDelta");
+    assertThatThrownBy(
+            () ->
+                Format3Ledgers.create(
+                    new LocalDirectoryStore(dir.resolve("pure")),
+                    LedgerFixture.ORIGIN,
+                    LedgerGenesis.CONFIDENTIAL,
+                    1.0,
+                    0.0,
+                    LedgerFixture.GRID,
+                    f.signer,
+                    f.openings))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("budgetDelta");
   }
 
   @Test
@@ -175,7 +195,8 @@ class ConfidentialLedgerTest extends StructuralTamperCases {
   void budgetProof_honest_verifiesInBatchAndOneByOne() {
     BudgetProof proof = BudgetProver.prove(f.ledger, Double.NaN, RANDOM);
     assertThat(proof.entryProofs()).hasSize(4);
-    BudgetReport batch = auditor().verifyBudget(f.store, List.of(checkpointAfterThree), proof, true);
+    BudgetReport batch =
+        auditor().verifyBudget(f.store, List.of(checkpointAfterThree), proof, true);
     assertThat(batch.ok()).as(batch.message()).isTrue();
     assertThat(batch.entries()).isEqualTo(4);
     assertThat(batch.order()).isEqualTo(BudgetProver.bestOrder(f.ledger.state()));
@@ -192,15 +213,20 @@ class ConfidentialLedgerTest extends StructuralTamperCases {
     assertThat(r.ok()).as(r.message()).isTrue();
   }
 
-  /** At α = 4 the total α/8 converts to ε ≈ 4.35 > 4: no proof exists there, though one does at α = 8. */
+  /**
+   * At α = 4 the total α/8 converts to ε ≈ 4.35 > 4: no proof exists there, though one does at α =
+   * 8.
+   */
   @Test
   void budgetProof_atAnOrderWhereTheTotalIsOverBudget_throwsIllegalStateException() {
-    assertThatThrownBy(() -> BudgetProver.prove(f.ledger, 4.0, RANDOM)).isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> BudgetProver.prove(f.ledger, 4.0, RANDOM))
+        .isInstanceOf(IllegalStateException.class);
   }
 
   @Test
   void budgetProof_orderNotOnTheGrid_throwsIllegalArgumentException() {
-    assertThatThrownBy(() -> BudgetProver.prove(f.ledger, 3.0, RANDOM)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> BudgetProver.prove(f.ledger, 3.0, RANDOM))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   /** The proof covers the checkpoint it names; later entries are for the next proof. */
@@ -216,36 +242,49 @@ class ConfidentialLedgerTest extends StructuralTamperCases {
 
   @Test
   void budgetProof_emptyLedger_verifies() {
-    LedgerFixture empty = new LedgerFixture(dir.resolve("empty"), LedgerGenesis.CONFIDENTIAL, 1.0, 1e-6);
+    LedgerFixture empty =
+        new LedgerFixture(dir.resolve("empty"), LedgerGenesis.CONFIDENTIAL, 1.0, 1e-6);
     BudgetProof proof = BudgetProver.prove(empty.ledger, Double.NaN, RANDOM);
-    BudgetReport r = new ConfidentialVerifier(empty.signer.verifier()).verifyBudget(empty.store, List.of(),
-        BudgetProof.decode(proof.encode()));
+    BudgetReport r =
+        new ConfidentialVerifier(empty.signer.verifier())
+            .verifyBudget(empty.store, List.of(), BudgetProof.decode(proof.encode()));
     assertThat(r.ok()).as(r.message()).isTrue();
   }
 
   // ---------------------------------------------------------------- soundness
 
   /**
-   * The holder (with the real key) appends an entry whose committed total goes past the budget.
-   * Its own writer refuses to open the ledger, the honest prover cannot prove it, and a forged
-   * slack proof (for a commitment to 0 rather than the auditor's T·G − S) is rejected.
+   * The holder (with the real key) appends an entry whose committed total goes past the budget. Its
+   * own writer refuses to open the ledger, the honest prover cannot prove it, and a forged slack
+   * proof (for a commitment to 0 rather than the auditor's T·G − S) is rejected.
    */
   @Test
   void budgetProof_committedTotalOverBudget_cannotBeProvenOrForged() throws Exception {
     byte[] releaseId = new byte[LedgerEntry.RELEASE_ID_LENGTH];
     RANDOM.nextBytes(releaseId);
-    CostOpening heavy = CostOpening.fresh(releaseId, GaussianEvent.withNoiseMultiplier(1), LedgerFixture.GRID, RANDOM);
+    CostOpening heavy =
+        CostOpening.fresh(
+            releaseId, GaussianEvent.withNoiseMultiplier(1), LedgerFixture.GRID, RANDOM);
     FixedPointCost heavyCost = heavy.cost(LedgerFixture.GRID);
     List<LedgerEntry> entries = new ArrayList<>(f.entries());
     LedgerEntry last = entries.get(3);
-    entries.add(new LedgerEntry(5, last.timeMillis(), last.origin(), last.previousLeafHash(), releaseId,
-        "manual", heavy.commit(heavyCost), last.commitments()));
+    entries.add(
+        new LedgerEntry(
+            5,
+            last.timeMillis(),
+            last.origin(),
+            last.previousLeafHash(),
+            releaseId,
+            "manual",
+            heavy.commit(heavyCost),
+            last.commitments()));
     f.rewriteWithRealKey(entries);
     f.openings.save(heavy);
 
     assertThat(f.verify().intact()).as("structure alone").isTrue();
     assertThatThrownBy(() -> Ledger.open(f.store, f.signer, f.openings))
-        .isInstanceOfSatisfying(LedgerException.class, e -> assertThat(e.reason()).isEqualTo(Reason.BUDGET_EXCEEDED));
+        .isInstanceOfSatisfying(
+            LedgerException.class, e -> assertThat(e.reason()).isEqualTo(Reason.BUDGET_EXCEEDED));
 
     // The forger knows every opening and proves each entry honestly, but the slack is negative.
     double order = 8.0;
@@ -260,19 +299,32 @@ class ConfidentialLedgerTest extends StructuralTamperCases {
       CostOpening o = f.openings.loadCost(e.releaseId()).orElseThrow();
       PedersenOpening at = o.pedersen(o.check(e, f.ledger.genesis()))[k];
       openings.add(at);
-      proofs.add(RangeProver.prove(BudgetProof.context(LedgerFixture.ORIGIN, size, root, seq, order), at,
-          BudgetProof.ENTRY_BITS, RANDOM).encode());
+      proofs.add(
+          RangeProver.prove(
+                  BudgetProof.context(LedgerFixture.ORIGIN, size, root, seq, order),
+                  at,
+                  BudgetProof.ENTRY_BITS,
+                  RANDOM)
+              .encode());
     }
     long t = BudgetThreshold.of(f.ledger.genesis(), order, 0.0);
     assertThatThrownBy(() -> PedersenOpening.publicMinus(BigInteger.valueOf(t), openings))
-        .as("the slack T − Σv is negative").isInstanceOf(IllegalArgumentException.class);
-    BigInteger sumR = openings.stream().map(PedersenOpening::blinding).reduce(BigInteger.ZERO, BigInteger::add);
+        .as("the slack T − Σv is negative")
+        .isInstanceOf(IllegalArgumentException.class);
+    BigInteger sumR =
+        openings.stream().map(PedersenOpening::blinding).reduce(BigInteger.ZERO, BigInteger::add);
     PedersenOpening fake = PedersenOpening.of(BigInteger.ZERO, sumR.negate().mod(P256.N));
-    byte[] slack = RangeProver.prove(BudgetProof.context(LedgerFixture.ORIGIN, size, root, 0, order), fake,
-        BudgetProof.SLACK_BITS, RANDOM).encode();
+    byte[] slack =
+        RangeProver.prove(
+                BudgetProof.context(LedgerFixture.ORIGIN, size, root, 0, order),
+                fake,
+                BudgetProof.SLACK_BITS,
+                RANDOM)
+            .encode();
     BudgetProof forged = new BudgetProof(checkpoint, order, proofs, slack);
     assertRejected(verifyBudget(forged), Reason.BUDGET_PROOF_INVALID, 0);
-    assertRejected(auditor().verifyBudget(f.store, List.of(), forged, false), Reason.BUDGET_PROOF_INVALID, 0);
+    assertRejected(
+        auditor().verifyBudget(f.store, List.of(), forged, false), Reason.BUDGET_PROOF_INVALID, 0);
   }
 
   /**
@@ -287,15 +339,27 @@ class ConfidentialLedgerTest extends StructuralTamperCases {
   void budgetProof_storeServingAnotherGridOnTheFirstRead_isRejected() throws Exception {
     byte[] releaseId = new byte[LedgerEntry.RELEASE_ID_LENGTH];
     RANDOM.nextBytes(releaseId);
-    CostOpening heavy = CostOpening.fresh(releaseId, GaussianEvent.withNoiseMultiplier(1), LedgerFixture.GRID, RANDOM);
+    CostOpening heavy =
+        CostOpening.fresh(
+            releaseId, GaussianEvent.withNoiseMultiplier(1), LedgerFixture.GRID, RANDOM);
     List<LedgerEntry> entries = new ArrayList<>(f.entries());
     LedgerEntry last = entries.get(3);
-    entries.add(new LedgerEntry(5, last.timeMillis(), last.origin(), last.previousLeafHash(), releaseId,
-        "manual", heavy.commit(heavy.cost(LedgerFixture.GRID)), last.commitments()));
+    entries.add(
+        new LedgerEntry(
+            5,
+            last.timeMillis(),
+            last.origin(),
+            last.previousLeafHash(),
+            releaseId,
+            "manual",
+            heavy.commit(heavy.cost(LedgerFixture.GRID)),
+            last.commitments()));
     f.rewriteWithRealKey(entries);
     f.openings.save(heavy);
-    assertThatThrownBy(() -> Ledger.open(f.store, f.signer, f.openings)).as("over budget at every order")
-        .isInstanceOfSatisfying(LedgerException.class, e -> assertThat(e.reason()).isEqualTo(Reason.BUDGET_EXCEEDED));
+    assertThatThrownBy(() -> Ledger.open(f.store, f.signer, f.openings))
+        .as("over budget at every order")
+        .isInstanceOfSatisfying(
+            LedgerException.class, e -> assertThat(e.reason()).isEqualTo(Reason.BUDGET_EXCEEDED));
 
     // The forger proves Σ C_i(1.5) ≤ T(64), bound to order 64.
     double order = 64.0;
@@ -309,19 +373,40 @@ class ConfidentialLedgerTest extends StructuralTamperCases {
       CostOpening o = f.openings.loadCost(e.releaseId()).orElseThrow();
       PedersenOpening atLowOrder = o.pedersen(o.check(e, f.ledger.genesis()))[0];
       openings.add(atLowOrder);
-      proofs.add(RangeProver.prove(BudgetProof.context(LedgerFixture.ORIGIN, size, root, seq, order), atLowOrder,
-          BudgetProof.ENTRY_BITS, RANDOM).encode());
+      proofs.add(
+          RangeProver.prove(
+                  BudgetProof.context(LedgerFixture.ORIGIN, size, root, seq, order),
+                  atLowOrder,
+                  BudgetProof.ENTRY_BITS,
+                  RANDOM)
+              .encode());
     }
     long t = BudgetThreshold.of(f.ledger.genesis(), order, 0.0);
     PedersenOpening slack = PedersenOpening.publicMinus(BigInteger.valueOf(t), openings);
-    byte[] slackProof = RangeProver.prove(BudgetProof.context(LedgerFixture.ORIGIN, size, root, 0, order), slack,
-        BudgetProof.SLACK_BITS, RANDOM).encode();
+    byte[] slackProof =
+        RangeProver.prove(
+                BudgetProof.context(LedgerFixture.ORIGIN, size, root, 0, order),
+                slack,
+                BudgetProof.SLACK_BITS,
+                RANDOM)
+            .encode();
     BudgetProof forged = new BudgetProof(checkpoint, order, proofs, slackProof);
 
     LedgerGenesis real = f.ledger.genesis();
-    byte[] otherGrid = new LedgerGenesis(real.origin(), real.createdMillis(), real.mode(), real.budgetEpsilon(),
-        real.budgetDelta(), org.privspark.core.accounting.OrderGrid.of(order), real.publicKey(), real.formatVersion(), real.unit()).encode();
-    ReadRecordingStore shifting = new ReadRecordingStore(f.store).onFirstRead(LedgerLayout.GENESIS, otherGrid);
+    byte[] otherGrid =
+        new LedgerGenesis(
+                real.origin(),
+                real.createdMillis(),
+                real.mode(),
+                real.budgetEpsilon(),
+                real.budgetDelta(),
+                org.privspark.core.accounting.OrderGrid.of(order),
+                real.publicKey(),
+                real.formatVersion(),
+                real.unit())
+            .encode();
+    ReadRecordingStore shifting =
+        new ReadRecordingStore(f.store).onFirstRead(LedgerLayout.GENESIS, otherGrid);
     BudgetReport r = auditor().verifyBudget(shifting, List.of(), forged);
     assertThat(r.ok()).as(r.message()).isFalse();
     assertRejected(r, Reason.GENESIS_MISMATCH, 1);
@@ -329,23 +414,39 @@ class ConfidentialLedgerTest extends StructuralTamperCases {
     assertRejected(verifyBudget(forged), Reason.BUDGET_PROOF_INVALID, 1);
   }
 
-  /** The auditor reads each file once: a budget proof, a spot check and a structural verification. */
+  /**
+   * The auditor reads each file once: a budget proof, a spot check and a structural verification.
+   */
   @Test
   void auditor_readsEachFileOnce() {
     ReadRecordingStore budget = new ReadRecordingStore(f.store);
-    assertThat(auditor().verifyBudget(budget, List.of(), BudgetProver.prove(f.ledger, Double.NaN, RANDOM)).ok()).isTrue();
-    assertThat(budget.reads()).containsKey(LedgerLayout.GENESIS).allSatisfy((path, n) -> assertThat(n).as(path).isOne());
+    assertThat(
+            auditor()
+                .verifyBudget(budget, List.of(), BudgetProver.prove(f.ledger, Double.NaN, RANDOM))
+                .ok())
+        .isTrue();
+    assertThat(budget.reads())
+        .containsKey(LedgerLayout.GENESIS)
+        .allSatisfy((path, n) -> assertThat(n).as(path).isOne());
 
     byte[] n = nonce(9);
     ReadRecordingStore spot = new ReadRecordingStore(f.store);
     SpotCheck.Response response = SpotCheck.decode(SpotCheck.open(f.ledger, n, 2));
-    assertThat(auditor().spotCheck(spot, List.of(), n, 2, f.ledger.checkpoint(), response).ok()).isTrue();
-    assertThat(spot.reads()).containsKey(LedgerLayout.GENESIS).allSatisfy((path, c) -> assertThat(c).as(path).isOne());
+    assertThat(auditor().spotCheck(spot, List.of(), n, 2, f.ledger.checkpoint(), response).ok())
+        .isTrue();
+    assertThat(spot.reads())
+        .containsKey(LedgerLayout.GENESIS)
+        .allSatisfy((path, c) -> assertThat(c).as(path).isOne());
 
     ReadRecordingStore structure = new ReadRecordingStore(f.store);
-    assertThat(new org.privspark.core.audit.LedgerVerifier(f.signer.verifier()).verify(structure, List.of()).intact())
+    assertThat(
+            new org.privspark.core.audit.LedgerVerifier(f.signer.verifier())
+                .verify(structure, List.of())
+                .intact())
         .isTrue();
-    assertThat(structure.reads()).containsKey(LedgerLayout.GENESIS).allSatisfy((path, c) -> assertThat(c).as(path).isOne());
+    assertThat(structure.reads())
+        .containsKey(LedgerLayout.GENESIS)
+        .allSatisfy((path, c) -> assertThat(c).as(path).isOne());
   }
 
   /**
@@ -364,8 +465,17 @@ class ConfidentialLedgerTest extends StructuralTamperCases {
     PedersenOpening negative = PedersenOpening.of(P256.N.subtract(x), r);
     PedersenCommitment[] cs = e2.confidentialCost().commitments();
     cs[k] = negative.commitment();
-    entries.set(1, new LedgerEntry(2, e2.timeMillis(), e2.origin(), e2.previousLeafHash(), e2.releaseId(),
-        e2.mechanism(), new ConfidentialCost(cs, 0.0), e2.commitments()));
+    entries.set(
+        1,
+        new LedgerEntry(
+            2,
+            e2.timeMillis(),
+            e2.origin(),
+            e2.previousLeafHash(),
+            e2.releaseId(),
+            e2.mechanism(),
+            new ConfidentialCost(cs, 0.0),
+            e2.commitments()));
     f.rewriteWithRealKey(entries);
     assertThat(f.verify().intact()).as("structure alone").isTrue();
 
@@ -373,7 +483,8 @@ class ConfidentialLedgerTest extends StructuralTamperCases {
     byte[] root = rootOf(checkpoint);
     ProofContext context2 = BudgetProof.context(LedgerFixture.ORIGIN, 5, root, 2, order);
     assertThatThrownBy(() -> RangeProver.prove(context2, negative, BudgetProof.ENTRY_BITS, RANDOM))
-        .as("the honest prover refuses").isInstanceOf(IllegalArgumentException.class);
+        .as("the honest prover refuses")
+        .isInstanceOf(IllegalArgumentException.class);
 
     List<PedersenOpening> openings = new ArrayList<>();
     List<byte[]> proofs = new ArrayList<>();
@@ -382,14 +493,24 @@ class ConfidentialLedgerTest extends StructuralTamperCases {
       if (seq == 2) {
         at = negative;
         // A range proof for a commitment to 0 with the same blinding: not the entry's commitment.
-        proofs.add(RangeProver.prove(context2, PedersenOpening.of(BigInteger.ZERO, r), BudgetProof.ENTRY_BITS, RANDOM)
-            .encode());
+        proofs.add(
+            RangeProver.prove(
+                    context2,
+                    PedersenOpening.of(BigInteger.ZERO, r),
+                    BudgetProof.ENTRY_BITS,
+                    RANDOM)
+                .encode());
       } else {
         LedgerEntry e = f.read(seq);
         CostOpening o = f.openings.loadCost(e.releaseId()).orElseThrow();
         at = o.pedersen(o.cost(LedgerFixture.GRID))[k];
-        proofs.add(RangeProver.prove(BudgetProof.context(LedgerFixture.ORIGIN, 5, root, seq, order), at,
-            BudgetProof.ENTRY_BITS, RANDOM).encode());
+        proofs.add(
+            RangeProver.prove(
+                    BudgetProof.context(LedgerFixture.ORIGIN, 5, root, seq, order),
+                    at,
+                    BudgetProof.ENTRY_BITS,
+                    RANDOM)
+                .encode());
       }
       openings.add(at);
     }
@@ -403,8 +524,13 @@ class ConfidentialLedgerTest extends StructuralTamperCases {
     }
     PedersenOpening slackOpening = PedersenOpening.of(v.mod(P256.N), sumR.negate().mod(P256.N));
     assertThat(slackOpening.value().bitLength()).isLessThanOrEqualTo(BudgetProof.SLACK_BITS);
-    byte[] slack = RangeProver.prove(BudgetProof.context(LedgerFixture.ORIGIN, 5, root, 0, order), slackOpening,
-        BudgetProof.SLACK_BITS, RANDOM).encode();
+    byte[] slack =
+        RangeProver.prove(
+                BudgetProof.context(LedgerFixture.ORIGIN, 5, root, 0, order),
+                slackOpening,
+                BudgetProof.SLACK_BITS,
+                RANDOM)
+            .encode();
     BudgetProof forged = new BudgetProof(checkpoint, order, proofs, slack);
     assertRejected(verifyBudget(forged), Reason.BUDGET_PROOF_INVALID, 2);
   }
@@ -412,14 +538,16 @@ class ConfidentialLedgerTest extends StructuralTamperCases {
   @Test
   void budgetProof_relabelledWithAnotherOrder_isRejected() {
     BudgetProof proof = BudgetProver.prove(f.ledger, 8.0, RANDOM);
-    BudgetProof moved = new BudgetProof(proof.checkpoint(), 16.0, proof.entryProofs(), proof.slackProof());
+    BudgetProof moved =
+        new BudgetProof(proof.checkpoint(), 16.0, proof.entryProofs(), proof.slackProof());
     assertRejected(verifyBudget(moved), Reason.BUDGET_PROOF_INVALID, 1);
   }
 
   /** Proofs from the checkpoint of 3 entries, spliced into a proof for the checkpoint of 4. */
   @Test
   void budgetProof_replayedForAnotherCheckpoint_isRejected() throws Exception {
-    LedgerFixture g = new LedgerFixture(dir.resolve("three"), LedgerGenesis.CONFIDENTIAL, 4.0, 1e-6);
+    LedgerFixture g =
+        new LedgerFixture(dir.resolve("three"), LedgerGenesis.CONFIDENTIAL, 4.0, 1e-6);
     BudgetProof four = BudgetProver.prove(f.ledger, 8.0, RANDOM);
     spend(4, "q5");
     BudgetProof five = BudgetProver.prove(f.ledger, 8.0, RANDOM);
@@ -427,9 +555,11 @@ class ConfidentialLedgerTest extends StructuralTamperCases {
     spliced.add(five.entryProofs().get(4));
     BudgetProof hybrid = new BudgetProof(five.checkpoint(), 8.0, spliced, four.slackProof());
     assertRejected(verifyBudget(hybrid), Reason.BUDGET_PROOF_INVALID, 1);
-    BudgetProof oldSlack = new BudgetProof(five.checkpoint(), 8.0, five.entryProofs(), four.slackProof());
+    BudgetProof oldSlack =
+        new BudgetProof(five.checkpoint(), 8.0, five.entryProofs(), four.slackProof());
     assertRejected(verifyBudget(oldSlack), Reason.BUDGET_PROOF_INVALID, 0);
-    BudgetProof shorter = new BudgetProof(five.checkpoint(), 8.0, four.entryProofs(), four.slackProof());
+    BudgetProof shorter =
+        new BudgetProof(five.checkpoint(), 8.0, four.entryProofs(), four.slackProof());
     assertRejected(verifyBudget(shorter), Reason.BUDGET_PROOF_INVALID, -1);
     assertThat(g.ledger.entries()).isZero();
   }
@@ -437,9 +567,13 @@ class ConfidentialLedgerTest extends StructuralTamperCases {
   /** Another ledger's proof, with its own checkpoint or with this ledger's, is rejected. */
   @Test
   void budgetProof_replayedForAnotherLedger_isRejected() {
-    LedgerFixture other = new LedgerFixture(dir.resolve("other"), LedgerGenesis.CONFIDENTIAL, 4.0, 1e-6);
+    LedgerFixture other =
+        new LedgerFixture(dir.resolve("other"), LedgerGenesis.CONFIDENTIAL, 4.0, 1e-6);
     for (int i = 0; i < 4; i++) {
-      other.ledger.append("private-aggregation", GaussianEvent.withNoiseMultiplier(4), ReleaseDetails.describing("o"));
+      other.ledger.append(
+          "private-aggregation",
+          GaussianEvent.withNoiseMultiplier(4),
+          ReleaseDetails.describing("o"));
     }
     BudgetProof theirs = BudgetProver.prove(other.ledger, 8.0, RANDOM);
     BudgetReport asIs = verifyBudget(theirs);
@@ -455,18 +589,21 @@ class ConfidentialLedgerTest extends StructuralTamperCases {
     BudgetProof proof = BudgetProver.prove(f.ledger, 8.0, RANDOM);
     byte[] slack = proof.slackProof();
     slack[slack.length - 1] ^= 0x01;
-    BudgetReport r = verifyBudget(new BudgetProof(proof.checkpoint(), 8.0, proof.entryProofs(), slack));
+    BudgetReport r =
+        verifyBudget(new BudgetProof(proof.checkpoint(), 8.0, proof.entryProofs(), slack));
     assertThat(r.ok()).isFalse();
     assertThat(r.reason()).isEqualTo(Reason.BUDGET_PROOF_INVALID);
   }
 
   @Test
   void budgetProofFile_truncatedOrPadded_isMalformed() {
-    String json = new String(BudgetProver.prove(f.ledger, 8.0, RANDOM).encode(), StandardCharsets.UTF_8);
+    String json =
+        new String(BudgetProver.prove(f.ledger, 8.0, RANDOM).encode(), StandardCharsets.UTF_8);
     int at = json.indexOf("\"slackProof\":\"") + 14;
     String truncated = json.substring(0, at) + json.substring(at + 4);
     assertThatThrownBy(() -> BudgetProof.decode(truncated.getBytes(StandardCharsets.UTF_8)))
-        .isInstanceOfSatisfying(LedgerException.class, e -> assertThat(e.reason()).isEqualTo(Reason.MALFORMED));
+        .isInstanceOfSatisfying(
+            LedgerException.class, e -> assertThat(e.reason()).isEqualTo(Reason.MALFORMED));
     String padded = json.substring(0, at) + "AAAA" + json.substring(at);
     assertThatThrownBy(() -> BudgetProof.decode(padded.getBytes(StandardCharsets.UTF_8)))
         .isInstanceOf(LedgerException.class);
@@ -488,7 +625,8 @@ class ConfidentialLedgerTest extends StructuralTamperCases {
     assertThat(SpotCheck.sample(LedgerFixture.ORIGIN, 5, root, nonce(1), 2)).isEqualTo(a);
     assertThat(a).hasSize(2).doesNotHaveDuplicates();
     assertThat(Arrays.stream(a).boxed().toList()).allSatisfy(i -> assertThat(i).isBetween(1L, 4L));
-    assertThat(SpotCheck.sample(LedgerFixture.ORIGIN, 5, root, nonce(1), 99)).containsExactly(1, 2, 3, 4);
+    assertThat(SpotCheck.sample(LedgerFixture.ORIGIN, 5, root, nonce(1), 99))
+        .containsExactly(1, 2, 3, 4);
     // Over many nonces (or roots), every entry is sometimes chosen and sometimes not.
     int[] chosen = new int[5];
     int[] chosenOtherRoot = new int[5];
@@ -527,9 +665,19 @@ class ConfidentialLedgerTest extends StructuralTamperCases {
     List<LedgerEntry> entries = new ArrayList<>(f.entries());
     LedgerEntry e2 = entries.get(1);
     CostOpening real = f.openings.loadCost(e2.releaseId()).orElseThrow();
-    FixedPointCost cheap = FixedPointCost.of(GaussianEvent.withNoiseMultiplier(40), LedgerFixture.GRID);
-    entries.set(1, new LedgerEntry(2, e2.timeMillis(), e2.origin(), e2.previousLeafHash(), e2.releaseId(),
-        e2.mechanism(), real.commit(cheap), e2.commitments()));
+    FixedPointCost cheap =
+        FixedPointCost.of(GaussianEvent.withNoiseMultiplier(40), LedgerFixture.GRID);
+    entries.set(
+        1,
+        new LedgerEntry(
+            2,
+            e2.timeMillis(),
+            e2.origin(),
+            e2.previousLeafHash(),
+            e2.releaseId(),
+            e2.mechanism(),
+            real.commit(cheap),
+            e2.commitments()));
     f.rewriteWithRealKey(entries);
     assertThat(f.verify().intact()).isTrue();
     String checkpoint = new String(Files.readAllBytes(f.head(5)), StandardCharsets.UTF_8);
@@ -546,8 +694,15 @@ class ConfidentialLedgerTest extends StructuralTamperCases {
         LedgerEntry e = f.read(s);
         opened.add(new SpotCheck.Opened(s, f.openings.loadCost(e.releaseId()).orElseThrow()));
       }
-      BudgetReport r = auditor().spotCheck(f.store, List.of(), n, 1, checkpoint,
-          new SpotCheck.Response(checkpoint, n, opened));
+      BudgetReport r =
+          auditor()
+              .spotCheck(
+                  f.store,
+                  List.of(),
+                  n,
+                  1,
+                  checkpoint,
+                  new SpotCheck.Response(checkpoint, n, opened));
       if (sample[0] == 2) {
         assertRejected(r, Reason.COST_MISMATCH, 2);
         caught++;
@@ -566,8 +721,10 @@ class ConfidentialLedgerTest extends StructuralTamperCases {
     String fixed = f.ledger.checkpoint();
     BudgetReport r = auditor().spotCheck(f.store, List.of(), nonce(2), 2, fixed, forOne);
     assertRejected(r, Reason.OPENING_MISMATCH, -1);
-    SpotCheck.Response relabelled = new SpotCheck.Response(forOne.checkpoint(), nonce(2), forOne.openings());
-    long[] want = SpotCheck.sample(LedgerFixture.ORIGIN, 5, f.ledger.state().tree().root(5), nonce(2), 2);
+    SpotCheck.Response relabelled =
+        new SpotCheck.Response(forOne.checkpoint(), nonce(2), forOne.openings());
+    long[] want =
+        SpotCheck.sample(LedgerFixture.ORIGIN, 5, f.ledger.state().tree().root(5), nonce(2), 2);
     long[] got = forOne.openings().stream().mapToLong(SpotCheck.Opened::seq).toArray();
     BudgetReport r2 = auditor().spotCheck(f.store, List.of(), nonce(2), 2, fixed, relabelled);
     assertThat(r2.ok()).isEqualTo(Arrays.equals(want, got));
@@ -580,9 +737,16 @@ class ConfidentialLedgerTest extends StructuralTamperCases {
     SpotCheck.Opened o = honest.openings().get(0);
     BigInteger[] r = o.opening().blindings();
     r[0] = r[0].add(BigInteger.ONE);
-    SpotCheck.Response altered = new SpotCheck.Response(honest.checkpoint(), n,
-        List.of(new SpotCheck.Opened(o.seq(), new CostOpening(o.opening().releaseId(), o.opening().event(), r))));
-    assertRejected(auditor().spotCheck(f.store, List.of(), n, 1, f.ledger.checkpoint(), altered), Reason.COST_MISMATCH,
+    SpotCheck.Response altered =
+        new SpotCheck.Response(
+            honest.checkpoint(),
+            n,
+            List.of(
+                new SpotCheck.Opened(
+                    o.seq(), new CostOpening(o.opening().releaseId(), o.opening().event(), r))));
+    assertRejected(
+        auditor().spotCheck(f.store, List.of(), n, 1, f.ledger.checkpoint(), altered),
+        Reason.COST_MISMATCH,
         o.seq());
   }
 
@@ -602,8 +766,10 @@ class ConfidentialLedgerTest extends StructuralTamperCases {
     }
     SpotCheck.Response older = new SpotCheck.Response(checkpointAfterThree, n, opened);
     assertThatThrownBy(() -> auditor().spotCheck(f.store, List.of(), n, 1, null, older))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("expectedCheckpoint");
-    assertRejected(auditor().spotCheck(f.store, List.of(), n, 1, fixed, older), Reason.OPENING_MISMATCH, -1);
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("expectedCheckpoint");
+    assertRejected(
+        auditor().spotCheck(f.store, List.of(), n, 1, fixed, older), Reason.OPENING_MISMATCH, -1);
   }
 
   @Test
@@ -611,10 +777,14 @@ class ConfidentialLedgerTest extends StructuralTamperCases {
     String fixed = f.ledger.checkpoint();
     spend(4, "q5");
     SpotCheck.Response response = SpotCheck.decode(SpotCheck.open(f.ledger, nonce(4), 2));
-    assertRejected(auditor().spotCheck(f.store, List.of(), nonce(4), 2, fixed, response), Reason.OPENING_MISMATCH, -1);
+    assertRejected(
+        auditor().spotCheck(f.store, List.of(), nonce(4), 2, fixed, response),
+        Reason.OPENING_MISMATCH,
+        -1);
   }
 
-  // ------------------------------------------------ structural tampering (the common cases are in StructuralTamperCases)
+  // ------------------------------------------------ structural tampering (the common cases are in
+  // StructuralTamperCases)
 
   /** A cost commitment replaced by another valid point (here: entry 3's) breaks the chain. */
   @Test
@@ -631,7 +801,8 @@ class ConfidentialLedgerTest extends StructuralTamperCases {
   void costCommitmentNotOnTheCurve_isMalformed() throws Exception {
     String two = f.text(f.entry(2));
     String c2 = HexFormat.of().formatHex(f.read(2).confidentialCost().at(0).encode());
-    byte[] bad = two.replace(c2, "04" + c2.substring(2)).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    byte[] bad =
+        two.replace(c2, "04" + c2.substring(2)).getBytes(java.nio.charset.StandardCharsets.UTF_8);
     Files.write(f.entry(2), bad);
     assertRejected(f.verify(), Reason.CHAIN_BROKEN, 3);
     f.replaceWithRealKey(2, bad);
@@ -668,8 +839,9 @@ class ConfidentialLedgerTest extends StructuralTamperCases {
   @Test
   void auditorWithAnotherKey() {
     BudgetProof proof = BudgetProver.prove(f.ledger, Double.NaN, RANDOM);
-    BudgetReport r = new ConfidentialVerifier(NoteSigner.generate(LedgerFixture.ORIGIN).verifier())
-        .verifyBudget(f.store, List.of(), proof);
+    BudgetReport r =
+        new ConfidentialVerifier(NoteSigner.generate(LedgerFixture.ORIGIN).verifier())
+            .verifyBudget(f.store, List.of(), proof);
     assertRejected(r, Reason.UNKNOWN_KEY, -1);
   }
 
@@ -678,8 +850,18 @@ class ConfidentialLedgerTest extends StructuralTamperCases {
     List<LedgerEntry> entries = new ArrayList<>(f.entries());
     LedgerEntry e = entries.get(2);
     PrivacyEvent event = GaussianEvent.withNoiseMultiplier(4);
-    entries.set(2, new LedgerEntry(3, e.timeMillis(), e.origin(), e.previousLeafHash(), e.releaseId(), e.mechanism(),
-        event, FixedPointCost.of(event, LedgerFixture.GRID), e.commitments()));
+    entries.set(
+        2,
+        new LedgerEntry(
+            3,
+            e.timeMillis(),
+            e.origin(),
+            e.previousLeafHash(),
+            e.releaseId(),
+            e.mechanism(),
+            event,
+            FixedPointCost.of(event, LedgerFixture.GRID),
+            e.commitments()));
     f.rewriteWithRealKey(entries);
     assertRejected(f.verify(), Reason.MALFORMED, 3);
   }

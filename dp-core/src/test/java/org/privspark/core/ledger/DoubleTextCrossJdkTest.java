@@ -20,11 +20,13 @@ class DoubleTextCrossJdkTest {
   @Test
   void canonical_agreesWithDoubleToStringOfTheNewerJdk() throws Exception {
     NewerJdk.assumePresent();
-    ChildJvm child = ChildJvm.start(NewerJdk.HOME, tmp.resolve("stderr"), JdkDoubleTexts.class, "7", "100000");
+    ChildJvm child =
+        ChildJvm.start(NewerJdk.HOME, tmp.resolve("stderr"), JdkDoubleTexts.class, "7", "100000");
     assertThat(child.awaitExit(120_000)).as("child exit").isZero();
     List<String> lines = child.lines();
     assertThat(lines).hasSize(100_001);
-    assertThat(Integer.parseInt(lines.get(0).substring("feature=".length()))).as("the newer JDK's release")
+    assertThat(Integer.parseInt(lines.get(0).substring("feature=".length())))
+        .as("the newer JDK's release")
         .isGreaterThanOrEqualTo(19);
     List<String> differences = new ArrayList<>();
     for (String line : lines.subList(1, lines.size())) {

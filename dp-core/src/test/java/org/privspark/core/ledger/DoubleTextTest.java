@@ -25,8 +25,10 @@ class DoubleTextTest {
   private record Row(double value, String second, String canonical) {}
 
   private static List<Row> rows(String file) throws IOException {
-    try (InputStream in = DoubleTextTest.class.getResourceAsStream("/vectors/double-text/" + file)) {
-      List<String> lines = new String(in.readAllBytes(), StandardCharsets.US_ASCII).lines().toList();
+    try (InputStream in =
+        DoubleTextTest.class.getResourceAsStream("/vectors/double-text/" + file)) {
+      List<String> lines =
+          new String(in.readAllBytes(), StandardCharsets.US_ASCII).lines().toList();
       List<Row> rows = new ArrayList<>();
       for (String line : lines.subList(1, lines.size())) {
         String[] f = line.split(",");
@@ -69,7 +71,10 @@ class DoubleTextTest {
     }
   }
 
-  /** The JDK-4511638 examples: the canonical text, and Java 17's text is a legacy text of the same double. */
+  /**
+   * The JDK-4511638 examples: the canonical text, and Java 17's text is a legacy text of the same
+   * double.
+   */
   @Test
   void canonical_jdk4511638Examples_areTheShortestAndJava17TextIsLegacy() throws IOException {
     List<Row> rows = rows("jdk-4511638.csv");
@@ -77,8 +82,12 @@ class DoubleTextTest {
     assertThat(differing).as("rows where Java 17 wrote another text").isEqualTo(8);
     for (Row r : rows) {
       assertThat(DoubleText.canonical(r.value())).as(r.toString()).isEqualTo(r.canonical());
-      assertThat(DoubleText.format(new BigDecimal(r.second()))).as("Java 17's text has Java's layout").isEqualTo(r.second());
-      assertThat(Double.parseDouble(r.second())).as("Java 17's text rounds to the double").isEqualTo(r.value());
+      assertThat(DoubleText.format(new BigDecimal(r.second())))
+          .as("Java 17's text has Java's layout")
+          .isEqualTo(r.second());
+      assertThat(Double.parseDouble(r.second()))
+          .as("Java 17's text rounds to the double")
+          .isEqualTo(r.value());
     }
   }
 
@@ -107,7 +116,8 @@ class DoubleTextTest {
   @Test
   void canonical_nanOrInfinity_throwsIllegalArgumentException() {
     for (double v : new double[] {Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY}) {
-      assertThatThrownBy(() -> DoubleText.canonical(v)).isInstanceOf(IllegalArgumentException.class)
+      assertThatThrownBy(() -> DoubleText.canonical(v))
+          .isInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining("v must be finite");
     }
   }
@@ -155,13 +165,16 @@ class DoubleTextTest {
   private static double sample(SplittableRandom random, int i) {
     double v;
     do {
-      v = switch (i % 5) {
-        case 0 -> Double.longBitsToDouble(random.nextLong());
-        case 1 -> Double.longBitsToDouble(random.nextLong() & 0x800fffffffffffffL); // subnormal
-        case 2 -> Double.parseDouble(random.nextInt(1_000_000) + "e" + (random.nextInt(640) - 330));
-        case 3 -> Math.pow(10, random.nextInt(600) - 300) * (1 + (random.nextInt(21) - 10) * 0x1p-52);
-        default -> random.nextDouble() * Math.pow(10, random.nextInt(40) - 20);
-      };
+      v =
+          switch (i % 5) {
+            case 0 -> Double.longBitsToDouble(random.nextLong());
+            case 1 -> Double.longBitsToDouble(random.nextLong() & 0x800fffffffffffffL); // subnormal
+            case 2 ->
+                Double.parseDouble(random.nextInt(1_000_000) + "e" + (random.nextInt(640) - 330));
+            case 3 ->
+                Math.pow(10, random.nextInt(600) - 300) * (1 + (random.nextInt(21) - 10) * 0x1p-52);
+            default -> random.nextDouble() * Math.pow(10, random.nextInt(40) - 20);
+          };
     } while (!Double.isFinite(v) || v == 0);
     return v;
   }
@@ -182,7 +195,8 @@ class DoubleTextTest {
     if (p > 1) {
       for (RoundingMode mode : new RoundingMode[] {RoundingMode.FLOOR, RoundingMode.CEILING}) {
         BigDecimal shorter = exact.round(new java.math.MathContext(p - 1, mode));
-        if (Double.parseDouble(shorter.toString()) == Math.abs(v) && !(p == 2 && shorter.precision() == 1)) {
+        if (Double.parseDouble(shorter.toString()) == Math.abs(v)
+            && !(p == 2 && shorter.precision() == 1)) {
           return "the shorter " + shorter + " rounds to it too";
         }
       }
@@ -190,7 +204,8 @@ class DoubleTextTest {
     // As many digits (two when one would do): the neighbours of the chosen decimal on its grid.
     BigDecimal step = BigDecimal.ONE.scaleByPowerOfTen(-abs.scale() - (p == 1 ? 1 : 0));
     for (BigDecimal other : new BigDecimal[] {abs.subtract(step), abs.add(step)}) {
-      if (other.signum() > 0 && Double.parseDouble(other.toString()) == Math.abs(v)
+      if (other.signum() > 0
+          && Double.parseDouble(other.toString()) == Math.abs(v)
           && other.subtract(exact).abs().compareTo(abs.subtract(exact).abs()) < 0) {
         return "the closer " + other + " rounds to it too";
       }

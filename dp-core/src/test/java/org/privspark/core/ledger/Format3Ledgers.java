@@ -12,14 +12,36 @@ public final class Format3Ledgers {
   private Format3Ledgers() {}
 
   /** A transparent ledger of format 3. */
-  public static Ledger create(LedgerStore store, String origin, double budgetEpsilon, double budgetDelta,
-      OrderGrid grid, NoteSigner signer, OpeningStore openings) {
-    return create(store, origin, LedgerGenesis.TRANSPARENT, budgetEpsilon, budgetDelta, grid, signer, openings);
+  public static Ledger create(
+      LedgerStore store,
+      String origin,
+      double budgetEpsilon,
+      double budgetDelta,
+      OrderGrid grid,
+      NoteSigner signer,
+      OpeningStore openings) {
+    return create(
+        store,
+        origin,
+        LedgerGenesis.TRANSPARENT,
+        budgetEpsilon,
+        budgetDelta,
+        grid,
+        signer,
+        openings);
   }
 
   /** A ledger of format 3 in {@code mode}. */
-  public static Ledger create(LedgerStore store, String origin, String mode, double budgetEpsilon,
-      double budgetDelta, OrderGrid grid, NoteSigner signer, OpeningStore openings) {
-    return Ledger.createWithoutUnit(store, origin, mode, budgetEpsilon, budgetDelta, grid, signer, openings);
+  public static Ledger create(
+      LedgerStore store,
+      String origin,
+      String mode,
+      double budgetEpsilon,
+      double budgetDelta,
+      OrderGrid grid,
+      NoteSigner signer,
+      OpeningStore openings) {
+    return Ledger.createWithoutUnit(
+        store, origin, mode, budgetEpsilon, budgetDelta, grid, signer, openings);
   }
 }

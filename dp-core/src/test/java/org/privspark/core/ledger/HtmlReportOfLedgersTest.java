@@ -30,7 +30,11 @@ class HtmlReportOfLedgersTest {
 
   /** A spend of ε 0.25 that declares the ledger's unit, person. */
   private static void spendPerPerson(LedgerFixture f, String query) {
-    f.ledger.append("private-aggregation", LedgerFixture.laplace(0.25), ReleaseDetails.describing(query), null,
+    f.ledger.append(
+        "private-aggregation",
+        LedgerFixture.laplace(0.25),
+        ReleaseDetails.describing(query),
+        null,
         UnitClaim.perUnit("person"));
   }
 
@@ -43,7 +47,8 @@ class HtmlReportOfLedgersTest {
 
   @Test
   void intactLedger_hasARowPerEntry_withTheVerifiedRunningEpsilon() throws Exception {
-    LedgerFixture f = new LedgerFixture(dir, LedgerGenesis.TRANSPARENT, 2.0, 1e-6, PrivacyUnit.of("person", ""));
+    LedgerFixture f =
+        new LedgerFixture(dir, LedgerGenesis.TRANSPARENT, 2.0, 1e-6, PrivacyUnit.of("person", ""));
     for (int i = 1; i <= 4; i++) {
       spendPerPerson(f, "q" + i);
     }
@@ -53,10 +58,17 @@ class HtmlReportOfLedgersTest {
     assertThat(rows).hasSize(4);
     for (int i = 0; i < 4; i++) {
       AuditReport.Point p = r.timeline().get(i);
-      assertThat(rows[i]).startsWith("<tr><td class=\"n\">" + (i + 1) + "</td>")
-          .contains("<td>private-aggregation</td><td class=\"p\">laplace(scale=4.0, l1Sensitivity=1.0)</td>")
-          .contains("<td class=\"n\">" + String.format(java.util.Locale.ROOT, "%.6g", p.epsilon())
-              .replaceAll("0+$", "").replaceAll("\\.$", "") + "</td></tr>");
+      assertThat(rows[i])
+          .startsWith("<tr><td class=\"n\">" + (i + 1) + "</td>")
+          .contains(
+              "<td>private-aggregation</td><td class=\"p\">laplace(scale=4.0,"
+                  + " l1Sensitivity=1.0)</td>")
+          .contains(
+              "<td class=\"n\">"
+                  + String.format(java.util.Locale.ROOT, "%.6g", p.epsilon())
+                      .replaceAll("0+$", "")
+                      .replaceAll("\\.$", "")
+                  + "</td></tr>");
     }
     assertThat(r.timeline().get(3).epsilon()).isGreaterThan(r.timeline().get(0).epsilon());
   }
@@ -73,14 +85,20 @@ class HtmlReportOfLedgersTest {
     AuditReport r = f.verify(saved);
     assertThat(r.intact()).isFalse();
     String page = page(f, r);
-    assertThat(page).contains("Verification failed: INCONSISTENT_CHECKPOINT").contains("rolled back")
-        .doesNotContain("Spent").doesNotContain("Remaining").doesNotContain("running ε")
-        .doesNotContain("id=\"entries\"").doesNotContain("<svg").doesNotContain(LedgerFixture.ORIGIN);
+    assertThat(page)
+        .contains("Verification failed: INCONSISTENT_CHECKPOINT")
+        .contains("rolled back")
+        .doesNotContain("Spent")
+        .doesNotContain("Remaining")
+        .doesNotContain("running ε")
+        .doesNotContain("id=\"entries\"")
+        .doesNotContain("<svg")
+        .doesNotContain(LedgerFixture.ORIGIN);
   }
 
   /**
-   * The key's holder can sign anything: an entry whose mechanism is markup is rejected as malformed,
-   * and the page, which quotes the rejection, shows the markup as text.
+   * The key's holder can sign anything: an entry whose mechanism is markup is rejected as
+   * malformed, and the page, which quotes the rejection, shows the markup as text.
    */
   @Test
   void mechanismWithScript_signedWithTheRealKey_isRejected_andEscaped() throws Exception {
@@ -89,25 +107,44 @@ class HtmlReportOfLedgersTest {
     f.spend(0.25, "q2");
     List<LedgerEntry> entries = new ArrayList<>(f.entries());
     LedgerEntry e = entries.get(1);
-    entries.set(1, new LedgerEntry(e.seq(), e.timeMillis(), e.origin(), e.previousLeafHash(), e.releaseId(),
-        SCRIPT, e.event(), e.cost(), e.commitments()));
+    entries.set(
+        1,
+        new LedgerEntry(
+            e.seq(),
+            e.timeMillis(),
+            e.origin(),
+            e.previousLeafHash(),
+            e.releaseId(),
+            SCRIPT,
+            e.event(),
+            e.cost(),
+            e.commitments()));
     f.rewriteWithRealKey(entries);
     AuditReport r = f.verify();
     assertThat(r.reason()).isEqualTo(Reason.MALFORMED);
     assertThat(r.message()).contains(SCRIPT);
-    assertThat(page(f, r)).doesNotContainIgnoringCase("<script").contains("&lt;script&gt;alert(1)&lt;/script&gt;")
+    assertThat(page(f, r))
+        .doesNotContainIgnoringCase("<script")
+        .contains("&lt;script&gt;alert(1)&lt;/script&gt;")
         .doesNotContain("Spent");
   }
 
   /** The unit's definition is free text from ledger.json: shown, as text. */
   @Test
   void unitDefinitionWithScript_isShownAsText() throws Exception {
-    LedgerFixture f = new LedgerFixture(dir, LedgerGenesis.TRANSPARENT, 2.0, 1e-6,
-        PrivacyUnit.of("person", SCRIPT + " & <img src=x onerror=alert(2)>"));
+    LedgerFixture f =
+        new LedgerFixture(
+            dir,
+            LedgerGenesis.TRANSPARENT,
+            2.0,
+            1e-6,
+            PrivacyUnit.of("person", SCRIPT + " & <img src=x onerror=alert(2)>"));
     spendPerPerson(f, "q1");
     AuditReport r = f.verify();
     assertThat(r.intact()).as(r.message()).isTrue();
-    assertThat(page(f, r)).doesNotContainIgnoringCase("<script").doesNotContainIgnoringCase("<img")
+    assertThat(page(f, r))
+        .doesNotContainIgnoringCase("<script")
+        .doesNotContainIgnoringCase("<img")
         .contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; &lt;img src=x onerror=alert(2)&gt;");
   }
 
@@ -115,9 +152,15 @@ class HtmlReportOfLedgersTest {
   void auditTime_isTheContextsNotTheLedgers() throws Exception {
     LedgerFixture f = new LedgerFixture(dir, 2.0, 1e-6);
     f.spend(0.25, "q1");
-    String page = HtmlReport.render(f.verify(),
-        new ReportContext(Instant.parse("2030-01-02T03:04:05Z"), "test", ReportContext.fingerprint(f.signer.verifier())));
-    assertThat(page).contains("<th>Audit time (UTC)</th><td>2030-01-02 03:04:05.000</td>")
+    String page =
+        HtmlReport.render(
+            f.verify(),
+            new ReportContext(
+                Instant.parse("2030-01-02T03:04:05Z"),
+                "test",
+                ReportContext.fingerprint(f.signer.verifier())));
+    assertThat(page)
+        .contains("<th>Audit time (UTC)</th><td>2030-01-02 03:04:05.000</td>")
         .contains(ReportContext.fingerprint(f.signer.verifier()));
   }
 }

@@ -1,7 +1,6 @@
 package org.privspark.core.ledger;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,7 +17,8 @@ import org.privspark.core.audit.ReportContext;
  * Review of issue 15 (HTML report): {@link HtmlReport#render} is public dp-core API, and a
  * confidential ledger verified without a budget proof is "intact" to {@link
  * org.privspark.core.audit.LedgerVerifier} while its budget is unverified. The page must not claim
- * "within budget" nor print spent / remaining / per-mechanism ε for it: only the CLI guards that today.
+ * "within budget" nor print spent / remaining / per-mechanism ε for it: only the CLI guards that
+ * today.
  */
 class HtmlReportReviewTest {
   @TempDir Path dir;
@@ -37,8 +37,13 @@ class HtmlReportReviewTest {
     } catch (IllegalArgumentException refused) {
       return; // refusing a confidential report is a sound answer too
     }
-    assertThat(page).doesNotContain("within budget").doesNotContain("Spent").doesNotContain("Remaining")
-        .doesNotContain("running ε").doesNotContain("ε alone").doesNotContain("<svg");
+    assertThat(page)
+        .doesNotContain("within budget")
+        .doesNotContain("Spent")
+        .doesNotContain("Remaining")
+        .doesNotContain("running ε")
+        .doesNotContain("ε alone")
+        .doesNotContain("<svg");
   }
 
   /**
@@ -55,8 +60,18 @@ class HtmlReportReviewTest {
     List<LedgerEntry> entries = new ArrayList<>(f.entries());
     LedgerEntry e = entries.get(1);
     long farAhead = e.timeMillis() + 100_000L * 365 * 86_400_000L; // 100,000 years on
-    entries.set(1, new LedgerEntry(e.seq(), farAhead, e.origin(), e.previousLeafHash(), e.releaseId(),
-        e.mechanism(), e.event(), e.cost(), e.commitments()));
+    entries.set(
+        1,
+        new LedgerEntry(
+            e.seq(),
+            farAhead,
+            e.origin(),
+            e.previousLeafHash(),
+            e.releaseId(),
+            e.mechanism(),
+            e.event(),
+            e.cost(),
+            e.commitments()));
     f.rewriteWithRealKey(entries);
     AuditReport r = f.verify();
     assertThat(r.intact()).as(r.message()).isTrue();

@@ -17,17 +17,21 @@ public final class JdkDoubleTexts {
   public static void main(String[] args) {
     SplittableRandom random = new SplittableRandom(Long.parseLong(args[0]));
     int count = Integer.parseInt(args[1]);
-    PrintWriter out = new PrintWriter(new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.US_ASCII)));
+    PrintWriter out =
+        new PrintWriter(
+            new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.US_ASCII)));
     out.println("feature=" + Runtime.version().feature());
     for (int i = 0; i < count; i++) {
       double v;
       do {
-        v = switch (i % 4) {
-          case 0 -> Double.longBitsToDouble(random.nextLong());
-          case 1 -> Double.longBitsToDouble(random.nextLong() & 0x800fffffffffffffL);
-          case 2 -> Double.parseDouble(random.nextInt(1_000_000) + "e" + (random.nextInt(640) - 330));
-          default -> random.nextDouble() * Math.pow(10, random.nextInt(40) - 20);
-        };
+        v =
+            switch (i % 4) {
+              case 0 -> Double.longBitsToDouble(random.nextLong());
+              case 1 -> Double.longBitsToDouble(random.nextLong() & 0x800fffffffffffffL);
+              case 2 ->
+                  Double.parseDouble(random.nextInt(1_000_000) + "e" + (random.nextInt(640) - 330));
+              default -> random.nextDouble() * Math.pow(10, random.nextInt(40) - 20);
+            };
       } while (!Double.isFinite(v));
       out.println(Long.toHexString(Double.doubleToRawLongBits(v)) + " " + v);
     }

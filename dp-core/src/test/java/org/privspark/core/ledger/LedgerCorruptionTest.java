@@ -57,46 +57,114 @@ class LedgerCorruptionTest {
       all.add(new Corruption("truncated to half", file, t -> t.substring(0, t.length() / 2)));
       all.add(new Corruption("last byte missing", file, t -> t.substring(0, t.length() - 1)));
       all.add(new Corruption("trailing garbage", file, t -> t + "{}"));
-      all.add(new Corruption("not UTF-8", file, t -> t.substring(0, 10) + "\u00ff\ufffe" + t.substring(10)));
-      all.add(new Corruption("nested 100k levels", file,
-          t -> t.replaceFirst("\"origin\":", "\"origin\":" + "[".repeat(100_000) + "]".repeat(100_000) + ",\"x\":")));
-      all.add(new Corruption("objects nested 100k levels", file,
-          t -> "{\"a\":".repeat(100_000) + "1" + "}".repeat(100_000)));
-      all.add(new Corruption("2M-character string", file,
-          t -> t.replaceFirst("\"origin\":\"", "\"origin\":\"" + "a".repeat(2_000_000))));
-      all.add(new Corruption("100-digit integer", file, t -> t.replaceFirst("\"fractionBits\":40|\"seq\":2",
-          "\"seq\":" + "9".repeat(100))));
+      all.add(
+          new Corruption(
+              "not UTF-8", file, t -> t.substring(0, 10) + "\u00ff\ufffe" + t.substring(10)));
+      all.add(
+          new Corruption(
+              "nested 100k levels",
+              file,
+              t ->
+                  t.replaceFirst(
+                      "\"origin\":",
+                      "\"origin\":" + "[".repeat(100_000) + "]".repeat(100_000) + ",\"x\":")));
+      all.add(
+          new Corruption(
+              "objects nested 100k levels",
+              file,
+              t -> "{\"a\":".repeat(100_000) + "1" + "}".repeat(100_000)));
+      all.add(
+          new Corruption(
+              "2M-character string",
+              file,
+              t -> t.replaceFirst("\"origin\":\"", "\"origin\":\"" + "a".repeat(2_000_000))));
+      all.add(
+          new Corruption(
+              "100-digit integer",
+              file,
+              t -> t.replaceFirst("\"fractionBits\":40|\"seq\":2", "\"seq\":" + "9".repeat(100))));
     }
     all.add(new Corruption("seq as a string", ENTRY, t -> t.replace("\"seq\":2", "\"seq\":\"2\"")));
     all.add(new Corruption("seq as a double", ENTRY, t -> t.replace("\"seq\":2", "\"seq\":2.0")));
     all.add(new Corruption("seq negative", ENTRY, t -> t.replace("\"seq\":2", "\"seq\":-2")));
-    all.add(new Corruption("seq 2^63", ENTRY, t -> t.replace("\"seq\":2", "\"seq\":9223372036854775808")));
-    all.add(new Corruption("time 100 digits", ENTRY, t -> t.replaceFirst("\"time\":[0-9]+", "\"time\":" + "1".repeat(100))));
-    all.add(new Corruption("scale as a string", ENTRY, t -> t.replace("\"scale\":10.0", "\"scale\":\"10.0\"")));
-    all.add(new Corruption("scale true", ENTRY, t -> t.replace("\"scale\":10.0", "\"scale\":true")));
-    all.add(new Corruption("scale null", ENTRY, t -> t.replace("\"scale\":10.0", "\"scale\":null")));
-    all.add(new Corruption("scale 1e400", ENTRY, t -> t.replace("\"scale\":10.0", "\"scale\":1e400")));
-    all.add(new Corruption("scale 1E400", ENTRY, t -> t.replace("\"scale\":10.0", "\"scale\":1.0E400")));
-    all.add(new Corruption("scale -1e400", ENTRY, t -> t.replace("\"scale\":10.0", "\"scale\":-1.0E400")));
-    all.add(new Corruption("scale 1e-400", ENTRY, t -> t.replace("\"scale\":10.0", "\"scale\":1.0E-400")));
-    all.add(new Corruption("scale exponent beyond int", ENTRY,
-        t -> t.replace("\"scale\":10.0", "\"scale\":1.0E99999999999")));
-    all.add(new Corruption("scale 5000 digits", ENTRY,
-        t -> t.replace("\"scale\":10.0", "\"scale\":1" + "0".repeat(5000) + ".0")));
+    all.add(
+        new Corruption(
+            "seq 2^63", ENTRY, t -> t.replace("\"seq\":2", "\"seq\":9223372036854775808")));
+    all.add(
+        new Corruption(
+            "time 100 digits",
+            ENTRY,
+            t -> t.replaceFirst("\"time\":[0-9]+", "\"time\":" + "1".repeat(100))));
+    all.add(
+        new Corruption(
+            "scale as a string", ENTRY, t -> t.replace("\"scale\":10.0", "\"scale\":\"10.0\"")));
+    all.add(
+        new Corruption("scale true", ENTRY, t -> t.replace("\"scale\":10.0", "\"scale\":true")));
+    all.add(
+        new Corruption("scale null", ENTRY, t -> t.replace("\"scale\":10.0", "\"scale\":null")));
+    all.add(
+        new Corruption("scale 1e400", ENTRY, t -> t.replace("\"scale\":10.0", "\"scale\":1e400")));
+    all.add(
+        new Corruption(
+            "scale 1E400", ENTRY, t -> t.replace("\"scale\":10.0", "\"scale\":1.0E400")));
+    all.add(
+        new Corruption(
+            "scale -1e400", ENTRY, t -> t.replace("\"scale\":10.0", "\"scale\":-1.0E400")));
+    all.add(
+        new Corruption(
+            "scale 1e-400", ENTRY, t -> t.replace("\"scale\":10.0", "\"scale\":1.0E-400")));
+    all.add(
+        new Corruption(
+            "scale exponent beyond int",
+            ENTRY,
+            t -> t.replace("\"scale\":10.0", "\"scale\":1.0E99999999999")));
+    all.add(
+        new Corruption(
+            "scale 5000 digits",
+            ENTRY,
+            t -> t.replace("\"scale\":10.0", "\"scale\":1" + "0".repeat(5000) + ".0")));
     all.add(new Corruption("scale NaN", ENTRY, t -> t.replace("\"scale\":10.0", "\"scale\":NaN")));
-    all.add(new Corruption("rdp an object", ENTRY, t -> t.replaceFirst("\"rdp\":\\[[0-9,]*\\]", "\"rdp\":{}")));
-    all.add(new Corruption("rdp 100-digit", ENTRY, t -> t.replaceFirst("\"rdp\":\\[[0-9]+", "\"rdp\":[" + "7".repeat(100))));
-    all.add(new Corruption("rdp 200k elements", ENTRY,
-        t -> t.replaceFirst("\"rdp\":\\[", "\"rdp\":[" + "1,".repeat(200_000))));
-    all.add(new Corruption("event null", ENTRY, t -> t.replaceFirst("\"event\":\\{[^}]*\\}", "\"event\":null")));
-    all.add(new Corruption("event nested 100k levels", ENTRY,
-        t -> t.replaceFirst("\"event\":\\{[^}]*\\}", "\"event\":" + "{\"kind\":\"composed\",\"events\":[".repeat(100_000)
-            + "]}".repeat(100_000))));
-    all.add(new Corruption("budget epsilon 1e400", GENESIS, t -> t.replace("\"epsilon\":10.0", "\"epsilon\":1e400")));
-    all.add(new Corruption("orders 100-digit", GENESIS, t -> t.replace("\"orders\":[1.5", "\"orders\":[" + "9".repeat(100))));
+    all.add(
+        new Corruption(
+            "rdp an object", ENTRY, t -> t.replaceFirst("\"rdp\":\\[[0-9,]*\\]", "\"rdp\":{}")));
+    all.add(
+        new Corruption(
+            "rdp 100-digit",
+            ENTRY,
+            t -> t.replaceFirst("\"rdp\":\\[[0-9]+", "\"rdp\":[" + "7".repeat(100))));
+    all.add(
+        new Corruption(
+            "rdp 200k elements",
+            ENTRY,
+            t -> t.replaceFirst("\"rdp\":\\[", "\"rdp\":[" + "1,".repeat(200_000))));
+    all.add(
+        new Corruption(
+            "event null", ENTRY, t -> t.replaceFirst("\"event\":\\{[^}]*\\}", "\"event\":null")));
+    all.add(
+        new Corruption(
+            "event nested 100k levels",
+            ENTRY,
+            t ->
+                t.replaceFirst(
+                    "\"event\":\\{[^}]*\\}",
+                    "\"event\":"
+                        + "{\"kind\":\"composed\",\"events\":[".repeat(100_000)
+                        + "]}".repeat(100_000))));
+    all.add(
+        new Corruption(
+            "budget epsilon 1e400",
+            GENESIS,
+            t -> t.replace("\"epsilon\":10.0", "\"epsilon\":1e400")));
+    all.add(
+        new Corruption(
+            "orders 100-digit",
+            GENESIS,
+            t -> t.replace("\"orders\":[1.5", "\"orders\":[" + "9".repeat(100))));
     all.add(new Corruption("truncated", HEAD, t -> t.substring(0, t.length() / 2)));
     all.add(new Corruption("2M-character line", HEAD, t -> "x".repeat(2_000_000) + "\n" + t));
-    all.add(new Corruption("size 100 digits", HEAD, t -> t.replaceFirst("\n4\n", "\n" + "4".repeat(100) + "\n")));
+    all.add(
+        new Corruption(
+            "size 100 digits", HEAD, t -> t.replaceFirst("\n4\n", "\n" + "4".repeat(100) + "\n")));
     all.add(new Corruption("200k lines", HEAD, t -> "a\n".repeat(200_000) + t));
     return all.stream();
   }
@@ -115,10 +183,14 @@ class LedgerCorruptionTest {
     assertThat(report.reason()).isEqualTo(Reason.IO_ERROR);
     assertThat(report.message()).contains("at most 67108864");
     assertThatThrownBy(() -> Ledger.open(f.store, f.signer, OpeningStore.discarding()))
-        .isInstanceOf(LedgerException.class).hasMessageContaining("at most 67108864");
+        .isInstanceOf(LedgerException.class)
+        .hasMessageContaining("at most 67108864");
   }
 
-  /** Found by {@link LedgerMutationPropertiesTest}: one hex digit of a commitment in the newest entry. */
+  /**
+   * Found by {@link LedgerMutationPropertiesTest}: one hex digit of a commitment in the newest
+   * entry.
+   */
   @Test
   void open_entryChangedAfterItsCheckpoint_refusesInsteadOfSigningOverIt() throws Exception {
     LedgerFixture f = new LedgerFixture(dir, 10.0, 1e-6);
@@ -127,7 +199,8 @@ class LedgerCorruptionTest {
     String text = f.text(f.entry(2));
     int at = text.indexOf("\"result\":\"") + 10;
     char digit = text.charAt(at);
-    f.write(f.entry(2), text.substring(0, at) + (digit == '0' ? '1' : '0') + text.substring(at + 1));
+    f.write(
+        f.entry(2), text.substring(0, at) + (digit == '0' ? '1' : '0') + text.substring(at + 1));
     assertThat(f.verify().reason()).isEqualTo(Reason.ROOT_MISMATCH);
     assertThatThrownBy(() -> Ledger.open(f.store, f.signer, OpeningStore.discarding()))
         .isInstanceOf(LedgerException.class)
@@ -144,7 +217,8 @@ class LedgerCorruptionTest {
     }
     PrivacyEvent tooDeep = deep;
     assertThatThrownBy(() -> f.ledger.append("deep", tooDeep, ReleaseDetails.describing("q")))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at most 100 levels");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("at most 100 levels");
     assertThat(f.ledger.entries()).isZero();
     assertThat(f.verify().intact()).isTrue();
   }
@@ -167,14 +241,15 @@ class LedgerCorruptionTest {
   void corruptedFile_verifyAndOpen_failCleanly(Corruption c) throws Exception {
     LedgerFixture f = new LedgerFixture(dir, 10.0, 1e-6);
     f.spend(0.1, "a");
-    f.ledger.append("private-aggregation", new LaplaceEvent(10.0, 1.0),
-        ReleaseDetails.describing("b"));
+    f.ledger.append(
+        "private-aggregation", new LaplaceEvent(10.0, 1.0), ReleaseDetails.describing("b"));
     f.spend(0.1, "c");
-    Path file = switch (c.file()) {
-      case ENTRY -> f.entry(2);
-      case GENESIS -> f.store.root().resolve(LedgerLayout.GENESIS);
-      default -> f.head(4);
-    };
+    Path file =
+        switch (c.file()) {
+          case ENTRY -> f.entry(2);
+          case GENESIS -> f.store.root().resolve(LedgerLayout.GENESIS);
+          default -> f.head(4);
+        };
     String original = Files.readString(file, StandardCharsets.UTF_8);
     String damaged = c.edit().apply(original);
     assertThat(damaged).as("the corruption changes the file").isNotEqualTo(original);
@@ -185,10 +260,11 @@ class LedgerCorruptionTest {
     assertThat(report.message()).isNotBlank();
     assertThatThrownBy(() -> Ledger.open(f.store, f.signer, OpeningStore.discarding()))
         .isInstanceOf(LedgerException.class)
-        .hasMessageContaining(switch (c.file()) {
-          case ENTRY -> "entry 2";
-          case GENESIS -> "entry 0";
-          default -> "heads/00000000000000000004";
-        });
+        .hasMessageContaining(
+            switch (c.file()) {
+              case ENTRY -> "entry 2";
+              case GENESIS -> "entry 0";
+              default -> "heads/00000000000000000004";
+            });
   }
 }

@@ -33,13 +33,18 @@ final class LedgerFixture {
     this(dir, LedgerGenesis.TRANSPARENT, budgetEpsilon, budgetDelta);
   }
 
-  /** A ledger of format 3, which declares no privacy unit (the format most tamper tests were written for). */
+  /**
+   * A ledger of format 3, which declares no privacy unit (the format most tamper tests were written
+   * for).
+   */
   LedgerFixture(Path dir, String mode, double budgetEpsilon, double budgetDelta) {
     this.dir = dir;
     this.store = new LocalDirectoryStore(dir.resolve("ledger"));
     this.signer = NoteSigner.generate(ORIGIN);
     this.openings = OpeningStore.in(new LocalDirectoryStore(dir.resolve("openings")));
-    this.ledger = Format3Ledgers.create(store, ORIGIN, mode, budgetEpsilon, budgetDelta, GRID, signer, openings);
+    this.ledger =
+        Format3Ledgers.create(
+            store, ORIGIN, mode, budgetEpsilon, budgetDelta, GRID, signer, openings);
   }
 
   /** A ledger of the current format, protecting {@code unit}. */
@@ -48,7 +53,9 @@ final class LedgerFixture {
     this.store = new LocalDirectoryStore(dir.resolve("ledger"));
     this.signer = NoteSigner.generate(ORIGIN);
     this.openings = OpeningStore.in(new LocalDirectoryStore(dir.resolve("openings")));
-    this.ledger = Ledger.create(store, ORIGIN, mode, budgetEpsilon, budgetDelta, GRID, unit, signer, openings);
+    this.ledger =
+        Ledger.create(
+            store, ORIGIN, mode, budgetEpsilon, budgetDelta, GRID, unit, signer, openings);
   }
 
   /** A Laplace release of ε = {@code epsilon} (scale 1/ε, sensitivity 1). */
@@ -97,8 +104,19 @@ final class LedgerFixture {
     List<LedgerEntry> chained = new ArrayList<>();
     for (LedgerEntry e : entries) {
       long seq = tree.size();
-      LedgerEntry c = new LedgerEntry(seq, e.timeMillis(), e.origin(), tree.leafHash(seq - 1), e.releaseId(),
-          e.mechanism(), e.event(), e.cost(), e.commitments(), e.confidentialCost(), e.unit());
+      LedgerEntry c =
+          new LedgerEntry(
+              seq,
+              e.timeMillis(),
+              e.origin(),
+              tree.leafHash(seq - 1),
+              e.releaseId(),
+              e.mechanism(),
+              e.event(),
+              e.cost(),
+              e.commitments(),
+              e.confidentialCost(),
+              e.unit());
       byte[] bytes = c.encode();
       store.createIfAbsent(LedgerEntry.path(seq), bytes);
       tree.appendLeafData(bytes);
@@ -132,8 +150,20 @@ final class LedgerFixture {
       byte[] chained = file;
       if (i > seq) {
         LedgerEntry e = LedgerEntry.decode(file, i);
-        chained = new LedgerEntry(i, e.timeMillis(), e.origin(), tree.leafHash(i - 1), e.releaseId(), e.mechanism(),
-            e.event(), e.cost(), e.commitments(), e.confidentialCost(), e.unit()).encode();
+        chained =
+            new LedgerEntry(
+                    i,
+                    e.timeMillis(),
+                    e.origin(),
+                    tree.leafHash(i - 1),
+                    e.releaseId(),
+                    e.mechanism(),
+                    e.event(),
+                    e.cost(),
+                    e.commitments(),
+                    e.confidentialCost(),
+                    e.unit())
+                .encode();
       }
       store.createIfAbsent(LedgerEntry.path(i), chained);
       tree.appendLeafData(chained);
@@ -142,7 +172,8 @@ final class LedgerFixture {
   }
 
   void signHead(MerkleTree tree) throws IOException {
-    String note = SignedNotes.sign(Checkpoint.of(ORIGIN, tree.size(), tree.root()).format(), signer);
+    String note =
+        SignedNotes.sign(Checkpoint.of(ORIGIN, tree.size(), tree.root()).format(), signer);
     store.createIfAbsent(LedgerLayout.head(tree.size()), note.getBytes(StandardCharsets.UTF_8));
   }
 

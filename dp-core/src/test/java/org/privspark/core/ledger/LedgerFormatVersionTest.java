@@ -19,12 +19,14 @@ import org.privspark.core.ledger.confidential.BudgetProof;
 import org.privspark.core.ledger.confidential.BudgetProver;
 
 /**
- * Format versions and double texts (docs/LEDGER-FORMAT.md §3.1, §9): new ledgers are version 3
- * and hold canonical texts only; ledgers of versions 1 and 2, written by Java 17's {@code
+ * Format versions and double texts (docs/LEDGER-FORMAT.md §3.1, §9): new ledgers are version 3 and
+ * hold canonical texts only; ledgers of versions 1 and 2, written by Java 17's {@code
  * Double.toString}, keep verifying; a legacy text is still held to Java's layout.
  */
 class LedgerFormatVersionTest {
-  /** σ = 2·10^23 is written 1.9999999999999998E23 by Java 17 and 2.0E23 by Java 19+ and version 3. */
+  /**
+   * σ = 2·10^23 is written 1.9999999999999998E23 by Java 17 and 2.0E23 by Java 19+ and version 3.
+   */
   private static final PrivacyEvent JDK_4511638 = new GaussianEvent(2.0E23, 1.0E23);
 
   @TempDir Path dir;
@@ -49,21 +51,27 @@ class LedgerFormatVersionTest {
   @Test
   void create_writesVersion3InBothModes_withCanonicalDoubles() throws Exception {
     LedgerFixture f = transparent();
-    assertThat(text(f.store.root().resolve(LedgerLayout.GENESIS))).startsWith("{\"format\":\"privspark-ledger/3\"");
+    assertThat(text(f.store.root().resolve(LedgerLayout.GENESIS)))
+        .startsWith("{\"format\":\"privspark-ledger/3\"");
     assertThat(text(f.entry(1))).contains("\"sigma\":2.0E23,\"l2Sensitivity\":1.0E23");
     assertThat(text(f.entry(2))).contains("\"scale\":8.41E21");
     assertThat(f.verify().intact()).isTrue();
     LedgerFixture c = new LedgerFixture(dir.resolve("c"), LedgerGenesis.CONFIDENTIAL, 4.0, 1e-6);
     assertThat(text(c.store.root().resolve(LedgerLayout.GENESIS)))
-        .startsWith("{\"format\":\"privspark-ledger/3\"").contains("\"mode\":\"confidential\"");
+        .startsWith("{\"format\":\"privspark-ledger/3\"")
+        .contains("\"mode\":\"confidential\"");
   }
 
-  /** A version 1 ledger as Java 17 wrote it (σ as 1.9999999999999998E23) verifies, and stays open for appends. */
+  /**
+   * A version 1 ledger as Java 17 wrote it (σ as 1.9999999999999998E23) verifies, and stays open
+   * for appends.
+   */
   @Test
   void version1_writtenByTheOldWriter_verifiesAndAppends() throws Exception {
     LedgerFixture f = transparent();
     LegacyLedger.rewriteAsBefore(f.store.root(), null, f.signer);
-    assertThat(text(f.store.root().resolve(LedgerLayout.GENESIS))).startsWith("{\"format\":\"privspark-ledger/1\"");
+    assertThat(text(f.store.root().resolve(LedgerLayout.GENESIS)))
+        .startsWith("{\"format\":\"privspark-ledger/1\"");
     assertThat(text(f.entry(1))).contains("\"sigma\":" + Double.toString(2.0E23) + ",");
     AuditReport r = f.verify();
     assertThat(r.intact()).as(r.message()).isTrue();
@@ -79,9 +87,13 @@ class LedgerFormatVersionTest {
     LedgerFixture f = transparent();
     LegacyLedger.rewriteAsBefore(f.store.root(), null, f.signer);
     String one = text(f.entry(1));
-    f.write(f.entry(1), one.replace("\"sigma\":" + Double.toString(2.0E23), "\"sigma\":1.9999999999999998E23"));
+    f.write(
+        f.entry(1),
+        one.replace("\"sigma\":" + Double.toString(2.0E23), "\"sigma\":1.9999999999999998E23"));
     String two = text(f.entry(2));
-    f.write(f.entry(2), two.replace("\"scale\":" + Double.toString(8.41E21), "\"scale\":8.409999999999999E21"));
+    f.write(
+        f.entry(2),
+        two.replace("\"scale\":" + Double.toString(8.41E21), "\"scale\":8.409999999999999E21"));
     LegacyLedger.rechainAndSign(f.store.root(), f.signer);
     AuditReport r = f.verify();
     assertThat(r.intact()).as(r.message()).isTrue();
@@ -112,7 +124,8 @@ class LedgerFormatVersionTest {
   void version3_java17TextInLedgerJson_isNonCanonical() throws Exception {
     LedgerFixture f = new LedgerFixture(dir, 2.0E23, 1e-6);
     Path genesis = f.store.root().resolve(LedgerLayout.GENESIS);
-    f.write(genesis, text(genesis).replace("\"epsilon\":2.0E23", "\"epsilon\":1.9999999999999998E23"));
+    f.write(
+        genesis, text(genesis).replace("\"epsilon\":2.0E23", "\"epsilon\":1.9999999999999998E23"));
     LegacyLedger.rechainAndSign(f.store.root(), f.signer);
     assertRejected(f.verify(), Reason.NON_CANONICAL, 0);
   }
@@ -137,17 +150,22 @@ class LedgerFormatVersionTest {
     assertRejected(f.verify(), Reason.MALFORMED, 0);
   }
 
-  /** A confidential version 2 ledger with Java 17's texts in its cost openings: the holder proves, the auditor verifies. */
+  /**
+   * A confidential version 2 ledger with Java 17's texts in its cost openings: the holder proves,
+   * the auditor verifies.
+   */
   @Test
   void version2_oldWriter_provesAndVerifiesItsBudget() throws Exception {
     LedgerFixture f = new LedgerFixture(dir, LedgerGenesis.CONFIDENTIAL, 10.0, 1e-6);
     f.ledger.append("manual", JDK_4511638, ReleaseDetails.describing("q"));
     LegacyLedger.rewriteAsBefore(f.store.root(), dir.resolve("openings"), f.signer);
-    assertThat(text(f.store.root().resolve(LedgerLayout.GENESIS))).startsWith("{\"format\":\"privspark-ledger/2\"");
+    assertThat(text(f.store.root().resolve(LedgerLayout.GENESIS)))
+        .startsWith("{\"format\":\"privspark-ledger/2\"");
     Ledger reopened = Ledger.open(f.store, f.signer, f.openings);
     BudgetProof proof = BudgetProver.prove(reopened, Double.NaN, new SecureRandom());
-    BudgetReport r = new ConfidentialVerifier(f.signer.verifier()).verifyBudget(f.store, List.of(),
-        BudgetProof.decode(proof.encode()));
+    BudgetReport r =
+        new ConfidentialVerifier(f.signer.verifier())
+            .verifyBudget(f.store, List.of(), BudgetProof.decode(proof.encode()));
     assertThat(r.ok()).as(r.message()).isTrue();
   }
 }

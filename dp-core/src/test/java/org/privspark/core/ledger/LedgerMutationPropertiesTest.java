@@ -20,8 +20,8 @@ import org.privspark.core.ledger.note.NoteSigner;
 
 /**
  * Random damage to a valid ledger's ledger.json and entry files: every mutated ledger either is
- * byte-identical to the original and verifies, or fails verification with a report and fails
- * {@link Ledger#open} with a {@link LedgerException} — never another exception or error.
+ * byte-identical to the original and verifies, or fails verification with a report and fails {@link
+ * Ledger#open} with a {@link LedgerException} — never another exception or error.
  *
  * <p>Found by this property and fixed: {@link Ledger#open} accepted an entry whose bytes no longer
  * matched the stored checkpoint (regression test in {@link LedgerCorruptionTest}).
@@ -30,18 +30,44 @@ class LedgerMutationPropertiesTest {
   private static final String ORIGIN = "test.privspark.org/mutations";
   private static final NoteSigner SIGNER = NoteSigner.fromSeed(ORIGIN, new byte[32]);
   private static final MemoryStore TEMPLATE = template();
-  private static final List<String> TARGETS = TEMPLATE.paths().stream()
-      .filter(p -> p.equals(LedgerLayout.GENESIS) || p.startsWith(LedgerLayout.ENTRIES + "/")).toList();
+  private static final List<String> TARGETS =
+      TEMPLATE.paths().stream()
+          .filter(p -> p.equals(LedgerLayout.GENESIS) || p.startsWith(LedgerLayout.ENTRIES + "/"))
+          .toList();
+
   /** Tokens a mutation may insert: the JSON that stresses a parser most. */
-  private static final String[] TOKENS = {"{", "}", "[", "]", "\"", ",", ":", "-", "1e400", "1.0E99999999999",
-      "null", "true", "NaN", "9".repeat(100), "\\u0000", "\u00ff", "0", ".", "e"};
+  private static final String[] TOKENS = {
+    "{",
+    "}",
+    "[",
+    "]",
+    "\"",
+    ",",
+    ":",
+    "-",
+    "1e400",
+    "1.0E99999999999",
+    "null",
+    "true",
+    "NaN",
+    "9".repeat(100),
+    "\\u0000",
+    "\u00ff",
+    "0",
+    ".",
+    "e"
+  };
 
   private static MemoryStore template() {
     MemoryStore store = new MemoryStore();
-    Ledger ledger = Format3Ledgers.create(store, ORIGIN, 5.0, 1e-6, LedgerFixture.GRID, SIGNER, OpeningStore.discarding());
+    Ledger ledger =
+        Format3Ledgers.create(
+            store, ORIGIN, 5.0, 1e-6, LedgerFixture.GRID, SIGNER, OpeningStore.discarding());
     ledger.append("private-aggregation", new LaplaceEvent(10, 1), ReleaseDetails.describing("a"));
     ledger.append("dp-sgd", new GaussianEvent(8, 1), ReleaseDetails.describing("b"));
-    ledger.append("composed", ComposedEvent.of(new LaplaceEvent(20, 1), new GaussianEvent(16, 1)),
+    ledger.append(
+        "composed",
+        ComposedEvent.of(new LaplaceEvent(20, 1), new GaussianEvent(16, 1)),
         ReleaseDetails.describing("c"));
     return store;
   }
@@ -77,7 +103,8 @@ class LedgerMutationPropertiesTest {
       throw new AssertionError("verify threw on " + describe(path, original, mutated), t);
     }
     boolean unchanged = Arrays.equals(original, mutated);
-    assertThat(report.intact()).as("%s: %s", describe(path, original, mutated), report.message())
+    assertThat(report.intact())
+        .as("%s: %s", describe(path, original, mutated), report.message())
         .isEqualTo(unchanged);
     try {
       Ledger.open(store, SIGNER, OpeningStore.discarding());
@@ -95,45 +122,50 @@ class LedgerMutationPropertiesTest {
     int at = r.nextInt(b.length + 1);
     int len = 1 + r.nextInt(Math.min(32, b.length));
     switch (kind) {
-      case 0: { // flip one bit
-        byte[] m = b.clone();
-        int i = r.nextInt(b.length);
-        m[i] ^= (byte) (1 << r.nextInt(8));
-        return m;
-      }
-      case 1: { // replace one byte
-        byte[] m = b.clone();
-        m[r.nextInt(b.length)] = (byte) r.nextInt(256);
-        return m;
-      }
+      case 0:
+        { // flip one bit
+          byte[] m = b.clone();
+          int i = r.nextInt(b.length);
+          m[i] ^= (byte) (1 << r.nextInt(8));
+          return m;
+        }
+      case 1:
+        { // replace one byte
+          byte[] m = b.clone();
+          m[r.nextInt(b.length)] = (byte) r.nextInt(256);
+          return m;
+        }
       case 2: // truncate
         return Arrays.copyOf(b, r.nextInt(b.length));
-      case 3: { // delete a range
-        int from = Math.min(at, b.length - 1);
-        int to = Math.min(b.length, from + len);
-        byte[] m = new byte[b.length - (to - from)];
-        System.arraycopy(b, 0, m, 0, from);
-        System.arraycopy(b, to, m, from, b.length - to);
-        return m;
-      }
+      case 3:
+        { // delete a range
+          int from = Math.min(at, b.length - 1);
+          int to = Math.min(b.length, from + len);
+          byte[] m = new byte[b.length - (to - from)];
+          System.arraycopy(b, 0, m, 0, from);
+          System.arraycopy(b, to, m, from, b.length - to);
+          return m;
+        }
       case 4: // insert a token
         return splice(b, at, TOKENS[r.nextInt(TOKENS.length)].getBytes(StandardCharsets.UTF_8));
-      case 5: { // duplicate a range
-        int from = Math.min(at, b.length - 1);
-        int to = Math.min(b.length, from + len);
-        return splice(b, to, Arrays.copyOfRange(b, from, to));
-      }
-      default: { // change one digit
-        byte[] m = b.clone();
-        for (int tries = 0; tries < 100; tries++) {
-          int i = r.nextInt(b.length);
-          if (m[i] >= '0' && m[i] <= '9') {
-            m[i] = (byte) ('0' + r.nextInt(10));
-            break;
-          }
+      case 5:
+        { // duplicate a range
+          int from = Math.min(at, b.length - 1);
+          int to = Math.min(b.length, from + len);
+          return splice(b, to, Arrays.copyOfRange(b, from, to));
         }
-        return m;
-      }
+      default:
+        { // change one digit
+          byte[] m = b.clone();
+          for (int tries = 0; tries < 100; tries++) {
+            int i = r.nextInt(b.length);
+            if (m[i] >= '0' && m[i] <= '9') {
+              m[i] = (byte) ('0' + r.nextInt(10));
+              break;
+            }
+          }
+          return m;
+        }
     }
   }
 
@@ -146,7 +178,10 @@ class LedgerMutationPropertiesTest {
   }
 
   private static String describe(String path, byte[] original, byte[] mutated) {
-    return path + " mutated from\n  " + new String(original, StandardCharsets.UTF_8) + "\nto\n  "
+    return path
+        + " mutated from\n  "
+        + new String(original, StandardCharsets.UTF_8)
+        + "\nto\n  "
         + new String(mutated, StandardCharsets.UTF_8);
   }
 }

@@ -57,18 +57,32 @@ class LedgerTamperTest extends StructuralTamperCases {
   @Test
   void alteredLastEntry_breaksTheCheckpointRoot() throws Exception {
     String text = f.text(f.entry(4));
-    f.write(f.entry(4), text.replace("\"mechanism\":\"private-aggregation\"", "\"mechanism\":\"private-aggregatioN\""));
+    f.write(
+        f.entry(4),
+        text.replace(
+            "\"mechanism\":\"private-aggregation\"", "\"mechanism\":\"private-aggregatioN\""));
     assertRejected(f.verify(), Reason.ROOT_MISMATCH, -1);
   }
 
-  /** Without the key, the lowered cost is never judged: the chain breaks at the next entry first. */
+  /**
+   * Without the key, the lowered cost is never judged: the chain breaks at the next entry first.
+   */
   @Test
   void loweredCost_withoutTheKey_breaksTheChain() throws Exception {
     LedgerEntry e = f.read(2);
     long[] rdp = e.cost().rdp();
     rdp[0] = rdp[0] / 2;
-    LedgerEntry lowered = new LedgerEntry(e.seq(), e.timeMillis(), e.origin(), e.previousLeafHash(), e.releaseId(),
-        e.mechanism(), e.event(), new FixedPointCost(rdp, e.cost().pureEpsilon(), e.cost().delta()), e.commitments());
+    LedgerEntry lowered =
+        new LedgerEntry(
+            e.seq(),
+            e.timeMillis(),
+            e.origin(),
+            e.previousLeafHash(),
+            e.releaseId(),
+            e.mechanism(),
+            e.event(),
+            new FixedPointCost(rdp, e.cost().pureEpsilon(), e.cost().delta()),
+            e.commitments());
     Files.write(f.entry(2), lowered.encode());
     assertRejected(f.verify(), Reason.CHAIN_BROKEN, 3);
   }
@@ -78,8 +92,18 @@ class LedgerTamperTest extends StructuralTamperCases {
   void loweredCost_reSignedWithTheRealKey() throws Exception {
     List<LedgerEntry> entries = new ArrayList<>(f.entries());
     LedgerEntry e = entries.get(1);
-    entries.set(1, new LedgerEntry(e.seq(), e.timeMillis(), e.origin(), e.previousLeafHash(), e.releaseId(),
-        e.mechanism(), LedgerFixture.laplace(0.01), e.cost(), e.commitments()));
+    entries.set(
+        1,
+        new LedgerEntry(
+            e.seq(),
+            e.timeMillis(),
+            e.origin(),
+            e.previousLeafHash(),
+            e.releaseId(),
+            e.mechanism(),
+            LedgerFixture.laplace(0.01),
+            e.cost(),
+            e.commitments()));
     f.rewriteWithRealKey(entries);
     assertRejected(f.verify(), Reason.COST_MISMATCH, 2);
   }
@@ -93,7 +117,9 @@ class LedgerTamperTest extends StructuralTamperCases {
     assertRejected(f.verify(checkpointAfterThree), Reason.INCONSISTENT_CHECKPOINT, 3);
   }
 
-  /** Entry 2 dropped, the rest re-chained and re-signed: self-consistent, but not with the receipt. */
+  /**
+   * Entry 2 dropped, the rest re-chained and re-signed: self-consistent, but not with the receipt.
+   */
   @Test
   void historyRewrittenAndReSigned_isCaughtByAnEarlierCheckpoint() throws Exception {
     List<LedgerEntry> entries = new ArrayList<>(f.entries());
@@ -123,25 +149,40 @@ class LedgerTamperTest extends StructuralTamperCases {
     assertRejected(f.verify(), Reason.UNKNOWN_KEY, -1);
   }
 
-  /** The checkpoint is not signed with the auditor's key (ledger.json's key is unverified: not the reason). */
+  /**
+   * The checkpoint is not signed with the auditor's key (ledger.json's key is unverified: not the
+   * reason).
+   */
   @Test
   void auditorWithAnotherKey() {
-    AuditReport report = new LedgerVerifier(NoteSigner.generate(LedgerFixture.ORIGIN).verifier())
-        .verify(f.store, List.of());
+    AuditReport report =
+        new LedgerVerifier(NoteSigner.generate(LedgerFixture.ORIGIN).verifier())
+            .verify(f.store, List.of());
     assertRejected(report, Reason.UNKNOWN_KEY, -1);
     assertThat(report.message()).contains("heads/").contains("not signed with the auditor's key");
   }
 
   /**
-   * ledger.json naming another key: without the key, entry 1's chain breaks first; once a checkpoint
-   * signed with the auditor's key covers it, it is the holder's fault.
+   * ledger.json naming another key: without the key, entry 1's chain breaks first; once a
+   * checkpoint signed with the auditor's key covers it, it is the holder's fault.
    */
   @Test
   void genesisNamingAnotherKey() throws Exception {
     Path genesis = f.store.root().resolve("ledger.json");
     LedgerGenesis g = LedgerGenesis.decode(Files.readAllBytes(genesis));
-    Files.write(genesis, new LedgerGenesis(g.origin(), g.createdMillis(), g.mode(), g.budgetEpsilon(),
-        g.budgetDelta(), g.grid(), NoteSigner.generate(LedgerFixture.ORIGIN).verifier().encode(), g.formatVersion(), g.unit()).encode());
+    Files.write(
+        genesis,
+        new LedgerGenesis(
+                g.origin(),
+                g.createdMillis(),
+                g.mode(),
+                g.budgetEpsilon(),
+                g.budgetDelta(),
+                g.grid(),
+                NoteSigner.generate(LedgerFixture.ORIGIN).verifier().encode(),
+                g.formatVersion(),
+                g.unit())
+            .encode());
     assertRejected(f.verify(), Reason.GENESIS_MISMATCH, 1);
     f.rewriteWithRealKey(f.entries());
     assertRejected(f.verify(), Reason.UNKNOWN_KEY, 0);
@@ -151,8 +192,18 @@ class LedgerTamperTest extends StructuralTamperCases {
   void duplicateReleaseId() throws Exception {
     List<LedgerEntry> entries = new ArrayList<>(f.entries());
     LedgerEntry e = entries.get(3);
-    entries.set(3, new LedgerEntry(e.seq(), e.timeMillis(), e.origin(), e.previousLeafHash(),
-        entries.get(0).releaseId(), e.mechanism(), e.event(), e.cost(), e.commitments()));
+    entries.set(
+        3,
+        new LedgerEntry(
+            e.seq(),
+            e.timeMillis(),
+            e.origin(),
+            e.previousLeafHash(),
+            entries.get(0).releaseId(),
+            e.mechanism(),
+            e.event(),
+            e.cost(),
+            e.commitments()));
     f.rewriteWithRealKey(entries);
     assertRejected(f.verify(), Reason.DUPLICATE_RELEASE_ID, 4);
   }
@@ -168,9 +219,17 @@ class LedgerTamperTest extends StructuralTamperCases {
   @Test
   void replayedEntry_chainedAndSigned_isASequenceMismatch() throws Exception {
     LedgerEntry e = f.read(2);
-    LedgerEntry copy = new LedgerEntry(e.seq(), e.timeMillis(), e.origin(),
-        org.privspark.core.ledger.merkle.Rfc9162Hasher.leafHash(Files.readAllBytes(f.entry(4))), e.releaseId(),
-        e.mechanism(), e.event(), e.cost(), e.commitments());
+    LedgerEntry copy =
+        new LedgerEntry(
+            e.seq(),
+            e.timeMillis(),
+            e.origin(),
+            org.privspark.core.ledger.merkle.Rfc9162Hasher.leafHash(Files.readAllBytes(f.entry(4))),
+            e.releaseId(),
+            e.mechanism(),
+            e.event(),
+            e.cost(),
+            e.commitments());
     f.replaceWithRealKey(5, copy.encode());
     assertRejected(f.verify(), Reason.SEQUENCE_MISMATCH, 5);
   }
@@ -200,7 +259,8 @@ class LedgerTamperTest extends StructuralTamperCases {
   @Test
   void duplicateKey() throws Exception {
     String text = f.text(f.entry(3));
-    assertContentFault(3, text.replace("{\"format\":", "{\"mechanism\":\"x\",\"format\":"), Reason.MALFORMED);
+    assertContentFault(
+        3, text.replace("{\"format\":", "{\"mechanism\":\"x\",\"format\":"), Reason.MALFORMED);
   }
 
   @Test
@@ -232,8 +292,18 @@ class LedgerTamperTest extends StructuralTamperCases {
   void timeGoingBackwards() throws Exception {
     List<LedgerEntry> entries = new ArrayList<>(f.entries());
     LedgerEntry e = entries.get(2);
-    entries.set(2, new LedgerEntry(e.seq(), entries.get(1).timeMillis() - 1000, e.origin(), e.previousLeafHash(),
-        e.releaseId(), e.mechanism(), e.event(), e.cost(), e.commitments()));
+    entries.set(
+        2,
+        new LedgerEntry(
+            e.seq(),
+            entries.get(1).timeMillis() - 1000,
+            e.origin(),
+            e.previousLeafHash(),
+            e.releaseId(),
+            e.mechanism(),
+            e.event(),
+            e.cost(),
+            e.commitments()));
     f.rewriteWithRealKey(entries);
     assertRejected(f.verify(), Reason.TIME_REVERSED, 3);
   }
@@ -246,8 +316,17 @@ class LedgerTamperTest extends StructuralTamperCases {
     var big = LedgerFixture.laplace(1.5);
     byte[] id = e.releaseId().clone();
     id[0] ^= 1;
-    entries.add(new LedgerEntry(5, e.timeMillis(), e.origin(), e.previousLeafHash(), id, e.mechanism(), big,
-        FixedPointCost.of(big, LedgerFixture.GRID), e.commitments()));
+    entries.add(
+        new LedgerEntry(
+            5,
+            e.timeMillis(),
+            e.origin(),
+            e.previousLeafHash(),
+            id,
+            e.mechanism(),
+            big,
+            FixedPointCost.of(big, LedgerFixture.GRID),
+            e.commitments()));
     f.rewriteWithRealKey(entries);
     assertRejected(f.verify(), Reason.BUDGET_EXCEEDED, 5);
   }
@@ -257,7 +336,8 @@ class LedgerTamperTest extends StructuralTamperCases {
     Path genesis = f.store.root().resolve("ledger.json");
     String text = Files.readString(genesis);
     assertThat(text).contains("\"budget\":{\"epsilon\":2.0,");
-    Files.writeString(genesis, text.replace("\"budget\":{\"epsilon\":2.0,", "\"budget\":{\"epsilon\":20.0,"));
+    Files.writeString(
+        genesis, text.replace("\"budget\":{\"epsilon\":2.0,", "\"budget\":{\"epsilon\":20.0,"));
     assertRejected(f.verify(), Reason.GENESIS_MISMATCH, 1);
   }
 
@@ -273,8 +353,17 @@ class LedgerTamperTest extends StructuralTamperCases {
   void orderGridSubstitutedInGenesis() throws Exception {
     Path genesis = f.store.root().resolve("ledger.json");
     LedgerGenesis g = LedgerGenesis.decode(Files.readAllBytes(genesis));
-    LedgerGenesis swapped = new LedgerGenesis(g.origin(), g.createdMillis(), g.mode(), g.budgetEpsilon(),
-        g.budgetDelta(), OrderGrid.of(1.5, 2, 4, 8, 16, 32, 64, 1024), g.publicKey(), g.formatVersion(), g.unit());
+    LedgerGenesis swapped =
+        new LedgerGenesis(
+            g.origin(),
+            g.createdMillis(),
+            g.mode(),
+            g.budgetEpsilon(),
+            g.budgetDelta(),
+            OrderGrid.of(1.5, 2, 4, 8, 16, 32, 64, 1024),
+            g.publicKey(),
+            g.formatVersion(),
+            g.unit());
     Files.write(genesis, swapped.encode());
     assertRejected(f.verify(), Reason.GENESIS_MISMATCH, 1);
   }
@@ -283,7 +372,8 @@ class LedgerTamperTest extends StructuralTamperCases {
   void genesisEdited_withNoEntries_breaksTheCheckpointRoot() throws Exception {
     LedgerFixture empty = new LedgerFixture(dir.resolve("empty"), 1.0, 0);
     Path genesis = empty.store.root().resolve("ledger.json");
-    Files.writeString(genesis, Files.readString(genesis).replace("\"epsilon\":1.0", "\"epsilon\":9.0"));
+    Files.writeString(
+        genesis, Files.readString(genesis).replace("\"epsilon\":1.0", "\"epsilon\":9.0"));
     assertRejected(empty.verify(), Reason.ROOT_MISMATCH, -1);
   }
 
@@ -299,18 +389,28 @@ class LedgerTamperTest extends StructuralTamperCases {
     LedgerEntry last = entries.get(3);
     byte[] id = last.releaseId().clone();
     id[1] ^= 1;
-    LedgerEntry extra = new LedgerEntry(5, last.timeMillis(), last.origin(),
-        org.privspark.core.ledger.merkle.Rfc9162Hasher.leafHash(Files.readAllBytes(f.entry(4))), id,
-        last.mechanism(), last.event(), last.cost(), last.commitments());
+    LedgerEntry extra =
+        new LedgerEntry(
+            5,
+            last.timeMillis(),
+            last.origin(),
+            org.privspark.core.ledger.merkle.Rfc9162Hasher.leafHash(Files.readAllBytes(f.entry(4))),
+            id,
+            last.mechanism(),
+            last.event(),
+            last.cost(),
+            last.commitments());
     Files.write(f.entry(5), extra.encode());
     assertRejected(f.verify(), Reason.UNSIGNED_ENTRIES, 5);
     // Written without the key and without an opening the holder keeps: the holder refuses to sign
     // over it (docs/LEDGER-FORMAT.md §8), and the auditor still finds it unsigned.
     assertThatThrownBy(() -> Ledger.open(f.store, f.signer, f.openings))
-        .isInstanceOfSatisfying(LedgerException.class, e -> {
-          assertThat(e.reason()).isEqualTo(Reason.UNSIGNED_ENTRIES);
-          assertThat(e.index()).isEqualTo(5);
-        });
+        .isInstanceOfSatisfying(
+            LedgerException.class,
+            e -> {
+              assertThat(e.reason()).isEqualTo(Reason.UNSIGNED_ENTRIES);
+              assertThat(e.index()).isEqualTo(5);
+            });
     assertRejected(f.verify(), Reason.UNSIGNED_ENTRIES, 5);
   }
 

@@ -55,8 +55,11 @@ class LedgerTest {
       double stored = Math.scalb((double) cost.rdp()[i], -FixedPointCost.FRACTION_BITS);
       assertThat(stored).isGreaterThanOrEqualTo(curve.value(i)).isLessThan(curve.value(i) + 1e-11);
     }
-    double accountant = new RdpAccountant(LedgerFixture.GRID).compose(event).epsilon(1e-5).epsilon();
-    assertThat(f.ledger.spent().epsilon()).isGreaterThanOrEqualTo(accountant).isLessThan(accountant + 1e-9);
+    double accountant =
+        new RdpAccountant(LedgerFixture.GRID).compose(event).epsilon(1e-5).epsilon();
+    assertThat(f.ledger.spent().epsilon())
+        .isGreaterThanOrEqualTo(accountant)
+        .isLessThan(accountant + 1e-9);
   }
 
   @Test
@@ -66,10 +69,14 @@ class LedgerTest {
     Receipt receipt = f.spend(0.1, "b");
     f.spend(0.1, "c");
     assertThat(receipt.index()).isEqualTo(2);
-    Checkpoint checkpoint = Checkpoint.parse(SignedNotes.open(receipt.checkpoint(), List.of(f.signer.verifier())).text());
+    Checkpoint checkpoint =
+        Checkpoint.parse(
+            SignedNotes.open(receipt.checkpoint(), List.of(f.signer.verifier())).text());
     assertThat(checkpoint.size()).isEqualTo(3);
-    assertThat(receipt.leafHash()).isEqualTo(Rfc9162Hasher.leafHash(Files.readAllBytes(f.entry(2))));
-    MerkleVerifier.verifyInclusion(2, 3, receipt.leafHash(), receipt.inclusion().path(), checkpoint.rootHash());
+    assertThat(receipt.leafHash())
+        .isEqualTo(Rfc9162Hasher.leafHash(Files.readAllBytes(f.entry(2))));
+    MerkleVerifier.verifyInclusion(
+        2, 3, receipt.leafHash(), receipt.inclusion().path(), checkpoint.rootHash());
     // The receipt's checkpoint is an earlier checkpoint the auditor can hold the ledger to.
     assertThat(f.verify(receipt.checkpoint()).intact()).isTrue();
   }
@@ -92,7 +99,8 @@ class LedgerTest {
     f.spend(0.6, "first job");
     Ledger again = Ledger.open(f.store, f.signer, OpeningStore.discarding());
     PrivacyBudget budget = again.budget();
-    assertThat(budget.spent().epsilon()).isCloseTo(0.6, org.assertj.core.api.Assertions.within(1e-9));
+    assertThat(budget.spent().epsilon())
+        .isCloseTo(0.6, org.assertj.core.api.Assertions.within(1e-9));
     assertThat(budget.trySpend(LedgerFixture.laplace(0.5))).isFalse();
     budget.spend(LedgerFixture.laplace(0.3), "private-aggregation", "second job");
     assertThat(again.entries()).isEqualTo(2);
@@ -112,14 +120,19 @@ class LedgerTest {
     for (int i = 0; i < 40; i++) {
       Ledger writer = i % 2 == 0 ? f.ledger : second;
       int n = i;
-      results.add(pool.submit(() -> {
-        try {
-          writer.append("private-aggregation", LedgerFixture.laplace(0.0625), ReleaseDetails.describing("q" + n));
-          return true;
-        } catch (BudgetExhaustedException e) {
-          return false;
-        }
-      }));
+      results.add(
+          pool.submit(
+              () -> {
+                try {
+                  writer.append(
+                      "private-aggregation",
+                      LedgerFixture.laplace(0.0625),
+                      ReleaseDetails.describing("q" + n));
+                  return true;
+                } catch (BudgetExhaustedException e) {
+                  return false;
+                }
+              }));
     }
     int landed = 0;
     for (Future<Boolean> r : results) {
@@ -145,7 +158,8 @@ class LedgerTest {
     Files.delete(f.head(2));
     assertThat(f.verify().reason()).isEqualTo(Reason.UNSIGNED_ENTRIES);
     assertThatThrownBy(() -> Ledger.open(f.store, f.signer, OpeningStore.discarding()))
-        .isInstanceOfSatisfying(LedgerException.class, e -> assertThat(e.reason()).isEqualTo(Reason.UNSIGNED_ENTRIES));
+        .isInstanceOfSatisfying(
+            LedgerException.class, e -> assertThat(e.reason()).isEqualTo(Reason.UNSIGNED_ENTRIES));
     assertThat(Files.exists(f.head(2))).isFalse();
     Ledger.open(f.store, f.signer, f.openings);
     assertThat(Files.readAllBytes(f.head(2))).isEqualTo(head);
@@ -155,7 +169,9 @@ class LedgerTest {
   @Test
   void opening_opensOneEntry_andNotAnother() throws Exception {
     LedgerFixture f = new LedgerFixture(dir, 2.0, 1e-6);
-    f.ledger.append("private-aggregation", LedgerFixture.laplace(0.1),
+    f.ledger.append(
+        "private-aggregation",
+        LedgerFixture.laplace(0.1),
         new ReleaseDetails("SELECT count(*) GROUP BY day", "eps=0.1", "events@v42", "sha256:abc"));
     f.spend(0.1, "other");
     OpeningStore openings = OpeningStore.in(new LocalDirectoryStore(dir.resolve("openings")));
@@ -163,16 +179,22 @@ class LedgerTest {
     assertThat(first.details().query()).isEqualTo("SELECT count(*) GROUP BY day");
     assertThat(first.opens(f.read(1))).isTrue();
     assertThat(first.opens(f.read(2))).isFalse();
-    Opening lying = new Opening(first.releaseId(), first.salts(),
-        new ReleaseDetails("SELECT 1", "eps=0.1", "events@v42", "sha256:abc"));
+    Opening lying =
+        new Opening(
+            first.releaseId(),
+            first.salts(),
+            new ReleaseDetails("SELECT 1", "eps=0.1", "events@v42", "sha256:abc"));
     assertThat(lying.opens(f.read(1))).isFalse();
   }
 
   @Test
   void composedEvents_roundTripThroughTheEntry() throws Exception {
     LedgerFixture f = new LedgerFixture(dir, 50, 1e-5);
-    var event = ComposedEvent.of(LedgerFixture.laplace(0.3), GaussianEvent.withNoiseMultiplier(4),
-        new org.privspark.core.accounting.ApproximateDpEvent(0.2, 1e-7));
+    var event =
+        ComposedEvent.of(
+            LedgerFixture.laplace(0.3),
+            GaussianEvent.withNoiseMultiplier(4),
+            new org.privspark.core.accounting.ApproximateDpEvent(0.2, 1e-7));
     f.ledger.append("private-aggregation", event, ReleaseDetails.describing("q"));
     assertThat(f.read(1).event()).isEqualTo(event);
   }
@@ -180,12 +202,24 @@ class LedgerTest {
   @Test
   void badArguments_areRefusedBeforeAnythingIsWritten() throws Exception {
     LedgerFixture f = new LedgerFixture(dir, 1.0, 0);
-    assertThatThrownBy(() -> f.ledger.append("Bad Name", LedgerFixture.laplace(0.1), ReleaseDetails.describing("")))
+    assertThatThrownBy(
+            () ->
+                f.ledger.append(
+                    "Bad Name", LedgerFixture.laplace(0.1), ReleaseDetails.describing("")))
         .hasMessageContaining("mechanism must be 1 to 64 characters");
     assertThatThrownBy(() -> f.ledger.append("x", null, ReleaseDetails.describing("")))
         .hasMessageContaining("event must not be null");
-    assertThatThrownBy(() -> Format3Ledgers.create(f.store, LedgerFixture.ORIGIN, 1, 0, LedgerFixture.GRID, f.signer,
-        OpeningStore.discarding())).hasMessageContaining("a ledger already exists");
+    assertThatThrownBy(
+            () ->
+                Format3Ledgers.create(
+                    f.store,
+                    LedgerFixture.ORIGIN,
+                    1,
+                    0,
+                    LedgerFixture.GRID,
+                    f.signer,
+                    OpeningStore.discarding()))
+        .hasMessageContaining("a ledger already exists");
     assertThat(Files.exists(f.entry(1))).isFalse();
   }
 
@@ -194,6 +228,7 @@ class LedgerTest {
     LedgerFixture f = new LedgerFixture(dir, 1.0, 0);
     var other = org.privspark.core.ledger.note.NoteSigner.generate(LedgerFixture.ORIGIN);
     assertThatThrownBy(() -> Ledger.open(f.store, other, OpeningStore.discarding()))
-        .isInstanceOf(LedgerException.class).hasMessageContaining("UNKNOWN_KEY");
+        .isInstanceOf(LedgerException.class)
+        .hasMessageContaining("UNKNOWN_KEY");
   }
 }

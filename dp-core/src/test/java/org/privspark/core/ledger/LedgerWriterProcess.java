@@ -13,9 +13,9 @@ import org.privspark.core.ledger.note.NoteSigner;
  *
  * <p>Arguments: {@code LEDGER_DIR KEY_FILE OPENINGS_DIR EPSILON_PER_SPEND MODE [GO_FILE]}. MODE
  * {@code until-refused} appends until the first refusal (the budget is exhausted for identical
- * spends from then on) and prints {@code RECEIPT <index>} per append and {@code REFUSED} at the end;
- * MODE {@code forever} appends in a loop (until killed) and prints {@code RELEASED <index>} only
- * after each append has returned. {@code READY} is printed once the ledger is open; with a
+ * spends from then on) and prints {@code RECEIPT <index>} per append and {@code REFUSED} at the
+ * end; MODE {@code forever} appends in a loop (until killed) and prints {@code RELEASED <index>}
+ * only after each append has returned. {@code READY} is printed once the ledger is open; with a
  * GO_FILE the process then waits for that file to exist, so that several processes start together.
  */
 public final class LedgerWriterProcess {
@@ -27,7 +27,8 @@ public final class LedgerWriterProcess {
 
   /** The process's work on {@code store} (args[0] named it; the other arguments as above). */
   public static void run(LedgerStore store, String[] args) throws Exception {
-    NoteSigner signer = NoteSigner.parse(Files.readString(Path.of(args[1]), StandardCharsets.US_ASCII).strip());
+    NoteSigner signer =
+        NoteSigner.parse(Files.readString(Path.of(args[1]), StandardCharsets.US_ASCII).strip());
     OpeningStore openings = OpeningStore.in(new LocalDirectoryStore(Path.of(args[2])));
     double epsilon = Double.parseDouble(args[3]);
     String mode = args[4];
@@ -44,9 +45,17 @@ public final class LedgerWriterProcess {
     long pid = ProcessHandle.current().pid();
     for (long n = 0; ; n++) {
       try {
-        // The CLI's ledgers protect "person" (ledger init --unit person); older ones declare no unit.
-        Receipt r = ledger.append("reliability-test", event, ReleaseDetails.describing("pid " + pid + " spend " + n),
-            null, ledger.unit().isPresent() ? org.privspark.core.accounting.UnitClaim.perUnit("person") : null);
+        // The CLI's ledgers protect "person" (ledger init --unit person); older ones declare no
+        // unit.
+        Receipt r =
+            ledger.append(
+                "reliability-test",
+                event,
+                ReleaseDetails.describing("pid " + pid + " spend " + n),
+                null,
+                ledger.unit().isPresent()
+                    ? org.privspark.core.accounting.UnitClaim.perUnit("person")
+                    : null);
         System.out.println((mode.equals("forever") ? "RELEASED " : "RECEIPT ") + r.index());
         System.out.flush();
       } catch (BudgetExhaustedException e) {

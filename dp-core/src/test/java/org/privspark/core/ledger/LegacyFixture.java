@@ -21,13 +21,16 @@ import org.privspark.core.ledger.note.NoteSigner;
 public final class LegacyFixture {
   /** Format version 1: a transparent ledger. */
   public static final String TRANSPARENT = "transparent-v1";
+
   /** Format version 2: a confidential ledger, with its cost openings. */
   public static final String CONFIDENTIAL = "confidential-v2";
+
   /** How many entries each fixture holds. */
   public static final int ENTRIES = 9;
 
   /** The copy: ledger/, key, key.pub, key.openings/. */
   public final Path dir;
+
   public final Path ledgerDir;
   public final Path key;
   public final Path pub;
@@ -45,7 +48,9 @@ public final class LegacyFixture {
     this.openings = OpeningStore.in(new LocalDirectoryStore(KeyFiles.openingsPath(key)));
   }
 
-  /** Copies fixture {@code name} ({@link #TRANSPARENT} or {@link #CONFIDENTIAL}) into {@code to}. */
+  /**
+   * Copies fixture {@code name} ({@link #TRANSPARENT} or {@link #CONFIDENTIAL}) into {@code to}.
+   */
   public static LegacyFixture copy(String name, Path to) {
     try {
       java.net.URI uri = LegacyFixture.class.getResource("/legacy-ledgers/" + name).toURI();
@@ -85,7 +90,9 @@ public final class LegacyFixture {
     return LedgerGenesis.decode(Files.readAllBytes(ledgerDir.resolve(LedgerLayout.GENESIS)));
   }
 
-  /** Every signed checkpoint the writer left in heads/, as an auditor who kept them would hold them. */
+  /**
+   * Every signed checkpoint the writer left in heads/, as an auditor who kept them would hold them.
+   */
   List<String> heads() throws IOException {
     List<String> notes = new ArrayList<>();
     try (Stream<Path> files = Files.list(ledgerDir.resolve(LedgerLayout.HEADS))) {
@@ -112,14 +119,20 @@ public final class LegacyFixture {
     return Files.readString(file, StandardCharsets.UTF_8);
   }
 
-  /** Replaces {@code from} by {@code to} (exactly once) in entry {@code seq}, then re-chains and re-signs with the key. */
+  /**
+   * Replaces {@code from} by {@code to} (exactly once) in entry {@code seq}, then re-chains and
+   * re-signs with the key.
+   */
   void edit(long seq, String from, String to) throws IOException {
     String text = text(entry(seq));
     int at = text.indexOf(from);
     if (at < 0 || text.indexOf(from, at + 1) >= 0) {
-      throw new IllegalArgumentException("the text to replace must occur exactly once in entry " + seq);
+      throw new IllegalArgumentException(
+          "the text to replace must occur exactly once in entry " + seq);
     }
-    Files.writeString(entry(seq), text.substring(0, at) + to + text.substring(at + from.length()),
+    Files.writeString(
+        entry(seq),
+        text.substring(0, at) + to + text.substring(at + from.length()),
         StandardCharsets.UTF_8);
     LegacyLedger.rechainAndSign(ledgerDir, signer);
   }

@@ -28,8 +28,10 @@ import org.privspark.core.zk.PedersenOpening;
  */
 class LegacyLedgerFixturesTest {
   private static final SecureRandom RANDOM = new SecureRandom();
+
   /** The DP-SGD entry: its old cost lies up to about 10^6 units below today's. */
   private static final int SGD = 6;
+
   /** An order index of the default grid: α = 4.0. */
   private static final int ORDER = 29;
 
@@ -64,7 +66,10 @@ class LegacyLedgerFixturesTest {
 
   // ---------------------------------------------------------------- the fixtures themselves
 
-  /** The fixtures exercise the change: today's recomputation differs from what 70184fe wrote, both ways. */
+  /**
+   * The fixtures exercise the change: today's recomputation differs from what 70184fe wrote, both
+   * ways.
+   */
   @Test
   void fixtures_holdCostsThatTodaysRoundingUpChanges() throws Exception {
     LegacyFixture t = LegacyFixture.copy(LegacyFixture.TRANSPARENT, dir.resolve("t"));
@@ -117,17 +122,23 @@ class LegacyLedgerFixturesTest {
     assertThat(r.spentEpsilon()).isEqualTo(recorded.guarantee(g.grid(), g.budgetDelta()).epsilon());
   }
 
-  /** Today's writer opens the ledger and appends an entry with today's exact cost and canonical doubles. */
+  /**
+   * Today's writer opens the ledger and appends an entry with today's exact cost and canonical
+   * doubles.
+   */
   @Test
   void transparentV1_todaysWriterOpensAndAppends() throws Exception {
     LegacyFixture t = LegacyFixture.copy(LegacyFixture.TRANSPARENT, dir);
     List<String> oldHeads = t.heads();
     Ledger ledger = t.open();
     assertThat(ledger.entries()).isEqualTo(LegacyFixture.ENTRIES);
-    PrivacyEvent again = t.read(2).event(); // Gaussian σ 4.11, Δ 3: its old cost differs from today's
-    ledger.append("private-aggregation", again, ReleaseDetails.describing("sum of purchases, again"));
+    PrivacyEvent again =
+        t.read(2).event(); // Gaussian σ 4.11, Δ 3: its old cost differs from today's
+    ledger.append(
+        "private-aggregation", again, ReleaseDetails.describing("sum of purchases, again"));
     LedgerEntry appended = t.read(10);
-    assertThat(appended.cost()).isEqualTo(FixedPointCost.of(again, t.genesis().grid()))
+    assertThat(appended.cost())
+        .isEqualTo(FixedPointCost.of(again, t.genesis().grid()))
         .isNotEqualTo(t.read(2).cost());
     assertThat(t.text(t.entry(10))).contains("\"sigma\":4.11,\"l2Sensitivity\":3.0");
     AuditReport r = t.verify(oldHeads);
@@ -135,7 +146,10 @@ class LegacyLedgerFixturesTest {
     assertThat(r.entries()).isEqualTo(LegacyFixture.ENTRIES + 1);
   }
 
-  /** The DP-SGD entry's value at α = 4: accepted within the tolerance either side, rejected one unit beyond. */
+  /**
+   * The DP-SGD entry's value at α = 4: accepted within the tolerance either side, rejected one unit
+   * beyond.
+   */
   @Test
   void transparentV1_costAtTheEdgesOfTheTolerance() throws Exception {
     LegacyFixture t = LegacyFixture.copy(LegacyFixture.TRANSPARENT, dir);
@@ -150,13 +164,17 @@ class LegacyLedgerFixturesTest {
         assertThat(r.intact()).as("%d units from today's value: %s", delta, r.message()).isTrue();
       } else {
         assertRejected(r, Reason.COST_MISMATCH, SGD);
-        assertThatThrownBy(t::open).isInstanceOfSatisfying(LedgerException.class,
-            e -> assertThat(e.reason()).isEqualTo(Reason.COST_MISMATCH));
+        assertThatThrownBy(t::open)
+            .isInstanceOfSatisfying(
+                LedgerException.class, e -> assertThat(e.reason()).isEqualTo(Reason.COST_MISMATCH));
       }
     }
   }
 
-  /** The pure ε is held to the tolerance too: the Laplace entry's, lowered to its edge and one unit beyond. */
+  /**
+   * The pure ε is held to the tolerance too: the Laplace entry's, lowered to its edge and one unit
+   * beyond.
+   */
   @Test
   void transparentV1_pureEpsilonLoweredBeyondTheTolerance_isCostMismatch() throws Exception {
     LegacyFixture t = LegacyFixture.copy(LegacyFixture.TRANSPARENT, dir);
@@ -175,14 +193,18 @@ class LegacyLedgerFixturesTest {
   void transparentV1_relabelledVersion3_isCostMismatchAtItsFirstEntry() throws Exception {
     LegacyFixture t = LegacyFixture.copy(LegacyFixture.TRANSPARENT, dir);
     Path genesis = t.ledgerDir.resolve(LedgerLayout.GENESIS);
-    java.nio.file.Files.writeString(genesis, t.text(genesis).replace("privspark-ledger/1", "privspark-ledger/3"));
+    java.nio.file.Files.writeString(
+        genesis, t.text(genesis).replace("privspark-ledger/1", "privspark-ledger/3"));
     LegacyLedger.rechainAndSign(t.ledgerDir, t.signer);
     assertRejected(t.verify(List.of()), Reason.COST_MISMATCH, 1);
   }
 
   // ---------------------------------------------------------------- version 3: exact
 
-  /** A version-3 ledger of the fixture's events: any recorded value one unit off, up or down, is rejected. */
+  /**
+   * A version-3 ledger of the fixture's events: any recorded value one unit off, up or down, is
+   * rejected.
+   */
   @Test
   void version3_anyCostOffByOneUnit_isCostMismatch() throws Exception {
     LegacyFixture legacy = LegacyFixture.copy(LegacyFixture.TRANSPARENT, dir.resolve("legacy"));
@@ -196,15 +218,27 @@ class LegacyLedgerFixturesTest {
       for (int unit : new int[] {-1, 1}) {
         long[] rdp = e.cost().rdp();
         rdp[s % rdp.length] += unit;
-        List<FixedPointCost> tampered = new ArrayList<>(List.of(
-            new FixedPointCost(rdp, e.cost().pureEpsilon(), e.cost().delta())));
+        List<FixedPointCost> tampered =
+            new ArrayList<>(
+                List.of(new FixedPointCost(rdp, e.cost().pureEpsilon(), e.cost().delta())));
         if (e.cost().pureEpsilon() != FixedPointCost.INFINITE) {
-          tampered.add(new FixedPointCost(e.cost().rdp(), e.cost().pureEpsilon() + unit, e.cost().delta()));
+          tampered.add(
+              new FixedPointCost(e.cost().rdp(), e.cost().pureEpsilon() + unit, e.cost().delta()));
         }
         for (FixedPointCost cost : tampered) {
           List<LedgerEntry> entries = new ArrayList<>(honest);
-          entries.set(s, new LedgerEntry(e.seq(), e.timeMillis(), e.origin(), e.previousLeafHash(), e.releaseId(),
-              e.mechanism(), e.event(), cost, e.commitments()));
+          entries.set(
+              s,
+              new LedgerEntry(
+                  e.seq(),
+                  e.timeMillis(),
+                  e.origin(),
+                  e.previousLeafHash(),
+                  e.releaseId(),
+                  e.mechanism(),
+                  e.event(),
+                  cost,
+                  e.commitments()));
           f.rewriteWithRealKey(entries);
           assertRejected(f.verify(), Reason.COST_MISMATCH, e.seq());
         }
@@ -214,7 +248,10 @@ class LegacyLedgerFixturesTest {
 
   // ---------------------------------------------------------------- confidential, version 2
 
-  /** Today's holder opens the ledger (catching up through the cost openings), appends, and proves its budget. */
+  /**
+   * Today's holder opens the ledger (catching up through the cost openings), appends, and proves
+   * its budget.
+   */
   @Test
   void confidentialV2_todaysWriterOpensAppendsAndProvesItsBudget() throws Exception {
     LegacyFixture c = LegacyFixture.copy(LegacyFixture.CONFIDENTIAL, dir);
@@ -225,7 +262,8 @@ class LegacyLedgerFixturesTest {
     BudgetReport r = auditor.verifyBudget(c.store, c.heads(), BudgetProof.decode(before.encode()));
     assertThat(r.ok()).as(r.message()).isTrue();
 
-    ledger.append("private-aggregation", new GaussianEvent(4.11, 3.0), ReleaseDetails.describing("again"));
+    ledger.append(
+        "private-aggregation", new GaussianEvent(4.11, 3.0), ReleaseDetails.describing("again"));
     LedgerEntry appended = c.read(10);
     CostOpening opening = c.openings.loadCost(appended.releaseId()).orElseThrow();
     assertThat(opening.commit(FixedPointCost.of(opening.event(), c.genesis().grid())))
@@ -253,7 +291,9 @@ class LegacyLedgerFixturesTest {
       FixedPointCost held = opening.check(e, g);
       PedersenOpening[] openings = opening.pedersen(held);
       for (int i = 0; i < openings.length; i++) {
-        assertThat(openings[i].opens(e.confidentialCost().at(i))).as("entry %d, order %d", seq, i).isTrue();
+        assertThat(openings[i].opens(e.confidentialCost().at(i)))
+            .as("entry %d, order %d", seq, i)
+            .isTrue();
       }
       offToday += held.equals(opening.cost(g.grid())) ? 0 : 1;
       total = total.plus(held);
@@ -262,15 +302,20 @@ class LegacyLedgerFixturesTest {
     assertThat(c.open().state().total().rdp()).isEqualTo(total.rdp());
   }
 
-  /** The auditor's spot check of every legacy entry recomputes each cost and finds the committed value near it. */
+  /**
+   * The auditor's spot check of every legacy entry recomputes each cost and finds the committed
+   * value near it.
+   */
   @Test
   void confidentialV2_spotCheckOfEveryEntry_passes() throws Exception {
     LegacyFixture c = LegacyFixture.copy(LegacyFixture.CONFIDENTIAL, dir);
     Ledger ledger = c.open();
     byte[] n = nonce(3);
-    SpotCheck.Response response = SpotCheck.decode(SpotCheck.open(ledger, n, LegacyFixture.ENTRIES));
-    BudgetReport r = new ConfidentialVerifier(c.signer.verifier()).spotCheck(c.store, List.of(), n,
-        LegacyFixture.ENTRIES, ledger.checkpoint(), response);
+    SpotCheck.Response response =
+        SpotCheck.decode(SpotCheck.open(ledger, n, LegacyFixture.ENTRIES));
+    BudgetReport r =
+        new ConfidentialVerifier(c.signer.verifier())
+            .spotCheck(c.store, List.of(), n, LegacyFixture.ENTRIES, ledger.checkpoint(), response);
     assertThat(r.ok()).as(r.message()).isTrue();
     assertThat(r.opened()).hasSize(LegacyFixture.ENTRIES);
   }
@@ -291,34 +336,52 @@ class LegacyLedgerFixturesTest {
     String current = CanonicalJson.hex(sgd.confidentialCost().at(ORDER).encode());
     byte[] n = nonce(5);
     for (long delta : new long[] {-tol, -tol - 1, tol, tol + 1}) {
-      String replaced = CanonicalJson.hex(
-          PedersenOpening.of(BigInteger.valueOf(today + delta), blinding).commitment().encode());
+      String replaced =
+          CanonicalJson.hex(
+              PedersenOpening.of(BigInteger.valueOf(today + delta), blinding)
+                  .commitment()
+                  .encode());
       c.edit(SGD, current, replaced);
       current = replaced;
       String checkpoint = c.text(c.ledgerDir.resolve(LedgerLayout.head(LegacyFixture.ENTRIES + 1)));
       List<SpotCheck.Opened> all = new ArrayList<>();
       for (long seq = 1; seq <= LegacyFixture.ENTRIES; seq++) {
-        all.add(new SpotCheck.Opened(seq, c.openings.loadCost(c.read(seq).releaseId()).orElseThrow()));
+        all.add(
+            new SpotCheck.Opened(seq, c.openings.loadCost(c.read(seq).releaseId()).orElseThrow()));
       }
-      BudgetReport spot = new ConfidentialVerifier(c.signer.verifier()).spotCheck(c.store, List.of(), n,
-          LegacyFixture.ENTRIES, checkpoint, new SpotCheck.Response(checkpoint, n, all));
+      BudgetReport spot =
+          new ConfidentialVerifier(c.signer.verifier())
+              .spotCheck(
+                  c.store,
+                  List.of(),
+                  n,
+                  LegacyFixture.ENTRIES,
+                  checkpoint,
+                  new SpotCheck.Response(checkpoint, n, all));
       if (Math.abs(delta) <= tol) {
         assertThat(spot.ok()).as("%d units from today's value: %s", delta, spot.message()).isTrue();
         Ledger ledger = c.open();
         BudgetProof proof = BudgetProver.prove(ledger, 4.0, RANDOM);
-        BudgetReport r = new ConfidentialVerifier(c.signer.verifier()).verifyBudget(c.store, List.of(), proof);
+        BudgetReport r =
+            new ConfidentialVerifier(c.signer.verifier()).verifyBudget(c.store, List.of(), proof);
         assertThat(r.ok()).as(r.message()).isTrue();
       } else {
         assertRejected(spot, Reason.COST_MISMATCH, SGD);
-        assertThatThrownBy(c::open).isInstanceOfSatisfying(LedgerException.class, e -> {
-          assertThat(e.reason()).isEqualTo(Reason.COST_MISMATCH);
-          assertThat(e.index()).isEqualTo(SGD);
-        });
+        assertThatThrownBy(c::open)
+            .isInstanceOfSatisfying(
+                LedgerException.class,
+                e -> {
+                  assertThat(e.reason()).isEqualTo(Reason.COST_MISMATCH);
+                  assertThat(e.index()).isEqualTo(SGD);
+                });
       }
     }
   }
 
-  /** Version 3, confidential: a commitment one unit off its event's cost stops the holder and fails a spot check. */
+  /**
+   * Version 3, confidential: a commitment one unit off its event's cost stops the holder and fails
+   * a spot check.
+   */
   @Test
   void version3Confidential_commitmentOffByOneUnit_isCostMismatch() throws Exception {
     LegacyFixture legacy = LegacyFixture.copy(LegacyFixture.TRANSPARENT, dir.resolve("legacy"));
@@ -330,15 +393,35 @@ class LegacyLedgerFixturesTest {
     for (int unit : new int[] {-1, 1}) {
       for (int k = 0; k < values.length; k++) {
         org.privspark.core.zk.PedersenCommitment[] cs = e.confidentialCost().commitments();
-        cs[k] = PedersenOpening.of(BigInteger.valueOf(values[k] + unit), opening.blindings()[k]).commitment();
-        f.rewriteWithRealKey(List.of(new LedgerEntry(1, e.timeMillis(), e.origin(), e.previousLeafHash(),
-            e.releaseId(), e.mechanism(), new ConfidentialCost(cs, e.confidentialCost().delta()), e.commitments())));
+        cs[k] =
+            PedersenOpening.of(BigInteger.valueOf(values[k] + unit), opening.blindings()[k])
+                .commitment();
+        f.rewriteWithRealKey(
+            List.of(
+                new LedgerEntry(
+                    1,
+                    e.timeMillis(),
+                    e.origin(),
+                    e.previousLeafHash(),
+                    e.releaseId(),
+                    e.mechanism(),
+                    new ConfidentialCost(cs, e.confidentialCost().delta()),
+                    e.commitments())));
         assertThatThrownBy(() -> Ledger.open(f.store, f.signer, f.openings))
-            .isInstanceOfSatisfying(LedgerException.class, x -> assertThat(x.reason()).isEqualTo(Reason.COST_MISMATCH));
+            .isInstanceOfSatisfying(
+                LedgerException.class, x -> assertThat(x.reason()).isEqualTo(Reason.COST_MISMATCH));
         String checkpoint = f.text(f.head(2));
         byte[] n = nonce(k);
-        BudgetReport spot = new ConfidentialVerifier(f.signer.verifier()).spotCheck(f.store, List.of(), n, 1,
-            checkpoint, new SpotCheck.Response(checkpoint, n, List.of(new SpotCheck.Opened(1, opening))));
+        BudgetReport spot =
+            new ConfidentialVerifier(f.signer.verifier())
+                .spotCheck(
+                    f.store,
+                    List.of(),
+                    n,
+                    1,
+                    checkpoint,
+                    new SpotCheck.Response(
+                        checkpoint, n, List.of(new SpotCheck.Opened(1, opening))));
         assertRejected(spot, Reason.COST_MISMATCH, 1);
       }
     }

@@ -6,7 +6,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 
-/** A {@link LedgerStore} in memory, for property tests that need thousands of ledgers. Not thread-safe. */
+/**
+ * A {@link LedgerStore} in memory, for property tests that need thousands of ledgers. Not
+ * thread-safe.
+ */
 final class MemoryStore implements LedgerStore {
   private final TreeMap<String, byte[]> files;
 

@@ -11,12 +11,17 @@ import java.nio.file.Path;
  * where it is missing.
  */
 public final class NewerJdk {
-  public static final Path HOME = Path.of(System.getProperty("privspark.newerJdk", "/usr/lib/jvm/temurin-25-jdk-amd64"));
+  public static final Path HOME =
+      Path.of(System.getProperty("privspark.newerJdk", "/usr/lib/jvm/temurin-25-jdk-amd64"));
 
   private NewerJdk() {}
 
   public static void assumePresent() {
-    assumeTrue(Files.isExecutable(HOME.resolve("bin").resolve("java")), "no JDK at " + HOME
-        + ": the cross-JDK check is skipped (set -Dprivspark.newerJdk=JAVA_HOME to a JDK 19 or later)");
+    assumeTrue(
+        Files.isExecutable(HOME.resolve("bin").resolve("java")),
+        "no JDK at "
+            + HOME
+            + ": the cross-JDK check is skipped (set -Dprivspark.newerJdk=JAVA_HOME to a JDK 19 or"
+            + " later)");
   }
 }

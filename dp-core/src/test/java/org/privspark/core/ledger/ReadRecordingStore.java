@@ -8,8 +8,8 @@ import java.util.Optional;
 
 /**
  * A store in front of another that counts the reads of each file and can serve other bytes the
- * first time a file is read: what a store that changes between two reads (or a storage attacker
- * who answers each read differently) shows a reader that reads a file twice.
+ * first time a file is read: what a store that changes between two reads (or a storage attacker who
+ * answers each read differently) shows a reader that reads a file twice.
  */
 final class ReadRecordingStore implements LedgerStore {
   private final LedgerStore store;

@@ -63,7 +63,8 @@ class RecordedEventLimitsTest {
     LedgerFixture f = new LedgerFixture(dir, 10.0, 1e-6);
     // 9,999 Laplace events in one composition: 10,000 event objects.
     f.ledger.append("many-queries", laplaces(9_999), ReleaseDetails.describing("q1"));
-    f.ledger.append("dp-sgd", sampledGaussians(SAMPLED_GAUSSIANS_ALLOWED), ReleaseDetails.describing("q2"));
+    f.ledger.append(
+        "dp-sgd", sampledGaussians(SAMPLED_GAUSSIANS_ALLOWED), ReleaseDetails.describing("q2"));
     AuditReport r = f.verify();
     assertThat(r.intact()).as(r.message()).isTrue();
     Ledger.open(f.store, f.signer, OpeningStore.discarding());
@@ -73,21 +74,31 @@ class RecordedEventLimitsTest {
   void append_moreThan10000EventObjects_isRefusedAndWritesNothing() throws Exception {
     LedgerFixture f = new LedgerFixture(dir, 10.0, 1e-6);
     // 10,000 Laplace events and their composition: 10,001 objects.
-    assertThatThrownBy(() -> f.ledger.append("many-queries", laplaces(10_000), ReleaseDetails.describing("q")))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at most 10000 event objects");
+    assertThatThrownBy(
+            () -> f.ledger.append("many-queries", laplaces(10_000), ReleaseDetails.describing("q")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("at most 10000 event objects");
     // Self-composition counts as an object too: 5,000 × (self-composed, Laplace) + the composition.
-    List<PrivacyEvent> repeated = Collections.nCopies(5_000, new SelfComposedEvent(new LaplaceEvent(1000, 1), 2));
-    assertThatThrownBy(() -> f.ledger.append("many-queries", new ComposedEvent(repeated),
-        ReleaseDetails.describing("q")))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at most 10000 event objects");
+    List<PrivacyEvent> repeated =
+        Collections.nCopies(5_000, new SelfComposedEvent(new LaplaceEvent(1000, 1), 2));
+    assertThatThrownBy(
+            () ->
+                f.ledger.append(
+                    "many-queries", new ComposedEvent(repeated), ReleaseDetails.describing("q")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("at most 10000 event objects");
     assertThat(entries(f)).isZero();
   }
 
   @Test
   void append_tooManySampledGaussianValues_isRefusedAndWritesNothing() throws Exception {
     LedgerFixture f = new LedgerFixture(dir, 10.0, 1e-6);
-    assertThatThrownBy(() -> f.ledger.append("dp-sgd", sampledGaussians(SAMPLED_GAUSSIANS_ALLOWED + 1),
-        ReleaseDetails.describing("q")))
+    assertThatThrownBy(
+            () ->
+                f.ledger.append(
+                    "dp-sgd",
+                    sampledGaussians(SAMPLED_GAUSSIANS_ALLOWED + 1),
+                    ReleaseDetails.describing("q")))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("at most 146 sampled-Gaussian events on a grid of 7 orders");
     assertThat(entries(f)).isZero();
@@ -97,11 +108,21 @@ class RecordedEventLimitsTest {
   void create_gridOfMoreThan1024Orders_isRefused() {
     LocalDirectoryStore store = new LocalDirectoryStore(dir.resolve("ledger"));
     LedgerFixture keys = new LedgerFixture(dir.resolve("keys"), 1.0, 1e-6);
-    assertThatThrownBy(() -> Format3Ledgers.create(store, LedgerFixture.ORIGIN, 1.0, 1e-6, grid(1025), keys.signer,
-        OpeningStore.discarding()))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at most 1024 orders");
+    assertThatThrownBy(
+            () ->
+                Format3Ledgers.create(
+                    store,
+                    LedgerFixture.ORIGIN,
+                    1.0,
+                    1e-6,
+                    grid(1025),
+                    keys.signer,
+                    OpeningStore.discarding()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("at most 1024 orders");
     assertThat(store.root().resolve(LedgerLayout.GENESIS)).doesNotExist();
-    Format3Ledgers.create(store, LedgerFixture.ORIGIN, 1.0, 1e-6, grid(1024), keys.signer, OpeningStore.discarding());
+    Format3Ledgers.create(
+        store, LedgerFixture.ORIGIN, 1.0, 1e-6, grid(1024), keys.signer, OpeningStore.discarding());
   }
 
   /** Orders 2, 3, …, n + 1. */
@@ -120,8 +141,19 @@ class RecordedEventLimitsTest {
     f.spend(0.1, "q2");
     f.spend(0.1, "q3");
     LedgerEntry e = f.read(2);
-    f.replaceWithRealKey(2, new LedgerEntry(2, e.timeMillis(), e.origin(), e.previousLeafHash(), e.releaseId(),
-        e.mechanism(), event, e.cost(), e.commitments()).encode());
+    f.replaceWithRealKey(
+        2,
+        new LedgerEntry(
+                2,
+                e.timeMillis(),
+                e.origin(),
+                e.previousLeafHash(),
+                e.releaseId(),
+                e.mechanism(),
+                event,
+                e.cost(),
+                e.commitments())
+            .encode());
     return f;
   }
 
@@ -133,17 +165,21 @@ class RecordedEventLimitsTest {
     // Entry 1's cost only: the entry beyond the limits is refused when parsed, before its cost.
     assertThat(costs).as("costs computed").isEqualTo(index - 1);
     assertThatThrownBy(() -> Ledger.open(f.store, f.signer, OpeningStore.discarding()))
-        .isInstanceOf(LedgerException.class).hasMessageContaining("MALFORMED at entry " + index);
+        .isInstanceOf(LedgerException.class)
+        .hasMessageContaining("MALFORMED at entry " + index);
   }
 
   @Test
   void holderSignedEntryOfMoreThan10000EventObjects_isMalformed() throws Exception {
-    assertMalformedBeforeItsCost(signedLedgerWith(dir, laplaces(10_000)), 2, "at most 10000 event objects");
+    assertMalformedBeforeItsCost(
+        signedLedgerWith(dir, laplaces(10_000)), 2, "at most 10000 event objects");
   }
 
   @Test
   void holderSignedEntryOfTooManySampledGaussianValues_isMalformed() throws Exception {
-    assertMalformedBeforeItsCost(signedLedgerWith(dir, sampledGaussians(SAMPLED_GAUSSIANS_ALLOWED + 1)), 2,
+    assertMalformedBeforeItsCost(
+        signedLedgerWith(dir, sampledGaussians(SAMPLED_GAUSSIANS_ALLOWED + 1)),
+        2,
         "at most 146 sampled-Gaussian events on a grid of 7 orders");
   }
 
@@ -156,7 +192,10 @@ class RecordedEventLimitsTest {
     assertMalformedBeforeItsCost(signedLedgerWith(dir, deep), 2, "at most 100 levels");
   }
 
-  /** ledger.json with 1025 orders (no writer makes one), entries chained to it and signed with the real key. */
+  /**
+   * ledger.json with 1025 orders (no writer makes one), entries chained to it and signed with the
+   * real key.
+   */
   @Test
   void holderSignedLedgerJsonOfMoreThan1024Orders_isMalformed() throws Exception {
     LedgerFixture f = new LedgerFixture(dir, 10.0, 1e-6);
@@ -173,8 +212,18 @@ class RecordedEventLimitsTest {
     MerkleTree tree = new MerkleTree();
     tree.appendLeafData(forged.getBytes(StandardCharsets.UTF_8));
     LedgerEntry e = entries.get(0);
-    byte[] bytes = new LedgerEntry(1, e.timeMillis(), e.origin(), tree.leafHash(0), e.releaseId(), e.mechanism(),
-        e.event(), e.cost(), e.commitments()).encode();
+    byte[] bytes =
+        new LedgerEntry(
+                1,
+                e.timeMillis(),
+                e.origin(),
+                tree.leafHash(0),
+                e.releaseId(),
+                e.mechanism(),
+                e.event(),
+                e.cost(),
+                e.commitments())
+            .encode();
     Files.write(f.entry(1), bytes);
     tree.appendLeafData(bytes);
     Files.delete(f.head(2));
@@ -186,18 +235,33 @@ class RecordedEventLimitsTest {
     assertThat(report[0].message()).contains("at most 1024 orders");
     assertThat(costs).isZero();
     assertThatThrownBy(() -> Ledger.open(f.store, f.signer, OpeningStore.discarding()))
-        .isInstanceOf(LedgerException.class).hasMessageContaining("MALFORMED at entry 0");
+        .isInstanceOf(LedgerException.class)
+        .hasMessageContaining("MALFORMED at entry 0");
   }
 
-  /** The writer's mechanism rule holds in the replay too: a holder-signed entry breaking it is malformed. */
+  /**
+   * The writer's mechanism rule holds in the replay too: a holder-signed entry breaking it is
+   * malformed.
+   */
   @Test
   void holderSignedEntryWithAMechanismNameNoWriterRecords_isMalformed() throws Exception {
     LedgerFixture f = new LedgerFixture(dir, 10.0, 1e-6);
     f.spend(0.1, "q1");
     f.spend(0.1, "q2");
     LedgerEntry e = f.read(2);
-    f.replaceWithRealKey(2, new LedgerEntry(2, e.timeMillis(), e.origin(), e.previousLeafHash(), e.releaseId(),
-        "Private Aggregation!", e.event(), e.cost(), e.commitments()).encode());
+    f.replaceWithRealKey(
+        2,
+        new LedgerEntry(
+                2,
+                e.timeMillis(),
+                e.origin(),
+                e.previousLeafHash(),
+                e.releaseId(),
+                "Private Aggregation!",
+                e.event(),
+                e.cost(),
+                e.commitments())
+            .encode());
     AuditReport r = f.verify();
     assertRejected(r, Reason.MALFORMED, 2);
     assertThat(r.message()).contains("mechanism must be 1 to 64 characters");
@@ -210,14 +274,19 @@ class RecordedEventLimitsTest {
   @Test
   void costOpeningBeyondTheLimits_isMalformedBeforeItsCostIsComputed() {
     LedgerFixture f = new LedgerFixture(dir, LedgerGenesis.CONFIDENTIAL, 10.0, 1e-6);
-    Receipt receipt = f.ledger.append("dp-sgd", sampledGaussians(2), ReleaseDetails.describing("q"));
+    Receipt receipt =
+        f.ledger.append("dp-sgd", sampledGaussians(2), ReleaseDetails.describing("q"));
     LedgerEntry entry = entryOf(f, receipt.index());
     CostOpening honest = f.openings.loadCost(entry.releaseId()).orElseThrow();
-    CostOpening oversized = new CostOpening(honest.releaseId(), sampledGaussians(SAMPLED_GAUSSIANS_ALLOWED + 1),
-        honest.blindings());
+    CostOpening oversized =
+        new CostOpening(
+            honest.releaseId(),
+            sampledGaussians(SAMPLED_GAUSSIANS_ALLOWED + 1),
+            honest.blindings());
     assertThatThrownBy(() -> oversized.check(entry, f.ledger.genesis()))
         .isInstanceOf(LedgerException.class)
-        .hasMessageContaining("MALFORMED at entry 1").hasMessageContaining("sampled-Gaussian");
+        .hasMessageContaining("MALFORMED at entry 1")
+        .hasMessageContaining("sampled-Gaussian");
     assertThat(honest.check(entry, f.ledger.genesis())).isNotNull();
   }
 

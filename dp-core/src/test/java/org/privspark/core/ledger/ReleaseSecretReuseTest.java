@@ -25,7 +25,9 @@ class ReleaseSecretReuseTest {
   @Test
   void releaseId_isSixteenBytes_stablePerSecret_andDistinctAcrossSecrets() {
     Secret s = Secret.fromBytes(new byte[32]);
-    assertThat(s.releaseId()).hasSize(Secret.RELEASE_ID_LENGTH).isEqualTo(Secret.fromBytes(new byte[32]).releaseId());
+    assertThat(s.releaseId())
+        .hasSize(Secret.RELEASE_ID_LENGTH)
+        .isEqualTo(Secret.fromBytes(new byte[32]).releaseId());
     assertThat(Secret.RELEASE_ID_LENGTH).isEqualTo(PrivacyBudget.RELEASE_ID_LENGTH);
     byte[] other = new byte[32];
     other[31] = 1;
@@ -39,8 +41,13 @@ class ReleaseSecretReuseTest {
     budget.spend(new LaplaceEvent(1, 1), "private-aggregation", "on D", secret.releaseId());
     double spent = budget.spent().epsilon();
 
-    assertThatThrownBy(() -> budget.spend(new LaplaceEvent(2, 1), "private-aggregation", "on D minus one person",
-        secret.releaseId()))
+    assertThatThrownBy(
+            () ->
+                budget.spend(
+                    new LaplaceEvent(2, 1),
+                    "private-aggregation",
+                    "on D minus one person",
+                    secret.releaseId()))
         .isInstanceOf(ReleaseIdReusedException.class)
         .hasMessageContaining("keys exactly one release")
         .hasMessageContaining("nothing was charged");
@@ -68,13 +75,23 @@ class ReleaseSecretReuseTest {
     PrivacyBudget budget = PrivacyBudget.inMemory(10, 0);
     Secret s = Secret.generate();
     org.privspark.core.mechanism.LaplaceMechanism m =
-        org.privspark.core.mechanism.LaplaceMechanism.builder().epsilon(0.1).l1Sensitivity(1).build();
+        org.privspark.core.mechanism.LaplaceMechanism.builder()
+            .epsilon(0.1)
+            .l1Sensitivity(1)
+            .build();
     m.release(1000.0, org.privspark.core.noise.KeyedStreamSource.forCell(s, "count"), budget);
     double spent = budget.spent().epsilon();
-    assertThatThrownBy(() -> m.release(999.0, org.privspark.core.noise.KeyedStreamSource.forCell(s, "count"), budget))
+    assertThatThrownBy(
+            () ->
+                m.release(
+                    999.0, org.privspark.core.noise.KeyedStreamSource.forCell(s, "count"), budget))
         .isInstanceOf(ReleaseIdReusedException.class);
-    assertThatThrownBy(() -> m.release(new double[] {999.0},
-        org.privspark.core.noise.KeyedStreamSource.forCell(s, "count"), budget))
+    assertThatThrownBy(
+            () ->
+                m.release(
+                    new double[] {999.0},
+                    org.privspark.core.noise.KeyedStreamSource.forCell(s, "count"),
+                    budget))
         .isInstanceOf(ReleaseIdReusedException.class);
     assertThat(budget.spent().epsilon()).isEqualTo(spent);
     // Fresh randomness has no release id: nothing to refuse.
@@ -86,17 +103,27 @@ class ReleaseSecretReuseTest {
     Secret s = Secret.generate();
     byte[] id = s.releaseId();
     byte[] other = Secret.generate().releaseId();
-    long a = org.privspark.core.noise.KeyedStreamSource.forCell(org.privspark.core.noise.ReleaseKey.of(s, id), "c")
-        .nextLong();
-    assertThat(org.privspark.core.noise.KeyedStreamSource.forCell(org.privspark.core.noise.ReleaseKey.of(s, id), "c")
-        .nextLong()).isEqualTo(a);
-    assertThat(org.privspark.core.noise.KeyedStreamSource.forCell(org.privspark.core.noise.ReleaseKey.of(s, other), "c")
-        .nextLong()).isNotEqualTo(a);
-    assertThat(org.privspark.core.noise.KeyedStreamSource.forCell(s, "c").nextLong()).isNotEqualTo(a);
-    assertThat(org.privspark.core.noise.ReleaseKey.of(s, id).toString()).doesNotContain(java.util.HexFormat.of()
-        .formatHex(s.bytes()));
+    long a =
+        org.privspark.core.noise.KeyedStreamSource.forCell(
+                org.privspark.core.noise.ReleaseKey.of(s, id), "c")
+            .nextLong();
+    assertThat(
+            org.privspark.core.noise.KeyedStreamSource.forCell(
+                    org.privspark.core.noise.ReleaseKey.of(s, id), "c")
+                .nextLong())
+        .isEqualTo(a);
+    assertThat(
+            org.privspark.core.noise.KeyedStreamSource.forCell(
+                    org.privspark.core.noise.ReleaseKey.of(s, other), "c")
+                .nextLong())
+        .isNotEqualTo(a);
+    assertThat(org.privspark.core.noise.KeyedStreamSource.forCell(s, "c").nextLong())
+        .isNotEqualTo(a);
+    assertThat(org.privspark.core.noise.ReleaseKey.of(s, id).toString())
+        .doesNotContain(java.util.HexFormat.of().formatHex(s.bytes()));
     assertThatThrownBy(() -> org.privspark.core.noise.ReleaseKey.of(s, new byte[3]))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("chargedReleaseId must be 16 bytes");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("chargedReleaseId must be 16 bytes");
   }
 
   /**
@@ -109,26 +136,51 @@ class ReleaseSecretReuseTest {
     PrivacyBudget budget = PrivacyBudget.inMemory(10, 0);
     Secret s = Secret.generate();
     org.privspark.core.mechanism.LaplaceMechanism m =
-        org.privspark.core.mechanism.LaplaceMechanism.builder().epsilon(0.1).l1Sensitivity(1).build();
+        org.privspark.core.mechanism.LaplaceMechanism.builder()
+            .epsilon(0.1)
+            .l1Sensitivity(1)
+            .build();
     m.release(100.0, org.privspark.core.noise.KeyedStreamSource.forCell(s, "rows"), budget);
     var key = org.privspark.core.noise.ReleaseKey.of(s, s.releaseId());
-    assertThatThrownBy(() -> m.release(99.0, org.privspark.core.noise.KeyedStreamSource.forCell(key, "rows"), budget))
+    assertThatThrownBy(
+            () ->
+                m.release(
+                    99.0, org.privspark.core.noise.KeyedStreamSource.forCell(key, "rows"), budget))
         .isInstanceOf(ReleaseIdReusedException.class);
   }
 
-  /** A keyed source charged through a mechanism draws bound to its charge: reproducible on a fresh budget only. */
+  /**
+   * A keyed source charged through a mechanism draws bound to its charge: reproducible on a fresh
+   * budget only.
+   */
   @Test
   void mechanismRelease_drawsFromTheSecretBoundToItsCharge() {
     Secret s = Secret.generate();
     org.privspark.core.mechanism.LaplaceMechanism m =
-        org.privspark.core.mechanism.LaplaceMechanism.builder().epsilon(0.1).l1Sensitivity(1).build();
-    double first = m.release(100.0, org.privspark.core.noise.KeyedStreamSource.forCell(s, "rows"),
-        PrivacyBudget.inMemory(10, 0)).value();
-    double again = m.release(100.0, org.privspark.core.noise.KeyedStreamSource.forCell(s, "rows"),
-        PrivacyBudget.inMemory(10, 0)).value();
-    double bound = m.release(100.0, org.privspark.core.noise.KeyedStreamSource.forCell(
-        org.privspark.core.noise.ReleaseKey.of(s, s.releaseId()), "rows")).value();
-    double unbound = m.release(100.0, org.privspark.core.noise.KeyedStreamSource.forCell(s, "rows")).value();
+        org.privspark.core.mechanism.LaplaceMechanism.builder()
+            .epsilon(0.1)
+            .l1Sensitivity(1)
+            .build();
+    double first =
+        m.release(
+                100.0,
+                org.privspark.core.noise.KeyedStreamSource.forCell(s, "rows"),
+                PrivacyBudget.inMemory(10, 0))
+            .value();
+    double again =
+        m.release(
+                100.0,
+                org.privspark.core.noise.KeyedStreamSource.forCell(s, "rows"),
+                PrivacyBudget.inMemory(10, 0))
+            .value();
+    double bound =
+        m.release(
+                100.0,
+                org.privspark.core.noise.KeyedStreamSource.forCell(
+                    org.privspark.core.noise.ReleaseKey.of(s, s.releaseId()), "rows"))
+            .value();
+    double unbound =
+        m.release(100.0, org.privspark.core.noise.KeyedStreamSource.forCell(s, "rows")).value();
     assertThat(again).isEqualTo(first).isEqualTo(bound);
     assertThat(unbound).isNotEqualTo(first);
   }
@@ -141,8 +193,10 @@ class ReleaseSecretReuseTest {
     budget.spend(new LaplaceEvent(2, 1), "private-aggregation", "on D", secret.releaseId());
     assertThat(f.read(1).releaseId()).isEqualTo(secret.releaseId());
 
-    assertThatThrownBy(() -> budget.spend(new LaplaceEvent(2, 1), "private-aggregation", "on D'",
-        secret.releaseId()))
+    assertThatThrownBy(
+            () ->
+                budget.spend(
+                    new LaplaceEvent(2, 1), "private-aggregation", "on D'", secret.releaseId()))
         .isInstanceOf(ReleaseIdReusedException.class)
         .hasMessageContaining(f.ledger.genesis().origin());
     assertThat(f.ledger.entries()).isEqualTo(1);
@@ -157,11 +211,22 @@ class ReleaseSecretReuseTest {
     LedgerFixture f = new LedgerFixture(dir, 5, 1e-6);
     Secret secret = Secret.generate();
     // Another process, with openings of its own: only the ledger's entries tell this writer.
-    Ledger other = Ledger.open(f.store, f.signer, OpeningStore.in(new LocalDirectoryStore(dir.resolve("other"))));
-    other.append("private-aggregation", new LaplaceEvent(2, 1), ReleaseDetails.describing("q"), secret.releaseId());
+    Ledger other =
+        Ledger.open(
+            f.store, f.signer, OpeningStore.in(new LocalDirectoryStore(dir.resolve("other"))));
+    other.append(
+        "private-aggregation",
+        new LaplaceEvent(2, 1),
+        ReleaseDetails.describing("q"),
+        secret.releaseId());
 
-    assertThatThrownBy(() -> f.ledger.append("private-aggregation", new LaplaceEvent(2, 1),
-        ReleaseDetails.describing("q again"), secret.releaseId()))
+    assertThatThrownBy(
+            () ->
+                f.ledger.append(
+                    "private-aggregation",
+                    new LaplaceEvent(2, 1),
+                    ReleaseDetails.describing("q again"),
+                    secret.releaseId()))
         .isInstanceOf(ReleaseIdReusedException.class)
         .hasMessageContaining("the ledger " + LedgerFixture.ORIGIN);
     assertThat(Files.exists(f.entry(1))).isTrue();
@@ -173,26 +238,41 @@ class ReleaseSecretReuseTest {
     LedgerFixture f = new LedgerFixture(dir, 5, 1e-6);
     byte[] id = Secret.generate().releaseId();
     // What a crash between saving the opening and creating the entry leaves.
-    f.openings.save(Opening.fresh(id, ReleaseDetails.describing("crashed"), new java.security.SecureRandom()));
+    f.openings.save(
+        Opening.fresh(id, ReleaseDetails.describing("crashed"), new java.security.SecureRandom()));
 
-    assertThatThrownBy(() -> f.ledger.append("private-aggregation", new LaplaceEvent(2, 1),
-        ReleaseDetails.describing("retry"), id))
+    assertThatThrownBy(
+            () ->
+                f.ledger.append(
+                    "private-aggregation",
+                    new LaplaceEvent(2, 1),
+                    ReleaseDetails.describing("retry"),
+                    id))
         .isInstanceOf(ReleaseIdReusedException.class)
         .hasMessageContaining("openings");
     assertThat(f.ledger.entries()).isZero();
   }
 
   @Test
-  void ledger_aWriterThatLosesTheRaceForAnIndex_landsItsEntryWithTheOpeningItSaved() throws Exception {
+  void ledger_aWriterThatLosesTheRaceForAnIndex_landsItsEntryWithTheOpeningItSaved()
+      throws Exception {
     LedgerFixture f = new LedgerFixture(dir, 5, 1e-6);
     byte[] id = Secret.generate().releaseId();
     // A store that lets another writer take index 1 just before this writer's first attempt.
     Ledger other = Ledger.open(f.store, f.signer, f.openings);
-    LedgerStore racing = new RacingStore(f.store, () -> other.append("private-aggregation", new LaplaceEvent(4, 1),
-        ReleaseDetails.describing("other"), null));
+    LedgerStore racing =
+        new RacingStore(
+            f.store,
+            () ->
+                other.append(
+                    "private-aggregation",
+                    new LaplaceEvent(4, 1),
+                    ReleaseDetails.describing("other"),
+                    null));
     Ledger ledger = Ledger.open(racing, f.signer, f.openings);
-    Receipt receipt = ledger.append("private-aggregation", new LaplaceEvent(2, 1), ReleaseDetails.describing("mine"),
-        id);
+    Receipt receipt =
+        ledger.append(
+            "private-aggregation", new LaplaceEvent(2, 1), ReleaseDetails.describing("mine"), id);
     assertThat(receipt.index()).isEqualTo(2);
     LedgerEntry entry = f.read(2);
     Opening opening = f.openings.load(id).orElseThrow();
@@ -211,7 +291,8 @@ class ReleaseSecretReuseTest {
     }
 
     @Override
-    public boolean createIfAbsentWithCompanion(String path, byte[] bytes, String companion, byte[] companionBytes)
+    public boolean createIfAbsentWithCompanion(
+        String path, byte[] bytes, String companion, byte[] companionBytes)
         throws java.io.IOException {
       if (before != null && path.startsWith(LedgerLayout.ENTRIES)) {
         Runnable r = before;

@@ -25,7 +25,10 @@ abstract class StructuralTamperCases {
     assertRejected(f.verify(), Reason.MISSING_ENTRY, 2);
   }
 
-  /** Entry 3's file at leaf 2 chains to entry 2, not to leaf 1 (its wrong sequence number is not judged first). */
+  /**
+   * Entry 3's file at leaf 2 chains to entry 2, not to leaf 1 (its wrong sequence number is not
+   * judged first).
+   */
   @Test
   void swappedEntries() throws Exception {
     byte[] two = Files.readAllBytes(f.entry(2));

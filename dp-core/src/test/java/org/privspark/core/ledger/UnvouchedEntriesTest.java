@@ -14,17 +14,20 @@ import org.privspark.core.accounting.SampledGaussianEvent;
 import org.privspark.core.audit.AuditReport;
 
 /**
- * A storage attacker (write access to the ledger's files, no signing key, no access to the
- * holder's openings) appends entries that chain correctly, with valid costs and fresh release ids.
- * The writer must not adopt them: no cost computed for them, no checkpoint signed over them. An
- * honest writer's entry whose checkpoint was lost is vouched for by its opening.
+ * A storage attacker (write access to the ledger's files, no signing key, no access to the holder's
+ * openings) appends entries that chain correctly, with valid costs and fresh release ids. The
+ * writer must not adopt them: no cost computed for them, no checkpoint signed over them. An honest
+ * writer's entry whose checkpoint was lost is vouched for by its opening.
  */
 class UnvouchedEntriesTest {
   private static final SecureRandom RANDOM = new SecureRandom();
 
   @TempDir Path dir;
 
-  /** Entries forged after the last leaf: chained, valid, with fresh ids; their openings exist nowhere. */
+  /**
+   * Entries forged after the last leaf: chained, valid, with fresh ids; their openings exist
+   * nowhere.
+   */
   private static void forge(LedgerFixture f, int count) throws IOException {
     byte[] genesisBytes = Files.readAllBytes(f.store.root().resolve(LedgerLayout.GENESIS));
     LedgerGenesis g = LedgerGenesis.decode(genesisBytes);
@@ -38,8 +41,10 @@ class UnvouchedEntriesTest {
       commitments = e.commitments();
     }
     if (commitments == null) {
-      commitments = Opening.fresh(new byte[LedgerEntry.RELEASE_ID_LENGTH], ReleaseDetails.describing("x"), RANDOM)
-          .commitments();
+      commitments =
+          Opening.fresh(
+                  new byte[LedgerEntry.RELEASE_ID_LENGTH], ReleaseDetails.describing("x"), RANDOM)
+              .commitments();
     }
     for (int i = 0; i < count; i++) {
       long seq = replay.nextIndex();
@@ -47,8 +52,18 @@ class UnvouchedEntriesTest {
       RANDOM.nextBytes(id);
       // Distinct events: a reader that judged them would compute each one's cost.
       var event = new SampledGaussianEvent(0.5, 3.0 + seq * 1e-3, 1);
-      byte[] bytes = new LedgerEntry(seq, time + seq, g.origin(), replay.tree().leafHash(seq - 1), id, "attacker",
-          event, FixedPointCost.of(event, g.grid()), commitments).encode();
+      byte[] bytes =
+          new LedgerEntry(
+                  seq,
+                  time + seq,
+                  g.origin(),
+                  replay.tree().leafHash(seq - 1),
+                  id,
+                  "attacker",
+                  event,
+                  FixedPointCost.of(event, g.grid()),
+                  commitments)
+              .encode();
       Files.createDirectories(f.entry(seq).getParent());
       Files.write(f.entry(seq), bytes);
       replay.read(bytes);
@@ -64,13 +79,15 @@ class UnvouchedEntriesTest {
 
   private static Refusal refusal(Runnable step) {
     LedgerException[] thrown = new LedgerException[1];
-    long costs = LedgerReplay.costsComputedDuring(() -> {
-      try {
-        step.run();
-      } catch (LedgerException e) {
-        thrown[0] = e;
-      }
-    });
+    long costs =
+        LedgerReplay.costsComputedDuring(
+            () -> {
+              try {
+                step.run();
+              } catch (LedgerException e) {
+                thrown[0] = e;
+              }
+            });
     assertThat(thrown[0]).as("the step is refused").isNotNull();
     return new Refusal(thrown[0], costs);
   }
@@ -86,7 +103,9 @@ class UnvouchedEntriesTest {
 
     assertThat(r.thrown().reason()).isEqualTo(Reason.UNSIGNED_ENTRIES);
     assertThat(r.thrown().index()).isEqualTo(2);
-    assertThat(r.thrown().getMessage()).contains("without the key").contains("privspark ledger repair");
+    assertThat(r.thrown().getMessage())
+        .contains("without the key")
+        .contains("privspark ledger repair");
     // Entry 1's cost only (a checkpoint covers it): none for the forged entries 2..4.
     assertThat(r.costs()).isEqualTo(1);
     assertThat(heads(f)).isEqualTo(headsBefore);
@@ -109,7 +128,8 @@ class UnvouchedEntriesTest {
   }
 
   @Test
-  void entryForgedWhileAWriterIsOpen_isRefusedAtTheNextAppend_andNothingIsWritten() throws Exception {
+  void entryForgedWhileAWriterIsOpen_isRefusedAtTheNextAppend_andNothingIsWritten()
+      throws Exception {
     LedgerFixture f = new LedgerFixture(dir, 2.0, 1e-6);
     f.spend(0.25, "q1");
     forge(f, 1);
@@ -162,10 +182,13 @@ class UnvouchedEntriesTest {
     LedgerFixture f = new LedgerFixture(dir, 2.0, 1e-6);
     Ledger second = Ledger.open(f.store, f.signer, f.openings);
     f.spend(0.125, "q1");
-    second.append("private-aggregation", LedgerFixture.laplace(0.125), ReleaseDetails.describing("q2"));
+    second.append(
+        "private-aggregation", LedgerFixture.laplace(0.125), ReleaseDetails.describing("q2"));
     f.spend(0.125, "q3");
-    second.append("private-aggregation", LedgerFixture.laplace(0.125), ReleaseDetails.describing("q4"));
-    Files.delete(f.head(5)); // the second writer's last checkpoint: the first vouches by its opening
+    second.append(
+        "private-aggregation", LedgerFixture.laplace(0.125), ReleaseDetails.describing("q4"));
+    Files.delete(
+        f.head(5)); // the second writer's last checkpoint: the first vouches by its opening
 
     f.spend(0.125, "q5");
 

@@ -61,12 +61,13 @@ class VerifierStoreFaultsTest {
   /** A listing that fails part way (Files.list reports it unchecked) is an I/O finding. */
   @Test
   void listingFailingUnchecked_isAnIoFinding() {
-    LedgerStore failing = new Faulty(f.store) {
-      @Override
-      public List<String> list(String directory) {
-        throw new UncheckedIOException(new IOException("directory changed while listed"));
-      }
-    };
+    LedgerStore failing =
+        new Faulty(f.store) {
+          @Override
+          public List<String> list(String directory) {
+            throw new UncheckedIOException(new IOException("directory changed while listed"));
+          }
+        };
     AuditReport r = verify(failing);
     assertThat(r.intact()).isFalse();
     assertThat(r.reason()).isEqualTo(Reason.IO_ERROR);
@@ -75,15 +76,16 @@ class VerifierStoreFaultsTest {
   /** A read failing unchecked (a store wrapping its I/O errors) is an I/O finding. */
   @Test
   void readFailingUnchecked_isAnIoFinding() {
-    LedgerStore failing = new Faulty(f.store) {
-      @Override
-      public Optional<byte[]> read(String path) throws IOException {
-        if (path.equals(LedgerEntry.path(3))) {
-          throw new UncheckedIOException(new IOException("connection reset"));
-        }
-        return super.read(path);
-      }
-    };
+    LedgerStore failing =
+        new Faulty(f.store) {
+          @Override
+          public Optional<byte[]> read(String path) throws IOException {
+            if (path.equals(LedgerEntry.path(3))) {
+              throw new UncheckedIOException(new IOException("connection reset"));
+            }
+            return super.read(path);
+          }
+        };
     AuditReport r = verify(failing);
     assertThat(r.reason()).isEqualTo(Reason.IO_ERROR);
   }

@@ -13,8 +13,8 @@ import org.privspark.core.audit.AuditReport;
 import org.privspark.core.testing.ChildJvm;
 
 /**
- * Several {@link LedgerWriterProcess}-style JVMs racing to one ledger until its budget is gone,
- * and the checks that make the race meaningful. Used for a local directory (dp-core) and for HDFS
+ * Several {@link LedgerWriterProcess}-style JVMs racing to one ledger until its budget is gone, and
+ * the checks that make the race meaningful. Used for a local directory (dp-core) and for HDFS
  * (dp-spark), with the child main class that opens the right store.
  */
 public final class WriterRace {
@@ -25,7 +25,8 @@ public final class WriterRace {
    * all have opened the ledger, lets them go at once, and returns every receipt index they printed.
    * Each child must end with {@code REFUSED} after its receipts and exit 0.
    */
-  public static List<Long> receipts(Path work, int processes, Class<?> main, String... args) throws Exception {
+  public static List<Long> receipts(Path work, int processes, Class<?> main, String... args)
+      throws Exception {
     Path go = work.resolve("go");
     List<String> withGo = new ArrayList<>(List.of(args));
     withGo.add(go.toString());
@@ -34,7 +35,9 @@ public final class WriterRace {
       children.add(ChildJvm.start(stderr(work, i), main, withGo.toArray(String[]::new)));
     }
     for (int i = 0; i < processes; i++) {
-      assertThat(children.get(i).awaitLine("READY", 120_000)).as("child %d ready; stderr: %s", i, read(work, i)).isTrue();
+      assertThat(children.get(i).awaitLine("READY", 120_000))
+          .as("child %d ready; stderr: %s", i, read(work, i))
+          .isTrue();
     }
     Files.createFile(go);
     List<Long> receipts = new ArrayList<>();
@@ -56,7 +59,8 @@ public final class WriterRace {
    * exactly entries 1..n (none lost, none without its entry); the spend stays within the budget,
    * with exactly as many entries as one writer alone would have fitted.
    */
-  public static void assertSharedBudget(List<Long> receipts, AuditReport report, double budget, long serialCount) {
+  public static void assertSharedBudget(
+      List<Long> receipts, AuditReport report, double budget, long serialCount) {
     assertThat(report.intact()).as(report.message()).isTrue();
     Set<Long> unique = new HashSet<>(receipts);
     assertThat(unique).as("no index handed out twice").hasSameSizeAs(receipts);

@@ -13,8 +13,8 @@ import net.jqwik.api.Tuple;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue 12 (hostile review): a centred contribution fl(clamp(v) − m) can exceed half the width
- * when the midpoint m is rounded; {@link Centering#bound()} is the true bound.
+ * Issue 12 (hostile review): a centred contribution fl(clamp(v) − m) can exceed half the width when
+ * the midpoint m is rounded; {@link Centering#bound()} is the true bound.
  */
 class CenteringTest {
   @Test
@@ -37,17 +37,23 @@ class CenteringTest {
 
   @Test
   void badBounds_refusedNamingThem() {
-    assertThatThrownBy(() -> Centering.of(1, 1)).isInstanceOf(IllegalArgumentException.class)
+    assertThatThrownBy(() -> Centering.of(1, 1))
+        .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("lower < upper");
     assertThatThrownBy(() -> Centering.of(-Double.MAX_VALUE, Double.MAX_VALUE))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("upper - lower must be finite");
-    assertThatThrownBy(() -> Centering.of(Double.NaN, 1)).isInstanceOf(IllegalArgumentException.class);
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("upper - lower must be finite");
+    assertThatThrownBy(() -> Centering.of(Double.NaN, 1))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
-  /** Every contribution and its square stay within the bounds, for bounds and values of any magnitude. */
+  /**
+   * Every contribution and its square stay within the bounds, for bounds and values of any
+   * magnitude.
+   */
   @Property(tries = 20000)
-  void everyContribution_isWithinTheBound(@ForAll("bounds") Tuple.Tuple2<Double, Double> bounds,
-      @ForAll("values") double v) {
+  void everyContribution_isWithinTheBound(
+      @ForAll("bounds") Tuple.Tuple2<Double, Double> bounds, @ForAll("values") double v) {
     Centering c = Centering.of(bounds.get1(), bounds.get2());
     double contribution = c.centered(v);
     assertThat(Math.abs(contribution)).isLessThanOrEqualTo(c.bound());
@@ -56,24 +62,31 @@ class CenteringTest {
 
   @Provide
   Arbitrary<Tuple.Tuple2<Double, Double>> bounds() {
-    Arbitrary<Double> base = Arbitraries.oneOf(
-        Arbitraries.doubles().between(-1e6, 1e6),
-        Arbitraries.longs().between(-(1L << 62), 1L << 62).map(l -> (double) l),
-        Arbitraries.integers().between(-1074, 1000).map(e -> Math.scalb(1.0, e)));
+    Arbitrary<Double> base =
+        Arbitraries.oneOf(
+            Arbitraries.doubles().between(-1e6, 1e6),
+            Arbitraries.longs().between(-(1L << 62), 1L << 62).map(l -> (double) l),
+            Arbitraries.integers().between(-1074, 1000).map(e -> Math.scalb(1.0, e)));
     Arbitrary<Integer> ulps = Arbitraries.integers().between(1, 7);
     return Combinators.combine(base, ulps, Arbitraries.doubles().between(0, 1e3))
-        .as((b, n, w) -> {
-          double upper = b;
-          for (int i = 0; i < n; i++) {
-            upper = Math.nextUp(upper);
-          }
-          return Tuple.of(b, w > 1 ? b + w * Math.max(1, Math.abs(b)) * 1e-3 : upper);
-        })
-        .filter(t -> Double.isFinite(t.get2()) && t.get1() < t.get2() && Double.isFinite(t.get2() - t.get1()));
+        .as(
+            (b, n, w) -> {
+              double upper = b;
+              for (int i = 0; i < n; i++) {
+                upper = Math.nextUp(upper);
+              }
+              return Tuple.of(b, w > 1 ? b + w * Math.max(1, Math.abs(b)) * 1e-3 : upper);
+            })
+        .filter(
+            t ->
+                Double.isFinite(t.get2())
+                    && t.get1() < t.get2()
+                    && Double.isFinite(t.get2() - t.get1()));
   }
 
   @Provide
   Arbitrary<Double> values() {
-    return Arbitraries.oneOf(Arbitraries.doubles(), Arbitraries.of(Double.MAX_VALUE, -Double.MAX_VALUE, 0.0, -0.0));
+    return Arbitraries.oneOf(
+        Arbitraries.doubles(), Arbitraries.of(Double.MAX_VALUE, -Double.MAX_VALUE, 0.0, -0.0));
   }
 }

@@ -22,9 +22,16 @@ class GaussianMechanismBuilderTest {
   @Test
   void build_sigmaAndEpsilon_throwsIllegalArgumentException() {
     assertThatThrownBy(
-            () -> GaussianMechanism.builder().sigma(2).epsilon(1).delta(1e-6).l2Sensitivity(1).build())
+            () ->
+                GaussianMechanism.builder()
+                    .sigma(2)
+                    .epsilon(1)
+                    .delta(1e-6)
+                    .l2Sensitivity(1)
+                    .build())
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageStartingWith("sigma must be set alone, or epsilon and delta instead; got sigma=2.0");
+        .hasMessageStartingWith(
+            "sigma must be set alone, or epsilon and delta instead; got sigma=2.0");
   }
 
   @Test
@@ -44,21 +51,28 @@ class GaussianMechanismBuilderTest {
   @Test
   void build_epsilonNaN_throwsIllegalArgumentException() {
     assertThatThrownBy(
-            () -> GaussianMechanism.builder().epsilon(Double.NaN).delta(1e-6).l2Sensitivity(1).build())
+            () ->
+                GaussianMechanism.builder()
+                    .epsilon(Double.NaN)
+                    .delta(1e-6)
+                    .l2Sensitivity(1)
+                    .build())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("epsilon must be finite and > 0; got NaN");
   }
 
   @Test
   void build_deltaZero_throwsIllegalArgumentException() {
-    assertThatThrownBy(() -> GaussianMechanism.builder().epsilon(1).delta(0).l2Sensitivity(1).build())
+    assertThatThrownBy(
+            () -> GaussianMechanism.builder().epsilon(1).delta(0).l2Sensitivity(1).build())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("delta must be in (0.0, 1.0); got 0.0");
   }
 
   @Test
   void build_deltaOne_throwsIllegalArgumentException() {
-    assertThatThrownBy(() -> GaussianMechanism.builder().epsilon(1).delta(1).l2Sensitivity(1).build())
+    assertThatThrownBy(
+            () -> GaussianMechanism.builder().epsilon(1).delta(1).l2Sensitivity(1).build())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("delta must be in (0.0, 1.0); got 1.0");
   }
@@ -74,7 +88,11 @@ class GaussianMechanismBuilderTest {
   @Test
   void build_l2SensitivityInfinite_throwsIllegalArgumentException() {
     assertThatThrownBy(
-            () -> GaussianMechanism.builder().sigma(1).l2Sensitivity(Double.POSITIVE_INFINITY).build())
+            () ->
+                GaussianMechanism.builder()
+                    .sigma(1)
+                    .l2Sensitivity(Double.POSITIVE_INFINITY)
+                    .build())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("l2Sensitivity must be finite and > 0; got Infinity");
   }

@@ -81,9 +81,9 @@ class GaussianMechanismTest {
   }
 
   /**
-   * Empirical noise variance against the reported std². For N = 50k the mean of noise² has
-   * standard error √(2/N)·Var (Gaussian μ₄ = 3Var²); tolerance 5 standard errors, false-failure
-   * probability about 5.7e-7 (normal approximation; seeded).
+   * Empirical noise variance against the reported std². For N = 50k the mean of noise² has standard
+   * error √(2/N)·Var (Gaussian μ₄ = 3Var²); tolerance 5 standard errors, false-failure probability
+   * about 5.7e-7 (normal approximation; seeded).
    */
   @Test
   void release_50kDraws_noiseStdMatchesReported() {
@@ -147,7 +147,11 @@ class GaussianMechanismTest {
     double delta = Math.pow(10, log10Delta);
     double sensitivity = Math.pow(10, log10Sensitivity);
     GaussianMechanism m =
-        GaussianMechanism.builder().epsilon(epsilon).delta(delta).l2Sensitivity(sensitivity).build();
+        GaussianMechanism.builder()
+            .epsilon(epsilon)
+            .delta(delta)
+            .l2Sensitivity(sensitivity)
+            .build();
     assertThat(RdpAccountant.epsilonOf(m.event(), delta, OrderGrid.defaults()).epsilon())
         .isLessThanOrEqualTo(epsilon);
     assertThat(RdpAccountant.epsilonOf(m.eventFor(7), delta, OrderGrid.defaults()).epsilon())
@@ -155,8 +159,8 @@ class GaussianMechanismTest {
   }
 
   /**
-   * ε = 1e-3 at δ = 1e-12 needs σ beyond the mechanism's range (or beyond what the default grid
-   * can certify at all, depending on the accountant's conversion): either way the refusal names ε.
+   * ε = 1e-3 at δ = 1e-12 needs σ beyond the mechanism's range (or beyond what the default grid can
+   * certify at all, depending on the accountant's conversion): either way the refusal names ε.
    */
   @Test
   void build_epsilonTooSmallForDelta_throwsIllegalArgumentExceptionNamingEpsilon() {

@@ -17,7 +17,8 @@ class GaussianPartitionSelectionTest {
   void event_withinEpsilonDelta_byTheAccountant() {
     for (long l0 : new long[] {1, 4, 30}) {
       GaussianPartitionSelection s = GaussianPartitionSelection.of(1.0, 1e-6, l0, 1);
-      assertThat(RdpAccountant.epsilonOf(s.event(), 1e-6, OrderGrid.defaults()).epsilon()).isLessThanOrEqualTo(1.0);
+      assertThat(RdpAccountant.epsilonOf(s.event(), 1e-6, OrderGrid.defaults()).epsilon())
+          .isLessThanOrEqualTo(1.0);
       assertThat(s.event().additiveDelta()).isEqualTo(5e-7);
     }
   }
@@ -61,7 +62,9 @@ class GaussianPartitionSelectionTest {
 
   @Test
   void of_badArguments_throwNamingTheParameter() {
-    assertThatThrownBy(() -> GaussianPartitionSelection.of(1, 1e-6, 0, 1)).hasMessage("maxPartitionsContributed must be >= 1; got 0");
-    assertThatThrownBy(() -> GaussianPartitionSelection.of(1, 1.0, 1, 1)).hasMessage("delta must be in (0.0, 1.0); got 1.0");
+    assertThatThrownBy(() -> GaussianPartitionSelection.of(1, 1e-6, 0, 1))
+        .hasMessage("maxPartitionsContributed must be >= 1; got 0");
+    assertThatThrownBy(() -> GaussianPartitionSelection.of(1, 1.0, 1, 1))
+        .hasMessage("delta must be in (0.0, 1.0); got 1.0");
   }
 }

@@ -11,10 +11,13 @@ import org.privspark.core.accounting.RdpAccountant;
 import org.privspark.core.noise.KeyedStreamSource;
 import org.privspark.core.noise.Secret;
 
-/** The spend-first overloads: validate, charge, then draw; a refusal leaves everything untouched. */
+/**
+ * The spend-first overloads: validate, charge, then draw; a refusal leaves everything untouched.
+ */
 class GridMechanismBudgetTest {
   private static final Secret SECRET = Secret.fromBytes(new byte[32]);
-  private static final LaplaceMechanism LAPLACE = LaplaceMechanism.builder().epsilon(0.5).l1Sensitivity(1).build();
+  private static final LaplaceMechanism LAPLACE =
+      LaplaceMechanism.builder().epsilon(0.5).l1Sensitivity(1).build();
   private static final GaussianMechanism GAUSSIAN =
       GaussianMechanism.builder().epsilon(0.5).delta(1e-6).l2Sensitivity(1).build();
 
@@ -37,9 +40,13 @@ class GridMechanismBudgetTest {
   void release_overBudget_throwsAndDrawsNothing() {
     PrivacyBudget budget = PrivacyBudget.inMemory(0.7, 0.0);
     // Another release, keyed by another secret (one secret keys one release per budget).
-    LAPLACE.release(1.0, KeyedStreamSource.forCell(org.privspark.core.noise.Secret.generate(), "other"), budget);
+    LAPLACE.release(
+        1.0,
+        KeyedStreamSource.forCell(org.privspark.core.noise.Secret.generate(), "other"),
+        budget);
     KeyedStreamSource source = KeyedStreamSource.forCell(SECRET, "cell");
-    assertThatThrownBy(() -> LAPLACE.release(1.0, source, budget)).isInstanceOf(BudgetExhaustedException.class);
+    assertThatThrownBy(() -> LAPLACE.release(1.0, source, budget))
+        .isInstanceOf(BudgetExhaustedException.class);
     assertThat(untouched(source)).isTrue();
   }
 
@@ -47,8 +54,10 @@ class GridMechanismBudgetTest {
   void release_invalidValue_chargesNothing() {
     PrivacyBudget budget = PrivacyBudget.inMemory(1.0, 1e-5);
     KeyedStreamSource source = KeyedStreamSource.forCell(SECRET, "cell");
-    assertThatThrownBy(() -> GAUSSIAN.release(Double.NaN, source, budget)).hasMessageContaining("value must be finite");
-    assertThatThrownBy(() -> GAUSSIAN.release(new double[] {1, Double.POSITIVE_INFINITY}, source, budget))
+    assertThatThrownBy(() -> GAUSSIAN.release(Double.NaN, source, budget))
+        .hasMessageContaining("value must be finite");
+    assertThatThrownBy(
+            () -> GAUSSIAN.release(new double[] {1, Double.POSITIVE_INFINITY}, source, budget))
         .hasMessage("every entry of values must be finite (not shown: it may be private)");
     assertThat(budget.spent().epsilon()).isZero();
     assertThat(untouched(source)).isTrue();
@@ -57,9 +66,11 @@ class GridMechanismBudgetTest {
   @Test
   void releaseVector_withBudget_chargesTheVectorEvent() {
     PrivacyBudget budget = PrivacyBudget.inMemory(5.0, 1e-5);
-    NoisyVector v = GAUSSIAN.release(new double[] {1, 2, 3}, KeyedStreamSource.forCell(SECRET, "cell"), budget);
+    NoisyVector v =
+        GAUSSIAN.release(new double[] {1, 2, 3}, KeyedStreamSource.forCell(SECRET, "cell"), budget);
     assertThat(v.event()).isEqualTo(GAUSSIAN.eventFor(3));
-    assertThat(budget.spent()).isEqualTo(new RdpAccountant().compose(GAUSSIAN.eventFor(3)).epsilon(1e-5));
+    assertThat(budget.spent())
+        .isEqualTo(new RdpAccountant().compose(GAUSSIAN.eventFor(3)).epsilon(1e-5));
   }
 
   @Test

@@ -42,7 +42,10 @@ class GridTest {
   /** Past 2^62 units (and past the double range of x/g) the index is x/g exactly. */
   @Test
   void snap_hugeValues_isTheExactQuotient() {
-    for (double x : new double[] {0x1p62 * G, -0x1p62 * G, 1e300, -1e300, Double.MAX_VALUE, -Double.MAX_VALUE}) {
+    for (double x :
+        new double[] {
+          0x1p62 * G, -0x1p62 * G, 1e300, -1e300, Double.MAX_VALUE, -Double.MAX_VALUE
+        }) {
       BigInteger exact = new BigDecimal(x).divide(new BigDecimal(G)).toBigIntegerExact();
       assertThat(Grid.snap(x, G)).as("x=%s", x).isEqualTo(exact);
     }
@@ -62,8 +65,12 @@ class GridTest {
    */
   private static double reference(double x, long y, double g) {
     BigDecimal bg = new BigDecimal(g);
-    BigInteger k = new BigDecimal(x).divide(bg).add(new BigDecimal("0.5"))
-        .setScale(0, RoundingMode.FLOOR).toBigIntegerExact();
+    BigInteger k =
+        new BigDecimal(x)
+            .divide(bg)
+            .add(new BigDecimal("0.5"))
+            .setScale(0, RoundingMode.FLOOR)
+            .toBigIntegerExact();
     double nearest = new BigDecimal(k.add(BigInteger.valueOf(y))).multiply(bg).doubleValue();
     if (Double.isInfinite(nearest)) {
       return Math.copySign(Grid.largestMultiple(g), nearest);
@@ -71,10 +78,15 @@ class GridTest {
     return nearest;
   }
 
-  /** Every finite input, every noise, every grid: the release is the reference, finite and on the grid. */
+  /**
+   * Every finite input, every noise, every grid: the release is the reference, finite and on the
+   * grid.
+   */
   @Property(tries = 3000)
   void release_anyFiniteInput_isTheNearestDoubleToTheExactSum(
-      @ForAll("anyFinite") double x, @ForAll("anyNoise") long y, @ForAll @IntRange(min = -1022, max = 1023) int e) {
+      @ForAll("anyFinite") double x,
+      @ForAll("anyNoise") long y,
+      @ForAll @IntRange(min = -1022, max = 1023) int e) {
     double g = Math.scalb(1.0, e);
     double released = Grid.release(x, y, g);
     assertThat(released).as("x=%s y=%s g=2^%s", x, y, e).isEqualTo(reference(x, y, g));
@@ -86,8 +98,18 @@ class GridTest {
   Arbitrary<Double> anyFinite() {
     return Arbitraries.oneOf(
         Arbitraries.longs().map(Double::longBitsToDouble).filter(Double::isFinite),
-        Arbitraries.of(0.0, -0.0, Double.MAX_VALUE, -Double.MAX_VALUE, Double.MIN_VALUE, 1e300, -1e300,
-            0x1p62, 0x1p53, 4.3e6, 1e15));
+        Arbitraries.of(
+            0.0,
+            -0.0,
+            Double.MAX_VALUE,
+            -Double.MAX_VALUE,
+            Double.MIN_VALUE,
+            1e300,
+            -1e300,
+            0x1p62,
+            0x1p53,
+            4.3e6,
+            1e15));
   }
 
   @Provide
@@ -98,14 +120,20 @@ class GridTest {
         Arbitraries.of(0L, 1L, -1L, Long.MAX_VALUE, Long.MIN_VALUE + 1));
   }
 
-  /** Ties at the final rounding: exactly half-way between two doubles goes to even; a hair above, up. */
+  /**
+   * Ties at the final rounding: exactly half-way between two doubles goes to even; a hair above,
+   * up.
+   */
   @Test
   void toDouble_tiesAndStickyBits_roundLikeBigDecimal() {
     BigInteger twoTo60 = BigInteger.ONE.shiftLeft(60);
     BigInteger[] cases = {
       twoTo60.add(BigInteger.ONE.shiftLeft(7)), // half an ulp above 2^60: a tie, to even (down)
       twoTo60.add(BigInteger.ONE.shiftLeft(7)).add(BigInteger.ONE), // just above the tie: up
-      twoTo60.shiftLeft(100).add(BigInteger.ONE.shiftLeft(107)).add(BigInteger.ONE), // sticky far below
+      twoTo60
+          .shiftLeft(100)
+          .add(BigInteger.ONE.shiftLeft(107))
+          .add(BigInteger.ONE), // sticky far below
       twoTo60.shiftLeft(100).add(BigInteger.ONE.shiftLeft(107)), // an exact tie, far out
       BigInteger.ONE.shiftLeft(1100), // beyond the double range at g = 1
     };
@@ -138,8 +166,8 @@ class GridTest {
 
   /**
    * The rounding argument behind D_n: for vectors whose exact L1 distance is at most L grid units,
-   * the rounded vectors' L1 distance is at most ⌈L⌉ + n − 1, and their L2 distance is at most
-   * ⌈L₂⌉ (n = 1) or L₂ + √n. Inputs are multiples of 2^-20 units so every difference is exact.
+   * the rounded vectors' L1 distance is at most ⌈L⌉ + n − 1, and their L2 distance is at most ⌈L₂⌉
+   * (n = 1) or L₂ + √n. Inputs are multiples of 2^-20 units so every difference is exact.
    */
   @Property(tries = 2000)
   void snap_neighbouringVectors_staysWithinRoundedSensitivity(
@@ -173,7 +201,8 @@ class GridTest {
           // Values in units of 2^-20 grid steps.
           Arbitrary<Long> base = Arbitraries.longs().between(-(100L << 20), 100L << 20);
           Arbitrary<Long> shift = Arbitraries.longs().between(-(3L << 20), 3L << 20);
-          return Combinators.combine(base.array(long[].class).ofSize(n), shift.array(long[].class).ofSize(n))
+          return Combinators.combine(
+                  base.array(long[].class).ofSize(n), shift.array(long[].class).ofSize(n))
               .as(
                   (bs, ss) -> {
                     double[] a = new double[n];
@@ -200,10 +229,13 @@ class GridTest {
 
   @Property(tries = 50)
   void granularity_anyScale_isPowerOfTwoBelowScale(
-      @ForAll @IntRange(min = -900, max = 900) int exponent, @ForAll @IntRange(min = 0, max = 40) int bits) {
+      @ForAll @IntRange(min = -900, max = 900) int exponent,
+      @ForAll @IntRange(min = 0, max = 40) int bits) {
     double scale = Math.scalb(1.37, exponent);
     double g = Grid.granularity("s", scale, bits);
-    assertThat(scale / g).isGreaterThanOrEqualTo(Math.scalb(1.0, bits)).isLessThan(Math.scalb(1.0, bits + 1));
+    assertThat(scale / g)
+        .isGreaterThanOrEqualTo(Math.scalb(1.0, bits))
+        .isLessThan(Math.scalb(1.0, bits + 1));
     assertThat(Math.getExponent(g)).isEqualTo(exponent - bits);
   }
 }

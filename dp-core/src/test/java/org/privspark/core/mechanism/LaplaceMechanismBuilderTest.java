@@ -7,7 +7,8 @@ import org.junit.jupiter.api.Test;
 class LaplaceMechanismBuilderTest {
   @Test
   void build_epsilonNaN_throwsIllegalArgumentException() {
-    assertThatThrownBy(() -> LaplaceMechanism.builder().epsilon(Double.NaN).l1Sensitivity(1).build())
+    assertThatThrownBy(
+            () -> LaplaceMechanism.builder().epsilon(Double.NaN).l1Sensitivity(1).build())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("epsilon must be finite and > 0; got NaN");
   }
@@ -15,7 +16,11 @@ class LaplaceMechanismBuilderTest {
   @Test
   void build_epsilonInfinite_throwsIllegalArgumentException() {
     assertThatThrownBy(
-            () -> LaplaceMechanism.builder().epsilon(Double.POSITIVE_INFINITY).l1Sensitivity(1).build())
+            () ->
+                LaplaceMechanism.builder()
+                    .epsilon(Double.POSITIVE_INFINITY)
+                    .l1Sensitivity(1)
+                    .build())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("epsilon must be finite and > 0; got Infinity");
   }
@@ -57,7 +62,8 @@ class LaplaceMechanismBuilderTest {
 
   @Test
   void build_l1SensitivityNaN_throwsIllegalArgumentException() {
-    assertThatThrownBy(() -> LaplaceMechanism.builder().epsilon(1).l1Sensitivity(Double.NaN).build())
+    assertThatThrownBy(
+            () -> LaplaceMechanism.builder().epsilon(1).l1Sensitivity(Double.NaN).build())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("l1Sensitivity must be finite and > 0; got NaN");
   }
@@ -79,7 +85,8 @@ class LaplaceMechanismBuilderTest {
   @Test
   void build_scaleOverflows_throwsIllegalArgumentException() {
     assertThatThrownBy(
-            () -> LaplaceMechanism.builder().epsilon(0x1p-30).l1Sensitivity(Double.MAX_VALUE).build())
+            () ->
+                LaplaceMechanism.builder().epsilon(0x1p-30).l1Sensitivity(Double.MAX_VALUE).build())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith("l1Sensitivity / epsilon must be finite; got");
   }

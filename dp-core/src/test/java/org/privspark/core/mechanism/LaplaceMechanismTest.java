@@ -64,8 +64,8 @@ class LaplaceMechanismTest {
 
   /**
    * Empirical noise variance against the reported std². The mean of (noise)² over N = 50k has
-   * standard error √(μ₄ − Var²)/√N = √5·Var/√N (μ₄ = 6Var² for this large scale); tolerance
-   * 5 standard errors, false-failure probability about 5.7e-7 (normal approximation; seeded).
+   * standard error √(μ₄ − Var²)/√N = √5·Var/√N (μ₄ = 6Var² for this large scale); tolerance 5
+   * standard errors, false-failure probability about 5.7e-7 (normal approximation; seeded).
    */
   @Test
   void release_50kDraws_noiseStdMatchesReported() {

@@ -55,9 +55,13 @@ class LaplacePartitionSelectionTest {
 
   @Test
   void of_badArguments_throwNamingTheParameter() {
-    assertThatThrownBy(() -> LaplacePartitionSelection.of(0, 1e-6, 1)).hasMessage("epsilon must be finite and > 0; got 0.0");
-    assertThatThrownBy(() -> LaplacePartitionSelection.of(1, 0, 1)).hasMessage("delta must be in (0.0, 1.0); got 0.0");
-    assertThatThrownBy(() -> LaplacePartitionSelection.of(1, 1e-6, 0)).hasMessage("maxPartitionsContributed must be >= 1; got 0");
-    assertThatThrownBy(() -> LaplacePartitionSelection.of(1, 1e-6, 1, 0)).hasMessage("preThreshold must be >= 1; got 0");
+    assertThatThrownBy(() -> LaplacePartitionSelection.of(0, 1e-6, 1))
+        .hasMessage("epsilon must be finite and > 0; got 0.0");
+    assertThatThrownBy(() -> LaplacePartitionSelection.of(1, 0, 1))
+        .hasMessage("delta must be in (0.0, 1.0); got 0.0");
+    assertThatThrownBy(() -> LaplacePartitionSelection.of(1, 1e-6, 0))
+        .hasMessage("maxPartitionsContributed must be >= 1; got 0");
+    assertThatThrownBy(() -> LaplacePartitionSelection.of(1, 1e-6, 1, 0))
+        .hasMessage("preThreshold must be >= 1; got 0");
   }
 }

@@ -34,8 +34,12 @@ class RoundedCoordinatesTest {
   @Test
   void laplace_manyCoordinates_eventBoundsTheRoundedShift() {
     int n = 4096;
-    LaplaceMechanism m = LaplaceMechanism.builder().epsilon(0x1p-30).l1Sensitivity(1)
-        .maxCoordinatesContributed(n).build();
+    LaplaceMechanism m =
+        LaplaceMechanism.builder()
+            .epsilon(0x1p-30)
+            .l1Sensitivity(1)
+            .maxCoordinatesContributed(n)
+            .build();
     double g = m.granularity();
     assertThat(g).isEqualTo(0x1p-10);
     long shift = 0;
@@ -64,8 +68,12 @@ class RoundedCoordinatesTest {
   @Test
   void gaussian_manyCoordinates_eventBoundsTheRoundedShift() {
     int n = 1 << 22;
-    GaussianMechanism m = GaussianMechanism.builder().sigma(0x1p16).l2Sensitivity(1)
-        .maxCoordinatesContributed(n).build();
+    GaussianMechanism m =
+        GaussianMechanism.builder()
+            .sigma(0x1p16)
+            .l2Sensitivity(1)
+            .maxCoordinatesContributed(n)
+            .build();
     double g = m.granularity();
     assertThat(g).isEqualTo(0x1p-10);
     long each = Grid.snap(0.75 * g, g).subtract(Grid.snap(0.25 * g, g)).longValueExact();
@@ -81,11 +89,22 @@ class RoundedCoordinatesTest {
 
   @Test
   void builder_coordinatesOutOfRange_throwsNamingTheParameter() {
-    assertThatThrownBy(() -> LaplaceMechanism.builder().epsilon(1).l1Sensitivity(1).maxCoordinatesContributed(0).build())
+    assertThatThrownBy(
+            () ->
+                LaplaceMechanism.builder()
+                    .epsilon(1)
+                    .l1Sensitivity(1)
+                    .maxCoordinatesContributed(0)
+                    .build())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("maxCoordinatesContributed must be in [1, 2^53]; got 0");
-    assertThatThrownBy(() -> GaussianMechanism.builder().sigma(1).l2Sensitivity(1)
-            .maxCoordinatesContributed((1L << 53) + 1).build())
+    assertThatThrownBy(
+            () ->
+                GaussianMechanism.builder()
+                    .sigma(1)
+                    .l2Sensitivity(1)
+                    .maxCoordinatesContributed((1L << 53) + 1)
+                    .build())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith("maxCoordinatesContributed must be in [1, 2^53]");
   }

@@ -24,13 +24,15 @@ class TruncatedGeometricPartitionSelectionTest {
   @Test
   void keepProbability_equalsTheRecursion() {
     for (double[] p : PARAMETERS) {
-      TruncatedGeometricPartitionSelection s = TruncatedGeometricPartitionSelection.of(p[0], p[1], (long) p[2]);
+      TruncatedGeometricPartitionSelection s =
+          TruncatedGeometricPartitionSelection.of(p[0], p[1], (long) p[2]);
       double e1 = Math.min(10, p[0] / p[2] * (1 - 1e-6));
       double d1 = p[1] / p[2] * (1 - 1e-6);
       double pi = 0;
       for (long n = 1; pi < 1; n++) {
         pi = Math.min(1, Math.min(Math.exp(e1) * pi + d1, 1 - Math.exp(-e1) * (1 - pi - d1)));
-        assertThat(s.keepProbability(n)).as("eps=%s delta=%s L0=%s n=%d", p[0], p[1], p[2], n)
+        assertThat(s.keepProbability(n))
+            .as("eps=%s delta=%s L0=%s n=%d", p[0], p[1], p[2], n)
             .isCloseTo(pi, within(1e-12 + 1e-9 * pi));
       }
     }
@@ -39,24 +41,31 @@ class TruncatedGeometricPartitionSelectionTest {
   /**
    * The privacy constraints between n − 1 and n units, checked in exact decimal arithmetic on the
    * doubles the mechanism draws with (keep probabilities up to step m, drop probabilities after),
-   * at the nominal ε₁ = ε/L0 and δ₁ = δ/L0 (with e^ε₁ rounded down):
-   * P[keep | n] ≤ e^ε₁·P[keep | n−1] + δ₁ and P[drop | n−1] ≤ e^ε₁·P[drop | n] + δ₁.
+   * at the nominal ε₁ = ε/L0 and δ₁ = δ/L0 (with e^ε₁ rounded down): P[keep | n] ≤ e^ε₁·P[keep |
+   * n−1] + δ₁ and P[drop | n−1] ≤ e^ε₁·P[drop | n] + δ₁.
    */
   @Test
   void keepProbability_satisfiesEpsilonDeltaBetweenNeighbours() {
     for (double[] p : PARAMETERS) {
-      TruncatedGeometricPartitionSelection s = TruncatedGeometricPartitionSelection.of(p[0], p[1], (long) p[2]);
-      BigDecimal expEps = new BigDecimal(Math.nextDown(Math.min(Math.exp(p[0] / p[2]), Double.MAX_VALUE)));
+      TruncatedGeometricPartitionSelection s =
+          TruncatedGeometricPartitionSelection.of(p[0], p[1], (long) p[2]);
+      BigDecimal expEps =
+          new BigDecimal(Math.nextDown(Math.min(Math.exp(p[0] / p[2]), Double.MAX_VALUE)));
       BigDecimal d1 = new BigDecimal(Math.nextDown(p[1] / p[2]));
       BigDecimal previous = BigDecimal.ZERO;
       for (long n = 1; previous.compareTo(BigDecimal.ONE) < 0; n++) {
-        BigDecimal current = n <= s.lastGrowthStep()
-            ? new BigDecimal(s.keepProbability(n))
-            : BigDecimal.ONE.subtract(new BigDecimal(s.dropProbability(n)));
-        assertThat(current).as("keep, n=%d %s", n, s).isLessThanOrEqualTo(expEps.multiply(previous).add(d1));
+        BigDecimal current =
+            n <= s.lastGrowthStep()
+                ? new BigDecimal(s.keepProbability(n))
+                : BigDecimal.ONE.subtract(new BigDecimal(s.dropProbability(n)));
+        assertThat(current)
+            .as("keep, n=%d %s", n, s)
+            .isLessThanOrEqualTo(expEps.multiply(previous).add(d1));
         BigDecimal dropBefore = BigDecimal.ONE.subtract(previous);
         BigDecimal dropNow = BigDecimal.ONE.subtract(current);
-        assertThat(dropBefore).as("drop, n=%d %s", n, s).isLessThanOrEqualTo(expEps.multiply(dropNow).add(d1));
+        assertThat(dropBefore)
+            .as("drop, n=%d %s", n, s)
+            .isLessThanOrEqualTo(expEps.multiply(dropNow).add(d1));
         assertThat(current).as("monotone, n=%d", n).isGreaterThanOrEqualTo(previous);
         previous = current;
       }
@@ -72,8 +81,8 @@ class TruncatedGeometricPartitionSelectionTest {
   }
 
   /**
-   * Optimality shows as utility: at ε = 1, δ = 1e-6, L0 = 1 the number of units at which a group
-   * is kept half the time is below the Laplace threshold, and the selection is certain well before
+   * Optimality shows as utility: at ε = 1, δ = 1e-6, L0 = 1 the number of units at which a group is
+   * kept half the time is below the Laplace threshold, and the selection is certain well before
    * Laplace thresholding is.
    */
   @Test
@@ -89,11 +98,15 @@ class TruncatedGeometricPartitionSelectionTest {
     assertThat(half).isBetween(13L, 15L);
   }
 
-  /** The pre-threshold p shifts the curve: fewer than p units are never kept, p units act as one. */
+  /**
+   * The pre-threshold p shifts the curve: fewer than p units are never kept, p units act as one.
+   */
   @Test
   void preThreshold_shiftsTheCurve() {
-    TruncatedGeometricPartitionSelection plain = TruncatedGeometricPartitionSelection.of(1.0, 1e-6, 1);
-    TruncatedGeometricPartitionSelection shifted = TruncatedGeometricPartitionSelection.of(1.0, 1e-6, 1, 10);
+    TruncatedGeometricPartitionSelection plain =
+        TruncatedGeometricPartitionSelection.of(1.0, 1e-6, 1);
+    TruncatedGeometricPartitionSelection shifted =
+        TruncatedGeometricPartitionSelection.of(1.0, 1e-6, 1, 10);
     KeyedStreamSource source = KeyedStreamSource.forCell(SECRET, "pre");
     for (long n = 0; n < 10; n++) {
       assertThat(shifted.keepProbability(n)).isZero();
@@ -107,8 +120,8 @@ class TruncatedGeometricPartitionSelectionTest {
   }
 
   /**
-   * keep() draws with the computed probability: at the half-keep point (π ≈ 0.5) and at n = 10
-   * (π ≈ 0.013), 100,000 seeded trials each, two-sided binomial tests at α = 1e-6 each.
+   * keep() draws with the computed probability: at the half-keep point (π ≈ 0.5) and at n = 10 (π ≈
+   * 0.013), 100,000 seeded trials each, two-sided binomial tests at α = 1e-6 each.
    */
   @Test
   void keep_frequencyMatchesKeepProbability() {
@@ -122,8 +135,10 @@ class TruncatedGeometricPartitionSelectionTest {
           kept++;
         }
       }
-      double pValue = new BinomialTest()
-          .binomialTest(trials, kept, s.keepProbability(units), AlternativeHypothesis.TWO_SIDED);
+      double pValue =
+          new BinomialTest()
+              .binomialTest(
+                  trials, kept, s.keepProbability(units), AlternativeHypothesis.TWO_SIDED);
       assertThat(pValue).as("units=%d kept=%d", units, kept).isGreaterThan(1e-6);
     }
   }

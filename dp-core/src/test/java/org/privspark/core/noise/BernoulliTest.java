@@ -103,8 +103,8 @@ class BernoulliTest {
   }
 
   /**
-   * Frequencies: 200,000 draws each at p = 0.3 and p = 1e-3, two-sided binomial tests at
-   * α = 1e-6 each (false-failure probability below 2e-6; the source is seeded).
+   * Frequencies: 200,000 draws each at p = 0.3 and p = 1e-3, two-sided binomial tests at α = 1e-6
+   * each (false-failure probability below 2e-6; the source is seeded).
    */
   @Test
   void frequencies_matchTheProbability() {

@@ -56,9 +56,9 @@ class DiscreteGaussianSamplerTest {
   }
 
   /**
-   * E[X²] against the exact variance; tolerance 5 standard errors √((μ₄ − Var²)/N) with μ₄ from
-   * the exact pmf: false-failure probability about 5.7e-7 under the normal approximation
-   * (N = 200k). Seeded: deterministic.
+   * E[X²] against the exact variance; tolerance 5 standard errors √((μ₄ − Var²)/N) with μ₄ from the
+   * exact pmf: false-failure probability about 5.7e-7 under the normal approximation (N = 200k).
+   * Seeded: deterministic.
    */
   @ParameterizedTest
   @CsvSource({"25, 4", "100, 1"})
@@ -75,9 +75,9 @@ class DiscreteGaussianSamplerTest {
   }
 
   /**
-   * The form the Gaussian mechanism uses, σ² = t(t − 1) with t = 2^26 + 12345: long arithmetic,
-   * and E[X²] within 5 standard errors (√(2/N)·σ², normal μ₄ = 3σ⁴) of σ²: false-failure
-   * probability about 5.7e-7 (seeded: deterministic).
+   * The form the Gaussian mechanism uses, σ² = t(t − 1) with t = 2^26 + 12345: long arithmetic, and
+   * E[X²] within 5 standard errors (√(2/N)·σ², normal μ₄ = 3σ⁴) of σ²: false-failure probability
+   * about 5.7e-7 (seeded: deterministic).
    */
   @Test
   void sample_pronicSigmaSquared_usesLongArithmeticAndMatchesVariance() {
@@ -88,7 +88,8 @@ class DiscreteGaussianSamplerTest {
     KeyedStreamSource source = NoiseStats.seeded("gauss-pronic");
     long[] samples = NoiseStats.draw(100_000, () -> sampler.sample(source));
     double s = (double) t * (t - 1);
-    assertThat(NoiseStats.meanSquare(samples)).isCloseTo(s, within(5 * Math.sqrt(2.0 / 100_000) * s));
+    assertThat(NoiseStats.meanSquare(samples))
+        .isCloseTo(s, within(5 * Math.sqrt(2.0 / 100_000) * s));
   }
 
   @Test

@@ -107,7 +107,9 @@ class DiscreteLaplaceSamplerTest {
         .hasMessageStartingWith("scale must be in [1, 2^52]");
   }
 
-  /** A source that is not a BufferedNoiseSource, so samplers use the bit-by-bit Bernoulli trials. */
+  /**
+   * A source that is not a BufferedNoiseSource, so samplers use the bit-by-bit Bernoulli trials.
+   */
   static NoiseSource unbuffered(NoiseSource inner) {
     return new NoiseSource() {
       @Override

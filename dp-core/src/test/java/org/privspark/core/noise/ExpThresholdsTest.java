@@ -11,16 +11,23 @@ import org.junit.jupiter.api.Test;
 class ExpThresholdsTest {
   private static final MathContext MC = new MathContext(120);
 
-  /** Cross-check against an independent computation: 1/e^v by its (positive) Taylor series in 120 digits. */
+  /**
+   * Cross-check against an independent computation: 1/e^v by its (positive) Taylor series in 120
+   * digits.
+   */
   @Test
   void floorScaled_everyTableEntry_matchesIndependentDecimalComputation() {
     for (int v = 1; v <= ExpThresholds.MAX; v++) {
       BigDecimal expMinusV = BigDecimal.ONE.divide(expPositive(v), MC);
       for (int bits : new int[] {64, 128, 192}) {
         BigInteger expected =
-            expMinusV.multiply(new BigDecimal(BigInteger.ONE.shiftLeft(bits))).setScale(0, RoundingMode.FLOOR)
+            expMinusV
+                .multiply(new BigDecimal(BigInteger.ONE.shiftLeft(bits)))
+                .setScale(0, RoundingMode.FLOOR)
                 .toBigIntegerExact();
-        assertThat(ExpThresholds.floorScaled(v, bits)).as("v=%d bits=%d", v, bits).isEqualTo(expected);
+        assertThat(ExpThresholds.floorScaled(v, bits))
+            .as("v=%d bits=%d", v, bits)
+            .isEqualTo(expected);
       }
       assertThat(Long.toUnsignedString(ExpThresholds.threshold(v)))
           .isEqualTo(ExpThresholds.floorScaled(v, 64).toString());
@@ -37,8 +44,8 @@ class ExpThresholdsTest {
   }
 
   /**
-   * The geometric count against P(V = v) = (1 − e^{−1})e^{−v}: 200k draws, chi-square over
-   * v = 0 … 8 and a tail bin; threshold p &gt; 1e-4, so false-failure probability 1e-4 (seeded).
+   * The geometric count against P(V = v) = (1 − e^{−1})e^{−v}: 200k draws, chi-square over v = 0 …
+   * 8 and a tail bin; threshold p &gt; 1e-4, so false-failure probability 1e-4 (seeded).
    */
   @Test
   void geometric_200kDraws_matchesExactLaw() {
@@ -53,7 +60,9 @@ class ExpThresholdsTest {
       expected[v] = n * -Math.expm1(-1) * Math.exp(-v);
     }
     expected[9] = n * Math.exp(-9);
-    assertThat(new org.apache.commons.math3.stat.inference.ChiSquareTest().chiSquareTest(expected, observed))
+    assertThat(
+            new org.apache.commons.math3.stat.inference.ChiSquareTest()
+                .chiSquareTest(expected, observed))
         .isGreaterThan(1e-4);
   }
 

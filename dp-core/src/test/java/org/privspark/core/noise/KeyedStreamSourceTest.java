@@ -29,7 +29,8 @@ class KeyedStreamSourceTest {
   void forCell_stringAndUtf8Bytes_yieldSameStream() {
     String cell = "release-1/größe/sum";
     assertThat(longs(KeyedStreamSource.forCell(SECRET, cell), 100))
-        .isEqualTo(longs(KeyedStreamSource.forCell(SECRET, cell.getBytes(StandardCharsets.UTF_8)), 100));
+        .isEqualTo(
+            longs(KeyedStreamSource.forCell(SECRET, cell.getBytes(StandardCharsets.UTF_8)), 100));
   }
 
   @Test
@@ -47,8 +48,8 @@ class KeyedStreamSourceTest {
   /**
    * Independence of two cells' streams: the popcount of the XOR of paired longs is Binomial(64,
    * 1/2) for independent uniform streams. Chi-square over 200k pairs (tails merged so every bin
-   * expects at least 5); threshold p &gt; 1e-4, so a false failure has probability 1e-4 (the
-   * secret is fixed, so the outcome is deterministic).
+   * expects at least 5); threshold p &gt; 1e-4, so a false failure has probability 1e-4 (the secret
+   * is fixed, so the outcome is deterministic).
    */
   @Test
   void forCell_differentCells_xorPopcountIsBinomial() {
@@ -76,9 +77,9 @@ class KeyedStreamSourceTest {
 
   /**
    * nextLong(bound) for bound = 3·2^61: a naive {@code x mod bound} would put 3/8 of the mass in
-   * each of the first two thirds and 1/4 in the last; Lemire's method gives 1/3 each. Also
-   * bound = 10 (ten bins). 300k draws each; threshold p &gt; 1e-4 (false-failure probability 1e-4
-   * per bound; seeded: deterministic).
+   * each of the first two thirds and 1/4 in the last; Lemire's method gives 1/3 each. Also bound =
+   * 10 (ten bins). 300k draws each; threshold p &gt; 1e-4 (false-failure probability 1e-4 per
+   * bound; seeded: deterministic).
    */
   @Test
   void nextLong_nonPowerOfTwoBounds_isUniform() {

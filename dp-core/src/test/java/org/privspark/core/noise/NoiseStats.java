@@ -46,9 +46,9 @@ public final class NoiseStats {
   }
 
   /**
-   * The chi-square p-value of integer samples against a symmetric pmf: one bin per integer in
-   * [−m, m], where m is the largest value whose expected count is at least 5, plus one bin per
-   * tail (merged into its neighbour when its own expected count is below 5).
+   * The chi-square p-value of integer samples against a symmetric pmf: one bin per integer in [−m,
+   * m], where m is the largest value whose expected count is at least 5, plus one bin per tail
+   * (merged into its neighbour when its own expected count is below 5).
    */
   public static double chiSquarePValue(long[] samples, LongToDoubleFunction pmf) {
     int n = samples.length;

@@ -47,7 +47,8 @@ class SecretTest {
     raw[31] = 1;
     assertThat(Secret.fromBytes(raw)).isEqualTo(Secret.fromBytes(raw.clone()));
     assertThat(Secret.fromBytes(raw)).isNotEqualTo(Secret.fromBytes(new byte[32]));
-    assertThat(Secret.fromBytes(raw).hashCode()).isEqualTo(Secret.fromBytes(new byte[32]).hashCode());
+    assertThat(Secret.fromBytes(raw).hashCode())
+        .isEqualTo(Secret.fromBytes(new byte[32]).hashCode());
   }
 
   @Test

@@ -31,7 +31,9 @@ class SecureRandomSourceTest {
     }
     double tolerance = 6 * Math.sqrt(0.25 / n);
     for (int b = 0; b < 64; b++) {
-      assertThat(ones[b] / (double) n).as("bit %d", b).isCloseTo(0.5, org.assertj.core.api.Assertions.within(tolerance));
+      assertThat(ones[b] / (double) n)
+          .as("bit %d", b)
+          .isCloseTo(0.5, org.assertj.core.api.Assertions.within(tolerance));
     }
   }
 

@@ -11,8 +11,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A child JVM running a test main class on the test class path, with its standard output
- * collected line by line (readable while it runs) and its standard error sent to a file.
+ * A child JVM running a test main class on the test class path, with its standard output collected
+ * line by line (readable while it runs) and its standard error sent to a file.
  */
 public final class ChildJvm {
   private final Process process;
@@ -21,16 +21,20 @@ public final class ChildJvm {
 
   private ChildJvm(Process process) {
     this.process = process;
-    this.reader = new Thread(() -> {
-      try (BufferedReader in = new BufferedReader(
-          new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-        for (String line; (line = in.readLine()) != null; ) {
-          lines.add(line);
-        }
-      } catch (IOException e) {
-        lines.add("READ-ERROR " + e);
-      }
-    }, "child-stdout");
+    this.reader =
+        new Thread(
+            () -> {
+              try (BufferedReader in =
+                  new BufferedReader(
+                      new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line; (line = in.readLine()) != null; ) {
+                  lines.add(line);
+                }
+              } catch (IOException e) {
+                lines.add("READ-ERROR " + e);
+              }
+            },
+            "child-stdout");
     reader.setDaemon(true);
     reader.start();
   }
@@ -40,7 +44,8 @@ public final class ChildJvm {
   }
 
   /** As {@link #start(Path, Class, String...)}, on the JDK or JRE installed at {@code javaHome}. */
-  public static ChildJvm start(Path javaHome, Path stderr, Class<?> main, String... args) throws IOException {
+  public static ChildJvm start(Path javaHome, Path stderr, Class<?> main, String... args)
+      throws IOException {
     List<String> command = new ArrayList<>();
     command.add(javaHome.resolve("bin").resolve("java").toString());
     command.add("-Xmx256m");
@@ -53,7 +58,9 @@ public final class ChildJvm {
     return new ChildJvm(pb.start());
   }
 
-  /** Waits until the child printed a line equal to {@code line} or exited; true if it printed it. */
+  /**
+   * Waits until the child printed a line equal to {@code line} or exited; true if it printed it.
+   */
   public boolean awaitLine(String line, long timeoutMillis) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
     while (System.nanoTime() < deadline) {
@@ -69,7 +76,10 @@ public final class ChildJvm {
     return false;
   }
 
-  /** Waits for the child to exit by itself and returns its exit code (−1 on timeout, after killing it). */
+  /**
+   * Waits for the child to exit by itself and returns its exit code (−1 on timeout, after killing
+   * it).
+   */
   public int awaitExit(long timeoutMillis) throws InterruptedException {
     if (!process.waitFor(timeoutMillis, TimeUnit.MILLISECONDS)) {
       process.destroyForcibly().waitFor();
@@ -81,11 +91,11 @@ public final class ChildJvm {
   }
 
   /**
-   * SIGKILL: the child gets no chance to clean up. Sent through {@link ProcessHandle#destroyForcibly}
-   * (the same signal as {@link Process#destroyForcibly}), because the latter also closes our end of
-   * the child's standard output and so drops every line not yet read: under load the crash test
-   * then saw up to 4 releases "without" their printed line. The reader drains the pipe to its end
-   * after the child is dead.
+   * SIGKILL: the child gets no chance to clean up. Sent through {@link
+   * ProcessHandle#destroyForcibly} (the same signal as {@link Process#destroyForcibly}), because
+   * the latter also closes our end of the child's standard output and so drops every line not yet
+   * read: under load the crash test then saw up to 4 releases "without" their printed line. The
+   * reader drains the pipe to its end after the child is dead.
    */
   public void kill() throws InterruptedException {
     process.toHandle().destroyForcibly();

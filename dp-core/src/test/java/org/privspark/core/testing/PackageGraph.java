@@ -36,7 +36,10 @@ public final class PackageGraph {
     Map<String, Set<String>> edges = new TreeMap<>();
     try (Stream<Path> files = Files.walk(root)) {
       for (Path file : files.filter(p -> p.toString().endsWith(".java")).toList()) {
-        String from = root.relativize(file.getParent()).toString().replace(file.getFileSystem().getSeparator(), ".");
+        String from =
+            root.relativize(file.getParent())
+                .toString()
+                .replace(file.getFileSystem().getSeparator(), ".");
         Set<String> to = edges.computeIfAbsent(from, k -> new TreeSet<>());
         Matcher m = REFERENCE.matcher(COMMENT.matcher(read(file)).replaceAll(" "));
         while (m.find()) {
@@ -60,14 +63,15 @@ public final class PackageGraph {
    */
   public List<String> disallowed(Map<String, Set<String>> allowed) {
     List<String> bad = new ArrayList<>();
-    edges.forEach((from, targets) -> {
-      Set<String> ok = allowed.getOrDefault(from, Set.of());
-      for (String to : targets) {
-        if (!ok.contains(to)) {
-          bad.add(from + " -> " + to);
-        }
-      }
-    });
+    edges.forEach(
+        (from, targets) -> {
+          Set<String> ok = allowed.getOrDefault(from, Set.of());
+          for (String to : targets) {
+            if (!ok.contains(to)) {
+              bad.add(from + " -> " + to);
+            }
+          }
+        });
     return bad;
   }
 
@@ -82,7 +86,8 @@ public final class PackageGraph {
     return cyclic;
   }
 
-  private static boolean reaches(Map<String, Set<String>> table, String from, String target, Set<String> seen) {
+  private static boolean reaches(
+      Map<String, Set<String>> table, String from, String target, Set<String> seen) {
     for (String next : table.getOrDefault(from, Set.of())) {
       if (next.equals(target) || (seen.add(next) && reaches(table, next, target, seen))) {
         return true;

@@ -28,8 +28,24 @@ class CommittedValueSearchTest {
   void find_valueAtEveryKindOfOffset_isFound() {
     long guess = 1L << 45;
     long radius = 5 * W + 17;
-    long[] offsets = {0, 1, -1, M - 1, M, M + 1, -M, -M - 1, W - 1, W, W + 1, -W, 2 * W + M, -3 * W - M,
-        radius, -radius};
+    long[] offsets = {
+      0,
+      1,
+      -1,
+      M - 1,
+      M,
+      M + 1,
+      -M,
+      -M - 1,
+      W - 1,
+      W,
+      W + 1,
+      -W,
+      2 * W + M,
+      -3 * W - M,
+      radius,
+      -radius
+    };
     for (long e : offsets) {
       assertThat(search(guess + e, guess, radius)).as("offset %d", e).hasValue(guess + e);
     }
@@ -39,13 +55,22 @@ class CommittedValueSearchTest {
   void find_justOutsideTheRadius_isEmpty() {
     long guess = 1L << 40;
     for (long radius : new long[] {0, 1, 255, M, W, 3 * W + 5}) {
-      assertThat(search(guess + radius + 1, guess, radius)).as("radius %d, above", radius).isEmpty();
-      assertThat(search(guess - radius - 1, guess, radius)).as("radius %d, below", radius).isEmpty();
-      assertThat(search(guess + radius, guess, radius)).as("radius %d, at the edge", radius).hasValue(guess + radius);
+      assertThat(search(guess + radius + 1, guess, radius))
+          .as("radius %d, above", radius)
+          .isEmpty();
+      assertThat(search(guess - radius - 1, guess, radius))
+          .as("radius %d, below", radius)
+          .isEmpty();
+      assertThat(search(guess + radius, guess, radius))
+          .as("radius %d, at the edge", radius)
+          .hasValue(guess + radius);
     }
   }
 
-  /** Random values around random guesses; the inputs come from a seeded generator, so a failure repeats. */
+  /**
+   * Random values around random guesses; the inputs come from a seeded generator, so a failure
+   * repeats.
+   */
   @Test
   void find_randomOffsetsWithinTheRadius_areFound() {
     Random r = new Random(12);
@@ -53,7 +78,8 @@ class CommittedValueSearchTest {
       long guess = r.nextLong() >>> 2;
       long radius = 1 + (r.nextLong() >>> (64 - 24));
       long e = (r.nextLong() % (radius + 1));
-      assertThat(search(guess + e, guess, radius)).as("guess %d, e %d, radius %d", guess, e, radius)
+      assertThat(search(guess + e, guess, radius))
+          .as("guess %d, e %d, radius %d", guess, e, radius)
           .hasValue(guess + e);
     }
   }
@@ -76,11 +102,17 @@ class CommittedValueSearchTest {
   @Test
   void find_argumentsOutOfRange_areRefusedNamingThem() {
     PedersenOpening o = PedersenOpening.random(1, RANDOM);
-    assertThatThrownBy(() -> CommittedValueSearch.find(o.commitment(), o.blinding(), 1,
-        CommittedValueSearch.MAX_RADIUS + 1)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("radius");
+    assertThatThrownBy(
+            () ->
+                CommittedValueSearch.find(
+                    o.commitment(), o.blinding(), 1, CommittedValueSearch.MAX_RADIUS + 1))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("radius");
     assertThatThrownBy(() -> CommittedValueSearch.find(o.commitment(), o.blinding(), -1, 1))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("guess");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("guess");
     assertThatThrownBy(() -> CommittedValueSearch.find(o.commitment(), BigInteger.ZERO, 1, 1))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("blinding");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("blinding");
   }
 }

@@ -11,11 +11,11 @@ import org.junit.jupiter.api.Test;
 /** The group is standard P-256, and H is re-derivable from the published DST and message. */
 class GeneratorsTest {
   /**
-   * H, pinned so that a change in the derivation (DST, message, suite, library) is caught. Reproduce
-   * with any RFC 9380 implementation: hash_to_curve("pedersen generator H") under
+   * H, pinned so that a change in the derivation (DST, message, suite, library) is caught.
+   * Reproduce with any RFC 9380 implementation: hash_to_curve("pedersen generator H") under
    * P256_XMD:SHA-256_SSWU_RO_ with DST "PRIVSPARK-V01-CS01-with-P256_XMD:SHA-256_SSWU_RO_".
    */
-  private static final String H_HEX = 
+  private static final String H_HEX =
       "02e8d90601ca41fcbfbf2147f14e9e4855f0a4ac50ed91c44dbc607fc91c0c6f46";
 
   @Test
@@ -30,10 +30,12 @@ class GeneratorsTest {
 
   @Test
   void h_isHashToCurveOfThePublishedMessage_andPinned() {
-    assertThat(Generators.H.getEncoded(true)).isEqualTo(
-        HashToCurveP256.hashToCurve(
-            Generators.H_MESSAGE.getBytes(StandardCharsets.US_ASCII),
-            Generators.H_DST.getBytes(StandardCharsets.US_ASCII)).getEncoded(true));
+    assertThat(Generators.H.getEncoded(true))
+        .isEqualTo(
+            HashToCurveP256.hashToCurve(
+                    Generators.H_MESSAGE.getBytes(StandardCharsets.US_ASCII),
+                    Generators.H_DST.getBytes(StandardCharsets.US_ASCII))
+                .getEncoded(true));
     assertThat(HexFormat.of().formatHex(PointCodec.encode(Generators.H))).isEqualTo(H_HEX);
   }
 

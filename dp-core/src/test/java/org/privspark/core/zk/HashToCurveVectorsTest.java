@@ -24,8 +24,7 @@ class HashToCurveVectorsTest {
     return n.asText().getBytes(StandardCharsets.US_ASCII);
   }
 
-  private static void expectPoint(
-      List<String> failures, String where, JsonNode want, ECPoint got) {
+  private static void expectPoint(List<String> failures, String where, JsonNode want, ECPoint got) {
     ECPoint p = got.normalize();
     if (!VectorFiles.hexInt(want.get("x")).equals(p.getAffineXCoord().toBigInteger())
         || !VectorFiles.hexInt(want.get("y")).equals(p.getAffineYCoord().toBigInteger())) {
@@ -54,9 +53,10 @@ class HashToCurveVectorsTest {
         String q = randomOracle ? "Q" + i : "Q";
         expectPoint(failures, where + " " + q, v.get(q), HashToCurveP256.mapToCurve(u[i]));
       }
-      ECPoint p = randomOracle
-          ? HashToCurveP256.hashToCurve(msg, dst)
-          : HashToCurveP256.encodeToCurve(msg, dst);
+      ECPoint p =
+          randomOracle
+              ? HashToCurveP256.hashToCurve(msg, dst)
+              : HashToCurveP256.encodeToCurve(msg, dst);
       expectPoint(failures, where + " P", v.get("P"), p);
       count++;
     }

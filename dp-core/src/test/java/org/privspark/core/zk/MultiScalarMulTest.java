@@ -27,16 +27,18 @@ class MultiScalarMulTest {
       for (int j = 0; j < size; j++) {
         points[j] = Generators.mulG(ScalarCodec.randomNonZero(RANDOM)).normalize();
         // Mix full scalars, 128-bit weights, zeros, ones and n − 1.
-        scalars[j] = switch (j % 5) {
-          case 0 -> ScalarCodec.randomNonZero(RANDOM);
-          case 1 -> new BigInteger(128, RANDOM);
-          case 2 -> BigInteger.ZERO;
-          case 3 -> BigInteger.ONE;
-          default -> P256.N.subtract(BigInteger.ONE);
-        };
+        scalars[j] =
+            switch (j % 5) {
+              case 0 -> ScalarCodec.randomNonZero(RANDOM);
+              case 1 -> new BigInteger(128, RANDOM);
+              case 2 -> BigInteger.ZERO;
+              case 3 -> BigInteger.ONE;
+              default -> P256.N.subtract(BigInteger.ONE);
+            };
       }
       assertThat(MultiScalarMul.sum(points, scalars, size).normalize())
-          .as("size %d", size).isEqualTo(reference(points, scalars));
+          .as("size %d", size)
+          .isEqualTo(reference(points, scalars));
     }
   }
 
@@ -44,8 +46,11 @@ class MultiScalarMulTest {
   void sum_pointAndItsNegation_cancelToIdentity() {
     ECPoint p = Generators.mulH(BigInteger.TEN).normalize();
     BigInteger s = ScalarCodec.randomNonZero(RANDOM);
-    assertThat(MultiScalarMul.sum(new ECPoint[] {p, p.negate(), p}, new BigInteger[] {s, s, BigInteger.ZERO}, 3)
-        .isInfinity()).isTrue();
+    assertThat(
+            MultiScalarMul.sum(
+                    new ECPoint[] {p, p.negate(), p}, new BigInteger[] {s, s, BigInteger.ZERO}, 3)
+                .isInfinity())
+        .isTrue();
   }
 
   @Test

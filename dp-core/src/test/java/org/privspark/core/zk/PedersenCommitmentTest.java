@@ -15,8 +15,11 @@ class PedersenCommitmentTest {
   void commitment_isVGPlusRH_andOpens() {
     PedersenOpening o = PedersenOpening.random(42, RANDOM);
     PedersenCommitment c = o.commitment();
-    assertThat(c.point()).isEqualTo(P256.G.multiply(BigInteger.valueOf(42))
-        .add(Generators.H.multiply(o.blinding())).normalize());
+    assertThat(c.point())
+        .isEqualTo(
+            P256.G.multiply(BigInteger.valueOf(42))
+                .add(Generators.H.multiply(o.blinding()))
+                .normalize());
     assertThat(o.opens(c)).isTrue();
     assertThat(PedersenOpening.of(BigInteger.valueOf(43), o.blinding()).opens(c)).isFalse();
   }
@@ -31,8 +34,9 @@ class PedersenCommitmentTest {
   void commitment_isAdditivelyHomomorphic() {
     PedersenOpening a = PedersenOpening.random(5, RANDOM);
     PedersenOpening b = PedersenOpening.random(Long.MAX_VALUE - 5, RANDOM);
-    PedersenOpening sum = PedersenOpening.of(
-        BigInteger.valueOf(Long.MAX_VALUE), a.blinding().add(b.blinding()).mod(P256.N));
+    PedersenOpening sum =
+        PedersenOpening.of(
+            BigInteger.valueOf(Long.MAX_VALUE), a.blinding().add(b.blinding()).mod(P256.N));
     assertThat(a.commitment().point().add(b.commitment().point()).normalize())
         .isEqualTo(sum.commitment().point());
   }
@@ -47,7 +51,8 @@ class PedersenCommitmentTest {
   @Test
   void opening_outOfRangeInputs_throwIllegalArgumentException() {
     assertThatThrownBy(() -> PedersenOpening.random(-1, RANDOM))
-        .isInstanceOf(IllegalArgumentException.class).hasMessage("value must be >= 0; got -1");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("value must be >= 0; got -1");
     assertThatThrownBy(() -> PedersenOpening.of(P256.N, BigInteger.ONE))
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> PedersenOpening.of(BigInteger.ONE, BigInteger.ZERO))

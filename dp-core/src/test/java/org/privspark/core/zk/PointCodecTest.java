@@ -11,7 +11,9 @@ import org.bouncycastle.util.BigIntegers;
 import org.junit.jupiter.api.Test;
 import org.privspark.core.zk.ZkVerificationException.Reason;
 
-/** Strict compressed points: one encoding per point, every other byte string refused with a reason. */
+/**
+ * Strict compressed points: one encoding per point, every other byte string refused with a reason.
+ */
 class PointCodecTest {
   private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -78,7 +80,8 @@ class PointCodecTest {
   void decode_xNotBelowP_rejected() {
     rejects(withX(0x02, P256.P), Reason.POINT_X_NOT_IN_FIELD);
     rejects(withX(0x03, P256.P.add(BigInteger.valueOf(5))), Reason.POINT_X_NOT_IN_FIELD);
-    rejects(withX(0x02, BigInteger.ONE.shiftLeft(256).subtract(BigInteger.ONE)),
+    rejects(
+        withX(0x02, BigInteger.ONE.shiftLeft(256).subtract(BigInteger.ONE)),
         Reason.POINT_X_NOT_IN_FIELD);
     // x = 5 + p (CFRG case A3): reducing it would alias a valid x.
     rejects(withX(0x02, P256.P.add(BigInteger.valueOf(5))), Reason.POINT_X_NOT_IN_FIELD);

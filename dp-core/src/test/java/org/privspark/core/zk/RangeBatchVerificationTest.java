@@ -13,8 +13,8 @@ import org.junit.jupiter.api.Test;
 import org.privspark.core.zk.ZkVerificationException.Reason;
 
 /**
- * Batch verification accepts exactly what one-by-one verification accepts: honest batches pass,
- * and one bad proof among 100 sinks the batch. The weights are 128-bit, so a bad batch passes with
+ * Batch verification accepts exactly what one-by-one verification accepts: honest batches pass, and
+ * one bad proof among 100 sinks the batch. The weights are 128-bit, so a bad batch passes with
  * probability at most 2^−128 per run: these tests have no practical false-failure probability.
  */
 class RangeBatchVerificationTest {
@@ -78,7 +78,8 @@ class RangeBatchVerificationTest {
   void verifyBatch_oneProofUnderOtherContextAmong100_rejected() {
     RangeStatement s = HONEST.get(3);
     ProofContext other = new ProofContext(CONTEXT.ledgerOrigin(), 43, ZkFixtures.ROOT, 41, 8.0);
-    assertThat(batch(withReplaced(3, new RangeStatement(other, s.commitment(), s.bits(), s.proof()))))
+    assertThat(
+            batch(withReplaced(3, new RangeStatement(other, s.commitment(), s.bits(), s.proof()))))
         .isEqualTo(Reason.BATCH_INVALID);
   }
 
@@ -86,20 +87,28 @@ class RangeBatchVerificationTest {
   void verifyBatch_oneCommitmentSwappedAmong100_rejected() {
     RangeStatement s = HONEST.get(10);
     RangeStatement t = HONEST.get(11);
-    assertThat(batch(withReplaced(10, new RangeStatement(s.context(), t.commitment(), s.bits(),
-        s.proof())))).isEqualTo(Reason.BATCH_INVALID);
+    assertThat(
+            batch(
+                withReplaced(
+                    10, new RangeStatement(s.context(), t.commitment(), s.bits(), s.proof()))))
+        .isEqualTo(Reason.BATCH_INVALID);
   }
 
   @Test
   void verifyBatch_bitSumBrokenOnlyInOneProof_rejected() {
     // A proof of the low bits of v + 2^48 against C(v + 2^48): only the sum equation fails.
-    PedersenOpening o = PedersenOpening.random(BigInteger.ONE.shiftLeft(48).add(BigInteger.TEN), RANDOM);
+    PedersenOpening o =
+        PedersenOpening.random(BigInteger.ONE.shiftLeft(48).add(BigInteger.TEN), RANDOM);
     BigInteger[] bitValues = new BigInteger[48];
     for (int i = 0; i < 48; i++) {
       bitValues[i] = o.value().testBit(i) ? BigInteger.ONE : BigInteger.ZERO;
     }
-    RangeProof proof = ZkFixtures.cheat(CONTEXT, o.commitment().point(), bitValues,
-        RangeProver.bitBlindings(o.blinding(), 48, RANDOM));
+    RangeProof proof =
+        ZkFixtures.cheat(
+            CONTEXT,
+            o.commitment().point(),
+            bitValues,
+            RangeProver.bitBlindings(o.blinding(), 48, RANDOM));
     assertThat(batch(withReplaced(99, new RangeStatement(CONTEXT, o.commitment(), 48, proof))))
         .isEqualTo(Reason.BATCH_INVALID);
   }
@@ -107,7 +116,8 @@ class RangeBatchVerificationTest {
   @Test
   void verifyBatch_declaredBitsDifferFromProof_rejectedByLength() {
     RangeStatement s = HONEST.get(1); // a 48-bit proof
-    assertThat(batch(withReplaced(1, new RangeStatement(s.context(), s.commitment(), 64, s.proof()))))
+    assertThat(
+            batch(withReplaced(1, new RangeStatement(s.context(), s.commitment(), 64, s.proof()))))
         .isEqualTo(Reason.PROOF_LENGTH);
   }
 }

@@ -21,9 +21,10 @@ class RangeProofPropertiesTest {
   void proof_randomBitsAndValue_verifiesAndFailsWithFlippedBit(
       @ForAll @IntRange(min = 1, max = 64) int bits,
       @ForAll long rawValue,
-      @ForAll @IntRange(min = 0, max = Integer.MAX_VALUE) int flip) throws ZkVerificationException {
-    BigInteger v = BigInteger.valueOf(rawValue)
-        .and(BigInteger.ONE.shiftLeft(bits).subtract(BigInteger.ONE));
+      @ForAll @IntRange(min = 0, max = Integer.MAX_VALUE) int flip)
+      throws ZkVerificationException {
+    BigInteger v =
+        BigInteger.valueOf(rawValue).and(BigInteger.ONE.shiftLeft(bits).subtract(BigInteger.ONE));
     PedersenOpening o = PedersenOpening.random(v, RANDOM);
     RangeProof proof = RangeProver.prove(CONTEXT, o, bits, RANDOM);
     byte[] bytes = proof.encode();

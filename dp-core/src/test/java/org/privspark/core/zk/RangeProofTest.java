@@ -43,8 +43,14 @@ class RangeProofTest {
   @ValueSource(ints = {48, 64})
   void verify_honestProofsAtEdgeValues_accept(int bits) throws ZkVerificationException {
     BigInteger top = BigInteger.ONE.shiftLeft(bits).subtract(BigInteger.ONE);
-    for (BigInteger v : new BigInteger[] {BigInteger.ZERO, BigInteger.ONE, BigInteger.valueOf(1000),
-        BigInteger.ONE.shiftLeft(bits - 1), top}) {
+    for (BigInteger v :
+        new BigInteger[] {
+          BigInteger.ZERO,
+          BigInteger.ONE,
+          BigInteger.valueOf(1000),
+          BigInteger.ONE.shiftLeft(bits - 1),
+          top
+        }) {
       PedersenOpening o = PedersenOpening.random(v, RANDOM);
       RangeProof proof = RangeProver.prove(CONTEXT, o, bits, RANDOM);
       byte[] bytes = proof.encode();
@@ -70,14 +76,27 @@ class RangeProofTest {
     }
     BigInteger r = ScalarCodec.randomNonZero(RANDOM);
     ECPoint hPrime = Generators.G.multiply(ScalarCodec.randomNonZero(RANDOM)).normalize();
-    ECPoint forgedCommitment = Generators.G.multiply(BigInteger.valueOf(v)).add(hPrime.multiply(r)).normalize();
-    RangeProof forged = RangeProver.proveBits(CONTEXT, forgedCommitment, b,
-        RangeProver.bitBlindings(r, bits, RANDOM), RANDOM, s -> hPrime.multiply(s));
-    assertThatThrownBy(() -> RangeVerifier.verify(CONTEXT, new PedersenCommitment(forgedCommitment), bits, forged))
+    ECPoint forgedCommitment =
+        Generators.G.multiply(BigInteger.valueOf(v)).add(hPrime.multiply(r)).normalize();
+    RangeProof forged =
+        RangeProver.proveBits(
+            CONTEXT,
+            forgedCommitment,
+            b,
+            RangeProver.bitBlindings(r, bits, RANDOM),
+            RANDOM,
+            s -> hPrime.multiply(s));
+    assertThatThrownBy(
+            () ->
+                RangeVerifier.verify(
+                    CONTEXT, new PedersenCommitment(forgedCommitment), bits, forged))
         .isInstanceOf(ZkVerificationException.class);
 
-    ECPoint commitment = Generators.G.multiply(BigInteger.valueOf(v)).add(Generators.H.multiply(r)).normalize();
-    RangeProof honest = RangeProver.proveBits(CONTEXT, commitment, b, RangeProver.bitBlindings(r, bits, RANDOM), RANDOM);
+    ECPoint commitment =
+        Generators.G.multiply(BigInteger.valueOf(v)).add(Generators.H.multiply(r)).normalize();
+    RangeProof honest =
+        RangeProver.proveBits(
+            CONTEXT, commitment, b, RangeProver.bitBlindings(r, bits, RANDOM), RANDOM);
     RangeVerifier.verify(CONTEXT, new PedersenCommitment(commitment), bits, honest);
   }
 
@@ -86,7 +105,8 @@ class RangeProofTest {
     assertThat(RangeProof.length(1)).isEqualTo(195);
     assertThat(RangeProof.length(48)).isEqualTo(9360);
     assertThat(RangeProof.length(64)).isEqualTo(12480);
-    assertThatThrownBy(() -> RangeProof.length(65)).isInstanceOf(IllegalArgumentException.class)
+    assertThatThrownBy(() -> RangeProof.length(65))
+        .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("bits must be in [1, 64]; got 65");
     assertThatThrownBy(() -> RangeProof.length(0)).isInstanceOf(IllegalArgumentException.class);
   }
@@ -97,7 +117,8 @@ class RangeProofTest {
   void prove_valueAtOrAbove2PowK_refusedByHonestProver() {
     PedersenOpening o = PedersenOpening.random(BigInteger.ONE.shiftLeft(48), RANDOM);
     assertThatThrownBy(() -> RangeProver.prove(CONTEXT, o, 48, RANDOM))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("[0, 2^48)");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("[0, 2^48)");
   }
 
   /** The bits of v mod 2^k, honestly proven, do not add up to C = v·G + r·H. */
@@ -105,7 +126,8 @@ class RangeProofTest {
   @ValueSource(strings = {"281474976710656", "281474976710657", "n-5"})
   void verify_lowBitsOfOutOfRangeValue_rejectedAsSumMismatch(String value) {
     int bits = 48;
-    BigInteger v = value.equals("n-5") ? P256.N.subtract(BigInteger.valueOf(5)) : new BigInteger(value);
+    BigInteger v =
+        value.equals("n-5") ? P256.N.subtract(BigInteger.valueOf(5)) : new BigInteger(value);
     PedersenOpening o = PedersenOpening.random(v, RANDOM);
     BigInteger[] bitValues = new BigInteger[bits];
     for (int i = 0; i < bits; i++) {
@@ -113,7 +135,8 @@ class RangeProofTest {
     }
     BigInteger[] r = RangeProver.bitBlindings(o.blinding(), bits, RANDOM);
     RangeProof proof = ZkFixtures.cheat(CONTEXT, o.commitment().point(), bitValues, r);
-    rejects(() -> RangeVerifier.verify(CONTEXT, o.commitment(), bits, proof.encode()),
+    rejects(
+        () -> RangeVerifier.verify(CONTEXT, o.commitment(), bits, proof.encode()),
         Reason.BIT_SUM_MISMATCH);
   }
 
@@ -126,8 +149,10 @@ class RangeProofTest {
   void verify_nonBinaryTopBitCarryingOutOfRangeValue_rejectedByOrProof(String value) {
     int bits = 48;
     BigInteger n = P256.N;
-    BigInteger v = value.startsWith("n-") ? n.subtract(new BigInteger(value.substring(2)))
-        : new BigInteger(value);
+    BigInteger v =
+        value.startsWith("n-")
+            ? n.subtract(new BigInteger(value.substring(2)))
+            : new BigInteger(value);
     PedersenOpening o = PedersenOpening.random(v, RANDOM);
     BigInteger[] bitValues = new BigInteger[bits];
     BigInteger low = BigInteger.ZERO;
@@ -135,8 +160,8 @@ class RangeProofTest {
       bitValues[i] = v.testBit(i) ? BigInteger.ONE : BigInteger.ZERO;
       low = low.add(bitValues[i].shiftLeft(i));
     }
-    bitValues[bits - 1] = v.subtract(low)
-        .multiply(BigInteger.ONE.shiftLeft(bits - 1).modInverse(n)).mod(n);
+    bitValues[bits - 1] =
+        v.subtract(low).multiply(BigInteger.ONE.shiftLeft(bits - 1).modInverse(n)).mod(n);
     assertThat(bitValues[bits - 1]).isGreaterThan(BigInteger.ONE);
     BigInteger[] r = RangeProver.bitBlindings(o.blinding(), bits, RANDOM);
     RangeProof proof = ZkFixtures.cheat(CONTEXT, o.commitment().point(), bitValues, r);
@@ -147,8 +172,11 @@ class RangeProofTest {
       assertThat(e.reason()).isEqualTo(Reason.BIT_PROOF_INVALID);
       assertThat(e).hasMessageContaining("bit " + (bits - 1));
     }
-    assertThat(reasonOf(() -> RangeVerifier.verifyBatch(
-        List.of(new RangeStatement(CONTEXT, o.commitment(), bits, proof)), RANDOM)))
+    assertThat(
+            reasonOf(
+                () ->
+                    RangeVerifier.verifyBatch(
+                        List.of(new RangeStatement(CONTEXT, o.commitment(), bits, proof)), RANDOM)))
         .isEqualTo(Reason.BATCH_INVALID);
   }
 
@@ -164,8 +192,10 @@ class RangeProofTest {
   @Test
   void verify_otherBitCount_rejectedByLength() {
     Honest h = ZkFixtures.honest(12345, 48);
-    rejects(() -> RangeVerifier.verify(CONTEXT, h.commitment(), 64, h.proof()), Reason.PROOF_LENGTH);
-    rejects(() -> RangeVerifier.verify(CONTEXT, h.commitment(), 47, h.proof().encode()),
+    rejects(
+        () -> RangeVerifier.verify(CONTEXT, h.commitment(), 64, h.proof()), Reason.PROOF_LENGTH);
+    rejects(
+        () -> RangeVerifier.verify(CONTEXT, h.commitment(), 47, h.proof().encode()),
         Reason.PROOF_LENGTH);
   }
 
@@ -174,15 +204,17 @@ class RangeProofTest {
   void verify_replayedUnderAnyOtherContext_rejected() throws ZkVerificationException {
     Honest h = ZkFixtures.honest(777, 48);
     RangeVerifier.verify(CONTEXT, h.commitment(), 48, h.proof());
-    List<ProofContext> others = List.of(
-        new ProofContext("privspark.example/ledger-b", 43, ROOT, 42, 8.0),
-        new ProofContext(CONTEXT.ledgerOrigin(), 44, ROOT, 42, 8.0),
-        new ProofContext(CONTEXT.ledgerOrigin(), 43, ZkFixtures.filled((byte) 0x5b), 42, 8.0),
-        new ProofContext(CONTEXT.ledgerOrigin(), 43, ROOT, 41, 8.0),
-        new ProofContext(CONTEXT.ledgerOrigin(), 43, ROOT, 42, 16.0),
-        new ProofContext(CONTEXT.ledgerOrigin(), 43, ROOT, 42, Math.nextUp(8.0)));
+    List<ProofContext> others =
+        List.of(
+            new ProofContext("privspark.example/ledger-b", 43, ROOT, 42, 8.0),
+            new ProofContext(CONTEXT.ledgerOrigin(), 44, ROOT, 42, 8.0),
+            new ProofContext(CONTEXT.ledgerOrigin(), 43, ZkFixtures.filled((byte) 0x5b), 42, 8.0),
+            new ProofContext(CONTEXT.ledgerOrigin(), 43, ROOT, 41, 8.0),
+            new ProofContext(CONTEXT.ledgerOrigin(), 43, ROOT, 42, 16.0),
+            new ProofContext(CONTEXT.ledgerOrigin(), 43, ROOT, 42, Math.nextUp(8.0)));
     for (ProofContext other : others) {
-      rejects(() -> RangeVerifier.verify(other, h.commitment(), 48, h.proof()),
+      rejects(
+          () -> RangeVerifier.verify(other, h.commitment(), 48, h.proof()),
           Reason.BIT_PROOF_INVALID);
     }
   }
@@ -204,8 +236,8 @@ class RangeProofTest {
       bp[i] = h.proof().bitProof(i);
     }
     RangeProof forged = new RangeProof(cs, bp);
-    rejects(() -> RangeVerifier.verify(CONTEXT, h.commitment(), 48, forged),
-        Reason.BIT_PROOF_INVALID);
+    rejects(
+        () -> RangeVerifier.verify(CONTEXT, h.commitment(), 48, forged), Reason.BIT_PROOF_INVALID);
   }
 
   // --- changed proof ------------------------------------------------------------------------
@@ -253,7 +285,8 @@ class RangeProofTest {
         s[field] = s[field].add(BigInteger.ONE).mod(P256.N);
         bp[bit] = new BitProof(p.a0(), p.a1(), s[0], s[1], s[2]);
         RangeProof bad = new RangeProof(cs, bp);
-        rejects(() -> RangeVerifier.verify(CONTEXT, h.commitment(), 48, bad.encode()),
+        rejects(
+            () -> RangeVerifier.verify(CONTEXT, h.commitment(), 48, bad.encode()),
             Reason.BIT_PROOF_INVALID);
       }
     }
@@ -265,7 +298,8 @@ class RangeProofTest {
     byte[] good = h.proof().encode();
     rejects(() -> RangeProof.decode(Arrays.copyOf(good, good.length - 1), 48), Reason.PROOF_LENGTH);
     rejects(() -> RangeProof.decode(Arrays.copyOf(good, good.length + 1), 48), Reason.PROOF_LENGTH);
-    rejects(() -> RangeProof.decode(Arrays.copyOf(good, RangeProof.length(47)), 48),
+    rejects(
+        () -> RangeProof.decode(Arrays.copyOf(good, RangeProof.length(47)), 48),
         Reason.PROOF_LENGTH);
     rejects(() -> RangeProof.decode(new byte[0], 48), Reason.PROOF_LENGTH);
     rejects(() -> RangeProof.decode(null, 48), Reason.PROOF_LENGTH);
@@ -284,8 +318,8 @@ class RangeProofTest {
     bad2[33] = 0x07;
     rejects(() -> RangeProof.decode(bad2, 48), Reason.POINT_HYBRID);
     byte[] bad3 = good.clone();
-    byte[] nPlusOne = org.bouncycastle.util.BigIntegers.asUnsignedByteArray(
-        32, P256.N.add(BigInteger.ONE));
+    byte[] nPlusOne =
+        org.bouncycastle.util.BigIntegers.asUnsignedByteArray(32, P256.N.add(BigInteger.ONE));
     System.arraycopy(nPlusOne, 0, bad3, 99 + 32, 32); // z_0 of bit 0
     rejects(() -> RangeProof.decode(bad3, 48), Reason.SCALAR_NOT_REDUCED);
     byte[] bad4 = good.clone();

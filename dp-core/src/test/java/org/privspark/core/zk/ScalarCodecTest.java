@@ -24,8 +24,8 @@ class ScalarCodecTest {
 
   @Test
   void decode_edgeValuesBelowN_roundTrip() throws ZkVerificationException {
-    for (BigInteger s : new BigInteger[] {
-        BigInteger.ZERO, BigInteger.ONE, P256.N.subtract(BigInteger.ONE)}) {
+    for (BigInteger s :
+        new BigInteger[] {BigInteger.ZERO, BigInteger.ONE, P256.N.subtract(BigInteger.ONE)}) {
       assertThat(ScalarCodec.decode(ScalarCodec.encode(s))).isEqualTo(s);
       assertThat(ScalarCodec.encode(s)).hasSize(32);
     }
@@ -35,8 +35,7 @@ class ScalarCodecTest {
   void decode_nAndAbove_rejectedAsNotReduced() {
     rejects(raw(P256.N), Reason.SCALAR_NOT_REDUCED);
     rejects(raw(P256.N.add(BigInteger.ONE)), Reason.SCALAR_NOT_REDUCED);
-    rejects(raw(BigInteger.ONE.shiftLeft(256).subtract(BigInteger.ONE)),
-        Reason.SCALAR_NOT_REDUCED);
+    rejects(raw(BigInteger.ONE.shiftLeft(256).subtract(BigInteger.ONE)), Reason.SCALAR_NOT_REDUCED);
   }
 
   @Test
@@ -48,7 +47,8 @@ class ScalarCodecTest {
   @Test
   void encode_outOfRange_throwsIllegalArgumentException() {
     assertThatThrownBy(() -> ScalarCodec.encode(P256.N))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("[0, n)");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("[0, n)");
     assertThatThrownBy(() -> ScalarCodec.encode(BigInteger.valueOf(-1)))
         .isInstanceOf(IllegalArgumentException.class);
   }

@@ -17,17 +17,18 @@ import org.junit.jupiter.api.Test;
  */
 class SigmaInvalidEncodingVectorsTest {
   /** Id suffix → what to decode from the NARG string: P = 33-byte point, S = 32-byte scalar. */
-  private static final Map<String, String> CASES = Map.of(
-      "discrete_logarithm/batchable/A1", "P",
-      "discrete_logarithm/batchable/A2", "P",
-      "discrete_logarithm/batchable/A2b", "P",
-      "discrete_logarithm/batchable/A3", "P",
-      "discrete_logarithm/batchable/A4", "P",
-      "discrete_logarithm/batchable/A6", "P",
-      "discrete_logarithm/batchable/B1", "PS",
-      "discrete_logarithm/compact/B2", "S",
-      "discrete_logarithm/batchable/F1", "PS",
-      "discrete_logarithm/compact/F1", "SS");
+  private static final Map<String, String> CASES =
+      Map.of(
+          "discrete_logarithm/batchable/A1", "P",
+          "discrete_logarithm/batchable/A2", "P",
+          "discrete_logarithm/batchable/A2b", "P",
+          "discrete_logarithm/batchable/A3", "P",
+          "discrete_logarithm/batchable/A4", "P",
+          "discrete_logarithm/batchable/A6", "P",
+          "discrete_logarithm/batchable/B1", "PS",
+          "discrete_logarithm/compact/B2", "S",
+          "discrete_logarithm/batchable/F1", "PS",
+          "discrete_logarithm/compact/F1", "SS");
 
   @Test
   void decodingCases_rejectedOrAcceptedAsTheDraftExpects() throws IOException {

@@ -35,10 +35,10 @@ class TranscriptTest {
     seen.add(challenge("p", 1, new String[][] {{"x", "ab"}, {"y", "c"}}));
     seen.add(challenge("q", 1, new String[][] {{"x", "ab"}, {"y", "c"}}));
     seen.add(challenge("p", 2, new String[][] {{"x", "ab"}, {"y", "c"}}));
-    seen.add(challenge("p", 1, new String[][] {{"x", "a"}, {"y", "bc"}}));   // moved boundary
+    seen.add(challenge("p", 1, new String[][] {{"x", "a"}, {"y", "bc"}})); // moved boundary
     seen.add(challenge("p", 1, new String[][] {{"x", "abc"}, {"y", ""}}));
-    seen.add(challenge("p", 1, new String[][] {{"xa", "b"}, {"y", "c"}}));   // label/value edge
-    seen.add(challenge("p", 1, new String[][] {{"y", "c"}, {"x", "ab"}}));   // order
+    seen.add(challenge("p", 1, new String[][] {{"xa", "b"}, {"y", "c"}})); // label/value edge
+    seen.add(challenge("p", 1, new String[][] {{"y", "c"}, {"x", "ab"}})); // order
     seen.add(challenge("p", 1, new String[][] {{"x", "ab"}, {"z", "c"}}));
     seen.add(challenge("p", 1, new String[][] {{"x", "ab"}}));
     assertThat(seen).hasSize(9);
@@ -56,10 +56,13 @@ class TranscriptTest {
 
   @Test
   void constructorAndAbsorb_badArguments_throw() {
-    assertThatThrownBy(() -> new Transcript("p", 0)).isInstanceOf(IllegalArgumentException.class)
+    assertThatThrownBy(() -> new Transcript("p", 0))
+        .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("version must be >= 1; got 0");
     Transcript t = new Transcript("p", 1);
-    assertThatThrownBy(() -> t.absorb("", new byte[0])).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> t.absorb("é", new byte[0])).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> t.absorb("", new byte[0]))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> t.absorb("é", new byte[0]))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 }

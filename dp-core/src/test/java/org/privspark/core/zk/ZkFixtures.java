@@ -37,9 +37,9 @@ final class ZkFixtures {
   }
 
   /**
-   * A proof whose bit commitments open to {@code bitValues} (any scalars) with blindings
-   * {@code r}. Binary bits get honest OR-proofs; every other bit has both branches simulated,
-   * which is all a prover without a discrete logarithm can do.
+   * A proof whose bit commitments open to {@code bitValues} (any scalars) with blindings {@code r}.
+   * Binary bits get honest OR-proofs; every other bit has both branches simulated, which is all a
+   * prover without a discrete logarithm can do.
    */
   static RangeProof cheat(
       ProofContext context, ECPoint commitment, BigInteger[] bitValues, BigInteger[] r) {

@@ -33,22 +33,22 @@ import org.privspark.core.ledger.LocalDirectoryStore;
  * primitives make atomic, as Delta Lake's LogStore implementations do (docs/LEDGER-STORES.md):
  *
  * <ul>
- *   <li><b>hdfs://</b>: the bytes go to a temporary file in the target's directory, which is
- *       {@code hsync}ed and closed, then renamed to the final name with
- *       {@code FileContext.rename(tmp, target, Options.Rename.NONE)}. The NameNode performs that
- *       rename atomically and refuses it if the target exists.
- *   <li><b>s3a://</b>: one conditional PUT ({@code If-None-Match: *}, Hadoop 3.4.2+'s
- *       {@code fs.option.create.conditional.overwrite}). It needs a store that honours conditional
- *       writes (Amazon S3 does since 2024-08) and {@code fs.s3a.create.conditional.enabled} left
- *       on; a store configured with it off is refused, because without it two writers can both
- *       "create" the same entry and one spend would be lost.
+ *   <li><b>hdfs://</b>: the bytes go to a temporary file in the target's directory, which is {@code
+ *       hsync}ed and closed, then renamed to the final name with {@code FileContext.rename(tmp,
+ *       target, Options.Rename.NONE)}. The NameNode performs that rename atomically and refuses it
+ *       if the target exists.
+ *   <li><b>s3a://</b>: one conditional PUT ({@code If-None-Match: *}, Hadoop 3.4.2+'s {@code
+ *       fs.option.create.conditional.overwrite}). It needs a store that honours conditional writes
+ *       (Amazon S3 does since 2024-08) and {@code fs.s3a.create.conditional.enabled} left on; a
+ *       store configured with it off is refused, because without it two writers can both "create"
+ *       the same entry and one spend would be lost.
  *   <li><b>file://</b>: delegated to {@link LocalDirectoryStore} (temp file, fsync, hard link,
- *       directory fsync), so the directory is byte-for-byte a local ledger: no Hadoop
- *       {@code .crc} side files, and the dp-core CLI can audit it as it stands.
+ *       directory fsync), so the directory is byte-for-byte a local ledger: no Hadoop {@code .crc}
+ *       side files, and the dp-core CLI can audit it as it stands.
  * </ul>
  *
- * Other schemes are refused: put-if-absent is the one primitive the ledger's optimistic
- * concurrency rests on, and a file system without an atomic one would let two writers overspend.
+ * Other schemes are refused: put-if-absent is the one primitive the ledger's optimistic concurrency
+ * rests on, and a file system without an atomic one would let two writers overspend.
  *
  * <p>Temporary files start with {@code .tmp-} (as in {@link LocalDirectoryStore}) and are never
  * listed; one left behind by a crashed writer is harmless. Thread-safe. The {@link FileSystem} is
@@ -59,7 +59,10 @@ public final class HadoopLedgerStore implements LedgerStore {
   private static final FsPermission OWNER_ONLY_FILE = new FsPermission((short) 0600);
   private static final FsPermission OWNER_ONLY_DIRECTORY = new FsPermission((short) 0700);
 
-  /** Hadoop 3.4.2's switch for S3A conditional writes (default true); per bucket as fs.s3a.bucket.NAME.… */
+  /**
+   * Hadoop 3.4.2's switch for S3A conditional writes (default true); per bucket as
+   * fs.s3a.bucket.NAME.…
+   */
   static final String S3A_CONDITIONAL_ENABLED = "fs.s3a.create.conditional.enabled";
 
   /** How {@link #createIfAbsent} is made atomic on this store's file system. */
@@ -79,7 +82,12 @@ public final class HadoopLedgerStore implements LedgerStore {
   private final Path root;
   private final LocalDirectoryStore local;
 
-  private HadoopLedgerStore(String location, Protocol protocol, FileSystem fs, FileContext fc, Path root,
+  private HadoopLedgerStore(
+      String location,
+      Protocol protocol,
+      FileSystem fs,
+      FileContext fc,
+      Path root,
       LocalDirectoryStore local) {
     this.location = location;
     this.protocol = protocol;
@@ -90,70 +98,90 @@ public final class HadoopLedgerStore implements LedgerStore {
   }
 
   /**
-   * The ledger at {@code location}, such as {@code hdfs://namenode:8020/privacy/ledger-1},
-   * {@code s3a://bucket/privacy/ledger-1} or {@code file:///var/privacy/ledger-1}. A location
-   * without a scheme is on {@code fs.defaultFS}.
+   * The ledger at {@code location}, such as {@code hdfs://namenode:8020/privacy/ledger-1}, {@code
+   * s3a://bucket/privacy/ledger-1} or {@code file:///var/privacy/ledger-1}. A location without a
+   * scheme is on {@code fs.defaultFS}.
    *
    * @param conf the Hadoop configuration (credentials, {@code fs.*} options)
-   * @throws IllegalArgumentException if the scheme has no atomic put-if-absent here (not hdfs,
-   *     s3a or file), or s3a has conditional writes switched off
+   * @throws IllegalArgumentException if the scheme has no atomic put-if-absent here (not hdfs, s3a
+   *     or file), or s3a has conditional writes switched off
    * @throws UncheckedIOException if the file system cannot be reached
    */
   public static HadoopLedgerStore of(String location, Configuration conf) {
     Check.notNull("location", location);
     Check.notNull("conf", conf);
     if (location.isBlank()) {
-      throw new IllegalArgumentException("location must be a file system URI such as hdfs://namenode:8020/ledger;"
-          + " got an empty string");
+      throw new IllegalArgumentException(
+          "location must be a file system URI such as hdfs://namenode:8020/ledger;"
+              + " got an empty string");
     }
     Path path = new Path(location);
     URI uri = path.toUri();
-    String scheme = uri.getScheme() != null ? uri.getScheme() : FileSystem.getDefaultUri(conf).getScheme();
+    String scheme =
+        uri.getScheme() != null ? uri.getScheme() : FileSystem.getDefaultUri(conf).getScheme();
     scheme = scheme == null ? "file" : scheme.toLowerCase(Locale.ROOT);
     try {
       switch (scheme) {
-        case "file": {
-          Path qualified = FileSystem.getLocal(conf).makeQualified(path);
-          LocalDirectoryStore local = new LocalDirectoryStore(java.nio.file.Paths.get(qualified.toUri()));
-          return new HadoopLedgerStore(qualified.toString(), Protocol.LOCAL_LINK, null, null, qualified, local);
-        }
-        case "hdfs": {
-          FileSystem fs = path.getFileSystem(conf);
-          Path qualified = fs.makeQualified(path);
-          FileContext fc = FileContext.getFileContext(qualified.toUri(), conf);
-          return new HadoopLedgerStore(qualified.toString(), Protocol.RENAME_NO_OVERWRITE, fs, fc, qualified, null);
-        }
-        case "s3a": {
-          requireConditionalWrites(uri.getHost(), conf, location);
-          FileSystem fs = path.getFileSystem(conf);
-          requireConditionalWrites(uri.getHost(), fs.getConf(), location);
-          Path qualified = fs.makeQualified(path);
-          return new HadoopLedgerStore(qualified.toString(), Protocol.CONDITIONAL_PUT, fs, null, qualified, null);
-        }
+        case "file":
+          {
+            Path qualified = FileSystem.getLocal(conf).makeQualified(path);
+            LocalDirectoryStore local =
+                new LocalDirectoryStore(java.nio.file.Paths.get(qualified.toUri()));
+            return new HadoopLedgerStore(
+                qualified.toString(), Protocol.LOCAL_LINK, null, null, qualified, local);
+          }
+        case "hdfs":
+          {
+            FileSystem fs = path.getFileSystem(conf);
+            Path qualified = fs.makeQualified(path);
+            FileContext fc = FileContext.getFileContext(qualified.toUri(), conf);
+            return new HadoopLedgerStore(
+                qualified.toString(), Protocol.RENAME_NO_OVERWRITE, fs, fc, qualified, null);
+          }
+        case "s3a":
+          {
+            requireConditionalWrites(uri.getHost(), conf, location);
+            FileSystem fs = path.getFileSystem(conf);
+            requireConditionalWrites(uri.getHost(), fs.getConf(), location);
+            Path qualified = fs.makeQualified(path);
+            return new HadoopLedgerStore(
+                qualified.toString(), Protocol.CONDITIONAL_PUT, fs, null, qualified, null);
+          }
         default:
-          throw new IllegalArgumentException("location must be an hdfs://, s3a:// or file:// URI (file systems"
-              + " whose put-if-absent is atomic; see docs/LEDGER-STORES.md); got scheme '" + scheme + "' in "
-              + location);
+          throw new IllegalArgumentException(
+              "location must be an hdfs://, s3a:// or file:// URI (file systems"
+                  + " whose put-if-absent is atomic; see docs/LEDGER-STORES.md); got scheme '"
+                  + scheme
+                  + "' in "
+                  + location);
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot open the file system of " + location, e);
     }
   }
 
-  /** {@link #of(String, Configuration)} with the Hadoop configuration of {@code spark}'s context. */
+  /**
+   * {@link #of(String, Configuration)} with the Hadoop configuration of {@code spark}'s context.
+   */
   public static HadoopLedgerStore of(String location, SparkSession spark) {
     Check.notNull("spark", spark);
     return of(location, spark.sparkContext().hadoopConfiguration());
   }
 
   private static void requireConditionalWrites(String bucket, Configuration conf, String location) {
-    String perBucket = bucket == null ? null : conf.get("fs.s3a.bucket." + bucket + ".create.conditional.enabled");
-    boolean enabled = perBucket != null ? Boolean.parseBoolean(perBucket.trim())
-        : conf.getBoolean(S3A_CONDITIONAL_ENABLED, true);
+    String perBucket =
+        bucket == null ? null : conf.get("fs.s3a.bucket." + bucket + ".create.conditional.enabled");
+    boolean enabled =
+        perBucket != null
+            ? Boolean.parseBoolean(perBucket.trim())
+            : conf.getBoolean(S3A_CONDITIONAL_ENABLED, true);
     if (!enabled) {
-      throw new IllegalArgumentException(S3A_CONDITIONAL_ENABLED + " must be true for a ledger on s3a (without"
-          + " conditional writes, two writers can create the same entry and a spend is lost); got false for "
-          + location + ". Use a store that supports If-None-Match, or keep the ledger on HDFS");
+      throw new IllegalArgumentException(
+          S3A_CONDITIONAL_ENABLED
+              + " must be true for a ledger on s3a (without conditional writes, two writers can"
+              + " create the same entry and a spend is lost); got false for "
+              + location
+              + ". Use a store that supports If-None-Match, or keep the ledger on HDFS");
     }
   }
 
@@ -181,8 +209,8 @@ public final class HadoopLedgerStore implements LedgerStore {
 
   /**
    * As {@link #createIfAbsent}, readable by the owner only: mode 0600 from the moment the file
-   * exists (new directories 0700) on file:// and HDFS. Object stores have no per-file mode: keep
-   * an s3a:// openings store private by its bucket policy.
+   * exists (new directories 0700) on file:// and HDFS. Object stores have no per-file mode: keep an
+   * s3a:// openings store private by its bucket policy.
    */
   @Override
   public boolean createSecretIfAbsent(String path, byte[] bytes) throws IOException {
@@ -198,7 +226,8 @@ public final class HadoopLedgerStore implements LedgerStore {
     if (fs.exists(target)) {
       return false;
     }
-    return protocol == Protocol.RENAME_NO_OVERWRITE ? renameIntoPlace(target, bytes, secret)
+    return protocol == Protocol.RENAME_NO_OVERWRITE
+        ? renameIntoPlace(target, bytes, secret)
         : conditionalPut(target, bytes);
   }
 
@@ -224,12 +253,20 @@ public final class HadoopLedgerStore implements LedgerStore {
     Path temp = new Path(parent, TEMP_PREFIX + UUID.randomUUID());
     boolean renamed = false;
     try {
-      try (FSDataOutputStream out = secret
-          ? fs.create(temp, OWNER_ONLY_FILE, false, fs.getConf().getInt("io.file.buffer.size", 4096),
-              fs.getDefaultReplication(temp), fs.getDefaultBlockSize(temp), null)
-          : fs.create(temp, false)) {
+      try (FSDataOutputStream out =
+          secret
+              ? fs.create(
+                  temp,
+                  OWNER_ONLY_FILE,
+                  false,
+                  fs.getConf().getInt("io.file.buffer.size", 4096),
+                  fs.getDefaultReplication(temp),
+                  fs.getDefaultBlockSize(temp),
+                  null)
+              : fs.create(temp, false)) {
         if (!out.hasCapability(StreamCapabilities.HSYNC)) {
-          throw new IOException("the output stream of " + temp + " cannot hsync, so the entry would not be durable");
+          throw new IOException(
+              "the output stream of " + temp + " cannot hsync, so the entry would not be durable");
         }
         out.write(bytes);
         out.hsync();
@@ -289,8 +326,9 @@ public final class HadoopLedgerStore implements LedgerStore {
 
   /**
    * After a write whose outcome is unknown: true if the target holds exactly our bytes (ours
-   * landed: each entry carries fresh random commitment salts, so no other writer's bytes equal ours), false if it holds other bytes
-   * (another writer won), empty if there is no target (the write failed).
+   * landed: each entry carries fresh random commitment salts, so no other writer's bytes equal
+   * ours), false if it holds other bytes (another writer won), empty if there is no target (the
+   * write failed).
    */
   private Optional<Boolean> settle(Path target, byte[] bytes) throws IOException {
     Optional<byte[]> there;
@@ -341,9 +379,15 @@ public final class HadoopLedgerStore implements LedgerStore {
   private Path resolve(String path) {
     Check.notNull("path", path);
     for (String segment : path.split("/", -1)) {
-      if (segment.isEmpty() || segment.equals(".") || segment.equals("..") || segment.contains(":")) {
-        throw new IllegalArgumentException("path must be relative, '/'-separated and stay inside the ledger"
-            + " directory; got '" + path + "'");
+      if (segment.isEmpty()
+          || segment.equals(".")
+          || segment.equals("..")
+          || segment.contains(":")) {
+        throw new IllegalArgumentException(
+            "path must be relative, '/'-separated and stay inside the ledger"
+                + " directory; got '"
+                + path
+                + "'");
       }
     }
     return new Path(root, path);

@@ -7,11 +7,12 @@ import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * Least-squares linear regression trained by DP-SGD at the level of the privacy unit: the loss
- * (w·x + b − y)²/2, Poisson-sampled units, each row's gradient clipped to L2 norm C and each unit
+ * Least-squares linear regression trained by DP-SGD at the level of the privacy unit: the loss (w·x
+ * + b − y)²/2, Poisson-sampled units, each row's gradient clipped to L2 norm C and each unit
  * contributing the mean of them ({@code unitGradient} "mean", the default) or their sum clipped to
- * C again ("sum"), and Gaussian noise z·C on each summed gradient, accounted as {@code new SampledGaussianEvent(q, z, steps)}. See {@link
- * DpSgdEstimator} for the order of work and the budget.
+ * C again ("sum"), and Gaussian noise z·C on each summed gradient, accounted as {@code new
+ * SampledGaussianEvent(q, z, steps)}. See {@link DpSgdEstimator} for the order of work and the
+ * budget.
  *
  * <p><b>Labels.</b> Any finite number; clipping bounds every gradient whatever the label, but
  * gradients of labels far from 0 are clipped hard, so scale the label to about [−1, 1] with public

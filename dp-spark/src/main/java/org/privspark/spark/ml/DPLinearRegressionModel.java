@@ -19,7 +19,8 @@ import org.apache.spark.sql.types.StructType;
 public final class DPLinearRegressionModel extends DpSgdModel<DPLinearRegressionModel> {
   private static final long serialVersionUID = 1L;
 
-  DPLinearRegressionModel(String uid, double[] coefficients, double intercept, PrivacyRecord record) {
+  DPLinearRegressionModel(
+      String uid, double[] coefficients, double intercept, PrivacyRecord record) {
     super(uid, coefficients, intercept, record);
   }
 
@@ -39,7 +40,8 @@ public final class DPLinearRegressionModel extends DpSgdModel<DPLinearRegression
     transformSchema(dataset.schema());
     double[] w = rawCoefficients();
     double b = intercept();
-    return dataset.withColumn($(predictionCol()),
+    return dataset.withColumn(
+        $(predictionCol()),
         udf((UDF1<Vector, Double>) x -> margin(w, b, x), DataTypes.DoubleType)
             .apply(col($(featuresCol()))));
   }

@@ -2,7 +2,6 @@ package org.privspark.spark.ml;
 
 import org.apache.spark.ml.linalg.VectorUDT;
 import org.apache.spark.ml.param.DoubleParam;
-import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.util.DefaultParamsReader;
 import org.apache.spark.ml.util.Identifiable;
@@ -10,16 +9,16 @@ import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.privspark.spark.ml.params.HasProbabilisticColumns;
-import org.privspark.spark.ml.params.ProbabilisticColumns;
 import org.privspark.spark.ml.params.ParamChecks;
+import org.privspark.spark.ml.params.ProbabilisticColumns;
 
 /**
  * Binary logistic regression trained by DP-SGD (Abadi et al. 2016) at the level of the privacy unit
  * (McMahan et al. 2018): Poisson-sampled units, each row's gradient clipped to L2 norm C and each
  * unit contributing the mean of them ({@code unitGradient} "mean", the default) or their sum
- * clipped to C again ("sum"), Gaussian noise z·C on each summed gradient, accounted as
- * {@code new SampledGaussianEvent(q, z, steps)} by the RDP accountant. See {@link DpSgdEstimator}
- * for the order of work and the budget, and {@code docs/ML.md} for what is public.
+ * clipped to C again ("sum"), Gaussian noise z·C on each summed gradient, accounted as {@code new
+ * SampledGaussianEvent(q, z, steps)} by the RDP accountant. See {@link DpSgdEstimator} for the
+ * order of work and the budget, and {@code docs/ML.md} for what is public.
  *
  * <p><b>Privacy unit.</b> The unit named by {@code privacyUnit}, with all of its rows: identified
  * by {@code privacyUnitCol}, at most {@code maxRowsPerUnit} rows each; or, with {@code rowIsUnit},
@@ -41,7 +40,8 @@ import org.privspark.spark.ml.params.ParamChecks;
  * <p>Not thread-safe (as Spark's estimators).
  */
 public final class DPLogisticRegression
-    extends DpSgdEstimator<DPLogisticRegressionModel, DPLogisticRegression> implements HasProbabilisticColumns {
+    extends DpSgdEstimator<DPLogisticRegressionModel, DPLogisticRegression>
+    implements HasProbabilisticColumns {
   private static final long serialVersionUID = 1L;
 
   private final ProbabilisticColumns columns;
@@ -56,8 +56,12 @@ public final class DPLogisticRegression
   public DPLogisticRegression(String uid) {
     super(uid);
     columns = new ProbabilisticColumns(this);
-    threshold = new DoubleParam(uid, "threshold", "predict 1 when p > threshold, in [0, 1]",
-        ParamChecks.inClosed("threshold", 0, 1));
+    threshold =
+        new DoubleParam(
+            uid,
+            "threshold",
+            "predict 1 when p > threshold, in [0, 1]",
+            ParamChecks.inClosed("threshold", 0, 1));
     setDefault(threshold, 0.5);
   }
 
@@ -110,8 +114,8 @@ public final class DPLogisticRegression
 
   @Override
   StructType outputSchema(StructType schema) {
-    return DPLogisticRegressionModel.output(schema, $(predictionCol()), $(probabilityCol()),
-        $(rawPredictionCol()));
+    return DPLogisticRegressionModel.output(
+        schema, $(predictionCol()), $(probabilityCol()), $(rawPredictionCol()));
   }
 
   @Override

@@ -7,7 +7,6 @@ import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.linalg.VectorUDT;
 import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.ml.param.DoubleParam;
-import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.sql.Dataset;
@@ -17,8 +16,8 @@ import org.apache.spark.sql.expressions.UserDefinedFunction;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.privspark.spark.ml.params.HasProbabilisticColumns;
-import org.privspark.spark.ml.params.ProbabilisticColumns;
 import org.privspark.spark.ml.params.ParamChecks;
+import org.privspark.spark.ml.params.ProbabilisticColumns;
 
 /**
  * A logistic regression model trained by {@link DPLogisticRegression}. {@code transform} adds the
@@ -32,11 +31,16 @@ public final class DPLogisticRegressionModel extends DpSgdModel<DPLogisticRegres
   private final ProbabilisticColumns columns;
   private final DoubleParam threshold;
 
-  DPLogisticRegressionModel(String uid, double[] coefficients, double intercept, PrivacyRecord record) {
+  DPLogisticRegressionModel(
+      String uid, double[] coefficients, double intercept, PrivacyRecord record) {
     super(uid, coefficients, intercept, record);
     columns = new ProbabilisticColumns(this);
-    threshold = new DoubleParam(uid, "threshold", "predict 1 when p > threshold, in [0, 1]",
-        ParamChecks.inClosed("threshold", 0, 1));
+    threshold =
+        new DoubleParam(
+            uid,
+            "threshold",
+            "predict 1 when p > threshold, in [0, 1]",
+            ParamChecks.inClosed("threshold", 0, 1));
     setDefault(threshold, 0.5);
   }
 
@@ -115,16 +119,26 @@ public final class DPLogisticRegressionModel extends DpSgdModel<DPLogisticRegres
     double[] w = rawCoefficients();
     double b = intercept();
     double t = (Double) $(threshold);
-    UserDefinedFunction raw = udf((UDF1<Vector, Vector>) x -> {
-      double m = margin(w, b, x);
-      return Vectors.dense(-m, m);
-    }, new VectorUDT());
-    UserDefinedFunction prob = udf((UDF1<Vector, Vector>) x -> {
-      double p = DpSgd.sigmoid(margin(w, b, x));
-      return Vectors.dense(1 - p, p);
-    }, new VectorUDT());
-    UserDefinedFunction pred = udf((UDF1<Vector, Double>) x ->
-        DpSgd.sigmoid(margin(w, b, x)) > t ? 1.0 : 0.0, DataTypes.DoubleType);
+    UserDefinedFunction raw =
+        udf(
+            (UDF1<Vector, Vector>)
+                x -> {
+                  double m = margin(w, b, x);
+                  return Vectors.dense(-m, m);
+                },
+            new VectorUDT());
+    UserDefinedFunction prob =
+        udf(
+            (UDF1<Vector, Vector>)
+                x -> {
+                  double p = DpSgd.sigmoid(margin(w, b, x));
+                  return Vectors.dense(1 - p, p);
+                },
+            new VectorUDT());
+    UserDefinedFunction pred =
+        udf(
+            (UDF1<Vector, Double>) x -> DpSgd.sigmoid(margin(w, b, x)) > t ? 1.0 : 0.0,
+            DataTypes.DoubleType);
     String f = $(featuresCol());
     return dataset
         .withColumn($(rawPredictionCol()), raw.apply(col(f)))

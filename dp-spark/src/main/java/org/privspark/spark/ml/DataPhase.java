@@ -9,11 +9,11 @@ import org.privspark.core.Check;
  *
  * <p>Rule (docs/THREAT-MODEL.md): an exception, log line, metric, Spark job description or
  * accumulator on the data path never contains a value computed from private data. PrivSpark's own
- * code on that path logs and throws only public values, and drops bad rows by a per-row rule
- * rather than failing on them. What remains — an executor lost, an upstream transformation of the
- * caller's failing on some row, a mechanism refusing a value — may carry a message that quotes the
- * data; this wrapper rethrows any {@link Exception} as {@link FailedAfterChargeException}, which
- * keeps the types and stack traces and drops every message. ({@link Error}s, such as {@code
+ * code on that path logs and throws only public values, and drops bad rows by a per-row rule rather
+ * than failing on them. What remains — an executor lost, an upstream transformation of the caller's
+ * failing on some row, a mechanism refusing a value — may carry a message that quotes the data;
+ * this wrapper rethrows any {@link Exception} as {@link FailedAfterChargeException}, which keeps
+ * the types and stack traces and drops every message. ({@link Error}s, such as {@code
  * OutOfMemoryError}, pass unchanged.) Spark's own logs on the driver and executors still record
  * task failures with their messages; keep them as private as the data.
  *

@@ -38,25 +38,25 @@ import org.slf4j.LoggerFactory;
  * included unit, each row's gradient g = ℓ'(w·x + b, y)·(x, 1) is clipped to L2 norm ≤ C, and the
  * unit contributes the mean of its clipped gradients ({@link UnitGradient#MEAN}, the default) or
  * their sum clipped to C again ({@link UnitGradient#SUM}; {@link #addUnitGradient}): either way one
- * unit moves the step's sum by at most C, however many rows it has. (3) The
- * units' contributions are summed by one {@code treeAggregate} over the cached data, with the
- * weights broadcast. (4) On the driver, {@link GaussianMechanism} adds noise of standard deviation
- * ≥ z·C to every coordinate of the sum (L2 sensitivity C under adding or removing one unit). (5)
- * The noisy sum is divided by the expected batch size q·N (N the number of units: public, or a DP
- * count released before the first step; never the exact count) and the step w ← w − η(ĝ + λw) is
- * taken on the driver (regularisation is data-independent; the intercept is not regularised). The
- * learning rate η is constant.
+ * unit moves the step's sum by at most C, however many rows it has. (3) The units' contributions
+ * are summed by one {@code treeAggregate} over the cached data, with the weights broadcast. (4) On
+ * the driver, {@link GaussianMechanism} adds noise of standard deviation ≥ z·C to every coordinate
+ * of the sum (L2 sensitivity C under adding or removing one unit). (5) The noisy sum is divided by
+ * the expected batch size q·N (N the number of units: public, or a DP count released before the
+ * first step; never the exact count) and the step w ← w − η(ĝ + λw) is taken on the driver
+ * (regularisation is data-independent; the intercept is not regularised). The learning rate η is
+ * constant.
  *
  * <p><b>Keys.</b> All randomness of a run comes from its {@link ReleaseKey} (the fit's release
  * secret bound to the id its charge was recorded under): the noise cells directly, on the driver;
- * the sampling stream through a secret derived from it ({@code derive("dpsgd-sampling")}), which
- * is sent to the executors inside the task closure.
+ * the sampling stream through a secret derived from it ({@code derive("dpsgd-sampling")}), which is
+ * sent to the executors inside the task closure.
  *
  * <p><b>Sampling stream.</b> Unit j of partition p at step t uses the j-th trial of the keyed
  * stream of cell {@code "dpsgd-sample|t|p"} under the sampling secret. Each trial reads fresh bits
- * of the stream, so the trials are independent Bernoulli(q) for any unit order that does not
- * depend on the secret, which is exactly Poisson sampling at rate q. A keyed stream per unit gives
- * the same distribution but costs about 8 µs per unit and step to key (HMAC + SHA-256 + AES key
+ * of the stream, so the trials are independent Bernoulli(q) for any unit order that does not depend
+ * on the secret, which is exactly Poisson sampling at rate q. A keyed stream per unit gives the
+ * same distribution but costs about 8 µs per unit and step to key (HMAC + SHA-256 + AES key
  * schedule), against about 9 ns per trial on a partition's stream. Which units were sampled is
  * never released (only the noisy sum is), so a task retry that meets a reordered partition draws a
  * new, equally valid Poisson sample and nothing is released twice.
@@ -97,7 +97,11 @@ final class DpSgd {
     private static final long serialVersionUID = 1L;
     final double label;
     final Vector features;
-    /** ‖x‖, computed without underflow or overflow ({@link #norm(double[])}); NaN if x is not finite. */
+
+    /**
+     * ‖x‖, computed without underflow or overflow ({@link #norm(double[])}); NaN if x is not
+     * finite.
+     */
     final double norm;
 
     Example(double label, Vector features) {
@@ -165,14 +169,22 @@ final class DpSgd {
    * Adds one unit's contribution to {@code acc}, of L2 norm ≤ clipNorm whatever the number of rows.
    * Each row's gradient is clipped to {@code clipNorm}; then, by {@code mode}, {@link
    * UnitGradient#MEAN}: the clipped gradients are averaged (a mean of vectors of norm ≤ C has norm
-   * ≤ C by the triangle inequality, so no second clip is needed); {@link UnitGradient#SUM}: they are
-   * summed and the sum is clipped to {@code clipNorm} (per-unit clipping). A one-row unit adds its
-   * clipped gradient directly in both modes (the mean of one vector is itself, and clipping it
+   * ≤ C by the triangle inequality, so no second clip is needed); {@link UnitGradient#SUM}: they
+   * are summed and the sum is clipped to {@code clipNorm} (per-unit clipping). A one-row unit adds
+   * its clipped gradient directly in both modes (the mean of one vector is itself, and clipping it
    * again would change nothing), so row-level mode costs what it did. {@code scratch} (length of
    * acc) is working space for units of several rows. Returns the contribution's norm.
    */
-  static double addUnitGradient(double[] w, int d, boolean intercept, Example[] unit, Loss loss,
-      double clipNorm, UnitGradient mode, double[] acc, double[] scratch) {
+  static double addUnitGradient(
+      double[] w,
+      int d,
+      boolean intercept,
+      Example[] unit,
+      Loss loss,
+      double clipNorm,
+      UnitGradient mode,
+      double[] acc,
+      double[] scratch) {
     if (unit.length == 1) {
       return addClippedGradient(w, d, intercept, unit[0], loss, clipNorm, acc);
     }
@@ -182,10 +194,11 @@ final class DpSgd {
     }
     double norm = norm(scratch);
     double bound = clipTarget(clipNorm);
-    double scale = switch (mode) {
-      case MEAN -> 1.0 / unit.length;
-      case SUM -> norm > bound ? bound / norm : 1.0;
-    };
+    double scale =
+        switch (mode) {
+          case MEAN -> 1.0 / unit.length;
+          case SUM -> norm > bound ? bound / norm : 1.0;
+        };
     // Summing and dividing in floating point can leave the contribution a few ulps above the
     // bound; one more scaling, against the norm of what is actually added, takes it back below.
     double added = norm * scale;
@@ -202,14 +215,16 @@ final class DpSgd {
   /**
    * The norm clipping aims at: C less a relative margin of 2^-30, so that a contribution whose
    * computed norm is at most this has a true norm at most C. The computed norm of a vector of
-   * dimension n errs by at most about n·2^-53 relatively, well inside the margin for any
-   * dimension below 2^23; the sensitivity the noise is charged for stays C (docs/ML.md).
+   * dimension n errs by at most about n·2^-53 relatively, well inside the margin for any dimension
+   * below 2^23; the sensitivity the noise is charged for stays C (docs/ML.md).
    */
   static double clipTarget(double clipNorm) {
     return clipNorm * (1 - 0x1p-30);
   }
 
-  /** The keyed-stream cell of step {@code step}'s sampling trials in partition {@code partition}. */
+  /**
+   * The keyed-stream cell of step {@code step}'s sampling trials in partition {@code partition}.
+   */
   static String sampleCell(long step, int partition) {
     return "dpsgd-sample|" + step + "|" + partition;
   }
@@ -225,16 +240,21 @@ final class DpSgd {
    * UnitGradient} mode).
    */
   static GaussianMechanism stepMechanism(DpSgdPlan plan) {
-    return GaussianMechanism.builder().sigma(plan.noiseStd()).l2Sensitivity(plan.clipNorm()).build();
+    return GaussianMechanism.builder()
+        .sigma(plan.noiseStd())
+        .l2Sensitivity(plan.clipNorm())
+        .build();
   }
 
   /** Step {@code step}'s noisy sum, drawn once from the keyed stream of its noise cell. */
-  static NoisyVector noisySum(GaussianMechanism mechanism, double[] sum, Secret noiseSecret, long step) {
+  static NoisyVector noisySum(
+      GaussianMechanism mechanism, double[] sum, Secret noiseSecret, long step) {
     return mechanism.release(sum, KeyedStreamSource.forCell(noiseSecret, noiseCell(step)));
   }
 
   /** Step {@code step}'s noisy sum under the run's release key. */
-  static NoisyVector noisySum(GaussianMechanism mechanism, double[] sum, ReleaseKey key, long step) {
+  static NoisyVector noisySum(
+      GaussianMechanism mechanism, double[] sum, ReleaseKey key, long step) {
     return mechanism.release(sum, KeyedStreamSource.forCell(key, noiseCell(step)));
   }
 
@@ -258,12 +278,14 @@ final class DpSgd {
 
   /**
    * The N of a run whose unit count is private: the cached units counted, noised once by {@link
-   * #countMechanism} from the run's key, rounded and raised to at least 1 (post-processing, so
-   * that q·N is a valid divisor). The exact count never leaves this method.
+   * #countMechanism} from the run's key, rounded and raised to at least 1 (post-processing, so that
+   * q·N is a valid divisor). The exact count never leaves this method.
    */
   static long noisyCount(JavaRDD<Example[]> units, double noiseStd, ReleaseKey key) {
-    double noisy = countMechanism(noiseStd)
-        .release((double) units.count(), KeyedStreamSource.forCell(key, COUNT_CELL)).value();
+    double noisy =
+        countMechanism(noiseStd)
+            .release((double) units.count(), KeyedStreamSource.forCell(key, COUNT_CELL))
+            .value();
     return Math.max(1, Math.round(noisy));
   }
 
@@ -280,8 +302,15 @@ final class DpSgd {
    * q·N): the public N or the noisy count, never the exact count.
    */
   record Settings(
-      DpSgdPlan plan, Loss loss, UnitGradient unitGradient, boolean fitIntercept,
-      double learningRate, double regParam, long numUnits, int numFeatures, String stageName) {}
+      DpSgdPlan plan,
+      Loss loss,
+      UnitGradient unitGradient,
+      boolean fitIntercept,
+      double learningRate,
+      double regParam,
+      long numUnits,
+      int numFeatures,
+      String stageName) {}
 
   /**
    * Runs {@code plan.steps()} DP-SGD steps over {@code data} (one array of rows per unit), which
@@ -309,9 +338,11 @@ final class DpSgd {
     int epochSteps = 0;
     try {
       for (long step = 0; step < plan.steps(); step++) {
-        jsc.setJobDescription(String.format(Locale.ROOT, "%s: DP-SGD step %d/%d",
-            s.stageName(), step + 1, plan.steps()));
-        double[] sum = stepSum(data, w, d, intercept, loss, s.unitGradient(), q, c, sampleKey, step);
+        jsc.setJobDescription(
+            String.format(
+                Locale.ROOT, "%s: DP-SGD step %d/%d", s.stageName(), step + 1, plan.steps()));
+        double[] sum =
+            stepSum(data, w, d, intercept, loss, s.unitGradient(), q, c, sampleKey, step);
         NoisyVector noisy = noisySum(mechanism, sum, key, step);
         noiseStd = noisy.noiseStd();
         double[] g = noisy.values();
@@ -328,11 +359,20 @@ final class DpSgd {
         boolean epochEnd = (step + 1) % plan.stepsPerEpoch() == 0 || step + 1 == plan.steps();
         if (epochEnd) {
           long epoch = (step + 1 + plan.stepsPerEpoch() - 1) / plan.stepsPerEpoch();
-          LOG.info(String.format(Locale.ROOT,
-              "%s: DP-SGD epoch %d/%d (step %d/%d): mean noisy-gradient norm %.5g, weight norm %.5g,"
-                  + " epsilon spent so far %.4f at delta %.3g",
-              s.stageName(), epoch, plan.epochs(), step + 1, plan.steps(),
-              epochNoisyNormSum / epochSteps, norm(w), spent.after(step + 1), plan.delta()));
+          LOG.info(
+              String.format(
+                  Locale.ROOT,
+                  "%s: DP-SGD epoch %d/%d (step %d/%d): mean noisy-gradient norm %.5g, weight norm"
+                      + " %.5g, epsilon spent so far %.4f at delta %.3g",
+                  s.stageName(),
+                  epoch,
+                  plan.epochs(),
+                  step + 1,
+                  plan.steps(),
+                  epochNoisyNormSum / epochSteps,
+                  norm(w),
+                  spent.after(step + 1),
+                  plan.delta()));
           epochNoisyNormSum = 0;
           epochSteps = 0;
         }
@@ -346,12 +386,21 @@ final class DpSgd {
   }
 
   /**
-   * Step {@code step}'s exact sum of the units' contributions ({@link #addUnitGradient} in
-   * {@code mode}) at weights {@code w} (before noise): every unit sampled with probability q on the step's keyed streams under {@code
-   * sampleKey}, one Spark job.
+   * Step {@code step}'s exact sum of the units' contributions ({@link #addUnitGradient} in {@code
+   * mode}) at weights {@code w} (before noise): every unit sampled with probability q on the step's
+   * keyed streams under {@code sampleKey}, one Spark job.
    */
-  static double[] stepSum(JavaRDD<Example[]> data, double[] w, int d, boolean intercept, Loss loss,
-      UnitGradient mode, double q, double c, byte[] sampleKey, long step) {
+  static double[] stepSum(
+      JavaRDD<Example[]> data,
+      double[] w,
+      int d,
+      boolean intercept,
+      Loss loss,
+      UnitGradient mode,
+      double q,
+      double c,
+      byte[] sampleKey,
+      long step) {
     int dim = w.length;
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(data.context());
     Broadcast<double[]> weights = jsc.broadcast(w.clone());
@@ -379,11 +428,11 @@ final class DpSgd {
   }
 
   /**
-   * ε at the plan's δ after k steps, from the RDP curve of one step computed once: k steps' curve is
-   * that curve times k, rounded up per order exactly as {@link SampledGaussianEvent#rdp} rounds (plus
-   * the count's curve when N is counted, as {@code ComposedEvent} adds it), so {@code after(k)}
-   * equals {@code plan.epsilonAfter(k)} at a fraction of the cost (the per-order RDP of the
-   * subsampled Gaussian is the expensive part).
+   * ε at the plan's δ after k steps, from the RDP curve of one step computed once: k steps' curve
+   * is that curve times k, rounded up per order exactly as {@link SampledGaussianEvent#rdp} rounds
+   * (plus the count's curve when N is counted, as {@code ComposedEvent} adds it), so {@code
+   * after(k)} equals {@code plan.epsilonAfter(k)} at a fraction of the cost (the per-order RDP of
+   * the subsampled Gaussian is the expensive part).
    */
   static final class EpsilonTracker {
     private final SampledGaussianEvent oneStep;
@@ -394,8 +443,10 @@ final class DpSgd {
     EpsilonTracker(DpSgdPlan plan) {
       oneStep = new SampledGaussianEvent(plan.sampleRate(), plan.noiseMultiplier(), 1);
       stepCurve = oneStep.curve(plan.grid());
-      countCurve = plan.countsUnits()
-          ? countMechanism(plan.numUnitsNoiseStd()).event().curve(plan.grid()) : null;
+      countCurve =
+          plan.countsUnits()
+              ? countMechanism(plan.numUnitsNoiseStd()).event().curve(plan.grid())
+              : null;
       delta = plan.delta();
     }
 
@@ -403,8 +454,12 @@ final class DpSgd {
       if (steps == 0 && countCurve == null) {
         return 0;
       }
-      RdpCurve curve = steps == 0 ? countCurve
-          : countCurve == null ? stepCurve.times(steps) : countCurve.plus(stepCurve.times(steps));
+      RdpCurve curve =
+          steps == 0
+              ? countCurve
+              : countCurve == null
+                  ? stepCurve.times(steps)
+                  : countCurve.plus(stepCurve.times(steps));
       // Gaussian noise (both the steps and the count) has no pure-DP bound (pureEpsilon is +∞)
       // and no additive δ.
       return RdpConversion.epsilon(curve, oneStep.additiveDelta(), oneStep.pureEpsilon(), delta)

@@ -4,7 +4,6 @@ import static org.apache.spark.sql.functions.col;
 
 import java.util.Locale;
 import org.apache.spark.api.java.JavaRDD;
-import org.apache.spark.ml.Estimator;
 import org.apache.spark.ml.attribute.AttributeGroup;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.linalg.VectorUDT;
@@ -14,7 +13,6 @@ import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.LongParam;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
-import org.apache.spark.ml.util.DefaultParamsWritable;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.BooleanType;
@@ -24,13 +22,13 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
 import org.privspark.core.accounting.Calibration;
+import org.privspark.core.accounting.Charge;
 import org.privspark.core.accounting.ComposedEvent;
 import org.privspark.core.accounting.OrderGrid;
 import org.privspark.core.accounting.PrivacyBudget;
 import org.privspark.core.accounting.PrivacyEvent;
 import org.privspark.core.accounting.RdpAccountant;
 import org.privspark.core.accounting.SampledGaussianEvent;
-import org.privspark.core.accounting.Charge;
 import org.privspark.core.accounting.UnitClaim;
 import org.privspark.core.noise.ReleaseKey;
 import org.privspark.core.noise.Secret;
@@ -61,33 +59,33 @@ import org.slf4j.LoggerFactory;
  * #plan()}): a failure here reads no data and spends nothing. (2) The run's whole cost, {@code new
  * SampledGaussianEvent(q, z, steps)} (composed with the count's event when N is a DP count), is
  * charged to the budget with the unit claim, under a fresh release id; a refusal ({@link
- * org.privspark.core.accounting.BudgetExhaustedException}) reads no data and changes nothing.
- * (3) Only then is the data read: the rows are bounded and grouped by unit once and cached (and
- * the units counted, the count noised, when N is a DP count), then one {@code treeAggregate} runs
- * per step. Nothing after the charge fails on the data's content, and no failure after it carries
- * a message that could quote the data ({@link DataPhase}). All randomness (bounding, sampling,
- * noise) comes from the release key bound to the charge.
+ * org.privspark.core.accounting.BudgetExhaustedException}) reads no data and changes nothing. (3)
+ * Only then is the data read: the rows are bounded and grouped by unit once and cached (and the
+ * units counted, the count noised, when N is a DP count), then one {@code treeAggregate} runs per
+ * step. Nothing after the charge fails on the data's content, and no failure after it carries a
+ * message that could quote the data ({@link DataPhase}). All randomness (bounding, sampling, noise)
+ * comes from the release key bound to the charge.
  *
  * <p><b>Per-row rule.</b> A row whose features are null or not of the public dimension d, or whose
  * label is null, NaN, infinite or outside the loss's domain ({0, 1} for logistic regression), is
  * dropped before training, and so is a row whose unit is null; each row is kept or dropped on its
  * own content alone, so adding or removing one unit adds or removes only that unit's kept rows, and
- * the run's cost is unchanged. d is public and known before the charge: {@link #numFeatures()}, or the vector size in
- * the features column's ML attribute metadata (which {@code PublicFeatureEncoder} writes).
+ * the run's cost is unchanged. d is public and known before the charge: {@link #numFeatures()}, or
+ * the vector size in the features column's ML attribute metadata (which {@code
+ * PublicFeatureEncoder} writes).
  *
  * <p><b>Budget.</b> The {@link PrivacyBudget} is not a Spark param (it is live state, not a
- * setting): set it with {@link #setBudget} before {@code fit}, also on an estimator inside a
- * {@code Pipeline}. {@link #copy} keeps it, so {@code Pipeline.fit} and param-map fits charge the
- * same budget. It is not saved: an estimator read back from disk has none and refuses to fit until
- * one is set.
+ * setting): set it with {@link #setBudget} before {@code fit}, also on an estimator inside a {@code
+ * Pipeline}. {@link #copy} keeps it, so {@code Pipeline.fit} and param-map fits charge the same
+ * budget. It is not saved: an estimator read back from disk has none and refuses to fit until one
+ * is set.
  *
  * <p><b>N, the number of units.</b> Under adding or removing one unit, N is private. It is either
  * public, given as {@link #numUnits()} (as Opacus and TensorFlow Privacy take the row count), or a
  * DP count of the units ({@link #numUnitsNoiseStd()}), whose Gaussian event is composed into the
  * one event charged before any data is read; the noisy count is released first and used as N. The
  * exact count is never used, stored or logged, and q never depends on it. {@code fit} refuses,
- * before the charge, when neither is set. In row-level mode a unit is a row, so N is the row
- * count.
+ * before the charge, when neither is set. In row-level mode a unit is a row, so N is the row count.
  *
  * <p><b>Public quantities.</b> The feature dimension d and the label domain are treated as public,
  * and so is N when given; see {@code docs/ML.md}.
@@ -98,7 +96,6 @@ public abstract class DpSgdEstimator<M extends DpSgdModel<M>, S extends DpSgdEst
     extends PrivateEstimator<M, S> {
   private static final long serialVersionUID = 1L;
   private static final Logger LOG = LoggerFactory.getLogger(DpSgdEstimator.class);
-
 
   private final Param<String> featuresCol;
   private final Param<String> labelCol;
@@ -125,49 +122,102 @@ public abstract class DpSgdEstimator<M extends DpSgdModel<M>, S extends DpSgdEst
    */
   protected DpSgdEstimator(String uid) {
     super(uid);
-    featuresCol = new Param<>(uid, "featuresCol", "features column name (vectors)",
-        ParamChecks.columnName("featuresCol"));
-    labelCol = new Param<>(uid, "labelCol", "label column name", ParamChecks.columnName("labelCol"));
-    predictionCol = new Param<>(uid, "predictionCol", "prediction column name",
-        ParamChecks.columnName("predictionCol"));
-    epochs = new IntParam(uid, "epochs", "number of epochs (passes of 1/q steps), >= 1",
-        ParamChecks.atLeastOne("epochs"));
-    sampleRate = new DoubleParam(uid, "sampleRate",
-        "Poisson sampling rate q per step, in (0, 1]; set this or expectedBatchSize",
-        ParamChecks.inLeftOpen("sampleRate", 0, 1));
-    expectedBatchSize = new DoubleParam(uid, "expectedBatchSize",
-        "expected units per step q*N, finite and > 0 (needs numUnits); set this or sampleRate",
-        ParamChecks.positiveFinite("expectedBatchSize"));
+    featuresCol =
+        new Param<>(
+            uid,
+            "featuresCol",
+            "features column name (vectors)",
+            ParamChecks.columnName("featuresCol"));
+    labelCol =
+        new Param<>(uid, "labelCol", "label column name", ParamChecks.columnName("labelCol"));
+    predictionCol =
+        new Param<>(
+            uid,
+            "predictionCol",
+            "prediction column name",
+            ParamChecks.columnName("predictionCol"));
+    epochs =
+        new IntParam(
+            uid,
+            "epochs",
+            "number of epochs (passes of 1/q steps), >= 1",
+            ParamChecks.atLeastOne("epochs"));
+    sampleRate =
+        new DoubleParam(
+            uid,
+            "sampleRate",
+            "Poisson sampling rate q per step, in (0, 1]; set this or expectedBatchSize",
+            ParamChecks.inLeftOpen("sampleRate", 0, 1));
+    expectedBatchSize =
+        new DoubleParam(
+            uid,
+            "expectedBatchSize",
+            "expected units per step q*N, finite and > 0 (needs numUnits); set this or sampleRate",
+            ParamChecks.positiveFinite("expectedBatchSize"));
     unitGradient = UnitGradient.declare(this);
-    numUnits = new LongParam(uid, "numUnits",
-        "the public number of privacy units N in the training data (rows, with rowIsUnit), >= 1;"
-            + " set this or numUnitsNoiseStd",
-        ParamChecks.atLeastOne("numUnits"));
-    numUnitsNoiseStd = new DoubleParam(uid, "numUnitsNoiseStd",
-        "sigma of the Gaussian noise on a DP count of the units, used as N, in [1, 524288];"
-            + " set this or numUnits (its cost is composed into the run's event)",
-        ParamChecks.inClosed("numUnitsNoiseStd", 1, MAX_COUNT_NOISE_STD));
-    numFeatures = new IntParam(uid, "numFeatures",
-        "the public feature dimension d, >= 1; unset: the vector size in featuresCol's metadata",
-        ParamChecks.atLeastOne("numFeatures"));
-    clipNorm = new DoubleParam(uid, "clipNorm",
-        "L2 bound C of each row's gradient and of each unit's contribution, in [2^-500, 2^500]",
-        ParamChecks.inClosed("clipNorm", MIN_CLIP_NORM, MAX_CLIP_NORM,
-            "[2^-500, 2^500] (about 3.1e-151 to 3.3e150)"));
-    learningRate = new DoubleParam(uid, "learningRate", "constant step size, finite and > 0",
-        ParamChecks.positiveFinite("learningRate"));
-    regParam = new DoubleParam(uid, "regParam",
-        "L2 regularisation strength (intercept excluded), finite and >= 0",
-        ParamChecks.nonNegativeFinite("regParam"));
+    numUnits =
+        new LongParam(
+            uid,
+            "numUnits",
+            "the public number of privacy units N in the training data (rows, with rowIsUnit), >="
+                + " 1; set this or numUnitsNoiseStd",
+            ParamChecks.atLeastOne("numUnits"));
+    numUnitsNoiseStd =
+        new DoubleParam(
+            uid,
+            "numUnitsNoiseStd",
+            "sigma of the Gaussian noise on a DP count of the units, used as N, in [1, 524288];"
+                + " set this or numUnits (its cost is composed into the run's event)",
+            ParamChecks.inClosed("numUnitsNoiseStd", 1, MAX_COUNT_NOISE_STD));
+    numFeatures =
+        new IntParam(
+            uid,
+            "numFeatures",
+            "the public feature dimension d, >= 1; unset: the vector size in featuresCol's"
+                + " metadata",
+            ParamChecks.atLeastOne("numFeatures"));
+    clipNorm =
+        new DoubleParam(
+            uid,
+            "clipNorm",
+            "L2 bound C of each row's gradient and of each unit's contribution, in [2^-500, 2^500]",
+            ParamChecks.inClosed(
+                "clipNorm",
+                MIN_CLIP_NORM,
+                MAX_CLIP_NORM,
+                "[2^-500, 2^500] (about 3.1e-151 to 3.3e150)"));
+    learningRate =
+        new DoubleParam(
+            uid,
+            "learningRate",
+            "constant step size, finite and > 0",
+            ParamChecks.positiveFinite("learningRate"));
+    regParam =
+        new DoubleParam(
+            uid,
+            "regParam",
+            "L2 regularisation strength (intercept excluded), finite and >= 0",
+            ParamChecks.nonNegativeFinite("regParam"));
     fitIntercept = new BooleanParam(uid, "fitIntercept", "whether to fit an intercept");
-    noiseMultiplier = new DoubleParam(uid, "noiseMultiplier",
-        "noise multiplier z = sigma / clipNorm, finite and > 0; set this or targetEpsilon with targetDelta",
-        ParamChecks.positiveFinite("noiseMultiplier"));
-    targetEpsilon = new DoubleParam(uid, "targetEpsilon",
-        "epsilon the run may cost, finite and > 0 (with targetDelta); z is calibrated to it",
-        ParamChecks.positiveFinite("targetEpsilon"));
-    targetDelta = new DoubleParam(uid, "targetDelta", "delta of targetEpsilon, in (0, 1)",
-        ParamChecks.inOpen("targetDelta", 0, 1));
+    noiseMultiplier =
+        new DoubleParam(
+            uid,
+            "noiseMultiplier",
+            "noise multiplier z = sigma / clipNorm, finite and > 0; set this or targetEpsilon with"
+                + " targetDelta",
+            ParamChecks.positiveFinite("noiseMultiplier"));
+    targetEpsilon =
+        new DoubleParam(
+            uid,
+            "targetEpsilon",
+            "epsilon the run may cost, finite and > 0 (with targetDelta); z is calibrated to it",
+            ParamChecks.positiveFinite("targetEpsilon"));
+    targetDelta =
+        new DoubleParam(
+            uid,
+            "targetDelta",
+            "delta of targetEpsilon, in (0, 1)",
+            ParamChecks.inOpen("targetDelta", 0, 1));
     setDefault(featuresCol, "features");
     setDefault(labelCol, "label");
     setDefault(predictionCol, "prediction");
@@ -236,10 +286,10 @@ public abstract class DpSgdEstimator<M extends DpSgdModel<M>, S extends DpSgdEst
 
   /**
    * How a unit's clipped row gradients form its contribution to a step ({@link UnitGradient}):
-   * {@code "mean"} (default), their mean, of norm &le; C with no second clip, so every unit
-   * weighs the same however many rows it kept and C and η need no retuning with k; or {@code
-   * "sum"}, their sum clipped to C. The sensitivity is C in both, so the noise and the cost are
-   * the same; one-row units (row-level mode) are treated alike by both.
+   * {@code "mean"} (default), their mean, of norm &le; C with no second clip, so every unit weighs
+   * the same however many rows it kept and C and η need no retuning with k; or {@code "sum"}, their
+   * sum clipped to C. The sensitivity is C in both, so the noise and the cost are the same; one-row
+   * units (row-level mode) are treated alike by both.
    *
    * @return the param, for param maps and {@code getOrDefault}
    */
@@ -258,8 +308,8 @@ public abstract class DpSgdEstimator<M extends DpSgdModel<M>, S extends DpSgdEst
 
   /**
    * The public number of units N &ge; 1 (of rows, with {@code rowIsUnit}): it sets q = B/N with
-   * {@link #expectedBatchSize()} and the divisor q·N of every step, and is not protected. Set it
-   * or {@link #numUnitsNoiseStd()}.
+   * {@link #expectedBatchSize()} and the divisor q·N of every step, and is not protected. Set it or
+   * {@link #numUnitsNoiseStd()}.
    *
    * @return the param, for param maps and {@code getOrDefault}
    */
@@ -269,10 +319,10 @@ public abstract class DpSgdEstimator<M extends DpSgdModel<M>, S extends DpSgdEst
 
   /**
    * σ in [1, 2^19] of the Gaussian noise on a DP count of the units (L2 sensitivity 1), for when N
-   * is not public: the count is released before the first step and, rounded and at least 1, used
-   * as N. Its event is composed into the run's event (one charge, one ledger entry, before any
-   * data is read), and a {@code targetEpsilon} covers both. Set it or {@link #numUnits()}; it
-   * cannot serve {@link #expectedBatchSize()}, since q must be known before the charge.
+   * is not public: the count is released before the first step and, rounded and at least 1, used as
+   * N. Its event is composed into the run's event (one charge, one ledger entry, before any data is
+   * read), and a {@code targetEpsilon} covers both. Set it or {@link #numUnits()}; it cannot serve
+   * {@link #expectedBatchSize()}, since q must be known before the charge.
    *
    * @return the param, for param maps and {@code getOrDefault}
    */
@@ -327,7 +377,8 @@ public abstract class DpSgdEstimator<M extends DpSgdModel<M>, S extends DpSgdEst
   }
 
   /**
-   * Noise multiplier z = σ/C &gt; 0; set it, or {@link #targetEpsilon()} and {@link #targetDelta()}.
+   * Noise multiplier z = σ/C &gt; 0; set it, or {@link #targetEpsilon()} and {@link
+   * #targetDelta()}.
    *
    * @return the param, for param maps and {@code getOrDefault}
    */
@@ -336,7 +387,8 @@ public abstract class DpSgdEstimator<M extends DpSgdModel<M>, S extends DpSgdEst
   }
 
   /**
-   * Target ε &gt; 0 of the whole run; z is the smallest that meets it (with {@link #targetDelta()}).
+   * Target ε &gt; 0 of the whole run; z is the smallest that meets it (with {@link
+   * #targetDelta()}).
    *
    * @return the param, for param maps and {@code getOrDefault}
    */
@@ -578,10 +630,10 @@ public abstract class DpSgdEstimator<M extends DpSgdModel<M>, S extends DpSgdEst
   }
 
   /**
-   * Validates the params against each other and plans the run, without reading data or spending:
-   * q, the number of steps, where N comes from (public, or a DP count) and z (given, or the
-   * smallest that meets (targetEpsilon, targetDelta) for the whole run, count included, on the
-   * budget's order grid). The step mechanism is built here, so a z it refuses spends nothing.
+   * Validates the params against each other and plans the run, without reading data or spending: q,
+   * the number of steps, where N comes from (public, or a DP count) and z (given, or the smallest
+   * that meets (targetEpsilon, targetDelta) for the whole run, count included, on the budget's
+   * order grid). The step mechanism is built here, so a z it refuses spends nothing.
    *
    * @return the plan: what the run will do and cost
    * @throws IllegalArgumentException naming the missing or conflicting params and how to fix them
@@ -591,43 +643,50 @@ public abstract class DpSgdEstimator<M extends DpSgdModel<M>, S extends DpSgdEst
     requireBudget();
     double q;
     if (isSet(sampleRate) == isSet(expectedBatchSize)) {
-      throw new IllegalArgumentException("sampleRate or expectedBatchSize must be set, not both"
-          + (isSet(sampleRate) ? " (clear one of them)" : "; got neither"));
+      throw new IllegalArgumentException(
+          "sampleRate or expectedBatchSize must be set, not both"
+              + (isSet(sampleRate) ? " (clear one of them)" : "; got neither"));
     }
     boolean publicN = isSet(numUnits);
     if (isSet(sampleRate)) {
       q = dbl(sampleRate);
     } else {
       if (!publicN) {
-        throw new IllegalArgumentException("expectedBatchSize needs numUnits (the public number "
-            + "of units N), so that q = expectedBatchSize / N is known before the budget is charged;"
-            + " set numUnits, or set sampleRate instead");
+        throw new IllegalArgumentException(
+            "expectedBatchSize needs numUnits (the public number of units N), so that q ="
+                + " expectedBatchSize / N is known before the budget is charged; set numUnits, or"
+                + " set sampleRate instead");
       }
       double b = dbl(expectedBatchSize);
       long n = lng(numUnits);
       if (b > n) {
-        throw new IllegalArgumentException("expectedBatchSize must be <= numUnits (" + n
-            + "); got " + b);
+        throw new IllegalArgumentException(
+            "expectedBatchSize must be <= numUnits (" + n + "); got " + b);
       }
       q = b / n;
     }
     if (publicN == isSet(numUnitsNoiseStd)) {
-      throw new IllegalArgumentException(publicN
-          ? "numUnits or numUnitsNoiseStd must be set, not both (clear one of them)"
-          : "numUnits (the public number of units N; rows, with rowIsUnit) or numUnitsNoiseStd (to"
-              + " charge a DP count of the units and use it as N) must be set; got neither");
+      throw new IllegalArgumentException(
+          publicN
+              ? "numUnits or numUnitsNoiseStd must be set, not both (clear one of them)"
+              : "numUnits (the public number of units N; rows, with rowIsUnit) or numUnitsNoiseStd"
+                  + " (to charge a DP count of the units and use it as N) must be set; got"
+                  + " neither");
     }
     long n = publicN ? lng(numUnits) : 0;
     double countStd = publicN ? 0 : dbl(numUnitsNoiseStd);
     boolean hasZ = isSet(noiseMultiplier);
     boolean hasTarget = isSet(targetEpsilon) || isSet(targetDelta);
     if (hasZ == hasTarget) {
-      throw new IllegalArgumentException("noiseMultiplier, or targetEpsilon with targetDelta, must "
-          + "be set" + (hasZ ? ", not both (clear one of them)" : "; got neither"));
+      throw new IllegalArgumentException(
+          "noiseMultiplier, or targetEpsilon with targetDelta, must "
+              + "be set"
+              + (hasZ ? ", not both (clear one of them)" : "; got neither"));
     }
     if (hasTarget && !(isSet(targetEpsilon) && isSet(targetDelta))) {
-      throw new IllegalArgumentException("targetEpsilon and targetDelta must be set together; got "
-          + (isSet(targetEpsilon) ? "targetEpsilon only" : "targetDelta only"));
+      throw new IllegalArgumentException(
+          "targetEpsilon and targetDelta must be set together; got "
+              + (isSet(targetEpsilon) ? "targetEpsilon only" : "targetDelta only"));
     }
     int e = (int) $(epochs);
     long perEpoch = Math.max(1, (long) Math.floor(1 / q));
@@ -639,20 +698,24 @@ public abstract class DpSgdEstimator<M extends DpSgdModel<M>, S extends DpSgdEst
       z = dbl(noiseMultiplier);
       delta = getBudget().delta();
       if (!(delta > 0)) {
-        throw new IllegalArgumentException("the budget's delta must be > 0 for DP-SGD (Gaussian "
-            + "noise has no pure-DP bound); got " + delta);
+        throw new IllegalArgumentException(
+            "the budget's delta must be > 0 for DP-SGD (Gaussian "
+                + "noise has no pure-DP bound); got "
+                + delta);
       }
     } else {
       delta = dbl(targetDelta);
       z = calibrate(q, steps, dbl(targetEpsilon), delta, grid, countStd);
     }
-    DpSgdPlan plan = new DpSgdPlan(q, z, dbl(clipNorm), e, perEpoch, steps, delta, grid, n, countStd);
+    DpSgdPlan plan =
+        new DpSgdPlan(q, z, dbl(clipNorm), e, perEpoch, steps, delta, grid, n, countStd);
     try {
       // Built here, before the charge, so that a z the mechanism refuses spends nothing.
       DpSgd.stepMechanism(plan);
     } catch (IllegalArgumentException ex) {
-      throw new IllegalArgumentException("noiseMultiplier must be in the Gaussian mechanism's range"
-          + " [2^-26, 2^19]; got " + z, ex);
+      throw new IllegalArgumentException(
+          "noiseMultiplier must be in the Gaussian mechanism's range" + " [2^-26, 2^19]; got " + z,
+          ex);
     }
     return plan;
   }
@@ -668,14 +731,28 @@ public abstract class DpSgdEstimator<M extends DpSgdModel<M>, S extends DpSgdEst
         return Calibration.dpSgdNoiseMultiplier(q, steps, epsilon, delta, grid);
       }
       PrivacyEvent count = DpSgd.countMechanism(countStd).event();
-      return Calibration.smallestSatisfying(z -> RdpAccountant.epsilonOf(
-          ComposedEvent.of(count, new SampledGaussianEvent(q, z, steps)), delta, grid).epsilon()
-          <= epsilon, 1.0);
+      return Calibration.smallestSatisfying(
+          z ->
+              RdpAccountant.epsilonOf(
+                          ComposedEvent.of(count, new SampledGaussianEvent(q, z, steps)),
+                          delta,
+                          grid)
+                      .epsilon()
+                  <= epsilon,
+          1.0);
     } catch (ArithmeticException ex) {
-      throw new IllegalArgumentException("targetEpsilon must be reachable at targetDelta " + delta
-          + " with q " + q + " and " + steps + " steps"
-          + (countStd == 0 ? "" : " after the count at numUnitsNoiseStd " + countStd)
-          + " on the budget's order grid; got " + epsilon, ex);
+      throw new IllegalArgumentException(
+          "targetEpsilon must be reachable at targetDelta "
+              + delta
+              + " with q "
+              + q
+              + " and "
+              + steps
+              + " steps"
+              + (countStd == 0 ? "" : " after the count at numUnitsNoiseStd " + countStd)
+              + " on the budget's order grid; got "
+              + epsilon,
+          ex);
     }
   }
 
@@ -689,14 +766,20 @@ public abstract class DpSgdEstimator<M extends DpSgdModel<M>, S extends DpSgdEst
     unitSettings(schema);
     StructField features = field(schema, $(featuresCol), "featuresCol");
     if (!(features.dataType() instanceof VectorUDT)) {
-      throw new IllegalArgumentException("featuresCol '" + $(featuresCol)
-          + "' must be a vector column; got " + features.dataType().simpleString());
+      throw new IllegalArgumentException(
+          "featuresCol '"
+              + $(featuresCol)
+              + "' must be a vector column; got "
+              + features.dataType().simpleString());
     }
     StructField label = field(schema, $(labelCol), "labelCol");
     DataType t = label.dataType();
     if (!(t instanceof NumericType) && !(t instanceof BooleanType)) {
-      throw new IllegalArgumentException("labelCol '" + $(labelCol)
-          + "' must be a numeric or boolean column; got " + t.simpleString());
+      throw new IllegalArgumentException(
+          "labelCol '"
+              + $(labelCol)
+              + "' must be a numeric or boolean column; got "
+              + t.simpleString());
     }
     return outputSchema(schema);
   }
@@ -711,8 +794,12 @@ public abstract class DpSgdEstimator<M extends DpSgdModel<M>, S extends DpSgdEst
     int d = dimension(schema);
     if (d > MAX_FEATURES) {
       // Clipping's floating-point margin (DpSgd.clipTarget) holds below this dimension.
-      throw new IllegalArgumentException("the feature dimension (numFeatures or featuresCol's metadata) must be"
-          + " in [1, " + MAX_FEATURES + "]; got " + d);
+      throw new IllegalArgumentException(
+          "the feature dimension (numFeatures or featuresCol's metadata) must be"
+              + " in [1, "
+              + MAX_FEATURES
+              + "]; got "
+              + d);
     }
     return d;
   }
@@ -722,9 +809,12 @@ public abstract class DpSgdEstimator<M extends DpSgdModel<M>, S extends DpSgdEst
    * underflows or overflows while a contribution is clipped and summed.
    */
   static final double MIN_CLIP_NORM = 0x1p-500;
+
   static final double MAX_CLIP_NORM = 0x1p500;
 
-  /** The largest feature dimension: DpSgd.clipTarget's margin covers the norm's rounding below 2^23. */
+  /**
+   * The largest feature dimension: DpSgd.clipTarget's margin covers the norm's rounding below 2^23.
+   */
   static final int MAX_FEATURES = 1 << 22;
 
   private int dimension(StructType schema) {
@@ -733,16 +823,26 @@ public abstract class DpSgdEstimator<M extends DpSgdModel<M>, S extends DpSgdEst
     if (isSet(numFeatures)) {
       int d = (int) $(numFeatures);
       if (recorded >= 0 && recorded != d) {
-        throw new IllegalArgumentException("numFeatures must equal the size " + recorded
-            + " recorded in featuresCol '" + f + "' metadata; got " + d
-            + " (clear numFeatures, or set it to " + recorded + ")");
+        throw new IllegalArgumentException(
+            "numFeatures must equal the size "
+                + recorded
+                + " recorded in featuresCol '"
+                + f
+                + "' metadata; got "
+                + d
+                + " (clear numFeatures, or set it to "
+                + recorded
+                + ")");
       }
       return d;
     }
     if (recorded < 0) {
-      throw new IllegalArgumentException("numFeatures must be set: featuresCol '" + f
-          + "' records no vector size in its metadata, and the dimension must be public before the"
-          + " budget is charged (set numFeatures, or encode the features with PublicFeatureEncoder)");
+      throw new IllegalArgumentException(
+          "numFeatures must be set: featuresCol '"
+              + f
+              + "' records no vector size in its metadata, and the dimension must be public before"
+              + " the budget is charged (set numFeatures, or encode the features with"
+              + " PublicFeatureEncoder)");
     }
     return recorded;
   }
@@ -753,8 +853,12 @@ public abstract class DpSgdEstimator<M extends DpSgdModel<M>, S extends DpSgdEst
         return f;
       }
     }
-    throw new IllegalArgumentException(param + " must name a column of the input; got '" + name
-        + "', columns: " + String.join(", ", schema.fieldNames()));
+    throw new IllegalArgumentException(
+        param
+            + " must name a column of the input; got '"
+            + name
+            + "', columns: "
+            + String.join(", ", schema.fieldNames()));
   }
 
   /** The schema with the model's output columns added. */
@@ -770,7 +874,8 @@ public abstract class DpSgdEstimator<M extends DpSgdModel<M>, S extends DpSgdEst
   abstract LabelRule labelRule();
 
   /** The model for the trained weights. */
-  abstract M newModel(String modelUid, double[] coefficients, double intercept, PrivacyRecord record);
+  abstract M newModel(
+      String modelUid, double[] coefficients, double intercept, PrivacyRecord record);
 
   /** The largest {@link #numUnitsNoiseStd()}: the Gaussian mechanism's largest σ/Δ, Δ = 1. */
   static final double MAX_COUNT_NOISE_STD = 0x1p19;
@@ -785,8 +890,9 @@ public abstract class DpSgdEstimator<M extends DpSgdModel<M>, S extends DpSgdEst
   PrivacyUnitParams.Resolved unitSettings(StructType schema) {
     PrivacyUnitParams.Resolved unit = privacyUnitParams().resolve(schema);
     if (unit.column() != null) {
-      String problem = SparkKeys.problem("privacyUnitCol", unit.column(),
-          schema.apply(unit.column()).dataType(), true);
+      String problem =
+          SparkKeys.problem(
+              "privacyUnitCol", unit.column(), schema.apply(unit.column()).dataType(), true);
       if (problem != null) {
         throw new IllegalArgumentException(problem);
       }
@@ -807,13 +913,21 @@ public abstract class DpSgdEstimator<M extends DpSgdModel<M>, S extends DpSgdEst
     String stage = stageName();
     PrivacyEvent event = plan.event();
     double epsilon = plan.epsilon();
-    String source = plan.countsUnits()
-        ? "N=DP count of units at sigma " + plan.numUnitsNoiseStd() : "N=" + plan.numUnits();
+    String source =
+        plan.countsUnits()
+            ? "N=DP count of units at sigma " + plan.numUnitsNoiseStd()
+            : "N=" + plan.numUnits();
     UnitGradient mode = getUnitGradient();
     // The mode changes nothing for one-row units, so the row-level text omits it.
-    String unitText = unit.rowIsUnit() ? "rowIsUnit"
-        : "unitCol=" + unit.column() + ", maxRowsPerUnit=" + unit.maxRowsPerUnit() + ", unitGradient="
-            + mode.value();
+    String unitText =
+        unit.rowIsUnit()
+            ? "rowIsUnit"
+            : "unitCol="
+                + unit.column()
+                + ", maxRowsPerUnit="
+                + unit.maxRowsPerUnit()
+                + ", unitGradient="
+                + mode.value();
     if (!unit.rowIsUnit()) {
       // The bounding plan, analysed with a throwaway salt and never executed (no RDD, so adaptive
       // execution runs no stage): a unit column Spark cannot hash or group is refused here, not
@@ -822,49 +936,120 @@ public abstract class DpSgdEstimator<M extends DpSgdModel<M>, S extends DpSgdEst
         UnitRows.plan(dataset, unit.column(), $(featuresCol), $(labelCol), new byte[8]).schema();
       } catch (Exception e) {
         if (e instanceof org.apache.spark.sql.AnalysisException a) {
-          throw new IllegalArgumentException("privacyUnitCol '" + unit.column() + "' cannot be bounded: "
-              + a.getErrorClass() + "; nothing was charged", e);
+          throw new IllegalArgumentException(
+              "privacyUnitCol '"
+                  + unit.column()
+                  + "' cannot be bounded: "
+                  + a.getErrorClass()
+                  + "; nothing was charged",
+              e);
         }
         throw e;
       }
     }
     // 2. Charge the whole run (with the count, when N is counted) before any data is touched.
     Secret releaseSecret = Secret.generate();
-    Charge charge = budget.charge(event, claim, MECHANISM, String.format(Locale.ROOT,
-        "%s: features=%s, label=%s, %s, q=%s, z=%s, steps=%d, clipNorm=%s, %s",
-        stage, $(featuresCol), $(labelCol), unitText, plan.sampleRate(), plan.noiseMultiplier(),
-        plan.steps(), plan.clipNorm(), source), releaseSecret.releaseId());
+    Charge charge =
+        budget.charge(
+            event,
+            claim,
+            MECHANISM,
+            String.format(
+                Locale.ROOT,
+                "%s: features=%s, label=%s, %s, q=%s, z=%s, steps=%d, clipNorm=%s, %s",
+                stage,
+                $(featuresCol),
+                $(labelCol),
+                unitText,
+                plan.sampleRate(),
+                plan.noiseMultiplier(),
+                plan.steps(),
+                plan.clipNorm(),
+                source),
+            releaseSecret.releaseId());
     ReleaseKey key = ReleaseKey.of(releaseSecret, charge.releaseId());
-    LOG.info(String.format(Locale.ROOT,
-        "%s: charged DP-SGD run (%s, q=%.6g, z=%.6g, %d steps, C=%s, %s): epsilon %.4f at delta"
-            + " %.3g per %s",
-        stage, unitText, plan.sampleRate(), plan.noiseMultiplier(), plan.steps(), plan.clipNorm(),
-        source, epsilon, plan.delta(), unit.unit() == null ? "unit" : unit.unit()));
-    PrivacyRecord.Unit provenance = new PrivacyRecord.Unit(unit.unit(),
-        unit.rowIsUnit(), unit.maxRowsPerUnit(), charge.ledgerOrigin(), charge.ledgerIndex());
+    LOG.info(
+        String.format(
+            Locale.ROOT,
+            "%s: charged DP-SGD run (%s, q=%.6g, z=%.6g, %d steps, C=%s, %s): epsilon %.4f at delta"
+                + " %.3g per %s",
+            stage,
+            unitText,
+            plan.sampleRate(),
+            plan.noiseMultiplier(),
+            plan.steps(),
+            plan.clipNorm(),
+            source,
+            epsilon,
+            plan.delta(),
+            unit.unit() == null ? "unit" : unit.unit()));
+    PrivacyRecord.Unit provenance =
+        new PrivacyRecord.Unit(
+            unit.unit(),
+            unit.rowIsUnit(),
+            unit.maxRowsPerUnit(),
+            charge.ledgerOrigin(),
+            charge.ledgerIndex());
     // 3. Read the data; a failure from here on names no value of it.
-    return DataPhase.run(stage,
-        () -> train(dataset, plan, unit, mode, key, provenance, d, epsilon, stage));
+    return DataPhase.run(
+        stage, () -> train(dataset, plan, unit, mode, key, provenance, d, epsilon, stage));
   }
 
   /** Step 3 of {@link #fit}: runs after the charge. */
-  private M train(Dataset<?> dataset, DpSgdPlan plan, PrivacyUnitParams.Resolved unit,
-      UnitGradient mode, ReleaseKey key, PrivacyRecord.Unit provenance, int d, double epsilon, String stage) {
-    JavaRDD<DpSgd.Example[]> units = (unit.rowIsUnit()
-        ? UnitRows.oneRowUnits(dataset, $(featuresCol), $(labelCol), d, labelRule())
-        : UnitRows.bounded(dataset, unit.column(), $(featuresCol), $(labelCol), d, labelRule(),
-            unit.maxRowsPerUnit(), key.derive(DpSgd.BOUNDING_LABEL)))
-        .persist(StorageLevel.MEMORY_AND_DISK());
+  private M train(
+      Dataset<?> dataset,
+      DpSgdPlan plan,
+      PrivacyUnitParams.Resolved unit,
+      UnitGradient mode,
+      ReleaseKey key,
+      PrivacyRecord.Unit provenance,
+      int d,
+      double epsilon,
+      String stage) {
+    JavaRDD<DpSgd.Example[]> units =
+        (unit.rowIsUnit()
+                ? UnitRows.oneRowUnits(dataset, $(featuresCol), $(labelCol), d, labelRule())
+                : UnitRows.bounded(
+                    dataset,
+                    unit.column(),
+                    $(featuresCol),
+                    $(labelCol),
+                    d,
+                    labelRule(),
+                    unit.maxRowsPerUnit(),
+                    key.derive(DpSgd.BOUNDING_LABEL)))
+            .persist(StorageLevel.MEMORY_AND_DISK());
     try {
       // N: public, or the DP count released first (the exact count is never used).
-      long n = plan.countsUnits()
-          ? DpSgd.noisyCount(units, plan.numUnitsNoiseStd(), key) : plan.numUnits();
-      DpSgd.Settings settings = new DpSgd.Settings(plan, loss(), mode, (boolean) $(fitIntercept),
-          dbl(learningRate), dbl(regParam), n, d, stage);
+      long n =
+          plan.countsUnits()
+              ? DpSgd.noisyCount(units, plan.numUnitsNoiseStd(), key)
+              : plan.numUnits();
+      DpSgd.Settings settings =
+          new DpSgd.Settings(
+              plan,
+              loss(),
+              mode,
+              (boolean) $(fitIntercept),
+              dbl(learningRate),
+              dbl(regParam),
+              n,
+              d,
+              stage);
       DpSgd.Result result = DpSgd.train(units, settings, key);
-      PrivacyRecord record = new PrivacyRecord(plan.sampleRate(), plan.noiseMultiplier(),
-          plan.steps(), plan.clipNorm(), mode, result.noiseStd(), epsilon, plan.delta(), n,
-          plan.numUnitsNoiseStd(), provenance);
+      PrivacyRecord record =
+          new PrivacyRecord(
+              plan.sampleRate(),
+              plan.noiseMultiplier(),
+              plan.steps(),
+              plan.clipNorm(),
+              mode,
+              result.noiseStd(),
+              epsilon,
+              plan.delta(),
+              n,
+              plan.numUnitsNoiseStd(),
+              provenance);
       M model = newModel(uid() + "_model", result.coefficients(), result.intercept(), record);
       copyValues(model, ParamMap.empty());
       return model.setParent(this);
@@ -882,14 +1067,17 @@ public abstract class DpSgdEstimator<M extends DpSgdModel<M>, S extends DpSgdEst
       Dataset<?> dataset, String featuresCol, String labelCol, int dimension, LabelRule rule) {
     boolean booleanLabel =
         field(dataset.schema(), labelCol, "labelCol").dataType() instanceof BooleanType;
-    return dataset.select(col(featuresCol), col(labelCol)).toJavaRDD()
-        .filter((Row r) -> {
-          if (r.isNullAt(0) || r.isNullAt(1) || ((Vector) r.get(0)).size() != dimension) {
-            return false;
-          }
-          double label = label(r, booleanLabel);
-          return Double.isFinite(label) && rule.accepts(label);
-        })
+    return dataset
+        .select(col(featuresCol), col(labelCol))
+        .toJavaRDD()
+        .filter(
+            (Row r) -> {
+              if (r.isNullAt(0) || r.isNullAt(1) || ((Vector) r.get(0)).size() != dimension) {
+                return false;
+              }
+              double label = label(r, booleanLabel);
+              return Double.isFinite(label) && rule.accepts(label);
+            })
         .map((Row r) -> new DpSgd.Example(label(r, booleanLabel), (Vector) r.get(0)));
   }
 
@@ -901,5 +1089,4 @@ public abstract class DpSgdEstimator<M extends DpSgdModel<M>, S extends DpSgdEst
   interface LabelRule extends java.io.Serializable {
     boolean accepts(double label);
   }
-
 }

@@ -16,36 +16,38 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.privspark.core.accounting.PrivacyEvent;
-import org.privspark.spark.ml.params.VectorModel;
 import org.privspark.spark.ml.params.UnitGradient;
+import org.privspark.spark.ml.params.VectorModel;
 import scala.Option;
 
 /**
- * What the DP-SGD models share: the weights, the cost of training them ({@link PrivacyRecord}),
- * the features and prediction params, and persistence.
+ * What the DP-SGD models share: the weights, the cost of training them ({@link PrivacyRecord}), the
+ * features and prediction params, and persistence.
  *
  * <p><b>Saved layout</b> (like Spark's own models): {@code <path>/metadata/} holds Spark's params
  * metadata ({@code DefaultParamsWriter}: class, uid, Spark version, params); {@code <path>/data/}
  * holds one Parquet row with {@code formatVersion}, the coefficients, the intercept and every field
  * of the {@link PrivacyRecord}, its unit and ledger entry included. The reader checks the class
- * name and refuses a format version it does not know. Nothing saved is computed from the data except through a DP release.
+ * name and refuses a format version it does not know. Nothing saved is computed from the data
+ * except through a DP release.
  *
  * <p>Using a model is post-processing of a DP release: transforming any data costs no budget.
  *
  * @param <M> the model type
  */
-public abstract class DpSgdModel<M extends DpSgdModel<M>> extends VectorModel<M> implements MLWritable {
+public abstract class DpSgdModel<M extends DpSgdModel<M>> extends VectorModel<M>
+    implements MLWritable {
   private static final long serialVersionUID = 1L;
+
   /**
-   * The version of the {@code data/} layout this code writes. Version 4 added {@code
-   * unitGradient} ("mean" or "sum"); earlier versions read as "sum", the only mode they had.
-   * Version 3 added the privacy unit
-   * ({@code privacyUnit}, {@code rowIsUnit}, {@code maxRowsPerUnit}) and the ledger entry ({@code
-   * ledgerOrigin}, {@code ledgerIndex}); {@code numExamples} and {@code numExamplesNoiseStd} keep
-   * their names and now hold the number of units (rows, in row-level mode). Versions 1 and 2 were
-   * row-level runs and are read as such, with no unit name and no ledger entry. Version 2 added
-   * {@code numExamplesNoiseStd}; version 1 (read as N public, noise 0) saved the exact count of the
-   * kept rows as {@code numExamples} when no public N was given.
+   * The version of the {@code data/} layout this code writes. Version 4 added {@code unitGradient}
+   * ("mean" or "sum"); earlier versions read as "sum", the only mode they had. Version 3 added the
+   * privacy unit ({@code privacyUnit}, {@code rowIsUnit}, {@code maxRowsPerUnit}) and the ledger
+   * entry ({@code ledgerOrigin}, {@code ledgerIndex}); {@code numExamples} and {@code
+   * numExamplesNoiseStd} keep their names and now hold the number of units (rows, in row-level
+   * mode). Versions 1 and 2 were row-level runs and are read as such, with no unit name and no
+   * ledger entry. Version 2 added {@code numExamplesNoiseStd}; version 1 (read as N public, noise
+   * 0) saved the exact count of the kept rows as {@code numExamples} when no public N was given.
    */
   static final int FORMAT_VERSION = 4;
 
@@ -53,14 +55,16 @@ public abstract class DpSgdModel<M extends DpSgdModel<M>> extends VectorModel<M>
   private final double intercept;
   private final PrivacyRecord record;
 
-  /** A model of {@code coefficients} (copied) and {@code intercept}, trained at the cost {@code record}. */
+  /**
+   * A model of {@code coefficients} (copied) and {@code intercept}, trained at the cost {@code
+   * record}.
+   */
   protected DpSgdModel(String uid, double[] coefficients, double intercept, PrivacyRecord record) {
     super(uid);
     this.coefficients = coefficients.clone();
     this.intercept = intercept;
     this.record = record;
   }
-
 
   /**
    * The coefficients (a copy).
@@ -146,16 +150,24 @@ public abstract class DpSgdModel<M extends DpSgdModel<M>> extends VectorModel<M>
   final void checkInput(StructType schema) {
     StructField f = DpSgdEstimator.field(schema, $(featuresCol()), "featuresCol");
     if (!(f.dataType() instanceof VectorUDT)) {
-      throw new IllegalArgumentException("featuresCol '" + $(featuresCol())
-          + "' must be a vector column; got " + f.dataType().simpleString());
+      throw new IllegalArgumentException(
+          "featuresCol '"
+              + $(featuresCol())
+              + "' must be a vector column; got "
+              + f.dataType().simpleString());
     }
   }
 
   static void checkAbsent(StructType schema, String column, String param) {
     for (String name : schema.fieldNames()) {
       if (name.equals(column)) {
-        throw new IllegalArgumentException(param + " must name a column not in the input; got '"
-            + column + "' (set " + param + " to another name)");
+        throw new IllegalArgumentException(
+            param
+                + " must name a column not in the input; got '"
+                + column
+                + "' (set "
+                + param
+                + " to another name)");
       }
     }
   }
@@ -174,11 +186,23 @@ public abstract class DpSgdModel<M extends DpSgdModel<M>> extends VectorModel<M>
 
   @Override
   public String toString() {
-    return getClass().getSimpleName() + ": uid=" + uid() + ", numFeatures=" + coefficients.length
-        + ", epsilon=" + record.epsilon() + " at delta=" + record.delta() + " per "
+    return getClass().getSimpleName()
+        + ": uid="
+        + uid()
+        + ", numFeatures="
+        + coefficients.length
+        + ", epsilon="
+        + record.epsilon()
+        + " at delta="
+        + record.delta()
+        + " per "
         + (record.unit().privacyUnit() == null ? "unit" : record.unit().privacyUnit())
-        + (record.unit().rowIsUnit() ? " (one row per unit)" : ", maxRowsPerUnit="
-            + record.unit().maxRowsPerUnit() + ", unitGradient=" + record.unitGradient().value());
+        + (record.unit().rowIsUnit()
+            ? " (one row per unit)"
+            : ", maxRowsPerUnit="
+                + record.unit().maxRowsPerUnit()
+                + ", unitGradient="
+                + record.unitGradient().value());
   }
 
   @Override
@@ -186,25 +210,26 @@ public abstract class DpSgdModel<M extends DpSgdModel<M>> extends VectorModel<M>
     return new Writer(this);
   }
 
-  private static final StructType DATA_SCHEMA = new StructType()
-      .add("formatVersion", DataTypes.IntegerType, false)
-      .add("coefficients", new VectorUDT(), false)
-      .add("intercept", DataTypes.DoubleType, false)
-      .add("sampleRate", DataTypes.DoubleType, false)
-      .add("noiseMultiplier", DataTypes.DoubleType, false)
-      .add("steps", DataTypes.LongType, false)
-      .add("clipNorm", DataTypes.DoubleType, false)
-      .add("noiseStd", DataTypes.DoubleType, false)
-      .add("epsilon", DataTypes.DoubleType, false)
-      .add("delta", DataTypes.DoubleType, false)
-      .add("numExamples", DataTypes.LongType, false)
-      .add("numExamplesNoiseStd", DataTypes.DoubleType, false)
-      .add("privacyUnit", DataTypes.StringType, true)
-      .add("rowIsUnit", DataTypes.BooleanType, false)
-      .add("maxRowsPerUnit", DataTypes.IntegerType, false)
-      .add("ledgerOrigin", DataTypes.StringType, true)
-      .add("ledgerIndex", DataTypes.LongType, false)
-      .add("unitGradient", DataTypes.StringType, false);
+  private static final StructType DATA_SCHEMA =
+      new StructType()
+          .add("formatVersion", DataTypes.IntegerType, false)
+          .add("coefficients", new VectorUDT(), false)
+          .add("intercept", DataTypes.DoubleType, false)
+          .add("sampleRate", DataTypes.DoubleType, false)
+          .add("noiseMultiplier", DataTypes.DoubleType, false)
+          .add("steps", DataTypes.LongType, false)
+          .add("clipNorm", DataTypes.DoubleType, false)
+          .add("noiseStd", DataTypes.DoubleType, false)
+          .add("epsilon", DataTypes.DoubleType, false)
+          .add("delta", DataTypes.DoubleType, false)
+          .add("numExamples", DataTypes.LongType, false)
+          .add("numExamplesNoiseStd", DataTypes.DoubleType, false)
+          .add("privacyUnit", DataTypes.StringType, true)
+          .add("rowIsUnit", DataTypes.BooleanType, false)
+          .add("maxRowsPerUnit", DataTypes.IntegerType, false)
+          .add("ledgerOrigin", DataTypes.StringType, true)
+          .add("ledgerIndex", DataTypes.LongType, false)
+          .add("unitGradient", DataTypes.StringType, false);
 
   /** Writes metadata (Spark's) and data (one Parquet row). */
   private static final class Writer extends MLWriter {
@@ -219,13 +244,31 @@ public abstract class DpSgdModel<M extends DpSgdModel<M>> extends VectorModel<M>
       SparkSession spark = sparkSession();
       DefaultParamsWriter.saveMetadata(model, path, spark);
       PrivacyRecord r = model.record;
-      Row row = RowFactory.create(FORMAT_VERSION, Vectors.dense(model.coefficients.clone()),
-          model.intercept, r.sampleRate(), r.noiseMultiplier(), r.steps(), r.clipNorm(),
-          r.noiseStd(), r.epsilon(), r.delta(), r.numUnits(), r.numUnitsNoiseStd(),
-          r.unit().privacyUnit(), r.unit().rowIsUnit(), r.unit().maxRowsPerUnit(),
-          r.unit().ledgerOrigin(), r.unit().ledgerIndex(), r.unitGradient().value());
-      spark.createDataFrame(List.of(row), DATA_SCHEMA).repartition(1)
-          .write().parquet(path + "/data");
+      Row row =
+          RowFactory.create(
+              FORMAT_VERSION,
+              Vectors.dense(model.coefficients.clone()),
+              model.intercept,
+              r.sampleRate(),
+              r.noiseMultiplier(),
+              r.steps(),
+              r.clipNorm(),
+              r.noiseStd(),
+              r.epsilon(),
+              r.delta(),
+              r.numUnits(),
+              r.numUnitsNoiseStd(),
+              r.unit().privacyUnit(),
+              r.unit().rowIsUnit(),
+              r.unit().maxRowsPerUnit(),
+              r.unit().ledgerOrigin(),
+              r.unit().ledgerIndex(),
+              r.unitGradient().value());
+      spark
+          .createDataFrame(List.of(row), DATA_SCHEMA)
+          .repartition(1)
+          .write()
+          .parquet(path + "/data");
     }
   }
 
@@ -252,22 +295,41 @@ public abstract class DpSgdModel<M extends DpSgdModel<M>> extends VectorModel<M>
       Row row = spark.read().parquet(path + "/data").head();
       int version = row.<Integer>getAs("formatVersion");
       if (version < 1 || version > FORMAT_VERSION) {
-        throw new IllegalArgumentException("formatVersion must be 1 to " + FORMAT_VERSION
-            + " (the versions this PrivSpark reads); got " + version + " in " + path);
+        throw new IllegalArgumentException(
+            "formatVersion must be 1 to "
+                + FORMAT_VERSION
+                + " (the versions this PrivSpark reads); got "
+                + version
+                + " in "
+                + path);
       }
       double countStd = version == 1 ? 0 : row.<Double>getAs("numExamplesNoiseStd");
-      PrivacyRecord record = new PrivacyRecord(row.<Double>getAs("sampleRate"),
-          row.<Double>getAs("noiseMultiplier"), row.<Long>getAs("steps"),
-          row.<Double>getAs("clipNorm"),
-          version < 4 ? UnitGradient.SUM : UnitGradient.of(row.<String>getAs("unitGradient")),
-          row.<Double>getAs("noiseStd"),
-          row.<Double>getAs("epsilon"), row.<Double>getAs("delta"),
-          row.<Long>getAs("numExamples"), countStd, version < 3 ? PrivacyRecord.Unit.LEGACY_ROW
-              : new PrivacyRecord.Unit(row.<String>getAs("privacyUnit"),
-                  row.<Boolean>getAs("rowIsUnit"), row.<Integer>getAs("maxRowsPerUnit"),
-                  row.<String>getAs("ledgerOrigin"), row.<Long>getAs("ledgerIndex")));
-      M model = factory.create(metadata.uid(), row.<Vector>getAs("coefficients").toArray(),
-          row.<Double>getAs("intercept"), record);
+      PrivacyRecord record =
+          new PrivacyRecord(
+              row.<Double>getAs("sampleRate"),
+              row.<Double>getAs("noiseMultiplier"),
+              row.<Long>getAs("steps"),
+              row.<Double>getAs("clipNorm"),
+              version < 4 ? UnitGradient.SUM : UnitGradient.of(row.<String>getAs("unitGradient")),
+              row.<Double>getAs("noiseStd"),
+              row.<Double>getAs("epsilon"),
+              row.<Double>getAs("delta"),
+              row.<Long>getAs("numExamples"),
+              countStd,
+              version < 3
+                  ? PrivacyRecord.Unit.LEGACY_ROW
+                  : new PrivacyRecord.Unit(
+                      row.<String>getAs("privacyUnit"),
+                      row.<Boolean>getAs("rowIsUnit"),
+                      row.<Integer>getAs("maxRowsPerUnit"),
+                      row.<String>getAs("ledgerOrigin"),
+                      row.<Long>getAs("ledgerIndex")));
+      M model =
+          factory.create(
+              metadata.uid(),
+              row.<Vector>getAs("coefficients").toArray(),
+              row.<Double>getAs("intercept"),
+              record);
       metadata.getAndSetParams(model, Option.empty());
       return model;
     }

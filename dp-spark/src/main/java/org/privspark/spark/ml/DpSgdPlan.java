@@ -15,8 +15,8 @@ import org.privspark.core.accounting.SampledGaussianEvent;
  * @param sampleRate the Poisson sampling rate q in (0, 1], the same q the accountant is given
  * @param noiseMultiplier z: the noise added to each step's summed gradient has standard deviation
  *     z·clipNorm (per coordinate)
- * @param clipNorm C, the L2 bound of each row's gradient and of each unit's sum of them (the
- *     step's sensitivity)
+ * @param clipNorm C, the L2 bound of each row's gradient and of each unit's sum of them (the step's
+ *     sensitivity)
  * @param epochs the requested number of epochs
  * @param stepsPerEpoch ⌊1/q⌋, at least 1 (the TensorFlow Privacy convention N // B)
  * @param steps epochs × stepsPerEpoch
@@ -40,8 +40,12 @@ public record DpSgdPlan(
   /** Requires exactly one source of N: a public count, or the σ of a DP count. */
   public DpSgdPlan {
     if ((numUnits >= 1) == (numUnitsNoiseStd > 0)) {
-      throw new IllegalArgumentException("exactly one of numUnits >= 1 and numUnitsNoiseStd > 0"
-          + " must be given; got " + numUnits + " and " + numUnitsNoiseStd);
+      throw new IllegalArgumentException(
+          "exactly one of numUnits >= 1 and numUnitsNoiseStd > 0"
+              + " must be given; got "
+              + numUnits
+              + " and "
+              + numUnitsNoiseStd);
     }
   }
 
@@ -103,7 +107,8 @@ public record DpSgdPlan(
       return new SampledGaussianEvent(sampleRate, noiseMultiplier, stepsDone);
     }
     PrivacyEvent count = DpSgd.countMechanism(numUnitsNoiseStd).event();
-    return stepsDone == 0 ? count
+    return stepsDone == 0
+        ? count
         : ComposedEvent.of(count, new SampledGaussianEvent(sampleRate, noiseMultiplier, stepsDone));
   }
 

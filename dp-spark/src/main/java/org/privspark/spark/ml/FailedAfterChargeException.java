@@ -5,18 +5,22 @@ package org.privspark.spark.ml;
  *
  * <p>Whatever the failure carried that could hold a value of the private data is withheld: the
  * message of every exception in its chain (an executor's exception, a Spark job abort or a
- * mechanism's refusal may quote a row, a sum or a count). The exception types and stack traces
- * are kept, as {@link Redacted} causes, so the failure can still be located. See {@link DataPhase}.
+ * mechanism's refusal may quote a row, a sum or a count). The exception types and stack traces are
+ * kept, as {@link Redacted} causes, so the failure can still be located. See {@link DataPhase}.
  */
 public final class FailedAfterChargeException extends IllegalStateException {
   private static final long serialVersionUID = 1L;
+
   /** How deep a cause chain is copied (a cycle or an absurd depth stops here). */
   private static final int MAX_DEPTH = 32;
 
   FailedAfterChargeException(String stage, Throwable failure) {
-    super(stage + ": failed after the budget was charged (it stays spent; nothing was released);"
-        + " the failure's messages are withheld because they may quote private data: "
-        + types(failure), redact(failure, 0));
+    super(
+        stage
+            + ": failed after the budget was charged (it stays spent; nothing was released);"
+            + " the failure's messages are withheld because they may quote private data: "
+            + types(failure),
+        redact(failure, 0));
   }
 
   private static String types(Throwable failure) {

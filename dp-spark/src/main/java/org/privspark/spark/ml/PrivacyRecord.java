@@ -17,10 +17,10 @@ import org.privspark.spark.ml.params.UnitGradient;
  * @param steps the number of steps taken
  * @param clipNorm C, the bound of each row's gradient and of each unit's contribution
  * @param unitGradient how a unit's clipped row gradients formed its contribution: their mean, or
- *     their sum clipped to C (the same for one-row units; models saved before the mode existed
- *     read as {@code SUM}, which they used)
- * @param noiseStd the standard deviation of the noise actually added per coordinate of each
- *     summed gradient (z·C, rounded up by the mechanism's grid by a relative 2^-10 at most)
+ *     their sum clipped to C (the same for one-row units; models saved before the mode existed read
+ *     as {@code SUM}, which they used)
+ * @param noiseStd the standard deviation of the noise actually added per coordinate of each summed
+ *     gradient (z·C, rounded up by the mechanism's grid by a relative 2^-10 at most)
  * @param epsilon the run's ε at {@code delta} by the RDP accountant (the count's cost included),
  *     per privacy unit
  * @param delta the δ of {@code epsilon}
@@ -40,7 +40,8 @@ public record PrivacyRecord(
     double delta,
     long numUnits,
     double numUnitsNoiseStd,
-    Unit unit) implements Serializable {
+    Unit unit)
+    implements Serializable {
 
   /**
    * The privacy unit of a run and its ledger entry.
@@ -53,14 +54,23 @@ public record PrivacyRecord(
    *     has no ledger
    * @param ledgerIndex the index of that ledger entry, or 0 when the budget has no ledger
    */
-  public record Unit(String privacyUnit, boolean rowIsUnit, int maxRowsPerUnit,
-      String ledgerOrigin, long ledgerIndex) implements Serializable {
-    /** What a model saved before units existed protects: one row, of an unnamed unit, no ledger entry known. */
+  public record Unit(
+      String privacyUnit,
+      boolean rowIsUnit,
+      int maxRowsPerUnit,
+      String ledgerOrigin,
+      long ledgerIndex)
+      implements Serializable {
+    /**
+     * What a model saved before units existed protects: one row, of an unnamed unit, no ledger
+     * entry known.
+     */
     static final Unit LEGACY_ROW = new Unit(null, true, 1, null, 0);
 
     /** The claim the charge was made with, or null when no unit name was given. */
     public UnitClaim claim() {
-      return privacyUnit == null ? null
+      return privacyUnit == null
+          ? null
           : rowIsUnit ? UnitClaim.rowIsUnit(privacyUnit) : UnitClaim.perUnit(privacyUnit);
     }
 
@@ -75,7 +85,9 @@ public record PrivacyRecord(
     return numUnitsNoiseStd > 0;
   }
 
-  /** The event that was charged for the run: the steps, composed with the count when N was counted. */
+  /**
+   * The event that was charged for the run: the steps, composed with the count when N was counted.
+   */
   public PrivacyEvent event() {
     SampledGaussianEvent training = trainingEvent();
     return countedUnits()

@@ -10,10 +10,10 @@ import org.privspark.spark.ml.params.HasPrivacyUnit;
 import org.privspark.spark.ml.params.PrivacyUnitParams;
 
 /**
- * What every private Spark ML estimator of PrivSpark shares, whatever its mechanism (DP-SGD or a
- * DP wrapper of MLlib training): the stage's uid, the privacy-unit params of {@link
- * HasPrivacyUnit} with their setters, the budget each {@code fit} charges, and the unit claim a
- * fit makes. Subclasses add their own params and the order of work of {@code fit}.
+ * What every private Spark ML estimator of PrivSpark shares, whatever its mechanism (DP-SGD or a DP
+ * wrapper of MLlib training): the stage's uid, the privacy-unit params of {@link HasPrivacyUnit}
+ * with their setters, the budget each {@code fit} charges, and the unit claim a fit makes.
+ * Subclasses add their own params and the order of work of {@code fit}.
  *
  * <p><b>Budget.</b> Not a Spark param: it is live state, not a setting. {@link #copyTo} keeps it,
  * so that {@code Pipeline.fit} and a {@code CrossValidator}'s copies charge the same budget. It is
@@ -22,8 +22,8 @@ import org.privspark.spark.ml.params.PrivacyUnitParams;
  * @param <M> the model
  * @param <S> the concrete estimator, returned by every setter
  */
-public abstract class PrivateEstimator<M extends Model<M>, S extends PrivateEstimator<M, S>> extends Estimator<M>
-    implements HasPrivacyUnit, DefaultParamsWritable {
+public abstract class PrivateEstimator<M extends Model<M>, S extends PrivateEstimator<M, S>>
+    extends Estimator<M> implements HasPrivacyUnit, DefaultParamsWritable {
   private static final long serialVersionUID = 1L;
 
   private final String uid;
@@ -61,7 +61,8 @@ public abstract class PrivateEstimator<M extends Model<M>, S extends PrivateEsti
   }
 
   /**
-   * Sets {@link #privacyUnit()}: the name of the unit the rows belong to, e.g. "person"; validated at once.
+   * Sets {@link #privacyUnit()}: the name of the unit the rows belong to, e.g. "person"; validated
+   * at once.
    *
    * @param value the unit's name
    * @return this estimator, for chaining
@@ -142,16 +143,17 @@ public abstract class PrivateEstimator<M extends Model<M>, S extends PrivateEsti
    */
   protected final PrivacyBudget requireBudget() {
     if (budget == null) {
-      throw new IllegalStateException(stageName()
-          + ": budget must be set before fit (setBudget(PrivacyBudget), e.g. ledger.budget())");
+      throw new IllegalStateException(
+          stageName()
+              + ": budget must be set before fit (setBudget(PrivacyBudget), e.g. ledger.budget())");
     }
     return budget;
   }
 
   /**
-   * What a fit claims to protect: {@code UnitClaim.perUnit(privacyUnit)} with a unit column,
-   * {@code UnitClaim.rowIsUnit(privacyUnit)} in row-level mode, null when privacyUnit is unset
-   * (which only a budget with no declared unit accepts).
+   * What a fit claims to protect: {@code UnitClaim.perUnit(privacyUnit)} with a unit column, {@code
+   * UnitClaim.rowIsUnit(privacyUnit)} in row-level mode, null when privacyUnit is unset (which only
+   * a budget with no declared unit accepts).
    *
    * @param units the resolved unit params of a fit
    * @return the claim, or null

@@ -40,31 +40,43 @@ import org.privspark.spark.sql.SparkKeys;
  * label and the features, so they only pick between identical rows, and the choice does not depend
  * on the order in which rows arrive.
  *
- * <p><b>Cost.</b> One shuffle of the rows by unit and one sort of each partition by a single
- * 64-bit key of the unit (the unit itself when it is an integer, else its hash), as the
- * aggregations' {@code UnitBounding} does; then one streaming pass that holds at most k rows per
- * unit of the current sort key. The steps then read the cached arrays and shuffle nothing.
+ * <p><b>Cost.</b> One shuffle of the rows by unit and one sort of each partition by a single 64-bit
+ * key of the unit (the unit itself when it is an integer, else its hash), as the aggregations'
+ * {@code UnitBounding} does; then one streaming pass that holds at most k rows per unit of the
+ * current sort key. The steps then read the cached arrays and shuffle nothing.
  */
 final class UnitRows {
   private UnitRows() {}
 
   /** Row-level mode: each row that passes the per-row rule as a unit of its own. */
-  static JavaRDD<DpSgd.Example[]> oneRowUnits(Dataset<?> dataset, String featuresCol,
-      String labelCol, int dimension, DpSgdEstimator.LabelRule rule) {
+  static JavaRDD<DpSgd.Example[]> oneRowUnits(
+      Dataset<?> dataset,
+      String featuresCol,
+      String labelCol,
+      int dimension,
+      DpSgdEstimator.LabelRule rule) {
     return DpSgdEstimator.examples(dataset, featuresCol, labelCol, dimension, rule)
         .map(e -> new DpSgd.Example[] {e});
   }
 
   /**
-   * Unit-level mode: per unit of {@code unitCol}, at most {@code k} of its rows that pass the per-row
-   * rule, chosen by the keyed hash under {@code salt} (8 bytes or more; the first 8 are used).
-   * Units with no such row are left out.
+   * Unit-level mode: per unit of {@code unitCol}, at most {@code k} of its rows that pass the
+   * per-row rule, chosen by the keyed hash under {@code salt} (8 bytes or more; the first 8 are
+   * used). Units with no such row are left out.
    */
-  static JavaRDD<DpSgd.Example[]> bounded(Dataset<?> dataset, String unitCol, String featuresCol,
-      String labelCol, int dimension, DpSgdEstimator.LabelRule rule, int k, byte[] salt) {
+  static JavaRDD<DpSgd.Example[]> bounded(
+      Dataset<?> dataset,
+      String unitCol,
+      String featuresCol,
+      String labelCol,
+      int dimension,
+      DpSgdEstimator.LabelRule rule,
+      int k,
+      byte[] salt) {
     Dataset<Row> byUnit = plan(dataset, unitCol, featuresCol, labelCol, salt);
-    boolean booleanLabel = DpSgdEstimator.field(dataset.schema(), labelCol, "labelCol").dataType()
-        instanceof BooleanType;
+    boolean booleanLabel =
+        DpSgdEstimator.field(dataset.schema(), labelCol, "labelCol").dataType()
+            instanceof BooleanType;
     boolean integral = byUnit.schema().apply("__unit").dataType() instanceof IntegralType;
     return byUnit.toJavaRDD().mapPartitions(new Pass(k, dimension, booleanLabel, rule, !integral));
   }
@@ -75,20 +87,25 @@ final class UnitRows {
    * builds it before the charge; only {@link #bounded} turns it into an RDD, which with adaptive
    * execution can run the shuffle.
    */
-  static Dataset<Row> plan(Dataset<?> dataset, String unitCol, String featuresCol, String labelCol,
-      byte[] salt) {
-    DataType unitType = DpSgdEstimator.field(dataset.schema(), unitCol, "privacyUnitCol").dataType();
-    Dataset<Row> rows = dataset.select(
-            SparkKeys.normalised(col(unitCol), unitType, SparkKeys.Icu.COLLATION_KEY).as("__unit"),
-            col(featuresCol).as("__f"), col(labelCol).as("__y"))
-        .where(col("__unit").isNotNull());
+  static Dataset<Row> plan(
+      Dataset<?> dataset, String unitCol, String featuresCol, String labelCol, byte[] salt) {
+    DataType unitType =
+        DpSgdEstimator.field(dataset.schema(), unitCol, "privacyUnitCol").dataType();
+    Dataset<Row> rows =
+        dataset
+            .select(
+                SparkKeys.normalised(col(unitCol), unitType, SparkKeys.Icu.COLLATION_KEY)
+                    .as("__unit"),
+                col(featuresCol).as("__f"),
+                col(labelCol).as("__y"))
+            .where(col("__unit").isNotNull());
     boolean integral = rows.schema().apply("__unit").dataType() instanceof IntegralType;
     // A binary literal, not a long one: Spark would compile code per literal value (see the
     // aggregations' bounding salts).
     Column saltLit = lit(Arrays.copyOf(salt, 8));
     Column sortKey = integral ? col("__unit").cast(DataTypes.LongType) : xxhash64(col("__unit"));
-    Column rowHash = xxhash64(saltLit, col("__unit"), vector_to_array(col("__f"), "float64"),
-        col("__y"));
+    Column rowHash =
+        xxhash64(saltLit, col("__unit"), vector_to_array(col("__f"), "float64"), col("__y"));
     return rows.repartition(col("__unit"))
         .select(sortKey.as("__sort"), col("__unit"), col("__f"), col("__y"), rowHash.as("__hash"))
         .sortWithinPartitions(col("__sort"));
@@ -98,9 +115,10 @@ final class UnitRows {
   private record Candidate(long hash, DpSgd.Example example) implements Serializable {}
 
   /** Hash, then label, then features: a total order in which only identical rows tie. */
-  static final Comparator<Candidate> ORDER = Comparator.comparingLong(Candidate::hash)
-      .thenComparing((a, b) -> Double.compare(a.example().label, b.example().label))
-      .thenComparing((a, b) -> compareFeatures(a.example().features, b.example().features));
+  static final Comparator<Candidate> ORDER =
+      Comparator.comparingLong(Candidate::hash)
+          .thenComparing((a, b) -> Double.compare(a.example().label, b.example().label))
+          .thenComparing((a, b) -> compareFeatures(a.example().features, b.example().features));
 
   private static int compareFeatures(Vector a, Vector b) {
     double[] x = a.toArray();
@@ -115,8 +133,7 @@ final class UnitRows {
   }
 
   /** The streaming pass over one partition sorted by unit key: yields one array per unit. */
-  private static final class Pass
-      implements FlatMapFunction<Iterator<Row>, DpSgd.Example[]> {
+  private static final class Pass implements FlatMapFunction<Iterator<Row>, DpSgd.Example[]> {
     private static final long serialVersionUID = 1L;
     private final int k;
     private final int dimension;
@@ -124,7 +141,11 @@ final class UnitRows {
     private final DpSgdEstimator.LabelRule rule;
     private final boolean separateUnit;
 
-    Pass(int k, int dimension, boolean booleanLabel, DpSgdEstimator.LabelRule rule,
+    Pass(
+        int k,
+        int dimension,
+        boolean booleanLabel,
+        DpSgdEstimator.LabelRule rule,
         boolean separateUnit) {
       this.k = k;
       this.dimension = dimension;
@@ -177,7 +198,8 @@ final class UnitRows {
             if (!kept.isEmpty()) {
               Candidate[] sorted = kept.toArray(new Candidate[0]);
               Arrays.sort(sorted, ORDER);
-              ready.add(Arrays.stream(sorted).map(Candidate::example).toArray(DpSgd.Example[]::new));
+              ready.add(
+                  Arrays.stream(sorted).map(Candidate::example).toArray(DpSgd.Example[]::new));
             }
           }
         }
@@ -187,7 +209,8 @@ final class UnitRows {
           if (r.isNullAt(2) || r.isNullAt(3) || ((Vector) r.get(2)).size() != dimension) {
             return;
           }
-          double label = booleanLabel ? (r.getBoolean(3) ? 1 : 0) : ((Number) r.get(3)).doubleValue();
+          double label =
+              booleanLabel ? (r.getBoolean(3) ? 1 : 0) : ((Number) r.get(3)).doubleValue();
           if (!Double.isFinite(label) || !rule.accepts(label)) {
             return;
           }

@@ -1,7 +1,6 @@
 package org.privspark.spark.sql;
 
 import java.io.Serializable;
-import java.util.List;
 import org.privspark.core.aggregation.BoundedCount;
 import org.privspark.core.aggregation.BoundedMean;
 import org.privspark.core.aggregation.BoundedSum;
@@ -24,10 +23,26 @@ import org.privspark.core.aggregation.Statistic;
  *     over [lower, upper]); empty for the other kinds
  * @param ranks the quantile ranks in [0, 1] of a quantiles statistic; empty otherwise
  */
-record Aggregate(Kind kind, String column, double lower, double upper, double weight, double[] edges,
-    double[] ranks) implements Serializable {
+record Aggregate(
+    Kind kind,
+    String column,
+    double lower,
+    double upper,
+    double weight,
+    double[] edges,
+    double[] ranks)
+    implements Serializable {
 
-  enum Kind { COUNT, COUNT_DISTINCT_UNITS, SUM, MEAN, VARIANCE, STDDEV, QUANTILES, HISTOGRAM }
+  enum Kind {
+    COUNT,
+    COUNT_DISTINCT_UNITS,
+    SUM,
+    MEAN,
+    VARIANCE,
+    STDDEV,
+    QUANTILES,
+    HISTOGRAM
+  }
 
   /** Quantiles are read off a noisy histogram with this many equal bins over [lower, upper]. */
   static final int QUANTILE_BINS = Quantiles.BINS;
@@ -64,12 +79,25 @@ record Aggregate(Kind kind, String column, double lower, double upper, double we
     };
   }
 
-  /** Readable and stable (arrays by value): the ledger commits to it as part of the query's description. */
+  /**
+   * Readable and stable (arrays by value): the ledger commits to it as part of the query's
+   * description.
+   */
   @Override
   public String toString() {
-    return "Aggregate[kind=" + kind + ", column=" + column + ", lower=" + lower + ", upper=" + upper + ", weight="
-        + weight + (edges.length > 0 ? ", edges=" + java.util.Arrays.toString(edges) : "")
-        + (ranks.length > 0 ? ", ranks=" + java.util.Arrays.toString(ranks) : "") + "]";
+    return "Aggregate[kind="
+        + kind
+        + ", column="
+        + column
+        + ", lower="
+        + lower
+        + ", upper="
+        + upper
+        + ", weight="
+        + weight
+        + (edges.length > 0 ? ", edges=" + java.util.Arrays.toString(edges) : "")
+        + (ranks.length > 0 ? ", ranks=" + java.util.Arrays.toString(ranks) : "")
+        + "]";
   }
 
   /** The statistic of dp-core this aggregate computes, with its derivations and estimator. */

@@ -26,15 +26,16 @@ public final class BoundsOptions {
   /**
    * The defaults.
    *
-   * @return the default options: β = {@value #DEFAULT_EMPTY_BIN_PROBABILITY} and a fresh release secret
+   * @return the default options: β = {@value #DEFAULT_EMPTY_BIN_PROBABILITY} and a fresh release
+   *     secret
    */
   public static BoundsOptions defaults() {
     return new BoundsOptions(DEFAULT_EMPTY_BIN_PROBABILITY, null);
   }
 
   /**
-   * β, in (0, 1): the probability that the noise of some empty bin passes the threshold. A smaller β
-   * raises the threshold: fewer spurious bins, more of a thin tail left outside the bounds.
+   * β, in (0, 1): the probability that the noise of some empty bin passes the threshold. A smaller
+   * β raises the threshold: fewer spurious bins, more of a thin tail left outside the bounds.
    *
    * @param beta β, in (0, 1)
    * @return options with this β; these are unchanged

@@ -10,9 +10,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Warns, once per Spark application, when a release's secret may cross the network or reach a
- * disk unencrypted. The noise step runs on the executors, so the release secret travels inside
- * the serialized task (RPC and broadcast blocks); Spark encrypts those only with {@code
+ * Warns, once per Spark application, when a release's secret may cross the network or reach a disk
+ * unencrypted. The noise step runs on the executors, so the release secret travels inside the
+ * serialized task (RPC and broadcast blocks); Spark encrypts those only with {@code
  * spark.network.crypto.enabled} (or TLS, {@code spark.ssl.rpc.enabled}), and broadcast blocks,
  * shuffle files and spills on local disks only with {@code spark.io.encryption.enabled}. In local
  * mode everything stays inside one JVM, so there is nothing to warn about. The warning names
@@ -20,6 +20,7 @@ import org.slf4j.LoggerFactory;
  */
 final class ClusterEncryption {
   private static final Logger LOG = LoggerFactory.getLogger(ClusterEncryption.class);
+
   /** Applications already warned (one entry per SparkContext, so it stays tiny). */
   private static final Set<String> WARNED = ConcurrentHashMap.newKeySet();
 
@@ -39,19 +40,24 @@ final class ClusterEncryption {
       return null;
     }
     List<String> off = new ArrayList<>();
-    if (!conf.getBoolean("spark.network.crypto.enabled", false) && !conf.getBoolean("spark.ssl.rpc.enabled", false)) {
-      off.add("spark.network.crypto.enabled (with spark.authenticate) or spark.ssl.rpc.enabled, so the release"
-          + " secret travels to the executors unencrypted inside each task");
+    if (!conf.getBoolean("spark.network.crypto.enabled", false)
+        && !conf.getBoolean("spark.ssl.rpc.enabled", false)) {
+      off.add(
+          "spark.network.crypto.enabled (with spark.authenticate) or spark.ssl.rpc.enabled, so the"
+              + " release secret travels to the executors unencrypted inside each task");
     }
     if (!conf.getBoolean("spark.io.encryption.enabled", false)) {
-      off.add("spark.io.encryption.enabled, so broadcast task blocks (which hold the release secret), shuffle"
-          + " files and spills (which hold private partial aggregates) reach local disks unencrypted");
+      off.add(
+          "spark.io.encryption.enabled, so broadcast task blocks (which hold the release secret),"
+              + " shuffle files and spills (which hold private partial aggregates) reach local"
+              + " disks unencrypted");
     }
     if (off.isEmpty()) {
       return null;
     }
     return "PrivSpark: this Spark application runs on a cluster (not in local mode) without "
-        + String.join("; and without ", off) + ". Whoever reads the secret can remove the noise of the release."
+        + String.join("; and without ", off)
+        + ". Whoever reads the secret can remove the noise of the release."
         + " Enable the setting(s); see docs/THREAT-MODEL.md, \"What a release reveals\".";
   }
 }

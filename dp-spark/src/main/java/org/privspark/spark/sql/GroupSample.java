@@ -41,7 +41,10 @@ final class GroupSample {
       if (size == hashes.length) {
         int grown = (int) Math.min((long) size * 2, capacity);
         hashes = Arrays.copyOf(hashes, grown);
-        values = Arrays.copyOf(values, Math.toIntExact((long) grown * valueCount)); // valueCount is public and small
+        values =
+            Arrays.copyOf(
+                values,
+                Math.toIntExact((long) grown * valueCount)); // valueCount is public and small
       }
       store(size, rowHash, row, first);
       siftUp(size++);

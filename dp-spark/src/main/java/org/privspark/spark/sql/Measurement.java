@@ -39,7 +39,9 @@ record Measurement(PlannedMeasurement planned, InputGrid input) implements Seria
     return planned.sensitivity();
   }
 
-  /** What one release of this measurement (all groups) costs ({@link PlannedMeasurement#event()}). */
+  /**
+   * What one release of this measurement (all groups) costs ({@link PlannedMeasurement#event()}).
+   */
   PrivacyEvent event() {
     return planned.event();
   }

@@ -10,14 +10,14 @@ import org.apache.spark.sql.RowFactory;
 import org.privspark.core.aggregation.AggregationPlan;
 import org.privspark.core.aggregation.Estimate;
 import org.privspark.core.aggregation.HistogramQuantiles;
-import org.privspark.core.aggregation.QuantileEstimate;
 import org.privspark.core.aggregation.PlannedMeasurement;
+import org.privspark.core.aggregation.QuantileEstimate;
 import org.privspark.core.aggregation.Quantity;
 import org.privspark.core.mechanism.ConfidenceInterval;
 import org.privspark.core.mechanism.GridMechanism;
-import org.privspark.core.mechanism.PartitionSelection;
 import org.privspark.core.mechanism.NoisyValue;
 import org.privspark.core.mechanism.NoisyVector;
+import org.privspark.core.mechanism.PartitionSelection;
 import org.privspark.core.noise.KeyedStreamSource;
 import org.privspark.core.noise.ReleaseKey;
 import org.privspark.core.noise.Secret;
@@ -27,23 +27,24 @@ import org.privspark.core.noise.Secret;
  * measurement): drops groups that fail partition selection, adds noise to every measurement, and
  * computes each statistic with its noise standard deviation and 95% confidence interval.
  *
- * <p>Every draw comes from {@link KeyedStreamSource#forCell} with the release's {@link ReleaseKey} and a cell id
- * made of the measurement's name and the group key, so re-running a task reproduces its output
- * exactly.
+ * <p>Every draw comes from {@link KeyedStreamSource#forCell} with the release's {@link ReleaseKey}
+ * and a cell id made of the measurement's name and the group key, so re-running a task reproduces
+ * its output exactly.
  *
- * <p><b>Exact inputs.</b> Each measurement's input is the exact integer total X of its group on
- * the measurement's public grid ({@link InputGrid}), recombined here from Spark's exact column
- * sums, and reaches its mechanism as the fixed-point value X·2^e, without a rounding to a double
- * in between ({@link GridMechanism#releaseFixedPoint}): the mechanism accepts every such value.
+ * <p><b>Exact inputs.</b> Each measurement's input is the exact integer total X of its group on the
+ * measurement's public grid ({@link InputGrid}), recombined here from Spark's exact column sums,
+ * and reaches its mechanism as the fixed-point value X·2^e, without a rounding to a double in
+ * between ({@link GridMechanism#releaseFixedPoint}): the mechanism accepts every such value.
  *
- * <p><b>No failure carries a private value.</b> The inputs here are exact, un-noised aggregates
- * of private data. Should a mechanism or the partition selection still throw, the exception is replaced by one
- * that names the step and the exception's class only, without the original message or cause
- * (which may quote the input), and without the group key (private until the release is complete).
+ * <p><b>No failure carries a private value.</b> The inputs here are exact, un-noised aggregates of
+ * private data. Should a mechanism or the partition selection still throw, the exception is
+ * replaced by one that names the step and the exception's class only, without the original message
+ * or cause (which may quote the input), and without the group key (private until the release is
+ * complete).
  *
  * <p>Confidence intervals: for counts and sums, the exact interval of the added noise (it covers
- * the exact bounded value with probability ≥ 95%). For mean and variance, intervals of their 2 or
- * 3 components at level 1 − 0.05/k each, combined by interval arithmetic (a union bound keeps the
+ * the exact bounded value with probability ≥ 95%). For mean and variance, intervals of their 2 or 3
+ * components at level 1 − 0.05/k each, combined by interval arithmetic (a union bound keeps the
  * coverage at ≥ 95%). Their {@code _noise_std} is a first-order (delta-method) approximation.
  */
 final class NoiseStage implements MapPartitionsFunction<Row, Row> {
@@ -65,7 +66,12 @@ final class NoiseStage implements MapPartitionsFunction<Row, Row> {
    * @param grids each measurement's input grid, in the plan's order
    * @param aggregates the statistics, in the plan's order, for their output
    */
-  NoiseStage(byte[] secret, byte[] chargedReleaseId, StagedLayout layout, AggregationPlan plan, List<InputGrid> grids,
+  NoiseStage(
+      byte[] secret,
+      byte[] chargedReleaseId,
+      StagedLayout layout,
+      AggregationPlan plan,
+      List<InputGrid> grids,
       List<Aggregate> aggregates) {
     this.secret = secret.clone();
     this.chargedReleaseId = chargedReleaseId.clone();
@@ -90,13 +96,17 @@ final class NoiseStage implements MapPartitionsFunction<Row, Row> {
     while (input.hasNext()) {
       Row row = input.next();
       String cell = groupId(row);
-      if (selection != null && !keep(selection, row.getLong(layout.units()),
-          KeyedStreamSource.forCell(key, "select|" + cell))) {
+      if (selection != null
+          && !keep(
+              selection,
+              row.getLong(layout.units()),
+              KeyedStreamSource.forCell(key, "select|" + cell))) {
         continue;
       }
       Object[] noisy = new Object[measurements.size()];
       for (int i = 0; i < noisy.length; i++) {
-        KeyedStreamSource cellSource = KeyedStreamSource.forCell(key, cellId(measurements.get(i).name(), cell));
+        KeyedStreamSource cellSource =
+            KeyedStreamSource.forCell(key, cellId(measurements.get(i).name(), cell));
         InputGrid grid = grids.get(i);
         List<Long> sums = row.getList(layout.input(i));
         try {
@@ -107,7 +117,10 @@ final class NoiseStage implements MapPartitionsFunction<Row, Row> {
             }
             noisy[i] = mechanisms.get(i).releaseFixedPoint(bins, grid.exponent(), cellSource);
           } else {
-            noisy[i] = mechanisms.get(i).releaseFixedPoint(grid.combine(sums, 0), grid.exponent(), cellSource);
+            noisy[i] =
+                mechanisms
+                    .get(i)
+                    .releaseFixedPoint(grid.combine(sums, 0), grid.exponent(), cellSource);
           }
         } catch (RuntimeException e) {
           throw withheld("the noise of measurement '" + measurements.get(i).name() + "'", e);
@@ -131,9 +144,13 @@ final class NoiseStage implements MapPartitionsFunction<Row, Row> {
    * cause, which may quote the exact input (docs/THREAT-MODEL.md, "What a release reveals").
    */
   private static IllegalStateException withheld(String step, RuntimeException e) {
-    return new IllegalStateException("PrivSpark: " + step + " failed with " + e.getClass().getName()
-        + " after the budget was charged; its message is withheld because it may contain a value computed from"
-        + " private data");
+    return new IllegalStateException(
+        "PrivSpark: "
+            + step
+            + " failed with "
+            + e.getClass().getName()
+            + " after the budget was charged; its message is withheld because it may contain a"
+            + " value computed from private data");
   }
 
   /** Per statistic, the index of the histogram measurement it reads (−1 for a scalar statistic). */
@@ -200,7 +217,9 @@ final class NoiseStage implements MapPartitionsFunction<Row, Row> {
    */
   private static Object[] quantiles(Aggregate a, NoisyVector noisy) {
     QuantileEstimate q = HistogramQuantiles.of(noisy, a.edges(), a.ranks());
-    return new Object[] {toSeq(q.values()), q.widestNoiseStd(), toSeq(q.ciLow()), toSeq(q.ciHigh())};
+    return new Object[] {
+      toSeq(q.values()), q.widestNoiseStd(), toSeq(q.ciLow()), toSeq(q.ciHigh())
+    };
   }
 
   private static scala.collection.immutable.Seq<Object> toSeq(double[] v) {
@@ -219,7 +238,9 @@ final class NoiseStage implements MapPartitionsFunction<Row, Row> {
     return measurement.length() + ":" + measurement + "|" + group;
   }
 
-  /** The group's stable id ({@link SparkKeys#appendId}): the same on every evaluation and every JVM. */
+  /**
+   * The group's stable id ({@link SparkKeys#appendId}): the same on every evaluation and every JVM.
+   */
   private String groupId(Row row) {
     StringBuilder id = new StringBuilder();
     for (int k = 0; k < layout.keyCount(); k++) {

@@ -24,27 +24,44 @@ import org.privspark.core.aggregation.Quantity;
  * @param bin bin index (bins only)
  * @param grid the measurement's input grid (sums only; counts for bins)
  */
-record PartialColumn(Kind kind, int value, double lower, double upper, double midpoint, double[] edges,
-    int bin, InputGrid grid)
+record PartialColumn(
+    Kind kind,
+    int value,
+    double lower,
+    double upper,
+    double midpoint,
+    double[] edges,
+    int bin,
+    InputGrid grid)
     implements Serializable {
 
-  enum Kind { CLAMPED, CENTERED, CENTERED_SQUARE, IN_BIN }
+  enum Kind {
+    CLAMPED,
+    CENTERED,
+    CENTERED_SQUARE,
+    IN_BIN
+  }
 
-  /** The partial of a sum quantity (clamped, centred or centred squares) of value column {@code value}. */
+  /**
+   * The partial of a sum quantity (clamped, centred or centred squares) of value column {@code
+   * value}.
+   */
   static PartialColumn sum(Quantity q, int value, InputGrid grid) {
-    Kind kind = switch (q.kind()) {
-      case SUM -> Kind.CLAMPED;
-      case CENTRED_SUM -> Kind.CENTERED;
-      case CENTRED_SQUARES -> Kind.CENTERED_SQUARE;
-      default -> throw new IllegalArgumentException("not a sum: " + q);
-    };
+    Kind kind =
+        switch (q.kind()) {
+          case SUM -> Kind.CLAMPED;
+          case CENTRED_SUM -> Kind.CENTERED;
+          case CENTRED_SQUARES -> Kind.CENTERED_SQUARE;
+          default -> throw new IllegalArgumentException("not a sum: " + q);
+        };
     // Only centred sums have a midpoint (a plain sum's bounds may be too wide for one).
     double midpoint = kind == Kind.CLAMPED ? Double.NaN : q.centering().midpoint();
     return new PartialColumn(kind, value, q.lower(), q.upper(), midpoint, new double[0], -1, grid);
   }
 
   static PartialColumn bin(int value, double[] edges, int bin, InputGrid grid) {
-    return new PartialColumn(Kind.IN_BIN, value, Double.NaN, Double.NaN, Double.NaN, edges, bin, grid);
+    return new PartialColumn(
+        Kind.IN_BIN, value, Double.NaN, Double.NaN, Double.NaN, edges, bin, grid);
   }
 
   /** What a row with value {@code v} adds to this partial, in units of the grid. */
@@ -56,8 +73,8 @@ record PartialColumn(Kind kind, int value, double lower, double upper, double mi
   }
 
   /**
-   * The row's contribution before snapping, as floating point computes it: clamp(v), fl(clamp(v)
-   * − m) or its square, each bounded by the per-row bound its grid was made for (dp-core {@code
+   * The row's contribution before snapping, as floating point computes it: clamp(v), fl(clamp(v) −
+   * m) or its square, each bounded by the per-row bound its grid was made for (dp-core {@code
    * Centering} proves the centred bounds).
    */
   double of(double v) {

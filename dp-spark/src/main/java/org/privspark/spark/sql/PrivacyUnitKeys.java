@@ -22,7 +22,8 @@ public final class PrivacyUnitKeys {
 
   /**
    * Why a unit column of this type cannot be put in normal form (a struct or array holding strings
-   * of an ICU collation), or null if it can; the message names {@code parameter} and {@code column}.
+   * of an ICU collation), or null if it can; the message names {@code parameter} and {@code
+   * column}.
    */
   public static String problem(String parameter, String column, DataType type) {
     return SparkKeys.problem(parameter, column, type, true);

@@ -1,7 +1,5 @@
 package org.privspark.spark.sql;
 
-import org.privspark.core.aggregation.PartitionSelectionStrategy;
-import org.privspark.core.aggregation.NoiseKind;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.isnan;
@@ -29,12 +27,14 @@ import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.privspark.core.Check;
+import org.privspark.core.accounting.PrivacyEvent;
 import org.privspark.core.aggregation.AggregationRequest;
 import org.privspark.core.aggregation.Histogram;
+import org.privspark.core.aggregation.NoiseKind;
+import org.privspark.core.aggregation.PartitionSelectionStrategy;
 import org.privspark.core.aggregation.Quantiles;
 import org.privspark.core.aggregation.Quantity;
 import org.privspark.core.aggregation.QueryAccuracy;
-import org.privspark.core.accounting.PrivacyEvent;
 import org.privspark.core.noise.ReleaseKey;
 import org.privspark.core.noise.Secret;
 
@@ -42,12 +42,12 @@ import org.privspark.core.noise.Secret;
  * One private query: the statistics to compute, the budget to spend, and how groups are chosen.
  * {@link #run()} validates everything, charges the budget, runs the query once, and returns its
  * noisy results as a {@code Dataset<Row>} held on the driver, sorted by the group keys: the group
- * keys, then for each statistic its value and, as
- * {@code <name>_noise_std}, {@code <name>_ci_low} and {@code <name>_ci_high}, the standard
- * deviation of its noise and a 95% confidence interval (arrays for quantiles and histograms).
+ * keys, then for each statistic its value and, as {@code <name>_noise_std}, {@code <name>_ci_low}
+ * and {@code <name>_ci_high}, the standard deviation of its noise and a 95% confidence interval
+ * (arrays for quantiles and histograms).
  *
- * <p><b>Order of work.</b> Validation (columns, types, bounds, ε, δ) runs on the driver and reads no
- * data; a failure spends nothing. The query's {@link PrivacyEvent} is charged next, before any
+ * <p><b>Order of work.</b> Validation (columns, types, bounds, ε, δ) runs on the driver and reads
+ * no data; a failure spends nothing. The query's {@link PrivacyEvent} is charged next, before any
  * Spark job exists; an exhausted budget throws {@link
  * org.privspark.core.accounting.BudgetExhaustedException} and spends nothing. Only then does the
  * plan run: one shuffle of the rows by privacy unit (both bounding steps run on it), per-(unit,
@@ -55,9 +55,10 @@ import org.privspark.core.noise.Secret;
  * and units are compared as Spark compares them ({@link SparkKeys}).
  *
  * <p><b>Noise drawn once.</b> Every noise value is a pure function of a per-release secret and the
- * cell's identity (statistic, group key), through {@link org.privspark.core.noise.KeyedStreamSource};
- * so is the random choice of rows and groups in bounding. A retried or speculative task gives the
- * same numbers, and the returned result is computed once ({@link Release}).
+ * cell's identity (statistic, group key), through {@link
+ * org.privspark.core.noise.KeyedStreamSource}; so is the random choice of rows and groups in
+ * bounding. A retried or speculative task gives the same numbers, and the returned result is
+ * computed once ({@link Release}).
  *
  * <p>Not thread-safe: build and run a query from one thread.
  */
@@ -72,6 +73,7 @@ public final class PrivateAggregation {
   private final List<Aggregate> aggregates = new ArrayList<>();
   private Dataset<Row> publicGroups;
   private long preThreshold = 1;
+
   /**
    * Partition selection's default weight: a fifth of ε for three statistics. Less than one
    * statistic's weight because selection only needs to tell groups from noise, while every
@@ -101,7 +103,8 @@ public final class PrivateAggregation {
   }
 
   /**
-   * Adds the number of distinct privacy units per group, output column {@code count_distinct_units}.
+   * Adds the number of distinct privacy units per group, output column {@code
+   * count_distinct_units}.
    *
    * @return this query, for chaining
    */
@@ -158,8 +161,8 @@ public final class PrivateAggregation {
   }
 
   /**
-   * Quantiles of {@code column} clamped to [lower, upper], read off a noisy histogram of
-   * {@value Aggregate#QUANTILE_BINS} equal bins (resolution (upper − lower)/{@value
+   * Quantiles of {@code column} clamped to [lower, upper], read off a noisy histogram of {@value
+   * Aggregate#QUANTILE_BINS} equal bins (resolution (upper − lower)/{@value
    * Aggregate#QUANTILE_BINS}). The output is an array with one value per rank.
    *
    * @param column a numeric column of the data
@@ -173,8 +176,15 @@ public final class PrivateAggregation {
     Check.notNull("ranks", ranks);
     // dp-core's statistic checks the width (the bins' edges must be finite) and the ranks.
     Quantiles quantiles = new Quantiles(base.column(), lower, upper, ranks);
-    return add(new Aggregate(Aggregate.Kind.QUANTILES, base.column(), lower, upper, 1, quantiles.edges(),
-        quantiles.ranks()));
+    return add(
+        new Aggregate(
+            Aggregate.Kind.QUANTILES,
+            base.column(),
+            lower,
+            upper,
+            1,
+            quantiles.edges(),
+            quantiles.ranks()));
   }
 
   /**
@@ -189,15 +199,22 @@ public final class PrivateAggregation {
     Check.notNull("edges", edges);
     Histogram histogram = new Histogram(column, edges); // checks the edges
     Aggregate base = valued(Aggregate.Kind.HISTOGRAM, column, edges[0], edges[edges.length - 1]);
-    return add(new Aggregate(Aggregate.Kind.HISTOGRAM, base.column(), base.lower(), base.upper(), 1,
-        histogram.edges(), new double[0]));
+    return add(
+        new Aggregate(
+            Aggregate.Kind.HISTOGRAM,
+            base.column(),
+            base.lower(),
+            base.upper(),
+            1,
+            histogram.edges(),
+            new double[0]));
   }
 
   /**
-   * The weight of the statistic added last (default 1), in [10^-6, 10^6]: how much its error
-   * counts in the objective the budget split minimises (docs/AGGREGATIONS.md, "The budget
-   * split"). A larger weight buys that statistic accuracy at the others' expense; only the
-   * weights' ratios matter, and they leave partition selection's share alone.
+   * The weight of the statistic added last (default 1), in [10^-6, 10^6]: how much its error counts
+   * in the objective the budget split minimises (docs/AGGREGATIONS.md, "The budget split"). A
+   * larger weight buys that statistic accuracy at the others' expense; only the weights' ratios
+   * matter, and they leave partition selection's share alone.
    *
    * @param weight the weight, in [10^-6, 10^6]
    * @return this query, for chaining
@@ -246,8 +263,12 @@ public final class PrivateAggregation {
    * @return this query, for chaining
    */
   public PrivateAggregation selectionWeight(double weight) {
-    this.selectionWeight = Check.inClosed("selectionWeight", weight, AggregationRequest.MIN_WEIGHT,
-        AggregationRequest.MAX_WEIGHT);
+    this.selectionWeight =
+        Check.inClosed(
+            "selectionWeight",
+            weight,
+            AggregationRequest.MIN_WEIGHT,
+            AggregationRequest.MAX_WEIGHT);
     return this;
   }
 
@@ -274,8 +295,8 @@ public final class PrivateAggregation {
   }
 
   /**
-   * The noise (default {@link NoiseKind#LAPLACE}); {@link NoiseKind#AUTO} lets the planner pick
-   * the kind with the smaller predicted error.
+   * The noise (default {@link NoiseKind#LAPLACE}); {@link NoiseKind#AUTO} lets the planner pick the
+   * kind with the smaller predicted error.
    *
    * @param kind the noise kind
    * @return this query, for chaining
@@ -301,14 +322,14 @@ public final class PrivateAggregation {
 
   /**
    * The release secret that keys all noise and sampling (default: a fresh one from SecureRandom).
-   * Set it only to reproduce a release exactly, for a test of determinism (the same query, data
-   * and secret give the same rows on any cluster); never on two budgets over the same people. A
-   * secret keys one release: {@link #run()} records its {@link Secret#releaseId() release id} with
-   * the charge, a budget (or ledger) that has charged that id before refuses the query with {@link
+   * Set it only to reproduce a release exactly, for a test of determinism (the same query, data and
+   * secret give the same rows on any cluster); never on two budgets over the same people. A secret
+   * keys one release: {@link #run()} records its {@link Secret#releaseId() release id} with the
+   * charge, a budget (or ledger) that has charged that id before refuses the query with {@link
    * org.privspark.core.accounting.ReleaseIdReusedException} and charges nothing, and the noise is
    * keyed by the secret bound to the id the charge was recorded under ({@link
-   * org.privspark.core.noise.ReleaseKey}),
-   * since a second release with the same noise on changed data would reveal the exact change.
+   * org.privspark.core.noise.ReleaseKey}), since a second release with the same noise on changed
+   * data would reveal the exact change.
    *
    * @param secret the secret of this one release
    * @return this query, for chaining
@@ -393,9 +414,13 @@ public final class PrivateAggregation {
     Secret releaseSecret = secret != null ? secret : Secret.generate();
     // Building the plan runs no Spark job but analyses it eagerly: an analysis error surfaces here,
     // before anything is charged. The charge then comes before the one Spark job of the release.
-    Release.requireSortable(lastStage.apply(build(plan, releaseSecret, releaseSecret.releaseId())), keys);
-    byte[] charged = source.budget().charge(plan.event(), source.claim(), MECHANISM, describe(),
-        releaseSecret.releaseId()).releaseId();
+    Release.requireSortable(
+        lastStage.apply(build(plan, releaseSecret, releaseSecret.releaseId())), keys);
+    byte[] charged =
+        source
+            .budget()
+            .charge(plan.event(), source.claim(), MECHANISM, describe(), releaseSecret.releaseId())
+            .releaseId();
     // The same plan, keyed by the secret bound to the charge: its noise and bounding choices belong
     // to this charge alone (ReleaseKey), and it analyses exactly as the plan above did.
     Dataset<Row> noisy = lastStage.apply(build(plan, releaseSecret, charged));
@@ -405,13 +430,23 @@ public final class PrivateAggregation {
 
   /** What a ledger-backed budget commits to as the query's description (never stored in clear). */
   private String describe() {
-    StringBuilder s = new StringBuilder(keys.length == 0 ? "aggregate" : "groupBy " + String.join(",", keys));
-    s.append(keys.length == 0 ? "" : publicGroups != null ? " (public groups)" : " (private groups)");
+    StringBuilder s =
+        new StringBuilder(keys.length == 0 ? "aggregate" : "groupBy " + String.join(",", keys));
+    s.append(
+        keys.length == 0 ? "" : publicGroups != null ? " (public groups)" : " (private groups)");
     for (Aggregate a : aggregates) {
       s.append("; ").append(a);
     }
-    return s.append("; epsilon=").append(epsilon).append(" delta=").append(delta).append(" noise=").append(noise)
-        .append(" L0=").append(keys.length == 0 ? 1 : source.maxGroupsContributed()).append(" Linf=").append(source.maxContributionsPerGroup())
+    return s.append("; epsilon=")
+        .append(epsilon)
+        .append(" delta=")
+        .append(delta)
+        .append(" noise=")
+        .append(noise)
+        .append(" L0=")
+        .append(keys.length == 0 ? 1 : source.maxGroupsContributed())
+        .append(" Linf=")
+        .append(source.maxContributionsPerGroup())
         .toString();
   }
 
@@ -424,11 +459,20 @@ public final class PrivateAggregation {
     PrivateDataFrame.requireColumn(source.data(), "column", column);
     if (!Double.isFinite(lower) || !Double.isFinite(upper) || !(lower < upper)) {
       throw new IllegalArgumentException(
-          "bounds of '" + column + "' must be finite with lower < upper; got [" + lower + ", " + upper + "]");
+          "bounds of '"
+              + column
+              + "' must be finite with lower < upper; got ["
+              + lower
+              + ", "
+              + upper
+              + "]");
     }
     if (!(source.data().schema().apply(column).dataType() instanceof NumericType)) {
-      throw new IllegalArgumentException("column '" + column + "' must be numeric; got "
-          + source.data().schema().apply(column).dataType().simpleString());
+      throw new IllegalArgumentException(
+          "column '"
+              + column
+              + "' must be numeric; got "
+              + source.data().schema().apply(column).dataType().simpleString());
     }
     return new Aggregate(kind, column, lower, upper, 1);
   }
@@ -445,7 +489,8 @@ public final class PrivateAggregation {
     boolean privateGroups = keys.length > 0 && publicGroups == null;
     if (privateGroups && delta == 0) {
       throw new IllegalArgumentException(
-          "delta must be > 0 for private partition selection; got 0.0 (set delta, or list publicGroups)");
+          "delta must be > 0 for private partition selection; got 0.0 (set delta, or list"
+              + " publicGroups)");
     }
     if (noise == NoiseKind.GAUSSIAN && delta == 0) {
       throw new IllegalArgumentException("delta must be > 0 for Gaussian noise; got 0.0");
@@ -453,7 +498,8 @@ public final class PrivateAggregation {
     Set<String> outputs = new HashSet<>(Arrays.asList(keys));
     for (Aggregate a : aggregates) {
       if (!outputs.add(a.outputName())) {
-        throw new IllegalArgumentException("statistic '" + a.outputName() + "' is asked for twice or clashes with a key");
+        throw new IllegalArgumentException(
+            "statistic '" + a.outputName() + "' is asked for twice or clashes with a key");
       }
     }
     if (publicGroups != null) {
@@ -462,16 +508,21 @@ public final class PrivateAggregation {
       }
       Set<String> given = new HashSet<>(Arrays.asList(publicGroups.columns()));
       if (!given.equals(new HashSet<>(Arrays.asList(keys)))) {
-        throw new IllegalArgumentException("publicGroups must have exactly the key columns "
-            + Arrays.toString(keys) + "; got " + Arrays.toString(publicGroups.columns()));
+        throw new IllegalArgumentException(
+            "publicGroups must have exactly the key columns "
+                + Arrays.toString(keys)
+                + "; got "
+                + Arrays.toString(publicGroups.columns()));
       }
     }
     // Keys Spark compares by a collation that has no canonical spelling (SparkKeys).
     StructType schema = source.data().schema();
     String unit = source.privacyUnitColumn();
-    requireNoProblem(SparkKeys.problem("privacyUnitColumn", unit, schema.apply(unit).dataType(), true));
+    requireNoProblem(
+        SparkKeys.problem("privacyUnitColumn", unit, schema.apply(unit).dataType(), true));
     for (String k : keys) {
-      requireNoProblem(SparkKeys.problem("keyColumns", k, schema.apply(k).dataType(), publicGroups != null));
+      requireNoProblem(
+          SparkKeys.problem("keyColumns", k, schema.apply(k).dataType(), publicGroups != null));
     }
   }
 
@@ -485,8 +536,17 @@ public final class PrivateAggregation {
     boolean privateGroups = keys.length > 0 && publicGroups == null;
     // A global query has one group: a unit reaches at most that one, whatever the data frame's L0.
     long l0 = keys.length == 0 ? 1 : source.maxGroupsContributed();
-    return QueryPlan.of(aggregates, privateGroups, selectionWeight, preThreshold, l0,
-        source.maxContributionsPerGroup(), epsilon, delta, noise, selectionKind);
+    return QueryPlan.of(
+        aggregates,
+        privateGroups,
+        selectionWeight,
+        preThreshold,
+        l0,
+        source.maxContributionsPerGroup(),
+        epsilon,
+        delta,
+        noise,
+        selectionKind);
   }
 
   // ---- The Spark plan. ----
@@ -512,10 +572,13 @@ public final class PrivateAggregation {
     StructType schema = source.data().schema();
     String unitColumn = source.privacyUnitColumn();
     List<Column> selected = new ArrayList<>();
-    selected.add(SparkKeys.normalised(col(unitColumn), schema.apply(unitColumn).dataType(),
-        SparkKeys.Icu.COLLATION_KEY).as(UNIT));
+    selected.add(
+        SparkKeys.normalised(
+                col(unitColumn), schema.apply(unitColumn).dataType(), SparkKeys.Icu.COLLATION_KEY)
+            .as(UNIT));
     for (String k : keys) {
-      selected.add(SparkKeys.normalised(col(k), schema.apply(k).dataType(), SparkKeys.Icu.KEEP).as(k));
+      selected.add(
+          SparkKeys.normalised(col(k), schema.apply(k).dataType(), SparkKeys.Icu.KEEP).as(k));
     }
     Column keep = col(UNIT).isNotNull();
     for (Map.Entry<String, String> v : valueAlias.entrySet()) {
@@ -564,8 +627,9 @@ public final class PrivateAggregation {
     String sortKey = UNIT;
     if (!unitType.equals(DataTypes.LongType)) {
       sortKey = "__unit_key";
-      byUnit = byUnit.withColumn(sortKey,
-          integralUnit ? col(UNIT).cast(DataTypes.LongType) : xxhash64(col(UNIT)));
+      byUnit =
+          byUnit.withColumn(
+              sortKey, integralUnit ? col(UNIT).cast(DataTypes.LongType) : xxhash64(col(UNIT)));
     }
     byUnit = byUnit.sortWithinPartitions(col(sortKey));
     List<Column> passInput = new ArrayList<>(List.of(col(sortKey)));
@@ -601,7 +665,8 @@ public final class PrivateAggregation {
       }
       int value = valueColumns.indexOf(q.column());
       int columns = q.kind() == Quantity.Kind.HISTOGRAM ? q.dimension() : m.input().limbs();
-      // A histogram has one partial per bin (one column each); a sum one partial, which UnitBounding
+      // A histogram has one partial per bin (one column each); a sum one partial, which
+      // UnitBounding
       // writes as its grid's limbs (one column each).
       if (q.kind() == Quantity.Kind.HISTOGRAM) {
         for (int j = 0; j < columns; j++) {
@@ -613,14 +678,22 @@ public final class PrivateAggregation {
       List<String> aliases = new ArrayList<>();
       for (int j = 0; j < columns; j++) {
         aliases.add(StagedLayout.partialName(i, j));
-        partialFields.add(DataTypes.createStructField(StagedLayout.partialName(i, j), DataTypes.LongType, false));
+        partialFields.add(
+            DataTypes.createStructField(StagedLayout.partialName(i, j), DataTypes.LongType, false));
       }
       partialColumns.addAll(aliases);
       measurementColumns.add(aliases);
     }
-    Dataset<Row> perUnit = byUnit.select(passInput.toArray(Column[]::new)).mapPartitions(
-        new UnitBounding(layout, source.maxGroupsContributed(), source.maxContributionsPerGroup(), partials),
-        Encoders.row(DataTypes.createStructType(partialFields)));
+    Dataset<Row> perUnit =
+        byUnit
+            .select(passInput.toArray(Column[]::new))
+            .mapPartitions(
+                new UnitBounding(
+                    layout,
+                    source.maxGroupsContributed(),
+                    source.maxContributionsPerGroup(),
+                    partials),
+                Encoders.row(DataTypes.createStructType(partialFields)));
     Dataset<Row> perGroup = groupTotals(perUnit, keyCols, partialColumns);
     if (listed != null) {
       Dataset<Row> joined = listed.join(perGroup, keyMatch(perGroup, listed), "left");
@@ -637,29 +710,38 @@ public final class PrivateAggregation {
     }
     Dataset<Row> stagedRows = staged(perGroup, keyCols, measurementColumns);
 
-    NoiseStage stage = new NoiseStage(releaseSecret.bytes(), chargedReleaseId,
-        new StagedLayout(keys.length, plan.measurements().size()), plan.core(),
-        plan.measurements().stream().map(Measurement::input).toList(), aggregates);
+    NoiseStage stage =
+        new NoiseStage(
+            releaseSecret.bytes(),
+            chargedReleaseId,
+            new StagedLayout(keys.length, plan.measurements().size()),
+            plan.core(),
+            plan.measurements().stream().map(Measurement::input).toList(),
+            aggregates);
     StructType output = outputSchema(rows.schema());
     Dataset<Row> noisy = stagedRows.mapPartitions(stage, Encoders.row(output));
     // Spark's row encoder drops string collations (a collated key comes out as a plain string);
     // the keys get their types back, so that the output compares as the input did.
-    return noisy.select(Arrays.stream(output.fields())
-        .map(f -> noisy.col(f.name()).cast(f.dataType()).as(f.name())).toArray(Column[]::new));
+    return noisy.select(
+        Arrays.stream(output.fields())
+            .map(f -> noisy.col(f.name()).cast(f.dataType()).as(f.name()))
+            .toArray(Column[]::new));
   }
 
   /**
-   * Per group: its number of units ({@code __units}), its kept rows ({@code __rows}) and the sum
-   * of every partial column (a limb of a sum, or a bin), all as Spark's exact long sums of the
+   * Per group: its number of units ({@code __units}), its kept rows ({@code __rows}) and the sum of
+   * every partial column (a limb of a sum, or a bin), all as Spark's exact long sums of the
    * per-(unit, group) rows; {@link InputGrid} proves that none of them overflows.
    */
-  static Dataset<Row> groupTotals(Dataset<Row> perUnit, List<Column> keyCols, List<String> partialColumns) {
+  static Dataset<Row> groupTotals(
+      Dataset<Row> perUnit, List<Column> keyCols, List<String> partialColumns) {
     List<Column> totals = new ArrayList<>();
     totals.add(functions.sum(col("__rows")).as("__rows"));
     for (String c : partialColumns) {
       totals.add(functions.sum(col(c)).as(c));
     }
-    return perUnit.groupBy(keyCols.toArray(Column[]::new))
+    return perUnit
+        .groupBy(keyCols.toArray(Column[]::new))
         .agg(functions.count(lit(1)).as("__units"), totals.toArray(Column[]::new));
   }
 
@@ -669,11 +751,15 @@ public final class PrivateAggregation {
    * sums, 0 for a listed group without rows; {@link NoiseStage} recombines them with the
    * measurement's grid.
    */
-  static Dataset<Row> staged(Dataset<Row> perGroup, List<Column> keyCols, List<List<String>> measurementColumns) {
+  static Dataset<Row> staged(
+      Dataset<Row> perGroup, List<Column> keyCols, List<List<String>> measurementColumns) {
     List<Column> staged = new ArrayList<>(keyCols);
     staged.add(coalesce(col("__units"), lit(0L)).as("__units"));
     for (int i = 0; i < measurementColumns.size(); i++) {
-      Column[] sums = measurementColumns.get(i).stream().map(c -> coalesce(col(c), lit(0L))).toArray(Column[]::new);
+      Column[] sums =
+          measurementColumns.get(i).stream()
+              .map(c -> coalesce(col(c), lit(0L)))
+              .toArray(Column[]::new);
       staged.add(functions.array(sums).as(StagedLayout.inputName(i)));
     }
     return perGroup.select(staged.toArray(Column[]::new));
@@ -701,24 +787,32 @@ public final class PrivateAggregation {
       return listed.distinct();
     }
     Column[] groupCols = Arrays.stream(keys).map(k -> col("__pk_" + k)).toArray(Column[]::new);
-    Column[] spellings = icu.stream()
-        .map(k -> functions.min(col("__pk_" + k).cast(DataTypes.StringType)).as("__spelling_" + k))
-        .toArray(Column[]::new);
-    Dataset<Row> grouped = listed.groupBy(groupCols)
-        .agg(spellings[0], Arrays.copyOfRange(spellings, 1, spellings.length));
+    Column[] spellings =
+        icu.stream()
+            .map(
+                k ->
+                    functions
+                        .min(col("__pk_" + k).cast(DataTypes.StringType))
+                        .as("__spelling_" + k))
+            .toArray(Column[]::new);
+    Dataset<Row> grouped =
+        listed
+            .groupBy(groupCols)
+            .agg(spellings[0], Arrays.copyOfRange(spellings, 1, spellings.length));
     List<Column> out = new ArrayList<>();
     for (String k : keys) {
-      out.add(icu.contains(k)
-          ? col("__spelling_" + k).cast(schema.apply(k).dataType()).as("__pk_" + k)
-          : col("__pk_" + k));
+      out.add(
+          icu.contains(k)
+              ? col("__spelling_" + k).cast(schema.apply(k).dataType()).as("__pk_" + k)
+              : col("__pk_" + k));
     }
     return grouped.select(out.toArray(Column[]::new));
   }
 
   /**
    * Rows of {@code other} whose keys equal a listed group's (Spark's equality). The keys of {@code
-   * other} are cast to the listed keys' types because Spark's row encoder, in {@code mapPartitions},
-   * drops string collations.
+   * other} are cast to the listed keys' types because Spark's row encoder, in {@code
+   * mapPartitions}, drops string collations.
    */
   private Column keyMatch(Dataset<Row> other, Dataset<Row> listed) {
     Column match = lit(true);
@@ -730,16 +824,23 @@ public final class PrivateAggregation {
     return match;
   }
 
-  /** The output's schema: the keys with their types in {@code keyTypes} (in normal form), then the statistics. */
+  /**
+   * The output's schema: the keys with their types in {@code keyTypes} (in normal form), then the
+   * statistics.
+   */
   private StructType outputSchema(StructType keyTypes) {
     List<StructField> fields = new ArrayList<>();
     for (String k : keys) {
       fields.add(DataTypes.createStructField(k, keyTypes.apply(k).dataType(), true));
     }
     for (Aggregate a : aggregates) {
-      var value = a.isVector() ? DataTypes.createArrayType(DataTypes.DoubleType, false) : DataTypes.DoubleType;
+      var value =
+          a.isVector()
+              ? DataTypes.createArrayType(DataTypes.DoubleType, false)
+              : DataTypes.DoubleType;
       fields.add(DataTypes.createStructField(a.outputName(), value, false));
-      fields.add(DataTypes.createStructField(a.outputName() + "_noise_std", DataTypes.DoubleType, false));
+      fields.add(
+          DataTypes.createStructField(a.outputName() + "_noise_std", DataTypes.DoubleType, false));
       fields.add(DataTypes.createStructField(a.outputName() + "_ci_low", value, false));
       fields.add(DataTypes.createStructField(a.outputName() + "_ci_high", value, false));
     }

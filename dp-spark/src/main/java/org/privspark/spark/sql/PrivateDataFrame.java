@@ -14,10 +14,10 @@ import org.privspark.core.accounting.UnitClaim;
  * {@link #aggregate}, as a {@code Dataset<Row>} of noisy results.
  *
  * <p><b>Privacy unit.</b> Differential privacy protects the presence or absence of one unit, with
- * all of its rows (add/remove neighbours). Each unit's influence is bounded before aggregation:
- * at most {@link #maxGroupsContributed L0} groups and at most {@link #maxContributionsPerGroup L∞}
- * rows in each, chosen uniformly at random per release (not by data order); values are clamped
- * to the bounds each statistic declares.
+ * all of its rows (add/remove neighbours). Each unit's influence is bounded before aggregation: at
+ * most {@link #maxGroupsContributed L0} groups and at most {@link #maxContributionsPerGroup L∞}
+ * rows in each, chosen uniformly at random per release (not by data order); values are clamped to
+ * the bounds each statistic declares.
  *
  * <p>The caller names the unit the column identifies ({@link #of(Dataset, String, String,
  * PrivacyBudget)}): a budget that protects another unit refuses the data frame at once, before any
@@ -33,13 +33,18 @@ public final class PrivateDataFrame {
   private final Dataset<Row> data;
   private final String privacyUnitColumn;
   private final PrivacyBudget budget;
-  /** The unit the column identifies, as the caller named it; null when unnamed (an undeclared budget). */
+
+  /**
+   * The unit the column identifies, as the caller named it; null when unnamed (an undeclared
+   * budget).
+   */
   private final UnitClaim claim;
+
   private final long maxGroupsContributed;
   private final long maxContributionsPerGroup;
 
-  private PrivateDataFrame(Dataset<Row> data, String unit, PrivacyBudget budget, UnitClaim claim, long l0,
-      long lInf) {
+  private PrivateDataFrame(
+      Dataset<Row> data, String unit, PrivacyBudget budget, UnitClaim claim, long l0, long lInf) {
     this.data = data;
     this.privacyUnitColumn = unit;
     this.budget = budget;
@@ -63,9 +68,13 @@ public final class PrivateDataFrame {
    * @throws org.privspark.core.accounting.UnitMismatchException if {@code budget} protects another
    *     unit (nothing is read or charged)
    */
-  public static PrivateDataFrame of(Dataset<Row> data, String privacyUnitColumn, String privacyUnit,
-      PrivacyBudget budget) {
-    return of(data, privacyUnitColumn, UnitClaim.perUnit(PrivacyUnit.checkName("privacyUnit", privacyUnit)), budget);
+  public static PrivateDataFrame of(
+      Dataset<Row> data, String privacyUnitColumn, String privacyUnit, PrivacyBudget budget) {
+    return of(
+        data,
+        privacyUnitColumn,
+        UnitClaim.perUnit(PrivacyUnit.checkName("privacyUnit", privacyUnit)),
+        budget);
   }
 
   /**
@@ -81,8 +90,8 @@ public final class PrivateDataFrame {
    * @throws org.privspark.core.accounting.UnitMismatchException if {@code budget} protects another
    *     unit (nothing is read or charged)
    */
-  public static PrivateDataFrame of(Dataset<Row> data, String privacyUnitColumn, UnitClaim claim,
-      PrivacyBudget budget) {
+  public static PrivateDataFrame of(
+      Dataset<Row> data, String privacyUnitColumn, UnitClaim claim, PrivacyBudget budget) {
     Check.notNull("budget", budget);
     Check.notNull("claim", claim);
     budget.checkClaim(claim);
@@ -100,16 +109,18 @@ public final class PrivateDataFrame {
    * @return the wrapped data frame, with L0 = 1 and L∞ = 1
    * @throws IllegalArgumentException if an argument is null or the column does not exist
    * @throws org.privspark.core.accounting.UnitMismatchException if {@code budget} declares a unit:
-   *     name the unit the column identifies with {@link #of(Dataset, String, String, PrivacyBudget)}
+   *     name the unit the column identifies with {@link #of(Dataset, String, String,
+   *     PrivacyBudget)}
    */
-  public static PrivateDataFrame of(Dataset<Row> data, String privacyUnitColumn, PrivacyBudget budget) {
+  public static PrivateDataFrame of(
+      Dataset<Row> data, String privacyUnitColumn, PrivacyBudget budget) {
     Check.notNull("budget", budget);
     budget.checkClaim(null);
     return wrap(data, privacyUnitColumn, budget, null);
   }
 
-  private static PrivateDataFrame wrap(Dataset<Row> data, String privacyUnitColumn, PrivacyBudget budget,
-      UnitClaim claim) {
+  private static PrivateDataFrame wrap(
+      Dataset<Row> data, String privacyUnitColumn, PrivacyBudget budget, UnitClaim claim) {
     Check.notNull("data", data);
     Check.notNull("privacyUnitColumn", privacyUnitColumn);
     requireColumn(data, "privacyUnitColumn", privacyUnitColumn);
@@ -126,12 +137,13 @@ public final class PrivateDataFrame {
    */
   public PrivateDataFrame maxGroupsContributed(long l0) {
     Check.atLeastOne("maxGroupsContributed", l0);
-    return new PrivateDataFrame(data, privacyUnitColumn, budget, claim, l0, maxContributionsPerGroup);
+    return new PrivateDataFrame(
+        data, privacyUnitColumn, budget, claim, l0, maxContributionsPerGroup);
   }
 
   /**
-   * Sets L∞, the most rows one privacy unit may contribute to one group. A unit with more rows in
-   * a group keeps L∞ of them, chosen at random per release.
+   * Sets L∞, the most rows one privacy unit may contribute to one group. A unit with more rows in a
+   * group keeps L∞ of them, chosen at random per release.
    *
    * @param lInf the bound, &ge; 1
    * @return a copy of this data frame with the bound; this one is unchanged
@@ -154,16 +166,19 @@ public final class PrivateDataFrame {
   public PrivateAggregation groupBy(String... keyColumns) {
     Check.notNull("keyColumns", keyColumns);
     if (keyColumns.length == 0) {
-      throw new IllegalArgumentException("keyColumns must name at least one column; use aggregate() for none");
+      throw new IllegalArgumentException(
+          "keyColumns must name at least one column; use aggregate() for none");
     }
     for (String k : keyColumns) {
       requireColumn(data, "keyColumns", k);
       if (k.equals(privacyUnitColumn)) {
-        throw new IllegalArgumentException("keyColumns must not include the privacy unit column '" + k + "'");
+        throw new IllegalArgumentException(
+            "keyColumns must not include the privacy unit column '" + k + "'");
       }
     }
     if (Arrays.stream(keyColumns).distinct().count() != keyColumns.length) {
-      throw new IllegalArgumentException("keyColumns must be distinct; got " + Arrays.toString(keyColumns));
+      throw new IllegalArgumentException(
+          "keyColumns must be distinct; got " + Arrays.toString(keyColumns));
     }
     return new PrivateAggregation(this, keyColumns.clone());
   }
@@ -190,23 +205,23 @@ public final class PrivateDataFrame {
   }
 
   /**
-   * Clamping bounds for {@code column}, estimated privately from the data with no prior range,
-   * for the statistics that need bounds ({@link PrivateAggregation#mean}, {@code sum}, …).
+   * Clamping bounds for {@code column}, estimated privately from the data with no prior range, for
+   * the statistics that need bounds ({@link PrivateAggregation#mean}, {@code sum}, …).
    *
    * <p><b>How.</b> One global query ({@link #aggregate()}, one public group, so L0 = 1) releases a
-   * histogram of {@code column} over 202 signed power-of-two bins that
-   * cover every finite double, with Laplace noise: each unit keeps at most L∞ rows (this data
-   * frame's {@link #maxContributionsPerGroup}), so one unit moves the bin vector by at most L∞ in
-   * L1, and the histogram is ε-DP. The bounds are the outer edges of the leftmost and rightmost bins
-   * whose noisy count exceeds a threshold set so that no empty bin passes with probability ≥ 1 − β
+   * histogram of {@code column} over 202 signed power-of-two bins that cover every finite double,
+   * with Laplace noise: each unit keeps at most L∞ rows (this data frame's {@link
+   * #maxContributionsPerGroup}), so one unit moves the bin vector by at most L∞ in L1, and the
+   * histogram is ε-DP. The bounds are the outer edges of the leftmost and rightmost bins whose
+   * noisy count exceeds a threshold set so that no empty bin passes with probability ≥ 1 − β
    * ({@link BoundsOptions#emptyBinProbability}); reading them is post-processing. Thin tails (bins
    * with fewer rows than about the threshold) stay outside and get clamped. docs/AGGREGATIONS.md,
    * "Bounds from data", has the proof and the accuracy this buys.
    *
    * <p><b>Cost.</b> One charge of (ε, 0) to this data frame's budget, recorded like any release
-   * (mechanism {@code "private-aggregation"}, under this data frame's unit claim).
-   * Everything is validated before the charge; a refused call spends nothing. Rows whose value is
-   * null or NaN are dropped, as in every statistic; ±∞ count in the outermost bins.
+   * (mechanism {@code "private-aggregation"}, under this data frame's unit claim). Everything is
+   * validated before the charge; a refused call spends nothing. Rows whose value is null or NaN are
+   * dropped, as in every statistic; ±∞ count in the outermost bins.
    *
    * @param column a numeric column
    * @param epsilon the ε to spend, finite and &gt; 0
@@ -221,17 +236,23 @@ public final class PrivateDataFrame {
     requireColumn(data, "column", column);
     Check.positiveFinite("epsilon", epsilon);
     // A global query has one group: L0 = 1 is exact, and a larger L0 would only add noise.
-    PrivateAggregation query = maxGroupsContributed(1).aggregate()
-        .histogram(column, PowerOfTwoBins.edges())
-        .epsilon(epsilon);
+    PrivateAggregation query =
+        maxGroupsContributed(1)
+            .aggregate()
+            .histogram(column, PowerOfTwoBins.edges())
+            .epsilon(epsilon);
     if (options.releaseSecret() != null) {
       query.releaseSecret(options.releaseSecret());
     }
     Row row = query.run().first();
     String name = "histogram_" + column;
-    double[] noisy = row.<Double>getList(row.fieldIndex(name)).stream().mapToDouble(Double::doubleValue).toArray();
+    double[] noisy =
+        row.<Double>getList(row.fieldIndex(name)).stream()
+            .mapToDouble(Double::doubleValue)
+            .toArray();
     double std = row.getDouble(row.fieldIndex(name + "_noise_std"));
-    return PowerOfTwoBins.readOff(noisy, std, options.emptyBinProbability(), epsilon, maxContributionsPerGroup);
+    return PowerOfTwoBins.readOff(
+        noisy, std, options.emptyBinProbability(), epsilon, maxContributionsPerGroup);
   }
 
   Dataset<Row> data() {
@@ -272,8 +293,12 @@ public final class PrivateDataFrame {
   static void requireColumn(Dataset<Row> data, String parameter, String column) {
     Check.notNull(parameter, column);
     if (!Arrays.asList(data.columns()).contains(column)) {
-      throw new IllegalArgumentException(parameter + " must name an existing column; got '" + column
-          + "', columns are " + Arrays.toString(data.columns()));
+      throw new IllegalArgumentException(
+          parameter
+              + " must name an existing column; got '"
+              + column
+              + "', columns are "
+              + Arrays.toString(data.columns()));
     }
   }
 }

@@ -14,17 +14,17 @@ import org.privspark.core.mechanism.PartitionSelection;
 
 /**
  * The privacy side of one query on Spark: dp-core's {@link AggregationPlan} (which quantities are
- * measured, the budget split, the cost; docs/AGGREGATIONS.md), with each measurement's public
- * input grid.
+ * measured, the budget split, the cost; docs/AGGREGATIONS.md), with each measurement's public input
+ * grid.
  *
  * <p><b>Sensitivities.</b> After bounding, one privacy unit touches at most L0 groups and at most
  * L∞ rows in each, with values clamped to [lower, upper]. Its largest contribution c to one group
- * is k = min(L∞, the rows a unit can keep) rows, 1 unit, k·max(|lower|, |upper|) for a sum, k·w
- * for a sum of values minus the midpoint (w = half the width), and k·w² for their squares. The
- * sums are exact integer sums on a public grid ({@link InputGrid}), and the planner is given c as
- * their exact bound in units of it times the grid step, rounded up: at least the real bound. Over
- * all groups that is L1 = L0·c (Laplace) and L2 = √L0·c (Gaussian). Each group's value is rounded
- * to the noise grid on its own, so a measurement's mechanism is planned for L0 × dimension rounded
+ * is k = min(L∞, the rows a unit can keep) rows, 1 unit, k·max(|lower|, |upper|) for a sum, k·w for
+ * a sum of values minus the midpoint (w = half the width), and k·w² for their squares. The sums are
+ * exact integer sums on a public grid ({@link InputGrid}), and the planner is given c as their
+ * exact bound in units of it times the grid step, rounded up: at least the real bound. Over all
+ * groups that is L1 = L0·c (Laplace) and L2 = √L0·c (Gaussian). Each group's value is rounded to
+ * the noise grid on its own, so a measurement's mechanism is planned for L0 × dimension rounded
  * coordinates ({@link org.privspark.core.aggregation.PlannedMeasurement#event()}).
  *
  * @param core the plan of dp-core's planner
@@ -32,17 +32,37 @@ import org.privspark.core.mechanism.PartitionSelection;
  */
 record QueryPlan(AggregationPlan core, List<Measurement> measurements) {
 
-  static QueryPlan of(List<Aggregate> aggregates, boolean privateGroups, double selectionWeight, long preThreshold,
-      long l0, long lInf, double epsilon, double delta, NoiseKind noise, PartitionSelectionStrategy selectionKind) {
+  static QueryPlan of(
+      List<Aggregate> aggregates,
+      boolean privateGroups,
+      double selectionWeight,
+      long preThreshold,
+      long l0,
+      long lInf,
+      double epsilon,
+      double delta,
+      NoiseKind noise,
+      PartitionSelectionStrategy selectionKind) {
     List<Statistic> statistics = new ArrayList<>();
     List<Double> weights = new ArrayList<>();
     for (Aggregate a : aggregates) {
       statistics.add(a.statistic());
       weights.add(a.weight());
     }
-    AggregationPlan core = AggregationPlanner.plan(new AggregationRequest(statistics, weights, privateGroups,
-        selectionWeight, preThreshold, l0, epsilon, delta, noise, selectionKind,
-        q -> inputGrid(q, lInf).groupBound()));
+    AggregationPlan core =
+        AggregationPlanner.plan(
+            new AggregationRequest(
+                statistics,
+                weights,
+                privateGroups,
+                selectionWeight,
+                preThreshold,
+                l0,
+                epsilon,
+                delta,
+                noise,
+                selectionKind,
+                q -> inputGrid(q, lInf).groupBound()));
     List<Measurement> measurements = new ArrayList<>();
     for (var planned : core.measurements()) {
       measurements.add(new Measurement(planned, inputGrid(planned.quantity(), lInf)));

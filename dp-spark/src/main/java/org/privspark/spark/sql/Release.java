@@ -16,8 +16,8 @@ import org.apache.spark.sql.SparkSession;
  * <ul>
  *   <li><b>Computed once.</b> The plan runs in one Spark job and its rows (one per released group:
  *       small) are collected. The returned {@code Dataset} is a local relation of those rows, so
- *       evaluating it again runs no Spark job over the source: a table rewritten in place or a
- *       JDBC source that changed cannot make the same release say something else.
+ *       evaluating it again runs no Spark job over the source: a table rewritten in place or a JDBC
+ *       source that changed cannot make the same release say something else.
  *   <li><b>Sorted by key.</b> The order in which Spark's aggregation emits groups follows hash maps
  *       and shuffle partitions, which depend on the data (groups that were dropped by partition
  *       selection among them). Sorting by the keys (Spark's ordering, nulls first) leaves an order

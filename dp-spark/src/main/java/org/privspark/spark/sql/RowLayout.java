@@ -6,8 +6,8 @@ import org.apache.spark.sql.Row;
 
 /**
  * Where things are in the rows {@link UnitBounding} reads: the sort key of the unit, the unit
- * itself (only when the sort key is a hash of it), the group keys, the keyed group and row
- * hashes, then the values.
+ * itself (only when the sort key is a hash of it), the group keys, the keyed group and row hashes,
+ * then the values.
  *
  * @param separateUnit whether column 1 holds the unit (the sort key is then its hash)
  * @param keyCount number of group key columns
@@ -41,9 +41,9 @@ record RowLayout(boolean separateUnit, int keyCount, int valueCount) implements 
   }
 
   /**
-   * The group, as a hash-map key equal for one Spark group: the keys arrive in normal form
-   * ({@link SparkKeys#normalised}), so bit equality, which {@link SparkKeys#identity} gives, is
-   * Spark's equality.
+   * The group, as a hash-map key equal for one Spark group: the keys arrive in normal form ({@link
+   * SparkKeys#normalised}), so bit equality, which {@link SparkKeys#identity} gives, is Spark's
+   * equality.
    */
   Object groupKey(Row row) {
     if (keyCount == 1) {

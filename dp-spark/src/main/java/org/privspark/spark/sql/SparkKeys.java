@@ -28,25 +28,25 @@ import org.apache.spark.unsafe.types.UTF8String;
 
 /**
  * Group keys and privacy units in the form in which Spark's {@code groupBy} compares them, so that
- * contribution bounding, the keyed group hash, the final {@code groupBy}, the noise cell ids and the
- * output all see the same groups (docs/THREAT-MODEL.md, "What a release reveals", point 4).
+ * contribution bounding, the keyed group hash, the final {@code groupBy}, the noise cell ids and
+ * the output all see the same groups (docs/THREAT-MODEL.md, "What a release reveals", point 4).
  *
  * <p>Spark does not compare keys bit for bit. Its optimizer rule {@code NormalizeFloatingNumbers}
  * turns −0.0 into 0.0 and every NaN into one NaN in grouping keys, also inside structs and arrays;
  * and a string of a collation without binary equality (Spark 4) is compared by its collation key,
- * so "a" and "A" are one UTF8_LCASE group. Java's equality on the values Spark hands to a
- * {@code mapPartitions} function differs: {@code Double.equals} tells −0.0 from 0.0, a Scala array
- * tells every NaN from every other, and {@code String.equals} is case sensitive.
+ * so "a" and "A" are one UTF8_LCASE group. Java's equality on the values Spark hands to a {@code
+ * mapPartitions} function differs: {@code Double.equals} tells −0.0 from 0.0, a Scala array tells
+ * every NaN from every other, and {@code String.equals} is case sensitive.
  *
- * <p>So every key is put in normal form inside the Spark plan, before anything reads it
- * ({@link #normalised}): −0.0 becomes 0.0 and any NaN the canonical NaN, recursively; a string of a
+ * <p>So every key is put in normal form inside the Spark plan, before anything reads it ({@link
+ * #normalised}): −0.0 becomes 0.0 and any NaN the canonical NaN, recursively; a string of a
  * UTF8_BINARY or UTF8_LCASE collation becomes its collation key, which is itself a spelling of its
- * group (for UTF8_LCASE Spark's per-code-point lowercase, for *_RTRIM without trailing spaces);
- * and invalid UTF-8 becomes valid, because Java strings cannot tell invalid byte sequences apart.
- * A privacy unit's string is instead replaced by Spark's collation key of its raw bytes (binary),
- * which keeps distinct invalid byte sequences apart as Spark does.
- * Two normal forms are then one Spark group if and only if they are equal bit for bit, and {@link
- * #identity} turns a normal form into a Java value whose {@code equals} is exactly that.
+ * group (for UTF8_LCASE Spark's per-code-point lowercase, for *_RTRIM without trailing spaces); and
+ * invalid UTF-8 becomes valid, because Java strings cannot tell invalid byte sequences apart. A
+ * privacy unit's string is instead replaced by Spark's collation key of its raw bytes (binary),
+ * which keeps distinct invalid byte sequences apart as Spark does. Two normal forms are then one
+ * Spark group if and only if they are equal bit for bit, and {@link #identity} turns a normal form
+ * into a Java value whose {@code equals} is exactly that.
  *
  * <p>The normal form is a function of the Spark group alone, never of which member spellings occur
  * in the data: a released key reveals the group, not who wrote it how. ICU collations (UNICODE,
@@ -96,7 +96,8 @@ public final class SparkKeys {
       return valid;
     }
     if (type instanceof ArrayType a && needsNormalising(a.elementType())) {
-      return transform(column, (scala.Function1<Column, Column>) e -> normalised(e, a.elementType(), icu));
+      return transform(
+          column, (scala.Function1<Column, Column>) e -> normalised(e, a.elementType(), icu));
     }
     if (type instanceof StructType st && needsNormalising(st)) {
       Column[] fields = new Column[st.fields().length];
@@ -115,26 +116,43 @@ public final class SparkKeys {
    * @param parameter the parameter that names the column ("keyColumns", "privacyUnitColumn")
    * @param topLevelIcu whether a top-level string of an ICU collation is allowed
    */
-  public static String problem(String parameter, String column, DataType type, boolean topLevelIcu) {
+  public static String problem(
+      String parameter, String column, DataType type, boolean topLevelIcu) {
     if (!groupable(type)) {
-      return parameter + " '" + column + "' has type " + type.simpleString() + ", which Spark cannot group by or"
+      return parameter
+          + " '"
+          + column
+          + "' has type "
+          + type.simpleString()
+          + ", which Spark cannot group by or"
           + " hash (a map or variant, also inside a struct or array); use a column of another type";
     }
     if (isIcu(type)) {
-      return topLevelIcu ? null : parameter + " '" + column + "' has collation " + ((StringType) type).collationName()
-          + ", which has no canonical spelling: the released key would show which spelling occurs in the data."
-          + " List the groups with publicGroups, or group by a column of collation UTF8_BINARY or UTF8_LCASE";
+      return topLevelIcu
+          ? null
+          : parameter
+              + " '"
+              + column
+              + "' has collation "
+              + ((StringType) type).collationName()
+              + ", which has no canonical spelling: the released key would show which spelling"
+              + " occurs in the data. List the groups with publicGroups, or group by a column of"
+              + " collation UTF8_BINARY or UTF8_LCASE";
     }
     if (containsIcu(type)) {
-      return parameter + " '" + column + "' holds, inside a struct or array, strings of an ICU collation, which"
-          + " have no canonical spelling; convert them to collation UTF8_BINARY or UTF8_LCASE first";
+      return parameter
+          + " '"
+          + column
+          + "' holds, inside a struct or array, strings of an ICU collation, which have no"
+          + " canonical spelling; convert them to collation UTF8_BINARY or UTF8_LCASE first";
     }
     return null;
   }
 
   /** Whether Spark can group by and hash a value of this type: no map or variant anywhere in it. */
   private static boolean groupable(DataType type) {
-    if (type instanceof org.apache.spark.sql.types.MapType || type instanceof org.apache.spark.sql.types.VariantType) {
+    if (type instanceof org.apache.spark.sql.types.MapType
+        || type instanceof org.apache.spark.sql.types.VariantType) {
       return false;
     }
     if (type instanceof ArrayType a) {
@@ -151,7 +169,8 @@ public final class SparkKeys {
       return isIcu(a.elementType()) || containsIcu(a.elementType());
     }
     if (type instanceof StructType st) {
-      return Arrays.stream(st.fields()).anyMatch(f -> isIcu(f.dataType()) || containsIcu(f.dataType()));
+      return Arrays.stream(st.fields())
+          .anyMatch(f -> isIcu(f.dataType()) || containsIcu(f.dataType()));
     }
     return false;
   }
@@ -181,16 +200,34 @@ public final class SparkKeys {
     return c.isUtf8BinaryType || c.isUtf8LcaseType;
   }
 
-  /** Spark's collation key of a UTF8_BINARY or UTF8_LCASE collation: a spelling of the same group. */
-  private static org.apache.spark.sql.expressions.UserDefinedFunction canonicalSpelling(int collationId) {
-    return functions.udf((UDF1<String, String>) s -> s == null ? null
-        : CollationFactory.getCollationKey(UTF8String.fromString(s), collationId).toString(), DataTypes.StringType);
+  /**
+   * Spark's collation key of a UTF8_BINARY or UTF8_LCASE collation: a spelling of the same group.
+   */
+  private static org.apache.spark.sql.expressions.UserDefinedFunction canonicalSpelling(
+      int collationId) {
+    return functions.udf(
+        (UDF1<String, String>)
+            s ->
+                s == null
+                    ? null
+                    : CollationFactory.getCollationKey(UTF8String.fromString(s), collationId)
+                        .toString(),
+        DataTypes.StringType);
   }
 
-  /** Spark's binary collation key of a string's raw bytes (invalid UTF-8 included, as Spark compares it). */
-  private static org.apache.spark.sql.expressions.UserDefinedFunction collationKeyBytes(int collationId) {
-    return functions.udf((UDF1<byte[], byte[]>) b -> b == null ? null
-        : CollationFactory.getCollationKeyBytes(UTF8String.fromBytes(b), collationId), DataTypes.BinaryType);
+  /**
+   * Spark's binary collation key of a string's raw bytes (invalid UTF-8 included, as Spark compares
+   * it).
+   */
+  private static org.apache.spark.sql.expressions.UserDefinedFunction collationKeyBytes(
+      int collationId) {
+    return functions.udf(
+        (UDF1<byte[], byte[]>)
+            b ->
+                b == null
+                    ? null
+                    : CollationFactory.getCollationKeyBytes(UTF8String.fromBytes(b), collationId),
+        DataTypes.BinaryType);
   }
 
   /**

@@ -11,16 +11,16 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 
 /**
- * Both contribution bounds in one streaming pass over a partition whose rows are sorted by a
- * 64-bit key of their privacy unit ({@link RowLayout}): per unit, the L0 groups and in each the L∞
- * rows of smallest keyed hash ({@link UnitContribution}). Emits one row per kept (unit, group):
- * the group keys, the number of kept rows, then per {@link PartialColumn} its exact integer sum
- * over the kept rows, split into its grid's {@link InputGrid#limbs} long columns.
+ * Both contribution bounds in one streaming pass over a partition whose rows are sorted by a 64-bit
+ * key of their privacy unit ({@link RowLayout}): per unit, the L0 groups and in each the L∞ rows of
+ * smallest keyed hash ({@link UnitContribution}). Emits one row per kept (unit, group): the group
+ * keys, the number of kept rows, then per {@link PartialColumn} its exact integer sum over the kept
+ * rows, split into its grid's {@link InputGrid#limbs} long columns.
  *
  * <p>Rows with equal sort keys arrive together. When the sort key is a hash of the unit, two units
- * may share it and interleave; they are kept apart by the unit itself, so a collision never lets
- * a unit exceed its bounds. Memory: the states of the units of one sort key, each at most
- * L0 · min(L∞, 2^20) rows ({@link GroupSample#MAX_KEPT_ROWS}).
+ * may share it and interleave; they are kept apart by the unit itself, so a collision never lets a
+ * unit exceed its bounds. Memory: the states of the units of one sort key, each at most L0 ·
+ * min(L∞, 2^20) rows ({@link GroupSample#MAX_KEPT_ROWS}).
  */
 final class UnitBounding implements MapPartitionsFunction<Row, Row> {
   private static final long serialVersionUID = 1L;

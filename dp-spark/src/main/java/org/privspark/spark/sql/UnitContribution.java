@@ -60,7 +60,9 @@ final class UnitContribution {
     return max;
   }
 
-  /** Whether the row's group comes after {@code other}; builds the key values only on a hash tie. */
+  /**
+   * Whether the row's group comes after {@code other}; builds the key values only on a hash tie.
+   */
   private boolean isLarger(long groupHash, Row row, GroupSample other) {
     return groupHash != other.groupHash
         ? groupHash > other.groupHash

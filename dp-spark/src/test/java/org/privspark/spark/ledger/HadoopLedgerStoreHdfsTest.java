@@ -58,10 +58,11 @@ class HadoopLedgerStoreHdfsTest {
     conf.set("dfs.datanode.https.address", "127.0.0.1:0");
     conf.set("dfs.datanode.ipc.address", "127.0.0.1:0");
     conf.setInt("dfs.replication", 1);
-    cluster = new MiniDFSCluster.Builder(conf, base.resolve("hdfs").toFile())
-        .numDataNodes(1)
-        .checkDataNodeAddrConfig(true)
-        .build();
+    cluster =
+        new MiniDFSCluster.Builder(conf, base.resolve("hdfs").toFile())
+            .numDataNodes(1)
+            .checkDataNodeAddrConfig(true)
+            .build();
     cluster.waitActive();
     hdfs = cluster.getFileSystem();
   }
@@ -83,10 +84,13 @@ class HadoopLedgerStoreHdfsTest {
 
   @Test
   void cluster_listensOnLoopbackOnly() {
-    assertThat(cluster.getNameNode().getNameNodeAddress().getAddress().isLoopbackAddress()).isTrue();
+    assertThat(cluster.getNameNode().getNameNodeAddress().getAddress().isLoopbackAddress())
+        .isTrue();
     assertThat(cluster.getNameNode().getHttpAddress().getAddress().isLoopbackAddress()).isTrue();
     for (DataNode dn : cluster.getDataNodes()) {
-      assertThat(dn.getXferAddress().getAddress().isLoopbackAddress()).as(dn.getDisplayName()).isTrue();
+      assertThat(dn.getXferAddress().getAddress().isLoopbackAddress())
+          .as(dn.getDisplayName())
+          .isTrue();
     }
   }
 
@@ -100,13 +104,25 @@ class HadoopLedgerStoreHdfsTest {
     double perSpend = 0.02;
     LedgerOnStore f = new LedgerOnStore(store, 1.0, 0);
     java.nio.file.Path key = base.resolve("race-" + UUID.randomUUID() + ".key");
-    java.nio.file.Files.writeString(key, f.signer.exportSignerKey() + "\n", StandardCharsets.US_ASCII);
-    java.nio.file.Path work = java.nio.file.Files.createDirectories(key.resolveSibling(key.getFileName() + ".work"));
+    java.nio.file.Files.writeString(
+        key, f.signer.exportSignerKey() + "\n", StandardCharsets.US_ASCII);
+    java.nio.file.Path work =
+        java.nio.file.Files.createDirectories(key.resolveSibling(key.getFileName() + ".work"));
 
-    List<Long> receipts = WriterRace.receipts(work, 4, HdfsLedgerWriterProcess.class, store.location(),
-        key.toString(), work.resolve("openings").toString(), Double.toString(perSpend), "until-refused");
+    List<Long> receipts =
+        WriterRace.receipts(
+            work,
+            4,
+            HdfsLedgerWriterProcess.class,
+            store.location(),
+            key.toString(),
+            work.resolve("openings").toString(),
+            Double.toString(perSpend),
+            "until-refused");
 
-    LedgerOnStore serial = new LedgerOnStore(HadoopLedgerStore.of(cluster.getURI() + dir.toString() + "-serial", conf), 1.0, 0);
+    LedgerOnStore serial =
+        new LedgerOnStore(
+            HadoopLedgerStore.of(cluster.getURI() + dir.toString() + "-serial", conf), 1.0, 0);
     long alone = 0;
     try {
       while (true) {
@@ -118,14 +134,17 @@ class HadoopLedgerStoreHdfsTest {
     }
     AuditReport report = f.verify();
     WriterRace.assertSharedBudget(receipts, report, 1.0, alone);
-    System.out.printf("4 processes on HDFS: %d entries, spent epsilon %.6f of 1.0%n", report.entries(),
-        report.spentEpsilon());
+    System.out.printf(
+        "4 processes on HDFS: %d entries, spent epsilon %.6f of 1.0%n",
+        report.entries(), report.spentEpsilon());
   }
 
   @Test
   void of_hdfsUri_usesRenameWithoutOverwrite_andNamesTheQualifiedLocation() {
     assertThat(store.protocol()).isEqualTo(HadoopLedgerStore.Protocol.RENAME_NO_OVERWRITE);
-    assertThat(store.location()).isEqualTo(cluster.getURI() + dir.toString()).startsWith("hdfs://localhost:");
+    assertThat(store.location())
+        .isEqualTo(cluster.getURI() + dir.toString())
+        .startsWith("hdfs://localhost:");
   }
 
   @Test
@@ -141,9 +160,10 @@ class HadoopLedgerStoreHdfsTest {
     assertThat(hdfs.exists(hdfsPath(LedgerEntry.path(2)))).isTrue();
     assertThat(hdfs.exists(hdfsPath(LedgerEntry.path(3)))).isFalse();
     // Every temporary file was renamed into place: none is left, even unlisted.
-    assertThat(rawNames(LedgerLayout.ENTRIES)).containsExactly(
-        "00000000000000000001.json", "00000000000000000002.json");
-    assertThat(rawNames(LedgerLayout.HEADS)).noneMatch(n -> n.startsWith(HadoopLedgerStore.TEMP_PREFIX));
+    assertThat(rawNames(LedgerLayout.ENTRIES))
+        .containsExactly("00000000000000000001.json", "00000000000000000002.json");
+    assertThat(rawNames(LedgerLayout.HEADS))
+        .noneMatch(n -> n.startsWith(HadoopLedgerStore.TEMP_PREFIX));
   }
 
   /** Reopening restores what was spent: the budget survives restarts and other jobs. */
@@ -151,8 +171,11 @@ class HadoopLedgerStoreHdfsTest {
   void reopen_onHdfs_restoresSpentBudget() {
     LedgerOnStore f = new LedgerOnStore(store, 1.0, 0);
     f.spend(0.6, "first job");
-    Ledger again = Ledger.open(HadoopLedgerStore.of(store.location(), conf), f.signer,
-        org.privspark.core.ledger.OpeningStore.discarding());
+    Ledger again =
+        Ledger.open(
+            HadoopLedgerStore.of(store.location(), conf),
+            f.signer,
+            org.privspark.core.ledger.OpeningStore.discarding());
     PrivacyBudget budget = again.budget();
     assertThat(budget.spent().epsilon()).isCloseTo(0.6, within(1e-9));
     assertThat(budget.trySpend(LedgerOnStore.laplace(0.5))).isFalse();
@@ -162,8 +185,8 @@ class HadoopLedgerStoreHdfsTest {
   }
 
   /**
-   * Two writers (two Ledger objects, as two jobs would be) race 40 spends of ε = 1/16 into a
-   * budget of 1 on HDFS: exactly 16 land, and the ledger verifies.
+   * Two writers (two Ledger objects, as two jobs would be) race 40 spends of ε = 1/16 into a budget
+   * of 1 on HDFS: exactly 16 land, and the ledger verifies.
    */
   @Test
   void concurrentWriters_onHdfs_neverOverspend() throws Exception {
@@ -180,8 +203,12 @@ class HadoopLedgerStoreHdfsTest {
   void createIfAbsent_existingFile_returnsFalseAndLeavesItUnchanged() throws Exception {
     byte[] first = "first".getBytes(StandardCharsets.UTF_8);
     assertThat(store.createIfAbsent("entries/x.json", first)).isTrue();
-    assertThat(store.createIfAbsent("entries/x.json", "second, longer".getBytes(StandardCharsets.UTF_8))).isFalse();
-    assertThat(store.read("entries/x.json")).hasValueSatisfying(b -> assertThat(b).isEqualTo(first));
+    assertThat(
+            store.createIfAbsent(
+                "entries/x.json", "second, longer".getBytes(StandardCharsets.UTF_8)))
+        .isFalse();
+    assertThat(store.read("entries/x.json"))
+        .hasValueSatisfying(b -> assertThat(b).isEqualTo(first));
     assertThat(rawNames("entries")).containsExactly("x.json");
   }
 
@@ -190,10 +217,13 @@ class HadoopLedgerStoreHdfsTest {
   void createSecretIfAbsent_onHdfs_isOwnerOnly_andCreateIfAbsentIsNot() throws Exception {
     assertThat(store.createSecretIfAbsent("cost-openings/a.json", new byte[] {1})).isTrue();
     assertThat(store.createSecretIfAbsent("cost-openings/a.json", new byte[] {2})).isFalse();
-    assertThat(hdfs.getFileStatus(hdfsPath("cost-openings/a.json")).getPermission().toShort()).isEqualTo((short) 0600);
-    assertThat(hdfs.getFileStatus(hdfsPath("cost-openings")).getPermission().toShort()).isEqualTo((short) 0700);
+    assertThat(hdfs.getFileStatus(hdfsPath("cost-openings/a.json")).getPermission().toShort())
+        .isEqualTo((short) 0600);
+    assertThat(hdfs.getFileStatus(hdfsPath("cost-openings")).getPermission().toShort())
+        .isEqualTo((short) 0700);
     assertThat(store.createIfAbsent("entries/b.json", new byte[] {1})).isTrue();
-    assertThat(hdfs.getFileStatus(hdfsPath("entries/b.json")).getPermission().toShort()).isNotEqualTo((short) 0600);
+    assertThat(hdfs.getFileStatus(hdfsPath("entries/b.json")).getPermission().toShort())
+        .isNotEqualTo((short) 0600);
   }
 
   @Test
@@ -208,7 +238,8 @@ class HadoopLedgerStoreHdfsTest {
       store.createIfAbsent("heads/" + name, name.getBytes(StandardCharsets.UTF_8));
     }
     // What a writer that crashed between create and rename leaves behind.
-    try (FSDataOutputStream out = hdfs.create(hdfsPath("heads/" + HadoopLedgerStore.TEMP_PREFIX + "crashed"))) {
+    try (FSDataOutputStream out =
+        hdfs.create(hdfsPath("heads/" + HadoopLedgerStore.TEMP_PREFIX + "crashed"))) {
       out.write(1);
     }
     assertThat(store.list("heads")).containsExactly("a.json", "b.json", "c.json");
@@ -218,7 +249,8 @@ class HadoopLedgerStoreHdfsTest {
   @Test
   void paths_outsideTheLedger_areRefused() {
     assertThatThrownBy(() -> store.read("../other/ledger.json"))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("stay inside the ledger directory");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("stay inside the ledger directory");
     assertThatThrownBy(() -> store.createIfAbsent("/ledger.json", new byte[1]))
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> store.list("heads/../.."))
@@ -228,8 +260,17 @@ class HadoopLedgerStoreHdfsTest {
   @Test
   void create_whereALedgerExists_isRefused() {
     LedgerOnStore f = new LedgerOnStore(store, 1.0, 0);
-    assertThatThrownBy(() -> Format3Ledgers.create(store, LedgerOnStore.ORIGIN, 1, 0, LedgerOnStore.GRID, f.signer,
-        org.privspark.core.ledger.OpeningStore.discarding())).hasMessageContaining("a ledger already exists");
+    assertThatThrownBy(
+            () ->
+                Format3Ledgers.create(
+                    store,
+                    LedgerOnStore.ORIGIN,
+                    1,
+                    0,
+                    LedgerOnStore.GRID,
+                    f.signer,
+                    org.privspark.core.ledger.OpeningStore.discarding()))
+        .hasMessageContaining("a ledger already exists");
   }
 
   @Test
@@ -252,7 +293,10 @@ class HadoopLedgerStoreHdfsTest {
 
   /** Every name in a ledger directory, temporary files included. */
   private List<String> rawNames(String relative) throws IOException {
-    return Arrays.stream(hdfs.listStatus(hdfsPath(relative))).map(FileStatus::getPath).map(Path::getName)
-        .sorted().toList();
+    return Arrays.stream(hdfs.listStatus(hdfsPath(relative)))
+        .map(FileStatus::getPath)
+        .map(Path::getName)
+        .sorted()
+        .toList();
   }
 }

@@ -29,7 +29,8 @@ class HadoopLedgerStoreLocalTest {
 
   @Test
   void fileUri_ledgerThroughHadoopStore_verifiesAndReopens() throws Exception {
-    HadoopLedgerStore store = HadoopLedgerStore.of(dir.resolve("ledger").toUri().toString(), conf());
+    HadoopLedgerStore store =
+        HadoopLedgerStore.of(dir.resolve("ledger").toUri().toString(), conf());
     assertThat(store.protocol()).isEqualTo(HadoopLedgerStore.Protocol.LOCAL_LINK);
     LedgerOnStore f = new LedgerOnStore(store, 1.0, 0);
     f.spend(0.5, "first");
@@ -37,31 +38,39 @@ class HadoopLedgerStoreLocalTest {
     AuditReport report = f.verify();
     assertThat(report.intact()).as(report.message()).isTrue();
     assertThat(report.entries()).isEqualTo(2);
-    Ledger again = Ledger.open(HadoopLedgerStore.of(store.location(), conf()), f.signer, OpeningStore.discarding());
+    Ledger again =
+        Ledger.open(
+            HadoopLedgerStore.of(store.location(), conf()), f.signer, OpeningStore.discarding());
     assertThat(again.spent().epsilon()).isCloseTo(0.75, within(1e-9));
   }
 
-  /** The directory is a plain local ledger: no Hadoop .crc files, and dp-core's own store audits it. */
+  /**
+   * The directory is a plain local ledger: no Hadoop .crc files, and dp-core's own store audits it.
+   */
   @Test
   void fileUri_writesAPlainLocalLedger_thatLocalDirectoryStoreAudits() throws Exception {
-    LedgerOnStore f = new LedgerOnStore(HadoopLedgerStore.of("file://" + dir.resolve("ledger"), conf()), 1.0, 0);
+    LedgerOnStore f =
+        new LedgerOnStore(HadoopLedgerStore.of("file://" + dir.resolve("ledger"), conf()), 1.0, 0);
     f.spend(0.5, "q");
     try (Stream<Path> files = Files.walk(dir)) {
       assertThat(files.map(p -> p.getFileName().toString()))
           .noneMatch(n -> n.endsWith(".crc") || n.startsWith(HadoopLedgerStore.TEMP_PREFIX));
     }
-    AuditReport report = new LedgerVerifier(f.signer.verifier())
-        .verify(new LocalDirectoryStore(dir.resolve("ledger")), List.of());
+    AuditReport report =
+        new LedgerVerifier(f.signer.verifier())
+            .verify(new LocalDirectoryStore(dir.resolve("ledger")), List.of());
     assertThat(report.intact()).as(report.message()).isTrue();
     assertThat(report.entries()).isEqualTo(1);
   }
 
   @Test
   void fileUri_createSecretIfAbsent_isOwnerOnly() throws Exception {
-    HadoopLedgerStore store = HadoopLedgerStore.of(dir.resolve("openings").toUri().toString(), conf());
+    HadoopLedgerStore store =
+        HadoopLedgerStore.of(dir.resolve("openings").toUri().toString(), conf());
     assertThat(store.createSecretIfAbsent("openings/a.json", new byte[] {1})).isTrue();
     assertThat(java.nio.file.Files.getPosixFilePermissions(dir.resolve("openings/openings/a.json")))
-        .containsExactlyInAnyOrder(java.nio.file.attribute.PosixFilePermission.OWNER_READ,
+        .containsExactlyInAnyOrder(
+            java.nio.file.attribute.PosixFilePermission.OWNER_READ,
             java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
   }
 
@@ -70,14 +79,17 @@ class HadoopLedgerStoreLocalTest {
     HadoopLedgerStore store = HadoopLedgerStore.of(dir.toUri().toString(), conf());
     byte[] first = "first".getBytes(StandardCharsets.UTF_8);
     assertThat(store.createIfAbsent("entries/x.json", first)).isTrue();
-    assertThat(store.createIfAbsent("entries/x.json", "second".getBytes(StandardCharsets.UTF_8))).isFalse();
-    assertThat(store.read("entries/x.json")).hasValueSatisfying(b -> assertThat(b).isEqualTo(first));
+    assertThat(store.createIfAbsent("entries/x.json", "second".getBytes(StandardCharsets.UTF_8)))
+        .isFalse();
+    assertThat(store.read("entries/x.json"))
+        .hasValueSatisfying(b -> assertThat(b).isEqualTo(first));
     assertThat(store.list("entries")).containsExactly("x.json");
   }
 
   @Test
   void fileUri_concurrentWriters_neverOverspend() throws Exception {
-    LedgerOnStore f = new LedgerOnStore(HadoopLedgerStore.of(dir.toUri().toString(), conf()), 1.0, 0);
+    LedgerOnStore f =
+        new LedgerOnStore(HadoopLedgerStore.of(dir.toUri().toString(), conf()), 1.0, 0);
     assertThat(f.raceTwoWriters(40)).isEqualTo(16);
     assertThat(f.verify().intact()).isTrue();
   }
@@ -102,9 +114,11 @@ class HadoopLedgerStoreLocalTest {
   void of_schemeWithoutAtomicPutIfAbsent_isRefused() {
     assertThatThrownBy(() -> HadoopLedgerStore.of("ftp://example.org/ledger", conf()))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("hdfs://, s3a:// or file://").hasMessageContaining("got scheme 'ftp'");
+        .hasMessageContaining("hdfs://, s3a:// or file://")
+        .hasMessageContaining("got scheme 'ftp'");
     assertThatThrownBy(() -> HadoopLedgerStore.of("s3://bucket/ledger", conf()))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("got scheme 's3'");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("got scheme 's3'");
   }
 
   /** Without conditional writes an S3 "create" is a blind overwrite: refused before any I/O. */
@@ -124,8 +138,10 @@ class HadoopLedgerStoreLocalTest {
 
   @Test
   void of_badArguments_areRefused() {
-    assertThatThrownBy(() -> HadoopLedgerStore.of(null, conf())).hasMessage("location must not be null");
-    assertThatThrownBy(() -> HadoopLedgerStore.of("  ", conf())).hasMessageContaining("got an empty string");
+    assertThatThrownBy(() -> HadoopLedgerStore.of(null, conf()))
+        .hasMessage("location must not be null");
+    assertThatThrownBy(() -> HadoopLedgerStore.of("  ", conf()))
+        .hasMessageContaining("got an empty string");
     assertThatThrownBy(() -> HadoopLedgerStore.of("file:///tmp/x", (Configuration) null))
         .hasMessage("conf must not be null");
   }

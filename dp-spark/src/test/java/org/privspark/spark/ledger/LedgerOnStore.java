@@ -31,7 +31,9 @@ final class LedgerOnStore {
   LedgerOnStore(LedgerStore store, double budgetEpsilon, double budgetDelta) {
     this.store = store;
     this.signer = NoteSigner.generate(ORIGIN);
-    this.ledger = Format3Ledgers.create(store, ORIGIN, budgetEpsilon, budgetDelta, GRID, signer, OpeningStore.discarding());
+    this.ledger =
+        Format3Ledgers.create(
+            store, ORIGIN, budgetEpsilon, budgetDelta, GRID, signer, OpeningStore.discarding());
   }
 
   /** A Laplace release of ε = {@code epsilon} (scale 1/ε, sensitivity 1). */
@@ -64,14 +66,17 @@ final class LedgerOnStore {
       for (int i = 0; i < attempts; i++) {
         Ledger writer = i % 2 == 0 ? ledger : second;
         int n = i;
-        results.add(pool.submit(() -> {
-          try {
-            writer.append("private-aggregation", laplace(0.0625), ReleaseDetails.describing("q" + n));
-            return true;
-          } catch (BudgetExhaustedException e) {
-            return false;
-          }
-        }));
+        results.add(
+            pool.submit(
+                () -> {
+                  try {
+                    writer.append(
+                        "private-aggregation", laplace(0.0625), ReleaseDetails.describing("q" + n));
+                    return true;
+                  } catch (BudgetExhaustedException e) {
+                    return false;
+                  }
+                }));
       }
       int landed = 0;
       for (Future<Boolean> r : results) {

@@ -32,25 +32,28 @@ final class CapturedLog implements AutoCloseable {
   private CapturedLog() {
     context = (LoggerContext) LogManager.getContext(false);
     Configuration config = context.getConfiguration();
-    appender = new AbstractAppender("captured-" + UUID.randomUUID(), null, null, true,
-        Property.EMPTY_ARRAY) {
-      @Override
-      public void append(LogEvent event) {
-        StringBuilder line = new StringBuilder(event.getLoggerName()).append(": ")
-            .append(event.getMessage().getFormattedMessage());
-        if (event.getThrown() != null) {
-          StringWriter trace = new StringWriter();
-          event.getThrown().printStackTrace(new PrintWriter(trace));
-          line.append('\n').append(trace);
-        }
-        synchronized (CapturedLog.this) {
-          all.add(line.toString());
-          if (event.getLoggerName().startsWith(PRIVSPARK)) {
-            privspark.add(line.toString());
+    appender =
+        new AbstractAppender(
+            "captured-" + UUID.randomUUID(), null, null, true, Property.EMPTY_ARRAY) {
+          @Override
+          public void append(LogEvent event) {
+            StringBuilder line =
+                new StringBuilder(event.getLoggerName())
+                    .append(": ")
+                    .append(event.getMessage().getFormattedMessage());
+            if (event.getThrown() != null) {
+              StringWriter trace = new StringWriter();
+              event.getThrown().printStackTrace(new PrintWriter(trace));
+              line.append('\n').append(trace);
+            }
+            synchronized (CapturedLog.this) {
+              all.add(line.toString());
+              if (event.getLoggerName().startsWith(PRIVSPARK)) {
+                privspark.add(line.toString());
+              }
+            }
           }
-        }
-      }
-    };
+        };
     appender.start();
     config.getRootLogger().addAppender(appender, Level.ALL, null);
     for (LoggerConfig c : config.getLoggers().values()) {
@@ -93,7 +96,9 @@ final class CapturedLog implements AutoCloseable {
     appender.stop();
   }
 
-  /** Everything a throwable shows: its stack trace text, with every cause's and suppressed message. */
+  /**
+   * Everything a throwable shows: its stack trace text, with every cause's and suppressed message.
+   */
   static String text(Throwable t) {
     StringWriter trace = new StringWriter();
     t.printStackTrace(new PrintWriter(trace));

@@ -33,8 +33,8 @@ import org.privspark.core.accounting.OrderGrid;
 import org.privspark.core.accounting.PrivacyBudget;
 import org.privspark.core.audit.AuditReport;
 import org.privspark.core.audit.LedgerVerifier;
-import org.privspark.core.ledger.Format3Ledgers;
 import org.privspark.core.ledger.FixedPointCost;
+import org.privspark.core.ledger.Format3Ledgers;
 import org.privspark.core.ledger.Ledger;
 import org.privspark.core.ledger.LedgerEntry;
 import org.privspark.core.ledger.LocalDirectoryStore;
@@ -56,7 +56,10 @@ class DPLogisticRegressionTest {
     return SparkTestSession.get();
   }
 
-  /** 4,000 rows: x in [-1, 1]², a category, label 1 when 2·x1 − x2 + 0.3 + noise &gt; 0 (fixed seed). */
+  /**
+   * 4,000 rows: x in [-1, 1]², a category, label 1 when 2·x1 − x2 + 0.3 + noise &gt; 0 (fixed
+   * seed).
+   */
   @BeforeAll
   static void makeData() {
     SplittableRandom r = new SplittableRandom(11);
@@ -66,19 +69,35 @@ class DPLogisticRegressionTest {
       double x1 = r.nextDouble(-1, 1);
       double x2 = r.nextDouble(-1, 1);
       String colour = colours[r.nextInt(3)];
-      double y = 2 * x1 - x2 + 0.3 + (colour.equals("red") ? 0.5 : 0) + 0.3 * r.nextGaussian() > 0 ? 1 : 0;
+      double y =
+          2 * x1 - x2 + 0.3 + (colour.equals("red") ? 0.5 : 0) + 0.3 * r.nextGaussian() > 0 ? 1 : 0;
       rows.add(RowFactory.create(Vectors.dense(x1, x2), y, x1, x2, colour));
     }
-    data = spark().createDataFrame(rows, new StructType()
-        .add("features", new VectorUDT()).add("label", DataTypes.DoubleType)
-        .add("x1", DataTypes.DoubleType).add("x2", DataTypes.DoubleType)
-        .add("colour", DataTypes.StringType)).repartition(2).cache();
+    data =
+        spark()
+            .createDataFrame(
+                rows,
+                new StructType()
+                    .add("features", new VectorUDT())
+                    .add("label", DataTypes.DoubleType)
+                    .add("x1", DataTypes.DoubleType)
+                    .add("x2", DataTypes.DoubleType)
+                    .add("colour", DataTypes.StringType))
+            .repartition(2)
+            .cache();
     data.count();
   }
 
   private static DPLogisticRegression small(PrivacyBudget budget) {
-    return new DPLogisticRegression().setRowIsUnit(true).setBudget(budget).setSampleRate(0.05).setEpochs(2)
-        .setNumFeatures(2).setNumUnits(4000).setNoiseMultiplier(1.0).setClipNorm(1.0)
+    return new DPLogisticRegression()
+        .setRowIsUnit(true)
+        .setBudget(budget)
+        .setSampleRate(0.05)
+        .setEpochs(2)
+        .setNumFeatures(2)
+        .setNumUnits(4000)
+        .setNoiseMultiplier(1.0)
+        .setClipNorm(1.0)
         .setLearningRate(2.0);
   }
 
@@ -94,21 +113,24 @@ class DPLogisticRegressionTest {
     assertThat(right / 4000.0).isGreaterThan(0.85);
     assertThat(model.numFeatures()).isEqualTo(2);
     assertThat(model.noiseMultiplier()).isEqualTo(1.0);
-    assertThat(model.privacyEvent()).isEqualTo(new org.privspark.core.accounting.SampledGaussianEvent(0.05, 1.0, 40));
+    assertThat(model.privacyEvent())
+        .isEqualTo(new org.privspark.core.accounting.SampledGaussianEvent(0.05, 1.0, 40));
     assertThat(model.delta()).isEqualTo(1e-5);
     assertThat(budget.spent().epsilon()).isCloseTo(model.epsilon(), within(1e-9));
     assertThat(model.privacyRecord().numUnits()).isEqualTo(4000);
     assertThat(model.parent()).isInstanceOf(DPLogisticRegression.class);
-    assertThat(model.transform(data).columns()).contains("prediction", "probability", "rawPrediction");
+    assertThat(model.transform(data).columns())
+        .contains("prediction", "probability", "rawPrediction");
   }
 
   @Test
   void fit_budgetRefuses_readsNoDataAndLeavesBudgetUnchanged() {
-    UDF1<Vector, Vector> explode = v -> {
-      throw new IllegalStateException("the data was read");
-    };
-    Dataset<Row> poisoned = data.withColumn("features",
-        udf(explode, new VectorUDT()).apply(col("features")));
+    UDF1<Vector, Vector> explode =
+        v -> {
+          throw new IllegalStateException("the data was read");
+        };
+    Dataset<Row> poisoned =
+        data.withColumn("features", udf(explode, new VectorUDT()).apply(col("features")));
     PrivacyBudget budget = PrivacyBudget.inMemory(0.05, 1e-5);
     int jobsBefore = jobs();
     assertThatThrownBy(() -> small(budget).fit(poisoned))
@@ -122,14 +144,15 @@ class DPLogisticRegressionTest {
     String origin = "test.privspark.org/ml-ledger";
     NoteSigner signer = NoteSigner.generate(origin);
     LocalDirectoryStore store = new LocalDirectoryStore(dir.resolve("ledger"));
-    Ledger ledger = Format3Ledgers.create(store, origin, 5.0, 1e-5, OrderGrid.defaults(), signer,
-        OpeningStore.discarding());
+    Ledger ledger =
+        Format3Ledgers.create(
+            store, origin, 5.0, 1e-5, OrderGrid.defaults(), signer, OpeningStore.discarding());
     DPLogisticRegression estimator = small(ledger.budget());
     DpSgdPlan plan = estimator.plan();
     DPLogisticRegressionModel model = estimator.fit(data);
 
-    LedgerEntry entry = LedgerEntry.decode(
-        Files.readAllBytes(store.root().resolve(LedgerEntry.path(1))), 1);
+    LedgerEntry entry =
+        LedgerEntry.decode(Files.readAllBytes(store.root().resolve(LedgerEntry.path(1))), 1);
     assertThat(entry.mechanism()).isEqualTo("dp-sgd");
     assertThat(entry.cost()).isEqualTo(FixedPointCost.of(plan.event(), OrderGrid.defaults()));
     assertThat(store.root().resolve(LedgerEntry.path(2))).doesNotExist();
@@ -170,7 +193,8 @@ class DPLogisticRegressionTest {
         .hasMessage("epochs must be >= 1; got 0");
     assertThatThrownBy(() -> new DPLogisticRegression().setTargetDelta(1))
         .hasMessage("targetDelta must be in (0.0, 1.0); got 1.0");
-    assertThatThrownBy(() -> new DPLogisticRegression().setNoiseMultiplier(Double.POSITIVE_INFINITY))
+    assertThatThrownBy(
+            () -> new DPLogisticRegression().setNoiseMultiplier(Double.POSITIVE_INFINITY))
         .hasMessage("noiseMultiplier must be finite and > 0; got Infinity");
     assertThatThrownBy(() -> new DPLogisticRegression().setRegParam(-0.1))
         .hasMessage("regParam must be finite and >= 0; got -0.1");
@@ -195,14 +219,16 @@ class DPLogisticRegressionTest {
 
   /** The 4,000 rows plus one row breaking each part of the per-row rule. */
   private static Dataset<Row> withRowsBreakingTheRule() {
-    List<Row> bad = List.of(
-        RowFactory.create(Vectors.dense(0.5, 0.5), null, 0.5, 0.5, "red"),
-        RowFactory.create(Vectors.dense(0.5, 0.5), Double.NaN, 0.5, 0.5, "red"),
-        RowFactory.create(Vectors.dense(0.5, 0.5), Double.POSITIVE_INFINITY, 0.5, 0.5, "red"),
-        RowFactory.create(Vectors.dense(0.5, 0.5), 2.0, 0.5, 0.5, "red"),
-        RowFactory.create(Vectors.dense(0.5, 0.5, 0.5), 1.0, 0.5, 0.5, "red"),
-        RowFactory.create(Vectors.sparse(3, new int[] {0}, new double[] {1}), 0.0, 1.0, 0.0, "red"),
-        RowFactory.create(null, 1.0, 0.5, 0.5, "red"));
+    List<Row> bad =
+        List.of(
+            RowFactory.create(Vectors.dense(0.5, 0.5), null, 0.5, 0.5, "red"),
+            RowFactory.create(Vectors.dense(0.5, 0.5), Double.NaN, 0.5, 0.5, "red"),
+            RowFactory.create(Vectors.dense(0.5, 0.5), Double.POSITIVE_INFINITY, 0.5, 0.5, "red"),
+            RowFactory.create(Vectors.dense(0.5, 0.5), 2.0, 0.5, 0.5, "red"),
+            RowFactory.create(Vectors.dense(0.5, 0.5, 0.5), 1.0, 0.5, 0.5, "red"),
+            RowFactory.create(
+                Vectors.sparse(3, new int[] {0}, new double[] {1}), 0.0, 1.0, 0.0, "red"),
+            RowFactory.create(null, 1.0, 0.5, 0.5, "red"));
     return data.union(spark().createDataFrame(bad, data.schema()));
   }
 
@@ -215,8 +241,11 @@ class DPLogisticRegressionTest {
     assertThat(model.numFeatures()).isEqualTo(2);
     // N is the public numExamples; the seven bad rows are not among the kept ones.
     assertThat(model.privacyRecord().numUnits()).isEqualTo(4000);
-    assertThat(DpSgdEstimator.examples(mixed, "features", "label", 2,
-        label -> label == 0 || label == 1).count()).isEqualTo(4000);
+    assertThat(
+            DpSgdEstimator.examples(
+                    mixed, "features", "label", 2, label -> label == 0 || label == 1)
+                .count())
+        .isEqualTo(4000);
     assertThat(model.transform(data).filter("prediction = label").count() / 4000.0)
         .isGreaterThan(0.85);
   }
@@ -224,18 +253,33 @@ class DPLogisticRegressionTest {
   @Test
   void fit_linearRegression_dropsOnlyNonFiniteLabelsAndWrongSizes() {
     // Squared loss takes any finite label: the row labelled 2 is kept, the six others dropped.
-    assertThat(DpSgdEstimator.examples(withRowsBreakingTheRule(), "features", "label", 2,
-        new DPLinearRegression().labelRule()).count()).isEqualTo(4001);
+    assertThat(
+            DpSgdEstimator.examples(
+                    withRowsBreakingTheRule(),
+                    "features",
+                    "label",
+                    2,
+                    new DPLinearRegression().labelRule())
+                .count())
+        .isEqualTo(4001);
   }
 
   @Test
   void fit_noPublicDimension_refusesBeforeTheCharge() {
     PrivacyBudget budget = PrivacyBudget.inMemory(10, 1e-5);
-    assertThatThrownBy(() -> new DPLogisticRegression().setRowIsUnit(true).setBudget(budget).setSampleRate(0.05)
-        .setNumUnits(4000).setNoiseMultiplier(1).fit(data))
+    assertThatThrownBy(
+            () ->
+                new DPLogisticRegression()
+                    .setRowIsUnit(true)
+                    .setBudget(budget)
+                    .setSampleRate(0.05)
+                    .setNumUnits(4000)
+                    .setNoiseMultiplier(1)
+                    .fit(data))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageStartingWith("numFeatures must be set: featuresCol 'features' records no vector"
-            + " size in its metadata");
+        .hasMessageStartingWith(
+            "numFeatures must be set: featuresCol 'features' records no vector"
+                + " size in its metadata");
     assertThat(budget.spent().epsilon()).isZero();
   }
 
@@ -245,18 +289,38 @@ class DPLogisticRegressionTest {
     assertThatThrownBy(() -> new DPLogisticRegression().fit(data))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("budget must be set before fit (setBudget(PrivacyBudget)");
-    assertThatThrownBy(() -> new DPLogisticRegression().setRowIsUnit(true).setBudget(budget).setNoiseMultiplier(1).fit(data))
+    assertThatThrownBy(
+            () ->
+                new DPLogisticRegression()
+                    .setRowIsUnit(true)
+                    .setBudget(budget)
+                    .setNoiseMultiplier(1)
+                    .fit(data))
         .hasMessage("sampleRate or expectedBatchSize must be set, not both; got neither");
     assertThatThrownBy(() -> small(budget).setExpectedBatchSize(100).fit(data))
         .hasMessage("sampleRate or expectedBatchSize must be set, not both (clear one of them)");
-    assertThatThrownBy(() -> new DPLogisticRegression().setRowIsUnit(true).setBudget(budget).setExpectedBatchSize(100)
-        .setNoiseMultiplier(1).fit(data))
+    assertThatThrownBy(
+            () ->
+                new DPLogisticRegression()
+                    .setRowIsUnit(true)
+                    .setBudget(budget)
+                    .setExpectedBatchSize(100)
+                    .setNoiseMultiplier(1)
+                    .fit(data))
         .hasMessageStartingWith("expectedBatchSize needs numUnits");
     assertThatThrownBy(() -> small(budget).setTargetEpsilon(1).fit(data))
-        .hasMessage("noiseMultiplier, or targetEpsilon with targetDelta, must be set, not both"
-            + " (clear one of them)");
-    assertThatThrownBy(() -> new DPLogisticRegression().setRowIsUnit(true).setBudget(budget).setSampleRate(0.1)
-        .setNumUnits(4000).setTargetEpsilon(1).fit(data))
+        .hasMessage(
+            "noiseMultiplier, or targetEpsilon with targetDelta, must be set, not both"
+                + " (clear one of them)");
+    assertThatThrownBy(
+            () ->
+                new DPLogisticRegression()
+                    .setRowIsUnit(true)
+                    .setBudget(budget)
+                    .setSampleRate(0.1)
+                    .setNumUnits(4000)
+                    .setTargetEpsilon(1)
+                    .fit(data))
         .hasMessage("targetEpsilon and targetDelta must be set together; got targetEpsilon only");
     assertThatThrownBy(() -> small(budget).setFeaturesCol("x1").fit(data))
         .hasMessage("featuresCol 'x1' must be a vector column; got double");
@@ -267,8 +331,9 @@ class DPLogisticRegressionTest {
   void transform_outputColumnExists_throwsNamingParam() {
     DPLogisticRegressionModel model = small(PrivacyBudget.inMemory(10, 1e-5)).fit(data);
     assertThatThrownBy(() -> model.setPredictionCol("label").transform(data))
-        .hasMessage("predictionCol must name a column not in the input; got 'label' (set predictionCol"
-            + " to another name)");
+        .hasMessage(
+            "predictionCol must name a column not in the input; got 'label' (set predictionCol"
+                + " to another name)");
   }
 
   @Test
@@ -286,7 +351,8 @@ class DPLogisticRegressionTest {
 
   @Test
   void saveLoad_model_samePredictionsParamsAndCost() throws Exception {
-    DPLogisticRegressionModel model = small(PrivacyBudget.inMemory(10, 1e-5)).fit(data).setThreshold(0.4);
+    DPLogisticRegressionModel model =
+        small(PrivacyBudget.inMemory(10, 1e-5)).fit(data).setThreshold(0.4);
     String path = dir.resolve("model").toString();
     model.write().overwrite().save(path);
     DPLogisticRegressionModel loaded = DPLogisticRegressionModel.load(path);
@@ -314,16 +380,20 @@ class DPLogisticRegressionTest {
 
   @Test
   void pipeline_encoderThenDpLogisticRegression_fitTransformSaveLoad() throws Exception {
-    PublicFeatureEncoder encoder = PublicFeatureEncoder.builder()
-        .numeric("x1", -1, 1).numeric("x2", -1, 1)
-        .categorical("colour", "red", "green", "blue")
-        .outputCol("encoded").build();
+    PublicFeatureEncoder encoder =
+        PublicFeatureEncoder.builder()
+            .numeric("x1", -1, 1)
+            .numeric("x2", -1, 1)
+            .categorical("colour", "red", "green", "blue")
+            .outputCol("encoded")
+            .build();
     PrivacyBudget budget = PrivacyBudget.inMemory(10, 1e-5);
     DPLogisticRegression lr = small(budget).setFeaturesCol("encoded");
     Dataset<Row> input = data.drop("features");
     assertThatThrownBy(() -> lr.fit(encoder.transform(input)))
-        .hasMessage("numFeatures must equal the size 5 recorded in featuresCol 'encoded' metadata;"
-            + " got 2 (clear numFeatures, or set it to 5)");
+        .hasMessage(
+            "numFeatures must equal the size 5 recorded in featuresCol 'encoded' metadata;"
+                + " got 2 (clear numFeatures, or set it to 5)");
     assertThat(budget.spent().epsilon()).isZero();
     lr.clear(lr.numFeatures()); // the encoder's metadata gives the dimension
     Pipeline pipeline = new Pipeline().setStages(new PipelineStage[] {encoder, lr});

@@ -11,8 +11,8 @@ import org.privspark.core.accounting.RdpAccountant;
 import org.privspark.core.accounting.SampledGaussianEvent;
 
 /**
- * What an estimator plans to charge equals the accountant's reference for (q, σ, steps). No data
- * is involved: {@link DpSgdEstimator#plan()} reads none.
+ * What an estimator plans to charge equals the accountant's reference for (q, σ, steps). No data is
+ * involved: {@link DpSgdEstimator#plan()} reads none.
  */
 class DpSgdAccountingTest {
 
@@ -24,11 +24,14 @@ class DpSgdAccountingTest {
    */
   @Test
   void plan_abadiMnistSetting_chargesTheReferenceEventAndEpsilon() {
-    DpSgdPlan plan = new DPLogisticRegression()
-        .setBudget(PrivacyBudget.inMemory(10, 1e-5))
-        .setExpectedBatchSize(256).setNumUnits(60_000).setEpochs(60)
-        .setNoiseMultiplier(1.1)
-        .plan();
+    DpSgdPlan plan =
+        new DPLogisticRegression()
+            .setBudget(PrivacyBudget.inMemory(10, 1e-5))
+            .setExpectedBatchSize(256)
+            .setNumUnits(60_000)
+            .setEpochs(60)
+            .setNoiseMultiplier(1.1)
+            .plan();
     SampledGaussianEvent reference = new SampledGaussianEvent(256.0 / 60_000, 1.1, 14_040);
     assertThat(plan.steps()).isEqualTo(14_040);
     assertThat(plan.event()).isEqualTo(reference);
@@ -41,11 +44,15 @@ class DpSgdAccountingTest {
   @Test
   void plan_targetEpsilon_calibratesTheSmallestNoiseThatMeetsIt() {
     double q = 1024.0 / 32_561;
-    DpSgdPlan plan = new DPLinearRegression()
-        .setBudget(PrivacyBudget.inMemory(1, 1e-5))
-        .setSampleRate(q).setEpochs(5).setNumUnits(32_561)
-        .setTargetEpsilon(1).setTargetDelta(1e-5)
-        .plan();
+    DpSgdPlan plan =
+        new DPLinearRegression()
+            .setBudget(PrivacyBudget.inMemory(1, 1e-5))
+            .setSampleRate(q)
+            .setEpochs(5)
+            .setNumUnits(32_561)
+            .setTargetEpsilon(1)
+            .setTargetDelta(1e-5)
+            .plan();
     assertThat(plan.steps()).isEqualTo(5 * 31);
     assertThat(plan.noiseMultiplier())
         .isEqualTo(Calibration.dpSgdNoiseMultiplier(q, 155, 1, 1e-5, OrderGrid.defaults()));
@@ -54,8 +61,15 @@ class DpSgdAccountingTest {
 
   @Test
   void plan_fullBatch_oneStepPerEpoch() {
-    DpSgdPlan plan = new DPLinearRegression().setRowIsUnit(true).setBudget(PrivacyBudget.inMemory(1, 1e-5))
-        .setSampleRate(1).setEpochs(3).setNumUnits(100).setNoiseMultiplier(5).plan();
+    DpSgdPlan plan =
+        new DPLinearRegression()
+            .setRowIsUnit(true)
+            .setBudget(PrivacyBudget.inMemory(1, 1e-5))
+            .setSampleRate(1)
+            .setEpochs(3)
+            .setNumUnits(100)
+            .setNoiseMultiplier(5)
+            .plan();
     assertThat(plan.stepsPerEpoch()).isEqualTo(1);
     assertThat(plan.steps()).isEqualTo(3);
     assertThat(plan.noiseStd()).isEqualTo(5.0);
@@ -63,8 +77,15 @@ class DpSgdAccountingTest {
 
   @Test
   void epsilonAfter_growsWithSteps_andEndsAtTheRunsEpsilon() {
-    DpSgdPlan plan = new DPLogisticRegression().setRowIsUnit(true).setBudget(PrivacyBudget.inMemory(10, 1e-5))
-        .setSampleRate(0.01).setEpochs(2).setNumUnits(10_000).setNoiseMultiplier(1).plan();
+    DpSgdPlan plan =
+        new DPLogisticRegression()
+            .setRowIsUnit(true)
+            .setBudget(PrivacyBudget.inMemory(10, 1e-5))
+            .setSampleRate(0.01)
+            .setEpochs(2)
+            .setNumUnits(10_000)
+            .setNoiseMultiplier(1)
+            .plan();
     assertThat(plan.epsilonAfter(0)).isZero();
     assertThat(plan.epsilonAfter(100)).isPositive().isLessThan(plan.epsilonAfter(200));
     assertThat(plan.epsilonAfter(plan.steps())).isEqualTo(plan.epsilon());
@@ -72,9 +93,15 @@ class DpSgdAccountingTest {
 
   @Test
   void epsilonTracker_oneStepCurveTimesK_equalsTheKStepEvent() {
-    DpSgdPlan plan = new DPLogisticRegression().setRowIsUnit(true).setBudget(PrivacyBudget.inMemory(10, 1e-5))
-        .setSampleRate(1024.0 / 32_561).setEpochs(5).setNumUnits(32_561).setNoiseMultiplier(1.878)
-        .plan();
+    DpSgdPlan plan =
+        new DPLogisticRegression()
+            .setRowIsUnit(true)
+            .setBudget(PrivacyBudget.inMemory(10, 1e-5))
+            .setSampleRate(1024.0 / 32_561)
+            .setEpochs(5)
+            .setNumUnits(32_561)
+            .setNoiseMultiplier(1.878)
+            .plan();
     DpSgd.EpsilonTracker tracker = new DpSgd.EpsilonTracker(plan);
     for (long k : new long[] {0, 1, 2, 31, 100, plan.steps()}) {
       assertThat(tracker.after(k)).as("after %d steps", k).isEqualTo(plan.epsilonAfter(k));

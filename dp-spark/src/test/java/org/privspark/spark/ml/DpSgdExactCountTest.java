@@ -27,8 +27,8 @@ import org.privspark.core.accounting.ComposedEvent;
 import org.privspark.core.accounting.OrderGrid;
 import org.privspark.core.accounting.PrivacyBudget;
 import org.privspark.core.accounting.SampledGaussianEvent;
-import org.privspark.core.ledger.Format3Ledgers;
 import org.privspark.core.ledger.FixedPointCost;
+import org.privspark.core.ledger.Format3Ledgers;
 import org.privspark.core.ledger.Ledger;
 import org.privspark.core.ledger.LedgerEntry;
 import org.privspark.core.ledger.LocalDirectoryStore;
@@ -56,7 +56,8 @@ class DpSgdExactCountTest {
       double x2 = r.nextDouble(-1, 1);
       rows.add(RowFactory.create(Vectors.dense(x1, x2), x1 - x2 > 0 ? 1.0 : 0.0));
     }
-    StructType schema = new StructType().add("features", new VectorUDT()).add("label", DataTypes.DoubleType);
+    StructType schema =
+        new StructType().add("features", new VectorUDT()).add("label", DataTypes.DoubleType);
     SparkSession spark = SparkTestSession.get();
     hundred = spark.createDataFrame(rows.subList(0, 100), schema).repartition(2).cache();
     hundredAndOne = spark.createDataFrame(rows, schema).repartition(2).cache();
@@ -66,8 +67,14 @@ class DpSgdExactCountTest {
 
   /** N is set neither way: the q, z and steps are all public, the count is not. */
   private static DPLogisticRegression withoutN(PrivacyBudget budget) {
-    return new DPLogisticRegression().setRowIsUnit(true).setBudget(budget).setSampleRate(0.05).setEpochs(2)
-        .setNumFeatures(2).setNoiseMultiplier(1.0).setClipNorm(1.0);
+    return new DPLogisticRegression()
+        .setRowIsUnit(true)
+        .setBudget(budget)
+        .setSampleRate(0.05)
+        .setEpochs(2)
+        .setNumFeatures(2)
+        .setNoiseMultiplier(1.0)
+        .setClipNorm(1.0);
   }
 
   private static int jobs() {
@@ -75,8 +82,8 @@ class DpSgdExactCountTest {
   }
 
   /**
-   * True when {@code text} holds {@code n} as a number of its own (not inside a longer number,
-   * a decimal's digits or a hexadecimal uid).
+   * True when {@code text} holds {@code n} as a number of its own (not inside a longer number, a
+   * decimal's digits or a hexadecimal uid).
    */
   private static boolean quotes(String text, long n) {
     return Pattern.compile("(?<![\\w.])" + n + "(?!\\w)").matcher(text).find();
@@ -86,8 +93,11 @@ class DpSgdExactCountTest {
   private static String textFiles(Path root) throws IOException {
     StringBuilder b = new StringBuilder();
     try (Stream<Path> files = Files.walk(root)) {
-      for (Path f : files.filter(Files::isRegularFile).filter(p -> !p.toString().endsWith(".parquet")
-          && !p.toString().endsWith(".crc")).toList()) {
+      for (Path f :
+          files
+              .filter(Files::isRegularFile)
+              .filter(p -> !p.toString().endsWith(".parquet") && !p.toString().endsWith(".crc"))
+              .toList()) {
         b.append(new String(Files.readAllBytes(f), StandardCharsets.UTF_8)).append('\n');
       }
     }
@@ -98,7 +108,8 @@ class DpSgdExactCountTest {
    * The model, its record, its saved files and every log line of the fit, checked for the exact
    * count {@code exact}.
    */
-  private void assertExposesNot(DPLogisticRegressionModel model, List<String> log, long exact, String name)
+  private void assertExposesNot(
+      DPLogisticRegressionModel model, List<String> log, long exact, String name)
       throws IOException {
     assertThat(model.privacyRecord().numUnits()).as("the record's N").isNotEqualTo(exact);
     assertThat(quotes(model.toString(), exact)).as("toString: %s", model).isFalse();
@@ -109,12 +120,15 @@ class DpSgdExactCountTest {
     for (int i = 0; i < data.length(); i++) {
       if (!(data.get(i) instanceof org.apache.spark.ml.linalg.Vector)) {
         assertThat(quotes(String.valueOf(data.get(i)), exact))
-            .as("saved field %s = %s", data.schema().fieldNames()[i], data.get(i)).isFalse();
+            .as("saved field %s = %s", data.schema().fieldNames()[i], data.get(i))
+            .isFalse();
       }
     }
     DPLogisticRegressionModel loaded = DPLogisticRegressionModel.load(path.toString());
     assertThat(loaded.privacyRecord()).isEqualTo(model.privacyRecord());
-    assertThat(log).as("the appender saw the fit's lines").anyMatch(l -> l.contains("DP-SGD epoch 2/2"));
+    assertThat(log)
+        .as("the appender saw the fit's lines")
+        .anyMatch(l -> l.contains("DP-SGD epoch 2/2"));
     for (String line : log) {
       assertThat(quotes(line, exact)).as("log line %s", line).isFalse();
     }
@@ -128,8 +142,10 @@ class DpSgdExactCountTest {
       int jobsBefore = jobs();
       assertThatThrownBy(() -> withoutN(budget).fit(data))
           .isInstanceOf(IllegalArgumentException.class)
-          .hasMessage("numUnits (the public number of units N; rows, with rowIsUnit) or numUnitsNoiseStd (to"
-              + " charge a DP count of the units and use it as N) must be set; got neither");
+          .hasMessage(
+              "numUnits (the public number of units N; rows, with rowIsUnit) or numUnitsNoiseStd"
+                  + " (to charge a DP count of the units and use it as N) must be set; got"
+                  + " neither");
       assertThat(budget.spent().epsilon()).isZero();
       assertThat(jobs()).as("no Spark job ran").isEqualTo(jobsBefore);
     }
@@ -141,8 +157,8 @@ class DpSgdExactCountTest {
     List<Dataset<Row>> inputs = List.of(hundred, hundredAndOne);
     for (int i = 0; i < 2; i++) {
       try (CapturedLog log = CapturedLog.start()) {
-        DPLogisticRegressionModel model = withoutN(PrivacyBudget.inMemory(10, 1e-5)).setNumUnits(1000)
-            .fit(inputs.get(i));
+        DPLogisticRegressionModel model =
+            withoutN(PrivacyBudget.inMemory(10, 1e-5)).setNumUnits(1000).fit(inputs.get(i));
         assertThat(model.privacyRecord().numUnits()).isEqualTo(1000);
         assertThat(model.privacyRecord().countedUnits()).isFalse();
         assertThat(model.privacyEvent()).isEqualTo(new SampledGaussianEvent(0.05, 1.0, 40));
@@ -165,13 +181,16 @@ class DpSgdExactCountTest {
       String origin = "test.privspark.org/dp-count-" + i;
       NoteSigner signer = NoteSigner.generate(origin);
       LocalDirectoryStore store = new LocalDirectoryStore(dir.resolve("ledger-" + i));
-      Ledger ledger = Format3Ledgers.create(store, origin, 10.0, 1e-5, OrderGrid.defaults(), signer,
-          OpeningStore.discarding());
+      Ledger ledger =
+          Format3Ledgers.create(
+              store, origin, 10.0, 1e-5, OrderGrid.defaults(), signer, OpeningStore.discarding());
       DPLogisticRegression estimator = withoutN(ledger.budget()).setNumUnitsNoiseStd(0x1p19);
       DpSgdPlan plan = estimator.plan();
       assertThat(plan.countsUnits()).isTrue();
-      assertThat(plan.event()).isEqualTo(ComposedEvent.of(
-          DpSgd.countMechanism(0x1p19).event(), new SampledGaussianEvent(0.05, 1.0, 40)));
+      assertThat(plan.event())
+          .isEqualTo(
+              ComposedEvent.of(
+                  DpSgd.countMechanism(0x1p19).event(), new SampledGaussianEvent(0.05, 1.0, 40)));
       try (CapturedLog log = CapturedLog.start()) {
         DPLogisticRegressionModel model = estimator.fit(inputs.get(i));
         assertThat(model.privacyRecord().countedUnits()).isTrue();
@@ -181,7 +200,8 @@ class DpSgdExactCountTest {
         assertThat(model.epsilon()).isEqualTo(plan.epsilon());
         assertExposesNot(model, log.privspark(), exact[i], "counted-" + exact[i]);
       }
-      LedgerEntry entry = LedgerEntry.decode(Files.readAllBytes(store.root().resolve(LedgerEntry.path(1))), 1);
+      LedgerEntry entry =
+          LedgerEntry.decode(Files.readAllBytes(store.root().resolve(LedgerEntry.path(1))), 1);
       assertThat(entry.mechanism()).isEqualTo("dp-sgd");
       assertThat(entry.cost()).isEqualTo(FixedPointCost.of(plan.event(), OrderGrid.defaults()));
       assertThat(store.root().resolve(LedgerEntry.path(2))).doesNotExist();
@@ -190,12 +210,25 @@ class DpSgdExactCountTest {
 
   @Test
   void plan_dpCount_targetEpsilonCoversTheCountAndTheSteps() {
-    DpSgdPlan plan = new DPLogisticRegression().setRowIsUnit(true).setBudget(PrivacyBudget.inMemory(10, 1e-5)).setSampleRate(0.05)
-        .setEpochs(2).setTargetEpsilon(1).setTargetDelta(1e-5).setNumUnitsNoiseStd(50).plan();
-    DpSgdPlan steps = withoutN(PrivacyBudget.inMemory(10, 1e-5)).setNoiseMultiplier(plan.noiseMultiplier())
-        .setNumUnits(1000).plan();
+    DpSgdPlan plan =
+        new DPLogisticRegression()
+            .setRowIsUnit(true)
+            .setBudget(PrivacyBudget.inMemory(10, 1e-5))
+            .setSampleRate(0.05)
+            .setEpochs(2)
+            .setTargetEpsilon(1)
+            .setTargetDelta(1e-5)
+            .setNumUnitsNoiseStd(50)
+            .plan();
+    DpSgdPlan steps =
+        withoutN(PrivacyBudget.inMemory(10, 1e-5))
+            .setNoiseMultiplier(plan.noiseMultiplier())
+            .setNumUnits(1000)
+            .plan();
     assertThat(plan.epsilon()).isLessThanOrEqualTo(1).isGreaterThan(0.999);
-    assertThat(steps.epsilon()).as("the steps alone cost less than the run").isLessThan(plan.epsilon());
+    assertThat(steps.epsilon())
+        .as("the steps alone cost less than the run")
+        .isLessThan(plan.epsilon());
     assertThat(plan.epsilonAfter(0)).as("the count alone").isPositive().isLessThan(plan.epsilon());
     DpSgd.EpsilonTracker tracker = new DpSgd.EpsilonTracker(plan);
     for (long k : new long[] {0, 1, 7, plan.steps()}) {
@@ -207,8 +240,15 @@ class DpSgdExactCountTest {
   @Test
   void fit_dpCountWithExpectedBatchSizeOrBothNs_refusesBeforeTheCharge() {
     PrivacyBudget budget = PrivacyBudget.inMemory(10, 1e-5);
-    DPLogisticRegression lr = new DPLogisticRegression().setRowIsUnit(true).setBudget(budget).setEpochs(2).setNumFeatures(2)
-        .setNoiseMultiplier(1.0).setExpectedBatchSize(5).setNumUnitsNoiseStd(10);
+    DPLogisticRegression lr =
+        new DPLogisticRegression()
+            .setRowIsUnit(true)
+            .setBudget(budget)
+            .setEpochs(2)
+            .setNumFeatures(2)
+            .setNoiseMultiplier(1.0)
+            .setExpectedBatchSize(5)
+            .setNumUnitsNoiseStd(10);
     assertThatThrownBy(() -> lr.fit(hundred))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith("expectedBatchSize needs numUnits (the public number of units N)");

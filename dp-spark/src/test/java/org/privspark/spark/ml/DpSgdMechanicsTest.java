@@ -36,7 +36,8 @@ class DpSgdMechanicsTest {
     double scale = Math.exp(r.nextDouble(-5, 5)); // norms from about 0.01 to 150
     if (sparse) {
       int[] idx = {r.nextInt(d / 2), d / 2 + r.nextInt(d / 2)};
-      return Vectors.sparse(d, idx, new double[] {scale * r.nextGaussian(), scale * r.nextGaussian()});
+      return Vectors.sparse(
+          d, idx, new double[] {scale * r.nextGaussian(), scale * r.nextGaussian()});
     }
     double[] x = new double[d];
     for (int i = 0; i < d; i++) {
@@ -90,7 +91,8 @@ class DpSgdMechanicsTest {
   /**
    * n = 200,000 trials at q = 0.0314 (Adult's 1024/32561) over 4 partitions' streams. The count of
    * inclusions is Binomial(n, q) exactly when the sampler is right; the test accepts the central
-   * region whose two tails have probability at most 10^-6 each: false-failure probability ≤ 2·10^-6.
+   * region whose two tails have probability at most 10^-6 each: false-failure probability ≤
+   * 2·10^-6.
    */
   @Test
   void poissonSampling_200kTrials_realisedRateMatchesQ() {
@@ -111,7 +113,8 @@ class DpSgdMechanicsTest {
     BinomialDistribution b = new BinomialDistribution(null, n, q);
     int lo = b.inverseCumulativeProbability(1e-6);
     int hi = b.inverseCumulativeProbability(1 - 1e-6);
-    System.out.printf("Poisson sampling: %d of %d rows at q=%.6f (expected %.1f, accepted [%d, %d])%n",
+    System.out.printf(
+        "Poisson sampling: %d of %d rows at q=%.6f (expected %.1f, accepted [%d, %d])%n",
         hits, n, q, n * q, lo, hi);
     assertThat(hits).isBetween((long) lo, (long) hi);
   }
@@ -135,19 +138,20 @@ class DpSgdMechanicsTest {
   }
 
   /**
-   * 2,000 steps of a 10-coordinate zero gradient: 20,000 noise draws at the step mechanism of
-   * z = 1.3, C = 2. (a) Variance: Σx²/σ² is χ²(20,000) for N(0, σ²) noise with σ = z·C; the test
+   * 2,000 steps of a 10-coordinate zero gradient: 20,000 noise draws at the step mechanism of z =
+   * 1.3, C = 2. (a) Variance: Σx²/σ² is χ²(20,000) for N(0, σ²) noise with σ = z·C; the test
    * accepts the central region with tails of 10^-6 each (false-failure probability 2·10^-6; the
-   * mechanism's σ exceeds z·C by a relative 10^-7 at most, far below the test's resolution of
-   * about 1%). (b) Shape: Kolmogorov–Smirnov against N(0, z·C), rejected at p &lt; 10^-6
-   * (false-failure probability 10^-6; the discrete Gaussian on a grid of σ·2^-26 is within 10^-7 of
-   * the normal in KS distance).
+   * mechanism's σ exceeds z·C by a relative 10^-7 at most, far below the test's resolution of about
+   * 1%). (b) Shape: Kolmogorov–Smirnov against N(0, z·C), rejected at p &lt; 10^-6 (false-failure
+   * probability 10^-6; the discrete Gaussian on a grid of σ·2^-26 is within 10^-7 of the normal in
+   * KS distance).
    */
   @Test
   void stepNoise_20kDraws_standardDeviationIsNoiseMultiplierTimesClipNorm() {
     double z = 1.3;
     double clip = 2;
-    DpSgdPlan plan = new DpSgdPlan(0.01, z, clip, 1, 100, 100, 1e-5, OrderGrid.defaults(), 10_000, 0);
+    DpSgdPlan plan =
+        new DpSgdPlan(0.01, z, clip, 1, 100, 100, 1e-5, OrderGrid.defaults(), 10_000, 0);
     GaussianMechanism mechanism = DpSgd.stepMechanism(plan);
     Secret s = secret(5);
     int steps = 2000;
@@ -167,18 +171,22 @@ class DpSgdMechanicsTest {
     assertThat(reportedStd).isCloseTo(sigma, within(1e-6 * sigma)).isGreaterThanOrEqualTo(sigma);
     ChiSquaredDistribution chi = new ChiSquaredDistribution(null, draws.length);
     double statistic = sumSquares / (sigma * sigma);
-    System.out.printf("step noise: empirical std %.5f, z*C %.5f, chi2 %.1f on %d dof%n",
+    System.out.printf(
+        "step noise: empirical std %.5f, z*C %.5f, chi2 %.1f on %d dof%n",
         Math.sqrt(sumSquares / draws.length), sigma, statistic, draws.length);
-    assertThat(statistic).isBetween(chi.inverseCumulativeProbability(1e-6),
-        chi.inverseCumulativeProbability(1 - 1e-6));
-    double p = new KolmogorovSmirnovTest().kolmogorovSmirnovTest(
-        new NormalDistribution(null, 0, sigma, 1e-9), draws);
+    assertThat(statistic)
+        .isBetween(
+            chi.inverseCumulativeProbability(1e-6), chi.inverseCumulativeProbability(1 - 1e-6));
+    double p =
+        new KolmogorovSmirnovTest()
+            .kolmogorovSmirnovTest(new NormalDistribution(null, 0, sigma, 1e-9), draws);
     assertThat(p).isGreaterThan(1e-6);
   }
 
   @Test
   void stepNoise_sameStepTwice_identicalNoise() {
-    DpSgdPlan plan = new DpSgdPlan(0.01, 1.0, 1.0, 1, 100, 100, 1e-5, OrderGrid.defaults(), 10_000, 0);
+    DpSgdPlan plan =
+        new DpSgdPlan(0.01, 1.0, 1.0, 1, 100, 100, 1e-5, OrderGrid.defaults(), 10_000, 0);
     GaussianMechanism mechanism = DpSgd.stepMechanism(plan);
     Secret s = secret(6);
     double[] sum = {0.5, -2, 3};

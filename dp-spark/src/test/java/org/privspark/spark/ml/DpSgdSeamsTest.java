@@ -23,8 +23,8 @@ import org.privspark.spark.SparkTestSession;
 import org.privspark.spark.ml.params.UnitGradient;
 
 /**
- * Unit-level DP-SGD at its seams (hostile review of issue 13): floating point never lets a row
- * past its clip, and nothing reads the data before the charge.
+ * Unit-level DP-SGD at its seams (hostile review of issue 13): floating point never lets a row past
+ * its clip, and nothing reads the data before the charge.
  */
 class DpSgdSeamsTest {
 
@@ -34,24 +34,40 @@ class DpSgdSeamsTest {
    * each is clipped to C.
    */
   @ParameterizedTest
-  @CsvSource({"-1e154, 1.5e-162, false, 1e-10", "-1e-170, 1e150, true, 1e-25", "-1e152, 1.3e-161, false, 1e-9"})
-  void aRowWhoseSquaresUnderflow_isStillClippedToC(double label, double x, boolean intercept, double clip) {
+  @CsvSource({
+    "-1e154, 1.5e-162, false, 1e-10",
+    "-1e-170, 1e150, true, 1e-25",
+    "-1e152, 1.3e-161, false, 1e-9"
+  })
+  void aRowWhoseSquaresUnderflow_isStillClippedToC(
+      double label, double x, boolean intercept, double clip) {
     DpSgd.Example e = new DpSgd.Example(label, Vectors.dense(x));
     double[] acc = new double[intercept ? 2 : 1];
-    DpSgd.addClippedGradient(new double[acc.length], 1, intercept, e, DpSgd.Loss.SQUARED, clip, acc);
+    DpSgd.addClippedGradient(
+        new double[acc.length], 1, intercept, e, DpSgd.Loss.SQUARED, clip, acc);
     assertThat(DpSgd.norm(acc)).isPositive().isLessThanOrEqualTo(clip);
     for (UnitGradient mode : UnitGradient.values()) {
       double[] unit = new double[acc.length];
-      DpSgd.addUnitGradient(new double[acc.length], 1, intercept, new DpSgd.Example[] {e, e}, DpSgd.Loss.SQUARED,
-          clip, mode, unit, new double[acc.length]);
+      DpSgd.addUnitGradient(
+          new double[acc.length],
+          1,
+          intercept,
+          new DpSgd.Example[] {e, e},
+          DpSgd.Loss.SQUARED,
+          clip,
+          mode,
+          unit,
+          new double[acc.length]);
       assertThat(DpSgd.norm(unit)).as("%s", mode).isLessThanOrEqualTo(clip);
     }
   }
 
   @Test
   void theScaledNorm_neitherUnderflowsNorOverflows() {
-    assertThat(DpSgd.norm(new double[] {3e-200, 4e-200})).isCloseTo(5e-200, org.assertj.core.api.Assertions.within(1e-213));
-    assertThat(DpSgd.norm(new double[] {3e200, 4e200})).isCloseTo(5e200, org.assertj.core.api.Assertions.within(1e187));
+    assertThat(DpSgd.norm(new double[] {3e-200, 4e-200}))
+        .isCloseTo(5e-200, org.assertj.core.api.Assertions.within(1e-213));
+    assertThat(DpSgd.norm(new double[] {3e200, 4e200}))
+        .isCloseTo(5e200, org.assertj.core.api.Assertions.within(1e187));
     assertThat(DpSgd.norm(new double[] {0, 0})).isZero();
     assertThat(DpSgd.norm(new double[] {1, Double.NaN})).isNaN();
     assertThat(DpSgd.norm(new double[] {1, Double.POSITIVE_INFINITY})).isInfinite();
@@ -60,14 +76,16 @@ class DpSgdSeamsTest {
   @Test
   void clipNormOutsideItsRange_isRefusedNamingIt() {
     assertThatThrownBy(() -> new DPLinearRegression().setClipNorm(1e-160))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("clipNorm must be in");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("clipNorm must be in");
     assertThatThrownBy(() -> new DPLinearRegression().setClipNorm(1e160))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("clipNorm must be in");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("clipNorm must be in");
   }
 
   /**
-   * The bounding plan built before the charge is only analysed: a file source is not read, not
-   * even by adaptive execution's shuffle stage, until the budget refuses or admits the run.
+   * The bounding plan built before the charge is only analysed: a file source is not read, not even
+   * by adaptive execution's shuffle stage, until the budget refuses or admits the run.
    */
   @Test
   void beforeTheCharge_noJobReadsTheData(@TempDir Path dir) {
@@ -76,19 +94,31 @@ class DpSgdSeamsTest {
     for (int i = 0; i < 40; i++) {
       rows.add(RowFactory.create("p" + (i % 10), Vectors.dense(i % 3, 1), (double) (i % 2)));
     }
-    StructType schema = new StructType().add("person", DataTypes.StringType)
-        .add("features", SQLDataTypes.VectorType()).add("label", DataTypes.DoubleType);
+    StructType schema =
+        new StructType()
+            .add("person", DataTypes.StringType)
+            .add("features", SQLDataTypes.VectorType())
+            .add("label", DataTypes.DoubleType);
     String path = dir.resolve("people.parquet").toString();
     spark.createDataFrame(rows, schema).write().parquet(path);
     Dataset<Row> data = spark.read().parquet(path);
-    // A budget too small for the run: the fit is refused at the charge, after the pre-charge checks.
+    // A budget too small for the run: the fit is refused at the charge, after the pre-charge
+    // checks.
     PrivacyBudget tiny = PrivacyBudget.inMemory(1e-3, 1e-5);
-    DPLogisticRegression lr = new DPLogisticRegression().setBudget(tiny).setPrivacyUnitCol("person")
-        .setMaxRowsPerUnit(2).setNumUnits(10).setSampleRate(0.5).setEpochs(1).setNoiseMultiplier(1.0)
-        .setNumFeatures(2);
+    DPLogisticRegression lr =
+        new DPLogisticRegression()
+            .setBudget(tiny)
+            .setPrivacyUnitCol("person")
+            .setMaxRowsPerUnit(2)
+            .setNumUnits(10)
+            .setSampleRate(0.5)
+            .setEpochs(1)
+            .setNoiseMultiplier(1.0)
+            .setNumFeatures(2);
     int before = spark.sparkContext().statusTracker().getJobIdsForGroup(null).length;
     assertThatThrownBy(() -> lr.fit(data))
         .isInstanceOf(org.privspark.core.accounting.BudgetExhaustedException.class);
-    assertThat(spark.sparkContext().statusTracker().getJobIdsForGroup(null).length).isEqualTo(before);
+    assertThat(spark.sparkContext().statusTracker().getJobIdsForGroup(null).length)
+        .isEqualTo(before);
   }
 }

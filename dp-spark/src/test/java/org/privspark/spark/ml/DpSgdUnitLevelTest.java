@@ -19,7 +19,6 @@ import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.BeforeAll;
@@ -53,7 +52,9 @@ class DpSgdUnitLevelTest {
 
   private static final PrivacyUnit PERSON = PrivacyUnit.of("person", "one customer");
 
-  /** 400 people with 1 to 8 rows each (x in [-1, 1]², label 1 when 2·x1 − x2 &gt; 0); fixed seed. */
+  /**
+   * 400 people with 1 to 8 rows each (x in [-1, 1]², label 1 when 2·x1 − x2 &gt; 0); fixed seed.
+   */
   private static Dataset<Row> people;
 
   @BeforeAll
@@ -68,8 +69,11 @@ class DpSgdUnitLevelTest {
         rows.add(RowFactory.create("p" + p, Vectors.dense(x1, x2), 2 * x1 - x2 > 0 ? 1.0 : 0.0));
       }
     }
-    StructType schema = new StructType().add("person", DataTypes.StringType)
-        .add("features", new VectorUDT()).add("label", DataTypes.DoubleType);
+    StructType schema =
+        new StructType()
+            .add("person", DataTypes.StringType)
+            .add("features", new VectorUDT())
+            .add("label", DataTypes.DoubleType);
     people = SparkTestSession.get().createDataFrame(rows, schema).repartition(3).cache();
     people.count();
   }
@@ -79,9 +83,16 @@ class DpSgdUnitLevelTest {
   }
 
   private static DPLogisticRegression unitLevel(PrivacyBudget budget) {
-    return new DPLogisticRegression().setBudget(budget).setPrivacyUnit("person")
-        .setPrivacyUnitCol("person").setMaxRowsPerUnit(4).setSampleRate(0.1).setEpochs(2)
-        .setNumFeatures(2).setNumUnits(400).setNoiseMultiplier(1.0);
+    return new DPLogisticRegression()
+        .setBudget(budget)
+        .setPrivacyUnit("person")
+        .setPrivacyUnitCol("person")
+        .setMaxRowsPerUnit(4)
+        .setSampleRate(0.1)
+        .setEpochs(2)
+        .setNumFeatures(2)
+        .setNumUnits(400)
+        .setNoiseMultiplier(1.0);
   }
 
   // ---- params ----
@@ -91,18 +102,24 @@ class DpSgdUnitLevelTest {
   void params_badValues_nameTheParam_runNoJob_andSpendNothing() {
     PrivacyBudget budget = PrivacyBudget.inMemory(10, 1e-5, OrderGrid.defaults(), PERSON);
     Map<String, Function<DPLogisticRegression, DPLogisticRegression>> cases = new HashMap<>();
-    cases.put("privacyUnitCol (the column identifying the privacy unit) or rowIsUnit=true",
+    cases.put(
+        "privacyUnitCol (the column identifying the privacy unit) or rowIsUnit=true",
         e -> (DPLogisticRegression) e.clear(e.privacyUnitCol()));
-    cases.put("privacyUnitCol must be unset when rowIsUnit is true",
+    cases.put(
+        "privacyUnitCol must be unset when rowIsUnit is true",
         e -> e.setRowIsUnit(true).setMaxRowsPerUnit(1));
-    cases.put("maxRowsPerUnit must be 1 when rowIsUnit is true; got 4",
+    cases.put(
+        "maxRowsPerUnit must be 1 when rowIsUnit is true; got 4",
         e -> ((DPLogisticRegression) e.clear(e.privacyUnitCol())).setRowIsUnit(true));
-    cases.put("privacyUnitCol must name a column of the input; got 'nobody'",
+    cases.put(
+        "privacyUnitCol must name a column of the input; got 'nobody'",
         e -> e.setPrivacyUnitCol("nobody"));
-    for (Map.Entry<String, Function<DPLogisticRegression, DPLogisticRegression>> c : cases.entrySet()) {
+    for (Map.Entry<String, Function<DPLogisticRegression, DPLogisticRegression>> c :
+        cases.entrySet()) {
       int before = jobs();
       assertThatThrownBy(() -> c.getValue().apply(unitLevel(budget)).fit(people))
-          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(c.getKey());
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining(c.getKey());
       assertThat(jobs()).as("no Spark job for: %s", c.getKey()).isEqualTo(before);
     }
     assertThatThrownBy(() -> unitLevel(budget).setMaxRowsPerUnit(0))
@@ -116,14 +133,18 @@ class DpSgdUnitLevelTest {
     assertThat(budget.spent().epsilon()).isZero();
   }
 
-  /** unitGradient: "mean" by default; "sum" accepted; anything else refused, naming the allowed values. */
+  /**
+   * unitGradient: "mean" by default; "sum" accepted; anything else refused, naming the allowed
+   * values.
+   */
   @Test
   void unitGradient_defaultsToMean_andRefusesOtherValuesNamingTheAllowedOnes() {
     PrivacyBudget budget = PrivacyBudget.inMemory(10, 1e-5, OrderGrid.defaults(), PERSON);
     assertThat(unitLevel(budget).getUnitGradient()).isEqualTo(UnitGradient.MEAN);
     DPLogisticRegression fresh = unitLevel(budget);
     assertThat(fresh.getOrDefault(fresh.unitGradient())).isEqualTo("mean");
-    assertThat(unitLevel(budget).setUnitGradient("sum").getUnitGradient()).isEqualTo(UnitGradient.SUM);
+    assertThat(unitLevel(budget).setUnitGradient("sum").getUnitGradient())
+        .isEqualTo(UnitGradient.SUM);
     assertThat(new DPLinearRegression().getUnitGradient()).isEqualTo(UnitGradient.MEAN);
     for (String bad : new String[] {"Mean", "avg", "", " sum"}) {
       assertThatThrownBy(() -> unitLevel(budget).setUnitGradient(bad))
@@ -151,16 +172,27 @@ class DpSgdUnitLevelTest {
     assertThat(budget.spent().epsilon()).isZero();
   }
 
-  /** The ledger entry records the claim, and the model its unit, k and the entry's origin and index. */
+  /**
+   * The ledger entry records the claim, and the model its unit, k and the entry's origin and index.
+   */
   @Test
   void claim_reachesTheLedger_andTheSavedModelKeepsItsRecord() throws Exception {
     String origin = "test.privspark.org/unit-sgd";
     LocalDirectoryStore store = new LocalDirectoryStore(dir.resolve("ledger"));
-    Ledger ledger = Ledger.create(store, origin, 10.0, 1e-5, OrderGrid.defaults(), PERSON,
-        NoteSigner.generate(origin), OpeningStore.discarding());
+    Ledger ledger =
+        Ledger.create(
+            store,
+            origin,
+            10.0,
+            1e-5,
+            OrderGrid.defaults(),
+            PERSON,
+            NoteSigner.generate(origin),
+            OpeningStore.discarding());
     DPLogisticRegressionModel model = unitLevel(ledger.budget()).fit(people);
-    LedgerEntry entry = LedgerEntry.decode(Files.readAllBytes(store.root().resolve(LedgerEntry.path(1))), 1,
-        ledger.genesis());
+    LedgerEntry entry =
+        LedgerEntry.decode(
+            Files.readAllBytes(store.root().resolve(LedgerEntry.path(1))), 1, ledger.genesis());
     assertThat(entry.mechanism()).isEqualTo("dp-sgd");
     assertThat(entry.unit()).isEqualTo(UnitClaim.perUnit("person"));
     PrivacyRecord.Unit unit = model.unit();
@@ -178,8 +210,8 @@ class DpSgdUnitLevelTest {
   }
 
   /**
-   * The mode reaches the charge's (committed) description and the model's record, and a saved
-   * model keeps it: "sum" here, "mean" in the test above.
+   * The mode reaches the charge's (committed) description and the model's record, and a saved model
+   * keeps it: "sum" here, "mean" in the test above.
    */
   @Test
   void unitGradient_isInTheChargedDescription_andTheSavedModelKeepsIt() throws Exception {
@@ -188,8 +220,10 @@ class DpSgdUnitLevelTest {
     DPLogisticRegressionModel sum = unitLevel(budget).setUnitGradient("sum").fit(people);
     DPLogisticRegressionModel mean = unitLevel(budget).fit(people);
     assertThat(journal.descriptions).hasSize(2);
-    assertThat(journal.descriptions.get(0)).contains("unitCol=person, maxRowsPerUnit=4, unitGradient=sum");
-    assertThat(journal.descriptions.get(1)).contains("unitCol=person, maxRowsPerUnit=4, unitGradient=mean");
+    assertThat(journal.descriptions.get(0))
+        .contains("unitCol=person, maxRowsPerUnit=4, unitGradient=sum");
+    assertThat(journal.descriptions.get(1))
+        .contains("unitCol=person, maxRowsPerUnit=4, unitGradient=mean");
     assertThat(sum.privacyRecord().unitGradient()).isEqualTo(UnitGradient.SUM);
     assertThat(mean.privacyRecord().unitGradient()).isEqualTo(UnitGradient.MEAN);
 
@@ -204,11 +238,16 @@ class DpSgdUnitLevelTest {
 
   /** A journal that admits every spend and keeps the descriptions it was given. */
   private static final class CapturingJournal implements SpendJournal {
-    private final PrivacyBudget inner = PrivacyBudget.inMemory(10, 1e-5, OrderGrid.defaults(), PERSON);
+    private final PrivacyBudget inner =
+        PrivacyBudget.inMemory(10, 1e-5, OrderGrid.defaults(), PERSON);
     final List<String> descriptions = new ArrayList<>();
 
     @Override
-    public Charge record(PrivacyEvent event, UnitClaim claim, String mechanism, String description,
+    public Charge record(
+        PrivacyEvent event,
+        UnitClaim claim,
+        String mechanism,
+        String description,
         byte[] releaseId) {
       Charge c = inner.charge(event, claim, mechanism, description, releaseId);
       descriptions.add(description);
@@ -231,13 +270,30 @@ class DpSgdUnitLevelTest {
   void rowLevelMode_stillFits_andRecordsTheStatement() throws Exception {
     String origin = "test.privspark.org/row-sgd";
     LocalDirectoryStore store = new LocalDirectoryStore(dir.resolve("ledger-rows"));
-    Ledger ledger = Ledger.create(store, origin, 10.0, 1e-5, OrderGrid.defaults(), PERSON,
-        NoteSigner.generate(origin), OpeningStore.discarding());
-    DPLogisticRegressionModel model = new DPLogisticRegression().setBudget(ledger.budget())
-        .setPrivacyUnit("person").setRowIsUnit(true).setSampleRate(0.1).setEpochs(2)
-        .setNumFeatures(2).setNumUnits(1800).setNoiseMultiplier(1.0).fit(people);
-    LedgerEntry entry = LedgerEntry.decode(Files.readAllBytes(store.root().resolve(LedgerEntry.path(1))), 1,
-        ledger.genesis());
+    Ledger ledger =
+        Ledger.create(
+            store,
+            origin,
+            10.0,
+            1e-5,
+            OrderGrid.defaults(),
+            PERSON,
+            NoteSigner.generate(origin),
+            OpeningStore.discarding());
+    DPLogisticRegressionModel model =
+        new DPLogisticRegression()
+            .setBudget(ledger.budget())
+            .setPrivacyUnit("person")
+            .setRowIsUnit(true)
+            .setSampleRate(0.1)
+            .setEpochs(2)
+            .setNumFeatures(2)
+            .setNumUnits(1800)
+            .setNoiseMultiplier(1.0)
+            .fit(people);
+    LedgerEntry entry =
+        LedgerEntry.decode(
+            Files.readAllBytes(store.root().resolve(LedgerEntry.path(1))), 1, ledger.genesis());
     assertThat(entry.unit()).isEqualTo(UnitClaim.rowIsUnit("person"));
     assertThat(model.unit()).isEqualTo(new PrivacyRecord.Unit("person", true, 1, origin, 1));
     assertThat(model.coefficients().apply(0)).as("learns the sign of x1").isPositive();
@@ -259,9 +315,15 @@ class DpSgdUnitLevelTest {
         rows.add(RowFactory.create(u, Vectors.dense(j), (double) (j % 2)));
       }
     }
-    Dataset<Row> data = SparkTestSession.get().createDataFrame(rows, new StructType()
-        .add("u", DataTypes.LongType).add("features", new VectorUDT()).add("label", DataTypes.DoubleType))
-        .repartition(4);
+    Dataset<Row> data =
+        SparkTestSession.get()
+            .createDataFrame(
+                rows,
+                new StructType()
+                    .add("u", DataTypes.LongType)
+                    .add("features", new VectorUDT())
+                    .add("label", DataTypes.DoubleType))
+            .repartition(4);
     byte[] salt = salt(1);
     List<Integer> kept = keptSets(data, salt);
     assertThat(kept).hasSize(3000);
@@ -293,32 +355,47 @@ class DpSgdUnitLevelTest {
       rows.add(RowFactory.create(0.0, Vectors.dense(j), 0.0));
       rows.add(RowFactory.create(-0.0, Vectors.dense(10 + j), 0.0));
     }
-    Dataset<Row> data = SparkTestSession.get().createDataFrame(rows, new StructType()
-        .add("u", DataTypes.DoubleType).add("features", new VectorUDT()).add("label", DataTypes.DoubleType));
+    Dataset<Row> data =
+        SparkTestSession.get()
+            .createDataFrame(
+                rows,
+                new StructType()
+                    .add("u", DataTypes.DoubleType)
+                    .add("features", new VectorUDT())
+                    .add("label", DataTypes.DoubleType));
     List<DpSgd.Example[]> units = bounded(data, 4, salt(3)).collect();
     assertThat(units).hasSize(1);
     assertThat(units.get(0)).hasSize(4);
   }
 
   private static JavaRDD<DpSgd.Example[]> bounded(Dataset<Row> data, int k, byte[] salt) {
-    return UnitRows.bounded(data, "u", "features", "label", 1, label -> label == 0 || label == 1, k, salt);
+    return UnitRows.bounded(
+        data, "u", "features", "label", 1, label -> label == 0 || label == 1, k, salt);
   }
 
   /** Per unit, the bit mask of the feature values (0..5) it kept. */
   private static List<Integer> keptSets(Dataset<Row> data, byte[] salt) {
-    return bounded(data, 2, salt).map(unit -> {
-      int mask = 0;
-      for (DpSgd.Example e : unit) {
-        mask |= 1 << (int) e.features.apply(0);
-      }
-      return mask;
-    }).collect();
+    return bounded(data, 2, salt)
+        .map(
+            unit -> {
+              int mask = 0;
+              for (DpSgd.Example e : unit) {
+                mask |= 1 << (int) e.features.apply(0);
+              }
+              return mask;
+            })
+        .collect();
   }
 
   private static List<String> sortedByUnit(Dataset<Row> data, byte[] salt) {
-    List<String> out = new ArrayList<>(bounded(data, 2, salt)
-        .map(unit -> Arrays.toString(Arrays.stream(unit).mapToDouble(e -> e.features.apply(0)).toArray()))
-        .collect());
+    List<String> out =
+        new ArrayList<>(
+            bounded(data, 2, salt)
+                .map(
+                    unit ->
+                        Arrays.toString(
+                            Arrays.stream(unit).mapToDouble(e -> e.features.apply(0)).toArray()))
+                .collect());
     return out;
   }
 
@@ -332,11 +409,11 @@ class DpSgdUnitLevelTest {
 
   /**
    * A unit of 50 rows, each with a gradient 100 times C, moves the noiseless step sum by at most C
-   * in both modes; in "sum" mode by exactly C (the sum of its clipped gradients, of norm about 50·C,
-   * is clipped to C), in "mean" mode by the norm of the mean of 50 clipped gradients of norm C that
-   * point almost the same way (between 0.9·C and C). Treated as 50 one-row units the same rows
-   * move it by about 50·C. q = 1, so every unit is in the step: the check is exact, with no noise
-   * and no sampling.
+   * in both modes; in "sum" mode by exactly C (the sum of its clipped gradients, of norm about
+   * 50·C, is clipped to C), in "mean" mode by the norm of the mean of 50 clipped gradients of norm
+   * C that point almost the same way (between 0.9·C and C). Treated as 50 one-row units the same
+   * rows move it by about 50·C. q = 1, so every unit is in the step: the check is exact, with no
+   * noise and no sampling.
    */
   @Test
   void unitContribution_aUnitWithManyRows_movesTheSumByAtMostC_inBothModes() {
@@ -360,7 +437,9 @@ class DpSgdUnitLevelTest {
       double[] s1 = sum(jsc, withUnit, w, c, mode);
       double[] s2 = sum(jsc, withRows, w, c, mode);
       double moved = distance(s0, s1);
-      assertThat(moved).as("%s", mode).isLessThanOrEqualTo(c * (1 + 1e-12))
+      assertThat(moved)
+          .as("%s", mode)
+          .isLessThanOrEqualTo(c * (1 + 1e-12))
           .isGreaterThan((mode == UnitGradient.SUM ? 0.99 : 0.9) * c);
       assertThat(distance(s0, s2)).as("row-level clipping of the same rows").isGreaterThan(40 * c);
     }
@@ -371,11 +450,11 @@ class DpSgdUnitLevelTest {
       org.assertj.core.api.Assertions.within(2e-9);
 
   /**
-   * A hand-computed unit of two rows, no intercept, w = 0 (so ℓ' = 1/2 − y): row A, x = (6, 8),
-   * y = 0, has gradient (3, 4) of norm 5, clipped to C = 1: (0.6, 0.8); row B, x = (0.4, 0), y = 1,
-   * has gradient (−0.2, 0), unclipped. "mean" adds exactly their mean (0.2, 0.4); "sum" adds their
-   * sum (0.4, 0.8), of norm 0.894 &lt; C, so unclipped. A one-row unit adds its clipped gradient
-   * in both modes.
+   * A hand-computed unit of two rows, no intercept, w = 0 (so ℓ' = 1/2 − y): row A, x = (6, 8), y =
+   * 0, has gradient (3, 4) of norm 5, clipped to C = 1: (0.6, 0.8); row B, x = (0.4, 0), y = 1, has
+   * gradient (−0.2, 0), unclipped. "mean" adds exactly their mean (0.2, 0.4); "sum" adds their sum
+   * (0.4, 0.8), of norm 0.894 &lt; C, so unclipped. A one-row unit adds its clipped gradient in
+   * both modes.
    */
   @Test
   void unitContribution_handComputed_meanIsTheExactMean_sumIsTheSum() {
@@ -383,20 +462,48 @@ class DpSgdUnitLevelTest {
     DpSgd.Example a = new DpSgd.Example(0, Vectors.dense(6, 8));
     DpSgd.Example b = new DpSgd.Example(1, Vectors.dense(0.4, 0));
     List<DpSgd.Example[]> unit = List.<DpSgd.Example[]>of(new DpSgd.Example[] {a, b});
-    double[] mean = DpSgd.stepSum(jsc.parallelize(unit, 1), new double[2], 2, false, DpSgd.Loss.LOGISTIC,
-        UnitGradient.MEAN, 1.0, 1.0, salt(6), 0);
-    double[] sum = DpSgd.stepSum(jsc.parallelize(unit, 1), new double[2], 2, false, DpSgd.Loss.LOGISTIC,
-        UnitGradient.SUM, 1.0, 1.0, salt(6), 0);
+    double[] mean =
+        DpSgd.stepSum(
+            jsc.parallelize(unit, 1),
+            new double[2],
+            2,
+            false,
+            DpSgd.Loss.LOGISTIC,
+            UnitGradient.MEAN,
+            1.0,
+            1.0,
+            salt(6),
+            0);
+    double[] sum =
+        DpSgd.stepSum(
+            jsc.parallelize(unit, 1),
+            new double[2],
+            2,
+            false,
+            DpSgd.Loss.LOGISTIC,
+            UnitGradient.SUM,
+            1.0,
+            1.0,
+            salt(6),
+            0);
     assertThat(mean[0]).isCloseTo(0.2, CLIP_MARGIN);
     assertThat(mean[1]).isCloseTo(0.4, CLIP_MARGIN);
     assertThat(sum[0]).isCloseTo(0.4, CLIP_MARGIN);
     assertThat(sum[1]).isCloseTo(0.8, CLIP_MARGIN);
     for (UnitGradient mode : UnitGradient.values()) {
       double[] acc = new double[2];
-      double norm = DpSgd.addUnitGradient(new double[2], 2, false, new DpSgd.Example[] {a}, DpSgd.Loss.LOGISTIC,
-          1.0, mode, acc, new double[2]);
-      assertThat(acc).as("%s, one row", mode).containsExactly(new double[] {0.6, 0.8},
-          CLIP_MARGIN);
+      double norm =
+          DpSgd.addUnitGradient(
+              new double[2],
+              2,
+              false,
+              new DpSgd.Example[] {a},
+              DpSgd.Loss.LOGISTIC,
+              1.0,
+              mode,
+              acc,
+              new double[2]);
+      assertThat(acc).as("%s, one row", mode).containsExactly(new double[] {0.6, 0.8}, CLIP_MARGIN);
       assertThat(norm).isCloseTo(1.0, CLIP_MARGIN).isLessThan(1.0);
     }
   }
@@ -411,17 +518,26 @@ class DpSgdUnitLevelTest {
     DpSgd.Example a = new DpSgd.Example(0, Vectors.dense(6, 8));
     for (UnitGradient mode : UnitGradient.values()) {
       double[] acc = new double[2];
-      double norm = DpSgd.addUnitGradient(new double[2], 2, false, new DpSgd.Example[] {a, a},
-          DpSgd.Loss.LOGISTIC, 1.0, mode, acc, new double[2]);
-      assertThat(acc).as("%s", mode).containsExactly(new double[] {0.6, 0.8},
-          CLIP_MARGIN);
+      double norm =
+          DpSgd.addUnitGradient(
+              new double[2],
+              2,
+              false,
+              new DpSgd.Example[] {a, a},
+              DpSgd.Loss.LOGISTIC,
+              1.0,
+              mode,
+              acc,
+              new double[2]);
+      assertThat(acc).as("%s", mode).containsExactly(new double[] {0.6, 0.8}, CLIP_MARGIN);
       assertThat(norm).isCloseTo(1.0, CLIP_MARGIN).isLessThan(1.0);
     }
   }
 
-  private static double[] sum(JavaSparkContext jsc, List<DpSgd.Example[]> units, double[] w, double c,
-      UnitGradient mode) {
-    return DpSgd.stepSum(jsc.parallelize(units, 3), w, 2, true, DpSgd.Loss.LOGISTIC, mode, 1.0, c, salt(4), 0);
+  private static double[] sum(
+      JavaSparkContext jsc, List<DpSgd.Example[]> units, double[] w, double c, UnitGradient mode) {
+    return DpSgd.stepSum(
+        jsc.parallelize(units, 3), w, 2, true, DpSgd.Loss.LOGISTIC, mode, 1.0, c, salt(4), 0);
   }
 
   private static double distance(double[] a, double[] b) {
@@ -435,9 +551,9 @@ class DpSgdUnitLevelTest {
   /**
    * Sampling is of units: 1,000 units of 4 rows, each row adding exactly 1 to the intercept's
    * coordinate (squared loss at w = 0, label −1, x = 0; C = 10 clips nothing), so in "sum" mode a
-   * step's sum is 4 times the number of units sampled, never a sum of single rows. The number sampled is within 6
-   * standard deviations of q·1000 (false failure below 2·10^-9 per step for a random key; fixed
-   * here, so deterministic).
+   * step's sum is 4 times the number of units sampled, never a sum of single rows. The number
+   * sampled is within 6 standard deviations of q·1000 (false failure below 2·10^-9 per step for a
+   * random key; fixed here, so deterministic).
    */
   @Test
   void sampling_isPerUnit() {
@@ -451,8 +567,18 @@ class DpSgdUnitLevelTest {
     JavaRDD<DpSgd.Example[]> rdd = jsc.parallelize(units, 4).cache();
     double q = 0.5;
     for (long step = 0; step < 5; step++) {
-      double[] s = DpSgd.stepSum(rdd, new double[2], 1, true, DpSgd.Loss.SQUARED, UnitGradient.SUM, q, 10,
-          salt(5), step);
+      double[] s =
+          DpSgd.stepSum(
+              rdd,
+              new double[2],
+              1,
+              true,
+              DpSgd.Loss.SQUARED,
+              UnitGradient.SUM,
+              q,
+              10,
+              salt(5),
+              step);
       double sampled = s[1] / 4;
       assertThat(sampled).as("whole units only").isEqualTo(Math.rint(sampled));
       assertThat(Math.abs(sampled - 500)).isLessThan(6 * Math.sqrt(1000 * q * (1 - q)));
@@ -464,8 +590,8 @@ class DpSgdUnitLevelTest {
   @Test
   void unitLevelFit_learnsOnMultiRowData() {
     PrivacyBudget budget = PrivacyBudget.inMemory(50, 1e-5, OrderGrid.defaults(), PERSON);
-    DPLogisticRegressionModel model = unitLevel(budget).setSampleRate(0.25).setEpochs(5)
-        .setNoiseMultiplier(0.5).fit(people);
+    DPLogisticRegressionModel model =
+        unitLevel(budget).setSampleRate(0.25).setEpochs(5).setNoiseMultiplier(0.5).fit(people);
     assertThat(model.coefficients().apply(0)).isPositive();
     assertThat(model.coefficients().apply(1)).isNegative();
     assertThat(budget.spent().epsilon()).isGreaterThan(0);

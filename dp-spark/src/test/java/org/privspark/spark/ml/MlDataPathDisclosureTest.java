@@ -27,21 +27,21 @@ import org.junit.jupiter.api.Test;
 import org.privspark.core.accounting.PrivacyBudget;
 import org.privspark.core.accounting.PrivacyEvent;
 import org.privspark.spark.SparkTestSession;
-import org.privspark.spark.ml.wrappers.NoisyLloydKMeans;
-import org.privspark.spark.ml.wrappers.SufficientStatisticsLinearRegression;
-import org.privspark.spark.ml.wrappers.OutputPerturbationLogisticRegression;
 import org.privspark.spark.ml.wrappers.NoisyCountNaiveBayes;
+import org.privspark.spark.ml.wrappers.NoisyLloydKMeans;
+import org.privspark.spark.ml.wrappers.OutputPerturbationLogisticRegression;
+import org.privspark.spark.ml.wrappers.SufficientStatisticsLinearRegression;
 
 /**
- * Issue 12, items 1 and 2 for the ML stages: after the charge, nothing that depends on the data
- * may fail where it can be avoided, and no exception, cause or log line (any logger, captured by a
+ * Issue 12, items 1 and 2 for the ML stages: after the charge, nothing that depends on the data may
+ * fail where it can be avoided, and no exception, cause or log line (any logger, captured by a
  * log4j appender on the root) may quote a value computed from the private rows. Each test drives
  * one data-path failure or degenerate input through every fit it can reach, with private values
  * chosen so that they cannot appear by chance (row counts of 2477, a feature of 0.638671875).
  */
 class MlDataPathDisclosureTest {
-  private static final StructType SCHEMA = new StructType()
-      .add("features", new VectorUDT()).add("label", DataTypes.DoubleType);
+  private static final StructType SCHEMA =
+      new StructType().add("features", new VectorUDT()).add("label", DataTypes.DoubleType);
 
   private static SparkSession spark() {
     return SparkTestSession.get();
@@ -58,7 +58,8 @@ class MlDataPathDisclosureTest {
     for (int i = 0; i < n; i++) {
       double x1 = r.nextDouble();
       double x2 = r.nextDouble();
-      rows.add(RowFactory.create(Vectors.dense(x1, x2), x1 + 0.3 * r.nextGaussian() > x2 ? 1.0 : 0.0));
+      rows.add(
+          RowFactory.create(Vectors.dense(x1, x2), x1 + 0.3 * r.nextGaussian() > x2 ? 1.0 : 0.0));
     }
     return rows;
   }
@@ -73,7 +74,9 @@ class MlDataPathDisclosureTest {
 
   private static void assertQuotesNone(String what, String text, String... values) {
     for (String v : values) {
-      assertThat(quotes(text, v)).as("%s quotes the private value %s:%n%s", what, v, text).isFalse();
+      assertThat(quotes(text, v))
+          .as("%s quotes the private value %s:%n%s", what, v, text)
+          .isFalse();
     }
   }
 
@@ -91,30 +94,66 @@ class MlDataPathDisclosureTest {
   }
 
   /** A fit of one of the ML stages on a budget, and what it charges. */
-  private record Stage(String name, PrivacyBudget budget, PrivacyEvent cost, Function<Dataset<Row>, Object> fit) {}
+  private record Stage(
+      String name, PrivacyBudget budget, PrivacyEvent cost, Function<Dataset<Row>, Object> fit) {}
 
   /** One fit of each stage (DP-SGD with a public N), each on its own (10, 1e-5) budget. */
   private static List<Stage> everyStage() {
     List<Stage> stages = new ArrayList<>();
     PrivacyBudget nb = PrivacyBudget.inMemory(10, 1e-5);
-    NoisyCountNaiveBayes naiveBayes = new NoisyCountNaiveBayes().setRowIsUnit(true).setEpsilon(1).setNumClasses(2).setNumFeatures(2)
-        .setMaxFeatureL1(2).setBudget(nb);
+    NoisyCountNaiveBayes naiveBayes =
+        new NoisyCountNaiveBayes()
+            .setRowIsUnit(true)
+            .setEpsilon(1)
+            .setNumClasses(2)
+            .setNumFeatures(2)
+            .setMaxFeatureL1(2)
+            .setBudget(nb);
     stages.add(new Stage("naive Bayes", nb, naiveBayes.cost(), naiveBayes::fit));
     PrivacyBudget km = PrivacyBudget.inMemory(10, 1e-5);
-    NoisyLloydKMeans kMeans = new NoisyLloydKMeans().setRowIsUnit(true).setEpsilon(1).setDelta(1e-6).setK(2).setNumFeatures(2)
-        .setFeatureBounds(0, 1).setMaxIter(2).setBudget(km);
+    NoisyLloydKMeans kMeans =
+        new NoisyLloydKMeans()
+            .setRowIsUnit(true)
+            .setEpsilon(1)
+            .setDelta(1e-6)
+            .setK(2)
+            .setNumFeatures(2)
+            .setFeatureBounds(0, 1)
+            .setMaxIter(2)
+            .setBudget(km);
     stages.add(new Stage("k-means", km, kMeans.cost(), kMeans::fit));
     PrivacyBudget lin = PrivacyBudget.inMemory(10, 1e-5);
-    SufficientStatisticsLinearRegression linear = new SufficientStatisticsLinearRegression().setRowIsUnit(true).setEpsilon(1).setDelta(1e-6).setNumFeatures(2)
-        .setMaxFeatureNorm(1.5).setLabelBounds(0, 1).setBudget(lin);
+    SufficientStatisticsLinearRegression linear =
+        new SufficientStatisticsLinearRegression()
+            .setRowIsUnit(true)
+            .setEpsilon(1)
+            .setDelta(1e-6)
+            .setNumFeatures(2)
+            .setMaxFeatureNorm(1.5)
+            .setLabelBounds(0, 1)
+            .setBudget(lin);
     stages.add(new Stage("linear regression", lin, linear.cost(), linear::fit));
     PrivacyBudget log = PrivacyBudget.inMemory(10, 1e-5);
-    OutputPerturbationLogisticRegression logistic = new OutputPerturbationLogisticRegression().setRowIsUnit(true).setEpsilon(1).setDelta(1e-6)
-        .setNumFeatures(2).setMaxFeatureNorm(1.5).setRegParam(10).setBudget(log);
+    OutputPerturbationLogisticRegression logistic =
+        new OutputPerturbationLogisticRegression()
+            .setRowIsUnit(true)
+            .setEpsilon(1)
+            .setDelta(1e-6)
+            .setNumFeatures(2)
+            .setMaxFeatureNorm(1.5)
+            .setRegParam(10)
+            .setBudget(log);
     stages.add(new Stage("logistic regression", log, logistic.cost(), logistic::fit));
     PrivacyBudget sgd = PrivacyBudget.inMemory(10, 1e-5);
-    DPLogisticRegression dpSgd = new DPLogisticRegression().setRowIsUnit(true).setBudget(sgd).setSampleRate(0.5).setEpochs(1)
-        .setNumFeatures(2).setNumUnits(5000).setNoiseMultiplier(1);
+    DPLogisticRegression dpSgd =
+        new DPLogisticRegression()
+            .setRowIsUnit(true)
+            .setBudget(sgd)
+            .setSampleRate(0.5)
+            .setEpochs(1)
+            .setNumFeatures(2)
+            .setNumUnits(5000)
+            .setNoiseMultiplier(1);
     stages.add(new Stage("DP-SGD", sgd, dpSgd.plan().event(), dpSgd::fit));
     return stages;
   }
@@ -135,8 +174,14 @@ class MlDataPathDisclosureTest {
       rows.add(RowFactory.create(Vectors.dense(1.0), 1.0));
     }
     PrivacyBudget budget = PrivacyBudget.inMemory(10_000, 1e-5);
-    NoisyCountNaiveBayes nb = new NoisyCountNaiveBayes().setRowIsUnit(true).setEpsilon(4096).setNumClasses(2).setNumFeatures(1)
-        .setMaxFeatureL1(1e-9).setBudget(budget);
+    NoisyCountNaiveBayes nb =
+        new NoisyCountNaiveBayes()
+            .setRowIsUnit(true)
+            .setEpsilon(4096)
+            .setNumClasses(2)
+            .setNumFeatures(1)
+            .setMaxFeatureL1(1e-9)
+            .setBudget(budget);
     try (CapturedLog log = CapturedLog.start()) {
       Throwable thrown = catchThrowable(() -> nb.fit(frame(rows)));
       if (thrown != null) { // refused after the charge: then it must say nothing of the data
@@ -158,8 +203,16 @@ class MlDataPathDisclosureTest {
       rows.add(RowFactory.create(Vectors.dense(1.0), 0.0));
     }
     PrivacyBudget budget = PrivacyBudget.inMemory(1e300, 1e-5);
-    DPLogisticRegression lr = new DPLogisticRegression().setRowIsUnit(true).setBudget(budget).setSampleRate(1).setEpochs(1)
-        .setNumFeatures(1).setNumUnits(5000).setNoiseMultiplier(0x1p-26).setClipNorm(1);
+    DPLogisticRegression lr =
+        new DPLogisticRegression()
+            .setRowIsUnit(true)
+            .setBudget(budget)
+            .setSampleRate(1)
+            .setEpochs(1)
+            .setNumFeatures(1)
+            .setNumUnits(5000)
+            .setNoiseMultiplier(0x1p-26)
+            .setClipNorm(1);
     try (CapturedLog log = CapturedLog.start()) {
       Throwable thrown = catchThrowable(() -> lr.fit(frame(rows)));
       if (thrown != null) {
@@ -183,20 +236,25 @@ class MlDataPathDisclosureTest {
     for (int i = 0; i < 200; i++) {
       raw.add(RowFactory.create(i == 117 ? 0.638671875 : i / 400.0, i % 2 == 0 ? 1.0 : 0.0));
     }
-    UDF1<Double, Vector> encode = x -> {
-      if (x == 0.638671875) {
-        throw new IllegalStateException("cannot encode x = " + x);
-      }
-      return Vectors.dense(x, 1 - x);
-    };
-    Dataset<Row> failing = spark().createDataFrame(raw,
-            new StructType().add("x", DataTypes.DoubleType).add("label", DataTypes.DoubleType))
-        .withColumn("features", udf(encode, new VectorUDT()).apply(col("x")));
+    UDF1<Double, Vector> encode =
+        x -> {
+          if (x == 0.638671875) {
+            throw new IllegalStateException("cannot encode x = " + x);
+          }
+          return Vectors.dense(x, 1 - x);
+        };
+    Dataset<Row> failing =
+        spark()
+            .createDataFrame(
+                raw,
+                new StructType().add("x", DataTypes.DoubleType).add("label", DataTypes.DoubleType))
+            .withColumn("features", udf(encode, new VectorUDT()).apply(col("x")));
     for (Stage stage : everyStage()) {
       try (CapturedLog log = CapturedLog.start()) {
         Throwable thrown = catchThrowable(() -> stage.fit().apply(failing));
         assertThat(thrown).as(stage.name()).isInstanceOf(FailedAfterChargeException.class);
-        assertThat(thrown.getMessage()).as(stage.name())
+        assertThat(thrown.getMessage())
+            .as(stage.name())
             .contains("failed after the budget was charged");
         assertQuotesNone(stage.name() + "'s exception", CapturedLog.text(thrown), "0.638671875");
         assertLogQuotesNone(log.privspark(), "0.638671875");
@@ -209,8 +267,8 @@ class MlDataPathDisclosureTest {
 
   /**
    * Degenerate inputs — no rows, 2477 rows all dropped by the per-row rule (label 7, vectors of
-   * size 3), a single row — release a model with one charge, and no log line names a count or
-   * the lone row's value.
+   * size 3), a single row — release a model with one charge, and no log line names a count or the
+   * lone row's value.
    */
   @Test
   void everyStage_degenerateData_releasesAModelWithOneChargeAndLogsNoDataValue() {
@@ -229,7 +287,8 @@ class MlDataPathDisclosureTest {
           assertThat(model).as("%s on %s", stage.name(), input.getKey()).isNotNull();
           assertChargedOnce(stage.budget(), stage.cost());
           if (stage.name().equals("DP-SGD")) {
-            assertThat(log.all()).as("the appender saw the fit's lines")
+            assertThat(log.all())
+                .as("the appender saw the fit's lines")
                 .anyMatch(l -> l.contains("DP-SGD epoch 1/1"));
           }
           assertLogQuotesNone(log.all(), "2477", "0.638671875");
@@ -242,15 +301,23 @@ class MlDataPathDisclosureTest {
 
   /**
    * With ridge 0 and no usable row, the PSD fix-up of the noisy Gram matrix leaves it singular; the
-   * solve threw SingularMatrixException after the charge. It is post-processing of the release
-   * and now takes the pseudo-inverse.
+   * solve threw SingularMatrixException after the charge. It is post-processing of the release and
+   * now takes the pseudo-inverse.
    */
   @Test
   void linearRegression_zeroRidgeAndNoUsableRow_solvesInsteadOfFailingAfterTheCharge() {
     for (Dataset<Row> data : List.of(frame(List.of()), frame(rows(40, 3)))) {
       PrivacyBudget budget = PrivacyBudget.inMemory(10, 1e-5);
-      SufficientStatisticsLinearRegression lr = new SufficientStatisticsLinearRegression().setRowIsUnit(true).setEpsilon(1).setDelta(1e-6).setNumFeatures(3)
-          .setMaxFeatureNorm(1).setLabelBounds(0, 1).setRidge(0).setBudget(budget);
+      SufficientStatisticsLinearRegression lr =
+          new SufficientStatisticsLinearRegression()
+              .setRowIsUnit(true)
+              .setEpsilon(1)
+              .setDelta(1e-6)
+              .setNumFeatures(3)
+              .setMaxFeatureNorm(1)
+              .setLabelBounds(0, 1)
+              .setRidge(0)
+              .setBudget(budget);
       assertThat(lr.fit(data).coefficients().size()).isEqualTo(3);
       assertChargedOnce(budget, lr.cost());
     }
@@ -267,11 +334,19 @@ class MlDataPathDisclosureTest {
     SplittableRandom r = new SplittableRandom(5);
     for (int i = 0; i < 400; i++) {
       double x = r.nextDouble();
-      rows.add(RowFactory.create(Vectors.dense(x, 0.0), x + 0.5 * r.nextGaussian() > 0.5 ? 1.0 : 0.0));
+      rows.add(
+          RowFactory.create(Vectors.dense(x, 0.0), x + 0.5 * r.nextGaussian() > 0.5 ? 1.0 : 0.0));
     }
     PrivacyBudget budget = PrivacyBudget.inMemory(10, 1e-5);
-    OutputPerturbationLogisticRegression lr = new OutputPerturbationLogisticRegression().setRowIsUnit(true).setEpsilon(1).setDelta(1e-6).setNumFeatures(2)
-        .setMaxFeatureNorm(1).setRegParam(1e-300).setBudget(budget);
+    OutputPerturbationLogisticRegression lr =
+        new OutputPerturbationLogisticRegression()
+            .setRowIsUnit(true)
+            .setEpsilon(1)
+            .setDelta(1e-6)
+            .setNumFeatures(2)
+            .setMaxFeatureNorm(1)
+            .setRegParam(1e-300)
+            .setBudget(budget);
     assertThat(lr.fit(frame(rows)).coefficients().size()).isEqualTo(2);
     assertChargedOnce(budget, lr.cost());
   }
@@ -283,15 +358,25 @@ class MlDataPathDisclosureTest {
   @Test
   void logisticRegression_notConverged_failsWithPublicParametersOnly() {
     PrivacyBudget budget = PrivacyBudget.inMemory(10, 1e-5);
-    OutputPerturbationLogisticRegression lr = new OutputPerturbationLogisticRegression().setRowIsUnit(true).setEpsilon(1).setDelta(1e-6).setNumFeatures(2)
-        .setMaxFeatureNorm(1.5).setRegParam(1e-3).setMaxIter(1).setBudget(budget);
+    OutputPerturbationLogisticRegression lr =
+        new OutputPerturbationLogisticRegression()
+            .setRowIsUnit(true)
+            .setEpsilon(1)
+            .setDelta(1e-6)
+            .setNumFeatures(2)
+            .setMaxFeatureNorm(1.5)
+            .setRegParam(1e-3)
+            .setMaxIter(1)
+            .setBudget(budget);
     try (CapturedLog log = CapturedLog.start()) {
       assertThatThrownBy(() -> lr.fit(frame(rows(2477, 9))))
           .isExactlyInstanceOf(IllegalStateException.class)
           .hasNoCause()
-          .hasMessage("the solver did not reach ||grad F|| <= " + 1e-6 * Math.sqrt(1.5 * 1.5 + 1) / 2
-              + " within maxIter = 1 passes; the model is not released (the budget stays spent; raise"
-              + " maxIter or regParam)");
+          .hasMessage(
+              "the solver did not reach ||grad F|| <= "
+                  + 1e-6 * Math.sqrt(1.5 * 1.5 + 1) / 2
+                  + " within maxIter = 1 passes; the model is not released (the budget stays spent;"
+                  + " raise maxIter or regParam)");
       assertLogQuotesNone(log.all(), "2477");
     }
     assertChargedOnce(budget, lr.cost());
@@ -307,12 +392,21 @@ class MlDataPathDisclosureTest {
   void dpSgd_noiseMultiplierOutsideTheMechanismsRange_refusesBeforeTheCharge() {
     for (double z : new double[] {0x1p-27, 0x1p20}) {
       PrivacyBudget budget = PrivacyBudget.inMemory(1e300, 1e-5);
-      DPLogisticRegression lr = new DPLogisticRegression().setRowIsUnit(true).setBudget(budget).setSampleRate(1).setEpochs(1)
-          .setNumFeatures(2).setNumUnits(5000).setNoiseMultiplier(z);
+      DPLogisticRegression lr =
+          new DPLogisticRegression()
+              .setRowIsUnit(true)
+              .setBudget(budget)
+              .setSampleRate(1)
+              .setEpochs(1)
+              .setNumFeatures(2)
+              .setNumUnits(5000)
+              .setNoiseMultiplier(z);
       Throwable thrown = catchThrowable(() -> lr.fit(frame(rows(50, 4))));
       assertThat(budget.spent().epsilon()).as("z = %s: spent before the refusal", z).isZero();
-      assertThat(thrown).isInstanceOf(IllegalArgumentException.class)
-          .hasMessage("noiseMultiplier must be in the Gaussian mechanism's range [2^-26, 2^19]; got " + z);
+      assertThat(thrown)
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessage(
+              "noiseMultiplier must be in the Gaussian mechanism's range [2^-26, 2^19]; got " + z);
     }
   }
 }

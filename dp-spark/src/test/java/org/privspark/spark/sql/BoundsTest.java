@@ -34,12 +34,16 @@ import org.privspark.spark.SparkTestSession;
  * charged for bad input, a documented answer for empty data, null and NaN values dropped.
  *
  * <p><b>False failures.</b> The secrets are fixed, so every run is the same; over the choice of
- * secret, the statistical test fails falsely with probability ≤ 2.1·10^-6 (see its comment) and
- * the empty-data test with probability ≤ 10^-6 (β). The other tests are exact.
+ * secret, the statistical test fails falsely with probability ≤ 2.1·10^-6 (see its comment) and the
+ * empty-data test with probability ≤ 10^-6 (β). The other tests are exact.
  */
 class BoundsTest {
-  private static final StructType SCHEMA = new StructType().add("user", DataTypes.StringType)
-      .add("v", DataTypes.DoubleType).add("w", DataTypes.DoubleType).add("name", DataTypes.StringType);
+  private static final StructType SCHEMA =
+      new StructType()
+          .add("user", DataTypes.StringType)
+          .add("v", DataTypes.DoubleType)
+          .add("w", DataTypes.DoubleType)
+          .add("name", DataTypes.StringType);
   private static final BoundsOptions STRICT = BoundsOptions.defaults().emptyBinProbability(1e-6);
   @TempDir Path dir;
 
@@ -55,7 +59,9 @@ class BoundsTest {
     Random random = new Random(14);
     List<Row> rows = new ArrayList<>();
     for (int u = 0; u < 4000; u++) {
-      rows.add(RowFactory.create("u" + u, 50 + 10 * random.nextGaussian(), -300 + 320 * random.nextDouble(), "x"));
+      rows.add(
+          RowFactory.create(
+              "u" + u, 50 + 10 * random.nextGaussian(), -300 + 320 * random.nextDouble(), "x"));
     }
     return rows;
   }
@@ -75,8 +81,8 @@ class BoundsTest {
 
   /**
    * Per column: bounds ≤ the 1% quantile and ≥ the 99% quantile, and within the data's range
-   * rounded out to bin edges. With ε = 1 and L∞ = 1 the bin noise has b = 1 and the threshold is
-   * t = ln(202/(2·10^-6)) ≈ 18.4. An empty bin passes with probability ≤ β = 10^-6 per call; the bins
+   * rounded out to bin edges. With ε = 1 and L∞ = 1 the bin noise has b = 1 and the threshold is t
+   * = ln(202/(2·10^-6)) ≈ 18.4. An empty bin passes with probability ≤ β = 10^-6 per call; the bins
    * of the two quantiles hold ≥ 40 rows (checked on the data), so one is missed with probability ≤
    * ½e^{−(40 − 18.4)} ≈ 2·10^-10. Two calls: ≤ 2.1·10^-6.
    */
@@ -95,15 +101,21 @@ class BoundsTest {
       for (double q : new double[] {q01, q99}) {
         int b = bin(edges, q);
         long inBin = Arrays.stream(values).filter(x -> bin(edges, x) == b).count();
-        assertThat(inBin).as("rows in the bin of %s's quantile %s", column, q).isGreaterThanOrEqualTo(40);
+        assertThat(inBin)
+            .as("rows in the bin of %s's quantile %s", column, q)
+            .isGreaterThanOrEqualTo(40);
       }
 
       Bounds bounds = pdf.bounds(column, 1.0, STRICT.releaseSecret(secret(call++)));
 
       assertThat(bounds.found()).isTrue();
-      assertThat(bounds.lower()).as(column).isLessThanOrEqualTo(q01)
+      assertThat(bounds.lower())
+          .as(column)
+          .isLessThanOrEqualTo(q01)
           .isGreaterThanOrEqualTo(edges[bin(edges, values[0])]);
-      assertThat(bounds.upper()).as(column).isGreaterThanOrEqualTo(q99)
+      assertThat(bounds.upper())
+          .as(column)
+          .isGreaterThanOrEqualTo(q99)
           .isLessThanOrEqualTo(edges[bin(edges, values[values.length - 1]) + 1]);
       assertThat(bounds.epsilon()).isEqualTo(1.0);
     }
@@ -114,21 +126,27 @@ class BoundsTest {
   void badInput_isRefusedWithTheParameterNamed_andChargesNothing() {
     PrivacyBudget budget = PrivacyBudget.inMemory(1, 0);
     PrivateDataFrame pdf = PrivateDataFrame.of(frame(rows()), "user", budget);
-    assertThatThrownBy(() -> pdf.bounds(null, 0.5)).isInstanceOf(IllegalArgumentException.class)
+    assertThatThrownBy(() -> pdf.bounds(null, 0.5))
+        .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("column");
-    assertThatThrownBy(() -> pdf.bounds("missing", 0.5)).isInstanceOf(IllegalArgumentException.class)
+    assertThatThrownBy(() -> pdf.bounds("missing", 0.5))
+        .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("column must name an existing column");
-    assertThatThrownBy(() -> pdf.bounds("name", 0.5)).isInstanceOf(IllegalArgumentException.class)
+    assertThatThrownBy(() -> pdf.bounds("name", 0.5))
+        .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("column 'name' must be numeric");
     for (double eps : new double[] {0, -1, Double.NaN, Double.POSITIVE_INFINITY}) {
-      assertThatThrownBy(() -> pdf.bounds("v", eps)).isInstanceOf(IllegalArgumentException.class)
+      assertThatThrownBy(() -> pdf.bounds("v", eps))
+          .isInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining("epsilon must be finite and > 0");
     }
-    assertThatThrownBy(() -> pdf.bounds("v", 0.5, null)).isInstanceOf(IllegalArgumentException.class)
+    assertThatThrownBy(() -> pdf.bounds("v", 0.5, null))
+        .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("options");
     for (double beta : new double[] {0, 1, Double.NaN}) {
       assertThatThrownBy(() -> BoundsOptions.defaults().emptyBinProbability(beta))
-          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("emptyBinProbability must be in (0.0, 1.0)");
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("emptyBinProbability must be in (0.0, 1.0)");
     }
     assertThatThrownBy(() -> pdf.bounds("v", 2.0)).isInstanceOf(BudgetExhaustedException.class);
     assertThat(budget.spent().epsilon()).isZero();
@@ -138,18 +156,29 @@ class BoundsTest {
   void theCharge_isRecordedOnce_inTheLedger_underTheUnitClaim() throws Exception {
     String origin = "test.privspark.org/bounds-ledger";
     LocalDirectoryStore store = new LocalDirectoryStore(dir.resolve("ledger"));
-    Ledger ledger = Ledger.create(store, origin, 3.0, 1e-5, OrderGrid.defaults(),
-        PrivacyUnit.of("person", "a customer"), NoteSigner.generate(origin), OpeningStore.discarding());
+    Ledger ledger =
+        Ledger.create(
+            store,
+            origin,
+            3.0,
+            1e-5,
+            OrderGrid.defaults(),
+            PrivacyUnit.of("person", "a customer"),
+            NoteSigner.generate(origin),
+            OpeningStore.discarding());
     PrivacyBudget budget = ledger.budget();
 
     PrivateDataFrame.of(frame(rows()), "user", "person", budget).bounds("v", 0.5);
 
     assertThat(ledger.entries()).isEqualTo(1);
-    LedgerEntry entry = LedgerEntry.decode(Files.readAllBytes(store.root().resolve(LedgerEntry.path(1))), 1);
+    LedgerEntry entry =
+        LedgerEntry.decode(Files.readAllBytes(store.root().resolve(LedgerEntry.path(1))), 1);
     assertThat(entry.unit()).isEqualTo(UnitClaim.perUnit("person"));
     assertThat(entry.mechanism()).isEqualTo(PrivateAggregation.MECHANISM);
     // The plan scales its shares down by a relative 1e-9, so that their sum never exceeds ε.
-    assertThat(budget.spent().epsilon()).isLessThanOrEqualTo(0.5).isCloseTo(0.5, org.assertj.core.data.Offset.offset(1e-6));
+    assertThat(budget.spent().epsilon())
+        .isLessThanOrEqualTo(0.5)
+        .isCloseTo(0.5, org.assertj.core.data.Offset.offset(1e-6));
   }
 
   /** No rows: no bin passes except with probability ≤ β = 10^-6; nothing fails after the charge. */
@@ -167,7 +196,9 @@ class BoundsTest {
     assertThat(budget.spent().epsilon()).isCloseTo(0.5, org.assertj.core.data.Offset.offset(1e-6));
   }
 
-  /** Exact: the same secret on data with and without 1,000 null and NaN rows gives the same bounds. */
+  /**
+   * Exact: the same secret on data with and without 1,000 null and NaN rows gives the same bounds.
+   */
   @Test
   void nullAndNaNValues_areDropped() {
     List<Row> clean = rows().subList(0, 2000);
@@ -176,10 +207,12 @@ class BoundsTest {
       dirty.add(RowFactory.create("n" + u, null, 1.0, "x"));
       dirty.add(RowFactory.create("nan" + u, Double.NaN, 1.0, "x"));
     }
-    Bounds expected = PrivateDataFrame.of(frame(clean), "user", PrivacyBudget.inMemory(1, 0))
-        .bounds("v", 0.5, STRICT.releaseSecret(secret(20)));
-    Bounds actual = PrivateDataFrame.of(frame(dirty), "user", PrivacyBudget.inMemory(1, 0))
-        .bounds("v", 0.5, STRICT.releaseSecret(secret(20)));
+    Bounds expected =
+        PrivateDataFrame.of(frame(clean), "user", PrivacyBudget.inMemory(1, 0))
+            .bounds("v", 0.5, STRICT.releaseSecret(secret(20)));
+    Bounds actual =
+        PrivateDataFrame.of(frame(dirty), "user", PrivacyBudget.inMemory(1, 0))
+            .bounds("v", 0.5, STRICT.releaseSecret(secret(20)));
     assertThat(actual).isEqualTo(expected);
     assertThat(actual.found()).isTrue();
   }

@@ -17,27 +17,36 @@ import org.privspark.core.noise.Secret;
 import org.privspark.spark.SparkTestSession;
 
 /**
- * "Noise drawn once" with a BinaryType group key. A cell id once used
- * {@code row.get(k).toString()}: for a binary key, a byte[] whose toString() is
- * "[B@" + identity hash code, new every time the row is materialised, so the noise of every
- * cell was redrawn on each evaluation. Found by the utility-test work; fixed by hex-encoding.
+ * "Noise drawn once" with a BinaryType group key. A cell id once used {@code
+ * row.get(k).toString()}: for a binary key, a byte[] whose toString() is "[B@" + identity hash
+ * code, new every time the row is materialised, so the noise of every cell was redrawn on each
+ * evaluation. Found by the utility-test work; fixed by hex-encoding.
  */
 class GroupKeyTypesTest {
-  private static final Secret SECRET = Secret.fromBytes(new byte[] {
-      1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32});
+  private static final Secret SECRET =
+      Secret.fromBytes(
+          new byte[] {
+            1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24,
+            25, 26, 27, 28, 29, 30, 31, 32
+          });
 
   @Test
   void release_binaryGroupKeyCollectedTwice_returnsIdenticalRows() {
-    StructType schema = new StructType()
-        .add("user", DataTypes.StringType)
-        .add("grp", DataTypes.BinaryType);
+    StructType schema =
+        new StructType().add("user", DataTypes.StringType).add("grp", DataTypes.BinaryType);
     List<Row> rows = new ArrayList<>();
     for (int u = 0; u < 200; u++) {
       rows.add(RowFactory.create("u" + u, ("g" + u % 2).getBytes(StandardCharsets.UTF_8)));
     }
     Dataset<Row> data = SparkTestSession.get().createDataFrame(rows, schema);
-    Dataset<Row> result = PrivateDataFrame.of(data, "user", PrivacyBudget.inMemory(10, 1e-5))
-        .groupBy("grp").count().epsilon(1).delta(1e-6).releaseSecret(SECRET).run();
+    Dataset<Row> result =
+        PrivateDataFrame.of(data, "user", PrivacyBudget.inMemory(10, 1e-5))
+            .groupBy("grp")
+            .count()
+            .epsilon(1)
+            .delta(1e-6)
+            .releaseSecret(SECRET)
+            .run();
     List<Double> first = counts(result);
     List<Double> second = counts(result);
     assertThat(first).hasSize(2);
@@ -52,7 +61,8 @@ class GroupKeyTypesTest {
 
   @Test
   void cellId_timestampKey_doesNotDependOnTheJvmTimeZone() {
-    java.sql.Timestamp ts = java.sql.Timestamp.from(java.time.Instant.parse("2026-11-24T05:00:00.123456789Z"));
+    java.sql.Timestamp ts =
+        java.sql.Timestamp.from(java.time.Instant.parse("2026-11-24T05:00:00.123456789Z"));
     java.util.TimeZone saved = java.util.TimeZone.getDefault();
     try {
       java.util.TimeZone.setDefault(java.util.TimeZone.getTimeZone("UTC"));

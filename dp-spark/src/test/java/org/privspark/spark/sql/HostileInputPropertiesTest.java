@@ -1,6 +1,5 @@
 package org.privspark.spark.sql;
 
-import org.privspark.core.aggregation.NoiseKind;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
@@ -27,6 +26,7 @@ import org.privspark.core.accounting.PrivacyBudget;
 import org.privspark.core.accounting.PrivacyEvent;
 import org.privspark.core.accounting.PrivacyGuarantee;
 import org.privspark.core.accounting.SpendJournal;
+import org.privspark.core.aggregation.NoiseKind;
 import org.privspark.spark.SparkTestSession;
 
 /**
@@ -35,33 +35,82 @@ import org.privspark.spark.SparkTestSession;
  * contribution bounds, and each statistic with or without group keys.
  *
  * <p>Every outcome must be one of two things. Either {@code run()} returns and collecting the
- * result gives finite numbers, having charged the budget exactly once (counted by a journal:
- * a tiny ε is (0, δ)-DP at the budget's δ and need not move {@code spent()}); or {@code run()} throws one
+ * result gives finite numbers, having charged the budget exactly once (counted by a journal: a tiny
+ * ε is (0, δ)-DP at the budget's δ and need not move {@code spent()}); or {@code run()} throws one
  * of the documented exceptions ({@link IllegalArgumentException} for bad parameters or columns,
- * {@link BudgetExhaustedException} when the budget cannot pay) and the budget is unchanged. A
- * crash after charging, a NaN or infinite statistic, or a charge without a result fails the
- * property.
+ * {@link BudgetExhaustedException} when the budget cannot pay) and the budget is unchanged. A crash
+ * after charging, a NaN or infinite statistic, or a charge without a result fails the property.
  */
 class HostileInputPropertiesTest {
   private static final Double[] HOSTILE_VALUES = {
-      0.0, -0.0, 1.0, -1.0, 42.5, 1e300, -1e300, Double.MAX_VALUE, -Double.MAX_VALUE,
-      Double.MIN_VALUE, Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY};
+    0.0,
+    -0.0,
+    1.0,
+    -1.0,
+    42.5,
+    1e300,
+    -1e300,
+    Double.MAX_VALUE,
+    -Double.MAX_VALUE,
+    Double.MIN_VALUE,
+    Double.NaN,
+    Double.POSITIVE_INFINITY,
+    Double.NEGATIVE_INFINITY
+  };
   private static final Double[] HOSTILE_PARAMETERS = {
-      -1.0, 0.0, -0.0, 1e-300, 0.5, 1.0, 10.0, 1e300, Double.MAX_VALUE,
-      Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY};
+    -1.0,
+    0.0,
+    -0.0,
+    1e-300,
+    0.5,
+    1.0,
+    10.0,
+    1e300,
+    Double.MAX_VALUE,
+    Double.NaN,
+    Double.POSITIVE_INFINITY,
+    Double.NEGATIVE_INFINITY
+  };
 
   /** What one generated query does. */
-  enum Statistic { COUNT, DISTINCT_UNITS, SUM, MEAN, VARIANCE, STDDEV, QUANTILE, HISTOGRAM }
+  enum Statistic {
+    COUNT,
+    DISTINCT_UNITS,
+    SUM,
+    MEAN,
+    VARIANCE,
+    STDDEV,
+    QUANTILE,
+    HISTOGRAM
+  }
 
   /** The value column's type: the numeric ones must work, the others must be refused. */
-  enum ValueType { DOUBLE, INT, LONG, STRING, BOOLEAN }
+  enum ValueType {
+    DOUBLE,
+    INT,
+    LONG,
+    STRING,
+    BOOLEAN
+  }
 
-  record Query(Statistic statistic, ValueType valueType, boolean grouped, boolean publicGroups,
-      double lower, double upper, double epsilon, double delta, int l0, int lInf, boolean gaussian,
-      List<Double> values, List<Boolean> nullUnits) {}
+  record Query(
+      Statistic statistic,
+      ValueType valueType,
+      boolean grouped,
+      boolean publicGroups,
+      double lower,
+      double upper,
+      double epsilon,
+      double delta,
+      int l0,
+      int lInf,
+      boolean gaussian,
+      List<Double> values,
+      List<Boolean> nullUnits) {}
 
   @Property(tries = 100, shrinking = ShrinkingMode.OFF)
-  void everyOutcomeIsAResultOrADocumentedRefusal_andOnlyAResultIsCharged(@ForAll("queries") Query q) {
+  void everyOutcomeIsAResultOrADocumentedRefusal_andOnlyAResultIsCharged(
+      @ForAll("queries") Query q) {
     // The generator must reach Spark often, or the property says little about results.
     Statistics.label("outcome").coverage(c -> c.check("result").percentage(p -> p >= 25));
     CountingJournal charges = new CountingJournal(PrivacyBudget.inMemory(5.0, 1e-5));
@@ -72,14 +121,22 @@ class HostileInputPropertiesTest {
     Dataset<Row> result;
     try {
       // Setters may refuse a parameter at once, run() refuses the rest: both are refusals.
-      PrivateDataFrame pdf = PrivateDataFrame.of(input, "unit", budget)
-          .maxGroupsContributed(q.l0()).maxContributionsPerGroup(q.lInf());
-      result = statistic(q, pdf, input).epsilon(q.epsilon()).delta(q.delta())
-          .noise(q.gaussian() ? NoiseKind.GAUSSIAN : NoiseKind.LAPLACE).run();
+      PrivateDataFrame pdf =
+          PrivateDataFrame.of(input, "unit", budget)
+              .maxGroupsContributed(q.l0())
+              .maxContributionsPerGroup(q.lInf());
+      result =
+          statistic(q, pdf, input)
+              .epsilon(q.epsilon())
+              .delta(q.delta())
+              .noise(q.gaussian() ? NoiseKind.GAUSSIAN : NoiseKind.LAPLACE)
+              .run();
     } catch (IllegalArgumentException | BudgetExhaustedException refused) {
       Statistics.label("outcome").collect(refused.getClass().getSimpleName());
       assertThat(refused.getMessage()).as("a refusal explains itself").isNotBlank();
-      assertThat(charges.admitted).as("refused, so nothing is charged: " + refused.getMessage()).isZero();
+      assertThat(charges.admitted)
+          .as("refused, so nothing is charged: " + refused.getMessage())
+          .isZero();
       assertThat(budget.spent()).as("refused: " + refused.getMessage()).isEqualTo(before);
       return;
     }
@@ -91,7 +148,9 @@ class HostileInputPropertiesTest {
     for (Row row : rows) {
       for (int i = 0; i < row.size(); i++) {
         if (row.schema().fields()[i].dataType() == DataTypes.DoubleType) {
-          assertThat(row.getDouble(i)).as(row.schema().fields()[i].name() + " in " + row).isFinite();
+          assertThat(row.getDouble(i))
+              .as(row.schema().fields()[i].name() + " in " + row)
+              .isFinite();
         }
       }
     }
@@ -107,21 +166,40 @@ class HostileInputPropertiesTest {
 
   /**
    * A tiny ε, 1e-8 (mechanisms take ε down to 2^-30), is charged, although spent() stays at 0: its
-   * (ε, δ) at the budget's δ is (0, δ) by the total-variation bound. So charges are counted, not read
-   * off spent().
+   * (ε, δ) at the budget's δ is (0, δ) by the total-variation bound. So charges are counted, not
+   * read off spent().
    */
   @Example
   void aTinyEpsilonIsChargedOnce() {
     for (boolean gaussian : new boolean[] {false, true}) {
-      Query q = new Query(Statistic.COUNT, ValueType.DOUBLE, false, false, 0, 1, 1e-8, 1e-5, 1, 1,
-          gaussian, List.of(1.0, 2.0, 3.0), List.of(false, false, false));
+      Query q =
+          new Query(
+              Statistic.COUNT,
+              ValueType.DOUBLE,
+              false,
+              false,
+              0,
+              1,
+              1e-8,
+              1e-5,
+              1,
+              1,
+              gaussian,
+              List.of(1.0, 2.0, 3.0),
+              List.of(false, false, false));
       CountingJournal charges = new CountingJournal(PrivacyBudget.inMemory(5.0, 1e-5));
       PrivacyBudget budget = PrivacyBudget.journaled(5.0, 1e-5, OrderGrid.defaults(), charges);
-      List<Row> rows = statistic(q, PrivateDataFrame.of(frame(q), "unit", budget), null)
-          .epsilon(q.epsilon()).delta(q.delta())
-          .noise(gaussian ? NoiseKind.GAUSSIAN : NoiseKind.LAPLACE).run().collectAsList();
+      List<Row> rows =
+          statistic(q, PrivateDataFrame.of(frame(q), "unit", budget), null)
+              .epsilon(q.epsilon())
+              .delta(q.delta())
+              .noise(gaussian ? NoiseKind.GAUSSIAN : NoiseKind.LAPLACE)
+              .run()
+              .collectAsList();
       assertThat(charges.admitted).as("charged once, gaussian=" + gaussian).isEqualTo(1);
-      assertThat(budget.spent().epsilon()).as("(0, δ) at the budget's δ, gaussian=" + gaussian).isZero();
+      assertThat(budget.spent().epsilon())
+          .as("(0, δ) at the budget's δ, gaussian=" + gaussian)
+          .isZero();
       assertThat(rows).hasSize(1);
       assertThat(rows.get(0).getDouble(0)).isFinite();
     }
@@ -137,9 +215,14 @@ class HostileInputPropertiesTest {
     }
 
     @Override
-    public org.privspark.core.accounting.Charge record(PrivacyEvent event,
-        org.privspark.core.accounting.UnitClaim claim, String mechanism, String description, byte[] releaseId) {
-      org.privspark.core.accounting.Charge recorded = budget.charge(event, claim, mechanism, description, releaseId);
+    public org.privspark.core.accounting.Charge record(
+        PrivacyEvent event,
+        org.privspark.core.accounting.UnitClaim claim,
+        String mechanism,
+        String description,
+        byte[] releaseId) {
+      org.privspark.core.accounting.Charge recorded =
+          budget.charge(event, claim, mechanism, description, releaseId);
       admitted++;
       return recorded;
     }
@@ -158,28 +241,59 @@ class HostileInputPropertiesTest {
   /** Mostly sensible parameters, each hostile one time in ten: most queries reach Spark. */
   @Provide
   Arbitrary<Query> queries() {
-    Arbitrary<Double> epsilon = usuallyValid(Arbitraries.doubles().between(0.1, 8), Arbitraries.of(HOSTILE_PARAMETERS));
-    Arbitrary<Double> delta = usuallyValid(Arbitraries.of(1e-7, 1e-6, 1e-5, 1e-4),
-        Arbitraries.of(-0.1, 0.0, 0.5, 1.0, 2.0, Double.NaN, Double.POSITIVE_INFINITY));
-    Arbitrary<Integer> contributions = usuallyValid(Arbitraries.integers().between(1, 5),
-        Arbitraries.of(-1, 0, Integer.MAX_VALUE));
-    Arbitrary<Double> lower = usuallyValid(Arbitraries.doubles().between(-1000, 0), Arbitraries.of(HOSTILE_VALUES));
-    Arbitrary<Double> width = usuallyValid(Arbitraries.doubles().between(1, 2000), Arbitraries.of(HOSTILE_VALUES));
-    Arbitrary<ValueType> valueType = Arbitraries.frequency(Tuple.of(3, ValueType.DOUBLE), Tuple.of(2, ValueType.INT),
-        Tuple.of(2, ValueType.LONG), Tuple.of(1, ValueType.STRING), Tuple.of(1, ValueType.BOOLEAN));
-    Arbitrary<Double> value = Arbitraries.oneOf(Arbitraries.of(HOSTILE_VALUES),
-        Arbitraries.doubles().between(-100, 100));
+    Arbitrary<Double> epsilon =
+        usuallyValid(Arbitraries.doubles().between(0.1, 8), Arbitraries.of(HOSTILE_PARAMETERS));
+    Arbitrary<Double> delta =
+        usuallyValid(
+            Arbitraries.of(1e-7, 1e-6, 1e-5, 1e-4),
+            Arbitraries.of(-0.1, 0.0, 0.5, 1.0, 2.0, Double.NaN, Double.POSITIVE_INFINITY));
+    Arbitrary<Integer> contributions =
+        usuallyValid(
+            Arbitraries.integers().between(1, 5), Arbitraries.of(-1, 0, Integer.MAX_VALUE));
+    Arbitrary<Double> lower =
+        usuallyValid(Arbitraries.doubles().between(-1000, 0), Arbitraries.of(HOSTILE_VALUES));
+    Arbitrary<Double> width =
+        usuallyValid(Arbitraries.doubles().between(1, 2000), Arbitraries.of(HOSTILE_VALUES));
+    Arbitrary<ValueType> valueType =
+        Arbitraries.frequency(
+            Tuple.of(3, ValueType.DOUBLE),
+            Tuple.of(2, ValueType.INT),
+            Tuple.of(2, ValueType.LONG),
+            Tuple.of(1, ValueType.STRING),
+            Tuple.of(1, ValueType.BOOLEAN));
+    Arbitrary<Double> value =
+        Arbitraries.oneOf(Arbitraries.of(HOSTILE_VALUES), Arbitraries.doubles().between(-100, 100));
     Arbitrary<List<Double>> values = value.injectNull(0.1).list().ofMaxSize(40);
-    Arbitrary<List<Boolean>> nullUnits = Arbitraries.of(false, false, false, true).list().ofSize(40);
+    Arbitrary<List<Boolean>> nullUnits =
+        Arbitraries.of(false, false, false, true).list().ofSize(40);
     return Combinators.combine(
-        Combinators.combine(Arbitraries.of(Statistic.class), valueType,
-            Arbitraries.of(true, false), Arbitraries.of(true, false)).as(List::<Object>of),
-        Combinators.combine(lower, width, epsilon, delta).as(List::<Object>of),
-        Combinators.combine(contributions, contributions, Arbitraries.of(true, false)).as(List::<Object>of),
-        values, nullUnits)
-        .as((a, b, c, v, n) -> new Query((Statistic) a.get(0), (ValueType) a.get(1), (Boolean) a.get(2),
-            (Boolean) a.get(3), (Double) b.get(0), (Double) b.get(0) + (Double) b.get(1), (Double) b.get(2),
-            (Double) b.get(3), (Integer) c.get(0), (Integer) c.get(1), (Boolean) c.get(2), v, n));
+            Combinators.combine(
+                    Arbitraries.of(Statistic.class),
+                    valueType,
+                    Arbitraries.of(true, false),
+                    Arbitraries.of(true, false))
+                .as(List::<Object>of),
+            Combinators.combine(lower, width, epsilon, delta).as(List::<Object>of),
+            Combinators.combine(contributions, contributions, Arbitraries.of(true, false))
+                .as(List::<Object>of),
+            values,
+            nullUnits)
+        .as(
+            (a, b, c, v, n) ->
+                new Query(
+                    (Statistic) a.get(0),
+                    (ValueType) a.get(1),
+                    (Boolean) a.get(2),
+                    (Boolean) a.get(3),
+                    (Double) b.get(0),
+                    (Double) b.get(0) + (Double) b.get(1),
+                    (Double) b.get(2),
+                    (Double) b.get(3),
+                    (Integer) c.get(0),
+                    (Integer) c.get(1),
+                    (Boolean) c.get(2),
+                    v,
+                    n));
   }
 
   private static <T> Arbitrary<T> usuallyValid(Arbitrary<T> valid, Arbitrary<T> hostile) {
@@ -206,21 +320,27 @@ class HostileInputPropertiesTest {
   }
 
   private static Dataset<Row> frame(Query q) {
-    DataType type = switch (q.valueType()) {
-      case DOUBLE -> DataTypes.DoubleType;
-      case INT -> DataTypes.IntegerType;
-      case LONG -> DataTypes.LongType;
-      case STRING -> DataTypes.StringType;
-      case BOOLEAN -> DataTypes.BooleanType;
-    };
+    DataType type =
+        switch (q.valueType()) {
+          case DOUBLE -> DataTypes.DoubleType;
+          case INT -> DataTypes.IntegerType;
+          case LONG -> DataTypes.LongType;
+          case STRING -> DataTypes.StringType;
+          case BOOLEAN -> DataTypes.BooleanType;
+        };
     List<Row> rows = new ArrayList<>();
     for (int i = 0; i < q.values().size(); i++) {
       Double v = q.values().get(i);
       String unit = q.nullUnits().get(i) ? null : "u" + (i % 7);
       rows.add(RowFactory.create(unit, "g" + (i % 3), convert(v, q.valueType())));
     }
-    return SparkTestSession.get().createDataFrame(rows, new StructType()
-        .add("unit", DataTypes.StringType).add("grp", DataTypes.StringType).add("value", type));
+    return SparkTestSession.get()
+        .createDataFrame(
+            rows,
+            new StructType()
+                .add("unit", DataTypes.StringType)
+                .add("grp", DataTypes.StringType)
+                .add("value", type));
   }
 
   private static Object convert(Double v, ValueType type) {

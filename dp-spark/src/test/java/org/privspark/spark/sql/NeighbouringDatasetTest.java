@@ -1,6 +1,5 @@
 package org.privspark.spark.sql;
 
-import org.privspark.core.aggregation.NoiseKind;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat_ws;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -20,6 +19,7 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 import org.privspark.core.accounting.PrivacyBudget;
+import org.privspark.core.aggregation.NoiseKind;
 import org.privspark.core.noise.Secret;
 import org.privspark.spark.SparkTestSession;
 
@@ -30,37 +30,37 @@ import org.privspark.spark.SparkTestSession;
  * loss is five times its claim, must be flagged by the same estimator, which shows the test has
  * power.
  *
- * <p><b>The data.</b> D has 18 units in 5 groups g0..g4; no unit exceeds 2 groups or 2 rows per group
- * and values lie in [0, 10], so bounding keeps D whole and its exact per-group counts and sums are
- * known. The extra unit of D' has 10 rows of value 10 in each of g0..g3. The query (public groups
- * g0..g4, Laplace noise, ε = 1 for the query, L0 = 2, L∞ = 2) releases a count and a sum of v in
- * [−10, 10]; each gets ε = 1/2, so the count has Laplace scale L0·L∞/(1/2) = 8 and the sum scale
- * L0·L∞·10/(1/2) = 80. After bounding, the extra unit adds 2 rows (and 20 to the sum) to 2 of its 4
- * groups, chosen at random per release.
+ * <p><b>The data.</b> D has 18 units in 5 groups g0..g4; no unit exceeds 2 groups or 2 rows per
+ * group and values lie in [0, 10], so bounding keeps D whole and its exact per-group counts and
+ * sums are known. The extra unit of D' has 10 rows of value 10 in each of g0..g3. The query (public
+ * groups g0..g4, Laplace noise, ε = 1 for the query, L0 = 2, L∞ = 2) releases a count and a sum of
+ * v in [−10, 10]; each gets ε = 1/2, so the count has Laplace scale L0·L∞/(1/2) = 8 and the sum
+ * scale L0·L∞·10/(1/2) = 80. After bounding, the extra unit adds 2 rows (and 20 to the sum) to 2 of
+ * its 4 groups, chosen at random per release.
  *
- * <p><b>Events.</b> With C = Σ_{g0..g3}(noisy count − exact count of D)/8 and S = Σ_{g0..g3}(noisy sum
- * − exact sum of D)/80 (noise in units of its Laplace scale), and T = C + S, the events are
- * {X ≥ t} for t in {2, 5, 8} and {X ≤ t} for t in {−1, −4, −7}, X in {T, C, S}: 18 events, fixed
+ * <p><b>Events.</b> With C = Σ_{g0..g3}(noisy count − exact count of D)/8 and S = Σ_{g0..g3}(noisy
+ * sum − exact sum of D)/80 (noise in units of its Laplace scale), and T = C + S, the events are {X
+ * ≥ t} for t in {2, 5, 8} and {X ≤ t} for t in {−1, −4, −7}, X in {T, C, S}: 18 events, fixed
  * before looking at any data. Summing over the 4 groups makes the extra unit's effect the same in
  * every release whichever 2 groups it reaches (C and S both shift by exactly 0.5, T by 1.0 = ε); a
- * single group, reached in only half of the releases, would show a diluted mixture. For {X ≥ t}
- * the bound is on ln(P_D'/P_D), for {X ≤ t} on the reverse ratio ln(P_D/P_D').
+ * single group, reached in only half of the releases, would show a diluted mixture. For {X ≥ t} the
+ * bound is on ln(P_D'/P_D), for {X ≤ t} on the reverse ratio ln(P_D/P_D').
  *
- * <p><b>Estimator.</b> Each probability is estimated from {@value #RELEASES} releases. For each event
- * the numerator gets the one-sided lower and the denominator the one-sided upper Clopper–Pearson
- * bound, each at level 1 − γ/2 with γ = 10^-4/18; the bound on the log-ratio then holds with
- * probability ≥ 1 − γ per event and, by Bonferroni, for all 18 events at once with probability
- * ≥ 1 − 10^-4.
+ * <p><b>Estimator.</b> Each probability is estimated from {@value #RELEASES} releases. For each
+ * event the numerator gets the one-sided lower and the denominator the one-sided upper
+ * Clopper–Pearson bound, each at level 1 − γ/2 with γ = 10^-4/18; the bound on the log-ratio then
+ * holds with probability ≥ 1 − γ per event and, by Bonferroni, for all 18 events at once with
+ * probability ≥ 1 − 10^-4.
  *
- * <p><b>Releases in one Spark job.</b> Running 4 × 2000 separate releases would take tens of minutes,
- * so each Spark job computes {@value #REPLICATES} releases side by side: the data set is copied
- * {@value #REPLICATES} times under a key {@code rep}, every unit becomes a distinct unit
+ * <p><b>Releases in one Spark job.</b> Running 4 × 2000 separate releases would take tens of
+ * minutes, so each Spark job computes {@value #REPLICATES} releases side by side: the data set is
+ * copied {@value #REPLICATES} times under a key {@code rep}, every unit becomes a distinct unit
  * {@code rep:unit}, and the query groups by (rep, grp). Replicate r's output depends only on
  * replicate r's rows, its noise cells are distinct (the cell id contains the key) and its units'
  * random choices of groups and rows are keyed by distinct unit ids, so the replicates are
- * independent releases with the distribution of one release (taking AES-CTR keyed by the secret
- * as a pseudorandom function, and the keyed xxhash64 ranks as independent across units). Each
- * data set gets {@value #SECRETS} jobs with different secrets, {@value #RELEASES} releases in all.
+ * independent releases with the distribution of one release (taking AES-CTR keyed by the secret as
+ * a pseudorandom function, and the keyed xxhash64 ranks as independent across units). Each data set
+ * gets {@value #SECRETS} jobs with different secrets, {@value #RELEASES} releases in all.
  */
 class NeighbouringDatasetTest {
   private static final int SECRETS = 4;
@@ -68,23 +68,30 @@ class NeighbouringDatasetTest {
   private static final int RELEASES = SECRETS * REPLICATES;
 
   private static final String[] GROUPS = {"g0", "g1", "g2", "g3", "g4"};
+
   /** The groups the extra unit has rows in. */
   private static final String[] AFFECTED = {"g0", "g1", "g2", "g3"};
+
   private static final long L0 = 2;
   private static final long L_INF = 2;
+
   /**
-   * The sum's bounds. The data lie in [0, 10]; symmetric bounds leave the midpoint at 0, where
-   * the planner keeps the sum a direct measurement with an even split (a sum over [0, 10] would be
+   * The sum's bounds. The data lie in [0, 10]; symmetric bounds leave the midpoint at 0, where the
+   * planner keeps the sum a direct measurement with an even split (a sum over [0, 10] would be
    * derived from the count and a centred sum, and its noise would mix both scales).
    */
   private static final double LOWER = -10;
+
   private static final double UPPER = 10;
+
   /** Laplace scales of the honest query: count 8, sum 80 (see the class comment). */
   private static final double COUNT_SCALE = 8;
+
   private static final double SUM_SCALE = 80;
 
   /** The ε the honest release claims. */
   private static final double CLAIMED_EPSILON = 1.0;
+
   /** Total false-failure probability of the honest check, split evenly over the events. */
   private static final double FAMILY_ALPHA = 1e-4;
 
@@ -93,10 +100,11 @@ class NeighbouringDatasetTest {
   private static final String[] STATISTICS = {"T", "C", "S"};
   private static final int EVENTS = STATISTICS.length * (AT_LEAST.length + AT_MOST.length);
 
-  private static final StructType SCHEMA = new StructType()
-      .add("unit", DataTypes.StringType)
-      .add("grp", DataTypes.StringType)
-      .add("v", DataTypes.DoubleType);
+  private static final StructType SCHEMA =
+      new StructType()
+          .add("unit", DataTypes.StringType)
+          .add("grp", DataTypes.StringType)
+          .add("v", DataTypes.DoubleType);
 
   private static SparkSession spark() {
     return SparkTestSession.get();
@@ -136,7 +144,11 @@ class NeighbouringDatasetTest {
   private static Dataset<Row> replicated(List<Row> rows) {
     Dataset<Row> reps = spark().range(REPLICATES).withColumnRenamed("id", "rep");
     return reps.crossJoin(spark().createDataFrame(rows, SCHEMA))
-        .select(col("rep"), concat_ws(":", col("rep").cast("string"), col("unit")).as("unit"), col("grp"), col("v"));
+        .select(
+            col("rep"),
+            concat_ws(":", col("rep").cast("string"), col("unit")).as("unit"),
+            col("grp"),
+            col("v"));
   }
 
   private static Dataset<Row> publicKeys() {
@@ -144,8 +156,11 @@ class NeighbouringDatasetTest {
     for (String g : GROUPS) {
       groups.add(RowFactory.create(g));
     }
-    return spark().range(REPLICATES).withColumnRenamed("id", "rep")
-        .crossJoin(spark().createDataFrame(groups, new StructType().add("grp", DataTypes.StringType)));
+    return spark()
+        .range(REPLICATES)
+        .withColumnRenamed("id", "rep")
+        .crossJoin(
+            spark().createDataFrame(groups, new StructType().add("grp", DataTypes.StringType)));
   }
 
   private static Secret secret(int dataset, int variant, int s) {
@@ -159,26 +174,41 @@ class NeighbouringDatasetTest {
     return Secret.fromBytes(bytes);
   }
 
-  /** Per release, the statistics {T, C, S}, from {@value #SECRETS} jobs of {@value #REPLICATES} releases. */
-  private static double[][] release(List<Row> rows, long lInf, double epsilon, int dataset, int variant) {
+  /**
+   * Per release, the statistics {T, C, S}, from {@value #SECRETS} jobs of {@value #REPLICATES}
+   * releases.
+   */
+  private static double[][] release(
+      List<Row> rows, long lInf, double epsilon, int dataset, int variant) {
     Map<String, double[]> exact = exactOf(baseRows());
     Dataset<Row> data = replicated(rows).cache();
     Dataset<Row> keys = publicKeys().cache();
     double[][] stats = new double[RELEASES][];
     try {
-      PrivateDataFrame pdf = PrivateDataFrame.of(data, "unit", PrivacyBudget.inMemory(1e6, 1e-3))
-          .maxGroupsContributed(L0).maxContributionsPerGroup(lInf);
+      PrivateDataFrame pdf =
+          PrivateDataFrame.of(data, "unit", PrivacyBudget.inMemory(1e6, 1e-3))
+              .maxGroupsContributed(L0)
+              .maxContributionsPerGroup(lInf);
       for (int s = 0; s < SECRETS; s++) {
-        List<Row> out = pdf.groupBy("rep", "grp").publicGroups(keys).count().sum("v", LOWER, UPPER)
-            .epsilon(epsilon).noise(NoiseKind.LAPLACE).releaseSecret(secret(dataset, variant, s)).run()
-            .collectAsList();
+        List<Row> out =
+            pdf.groupBy("rep", "grp")
+                .publicGroups(keys)
+                .count()
+                .sum("v", LOWER, UPPER)
+                .epsilon(epsilon)
+                .noise(NoiseKind.LAPLACE)
+                .releaseSecret(secret(dataset, variant, s))
+                .run()
+                .collectAsList();
         assertThat(out).hasSize(REPLICATES * GROUPS.length);
         double[] countNoise = new double[REPLICATES];
         double[] sumNoise = new double[REPLICATES];
         for (Row r : out) {
           // Honest and broken variants add the same noise: Laplace scales 8 (count) and 80 (sum).
-          assertThat(r.getDouble(r.fieldIndex("count_noise_std"))).isCloseTo(Math.sqrt(2) * COUNT_SCALE, within(1e-6));
-          assertThat(r.getDouble(r.fieldIndex("sum_v_noise_std"))).isCloseTo(Math.sqrt(2) * SUM_SCALE, within(1e-5));
+          assertThat(r.getDouble(r.fieldIndex("count_noise_std")))
+              .isCloseTo(Math.sqrt(2) * COUNT_SCALE, within(1e-6));
+          assertThat(r.getDouble(r.fieldIndex("sum_v_noise_std")))
+              .isCloseTo(Math.sqrt(2) * SUM_SCALE, within(1e-5));
           String g = r.getString(r.fieldIndex("grp"));
           if (g.equals("g4")) {
             continue;
@@ -208,7 +238,9 @@ class NeighbouringDatasetTest {
       exact.put(g, new double[2]);
     }
     for (Row r : rows) {
-      rowsPerUnitAndGroup.computeIfAbsent(r.getString(0), u -> new HashMap<>()).merge(r.getString(1), 1, Integer::sum);
+      rowsPerUnitAndGroup
+          .computeIfAbsent(r.getString(0), u -> new HashMap<>())
+          .merge(r.getString(1), 1, Integer::sum);
       double[] e = exact.get(r.getString(1));
       e[0] += 1;
       e[1] += Math.max(LOWER, Math.min(UPPER, r.getDouble(2)));
@@ -224,7 +256,8 @@ class NeighbouringDatasetTest {
   record Loss(String event, int hitsD, int hitsDPrime, double pointEstimate, double lowerBound) {
     @Override
     public String toString() {
-      return String.format("%s: D %d, D' %d of %d; ln ratio %.3f, lower bound %.3f",
+      return String.format(
+          "%s: D %d, D' %d of %d; ln ratio %.3f, lower bound %.3f",
           event, hitsD, hitsDPrime, RELEASES, pointEstimate, lowerBound);
     }
   }
@@ -260,10 +293,12 @@ class NeighbouringDatasetTest {
     return n;
   }
 
-  private static Loss loss(String event, int d, int dp, int numerator, int denominator, double gamma) {
+  private static Loss loss(
+      String event, int d, int dp, int numerator, int denominator, double gamma) {
     double lower = clopperPearson(numerator, RELEASES, gamma)[0];
     double upper = clopperPearson(denominator, RELEASES, gamma)[1];
-    return new Loss(event, d, dp, Math.log((double) numerator / denominator), Math.log(lower / upper));
+    return new Loss(
+        event, d, dp, Math.log((double) numerator / denominator), Math.log(lower / upper));
   }
 
   /**
@@ -296,21 +331,23 @@ class NeighbouringDatasetTest {
     double[][] onDPrime = release(withExtra, L_INF, CLAIMED_EPSILON, 1, 0);
     List<Loss> losses = losses(onD, onDPrime);
     List<Loss> violations = losses.stream().filter(l -> l.lowerBound() > CLAIMED_EPSILON).toList();
-    assertThat(violations).as("events whose loss lower bound exceeds ε = %s; all: %s", CLAIMED_EPSILON, losses).isEmpty();
+    assertThat(violations)
+        .as("events whose loss lower bound exceeds ε = %s; all: %s", CLAIMED_EPSILON, losses)
+        .isEmpty();
   }
 
   /**
    * Power: the same estimator on a release whose bounding is effectively disabled. With L∞ = 1000
    * (no row of the extra unit is dropped) and ε = 500 the query adds the noise of the honest query
    * (count scale 2·1000/250 = 8, sum scale 2·1000·10/250 = 80, equal to within 10^-9), the noise
-   * someone would believe buys ε = 1 with L∞ = 2. But the extra unit now adds 10 rows (and 100 to the sum) to
-   * each of 2 groups: C and S shift by 2.5, T by 5, and the real loss of the release is 5. The
-   * estimator must flag it: some event's lower bound must exceed the claimed ε = 1.
+   * someone would believe buys ε = 1 with L∞ = 2. But the extra unit now adds 10 rows (and 100 to
+   * the sum) to each of 2 groups: C and S shift by 2.5, T by 5, and the real loss of the release is
+   * 5. The estimator must flag it: some event's lower bound must exceed the claimed ε = 1.
    *
    * <p>False-failure probability (the estimator missing the violation): in 10^5 simulated runs of
-   * this design (continuous Laplace noise, the same events and bounds) the largest lower bound never
-   * fell to 1 (smallest 1.09, 0.01% quantile 1.16, mean 1.46), so it is below 3·10^-5 (rule of
-   * three, 95% confidence). The secrets are fixed, so the outcome is deterministic.
+   * this design (continuous Laplace noise, the same events and bounds) the largest lower bound
+   * never fell to 1 (smallest 1.09, 0.01% quantile 1.16, mean 1.46), so it is below 3·10^-5 (rule
+   * of three, 95% confidence). The secrets are fixed, so the outcome is deterministic.
    */
   @Test
   void countAndSum_boundingDisabledButEpsilonClaimedAsIfBounded_lossLowerBoundExceedsClaim() {
@@ -322,6 +359,8 @@ class NeighbouringDatasetTest {
     double[][] onDPrime = release(withExtra, lInfDisabled, epsilonAsRun, 1, 1);
     List<Loss> losses = losses(onD, onDPrime);
     double largest = losses.stream().mapToDouble(Loss::lowerBound).max().orElseThrow();
-    assertThat(largest).as("largest loss lower bound; all: %s", losses).isGreaterThan(CLAIMED_EPSILON);
+    assertThat(largest)
+        .as("largest loss lower bound; all: %s", losses)
+        .isGreaterThan(CLAIMED_EPSILON);
   }
 }

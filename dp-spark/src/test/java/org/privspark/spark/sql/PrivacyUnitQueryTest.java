@@ -39,8 +39,15 @@ class PrivacyUnitQueryTest {
   @TempDir Path dir;
 
   private Ledger personLedger() {
-    return Ledger.create(new LocalDirectoryStore(dir.resolve("ledger")), ORIGIN, 3.0, 1e-5, OrderGrid.defaults(),
-        PrivacyUnit.of("person", "a customer"), NoteSigner.generate(ORIGIN), OpeningStore.discarding());
+    return Ledger.create(
+        new LocalDirectoryStore(dir.resolve("ledger")),
+        ORIGIN,
+        3.0,
+        1e-5,
+        OrderGrid.defaults(),
+        PrivacyUnit.of("person", "a customer"),
+        NoteSigner.generate(ORIGIN),
+        OpeningStore.discarding());
   }
 
   /** 100 users of two groups; every row read adds one to {@code reads}. */
@@ -50,21 +57,31 @@ class PrivacyUnitQueryTest {
     for (int u = 0; u < 100; u++) {
       rows.add(RowFactory.create("u" + u, u % 2 == 0 ? "a" : "b", (long) u));
     }
-    StructType schema = new StructType().add("user", DataTypes.StringType).add("grp", DataTypes.StringType)
-        .add("row", DataTypes.LongType);
-    return spark.createDataFrame(rows, schema).mapPartitions((MapPartitionsFunction<Row, Row>) it -> {
-      List<Row> out = new ArrayList<>();
-      it.forEachRemaining(r -> {
-        reads.add(1);
-        out.add(r);
-      });
-      return out.iterator();
-    }, Encoders.row(schema));
+    StructType schema =
+        new StructType()
+            .add("user", DataTypes.StringType)
+            .add("grp", DataTypes.StringType)
+            .add("row", DataTypes.LongType);
+    return spark
+        .createDataFrame(rows, schema)
+        .mapPartitions(
+            (MapPartitionsFunction<Row, Row>)
+                it -> {
+                  List<Row> out = new ArrayList<>();
+                  it.forEachRemaining(
+                      r -> {
+                        reads.add(1);
+                        out.add(r);
+                      });
+                  return out.iterator();
+                },
+            Encoders.row(schema));
   }
 
   private Dataset<Row> groups() {
     SparkSession spark = SparkTestSession.get();
-    return spark.createDataFrame(List.of(RowFactory.create("a"), RowFactory.create("b")),
+    return spark.createDataFrame(
+        List.of(RowFactory.create("a"), RowFactory.create("b")),
         new StructType().add("grp", DataTypes.StringType));
   }
 
@@ -75,11 +92,15 @@ class PrivacyUnitQueryTest {
     LongAccumulator reads = SparkTestSession.get().sparkContext().longAccumulator("reads");
     Dataset<Row> input = data(reads);
     assertThatThrownBy(() -> PrivateDataFrame.of(input, "user", "household", budget))
-        .isInstanceOf(UnitMismatchException.class).hasMessageContaining("'household'").hasMessageContaining("'person'");
+        .isInstanceOf(UnitMismatchException.class)
+        .hasMessageContaining("'household'")
+        .hasMessageContaining("'person'");
     assertThatThrownBy(() -> PrivateDataFrame.of(input, "user", budget))
-        .isInstanceOf(UnitMismatchException.class).hasMessageContaining("must declare the unit");
+        .isInstanceOf(UnitMismatchException.class)
+        .hasMessageContaining("must declare the unit");
     assertThatThrownBy(() -> PrivateDataFrame.of(input, "user", "Person", budget))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("privacyUnit must be");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("privacyUnit must be");
     assertThat(reads.value()).isZero();
     assertThat(ledger.entries()).isZero();
   }
@@ -89,10 +110,18 @@ class PrivacyUnitQueryTest {
     Ledger ledger = personLedger();
     PrivacyBudget budget = ledger.budget();
     LongAccumulator reads = SparkTestSession.get().sparkContext().longAccumulator("reads");
-    PrivateDataFrame.of(data(reads), "user", "person", budget).groupBy("grp").publicGroups(groups()).count()
-        .epsilon(0.5).run();
-    PrivateDataFrame.of(data(reads), "row", UnitClaim.rowIsUnit("person"), budget).groupBy("grp")
-        .publicGroups(groups()).count().epsilon(0.5).run();
+    PrivateDataFrame.of(data(reads), "user", "person", budget)
+        .groupBy("grp")
+        .publicGroups(groups())
+        .count()
+        .epsilon(0.5)
+        .run();
+    PrivateDataFrame.of(data(reads), "row", UnitClaim.rowIsUnit("person"), budget)
+        .groupBy("grp")
+        .publicGroups(groups())
+        .count()
+        .epsilon(0.5)
+        .run();
     Path root = dir.resolve("ledger");
     assertThat(LedgerEntry.decode(Files.readAllBytes(root.resolve(LedgerEntry.path(1))), 1).unit())
         .isEqualTo(UnitClaim.perUnit("person"));
@@ -105,8 +134,12 @@ class PrivacyUnitQueryTest {
     PrivacyBudget undeclared = PrivacyBudget.inMemory(2.0, 1e-5);
     LongAccumulator reads = SparkTestSession.get().sparkContext().longAccumulator("reads");
     PrivateDataFrame.of(data(reads), "user", "household", undeclared);
-    PrivateDataFrame.of(data(reads), "user", undeclared).groupBy("grp").publicGroups(groups()).count()
-        .epsilon(0.5).run();
+    PrivateDataFrame.of(data(reads), "user", undeclared)
+        .groupBy("grp")
+        .publicGroups(groups())
+        .count()
+        .epsilon(0.5)
+        .run();
     assertThat(undeclared.spent().epsilon()).isPositive();
   }
 }

@@ -25,8 +25,11 @@ class QuantilesAndHistogramsTest {
     for (int u = 0; u < 2000; u++) {
       rows.add(RowFactory.create("u" + u, "a", (double) (u % 100)));
     }
-    StructType schema = new StructType().add("user", DataTypes.StringType).add("grp", DataTypes.StringType)
-        .add("amount", DataTypes.DoubleType);
+    StructType schema =
+        new StructType()
+            .add("user", DataTypes.StringType)
+            .add("grp", DataTypes.StringType)
+            .add("amount", DataTypes.DoubleType);
     return SparkTestSession.get().createDataFrame(rows, schema);
   }
 
@@ -42,8 +45,14 @@ class QuantilesAndHistogramsTest {
    */
   @Test
   void quantiles_uniformData_closeToTruthAndCoveredByInterval() {
-    Row r = PrivateDataFrame.of(uniform(), "user", PrivacyBudget.inMemory(10, 1e-5)).aggregate()
-        .quantiles("amount", 0, 100, 0.5, 0.9).epsilon(1).releaseSecret(SECRET).run().first();
+    Row r =
+        PrivateDataFrame.of(uniform(), "user", PrivacyBudget.inMemory(10, 1e-5))
+            .aggregate()
+            .quantiles("amount", 0, 100, 0.5, 0.9)
+            .epsilon(1)
+            .releaseSecret(SECRET)
+            .run()
+            .first();
     double[] q = doubles(r, "quantiles_amount");
     double[] lo = doubles(r, "quantiles_amount_ci_low");
     double[] hi = doubles(r, "quantiles_amount_ci_high");
@@ -56,14 +65,19 @@ class QuantilesAndHistogramsTest {
     // In the value's units (half a one-sigma interval, within the 95% one), not the noisy total's
     // std in rows (√64 bins × Laplace std ≈ 11 here).
     double std = r.getDouble(r.fieldIndex("quantiles_amount_noise_std"));
-    assertThat(std).isPositive()
-        .isLessThanOrEqualTo(Math.max(hi[0] - lo[0], hi[1] - lo[1]) / 2);
+    assertThat(std).isPositive().isLessThanOrEqualTo(Math.max(hi[0] - lo[0], hi[1] - lo[1]) / 2);
   }
 
   @Test
   void histogram_publicBins_countsEachBinWithPerBinIntervals() {
-    Row r = PrivateDataFrame.of(uniform(), "user", PrivacyBudget.inMemory(1e4, 1e-5)).aggregate()
-        .histogram("amount", 0, 25, 50, 100).epsilon(4000).releaseSecret(SECRET).run().first();
+    Row r =
+        PrivateDataFrame.of(uniform(), "user", PrivacyBudget.inMemory(1e4, 1e-5))
+            .aggregate()
+            .histogram("amount", 0, 25, 50, 100)
+            .epsilon(4000)
+            .releaseSecret(SECRET)
+            .run()
+            .first();
     double[] h = doubles(r, "histogram_amount");
     assertThat(h).hasSize(3);
     assertThat(h[0]).isCloseTo(500, within(1.0));
@@ -79,8 +93,16 @@ class QuantilesAndHistogramsTest {
 
   @Test
   void histogram_groupedWithPrivateGroups_oneArrayPerGroup() {
-    List<Row> rows = PrivateDataFrame.of(uniform(), "user", PrivacyBudget.inMemory(10, 1e-5)).groupBy("grp")
-        .histogram("amount", 0, 50, 100).count().epsilon(2).delta(1e-6).releaseSecret(SECRET).run().collectAsList();
+    List<Row> rows =
+        PrivateDataFrame.of(uniform(), "user", PrivacyBudget.inMemory(10, 1e-5))
+            .groupBy("grp")
+            .histogram("amount", 0, 50, 100)
+            .count()
+            .epsilon(2)
+            .delta(1e-6)
+            .releaseSecret(SECRET)
+            .run()
+            .collectAsList();
     assertThat(rows).hasSize(1);
     assertThat(doubles(rows.get(0), "histogram_amount")).hasSize(2);
   }
@@ -88,27 +110,39 @@ class QuantilesAndHistogramsTest {
   @Test
   void badArguments_throwNamingTheParameter() {
     PrivateDataFrame pdf = PrivateDataFrame.of(uniform(), "user", PrivacyBudget.inMemory(1, 1e-5));
-    assertThatThrownBy(() -> pdf.aggregate().quantiles("amount", 0, 100)).hasMessage("ranks must hold at least one rank; got none");
-    assertThatThrownBy(() -> pdf.aggregate().quantiles("amount", 0, 100, 1.5)).hasMessage("ranks[0] must be in [0, 1]; got 1.5");
-    assertThatThrownBy(() -> pdf.aggregate().histogram("amount", 1)).hasMessage("edges must hold at least 2 bin edges; got 1");
-    assertThatThrownBy(() -> pdf.aggregate().histogram("amount", 0, 5, 5)).hasMessageContaining("strictly increasing");
+    assertThatThrownBy(() -> pdf.aggregate().quantiles("amount", 0, 100))
+        .hasMessage("ranks must hold at least one rank; got none");
+    assertThatThrownBy(() -> pdf.aggregate().quantiles("amount", 0, 100, 1.5))
+        .hasMessage("ranks[0] must be in [0, 1]; got 1.5");
+    assertThatThrownBy(() -> pdf.aggregate().histogram("amount", 1))
+        .hasMessage("edges must hold at least 2 bin edges; got 1");
+    assertThatThrownBy(() -> pdf.aggregate().histogram("amount", 0, 5, 5))
+        .hasMessageContaining("strictly increasing");
   }
 
   /**
-   * The plan shuffles the raw rows once, by privacy unit (both bounding steps run on that
-   * shuffle), and then only aggregated rows, by group.
+   * The plan shuffles the raw rows once, by privacy unit (both bounding steps run on that shuffle),
+   * and then only aggregated rows, by group.
    */
   @Test
   void plan_shufflesRowsOnceByUnit_thenAggregatesByGroup() {
     // The plan run() collects (the returned Dataset holds its rows on the driver).
-    java.util.concurrent.atomic.AtomicReference<Dataset<Row>> collected = new java.util.concurrent.atomic.AtomicReference<>();
+    java.util.concurrent.atomic.AtomicReference<Dataset<Row>> collected =
+        new java.util.concurrent.atomic.AtomicReference<>();
     PrivateDataFrame.of(uniform(), "user", PrivacyBudget.inMemory(10, 1e-5))
-        .maxGroupsContributed(2).maxContributionsPerGroup(3).groupBy("grp")
-        .count().sum("amount", 0, 100).quantiles("amount", 0, 100, 0.5).epsilon(1).delta(1e-6)
-        .run(noisy -> {
-          collected.set(noisy);
-          return noisy;
-        });
+        .maxGroupsContributed(2)
+        .maxContributionsPerGroup(3)
+        .groupBy("grp")
+        .count()
+        .sum("amount", 0, 100)
+        .quantiles("amount", 0, 100, 0.5)
+        .epsilon(1)
+        .delta(1e-6)
+        .run(
+            noisy -> {
+              collected.set(noisy);
+              return noisy;
+            });
     String plan = collected.get().queryExecution().executedPlan().toString();
     // Adaptive execution prints the final plan, then the initial one: count the final plan's.
     int initial = plan.indexOf("== Initial Plan ==");

@@ -31,24 +31,44 @@ class ReleaseCodeReuseTest {
 
   @Test
   void run_freshSecretsWithPrivateGroups_compilesNoNewCodeAfterTheFirstRelease() {
-    assertNoCompilationAfterWarmUp(data(DataTypes.LongType), df -> PrivateDataFrame.of(df, "user", budget())
-        .groupBy("grp").count().sum("amount", 0, 10).epsilon(1).delta(1e-6).releaseSecret(Secret.generate()).run());
+    assertNoCompilationAfterWarmUp(
+        data(DataTypes.LongType),
+        df ->
+            PrivateDataFrame.of(df, "user", budget())
+                .groupBy("grp")
+                .count()
+                .sum("amount", 0, 10)
+                .epsilon(1)
+                .delta(1e-6)
+                .releaseSecret(Secret.generate())
+                .run());
   }
 
   @Test
   void run_freshSecretsWithStringUnitsAndNoKeys_compilesNoNewCodeAfterTheFirstRelease() {
-    assertNoCompilationAfterWarmUp(data(DataTypes.StringType), df -> PrivateDataFrame.of(df, "user", budget())
-        .maxContributionsPerGroup(3).aggregate().count().mean("amount", 0, 10).epsilon(1)
-        .releaseSecret(Secret.generate()).run());
+    assertNoCompilationAfterWarmUp(
+        data(DataTypes.StringType),
+        df ->
+            PrivateDataFrame.of(df, "user", budget())
+                .maxContributionsPerGroup(3)
+                .aggregate()
+                .count()
+                .mean("amount", 0, 10)
+                .epsilon(1)
+                .releaseSecret(Secret.generate())
+                .run());
   }
 
-  private static void assertNoCompilationAfterWarmUp(Dataset<Row> data, Function<Dataset<Row>, Dataset<Row>> release) {
+  private static void assertNoCompilationAfterWarmUp(
+      Dataset<Row> data, Function<Dataset<Row>, Dataset<Row>> release) {
     release.apply(data).collectAsList(); // compiles this shape's classes once
     long before = compilations();
     for (int i = 0; i < RELEASES; i++) {
       release.apply(data).collectAsList();
     }
-    assertThat(compilations() - before).as("code generation compilations in %d more releases", RELEASES).isZero();
+    assertThat(compilations() - before)
+        .as("code generation compilations in %d more releases", RELEASES)
+        .isZero();
   }
 
   private static long compilations() {
@@ -64,11 +84,17 @@ class ReleaseCodeReuseTest {
     List<Row> rows = new ArrayList<>();
     for (int i = 0; i < 1000; i++) {
       long unit = i / 5;
-      rows.add(RowFactory.create(unitType == DataTypes.StringType ? "u" + unit : (Object) unit, "g" + (i % 4),
-          (double) (i % 10)));
+      rows.add(
+          RowFactory.create(
+              unitType == DataTypes.StringType ? "u" + unit : (Object) unit,
+              "g" + (i % 4),
+              (double) (i % 10)));
     }
-    StructType schema = new StructType().add("user", unitType).add("grp", DataTypes.StringType)
-        .add("amount", DataTypes.DoubleType);
+    StructType schema =
+        new StructType()
+            .add("user", unitType)
+            .add("grp", DataTypes.StringType)
+            .add("amount", DataTypes.DoubleType);
     return SparkTestSession.get().createDataFrame(rows, schema);
   }
 }

@@ -33,8 +33,11 @@ import org.privspark.spark.SparkTestSession;
  * would).
  */
 class ReleaseSecretReuseSparkTest {
-  private static final StructType SCHEMA = new StructType()
-      .add("person", DataTypes.LongType).add("grp", DataTypes.StringType).add("v", DataTypes.DoubleType);
+  private static final StructType SCHEMA =
+      new StructType()
+          .add("person", DataTypes.LongType)
+          .add("grp", DataTypes.StringType)
+          .add("v", DataTypes.DoubleType);
 
   @TempDir Path dir;
 
@@ -48,8 +51,13 @@ class ReleaseSecretReuseSparkTest {
   }
 
   private static Dataset<Row> countAndSum(Dataset<Row> data, PrivacyBudget budget, Secret secret) {
-    return PrivateDataFrame.of(data, "person", budget).aggregate().count().sum("v", 0, 10)
-        .epsilon(0.1).releaseSecret(secret).run();
+    return PrivateDataFrame.of(data, "person", budget)
+        .aggregate()
+        .count()
+        .sum("v", 0, 10)
+        .epsilon(0.1)
+        .releaseSecret(secret)
+        .run();
   }
 
   @Test
@@ -62,7 +70,8 @@ class ReleaseSecretReuseSparkTest {
     double spent = budget.spent().epsilon();
 
     assertThatThrownBy(() -> countAndSum(withoutOne, budget, secret))
-        .isInstanceOf(ReleaseIdReusedException.class).hasMessageContaining("keys exactly one release");
+        .isInstanceOf(ReleaseIdReusedException.class)
+        .hasMessageContaining("keys exactly one release");
     assertThat(budget.spent().epsilon()).isEqualTo(spent);
 
     // A fresh secret is a fresh release: its noise is independent of the first.
@@ -78,12 +87,15 @@ class ReleaseSecretReuseSparkTest {
     NoteSigner signer = NoteSigner.generate("test.privspark.org/reuse");
     LocalDirectoryStore store = new LocalDirectoryStore(dir.resolve("ledger"));
     OpeningStore openings = OpeningStore.in(new LocalDirectoryStore(dir.resolve("openings")));
-    Ledger ledger = Format3Ledgers.create(store, signer.name(), 10, 1e-6, OrderGrid.defaults(), signer, openings);
+    Ledger ledger =
+        Format3Ledgers.create(
+            store, signer.name(), 10, 1e-6, OrderGrid.defaults(), signer, openings);
     Secret secret = Secret.generate();
     countAndSum(people(50), ledger.budget(), secret).collectAsList();
 
     // Another job opens the same ledger, with its own openings: the ledger's entries refuse the id.
-    Ledger reopened = Ledger.open(store, signer, OpeningStore.in(new LocalDirectoryStore(dir.resolve("other"))));
+    Ledger reopened =
+        Ledger.open(store, signer, OpeningStore.in(new LocalDirectoryStore(dir.resolve("other"))));
     assertThatThrownBy(() -> countAndSum(people(49), reopened.budget(), secret))
         .isInstanceOf(ReleaseIdReusedException.class);
     assertThat(reopened.entries()).isEqualTo(1);

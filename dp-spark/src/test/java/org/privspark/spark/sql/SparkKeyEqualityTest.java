@@ -27,26 +27,34 @@ import org.privspark.spark.SparkTestSession;
  * If bounding told such keys apart, one unit could put L∞ rows under each spelling of one Spark
  * group, and count in more than L0 Spark groups: the charged sensitivity would be exceeded.
  *
- * <p><b>Method.</b> {@value #UNITS} units each have one row under every spelling of each of 2 (or 3)
- * Spark groups, so each unit touches exactly L0 Spark groups; L∞ = 1. Correct bounding gives each
- * group a count of exactly {@value #UNITS} (one row per unit), and a total of L0 · {@value #UNITS}.
- * Bounding by spelling keeps L0 spellings per unit instead, so some Spark groups get two rows from
- * one unit and others none. At ε = 4000 the count's Laplace noise has scale at most
+ * <p><b>Method.</b> {@value #UNITS} units each have one row under every spelling of each of 2 (or
+ * 3) Spark groups, so each unit touches exactly L0 Spark groups; L∞ = 1. Correct bounding gives
+ * each group a count of exactly {@value #UNITS} (one row per unit), and a total of L0 · {@value
+ * #UNITS}. Bounding by spelling keeps L0 spellings per unit instead, so some Spark groups get two
+ * rows from one unit and others none. At ε = 4000 the count's Laplace noise has scale at most
  * 2·L0·L∞/4000 = 0.0015, so |noise| &lt; 0.5 except with probability e^-333 per cell; the secret is
  * fixed, so each outcome is deterministic.
  */
 class SparkKeyEqualityTest {
   private static final int UNITS = 100;
   private static final double EPSILON = 4000;
-  private static final Secret SECRET = Secret.fromBytes(new byte[] {
-      7, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31});
+  private static final Secret SECRET =
+      Secret.fromBytes(
+          new byte[] {
+            7, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23,
+            24, 25, 26, 27, 28, 29, 30, 31
+          });
 
-  /** Distinct NaN bit patterns: the canonical one, a signalling one, a negative one, one with a payload. */
+  /**
+   * Distinct NaN bit patterns: the canonical one, a signalling one, a negative one, one with a
+   * payload.
+   */
   private static final double[] NANS = {
-      Double.NaN,
-      Double.longBitsToDouble(0x7ff0000000000001L),
-      Double.longBitsToDouble(0xfff8000000000000L),
-      Double.longBitsToDouble(0x7ff800000000beefL)};
+    Double.NaN,
+    Double.longBitsToDouble(0x7ff0000000000001L),
+    Double.longBitsToDouble(0xfff8000000000000L),
+    Double.longBitsToDouble(0x7ff800000000beefL)
+  };
 
   /** Every unit has one row under each key of {@code spellings}. */
   private static Dataset<Row> data(DataType keyType, List<Object> spellings) {
@@ -66,8 +74,11 @@ class SparkKeyEqualityTest {
   }
 
   private static List<Row> release(Dataset<Row> data, Dataset<Row> publicGroups, long l0) {
-    PrivateAggregation q = PrivateDataFrame.of(data, "user", PrivacyBudget.inMemory(1e4, 1e-3))
-        .maxGroupsContributed(l0).maxContributionsPerGroup(1).groupBy("k");
+    PrivateAggregation q =
+        PrivateDataFrame.of(data, "user", PrivacyBudget.inMemory(1e4, 1e-3))
+            .maxGroupsContributed(l0)
+            .maxContributionsPerGroup(1)
+            .groupBy("k");
     if (publicGroups != null) {
       q.publicGroups(publicGroups);
     } else {
@@ -76,16 +87,23 @@ class SparkKeyEqualityTest {
     return q.count().epsilon(EPSILON).releaseSecret(SECRET).run().collectAsList();
   }
 
-  /** Each released group has the count of one row per unit, and the counts add up to L0 rows per unit. */
+  /**
+   * Each released group has the count of one row per unit, and the counts add up to L0 rows per
+   * unit.
+   */
   private static void assertBounded(List<Row> out, int groups, long l0) {
     assertThat(out).as("one output row per Spark group").hasSize(groups);
     long total = 0;
     for (Row r : out) {
       long count = Math.round(r.getDouble(r.fieldIndex("count")));
-      assertThat(count).as("count of group %s (at most L∞ = 1 row per unit)", r.get(0)).isEqualTo(UNITS);
+      assertThat(count)
+          .as("count of group %s (at most L∞ = 1 row per unit)", r.get(0))
+          .isEqualTo(UNITS);
       total += count;
     }
-    assertThat(total).as("rows over all groups (each unit in at most L0 = %d groups)", l0).isEqualTo(l0 * UNITS);
+    assertThat(total)
+        .as("rows over all groups (each unit in at most L0 = %d groups)", l0)
+        .isEqualTo(l0 * UNITS);
   }
 
   private static List<Object> doubleSpellings() {
@@ -98,23 +116,34 @@ class SparkKeyEqualityTest {
 
   @Test
   void doubleKey_signedZerosAndNaNPatterns_publicGroups_boundedPerSparkGroup() {
-    List<Row> out = release(data(DataTypes.DoubleType, doubleSpellings()),
-        keys(DataTypes.DoubleType, List.of(0.0, -0.0, 1.5, NANS[0], NANS[2])), 3);
+    List<Row> out =
+        release(
+            data(DataTypes.DoubleType, doubleSpellings()),
+            keys(DataTypes.DoubleType, List.of(0.0, -0.0, 1.5, NANS[0], NANS[2])),
+            3);
     assertBounded(out, 3, 3);
-    assertThat(out).anyMatch(r -> Double.doubleToRawLongBits(r.getDouble(0)) == 0L); // +0.0, not −0.0
+    assertThat(out)
+        .anyMatch(r -> Double.doubleToRawLongBits(r.getDouble(0)) == 0L); // +0.0, not −0.0
   }
 
   @Test
   void doubleKey_signedZerosAndNaNPatterns_privateGroups_boundedPerSparkGroup() {
     List<Row> out = release(data(DataTypes.DoubleType, doubleSpellings()), null, 3);
     assertBounded(out, 3, 3);
-    assertThat(out).noneMatch(r -> Double.doubleToRawLongBits(r.getDouble(0)) == Double.doubleToRawLongBits(-0.0));
+    assertThat(out)
+        .noneMatch(
+            r -> Double.doubleToRawLongBits(r.getDouble(0)) == Double.doubleToRawLongBits(-0.0));
   }
 
   @Test
   void floatKey_signedZeros_privateGroups_boundedPerSparkGroup() {
-    List<Row> out = release(data(DataTypes.FloatType, List.of(0.0f, -0.0f, Float.NaN, Float.intBitsToFloat(0x7fc00001))),
-        null, 2);
+    List<Row> out =
+        release(
+            data(
+                DataTypes.FloatType,
+                List.of(0.0f, -0.0f, Float.NaN, Float.intBitsToFloat(0x7fc00001))),
+            null,
+            2);
     assertBounded(out, 2, 2);
   }
 
@@ -129,7 +158,11 @@ class SparkKeyEqualityTest {
   @Test
   void arrayKey_nanPatternsAndSignedZerosInside_publicGroups_boundedPerSparkGroup() {
     DataType type = DataTypes.createArrayType(DataTypes.DoubleType);
-    List<Row> out = release(data(type, arraySpellings()), keys(type, List.of(List.of(0.0, 1.0), List.of(Double.NaN))), 2);
+    List<Row> out =
+        release(
+            data(type, arraySpellings()),
+            keys(type, List.of(List.of(0.0, 1.0), List.of(Double.NaN))),
+            2);
     assertBounded(out, 2, 2);
   }
 
@@ -139,13 +172,23 @@ class SparkKeyEqualityTest {
     assertBounded(release(data(type, arraySpellings()), null, 2), 2, 2);
   }
 
-  /** A struct of a double and a UTF8_LCASE string: (−0.0, "A") and (0.0, "a") are one Spark group. */
+  /**
+   * A struct of a double and a UTF8_LCASE string: (−0.0, "A") and (0.0, "a") are one Spark group.
+   */
   private static Dataset<Row> structData() {
-    List<Object> spellings = List.of(RowFactory.create(0.0, "a"), RowFactory.create(-0.0, "A"),
-        RowFactory.create(NANS[1], "b"), RowFactory.create(NANS[3], "B"));
-    StructType plain = new StructType().add("d", DataTypes.DoubleType).add("s", DataTypes.StringType);
+    List<Object> spellings =
+        List.of(
+            RowFactory.create(0.0, "a"),
+            RowFactory.create(-0.0, "A"),
+            RowFactory.create(NANS[1], "b"),
+            RowFactory.create(NANS[3], "B"));
+    StructType plain =
+        new StructType().add("d", DataTypes.DoubleType).add("s", DataTypes.StringType);
     Dataset<Row> d = data(plain, spellings);
-    return d.withColumn("k", org.apache.spark.sql.functions.struct(col("k.d").as("d"), collate(col("k.s"), "UTF8_LCASE").as("s")));
+    return d.withColumn(
+        "k",
+        org.apache.spark.sql.functions.struct(
+            col("k.d").as("d"), collate(col("k.s"), "UTF8_LCASE").as("s")));
   }
 
   @Test
@@ -153,7 +196,8 @@ class SparkKeyEqualityTest {
     List<Row> out = release(structData(), null, 2);
     assertBounded(out, 2, 2);
     assertThat(out.stream().map(r -> r.getStruct(0).getString(1)).toList())
-        .as("the canonical (lowercase) spelling of each group").containsExactlyInAnyOrder("a", "b");
+        .as("the canonical (lowercase) spelling of each group")
+        .containsExactlyInAnyOrder("a", "b");
   }
 
   private static Dataset<Row> collated(String collation, List<Object> spellings) {
@@ -162,16 +206,20 @@ class SparkKeyEqualityTest {
 
   @Test
   void lowercaseCollation_caseVariants_privateGroups_oneGroupWithItsCanonicalSpelling() {
-    List<Row> out = release(collated("UTF8_LCASE", List.of("a", "A", "Straße", "STRASSE", "straße")), null, 3);
+    List<Row> out =
+        release(collated("UTF8_LCASE", List.of("a", "A", "Straße", "STRASSE", "straße")), null, 3);
     assertBounded(out, 3, 3);
     // The released key is the collation's own canonical spelling (lowercase), whatever spellings
     // the units used: it does not reveal that somebody wrote "A" or "STRASSE".
-    assertThat(out.stream().map(r -> r.getString(0)).toList()).containsExactlyInAnyOrder("a", "strasse", "straße");
+    assertThat(out.stream().map(r -> r.getString(0)).toList())
+        .containsExactlyInAnyOrder("a", "strasse", "straße");
   }
 
   @Test
   void lowercaseCollation_caseVariants_publicGroups_oneGroupPerListedKey() {
-    Dataset<Row> listed = keys(DataTypes.StringType, List.of("A", "a", "b")).withColumn("k", collate(col("k"), "UTF8_LCASE"));
+    Dataset<Row> listed =
+        keys(DataTypes.StringType, List.of("A", "a", "b"))
+            .withColumn("k", collate(col("k"), "UTF8_LCASE"));
     List<Row> out = release(collated("UTF8_LCASE", List.of("a", "A", "B", "b")), listed, 2);
     assertBounded(out, 2, 2);
     assertThat(out.stream().map(r -> r.getString(0)).toList()).containsExactlyInAnyOrder("a", "b");
@@ -180,9 +228,19 @@ class SparkKeyEqualityTest {
   /** The released key column keeps its collation, so that it compares as the input column did. */
   @Test
   void lowercaseCollation_release_keepsTheKeyColumnsCollation() {
-    Dataset<Row> out = PrivateDataFrame.of(collated("UTF8_LCASE", List.of("a", "A")), "user", PrivacyBudget.inMemory(1e4, 1e-3))
-        .groupBy("k").count().epsilon(EPSILON).delta(1e-6).releaseSecret(SECRET).run();
-    assertThat(out.schema().apply("k").dataType()).isEqualTo(collated("UTF8_LCASE", List.of("a")).schema().apply("k").dataType());
+    Dataset<Row> out =
+        PrivateDataFrame.of(
+                collated("UTF8_LCASE", List.of("a", "A")),
+                "user",
+                PrivacyBudget.inMemory(1e4, 1e-3))
+            .groupBy("k")
+            .count()
+            .epsilon(EPSILON)
+            .delta(1e-6)
+            .releaseSecret(SECRET)
+            .run();
+    assertThat(out.schema().apply("k").dataType())
+        .isEqualTo(collated("UTF8_LCASE", List.of("a")).schema().apply("k").dataType());
   }
 
   @Test
@@ -194,7 +252,9 @@ class SparkKeyEqualityTest {
 
   @Test
   void icuCollation_caseVariants_publicGroups_oneGroupPerListedKey() {
-    Dataset<Row> listed = keys(DataTypes.StringType, List.of("b", "A", "a")).withColumn("k", collate(col("k"), "UNICODE_CI"));
+    Dataset<Row> listed =
+        keys(DataTypes.StringType, List.of("b", "A", "a"))
+            .withColumn("k", collate(col("k"), "UNICODE_CI"));
     List<Row> out = release(collated("UNICODE_CI", List.of("a", "A", "b", "B")), listed, 2);
     assertBounded(out, 2, 2);
     // Listed "A" and "a" are one group; its key is the smallest listed spelling (in binary order).
@@ -209,10 +269,17 @@ class SparkKeyEqualityTest {
   @Test
   void icuCollation_privateGroups_refusedBeforeTheCharge() {
     PrivacyBudget budget = PrivacyBudget.inMemory(10, 1e-3);
-    PrivateAggregation q = PrivateDataFrame.of(collated("UNICODE_CI", List.of("a", "A")), "user", budget)
-        .groupBy("k").count().epsilon(1).delta(1e-6);
-    assertThatThrownBy(q::run).isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("keyColumns 'k'").hasMessageContaining("UNICODE_CI").hasMessageContaining("publicGroups");
+    PrivateAggregation q =
+        PrivateDataFrame.of(collated("UNICODE_CI", List.of("a", "A")), "user", budget)
+            .groupBy("k")
+            .count()
+            .epsilon(1)
+            .delta(1e-6);
+    assertThatThrownBy(q::run)
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("keyColumns 'k'")
+        .hasMessageContaining("UNICODE_CI")
+        .hasMessageContaining("publicGroups");
     assertThat(budget.spent().epsilon()).isEqualTo(0.0);
   }
 
@@ -222,17 +289,26 @@ class SparkKeyEqualityTest {
    */
   @Test
   void lowercaseCollatedUnit_caseVariants_oneUnit() {
-    StructType schema = new StructType().add("user", DataTypes.StringType).add("k", DataTypes.StringType);
+    StructType schema =
+        new StructType().add("user", DataTypes.StringType).add("k", DataTypes.StringType);
     List<Row> rows = new ArrayList<>();
     for (int u = 0; u < UNITS; u++) {
       rows.add(RowFactory.create("user" + u, "g1"));
       rows.add(RowFactory.create("USER" + u, "g2"));
     }
-    Dataset<Row> data = SparkTestSession.get().createDataFrame(rows, schema)
-        .withColumn("user", collate(col("user"), "UTF8_LCASE"));
-    List<Row> out = PrivateDataFrame.of(data, "user", PrivacyBudget.inMemory(1e4, 1e-3))
-        .groupBy("k").publicGroups(keys(DataTypes.StringType, List.of("g1", "g2")))
-        .count().epsilon(EPSILON).releaseSecret(SECRET).run().collectAsList();
+    Dataset<Row> data =
+        SparkTestSession.get()
+            .createDataFrame(rows, schema)
+            .withColumn("user", collate(col("user"), "UTF8_LCASE"));
+    List<Row> out =
+        PrivateDataFrame.of(data, "user", PrivacyBudget.inMemory(1e4, 1e-3))
+            .groupBy("k")
+            .publicGroups(keys(DataTypes.StringType, List.of("g1", "g2")))
+            .count()
+            .epsilon(EPSILON)
+            .releaseSecret(SECRET)
+            .run()
+            .collectAsList();
     long total = out.stream().mapToLong(r -> Math.round(r.getDouble(1))).sum();
     assertThat(total).as("rows counted over both groups: one per unit (L0 = 1)").isEqualTo(UNITS);
   }
@@ -249,7 +325,9 @@ class SparkKeyEqualityTest {
       if (cp >= Character.MIN_SURROGATE && cp <= Character.MAX_SURROGATE) {
         continue;
       }
-      UTF8String once = CollationAwareUTF8String.lowerCaseCodePoints(UTF8String.fromString(new String(Character.toChars(cp))));
+      UTF8String once =
+          CollationAwareUTF8String.lowerCaseCodePoints(
+              UTF8String.fromString(new String(Character.toChars(cp))));
       UTF8String twice = CollationAwareUTF8String.lowerCaseCodePoints(once);
       if (!once.equals(twice)) {
         failures.add(cp);

@@ -29,14 +29,24 @@ import org.privspark.spark.SparkTestSession;
  * encryption gets a warning about the release secret.
  */
 class WhatAReleaseRevealsTest {
-  private static final Secret SECRET = Secret.fromBytes(new byte[] {
-      3, 1, 4, 1, 5, 9, 2, 6, 5, 3, 5, 8, 9, 7, 9, 3, 2, 3, 8, 4, 6, 2, 6, 4, 3, 3, 8, 3, 2, 7, 9, 5});
-  private static final StructType SCHEMA = new StructType()
-      .add("user", DataTypes.StringType).add("grp", DataTypes.StringType).add("amount", DataTypes.DoubleType);
+  private static final Secret SECRET =
+      Secret.fromBytes(
+          new byte[] {
+            3, 1, 4, 1, 5, 9, 2, 6, 5, 3, 5, 8, 9, 7, 9, 3, 2, 3, 8, 4, 6, 2, 6, 4, 3, 3, 8, 3, 2,
+            7, 9, 5
+          });
+  private static final StructType SCHEMA =
+      new StructType()
+          .add("user", DataTypes.StringType)
+          .add("grp", DataTypes.StringType)
+          .add("amount", DataTypes.DoubleType);
 
   @TempDir Path dir;
 
-  /** {@code groups} groups g00, g01, … of {@code units} units each, one row per unit, amount {@code amount}. */
+  /**
+   * {@code groups} groups g00, g01, … of {@code units} units each, one row per unit, amount {@code
+   * amount}.
+   */
   private static Dataset<Row> data(int groups, int units, double amount) {
     List<Row> rows = new ArrayList<>();
     for (int g = 0; g < groups; g++) {
@@ -64,8 +74,16 @@ class WhatAReleaseRevealsTest {
    */
   @Test
   void privateGroups_rowsSortedByKey() {
-    List<String> out = keys(PrivateDataFrame.of(data(40, 60, 1), "user", PrivacyBudget.inMemory(100, 1e-5))
-        .groupBy("grp").count().epsilon(40).delta(1e-6).releaseSecret(SECRET).run().collectAsList());
+    List<String> out =
+        keys(
+            PrivateDataFrame.of(data(40, 60, 1), "user", PrivacyBudget.inMemory(100, 1e-5))
+                .groupBy("grp")
+                .count()
+                .epsilon(40)
+                .delta(1e-6)
+                .releaseSecret(SECRET)
+                .run()
+                .collectAsList());
     assertThat(out).hasSize(40);
     assertThat(out).isEqualTo(sortedCopy(out));
   }
@@ -76,9 +94,19 @@ class WhatAReleaseRevealsTest {
     for (int g = 39; g >= 0; g--) {
       listed.add(RowFactory.create(String.format("g%02d", g)));
     }
-    Dataset<Row> groups = SparkTestSession.get().createDataFrame(listed, new StructType().add("grp", DataTypes.StringType));
-    List<String> out = keys(PrivateDataFrame.of(data(40, 5, 1), "user", PrivacyBudget.inMemory(100, 1e-5))
-        .groupBy("grp").publicGroups(groups).count().epsilon(1).releaseSecret(SECRET).run().collectAsList());
+    Dataset<Row> groups =
+        SparkTestSession.get()
+            .createDataFrame(listed, new StructType().add("grp", DataTypes.StringType));
+    List<String> out =
+        keys(
+            PrivateDataFrame.of(data(40, 5, 1), "user", PrivacyBudget.inMemory(100, 1e-5))
+                .groupBy("grp")
+                .publicGroups(groups)
+                .count()
+                .epsilon(1)
+                .releaseSecret(SECRET)
+                .run()
+                .collectAsList());
     assertThat(out).hasSize(40);
     assertThat(out).isEqualTo(sortedCopy(out));
   }
@@ -99,16 +127,23 @@ class WhatAReleaseRevealsTest {
 
   /**
    * The source (a Parquet directory) is rewritten in place after run() returns, with other values
-   * in every group. Collecting the release again, or a query on it (a new plan, which a lazy
-   * result would compute from the source again), returns the same rows and runs no Spark job.
+   * in every group. Collecting the release again, or a query on it (a new plan, which a lazy result
+   * would compute from the source again), returns the same rows and runs no Spark job.
    */
   @Test
   void sourceRewrittenAfterRun_releaseEvaluatedAgain_sameRowsAndNoSparkJob() throws Exception {
     SparkSession spark = SparkTestSession.get();
     String path = dir.resolve("visits.parquet").toString();
     data(5, 60, 10).write().parquet(path);
-    Dataset<Row> release = PrivateDataFrame.of(spark.read().parquet(path), "user", PrivacyBudget.inMemory(100, 1e-5))
-        .groupBy("grp").count().sum("amount", 0, 100).epsilon(50).delta(1e-6).releaseSecret(SECRET).run();
+    Dataset<Row> release =
+        PrivateDataFrame.of(spark.read().parquet(path), "user", PrivacyBudget.inMemory(100, 1e-5))
+            .groupBy("grp")
+            .count()
+            .sum("amount", 0, 100)
+            .epsilon(50)
+            .delta(1e-6)
+            .releaseSecret(SECRET)
+            .run();
     List<Row> first = release.collectAsList();
     assertThat(first).hasSize(5);
 
@@ -132,17 +167,24 @@ class WhatAReleaseRevealsTest {
 
   @Test
   void clusterWithoutEncryption_warnsWithoutTheSecret() {
-    SparkConf conf = new SparkConf(false).set("spark.authenticate", "true")
-        .set("spark.authenticate.secret", "do-not-print-me-4242");
+    SparkConf conf =
+        new SparkConf(false)
+            .set("spark.authenticate", "true")
+            .set("spark.authenticate.secret", "do-not-print-me-4242");
     String warning = ClusterEncryption.warning(conf, "spark://10.0.0.1:7077");
-    assertThat(warning).contains("spark.network.crypto.enabled").contains("spark.io.encryption.enabled")
+    assertThat(warning)
+        .contains("spark.network.crypto.enabled")
+        .contains("spark.io.encryption.enabled")
         .doesNotContain("do-not-print-me-4242");
   }
 
   @Test
   void clusterWithNetworkAndDiskEncryption_noWarning() {
-    SparkConf conf = new SparkConf(false).set("spark.authenticate", "true")
-        .set("spark.network.crypto.enabled", "true").set("spark.io.encryption.enabled", "true");
+    SparkConf conf =
+        new SparkConf(false)
+            .set("spark.authenticate", "true")
+            .set("spark.network.crypto.enabled", "true")
+            .set("spark.io.encryption.enabled", "true");
     assertThat(ClusterEncryption.warning(conf, "yarn")).isNull();
   }
 
@@ -150,7 +192,9 @@ class WhatAReleaseRevealsTest {
   void clusterWithTlsButNoDiskEncryption_warnsAboutTheDiskOnly() {
     SparkConf conf = new SparkConf(false).set("spark.ssl.rpc.enabled", "true");
     String warning = ClusterEncryption.warning(conf, "k8s://https://10.0.0.1:6443");
-    assertThat(warning).contains("spark.io.encryption.enabled").doesNotContain("spark.network.crypto.enabled");
+    assertThat(warning)
+        .contains("spark.io.encryption.enabled")
+        .doesNotContain("spark.network.crypto.enabled");
   }
 
   @Test

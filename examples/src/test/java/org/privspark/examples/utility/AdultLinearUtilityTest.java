@@ -27,8 +27,8 @@ import org.privspark.spark.ml.feature.PublicFeatureEncoder;
  * The label is scaled with its public bounds [1, 99] to [0, 1] (R² does not change under an affine
  * map of the label). Test-split R² of the median of 3 runs is compared with non-private MLlib
  * {@code LinearRegression} on the same features; the DP model must keep 80% of its R² (measured:
- * non-private 0.179, DP-SGD about 0.169). Settings tuned once by hand (lot 1024, 5 epochs, C = 1,
- * η = 0.2; η = 1 diverges: squared loss needs η below about 2/E‖x‖²).
+ * non-private 0.179, DP-SGD about 0.169). Settings tuned once by hand (lot 1024, 5 epochs, C = 1, η
+ * = 0.2; η = 1 diverges: squared loss needs η below about 2/E‖x‖²).
  */
 class AdultLinearUtilityTest {
   private static Dataset<Row> train;
@@ -48,9 +48,13 @@ class AdultLinearUtilityTest {
   }
 
   static Dataset<Row> prepare(Dataset<Row> raw) {
-    return encoder().transform(raw)
-        .withColumn("hours", least(lit(99.0), greatest(lit(1.0), col("hours_per_week").cast("double")))
-            .minus(lit(1.0)).divide(lit(98.0)))
+    return encoder()
+        .transform(raw)
+        .withColumn(
+            "hours",
+            least(lit(99.0), greatest(lit(1.0), col("hours_per_week").cast("double")))
+                .minus(lit(1.0))
+                .divide(lit(98.0)))
         .select("features", "hours");
   }
 
@@ -70,18 +74,25 @@ class AdultLinearUtilityTest {
   }
 
   static double r2(Dataset<Row> predictions) {
-    return new RegressionEvaluator().setLabelCol("hours").setPredictionCol("prediction")
-        .setMetricName("r2").evaluate(predictions);
+    return new RegressionEvaluator()
+        .setLabelCol("hours")
+        .setPredictionCol("prediction")
+        .setMetricName("r2")
+        .evaluate(predictions);
   }
 
   static DPLinearRegression estimator(double epsilon) {
     return new DPLinearRegression()
         .setRowIsUnit(true) // Adult: one row per person
         .setBudget(PrivacyBudget.inMemory(epsilon, 1e-5))
-        .setTargetEpsilon(epsilon).setTargetDelta(1e-5)
+        .setTargetEpsilon(epsilon)
+        .setTargetDelta(1e-5)
         .setLabelCol("hours")
-        .setExpectedBatchSize(1024).setNumUnits(AdultData.TRAIN_ROWS)
-        .setEpochs(5).setClipNorm(1).setLearningRate(0.2);
+        .setExpectedBatchSize(1024)
+        .setNumUnits(AdultData.TRAIN_ROWS)
+        .setEpochs(5)
+        .setClipNorm(1)
+        .setLearningRate(0.2);
   }
 
   @Test
@@ -92,7 +103,8 @@ class AdultLinearUtilityTest {
       r2.add(r2(estimator(1.0).fit(train).transform(test)));
     }
     Collections.sort(r2);
-    System.out.printf("linear regression R2: non-private %.4f, DP-SGD eps=1 %s (median %.4f)%n",
+    System.out.printf(
+        "linear regression R2: non-private %.4f, DP-SGD eps=1 %s (median %.4f)%n",
         plain, r2, r2.get(1));
     assertThat(plain).isGreaterThan(0.1);
     assertThat(r2.get(1)).isGreaterThan(0.8 * plain);

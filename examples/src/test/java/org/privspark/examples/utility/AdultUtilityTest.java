@@ -32,30 +32,32 @@ import org.privspark.spark.sql.PrivateDataFrame;
 
 /**
  * Utility of private aggregations on real data: the UCI Adult training set (32,561 people; see
- * {@code data/adult/README.md}). Each row is one person, the privacy unit, so
- * with L0 = L∞ = 1 contribution bounding keeps every row, and the exact statistics of the bounded
- * data are plain Spark aggregates of the (clamped) columns.
+ * {@code data/adult/README.md}). Each row is one person, the privacy unit, so with L0 = L∞ = 1
+ * contribution bounding keeps every row, and the exact statistics of the bounded data are plain
+ * Spark aggregates of the (clamped) columns.
  *
- * <p><b>What is checked.</b> Over {@value #RELEASES} independent releases (fixed, distinct secrets),
- * the exact value lies inside the reported 95% confidence interval in at least a binomial lower
- * quantile of the cells, and the reported noise standard deviation of counts matches the empirical
- * spread of (noisy − exact).
+ * <p><b>What is checked.</b> Over {@value #RELEASES} independent releases (fixed, distinct
+ * secrets), the exact value lies inside the reported 95% confidence interval in at least a binomial
+ * lower quantile of the cells, and the reported noise standard deviation of counts matches the
+ * empirical spread of (noisy − exact).
  *
  * <p><b>Coverage bound.</b> Every cell's interval covers its exact value with probability p ≥ 0.95
  * (the library's claim; the intervals may be conservative), and cells are independent: distinct
  * cells of one release use distinct noise cells, releases use distinct secrets, and partition
  * selection draws its own noise, independent of the values' noise. The number of covered cells
  * among n is then stochastically at least Binomial(n, 0.95), so a check that fails when fewer than
- * {@link #minimumCovered(int)} cells are covered fails falsely with probability at most
- * {@value #ALPHA_PER_CHECK}. With five coverage checks and one noise-spread check (about 10^-5, see
- * its test), the class fails falsely with probability at most about 5.1·10^-4. The secrets are
- * fixed, so a run is deterministic.
+ * {@link #minimumCovered(int)} cells are covered fails falsely with probability at most {@value
+ * #ALPHA_PER_CHECK}. With five coverage checks and one noise-spread check (about 10^-5, see its
+ * test), the class fails falsely with probability at most about 5.1·10^-4. The secrets are fixed,
+ * so a run is deterministic.
  */
 class AdultUtilityTest {
   /** Independent releases per query. */
   private static final int RELEASES = 20;
+
   /** Nominal coverage of the reported confidence intervals. */
   private static final double LEVEL = 0.95;
+
   /** False-failure probability allowed to each statistical check. */
   private static final double ALPHA_PER_CHECK = 1e-4;
 
@@ -77,9 +79,10 @@ class AdultUtilityTest {
    */
   @BeforeAll
   static void loadAdult() {
-    adult = AdultData.read(spark(), AdultFixture.file("adult.data"))
-        .withColumn("person", monotonically_increasing_id())
-        .cache();
+    adult =
+        AdultData.read(spark(), AdultFixture.file("adult.data"))
+            .withColumn("person", monotonically_increasing_id())
+            .cache();
     assertThat(adult.count()).isEqualTo(AdultData.TRAIN_ROWS);
   }
 
@@ -102,8 +105,8 @@ class AdultUtilityTest {
   }
 
   /**
-   * The smallest number of covered cells, out of n, that passes: the largest k with
-   * P(Binomial(n, 0.95) &lt; k) ≤ {@value #ALPHA_PER_CHECK}.
+   * The smallest number of covered cells, out of n, that passes: the largest k with P(Binomial(n,
+   * 0.95) &lt; k) ≤ {@value #ALPHA_PER_CHECK}.
    */
   static int minimumCovered(int n) {
     BinomialDistribution b = new BinomialDistribution(n, LEVEL);
@@ -141,7 +144,9 @@ class AdultUtilityTest {
   }
 
   private static PrivateDataFrame privateAdult(PrivacyBudget budget) {
-    return PrivateDataFrame.of(adult, "person", budget).maxGroupsContributed(1).maxContributionsPerGroup(1);
+    return PrivateDataFrame.of(adult, "person", budget)
+        .maxGroupsContributed(1)
+        .maxContributionsPerGroup(1);
   }
 
   /** {@value #RELEASES} releases of count by education (public groups), ε = 1; computed once. */
@@ -150,8 +155,14 @@ class AdultUtilityTest {
       PrivateDataFrame pdf = privateAdult();
       List<Row> all = new ArrayList<>();
       for (int r = 0; r < RELEASES; r++) {
-        all.addAll(pdf.groupBy("education").publicGroups(educationKeys())
-            .count().epsilon(1.0).releaseSecret(secret(1, r)).run().collectAsList());
+        all.addAll(
+            pdf.groupBy("education")
+                .publicGroups(educationKeys())
+                .count()
+                .epsilon(1.0)
+                .releaseSecret(secret(1, r))
+                .run()
+                .collectAsList());
       }
       educationCounts = all;
     }
@@ -169,14 +180,16 @@ class AdultUtilityTest {
       covered += covers(r, "count", exact.get(r.getString(0))) ? 1 : 0;
     }
     // n = 320: passes with at least minimumCovered(320) = 288 covered cells (90%).
-    assertThat(covered).as("cells covered, of %d", cells.size()).isGreaterThanOrEqualTo(minimumCovered(cells.size()));
+    assertThat(covered)
+        .as("cells covered, of %d", cells.size())
+        .isGreaterThanOrEqualTo(minimumCovered(cells.size()));
   }
 
   /**
    * Count, sum and mean of hours per week by education (public groups), ε = 1: the planner derives
    * the sum from the count and a centred sum. {@code explain()}, which reads no data and spends
-   * nothing, predicts exactly the noise std and interval half-width that the release reports for the
-   * count and the sum (they do not depend on the data), and the sum's intervals cover the exact
+   * nothing, predicts exactly the noise std and interval half-width that the release reports for
+   * the count and the sum (they do not depend on the data), and the sum's intervals cover the exact
    * bounded sums at the nominal rate: n = 320 cells, at least minimumCovered(320) = 288 (the same
    * binomial bound as the count above).
    */
@@ -184,14 +197,24 @@ class AdultUtilityTest {
   void derivedSumByEducation_explainPredictsWhatIsReported_andIntervalsCover() {
     PrivacyBudget budget = PrivacyBudget.inMemory(1000, 1e-3);
     double before = budget.spent().epsilon();
-    PrivateAggregation query = privateAdult(budget).groupBy("education").publicGroups(educationKeys())
-        .count().sum("hours_per_week", 0, 100).mean("hours_per_week", 0, 100).epsilon(1.0);
+    PrivateAggregation query =
+        privateAdult(budget)
+            .groupBy("education")
+            .publicGroups(educationKeys())
+            .count()
+            .sum("hours_per_week", 0, 100)
+            .mean("hours_per_week", 0, 100)
+            .epsilon(1.0);
     QueryAccuracy predicted = query.explain();
     assertThat(budget.spent().epsilon()).as("explain spends nothing").isEqualTo(before);
-    assertThat(query.statisticNames()).containsExactly("count", "sum_hours_per_week", "mean_hours_per_week");
+    assertThat(query.statisticNames())
+        .containsExactly("count", "sum_hours_per_week", "mean_hours_per_week");
 
-    Map<String, Double> exact = exactByKey(adult.groupBy("education")
-        .agg(functions.sum(greatest(lit(0), least(lit(100), col("hours_per_week"))))));
+    Map<String, Double> exact =
+        exactByKey(
+            adult
+                .groupBy("education")
+                .agg(functions.sum(greatest(lit(0), least(lit(100), col("hours_per_week"))))));
     int covered = 0;
     int cells = 0;
     for (int r = 0; r < RELEASES; r++) {
@@ -199,29 +222,36 @@ class AdultUtilityTest {
         for (int s = 0; s < 2; s++) {
           String name = query.statisticNames().get(s);
           QueryAccuracy.StatisticAccuracy p = predicted.statistics().get(s);
-          assertThat(row.getDouble(row.fieldIndex(name + "_noise_std"))).as(name + " noise std")
+          assertThat(row.getDouble(row.fieldIndex(name + "_noise_std")))
+              .as(name + " noise std")
               .isCloseTo(p.noiseStd(), within(1e-9 * p.noiseStd()));
-          double halfWidth = (row.getDouble(row.fieldIndex(name + "_ci_high"))
-              - row.getDouble(row.fieldIndex(name + "_ci_low"))) / 2;
-          assertThat(halfWidth).as(name + " half-width").isCloseTo(p.halfWidth95(), within(1e-6 * p.halfWidth95()));
+          double halfWidth =
+              (row.getDouble(row.fieldIndex(name + "_ci_high"))
+                      - row.getDouble(row.fieldIndex(name + "_ci_low")))
+                  / 2;
+          assertThat(halfWidth)
+              .as(name + " half-width")
+              .isCloseTo(p.halfWidth95(), within(1e-6 * p.halfWidth95()));
         }
         covered += covers(row, "sum_hours_per_week", exact.get(row.getString(0))) ? 1 : 0;
         cells++;
       }
     }
     assertThat(cells).isEqualTo(RELEASES * EDUCATION.size());
-    assertThat(covered).as("sum cells covered, of %d", cells).isGreaterThanOrEqualTo(minimumCovered(cells));
+    assertThat(covered)
+        .as("sum cells covered, of %d", cells)
+        .isGreaterThanOrEqualTo(minimumCovered(cells));
   }
 
   /**
-   * The reported {@code count_noise_std} against the root mean square of (noisy − exact) over the
-   * n = 320 cells. Each cell's noise is discrete Laplace with scale 1/ε = 1 on a grid 2^40 times
+   * The reported {@code count_noise_std} against the root mean square of (noisy − exact) over the n
+   * = 320 cells. Each cell's noise is discrete Laplace with scale 1/ε = 1 on a grid 2^40 times
    * finer, which is Laplace(1) to within 1e-12: Y² has mean 2 and variance 20, so the mean of n
    * squares has a relative standard deviation of √(20/320)/2 = 0.125. The check accepts an
    * empirical/reported variance ratio in [0.55, 1.75] (a standard-deviation ratio in [0.74, 1.32]):
-   * 3.6 standard deviations below and 6 above, because the mean of squares is right-skewed (Y² has a
-   * heavy upper tail). In 4·10^6 simulated sets of 320 Laplace(1) draws the ratio fell below 0.55 in
-   * 2·10^-6 of them and above 1.75 in 6·10^-6: false-failure probability about 10^-5. A noise
+   * 3.6 standard deviations below and 6 above, because the mean of squares is right-skewed (Y² has
+   * a heavy upper tail). In 4·10^6 simulated sets of 320 Laplace(1) draws the ratio fell below 0.55
+   * in 2·10^-6 of them and above 1.75 in 6·10^-6: false-failure probability about 10^-5. A noise
    * standard deviation misreported by a factor √2 (a variance ratio of 2 or 0.5) fails.
    */
   @Test
@@ -248,14 +278,23 @@ class AdultUtilityTest {
    */
   @Test
   void meanAgeByOccupation_twentyReleasesAtEpsilonOne_exactMeanInsideCiAtNominalRate() {
-    Map<String, Double> exact = exactByKey(adult.groupBy("occupation").agg(
-        functions.avg(greatest(lit(17), least(lit(90), col("age"))))));
+    Map<String, Double> exact =
+        exactByKey(
+            adult
+                .groupBy("occupation")
+                .agg(functions.avg(greatest(lit(17), least(lit(90), col("age"))))));
     PrivateDataFrame pdf = privateAdult();
     int n = 0;
     int covered = 0;
     for (int r = 0; r < RELEASES; r++) {
-      for (Row row : pdf.groupBy("occupation").mean("age", 17, 90).epsilon(1.0).delta(1e-6)
-          .releaseSecret(secret(2, r)).run().collectAsList()) {
+      for (Row row :
+          pdf.groupBy("occupation")
+              .mean("age", 17, 90)
+              .epsilon(1.0)
+              .delta(1e-6)
+              .releaseSecret(secret(2, r))
+              .run()
+              .collectAsList()) {
         n++;
         covered += covers(row, "mean_age", exact.get(row.getString(0))) ? 1 : 0;
       }
@@ -277,10 +316,13 @@ class AdultUtilityTest {
    */
   @Test
   void globalCountSumMean_twentyReleasesAtEpsilonOne_exactValuesInsideCiAtNominalRate() {
-    Row exact = adult.agg(
-        functions.count(lit(1)),
-        functions.sum(greatest(lit(0), least(lit(5000), col("capital_gain")))),
-        functions.avg(greatest(lit(0), least(lit(100), col("hours_per_week"))))).first();
+    Row exact =
+        adult
+            .agg(
+                functions.count(lit(1)),
+                functions.sum(greatest(lit(0), least(lit(5000), col("capital_gain")))),
+                functions.avg(greatest(lit(0), least(lit(100), col("hours_per_week")))))
+            .first();
     double exactCount = exact.getLong(0);
     double exactSum = exact.getLong(1);
     double exactMean = exact.getDouble(2);
@@ -288,8 +330,15 @@ class AdultUtilityTest {
     PrivateDataFrame pdf = privateAdult();
     int[] covered = new int[3];
     for (int r = 0; r < RELEASES; r++) {
-      Row row = pdf.aggregate().count().sum("capital_gain", 0, 5000).mean("hours_per_week", 0, 100)
-          .epsilon(1.0).releaseSecret(secret(3, r)).run().first();
+      Row row =
+          pdf.aggregate()
+              .count()
+              .sum("capital_gain", 0, 5000)
+              .mean("hours_per_week", 0, 100)
+              .epsilon(1.0)
+              .releaseSecret(secret(3, r))
+              .run()
+              .first();
       covered[0] += covers(row, "count", exactCount) ? 1 : 0;
       covered[1] += covers(row, "sum_capital_gain", exactSum) ? 1 : 0;
       covered[2] += covers(row, "mean_hours_per_week", exactMean) ? 1 : 0;

@@ -24,10 +24,9 @@ import org.privspark.spark.sql.PrivateDataFrame;
  * What {@link PrivateDataFrame#bounds} buys, on the UCI Adult training set (32,561 people, one row
  * each, L0 = L∞ = 1): the mean of a column with a naive guessed range [0, 10^6] at ε = 1, against
  * bounds() at ε = 0.2 then the mean within those bounds at ε = 0.8, the same total ε. Errors are
- * absolute, against the exact mean of the unclamped column, so clamping bias counts. Over
- * {@value #RELEASES} releases with fixed, distinct secrets (deterministic), the median error of
- * the second way must be below the first's. The figures go to docs/AGGREGATIONS.md, "Bounds from
- * data".
+ * absolute, against the exact mean of the unclamped column, so clamping bias counts. Over {@value
+ * #RELEASES} releases with fixed, distinct secrets (deterministic), the median error of the second
+ * way must be below the first's. The figures go to docs/AGGREGATIONS.md, "Bounds from data".
  *
  * <p>Run: {@code mvn -o -pl examples -am -Preliability -Dtest=BoundsAccuracyTest
  * -Dsurefire.failIfNoSpecifiedTests=false test}
@@ -39,8 +38,10 @@ class BoundsAccuracyTest {
 
   @BeforeAll
   static void loadAdult() {
-    adult = AdultData.read(AdultFixture.spark(), AdultFixture.file("adult.data"))
-        .withColumn("person", monotonically_increasing_id()).cache();
+    adult =
+        AdultData.read(AdultFixture.spark(), AdultFixture.file("adult.data"))
+            .withColumn("person", monotonically_increasing_id())
+            .cache();
     assertThat(adult.count()).isEqualTo(AdultData.TRAIN_ROWS);
   }
 
@@ -60,9 +61,20 @@ class BoundsAccuracyTest {
     return Secret.fromBytes(bytes);
   }
 
-  private static double mean(PrivateDataFrame pdf, String column, double lower, double upper, double epsilon,
+  private static double mean(
+      PrivateDataFrame pdf,
+      String column,
+      double lower,
+      double upper,
+      double epsilon,
       Secret secret) {
-    Row r = pdf.aggregate().mean(column, lower, upper).epsilon(epsilon).releaseSecret(secret).run().first();
+    Row r =
+        pdf.aggregate()
+            .mean(column, lower, upper)
+            .epsilon(epsilon)
+            .releaseSecret(secret)
+            .run()
+            .first();
     return r.getDouble(r.fieldIndex("mean_" + column));
   }
 
@@ -82,7 +94,8 @@ class BoundsAccuracyTest {
       double[] fromData = new double[RELEASES];
       TreeSet<String> found = new TreeSet<>();
       for (int r = 0; r < RELEASES; r++) {
-        PrivateDataFrame guessed = PrivateDataFrame.of(adult, "person", PrivacyBudget.inMemory(1.0, 0));
+        PrivateDataFrame guessed =
+            PrivateDataFrame.of(adult, "person", PrivacyBudget.inMemory(1.0, 0));
         naive[r] = Math.abs(mean(guessed, column, 0, 1e6, 1.0, secret(c, r, 0)) - exact);
 
         PrivacyBudget budget = PrivacyBudget.inMemory(1.0, 0);
@@ -90,14 +103,22 @@ class BoundsAccuracyTest {
         Bounds b = pdf.bounds(column, 0.2, BoundsOptions.defaults().releaseSecret(secret(c, r, 1)));
         assertThat(b.found()).as("%s release %d: %s", column, r, b.description()).isTrue();
         found.add("[" + b.lower() + ", " + b.upper() + "]");
-        fromData[r] = Math.abs(mean(pdf, column, b.lower(), b.upper(), 0.8, secret(c, r, 2)) - exact);
+        fromData[r] =
+            Math.abs(mean(pdf, column, b.lower(), b.upper(), 0.8, secret(c, r, 2)) - exact);
       }
       double mNaive = median(naive);
       double mFromData = median(fromData);
-      System.out.printf(Locale.ROOT,
-          "bounds-accuracy %s: exact mean %.4f; median |error| over %d releases: [0, 1e6] at eps 1: %.4f; "
-              + "bounds() at 0.2 + mean at 0.8: %.4f (%.1fx smaller); bounds found %s%n",
-          column, exact, RELEASES, mNaive, mFromData, mNaive / mFromData, found);
+      System.out.printf(
+          Locale.ROOT,
+          "bounds-accuracy %s: exact mean %.4f; median |error| over %d releases: [0, 1e6] at eps 1:"
+              + " %.4f; bounds() at 0.2 + mean at 0.8: %.4f (%.1fx smaller); bounds found %s%n",
+          column,
+          exact,
+          RELEASES,
+          mNaive,
+          mFromData,
+          mNaive / mFromData,
+          found);
       assertThat(mFromData).as(column).isLessThan(mNaive);
     }
   }

@@ -13,7 +13,10 @@ import org.privspark.examples.ModelMetrics;
 import org.privspark.spark.ml.wrappers.NoisyLloydKMeans;
 import org.privspark.spark.ml.wrappers.NoisyLloydKMeansModel;
 
-/** {@link NoisyLloydKMeans} on Adult ({@link AdultEncoding}'s {@code mixed}); dp-spark's test covers the rest. */
+/**
+ * {@link NoisyLloydKMeans} on Adult ({@link AdultEncoding}'s {@code mixed}); dp-spark's test covers
+ * the rest.
+ */
 class NoisyLloydKMeansAdultTest {
   private static final double DELTA = 1e-6;
 
@@ -30,14 +33,24 @@ class NoisyLloydKMeansAdultTest {
     double exactCost = ModelMetrics.kMeansCost(train, "mixed", exact.clusterCenters());
     double[] ratio = new double[3];
     for (int r = 0; r < ratio.length; r++) {
-      NoisyLloydKMeans km = new NoisyLloydKMeans().setRowIsUnit(true).setEpsilon(1).setDelta(DELTA).setK(5)
-          .setNumFeatures(AdultEncoding.MIXED)
-          .setFeatureBounds(0, 1).setMaxFeatureNorm(Math.sqrt(13)).setMaxIter(5).setFeaturesCol("mixed")
-          .setBudget(PrivacyBudget.inMemory(1, DELTA)).setReleaseSecret(AdultFixture.secret(42 + r));
+      NoisyLloydKMeans km =
+          new NoisyLloydKMeans()
+              .setRowIsUnit(true)
+              .setEpsilon(1)
+              .setDelta(DELTA)
+              .setK(5)
+              .setNumFeatures(AdultEncoding.MIXED)
+              .setFeatureBounds(0, 1)
+              .setMaxFeatureNorm(Math.sqrt(13))
+              .setMaxIter(5)
+              .setFeaturesCol("mixed")
+              .setBudget(PrivacyBudget.inMemory(1, DELTA))
+              .setReleaseSecret(AdultFixture.secret(42 + r));
       NoisyLloydKMeansModel fit = km.fit(train);
       ratio[r] = ModelMetrics.kMeansCost(train, "mixed", fit.clusterCenters()) / exactCost;
     }
-    System.out.printf("kmeans on Adult: eps=1 cost / non-private cost %s (non-private cost %.1f)%n",
+    System.out.printf(
+        "kmeans on Adult: eps=1 cost / non-private cost %s (non-private cost %.1f)%n",
         java.util.Arrays.toString(ratio), exactCost);
     for (double q : ratio) {
       assertThat(q).isLessThan(3.0);

@@ -29,16 +29,27 @@ class OutputPerturbationLogisticRegressionAdultTest {
   void fit_adultAtEpsilonOne_reportsTestAccuracy() {
     Dataset<Row> train = AdultFixture.encodedTrain();
     Dataset<Row> test = AdultFixture.encodedTest();
-    double exact = ModelMetrics.accuracy(new LogisticRegression().setFeaturesCol("mixed").fit(train).transform(test));
+    double exact =
+        ModelMetrics.accuracy(
+            new LogisticRegression().setFeaturesCol("mixed").fit(train).transform(test));
     double[] acc = new double[3];
     for (int r = 0; r < acc.length; r++) {
-      OutputPerturbationLogisticRegressionModel fit = new OutputPerturbationLogisticRegression().setRowIsUnit(true)
-          .setEpsilon(1).setDelta(DELTA)
-          .setNumFeatures(AdultEncoding.MIXED).setMaxFeatureNorm(Math.sqrt(13)).setRegParam(100).setFeaturesCol("mixed")
-          .setBudget(PrivacyBudget.inMemory(1, DELTA)).setReleaseSecret(AdultFixture.secret(32 + r)).fit(train);
+      OutputPerturbationLogisticRegressionModel fit =
+          new OutputPerturbationLogisticRegression()
+              .setRowIsUnit(true)
+              .setEpsilon(1)
+              .setDelta(DELTA)
+              .setNumFeatures(AdultEncoding.MIXED)
+              .setMaxFeatureNorm(Math.sqrt(13))
+              .setRegParam(100)
+              .setFeaturesCol("mixed")
+              .setBudget(PrivacyBudget.inMemory(1, DELTA))
+              .setReleaseSecret(AdultFixture.secret(32 + r))
+              .fit(train);
       acc[r] = ModelMetrics.accuracy(fit.transform(test));
     }
-    System.out.printf("logistic regression on Adult: eps=1 accuracies %s; non-private %.4f%n",
+    System.out.printf(
+        "logistic regression on Adult: eps=1 accuracies %s; non-private %.4f%n",
         java.util.Arrays.toString(acc), exact);
     for (double a : acc) {
       assertThat(a).isGreaterThanOrEqualTo(0.78);

@@ -18,8 +18,8 @@ import org.apache.spark.api.plugin.SparkPlugin;
  * spark.plugins=org.privspark.jobs.testing.SlowFirstAttemptPlugin --conf
  * spark.privspark.test.slowFirstAttemptMs=N}.
  *
- * <p>It changes timing only, never a row: when the first attempt (attempt 0, in stage attempt 0)
- * of partition 0 of the first qualifying stage starts, the task prints {@value #SLOW_MARKER} to its
+ * <p>It changes timing only, never a row: when the first attempt (attempt 0, in stage attempt 0) of
+ * partition 0 of the first qualifying stage starts, the task prints {@value #SLOW_MARKER} to its
  * executor's stderr and sleeps N ms, before it computes anything. A stage qualifies when it has at
  * least two tasks (the straggler needs finished siblings for speculation to copy it; the CSV
  * header's one-task job does not). The driver's half of the plugin decides, from its status
@@ -29,8 +29,10 @@ import org.apache.spark.api.plugin.SparkPlugin;
 public final class SlowFirstAttemptPlugin implements SparkPlugin {
   /** The conf key of the sleep, in milliseconds (absent or 0: the plugin does nothing). */
   public static final String SLOW_FIRST_ATTEMPT_MS = "spark.privspark.test.slowFirstAttemptMs";
+
   /** What the slowed task prints to stderr before it sleeps (the failure test waits for it). */
-  public static final String SLOW_MARKER = "privspark-test: slowing the first attempt of partition 0";
+  public static final String SLOW_MARKER =
+      "privspark-test: slowing the first attempt of partition 0";
 
   @Override
   public DriverPlugin driverPlugin() {
@@ -42,7 +44,9 @@ public final class SlowFirstAttemptPlugin implements SparkPlugin {
     return new Executor();
   }
 
-  /** Answers "may stage S sleep?": yes for the first stage of two or more tasks that asks, no after. */
+  /**
+   * Answers "may stage S sleep?": yes for the first stage of two or more tasks that asks, no after.
+   */
   static final class Driver implements DriverPlugin {
     private SparkContext sc;
     private Integer chosen;
@@ -58,7 +62,8 @@ public final class SlowFirstAttemptPlugin implements SparkPlugin {
       int stage = (Integer) message;
       if (chosen == null) {
         JavaSparkStatusTracker tracker = JavaSparkContext.fromSparkContext(sc).statusTracker();
-        // The tracker learns of a stage from the listener bus, which may lag the task's start a little.
+        // The tracker learns of a stage from the listener bus, which may lag the task's start a
+        // little.
         SparkStageInfo info = tracker.getStageInfo(stage);
         for (int i = 0; info == null && i < 200; i++) {
           Thread.sleep(25);
@@ -84,25 +89,38 @@ public final class SlowFirstAttemptPlugin implements SparkPlugin {
       try {
         ms = Long.parseLong(value);
       } catch (NumberFormatException e) {
-        throw new IllegalArgumentException(SLOW_FIRST_ATTEMPT_MS + " must be an integer >= 0; got " + value, e);
+        throw new IllegalArgumentException(
+            SLOW_FIRST_ATTEMPT_MS + " must be an integer >= 0; got " + value, e);
       }
       if (ms < 0) {
-        throw new IllegalArgumentException(SLOW_FIRST_ATTEMPT_MS + " must be an integer >= 0; got " + value);
+        throw new IllegalArgumentException(
+            SLOW_FIRST_ATTEMPT_MS + " must be an integer >= 0; got " + value);
       }
     }
 
     @Override
     public void onTaskStart() {
       TaskContext tc = TaskContext.get();
-      if (ms == 0 || tc == null || tc.partitionId() != 0 || tc.attemptNumber() != 0 || tc.stageAttemptNumber() != 0) {
+      if (ms == 0
+          || tc == null
+          || tc.partitionId() != 0
+          || tc.attemptNumber() != 0
+          || tc.stageAttemptNumber() != 0) {
         return;
       }
       try {
         if (!Boolean.TRUE.equals(ctx.ask(tc.stageId()))) {
           return;
         }
-        System.err.println(SLOW_MARKER + " of stage " + tc.stageId() + " by " + ms + " ms (task "
-            + tc.taskAttemptId() + ")");
+        System.err.println(
+            SLOW_MARKER
+                + " of stage "
+                + tc.stageId()
+                + " by "
+                + ms
+                + " ms (task "
+                + tc.taskAttemptId()
+                + ")");
         System.err.flush();
         Thread.sleep(ms); // interrupted when a speculative copy wins or the task is killed
       } catch (InterruptedException e) {

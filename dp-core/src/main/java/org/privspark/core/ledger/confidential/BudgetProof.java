@@ -14,10 +14,10 @@ import org.privspark.core.zk.ProofContext;
 import org.privspark.core.zk.RangeProof;
 
 /**
- * A confidential ledger's budget proof at one revealed order α* (docs/LEDGER-FORMAT.md §10.4):
- * for the checkpoint it names, one range proof per entry i that C_i(α*) opens to a value in
- * [0, 2^{@value #ENTRY_BITS}), and one range proof that T(α*)·G − Σ C_i(α*) opens to a value in
- * [0, 2^{@value #SLACK_BITS}), where T is {@link BudgetThreshold}.
+ * A confidential ledger's budget proof at one revealed order α* (docs/LEDGER-FORMAT.md §10.4): for
+ * the checkpoint it names, one range proof per entry i that C_i(α*) opens to a value in [0,
+ * 2^{@value #ENTRY_BITS}), and one range proof that T(α*)·G − Σ C_i(α*) opens to a value in [0,
+ * 2^{@value #SLACK_BITS}), where T is {@link BudgetThreshold}.
  *
  * <p>File ({@code privspark-budget-proof/1}, canonical JSON): {@code checkpoint} (the signed note),
  * {@code order} (α*, a double), {@code entryProofs} (base64, entry 1 first) and {@code slackProof}
@@ -28,13 +28,22 @@ import org.privspark.core.zk.RangeProof;
  * @param entryProofs the per-entry range proofs, entry 1 first
  * @param slackProof the budget-slack range proof (empty when there are no entries)
  */
-public record BudgetProof(String checkpoint, double order, List<byte[]> entryProofs, byte[] slackProof) {
+public record BudgetProof(
+    String checkpoint, double order, List<byte[]> entryProofs, byte[] slackProof) {
   static final String FORMAT = "privspark-budget-proof/1";
-  /** k of the per-entry range proofs: each committed cost at α* is below 2^48, i.e. 256 in RDP units. */
+
+  /**
+   * k of the per-entry range proofs: each committed cost at α* is below 2^48, i.e. 256 in RDP
+   * units.
+   */
   public static final int ENTRY_BITS = 48;
+
   /** k of the slack proof: T(α*) − Σ v_i ∈ [0, 2^64). T is below 2^62, so an honest slack fits. */
   public static final int SLACK_BITS = 64;
-  /** The entry index the slack proof's {@link ProofContext} names: leaf 0, the genesis (the budget). */
+
+  /**
+   * The entry index the slack proof's {@link ProofContext} names: leaf 0, the genesis (the budget).
+   */
   public static final long SLACK_INDEX = 0;
 
   public BudgetProof {
@@ -62,7 +71,8 @@ public record BudgetProof(String checkpoint, double order, List<byte[]> entryPro
   }
 
   /** The context of entry {@code index}'s proof (or the slack proof's, index 0). */
-  public static ProofContext context(String origin, long checkpointSize, byte[] root, long index, double order) {
+  public static ProofContext context(
+      String origin, long checkpointSize, byte[] root, long index, double order) {
     return new ProofContext(origin, checkpointSize, root, index, order);
   }
 
@@ -85,10 +95,12 @@ public record BudgetProof(String checkpoint, double order, List<byte[]> entryPro
    * @throws LedgerException {@link Reason#MALFORMED} or {@link Reason#NON_CANONICAL}
    */
   public static BudgetProof decode(byte[] bytes) {
-    ObjectNode node = CanonicalJson.parseCanonical(bytes, -1, "budget proof",
-        CanonicalJson.DoubleRule.CANONICAL_OR_LEGACY);
-    CanonicalJson.Fields f = new CanonicalJson.Fields(node, -1, "budget proof")
-        .exactly("format", "checkpoint", "order", "entryProofs", "slackProof");
+    ObjectNode node =
+        CanonicalJson.parseCanonical(
+            bytes, -1, "budget proof", CanonicalJson.DoubleRule.CANONICAL_OR_LEGACY);
+    CanonicalJson.Fields f =
+        new CanonicalJson.Fields(node, -1, "budget proof")
+            .exactly("format", "checkpoint", "order", "entryProofs", "slackProof");
     if (!f.text("format").equals(FORMAT)) {
       throw f.malformed("format must be " + FORMAT);
     }
@@ -99,15 +111,23 @@ public record BudgetProof(String checkpoint, double order, List<byte[]> entryPro
       }
       byte[] proof = base64(f, p.textValue(), "entry proof " + (proofs.size() + 1));
       if (proof.length != RangeProof.length(ENTRY_BITS)) {
-        throw f.malformed("entry proof " + (proofs.size() + 1) + " must be " + RangeProof.length(ENTRY_BITS)
-            + " bytes; got " + proof.length);
+        throw f.malformed(
+            "entry proof "
+                + (proofs.size() + 1)
+                + " must be "
+                + RangeProof.length(ENTRY_BITS)
+                + " bytes; got "
+                + proof.length);
       }
       proofs.add(proof);
     }
     byte[] slack = base64(f, f.text("slackProof"), "slackProof");
     if (slack.length != (proofs.isEmpty() ? 0 : RangeProof.length(SLACK_BITS))) {
-      throw f.malformed("slackProof must be " + (proofs.isEmpty() ? 0 : RangeProof.length(SLACK_BITS))
-          + " bytes; got " + slack.length);
+      throw f.malformed(
+          "slackProof must be "
+              + (proofs.isEmpty() ? 0 : RangeProof.length(SLACK_BITS))
+              + " bytes; got "
+              + slack.length);
     }
     return new BudgetProof(f.text("checkpoint"), f.number("order"), proofs, slack);
   }

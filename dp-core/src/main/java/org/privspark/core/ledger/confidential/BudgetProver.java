@@ -15,7 +15,6 @@ import org.privspark.core.ledger.LedgerException;
 import org.privspark.core.ledger.LedgerGenesis;
 import org.privspark.core.ledger.LedgerReplay;
 import org.privspark.core.ledger.Reason;
-import org.privspark.core.zk.PedersenCommitment;
 import org.privspark.core.zk.PedersenOpening;
 import org.privspark.core.zk.ProofContext;
 import org.privspark.core.zk.RangeProver;
@@ -26,18 +25,20 @@ import org.privspark.core.zk.RangeProver;
  *
  * <p>The honest prover cannot prove a false statement: it refuses when the sum exceeds T(α*) or an
  * entry's cost at α* is 2^48 or more. Proving handles secrets with non-constant-time arithmetic
- * (docs/ZK.md): run it on the holder's machine. Costs one range proof per entry: about
- * 48 bit-proofs each.
+ * (docs/ZK.md): run it on the holder's machine. Costs one range proof per entry: about 48
+ * bit-proofs each.
  */
 public final class BudgetProver {
   private BudgetProver() {}
 
   /**
-   * Proves the budget of {@code ledger}'s current checkpoint at {@code order}, or at the order
-   * that minimises ε for the total when {@code order} is NaN.
+   * Proves the budget of {@code ledger}'s current checkpoint at {@code order}, or at the order that
+   * minimises ε for the total when {@code order} is NaN.
    *
-   * @throws IllegalArgumentException if the ledger is not confidential or the order is not on its grid
-   * @throws IllegalStateException if the committed total at the order is over the budget's threshold
+   * @throws IllegalArgumentException if the ledger is not confidential or the order is not on its
+   *     grid
+   * @throws IllegalStateException if the committed total at the order is over the budget's
+   *     threshold
    * @throws LedgerException if an opening is missing or does not match its entry
    */
   public static BudgetProof prove(Ledger ledger, double order, SecureRandom random) {
@@ -47,32 +48,51 @@ public final class BudgetProver {
       Ledger.Snapshot now = ledger.snapshot();
       LedgerGenesis g = now.genesis();
       if (!g.confidential()) {
-        throw new IllegalArgumentException("budget proofs are for confidential ledgers; this one is " + g.mode());
+        throw new IllegalArgumentException(
+            "budget proofs are for confidential ledgers; this one is " + g.mode());
       }
       double alpha = Double.isNaN(order) ? bestOrder(now.spent(), g) : order;
       int k = orderIndex(g.grid(), alpha);
       if (k < 0) {
-        throw new IllegalArgumentException("order must be one of the ledger's orders; got " + order);
+        throw new IllegalArgumentException(
+            "order must be one of the ledger's orders; got " + order);
       }
       long size = now.size();
       byte[] root = now.root();
       long threshold = BudgetThreshold.of(g, alpha, now.total().delta());
       long total = now.total().rdp()[k];
       if (threshold < 0 || total > threshold) {
-        throw new IllegalStateException("the committed total at order " + alpha + " is over the budget's threshold"
-            + " there; no budget proof exists at this order");
+        throw new IllegalStateException(
+            "the committed total at order "
+                + alpha
+                + " is over the budget's threshold"
+                + " there; no budget proof exists at this order");
       }
       List<byte[]> proofs = new ArrayList<>();
       List<PedersenOpening> openings = new ArrayList<>();
       for (long seq = 1; seq < size; seq++) {
         LedgerEntry entry = ledger.entry(seq);
-        CostOpening opening = ledger.openings().loadCost(entry.releaseId()).orElseThrow(() -> new LedgerException(
-            Reason.OPENING_MISMATCH, entry.seq(), "no cost opening is kept for entry " + entry.seq()));
+        CostOpening opening =
+            ledger
+                .openings()
+                .loadCost(entry.releaseId())
+                .orElseThrow(
+                    () ->
+                        new LedgerException(
+                            Reason.OPENING_MISMATCH,
+                            entry.seq(),
+                            "no cost opening is kept for entry " + entry.seq()));
         FixedPointCost cost = opening.check(entry, g);
         PedersenOpening at = opening.pedersen(cost)[k];
         if (at.value().bitLength() > BudgetProof.ENTRY_BITS) {
-          throw new IllegalStateException("entry " + seq + "'s cost at order " + alpha + " is 2^"
-              + BudgetProof.ENTRY_BITS + " (256 in RDP units) or more; prove at another order");
+          throw new IllegalStateException(
+              "entry "
+                  + seq
+                  + "'s cost at order "
+                  + alpha
+                  + " is 2^"
+                  + BudgetProof.ENTRY_BITS
+                  + " (256 in RDP units) or more; prove at another order");
         }
         ProofContext context = BudgetProof.context(g.origin(), size, root, seq, alpha);
         proofs.add(RangeProver.prove(context, at, BudgetProof.ENTRY_BITS, random).encode());
@@ -80,8 +100,10 @@ public final class BudgetProver {
       }
       byte[] slack = new byte[0];
       if (!openings.isEmpty()) {
-        PedersenOpening slackOpening = PedersenOpening.publicMinus(BigInteger.valueOf(threshold), openings);
-        ProofContext context = BudgetProof.context(g.origin(), size, root, BudgetProof.SLACK_INDEX, alpha);
+        PedersenOpening slackOpening =
+            PedersenOpening.publicMinus(BigInteger.valueOf(threshold), openings);
+        ProofContext context =
+            BudgetProof.context(g.origin(), size, root, BudgetProof.SLACK_INDEX, alpha);
         slack = RangeProver.prove(context, slackOpening, BudgetProof.SLACK_BITS, random).encode();
       }
       return new BudgetProof(now.checkpoint(), alpha, proofs, slack);

@@ -13,9 +13,9 @@ import org.privspark.core.ledger.LedgerGenesis;
  *
  * <p>T(α) = max { t ∈ [0, 2^62] : ε(t) ≤ budget ε }, where ε(t) is exactly the conversion the
  * writer's budget check applies (docs/ACCOUNTING.md; Canonne, Kamath &amp; Steinke 2020, Prop. 12,
- * plus the total-variation bound), evaluated at α alone on t·2^−40 rounded up to a double, with
- * the public additive δ of the entries taken off the budget's δ first. ε(t) is non-decreasing in t,
- * so a binary search finds T exactly, and T is rounded DOWN by construction: T + 1 is not within
+ * plus the total-variation bound), evaluated at α alone on t·2^−40 rounded up to a double, with the
+ * public additive δ of the entries taken off the budget's δ first. ε(t) is non-decreasing in t, so
+ * a binary search finds T exactly, and T is rounded DOWN by construction: T + 1 is not within
  * budget. Because the writer accepts a total only if the conversion at its best order α* is within
  * budget, and that conversion at α* is the same arithmetic on the same double, every total the
  * writer accepted is ≤ T(α*) (a test checks this).
@@ -24,7 +24,9 @@ import org.privspark.core.ledger.LedgerGenesis;
  * budget's δ).
  */
 public final class BudgetThreshold {
-  /** The search's upper end: every finite fixed-point value is below 2^62 (values ≥ 2^22 are +∞). */
+  /**
+   * The search's upper end: every finite fixed-point value is below 2^62 (values ≥ 2^22 are +∞).
+   */
   static final long CAP = 1L << 62;
 
   private BudgetThreshold() {}
@@ -64,7 +66,9 @@ public final class BudgetThreshold {
       return false;
     }
     RdpCurve curve = RdpCurve.of(one, new double[] {FixedPointCost.toDouble(t)});
-    double epsilon = RdpConversion.epsilon(curve, additiveDelta, Double.POSITIVE_INFINITY, g.budgetDelta()).epsilon();
+    double epsilon =
+        RdpConversion.epsilon(curve, additiveDelta, Double.POSITIVE_INFINITY, g.budgetDelta())
+            .epsilon();
     return epsilon <= g.budgetEpsilon();
   }
 }

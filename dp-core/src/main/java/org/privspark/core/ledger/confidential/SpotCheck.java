@@ -25,20 +25,21 @@ import org.privspark.core.ledger.Reason;
  * exactly those (event and blindings), and the auditor recomputes their costs and checks the
  * commitments.
  *
- * <p><b>Sample.</b> seed = SHA-256(u32 len ‖ {@value #DOMAIN} ‖ u32 len ‖ origin ‖ u64 size ‖
- * u32 len ‖ root ‖ u32 len ‖ nonce); block j = SHA-256(seed ‖ u64 j); each block's first 8 bytes,
- * read as an unsigned integer, give an index in [1, size − 1] by rejection sampling (no modulo
- * bias); repeats are skipped until {@code count} distinct entries are drawn. Neither side chooses
- * the sample: the holder fixed the root before seeing the nonce, and the auditor cannot aim the
- * nonce at an entry without breaking SHA-256. If f of n entries understate their cost, a sample of
- * m misses all of them with probability at most (1 − f/n)^m.
+ * <p><b>Sample.</b> seed = SHA-256(u32 len ‖ {@value #DOMAIN} ‖ u32 len ‖ origin ‖ u64 size ‖ u32
+ * len ‖ root ‖ u32 len ‖ nonce); block j = SHA-256(seed ‖ u64 j); each block's first 8 bytes, read
+ * as an unsigned integer, give an index in [1, size − 1] by rejection sampling (no modulo bias);
+ * repeats are skipped until {@code count} distinct entries are drawn. Neither side chooses the
+ * sample: the holder fixed the root before seeing the nonce, and the auditor cannot aim the nonce
+ * at an entry without breaking SHA-256. If f of n entries understate their cost, a sample of m
+ * misses all of them with probability at most (1 − f/n)^m.
  *
- * <p><b>File</b> ({@code privspark-spot-check/1}, canonical JSON): the signed checkpoint, the
- * nonce in hex, and the openings in sample order, each {@code {"seq": i, "opening": cost opening}}.
+ * <p><b>File</b> ({@code privspark-spot-check/1}, canonical JSON): the signed checkpoint, the nonce
+ * in hex, and the openings in sample order, each {@code {"seq": i, "opening": cost opening}}.
  */
 public final class SpotCheck {
   static final String DOMAIN = "privspark-spot-check/1";
   static final String FORMAT = "privspark-spot-check/1";
+
   /** The smallest nonce the auditor may use: 16 bytes. */
   public static final int MIN_NONCE_LENGTH = 16;
 
@@ -49,13 +50,15 @@ public final class SpotCheck {
    *
    * @param checkpointSize the checkpoint's tree size (entries + 1)
    */
-  public static long[] sample(String origin, long checkpointSize, byte[] root, byte[] nonce, int count) {
+  public static long[] sample(
+      String origin, long checkpointSize, byte[] root, byte[] nonce, int count) {
     Check.notNull("origin", origin);
     Check.notNull("root", root);
     Check.notNull("nonce", nonce);
     Check.atLeastOne("checkpointSize", checkpointSize);
     if (nonce.length < MIN_NONCE_LENGTH) {
-      throw new IllegalArgumentException("nonce must be at least " + MIN_NONCE_LENGTH + " bytes; got " + nonce.length);
+      throw new IllegalArgumentException(
+          "nonce must be at least " + MIN_NONCE_LENGTH + " bytes; got " + nonce.length);
     }
     if (count < 1) {
       throw new IllegalArgumentException("count must be >= 1; got " + count);
@@ -69,8 +72,9 @@ public final class SpotCheck {
     frame(sha, root);
     frame(sha, nonce);
     byte[] seed = sha.digest();
-    // The largest multiple of n representable in 64 unsigned bits: draws at or above it are rejected.
-    long limit = n == 0 ? 0 : -1L - Long.remainderUnsigned(-1L, n) ; // 2^64 − 1 − (2^64 − 1 mod n)
+    // The largest multiple of n representable in 64 unsigned bits: draws at or above it are
+    // rejected.
+    long limit = n == 0 ? 0 : -1L - Long.remainderUnsigned(-1L, n); // 2^64 − 1 − (2^64 − 1 mod n)
     TreeSet<Long> chosen = new TreeSet<>();
     for (long j = 0; chosen.size() < m; j++) {
       sha.update(seed);
@@ -111,8 +115,8 @@ public final class SpotCheck {
     synchronized (ledger) {
       Ledger.Snapshot now = ledger.snapshot();
       if (!now.genesis().confidential()) {
-        throw new IllegalArgumentException("spot checks are for confidential ledgers; this one is "
-            + now.genesis().mode());
+        throw new IllegalArgumentException(
+            "spot checks are for confidential ledgers; this one is " + now.genesis().mode());
       }
       long size = now.size();
       if (size < 2) {
@@ -120,12 +124,22 @@ public final class SpotCheck {
       }
       long[] sample = sample(now.genesis().origin(), size, now.root(), nonce, count);
       ObjectNode o = CanonicalJson.object();
-      o.put("format", FORMAT).put("checkpoint", now.checkpoint()).put("nonce", CanonicalJson.hex(nonce));
+      o.put("format", FORMAT)
+          .put("checkpoint", now.checkpoint())
+          .put("nonce", CanonicalJson.hex(nonce));
       ArrayNode openings = o.putArray("openings");
       for (long seq : sample) {
         LedgerEntry entry = ledger.entry(seq);
-        CostOpening opening = ledger.openings().loadCost(entry.releaseId()).orElseThrow(() -> new LedgerException(
-            Reason.OPENING_MISMATCH, seq, "no cost opening is kept for entry " + seq));
+        CostOpening opening =
+            ledger
+                .openings()
+                .loadCost(entry.releaseId())
+                .orElseThrow(
+                    () ->
+                        new LedgerException(
+                            Reason.OPENING_MISMATCH,
+                            seq,
+                            "no cost opening is kept for entry " + seq));
         ObjectNode item = openings.addObject();
         item.put("seq", seq);
         item.set("opening", opening.toJson());
@@ -136,10 +150,12 @@ public final class SpotCheck {
 
   /** Parses a spot-check file strictly. */
   public static Response decode(byte[] bytes) {
-    ObjectNode node = CanonicalJson.parseCanonical(bytes, -1, "spot-check file",
-        CanonicalJson.DoubleRule.CANONICAL_OR_LEGACY);
-    CanonicalJson.Fields f = new CanonicalJson.Fields(node, -1, "spot-check file")
-        .exactly("format", "checkpoint", "nonce", "openings");
+    ObjectNode node =
+        CanonicalJson.parseCanonical(
+            bytes, -1, "spot-check file", CanonicalJson.DoubleRule.CANONICAL_OR_LEGACY);
+    CanonicalJson.Fields f =
+        new CanonicalJson.Fields(node, -1, "spot-check file")
+            .exactly("format", "checkpoint", "nonce", "openings");
     if (!f.text("format").equals(FORMAT)) {
       throw f.malformed("format must be " + FORMAT);
     }
@@ -153,9 +169,12 @@ public final class SpotCheck {
       if (!item.isObject()) {
         throw f.malformed("openings must be objects");
       }
-      CanonicalJson.Fields i = new CanonicalJson.Fields((ObjectNode) item, -1, "spot-check opening")
-          .exactly("seq", "opening");
-      opened.add(new Opened(i.integer("seq"), CostOpening.fromJson(i.object("opening"), i.integer("seq"))));
+      CanonicalJson.Fields i =
+          new CanonicalJson.Fields((ObjectNode) item, -1, "spot-check opening")
+              .exactly("seq", "opening");
+      opened.add(
+          new Opened(
+              i.integer("seq"), CostOpening.fromJson(i.object("opening"), i.integer("seq"))));
     }
     return new Response(f.text("checkpoint"), nonce, opened);
   }

@@ -30,9 +30,7 @@ public record ConsistencyProof(long size1, long size2, List<byte[]> path) {
     return Hashes.mutableCopy(path);
   }
 
-  /**
-   * Checks this proof against the two roots; see {@link MerkleVerifier#verifyConsistency}.
-   */
+  /** Checks this proof against the two roots; see {@link MerkleVerifier#verifyConsistency}. */
   public void verify(byte[] root1, byte[] root2) throws ProofVerificationException {
     MerkleVerifier.verifyConsistency(size1, size2, path, root1, root2);
   }
@@ -53,7 +51,12 @@ public record ConsistencyProof(long size1, long size2, List<byte[]> path) {
 
   @Override
   public String toString() {
-    return "ConsistencyProof[size1=" + size1 + ", size2=" + size2 + ", path="
-        + Hashes.toString(path) + "]";
+    return "ConsistencyProof[size1="
+        + size1
+        + ", size2="
+        + size2
+        + ", path="
+        + Hashes.toString(path)
+        + "]";
   }
 }

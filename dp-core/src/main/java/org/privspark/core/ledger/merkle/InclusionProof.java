@@ -54,7 +54,12 @@ public record InclusionProof(long leafIndex, long treeSize, List<byte[]> path) {
 
   @Override
   public String toString() {
-    return "InclusionProof[leafIndex=" + leafIndex + ", treeSize=" + treeSize + ", path="
-        + Hashes.toString(path) + "]";
+    return "InclusionProof[leafIndex="
+        + leafIndex
+        + ", treeSize="
+        + treeSize
+        + ", path="
+        + Hashes.toString(path)
+        + "]";
   }
 }

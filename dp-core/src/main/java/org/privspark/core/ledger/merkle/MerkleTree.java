@@ -52,14 +52,16 @@ public final class MerkleTree {
           "leafHash must be " + H + " bytes long; got " + leafHash.length);
     }
     if (size >= MAX_LEAVES) {
-      throw new IllegalStateException("the tree is full: it holds at most " + MAX_LEAVES
-          + " leaves");
+      throw new IllegalStateException(
+          "the tree is full: it holds at most " + MAX_LEAVES + " leaves");
     }
     levels.get(0).add(leafHash);
-    // Each second node on a level completes a subtree one level up, like a carry in binary addition.
+    // Each second node on a level completes a subtree one level up, like a carry in binary
+    // addition.
     for (int k = 0; levels.get(k).count % 2 == 0; k++) {
       Level level = levels.get(k);
-      byte[] parent = Rfc9162Hasher.nodeHash(level.get(level.count - 2), level.get(level.count - 1));
+      byte[] parent =
+          Rfc9162Hasher.nodeHash(level.get(level.count - 2), level.get(level.count - 1));
       if (levels.size() == k + 1) {
         levels.add(new Level());
       }
@@ -112,7 +114,8 @@ public final class MerkleTree {
   public byte[] rootWithAppended(byte[] leafHash) {
     Check.notNull("leafHash", leafHash);
     if (leafHash.length != H) {
-      throw new IllegalArgumentException("leafHash must be " + H + " bytes long; got " + leafHash.length);
+      throw new IllegalArgumentException(
+          "leafHash must be " + H + " bytes long; got " + leafHash.length);
     }
     // The peaks of size + 1 leaves: the new leaf merges with the peaks of the levels where size has
     // a 1 bit, like a carry; the peaks above the carry stay. The root folds them right to left.

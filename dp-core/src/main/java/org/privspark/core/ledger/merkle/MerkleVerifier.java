@@ -62,8 +62,11 @@ public final class MerkleVerifier {
     Check.notNull("leafHash", leafHash);
     List<byte[]> path = checkedPath(proof);
     if (leafIndex < 0 || leafIndex >= treeSize) {
-      throw new ProofVerificationException(SIZE_OUT_OF_RANGE,
-          "leafIndex must be in [0, treeSize); got leafIndex=" + leafIndex + ", treeSize="
+      throw new ProofVerificationException(
+          SIZE_OUT_OF_RANGE,
+          "leafIndex must be in [0, treeSize); got leafIndex="
+              + leafIndex
+              + ", treeSize="
               + treeSize);
     }
     checkHash("leafHash", leafHash);
@@ -115,13 +118,16 @@ public final class MerkleVerifier {
     Check.notNull("root2", root2);
     List<byte[]> path = checkedPath(proof);
     if (size1 < 0 || size2 < size1) {
-      throw new ProofVerificationException(SIZE_OUT_OF_RANGE,
+      throw new ProofVerificationException(
+          SIZE_OUT_OF_RANGE,
           "sizes must satisfy 0 <= size1 <= size2; got size1=" + size1 + ", size2=" + size2);
     }
     if (size1 == 0) {
-      throw new ProofVerificationException(EMPTY_TREE,
+      throw new ProofVerificationException(
+          EMPTY_TREE,
           "size1 must be >= 1: every tree extends the empty tree, so the proof proves nothing; got"
-              + " size1=0, size2=" + size2);
+              + " size1=0, size2="
+              + size2);
     }
     if (size1 == size2) {
       if (!path.isEmpty()) {
@@ -200,7 +206,8 @@ public final class MerkleVerifier {
   /** The number of hashes in a consistency proof for {@code 0 < size1 < size2}. */
   static int consistencyProofLength(long size1, long size2) {
     // The inclusion path of the old tree's last leaf, less the levels inside the complete subtree
-    // of 2^shift leaves that it ends with, plus that subtree's root unless it is the whole old tree.
+    // of 2^shift leaves that it ends with, plus that subtree's root unless it is the whole old
+    // tree.
     int shift = Long.numberOfTrailingZeros(size1);
     int start = Long.bitCount(size1) == 1 ? 0 : 1;
     return start + inclusionProofLength(size1 - 1, size2) - shift;
@@ -219,13 +226,14 @@ public final class MerkleVerifier {
 
   private static void checkHash(String name, byte[] hash) throws ProofVerificationException {
     if (hash.length != Rfc9162Hasher.HASH_SIZE) {
-      throw new ProofVerificationException(MALFORMED_HASH,
+      throw new ProofVerificationException(
+          MALFORMED_HASH,
           name + " must be " + Rfc9162Hasher.HASH_SIZE + " bytes long; got " + hash.length);
     }
   }
 
   private static ProofVerificationException wrongLength(int want, int got, String context) {
-    return new ProofVerificationException(WRONG_PROOF_LENGTH,
-        "proof must have " + want + " hashes (" + context + "); got " + got);
+    return new ProofVerificationException(
+        WRONG_PROOF_LENGTH, "proof must have " + want + " hashes (" + context + "); got " + got);
   }
 }

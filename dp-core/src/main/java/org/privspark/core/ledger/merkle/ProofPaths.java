@@ -31,7 +31,8 @@ final class ProofPaths {
   }
 
   // PATH(m, D[start:end]): for n > 1 leaves, k is the largest power of two below n; the leaf is in
-  // the left subtree [start, start+k) or the right one, and the other subtree's root is its sibling.
+  // the left subtree [start, start+k) or the right one, and the other subtree's root is its
+  // sibling.
   // The recursion depth is at most 63.
   private static void path(RangeHasher tree, long m, long start, long end, List<byte[]> out) {
     long n = end - start;

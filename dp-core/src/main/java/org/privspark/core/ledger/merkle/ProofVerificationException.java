@@ -13,7 +13,9 @@ public final class ProofVerificationException extends GeneralSecurityException {
 
   /** Which check failed. */
   public enum Reason {
-    /** A leaf index or tree size is outside its allowed range (index &ge; size, size1 &gt; size2). */
+    /**
+     * A leaf index or tree size is outside its allowed range (index &ge; size, size1 &gt; size2).
+     */
     SIZE_OUT_OF_RANGE,
     /** A consistency proof from the empty tree (size1 = 0): it proves nothing, so it is refused. */
     EMPTY_TREE,
@@ -45,7 +47,10 @@ public final class ProofVerificationException extends GeneralSecurityException {
     HexFormat hex = HexFormat.of();
     return new ProofVerificationException(
         Reason.ROOT_MISMATCH,
-        what + " computed from the proof is " + hex.formatHex(computed) + " but expected "
+        what
+            + " computed from the proof is "
+            + hex.formatHex(computed)
+            + " but expected "
             + hex.formatHex(expected),
         expected.clone(),
         computed.clone());

@@ -69,36 +69,52 @@ public record Checkpoint(String origin, long size, byte[] rootHash, List<String>
     }
     List<String> lines = List.of(text.substring(0, text.length() - 1).split("\n", -1));
     if (lines.size() < 3) {
-      throw new IllegalArgumentException("checkpoint text must have at least 3 lines (origin,"
-          + " tree size, root hash); got " + lines.size());
+      throw new IllegalArgumentException(
+          "checkpoint text must have at least 3 lines (origin,"
+              + " tree size, root hash); got "
+              + lines.size());
     }
     String sizeLine = lines.get(1);
     if (!sizeLine.matches("0|[1-9][0-9]{0,18}")) {
-      throw new IllegalArgumentException("checkpoint line 2 (tree size) must be a decimal number"
-          + " without sign or leading zeros, at most " + Long.MAX_VALUE + "; got \"" + sizeLine
-          + "\"");
+      throw new IllegalArgumentException(
+          "checkpoint line 2 (tree size) must be a decimal number"
+              + " without sign or leading zeros, at most "
+              + Long.MAX_VALUE
+              + "; got \""
+              + sizeLine
+              + "\"");
     }
     long size;
     try {
       size = Long.parseLong(sizeLine);
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("checkpoint line 2 (tree size) must be at most "
-          + Long.MAX_VALUE + "; got " + sizeLine, e);
+      throw new IllegalArgumentException(
+          "checkpoint line 2 (tree size) must be at most " + Long.MAX_VALUE + "; got " + sizeLine,
+          e);
     }
     Optional<byte[]> root = NoteEncoding.decodeBase64(lines.get(2));
     if (root.isEmpty() || root.get().length != HASH_SIZE) {
-      throw new IllegalArgumentException("checkpoint line 3 (root hash) must be the canonical"
-          + " base64 of " + HASH_SIZE + " bytes; got \"" + lines.get(2) + "\"");
+      throw new IllegalArgumentException(
+          "checkpoint line 3 (root hash) must be the canonical"
+              + " base64 of "
+              + HASH_SIZE
+              + " bytes; got \""
+              + lines.get(2)
+              + "\"");
     }
     return new Checkpoint(lines.get(0), size, root.get(), lines.subList(3, lines.size()));
   }
 
   /** The note text: each line followed by a newline. */
   public String format() {
-    StringBuilder sb = new StringBuilder()
-        .append(origin).append('\n')
-        .append(size).append('\n')
-        .append(NoteEncoding.encodeBase64(rootHash)).append('\n');
+    StringBuilder sb =
+        new StringBuilder()
+            .append(origin)
+            .append('\n')
+            .append(size)
+            .append('\n')
+            .append(NoteEncoding.encodeBase64(rootHash))
+            .append('\n');
     extensions.forEach(e -> sb.append(e).append('\n'));
     return sb.toString();
   }
@@ -111,10 +127,16 @@ public record Checkpoint(String origin, long size, byte[] rootHash, List<String>
 
   private static void checkLine(String name, String line) {
     Check.notNull(name, line);
-    if (line.isEmpty() || SignedNotes.firstControlCharacter(line) >= 0 || line.contains("\n")
+    if (line.isEmpty()
+        || SignedNotes.firstControlCharacter(line) >= 0
+        || line.contains("\n")
         || !NoteEncoding.isWellFormed(line)) {
-      throw new IllegalArgumentException(name + " must be a non-empty line without control"
-          + " characters; got \"" + line.replace("\n", "\\n") + "\"");
+      throw new IllegalArgumentException(
+          name
+              + " must be a non-empty line without control"
+              + " characters; got \""
+              + line.replace("\n", "\\n")
+              + "\"");
     }
   }
 
@@ -135,7 +157,14 @@ public record Checkpoint(String origin, long size, byte[] rootHash, List<String>
 
   @Override
   public String toString() {
-    return "Checkpoint[origin=" + origin + ", size=" + size + ", rootHash="
-        + NoteEncoding.encodeBase64(rootHash) + ", extensions=" + extensions + "]";
+    return "Checkpoint[origin="
+        + origin
+        + ", size="
+        + size
+        + ", rootHash="
+        + NoteEncoding.encodeBase64(rootHash)
+        + ", extensions="
+        + extensions
+        + "]";
   }
 }

@@ -11,17 +11,18 @@ import java.security.spec.EdECPublicKeySpec;
 import java.security.spec.NamedParameterSpec;
 
 /**
- * Ed25519 (RFC 8032): keys from and to their raw 32-byte encodings, signing and verifying.
- * Signing and deriving a public key use BouncyCastle's RFC 8032 code (the JDK has no API to derive
- * a public key from a seed, and its signing is several times slower); verifying uses the JDK's
- * SunEC provider, an implementation independent of the signer's. Thread-safe.
+ * Ed25519 (RFC 8032): keys from and to their raw 32-byte encodings, signing and verifying. Signing
+ * and deriving a public key use BouncyCastle's RFC 8032 code (the JDK has no API to derive a public
+ * key from a seed, and its signing is several times slower); verifying uses the JDK's SunEC
+ * provider, an implementation independent of the signer's. Thread-safe.
  */
 final class Ed25519Keys {
   static final int KEY_SIZE = 32;
   static final int SIGNATURE_SIZE = 64;
 
   /** The field prime 2^255 - 19; an encoded y must be below it (RFC 8032 section 5.1.3). */
-  private static final BigInteger P = BigInteger.ONE.shiftLeft(255).subtract(BigInteger.valueOf(19));
+  private static final BigInteger P =
+      BigInteger.ONE.shiftLeft(255).subtract(BigInteger.valueOf(19));
 
   private Ed25519Keys() {}
 
@@ -70,7 +71,8 @@ final class Ed25519Keys {
   /** RFC 8032 Ed25519 signature by BouncyCastle's implementation, from the 32-byte seed. */
   static byte[] sign(byte[] seed, byte[] message) {
     byte[] signature = new byte[SIGNATURE_SIZE];
-    org.bouncycastle.math.ec.rfc8032.Ed25519.sign(seed, 0, message, 0, message.length, signature, 0);
+    org.bouncycastle.math.ec.rfc8032.Ed25519.sign(
+        seed, 0, message, 0, message.length, signature, 0);
     return signature;
   }
 
@@ -94,9 +96,12 @@ final class Ed25519Keys {
 
   private static void checkLength(String name, byte[] bytes) {
     if (bytes == null || bytes.length != KEY_SIZE) {
-      throw new IllegalArgumentException(name + " must be " + KEY_SIZE + " bytes long; got "
-          + (bytes == null ? "null" : bytes.length));
+      throw new IllegalArgumentException(
+          name
+              + " must be "
+              + KEY_SIZE
+              + " bytes long; got "
+              + (bytes == null ? "null" : bytes.length));
     }
   }
-
 }

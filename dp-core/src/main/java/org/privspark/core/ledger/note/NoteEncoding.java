@@ -27,7 +27,12 @@ final class NoteEncoding {
 
   static boolean isUnicodeSpace(int cp) {
     return Character.isSpaceChar(cp)
-        || cp == '\t' || cp == '\n' || cp == 0x0B || cp == '\f' || cp == '\r' || cp == 0x85;
+        || cp == '\t'
+        || cp == '\n'
+        || cp == 0x0B
+        || cp == '\f'
+        || cp == '\r'
+        || cp == 0x85;
   }
 
   /** No unpaired surrogate: the string encodes to UTF-8 and back unchanged. */
@@ -78,7 +83,9 @@ final class NoteEncoding {
     } catch (IllegalArgumentException e) {
       return Optional.empty();
     }
-    return Base64.getEncoder().encodeToString(bytes).equals(s) ? Optional.of(bytes) : Optional.empty();
+    return Base64.getEncoder().encodeToString(bytes).equals(s)
+        ? Optional.of(bytes)
+        : Optional.empty();
   }
 
   static String encodeBase64(byte[] bytes) {

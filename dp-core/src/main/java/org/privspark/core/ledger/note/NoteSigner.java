@@ -8,8 +8,8 @@ import org.privspark.core.Check;
 
 /**
  * A secret Ed25519 signing key of the signed-note format, with its key name. Its text form, the
- * signer key of Go's {@code golang.org/x/mod/sumdb/note}, is
- * {@code PRIVATE+KEY+<name>+<hex key ID>+base64(0x01 || 32-byte seed)}.
+ * signer key of Go's {@code golang.org/x/mod/sumdb/note}, is {@code PRIVATE+KEY+<name>+<hex key
+ * ID>+base64(0x01 || 32-byte seed)}.
  *
  * <p>Whoever holds the seed can sign tree heads in the ledger's name, so it is kept like {@link
  * org.privspark.core.noise.Secret}: no revealing {@code toString}, equality in constant time, and
@@ -65,31 +65,36 @@ public final class NoteSigner {
    * Parses a signer key {@code PRIVATE+KEY+<name>+<8 hex digits>+<base64(0x01 || seed)>}. The
    * messages of the exceptions never contain the key.
    *
-   * @throws IllegalArgumentException if the text is malformed, the algorithm is not Ed25519, or
-   *     the key ID does not match the public key derived from the seed
+   * @throws IllegalArgumentException if the text is malformed, the algorithm is not Ed25519, or the
+   *     key ID does not match the public key derived from the seed
    */
   public static NoteSigner parse(String skey) {
     Check.notNull("skey", skey);
-    String[] parts = skey.startsWith(PREFIX)
-        ? skey.substring(PREFIX.length()).split("\\+", 3) : new String[0];
+    String[] parts =
+        skey.startsWith(PREFIX) ? skey.substring(PREFIX.length()).split("\\+", 3) : new String[0];
     Optional<Integer> id = parts.length == 3 ? NoteEncoding.parseHex8(parts[1]) : Optional.empty();
-    Optional<byte[]> typed = parts.length == 3 ? NoteEncoding.decodeBase64(parts[2]) : Optional.empty();
+    Optional<byte[]> typed =
+        parts.length == 3 ? NoteEncoding.decodeBase64(parts[2]) : Optional.empty();
     if (id.isEmpty() || typed.isEmpty() || !NoteEncoding.isValidKeyName(parts[0])) {
-      throw new IllegalArgumentException("skey must be PRIVATE+KEY+<key name>+<8 hex digits>+"
-          + "<base64 key> (contents not shown: the key is secret)");
+      throw new IllegalArgumentException(
+          "skey must be PRIVATE+KEY+<key name>+<8 hex digits>+"
+              + "<base64 key> (contents not shown: the key is secret)");
     }
     byte[] key = typed.get();
     try {
       if (key.length != 1 + Ed25519Keys.KEY_SIZE || key[0] != NoteEncoding.ED25519) {
         throw new IllegalArgumentException(
-            "skey key must be 0x01 (Ed25519) followed by a 32-byte seed; got " + key.length
+            "skey key must be 0x01 (Ed25519) followed by a 32-byte seed; got "
+                + key.length
                 + " bytes");
       }
       NoteSigner signer = fromSeed(parts[0], Arrays.copyOfRange(key, 1, key.length));
       if (signer.keyId() != id.get()) {
-        throw new IllegalArgumentException("skey key ID must be "
-            + NoteEncoding.hex8(signer.keyId()) + " (computed from name and public key); got "
-            + parts[1]);
+        throw new IllegalArgumentException(
+            "skey key ID must be "
+                + NoteEncoding.hex8(signer.keyId())
+                + " (computed from name and public key); got "
+                + parts[1]);
       }
       return signer;
     } finally {
@@ -119,7 +124,11 @@ public final class NoteSigner {
   public String exportSignerKey() {
     byte[] typed = NoteVerifier.typedKey(seed);
     try {
-      return PREFIX + name() + "+" + NoteEncoding.hex8(keyId()) + "+"
+      return PREFIX
+          + name()
+          + "+"
+          + NoteEncoding.hex8(keyId())
+          + "+"
           + NoteEncoding.encodeBase64(typed);
     } finally {
       Arrays.fill(typed, (byte) 0);
@@ -129,8 +138,8 @@ public final class NoteSigner {
   /**
    * The Ed25519 signature of {@code message}, by BouncyCastle's RFC 8032 implementation: Ed25519
    * signatures are deterministic, so these are the JDK's signatures bit for bit (the C2SP and Go
-   * vectors check it), made in a fraction of the JDK's time, which matters because the ledger
-   * signs a checkpoint per append.
+   * vectors check it), made in a fraction of the JDK's time, which matters because the ledger signs
+   * a checkpoint per append.
    */
   byte[] sign(byte[] message) {
     return Ed25519Keys.sign(seed, message);
@@ -139,7 +148,9 @@ public final class NoteSigner {
   /** Equal if the names and seeds are equal; the seeds are compared in constant time. */
   @Override
   public boolean equals(Object o) {
-    return o instanceof NoteSigner s && name().equals(s.name()) && MessageDigest.isEqual(seed, s.seed);
+    return o instanceof NoteSigner s
+        && name().equals(s.name())
+        && MessageDigest.isEqual(seed, s.seed);
   }
 
   @Override

@@ -8,13 +8,13 @@ import org.privspark.core.Check;
 
 /**
  * A public Ed25519 key of the signed-note format, with its key name and key ID. Its text form, the
- * verifier key of Go's {@code golang.org/x/mod/sumdb/note}, is
- * {@code <name>+<hex key ID>+base64(0x01 || 32-byte public key)}, for example {@code
+ * verifier key of Go's {@code golang.org/x/mod/sumdb/note}, is {@code <name>+<hex key
+ * ID>+base64(0x01 || 32-byte public key)}, for example {@code
  * example.com/foo+530d903a+AekyeRrm56hApGFkyQR4ZCbV54Id2LKaANYcrnKv3U2k}.
  *
- * <p>The key ID is the first four bytes of SHA-256(name || 0x0A || 0x01 || public key), so it
- * binds the name to the key; parsing recomputes it and refuses a mismatch. Immutable and
- * thread-safe; equal if name and key are equal.
+ * <p>The key ID is the first four bytes of SHA-256(name || 0x0A || 0x01 || public key), so it binds
+ * the name to the key; parsing recomputes it and refuses a mismatch. Immutable and thread-safe;
+ * equal if name and key are equal.
  *
  * @see <a href="https://c2sp.org/signed-note">C2SP signed-note</a>
  */
@@ -41,14 +41,14 @@ public final class NoteVerifier {
     checkName(name);
     Check.notNull("publicKey", publicKey);
     if (publicKey.length != Ed25519Keys.KEY_SIZE) {
-      throw new IllegalArgumentException("publicKey must be " + Ed25519Keys.KEY_SIZE
-          + " bytes long; got " + publicKey.length);
+      throw new IllegalArgumentException(
+          "publicKey must be " + Ed25519Keys.KEY_SIZE + " bytes long; got " + publicKey.length);
     }
     try {
       return new NoteVerifier(name, publicKey.clone(), Ed25519Keys.publicKey(publicKey));
     } catch (GeneralSecurityException e) {
-      throw new IllegalArgumentException("publicKey must be a valid Ed25519 key; " + e.getMessage(),
-          e);
+      throw new IllegalArgumentException(
+          "publicKey must be a valid Ed25519 key; " + e.getMessage(), e);
     }
   }
 
@@ -63,24 +63,36 @@ public final class NoteVerifier {
     Check.notNull("vkey", vkey);
     if (vkey.startsWith("PRIVATE+KEY+") || vkey.contains("PRIVATE KEY")) {
       // Never echo a secret given here by mistake.
-      throw new IllegalArgumentException("vkey looks like a private key, not a verifier key (contents not shown)");
+      throw new IllegalArgumentException(
+          "vkey looks like a private key, not a verifier key (contents not shown)");
     }
     String[] parts = vkey.split("\\+", 3);
     Optional<Integer> id = parts.length == 3 ? NoteEncoding.parseHex8(parts[1]) : Optional.empty();
-    Optional<byte[]> typed = parts.length == 3 ? NoteEncoding.decodeBase64(parts[2]) : Optional.empty();
+    Optional<byte[]> typed =
+        parts.length == 3 ? NoteEncoding.decodeBase64(parts[2]) : Optional.empty();
     if (id.isEmpty() || typed.isEmpty() || !NoteEncoding.isValidKeyName(parts[0])) {
-      throw new IllegalArgumentException("vkey must be <key name>+<8 hex digits>+<base64 key>,"
-          + " with a non-empty key name without spaces or '+'; got \"" + vkey + "\"");
+      throw new IllegalArgumentException(
+          "vkey must be <key name>+<8 hex digits>+<base64 key>,"
+              + " with a non-empty key name without spaces or '+'; got \""
+              + vkey
+              + "\"");
     }
     byte[] key = typed.get();
     if (key.length != 1 + Ed25519Keys.KEY_SIZE || key[0] != NoteEncoding.ED25519) {
-      throw new IllegalArgumentException("vkey key must be 0x01 (Ed25519) followed by 32 bytes;"
-          + " got " + key.length + " bytes starting with " + (key.length > 0 ? key[0] : "nothing"));
+      throw new IllegalArgumentException(
+          "vkey key must be 0x01 (Ed25519) followed by 32 bytes;"
+              + " got "
+              + key.length
+              + " bytes starting with "
+              + (key.length > 0 ? key[0] : "nothing"));
     }
     NoteVerifier v = ed25519(parts[0], Arrays.copyOfRange(key, 1, key.length));
     if (v.keyId != id.get()) {
-      throw new IllegalArgumentException("vkey key ID must be " + NoteEncoding.hex8(v.keyId)
-          + " (computed from name and key); got " + parts[1]);
+      throw new IllegalArgumentException(
+          "vkey key ID must be "
+              + NoteEncoding.hex8(v.keyId)
+              + " (computed from name and key); got "
+              + parts[1]);
     }
     return v;
   }
@@ -102,7 +114,10 @@ public final class NoteVerifier {
 
   /** The verifier key text, {@code <name>+<hex key ID>+base64(0x01 || public key)}. */
   public String encode() {
-    return name + "+" + NoteEncoding.hex8(keyId) + "+"
+    return name
+        + "+"
+        + NoteEncoding.hex8(keyId)
+        + "+"
         + NoteEncoding.encodeBase64(typedKey(publicKey));
   }
 
@@ -128,7 +143,9 @@ public final class NoteVerifier {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof NoteVerifier v && name.equals(v.name) && Arrays.equals(publicKey, v.publicKey);
+    return o instanceof NoteVerifier v
+        && name.equals(v.name)
+        && Arrays.equals(publicKey, v.publicKey);
   }
 
   @Override

@@ -9,7 +9,6 @@ import static org.privspark.core.ledger.note.NoteVerificationException.Reason.TO
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
@@ -27,9 +26,9 @@ import org.privspark.core.Check;
  * golang.org/x/mod/sumdb/note}.
  *
  * <p>Opening is strict: the note must be valid UTF-8 without control characters other than newline,
- * every signature line must be well formed with canonical base64, every signature whose key name and
- * ID match a known key must verify, and at least one must. Signatures by unknown keys are ignored,
- * as the specification requires, but reported. Thread-safe.
+ * every signature line must be well formed with canonical base64, every signature whose key name
+ * and ID match a known key must verify, and at least one must. Signatures by unknown keys are
+ * ignored, as the specification requires, but reported. Thread-safe.
  *
  * @see <a href="https://c2sp.org/signed-note">C2SP signed-note</a>
  */
@@ -61,14 +60,17 @@ public final class SignedNotes {
       throw new IllegalArgumentException("text must end with a newline");
     }
     if (!NoteEncoding.isWellFormed(text)) {
-      throw new IllegalArgumentException("text must be well-formed Unicode; got an unpaired"
-          + " surrogate");
+      throw new IllegalArgumentException(
+          "text must be well-formed Unicode; got an unpaired" + " surrogate");
     }
     int control = firstControlCharacter(text);
     if (control >= 0) {
-      throw new IllegalArgumentException("text must have no control characters other than"
-          + " newline; got U+" + String.format("%04X", (int) text.charAt(control)) + " at index "
-          + control);
+      throw new IllegalArgumentException(
+          "text must have no control characters other than"
+              + " newline; got U+"
+              + String.format("%04X", (int) text.charAt(control))
+              + " at index "
+              + control);
     }
     if (signers.isEmpty() || signers.size() > MAX_SIGNATURES) {
       throw new IllegalArgumentException(
@@ -115,8 +117,11 @@ public final class SignedNotes {
     String s = decodeUtf8(note);
     int control = firstControlCharacter(s);
     if (control >= 0) {
-      throw malformed("control character U+" + String.format("%04X", (int) s.charAt(control))
-          + " at index " + control);
+      throw malformed(
+          "control character U+"
+              + String.format("%04X", (int) s.charAt(control))
+              + " at index "
+              + control);
     }
     int split = s.lastIndexOf("\n\n");
     if (split < 0) {
@@ -129,7 +134,8 @@ public final class SignedNotes {
     }
     String[] lines = block.substring(0, block.length() - 1).split("\n", -1);
     if (lines.length > MAX_SIGNATURES) {
-      throw new NoteVerificationException(TOO_MANY_SIGNATURES,
+      throw new NoteVerificationException(
+          TOO_MANY_SIGNATURES,
           "the note must have at most " + MAX_SIGNATURES + " signatures; got " + lines.length);
     }
 
@@ -146,16 +152,28 @@ public final class SignedNotes {
       }
       // Unlike Go, repeated signatures by a known key are all verified, not skipped.
       if (!v.verify(message, sig.signature())) {
-        throw new NoteVerificationException(INVALID_SIGNATURE, "the signature on line " + (i + 1)
-            + " of the signature block, by known key " + v.name() + "+"
-            + NoteEncoding.hex8(v.keyId()) + ", does not verify");
+        throw new NoteVerificationException(
+            INVALID_SIGNATURE,
+            "the signature on line "
+                + (i + 1)
+                + " of the signature block, by known key "
+                + v.name()
+                + "+"
+                + NoteEncoding.hex8(v.keyId())
+                + ", does not verify");
       }
       verified.putIfAbsent(key, sig);
     }
     if (verified.isEmpty()) {
-      throw new NoteVerificationException(NO_KNOWN_SIGNATURE, "none of the " + lines.length
-          + " signatures is by a known key; signed by " + unverified.values().stream()
-              .map(u -> u.keyName() + "+" + NoteEncoding.hex8(u.keyId())).distinct().toList());
+      throw new NoteVerificationException(
+          NO_KNOWN_SIGNATURE,
+          "none of the "
+              + lines.length
+              + " signatures is by a known key; signed by "
+              + unverified.values().stream()
+                  .map(u -> u.keyName() + "+" + NoteEncoding.hex8(u.keyId()))
+                  .distinct()
+                  .toList());
     }
     return new VerifiedNote(text, List.copyOf(verified.values()), List.copyOf(unverified.values()));
   }
@@ -180,8 +198,8 @@ public final class SignedNotes {
     }
     byte[] b = blob.get();
     if (b.length < 5) {
-      throw malformed(where + " must hold a 4-byte key ID and a signature; got " + b.length
-          + " bytes");
+      throw malformed(
+          where + " must hold a 4-byte key ID and a signature; got " + b.length + " bytes");
     }
     int keyId = (b[0] & 0xff) << 24 | (b[1] & 0xff) << 16 | (b[2] & 0xff) << 8 | (b[3] & 0xff);
     return new NoteSignature(name, keyId, Arrays.copyOfRange(b, 4, b.length));
@@ -194,8 +212,12 @@ public final class SignedNotes {
       NoteVerifier previous = map.put(v.name() + "+" + v.keyId(), v);
       if (previous != null && !previous.equals(v)) {
         // Two keys with the same name and ID: a signature could not say which one it claims.
-        throw new IllegalArgumentException("known must not hold two keys with the same name and"
-            + " key ID; got " + previous + " and " + v);
+        throw new IllegalArgumentException(
+            "known must not hold two keys with the same name and"
+                + " key ID; got "
+                + previous
+                + " and "
+                + v);
       }
     }
     return map;
@@ -203,7 +225,8 @@ public final class SignedNotes {
 
   private static String decodeUtf8(byte[] bytes) throws NoteVerificationException {
     try {
-      return UTF_8.newDecoder()
+      return UTF_8
+          .newDecoder()
           .onMalformedInput(CodingErrorAction.REPORT)
           .onUnmappableCharacter(CodingErrorAction.REPORT)
           .decode(ByteBuffer.wrap(bytes))

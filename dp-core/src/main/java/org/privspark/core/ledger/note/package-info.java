@@ -1,6 +1,6 @@
 /**
- * C2SP signed notes with Ed25519 keys from the JDK, and C2SP tlog-checkpoint bodies: the signed tree
- * heads of the privacy ledger.
+ * C2SP signed notes with Ed25519 keys from the JDK, and C2SP tlog-checkpoint bodies: the signed
+ * tree heads of the privacy ledger.
  *
  * <p>{@link org.privspark.core.ledger.note.SignedNotes} signs and opens notes; keys are {@link
  * org.privspark.core.ledger.note.NoteSigner} (secret) and {@link

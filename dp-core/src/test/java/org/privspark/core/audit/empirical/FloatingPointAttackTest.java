@@ -19,16 +19,16 @@ import org.privspark.core.noise.NoiseSource;
  * mechanisms, which release (k + Y)·g for integers k, Y and a power of two g, it finds nothing.
  *
  * <p><b>The attack.</b> Given an output z, decide whether z is reachable from input 0 and whether
- * from input 1 ({@link TextbookLaplace#reachable}, exact). The event "reachable from 0 and not
- * from 1" has probability 0 under input 1, so any run that lands in it rules input 1 out, which
- * no ε-DP mechanism allows for any finite ε.
+ * from input 1 ({@link TextbookLaplace#reachable}, exact). The event "reachable from 0 and not from
+ * 1" has probability 0 under input 1, so any run that lands in it rules input 1 out, which no ε-DP
+ * mechanism allows for any finite ε.
  *
- * <p><b>False failures.</b> The baseline uses java.util.Random with a fixed seed and the
- * mechanisms a fixed AES-CTR keystream: every run is identical, so these tests are deterministic.
- * For fresh seeds: the baseline assertion needs at least half the runs of input 0 in the event,
- * whose probability is about 0.62 (measured), so it fails with probability below
- * exp(−2·n·0.12²) ≈ e^-576 for n = 20 000 (Hoeffding); each audit of a PrivSpark mechanism wrongly
- * exceeds its claimed ε with probability at most α = 10^-6 ({@link PrivacyLossAudit}).
+ * <p><b>False failures.</b> The baseline uses java.util.Random with a fixed seed and the mechanisms
+ * a fixed AES-CTR keystream: every run is identical, so these tests are deterministic. For fresh
+ * seeds: the baseline assertion needs at least half the runs of input 0 in the event, whose
+ * probability is about 0.62 (measured), so it fails with probability below exp(−2·n·0.12²) ≈ e^-576
+ * for n = 20 000 (Hoeffding); each audit of a PrivSpark mechanism wrongly exceeds its claimed ε
+ * with probability at most α = 10^-6 ({@link PrivacyLossAudit}).
  */
 class FloatingPointAttackTest {
   private static final double EPSILON = 1.0;
@@ -37,7 +37,8 @@ class FloatingPointAttackTest {
   @Test
   void textbookLaplace_lowBitsAttack_rulesOutTheOtherInputOnMostRuns() {
     TextbookLaplace baseline = new TextbookLaplace(1 / EPSILON, 2012);
-    Attack attack = new Attack(new TextbookLaplace(1 / EPSILON, 0)); // a model: only its reachable() is used
+    Attack attack =
+        new Attack(new TextbookLaplace(1 / EPSILON, 0)); // a model: only its reachable() is used
     long fromZero = 0;
     long fromOne = 0;
     for (int i = 0; i < RUNS; i++) {
@@ -47,10 +48,14 @@ class FloatingPointAttackTest {
     // Exact: an output of input 1 is always reachable from 1, so it never lands in the event.
     assertThat(fromOne).isZero();
     assertThat(fromZero).isGreaterThan(RUNS / 2);
-    double epsilonHat = PrivacyLossAudit.epsilonHat(fromZero, fromOne, RUNS, PrivacyLossAudit.Options.of(RUNS, 0));
-    // With zero hits for input 1 the bound is limited only by n: ln(0.6·n/14.5) ≈ 6.7, far above ε = 1.
-    System.out.printf("textbook laplace: attack event on %d of %d runs of input 0, %d of input 1; eps_hat=%.3f"
-        + " (claimed %.1f)%n", fromZero, RUNS, fromOne, epsilonHat, EPSILON);
+    double epsilonHat =
+        PrivacyLossAudit.epsilonHat(fromZero, fromOne, RUNS, PrivacyLossAudit.Options.of(RUNS, 0));
+    // With zero hits for input 1 the bound is limited only by n: ln(0.6·n/14.5) ≈ 6.7, far above ε
+    // = 1.
+    System.out.printf(
+        "textbook laplace: attack event on %d of %d runs of input 0, %d of input 1; eps_hat=%.3f"
+            + " (claimed %.1f)%n",
+        fromZero, RUNS, fromOne, epsilonHat, EPSILON);
     assertThat(epsilonHat).isGreaterThan(5 * EPSILON);
   }
 
@@ -71,7 +76,8 @@ class FloatingPointAttackTest {
 
   @Test
   void gaussianMechanism_lowBitsAttack_findsNoLeak() {
-    GaussianMechanism m = GaussianMechanism.builder().epsilon(EPSILON).delta(1e-5).l2Sensitivity(1).build();
+    GaussianMechanism m =
+        GaussianMechanism.builder().epsilon(EPSILON).delta(1e-5).l2Sensitivity(1).build();
     double claimed = RdpAccountant.epsilonOf(m.event(), 1e-5, OrderGrid.defaults()).epsilon();
     assertResists("gaussian", m, claimed, 1e-5, RUNS);
   }
@@ -81,9 +87,14 @@ class FloatingPointAttackTest {
   void gridMechanisms_lowBitsAttack_findsNoLeak_manyRuns() {
     LaplaceMechanism l = LaplaceMechanism.builder().epsilon(EPSILON).l1Sensitivity(1).build();
     assertResists("laplace-heavy", l, l.event().pureEpsilon(), 0, 10 * RUNS);
-    GaussianMechanism g = GaussianMechanism.builder().epsilon(EPSILON).delta(1e-5).l2Sensitivity(1).build();
-    assertResists("gaussian-heavy", g, RdpAccountant.epsilonOf(g.event(), 1e-5, OrderGrid.defaults()).epsilon(),
-        1e-5, 10 * RUNS);
+    GaussianMechanism g =
+        GaussianMechanism.builder().epsilon(EPSILON).delta(1e-5).l2Sensitivity(1).build();
+    assertResists(
+        "gaussian-heavy",
+        g,
+        RdpAccountant.epsilonOf(g.event(), 1e-5, OrderGrid.defaults()).epsilon(),
+        1e-5,
+        10 * RUNS);
   }
 
   /**
@@ -91,7 +102,8 @@ class FloatingPointAttackTest {
    * Gaussian noise have full support on the integers), and no low-bit event separates them beyond
    * the claimed ε.
    */
-  private static void assertResists(String name, GridMechanism<?, ?> m, double claimed, double delta, int runs) {
+  private static void assertResists(
+      String name, GridMechanism<?, ?> m, double claimed, double delta, int runs) {
     double g = m.granularity();
     NoiseSource source = PrivacyLossAudit.source(name, "support");
     for (int i = 0; i < 2_000; i++) {
@@ -102,10 +114,13 @@ class FloatingPointAttackTest {
     Attack attack = new Attack(new TextbookLaplace(1 / EPSILON, 0));
     DoubleUnaryOperator lowGridBits = z -> (double) (((long) (z / g)) & 0xFF);
     DoubleUnaryOperator lowMantissaBits = z -> (double) (Double.doubleToRawLongBits(z) & 0xFF);
-    for (DoubleUnaryOperator feature : new DoubleUnaryOperator[] {attack::indicator, lowGridBits, lowMantissaBits}) {
-      PrivacyLossAudit.Options options = new PrivacyLossAudit.Options(runs, runs, 1e-6, delta, feature);
+    for (DoubleUnaryOperator feature :
+        new DoubleUnaryOperator[] {attack::indicator, lowGridBits, lowMantissaBits}) {
+      PrivacyLossAudit.Options options =
+          new PrivacyLossAudit.Options(runs, runs, 1e-6, delta, feature);
       PrivacyLossAudit.Result r =
-          PrivacyLossAudit.audit(name, s -> m.release(0.0, s).value(), s -> m.release(1.0, s).value(), options);
+          PrivacyLossAudit.audit(
+              name, s -> m.release(0.0, s).value(), s -> m.release(1.0, s).value(), options);
       System.out.printf("%s (claimed eps %.4f): %s%n", name, claimed, r);
       assertThat(r.epsilonLowerBound()).as("%s: %s", name, r).isLessThanOrEqualTo(claimed);
     }

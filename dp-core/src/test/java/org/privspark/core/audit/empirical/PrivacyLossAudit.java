@@ -19,22 +19,22 @@ import org.privspark.core.noise.Secret;
  * <p><b>Estimate.</b> For an event E, (ε, δ)-DP requires P₁(E) ≤ e^ε·P₂(E) + δ in both directions.
  * From counts the audit computes ε̂(E) = ln((L₁(E) − δ)/U₂(E)), with L₁ a Clopper–Pearson lower
  * bound on P₁(E) and U₂ an upper bound on P₂(E), each at confidence 1 − α/2. When the mechanism is
- * (ε, δ)-DP, both bounds hold together with probability ≥ 1 − α, and then
- * (L₁ − δ)/U₂ ≤ (P₁ − δ)/P₂ ≤ e^ε: so P(ε̂ &gt; ε) ≤ α. That α is the audit's false-failure
- * probability; with the fixed seeds of the tests every run is moreover reproducible.
+ * (ε, δ)-DP, both bounds hold together with probability ≥ 1 − α, and then (L₁ − δ)/U₂ ≤ (P₁ − δ)/P₂
+ * ≤ e^ε: so P(ε̂ &gt; ε) ≤ α. That α is the audit's false-failure probability; with the fixed seeds
+ * of the tests every run is moreover reproducible.
  *
- * <p><b>Which event.</b> Picking the best of many events on the same samples would void that
- * bound, so the audit splits its work: an <em>exploration</em> run (its own samples) scores every
- * candidate event and keeps the one with the largest ε̂; a fresh <em>certification</em> run
- * bounds only that event. Candidates: {v ≥ t} and {v ≤ t} for thresholds at {@value
- * #MAX_THRESHOLDS} evenly spaced pooled quantiles plus the tail quantiles 2^-k and 1 − 2^-k (down
- * to about 32 expected hits), and {v = t} when the values take at most {@value #MAX_THRESHOLDS}
- * distinct values, where v is the output mapped through the audit's {@code feature} (the identity, or e.g.
+ * <p><b>Which event.</b> Picking the best of many events on the same samples would void that bound,
+ * so the audit splits its work: an <em>exploration</em> run (its own samples) scores every
+ * candidate event and keeps the one with the largest ε̂; a fresh <em>certification</em> run bounds
+ * only that event. Candidates: {v ≥ t} and {v ≤ t} for thresholds at {@value #MAX_THRESHOLDS}
+ * evenly spaced pooled quantiles plus the tail quantiles 2^-k and 1 − 2^-k (down to about 32
+ * expected hits), and {v = t} when the values take at most {@value #MAX_THRESHOLDS} distinct
+ * values, where v is the output mapped through the audit's {@code feature} (the identity, or e.g.
  * the low bits of a double); each in both directions (input 1 against input 2, and back).
  *
- * <p>Not a proof: a low ε̂ shows only that these samples and events found no violation. A high
- * ε̂ is a proof, up to α, that the claim is false — the deliberately broken variants in the tests
- * show that the audit has that power.
+ * <p>Not a proof: a low ε̂ shows only that these samples and events found no violation. A high ε̂
+ * is a proof, up to α, that the claim is false — the deliberately broken variants in the tests show
+ * that the audit has that power.
  *
  * <p><b>Reuse.</b> Test code, published in dp-core's test-jar so that dp-spark's audits share it.
  * {@link #audit(String, Trial, Trial, Options)} draws its own samples; {@link #auditSamples} takes
@@ -44,7 +44,9 @@ import org.privspark.core.noise.Secret;
 public final class PrivacyLossAudit {
   static final int MAX_THRESHOLDS = 255;
 
-  /** One run of a mechanism on a fixed input; the mechanism's noise comes only from {@code source}. */
+  /**
+   * One run of a mechanism on a fixed input; the mechanism's noise comes only from {@code source}.
+   */
   @FunctionalInterface
   public interface Trial {
     double run(NoiseSource source);
@@ -59,10 +61,16 @@ public final class PrivacyLossAudit {
    * @param delta the δ the mechanism claims
    * @param feature what is histogrammed: a function of the output
    */
-  public record Options(int exploreTrials, int certifyTrials, double alpha, double delta, DoubleUnaryOperator feature) {
+  public record Options(
+      int exploreTrials,
+      int certifyTrials,
+      double alpha,
+      double delta,
+      DoubleUnaryOperator feature) {
     public Options {
       if (exploreTrials < 1 || certifyTrials < 1) {
-        throw new IllegalArgumentException("trials must be >= 1; got " + exploreTrials + ", " + certifyTrials);
+        throw new IllegalArgumentException(
+            "trials must be >= 1; got " + exploreTrials + ", " + certifyTrials);
       }
       if (!(alpha > 0 && alpha < 1)) {
         throw new IllegalArgumentException("alpha must be in (0, 1); got " + alpha);
@@ -91,24 +99,44 @@ public final class PrivacyLossAudit {
    * @param hitsDenominator certification runs of the other input in the event
    * @param trials certification runs per input
    */
-  public record Result(double epsilonLowerBound, String event, long hitsNumerator, long hitsDenominator, int trials) {
+  public record Result(
+      double epsilonLowerBound,
+      String event,
+      long hitsNumerator,
+      long hitsDenominator,
+      int trials) {
     @Override
     public String toString() {
-      return String.format(Locale.ROOT, "eps_hat=%.4f on %s (%d vs %d of %d runs)", epsilonLowerBound, event,
-          hitsNumerator, hitsDenominator, trials);
+      return String.format(
+          Locale.ROOT,
+          "eps_hat=%.4f on %s (%d vs %d of %d runs)",
+          epsilonLowerBound,
+          event,
+          hitsNumerator,
+          hitsDenominator,
+          trials);
     }
   }
 
-  private enum Kind { AT_LEAST, AT_MOST, EQUAL }
+  private enum Kind {
+    AT_LEAST,
+    AT_MOST,
+    EQUAL
+  }
 
   private record Event(Kind kind, double t, boolean firstOverSecond) {
     String description() {
-      String op = switch (kind) {
-        case AT_LEAST -> ">=";
-        case AT_MOST -> "<=";
-        case EQUAL -> "==";
-      };
-      return "v " + op + " " + t + (firstOverSecond ? " (input 1 over input 2)" : " (input 2 over input 1)");
+      String op =
+          switch (kind) {
+            case AT_LEAST -> ">=";
+            case AT_MOST -> "<=";
+            case EQUAL -> "==";
+          };
+      return "v "
+          + op
+          + " "
+          + t
+          + (firstOverSecond ? " (input 1 over input 2)" : " (input 2 over input 1)");
     }
 
     /** How many of the sorted {@code values} are in the event. */
@@ -152,34 +180,51 @@ public final class PrivacyLossAudit {
   private PrivacyLossAudit() {}
 
   /**
-   * Audits {@code first} against {@code second}. The noise sources are AES-CTR keystreams
-   * ({@link KeyedStreamSource}) of a fixed secret derived from {@code seed}, one per input and
-   * phase, so the audit is reproducible and its noise comes from dp-core's noise package.
+   * Audits {@code first} against {@code second}. The noise sources are AES-CTR keystreams ({@link
+   * KeyedStreamSource}) of a fixed secret derived from {@code seed}, one per input and phase, so
+   * the audit is reproducible and its noise comes from dp-core's noise package.
    */
   public static Result audit(String seed, Trial first, Trial second, Options options) {
-    double[] a = sample(first, options.exploreTrials(), source(seed, "explore/1"), options.feature());
-    double[] b = sample(second, options.exploreTrials(), source(seed, "explore/2"), options.feature());
-    double[] a2 = sample(first, options.certifyTrials(), source(seed, "certify/1"), options.feature());
-    double[] b2 = sample(second, options.certifyTrials(), source(seed, "certify/2"), options.feature());
+    double[] a =
+        sample(first, options.exploreTrials(), source(seed, "explore/1"), options.feature());
+    double[] b =
+        sample(second, options.exploreTrials(), source(seed, "explore/2"), options.feature());
+    double[] a2 =
+        sample(first, options.certifyTrials(), source(seed, "certify/1"), options.feature());
+    double[] b2 =
+        sample(second, options.certifyTrials(), source(seed, "certify/2"), options.feature());
     return certify(a, b, a2, b2, options);
   }
 
   /**
-   * Audits outputs the caller sampled: {@code explore1}/{@code explore2} choose the event,
-   * {@code certify1}/{@code certify2} bound it. The four arrays must be independent samples (fresh
-   * releases) of input 1's and input 2's outputs, each phase's two arrays of equal length;
-   * they are mapped through {@code options.feature()} and not modified. {@code options}' trial counts
-   * are ignored: the arrays' lengths are the trials.
+   * Audits outputs the caller sampled: {@code explore1}/{@code explore2} choose the event, {@code
+   * certify1}/{@code certify2} bound it. The four arrays must be independent samples (fresh
+   * releases) of input 1's and input 2's outputs, each phase's two arrays of equal length; they are
+   * mapped through {@code options.feature()} and not modified. {@code options}' trial counts are
+   * ignored: the arrays' lengths are the trials.
    */
-  public static Result auditSamples(double[] explore1, double[] explore2, double[] certify1, double[] certify2,
-      Options options) {
-    if (explore1.length < 1 || explore1.length != explore2.length || certify1.length < 1
+  public static Result auditSamples(
+      double[] explore1, double[] explore2, double[] certify1, double[] certify2, Options options) {
+    if (explore1.length < 1
+        || explore1.length != explore2.length
+        || certify1.length < 1
         || certify1.length != certify2.length) {
-      throw new IllegalArgumentException("samples must be non-empty, each phase's two of equal length; got "
-          + explore1.length + ", " + explore2.length + ", " + certify1.length + ", " + certify2.length);
+      throw new IllegalArgumentException(
+          "samples must be non-empty, each phase's two of equal length; got "
+              + explore1.length
+              + ", "
+              + explore2.length
+              + ", "
+              + certify1.length
+              + ", "
+              + certify2.length);
     }
-    return certify(mapped(explore1, options.feature()), mapped(explore2, options.feature()),
-        mapped(certify1, options.feature()), mapped(certify2, options.feature()), options);
+    return certify(
+        mapped(explore1, options.feature()),
+        mapped(explore2, options.feature()),
+        mapped(certify1, options.feature()),
+        mapped(certify2, options.feature()),
+        options);
   }
 
   private static Result certify(double[] a, double[] b, double[] a2, double[] b2, Options options) {
@@ -194,7 +239,8 @@ public final class PrivacyLossAudit {
     }
     long num = count(best, a2, b2, true);
     long den = count(best, a2, b2, false);
-    return new Result(epsilonHat(num, den, a2.length, options), best.description(), num, den, a2.length);
+    return new Result(
+        epsilonHat(num, den, a2.length, options), best.description(), num, den, a2.length);
   }
 
   private static double[] mapped(double[] values, DoubleUnaryOperator feature) {
@@ -245,8 +291,11 @@ public final class PrivacyLossAudit {
         tails.add(pooled[(int) (pooled.length / k)]);
         tails.add(pooled[(int) (pooled.length - 1 - pooled.length / k)]);
       }
-      thresholds = java.util.stream.DoubleStream.concat(Arrays.stream(thresholds),
-          tails.stream().mapToDouble(Double::doubleValue)).distinct().toArray();
+      thresholds =
+          java.util.stream.DoubleStream.concat(
+                  Arrays.stream(thresholds), tails.stream().mapToDouble(Double::doubleValue))
+              .distinct()
+              .toArray();
     }
     List<Event> events = new ArrayList<>();
     for (double t : thresholds) {
@@ -261,7 +310,8 @@ public final class PrivacyLossAudit {
     return events;
   }
 
-  private static double[] sample(Trial trial, int n, NoiseSource source, DoubleUnaryOperator feature) {
+  private static double[] sample(
+      Trial trial, int n, NoiseSource source, DoubleUnaryOperator feature) {
     double[] out = new double[n];
     for (int i = 0; i < n; i++) {
       out[i] = feature.applyAsDouble(trial.run(source));
@@ -273,11 +323,17 @@ public final class PrivacyLossAudit {
     return out;
   }
 
-  /** The keystream of the test secret SHA-256(seed), for cell {@code phase}: fixed, so audits are reproducible. */
+  /**
+   * The keystream of the test secret SHA-256(seed), for cell {@code phase}: fixed, so audits are
+   * reproducible.
+   */
   public static NoiseSource source(String seed, String phase) {
     try {
-      byte[] key = java.security.MessageDigest.getInstance("SHA-256").digest(seed.getBytes(StandardCharsets.UTF_8));
-      return KeyedStreamSource.forCell(Secret.fromBytes(key), phase.getBytes(StandardCharsets.UTF_8));
+      byte[] key =
+          java.security.MessageDigest.getInstance("SHA-256")
+              .digest(seed.getBytes(StandardCharsets.UTF_8));
+      return KeyedStreamSource.forCell(
+          Secret.fromBytes(key), phase.getBytes(StandardCharsets.UTF_8));
     } catch (java.security.NoSuchAlgorithmException e) {
       throw new IllegalStateException("the JDK lacks SHA-256", e);
     }

@@ -8,11 +8,11 @@ import java.util.Random;
  * 2012, §3) describes the implementations he broke. Test code only; it never releases anything,
  * which is the one reason it may draw from {@link java.util.Random}.
  *
- * <p><b>Its flaw.</b> u is a multiple of 2^-53, and ln, the product and the sum each round, so
- * the outputs reachable from an input x are a sparse, x-dependent set of doubles. {@link
- * #reachable} decides membership exactly: every step is monotone in u (StrictMath.log is
- * semi-monotonic, and rounding a product or a sum is monotone), so a binary search over the
- * 2^53 possible u finds the one candidate that could have produced a given output.
+ * <p><b>Its flaw.</b> u is a multiple of 2^-53, and ln, the product and the sum each round, so the
+ * outputs reachable from an input x are a sparse, x-dependent set of doubles. {@link #reachable}
+ * decides membership exactly: every step is monotone in u (StrictMath.log is semi-monotonic, and
+ * rounding a product or a sum is monotone), so a binary search over the 2^53 possible u finds the
+ * one candidate that could have produced a given output.
  */
 final class TextbookLaplace {
   private static final long U_STEPS = 1L << 53;

@@ -28,7 +28,8 @@ class MerkleProofPropertiesTest {
   void inclusionProof_randomSize_verifiesAndFailsWithFlippedByte(
       @ForAll @IntRange(min = 1, max = MAX_SIZE) int size,
       @ForAll @IntRange(min = 0, max = MAX_SIZE - 1) int rawIndex,
-      @ForAll @IntRange(min = 0, max = 1 << 20) int flip) throws ProofVerificationException {
+      @ForAll @IntRange(min = 0, max = 1 << 20) int flip)
+      throws ProofVerificationException {
     long index = rawIndex % size;
     byte[] root = TREE.root(size);
     InclusionProof proof = TREE.inclusionProof(index, size);
@@ -42,7 +43,7 @@ class MerkleProofPropertiesTest {
     byte[] element = bad.get(flip % bad.size());
     element[(flip >>> 8) % element.length] ^= (byte) (1 << (flip % 8));
     assertThatThrownBy(
-        () -> MerkleVerifier.verifyInclusion(index, size, TREE.leafHash(index), bad, root))
+            () -> MerkleVerifier.verifyInclusion(index, size, TREE.leafHash(index), bad, root))
         .isInstanceOf(ProofVerificationException.class);
   }
 
@@ -50,7 +51,8 @@ class MerkleProofPropertiesTest {
   void consistencyProof_randomSizes_verifiesAndFailsWithFlippedByte(
       @ForAll @IntRange(min = 1, max = MAX_SIZE) int size2,
       @ForAll @IntRange(min = 1, max = MAX_SIZE) int rawSize1,
-      @ForAll @IntRange(min = 0, max = 1 << 20) int flip) throws ProofVerificationException {
+      @ForAll @IntRange(min = 0, max = 1 << 20) int flip)
+      throws ProofVerificationException {
     long size1 = 1 + (rawSize1 - 1) % size2;
     byte[] root1 = TREE.root(size1);
     byte[] root2 = TREE.root(size2);

@@ -57,11 +57,14 @@ class MerkleTreeTest {
         .isEqualTo(ref.get("root_hash_by_tree_size_hex").get("0").asText());
     for (JsonNode input : ref.get("leaf_inputs_hex")) {
       tree.appendLeafData(HEX.parseHex(input.asText()));
-      assertThat(HEX.formatHex(tree.root())).as("root of size %d", tree.size())
-          .isEqualTo(ref.get("root_hash_by_tree_size_hex").get(Long.toString(tree.size())).asText());
+      assertThat(HEX.formatHex(tree.root()))
+          .as("root of size %d", tree.size())
+          .isEqualTo(
+              ref.get("root_hash_by_tree_size_hex").get(Long.toString(tree.size())).asText());
     }
     for (int size = 0; size <= 8; size++) {
-      assertThat(HEX.formatHex(tree.root(size))).as("prefix root of size %d", size)
+      assertThat(HEX.formatHex(tree.root(size)))
+          .as("prefix root of size %d", size)
           .isEqualTo(ref.get("root_hash_by_tree_size_hex").get(Integer.toString(size)).asText());
     }
   }
@@ -80,7 +83,8 @@ class MerkleTreeTest {
         String want = levels.get(k).get(i).asText();
         // Node i of level k covers leaves [i * 2^k, (i + 1) * 2^k).
         assertThat(HEX.formatHex(ReferenceMerkle.mth(leaves, i << k, (i + 1) << k)))
-            .as("reference node %d of level %d", i, k).isEqualTo(want);
+            .as("reference node %d of level %d", i, k)
+            .isEqualTo(want);
         if (i == 0) {
           assertThat(HEX.formatHex(tree.root(1L << k))).as("root(2^%d)", k).isEqualTo(want);
         }
@@ -95,12 +99,19 @@ class MerkleTreeTest {
     for (int n = 0; n <= 70; n++) {
       assertThat(tree.root(n)).as("root(%d)", n).isEqualTo(ReferenceMerkle.mth(leaves, 0, n));
       for (int m = 0; m < n; m++) {
-        assertThat(Hashes.equal(tree.inclusionProof(m, n).path(),
-            ReferenceMerkle.path(leaves, m, 0, n))).as("PATH(%d, %d)", m, n).isTrue();
+        assertThat(
+                Hashes.equal(
+                    tree.inclusionProof(m, n).path(), ReferenceMerkle.path(leaves, m, 0, n)))
+            .as("PATH(%d, %d)", m, n)
+            .isTrue();
       }
       for (int m = 1; m <= n; m++) {
-        assertThat(Hashes.equal(tree.consistencyProof(m, n).path(),
-            ReferenceMerkle.subproof(leaves, m, 0, n, true))).as("PROOF(%d, %d)", m, n).isTrue();
+        assertThat(
+                Hashes.equal(
+                    tree.consistencyProof(m, n).path(),
+                    ReferenceMerkle.subproof(leaves, m, 0, n, true)))
+            .as("PROOF(%d, %d)", m, n)
+            .isTrue();
       }
     }
   }

@@ -75,16 +75,20 @@ class MerkleVectorsTest {
       boolean wantErr = v.get("wantErr").asBoolean();
       String outcome;
       try {
-        MerkleVerifier.verifyInclusion(u64(v.get("leafIdx")), u64(v.get("treeSize")),
-            b64(v.get("leafHash")), proof(v.get("proof")), b64(v.get("root")));
+        MerkleVerifier.verifyInclusion(
+            u64(v.get("leafIdx")),
+            u64(v.get("treeSize")),
+            b64(v.get("leafHash")),
+            proof(v.get("proof")),
+            b64(v.get("root")));
         outcome = "accepted";
       } catch (ProofVerificationException e) {
         outcome = "rejected: " + e.getMessage();
         rejected++;
       }
       if (wantErr != outcome.startsWith("rejected")) {
-        failures.add(rel(f) + " (" + v.get("desc").asText() + ") wantErr=" + wantErr + " but "
-            + outcome);
+        failures.add(
+            rel(f) + " (" + v.get("desc").asText() + ") wantErr=" + wantErr + " but " + outcome);
       }
     }
     assertThat(files).hasSize(98);
@@ -101,15 +105,19 @@ class MerkleVectorsTest {
       boolean wantErr = v.get("wantErr").asBoolean();
       String outcome;
       try {
-        MerkleVerifier.verifyConsistency(u64(v.get("size1")), u64(v.get("size2")),
-            proof(v.get("proof")), b64(v.get("root1")), b64(v.get("root2")));
+        MerkleVerifier.verifyConsistency(
+            u64(v.get("size1")),
+            u64(v.get("size2")),
+            proof(v.get("proof")),
+            b64(v.get("root1")),
+            b64(v.get("root2")));
         outcome = "accepted";
       } catch (ProofVerificationException e) {
         outcome = "rejected: " + e.getMessage();
       }
       if (wantErr != outcome.startsWith("rejected")) {
-        failures.add(rel(f) + " (" + v.get("desc").asText() + ") wantErr=" + wantErr + " but "
-            + outcome);
+        failures.add(
+            rel(f) + " (" + v.get("desc").asText() + ") wantErr=" + wantErr + " but " + outcome);
       }
     }
     assertThat(files).hasSize(98);
@@ -120,7 +128,8 @@ class MerkleVectorsTest {
   void happyPaths_onReferenceTree_equalGeneratedProofs() throws IOException {
     JsonNode ref = JSON.readTree(resource(ROOT + "reference-tree.json").toFile());
     MerkleTree tree = new MerkleTree();
-    ref.get("leaf_inputs_hex").forEach(h -> tree.appendLeafData(HexFormat.of().parseHex(h.asText())));
+    ref.get("leaf_inputs_hex")
+        .forEach(h -> tree.appendLeafData(HexFormat.of().parseHex(h.asText())));
     List<String> failures = new ArrayList<>();
     int compared = 0;
     for (Path f : probes("inclusion")) {

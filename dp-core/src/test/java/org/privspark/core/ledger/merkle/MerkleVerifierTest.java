@@ -12,7 +12,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.privspark.core.ledger.merkle.ProofVerificationException.Reason;
 
-/** Each tamper case of STYLE.md: index or size off, roots swapped, bits flipped, truncated, padded. */
+/**
+ * Each tamper case of STYLE.md: index or size off, roots swapped, bits flipped, truncated, padded.
+ */
 class MerkleVerifierTest {
   private MerkleTree tree;
 
@@ -24,18 +26,22 @@ class MerkleVerifierTest {
     }
   }
 
-  private static Reason inclusionFailure(long index, long size, byte[] leaf, List<byte[]> proof,
-      byte[] root) {
-    ProofVerificationException e = catchThrowableOfType(ProofVerificationException.class,
-        () -> MerkleVerifier.verifyInclusion(index, size, leaf, proof, root));
+  private static Reason inclusionFailure(
+      long index, long size, byte[] leaf, List<byte[]> proof, byte[] root) {
+    ProofVerificationException e =
+        catchThrowableOfType(
+            ProofVerificationException.class,
+            () -> MerkleVerifier.verifyInclusion(index, size, leaf, proof, root));
     assertThat(e).as("expected rejection").isNotNull();
     return e.reason();
   }
 
-  private static Reason consistencyFailure(long size1, long size2, List<byte[]> proof,
-      byte[] root1, byte[] root2) {
-    ProofVerificationException e = catchThrowableOfType(ProofVerificationException.class,
-        () -> MerkleVerifier.verifyConsistency(size1, size2, proof, root1, root2));
+  private static Reason consistencyFailure(
+      long size1, long size2, List<byte[]> proof, byte[] root1, byte[] root2) {
+    ProofVerificationException e =
+        catchThrowableOfType(
+            ProofVerificationException.class,
+            () -> MerkleVerifier.verifyConsistency(size1, size2, proof, root1, root2));
     assertThat(e).as("expected rejection").isNotNull();
     return e.reason();
   }
@@ -61,8 +67,10 @@ class MerkleVerifierTest {
   @Test
   void verifyInclusion_rootMismatch_carriesExpectedAndComputedRoots() {
     byte[] wrongRoot = tree.root(12);
-    ProofVerificationException e = catchThrowableOfType(ProofVerificationException.class,
-        () -> tree.inclusionProof(5, 13).verify(tree.leafHash(5), wrongRoot));
+    ProofVerificationException e =
+        catchThrowableOfType(
+            ProofVerificationException.class,
+            () -> tree.inclusionProof(5, 13).verify(tree.leafHash(5), wrongRoot));
     assertThat(e.reason()).isEqualTo(Reason.ROOT_MISMATCH);
     assertThat(e.expected()).isEqualTo(wrongRoot);
     assertThat(e.computed()).isEqualTo(tree.root());
@@ -187,7 +195,8 @@ class MerkleVerifierTest {
   }
 
   @Test
-  void verifyConsistency_equalSizes_needEmptyProofAndEqualRoots() throws ProofVerificationException {
+  void verifyConsistency_equalSizes_needEmptyProofAndEqualRoots()
+      throws ProofVerificationException {
     MerkleVerifier.verifyConsistency(6, 6, List.of(), tree.root(6), tree.root(6));
     assertThat(consistencyFailure(6, 6, List.of(tree.root()), tree.root(6), tree.root(6)))
         .isEqualTo(Reason.WRONG_PROOF_LENGTH);

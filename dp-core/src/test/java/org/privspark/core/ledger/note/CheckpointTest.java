@@ -55,7 +55,8 @@ class CheckpointTest {
   void parse_malformedTexts_throwIllegalArgumentException() {
     String root = "CsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MPA3j2jxq2I=";
     String[] bad = {
-      "", "o\n1\n" + root, // no final newline
+      "",
+      "o\n1\n" + root, // no final newline
       "o\n1\n", // two lines
       "\n1\n" + root + "\n", // empty origin
       "o\n01\n" + root + "\n", // leading zero
@@ -73,7 +74,8 @@ class CheckpointTest {
       "o\r\n1\n" + root + "\n", // control character
     };
     for (String text : bad) {
-      assertThatThrownBy(() -> Checkpoint.parse(text)).as(text.replace("\n", "\\n"))
+      assertThatThrownBy(() -> Checkpoint.parse(text))
+          .as(text.replace("\n", "\\n"))
           .isInstanceOf(IllegalArgumentException.class);
     }
   }
@@ -87,7 +89,8 @@ class CheckpointTest {
   @Test
   void constructor_invalidComponents_throwIllegalArgumentException() {
     assertThatThrownBy(() -> Checkpoint.of("o", -1, new byte[32]))
-        .isInstanceOf(IllegalArgumentException.class).hasMessage("size must be >= 0; got -1");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("size must be >= 0; got -1");
     assertThatThrownBy(() -> Checkpoint.of("o", 1, new byte[31]))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("rootHash must be 32 bytes long; got 31");

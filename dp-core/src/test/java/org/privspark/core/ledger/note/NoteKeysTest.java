@@ -7,7 +7,8 @@ import java.util.HexFormat;
 import org.junit.jupiter.api.Test;
 
 class NoteKeysTest {
-  private static final String VKEY = "example.com/foo+530d903a+AekyeRrm56hApGFkyQR4ZCbV54Id2LKaANYcrnKv3U2k";
+  private static final String VKEY =
+      "example.com/foo+530d903a+AekyeRrm56hApGFkyQR4ZCbV54Id2LKaANYcrnKv3U2k";
   private static final String SKEY =
       "PRIVATE+KEY+PeterNeumann+c74f20a3+AYEKFALVFGyNhPJEMzD1QIDr+Y7hfZx09iUvxdXHKDFz";
 
@@ -22,8 +23,8 @@ class NoteKeysTest {
   @Test
   void fromSeed_rfc8032TestVector1_derivesItsPublicKey() {
     // RFC 8032 section 7.1, TEST 1.
-    byte[] seed = HexFormat.of()
-        .parseHex("9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60");
+    byte[] seed =
+        HexFormat.of().parseHex("9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60");
     NoteSigner signer = NoteSigner.fromSeed("rfc8032", seed);
     assertThat(HexFormat.of().formatHex(signer.verifier().publicKey()))
         .isEqualTo("d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a");
@@ -64,18 +65,23 @@ class NoteKeysTest {
   @Test
   void verifierParse_malformed_throwsIllegalArgumentException() {
     String[] bad = {
-      "", "example.com/foo", "example.com/foo+530d903a", "+530d903a+AekyeRrm56hApGFkyQR4ZCbV54Id2LKaANYcrnKv3U2k",
+      "",
+      "example.com/foo",
+      "example.com/foo+530d903a",
+      "+530d903a+AekyeRrm56hApGFkyQR4ZCbV54Id2LKaANYcrnKv3U2k",
       "example.com/foo+530d903+AekyeRrm56hApGFkyQR4ZCbV54Id2LKaANYcrnKv3U2k",
       "example.com/foo+530d903g+AekyeRrm56hApGFkyQR4ZCbV54Id2LKaANYcrnKv3U2k",
       "example.com/foo+530d903a+AekyeRrm56hApGFkyQR4ZCbV54Id2LKaANYcrnKv3U2", // truncated base64
       "example.com/foo+530d903a+AekyeRrm56hApGFkyQR4ZCbV54Id2LKaANYcrnKv3U2k=", // padding junk
-      "example.com/foo+530d903a+AekyeRrm56hApGFkyQR4ZCbV54Id2LKaANYcrnKv3U2l", // another key under the same ID
+      "example.com/foo+530d903a+AekyeRrm56hApGFkyQR4ZCbV54Id2LKaANYcrnKv3U2l", // another key under
+      // the same ID
       "example com+530d903a+AekyeRrm56hApGFkyQR4ZCbV54Id2LKaANYcrnKv3U2k",
       "example.com/foo+530d903a+AukyeRrm56hApGFkyQR4ZCbV54Id2LKaANYcrnKv3U2k", // algorithm 0x02
       "example.com/foo+530d903a+AekyeRrm56hApGFkyQR4ZCbV54Id2LKaANYcrnKv", // key too short
     };
     for (String vkey : bad) {
-      assertThatThrownBy(() -> NoteVerifier.parse(vkey)).as(vkey)
+      assertThatThrownBy(() -> NoteVerifier.parse(vkey))
+          .as(vkey)
           .isInstanceOf(IllegalArgumentException.class);
     }
   }
@@ -93,7 +99,8 @@ class NoteKeysTest {
   @Test
   void keyName_withPlusSpaceOrEmpty_throwsIllegalArgumentException() {
     for (String name : new String[] {"", "a+b", "a b", "a\u00a0b", "a\u2003b", "a\tb", "a\nb"}) {
-      assertThatThrownBy(() -> NoteSigner.fromSeed(name, new byte[32])).as(name)
+      assertThatThrownBy(() -> NoteSigner.fromSeed(name, new byte[32]))
+          .as(name)
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessageStartingWith("name must be non-empty, without Unicode spaces or '+'");
     }
@@ -105,11 +112,13 @@ class NoteKeysTest {
     assertThatThrownBy(() -> NoteSigner.parse(wrongId))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("key ID must be c74f20a3")
-        .message().doesNotContain("AYEKFALVFGyNhPJEMzD1QIDr");
+        .message()
+        .doesNotContain("AYEKFALVFGyNhPJEMzD1QIDr");
     String noPrefix = SKEY.substring("PRIVATE+KEY+".length());
     assertThatThrownBy(() -> NoteSigner.parse(noPrefix))
         .isInstanceOf(IllegalArgumentException.class)
-        .message().doesNotContain("AYEKFALVFGyNhPJEMzD1QIDr");
+        .message()
+        .doesNotContain("AYEKFALVFGyNhPJEMzD1QIDr");
   }
 
   @Test

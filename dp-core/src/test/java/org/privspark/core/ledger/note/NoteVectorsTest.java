@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Test;
  */
 class NoteVectorsTest {
   private static JsonNode vector(String name) throws IOException {
-    try (InputStream in = NoteVectorsTest.class.getResourceAsStream(
-        "/vectors/c2sp-signed-note/" + name)) {
+    try (InputStream in =
+        NoteVectorsTest.class.getResourceAsStream("/vectors/c2sp-signed-note/" + name)) {
       return new ObjectMapper().readTree(in);
     }
   }
@@ -36,8 +36,8 @@ class NoteVectorsTest {
     JsonNode v = vector("ed25519-example.json");
     NoteVerifier verifier = NoteVerifier.parse(v.get("vkey").asText());
     String note = v.get("full_signed_note").asText();
-    assertThat(note).isEqualTo(
-        v.get("note_text").asText() + "\n" + v.get("signature_line").asText() + "\n");
+    assertThat(note)
+        .isEqualTo(v.get("note_text").asText() + "\n" + v.get("signature_line").asText() + "\n");
 
     VerifiedNote opened = SignedNotes.open(note.getBytes(UTF_8), List.of(verifier));
     assertThat(opened.text()).isEqualTo(v.get("note_text").asText());

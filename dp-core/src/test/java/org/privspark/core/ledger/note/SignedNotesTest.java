@@ -13,7 +13,8 @@ import org.privspark.core.ledger.note.NoteVerificationException.Reason;
 
 /** Round trips and every tamper case: body, signature, key, key name, format. */
 class SignedNotesTest {
-  private static final String TEXT = "ledger.example/budget-1\n42\nCsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MPA3j2jxq2I=\n";
+  private static final String TEXT =
+      "ledger.example/budget-1\n42\nCsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MPA3j2jxq2I=\n";
   private static final NoteSigner LOG = NoteSigner.fromSeed("ledger.example/budget-1", seed(1));
   private static final NoteSigner WITNESS = NoteSigner.fromSeed("witness.example/w1", seed(2));
 
@@ -24,8 +25,9 @@ class SignedNotesTest {
   }
 
   private static Reason rejection(String note, List<NoteVerifier> known) {
-    NoteVerificationException e = catchThrowableOfType(NoteVerificationException.class,
-        () -> SignedNotes.open(note.getBytes(UTF_8), known));
+    NoteVerificationException e =
+        catchThrowableOfType(
+            NoteVerificationException.class, () -> SignedNotes.open(note.getBytes(UTF_8), known));
     assertThat(e).as("expected rejection of %s", note).isNotNull();
     return e.reason();
   }
@@ -36,7 +38,8 @@ class SignedNotesTest {
     assertThat(note).startsWith(TEXT + "\n\u2014 ledger.example/budget-1 ").endsWith("\n");
     VerifiedNote opened = SignedNotes.open(note, List.of(LOG.verifier()));
     assertThat(opened.text()).isEqualTo(TEXT);
-    assertThat(opened.signatures()).extracting(NoteSignature::keyName)
+    assertThat(opened.signatures())
+        .extracting(NoteSignature::keyName)
         .containsExactly("ledger.example/budget-1");
     assertThat(opened.signatures().get(0).signature()).hasSize(64);
   }
@@ -52,9 +55,9 @@ class SignedNotesTest {
   void open_unknownCosignature_isIgnoredButReported() throws NoteVerificationException {
     String note = SignedNotes.sign(TEXT, LOG, WITNESS);
     VerifiedNote opened = SignedNotes.open(note, List.of(LOG.verifier()));
-    assertThat(opened.signatures()).extracting(NoteSignature::keyName)
-        .containsExactly(LOG.name());
-    assertThat(opened.unverifiedSignatures()).extracting(NoteSignature::keyName)
+    assertThat(opened.signatures()).extracting(NoteSignature::keyName).containsExactly(LOG.name());
+    assertThat(opened.unverifiedSignatures())
+        .extracting(NoteSignature::keyName)
         .containsExactly(WITNESS.name());
   }
 
@@ -80,8 +83,9 @@ class SignedNotesTest {
     // Another key under the same name has another key ID, so the signature is simply unknown.
     NoteSigner impostor = NoteSigner.fromSeed(LOG.name(), seed(3));
     String note = SignedNotes.sign(TEXT, impostor);
-    NoteVerificationException e = catchThrowableOfType(NoteVerificationException.class,
-        () -> SignedNotes.open(note, List.of(LOG.verifier())));
+    NoteVerificationException e =
+        catchThrowableOfType(
+            NoteVerificationException.class, () -> SignedNotes.open(note, List.of(LOG.verifier())));
     assertThat(e.reason()).isEqualTo(Reason.NO_KNOWN_SIGNATURE);
     assertThat(e.getMessage()).contains("none of the 1 signatures is by a known key");
   }
@@ -104,8 +108,9 @@ class SignedNotesTest {
 
   @Test
   void open_wrongKeyName_rejectsWithNoKnownSignature() {
-    String note = SignedNotes.sign(TEXT, LOG).replace(
-        "\u2014 ledger.example/budget-1 ", "\u2014 ledger.example/budget-2 ");
+    String note =
+        SignedNotes.sign(TEXT, LOG)
+            .replace("\u2014 ledger.example/budget-1 ", "\u2014 ledger.example/budget-2 ");
     assertThat(rejection(note, List.of(LOG.verifier()))).isEqualTo(Reason.NO_KNOWN_SIGNATURE);
   }
 
@@ -139,21 +144,33 @@ class SignedNotesTest {
     String note = SignedNotes.sign(TEXT, LOG);
     String sigLine = note.substring(TEXT.length() + 1, note.length() - 1);
     String b64 = sigLine.substring(sigLine.lastIndexOf(' ') + 1);
-    List<String> bad = new ArrayList<>(List.of(
-        note.substring(0, note.length() - 1), // no final newline
-        TEXT + sigLine + "\n", // no blank line
-        TEXT + "\n", // no signature
-        TEXT + "\n" + sigLine.replace("\u2014", "-") + "\n", // hyphen, not em dash
-        TEXT + "\n" + sigLine.replace("\u2014 ", "\u2014") + "\n", // no space after the dash
-        TEXT + "\n" + sigLine.replace(" " + b64, "") + "\n", // no signature
-        TEXT + "\n" + sigLine.replace(" " + b64, "  " + b64) + "\n", // empty key name... or space
-        TEXT + "\n" + sigLine.replace(b64, b64.replace("=", "")) + "\n", // padding removed
-        TEXT + "\n" + sigLine.replace(b64, b64.substring(0, 8) + "!" + b64.substring(9)) + "\n",
-        TEXT + "\n" + sigLine.replace(b64, "AAAAAA==") + "\n", // four bytes: key ID only
-        TEXT + "\n" + sigLine + " \n", // trailing space
-        TEXT + "\n" + sigLine + "\r\n", // CR
-        "ledger\t1\n" + note.substring(note.indexOf('\n')) // a control character in the text
-    ));
+    List<String> bad =
+        new ArrayList<>(
+            List.of(
+                note.substring(0, note.length() - 1), // no final newline
+                TEXT + sigLine + "\n", // no blank line
+                TEXT + "\n", // no signature
+                TEXT + "\n" + sigLine.replace("\u2014", "-") + "\n", // hyphen, not em dash
+                TEXT
+                    + "\n"
+                    + sigLine.replace("\u2014 ", "\u2014")
+                    + "\n", // no space after the dash
+                TEXT + "\n" + sigLine.replace(" " + b64, "") + "\n", // no signature
+                TEXT
+                    + "\n"
+                    + sigLine.replace(" " + b64, "  " + b64)
+                    + "\n", // empty key name... or space
+                TEXT + "\n" + sigLine.replace(b64, b64.replace("=", "")) + "\n", // padding removed
+                TEXT
+                    + "\n"
+                    + sigLine.replace(b64, b64.substring(0, 8) + "!" + b64.substring(9))
+                    + "\n",
+                TEXT + "\n" + sigLine.replace(b64, "AAAAAA==") + "\n", // four bytes: key ID only
+                TEXT + "\n" + sigLine + " \n", // trailing space
+                TEXT + "\n" + sigLine + "\r\n", // CR
+                "ledger\t1\n"
+                    + note.substring(note.indexOf('\n')) // a control character in the text
+                ));
     for (String n : bad) {
       assertThat(rejection(n, List.of(LOG.verifier()))).as(n).isEqualTo(Reason.MALFORMED_NOTE);
     }
@@ -163,8 +180,9 @@ class SignedNotesTest {
   void open_invalidUtf8_rejectsWithMalformedNote() {
     byte[] note = SignedNotes.sign(TEXT, LOG).getBytes(UTF_8);
     note[0] = (byte) 0xff;
-    NoteVerificationException e = catchThrowableOfType(NoteVerificationException.class,
-        () -> SignedNotes.open(note, List.of(LOG.verifier())));
+    NoteVerificationException e =
+        catchThrowableOfType(
+            NoteVerificationException.class, () -> SignedNotes.open(note, List.of(LOG.verifier())));
     assertThat(e.reason()).isEqualTo(Reason.MALFORMED_NOTE);
     assertThat(e.getMessage()).contains("UTF-8");
   }
@@ -197,7 +215,8 @@ class SignedNotesTest {
   void sign_controlCharacterOrNoSigner_throwsIllegalArgumentException() {
     assertThatThrownBy(() -> SignedNotes.sign("a\rb\n", LOG))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("text must have no control characters other than newline; got U+000D at index 1");
+        .hasMessage(
+            "text must have no control characters other than newline; got U+000D at index 1");
     assertThatThrownBy(() -> SignedNotes.sign(TEXT))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("signers must number 1 to 100; got 0");

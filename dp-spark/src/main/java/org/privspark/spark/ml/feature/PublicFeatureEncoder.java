@@ -107,19 +107,34 @@ public final class PublicFeatureEncoder extends Transformer implements DefaultPa
   public PublicFeatureEncoder(String uid) {
     this.uid = uid;
     numericCols = new StringArrayParam(this, "numericCols", "numeric input columns");
-    lowerBounds = new DoubleArrayParam(this, "lowerBounds", "public lower bound of each numeric column");
-    upperBounds = new DoubleArrayParam(this, "upperBounds", "public upper bound of each numeric column");
-    range = new Param<>(uid, "range", "scale numeric columns to UNIT [0, 1] or SYMMETRIC [-1, 1]",
-        ParamChecks.columnName("range"));
+    lowerBounds =
+        new DoubleArrayParam(this, "lowerBounds", "public lower bound of each numeric column");
+    upperBounds =
+        new DoubleArrayParam(this, "upperBounds", "public upper bound of each numeric column");
+    range =
+        new Param<>(
+            uid,
+            "range",
+            "scale numeric columns to UNIT [0, 1] or SYMMETRIC [-1, 1]",
+            ParamChecks.columnName("range"));
     categoricalCols = new StringArrayParam(this, "categoricalCols", "categorical input columns");
-    vocabularies = new StringArrayArrayParam(uid, "vocabularies",
-        "public vocabulary of each categorical column", v -> true);
-    unknown = new Param<>(uid, "unknown", "unknown categories: ZERO (all zeros) or OTHER (extra slot)",
-        ParamChecks.columnName("unknown"));
-    maxNorm = new DoubleParam(uid, "maxNorm",
-        "clip each output vector to this L2 norm, finite and > 0 (unset: no clipping)",
-        ParamChecks.positiveFinite("maxNorm"));
-    outputCol = new Param<>(uid, "outputCol", "output vector column", ParamChecks.columnName("outputCol"));
+    vocabularies =
+        new StringArrayArrayParam(
+            uid, "vocabularies", "public vocabulary of each categorical column", v -> true);
+    unknown =
+        new Param<>(
+            uid,
+            "unknown",
+            "unknown categories: ZERO (all zeros) or OTHER (extra slot)",
+            ParamChecks.columnName("unknown"));
+    maxNorm =
+        new DoubleParam(
+            uid,
+            "maxNorm",
+            "clip each output vector to this L2 norm, finite and > 0 (unset: no clipping)",
+            ParamChecks.positiveFinite("maxNorm"));
+    outputCol =
+        new Param<>(uid, "outputCol", "output vector column", ParamChecks.columnName("outputCol"));
     setDefault(numericCols, new String[0]);
     setDefault(lowerBounds, new double[0]);
     setDefault(upperBounds, new double[0]);
@@ -267,8 +282,14 @@ public final class PublicFeatureEncoder extends Transformer implements DefaultPa
     double[] lo = $(lowerBounds);
     double[] hi = $(upperBounds);
     if (lo.length != num.length || hi.length != num.length) {
-      throw new IllegalArgumentException("lowerBounds and upperBounds must have one entry per "
-          + "numeric column (" + num.length + "); got " + lo.length + " and " + hi.length);
+      throw new IllegalArgumentException(
+          "lowerBounds and upperBounds must have one entry per "
+              + "numeric column ("
+              + num.length
+              + "); got "
+              + lo.length
+              + " and "
+              + hi.length);
     }
     for (int i = 0; i < num.length; i++) {
       checkBounds(num[i], lo[i], hi[i]);
@@ -276,8 +297,11 @@ public final class PublicFeatureEncoder extends Transformer implements DefaultPa
     String[] cat = $(categoricalCols);
     String[][] voc = $(vocabularies);
     if (voc.length != cat.length) {
-      throw new IllegalArgumentException("vocabularies must have one entry per categorical column ("
-          + cat.length + "); got " + voc.length);
+      throw new IllegalArgumentException(
+          "vocabularies must have one entry per categorical column ("
+              + cat.length
+              + "); got "
+              + voc.length);
     }
     for (int i = 0; i < cat.length; i++) {
       checkVocabulary(cat[i], voc[i]);
@@ -310,35 +334,51 @@ public final class PublicFeatureEncoder extends Transformer implements DefaultPa
     try {
       return Enum.valueOf(type, value);
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(param + " must be one of "
-          + Arrays.toString(type.getEnumConstants()) + "; got " + value, e);
+      throw new IllegalArgumentException(
+          param + " must be one of " + Arrays.toString(type.getEnumConstants()) + "; got " + value,
+          e);
     }
   }
 
   static void checkBounds(String column, double lo, double hi) {
     if (!Double.isFinite(lo) || !Double.isFinite(hi) || !(lo < hi)) {
-      throw new IllegalArgumentException("bounds of '" + column
-          + "' must be finite with lower < upper; got [" + lo + ", " + hi + "]");
+      throw new IllegalArgumentException(
+          "bounds of '"
+              + column
+              + "' must be finite with lower < upper; got ["
+              + lo
+              + ", "
+              + hi
+              + "]");
     }
   }
 
   static void checkVocabulary(String column, String[] vocabulary) {
     if (vocabulary == null || vocabulary.length == 0) {
-      throw new IllegalArgumentException("vocabulary of '" + column + "' must hold at least one value; got none");
+      throw new IllegalArgumentException(
+          "vocabulary of '" + column + "' must hold at least one value; got none");
     }
     HashSet<String> seen = new HashSet<>();
     for (String v : vocabulary) {
       Check.notNull("vocabulary of '" + column + "' entry", v);
       if (!seen.add(v)) {
-        throw new IllegalArgumentException("vocabulary of '" + column
-            + "' must not repeat a value; got '" + v + "' twice");
+        throw new IllegalArgumentException(
+            "vocabulary of '" + column + "' must not repeat a value; got '" + v + "' twice");
       }
     }
   }
 
   /** The encoding, as plain serializable data for the executors. */
-  record Spec(String[] numeric, double[] lo, double[] hi, boolean symmetric, String[] categorical,
-      String[][] vocabularies, boolean otherSlot, double maxNorm) implements java.io.Serializable {
+  record Spec(
+      String[] numeric,
+      double[] lo,
+      double[] hi,
+      boolean symmetric,
+      String[] categorical,
+      String[][] vocabularies,
+      boolean otherSlot,
+      double maxNorm)
+      implements java.io.Serializable {
     int size() {
       int n = numeric.length;
       for (String[] v : vocabularies) {
@@ -416,23 +456,27 @@ public final class PublicFeatureEncoder extends Transformer implements DefaultPa
     for (String c : spec.numeric()) {
       DataType t = field(schema, c).dataType();
       if (!(t instanceof NumericType)) {
-        throw new IllegalArgumentException("numeric column '" + c + "' must be numeric; got "
-            + t.simpleString());
+        throw new IllegalArgumentException(
+            "numeric column '" + c + "' must be numeric; got " + t.simpleString());
       }
     }
     for (String c : spec.categorical()) {
       DataType t = field(schema, c).dataType();
-      if (!(t instanceof StringType) && !(t instanceof NumericType)
+      if (!(t instanceof StringType)
+          && !(t instanceof NumericType)
           && !(t instanceof org.apache.spark.sql.types.BooleanType)) {
-        throw new IllegalArgumentException("categorical column '" + c
-            + "' must be a string, numeric or boolean column; got " + t.simpleString());
+        throw new IllegalArgumentException(
+            "categorical column '"
+                + c
+                + "' must be a string, numeric or boolean column; got "
+                + t.simpleString());
       }
     }
     String out = $(outputCol);
     for (String name : schema.fieldNames()) {
       if (name.equals(out)) {
-        throw new IllegalArgumentException("outputCol must name a column not in the input; got '"
-            + out + "'");
+        throw new IllegalArgumentException(
+            "outputCol must name a column not in the input; got '" + out + "'");
       }
     }
     return schema.add(new AttributeGroup(out, spec.size()).toStructField());
@@ -444,8 +488,11 @@ public final class PublicFeatureEncoder extends Transformer implements DefaultPa
         return f;
       }
     }
-    throw new IllegalArgumentException("column '" + name + "' must exist in the input; columns: "
-        + String.join(", ", schema.fieldNames()));
+    throw new IllegalArgumentException(
+        "column '"
+            + name
+            + "' must exist in the input; columns: "
+            + String.join(", ", schema.fieldNames()));
   }
 
   @Override
@@ -492,8 +539,12 @@ public final class PublicFeatureEncoder extends Transformer implements DefaultPa
 
   @Override
   public String toString() {
-    return String.format(Locale.ROOT, "PublicFeatureEncoder: uid=%s, numeric=%s, categorical=%s",
-        uid, Arrays.toString($(numericCols)), Arrays.toString($(categoricalCols)));
+    return String.format(
+        Locale.ROOT,
+        "PublicFeatureEncoder: uid=%s, numeric=%s, categorical=%s",
+        uid,
+        Arrays.toString($(numericCols)),
+        Arrays.toString($(categoricalCols)));
   }
 
   /** Collects the specification; {@link #build()} validates all of it. Not thread-safe. */
@@ -602,7 +653,8 @@ public final class PublicFeatureEncoder extends Transformer implements DefaultPa
      */
     public PublicFeatureEncoder build() {
       if (numeric.isEmpty() && categorical.isEmpty()) {
-        throw new IllegalArgumentException("columns must include at least one numeric or categorical column; got none");
+        throw new IllegalArgumentException(
+            "columns must include at least one numeric or categorical column; got none");
       }
       PublicFeatureEncoder e = new PublicFeatureEncoder();
       e.set(e.numericCols, numeric.toArray(new String[0]));

@@ -5,14 +5,14 @@ import org.privspark.core.Check;
 import scala.Function1;
 
 /**
- * Spark ML param validators that speak PrivSpark's error shape. Spark's own {@code
- * ParamValidators} reject a value with "parameter x given invalid value y", which names neither the
- * allowed range nor a fix; these validators throw {@link IllegalArgumentException} with
- * {@code "<param> must be <range>; got <value>"} from {@link Check} instead, at {@code set} time,
- * before any data is read or budget spent.
+ * Spark ML param validators that speak PrivSpark's error shape. Spark's own {@code ParamValidators}
+ * reject a value with "parameter x given invalid value y", which names neither the allowed range
+ * nor a fix; these validators throw {@link IllegalArgumentException} with {@code "<param> must be
+ * <range>; got <value>"} from {@link Check} instead, at {@code set} time, before any data is read
+ * or budget spent.
  *
- * <p>Each validator is a serializable Scala function, as Spark requires of a {@code Param}'s
- * {@code isValid}.
+ * <p>Each validator is a serializable Scala function, as Spark requires of a {@code Param}'s {@code
+ * isValid}.
  */
 public final class ParamChecks {
   private ParamChecks() {}
@@ -27,10 +27,11 @@ public final class ParamChecks {
    * @return a Spark ML {@code Param} validator that throws, naming the param and the range
    */
   public static <T> Function1<T, Object> positiveFinite(String name) {
-    return (Validator<T>) v -> {
-      Check.positiveFinite(name, ((Number) v).doubleValue());
-      return true;
-    };
+    return (Validator<T>)
+        v -> {
+          Check.positiveFinite(name, ((Number) v).doubleValue());
+          return true;
+        };
   }
 
   /**
@@ -40,10 +41,11 @@ public final class ParamChecks {
    * @return a Spark ML {@code Param} validator that throws, naming the param and the range
    */
   public static <T> Function1<T, Object> nonNegativeFinite(String name) {
-    return (Validator<T>) v -> {
-      Check.nonNegativeFinite(name, ((Number) v).doubleValue());
-      return true;
-    };
+    return (Validator<T>)
+        v -> {
+          Check.nonNegativeFinite(name, ((Number) v).doubleValue());
+          return true;
+        };
   }
 
   /**
@@ -55,10 +57,11 @@ public final class ParamChecks {
    * @return a Spark ML {@code Param} validator that throws, naming the param and the range
    */
   public static <T> Function1<T, Object> inLeftOpen(String name, double lower, double upper) {
-    return (Validator<T>) v -> {
-      Check.inLeftOpen(name, ((Number) v).doubleValue(), lower, upper);
-      return true;
-    };
+    return (Validator<T>)
+        v -> {
+          Check.inLeftOpen(name, ((Number) v).doubleValue(), lower, upper);
+          return true;
+        };
   }
 
   /**
@@ -70,10 +73,11 @@ public final class ParamChecks {
    * @return a Spark ML {@code Param} validator that throws, naming the param and the range
    */
   public static <T> Function1<T, Object> inOpen(String name, double lower, double upper) {
-    return (Validator<T>) v -> {
-      Check.inOpen(name, ((Number) v).doubleValue(), lower, upper);
-      return true;
-    };
+    return (Validator<T>)
+        v -> {
+          Check.inOpen(name, ((Number) v).doubleValue(), lower, upper);
+          return true;
+        };
   }
 
   /** In [lower, upper]. */
@@ -87,14 +91,16 @@ public final class ParamChecks {
    * @param range the range as the message says it
    * @return a Spark ML {@code Param} validator that throws, naming the param and the range
    */
-  public static <T> Function1<T, Object> inClosed(String name, double lower, double upper, String range) {
-    return (Validator<T>) v -> {
-      double x = ((Number) v).doubleValue();
-      if (!(x >= lower && x <= upper)) {
-        throw new IllegalArgumentException(name + " must be in " + range + "; got " + x);
-      }
-      return true;
-    };
+  public static <T> Function1<T, Object> inClosed(
+      String name, double lower, double upper, String range) {
+    return (Validator<T>)
+        v -> {
+          double x = ((Number) v).doubleValue();
+          if (!(x >= lower && x <= upper)) {
+            throw new IllegalArgumentException(name + " must be in " + range + "; got " + x);
+          }
+          return true;
+        };
   }
 
   /**
@@ -106,10 +112,11 @@ public final class ParamChecks {
    * @return a Spark ML {@code Param} validator that throws, naming the param and the range
    */
   public static <T> Function1<T, Object> inClosed(String name, double lower, double upper) {
-    return (Validator<T>) v -> {
-      Check.inClosed(name, ((Number) v).doubleValue(), lower, upper);
-      return true;
-    };
+    return (Validator<T>)
+        v -> {
+          Check.inClosed(name, ((Number) v).doubleValue(), lower, upper);
+          return true;
+        };
   }
 
   /**
@@ -121,14 +128,15 @@ public final class ParamChecks {
    * @return a Spark ML {@code Param} validator that throws, naming the param and the range
    */
   public static <T> Function1<T, Object> intInClosed(String name, long lower, long upper) {
-    return (Validator<T>) v -> {
-      long x = ((Number) v).longValue();
-      if (x < lower || x > upper) {
-        throw new IllegalArgumentException(name + " must be an integer in [" + lower + ", " + upper
-            + "]; got " + x);
-      }
-      return true;
-    };
+    return (Validator<T>)
+        v -> {
+          long x = ((Number) v).longValue();
+          if (x < lower || x > upper) {
+            throw new IllegalArgumentException(
+                name + " must be an integer in [" + lower + ", " + upper + "]; got " + x);
+          }
+          return true;
+        };
   }
 
   /**
@@ -138,10 +146,11 @@ public final class ParamChecks {
    * @return a Spark ML {@code Param} validator that throws, naming the param and the range
    */
   public static <T> Function1<T, Object> atLeastOne(String name) {
-    return (Validator<T>) v -> {
-      Check.atLeastOne(name, ((Number) v).longValue());
-      return true;
-    };
+    return (Validator<T>)
+        v -> {
+          Check.atLeastOne(name, ((Number) v).longValue());
+          return true;
+        };
   }
 
   /**
@@ -152,13 +161,15 @@ public final class ParamChecks {
    * @param allowed what is allowed, as the message says it
    * @return a Spark ML {@code Param} validator that throws, naming the param and the range
    */
-  public static <T> Function1<T, Object> matching(String name, java.util.regex.Pattern pattern, String allowed) {
-    return (Validator<T>) v -> {
-      if (!(v instanceof String s) || !pattern.matcher(s).matches()) {
-        throw new IllegalArgumentException(name + " must be " + allowed + "; got " + v);
-      }
-      return true;
-    };
+  public static <T> Function1<T, Object> matching(
+      String name, java.util.regex.Pattern pattern, String allowed) {
+    return (Validator<T>)
+        v -> {
+          if (!(v instanceof String s) || !pattern.matcher(s).matches()) {
+            throw new IllegalArgumentException(name + " must be " + allowed + "; got " + v);
+          }
+          return true;
+        };
   }
 
   /**
@@ -168,12 +179,13 @@ public final class ParamChecks {
    * @return a Spark ML {@code Param} validator that throws, naming the param and the range
    */
   public static <T> Function1<T, Object> columnName(String name) {
-    return (Validator<T>) v -> {
-      if (!(v instanceof String s) || s.isEmpty()) {
-        throw new IllegalArgumentException(name + " must be a non-empty column name; got " + v);
-      }
-      return true;
-    };
+    return (Validator<T>)
+        v -> {
+          if (!(v instanceof String s) || s.isEmpty()) {
+            throw new IllegalArgumentException(name + " must be a non-empty column name; got " + v);
+          }
+          return true;
+        };
   }
 
   /**
@@ -185,20 +197,28 @@ public final class ParamChecks {
    */
   public static <T> Function1<T, Object> oneOf(String name, String... allowed) {
     java.util.List<String> values = java.util.List.of(allowed);
-    return (Validator<T>) v -> {
-      if (!(v instanceof String s) || !values.contains(s)) {
-        throw new IllegalArgumentException(name + " must be " + quotedAlternatives(values) + "; got "
-            + (v instanceof String ? "'" + v + "'" : v));
-      }
-      return true;
-    };
+    return (Validator<T>)
+        v -> {
+          if (!(v instanceof String s) || !values.contains(s)) {
+            throw new IllegalArgumentException(
+                name
+                    + " must be "
+                    + quotedAlternatives(values)
+                    + "; got "
+                    + (v instanceof String ? "'" + v + "'" : v));
+          }
+          return true;
+        };
   }
 
   /** {@code "a", "b" or "c"}. */
   static String quotedAlternatives(java.util.List<String> values) {
     StringBuilder b = new StringBuilder();
     for (int i = 0; i < values.size(); i++) {
-      b.append(i == 0 ? "" : i == values.size() - 1 ? " or " : ", ").append('"').append(values.get(i)).append('"');
+      b.append(i == 0 ? "" : i == values.size() - 1 ? " or " : ", ")
+          .append('"')
+          .append(values.get(i))
+          .append('"');
     }
     return b.toString();
   }

@@ -18,8 +18,8 @@ import scala.Function1;
  * <ul>
  *   <li>{@code privacyUnit} (String): the name of the unit the rows belong to, e.g. "person"; it
  *       must equal the budget's declared unit ({@code PrivacyBudget.checkClaim}). The user states
- *       it; it is never copied from the budget, so that a mismatch is detectable. May be unset
- *       only on a budget with no declared unit.
+ *       it; it is never copied from the budget, so that a mismatch is detectable. May be unset only
+ *       on a budget with no declared unit.
  *   <li>{@code privacyUnitCol} (String): the column identifying the unit.
  *   <li>{@code maxRowsPerUnit} (int k &ge; 1, default 1): each unit keeps at most k rows.
  *   <li>{@code rowIsUnit} (boolean, default false): the caller states that each row is one unit
@@ -49,18 +49,32 @@ public final class PrivacyUnitParams implements Serializable {
   public PrivacyUnitParams(Params owner) {
     this.owner = owner;
     String uid = owner.uid();
-    privacyUnit = new Param<>(uid, "privacyUnit",
-        "name of the privacy unit the rows belong to, e.g. 'person' ([a-z][a-z0-9_-]{0,63}); must"
-            + " equal the budget's declared unit", unitName("privacyUnit"));
-    privacyUnitCol = new Param<>(uid, "privacyUnitCol",
-        "column identifying the privacy unit; set this or rowIsUnit=true",
-        ParamChecks.columnName("privacyUnitCol"));
-    maxRowsPerUnit = new IntParam(uid, "maxRowsPerUnit",
-        "k: each unit keeps at most k rows, chosen uniformly at random per fit, in [1, 2^20];"
-            + " must be 1 with rowIsUnit",
-        ParamChecks.intInClosed("maxRowsPerUnit", 1, MAX_ROWS_PER_UNIT));
-    rowIsUnit = new BooleanParam(uid, "rowIsUnit",
-        "the caller states that each row is one unit (row-level mode, k = 1, no privacyUnitCol)");
+    privacyUnit =
+        new Param<>(
+            uid,
+            "privacyUnit",
+            "name of the privacy unit the rows belong to, e.g. 'person' ([a-z][a-z0-9_-]{0,63});"
+                + " must equal the budget's declared unit",
+            unitName("privacyUnit"));
+    privacyUnitCol =
+        new Param<>(
+            uid,
+            "privacyUnitCol",
+            "column identifying the privacy unit; set this or rowIsUnit=true",
+            ParamChecks.columnName("privacyUnitCol"));
+    maxRowsPerUnit =
+        new IntParam(
+            uid,
+            "maxRowsPerUnit",
+            "k: each unit keeps at most k rows, chosen uniformly at random per fit, in [1, 2^20];"
+                + " must be 1 with rowIsUnit",
+            ParamChecks.intInClosed("maxRowsPerUnit", 1, MAX_ROWS_PER_UNIT));
+    rowIsUnit =
+        new BooleanParam(
+            uid,
+            "rowIsUnit",
+            "the caller states that each row is one unit (row-level mode, k = 1, no"
+                + " privacyUnitCol)");
     owner.setDefault(maxRowsPerUnit, 1);
     owner.setDefault(rowIsUnit, false);
   }
@@ -81,19 +95,28 @@ public final class PrivacyUnitParams implements Serializable {
     boolean hasCol = owner.isSet(privacyUnitCol);
     int k = (Integer) owner.getOrDefault(maxRowsPerUnit);
     if (rowMode == hasCol) {
-      throw new IllegalArgumentException(rowMode
-          ? "privacyUnitCol must be unset when rowIsUnit is true (each row is its own unit); got '"
-              + owner.getOrDefault(privacyUnitCol) + "'; clear one of them"
-          : "privacyUnitCol (the column identifying the privacy unit) or rowIsUnit=true (the caller"
-              + " states each row is one unit) must be set; got neither");
+      throw new IllegalArgumentException(
+          rowMode
+              ? "privacyUnitCol must be unset when rowIsUnit is true (each row is its own unit);"
+                  + " got '"
+                  + owner.getOrDefault(privacyUnitCol)
+                  + "'; clear one of them"
+              : "privacyUnitCol (the column identifying the privacy unit) or rowIsUnit=true (the"
+                  + " caller states each row is one unit) must be set; got neither");
     }
     if (rowMode && k != 1) {
-      throw new IllegalArgumentException("maxRowsPerUnit must be 1 when rowIsUnit is true; got " + k);
+      throw new IllegalArgumentException(
+          "maxRowsPerUnit must be 1 when rowIsUnit is true; got " + k);
     }
     String column = hasCol ? owner.getOrDefault(privacyUnitCol) : null;
-    if (column != null && schema != null && !java.util.Arrays.asList(schema.fieldNames()).contains(column)) {
-      throw new IllegalArgumentException("privacyUnitCol must name a column of the input; got '"
-          + column + "', columns: " + String.join(", ", schema.fieldNames()));
+    if (column != null
+        && schema != null
+        && !java.util.Arrays.asList(schema.fieldNames()).contains(column)) {
+      throw new IllegalArgumentException(
+          "privacyUnitCol must name a column of the input; got '"
+              + column
+              + "', columns: "
+              + String.join(", ", schema.fieldNames()));
     }
     String unit = owner.isSet(privacyUnit) ? owner.getOrDefault(privacyUnit) : null;
     return new Resolved(unit, column, k, rowMode);

@@ -21,10 +21,18 @@ public final class ProbabilisticColumns implements Serializable {
   /** Declares the two params on {@code owner} (with its uid) and sets their defaults. */
   public ProbabilisticColumns(Params owner) {
     String uid = owner.uid();
-    probabilityCol = new Param<>(uid, "probabilityCol", "column of class probabilities",
-        ParamChecks.columnName("probabilityCol"));
-    rawPredictionCol = new Param<>(uid, "rawPredictionCol", "column of raw predictions (margins)",
-        ParamChecks.columnName("rawPredictionCol"));
+    probabilityCol =
+        new Param<>(
+            uid,
+            "probabilityCol",
+            "column of class probabilities",
+            ParamChecks.columnName("probabilityCol"));
+    rawPredictionCol =
+        new Param<>(
+            uid,
+            "rawPredictionCol",
+            "column of raw predictions (margins)",
+            ParamChecks.columnName("rawPredictionCol"));
     owner.setDefault(probabilityCol, "probability");
     owner.setDefault(rawPredictionCol, "rawPrediction");
   }

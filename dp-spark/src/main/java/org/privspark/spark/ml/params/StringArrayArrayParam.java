@@ -13,7 +13,8 @@ public final class StringArrayArrayParam extends Param<String[][]> {
   private static final long serialVersionUID = 1L;
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  public StringArrayArrayParam(String parent, String name, String doc, Function1<String[][], Object> isValid) {
+  public StringArrayArrayParam(
+      String parent, String name, String doc, Function1<String[][], Object> isValid) {
     super(parent, name, doc, isValid);
   }
 
@@ -31,7 +32,8 @@ public final class StringArrayArrayParam extends Param<String[][]> {
     try {
       return JSON.readValue(json, String[][].class);
     } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException(name() + " must be a JSON array of string arrays; got " + json, e);
+      throw new IllegalArgumentException(
+          name() + " must be a JSON array of string arrays; got " + json, e);
     }
   }
 }

@@ -16,8 +16,8 @@ import org.apache.spark.ml.param.Params;
  *       many rows it kept, so C and the learning rate need no retuning with k. McMahan et al. 2018
  *       average a user's updates likewise.
  *   <li>{@link #SUM}: the sum of the rows' clipped gradients, clipped to C again. A unit whose rows
- *       are alike reaches C about k times sooner than one row does, so it needs C and η scaled
- *       with k to train as well.
+ *       are alike reaches C about k times sooner than one row does, so it needs C and η scaled with
+ *       k to train as well.
  * </ul>
  *
  * A unit of one row (every unit in row-level mode) contributes its clipped gradient in both modes.
@@ -61,21 +61,29 @@ public enum UnitGradient {
         return m;
       }
     }
-    throw new IllegalArgumentException(PARAM + " must be " + allowed() + "; got "
-        + (value == null ? "nothing" : "'" + value + "'"));
+    throw new IllegalArgumentException(
+        PARAM
+            + " must be "
+            + allowed()
+            + "; got "
+            + (value == null ? "nothing" : "'" + value + "'"));
   }
 
   /**
-   * Declares the {@code unitGradient} param (String) on {@code owner}, with default {@code
-   * "mean"}; {@code set} refuses any other value than "mean" or "sum" with the message {@link #of}
-   * gives.
+   * Declares the {@code unitGradient} param (String) on {@code owner}, with default {@code "mean"};
+   * {@code set} refuses any other value than "mean" or "sum" with the message {@link #of} gives.
    */
   public static Param<String> declare(Params owner) {
-    Param<String> p = new Param<>(owner.uid(), PARAM,
-        "how a unit's clipped row gradients form its contribution to a step: " + allowed()
-            + ". mean (default): their mean, norm <= clipNorm with no second clip, every unit weighs"
-            + " the same; sum: their sum clipped to clipNorm. One-row units (rowIsUnit) are the same"
-            + " under both", ParamChecks.oneOf(PARAM, valueList().toArray(String[]::new)));
+    Param<String> p =
+        new Param<>(
+            owner.uid(),
+            PARAM,
+            "how a unit's clipped row gradients form its contribution to a step: "
+                + allowed()
+                + ". mean (default): their mean, norm <= clipNorm with no second clip, every unit"
+                + " weighs the same; sum: their sum clipped to clipNorm. One-row units (rowIsUnit)"
+                + " are the same under both",
+            ParamChecks.oneOf(PARAM, valueList().toArray(String[]::new)));
     owner.setDefault(p, DEFAULT.value());
     return p;
   }

@@ -19,10 +19,18 @@ public abstract class VectorModel<M extends VectorModel<M>> extends Model<M> {
 
   protected VectorModel(String uid) {
     this.uid = uid;
-    featuresCol = new Param<>(uid, "featuresCol", "features column name (vectors)",
-        ParamChecks.columnName("featuresCol"));
-    predictionCol = new Param<>(uid, "predictionCol", "prediction column name",
-        ParamChecks.columnName("predictionCol"));
+    featuresCol =
+        new Param<>(
+            uid,
+            "featuresCol",
+            "features column name (vectors)",
+            ParamChecks.columnName("featuresCol"));
+    predictionCol =
+        new Param<>(
+            uid,
+            "predictionCol",
+            "prediction column name",
+            ParamChecks.columnName("predictionCol"));
     setDefault(featuresCol, "features");
     setDefault(predictionCol, "prediction");
   }

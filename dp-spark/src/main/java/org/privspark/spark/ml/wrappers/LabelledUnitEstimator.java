@@ -10,8 +10,11 @@ import org.privspark.spark.ml.params.ParamChecks;
  * @param <S> the concrete estimator
  * @param <P> the plan of one fit
  */
-public abstract class LabelledUnitEstimator<M extends UnitLevelModel<M>, S extends LabelledUnitEstimator<M, S, P>,
-    P extends WrapperPlan> extends UnitLevelEstimator<M, S, P> {
+public abstract class LabelledUnitEstimator<
+        M extends UnitLevelModel<M>,
+        S extends LabelledUnitEstimator<M, S, P>,
+        P extends WrapperPlan>
+    extends UnitLevelEstimator<M, S, P> {
   private static final long serialVersionUID = 1L;
 
   private final Param<String> labelCol;
@@ -19,7 +22,9 @@ public abstract class LabelledUnitEstimator<M extends UnitLevelModel<M>, S exten
   /** Declares the shared params and the label column for the stage {@code uid}. */
   protected LabelledUnitEstimator(String uid) {
     super(uid);
-    labelCol = new Param<>(uid, "labelCol", "label column name (numeric)", ParamChecks.columnName("labelCol"));
+    labelCol =
+        new Param<>(
+            uid, "labelCol", "label column name (numeric)", ParamChecks.columnName("labelCol"));
     setDefault(labelCol, "label");
   }
 

@@ -22,7 +22,8 @@ final class LogisticSolver {
   private final boolean fitIntercept;
   private final int maxIter;
 
-  LogisticSolver(int numFeatures, double maxFeatureNorm, double regParam, boolean fitIntercept, int maxIter) {
+  LogisticSolver(
+      int numFeatures, double maxFeatureNorm, double regParam, boolean fitIntercept, int maxIter) {
     this.numFeatures = numFeatures;
     this.p = numFeatures + (fitIntercept ? 1 : 0);
     this.maxFeatureNorm = maxFeatureNorm;
@@ -38,8 +39,11 @@ final class LogisticSolver {
 
   /** The message of a fit whose solver did not converge: public parameters only. */
   String notConvergedMessage() {
-    return "the solver did not reach ||grad F|| <= " + GRADIENT_BOUND * lipschitz() / 2
-        + " within maxIter = " + maxIter + " passes; the model is not released (the budget stays"
+    return "the solver did not reach ||grad F|| <= "
+        + GRADIENT_BOUND * lipschitz() / 2
+        + " within maxIter = "
+        + maxIter
+        + " passes; the model is not released (the budget stays"
         + " spent; raise maxIter or regParam)";
   }
 
@@ -158,41 +162,44 @@ final class LogisticSolver {
     boolean intercept = fitIntercept;
     double r = maxFeatureNorm;
     double[] th = theta.clone();
-    Function2<double[], Row, double[]> add = (acc, row) -> {
-      double label = WrapperSupport.label(row.get(1));
-      double[] x = WrapperSupport.dense((Vector) row.get(0), d);
-      if (!(label == 0 || label == 1) || x == null) {
-        return acc; // dropped by a per-row rule
-      }
-      WrapperSupport.clipL2(x, r);
-      double[] xt = intercept ? Arrays.copyOf(x, pp) : x;
-      if (intercept) {
-        xt[d] = 1;
-      }
-      double y = label == 1 ? 1 : -1;
-      double margin = y * dot(th, xt);
-      // log(1 + e^{-m}) without overflow; σ(−m) = 1/(1 + e^{m})
-      acc[0] += margin > 0 ? Math.log1p(Math.exp(-margin)) : -margin + Math.log1p(Math.exp(margin));
-      double sig = 1 / (1 + Math.exp(margin));
-      for (int i = 0; i < pp; i++) {
-        acc[1 + i] += -y * sig * xt[i];
-      }
-      double w = sig * (1 - sig);
-      int k = 1 + pp;
-      for (int i = 0; i < pp; i++) {
-        double wi = w * xt[i];
-        for (int j = i; j < pp; j++) {
-          acc[k++] += wi * xt[j];
-        }
-      }
-      return acc;
-    };
-    Function2<double[], double[], double[]> merge = (a, c) -> {
-      for (int i = 0; i < a.length; i++) {
-        a[i] += c[i];
-      }
-      return a;
-    };
+    Function2<double[], Row, double[]> add =
+        (acc, row) -> {
+          double label = WrapperSupport.label(row.get(1));
+          double[] x = WrapperSupport.dense((Vector) row.get(0), d);
+          if (!(label == 0 || label == 1) || x == null) {
+            return acc; // dropped by a per-row rule
+          }
+          WrapperSupport.clipL2(x, r);
+          double[] xt = intercept ? Arrays.copyOf(x, pp) : x;
+          if (intercept) {
+            xt[d] = 1;
+          }
+          double y = label == 1 ? 1 : -1;
+          double margin = y * dot(th, xt);
+          // log(1 + e^{-m}) without overflow; σ(−m) = 1/(1 + e^{m})
+          acc[0] +=
+              margin > 0 ? Math.log1p(Math.exp(-margin)) : -margin + Math.log1p(Math.exp(margin));
+          double sig = 1 / (1 + Math.exp(margin));
+          for (int i = 0; i < pp; i++) {
+            acc[1 + i] += -y * sig * xt[i];
+          }
+          double w = sig * (1 - sig);
+          int k = 1 + pp;
+          for (int i = 0; i < pp; i++) {
+            double wi = w * xt[i];
+            for (int j = i; j < pp; j++) {
+              acc[k++] += wi * xt[j];
+            }
+          }
+          return acc;
+        };
+    Function2<double[], double[], double[]> merge =
+        (a, c) -> {
+          for (int i = 0; i < a.length; i++) {
+            a[i] += c[i];
+          }
+          return a;
+        };
     return rows.treeAggregate(new double[1 + pp + pp * (pp + 1) / 2], add, merge, 2);
   }
 

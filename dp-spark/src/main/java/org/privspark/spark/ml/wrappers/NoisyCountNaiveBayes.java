@@ -6,7 +6,6 @@ import org.apache.spark.api.java.function.Function2;
 import org.apache.spark.ml.classification.NaiveBayesModel;
 import org.apache.spark.ml.linalg.Matrices;
 import org.apache.spark.ml.linalg.Vector;
-import org.apache.spark.ml.linalg.VectorUDT;
 import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.ml.param.DoubleParam;
 import org.apache.spark.ml.param.IntParam;
@@ -17,7 +16,6 @@ import org.apache.spark.ml.util.Identifiable;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.privspark.core.accounting.PrivacyEvent;
 import org.privspark.core.mechanism.LaplaceMechanism;
@@ -45,9 +43,9 @@ import org.privspark.spark.ml.params.ParamChecks;
  *
  * <p><b>Sensitivity.</b> Neighbouring data sets differ by one unit with all its rows. After
  * bounding, the unit contributes at most k rows; each moves (n, s) by at most 1 + B in L1 (one
- * count by 1, one class's sums by its clipped features), so the L1 sensitivity is k·(1 + B) (rounded
- * up). Rows with a label outside 0, …, K − 1 or a vector of another size are dropped by a per-row
- * rule, which keeps the bound. In row-level mode, k = 1 and the unit is the row.
+ * count by 1, one class's sums by its clipped features), so the L1 sensitivity is k·(1 + B)
+ * (rounded up). Rows with a label outside 0, …, K − 1 or a vector of another size are dropped by a
+ * per-row rule, which keeps the bound. In row-level mode, k = 1 and the unit is the row.
  *
  * <p><b>Guarantee.</b> Pure ε-DP per unit (Laplace mechanism, Dwork, McSherry, Nissim &amp; Smith
  * 2006; discrete Laplace, Canonne, Kamath &amp; Steinke 2020): the charged event is the mechanism's
@@ -57,13 +55,17 @@ import org.privspark.spark.ml.params.ParamChecks;
  * <p>Here ε must lie in [2^-30, 2^12] (the Laplace mechanism's range), numFeatures in [1, 4096].
  * Not thread-safe. See {@link UnitLevelEstimator} for the order of work and the budget.
  */
-public final class NoisyCountNaiveBayes extends ProbabilisticUnitEstimator<NoisyCountNaiveBayesModel,
-    NoisyCountNaiveBayes, NoisyCountNaiveBayes.Plan> {
+public final class NoisyCountNaiveBayes
+    extends ProbabilisticUnitEstimator<
+        NoisyCountNaiveBayesModel, NoisyCountNaiveBayes, NoisyCountNaiveBayes.Plan> {
   private static final long serialVersionUID = 1L;
+
   /** Multinomial naive Bayes (MLlib's default). */
   public static final String MULTINOMIAL = "multinomial";
+
   /** Bernoulli naive Bayes: features in {0, 1}. */
   public static final String BERNOULLI = "bernoulli";
+
   /** The mechanism label charged. */
   static final String MECHANISM = "ml-naive-bayes";
 
@@ -80,15 +82,33 @@ public final class NoisyCountNaiveBayes extends ProbabilisticUnitEstimator<Noisy
   /** An estimator with the given uid (Spark's readers call this). */
   public NoisyCountNaiveBayes(String uid) {
     super(uid);
-    numClasses = new IntParam(uid, "numClasses", "the public number of classes K in [2, 1024]; labels 0..K-1",
-        ParamChecks.intInClosed("numClasses", 2, 1024));
-    maxFeatureL1 = new DoubleParam(uid, "maxFeatureL1",
-        "public bound B on the L1 norm of each row's features, finite and > 0", ParamChecks.positiveFinite("maxFeatureL1"));
-    modelType = new Param<>(uid, "modelType", "\"multinomial\" or \"bernoulli\"",
-        ParamChecks.matching("modelType", java.util.regex.Pattern.compile("multinomial|bernoulli"),
-            "\"multinomial\" or \"bernoulli\""));
-    smoothing = new DoubleParam(uid, "smoothing", "additive smoothing, finite and > 0",
-        ParamChecks.positiveFinite("smoothing"));
+    numClasses =
+        new IntParam(
+            uid,
+            "numClasses",
+            "the public number of classes K in [2, 1024]; labels 0..K-1",
+            ParamChecks.intInClosed("numClasses", 2, 1024));
+    maxFeatureL1 =
+        new DoubleParam(
+            uid,
+            "maxFeatureL1",
+            "public bound B on the L1 norm of each row's features, finite and > 0",
+            ParamChecks.positiveFinite("maxFeatureL1"));
+    modelType =
+        new Param<>(
+            uid,
+            "modelType",
+            "\"multinomial\" or \"bernoulli\"",
+            ParamChecks.matching(
+                "modelType",
+                java.util.regex.Pattern.compile("multinomial|bernoulli"),
+                "\"multinomial\" or \"bernoulli\""));
+    smoothing =
+        new DoubleParam(
+            uid,
+            "smoothing",
+            "additive smoothing, finite and > 0",
+            ParamChecks.positiveFinite("smoothing"));
     setDefault(modelType, MULTINOMIAL);
     setDefault(smoothing, 1.0); // MLlib's default; must stay > 0 here (noisy sums can be 0)
   }
@@ -179,8 +199,17 @@ public final class NoisyCountNaiveBayes extends ProbabilisticUnitEstimator<Noisy
    * @param k the most rows per unit
    * @param dimension K + K·d, the length of the released vector
    */
-  record Plan(int k, int numClasses, int numFeatures, double maxFeatureL1, boolean bernoulli, double smoothing,
-      LaplaceMechanism laplace, int dimension, String description) implements WrapperPlan {
+  record Plan(
+      int k,
+      int numClasses,
+      int numFeatures,
+      double maxFeatureL1,
+      boolean bernoulli,
+      double smoothing,
+      LaplaceMechanism laplace,
+      int dimension,
+      String description)
+      implements WrapperPlan {
     @Override
     public PrivacyEvent event() {
       return laplace.eventFor(dimension);
@@ -196,10 +225,14 @@ public final class NoisyCountNaiveBayes extends ProbabilisticUnitEstimator<Noisy
       return MECHANISM;
     }
 
-    /** The one noisy release of a fit: (counts, sums) plus discrete Laplace noise of scale ≥ k(1 + B)/ε. */
+    /**
+     * The one noisy release of a fit: (counts, sums) plus discrete Laplace noise of scale ≥ k(1 +
+     * B)/ε.
+     */
     NoisyVector release(double[] stats, NoiseSource source) {
       if (stats.length != dimension) {
-        throw new IllegalArgumentException("stats must hold " + dimension + " values; got " + stats.length);
+        throw new IllegalArgumentException(
+            "stats must hold " + dimension + " values; got " + stats.length);
       }
       return laplace.release(stats, source);
     }
@@ -212,65 +245,94 @@ public final class NoisyCountNaiveBayes extends ProbabilisticUnitEstimator<Noisy
     int d = dimension(WrapperSupport.MAX_FEATURES);
     double b = (Double) required(maxFeatureL1);
     boolean bernoulli = BERNOULLI.equals($(modelType));
-    LaplaceMechanism mechanism = LaplaceMechanism.builder().epsilon(eps)
-        .l1Sensitivity(WrapperSupport.timesK(onePlus(b), k)).build();
-    String description = String.format(Locale.ROOT,
-        "naive bayes %s: classes=%d, features=%d, maxFeatureL1=%s, epsilon=%s", $(modelType), kc, d, b, eps);
+    LaplaceMechanism mechanism =
+        LaplaceMechanism.builder()
+            .epsilon(eps)
+            .l1Sensitivity(WrapperSupport.timesK(onePlus(b), k))
+            .build();
+    String description =
+        String.format(
+            Locale.ROOT,
+            "naive bayes %s: classes=%d, features=%d, maxFeatureL1=%s, epsilon=%s",
+            $(modelType),
+            kc,
+            d,
+            b,
+            eps);
     return new Plan(k, kc, d, b, bernoulli, dbl(smoothing), mechanism, kc + kc * d, description);
   }
 
   /** 1 + b rounded up: the sensitivity must never be understated. */
   static double onePlus(double b) {
     double s = 1 + b;
-    boolean exact = new java.math.BigDecimal(s).compareTo(java.math.BigDecimal.ONE.add(new java.math.BigDecimal(b))) >= 0;
+    boolean exact =
+        new java.math.BigDecimal(s)
+                .compareTo(java.math.BigDecimal.ONE.add(new java.math.BigDecimal(b)))
+            >= 0;
     return exact ? s : Math.nextUp(s);
   }
 
   @Override
   void checkInput(StructType schema) {
-    WrapperSupport.checkVectorColumn(schema, "featuresCol", $(featuresCol()), (Integer) required(numFeatures()));
-    WrapperSupport.checkLabelColumn(schema, "labelCol", $(labelCol()), (Integer) required(numClasses));
+    WrapperSupport.checkVectorColumn(
+        schema, "featuresCol", $(featuresCol()), (Integer) required(numFeatures()));
+    WrapperSupport.checkLabelColumn(
+        schema, "labelCol", $(labelCol()), (Integer) required(numClasses));
   }
 
   @Override
-  NoisyCountNaiveBayesModel train(Dataset<Row> rows, Plan plan, ReleaseKey key, WrapperRecord record, String stage) {
+  NoisyCountNaiveBayesModel train(
+      Dataset<Row> rows, Plan plan, ReleaseKey key, WrapperRecord record, String stage) {
     // After the charge: a failure names no value of the data (DataPhase).
-    double[] noisy = DataPhase.run(stage, () -> plan.release(statistics(rows.toJavaRDD(), plan.numClasses(),
-        plan.numFeatures(), plan.maxFeatureL1(), plan.bernoulli()), WrapperSupport.source(key, "naive-bayes/statistics"))
-        .values());
-    return new NoisyCountNaiveBayesModel(uid() + "_model", model(plan, noisy, uid() + "_mllib"), record);
+    double[] noisy =
+        DataPhase.run(
+            stage,
+            () ->
+                plan.release(
+                        statistics(
+                            rows.toJavaRDD(),
+                            plan.numClasses(),
+                            plan.numFeatures(),
+                            plan.maxFeatureL1(),
+                            plan.bernoulli()),
+                        WrapperSupport.source(key, "naive-bayes/statistics"))
+                    .values());
+    return new NoisyCountNaiveBayesModel(
+        uid() + "_model", model(plan, noisy, uid() + "_mllib"), record);
   }
 
   /** Counts then feature sums per class (row-major: class c's sums at K + c·d), after clipping. */
   static double[] statistics(JavaRDD<Row> rows, int k, int d, double maxL1, boolean bernoulli) {
     int size = k + k * d;
-    Function2<double[], Row, double[]> add = (acc, row) -> {
-      double y = WrapperSupport.label(row.get(1));
-      int cls = (int) y;
-      if (!(y == cls && cls >= 0 && cls < k)) {
-        return acc; // not a valid class: dropped by a per-row rule
-      }
-      double[] x = WrapperSupport.dense((Vector) row.get(0), d);
-      if (x == null) {
-        return acc;
-      }
-      for (int j = 0; j < d; j++) {
-        x[j] = Math.max(0, bernoulli ? Math.min(1, x[j]) : x[j]);
-      }
-      WrapperSupport.clipL1(x, maxL1);
-      acc[cls] += 1;
-      int base = k + cls * d;
-      for (int j = 0; j < d; j++) {
-        acc[base + j] += x[j];
-      }
-      return acc;
-    };
-    Function2<double[], double[], double[]> merge = (a, c) -> {
-      for (int i = 0; i < a.length; i++) {
-        a[i] += c[i];
-      }
-      return a;
-    };
+    Function2<double[], Row, double[]> add =
+        (acc, row) -> {
+          double y = WrapperSupport.label(row.get(1));
+          int cls = (int) y;
+          if (!(y == cls && cls >= 0 && cls < k)) {
+            return acc; // not a valid class: dropped by a per-row rule
+          }
+          double[] x = WrapperSupport.dense((Vector) row.get(0), d);
+          if (x == null) {
+            return acc;
+          }
+          for (int j = 0; j < d; j++) {
+            x[j] = Math.max(0, bernoulli ? Math.min(1, x[j]) : x[j]);
+          }
+          WrapperSupport.clipL1(x, maxL1);
+          acc[cls] += 1;
+          int base = k + cls * d;
+          for (int j = 0; j < d; j++) {
+            acc[base + j] += x[j];
+          }
+          return acc;
+        };
+    Function2<double[], double[], double[]> merge =
+        (a, c) -> {
+          for (int i = 0; i < a.length; i++) {
+            a[i] += c[i];
+          }
+          return a;
+        };
     return rows.treeAggregate(new double[size], add, merge, 2);
   }
 
@@ -295,13 +357,15 @@ public final class NoisyCountNaiveBayes extends ProbabilisticUnitEstimator<Noisy
       }
       for (int j = 0; j < d; j++) {
         double s = Math.max(0, noisy[k + c * d + j]);
-        theta[j * k + c] = plan.bernoulli()
-            ? Math.log((Math.min(s, counts[c]) + lambda) / (counts[c] + 2 * lambda))
-            : Math.log((s + lambda) / (rowSum + d * lambda));
+        theta[j * k + c] =
+            plan.bernoulli()
+                ? Math.log((Math.min(s, counts[c]) + lambda) / (counts[c] + 2 * lambda))
+                : Math.log((s + lambda) / (rowSum + d * lambda));
       }
     }
-    NaiveBayesModel model = new NaiveBayesModel(uid, Vectors.dense(pi), Matrices.dense(k, d, theta),
-        Matrices.zeros(0, 0));
+    NaiveBayesModel model =
+        new NaiveBayesModel(
+            uid, Vectors.dense(pi), Matrices.dense(k, d, theta), Matrices.zeros(0, 0));
     model.set(model.modelType(), plan.bernoulli() ? BERNOULLI : MULTINOMIAL);
     return model;
   }
@@ -311,7 +375,9 @@ public final class NoisyCountNaiveBayes extends ProbabilisticUnitEstimator<Noisy
     return copyTo(new NoisyCountNaiveBayes(uid()), extra);
   }
 
-  /** Reads an estimator saved with {@code write().save(path)} (its params; no budget, no secret). */
+  /**
+   * Reads an estimator saved with {@code write().save(path)} (its params; no budget, no secret).
+   */
   public static MLReader<NoisyCountNaiveBayes> read() {
     return new DefaultParamsReader<>();
   }

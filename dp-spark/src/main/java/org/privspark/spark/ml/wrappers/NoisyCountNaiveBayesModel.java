@@ -12,7 +12,8 @@ import org.apache.spark.ml.util.MLReader;
  * the noisy statistics, to which {@code transform} delegates (prediction, probability and raw
  * prediction columns, as MLlib's), with the fit's {@link WrapperRecord}.
  */
-public final class NoisyCountNaiveBayesModel extends ProbabilisticWrapperModel<NoisyCountNaiveBayesModel> {
+public final class NoisyCountNaiveBayesModel
+    extends ProbabilisticWrapperModel<NoisyCountNaiveBayesModel> {
   private static final long serialVersionUID = 1L;
 
   private final NaiveBayesModel mllib;
@@ -88,8 +89,10 @@ public final class NoisyCountNaiveBayesModel extends ProbabilisticWrapperModel<N
 
   /** Reads a model saved with {@code write().save(path)}. */
   public static MLReader<NoisyCountNaiveBayesModel> read() {
-    return new Reader<>(NoisyCountNaiveBayesModel.class.getName(),
-        (uid, record, path) -> new NoisyCountNaiveBayesModel(uid, NaiveBayesModel.load(path), record));
+    return new Reader<>(
+        NoisyCountNaiveBayesModel.class.getName(),
+        (uid, record, path) ->
+            new NoisyCountNaiveBayesModel(uid, NaiveBayesModel.load(path), record));
   }
 
   /** Loads what {@code write().save(path)} saved. */

@@ -37,26 +37,26 @@ import org.privspark.spark.ml.params.ParamChecks;
  * uniformly from the box (from [−R/√d, R/√d]^d without one) from the fit's keyed noise stream,
  * independent of the data. Each of T iterations assigns every kept row to its nearest current
  * centre and sums, per centre j, the count c_j and the feature sum s_j; the vector (c, s) of k +
- * k·d entries is released with dp-core's {@link GaussianMechanism}. A centre with noisy count ĉ_j
- * ≥ 1 moves to ŝ_j/ĉ_j, projected back onto the box and ball; one with ĉ_j &lt; 1 stays.
+ * k·d entries is released with dp-core's {@link GaussianMechanism}. A centre with noisy count ĉ_j ≥
+ * 1 moves to ŝ_j/ĉ_j, projected back onto the box and ball; one with ĉ_j &lt; 1 stays.
  *
- * <p><b>Sensitivity.</b> Neighbours differ by one unit with all its rows, at most m after
- * bounding. Given the current centres (public: post-processing of earlier releases), each such row
- * changes one count by 1 and one sum by its clipped features, an L2 change of at most √(1 + R'²);
- * by the triangle inequality the unit moves (c, s) by at most m·√(1 + R'²) (rounded up).
+ * <p><b>Sensitivity.</b> Neighbours differ by one unit with all its rows, at most m after bounding.
+ * Given the current centres (public: post-processing of earlier releases), each such row changes
+ * one count by 1 and one sum by its clipped features, an L2 change of at most √(1 + R'²); by the
+ * triangle inequality the unit moves (c, s) by at most m·√(1 + R'²) (rounded up).
  *
- * <p><b>Guarantee.</b> (ε, δ)-DP per unit. The T releases compose adaptively; each uses σ =
- * z·m·√(1 + R'²), where z is the smallest noise multiplier for which T Gaussian releases are (ε,
- * δ)-DP on the default order grid. The charged event is the mechanism's {@code
- * DiscreteGaussianEvent} composed T times. k, d, T, m, the bounds and the initial centres are
- * public. Noisy Lloyd iterations: Blum, Dwork, McSherry &amp; Nissim, PODS 2005; Su et al.,
- * CODASPY 2016.
+ * <p><b>Guarantee.</b> (ε, δ)-DP per unit. The T releases compose adaptively; each uses σ = z·m·√(1
+ * + R'²), where z is the smallest noise multiplier for which T Gaussian releases are (ε, δ)-DP on
+ * the default order grid. The charged event is the mechanism's {@code DiscreteGaussianEvent}
+ * composed T times. k, d, T, m, the bounds and the initial centres are public. Noisy Lloyd
+ * iterations: Blum, Dwork, McSherry &amp; Nissim, PODS 2005; Su et al., CODASPY 2016.
  *
  * <p>Not thread-safe. See {@link UnitLevelEstimator} for the order of work and the budget.
  */
-public final class NoisyLloydKMeans extends UnitLevelEstimator<NoisyLloydKMeansModel, NoisyLloydKMeans,
-    NoisyLloydKMeans.Plan> {
+public final class NoisyLloydKMeans
+    extends UnitLevelEstimator<NoisyLloydKMeansModel, NoisyLloydKMeans, NoisyLloydKMeans.Plan> {
   private static final long serialVersionUID = 1L;
+
   /** The mechanism label charged. */
   static final String MECHANISM = "ml-kmeans-lloyd";
 
@@ -76,16 +76,38 @@ public final class NoisyLloydKMeans extends UnitLevelEstimator<NoisyLloydKMeansM
   /** An estimator with the given uid (Spark's readers call this). */
   public NoisyLloydKMeans(String uid) {
     super(uid);
-    delta = new DoubleParam(uid, "delta", "delta of the whole fit, in (0, 1)", ParamChecks.inOpen("delta", 0, 1));
-    k = new IntParam(uid, "k", "the number of clusters, in [1, 1000]", ParamChecks.intInClosed("k", 1, 1000));
-    maxIter = new IntParam(uid, "maxIter", "the number T of noisy Lloyd iterations, in [1, 100]",
-        ParamChecks.intInClosed("maxIter", 1, 100));
-    maxFeatureNorm = new DoubleParam(uid, "maxFeatureNorm", "public L2 bound R on each row, finite and > 0",
-        ParamChecks.positiveFinite("maxFeatureNorm"));
-    featureLower = new DoubleParam(uid, "featureLower", "lower end of the public box for every coordinate, finite");
-    featureUpper = new DoubleParam(uid, "featureUpper", "upper end of the public box for every coordinate, finite");
-    initialCenters = new DoubleArrayArrayParam(this, "initialCenters",
-        "public initial centres: k arrays of d finite values, chosen without the data");
+    delta =
+        new DoubleParam(
+            uid, "delta", "delta of the whole fit, in (0, 1)", ParamChecks.inOpen("delta", 0, 1));
+    k =
+        new IntParam(
+            uid,
+            "k",
+            "the number of clusters, in [1, 1000]",
+            ParamChecks.intInClosed("k", 1, 1000));
+    maxIter =
+        new IntParam(
+            uid,
+            "maxIter",
+            "the number T of noisy Lloyd iterations, in [1, 100]",
+            ParamChecks.intInClosed("maxIter", 1, 100));
+    maxFeatureNorm =
+        new DoubleParam(
+            uid,
+            "maxFeatureNorm",
+            "public L2 bound R on each row, finite and > 0",
+            ParamChecks.positiveFinite("maxFeatureNorm"));
+    featureLower =
+        new DoubleParam(
+            uid, "featureLower", "lower end of the public box for every coordinate, finite");
+    featureUpper =
+        new DoubleParam(
+            uid, "featureUpper", "upper end of the public box for every coordinate, finite");
+    initialCenters =
+        new DoubleArrayArrayParam(
+            this,
+            "initialCenters",
+            "public initial centres: k arrays of d finite values, chosen without the data");
     setDefault(maxIter, 5); // few iterations: each one costs budget
   }
 
@@ -225,9 +247,21 @@ public final class NoisyLloydKMeans extends UnitLevelEstimator<NoisyLloydKMeansM
    * @param maxFeatureNorm +∞ when not given
    * @param initialCenters null: uniform in the box
    */
-  record Plan(int rowsPerUnit, int k, int numFeatures, int maxIter, double lower, double upper, double maxFeatureNorm,
-      double rowBound, double[][] initialCenters, double delta, GaussianMechanism gaussian, PrivacyEvent event,
-      String description) implements WrapperPlan {
+  record Plan(
+      int rowsPerUnit,
+      int k,
+      int numFeatures,
+      int maxIter,
+      double lower,
+      double upper,
+      double maxFeatureNorm,
+      double rowBound,
+      double[][] initialCenters,
+      double delta,
+      GaussianMechanism gaussian,
+      PrivacyEvent event,
+      String description)
+      implements WrapperPlan {
     @Override
     public String mechanism() {
       return MECHANISM;
@@ -236,8 +270,8 @@ public final class NoisyLloydKMeans extends UnitLevelEstimator<NoisyLloydKMeansM
     /** One iteration's noisy release. */
     double[] release(double[] exact, NoiseSource source) {
       if (exact.length != k + k * numFeatures) {
-        throw new IllegalArgumentException("statistics must hold " + (k + k * numFeatures) + " values; got "
-            + exact.length);
+        throw new IllegalArgumentException(
+            "statistics must hold " + (k + k * numFeatures) + " values; got " + exact.length);
       }
       return gaussian.release(exact, source).values();
     }
@@ -250,7 +284,8 @@ public final class NoisyLloydKMeans extends UnitLevelEstimator<NoisyLloydKMeansM
     int kc = (Integer) required(k);
     int d = dimension(WrapperSupport.MAX_FEATURES);
     if ((long) kc * (d + 1) > 1_000_000) {
-      throw new IllegalArgumentException("k * (numFeatures + 1) must be <= 1000000; got " + (long) kc * (d + 1));
+      throw new IllegalArgumentException(
+          "k * (numFeatures + 1) must be <= 1000000; got " + (long) kc * (d + 1));
     }
     int t = integer(maxIter);
     boolean box = isSet(featureLower) || isSet(featureUpper);
@@ -264,8 +299,8 @@ public final class NoisyLloydKMeans extends UnitLevelEstimator<NoisyLloydKMeansM
       lo = isSet(featureLower) ? dbl(featureLower) : Double.NaN;
       hi = isSet(featureUpper) ? dbl(featureUpper) : Double.NaN;
       if (!Double.isFinite(lo) || !Double.isFinite(hi) || !(lo < hi)) {
-        throw new IllegalArgumentException("featureBounds must be finite with lower < upper; got [" + lo + ", "
-            + hi + "]");
+        throw new IllegalArgumentException(
+            "featureBounds must be finite with lower < upper; got [" + lo + ", " + hi + "]");
       }
     }
     double r = isSet(maxFeatureNorm) ? dbl(maxFeatureNorm) : Double.POSITIVE_INFINITY;
@@ -273,15 +308,21 @@ public final class NoisyLloydKMeans extends UnitLevelEstimator<NoisyLloydKMeansM
     if (centers != null) {
       checkCenters(centers, kc, d);
     }
-    double boxNorm = Double.isNaN(lo) ? Double.POSITIVE_INFINITY
-        : Math.nextUp(Math.sqrt(d) * Math.max(Math.abs(lo), Math.abs(hi)));
+    double boxNorm =
+        Double.isNaN(lo)
+            ? Double.POSITIVE_INFINITY
+            : Math.nextUp(Math.sqrt(d) * Math.max(Math.abs(lo), Math.abs(hi)));
     double rowBound = Math.min(r, boxNorm);
     // m·√(1 + R'²), rounded up.
-    double sensitivity = WrapperSupport.timesK(Math.nextUp(Math.sqrt(Math.nextUp(1 + rowBound * rowBound))),
-        rowsPerUnit);
+    double sensitivity =
+        WrapperSupport.timesK(
+            Math.nextUp(Math.sqrt(Math.nextUp(1 + rowBound * rowBound))), rowsPerUnit);
     int dimension = kc + kc * d;
-    double z = Calibration.smallestSatisfying(
-        m -> WrapperSupport.epsilonOf(GaussianEvent.withNoiseMultiplier(m).times(t), del) <= eps, 1.0);
+    double z =
+        Calibration.smallestSatisfying(
+            m ->
+                WrapperSupport.epsilonOf(GaussianEvent.withNoiseMultiplier(m).times(t), del) <= eps,
+            1.0);
     GaussianMechanism mech = null;
     PrivacyEvent charged = null;
     for (int attempt = 0; attempt < 64; attempt++) {
@@ -294,22 +335,40 @@ public final class NoisyLloydKMeans extends UnitLevelEstimator<NoisyLloydKMeansM
       charged = null;
     }
     if (charged == null) {
-      throw new IllegalArgumentException("epsilon " + eps + " could not be certified at delta " + del);
+      throw new IllegalArgumentException(
+          "epsilon " + eps + " could not be certified at delta " + del);
     }
-    String description = String.format(Locale.ROOT,
-        "kmeans lloyd: k=%d, features=%d, iterations=%d, box=[%s, %s], maxFeatureNorm=%s, epsilon=%s, delta=%s",
-        kc, d, t, lo, hi, r, eps, del);
-    return new Plan(rowsPerUnit, kc, d, t, lo, hi, r, rowBound, centers, del, mech, charged, description);
+    String description =
+        String.format(
+            Locale.ROOT,
+            "kmeans lloyd: k=%d, features=%d, iterations=%d, box=[%s, %s], maxFeatureNorm=%s,"
+                + " epsilon=%s, delta=%s",
+            kc,
+            d,
+            t,
+            lo,
+            hi,
+            r,
+            eps,
+            del);
+    return new Plan(
+        rowsPerUnit, kc, d, t, lo, hi, r, rowBound, centers, del, mech, charged, description);
   }
 
   private static void checkCenters(double[][] centers, int k, int d) {
     if (centers.length != k) {
-      throw new IllegalArgumentException("initialCenters must hold k = " + k + " centres; got " + centers.length);
+      throw new IllegalArgumentException(
+          "initialCenters must hold k = " + k + " centres; got " + centers.length);
     }
     for (int j = 0; j < k; j++) {
       if (centers[j].length != d) {
-        throw new IllegalArgumentException("initialCenters[" + j + "] must hold numFeatures = " + d
-            + " values; got " + centers[j].length);
+        throw new IllegalArgumentException(
+            "initialCenters["
+                + j
+                + "] must hold numFeatures = "
+                + d
+                + " values; got "
+                + centers[j].length);
       }
       for (double v : centers[j]) {
         if (!Double.isFinite(v)) {
@@ -326,7 +385,8 @@ public final class NoisyLloydKMeans extends UnitLevelEstimator<NoisyLloydKMeansM
 
   @Override
   void checkInput(StructType schema) {
-    WrapperSupport.checkVectorColumn(schema, "featuresCol", $(featuresCol()), (Integer) required(numFeatures()));
+    WrapperSupport.checkVectorColumn(
+        schema, "featuresCol", $(featuresCol()), (Integer) required(numFeatures()));
   }
 
   @Override
@@ -337,25 +397,30 @@ public final class NoisyLloydKMeans extends UnitLevelEstimator<NoisyLloydKMeansM
   }
 
   @Override
-  NoisyLloydKMeansModel train(Dataset<Row> rows, Plan plan, ReleaseKey key, WrapperRecord record, String stage) {
+  NoisyLloydKMeansModel train(
+      Dataset<Row> rows, Plan plan, ReleaseKey key, WrapperRecord record, String stage) {
     // After the charge: a failure names no value of the data (DataPhase).
     double[][] centers = DataPhase.run(stage, () -> iterate(rows.toJavaRDD(), plan, key));
     org.apache.spark.mllib.linalg.Vector[] vs = new org.apache.spark.mllib.linalg.Vector[plan.k()];
     for (int j = 0; j < plan.k(); j++) {
       vs[j] = org.apache.spark.mllib.linalg.Vectors.dense(centers[j]);
     }
-    KMeansModel model = new KMeansModel(uid() + "_mllib", new org.apache.spark.mllib.clustering.KMeansModel(vs));
+    KMeansModel model =
+        new KMeansModel(uid() + "_mllib", new org.apache.spark.mllib.clustering.KMeansModel(vs));
     model.set(model.k(), plan.k());
     return new NoisyLloydKMeansModel(uid() + "_model", model, record);
   }
 
   /** The T noisy Lloyd iterations from the public initial centres; returns the final centres. */
   static double[][] iterate(JavaRDD<Row> rows, Plan plan, ReleaseKey key) {
-    double[][] centers = plan.initialCenters() != null ? copy(plan.initialCenters())
-        : randomCenters(plan, WrapperSupport.source(key, "kmeans/init"));
+    double[][] centers =
+        plan.initialCenters() != null
+            ? copy(plan.initialCenters())
+            : randomCenters(plan, WrapperSupport.source(key, "kmeans/init"));
     for (int t = 0; t < plan.maxIter(); t++) {
-      double[] exact = statistics(rows, centers, plan.numFeatures(), plan.lower(), plan.upper(),
-          plan.maxFeatureNorm());
+      double[] exact =
+          statistics(
+              rows, centers, plan.numFeatures(), plan.lower(), plan.upper(), plan.maxFeatureNorm());
       double[] noisy = plan.release(exact, WrapperSupport.source(key, "kmeans/iteration/" + t));
       centers = update(plan, centers, noisy);
     }
@@ -363,41 +428,44 @@ public final class NoisyLloydKMeans extends UnitLevelEstimator<NoisyLloydKMeansM
   }
 
   /** Counts (k), then sums (k·d, centre by centre), of clipped rows by nearest centre. */
-  static double[] statistics(JavaRDD<Row> rows, double[][] centers, int d, double lo, double hi, double r) {
+  static double[] statistics(
+      JavaRDD<Row> rows, double[][] centers, int d, double lo, double hi, double r) {
     int k = centers.length;
     double[][] c = copy(centers);
-    Function2<double[], Row, double[]> add = (acc, row) -> {
-      double[] x = WrapperSupport.dense((Vector) row.get(0), d);
-      if (x == null) {
-        return acc;
-      }
-      clip(x, lo, hi, r);
-      int best = 0;
-      double bestDist = Double.POSITIVE_INFINITY;
-      for (int j = 0; j < k; j++) {
-        double dist = 0;
-        for (int i = 0; i < d; i++) {
-          double diff = x[i] - c[j][i];
-          dist += diff * diff;
-        }
-        if (dist < bestDist) {
-          bestDist = dist;
-          best = j;
-        }
-      }
-      acc[best] += 1;
-      int base = k + best * d;
-      for (int i = 0; i < d; i++) {
-        acc[base + i] += x[i];
-      }
-      return acc;
-    };
-    Function2<double[], double[], double[]> merge = (a, b) -> {
-      for (int i = 0; i < a.length; i++) {
-        a[i] += b[i];
-      }
-      return a;
-    };
+    Function2<double[], Row, double[]> add =
+        (acc, row) -> {
+          double[] x = WrapperSupport.dense((Vector) row.get(0), d);
+          if (x == null) {
+            return acc;
+          }
+          clip(x, lo, hi, r);
+          int best = 0;
+          double bestDist = Double.POSITIVE_INFINITY;
+          for (int j = 0; j < k; j++) {
+            double dist = 0;
+            for (int i = 0; i < d; i++) {
+              double diff = x[i] - c[j][i];
+              dist += diff * diff;
+            }
+            if (dist < bestDist) {
+              bestDist = dist;
+              best = j;
+            }
+          }
+          acc[best] += 1;
+          int base = k + best * d;
+          for (int i = 0; i < d; i++) {
+            acc[base + i] += x[i];
+          }
+          return acc;
+        };
+    Function2<double[], double[], double[]> merge =
+        (a, b) -> {
+          for (int i = 0; i < a.length; i++) {
+            a[i] += b[i];
+          }
+          return a;
+        };
     return rows.treeAggregate(new double[k + k * d], add, merge, 2);
   }
 
@@ -457,7 +525,9 @@ public final class NoisyLloydKMeans extends UnitLevelEstimator<NoisyLloydKMeansM
     return copyTo(new NoisyLloydKMeans(uid()), extra);
   }
 
-  /** Reads an estimator saved with {@code write().save(path)} (its params; no budget, no secret). */
+  /**
+   * Reads an estimator saved with {@code write().save(path)} (its params; no budget, no secret).
+   */
   public static MLReader<NoisyLloydKMeans> read() {
     return new DefaultParamsReader<>();
   }

@@ -47,7 +47,8 @@ public final class NoisyLloydKMeansModel extends UnitLevelModel<NoisyLloydKMeans
 
   /** Reads a model saved with {@code write().save(path)}. */
   public static MLReader<NoisyLloydKMeansModel> read() {
-    return new Reader<>(NoisyLloydKMeansModel.class.getName(),
+    return new Reader<>(
+        NoisyLloydKMeansModel.class.getName(),
         (uid, record, path) -> new NoisyLloydKMeansModel(uid, KMeansModel.load(path), record));
   }
 

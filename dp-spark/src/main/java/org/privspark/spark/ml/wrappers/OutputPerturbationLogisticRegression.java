@@ -3,19 +3,16 @@ package org.privspark.spark.ml.wrappers;
 import java.util.Arrays;
 import java.util.Locale;
 import org.apache.spark.ml.classification.LogisticRegressionModel;
-import org.apache.spark.ml.linalg.VectorUDT;
 import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.ml.param.BooleanParam;
 import org.apache.spark.ml.param.DoubleParam;
 import org.apache.spark.ml.param.IntParam;
-import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.util.DefaultParamsReader;
 import org.apache.spark.ml.util.Identifiable;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.privspark.core.accounting.PrivacyEvent;
 import org.privspark.core.mechanism.GaussianMechanism;
@@ -34,8 +31,8 @@ import org.privspark.spark.ml.params.ParamChecks;
  * <p><b>Algorithm.</b> Each unit keeps at most k = {@code maxRowsPerUnit} of its rows ({@link
  * UnitRowBound}; all rows in row-level mode). Features are scaled so that ‖x‖₂ ≤ R; with an
  * intercept, x̃ = (x, 1); labels 0/1 become y = ∓1 (other labels are dropped by a per-row rule).
- * The wrapper minimises the <em>sum-form</em> objective F_D(θ) = Σ_{i∈D} log(1 + exp(−y_i θᵀx̃_i)) +
- * (Λ/2)‖θ‖² by damped Newton ({@link LogisticSolver}) until ‖∇F_D(θ̂)‖ ≤ γ/2, γ = 10⁻⁶·ζ, and
+ * The wrapper minimises the <em>sum-form</em> objective F_D(θ) = Σ_{i∈D} log(1 + exp(−y_i θᵀx̃_i))
+ * + (Λ/2)‖θ‖² by damped Newton ({@link LogisticSolver}) until ‖∇F_D(θ̂)‖ ≤ γ/2, γ = 10⁻⁶·ζ, and
  * releases θ̂ + N(0, σ²I) with dp-core's {@link GaussianMechanism} calibrated to (ε, δ) for L2
  * sensitivity Δ = (k·ζ + 2γ)/Λ, ζ = √(R² + 1) (or R without intercept).
  *
@@ -58,10 +55,13 @@ import org.privspark.spark.ml.params.ParamChecks;
  *
  * <p>Here numFeatures is in [1, 1000]. Not thread-safe. See {@link UnitLevelEstimator}.
  */
-public final class OutputPerturbationLogisticRegression extends ProbabilisticUnitEstimator<
-    OutputPerturbationLogisticRegressionModel, OutputPerturbationLogisticRegression,
-    OutputPerturbationLogisticRegression.Plan> {
+public final class OutputPerturbationLogisticRegression
+    extends ProbabilisticUnitEstimator<
+        OutputPerturbationLogisticRegressionModel,
+        OutputPerturbationLogisticRegression,
+        OutputPerturbationLogisticRegression.Plan> {
   private static final long serialVersionUID = 1L;
+
   /** The mechanism label charged. */
   static final String MECHANISM = "ml-logistic-regression-output-perturbation";
 
@@ -79,15 +79,30 @@ public final class OutputPerturbationLogisticRegression extends ProbabilisticUni
   /** An estimator with the given uid (Spark's readers call this). */
   public OutputPerturbationLogisticRegression(String uid) {
     super(uid);
-    delta = new DoubleParam(uid, "delta", "delta of the fit, in (0, 1)", ParamChecks.inOpen("delta", 0, 1));
-    maxFeatureNorm = new DoubleParam(uid, "maxFeatureNorm", "public L2 bound R on each row's features, finite and > 0",
-        ParamChecks.positiveFinite("maxFeatureNorm"));
-    regParam = new DoubleParam(uid, "regParam",
-        "regularisation Lambda of the sum-form objective (MLlib's regParam times n), finite and > 0",
-        ParamChecks.positiveFinite("regParam"));
-    fitIntercept = new BooleanParam(uid, "fitIntercept", "whether to fit an intercept (regularised too)");
-    maxIter = new IntParam(uid, "maxIter", "the most passes over the data the solver may make, in [1, 10000]",
-        ParamChecks.intInClosed("maxIter", 1, 10_000));
+    delta =
+        new DoubleParam(
+            uid, "delta", "delta of the fit, in (0, 1)", ParamChecks.inOpen("delta", 0, 1));
+    maxFeatureNorm =
+        new DoubleParam(
+            uid,
+            "maxFeatureNorm",
+            "public L2 bound R on each row's features, finite and > 0",
+            ParamChecks.positiveFinite("maxFeatureNorm"));
+    regParam =
+        new DoubleParam(
+            uid,
+            "regParam",
+            "regularisation Lambda of the sum-form objective (MLlib's regParam times n), finite and"
+                + " > 0",
+            ParamChecks.positiveFinite("regParam"));
+    fitIntercept =
+        new BooleanParam(uid, "fitIntercept", "whether to fit an intercept (regularised too)");
+    maxIter =
+        new IntParam(
+            uid,
+            "maxIter",
+            "the most passes over the data the solver may make, in [1, 10000]",
+            ParamChecks.intInClosed("maxIter", 1, 10_000));
     setDefault(fitIntercept, true); // MLlib's default
     setDefault(maxIter, 100); // MLlib's default; Newton typically needs about 10 passes
   }
@@ -192,8 +207,16 @@ public final class OutputPerturbationLogisticRegression extends ProbabilisticUni
   }
 
   /** One fit: the solver and the Gaussian mechanism at sensitivity (k·ζ + 2γ)/Λ. */
-  record Plan(int rowsPerUnit, int numFeatures, boolean fitIntercept, double sensitivity, double delta,
-      LogisticSolver solver, GaussianMechanism gaussian, String description) implements WrapperPlan {
+  record Plan(
+      int rowsPerUnit,
+      int numFeatures,
+      boolean fitIntercept,
+      double sensitivity,
+      double delta,
+      LogisticSolver solver,
+      GaussianMechanism gaussian,
+      String description)
+      implements WrapperPlan {
     @Override
     public PrivacyEvent event() {
       return gaussian.eventFor(p());
@@ -216,7 +239,8 @@ public final class OutputPerturbationLogisticRegression extends ProbabilisticUni
     /** θ + Gaussian noise of the calibrated σ. */
     double[] release(double[] theta, NoiseSource source) {
       if (theta.length != p()) {
-        throw new IllegalArgumentException("theta must hold " + p() + " values; got " + theta.length);
+        throw new IllegalArgumentException(
+            "theta must hold " + p() + " values; got " + theta.length);
       }
       return gaussian.release(theta, source).values();
     }
@@ -239,35 +263,52 @@ public final class OutputPerturbationLogisticRegression extends ProbabilisticUni
     boolean intercept = (Boolean) $(fitIntercept);
     LogisticSolver solver = new LogisticSolver(d, r, lambda, intercept, integer(maxIter));
     double sensitivity = sensitivity(solver.lipschitz(), k, lambda);
-    GaussianMechanism gaussian = GaussianMechanism.builder().epsilon(eps).delta(del).l2Sensitivity(sensitivity)
-        .build();
-    String description = String.format(Locale.ROOT,
-        "logistic regression output perturbation: features=%d, intercept=%s, maxFeatureNorm=%s, regParam=%s, "
-            + "epsilon=%s, delta=%s", d, intercept, r, lambda, eps, del);
+    GaussianMechanism gaussian =
+        GaussianMechanism.builder().epsilon(eps).delta(del).l2Sensitivity(sensitivity).build();
+    String description =
+        String.format(
+            Locale.ROOT,
+            "logistic regression output perturbation: features=%d, intercept=%s, maxFeatureNorm=%s,"
+                + " regParam=%s, epsilon=%s, delta=%s",
+            d,
+            intercept,
+            r,
+            lambda,
+            eps,
+            del);
     return new Plan(k, d, intercept, sensitivity, del, solver, gaussian, description);
   }
 
   @Override
   void checkInput(StructType schema) {
-    WrapperSupport.checkVectorColumn(schema, "featuresCol", $(featuresCol()), (Integer) required(numFeatures()));
+    WrapperSupport.checkVectorColumn(
+        schema, "featuresCol", $(featuresCol()), (Integer) required(numFeatures()));
     WrapperSupport.checkLabelColumn(schema, "labelCol", $(labelCol()), 2);
   }
 
   @Override
-  OutputPerturbationLogisticRegressionModel train(Dataset<Row> rows, Plan plan, ReleaseKey key,
-      WrapperRecord record, String stage) {
+  OutputPerturbationLogisticRegressionModel train(
+      Dataset<Row> rows, Plan plan, ReleaseKey key, WrapperRecord record, String stage) {
     // After the charge: a failure names no value of the data (DataPhase). Non-convergence is the
     // one outcome that depends on the data and is reported (a public message, below).
-    double[] noisy = DataPhase.run(stage, () -> {
-      double[] theta = plan.solver().minimise(rows.toJavaRDD());
-      return theta == null ? null : plan.release(theta, WrapperSupport.source(key, "logistic-regression/output"));
-    });
+    double[] noisy =
+        DataPhase.run(
+            stage,
+            () -> {
+              double[] theta = plan.solver().minimise(rows.toJavaRDD());
+              return theta == null
+                  ? null
+                  : plan.release(theta, WrapperSupport.source(key, "logistic-regression/output"));
+            });
     if (noisy == null) {
       throw new IllegalStateException(plan.solver().notConvergedMessage());
     }
     int d = plan.numFeatures();
-    LogisticRegressionModel model = new LogisticRegressionModel(uid() + "_mllib",
-        Vectors.dense(Arrays.copyOf(noisy, d)), plan.fitIntercept() ? noisy[d] : 0);
+    LogisticRegressionModel model =
+        new LogisticRegressionModel(
+            uid() + "_mllib",
+            Vectors.dense(Arrays.copyOf(noisy, d)),
+            plan.fitIntercept() ? noisy[d] : 0);
     return new OutputPerturbationLogisticRegressionModel(uid() + "_model", model, record);
   }
 
@@ -276,7 +317,9 @@ public final class OutputPerturbationLogisticRegression extends ProbabilisticUni
     return copyTo(new OutputPerturbationLogisticRegression(uid()), extra);
   }
 
-  /** Reads an estimator saved with {@code write().save(path)} (its params; no budget, no secret). */
+  /**
+   * Reads an estimator saved with {@code write().save(path)} (its params; no budget, no secret).
+   */
   public static MLReader<OutputPerturbationLogisticRegression> read() {
     return new DefaultParamsReader<>();
   }

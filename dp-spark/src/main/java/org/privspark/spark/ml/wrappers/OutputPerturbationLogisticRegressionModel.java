@@ -7,16 +7,19 @@ import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.util.MLReader;
 
 /**
- * A logistic regression model fitted by {@link OutputPerturbationLogisticRegression}: MLlib's {@link LogisticRegressionModel} of
- * the noisy coefficients, to which {@code transform} delegates (prediction, probability and raw
- * prediction columns, as MLlib's), with the fit's {@link WrapperRecord}.
+ * A logistic regression model fitted by {@link OutputPerturbationLogisticRegression}: MLlib's
+ * {@link LogisticRegressionModel} of the noisy coefficients, to which {@code transform} delegates
+ * (prediction, probability and raw prediction columns, as MLlib's), with the fit's {@link
+ * WrapperRecord}.
  */
-public final class OutputPerturbationLogisticRegressionModel extends ProbabilisticWrapperModel<OutputPerturbationLogisticRegressionModel> {
+public final class OutputPerturbationLogisticRegressionModel
+    extends ProbabilisticWrapperModel<OutputPerturbationLogisticRegressionModel> {
   private static final long serialVersionUID = 1L;
 
   private final LogisticRegressionModel mllib;
 
-  OutputPerturbationLogisticRegressionModel(String uid, LogisticRegressionModel mllib, WrapperRecord record) {
+  OutputPerturbationLogisticRegressionModel(
+      String uid, LogisticRegressionModel mllib, WrapperRecord record) {
     super(uid, record);
     this.mllib = mllib;
   }
@@ -55,13 +58,17 @@ public final class OutputPerturbationLogisticRegressionModel extends Probabilist
 
   @Override
   public OutputPerturbationLogisticRegressionModel copy(ParamMap extra) {
-    return copyTo(new OutputPerturbationLogisticRegressionModel(uid(), mllib, privacyRecord()), extra);
+    return copyTo(
+        new OutputPerturbationLogisticRegressionModel(uid(), mllib, privacyRecord()), extra);
   }
 
   /** Reads a model saved with {@code write().save(path)}. */
   public static MLReader<OutputPerturbationLogisticRegressionModel> read() {
-    return new Reader<>(OutputPerturbationLogisticRegressionModel.class.getName(),
-        (uid, record, path) -> new OutputPerturbationLogisticRegressionModel(uid, LogisticRegressionModel.load(path), record));
+    return new Reader<>(
+        OutputPerturbationLogisticRegressionModel.class.getName(),
+        (uid, record, path) ->
+            new OutputPerturbationLogisticRegressionModel(
+                uid, LogisticRegressionModel.load(path), record));
   }
 
   /** Loads what {@code write().save(path)} saved. */

@@ -7,24 +7,29 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.privspark.spark.ml.params.HasProbabilisticColumns;
 import org.privspark.spark.ml.params.ProbabilisticColumns;
-import org.privspark.spark.ml.params.ParamChecks;
 
 /**
  * A {@link LabelledUnitEstimator} of a classifier whose model adds MLlib's probabilistic columns:
- * the raw prediction and probability vectors, then the prediction ({@link ProbabilisticWrapperModel}).
+ * the raw prediction and probability vectors, then the prediction ({@link
+ * ProbabilisticWrapperModel}).
  *
  * @param <M> the model
  * @param <S> the concrete estimator
  * @param <P> the plan of one fit
  */
-public abstract class ProbabilisticUnitEstimator<M extends ProbabilisticWrapperModel<M>,
-    S extends ProbabilisticUnitEstimator<M, S, P>, P extends WrapperPlan> extends LabelledUnitEstimator<M, S, P>
-    implements HasProbabilisticColumns {
+public abstract class ProbabilisticUnitEstimator<
+        M extends ProbabilisticWrapperModel<M>,
+        S extends ProbabilisticUnitEstimator<M, S, P>,
+        P extends WrapperPlan>
+    extends LabelledUnitEstimator<M, S, P> implements HasProbabilisticColumns {
   private static final long serialVersionUID = 1L;
 
   private final ProbabilisticColumns columns;
 
-  /** Declares the shared params, the label column and the probabilistic columns for the stage {@code uid}. */
+  /**
+   * Declares the shared params, the label column and the probabilistic columns for the stage {@code
+   * uid}.
+   */
   protected ProbabilisticUnitEstimator(String uid) {
     super(uid);
     columns = new ProbabilisticColumns(this);

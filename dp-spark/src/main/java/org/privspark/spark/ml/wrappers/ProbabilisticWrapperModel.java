@@ -1,9 +1,7 @@
 package org.privspark.spark.ml.wrappers;
 
-import org.apache.spark.ml.param.Param;
 import org.privspark.spark.ml.params.HasProbabilisticColumns;
 import org.privspark.spark.ml.params.ProbabilisticColumns;
-import org.privspark.spark.ml.params.ParamChecks;
 
 /**
  * A wrapper model whose MLlib model is a classifier with probabilities: the probability and
@@ -11,8 +9,8 @@ import org.privspark.spark.ml.params.ParamChecks;
  *
  * @param <M> the model type
  */
-public abstract class ProbabilisticWrapperModel<M extends ProbabilisticWrapperModel<M>> extends UnitLevelModel<M>
-    implements HasProbabilisticColumns {
+public abstract class ProbabilisticWrapperModel<M extends ProbabilisticWrapperModel<M>>
+    extends UnitLevelModel<M> implements HasProbabilisticColumns {
   private static final long serialVersionUID = 1L;
 
   private final ProbabilisticColumns columns;

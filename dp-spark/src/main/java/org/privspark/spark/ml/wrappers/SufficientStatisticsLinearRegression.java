@@ -38,17 +38,17 @@ import org.privspark.spark.ml.params.ParamChecks;
  * as MLlib's {@link LinearRegressionModel}.
  *
  * <p><b>Algorithm.</b> Each unit keeps at most k = {@code maxRowsPerUnit} of its rows ({@link
- * UnitRowBound}; all rows in row-level mode). Each row's features are scaled so that ‖x‖₂ ≤ R;
- * with an intercept, x̃ = (x, 1), else x̃ = x; p = dim x̃ and R̃² = R² + 1 (or R²). The label is
- * clamped to [L, U] and centred: y' = clamp(y) − (L + U)/2, |y'| ≤ h = (U − L)/2. One pass computes
- * the upper triangle of X̃ᵀX̃ and X̃ᵀy'. The vector (upper(X̃ᵀX̃)/R̃², X̃ᵀy'/(R̃h)) of p(p + 1)/2 + p
+ * UnitRowBound}; all rows in row-level mode). Each row's features are scaled so that ‖x‖₂ ≤ R; with
+ * an intercept, x̃ = (x, 1), else x̃ = x; p = dim x̃ and R̃² = R² + 1 (or R²). The label is clamped
+ * to [L, U] and centred: y' = clamp(y) − (L + U)/2, |y'| ≤ h = (U − L)/2. One pass computes the
+ * upper triangle of X̃ᵀX̃ and X̃ᵀy'. The vector (upper(X̃ᵀX̃)/R̃², X̃ᵀy'/(R̃h)) of p(p + 1)/2 + p
  * entries is released once with dp-core's {@link GaussianMechanism}; the noisy Gram matrix is
- * filled in symmetrically. Post-processing: negative eigenvalues of the noisy Gram matrix are raised
- * to 0, a ridge λ is added to the non-intercept diagonal, and (Ĝ + λI)θ = b̂ is solved.
+ * filled in symmetrically. Post-processing: negative eigenvalues of the noisy Gram matrix are
+ * raised to 0, a ridge λ is added to the non-intercept diagonal, and (Ĝ + λI)θ = b̂ is solved.
  *
- * <p><b>Sensitivity.</b> Neighbours differ by one unit with all its rows, at most k after
- * bounding. Each row moves the scaled Gram part by at most 1 (‖x̃x̃ᵀ‖_F = ‖x̃‖² ≤ R̃²) and the scaled
- * moment part by at most 1 (‖x̃y'‖ ≤ R̃h): √2 per row, so k·√2 per unit by the triangle inequality
+ * <p><b>Sensitivity.</b> Neighbours differ by one unit with all its rows, at most k after bounding.
+ * Each row moves the scaled Gram part by at most 1 (‖x̃x̃ᵀ‖_F = ‖x̃‖² ≤ R̃²) and the scaled moment
+ * part by at most 1 (‖x̃y'‖ ≤ R̃h): √2 per row, so k·√2 per unit by the triangle inequality
  * (rounded up). σ, and with it the default ridge, scale by k.
  *
  * <p><b>Guarantee.</b> (ε, δ)-DP per unit: the mechanism's {@code DiscreteGaussianEvent} is
@@ -59,10 +59,13 @@ import org.privspark.spark.ml.params.ParamChecks;
  * <p>Here numFeatures is in [1, 1000] (the statistics grow as d²). Not thread-safe. See {@link
  * UnitLevelEstimator} for the order of work and the budget.
  */
-public final class SufficientStatisticsLinearRegression extends LabelledUnitEstimator<
-    SufficientStatisticsLinearRegressionModel, SufficientStatisticsLinearRegression,
-    SufficientStatisticsLinearRegression.Plan> {
+public final class SufficientStatisticsLinearRegression
+    extends LabelledUnitEstimator<
+        SufficientStatisticsLinearRegressionModel,
+        SufficientStatisticsLinearRegression,
+        SufficientStatisticsLinearRegression.Plan> {
   private static final long serialVersionUID = 1L;
+
   /** The mechanism label charged. */
   static final String MECHANISM = "ml-linear-regression-ssp";
 
@@ -81,15 +84,24 @@ public final class SufficientStatisticsLinearRegression extends LabelledUnitEsti
   /** An estimator with the given uid (Spark's readers call this). */
   public SufficientStatisticsLinearRegression(String uid) {
     super(uid);
-    delta = new DoubleParam(uid, "delta", "delta of the fit, in (0, 1)", ParamChecks.inOpen("delta", 0, 1));
-    maxFeatureNorm = new DoubleParam(uid, "maxFeatureNorm",
-        "public L2 bound R on each row's features, finite and > 0, at most 1e154", ParamChecks.inLeftOpen(
-            "maxFeatureNorm", 0, 1e154));
+    delta =
+        new DoubleParam(
+            uid, "delta", "delta of the fit, in (0, 1)", ParamChecks.inOpen("delta", 0, 1));
+    maxFeatureNorm =
+        new DoubleParam(
+            uid,
+            "maxFeatureNorm",
+            "public L2 bound R on each row's features, finite and > 0, at most 1e154",
+            ParamChecks.inLeftOpen("maxFeatureNorm", 0, 1e154));
     labelLower = new DoubleParam(uid, "labelLower", "public lower label bound L, finite");
     labelUpper = new DoubleParam(uid, "labelUpper", "public upper label bound U > L, finite");
     fitIntercept = new BooleanParam(uid, "fitIntercept", "whether to fit an intercept");
-    ridge = new DoubleParam(uid, "ridge", "ridge lambda, finite and >= 0 (default sigma_G * sqrt(p))",
-        ParamChecks.nonNegativeFinite("ridge"));
+    ridge =
+        new DoubleParam(
+            uid,
+            "ridge",
+            "ridge lambda, finite and >= 0 (default sigma_G * sqrt(p))",
+            ParamChecks.nonNegativeFinite("ridge"));
     setDefault(fitIntercept, true);
   }
 
@@ -199,8 +211,17 @@ public final class SufficientStatisticsLinearRegression extends LabelledUnitEsti
   }
 
   /** One fit: the Gaussian mechanism at L2 sensitivity k·√2 on the scaled statistics. */
-  record Plan(int rowsPerUnit, int numFeatures, boolean fitIntercept, double maxFeatureNorm, double labelLower,
-      double labelUpper, Double ridgeParam, double delta, GaussianMechanism gaussian, String description)
+  record Plan(
+      int rowsPerUnit,
+      int numFeatures,
+      boolean fitIntercept,
+      double maxFeatureNorm,
+      double labelLower,
+      double labelUpper,
+      Double ridgeParam,
+      double delta,
+      GaussianMechanism gaussian,
+      String description)
       implements WrapperPlan {
     @Override
     public PrivacyEvent event() {
@@ -243,7 +264,8 @@ public final class SufficientStatisticsLinearRegression extends LabelledUnitEsti
     NoisyMoments release(double[] scaled, NoiseSource source) {
       int dim = dimension();
       if (scaled.length != dim) {
-        throw new IllegalArgumentException("statistics must hold " + dim + " values; got " + scaled.length);
+        throw new IllegalArgumentException(
+            "statistics must hold " + dim + " values; got " + scaled.length);
       }
       double[] v = gaussian.release(scaled, source).values();
       int pp = p();
@@ -266,8 +288,8 @@ public final class SufficientStatisticsLinearRegression extends LabelledUnitEsti
     }
 
     /**
-     * PSD fix-up (negative eigenvalues to 0), ridge on the non-intercept diagonal, solve; a singular
-     * system is solved by the pseudo-inverse rather than refused after the charge.
+     * PSD fix-up (negative eigenvalues to 0), ridge on the non-intercept diagonal, solve; a
+     * singular system is solved by the pseudo-inverse rather than refused after the charge.
      */
     double[] solve(NoisyMoments m) {
       RealMatrix g = new Array2DRowRealMatrix(m.gram(), true);
@@ -289,7 +311,8 @@ public final class SufficientStatisticsLinearRegression extends LabelledUnitEsti
       }
       ArrayRealVector b = new ArrayRealVector(m.xty(), false);
       DecompositionSolver lu = new LUDecomposition(psd).getSolver();
-      DecompositionSolver solver = lu.isNonSingular() ? lu : new SingularValueDecomposition(psd).getSolver();
+      DecompositionSolver solver =
+          lu.isNonSingular() ? lu : new SingularValueDecomposition(psd).getSolver();
       return solver.solve(b).toArray();
     }
   }
@@ -314,25 +337,57 @@ public final class SufficientStatisticsLinearRegression extends LabelledUnitEsti
     double lo = dbl(labelLower);
     double hi = dbl(labelUpper);
     if (!Double.isFinite(lo) || !Double.isFinite(hi) || !(lo < hi)) {
-      throw new IllegalArgumentException("labelBounds must be finite with lower < upper; got [" + lo + ", " + hi + "]");
+      throw new IllegalArgumentException(
+          "labelBounds must be finite with lower < upper; got [" + lo + ", " + hi + "]");
     }
-    if (!Double.isFinite(hi - lo) || !Double.isFinite(lo + hi) || !Double.isFinite(Math.sqrt(r * r + 1) * (hi - lo))) {
-      throw new IllegalArgumentException("labelBounds must keep upper - lower, lower + upper and"
-          + " sqrt(maxFeatureNorm^2 + 1) * (upper - lower) finite; got [" + lo + ", " + hi + "]");
+    if (!Double.isFinite(hi - lo)
+        || !Double.isFinite(lo + hi)
+        || !Double.isFinite(Math.sqrt(r * r + 1) * (hi - lo))) {
+      throw new IllegalArgumentException(
+          "labelBounds must keep upper - lower, lower + upper and"
+              + " sqrt(maxFeatureNorm^2 + 1) * (upper - lower) finite; got ["
+              + lo
+              + ", "
+              + hi
+              + "]");
     }
     boolean intercept = (Boolean) $(fitIntercept);
     // k·√2 rounded up: the sensitivity must never be understated.
-    GaussianMechanism gaussian = GaussianMechanism.builder().epsilon(eps).delta(del)
-        .l2Sensitivity(WrapperSupport.timesK(Math.nextUp(Math.sqrt(2)), k)).build();
-    String description = String.format(Locale.ROOT,
-        "linear regression ssp: features=%d, intercept=%s, maxFeatureNorm=%s, label=[%s, %s], epsilon=%s, delta=%s",
-        d, intercept, r, lo, hi, eps, del);
-    return new Plan(k, d, intercept, r, lo, hi, isSet(ridge) ? (Double) $(ridge) : null, del, gaussian, description);
+    GaussianMechanism gaussian =
+        GaussianMechanism.builder()
+            .epsilon(eps)
+            .delta(del)
+            .l2Sensitivity(WrapperSupport.timesK(Math.nextUp(Math.sqrt(2)), k))
+            .build();
+    String description =
+        String.format(
+            Locale.ROOT,
+            "linear regression ssp: features=%d, intercept=%s, maxFeatureNorm=%s, label=[%s, %s],"
+                + " epsilon=%s, delta=%s",
+            d,
+            intercept,
+            r,
+            lo,
+            hi,
+            eps,
+            del);
+    return new Plan(
+        k,
+        d,
+        intercept,
+        r,
+        lo,
+        hi,
+        isSet(ridge) ? (Double) $(ridge) : null,
+        del,
+        gaussian,
+        description);
   }
 
   @Override
   void checkInput(StructType schema) {
-    WrapperSupport.checkVectorColumn(schema, "featuresCol", $(featuresCol()), (Integer) required(numFeatures()));
+    WrapperSupport.checkVectorColumn(
+        schema, "featuresCol", $(featuresCol()), (Integer) required(numFeatures()));
     WrapperSupport.checkLabelColumn(schema, "labelCol", $(labelCol()), 0);
   }
 
@@ -344,59 +399,73 @@ public final class SufficientStatisticsLinearRegression extends LabelledUnitEsti
   }
 
   @Override
-  SufficientStatisticsLinearRegressionModel train(Dataset<Row> rows, Plan plan, ReleaseKey key,
-      WrapperRecord record, String stage) {
+  SufficientStatisticsLinearRegressionModel train(
+      Dataset<Row> rows, Plan plan, ReleaseKey key, WrapperRecord record, String stage) {
     // After the charge: a failure names no value of the data (DataPhase).
-    double[] theta = DataPhase.run(stage, () -> plan.solve(plan.release(
-        statistics(rows.toJavaRDD(), plan.numFeatures(), plan.fitIntercept(), plan.maxFeatureNorm(),
-            plan.labelLower(), plan.labelUpper()),
-        WrapperSupport.source(key, "linear-regression/statistics"))));
-    return new SufficientStatisticsLinearRegressionModel(uid() + "_model", model(plan, theta, uid() + "_mllib"),
-        record);
+    double[] theta =
+        DataPhase.run(
+            stage,
+            () ->
+                plan.solve(
+                    plan.release(
+                        statistics(
+                            rows.toJavaRDD(),
+                            plan.numFeatures(),
+                            plan.fitIntercept(),
+                            plan.maxFeatureNorm(),
+                            plan.labelLower(),
+                            plan.labelUpper()),
+                        WrapperSupport.source(key, "linear-regression/statistics"))));
+    return new SufficientStatisticsLinearRegressionModel(
+        uid() + "_model", model(plan, theta, uid() + "_mllib"), record);
   }
 
   static LinearRegressionModel model(Plan plan, double[] theta, String uid) {
     int d = plan.numFeatures();
     double[] w = java.util.Arrays.copyOf(theta, d);
-    double intercept = (plan.fitIntercept() ? theta[d] : 0)
-        + Centering.of(plan.labelLower(), plan.labelUpper()).midpoint();
+    double intercept =
+        (plan.fitIntercept() ? theta[d] : 0)
+            + Centering.of(plan.labelLower(), plan.labelUpper()).midpoint();
     return new LinearRegressionModel(uid, Vectors.dense(w), intercept);
   }
 
   /** Scaled exact statistics in release order: upper(X̃ᵀX̃)/R̃² row by row, then X̃ᵀy'/(R̃h). */
-  static double[] statistics(JavaRDD<Row> rows, int d, boolean intercept, double r, double lo, double hi) {
+  static double[] statistics(
+      JavaRDD<Row> rows, int d, boolean intercept, double r, double lo, double hi) {
     int p = d + (intercept ? 1 : 0);
     Centering label = Centering.of(lo, hi);
-    Function2<double[], Row, double[]> add = (acc, row) -> {
-      double y = WrapperSupport.label(row.get(1));
-      double[] x = WrapperSupport.dense((Vector) row.get(0), d);
-      if (Double.isNaN(y) || x == null) {
-        return acc; // dropped by a per-row rule
-      }
-      WrapperSupport.clipL2(x, r);
-      double[] xt = intercept ? java.util.Arrays.copyOf(x, p) : x;
-      if (intercept) {
-        xt[d] = 1;
-      }
-      double yc = label.centered(y);
-      int k = 0;
-      for (int i = 0; i < p; i++) {
-        double xi = xt[i];
-        for (int j = i; j < p; j++) {
-          acc[k++] += xi * xt[j];
-        }
-      }
-      for (int i = 0; i < p; i++) {
-        acc[k++] += xt[i] * yc;
-      }
-      return acc;
-    };
-    Function2<double[], double[], double[]> merge = (a, c) -> {
-      for (int i = 0; i < a.length; i++) {
-        a[i] += c[i];
-      }
-      return a;
-    };
+    Function2<double[], Row, double[]> add =
+        (acc, row) -> {
+          double y = WrapperSupport.label(row.get(1));
+          double[] x = WrapperSupport.dense((Vector) row.get(0), d);
+          if (Double.isNaN(y) || x == null) {
+            return acc; // dropped by a per-row rule
+          }
+          WrapperSupport.clipL2(x, r);
+          double[] xt = intercept ? java.util.Arrays.copyOf(x, p) : x;
+          if (intercept) {
+            xt[d] = 1;
+          }
+          double yc = label.centered(y);
+          int k = 0;
+          for (int i = 0; i < p; i++) {
+            double xi = xt[i];
+            for (int j = i; j < p; j++) {
+              acc[k++] += xi * xt[j];
+            }
+          }
+          for (int i = 0; i < p; i++) {
+            acc[k++] += xt[i] * yc;
+          }
+          return acc;
+        };
+    Function2<double[], double[], double[]> merge =
+        (a, c) -> {
+          for (int i = 0; i < a.length; i++) {
+            a[i] += c[i];
+          }
+          return a;
+        };
     double[] raw = rows.treeAggregate(new double[p * (p + 1) / 2 + p], add, merge, 2);
     double gramScale = r * r + (intercept ? 1 : 0);
     double targetScale = targetScale(gramScale, lo, hi);
@@ -412,7 +481,9 @@ public final class SufficientStatisticsLinearRegression extends LabelledUnitEsti
     return copyTo(new SufficientStatisticsLinearRegression(uid()), extra);
   }
 
-  /** Reads an estimator saved with {@code write().save(path)} (its params; no budget, no secret). */
+  /**
+   * Reads an estimator saved with {@code write().save(path)} (its params; no budget, no secret).
+   */
   public static MLReader<SufficientStatisticsLinearRegression> read() {
     return new DefaultParamsReader<>();
   }

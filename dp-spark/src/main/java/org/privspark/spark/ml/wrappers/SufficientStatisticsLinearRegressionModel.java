@@ -17,7 +17,8 @@ public final class SufficientStatisticsLinearRegressionModel
 
   private final LinearRegressionModel mllib;
 
-  SufficientStatisticsLinearRegressionModel(String uid, LinearRegressionModel mllib, WrapperRecord record) {
+  SufficientStatisticsLinearRegressionModel(
+      String uid, LinearRegressionModel mllib, WrapperRecord record) {
     super(uid, record);
     this.mllib = mllib;
   }
@@ -56,14 +57,17 @@ public final class SufficientStatisticsLinearRegressionModel
 
   @Override
   public SufficientStatisticsLinearRegressionModel copy(ParamMap extra) {
-    return copyTo(new SufficientStatisticsLinearRegressionModel(uid(), mllib, privacyRecord()), extra);
+    return copyTo(
+        new SufficientStatisticsLinearRegressionModel(uid(), mllib, privacyRecord()), extra);
   }
 
   /** Reads a model saved with {@code write().save(path)}. */
   public static MLReader<SufficientStatisticsLinearRegressionModel> read() {
-    return new Reader<>(SufficientStatisticsLinearRegressionModel.class.getName(),
-        (uid, record, path) -> new SufficientStatisticsLinearRegressionModel(uid, LinearRegressionModel.load(path),
-            record));
+    return new Reader<>(
+        SufficientStatisticsLinearRegressionModel.class.getName(),
+        (uid, record, path) ->
+            new SufficientStatisticsLinearRegressionModel(
+                uid, LinearRegressionModel.load(path), record));
   }
 
   /** Loads what {@code write().save(path)} saved. */

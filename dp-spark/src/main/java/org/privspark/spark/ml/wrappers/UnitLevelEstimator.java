@@ -3,12 +3,10 @@ package org.privspark.spark.ml.wrappers;
 import java.util.HexFormat;
 import java.util.Locale;
 import org.apache.spark.ml.Estimator;
-import org.apache.spark.ml.param.BooleanParam;
 import org.apache.spark.ml.param.DoubleParam;
 import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
-import org.apache.spark.ml.util.DefaultParamsWritable;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.StructType;
@@ -28,23 +26,22 @@ import org.privspark.spark.sql.PrivacyUnitKeys;
  * prediction columns, ε, the public dimension, and the privacy-unit params of {@link
  * HasPrivacyUnit}), the budget and release secret, and the order of work of {@link #fit}.
  *
- * <p><b>Order of work.</b> (1) The params are checked against each other and the schema, the fit
- * is planned from the params alone ({@link WrapperPlan}: its mechanisms calibrated for a unit of up
- * to k = {@code maxRowsPerUnit} rows), the unit claim is checked against the budget ({@link
+ * <p><b>Order of work.</b> (1) The params are checked against each other and the schema, the fit is
+ * planned from the params alone ({@link WrapperPlan}: its mechanisms calibrated for a unit of up to
+ * k = {@code maxRowsPerUnit} rows), the unit claim is checked against the budget ({@link
  * PrivacyBudget#checkClaim}) and the bounding plan is analysed: a failure here reads no data and
  * charges nothing. (2) The plan's event is charged once ({@link PrivacyBudget#charge}) under the
  * release id of the fit's secret (given, or fresh). (3) Only then is the data read: each unit is
- * bounded to k rows ({@link UnitRowBound}, keyed by the fit's {@link ReleaseKey}), then the
- * wrapper computes and releases its statistics. Nothing after the charge fails on the data's
- * content, and a failure after it names no value of the data ({@link
- * org.privspark.spark.ml.DataPhase}); the one exception is the logistic wrapper's
- * non-convergence, reported with public parameters only.
+ * bounded to k rows ({@link UnitRowBound}, keyed by the fit's {@link ReleaseKey}), then the wrapper
+ * computes and releases its statistics. Nothing after the charge fails on the data's content, and a
+ * failure after it names no value of the data ({@link org.privspark.spark.ml.DataPhase}); the one
+ * exception is the logistic wrapper's non-convergence, reported with public parameters only.
  *
  * <p><b>Privacy unit.</b> With {@code privacyUnitCol}, neighbouring data sets differ by one unit
- * with all its rows, and the claim is {@code UnitClaim.perUnit(privacyUnit)}. With {@code
- * rowIsUnit = true}, the caller states that each row is one unit (k = 1, no bounding) and the claim
- * is {@code UnitClaim.rowIsUnit(privacyUnit)}. {@code privacyUnit} may be unset only on a budget
- * that declares no unit (the claim is then null).
+ * with all its rows, and the claim is {@code UnitClaim.perUnit(privacyUnit)}. With {@code rowIsUnit
+ * = true}, the caller states that each row is one unit (k = 1, no bounding) and the claim is {@code
+ * UnitClaim.rowIsUnit(privacyUnit)}. {@code privacyUnit} may be unset only on a budget that
+ * declares no unit (the claim is then null).
  *
  * <p><b>Budget and secret.</b> Neither is a Spark param (they are live state, not settings): set
  * them with {@link #setBudget} and {@link #setReleaseSecret}; {@link #copy} keeps them, so {@code
@@ -54,8 +51,9 @@ import org.privspark.spark.sql.PrivacyUnitKeys;
  * @param <S> the concrete estimator, returned by every setter
  * @param <P> the plan of one fit
  */
-public abstract class UnitLevelEstimator<M extends UnitLevelModel<M>, S extends UnitLevelEstimator<M, S, P>,
-    P extends WrapperPlan> extends PrivateEstimator<M, S> {
+public abstract class UnitLevelEstimator<
+        M extends UnitLevelModel<M>, S extends UnitLevelEstimator<M, S, P>, P extends WrapperPlan>
+    extends PrivateEstimator<M, S> {
   private static final long serialVersionUID = 1L;
 
   private transient Secret releaseSecret;
@@ -68,14 +66,30 @@ public abstract class UnitLevelEstimator<M extends UnitLevelModel<M>, S extends 
   /** Declares the shared params and their defaults for the stage {@code uid}. */
   protected UnitLevelEstimator(String uid) {
     super(uid);
-    featuresCol = new Param<>(uid, "featuresCol", "features column name (vectors)",
-        ParamChecks.columnName("featuresCol"));
-    predictionCol = new Param<>(uid, "predictionCol", "prediction column name",
-        ParamChecks.columnName("predictionCol"));
-    epsilon = new DoubleParam(uid, "epsilon", "epsilon of the whole fit, finite and > 0",
-        ParamChecks.positiveFinite("epsilon"));
-    numFeatures = new IntParam(uid, "numFeatures", "the public feature dimension d, in [1, 4096]",
-        ParamChecks.intInClosed("numFeatures", 1, WrapperSupport.MAX_FEATURES));
+    featuresCol =
+        new Param<>(
+            uid,
+            "featuresCol",
+            "features column name (vectors)",
+            ParamChecks.columnName("featuresCol"));
+    predictionCol =
+        new Param<>(
+            uid,
+            "predictionCol",
+            "prediction column name",
+            ParamChecks.columnName("predictionCol"));
+    epsilon =
+        new DoubleParam(
+            uid,
+            "epsilon",
+            "epsilon of the whole fit, finite and > 0",
+            ParamChecks.positiveFinite("epsilon"));
+    numFeatures =
+        new IntParam(
+            uid,
+            "numFeatures",
+            "the public feature dimension d, in [1, 4096]",
+            ParamChecks.intInClosed("numFeatures", 1, WrapperSupport.MAX_FEATURES));
     setDefault(featuresCol, "features");
     setDefault(predictionCol, "prediction");
   }
@@ -186,7 +200,10 @@ public abstract class UnitLevelEstimator<M extends UnitLevelModel<M>, S extends 
     return (Integer) $(p);
   }
 
-  /** {@code p}'s value; {@link IllegalArgumentException} "{@code p} must be set; got nothing" when unset. */
+  /**
+   * {@code p}'s value; {@link IllegalArgumentException} "{@code p} must be set; got nothing" when
+   * unset.
+   */
   final <T> T required(Param<T> p) {
     if (!isDefined(p)) {
       throw new IllegalArgumentException(p.name() + " must be set; got nothing");
@@ -198,7 +215,8 @@ public abstract class UnitLevelEstimator<M extends UnitLevelModel<M>, S extends 
   final int dimension(int max) {
     int d = (Integer) required(numFeatures);
     if (d > max) {
-      throw new IllegalArgumentException("numFeatures must be in [1, " + max + "] for this wrapper; got " + d);
+      throw new IllegalArgumentException(
+          "numFeatures must be in [1, " + max + "] for this wrapper; got " + d);
     }
     return d;
   }
@@ -243,7 +261,8 @@ public abstract class UnitLevelEstimator<M extends UnitLevelModel<M>, S extends 
    * @throws IllegalStateException if no budget is set
    * @throws org.privspark.core.accounting.ReleaseIdReusedException if the release secret keyed a
    *     fit charged to this budget before (nothing charged)
-   * @throws org.privspark.core.accounting.BudgetExhaustedException if the budget refuses (no data read)
+   * @throws org.privspark.core.accounting.BudgetExhaustedException if the budget refuses (no data
+   *     read)
    * @throws org.privspark.spark.ml.FailedAfterChargeException if reading the data fails after the
    *     charge (the budget stays spent; no message of the failure is kept)
    */
@@ -257,8 +276,9 @@ public abstract class UnitLevelEstimator<M extends UnitLevelModel<M>, S extends 
     P plan = plan(units.maxRowsPerUnit());
     transformSchema(data.schema());
     if (units.column() != null) {
-      String problem = PrivacyUnitKeys.problem("privacyUnitCol", units.column(),
-          data.schema().apply(units.column()).dataType());
+      String problem =
+          PrivacyUnitKeys.problem(
+              "privacyUnitCol", units.column(), data.schema().apply(units.column()).dataType());
       if (problem != null) {
         throw new IllegalArgumentException(problem);
       }
@@ -269,15 +289,27 @@ public abstract class UnitLevelEstimator<M extends UnitLevelModel<M>, S extends 
     // Analysed here (Spark analyses eagerly), so a bad plan fails before the charge.
     rows(data, units, ReleaseKey.of(secret, secret.releaseId()));
     // 2. Charge once.
-    String description = plan.description() + String.format(Locale.ROOT, ", unit=%s, %s",
-        units.unit() == null ? "(undeclared)" : units.unit(),
-        units.rowIsUnit() ? "row is unit" : "maxRowsPerUnit=" + units.maxRowsPerUnit());
-    Charge charge = budget.charge(plan.event(), claim, plan.mechanism(), description, secret.releaseId());
+    String description =
+        plan.description()
+            + String.format(
+                Locale.ROOT,
+                ", unit=%s, %s",
+                units.unit() == null ? "(undeclared)" : units.unit(),
+                units.rowIsUnit() ? "row is unit" : "maxRowsPerUnit=" + units.maxRowsPerUnit());
+    Charge charge =
+        budget.charge(plan.event(), claim, plan.mechanism(), description, secret.releaseId());
     ReleaseKey key = ReleaseKey.of(secret, charge.releaseId());
-    WrapperRecord record = new WrapperRecord(plan.mechanism(),
-        WrapperSupport.epsilonOf(plan.event(), plan.delta()), plan.delta(),
-        HexFormat.of().formatHex(charge.releaseId()), charge.ledgerOrigin(), charge.ledgerIndex(),
-        units.unit(), units.rowIsUnit(), units.maxRowsPerUnit());
+    WrapperRecord record =
+        new WrapperRecord(
+            plan.mechanism(),
+            WrapperSupport.epsilonOf(plan.event(), plan.delta()),
+            plan.delta(),
+            HexFormat.of().formatHex(charge.releaseId()),
+            charge.ledgerOrigin(),
+            charge.ledgerIndex(),
+            units.unit(),
+            units.rowIsUnit(),
+            units.maxRowsPerUnit());
     // 3. Read the data: bound each unit to k rows, then train.
     M model = train(rows(data, units, key), plan, key, record, stage);
     copyValues(model, ParamMap.empty());
@@ -305,8 +337,13 @@ public abstract class UnitLevelEstimator<M extends UnitLevelModel<M>, S extends 
   static void checkAbsent(StructType schema, String column, String param) {
     for (String name : schema.fieldNames()) {
       if (name.equals(column)) {
-        throw new IllegalArgumentException(param + " must name a column not in the input; got '"
-            + column + "' (set " + param + " to another name)");
+        throw new IllegalArgumentException(
+            param
+                + " must name a column not in the input; got '"
+                + column
+                + "' (set "
+                + param
+                + " to another name)");
       }
     }
   }

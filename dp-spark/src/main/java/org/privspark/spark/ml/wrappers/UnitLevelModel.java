@@ -33,8 +33,10 @@ import scala.Option;
  *
  * @param <M> the model type
  */
-public abstract class UnitLevelModel<M extends UnitLevelModel<M>> extends VectorModel<M> implements MLWritable {
+public abstract class UnitLevelModel<M extends UnitLevelModel<M>> extends VectorModel<M>
+    implements MLWritable {
   private static final long serialVersionUID = 1L;
+
   /** The version of the {@code data/} layout this code writes. */
   static final int FORMAT_VERSION = 1;
 
@@ -44,7 +46,6 @@ public abstract class UnitLevelModel<M extends UnitLevelModel<M>> extends Vector
     super(uid);
     this.record = record;
   }
-
 
   /**
    * What the fit cost, its ledger entry and its unit claim.
@@ -106,9 +107,16 @@ public abstract class UnitLevelModel<M extends UnitLevelModel<M>> extends Vector
 
   @Override
   public String toString() {
-    return getClass().getSimpleName() + ": uid=" + uid() + ", epsilon=" + record.epsilon() + " at delta="
-        + record.delta() + ", unit=" + record.privacyUnit() + (record.rowIsUnit() ? " (row is unit)"
-        : ", maxRowsPerUnit=" + record.maxRowsPerUnit());
+    return getClass().getSimpleName()
+        + ": uid="
+        + uid()
+        + ", epsilon="
+        + record.epsilon()
+        + " at delta="
+        + record.delta()
+        + ", unit="
+        + record.privacyUnit()
+        + (record.rowIsUnit() ? " (row is unit)" : ", maxRowsPerUnit=" + record.maxRowsPerUnit());
   }
 
   @Override
@@ -116,17 +124,18 @@ public abstract class UnitLevelModel<M extends UnitLevelModel<M>> extends Vector
     return new Writer(this);
   }
 
-  private static final StructType DATA_SCHEMA = new StructType()
-      .add("formatVersion", DataTypes.IntegerType, false)
-      .add("mechanism", DataTypes.StringType, false)
-      .add("epsilon", DataTypes.DoubleType, false)
-      .add("delta", DataTypes.DoubleType, false)
-      .add("releaseId", DataTypes.StringType, false)
-      .add("ledgerOrigin", DataTypes.StringType, true)
-      .add("ledgerIndex", DataTypes.LongType, false)
-      .add("privacyUnit", DataTypes.StringType, true)
-      .add("rowIsUnit", DataTypes.BooleanType, false)
-      .add("maxRowsPerUnit", DataTypes.IntegerType, false);
+  private static final StructType DATA_SCHEMA =
+      new StructType()
+          .add("formatVersion", DataTypes.IntegerType, false)
+          .add("mechanism", DataTypes.StringType, false)
+          .add("epsilon", DataTypes.DoubleType, false)
+          .add("delta", DataTypes.DoubleType, false)
+          .add("releaseId", DataTypes.StringType, false)
+          .add("ledgerOrigin", DataTypes.StringType, true)
+          .add("ledgerIndex", DataTypes.LongType, false)
+          .add("privacyUnit", DataTypes.StringType, true)
+          .add("rowIsUnit", DataTypes.BooleanType, false)
+          .add("maxRowsPerUnit", DataTypes.IntegerType, false);
 
   /** Writes metadata (Spark's), the record (one Parquet row) and the MLlib model. */
   private static final class Writer extends MLWriter {
@@ -141,9 +150,23 @@ public abstract class UnitLevelModel<M extends UnitLevelModel<M>> extends Vector
       SparkSession spark = sparkSession();
       DefaultParamsWriter.saveMetadata(model, path, spark);
       WrapperRecord r = model.record;
-      Row row = RowFactory.create(FORMAT_VERSION, r.mechanism(), r.epsilon(), r.delta(), r.releaseId(),
-          r.ledgerOrigin(), r.ledgerIndex(), r.privacyUnit(), r.rowIsUnit(), r.maxRowsPerUnit());
-      spark.createDataFrame(List.of(row), DATA_SCHEMA).repartition(1).write().parquet(path + "/data");
+      Row row =
+          RowFactory.create(
+              FORMAT_VERSION,
+              r.mechanism(),
+              r.epsilon(),
+              r.delta(),
+              r.releaseId(),
+              r.ledgerOrigin(),
+              r.ledgerIndex(),
+              r.privacyUnit(),
+              r.rowIsUnit(),
+              r.maxRowsPerUnit());
+      spark
+          .createDataFrame(List.of(row), DATA_SCHEMA)
+          .repartition(1)
+          .write()
+          .parquet(path + "/data");
       try {
         ((MLWritable) model.mllib()).write().save(path + "/mllib");
       } catch (java.io.IOException e) {
@@ -170,17 +193,30 @@ public abstract class UnitLevelModel<M extends UnitLevelModel<M>> extends Vector
     @Override
     public M load(String path) {
       SparkSession spark = sparkSession();
-      DefaultParamsReader.Metadata metadata = DefaultParamsReader.loadMetadata(path, spark, className);
+      DefaultParamsReader.Metadata metadata =
+          DefaultParamsReader.loadMetadata(path, spark, className);
       Row row = spark.read().parquet(path + "/data").head();
       int version = row.<Integer>getAs("formatVersion");
       if (version != FORMAT_VERSION) {
-        throw new IllegalArgumentException("formatVersion must be " + FORMAT_VERSION
-            + " (the version this PrivSpark reads); got " + version + " in " + path);
+        throw new IllegalArgumentException(
+            "formatVersion must be "
+                + FORMAT_VERSION
+                + " (the version this PrivSpark reads); got "
+                + version
+                + " in "
+                + path);
       }
-      WrapperRecord record = new WrapperRecord(row.<String>getAs("mechanism"), row.<Double>getAs("epsilon"),
-          row.<Double>getAs("delta"), row.<String>getAs("releaseId"), row.<String>getAs("ledgerOrigin"),
-          row.<Long>getAs("ledgerIndex"), row.<String>getAs("privacyUnit"), row.<Boolean>getAs("rowIsUnit"),
-          row.<Integer>getAs("maxRowsPerUnit"));
+      WrapperRecord record =
+          new WrapperRecord(
+              row.<String>getAs("mechanism"),
+              row.<Double>getAs("epsilon"),
+              row.<Double>getAs("delta"),
+              row.<String>getAs("releaseId"),
+              row.<String>getAs("ledgerOrigin"),
+              row.<Long>getAs("ledgerIndex"),
+              row.<String>getAs("privacyUnit"),
+              row.<Boolean>getAs("rowIsUnit"),
+              row.<Integer>getAs("maxRowsPerUnit"));
       M model = factory.create(metadata.uid(), record, path + "/mllib");
       metadata.getAndSetParams(model, Option.empty());
       return model;

@@ -43,7 +43,8 @@ final class UnitRowBound {
    * {@code columns} of {@code data}, at most {@code k} rows per value of {@code unitCol}. Builds a
    * plan; runs no Spark job (Spark analyses it at once, so a bad column fails here).
    */
-  static Dataset<Row> bound(Dataset<Row> data, String unitCol, int k, ReleaseKey key, String... columns) {
+  static Dataset<Row> bound(
+      Dataset<Row> data, String unitCol, int k, ReleaseKey key, String... columns) {
     DataType type = data.schema().apply(unitCol).dataType();
     List<Column> selected = new ArrayList<>();
     selected.add(PrivacyUnitKeys.normalised(col(unitCol), type).as(UNIT));
@@ -62,8 +63,10 @@ final class UnitRowBound {
     for (String c : columns) {
       order.add(orderable(rows, c));
     }
-    Column rank = row_number().over(Window.partitionBy(col(UNIT)).orderBy(order.toArray(Column[]::new)));
-    return rows.withColumn(RANK, rank).where(col(RANK).leq(k))
+    Column rank =
+        row_number().over(Window.partitionBy(col(UNIT)).orderBy(order.toArray(Column[]::new)));
+    return rows.withColumn(RANK, rank)
+        .where(col(RANK).leq(k))
         .select(Arrays.stream(columns).map(c -> col(c)).toArray(Column[]::new));
   }
 

@@ -27,7 +27,8 @@ public record WrapperRecord(
     long ledgerIndex,
     String privacyUnit,
     boolean rowIsUnit,
-    int maxRowsPerUnit) implements Serializable {
+    int maxRowsPerUnit)
+    implements Serializable {
 
   /**
    * Whether a ledger recorded the fit.

@@ -22,8 +22,7 @@ import org.privspark.core.noise.ReleaseKey;
 /**
  * What the wrappers share: schema checks (run before any budget is spent), per-row clipping to
  * public bounds (the step that makes the sensitivity hold), the keyed noise source, and the scaling
- * of a per-row sensitivity by k rows per unit.
- * Package-private: not part of the API.
+ * of a per-row sensitivity by k rows per unit. Package-private: not part of the API.
  */
 final class WrapperSupport {
   /** Largest feature dimension accepted (keeps the driver-side statistics small). */
@@ -38,14 +37,27 @@ final class WrapperSupport {
   static void checkVectorColumn(StructType schema, String param, String name, int numFeatures) {
     StructField field = field(schema, param, name);
     if (!(field.dataType() instanceof VectorUDT)) {
-      throw new IllegalArgumentException(param + " must name a column of type "
-          + new VectorUDT().simpleString() + "; got column '" + name + "' of type "
-          + field.dataType().simpleString());
+      throw new IllegalArgumentException(
+          param
+              + " must name a column of type "
+              + new VectorUDT().simpleString()
+              + "; got column '"
+              + name
+              + "' of type "
+              + field.dataType().simpleString());
     }
     int size = AttributeGroup.fromStructField(field).size();
     if (size >= 0 && size != numFeatures) {
-      throw new IllegalArgumentException("numFeatures must equal the size recorded in the metadata of column '"
-          + name + "' (" + size + "); got " + numFeatures + " (set numFeatures to " + size + ")");
+      throw new IllegalArgumentException(
+          "numFeatures must equal the size recorded in the metadata of column '"
+              + name
+              + "' ("
+              + size
+              + "); got "
+              + numFeatures
+              + " (set numFeatures to "
+              + size
+              + ")");
     }
   }
 
@@ -57,18 +69,30 @@ final class WrapperSupport {
     StructField field = field(schema, param, name);
     DataType type = field.dataType();
     if (!(type instanceof NumericType)) {
-      throw new IllegalArgumentException(param + " must name a numeric column"
-          + (numClasses > 0 ? " with values in {0, …, " + (numClasses - 1) + "}" : "")
-          + "; got column '" + name + "' of type " + type.simpleString()
-          + (numClasses > 0 ? " (index string labels with a public vocabulary first)" : ""));
+      throw new IllegalArgumentException(
+          param
+              + " must name a numeric column"
+              + (numClasses > 0 ? " with values in {0, …, " + (numClasses - 1) + "}" : "")
+              + "; got column '"
+              + name
+              + "' of type "
+              + type.simpleString()
+              + (numClasses > 0 ? " (index string labels with a public vocabulary first)" : ""));
     }
     if (numClasses > 0) {
       Attribute attr = Attribute.fromStructField(field);
       if (attr instanceof NominalAttribute nominal && nominal.getNumValues().isDefined()) {
         int values = (Integer) nominal.getNumValues().get();
         if (values != numClasses) {
-          throw new IllegalArgumentException(param + " must have " + numClasses
-              + " classes; got column '" + name + "' whose metadata declares " + values + " classes");
+          throw new IllegalArgumentException(
+              param
+                  + " must have "
+                  + numClasses
+                  + " classes; got column '"
+                  + name
+                  + "' whose metadata declares "
+                  + values
+                  + " classes");
         }
       }
     }
@@ -81,8 +105,12 @@ final class WrapperSupport {
         return f;
       }
     }
-    throw new IllegalArgumentException(param + " must name a column of the input; got '" + name
-        + "', columns are " + Arrays.toString(schema.fieldNames()));
+    throw new IllegalArgumentException(
+        param
+            + " must name a column of the input; got '"
+            + name
+            + "', columns are "
+            + Arrays.toString(schema.fieldNames()));
   }
 
   /**
@@ -166,8 +194,10 @@ final class WrapperSupport {
   /** {@code k·s} rounded up: a sensitivity scaled by k must never be understated. */
   static double timesK(double s, int k) {
     double r = k * s;
-    boolean exact = new java.math.BigDecimal(r).compareTo(
-        new java.math.BigDecimal(s).multiply(java.math.BigDecimal.valueOf(k))) >= 0;
+    boolean exact =
+        new java.math.BigDecimal(r)
+                .compareTo(new java.math.BigDecimal(s).multiply(java.math.BigDecimal.valueOf(k)))
+            >= 0;
     return exact ? r : Math.nextUp(r);
   }
 

@@ -23,45 +23,63 @@ class PublicFeatureEncoderTest {
   @TempDir Path dir;
 
   private static Dataset<Row> rows() {
-    return SparkTestSession.get().createDataFrame(List.of(
-            RowFactory.create(0, 50.0, "a"),
-            RowFactory.create(1, 150.0, "b"),   // above hi: clamped
-            RowFactory.create(2, -10.0, "zzz"), // below lo; unknown category
-            RowFactory.create(3, null, null)),
-        new StructType().add("id", DataTypes.IntegerType).add("x", DataTypes.DoubleType)
-            .add("c", DataTypes.StringType));
+    return SparkTestSession.get()
+        .createDataFrame(
+            List.of(
+                RowFactory.create(0, 50.0, "a"),
+                RowFactory.create(1, 150.0, "b"), // above hi: clamped
+                RowFactory.create(2, -10.0, "zzz"), // below lo; unknown category
+                RowFactory.create(3, null, null)),
+            new StructType()
+                .add("id", DataTypes.IntegerType)
+                .add("x", DataTypes.DoubleType)
+                .add("c", DataTypes.StringType));
   }
 
   private static List<Vector> encode(PublicFeatureEncoder e) {
     return e.transform(rows()).orderBy("id").select("features").collectAsList().stream()
-        .map(r -> (Vector) r.get(0)).toList();
+        .map(r -> (Vector) r.get(0))
+        .toList();
   }
 
   @Test
   void transform_unitRangeAndZeroUnknown_clampsScalesAndOneHots() {
-    PublicFeatureEncoder e = PublicFeatureEncoder.builder()
-        .numeric("x", 0, 100).categorical("c", "a", "b").build();
+    PublicFeatureEncoder e =
+        PublicFeatureEncoder.builder().numeric("x", 0, 100).categorical("c", "a", "b").build();
     assertThat(e.numFeatures()).isEqualTo(3);
-    assertThat(encode(e)).containsExactly(
-        Vectors.dense(0.5, 1, 0), Vectors.dense(1, 0, 1), Vectors.dense(0, 0, 0),
-        Vectors.dense(0, 0, 0));
+    assertThat(encode(e))
+        .containsExactly(
+            Vectors.dense(0.5, 1, 0),
+            Vectors.dense(1, 0, 1),
+            Vectors.dense(0, 0, 0),
+            Vectors.dense(0, 0, 0));
   }
 
   @Test
   void transform_symmetricRangeAndOtherSlot_mapsToMinusOneOneAndExtraSlot() {
-    PublicFeatureEncoder e = PublicFeatureEncoder.builder()
-        .numeric("x", 0, 100).categorical("c", "a", "b")
-        .range(PublicFeatureEncoder.Range.SYMMETRIC).unknown(PublicFeatureEncoder.Unknown.OTHER)
-        .build();
-    assertThat(encode(e)).containsExactly(
-        Vectors.dense(0, 1, 0, 0), Vectors.dense(1, 0, 1, 0), Vectors.dense(-1, 0, 0, 1),
-        Vectors.dense(0, 0, 0, 1));
+    PublicFeatureEncoder e =
+        PublicFeatureEncoder.builder()
+            .numeric("x", 0, 100)
+            .categorical("c", "a", "b")
+            .range(PublicFeatureEncoder.Range.SYMMETRIC)
+            .unknown(PublicFeatureEncoder.Unknown.OTHER)
+            .build();
+    assertThat(encode(e))
+        .containsExactly(
+            Vectors.dense(0, 1, 0, 0),
+            Vectors.dense(1, 0, 1, 0),
+            Vectors.dense(-1, 0, 0, 1),
+            Vectors.dense(0, 0, 0, 1));
   }
 
   @Test
   void transform_maxNorm_clipsEveryVector() {
-    PublicFeatureEncoder e = PublicFeatureEncoder.builder()
-        .numeric("x", 0, 100).categorical("c", "a", "b").maxNorm(0.5).build();
+    PublicFeatureEncoder e =
+        PublicFeatureEncoder.builder()
+            .numeric("x", 0, 100)
+            .categorical("c", "a", "b")
+            .maxNorm(0.5)
+            .build();
     for (Vector v : encode(e)) {
       assertThat(Vectors.norm(v, 2)).isLessThanOrEqualTo(0.5 + 1e-12);
     }
@@ -70,8 +88,12 @@ class PublicFeatureEncoderTest {
 
   @Test
   void transform_outputCarriesAttributeSize() {
-    PublicFeatureEncoder e = PublicFeatureEncoder.builder()
-        .numeric("x", 0, 100).categorical("c", "a", "b").outputCol("f").build();
+    PublicFeatureEncoder e =
+        PublicFeatureEncoder.builder()
+            .numeric("x", 0, 100)
+            .categorical("c", "a", "b")
+            .outputCol("f")
+            .build();
     Dataset<Row> out = e.transform(rows());
     assertThat(AttributeGroup.fromStructField(out.schema().apply("f")).size()).isEqualTo(3);
   }
@@ -87,7 +109,8 @@ class PublicFeatureEncoderTest {
         .hasMessage("vocabulary of 'c' must hold at least one value; got none");
     assertThatThrownBy(() -> PublicFeatureEncoder.builder().categorical("c", "a", "a").build())
         .hasMessage("vocabulary of 'c' must not repeat a value; got 'a' twice");
-    assertThatThrownBy(() -> PublicFeatureEncoder.builder().numeric("c", 0, 1).categorical("c", "a").build())
+    assertThatThrownBy(
+            () -> PublicFeatureEncoder.builder().numeric("c", 0, 1).categorical("c", "a").build())
         .hasMessage("columns must be named once; got 'c' twice");
     assertThatThrownBy(() -> PublicFeatureEncoder.builder().build())
         .hasMessageStartingWith("columns must include at least one");
@@ -95,17 +118,23 @@ class PublicFeatureEncoderTest {
 
   @Test
   void transform_badSchema_throwsNamingTheColumn() {
-    assertThatThrownBy(() -> PublicFeatureEncoder.builder().numeric("nope", 0, 1).build().transform(rows()))
+    assertThatThrownBy(
+            () -> PublicFeatureEncoder.builder().numeric("nope", 0, 1).build().transform(rows()))
         .hasMessageStartingWith("column 'nope' must exist in the input");
-    assertThatThrownBy(() -> PublicFeatureEncoder.builder().numeric("c", 0, 1).build().transform(rows()))
+    assertThatThrownBy(
+            () -> PublicFeatureEncoder.builder().numeric("c", 0, 1).build().transform(rows()))
         .hasMessage("numeric column 'c' must be numeric; got string");
   }
 
   @Test
   void saveLoad_sameEncoding() throws Exception {
-    PublicFeatureEncoder e = PublicFeatureEncoder.builder()
-        .numeric("x", 0, 100).categorical("c", "a", "b")
-        .unknown(PublicFeatureEncoder.Unknown.OTHER).maxNorm(2).build();
+    PublicFeatureEncoder e =
+        PublicFeatureEncoder.builder()
+            .numeric("x", 0, 100)
+            .categorical("c", "a", "b")
+            .unknown(PublicFeatureEncoder.Unknown.OTHER)
+            .maxNorm(2)
+            .build();
     String path = dir.resolve("encoder").toString();
     e.write().overwrite().save(path);
     PublicFeatureEncoder loaded = PublicFeatureEncoder.load(path);

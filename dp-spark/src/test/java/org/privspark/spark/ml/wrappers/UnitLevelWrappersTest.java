@@ -50,24 +50,60 @@ import org.privspark.spark.SparkTestSession;
 class UnitLevelWrappersTest {
   private static final String ORIGIN = "test.privspark.org/ml-wrappers-units";
   private static final double DELTA = 1e-6;
-  private static final PrivacyUnit PERSON = PrivacyUnit.of("person", "one person, identified by the person column");
+  private static final PrivacyUnit PERSON =
+      PrivacyUnit.of("person", "one person, identified by the person column");
   @TempDir Path dir;
 
-  /** Each wrapper, configured for the toy data (features in [0, 1]^3, label 0/1, y), on a budget. */
+  /**
+   * Each wrapper, configured for the toy data (features in [0, 1]^3, label 0/1, y), on a budget.
+   */
   static Stream<Arguments> wrappers() {
     return Stream.of(
-        Arguments.of("naive Bayes", (Function<PrivacyBudget, UnitLevelEstimator<?, ?, ?>>) b ->
-            new NoisyCountNaiveBayes().setEpsilon(1).setNumClasses(2).setNumFeatures(3).setMaxFeatureL1(3)
-                .setBudget(b)),
-        Arguments.of("k-means", (Function<PrivacyBudget, UnitLevelEstimator<?, ?, ?>>) b ->
-            new NoisyLloydKMeans().setEpsilon(1).setDelta(DELTA).setK(2).setNumFeatures(3).setFeatureBounds(0, 1)
-                .setMaxIter(2).setBudget(b)),
-        Arguments.of("linear regression", (Function<PrivacyBudget, UnitLevelEstimator<?, ?, ?>>) b ->
-            new SufficientStatisticsLinearRegression().setEpsilon(1).setDelta(DELTA).setNumFeatures(3)
-                .setMaxFeatureNorm(2).setLabelBounds(-5, 15).setLabelCol("y").setBudget(b)),
-        Arguments.of("logistic regression", (Function<PrivacyBudget, UnitLevelEstimator<?, ?, ?>>) b ->
-            new OutputPerturbationLogisticRegression().setEpsilon(1).setDelta(DELTA).setNumFeatures(3)
-                .setMaxFeatureNorm(2).setRegParam(1).setBudget(b)));
+        Arguments.of(
+            "naive Bayes",
+            (Function<PrivacyBudget, UnitLevelEstimator<?, ?, ?>>)
+                b ->
+                    new NoisyCountNaiveBayes()
+                        .setEpsilon(1)
+                        .setNumClasses(2)
+                        .setNumFeatures(3)
+                        .setMaxFeatureL1(3)
+                        .setBudget(b)),
+        Arguments.of(
+            "k-means",
+            (Function<PrivacyBudget, UnitLevelEstimator<?, ?, ?>>)
+                b ->
+                    new NoisyLloydKMeans()
+                        .setEpsilon(1)
+                        .setDelta(DELTA)
+                        .setK(2)
+                        .setNumFeatures(3)
+                        .setFeatureBounds(0, 1)
+                        .setMaxIter(2)
+                        .setBudget(b)),
+        Arguments.of(
+            "linear regression",
+            (Function<PrivacyBudget, UnitLevelEstimator<?, ?, ?>>)
+                b ->
+                    new SufficientStatisticsLinearRegression()
+                        .setEpsilon(1)
+                        .setDelta(DELTA)
+                        .setNumFeatures(3)
+                        .setMaxFeatureNorm(2)
+                        .setLabelBounds(-5, 15)
+                        .setLabelCol("y")
+                        .setBudget(b)),
+        Arguments.of(
+            "logistic regression",
+            (Function<PrivacyBudget, UnitLevelEstimator<?, ?, ?>>)
+                b ->
+                    new OutputPerturbationLogisticRegression()
+                        .setEpsilon(1)
+                        .setDelta(DELTA)
+                        .setNumFeatures(3)
+                        .setMaxFeatureNorm(2)
+                        .setRegParam(1)
+                        .setBudget(b)));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -75,10 +111,22 @@ class UnitLevelWrappersTest {
   void pipeline_fitSaveLoad_predictsTheSame_andReadsBackLedgerEntryAndUnitClaim(
       String name, Function<PrivacyBudget, UnitLevelEstimator<?, ?, ?>> wrapper) throws Exception {
     LocalDirectoryStore store = new LocalDirectoryStore(dir.resolve("ledger"));
-    Ledger ledger = Ledger.create(store, ORIGIN, 10, 1e-5, OrderGrid.defaults(), PERSON,
-        NoteSigner.generate(ORIGIN), OpeningStore.discarding());
-    UnitLevelEstimator<?, ?, ?> estimator = wrapper.apply(ledger.budget()).setPrivacyUnit("person")
-        .setPrivacyUnitCol("person").setMaxRowsPerUnit(2);
+    Ledger ledger =
+        Ledger.create(
+            store,
+            ORIGIN,
+            10,
+            1e-5,
+            OrderGrid.defaults(),
+            PERSON,
+            NoteSigner.generate(ORIGIN),
+            OpeningStore.discarding());
+    UnitLevelEstimator<?, ?, ?> estimator =
+        wrapper
+            .apply(ledger.budget())
+            .setPrivacyUnit("person")
+            .setPrivacyUnitCol("person")
+            .setMaxRowsPerUnit(2);
     Dataset<Row> data = WrapperTesting.toyUnits(60, 3);
 
     PipelineModel fitted = new Pipeline().setStages(new PipelineStage[] {estimator}).fit(data);
@@ -98,7 +146,8 @@ class UnitLevelWrappersTest {
     assertThat(record.rowIsUnit()).isFalse();
     assertThat(record.maxRowsPerUnit()).isEqualTo(2);
     assertThat(record.epsilon()).isPositive().isLessThanOrEqualTo(1.0);
-    LedgerEntry entry = LedgerEntry.decode(Files.readAllBytes(store.root().resolve(LedgerEntry.path(1))), 1);
+    LedgerEntry entry =
+        LedgerEntry.decode(Files.readAllBytes(store.root().resolve(LedgerEntry.path(1))), 1);
     assertThat(entry.unit()).isEqualTo(UnitClaim.perUnit("person"));
     assertThat(entry.mechanism()).isEqualTo(record.mechanism());
     assertThat(java.util.HexFormat.of().formatHex(entry.releaseId())).isEqualTo(record.releaseId());
@@ -106,8 +155,10 @@ class UnitLevelWrappersTest {
     // The estimator itself saves and loads its params (not its budget).
     String estimatorPath = dir.resolve("estimator").toString();
     ((org.apache.spark.ml.util.MLWritable) estimator).write().overwrite().save(estimatorPath);
-    UnitLevelEstimator<?, ?, ?> back = (UnitLevelEstimator<?, ?, ?>)
-        org.apache.spark.ml.util.DefaultParamsReader.loadParamsInstance(estimatorPath, SparkTestSession.get());
+    UnitLevelEstimator<?, ?, ?> back =
+        (UnitLevelEstimator<?, ?, ?>)
+            org.apache.spark.ml.util.DefaultParamsReader.loadParamsInstance(
+                estimatorPath, SparkTestSession.get());
     assertThat(back.getMaxRowsPerUnit()).isEqualTo(2);
     assertThat(back.getPrivacyUnitCol()).isEqualTo("person");
     assertThat(back.getBudget()).isNull();
@@ -123,19 +174,31 @@ class UnitLevelWrappersTest {
     Dataset<Row> data = WrapperTesting.counting(WrapperTesting.toyUnits(10, 2), "label", reads);
     assertThatThrownBy(() -> wrapper.apply(journal.budget()).fit(data))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageStartingWith("privacyUnitCol (the column identifying the privacy unit) or rowIsUnit=true");
-    assertThatThrownBy(() -> wrapper.apply(journal.budget()).setRowIsUnit(true).setPrivacyUnitCol("person").fit(data))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("privacyUnitCol must be unset");
-    assertThatThrownBy(() -> wrapper.apply(journal.budget()).setRowIsUnit(true).setMaxRowsPerUnit(2).fit(data))
+        .hasMessageStartingWith(
+            "privacyUnitCol (the column identifying the privacy unit) or rowIsUnit=true");
+    assertThatThrownBy(
+            () ->
+                wrapper
+                    .apply(journal.budget())
+                    .setRowIsUnit(true)
+                    .setPrivacyUnitCol("person")
+                    .fit(data))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("privacyUnitCol must be unset");
+    assertThatThrownBy(
+            () -> wrapper.apply(journal.budget()).setRowIsUnit(true).setMaxRowsPerUnit(2).fit(data))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("maxRowsPerUnit must be 1 when rowIsUnit is true; got 2");
-    assertThatThrownBy(() -> wrapper.apply(journal.budget()).setPrivacyUnitCol("household").fit(data))
+    assertThatThrownBy(
+            () -> wrapper.apply(journal.budget()).setPrivacyUnitCol("household").fit(data))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith("privacyUnitCol must name a column of the input; got 'household'");
     assertThatThrownBy(() -> wrapper.apply(journal.budget()).setMaxRowsPerUnit(0))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("maxRowsPerUnit must be an integer in [1");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("maxRowsPerUnit must be an integer in [1");
     assertThatThrownBy(() -> wrapper.apply(journal.budget()).setPrivacyUnit("Person"))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("privacyUnit must be a unit name");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("privacyUnit must be a unit name");
     assertThat(journal.events).isEmpty();
     assertThat(reads.value()).isZero();
   }
@@ -147,11 +210,20 @@ class UnitLevelWrappersTest {
     PrivacyBudget budget = PrivacyBudget.inMemory(10, 1e-5, OrderGrid.defaults(), PERSON);
     LongAccumulator reads = WrapperTesting.accumulator();
     Dataset<Row> data = WrapperTesting.counting(WrapperTesting.toyUnits(10, 2), "label", reads);
-    assertThatThrownBy(() -> wrapper.apply(budget).setPrivacyUnit("household").setPrivacyUnitCol("person").fit(data))
-        .isInstanceOf(UnitMismatchException.class).hasMessageContaining("'household'").hasMessageContaining("'person'");
+    assertThatThrownBy(
+            () ->
+                wrapper
+                    .apply(budget)
+                    .setPrivacyUnit("household")
+                    .setPrivacyUnitCol("person")
+                    .fit(data))
+        .isInstanceOf(UnitMismatchException.class)
+        .hasMessageContaining("'household'")
+        .hasMessageContaining("'person'");
     assertThatThrownBy(() -> wrapper.apply(budget).setPrivacyUnitCol("person").fit(data))
         .isInstanceOf(UnitMismatchException.class);
-    assertThatThrownBy(() -> wrapper.apply(budget).setPrivacyUnit("household").setRowIsUnit(true).fit(data))
+    assertThatThrownBy(
+            () -> wrapper.apply(budget).setPrivacyUnit("household").setRowIsUnit(true).fit(data))
         .isInstanceOf(UnitMismatchException.class);
     assertThat(budget.spent().epsilon()).isZero();
     assertThat(reads.value()).isZero();
@@ -161,12 +233,20 @@ class UnitLevelWrappersTest {
   @MethodSource("wrappers")
   void rowLevelMode_chargesTheRowIsUnitClaim_andUnitModeThePerUnitClaim(
       String name, Function<PrivacyBudget, UnitLevelEstimator<?, ?, ?>> wrapper) {
-    WrapperTesting.RecordingJournal journal = new WrapperTesting.RecordingJournal(WrapperTesting.accumulator());
+    WrapperTesting.RecordingJournal journal =
+        new WrapperTesting.RecordingJournal(WrapperTesting.accumulator());
     Dataset<Row> data = WrapperTesting.toyUnits(20, 2);
-    UnitLevelModel<?> rowLevel = wrapper.apply(journal.budget()).setPrivacyUnit("person").setRowIsUnit(true).fit(data);
-    UnitLevelModel<?> unitLevel = wrapper.apply(journal.budget()).setPrivacyUnit("person")
-        .setPrivacyUnitCol("person").setMaxRowsPerUnit(2).fit(data);
-    assertThat(journal.claims).containsExactly(UnitClaim.rowIsUnit("person"), UnitClaim.perUnit("person"));
+    UnitLevelModel<?> rowLevel =
+        wrapper.apply(journal.budget()).setPrivacyUnit("person").setRowIsUnit(true).fit(data);
+    UnitLevelModel<?> unitLevel =
+        wrapper
+            .apply(journal.budget())
+            .setPrivacyUnit("person")
+            .setPrivacyUnitCol("person")
+            .setMaxRowsPerUnit(2)
+            .fit(data);
+    assertThat(journal.claims)
+        .containsExactly(UnitClaim.rowIsUnit("person"), UnitClaim.perUnit("person"));
     assertThat(rowLevel.privacyRecord().rowIsUnit()).isTrue();
     assertThat(rowLevel.privacyRecord().maxRowsPerUnit()).isEqualTo(1);
     assertThat(unitLevel.privacyRecord().maxRowsPerUnit()).isEqualTo(2);
@@ -178,42 +258,72 @@ class UnitLevelWrappersTest {
 
   @Test
   void naiveBayes_sensitivityIsKTimesOnePlusB() {
-    NoisyCountNaiveBayes nb = new NoisyCountNaiveBayes().setEpsilon(0.7).setNumClasses(2).setNumFeatures(3)
-        .setMaxFeatureL1(12);
+    NoisyCountNaiveBayes nb =
+        new NoisyCountNaiveBayes()
+            .setEpsilon(0.7)
+            .setNumClasses(2)
+            .setNumFeatures(3)
+            .setMaxFeatureL1(12);
     assertThat(nb.plan(1).laplace().l1Sensitivity()).isEqualTo(13.0);
     assertThat(nb.plan(5).laplace().l1Sensitivity()).isEqualTo(65.0);
     DiscreteLaplaceEvent one = (DiscreteLaplaceEvent) nb.plan(1).event();
     DiscreteLaplaceEvent five = (DiscreteLaplaceEvent) nb.plan(5).event();
-    assertThat(five.pureEpsilon()).isLessThanOrEqualTo(0.7).isCloseTo(one.pureEpsilon(), within(1e-9));
+    assertThat(five.pureEpsilon())
+        .isLessThanOrEqualTo(0.7)
+        .isCloseTo(one.pureEpsilon(), within(1e-9));
   }
 
   @Test
   void kMeans_linearRegression_logisticRegression_sensitivityScalesWithK() {
-    NoisyLloydKMeans km = new NoisyLloydKMeans().setEpsilon(1).setDelta(DELTA).setK(2).setNumFeatures(2)
-        .setFeatureBounds(0, 1);
-    assertThat(km.plan(4).gaussian().l2Sensitivity()).isGreaterThanOrEqualTo(4 * Math.sqrt(3))
+    NoisyLloydKMeans km =
+        new NoisyLloydKMeans()
+            .setEpsilon(1)
+            .setDelta(DELTA)
+            .setK(2)
+            .setNumFeatures(2)
+            .setFeatureBounds(0, 1);
+    assertThat(km.plan(4).gaussian().l2Sensitivity())
+        .isGreaterThanOrEqualTo(4 * Math.sqrt(3))
         .isCloseTo(4 * Math.sqrt(3), within(1e-12));
-    assertThat(km.plan(4).gaussian().sigma() / km.plan(1).gaussian().sigma()).isCloseTo(4, within(1e-9));
+    assertThat(km.plan(4).gaussian().sigma() / km.plan(1).gaussian().sigma())
+        .isCloseTo(4, within(1e-9));
 
-    SufficientStatisticsLinearRegression lr = new SufficientStatisticsLinearRegression().setEpsilon(1)
-        .setDelta(DELTA).setNumFeatures(3).setMaxFeatureNorm(1).setLabelBounds(0, 1);
-    assertThat(lr.plan(3).gaussian().l2Sensitivity()).isEqualTo(WrapperSupport.timesK(Math.nextUp(Math.sqrt(2)), 3))
+    SufficientStatisticsLinearRegression lr =
+        new SufficientStatisticsLinearRegression()
+            .setEpsilon(1)
+            .setDelta(DELTA)
+            .setNumFeatures(3)
+            .setMaxFeatureNorm(1)
+            .setLabelBounds(0, 1);
+    assertThat(lr.plan(3).gaussian().l2Sensitivity())
+        .isEqualTo(WrapperSupport.timesK(Math.nextUp(Math.sqrt(2)), 3))
         .isGreaterThanOrEqualTo(3 * Math.sqrt(2));
     assertThat(lr.plan(3).sigma() / lr.plan(1).sigma()).isCloseTo(3, within(1e-6));
     assertThat(lr.plan(3).ridge() / lr.plan(1).ridge()).isCloseTo(3, within(1e-6));
 
-    OutputPerturbationLogisticRegression logit = new OutputPerturbationLogisticRegression().setEpsilon(1)
-        .setDelta(DELTA).setNumFeatures(3).setMaxFeatureNorm(Math.sqrt(3)).setRegParam(40);
+    OutputPerturbationLogisticRegression logit =
+        new OutputPerturbationLogisticRegression()
+            .setEpsilon(1)
+            .setDelta(DELTA)
+            .setNumFeatures(3)
+            .setMaxFeatureNorm(Math.sqrt(3))
+            .setRegParam(40);
     double zeta = 2; // √(R² + 1)
     double gamma = LogisticSolver.GRADIENT_BOUND * zeta;
-    assertThat(logit.plan(3).sensitivity()).isGreaterThanOrEqualTo((3 * zeta + 2 * gamma) / 40)
+    assertThat(logit.plan(3).sensitivity())
+        .isGreaterThanOrEqualTo((3 * zeta + 2 * gamma) / 40)
         .isCloseTo((3 * zeta + 2 * gamma) / 40, within(1e-12));
   }
 
-  private static final StructType UNIT_SCHEMA = new StructType()
-      .add("features", new VectorUDT()).add("label", DataTypes.DoubleType).add("person", DataTypes.StringType);
+  private static final StructType UNIT_SCHEMA =
+      new StructType()
+          .add("features", new VectorUDT())
+          .add("label", DataTypes.DoubleType)
+          .add("person", DataTypes.StringType);
 
-  /** Ten one-row units, and D' = D plus unit "u" with five identical rows x = (1, 0, 0), label 1. */
+  /**
+   * Ten one-row units, and D' = D plus unit "u" with five identical rows x = (1, 0, 0), label 1.
+   */
   private static Dataset<Row> neighbours(boolean withUnit) {
     List<Row> rows = new ArrayList<>();
     for (int i = 0; i < 10; i++) {
@@ -230,7 +340,9 @@ class UnitLevelWrappersTest {
   /** {@code (features, label)} of {@code data}, at most {@code k} rows per person. */
   private static org.apache.spark.api.java.JavaRDD<Row> bounded(Dataset<Row> data, int k) {
     Secret s = WrapperTesting.secret(77);
-    return UnitRowBound.bound(data, "person", k, ReleaseKey.of(s, s.releaseId()), "features", "label").toJavaRDD();
+    return UnitRowBound.bound(
+            data, "person", k, ReleaseKey.of(s, s.releaseId()), "features", "label")
+        .toJavaRDD();
   }
 
   /**
@@ -243,31 +355,47 @@ class UnitLevelWrappersTest {
   void noiselessStatistics_ofANeighbourWithAFiveRowUnit_moveByExactlyKRows() {
     int k = 2;
     double[] nb = NoisyCountNaiveBayes.statistics(bounded(neighbours(false), k), 2, 3, 1, false);
-    double[] nbPrime = NoisyCountNaiveBayes.statistics(bounded(neighbours(true), k), 2, 3, 1, false);
+    double[] nbPrime =
+        NoisyCountNaiveBayes.statistics(bounded(neighbours(true), k), 2, 3, 1, false);
     double[] expected = nb.clone();
     expected[1] += 2; // count of class 1
     expected[2 + 3] += 2; // class 1's first feature sum (sums start at K + 1·d)
-    assertThat(nbPrime).containsExactly(expected, within(1e-9)); // clipping to B scales by 1 - 1e-12
+    assertThat(nbPrime)
+        .containsExactly(expected, within(1e-9)); // clipping to B scales by 1 - 1e-12
     double l1 = 0;
     for (int i = 0; i < nb.length; i++) {
       l1 += Math.abs(nbPrime[i] - nb[i]);
     }
     assertThat(l1).isLessThanOrEqualTo(k * (1 + 1.0)).isCloseTo(k * (1 + 1.0), within(1e-9));
 
-    double[] lr = SufficientStatisticsLinearRegression.statistics(bounded(neighbours(false), k), 3, false, 1, 0, 1);
-    double[] lrPrime = SufficientStatisticsLinearRegression.statistics(bounded(neighbours(true), k), 3, false, 1, 0, 1);
-    double[] one = SufficientStatisticsLinearRegression.statistics(
-        bounded(neighbours(true).where("person = 'u'"), 1), 3, false, 1, 0, 1);
+    double[] lr =
+        SufficientStatisticsLinearRegression.statistics(
+            bounded(neighbours(false), k), 3, false, 1, 0, 1);
+    double[] lrPrime =
+        SufficientStatisticsLinearRegression.statistics(
+            bounded(neighbours(true), k), 3, false, 1, 0, 1);
+    double[] one =
+        SufficientStatisticsLinearRegression.statistics(
+            bounded(neighbours(true).where("person = 'u'"), 1), 3, false, 1, 0, 1);
     for (int i = 0; i < lr.length; i++) {
       assertThat(lrPrime[i] - lr[i]).isCloseTo(k * one[i], within(1e-12));
     }
 
     double[][] centers = {{0, 0, 0}, {1, 1, 1}};
-    double[] km = NoisyLloydKMeans.statistics(bounded(neighbours(false), k), centers, 3, 0, 1, Double.POSITIVE_INFINITY);
-    double[] kmPrime = NoisyLloydKMeans.statistics(bounded(neighbours(true), k), centers, 3, 0, 1,
-        Double.POSITIVE_INFINITY);
-    double[] kmOne = NoisyLloydKMeans.statistics(bounded(neighbours(true).where("person = 'u'"), 1), centers, 3, 0, 1,
-        Double.POSITIVE_INFINITY);
+    double[] km =
+        NoisyLloydKMeans.statistics(
+            bounded(neighbours(false), k), centers, 3, 0, 1, Double.POSITIVE_INFINITY);
+    double[] kmPrime =
+        NoisyLloydKMeans.statistics(
+            bounded(neighbours(true), k), centers, 3, 0, 1, Double.POSITIVE_INFINITY);
+    double[] kmOne =
+        NoisyLloydKMeans.statistics(
+            bounded(neighbours(true).where("person = 'u'"), 1),
+            centers,
+            3,
+            0,
+            1,
+            Double.POSITIVE_INFINITY);
     for (int i = 0; i < km.length; i++) {
       assertThat(kmPrime[i] - km[i]).isCloseTo(k * kmOne[i], within(1e-12));
     }

@@ -35,8 +35,11 @@ class UnitRowBoundTest {
         rows.add(RowFactory.create(units[u], Vectors.dense(u, j), (double) j));
       }
     }
-    StructType schema = new StructType().add("unit", unitType).add("features", new VectorUDT())
-        .add("label", DataTypes.DoubleType);
+    StructType schema =
+        new StructType()
+            .add("unit", unitType)
+            .add("features", new VectorUDT())
+            .add("label", DataTypes.DoubleType);
     return SparkTestSession.get().createDataFrame(rows, schema);
   }
 
@@ -56,9 +59,12 @@ class UnitRowBoundTest {
     }
     Dataset<Row> data = staircase(units, DataTypes.StringType);
     for (int k : new int[] {1, 3, 7}) {
-      Map<Double, Long> counts = rowsPerUnit(UnitRowBound.bound(data, "unit", k, key(1), "features", "label"));
+      Map<Double, Long> counts =
+          rowsPerUnit(UnitRowBound.bound(data, "unit", k, key(1), "features", "label"));
       for (int u = 0; u < units.length; u++) {
-        assertThat(counts.get((double) u)).as("unit %d, k = %d", u, k).isEqualTo(Math.min(k, u + 1L));
+        assertThat(counts.get((double) u))
+            .as("unit %d, k = %d", u, k)
+            .isEqualTo(Math.min(k, u + 1L));
       }
     }
   }
@@ -67,11 +73,15 @@ class UnitRowBoundTest {
   void bound_sameKeyKeepsTheSameRows_andDropsNullUnits() {
     Object[] units = {"a", "b", null, "c"};
     Dataset<Row> data = staircase(units, DataTypes.StringType).repartition(3);
-    List<Row> first = UnitRowBound.bound(data, "unit", 2, key(5), "features", "label").collectAsList();
-    List<Row> again = UnitRowBound.bound(data.repartition(2), "unit", 2, key(5), "features", "label").collectAsList();
+    List<Row> first =
+        UnitRowBound.bound(data, "unit", 2, key(5), "features", "label").collectAsList();
+    List<Row> again =
+        UnitRowBound.bound(data.repartition(2), "unit", 2, key(5), "features", "label")
+            .collectAsList();
     assertThat(again).containsExactlyInAnyOrderElementsOf(first);
     assertThat(rowsPerUnit(UnitRowBound.bound(data, "unit", 2, key(5), "features", "label")))
-        .doesNotContainKey(2.0).containsEntry(3.0, 2L);
+        .doesNotContainKey(2.0)
+        .containsEntry(3.0, 2L);
   }
 
   /** −0.0 and 0.0 are one unit in Spark's groupBy, and so are NaNs: bounded together. */
@@ -80,13 +90,20 @@ class UnitRowBoundTest {
     List<Row> rows = new ArrayList<>();
     for (int j = 0; j < 4; j++) {
       rows.add(RowFactory.create(j % 2 == 0 ? 0.0 : -0.0, Vectors.dense(0, j), 1.0));
-      rows.add(RowFactory.create(j % 2 == 0 ? Double.NaN : Double.longBitsToDouble(0x7ff8000000000abcL),
-          Vectors.dense(1, j), 1.0));
+      rows.add(
+          RowFactory.create(
+              j % 2 == 0 ? Double.NaN : Double.longBitsToDouble(0x7ff8000000000abcL),
+              Vectors.dense(1, j),
+              1.0));
     }
-    StructType schema = new StructType().add("unit", DataTypes.DoubleType).add("features", new VectorUDT())
-        .add("label", DataTypes.DoubleType);
+    StructType schema =
+        new StructType()
+            .add("unit", DataTypes.DoubleType)
+            .add("features", new VectorUDT())
+            .add("label", DataTypes.DoubleType);
     Dataset<Row> data = SparkTestSession.get().createDataFrame(rows, schema);
-    Map<Double, Long> counts = rowsPerUnit(UnitRowBound.bound(data, "unit", 3, key(9), "features", "label"));
+    Map<Double, Long> counts =
+        rowsPerUnit(UnitRowBound.bound(data, "unit", 3, key(9), "features", "label"));
     assertThat(counts).containsEntry(0.0, 3L).containsEntry(1.0, 3L);
   }
 }

@@ -7,10 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.apache.spark.api.java.JavaRDD;
-import org.apache.spark.ml.classification.NaiveBayesModel;
 import org.apache.spark.ml.linalg.SQLDataTypes;
 import org.apache.spark.ml.linalg.Vectors;
-import org.apache.spark.ml.regression.LinearRegressionModel;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -28,35 +26,37 @@ import org.privspark.spark.SparkTestSession;
 
 /**
  * Empirical privacy audits ({@link PrivacyLossAudit}) of {@link NoisyCountNaiveBayes} and {@link
- * SufficientStatisticsLinearRegression} on neighbouring data sets D and D' = D plus one row far outside the public
- * bounds.
+ * SufficientStatisticsLinearRegression} on neighbouring data sets D and D' = D plus one row far
+ * outside the public bounds.
  *
  * <p><b>How a release is repeated.</b> A wrapper's fit is one Spark pass that computes its exact,
- * clipped statistics ({@code statistics(...)}, the code {@code fit} runs), then one noisy release on
- * the driver ({@code releaseStatistics} / {@code release}, from the noise cell of the release secret).
- * The pass is deterministic, so the test runs it once per data set on Spark and repeats only the
- * release, with a distinct keyed stream per release: the distribution of many fits with distinct
- * secrets, at the cost of one pass. {@code fit_withReleaseSecret_equalsTheAuditedRelease} checks that
- * a real {@code fit(...)} with a release secret returns exactly the model of the audited release from
- * that secret's noise cell.
+ * clipped statistics ({@code statistics(...)}, the code {@code fit} runs), then one noisy release
+ * on the driver ({@code releaseStatistics} / {@code release}, from the noise cell of the release
+ * secret). The pass is deterministic, so the test runs it once per data set on Spark and repeats
+ * only the release, with a distinct keyed stream per release: the distribution of many fits with
+ * distinct secrets, at the cost of one pass. {@code fit_withReleaseSecret_equalsTheAuditedRelease}
+ * checks that a real {@code fit(...)} with a release secret returns exactly the model of the
+ * audited release from that secret's noise cell.
  *
  * <p><b>Cases.</b>
+ *
  * <ul>
  *   <li>Naive Bayes (multinomial, K = 2, d = 2, B = ‖x‖₁ ≤ 1, ε = 1): the extra row is x = (50, 0),
  *       y = 1, clipped to (1, 0). Output: noisy c₁ + noisy s₁₀ (class 1's count and its first
  *       feature sum, the two numbers the row moves; the model's π and θ are post-processing of the
  *       noisy vector). Claim: the pure ε of the charged event.
- *   <li>Linear regression (sufficient statistics, d = 1, no intercept, R = 1, labels in [0, 1],
- *       ε = 1, δ = 10^-5, ridge 1): the extra row is x = 30, y = 1, clipped to x = 1. Output: the
+ *   <li>Linear regression (sufficient statistics, d = 1, no intercept, R = 1, labels in [0, 1], ε =
+ *       1, δ = 10^-5, ridge 1): the extra row is x = 30, y = 1, clipped to x = 1. Output: the
  *       model's coefficient. Claim: the charged event's ε at δ.
  * </ul>
+ *
  * <b>Broken variants: clipping disabled.</b> The statistics are computed without the bound
  * (maxFeatureL1 = 10^9; for the regression R = 30, rescaled to the honest units), then released
  * with the honest wrapper's noise, calibrated for the bound.
  *
  * <p><b>False failures.</b> Fixed secrets, so deterministic. For fresh secrets a correct release is
- * wrongly flagged with probability at most α = 10^-6 per case (the harness's Clopper–Pearson bound),
- * 2·10^-6 for the two.
+ * wrongly flagged with probability at most α = 10^-6 per case (the harness's Clopper–Pearson
+ * bound), 2·10^-6 for the two.
  */
 class WrapperAuditTest {
   static final double EPSILON = 1.0;
@@ -64,9 +64,10 @@ class WrapperAuditTest {
   static final int RELEASES = 20_000;
   static final int HEAVY_RELEASES = 200_000;
 
-  private static final StructType SCHEMA = new StructType()
-      .add("features", SQLDataTypes.VectorType())
-      .add("label", DataTypes.DoubleType);
+  private static final StructType SCHEMA =
+      new StructType()
+          .add("features", SQLDataTypes.VectorType())
+          .add("label", DataTypes.DoubleType);
 
   private static Dataset<Row> frame(double[][] rows) {
     List<Row> out = new ArrayList<>();
@@ -82,11 +83,15 @@ class WrapperAuditTest {
   }
 
   // Naive Bayes: rows (x₀, x₁, y).
-  static final double[][] NB_D = {{1, 0, 0}, {0, 1, 0}, {1, 0, 1}, {0, 1, 1}, {0.5, 0.5, 1}, {0, 1, 0}};
+  static final double[][] NB_D = {
+    {1, 0, 0}, {0, 1, 0}, {1, 0, 1}, {0, 1, 1}, {0.5, 0.5, 1}, {0, 1, 0}
+  };
   static final double[][] NB_D_PRIME = append(NB_D, new double[] {50, 0, 1});
 
   // Linear regression: rows (x, y).
-  static final double[][] LR_D = {{0.2, 0.3}, {-0.5, 0.1}, {0.9, 0.8}, {0.4, 0.6}, {-1.0, 0.0}, {0.7, 0.5}};
+  static final double[][] LR_D = {
+    {0.2, 0.3}, {-0.5, 0.1}, {0.9, 0.8}, {0.4, 0.6}, {-1.0, 0.0}, {0.7, 0.5}
+  };
   static final double[][] LR_D_PRIME = append(LR_D, new double[] {30, 1});
 
   private static double[][] append(double[][] rows, double[] row) {
@@ -96,15 +101,30 @@ class WrapperAuditTest {
   }
 
   private static NoisyCountNaiveBayes naiveBayes(Secret secret) {
-    NoisyCountNaiveBayes b = new NoisyCountNaiveBayes().setRowIsUnit(true).setEpsilon(EPSILON).setNumClasses(2).setNumFeatures(2)
-        .setMaxFeatureL1(1).setSmoothing(1).setBudget(PrivacyBudget.inMemory(1e6, 0.5));
+    NoisyCountNaiveBayes b =
+        new NoisyCountNaiveBayes()
+            .setRowIsUnit(true)
+            .setEpsilon(EPSILON)
+            .setNumClasses(2)
+            .setNumFeatures(2)
+            .setMaxFeatureL1(1)
+            .setSmoothing(1)
+            .setBudget(PrivacyBudget.inMemory(1e6, 0.5));
     return (secret == null ? b : b.setReleaseSecret(secret));
   }
 
   private static SufficientStatisticsLinearRegression linearRegression(Secret secret) {
-    SufficientStatisticsLinearRegression b = new SufficientStatisticsLinearRegression().setRowIsUnit(true).setEpsilon(EPSILON).setDelta(DELTA)
-        .setNumFeatures(1).setMaxFeatureNorm(1).setLabelBounds(0, 1).setFitIntercept(false).setRidge(1)
-        .setBudget(PrivacyBudget.inMemory(1e6, 0.5));
+    SufficientStatisticsLinearRegression b =
+        new SufficientStatisticsLinearRegression()
+            .setRowIsUnit(true)
+            .setEpsilon(EPSILON)
+            .setDelta(DELTA)
+            .setNumFeatures(1)
+            .setMaxFeatureNorm(1)
+            .setLabelBounds(0, 1)
+            .setFitIntercept(false)
+            .setRidge(1)
+            .setBudget(PrivacyBudget.inMemory(1e6, 0.5));
     return (secret == null ? b : b.setReleaseSecret(secret));
   }
 
@@ -113,7 +133,10 @@ class WrapperAuditTest {
     return NoisyCountNaiveBayes.statistics(rdd(rows), 2, 2, maxL1, false);
   }
 
-  /** Scaled regression statistics; {@code clip} false computes them unclipped (R = 30), in honest units. */
+  /**
+   * Scaled regression statistics; {@code clip} false computes them unclipped (R = 30), in honest
+   * units.
+   */
   private static double[] lrStatistics(double[][] rows, boolean clip) {
     if (clip) {
       return SufficientStatisticsLinearRegression.statistics(rdd(rows), 1, false, 1, 0, 1);
@@ -148,10 +171,11 @@ class WrapperAuditTest {
     return KeyedStreamSource.forCell(secret(dataset), "audit-release/" + release);
   }
 
-  private static PrivacyLossAudit.Result audit(String name, double[] d1, double[] d2, double[] c1, double[] c2,
-      double claim, double delta) {
-    PrivacyLossAudit.Result r = PrivacyLossAudit.auditSamples(d1, d2, c1, c2, PrivacyLossAudit.Options.of(c1.length,
-        delta));
+  private static PrivacyLossAudit.Result audit(
+      String name, double[] d1, double[] d2, double[] c1, double[] c2, double claim, double delta) {
+    PrivacyLossAudit.Result r =
+        PrivacyLossAudit.auditSamples(
+            d1, d2, c1, c2, PrivacyLossAudit.Options.of(c1.length, delta));
     System.out.printf(Locale.ROOT, "%-50s claimed eps %.4f delta %s: %s%n", name, claim, delta, r);
     return r;
   }
@@ -162,18 +186,28 @@ class WrapperAuditTest {
     double[] s = nbStatistics(NB_D, bound);
     double[] sPrime = nbStatistics(NB_D_PRIME, bound);
     int base = clip ? 0 : 10;
-    return audit("naive bayes" + (clip ? ", clipped to B = 1" : ", clipping disabled"),
-        nbReleases(s, n, base), nbReleases(sPrime, n, base + 1), nbReleases(s, n, base + 2),
-        nbReleases(sPrime, n, base + 3), naiveBayes(null).cost().pureEpsilon(), 0);
+    return audit(
+        "naive bayes" + (clip ? ", clipped to B = 1" : ", clipping disabled"),
+        nbReleases(s, n, base),
+        nbReleases(sPrime, n, base + 1),
+        nbReleases(s, n, base + 2),
+        nbReleases(sPrime, n, base + 3),
+        naiveBayes(null).cost().pureEpsilon(),
+        0);
   }
 
   static PrivacyLossAudit.Result auditLinearRegression(boolean clip, int n) {
     double[] s = lrStatistics(LR_D, clip);
     double[] sPrime = lrStatistics(LR_D_PRIME, clip);
     int base = clip ? 20 : 30;
-    return audit("linear regression" + (clip ? ", clipped to R = 1" : ", clipping disabled"),
-        lrReleases(s, n, base), lrReleases(sPrime, n, base + 1), lrReleases(s, n, base + 2),
-        lrReleases(sPrime, n, base + 3), lrClaim(), DELTA);
+    return audit(
+        "linear regression" + (clip ? ", clipped to R = 1" : ", clipping disabled"),
+        lrReleases(s, n, base),
+        lrReleases(sPrime, n, base + 1),
+        lrReleases(s, n, base + 2),
+        lrReleases(sPrime, n, base + 3),
+        lrClaim(),
+        DELTA);
   }
 
   static double lrClaim() {
@@ -194,7 +228,8 @@ class WrapperAuditTest {
 
   @Test
   void audit_linearRegression_clipped_staysWithinClaimedEpsilon() {
-    assertThat(auditLinearRegression(true, RELEASES).epsilonLowerBound()).isLessThanOrEqualTo(lrClaim());
+    assertThat(auditLinearRegression(true, RELEASES).epsilonLowerBound())
+        .isLessThanOrEqualTo(lrClaim());
   }
 
   @Test
@@ -214,7 +249,8 @@ class WrapperAuditTest {
     assertThat(failures).isEmpty();
   }
 
-  private static void check(List<String> failures, PrivacyLossAudit.Result r, double claim, boolean broken) {
+  private static void check(
+      List<String> failures, PrivacyLossAudit.Result r, double claim, boolean broken) {
     if ((r.epsilonLowerBound() > claim) != broken) {
       failures.add(r.toString());
     }
@@ -225,16 +261,28 @@ class WrapperAuditTest {
   void fit_withReleaseSecret_equalsTheAuditedRelease() {
     Secret s = secret(99);
     NoisyCountNaiveBayesModel nb = naiveBayes(s).fit(frame(NB_D_PRIME));
-    double[] v = naiveBayes(null).plan(1).release(nbStatistics(NB_D_PRIME, 1),
-        WrapperSupport.source(ReleaseKey.of(s, s.releaseId()), "naive-bayes/statistics")).values(); // bound to its charge
+    double[] v =
+        naiveBayes(null)
+            .plan(1)
+            .release(
+                nbStatistics(NB_D_PRIME, 1),
+                WrapperSupport.source(ReleaseKey.of(s, s.releaseId()), "naive-bayes/statistics"))
+            .values(); // bound to its charge
     double c0 = Math.max(0, v[0]);
     double c1 = Math.max(0, v[1]);
     assertThat(nb.pi().apply(1)).isCloseTo(Math.log((c1 + 1) / (c0 + c1 + 2)), within(1e-12));
 
     SufficientStatisticsLinearRegressionModel lr = linearRegression(s).fit(frame(LR_D_PRIME));
     SufficientStatisticsLinearRegression plain = linearRegression(null);
-    double coefficient = plain.plan(1).solve(plain.plan(1).release(lrStatistics(LR_D_PRIME, true),
-        WrapperSupport.source(ReleaseKey.of(s, s.releaseId()), "linear-regression/statistics")))[0];
+    double coefficient =
+        plain.plan(1)
+            .solve(
+                plain
+                    .plan(1)
+                    .release(
+                        lrStatistics(LR_D_PRIME, true),
+                        WrapperSupport.source(
+                            ReleaseKey.of(s, s.releaseId()), "linear-regression/statistics")))[0];
     assertThat(lr.coefficients().apply(0)).isCloseTo(coefficient, within(1e-12));
   }
 

@@ -6,10 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.apache.spark.ml.classification.LogisticRegressionModel;
-import org.apache.spark.ml.classification.NaiveBayesModel;
-import org.apache.spark.ml.clustering.KMeansModel;
-import org.apache.spark.ml.regression.LinearRegressionModel;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
@@ -19,8 +15,8 @@ import org.privspark.core.accounting.OrderGrid;
 import org.privspark.core.accounting.PrivacyBudget;
 import org.privspark.core.audit.AuditReport;
 import org.privspark.core.audit.LedgerVerifier;
-import org.privspark.core.ledger.Format3Ledgers;
 import org.privspark.core.ledger.FixedPointCost;
+import org.privspark.core.ledger.Format3Ledgers;
 import org.privspark.core.ledger.Ledger;
 import org.privspark.core.ledger.LedgerEntry;
 import org.privspark.core.ledger.LocalDirectoryStore;
@@ -28,9 +24,9 @@ import org.privspark.core.ledger.OpeningStore;
 import org.privspark.core.ledger.note.NoteSigner;
 
 /**
- * The wrappers on a ledger-backed budget (one entry per fit, written before the data is read,
- * none for a refused fit; the auditor verifies the ledger), and the returned models through
- * MLlib's own save/load.
+ * The wrappers on a ledger-backed budget (one entry per fit, written before the data is read, none
+ * for a refused fit; the auditor verifies the ledger), and the returned models through MLlib's own
+ * save/load.
  */
 class WrapperLedgerAndPersistenceTest {
   private static final String ORIGIN = "test.privspark.org/ml-wrappers";
@@ -38,30 +34,56 @@ class WrapperLedgerAndPersistenceTest {
   @TempDir Path dir;
 
   @Test
-  void fits_onLedgerBudget_recordOneEntryEach_refusedFitWritesNone_andAuditVerifies() throws Exception {
+  void fits_onLedgerBudget_recordOneEntryEach_refusedFitWritesNone_andAuditVerifies()
+      throws Exception {
     NoteSigner signer = NoteSigner.generate(ORIGIN);
     LocalDirectoryStore store = new LocalDirectoryStore(dir.resolve("ledger"));
-    Ledger ledger = Format3Ledgers.create(store, ORIGIN, 3.0, 1e-5, OrderGrid.defaults(), signer, OpeningStore.discarding());
+    Ledger ledger =
+        Format3Ledgers.create(
+            store, ORIGIN, 3.0, 1e-5, OrderGrid.defaults(), signer, OpeningStore.discarding());
     PrivacyBudget budget = ledger.budget();
     Dataset<Row> toy = WrapperTesting.toy(200);
 
-    NoisyCountNaiveBayes nb = new NoisyCountNaiveBayes().setRowIsUnit(true).setEpsilon(1).setNumClasses(2).setNumFeatures(3).setMaxFeatureL1(3)
-        .setBudget(budget);
+    NoisyCountNaiveBayes nb =
+        new NoisyCountNaiveBayes()
+            .setRowIsUnit(true)
+            .setEpsilon(1)
+            .setNumClasses(2)
+            .setNumFeatures(3)
+            .setMaxFeatureL1(3)
+            .setBudget(budget);
     nb.fit(toy);
-    SufficientStatisticsLinearRegression lr = new SufficientStatisticsLinearRegression().setRowIsUnit(true).setEpsilon(1).setDelta(DELTA).setNumFeatures(3)
-        .setMaxFeatureNorm(2).setLabelBounds(-5, 15).setLabelCol("y").setBudget(budget);
+    SufficientStatisticsLinearRegression lr =
+        new SufficientStatisticsLinearRegression()
+            .setRowIsUnit(true)
+            .setEpsilon(1)
+            .setDelta(DELTA)
+            .setNumFeatures(3)
+            .setMaxFeatureNorm(2)
+            .setLabelBounds(-5, 15)
+            .setLabelCol("y")
+            .setBudget(budget);
     lr.fit(toy);
 
-    LedgerEntry first = LedgerEntry.decode(Files.readAllBytes(store.root().resolve(LedgerEntry.path(1))), 1);
-    LedgerEntry second = LedgerEntry.decode(Files.readAllBytes(store.root().resolve(LedgerEntry.path(2))), 2);
+    LedgerEntry first =
+        LedgerEntry.decode(Files.readAllBytes(store.root().resolve(LedgerEntry.path(1))), 1);
+    LedgerEntry second =
+        LedgerEntry.decode(Files.readAllBytes(store.root().resolve(LedgerEntry.path(2))), 2);
     assertThat(first.mechanism()).isEqualTo("ml-naive-bayes");
     assertThat(first.cost()).isEqualTo(FixedPointCost.of(nb.cost(), OrderGrid.defaults()));
     assertThat(second.mechanism()).isEqualTo("ml-linear-regression-ssp");
     assertThat(second.cost()).isEqualTo(FixedPointCost.of(lr.cost(), OrderGrid.defaults()));
 
     // ε = 2 more does not fit in what is left of 3: refused, no third entry.
-    OutputPerturbationLogisticRegression big = new OutputPerturbationLogisticRegression().setRowIsUnit(true).setEpsilon(2).setDelta(DELTA).setNumFeatures(3)
-        .setMaxFeatureNorm(2).setRegParam(1).setBudget(budget);
+    OutputPerturbationLogisticRegression big =
+        new OutputPerturbationLogisticRegression()
+            .setRowIsUnit(true)
+            .setEpsilon(2)
+            .setDelta(DELTA)
+            .setNumFeatures(3)
+            .setMaxFeatureNorm(2)
+            .setRegParam(1)
+            .setBudget(budget);
     assertThatThrownBy(() -> big.fit(toy)).isInstanceOf(BudgetExhaustedException.class);
     assertThat(store.root().resolve(LedgerEntry.path(3))).doesNotExist();
 
@@ -76,25 +98,63 @@ class WrapperLedgerAndPersistenceTest {
     PrivacyBudget budget = PrivacyBudget.inMemory(100, 1e-5);
     String base = dir.resolve("models").toString();
 
-    NoisyCountNaiveBayesModel nb = new NoisyCountNaiveBayes().setRowIsUnit(true).setEpsilon(5).setNumClasses(2).setNumFeatures(3).setMaxFeatureL1(3)
-        .setBudget(budget).fit(toy);
+    NoisyCountNaiveBayesModel nb =
+        new NoisyCountNaiveBayes()
+            .setRowIsUnit(true)
+            .setEpsilon(5)
+            .setNumClasses(2)
+            .setNumFeatures(3)
+            .setMaxFeatureL1(3)
+            .setBudget(budget)
+            .fit(toy);
     nb.write().overwrite().save(base + "/nb");
-    assertSamePredictions(nb.transform(toy), NoisyCountNaiveBayesModel.load(base + "/nb").transform(toy));
+    assertSamePredictions(
+        nb.transform(toy), NoisyCountNaiveBayesModel.load(base + "/nb").transform(toy));
 
-    SufficientStatisticsLinearRegressionModel lr = new SufficientStatisticsLinearRegression().setRowIsUnit(true).setEpsilon(5).setDelta(DELTA).setNumFeatures(3)
-        .setMaxFeatureNorm(2).setLabelBounds(-5, 15).setLabelCol("y").setBudget(budget).fit(toy);
+    SufficientStatisticsLinearRegressionModel lr =
+        new SufficientStatisticsLinearRegression()
+            .setRowIsUnit(true)
+            .setEpsilon(5)
+            .setDelta(DELTA)
+            .setNumFeatures(3)
+            .setMaxFeatureNorm(2)
+            .setLabelBounds(-5, 15)
+            .setLabelCol("y")
+            .setBudget(budget)
+            .fit(toy);
     lr.write().overwrite().save(base + "/lr");
-    assertSamePredictions(lr.transform(toy), SufficientStatisticsLinearRegressionModel.load(base + "/lr").transform(toy));
+    assertSamePredictions(
+        lr.transform(toy),
+        SufficientStatisticsLinearRegressionModel.load(base + "/lr").transform(toy));
 
-    OutputPerturbationLogisticRegressionModel logit = new OutputPerturbationLogisticRegression().setRowIsUnit(true).setEpsilon(5).setDelta(DELTA).setNumFeatures(3)
-        .setMaxFeatureNorm(2).setRegParam(1).setBudget(budget).fit(toy);
+    OutputPerturbationLogisticRegressionModel logit =
+        new OutputPerturbationLogisticRegression()
+            .setRowIsUnit(true)
+            .setEpsilon(5)
+            .setDelta(DELTA)
+            .setNumFeatures(3)
+            .setMaxFeatureNorm(2)
+            .setRegParam(1)
+            .setBudget(budget)
+            .fit(toy);
     logit.write().overwrite().save(base + "/logit");
-    assertSamePredictions(logit.transform(toy), OutputPerturbationLogisticRegressionModel.load(base + "/logit").transform(toy));
+    assertSamePredictions(
+        logit.transform(toy),
+        OutputPerturbationLogisticRegressionModel.load(base + "/logit").transform(toy));
 
-    NoisyLloydKMeansModel km = new NoisyLloydKMeans().setRowIsUnit(true).setEpsilon(5).setDelta(DELTA).setK(2).setNumFeatures(3).setFeatureBounds(0, 1)
-        .setBudget(budget).fit(toy);
+    NoisyLloydKMeansModel km =
+        new NoisyLloydKMeans()
+            .setRowIsUnit(true)
+            .setEpsilon(5)
+            .setDelta(DELTA)
+            .setK(2)
+            .setNumFeatures(3)
+            .setFeatureBounds(0, 1)
+            .setBudget(budget)
+            .fit(toy);
     km.write().overwrite().save(base + "/km");
-    assertSamePredictions(km.transform(toy), NoisyLloydKMeansModel.load(base + "/km").transform(toy));
+    assertSamePredictions(
+        km.transform(toy), NoisyLloydKMeansModel.load(base + "/km").transform(toy));
   }
 
   private static void assertSamePredictions(Dataset<Row> a, Dataset<Row> b) {

@@ -24,27 +24,75 @@ class WrapperSecretReuseTest {
 
   static Stream<Arguments> wrappers() {
     return Stream.of(
-        Arguments.of("naive Bayes", fitter((b, s, d) -> {
-          var m = new NoisyCountNaiveBayes().setRowIsUnit(true).setEpsilon(1).setNumClasses(2).setNumFeatures(3).setMaxFeatureL1(3).setBudget(b)
-              .setReleaseSecret(s).fit(d);
-          return concat(m.pi().toArray(), m.theta().toArray());
-        })),
-        Arguments.of("k-means", fitter((b, s, d) -> {
-          var m = new NoisyLloydKMeans().setRowIsUnit(true).setEpsilon(1).setDelta(DELTA).setK(2).setNumFeatures(3).setFeatureBounds(0, 1)
-              .setMaxIter(2).setBudget(b).setReleaseSecret(s).fit(d);
-          return concat(m.clusterCenters()[0].toArray(), m.clusterCenters()[1].toArray());
-        })),
-        Arguments.of("linear regression", fitter((b, s, d) -> {
-          var m = new SufficientStatisticsLinearRegression().setRowIsUnit(true).setEpsilon(1).setDelta(DELTA).setNumFeatures(3)
-              .setMaxFeatureNorm(Math.sqrt(3)).setLabelBounds(-5, 15).setLabelCol("y").setBudget(b).setReleaseSecret(s)
-              .fit(d);
-          return concat(m.coefficients().toArray(), new double[] {m.intercept()});
-        })),
-        Arguments.of("logistic regression", fitter((b, s, d) -> {
-          var m = new OutputPerturbationLogisticRegression().setRowIsUnit(true).setEpsilon(1).setDelta(DELTA).setNumFeatures(3)
-              .setMaxFeatureNorm(Math.sqrt(3)).setRegParam(1).setBudget(b).setReleaseSecret(s).fit(d);
-          return concat(m.coefficients().toArray(), new double[] {m.intercept()});
-        })));
+        Arguments.of(
+            "naive Bayes",
+            fitter(
+                (b, s, d) -> {
+                  var m =
+                      new NoisyCountNaiveBayes()
+                          .setRowIsUnit(true)
+                          .setEpsilon(1)
+                          .setNumClasses(2)
+                          .setNumFeatures(3)
+                          .setMaxFeatureL1(3)
+                          .setBudget(b)
+                          .setReleaseSecret(s)
+                          .fit(d);
+                  return concat(m.pi().toArray(), m.theta().toArray());
+                })),
+        Arguments.of(
+            "k-means",
+            fitter(
+                (b, s, d) -> {
+                  var m =
+                      new NoisyLloydKMeans()
+                          .setRowIsUnit(true)
+                          .setEpsilon(1)
+                          .setDelta(DELTA)
+                          .setK(2)
+                          .setNumFeatures(3)
+                          .setFeatureBounds(0, 1)
+                          .setMaxIter(2)
+                          .setBudget(b)
+                          .setReleaseSecret(s)
+                          .fit(d);
+                  return concat(m.clusterCenters()[0].toArray(), m.clusterCenters()[1].toArray());
+                })),
+        Arguments.of(
+            "linear regression",
+            fitter(
+                (b, s, d) -> {
+                  var m =
+                      new SufficientStatisticsLinearRegression()
+                          .setRowIsUnit(true)
+                          .setEpsilon(1)
+                          .setDelta(DELTA)
+                          .setNumFeatures(3)
+                          .setMaxFeatureNorm(Math.sqrt(3))
+                          .setLabelBounds(-5, 15)
+                          .setLabelCol("y")
+                          .setBudget(b)
+                          .setReleaseSecret(s)
+                          .fit(d);
+                  return concat(m.coefficients().toArray(), new double[] {m.intercept()});
+                })),
+        Arguments.of(
+            "logistic regression",
+            fitter(
+                (b, s, d) -> {
+                  var m =
+                      new OutputPerturbationLogisticRegression()
+                          .setRowIsUnit(true)
+                          .setEpsilon(1)
+                          .setDelta(DELTA)
+                          .setNumFeatures(3)
+                          .setMaxFeatureNorm(Math.sqrt(3))
+                          .setRegParam(1)
+                          .setBudget(b)
+                          .setReleaseSecret(s)
+                          .fit(d);
+                  return concat(m.coefficients().toArray(), new double[] {m.intercept()});
+                })));
   }
 
   private static double[] concat(double[] a, double[] b) {
@@ -73,7 +121,8 @@ class WrapperSecretReuseTest {
     double spent = budget.spent().epsilon();
 
     assertThatThrownBy(() -> fitter.fit(budget, secret, withoutOne))
-        .isInstanceOf(ReleaseIdReusedException.class).hasMessageContaining("nothing was charged");
+        .isInstanceOf(ReleaseIdReusedException.class)
+        .hasMessageContaining("nothing was charged");
     assertThat(budget.spent().epsilon()).isEqualTo(spent);
     // Reproducible from its secret against a fresh budget.
     assertThat(fitter.fit(PrivacyBudget.inMemory(10, DELTA), secret, d)).containsExactly(first);
@@ -87,10 +136,18 @@ class WrapperSecretReuseTest {
   void aCopy_doesNotCarryTheReleaseSecret() {
     Dataset<Row> d = WrapperTesting.toy(100);
     Secret secret = Secret.generate();
-    NoisyCountNaiveBayes nb = new NoisyCountNaiveBayes().setRowIsUnit(true).setEpsilon(1).setNumClasses(2)
-        .setNumFeatures(3).setMaxFeatureL1(3).setBudget(PrivacyBudget.inMemory(10, DELTA)).setReleaseSecret(secret);
-    NoisyCountNaiveBayes copy = nb.copy(org.apache.spark.ml.param.ParamMap.empty())
-        .setBudget(PrivacyBudget.inMemory(10, DELTA));
+    NoisyCountNaiveBayes nb =
+        new NoisyCountNaiveBayes()
+            .setRowIsUnit(true)
+            .setEpsilon(1)
+            .setNumClasses(2)
+            .setNumFeatures(3)
+            .setMaxFeatureL1(3)
+            .setBudget(PrivacyBudget.inMemory(10, DELTA))
+            .setReleaseSecret(secret);
+    NoisyCountNaiveBayes copy =
+        nb.copy(org.apache.spark.ml.param.ParamMap.empty())
+            .setBudget(PrivacyBudget.inMemory(10, DELTA));
     var original = nb.fit(d);
     var copied = copy.fit(d);
     assertThat(copied.pi().toArray()).isNotEqualTo(original.pi().toArray());

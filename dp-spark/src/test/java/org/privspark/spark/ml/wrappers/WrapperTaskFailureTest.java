@@ -4,7 +4,6 @@ import static org.apache.spark.sql.functions.col;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.ml.classification.NaiveBayesModel;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -26,23 +25,45 @@ class WrapperTaskFailureTest {
     SparkSession spark = SparkTestSession.get();
     Dataset<Row> local = WrapperTesting.toy(400);
     return spark.createDataFrame(
-        JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(local.collectAsList(), 2), local.schema());
+        JavaSparkContext.fromSparkContext(spark.sparkContext())
+            .parallelize(local.collectAsList(), 2),
+        local.schema());
   }
 
   @Test
   void naiveBayesFit_inputTasksFailOnFirstAttempt_givesTheFailureFreeModelAndOneCharge() {
     PrivacyBudget cleanBudget = PrivacyBudget.inMemory(10, 0);
-    NoisyCountNaiveBayesModel expected = new NoisyCountNaiveBayes().setRowIsUnit(true).setEpsilon(1.0).setNumClasses(2).setNumFeatures(3).setMaxFeatureL1(3)
-        .setBudget(cleanBudget).setReleaseSecret(WrapperTesting.secret(7)).fit(toy());
+    NoisyCountNaiveBayesModel expected =
+        new NoisyCountNaiveBayes()
+            .setRowIsUnit(true)
+            .setEpsilon(1.0)
+            .setNumClasses(2)
+            .setNumFeatures(3)
+            .setMaxFeatureL1(3)
+            .setBudget(cleanBudget)
+            .setReleaseSecret(WrapperTesting.secret(7))
+            .fit(toy());
 
     PrivacyBudget budget = PrivacyBudget.inMemory(10, 0);
-    Dataset<Row> faulty = toy().withColumn("label",
-        TaskFaults.failingIdentity(1, -1).apply(TaskFaults.failingIdentity(0, -1).apply(col("label"))));
+    Dataset<Row> faulty =
+        toy()
+            .withColumn(
+                "label",
+                TaskFaults.failingIdentity(1, -1)
+                    .apply(TaskFaults.failingIdentity(0, -1).apply(col("label"))));
     NoisyCountNaiveBayesModel retried;
     TaskFaults.Recorder recorder = TaskFaults.Recorder.attach(SparkTestSession.get());
     try (recorder) {
-      retried = new NoisyCountNaiveBayes().setRowIsUnit(true).setEpsilon(1.0).setNumClasses(2).setNumFeatures(3).setMaxFeatureL1(3)
-          .setBudget(budget).setReleaseSecret(WrapperTesting.secret(7)).fit(faulty);
+      retried =
+          new NoisyCountNaiveBayes()
+              .setRowIsUnit(true)
+              .setEpsilon(1.0)
+              .setNumClasses(2)
+              .setNumFeatures(3)
+              .setMaxFeatureL1(3)
+              .setBudget(budget)
+              .setReleaseSecret(WrapperTesting.secret(7))
+              .fit(faulty);
     }
     System.out.println("task ends by stage (naive Bayes, failing run): " + recorder.byStage());
     assertThat(recorder.count("ExceptionFailure")).as("tasks that threw").isGreaterThanOrEqualTo(2);
@@ -60,20 +81,27 @@ class WrapperTaskFailureTest {
   void unitLevelFit_inputTasksFailOnFirstAttempt_keepsTheSameRowsAndGivesTheFailureFreeModel() {
     SparkSession spark = SparkTestSession.get();
     Dataset<Row> local = WrapperTesting.toyUnits(80, 5);
-    Dataset<Row> units = spark.createDataFrame(
-        JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(local.collectAsList(), 2), local.schema());
+    Dataset<Row> units =
+        spark.createDataFrame(
+            JavaSparkContext.fromSparkContext(spark.sparkContext())
+                .parallelize(local.collectAsList(), 2),
+            local.schema());
     PrivacyBudget cleanBudget = PrivacyBudget.inMemory(10, 0);
     NoisyCountNaiveBayesModel expected = unitLevel(cleanBudget).fit(units);
 
     PrivacyBudget budget = PrivacyBudget.inMemory(10, 0);
-    Dataset<Row> faulty = units.withColumn("label",
-        TaskFaults.failingIdentity(1, -1).apply(TaskFaults.failingIdentity(0, -1).apply(col("label"))));
+    Dataset<Row> faulty =
+        units.withColumn(
+            "label",
+            TaskFaults.failingIdentity(1, -1)
+                .apply(TaskFaults.failingIdentity(0, -1).apply(col("label"))));
     NoisyCountNaiveBayesModel retried;
     TaskFaults.Recorder recorder = TaskFaults.Recorder.attach(spark);
     try (recorder) {
       retried = unitLevel(budget).fit(faulty);
     }
-    System.out.println("task ends by stage (unit-level naive Bayes, failing run): " + recorder.byStage());
+    System.out.println(
+        "task ends by stage (unit-level naive Bayes, failing run): " + recorder.byStage());
     assertThat(recorder.count("ExceptionFailure")).as("tasks that threw").isGreaterThanOrEqualTo(2);
     assertThat(retried.theta()).isEqualTo(expected.theta());
     assertThat(retried.pi()).isEqualTo(expected.pi());
@@ -81,8 +109,14 @@ class WrapperTaskFailureTest {
   }
 
   private static NoisyCountNaiveBayes unitLevel(PrivacyBudget budget) {
-    return new NoisyCountNaiveBayes().setPrivacyUnitCol("person").setMaxRowsPerUnit(2).setEpsilon(1.0)
-        .setNumClasses(2).setNumFeatures(3).setMaxFeatureL1(3).setBudget(budget)
+    return new NoisyCountNaiveBayes()
+        .setPrivacyUnitCol("person")
+        .setMaxRowsPerUnit(2)
+        .setEpsilon(1.0)
+        .setNumClasses(2)
+        .setNumFeatures(3)
+        .setMaxFeatureL1(3)
+        .setBudget(budget)
         .setReleaseSecret(WrapperTesting.secret(8));
   }
 }

@@ -5,7 +5,6 @@ import static org.apache.spark.sql.functions.udf;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import org.apache.spark.ml.linalg.VectorUDT;
 import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.sql.Dataset;
@@ -15,12 +14,10 @@ import org.apache.spark.sql.api.java.UDF1;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.util.LongAccumulator;
-import org.privspark.core.accounting.Charge;
 import org.privspark.core.accounting.OrderGrid;
 import org.privspark.core.accounting.PrivacyBudget;
 import org.privspark.core.accounting.PrivacyEvent;
 import org.privspark.core.accounting.PrivacyGuarantee;
-import org.privspark.core.accounting.PrivacyUnit;
 import org.privspark.core.accounting.SpendJournal;
 import org.privspark.core.accounting.UnitClaim;
 import org.privspark.core.noise.Secret;
@@ -56,8 +53,12 @@ final class WrapperTesting {
     }
 
     @Override
-    public org.privspark.core.accounting.Charge record(PrivacyEvent event,
-        org.privspark.core.accounting.UnitClaim claim, String mechanism, String description, byte[] releaseId) {
+    public org.privspark.core.accounting.Charge record(
+        PrivacyEvent event,
+        org.privspark.core.accounting.UnitClaim claim,
+        String mechanism,
+        String description,
+        byte[] releaseId) {
       events.add(event);
       claims.add(claim);
       mechanisms.add(mechanism);
@@ -86,10 +87,11 @@ final class WrapperTesting {
 
   /** {@code data} with column {@code labelCol} passed through a UDF that counts every row read. */
   static Dataset<Row> counting(Dataset<Row> data, String labelCol, LongAccumulator reads) {
-    UDF1<Double, Double> touch = v -> {
-      reads.add(1);
-      return v;
-    };
+    UDF1<Double, Double> touch =
+        v -> {
+          reads.add(1);
+          return v;
+        };
     return data.withColumn(labelCol, udf(touch, DataTypes.DoubleType).apply(col(labelCol)));
   }
 
@@ -106,10 +108,11 @@ final class WrapperTesting {
       double label = a > 0.5 ? 1.0 : 0.0;
       out.add(RowFactory.create(Vectors.dense(a, b, c), label, 10 * a + 2 * b - 3 * c + 1));
     }
-    StructType schema = new StructType()
-        .add("features", new VectorUDT())
-        .add("label", DataTypes.DoubleType)
-        .add("y", DataTypes.DoubleType);
+    StructType schema =
+        new StructType()
+            .add("features", new VectorUDT())
+            .add("label", DataTypes.DoubleType)
+            .add("y", DataTypes.DoubleType);
     return SparkTestSession.get().createDataFrame(out, schema);
   }
 
