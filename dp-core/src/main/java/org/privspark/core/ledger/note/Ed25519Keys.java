@@ -60,9 +60,28 @@ final class Ed25519Keys {
     return out;
   }
 
+  /**
+   * Refuses, with what to add, when BouncyCastle is not on the class path: it is an optional
+   * dependency of dp-core (a project that keeps no ledger needs none), so a project that keeps a
+   * ledger must declare it. Called before a key is read or a signature made, so the refusal comes
+   * before anything is charged.
+   */
+  private static void requireBouncyCastle() {
+    try {
+      Class.forName(
+          "org.bouncycastle.math.ec.rfc8032.Ed25519", false, Ed25519Keys.class.getClassLoader());
+    } catch (ClassNotFoundException | LinkageError e) {
+      throw new IllegalStateException(
+          "the ledger's Ed25519 keys need BouncyCastle on the class path: add the dependency"
+              + " org.bouncycastle:bcprov-jdk18on (README, 'Using PrivSpark from Maven')",
+          e);
+    }
+  }
+
   /** The encoded public key of a 32-byte seed (RFC 8032 section 5.1.5). */
   static byte[] publicKeyOf(byte[] seed) {
     checkLength("seed", seed);
+    requireBouncyCastle();
     byte[] publicKey = new byte[KEY_SIZE];
     org.bouncycastle.math.ec.rfc8032.Ed25519.generatePublicKey(seed, 0, publicKey, 0);
     return publicKey;
@@ -70,6 +89,7 @@ final class Ed25519Keys {
 
   /** RFC 8032 Ed25519 signature by BouncyCastle's implementation, from the 32-byte seed. */
   static byte[] sign(byte[] seed, byte[] message) {
+    requireBouncyCastle();
     byte[] signature = new byte[SIGNATURE_SIZE];
     org.bouncycastle.math.ec.rfc8032.Ed25519.sign(
         seed, 0, message, 0, message.length, signature, 0);
