@@ -408,32 +408,10 @@ public final class AggregateJob extends SparkJob<AggregateJob.Prepared> {
       String result,
       String receiptPath,
       long written) {
-    double budget = ledger.genesis().budgetEpsilon();
-    double d = ledger.genesis().budgetDelta();
     out("summary:");
-    out(
-        String.format(
-            Locale.ROOT,
-            "  epsilon spent:     %.6g by this job (ledger total %.6g -> %.6g, at delta=%s)",
-            after.epsilon() - before.epsilon(),
-            before.epsilon(),
-            after.epsilon(),
-            d));
-    out(
-        String.format(
-            Locale.ROOT,
-            "  budget remaining:  epsilon=%.6g of %s at delta=%s",
-            Math.max(0, budget - after.epsilon()),
-            budget,
-            d));
-    out(
-        "  ledger:            "
-            + ledger.genesis().origin()
-            + " at "
-            + location
-            + " (entry "
-            + receipt.index()
-            + ")");
+    spentLine(before, after, ledger);
+    remainingLine(after, ledger);
+    ledgerLine(ledger, location, receipt.index(), "");
     out("  result:            " + result + " (" + written + " rows)");
     out("  receipt:           " + receiptPath);
   }

@@ -254,33 +254,11 @@ public final class ReportJob extends SparkJob<ReportJob.Prepared> {
               p.output().resultPath(q.name())));
     }
     PrivacyGuarantee after = ledger.spent();
-    double budget = ledger.genesis().budgetEpsilon();
-    double d = ledger.genesis().budgetDelta();
     out("summary:");
     out("  report:            " + report.report() + " (" + report.queries().size() + " queries)");
-    out(
-        String.format(
-            Locale.ROOT,
-            "  epsilon spent:     %.6g by this job (ledger total %.6g -> %.6g, at delta=%s)",
-            after.epsilon() - before.epsilon(),
-            before.epsilon(),
-            after.epsilon(),
-            d));
-    out(
-        String.format(
-            Locale.ROOT,
-            "  budget remaining:  epsilon=%.6g of %s at delta=%s",
-            Math.max(0, budget - after.epsilon()),
-            budget,
-            d));
-    out(
-        "  ledger:            "
-            + ledger.genesis().origin()
-            + " at "
-            + p.ledger().location()
-            + " (entry "
-            + receipt.index()
-            + ")");
+    spentLine(before, after, ledger);
+    remainingLine(after, ledger);
+    ledgerLine(ledger, p.ledger().location(), receipt.index(), "");
     out("  results:");
     lines.forEach(this::out);
     return SparkJobs.OK;

@@ -2,6 +2,7 @@ package org.privspark.jobs;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
@@ -153,6 +154,43 @@ abstract class SparkJob<P> implements Callable<Integer> {
   /** The job's arguments as given, committed with the release. */
   final String parameters() {
     return String.join(" ", spec.commandLine().getParseResult().originalArgs());
+  }
+
+  /** The summary's line on ε: spent by this job, and the ledger's total before and after it. */
+  final void spentLine(PrivacyGuarantee before, PrivacyGuarantee after, Ledger ledger) {
+    out(
+        String.format(
+            Locale.ROOT,
+            "  epsilon spent:     %.6g by this job (ledger total %.6g -> %.6g, at delta=%s)",
+            after.epsilon() - before.epsilon(),
+            before.epsilon(),
+            after.epsilon(),
+            ledger.genesis().budgetDelta()));
+  }
+
+  /** The summary's line on what remains of the ledger's budget. */
+  final void remainingLine(PrivacyGuarantee after, Ledger ledger) {
+    double budget = ledger.genesis().budgetEpsilon();
+    out(
+        String.format(
+            Locale.ROOT,
+            "  budget remaining:  epsilon=%.6g of %s at delta=%s",
+            Math.max(0, budget - after.epsilon()),
+            budget,
+            ledger.genesis().budgetDelta()));
+  }
+
+  /** The summary's line naming the ledger and the job's entry; {@code extra} follows the index. */
+  final void ledgerLine(Ledger ledger, String location, long index, String extra) {
+    out(
+        "  ledger:            "
+            + ledger.genesis().origin()
+            + " at "
+            + location
+            + " (entry "
+            + index
+            + extra
+            + ")");
   }
 
   final void out(String line) {

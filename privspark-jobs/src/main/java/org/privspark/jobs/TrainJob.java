@@ -449,17 +449,8 @@ public final class TrainJob extends SparkJob<TrainJob.Prepared> {
       PrivacyRecord record,
       String modelPath,
       String receiptPath) {
-    double budget = ledger.genesis().budgetEpsilon();
-    double d = ledger.genesis().budgetDelta();
     out("summary:");
-    out(
-        String.format(
-            Locale.ROOT,
-            "  epsilon spent:     %.6g by this job (ledger total %.6g -> %.6g, at delta=%s)",
-            after.epsilon() - before.epsilon(),
-            before.epsilon(),
-            after.epsilon(),
-            d));
+    spentLine(before, after, ledger);
     out(
         String.format(
             Locale.ROOT,
@@ -476,23 +467,8 @@ public final class TrainJob extends SparkJob<TrainJob.Prepared> {
                     + record.unit().maxRowsPerUnit()
                     + ", unitGradient="
                     + record.unitGradient().value()));
-    out(
-        String.format(
-            Locale.ROOT,
-            "  budget remaining:  epsilon=%.6g of %s at delta=%s",
-            Math.max(0, budget - after.epsilon()),
-            budget,
-            d));
-    out(
-        "  ledger:            "
-            + ledger.genesis().origin()
-            + " at "
-            + location
-            + " (entry "
-            + receipt.index()
-            + ", mechanism "
-            + MECHANISM
-            + ")");
+    remainingLine(after, ledger);
+    ledgerLine(ledger, location, receipt.index(), ", mechanism " + MECHANISM);
     out("  model:             " + modelPath + " (PipelineModel.load)");
     out("  receipt:           " + receiptPath);
   }
