@@ -31,7 +31,7 @@ import org.privspark.core.accounting.ZcdpEvent;
  * The writer refuses a larger event before it appends ({@link #checkLimits}); a reader finds a
  * recorded one malformed before computing any cost.
  */
-final class EventCodec {
+public final class EventCodec {
   /**
    * The deepest composition a ledger records: each level of {@link ComposedEvent} or {@link
    * SelfComposedEvent} adds at most two JSON levels, so an entry stays far inside {@link
@@ -106,7 +106,15 @@ final class EventCodec {
     }
   }
 
-  static ObjectNode encode(PrivacyEvent event) {
+  /**
+   * {@code event} as an entry file records it: an object with its {@code kind} and its parameters
+   * in the format's order (docs/LEDGER-FORMAT.md §5); compositions nest. The one place that names
+   * the events' kinds and fields, for the writer and for the reports that show them.
+   *
+   * @param event any event the accountant knows
+   * @return a new JSON object
+   */
+  public static ObjectNode encode(PrivacyEvent event) {
     ObjectNode o = CanonicalJson.object();
     if (event instanceof GaussianEvent e) {
       o.put("kind", "gaussian").put("sigma", e.sigma()).put("l2Sensitivity", e.l2Sensitivity());

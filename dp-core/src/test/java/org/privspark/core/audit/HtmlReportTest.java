@@ -10,12 +10,19 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.privspark.core.accounting.ApproximateDpEvent;
 import org.privspark.core.accounting.ComposedEvent;
+import org.privspark.core.accounting.DeltaEvent;
+import org.privspark.core.accounting.DiscreteGaussianEvent;
+import org.privspark.core.accounting.DiscreteLaplaceEvent;
 import org.privspark.core.accounting.GaussianEvent;
 import org.privspark.core.accounting.LaplaceEvent;
 import org.privspark.core.accounting.PrivacyEvent;
 import org.privspark.core.accounting.PrivacyUnit;
 import org.privspark.core.accounting.PureDpEvent;
+import org.privspark.core.accounting.SampledGaussianEvent;
+import org.privspark.core.accounting.SelfComposedEvent;
+import org.privspark.core.accounting.ZcdpEvent;
 import org.privspark.core.ledger.LedgerGenesis;
 import org.privspark.core.ledger.Reason;
 import org.privspark.core.ledger.note.NoteVerifier;
@@ -225,6 +232,29 @@ class HtmlReportTest {
     }
     long[] ticks = NiceTicks.times(T0, T0 + 100_000L * 365 * 86_400_000L);
     assertThat(NiceTicks.timeLabel(ticks[1], ticks[1] - ticks[0], false)).isEqualTo("20000");
+  }
+
+  @Test
+  void eventText_namesEveryKindAndFieldAsTheEntryFileDoes() {
+    assertThat(EventText.of(new GaussianEvent(2, 1)))
+        .isEqualTo("gaussian(sigma=2.0, l2Sensitivity=1.0)");
+    assertThat(EventText.of(new LaplaceEvent(4, 1)))
+        .isEqualTo("laplace(scale=4.0, l1Sensitivity=1.0)");
+    assertThat(EventText.of(new DiscreteGaussianEvent(3, 2)))
+        .isEqualTo("discrete-gaussian(sigma=3.0, l2Sensitivity=2.0)");
+    assertThat(EventText.of(new DiscreteLaplaceEvent(5, 1)))
+        .isEqualTo("discrete-laplace(scale=5.0, l1Sensitivity=1.0)");
+    assertThat(EventText.of(new SampledGaussianEvent(0.01, 1.1, 1000)))
+        .isEqualTo("sampled-gaussian(sampleRate=0.01, noiseMultiplier=1.1, steps=1000)");
+    assertThat(EventText.of(new PureDpEvent(0.1))).isEqualTo("pure(epsilon=0.1)");
+    assertThat(EventText.of(new ZcdpEvent(0.01))).isEqualTo("zcdp(rho=0.01)");
+    assertThat(EventText.of(new ApproximateDpEvent(0.5, 1e-6)))
+        .isEqualTo("approximate(epsilon=0.5, delta=1.0E-6)");
+    assertThat(EventText.of(new DeltaEvent(1e-7))).isEqualTo("delta(delta=1.0E-7)");
+    assertThat(EventText.of(new SelfComposedEvent(new PureDpEvent(0.1), 2)))
+        .isEqualTo("2 × pure(epsilon=0.1)");
+    assertThat(EventText.of(new ComposedEvent(List.of(new PureDpEvent(0.1), new ZcdpEvent(0.01)))))
+        .isEqualTo("composed[pure(epsilon=0.1), zcdp(rho=0.01)]");
   }
 
   @Test
