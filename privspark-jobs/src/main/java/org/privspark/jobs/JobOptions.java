@@ -195,7 +195,49 @@ final class JobOptions {
                       + "' (with FAILFAST one malformed value would fail the release after the"
                       + " charge)");
             }
+            String problem = csvValueProblem(key, v);
+            if (problem != null) {
+              throw new IllegalArgumentException(
+                  "--csv-option " + k + " must be " + problem + "; got '" + v + "'");
+            }
           });
+    }
+
+    /**
+     * What the value of CSV option {@code key} (lower case) must be, or null when {@code value} is
+     * one: Spark checks most values only when it scans the data, after the charge, so the job
+     * checks them first. The rules are Spark's CSV reader's.
+     */
+    static String csvValueProblem(String key, String value) {
+      switch (key) {
+        case "header", "inferschema", "ignoreleadingwhitespace", "ignoretrailingwhitespace":
+          return value.equalsIgnoreCase("true") || value.equalsIgnoreCase("false")
+              ? null
+              : "true or false";
+        case "encoding", "charset":
+          try {
+            return java.nio.charset.Charset.isSupported(value)
+                ? null
+                : "a charset this JVM supports";
+          } catch (java.nio.charset.IllegalCharsetNameException e) {
+            return "a charset this JVM supports";
+          }
+        case "sep", "delimiter":
+          return value.isEmpty() ? "a non-empty separator" : null;
+        case "quote", "escape", "chartoescapequoteescaping", "comment":
+          return value.length() <= 1 ? null : "one character (or empty)";
+        case "linesep":
+          return value.isEmpty() || value.length() > 2 ? "one or two characters" : null;
+        case "dateformat", "timestampformat", "timestampntzformat":
+          try {
+            java.time.format.DateTimeFormatter.ofPattern(value);
+            return null;
+          } catch (IllegalArgumentException e) {
+            return "a date-time pattern (java.time.format.DateTimeFormatter)";
+          }
+        default:
+          return null;
+      }
     }
 
     String unitColumn() {
