@@ -30,6 +30,18 @@ public final class ConnectServerMain {
    * @throws IOException if standard input cannot be read
    */
   public static void main(String[] args) throws IOException {
+    // Spark only logs a warning for an extension it cannot load, and would serve without it: a
+    // server that should guard private tables must not start without its guard.
+    for (String extension : System.getProperty("spark.sql.extensions", "").split(",")) {
+      if (!extension.isBlank()) {
+        try {
+          Class.forName(extension.trim());
+        } catch (ClassNotFoundException e) {
+          System.err.println("spark.sql.extensions: class " + extension.trim() + " not found");
+          System.exit(2);
+        }
+      }
+    }
     SparkSession session = SparkSession.builder().getOrCreate();
     SparkConnectService.start(session.sparkContext());
     System.out.println(READY + " " + SparkConnectService$.MODULE$.localPort());

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.Arrays;
+import org.apache.spark.sql.AnalysisException;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -58,6 +59,29 @@ class JavaApiOverConnectTest {
     assertThat(rows).hasSize(1);
     assertThat(Arrays.asList(rows[0].schema().fieldNames())).contains("count", "sum_amount");
     assertThat(budget.spent().epsilon()).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-6));
+  }
+
+  @Test
+  void privateDataFrame_overAPrivateTable_isRefusedByTheGuard_beforeTheCharge() throws Exception {
+    spark.sql(
+        "CREATE TABLE IF NOT EXISTS visits_api (user_id STRING, amount DOUBLE) USING parquet"
+            + " TBLPROPERTIES ('privspark.privacy_unit'='user_id',"
+            + " 'privspark.privacy_unit_name'='person', 'privspark.ledger'='"
+            + ConnectFixture.get().ledgerDir.toUri()
+            + "')");
+    PrivacyBudget budget = PrivacyBudget.inMemory(10, 1e-6);
+
+    assertThatThrownBy(
+            () ->
+                PrivateDataFrame.of(spark.table("visits_api"), "user_id", budget)
+                    .aggregate()
+                    .count()
+                    .epsilon(1)
+                    .run())
+        .isInstanceOf(AnalysisException.class)
+        .hasMessageContaining("visits_api")
+        .hasMessageContaining("is private");
+    assertThat(budget.spent().epsilon()).isZero();
   }
 
   @Test
