@@ -22,13 +22,23 @@ public final class ClassicSession {
 
   private ClassicSession() {}
 
-  /** True when {@code data} belongs to a classic session (not a Spark Connect client's). */
+  /**
+   * Whether {@code data} belongs to a classic session.
+   *
+   * @param data a data set
+   * @return true for a classic session's, false for a Spark Connect client's (or any other kind)
+   */
   public static boolean isClassic(Dataset<?> data) {
     Check.notNull("data", data);
     return isOrExtends(data.getClass(), CLASSIC_DATASET);
   }
 
-  /** True when {@code spark} is a classic session (not a Spark Connect client's). */
+  /**
+   * Whether {@code spark} is a classic session.
+   *
+   * @param spark a session
+   * @return true for a classic session, false for a Spark Connect client's (or any other kind)
+   */
   public static boolean isClassic(SparkSession spark) {
     Check.notNull("spark", spark);
     return isOrExtends(spark.getClass(), CLASSIC_SESSION);
