@@ -371,6 +371,89 @@ class PrivateTableGuardTest {
     assertNothingRanOrCharged(o);
   }
 
+  // ---- A DP query cannot carry a non-DP read of a private table with it. ----
+
+  static Stream<Arguments> smuggledReads() {
+    String dp = "SELECT WITH DIFFERENTIAL_PRIVACY OPTIONS (epsilon = 1) ";
+    return Stream.of(
+        path(
+            "public FROM, private IN-subquery",
+            dp + "COUNT(*) AS n FROM countries WHERE code IN (SELECT country FROM visits)"),
+        path(
+            "exact MAX of the table in its own WHERE",
+            dp + "COUNT(*) AS n FROM visits WHERE amount > (SELECT MAX(amount) FROM visits) - 1"),
+        path(
+            "groups listed by a subquery over the table itself",
+            dp
+                + "country, COUNT(*) AS n FROM visits"
+                + " WHERE country IN (SELECT country FROM visits WHERE amount > 99)"
+                + " GROUP BY country"),
+        path(
+            "EXISTS over the table in its own WHERE",
+            dp
+                + "COUNT(*) AS n FROM visits v WHERE EXISTS"
+                + " (SELECT 1 FROM visits w WHERE w.user_id = v.user_id AND w.amount > 99)"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("smuggledReads")
+  void dpQuery_withAnotherReadOfPrivateData_isRefusedBeforeTheCharge(String sql) {
+    SqlFixture.Observed o = observe(() -> spark().sql(sql).collectAsList());
+    assertThat(o.thrown()).as(sql).isInstanceOf(AnalysisException.class);
+    assertThat(o.thrown())
+        .isNotInstanceOf(org.apache.spark.sql.catalyst.parser.ParseException.class);
+    assertNothingRanOrCharged(o);
+  }
+
+  @Test
+  void rawRead_afterAFailedDpQuery_isStillRefused() {
+    observe(
+        () ->
+            spark()
+                .sql(
+                    "SELECT WITH DIFFERENTIAL_PRIVACY OPTIONS (epsilon = 0) COUNT(*) AS n FROM"
+                        + " visits")
+                .collectAsList());
+    assertRefused(observe(() -> spark().sql("SELECT * FROM visits").collectAsList()), PRIVATE);
+  }
+
+  /**
+   * Column statistics computed while the table was public (min, max, distinct and null counts are
+   * exact functions of the rows) must not be shown once it is private: DESCRIBE shows no data.
+   */
+  @Test
+  void describeColumn_statisticsComputedBeforeMarkedPrivate_areNotShown() {
+    String t = SqlFixture.newPublicTable("analysed_then_private");
+    spark().sql("ANALYZE TABLE " + t + " COMPUTE STATISTICS FOR ALL COLUMNS");
+    double max =
+        SqlFixture.visits().stream().mapToDouble(SqlFixture.Visit::amount).max().orElseThrow();
+    List<Row> before = spark().sql("DESCRIBE TABLE EXTENDED " + t + " amount").collectAsList();
+    assertThat(before.toString())
+        .as("the control: stats shown while public")
+        .contains(String.valueOf(max));
+    spark()
+        .sql(
+            "ALTER TABLE "
+                + t
+                + " SET TBLPROPERTIES ("
+                + SqlFixture.privateProperties(SqlFixture.otherLedger())
+                + ")");
+    SqlFixture.Observed o =
+        observe(
+            () -> {
+              List<Row> after =
+                  spark().sql("DESCRIBE TABLE EXTENDED " + t + " amount").collectAsList();
+              assertThat(after.toString()).doesNotContain(String.valueOf(max));
+            });
+    // Refused, or shown without the statistics; never the exact maximum.
+    if (o.thrown() instanceof AssertionError) {
+      throw (AssertionError) o.thrown();
+    }
+    if (o.thrown() != null) {
+      assertRefused(o, t);
+    }
+  }
+
   @Test
   void refusal_isPrivateTableException() {
     SqlFixture.Observed o = observe(() -> spark().sql("SELECT * FROM visits").collectAsList());
