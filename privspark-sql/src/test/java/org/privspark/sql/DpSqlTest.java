@@ -255,6 +255,18 @@ class DpSqlTest {
   }
 
   @Test
+  void publicGroupsFromJoinWithPublicTable_giveEveryListedGroup_includingAnEmptyOne() {
+    List<Row> rows =
+        dp(
+            "SELECT WITH DIFFERENTIAL_PRIVACY OPTIONS (epsilon = 1) country, COUNT(*) AS n"
+                + " FROM visits JOIN (SELECT code AS country FROM countries) c USING (country)"
+                + " GROUP BY country");
+    List<String> expected = new ArrayList<>(SqlFixture.COUNTRIES);
+    expected.add(SqlFixture.EMPTY_COUNTRY);
+    assertThat(rows).extracting(r -> r.<String>getAs("country")).isEqualTo(expected);
+  }
+
+  @Test
   void publicGroups_crossProductOfTwoKeys() {
     List<Row> rows =
         dp(
@@ -472,6 +484,44 @@ class DpSqlTest {
       assertThat(message).containsIgnoringCase(n);
     }
     assertNothingRanOrCharged(o);
+  }
+
+  // ---- Nothing data-dependent fails after the charge. ----
+
+  /**
+   * Expressions that throw on some private values (ANSI casts and division, raise_error,
+   * assert_true): a failure after the charge would release an exact bit of the data (whether such a
+   * value exists) for the query's epsilon. Each query must either be refused before the charge or
+   * run to its release.
+   */
+  static Stream<Arguments> dataDependentFailures() {
+    String q = "SELECT WITH DIFFERENTIAL_PRIVACY OPTIONS (epsilon = 1) COUNT(*) AS n FROM ";
+    return Stream.of(
+        Arguments.of(Named.of("ANSI cast in WHERE", q + "visits WHERE CAST(day AS INT) > 0")),
+        Arguments.of(
+            Named.of(
+                "raise_error in WHERE",
+                q + "visits WHERE CASE WHEN amount > 99 THEN raise_error('big') ELSE true END")),
+        Arguments.of(
+            Named.of("assert_true in WHERE", q + "visits WHERE assert_true(amount < 99) IS NULL")),
+        Arguments.of(
+            Named.of("division by zero in WHERE", q + "visits WHERE 1 / (amount - amount) > 0")),
+        Arguments.of(
+            Named.of(
+                "ANSI cast in a FROM subquery's column",
+                q + "(SELECT user_id, CAST(day AS INT) AS d FROM visits) s WHERE d IS NULL")));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("dataDependentFailures")
+  void dataDependentFailure_neverFailsAfterTheCharge(String sql) {
+    SqlFixture.Observed o = observe(() -> spark().sql(sql).collectAsList());
+    if (o.thrown() != null) {
+      assertThat(o.thrown().getMessage()).as("failed after the charge").doesNotContain("charged");
+      assertNothingRanOrCharged(o);
+    } else {
+      assertThat(o.appended()).containsExactly(1, 0, 0);
+    }
   }
 
   @Test
