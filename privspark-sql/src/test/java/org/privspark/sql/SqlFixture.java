@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.lang.reflect.Constructor;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,7 +22,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.SparkSessionExtensions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.privspark.core.accounting.OrderGrid;
@@ -35,8 +33,6 @@ import org.privspark.core.ledger.OpeningStore;
 import org.privspark.core.ledger.note.KeyFiles;
 import org.privspark.core.ledger.note.NoteSigner;
 import org.privspark.core.noise.Secret;
-import scala.Function1;
-import scala.runtime.BoxedUnit;
 
 /**
  * What the SQL tests share: one classic {@code local[2]} session per test JVM, built with {@code
@@ -44,7 +40,7 @@ import scala.runtime.BoxedUnit;
  * with dp-core's API; private tables over synthetic visits, their public twin and a public table of
  * countries. Test classes never stop the session.
  *
- * <p>Tables (all in {@code default}):
+ * <p>Tables (all in {@link #DATABASE}, the session's current database):
  *
  * <ul>
  *   <li>{@code visits}: private (unit column {@code user_id}, unit {@code person}), ledger {@link
@@ -57,8 +53,8 @@ import scala.runtime.BoxedUnit;
  *       visits.
  * </ul>
  *
- * <p>The extension is built by reflection, so that these tests compile before it exists; its
- * release secrets come from {@link #releaseSecrets}, which tests may set for one call.
+ * <p>The extension is {@link TestSecretExtensions}, loaded by name: its release secrets come from
+ * {@link #withReleaseSecrets}, which tests may set for one call.
  */
 public final class SqlFixture {
   /** The unit the ledgers protect and the private tables' column identifies. */
@@ -78,14 +74,15 @@ public final class SqlFixture {
 
   private static final String KEY_NAME = "privspark.test/sql";
 
+  /** The database of the tables below. */
+  public static final String DATABASE = "privspark_sql_test";
+
   /** One synthetic visit: a user lives in one country and visits up to 4 times. */
   public record Visit(String userId, String day, String country, double amount) {}
 
-  private static final AtomicReference<Supplier<Secret>> SECRETS =
-      new AtomicReference<>(Secret::generate);
+  private static final AtomicReference<Supplier<Secret>> SECRETS = TestSecretExtensions.secrets();
 
   private static SparkSession spark;
-  private static boolean secretInjectable;
   private static Path root;
   private static Path key;
   private static Path visitsLedger;
@@ -118,16 +115,20 @@ public final class SqlFixture {
               .config("spark.driver.bindAddress", "127.0.0.1")
               .config("spark.sql.shuffle.partitions", "4")
               .config("spark.sql.warehouse.dir", root.resolve("warehouse").toUri().toString())
+              .config("spark.sql.extensions", TestSecretExtensions.class.getName())
               .config("spark.privspark.ledger.key", key.toString());
-      Function1<SparkSessionExtensions, BoxedUnit> ext = extension();
-      if (ext != null) {
-        b.withExtensions(ext);
-      }
-      // Another session in this JVM (another module's fixture) would be handed out instead.
+      // Another session in this JVM (another class's) would be handed out instead.
       SparkSession.clearActiveSession();
       SparkSession.clearDefaultSession();
       spark = b.getOrCreate();
       spark.conf().set("spark.privspark.ledger.key", key.toString());
+      // Our tables live in a database of their own, and our session is not handed out by
+      // getOrCreate: a test class that builds its own session (on the same SparkContext) and
+      // creates tables named as ours, or stops it, does not disturb these tests or theirs.
+      spark.sql("CREATE DATABASE IF NOT EXISTS " + DATABASE);
+      spark.sql("USE " + DATABASE);
+      SparkSession.clearActiveSession();
+      SparkSession.clearDefaultSession();
       createTables();
       return spark;
     } catch (IOException e) {
@@ -135,39 +136,9 @@ public final class SqlFixture {
     }
   }
 
-  /**
-   * The extension, with its secrets from {@link #SECRETS} when it takes a supplier; null while it
-   * does not exist yet (the positive controls then still run, and every refusal test fails).
-   */
-  @SuppressWarnings("unchecked")
-  private static Function1<SparkSessionExtensions, BoxedUnit> extension() {
-    try {
-      Class<?> c;
-      try {
-        c = Class.forName("org.privspark.sql.PrivSparkExtensions");
-      } catch (ClassNotFoundException e) {
-        return null;
-      }
-      Object ext;
-      try {
-        Constructor<?> withSecrets = c.getConstructor(Supplier.class);
-        Supplier<Secret> current = () -> SECRETS.get().get();
-        ext = withSecrets.newInstance(current);
-        secretInjectable = true;
-      } catch (NoSuchMethodException e) {
-        ext = c.getConstructor().newInstance();
-        secretInjectable = false;
-      }
-      return (Function1<SparkSessionExtensions, BoxedUnit>) ext;
-    } catch (ReflectiveOperationException e) {
-      throw new IllegalStateException("cannot build org.privspark.sql.PrivSparkExtensions", e);
-    }
-  }
-
-  /** Whether the extension takes its release secrets from {@link #releaseSecrets}. */
+  /** Whether the extension takes its release secrets from {@link #withReleaseSecrets}. */
   public static boolean secretInjectable() {
-    spark();
-    return secretInjectable;
+    return true;
   }
 
   /**
