@@ -267,6 +267,22 @@ class DpSqlTest {
   }
 
   @Test
+  void publicGroupsFromJoinOn_keyFromEitherSide_giveEveryListedGroup() {
+    List<String> expected = new ArrayList<>(SqlFixture.COUNTRIES);
+    expected.add(SqlFixture.EMPTY_COUNTRY);
+    for (String key : List.of("v.country", "c.code")) {
+      List<Row> rows =
+          dp(
+              "SELECT WITH DIFFERENTIAL_PRIVACY OPTIONS (epsilon = 1, noise_columns = false) "
+                  + key
+                  + " AS country, COUNT(*) AS n FROM visits v JOIN countries c ON v.country ="
+                  + " c.code GROUP BY "
+                  + key);
+      assertThat(rows).as(key).extracting(r -> r.<String>getAs("country")).isEqualTo(expected);
+    }
+  }
+
+  @Test
   void publicGroups_crossProductOfTwoKeys() {
     List<Row> rows =
         dp(
