@@ -255,4 +255,41 @@ class HostileReviewTest {
       throw (AssertionError) o.thrown();
     }
   }
+
+  /**
+   * A CTE referenced twice is one private relation in the analysed plan (its definition) but two
+   * reads of it: a self-join whose rows carry one unit's id and another unit's values.
+   */
+  @Test
+  void dpQuery_cteOverThePrivateTableJoinedToItself_isRefusedBeforeTheCharge() {
+    String sql =
+        DP
+            + "SUM(b_amount, 0, 100) AS s FROM (WITH c AS (SELECT user_id, amount FROM visits)"
+            + " SELECT a.user_id, b.amount AS b_amount FROM c a JOIN c b ON b.user_id = 'u3') j";
+    SqlFixture.Observed o =
+        observe(() -> spark().sql(sql).collectAsList(), SqlFixture.visitsLedger());
+    assertThat(o.thrown()).as(sql).isInstanceOf(AnalysisException.class);
+    SqlFixture.assertNothingRanOrCharged(o);
+  }
+
+  /**
+   * A DataFrame temp view keeps its analysed plan, with the table's catalog entry as it was then:
+   * marking the table private afterwards (the data holder's step, while an analyst's Connect
+   * session lives on) leaves the view reading it raw.
+   */
+  @Test
+  void dataFrameTempView_createdBeforeTheTableWasMarkedPrivate_isRefusedAfter() {
+    String t = SqlFixture.newPublicTable("viewed_then_private");
+    spark().table(t).createOrReplaceTempView("early_view_hr");
+    spark()
+        .sql(
+            "ALTER TABLE "
+                + t
+                + " SET TBLPROPERTIES ("
+                + SqlFixture.privateProperties(SqlFixture.otherLedger())
+                + ")");
+    SqlFixture.Observed o =
+        observe(() -> spark().sql("SELECT * FROM early_view_hr").collectAsList());
+    PrivateTableGuardTest.assertRefused(o, t);
+  }
 }
