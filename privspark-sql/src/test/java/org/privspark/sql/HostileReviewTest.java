@@ -292,4 +292,40 @@ class HostileReviewTest {
         observe(() -> spark().sql("SELECT * FROM early_view_hr").collectAsList());
     PrivateTableGuardTest.assertRefused(o, t);
   }
+
+  /**
+   * A correlated scalar subquery that returns two rows exactly when a chosen unit's row passes:
+   * Spark decorrelates it into a join whose single-row check fails the job after the charge (TRY
+   * around the conjunct would not catch it: the check is not the conjunct's evaluation).
+   */
+  @Test
+  void dpQuery_correlatedScalarSubqueryWithTwoRowsForOneUnit_doesNotFailAfterTheCharge() {
+    String sql =
+        DP
+            + "COUNT(*) AS n FROM visits WHERE (SELECT c.name FROM countries c"
+            + " WHERE c.code = visits.country OR visits.user_id = 'u3') IS NOT NULL";
+    SqlFixture.Observed o =
+        observe(() -> spark().sql(sql).collectAsList(), SqlFixture.visitsLedger());
+    assertNoFailureAfterTheCharge(o, sql);
+  }
+
+  /** An analyst writes rows into a private table (poisoning it, or planting a unit's rows). */
+  @Test
+  void insertInto_aPrivateTable_isRefused() {
+    String t = SqlFixture.newPublicTable("planted_hr");
+    spark()
+        .sql(
+            "ALTER TABLE "
+                + t
+                + " SET TBLPROPERTIES ("
+                + SqlFixture.privateProperties(SqlFixture.otherLedger())
+                + ")");
+    SqlFixture.Observed o =
+        observe(
+            () ->
+                spark()
+                    .sql("INSERT INTO " + t + " VALUES ('u-planted', '2026-12-01', 'CH', 1.0)")
+                    .collectAsList());
+    assertThat(o.thrown()).as("INSERT INTO a private table").isInstanceOf(AnalysisException.class);
+  }
 }
