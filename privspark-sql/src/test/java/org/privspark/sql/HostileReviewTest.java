@@ -55,15 +55,16 @@ class HostileReviewTest {
             + "COUNT(*) AS n FROM visits WHERE"
             + " (CASE WHEN user_id = '%s' THEN raise_error('found') ELSE true END)"
             + " OR EXISTS (SELECT 1 FROM countries WHERE code = 'none')";
-    SqlFixture.Observed absent =
-        observe(
-            () -> spark().sql(String.format(template, "no-such-user")).collectAsList(),
-            SqlFixture.visitsLedger());
-    assertThat(absent.thrown()).as("control: a unit with no rows, the query succeeds").isNull();
-    String sql = String.format(template, "u3");
-    SqlFixture.Observed o =
-        observe(() -> spark().sql(sql).collectAsList(), SqlFixture.visitsLedger());
-    assertNoFailureAfterTheCharge(o, sql);
+    // Such a condition is refused before the charge, whichever unit it names: the refusal reads no
+    // row, so it says nothing about u3.
+    for (String user : List.of("no-such-user", "u3")) {
+      String sql = String.format(template, user);
+      SqlFixture.Observed o =
+          observe(() -> spark().sql(sql).collectAsList(), SqlFixture.visitsLedger());
+      assertNoFailureAfterTheCharge(o, sql);
+      assertThat(o.thrown()).as(sql).isNotNull();
+      assertThat(o.thrown().getMessage()).contains("subquery");
+    }
   }
 
   /**
@@ -307,25 +308,5 @@ class HostileReviewTest {
     SqlFixture.Observed o =
         observe(() -> spark().sql(sql).collectAsList(), SqlFixture.visitsLedger());
     assertNoFailureAfterTheCharge(o, sql);
-  }
-
-  /** An analyst writes rows into a private table (poisoning it, or planting a unit's rows). */
-  @Test
-  void insertInto_aPrivateTable_isRefused() {
-    String t = SqlFixture.newPublicTable("planted_hr");
-    spark()
-        .sql(
-            "ALTER TABLE "
-                + t
-                + " SET TBLPROPERTIES ("
-                + SqlFixture.privateProperties(SqlFixture.otherLedger())
-                + ")");
-    SqlFixture.Observed o =
-        observe(
-            () ->
-                spark()
-                    .sql("INSERT INTO " + t + " VALUES ('u-planted', '2026-12-01', 'CH', 1.0)")
-                    .collectAsList());
-    assertThat(o.thrown()).as("INSERT INTO a private table").isInstanceOf(AnalysisException.class);
   }
 }
