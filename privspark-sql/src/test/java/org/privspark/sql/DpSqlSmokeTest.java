@@ -109,6 +109,8 @@ class DpSqlSmokeTest {
     assertThat(rows).hasSize(3);
     assertThatThrownBy(() -> spark.sql("SELECT * FROM visits").collect())
         .hasMessageContaining("is private");
+    assertThatThrownBy(() -> spark.readStream().table("visits")).hasMessageContaining("is private");
+    assertThat(spark.sql("DESCRIBE TABLE visits").collectAsList()).isNotEmpty();
     List<Row> explain =
         spark
             .sql(
