@@ -49,7 +49,7 @@ final case class DpQuery(
   }
 
   /** The columns of `EXPLAIN SELECT WITH DIFFERENTIAL_PRIVACY`. */
-  def explainOutput: Seq[Attribute] = Seq(
+  lazy val explainOutput: Seq[Attribute] = Seq(
     AttributeReference("output", StringType, nullable = false)(),
     AttributeReference("statistic", StringType, nullable = false)(),
     AttributeReference("noise_std", DoubleType, nullable = true)(),

@@ -6,6 +6,7 @@ import org.apache.spark.sql.{Row, SparkSession}
 import org.apache.spark.sql.catalyst.CatalystTypeConverters
 import org.apache.spark.sql.catalyst.analysis.Resolver
 import org.apache.spark.sql.catalyst.expressions._
+import org.apache.spark.sql.catalyst.plans.Inner
 import org.apache.spark.sql.catalyst.plans.logical._
 import org.apache.spark.sql.privspark.SparkInternals
 import org.apache.spark.sql.types.{StructField, StructType}
@@ -170,8 +171,9 @@ final class DpQueryPlanner(session: SparkSession) {
   private def publicGroups(plan: LogicalPlan, keys: Seq[Attribute]): Option[LogicalPlan] = {
     if (keys.isEmpty) return None
     val conjuncts = plan.collect { case f: Filter => RowLocal.conjuncts(f.condition) }.flatten
+    val joins = plan.collect { case j: Join => j }
     val perKey = keys.map { k =>
-      conjuncts.flatMap(c => keyValues(c, k)).headOption
+      conjuncts.flatMap(c => keyValues(c, k)).headOption.orElse(joins.flatMap(j => joinedValues(j, k)).headOption)
     }
     if (perKey.exists(_.isEmpty)) {
       None
@@ -182,6 +184,35 @@ final class DpQueryPlanner(session: SparkSession) {
       Some(frames.reduce((a, b) => a.crossJoin(b)).queryExecution.analyzed)
     }
   }
+
+  /**
+   * The public values a join allows for `key`: those of a public side's column, when the key is
+   * that column, or is equated with it in an inner join (`JOIN days USING (day)`, `ON v.day = d.day`).
+   */
+  private def joinedValues(join: Join, key: Attribute): Option[LogicalPlan] = {
+    val publicSides = Seq(join.left, join.right).filter(side => PrivateTableGuard.readsOf(side).isEmpty)
+    publicSides.flatMap { side =>
+      if (side.outputSet.contains(key)) {
+        Some(Project(Seq(key), side))
+      } else if (join.joinType == Inner) {
+        join.condition.toSeq.flatMap(RowLocal.conjuncts).collectFirst {
+          case eq: EqualTo if equates(eq, key, side) => Project(Seq(partner(eq, key)), side)
+        }
+      } else None
+    }.headOption
+  }
+
+  private def equates(eq: EqualTo, key: Attribute, side: LogicalPlan): Boolean =
+    (eq.left, eq.right) match {
+      case (a: Attribute, b: Attribute) =>
+        (a.exprId == key.exprId && side.outputSet.contains(b)) ||
+          (b.exprId == key.exprId && side.outputSet.contains(a))
+      case _ => false
+    }
+
+  private def partner(eq: EqualTo, key: Attribute): Attribute =
+    if (eq.left.asInstanceOf[Attribute].exprId == key.exprId) eq.right.asInstanceOf[Attribute]
+    else eq.left.asInstanceOf[Attribute]
 
   /** The public values a conjunct allows for `key`, as a one-column plan, if it constrains it. */
   private def keyValues(condition: Expression, key: Attribute): Option[LogicalPlan] = {

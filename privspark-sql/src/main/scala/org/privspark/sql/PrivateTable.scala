@@ -4,6 +4,7 @@ import scala.jdk.CollectionConverters._
 
 import org.apache.spark.sql.catalyst.catalog.{CatalogTable, HiveTableRelation}
 import org.apache.spark.sql.catalyst.plans.logical.LogicalPlan
+import org.apache.spark.sql.connector.catalog.Table
 import org.apache.spark.sql.execution.datasources.LogicalRelation
 import org.apache.spark.sql.execution.datasources.v2.DataSourceV2Relation
 
@@ -46,7 +47,31 @@ object PrivateTable {
     case r: DataSourceV2Relation =>
       val name = r.identifier.map(_.toString).getOrElse(r.table.name)
       fromProperties(name, r.table.properties.asScala.toMap)
+    // ResolvedTable and its kin name a table for DDL and DESCRIBE; they read nothing.
+    case leaf if leaf.children.isEmpty && !leaf.getClass.getSimpleName.startsWith("Resolved") =>
+      ofOtherLeaf(leaf)
     case _ => None
+  }
+
+  /**
+   * Relations whose classes moved between Spark versions, streaming reads among them
+   * (`spark.readStream.table(..)`: StreamingRelation, StreamingRelationV2): found by the accessors
+   * they share (`catalogTable`, `dataSource.catalogTable`, `table`) rather than by class.
+   */
+  private def ofOtherLeaf(leaf: LogicalPlan): Option[PrivateTable] = {
+    def call(o: AnyRef, method: String): Option[AnyRef] =
+      try Option(o.getClass.getMethod(method).invoke(o))
+      catch { case _: ReflectiveOperationException | _: SecurityException => None }
+    def catalog(o: Option[AnyRef]): Option[PrivateTable] = o match {
+      case Some(Some(t: CatalogTable)) => fromCatalog(t)
+      case _ => None
+    }
+    catalog(call(leaf, "catalogTable"))
+      .orElse(catalog(call(leaf, "dataSource").flatMap(call(_, "catalogTable"))))
+      .orElse(call(leaf, "table").flatMap {
+        case t: Table => fromProperties(t.name, t.properties.asScala.toMap)
+        case _ => None
+      })
   }
 
   def fromCatalog(table: CatalogTable): Option[PrivateTable] =
@@ -54,7 +79,12 @@ object PrivateTable {
 
   /** The private table named `name` with these properties, or None when it is public. */
   def fromProperties(name: String, properties: Map[String, String]): Option[PrivateTable] = {
-    val own = properties.filter { case (k, _) => k.startsWith(Prefix) }
+    // Keys compare in lower case: a catalog may keep them as typed, and PRIVSPARK.LEDGER must not
+    // make a table public by accident.
+    val own = properties.collect {
+      case (k, v) if k.toLowerCase(java.util.Locale.ROOT).startsWith(Prefix) =>
+        k.toLowerCase(java.util.Locale.ROOT) -> v
+    }
     if (own.isEmpty) {
       None
     } else {

@@ -46,7 +46,7 @@ final class PrivateTableGuard(session: SparkSession) extends (LogicalPlan => Uni
   }
 
   private def touchesOwn(keys: Iterable[String]): Boolean =
-    keys.exists(_.startsWith(PrivateTable.Prefix))
+    keys.exists(_.toLowerCase(java.util.Locale.ROOT).startsWith(PrivateTable.Prefix))
 
   private def catalogTable(name: TableIdentifier): Option[PrivateTable] = {
     val catalog = SparkInternals.sessionCatalog(session)

@@ -58,6 +58,8 @@ class DpSqlSmokeTest {
     spark.sql(
         "INSERT INTO visits SELECT CAST(id % 300 AS STRING), IF(id % 3 = 0, 'FR', 'US'), CAST(id %"
             + " 50 AS DOUBLE) FROM range(3000)");
+    spark.sql("CREATE TABLE countries (country STRING) USING parquet");
+    spark.sql("INSERT INTO countries VALUES ('FR'), ('US'), ('DE')");
     spark.sql(
         "ALTER TABLE visits SET TBLPROPERTIES ('privspark.privacy_unit'='user_id',"
             + " 'privspark.privacy_unit_name'='person', 'privspark.ledger'='"
@@ -68,6 +70,29 @@ class DpSqlSmokeTest {
   @AfterAll
   static void stop() {
     spark.stop();
+  }
+
+  @Test
+  void publicGroupsComeFromAJoinOrAnInSubquery() {
+    for (String from :
+        List.of(
+            "country, COUNT(*) AS n FROM visits JOIN countries USING (country) GROUP BY country",
+            "v.country, COUNT(*) AS n FROM visits v JOIN countries c ON v.country = c.country"
+                + " GROUP BY v.country",
+            "c.country, COUNT(*) AS n FROM visits v JOIN countries c ON v.country = c.country"
+                + " GROUP BY c.country",
+            "country, COUNT(*) AS n FROM visits WHERE country IN (SELECT country FROM countries)"
+                + " GROUP BY country")) {
+      List<Row> rows =
+          spark
+              .sql(
+                  "SELECT WITH DIFFERENTIAL_PRIVACY OPTIONS (epsilon = 0.1, noise_columns = false)"
+                      + " "
+                      + from)
+              .collectAsList();
+      assertThat(rows).extracting(r -> r.getString(0)).containsExactly("DE", "FR", "US");
+      assertThat(rows.get(0).size()).isEqualTo(2);
+    }
   }
 
   @Test
@@ -84,6 +109,8 @@ class DpSqlSmokeTest {
     assertThat(rows).hasSize(3);
     assertThatThrownBy(() -> spark.sql("SELECT * FROM visits").collect())
         .hasMessageContaining("is private");
+    assertThatThrownBy(() -> spark.readStream().table("visits")).hasMessageContaining("is private");
+    assertThat(spark.sql("DESCRIBE TABLE visits").collectAsList()).isNotEmpty();
     List<Row> explain =
         spark
             .sql(
