@@ -327,8 +327,8 @@ public final class SqlBenchmark {
 
   /**
    * The DP statement the SQL path sends, over {@code table}. The aliases are the DataFrame API's
-   * names, which the extension would give anyway (it refuses an aggregate without {@code AS} so far,
-   * see docs/BENCHMARKS.md).
+   * names, which the extension would give anyway (it refuses an aggregate without {@code AS} so
+   * far, see docs/BENCHMARKS.md).
    */
   public static String sql(String table) {
     return String.format(
