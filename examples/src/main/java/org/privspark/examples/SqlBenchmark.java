@@ -421,6 +421,61 @@ public final class SqlBenchmark {
     }
   }
 
+  /**
+   * Counts what Spark ran between two calls of {@link #take}: jobs, stages, tasks, and the tasks'
+   * run and CPU time summed over tasks (so a path that ran more or longer tasks shows it even when
+   * other processes stretch the wall clock). Counts and times only, of synthetic data.
+   */
+  static final class SparkWork extends org.apache.spark.scheduler.SparkListener {
+    private final java.util.concurrent.atomic.AtomicLong jobs =
+        new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong stages =
+        new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong tasks =
+        new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong runMs =
+        new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong cpuNs =
+        new java.util.concurrent.atomic.AtomicLong();
+
+    @Override
+    public void onJobStart(org.apache.spark.scheduler.SparkListenerJobStart e) {
+      jobs.incrementAndGet();
+    }
+
+    @Override
+    public void onStageCompleted(org.apache.spark.scheduler.SparkListenerStageCompleted e) {
+      stages.incrementAndGet();
+    }
+
+    @Override
+    public void onTaskEnd(org.apache.spark.scheduler.SparkListenerTaskEnd e) {
+      tasks.incrementAndGet();
+      if (e.taskMetrics() != null) {
+        runMs.addAndGet(e.taskMetrics().executorRunTime());
+        cpuNs.addAndGet(e.taskMetrics().executorCpuTime());
+      }
+    }
+
+    /** "J jobs, S stages, T tasks, task time R s (CPU C s)" since the last call; resets. */
+    String take(SparkSession spark) {
+      try {
+        // Task-end events arrive asynchronously; Spark's own tests wait for them the same way.
+        spark.sparkContext().listenerBus().waitUntilEmpty();
+      } catch (java.util.concurrent.TimeoutException e) {
+        throw new IllegalStateException("Spark's listener bus did not drain", e);
+      }
+      return String.format(
+          Locale.ROOT,
+          "%d jobs, %d stages, %d tasks, task time %.2f s (CPU %.2f s)",
+          jobs.getAndSet(0),
+          stages.getAndSet(0),
+          tasks.getAndSet(0),
+          runMs.getAndSet(0) / 1e3,
+          cpuNs.getAndSet(0) / 1e9);
+    }
+  }
+
   /** The synthetic visits, lazy; see the class comment. */
   static Dataset<Row> generate(SparkSession spark, long rows, int partitions, long seed) {
     long units = rows / ROWS_PER_UNIT;
@@ -480,18 +535,28 @@ public final class SqlBenchmark {
       sqlRun.getAsInt();
       dfRun.getAsInt();
     }
+    SparkWork work = new SparkWork();
+    spark.sparkContext().addSparkListener(work);
+    work.take(spark);
     int n = settings.runs();
     double[][] sql = new double[2][n];
     double[][] df = new double[2][n];
     for (int i = 0; i < n; i++) {
       // Alternate which path goes first, so that neither always follows the other's garbage.
+      String sqlWork;
+      String dfWork;
       if (i % 2 == 0) {
         time(sqlRun, sql, i);
+        sqlWork = work.take(spark);
         time(dfRun, df, i);
+        dfWork = work.take(spark);
       } else {
         time(dfRun, df, i);
+        dfWork = work.take(spark);
         time(sqlRun, sql, i);
+        sqlWork = work.take(spark);
       }
+      System.out.printf(Locale.ROOT, "  run %d: SQL: %s; DataFrame: %s%n", i + 1, sqlWork, dfWork);
       System.out.printf(
           Locale.ROOT,
           "  run %d: SQL %.2f s (%d groups), DataFrame %.2f s (%d groups)%n",
@@ -501,6 +566,7 @@ public final class SqlBenchmark {
           df[0][i],
           groups[1]);
     }
+    spark.sparkContext().removeSparkListener(work);
     int sqlGroups = groups[0];
     int dfGroups = groups[1];
 
