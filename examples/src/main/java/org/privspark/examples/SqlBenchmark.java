@@ -69,7 +69,10 @@ import org.privspark.sql.PrivSparkExtensions;
  * clause is planned there: Spark's analysis of the FROM clause, the planner's checks, the public
  * groups; no ledger, no data), {@code EXPLAIN SELECT WITH DIFFERENTIAL_PRIVACY} collected (that
  * plus opening the ledger and the planner's prediction; nothing is read or spent), and its
- * DataFrame counterpart: opening the ledger, {@code read().parquet} and {@code explain()}.
+ * DataFrame counterpart: opening the ledger, {@code read().parquet} and {@code explain()}. Each
+ * timed run also prints what Spark ran for each path ({@link SparkWork}: jobs, stages, tasks, the
+ * tasks' run and CPU time), so that a wall-clock difference can be traced to Spark's work or to the
+ * driver.
  *
  * <p>Not thread-safe; one benchmark per JVM (it starts the session with the extension).
  */
