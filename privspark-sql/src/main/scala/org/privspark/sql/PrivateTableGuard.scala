@@ -6,7 +6,7 @@ import org.apache.spark.sql.SparkSession
 import org.apache.spark.sql.catalyst.TableIdentifier
 import org.apache.spark.sql.catalyst.analysis.ResolvedTable
 import org.apache.spark.sql.catalyst.plans.logical.{LogicalPlan, SetTableProperties, UnsetTableProperties}
-import org.apache.spark.sql.execution.command.{AlterTableSetPropertiesCommand, AlterTableUnsetPropertiesCommand}
+import org.apache.spark.sql.execution.command.{AlterTableSetPropertiesCommand, AlterTableUnsetPropertiesCommand, ExplainCommand}
 import org.apache.spark.sql.privspark.SparkInternals
 
 /**
@@ -30,7 +30,24 @@ final class PrivateTableGuard(session: SparkSession) extends (LogicalPlan => Uni
         throw PrivateTableGuard.refusal(table)
       }
       checkPropertyChange(plan)
+      checkExplained(plan)
     }
+  }
+
+  /**
+   * Spark's `EXPLAIN` analyses its query only when it runs, and prints an analysis error as its
+   * output; refuse it here instead, as any other read, when the query it explains reads a private
+   * table. (Its other errors stay Spark's to print.)
+   */
+  private def checkExplained(plan: LogicalPlan): Unit = plan match {
+    case e: ExplainCommand =>
+      val explained =
+        try Some(DpScope(SparkInternals.analyze(session, e.logicalPlan)))
+        catch { case NonFatal(_) => None }
+      explained.flatMap(p => PrivateTableGuard.readsOf(p).headOption).foreach { table =>
+        throw PrivateTableGuard.refusal(table)
+      }
+    case _ =>
   }
 
   private def checkPropertyChange(plan: LogicalPlan): Unit = plan match {

@@ -23,16 +23,28 @@ private[sql] object RowLocal {
             "tables keep each row one unit's (no aggregation, window, DISTINCT, LIMIT, sampling, " +
             "union or generator)")
     }
-    p.expressions.foreach(_.foreach {
-      case e if isUserDefined(e) =>
+    p.expressions.foreach { expression =>
+      expression.find(isUserDefined).foreach { e =>
         throw new DpSqlException(
-          s"user-defined function ${e.prettyName} in a DP query: only Spark's built-in functions may " +
-            "touch private rows (a function could send them elsewhere)")
-      case e if !e.deterministic =>
+          s"user-defined function ${functionName(e)} in a DP query: only Spark's built-in functions " +
+            "may touch private rows (a function could send them elsewhere)")
+      }
+      // The innermost non-deterministic expression is the one to name (rand(), not the comparison).
+      expression.find(e => !e.deterministic && e.children.forall(_.deterministic)).foreach { e =>
         throw new DpSqlException(
-          s"non-deterministic ${e.prettyName} in a DP query: a retried task would change the release")
-      case _ =>
-    })
+          s"non-deterministic ${e.prettyName}() in a DP query: a retried task would change the release")
+      }
+    }
+  }
+
+  /** A user-defined function's registered name where Spark keeps one (Scala, Java, Python UDFs). */
+  private def functionName(e: Expression): String = {
+    def call(method: String): Option[Any] =
+      try Option(e.getClass.getMethod(method).invoke(e))
+      catch { case _: ReflectiveOperationException => None }
+    call("udfName").collect { case Some(n: String) => n }
+      .orElse(call("name").collect { case n: String => n })
+      .getOrElse(e.prettyName)
   }
 
   private def isUserDefined(e: Expression): Boolean =
