@@ -330,8 +330,8 @@ public final class SqlBenchmark {
 
   /**
    * The DP statement the SQL path sends, over {@code table}. The aliases are the DataFrame API's
-   * names, which the extension would give anyway (it refuses an aggregate without {@code AS} so
-   * far, see docs/BENCHMARKS.md).
+   * names, which the extension gives an aggregate without {@code AS} too; they keep the statement
+   * valid for extensions built before that (3121a8c).
    */
   public static String sql(String table) {
     return String.format(
