@@ -42,6 +42,11 @@ public final class Main {
         args -> AggregationBenchmark.main(args));
     job(
         jobs,
+        "benchmark-sql",
+        "SELECT WITH DIFFERENTIAL_PRIVACY against the DataFrame API",
+        args -> SqlBenchmark.main(args));
+    job(
+        jobs,
         "benchmark-ml",
         "DP-SGD against plain SGD, treeAggregate and MLlib",
         args -> MlBenchmark.main(args));
