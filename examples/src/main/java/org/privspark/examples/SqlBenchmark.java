@@ -58,8 +58,9 @@ import org.privspark.sql.PrivSparkExtensions;
  * returned rows collected. <i>DataFrame</i>: the ledger opened the way the command opens it, then
  * {@code PrivateDataFrame.of(spark.read().parquet(location), "user_id", "person", ledger.budget())}
  * with the same statistics in the same order, {@code run()} and collected. The guard refuses {@code
- * spark.table} on the private table, so the DataFrame path reads its files. Each path charges a
- * ledger of its own (same budget, keys of their own); each secret is fresh.
+ * spark.table} on the private table, and reads of its files by path, so the DataFrame path reads a
+ * copy of the files written from the same seed (the same rows in the same layout). Each path
+ * charges a ledger of its own (same budget, keys of their own); each secret is fresh.
  *
  * <p><b>Method.</b> One session ({@code local[2]} unless told, the extension loaded). Each path
  * runs {@code warmups} times untimed, then {@code runs} times timed, interleaved and alternating
@@ -507,6 +508,10 @@ public final class SqlBenchmark {
     String table = "visits_" + rows;
     Path files = dir.resolve("data").resolve(table);
     generate(spark, rows, settings.partitions(), settings.seed()).write().parquet(files.toString());
+    // The guard refuses reads by path of a private table's files, so the DataFrame path reads a
+    // byte-for-byte equal copy: the same seed writes the same rows in the same files.
+    Path copy = dir.resolve("data").resolve(table + "_copy");
+    generate(spark, rows, settings.partitions(), settings.seed()).write().parquet(copy.toString());
     Path sqlLedger = dir.resolve("ledgers").resolve(table + "-sql");
     Path dfLedger = dir.resolve("ledgers").resolve(table + "-df");
     createLedger(sqlLedger, keys.sql(), "bench-sql");
@@ -523,7 +528,7 @@ public final class SqlBenchmark {
             + sqlLedger
             + "')");
     String statement = sql(table);
-    String location = files.toString();
+    String location = copy.toString();
     int[] groups = new int[2];
     IntSupplier sqlRun = () -> groups[0] = spark.sql(statement).collectAsList().size();
     IntSupplier dfRun =
