@@ -1,0 +1,96 @@
+package org.privspark.sql
+
+import scala.util.control.NonFatal
+
+import org.apache.spark.sql.SparkSession
+import org.apache.spark.sql.catalyst.TableIdentifier
+import org.apache.spark.sql.catalyst.analysis.ResolvedTable
+import org.apache.spark.sql.catalyst.plans.logical.{LogicalPlan, SetTableProperties, UnsetTableProperties}
+import org.apache.spark.sql.execution.command.{AlterTableSetPropertiesCommand, AlterTableUnsetPropertiesCommand}
+import org.apache.spark.sql.privspark.SparkInternals
+
+/**
+ * An analyzer check rule: a plan that reads a private table fails at analysis, before any job runs,
+ * unless a DP query built it ([[DpScope]]). Spark checks every analysed plan with it: queries, views
+ * (expanded into the plan), subqueries, CTEs, `spark.table(..)`, `CACHE TABLE`, `INSERT ... SELECT`,
+ * `CREATE TABLE AS SELECT`, `ANALYZE TABLE` (which analyses a read of the table) and Spark's `EXPLAIN`
+ * (whose inner plan is analysed when it runs).
+ *
+ * It also refuses `ALTER TABLE ... SET/UNSET TBLPROPERTIES` that change a private table's
+ * `privspark.*` properties, which would make it public or move it to a fresh ledger.
+ *
+ * An analyst-facing guard, not access control: whoever reads the table's files directly, or defines
+ * another table over them, bypasses any SQL engine (docs/THREAT-MODEL.md).
+ */
+final class PrivateTableGuard(session: SparkSession) extends (LogicalPlan => Unit) {
+
+  override def apply(plan: LogicalPlan): Unit = {
+    if (!DpScope.active) {
+      PrivateTableGuard.readsOf(plan).headOption.foreach { table =>
+        throw PrivateTableGuard.refusal(table)
+      }
+      checkPropertyChange(plan)
+    }
+  }
+
+  private def checkPropertyChange(plan: LogicalPlan): Unit = plan match {
+    case c: AlterTableSetPropertiesCommand if touchesOwn(c.properties.keys) =>
+      catalogTable(c.tableName).foreach(t => throw PrivateTableGuard.propertyRefusal(t))
+    case c: AlterTableUnsetPropertiesCommand if touchesOwn(c.propKeys) =>
+      catalogTable(c.tableName).foreach(t => throw PrivateTableGuard.propertyRefusal(t))
+    case c: SetTableProperties if touchesOwn(c.properties.keys) =>
+      resolvedTable(c.table).foreach(t => throw PrivateTableGuard.propertyRefusal(t))
+    case c: UnsetTableProperties if touchesOwn(c.propertyKeys) =>
+      resolvedTable(c.table).foreach(t => throw PrivateTableGuard.propertyRefusal(t))
+    case _ =>
+  }
+
+  private def touchesOwn(keys: Iterable[String]): Boolean =
+    keys.exists(_.toLowerCase(java.util.Locale.ROOT).startsWith(PrivateTable.Prefix))
+
+  private def catalogTable(name: TableIdentifier): Option[PrivateTable] = {
+    val catalog = SparkInternals.sessionCatalog(session)
+    val meta =
+      try Some(catalog.getTableMetadata(name))
+      catch { case NonFatal(_) => None } // a missing table: Spark's own error follows
+    meta.flatMap(PrivateTable.fromCatalog)
+  }
+
+  private def resolvedTable(plan: LogicalPlan): Option[PrivateTable] = plan match {
+    case t: ResolvedTable =>
+      import scala.jdk.CollectionConverters._
+      PrivateTable.fromProperties(t.identifier.toString, t.table.properties.asScala.toMap)
+    case _ => None
+  }
+}
+
+object PrivateTableGuard {
+
+  /**
+   * Every private table `plan` reads: its nodes, its children, the plans of its subquery
+   * expressions, and inner plans (a command's query), recursively.
+   */
+  def readsOf(plan: LogicalPlan): Seq[PrivateTable] = {
+    val found = Seq.newBuilder[PrivateTable]
+    def walk(p: LogicalPlan): Unit = {
+      PrivateTable.of(p).foreach(found += _)
+      p.children.foreach(walk)
+      p.subqueries.foreach(walk)
+      p.innerChildren.foreach {
+        case inner: LogicalPlan => walk(inner)
+        case _ =>
+      }
+    }
+    walk(plan)
+    found.result().distinct
+  }
+
+  def refusal(table: PrivateTable): PrivateTableException =
+    new PrivateTableException(
+      s"table ${table.name} is private (privacy unit ${table.unitColumn}); ${table.howToQuery}")
+
+  def propertyRefusal(table: PrivateTable): PrivateTableException =
+    new PrivateTableException(
+      s"table ${table.name} is private (privacy unit ${table.unitColumn}): its privspark.* " +
+        "properties cannot be changed from SQL; the data holder changes them in the catalog")
+}
