@@ -4,7 +4,7 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * The SQL extension's smoke test on one Spark version's jar set (.ci/compat-test runs it in Java's
- * source-file mode, with privspark-sql's jar and the jobs' app jar on that version's class path).
+ * source-file mode, with privspark-sql's -extension jar on that version's class path).
  *
  * <p>A classic session with {@code spark.sql.extensions=org.privspark.sql.PrivSparkExtensions}, one
  * private table on the ledger the script made, one {@code SELECT WITH DIFFERENTIAL_PRIVACY} query
