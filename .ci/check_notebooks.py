@@ -291,10 +291,88 @@ def check_ml_units(text, fail):
         fail(f"two unit-level runs of epsilon 1 on a budget of 2: {m.group(0)!r}")
 
 
+def check_sql(nb, text, fail):
+    """04-sql: a private table queried with DP SQL (ledger ε = 2, δ = 1e-5; two queries of ε = 0.5)."""
+    need(text, r"^ledger created: intact=true, entries=0, spent epsilon=0\.0000, remaining epsilon=2\.0000$", fail,
+         "the new ledger")
+    need(text, r"^privspark\.privacy_unit\s+= person_id$", fail, "the table's privacy unit property")
+    need(text, r"^privspark\.privacy_unit_name\s+= person$", fail, "the table's unit name property")
+    need(text, r"^privspark\.ledger\s+= <work>/ledgers/adult$", fail, "the table's ledger property")
+    # EXPLAIN: a row per output, and the query's ε; nothing spent.
+    need(text, r"^explain: people\s", fail, "EXPLAIN's row of the count")
+    need(text, r"^explain: mean_hours\s", fail, "EXPLAIN's row of the mean")
+    need(text, r"^explain: \(query\)\s+epsilon\s+noise_std=0\.5000 ", fail, "EXPLAIN's epsilon of the query")
+    need(text, r"^explain: \(ledger\)\s+remaining_epsilon\s+noise_std=2\.0000 ", fail, "EXPLAIN's remaining budget")
+    need(text, r"^ledger after EXPLAIN: intact=true, entries=0, spent epsilon=0\.0000,", fail,
+         "nothing spent by EXPLAIN")
+    # Public groups, ε = 0.5 split between the count and the centred sum: the count's Laplace noise
+    # has sd below 10, so |noise| > 100 has probability below e^-14 per group; the mean's noise is
+    # a few hundredths of an hour on groups of over 10,000 people.
+    rows = re.findall(r"^(Female|Male)\s+(-?[\d.]+) \[\s*(-?[\d.]+),\s*(-?[\d.]+)\]\s+(\d+) \|\s+(-?[\d.]+)"
+                      r" \[\s*(-?[\d.]+),\s*(-?[\d.]+)\]\s+([\d.]+)$", text, re.M)
+    if sorted(r[0] for r in rows) != ["Female", "Male"]:
+        fail(f"public groups: expected the rows Female and Male, found {[r[0] for r in rows]}")
+    for name, noisy, low, high, true, mean, mlow, mhigh, mtrue in rows:
+        noisy, low, high, true = float(noisy), float(low), float(high), int(true)
+        mean, mlow, mhigh, mtrue = float(mean), float(mlow), float(mhigh), float(mtrue)
+        if abs(noisy - true) > 100 or not low <= noisy <= high:
+            fail(f"count of {name}: noisy {noisy} [{low}, {high}] against {true}")
+        if abs(mean - mtrue) > 2 or not mlow <= mean <= mhigh:
+            fail(f"mean hours of {name}: noisy {mean} [{mlow}, {mhigh}] against {mtrue}")
+    need(text, r"^columns: sex, people, people_noise_std, people_ci_low, people_ci_high, mean_hours,"
+         r" mean_hours_noise_std, mean_hours_ci_low, mean_hours_ci_high$", fail, "the columns of the public-group query")
+    m = need(text, r"^ledger after the query: intact=true, entries=1, spent epsilon=([\d.]+),", fail,
+             "the ledger after the first query")
+    if m and abs(float(m.group(1)) - 0.5) > 0.01:
+        fail(f"the first query (ε = 0.5) spent {m.group(1)}")
+    need(text, r"^collected again: 2 rows$", fail, "the result collected again")
+    need(text, r"^ledger after collecting again: intact=true, entries=1,", fail, "no charge for collecting again")
+    # Private groups: 14 occupations have >= 149 people and are kept (see check_quickstart).
+    # EXPLAIN of the private groups: the people a group needs, below the 149 of the smallest
+    # occupation that is always released (as 01-quickstart's explain() line).
+    half = need(text, r"^explain: units_kept_with_probability_50pct = (\d+)$", fail, "EXPLAIN's units for 50%")
+    most = need(text, r"^explain: units_kept_with_probability_95pct = (\d+)$", fail, "EXPLAIN's units for 95%")
+    if half and most and not 1 <= int(half.group(1)) < int(most.group(1)) < 149:
+        fail(f"EXPLAIN of the occupations: {half.group(0)!r}, {most.group(0)!r}")
+    need(text, r"^columns: occupation, people, mean_age, median_hours$", fail, "the columns with noise_columns = false")
+    m = need(text, r"^occupations released: (\d+) of 15$", fail, "the occupations released")
+    if m and not 14 <= int(m.group(1)) <= 15:
+        fail(f"occupations: {m.group(0)!r}")
+    for occupation, people, age, hours in re.findall(
+            r"^(\S+)\s+(-?[\d.]+)\s+(-?[\d.]+)\s+(-?[\d.]+)$", text, re.M):
+        if not (17 <= float(age) <= 90 and 0 <= float(hours) <= 100):
+            fail(f"occupation {occupation}: mean age {age} or median hours {hours} outside its bounds")
+    m = need(text, r"^ledger after the second query: intact=true, entries=2, spent epsilon=([\d.]+),", fail,
+             "the ledger after the second query")
+    if m and abs(float(m.group(1)) - 1.0) > 0.01:
+        fail(f"two queries of ε = 0.5 spent {m.group(1)}")
+    # The refusals: four, each naming the table; none ran; nothing charged.
+    if re.search(r"^ran \(unexpected\)", text, re.M):
+        fail("a non-DP read of the private table ran")
+    refusals = re.findall(r"^refused: (.*)\n  (\w+): (.*)$", text, re.M)
+    if len(refusals) != 4:
+        fail(f"expected 4 refused reads, found {len(refusals)}")
+    for what, cls, message in refusals:
+        if "is private" not in message or "adult" not in message:
+            fail(f"the refusal of {what!r} does not say the table adult is private: {cls}: {message}")
+    need(text, r"^ledger after the refusals: intact=true, entries=2,", fail, "no charge for the refusals")
+    need(text, r"^refused: \w+: .*remaining epsilon=", fail, "the over-budget refusal with the remaining budget")
+    need(text, r"^ledger after the refused query: intact=true, entries=2,", fail, "no charge for the over-budget query")
+    # The auditor's view.
+    need(text, r"^intact: true \(intact\)$", fail, "the verification")
+    need(text, r"^privacy unit: person; entries: 2; budget epsilon=2\.0 delta=1\.0E-5$", fail, "the ledger's unit")
+    m = need(text, r"^spent epsilon=([\d.]+) at delta=1\.0E-5; remaining epsilon=([\d.]+)$", fail,
+             "the remaining budget")
+    if m and not (abs(float(m.group(1)) - 1.0) < 0.01 and abs(float(m.group(1)) + float(m.group(2)) - 2.0) < 1e-3):
+        fail(f"spent and remaining after two queries of ε = 0.5 on a budget of 2: {m.group(0)!r}")
+    need(text, r"^  private-aggregation\s+2 entries, ", fail, "the two private-aggregation entries")
+
+
 CHECKS = {
     "01-quickstart.ipynb": check_quickstart,
     "02-ml.ipynb": check_ml,
     "03-audit.ipynb": check_audit,
+    "04-sql.ipynb": check_sql,
 }
 
 

@@ -24,7 +24,7 @@ class PackageDependencyTest {
           S,
           CORE_ROOT,
           S + ".ledger",
-          Set.of(C, C + ".ledger"),
+          Set.of(S, C, C + ".ledger"),
           S + ".sql",
           Set.of(S, C, C + ".accounting", C + ".aggregation", C + ".mechanism", C + ".noise"),
           S + ".ml.params",

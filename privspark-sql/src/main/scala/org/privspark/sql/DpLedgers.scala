@@ -5,6 +5,7 @@ import java.nio.file.{Files, Paths}
 import java.util.concurrent.ConcurrentHashMap
 
 import org.apache.spark.sql.SparkSession
+import org.apache.spark.sql.privspark.SparkInternals
 import org.privspark.core.ledger.{Ledger, LedgerException, LedgerLayout, LocalDirectoryStore, OpeningStore}
 import org.privspark.core.ledger.note.KeyFiles
 import org.privspark.spark.ledger.HadoopLedgerStore
@@ -16,7 +17,10 @@ import org.privspark.spark.ledger.HadoopLedgerStore
  */
 private[sql] object DpLedgers {
 
-  /** The Spark conf key naming the ledgers' KEY file; its openings are read from KEY.openings. */
+  /**
+   * The Spark conf key naming the ledgers' KEY file; its openings are read from KEY.openings. Read
+   * from the application's conf (set when the session or server starts), never a session's.
+   */
   val KeyConf = "spark.privspark.ledger.key"
 
   // One DP query at a time per ledger in this JVM: each opens the ledger afresh (so it sees what
@@ -24,17 +28,18 @@ private[sql] object DpLedgers {
   private val locks = new ConcurrentHashMap[String, Object]()
 
   def withLedger[T](session: SparkSession, table: PrivateTable)(body: Ledger => T): T = {
-    val lock = locks.computeIfAbsent(table.ledger, _ => new Object)
+    val lock = locks.computeIfAbsent(ProtectedPaths.qualify(session, table.ledger), _ => new Object)
     lock.synchronized {
       body(open(session, table))
     }
   }
 
   private def open(session: SparkSession, table: PrivateTable): Ledger = {
-    val keyFile = session.conf.getOption(KeyConf).map(_.trim).filter(_.nonEmpty).getOrElse {
+    // The application's conf, not the session's: no client can point a query at another key.
+    val keyFile = SparkInternals.staticConf(session).getOption(KeyConf).map(_.trim).filter(_.nonEmpty).getOrElse {
       throw new DpSqlException(
         s"table ${table.name} is charged to the ledger at ${table.ledger}, but $KeyConf is not set: " +
-          "set it to the ledger's KEY file (spark.conf or the server's --conf)")
+          "the operator sets it to the ledgers' KEY file when the session or server starts (--conf)")
     }
     val key = Paths.get(keyFile)
     if (!Files.isRegularFile(key)) {

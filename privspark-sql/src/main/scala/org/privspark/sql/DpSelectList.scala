@@ -2,7 +2,7 @@ package org.privspark.sql
 
 import java.util.Locale
 
-import org.apache.spark.sql.catalyst.analysis.{UnresolvedAttribute, UnresolvedFunction, UnresolvedStar}
+import org.apache.spark.sql.catalyst.analysis.{UnresolvedAlias, UnresolvedAttribute, UnresolvedFunction, UnresolvedStar}
 import org.apache.spark.sql.catalyst.expressions.{Alias, Expression, Literal, NamedExpression, UnaryMinus}
 import org.apache.spark.sql.catalyst.plans.logical.{Aggregate, LogicalPlan, Project}
 
@@ -62,6 +62,13 @@ object DpSelectList {
 
   private def item(e: NamedExpression): SelectItem = e match {
     case u: UnresolvedAttribute => KeyItem(u.nameParts, None)
+    // An aggregate without AS: Spark's parser wraps it to name it later; the DataFrame API's name is used.
+    case u: UnresolvedAlias =>
+      u.child match {
+        case f: UnresolvedFunction => StatisticItem(statistic(f, None))
+        case a: UnresolvedAttribute => KeyItem(a.nameParts, None)
+        case other => unsupported(other)
+      }
     case a: Alias =>
       a.child match {
         case u: UnresolvedAttribute => KeyItem(u.nameParts, Some(a.name))

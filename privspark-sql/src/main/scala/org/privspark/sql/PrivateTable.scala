@@ -41,15 +41,16 @@ object PrivateTable {
    * @throws DpSqlException if the properties hold some `privspark.*` key but not both of
    *     [[UnitColumn]] and [[Ledger]]: such a table is neither safely private nor public
    */
-  def of(relation: LogicalPlan): Option[PrivateTable] = relation match {
-    case r: LogicalRelation => r.catalogTable.flatMap(fromCatalog)
-    case r: HiveTableRelation => fromCatalog(r.tableMeta)
+  def of(relation: LogicalPlan, current: CatalogTable => CatalogTable = identity): Option[PrivateTable] =
+    relation match {
+    case r: LogicalRelation => r.catalogTable.map(current).flatMap(fromCatalog)
+    case r: HiveTableRelation => fromCatalog(current(r.tableMeta))
     case r: DataSourceV2Relation =>
       val name = r.identifier.map(_.toString).getOrElse(r.table.name)
       fromProperties(name, r.table.properties.asScala.toMap)
     // ResolvedTable and its kin name a table for DDL and DESCRIBE; they read nothing.
     case leaf if leaf.children.isEmpty && !leaf.getClass.getSimpleName.startsWith("Resolved") =>
-      ofOtherLeaf(leaf)
+      ofOtherLeaf(leaf, current)
     case _ => None
   }
 
@@ -58,12 +59,12 @@ object PrivateTable {
    * (`spark.readStream.table(..)`: StreamingRelation, StreamingRelationV2): found by the accessors
    * they share (`catalogTable`, `dataSource.catalogTable`, `table`) rather than by class.
    */
-  private def ofOtherLeaf(leaf: LogicalPlan): Option[PrivateTable] = {
+  private def ofOtherLeaf(leaf: LogicalPlan, current: CatalogTable => CatalogTable): Option[PrivateTable] = {
     def call(o: AnyRef, method: String): Option[AnyRef] =
       try Option(o.getClass.getMethod(method).invoke(o))
       catch { case _: ReflectiveOperationException | _: SecurityException => None }
     def catalog(o: Option[AnyRef]): Option[PrivateTable] = o match {
-      case Some(Some(t: CatalogTable)) => fromCatalog(t)
+      case Some(Some(t: CatalogTable)) => fromCatalog(current(t))
       case _ => None
     }
     catalog(call(leaf, "catalogTable"))

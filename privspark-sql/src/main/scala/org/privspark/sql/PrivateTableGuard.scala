@@ -5,8 +5,9 @@ import scala.util.control.NonFatal
 import org.apache.spark.sql.SparkSession
 import org.apache.spark.sql.catalyst.TableIdentifier
 import org.apache.spark.sql.catalyst.analysis.ResolvedTable
+import org.apache.spark.sql.catalyst.catalog.CatalogTable
 import org.apache.spark.sql.catalyst.plans.logical.{LogicalPlan, SetTableProperties, UnsetTableProperties}
-import org.apache.spark.sql.execution.command.{AlterTableSetPropertiesCommand, AlterTableUnsetPropertiesCommand}
+import org.apache.spark.sql.execution.command.{AlterTableSetPropertiesCommand, AlterTableUnsetPropertiesCommand, ExplainCommand}
 import org.apache.spark.sql.privspark.SparkInternals
 
 /**
@@ -26,11 +27,69 @@ final class PrivateTableGuard(session: SparkSession) extends (LogicalPlan => Uni
 
   override def apply(plan: LogicalPlan): Unit = {
     if (!DpScope.active) {
-      PrivateTableGuard.readsOf(plan).headOption.foreach { table =>
+      PrivateTableGuard.readsOf(plan, current).headOption.foreach { table =>
         throw PrivateTableGuard.refusal(table)
       }
       checkPropertyChange(plan)
+      checkPartitions(plan)
+      checkExplained(plan)
+      paths.check(plan)
     }
+  }
+
+  private val paths = new ProtectedPaths(session)
+
+  /**
+   * A table's entry as the catalog holds it now: a plan analysed earlier (a temporary view made from
+   * a DataFrame, a cached Dataset) keeps the entry of its time, from before the table was made
+   * private.
+   */
+  private def current(table: CatalogTable): CatalogTable =
+    try SparkInternals.sessionCatalog(session).getTableRawMetadata(table.identifier)
+    catch { case NonFatal(_) => table }
+
+  /** `SHOW PARTITIONS` and `DESCRIBE ... PARTITION` list partition values: private when a table is. */
+  private def checkPartitions(plan: LogicalPlan): Unit = {
+    val name = plan.getClass.getSimpleName
+    val partitions =
+      name.startsWith("ShowPartitions") ||
+        (name == "DescribeTableCommand" &&
+          PrivateTableGuard.call(plan, "partitionSpec").exists {
+            case m: scala.collection.Map[_, _] => m.nonEmpty
+            case _ => false
+          })
+    // Statistics computed while the table was public (row count, column min/max): DESCRIBE EXTENDED
+    // would show them.
+    val statistics =
+      name == "DescribeTableCommand" &&
+        PrivateTableGuard.call(plan, "isExtended").contains(java.lang.Boolean.TRUE) &&
+        PrivateTableGuard.call(plan, "table").collect { case t: TableIdentifier => t }.exists { t =>
+          try SparkInternals.sessionCatalog(session).getTableRawMetadata(t).stats.isDefined
+          catch { case NonFatal(_) => false }
+        }
+    if (partitions || statistics) {
+      val byName = PrivateTableGuard.call(plan, "tableName").orElse(PrivateTableGuard.call(plan, "table")).collect {
+        case t: TableIdentifier => catalogTable(t)
+      }.flatten
+      val resolved = plan.children.flatMap(resolvedTable).headOption
+      byName.orElse(resolved).foreach(t => throw PrivateTableGuard.refusal(t))
+    }
+  }
+
+  /**
+   * Spark's `EXPLAIN` analyses its query only when it runs, and prints an analysis error as its
+   * output; refuse it here instead, as any other read, when the query it explains reads a private
+   * table. (Its other errors stay Spark's to print.)
+   */
+  private def checkExplained(plan: LogicalPlan): Unit = plan match {
+    case e: ExplainCommand =>
+      val explained =
+        try Some(DpScope(SparkInternals.analyze(session, e.logicalPlan)))
+        catch { case NonFatal(_) => None }
+      explained.flatMap(p => PrivateTableGuard.readsOf(p).headOption).foreach { table =>
+        throw PrivateTableGuard.refusal(table)
+      }
+    case _ =>
   }
 
   private def checkPropertyChange(plan: LogicalPlan): Unit = plan match {
@@ -70,10 +129,10 @@ object PrivateTableGuard {
    * Every private table `plan` reads: its nodes, its children, the plans of its subquery
    * expressions, and inner plans (a command's query), recursively.
    */
-  def readsOf(plan: LogicalPlan): Seq[PrivateTable] = {
+  def readsOf(plan: LogicalPlan, current: CatalogTable => CatalogTable = identity): Seq[PrivateTable] = {
     val found = Seq.newBuilder[PrivateTable]
     def walk(p: LogicalPlan): Unit = {
-      PrivateTable.of(p).foreach(found += _)
+      PrivateTable.of(p, current).foreach(found += _)
       p.children.foreach(walk)
       p.subqueries.foreach(walk)
       p.innerChildren.foreach {
@@ -84,6 +143,10 @@ object PrivateTableGuard {
     walk(plan)
     found.result().distinct
   }
+
+  private[sql] def call(o: AnyRef, method: String): Option[AnyRef] =
+    try Option(o.getClass.getMethod(method).invoke(o))
+    catch { case _: ReflectiveOperationException | _: SecurityException => None }
 
   def refusal(table: PrivateTable): PrivateTableException =
     new PrivateTableException(

@@ -23,16 +23,62 @@ private[sql] object RowLocal {
             "tables keep each row one unit's (no aggregation, window, DISTINCT, LIMIT, sampling, " +
             "union or generator)")
     }
-    p.expressions.foreach(_.foreach {
-      case e if isUserDefined(e) =>
+    checkSubqueries(p)
+    p.expressions.foreach { expression =>
+      expression.find(isUserDefined).foreach { e =>
         throw new DpSqlException(
-          s"user-defined function ${e.prettyName} in a DP query: only Spark's built-in functions may " +
-            "touch private rows (a function could send them elsewhere)")
-      case e if !e.deterministic =>
+          s"user-defined function ${functionName(e)} in a DP query: only Spark's built-in functions " +
+            "may touch private rows (a function could send them elsewhere)")
+      }
+      // The innermost non-deterministic expression is the one to name (rand(), not the comparison).
+      expression.find(e => !e.deterministic && e.children.forall(_.deterministic)).foreach { e =>
         throw new DpSqlException(
-          s"non-deterministic ${e.prettyName} in a DP query: a retried task would change the release")
-      case _ =>
-    })
+          s"non-deterministic ${e.prettyName}() in a DP query: a retried task would change the release")
+      }
+    }
+  }
+
+  /**
+   * A subquery on the private rows' path is allowed only as a filter conjunct of its own, `col [NOT]
+   * IN (SELECT ...)` or `[NOT] EXISTS (SELECT ...)`, uncorrelated: Spark plans it as a semi- or
+   * anti-join on public data, which cannot fail on a private value. Anywhere else (beside an
+   * expression that could throw, or correlated with the private row, as a scalar subquery that
+   * fails on two rows) TRY cannot guard it, and a failure after the charge would be a noiseless bit.
+   */
+  private def checkSubqueries(p: LogicalPlan): Unit = {
+    val allowed = p match {
+      case f: Filter => conjuncts(f.condition).filter(plainSubqueryTest)
+      case _ => Seq.empty
+    }
+    p.expressions.flatMap(conjunctsOf(p, _)).filterNot(c => allowed.exists(_ eq c)).foreach { c =>
+      if (c.exists(_.isInstanceOf[SubqueryExpression])) {
+        throw new DpSqlException(
+          "a subquery in a DP query must be a WHERE condition of its own, `column IN (SELECT ...)` or " +
+            "`EXISTS (SELECT ...)`, uncorrelated with the private rows; got " + c.sql)
+      }
+    }
+  }
+
+  private def conjunctsOf(p: LogicalPlan, e: Expression): Seq[Expression] = p match {
+    case _: Filter => conjuncts(e)
+    case _ => Seq(e)
+  }
+
+  private def plainSubqueryTest(e: Expression): Boolean = e match {
+    case n: Not => plainSubqueryTest(n.child)
+    case i: InSubquery => i.values.forall(plain) && i.query.outerAttrs.isEmpty
+    case x: Exists => x.outerAttrs.isEmpty
+    case _ => false
+  }
+
+  /** A user-defined function's registered name where Spark keeps one (Scala, Java, Python UDFs). */
+  private def functionName(e: Expression): String = {
+    def call(method: String): Option[Any] =
+      try Option(e.getClass.getMethod(method).invoke(e))
+      catch { case _: ReflectiveOperationException => None }
+    call("udfName").collect { case Some(n: String) => n }
+      .orElse(call("name").collect { case n: String => n })
+      .getOrElse(e.prettyName)
   }
 
   private def isUserDefined(e: Expression): Boolean =
@@ -62,11 +108,17 @@ private[sql] object RowLocal {
       })
     case j: Join if j.condition.isDefined =>
       j.copy(condition = j.condition.map(c => conjuncts(c).map {
-        case eq: EqualTo => eq
-        case eq: EqualNullSafe => eq
+        // Column = column of one type is an equi-join key (a hash join) and cannot fail; anything
+        // else, an equality of computed sides included, runs under TRY.
+        case eq: EqualTo if columnsOfOneType(eq) => eq
+        case eq: EqualNullSafe if columnsOfOneType(eq) => eq
         case other => tryConjunct(other)
       }.reduce(And)))
   }
+
+  private def columnsOfOneType(c: BinaryComparison): Boolean =
+    c.left.isInstanceOf[Attribute] && c.right.isInstanceOf[Attribute] &&
+      c.left.dataType == c.right.dataType
 
   private def tryConjunct(e: Expression): Expression =
     if (safe(e) || e.exists(_.isInstanceOf[SubqueryExpression])) e else TryEval(e)

@@ -26,6 +26,7 @@ import org.apache.spark.sql.SparkSession;
 import org.privspark.core.Check;
 import org.privspark.core.ledger.LedgerStore;
 import org.privspark.core.ledger.LocalDirectoryStore;
+import org.privspark.spark.ClassicSession;
 
 /**
  * A ledger on a Hadoop file system: {@code hdfs://}, {@code s3a://} or {@code file://} (the same
@@ -162,9 +163,17 @@ public final class HadoopLedgerStore implements LedgerStore {
 
   /**
    * {@link #of(String, Configuration)} with the Hadoop configuration of {@code spark}'s context.
+   *
+   * @throws UnsupportedOperationException if {@code spark} is a Spark Connect session, which has no
+   *     SparkContext: pass a Hadoop {@link Configuration} instead
    */
   public static HadoopLedgerStore of(String location, SparkSession spark) {
-    Check.notNull("spark", spark);
+    ClassicSession.require(
+        "spark",
+        spark,
+        "HadoopLedgerStore.of(location, spark)",
+        "call HadoopLedgerStore.of(location, hadoopConfiguration) with a Hadoop Configuration of"
+            + " the client's own");
     return of(location, spark.sparkContext().hadoopConfiguration());
   }
 

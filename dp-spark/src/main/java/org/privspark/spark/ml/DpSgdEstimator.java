@@ -32,6 +32,7 @@ import org.privspark.core.accounting.SampledGaussianEvent;
 import org.privspark.core.accounting.UnitClaim;
 import org.privspark.core.noise.ReleaseKey;
 import org.privspark.core.noise.Secret;
+import org.privspark.spark.ClassicSession;
 import org.privspark.spark.ml.params.HasPrivacyUnit;
 import org.privspark.spark.ml.params.ParamChecks;
 import org.privspark.spark.ml.params.PrivacyUnitParams;
@@ -902,6 +903,8 @@ public abstract class DpSgdEstimator<M extends DpSgdModel<M>, S extends DpSgdEst
 
   @Override
   public M fit(Dataset<?> dataset) {
+    // RDDs, broadcasts and treeAggregate: refused under Spark Connect before anything is read.
+    ClassicSession.require("dataset", dataset, getClass().getSimpleName() + ".fit");
     // 1. Validate and plan: nothing read, nothing spent.
     PrivacyBudget budget = requireBudget();
     transformSchema(dataset.schema());

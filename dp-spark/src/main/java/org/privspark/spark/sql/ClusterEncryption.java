@@ -6,6 +6,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.spark.SparkConf;
 import org.apache.spark.SparkContext;
+import org.apache.spark.sql.Dataset;
+import org.privspark.spark.ClassicSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,8 +28,18 @@ final class ClusterEncryption {
 
   private ClusterEncryption() {}
 
-  /** Logs {@link #warning} once per application, if there is one. */
-  static void warnIfOff(SparkContext sc) {
+  /**
+   * Logs {@link #warning} once per application, if there is one. A Spark Connect client has no
+   * SparkContext and does not see the server's settings: there the server's operator answers for
+   * them (docs/CONNECT.md), and nothing is logged.
+   */
+  static void warnIfOff(Dataset<?> release) {
+    if (ClassicSession.isClassic(release)) {
+      warnIfOff(release.sparkSession().sparkContext());
+    }
+  }
+
+  private static void warnIfOff(SparkContext sc) {
     String warning = warning(sc.getConf(), sc.master());
     if (warning != null && WARNED.add(sc.applicationId())) {
       LOG.warn(warning);

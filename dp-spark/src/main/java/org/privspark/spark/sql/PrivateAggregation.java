@@ -412,10 +412,11 @@ public final class PrivateAggregation {
     validate();
     QueryPlan plan = plan();
     Secret releaseSecret = secret != null ? secret : Secret.generate();
-    // Building the plan runs no Spark job but analyses it eagerly: an analysis error surfaces here,
-    // before anything is charged. The charge then comes before the one Spark job of the release.
-    Release.requireSortable(
-        lastStage.apply(build(plan, releaseSecret, releaseSecret.releaseId())), keys);
+    // Building and analysing the plan runs no Spark job: an analysis error surfaces here, before
+    // anything is charged. The charge then comes before the one Spark job of the release.
+    Dataset<Row> planned = lastStage.apply(build(plan, releaseSecret, releaseSecret.releaseId()));
+    Release.requireAnalysed(planned, keys);
+    ClusterEncryption.warnIfOff(planned); // reads settings only; under Spark Connect, nothing
     byte[] charged =
         source
             .budget()
@@ -424,7 +425,6 @@ public final class PrivateAggregation {
     // The same plan, keyed by the secret bound to the charge: its noise and bounding choices belong
     // to this charge alone (ReleaseKey), and it analyses exactly as the plan above did.
     Dataset<Row> noisy = lastStage.apply(build(plan, releaseSecret, charged));
-    ClusterEncryption.warnIfOff(noisy.sparkSession().sparkContext());
     return Release.materialise(noisy, keys);
   }
 

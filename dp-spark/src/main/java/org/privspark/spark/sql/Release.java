@@ -28,13 +28,13 @@ final class Release {
   private Release() {}
 
   /**
-   * Fails, with Spark's analysis error, if the keys cannot be sorted (a type Spark cannot order).
-   * Call it before the charge: it analyses a plan and runs nothing.
+   * Fails, with Spark's analysis error, if the plan does not analyse or the keys cannot be sorted
+   * (a type Spark cannot order). Call it before the charge: it analyses a plan and runs nothing.
    */
-  static void requireSortable(Dataset<Row> noisy, String[] keys) {
-    if (keys.length > 0) {
-      noisy.orderBy(order(keys));
-    }
+  static void requireAnalysed(Dataset<Row> noisy, String[] keys) {
+    // A classic session analyses each Dataset as it is built; a Spark Connect client only when
+    // asked, and schema() asks the server (an analysis, no job).
+    (keys.length > 0 ? noisy.orderBy(order(keys)) : noisy).schema();
   }
 
   /** Runs {@code noisy} once and returns its rows sorted by {@code keys}, as a local relation. */

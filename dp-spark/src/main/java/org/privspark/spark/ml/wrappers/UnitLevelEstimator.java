@@ -15,6 +15,7 @@ import org.privspark.core.accounting.PrivacyBudget;
 import org.privspark.core.accounting.UnitClaim;
 import org.privspark.core.noise.ReleaseKey;
 import org.privspark.core.noise.Secret;
+import org.privspark.spark.ClassicSession;
 import org.privspark.spark.ml.PrivateEstimator;
 import org.privspark.spark.ml.params.HasPrivacyUnit;
 import org.privspark.spark.ml.params.ParamChecks;
@@ -256,6 +257,8 @@ public abstract class UnitLevelEstimator<
    * and returns the model (see the class comment for the order and the exceptions).
    *
    * @throws IllegalArgumentException naming the first invalid param or column (nothing charged)
+   * @throws UnsupportedOperationException if {@code dataset} belongs to a Spark Connect session
+   *     (nothing read or charged; {@link org.privspark.spark.ClassicSession})
    * @throws org.privspark.core.accounting.UnitMismatchException if {@code privacyUnit} is not the
    *     budget's unit, or is unset on a budget that declares one (nothing charged, nothing read)
    * @throws IllegalStateException if no budget is set
@@ -268,6 +271,8 @@ public abstract class UnitLevelEstimator<
    */
   @Override
   public M fit(Dataset<?> dataset) {
+    // RDDs, broadcasts and treeAggregate: refused under Spark Connect before anything is read.
+    ClassicSession.require("dataset", dataset, getClass().getSimpleName() + ".fit");
     Dataset<Row> data = dataset.toDF();
     String stage = stageName();
     // 1. Validate and plan: nothing read, nothing charged.

@@ -30,6 +30,14 @@ object SparkInternals {
   def sessionCatalog(session: SparkSession): org.apache.spark.sql.catalyst.catalog.SessionCatalog =
     classicSession(session).sessionState.catalog
 
+  /** The application's Spark conf, which no SQL `SET` or client changes. */
+  def staticConf(session: SparkSession): org.apache.spark.SparkConf =
+    classicSession(session).sparkContext.getConf
+
+  /** The Hadoop configuration the session's file systems use. */
+  def hadoopConf(session: SparkSession): org.apache.hadoop.conf.Configuration =
+    classicSession(session).sessionState.newHadoopConf()
+
   /** How this session compares identifiers (case-insensitive by default). */
   def resolver(session: SparkSession): Resolver = classicSession(session).sessionState.conf.resolver
 }
