@@ -1,5 +1,5 @@
 # Sourced by bin/privspark-submit, bin/privspark-benchmark, .ci/lib/cluster.sh and .ci/notebooks:
-# Spark 4.1.0's JVM flags on Java 17 (org.apache.spark.launcher.JavaModuleOptions) as the array
+# Spark 4.2.0's JVM flags on Java 17 (org.apache.spark.launcher.JavaModuleOptions) as the array
 # spark_flags. They are read from the parent pom.xml's spark.jvm.flags property, which surefire's
 # argLine uses too, so that the list exists once. Without them Kryo cannot reach ByteBuffer.hb.
 # shellcheck disable=SC2034

@@ -2,9 +2,11 @@ package org.privspark.spark;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.lang.management.ManagementFactory;
 import java.util.List;
 import java.util.stream.LongStream;
 import org.apache.spark.api.java.function.MapFunction;
+import org.apache.spark.launcher.JavaModuleOptions;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
@@ -14,22 +16,34 @@ import org.privspark.core.accounting.PrivacyBudget;
 import org.privspark.core.accounting.SampledGaussianEvent;
 
 /**
- * Proves the build's Spark set-up: Spark 4.1 starts in local[2] on Java 17 with Kryo (which fails
- * without the --add-opens flags in surefire's argLine), shuffles, and can run dp-core code in
- * executor tasks.
+ * Proves the build's Spark set-up: the parent pom's Spark version starts in local[2] on Java 17
+ * with Kryo (which fails without the --add-opens flags in surefire's argLine), shuffles, and can
+ * run dp-core code in executor tasks.
  */
 class SparkEnvironmentTest {
 
   @Test
   void localSession_kryoShuffle_runsWithTheBuildsJvmFlags() {
     SparkSession spark = SparkTestSession.get();
-    assertThat(spark.version()).isEqualTo("4.1.0");
+    String built = System.getProperty("privspark.build.sparkVersion");
+    assertThat(built).as("surefire passes privspark.build.sparkVersion").isNotBlank();
+    assertThat(spark.version()).isEqualTo(built);
     assertThat(spark.sparkContext().getConf().get("spark.serializer")).contains("Kryo");
     Dataset<Row> counts =
         spark.range(0, 10_000).selectExpr("id % 7 AS k").groupBy("k").count().orderBy("k");
     List<Row> rows = counts.collectAsList();
     assertThat(rows).hasSize(7);
     assertThat(rows.stream().mapToLong(r -> r.getLong(1)).sum()).isEqualTo(10_000);
+  }
+
+  /**
+   * The pom's spark.jvm.flags (surefire's argLine, and bin/lib/spark-jvm-flags.sh) are the flags
+   * this Spark's own spark-submit adds, so a Spark upgrade that changes them fails here.
+   */
+  @Test
+  void testJvm_hasEveryFlagOfThisSparksLauncher() {
+    assertThat(ManagementFactory.getRuntimeMXBean().getInputArguments())
+        .containsSubsequence(JavaModuleOptions.defaultModuleOptionArray());
   }
 
   @Test
