@@ -60,6 +60,6 @@ public record Accuracy(
 
   /** The median of the first {@code n} values, NaN if n = 0. */
   private static double median(double[] values, int n) {
-    return n == 0 ? Double.NaN : AggregationBenchmark.median(Arrays.copyOf(values, n));
+    return n == 0 ? Double.NaN : BenchmarkRuns.median(Arrays.copyOf(values, n));
   }
 }

@@ -8,8 +8,12 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.pow;
 import static org.apache.spark.sql.functions.rand;
 import static org.apache.spark.sql.functions.sum;
+import static org.privspark.examples.BenchmarkRuns.jsonArray;
+import static org.privspark.examples.BenchmarkRuns.jsonNumber;
+import static org.privspark.examples.BenchmarkRuns.median;
+import static org.privspark.examples.BenchmarkRuns.time;
+import static org.privspark.examples.BenchmarkRuns.value;
 
-import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -224,7 +228,7 @@ public final class AggregationBenchmark {
                       + "'; options are --master, --partitions, --warmups, --runs, --seed,"
                       + " --explain, --conf, --noise, --epsilon, --accuracy-only");
             }
-            sizes = Arrays.stream(a.split(",")).map(Settings::parseSize).toList();
+            sizes = Arrays.stream(a.split(",")).map(BenchmarkRuns::parseSize).toList();
           }
         }
       }
@@ -263,31 +267,6 @@ public final class AggregationBenchmark {
                 + name
                 + "'",
             e);
-      }
-    }
-
-    private static String value(String[] args, int i, String option) {
-      if (i >= args.length) {
-        throw new IllegalArgumentException(option + " needs a value; got none");
-      }
-      return args[i];
-    }
-
-    private static long parseSize(String s) {
-      String t = s.trim().replace("_", "");
-      long scale = 1;
-      if (t.endsWith("k") || t.endsWith("K")) {
-        scale = 1_000;
-        t = t.substring(0, t.length() - 1);
-      } else if (t.endsWith("M") || t.endsWith("m")) {
-        scale = 1_000_000;
-        t = t.substring(0, t.length() - 1);
-      }
-      try {
-        return Math.multiplyExact(Long.parseLong(t), scale);
-      } catch (NumberFormatException | ArithmeticException e) {
-        throw new IllegalArgumentException(
-            "size must be a row count such as 1000000 or 10M; got '" + s + "'", e);
       }
     }
   }
@@ -607,10 +586,10 @@ public final class AggregationBenchmark {
       List<Accuracy> accuracy = new ArrayList<>();
       for (int i = 0; i < n; i++) {
         if (baselines) {
-          time(plain, plainRuns, i);
-          time(shuffle, shuffleRuns, i);
+          time(plain::getAsLong, plainRuns, i);
+          time(shuffle::getAsLong, shuffleRuns, i);
         }
-        time(dp, dpRuns, i);
+        time(dp::getAsLong, dpRuns, i);
         // Scored after the timing, on the driver's copy of the released rows.
         Accuracy a = Accuracy.of(released.get(0), reference, "value");
         accuracy.add(a);
@@ -793,34 +772,6 @@ public final class AggregationBenchmark {
    * seconds this JVM used meanwhile (all threads: Spark's tasks in local mode, GC, JIT) in {@code
    * out[1][i]}, or NaN where the platform does not report process CPU time.
    */
-  private static void time(LongSupplier action, double[][] out, int i) {
-    long cpu = processCpuNanos();
-    long start = System.nanoTime();
-    action.getAsLong();
-    out[0][i] = (System.nanoTime() - start) / 1e9;
-    long cpuEnd = processCpuNanos();
-    out[1][i] = cpu < 0 || cpuEnd < 0 ? Double.NaN : (cpuEnd - cpu) / 1e9;
-  }
-
-  private static long processCpuNanos() {
-    if (ManagementFactory.getOperatingSystemMXBean()
-        instanceof com.sun.management.OperatingSystemMXBean os) {
-      return os.getProcessCpuTime();
-    }
-    return -1;
-  }
-
-  /** The median; NaN for no values. */
-  static double median(double[] values) {
-    double[] v = values.clone();
-    Arrays.sort(v);
-    int n = v.length;
-    if (n == 0) {
-      return Double.NaN;
-    }
-    return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-  }
-
   /**
    * "min-max" of the values at {@code digits} decimals (one value alone if they agree); "-" for
    * none or NaN.
@@ -845,20 +796,5 @@ public final class AggregationBenchmark {
 
   private static String jsonString(String s) {
     return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
-  }
-
-  private static String jsonArray(double[] values, int digits) {
-    StringBuilder out = new StringBuilder("[");
-    for (int i = 0; i < values.length; i++) {
-      out.append(i == 0 ? "" : ",").append(jsonNumber(values[i], digits));
-    }
-    return out.append(']').toString();
-  }
-
-  /**
-   * A JSON number at {@code digits} decimals; null for NaN or an infinity, which JSON cannot hold.
-   */
-  private static String jsonNumber(double value, int digits) {
-    return Double.isFinite(value) ? String.format(Locale.ROOT, "%." + digits + "f", value) : "null";
   }
 }

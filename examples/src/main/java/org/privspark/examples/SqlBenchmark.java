@@ -8,10 +8,13 @@ import static org.apache.spark.sql.functions.format_string;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.pow;
 import static org.apache.spark.sql.functions.rand;
+import static org.privspark.examples.BenchmarkRuns.jsonArray;
+import static org.privspark.examples.BenchmarkRuns.median;
+import static org.privspark.examples.BenchmarkRuns.time;
+import static org.privspark.examples.BenchmarkRuns.value;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -211,18 +214,11 @@ public final class SqlBenchmark {
                       + "'; options are --master, --partitions, --warmups, --runs, --plan-runs,"
                       + " --seed, --conf");
             }
-            sizes = Arrays.stream(a.split(",")).map(Settings::parseSize).toList();
+            sizes = Arrays.stream(a.split(",")).map(BenchmarkRuns::parseSize).toList();
           }
         }
       }
       return new Settings(sizes, master, partitions, warmups, runs, planRuns, seed, conf);
-    }
-
-    private static String value(String[] args, int i, String option) {
-      if (i >= args.length) {
-        throw new IllegalArgumentException(option + " needs a value; got none");
-      }
-      return args[i];
     }
 
     private static int integer(String s, String option) {
@@ -230,24 +226,6 @@ public final class SqlBenchmark {
         return Integer.parseInt(s);
       } catch (NumberFormatException e) {
         throw new IllegalArgumentException(option + " must be an integer; got '" + s + "'", e);
-      }
-    }
-
-    private static long parseSize(String s) {
-      String t = s.trim().replace("_", "");
-      long scale = 1;
-      if (t.endsWith("k") || t.endsWith("K")) {
-        scale = 1_000;
-        t = t.substring(0, t.length() - 1);
-      } else if (t.endsWith("M") || t.endsWith("m")) {
-        scale = 1_000_000;
-        t = t.substring(0, t.length() - 1);
-      }
-      try {
-        return Math.multiplyExact(Long.parseLong(t), scale);
-      } catch (NumberFormatException | ArithmeticException e) {
-        throw new IllegalArgumentException(
-            "size must be a row count such as 1000000 or 10M; got '" + s + "'", e);
       }
     }
   }
@@ -290,12 +268,12 @@ public final class SqlBenchmark {
 
     /** SQL / DataFrame, medians of wall clock; the target is ≤ 1.1. */
     public double ratio() {
-      return AggregationBenchmark.median(sqlRuns) / AggregationBenchmark.median(dfRuns);
+      return median(sqlRuns) / median(dfRuns);
     }
 
     /** SQL / DataFrame, medians of CPU seconds. */
     public double cpuRatio() {
-      return AggregationBenchmark.median(sqlCpu) / AggregationBenchmark.median(dfCpu);
+      return median(sqlCpu) / median(dfCpu);
     }
 
     /** One JSON object with every figure; NaN as null. */
@@ -554,14 +532,14 @@ public final class SqlBenchmark {
       String sqlWork;
       String dfWork;
       if (i % 2 == 0) {
-        time(sqlRun, sql, i);
+        time(sqlRun::getAsInt, sql, i);
         sqlWork = work.take(spark);
-        time(dfRun, df, i);
+        time(dfRun::getAsInt, df, i);
         dfWork = work.take(spark);
       } else {
-        time(dfRun, df, i);
+        time(dfRun::getAsInt, df, i);
         dfWork = work.take(spark);
-        time(sqlRun, sql, i);
+        time(sqlRun::getAsInt, sql, i);
         sqlWork = work.take(spark);
       }
       System.out.printf(Locale.ROOT, "  run %d: SQL: %s; DataFrame: %s%n", i + 1, sqlWork, dfWork);
@@ -602,9 +580,9 @@ public final class SqlBenchmark {
     explain.getAsInt();
     dfExplain.getAsInt();
     for (int i = 0; i < p; i++) {
-      time(parse, parseRuns, i);
-      time(explain, explainRuns, i);
-      time(dfExplain, dfExplainRuns, i);
+      time(parse::getAsInt, parseRuns, i);
+      time(explain::getAsInt, explainRuns, i);
+      time(dfExplain::getAsInt, dfExplainRuns, i);
     }
     Result r =
         new Result(
@@ -734,37 +712,8 @@ public final class SqlBenchmark {
    * Runs {@code action} once; stores its wall-clock seconds in {@code out[0][i]} and the CPU
    * seconds of this JVM meanwhile in {@code out[1][i]} (NaN if the platform does not tell).
    */
-  private static void time(IntSupplier action, double[][] out, int i) {
-    long cpu = processCpuNanos();
-    long start = System.nanoTime();
-    action.getAsInt();
-    out[0][i] = (System.nanoTime() - start) / 1e9;
-    long cpuEnd = processCpuNanos();
-    out[1][i] = cpu < 0 || cpuEnd < 0 ? Double.NaN : (cpuEnd - cpu) / 1e9;
-  }
-
-  private static long processCpuNanos() {
-    if (ManagementFactory.getOperatingSystemMXBean()
-        instanceof com.sun.management.OperatingSystemMXBean os) {
-      return os.getProcessCpuTime();
-    }
-    return -1;
-  }
-
-  private static double median(double[] values) {
-    return AggregationBenchmark.median(values);
-  }
-
   private static String number(double value, int digits) {
     return Double.isFinite(value) ? String.format(Locale.ROOT, "%." + digits + "f", value) : "null";
-  }
-
-  private static String jsonArray(double[] values, int digits) {
-    StringBuilder out = new StringBuilder("[");
-    for (int i = 0; i < values.length; i++) {
-      out.append(i == 0 ? "" : ",").append(number(values[i], digits));
-    }
-    return out.append(']').toString();
   }
 
   private static void delete(Path dir) {

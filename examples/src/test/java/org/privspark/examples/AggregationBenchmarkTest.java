@@ -351,7 +351,7 @@ class AggregationBenchmarkTest {
 
   @Test
   void median_evenAndOddCounts_areTheMiddleValues() {
-    assertThat(AggregationBenchmark.median(new double[] {3, 1, 2})).isEqualTo(2);
-    assertThat(AggregationBenchmark.median(new double[] {4, 1, 3, 2})).isEqualTo(2.5);
+    assertThat(BenchmarkRuns.median(new double[] {3, 1, 2})).isEqualTo(2);
+    assertThat(BenchmarkRuns.median(new double[] {4, 1, 3, 2})).isEqualTo(2.5);
   }
 }
