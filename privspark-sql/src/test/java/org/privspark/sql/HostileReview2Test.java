@@ -343,6 +343,44 @@ class HostileReview2Test {
     }
   }
 
+  /**
+   * Two computed columns sharing a throwing subexpression: each alias is under its own TRY, but
+   * Spark's subexpression elimination may evaluate the shared CAST once, before either TRY, where
+   * nothing catches it. The ANSI cast fails on a unit id after the charge. (Checked: with one of
+   * the two columns, or with spark.sql.subexpressionElimination.enabled=false, the query succeeds.)
+   * As an oracle: CAST(IF(user_id = 'u3', 'x', '1') AS INT) in both fails only when u3 has a row.
+   */
+  @Test
+  void dpQuery_sharedThrowingSubexpressionOfTwoColumns_doesNotFailAfterTheCharge() {
+    String sql =
+        DP
+            + "SUM(x, 0, 100) AS a, SUM(y, 0, 100) AS b FROM (SELECT user_id,"
+            + " CAST(user_id AS INT) + 1 AS x, CAST(user_id AS INT) + 2 AS y FROM visits) t";
+    SqlFixture.Observed o =
+        observe(() -> spark().sql(sql).collectAsList(), SqlFixture.visitsLedger());
+    if (o.thrown() != null) {
+      assertThat(o.appendedTotal())
+          .as("failed after charging a ledger entry: " + sql + " -> " + o.thrown())
+          .isZero();
+    }
+  }
+
+  /** The same in a filter: two conjuncts sharing the cast (each under its own TRY). */
+  @Test
+  void dpQuery_sharedThrowingSubexpressionOfTwoConjuncts_doesNotFailAfterTheCharge() {
+    String sql =
+        DP
+            + "COUNT(*) AS n FROM visits WHERE CAST(user_id AS INT) + 1 > 0"
+            + " AND CAST(user_id AS INT) + 2 > 0";
+    SqlFixture.Observed o =
+        observe(() -> spark().sql(sql).collectAsList(), SqlFixture.visitsLedger());
+    if (o.thrown() != null) {
+      assertThat(o.appendedTotal())
+          .as("failed after charging a ledger entry: " + sql + " -> " + o.thrown())
+          .isZero();
+    }
+  }
+
   private static void markPrivate(String t) {
     spark()
         .sql(
