@@ -30,7 +30,9 @@ final case class DpQueryCommand(query: DpQuery, secrets: Supplier[Secret]) exten
       try {
         val aggregation =
           query.aggregation(session, ledger.budget(), unitName, Some(secrets.get()))
-        query.rows(aggregation.run())
+        DpQueryCommand.withoutCommonSubexpressions(session) {
+          query.rows(aggregation.run())
+        }
       } catch {
         case _: Throwable if ledger.entries() > before =>
           throw DpSqlException.afterCharge(ledger.entries())
@@ -43,6 +45,26 @@ final case class DpQueryCommand(query: DpQuery, secrets: Supplier[Secret]) exten
   }
 
   override def simpleString(maxFields: Int): String = s"DpQueryCommand ${query.table.name}"
+}
+
+object DpQueryCommand {
+  private val CommonSubexpressions = "spark.sql.subexpressionElimination.enabled"
+
+  /**
+   * Runs `body` with Spark's common subexpression elimination off in `session`: it evaluates an
+   * expression that two TRY-guarded columns or conditions share once, before either TRY, so a
+   * value that makes it throw would fail the release after its charge (RowLocal). The setting is
+   * restored afterwards; other queries of the session meanwhile only run slower.
+   */
+  def withoutCommonSubexpressions[T](session: SparkSession)(body: => T): T = {
+    val before = session.conf.getOption(CommonSubexpressions)
+    session.conf.set(CommonSubexpressions, "false")
+    try body
+    finally before match {
+      case Some(v) => session.conf.set(CommonSubexpressions, v)
+      case None => session.conf.unset(CommonSubexpressions)
+    }
+  }
 }
 
 /**

@@ -23,7 +23,12 @@ final class DpQueryPlanner(session: SparkSession) {
   private val resolver: Resolver = SparkInternals.resolver(session)
 
   def plan(sql: String, options: DpOptions, select: DpSelectList): DpQuery = DpScope {
+    // The guard is off while a DP query plans; paths it protects stay out of the FROM clause all the
+    // same (a read by path of a private table's files would be a second, unbounded read of it).
+    val paths = new ProtectedPaths(session)
+    paths.checkUnresolved(select.from)
     val analysed = SparkInternals.analyze(session, select.from)
+    paths.check(analysed)
     val (relation, table) = privateRelation(analysed)
     checkRowLocal(analysed)
 

@@ -48,6 +48,27 @@ final class PrivateTableGuard(session: SparkSession) extends (LogicalPlan => Uni
     try SparkInternals.sessionCatalog(session).getTableRawMetadata(table.identifier)
     catch { case NonFatal(_) => table }
 
+  private def withStatistics(t: TableIdentifier): Boolean =
+    try {
+      val meta = SparkInternals.sessionCatalog(session).getTableRawMetadata(t)
+      meta.stats.isDefined && PrivateTable.fromCatalog(meta).isDefined
+    } catch { case NonFatal(_) => false }
+
+  /**
+   * Whether `SHOW TABLE EXTENDED` (which lists tables by pattern) lists a private table that has
+   * statistics; when its database or pattern cannot be read, any database and every table.
+   */
+  private def listedPrivateWithStatistics(plan: LogicalPlan): Boolean = {
+    val catalog = SparkInternals.sessionCatalog(session)
+    val pattern = PrivateTableGuard.call(plan, "tableIdentifierPattern").orElse(PrivateTableGuard.call(plan, "pattern"))
+      .collect { case Some(p: String) => p; case p: String => p }.getOrElse("*")
+    val database = PrivateTableGuard.call(plan, "databaseName").collect { case Some(d: String) => d }
+    try {
+      val databases = database.map(Seq(_)).getOrElse(catalog.listDatabases())
+      databases.exists(db => catalog.listTables(db, pattern).exists(withStatistics))
+    } catch { case NonFatal(_) => true }
+  }
+
   /** `SHOW PARTITIONS` and `DESCRIBE ... PARTITION` list partition values: private when a table is. */
   private def checkPartitions(plan: LogicalPlan): Unit = {
     val name = plan.getClass.getSimpleName
@@ -60,13 +81,22 @@ final class PrivateTableGuard(session: SparkSession) extends (LogicalPlan => Uni
           })
     // Statistics computed while the table was public (row count, column min/max): DESCRIBE EXTENDED
     // would show them.
+    val extended =
+      PrivateTableGuard.call(plan, "isExtended").contains(java.lang.Boolean.TRUE) ||
+        name.contains("Json") || name.contains("Extended")
     val statistics =
-      name == "DescribeTableCommand" &&
-        PrivateTableGuard.call(plan, "isExtended").contains(java.lang.Boolean.TRUE) &&
-        PrivateTableGuard.call(plan, "table").collect { case t: TableIdentifier => t }.exists { t =>
-          try SparkInternals.sessionCatalog(session).getTableRawMetadata(t).stats.isDefined
-          catch { case NonFatal(_) => false }
-        }
+      (name.startsWith("Describe") && extended &&
+        (PrivateTableGuard.call(plan, "table").collect { case t: TableIdentifier => t }.exists(withStatistics) ||
+          plan.children.exists {
+            case t: ResolvedTable =>
+              withStatistics(TableIdentifier(t.identifier.name, t.identifier.namespace.lastOption))
+            case _ => false
+          }))
+    if (name.startsWith("ShowTable") && extended && listedPrivateWithStatistics(plan)) {
+      throw new PrivateTableException(
+        "SHOW TABLE EXTENDED is refused while a private table carries statistics (row counts, " +
+          "column min and max) computed before it was made private: they are values of its rows")
+    }
     if (partitions || statistics) {
       val byName = PrivateTableGuard.call(plan, "tableName").orElse(PrivateTableGuard.call(plan, "table")).collect {
         case t: TableIdentifier => catalogTable(t)

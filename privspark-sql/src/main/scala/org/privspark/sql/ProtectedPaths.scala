@@ -4,6 +4,7 @@ import scala.util.control.NonFatal
 
 import org.apache.hadoop.fs.Path
 import org.apache.spark.sql.SparkSession
+import org.apache.spark.sql.catalyst.analysis.UnresolvedRelation
 import org.apache.spark.sql.catalyst.catalog.{CatalogStorageFormat, CatalogTable}
 import org.apache.spark.sql.catalyst.plans.logical.LogicalPlan
 import org.apache.spark.sql.execution.command.AlterTableSetLocationCommand
@@ -22,11 +23,22 @@ import org.apache.spark.sql.privspark.SparkInternals
 private[sql] final class ProtectedPaths(session: SparkSession) {
 
   /** Refuses `plan` if it reads or writes, by path, inside (or above) a protected path. */
-  def check(plan: LogicalPlan): Unit = {
-    val named = ProtectedPaths.namedPaths(plan)
+  def check(plan: LogicalPlan): Unit = checkPaths(ProtectedPaths.namedPaths(plan))
+
+  /**
+   * The same for a plan not yet analysed: SQL on files (``parquet.`/path` ``) is refused before
+   * Spark's analyser reads the files' schema (a job over their footers).
+   */
+  def checkUnresolved(plan: LogicalPlan): Unit =
+    checkPaths(plan.collectWithSubqueries {
+      case u: UnresolvedRelation if u.multipartIdentifier.size == 2 && u.multipartIdentifier(1).contains("/") =>
+        u.multipartIdentifier(1)
+    }.distinct)
+
+  private def checkPaths(named: Seq[String]): Unit = {
     if (named.nonEmpty) {
       val roots = protectedRoots()
-      for (p <- named; q = qualify(p); (root, why) <- roots if overlaps(q, root)) {
+      for (p <- named; q = qualify(ProtectedPaths.literalPrefix(p)); (root, why) <- roots if overlaps(q, root)) {
         throw new PrivateTableException(
           s"the statement reads or writes $p by path, inside or above $why; private tables are read " +
             "only through SELECT WITH DIFFERENTIAL_PRIVACY, and their ledgers and keys not at all")
@@ -83,6 +95,16 @@ private[sql] object ProtectedPaths {
       fs.makeQualified(path).toString.stripSuffix("/")
     } catch { case NonFatal(_) => p.stripSuffix("/") }
 
+  /**
+   * A path up to its first glob character (`*?[]{}`), cut back to the last directory: Spark expands
+   * `<root>/dat*`/visits` when it reads, so the glob is compared as the directory it starts in
+   * (which contains every match).
+   */
+  def literalPrefix(p: String): String = {
+    val glob = p.indexWhere(c => "*?[]{}".indexOf(c) >= 0)
+    if (glob < 0) p else p.substring(0, math.max(p.lastIndexOf('/', glob), 1))
+  }
+
   /** The paths `plan` reads or writes by path rather than through a catalog table. */
   def namedPaths(plan: LogicalPlan): Seq[String] = {
     val found = Seq.newBuilder[String]
@@ -119,7 +141,19 @@ private[sql] object ProtectedPaths {
     def call(o: AnyRef, method: String): Option[AnyRef] =
       try Option(o.getClass.getMethod(method).invoke(o))
       catch { case _: ReflectiveOperationException | _: SecurityException => None }
-    val storage = call(p, "storage").collect { case s: CatalogStorageFormat => s.locationUri.map(_.toString) }.flatten
+    val storage = Seq("storage", "fileFormat").flatMap(call(p, _)).collect {
+      case s: CatalogStorageFormat => s.locationUri.map(_.toString)
+    }.flatten
+    // ALTER TABLE ... ADD PARTITION ... LOCATION: v1 pairs (spec, location), v2 partition specs.
+    val partitions = call(p, "partitionSpecsAndLocs").orElse(call(p, "parts")).toSeq.flatMap {
+      case s: scala.collection.Seq[_] =>
+        s.flatMap {
+          case (_, Some(l: String)) => Some(l)
+          case spec: AnyRef => call(spec, "location").collect { case Some(l: String) => l }
+          case _ => None
+        }
+      case _ => Nil
+    }
     val created =
       if (!p.getClass.getSimpleName.startsWith("Create")) None
       else
@@ -129,6 +163,6 @@ private[sql] object ProtectedPaths {
     val files = call(p, "table").flatMap(call(_, "paths")).collect {
       case s: scala.collection.Seq[_] => s.map(_.toString)
     }.getOrElse(Seq.empty)
-    storage.toSeq ++ created.toSeq ++ files
+    storage ++ partitions ++ created.toSeq ++ files
   }
 }
