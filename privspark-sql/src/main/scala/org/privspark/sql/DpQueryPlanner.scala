@@ -97,10 +97,7 @@ final class DpQueryPlanner(session: SparkSession) {
   /** The one private relation the FROM clause reads, and its table. */
   private def privateRelation(plan: LogicalPlan): (LogicalPlan, PrivateTable) = {
     val reads = Seq.newBuilder[(LogicalPlan, PrivateTable)]
-    val catalog = SparkInternals.sessionCatalog(session)
-    def current(t: org.apache.spark.sql.catalyst.catalog.CatalogTable) =
-      try catalog.getTableRawMetadata(t.identifier)
-      catch { case scala.util.control.NonFatal(_) => t }
+    val current = PrivateTable.current(session) _
     def walk(p: LogicalPlan): Unit = {
       PrivateTable.of(p, current).foreach(t => reads += (p -> t))
       p.children.foreach(walk)
@@ -129,10 +126,7 @@ final class DpQueryPlanner(session: SparkSession) {
 
   /** Refuses any step above the private relation that could mix rows of different units. */
   private def checkRowLocal(plan: LogicalPlan): Unit = {
-    val catalog = SparkInternals.sessionCatalog(session)
-    def current(t: org.apache.spark.sql.catalyst.catalog.CatalogTable) =
-      try catalog.getTableRawMetadata(t.identifier)
-      catch { case scala.util.control.NonFatal(_) => t }
+    val current = PrivateTable.current(session) _
     def visit(p: LogicalPlan): Boolean = {
       val own = PrivateTable.of(p, current).isDefined
       val below = p.children.map(visit).contains(true)

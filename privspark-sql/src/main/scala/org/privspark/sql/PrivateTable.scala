@@ -75,6 +75,15 @@ object PrivateTable {
       })
   }
 
+  /**
+   * A table's entry as `session`'s catalog holds it now: a plan analysed earlier (a temporary view
+   * made from a DataFrame, a cached Dataset) keeps the entry of its time, from before the table
+   * was made private. The entry in the plan when the catalog no longer has one.
+   */
+  def current(session: org.apache.spark.sql.SparkSession)(table: CatalogTable): CatalogTable =
+    try org.apache.spark.sql.privspark.SparkInternals.sessionCatalog(session).getTableRawMetadata(table.identifier)
+    catch { case scala.util.control.NonFatal(_) => table }
+
   def fromCatalog(table: CatalogTable): Option[PrivateTable] =
     fromProperties(table.identifier.unquotedString, table.properties)
 

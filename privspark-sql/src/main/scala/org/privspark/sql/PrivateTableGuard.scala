@@ -39,14 +39,7 @@ final class PrivateTableGuard(session: SparkSession) extends (LogicalPlan => Uni
 
   private val paths = new ProtectedPaths(session)
 
-  /**
-   * A table's entry as the catalog holds it now: a plan analysed earlier (a temporary view made from
-   * a DataFrame, a cached Dataset) keeps the entry of its time, from before the table was made
-   * private.
-   */
-  private def current(table: CatalogTable): CatalogTable =
-    try SparkInternals.sessionCatalog(session).getTableRawMetadata(table.identifier)
-    catch { case NonFatal(_) => table }
+  private val current: CatalogTable => CatalogTable = PrivateTable.current(session)
 
   private def withStatistics(t: TableIdentifier): Boolean =
     try {
