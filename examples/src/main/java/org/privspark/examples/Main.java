@@ -57,6 +57,11 @@ public final class Main {
         args -> UnitUtilityBenchmark.main(args));
     job(
         jobs,
+        "benchmark-ml-defaults",
+        "DP logistic regression's untuned defaults on unseen data, against MLlib",
+        args -> DefaultsBenchmark.main(args));
+    job(
+        jobs,
         "benchmark-wrappers",
         "the DP MLlib wrappers' utility against epsilon",
         args -> WrapperUtilityBenchmark.main(args));
