@@ -84,11 +84,16 @@ class DpSgdAdaptiveAuditTest {
   }
 
   @Test
-  void audit_adaptiveStep_honest_staysWithinClaimedEpsilon() {
-    for (Statistic s : Statistic.values()) {
-      PrivacyLossAudit.Result r = audit("adaptive step, " + s, true, s, RELEASES);
-      assertThat(r.epsilonLowerBound()).as("%s: %s", s, r).isLessThanOrEqualTo(plan().epsilon());
-    }
+  void audit_adaptiveStep_honest_count_staysWithinClaimedEpsilon() {
+    PrivacyLossAudit.Result r = audit("adaptive step, count", true, Statistic.COUNT, RELEASES);
+    assertThat(r.epsilonLowerBound()).as("%s", r).isLessThanOrEqualTo(plan().epsilon());
+  }
+
+  @Test
+  void audit_adaptiveStep_honest_likelihoodRatio_staysWithinClaimedEpsilon() {
+    PrivacyLossAudit.Result r =
+        audit("adaptive step, likelihood ratio", true, Statistic.LIKELIHOOD_RATIO, RELEASES);
+    assertThat(r.epsilonLowerBound()).as("%s", r).isLessThanOrEqualTo(plan().epsilon());
   }
 
   @Test
