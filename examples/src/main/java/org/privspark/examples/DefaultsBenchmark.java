@@ -32,8 +32,9 @@ import org.privspark.spark.ml.feature.PublicFeatureEncoder;
  * <p>Configurations ({@code --config NAME:key=value,...}, repeatable): {@code default} sets only
  * the budget, {@code rowIsUnit}, targetEpsilon/targetDelta and numUnits, which is what the issue
  * calls the untuned path; {@code readme} is the README's settings before issue 17 (B = 1024, 5
- * epochs, C = 2, η = 2). Keys: {@code lr, B, q, epochs, C, reg}. Without {@code --config} both of
- * those run.
+ * epochs, C = 2, η = 2). Keys: {@code lr, B, q, epochs, C, reg}, {@code adaptive} (1 or 0: adaptive
+ * clipping on or off) and {@code step} (the noise rule's learning rate with another cap on ηC).
+ * Without {@code --config} both of those run.
  *
  * <p>Arguments: {@code [--adult DIR] [--birdstrikes FILE] [--runs R] [--eps e1,e2,...] [--test]
  * [--config NAME:k=v,...]... [--master M]}.
@@ -135,9 +136,12 @@ public final class DefaultsBenchmark {
         continue;
       }
       String[] e = p.split("=");
-      if (e.length != 2 || !List.of("lr", "B", "q", "epochs", "C", "reg", "step").contains(e[0])) {
+      if (e.length != 2
+          || !List.of("lr", "B", "q", "epochs", "C", "reg", "step", "adaptive").contains(e[0])) {
         throw new IllegalArgumentException(
-            "--config keys are lr, B, q, epochs, C, reg, step (key=value); got '" + p + "'");
+            "--config keys are lr, B, q, epochs, C, reg, step, adaptive (key=value); got '"
+                + p
+                + "'");
       }
       kv.put(e[0], Double.parseDouble(e[1]));
     }
@@ -162,6 +166,7 @@ public final class DefaultsBenchmark {
             case "C" -> lr.setClipNorm(v);
             case "reg" -> lr.setRegParam(v);
             case "step" -> {} // applied below, once the plan is known
+            case "adaptive" -> lr.setAdaptiveClipping(v != 0);
             default -> throw new IllegalStateException(k);
           }
         });
