@@ -117,17 +117,16 @@ public final class TrainJob extends SparkJob<TrainJob.Prepared> {
 
   @Option(
       names = "--epochs",
-      defaultValue = "5",
       paramLabel = "N",
-      description = "Epochs (default: ${DEFAULT-VALUE}); steps = epochs x floor(1/q).")
-  int epochs;
+      description = "Epochs (default 10, the estimator's); steps = epochs x floor(1/q).")
+  Integer epochs;
 
   @Option(
       names = "--expected-batch-size",
       paramLabel = "B",
       description =
           "The expected (Poisson) number of units per step B; q = B / --num-units. Or give"
-              + " --sample-rate.")
+              + " --sample-rate, or neither: B = max(256, N/50), q = 1/50 with a counted N.")
   Double expectedBatchSize;
 
   @Option(
@@ -163,7 +162,9 @@ public final class TrainJob extends SparkJob<TrainJob.Prepared> {
   @Option(
       names = "--learning-rate",
       paramLabel = "ETA",
-      description = "Constant learning rate (default 1 for logistic, 0.1 for linear).")
+      description =
+          "Constant learning rate (default: the noise rule min(B/(z sqrt(steps)), 4)/C for"
+              + " logistic, 0.1 for linear).")
   Double learningRate;
 
   @Option(
@@ -334,7 +335,10 @@ public final class TrainJob extends SparkJob<TrainJob.Prepared> {
 
   /** The estimator, with the options given and whom the run protects. */
   private DpSgdEstimator<?, ?> estimator(String kind, FeatureSpec fs) {
-    DpSgdEstimator<?, ?> e = TrainPipeline.estimator(kind).setEpochs(epochs);
+    DpSgdEstimator<?, ?> e = TrainPipeline.estimator(kind);
+    if (epochs != null) {
+      e.setEpochs(epochs);
+    }
     // Whom the run protects: the unit named by --unit (the spec may repeat it, and must agree),
     // with
     // the spec's unit column and k, or the spec's statement that each row is one unit.
