@@ -151,13 +151,15 @@ public abstract class DpSgdEstimator<M extends DpSgdModel<M>, S extends DpSgdEst
         new DoubleParam(
             uid,
             "sampleRate",
-            "Poisson sampling rate q per step, in (0, 1]; set this or expectedBatchSize",
+            "Poisson sampling rate q per step, in (0, 1]; set this or expectedBatchSize, or neither"
+                + " (then B = max(256, N/50))",
             ParamChecks.inLeftOpen("sampleRate", 0, 1));
     expectedBatchSize =
         new DoubleParam(
             uid,
             "expectedBatchSize",
-            "expected units per step q*N, finite and > 0 (needs numUnits); set this or sampleRate",
+            "expected units per step q*N, finite and > 0 (needs numUnits); set this or sampleRate,"
+                + " or neither (then B = max(256, N/50))",
             ParamChecks.positiveFinite("expectedBatchSize"));
     unitGradient = UnitGradient.declare(this);
     numUnits =
