@@ -409,7 +409,42 @@ final class DpSgd {
       double regParam,
       long numUnits,
       int numFeatures,
-      String stageName) {}
+      String stageName,
+      boolean stepInClipUnits) {
+
+    /** A fixed learning rate, whatever C_t does. */
+    Settings(
+        DpSgdPlan plan,
+        Loss loss,
+        UnitGradient unitGradient,
+        boolean fitIntercept,
+        double learningRate,
+        double regParam,
+        long numUnits,
+        int numFeatures,
+        String stageName) {
+      this(
+          plan,
+          loss,
+          unitGradient,
+          fitIntercept,
+          learningRate,
+          regParam,
+          numUnits,
+          numFeatures,
+          stageName,
+          false);
+    }
+
+    /**
+     * The learning rate of a step that clips at {@code clipNorm}: with {@code stepInClipUnits}
+     * (adaptive clipping under the default noise rule) η·C0/C_t, so that the step ηC stays what the
+     * rule chose while C_t moves; else η.
+     */
+    double learningRateAt(double clipNorm) {
+      return stepInClipUnits ? learningRate * plan.clipNorm() / clipNorm : learningRate;
+    }
+  }
 
   /**
    * Runs {@code plan.steps()} DP-SGD steps over {@code data} (one array of rows per unit), which
@@ -466,12 +501,13 @@ final class DpSgd {
         noiseStd = noisy.noiseStd();
         double[] g = noisy.values();
         double normSquared = 0;
+        double eta = s.learningRateAt(c); // c: this step's clip norm, before its update
         for (int k = 0; k < dim; k++) {
           g[k] /= expectedBatch;
           normSquared += g[k] * g[k];
           boolean isIntercept = intercept && k == d;
           double reg = isIntercept ? 0 : s.regParam() * w[k];
-          w[k] -= s.learningRate() * (g[k] + reg);
+          w[k] -= eta * (g[k] + reg);
         }
         if (adaptive != null) {
           c =

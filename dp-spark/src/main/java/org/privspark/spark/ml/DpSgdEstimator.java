@@ -1318,7 +1318,9 @@ public abstract class DpSgdEstimator<M extends DpSgdModel<M>, S extends DpSgdEst
               dbl(regParam),
               n,
               d,
-              stage);
+              stage,
+              // The noise rule chose the step ηC: under adaptive clipping it is kept as C_t moves.
+              plan.adaptiveClip() != null && !isDefined(learningRate));
       DpSgd.Result result = DpSgd.train(units, settings, key);
       PrivacyRecord record =
           new PrivacyRecord(

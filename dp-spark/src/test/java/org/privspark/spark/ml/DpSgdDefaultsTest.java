@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import org.junit.jupiter.api.Test;
 import org.privspark.core.accounting.PrivacyBudget;
+import org.privspark.spark.ml.params.UnitGradient;
 
 /**
  * The untuned defaults of the DP-SGD estimators (docs/ML.md, "Defaults"): the batch rule when no
@@ -86,5 +87,20 @@ class DpSgdDefaultsTest {
             .setTargetDelta(1e-5)
             .setNumUnits(100_000);
     assertThat(linear.learningRateFor(linear.plan(), 100_000)).isEqualTo(0.1);
+  }
+
+  @Test
+  void learningRate_underAdaptiveClipping_keepsTheRulesStepInUnitsOfTheCurrentC() {
+    DpSgdPlan plan = untuned(100_000).setClipNorm(2).plan();
+    DpSgd.Settings fixed =
+        new DpSgd.Settings(
+            plan, DpSgd.Loss.LOGISTIC, UnitGradient.MEAN, true, 2.0, 0, 100_000, 3, "s");
+    assertThat(fixed.learningRateAt(0.5)).isEqualTo(2.0);
+    DpSgd.Settings scaled =
+        new DpSgd.Settings(
+            plan, DpSgd.Loss.LOGISTIC, UnitGradient.MEAN, true, 2.0, 0, 100_000, 3, "s", true);
+    // eta * C0 / C_t: the step eta * C_t stays 2 * 2 = 4.
+    assertThat(scaled.learningRateAt(0.5)).isEqualTo(8.0);
+    assertThat(scaled.learningRateAt(2)).isEqualTo(2.0);
   }
 }
