@@ -190,6 +190,21 @@ public final class EventCodec {
   }
 
   /**
+   * Parses an event that {@link #encode} wrote (a saved model's, say), strictly.
+   *
+   * @param node the encoded event
+   * @return the event
+   * @throws IllegalArgumentException if the node is not a well-formed event
+   */
+  public static PrivacyEvent parse(ObjectNode node) {
+    try {
+      return decode(node, 0);
+    } catch (LedgerException e) {
+      throw new IllegalArgumentException("event must be well-formed: " + e.getMessage(), e);
+    }
+  }
+
+  /**
    * Parses an event strictly, refusing one of more than {@value #MAX_EVENT_OBJECTS} event objects
    * as it goes (the other limits need the whole event, and the grid: {@link #checkLimits}).
    *

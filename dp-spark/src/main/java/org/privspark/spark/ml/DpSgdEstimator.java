@@ -901,21 +901,17 @@ public abstract class DpSgdEstimator<M extends DpSgdModel<M>, S extends DpSgdEst
     return unit;
   }
 
-  @Override
-  public M fit(Dataset<?> dataset) {
-    // RDDs, broadcasts and treeAggregate: refused under Spark Connect before anything is read.
-    ClassicSession.require("dataset", dataset, getClass().getSimpleName() + ".fit");
-    // 1. Validate and plan: nothing read, nothing spent.
-    PrivacyBudget budget = requireBudget();
+  /**
+   * Step 1 of {@link #fit}, without the budget's claim check: params, schema and plan validated,
+   * nothing read, nothing charged. Internal (for {@link DPTuner}, which validates every candidate
+   * before its one charge).
+   */
+  Prepared prepare(Dataset<?> dataset) {
     transformSchema(dataset.schema());
     DpSgdPlan plan = plan();
     PrivacyUnitParams.Resolved unit = unitSettings(dataset.schema());
     UnitClaim claim = claim(unit);
-    budget.checkClaim(claim); // a unit the budget does not protect is refused here
     int d = publicDimension(dataset.schema());
-    String stage = stageName();
-    PrivacyEvent event = plan.event();
-    double epsilon = plan.epsilon();
     String source =
         plan.countsUnits()
             ? "N=DP count of units at sigma " + plan.numUnitsNoiseStd()
@@ -950,6 +946,47 @@ public abstract class DpSgdEstimator<M extends DpSgdModel<M>, S extends DpSgdEst
         throw e;
       }
     }
+    return new Prepared(plan, unit, claim, d, mode, unitText, source);
+  }
+
+  /**
+   * What {@link #prepare} validated and planned: all public.
+   *
+   * @param plan the run's plan and event
+   * @param unit the resolved privacy-unit params
+   * @param claim the unit claim the charge makes
+   * @param dimension the public feature dimension d
+   * @param mode how a unit's gradients combine
+   * @param unitText the unit settings, for the ledger's description
+   * @param source where N comes from, for the ledger's description
+   */
+  record Prepared(
+      DpSgdPlan plan,
+      PrivacyUnitParams.Resolved unit,
+      UnitClaim claim,
+      int dimension,
+      UnitGradient mode,
+      String unitText,
+      String source) {}
+
+  @Override
+  public M fit(Dataset<?> dataset) {
+    // RDDs, broadcasts and treeAggregate: refused under Spark Connect before anything is read.
+    ClassicSession.require("dataset", dataset, getClass().getSimpleName() + ".fit");
+    // 1. Validate and plan: nothing read, nothing spent.
+    PrivacyBudget budget = requireBudget();
+    Prepared prepared = prepare(dataset);
+    DpSgdPlan plan = prepared.plan();
+    PrivacyUnitParams.Resolved unit = prepared.unit();
+    UnitClaim claim = prepared.claim();
+    budget.checkClaim(claim); // a unit the budget does not protect is refused here
+    int d = prepared.dimension();
+    String stage = stageName();
+    PrivacyEvent event = plan.event();
+    double epsilon = plan.epsilon();
+    String source = prepared.source();
+    UnitGradient mode = prepared.mode();
+    String unitText = prepared.unitText();
     // 2. Charge the whole run (with the count, when N is counted) before any data is touched.
     Secret releaseSecret = Secret.generate();
     Charge charge =
@@ -996,6 +1033,42 @@ public abstract class DpSgdEstimator<M extends DpSgdModel<M>, S extends DpSgdEst
     // 3. Read the data; a failure from here on names no value of it.
     return DataPhase.run(
         stage, () -> train(dataset, plan, unit, mode, key, provenance, d, epsilon, stage));
+  }
+
+  /**
+   * Step 3 of {@link #fit} alone, under a key whose release some other charge paid for: charges
+   * nothing. Internal to this package: {@link DPTuner} runs its repetitions through it after its
+   * one charge, each under its own part of the tuner's release key. The caller must wrap it in
+   * {@link DataPhase#run} and must have charged an event that covers this run.
+   *
+   * @param epsilon the ε the model records (the charge's, not this run's alone)
+   */
+  M trainUncharged(
+      Dataset<?> dataset,
+      Prepared prepared,
+      ReleaseKey key,
+      PrivacyRecord.Unit provenance,
+      double epsilon) {
+    return train(
+        dataset,
+        prepared.plan(),
+        prepared.unit(),
+        prepared.mode(),
+        key,
+        provenance,
+        prepared.dimension(),
+        epsilon,
+        stageName());
+  }
+
+  /** The features column's name. */
+  String featuresColName() {
+    return $(featuresCol);
+  }
+
+  /** The label column's name. */
+  String labelColName() {
+    return $(labelCol);
   }
 
   /** Step 3 of {@link #fit}: runs after the charge. */
