@@ -35,9 +35,7 @@ import org.privspark.core.accounting.PrivateSelectionEvent;
 import org.privspark.core.accounting.RdpAccountant;
 import org.privspark.core.accounting.UnitClaim;
 import org.privspark.core.mechanism.LaplaceMechanism;
-import org.privspark.core.noise.GeometricTrials;
 import org.privspark.core.noise.KeyedStreamSource;
-import org.privspark.core.noise.NoiseSource;
 import org.privspark.core.noise.ReleaseKey;
 import org.privspark.core.noise.Secret;
 import org.privspark.spark.ClassicSession;
@@ -98,6 +96,9 @@ public final class DPTuner extends Estimator<DPTunerModel> {
 
   /** The L1 sensitivity of the summed validation score: each unit's score is in [0, 1]. */
   static final double SCORE_SENSITIVITY = 1.0;
+
+  /** The cell of a repetition's part that its score's noise comes from. */
+  static final String SCORE_CELL = "tuner/score";
 
   private final String uid;
   private final Param<DpSgdEstimator<?, ?>> estimator;
@@ -416,28 +417,25 @@ public final class DPTuner extends Estimator<DPTunerModel> {
     Column validation = inValidation(dataset, candidates.get(0), key);
     Dataset<?> training = dataset.where(org.apache.spark.sql.functions.not(validation));
     Dataset<?> held = dataset.where(validation);
-    long repetitions =
-        GeometricTrials.sample(
-            1 / (Double) $(expectedRepetitions),
-            KeyedStreamSource.forCell(key, "tuner/repetitions"));
-    DpSgdModel<?> best = null;
-    Candidate bestCandidate = null;
-    double bestScore = Double.NEGATIVE_INFINITY;
-    for (long r = 0; r < repetitions; r++) {
-      ReleaseKey part = key.part("tuner/repetition/" + r);
-      NoiseSource draws = KeyedStreamSource.forCell(part, "tuner/candidate");
-      Candidate c = candidates.get((int) draws.nextLong(candidates.size()));
-      DpSgdModel<?> model =
-          c.estimator().trainUncharged(training, c.prepared(), part, provenance, plan.epsilon());
-      double exact = scoreSum(held, c, model, prepared0.unit());
-      double noisy =
-          plan.score().release(exact, KeyedStreamSource.forCell(part, "tuner/score")).value();
-      if (noisy > bestScore) { // ties keep the earlier repetition
-        bestScore = noisy;
-        best = model;
-        bestCandidate = c;
-      }
-    }
+    long repetitions = SelectionLoop.repetitions(key, 1 / (Double) $(expectedRepetitions));
+    SelectionLoop.Chosen<DpSgdModel<?>> chosen =
+        SelectionLoop.run(
+            key,
+            repetitions,
+            candidates.size(),
+            (index, part) -> {
+              Candidate c = candidates.get(index);
+              DpSgdModel<?> model =
+                  c.estimator()
+                      .trainUncharged(training, c.prepared(), part, provenance, plan.epsilon());
+              double exact = scoreSum(held, c, model, prepared0.unit());
+              double noisy =
+                  plan.score().release(exact, KeyedStreamSource.forCell(part, SCORE_CELL)).value();
+              return new SelectionLoop.Scored<>(model, noisy);
+            });
+    Candidate bestCandidate = candidates.get(chosen.candidate());
+    DpSgdModel<?> best = chosen.output();
+    double bestScore = chosen.score();
     return new DPTunerModel(
             uid + "_model",
             best,
