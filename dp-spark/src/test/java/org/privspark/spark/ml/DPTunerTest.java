@@ -187,8 +187,8 @@ class DPTunerTest {
    * about 50 % right); the other three learn (about 90 % right on about 800 validation rows, a
    * score gap of about 300 against Laplace noise of scale 10). Seeded with a fixed release secret,
    * so the outcome is fixed; over fresh secrets it fails when every repetition draws the absurd
-   * point, with probability γ/4 / (1 − (1 − γ)/4) = 1/13 at E[K] = 3 (γ = 1/3), plus below 1e-9 for
-   * the noise to swap a good and the absurd score.
+   * point, with probability (γ/4) / (1 − (1 − γ)/4) = 1/10 at E[K] = 3 (γ = 1/3), plus below 1e-9
+   * for the noise to swap a good and the absurd score.
    */
   @Test
   void fit_oneAbsurdLearningRate_picksALearningCandidate() {
