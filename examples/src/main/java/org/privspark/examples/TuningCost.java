@@ -1,10 +1,20 @@
 package org.privspark.examples;
 
 import java.util.List;
-import org.privspark.core.accounting.*;
+import org.privspark.core.accounting.Calibration;
+import org.privspark.core.accounting.OrderGrid;
+import org.privspark.core.accounting.PrivacyEvent;
+import org.privspark.core.accounting.PrivateSelectionEvent;
+import org.privspark.core.accounting.RdpAccountant;
+import org.privspark.core.accounting.SampledGaussianEvent;
 import org.privspark.core.mechanism.LaplaceMechanism;
 
-/** ε' of private tuning (η = 1) for a DP-SGD run; docs/ML.md "Private hyperparameter selection". */
+/**
+ * ε′ of private tuning (η = 1, Papernot &amp; Steinke 2022, Thm. 2) for one DP-SGD grid point, and
+ * the noise multiplier that keeps the whole search at the one run's ε: the table of docs/ML.md,
+ * "Private hyperparameter selection". Needs dp-core only; run with the source launcher (the command
+ * is in docs/ML.md).
+ */
 public final class TuningCost {
   public static void main(String[] a) {
     double delta = 1e-5;
