@@ -58,9 +58,8 @@ import org.privspark.spark.sql.SparkKeys;
  *
  * <p><b>Cost.</b> One {@link PrivateSelectionEvent} over the candidates' events (each grid point's
  * DP-SGD event composed with the score's Laplace event; equal events counted once), η = 1, γ; its
- * RDP curve is the theorem's bound, rounded up. Charged as one entry, mechanism {@value
- * #MECHANISM}. PLD accounting has no bound for it: a PLD budget refuses it before anything is
- * charged.
+ * RDP curve is the theorem's bound, rounded up. Charged as one entry, mechanism {@code dp-tuning}.
+ * PLD accounting has no bound for it: a PLD budget refuses it before anything is charged.
  *
  * <p><b>The split.</b> A unit is in the validation part when a keyed hash of its id (the normalised
  * unit value; in row-level mode the row's features and label) under the release's secret falls
@@ -81,9 +80,10 @@ import org.privspark.spark.sql.SparkKeys;
  * <p><b>Order of work.</b> (1) Every candidate's params, its plan and its event are validated, and
  * the unit claims must agree: a failure names the param (and the grid point) and spends nothing.
  * (2) The one event is charged. (3) Only then is data read: the K repetitions run through the
- * estimator's uncharged path ({@link DpSgdEstimator#trainUncharged}), each under its own part of
- * the tuner's release key, so that all the randomness (K, the draws, the split, bounding, sampling
- * and noise) belongs to this one release. Nothing after the charge fails on the data's content.
+ * estimator's package-private uncharged path ({@code DpSgdEstimator.trainUncharged}), each under
+ * its own part of the tuner's release key, so that all the randomness (K, the draws, the split,
+ * bounding, sampling and noise) belongs to this one release. Nothing after the charge fails on the
+ * data's content.
  *
  * <p><b>Time.</b> The run time grows with K, and K must stay secret: keep the fit's duration as
  * private as the model's inner repetitions (docs/ML.md).
@@ -295,7 +295,7 @@ public final class DPTuner extends Estimator<DPTunerModel> {
       LaplaceMechanism score) {}
 
   /**
-   * Step 1 of {@link #fit}: validates every grid point and plans the search; reads no data and
+   * Step 1 of {@code fit}: validates every grid point and plans the search; reads no data and
    * charges nothing.
    *
    * @param dataset the input (its schema and plan are analysed; nothing is run)
@@ -549,7 +549,7 @@ public final class DPTuner extends Estimator<DPTunerModel> {
     }
   }
 
-  /** The estimator's output schema (each grid point's is checked by {@link #fit}). */
+  /** The estimator's output schema (each grid point's is checked by {@code fit}). */
   @Override
   public StructType transformSchema(StructType schema) {
     if (!isDefined(estimator)) {
