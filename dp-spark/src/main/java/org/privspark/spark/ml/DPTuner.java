@@ -107,6 +107,8 @@ public final class DPTuner extends Estimator<DPTunerModel> {
   private final DoubleParam expectedRepetitions;
   private final DoubleParam scoreEpsilon;
   private final DoubleParam regressionErrorScale;
+  private final DoubleParam targetEpsilon;
+  private final DoubleParam targetDelta;
   private transient PrivacyBudget budget;
   private transient Secret testSecret;
 
@@ -148,6 +150,20 @@ public final class DPTuner extends Estimator<DPTunerModel> {
             "regressionErrorScale",
             "s in the regression score max(0, 1 - (y - prediction)^2 / s^2), finite and > 0",
             ParamChecks.positiveFinite("regressionErrorScale"));
+    targetEpsilon =
+        new DoubleParam(
+            uid,
+            "targetEpsilon",
+            "the epsilon of the whole search: one noise multiplier for every grid point is"
+                + " calibrated to it (set with targetDelta; overrides the estimator's"
+                + " noiseMultiplier and targetEpsilon), finite and > 0",
+            ParamChecks.positiveFinite("targetEpsilon"));
+    targetDelta =
+        new DoubleParam(
+            uid,
+            "targetDelta",
+            "the delta of targetEpsilon, in (0, 1)",
+            ParamChecks.inOpen("targetDelta", 0, 1));
     setDefault(validationFraction, 0.2);
     setDefault(expectedRepetitions, 5.0);
     setDefault(scoreEpsilon, 0.1);
@@ -184,6 +200,40 @@ public final class DPTuner extends Estimator<DPTunerModel> {
 
   public DoubleParam regressionErrorScale() {
     return regressionErrorScale;
+  }
+
+  public DoubleParam targetEpsilon() {
+    return targetEpsilon;
+  }
+
+  public DoubleParam targetDelta() {
+    return targetDelta;
+  }
+
+  /**
+   * Sets the ε of the whole search (with {@link #setTargetDelta}): the tuner then gives every grid
+   * point the one noise multiplier z, the smallest (to a relative 10^-4, from above) for which the
+   * search's {@link PrivateSelectionEvent} is (targetEpsilon, targetDelta)-DP by the RDP accountant
+   * on the budget's grid; the estimator's own noiseMultiplier, targetEpsilon and targetDelta are
+   * overridden.
+   *
+   * @param value finite and &gt; 0
+   * @return this tuner
+   */
+  public DPTuner setTargetEpsilon(double value) {
+    set(targetEpsilon, value);
+    return this;
+  }
+
+  /**
+   * Sets the δ of {@link #setTargetEpsilon}.
+   *
+   * @param value in (0, 1)
+   * @return this tuner
+   */
+  public DPTuner setTargetDelta(double value) {
+    set(targetDelta, value);
+    return this;
   }
 
   /**
@@ -278,7 +328,7 @@ public final class DPTuner extends Estimator<DPTunerModel> {
   }
 
   /** One grid point, validated and planned. */
-  private record Candidate(
+  record Candidate(
       int index,
       ParamMap params,
       DpSgdEstimator<?, ?> estimator,
@@ -327,6 +377,12 @@ public final class DPTuner extends Estimator<DPTunerModel> {
             .epsilon((Double) $(scoreEpsilon))
             .l1Sensitivity(SCORE_SENSITIVITY)
             .build();
+    boolean calibrating = isSet(targetEpsilon) || isSet(targetDelta);
+    if (calibrating && !(isSet(targetEpsilon) && isSet(targetDelta))) {
+      throw new IllegalArgumentException(
+          "targetEpsilon and targetDelta must be set together; got "
+              + (isSet(targetEpsilon) ? "targetEpsilon only" : "targetDelta only"));
+    }
     List<Candidate> candidates = new ArrayList<>();
     UnitClaim claim = null;
     for (int i = 0; i < grid.length; i++) {
@@ -335,6 +391,12 @@ public final class DPTuner extends Estimator<DPTunerModel> {
       }
       DpSgdEstimator<?, ?> c = base.copy(grid[i]);
       c.setBudget(budget);
+      if (calibrating) {
+        // A placeholder z for planning q and the steps; replaced by the calibrated one below.
+        c.clear(c.targetEpsilon());
+        c.clear(c.targetDelta());
+        c.setNoiseMultiplier(1.0);
+      }
       DpSgdEstimator.Prepared prepared;
       try {
         prepared = c.prepare(dataset);
@@ -358,14 +420,91 @@ public final class DPTuner extends Estimator<DPTunerModel> {
           new Candidate(i, grid[i], c, prepared, prepared.plan().event().and(score.event())));
     }
     budget.checkClaim(claim);
-    // Equal events cost the same: the pointwise maximum needs each once.
-    List<PrivacyEvent> distinct =
-        new ArrayList<>(new LinkedHashSet<>(candidates.stream().map(Candidate::event).toList()));
-    PrivateSelectionEvent event =
-        PrivateSelectionEvent.geometric(distinct, (Double) $(expectedRepetitions));
-    double delta = candidates.get(0).prepared().plan().delta();
+    if (calibrating) {
+      double z = calibrate(candidates, score);
+      List<Candidate> at = new ArrayList<>();
+      for (Candidate c : candidates) {
+        c.estimator().setNoiseMultiplier(z);
+        DpSgdEstimator.Prepared prepared = c.estimator().prepare(dataset);
+        at.add(
+            new Candidate(
+                c.index(),
+                c.params(),
+                c.estimator(),
+                prepared,
+                prepared.plan().event().and(score.event())));
+      }
+      candidates = at;
+    }
+    PrivateSelectionEvent event = selection(candidates.stream().map(Candidate::event).toList());
+    double delta =
+        calibrating ? (Double) $(targetDelta) : candidates.get(0).prepared().plan().delta();
     double epsilon = RdpAccountant.epsilonOf(event, delta, budget.grid()).epsilon();
     return new Plan(candidates, event, claim, epsilon, delta, score);
+  }
+
+  /** The selection over the distinct events (equal events cost the same: the max needs one). */
+  private PrivateSelectionEvent selection(List<PrivacyEvent> events) {
+    return PrivateSelectionEvent.geometric(
+        new ArrayList<>(new LinkedHashSet<>(events)), (Double) $(expectedRepetitions));
+  }
+
+  /**
+   * The smallest z (to a relative 10^-4, from above) for which the selection over the candidates at
+   * z meets (targetEpsilon, targetDelta); every z tried keeps each candidate's q, steps and N.
+   */
+  private double calibrate(List<Candidate> candidates, LaplaceMechanism score) {
+    double epsilon = (Double) $(targetEpsilon);
+    double delta = (Double) $(targetDelta);
+    java.util.function.DoublePredicate meets =
+        z -> {
+          List<PrivacyEvent> events = new ArrayList<>();
+          for (Candidate c : candidates) {
+            DpSgdPlan p = c.prepared().plan();
+            DpSgdPlan atZ =
+                new DpSgdPlan(
+                    p.sampleRate(),
+                    z,
+                    p.clipNorm(),
+                    p.epochs(),
+                    p.stepsPerEpoch(),
+                    p.steps(),
+                    delta,
+                    p.grid(),
+                    p.numUnits(),
+                    p.numUnitsNoiseStd());
+            events.add(atZ.event().and(score.event()));
+          }
+          return RdpAccountant.epsilonOf(selection(events), delta, budget.grid()).epsilon()
+              <= epsilon;
+        };
+    double hi = 1;
+    for (int i = 0; !meets.test(hi); i++) {
+      hi *= 2;
+      if (i > 20) {
+        // z = 2^20 is the Gaussian mechanism's limit (2^19) and beyond.
+        throw new IllegalArgumentException(
+            "targetEpsilon must be reachable by the search at targetDelta "
+                + delta
+                + " with a noise multiplier below 2^19 (lower expectedRepetitions or scoreEpsilon,"
+                + " or raise targetEpsilon); got "
+                + epsilon);
+      }
+    }
+    double lo = hi / 2;
+    while (lo > 0x1p-20 && meets.test(lo)) {
+      hi = lo;
+      lo /= 2;
+    }
+    while (hi - lo > 1e-4 * hi) {
+      double mid = Math.sqrt(lo * hi);
+      if (meets.test(mid)) {
+        hi = mid;
+      } else {
+        lo = mid;
+      }
+    }
+    return hi;
   }
 
   @Override

@@ -205,6 +205,39 @@ class DPTunerTest {
     assertThat(model.bestScore()).isGreaterThan(0.6 * 800);
   }
 
+  /** The tuner's target: one z for every grid point, the whole search at (ε, δ), charged once. */
+  @Test
+  void fit_targetEpsilon_calibratesOneNoiseMultiplierForTheWholeSearch() {
+    PrivacyBudget budget = PrivacyBudget.inMemory(50, 1e-5);
+    DPLogisticRegression lr = lr();
+    ParamMap[] grid =
+        new ParamGridBuilder()
+            .addGrid(lr.learningRate(), new double[] {1.0, 2.0})
+            .addGrid(lr.epochs(), new int[] {1, 2})
+            .build();
+    DPTuner tuner = tuner(lr, grid, budget).setTargetEpsilon(3.0).setTargetDelta(1e-5);
+    DPTuner.Plan plan = tuner.plan(data);
+    assertThat(plan.epsilon()).isLessThanOrEqualTo(3.0).isGreaterThan(2.99);
+    // Two epoch counts: two distinct candidate events, one z.
+    assertThat(plan.event().candidates()).hasSize(2);
+    double z = plan.candidates().get(0).prepared().plan().noiseMultiplier();
+    assertThat(plan.candidates())
+        .allSatisfy(c -> assertThat(c.prepared().plan().noiseMultiplier()).isEqualTo(z));
+    DPTunerModel model = tuner.fit(data);
+    assertThat(budget.spent().epsilon()).isLessThanOrEqualTo(3.0 + 1e-9);
+    assertThat(model.epsilon()).isCloseTo(plan.epsilon(), within(1e-12));
+    assertThat(model.bestModel().noiseMultiplier()).isEqualTo(z);
+  }
+
+  @Test
+  void setTargetEpsilon_withoutDelta_refusesNamingBoth() {
+    DPLogisticRegression lr = lr();
+    DPTuner tuner =
+        tuner(lr, learningRates(lr, 1.0), PrivacyBudget.inMemory(5, 1e-5)).setTargetEpsilon(1);
+    assertThatThrownBy(() -> tuner.fit(data))
+        .hasMessageContaining("targetEpsilon and targetDelta must be set together");
+  }
+
   // ---- validation: the param named, nothing spent ----
 
   @Test
