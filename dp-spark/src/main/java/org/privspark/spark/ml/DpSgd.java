@@ -310,7 +310,8 @@ final class DpSgd {
       double regParam,
       long numUnits,
       int numFeatures,
-      String stageName) {}
+      String stageName,
+      boolean reportProgress) {}
 
   /**
    * Runs {@code plan.steps()} DP-SGD steps over {@code data} (one array of rows per unit), which
@@ -357,7 +358,8 @@ final class DpSgd {
         epochNoisyNormSum += Math.sqrt(normSquared);
         epochSteps++;
         boolean epochEnd = (step + 1) % plan.stepsPerEpoch() == 0 || step + 1 == plan.steps();
-        if (epochEnd) {
+        // A tuner's repetitions report nothing: their outputs and their number are not released.
+        if (epochEnd && s.reportProgress()) {
           long epoch = (step + 1 + plan.stepsPerEpoch() - 1) / plan.stepsPerEpoch();
           LOG.info(
               String.format(

@@ -1032,7 +1032,7 @@ public abstract class DpSgdEstimator<M extends DpSgdModel<M>, S extends DpSgdEst
             charge.ledgerIndex());
     // 3. Read the data; a failure from here on names no value of it.
     return DataPhase.run(
-        stage, () -> train(dataset, plan, unit, mode, key, provenance, d, epsilon, stage));
+        stage, () -> train(dataset, plan, unit, mode, key, provenance, d, epsilon, stage, true));
   }
 
   /**
@@ -1040,6 +1040,8 @@ public abstract class DpSgdEstimator<M extends DpSgdModel<M>, S extends DpSgdEst
    * nothing. Internal to this package: {@link DPTuner} runs its repetitions through it after its
    * one charge, each under its own part of the tuner's release key. The caller must wrap it in
    * {@link DataPhase#run} and must have charged an event that covers this run.
+   *
+   * <p>It logs no progress: a repetition's outputs are not released, and neither is how many ran.
    *
    * @param epsilon the ε the model records (the charge's, not this run's alone)
    */
@@ -1058,7 +1060,8 @@ public abstract class DpSgdEstimator<M extends DpSgdModel<M>, S extends DpSgdEst
         provenance,
         prepared.dimension(),
         epsilon,
-        stageName());
+        stageName(),
+        false);
   }
 
   /** The features column's name. */
@@ -1081,7 +1084,8 @@ public abstract class DpSgdEstimator<M extends DpSgdModel<M>, S extends DpSgdEst
       PrivacyRecord.Unit provenance,
       int d,
       double epsilon,
-      String stage) {
+      String stage,
+      boolean reportProgress) {
     JavaRDD<DpSgd.Example[]> units =
         (unit.rowIsUnit()
                 ? UnitRows.oneRowUnits(dataset, $(featuresCol), $(labelCol), d, labelRule())
@@ -1111,7 +1115,8 @@ public abstract class DpSgdEstimator<M extends DpSgdModel<M>, S extends DpSgdEst
               dbl(regParam),
               n,
               d,
-              stage);
+              stage,
+              reportProgress);
       DpSgd.Result result = DpSgd.train(units, settings, key);
       PrivacyRecord record =
           new PrivacyRecord(

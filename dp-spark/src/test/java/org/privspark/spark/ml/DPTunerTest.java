@@ -133,11 +133,16 @@ class DPTunerTest {
     assertThat(model.bestModel().epsilon()).isEqualTo(model.epsilon());
   }
 
+  /** Also: the repetitions log nothing (their outputs and their number K are not released). */
   @Test
-  void fit_inMemoryBudget_spendsExactlyTheSelectionsEpsilon_moreThanOneRun() {
+  void fit_inMemoryBudget_spendsExactlyTheSelectionsEpsilon_moreThanOneRun_logsNoRepetition() {
     PrivacyBudget budget = PrivacyBudget.inMemory(50, 1e-5);
     DPLogisticRegression lr = lr();
-    DPTunerModel model = tuner(lr, learningRates(lr, 1.0, 2.0), budget).fit(data);
+    DPTunerModel model;
+    try (CapturedLog log = CapturedLog.start()) {
+      model = tuner(lr, learningRates(lr, 1.0, 2.0), budget).fit(data);
+      assertThat(log.privspark()).noneMatch(line -> line.contains("DP-SGD epoch"));
+    }
     assertThat(budget.spent().epsilon()).isCloseTo(model.epsilon(), within(1e-9));
     double oneRun =
         RdpAccountant.epsilonOf(lr.setBudget(budget).plan().event(), 1e-5, OrderGrid.defaults())
