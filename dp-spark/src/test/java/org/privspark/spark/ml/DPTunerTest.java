@@ -234,6 +234,30 @@ class DPTunerTest {
     assertThat(model.bestModel().noiseMultiplier()).isEqualTo(z);
   }
 
+  /**
+   * A ledger records at most 1,024 sampled-Gaussian values per event: four distinct DP-SGD grid
+   * points inside a selection need 4 × (156 + 156) on the default grid, so the ledger refuses the
+   * entry at the charge, before anything is read or written.
+   */
+  @Test
+  void fit_fourDistinctRunsOnALedger_refusedBeforeAnyReadOrWrite() throws Exception {
+    String origin = "test.privspark.org/tuner-limits";
+    NoteSigner signer = NoteSigner.generate(origin);
+    LocalDirectoryStore store = new LocalDirectoryStore(dir.resolve("ledger"));
+    Ledger ledger =
+        Format3Ledgers.create(
+            store, origin, 500.0, 1e-5, OrderGrid.defaults(), signer, OpeningStore.discarding());
+    DPLogisticRegression lr = lr();
+    ParamMap[] grid = new ParamGridBuilder().addGrid(lr.epochs(), new int[] {1, 2, 3, 4}).build();
+    int before = jobs();
+    assertThatThrownBy(() -> tuner(lr, grid, ledger.budget()).fit(poisoned()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("sampled-Gaussian values");
+    assertThat(jobs()).isEqualTo(before);
+    assertThat(store.root().resolve(LedgerEntry.path(1))).doesNotExist();
+    assertThat(ledger.budget().spent().epsilon()).isZero();
+  }
+
   @Test
   void setTargetEpsilon_withoutDelta_refusesNamingBoth() {
     DPLogisticRegression lr = lr();
