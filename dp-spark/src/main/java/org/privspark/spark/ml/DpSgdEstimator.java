@@ -88,6 +88,13 @@ import org.slf4j.LoggerFactory;
  * exact count is never used, stored or logged, and q never depends on it. {@code fit} refuses,
  * before the charge, when neither is set. In row-level mode a unit is a row, so N is the row count.
  *
+ * <p><b>Adaptive clipping</b> ({@link #adaptiveClipping()}; Andrew et al. 2021). C starts at {@link
+ * #clipNorm()} and follows a noisy estimate of the {@link #targetUnclippedQuantile()} of the units'
+ * contribution norms; each step also releases a noisy count of the sampled units left unclipped,
+ * paid for by gradient noise z_Δ = (z^-2 − (2σ_b)^-2)^-1/2 instead of z, so the charged event is
+ * unchanged ({@link DpSgdPlan.AdaptiveClip} has the proof). {@link #plan()} refuses, before the
+ * charge, a σ_b ({@link #clipCountNoiseStd()}) with 2σ_b ≤ z.
+ *
  * <p><b>Public quantities.</b> The feature dimension d and the label domain are treated as public,
  * and so is N when given; see {@code docs/ML.md}.
  *
@@ -762,7 +769,9 @@ public abstract class DpSgdEstimator<M extends DpSgdModel<M>, S extends DpSgdEst
    * Validates the params against each other and plans the run, without reading data or spending: q,
    * the number of steps, where N comes from (public, or a DP count) and z (given, or the smallest
    * that meets (targetEpsilon, targetDelta) for the whole run, count included, on the budget's
-   * order grid). The step mechanism is built here, so a z it refuses spends nothing.
+   * order grid). The step mechanism is built here, so a z it refuses spends nothing. With {@link
+   * #adaptiveClipping()}, σ_b is resolved (set, or B/20) and z_Δ computed, and a σ_b with 2σ_b ≤ z
+   * is refused.
    *
    * @return the plan: what the run will do and cost
    * @throws IllegalArgumentException naming the missing or conflicting params and how to fix them
@@ -893,6 +902,8 @@ public abstract class DpSgdEstimator<M extends DpSgdModel<M>, S extends DpSgdEst
                       + " batch size, or lower the noise)")
               + "; nothing was charged");
     }
+    // Built here so that no step can refuse it after the charge (σ_b's range makes 2σ_b valid).
+    DpSgd.clipCountMechanism(sigmaB);
     return new DpSgdPlan.AdaptiveClip(
         dbl(targetUnclippedQuantile), dbl(clipLearningRate), sigmaB, zDelta);
   }
