@@ -315,8 +315,9 @@ final class DpSgd {
   /**
    * ‖u‖ for the unit's contribution u before any clipping: the mean ({@link UnitGradient#MEAN}) or
    * sum ({@link UnitGradient#SUM}) of its rows' raw gradients, a row whose gradient is not finite
-   * counting as absent (as {@link #addClippedGradient} skips it). Private; only ever compared with
-   * C inside a step. {@code scratch} (length w.length) is working space for units of several rows.
+   * adding nothing but still counting in the mean's n_u (as in {@link #addUnitGradient}). Private;
+   * only ever compared with C inside a step. {@code scratch} (length w.length) is working space for
+   * units of several rows.
    */
   static double unclippedNorm(
       double[] w,
