@@ -61,6 +61,14 @@ import org.slf4j.LoggerFactory;
  * never released (only the noisy sum is), so a task retry that meets a reordered partition draws a
  * new, equally valid Poisson sample and nothing is released twice.
  *
+ * <p><b>Adaptive clipping</b> (Andrew et al. 2021, Algorithm 1, geometric update; {@link
+ * DpSgdPlan.AdaptiveClip} has the proof that the charged event is unchanged). With it, step t clips
+ * at C_t; every sampled unit also adds b_i − ½ to one extra coordinate of the sum, where b_i =
+ * 1[‖u_i‖ ≤ C_t] and u_i is the unit's contribution before any clipping ({@link #unclippedNorm});
+ * the gradient coordinates get noise z_Δ·C_t and that coordinate noise σ_b (cell {@link
+ * #clipCountCell}), and C_{t+1} = C_t·exp(−η_C(b̃ − γ)) with b̃ = ½ + (noisy centred count)/(q·N)
+ * ({@link #nextClipNorm}): post-processing of the step's release.
+ *
  * <p>Not thread-safe; one run per call.
  */
 final class DpSgd {
@@ -240,10 +248,98 @@ final class DpSgd {
    * UnitGradient} mode).
    */
   static GaussianMechanism stepMechanism(DpSgdPlan plan) {
+    return stepMechanism(plan, plan.clipNorm());
+  }
+
+  /**
+   * The mechanism of a step that clips at {@code clipNorm}: σ = (plan's gradient multiplier)·C, for
+   * L2 sensitivity C (z·C with a fixed C; z_Δ·C_t with adaptive clipping).
+   */
+  static GaussianMechanism stepMechanism(DpSgdPlan plan, double clipNorm) {
     return GaussianMechanism.builder()
-        .sigma(plan.noiseStd())
-        .l2Sensitivity(plan.clipNorm())
+        .sigma(plan.gradientNoiseMultiplier() * clipNorm)
+        .l2Sensitivity(clipNorm)
         .build();
+  }
+
+  /**
+   * The mechanism that noises a step's centred count Σ(b_i − ½) of unclipped units: σ = σ_b, L2
+   * sensitivity ½ (adding or removing one unit adds or removes one term b_i − ½ = ±½).
+   */
+  static GaussianMechanism clipCountMechanism(double countNoiseStd) {
+    return GaussianMechanism.builder().sigma(countNoiseStd).l2Sensitivity(0.5).build();
+  }
+
+  /** The keyed-stream cell of the noise on step {@code step}'s count of unclipped units. */
+  static String clipCountCell(long step) {
+    return "dpsgd-clip-count|" + step;
+  }
+
+  /** Step {@code step}'s noisy centred count, drawn once from the keyed stream of its cell. */
+  static double noisyClipCount(
+      GaussianMechanism mechanism, double centredCount, ReleaseKey key, long step) {
+    return mechanism
+        .release(centredCount, KeyedStreamSource.forCell(key, clipCountCell(step)))
+        .value();
+  }
+
+  /** The same under a plain secret (the audit tests' replicates). */
+  static double noisyClipCount(
+      GaussianMechanism mechanism, double centredCount, Secret secret, long step) {
+    return mechanism
+        .release(centredCount, KeyedStreamSource.forCell(secret, clipCountCell(step)))
+        .value();
+  }
+
+  /**
+   * The geometric update of Andrew et al. 2021 (Algorithm 1): C·exp(−η_C(b̃ − γ)) with b̃ = ½ +
+   * noisyCentredCount / expectedBatch, clamped to [{@link DpSgdEstimator#MIN_CLIP_NORM}, {@link
+   * DpSgdEstimator#MAX_CLIP_NORM}] so that C stays finite and far from underflow whatever the noise
+   * (an overflowing exponent gives 0 or +∞, both clamped; a NaN, which finite inputs cannot give,
+   * keeps C). A function of public values only.
+   */
+  static double nextClipNorm(
+      double clipNorm,
+      double noisyCentredCount,
+      double expectedBatch,
+      double targetQuantile,
+      double learningRate) {
+    double unclippedFraction = 0.5 + noisyCentredCount / expectedBatch;
+    double next = clipNorm * Math.exp(-learningRate * (unclippedFraction - targetQuantile));
+    if (Double.isNaN(next)) {
+      return clipNorm;
+    }
+    return Math.min(DpSgdEstimator.MAX_CLIP_NORM, Math.max(DpSgdEstimator.MIN_CLIP_NORM, next));
+  }
+
+  /**
+   * ‖u‖ for the unit's contribution u before any clipping: the mean ({@link UnitGradient#MEAN}) or
+   * sum ({@link UnitGradient#SUM}) of its rows' raw gradients, a row whose gradient is not finite
+   * adding nothing but still counting in the mean's n_u (as in {@link #addUnitGradient}). Private;
+   * only ever compared with C inside a step. {@code scratch} (length w.length) is working space for
+   * units of several rows.
+   */
+  static double unclippedNorm(
+      double[] w,
+      int d,
+      boolean intercept,
+      Example[] unit,
+      Loss loss,
+      UnitGradient mode,
+      double[] scratch) {
+    if (unit.length == 1) {
+      Example e = unit[0];
+      double r = loss.derivative(margin(w, d, intercept, e.features), e.label);
+      double norm = Math.abs(r) * (intercept ? Math.hypot(e.norm, 1) : e.norm);
+      return Double.isFinite(norm) ? norm : 0;
+    }
+    java.util.Arrays.fill(scratch, 0);
+    for (Example e : unit) {
+      // Clipping at +∞ adds the raw gradient and skips a row that is not finite.
+      addClippedGradient(w, d, intercept, e, loss, Double.POSITIVE_INFINITY, scratch);
+    }
+    double norm = norm(scratch);
+    return mode == UnitGradient.MEAN ? norm / unit.length : norm;
   }
 
   /** Step {@code step}'s noisy sum, drawn once from the keyed stream of its noise cell. */
@@ -294,8 +390,12 @@ final class DpSgd {
     return Bernoulli.sample(q, source);
   }
 
-  /** What a run produced. */
-  record Result(double[] coefficients, double intercept, double noiseStd) {}
+  /**
+   * What a run produced: {@code noiseStd} is the last step's gradient noise σ and {@code clipNorm}
+   * the C after the last update (the fixed C without adaptive clipping; with it a post-processing
+   * of noisy releases, so public).
+   */
+  record Result(double[] coefficients, double intercept, double noiseStd, double clipNorm) {}
 
   /**
    * The fixed settings of one run; {@code numUnits} is the N the noisy sums are divided by (as
@@ -327,7 +427,10 @@ final class DpSgd {
     double c = plan.clipNorm();
     Loss loss = s.loss();
     double expectedBatch = q * s.numUnits();
+    DpSgdPlan.AdaptiveClip adaptive = plan.adaptiveClip();
     GaussianMechanism mechanism = stepMechanism(plan);
+    GaussianMechanism countMechanism =
+        adaptive == null ? null : clipCountMechanism(adaptive.countNoiseStd());
     // The sampling secret (derived) travels to the executors; the release key never leaves here.
     byte[] sampleKey = key.derive(SAMPLING_LABEL);
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(data.context());
@@ -343,7 +446,24 @@ final class DpSgd {
             String.format(
                 Locale.ROOT, "%s: DP-SGD step %d/%d", s.stageName(), step + 1, plan.steps()));
         double[] sum =
-            stepSum(data, w, d, intercept, loss, s.unitGradient(), q, c, sampleKey, step);
+            stepSum(
+                data,
+                w,
+                d,
+                intercept,
+                loss,
+                s.unitGradient(),
+                q,
+                c,
+                adaptive != null,
+                sampleKey,
+                step);
+        double noisyCount = Double.NaN;
+        if (adaptive != null) {
+          // The count coordinate is released by its own mechanism, on its own cell of the key.
+          noisyCount = noisyClipCount(countMechanism, sum[dim], key, step);
+          sum = java.util.Arrays.copyOf(sum, dim);
+        }
         NoisyVector noisy = noisySum(mechanism, sum, key, step);
         noiseStd = noisy.noiseStd();
         double[] g = noisy.values();
@@ -355,6 +475,12 @@ final class DpSgd {
           double reg = isIntercept ? 0 : s.regParam() * w[k];
           w[k] -= s.learningRate() * (g[k] + reg);
         }
+        if (adaptive != null) {
+          c =
+              nextClipNorm(
+                  c, noisyCount, expectedBatch, adaptive.targetQuantile(), adaptive.learningRate());
+          mechanism = stepMechanism(plan, c);
+        }
         epochNoisyNormSum += Math.sqrt(normSquared);
         epochSteps++;
         boolean epochEnd = (step + 1) % plan.stepsPerEpoch() == 0 || step + 1 == plan.steps();
@@ -365,7 +491,7 @@ final class DpSgd {
               String.format(
                   Locale.ROOT,
                   "%s: DP-SGD epoch %d/%d (step %d/%d): mean noisy-gradient norm %.5g, weight norm"
-                      + " %.5g, epsilon spent so far %.4f at delta %.3g",
+                      + " %.5g, clip norm %.5g, epsilon spent so far %.4f at delta %.3g",
                   s.stageName(),
                   epoch,
                   plan.epochs(),
@@ -373,6 +499,7 @@ final class DpSgd {
                   plan.steps(),
                   epochNoisyNormSum / epochSteps,
                   norm(w),
+                  c,
                   spent.after(step + 1),
                   plan.delta()));
           epochNoisyNormSum = 0;
@@ -384,7 +511,7 @@ final class DpSgd {
       java.util.Arrays.fill(sampleKey, (byte) 0);
     }
     double[] coefficients = java.util.Arrays.copyOf(w, d);
-    return new Result(coefficients, intercept ? w[d] : 0.0, noiseStd);
+    return new Result(coefficients, intercept ? w[d] : 0.0, noiseStd, c);
   }
 
   /**
@@ -403,7 +530,28 @@ final class DpSgd {
       double c,
       byte[] sampleKey,
       long step) {
+    return stepSum(data, w, d, intercept, loss, mode, q, c, false, sampleKey, step);
+  }
+
+  /**
+   * As above; with {@code countUnclipped}, the result has one more coordinate, Σ(b_i − ½) over the
+   * sampled units with b_i = 1[{@link #unclippedNorm} ≤ c] (one term per unit, however many rows it
+   * has).
+   */
+  static double[] stepSum(
+      JavaRDD<Example[]> data,
+      double[] w,
+      int d,
+      boolean intercept,
+      Loss loss,
+      UnitGradient mode,
+      double q,
+      double c,
+      boolean countUnclipped,
+      byte[] sampleKey,
+      long step) {
     int dim = w.length;
+    int width = dim + (countUnclipped ? 1 : 0);
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(data.context());
     Broadcast<double[]> weights = jsc.broadcast(w.clone());
     try {
@@ -411,19 +559,28 @@ final class DpSgd {
               (Integer p, Iterator<Example[]> units) -> {
                 double[] acc = new double[dim];
                 double[] scratch = new double[dim];
+                double centredCount = 0;
                 double[] wv = weights.value();
                 KeyedStreamSource source =
                     KeyedStreamSource.forCell(Secret.fromBytes(sampleKey), sampleCell(step, p));
                 while (units.hasNext()) {
                   Example[] unit = units.next();
                   if (sampled(q, source)) {
+                    if (countUnclipped) {
+                      double raw = unclippedNorm(wv, d, intercept, unit, loss, mode, scratch);
+                      centredCount += raw <= c ? 0.5 : -0.5;
+                    }
                     addUnitGradient(wv, d, intercept, unit, loss, c, mode, acc, scratch);
                   }
                 }
-                return Collections.singletonList(acc).iterator();
+                double[] out = countUnclipped ? java.util.Arrays.copyOf(acc, width) : acc;
+                if (countUnclipped) {
+                  out[dim] = centredCount;
+                }
+                return Collections.singletonList(out).iterator();
               },
               false)
-          .treeAggregate(new double[dim], DpSgd::addInto, DpSgd::addInto, 2);
+          .treeAggregate(new double[width], DpSgd::addInto, DpSgd::addInto, 2);
     } finally {
       weights.destroy();
     }

@@ -88,6 +88,13 @@ import org.slf4j.LoggerFactory;
  * exact count is never used, stored or logged, and q never depends on it. {@code fit} refuses,
  * before the charge, when neither is set. In row-level mode a unit is a row, so N is the row count.
  *
+ * <p><b>Adaptive clipping</b> ({@link #adaptiveClipping()}; Andrew et al. 2021). C starts at {@link
+ * #clipNorm()} and follows a noisy estimate of the {@link #targetUnclippedQuantile()} of the units'
+ * contribution norms; each step also releases a noisy count of the sampled units left unclipped,
+ * paid for by gradient noise z_Δ = (z^-2 − (2σ_b)^-2)^-1/2 instead of z, so the charged event is
+ * unchanged ({@link DpSgdPlan.AdaptiveClip} has the proof). {@link #plan()} refuses, before the
+ * charge, a σ_b ({@link #clipCountNoiseStd()}) with 2σ_b ≤ z.
+ *
  * <p><b>Public quantities.</b> The feature dimension d and the label domain are treated as public,
  * and so is N when given; see {@code docs/ML.md}.
  *
@@ -115,6 +122,10 @@ public abstract class DpSgdEstimator<M extends DpSgdModel<M>, S extends DpSgdEst
   private final DoubleParam noiseMultiplier;
   private final DoubleParam targetEpsilon;
   private final DoubleParam targetDelta;
+  private final BooleanParam adaptiveClipping;
+  private final DoubleParam targetUnclippedQuantile;
+  private final DoubleParam clipLearningRate;
+  private final DoubleParam clipCountNoiseStd;
 
   /**
    * Declares the shared params and their defaults for the stage {@code uid}.
@@ -219,6 +230,39 @@ public abstract class DpSgdEstimator<M extends DpSgdModel<M>, S extends DpSgdEst
             "targetDelta",
             "delta of targetEpsilon, in (0, 1)",
             ParamChecks.inOpen("targetDelta", 0, 1));
+    adaptiveClipping =
+        new BooleanParam(
+            uid,
+            "adaptiveClipping",
+            "whether C adapts to a private quantile of the units' gradient norms (Andrew et al."
+                + " 2021); clipNorm is then the initial C");
+    targetUnclippedQuantile =
+        new DoubleParam(
+            uid,
+            "targetUnclippedQuantile",
+            "with adaptiveClipping, the fraction gamma of units C aims to leave unclipped, in (0,"
+                + " 1)",
+            ParamChecks.inOpen("targetUnclippedQuantile", 0, 1));
+    clipLearningRate =
+        new DoubleParam(
+            uid,
+            "clipLearningRate",
+            "with adaptiveClipping, the step size eta_C of C's geometric update, finite and > 0",
+            ParamChecks.positiveFinite("clipLearningRate"));
+    clipCountNoiseStd =
+        new DoubleParam(
+            uid,
+            "clipCountNoiseStd",
+            "with adaptiveClipping, sigma_b of the noise on each step's count of unclipped units,"
+                + " in [2^-27, 2^18] and > noiseMultiplier / 2; unset: expectedBatchSize / 20",
+            ParamChecks.inClosed(
+                "clipCountNoiseStd",
+                MIN_CLIP_COUNT_NOISE_STD,
+                MAX_CLIP_COUNT_NOISE_STD,
+                "[2^-27, 2^18]"));
+    setDefault(adaptiveClipping, false);
+    setDefault(targetUnclippedQuantile, 0.5); // the median (Andrew et al. 2021, §4)
+    setDefault(clipLearningRate, 0.2); // Andrew et al. 2021, §4
     setDefault(featuresCol, "features");
     setDefault(labelCol, "label");
     setDefault(predictionCol, "prediction");
@@ -406,7 +450,98 @@ public abstract class DpSgdEstimator<M extends DpSgdModel<M>, S extends DpSgdEst
     return targetDelta;
   }
 
+  /**
+   * Whether C adapts during the run (Andrew, Thakkar, McMahan, Ramaswamy 2021, "Differentially
+   * Private Learning with Adaptive Clipping", Algorithm 1, geometric update); default false. With
+   * it, {@link #clipNorm()} is the initial C₀, each step also releases a noisy count of the sampled
+   * units left unclipped, and C moves towards the {@link #targetUnclippedQuantile()} of the units'
+   * contribution norms. The charged event is unchanged: the gradient noise multiplier rises from z
+   * to z_Δ = (z^-2 − (2σ_b)^-2)^-1/2 to pay for the count ({@link DpSgdPlan.AdaptiveClip}).
+   *
+   * @return the param, for param maps and {@code getOrDefault}
+   */
+  public BooleanParam adaptiveClipping() {
+    return adaptiveClipping;
+  }
+
+  /**
+   * γ in (0, 1): the fraction of sampled units whose contribution adaptive clipping aims to leave
+   * unclipped; default 0.5 (the median, Andrew et al. 2021 §4). Unused without {@link
+   * #adaptiveClipping()}.
+   *
+   * @return the param, for param maps and {@code getOrDefault}
+   */
+  public DoubleParam targetUnclippedQuantile() {
+    return targetUnclippedQuantile;
+  }
+
+  /**
+   * η_C &gt; 0: C ← C·exp(−η_C(b̃ − γ)) after each step; default 0.2 (Andrew et al. 2021 §4).
+   * Unused without {@link #adaptiveClipping()}.
+   *
+   * @return the param, for param maps and {@code getOrDefault}
+   */
+  public DoubleParam clipLearningRate() {
+    return clipLearningRate;
+  }
+
+  /**
+   * σ_b in [2^-27, 2^18] of the Gaussian noise on each step's centred count of unclipped units (L2
+   * sensitivity ½); it must exceed z/2, and the closer it is to z/2 the more gradient noise z_Δ
+   * pays for it. Unset: B/20 with B = q·N the expected batch size (Andrew et al. 2021 §3; clamped
+   * to 2^18), which needs a public N ({@link #numUnits()}); set it when N is a DP count.
+   *
+   * @return the param, for param maps and {@code getOrDefault}
+   */
+  public DoubleParam clipCountNoiseStd() {
+    return clipCountNoiseStd;
+  }
+
   // ---- setters (return the concrete type) ----
+
+  /**
+   * Sets {@link #adaptiveClipping()}.
+   *
+   * @param value the new value
+   * @return this stage, for chaining
+   */
+  public S setAdaptiveClipping(boolean value) {
+    set(adaptiveClipping, value);
+    return self();
+  }
+
+  /**
+   * Sets {@link #targetUnclippedQuantile()}; the value is validated at once.
+   *
+   * @param value the new value
+   * @return this stage, for chaining
+   */
+  public S setTargetUnclippedQuantile(double value) {
+    set(targetUnclippedQuantile, value);
+    return self();
+  }
+
+  /**
+   * Sets {@link #clipLearningRate()}; the value is validated at once.
+   *
+   * @param value the new value
+   * @return this stage, for chaining
+   */
+  public S setClipLearningRate(double value) {
+    set(clipLearningRate, value);
+    return self();
+  }
+
+  /**
+   * Sets {@link #clipCountNoiseStd()}; the value is validated at once.
+   *
+   * @param value the new value
+   * @return this stage, for chaining
+   */
+  public S setClipCountNoiseStd(double value) {
+    set(clipCountNoiseStd, value);
+    return self();
+  }
 
   /**
    * Sets {@link #featuresCol()}; the value is validated at once.
@@ -634,7 +769,9 @@ public abstract class DpSgdEstimator<M extends DpSgdModel<M>, S extends DpSgdEst
    * Validates the params against each other and plans the run, without reading data or spending: q,
    * the number of steps, where N comes from (public, or a DP count) and z (given, or the smallest
    * that meets (targetEpsilon, targetDelta) for the whole run, count included, on the budget's
-   * order grid). The step mechanism is built here, so a z it refuses spends nothing.
+   * order grid). The step mechanism is built here, so a z it refuses spends nothing. With {@link
+   * #adaptiveClipping()}, σ_b is resolved (set, or B/20) and z_Δ computed, and a σ_b with 2σ_b ≤ z
+   * is refused.
    *
    * @return the plan: what the run will do and cost
    * @throws IllegalArgumentException naming the missing or conflicting params and how to fix them
@@ -708,11 +845,13 @@ public abstract class DpSgdEstimator<M extends DpSgdModel<M>, S extends DpSgdEst
       delta = dbl(targetDelta);
       z = calibrate(q, steps, dbl(targetEpsilon), delta, grid, countStd);
     }
+    DpSgdPlan.AdaptiveClip adaptive = (boolean) $(adaptiveClipping) ? adaptiveClip(q, n, z) : null;
     DpSgdPlan plan =
-        new DpSgdPlan(q, z, dbl(clipNorm), e, perEpoch, steps, delta, grid, n, countStd);
+        new DpSgdPlan(q, z, dbl(clipNorm), e, perEpoch, steps, delta, grid, n, countStd, adaptive);
     try {
       // Built here, before the charge, so that a z the mechanism refuses spends nothing.
-      DpSgd.stepMechanism(plan);
+      DpSgd.stepMechanism(
+          new DpSgdPlan(q, z, dbl(clipNorm), e, perEpoch, steps, delta, grid, n, countStd));
     } catch (IllegalArgumentException ex) {
       throw new IllegalArgumentException(
           "noiseMultiplier must be in the Gaussian mechanism's range" + " [2^-26, 2^19]; got " + z,
@@ -720,6 +859,67 @@ public abstract class DpSgdEstimator<M extends DpSgdModel<M>, S extends DpSgdEst
     }
     return plan;
   }
+
+  /**
+   * Adaptive clipping's settings for a run of rate q, public N {@code n} (0 when counted) and
+   * charged multiplier z: σ_b (set, or B/20 clamped to the param's range) and z_Δ, refused when
+   * 2σ_b ≤ z or when z_Δ would leave the Gaussian mechanism's range (so no step can refuse it
+   * later).
+   */
+  private DpSgdPlan.AdaptiveClip adaptiveClip(double q, long n, double z) {
+    double sigmaB;
+    if (isSet(clipCountNoiseStd)) {
+      sigmaB = dbl(clipCountNoiseStd);
+    } else if (n >= 1) {
+      // Andrew et al. 2021 §3: σ_b = B/20 keeps the count's noise ~5% of the batch.
+      sigmaB = Math.min(MAX_CLIP_COUNT_NOISE_STD, Math.max(MIN_CLIP_COUNT_NOISE_STD, q * n / 20));
+    } else {
+      throw new IllegalArgumentException(
+          "clipCountNoiseStd must be set when adaptiveClipping is on and N is a DP count"
+              + " (numUnitsNoiseStd): its default, expectedBatchSize / 20, needs the public"
+              + " numUnits before the budget is charged; set clipCountNoiseStd (> noiseMultiplier /"
+              + " 2 = "
+              + z / 2
+              + ")");
+    }
+    double zDelta = DpSgdPlan.AdaptiveClip.gradientNoiseMultiplier(z, sigmaB);
+    if (!(zDelta <= MAX_GRADIENT_NOISE_MULTIPLIER)) {
+      // Smallest σ_b giving z_Δ within range: z_Δ ≤ M ⇔ 2σ_b ≥ z / sqrt(1 − (z/M)²).
+      double min =
+          z / (2 * Math.sqrt(1 - Math.pow(z / MAX_GRADIENT_NOISE_MULTIPLIER, 2))) * (1 + 0x1p-30);
+      throw new IllegalArgumentException(
+          "clipCountNoiseStd must be > noiseMultiplier / 2 = "
+              + z / 2
+              + " with adaptiveClipping (the count's noise is paid for by raising the gradient"
+              + " noise multiplier to (z^-2 - (2 clipCountNoiseStd)^-2)^-1/2, which must stay"
+              + " <= 2^18), so at least "
+              + min
+              + "; got "
+              + sigmaB
+              + (isSet(clipCountNoiseStd)
+                  ? ""
+                  : " (the default expectedBatchSize / 20: set clipCountNoiseStd, raise the"
+                      + " batch size, or lower the noise)")
+              + "; nothing was charged");
+    }
+    // Built here so that no step can refuse it after the charge (σ_b's range makes 2σ_b valid).
+    DpSgd.clipCountMechanism(sigmaB);
+    return new DpSgdPlan.AdaptiveClip(
+        dbl(targetUnclippedQuantile), dbl(clipLearningRate), sigmaB, zDelta);
+  }
+
+  /**
+   * The range of {@link #clipCountNoiseStd()}: the count mechanism's σ/Δ = 2σ_b in [2^-26, 2^19].
+   */
+  static final double MIN_CLIP_COUNT_NOISE_STD = 0x1p-27;
+
+  static final double MAX_CLIP_COUNT_NOISE_STD = 0x1p18;
+
+  /**
+   * The largest z_Δ: half the Gaussian mechanism's largest σ/Δ (2^19), so that σ = z_Δ·C_t over
+   * C_t, rounded, never leaves its range at any C_t a step meets.
+   */
+  static final double MAX_GRADIENT_NOISE_MULTIPLIER = 0x1p18;
 
   /**
    * The smallest z for which the run, with the count's event when N is counted ({@code countStd}
@@ -917,6 +1117,20 @@ public abstract class DpSgdEstimator<M extends DpSgdModel<M>, S extends DpSgdEst
             ? "N=DP count of units at sigma " + plan.numUnitsNoiseStd()
             : "N=" + plan.numUnits();
     UnitGradient mode = getUnitGradient();
+    DpSgdPlan.AdaptiveClip adaptive = plan.adaptiveClip();
+    // Params only (no private value): what the ledger entry and the log say about adaptive C.
+    String clipText =
+        adaptive == null
+            ? "clipNorm=" + plan.clipNorm()
+            : String.format(
+                Locale.ROOT,
+                "adaptiveClipping: initial clipNorm=%s, targetUnclippedQuantile=%s,"
+                    + " clipLearningRate=%s, clipCountNoiseStd=%s, gradient z=%s",
+                plan.clipNorm(),
+                adaptive.targetQuantile(),
+                adaptive.learningRate(),
+                adaptive.countNoiseStd(),
+                adaptive.gradientNoiseMultiplier());
     // The mode changes nothing for one-row units, so the row-level text omits it.
     String unitText =
         unit.rowIsUnit()
@@ -996,7 +1210,7 @@ public abstract class DpSgdEstimator<M extends DpSgdModel<M>, S extends DpSgdEst
             MECHANISM,
             String.format(
                 Locale.ROOT,
-                "%s: features=%s, label=%s, %s, q=%s, z=%s, steps=%d, clipNorm=%s, %s",
+                "%s: features=%s, label=%s, %s, q=%s, z=%s, steps=%d, %s, %s",
                 stage,
                 $(featuresCol),
                 $(labelCol),
@@ -1004,21 +1218,21 @@ public abstract class DpSgdEstimator<M extends DpSgdModel<M>, S extends DpSgdEst
                 plan.sampleRate(),
                 plan.noiseMultiplier(),
                 plan.steps(),
-                plan.clipNorm(),
+                clipText,
                 source),
             releaseSecret.releaseId());
     ReleaseKey key = ReleaseKey.of(releaseSecret, charge.releaseId());
     LOG.info(
         String.format(
             Locale.ROOT,
-            "%s: charged DP-SGD run (%s, q=%.6g, z=%.6g, %d steps, C=%s, %s): epsilon %.4f at delta"
+            "%s: charged DP-SGD run (%s, q=%.6g, z=%.6g, %d steps, %s, %s): epsilon %.4f at delta"
                 + " %.3g per %s",
             stage,
             unitText,
             plan.sampleRate(),
             plan.noiseMultiplier(),
             plan.steps(),
-            plan.clipNorm(),
+            clipText,
             source,
             epsilon,
             plan.delta(),
@@ -1123,14 +1337,22 @@ public abstract class DpSgdEstimator<M extends DpSgdModel<M>, S extends DpSgdEst
               plan.sampleRate(),
               plan.noiseMultiplier(),
               plan.steps(),
-              plan.clipNorm(),
+              result.clipNorm(),
               mode,
               result.noiseStd(),
               epsilon,
               plan.delta(),
               n,
               plan.numUnitsNoiseStd(),
-              provenance);
+              provenance,
+              plan.adaptive()
+                  ? new PrivacyRecord.AdaptiveClipping(
+                      plan.clipNorm(),
+                      plan.adaptiveClip().targetQuantile(),
+                      plan.adaptiveClip().learningRate(),
+                      plan.adaptiveClip().countNoiseStd(),
+                      plan.adaptiveClip().gradientNoiseMultiplier())
+                  : null);
       M model = newModel(uid() + "_model", result.coefficients(), result.intercept(), record);
       copyValues(model, ParamMap.empty());
       return model.setParent(this);

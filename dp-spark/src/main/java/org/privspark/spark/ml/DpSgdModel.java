@@ -40,7 +40,10 @@ public abstract class DpSgdModel<M extends DpSgdModel<M>> extends VectorModel<M>
   private static final long serialVersionUID = 1L;
 
   /**
-   * The version of the {@code data/} layout this code writes. Version 4 added {@code unitGradient}
+   * The version of the {@code data/} layout this code writes. Version 5 added adaptive clipping
+   * ({@code initialClipNorm}, {@code targetUnclippedQuantile}, {@code clipLearningRate}, {@code
+   * clipCountNoiseStd}, {@code gradientNoiseMultiplier}, all null for a fixed C; {@code clipNorm}
+   * is then the final C); earlier versions read as fixed C. Version 4 added {@code unitGradient}
    * ("mean" or "sum"); earlier versions read as "sum", the only mode they had. Version 3 added the
    * privacy unit ({@code privacyUnit}, {@code rowIsUnit}, {@code maxRowsPerUnit}) and the ledger
    * entry ({@code ledgerOrigin}, {@code ledgerIndex}); {@code numExamples} and {@code
@@ -49,7 +52,7 @@ public abstract class DpSgdModel<M extends DpSgdModel<M>> extends VectorModel<M>
    * ledger entry. Version 2 added {@code numExamplesNoiseStd}; version 1 (read as N public, noise
    * 0) saved the exact count of the kept rows as {@code numExamples} when no public N was given.
    */
-  static final int FORMAT_VERSION = 4;
+  static final int FORMAT_VERSION = 5;
 
   private final double[] coefficients;
   private final double intercept;
@@ -202,7 +205,19 @@ public abstract class DpSgdModel<M extends DpSgdModel<M>> extends VectorModel<M>
             : ", maxRowsPerUnit="
                 + record.unit().maxRowsPerUnit()
                 + ", unitGradient="
-                + record.unitGradient().value());
+                + record.unitGradient().value())
+        + (record.adaptive()
+            ? ", adaptiveClipping: final clipNorm="
+                + record.clipNorm()
+                + " from "
+                + record.adaptiveClipping().initialClipNorm()
+                + ", targetUnclippedQuantile="
+                + record.adaptiveClipping().targetUnclippedQuantile()
+                + ", clipLearningRate="
+                + record.adaptiveClipping().clipLearningRate()
+                + ", clipCountNoiseStd="
+                + record.adaptiveClipping().clipCountNoiseStd()
+            : "");
   }
 
   @Override
@@ -229,7 +244,12 @@ public abstract class DpSgdModel<M extends DpSgdModel<M>> extends VectorModel<M>
           .add("maxRowsPerUnit", DataTypes.IntegerType, false)
           .add("ledgerOrigin", DataTypes.StringType, true)
           .add("ledgerIndex", DataTypes.LongType, false)
-          .add("unitGradient", DataTypes.StringType, false);
+          .add("unitGradient", DataTypes.StringType, false)
+          .add("initialClipNorm", DataTypes.DoubleType, true)
+          .add("targetUnclippedQuantile", DataTypes.DoubleType, true)
+          .add("clipLearningRate", DataTypes.DoubleType, true)
+          .add("clipCountNoiseStd", DataTypes.DoubleType, true)
+          .add("gradientNoiseMultiplier", DataTypes.DoubleType, true);
 
   /** Writes metadata (Spark's) and data (one Parquet row). */
   private static final class Writer extends MLWriter {
@@ -244,6 +264,7 @@ public abstract class DpSgdModel<M extends DpSgdModel<M>> extends VectorModel<M>
       SparkSession spark = sparkSession();
       DefaultParamsWriter.saveMetadata(model, path, spark);
       PrivacyRecord r = model.record;
+      PrivacyRecord.AdaptiveClipping a = r.adaptiveClipping();
       Row row =
           RowFactory.create(
               FORMAT_VERSION,
@@ -263,7 +284,12 @@ public abstract class DpSgdModel<M extends DpSgdModel<M>> extends VectorModel<M>
               r.unit().maxRowsPerUnit(),
               r.unit().ledgerOrigin(),
               r.unit().ledgerIndex(),
-              r.unitGradient().value());
+              r.unitGradient().value(),
+              a == null ? null : a.initialClipNorm(),
+              a == null ? null : a.targetUnclippedQuantile(),
+              a == null ? null : a.clipLearningRate(),
+              a == null ? null : a.clipCountNoiseStd(),
+              a == null ? null : a.gradientNoiseMultiplier());
       spark
           .createDataFrame(List.of(row), DATA_SCHEMA)
           .repartition(1)
@@ -323,7 +349,15 @@ public abstract class DpSgdModel<M extends DpSgdModel<M>> extends VectorModel<M>
                       row.<Boolean>getAs("rowIsUnit"),
                       row.<Integer>getAs("maxRowsPerUnit"),
                       row.<String>getAs("ledgerOrigin"),
-                      row.<Long>getAs("ledgerIndex")));
+                      row.<Long>getAs("ledgerIndex")),
+              version < 5 || row.isNullAt(row.fieldIndex("initialClipNorm"))
+                  ? null
+                  : new PrivacyRecord.AdaptiveClipping(
+                      row.<Double>getAs("initialClipNorm"),
+                      row.<Double>getAs("targetUnclippedQuantile"),
+                      row.<Double>getAs("clipLearningRate"),
+                      row.<Double>getAs("clipCountNoiseStd"),
+                      row.<Double>getAs("gradientNoiseMultiplier")));
       M model =
           factory.create(
               metadata.uid(),

@@ -15,12 +15,14 @@ import org.privspark.spark.ml.params.UnitGradient;
  * @param sampleRate the Poisson sampling rate q of units
  * @param noiseMultiplier z = σ/C
  * @param steps the number of steps taken
- * @param clipNorm C, the bound of each row's gradient and of each unit's contribution
+ * @param clipNorm C, the bound of each row's gradient and of each unit's contribution; with
+ *     adaptive clipping, the C after the last update (a post-processing of noisy counts, so public)
  * @param unitGradient how a unit's clipped row gradients formed its contribution: their mean, or
  *     their sum clipped to C (the same for one-row units; models saved before the mode existed read
  *     as {@code SUM}, which they used)
  * @param noiseStd the standard deviation of the noise actually added per coordinate of each summed
- *     gradient (z·C, rounded up by the mechanism's grid by a relative 2^-10 at most)
+ *     gradient (z·C, rounded up by the mechanism's grid by a relative 2^-10 at most; with adaptive
+ *     clipping, the last step's z_Δ·C_t)
  * @param epsilon the run's ε at {@code delta} by the RDP accountant (the count's cost included),
  *     per privacy unit
  * @param delta the δ of {@code epsilon}
@@ -28,6 +30,7 @@ import org.privspark.spark.ml.params.UnitGradient;
  *     or, when {@code numUnitsNoiseStd} &gt; 0, the DP count of the units (rounded, at least 1)
  * @param numUnitsNoiseStd σ of the Gaussian noise on that count, or 0 when N was public
  * @param unit whom the run protects and where its charge was recorded
+ * @param adaptiveClipping the adaptive clipping settings, or null when C was fixed
  */
 public record PrivacyRecord(
     double sampleRate,
@@ -40,8 +43,74 @@ public record PrivacyRecord(
     double delta,
     long numUnits,
     double numUnitsNoiseStd,
-    Unit unit)
+    Unit unit,
+    AdaptiveClipping adaptiveClipping)
     implements Serializable {
+
+  /**
+   * A record of a run with a fixed C.
+   *
+   * @param sampleRate q
+   * @param noiseMultiplier z
+   * @param steps the number of steps
+   * @param clipNorm C
+   * @param unitGradient the unit's contribution mode
+   * @param noiseStd the noise σ per coordinate
+   * @param epsilon ε at {@code delta}
+   * @param delta δ
+   * @param numUnits N
+   * @param numUnitsNoiseStd σ of the count of units, or 0
+   * @param unit whom the run protects
+   */
+  public PrivacyRecord(
+      double sampleRate,
+      double noiseMultiplier,
+      long steps,
+      double clipNorm,
+      UnitGradient unitGradient,
+      double noiseStd,
+      double epsilon,
+      double delta,
+      long numUnits,
+      double numUnitsNoiseStd,
+      Unit unit) {
+    this(
+        sampleRate,
+        noiseMultiplier,
+        steps,
+        clipNorm,
+        unitGradient,
+        noiseStd,
+        epsilon,
+        delta,
+        numUnits,
+        numUnitsNoiseStd,
+        unit,
+        null);
+  }
+
+  /**
+   * Adaptive clipping's settings (Andrew et al. 2021; {@link DpSgdPlan.AdaptiveClip}): all public
+   * params, none computed from the data.
+   *
+   * @param initialClipNorm C₀, the {@code clipNorm} param
+   * @param targetUnclippedQuantile γ
+   * @param clipLearningRate η_C
+   * @param clipCountNoiseStd σ_b of each step's count of unclipped units
+   * @param gradientNoiseMultiplier z_Δ = (z^-2 − (2σ_b)^-2)^-1/2 of the gradient noise
+   */
+  public record AdaptiveClipping(
+      double initialClipNorm,
+      double targetUnclippedQuantile,
+      double clipLearningRate,
+      double clipCountNoiseStd,
+      double gradientNoiseMultiplier)
+      implements Serializable {}
+
+  /** Whether C adapted during the run. */
+  public boolean adaptive() {
+    return adaptiveClipping != null;
+  }
 
   /**
    * The privacy unit of a run and its ledger entry.
