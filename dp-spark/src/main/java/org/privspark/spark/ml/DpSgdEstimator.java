@@ -1160,7 +1160,7 @@ public abstract class DpSgdEstimator<M extends DpSgdModel<M>, S extends DpSgdEst
         throw e;
       }
     }
-    return new Prepared(plan, unit, claim, d, mode, unitText, source);
+    return new Prepared(plan, unit, claim, d, mode, unitText, source, clipText);
   }
 
   /**
@@ -1173,6 +1173,7 @@ public abstract class DpSgdEstimator<M extends DpSgdModel<M>, S extends DpSgdEst
    * @param mode how a unit's gradients combine
    * @param unitText the unit settings, for the ledger's description
    * @param source where N comes from, for the ledger's description
+   * @param clipText the clipping settings (params only), for the ledger's description
    */
   record Prepared(
       DpSgdPlan plan,
@@ -1181,7 +1182,8 @@ public abstract class DpSgdEstimator<M extends DpSgdModel<M>, S extends DpSgdEst
       int dimension,
       UnitGradient mode,
       String unitText,
-      String source) {}
+      String source,
+      String clipText) {}
 
   @Override
   public M fit(Dataset<?> dataset) {
@@ -1201,6 +1203,7 @@ public abstract class DpSgdEstimator<M extends DpSgdModel<M>, S extends DpSgdEst
     String source = prepared.source();
     UnitGradient mode = prepared.mode();
     String unitText = prepared.unitText();
+    String clipText = prepared.clipText();
     // 2. Charge the whole run (with the count, when N is counted) before any data is touched.
     Secret releaseSecret = Secret.generate();
     Charge charge =
