@@ -178,7 +178,16 @@ class DpSgdAdaptiveClippingTest {
                       DpSgdPlan.AdaptiveClip.gradientNoiseMultiplier(z, sigmaB)));
           DpSgd.Settings s =
               new DpSgd.Settings(
-                  plan, DpSgd.Loss.LOGISTIC, UnitGradient.MEAN, false, 1e-12, 0, n, 1, "test");
+                  plan,
+                  DpSgd.Loss.LOGISTIC,
+                  UnitGradient.MEAN,
+                  false,
+                  1e-12,
+                  0,
+                  n,
+                  1,
+                  "test",
+                  false);
           DpSgd.Result r = DpSgd.train(rdd, s, key(++tag));
           System.out.printf(
               "adaptive clipping: gamma %.2f, C0 %.3g -> final C %.4f (quantile %.2f)%n",
