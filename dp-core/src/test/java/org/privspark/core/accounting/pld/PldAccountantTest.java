@@ -15,8 +15,8 @@ class PldAccountantTest {
 
   @Test
   void dpSgdNoiseMultiplier_meetsTargetAndIsTight() {
-    double q = 0.01;
-    long steps = 100;
+    double q = 0.02;
+    long steps = 50;
     double z = PldAccountant.dpSgdNoiseMultiplier(q, steps, 1.0, 1e-5);
     assertThat(PldAccountant.epsilon(new SampledGaussianEvent(q, z, steps), 1e-5))
         .isLessThanOrEqualTo(1.0);
