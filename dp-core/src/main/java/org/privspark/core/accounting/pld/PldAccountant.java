@@ -136,6 +136,12 @@ public final class PldAccountant {
 
   private static boolean meets(
       double q, long steps, double z, double epsilon, double delta, PldSettings settings) {
-    return epsilon(new SampledGaussianEvent(q, z, steps), delta, settings) <= epsilon;
+    try {
+      return epsilon(new SampledGaussianEvent(q, z, steps), delta, settings) <= epsilon;
+    } catch (IllegalArgumentException e) {
+      // So little noise that the grid would need too many points: far from the target anyway;
+      // the value returned is always one that was accounted and met the target.
+      return false;
+    }
   }
 }
