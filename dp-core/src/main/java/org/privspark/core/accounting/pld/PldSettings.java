@@ -16,6 +16,13 @@ import org.privspark.core.Check;
  *     reaches δ at most once per composition
  */
 public record PldSettings(double valueDiscretizationInterval, double tailMassTruncation) {
+  /**
+   * Validates both settings.
+   *
+   * @param valueDiscretizationInterval the grid step h, in [2^-60, 1]
+   * @param tailMassTruncation the mass τ cut off per distribution, in (0, 1e-3]
+   * @throws IllegalArgumentException naming the setting and its allowed range
+   */
   public PldSettings {
     Check.inClosed("valueDiscretizationInterval", valueDiscretizationInterval, 0x1p-60, 1.0);
     if (!(tailMassTruncation > 0 && tailMassTruncation <= 1e-3)) {

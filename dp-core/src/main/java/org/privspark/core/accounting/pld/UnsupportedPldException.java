@@ -8,6 +8,7 @@ package org.privspark.core.accounting.pld;
 public final class UnsupportedPldException extends IllegalArgumentException {
   private static final long serialVersionUID = 1L;
 
+  /** The refused event's kind (its class's simple name). */
   private final String eventKind;
 
   /**
