@@ -10,8 +10,8 @@ import org.privspark.core.Check;
  * end: the upper tail is moved to an infinite loss, the lower tail onto the lowest grid point. Both
  * moves make δ(ε) larger, never smaller (docs/ACCOUNTING.md, "PLD accounting").
  *
- * @param valueDiscretizationInterval the grid step h of privacy-loss values, in (0, 1]; ε comes out
- *     at most about h above the exact value
+ * @param valueDiscretizationInterval the grid step h of privacy-loss values, in [2^-60, 1]; ε comes
+ *     out at most about h above the exact value
  * @param tailMassTruncation the probability mass τ cut off per distribution, in (0, 1e-3]; it
  *     reaches δ at most once per composition
  */
