@@ -24,6 +24,7 @@ class PackageDependencyTest {
           Map.entry(P + ".internal", Set.of()),
           Map.entry(P + ".noise", Set.of(P)),
           Map.entry(P + ".accounting", Set.of(P, P + ".internal")),
+          Map.entry(P + ".accounting.pld", Set.of(P, P + ".internal", P + ".accounting")),
           Map.entry(P + ".mechanism", Set.of(P, P + ".noise", P + ".accounting")),
           Map.entry(
               P + ".aggregation", Set.of(P, P + ".noise", P + ".accounting", P + ".mechanism")),
