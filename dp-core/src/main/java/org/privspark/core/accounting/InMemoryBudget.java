@@ -23,6 +23,11 @@ final class InMemoryBudget implements PrivacyBudget {
   }
 
   @Override
+  public Accountant accountant() {
+    return Accountant.RDP;
+  }
+
+  @Override
   public Optional<PrivacyUnit> unit() {
     return Optional.ofNullable(terms.unit);
   }
