@@ -40,24 +40,66 @@ final class MechanismPmfs {
     double mu = ratio * ratio / 2;
     double sd = ratio;
     double k = tailSigmas(settings.tailMassTruncation());
-    return Discretizer.fromCdf(
-        settings, l -> phi((l - mu) / sd), l -> phi((mu - l) / sd), mu - k * sd, mu + k * sd);
+    // Under Q the loss is N(−μ, 2μ).
+    Discretizer.LossCdfs cdfs =
+        new Discretizer.LossCdfs() {
+          @Override
+          public double cdfP(double l) {
+            return phi((l - mu) / sd);
+          }
+
+          @Override
+          public double sfP(double l) {
+            return phi((mu - l) / sd);
+          }
+
+          @Override
+          public double cdfQ(double l) {
+            return phi((l + mu) / sd);
+          }
+
+          @Override
+          public double sfQ(double l) {
+            return phi(-(l + mu) / sd);
+          }
+        };
+    return Discretizer.fromCdf(settings, cdfs, mu - k * sd, mu + k * sd);
   }
 
   /**
    * Laplace mechanism, scale b, sensitivity Δ, ε₀ = Δ/b: with P = Lap(0, b), Q = Lap(Δ, b), L = ε₀
    * with probability ½, −ε₀ with probability e^{−ε₀}/2, and in between F(l) = e^{−(ε₀−l)/2}/2
    * (Koskela et al. 2020, §6.1; δ(ε) = 1 − e^{(ε−ε₀)/2}); symmetric. ε₀ is rounded up, which gives
-   * the Laplace PLD of a larger ε₀, stochastically larger.
+   * the Laplace PLD of a larger ε₀ (that of a smaller scale, which dominates).
    */
   static LossPmf laplace(double scale, double sensitivity, PldSettings settings) {
-    double e0 = Math.nextUp(sensitivity / scale);
-    return Discretizer.fromCdf(
-        settings,
-        l -> l < -e0 ? 0 : l >= e0 ? 1 : StrictMath.exp(-(e0 - l) / 2) / 2,
-        l -> l < -e0 ? 1 : l >= e0 ? 0 : 1 - StrictMath.exp(-(e0 - l) / 2) / 2,
-        -e0,
-        e0);
+    double quotient = sensitivity / scale;
+    // Below Δ/b: round up.
+    double e0 = Math.fma(quotient, scale, -sensitivity) < 0 ? Math.nextUp(quotient) : quotient;
+    // Under Q (dQ = e^{−l} dP): ½ at −ε₀, density e^{−ε₀/2−l/2}/4 between, e^{−ε₀}/2 at ε₀.
+    Discretizer.LossCdfs cdfs =
+        new Discretizer.LossCdfs() {
+          @Override
+          public double cdfP(double l) {
+            return l < -e0 ? 0 : l >= e0 ? 1 : StrictMath.exp(-(e0 - l) / 2) / 2;
+          }
+
+          @Override
+          public double sfP(double l) {
+            return l < -e0 ? 1 : l >= e0 ? 0 : 1 - StrictMath.exp(-(e0 - l) / 2) / 2;
+          }
+
+          @Override
+          public double cdfQ(double l) {
+            return l < -e0 ? 0 : l >= e0 ? 1 : 1 - StrictMath.exp(-(e0 + l) / 2) / 2;
+          }
+
+          @Override
+          public double sfQ(double l) {
+            return l < -e0 ? 1 : l >= e0 ? 0 : StrictMath.exp(-(e0 + l) / 2) / 2;
+          }
+        };
+    return Discretizer.fromCdf(settings, cdfs, -e0, e0);
   }
 
   /**
@@ -170,18 +212,31 @@ final class MechanismPmfs {
   static LossPmf sampledGaussianRemove(double q, double sigma, PldSettings settings) {
     double k = tailSigmas(settings.tailMassTruncation());
     double s2 = sigma * sigma;
-    return Discretizer.fromCdf(
-        settings,
-        l -> {
-          double y = inverseG(l, q, s2);
-          return (1 - q) * phi(y / sigma) + q * phi((y - 1) / sigma);
-        },
-        l -> {
-          double y = inverseG(l, q, s2);
-          return (1 - q) * phi(-y / sigma) + q * phi((1 - y) / sigma);
-        },
-        g(-k * sigma, q, s2),
-        g(1 + k * sigma, q, s2));
+    Discretizer.LossCdfs cdfs =
+        new Discretizer.LossCdfs() {
+          @Override
+          public double cdfP(double l) {
+            double y = inverseG(l, q, s2);
+            return (1 - q) * phi(y / sigma) + q * phi((y - 1) / sigma);
+          }
+
+          @Override
+          public double sfP(double l) {
+            double y = inverseG(l, q, s2);
+            return (1 - q) * phi(-y / sigma) + q * phi((1 - y) / sigma);
+          }
+
+          @Override
+          public double cdfQ(double l) {
+            return phi(inverseG(l, q, s2) / sigma);
+          }
+
+          @Override
+          public double sfQ(double l) {
+            return phi(-inverseG(l, q, s2) / sigma);
+          }
+        };
+    return Discretizer.fromCdf(settings, cdfs, g(-k * sigma, q, s2), g(1 + k * sigma, q, s2));
   }
 
   /**
@@ -192,12 +247,37 @@ final class MechanismPmfs {
     double k = tailSigmas(settings.tailMassTruncation());
     double s2 = sigma * sigma;
     double top = -StrictMath.log1p(-q);
-    return Discretizer.fromCdf(
-        settings,
-        l -> l >= top ? 1 : phi(-inverseG(-l, q, s2) / sigma),
-        l -> l >= top ? 0 : phi(inverseG(-l, q, s2) / sigma),
-        -g(k * sigma, q, s2),
-        Math.nextUp(top));
+    Discretizer.LossCdfs cdfs =
+        new Discretizer.LossCdfs() {
+          @Override
+          public double cdfP(double l) {
+            return l >= top ? 1 : phi(-inverseG(-l, q, s2) / sigma);
+          }
+
+          @Override
+          public double sfP(double l) {
+            return l >= top ? 0 : phi(inverseG(-l, q, s2) / sigma);
+          }
+
+          @Override
+          public double cdfQ(double l) {
+            if (l >= top) {
+              return 1;
+            }
+            double y = inverseG(-l, q, s2);
+            return (1 - q) * phi(-y / sigma) + q * phi((1 - y) / sigma);
+          }
+
+          @Override
+          public double sfQ(double l) {
+            if (l >= top) {
+              return 0;
+            }
+            double y = inverseG(-l, q, s2);
+            return (1 - q) * phi(y / sigma) + q * phi((y - 1) / sigma);
+          }
+        };
+    return Discretizer.fromCdf(settings, cdfs, -g(k * sigma, q, s2), Math.nextUp(top));
   }
 
   /** g(x) = log(1 − q + q e^a), a = (2x − 1)/(2σ²), without overflow. */
