@@ -64,6 +64,21 @@ class PldBudgetTest {
     assertThat(pld.toString()).contains("accountant=pld");
   }
 
+  /**
+   * Abadi et al.'s MNIST setting (q = 256/60000, σ = 1.1, 14,062 steps, δ = 1e-5): ε ≈ 2.38 under
+   * PLD, ≈ 2.60 under RDP on the default grid (docs/ACCOUNTING.md, "Budgets on PLD"), so a budget
+   * of ε = 2.5 admits the run on PLD only.
+   */
+  @Test
+  void mnistDpSgd_fitsABudgetOf2point5OnPld_andNotOnRdp() {
+    PrivacyEvent mnist = new SampledGaussianEvent(256.0 / 60000, 1.1, 14_062);
+    PrivacyBudget pld = pldBudget(2.5);
+    PrivacyBudget rdp = PrivacyBudget.inMemory(2.5, DELTA);
+    assertThat(pld.trySpend(mnist)).isTrue();
+    assertThat(rdp.trySpend(mnist)).isFalse();
+    assertThat(rdp.spent().epsilon()).isZero();
+  }
+
   @Test
   void spentOfNothing_isZero() {
     assertThat(pldBudget(1.0).spent().epsilon()).isZero();
