@@ -64,10 +64,10 @@ public sealed interface PrivacyBudget permits InMemoryBudget, PldBudget, Journal
    * An in-memory budget of (ε, δ) on {@code accountant}, protecting {@code unit}.
    *
    * <p>Under {@link Accountant#PLD} it admits an event iff the pessimistic PLD of every admitted
-   * event plus this one gives ε(δ) &le; ε (ε rounded up; {@link PldTotal}). An event with no PLD (a
-   * zCDP bound, a private selection) is refused before anything is charged, with an {@link
-   * IllegalArgumentException} naming its kind and saying to use an RDP budget. The grid is then
-   * only reported by {@link #grid()}.
+   * event plus this one gives ε(δ) &le; ε (ε rounded up; {@code accounting.pld.PldTotal}). An event
+   * with no PLD (a zCDP bound, a private selection) is refused before anything is charged, with an
+   * {@link IllegalArgumentException} naming its kind and saying to use an RDP budget. The grid is
+   * then only reported by {@link #grid()}.
    *
    * @param epsilon the budget's ε: finite and &gt; 0
    * @param delta the budget's δ, in [0, 1)
