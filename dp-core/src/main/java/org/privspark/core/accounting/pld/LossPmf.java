@@ -59,7 +59,10 @@ final class LossPmf {
     // ‖p̃∗q̃ − p∗q‖₁ ≤ e_p‖q̃‖₁ + ‖p‖₁e_q with ‖p‖₁ ≤ 1 and ‖q̃‖₁ ≤ 1 + e_q; the infinite masses'
     // formula moves by at most e_p + e_q as well.
     double err = error * (1 + other.error) + other.error + conv.l1Error();
-    return truncate(offset + other.offset, conv.values(), inf, err);
+    // The FFT leaves a floor of rounding noise (below its error bound in total) over the whole
+    // support; letting each tail cut also take up to that much keeps the support from growing
+    // with it. Cutting more is still pessimistic, and costs δ at most the mass cut.
+    return truncate(offset + other.offset, conv.values(), inf, err, tail / 2 + conv.l1Error());
   }
 
   /** This distribution composed with itself {@code times} times, by repeated squaring. */
@@ -85,7 +88,11 @@ final class LossPmf {
    * entries at either end.
    */
   LossPmf truncate(long newOffset, double[] values, double inf, double err) {
-    double half = tail / 2;
+    return truncate(newOffset, values, inf, err, tail / 2);
+  }
+
+  /** As {@link #truncate(long, double[], double, double)}, cutting up to {@code half} per tail. */
+  LossPmf truncate(long newOffset, double[] values, double inf, double err, double half) {
     int top = values.length - 1;
     double upper = 0;
     while (top > 0 && (values[top] == 0 || upper + values[top] <= half)) {
@@ -124,8 +131,10 @@ final class LossPmf {
       if (n == 0) {
         maxLoss = l;
       }
-      sum += masses[i] * -StrictMath.expm1(epsilon - l);
-      n++;
+      if (masses[i] != 0) {
+        sum += masses[i] * -StrictMath.expm1(epsilon - l);
+        n++; // adding a zero is exact: only the others count toward the rounding
+      }
     }
     double slack = (n + 8 + maxLoss + Math.abs(epsilon)) * 4 * U;
     return Math.nextUp(sum * (1 + slack) + infinityMass + error + Double.MIN_NORMAL);
