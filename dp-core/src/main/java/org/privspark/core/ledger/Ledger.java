@@ -503,7 +503,9 @@ public final class Ledger implements SpendJournal {
    * @throws IllegalArgumentException for an invalid mechanism name, or an event beyond the limits
    *     of a recorded event: nested more than 100 levels deep, more than 10,000 event objects, or
    *     more than 1024 sampled-Gaussian values (sampled-Gaussian events times the grid's orders;
-   *     nothing is written; docs/LEDGER-FORMAT.md §5.1)
+   *     nothing is written; docs/LEDGER-FORMAT.md §5.1); and, on a ledger whose genesis names the
+   *     PLD accountant, an event without a privacy-loss distribution (the message names its kind
+   *     and says to use an RDP ledger; nothing is written; §4.1)
    */
   public Receipt append(String mechanism, PrivacyEvent event, ReleaseDetails details) {
     return append(mechanism, event, details, null, null);
