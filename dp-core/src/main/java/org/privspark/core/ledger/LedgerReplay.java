@@ -187,6 +187,30 @@ public final class LedgerReplay {
     return counter[0];
   }
 
+  /** The counter of {@link #pldCompositionsDuring} on this thread, or null. */
+  private static final ThreadLocal<long[]> PLD_COMPOSITIONS = new ThreadLocal<>();
+
+  /**
+   * Test seam: runs {@code work} on this thread and returns how many PLD compositions replays did
+   * meanwhile (a PLD ledger's running total composed with one event's PLD): a test counts that one
+   * spend is one composition.
+   */
+  static long pldCompositionsDuring(Runnable work) {
+    long[] outer = PLD_COMPOSITIONS.get();
+    long[] counter = new long[1];
+    PLD_COMPOSITIONS.set(counter);
+    try {
+      work.run();
+    } finally {
+      if (outer == null) {
+        PLD_COMPOSITIONS.remove();
+      } else {
+        PLD_COMPOSITIONS.set(outer);
+      }
+    }
+    return counter[0];
+  }
+
   private static void countCost() {
     long[] counter = COSTS_COMPUTED.get();
     if (counter != null) {
@@ -290,6 +314,10 @@ public final class LedgerReplay {
       return pendingResult;
     }
     PldTotal result = pldTotal.plus(pldOf(event));
+    long[] counter = PLD_COMPOSITIONS.get();
+    if (counter != null) {
+      counter[0]++;
+    }
     pendingBase = pldTotal;
     pendingEvent = event;
     pendingResult = result;

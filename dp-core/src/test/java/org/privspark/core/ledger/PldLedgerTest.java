@@ -112,6 +112,23 @@ class PldLedgerTest {
     assertThat(reopened.spent().epsilon()).isEqualTo(pld);
   }
 
+  /**
+   * The writer's budget check composes the new event onto the replay's running total once, and
+   * accepting the entry it wrote reuses that composition: one spend, one composition, whatever the
+   * history. An auditor composes once per entry.
+   */
+  @Test
+  void oneSpend_isOnePldComposition_notARecompositionOfTheHistory() {
+    LedgerFixture f = ledger(dir, Accountant.PLD, 10.0);
+    PrivacyBudget budget = f.ledger.budget();
+    for (int i = 0; i < 3; i++) {
+      assertThat(LedgerReplay.pldCompositionsDuring(() -> charge(budget, GAUSSIAN)))
+          .as("spend %d", i + 1)
+          .isEqualTo(1);
+    }
+    assertThat(LedgerReplay.pldCompositionsDuring(() -> f.verify())).isEqualTo(3);
+  }
+
   @Test
   void genesis_recordsPld_andAnRdpGenesisHasNoField() throws Exception {
     LedgerFixture onPld = ledger(dir.resolve("pld"), Accountant.PLD, 1.0);
