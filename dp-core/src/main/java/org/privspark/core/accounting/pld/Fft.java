@@ -41,6 +41,9 @@ final class Fft {
   /** Largest transform: 2^27 points (two 1 GiB arrays); a larger request is refused. */
   static final int MAX_LOG_SIZE = 27;
 
+  /** Tables up to 2^20 points (16 MiB in all) are kept; larger ones are recomputed per use. */
+  private static final int CACHED_LOG_SIZE = 20;
+
   private static final ConcurrentHashMap<Integer, double[][]> TWIDDLES = new ConcurrentHashMap<>();
 
   private Fft() {}
@@ -170,19 +173,22 @@ final class Fft {
 
   /** cos and sin of 2πk/N for k &lt; N/2, each from its own angle (see the class comment). */
   private static double[][] twiddles(int logN) {
-    return TWIDDLES.computeIfAbsent(
-        logN,
-        log -> {
-          int n = 1 << log;
-          int half = Math.max(1, n >> 1);
-          double[] cos = new double[half];
-          double[] sin = new double[half];
-          for (int k = 0; k < half; k++) {
-            double angle = 2 * Math.PI * k / n;
-            cos[k] = StrictMath.cos(angle);
-            sin[k] = StrictMath.sin(angle);
-          }
-          return new double[][] {cos, sin};
-        });
+    if (logN > CACHED_LOG_SIZE) {
+      return computeTwiddles(logN);
+    }
+    return TWIDDLES.computeIfAbsent(logN, Fft::computeTwiddles);
+  }
+
+  private static double[][] computeTwiddles(int log) {
+    int n = 1 << log;
+    int half = Math.max(1, n >> 1);
+    double[] cos = new double[half];
+    double[] sin = new double[half];
+    for (int k = 0; k < half; k++) {
+      double angle = 2 * Math.PI * k / n;
+      cos[k] = StrictMath.cos(angle);
+      sin[k] = StrictMath.sin(angle);
+    }
+    return new double[][] {cos, sin};
   }
 }

@@ -56,9 +56,10 @@ final class LossPmf {
     }
     Fft.Result conv = Fft.convolve(masses, other.masses);
     double inf = Math.nextUp(infinityMass + other.infinityMass - infinityMass * other.infinityMass);
-    // ‖p̃∗q̃ − p∗q‖₁ ≤ e_p‖q̃‖₁ + ‖p‖₁e_q with ‖p‖₁ ≤ 1 and ‖q̃‖₁ ≤ 1 + e_q; the infinite masses'
-    // formula moves by at most e_p + e_q as well.
-    double err = error * (1 + other.error) + other.error + conv.l1Error();
+    // ‖p̃∗q̃ − p∗q‖₁ ≤ e_p‖q̃‖₁ + ‖p‖₁e_q with ‖q̃‖₁ ≤ 1 + e_q and ‖p‖₁ ≤ 1 + 1e-6 (a reference
+    // whose probabilities were rounded up may exceed 1 by 8u per atom, at most 2^26 atoms); the
+    // infinite masses' formula moves by at most e_p + e_q as well.
+    double err = (error * (1 + other.error) + other.error) * (1 + 1e-6) + conv.l1Error();
     // The FFT leaves a floor of rounding noise (below its error bound in total) over the whole
     // support; letting each tail cut also take up to that much keeps the support from growing
     // with it. Cutting more is still pessimistic, and costs δ at most the mass cut.
@@ -168,10 +169,7 @@ final class LossPmf {
         break;
       }
     }
-    if (Double.isNaN(candidate)) {
-      candidate = 0;
-    }
-    double eps = candidate;
+    double eps = Double.isNaN(candidate) ? 0 : Math.max(candidate, 0);
     for (int guard = 0; delta(eps) > targetDelta; guard++) {
       if (guard > 2000) {
         return Double.POSITIVE_INFINITY;

@@ -1,8 +1,6 @@
 package org.privspark.core.accounting.pld;
 
 import org.privspark.core.Check;
-import org.privspark.core.accounting.Calibration;
-import org.privspark.core.accounting.OrderGrid;
 import org.privspark.core.accounting.PrivacyEvent;
 import org.privspark.core.accounting.SampledGaussianEvent;
 
@@ -83,8 +81,8 @@ public final class PldAccountant {
 
   /**
    * As {@link #dpSgdNoiseMultiplier(double, long, double, double)}, with given settings. The
-   * bracket starts at the RDP accountant's answer (PLD's ε is at most a little above RDP's, and
-   * usually below) and is bisected geometrically; the value returned always meets the target.
+   * bracket starts at z = 1, grows until the target is met, and is narrowed by interpolating log ε
+   * against log z, with bisection as the fallback; the value returned always meets the target.
    *
    * @param sampleRate q in (0, 1]
    * @param steps the number of steps, &ge; 1
@@ -101,41 +99,73 @@ public final class PldAccountant {
     Check.positiveFinite("epsilon", epsilon);
     Check.inOpen("delta", delta, 0.0, 1.0);
     Check.notNull("settings", settings);
-    double hi =
-        Calibration.dpSgdNoiseMultiplier(sampleRate, steps, epsilon, delta, OrderGrid.defaults());
-    int guard = 0;
-    while (!meets(sampleRate, steps, hi, epsilon, delta, settings)) {
-      hi *= 1.25;
-      if (++guard > 200 || !Double.isFinite(hi)) {
+    double hi = 1;
+    double epsHi = pldEpsilon(sampleRate, steps, hi, delta, settings);
+    for (int guard = 0; !(epsHi <= epsilon); guard++) {
+      hi *= Double.isFinite(epsHi) ? Math.max(1.25, Math.min(epsHi / epsilon, 4)) : 4;
+      if (guard > 200 || !Double.isFinite(hi)) {
         throw new ArithmeticException("no finite noise multiplier meets the target");
       }
+      epsHi = pldEpsilon(sampleRate, steps, hi, delta, settings);
     }
-    double lo = hi * 0.8;
-    guard = 0;
-    while (meets(sampleRate, steps, lo, epsilon, delta, settings)) {
+    // ε falls roughly as 1/z: guess the root from that, a little below, for the lower end.
+    double lo = hi * Math.min(epsHi / epsilon, 1) * (1 - 1e-3);
+    double epsLo = pldEpsilon(sampleRate, steps, lo, delta, settings);
+    for (int guard = 0; epsLo <= epsilon; guard++) {
       hi = lo;
-      lo *= 0.8;
-      if (++guard > 200 || lo < Double.MIN_NORMAL) {
+      epsHi = epsLo;
+      lo *= 0.9;
+      if (guard > 200 || lo < Double.MIN_NORMAL) {
         return hi;
       }
+      epsLo = pldEpsilon(sampleRate, steps, lo, delta, settings);
     }
-    // Invariant: hi meets the target, lo does not.
-    while (hi - lo > CALIBRATION_TOLERANCE * hi) {
+    // Invariant: hi meets the target, lo does not. Interpolate log ε against log z (nearly a
+    // line), then probe just below a point that meets the target: if that fails, the bracket is
+    // already narrower than the tolerance. Plain bisection whenever interpolation is unusable.
+    for (int round = 0; round < 100 && hi - lo > CALIBRATION_TOLERANCE * hi; round++) {
       double mid = Math.sqrt(lo * hi);
+      if (Double.isFinite(epsLo) && epsHi > 0 && round % 3 != 2) {
+        double t =
+            (StrictMath.log(epsLo) - StrictMath.log(epsilon))
+                / (StrictMath.log(epsLo) - StrictMath.log(epsHi));
+        mid = StrictMath.exp(StrictMath.log(lo) + t * (StrictMath.log(hi) - StrictMath.log(lo)));
+      }
+      double margin = 0.25 * CALIBRATION_TOLERANCE * hi;
+      mid = Math.min(Math.max(mid, lo + margin), hi - margin);
       if (mid <= lo || mid >= hi) {
         break;
       }
-      if (meets(sampleRate, steps, mid, epsilon, delta, settings)) {
+      double epsMid = pldEpsilon(sampleRate, steps, mid, delta, settings);
+      if (epsMid <= epsilon) {
         hi = mid;
+        epsHi = epsMid;
+        double probe = hi * (1 - 0.9 * CALIBRATION_TOLERANCE);
+        if (probe > lo) {
+          double epsProbe = pldEpsilon(sampleRate, steps, probe, delta, settings);
+          if (epsProbe <= epsilon) {
+            hi = probe;
+            epsHi = epsProbe;
+          } else {
+            lo = probe;
+            epsLo = epsProbe;
+          }
+        }
       } else {
         lo = mid;
+        epsLo = epsMid;
       }
     }
     return hi;
   }
 
-  private static boolean meets(
-      double q, long steps, double z, double epsilon, double delta, PldSettings settings) {
-    return epsilon(new SampledGaussianEvent(q, z, steps), delta, settings) <= epsilon;
+  /** ε of the run, or +∞ when the noise is too small for the grid (far from any target). */
+  private static double pldEpsilon(
+      double q, long steps, double z, double delta, PldSettings settings) {
+    try {
+      return epsilon(new SampledGaussianEvent(q, z, steps), delta, settings);
+    } catch (IllegalArgumentException e) {
+      return Double.POSITIVE_INFINITY;
+    }
   }
 }
