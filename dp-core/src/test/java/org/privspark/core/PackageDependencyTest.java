@@ -33,7 +33,13 @@ class PackageDependencyTest {
           Map.entry(P + ".zk", Set.of(P)),
           Map.entry(
               P + ".ledger",
-              Set.of(P, P + ".accounting", P + ".ledger.merkle", P + ".ledger.note", P + ".zk")),
+              Set.of(
+                  P,
+                  P + ".accounting",
+                  P + ".accounting.pld",
+                  P + ".ledger.merkle",
+                  P + ".ledger.note",
+                  P + ".zk")),
           Map.entry(
               P + ".ledger.confidential", Set.of(P, P + ".accounting", P + ".ledger", P + ".zk")),
           Map.entry(
@@ -41,6 +47,7 @@ class PackageDependencyTest {
               Set.of(
                   P,
                   P + ".accounting",
+                  P + ".accounting.pld",
                   P + ".ledger",
                   P + ".ledger.confidential",
                   P + ".ledger.merkle",
