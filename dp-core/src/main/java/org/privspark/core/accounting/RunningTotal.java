@@ -1,14 +1,13 @@
 package org.privspark.core.accounting;
 
-import java.util.ServiceLoader;
-
 /**
  * The running total of a budget on an accountant that lives in a package depending on this one (the
  * PLD accountant, in {@code accounting.pld}, composes this package's events): immutable, so a
  * budget computes a candidate total outside its lock and installs it only if nothing was admitted
  * meanwhile. {@link PrivacyBudget#inMemory(double, double, OrderGrid, PrivacyUnit, Accountant)}
- * finds the implementation through {@link ServiceLoader} ({@link Provider}), which keeps the
- * package table of docs/ARCHITECTURE.md a layering.
+ * finds the implementation by its class name ({@link Provider}), which keeps the package table of
+ * docs/ARCHITECTURE.md a layering. A class name, not a ServiceLoader resource, because a repackaged
+ * jar can drop or clobber META-INF/services files but keeps classes.
  */
 public interface RunningTotal {
 
@@ -26,7 +25,7 @@ public interface RunningTotal {
    */
   PrivacyGuarantee guarantee(double delta);
 
-  /** Makes the empty total of one accountant; registered in META-INF/services. */
+  /** Makes the empty total of one accountant; {@link #PROVIDERS} names each. */
   interface Provider {
     /** The accountant whose totals this makes. */
     Accountant accountant();
@@ -41,14 +40,25 @@ public interface RunningTotal {
    * @throws IllegalStateException when no provider of it is on the class path
    */
   static RunningTotal empty(Accountant accountant) {
-    for (Provider p : ServiceLoader.load(Provider.class, Provider.class.getClassLoader())) {
-      if (p.accountant() == accountant) {
-        return p.empty();
+    String name = accountant == Accountant.PLD ? PLD_PROVIDER : null;
+    if (name != null) {
+      try {
+        Provider p =
+            (Provider)
+                Class.forName(name, true, Provider.class.getClassLoader())
+                    .getDeclaredConstructor()
+                    .newInstance();
+        if (p.accountant() == accountant) {
+          return p.empty();
+        }
+      } catch (ReflectiveOperationException | ClassCastException e) {
+        throw new IllegalStateException(
+            "no running total for the " + accountant.id() + " accountant: " + name, e);
       }
     }
-    throw new IllegalStateException(
-        "no running total for the "
-            + accountant.id()
-            + " accountant on the class path (dp-core's META-INF/services lost in repackaging?)");
+    throw new IllegalStateException("no running total for the " + accountant.id() + " accountant");
   }
+
+  /** The provider of the PLD accountant's totals (in a package that depends on this one). */
+  String PLD_PROVIDER = "org.privspark.core.accounting.pld.PldTotal$Provider";
 }

@@ -103,9 +103,11 @@ public final class PldTotal implements RunningTotal {
     return read;
   }
 
-  /** The {@link RunningTotal.Provider} of the PLD accountant (META-INF/services). */
+  /**
+   * The {@link RunningTotal.Provider} of the PLD accountant (named by RunningTotal.PLD_PROVIDER).
+   */
   public static final class Provider implements RunningTotal.Provider {
-    /** For {@link java.util.ServiceLoader}. */
+    /** For {@link org.privspark.core.accounting.RunningTotal#empty}. */
     public Provider() {}
 
     @Override
