@@ -24,6 +24,7 @@ class PackageDependencyTest {
           Map.entry(P + ".internal", Set.of()),
           Map.entry(P + ".noise", Set.of(P)),
           Map.entry(P + ".accounting", Set.of(P, P + ".internal")),
+          Map.entry(P + ".accounting.pld", Set.of(P, P + ".internal", P + ".accounting")),
           Map.entry(P + ".mechanism", Set.of(P, P + ".noise", P + ".accounting")),
           Map.entry(
               P + ".aggregation", Set.of(P, P + ".noise", P + ".accounting", P + ".mechanism")),
@@ -32,7 +33,13 @@ class PackageDependencyTest {
           Map.entry(P + ".zk", Set.of(P)),
           Map.entry(
               P + ".ledger",
-              Set.of(P, P + ".accounting", P + ".ledger.merkle", P + ".ledger.note", P + ".zk")),
+              Set.of(
+                  P,
+                  P + ".accounting",
+                  P + ".accounting.pld",
+                  P + ".ledger.merkle",
+                  P + ".ledger.note",
+                  P + ".zk")),
           Map.entry(
               P + ".ledger.confidential", Set.of(P, P + ".accounting", P + ".ledger", P + ".zk")),
           Map.entry(
@@ -40,6 +47,7 @@ class PackageDependencyTest {
               Set.of(
                   P,
                   P + ".accounting",
+                  P + ".accounting.pld",
                   P + ".ledger",
                   P + ".ledger.confidential",
                   P + ".ledger.merkle",

@@ -56,15 +56,16 @@ import scala.Tuple2;
  *
  * <p><b>Adaptive clipping</b> ({@code --adaptive-clipping}, which runs this section alone): (e)
  * test accuracy of the logistic run above at ε = 1 with a fixed C in {0.01, 2, 100} (2 is the tuned
- * value, the others badly chosen) against adaptive clipping (Andrew et al. 2021; γ = 0.5, η_C =
- * 0.2, σ_b = B/20) started from the same C₀, median of {@code runs} fits, with the median final C
- * of the adaptive fits.
+ * value, the others badly chosen) against adaptive clipping (Andrew et al. 2021; γ = 0.5 or {@code
+ * --clip-quantile G}, η_C = 0.2, σ_b = B/20) started from the same C₀, median of {@code runs} fits,
+ * with the median final C of the adaptive fits.
  *
  * <p>Arguments: {@code [--data DIR] [--runs R] [--master M] [--partitions P] [--timing-only]
- * [--adaptive-clipping]}; the CPU seconds of the whole JVM are reported beside wall-clock time
- * (with {@code local[N]} every task runs in this JVM; other processes on a shared machine slow the
- * wall clock much more than they change CPU time). DIR holds {@code adult.data} and {@code
- * adult.test} (default: the checkout's {@code data/adult}, {@link AdultData#defaultDir()}).
+ * [--adaptive-clipping [--clip-quantile G]]}; the CPU seconds of the whole JVM are reported beside
+ * wall-clock time (with {@code local[N]} every task runs in this JVM; other processes on a shared
+ * machine slow the wall clock much more than they change CPU time). DIR holds {@code adult.data}
+ * and {@code adult.test} (default: the checkout's {@code data/adult}, {@link
+ * AdultData#defaultDir()}).
  */
 public final class MlBenchmark {
   static final double LOT = 1024;
@@ -81,6 +82,7 @@ public final class MlBenchmark {
     int partitions = 2;
     boolean utility = true;
     boolean adaptive = false;
+    double quantile = 0.5;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--data" -> data = args[++i];
@@ -89,12 +91,13 @@ public final class MlBenchmark {
         case "--partitions" -> partitions = Integer.parseInt(args[++i]);
         case "--timing-only" -> utility = false;
         case "--adaptive-clipping" -> adaptive = true;
+        case "--clip-quantile" -> quantile = Double.parseDouble(args[++i]);
         default ->
             throw new IllegalArgumentException(
                 "unknown argument '"
                     + args[i]
                     + "'; arguments: [--data DIR] [--runs R] [--master M] [--partitions P]"
-                    + " [--timing-only] [--adaptive-clipping]");
+                    + " [--timing-only] [--adaptive-clipping [--clip-quantile G]]");
       }
     }
     if (runs < 1) {
@@ -115,7 +118,7 @@ public final class MlBenchmark {
             java.util.List.of());
     try {
       if (adaptive) {
-        runAdaptive(spark, dir, runs, partitions);
+        runAdaptive(spark, dir, runs, partitions, quantile);
       } else {
         run(spark, dir, runs, partitions, utility);
       }
@@ -310,7 +313,7 @@ public final class MlBenchmark {
   }
 
   /** (e): fixed C against adaptive clipping from the same C₀, ε = 1. */
-  static void runAdaptive(SparkSession spark, Path dir, int runs, int partitions) {
+  static void runAdaptive(SparkSession spark, Path dir, int runs, int partitions, double quantile) {
     PublicFeatureEncoder encoder = AdultData.encoder();
     Dataset<Row> train =
         encoder
@@ -328,11 +331,12 @@ public final class MlBenchmark {
     System.out.printf(
         Locale.ROOT,
         "adaptive clipping (median of %d fits; epsilon 1, delta %.0e, lot %.0f, %d epochs, eta"
-            + " 2):%n",
+            + " 2, targetUnclippedQuantile %s):%n",
         runs,
         DELTA,
         LOT,
-        EPOCHS);
+        EPOCHS,
+        quantile);
     System.out.println(
         "| C0 | fixed C: accuracy | adaptive: accuracy | adaptive: final C | adaptive: z_Delta |");
     System.out.println("|---:|---:|---:|---:|---:|");
@@ -347,7 +351,11 @@ public final class MlBenchmark {
               runs,
               () -> {
                 DPLogisticRegressionModel m =
-                    logistic(n, 1.0).setClipNorm(c0).setAdaptiveClipping(true).fit(train);
+                    logistic(n, 1.0)
+                        .setClipNorm(c0)
+                        .setAdaptiveClipping(true)
+                        .setTargetUnclippedQuantile(quantile)
+                        .fit(train);
                 finals.add(m.privacyRecord().clipNorm());
                 zDelta[0] = m.privacyRecord().adaptiveClipping().gradientNoiseMultiplier();
                 return accuracy(m.transform(test));

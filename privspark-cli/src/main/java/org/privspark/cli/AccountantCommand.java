@@ -10,12 +10,18 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.privspark.core.Check;
+import org.privspark.core.accounting.Accountant;
 import org.privspark.core.accounting.Calibration;
+import org.privspark.core.accounting.ComposedEvent;
+import org.privspark.core.accounting.GaussianEvent;
 import org.privspark.core.accounting.OrderGrid;
 import org.privspark.core.accounting.PrivacyEvent;
 import org.privspark.core.accounting.PrivacyGuarantee;
 import org.privspark.core.accounting.RdpAccountant;
 import org.privspark.core.accounting.SampledGaussianEvent;
+import org.privspark.core.accounting.pld.PldAccountant;
+import org.privspark.core.accounting.pld.PldSettings;
+import org.privspark.core.accounting.pld.PrivacyLossDistribution;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -30,7 +36,8 @@ import picocli.CommandLine.TypeConversionException;
  */
 @Command(
     name = "accountant",
-    description = "Rényi-DP accounting: ε or δ of a composition of events, and noise calibration.",
+    description =
+        "Rényi-DP or PLD accounting: ε or δ of a composition of events, and noise calibration.",
     mixinStandardHelpOptions = true,
     subcommands = {
       AccountantCommand.Epsilon.class,
@@ -54,9 +61,21 @@ final class AccountantCommand {
     @Option(names = "--json", description = "Print one JSON line.")
     boolean json;
 
+    @Option(
+        names = "--accountant",
+        defaultValue = "rdp",
+        paramLabel = "rdp|pld",
+        description =
+            "rdp: Rényi DP on --orders (the default); pld: privacy loss distributions (tighter"
+                + " for DP-SGD; default discretisation, --orders ignored).")
+    String accountantId;
+
+    Accountant accountant;
+
     @Override
     public Integer call() {
       try {
+        accountant = Accountant.parse(accountantId);
         run(OrderGrid.parse(orders));
         return 0;
       } catch (IllegalArgumentException e) {
@@ -158,8 +177,22 @@ final class AccountantCommand {
     /** The DP-SGD run the flags describe, or null; set by {@link #composed}. */
     DpSgdSchedule schedule;
 
-    /** Validates the arguments, then composes the events. */
+    /** Validates the arguments, then composes the events with the RDP accountant. */
     RdpAccountant composed(OrderGrid grid) {
+      RdpAccountant accountant = new RdpAccountant(grid);
+      events().forEach(accountant::compose);
+      return accountant;
+    }
+
+    /** Validates the arguments, then the PLD of the composed events. */
+    PrivacyLossDistribution composedPld() {
+      List<PrivacyEvent> all = events();
+      return PrivacyLossDistribution.of(
+          all.size() == 1 ? all.get(0) : new ComposedEvent(all), PldSettings.defaults());
+    }
+
+    /** Validates the arguments: the EVENTs, then the DP-SGD run if its flags are given. */
+    List<PrivacyEvent> events() {
       schedule = dpSgd.schedule();
       if (schedule == null && noiseMultiplier != null) {
         throw new IllegalArgumentException(
@@ -182,15 +215,13 @@ final class AccountantCommand {
           throw new IllegalArgumentException(e.getMessage(), e);
         }
       }
-      RdpAccountant accountant = new RdpAccountant(grid);
-      parsed.forEach(accountant::compose);
       if (schedule != null) {
         Check.positiveFinite("--noise-multiplier", noiseMultiplier);
-        accountant.compose(
+        parsed.add(
             new SampledGaussianEvent(
                 schedule.sampleRate().upperDouble(), noiseMultiplier, schedule.steps()));
       }
-      return accountant;
+      return parsed;
     }
 
     /** With DP-SGD flags: the line that shows q and steps, before the human output. */
@@ -236,6 +267,24 @@ final class AccountantCommand {
 
     @Override
     void run(OrderGrid grid) {
+      if (accountant == Accountant.PLD) {
+        double epsilon = composedPld().epsilon(delta);
+        if (json) {
+          Map<String, Object> fields = new LinkedHashMap<>();
+          fields.put("epsilon", finiteOrNull(epsilon));
+          fields.put("delta", delta);
+          fields.put("accountant", accountant.id());
+          putSchedule(fields, schedule);
+          printJson(fields);
+        } else {
+          printSchedule();
+          out()
+              .printf(
+                  Locale.ROOT, "epsilon = %.6g at delta = %s (PLD accountant)%n", epsilon, delta);
+          out().flush();
+        }
+        return;
+      }
       PrivacyGuarantee g = composed(grid).epsilon(delta);
       warnIfEdge(g);
       if (json) {
@@ -274,6 +323,23 @@ final class AccountantCommand {
 
     @Override
     void run(OrderGrid grid) {
+      if (accountant == Accountant.PLD) {
+        double delta = composedPld().delta(epsilon);
+        if (json) {
+          Map<String, Object> fields = new LinkedHashMap<>();
+          fields.put("delta", delta);
+          fields.put("accountant", accountant.id());
+          putSchedule(fields, schedule);
+          printJson(fields);
+        } else {
+          printSchedule();
+          out()
+              .printf(
+                  Locale.ROOT, "delta = %.6g at epsilon = %s (PLD accountant)%n", delta, epsilon);
+          out().flush();
+        }
+        return;
+      }
       PrivacyGuarantee g = composed(grid).delta(epsilon);
       warnIfEdge(g);
       if (json) {
@@ -303,7 +369,8 @@ final class AccountantCommand {
         "Without DP-SGD flags: one Gaussian release, analytic Gaussian (Balle & Wang 2018).",
         "With --sample-rate and --steps, or with --dataset-size, --batch-size and --epochs (not"
             + " both):",
-        "DP-SGD, Poisson-subsampled Gaussian for T steps, by the RDP accountant."
+        "DP-SGD, Poisson-subsampled Gaussian for T steps, by the RDP accountant (or, with"
+            + " --accountant pld, by PLD)."
       })
   static final class Calibrate extends Base {
     @Option(names = "--epsilon", required = true, paramLabel = "E", description = "Target ε > 0.")
@@ -349,21 +416,39 @@ final class AccountantCommand {
       if (q == null) {
         sigma = Calibration.analyticGaussianSigma(epsilon, delta, 1.0);
         method = "analytic Gaussian, one release";
+        if (accountant == Accountant.PLD) {
+          // The σ whose PLD a PLD budget accepts: never below the analytic one (PLD rounds up).
+          sigma =
+              Calibration.smallestSatisfying(
+                  z ->
+                      PldAccountant.epsilon(GaussianEvent.withNoiseMultiplier(z), delta) <= epsilon,
+                  sigma);
+          method = "PLD, one Gaussian release";
+        }
       } else {
         double rate = q.upperDouble();
-        sigma = Calibration.dpSgdNoiseMultiplier(rate, t, epsilon, delta, grid);
+        if (accountant == Accountant.PLD) {
+          sigma = PldAccountant.dpSgdNoiseMultiplier(rate, t, epsilon, delta);
+        } else {
+          sigma = Calibration.dpSgdNoiseMultiplier(rate, t, epsilon, delta, grid);
+          // At the grid's edge a wider grid would certify the target with less noise.
+          warnIfEdge(
+              RdpAccountant.epsilonOf(new SampledGaussianEvent(rate, sigma, t), delta, grid));
+        }
         method =
-            "RDP, "
+            accountant.id().toUpperCase(Locale.ROOT)
+                + ", "
                 + t
                 + " Poisson-subsampled steps at q="
                 + q
                 + (schedule != null ? ", steps = " + schedule.rule() : "");
-        // At the grid's edge a wider grid would certify the target with less noise.
-        warnIfEdge(RdpAccountant.epsilonOf(new SampledGaussianEvent(rate, sigma, t), delta, grid));
       }
       if (json) {
         Map<String, Object> fields = new LinkedHashMap<>();
         fields.put("sigma", sigma);
+        if (accountant == Accountant.PLD) {
+          fields.put("accountant", accountant.id());
+        }
         putSchedule(fields, schedule);
         printJson(fields);
       } else {

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.privspark.core.accounting.Accountant;
 import org.privspark.core.audit.AuditReport;
 import org.privspark.core.audit.BudgetReport;
 import org.privspark.core.audit.ConfidentialVerifier;
@@ -257,6 +258,12 @@ final class AuditCommand {
         out(
             String.format(
                 Locale.ROOT, "budget: epsilon=%s delta=%s", r.budgetEpsilon(), r.budgetDelta()));
+        out(
+            "accountant: "
+                + r.accountant().id()
+                + (r.accountant() == Accountant.PLD
+                    ? " (every epsilon is the PLD composition of the entries' events)"
+                    : " (Renyi DP)"));
         out(
             String.format(
                 Locale.ROOT,

@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import org.privspark.core.Check;
+import org.privspark.core.accounting.Accountant;
 import org.privspark.core.accounting.BudgetExhaustedException;
 import org.privspark.core.accounting.OrderGrid;
 import org.privspark.core.accounting.PrivacyEvent;
@@ -187,11 +188,33 @@ final class LedgerCommand {
                 + " ${DEFAULT-VALUE}.")
     String mode;
 
+    @Option(
+        names = "--accountant",
+        defaultValue = "rdp",
+        paramLabel = "rdp|pld",
+        description =
+            "How the budget composes spends, recorded in ledger.json: rdp (Renyi DP) or pld"
+                + " (privacy-loss distributions: a tighter epsilon for most compositions, DP-SGD"
+                + " above all; transparent mode only; refuses events without a PLD, such as zCDP"
+                + " and private selection). Default: ${DEFAULT-VALUE}.")
+    String accountant;
+
     @Override
     int run() throws IOException {
       if (!mode.equals(LedgerGenesis.TRANSPARENT) && !mode.equals(LedgerGenesis.CONFIDENTIAL)) {
         throw new IllegalArgumentException(
             "--mode must be transparent or confidential; got " + mode);
+      }
+      Accountant chosen;
+      try {
+        chosen = Accountant.parse(accountant);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("--" + e.getMessage(), e);
+      }
+      if (chosen == Accountant.PLD && mode.equals(LedgerGenesis.CONFIDENTIAL)) {
+        throw new IllegalArgumentException(
+            "--accountant pld needs --mode transparent: a confidential ledger's budget proof is an"
+                + " RDP bound (docs/LEDGER-FORMAT.md §10)");
       }
       // Everything is validated before the key file is written.
       PrivacyUnit privacyUnit = unit(unit, unitDefinition);
@@ -215,6 +238,7 @@ final class LedgerCommand {
               new LocalDirectoryStore(dir),
               name,
               mode,
+              chosen,
               epsilon,
               delta,
               grid,
@@ -225,6 +249,8 @@ final class LedgerCommand {
       out(
           "mode: "
               + mode
+              + "; accountant: "
+              + chosen.id()
               + "; budget: epsilon="
               + epsilon
               + ", delta="

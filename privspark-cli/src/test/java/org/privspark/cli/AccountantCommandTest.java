@@ -17,6 +17,7 @@ import org.privspark.core.accounting.LaplaceEvent;
 import org.privspark.core.accounting.OrderGrid;
 import org.privspark.core.accounting.RdpAccountant;
 import org.privspark.core.accounting.SampledGaussianEvent;
+import org.privspark.core.accounting.pld.PldAccountant;
 
 class AccountantCommandTest {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -638,6 +639,121 @@ class AccountantCommandTest {
 
   private static String[] concat(String[] first, String[] second, String... rest) {
     return concat(concat(first, second), rest);
+  }
+
+  @Test
+  void epsilon_pldAccountant_printsThePldNumberBelowRdp() throws Exception {
+    Result r =
+        run(
+            "accountant",
+            "epsilon",
+            "--delta",
+            "1e-5",
+            "--json",
+            "--accountant",
+            "pld",
+            "sampled-gaussian:q=0.01,sigma=1.0,steps=300");
+    assertThat(r.exit()).as(r.err()).isZero();
+    JsonNode j = r.json();
+    SampledGaussianEvent event = new SampledGaussianEvent(0.01, 1.0, 300);
+    assertThat(j.get("epsilon").asDouble()).isEqualTo(PldAccountant.epsilon(event, 1e-5));
+    assertThat(j.get("accountant").asText()).isEqualTo("pld");
+    assertThat(j.get("epsilon").asDouble())
+        .isLessThan(RdpAccountant.epsilonOf(event, 1e-5, OrderGrid.defaults()).epsilon());
+  }
+
+  @Test
+  void epsilon_pldWithDpSgdFlags_composesTheRun() throws Exception {
+    Result r =
+        run(
+            "accountant",
+            "epsilon",
+            "--delta",
+            "1e-5",
+            "--accountant",
+            "pld",
+            "--dataset-size",
+            "10000",
+            "--batch-size",
+            "100",
+            "--epochs",
+            "2",
+            "--noise-multiplier",
+            "1.0");
+    assertThat(r.exit()).as(r.err()).isZero();
+    double expected = PldAccountant.epsilon(new SampledGaussianEvent(0.01, 1.0, 200), 1e-5);
+    assertThat(r.out())
+        .contains("steps = ")
+        .contains(String.format(java.util.Locale.ROOT, "epsilon = %.6g", expected))
+        .contains("PLD accountant");
+  }
+
+  @Test
+  void delta_pldAccountant_matchesTheLibrary() throws Exception {
+    Result r =
+        run(
+            "accountant",
+            "delta",
+            "--epsilon",
+            "1",
+            "--json",
+            "--accountant",
+            "pld",
+            "gaussian:sigma=2,count=3",
+            "laplace:b=10");
+    assertThat(r.exit()).as(r.err()).isZero();
+    double expected =
+        PldAccountant.delta(
+            org.privspark.core.accounting.ComposedEvent.of(
+                new org.privspark.core.accounting.SelfComposedEvent(
+                    GaussianEvent.withNoiseMultiplier(2), 3),
+                new LaplaceEvent(10, 1)),
+            1);
+    assertThat(r.json().get("delta").asDouble()).isEqualTo(expected);
+  }
+
+  @Test
+  void calibrate_pldAccountant_returnsThePldNoiseMultiplier() throws Exception {
+    Result r =
+        run(
+            "accountant",
+            "calibrate",
+            "--epsilon",
+            "1",
+            "--delta",
+            "1e-5",
+            "--sample-rate",
+            "0.01",
+            "--steps",
+            "100",
+            "--accountant",
+            "pld",
+            "--json");
+    assertThat(r.exit()).as(r.err()).isZero();
+    double sigma = r.json().get("sigma").asDouble();
+    // Meets the target by PLD, and 0.02 % less noise would not (the bisection's 1e-4 bracket).
+    assertThat(PldAccountant.epsilon(new SampledGaussianEvent(0.01, sigma, 100), 1e-5))
+        .isLessThanOrEqualTo(1.0);
+    assertThat(PldAccountant.epsilon(new SampledGaussianEvent(0.01, sigma * (1 - 2e-4), 100), 1e-5))
+        .isGreaterThan(1.0);
+    assertThat(r.json().get("accountant").asText()).isEqualTo("pld");
+  }
+
+  @Test
+  void accountantFlag_badValueOrEventWithoutPld_exit2_withTheReason() {
+    assertBad(
+        run(
+            "accountant",
+            "epsilon",
+            "--delta",
+            "1e-5",
+            "--accountant",
+            "moments",
+            "gaussian:sigma=1"),
+        "accountant must be one of rdp, pld");
+    assertBad(
+        run("accountant", "epsilon", "--delta", "1e-5", "--accountant", "pld", "zcdp:rho=0.5"),
+        "ZcdpEvent");
   }
 
   private static void assertBad(Result r, String message) {

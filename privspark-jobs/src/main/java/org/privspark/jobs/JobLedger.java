@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.privspark.core.Check;
+import org.privspark.core.accounting.Accountant;
 import org.privspark.core.accounting.Charge;
 import org.privspark.core.accounting.OrderGrid;
 import org.privspark.core.accounting.PrivacyBudget;
@@ -55,6 +56,9 @@ final class JobLedger {
   /** The unit of --unit: a new ledger's, or the existing ledger's (checked in {@link #prepare}). */
   private final PrivacyUnit unit;
 
+  /** How the ledger admits spends: a new ledger's (--accountant), or the existing ledger's. */
+  private final Accountant accountant;
+
   private JobLedger(
       LedgerStore store,
       NoteSigner signer,
@@ -65,7 +69,8 @@ final class JobLedger {
       double budgetEpsilon,
       double budgetDelta,
       OrderGrid grid,
-      PrivacyUnit unit) {
+      PrivacyUnit unit,
+      Accountant accountant) {
     this.store = store;
     this.signer = signer;
     this.exists = exists;
@@ -76,6 +81,7 @@ final class JobLedger {
     this.budgetDelta = budgetDelta;
     this.grid = grid;
     this.unit = unit;
+    this.accountant = accountant;
   }
 
   /**
@@ -93,6 +99,12 @@ final class JobLedger {
               ? e.getMessage()
               : "--unit-definition: " + e.getMessage(),
           e);
+    }
+    Accountant chosen;
+    try {
+      chosen = o.accountant == null ? null : Accountant.parse(o.accountant);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--" + e.getMessage(), e);
     }
     Optional<byte[]> genesisBytes;
     try {
@@ -139,6 +151,13 @@ final class JobLedger {
                 + " (or be left out); got "
                 + o.budgetDelta);
       }
+      if (chosen != null && chosen != g.accountant()) {
+        throw new IllegalArgumentException(
+            "--accountant must match the existing ledger's accountant "
+                + g.accountant().id()
+                + " (or be left out); got "
+                + chosen.id());
+      }
       if (o.origin != null && !o.origin.equals(g.origin())) {
         throw new IllegalArgumentException(
             "--origin must match the existing ledger's origin "
@@ -165,7 +184,8 @@ final class JobLedger {
           g.budgetEpsilon(),
           g.budgetDelta(),
           g.grid(),
-          g.declaresUnit() ? g.unit() : unit);
+          g.declaresUnit() ? g.unit() : unit,
+          g.accountant());
     }
     if (o.budgetEpsilon == null) {
       throw new IllegalArgumentException(
@@ -214,7 +234,8 @@ final class JobLedger {
         epsilon,
         delta,
         OrderGrid.defaults(),
-        unit);
+        unit,
+        chosen == null ? Accountant.RDP : chosen);
   }
 
   /** Whether {@link #openOrCreate} will create the ledger. */
@@ -236,7 +257,7 @@ final class JobLedger {
    * job's cost ({@code plan()}) before the ledger is opened. Never spend from it.
    */
   PrivacyBudget previewBudget() {
-    return PrivacyBudget.inMemory(budgetEpsilon, budgetDelta, grid, unit);
+    return PrivacyBudget.inMemory(budgetEpsilon, budgetDelta, grid, unit, accountant);
   }
 
   /** The privacy unit the job's releases claim (--unit). */
@@ -258,7 +279,16 @@ final class JobLedger {
       KeyFiles.write(key, signer);
     }
     return Ledger.create(
-        store, signer.name(), budgetEpsilon, budgetDelta, grid, unit, signer, openingStore);
+        store,
+        signer.name(),
+        LedgerGenesis.TRANSPARENT,
+        accountant,
+        budgetEpsilon,
+        budgetDelta,
+        grid,
+        unit,
+        signer,
+        openingStore);
   }
 
   private static NoteSigner readSigner(Path key) {
@@ -312,6 +342,11 @@ final class JobLedger {
     @Override
     public Optional<PrivacyUnit> unit() {
       return ledger.unit();
+    }
+
+    @Override
+    public Accountant accountant() {
+      return ledger.accountant();
     }
 
     @Override
@@ -378,6 +413,11 @@ final class JobLedger {
     @Override
     public Optional<PrivacyUnit> unit() {
       return ledger.unit();
+    }
+
+    @Override
+    public Accountant accountant() {
+      return ledger.accountant();
     }
 
     @Override

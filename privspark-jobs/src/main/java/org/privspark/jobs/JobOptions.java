@@ -394,6 +394,14 @@ final class JobOptions {
     String origin;
 
     @Option(
+        names = "--accountant",
+        paramLabel = "rdp|pld",
+        description =
+            "How a new ledger's budget composes spends (default rdp; pld refuses events without a"
+                + " privacy-loss distribution); if the ledger exists, it must match.")
+    String accountant;
+
+    @Option(
         names = "--unit",
         required = true,
         paramLabel = "NAME",

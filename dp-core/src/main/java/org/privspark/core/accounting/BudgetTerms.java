@@ -4,8 +4,9 @@ import java.util.Locale;
 import org.privspark.core.Check;
 
 /**
- * What the two {@link PrivacyBudget}s share: the budget (ε, δ), its order grid and declared unit,
- * validated once, and the checks a charge's arguments pass before either budget charges anything.
+ * What the {@link PrivacyBudget}s share: the budget (ε, δ), its accountant, order grid and declared
+ * unit, validated once, and the checks a charge's arguments pass before any budget charges
+ * anything.
  */
 final class BudgetTerms {
   final double epsilon;
@@ -15,11 +16,20 @@ final class BudgetTerms {
   /** Whom the budget protects; null when undeclared (then claims are not checked). */
   final PrivacyUnit unit;
 
+  /** How the budget composes its events. */
+  final Accountant accountant;
+
   BudgetTerms(double epsilon, double delta, OrderGrid grid, PrivacyUnit unit) {
+    this(epsilon, delta, grid, unit, Accountant.RDP);
+  }
+
+  BudgetTerms(
+      double epsilon, double delta, OrderGrid grid, PrivacyUnit unit, Accountant accountant) {
     this.epsilon = Check.positiveFinite("epsilon", epsilon);
     this.delta = Check.inHalfOpen("delta", delta, 0.0, 1.0);
     this.grid = Check.notNull("grid", grid);
     this.unit = unit;
+    this.accountant = Check.notNull("accountant", accountant);
   }
 
   /**
@@ -47,9 +57,10 @@ final class BudgetTerms {
   String describe(PrivacyGuarantee spent) {
     return String.format(
         Locale.ROOT,
-        "PrivacyBudget[epsilon=%s, delta=%s, spent epsilon=%.6g]",
+        "PrivacyBudget[epsilon=%s, delta=%s, accountant=%s, spent epsilon=%.6g]",
         epsilon,
         delta,
+        accountant.id(),
         spent.epsilon());
   }
 }

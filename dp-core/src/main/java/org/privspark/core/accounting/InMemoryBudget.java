@@ -7,8 +7,9 @@ import java.util.Set;
 import org.privspark.core.Check;
 
 /**
- * The in-memory {@link PrivacyBudget}: an RDP accountant's running totals, and the release ids
- * admitted so far, both guarded by this object's lock.
+ * The in-memory {@link PrivacyBudget} on the {@link Accountant#RDP} accountant: an RDP accountant's
+ * running totals, and the release ids admitted so far, both guarded by this object's lock ({@link
+ * PldBudget} is the one on PLD).
  */
 final class InMemoryBudget implements PrivacyBudget {
   private final BudgetTerms terms;
@@ -20,6 +21,11 @@ final class InMemoryBudget implements PrivacyBudget {
   InMemoryBudget(BudgetTerms terms) {
     this.terms = terms;
     this.accountant = new RdpAccountant(terms.grid);
+  }
+
+  @Override
+  public Accountant accountant() {
+    return Accountant.RDP;
   }
 
   @Override

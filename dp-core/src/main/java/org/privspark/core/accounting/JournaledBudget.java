@@ -16,6 +16,11 @@ final class JournaledBudget implements PrivacyBudget {
   }
 
   @Override
+  public Accountant accountant() {
+    return terms.accountant;
+  }
+
+  @Override
   public Optional<PrivacyUnit> unit() {
     return Optional.ofNullable(terms.unit);
   }

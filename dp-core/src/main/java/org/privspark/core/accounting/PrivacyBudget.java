@@ -5,17 +5,19 @@ import org.privspark.core.Check;
 
 /**
  * A privacy filter: a fixed (ε, δ) budget that admits an event only if the composition of
- * everything admitted so far plus that event still satisfies (ε, δ)-DP, as certified by the RDP
- * accountant. Refused events change nothing.
+ * everything admitted so far plus that event still satisfies (ε, δ)-DP, as certified by the
+ * budget's {@link #accountant()}: the RDP accountant (the default), or the PLD accountant, whose
+ * ε(δ) of the whole composition is tighter (docs/ACCOUNTING.md, "Budgets on PLD"). Refused events
+ * change nothing.
  *
- * <p>Two kinds, made by the static factories: {@link #inMemory} keeps the filter's running totals
- * in this object (each call costs O(number of orders) and never re-composes the history); {@link
- * #journaled} records every spend in, and lets it be admitted by, a durable {@link SpendJournal} (a
- * ledger), so that the budget is shared by every writer of that journal. Both are thread-safe:
- * concurrent {@link #trySpend} calls are serialised, so no interleaving can admit two events that
- * together overspend. The interface is sealed: a budget is one of these two.
+ * <p>Made by the static factories: {@link #inMemory} keeps the filter's running totals in this
+ * object (on RDP each call costs O(number of orders), on PLD one FFT composition; neither
+ * re-composes the history); {@link #journaled} records every spend in, and lets it be admitted by,
+ * a durable {@link SpendJournal} (a ledger, whose genesis names its accountant), so that the budget
+ * is shared by every writer of that journal. All are thread-safe: no interleaving of concurrent
+ * {@link #trySpend} calls can admit two events that together overspend. The interface is sealed.
  */
-public sealed interface PrivacyBudget permits InMemoryBudget, JournaledBudget {
+public sealed interface PrivacyBudget permits InMemoryBudget, PldBudget, JournaledBudget {
   /** The length of a release id (a ledger entry's {@code releaseId}). */
   int RELEASE_ID_LENGTH = 16;
 
@@ -59,6 +61,29 @@ public sealed interface PrivacyBudget permits InMemoryBudget, JournaledBudget {
   }
 
   /**
+   * An in-memory budget of (ε, δ) on {@code accountant}, protecting {@code unit}.
+   *
+   * <p>Under {@link Accountant#PLD} it admits an event iff the pessimistic PLD of every admitted
+   * event plus this one gives ε(δ) &le; ε (ε rounded up; {@code accounting.pld.PldTotal}). An event
+   * with no PLD (a zCDP bound, a private selection) is refused before anything is charged, with an
+   * {@link IllegalArgumentException} naming its kind and saying to use an RDP budget. The grid is
+   * then only reported by {@link #grid()}.
+   *
+   * @param epsilon the budget's ε: finite and &gt; 0
+   * @param delta the budget's δ, in [0, 1)
+   * @param grid the orders the RDP accountant tracks
+   * @param unit whom the budget protects (it then admits only releases that claim it), or null for
+   *     a budget that declares no unit
+   * @param accountant how events are composed
+   * @return the budget, nothing spent
+   */
+  static PrivacyBudget inMemory(
+      double epsilon, double delta, OrderGrid grid, PrivacyUnit unit, Accountant accountant) {
+    BudgetTerms terms = new BudgetTerms(epsilon, delta, grid, unit, accountant);
+    return accountant == Accountant.PLD ? new PldBudget(terms) : new InMemoryBudget(terms);
+  }
+
+  /**
    * A budget of (ε, δ) whose spends are recorded in, and admitted by, {@code journal} (a ledger): a
    * spend returns only once it is durable, and the journal refuses spends past the budget, counting
    * every other writer's spends too.
@@ -73,8 +98,15 @@ public sealed interface PrivacyBudget permits InMemoryBudget, JournaledBudget {
       double epsilon, double delta, OrderGrid grid, SpendJournal journal) {
     Check.notNull("journal", journal);
     return new JournaledBudget(
-        new BudgetTerms(epsilon, delta, grid, journal.unit().orElse(null)), journal);
+        new BudgetTerms(epsilon, delta, grid, journal.unit().orElse(null), journal.accountant()),
+        journal);
   }
+
+  /**
+   * How this budget composes the events it admits: {@link Accountant#RDP} for the factories without
+   * an accountant; a journaled budget's is its journal's (a ledger's genesis).
+   */
+  Accountant accountant();
 
   /**
    * The privacy unit this budget protects, or empty when it declares none (claims are then not
@@ -100,7 +132,10 @@ public sealed interface PrivacyBudget permits InMemoryBudget, JournaledBudget {
   /** The budget's δ, at which {@link #spent()} is read. */
   double delta();
 
-  /** The orders the accountant tracks the RDP curve at. */
+  /**
+   * The orders the RDP accountant tracks the RDP curve at (a PLD budget reports the grid it was
+   * given, which a ledger's entries record their RDP costs on).
+   */
   OrderGrid grid();
 
   /**
@@ -166,7 +201,10 @@ public sealed interface PrivacyBudget permits InMemoryBudget, JournaledBudget {
   Charge charge(
       PrivacyEvent event, UnitClaim claim, String mechanism, String description, byte[] releaseId);
 
-  /** The (ε, δ) spent so far, read at this budget's δ. */
+  /**
+   * The (ε, δ) spent so far, read at this budget's δ under its {@link #accountant()} (under PLD the
+   * guarantee's order is NaN).
+   */
   PrivacyGuarantee spent();
 
   /**

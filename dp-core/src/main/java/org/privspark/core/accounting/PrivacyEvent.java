@@ -24,7 +24,8 @@ public sealed interface PrivacyEvent
         ApproximateDpEvent,
         DeltaEvent,
         ComposedEvent,
-        SelfComposedEvent {
+        SelfComposedEvent,
+        PrivateSelectionEvent {
 
   /**
    * The Rényi-DP ε at order {@code order} (&gt; 1).

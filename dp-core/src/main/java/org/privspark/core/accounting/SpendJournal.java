@@ -35,6 +35,17 @@ public interface SpendJournal {
    */
   java.util.Optional<PrivacyUnit> unit();
 
-  /** What has been spent, read at the budget's δ, including other writers' spends seen so far. */
+  /**
+   * How the journal composes its spends to admit them: {@link Accountant#RDP} unless it says
+   * otherwise (a ledger's genesis does).
+   */
+  default Accountant accountant() {
+    return Accountant.RDP;
+  }
+
+  /**
+   * What has been spent, read at the budget's δ under the journal's {@link #accountant()},
+   * including other writers' spends seen so far.
+   */
   PrivacyGuarantee spent();
 }

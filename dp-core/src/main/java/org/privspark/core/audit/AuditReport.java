@@ -2,6 +2,7 @@ package org.privspark.core.audit;
 
 import java.util.List;
 import java.util.Map;
+import org.privspark.core.accounting.Accountant;
 import org.privspark.core.ledger.LedgerGenesis;
 import org.privspark.core.ledger.Reason;
 
@@ -23,17 +24,22 @@ import org.privspark.core.ledger.Reason;
  * @param entries the entries verified
  * @param budgetEpsilon the budget's ε
  * @param budgetDelta the budget's δ
- * @param spentEpsilon ε spent at the budget's δ (NaN in confidential mode)
+ * @param spentEpsilon ε spent at the budget's δ, recomputed under the ledger's {@code accountant}
+ *     (NaN in confidential mode)
  * @param additiveDelta the sum of the entries' additive δ
  * @param checkpointSize the size of the newest signed checkpoint verified (leaves, ledger.json
  *     included), or 0
  * @param checkpointRoot its root hash in hex, or ""
- * @param mechanisms per mechanism name: entries and the ε of those entries alone
+ * @param mechanisms per mechanism name: entries and the ε of those entries alone, under the
+ *     ledger's accountant
  * @param timeline each entry as verified: its index, time, mechanism, event (transparent mode), δ
- *     and the cumulative ε after it
+ *     and the cumulative ε after it, under the ledger's accountant
  * @param unit the privacy unit the ledger protects (format 4 on), or null when it declares none
  * @param rowIsUnitEntries the entries whose release treated each row as one unit, on the data
  *     holder's statement that each row is one unit (their guarantee rests on that statement)
+ * @param accountant the accountant the ledger's genesis names, under which every ε here was
+ *     recomputed ({@link Accountant#RDP} for a ledger without the field), or null when the ledger
+ *     did not verify
  */
 public record AuditReport(
     boolean intact,
@@ -52,7 +58,8 @@ public record AuditReport(
     Map<String, MechanismTotal> mechanisms,
     List<Point> timeline,
     org.privspark.core.accounting.PrivacyUnit unit,
-    long rowIsUnitEntries) {
+    long rowIsUnitEntries,
+    Accountant accountant) {
 
   /** A failed verification: the failure, and no figure. */
   static AuditReport failed(Reason reason, long failedIndex, String message) {
@@ -73,7 +80,8 @@ public record AuditReport(
         Map.of(),
         List.of(),
         null,
-        0);
+        0,
+        null);
   }
 
   /** Whether the ledger verified and is confidential: its budget still needs a budget proof. */

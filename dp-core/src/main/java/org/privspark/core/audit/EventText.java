@@ -42,6 +42,18 @@ final class EventText {
         append(s, parts.get(i));
       }
       s.append(']');
+    } else if (kind.equals("private-selection")) {
+      s.append("private-selection(eta=")
+          .append(e.get("eta").asText())
+          .append(", gamma=")
+          .append(e.get("gamma").asText())
+          .append(")[");
+      JsonNode parts = e.get("candidates");
+      for (int i = 0; i < parts.size() && s.length() <= MAX_CHARS; i++) {
+        s.append(i == 0 ? "" : ", ");
+        append(s, parts.get(i));
+      }
+      s.append(']');
     } else if (kind.equals("self-composed")) {
       s.append(e.get("count").asText()).append(" × ");
       append(s, e.get("event"));

@@ -5,6 +5,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Locale;
+import org.privspark.core.accounting.Accountant;
 import org.privspark.core.ledger.Reason;
 
 /**
@@ -269,6 +270,14 @@ public final class HtmlReport {
     }
     row(h, "Entries verified", Long.toString(r.entries()));
     row(h, "Budget", "ε = " + num(r.budgetEpsilon()) + ", δ = " + num(r.budgetDelta()));
+    if (r.accountant() != null) {
+      row(
+          h,
+          "Accountant",
+          r.accountant() == Accountant.PLD
+              ? "PLD (privacy-loss distributions): every ε is the PLD composition's"
+              : "RDP (Rényi DP)");
+    }
   }
 
   /** One row per entry; with {@code transparent}, its parameters and the running ε too. */

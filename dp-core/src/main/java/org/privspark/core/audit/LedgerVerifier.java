@@ -13,6 +13,8 @@ import java.util.Optional;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import org.privspark.core.Check;
+import org.privspark.core.accounting.Accountant;
+import org.privspark.core.accounting.pld.PldTotal;
 import org.privspark.core.ledger.FixedPointCost;
 import org.privspark.core.ledger.LedgerEntry;
 import org.privspark.core.ledger.LedgerException;
@@ -39,10 +41,12 @@ import org.privspark.core.ledger.note.VerifiedNote;
  * since). Only then the content, judged from the entries already read ({@link LedgerReplay#judge}):
  * ledger.json names the expected key; each entry is canonical, within the limits of a recorded
  * event, has its sequence number, origin, a time not before the previous, a new release id, the
- * cost recomputed from its mechanism, and a running total within budget. Until the signed
- * checkpoint covers a leaf its content is whatever the store says, so a storage attacker chooses
- * neither the reason (nor the figures) of a rejection nor the work done before it: no cost is
- * computed for a ledger whose structure fails. A rejection carries no figure of the ledger.
+ * cost recomputed from its mechanism, and a running total within budget under the accountant
+ * ledger.json names (absent: RDP; "pld": the PLD composition of the entries' events; any other
+ * value fails as {@link Reason#MALFORMED}). Until the signed checkpoint covers a leaf its content
+ * is whatever the store says, so a storage attacker chooses neither the reason (nor the figures) of
+ * a rejection nor the work done before it: no cost is computed for a ledger whose structure fails.
+ * A rejection carries no figure of the ledger.
  */
 public final class LedgerVerifier {
   private static final HexFormat HEX = HexFormat.of();
@@ -352,6 +356,8 @@ public final class LedgerVerifier {
     private LedgerReplay replay;
     private final Map<String, FixedPointCost> byMechanism = new LinkedHashMap<>();
     private final Map<String, Long> counts = new LinkedHashMap<>();
+    // A PLD ledger's entries per mechanism, composed per mechanism only once the ledger verified.
+    private final Map<String, List<LedgerEntry>> eventsByMechanism = new LinkedHashMap<>();
     private final List<AuditReport.Point> timeline = new ArrayList<>();
     private long rowIsUnitEntries;
     private Checkpoint checkpoint;
@@ -387,7 +393,10 @@ public final class LedgerVerifier {
               entry.mechanism(),
               entry.event(),
               entry.cost().delta(),
-              replay.guarantee(replay.total()).epsilon()));
+              replay.spent().epsilon()));
+      if (replay.accountant() == Accountant.PLD) {
+        eventsByMechanism.computeIfAbsent(entry.mechanism(), k -> new ArrayList<>()).add(entry);
+      }
     }
 
     void checkpoint(Checkpoint checkpoint) {
@@ -403,11 +412,8 @@ public final class LedgerVerifier {
       byMechanism.forEach(
           (name, cost) ->
               mechanisms.put(
-                  name,
-                  new AuditReport.MechanismTotal(
-                      counts.get(name),
-                      cost == null ? Double.NaN : replay.guarantee(cost).epsilon())));
-      double spent = replay.costsKnown() ? replay.guarantee(replay.total()).epsilon() : Double.NaN;
+                  name, new AuditReport.MechanismTotal(counts.get(name), mechanismEpsilon(name))));
+      double spent = replay.costsKnown() ? replay.spent().epsilon() : Double.NaN;
       return new AuditReport(
           true,
           null,
@@ -425,7 +431,32 @@ public final class LedgerVerifier {
           mechanisms,
           List.copyOf(timeline),
           g.unit(),
-          rowIsUnitEntries);
+          rowIsUnitEntries,
+          g.accountant());
+    }
+
+    /**
+     * The ε of one mechanism's entries alone, under the ledger's accountant: their RDP costs added
+     * and converted, or their events' PLDs composed (the ledger's own total when the mechanism has
+     * every entry, which saves the compositions). NaN in a confidential ledger.
+     */
+    private double mechanismEpsilon(String name) {
+      FixedPointCost cost = byMechanism.get(name);
+      if (cost == null) {
+        return Double.NaN;
+      }
+      if (replay.accountant() != Accountant.PLD) {
+        return replay.guarantee(cost).epsilon();
+      }
+      List<LedgerEntry> entries = eventsByMechanism.get(name);
+      if (entries.size() == replay.nextIndex() - 1) {
+        return replay.spent().epsilon();
+      }
+      PldTotal total = PldTotal.empty();
+      for (LedgerEntry e : entries) {
+        total = total.plus(replay.pldOf(e.event()));
+      }
+      return total.guarantee(replay.genesis().budgetDelta()).epsilon();
     }
   }
 }

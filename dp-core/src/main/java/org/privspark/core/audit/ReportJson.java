@@ -27,6 +27,7 @@ public final class ReportJson {
     }
     o.put("origin", r.origin());
     o.put("mode", r.mode());
+    o.put("accountant", r.accountant().id());
     unit(o, r);
     o.put("entries", r.entries());
     number(o, "budgetEpsilon", r.budgetEpsilon());

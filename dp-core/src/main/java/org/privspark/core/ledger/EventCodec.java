@@ -13,6 +13,7 @@ import org.privspark.core.accounting.DiscreteLaplaceEvent;
 import org.privspark.core.accounting.GaussianEvent;
 import org.privspark.core.accounting.LaplaceEvent;
 import org.privspark.core.accounting.PrivacyEvent;
+import org.privspark.core.accounting.PrivateSelectionEvent;
 import org.privspark.core.accounting.PureDpEvent;
 import org.privspark.core.accounting.SampledGaussianEvent;
 import org.privspark.core.accounting.SelfComposedEvent;
@@ -64,8 +65,10 @@ public final class EventCodec {
    */
   static void checkLimits(PrivacyEvent event, int orders) {
     java.util.ArrayDeque<PrivacyEvent> level = new java.util.ArrayDeque<>(List.of(event));
+    java.util.ArrayDeque<Boolean> selected = new java.util.ArrayDeque<>(List.of(false));
     long objects = 0;
     long sampledGaussians = 0;
+    long selectedSampledGaussians = 0;
     for (int depth = 0; !level.isEmpty(); depth++) {
       if (depth > MAX_EVENT_NESTING) {
         throw new IllegalArgumentException(
@@ -82,18 +85,33 @@ public final class EventCodec {
                 + " (composed, self-composed and nested ones included) to be recorded; got more");
       }
       java.util.ArrayDeque<PrivacyEvent> next = new java.util.ArrayDeque<>();
+      java.util.ArrayDeque<Boolean> nextSelected = new java.util.ArrayDeque<>();
       for (PrivacyEvent e : level) {
+        boolean inSelection = selected.poll();
         if (e instanceof ComposedEvent c) {
           next.addAll(c.events());
+          c.events().forEach(x -> nextSelected.add(inSelection));
         } else if (e instanceof SelfComposedEvent c) {
           next.add(c.event());
+          nextSelected.add(inSelection);
+        } else if (e instanceof PrivateSelectionEvent c) {
+          next.addAll(c.candidates());
+          c.candidates().forEach(x -> nextSelected.add(true));
         } else if (e instanceof SampledGaussianEvent) {
           sampledGaussians++;
+          if (inSelection) {
+            selectedSampledGaussians++;
+          }
         }
       }
       level = next;
+      selected = nextSelected;
     }
-    if (sampledGaussians * orders > MAX_SAMPLED_GAUSSIAN_VALUES) {
+    // A selection's candidates are evaluated on its fixed orders as well as on the grid's.
+    long values =
+        sampledGaussians * orders
+            + selectedSampledGaussians * PrivateSelectionEvent.SELECTION_ORDERS.size();
+    if (selectedSampledGaussians == 0 && values > MAX_SAMPLED_GAUSSIAN_VALUES) {
       throw new IllegalArgumentException(
           "event must hold at most "
               + MAX_SAMPLED_GAUSSIAN_VALUES / orders
@@ -103,6 +121,18 @@ public final class EventCodec {
               + MAX_SAMPLED_GAUSSIAN_VALUES
               + ") to be recorded; got "
               + sampledGaussians);
+    }
+    if (values > MAX_SAMPLED_GAUSSIAN_VALUES) {
+      throw new IllegalArgumentException(
+          "event must need at most "
+              + MAX_SAMPLED_GAUSSIAN_VALUES
+              + " sampled-Gaussian values to be recorded (each sampled-Gaussian event times the"
+              + " grid's "
+              + orders
+              + " orders, plus "
+              + PrivateSelectionEvent.SELECTION_ORDERS.size()
+              + " more for each inside a private selection); got "
+              + values);
     }
   }
 
@@ -148,11 +178,30 @@ public final class EventCodec {
     } else if (event instanceof SelfComposedEvent e) {
       o.put("kind", "self-composed").put("count", e.count());
       o.set("event", encode(e.event()));
+    } else if (event instanceof PrivateSelectionEvent e) {
+      o.put("kind", "private-selection").put("eta", e.eta()).put("gamma", e.gamma());
+      ArrayNode candidates = o.putArray("candidates");
+      e.candidates().forEach(inner -> candidates.add(encode(inner)));
     } else {
       throw new IllegalArgumentException(
           "event kind not recordable: " + event.getClass().getName());
     }
     return o;
+  }
+
+  /**
+   * Parses an event that {@link #encode} wrote (a saved model's, say), strictly.
+   *
+   * @param node the encoded event
+   * @return the event
+   * @throws IllegalArgumentException if the node is not a well-formed event
+   */
+  public static PrivacyEvent parse(ObjectNode node) {
+    try {
+      return decode(node, 0);
+    } catch (LedgerException e) {
+      throw new IllegalArgumentException("event must be well-formed: " + e.getMessage(), e);
+    }
   }
 
   /**
@@ -228,6 +277,17 @@ public final class EventCodec {
           f.exactly("kind", "count", "event");
           yield new SelfComposedEvent(
               decode(f.object("event"), index, objects), f.integer("count"));
+        }
+        case "private-selection" -> {
+          f.exactly("kind", "eta", "gamma", "candidates");
+          List<PrivacyEvent> candidates = new ArrayList<>();
+          for (JsonNode inner : f.array("candidates")) {
+            if (!inner.isObject()) {
+              throw f.malformed("private-selection candidates must be objects");
+            }
+            candidates.add(decode((ObjectNode) inner, index, objects));
+          }
+          yield new PrivateSelectionEvent(candidates, f.number("eta"), f.number("gamma"));
         }
         default -> throw f.malformed("unknown event kind '" + kind + "'");
       };

@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.Optional;
 import java.util.function.LongSupplier;
 import org.privspark.core.Check;
+import org.privspark.core.accounting.Accountant;
 import org.privspark.core.accounting.BudgetExhaustedException;
 import org.privspark.core.accounting.Charge;
 import org.privspark.core.accounting.PrivacyBudget;
@@ -18,6 +19,7 @@ import org.privspark.core.accounting.ReleaseIdReusedException;
 import org.privspark.core.accounting.SpendJournal;
 import org.privspark.core.accounting.UnitClaim;
 import org.privspark.core.accounting.UnitMismatchException;
+import org.privspark.core.accounting.pld.PldTotal;
 import org.privspark.core.ledger.merkle.Rfc9162Hasher;
 import org.privspark.core.ledger.note.Checkpoint;
 import org.privspark.core.ledger.note.NoteSigner;
@@ -124,10 +126,46 @@ public final class Ledger implements SpendJournal {
       PrivacyUnit unit,
       NoteSigner signer,
       OpeningStore openings) {
+    return create(
+        store,
+        origin,
+        mode,
+        Accountant.RDP,
+        budgetEpsilon,
+        budgetDelta,
+        grid,
+        unit,
+        signer,
+        openings);
+  }
+
+  /**
+   * Creates a new, empty ledger in {@code mode} that protects {@code unit} and admits spends under
+   * {@code accountant}, recorded in its genesis (docs/LEDGER-FORMAT.md §4.1). Under {@link
+   * Accountant#PLD} a spend is admitted iff the PLD composition of every entry's event and the new
+   * one gives ε(δ) &le; ε at the budget's δ; entries still record their RDP cost. The PLD
+   * accountant needs {@link LedgerGenesis#TRANSPARENT} mode: a confidential ledger's budget proof
+   * is an RDP bound.
+   *
+   * @throws IllegalArgumentException for a confidential PLD ledger (nothing is written), a ledger
+   *     already there, or an invalid argument
+   */
+  public static Ledger create(
+      LedgerStore store,
+      String origin,
+      String mode,
+      Accountant accountant,
+      double budgetEpsilon,
+      double budgetDelta,
+      org.privspark.core.accounting.OrderGrid grid,
+      PrivacyUnit unit,
+      NoteSigner signer,
+      OpeningStore openings) {
     return createGenesis(
         store,
         origin,
         mode,
+        Check.notNull("accountant", accountant),
         budgetEpsilon,
         budgetDelta,
         grid,
@@ -150,7 +188,16 @@ public final class Ledger implements SpendJournal {
       NoteSigner signer,
       OpeningStore openings) {
     return createGenesis(
-        store, origin, mode, budgetEpsilon, budgetDelta, grid, null, signer, openings);
+        store,
+        origin,
+        mode,
+        Accountant.RDP,
+        budgetEpsilon,
+        budgetDelta,
+        grid,
+        null,
+        signer,
+        openings);
   }
 
   /** {@code unit} null: format 3, no unit. */
@@ -158,6 +205,7 @@ public final class Ledger implements SpendJournal {
       LedgerStore store,
       String origin,
       String mode,
+      Accountant accountant,
       double budgetEpsilon,
       double budgetDelta,
       org.privspark.core.accounting.OrderGrid grid,
@@ -182,7 +230,9 @@ public final class Ledger implements SpendJournal {
                 budgetDelta,
                 grid,
                 signer.verifier().encode(),
-                unit)
+                LedgerGenesis.CURRENT_VERSION,
+                unit,
+                accountant)
             : new LedgerGenesis(
                 origin, now, mode, budgetEpsilon, budgetDelta, grid, signer.verifier().encode(), 3);
     CostMode costMode = modeOf(genesis, openings);
@@ -366,12 +416,7 @@ public final class Ledger implements SpendJournal {
     String note = checkpoint();
     long size = state.nextIndex();
     return new Snapshot(
-        note,
-        state.genesis(),
-        size,
-        state.tree().root(size),
-        state.total(),
-        state.guarantee(state.total()));
+        note, state.genesis(), size, state.tree().root(size), state.total(), state.spent());
   }
 
   /**
@@ -406,7 +451,10 @@ public final class Ledger implements SpendJournal {
     return state.genesis();
   }
 
-  /** A {@link PrivacyBudget} backed by this ledger: each spend is an entry. */
+  /**
+   * A {@link PrivacyBudget} backed by this ledger: each spend is an entry, admitted under the
+   * genesis's accountant.
+   */
   public PrivacyBudget budget() {
     LedgerGenesis g = state.genesis();
     return PrivacyBudget.journaled(g.budgetEpsilon(), g.budgetDelta(), g.grid(), this);
@@ -420,7 +468,13 @@ public final class Ledger implements SpendJournal {
   @Override
   public synchronized PrivacyGuarantee spent() {
     catchUp();
-    return state.guarantee(state.total());
+    return state.spent();
+  }
+
+  /** The accountant the ledger's genesis names: its budget rule. */
+  @Override
+  public Accountant accountant() {
+    return state.genesis().accountant();
   }
 
   @Override
@@ -449,7 +503,9 @@ public final class Ledger implements SpendJournal {
    * @throws IllegalArgumentException for an invalid mechanism name, or an event beyond the limits
    *     of a recorded event: nested more than 100 levels deep, more than 10,000 event objects, or
    *     more than 1024 sampled-Gaussian values (sampled-Gaussian events times the grid's orders;
-   *     nothing is written; docs/LEDGER-FORMAT.md §5.1)
+   *     nothing is written; docs/LEDGER-FORMAT.md §5.1); and, on a ledger whose genesis names the
+   *     PLD accountant, an event without a privacy-loss distribution (the message names its kind
+   *     and says to use an RDP ledger; nothing is written; §4.1)
    */
   public Receipt append(String mechanism, PrivacyEvent event, ReleaseDetails details) {
     return append(mechanism, event, details, null, null);
@@ -501,6 +557,11 @@ public final class Ledger implements SpendJournal {
     // Before the cost, whose computation recurses: no entry beyond what a reader accepts.
     EventCodec.checkLimits(event, state.genesis().grid().size());
     FixedPointCost cost = FixedPointCost.of(event, state.genesis().grid());
+    boolean pld = state.genesis().accountant() == Accountant.PLD;
+    if (pld) {
+      // An event without a PLD is refused here, before anything is written.
+      state.pldOf(event);
+    }
     byte[] id = releaseId != null ? releaseId.clone() : randomReleaseId();
     if (releaseId != null && (openings.load(id).isPresent() || openings.loadCost(id).isPresent())) {
       // An attempt with this id that never landed (a crash between the opening and the entry):
@@ -518,7 +579,13 @@ public final class Ledger implements SpendJournal {
         throw new ReleaseIdReusedException(id, "the ledger " + state.genesis().origin());
       }
       FixedPointCost newTotal = state.total().plus(cost);
-      if (!state.withinBudget(newTotal)) {
+      if (pld) {
+        // One composition per attempt, remembered by the replay for accepting the entry.
+        PldTotal candidate = state.pldWith(event);
+        if (!state.withinBudget(candidate)) {
+          throw pldRefusal(candidate);
+        }
+      } else if (!state.withinBudget(newTotal)) {
         throw refusal(newTotal);
       }
       long index = state.nextIndex();
@@ -639,6 +706,16 @@ public final class Ledger implements SpendJournal {
         newTotal.delta() > g.budgetDelta() ? " and its additive delta to " + newTotal.delta() : "";
     return new BudgetExhaustedException(
         g.budgetEpsilon(), g.budgetDelta(), spent, requested, detail);
+  }
+
+  private BudgetExhaustedException pldRefusal(PldTotal candidate) {
+    LedgerGenesis g = state.genesis();
+    return new BudgetExhaustedException(
+        g.budgetEpsilon(),
+        g.budgetDelta(),
+        state.spent().epsilon(),
+        candidate.guarantee(g.budgetDelta()).epsilon(),
+        " (PLD accountant)");
   }
 
   private String sign(long size, byte[] root) {

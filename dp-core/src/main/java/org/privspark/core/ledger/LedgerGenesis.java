@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.privspark.core.Check;
+import org.privspark.core.accounting.Accountant;
 import org.privspark.core.accounting.OrderGrid;
 import org.privspark.core.accounting.PrivacyUnit;
 
@@ -26,6 +27,10 @@ import org.privspark.core.accounting.PrivacyUnit;
  *     #CURRENT_VERSION}, either mode, for new ledgers
  * @param unit whom the budget protects: present from version {@value #FIRST_UNIT_VERSION} on, null
  *     before (such a ledger's entries claim no unit)
+ * @param accountant how the budget composes the entries' events (docs/LEDGER-FORMAT.md §4.1):
+ *     {@link Accountant#RDP}, written as no field (every ledger before the field existed), or
+ *     {@link Accountant#PLD}, written as {@code "accountant": "pld"}, only in a transparent ledger
+ *     of version {@value #FIRST_UNIT_VERSION} or later
  */
 public record LedgerGenesis(
     String origin,
@@ -36,7 +41,8 @@ public record LedgerGenesis(
     OrderGrid grid,
     String publicKey,
     int formatVersion,
-    PrivacyUnit unit) {
+    PrivacyUnit unit,
+    Accountant accountant) {
   static final String FORMAT_PREFIX = "privspark-ledger/";
 
   /** The version new ledgers are written in: doubles in the canonical text only (§3.1). */
@@ -60,7 +66,7 @@ public record LedgerGenesis(
   public static final String TRANSPARENT = "transparent";
   public static final String CONFIDENTIAL = "confidential";
 
-  /** A genesis in the current format version, protecting {@code unit}. */
+  /** A genesis in the current format version, protecting {@code unit}, on the RDP accountant. */
   public LedgerGenesis(
       String origin,
       long createdMillis,
@@ -79,7 +85,35 @@ public record LedgerGenesis(
         grid,
         publicKey,
         CURRENT_VERSION,
-        Check.notNull("unit", unit));
+        Check.notNull("unit", unit),
+        Accountant.RDP);
+  }
+
+  /**
+   * A genesis of format {@code formatVersion} on the RDP accountant (every ledger written before
+   * the accountant could be chosen, and tests that rewrite one).
+   */
+  public LedgerGenesis(
+      String origin,
+      long createdMillis,
+      String mode,
+      double budgetEpsilon,
+      double budgetDelta,
+      OrderGrid grid,
+      String publicKey,
+      int formatVersion,
+      PrivacyUnit unit) {
+    this(
+        origin,
+        createdMillis,
+        mode,
+        budgetEpsilon,
+        budgetDelta,
+        grid,
+        publicKey,
+        formatVersion,
+        unit,
+        Accountant.RDP);
   }
 
   /**
@@ -104,7 +138,8 @@ public record LedgerGenesis(
         grid,
         publicKey,
         formatVersion,
-        null);
+        null,
+        Accountant.RDP);
   }
 
   public LedgerGenesis {
@@ -152,6 +187,26 @@ public record LedgerGenesis(
               + " for "
               + FORMAT_PREFIX
               + formatVersion);
+    }
+    Check.notNull("accountant", accountant);
+    if (accountant != Accountant.RDP && mode.equals(CONFIDENTIAL)) {
+      // The budget proof shows an RDP bound at one order in zero knowledge; no proof of a PLD
+      // composition over committed events exists here (docs/LEDGER-FORMAT.md §10).
+      throw new IllegalArgumentException(
+          "accountant must be rdp for a confidential ledger (its budget proof is an RDP bound;"
+              + " the PLD accountant needs transparent mode); got "
+              + accountant.id());
+    }
+    if (accountant != Accountant.RDP && formatVersion < FIRST_UNIT_VERSION) {
+      throw new IllegalArgumentException(
+          "accountant must be rdp in format "
+              + FORMAT_PREFIX
+              + formatVersion
+              + " (the field exists from "
+              + FORMAT_PREFIX
+              + FIRST_UNIT_VERSION
+              + " on); got "
+              + accountant.id());
     }
   }
 
@@ -212,6 +267,10 @@ public record LedgerGenesis(
     if (unit != null) {
       o.putObject("unit").put("name", unit.name()).put("definition", unit.definition());
     }
+    if (accountant != Accountant.RDP) {
+      // Absent means rdp: an RDP ledger's bytes are those of every ledger before the field.
+      o.put("accountant", accountant.id());
+    }
     return CanonicalJson.encode(o);
   }
 
@@ -240,7 +299,20 @@ public record LedgerGenesis(
               + "] (a newer version needs a newer PrivSpark); got "
               + format);
     }
-    if (version >= FIRST_UNIT_VERSION) {
+    boolean hasAccountant = node.has("accountant");
+    if (version >= FIRST_UNIT_VERSION && hasAccountant) {
+      f.exactly(
+          "format",
+          "origin",
+          "created",
+          "mode",
+          "budget",
+          "orders",
+          "fractionBits",
+          "publicKey",
+          "unit",
+          "accountant");
+    } else if (version >= FIRST_UNIT_VERSION) {
       f.exactly(
           "format",
           "origin",
@@ -275,6 +347,7 @@ public record LedgerGenesis(
       values[i] = a.doubleValue();
     }
     PrivacyUnit unit = version >= FIRST_UNIT_VERSION ? unit(f.nested("unit")) : null;
+    Accountant accountant = hasAccountant ? accountant(f) : Accountant.RDP;
     try {
       return new LedgerGenesis(
           f.text("origin"),
@@ -285,10 +358,29 @@ public record LedgerGenesis(
           OrderGrid.of(values),
           f.text("publicKey"),
           version,
-          unit);
+          unit,
+          accountant);
     } catch (IllegalArgumentException e) {
       throw f.malformed(e.getMessage());
     }
+  }
+
+  /**
+   * The accountant field: "pld" only, since rdp is written as no field (one encoding per genesis).
+   * Any other value is a finding, named without quoting it (an auditor prints no unverified text):
+   * a reader that guessed an accountant would recompute the budget under a rule the writer did not
+   * use.
+   */
+  private static Accountant accountant(CanonicalJson.Fields f) {
+    String id = f.text("accountant");
+    if (!id.equals(Accountant.PLD.id())) {
+      throw f.malformed(
+          "accountant must be \""
+              + Accountant.PLD.id()
+              + "\" or absent (absent means rdp; a ledger on another accountant needs a newer"
+              + " PrivSpark)");
+    }
+    return Accountant.PLD;
   }
 
   /**

@@ -7,8 +7,11 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
+import org.privspark.core.accounting.Accountant;
 import org.privspark.core.accounting.PrivacyEvent;
 import org.privspark.core.accounting.PrivacyGuarantee;
+import org.privspark.core.accounting.pld.PldTotal;
+import org.privspark.core.accounting.pld.PrivacyLossDistribution;
 import org.privspark.core.ledger.merkle.MerkleTree;
 import org.privspark.core.ledger.merkle.Rfc9162Hasher;
 
@@ -36,6 +39,12 @@ import org.privspark.core.ledger.merkle.Rfc9162Hasher;
  * the public additive δ, and the budget is checked separately by a budget proof. In confidential
  * mode the budget check uses the RDP totals only, never the pure-ε total, because the budget proof
  * can only show an RDP bound at one order (docs/THREAT-MODEL.md).
+ *
+ * <p><b>PLD ledgers.</b> A ledger whose genesis names the PLD accountant (transparent only) keeps
+ * each entry's recorded RDP cost as every ledger does, but its budget rule is the PLD composition
+ * of every entry's event: the replay keeps that composition ({@link PldTotal}), one FFT composition
+ * per entry, and {@link #spent()} reads it. The writer's budget check for a new event ({@link
+ * #pldWith}) is remembered, so accepting the entry it then writes composes nothing again.
  *
  * <p><b>Legacy costs.</b> Ledgers of format versions 1 and 2 were written when costs were rounded
  * to nearest: their values are accepted within {@link LegacyCost}'s tolerance of today's, and the
@@ -68,6 +77,28 @@ public final class LedgerReplay {
           return size() > COST_CACHE_SIZE;
         }
       };
+
+  /** How many distinct events' PLDs are kept (they are far larger than an RDP cost). */
+  private static final int PLD_CACHE_SIZE = 8;
+
+  // The PLD of each recently seen event (PLD ledgers only); as for costs, a pure function of the
+  // event and the fixed settings.
+  private final Map<PrivacyEvent, PrivacyLossDistribution> pldOfEvent =
+      new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(
+            Map.Entry<PrivacyEvent, PrivacyLossDistribution> eldest) {
+          return size() > PLD_CACHE_SIZE;
+        }
+      };
+
+  // The PLD composition of the entries accepted (PLD ledgers only).
+  private PldTotal pldTotal = PldTotal.empty();
+
+  // The last composition asked for by pldWith: the total it started from, the event, the result.
+  private PldTotal pendingBase;
+  private PrivacyEvent pendingEvent;
+  private PldTotal pendingResult;
 
   /** Where the writer of a confidential ledger gets each entry's plaintext cost. */
   @FunctionalInterface
@@ -156,6 +187,30 @@ public final class LedgerReplay {
     return counter[0];
   }
 
+  /** The counter of {@link #pldCompositionsDuring} on this thread, or null. */
+  private static final ThreadLocal<long[]> PLD_COMPOSITIONS = new ThreadLocal<>();
+
+  /**
+   * Test seam: runs {@code work} on this thread and returns how many PLD compositions replays did
+   * meanwhile (a PLD ledger's running total composed with one event's PLD): a test counts that one
+   * spend is one composition.
+   */
+  static long pldCompositionsDuring(Runnable work) {
+    long[] outer = PLD_COMPOSITIONS.get();
+    long[] counter = new long[1];
+    PLD_COMPOSITIONS.set(counter);
+    try {
+      work.run();
+    } finally {
+      if (outer == null) {
+        PLD_COMPOSITIONS.remove();
+      } else {
+        PLD_COMPOSITIONS.set(outer);
+      }
+    }
+    return counter[0];
+  }
+
   private static void countCost() {
     long[] counter = COSTS_COMPUTED.get();
     if (counter != null) {
@@ -210,10 +265,68 @@ public final class LedgerReplay {
     return c.guarantee(genesis.grid(), genesis.budgetDelta());
   }
 
-  /** Whether a total stays within the budget. */
+  /** Whether a total stays within the budget (the RDP rule: RDP ledgers and confidential ones). */
   public boolean withinBudget(FixedPointCost cost) {
     return cost.delta() <= genesis.budgetDelta()
         && guarantee(cost).epsilon() <= genesis.budgetEpsilon();
+  }
+
+  /** The accountant whose rule admits this ledger's entries: the genesis's. */
+  public Accountant accountant() {
+    return genesis.accountant();
+  }
+
+  /**
+   * What the entries accepted have spent, read at the ledger's δ under its accountant: {@link
+   * #guarantee} of {@link #total()} for an RDP ledger, the PLD composition's ε(δ) for a PLD one.
+   */
+  public PrivacyGuarantee spent() {
+    return genesis.accountant() == Accountant.PLD
+        ? pldTotal.guarantee(genesis.budgetDelta())
+        : guarantee(total);
+  }
+
+  /**
+   * The PLD of {@code event} on a PLD ledger, remembered for recently seen events.
+   *
+   * @throws IllegalArgumentException naming the event kind and saying to use an RDP ledger, when
+   *     the event has no PLD
+   */
+  public PrivacyLossDistribution pldOf(PrivacyEvent event) {
+    PrivacyLossDistribution pld = pldOfEvent.get(event);
+    if (pld == null) {
+      countCost();
+      pld = PldTotal.of(event);
+      pldOfEvent.put(event, pld);
+    }
+    return pld;
+  }
+
+  /**
+   * The PLD composition of the entries accepted plus {@code event} (a PLD ledger's budget check),
+   * remembered: when the entry holding {@code event} is accepted next, on the same total, its
+   * composition is this one.
+   *
+   * @throws IllegalArgumentException when the event has no PLD ({@link #pldOf})
+   */
+  public PldTotal pldWith(PrivacyEvent event) {
+    if (pendingBase == pldTotal && event.equals(pendingEvent)) {
+      return pendingResult;
+    }
+    PldTotal result = pldTotal.plus(pldOf(event));
+    long[] counter = PLD_COMPOSITIONS.get();
+    if (counter != null) {
+      counter[0]++;
+    }
+    pendingBase = pldTotal;
+    pendingEvent = event;
+    pendingResult = result;
+    return result;
+  }
+
+  /** Whether a PLD composition stays within the budget: ε(δ) &le; ε at the budget's δ. */
+  public boolean withinBudget(PldTotal candidate) {
+    return candidate.guarantee(genesis.budgetDelta()).epsilon() <= genesis.budgetEpsilon();
   }
 
   /**
@@ -277,7 +390,8 @@ public final class LedgerReplay {
         LedgerEntry entry = leaf.entry(genesis);
         voucher.vouch(leaf.index(), entry);
         FixedPointCost newTotal = checkContent(entry, leaf.index());
-        apply(entry, newTotal);
+        PldTotal newPld = checkPldBudget(entry, leaf.index());
+        apply(entry, newTotal, newPld);
         accepted.accept(entry);
       } catch (LedgerException e) {
         finding = e;
@@ -388,9 +502,12 @@ public final class LedgerReplay {
         : acceptTransparent(entry, index);
   }
 
-  private void apply(LedgerEntry entry, FixedPointCost newTotal) {
+  private void apply(LedgerEntry entry, FixedPointCost newTotal, PldTotal newPld) {
     releaseIds.add(CanonicalJson.hex(entry.releaseId()));
     total = newTotal;
+    if (newPld != null) {
+      pldTotal = newPld;
+    }
     lastTime = entry.timeMillis();
   }
 
@@ -460,10 +577,38 @@ public final class LedgerReplay {
       }
     }
     FixedPointCost newTotal = total.plus(entry.cost());
-    if (!withinBudget(newTotal)) {
+    if (genesis.accountant() == Accountant.RDP && !withinBudget(newTotal)) {
       throw new LedgerException(Reason.BUDGET_EXCEEDED, index, "the total exceeds the budget");
     }
     return newTotal;
+  }
+
+  /**
+   * A PLD ledger's budget rule for an entry whose other content is accepted: the PLD composition of
+   * every entry's event up to this one within the budget. Null for an RDP ledger.
+   */
+  private PldTotal checkPldBudget(LedgerEntry entry, long index) {
+    if (genesis.accountant() != Accountant.PLD) {
+      return null;
+    }
+    PldTotal newPld;
+    try {
+      newPld = pldWith(entry.event());
+    } catch (IllegalArgumentException | ArithmeticException e) {
+      // No message of the computation: the event is the entry's, and this is a finding.
+      throw new LedgerException(
+          Reason.COST_MISMATCH,
+          index,
+          "the ledger's accountant (pld) cannot compose the entry's event (it has no privacy-loss"
+              + " distribution, or its computation fails), so the budget rule cannot admit it");
+    }
+    if (!withinBudget(newPld)) {
+      throw new LedgerException(
+          Reason.BUDGET_EXCEEDED,
+          index,
+          "the total exceeds the budget (the PLD composition of the entries' events)");
+    }
+    return newPld;
   }
 
   /** {@link FixedPointCost#of} on the ledger's grid, remembered for recently seen events. */

@@ -87,6 +87,26 @@ public final class ReleaseKey {
         new byte[0]);
   }
 
+  /**
+   * The key of one part of this release (one repetition of a private selection, say): the same
+   * charged release id, with the bound key HMAC-SHA256(K, "privspark-part-v1:" ‖ label). Distinct
+   * labels give independent keys, none equal to this key, any noise cell's key or any {@link
+   * #derive}d bytes (the HMAC labels differ). Like this key, a part's key is never exposed, and it
+   * draws no noise but the release's: its id is the one the budget charged.
+   *
+   * @param label which part; one label per part
+   * @return the part's key
+   */
+  public ReleaseKey part(String label) {
+    Check.notNull("label", label);
+    byte[] key =
+        hmac(
+            bound.unsafeBytes(),
+            ("privspark-part-v1:" + label).getBytes(StandardCharsets.UTF_8),
+            new byte[0]);
+    return new ReleaseKey(Secret.fromBytes(key), chargedReleaseId);
+  }
+
   /** For {@link KeyedStreamSource}: the bound key as a secret. Never expose. */
   Secret bound() {
     return bound;

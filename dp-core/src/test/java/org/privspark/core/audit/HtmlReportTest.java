@@ -64,7 +64,8 @@ class HtmlReportTest {
         mechanisms,
         points,
         PrivacyUnit.of("person", unitDefinition),
-        0);
+        0,
+        org.privspark.core.accounting.Accountant.RDP);
   }
 
   /** Entries an hour apart, each of ε 0.25 more. */

@@ -20,10 +20,13 @@ import org.privspark.core.accounting.PrivacyBudget;
 import org.privspark.core.accounting.PrivacyEvent;
 import org.privspark.core.accounting.RdpAccountant;
 import org.privspark.core.accounting.SampledGaussianEvent;
+import org.privspark.core.accounting.pld.PldAccountant;
 
 /**
  * The accountant's costs: one budget-filter spend at several history sizes (it must stay flat: the
- * filter keeps running totals), 10⁶ spends in a row, one DP-SGD curve, one DP-SGD calibration.
+ * filter keeps running totals), 10⁶ spends in a row, one DP-SGD curve, one DP-SGD calibration, and
+ * ε of Abadi et al.'s MNIST run (q = 256/60000, σ = 1.1, 14,062 steps, δ = 1e-5) by the PLD and the
+ * RDP accountant in the same run, for their ratio.
  */
 @Fork(1)
 @Warmup(iterations = 2, time = 2)
@@ -84,5 +87,23 @@ public class AccountantBenchmark {
   @OutputTimeUnit(TimeUnit.MILLISECONDS)
   public double dpSgdCalibration() {
     return Calibration.dpSgdNoiseMultiplier(256.0 / 60000, 14040, 3.0, 1e-5, OrderGrid.defaults());
+  }
+
+  /** The MNIST DP-SGD event of docs/ACCOUNTING.md's PLD section. */
+  private static final SampledGaussianEvent MNIST =
+      new SampledGaussianEvent(256.0 / 60000, 1.1, 14062);
+
+  @Benchmark
+  @BenchmarkMode(Mode.AverageTime)
+  @OutputTimeUnit(TimeUnit.MILLISECONDS)
+  public double mnistEpsilonPld() {
+    return PldAccountant.epsilon(MNIST, 1e-5);
+  }
+
+  @Benchmark
+  @BenchmarkMode(Mode.AverageTime)
+  @OutputTimeUnit(TimeUnit.MILLISECONDS)
+  public double mnistEpsilonRdp() {
+    return RdpAccountant.epsilonOf(MNIST, 1e-5, OrderGrid.defaults()).epsilon();
   }
 }

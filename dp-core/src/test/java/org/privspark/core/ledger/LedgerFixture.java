@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.privspark.core.accounting.Accountant;
 import org.privspark.core.accounting.LaplaceEvent;
 import org.privspark.core.accounting.OrderGrid;
 import org.privspark.core.accounting.PrivacyEvent;
@@ -49,13 +50,36 @@ final class LedgerFixture {
 
   /** A ledger of the current format, protecting {@code unit}. */
   LedgerFixture(Path dir, String mode, double budgetEpsilon, double budgetDelta, PrivacyUnit unit) {
+    this(dir, mode, Accountant.RDP, budgetEpsilon, budgetDelta, GRID, unit);
+  }
+
+  /**
+   * A ledger of the current format on {@code accountant} and {@code grid}, protecting {@code unit}.
+   */
+  LedgerFixture(
+      Path dir,
+      String mode,
+      Accountant accountant,
+      double budgetEpsilon,
+      double budgetDelta,
+      OrderGrid grid,
+      PrivacyUnit unit) {
     this.dir = dir;
     this.store = new LocalDirectoryStore(dir.resolve("ledger"));
     this.signer = NoteSigner.generate(ORIGIN);
     this.openings = OpeningStore.in(new LocalDirectoryStore(dir.resolve("openings")));
     this.ledger =
         Ledger.create(
-            store, ORIGIN, mode, budgetEpsilon, budgetDelta, GRID, unit, signer, openings);
+            store,
+            ORIGIN,
+            mode,
+            accountant,
+            budgetEpsilon,
+            budgetDelta,
+            grid,
+            unit,
+            signer,
+            openings);
   }
 
   /** A Laplace release of ε = {@code epsilon} (scale 1/ε, sensitivity 1). */

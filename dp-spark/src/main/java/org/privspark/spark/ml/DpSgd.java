@@ -10,9 +10,11 @@ import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.ml.linalg.DenseVector;
 import org.apache.spark.ml.linalg.SparseVector;
 import org.apache.spark.ml.linalg.Vector;
+import org.privspark.core.accounting.Accountant;
 import org.privspark.core.accounting.RdpConversion;
 import org.privspark.core.accounting.RdpCurve;
 import org.privspark.core.accounting.SampledGaussianEvent;
+import org.privspark.core.accounting.pld.PldAccountant;
 import org.privspark.core.mechanism.GaussianMechanism;
 import org.privspark.core.mechanism.NoisyVector;
 import org.privspark.core.noise.Bernoulli;
@@ -315,8 +317,9 @@ final class DpSgd {
   /**
    * ‖u‖ for the unit's contribution u before any clipping: the mean ({@link UnitGradient#MEAN}) or
    * sum ({@link UnitGradient#SUM}) of its rows' raw gradients, a row whose gradient is not finite
-   * counting as absent (as {@link #addClippedGradient} skips it). Private; only ever compared with
-   * C inside a step. {@code scratch} (length w.length) is working space for units of several rows.
+   * adding nothing but still counting in the mean's n_u (as in {@link #addUnitGradient}). Private;
+   * only ever compared with C inside a step. {@code scratch} (length w.length) is working space for
+   * units of several rows.
    */
   static double unclippedNorm(
       double[] w,
@@ -410,6 +413,7 @@ final class DpSgd {
       long numUnits,
       int numFeatures,
       String stageName,
+      boolean reportProgress,
       boolean stepInClipUnits) {
 
     /** A fixed learning rate, whatever C_t does. */
@@ -422,7 +426,8 @@ final class DpSgd {
         double regParam,
         long numUnits,
         int numFeatures,
-        String stageName) {
+        String stageName,
+        boolean reportProgress) {
       this(
           plan,
           loss,
@@ -433,6 +438,7 @@ final class DpSgd {
           numUnits,
           numFeatures,
           stageName,
+          reportProgress,
           false);
     }
 
@@ -518,7 +524,8 @@ final class DpSgd {
         epochNoisyNormSum += Math.sqrt(normSquared);
         epochSteps++;
         boolean epochEnd = (step + 1) % plan.stepsPerEpoch() == 0 || step + 1 == plan.steps();
-        if (epochEnd) {
+        // A tuner's repetitions report nothing: their outputs and their number are not released.
+        if (epochEnd && s.reportProgress()) {
           long epoch = (step + 1 + plan.stepsPerEpoch() - 1) / plan.stepsPerEpoch();
           LOG.info(
               String.format(
@@ -632,7 +639,14 @@ final class DpSgd {
     private final RdpCurve countCurve; // null when N is public
     private final double delta;
 
+    /** The whole run's ε on a PLD plan (what has been released so far is at most that); +∞ else. */
+    private final double runEpsilonCap;
+
     EpsilonTracker(DpSgdPlan plan) {
+      runEpsilonCap =
+          plan.accountant() == Accountant.PLD
+              ? PldAccountant.epsilon(plan.event(), plan.delta())
+              : Double.POSITIVE_INFINITY;
       oneStep = new SampledGaussianEvent(plan.sampleRate(), plan.noiseMultiplier(), 1);
       stepCurve = oneStep.curve(plan.grid());
       countCurve =
@@ -654,8 +668,10 @@ final class DpSgd {
                   : countCurve.plus(stepCurve.times(steps));
       // Gaussian noise (both the steps and the count) has no pure-DP bound (pureEpsilon is +∞)
       // and no additive δ.
-      return RdpConversion.epsilon(curve, oneStep.additiveDelta(), oneStep.pureEpsilon(), delta)
-          .epsilon();
+      double rdp =
+          RdpConversion.epsilon(curve, oneStep.additiveDelta(), oneStep.pureEpsilon(), delta)
+              .epsilon();
+      return Math.min(rdp, runEpsilonCap);
     }
   }
 

@@ -21,6 +21,7 @@ import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
+import org.privspark.core.accounting.Accountant;
 import org.privspark.core.accounting.Calibration;
 import org.privspark.core.accounting.Charge;
 import org.privspark.core.accounting.ComposedEvent;
@@ -30,6 +31,7 @@ import org.privspark.core.accounting.PrivacyEvent;
 import org.privspark.core.accounting.RdpAccountant;
 import org.privspark.core.accounting.SampledGaussianEvent;
 import org.privspark.core.accounting.UnitClaim;
+import org.privspark.core.accounting.pld.PldAccountant;
 import org.privspark.core.noise.ReleaseKey;
 import org.privspark.core.noise.Secret;
 import org.privspark.spark.ClassicSession;
@@ -87,6 +89,13 @@ import org.slf4j.LoggerFactory;
  * one event charged before any data is read; the noisy count is released first and used as N. The
  * exact count is never used, stored or logged, and q never depends on it. {@code fit} refuses,
  * before the charge, when neither is set. In row-level mode a unit is a row, so N is the row count.
+ *
+ * <p><b>Adaptive clipping</b> ({@link #adaptiveClipping()}; Andrew et al. 2021). C starts at {@link
+ * #clipNorm()} and follows a noisy estimate of the {@link #targetUnclippedQuantile()} of the units'
+ * contribution norms; each step also releases a noisy count of the sampled units left unclipped,
+ * paid for by gradient noise z_Δ = (z^-2 − (2σ_b)^-2)^-1/2 instead of z, so the charged event is
+ * unchanged ({@link DpSgdPlan.AdaptiveClip} has the proof). {@link #plan()} refuses, before the
+ * charge, a σ_b ({@link #clipCountNoiseStd()}) with 2σ_b ≤ z.
  *
  * <p><b>Public quantities.</b> The feature dimension d and the label domain are treated as public,
  * and so is N when given; see {@code docs/ML.md}.
@@ -769,7 +778,9 @@ public abstract class DpSgdEstimator<M extends DpSgdModel<M>, S extends DpSgdEst
    * Validates the params against each other and plans the run, without reading data or spending: q,
    * the number of steps, where N comes from (public, or a DP count) and z (given, or the smallest
    * that meets (targetEpsilon, targetDelta) for the whole run, count included, on the budget's
-   * order grid). The step mechanism is built here, so a z it refuses spends nothing.
+   * order grid). The step mechanism is built here, so a z it refuses spends nothing. With {@link
+   * #adaptiveClipping()}, σ_b is resolved (set, or B/20) and z_Δ computed, and a σ_b with 2σ_b ≤ z
+   * is refused.
    *
    * @return the plan: what the run will do and cost
    * @throws IllegalArgumentException naming the missing or conflicting params and how to fix them
@@ -829,6 +840,7 @@ public abstract class DpSgdEstimator<M extends DpSgdModel<M>, S extends DpSgdEst
     long perEpoch = Math.max(1, (long) Math.floor(1 / q));
     long steps = Math.multiplyExact((long) e, perEpoch);
     OrderGrid grid = getBudget().grid();
+    Accountant accountant = getBudget().accountant();
     double delta;
     double z;
     if (hasZ) {
@@ -842,11 +854,23 @@ public abstract class DpSgdEstimator<M extends DpSgdModel<M>, S extends DpSgdEst
       }
     } else {
       delta = dbl(targetDelta);
-      z = calibrate(q, steps, dbl(targetEpsilon), delta, grid, countStd);
+      z = calibrate(q, steps, dbl(targetEpsilon), delta, grid, countStd, accountant);
     }
     DpSgdPlan.AdaptiveClip adaptive = (boolean) $(adaptiveClipping) ? adaptiveClip(q, n, z) : null;
     DpSgdPlan plan =
-        new DpSgdPlan(q, z, dbl(clipNorm), e, perEpoch, steps, delta, grid, n, countStd, adaptive);
+        new DpSgdPlan(
+            q,
+            z,
+            dbl(clipNorm),
+            e,
+            perEpoch,
+            steps,
+            delta,
+            grid,
+            n,
+            countStd,
+            adaptive,
+            accountant);
     try {
       // Built here, before the charge, so that a z the mechanism refuses spends nothing.
       DpSgd.stepMechanism(
@@ -970,6 +994,8 @@ public abstract class DpSgdEstimator<M extends DpSgdModel<M>, S extends DpSgdEst
                       + " batch size, or lower the noise)")
               + "; nothing was charged");
     }
+    // Built here so that no step can refuse it after the charge (σ_b's range makes 2σ_b valid).
+    DpSgd.clipCountMechanism(sigmaB);
     return new DpSgdPlan.AdaptiveClip(
         dbl(targetUnclippedQuantile), dbl(clipLearningRate), sigmaB, zDelta);
   }
@@ -989,11 +1015,30 @@ public abstract class DpSgdEstimator<M extends DpSgdModel<M>, S extends DpSgdEst
 
   /**
    * The smallest z for which the run, with the count's event when N is counted ({@code countStd}
-   * &gt; 0), is (ε, δ)-DP by the RDP accountant on {@code grid}.
+   * &gt; 0), is (ε, δ)-DP by the budget's accountant: RDP on {@code grid}, or PLD (a smaller z for
+   * the same target, since PLD accounting is tighter; docs/ACCOUNTING.md).
    */
   private static double calibrate(
-      double q, long steps, double epsilon, double delta, OrderGrid grid, double countStd) {
+      double q,
+      long steps,
+      double epsilon,
+      double delta,
+      OrderGrid grid,
+      double countStd,
+      Accountant accountant) {
     try {
+      if (accountant == Accountant.PLD) {
+        if (countStd == 0) {
+          return PldAccountant.dpSgdNoiseMultiplier(q, steps, epsilon, delta);
+        }
+        PrivacyEvent count = DpSgd.countMechanism(countStd).event();
+        return Calibration.smallestSatisfying(
+            z ->
+                PldAccountant.epsilon(
+                        ComposedEvent.of(count, new SampledGaussianEvent(q, z, steps)), delta)
+                    <= epsilon,
+            1.0);
+      }
       if (countStd == 0) {
         return Calibration.dpSgdNoiseMultiplier(q, steps, epsilon, delta, grid);
       }
@@ -1167,21 +1212,17 @@ public abstract class DpSgdEstimator<M extends DpSgdModel<M>, S extends DpSgdEst
     return unit;
   }
 
-  @Override
-  public M fit(Dataset<?> dataset) {
-    // RDDs, broadcasts and treeAggregate: refused under Spark Connect before anything is read.
-    ClassicSession.require("dataset", dataset, getClass().getSimpleName() + ".fit");
-    // 1. Validate and plan: nothing read, nothing spent.
-    PrivacyBudget budget = requireBudget();
+  /**
+   * Step 1 of {@link #fit}, without the budget's claim check: params, schema and plan validated,
+   * nothing read, nothing charged. Internal (for {@link DPTuner}, which validates every candidate
+   * before its one charge).
+   */
+  Prepared prepare(Dataset<?> dataset) {
     transformSchema(dataset.schema());
     DpSgdPlan plan = plan();
     PrivacyUnitParams.Resolved unit = unitSettings(dataset.schema());
     UnitClaim claim = claim(unit);
-    budget.checkClaim(claim); // a unit the budget does not protect is refused here
     int d = publicDimension(dataset.schema());
-    String stage = stageName();
-    PrivacyEvent event = plan.event();
-    double epsilon = plan.epsilon();
     String source =
         plan.countsUnits()
             ? "N=DP count of units at sigma " + plan.numUnitsNoiseStd()
@@ -1230,6 +1271,50 @@ public abstract class DpSgdEstimator<M extends DpSgdModel<M>, S extends DpSgdEst
         throw e;
       }
     }
+    return new Prepared(plan, unit, claim, d, mode, unitText, source, clipText);
+  }
+
+  /**
+   * What {@link #prepare} validated and planned: all public.
+   *
+   * @param plan the run's plan and event
+   * @param unit the resolved privacy-unit params
+   * @param claim the unit claim the charge makes
+   * @param dimension the public feature dimension d
+   * @param mode how a unit's gradients combine
+   * @param unitText the unit settings, for the ledger's description
+   * @param source where N comes from, for the ledger's description
+   * @param clipText the clipping settings (params only), for the ledger's description
+   */
+  record Prepared(
+      DpSgdPlan plan,
+      PrivacyUnitParams.Resolved unit,
+      UnitClaim claim,
+      int dimension,
+      UnitGradient mode,
+      String unitText,
+      String source,
+      String clipText) {}
+
+  @Override
+  public M fit(Dataset<?> dataset) {
+    // RDDs, broadcasts and treeAggregate: refused under Spark Connect before anything is read.
+    ClassicSession.require("dataset", dataset, getClass().getSimpleName() + ".fit");
+    // 1. Validate and plan: nothing read, nothing spent.
+    PrivacyBudget budget = requireBudget();
+    Prepared prepared = prepare(dataset);
+    DpSgdPlan plan = prepared.plan();
+    PrivacyUnitParams.Resolved unit = prepared.unit();
+    UnitClaim claim = prepared.claim();
+    budget.checkClaim(claim); // a unit the budget does not protect is refused here
+    int d = prepared.dimension();
+    String stage = stageName();
+    PrivacyEvent event = plan.event();
+    double epsilon = plan.epsilon();
+    String source = prepared.source();
+    UnitGradient mode = prepared.mode();
+    String unitText = prepared.unitText();
+    String clipText = prepared.clipText();
     // 2. Charge the whole run (with the count, when N is counted) before any data is touched.
     Secret releaseSecret = Secret.generate();
     Charge charge =
@@ -1275,7 +1360,46 @@ public abstract class DpSgdEstimator<M extends DpSgdModel<M>, S extends DpSgdEst
             charge.ledgerIndex());
     // 3. Read the data; a failure from here on names no value of it.
     return DataPhase.run(
-        stage, () -> train(dataset, plan, unit, mode, key, provenance, d, epsilon, stage));
+        stage, () -> train(dataset, plan, unit, mode, key, provenance, d, epsilon, stage, true));
+  }
+
+  /**
+   * Step 3 of {@link #fit} alone, under a key whose release some other charge paid for: charges
+   * nothing. Internal to this package: {@link DPTuner} runs its repetitions through it after its
+   * one charge, each under its own part of the tuner's release key. The caller must wrap it in
+   * {@link DataPhase#run} and must have charged an event that covers this run.
+   *
+   * <p>It logs no progress: a repetition's outputs are not released, and neither is how many ran.
+   *
+   * @param epsilon the ε the model records (the charge's, not this run's alone)
+   */
+  M trainUncharged(
+      Dataset<?> dataset,
+      Prepared prepared,
+      ReleaseKey key,
+      PrivacyRecord.Unit provenance,
+      double epsilon) {
+    return train(
+        dataset,
+        prepared.plan(),
+        prepared.unit(),
+        prepared.mode(),
+        key,
+        provenance,
+        prepared.dimension(),
+        epsilon,
+        stageName(),
+        false);
+  }
+
+  /** The features column's name. */
+  String featuresColName() {
+    return $(featuresCol);
+  }
+
+  /** The label column's name. */
+  String labelColName() {
+    return $(labelCol);
   }
 
   /** Step 3 of {@link #fit}: runs after the charge. */
@@ -1288,7 +1412,8 @@ public abstract class DpSgdEstimator<M extends DpSgdModel<M>, S extends DpSgdEst
       PrivacyRecord.Unit provenance,
       int d,
       double epsilon,
-      String stage) {
+      String stage,
+      boolean reportProgress) {
     JavaRDD<DpSgd.Example[]> units =
         (unit.rowIsUnit()
                 ? UnitRows.oneRowUnits(dataset, $(featuresCol), $(labelCol), d, labelRule())
@@ -1319,6 +1444,7 @@ public abstract class DpSgdEstimator<M extends DpSgdModel<M>, S extends DpSgdEst
               n,
               d,
               stage,
+              reportProgress,
               // The noise rule chose the step ηC: under adaptive clipping it is kept as C_t moves.
               plan.adaptiveClip() != null && !isDefined(learningRate));
       DpSgd.Result result = DpSgd.train(units, settings, key);

@@ -12,11 +12,18 @@ import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.privspark.core.accounting.Accountant;
+import org.privspark.core.accounting.OrderGrid;
+import org.privspark.core.accounting.PrivacyUnit;
+import org.privspark.core.accounting.SampledGaussianEvent;
+import org.privspark.core.accounting.UnitClaim;
 import org.privspark.core.audit.AuditReport;
 import org.privspark.core.audit.LedgerVerifier;
 import org.privspark.core.ledger.Ledger;
+import org.privspark.core.ledger.LedgerGenesis;
 import org.privspark.core.ledger.LocalDirectoryStore;
 import org.privspark.core.ledger.OpeningStore;
+import org.privspark.core.ledger.note.NoteSigner;
 import org.privspark.spark.SparkTestSession;
 
 /** {@link HadoopLedgerStore} on file:// URIs, and the locations it refuses. */
@@ -42,6 +49,47 @@ class HadoopLedgerStoreLocalTest {
         Ledger.open(
             HadoopLedgerStore.of(store.location(), conf()), f.signer, OpeningStore.discarding());
     assertThat(again.spent().epsilon()).isCloseTo(0.75, within(1e-9));
+  }
+
+  /**
+   * A PLD ledger (docs/LEDGER-FORMAT.md §4.1) through the Hadoop store: the store is unaware of the
+   * accountant; the writer admits, and the auditor recomputes, under PLD, and a reopened writer
+   * replays the same total.
+   */
+  @Test
+  void fileUri_pldLedgerThroughHadoopStore_admitsAndVerifiesUnderPld() throws Exception {
+    HadoopLedgerStore store =
+        HadoopLedgerStore.of(dir.resolve("ledger").toUri().toString(), conf());
+    NoteSigner signer = NoteSigner.generate("test.privspark.org/pld-on-hadoop");
+    Ledger ledger =
+        Ledger.create(
+            store,
+            signer.name(),
+            LedgerGenesis.TRANSPARENT,
+            Accountant.PLD,
+            3.0,
+            1e-5,
+            OrderGrid.defaults(),
+            PrivacyUnit.of("person", ""),
+            signer,
+            OpeningStore.discarding());
+    ledger
+        .budget()
+        .charge(
+            new SampledGaussianEvent(0.05, 1.5, 50),
+            UnitClaim.perUnit("person"),
+            "dp-sgd",
+            "",
+            null);
+    AuditReport report = new LedgerVerifier(signer.verifier()).verify(store, List.of());
+    assertThat(report.intact()).as(report.message()).isTrue();
+    assertThat(report.accountant()).isEqualTo(Accountant.PLD);
+    assertThat(report.spentEpsilon()).isEqualTo(ledger.spent().epsilon());
+    Ledger again =
+        Ledger.open(
+            HadoopLedgerStore.of(store.location(), conf()), signer, OpeningStore.discarding());
+    assertThat(again.budget().accountant()).isEqualTo(Accountant.PLD);
+    assertThat(again.spent().epsilon()).isEqualTo(report.spentEpsilon());
   }
 
   /**

@@ -178,7 +178,16 @@ class DpSgdAdaptiveClippingTest {
                       DpSgdPlan.AdaptiveClip.gradientNoiseMultiplier(z, sigmaB)));
           DpSgd.Settings s =
               new DpSgd.Settings(
-                  plan, DpSgd.Loss.LOGISTIC, UnitGradient.MEAN, false, 1e-12, 0, n, 1, "test");
+                  plan,
+                  DpSgd.Loss.LOGISTIC,
+                  UnitGradient.MEAN,
+                  false,
+                  1e-12,
+                  0,
+                  n,
+                  1,
+                  "test",
+                  false);
           DpSgd.Result r = DpSgd.train(rdd, s, key(++tag));
           System.out.printf(
               "adaptive clipping: gamma %.2f, C0 %.3g -> final C %.4f (quantile %.2f)%n",
@@ -215,11 +224,40 @@ class DpSgdAdaptiveClippingTest {
 
   /**
    * (4) Save and load: the estimator keeps its adaptive params; the model keeps the final C (not
-   * C₀), the adaptive settings and the unchanged event.
+   * C₀), the adaptive settings and the unchanged event. The charge's (committed) description names
+   * the adaptive params.
    */
   @Test
   void saveAndLoad_estimatorAndModel_keepAdaptiveClipping() throws Exception {
-    PrivacyBudget budget = PrivacyBudget.inMemory(10, 1e-5);
+    List<String> descriptions = new ArrayList<>();
+    PrivacyBudget inner = PrivacyBudget.inMemory(10, 1e-5);
+    PrivacyBudget budget =
+        PrivacyBudget.journaled(
+            10,
+            1e-5,
+            org.privspark.core.accounting.OrderGrid.defaults(),
+            new org.privspark.core.accounting.SpendJournal() {
+              @Override
+              public org.privspark.core.accounting.Charge record(
+                  org.privspark.core.accounting.PrivacyEvent event,
+                  org.privspark.core.accounting.UnitClaim claim,
+                  String mechanism,
+                  String description,
+                  byte[] releaseId) {
+                descriptions.add(description);
+                return inner.charge(event, claim, mechanism, description, releaseId);
+              }
+
+              @Override
+              public java.util.Optional<org.privspark.core.accounting.PrivacyUnit> unit() {
+                return inner.unit();
+              }
+
+              @Override
+              public org.privspark.core.accounting.PrivacyGuarantee spent() {
+                return inner.spent();
+              }
+            });
     DPLogisticRegression lr =
         adaptive(budget)
             .setClipNorm(0.01)
@@ -238,6 +276,12 @@ class DpSgdAdaptiveClippingTest {
 
     DPLogisticRegressionModel model = lr.fit(synthetic(4000, 0.5));
     PrivacyRecord rec = model.privacyRecord();
+    assertThat(descriptions).hasSize(1);
+    assertThat(descriptions.get(0))
+        .contains(
+            "adaptiveClipping: initial clipNorm=0.01, targetUnclippedQuantile=0.7,"
+                + " clipLearningRate=0.3, clipCountNoiseStd=5.0, gradient z="
+                + rec.adaptiveClipping().gradientNoiseMultiplier());
     assertThat(rec.adaptive()).isTrue();
     assertThat(rec.adaptiveClipping().initialClipNorm()).isEqualTo(0.01);
     // From 0.01, 40 steps with nearly every unit clipped raise C (at most e^{0.21} per step).

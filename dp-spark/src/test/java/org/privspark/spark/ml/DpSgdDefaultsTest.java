@@ -94,11 +94,21 @@ class DpSgdDefaultsTest {
     DpSgdPlan plan = untuned(100_000).setClipNorm(2).plan();
     DpSgd.Settings fixed =
         new DpSgd.Settings(
-            plan, DpSgd.Loss.LOGISTIC, UnitGradient.MEAN, true, 2.0, 0, 100_000, 3, "s");
+            plan, DpSgd.Loss.LOGISTIC, UnitGradient.MEAN, true, 2.0, 0, 100_000, 3, "s", false);
     assertThat(fixed.learningRateAt(0.5)).isEqualTo(2.0);
     DpSgd.Settings scaled =
         new DpSgd.Settings(
-            plan, DpSgd.Loss.LOGISTIC, UnitGradient.MEAN, true, 2.0, 0, 100_000, 3, "s", true);
+            plan,
+            DpSgd.Loss.LOGISTIC,
+            UnitGradient.MEAN,
+            true,
+            2.0,
+            0,
+            100_000,
+            3,
+            "s",
+            false,
+            true);
     // eta * C0 / C_t: the step eta * C_t stays 2 * 2 = 4.
     assertThat(scaled.learningRateAt(0.5)).isEqualTo(8.0);
     assertThat(scaled.learningRateAt(2)).isEqualTo(2.0);

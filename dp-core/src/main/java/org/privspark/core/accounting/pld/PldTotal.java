@@ -1,0 +1,123 @@
+package org.privspark.core.accounting.pld;
+
+import org.privspark.core.Check;
+import org.privspark.core.accounting.Accountant;
+import org.privspark.core.accounting.PrivacyEvent;
+import org.privspark.core.accounting.PrivacyGuarantee;
+import org.privspark.core.accounting.RunningTotal;
+
+/**
+ * The running total of a budget or ledger on the {@link Accountant#PLD} accountant: the pessimistic
+ * PLD of every event admitted so far, composed once per admitted event (one FFT composition per
+ * spend, never a recomposition of the history). Immutable.
+ *
+ * <p>Every PLD budget and ledger, and every auditor of a PLD ledger, composes with {@link
+ * #SETTINGS}: a ledger's verdict must not depend on who recomputes it (docs/LEDGER-FORMAT.md §4.1).
+ * The PLDs are pessimistic and so is their composition (Koskela, Jälkö and Honkela 2020;
+ * Doroshenko, Ghazi, Kamath, Kumar and Manurangsi 2022, "Connect the Dots", Thm. 3.5), so ε(δ) read
+ * off the total is never below the true ε of the composed mechanisms at that δ.
+ */
+public final class PldTotal implements RunningTotal {
+  /** The discretisation every PLD budget, ledger and auditor uses. */
+  public static final PldSettings SETTINGS = PldSettings.defaults();
+
+  private static final PldTotal EMPTY = new PldTotal(null, 0);
+
+  /** The composition of the events admitted; null when none was. */
+  private final PrivacyLossDistribution pld;
+
+  private final long events;
+
+  /** The last guarantee read, reused for the same δ (a budget reads at one δ only). */
+  private volatile PrivacyGuarantee lastRead;
+
+  private PldTotal(PrivacyLossDistribution pld, long events) {
+    this.pld = pld;
+    this.events = events;
+  }
+
+  /** Nothing admitted: ε = 0 at every δ. */
+  public static PldTotal empty() {
+    return EMPTY;
+  }
+
+  /**
+   * The PLD of {@code event} on {@link #SETTINGS}, with a budget's refusal of an event that has
+   * none.
+   *
+   * @throws IllegalArgumentException naming the event kind and saying to use an RDP ledger, when
+   *     the event has no PLD (a zCDP bound, a private selection); nothing is charged
+   */
+  public static PrivacyLossDistribution of(PrivacyEvent event) {
+    Check.notNull("event", event);
+    try {
+      return PrivacyLossDistribution.of(event, SETTINGS);
+    } catch (UnsupportedPldException e) {
+      throw new IllegalArgumentException(
+          "the PLD accountant cannot charge a "
+              + e.eventKind()
+              + " (it has no privacy-loss distribution); use an RDP ledger or budget (accountant"
+              + " rdp) for it; nothing was charged",
+          e);
+    }
+  }
+
+  /**
+   * This total with one more event composed in.
+   *
+   * @param eventPld the event's PLD, from {@link #of}
+   * @return the new total; this one is unchanged
+   */
+  public PldTotal plus(PrivacyLossDistribution eventPld) {
+    Check.notNull("eventPld", eventPld);
+    return new PldTotal(pld == null ? eventPld : pld.compose(eventPld), events + 1);
+  }
+
+  @Override
+  public PldTotal plus(PrivacyEvent event) {
+    return plus(of(event));
+  }
+
+  /** How many events are composed in. */
+  public long events() {
+    return events;
+  }
+
+  /**
+   * The (ε, δ) of the composition at {@code delta}: ε(δ) rounded up (+∞ when no finite ε holds at
+   * that δ), 0 when nothing was composed. The order is NaN: no Rényi order is involved.
+   *
+   * @param delta δ in [0, 1)
+   * @return the guarantee
+   */
+  @Override
+  public PrivacyGuarantee guarantee(double delta) {
+    Check.inHalfOpen("delta", delta, 0.0, 1.0);
+    PrivacyGuarantee last = lastRead;
+    if (last != null && Double.doubleToLongBits(last.delta()) == Double.doubleToLongBits(delta)) {
+      return last;
+    }
+    double epsilon = pld == null ? 0.0 : Math.max(0.0, pld.epsilon(delta));
+    PrivacyGuarantee read = new PrivacyGuarantee(epsilon, delta, Double.NaN, false);
+    lastRead = read;
+    return read;
+  }
+
+  /**
+   * The {@link RunningTotal.Provider} of the PLD accountant (named by RunningTotal.PLD_PROVIDER).
+   */
+  public static final class Provider implements RunningTotal.Provider {
+    /** For {@link org.privspark.core.accounting.RunningTotal#empty}. */
+    public Provider() {}
+
+    @Override
+    public Accountant accountant() {
+      return Accountant.PLD;
+    }
+
+    @Override
+    public RunningTotal empty() {
+      return EMPTY;
+    }
+  }
+}
