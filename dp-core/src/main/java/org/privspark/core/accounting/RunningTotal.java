@@ -25,7 +25,7 @@ public interface RunningTotal {
    */
   PrivacyGuarantee guarantee(double delta);
 
-  /** Makes the empty total of one accountant; {@link #PROVIDERS} names each. */
+  /** Makes the empty total of one accountant; {@link #PLD_PROVIDER} names the PLD one. */
   interface Provider {
     /** The accountant whose totals this makes. */
     Accountant accountant();
