@@ -40,6 +40,7 @@ import org.privspark.core.noise.ReleaseKey;
 import org.privspark.core.noise.Secret;
 import org.privspark.spark.ClassicSession;
 import org.privspark.spark.ml.params.ParamChecks;
+import org.privspark.spark.ml.params.PrivacyUnitParams;
 import org.privspark.spark.sql.SparkKeys;
 
 /**
@@ -385,6 +386,7 @@ public final class DPTuner extends Estimator<DPTunerModel> {
     }
     List<Candidate> candidates = new ArrayList<>();
     UnitClaim claim = null;
+    PrivacyUnitParams.Resolved unit = null;
     for (int i = 0; i < grid.length; i++) {
       if (grid[i] == null) {
         throw new IllegalArgumentException("estimatorParamMaps[" + i + "] must not be null");
@@ -406,15 +408,18 @@ public final class DPTuner extends Estimator<DPTunerModel> {
       }
       if (i == 0) {
         claim = prepared.claim();
-      } else if (!java.util.Objects.equals(claim, prepared.claim())) {
+        unit = prepared.unit();
+      } else if (!java.util.Objects.equals(claim, prepared.claim())
+          || !sameUnitSettings(unit, prepared.unit())) {
         throw new IllegalArgumentException(
             "estimatorParamMaps["
                 + i
-                + "] must keep the privacy unit of the first grid point (privacyUnit,"
-                + " privacyUnitCol, rowIsUnit); got "
-                + prepared.claim()
+                + "] must keep the privacy unit settings of the first grid point (privacyUnit,"
+                + " privacyUnitCol, rowIsUnit, maxRowsPerUnit: the validation split and the"
+                + " score are per unit of the first point); got "
+                + describe(prepared.unit())
                 + " and "
-                + claim);
+                + describe(unit));
       }
       candidates.add(
           new Candidate(i, grid[i], c, prepared, prepared.plan().event().and(score.event())));
@@ -703,5 +708,25 @@ public final class DPTuner extends Estimator<DPTunerModel> {
     copyValues(to, extra);
     to.setBudget(budget);
     return to;
+  }
+
+  /** Whether two grid points bound and group units the same way (params only). */
+  private static boolean sameUnitSettings(
+      PrivacyUnitParams.Resolved a, PrivacyUnitParams.Resolved b) {
+    return java.util.Objects.equals(a.unit(), b.unit())
+        && a.rowIsUnit() == b.rowIsUnit()
+        && java.util.Objects.equals(a.column(), b.column())
+        && a.maxRowsPerUnit() == b.maxRowsPerUnit();
+  }
+
+  private static String describe(PrivacyUnitParams.Resolved u) {
+    return u.rowIsUnit()
+        ? "privacyUnit=" + u.unit() + ", rowIsUnit"
+        : "privacyUnit="
+            + u.unit()
+            + ", privacyUnitCol="
+            + u.column()
+            + ", maxRowsPerUnit="
+            + u.maxRowsPerUnit();
   }
 }
