@@ -36,7 +36,6 @@ class PackageDependencyTest {
               S,
               C,
               C + ".accounting",
-              C + ".accounting.pld", // DP-SGD calibrated on a PLD budget's accountant
               C + ".ledger", // EventCodec: a saved DPTunerModel's event, in the ledger's encoding
               C + ".mechanism",
               C + ".noise",

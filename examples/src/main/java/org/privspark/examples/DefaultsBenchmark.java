@@ -16,6 +16,8 @@ import org.apache.spark.sql.SparkSession;
 import org.privspark.core.accounting.PrivacyBudget;
 import org.privspark.spark.ml.DPLogisticRegression;
 import org.privspark.spark.ml.DPLogisticRegressionModel;
+import org.privspark.spark.ml.DPTuner;
+import org.privspark.spark.ml.DPTunerModel;
 import org.privspark.spark.ml.DpSgdPlan;
 import org.privspark.spark.ml.feature.PublicFeatureEncoder;
 
@@ -164,9 +166,10 @@ public final class DefaultsBenchmark {
       }
       String[] e = p.split("=");
       if (e.length != 2
-          || !List.of("lr", "B", "q", "epochs", "C", "reg", "step", "adaptive").contains(e[0])) {
+          || !List.of("lr", "B", "q", "epochs", "C", "reg", "step", "adaptive", "tune")
+              .contains(e[0])) {
         throw new IllegalArgumentException(
-            "--config keys are lr, B, q, epochs, C, reg, step, adaptive (key=value); got '"
+            "--config keys are lr, B, q, epochs, C, reg, step, adaptive, tune (key=value); got '"
                 + p
                 + "'");
       }
@@ -192,7 +195,7 @@ public final class DefaultsBenchmark {
             case "epochs" -> lr.setEpochs(v.intValue());
             case "C" -> lr.setClipNorm(v);
             case "reg" -> lr.setRegParam(v);
-            case "step" -> {} // applied below, once the plan is known
+            case "step", "tune" -> {} // step: applied below, once the plan is known; tune: in run
             case "adaptive" -> lr.setAdaptiveClipping(v != 0);
             default -> throw new IllegalStateException(k);
           }
@@ -239,8 +242,23 @@ public final class DefaultsBenchmark {
         String plan = "";
         for (int r = 0; r < runs; r++) {
           DPLogisticRegression est = estimator(n, e, c.getValue());
-          DPLogisticRegressionModel m = est.fit(s.train());
-          var rec = m.privacyRecord();
+          Double tune = c.getValue().get("tune");
+          // tune=E[K]: DPTuner over its default grid, the whole search at (e, DELTA).
+          org.apache.spark.ml.Model<?> m =
+              tune == null
+                  ? est.fit(s.train())
+                  : new DPTuner()
+                      .setEstimator(est)
+                      .setEstimatorParamMaps(DPTuner.defaultGrid(est))
+                      .setExpectedRepetitions(tune)
+                      .setTargetEpsilon(e)
+                      .setTargetDelta(DELTA)
+                      .setBudget(est.getBudget())
+                      .fit(s.train());
+          var rec =
+              m instanceof DPTunerModel tm
+                  ? tm.bestModel().privacyRecord()
+                  : ((DPLogisticRegressionModel) m).privacyRecord();
           plan =
               String.format(
                   Locale.ROOT,
@@ -249,7 +267,9 @@ public final class DefaultsBenchmark {
                   rec.noiseMultiplier(),
                   rec.steps(),
                   rec.clipNorm(),
-                  est.learningRateFor(est.plan(), n));
+                  m instanceof DPTunerModel tm
+                      ? (Double) tm.bestParamMap().apply(est.learningRate())
+                      : est.learningRateFor(est.plan(), n));
           Dataset<Row> v = m.transform(s.validation());
           vAuc[r] = auc(v);
           vAcc[r] = ModelMetrics.accuracy(v);

@@ -30,6 +30,21 @@ final class BudgetTerms {
     this.grid = Check.notNull("grid", grid);
     this.unit = unit;
     this.accountant = Check.notNull("accountant", accountant);
+    checkPldDelta(accountant, delta);
+  }
+
+  /**
+   * A PLD budget reads ε(δ) with δ in (0, 1): its pessimistic PLD carries a positive error bound in
+   * δ, so at δ = 0 it would refuse every event. Refused here, at creation, not at the first spend.
+   */
+  static void checkPldDelta(Accountant accountant, double delta) {
+    if (accountant == Accountant.PLD && !(delta > 0)) {
+      throw new IllegalArgumentException(
+          "delta must be in (0, 1) for a PLD budget (the PLD accountant bounds δ with a positive"
+              + " error term); got "
+              + delta
+              + ". Use an RDP budget for delta = 0");
+    }
   }
 
   /**

@@ -454,7 +454,7 @@ public final class LedgerVerifier {
       }
       PldTotal total = PldTotal.empty();
       for (LedgerEntry e : entries) {
-        total = total.plus(replay.pldOf(e.event()));
+        total = total.plus(e.event(), replay.pldOf(e.event()));
       }
       return total.guarantee(replay.genesis().budgetDelta()).epsilon();
     }

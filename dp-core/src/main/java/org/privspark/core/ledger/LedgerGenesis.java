@@ -197,6 +197,14 @@ public record LedgerGenesis(
               + " the PLD accountant needs transparent mode); got "
               + accountant.id());
     }
+    if (accountant == Accountant.PLD && !(budgetDelta > 0)) {
+      // The PLD accountant reads ε(δ) with δ in (0, 1) (its δ carries a positive error bound):
+      // at δ = 0 every spend would be refused, so refuse the ledger at creation.
+      throw new IllegalArgumentException(
+          "budgetDelta must be in (0, 1) for a PLD ledger (pure-epsilon budgets need the rdp"
+              + " accountant); got "
+              + budgetDelta);
+    }
     if (accountant != Accountant.RDP && formatVersion < FIRST_UNIT_VERSION) {
       throw new IllegalArgumentException(
           "accountant must be rdp in format "

@@ -313,7 +313,7 @@ public final class LedgerReplay {
     if (pendingBase == pldTotal && event.equals(pendingEvent)) {
       return pendingResult;
     }
-    PldTotal result = pldTotal.plus(pldOf(event));
+    PldTotal result = pldTotal.plus(event, pldOf(event));
     long[] counter = PLD_COMPOSITIONS.get();
     if (counter != null) {
       counter[0]++;

@@ -33,7 +33,7 @@ class PldBudgetTest {
     PldTotal pld = PldTotal.empty();
     RdpAccountant rdp = new RdpAccountant(OrderGrid.defaults());
     for (PrivacyEvent e : events) {
-      pld = pld.plus(PldTotal.of(e));
+      pld = pld.plus(e);
       rdp.compose(e);
     }
     return new double[] {pld.guarantee(delta).epsilon(), rdp.epsilon(delta).epsilon()};

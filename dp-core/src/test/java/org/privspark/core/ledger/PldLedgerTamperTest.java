@@ -51,7 +51,7 @@ class PldLedgerTamperTest {
     PldTotal pld = PldTotal.empty();
     RdpAccountant rdp = new RdpAccountant(OrderGrid.defaults());
     for (PrivacyEvent e : WORKLOAD) {
-      pld = pld.plus(PldTotal.of(e));
+      pld = pld.plus(e);
       rdp.compose(e);
     }
     double epsilon = (pld.guarantee(DELTA).epsilon() + rdp.epsilon(DELTA).epsilon()) / 2;

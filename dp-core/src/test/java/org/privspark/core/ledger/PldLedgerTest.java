@@ -54,7 +54,7 @@ class PldLedgerTest {
   private static double pldEpsilon(List<PrivacyEvent> events) {
     PldTotal total = PldTotal.empty();
     for (PrivacyEvent e : events) {
-      total = total.plus(PldTotal.of(e));
+      total = total.plus(e, PldTotal.of(e));
     }
     return total.guarantee(DELTA).epsilon();
   }

@@ -28,6 +28,7 @@ import org.apache.spark.sql.api.java.UDF2;
 import org.apache.spark.sql.expressions.UserDefinedFunction;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.privspark.core.Check;
 import org.privspark.core.accounting.Charge;
 import org.privspark.core.accounting.PrivacyBudget;
 import org.privspark.core.accounting.PrivacyEvent;
@@ -40,6 +41,7 @@ import org.privspark.core.noise.ReleaseKey;
 import org.privspark.core.noise.Secret;
 import org.privspark.spark.ClassicSession;
 import org.privspark.spark.ml.params.ParamChecks;
+import org.privspark.spark.ml.params.PrivacyUnitParams;
 import org.privspark.spark.sql.SparkKeys;
 
 /**
@@ -385,6 +387,7 @@ public final class DPTuner extends Estimator<DPTunerModel> {
     }
     List<Candidate> candidates = new ArrayList<>();
     UnitClaim claim = null;
+    PrivacyUnitParams.Resolved unit = null;
     for (int i = 0; i < grid.length; i++) {
       if (grid[i] == null) {
         throw new IllegalArgumentException("estimatorParamMaps[" + i + "] must not be null");
@@ -406,15 +409,18 @@ public final class DPTuner extends Estimator<DPTunerModel> {
       }
       if (i == 0) {
         claim = prepared.claim();
-      } else if (!java.util.Objects.equals(claim, prepared.claim())) {
+        unit = prepared.unit();
+      } else if (!java.util.Objects.equals(claim, prepared.claim())
+          || !sameUnitSettings(unit, prepared.unit())) {
         throw new IllegalArgumentException(
             "estimatorParamMaps["
                 + i
-                + "] must keep the privacy unit of the first grid point (privacyUnit,"
-                + " privacyUnitCol, rowIsUnit); got "
-                + prepared.claim()
+                + "] must keep the privacy unit settings of the first grid point (privacyUnit,"
+                + " privacyUnitCol, rowIsUnit, maxRowsPerUnit: the validation split and the"
+                + " score are per unit of the first point); got "
+                + describe(prepared.unit())
                 + " and "
-                + claim);
+                + describe(unit));
       }
       candidates.add(
           new Candidate(i, grid[i], c, prepared, prepared.plan().event().and(score.event())));
@@ -703,5 +709,52 @@ public final class DPTuner extends Estimator<DPTunerModel> {
     copyValues(to, extra);
     to.setBudget(budget);
     return to;
+  }
+
+  /**
+   * The steps ηC of {@link #defaultGrid}: from a quarter of the untuned rule's cap to 16 times it,
+   * a factor 4 apart. The untuned rule caps ηC at {@link DpSgdEstimator#DEFAULT_MAX_STEP}; data
+   * whose features sit near 0 after public-bound scaling need much larger steps (issue 17's second
+   * data set went from AUC 0.66–0.70 to 0.91–0.92 at ηC = 32).
+   */
+  static final double[] DEFAULT_GRID_STEPS = {1, 4, 16, 64};
+
+  /**
+   * A small grid over the learning rate for {@code estimator}: η = s/C for the steps s in {1, 4,
+   * 16, 64} (C its clipNorm, the initial C₀ with adaptive clipping). The points differ only in η,
+   * so they share one privacy event: the search costs one candidate's curve (docs/ML.md, "Private
+   * hyperparameter selection"). Use with {@link #setEstimatorParamMaps}.
+   *
+   * @param estimator the estimator to tune, with its clipNorm set or at its default
+   * @return four grid points
+   */
+  public static ParamMap[] defaultGrid(DpSgdEstimator<?, ?> estimator) {
+    Check.notNull("estimator", estimator);
+    double c = (Double) estimator.getOrDefault(estimator.clipNorm());
+    ParamMap[] grid = new ParamMap[DEFAULT_GRID_STEPS.length];
+    for (int i = 0; i < grid.length; i++) {
+      grid[i] = new ParamMap().put(estimator.learningRate(), DEFAULT_GRID_STEPS[i] / c);
+    }
+    return grid;
+  }
+
+  /** Whether two grid points bound and group units the same way (params only). */
+  private static boolean sameUnitSettings(
+      PrivacyUnitParams.Resolved a, PrivacyUnitParams.Resolved b) {
+    return java.util.Objects.equals(a.unit(), b.unit())
+        && a.rowIsUnit() == b.rowIsUnit()
+        && java.util.Objects.equals(a.column(), b.column())
+        && a.maxRowsPerUnit() == b.maxRowsPerUnit();
+  }
+
+  private static String describe(PrivacyUnitParams.Resolved u) {
+    return u.rowIsUnit()
+        ? "privacyUnit=" + u.unit() + ", rowIsUnit"
+        : "privacyUnit="
+            + u.unit()
+            + ", privacyUnitCol="
+            + u.column()
+            + ", maxRowsPerUnit="
+            + u.maxRowsPerUnit();
   }
 }

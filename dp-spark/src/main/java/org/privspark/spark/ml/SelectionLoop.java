@@ -47,7 +47,10 @@ final class SelectionLoop {
       ReleaseKey part = key.part("tuner/repetition/" + r);
       int c = (int) KeyedStreamSource.forCell(part, CANDIDATE_CELL).nextLong(candidates);
       Scored<T> s = repetition.run(c, part);
-      if (best == null || s.score() > best.score()) {
+      // A NaN best loses to any number (a NaN compares false both ways).
+      if (best == null
+          || (Double.isNaN(best.score()) && !Double.isNaN(s.score()))
+          || s.score() > best.score()) {
         best = new Chosen<>(s.output(), c, s.score());
       }
     }

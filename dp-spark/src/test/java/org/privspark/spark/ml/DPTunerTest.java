@@ -133,6 +133,26 @@ class DPTunerTest {
     assertThat(model.bestModel().epsilon()).isEqualTo(model.epsilon());
   }
 
+  /**
+   * The default grid: learning rates s/C for the steps s in {1, 4, 16, 64} and the estimator's C,
+   * all sharing one privacy event (only η differs), so the search costs one candidate's curve.
+   */
+  @Test
+  void defaultGrid_stepsOverClipNorm_oneSharedEvent() {
+    DPLogisticRegression lr = lr().setClipNorm(2.0);
+    ParamMap[] grid = DPTuner.defaultGrid(lr);
+    assertThat(grid).hasSize(4);
+    double[] steps = {1, 4, 16, 64};
+    for (int i = 0; i < grid.length; i++) {
+      assertThat((Double) grid[i].apply(lr.learningRate())).isEqualTo(steps[i] / 2.0);
+    }
+    DPTuner.Plan plan = tuner(lr, grid, PrivacyBudget.inMemory(50, 1e-5)).plan(data);
+    assertThat(plan.event().candidates()).hasSize(1);
+    assertThatThrownBy(() -> DPTuner.defaultGrid(null))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("estimator");
+  }
+
   /** Also: the repetitions log nothing (their outputs and their number K are not released). */
   @Test
   void fit_inMemoryBudget_spendsExactlyTheSelectionsEpsilon_moreThanOneRun_logsNoRepetition() {

@@ -32,6 +32,8 @@ package org.privspark.core.accounting.pld;
  *       first step moved into the bin) and capped at the bin's mass. Moving mass from a up to b
  *       only raises δ (the chord weight grows with the loss), and it costs at most that mass times
  *       h in δ, so a generous bound is cheap.
+ *   <li>Large losses: where e^a overflows (a past about 709) or the split is not a finite number,
+ *       the whole bin goes to b (plain rounding up), never a NaN mass.
  * </ul>
  *
  * Only the roundings of the final differences (each within a few u of the mass) remain, as an ℓ1
@@ -141,7 +143,13 @@ final class Discretizer {
             (REL * (scale(prevP, p) + ea * scale(prevQ, qp)) + 8 * U * (pBin + ea * qBin)) / width
                 + Math.abs(binMass - pBin)
                 + REL * scale(prevP, p);
-        double up = Math.min(binMass, Math.max(0, toUpper + error));
+        double raised = toUpper + error;
+        // Past a loss of about 709, e^a overflows and the split is ∞·0 or ∞ − ∞: round the whole
+        // bin up to b instead (Meiser & Mohammadi 2018), pessimistic and exact in floating point.
+        double up =
+            Double.isFinite(ea) && Double.isFinite(raised)
+                ? Math.min(binMass, Math.max(0, raised))
+                : binMass;
         masses[i] += up;
         masses[i - 1] += binMass - up;
       }

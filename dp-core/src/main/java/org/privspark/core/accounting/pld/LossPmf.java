@@ -13,6 +13,9 @@ package org.privspark.core.accounting.pld;
 final class LossPmf {
   private static final double U = 0x1p-53;
 
+  /** |loss| up to which e^{±loss} is a finite double with room to spare (e^709 is the last). */
+  private static final double LINEAR_LIMIT = 700;
+
   final double h;
   final double tail;
   final long offset;
@@ -138,7 +141,10 @@ final class LossPmf {
       }
     }
     double slack = (n + 8 + maxLoss + Math.abs(epsilon)) * 4 * U;
-    return Math.nextUp(sum * (1 + slack) + infinityMass + error + Double.MIN_NORMAL);
+    double d = Math.nextUp(sum * (1 + slack) + infinityMass + error + Double.MIN_NORMAL);
+    // δ ≤ 1 for every pair: a NaN (which no valid input gives) reads as the worst case, never as a
+    // figure that passes a comparison.
+    return d <= 1 ? d : 1;
   }
 
   /**
@@ -154,23 +160,43 @@ final class LossPmf {
       return 0;
     }
     double budget = targetDelta - infinityMass - error;
+    // Linear sums where e^{±l} stay finite (every ledger figure pinned as 'pld' version 1 was made
+    // this way, bit for bit); past about 709, e^{−l} underflows and e^ε overflows, so there S₂ =
+    // Σ p_i e^{−l_i} is kept as a logarithm instead.
+    boolean linear = loss(0) >= -LINEAR_LIMIT && loss(masses.length - 1) <= LINEAR_LIMIT;
     double s1 = 0;
     double s2 = 0;
+    double logS2 = Double.NEGATIVE_INFINITY;
     double candidate = Double.NaN;
     for (int i = masses.length - 1; i >= 0; i--) {
       double l = loss(i);
       s1 += masses[i];
-      s2 += masses[i] * StrictMath.exp(-l);
       double below = i > 0 ? Math.max(loss(i - 1), 0) : 0;
-      double atBelow = s1 - StrictMath.exp(below) * s2;
+      double atBelow;
+      if (linear) {
+        s2 += masses[i] * StrictMath.exp(-l);
+        atBelow = s1 - StrictMath.exp(below) * s2;
+      } else {
+        if (masses[i] > 0) {
+          double term = StrictMath.log(masses[i]) - l;
+          double hi = Math.max(logS2, term);
+          logS2 = hi + StrictMath.log1p(StrictMath.exp(Math.min(logS2, term) - hi));
+        }
+        atBelow = s1 - StrictMath.exp(below + logS2);
+      }
       if (atBelow > budget || below == 0) {
-        candidate = s2 > 0 ? StrictMath.log((s1 - budget) / s2) : l;
+        if (linear) {
+          candidate = s2 > 0 ? StrictMath.log((s1 - budget) / s2) : l;
+        } else {
+          candidate = logS2 > Double.NEGATIVE_INFINITY ? StrictMath.log(s1 - budget) - logS2 : l;
+        }
         candidate = Math.min(Math.max(candidate, below), l);
         break;
       }
     }
+    // The candidate is only a starting point: the loop below checks it with delta itself.
     double eps = Double.isNaN(candidate) ? 0 : Math.max(candidate, 0);
-    for (int guard = 0; delta(eps) > targetDelta; guard++) {
+    for (int guard = 0; !(delta(eps) <= targetDelta); guard++) {
       if (guard > 2000) {
         return Double.POSITIVE_INFINITY;
       }

@@ -2,12 +2,19 @@ package org.privspark.core.accounting.pld;
 
 import org.privspark.core.Check;
 import org.privspark.core.accounting.PrivacyEvent;
+import org.privspark.core.accounting.RdpAccountant;
 import org.privspark.core.accounting.SampledGaussianEvent;
 
 /**
  * ε, δ and DP-SGD calibration by {@link PrivacyLossDistribution}: one call each, with the default
  * {@link PldSettings} or given ones. Every answer errs toward more privacy loss (ε, δ rounded up)
  * or more noise (the noise multiplier is the upper end of its final bracket).
+ *
+ * <p>Each answer is the better of the PLD figure and the RDP figure of the same event on {@link
+ * PldTotal#RDP_GRID} (both are valid bounds, so their minimum is one): on very long compositions (a
+ * million DP-SGD steps) the FFT error bounds the PLD carries add up to a δ floor near the target,
+ * and RDP is then tighter (docs/ACCOUNTING.md, "PLD accounting"). The same rule governs PLD budgets
+ * and ledgers ({@link PldTotal}).
  */
 public final class PldAccountant {
   /** Relative width at which the noise-multiplier bisection stops. */
@@ -37,7 +44,13 @@ public final class PldAccountant {
    */
   public static double epsilon(PrivacyEvent event, double delta, PldSettings settings) {
     Check.inOpen("delta", delta, 0.0, 1.0);
-    return PrivacyLossDistribution.of(event, settings).epsilon(delta);
+    double pld = PrivacyLossDistribution.of(event, settings).epsilon(delta);
+    double rdp = new RdpAccountant(PldTotal.RDP_GRID).compose(event).epsilon(delta).epsilon();
+    // Both certify (ε, δ)-DP; NaN never wins (it fails closed to the other, or to +∞).
+    if (Double.isNaN(pld)) {
+      pld = Double.POSITIVE_INFINITY;
+    }
+    return rdp < pld ? rdp : pld;
   }
 
   /**
@@ -61,7 +74,12 @@ public final class PldAccountant {
    */
   public static double delta(PrivacyEvent event, double epsilon, PldSettings settings) {
     Check.nonNegativeFinite("epsilon", epsilon);
-    return PrivacyLossDistribution.of(event, settings).delta(epsilon);
+    double pld = PrivacyLossDistribution.of(event, settings).delta(epsilon);
+    double rdp = new RdpAccountant(PldTotal.RDP_GRID).compose(event).delta(epsilon).delta();
+    if (Double.isNaN(pld)) {
+      pld = 1;
+    }
+    return Math.min(1, rdp < pld ? rdp : pld);
   }
 
   /**

@@ -2,8 +2,11 @@ package org.privspark.core.accounting.pld;
 
 import org.privspark.core.Check;
 import org.privspark.core.accounting.Accountant;
+import org.privspark.core.accounting.OrderGrid;
 import org.privspark.core.accounting.PrivacyEvent;
 import org.privspark.core.accounting.PrivacyGuarantee;
+import org.privspark.core.accounting.RdpConversion;
+import org.privspark.core.accounting.RdpCurve;
 import org.privspark.core.accounting.RunningTotal;
 
 /**
@@ -21,19 +24,38 @@ public final class PldTotal implements RunningTotal {
   /** The discretisation every PLD budget, ledger and auditor uses. */
   public static final PldSettings SETTINGS = PldSettings.defaults();
 
-  private static final PldTotal EMPTY = new PldTotal(null, 0);
+  /**
+   * The orders of the RDP bound kept beside the PLD: fixed (not the ledger's grid), so that the
+   * rule is one computation whoever runs it.
+   */
+  public static final OrderGrid RDP_GRID = OrderGrid.defaults();
+
+  private static final PldTotal EMPTY = new PldTotal(null, 0, RdpCurve.zero(RDP_GRID), 0, 0);
 
   /** The composition of the events admitted; null when none was. */
   private final PrivacyLossDistribution pld;
 
   private final long events;
 
+  // The same events composed under RDP on RDP_GRID: a second valid bound (see guarantee).
+  private final RdpCurve rdpCurve;
+  private final double rdpAdditiveDelta;
+  private final double rdpPureEpsilon;
+
   /** The last guarantee read, reused for the same δ (a budget reads at one δ only). */
   private volatile PrivacyGuarantee lastRead;
 
-  private PldTotal(PrivacyLossDistribution pld, long events) {
+  private PldTotal(
+      PrivacyLossDistribution pld,
+      long events,
+      RdpCurve rdpCurve,
+      double rdpAdditiveDelta,
+      double rdpPureEpsilon) {
     this.pld = pld;
     this.events = events;
+    this.rdpCurve = rdpCurve;
+    this.rdpAdditiveDelta = rdpAdditiveDelta;
+    this.rdpPureEpsilon = rdpPureEpsilon;
   }
 
   /** Nothing admitted: ε = 0 at every δ. */
@@ -65,17 +87,24 @@ public final class PldTotal implements RunningTotal {
   /**
    * This total with one more event composed in.
    *
-   * @param eventPld the event's PLD, from {@link #of}
+   * @param event the event
+   * @param eventPld its PLD, from {@link #of}
    * @return the new total; this one is unchanged
    */
-  public PldTotal plus(PrivacyLossDistribution eventPld) {
+  public PldTotal plus(PrivacyEvent event, PrivacyLossDistribution eventPld) {
+    Check.notNull("event", event);
     Check.notNull("eventPld", eventPld);
-    return new PldTotal(pld == null ? eventPld : pld.compose(eventPld), events + 1);
+    return new PldTotal(
+        pld == null ? eventPld : pld.compose(eventPld),
+        events + 1,
+        rdpCurve.plus(event.curve(RDP_GRID)),
+        RdpCurve.addRoundingUp(rdpAdditiveDelta, event.additiveDelta()),
+        RdpCurve.addRoundingUp(rdpPureEpsilon, event.pureEpsilon()));
   }
 
   @Override
   public PldTotal plus(PrivacyEvent event) {
-    return plus(of(event));
+    return plus(event, of(event));
   }
 
   /** How many events are composed in. */
@@ -98,6 +127,19 @@ public final class PldTotal implements RunningTotal {
       return last;
     }
     double epsilon = pld == null ? 0.0 : Math.max(0.0, pld.epsilon(delta));
+    if (Double.isNaN(epsilon)) {
+      epsilon = Double.POSITIVE_INFINITY; // fail closed: no finite ε from a broken figure
+    }
+    // Both the PLD and the RDP composition of the same events certify (ε, δ)-DP at δ; the smaller
+    // is reported. RDP wins only on very long compositions, where the FFT error bounds the PLD
+    // carries add up (docs/ACCOUNTING.md, "Budgets on PLD").
+    if (pld != null && delta > 0) {
+      double rdp =
+          RdpConversion.epsilon(rdpCurve, rdpAdditiveDelta, rdpPureEpsilon, delta).epsilon();
+      if (rdp < epsilon) {
+        epsilon = rdp;
+      }
+    }
     PrivacyGuarantee read = new PrivacyGuarantee(epsilon, delta, Double.NaN, false);
     lastRead = read;
     return read;

@@ -58,11 +58,28 @@ public final class PrivacyLossDistribution {
    * @param settings the discretisation
    * @return the PLD
    * @throws UnsupportedPldException for any other event (a zCDP event, for one), naming its kind
-   * @throws IllegalArgumentException if the settings need too many grid points for the event
+   * @throws IllegalArgumentException if the settings need too many grid points for the event, or if
+   *     its parameters are so extreme that the normal CDFs it needs cannot be evaluated
    */
   public static PrivacyLossDistribution of(PrivacyEvent event, PldSettings settings) {
     Check.notNull("event", event);
     Check.notNull("settings", settings);
+    try {
+      return build(event, settings);
+    } catch (ArithmeticException notConverged) {
+      // LogMath's erfc continued fraction does not converge at some extreme arguments (q near 1
+      // with huge noise): refuse like any other bad parameter, so a budget refuses before charging.
+      throw new IllegalArgumentException(
+          "cannot compute the privacy loss distribution of "
+              + event
+              + " (parameters too extreme for the PLD accountant: "
+              + notConverged.getMessage()
+              + "); use other parameters or an RDP ledger",
+          notConverged);
+    }
+  }
+
+  private static PrivacyLossDistribution build(PrivacyEvent event, PldSettings settings) {
     if (event instanceof GaussianEvent e) {
       return symmetric(settings, MechanismPmfs.gaussian(e.sigma(), e.l2Sensitivity(), settings));
     }
@@ -93,13 +110,13 @@ public final class PrivacyLossDistribution {
     if (event instanceof ComposedEvent e) {
       PrivacyLossDistribution result = null;
       for (PrivacyEvent part : e.events()) {
-        PrivacyLossDistribution pld = of(part, settings);
+        PrivacyLossDistribution pld = build(part, settings);
         result = result == null ? pld : result.compose(pld);
       }
       return result;
     }
     if (event instanceof SelfComposedEvent e) {
-      return of(e.event(), settings).selfCompose(e.count());
+      return build(e.event(), settings).selfCompose(e.count());
     }
     throw new UnsupportedPldException(event.getClass().getSimpleName());
   }
