@@ -36,6 +36,7 @@ class PackageDependencyTest {
               S,
               C,
               C + ".accounting",
+              C + ".accounting.pld", // DP-SGD calibrated on a PLD budget's accountant
               C + ".ledger", // EventCodec: a saved DPTunerModel's event, in the ledger's encoding
               C + ".mechanism",
               C + ".noise",

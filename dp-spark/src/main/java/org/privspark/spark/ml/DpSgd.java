@@ -10,9 +10,11 @@ import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.ml.linalg.DenseVector;
 import org.apache.spark.ml.linalg.SparseVector;
 import org.apache.spark.ml.linalg.Vector;
+import org.privspark.core.accounting.Accountant;
 import org.privspark.core.accounting.RdpConversion;
 import org.privspark.core.accounting.RdpCurve;
 import org.privspark.core.accounting.SampledGaussianEvent;
+import org.privspark.core.accounting.pld.PldAccountant;
 import org.privspark.core.mechanism.GaussianMechanism;
 import org.privspark.core.mechanism.NoisyVector;
 import org.privspark.core.noise.Bernoulli;
@@ -637,7 +639,14 @@ final class DpSgd {
     private final RdpCurve countCurve; // null when N is public
     private final double delta;
 
+    /** The whole run's ε on a PLD plan (what has been released so far is at most that); +∞ else. */
+    private final double runEpsilonCap;
+
     EpsilonTracker(DpSgdPlan plan) {
+      runEpsilonCap =
+          plan.accountant() == Accountant.PLD
+              ? PldAccountant.epsilon(plan.event(), plan.delta())
+              : Double.POSITIVE_INFINITY;
       oneStep = new SampledGaussianEvent(plan.sampleRate(), plan.noiseMultiplier(), 1);
       stepCurve = oneStep.curve(plan.grid());
       countCurve =
@@ -659,8 +668,10 @@ final class DpSgd {
                   : countCurve.plus(stepCurve.times(steps));
       // Gaussian noise (both the steps and the count) has no pure-DP bound (pureEpsilon is +∞)
       // and no additive δ.
-      return RdpConversion.epsilon(curve, oneStep.additiveDelta(), oneStep.pureEpsilon(), delta)
-          .epsilon();
+      double rdp =
+          RdpConversion.epsilon(curve, oneStep.additiveDelta(), oneStep.pureEpsilon(), delta)
+              .epsilon();
+      return Math.min(rdp, runEpsilonCap);
     }
   }
 

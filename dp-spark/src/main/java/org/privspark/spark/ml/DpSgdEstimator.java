@@ -21,6 +21,7 @@ import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
+import org.privspark.core.accounting.Accountant;
 import org.privspark.core.accounting.Calibration;
 import org.privspark.core.accounting.Charge;
 import org.privspark.core.accounting.ComposedEvent;
@@ -30,6 +31,7 @@ import org.privspark.core.accounting.PrivacyEvent;
 import org.privspark.core.accounting.RdpAccountant;
 import org.privspark.core.accounting.SampledGaussianEvent;
 import org.privspark.core.accounting.UnitClaim;
+import org.privspark.core.accounting.pld.PldAccountant;
 import org.privspark.core.noise.ReleaseKey;
 import org.privspark.core.noise.Secret;
 import org.privspark.spark.ClassicSession;
@@ -838,6 +840,7 @@ public abstract class DpSgdEstimator<M extends DpSgdModel<M>, S extends DpSgdEst
     long perEpoch = Math.max(1, (long) Math.floor(1 / q));
     long steps = Math.multiplyExact((long) e, perEpoch);
     OrderGrid grid = getBudget().grid();
+    Accountant accountant = getBudget().accountant();
     double delta;
     double z;
     if (hasZ) {
@@ -851,11 +854,23 @@ public abstract class DpSgdEstimator<M extends DpSgdModel<M>, S extends DpSgdEst
       }
     } else {
       delta = dbl(targetDelta);
-      z = calibrate(q, steps, dbl(targetEpsilon), delta, grid, countStd);
+      z = calibrate(q, steps, dbl(targetEpsilon), delta, grid, countStd, accountant);
     }
     DpSgdPlan.AdaptiveClip adaptive = (boolean) $(adaptiveClipping) ? adaptiveClip(q, n, z) : null;
     DpSgdPlan plan =
-        new DpSgdPlan(q, z, dbl(clipNorm), e, perEpoch, steps, delta, grid, n, countStd, adaptive);
+        new DpSgdPlan(
+            q,
+            z,
+            dbl(clipNorm),
+            e,
+            perEpoch,
+            steps,
+            delta,
+            grid,
+            n,
+            countStd,
+            adaptive,
+            accountant);
     try {
       // Built here, before the charge, so that a z the mechanism refuses spends nothing.
       DpSgd.stepMechanism(
@@ -1000,11 +1015,30 @@ public abstract class DpSgdEstimator<M extends DpSgdModel<M>, S extends DpSgdEst
 
   /**
    * The smallest z for which the run, with the count's event when N is counted ({@code countStd}
-   * &gt; 0), is (ε, δ)-DP by the RDP accountant on {@code grid}.
+   * &gt; 0), is (ε, δ)-DP by the budget's accountant: RDP on {@code grid}, or PLD (a smaller z for
+   * the same target, since PLD accounting is tighter; docs/ACCOUNTING.md).
    */
   private static double calibrate(
-      double q, long steps, double epsilon, double delta, OrderGrid grid, double countStd) {
+      double q,
+      long steps,
+      double epsilon,
+      double delta,
+      OrderGrid grid,
+      double countStd,
+      Accountant accountant) {
     try {
+      if (accountant == Accountant.PLD) {
+        if (countStd == 0) {
+          return PldAccountant.dpSgdNoiseMultiplier(q, steps, epsilon, delta);
+        }
+        PrivacyEvent count = DpSgd.countMechanism(countStd).event();
+        return Calibration.smallestSatisfying(
+            z ->
+                PldAccountant.epsilon(
+                        ComposedEvent.of(count, new SampledGaussianEvent(q, z, steps)), delta)
+                    <= epsilon,
+            1.0);
+      }
       if (countStd == 0) {
         return Calibration.dpSgdNoiseMultiplier(q, steps, epsilon, delta, grid);
       }

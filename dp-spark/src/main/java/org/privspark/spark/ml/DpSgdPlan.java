@@ -1,11 +1,13 @@
 package org.privspark.spark.ml;
 
+import org.privspark.core.accounting.Accountant;
 import org.privspark.core.accounting.ComposedEvent;
 import org.privspark.core.accounting.OrderGrid;
 import org.privspark.core.accounting.PrivacyEvent;
 import org.privspark.core.accounting.PrivacyGuarantee;
 import org.privspark.core.accounting.RdpAccountant;
 import org.privspark.core.accounting.SampledGaussianEvent;
+import org.privspark.core.accounting.pld.PldAccountant;
 
 /**
  * What a DP-SGD run will do and cost, worked out from the params alone (no data is read): the
@@ -27,6 +29,8 @@ import org.privspark.core.accounting.SampledGaussianEvent;
  * @param adaptiveClip the adaptive clipping settings (Andrew et al. 2021), or null when C is fixed;
  *     when set, {@code clipNorm} is the initial C₀ and the gradient noise multiplier is {@link
  *     AdaptiveClip#gradientNoiseMultiplier()} z_Δ &gt; z, while the charged event is unchanged
+ * @param accountant how {@link #epsilon()} is computed: the budget's accountant (RDP on {@code
+ *     grid}, or PLD: docs/ACCOUNTING.md), so that the plan's ε is what the budget charges
  */
 public record DpSgdPlan(
     double sampleRate,
@@ -39,7 +43,50 @@ public record DpSgdPlan(
     OrderGrid grid,
     long numUnits,
     double numUnitsNoiseStd,
-    AdaptiveClip adaptiveClip) {
+    AdaptiveClip adaptiveClip,
+    Accountant accountant) {
+
+  /**
+   * A plan on the RDP accountant.
+   *
+   * @param sampleRate q
+   * @param noiseMultiplier z
+   * @param clipNorm C (the initial C₀ with adaptive clipping)
+   * @param epochs the requested number of epochs
+   * @param stepsPerEpoch ⌊1/q⌋, at least 1
+   * @param steps epochs × stepsPerEpoch
+   * @param delta the δ of {@link #epsilon()}
+   * @param grid the accountant's order grid
+   * @param numUnits the public N, or 0
+   * @param numUnitsNoiseStd σ of the DP count of units, or 0
+   * @param adaptiveClip the adaptive clipping settings, or null
+   */
+  public DpSgdPlan(
+      double sampleRate,
+      double noiseMultiplier,
+      double clipNorm,
+      int epochs,
+      long stepsPerEpoch,
+      long steps,
+      double delta,
+      OrderGrid grid,
+      long numUnits,
+      double numUnitsNoiseStd,
+      AdaptiveClip adaptiveClip) {
+    this(
+        sampleRate,
+        noiseMultiplier,
+        clipNorm,
+        epochs,
+        stepsPerEpoch,
+        steps,
+        delta,
+        grid,
+        numUnits,
+        numUnitsNoiseStd,
+        adaptiveClip,
+        Accountant.RDP);
+  }
 
   /**
    * A plan with a fixed clip norm (no adaptive clipping).
@@ -194,7 +241,7 @@ public record DpSgdPlan(
   }
 
   /**
-   * The run's ε at {@link #delta()} by the RDP accountant on {@link #grid()}.
+   * The run's ε at {@link #delta()} by the plan's accountant: RDP on {@link #grid()}, or PLD.
    *
    * @return ε of the whole run
    */
@@ -214,7 +261,12 @@ public record DpSgdPlan(
       return 0;
     }
     PrivacyGuarantee g = RdpAccountant.epsilonOf(eventAfter(stepsDone), delta, grid);
-    return g.epsilon();
+    if (accountant != Accountant.PLD) {
+      return g.epsilon();
+    }
+    // PLD: the smaller of the RDP ε so far and the whole run's PLD ε (what has been released so
+    // far is a part of the run, so the run's ε bounds it too; both are valid bounds).
+    return Math.min(g.epsilon(), PldAccountant.epsilon(event(), delta));
   }
 
   private PrivacyEvent eventAfter(long stepsDone) {

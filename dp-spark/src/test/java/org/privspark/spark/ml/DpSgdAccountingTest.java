@@ -4,11 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import org.junit.jupiter.api.Test;
+import org.privspark.core.accounting.Accountant;
 import org.privspark.core.accounting.Calibration;
 import org.privspark.core.accounting.OrderGrid;
 import org.privspark.core.accounting.PrivacyBudget;
 import org.privspark.core.accounting.RdpAccountant;
 import org.privspark.core.accounting.SampledGaussianEvent;
+import org.privspark.core.accounting.pld.PldAccountant;
 
 /**
  * What an estimator plans to charge equals the accountant's reference for (q, σ, steps). No data is
@@ -39,6 +41,48 @@ class DpSgdAccountingTest {
         .isEqualTo(RdpAccountant.epsilonOf(reference, 1e-5, OrderGrid.defaults()).epsilon());
     assertThat(plan.epsilon()).isCloseTo(2.59, within(0.005));
     System.out.printf("Abadi MNIST setting: epsilon %.4f at delta 1e-5%n", plan.epsilon());
+  }
+
+  /**
+   * On a PLD budget the target is met under the PLD accountant, which is tighter than RDP: the
+   * calibrated z is smaller than on an RDP budget with the same target, still meets the target
+   * under PLD (and z·(1 − 1e-3) does not), and the PLD budget admits the whole run while an RDP
+   * budget of the same size refuses that (smaller-noise) run.
+   */
+  @Test
+  void plan_onAPldBudget_calibratesUnderPld_smallerNoiseThatThePldBudgetAdmits() {
+    double target = 1.0;
+    double delta = 1e-5;
+    PrivacyBudget pld =
+        PrivacyBudget.inMemory(target, delta, OrderGrid.defaults(), null, Accountant.PLD);
+    PrivacyBudget rdp = PrivacyBudget.inMemory(target, delta);
+    DpSgdPlan onPld = targetPlan(pld, target, delta);
+    DpSgdPlan onRdp = targetPlan(rdp, target, delta);
+    assertThat(onPld.accountant()).isEqualTo(Accountant.PLD);
+    assertThat(onRdp.accountant()).isEqualTo(Accountant.RDP);
+    assertThat(onPld.noiseMultiplier()).isLessThan(onRdp.noiseMultiplier());
+    assertThat(PldAccountant.epsilon(onPld.event(), delta)).isLessThanOrEqualTo(target);
+    assertThat(onPld.epsilon()).isLessThanOrEqualTo(target);
+    SampledGaussianEvent lessNoise =
+        new SampledGaussianEvent(
+            onPld.sampleRate(), onPld.noiseMultiplier() * (1 - 1e-3), onPld.steps());
+    assertThat(PldAccountant.epsilon(lessNoise, delta)).isGreaterThan(target);
+    assertThat(pld.trySpend(onPld.event())).isTrue();
+    assertThat(rdp.trySpend(onPld.event())).isFalse();
+    System.out.printf(
+        "target epsilon 1 at delta 1e-5, q=%.5f, %d steps: z %.4f on PLD, %.4f on RDP%n",
+        onPld.sampleRate(), onPld.steps(), onPld.noiseMultiplier(), onRdp.noiseMultiplier());
+  }
+
+  private static DpSgdPlan targetPlan(PrivacyBudget budget, double epsilon, double delta) {
+    return new DPLogisticRegression()
+        .setBudget(budget)
+        .setExpectedBatchSize(1024)
+        .setNumUnits(32_561)
+        .setEpochs(5)
+        .setTargetEpsilon(epsilon)
+        .setTargetDelta(delta)
+        .plan();
   }
 
   @Test
