@@ -9,6 +9,7 @@ import java.util.Map;
 import org.apache.spark.ml.classification.LogisticRegression;
 import org.apache.spark.ml.classification.LogisticRegressionModel;
 import org.apache.spark.ml.evaluation.BinaryClassificationEvaluator;
+import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -38,8 +39,14 @@ import org.privspark.spark.ml.feature.PublicFeatureEncoder;
  * clipping on or off) and {@code step} (the noise rule's learning rate with another cap on ηC).
  * Without {@code --config} both of those run.
  *
+ * <p>Stress ({@code --wide-bounds F}, F &ge; 1, default 1): multiplies the public upper bound of
+ * every numeric Adult feature by F, so the scaled values shrink by about F and sit near 0, as on
+ * data whose public bounds are much wider than its values (issue 17); the model then needs weights
+ * about F times larger. Everything else (vocabularies, splits, MLlib's baseline on the same
+ * features) is unchanged; values above the old upper bound are no longer clamped.
+ *
  * <p>Arguments: {@code [--adult DIR] [--birdstrikes FILE] [--runs R] [--eps e1,e2,...] [--test]
- * [--config NAME:k=v,...]... [--master M]}.
+ * [--wide-bounds F] [--config NAME:k=v,...]... [--master M]}.
  */
 public final class DefaultsBenchmark {
   static final double DELTA = 1e-5;
@@ -52,6 +59,7 @@ public final class DefaultsBenchmark {
     int runs = 3;
     double[] eps = {0.1, 0.3, 1, 3};
     boolean test = false;
+    double wide = 1;
     String master = null;
     Map<String, Map<String, Double>> configs = new LinkedHashMap<>();
     for (int i = 0; i < args.length; i++) {
@@ -67,6 +75,13 @@ public final class DefaultsBenchmark {
           }
         }
         case "--test" -> test = true;
+        case "--wide-bounds" -> {
+          wide = Double.parseDouble(args[++i]);
+          if (!(wide >= 1) || Double.isInfinite(wide)) {
+            throw new IllegalArgumentException(
+                "--wide-bounds must be finite and >= 1; got " + wide);
+          }
+        }
         case "--master" -> master = args[++i];
         case "--config" -> parseConfig(args[++i], configs);
         default ->
@@ -74,7 +89,8 @@ public final class DefaultsBenchmark {
                 "unknown argument '"
                     + args[i]
                     + "'; arguments: [--adult DIR] [--birdstrikes FILE] [--runs R] [--eps"
-                    + " e1,e2,...] [--test] [--config NAME:key=value,...]... [--master M]");
+                    + " e1,e2,...] [--test] [--wide-bounds F] [--config NAME:key=value,...]..."
+                    + " [--master M]");
       }
     }
     if (configs.isEmpty()) {
@@ -89,7 +105,7 @@ public final class DefaultsBenchmark {
             List.of());
     try {
       List<Split> splits = new ArrayList<>();
-      splits.add(adult(spark, adult));
+      splits.add(adult(spark, adult, wide));
       if (birds != null) {
         splits.add(birds(spark, birds));
       }
@@ -104,8 +120,8 @@ public final class DefaultsBenchmark {
   /** One data set, encoded: train, validation, test (cached). */
   record Split(String name, Dataset<Row> train, Dataset<Row> validation, Dataset<Row> test) {}
 
-  static Split adult(SparkSession spark, Path dir) {
-    PublicFeatureEncoder encoder = AdultData.encoder();
+  static Split adult(SparkSession spark, Path dir, double wide) {
+    PublicFeatureEncoder encoder = widened(AdultData.encoder(), wide);
     Dataset<Row>[] parts =
         encoder
             .transform(AdultData.load(spark, dir.resolve("adult.data")))
@@ -115,7 +131,18 @@ public final class DefaultsBenchmark {
         encoder
             .transform(AdultData.load(spark, dir.resolve("adult.test")))
             .select("features", "label");
-    return new Split("Adult", parts[0].cache(), parts[1].cache(), test.cache());
+    String name =
+        wide == 1 ? "Adult" : String.format(Locale.ROOT, "Adult (upper bounds x%s)", wide);
+    return new Split(name, parts[0].cache(), parts[1].cache(), test.cache());
+  }
+
+  /** The encoder with every numeric column's public upper bound multiplied by {@code factor}. */
+  static PublicFeatureEncoder widened(PublicFeatureEncoder encoder, double factor) {
+    double[] hi = encoder.getOrDefault(encoder.upperBounds()).clone();
+    for (int i = 0; i < hi.length; i++) {
+      hi[i] *= factor;
+    }
+    return encoder.copy(new ParamMap().put(encoder.upperBounds(), hi));
   }
 
   static Split birds(SparkSession spark, Path csv) {
