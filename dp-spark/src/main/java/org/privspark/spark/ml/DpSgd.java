@@ -414,7 +414,36 @@ final class DpSgd {
       int numFeatures,
       String stageName,
       boolean reportProgress,
-      boolean stepInClipUnits) {
+      boolean stepInClipUnits,
+      boolean averageIterates) {
+
+    /** No averaging: the last iterate is the model. */
+    Settings(
+        DpSgdPlan plan,
+        Loss loss,
+        UnitGradient unitGradient,
+        boolean fitIntercept,
+        double learningRate,
+        double regParam,
+        long numUnits,
+        int numFeatures,
+        String stageName,
+        boolean reportProgress,
+        boolean stepInClipUnits) {
+      this(
+          plan,
+          loss,
+          unitGradient,
+          fitIntercept,
+          learningRate,
+          regParam,
+          numUnits,
+          numFeatures,
+          stageName,
+          reportProgress,
+          stepInClipUnits,
+          false);
+    }
 
     /** A fixed learning rate, whatever C_t does. */
     Settings(
@@ -476,6 +505,11 @@ final class DpSgd {
     String previousDescription = jsc.getLocalProperty("spark.job.description");
     EpsilonTracker spent = new EpsilonTracker(plan);
     double[] w = new double[dim];
+    // Tail averaging (Polyak & Juditsky 1992): the mean of the iterates after the second half's
+    // steps. A function of the released noisy steps only, so it costs no privacy; it damps the
+    // noise's random walk and the oscillation of large steps.
+    double[] tail = s.averageIterates() ? new double[dim] : null;
+    long tailStart = plan.steps() / 2;
     double noiseStd = Double.NaN;
     double epochNoisyNormSum = 0;
     int epochSteps = 0;
@@ -515,6 +549,11 @@ final class DpSgd {
           double reg = isIntercept ? 0 : s.regParam() * w[k];
           w[k] -= eta * (g[k] + reg);
         }
+        if (tail != null && step >= tailStart) {
+          for (int k = 0; k < dim; k++) {
+            tail[k] += w[k];
+          }
+        }
         if (adaptive != null) {
           c =
               nextClipNorm(
@@ -549,6 +588,12 @@ final class DpSgd {
     } finally {
       jsc.setJobDescription(previousDescription);
       java.util.Arrays.fill(sampleKey, (byte) 0);
+    }
+    if (tail != null) {
+      long n = plan.steps() - tailStart;
+      for (int k = 0; k < dim; k++) {
+        w[k] = tail[k] / n;
+      }
     }
     double[] coefficients = java.util.Arrays.copyOf(w, d);
     return new Result(coefficients, intercept ? w[d] : 0.0, noiseStd, c);

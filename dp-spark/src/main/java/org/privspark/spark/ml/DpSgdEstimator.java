@@ -125,6 +125,7 @@ public abstract class DpSgdEstimator<M extends DpSgdModel<M>, S extends DpSgdEst
   private final DoubleParam targetEpsilon;
   private final DoubleParam targetDelta;
   private final BooleanParam adaptiveClipping;
+  private final BooleanParam averageIterates;
   private final DoubleParam targetUnclippedQuantile;
   private final DoubleParam clipLearningRate;
   private final DoubleParam clipCountNoiseStd;
@@ -234,6 +235,12 @@ public abstract class DpSgdEstimator<M extends DpSgdModel<M>, S extends DpSgdEst
             "targetDelta",
             "delta of targetEpsilon, in (0, 1)",
             ParamChecks.inOpen("targetDelta", 0, 1));
+    averageIterates =
+        new BooleanParam(
+            uid,
+            "averageIterates",
+            "whether the model is the mean of the second half's iterates (tail averaging; no"
+                + " privacy cost) instead of the last iterate");
     adaptiveClipping =
         new BooleanParam(
             uid,
@@ -265,6 +272,7 @@ public abstract class DpSgdEstimator<M extends DpSgdModel<M>, S extends DpSgdEst
                 MAX_CLIP_COUNT_NOISE_STD,
                 "[2^-27, 2^18]"));
     setDefault(adaptiveClipping, false);
+    setDefault(averageIterates, true);
     setDefault(targetUnclippedQuantile, 0.5); // the median (Andrew et al. 2021, §4)
     setDefault(clipLearningRate, 0.2); // Andrew et al. 2021, §4
     setDefault(featuresCol, "features");
@@ -471,6 +479,28 @@ public abstract class DpSgdEstimator<M extends DpSgdModel<M>, S extends DpSgdEst
    */
   public BooleanParam adaptiveClipping() {
     return adaptiveClipping;
+  }
+
+  /**
+   * Whether the model is the mean of the iterates of the second half of the steps (tail averaging,
+   * Polyak &amp; Juditsky 1992) rather than the last iterate; default true. The mean is computed
+   * from the released noisy steps only, so it costs no privacy; it damps the noise's random walk.
+   *
+   * @return the param
+   */
+  public BooleanParam averageIterates() {
+    return averageIterates;
+  }
+
+  /**
+   * Sets {@link #averageIterates()}.
+   *
+   * @param value true: the tail mean; false: the last iterate
+   * @return this estimator
+   */
+  public S setAverageIterates(boolean value) {
+    set(averageIterates, value);
+    return self();
   }
 
   /**
@@ -1446,7 +1476,8 @@ public abstract class DpSgdEstimator<M extends DpSgdModel<M>, S extends DpSgdEst
               stage,
               reportProgress,
               // The noise rule chose the step ηC: under adaptive clipping it is kept as C_t moves.
-              plan.adaptiveClip() != null && !isDefined(learningRate));
+              plan.adaptiveClip() != null && !isDefined(learningRate),
+              (boolean) $(averageIterates));
       DpSgd.Result result = DpSgd.train(units, settings, key);
       PrivacyRecord record =
           new PrivacyRecord(
