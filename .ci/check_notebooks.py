@@ -252,13 +252,16 @@ def check_ml(nb, text, fail):
         if any(t == "refused" for e, *_, t in sweep if float(e) >= 0.3):
             fail(f"the tuner's search must be reachable from epsilon 0.3 up: {sweep}")
     zs = re.findall(r"^epsilon\s+(\d+\.\d\d): N=\d+ noise multiplier z: RDP ([\d.]+), PLD ([\d.]+) \(\d+% of RDP; "
-                    r"the estimator's plan on the PLD budget: [\d.]+\); (?:tuned ([\d.]+) at learning rate [\d.]+, "
+                    r"the estimator's plan on the PLD budget: ([\d.]+)\); (?:tuned ([\d.]+) at learning rate [\d.]+, "
                     r"search spent ([\d.]+)|the search refused, spent (0\.0000): .*)$", text, re.M)
     if sorted(e for e, *_ in zs) != expected:
         fail(f"the noise multipliers of the sweep: expected the epsilons {expected}, found {zs}")
-    for e, rdp, pld, tz, spent, _ in zs:
+    for e, rdp, pld, plan_pld, tz, spent, _ in zs:
         if not float(pld) <= float(rdp) * 1.001:
             fail(f"z under PLD above z under RDP at epsilon {e}: {pld} > {rdp}")
+        # On a PLD budget the estimator calibrates under PLD: its plan's z is PldAccountant's.
+        if abs(float(plan_pld) - float(pld)) > 1e-3 * float(pld):
+            fail(f"the estimator's z on the PLD budget is not PLD's at epsilon {e}: {plan_pld} vs {pld}")
         if tz and not float(tz) >= float(rdp) * 0.999:
             fail(f"the tuned z below the single run's at epsilon {e}: {tz} < {rdp}")
         if spent and not float(spent) <= float(e) + 5e-5:

@@ -712,10 +712,9 @@ public final class DPTuner extends Estimator<DPTunerModel> {
   }
 
   /**
-   * The steps ηC of {@link #defaultGrid}: from a quarter of the untuned rule's cap to 16 times it,
-   * a factor 4 apart. The untuned rule caps ηC at {@link DpSgdEstimator#DEFAULT_MAX_STEP}; data
-   * whose features sit near 0 after public-bound scaling need much larger steps (issue 17's second
-   * data set went from AUC 0.66–0.70 to 0.91–0.92 at ηC = 32).
+   * The steps ηC of {@link #defaultGrid}: 1 to 64, a factor 4 apart, around the untuned rule's cap
+   * {@link DpSgdEstimator#DEFAULT_MAX_STEP} (issue 17's second data set went from AUC 0.66–0.70 at
+   * ηC = 4 to 0.91–0.92 at ηC = 32).
    */
   static final double[] DEFAULT_GRID_STEPS = {1, 4, 16, 64};
 
