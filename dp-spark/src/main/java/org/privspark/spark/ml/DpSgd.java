@@ -684,14 +684,17 @@ final class DpSgd {
     private final RdpCurve countCurve; // null when N is public
     private final double delta;
 
-    /** The whole run's ε on a PLD plan (what has been released so far is at most that); +∞ else. */
-    private final double runEpsilonCap;
+    private final DpSgdPlan plan;
+
+    /**
+     * The whole run's ε on a PLD plan (what has been released so far is at most that), +∞ else;
+     * computed on the first report only (NaN until then), so a fit that reports nothing does not
+     * pay for it.
+     */
+    private double runEpsilonCap = Double.NaN;
 
     EpsilonTracker(DpSgdPlan plan) {
-      runEpsilonCap =
-          plan.accountant() == Accountant.PLD
-              ? PldAccountant.epsilon(plan.event(), plan.delta())
-              : Double.POSITIVE_INFINITY;
+      this.plan = plan;
       oneStep = new SampledGaussianEvent(plan.sampleRate(), plan.noiseMultiplier(), 1);
       stepCurve = oneStep.curve(plan.grid());
       countCurve =
@@ -716,7 +719,13 @@ final class DpSgd {
       double rdp =
           RdpConversion.epsilon(curve, oneStep.additiveDelta(), oneStep.pureEpsilon(), delta)
               .epsilon();
-      return Math.min(rdp, runEpsilonCap);
+      if (Double.isNaN(runEpsilonCap)) {
+        runEpsilonCap =
+            plan.accountant() == Accountant.PLD
+                ? PldAccountant.epsilon(plan.event(), plan.delta())
+                : Double.POSITIVE_INFINITY;
+      }
+      return rdp < runEpsilonCap ? rdp : runEpsilonCap; // a NaN figure never wins
     }
   }
 

@@ -1066,10 +1066,15 @@ public abstract class DpSgdEstimator<M extends DpSgdModel<M>, S extends DpSgdEst
         }
         PrivacyEvent count = DpSgd.countMechanism(countStd).event();
         return Calibration.smallestSatisfying(
-            z ->
-                PldAccountant.epsilon(
+            z -> {
+              try {
+                return PldAccountant.epsilon(
                         ComposedEvent.of(count, new SampledGaussianEvent(q, z, steps)), delta)
-                    <= epsilon,
+                    <= epsilon;
+              } catch (IllegalArgumentException e) {
+                return false; // a z too extreme to discretise does not meet the target
+              }
+            },
             1.0);
       }
       if (countStd == 0) {

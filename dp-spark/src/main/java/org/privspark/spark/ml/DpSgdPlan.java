@@ -30,7 +30,8 @@ import org.privspark.core.accounting.pld.PldAccountant;
  *     when set, {@code clipNorm} is the initial C₀ and the gradient noise multiplier is {@link
  *     AdaptiveClip#gradientNoiseMultiplier()} z_Δ &gt; z, while the charged event is unchanged
  * @param accountant how {@link #epsilon()} is computed: the budget's accountant (RDP on {@code
- *     grid}, or PLD: docs/ACCOUNTING.md), so that the plan's ε is what the budget charges
+ *     grid}, or PLD: docs/ACCOUNTING.md); the plan's ε is a valid bound under it, at {@code delta}
+ *     (a ledger's own figure for the entry may differ)
  */
 public record DpSgdPlan(
     double sampleRate,
@@ -266,7 +267,8 @@ public record DpSgdPlan(
     }
     // PLD: the smaller of the RDP ε so far and the whole run's PLD ε (what has been released so
     // far is a part of the run, so the run's ε bounds it too; both are valid bounds).
-    return Math.min(g.epsilon(), PldAccountant.epsilon(event(), delta));
+    double pld = PldAccountant.epsilon(event(), delta);
+    return g.epsilon() < pld ? g.epsilon() : pld; // a NaN figure never wins
   }
 
   private PrivacyEvent eventAfter(long stepsDone) {

@@ -25,10 +25,27 @@ public final class PldTotal implements RunningTotal {
   public static final PldSettings SETTINGS = PldSettings.defaults();
 
   /**
-   * The orders of the RDP bound kept beside the PLD: fixed (not the ledger's grid), so that the
-   * rule is one computation whoever runs it.
+   * The orders of the RDP bound kept beside the PLD, frozen here (not the ledger's grid, and not
+   * whatever {@link OrderGrid#defaults()} may become) so that the rule is one computation whoever
+   * runs it: k/10 for k = 11 to 109, the integers 11 to 63, then 128, 256, 512 and 1024
+   * (docs/LEDGER-FORMAT.md §4.1; today the same orders as the default grid).
    */
-  public static final OrderGrid RDP_GRID = OrderGrid.defaults();
+  public static final OrderGrid RDP_GRID = frozenRdpGrid();
+
+  private static OrderGrid frozenRdpGrid() {
+    double[] orders = new double[99 + 53 + 4];
+    int i = 0;
+    for (int k = 11; k <= 109; k++) {
+      orders[i++] = k / 10.0;
+    }
+    for (int a = 11; a <= 63; a++) {
+      orders[i++] = a;
+    }
+    for (double a : new double[] {128, 256, 512, 1024}) {
+      orders[i++] = a;
+    }
+    return OrderGrid.of(orders);
+  }
 
   private static final PldTotal EMPTY = new PldTotal(null, 0, RdpCurve.zero(RDP_GRID), 0, 0);
 

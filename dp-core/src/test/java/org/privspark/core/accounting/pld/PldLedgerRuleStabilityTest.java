@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import org.junit.jupiter.api.Test;
 import org.privspark.core.accounting.GaussianEvent;
 import org.privspark.core.accounting.LaplaceEvent;
+import org.privspark.core.accounting.OrderGrid;
 import org.privspark.core.accounting.PrivacyEvent;
+import org.privspark.core.accounting.RdpAccountant;
 import org.privspark.core.accounting.SampledGaussianEvent;
 
 /**
@@ -16,6 +18,8 @@ import org.privspark.core.accounting.SampledGaussianEvent;
  * a new accountant id, and this test is what notices.
  */
 class PldLedgerRuleStabilityTest {
+  /** The rule's figure at δ = 1e-5 for {@code aCaseWhereTheRdpHalfWins_isFrozen}, as frozen. */
+  private static final double RDP_WINS = 0.6285821607589148;
 
   private static double epsilon(PldTotal total) {
     return total.guarantee(1e-5).epsilon();
@@ -34,6 +38,26 @@ class PldLedgerRuleStabilityTest {
         .isEqualTo(0.49998000030036277);
     assertThat(epsilon(PldTotal.empty().plus(new SampledGaussianEvent(0.01, 1.1, 1000))))
         .isEqualTo(1.5154047024850166);
+  }
+
+  /** The RDP half of the rule is on frozen orders: today those of the default grid. */
+  @Test
+  void theRdpOrdersAreFrozen() {
+    assertThat(PldTotal.RDP_GRID.orders()).containsExactly(OrderGrid.defaults().orders());
+    assertThat(PldTotal.RDP_GRID.size()).isEqualTo(156);
+  }
+
+  /**
+   * A case where the RDP half wins (a million DP-SGD steps, where the PLD's summed FFT error bounds
+   * leave a δ floor): the rule's figure is the RDP figure, bit for bit.
+   */
+  @Test
+  void aCaseWhereTheRdpHalfWins_isFrozen() {
+    SampledGaussianEvent run = new SampledGaussianEvent(1e-4, 1.0, 1_000_000L);
+    double figure = epsilon(PldTotal.empty().plus(run));
+    assertThat(figure)
+        .isEqualTo(RdpAccountant.epsilonOf(run, 1e-5, PldTotal.RDP_GRID).epsilon())
+        .isEqualTo(RDP_WINS);
   }
 
   @Test
