@@ -235,7 +235,10 @@ def check_ml(nb, text, fail):
     # The sweep: ε in {0.03, 0.1, 0.3, 1, 4}; the defaults on all rows (RDP), and on 2,000 rows the
     # defaults on an RDP and on a PLD budget and DPTuner. On all rows the defaults score 0.84-0.85
     # from ε = 0.1 up (docs/BENCHMARKS.md, "Untuned defaults"); below 0.80 at ε >= 0.3 means a broken
-    # fit, not noise. On 2,000 rows every accuracy must lie in [0.5, 1] (a fit that ran). The noise
+    # fit, not noise. On 2,000 rows the untuned medians of 3 must lie in [0.5, 1] (a fit that ran);
+    # a tuned search is one fit at 1.4-2.3 times the noise, which below ε = 1 on 2,000 rows (z of 29
+    # to 270) is dominated by noise and can land anywhere in [0, 1] (0.41 was seen at ε = 0.03), so
+    # it is held to [0.5, 1] only from ε = 1 up (0.77-0.80 seen there). The noise
     # multipliers are deterministic: PLD's budget rule takes the better of the PLD and the RDP bound,
     # so z under PLD is at most z under RDP (0.1 % for the calibrations' brackets), and the tuner's z,
     # which pays for the whole search at the same ε, is at least the single run's.
@@ -247,8 +250,12 @@ def check_ml(nb, text, fail):
     else:
         if any(float(full) < 0.80 for e, full, *_ in sweep if float(e) >= 0.3):
             fail(f"the sweep's accuracies with the defaults at epsilon >= 0.3 must be >= 0.80: {sweep}")
-        if any(not 0.5 <= float(a) <= 1 for _, _, *small in sweep for a in small if a != "refused"):
-            fail(f"the sweep's accuracies on the subset must lie in [0.5, 1]: {sweep}")
+        if any(not 0.5 <= float(a) <= 1 for _, _, rdp, pld, _ in sweep for a in (rdp, pld)):
+            fail(f"the sweep's untuned accuracies on the subset must lie in [0.5, 1]: {sweep}")
+        if any(not 0.0 <= float(t) <= 1 for _, _, _, _, t in sweep if t != "refused"):
+            fail(f"the sweep's tuned accuracies must lie in [0, 1]: {sweep}")
+        if any(not 0.5 <= float(t) <= 1 for e, _, _, _, t in sweep if t != "refused" and float(e) >= 1):
+            fail(f"the sweep's tuned accuracies from epsilon 1 up must lie in [0.5, 1]: {sweep}")
         if any(t == "refused" for e, *_, t in sweep if float(e) >= 0.3):
             fail(f"the tuner's search must be reachable from epsilon 0.3 up: {sweep}")
     zs = re.findall(r"^epsilon\s+(\d+\.\d\d): N=\d+ noise multiplier z: RDP ([\d.]+), PLD ([\d.]+) \(\d+% of RDP; "
